@@ -1,0 +1,87 @@
+# oms — order management system as a Unix toolkit.
+# Appends to the user's CFLAGS/LDFLAGS; honours PREFIX and DESTDIR.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+SHAREDIR ?= $(PREFIX)/share/oms
+VERSION  = 0.1.0
+
+PKG_CONFIG ?= pkg-config
+DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson sqlite3 2>/dev/null)
+DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs jansson sqlite3 2>/dev/null) -lcsv -lm
+
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -Wall -Wextra -Wno-unused-parameter -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+CFLAGS  += -DOMS_VERSION='"$(VERSION)"' -Ilib $(DEPS_CFLAGS)
+LDLIBS  += $(DEPS_LIBS)
+
+# make SANITIZE=1: AddressSanitizer + UndefinedBehaviorSanitizer (and leak
+# checking) in a separate build tree, so it never mixes with the normal one.
+ifeq ($(SANITIZE),1)
+BUILD   ?= build-san
+CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+else
+BUILD   ?= build
+endif
+
+CMDS    = oms-import oms-report
+LIBSRC  = $(wildcard lib/*.c)
+LIBOBJ  = $(LIBSRC:lib/%.c=$(BUILD)/lib/%.o) $(BUILD)/lib/schema_sql.o
+SCHEMA  = $(sort $(wildcard share/schema/*.sql))
+BINS    = $(CMDS:%=$(BUILD)/bin/%)
+TOOLS   = $(BUILD)/bin/oms-gen
+
+all: $(BINS)
+
+$(BUILD)/lib/%.o: lib/%.c lib/*.h | $(BUILD)/lib
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The schema and its migrations live in share/schema as plain SQL; they are
+# compiled into the binaries so a store can always be created or upgraded.
+$(BUILD)/lib/schema_sql.c: $(SCHEMA) share/sql2c.sh | $(BUILD)/lib
+	sh share/sql2c.sh $(SCHEMA) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/lib/schema_sql.o: $(BUILD)/lib/schema_sql.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/liboms.a: $(LIBOBJ)
+	$(AR) rcs $@ $(LIBOBJ)
+
+$(BUILD)/bin/%: cmd/%.c $(BUILD)/liboms.a lib/*.h | $(BUILD)/bin
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liboms.a $(LDLIBS)
+
+$(BUILD)/bin/oms-gen: tests/bench/oms-gen.c | $(BUILD)/bin
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -lm
+
+$(BUILD)/lib $(BUILD)/bin:
+	mkdir -p $@
+
+check: all
+	OMS_BIN=$(CURDIR)/$(BUILD)/bin sh tests/run.sh
+
+bench: all $(TOOLS)
+	OMS_BIN=$(CURDIR)/$(BUILD)/bin sh tests/bench/run.sh
+
+demo: all
+	OMS_BIN=$(CURDIR)/$(BUILD)/bin sh examples/nightly.sh
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR)
+	cp $(BINS) $(DESTDIR)$(BINDIR)/
+	cp man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	cp man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	cp man/*.7 $(DESTDIR)$(MANDIR)/man7/
+	cp -R share/* $(DESTDIR)$(SHAREDIR)/
+
+uninstall:
+	for c in $(CMDS); do rm -f $(DESTDIR)$(BINDIR)/$$c $(DESTDIR)$(MANDIR)/man1/$$c.1; done
+	rm -f $(DESTDIR)$(MANDIR)/man5/oms-formats.5 $(DESTDIR)$(MANDIR)/man7/oms.7
+	rm -rf $(DESTDIR)$(SHAREDIR)
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all check bench demo install uninstall clean

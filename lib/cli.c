@@ -1,0 +1,136 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "diag.h"
+#include "input.h"
+#include "output.h"
+#include "parse.h"
+
+void
+cli_init(struct cli *c, int argc, char **argv)
+{
+	const char *slash = strrchr(argv[0], '/');
+
+	memset(c, 0, sizeof *c);
+	diag_prog = slash ? slash + 1 : argv[0];
+	c->busy_ms = 10000;
+	c->format = OUTFMT_CSV;
+	c->input_format = INFMT_AUTO;
+	c->argc = argc;
+	c->argv = argv;
+}
+
+static void
+bad_usage(void (*usage)(FILE *), const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", diag_prog);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	usage(stderr);
+	exit(EX_USAGE);
+}
+
+long
+cli_count(const char *opt, const char *arg)
+{
+	int64_t v;
+
+	if (parse_int(arg, 0, 1000000000000LL, &v) != PARSE_OK) {
+		diag_error("%s must be a non-negative integer, got \"%s\"", opt, quote_value(arg));
+		exit(EX_USAGE);
+	}
+	return (long)v;
+}
+
+int
+cli_option(struct cli *c, int opt, const char *arg, void (*usage)(FILE *))
+{
+	switch (opt) {
+	case 'h':
+		usage(stdout);
+		exit(cli_close_stdout());
+	case OPT_VERSION:
+		printf("%s (oms) %s\n", diag_prog, OMS_VERSION);
+		exit(cli_close_stdout());
+	case 'q':
+		diag_verbosity = -1;
+		return 1;
+	case 'v':
+		diag_verbosity = 1;
+		return 1;
+	case 'o':
+		c->output = arg;
+		return 1;
+	case OPT_DB:
+		c->db = arg;
+		return 1;
+	case OPT_BUSY:
+		c->busy_ms = (int)cli_count("--busy-timeout", arg);
+		if (c->busy_ms > 24 * 3600 * 1000)
+			bad_usage(usage, "--busy-timeout is in milliseconds, at most a day, got %s", arg);
+		return 1;
+	case OPT_FORMAT:
+		c->format_given = 1;
+		if ((c->format = outfmt_parse(arg)) < 0)
+			bad_usage(usage, "--format must be csv, jsonl or json, got \"%s\"", arg);
+		return 1;
+	case OPT_INFMT:
+		if ((c->input_format = infmt_parse(arg)) < 0)
+			bad_usage(usage, "--input-format must be csv, json or jsonl, got \"%s\"", arg);
+		return 1;
+	case OPT_DRYRUN:
+		c->dry_run = 1;
+		return 1;
+	case OPT_SAFECSV:
+		c->safe_csv = 1;
+		return 1;
+	case '?':
+		usage(stderr);
+		exit(EX_USAGE);
+	}
+	return 0;
+}
+
+int
+cli_begin(struct cli *c, struct store **st)
+{
+	int status;
+
+	if ((status = store_open(st, c->db, c->busy_ms, 0)) != 0)
+		return status;
+	if ((!c->dry_run && store_run_start(*st, diag_prog, c->argc, c->argv) != 0) ||
+	    store_begin(*st) != 0) {
+		status = store_status(*st);
+		store_close(*st);
+		*st = NULL;
+		return status;
+	}
+	return 0;
+}
+
+int
+cli_end(struct cli *c, struct store *st, int status, const char *counts_json)
+{
+	if (status == 0 && !c->dry_run) {
+		if (store_commit(st) != 0)
+			status = store_status(st);
+	} else {
+		store_rollback(st);
+	}
+	if (!c->dry_run && store_run_end(st, status, counts_json) != 0 && status == 0)
+		status = store_status(st);
+	store_close(st);
+	return status;
+}
+
+int
+cli_close_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		diag_error("write error on standard output: %s", strerror(errno));
+		return EX_IOERR;
+	}
+	return 0;
+}

@@ -1,0 +1,1181 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "import.h"
+#include "parse.h"
+#include "util.h"
+
+#define MAX_KEY 200		/* bytes in a key */
+#define MAX_TEXT 65536		/* bytes in any other text */
+#define MAX_QTY INT64_C(1000000000)
+#define MAX_STOCK INT64_C(1000000000000)
+
+static const char *const kind_names[] = {
+	"items", "nodes", "inventory", "customers", "orders", "postal", "rates"
+};
+
+int
+import_kind_parse(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof kind_names / sizeof *kind_names; i++)
+		if (strcmp(s, kind_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+import_kind_name(int kind)
+{
+	return kind_names[kind];
+}
+
+/* --- columns of each kind (SPEC "File formats") ----------------------- */
+
+enum { I_SKU, I_DESC, I_PRICE, I_COST, I_WEIGHT, I_ALONE, I_VENDOR, I_ORDCOST,
+	I_HOLD, I_LEAD, I_ACTIVE, I_N };
+static const struct colspec item_cols[] = {
+	{ "sku", 1 }, { "description", 0 }, { "unit_price", 0 }, { "unit_cost", 0 },
+	{ "weight_kg", 0 }, { "ship_alone", 0 }, { "vendor_node", 0 },
+	{ "ordering_cost", 0 }, { "holding_rate", 0 }, { "lead_time_days", 0 },
+	{ "active", 0 },
+};
+
+enum { N_ID, N_TYPE, N_NAME, N_POSTAL, N_COUNTRY, N_LAT, N_LON, N_SHIP, N_PICKUP,
+	N_CURB, N_RETURNS, N_CAP, N_HANDLING, N_PROC, N_SAFETY, N_ACTIVE, N_N };
+static const struct colspec node_cols[] = {
+	{ "node_id", 1 }, { "type", 1 }, { "name", 0 }, { "postal_code", 0 },
+	{ "country", 0 }, { "lat", 0 }, { "lon", 0 }, { "can_ship", 0 },
+	{ "can_pickup", 0 }, { "can_curbside", 0 }, { "accepts_returns", 0 },
+	{ "capacity_per_day", 0 }, { "handling_cost", 0 }, { "processing_days", 0 },
+	{ "safety_stock", 0 }, { "active", 0 },
+};
+
+enum { V_NODE, V_SKU, V_ONHAND, V_SAFETY, V_ASOF, V_N };
+static const struct colspec inv_cols[] = {
+	{ "node_id", 1 }, { "sku", 1 }, { "on_hand", 1 }, { "safety_stock", 0 },
+	{ "as_of", 0 },
+};
+
+enum { D_NODE, D_SKU, D_DELTA, D_REASON, D_N };
+static const struct colspec delta_cols[] = {
+	{ "node_id", 1 }, { "sku", 1 }, { "delta", 1 }, { "reason", 0 },
+};
+
+enum { C_ID, C_NAME, C_EMAIL, C_PHONE, C_TIER, C_N };
+static const struct colspec cust_cols[] = {
+	{ "customer_id", 1 }, { "name", 0 }, { "email", 0 }, { "phone", 0 }, { "tier", 0 },
+};
+
+/* order-level columns first (O_ORDER .. O_COMPLETE), then line columns */
+enum { O_ORDER, O_CHANNEL, O_CUSTOMER, O_CREATED, O_PRIORITY, O_PROMISE,
+	O_SNAME, O_SADDR, O_SCITY, O_SREGION, O_SPOSTAL, O_SCOUNTRY, O_SLAT, O_SLON,
+	O_COMPLETE, O_LINE, O_SKU, O_QTY, O_METHOD, O_PICKUP, O_PRICE, O_DISCOUNT, O_N };
+static const struct colspec order_cols[] = {
+	{ "order_id", 1 }, { "channel", 0 }, { "customer_id", 0 }, { "created_at", 0 },
+	{ "priority", 0 }, { "promise_date", 0 }, { "ship_name", 0 },
+	{ "ship_address1", 0 }, { "ship_city", 0 }, { "ship_region", 0 },
+	{ "ship_postal_code", 0 }, { "ship_country", 0 }, { "ship_lat", 0 },
+	{ "ship_lon", 0 }, { "ship_complete", 0 }, { "line_no", 1 }, { "sku", 1 },
+	{ "qty", 1 }, { "method", 0 }, { "pickup_node", 0 }, { "unit_price", 0 },
+	{ "discount", 0 },
+};
+
+enum { P_CODE, P_COUNTRY, P_LAT, P_LON, P_N };
+static const struct colspec postal_cols[] = {
+	{ "postal_code", 1 }, { "country", 0 }, { "lat", 1 }, { "lon", 1 },
+};
+
+enum { R_MAXKM, R_BASE, R_PERKG, R_TRANSIT, R_N };
+static const struct colspec rate_cols[] = {
+	{ "max_km", 1 }, { "base_cost", 1 }, { "per_kg", 0 }, { "transit_days", 1 },
+};
+
+/* --- the importer --------------------------------------------------- */
+
+/* A row of the order being read, kept until the order is complete. */
+struct held {
+	long line;
+	char *vals[O_N];
+	struct raw *raw;
+	char *error;
+	struct order_line l;
+	int dup;		/* the same line again, identical: nothing to do */
+};
+
+struct importer {
+	struct store *st;
+	const struct import_opts *o;
+	struct import_counts *n;
+	const struct colspec *cols;
+	int ncols;
+	struct input *in;
+	const char *file;	/* the input's name, for messages */
+	struct rejects *rj;
+	struct strmap nodes, skus;
+	int failed;		/* strict mode saw a bad record: write nothing more */
+	int status;		/* a fatal error: the exit status */
+	struct buf err;		/* the current record's first problem */
+	struct buf key, payload;
+	uint64_t file_digest;	/* delta: the content of the current file */
+	struct held *group;	/* orders: the rows of one order */
+	int ngroup, capgroup;
+};
+
+static int bad(struct importer *im, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Note a problem with the current record; the first one is kept.  -1. */
+static int
+bad(struct importer *im, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[600];
+
+	if (im->err.len > 0)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	buf_adds(&im->err, msg);
+	return -1;
+}
+
+static int
+store_failed(struct importer *im)
+{
+	im->status = store_status(im->st);
+	return -1;
+}
+
+/*
+ * A record that will not be imported: say so (when loud), write it to the
+ * rejects file or fail the run.  raw NULL means the input's current record.
+ * Returns -1 when the run must stop (past --max-rejects), else 0.
+ */
+static int
+reject(struct importer *im, const char *file, long line, const char *msg,
+    const struct raw *raw, int loud)
+{
+	im->n->rejected++;
+	if (loud)
+		diag_at(file, line, "%s", msg);
+	if (im->rj == NULL) {
+		im->failed = 1;
+		return 0;
+	}
+	if (raw != NULL) {
+		rejects_write(im->rj, im->in, raw, msg);
+	} else {
+		struct raw *cur = input_raw(im->in);
+
+		rejects_write(im->rj, im->in, cur, msg);
+		raw_free(cur);
+	}
+	if (im->o->max_rejects >= 0 && im->n->rejected > im->o->max_rejects) {
+		diag_error("more than %ld records rejected (--max-rejects); nothing imported",
+		    im->o->max_rejects);
+		im->status = EX_DATAERR;
+		return -1;
+	}
+	return 0;
+}
+
+/* The current record is bad if a problem was noted: reject it.  1 if so. */
+static int
+rejected(struct importer *im, const struct record *r, int *ret)
+{
+	if (im->err.len == 0)
+		return 0;
+	*ret = reject(im, r->file, r->line, im->err.s, NULL, 1);
+	return 1;
+}
+
+/* --- fields ----------------------------------------------------------- */
+
+#define NAME(c) (im->cols[c].name)
+
+static int
+f_key(struct importer *im, const struct record *r, int c, const char **out)
+{
+	const char *v = r->val[c];
+	size_t n = strlen(v);
+
+	*out = NULL;
+	if (n == 0)
+		return im->cols[c].required ? bad(im, "%s is empty", NAME(c)) : 0;
+	if (n > MAX_KEY)
+		return bad(im, "%s is too long (%zu bytes; at most %d)", NAME(c), n, MAX_KEY);
+	if (has_control(v, n))
+		return bad(im, "%s holds a control character, got \"%s\"", NAME(c), quote_value(v));
+	if (v[0] == ' ' || v[n - 1] == ' ')
+		return bad(im, "%s has leading or trailing spaces, got \"%s\"", NAME(c),
+		    quote_value(v));
+	*out = v;
+	return 0;
+}
+
+static int
+f_text(struct importer *im, const struct record *r, int c, const char *def,
+    const char **out)
+{
+	const char *v = r->val[c];
+	size_t n = strlen(v);
+
+	*out = n ? v : def;
+	if (n > MAX_TEXT)
+		return bad(im, "%s is too long (%zu bytes; at most %d)", NAME(c), n, MAX_TEXT);
+	return 0;
+}
+
+static int
+empty_required(struct importer *im, const struct record *r, int c)
+{
+	if (r->val[c][0] != '\0')
+		return 0;
+	if (im->cols[c].required)
+		bad(im, "%s is empty", NAME(c));
+	return 1;
+}
+
+static int
+f_int(struct importer *im, const struct record *r, int c, int64_t min, int64_t max,
+    int64_t def, const char *what, int64_t *out)
+{
+	*out = def;
+	if (empty_required(im, r, c))
+		return im->cols[c].required ? -1 : 0;
+	if (parse_int(r->val[c], min, max, out) != PARSE_OK)
+		return bad(im, "%s must be %s, got \"%s\"", NAME(c), what, quote_value(r->val[c]));
+	return 0;
+}
+
+static int
+f_money(struct importer *im, const struct record *r, int c, int64_t def, int64_t *out)
+{
+	*out = def;
+	if (empty_required(im, r, c))
+		return im->cols[c].required ? -1 : 0;
+	if (parse_money(r->val[c], out) != PARSE_OK)
+		return bad(im, "%s must be an amount like 12.34 (at most 2 decimals), got \"%s\"",
+		    NAME(c), quote_value(r->val[c]));
+	return 0;
+}
+
+static int
+f_real(struct importer *im, const struct record *r, int c, double min, double max,
+    double def, const char *what, double *out)
+{
+	*out = def;
+	if (empty_required(im, r, c))
+		return im->cols[c].required ? -1 : 0;
+	if (parse_real(r->val[c], min, max, out) != PARSE_OK)
+		return bad(im, "%s must be %s, got \"%s\"", NAME(c), what, quote_value(r->val[c]));
+	return 0;
+}
+
+static int
+f_bool(struct importer *im, const struct record *r, int c, int def, int *out)
+{
+	*out = def;
+	if (r->val[c][0] == '\0')
+		return 0;
+	if (parse_bool(r->val[c], out) != PARSE_OK)
+		return bad(im, "%s must be 0 or 1 (or true/false, yes/no), got \"%s\"", NAME(c),
+		    quote_value(r->val[c]));
+	return 0;
+}
+
+/* A time, or "" when empty and not required. */
+static int
+f_time(struct importer *im, const struct record *r, int c, char out[21])
+{
+	out[0] = '\0';
+	if (empty_required(im, r, c))
+		return im->cols[c].required ? -1 : 0;
+	if (parse_time(r->val[c], out) != PARSE_OK) {
+		out[0] = '\0';
+		return bad(im, "%s must be an ISO 8601 date or time like 2026-11-27 or "
+		    "2026-11-27T14:30:00Z, got \"%s\"", NAME(c), quote_value(r->val[c]));
+	}
+	return 0;
+}
+
+/* Latitude and longitude: both or neither. */
+static int
+f_latlon(struct importer *im, const struct record *r, int clat, int clon, int *has,
+    double *lat, double *lon)
+{
+	int a = r->val[clat][0] != '\0', b = r->val[clon][0] != '\0';
+
+	*has = 0;
+	if (a != b)
+		return bad(im, "%s and %s go together: give both or neither", NAME(clat), NAME(clon));
+	if (!a)
+		return 0;
+	if (f_real(im, r, clat, -90, 90, 0, "a latitude between -90 and 90", lat) != 0 ||
+	    f_real(im, r, clon, -180, 180, 0, "a longitude between -180 and 180", lon) != 0)
+		return -1;
+	*has = 1;
+	return 0;
+}
+
+static const struct node_ref *
+node_ref(struct importer *im, int c, const char *id)
+{
+	void *v;
+
+	if (id == NULL)
+		return NULL;
+	if (!strmap_get(&im->nodes, id, &v)) {
+		bad(im, "%s \"%s\" is not a known node (import nodes first)", NAME(c), quote_value(id));
+		return NULL;
+	}
+	return v;
+}
+
+static const int64_t *
+sku_ref(struct importer *im, int c, const char *sku)
+{
+	void *v;
+
+	if (sku == NULL)
+		return NULL;
+	if (!strmap_get(&im->skus, sku, &v)) {
+		bad(im, "%s \"%s\" is not a known item (import items first)", NAME(c), quote_value(sku));
+		return NULL;
+	}
+	return v;
+}
+
+/* A digest of a record's values in columns [from, to). */
+static int64_t
+digest(const char *const *vals, int from, int to)
+{
+	uint64_t h = FNV_INIT;
+	int c;
+
+	for (c = from; c < to; c++)
+		h = fnv1a(h, vals[c], strlen(vals[c]) + 1);
+	return (int64_t)h;
+}
+
+/*
+ * Check a natural key against the rest of this run: 0 new, 1 seen with the
+ * same values, 2 seen with others (a problem is noted), -1 fatal.
+ */
+static int
+seen(struct importer *im, char tag, const char *k1, const char *k2, int64_t dig,
+    long line, const char *what)
+{
+	long first = 0;
+	int r;
+
+	buf_reset(&im->key);
+	buf_addc(&im->key, tag);
+	buf_adds(&im->key, k1);
+	if (k2 != NULL) {
+		buf_addc(&im->key, '\x1f');
+		buf_adds(&im->key, k2);
+	}
+	r = store_seen(im->st, im->key.s, im->key.len, dig, line, &first);
+	if (r < 0)
+		return store_failed(im);
+	if (r == 2)
+		bad(im, "%s appears twice with different values (first at line %ld)", what, first);
+	return r;
+}
+
+static void
+count_put(struct importer *im, int put)
+{
+	if (put == PUT_INSERTED)
+		im->n->inserted++;
+	else if (put == PUT_UPDATED)
+		im->n->updated++;
+	else
+		im->n->unchanged++;
+}
+
+/* payload helpers: {"k":"v",...} built in im->payload */
+static void
+pl_start(struct importer *im)
+{
+	buf_reset(&im->payload);
+	buf_addc(&im->payload, '{');
+}
+
+static void
+pl_str(struct importer *im, const char *k, const char *v)
+{
+	if (im->payload.len > 1)
+		buf_addc(&im->payload, ',');
+	buf_add_json_string(&im->payload, k, strlen(k));
+	buf_addc(&im->payload, ':');
+	if (v == NULL)
+		buf_adds(&im->payload, "null");
+	else
+		buf_add_json_string(&im->payload, v, strlen(v));
+}
+
+static void
+pl_int(struct importer *im, const char *k, int64_t v)
+{
+	if (im->payload.len > 1)
+		buf_addc(&im->payload, ',');
+	buf_add_json_string(&im->payload, k, strlen(k));
+	buf_addf(&im->payload, ":%lld", (long long)v);
+}
+
+static const char *
+pl_end(struct importer *im)
+{
+	buf_addc(&im->payload, '}');
+	return im->payload.s;
+}
+
+/* --- items, nodes, customers, postal, rates --------------------------- */
+
+static int
+row_item(struct importer *im, const struct record *r)
+{
+	struct item it;
+	const struct node_ref *v;
+	int ret = 0, put;
+
+	memset(&it, 0, sizeof it);
+	f_key(im, r, I_SKU, &it.sku);
+	f_text(im, r, I_DESC, "", &it.description);
+	f_money(im, r, I_PRICE, 0, &it.unit_price);
+	f_real(im, r, I_COST, 0, 1e12, 0, "a non-negative number", &it.unit_cost);
+	f_real(im, r, I_WEIGHT, 0, 1e6, 0, "a non-negative weight in kg", &it.weight_kg);
+	f_bool(im, r, I_ALONE, 0, &it.ship_alone);
+	f_key(im, r, I_VENDOR, &it.vendor_node);
+	if ((v = node_ref(im, I_VENDOR, it.vendor_node)) != NULL && strcmp(v->type, "vendor") != 0)
+		bad(im, "vendor_node \"%s\" is a %s, not a vendor", quote_value(it.vendor_node), v->type);
+	f_real(im, r, I_ORDCOST, 0, 1e12, 0, "a non-negative number", &it.ordering_cost);
+	f_real(im, r, I_HOLD, 0, 100, 0, "a non-negative yearly rate like 0.25", &it.holding_rate);
+	f_real(im, r, I_LEAD, 0, 3650, 0, "a number of days (0 to 3650)", &it.lead_time_days);
+	f_bool(im, r, I_ACTIVE, 1, &it.active);
+	if (im->err.len == 0 && it.sku != NULL)
+		seen(im, 'K', it.sku, NULL, digest(r->val, 0, I_N), r->line, "sku");
+	if (im->status || rejected(im, r, &ret))
+		return im->status ? -1 : ret;
+	if (im->failed)
+		return 0;
+	if ((put = store_item_put(im->st, &it)) < 0)
+		return store_failed(im);
+	count_put(im, put);
+	return 0;
+}
+
+static int
+row_node(struct importer *im, const struct record *r)
+{
+	static const char *const types[] = {
+		"warehouse", "store", "dark_store", "3pl", "vendor", "locker"
+	};
+	struct node n;
+	int ret = 0, put, is_store, known = 0;
+	size_t i;
+
+	memset(&n, 0, sizeof n);
+	f_key(im, r, N_ID, &n.node_id);
+	n.type = r->val[N_TYPE];
+	for (i = 0; i < sizeof types / sizeof *types; i++)
+		known |= strcmp(n.type, types[i]) == 0;
+	if (!known)
+		bad(im, "type must be one of warehouse, store, dark_store, 3pl, vendor, locker, "
+		    "got \"%s\"", quote_value(n.type));
+	is_store = strcmp(n.type, "store") == 0;
+	f_text(im, r, N_NAME, "", &n.name);
+	f_text(im, r, N_POSTAL, "", &n.postal_code);
+	f_text(im, r, N_COUNTRY, "US", &n.country);
+	f_latlon(im, r, N_LAT, N_LON, &n.has_latlon, &n.lat, &n.lon);
+	f_bool(im, r, N_SHIP, strcmp(n.type, "locker") != 0, &n.can_ship);
+	f_bool(im, r, N_PICKUP, is_store, &n.can_pickup);
+	f_bool(im, r, N_CURB, 0, &n.can_curbside);
+	f_bool(im, r, N_RETURNS, is_store || strcmp(n.type, "warehouse") == 0, &n.accepts_returns);
+	f_int(im, r, N_CAP, 0, MAX_QTY, -1, "a non-negative integer (empty: unlimited)",
+	    &n.capacity_per_day);
+	f_real(im, r, N_HANDLING, 0, 1e9, 0, "a non-negative amount", &n.handling_cost);
+	f_int(im, r, N_PROC, 0, 365, 1, "a number of days (0 to 365)", &n.processing_days);
+	f_int(im, r, N_SAFETY, 0, MAX_STOCK, 0, "a non-negative integer", &n.safety_stock);
+	f_bool(im, r, N_ACTIVE, 1, &n.active);
+	if (im->err.len == 0)
+		seen(im, 'K', n.node_id, NULL, digest(r->val, 0, N_N), r->line, "node_id");
+	if (im->status || rejected(im, r, &ret))
+		return im->status ? -1 : ret;
+	if (im->failed)
+		return 0;
+	if ((put = store_node_put(im->st, &n)) < 0)
+		return store_failed(im);
+	count_put(im, put);
+	return 0;
+}
+
+static int
+row_customer(struct importer *im, const struct record *r)
+{
+	struct customer c;
+	int ret = 0, put;
+
+	memset(&c, 0, sizeof c);
+	f_key(im, r, C_ID, &c.customer_id);
+	f_text(im, r, C_NAME, "", &c.name);
+	f_text(im, r, C_EMAIL, "", &c.email);
+	f_text(im, r, C_PHONE, "", &c.phone);
+	f_text(im, r, C_TIER, "", &c.tier);
+	if (im->err.len == 0)
+		seen(im, 'K', c.customer_id, NULL, digest(r->val, 0, C_N), r->line, "customer_id");
+	if (im->status || rejected(im, r, &ret))
+		return im->status ? -1 : ret;
+	if (im->failed)
+		return 0;
+	if ((put = store_customer_put(im->st, &c)) < 0)
+		return store_failed(im);
+	count_put(im, put);
+	return 0;
+}
+
+static int
+row_postal(struct importer *im, const struct record *r)
+{
+	struct postal p;
+	int ret = 0, put;
+
+	memset(&p, 0, sizeof p);
+	f_key(im, r, P_CODE, &p.postal_code);
+	f_key(im, r, P_COUNTRY, &p.country);
+	if (p.country == NULL)
+		p.country = "US";
+	f_real(im, r, P_LAT, -90, 90, 0, "a latitude between -90 and 90", &p.lat);
+	f_real(im, r, P_LON, -180, 180, 0, "a longitude between -180 and 180", &p.lon);
+	if (im->err.len == 0)
+		seen(im, 'K', p.country, p.postal_code, digest(r->val, 0, P_N), r->line,
+		    "postal_code");
+	if (im->status || rejected(im, r, &ret))
+		return im->status ? -1 : ret;
+	if (im->failed)
+		return 0;
+	if ((put = store_postal_put(im->st, &p)) < 0)
+		return store_failed(im);
+	count_put(im, put);
+	return 0;
+}
+
+static int
+row_rate(struct importer *im, const struct record *r)
+{
+	struct rate rt;
+	char key[32];
+	int ret = 0, put;
+
+	memset(&rt, 0, sizeof rt);
+	f_real(im, r, R_MAXKM, 0.001, 40075, 0, "a distance in km above 0", &rt.max_km);
+	f_real(im, r, R_BASE, 0, 1e9, 0, "a non-negative amount", &rt.base_cost);
+	f_real(im, r, R_PERKG, 0, 1e9, 0, "a non-negative amount", &rt.per_kg);
+	f_int(im, r, R_TRANSIT, 0, 365, 0, "a number of days (0 to 365)", &rt.transit_days);
+	if (im->err.len == 0) {
+		/* 50 and 50.0 are the same band */
+		real_format(rt.max_km, key);
+		seen(im, 'K', key, NULL, digest(r->val, 0, R_N), r->line, "max_km");
+	}
+	if (im->status || rejected(im, r, &ret))
+		return im->status ? -1 : ret;
+	if (im->failed)
+		return 0;
+	if ((put = store_rate_put(im->st, &rt)) < 0)
+		return store_failed(im);
+	count_put(im, put);
+	return 0;
+}
+
+/* --- inventory -------------------------------------------------------- */
+
+static int
+row_inventory(struct importer *im, const struct record *r)
+{
+	struct inventory inv, cur;
+	int ret = 0, got, asof_given;
+
+	memset(&inv, 0, sizeof inv);
+	f_key(im, r, V_NODE, &inv.node_id);
+	f_key(im, r, V_SKU, &inv.sku);
+	node_ref(im, V_NODE, inv.node_id);
+	sku_ref(im, V_SKU, inv.sku);
+	f_int(im, r, V_ONHAND, 0, MAX_STOCK, 0, "a non-negative integer", &inv.on_hand);
+	f_int(im, r, V_SAFETY, 0, MAX_STOCK, -1, "a non-negative integer", &inv.safety_stock);
+	f_time(im, r, V_ASOF, inv.as_of);
+	if (im->err.len == 0)
+		seen(im, 'V', inv.node_id, inv.sku, digest(r->val, 0, V_N), r->line,
+		    "node_id and sku");
+	if (im->status || rejected(im, r, &ret))
+		return im->status ? -1 : ret;
+	if (im->failed)
+		return 0;
+	asof_given = inv.as_of[0] != '\0';
+	if (!asof_given)
+		memcpy(inv.as_of, store_run_time(im->st), sizeof inv.as_of);
+	if ((got = store_inventory_get(im->st, inv.node_id, inv.sku, &cur)) < 0)
+		return store_failed(im);
+	if (got && asof_given && strcmp(inv.as_of, cur.as_of) < 0) {
+		/* an older count never overwrites a newer one */
+		im->n->stale++;
+		diag_info("%s:%ld: %s at %s: as_of %s is older than the stored %s; skipped",
+		    r->file, r->line, inv.sku, inv.node_id, inv.as_of, cur.as_of);
+		return 0;
+	}
+	if (got && cur.on_hand == inv.on_hand && cur.safety_stock == inv.safety_stock) {
+		im->n->unchanged++;
+		if (asof_given && strcmp(inv.as_of, cur.as_of) > 0 &&
+		    store_inventory_put(im->st, &inv) != 0)
+			return store_failed(im);	/* the same count, newer */
+		return 0;
+	}
+	if (store_inventory_put(im->st, &inv) != 0)
+		return store_failed(im);
+	count_put(im, got ? PUT_UPDATED : PUT_INSERTED);
+	pl_start(im);
+	pl_str(im, "node_id", inv.node_id);
+	pl_str(im, "sku", inv.sku);
+	pl_int(im, "on_hand", inv.on_hand);
+	if (got)
+		pl_int(im, "previous", cur.on_hand);
+	if (inv.safety_stock >= 0)
+		pl_int(im, "safety_stock", inv.safety_stock);
+	pl_str(im, "as_of", inv.as_of);
+	if (store_event(im->st, NULL, "inventory.snapshot", pl_end(im)) != 0)
+		return store_failed(im);
+	return 0;
+}
+
+static int
+row_delta(struct importer *im, const struct record *r)
+{
+	struct inventory cur;
+	const char *node, *sku, *reason;
+	int64_t delta;
+	int ret = 0, got = 0;
+
+	im->file_digest = fnv1a(im->file_digest, "\n", 1);
+	for (int c = 0; c < D_N; c++)
+		im->file_digest = fnv1a(im->file_digest, r->val[c], strlen(r->val[c]) + 1);
+	f_key(im, r, D_NODE, &node);
+	f_key(im, r, D_SKU, &sku);
+	node_ref(im, D_NODE, node);
+	sku_ref(im, D_SKU, sku);
+	f_int(im, r, D_DELTA, -MAX_STOCK, MAX_STOCK, 0, "an integer like 5 or -2", &delta);
+	f_text(im, r, D_REASON, "adjustment", &reason);
+	if (im->err.len == 0 && !im->failed) {
+		if ((got = store_inventory_get(im->st, node, sku, &cur)) < 0)
+			return store_failed(im);
+		if (!got) {
+			memset(&cur, 0, sizeof cur);
+			cur.safety_stock = -1;
+			memcpy(cur.as_of, store_run_time(im->st), sizeof cur.as_of);
+		}
+		if (cur.on_hand + delta < 0)
+			bad(im, "delta %lld would take on_hand of %s at %s below 0 (on hand %lld)",
+			    (long long)delta, sku, node, (long long)cur.on_hand);
+	}
+	if (rejected(im, r, &ret))
+		return ret;
+	if (im->failed)
+		return 0;
+	if (delta == 0) {
+		im->n->unchanged++;
+		return 0;
+	}
+	cur.node_id = node;
+	cur.sku = sku;
+	cur.on_hand += delta;
+	if (store_inventory_put(im->st, &cur) != 0)
+		return store_failed(im);
+	count_put(im, got ? PUT_UPDATED : PUT_INSERTED);
+	pl_start(im);
+	pl_str(im, "node_id", node);
+	pl_str(im, "sku", sku);
+	pl_int(im, "delta", delta);
+	pl_int(im, "on_hand", cur.on_hand);
+	pl_str(im, "reason", reason);
+	if (store_event(im->st, NULL, "inventory.delta", pl_end(im)) != 0)
+		return store_failed(im);
+	return 0;
+}
+
+/*
+ * A delta file, once applied, is remembered by its name and content, so
+ * that re-running a failed cron job does not apply it twice; standard
+ * input has no name and is never refused.
+ */
+static int
+delta_file_done(struct importer *im, const char *file)
+{
+	const char *base = strrchr(file, '/');
+	char dig[80];
+	int64_t run;
+
+	if (strcmp(file, "-") == 0 || im->failed || im->status)
+		return 0;
+	base = base ? base + 1 : file;
+	snprintf(dig, sizeof dig, "%016llx",
+	    (unsigned long long)fnv1a(im->file_digest, base, strlen(base)));
+	if (!im->o->force) {
+		if ((run = store_delta_file_run(im->st, dig)) < 0)
+			return store_failed(im);
+		if (run > 0) {
+			diag_at(file, 0, "these deltas were already applied (run %lld); "
+			    "use --force to apply them again", (long long)run);
+			im->status = EX_DATAERR;
+			return -1;
+		}
+	}
+	if (store_delta_file_add(im->st, dig, base) != 0)
+		return store_failed(im);
+	return 0;
+}
+
+/* --- orders ----------------------------------------------------------- */
+
+static void
+held_release(struct held *h)
+{
+	int c;
+
+	for (c = 0; c < O_N; c++)
+		free(h->vals[c]);
+	raw_free(h->raw);
+	free(h->error);
+	memset(h, 0, sizeof *h);
+}
+
+/* A record view of a held row, for the field parsers. */
+static void
+held_record(const struct importer *im, const struct held *h, struct record *r)
+{
+	r->file = im->file;
+	r->line = h->line;
+	r->ncols = O_N;
+	r->val = (const char **)h->vals;
+	r->present = NULL;
+	r->error = NULL;
+}
+
+/* Take the problem noted so far as this row's error. */
+static void
+held_take_error(struct importer *im, struct held *h)
+{
+	if (im->err.len > 0 && h->error == NULL)
+		h->error = xstrdup(im->err.s);
+	buf_reset(&im->err);
+}
+
+/* Parse the order-level columns of h into o. */
+static void
+parse_order(struct importer *im, const struct record *r, struct order *o)
+{
+	memset(o, 0, sizeof *o);
+	f_key(im, r, O_ORDER, &o->order_id);
+	f_text(im, r, O_CHANNEL, "web", &o->channel);
+	f_text(im, r, O_CUSTOMER, "", &o->customer_id);
+	f_time(im, r, O_CREATED, o->created_at);
+	f_int(im, r, O_PRIORITY, 1, 99, 5, "an integer from 1 (most urgent) to 99", &o->priority);
+	f_time(im, r, O_PROMISE, o->promise_date);
+	f_text(im, r, O_SNAME, "", &o->ship_name);
+	f_text(im, r, O_SADDR, "", &o->ship_address1);
+	f_text(im, r, O_SCITY, "", &o->ship_city);
+	f_text(im, r, O_SREGION, "", &o->ship_region);
+	f_text(im, r, O_SPOSTAL, "", &o->ship_postal_code);
+	f_text(im, r, O_SCOUNTRY, "US", &o->ship_country);
+	f_latlon(im, r, O_SLAT, O_SLON, &o->has_latlon, &o->ship_lat, &o->ship_lon);
+	f_bool(im, r, O_COMPLETE, 0, &o->ship_complete);
+}
+
+/* Parse the line columns of h into h->l. */
+static void
+parse_line(struct importer *im, const struct record *r, struct held *h, const char *order_id)
+{
+	struct order_line *l = &h->l;
+	const struct node_ref *pn;
+	const int64_t *price;
+
+	memset(l, 0, sizeof *l);
+	l->order_id = order_id;
+	f_int(im, r, O_LINE, 1, MAX_QTY, 0, "a positive integer", &l->line_no);
+	f_key(im, r, O_SKU, &l->sku);
+	price = sku_ref(im, O_SKU, l->sku);
+	f_int(im, r, O_QTY, 1, MAX_QTY, 0, "a positive integer", &l->qty);
+	l->method = r->val[O_METHOD][0] ? r->val[O_METHOD] : "ship";
+	if (strcmp(l->method, "ship") != 0 && strcmp(l->method, "pickup") != 0 &&
+	    strcmp(l->method, "curbside") != 0 && strcmp(l->method, "locker") != 0)
+		bad(im, "method must be one of ship, pickup, curbside, locker, got \"%s\"",
+		    quote_value(l->method));
+	f_key(im, r, O_PICKUP, &l->pickup_node);
+	pn = node_ref(im, O_PICKUP, l->pickup_node);
+	if (strcmp(l->method, "ship") == 0 && l->pickup_node != NULL)
+		bad(im, "pickup_node is only for pickup, curbside and locker lines");
+	else if (strcmp(l->method, "ship") != 0 && l->pickup_node == NULL)
+		bad(im, "a %s line needs a pickup_node", l->method);
+	else if (pn != NULL && strcmp(l->method, "pickup") == 0 && !pn->can_pickup)
+		bad(im, "node \"%s\" does not offer pickup", quote_value(l->pickup_node));
+	else if (pn != NULL && strcmp(l->method, "curbside") == 0 && !pn->can_curbside)
+		bad(im, "node \"%s\" does not offer curbside pickup", quote_value(l->pickup_node));
+	else if (pn != NULL && strcmp(l->method, "locker") == 0 && strcmp(pn->type, "locker") != 0)
+		bad(im, "node \"%s\" is a %s, not a locker", quote_value(l->pickup_node), pn->type);
+	f_money(im, r, O_PRICE, price ? *price : 0, &l->unit_price);
+	f_money(im, r, O_DISCOUNT, 0, &l->discount);
+	if (im->err.len == 0 && l->discount > l->unit_price * l->qty)
+		bad(im, "discount %s is more than the line's %lld x unit_price",
+		    quote_value(r->val[O_DISCOUNT]), (long long)l->qty);
+	held_take_error(im, h);
+}
+
+/*
+ * Reject every row of the order in the group: rows with a problem of
+ * their own are reported; the others go to the rejects file with a
+ * pointer to the first problem.  -1 when the run must stop.
+ */
+static int
+reject_order(struct importer *im, const char *why)
+{
+	struct buf msg = BUF_INIT;
+	long first = 0;
+	int i, ret = 0;
+
+	for (i = 0; i < im->ngroup && first == 0; i++)
+		if (im->group[i].error)
+			first = im->group[i].line, why = why ? why : im->group[i].error;
+	for (i = 0; i < im->ngroup && ret == 0; i++) {
+		struct held *h = &im->group[i];
+
+		buf_reset(&msg);
+		if (h->error)
+			buf_adds(&msg, h->error);
+		else if (first)
+			buf_addf(&msg, "rejected with its order: line %ld: %s", first, why);
+		else
+			buf_adds(&msg, why);
+		ret = reject(im, im->file, h->line, msg.s, h->raw,
+		    h->error != NULL || (first == 0 && i == 0));
+	}
+	buf_release(&msg);
+	buf_reset(&im->key);
+	buf_addc(&im->key, 'R');
+	buf_adds(&im->key, im->group[0].vals[O_ORDER]);
+	if (ret == 0) {
+		long l0;
+
+		if (store_seen(im->st, im->key.s, im->key.len, 0, im->group[0].line, &l0) < 0)
+			return store_failed(im);
+	}
+	return ret;
+}
+
+/* The order in the group is complete: validate it whole, then store it. */
+static int
+flush_order(struct importer *im)
+{
+	struct held *g = im->group;
+	struct record r;
+	struct order o;
+	int i, c, r_, busy, put, changed = 0, inserted_lines = 0;
+	int64_t units = 0;
+
+	if (im->ngroup == 0)
+		return 0;
+	held_record(im, &g[0], &r);
+	parse_order(im, &r, &o);
+	held_take_error(im, &g[0]);
+	for (i = 1; i < im->ngroup; i++) {
+		for (c = O_ORDER + 1; c <= O_COMPLETE && g[i].error == NULL; c++)
+			if (strcmp(g[i].vals[c], g[0].vals[c]) != 0) {
+				bad(im, "%s differs from line %ld of the same order", NAME(c), g[0].line);
+				held_take_error(im, &g[i]);
+			}
+	}
+	for (i = 0; i < im->ngroup; i++) {
+		held_record(im, &g[i], &r);
+		parse_line(im, &r, &g[i], o.order_id);
+	}
+	if (o.order_id == NULL)
+		goto rejected;
+	/* the same order or line earlier in this run */
+	buf_reset(&im->key);
+	buf_addc(&im->key, 'R');
+	buf_adds(&im->key, o.order_id);
+	if ((r_ = store_seen_has(im->st, im->key.s, im->key.len)) < 0)
+		return store_failed(im);
+	if (r_)
+		return reject_order(im, "an earlier part of this order was rejected");
+	if (seen(im, 'O', o.order_id, NULL, digest((const char *const *)g[0].vals, 0,
+	    O_COMPLETE + 1), g[0].line, "order_id") < 0)
+		return -1;
+	held_take_error(im, &g[0]);
+	for (i = 0; i < im->ngroup; i++) {
+		char no[24];
+
+		if (g[i].error)
+			continue;
+		snprintf(no, sizeof no, "%lld", (long long)g[i].l.line_no);
+		r_ = seen(im, 'L', o.order_id, no, digest((const char *const *)g[i].vals,
+		    O_LINE, O_N), g[i].line, "order_id and line_no");
+		if (r_ < 0)
+			return -1;
+		g[i].dup = r_ == 1;
+		held_take_error(im, &g[i]);
+	}
+	for (i = 0; i < im->ngroup; i++)
+		if (g[i].error)
+			goto rejected;
+	/* the stored order: its created_at stays unless given; no rewrite in fulfilment */
+	if (o.created_at[0] == '\0') {
+		if ((r_ = store_order_created_at(im->st, o.order_id, o.created_at)) < 0)
+			return store_failed(im);
+		if (r_ == 0)
+			memcpy(o.created_at, store_run_time(im->st), sizeof o.created_at);
+	}
+	if ((busy = store_order_in_fulfilment(im->st, o.order_id)) < 0)
+		return store_failed(im);
+	if (busy) {
+		int differs = store_order_differs(im->st, &o);
+
+		for (i = 0; i < im->ngroup && differs == 0; i++)
+			differs = store_line_differs(im->st, &g[i].l);
+		if (differs < 0)
+			return store_failed(im);
+		if (differs) {
+			char why[400];
+
+			snprintf(why, sizeof why, "order \"%s\" is already in fulfilment and this "
+			    "changes it; use oms-order to change it", quote_value(o.order_id));
+			return reject_order(im, why);
+		}
+	}
+	if (im->failed)
+		return 0;
+	im->n->orders++;
+	if ((put = store_order_put(im->st, &o)) < 0)
+		return store_failed(im);
+	if (put == PUT_INSERTED)
+		im->n->orders_inserted++;
+	changed = put == PUT_UPDATED;
+	for (i = 0; i < im->ngroup; i++) {
+		if (g[i].dup)
+			continue;
+		if ((r_ = store_line_put(im->st, &g[i].l)) < 0)
+			return store_failed(im);
+		count_put(im, r_);
+		changed |= r_ != PUT_UNCHANGED;
+		inserted_lines += r_ == PUT_INSERTED;
+		units += g[i].l.qty;
+	}
+	if (put == PUT_INSERTED) {
+		pl_start(im);
+		pl_str(im, "order_id", o.order_id);
+		pl_str(im, "channel", o.channel);
+		pl_int(im, "lines", inserted_lines);
+		pl_int(im, "units", units);
+		if (store_event(im->st, o.order_id, "order.created", pl_end(im)) != 0)
+			return store_failed(im);
+	} else if (changed) {
+		im->n->orders_updated++;
+		pl_start(im);
+		pl_str(im, "order_id", o.order_id);
+		pl_int(im, "lines", im->ngroup);
+		if (store_event(im->st, o.order_id, "order.updated", pl_end(im)) != 0)
+			return store_failed(im);
+	} else {
+		im->n->orders_unchanged++;
+	}
+	return 0;
+rejected:
+	return reject_order(im, NULL);
+}
+
+static void
+group_clear(struct importer *im)
+{
+	int i;
+
+	for (i = 0; i < im->ngroup; i++)
+		held_release(&im->group[i]);
+	im->ngroup = 0;
+}
+
+static int
+row_order(struct importer *im, const struct record *r)
+{
+	struct held *h;
+	int c, ret = 0;
+
+	if (im->ngroup > 0 && strcmp(im->group[0].vals[O_ORDER], r->val[O_ORDER]) != 0) {
+		ret = flush_order(im);
+		group_clear(im);
+		if (ret < 0)
+			return -1;
+	}
+	if (im->ngroup == im->capgroup) {
+		im->capgroup = im->capgroup ? im->capgroup * 2 : 16;
+		im->group = xrealloc(im->group, (size_t)im->capgroup * sizeof *im->group);
+	}
+	h = &im->group[im->ngroup++];
+	memset(h, 0, sizeof *h);
+	h->line = r->line;
+	for (c = 0; c < O_N; c++)
+		h->vals[c] = xstrdup(r->val[c]);
+	if (im->rj != NULL)
+		h->raw = input_raw(im->in);
+	if (im->err.len > 0)
+		h->error = xstrdup(im->err.s);
+	buf_reset(&im->err);
+	return 0;
+}
+
+/* --- the run ---------------------------------------------------------- */
+
+static const struct {
+	const struct colspec *cols;
+	int ncols;
+	int (*row)(struct importer *, const struct record *);
+} kinds[] = {
+	[KIND_ITEMS] = { item_cols, I_N, row_item },
+	[KIND_NODES] = { node_cols, N_N, row_node },
+	[KIND_INVENTORY] = { inv_cols, V_N, row_inventory },
+	[KIND_CUSTOMERS] = { cust_cols, C_N, row_customer },
+	[KIND_ORDERS] = { order_cols, O_N, row_order },
+	[KIND_POSTAL] = { postal_cols, P_N, row_postal },
+	[KIND_RATES] = { rate_cols, R_N, row_rate },
+};
+
+static void
+free_ref(void *p)
+{
+	free(p);
+}
+
+static int
+import_file(struct importer *im, const char *file, int (*row)(struct importer *,
+    const struct record *))
+{
+	struct record rec;
+	int r;
+
+	im->in = input_open(file, im->o->input_format, im->cols, im->ncols,
+	    im->o->kind == KIND_ORDERS ? "lines" : NULL, &im->status);
+	if (im->in == NULL)
+		return -1;
+	im->file = file;
+	im->file_digest = FNV_INIT;
+	progress_start(file);
+	while ((r = input_next(im->in, &rec)) == 1) {
+		buf_reset(&im->err);
+		im->n->records++;
+		progress_tick(im->n->records);
+		if (rec.error != NULL)
+			bad(im, "%s", rec.error);
+		if (row(im, &rec) < 0)
+			break;
+	}
+	progress_end();
+	if (r < 0)
+		im->status = input_status(im->in);
+	if (!im->status && im->o->kind == KIND_ORDERS) {
+		if (flush_order(im) < 0 && !im->status)
+			im->status = EX_SOFTWARE;
+	}
+	group_clear(im);
+	if (!im->status && im->o->kind == KIND_INVENTORY && im->o->delta)
+		delta_file_done(im, file);
+	im->n->blank += input_blank_rows(im->in);
+	if (input_blank_rows(im->in) > 0)
+		diag_warn("%s: skipped %ld empty rows", file, input_blank_rows(im->in));
+	input_close(im->in);
+	im->in = NULL;
+	return im->status ? -1 : 0;
+}
+
+int
+import_files(struct store *st, const struct import_opts *o, int nfiles,
+    char *const *files, struct import_counts *counts)
+{
+	struct importer im;
+	int i, status;
+
+	memset(&im, 0, sizeof im);
+	memset(counts, 0, sizeof *counts);
+	im.st = st;
+	im.o = o;
+	im.n = counts;
+	im.cols = o->kind == KIND_INVENTORY && o->delta ? delta_cols : kinds[o->kind].cols;
+	im.ncols = o->kind == KIND_INVENTORY && o->delta ? D_N : kinds[o->kind].ncols;
+	if (store_load_nodes(st, &im.nodes) != 0 || store_load_skus(st, &im.skus) != 0) {
+		im.status = store_status(st);
+		goto out;
+	}
+	if (o->rejects != NULL && (im.rj = rejects_open(o->rejects, &im.status)) == NULL)
+		goto out;
+	for (i = 0; i < nfiles; i++)
+		if (import_file(&im, files[i], o->kind == KIND_INVENTORY && o->delta ?
+		    row_delta : kinds[o->kind].row) != 0)
+			break;
+	if (!im.status && im.failed) {
+		diag_error("%ld bad record%s; nothing imported (use --rejects FILE to import "
+		    "the good ones)", counts->rejected, counts->rejected == 1 ? "" : "s");
+		im.status = EX_DATAERR;
+	}
+	if (!im.status && o->kind != KIND_INVENTORY && o->kind != KIND_ORDERS &&
+	    counts->inserted + counts->updated > 0) {
+		char type[32];
+
+		snprintf(type, sizeof type, "import.%s", kind_names[o->kind]);
+		pl_start(&im);
+		pl_int(&im, "inserted", counts->inserted);
+		pl_int(&im, "updated", counts->updated);
+		pl_int(&im, "unchanged", counts->unchanged);
+		if (store_event(st, NULL, type, pl_end(&im)) != 0)
+			im.status = store_status(st);
+	}
+out:
+	status = im.status;
+	if (im.rj != NULL && (i = rejects_close(im.rj, status == 0)) != 0 && status == 0)
+		status = i;
+	strmap_release(&im.nodes, free_ref);
+	strmap_release(&im.skus, free_ref);
+	buf_release(&im.err);
+	buf_release(&im.key);
+	buf_release(&im.payload);
+	free(im.group);
+	return status;
+}
+
+void
+import_summary(const struct import_opts *o, const struct import_counts *c,
+    struct buf *line, struct buf *json)
+{
+	const char *kind = kind_names[o->kind];
+
+	buf_addf(line, "%s%s: %ld record%s", kind, o->delta ? " (deltas)" : "", c->records,
+	    c->records == 1 ? "" : "s");
+	if (o->kind == KIND_ORDERS)
+		buf_addf(line, ", %ld orders (%ld inserted, %ld updated, %ld unchanged); lines",
+		    c->orders, c->orders_inserted, c->orders_updated, c->orders_unchanged);
+	buf_addf(line, ": %ld inserted, %ld updated, %ld unchanged", c->inserted, c->updated,
+	    c->unchanged);
+	if (o->kind == KIND_INVENTORY && !o->delta)
+		buf_addf(line, ", %ld stale", c->stale);
+	buf_addf(line, ", %ld rejected", c->rejected);
+	if (c->inserted + c->updated == 0 && c->orders_inserted + c->orders_updated == 0)
+		buf_adds(line, "; nothing changed");
+	buf_addf(json, "{\"kind\":\"%s\",\"records\":%ld,\"inserted\":%ld,\"updated\":%ld,"
+	    "\"unchanged\":%ld,\"rejected\":%ld,\"stale\":%ld", kind, c->records, c->inserted,
+	    c->updated, c->unchanged, c->rejected, c->stale);
+	if (o->kind == KIND_ORDERS)
+		buf_addf(json, ",\"orders\":%ld,\"orders_inserted\":%ld,\"orders_updated\":%ld",
+		    c->orders, c->orders_inserted, c->orders_updated);
+	buf_addc(json, '}');
+}

@@ -1,0 +1,88 @@
+#ifndef OMS_MODEL_H
+#define OMS_MODEL_H
+/*
+ * model: the records oms keeps, as plain C structs shared by the store and
+ * the commands.  Strings are borrowed (the caller keeps them alive for the
+ * call).  Money the customer pays is int64 cents; cost-model figures are
+ * doubles; times are "YYYY-MM-DDTHH:MM:SSZ" ("" when absent).
+ */
+#include <stdint.h>
+
+struct item {
+	const char *sku, *description, *vendor_node;	/* vendor_node NULL: none */
+	int64_t unit_price;
+	double unit_cost, weight_kg, ordering_cost, holding_rate, lead_time_days;
+	int ship_alone, active;
+};
+
+struct node {
+	const char *node_id, *type, *name, *postal_code, *country;
+	int has_latlon;
+	double lat, lon;
+	int can_ship, can_pickup, can_curbside, accepts_returns, active;
+	int64_t capacity_per_day;	/* -1: unlimited */
+	double handling_cost;
+	int64_t processing_days, safety_stock;
+};
+
+struct inventory {
+	const char *node_id, *sku;
+	int64_t on_hand;
+	int64_t safety_stock;	/* -1: the node's default */
+	char as_of[21];
+};
+
+struct customer {
+	const char *customer_id, *name, *email, *phone, *tier;
+};
+
+struct order {
+	const char *order_id, *channel, *customer_id;
+	char created_at[21], promise_date[21];
+	int64_t priority;
+	const char *ship_name, *ship_address1, *ship_city, *ship_region,
+	    *ship_postal_code, *ship_country;
+	int has_latlon;
+	double ship_lat, ship_lon;
+	int ship_complete;
+};
+
+struct order_line {
+	const char *order_id, *sku, *method, *pickup_node;	/* pickup_node NULL: none */
+	int64_t line_no, qty, unit_price, discount;
+};
+
+struct postal {
+	const char *country, *postal_code;
+	double lat, lon;
+};
+
+struct rate {
+	double max_km, base_cost, per_kg;
+	int64_t transit_days;
+};
+
+/*
+ * Available to promise at a node: on_hand less safety stock less what is
+ * reserved there; never below 0.
+ */
+int64_t node_atp(int64_t on_hand, int64_t safety_stock, int64_t reserved);
+
+/* The quantity buckets of one order line (see oms(7)). */
+struct line_qty {
+	int64_t qty, allocated, routed, released, shipped, cancelled, returned,
+	    backordered;
+};
+
+/* Open quantity: what no stage holds yet (negative means a broken line). */
+int64_t line_open(const struct line_qty *q);
+/*
+ * The status of a line: the earliest stage that still holds quantity:
+ * "backordered", "open", "allocated", "routed", "released", "shipped";
+ * "cancelled" when everything was cancelled.
+ */
+const char *line_status(const struct line_qty *q);
+/* 1 when s names a status line_status() can return. */
+int line_status_valid(const char *s);
+
+#endif

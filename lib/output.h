@@ -1,0 +1,47 @@
+#ifndef OMS_OUTPUT_H
+#define OMS_OUTPUT_H
+/*
+ * output: rows of named, typed columns written as CSV (RFC 4180 quoting,
+ * a header row, LF line ends), JSON Lines (one compact object per line) or
+ * one JSON array.  Values are given as text; numbers are written bare in
+ * JSON, empty values as null.  The writer does not own its FILE.
+ */
+#include <stdio.h>
+
+#include "util.h"
+
+enum outfmt { OUTFMT_CSV, OUTFMT_JSONL, OUTFMT_JSON };
+
+/* Parse "csv", "jsonl" or "json"; -1 for anything else. */
+int outfmt_parse(const char *s);
+
+enum coltype {
+	COL_TEXT,	/* a JSON string */
+	COL_NUM,	/* a JSON number (integer, decimal or money text) */
+	COL_RAWJSON	/* already JSON text, written as is */
+};
+
+struct outcol {
+	const char *name;
+	enum coltype type;
+};
+
+struct writer {
+	FILE *fp;
+	enum outfmt fmt;
+	const struct outcol *cols;
+	int ncols;
+	long rows;
+	int safe_csv;	/* prefix formula-looking CSV text with a quote */
+	struct buf line;
+};
+
+/* Start a table; CSV writes its header row at once. */
+void writer_init(struct writer *w, FILE *fp, enum outfmt fmt,
+	const struct outcol *cols, int ncols);
+/* One row: vals[i] for cols[i]; NULL or "" is empty (JSON null). */
+void writer_row(struct writer *w, const char *const *vals);
+/* Close a JSON array; frees the writer's memory.  Does not flush. */
+void writer_finish(struct writer *w);
+
+#endif

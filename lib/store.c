@@ -1,0 +1,985 @@
+#include <errno.h>
+#include <pwd.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "store.h"
+
+/* share/schema, compiled in by the Makefile (share/sql2c.sh) */
+extern const char *const schema_migrations[];
+extern const int schema_version;
+
+/*
+ * Every statement oms runs, in one table: a second backend replaces this
+ * file, not the commands.  Parameters are always bound, never formatted.
+ */
+enum sid {
+	S_RUN_START, S_RUN_END, S_EVENT,
+	S_ITEM_INS, S_ITEM_UPD, S_NODE_INS, S_NODE_UPD,
+	S_CUST_INS, S_CUST_UPD, S_POSTAL_INS, S_POSTAL_UPD,
+	S_RATE_INS, S_RATE_UPD, S_ORDER_INS, S_ORDER_UPD,
+	S_LINE_INS, S_LINE_UPD, S_ORDER_BUSY, S_ORDER_SAME, S_LINE_SAME,
+	S_INV_GET, S_INV_PUT, S_DELTA_GET, S_DELTA_ADD,
+	S_ORDER_CREATED, S_NODES, S_SKUS, S_SEEN_INS, S_SEEN_GET,
+	S_VIEW_INVENTORY, S_VIEW_INVENTORY_BY_SKU, S_VIEW_ALLOCATED,
+	S_VIEW_LINES, S_VIEW_EVENTS, S_VIEW_RUNS,
+	S_VIEW_FK, S_VIEW_NO_LINES, S_VIEW_INTEGRITY,
+	S_COUNT
+};
+
+#define ITEM_COLS "description, unit_price, unit_cost, weight_kg, ship_alone, " \
+	"vendor_node, ordering_cost, holding_rate, lead_time_days, active"
+#define ITEM_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11"
+#define NODE_COLS "type, name, postal_code, country, lat, lon, can_ship, " \
+	"can_pickup, can_curbside, accepts_returns, capacity_per_day, " \
+	"handling_cost, processing_days, safety_stock, active"
+#define NODE_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16"
+#define ORDER_COLS "channel, customer_id, created_at, priority, promise_date, " \
+	"ship_name, ship_address1, ship_city, ship_region, ship_postal_code, " \
+	"ship_country, ship_lat, ship_lon, ship_complete"
+#define ORDER_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15"
+#define LINE_COLS "sku, qty, unit_price, discount, method, pickup_node"
+#define LINE_VALS "?3, ?4, ?5, ?6, ?7, ?8"
+
+/* Reserved quantity per node and sku: routed or released there, not shipped. */
+#define RESERVED_CTE "WITH r AS MATERIALIZED (SELECT ln.node_id, l.sku, " \
+	"SUM(ln.routed + ln.released) AS q FROM line_node ln " \
+	"JOIN order_line l USING (order_id, line_no) GROUP BY ln.node_id, l.sku) "
+#define INVENTORY_SELECT "SELECT i.node_id, i.sku, i.on_hand, " \
+	"COALESCE(i.safety_stock, n.safety_stock), COALESCE(r.q, 0), n.active " \
+	"FROM inventory i JOIN node n USING (node_id) " \
+	"LEFT JOIN r ON r.node_id = i.node_id AND r.sku = i.sku "
+
+/* An upsert in two statements: insert when new, else update when changed. */
+#define PUT(table, key, keyvals, cols, vals) \
+	"INSERT INTO " table " (" key ", " cols ") VALUES (" keyvals ", " vals ") " \
+	"ON CONFLICT DO NOTHING", \
+	"UPDATE " table " SET (" cols ") = (" vals ") WHERE (" key ") = (" keyvals ") " \
+	"AND (" cols ") IS NOT (" vals ")"
+
+static const char *const sql[S_COUNT] = {
+	[S_RUN_START] = "INSERT INTO run (command, argv, user, started_at) VALUES (?1, ?2, ?3, ?4)",
+	[S_RUN_END] = "UPDATE run SET ended_at = ?2, exit_status = ?3, counts = ?4 WHERE run_id = ?1",
+	[S_EVENT] = "INSERT INTO event (at, order_id, type, payload, run_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_ITEM_INS] = PUT("item", "sku", "?1", ITEM_COLS, ITEM_VALS),
+	[S_NODE_INS] = PUT("node", "node_id", "?1", NODE_COLS, NODE_VALS),
+	[S_CUST_INS] = PUT("customer", "customer_id", "?1", "name, email, phone, tier",
+	    "?2, ?3, ?4, ?5"),
+	[S_POSTAL_INS] = PUT("postal", "country, postal_code", "?1, ?2", "lat, lon", "?3, ?4"),
+	[S_RATE_INS] = PUT("rate", "max_km", "?1", "base_cost, per_kg, transit_days",
+	    "?2, ?3, ?4"),
+	[S_ORDER_INS] = PUT("orders", "order_id", "?1", ORDER_COLS, ORDER_VALS),
+	[S_LINE_INS] = PUT("order_line", "order_id, line_no", "?1, ?2", LINE_COLS, LINE_VALS),
+	[S_ORDER_BUSY] =
+	    "SELECT EXISTS (SELECT 1 FROM order_line WHERE order_id = ?1 AND "
+	    "(allocated > 0 OR shipped > 0 OR cancelled > 0)) "
+	    "OR EXISTS (SELECT 1 FROM line_node WHERE order_id = ?1)",
+	[S_ORDER_SAME] = "SELECT 1 FROM orders WHERE order_id = ?1 AND (" ORDER_COLS ") IS ("
+	    ORDER_VALS ")",
+	[S_LINE_SAME] = "SELECT 1 FROM order_line WHERE order_id = ?1 AND line_no = ?2 AND ("
+	    LINE_COLS ") IS (" LINE_VALS ")",
+	[S_INV_GET] = "SELECT on_hand, safety_stock, as_of FROM inventory "
+	    "WHERE node_id = ?1 AND sku = ?2",
+	[S_INV_PUT] = "INSERT INTO inventory (node_id, sku, on_hand, safety_stock, as_of) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET on_hand = excluded.on_hand, "
+	    "safety_stock = excluded.safety_stock, as_of = excluded.as_of",
+	[S_DELTA_GET] = "SELECT run_id FROM delta_file WHERE digest = ?1",
+	[S_DELTA_ADD] = "INSERT OR REPLACE INTO delta_file (digest, run_id, applied_at, name) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	[S_NODES] = "SELECT node_id, type, can_ship, can_pickup, can_curbside, active FROM node",
+	[S_SKUS] = "SELECT sku, unit_price FROM item",
+	[S_ORDER_CREATED] = "SELECT created_at FROM orders WHERE order_id = ?1",
+	[S_SEEN_INS] = "INSERT INTO temp.seen (k, h, line) VALUES (?1, ?2, ?3) "
+	    "ON CONFLICT DO NOTHING",
+	[S_SEEN_GET] = "SELECT h, line FROM temp.seen WHERE k = ?1",
+	[S_VIEW_INVENTORY] = RESERVED_CTE INVENTORY_SELECT
+	    "WHERE (?1 IS NULL OR i.node_id = ?1) AND (?2 IS NULL OR i.sku = ?2) "
+	    "ORDER BY i.node_id, i.sku",
+	[S_VIEW_INVENTORY_BY_SKU] = RESERVED_CTE INVENTORY_SELECT
+	    "WHERE (?1 IS NULL OR i.sku = ?1) ORDER BY i.sku, i.node_id",
+	[S_VIEW_ALLOCATED] =
+	    "SELECT sku, SUM(allocated) FROM order_line WHERE allocated > 0 "
+	    "AND (?1 IS NULL OR sku = ?1) GROUP BY sku ORDER BY sku",
+	[S_VIEW_LINES] =
+	    "SELECT l.order_id, l.line_no, l.sku, l.qty, l.allocated, l.shipped, l.cancelled, "
+	    "l.returned, l.backordered, l.backorder_reason, COALESCE(SUM(ln.routed), 0), "
+	    "COALESCE(SUM(ln.released), 0), group_concat(ln.node_id, ';') "
+	    "FROM order_line l LEFT JOIN line_node ln USING (order_id, line_no) "
+	    "WHERE (?1 IS NULL OR l.order_id = ?1) AND (?2 IS NULL OR l.sku = ?2) "
+	    "GROUP BY l.order_id, l.line_no ORDER BY l.order_id, l.line_no",
+	[S_VIEW_EVENTS] =
+	    "SELECT seq, at, order_id, type, payload FROM event "
+	    "WHERE seq > ?1 AND (?2 IS NULL OR type = ?2) ORDER BY seq",
+	[S_VIEW_RUNS] =
+	    "SELECT run_id, command, argv, user, started_at, ended_at, exit_status, counts "
+	    "FROM run ORDER BY run_id",
+	[S_VIEW_FK] = "SELECT \"table\", rowid, parent, fkid FROM pragma_foreign_key_check",
+	[S_VIEW_NO_LINES] = "SELECT order_id FROM orders o WHERE NOT EXISTS "
+	    "(SELECT 1 FROM order_line l WHERE l.order_id = o.order_id) ORDER BY order_id",
+	[S_VIEW_INTEGRITY] = "SELECT integrity_check FROM pragma_integrity_check",
+};
+
+/* The update half of each PUT pair sits right after its insert. */
+#define UPD(ins) ((enum sid)((ins) + 1))
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *stmt[S_COUNT];
+	int status;
+	int in_tx;
+	int seen_ready;
+	int64_t run_id;
+	char run_time[21];
+};
+
+const char *
+store_path(const char *path)
+{
+	const char *env;
+
+	if (path != NULL && *path != '\0')
+		return path;
+	if ((env = getenv("OMS_DB")) != NULL && *env != '\0')
+		return env;
+	return "oms.db";
+}
+
+int
+store_status(const struct store *st)
+{
+	return st->status ? st->status : EX_SOFTWARE;
+}
+
+/* Map a SQLite failure to an exit status and say what happened. */
+static int
+fail(struct store *st, int rc, const char *what)
+{
+	int ext = sqlite3_extended_errcode(st->db);
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		diag_error("%s: store is busy (another oms command holds it); try again later",
+		    st->path);
+		st->status = EX_TEMPFAIL;
+		break;
+	case SQLITE_NOTADB:
+		diag_error("%s: not an oms store (file is not a SQLite database)", st->path);
+		st->status = EX_IOERR;
+		break;
+	case SQLITE_READONLY:
+		diag_error("%s: store is read-only: %s", st->path, sqlite3_errmsg(st->db));
+		st->status = EX_IOERR;
+		break;
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_CORRUPT:
+	case SQLITE_PERM:
+		diag_error("%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+		st->status = EX_IOERR;
+		break;
+	default:
+		diag_error("%s: %s: %s (sqlite error %d)", st->path, what,
+		    sqlite3_errmsg(st->db), ext);
+		st->status = EX_SOFTWARE;
+	}
+	return -1;
+}
+
+static sqlite3_stmt *
+stmt(struct store *st, enum sid id)
+{
+	int rc;
+
+	if (st->stmt[id] != NULL) {
+		sqlite3_reset(st->stmt[id]);
+		sqlite3_clear_bindings(st->stmt[id]);
+		return st->stmt[id];
+	}
+	rc = sqlite3_prepare_v3(st->db, sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+	    &st->stmt[id], NULL);
+	if (rc != SQLITE_OK) {
+		fail(st, rc, "preparing a statement");
+		return NULL;
+	}
+	return st->stmt[id];
+}
+
+/* Bind helpers: NULL text binds SQL NULL. */
+static void
+btext(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+static void
+bint(sqlite3_stmt *s, int i, int64_t v)
+{
+	sqlite3_bind_int64(s, i, v);
+}
+
+static void
+breal(sqlite3_stmt *s, int i, double v)
+{
+	sqlite3_bind_double(s, i, v);
+}
+
+/* Step a statement that returns no rows; 0 or -1. */
+static int
+run(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return fail(st, rc, what);
+	return 0;
+}
+
+static int
+exec(struct store *st, const char *text, const char *what)
+{
+	int rc = sqlite3_exec(st->db, text, NULL, NULL, NULL);
+
+	return rc == SQLITE_OK ? 0 : fail(st, rc, what);
+}
+
+static int
+user_version(struct store *st, int *v)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, "reading the schema version");
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return fail(st, rc, "reading the schema version");
+	}
+	*v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static int
+count_tables(struct store *st, int *n)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	rc = sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_schema", -1, &s, NULL);
+	if (rc != SQLITE_OK)
+		return fail(st, rc, "reading the schema");
+	rc = sqlite3_step(s);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : fail(st, rc, "reading the schema");
+}
+
+/*
+ * Bring the schema to schema_version, one migration at a time, all in one
+ * transaction; the version is re-read under the write lock so that two
+ * commands starting on a new store do not both create it.
+ */
+static int
+migrate(struct store *st)
+{
+	int v, ntables, i;
+	char pragma[64];
+
+	if (user_version(st, &v) != 0)
+		return -1;
+	if (v == schema_version)
+		return 0;
+	if (v > schema_version) {
+		diag_error("%s: store has schema version %d, newer than this oms "
+		    "understands (%d); upgrade oms", st->path, v, schema_version);
+		st->status = EX_SOFTWARE;
+		return -1;
+	}
+	if (exec(st, "BEGIN IMMEDIATE", "locking the store to create its schema") != 0)
+		return -1;
+	if (user_version(st, &v) != 0 || count_tables(st, &ntables) != 0)
+		goto fail;
+	if (v == 0 && ntables > 0) {
+		diag_error("%s: a SQLite database, but not an oms store; refusing to touch it",
+		    st->path);
+		st->status = EX_IOERR;
+		goto fail;
+	}
+	for (i = v; i < schema_version; i++) {
+		if (exec(st, schema_migrations[i], "migrating the schema") != 0)
+			goto fail;
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", i + 1);
+		if (exec(st, pragma, "migrating the schema") != 0)
+			goto fail;
+	}
+	if (exec(st, "COMMIT", "migrating the schema") != 0)
+		goto fail;
+	if (v > 0)
+		diag_info("%s: schema migrated from version %d to %d", st->path, v,
+		    schema_version);
+	return 0;
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+store_open(struct store **stp, const char *path, int busy_ms, int readonly)
+{
+	struct store *st = xcalloc(1, sizeof *st);
+	struct stat sb;
+	int rc, flags, v;
+
+	*stp = NULL;
+	st->path = xstrdup(store_path(path));
+	now_iso(st->run_time);
+	if (stat(st->path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		diag_error("%s: is a directory, not a store", st->path);
+		free(st->path);
+		free(st);
+		return EX_IOERR;
+	}
+	if (readonly && stat(st->path, &sb) != 0) {
+		diag_error("%s: no store here (import something first, or use --db)", st->path);
+		free(st->path);
+		free(st);
+		return EX_NOINPUT;
+	}
+	flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	rc = sqlite3_open_v2(st->path, &st->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		if (st->db == NULL) {
+			diag_error("out of memory");
+			free(st->path);
+			free(st);
+			return EX_SOFTWARE;
+		}
+		fail(st, rc, "cannot open the store");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, busy_ms);
+	if (exec(st, "PRAGMA foreign_keys = ON", "opening the store") != 0)
+		goto fail;
+	if (!readonly) {
+		if (exec(st, "PRAGMA journal_mode = WAL", "setting WAL mode") != 0 ||
+		    exec(st, "PRAGMA synchronous = FULL", "opening the store") != 0 ||
+		    migrate(st) != 0)
+			goto fail;
+	} else {
+		if (user_version(st, &v) != 0)
+			goto fail;
+		if (v != schema_version) {
+			if (v > schema_version)
+				diag_error("%s: store has schema version %d, newer than this oms "
+				    "understands (%d); upgrade oms", st->path, v, schema_version);
+			else
+				diag_error("%s: store has schema version %d; run a mutating oms "
+				    "command to migrate it to %d", st->path, v, schema_version);
+			st->status = v == 0 ? EX_IOERR : EX_SOFTWARE;
+			goto fail;
+		}
+	}
+	exec(st, "PRAGMA cache_size = -65536", "opening the store");	/* 64 MiB */
+	*stp = st;
+	return 0;
+fail:
+	rc = store_status(st);
+	store_close(st);
+	return rc;
+}
+
+void
+store_close(struct store *st)
+{
+	int i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	if (st->in_tx)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+int
+store_begin(struct store *st)
+{
+	if (exec(st, "BEGIN IMMEDIATE", "starting a transaction") != 0)
+		return -1;
+	st->in_tx = 1;
+	return 0;
+}
+
+int
+store_commit(struct store *st)
+{
+	if (exec(st, "COMMIT", "committing") != 0) {
+		store_rollback(st);
+		return -1;
+	}
+	st->in_tx = 0;
+	return 0;
+}
+
+void
+store_rollback(struct store *st)
+{
+	if (st->in_tx)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st->in_tx = 0;
+	st->seen_ready = 0;	/* the temp table went with the transaction */
+}
+
+const char *
+store_run_time(const struct store *st)
+{
+	return st->run_time;
+}
+
+int
+store_run_start(struct store *st, const char *command, int argc, char **argv)
+{
+	sqlite3_stmt *s = stmt(st, S_RUN_START);
+	struct buf b = BUF_INIT;
+	struct passwd *pw;
+	const char *user = getenv("USER");
+	int i, r;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < argc; i++)
+		buf_addf(&b, "%s%s", i ? " " : "", argv[i]);
+	if (user == NULL && (pw = getpwuid(getuid())) != NULL)
+		user = pw->pw_name;
+	btext(s, 1, command);
+	btext(s, 2, buf_str(&b));
+	btext(s, 3, user ? user : "");
+	btext(s, 4, st->run_time);
+	r = run(st, s, "writing the run log");
+	buf_release(&b);
+	if (r == 0)
+		st->run_id = sqlite3_last_insert_rowid(st->db);
+	return r;
+}
+
+int
+store_run_end(struct store *st, int exit_status, const char *counts_json)
+{
+	sqlite3_stmt *s;
+	char now[21];
+
+	if (st->run_id == 0)
+		return 0;
+	if ((s = stmt(st, S_RUN_END)) == NULL)
+		return -1;
+	now_iso(now);
+	bint(s, 1, st->run_id);
+	btext(s, 2, now);
+	bint(s, 3, exit_status);
+	btext(s, 4, counts_json ? counts_json : "{}");
+	return run(st, s, "writing the run log");
+}
+
+int
+store_event(struct store *st, const char *order_id, const char *type,
+    const char *payload_json)
+{
+	sqlite3_stmt *s = stmt(st, S_EVENT);
+
+	if (s == NULL)
+		return -1;
+	btext(s, 1, st->run_time);
+	btext(s, 2, order_id);
+	btext(s, 3, type);
+	btext(s, 4, payload_json);
+	if (st->run_id)
+		bint(s, 5, st->run_id);
+	return run(st, s, "appending an event");
+}
+
+/* --- import ------------------------------------------------------------ */
+
+/*
+ * Run the insert half of a PUT pair, then the update half if the key was
+ * there; bind() fills the parameters of either (they are numbered alike).
+ */
+static int
+put(struct store *st, enum sid ins, void (*bind)(sqlite3_stmt *, const void *),
+    const void *rec)
+{
+	sqlite3_stmt *s = stmt(st, ins);
+
+	if (s == NULL)
+		return -1;
+	bind(s, rec);
+	if (run(st, s, "writing") != 0)
+		return -1;
+	if (sqlite3_changes(st->db) > 0)
+		return PUT_INSERTED;
+	if ((s = stmt(st, UPD(ins))) == NULL)
+		return -1;
+	bind(s, rec);
+	if (run(st, s, "writing") != 0)
+		return -1;
+	return sqlite3_changes(st->db) > 0 ? PUT_UPDATED : PUT_UNCHANGED;
+}
+
+static void
+bind_item(sqlite3_stmt *s, const void *p)
+{
+	const struct item *it = p;
+
+	btext(s, 1, it->sku);
+	btext(s, 2, it->description);
+	bint(s, 3, it->unit_price);
+	breal(s, 4, it->unit_cost);
+	breal(s, 5, it->weight_kg);
+	bint(s, 6, it->ship_alone);
+	btext(s, 7, it->vendor_node);
+	breal(s, 8, it->ordering_cost);
+	breal(s, 9, it->holding_rate);
+	breal(s, 10, it->lead_time_days);
+	bint(s, 11, it->active);
+}
+
+int
+store_item_put(struct store *st, const struct item *it)
+{
+	return put(st, S_ITEM_INS, bind_item, it);
+}
+
+static void
+bind_node(sqlite3_stmt *s, const void *p)
+{
+	const struct node *n = p;
+
+	btext(s, 1, n->node_id);
+	btext(s, 2, n->type);
+	btext(s, 3, n->name);
+	btext(s, 4, n->postal_code);
+	btext(s, 5, n->country);
+	if (n->has_latlon) {
+		breal(s, 6, n->lat);
+		breal(s, 7, n->lon);
+	}
+	bint(s, 8, n->can_ship);
+	bint(s, 9, n->can_pickup);
+	bint(s, 10, n->can_curbside);
+	bint(s, 11, n->accepts_returns);
+	if (n->capacity_per_day >= 0)
+		bint(s, 12, n->capacity_per_day);
+	breal(s, 13, n->handling_cost);
+	bint(s, 14, n->processing_days);
+	bint(s, 15, n->safety_stock);
+	bint(s, 16, n->active);
+}
+
+int
+store_node_put(struct store *st, const struct node *n)
+{
+	return put(st, S_NODE_INS, bind_node, n);
+}
+
+static void
+bind_customer(sqlite3_stmt *s, const void *p)
+{
+	const struct customer *c = p;
+
+	btext(s, 1, c->customer_id);
+	btext(s, 2, c->name);
+	btext(s, 3, c->email);
+	btext(s, 4, c->phone);
+	btext(s, 5, c->tier);
+}
+
+int
+store_customer_put(struct store *st, const struct customer *c)
+{
+	return put(st, S_CUST_INS, bind_customer, c);
+}
+
+static void
+bind_postal(sqlite3_stmt *s, const void *p)
+{
+	const struct postal *z = p;
+
+	btext(s, 1, z->country);
+	btext(s, 2, z->postal_code);
+	breal(s, 3, z->lat);
+	breal(s, 4, z->lon);
+}
+
+int
+store_postal_put(struct store *st, const struct postal *p)
+{
+	return put(st, S_POSTAL_INS, bind_postal, p);
+}
+
+static void
+bind_rate(sqlite3_stmt *s, const void *p)
+{
+	const struct rate *r = p;
+
+	breal(s, 1, r->max_km);
+	breal(s, 2, r->base_cost);
+	breal(s, 3, r->per_kg);
+	bint(s, 4, r->transit_days);
+}
+
+int
+store_rate_put(struct store *st, const struct rate *r)
+{
+	return put(st, S_RATE_INS, bind_rate, r);
+}
+
+static void
+bind_order(sqlite3_stmt *s, const void *p)
+{
+	const struct order *o = p;
+
+	btext(s, 1, o->order_id);
+	btext(s, 2, o->channel);
+	btext(s, 3, o->customer_id);
+	btext(s, 4, o->created_at);
+	bint(s, 5, o->priority);
+	btext(s, 6, o->promise_date[0] ? o->promise_date : NULL);
+	btext(s, 7, o->ship_name);
+	btext(s, 8, o->ship_address1);
+	btext(s, 9, o->ship_city);
+	btext(s, 10, o->ship_region);
+	btext(s, 11, o->ship_postal_code);
+	btext(s, 12, o->ship_country);
+	if (o->has_latlon) {
+		breal(s, 13, o->ship_lat);
+		breal(s, 14, o->ship_lon);
+	}
+	bint(s, 15, o->ship_complete);
+}
+
+int
+store_order_put(struct store *st, const struct order *o)
+{
+	return put(st, S_ORDER_INS, bind_order, o);
+}
+
+static void
+bind_line(sqlite3_stmt *s, const void *p)
+{
+	const struct order_line *l = p;
+
+	btext(s, 1, l->order_id);
+	bint(s, 2, l->line_no);
+	btext(s, 3, l->sku);
+	bint(s, 4, l->qty);
+	bint(s, 5, l->unit_price);
+	bint(s, 6, l->discount);
+	btext(s, 7, l->method);
+	btext(s, 8, l->pickup_node);
+}
+
+int
+store_line_put(struct store *st, const struct order_line *l)
+{
+	return put(st, S_LINE_INS, bind_line, l);
+}
+
+/* Step a one-row, one-integer query: the value, 0 when no row, -1 error. */
+static int64_t
+query_int(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	int rc = sqlite3_step(s);
+	int64_t v = 0;
+
+	if (rc == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_DONE)
+		v = fail(st, rc, what);
+	sqlite3_reset(s);
+	return v;
+}
+
+int
+store_order_in_fulfilment(struct store *st, const char *order_id)
+{
+	sqlite3_stmt *s = stmt(st, S_ORDER_BUSY);
+
+	if (s == NULL)
+		return -1;
+	btext(s, 1, order_id);
+	return (int)query_int(st, s, "reading an order");
+}
+
+int
+store_order_created_at(struct store *st, const char *order_id, char out[21])
+{
+	sqlite3_stmt *s = stmt(st, S_ORDER_CREATED);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	btext(s, 1, order_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		snprintf(out, 21, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading an order");
+}
+
+int
+store_order_differs(struct store *st, const struct order *o)
+{
+	sqlite3_stmt *s = stmt(st, S_ORDER_SAME);
+	int64_t same;
+
+	if (s == NULL)
+		return -1;
+	bind_order(s, o);
+	same = query_int(st, s, "reading an order");
+	return same < 0 ? -1 : !same;
+}
+
+int
+store_line_differs(struct store *st, const struct order_line *l)
+{
+	sqlite3_stmt *s = stmt(st, S_LINE_SAME);
+	int64_t same;
+
+	if (s == NULL)
+		return -1;
+	bind_line(s, l);
+	same = query_int(st, s, "reading an order line");
+	return same < 0 ? -1 : !same;
+}
+
+int
+store_inventory_get(struct store *st, const char *node_id, const char *sku,
+    struct inventory *inv)
+{
+	sqlite3_stmt *s = stmt(st, S_INV_GET);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	btext(s, 1, node_id);
+	btext(s, 2, sku);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		inv->node_id = node_id;
+		inv->sku = sku;
+		inv->on_hand = sqlite3_column_int64(s, 0);
+		inv->safety_stock = sqlite3_column_type(s, 1) == SQLITE_NULL ? -1 :
+		    sqlite3_column_int64(s, 1);
+		snprintf(inv->as_of, sizeof inv->as_of, "%s",
+		    (const char *)sqlite3_column_text(s, 2));
+		sqlite3_reset(s);
+		return 1;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading inventory");
+}
+
+int
+store_inventory_put(struct store *st, const struct inventory *inv)
+{
+	sqlite3_stmt *s = stmt(st, S_INV_PUT);
+
+	if (s == NULL)
+		return -1;
+	btext(s, 1, inv->node_id);
+	btext(s, 2, inv->sku);
+	bint(s, 3, inv->on_hand);
+	if (inv->safety_stock >= 0)
+		bint(s, 4, inv->safety_stock);
+	btext(s, 5, inv->as_of);
+	return run(st, s, "writing inventory");
+}
+
+int64_t
+store_delta_file_run(struct store *st, const char *digest)
+{
+	sqlite3_stmt *s = stmt(st, S_DELTA_GET);
+
+	if (s == NULL)
+		return -1;
+	btext(s, 1, digest);
+	return query_int(st, s, "reading applied delta files");
+}
+
+int
+store_delta_file_add(struct store *st, const char *digest, const char *name)
+{
+	sqlite3_stmt *s = stmt(st, S_DELTA_ADD);
+
+	if (s == NULL)
+		return -1;
+	btext(s, 1, digest);
+	bint(s, 2, st->run_id);
+	btext(s, 3, st->run_time);
+	btext(s, 4, name);
+	return run(st, s, "recording a delta file");
+}
+
+int
+store_load_nodes(struct store *st, struct strmap *nodes)
+{
+	sqlite3_stmt *s = stmt(st, S_NODES);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct node_ref *n = xcalloc(1, sizeof *n);
+		void *old;
+
+		snprintf(n->type, sizeof n->type, "%s", (const char *)sqlite3_column_text(s, 1));
+		n->can_ship = sqlite3_column_int(s, 2);
+		n->can_pickup = sqlite3_column_int(s, 3);
+		n->can_curbside = sqlite3_column_int(s, 4);
+		n->active = sqlite3_column_int(s, 5);
+		if (strmap_get(nodes, (const char *)sqlite3_column_text(s, 0), &old))
+			free(old);
+		strmap_put(nodes, (const char *)sqlite3_column_text(s, 0), n);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading nodes");
+}
+
+int
+store_load_skus(struct store *st, struct strmap *skus)
+{
+	sqlite3_stmt *s = stmt(st, S_SKUS);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t *price = xmalloc(sizeof *price);
+		void *old;
+
+		*price = sqlite3_column_int64(s, 1);
+		if (strmap_get(skus, (const char *)sqlite3_column_text(s, 0), &old))
+			free(old);
+		strmap_put(skus, (const char *)sqlite3_column_text(s, 0), price);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading items");
+}
+
+int
+store_seen(struct store *st, const char *key, size_t keylen, int64_t digest,
+    long line, long *first_line)
+{
+	sqlite3_stmt *s;
+	int64_t h;
+	int rc;
+
+	if (!st->seen_ready) {
+		sqlite3_finalize(st->stmt[S_SEEN_INS]);
+		sqlite3_finalize(st->stmt[S_SEEN_GET]);
+		st->stmt[S_SEEN_INS] = st->stmt[S_SEEN_GET] = NULL;
+		if (exec(st, "CREATE TEMP TABLE IF NOT EXISTS seen (k BLOB PRIMARY KEY, "
+		    "h INTEGER, line INTEGER) WITHOUT ROWID; DELETE FROM temp.seen",
+		    "creating a work table") != 0)
+			return -1;
+		st->seen_ready = 1;
+	}
+	if ((s = stmt(st, S_SEEN_INS)) == NULL)
+		return -1;
+	sqlite3_bind_blob(s, 1, key, (int)keylen, SQLITE_STATIC);
+	bint(s, 2, digest);
+	bint(s, 3, line);
+	if (run(st, s, "remembering a key") != 0)
+		return -1;
+	if (sqlite3_changes(st->db) > 0)
+		return 0;
+	if ((s = stmt(st, S_SEEN_GET)) == NULL)
+		return -1;
+	sqlite3_bind_blob(s, 1, key, (int)keylen, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return fail(st, rc, "reading a key");
+	}
+	h = sqlite3_column_int64(s, 0);
+	*first_line = (long)sqlite3_column_int64(s, 1);
+	sqlite3_reset(s);
+	return h == digest ? 1 : 2;
+}
+
+int
+store_seen_has(struct store *st, const char *key, size_t keylen)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (!st->seen_ready)
+		return 0;
+	if ((s = stmt(st, S_SEEN_GET)) == NULL)
+		return -1;
+	sqlite3_bind_blob(s, 1, key, (int)keylen, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading a key");
+}
+
+/* --- reports ----------------------------------------------------------- */
+
+static const enum sid view_sid[] = {
+	[VIEW_INVENTORY] = S_VIEW_INVENTORY,
+	[VIEW_INVENTORY_BY_SKU] = S_VIEW_INVENTORY_BY_SKU,
+	[VIEW_ALLOCATED_BY_SKU] = S_VIEW_ALLOCATED,
+	[VIEW_LINES] = S_VIEW_LINES,
+	[VIEW_EVENTS] = S_VIEW_EVENTS,
+	[VIEW_RUNS] = S_VIEW_RUNS,
+	[VIEW_FOREIGN_KEYS] = S_VIEW_FK,
+	[VIEW_ORDERS_WITHOUT_LINES] = S_VIEW_NO_LINES,
+	[VIEW_INTEGRITY] = S_VIEW_INTEGRITY,
+};
+
+int
+store_view(struct store *st, enum store_view v, const char *const *params,
+    int nparams, store_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(st, view_sid[v]);
+	const char **vals = NULL;
+	int rc, i, n, stop = 0;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < nparams; i++)
+		btext(s, i + 1, params[i]);
+	n = sqlite3_column_count(s);
+	vals = xcalloc((size_t)n, sizeof *vals);
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		for (i = 0; i < n; i++)
+			vals[i] = (const char *)sqlite3_column_text(s, i);
+		stop = fn(ctx, n, vals);
+	}
+	free(vals);
+	sqlite3_reset(s);
+	if (stop)
+		return stop < 0 ? -1 : 0;
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading a report");
+}

@@ -1,0 +1,138 @@
+#ifndef OMS_STORE_H
+#define OMS_STORE_H
+/*
+ * store: the only code that speaks SQL.  One SQLite file shared by every
+ * command, created with its schema (share/schema) on first use and
+ * migrated forward; WAL, a busy timeout, foreign keys on.
+ *
+ * Errors: functions returning int give 0 (or a documented count/enum) on
+ * success and -1 after a diagnostic, with store_status() holding the exit
+ * status to use (75 busy, 74 I/O, 70 anything unexpected).
+ */
+#include <stdint.h>
+
+#include "model.h"
+#include "util.h"
+
+struct store;
+
+/* Where the store lives: path, else $OMS_DB, else ./oms.db. */
+const char *store_path(const char *path);
+
+/*
+ * Open (creating and migrating unless readonly) the store at path.
+ * Returns 0 and *st, or an exit status after a diagnostic.
+ */
+int store_open(struct store **st, const char *path, int busy_ms, int readonly);
+void store_close(struct store *st);
+int store_status(const struct store *st);
+
+/* The one write transaction of a command run (BEGIN IMMEDIATE). */
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+
+/*
+ * The run log: store_run_start records the command (in its own small
+ * transaction, before store_begin); store_run_end its end, exit status and
+ * counts (a JSON object), after the command's transaction has ended.
+ */
+int store_run_start(struct store *st, const char *command, int argc, char **argv);
+int store_run_end(struct store *st, int exit_status, const char *counts_json);
+/* The time the run started, "YYYY-MM-DDTHH:MM:SSZ". */
+const char *store_run_time(const struct store *st);
+
+/* Append an event to the outbox; payload is a JSON object text. */
+int store_event(struct store *st, const char *order_id, const char *type,
+	const char *payload_json);
+
+/* --- import ------------------------------------------------------------ */
+
+enum { PUT_INSERTED = 0, PUT_UPDATED = 1, PUT_UNCHANGED = 2 };
+
+int store_item_put(struct store *st, const struct item *it);
+int store_node_put(struct store *st, const struct node *n);
+int store_customer_put(struct store *st, const struct customer *c);
+int store_postal_put(struct store *st, const struct postal *p);
+int store_rate_put(struct store *st, const struct rate *r);
+int store_order_put(struct store *st, const struct order *o);
+int store_line_put(struct store *st, const struct order_line *l);
+
+/*
+ * An order "in fulfilment" has some quantity allocated, routed, released,
+ * shipped or cancelled: 1 if so, 0 if not (or it does not exist), -1 error.
+ */
+int store_order_in_fulfilment(struct store *st, const char *order_id);
+/* The stored created_at of an order into out: 1, 0 when none, -1 error. */
+int store_order_created_at(struct store *st, const char *order_id, char out[21]);
+/* 1 when storing o (or l) would change the stored row or add one. */
+int store_order_differs(struct store *st, const struct order *o);
+int store_line_differs(struct store *st, const struct order_line *l);
+
+/* Inventory at node/sku: 1 and *inv filled, 0 none, -1 error. */
+int store_inventory_get(struct store *st, const char *node_id, const char *sku,
+	struct inventory *inv);
+int store_inventory_put(struct store *st, const struct inventory *inv);
+
+/* A delta file already applied: its run id (> 0), 0 if not, -1 error. */
+int64_t store_delta_file_run(struct store *st, const char *digest);
+int store_delta_file_add(struct store *st, const char *digest, const char *name);
+
+/*
+ * Reference data for validation, loaded once per run: every node (value: a
+ * malloc'd struct node_ref), every sku (value: a malloc'd int64_t, its
+ * unit_price in cents).
+ */
+struct node_ref {
+	char type[16];
+	int can_ship, can_pickup, can_curbside, active;
+};
+int store_load_nodes(struct store *st, struct strmap *nodes);
+int store_load_skus(struct store *st, struct strmap *skus);
+
+/*
+ * Keys seen earlier in this run (a temporary table, so memory stays flat
+ * however large the input): returns 0 the first time key is seen (and
+ * remembers digest and line), 1 when seen with the same digest, 2 when
+ * seen with another digest (*first_line: where), -1 on error.
+ */
+int store_seen(struct store *st, const char *key, size_t keylen, int64_t digest,
+	long line, long *first_line);
+/* 1 when key was seen in this run (without remembering it), 0 not, -1 error. */
+int store_seen_has(struct store *st, const char *key, size_t keylen);
+
+/* --- reports ----------------------------------------------------------- */
+
+/*
+ * A report query: each row is handed to fn as text values (NULL for SQL
+ * NULL), in the column order the report documents.  fn returns 0 to go on.
+ */
+typedef int (*store_row_fn)(void *ctx, int ncols, const char *const *vals);
+
+enum store_view {
+	/* node_id, sku, on_hand, safety_stock, reserved, node active;
+	 * ?1 node or NULL, ?2 sku or NULL; by node then sku */
+	VIEW_INVENTORY,
+	/* the same columns by sku then node; ?1 sku or NULL */
+	VIEW_INVENTORY_BY_SKU,
+	/* sku, allocated (unrouted) quantity; ?1 sku or NULL; by sku */
+	VIEW_ALLOCATED_BY_SKU,
+	/* order_id, line_no, sku, qty, allocated, shipped, cancelled,
+	 * returned, backordered, backorder_reason, routed, released, nodes;
+	 * ?1 order or NULL, ?2 sku or NULL */
+	VIEW_LINES,
+	/* seq, at, order_id, type, payload; ?1 after seq, ?2 type or NULL */
+	VIEW_EVENTS,
+	/* run_id, command, argv, user, started_at, ended_at, exit_status, counts */
+	VIEW_RUNS,
+	/* table, rowid, parent, fkid: foreign keys that do not hold */
+	VIEW_FOREIGN_KEYS,
+	/* order_id of orders with no line */
+	VIEW_ORDERS_WITHOUT_LINES,
+	/* SQLite's integrity check: "ok" or the problems */
+	VIEW_INTEGRITY
+};
+int store_view(struct store *st, enum store_view v, const char *const *params,
+	int nparams, store_row_fn fn, void *ctx);
+
+#endif
