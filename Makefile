@@ -32,6 +32,9 @@ LIBOBJ  = $(LIBSRC:lib/%.c=$(BUILD)/lib/%.o) $(BUILD)/lib/schema_sql.o
 SCHEMA  = $(sort $(wildcard share/schema/*.sql))
 BINS    = $(CMDS:%=$(BUILD)/bin/%)
 TOOLS   = $(BUILD)/bin/oms-gen
+# test programs: test-* are unit tests run by tests/run.sh; the rest are
+# tools the bats suites call
+TESTBINS = $(BUILD)/bin/test-parse $(BUILD)/bin/input-dump
 
 all: $(BINS)
 
@@ -52,13 +55,19 @@ $(BUILD)/liboms.a: $(LIBOBJ)
 $(BUILD)/bin/%: cmd/%.c $(BUILD)/liboms.a lib/*.h | $(BUILD)/bin
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liboms.a $(LDLIBS)
 
+$(BUILD)/bin/test-parse: tests/unit/test-parse.c $(BUILD)/liboms.a lib/*.h | $(BUILD)/bin
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liboms.a $(LDLIBS)
+
+$(BUILD)/bin/input-dump: tests/unit/input-dump.c $(BUILD)/liboms.a lib/*.h | $(BUILD)/bin
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liboms.a $(LDLIBS)
+
 $(BUILD)/bin/oms-gen: tests/bench/oms-gen.c | $(BUILD)/bin
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -lm
 
 $(BUILD)/lib $(BUILD)/bin:
 	mkdir -p $@
 
-check: all
+check: all $(TESTBINS)
 	OMS_BIN=$(CURDIR)/$(BUILD)/bin sh tests/run.sh
 
 bench: all $(TOOLS)

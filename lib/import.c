@@ -100,7 +100,8 @@ static const struct colspec rate_cols[] = {
 /* A row of the order being read, kept until the order is complete. */
 struct held {
 	long line;
-	char *vals[O_N];
+	char *vals[O_N];	/* into block */
+	char *block;
 	struct raw *raw;
 	char *error;
 	struct order_line l;
@@ -124,6 +125,7 @@ struct importer {
 	uint64_t file_digest;	/* delta: the content of the current file */
 	struct held *group;	/* orders: the rows of one order */
 	int ngroup, capgroup;
+	long rejected_orders;	/* orders rejected so far (see reject_order) */
 };
 
 static int bad(struct importer *im, const char *fmt, ...)
@@ -427,8 +429,17 @@ pl_int(struct importer *im, const char *k, int64_t v)
 {
 	if (im->payload.len > 1)
 		buf_addc(&im->payload, ',');
+	char num[24], *p = num + sizeof num;
+	uint64_t a = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
 	buf_add_json_string(&im->payload, k, strlen(k));
-	buf_addf(&im->payload, ":%lld", (long long)v);
+	buf_addc(&im->payload, ':');
+	do
+		*--p = (char)('0' + a % 10);
+	while ((a /= 10) > 0);
+	if (v < 0)
+		*--p = '-';
+	buf_add(&im->payload, p, (size_t)(num + sizeof num - p));
 }
 
 static const char *
@@ -745,10 +756,7 @@ delta_file_done(struct importer *im, const char *file)
 static void
 held_release(struct held *h)
 {
-	int c;
-
-	for (c = 0; c < O_N; c++)
-		free(h->vals[c]);
+	free(h->block);
 	raw_free(h->raw);
 	free(h->error);
 	memset(h, 0, sizeof *h);
@@ -870,10 +878,169 @@ reject_order(struct importer *im, const char *why)
 	if (ret == 0) {
 		long l0;
 
+		im->rejected_orders++;
 		if (store_seen(im->st, im->key.s, im->key.len, 0, im->group[0].line, &l0) < 0)
 			return store_failed(im);
 	}
 	return ret;
+}
+
+/* Note a problem as the row's own, then reject the whole order. */
+static int
+reject_order_at(struct importer *im, struct held *h)
+{
+	held_take_error(im, h);
+	return reject_order(im, NULL);
+}
+
+/*
+ * Strict mode after a bad record writes nothing more but still reports
+ * every bad record: an order or line met again in this input with other
+ * values is found through the rows written before the first bad record
+ * and the keys remembered since.
+ */
+static int
+check_only(struct importer *im, const struct order *o)
+{
+	struct held *g = im->group;
+	struct order_probe p;
+	char no[24];
+	int i, r;
+
+	if ((r = store_order_probe(im->st, o, &p)) < 0)
+		return store_failed(im);
+	if (r && p.this_run && !p.same)
+		bad(im, "order_id appears twice in this input with different order details");
+	if (seen(im, 'O', o->order_id, NULL, digest((const char *const *)g[0].vals, 0,
+	    O_COMPLETE + 1), g[0].line, "order_id") < 0)
+		return -1;
+	held_take_error(im, &g[0]);
+	for (i = 0; i < im->ngroup; i++) {
+		if (g[i].dup)
+			continue;
+		if ((r = store_line_probe(im->st, &g[i].l, &p)) < 0)
+			return store_failed(im);
+		if (r && p.this_run && !p.same)
+			bad(im, "order_id and line_no appear twice in this input with different values");
+		snprintf(no, sizeof no, "%lld", (long long)g[i].l.line_no);
+		if (seen(im, 'L', o->order_id, no, digest((const char *const *)g[i].vals,
+		    O_LINE, O_N), g[i].line, "order_id and line_no") < 0)
+			return -1;
+		held_take_error(im, &g[i]);
+	}
+	for (i = 0; i < im->ngroup; i++)
+		if (g[i].error)
+			return reject_order(im, NULL);
+	return 0;
+}
+
+static int
+order_event(struct importer *im, const struct order *o, const char *type, int lines,
+    int64_t units)
+{
+	pl_start(im);
+	pl_str(im, "order_id", o->order_id);
+	pl_str(im, "channel", o->channel);
+	pl_int(im, "lines", lines);
+	if (units > 0)
+		pl_int(im, "units", units);
+	if (store_event(im->st, o->order_id, type, pl_end(im)) != 0)
+		return store_failed(im);
+	return 0;
+}
+
+/*
+ * An order that was in the store before: checked against this run's
+ * earlier rows and against fulfilment, then updated inside a savepoint so
+ * that a problem found half-way undoes the whole order.
+ */
+static int
+update_order(struct importer *im, struct order *o)
+{
+	struct held *g = im->group;
+	struct order_probe p, lp;
+	char no[24];
+	int i, r, put, changed, lines = 0;
+
+	if (store_order_probe(im->st, o, &p) < 0)
+		return store_failed(im);
+	if (g[0].vals[O_CREATED][0] == '\0') {
+		/* no created_at given: the order keeps the one it has */
+		memcpy(o->created_at, p.created_at, sizeof o->created_at);
+		if (store_order_probe(im->st, o, &p) < 0)
+			return store_failed(im);
+	}
+	if (p.this_run && !p.same) {
+		bad(im, "order_id appears twice in this input with different order details");
+		return reject_order_at(im, &g[0]);
+	}
+	if (seen(im, 'O', o->order_id, NULL, digest((const char *const *)g[0].vals, 0,
+	    O_COMPLETE + 1), g[0].line, "order_id") < 0)
+		return -1;
+	if (im->err.len > 0)
+		return reject_order_at(im, &g[0]);
+	if (p.in_fulfilment) {
+		int differs = !p.same;
+
+		for (i = 0; i < im->ngroup && !differs; i++) {
+			if ((r = store_line_probe(im->st, &g[i].l, &lp)) < 0)
+				return store_failed(im);
+			differs = !r || !lp.same;
+		}
+		if (differs) {
+			char why[400];
+
+			snprintf(why, sizeof why, "order \"%s\" is already in fulfilment and this "
+			    "changes it; use oms-order to change it", quote_value(o->order_id));
+			return reject_order(im, why);
+		}
+	}
+	if (store_savepoint(im->st) != 0)
+		return store_failed(im);
+	if ((put = store_order_update(im->st, o)) < 0)
+		return store_failed(im);
+	changed = put == PUT_UPDATED;
+	for (i = 0; i < im->ngroup; i++) {
+		if (g[i].dup)
+			continue;
+		if ((r = store_line_insert(im->st, &g[i].l)) < 0)
+			return store_failed(im);
+		if (r == 1) {
+			count_put(im, PUT_INSERTED);
+			changed = 1;
+			lines++;
+			continue;
+		}
+		if (store_line_probe(im->st, &g[i].l, &lp) < 0)
+			return store_failed(im);
+		if (lp.this_run && !lp.same)
+			bad(im, "order_id and line_no appear twice in this input with different values");
+		snprintf(no, sizeof no, "%lld", (long long)g[i].l.line_no);
+		if (!lp.this_run && (r = seen(im, 'L', o->order_id, no,
+		    digest((const char *const *)g[i].vals, O_LINE, O_N), g[i].line,
+		    "order_id and line_no")) < 0)
+			return -1;
+		if (im->err.len > 0) {
+			if (store_rollback_to(im->st) != 0)
+				return store_failed(im);
+			return reject_order_at(im, &g[i]);
+		}
+		if (lp.this_run)
+			continue;	/* the same line again, as it was */
+		if ((r = store_line_update(im->st, &g[i].l)) < 0)
+			return store_failed(im);
+		count_put(im, r);
+		changed |= r == PUT_UPDATED;
+		lines += r == PUT_UPDATED;
+	}
+	if (store_release(im->st) != 0)
+		return store_failed(im);
+	if (!changed) {
+		im->n->orders_unchanged++;
+		return 0;
+	}
+	im->n->orders_updated++;
+	return order_event(im, o, "order.updated", lines, 0);
 }
 
 /* The order in the group is complete: validate it whole, then store it. */
@@ -883,7 +1050,7 @@ flush_order(struct importer *im)
 	struct held *g = im->group;
 	struct record r;
 	struct order o;
-	int i, c, r_, busy, put, changed = 0, inserted_lines = 0;
+	int i, j, c, rc, lines = 0;
 	int64_t units = 0;
 
 	if (im->ngroup == 0)
@@ -891,110 +1058,61 @@ flush_order(struct importer *im)
 	held_record(im, &g[0], &r);
 	parse_order(im, &r, &o);
 	held_take_error(im, &g[0]);
-	for (i = 1; i < im->ngroup; i++) {
+	for (i = 1; i < im->ngroup; i++)
 		for (c = O_ORDER + 1; c <= O_COMPLETE && g[i].error == NULL; c++)
 			if (strcmp(g[i].vals[c], g[0].vals[c]) != 0) {
 				bad(im, "%s differs from line %ld of the same order", NAME(c), g[0].line);
 				held_take_error(im, &g[i]);
 			}
-	}
 	for (i = 0; i < im->ngroup; i++) {
 		held_record(im, &g[i], &r);
 		parse_line(im, &r, &g[i], o.order_id);
 	}
-	if (o.order_id == NULL)
-		goto rejected;
-	/* the same order or line earlier in this run */
-	buf_reset(&im->key);
-	buf_addc(&im->key, 'R');
-	buf_adds(&im->key, o.order_id);
-	if ((r_ = store_seen_has(im->st, im->key.s, im->key.len)) < 0)
-		return store_failed(im);
-	if (r_)
-		return reject_order(im, "an earlier part of this order was rejected");
-	if (seen(im, 'O', o.order_id, NULL, digest((const char *const *)g[0].vals, 0,
-	    O_COMPLETE + 1), g[0].line, "order_id") < 0)
-		return -1;
-	held_take_error(im, &g[0]);
-	for (i = 0; i < im->ngroup; i++) {
-		char no[24];
-
-		if (g[i].error)
-			continue;
-		snprintf(no, sizeof no, "%lld", (long long)g[i].l.line_no);
-		r_ = seen(im, 'L', o.order_id, no, digest((const char *const *)g[i].vals,
-		    O_LINE, O_N), g[i].line, "order_id and line_no");
-		if (r_ < 0)
-			return -1;
-		g[i].dup = r_ == 1;
-		held_take_error(im, &g[i]);
-	}
+	/* a line number twice in one order: harmless if identical */
+	for (i = 1; i < im->ngroup; i++)
+		for (j = 0; j < i && !g[i].error && !g[i].dup; j++) {
+			if (g[j].error || g[j].dup || g[j].l.line_no != g[i].l.line_no)
+				continue;
+			if (digest((const char *const *)g[i].vals, O_LINE, O_N) ==
+			    digest((const char *const *)g[j].vals, O_LINE, O_N))
+				g[i].dup = 1;
+			else
+				g[i].error = xstrdup("order_id and line_no appear twice in this "
+				    "input with different values");
+		}
 	for (i = 0; i < im->ngroup; i++)
 		if (g[i].error)
-			goto rejected;
-	/* the stored order: its created_at stays unless given; no rewrite in fulfilment */
-	if (o.created_at[0] == '\0') {
-		if ((r_ = store_order_created_at(im->st, o.order_id, o.created_at)) < 0)
+			return reject_order(im, NULL);
+	if (im->rejected_orders > 0) {
+		buf_reset(&im->key);
+		buf_addc(&im->key, 'R');
+		buf_adds(&im->key, o.order_id);
+		if ((rc = store_seen_has(im->st, im->key.s, im->key.len)) < 0)
 			return store_failed(im);
-		if (r_ == 0)
-			memcpy(o.created_at, store_run_time(im->st), sizeof o.created_at);
-	}
-	if ((busy = store_order_in_fulfilment(im->st, o.order_id)) < 0)
-		return store_failed(im);
-	if (busy) {
-		int differs = store_order_differs(im->st, &o);
-
-		for (i = 0; i < im->ngroup && differs == 0; i++)
-			differs = store_line_differs(im->st, &g[i].l);
-		if (differs < 0)
-			return store_failed(im);
-		if (differs) {
-			char why[400];
-
-			snprintf(why, sizeof why, "order \"%s\" is already in fulfilment and this "
-			    "changes it; use oms-order to change it", quote_value(o.order_id));
-			return reject_order(im, why);
-		}
+		if (rc)
+			return reject_order(im, "an earlier part of this order was rejected");
 	}
 	if (im->failed)
-		return 0;
+		return check_only(im, &o);
+	if (o.created_at[0] == '\0')
+		memcpy(o.created_at, store_run_time(im->st), sizeof o.created_at);
 	im->n->orders++;
-	if ((put = store_order_put(im->st, &o)) < 0)
+	if ((rc = store_order_insert(im->st, &o)) < 0)
 		return store_failed(im);
-	if (put == PUT_INSERTED)
-		im->n->orders_inserted++;
-	changed = put == PUT_UPDATED;
+	if (rc == 0)
+		return update_order(im, &o);
+	/* a new order: its lines cannot be there yet */
 	for (i = 0; i < im->ngroup; i++) {
 		if (g[i].dup)
 			continue;
-		if ((r_ = store_line_put(im->st, &g[i].l)) < 0)
-			return store_failed(im);
-		count_put(im, r_);
-		changed |= r_ != PUT_UNCHANGED;
-		inserted_lines += r_ == PUT_INSERTED;
+		if ((rc = store_line_insert(im->st, &g[i].l)) != 1)
+			return rc < 0 ? store_failed(im) : (im->status = EX_SOFTWARE, -1);
+		count_put(im, PUT_INSERTED);
 		units += g[i].l.qty;
+		lines++;
 	}
-	if (put == PUT_INSERTED) {
-		pl_start(im);
-		pl_str(im, "order_id", o.order_id);
-		pl_str(im, "channel", o.channel);
-		pl_int(im, "lines", inserted_lines);
-		pl_int(im, "units", units);
-		if (store_event(im->st, o.order_id, "order.created", pl_end(im)) != 0)
-			return store_failed(im);
-	} else if (changed) {
-		im->n->orders_updated++;
-		pl_start(im);
-		pl_str(im, "order_id", o.order_id);
-		pl_int(im, "lines", im->ngroup);
-		if (store_event(im->st, o.order_id, "order.updated", pl_end(im)) != 0)
-			return store_failed(im);
-	} else {
-		im->n->orders_unchanged++;
-	}
-	return 0;
-rejected:
-	return reject_order(im, NULL);
+	im->n->orders_inserted++;
+	return order_event(im, &o, "order.created", lines, units);
 }
 
 static void
@@ -1011,6 +1129,8 @@ static int
 row_order(struct importer *im, const struct record *r)
 {
 	struct held *h;
+	size_t size;
+	char *p;
 	int c, ret = 0;
 
 	if (im->ngroup > 0 && strcmp(im->group[0].vals[O_ORDER], r->val[O_ORDER]) != 0) {
@@ -1026,8 +1146,15 @@ row_order(struct importer *im, const struct record *r)
 	h = &im->group[im->ngroup++];
 	memset(h, 0, sizeof *h);
 	h->line = r->line;
-	for (c = 0; c < O_N; c++)
-		h->vals[c] = xstrdup(r->val[c]);
+	for (c = 0, size = 0; c < O_N; c++)
+		size += strlen(r->val[c]) + 1;
+	h->block = p = xmalloc(size);
+	for (c = 0; c < O_N; c++) {
+		size_t n = strlen(r->val[c]) + 1;
+
+		h->vals[c] = memcpy(p, r->val[c], n);
+		p += n;
+	}
 	if (im->rj != NULL)
 		h->raw = input_raw(im->in);
 	if (im->err.len > 0)

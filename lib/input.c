@@ -31,6 +31,17 @@ struct csvrec {
 	size_t *off, *len;
 	int n, cap;
 	long line;
+	int err;		/* enum quote_err */
+};
+
+/* How a CSV record broke RFC 4180's quoting rules. */
+enum quote_err { QERR_NONE, QERR_BARE, QERR_AFTER, QERR_OPEN };
+static const char *const quote_msg[] = {
+	NULL,
+	"a quote inside an unquoted field: quote the whole field and double the quote, "
+	    "as in \"27\"\" monitor\"",
+	"text after a closing quote (a field is either quoted whole or not at all)",
+	"a quoted field is never closed (the input ends inside quotes)",
 };
 
 struct raw {
@@ -48,6 +59,7 @@ struct input {
 	int status;
 	const struct colspec *cols;
 	int ncols;
+	struct colspec *own_cols;	/* cols taken from the header */
 	const char *nest;
 
 	char *line;		/* current physical line (getline) */
@@ -99,6 +111,7 @@ csvrec_clear(struct csvrec *r)
 {
 	buf_reset(&r->data);
 	r->n = 0;
+	r->err = QERR_NONE;
 }
 
 static void
@@ -155,7 +168,6 @@ cb_record(int c, void *data)
 	/* swap buffers rather than copy */
 	tmp = in->ready[in->nready];
 	in->ready[in->nready] = in->cur;
-	in->ready[in->nready].line = in->cur.line;
 	in->cur = tmp;
 	csvrec_clear(&in->cur);
 	in->nready++;
@@ -288,6 +300,7 @@ csv_fill(struct input *in)
 {
 	while (in->nready == 0) {
 		ssize_t n = next_line(in);
+		size_t used;
 
 		if (n < 0) {
 			if (in->status)
@@ -296,9 +309,8 @@ csv_fill(struct input *in)
 				return 0;
 			if (csv_fini(&in->csv, cb_field, cb_record, in) != 0) {
 				/* an unterminated quote: hand out what we have */
-				in->cur.line = in->cur.line ? in->cur.line : in->lineno;
+				in->cur.err = QERR_OPEN;
 				cb_record(-1, in);
-				in->ready[in->nready - 1].line = -in->ready[in->nready - 1].line;
 			}
 			csv_free(&in->csv);
 			in->csv_live = 0;
@@ -314,12 +326,13 @@ csv_fill(struct input *in)
 				in->cur.line = in->lineno;
 			}
 		}
-		if (csv_parse(&in->csv, in->line, (size_t)n, cb_field, cb_record, in) != (size_t)n) {
-			/* malformed quoting: report the record, resume on the next line */
+		used = csv_parse(&in->csv, in->line, (size_t)n, cb_field, cb_record, in);
+		if (used != (size_t)n) {
+			/* bad quoting: report the record, resume on the next line */
 			if (!in->in_record)
 				in->cur.line = in->lineno;
+			in->cur.err = in->line[used] == '"' ? QERR_BARE : QERR_AFTER;
 			cb_record(-1, in);
-			in->ready[in->nready - 1].line = -in->ready[in->nready - 1].line;
 			csv_restart(in);
 		}
 	}
@@ -356,14 +369,26 @@ csv_header(struct input *in)
 	}
 	csv_pop(in);
 	h = &in->out;
-	if (h->line < 0) {
-		diag_at(in->name, -h->line, "malformed header row: bad quoting");
+	if (h->err != QERR_NONE) {
+		diag_at(in->name, h->line, "header row: %s", quote_msg[h->err]);
 		in->status = EX_DATAERR;
 		free(have);
 		return -1;
 	}
 	in->nheader = h->n;
 	in->header = xcalloc((size_t)h->n, sizeof *in->header);
+	if (in->cols == NULL) {
+		/* every header column, named as in the header */
+		in->own_cols = xcalloc((size_t)h->n, sizeof *in->own_cols);
+		for (i = 0; i < h->n; i++)
+			in->own_cols[i].name = xmemdup(csvrec_field(h, i), h->len[i]);
+		in->cols = in->own_cols;
+		in->ncols = h->n;
+		free(have);
+		have = xcalloc((size_t)h->n, 1);
+		in->val = xcalloc((size_t)h->n, sizeof *in->val);
+		in->present = xcalloc((size_t)h->n, 1);
+	}
 	in->colfield = xmalloc((size_t)in->ncols * sizeof *in->colfield);
 	for (i = 0; i < in->ncols; i++)
 		in->colfield[i] = -1;
@@ -419,18 +444,18 @@ csv_next(struct input *in, struct record *rec)
 		r = &in->out;
 		for (c = 0; c < r->n && blank; c++)
 			blank = r->len[c] == 0;
-		if (!blank || r->line < 0)
+		if (!blank || r->err != QERR_NONE)
 			break;
 		in->blank++;
 	}
 	rec->file = in->name;
-	rec->line = r->line < 0 ? -r->line : r->line;
+	rec->line = r->line;
 	rec->ncols = in->ncols;
 	rec->val = in->val;
 	rec->present = in->present;
 	rec->error = NULL;
-	if (r->line < 0) {
-		rec->error = "malformed quoting (a quote inside an unquoted field, text after a closing quote, or an unterminated quoted field)";
+	if (r->err != QERR_NONE) {
+		rec->error = quote_msg[r->err];
 		for (c = 0; c < in->ncols; c++)
 			in->val[c] = "", in->present[c] = 0;
 		return 1;
@@ -629,7 +654,9 @@ json_next(struct input *in, struct record *rec)
 		r = json_scan(in);
 		if (r <= 0)
 			return r;
-		in->obj = json_loadb(in->jbuf.s, in->jbuf.len, JSON_REJECT_DUPLICATES, &jerr);
+		/* NUL is allowed through jansson so that json_text() names it plainly */
+		in->obj = json_loadb(in->jbuf.s, in->jbuf.len, JSON_REJECT_DUPLICATES |
+		    JSON_ALLOW_NUL, &jerr);
 		rec->file = in->name;
 		rec->line = in->objline;
 		rec->ncols = in->ncols;
@@ -739,8 +766,10 @@ input_open(const char *path, enum infmt fmt, const struct colspec *cols,
 	in->cols = cols;
 	in->ncols = ncols;
 	in->nest = nest;
-	in->val = xcalloc((size_t)ncols, sizeof *in->val);
-	in->present = xcalloc((size_t)ncols, 1);
+	if (cols != NULL) {
+		in->val = xcalloc((size_t)ncols, sizeof *in->val);
+		in->present = xcalloc((size_t)ncols, 1);
+	}
 	if (strcmp(path, "-") == 0) {
 		in->fp = stdin;
 	} else if ((in->fp = fopen(path, "r")) == NULL) {
@@ -773,6 +802,12 @@ input_open(const char *path, enum infmt fmt, const struct colspec *cols,
 			fmt = first == '[' || first == '{' ? INFMT_JSON : INFMT_CSV;
 	}
 	in->fmt = fmt;
+	if (cols == NULL && fmt != INFMT_CSV) {
+		diag_at(path, 0, "only CSV input can take its columns from a header");
+		*status = EX_USAGE;
+		input_close(in);
+		return NULL;
+	}
 	/* a UTF-8 byte order mark is not part of the data */
 	if (in->pending.len >= 3 && memcmp(in->pending.s, "\xef\xbb\xbf", 3) == 0)
 		memmove(in->pending.s, in->pending.s + 3, (in->pending.len -= 3) + 1);
@@ -821,6 +856,13 @@ input_status(const struct input *in)
 	return in->status;
 }
 
+const struct colspec *
+input_columns(const struct input *in, int *ncols)
+{
+	*ncols = in->ncols;
+	return in->cols;
+}
+
 long
 input_blank_rows(const struct input *in)
 {
@@ -853,6 +895,11 @@ input_close(struct input *in)
 	buf_release(&in->jbuf);
 	json_decref(in->obj);
 	strmap_release(&in->unknown, NULL);
+	if (in->own_cols != NULL) {
+		for (i = 0; i < in->ncols; i++)
+			free((char *)in->own_cols[i].name);
+		free(in->own_cols);
+	}
 	free(in->val);
 	free(in->present);
 	free(in);

@@ -39,6 +39,8 @@ struct input;
  * flattened: one record per element, with the enclosing object's fields.
  * Returns NULL after a diagnostic, with *status set (66 cannot open, 65
  * bad header or format).  A header-only or empty-array input is fine.
+ * CSV only: cols NULL takes every header column as it is (see
+ * input_columns), for tools that read any table.
  */
 struct input *input_open(const char *path, enum infmt fmt,
 	const struct colspec *cols, int ncols, const char *nest, int *status);
@@ -50,6 +52,8 @@ struct input *input_open(const char *path, enum infmt fmt,
  */
 int input_next(struct input *in, struct record *rec);
 int input_status(const struct input *in);
+/* The columns records have: the caller's, or the CSV header's. */
+const struct colspec *input_columns(const struct input *in, int *ncols);
 long input_blank_rows(const struct input *in);
 void input_close(struct input *in);
 

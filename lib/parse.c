@@ -173,6 +173,14 @@ civil_from_days(int64_t z, int *y, int *m, int *d)
 	*y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
+/* Two decimal digits of v (< 100). */
+static void
+put2(char *p, unsigned v)
+{
+	p[0] = (char)('0' + v / 10 % 10);
+	p[1] = (char)('0' + v % 10);
+}
+
 int
 parse_time(const char *s, char out[21])
 {
@@ -231,11 +239,20 @@ parse_time(const char *s, char out[21])
 		civil_from_days(days, &y, &mo, &d);
 		if (y > 9999)
 			return PARSE_RANGE;
-		/* the moduli only tell the compiler the widths already hold */
-		snprintf(out, 21, "%04u-%02u-%02uT%02u:%02u:%02uZ",
-		    (unsigned)y % 10000u, (unsigned)mo % 100u, (unsigned)d % 100u,
-		    (unsigned)(rem / 3600) % 100u, (unsigned)(rem / 60 % 60),
-		    (unsigned)(rem % 60));
+		put2(out, (unsigned)y / 100);
+		put2(out + 2, (unsigned)y % 100);
+		out[4] = '-';
+		put2(out + 5, (unsigned)mo);
+		out[7] = '-';
+		put2(out + 8, (unsigned)d);
+		out[10] = 'T';
+		put2(out + 11, (unsigned)(rem / 3600));
+		out[13] = ':';
+		put2(out + 14, (unsigned)(rem / 60 % 60));
+		out[16] = ':';
+		put2(out + 17, (unsigned)(rem % 60));
+		out[19] = 'Z';
+		out[20] = '\0';
 	}
 	return PARSE_OK;
 }
@@ -305,8 +322,17 @@ money_format(int64_t cents, char *out)
 void
 real_format(double v, char *out)
 {
+	double a = v < 0 ? -v : v;
 	int prec;
 
+	/* plain decimals where people expect them (10, not 1e+01) */
+	if (a == 0 || (a >= 1e-6 && a < 1e15)) {
+		for (prec = 0; prec <= 17; prec++) {
+			snprintf(out, 32, "%.*f", prec, v);
+			if (strtod(out, NULL) == v)
+				return;
+		}
+	}
 	for (prec = 1; prec < 17; prec++) {
 		snprintf(out, 32, "%.*g", prec, v);
 		if (strtod(out, NULL) == v)

@@ -252,7 +252,7 @@ lines_row(void *p, int n, const char *const *v)
 	out[0] = v[0], out[1] = v[1], out[2] = v[2], out[3] = v[3];
 	out[4] = status, out[5] = open, out[6] = v[8], out[7] = v[4];
 	out[8] = v[10], out[9] = v[11], out[10] = v[5], out[11] = v[6];
-	out[12] = v[7], out[13] = v[12] ? v[12] : "";
+	out[12] = v[7], out[13] = v[12];	/* none: empty in CSV, null in JSON */
 	row(c, out);
 	return 0;
 }

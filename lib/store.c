@@ -23,9 +23,9 @@ enum sid {
 	S_ITEM_INS, S_ITEM_UPD, S_NODE_INS, S_NODE_UPD,
 	S_CUST_INS, S_CUST_UPD, S_POSTAL_INS, S_POSTAL_UPD,
 	S_RATE_INS, S_RATE_UPD, S_ORDER_INS, S_ORDER_UPD,
-	S_LINE_INS, S_LINE_UPD, S_ORDER_BUSY, S_ORDER_SAME, S_LINE_SAME,
+	S_LINE_INS, S_LINE_UPD, S_ORDER_PROBE, S_LINE_PROBE,
 	S_INV_GET, S_INV_PUT, S_DELTA_GET, S_DELTA_ADD,
-	S_ORDER_CREATED, S_NODES, S_SKUS, S_SEEN_INS, S_SEEN_GET,
+	S_NODES, S_SKUS, S_SEEN_INS, S_SEEN_GET,
 	S_VIEW_INVENTORY, S_VIEW_INVENTORY_BY_SKU, S_VIEW_ALLOCATED,
 	S_VIEW_LINES, S_VIEW_EVENTS, S_VIEW_RUNS,
 	S_VIEW_FK, S_VIEW_NO_LINES, S_VIEW_INTEGRITY,
@@ -62,6 +62,13 @@ enum sid {
 	"UPDATE " table " SET (" cols ") = (" vals ") WHERE (" key ") = (" keyvals ") " \
 	"AND (" cols ") IS NOT (" vals ")"
 
+/* The same, also setting a mark column that the update does not compare. */
+#define PUT_MARKED(table, key, keyvals, cols, vals, mark, markval) \
+	"INSERT INTO " table " (" key ", " cols ", " mark ") VALUES (" keyvals ", " vals \
+	", " markval ") ON CONFLICT DO NOTHING", \
+	"UPDATE " table " SET (" cols ", " mark ") = (" vals ", " markval ") WHERE (" key \
+	") = (" keyvals ") AND (" cols ") IS NOT (" vals ")"
+
 static const char *const sql[S_COUNT] = {
 	[S_RUN_START] = "INSERT INTO run (command, argv, user, started_at) VALUES (?1, ?2, ?3, ?4)",
 	[S_RUN_END] = "UPDATE run SET ended_at = ?2, exit_status = ?3, counts = ?4 WHERE run_id = ?1",
@@ -73,16 +80,20 @@ static const char *const sql[S_COUNT] = {
 	[S_POSTAL_INS] = PUT("postal", "country, postal_code", "?1, ?2", "lat, lon", "?3, ?4"),
 	[S_RATE_INS] = PUT("rate", "max_km", "?1", "base_cost, per_kg, transit_days",
 	    "?2, ?3, ?4"),
-	[S_ORDER_INS] = PUT("orders", "order_id", "?1", ORDER_COLS, ORDER_VALS),
-	[S_LINE_INS] = PUT("order_line", "order_id, line_no", "?1, ?2", LINE_COLS, LINE_VALS),
-	[S_ORDER_BUSY] =
-	    "SELECT EXISTS (SELECT 1 FROM order_line WHERE order_id = ?1 AND "
-	    "(allocated > 0 OR shipped > 0 OR cancelled > 0)) "
-	    "OR EXISTS (SELECT 1 FROM line_node WHERE order_id = ?1)",
-	[S_ORDER_SAME] = "SELECT 1 FROM orders WHERE order_id = ?1 AND (" ORDER_COLS ") IS ("
-	    ORDER_VALS ")",
-	[S_LINE_SAME] = "SELECT 1 FROM order_line WHERE order_id = ?1 AND line_no = ?2 AND ("
-	    LINE_COLS ") IS (" LINE_VALS ")",
+	/* ?16 / ?9: this run's mark */
+	[S_ORDER_INS] = PUT_MARKED("orders", "order_id", "?1", ORDER_COLS, ORDER_VALS,
+	    "import_run", "?16"),
+	[S_LINE_INS] = PUT_MARKED("order_line", "order_id, line_no", "?1, ?2", LINE_COLS,
+	    LINE_VALS, "import_run", "?9"),
+	[S_ORDER_PROBE] =
+	    "SELECT import_run IS ?16, (" ORDER_COLS ") IS (" ORDER_VALS "), created_at, "
+	    "EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = ?1 AND "
+	    "(l.allocated > 0 OR l.shipped > 0 OR l.cancelled > 0)) "
+	    "OR EXISTS (SELECT 1 FROM line_node ln WHERE ln.order_id = ?1) "
+	    "FROM orders WHERE order_id = ?1",
+	[S_LINE_PROBE] =
+	    "SELECT import_run IS ?9, (" LINE_COLS ") IS (" LINE_VALS ") "
+	    "FROM order_line WHERE order_id = ?1 AND line_no = ?2",
 	[S_INV_GET] = "SELECT on_hand, safety_stock, as_of FROM inventory "
 	    "WHERE node_id = ?1 AND sku = ?2",
 	[S_INV_PUT] = "INSERT INTO inventory (node_id, sku, on_hand, safety_stock, as_of) "
@@ -93,7 +104,6 @@ static const char *const sql[S_COUNT] = {
 	    "VALUES (?1, ?2, ?3, ?4)",
 	[S_NODES] = "SELECT node_id, type, can_ship, can_pickup, can_curbside, active FROM node",
 	[S_SKUS] = "SELECT sku, unit_price FROM item",
-	[S_ORDER_CREATED] = "SELECT created_at FROM orders WHERE order_id = ?1",
 	[S_SEEN_INS] = "INSERT INTO temp.seen (k, h, line) VALUES (?1, ?2, ?3) "
 	    "ON CONFLICT DO NOTHING",
 	[S_SEEN_GET] = "SELECT h, line FROM temp.seen WHERE k = ?1",
@@ -124,7 +134,11 @@ static const char *const sql[S_COUNT] = {
 	[S_VIEW_INTEGRITY] = "SELECT integrity_check FROM pragma_integrity_check",
 };
 
-/* The update half of each PUT pair sits right after its insert. */
+/*
+ * The update half of each PUT pair sits right after its insert.  For
+ * orders and lines the mark is set by the update but not compared, so an
+ * unchanged row stays untouched.
+ */
 #define UPD(ins) ((enum sid)((ins) + 1))
 
 struct store {
@@ -136,7 +150,15 @@ struct store {
 	int seen_ready;
 	int64_t run_id;
 	char run_time[21];
+	int savepoint;
 };
+
+/* This run's mark on the rows it imports (a dry run has no run row). */
+static int64_t
+import_mark(const struct store *st)
+{
+	return st->run_id > 0 ? st->run_id : -1;
+}
 
 const char *
 store_path(const char *path)
@@ -376,9 +398,10 @@ store_open(struct store **stp, const char *path, int busy_ms, int readonly)
 	if (exec(st, "PRAGMA foreign_keys = ON", "opening the store") != 0)
 		goto fail;
 	if (!readonly) {
-		if (exec(st, "PRAGMA journal_mode = WAL", "setting WAL mode") != 0 ||
-		    exec(st, "PRAGMA synchronous = FULL", "opening the store") != 0 ||
-		    migrate(st) != 0)
+		/* WAL only once the file is known to be ours: the switch rewrites its header */
+		if (exec(st, "PRAGMA synchronous = FULL", "opening the store") != 0 ||
+		    migrate(st) != 0 ||
+		    exec(st, "PRAGMA journal_mode = WAL", "setting WAL mode") != 0)
 			goto fail;
 	} else {
 		if (user_version(st, &v) != 0)
@@ -387,6 +410,9 @@ store_open(struct store **stp, const char *path, int busy_ms, int readonly)
 			if (v > schema_version)
 				diag_error("%s: store has schema version %d, newer than this oms "
 				    "understands (%d); upgrade oms", st->path, v, schema_version);
+			else if (v == 0)
+				diag_error("%s: not an oms store (a SQLite database without "
+				    "the oms schema)", st->path);
 			else
 				diag_error("%s: store has schema version %d; run a mutating oms "
 				    "command to migrate it to %d", st->path, v, schema_version);
@@ -394,7 +420,13 @@ store_open(struct store **stp, const char *path, int busy_ms, int readonly)
 			goto fail;
 		}
 	}
-	exec(st, "PRAGMA cache_size = -65536", "opening the store");	/* 64 MiB */
+	{
+		char pragma[64];
+		const char *kib = getenv("OMS_CACHE_KIB");
+
+		snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d", kib ? atoi(kib) : 65536);
+		exec(st, pragma, "opening the store");
+	}
 	*stp = st;
 	return 0;
 fail:
@@ -674,10 +706,72 @@ bind_order(sqlite3_stmt *s, const void *p)
 	bint(s, 15, o->ship_complete);
 }
 
-int
-store_order_put(struct store *st, const struct order *o)
+/* Insert half of a PUT pair alone: 1 inserted, 0 the key exists, -1 error. */
+static int
+insert_only(struct store *st, enum sid ins, void (*bind)(sqlite3_stmt *, const void *),
+    const void *rec, int mark_param)
 {
-	return put(st, S_ORDER_INS, bind_order, o);
+	sqlite3_stmt *s = stmt(st, ins);
+
+	if (s == NULL)
+		return -1;
+	bind(s, rec);
+	bint(s, mark_param, import_mark(st));
+	if (run(st, s, "writing") != 0)
+		return -1;
+	return sqlite3_changes(st->db) > 0;
+}
+
+static int
+update_only(struct store *st, enum sid ins, void (*bind)(sqlite3_stmt *, const void *),
+    const void *rec, int mark_param)
+{
+	sqlite3_stmt *s = stmt(st, UPD(ins));
+
+	if (s == NULL)
+		return -1;
+	bind(s, rec);
+	bint(s, mark_param, import_mark(st));
+	if (run(st, s, "writing") != 0)
+		return -1;
+	return sqlite3_changes(st->db) > 0 ? PUT_UPDATED : PUT_UNCHANGED;
+}
+
+int
+store_order_insert(struct store *st, const struct order *o)
+{
+	return insert_only(st, S_ORDER_INS, bind_order, o, 16);
+}
+
+int
+store_order_update(struct store *st, const struct order *o)
+{
+	return update_only(st, S_ORDER_INS, bind_order, o, 16);
+}
+
+int
+store_order_probe(struct store *st, const struct order *o, struct order_probe *p)
+{
+	sqlite3_stmt *s = stmt(st, S_ORDER_PROBE);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	bind_order(s, o);
+	bint(s, 16, import_mark(st));
+	memset(p, 0, sizeof *p);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		p->this_run = sqlite3_column_int(s, 0);
+		p->same = sqlite3_column_int(s, 1);
+		snprintf(p->created_at, sizeof p->created_at, "%s",
+		    (const char *)sqlite3_column_text(s, 2));
+		p->in_fulfilment = sqlite3_column_int(s, 3);
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading an order");
 }
 
 static void
@@ -696,9 +790,57 @@ bind_line(sqlite3_stmt *s, const void *p)
 }
 
 int
-store_line_put(struct store *st, const struct order_line *l)
+store_line_insert(struct store *st, const struct order_line *l)
 {
-	return put(st, S_LINE_INS, bind_line, l);
+	return insert_only(st, S_LINE_INS, bind_line, l, 9);
+}
+
+int
+store_line_update(struct store *st, const struct order_line *l)
+{
+	return update_only(st, S_LINE_INS, bind_line, l, 9);
+}
+
+int
+store_line_probe(struct store *st, const struct order_line *l, struct order_probe *p)
+{
+	sqlite3_stmt *s = stmt(st, S_LINE_PROBE);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	bind_line(s, l);
+	bint(s, 9, import_mark(st));
+	memset(p, 0, sizeof *p);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		p->this_run = sqlite3_column_int(s, 0);
+		p->same = sqlite3_column_int(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading an order line");
+}
+
+int
+store_savepoint(struct store *st)
+{
+	return exec(st, "SAVEPOINT one_order", "starting a savepoint");
+}
+
+int
+store_release(struct store *st)
+{
+	return exec(st, "RELEASE one_order", "ending a savepoint");
+}
+
+int
+store_rollback_to(struct store *st)
+{
+	if (exec(st, "ROLLBACK TO one_order", "undoing an order") != 0)
+		return -1;
+	return store_release(st);
 }
 
 /* Step a one-row, one-integer query: the value, 0 when no row, -1 error. */
@@ -714,61 +856,6 @@ query_int(struct store *st, sqlite3_stmt *s, const char *what)
 		v = fail(st, rc, what);
 	sqlite3_reset(s);
 	return v;
-}
-
-int
-store_order_in_fulfilment(struct store *st, const char *order_id)
-{
-	sqlite3_stmt *s = stmt(st, S_ORDER_BUSY);
-
-	if (s == NULL)
-		return -1;
-	btext(s, 1, order_id);
-	return (int)query_int(st, s, "reading an order");
-}
-
-int
-store_order_created_at(struct store *st, const char *order_id, char out[21])
-{
-	sqlite3_stmt *s = stmt(st, S_ORDER_CREATED);
-	int rc;
-
-	if (s == NULL)
-		return -1;
-	btext(s, 1, order_id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		snprintf(out, 21, "%s", (const char *)sqlite3_column_text(s, 0));
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return 1;
-	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading an order");
-}
-
-int
-store_order_differs(struct store *st, const struct order *o)
-{
-	sqlite3_stmt *s = stmt(st, S_ORDER_SAME);
-	int64_t same;
-
-	if (s == NULL)
-		return -1;
-	bind_order(s, o);
-	same = query_int(st, s, "reading an order");
-	return same < 0 ? -1 : !same;
-}
-
-int
-store_line_differs(struct store *st, const struct order_line *l)
-{
-	sqlite3_stmt *s = stmt(st, S_LINE_SAME);
-	int64_t same;
-
-	if (s == NULL)
-		return -1;
-	bind_line(s, l);
-	same = query_int(st, s, "reading an order line");
-	return same < 0 ? -1 : !same;
 }
 
 int

@@ -55,19 +55,34 @@ int store_node_put(struct store *st, const struct node *n);
 int store_customer_put(struct store *st, const struct customer *c);
 int store_postal_put(struct store *st, const struct postal *p);
 int store_rate_put(struct store *st, const struct rate *r);
-int store_order_put(struct store *st, const struct order *o);
-int store_line_put(struct store *st, const struct order_line *l);
-
 /*
- * An order "in fulfilment" has some quantity allocated, routed, released,
- * shipped or cancelled: 1 if so, 0 if not (or it does not exist), -1 error.
+ * Orders and lines are written in two steps so that a large import of new
+ * orders costs one statement a row: *_insert adds the row when its key is
+ * new (1) or does nothing (0); for a key already there, *_probe tells what
+ * is stored and *_update changes it (PUT_UPDATED or PUT_UNCHANGED).  Rows
+ * written by this run are marked, so a key met twice in one run is known.
  */
-int store_order_in_fulfilment(struct store *st, const char *order_id);
-/* The stored created_at of an order into out: 1, 0 when none, -1 error. */
-int store_order_created_at(struct store *st, const char *order_id, char out[21]);
-/* 1 when storing o (or l) would change the stored row or add one. */
-int store_order_differs(struct store *st, const struct order *o);
-int store_line_differs(struct store *st, const struct order_line *l);
+int store_order_insert(struct store *st, const struct order *o);
+int store_order_update(struct store *st, const struct order *o);
+int store_line_insert(struct store *st, const struct order_line *l);
+int store_line_update(struct store *st, const struct order_line *l);
+
+struct order_probe {
+	int this_run;		/* written earlier in this run */
+	int same;		/* the stored values equal the given ones */
+	int in_fulfilment;	/* some quantity allocated, routed, released,
+				 * shipped or cancelled */
+	char created_at[21];
+};
+/* 1 and *p filled when the order exists, 0 when not, -1 error. */
+int store_order_probe(struct store *st, const struct order *o, struct order_probe *p);
+/* The same for a line (created_at and in_fulfilment are not filled). */
+int store_line_probe(struct store *st, const struct order_line *l, struct order_probe *p);
+
+/* A savepoint inside the run's transaction, to undo one order's writes. */
+int store_savepoint(struct store *st);
+int store_release(struct store *st);
+int store_rollback_to(struct store *st);
 
 /* Inventory at node/sku: 1 and *inv filled, 0 none, -1 error. */
 int store_inventory_get(struct store *st, const char *node_id, const char *sku,

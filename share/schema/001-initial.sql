@@ -74,7 +74,8 @@ CREATE TABLE orders (
 	ship_country     TEXT NOT NULL DEFAULT 'US',
 	ship_lat         REAL,
 	ship_lon         REAL,
-	ship_complete    INTEGER NOT NULL DEFAULT 0
+	ship_complete    INTEGER NOT NULL DEFAULT 0,
+	import_run       INTEGER	-- the run that last imported it
 ) WITHOUT ROWID;
 
 -- The quantity buckets of a line: open = qty - allocated - routed -
@@ -88,8 +89,9 @@ CREATE TABLE order_line (
 	qty              INTEGER NOT NULL CHECK (qty >= 1),
 	unit_price       INTEGER NOT NULL DEFAULT 0 CHECK (unit_price >= 0),
 	discount         INTEGER NOT NULL DEFAULT 0 CHECK (discount >= 0),
-	method           TEXT NOT NULL DEFAULT 'ship' CHECK (method IN
-	                   ('ship','pickup','curbside','locker')),
+	-- not IN (...): SQLite builds a temporary table for that on every insert
+	method           TEXT NOT NULL DEFAULT 'ship' CHECK (
+	                   instr(' ship pickup curbside locker ', ' ' || method || ' ') > 0),
 	pickup_node      TEXT REFERENCES node (node_id),
 	allocated        INTEGER NOT NULL DEFAULT 0 CHECK (allocated >= 0),
 	shipped          INTEGER NOT NULL DEFAULT 0 CHECK (shipped >= 0),
@@ -97,6 +99,7 @@ CREATE TABLE order_line (
 	returned         INTEGER NOT NULL DEFAULT 0 CHECK (returned >= 0),
 	backordered      INTEGER NOT NULL DEFAULT 0 CHECK (backordered >= 0),
 	backorder_reason TEXT,
+	import_run       INTEGER,	-- the run that last imported it
 	PRIMARY KEY (order_id, line_no)
 ) WITHOUT ROWID;
 
@@ -129,9 +132,11 @@ CREATE TABLE rate (
 );
 
 -- The outbox: every state change, in order.  Downstream systems keep the
--- last seq they read (oms-report events --since SEQ).
+-- last seq they read (oms-report events --since SEQ).  Events are never
+-- deleted, so seq only grows without AUTOINCREMENT (which costs a write to
+-- sqlite_sequence on every insert).
 CREATE TABLE event (
-	seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+	seq              INTEGER PRIMARY KEY,
 	at               TEXT NOT NULL,
 	order_id         TEXT,
 	type             TEXT NOT NULL,
@@ -143,7 +148,7 @@ CREATE INDEX event_by_order ON event (order_id) WHERE order_id IS NOT NULL;
 -- One row per command run, written after the run's own transaction ended
 -- (committed or rolled back), so failed runs are logged too.
 CREATE TABLE run (
-	run_id           INTEGER PRIMARY KEY AUTOINCREMENT,
+	run_id           INTEGER PRIMARY KEY,
 	command          TEXT NOT NULL,
 	argv             TEXT NOT NULL,
 	user             TEXT NOT NULL DEFAULT '',

@@ -1,0 +1,53 @@
+#!/bin/sh
+# nightly.sh: the nightly OMS run, as a crontab line would start it:
+#
+#   30 1 * * *  cd /srv/oms && OMS_DB=/srv/oms/oms.db sh nightly.sh /srv/erp/export >>nightly.log 2>&1
+#
+# Imports the ERP's exports (network, catalogue, customers, postal codes,
+# rate card, the stock snapshot, the day's orders), then writes the
+# reports.  Safe to re-run after a failure: every import is an upsert, and
+# each command commits whole or not at all.
+#
+# Usage: nightly.sh [EXPORT_DIR [OUT_DIR]]; the store is $OMS_DB, else ./oms.db.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+data=${1:-$here/data}
+out=${2:-./out}
+[ -n "${OMS_BIN:-}" ] && PATH=$OMS_BIN:$PATH
+export OMS_DB=${OMS_DB:-./oms.db}
+mkdir -p "$out"
+day=$(date -u +%Y-%m-%d)
+
+step() { printf '%s nightly: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+step "importing master data into $OMS_DB"
+oms-import nodes "$data/nodes.csv"
+oms-import items "$data/items.csv"
+oms-import customers "$data/customers.csv"
+oms-import postal "$data/postal.csv"
+oms-import rates "$data/rates.csv"
+
+step "importing the stock snapshot"
+oms-import inventory "$data/inventory.csv"
+
+# Bad order rows must not stop the night: they go to a rejects file for
+# the ERP team, unless there are so many that the export itself is broken.
+step "importing orders"
+oms-import orders --rejects "$out/orders-rejects-$day.csv" --max-rejects 50 "$data/orders.csv"
+oms-import orders --rejects "$out/orders-extra-rejects-$day.jsonl" --max-rejects 50 \
+	"$data/orders-extra.json"
+
+step "checking the store"
+oms-report check -o "$out/check-$day.csv"
+
+step "writing reports to $out"
+oms-report inventory -o "$out/inventory-$day.csv"
+oms-report inventory --by sku -o "$out/network-$day.csv"
+oms-report lines -o "$out/lines-$day.csv"
+
+# The morning summary: network stock, and order lines by status.
+echo "== network inventory ($out/network-$day.csv)"
+column -s, -t <"$out/network-$day.csv" 2>/dev/null || cat "$out/network-$day.csv"
+echo "== order lines by status ($out/lines-$day.csv)"
+awk -F, 'NR > 1 { n[$5]++ } END { for (s in n) printf "%-12s %d\n", s, n[s] }' \
+	"$out/lines-$day.csv" | sort

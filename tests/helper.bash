@@ -1,0 +1,27 @@
+# Shared by every bats file: tools from $OMS_BIN, a fresh store per test.
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support
+bats_load_library bats-assert
+
+TESTS=$(cd "$(dirname "${BATS_TEST_FILENAME}")" && pwd)
+DATA=$TESTS/data
+EXAMPLES=$TESTS/../examples/data
+SHARED=$TESTS/../../shared/data
+
+setup() {
+	PATH=$OMS_BIN:$PATH
+	export OMS_DB=$BATS_TEST_TMPDIR/oms.db
+	cd "$BATS_TEST_TMPDIR" || return 1
+}
+
+# The store's state: every table but the run log, as SQL text.
+state() {
+	sqlite3 "$OMS_DB" .dump | grep -v -e '^INSERT INTO run ' -e "sqlite_sequence VALUES('run'"
+}
+
+# A small network and catalogue most tests start from.
+base_store() {
+	oms-import -q nodes "$DATA/nodes.csv" &&
+	oms-import -q items "$DATA/items.csv" &&
+	oms-import -q inventory "$DATA/inventory.csv"
+}

@@ -1,0 +1,564 @@
+# oms-report: inventory by node and by sku, order lines and their status,
+# the invariant check, the event feed, the run log, formats and errors.
+load helper
+
+# The base store and tests/data/orders.csv, with work under way as the
+# later commands will record it: O1/1 routed to DC1, O2/1 released to ST1,
+# O1/2 shipped, O3/1 allocated against the network.  Every invariant holds.
+book() {
+	base_store &&
+	oms-import -q orders "$DATA/orders.csv" &&
+	sqlite3 "$OMS_DB" <<'EOF'
+insert into line_node (order_id, line_no, node_id, routed) values ('O1', 1, 'DC1', 2);
+insert into line_node (order_id, line_no, node_id, released) values ('O2', 1, 'ST1', 1);
+update order_line set shipped = 1 where order_id = 'O1' and line_no = 2;
+update order_line set allocated = 1 where order_id = 'O3' and line_no = 1;
+EOF
+}
+
+# oms-report, each time in the output masked as TIME.
+masked() {
+	set -o pipefail
+	oms-report "$@" | sed -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z/TIME/g'
+}
+
+# ---------------------------------------------------------------------
+# inventory
+
+@test "inventory: per node and sku, safety stock from the override else the node, reserved, atp" {
+	book
+	run -0 oms-report inventory
+	assert_output - <<'EOF'
+node_id,sku,on_hand,safety_stock,reserved,atp
+DC1,A1,100,0,2,98
+DC1,B2,50,0,0,50
+ST1,A1,5,1,1,3
+ST1,B2,3,2,0,1
+V1,C3,10,0,0,10
+EOF
+}
+
+@test "inventory: the node's default safety stock follows the node, the override stays" {
+	book
+	sed 's/^ST1,store,Manhattan store,10001,40.75,-73.99,1,1,40,3.00,1$/ST1,store,Manhattan store,10001,40.75,-73.99,1,1,40,3.00,3/' \
+	    "$DATA/nodes.csv" > nodes.csv
+	oms-import -q nodes nodes.csv
+	run -0 oms-report inventory --node ST1
+	assert_output - <<'EOF'
+node_id,sku,on_hand,safety_stock,reserved,atp
+ST1,A1,5,3,1,1
+ST1,B2,3,2,0,1
+EOF
+}
+
+@test "inventory: atp never goes below 0" {
+	book
+	sqlite3 "$OMS_DB" "update inventory set on_hand = 2 where node_id = 'DC1' and sku = 'A1'"
+	run -0 oms-report inventory --node DC1 --sku A1
+	assert_output - <<'EOF'
+node_id,sku,on_hand,safety_stock,reserved,atp
+DC1,A1,2,0,2,0
+EOF
+}
+
+@test "inventory: shipped units are not reserved" {
+	book
+	sqlite3 "$OMS_DB" "update line_node set released = 2, routed = 0 where order_id = 'O1' and line_no = 1"
+	run -0 oms-report inventory --node DC1 --sku A1
+	assert_line --index 1 "DC1,A1,100,0,2,98"
+	sqlite3 "$OMS_DB" "update line_node set released = 0 where order_id = 'O1' and line_no = 1;
+	    update order_line set shipped = 2 where order_id = 'O1' and line_no = 1;
+	    update inventory set on_hand = 98 where node_id = 'DC1' and sku = 'A1'"
+	run -0 oms-report inventory --node DC1 --sku A1
+	assert_line --index 1 "DC1,A1,98,0,0,98"
+}
+
+@test "inventory --node, --sku keep one node's or one sku's rows" {
+	book
+	run -0 oms-report inventory --node ST1
+	assert_output - <<'EOF'
+node_id,sku,on_hand,safety_stock,reserved,atp
+ST1,A1,5,1,1,3
+ST1,B2,3,2,0,1
+EOF
+	run -0 oms-report inventory --sku A1
+	assert_output - <<'EOF'
+node_id,sku,on_hand,safety_stock,reserved,atp
+DC1,A1,100,0,2,98
+ST1,A1,5,1,1,3
+EOF
+	run -0 oms-report inventory --node NOPE
+	assert_output "node_id,sku,on_hand,safety_stock,reserved,atp"
+}
+
+@test "inventory --by sku: network totals, allocated, atp less allocations" {
+	book
+	run -0 oms-report inventory --by sku
+	assert_output - <<'EOF'
+sku,on_hand,safety_stock,allocated,reserved,atp
+A1,105,1,0,3,101
+B2,53,2,0,0,51
+C3,10,0,1,0,9
+EOF
+	run -0 oms-report inventory --by sku --sku C3
+	assert_output - <<'EOF'
+sku,on_hand,safety_stock,allocated,reserved,atp
+C3,10,0,1,0,9
+EOF
+}
+
+@test "inventory --by sku: only active nodes count" {
+	book
+	sqlite3 "$OMS_DB" "update node set active = 0 where node_id = 'ST1'"
+	run -0 oms-report inventory --by sku
+	assert_output - <<'EOF'
+sku,on_hand,safety_stock,allocated,reserved,atp
+A1,100,0,0,2,98
+B2,50,0,0,0,50
+C3,10,0,1,0,9
+EOF
+}
+
+@test "inventory --by sku: atp is never below 0, and a sku stocked nowhere still shows" {
+	book
+	printf 'sku,unit_price\nD4,3\n' > items.csv
+	oms-import -q items items.csv
+	printf 'order_id,line_no,sku,qty\nX1,1,D4,2\nX2,1,C3,12\n' > orders.csv
+	oms-import -q orders orders.csv
+	sqlite3 "$OMS_DB" "update order_line set allocated = qty where order_id in ('X1', 'X2')"
+	run -0 oms-report inventory --by sku
+	assert_output - <<'EOF'
+sku,on_hand,safety_stock,allocated,reserved,atp
+A1,105,1,0,3,101
+B2,53,2,0,0,51
+C3,10,0,13,0,0
+D4,0,0,2,0,0
+EOF
+}
+
+# ---------------------------------------------------------------------
+# lines
+
+@test "lines: every column" {
+	book
+	run -0 oms-report lines
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
+O1,1,A1,2,routed,0,0,0,2,0,0,0,0,DC1
+O1,2,B2,1,shipped,0,0,0,0,0,1,0,0,
+O2,1,A1,1,released,0,0,0,0,1,0,0,0,ST1
+O3,1,C3,1,allocated,0,0,1,0,0,0,0,0,
+EOF
+}
+
+@test "lines: the status is the earliest stage that still holds units" {
+	base_store
+	oms-import -q orders "$DATA/lines.csv"
+	sqlite3 "$OMS_DB" <<'EOF'
+update order_line set backordered = 3, backorder_reason = 'no stock' where line_no = 2;
+update order_line set allocated = 3 where line_no = 3;
+insert into line_node (order_id, line_no, node_id, routed) values ('S1', 4, 'DC1', 3);
+insert into line_node (order_id, line_no, node_id, released) values ('S1', 5, 'DC1', 3);
+update order_line set shipped = 3 where line_no = 6;
+update order_line set cancelled = 3 where line_no = 7;
+update order_line set shipped = 2 where line_no = 8;
+insert into line_node (order_id, line_no, node_id, routed) values ('S1', 8, 'DC1', 1);
+update order_line set allocated = 1 where line_no = 9;
+insert into line_node (order_id, line_no, node_id, routed) values ('S1', 10, 'DC1', 1);
+insert into line_node (order_id, line_no, node_id, released) values ('S1', 10, 'ST1', 2);
+update order_line set cancelled = 1, shipped = 2, returned = 1 where line_no = 11;
+update order_line set backordered = 1, allocated = 1 where line_no = 12;
+EOF
+	run -0 oms-report lines
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
+S1,1,A1,3,open,3,0,0,0,0,0,0,0,
+S1,2,A1,3,backordered,3,3,0,0,0,0,0,0,
+S1,3,A1,3,allocated,0,0,3,0,0,0,0,0,
+S1,4,A1,3,routed,0,0,0,3,0,0,0,0,DC1
+S1,5,A1,3,released,0,0,0,0,3,0,0,0,DC1
+S1,6,B2,3,shipped,0,0,0,0,0,3,0,0,
+S1,7,A1,3,cancelled,0,0,0,0,0,0,3,0,
+S1,8,A1,3,routed,0,0,0,1,0,2,0,0,DC1
+S1,9,A1,3,open,2,0,1,0,0,0,0,0,
+S1,10,A1,3,routed,0,0,0,1,2,0,0,0,DC1;ST1
+S1,11,B2,3,shipped,0,0,0,0,0,2,1,1,
+S1,12,A1,3,backordered,2,1,1,0,0,0,0,0,
+EOF
+	run -0 oms-report check
+	assert_output ""
+}
+
+@test "lines --status, --order, --sku filter, and combine" {
+	base_store
+	oms-import -q orders "$DATA/lines.csv"
+	oms-import -q orders "$DATA/orders.csv"
+	sqlite3 "$OMS_DB" <<'EOF'
+update order_line set backordered = 3 where order_id = 'S1' and line_no = 2;
+insert into line_node (order_id, line_no, node_id, routed) values ('S1', 4, 'DC1', 3);
+update order_line set shipped = 2 where order_id = 'S1' and line_no = 8;
+insert into line_node (order_id, line_no, node_id, routed) values ('S1', 8, 'DC1', 1);
+update order_line set shipped = 3 where order_id = 'S1' and line_no = 6;
+EOF
+	run -0 oms-report lines --status routed
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
+S1,4,A1,3,routed,0,0,0,3,0,0,0,0,DC1
+S1,8,A1,3,routed,0,0,0,1,0,2,0,0,DC1
+EOF
+	# open does not list backordered lines
+	run -0 oms-report lines --status open --order S1 --sku A1
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
+S1,1,A1,3,open,3,0,0,0,0,0,0,0,
+S1,3,A1,3,open,3,0,0,0,0,0,0,0,
+S1,5,A1,3,open,3,0,0,0,0,0,0,0,
+S1,7,A1,3,open,3,0,0,0,0,0,0,0,
+S1,9,A1,3,open,3,0,0,0,0,0,0,0,
+S1,10,A1,3,open,3,0,0,0,0,0,0,0,
+S1,12,A1,3,open,3,0,0,0,0,0,0,0,
+EOF
+	run -0 oms-report lines --status backordered
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
+S1,2,A1,3,backordered,3,3,0,0,0,0,0,0,
+EOF
+	run -0 oms-report lines --order O1
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
+O1,1,A1,2,open,2,0,0,0,0,0,0,0,
+O1,2,B2,1,open,1,0,0,0,0,0,0,0,
+EOF
+	run -0 oms-report lines --sku B2
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
+O1,2,B2,1,open,1,0,0,0,0,0,0,0,
+S1,6,B2,3,shipped,0,0,0,0,0,3,0,0,
+S1,11,B2,3,open,3,0,0,0,0,0,0,0,
+EOF
+	run -0 oms-report lines --status cancelled
+	assert_output "order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes"
+}
+
+# ---------------------------------------------------------------------
+# check
+
+@test "check: a consistent store prints nothing and exits 0" {
+	book
+	run -0 --separate-stderr oms-report check
+	assert_output ""
+	assert_equal "$stderr" ""
+	run -0 oms-report check --format json
+	assert_output ""
+}
+
+@test "check: an empty store is consistent" {
+	oms-import -q nodes "$DATA/nodes.csv"
+	run -0 oms-report check
+	assert_output ""
+}
+
+@test "check: buckets that add up to more than qty" {
+	book
+	sqlite3 "$OMS_DB" "update order_line set allocated = 3 where order_id = 'O3'"
+	run -1 oms-report check
+	assert_output - <<'EOF'
+check,subject,detail
+line_buckets,O3/1,allocated 3 + routed 0 + released 0 + shipped 0 + cancelled 0 exceed qty 1
+EOF
+}
+
+@test "check: routed and released count in the buckets" {
+	book
+	sqlite3 "$OMS_DB" "insert into line_node (order_id, line_no, node_id, released) values ('O1', 1, 'ST1', 1)"
+	run -1 oms-report check
+	assert_output - <<'EOF'
+check,subject,detail
+line_buckets,O1/1,allocated 0 + routed 2 + released 1 + shipped 0 + cancelled 0 exceed qty 2
+EOF
+}
+
+@test "check: returned more than shipped" {
+	book
+	sqlite3 "$OMS_DB" "update order_line set returned = 2 where order_id = 'O1' and line_no = 2"
+	run -1 oms-report check
+	assert_output - <<'EOF'
+check,subject,detail
+line_returned,O1/2,returned 2 exceeds shipped 1
+EOF
+}
+
+@test "check: backordered more than open" {
+	book
+	sqlite3 "$OMS_DB" "update order_line set backordered = 1 where order_id = 'O3'"
+	run -1 oms-report check
+	assert_output - <<'EOF'
+check,subject,detail
+line_backordered,O3/1,backordered 1 exceeds open 0
+EOF
+}
+
+@test "check: reserved more than on_hand less safety stock at a node" {
+	book
+	printf 'order_id,line_no,sku,qty,method,pickup_node\nX1,1,B2,2,pickup,ST1\n' > orders.csv
+	oms-import -q orders orders.csv
+	sqlite3 "$OMS_DB" "insert into line_node (order_id, line_no, node_id, routed) values ('X1', 1, 'ST1', 2)"
+	run -1 oms-report check
+	assert_output - <<'EOF'
+check,subject,detail
+node_oversold,ST1/B2,reserved 2 exceeds on_hand 3 less safety_stock 2
+EOF
+}
+
+@test "check: stock below its safety level with nothing reserved is not an oversell" {
+	book
+	sqlite3 "$OMS_DB" "update inventory set on_hand = 1 where node_id = 'ST1' and sku = 'B2'"
+	run -0 oms-report check
+	assert_output ""
+}
+
+@test "check: allocated more than the network's atp" {
+	book
+	printf 'order_id,line_no,sku,qty\nX2,1,C3,10\n' > orders.csv
+	oms-import -q orders orders.csv
+	sqlite3 "$OMS_DB" "update order_line set allocated = 10 where order_id = 'X2'"
+	run -1 oms-report check
+	assert_output - <<'EOF'
+check,subject,detail
+sku_oversold,C3,allocated 11 exceeds the network's atp 10
+EOF
+	sqlite3 "$OMS_DB" "update order_line set allocated = 9 where order_id = 'X2'"
+	run -0 oms-report check
+}
+
+@test "check: an order without lines" {
+	book
+	sqlite3 "$OMS_DB" "insert into orders (order_id, created_at) values ('X3', '2026-11-26T00:00:00Z')"
+	run -1 oms-report check
+	assert_output - <<'EOF'
+check,subject,detail
+order_lines,X3,order has no lines
+EOF
+}
+
+@test "check: a foreign key that does not hold" {
+	book
+	sqlite3 "$OMS_DB" "pragma foreign_keys = off; update order_line set sku = 'GONE' where order_id = 'O1' and line_no = 2"
+	run -1 oms-report check
+	assert_output - <<'EOF'
+check,subject,detail
+foreign_key,order_line row ?,refers to a missing item
+EOF
+}
+
+@test "check: every violation is listed, in any format" {
+	book
+	sqlite3 "$OMS_DB" "update order_line set returned = 2 where order_id = 'O1' and line_no = 2;
+	    insert into orders (order_id, created_at) values ('X3', '2026-11-26T00:00:00Z')"
+	run -1 oms-report check --format jsonl
+	assert_output - <<'EOF'
+{"check":"line_returned","subject":"O1/2","detail":"returned 2 exceeds shipped 1"}
+{"check":"order_lines","subject":"X3","detail":"order has no lines"}
+EOF
+}
+
+# ---------------------------------------------------------------------
+# events and runs
+
+@test "events: JSON Lines by default, --since and --type filter" {
+	base_store
+	oms-import -q orders "$DATA/orders.csv"
+	run -0 masked events --since 8
+	assert_output - <<'EOF'
+{"seq":9,"at":"TIME","order_id":"O2","type":"order.created","payload":{"order_id":"O2","channel":"store","lines":1,"units":1}}
+{"seq":10,"at":"TIME","order_id":"O3","type":"order.created","payload":{"order_id":"O3","channel":"phone","lines":1,"units":1}}
+EOF
+	run -0 masked events --type import.items
+	assert_output - <<'EOF'
+{"seq":2,"at":"TIME","order_id":null,"type":"import.items","payload":{"inserted":3,"updated":0,"unchanged":0}}
+EOF
+	run -0 masked events --since 2 --type inventory.snapshot --format csv
+	assert_output - <<'EOF'
+seq,at,order_id,type,payload
+3,TIME,,inventory.snapshot,"{""node_id"":""DC1"",""sku"":""A1"",""on_hand"":100,""as_of"":""TIME""}"
+4,TIME,,inventory.snapshot,"{""node_id"":""DC1"",""sku"":""B2"",""on_hand"":50,""as_of"":""TIME""}"
+5,TIME,,inventory.snapshot,"{""node_id"":""ST1"",""sku"":""A1"",""on_hand"":5,""as_of"":""TIME""}"
+6,TIME,,inventory.snapshot,"{""node_id"":""ST1"",""sku"":""B2"",""on_hand"":3,""safety_stock"":2,""as_of"":""TIME""}"
+7,TIME,,inventory.snapshot,"{""node_id"":""V1"",""sku"":""C3"",""on_hand"":10,""as_of"":""TIME""}"
+EOF
+	run -0 oms-report events --since 10
+	assert_output ""
+	run -0 oms-report events --type no.such.type --format csv
+	assert_output "seq,at,order_id,type,payload"
+}
+
+@test "events: the time is the run's, UTC" {
+	base_store
+	run -0 oms-report events --since 6 --format csv
+	assert_line --index 1 --regexp '^7,[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z,,inventory.snapshot,'
+	run -0 sqlite3 "$OMS_DB" "select count(distinct at) from event where run_id = 3"
+	assert_output 1
+}
+
+@test "runs: one row per run, with its exit status and counts" {
+	cp "$DATA/nodes.csv" "$DATA/items.csv" .
+	printf 'sku,unit_price\nZ1,x\n' > bad.csv
+	export USER=tester
+	oms-import -q nodes nodes.csv
+	oms-import -q items items.csv
+	oms-import -q items bad.csv || true
+	oms-import -q --dry-run items items.csv
+	run -0 masked runs
+	assert_output - <<'EOF'
+run_id,command,argv,user,started_at,ended_at,exit_status,counts
+1,oms-import,oms-import -q nodes nodes.csv,tester,TIME,TIME,0,"{""kind"":""nodes"",""records"":5,""inserted"":5,""updated"":0,""unchanged"":0,""rejected"":0,""stale"":0}"
+2,oms-import,oms-import -q items items.csv,tester,TIME,TIME,0,"{""kind"":""items"",""records"":3,""inserted"":3,""updated"":0,""unchanged"":0,""rejected"":0,""stale"":0}"
+3,oms-import,oms-import -q items bad.csv,tester,TIME,TIME,65,"{""kind"":""items"",""records"":1,""inserted"":0,""updated"":0,""unchanged"":0,""rejected"":1,""stale"":0}"
+EOF
+	run -0 masked runs --format jsonl
+	assert_line --index 2 '{"run_id":3,"command":"oms-import","argv":"oms-import -q items bad.csv","user":"tester","started_at":"TIME","ended_at":"TIME","exit_status":65,"counts":{"kind":"items","records":1,"inserted":0,"updated":0,"unchanged":0,"rejected":1,"stale":0}}'
+}
+
+@test "runs: a run in progress (or killed) has no end and no exit status" {
+	oms-import -q nodes "$DATA/nodes.csv"
+	sqlite3 "$OMS_DB" "insert into run (command, argv, user, started_at) values ('oms-import', 'oms-import orders big.csv', 'cron', '2026-11-27T01:30:00Z')"
+	run -0 oms-report runs --format jsonl
+	assert_line --index 1 '{"run_id":2,"command":"oms-import","argv":"oms-import orders big.csv","user":"cron","started_at":"2026-11-27T01:30:00Z","ended_at":null,"exit_status":null,"counts":{}}'
+}
+
+# ---------------------------------------------------------------------
+# formats and output
+
+@test "--format csv, jsonl, json: the same rows (golden files)" {
+	book
+	run -0 oms-report inventory --format csv
+	diff -u "$DATA/report-inventory.csv" - <<< "$output"
+	oms-report inventory --format jsonl > got.jsonl
+	diff -u "$DATA/report-inventory.jsonl" got.jsonl
+	oms-report --format json inventory > got.json
+	diff -u "$DATA/report-inventory.json" got.json
+	oms-report inventory > got.csv
+	diff -u "$DATA/report-inventory.csv" got.csv
+}
+
+@test "--format json: numbers are numbers, an empty value is null, an empty view is []" {
+	book
+	run -0 oms-report lines --format json --order O1
+	assert_output - <<'EOF'
+[
+{"order_id":"O1","line_no":1,"sku":"A1","qty":2,"status":"routed","open":0,"backordered":0,"allocated":0,"routed":2,"released":0,"shipped":0,"cancelled":0,"returned":0,"nodes":"DC1"},
+{"order_id":"O1","line_no":2,"sku":"B2","qty":1,"status":"shipped","open":0,"backordered":0,"allocated":0,"routed":0,"released":0,"shipped":1,"cancelled":0,"returned":0,"nodes":null}
+]
+EOF
+	run -0 oms-report lines --format json --order NOPE
+	assert_output "[]"
+	run -0 oms-report lines --format jsonl --order NOPE
+	assert_output ""
+}
+
+@test "--format csv: fields with commas, quotes and line breaks are quoted" {
+	base_store
+	printf 'order_id,line_no,sku,qty\n"O,1",1,A1,1\n"O""2",1,A1,1\n' > orders.csv
+	oms-import -q orders orders.csv
+	run -0 oms-report lines
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
+"O""2",1,A1,1,open,1,0,0,0,0,0,0,0,
+"O,1",1,A1,1,open,1,0,0,0,0,0,0,0,
+EOF
+}
+
+@test "-o FILE: the report goes to the file, nothing to standard output" {
+	book
+	run -0 oms-report -o inv.csv inventory
+	assert_output ""
+	diff -u "$DATA/report-inventory.csv" inv.csv
+	run -0 oms-report inventory --output inv.json --format json
+	diff -u "$DATA/report-inventory.json" inv.json
+	# no temporary file left beside it
+	run -0 ls
+	refute_output --partial ".tmp"
+}
+
+@test "-o FILE: check's violations are written too, with exit 1" {
+	book
+	sqlite3 "$OMS_DB" "update order_line set returned = 2 where order_id = 'O1' and line_no = 2"
+	run -1 oms-report check -o check.csv
+	assert_output ""
+	run -0 cat check.csv
+	assert_output - <<'EOF'
+check,subject,detail
+line_returned,O1/2,returned 2 exceeds shipped 1
+EOF
+}
+
+@test "-o FILE: a file that cannot be created is exit 73" {
+	book
+	run -73 oms-report -o nodir/inv.csv inventory
+	assert_output "oms-report: nodir/inv.csv: cannot create: No such file or directory"
+}
+
+@test "reports never change the store" {
+	book
+	before=$(sqlite3 "$OMS_DB" .dump)
+	for v in inventory lines check events runs; do
+		oms-report "$v" > /dev/null
+	done
+	oms-report inventory --by sku > /dev/null
+	assert_equal "$(sqlite3 "$OMS_DB" .dump)" "$before"
+}
+
+# ---------------------------------------------------------------------
+# errors
+
+@test "usage: no view, an unknown view, two views (64)" {
+	book
+	run -64 oms-report
+	assert_line --index 0 "oms-report: which view? (inventory, lines, check, events, runs)"
+	assert_line --index 1 --partial "usage: oms-report "
+	run -64 oms-report orders
+	assert_line --index 0 'oms-report: unknown view "orders"'
+	run -64 oms-report inventory lines
+	assert_line --index 0 "oms-report: one view at a time"
+}
+
+@test "usage: bad option values (64)" {
+	book
+	run -64 oms-report lines --status pending
+	assert_output 'oms-report: --status takes backordered, open, allocated, routed, released, shipped or cancelled, got "pending"'
+	run -64 oms-report events --since last
+	assert_output 'oms-report: --since takes an event sequence number, got "last"'
+	run -64 oms-report events --since -1
+	assert_output 'oms-report: --since takes an event sequence number, got "-1"'
+	run -64 oms-report inventory --by region
+	assert_output 'oms-report: --by takes sku or node, got "region"'
+	run -64 oms-report inventory --format xml
+	assert_line --index 0 'oms-report: --format must be csv, jsonl or json, got "xml"'
+	run -64 oms-report inventory --frobnicate
+	assert_line --index 0 "oms-report: unrecognized option '--frobnicate'"
+}
+
+@test "usage: options of mutating commands are refused (64)" {
+	book
+	run -64 oms-report --dry-run inventory
+	assert_output "oms-report: --dry-run and --input-format do not apply to reports"
+	run -64 oms-report --input-format csv inventory
+	assert_output "oms-report: --dry-run and --input-format do not apply to reports"
+}
+
+@test "--help and --version" {
+	run -0 --separate-stderr oms-report --help
+	assert_line --index 0 --partial "usage: oms-report "
+	assert_equal "$stderr" ""
+	run -0 oms-report --version
+	assert_output "oms-report (oms) 0.1.0"
+}
+
+@test "no store: exit 66, and none is created" {
+	run -66 oms-report inventory
+	assert_output "oms-report: $OMS_DB: no store here (import something first, or use --db)"
+	[ ! -e "$OMS_DB" ]
+	run -66 oms-report --db elsewhere.db runs
+	assert_output "oms-report: elsewhere.db: no store here (import something first, or use --db)"
+	[ ! -e elsewhere.db ]
+}

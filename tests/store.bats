@@ -1,0 +1,228 @@
+# The store: created with its schema on first use, found by --db, $OMS_DB
+# or ./oms.db, never touched when it is not ours or too new, busy past the
+# timeout, the run log, events in the same transaction as their change.
+load helper
+
+# Hold the store's write lock for $1 seconds in the background, and
+# return once it is held.  The holder is left to finish on its own;
+# release_lock waits for it.
+hold_lock() {
+	local i
+
+	(echo ".timeout 5000"; echo "BEGIN IMMEDIATE;"; sleep "$1"; echo "COMMIT;") |
+	    sqlite3 "$OMS_DB" > /dev/null 2>&1 3>&- &
+	holder=$!
+	for i in $(seq 50); do
+		sqlite3 "$OMS_DB" "BEGIN IMMEDIATE; ROLLBACK;" > /dev/null 2>&1 || return 0
+		sleep 0.1
+	done
+	echo "could not see the lock taken" >&2
+	return 1
+}
+
+release_lock() {
+	wait "$holder"
+}
+
+@test "first use creates the store with its schema, version 1, in WAL mode" {
+	[ ! -e "$OMS_DB" ]
+	run -0 oms-import -q nodes "$DATA/nodes.csv"
+	run -0 sqlite3 "$OMS_DB" "pragma user_version; pragma journal_mode"
+	assert_output - <<'EOF'
+1
+wal
+EOF
+	run -0 sqlite3 "$OMS_DB" "select name from sqlite_schema where type = 'table' order by name"
+	assert_output - <<'EOF'
+customer
+delta_file
+event
+inventory
+item
+line_node
+node
+order_line
+orders
+postal
+rate
+run
+sqlite_sequence
+EOF
+}
+
+@test "a usage error creates no store" {
+	run -64 oms-import
+	[ ! -e "$OMS_DB" ]
+	run -64 oms-import widgets
+	[ ! -e "$OMS_DB" ]
+}
+
+@test "a run that fails on its input still creates the store, empty" {
+	run -66 oms-import items missing.csv
+	run -0 sqlite3 "$OMS_DB" "select count(*) from item; select exit_status from run"
+	assert_output - <<'EOF'
+0
+66
+EOF
+}
+
+@test "--db PATH comes before \$OMS_DB" {
+	mkdir work && cd work
+	export OMS_DB=$PWD/env.db
+	run -0 oms-import -q --db given.db nodes "$DATA/nodes.csv"
+	[ -e given.db ]
+	[ ! -e env.db ]
+	[ ! -e oms.db ]
+	run -0 oms-report --db given.db inventory
+	run -66 oms-report inventory
+	assert_output "oms-report: $OMS_DB: no store here (import something first, or use --db)"
+}
+
+@test "\$OMS_DB comes before ./oms.db" {
+	mkdir work && cd work
+	export OMS_DB=$PWD/env.db
+	run -0 oms-import -q nodes "$DATA/nodes.csv"
+	[ -e env.db ]
+	[ ! -e oms.db ]
+	run -0 sqlite3 env.db "select count(*) from node"
+	assert_output 5
+}
+
+@test "./oms.db when neither --db nor \$OMS_DB is given (an empty \$OMS_DB counts as none)" {
+	mkdir work && cd work
+	unset OMS_DB
+	run -0 oms-import -q nodes "$DATA/nodes.csv"
+	[ -e oms.db ]
+	run -0 oms-report inventory
+	OMS_DB= run -0 oms-import -q items "$DATA/items.csv"
+	run -0 sqlite3 oms.db "select count(*) from item"
+	assert_output 3
+}
+
+@test "a file that is not a SQLite database: exit 74, the file unchanged" {
+	printf 'node_id,type\nthis is a CSV file, not a store\n' > "$OMS_DB"
+	cp "$OMS_DB" orig
+	run -74 oms-import nodes "$DATA/nodes.csv"
+	assert_output "oms-import: $OMS_DB: not an oms store (file is not a SQLite database)"
+	cmp "$OMS_DB" orig
+	run -74 oms-report inventory
+	assert_output "oms-report: $OMS_DB: not an oms store (file is not a SQLite database)"
+	cmp "$OMS_DB" orig
+	[ ! -e "$OMS_DB-wal" ] && [ ! -e "$OMS_DB-journal" ]
+}
+
+@test "a SQLite database that is not an oms store: refused, unchanged" {
+	sqlite3 "$OMS_DB" "create table accounts (id integer primary key, owner text);
+	    insert into accounts (owner) values ('someone else')"
+	cp "$OMS_DB" orig
+	run -74 oms-import nodes "$DATA/nodes.csv"
+	assert_output "oms-import: $OMS_DB: a SQLite database, but not an oms store; refusing to touch it"
+	cmp "$OMS_DB" orig
+	run -74 oms-report inventory
+	assert_output "oms-report: $OMS_DB: not an oms store (a SQLite database without the oms schema)"
+	cmp "$OMS_DB" orig
+	run -0 sqlite3 "$OMS_DB" "pragma journal_mode; select name from sqlite_schema"
+	assert_output - <<'EOF'
+delete
+accounts
+EOF
+}
+
+@test "a store from a newer schema version: refused with both versions named, exit 70, not modified" {
+	oms-import -q nodes "$DATA/nodes.csv"
+	sqlite3 "$OMS_DB" "pragma user_version = 99"
+	cp "$OMS_DB" orig
+	before=$(state)
+	run -70 oms-import items "$DATA/items.csv"
+	assert_output "oms-import: $OMS_DB: store has schema version 99, newer than this oms understands (1); upgrade oms"
+	cmp "$OMS_DB" orig
+	assert_equal "$(state)" "$before"
+	run -0 sqlite3 "$OMS_DB" "select count(*) from run"
+	assert_output 1
+	run -70 oms-report check
+	assert_output "oms-report: $OMS_DB: store has schema version 99, newer than this oms understands (1); upgrade oms"
+	cmp "$OMS_DB" orig
+}
+
+@test "a directory where the store should be: exit 74" {
+	mkdir store.d
+	run -74 oms-import --db store.d nodes "$DATA/nodes.csv"
+	assert_output "oms-import: store.d: is a directory, not a store"
+	run -74 oms-report --db store.d inventory
+	assert_output "oms-report: store.d: is a directory, not a store"
+}
+
+@test "store busy past --busy-timeout: exit 75, nothing written" {
+	oms-import -q nodes "$DATA/nodes.csv"
+	before=$(state)
+	hold_lock 3
+	run -75 oms-import --busy-timeout 200 items "$DATA/items.csv"
+	assert_output "oms-import: $OMS_DB: store is busy (another oms command holds it); try again later"
+	# readers never wait for a writer
+	run -0 oms-report --busy-timeout 200 inventory
+	release_lock
+	assert_equal "$(state)" "$before"
+	run -0 sqlite3 "$OMS_DB" "select count(*) from item; select count(*) from run"
+	assert_output - <<'EOF'
+0
+1
+EOF
+}
+
+@test "store busy for less than --busy-timeout: the writer waits, then runs" {
+	oms-import -q nodes "$DATA/nodes.csv"
+	hold_lock 1
+	run -0 oms-import -q --busy-timeout 20000 items "$DATA/items.csv"
+	release_lock
+	run -0 sqlite3 "$OMS_DB" "select count(*) from item"
+	assert_output 3
+}
+
+@test "the run log records every run that reached the store, with its exit status" {
+	cp "$DATA/nodes.csv" "$DATA/items.csv" .
+	printf 'sku,unit_price\nZ1,x\n' > bad.csv
+	oms-import -q nodes nodes.csv
+	run -65 oms-import -q items bad.csv
+	run -66 oms-import -q items missing.csv
+	run -0 oms-import -q --dry-run items items.csv
+	run -64 oms-import -q --delta items items.csv
+	run -0 oms-import -q items items.csv
+	run -0 sqlite3 "$OMS_DB" "select run_id, command, argv, exit_status, ended_at >= started_at,
+	    json_extract(counts, '$.records') from run order by run_id"
+	assert_output - <<'EOF'
+1|oms-import|oms-import -q nodes nodes.csv|0|1|5
+2|oms-import|oms-import -q items bad.csv|65|1|1
+3|oms-import|oms-import -q items missing.csv|66|1|0
+4|oms-import|oms-import -q items items.csv|0|1|3
+EOF
+}
+
+@test "events are appended with their change: none after a failed or a dry run" {
+	oms-import -q nodes "$DATA/nodes.csv"
+	printf 'sku,unit_price\nZ1,1\nZ2,x\n' > bad.csv
+	run -65 oms-import -q items bad.csv
+	run -0 oms-import -q --dry-run items "$DATA/items.csv"
+	run -0 sqlite3 "$OMS_DB" "select seq, run_id, type from event"
+	assert_output "1|1|import.nodes"
+	run -0 oms-import -q items "$DATA/items.csv"
+	run -0 oms-import -q inventory "$DATA/inventory.csv"
+	run -0 sqlite3 "$OMS_DB" "select run_id, type, count(*) from event group by run_id, type order by run_id"
+	assert_output - <<'EOF'
+1|import.nodes|1
+3|import.items|1
+4|inventory.snapshot|5
+EOF
+	# every event of a run carries the run's time
+	run -0 sqlite3 "$OMS_DB" "select count(*) from event e join run r using (run_id) where e.at <> r.started_at"
+	assert_output 0
+}
+
+@test "a failed run leaves no trace but its run log row" {
+	base_store
+	before=$(state)
+	printf 'order_id,line_no,sku,qty\nO1,1,A1,1\nO2,1,NOPE,1\n' > orders.csv
+	run -65 oms-import -q orders orders.csv
+	assert_equal "$(state)" "$before"
+	run -0 sqlite3 "$OMS_DB" "select exit_status from run order by run_id desc limit 1"
+	assert_output 65
+}

@@ -1,0 +1,115 @@
+/*
+ * Table-driven unit tests of lib/parse: each case is an input and the
+ * expected result.  Prints TAP-style "ok"/"not ok" lines.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "parse.h"
+
+static int failures, count;
+
+static void
+check(int ok, const char *what, const char *input)
+{
+	count++;
+	if (!ok)
+		failures++;
+	printf("%s %d parse: %s \"%s\"\n", ok ? "ok" : "not ok", count, what, input);
+}
+
+int
+main(void)
+{
+	static const struct { const char *s; int64_t min, max; int rc; int64_t v; } ints[] = {
+		{ "0", 0, 10, PARSE_OK, 0 }, { "7", 1, 10, PARSE_OK, 7 },
+		{ "+7", 1, 10, PARSE_OK, 7 }, { "-3", 1, 10, PARSE_RANGE, 0 },
+		{ "1.5", 1, 10, PARSE_BAD, 0 }, { "", 0, 10, PARSE_BAD, 0 },
+		{ " 3", 0, 10, PARSE_BAD, 0 }, { "3 ", 0, 10, PARSE_BAD, 0 },
+		{ "12x", 0, 100, PARSE_BAD, 0 }, { "11", 0, 10, PARSE_RANGE, 0 },
+		{ "9223372036854775807", 0, INT64_MAX, PARSE_OK, INT64_MAX },
+		{ "9223372036854775808", 0, INT64_MAX, PARSE_RANGE, 0 },
+		{ "99999999999999999999999", 0, INT64_MAX, PARSE_RANGE, 0 },
+		{ "99999999999999999999999x", 0, INT64_MAX, PARSE_BAD, 0 },
+		{ "-9223372036854775807", INT64_MIN, 0, PARSE_OK, -INT64_MAX },
+		{ "0x10", 0, 100, PARSE_BAD, 0 },
+	};
+	static const struct { const char *s; int rc; int64_t cents; } money[] = {
+		{ "19.99", PARSE_OK, 1999 }, { "5", PARSE_OK, 500 }, { "5.5", PARSE_OK, 550 },
+		{ ".5", PARSE_OK, 50 }, { "0.00", PARSE_OK, 0 }, { "1.500", PARSE_OK, 150 },
+		{ "1.505", PARSE_BAD, 0 }, { "-1", PARSE_BAD, 0 }, { "abc", PARSE_BAD, 0 },
+		{ "5.", PARSE_BAD, 0 }, { ".", PARSE_BAD, 0 }, { "", PARSE_BAD, 0 },
+		{ "1e3", PARSE_BAD, 0 }, { "123456789012345678901234567890", PARSE_RANGE, 0 },
+		{ "1,000.00", PARSE_BAD, 0 },
+	};
+	static const struct { const char *s; int rc; const char *iso; } times[] = {
+		{ "2026-11-27", PARSE_OK, "2026-11-27T00:00:00Z" },
+		{ "2026-11-27T14:30:00Z", PARSE_OK, "2026-11-27T14:30:00Z" },
+		{ "2026-11-27 14:30", PARSE_OK, "2026-11-27T14:30:00Z" },
+		{ "2026-11-27T14:30:00.123Z", PARSE_OK, "2026-11-27T14:30:00Z" },
+		{ "2026-11-27T23:30:00-05:00", PARSE_OK, "2026-11-28T04:30:00Z" },
+		{ "2026-01-01T00:30:00+01:00", PARSE_OK, "2025-12-31T23:30:00Z" },
+		{ "2024-02-29", PARSE_OK, "2024-02-29T00:00:00Z" },
+		{ "2026-02-29", PARSE_RANGE, "" }, { "2026-13-01", PARSE_RANGE, "" },
+		{ "2026-11-27T24:00", PARSE_RANGE, "" }, { "27/11/2026", PARSE_BAD, "" },
+		{ "2026-11-27T14", PARSE_BAD, "" }, { "2026-11-27Z", PARSE_BAD, "" },
+		{ "tomorrow", PARSE_BAD, "" }, { "", PARSE_BAD, "" },
+	};
+	static const struct { const char *s; size_t n; int ok; } utf8[] = {
+		{ "plain", 5, 1 }, { "caf\xc3\xa9", 5, 1 }, { "\xe2\x82\xac", 3, 1 },
+		{ "\xf0\x9f\x98\x80", 4, 1 }, { "\xc3", 1, 0 }, { "\xc0\xaf", 2, 0 },
+		{ "\xe0\x80\xaf", 3, 0 }, { "\xed\xa0\x80", 3, 0 }, { "\xf4\x90\x80\x80", 4, 0 },
+		{ "\xff", 1, 0 }, { "\x80", 1, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof ints / sizeof *ints; i++) {
+		int64_t v = -42;
+		int rc = parse_int(ints[i].s, ints[i].min, ints[i].max, &v);
+
+		check(rc == ints[i].rc && (rc != PARSE_OK || v == ints[i].v), "int", ints[i].s);
+	}
+	for (i = 0; i < sizeof money / sizeof *money; i++) {
+		int64_t v = -42;
+		int rc = parse_money(money[i].s, &v);
+
+		check(rc == money[i].rc && (rc != PARSE_OK || v == money[i].cents), "money",
+		    money[i].s);
+	}
+	for (i = 0; i < sizeof times / sizeof *times; i++) {
+		char out[21] = "";
+		int rc = parse_time(times[i].s, out);
+
+		check(rc == times[i].rc && (rc != PARSE_OK || strcmp(out, times[i].iso) == 0),
+		    "time", times[i].s);
+	}
+	for (i = 0; i < sizeof utf8 / sizeof *utf8; i++)
+		check(utf8_valid(utf8[i].s, utf8[i].n) == utf8[i].ok, "utf8", utf8[i].s[0] & 0x80 ?
+		    "(bytes)" : utf8[i].s);
+	{
+		char out[32];
+		int b = -1;
+
+		real_format(0.1, out);
+		check(strcmp(out, "0.1") == 0, "real_format 0.1", out);
+		real_format(19.99, out);
+		check(strcmp(out, "19.99") == 0, "real_format 19.99", out);
+		real_format(10.0, out);
+		check(strcmp(out, "10") == 0, "real_format 10.0", out);
+		real_format(-0.25, out);
+		check(strcmp(out, "-0.25") == 0, "real_format -0.25", out);
+		real_format(1e20, out);
+		check(strcmp(out, "1e+20") == 0, "real_format 1e20", out);
+		money_format(1999, out);
+		check(strcmp(out, "19.99") == 0, "money_format 1999", out);
+		money_format(-5, out);
+		check(strcmp(out, "-0.05") == 0, "money_format -5", out);
+		check(parse_bool("Yes", &b) == PARSE_OK && b == 1, "bool", "Yes");
+		check(parse_bool("FALSE", &b) == PARSE_OK && b == 0, "bool", "FALSE");
+		check(parse_bool("2", &b) == PARSE_BAD, "bool", "2");
+		check(parse_real("1e999", 0, 1e300, &(double){0}) == PARSE_RANGE, "real", "1e999");
+		check(parse_real("nan", 0, 1, &(double){0}) == PARSE_BAD, "real", "nan");
+		check(parse_real("0x1p3", 0, 100, &(double){0}) == PARSE_BAD, "real", "0x1p3");
+	}
+	return failures != 0;
+}
