@@ -367,13 +367,15 @@ digest(const char *const *vals, int from, int to)
 }
 
 /*
- * Check a natural key against the rest of this run: 0 new, 1 seen with the
- * same values, 2 seen with others (a problem is noted), -1 fatal.
+ * Check a natural key (column n1 holding k1, and n2 holding k2 when not
+ * NULL) against the rest of this run: 0 new, 1 seen with the same values,
+ * 2 seen with others (a problem is noted), -1 fatal.
  */
 static int
-seen(struct importer *im, char tag, const char *k1, const char *k2, int64_t dig,
-    long line, const char *what)
+seen(struct importer *im, char tag, const char *n1, const char *k1, const char *n2,
+    const char *k2, int64_t dig, long line)
 {
+	struct buf what = BUF_INIT;
 	long first = 0;
 	int r;
 
@@ -387,8 +389,14 @@ seen(struct importer *im, char tag, const char *k1, const char *k2, int64_t dig,
 	r = store_seen(im->st, im->key.s, im->key.len, dig, line, &first);
 	if (r < 0)
 		return store_failed(im);
-	if (r == 2)
-		bad(im, "%s appears twice with different values (first at line %ld)", what, first);
+	if (r == 2) {
+		/* quote_value() has one buffer: one value per call */
+		buf_addf(&what, "%s \"%s\"", n1, quote_value(k1));
+		if (k2 != NULL)
+			buf_addf(&what, ", %s \"%s\"", n2, quote_value(k2));
+		bad(im, "duplicate key %s conflicts with line %ld", what.s, first);
+		buf_release(&what);
+	}
 	return r;
 }
 
@@ -473,7 +481,7 @@ row_item(struct importer *im, const struct record *r)
 	f_real(im, r, I_LEAD, 0, 3650, 0, "a number of days (0 to 3650)", &it.lead_time_days);
 	f_bool(im, r, I_ACTIVE, 1, &it.active);
 	if (im->err.len == 0 && it.sku != NULL)
-		seen(im, 'K', it.sku, NULL, digest(r->val, 0, I_N), r->line, "sku");
+		seen(im, 'K', "sku", it.sku, NULL, NULL, digest(r->val, 0, I_N), r->line);
 	if (im->status || rejected(im, r, &ret))
 		return im->status ? -1 : ret;
 	if (im->failed)
@@ -518,7 +526,7 @@ row_node(struct importer *im, const struct record *r)
 	f_int(im, r, N_SAFETY, 0, MAX_STOCK, 0, "a non-negative integer", &n.safety_stock);
 	f_bool(im, r, N_ACTIVE, 1, &n.active);
 	if (im->err.len == 0)
-		seen(im, 'K', n.node_id, NULL, digest(r->val, 0, N_N), r->line, "node_id");
+		seen(im, 'K', "node_id", n.node_id, NULL, NULL, digest(r->val, 0, N_N), r->line);
 	if (im->status || rejected(im, r, &ret))
 		return im->status ? -1 : ret;
 	if (im->failed)
@@ -542,7 +550,8 @@ row_customer(struct importer *im, const struct record *r)
 	f_text(im, r, C_PHONE, "", &c.phone);
 	f_text(im, r, C_TIER, "", &c.tier);
 	if (im->err.len == 0)
-		seen(im, 'K', c.customer_id, NULL, digest(r->val, 0, C_N), r->line, "customer_id");
+		seen(im, 'K', "customer_id", c.customer_id, NULL, NULL, digest(r->val, 0, C_N),
+		    r->line);
 	if (im->status || rejected(im, r, &ret))
 		return im->status ? -1 : ret;
 	if (im->failed)
@@ -567,8 +576,8 @@ row_postal(struct importer *im, const struct record *r)
 	f_real(im, r, P_LAT, -90, 90, 0, "a latitude between -90 and 90", &p.lat);
 	f_real(im, r, P_LON, -180, 180, 0, "a longitude between -180 and 180", &p.lon);
 	if (im->err.len == 0)
-		seen(im, 'K', p.country, p.postal_code, digest(r->val, 0, P_N), r->line,
-		    "postal_code");
+		seen(im, 'K', "country", p.country, "postal_code", p.postal_code,
+		    digest(r->val, 0, P_N), r->line);
 	if (im->status || rejected(im, r, &ret))
 		return im->status ? -1 : ret;
 	if (im->failed)
@@ -594,7 +603,7 @@ row_rate(struct importer *im, const struct record *r)
 	if (im->err.len == 0) {
 		/* 50 and 50.0 are the same band */
 		real_format(rt.max_km, key);
-		seen(im, 'K', key, NULL, digest(r->val, 0, R_N), r->line, "max_km");
+		seen(im, 'K', "max_km", key, NULL, NULL, digest(r->val, 0, R_N), r->line);
 	}
 	if (im->status || rejected(im, r, &ret))
 		return im->status ? -1 : ret;
@@ -623,8 +632,8 @@ row_inventory(struct importer *im, const struct record *r)
 	f_int(im, r, V_SAFETY, 0, MAX_STOCK, -1, "a non-negative integer", &inv.safety_stock);
 	f_time(im, r, V_ASOF, inv.as_of);
 	if (im->err.len == 0)
-		seen(im, 'V', inv.node_id, inv.sku, digest(r->val, 0, V_N), r->line,
-		    "node_id and sku");
+		seen(im, 'V', "node_id", inv.node_id, "sku", inv.sku, digest(r->val, 0, V_N),
+		    r->line);
 	if (im->status || rejected(im, r, &ret))
 		return im->status ? -1 : ret;
 	if (im->failed)
@@ -740,8 +749,8 @@ delta_file_done(struct importer *im, const char *file)
 		if ((run = store_delta_file_run(im->st, dig)) < 0)
 			return store_failed(im);
 		if (run > 0) {
-			diag_at(file, 0, "these deltas were already applied (run %lld); "
-			    "use --force to apply them again", (long long)run);
+			diag_at(file, 0, "already applied in run %lld (use --force to apply "
+			    "it again)", (long long)run);
 			im->status = EX_DATAERR;
 			return -1;
 		}
@@ -911,8 +920,8 @@ check_only(struct importer *im, const struct order *o)
 		return store_failed(im);
 	if (r && p.this_run && !p.same)
 		bad(im, "order_id appears twice in this input with different order details");
-	if (seen(im, 'O', o->order_id, NULL, digest((const char *const *)g[0].vals, 0,
-	    O_COMPLETE + 1), g[0].line, "order_id") < 0)
+	if (seen(im, 'O', "order_id", o->order_id, NULL, NULL,
+	    digest((const char *const *)g[0].vals, 0, O_COMPLETE + 1), g[0].line) < 0)
 		return -1;
 	held_take_error(im, &g[0]);
 	for (i = 0; i < im->ngroup; i++) {
@@ -923,8 +932,8 @@ check_only(struct importer *im, const struct order *o)
 		if (r && p.this_run && !p.same)
 			bad(im, "order_id and line_no appear twice in this input with different values");
 		snprintf(no, sizeof no, "%lld", (long long)g[i].l.line_no);
-		if (seen(im, 'L', o->order_id, no, digest((const char *const *)g[i].vals,
-		    O_LINE, O_N), g[i].line, "order_id and line_no") < 0)
+		if (seen(im, 'L', "order_id", o->order_id, "line_no", no,
+		    digest((const char *const *)g[i].vals, O_LINE, O_N), g[i].line) < 0)
 			return -1;
 		held_take_error(im, &g[i]);
 	}
@@ -974,8 +983,8 @@ update_order(struct importer *im, struct order *o)
 		bad(im, "order_id appears twice in this input with different order details");
 		return reject_order_at(im, &g[0]);
 	}
-	if (seen(im, 'O', o->order_id, NULL, digest((const char *const *)g[0].vals, 0,
-	    O_COMPLETE + 1), g[0].line, "order_id") < 0)
+	if (seen(im, 'O', "order_id", o->order_id, NULL, NULL,
+	    digest((const char *const *)g[0].vals, 0, O_COMPLETE + 1), g[0].line) < 0)
 		return -1;
 	if (im->err.len > 0)
 		return reject_order_at(im, &g[0]);
@@ -990,8 +999,8 @@ update_order(struct importer *im, struct order *o)
 		if (differs) {
 			char why[400];
 
-			snprintf(why, sizeof why, "order \"%s\" is already in fulfilment and this "
-			    "changes it; use oms-order to change it", quote_value(o->order_id));
+			snprintf(why, sizeof why, "order \"%s\" is already in fulfilment; "
+			    "change it with oms-order", quote_value(o->order_id));
 			return reject_order(im, why);
 		}
 	}
@@ -1016,9 +1025,8 @@ update_order(struct importer *im, struct order *o)
 		if (lp.this_run && !lp.same)
 			bad(im, "order_id and line_no appear twice in this input with different values");
 		snprintf(no, sizeof no, "%lld", (long long)g[i].l.line_no);
-		if (!lp.this_run && (r = seen(im, 'L', o->order_id, no,
-		    digest((const char *const *)g[i].vals, O_LINE, O_N), g[i].line,
-		    "order_id and line_no")) < 0)
+		if (!lp.this_run && (r = seen(im, 'L', "order_id", o->order_id, "line_no", no,
+		    digest((const char *const *)g[i].vals, O_LINE, O_N), g[i].line)) < 0)
 			return -1;
 		if (im->err.len > 0) {
 			if (store_rollback_to(im->st) != 0)
@@ -1130,14 +1138,20 @@ row_order(struct importer *im, const struct record *r)
 {
 	struct held *h;
 	size_t size;
-	char *p;
+	char *p, *error = NULL;
 	int c, ret = 0;
 
+	/* this row's problem is its own, not the previous order's */
+	if (im->err.len > 0)
+		error = xstrdup(im->err.s);
+	buf_reset(&im->err);
 	if (im->ngroup > 0 && strcmp(im->group[0].vals[O_ORDER], r->val[O_ORDER]) != 0) {
 		ret = flush_order(im);
 		group_clear(im);
-		if (ret < 0)
+		if (ret < 0) {
+			free(error);
 			return -1;
+		}
 	}
 	if (im->ngroup == im->capgroup) {
 		im->capgroup = im->capgroup ? im->capgroup * 2 : 16;
@@ -1157,9 +1171,7 @@ row_order(struct importer *im, const struct record *r)
 	}
 	if (im->rj != NULL)
 		h->raw = input_raw(im->in);
-	if (im->err.len > 0)
-		h->error = xstrdup(im->err.s);
-	buf_reset(&im->err);
+	h->error = error;
 	return 0;
 }
 
@@ -1289,9 +1301,12 @@ import_summary(const struct import_opts *o, const struct import_counts *c,
 	buf_addf(line, "%s%s: %ld record%s", kind, o->delta ? " (deltas)" : "", c->records,
 	    c->records == 1 ? "" : "s");
 	if (o->kind == KIND_ORDERS)
-		buf_addf(line, ", %ld orders (%ld inserted, %ld updated, %ld unchanged); lines",
-		    c->orders, c->orders_inserted, c->orders_updated, c->orders_unchanged);
-	buf_addf(line, ": %ld inserted, %ld updated, %ld unchanged", c->inserted, c->updated,
+		buf_addf(line, ", %ld order%s (%ld inserted, %ld updated, %ld unchanged); lines:",
+		    c->orders, c->orders == 1 ? "" : "s", c->orders_inserted, c->orders_updated,
+		    c->orders_unchanged);
+	else
+		buf_addc(line, ',');
+	buf_addf(line, " %ld inserted, %ld updated, %ld unchanged", c->inserted, c->updated,
 	    c->unchanged);
 	if (o->kind == KIND_INVENTORY && !o->delta)
 		buf_addf(line, ", %ld stale", c->stale);

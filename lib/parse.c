@@ -267,6 +267,18 @@ utf8_valid(const char *str, size_t n)
 		size_t len;
 		unsigned cp;
 
+		/* most text is ASCII: skip it eight bytes at a time */
+		while (e - s >= 8) {
+			uint64_t w;
+
+			memcpy(&w, s, 8);
+			if (w & UINT64_C(0x8080808080808080))
+				break;
+			s += 8;
+		}
+		if (s == e)
+			break;
+		c = *s;
 		if (c < 0x80) {
 			s++;
 			continue;

@@ -138,7 +138,8 @@ sku_alloc_row(void *p, int n, const char *const *v)
 	struct sku_total key = { .sku = (char *)v[0] }, *t;
 
 	(void)n;
-	t = bsearch(&key, m->l->v, m->sorted, sizeof key, cmp_sku);
+	/* bsearch and qsort must not be handed the NULL of an empty list */
+	t = m->sorted ? bsearch(&key, m->l->v, m->sorted, sizeof key, cmp_sku) : NULL;
 	if (t == NULL)
 		t = sku_push(m->l, v[0]);	/* allocated, but stocked nowhere */
 	t->allocated = num(v[1]);
@@ -157,7 +158,8 @@ sku_totals(struct store *st, const char *sku, struct sku_list *l)
 	m.sorted = l->n;
 	if (store_view(st, VIEW_ALLOCATED_BY_SKU, p, 1, sku_alloc_row, &m) != 0)
 		return -1;
-	qsort(l->v, l->n, sizeof *l->v, cmp_sku);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof *l->v, cmp_sku);
 	return 0;
 }
 

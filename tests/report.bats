@@ -136,6 +136,26 @@ D4,0,0,2,0,0
 EOF
 }
 
+@test "inventory --by sku: allocations in a store with no inventory at all" {
+	oms-import -q nodes "$DATA/nodes.csv"
+	oms-import -q items "$DATA/items.csv"
+	run -0 oms-report inventory --by sku
+	assert_output "sku,on_hand,safety_stock,allocated,reserved,atp"
+	printf 'order_id,line_no,sku,qty\nX1,1,B2,2\n' > orders.csv
+	oms-import -q orders orders.csv
+	sqlite3 "$OMS_DB" "update order_line set allocated = 2"
+	run -0 oms-report inventory --by sku
+	assert_output - <<'EOF'
+sku,on_hand,safety_stock,allocated,reserved,atp
+B2,0,0,2,0,0
+EOF
+	run -1 oms-report check
+	assert_output - <<'EOF'
+check,subject,detail
+sku_oversold,B2,allocated 2 exceeds the network's atp 0
+EOF
+}
+
 # ---------------------------------------------------------------------
 # lines
 

@@ -46,7 +46,6 @@ orders
 postal
 rate
 run
-sqlite_sequence
 EOF
 }
 
