@@ -87,6 +87,11 @@ main(int argc, char **argv)
 		diag_error("--max-rejects needs --rejects FILE");
 		return EX_USAGE;
 	}
+	if (c.format_given || c.output || c.safe_csv) {
+		diag_error("oms-import writes no records: --format, -o and --safe-csv do "
+		    "not apply");
+		return EX_USAGE;
+	}
 	o.input_format = c.input_format;
 
 	if ((status = cli_begin(&c, &st)) != 0)

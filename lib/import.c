@@ -125,6 +125,8 @@ struct importer {
 	uint64_t file_digest;	/* delta: the content of the current file */
 	struct held *group;	/* orders: the rows of one order */
 	int ngroup, capgroup;
+	struct pending *batch;	/* valid orders not yet written */
+	int nbatch;
 	long rejected_orders;	/* orders rejected so far (see reject_order) */
 };
 
@@ -196,6 +198,15 @@ rejected(struct importer *im, const struct record *r, int *ret)
 	*ret = reject(im, r->file, r->line, im->err.s, NULL, 1);
 	return 1;
 }
+
+/* An order read and checked, waiting to be written with others. */
+struct pending {
+	struct held *rows;
+	int nrows;
+	struct order o;
+	char *payload;
+};
+#define BATCH 64
 
 /* --- fields ----------------------------------------------------------- */
 
@@ -1051,6 +1062,9 @@ update_order(struct importer *im, struct order *o)
 	return order_event(im, o, "order.updated", lines, 0);
 }
 
+static int flush_batch(struct importer *im);
+static int enqueue(struct importer *im, const struct order *o);
+
 /* The order in the group is complete: validate it whole, then store it. */
 static int
 flush_order(struct importer *im)
@@ -1058,8 +1072,7 @@ flush_order(struct importer *im)
 	struct held *g = im->group;
 	struct record r;
 	struct order o;
-	int i, j, c, rc, lines = 0;
-	int64_t units = 0;
+	int i, j, c, rc;
 
 	if (im->ngroup == 0)
 		return 0;
@@ -1100,15 +1113,30 @@ flush_order(struct importer *im)
 		if (rc)
 			return reject_order(im, "an earlier part of this order was rejected");
 	}
-	if (im->failed)
+	if (im->failed) {
+		/* writing no more, but what was read before is in the store */
+		if (flush_batch(im) != 0)
+			return -1;
 		return check_only(im, &o);
-	if (o.created_at[0] == '\0')
-		memcpy(o.created_at, store_run_time(im->st), sizeof o.created_at);
+	}
+	return enqueue(im, &o);
+}
+
+/* Write the order in the group, one statement at a time. */
+static int
+write_order(struct importer *im, struct order *o)
+{
+	struct held *g = im->group;
+	int i, rc, lines = 0;
+	int64_t units = 0;
+
+	if (o->created_at[0] == '\0')
+		memcpy(o->created_at, store_run_time(im->st), sizeof o->created_at);
 	im->n->orders++;
-	if ((rc = store_order_insert(im->st, &o)) < 0)
+	if ((rc = store_order_insert(im->st, o)) < 0)
 		return store_failed(im);
 	if (rc == 0)
-		return update_order(im, &o);
+		return update_order(im, o);
 	/* a new order: its lines cannot be there yet */
 	for (i = 0; i < im->ngroup; i++) {
 		if (g[i].dup)
@@ -1120,7 +1148,7 @@ flush_order(struct importer *im)
 		lines++;
 	}
 	im->n->orders_inserted++;
-	return order_event(im, &o, "order.created", lines, units);
+	return order_event(im, o, "order.created", lines, units);
 }
 
 static void
@@ -1131,6 +1159,109 @@ group_clear(struct importer *im)
 	for (i = 0; i < im->ngroup; i++)
 		held_release(&im->group[i]);
 	im->ngroup = 0;
+}
+
+static void
+drop_batch(struct importer *im)
+{
+	int i, k;
+
+	for (i = 0; i < im->nbatch; i++) {
+		for (k = 0; k < im->batch[i].nrows; k++)
+			held_release(&im->batch[i].rows[k]);
+		free(im->batch[i].rows);
+		free(im->batch[i].payload);
+	}
+	im->nbatch = 0;
+}
+
+/* Queue a checked order; the batch is written when full. */
+static int
+enqueue(struct importer *im, const struct order *o)
+{
+	struct pending *p;
+	int64_t units = 0;
+	int i, lines = 0;
+
+	if (im->batch == NULL)
+		im->batch = xcalloc(BATCH, sizeof *im->batch);
+	for (i = 0; i < im->ngroup; i++)
+		if (!im->group[i].dup)
+			lines++, units += im->group[i].l.qty;
+	p = &im->batch[im->nbatch++];
+	p->o = *o;
+	if (p->o.created_at[0] == '\0')
+		memcpy(p->o.created_at, store_run_time(im->st), sizeof p->o.created_at);
+	pl_start(im);
+	pl_str(im, "order_id", o->order_id);
+	pl_str(im, "channel", o->channel);
+	pl_int(im, "lines", lines);
+	pl_int(im, "units", units);
+	p->payload = xstrdup(pl_end(im));
+	/* the rows move to the batch; the next order gets a new group */
+	p->rows = im->group;
+	p->nrows = im->ngroup;
+	im->group = NULL;
+	im->ngroup = im->capgroup = 0;
+	return im->nbatch == BATCH ? flush_batch(im) : 0;
+}
+
+/*
+ * Write the queued orders: all at once when every one is new (the usual
+ * case), else one by one in the order they were read.
+ */
+static int
+flush_batch(struct importer *im)
+{
+	struct order orders[BATCH];
+	const char *payloads[BATCH];
+	struct order_line *lines = NULL;
+	int i, k, n = 0, cap = 0, r = 0, ret = 0;
+
+	if (im->nbatch == 0)
+		return 0;
+	for (i = 0; i < im->nbatch; i++) {
+		struct pending *p = &im->batch[i];
+
+		orders[i] = p->o;
+		payloads[i] = p->payload;
+		for (k = 0; k < p->nrows; k++) {
+			if (p->rows[k].dup)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 256;
+				lines = xrealloc(lines, (size_t)cap * sizeof *lines);
+			}
+			lines[n++] = p->rows[k].l;
+		}
+	}
+	r = store_new_orders(im->st, orders, im->nbatch, lines, n, payloads);
+	free(lines);
+	if (r < 0)
+		ret = store_failed(im);
+	else if (r == 1) {
+		im->n->orders += im->nbatch;
+		im->n->orders_inserted += im->nbatch;
+		im->n->inserted += n;
+	}
+	for (i = 0; i < im->nbatch; i++) {
+		struct pending *p = &im->batch[i];
+		struct held *saved = im->group;
+		int nsaved = im->ngroup, capsaved = im->capgroup;
+
+		im->group = p->rows;
+		im->ngroup = im->capgroup = p->nrows;
+		if (r == 0 && ret == 0)
+			ret = write_order(im, &p->o);
+		group_clear(im);
+		free(im->group);
+		im->group = saved;
+		im->ngroup = nsaved;
+		im->capgroup = capsaved;
+		free(p->payload);
+	}
+	im->nbatch = 0;
+	return ret;
 }
 
 static int
@@ -1224,7 +1355,7 @@ import_file(struct importer *im, const char *file, int (*row)(struct importer *,
 	if (r < 0)
 		im->status = input_status(im->in);
 	if (!im->status && im->o->kind == KIND_ORDERS) {
-		if (flush_order(im) < 0 && !im->status)
+		if ((flush_order(im) < 0 || flush_batch(im) < 0) && !im->status)
 			im->status = EX_SOFTWARE;
 	}
 	group_clear(im);
@@ -1288,6 +1419,8 @@ out:
 	buf_release(&im.err);
 	buf_release(&im.key);
 	buf_release(&im.payload);
+	drop_batch(&im);	/* left queued only by a fatal error */
+	free(im.batch);
 	free(im.group);
 	return status;
 }

@@ -32,6 +32,7 @@ struct csvrec {
 	int n, cap;
 	long line;
 	int err;		/* enum quote_err */
+	struct buf text;	/* err: the line as read, when the record is on one */
 };
 
 /* How a CSV record broke RFC 4180's quoting rules. */
@@ -110,6 +111,7 @@ static void
 csvrec_clear(struct csvrec *r)
 {
 	buf_reset(&r->data);
+	buf_reset(&r->text);
 	r->n = 0;
 	r->err = QERR_NONE;
 }
@@ -118,6 +120,7 @@ static void
 csvrec_release(struct csvrec *r)
 {
 	buf_release(&r->data);
+	buf_release(&r->text);
 	free(r->off);
 	free(r->len);
 	memset(r, 0, sizeof *r);
@@ -332,6 +335,14 @@ csv_fill(struct input *in)
 			if (!in->in_record)
 				in->cur.line = in->lineno;
 			in->cur.err = in->line[used] == '"' ? QERR_BARE : QERR_AFTER;
+			if (in->cur.line == in->lineno) {
+				/* keep the line as it was for a rejects file */
+				size_t len = (size_t)n;
+
+				while (len > 0 && (in->line[len - 1] == '\n' || in->line[len - 1] == '\r'))
+					len--;
+				buf_add(&in->cur.text, in->line, len);
+			}
 			cb_record(-1, in);
 			csv_restart(in);
 		}
@@ -917,6 +928,8 @@ input_raw(struct input *in)
 			raw->text = xmemdup(buf_str(&in->jbuf), in->jbuf.len);
 		return raw;
 	}
+	if (in->out.text.len > 0)
+		raw->text = xmemdup(in->out.text.s, in->out.text.len);
 	raw->n = in->out.n;
 	raw->fields = xcalloc((size_t)raw->n, sizeof *raw->fields);
 	raw->len = xcalloc((size_t)raw->n, sizeof *raw->len);
@@ -1081,9 +1094,15 @@ rejects_write(struct rejects *rj, const struct input *in, const struct raw *raw,
 		fputs("error\n", fp);
 		rj->header_of = in;
 	}
-	for (i = 0; i < raw->n; i++) {
-		csv_put(fp, raw->fields[i], raw->len[i]);
+	if (raw->text != NULL) {
+		/* a line that is not CSV: as it was, then the error */
+		fputs(raw->text, fp);
 		putc(',', fp);
+	} else {
+		for (i = 0; i < raw->n; i++) {
+			csv_put(fp, raw->fields[i], raw->len[i]);
+			putc(',', fp);
+		}
 	}
 	csv_put(fp, error, strlen(error));
 	putc('\n', fp);

@@ -150,7 +150,7 @@ struct store {
 	int seen_ready;
 	int64_t run_id;
 	char run_time[21];
-	int savepoint;
+	sqlite3_stmt *multi[3][2];	/* store_new_orders: [table][CHUNK rows, 1 row] */
 };
 
 /* This run's mark on the rows it imports (a dry run has no run row). */
@@ -430,13 +430,8 @@ store_open(struct store **stp, const char *path, int busy_ms, int readonly)
 			goto fail;
 		}
 	}
-	{
-		char pragma[64];
-		const char *kib = getenv("OMS_CACHE_KIB");
-
-		snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d", kib ? atoi(kib) : 65536);
-		exec(st, pragma, "opening the store");
-	}
+	/* a bounded page cache: memory stays flat however large the input */
+	exec(st, "PRAGMA cache_size = -65536", "opening the store");	/* 64 MiB */
 	*stp = st;
 	return 0;
 fail:
@@ -454,6 +449,10 @@ store_close(struct store *st)
 		return;
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	for (i = 0; i < 3; i++) {
+		sqlite3_finalize(st->multi[i][0]);
+		sqlite3_finalize(st->multi[i][1]);
+	}
 	if (st->in_tx)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(st->db);
@@ -692,28 +691,33 @@ store_rate_put(struct store *st, const struct rate *r)
 	return put(st, S_RATE_INS, bind_rate, r);
 }
 
+/* Bind an order to parameters base+1 .. base+15. */
+static void
+bind_order_at(sqlite3_stmt *s, const struct order *o, int base)
+{
+	btext(s, base + 1, o->order_id);
+	btext(s, base + 2, o->channel);
+	btext(s, base + 3, o->customer_id);
+	btext(s, base + 4, o->created_at);
+	bint(s, base + 5, o->priority);
+	btext(s, base + 6, o->promise_date[0] ? o->promise_date : NULL);
+	btext(s, base + 7, o->ship_name);
+	btext(s, base + 8, o->ship_address1);
+	btext(s, base + 9, o->ship_city);
+	btext(s, base + 10, o->ship_region);
+	btext(s, base + 11, o->ship_postal_code);
+	btext(s, base + 12, o->ship_country);
+	if (o->has_latlon) {
+		breal(s, base + 13, o->ship_lat);
+		breal(s, base + 14, o->ship_lon);
+	}
+	bint(s, base + 15, o->ship_complete);
+}
+
 static void
 bind_order(sqlite3_stmt *s, const void *p)
 {
-	const struct order *o = p;
-
-	btext(s, 1, o->order_id);
-	btext(s, 2, o->channel);
-	btext(s, 3, o->customer_id);
-	btext(s, 4, o->created_at);
-	bint(s, 5, o->priority);
-	btext(s, 6, o->promise_date[0] ? o->promise_date : NULL);
-	btext(s, 7, o->ship_name);
-	btext(s, 8, o->ship_address1);
-	btext(s, 9, o->ship_city);
-	btext(s, 10, o->ship_region);
-	btext(s, 11, o->ship_postal_code);
-	btext(s, 12, o->ship_country);
-	if (o->has_latlon) {
-		breal(s, 13, o->ship_lat);
-		breal(s, 14, o->ship_lon);
-	}
-	bint(s, 15, o->ship_complete);
+	bind_order_at(s, p, 0);
 }
 
 /* Insert half of a PUT pair alone: 1 inserted, 0 the key exists, -1 error. */
@@ -784,19 +788,24 @@ store_order_probe(struct store *st, const struct order *o, struct order_probe *p
 	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading an order");
 }
 
+/* Bind a line to parameters base+1 .. base+8. */
+static void
+bind_line_at(sqlite3_stmt *s, const struct order_line *l, int base)
+{
+	btext(s, base + 1, l->order_id);
+	bint(s, base + 2, l->line_no);
+	btext(s, base + 3, l->sku);
+	bint(s, base + 4, l->qty);
+	bint(s, base + 5, l->unit_price);
+	bint(s, base + 6, l->discount);
+	btext(s, base + 7, l->method);
+	btext(s, base + 8, l->pickup_node);
+}
+
 static void
 bind_line(sqlite3_stmt *s, const void *p)
 {
-	const struct order_line *l = p;
-
-	btext(s, 1, l->order_id);
-	bint(s, 2, l->line_no);
-	btext(s, 3, l->sku);
-	bint(s, 4, l->qty);
-	bint(s, 5, l->unit_price);
-	bint(s, 6, l->discount);
-	btext(s, 7, l->method);
-	btext(s, 8, l->pickup_node);
+	bind_line_at(s, p, 0);
 }
 
 int
@@ -831,6 +840,129 @@ store_line_probe(struct store *st, const struct order_line *l, struct order_prob
 	if (rc == SQLITE_ROW)
 		return 1;
 	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading an order line");
+}
+
+/*
+ * Bulk loading new orders: one INSERT statement for CHUNK rows at a time,
+ * which saves SQLite's per-statement work on most of a large import.
+ */
+#define CHUNK 32
+
+enum { M_ORDERS, M_LINES, M_EVENTS };
+
+static const struct {
+	const char *head;
+	int nparams;
+} multi_sql[3] = {
+	[M_ORDERS] = { "INSERT INTO orders (order_id, " ORDER_COLS ", import_run) VALUES ", 16 },
+	[M_LINES] = { "INSERT INTO order_line (order_id, line_no, " LINE_COLS ", import_run) "
+	    "VALUES ", 9 },
+	[M_EVENTS] = { "INSERT INTO event (at, order_id, type, payload, run_id) VALUES ", 5 },
+};
+
+static sqlite3_stmt *
+multi_stmt(struct store *st, int table, int rows)
+{
+	sqlite3_stmt **sp = &st->multi[table][rows == 1];
+	struct buf b = BUF_INIT;
+	int r, p, rc;
+
+	if (*sp != NULL) {
+		sqlite3_reset(*sp);
+		sqlite3_clear_bindings(*sp);
+		return *sp;
+	}
+	buf_adds(&b, multi_sql[table].head);
+	for (r = 0; r < rows; r++) {
+		buf_adds(&b, r ? ", (" : "(");
+		for (p = 0; p < multi_sql[table].nparams; p++)
+			buf_adds(&b, p ? ", ?" : "?");
+		buf_addc(&b, ')');
+	}
+	if (table != M_EVENTS)
+		buf_adds(&b, " ON CONFLICT DO NOTHING");
+	rc = sqlite3_prepare_v3(st->db, b.s, -1, SQLITE_PREPARE_PERSISTENT, sp, NULL);
+	buf_release(&b);
+	if (rc != SQLITE_OK) {
+		fail(st, rc, "preparing a statement");
+		return NULL;
+	}
+	return *sp;
+}
+
+struct new_orders {
+	const struct order *orders;
+	const struct order_line *lines;
+	const char *const *payloads;
+};
+
+/* Bind row i of table to the parameters after base. */
+static void
+bind_row(struct store *st, int table, const struct new_orders *no, int i,
+    sqlite3_stmt *s, int base)
+{
+	switch (table) {
+	case M_ORDERS:
+		bind_order_at(s, &no->orders[i], base);
+		bint(s, base + 16, import_mark(st));
+		break;
+	case M_LINES:
+		bind_line_at(s, &no->lines[i], base);
+		bint(s, base + 9, import_mark(st));
+		break;
+	default:
+		btext(s, base + 1, st->run_time);
+		btext(s, base + 2, no->orders[i].order_id);
+		btext(s, base + 3, "order.created");
+		btext(s, base + 4, no->payloads[i]);
+		if (st->run_id)
+			bint(s, base + 5, st->run_id);
+	}
+}
+
+/* Insert n rows of table; returns how many were inserted, or -1. */
+static long
+insert_rows(struct store *st, int table, const struct new_orders *no, int n)
+{
+	long done = 0;
+	int i = 0, k, rows;
+
+	while (i < n) {
+		sqlite3_stmt *s;
+
+		rows = n - i >= CHUNK ? CHUNK : 1;
+		if ((s = multi_stmt(st, table, rows)) == NULL)
+			return -1;
+		for (k = 0; k < rows; k++)
+			bind_row(st, table, no, i + k, s, k * multi_sql[table].nparams);
+		if (run(st, s, "writing") != 0)
+			return -1;
+		done += sqlite3_changes(st->db);
+		i += rows;
+	}
+	return done;
+}
+
+int
+store_new_orders(struct store *st, const struct order *orders, int norders,
+    const struct order_line *lines, int nlines, const char *const *payloads)
+{
+	struct new_orders no = { orders, lines, payloads };
+	long n;
+
+	if (store_savepoint(st) != 0)
+		return -1;
+	if ((n = insert_rows(st, M_ORDERS, &no, norders)) < 0)
+		return -1;
+	if (n == norders && (n = insert_rows(st, M_LINES, &no, nlines)) < 0)
+		return -1;
+	if (n != nlines) {
+		/* some order or line was there already: undo, let the caller go slowly */
+		return store_rollback_to(st) != 0 ? -1 : 0;
+	}
+	if (insert_rows(st, M_EVENTS, &no, norders) < 0)
+		return -1;
+	return store_release(st) != 0 ? -1 : 1;
 }
 
 int

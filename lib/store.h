@@ -79,6 +79,15 @@ int store_order_probe(struct store *st, const struct order *o, struct order_prob
 /* The same for a line (created_at and in_fulfilment are not filled). */
 int store_line_probe(struct store *st, const struct order_line *l, struct order_probe *p);
 
+/*
+ * Insert orders that should all be new, with their lines and one
+ * "order.created" event each (payloads[i] for orders[i]), all or nothing:
+ * 1 when all was written, 0 when some order or line was already there
+ * (nothing written), -1 on error.  Far faster than row by row.
+ */
+int store_new_orders(struct store *st, const struct order *orders, int norders,
+	const struct order_line *lines, int nlines, const char *const *payloads);
+
 /* A savepoint inside the run's transaction, to undo one order's writes. */
 int store_savepoint(struct store *st);
 int store_release(struct store *st);
