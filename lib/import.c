@@ -106,7 +106,10 @@ struct held {
 	char *error;
 	struct order_line l;
 	int dup;		/* the same line again, identical: nothing to do */
+	int stored;		/* update_order: how the store has this line */
 };
+
+enum { LINE_NEW, LINE_SAME, LINE_CHANGED, LINE_THIS_RUN };
 
 struct importer {
 	struct store *st;
@@ -127,6 +130,7 @@ struct importer {
 	int ngroup, capgroup;
 	struct pending *batch;	/* valid orders not yet written */
 	int nbatch;
+	int one_by_one;		/* orders are turning out to exist: skip batching */
 	long rejected_orders;	/* orders rejected so far (see reject_order) */
 };
 
@@ -970,9 +974,10 @@ order_event(struct importer *im, const struct order *o, const char *type, int li
 }
 
 /*
- * An order that was in the store before: checked against this run's
- * earlier rows and against fulfilment, then updated inside a savepoint so
- * that a problem found half-way undoes the whole order.
+ * An order that was in the store before: every line is checked against
+ * the store and this run's earlier rows first, so that nothing is written
+ * for an order that is bad or unchanged (a re-import); then what changed
+ * is written.
  */
 static int
 update_order(struct importer *im, struct order *o)
@@ -980,7 +985,7 @@ update_order(struct importer *im, struct order *o)
 	struct held *g = im->group;
 	struct order_probe p, lp;
 	char no[24];
-	int i, r, put, changed, lines = 0;
+	int i, r, put, same, lines = 0;
 
 	if (store_order_probe(im->st, o, &p) < 0)
 		return store_failed(im);
@@ -999,64 +1004,58 @@ update_order(struct importer *im, struct order *o)
 		return -1;
 	if (im->err.len > 0)
 		return reject_order_at(im, &g[0]);
-	if (p.in_fulfilment) {
-		int differs = !p.same;
-
-		for (i = 0; i < im->ngroup && !differs; i++) {
-			if ((r = store_line_probe(im->st, &g[i].l, &lp)) < 0)
-				return store_failed(im);
-			differs = !r || !lp.same;
-		}
-		if (differs) {
-			char why[400];
-
-			snprintf(why, sizeof why, "order \"%s\" is already in fulfilment; "
-			    "change it with oms-order", quote_value(o->order_id));
-			return reject_order(im, why);
-		}
-	}
-	if (store_savepoint(im->st) != 0)
-		return store_failed(im);
-	if ((put = store_order_update(im->st, o)) < 0)
-		return store_failed(im);
-	changed = put == PUT_UPDATED;
+	same = p.same;
 	for (i = 0; i < im->ngroup; i++) {
-		if (g[i].dup)
+		struct held *h = &g[i];
+
+		if (h->dup)
 			continue;
-		if ((r = store_line_insert(im->st, &g[i].l)) < 0)
+		if ((r = store_line_probe(im->st, &h->l, &lp)) < 0)
 			return store_failed(im);
-		if (r == 1) {
-			count_put(im, PUT_INSERTED);
-			changed = 1;
-			lines++;
-			continue;
+		h->stored = r ? (lp.same ? LINE_SAME : LINE_CHANGED) : LINE_NEW;
+		if (r && lp.this_run) {
+			if (!lp.same)
+				bad(im, "order_id and line_no appear twice in this input with "
+				    "different values");
+			h->stored = LINE_THIS_RUN;
+		} else if (r) {
+			snprintf(no, sizeof no, "%lld", (long long)h->l.line_no);
+			if (seen(im, 'L', "order_id", o->order_id, "line_no", no,
+			    digest((const char *const *)h->vals, O_LINE, O_N), h->line) < 0)
+				return -1;
 		}
-		if (store_line_probe(im->st, &g[i].l, &lp) < 0)
-			return store_failed(im);
-		if (lp.this_run && !lp.same)
-			bad(im, "order_id and line_no appear twice in this input with different values");
-		snprintf(no, sizeof no, "%lld", (long long)g[i].l.line_no);
-		if (!lp.this_run && (r = seen(im, 'L', "order_id", o->order_id, "line_no", no,
-		    digest((const char *const *)g[i].vals, O_LINE, O_N), g[i].line)) < 0)
-			return -1;
-		if (im->err.len > 0) {
-			if (store_rollback_to(im->st) != 0)
-				return store_failed(im);
-			return reject_order_at(im, &g[i]);
-		}
-		if (lp.this_run)
-			continue;	/* the same line again, as it was */
-		if ((r = store_line_update(im->st, &g[i].l)) < 0)
-			return store_failed(im);
-		count_put(im, r);
-		changed |= r == PUT_UPDATED;
-		lines += r == PUT_UPDATED;
+		if (im->err.len > 0)
+			return reject_order_at(im, h);
+		same &= h->stored == LINE_SAME || h->stored == LINE_THIS_RUN;
 	}
-	if (store_release(im->st) != 0)
-		return store_failed(im);
-	if (!changed) {
+	if (same) {
+		for (i = 0; i < im->ngroup; i++)
+			im->n->unchanged += g[i].stored == LINE_SAME;
 		im->n->orders_unchanged++;
 		return 0;
+	}
+	if (p.in_fulfilment) {
+		char why[400];
+
+		snprintf(why, sizeof why, "order \"%s\" is already in fulfilment; change it "
+		    "with oms-order", quote_value(o->order_id));
+		return reject_order(im, why);
+	}
+	if ((put = store_order_update(im->st, o)) < 0)
+		return store_failed(im);
+	for (i = 0; i < im->ngroup; i++) {
+		if (g[i].dup || g[i].stored == LINE_THIS_RUN)
+			continue;
+		if (g[i].stored == LINE_NEW)
+			r = store_line_insert(im->st, &g[i].l) == 1 ? PUT_INSERTED : -1;
+		else if (g[i].stored == LINE_CHANGED)
+			r = store_line_update(im->st, &g[i].l);
+		else
+			r = PUT_UNCHANGED;
+		if (r < 0)
+			return store_failed(im);
+		count_put(im, r);
+		lines += r != PUT_UNCHANGED;
 	}
 	im->n->orders_updated++;
 	return order_event(im, o, "order.updated", lines, 0);
@@ -1064,6 +1063,7 @@ update_order(struct importer *im, struct order *o)
 
 static int flush_batch(struct importer *im);
 static int enqueue(struct importer *im, const struct order *o);
+static int write_order(struct importer *im, struct order *o);
 
 /* The order in the group is complete: validate it whole, then store it. */
 static int
@@ -1119,6 +1119,13 @@ flush_order(struct importer *im)
 			return -1;
 		return check_only(im, &o);
 	}
+	/*
+	 * A batch pays off when orders are new; when they turn out to be in
+	 * the store already (a re-import), go one by one until a new one
+	 * comes.
+	 */
+	if (im->one_by_one)
+		return write_order(im, &o);
 	return enqueue(im, &o);
 }
 
@@ -1137,6 +1144,7 @@ write_order(struct importer *im, struct order *o)
 		return store_failed(im);
 	if (rc == 0)
 		return update_order(im, o);
+	im->one_by_one = 0;
 	/* a new order: its lines cannot be there yet */
 	for (i = 0; i < im->ngroup; i++) {
 		if (g[i].dup)
@@ -1243,6 +1251,8 @@ flush_batch(struct importer *im)
 		im->n->orders += im->nbatch;
 		im->n->orders_inserted += im->nbatch;
 		im->n->inserted += n;
+	} else {
+		im->one_by_one = 1;
 	}
 	for (i = 0; i < im->nbatch; i++) {
 		struct pending *p = &im->batch[i];

@@ -430,8 +430,12 @@ store_open(struct store **stp, const char *path, int busy_ms, int readonly)
 			goto fail;
 		}
 	}
-	/* a bounded page cache: memory stays flat however large the input */
-	exec(st, "PRAGMA cache_size = -65536", "opening the store");	/* 64 MiB */
+	/*
+	 * A bounded page cache keeps memory flat however large the input.
+	 * Imports append, so a larger cache buys nothing: 16 MiB and 64 MiB
+	 * load 1M order lines in the same time (BENCHMARKS.md).
+	 */
+	exec(st, "PRAGMA cache_size = -16384", "opening the store");	/* 16 MiB */
 	*stp = st;
 	return 0;
 fail:

@@ -1173,3 +1173,18 @@ EOF
 	run -0 oms-import --input-format jsonl items items.txt
 	assert_output "oms-import: items: 2 records, 2 inserted, 0 updated, 0 unchanged, 0 rejected"
 }
+
+@test "a long import shows a progress meter on a terminal, and only there" {
+	awk 'BEGIN { print "customer_id,name"; for (i = 1; i <= 300000; i++) print "C" i ",Name " i }' \
+		</dev/null > big.csv
+	# script(1) gives the command a terminal; the meter redraws with \r
+	script -qec "oms-import customers big.csv" /dev/null > tty.out
+	grep -q "$(printf '\r')oms-import: big.csv: [0-9]* records" tty.out
+	grep -q "customers: 300000 records, 300000 inserted" tty.out
+	# not a terminal: the summary alone
+	run -0 oms-import customers big.csv
+	assert_output "oms-import: customers: 300000 records, 0 inserted, 0 updated, 300000 unchanged, 0 rejected; nothing changed"
+	# -q on a terminal: nothing at all
+	script -qec "oms-import -q customers big.csv" /dev/null > quiet.out
+	[ ! -s quiet.out ]
+}
