@@ -11,20 +11,26 @@ PKG_CONFIG ?= pkg-config
 DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson sqlite3 2>/dev/null)
 DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs jansson sqlite3 2>/dev/null) -lcsv -lm
 
+# The user's CFLAGS, CPPFLAGS and LDFLAGS (from the environment or the
+# command line) come after the project's own, which are always there.
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -Wall -Wextra -Wno-unused-parameter -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
-CFLAGS  += -DOMS_VERSION='"$(VERSION)"' -Ilib $(DEPS_CFLAGS)
-LDLIBS  += $(DEPS_LIBS)
+OMS_CFLAGS = -std=c11 -Wall -Wextra -Wno-unused-parameter \
+	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	-DOMS_VERSION='"$(VERSION)"' -Ilib $(DEPS_CFLAGS)
+OMS_LDFLAGS =
 
 # make SANITIZE=1: AddressSanitizer + UndefinedBehaviorSanitizer (and leak
 # checking) in a separate build tree, so it never mixes with the normal one.
 ifeq ($(SANITIZE),1)
 BUILD   ?= build-san
-CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-LDFLAGS += -fsanitize=address,undefined
+OMS_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+OMS_LDFLAGS += -fsanitize=address,undefined
 else
 BUILD   ?= build
 endif
+
+COMPILE = $(CC) $(OMS_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+LINK    = $(CC) $(OMS_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(OMS_LDFLAGS) $(LDFLAGS)
 
 CMDS    = oms-import oms-report
 LIBSRC  = $(wildcard lib/*.c)
@@ -39,7 +45,7 @@ TESTBINS = $(BUILD)/bin/test-parse $(BUILD)/bin/input-dump
 all: $(BINS)
 
 $(BUILD)/lib/%.o: lib/%.c lib/*.h | $(BUILD)/lib
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(COMPILE) -c -o $@ $<
 
 # The schema and its migrations live in share/schema as plain SQL; they are
 # compiled into the binaries so a store can always be created or upgraded.
@@ -47,22 +53,22 @@ $(BUILD)/lib/schema_sql.c: $(SCHEMA) share/sql2c.sh | $(BUILD)/lib
 	sh share/sql2c.sh $(SCHEMA) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/lib/schema_sql.o: $(BUILD)/lib/schema_sql.c
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(COMPILE) -c -o $@ $<
 
 $(BUILD)/liboms.a: $(LIBOBJ)
 	$(AR) rcs $@ $(LIBOBJ)
 
 $(BUILD)/bin/%: cmd/%.c $(BUILD)/liboms.a lib/*.h | $(BUILD)/bin
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liboms.a $(LDLIBS)
+	$(LINK) -o $@ $< $(BUILD)/liboms.a $(DEPS_LIBS) $(LDLIBS)
 
 $(BUILD)/bin/test-parse: tests/unit/test-parse.c $(BUILD)/liboms.a lib/*.h | $(BUILD)/bin
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liboms.a $(LDLIBS)
+	$(LINK) -o $@ $< $(BUILD)/liboms.a $(DEPS_LIBS) $(LDLIBS)
 
 $(BUILD)/bin/input-dump: tests/unit/input-dump.c $(BUILD)/liboms.a lib/*.h | $(BUILD)/bin
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liboms.a $(LDLIBS)
+	$(LINK) -o $@ $< $(BUILD)/liboms.a $(DEPS_LIBS) $(LDLIBS)
 
 $(BUILD)/bin/oms-gen: tests/bench/oms-gen.c | $(BUILD)/bin
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -lm
+	$(LINK) -o $@ $< -lm
 
 $(BUILD)/lib $(BUILD)/bin:
 	mkdir -p $@
@@ -83,7 +89,7 @@ install: all
 	cp man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	cp man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	cp man/*.7 $(DESTDIR)$(MANDIR)/man7/
-	cp -R share/* $(DESTDIR)$(SHAREDIR)/
+	cp -R share/schema share/postal-us.csv share/postal-us.LICENSE $(DESTDIR)$(SHAREDIR)/
 
 uninstall:
 	for c in $(CMDS); do rm -f $(DESTDIR)$(BINDIR)/$$c $(DESTDIR)$(MANDIR)/man1/$$c.1; done
