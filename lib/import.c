@@ -20,12 +20,7 @@ static const char *const kind_names[] = {
 int
 import_kind_parse(const char *s)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof kind_names / sizeof *kind_names; i++)
-		if (strcmp(s, kind_names[i]) == 0)
-			return (int)i;
-	return -1;
+	return strtab_find(kind_names, sizeof kind_names / sizeof *kind_names, s);
 }
 
 const char *
@@ -514,15 +509,12 @@ row_node(struct importer *im, const struct record *r)
 		"warehouse", "store", "dark_store", "3pl", "vendor", "locker"
 	};
 	struct node n;
-	int ret = 0, put, is_store, known = 0;
-	size_t i;
+	int ret = 0, put, is_store;
 
 	memset(&n, 0, sizeof n);
 	f_key(im, r, N_ID, &n.node_id);
 	n.type = r->val[N_TYPE];
-	for (i = 0; i < sizeof types / sizeof *types; i++)
-		known |= strcmp(n.type, types[i]) == 0;
-	if (!known)
+	if (strtab_find(types, sizeof types / sizeof *types, n.type) < 0)
 		bad(im, "type must be one of warehouse, store, dark_store, 3pl, vendor, locker, "
 		    "got \"%s\"", quote_value(n.type));
 	is_store = strcmp(n.type, "store") == 0;
@@ -832,6 +824,7 @@ parse_order(struct importer *im, const struct record *r, struct order *o)
 static void
 parse_line(struct importer *im, const struct record *r, struct held *h, const char *order_id)
 {
+	static const char *const methods[] = { "ship", "pickup", "curbside", "locker" };
 	struct order_line *l = &h->l;
 	const struct node_ref *pn;
 	const int64_t *price;
@@ -843,8 +836,7 @@ parse_line(struct importer *im, const struct record *r, struct held *h, const ch
 	price = sku_ref(im, O_SKU, l->sku);
 	f_int(im, r, O_QTY, 1, MAX_QTY, 0, "a positive integer", &l->qty);
 	l->method = r->val[O_METHOD][0] ? r->val[O_METHOD] : "ship";
-	if (strcmp(l->method, "ship") != 0 && strcmp(l->method, "pickup") != 0 &&
-	    strcmp(l->method, "curbside") != 0 && strcmp(l->method, "locker") != 0)
+	if (strtab_find(methods, sizeof methods / sizeof *methods, l->method) < 0)
 		bad(im, "method must be one of ship, pickup, curbside, locker, got \"%s\"",
 		    quote_value(l->method));
 	f_key(im, r, O_PICKUP, &l->pickup_node);

@@ -970,7 +970,7 @@ outfile_open(struct outfile *of, const char *path)
 	}
 	of->path = xstrdup(path);
 	of->tmp = xmalloc(strlen(path) + 16);
-	sprintf(of->tmp, "%s.tmpXXXXXX", path);
+	snprintf(of->tmp, strlen(path) + 16, "%s.tmpXXXXXX", path);
 	if ((fd = mkstemp(of->tmp)) < 0 || (of->fp = fdopen(fd, "w")) == NULL) {
 		diag_at(path, 0, "cannot create: %s", strerror(errno));
 		if (fd >= 0)

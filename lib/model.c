@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "util.h"
 
 int64_t
 node_atp(int64_t on_hand, int64_t safety_stock, int64_t reserved)
@@ -41,10 +42,5 @@ line_status(const struct line_qty *q)
 int
 line_status_valid(const char *s)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof statuses / sizeof *statuses; i++)
-		if (strcmp(s, statuses[i]) == 0)
-			return 1;
-	return 0;
+	return strtab_find(statuses, sizeof statuses / sizeof *statuses, s) >= 0;
 }

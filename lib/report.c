@@ -11,12 +11,7 @@ static const char *const views[] = { "inventory", "lines", "check", "events", "r
 int
 report_valid(const char *view)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof views / sizeof *views; i++)
-		if (strcmp(view, views[i]) == 0)
-			return 1;
-	return 0;
+	return strtab_find(views, sizeof views / sizeof *views, view) >= 0;
 }
 
 static int64_t

@@ -257,6 +257,17 @@ strmap_release(struct strmap *m, void (*free_val)(void *))
 	m->cap = m->len = 0;
 }
 
+int
+strtab_find(const char *const *tab, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(tab[i], s) == 0)
+			return (int)i;
+	return -1;
+}
+
 void
 now_iso(char out[21])
 {

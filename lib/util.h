@@ -55,6 +55,9 @@ int strmap_get(const struct strmap *m, const char *key, void **val);
 /* Frees keys (and values with free_val, if not NULL). */
 void strmap_release(struct strmap *m, void (*free_val)(void *));
 
+/* The index of s in the n strings of tab, or -1. */
+int strtab_find(const char *const *tab, size_t n, const char *s);
+
 /* The current time as "YYYY-MM-DDTHH:MM:SSZ" (21 bytes with the NUL). */
 void now_iso(char out[21]);
 
