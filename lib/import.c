@@ -1385,7 +1385,14 @@ import_files(struct store *st, const struct import_opts *o, int nfiles,
 	im.n = counts;
 	im.cols = o->kind == KIND_INVENTORY && o->delta ? delta_cols : kinds[o->kind].cols;
 	im.ncols = o->kind == KIND_INVENTORY && o->delta ? D_N : kinds[o->kind].ncols;
-	if (store_load_nodes(st, &im.nodes) != 0 || store_load_skus(st, &im.skus) != 0) {
+	/* the references the kind can hold: vendor and pickup nodes, skus */
+	if ((o->kind == KIND_ITEMS || o->kind == KIND_INVENTORY || o->kind == KIND_ORDERS) &&
+	    store_load_nodes(st, &im.nodes) != 0) {
+		im.status = store_status(st);
+		goto out;
+	}
+	if ((o->kind == KIND_INVENTORY || o->kind == KIND_ORDERS) &&
+	    store_load_skus(st, &im.skus) != 0) {
 		im.status = store_status(st);
 		goto out;
 	}
