@@ -4,8 +4,8 @@
 #   30 1 * * *  cd /srv/oms && OMS_DB=/srv/oms/oms.db sh nightly.sh /srv/erp/export >>nightly.log 2>&1
 #
 # Imports the ERP's exports (network, catalogue, customers, postal codes,
-# rate card, the stock snapshot, the day's orders), then writes the
-# reports.  Safe to re-run after a failure: every import is an upsert, and
+# rate card, the stock snapshot, the day's orders), allocates stock to the
+# open lines in priority order, then writes the reports.  Safe to re-run after a failure: every import is an upsert, and
 # each command commits whole or not at all.
 #
 # Usage: nightly.sh [EXPORT_DIR [OUT_DIR]]; the store is $OMS_DB, else ./oms.db.
@@ -36,6 +36,11 @@ step "importing orders"
 oms-import orders --rejects "$out/orders-rejects-$day.csv" --max-rejects 50 "$data/orders.csv"
 oms-import orders --rejects "$out/orders-extra-rejects-$day.jsonl" --max-rejects 50 \
 	"$data/orders-extra.json"
+
+# Who gets the stock: every open line, backorders retried, in priority
+# order; the lines whose allocation changed are kept for the day.
+step "allocating"
+oms-allocate -o "$out/allocations-$day.csv"
 
 step "checking the store"
 oms-report check -o "$out/check-$day.csv"

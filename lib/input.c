@@ -98,6 +98,8 @@ struct input {
 	long objline;		/* where obj starts */
 	struct buf jbuf;
 	struct strmap unknown;
+	int quiet_unknown;	/* ignore unknown columns without a word */
+	int header_warned;	/* CSV: the unknown columns were reported */
 };
 
 static int
@@ -241,6 +243,8 @@ warn_unknown(struct input *in, const char *kind)
 	struct buf b = BUF_INIT;
 	size_t i;
 
+	if (in->quiet_unknown)
+		return;
 	for (i = 0; i < in->unknown.cap; i++) {
 		if (in->unknown.keys[i] == NULL || in->unknown.vals[i] != NULL)
 			continue;
@@ -435,8 +439,7 @@ csv_header(struct input *in)
 		in->status = EX_DATAERR;
 		return -1;
 	}
-	warn_unknown(in, "columns");
-	return 0;
+	return 0;	/* unknown columns are reported by the first input_next() */
 }
 
 static int
@@ -855,10 +858,20 @@ input_next(struct input *in, struct record *rec)
 
 	if (in->status)
 		return -1;
+	if (in->fmt == INFMT_CSV && !in->header_warned) {
+		warn_unknown(in, "columns");
+		in->header_warned = 1;
+	}
 	r = in->fmt == INFMT_CSV ? csv_next(in, rec) : json_next(in, rec);
 	if (r < 0 && in->status == 0)
 		in->status = EX_DATAERR;
 	return r;
+}
+
+void
+input_quiet_unknown(struct input *in)
+{
+	in->quiet_unknown = 1;
 }
 
 int
@@ -985,6 +998,19 @@ outfile_open(struct outfile *of, const char *path)
 }
 
 int
+outfile_flush(struct outfile *of)
+{
+	if (fflush(of->fp) == 0 && !ferror(of->fp))
+		return 0;
+	if (of->path == NULL)
+		diag_error("write error on standard output: %s", strerror(errno));
+	else
+		diag_at(of->path, 0, "write error: %s", strerror(errno));
+	of->failed = 1;
+	return EX_IOERR;
+}
+
+int
 outfile_close(struct outfile *of, int commit)
 {
 	int bad;
@@ -995,7 +1021,8 @@ outfile_close(struct outfile *of, int commit)
 	if (of->fp == stdout) {
 		of->fp = NULL;
 		if (bad) {
-			diag_error("write error on standard output: %s", strerror(errno));
+			if (!of->failed)
+				diag_error("write error on standard output: %s", strerror(errno));
 			return EX_IOERR;
 		}
 		return 0;
@@ -1003,7 +1030,7 @@ outfile_close(struct outfile *of, int commit)
 	bad |= fclose(of->fp) != 0;
 	of->fp = NULL;
 	if (bad || !commit) {
-		if (bad)
+		if (bad && !of->failed)
 			diag_at(of->path, 0, "write error: %s", strerror(errno));
 		unlink(of->tmp);
 	} else if (rename(of->tmp, of->path) != 0) {

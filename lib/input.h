@@ -52,6 +52,8 @@ struct input *input_open(const char *path, enum infmt fmt,
  */
 int input_next(struct input *in, struct record *rec);
 int input_status(const struct input *in);
+/* Ignore columns (keys) that are not the caller's without a warning. */
+void input_quiet_unknown(struct input *in);
 /* The columns records have: the caller's, or the CSV header's. */
 const struct colspec *input_columns(const struct input *in, int *ncols);
 long input_blank_rows(const struct input *in);
@@ -81,8 +83,11 @@ int rejects_close(struct rejects *rj, int commit);
 struct outfile {
 	FILE *fp;
 	char *path, *tmp;
+	int failed;	/* a write error was reported */
 };
 int outfile_open(struct outfile *of, const char *path);	/* 0 or 73 */
 int outfile_close(struct outfile *of, int commit);	/* 0 or 74 */
+/* Flush what was written and check it went: 0, or 74 after a diagnostic. */
+int outfile_flush(struct outfile *of);
 
 #endif

@@ -29,6 +29,8 @@ enum sid {
 	S_VIEW_INVENTORY, S_VIEW_INVENTORY_BY_SKU, S_VIEW_ALLOCATED,
 	S_VIEW_LINES, S_VIEW_EVENTS, S_VIEW_RUNS,
 	S_VIEW_FK, S_VIEW_NO_LINES, S_VIEW_INTEGRITY,
+	S_ALLOC_NODES, S_ALLOC_STOCK, S_ALLOC_KEPT, S_ALLOC_LINES,
+	S_SCOPE_HAS, S_SCOPE_ADD, S_LINE_ALLOC,
 	S_COUNT
 };
 
@@ -132,6 +134,27 @@ static const char *const sql[S_COUNT] = {
 	[S_VIEW_NO_LINES] = "SELECT order_id FROM orders o WHERE NOT EXISTS "
 	    "(SELECT 1 FROM order_line l WHERE l.order_id = o.order_id) ORDER BY order_id",
 	[S_VIEW_INTEGRITY] = "SELECT integrity_check FROM pragma_integrity_check",
+	[S_ALLOC_NODES] = "SELECT node_id, type, active, can_ship, can_pickup, can_curbside "
+	    "FROM node",
+	[S_ALLOC_STOCK] = RESERVED_CTE "SELECT i.sku, it.vendor_node, i.node_id, i.on_hand, "
+	    "COALESCE(i.safety_stock, n.safety_stock), COALESCE(r.q, 0) "
+	    "FROM inventory i JOIN node n USING (node_id) JOIN item it USING (sku) "
+	    "LEFT JOIN r ON r.node_id = i.node_id AND r.sku = i.sku",
+	[S_ALLOC_KEPT] = "SELECT sku, method, pickup_node, allocated FROM order_line "
+	    "WHERE allocated > 0 AND order_id NOT IN (SELECT order_id FROM temp.scope)",
+	[S_ALLOC_LINES] =
+	    "SELECT l.order_id, l.line_no, l.sku, l.qty, l.method, l.pickup_node, l.allocated, "
+	    "l.backordered, l.backorder_reason, o.ship_complete, "
+	    "l.qty - l.shipped - l.cancelled - COALESCE((SELECT SUM(ln.routed + ln.released) "
+	    "FROM line_node ln WHERE ln.order_id = l.order_id AND ln.line_no = l.line_no), 0) "
+	    "FROM order_line l JOIN orders o USING (order_id) "
+	    "WHERE (?1 IS NULL OR l.order_id IN (SELECT order_id FROM temp.scope)) "
+	    "ORDER BY o.priority, o.promise_date IS NULL, o.promise_date, o.created_at, "
+	    "l.order_id, l.line_no",
+	[S_SCOPE_HAS] = "SELECT 1 FROM orders WHERE order_id = ?1",
+	[S_SCOPE_ADD] = "INSERT OR IGNORE INTO temp.scope (order_id) VALUES (?1)",
+	[S_LINE_ALLOC] = "UPDATE order_line SET allocated = ?3, backordered = ?4, "
+	    "backorder_reason = ?5 WHERE order_id = ?1 AND line_no = ?2",
 };
 
 /*
@@ -1189,6 +1212,10 @@ static const enum sid view_sid[] = {
 	[VIEW_FOREIGN_KEYS] = S_VIEW_FK,
 	[VIEW_ORDERS_WITHOUT_LINES] = S_VIEW_NO_LINES,
 	[VIEW_INTEGRITY] = S_VIEW_INTEGRITY,
+	[VIEW_ALLOC_NODES] = S_ALLOC_NODES,
+	[VIEW_ALLOC_STOCK] = S_ALLOC_STOCK,
+	[VIEW_ALLOC_KEPT] = S_ALLOC_KEPT,
+	[VIEW_ALLOC_LINES] = S_ALLOC_LINES,
 };
 
 int
@@ -1215,4 +1242,83 @@ store_view(struct store *st, enum store_view v, const char *const *params,
 	if (stop)
 		return stop < 0 ? -1 : 0;
 	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading a report");
+}
+
+struct store_row {
+	sqlite3_stmt *s;
+};
+
+const char *
+store_col_text(const struct store_row *row, int col)
+{
+	return (const char *)sqlite3_column_text(row->s, col);
+}
+
+int64_t
+store_col_int(const struct store_row *row, int col)
+{
+	return sqlite3_column_int64(row->s, col);
+}
+
+int
+store_view_typed(struct store *st, enum store_view v, const char *const *params,
+    int nparams, store_typed_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = stmt(st, view_sid[v]);
+	struct store_row row;
+	int rc, i, stop = 0;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < nparams; i++)
+		btext(s, i + 1, params[i]);
+	row.s = s;
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		stop = fn(ctx, &row);
+	sqlite3_reset(s);
+	if (stop)
+		return stop < 0 ? -1 : 0;
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading");
+}
+
+/* --- allocation -------------------------------------------------------- */
+
+int
+store_scope_reset(struct store *st)
+{
+	return exec(st, "CREATE TEMP TABLE IF NOT EXISTS scope (order_id TEXT PRIMARY KEY) "
+	    "WITHOUT ROWID; DELETE FROM temp.scope", "creating a work table");
+}
+
+int
+store_scope_add(struct store *st, const char *order_id)
+{
+	sqlite3_stmt *s = stmt(st, S_SCOPE_HAS);
+	int64_t known;
+
+	if (s == NULL)
+		return -1;
+	btext(s, 1, order_id);
+	if ((known = query_int(st, s, "reading an order")) <= 0)
+		return (int)known;
+	if ((s = stmt(st, S_SCOPE_ADD)) == NULL)
+		return -1;
+	btext(s, 1, order_id);
+	return run(st, s, "remembering an order") == 0 ? 1 : -1;
+}
+
+int
+store_line_allocation(struct store *st, const char *order_id, int64_t line_no,
+    int64_t allocated, int64_t backordered, const char *reason)
+{
+	sqlite3_stmt *s = stmt(st, S_LINE_ALLOC);
+
+	if (s == NULL)
+		return -1;
+	btext(s, 1, order_id);
+	bint(s, 2, line_no);
+	bint(s, 3, allocated);
+	bint(s, 4, backordered);
+	btext(s, 5, reason);
+	return run(st, s, "writing an allocation");
 }

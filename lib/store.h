@@ -154,9 +154,45 @@ enum store_view {
 	/* order_id of orders with no line */
 	VIEW_ORDERS_WITHOUT_LINES,
 	/* SQLite's integrity check: "ok" or the problems */
-	VIEW_INTEGRITY
+	VIEW_INTEGRITY,
+	/* allocation: node_id, type, active, can_ship, can_pickup, can_curbside */
+	VIEW_ALLOC_NODES,
+	/* allocation: sku, the item's vendor_node, node_id, on_hand,
+	 * safety_stock, reserved (routed + released there) */
+	VIEW_ALLOC_STOCK,
+	/* allocation: lines outside the scope (store_scope_add) that hold an
+	 * allocation: sku, method, pickup_node, allocated */
+	VIEW_ALLOC_KEPT,
+	/* allocation: the lines to decide, in the order of service: order_id,
+	 * line_no, sku, qty, method, pickup_node, allocated, backordered,
+	 * backorder_reason, ship_complete, demand (qty less routed, released,
+	 * shipped, cancelled); ?1 NULL: every order, else only the scope */
+	VIEW_ALLOC_LINES
 };
 int store_view(struct store *st, enum store_view v, const char *const *params,
 	int nparams, store_row_fn fn, void *ctx);
+
+/*
+ * The same views row by row with typed access, for the hot paths: a row is
+ * valid during the callback only; store_col_text returns NULL for SQL NULL.
+ */
+struct store_row;
+typedef int (*store_typed_fn)(void *ctx, const struct store_row *row);
+int store_view_typed(struct store *st, enum store_view v, const char *const *params,
+	int nparams, store_typed_fn fn, void *ctx);
+const char *store_col_text(const struct store_row *row, int col);
+int64_t store_col_int(const struct store_row *row, int col);
+
+/* --- allocation -------------------------------------------------------- */
+
+/*
+ * The orders a run is limited to, in a temporary table: store_scope_add
+ * returns 1 (added), 0 when no such order exists, -1 on error.
+ */
+int store_scope_reset(struct store *st);
+int store_scope_add(struct store *st, const char *order_id);
+/* Set a line's unrouted allocation, backorder and its reason (NULL: none). */
+int store_line_allocation(struct store *st, const char *order_id, int64_t line_no,
+	int64_t allocated, int64_t backordered, const char *reason);
 
 #endif

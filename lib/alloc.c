@@ -1,0 +1,534 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "diag.h"
+#include "model.h"
+#include "parse.h"
+#include "util.h"
+
+static const char *const reasons[] = {
+	[REASON_NONE] = "",
+	[REASON_NETWORK] = "no stock in the network",
+	[REASON_STORE] = "no stock at the pickup store",
+	[REASON_METHOD] = "node does not offer the method",
+	[REASON_SHIP_COMPLETE] = "ship-complete order short",
+};
+
+const char *
+alloc_reason_text(enum alloc_reason r)
+{
+	return reasons[r];
+}
+
+struct anode {
+	int active, ship_pool, can_pickup, can_curbside, vendor;
+};
+
+/* A node's stock of one sku. */
+struct stock {
+	int node;		/* index into allocator.nodes */
+	int in_pool;		/* ship and locker lines may draw here */
+	int64_t atp;
+	int64_t pickup;		/* allocated to pickup and curbside lines */
+};
+
+struct sku {
+	struct stock *stock;
+	int n, cap;
+	int64_t pool;		/* sum of atp over the pool */
+	int64_t pool_pickup;	/* sum of pickup over the pool */
+	int64_t ship;		/* allocated to ship and locker lines */
+};
+
+struct allocator {
+	struct anode *nodes;
+	int nnodes, capnodes;
+	struct strmap node_ix;	/* node_id -> index + 1 */
+	struct strmap skus;	/* sku -> struct sku * */
+};
+
+struct allocator *
+alloc_new(void)
+{
+	return xcalloc(1, sizeof(struct allocator));
+}
+
+static void
+free_sku(void *p)
+{
+	struct sku *s = p;
+
+	free(s->stock);
+	free(s);
+}
+
+void
+alloc_free(struct allocator *a)
+{
+	if (a == NULL)
+		return;
+	strmap_release(&a->skus, free_sku);
+	strmap_release(&a->node_ix, NULL);
+	free(a->nodes);
+	free(a);
+}
+
+void
+alloc_add_node(struct allocator *a, const char *node_id, const char *type, int active,
+    int can_ship, int can_pickup, int can_curbside)
+{
+	struct anode *n;
+
+	if (a->nnodes == a->capnodes) {
+		a->capnodes = a->capnodes ? a->capnodes * 2 : 64;
+		a->nodes = xrealloc(a->nodes, (size_t)a->capnodes * sizeof *a->nodes);
+	}
+	n = &a->nodes[a->nnodes++];
+	n->active = active;
+	n->vendor = strcmp(type, "vendor") == 0;
+	/* a vendor ships only its own items: see alloc_add_stock */
+	n->ship_pool = active && can_ship && !n->vendor;
+	n->can_pickup = can_pickup;
+	n->can_curbside = can_curbside;
+	strmap_put(&a->node_ix, node_id, (void *)(intptr_t)a->nnodes);
+}
+
+static int
+node_index(const struct allocator *a, const char *node_id)
+{
+	void *v;
+
+	if (node_id == NULL || !strmap_get(&a->node_ix, node_id, &v))
+		return -1;
+	return (int)(intptr_t)v - 1;
+}
+
+static struct sku *
+sku_get(struct allocator *a, const char *sku)
+{
+	void *v;
+
+	if (strmap_get(&a->skus, sku, &v))
+		return v;
+	v = xcalloc(1, sizeof(struct sku));
+	strmap_put(&a->skus, sku, v);
+	return v;
+}
+
+void
+alloc_add_stock(struct allocator *a, const char *sku, const char *vendor,
+    const char *node_id, int64_t atp)
+{
+	struct sku *s = sku_get(a, sku);
+	int ni = node_index(a, node_id);
+	struct stock *st;
+
+	if (ni < 0 || !a->nodes[ni].active)
+		return;		/* an inactive node's stock serves nobody */
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 8;
+		s->stock = xrealloc(s->stock, (size_t)s->cap * sizeof *s->stock);
+	}
+	st = &s->stock[s->n++];
+	st->node = ni;
+	st->atp = atp;
+	st->pickup = 0;
+	st->in_pool = a->nodes[ni].ship_pool ||
+	    (a->nodes[ni].vendor && vendor != NULL && strcmp(vendor, node_id) == 0);
+	if (st->in_pool)
+		s->pool += atp;
+}
+
+static struct stock *
+stock_at(struct sku *s, int node)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->stock[i].node == node)
+			return &s->stock[i];
+	return NULL;
+}
+
+static int
+is_pickup(const char *method)
+{
+	return strcmp(method, "pickup") == 0 || strcmp(method, "curbside") == 0;
+}
+
+/* What the pool can still give ship lines without breaking a pickup. */
+static int64_t
+pool_free(const struct sku *s)
+{
+	return s->pool - s->pool_pickup - s->ship;
+}
+
+/*
+ * How much line l may have now, and where it would come from (*at: the
+ * pickup store's stock, NULL for ship lines).  Sets *why when that is
+ * less than the demand.
+ */
+static int64_t
+available(struct allocator *a, const struct alloc_line *l, struct sku **sp,
+    struct stock **at, enum alloc_reason *why)
+{
+	struct sku *s = sku_get(a, l->sku);
+	int64_t avail;
+
+	*sp = s;
+	*at = NULL;
+	if (!is_pickup(l->method)) {
+		*why = REASON_NETWORK;
+		return pool_free(s);
+	}
+	{
+		int ni = node_index(a, l->pickup_node);
+		const struct anode *n = ni >= 0 ? &a->nodes[ni] : NULL;
+
+		if (n == NULL || !n->active || (strcmp(l->method, "pickup") == 0 ?
+		    !n->can_pickup : !n->can_curbside)) {
+			*why = REASON_METHOD;
+			return 0;
+		}
+		*why = REASON_STORE;
+		if ((*at = stock_at(s, ni)) == NULL)
+			return 0;
+		avail = (*at)->atp - (*at)->pickup;
+		/* a store that ships also backs the pool's ship lines */
+		if ((*at)->in_pool && pool_free(s) < avail)
+			avail = pool_free(s);
+		return avail;
+	}
+}
+
+static void
+take(struct sku *s, struct stock *at, int64_t qty)
+{
+	if (at == NULL) {
+		s->ship += qty;
+		return;
+	}
+	at->pickup += qty;
+	if (at->in_pool)
+		s->pool_pickup += qty;
+}
+
+void
+alloc_keep(struct allocator *a, const struct alloc_line *l, int64_t qty)
+{
+	struct sku *s = sku_get(a, l->sku);
+	struct stock *at = NULL;
+
+	/*
+	 * Kept where it is, whatever the store offers today; held at a store
+	 * whose stock serves nobody (closed), it still counts against the
+	 * network, so that no one else is promised the same units.
+	 */
+	if (is_pickup(l->method))
+		at = stock_at(s, node_index(a, l->pickup_node));
+	take(s, at, qty);
+}
+
+void
+alloc_order(struct allocator *a, struct alloc_line *lines, int n, int ship_complete)
+{
+	struct sku *s;
+	struct stock *at;
+	enum alloc_reason why;
+	int i, short_line = -1;
+
+	for (i = 0; i < n; i++) {
+		struct alloc_line *l = &lines[i];
+		int64_t avail = available(a, l, &s, &at, &why);
+
+		if (avail < 0)
+			avail = 0;
+		l->allocated = avail < l->demand ? avail : l->demand;
+		l->reason = l->allocated < l->demand ? why : REASON_NONE;
+		if (ship_complete && l->allocated < l->demand) {
+			short_line = i;
+			break;
+		}
+		take(s, at, l->allocated);
+	}
+	if (short_line < 0)
+		return;
+	/* ship-complete and short: give back what the lines before took */
+	for (i = 0; i < short_line; i++) {
+		available(a, &lines[i], &s, &at, &why);
+		take(s, at, -lines[i].allocated);
+	}
+	for (i = 0; i < n; i++) {
+		lines[i].allocated = 0;
+		lines[i].reason = lines[i].demand > 0 ? REASON_SHIP_COMPLETE : REASON_NONE;
+	}
+}
+
+/* --- the run ---------------------------------------------------------- */
+
+/* A line as stored, kept until its order is complete. */
+struct aline {
+	char *order_id, *sku, *method, *pickup_node, *old_reason;
+	int64_t line_no, qty, old_allocated, old_backordered;
+};
+
+struct run {
+	struct store *st;
+	struct allocator *a;
+	struct alloc_counts *n;
+	struct writer w;
+	struct buf payload;
+	struct aline *rows;
+	struct alloc_line *lines;
+	int nrows, cap, ship_complete;
+	int failed;
+};
+
+static int64_t
+num(const char *s)
+{
+	return s ? strtoll(s, NULL, 10) : 0;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static int
+node_row(void *p, int n, const char *const *v)
+{
+	(void)n;
+	alloc_add_node(p, v[0], v[1], (int)num(v[2]), (int)num(v[3]), (int)num(v[4]),
+	    (int)num(v[5]));
+	return 0;
+}
+
+static int
+stock_row(void *p, const struct store_row *row)
+{
+	alloc_add_stock(p, store_col_text(row, 0), store_col_text(row, 1),
+	    store_col_text(row, 2), node_atp(store_col_int(row, 3), store_col_int(row, 4),
+	    store_col_int(row, 5)));
+	return 0;
+}
+
+static int
+kept_row(void *p, int n, const char *const *v)
+{
+	struct alloc_line l = { v[0], v[1], v[2], 0, 0, REASON_NONE };
+
+	(void)n;
+	alloc_keep(p, &l, num(v[3]));
+	return 0;
+}
+
+static const struct outcol alloc_cols[] = {
+	{ "order_id", COL_TEXT }, { "line_no", COL_NUM }, { "sku", COL_TEXT },
+	{ "qty", COL_NUM }, { "allocated", COL_NUM }, { "backordered", COL_NUM },
+	{ "reason", COL_TEXT },
+};
+
+static void
+clear_rows(struct run *r)
+{
+	int i;
+
+	for (i = 0; i < r->nrows; i++) {
+		struct aline *a = &r->rows[i];
+
+		free(a->order_id);
+		free(a->sku);
+		free(a->method);
+		free(a->pickup_node);
+		free(a->old_reason);
+	}
+	r->nrows = 0;
+}
+
+/* v in decimal into buf (24 bytes); printf is a tenth of a run. */
+static const char *
+fmt_int(char *buf, int64_t v)
+{
+	char *p = buf + 23;
+	uint64_t a = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	*p = '\0';
+	do
+		*--p = (char)('0' + a % 10);
+	while ((a /= 10) > 0);
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
+
+/* Decide the order in r->rows and write back what changed. */
+static int
+decide(struct run *r)
+{
+	int i;
+
+	if (r->nrows == 0)
+		return 0;
+	alloc_order(r->a, r->lines, r->nrows, r->ship_complete);
+	for (i = 0; i < r->nrows && !r->failed; i++) {
+		const struct aline *a = &r->rows[i];
+		const struct alloc_line *l = &r->lines[i];
+		int64_t back = l->demand - l->allocated;
+		const char *reason = back > 0 ? alloc_reason_text(l->reason) : NULL;
+		const char *type;
+		char f[5][24];
+		const char *row[7];
+
+		if (l->allocated == a->old_allocated && back == a->old_backordered &&
+		    (reason == NULL ? a->old_reason == NULL :
+		    a->old_reason != NULL && strcmp(reason, a->old_reason) == 0))
+			continue;
+		if (store_line_allocation(r->st, a->order_id, a->line_no, l->allocated, back,
+		    reason) != 0) {
+			r->failed = 1;
+			break;
+		}
+		type = l->allocated > a->old_allocated ? "line.allocated" :
+		    l->allocated < a->old_allocated ? "line.deallocated" : "line.backordered";
+		row[0] = a->order_id;
+		row[1] = fmt_int(f[0], a->line_no);
+		row[2] = a->sku;
+		row[3] = fmt_int(f[1], a->qty);
+		row[4] = fmt_int(f[2], l->allocated);
+		row[5] = fmt_int(f[3], back);
+		row[6] = reason;
+		buf_reset(&r->payload);
+		buf_adds(&r->payload, "{\"line_no\":");
+		buf_adds(&r->payload, row[1]);
+		buf_adds(&r->payload, ",\"sku\":");
+		buf_add_json_string(&r->payload, a->sku, strlen(a->sku));
+		buf_adds(&r->payload, ",\"allocated\":");
+		buf_adds(&r->payload, row[4]);
+		buf_adds(&r->payload, ",\"backordered\":");
+		buf_adds(&r->payload, row[5]);
+		buf_adds(&r->payload, ",\"reason\":");
+		if (reason)
+			buf_add_json_string(&r->payload, reason, strlen(reason));
+		else
+			buf_adds(&r->payload, "null");
+		buf_adds(&r->payload, ",\"previous\":");
+		buf_adds(&r->payload, fmt_int(f[4], a->old_allocated));
+		buf_addc(&r->payload, '}');
+		if (store_event(r->st, a->order_id, type, r->payload.s) != 0) {
+			r->failed = 1;
+			break;
+		}
+		writer_row(&r->w, row);
+		r->n->lines++;
+		if (l->allocated > a->old_allocated)
+			r->n->units += l->allocated - a->old_allocated;
+		else
+			r->n->units_taken_back += a->old_allocated - l->allocated;
+		r->n->units_backordered += back;
+		if (back == 0)
+			r->n->full++;
+		else if (l->allocated > 0)
+			r->n->partly++;
+		else
+			r->n->backordered++;
+	}
+	clear_rows(r);
+	return r->failed ? -1 : 0;
+}
+
+static int
+line_row(void *p, const struct store_row *row)
+{
+	struct run *r = p;
+	struct aline *a;
+	const char *order_id = store_col_text(row, 0);
+	int64_t demand = store_col_int(row, 10);
+	const char *old_reason = store_col_text(row, 8);
+
+	if (r->nrows > 0 && strcmp(r->rows[0].order_id, order_id) != 0 && decide(r) != 0)
+		return -1;
+	if (demand <= 0 && store_col_int(row, 6) == 0 && store_col_int(row, 7) == 0 &&
+	    old_reason == NULL)
+		return 0;	/* nothing to decide and nothing to undo */
+	if (demand < 0)
+		demand = 0;
+	if (r->nrows == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		r->rows = xrealloc(r->rows, (size_t)r->cap * sizeof *r->rows);
+		r->lines = xrealloc(r->lines, (size_t)r->cap * sizeof *r->lines);
+	}
+	a = &r->rows[r->nrows];
+	a->order_id = xstrdup(order_id);
+	a->line_no = store_col_int(row, 1);
+	a->sku = xstrdup(store_col_text(row, 2));
+	a->qty = store_col_int(row, 3);
+	a->method = xstrdup(store_col_text(row, 4));
+	a->pickup_node = dup_or_null(store_col_text(row, 5));
+	a->old_allocated = store_col_int(row, 6);
+	a->old_backordered = store_col_int(row, 7);
+	a->old_reason = dup_or_null(old_reason);
+	r->ship_complete = (int)store_col_int(row, 9);
+	r->lines[r->nrows].demand = demand;
+	r->lines[r->nrows].sku = a->sku;
+	r->lines[r->nrows].method = a->method;
+	r->lines[r->nrows].pickup_node = a->pickup_node;
+	r->nrows++;
+	return 0;
+}
+
+int
+alloc_run(struct store *st, const struct alloc_opts *o, FILE *out,
+    struct alloc_counts *counts)
+{
+	struct run r;
+	const char *scoped[1] = { NULL };
+	int i, status = 0, unknown = 0;
+
+	memset(&r, 0, sizeof r);
+	memset(counts, 0, sizeof *counts);
+	r.st = st;
+	r.n = counts;
+	if (store_scope_reset(st) != 0)
+		return store_status(st);
+	for (i = 0; o->scoped && i < o->nscope; i++) {
+		int k = store_scope_add(st, o->scope[i].order_id);
+
+		if (k < 0)
+			return store_status(st);
+		if (k == 0) {
+			if (o->scope[i].file)
+				diag_at(o->scope[i].file, o->scope[i].line, "unknown order \"%s\"",
+				    quote_value(o->scope[i].order_id));
+			else
+				diag_error("unknown order \"%s\"", quote_value(o->scope[i].order_id));
+			unknown++;
+		}
+	}
+	if (unknown)
+		return EX_DATAERR;
+	r.a = alloc_new();
+	if (o->scoped)
+		scoped[0] = "1";
+	if (store_view(st, VIEW_ALLOC_NODES, NULL, 0, node_row, r.a) != 0 ||
+	    store_view_typed(st, VIEW_ALLOC_STOCK, NULL, 0, stock_row, r.a) != 0 ||
+	    (o->scoped && store_view(st, VIEW_ALLOC_KEPT, NULL, 0, kept_row, r.a) != 0)) {
+		status = store_status(st);
+		goto out;
+	}
+	writer_init(&r.w, out, o->format, alloc_cols, 7);
+	r.w.safe_csv = o->safe_csv;
+	if (store_view_typed(st, VIEW_ALLOC_LINES, scoped, 1, line_row, &r) != 0 ||
+	    decide(&r) != 0)
+		status = store_status(st);
+	writer_finish(&r.w);
+out:
+	clear_rows(&r);
+	free(r.rows);
+	free(r.lines);
+	buf_release(&r.payload);
+	alloc_free(r.a);
+	return status;
+}

@@ -1,0 +1,97 @@
+#ifndef OMS_ALLOC_H
+#define OMS_ALLOC_H
+/*
+ * alloc: who gets the stock.
+ *
+ * The decision is plain C over memory: the supply of every sku (ATP per
+ * node, and which nodes may serve which lines) and the lines of one order
+ * at a time, in the order of service.  Each line gets as much as is still
+ * available to it; a ship-complete order gets all its lines in full or
+ * nothing.  Availability is exact for the way lines may draw: ship and
+ * locker lines from a pool of nodes (active shipping nodes and the item's
+ * own vendor), pickup and curbside lines from their store only.  With P_n
+ * the pickup allocations at node n and S the units allocated to ship
+ * lines, a plan is feasible iff P_n <= atp_n at every node and
+ * S <= sum over the pool of (atp_n - P_n).
+ *
+ * alloc_run() is the command: it streams the lines from the store, decides,
+ * writes back what changed with an event each, and reports the rows.
+ */
+#include <stdint.h>
+
+#include "output.h"
+#include "store.h"
+
+enum alloc_reason {
+	REASON_NONE,
+	REASON_NETWORK,		/* "no stock in the network" */
+	REASON_STORE,		/* "no stock at the pickup store" */
+	REASON_METHOD,		/* "node does not offer the method" */
+	REASON_SHIP_COMPLETE	/* "ship-complete order short" */
+};
+const char *alloc_reason_text(enum alloc_reason r);
+
+struct allocator;
+
+/* An empty allocator; alloc_free() releases it and all it holds. */
+struct allocator *alloc_new(void);
+void alloc_free(struct allocator *a);
+
+/* A node, with what it may do. */
+void alloc_add_node(struct allocator *a, const char *node_id, const char *type,
+	int active, int can_ship, int can_pickup, int can_curbside);
+/*
+ * Stock of sku at node_id (a node added before): atp units.  vendor is the
+ * item's dropship vendor node or NULL.  Each (sku, node) once.
+ */
+void alloc_add_stock(struct allocator *a, const char *sku, const char *vendor,
+	const char *node_id, int64_t atp);
+
+/* One line to decide: what it asks for, and, after alloc_order(), the answer. */
+struct alloc_line {
+	const char *sku, *method, *pickup_node;
+	int64_t demand;		/* qty less routed, released, shipped, cancelled */
+	int64_t allocated;	/* out */
+	enum alloc_reason reason;	/* out: why not all of demand */
+};
+
+/*
+ * Take qty for a line that keeps its allocation (outside this run's scope)
+ * before anything is decided; it is never refused.
+ */
+void alloc_keep(struct allocator *a, const struct alloc_line *l, int64_t qty);
+
+/*
+ * Decide the n lines of one order, which come next in the order of
+ * service; ship_complete: all in full or none.
+ */
+void alloc_order(struct allocator *a, struct alloc_line *lines, int n, int ship_complete);
+
+/* An order named for the scope, and where it was named (file NULL: --order). */
+struct alloc_scope {
+	const char *order_id, *file;
+	long line;
+};
+
+struct alloc_opts {
+	int scoped;				/* 0: every order */
+	const struct alloc_scope *scope;	/* else only these (maybe none) */
+	int nscope;
+	int format;			/* enum outfmt */
+	int safe_csv;
+};
+
+struct alloc_counts {
+	long lines, full, partly, backordered;
+	int64_t units, units_backordered, units_taken_back;
+};
+
+/*
+ * The run: decide every line in scope and write what changed to the
+ * store (in the caller's transaction) and as rows to out.  Returns 0, or
+ * an exit status after a diagnostic (65 for an unknown order).
+ */
+int alloc_run(struct store *st, const struct alloc_opts *o, FILE *out,
+	struct alloc_counts *counts);
+
+#endif

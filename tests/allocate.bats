@@ -1,0 +1,1777 @@
+# oms-allocate: who gets the stock.  Each case is a tiny store written
+# here as CSV, one run of oms-allocate, its exact output, and the store
+# afterwards; oms-report check passes after every run.
+load helper
+
+# Import KIND (and any oms-import option) from the CSV on standard input.
+given() {
+	oms-import -q "$@" -
+}
+
+# Run oms-allocate with "$@": exit 0, standard output exactly the CSV on
+# standard input, and a store that passes oms-report check.  The summary
+# is left in $stderr.  Nothing expected is <<<"": an empty here document
+# or /dev/null would do, but not where /dev/null is not a device.
+allocates() {
+	local expected
+
+	expected=$(cat)
+	run -0 --separate-stderr oms-allocate "$@"
+	assert_output "$expected"
+	consistent
+}
+
+# oms-report check finds nothing wrong.
+consistent() {
+	run -0 oms-report check
+	assert_output ""
+}
+
+# oms-report lines is exactly the CSV on standard input.
+lines_are() {
+	run -0 oms-report lines
+	assert_output -
+}
+
+# oms-report inventory --by sku is exactly the CSV on standard input.
+network_is() {
+	run -0 oms-report inventory --by sku
+	assert_output -
+}
+
+# The allocation events, oldest first: order, type, payload.
+line_events() {
+	sqlite3 "$OMS_DB" "select order_id, type, payload from event
+	    where type like 'line.%' order by seq"
+}
+
+nevents() {
+	sqlite3 "$OMS_DB" "select count(*) from event"
+}
+
+# The summary on standard error was: N lines changed, A allocated in full,
+# P partly, B backordered; U units newly allocated, V units backordered
+# (on the changed lines), T units taken back.  --dry-run first: its prefix.
+summary_is() {
+	local prefix=""
+
+	if [ "$1" = --dry-run ]; then
+		prefix="dry run, nothing written: "
+		shift
+	fi
+	local lines=lines
+	[ "$1" -ne 1 ] || lines=line
+	local want="oms-allocate: $prefix$1 $lines changed: $2 allocated in full, $3 partly, $4 backordered; $5 units allocated, $6 units backordered; $7 units taken back"
+	[ "$1" -ne 0 ] || want="$want; nothing changed"
+	assert_equal "$stderr" "$want"
+}
+
+HEADER=order_id,line_no,sku,qty,allocated,backordered,reason
+LINES=order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
+SKUS=sku,on_hand,safety_stock,allocated,reserved,atp
+
+# Hold the store's write lock for $1 seconds in the background and
+# return once it is held; release_lock waits for the holder to end.
+hold_lock() {
+	local i
+
+	(echo ".timeout 5000"; echo "BEGIN IMMEDIATE;"; sleep "$1"; echo "COMMIT;") |
+	    sqlite3 "$OMS_DB" > /dev/null 2>&1 3>&- &
+	holder=$!
+	for i in $(seq 50); do
+		sqlite3 "$OMS_DB" "BEGIN IMMEDIATE; ROLLBACK;" > /dev/null 2>&1 || return 0
+		sleep 0.1
+	done
+	echo "could not see the lock taken" >&2
+	return 1
+}
+
+release_lock() {
+	wait "$holder"
+}
+
+# ---------------------------------------------------------------------
+# who gets the stock
+
+@test "one warehouse covers everything" {
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+B2
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,10,2026-11-26T22:00:00Z
+DC1,B2,5,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+O1,1,A1,2,2026-11-25T10:00:00Z
+O1,2,B2,1,2026-11-25T10:00:00Z
+O2,1,A1,3,2026-11-25T11:00:00Z
+EOF
+	allocates <<EOF
+$HEADER
+O1,1,A1,2,2,0,
+O1,2,B2,1,1,0,
+O2,1,A1,3,3,0,
+EOF
+	summary_is 3 3 0 0 6 0 0
+	lines_are <<EOF
+$LINES
+O1,1,A1,2,allocated,0,0,2,0,0,0,0,0,
+O1,2,B2,1,allocated,0,0,1,0,0,0,0,0,
+O2,1,A1,3,allocated,0,0,3,0,0,0,0,0,
+EOF
+	network_is <<EOF
+$SKUS
+A1,10,0,5,0,5
+B2,5,0,1,0,4
+EOF
+}
+
+@test "two warehouses split one line; what is left over is backordered" {
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+DC2,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,3,2026-11-26T22:00:00Z
+DC2,A1,4,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+O1,1,A1,6,2026-11-25T10:00:00Z
+O2,1,A1,2,2026-11-25T11:00:00Z
+EOF
+	allocates <<EOF
+$HEADER
+O1,1,A1,6,6,0,
+O2,1,A1,2,1,1,no stock in the network
+EOF
+	summary_is 2 1 1 0 7 1 0
+	lines_are <<EOF
+$LINES
+O1,1,A1,6,allocated,0,0,6,0,0,0,0,0,
+O2,1,A1,2,backordered,1,1,1,0,0,0,0,0,
+EOF
+	network_is <<EOF
+$SKUS
+A1,7,0,7,0,0
+EOF
+}
+
+@test "scarce stock goes to priority 1 before priority 5, even when the priority 5 order is older and promised sooner" {
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,3,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority,promise_date
+OLD,1,A1,3,2026-11-01T08:00:00Z,5,2026-11-20
+NEW,1,A1,2,2026-11-26T08:00:00Z,1,2026-12-30
+EOF
+	allocates <<EOF
+$HEADER
+NEW,1,A1,2,2,0,
+OLD,1,A1,3,1,2,no stock in the network
+EOF
+	lines_are <<EOF
+$LINES
+NEW,1,A1,2,allocated,0,0,2,0,0,0,0,0,
+OLD,1,A1,3,backordered,2,2,1,0,0,0,0,0,
+EOF
+	network_is <<EOF
+$SKUS
+A1,3,0,3,0,0
+EOF
+}
+
+@test "ties on priority: the earliest promise date first, no promise date last" {
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,2,2026-11-26T22:00:00Z
+EOF
+	# A is the oldest and has no promise; B is promised after C
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority,promise_date
+A,1,A1,1,2026-10-01T08:00:00Z,3,
+B,1,A1,1,2026-11-01T08:00:00Z,3,2026-12-05
+C,1,A1,1,2026-11-20T08:00:00Z,3,2026-12-01
+EOF
+	allocates <<EOF
+$HEADER
+C,1,A1,1,1,0,
+B,1,A1,1,1,0,
+A,1,A1,1,0,1,no stock in the network
+EOF
+	lines_are <<EOF
+$LINES
+A,1,A1,1,backordered,1,1,0,0,0,0,0,0,
+B,1,A1,1,allocated,0,0,1,0,0,0,0,0,
+C,1,A1,1,allocated,0,0,1,0,0,0,0,0,
+EOF
+}
+
+@test "ties on priority and promise date: the earliest created first" {
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,2,2026-11-26T22:00:00Z
+EOF
+	# a date alone is midnight, so C came first
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority,promise_date
+A,1,A1,1,2026-11-25T12:00:00Z,2,2026-12-01
+B,1,A1,1,2026-11-25T09:00:00Z,2,2026-12-01
+C,1,A1,1,2026-11-25,2,2026-12-01
+EOF
+	allocates <<EOF
+$HEADER
+C,1,A1,1,1,0,
+B,1,A1,1,1,0,
+A,1,A1,1,0,1,no stock in the network
+EOF
+}
+
+@test "ties on everything else: order id, then line number (as a number)" {
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,2,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+B,10,A1,1,2026-11-25T12:00:00Z
+B,9,A1,1,2026-11-25T12:00:00Z
+A,2,A1,1,2026-11-25T12:00:00Z
+EOF
+	allocates <<EOF
+$HEADER
+A,2,A1,1,1,0,
+B,9,A1,1,1,0,
+B,10,A1,1,0,1,no stock in the network
+EOF
+}
+
+@test "the same store gives the same allocation, byte for byte" {
+	local first
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+DC2,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,3,2026-11-26T22:00:00Z
+DC2,A1,2,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+X,1,A1,2,2026-11-25T12:00:00Z
+Y,1,A1,2,2026-11-25T12:00:00Z
+Z,1,A1,2,2026-11-25T12:00:00Z
+EOF
+	cp "$OMS_DB" pristine.db
+	run -0 oms-allocate -q
+	first=$output
+	sqlite3 "$OMS_DB" "select * from order_line order by order_id, line_no" > first.txt
+	cp pristine.db "$OMS_DB"
+	rm -f "$OMS_DB-wal" "$OMS_DB-shm"
+	run -0 oms-allocate -q
+	assert_equal "$output" "$first"
+	sqlite3 "$OMS_DB" "select * from order_line order by order_id, line_no" > second.txt
+	diff -u first.txt second.txt
+}
+
+@test "ship-complete: short by one unit on one line, the order gets nothing and a later order takes the stock" {
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+B2
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,5,2026-11-26T22:00:00Z
+DC1,B2,2,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority,ship_complete
+SC,1,A1,2,2026-11-20T08:00:00Z,1,1
+SC,2,B2,3,2026-11-20T08:00:00Z,1,1
+LATER,1,A1,3,2026-11-26T08:00:00Z,5,0
+LATER,2,B2,2,2026-11-26T08:00:00Z,5,0
+EOF
+	allocates <<EOF
+$HEADER
+SC,1,A1,2,0,2,ship-complete order short
+SC,2,B2,3,0,3,ship-complete order short
+LATER,1,A1,3,3,0,
+LATER,2,B2,2,2,0,
+EOF
+	summary_is 4 2 0 2 5 5 0
+	lines_are <<EOF
+$LINES
+LATER,1,A1,3,allocated,0,0,3,0,0,0,0,0,
+LATER,2,B2,2,allocated,0,0,2,0,0,0,0,0,
+SC,1,A1,2,backordered,2,2,0,0,0,0,0,0,
+SC,2,B2,3,backordered,3,3,0,0,0,0,0,0,
+EOF
+	network_is <<EOF
+$SKUS
+A1,5,0,3,0,2
+B2,2,0,2,0,0
+EOF
+
+	# one more B2 makes SC whole; it comes first, so LATER gives B2 back
+	given inventory --delta <<'EOF'
+node_id,sku,delta,reason
+DC1,B2,1,receipt
+EOF
+	allocates <<EOF
+$HEADER
+SC,1,A1,2,2,0,
+SC,2,B2,3,3,0,
+LATER,2,B2,2,0,2,no stock in the network
+EOF
+	network_is <<EOF
+$SKUS
+A1,5,0,5,0,0
+B2,3,0,3,0,0
+EOF
+}
+
+@test "ship-complete: an order the stock covers gets every line" {
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+B2
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,2,2026-11-26T22:00:00Z
+DC1,B2,3,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_complete
+SC,1,A1,2,2026-11-20T08:00:00Z,1
+SC,2,B2,3,2026-11-20T08:00:00Z,1
+EOF
+	allocates <<EOF
+$HEADER
+SC,1,A1,2,2,0,
+SC,2,B2,3,3,0,
+EOF
+}
+
+# ---------------------------------------------------------------------
+# eligibility: which nodes may serve which line
+
+@test "a pickup line and a ship line competing for one store: both, when the stock covers both" {
+	# ST1 sorts before WH1: a first-come allocator would serve the ship
+	# lines from ST1 and leave the pickup line nothing
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup
+ST1,store,1,1
+WH1,warehouse,1,0
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+ST1,A1,3,2026-11-26T22:00:00Z
+WH1,A1,2,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority,method,pickup_node
+S1,1,A1,2,2026-11-25T08:00:00Z,1,ship,
+S2,1,A1,1,2026-11-25T08:00:00Z,2,ship,
+P,1,A1,2,2026-11-25T08:00:00Z,3,pickup,ST1
+EOF
+	allocates <<EOF
+$HEADER
+S1,1,A1,2,2,0,
+S2,1,A1,1,1,0,
+P,1,A1,2,2,0,
+EOF
+	network_is <<EOF
+$SKUS
+A1,5,0,5,0,0
+EOF
+}
+
+@test "a pickup line and a ship line competing for one store: the pickup line gets what the ship line leaves" {
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup
+ST1,store,1,1
+WH1,warehouse,1,0
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+ST1,A1,2,2026-11-26T22:00:00Z
+WH1,A1,1,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority,method,pickup_node
+S,1,A1,2,2026-11-25T08:00:00Z,1,ship,
+P,1,A1,2,2026-11-25T08:00:00Z,5,pickup,ST1
+EOF
+	allocates <<EOF
+$HEADER
+S,1,A1,2,2,0,
+P,1,A1,2,1,1,no stock at the pickup store
+EOF
+	lines_are <<EOF
+$LINES
+P,1,A1,2,backordered,1,1,1,0,0,0,0,0,
+S,1,A1,2,allocated,0,0,2,0,0,0,0,0,
+EOF
+}
+
+@test "a pickup line ahead of a ship line keeps the store's units; the ship line gets the rest of the network" {
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup
+ST1,store,1,1
+WH1,warehouse,1,0
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+ST1,A1,2,2026-11-26T22:00:00Z
+WH1,A1,1,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority,method,pickup_node
+S,1,A1,2,2026-11-25T08:00:00Z,5,ship,
+P,1,A1,2,2026-11-25T08:00:00Z,1,pickup,ST1
+EOF
+	allocates <<EOF
+$HEADER
+P,1,A1,2,2,0,
+S,1,A1,2,1,1,no stock in the network
+EOF
+}
+
+@test "two stores and a ship line: the ship line is placed so that both pickup stores can be served" {
+	# S can only be whole from ST2, so that P1 at ST1 is whole too; then
+	# P2 at ST2 has nothing left
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup
+ST1,store,1,1
+ST2,store,1,1
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+ST1,A1,2,2026-11-26T22:00:00Z
+ST2,A1,2,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority,method,pickup_node
+S,1,A1,2,2026-11-25T08:00:00Z,1,ship,
+P1,1,A1,2,2026-11-25T08:00:00Z,2,pickup,ST1
+P2,1,A1,1,2026-11-25T08:00:00Z,3,pickup,ST2
+EOF
+	allocates <<EOF
+$HEADER
+S,1,A1,2,2,0,
+P1,1,A1,2,2,0,
+P2,1,A1,1,0,1,no stock at the pickup store
+EOF
+}
+
+@test "a store that does not ship: its stock serves only pickup" {
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup
+DC1,warehouse,1,0
+ST2,store,0,1
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,1,2026-11-26T22:00:00Z
+ST2,A1,5,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority,method,pickup_node
+SHIP,1,A1,3,2026-11-25T08:00:00Z,1,ship,
+PICK,1,A1,4,2026-11-25T08:00:00Z,5,pickup,ST2
+EOF
+	allocates <<EOF
+$HEADER
+SHIP,1,A1,3,1,2,no stock in the network
+PICK,1,A1,4,4,0,
+EOF
+	lines_are <<EOF
+$LINES
+PICK,1,A1,4,allocated,0,0,4,0,0,0,0,0,
+SHIP,1,A1,3,backordered,2,2,1,0,0,0,0,0,
+EOF
+	network_is <<EOF
+$SKUS
+A1,6,0,5,0,1
+EOF
+}
+
+@test "a dropship item: its own vendor and the shipping nodes that hold it, never another vendor" {
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+V1,vendor
+V2,vendor
+EOF
+	given items <<'EOF'
+sku,vendor_node
+C3,V1
+B2,
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,C3,2,2026-11-26T22:00:00Z
+V1,C3,10,2026-11-26T22:00:00Z
+V2,C3,5,2026-11-26T22:00:00Z
+V1,B2,4,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+D1,1,C3,14,2026-11-25T08:00:00Z
+D2,1,B2,1,2026-11-25T09:00:00Z
+EOF
+	allocates <<EOF
+$HEADER
+D1,1,C3,14,12,2,no stock in the network
+D2,1,B2,1,0,1,no stock in the network
+EOF
+	network_is <<EOF
+$SKUS
+B2,4,0,0,0,4
+C3,17,0,12,0,5
+EOF
+
+	# the vendor stops: only DC1 is left for C3
+	given nodes <<'EOF'
+node_id,type,active
+DC1,warehouse,1
+V1,vendor,0
+V2,vendor,1
+EOF
+	allocates <<EOF
+$HEADER
+D1,1,C3,14,2,12,no stock in the network
+EOF
+	summary_is 1 0 1 0 0 12 10
+}
+
+@test "safety stock at a store: the node's default, else the inventory override" {
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup,safety_stock
+ST1,store,1,1,2
+EOF
+	given items <<'EOF'
+sku
+A1
+B2
+C3
+EOF
+	# A1 keeps the node's 2; B2 overrides it down to 0, C3 up to 3
+	given inventory <<'EOF'
+node_id,sku,on_hand,safety_stock,as_of
+ST1,A1,5,,2026-11-26T22:00:00Z
+ST1,B2,2,0,2026-11-26T22:00:00Z
+ST1,C3,4,3,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node
+P1,1,A1,5,2026-11-25T08:00:00Z,pickup,ST1
+P1,2,B2,2,2026-11-25T08:00:00Z,pickup,ST1
+P1,3,C3,2,2026-11-25T08:00:00Z,pickup,ST1
+S1,1,A1,1,2026-11-25T09:00:00Z,ship,
+EOF
+	allocates <<EOF
+$HEADER
+P1,1,A1,5,3,2,no stock at the pickup store
+P1,2,B2,2,2,0,
+P1,3,C3,2,1,1,no stock at the pickup store
+S1,1,A1,1,0,1,no stock in the network
+EOF
+	network_is <<EOF
+$SKUS
+A1,5,2,3,0,0
+B2,2,0,2,0,0
+C3,4,3,1,0,0
+EOF
+}
+
+@test "pickup at a node re-imported without can_pickup: node does not offer the method" {
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup
+ST1,store,1,1
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+ST1,A1,5,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node
+PK,1,A1,2,2026-11-25T08:00:00Z,pickup,ST1
+EOF
+	allocates <<EOF
+$HEADER
+PK,1,A1,2,2,0,
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node
+PK2,1,A1,9,2026-11-25T09:00:00Z,pickup,ST1
+EOF
+	allocates <<EOF
+$HEADER
+PK2,1,A1,9,3,6,no stock at the pickup store
+EOF
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup
+ST1,store,1,0
+EOF
+	allocates <<EOF
+$HEADER
+PK,1,A1,2,0,2,node does not offer the method
+PK2,1,A1,9,0,9,node does not offer the method
+EOF
+	lines_are <<EOF
+$LINES
+PK,1,A1,2,backordered,2,2,0,0,0,0,0,0,
+PK2,1,A1,9,backordered,9,9,0,0,0,0,0,0,
+EOF
+	run -0 line_events
+	assert_output - <<'EOF'
+PK|line.allocated|{"line_no":1,"sku":"A1","allocated":2,"backordered":0,"reason":null,"previous":0}
+PK2|line.allocated|{"line_no":1,"sku":"A1","allocated":3,"backordered":6,"reason":"no stock at the pickup store","previous":0}
+PK|line.deallocated|{"line_no":1,"sku":"A1","allocated":0,"backordered":2,"reason":"node does not offer the method","previous":2}
+PK2|line.deallocated|{"line_no":1,"sku":"A1","allocated":0,"backordered":9,"reason":"node does not offer the method","previous":3}
+EOF
+}
+
+@test "curbside: only its store, and only while the store offers curbside" {
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup,can_curbside
+DC1,warehouse,1,0,0
+ST1,store,1,1,1
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,10,2026-11-26T22:00:00Z
+ST1,A1,1,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node
+CB,1,A1,2,2026-11-25T08:00:00Z,curbside,ST1
+EOF
+	allocates <<EOF
+$HEADER
+CB,1,A1,2,1,1,no stock at the pickup store
+EOF
+	# pickup is still offered, curbside no longer: the reason changes
+	# though nothing else does
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup,can_curbside
+DC1,warehouse,1,0,0
+ST1,store,1,1,0
+EOF
+	allocates <<EOF
+$HEADER
+CB,1,A1,2,0,2,node does not offer the method
+EOF
+	run -0 line_events
+	assert_output - <<'EOF'
+CB|line.allocated|{"line_no":1,"sku":"A1","allocated":1,"backordered":1,"reason":"no stock at the pickup store","previous":0}
+CB|line.deallocated|{"line_no":1,"sku":"A1","allocated":0,"backordered":2,"reason":"node does not offer the method","previous":1}
+EOF
+}
+
+@test "a reason that changes alone is a row and a line.backordered event" {
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup
+ST1,store,1,1
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+ST1,A1,0,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node
+PK,1,A1,2,2026-11-25T08:00:00Z,pickup,ST1
+EOF
+	allocates <<EOF
+$HEADER
+PK,1,A1,2,0,2,no stock at the pickup store
+EOF
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup
+ST1,store,1,0
+EOF
+	allocates <<EOF
+$HEADER
+PK,1,A1,2,0,2,node does not offer the method
+EOF
+	run -0 line_events
+	assert_output - <<'EOF'
+PK|line.backordered|{"line_no":1,"sku":"A1","allocated":0,"backordered":2,"reason":"no stock at the pickup store","previous":0}
+PK|line.backordered|{"line_no":1,"sku":"A1","allocated":0,"backordered":2,"reason":"node does not offer the method","previous":0}
+EOF
+}
+
+@test "a locker line ships: from shipping nodes, never from the locker" {
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+LK1,locker
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,2,2026-11-26T22:00:00Z
+LK1,A1,5,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node
+LK,1,A1,3,2026-11-25T08:00:00Z,locker,LK1
+EOF
+	allocates <<EOF
+$HEADER
+LK,1,A1,3,2,1,no stock in the network
+EOF
+}
+
+@test "an inactive node: its stock is not used, and pickup there is not offered" {
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup,active
+DC1,warehouse,1,0,1
+DC2,warehouse,1,0,0
+ST1,store,1,1,1
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,1,2026-11-26T22:00:00Z
+DC2,A1,10,2026-11-26T22:00:00Z
+ST1,A1,3,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority,method,pickup_node
+PK,1,A1,2,2026-11-25T08:00:00Z,1,pickup,ST1
+SH,1,A1,5,2026-11-25T08:00:00Z,5,ship,
+EOF
+	# the store closes
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup,active
+DC1,warehouse,1,0,1
+DC2,warehouse,1,0,0
+ST1,store,1,1,0
+EOF
+	allocates <<EOF
+$HEADER
+PK,1,A1,2,0,2,node does not offer the method
+SH,1,A1,5,1,4,no stock in the network
+EOF
+	network_is <<EOF
+$SKUS
+A1,1,0,1,0,0
+EOF
+}
+
+@test "lines already routed or released are not re-planned, and their reservation lowers the node's atp" {
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup
+DC1,warehouse,1,0
+ST1,store,1,1
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,5,2026-11-26T22:00:00Z
+ST1,A1,2,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority,method,pickup_node
+N1,1,A1,3,2026-11-25T08:00:00Z,1,ship,
+R1,1,A1,4,2026-11-20T08:00:00Z,5,ship,
+R2,1,A1,2,2026-11-20T08:00:00Z,5,pickup,ST1
+X1,1,A1,3,2026-11-20T08:00:00Z,5,ship,
+EOF
+	# R1: 3 of 4 routed to DC1; R2 released whole at ST1; X1: 2 of 3
+	# cancelled
+	sqlite3 "$OMS_DB" <<'EOF'
+insert into line_node (order_id, line_no, node_id, routed) values ('R1', 1, 'DC1', 3);
+insert into line_node (order_id, line_no, node_id, released) values ('R2', 1, 'ST1', 2);
+update order_line set cancelled = 2 where order_id = 'X1';
+EOF
+	consistent
+	allocates <<EOF
+$HEADER
+N1,1,A1,3,2,1,no stock in the network
+R1,1,A1,4,0,1,no stock in the network
+X1,1,A1,3,0,1,no stock in the network
+EOF
+	lines_are <<EOF
+$LINES
+N1,1,A1,3,backordered,1,1,2,0,0,0,0,0,
+R1,1,A1,4,backordered,1,1,0,3,0,0,0,0,DC1
+R2,1,A1,2,released,0,0,0,0,2,0,0,0,ST1
+X1,1,A1,3,backordered,1,1,0,0,0,0,2,0,
+EOF
+	run -0 oms-report inventory
+	assert_output - <<'EOF'
+node_id,sku,on_hand,safety_stock,reserved,atp
+DC1,A1,5,0,3,2
+ST1,A1,2,0,2,0
+EOF
+	run -0 sqlite3 "$OMS_DB" "select * from line_node order by order_id"
+	assert_output - <<'EOF'
+R1|1|DC1|3|0
+R2|1|ST1|0|2
+EOF
+}
+
+# ---------------------------------------------------------------------
+# re-planning: every run starts over for the unrouted quantity in scope
+
+@test "a re-run with nothing changed changes nothing: no rows, no events, the same store" {
+	local before events
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup
+DC1,warehouse,1,0
+ST1,store,0,1
+EOF
+	given items <<'EOF'
+sku
+A1
+B2
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,3,2026-11-26T22:00:00Z
+DC1,B2,1,2026-11-26T22:00:00Z
+ST1,A1,1,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_complete
+O1,1,A1,2,2026-11-25T08:00:00Z,ship,,0
+O2,1,A1,2,2026-11-25T09:00:00Z,ship,,0
+O3,1,A1,2,2026-11-25T10:00:00Z,pickup,ST1,0
+O4,1,A1,1,2026-11-25T11:00:00Z,ship,,1
+O4,2,B2,2,2026-11-25T11:00:00Z,ship,,1
+EOF
+	run -0 oms-allocate -q
+	before=$(state)
+	events=$(nevents)
+	allocates <<EOF
+$HEADER
+EOF
+	summary_is 0 0 0 0 0 0 0
+	assert_equal "$(state)" "$before"
+	assert_equal "$(nevents)" "$events"
+	allocates <<EOF
+$HEADER
+EOF
+	assert_equal "$(state)" "$before"
+}
+
+@test "stock arriving, by a delta or a new snapshot: backorders fill in priority order" {
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,2,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority
+P5,1,A1,2,2026-11-01T08:00:00Z,5
+P1,1,A1,2,2026-11-20T08:00:00Z,1
+P3,1,A1,2,2026-11-10T08:00:00Z,3
+EOF
+	allocates <<EOF
+$HEADER
+P1,1,A1,2,2,0,
+P3,1,A1,2,0,2,no stock in the network
+P5,1,A1,2,0,2,no stock in the network
+EOF
+	given inventory --delta <<'EOF'
+node_id,sku,delta,reason
+DC1,A1,3,receipt
+EOF
+	allocates <<EOF
+$HEADER
+P3,1,A1,2,2,0,
+P5,1,A1,2,1,1,no stock in the network
+EOF
+	summary_is 2 1 1 0 3 1 0
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,7,2026-11-27T22:00:00Z
+EOF
+	allocates <<EOF
+$HEADER
+P5,1,A1,2,2,0,
+EOF
+	lines_are <<EOF
+$LINES
+P1,1,A1,2,allocated,0,0,2,0,0,0,0,0,
+P3,1,A1,2,allocated,0,0,2,0,0,0,0,0,
+P5,1,A1,2,allocated,0,0,2,0,0,0,0,0,
+EOF
+	network_is <<EOF
+$SKUS
+A1,7,0,6,0,1
+EOF
+}
+
+@test "a snapshot that lowers stock under the allocations: the lowest-priority lines lose it first" {
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,10,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority
+L5,1,A1,3,2026-11-01T08:00:00Z,5
+L1,1,A1,4,2026-11-20T08:00:00Z,1
+L3,1,A1,3,2026-11-10T08:00:00Z,3
+EOF
+	run -0 oms-allocate -q
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,5,2026-11-27T22:00:00Z
+EOF
+	# the snapshot alone leaves the store oversold
+	run -1 oms-report check
+	assert_output - <<'EOF'
+check,subject,detail
+sku_oversold,A1,allocated 10 exceeds the network's atp 5
+EOF
+	allocates <<EOF
+$HEADER
+L3,1,A1,3,1,2,no stock in the network
+L5,1,A1,3,0,3,no stock in the network
+EOF
+	summary_is 2 0 1 1 0 5 5
+	lines_are <<EOF
+$LINES
+L1,1,A1,4,allocated,0,0,4,0,0,0,0,0,
+L3,1,A1,3,backordered,2,2,1,0,0,0,0,0,
+L5,1,A1,3,backordered,3,3,0,0,0,0,0,0,
+EOF
+	network_is <<EOF
+$SKUS
+A1,5,0,5,0,0
+EOF
+	run -0 line_events
+	assert_output - <<'EOF'
+L1|line.allocated|{"line_no":1,"sku":"A1","allocated":4,"backordered":0,"reason":null,"previous":0}
+L3|line.allocated|{"line_no":1,"sku":"A1","allocated":3,"backordered":0,"reason":null,"previous":0}
+L5|line.allocated|{"line_no":1,"sku":"A1","allocated":3,"backordered":0,"reason":null,"previous":0}
+L3|line.deallocated|{"line_no":1,"sku":"A1","allocated":1,"backordered":2,"reason":"no stock in the network","previous":3}
+L5|line.deallocated|{"line_no":1,"sku":"A1","allocated":0,"backordered":3,"reason":"no stock in the network","previous":3}
+EOF
+	run -0 sqlite3 "$OMS_DB" "select order_id, backordered, quote(backorder_reason) from order_line order by order_id"
+	assert_output - <<'EOF'
+L1|0|NULL
+L3|2|'no stock in the network'
+L5|3|'no stock in the network'
+EOF
+}
+
+@test "a new priority-1 order takes stock from an earlier priority-5 allocation" {
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,3,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority
+L5,1,A1,3,2026-11-20T08:00:00Z,5
+EOF
+	allocates <<EOF
+$HEADER
+L5,1,A1,3,3,0,
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority
+N1,1,A1,2,2026-11-26T08:00:00Z,1
+EOF
+	allocates <<EOF
+$HEADER
+N1,1,A1,2,2,0,
+L5,1,A1,3,1,2,no stock in the network
+EOF
+	summary_is 2 1 1 0 2 2 2
+	network_is <<EOF
+$SKUS
+A1,3,0,3,0,0
+EOF
+}
+
+# ---------------------------------------------------------------------
+# scope: --order and order ids read from files
+
+@test "--order: only the named orders are re-planned; the others keep their allocations" {
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,4,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority
+H,1,A1,3,2026-11-25T08:00:00Z,1
+L,1,A1,3,2026-11-25T08:00:00Z,5
+EOF
+	allocates --order L <<EOF
+$HEADER
+L,1,A1,3,3,0,
+EOF
+	lines_are <<EOF
+$LINES
+H,1,A1,3,open,3,0,0,0,0,0,0,0,
+L,1,A1,3,allocated,0,0,3,0,0,0,0,0,
+EOF
+	# L is out of scope: its 3 count against supply, even though H comes first
+	allocates --order H <<EOF
+$HEADER
+H,1,A1,3,1,2,no stock in the network
+EOF
+	# everything in scope: H first
+	allocates <<EOF
+$HEADER
+H,1,A1,3,3,0,
+L,1,A1,3,1,2,no stock in the network
+EOF
+}
+
+@test "--order is repeatable" {
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,10,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+A,1,A1,1,2026-11-25T08:00:00Z
+B,1,A1,1,2026-11-25T09:00:00Z
+C,1,A1,1,2026-11-25T10:00:00Z
+EOF
+	allocates --order C --order A <<EOF
+$HEADER
+A,1,A1,1,1,0,
+C,1,A1,1,1,0,
+EOF
+}
+
+@test "order ids on standard input: oms-report lines --status backordered | oms-allocate -" {
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,0,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority
+B1,1,A1,1,2026-11-20T08:00:00Z,5
+B1,2,A1,1,2026-11-20T08:00:00Z,5
+X1,1,A1,1,2026-11-21T08:00:00Z,5
+EOF
+	run -0 oms-allocate -q
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority
+N1,1,A1,1,2026-11-26T08:00:00Z,1
+EOF
+	given inventory --delta <<'EOF'
+node_id,sku,delta,reason
+DC1,A1,2,receipt
+EOF
+	# the backordered orders only: N1 is open, not backordered, so it waits
+	# although it would come first
+	run -0 --separate-stderr bash -c 'set -o pipefail; oms-report lines --status backordered | oms-allocate -'
+	assert_output - <<EOF
+$HEADER
+B1,1,A1,1,1,0,
+B1,2,A1,1,1,0,
+EOF
+	consistent
+	lines_are <<EOF
+$LINES
+B1,1,A1,1,allocated,0,0,1,0,0,0,0,0,
+B1,2,A1,1,allocated,0,0,1,0,0,0,0,0,
+N1,1,A1,1,open,1,0,0,0,0,0,0,0,
+X1,1,A1,1,backordered,1,1,0,0,0,0,0,0,
+EOF
+}
+
+@test "order ids in a pipeline, as CSV or JSON Lines, and in a named file" {
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,0,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority
+B1,1,A1,1,2026-11-20T08:00:00Z,5
+B2,1,A1,1,2026-11-21T08:00:00Z,5
+B3,1,A1,1,2026-11-22T08:00:00Z,5
+N1,1,A1,1,2026-11-26T08:00:00Z,1
+EOF
+	run -0 oms-allocate -q --order B1 --order B2 --order B3
+	given inventory --delta <<'EOF'
+node_id,sku,delta,reason
+DC1,A1,5,receipt
+EOF
+	run -0 --separate-stderr bash -c 'set -o pipefail; oms-report lines --order B2 --format jsonl | oms-allocate -'
+	assert_output - <<EOF
+$HEADER
+B2,1,A1,1,1,0,
+EOF
+	run -0 --separate-stderr bash -c 'set -o pipefail; oms-report lines --status backordered | oms-allocate -q -'
+	assert_output - <<EOF
+$HEADER
+B1,1,A1,1,1,0,
+B3,1,A1,1,1,0,
+EOF
+	printf 'order_id,comment\nN1,rush\n' > rush.csv
+	allocates rush.csv <<EOF
+$HEADER
+N1,1,A1,1,1,0,
+EOF
+	consistent
+}
+
+@test "an empty list of order ids allocates nothing" {
+	local before
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,2,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+O1,1,A1,2,2026-11-25T08:00:00Z
+EOF
+	before=$(state)
+	# nothing is backordered yet: the report is a header alone
+	run -0 --separate-stderr bash -c 'set -o pipefail; oms-report lines --status backordered | oms-allocate -'
+	assert_output "$HEADER"
+	summary_is 0 0 0 0 0 0 0
+	assert_equal "$(state)" "$before"
+	printf 'order_id\n' > none.csv
+	run -0 --separate-stderr oms-allocate none.csv
+	assert_output "$HEADER"
+	assert_equal "$(state)" "$before"
+}
+
+@test "the same order named twice, apart, is still one order" {
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,5,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+A,1,A1,2,2026-11-25T08:00:00Z
+B,1,A1,2,2026-11-25T09:00:00Z
+EOF
+	printf 'order_id\nA\nB\nA\n' > ids.csv
+	allocates ids.csv --order A <<EOF
+$HEADER
+A,1,A1,2,2,0,
+B,1,A1,2,2,0,
+EOF
+	network_is <<EOF
+$SKUS
+A1,5,0,4,0,1
+EOF
+}
+
+@test "a pickup allocation out of scope at a store that stopped offering pickup still holds its units" {
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup
+ST1,store,1,1
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+ST1,A1,2,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority,method,pickup_node
+PK,1,A1,2,2026-11-25T08:00:00Z,1,pickup,ST1
+S,1,A1,2,2026-11-25T08:00:00Z,5,ship,
+EOF
+	allocates <<EOF
+$HEADER
+PK,1,A1,2,2,0,
+S,1,A1,2,0,2,no stock in the network
+EOF
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup
+ST1,store,1,0
+EOF
+	# PK keeps its 2 (it is out of scope), so S has nothing to take
+	allocates --order S <<<"$HEADER"
+	# PK in scope: it lets go, and S, which ships, gets the units
+	allocates <<EOF
+$HEADER
+PK,1,A1,2,0,2,node does not offer the method
+S,1,A1,2,2,0,
+EOF
+}
+
+@test "a pickup allocation out of scope at a store that closed still counts against the network" {
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup,active
+DC1,warehouse,1,0,1
+ST1,store,0,1,1
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,2,2026-11-26T22:00:00Z
+ST1,A1,2,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority,method,pickup_node
+PK,1,A1,2,2026-11-25T08:00:00Z,1,pickup,ST1
+EOF
+	allocates <<EOF
+$HEADER
+PK,1,A1,2,2,0,
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority,method,pickup_node
+S,1,A1,2,2026-11-25T08:00:00Z,5,ship,
+EOF
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup,active
+DC1,warehouse,1,0,1
+ST1,store,0,1,0
+EOF
+	# ST1's stock is gone from the network, PK's 2 are not: DC1's 2 cover
+	# them, so S out of PK's scope gets nothing
+	consistent
+	allocates --order S <<EOF
+$HEADER
+S,1,A1,2,0,2,no stock in the network
+EOF
+	allocates <<EOF
+$HEADER
+PK,1,A1,2,0,2,node does not offer the method
+S,1,A1,2,2,0,
+EOF
+}
+
+# ---------------------------------------------------------------------
+# output, summary, events
+
+@test "--dry-run shows the rows and the summary, and changes nothing" {
+	local before events
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,3,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+O1,1,A1,2,2026-11-25T08:00:00Z
+O2,1,A1,2,2026-11-25T09:00:00Z
+EOF
+	before=$(state)
+	events=$(nevents)
+	allocates --dry-run <<EOF
+$HEADER
+O1,1,A1,2,2,0,
+O2,1,A1,2,1,1,no stock in the network
+EOF
+	summary_is --dry-run 2 1 1 0 3 1 0
+	assert_equal "$(state)" "$before"
+	assert_equal "$(nevents)" "$events"
+	# and the real run does just that
+	allocates <<EOF
+$HEADER
+O1,1,A1,2,2,0,
+O2,1,A1,2,1,1,no stock in the network
+EOF
+}
+
+@test "--format jsonl and json; -o FILE" {
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,3,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+O1,1,A1,2,2026-11-25T08:00:00Z
+O2,1,A1,2,2026-11-25T09:00:00Z
+EOF
+	allocates --dry-run --format jsonl <<'EOF'
+{"order_id":"O1","line_no":1,"sku":"A1","qty":2,"allocated":2,"backordered":0,"reason":null}
+{"order_id":"O2","line_no":1,"sku":"A1","qty":2,"allocated":1,"backordered":1,"reason":"no stock in the network"}
+EOF
+	allocates --dry-run --format json <<'EOF'
+[
+{"order_id":"O1","line_no":1,"sku":"A1","qty":2,"allocated":2,"backordered":0,"reason":null},
+{"order_id":"O2","line_no":1,"sku":"A1","qty":2,"allocated":1,"backordered":1,"reason":"no stock in the network"}
+]
+EOF
+	allocates -q -o out.csv <<<""
+	assert_equal "$stderr" ""
+	run -0 cat out.csv
+	assert_output - <<EOF
+$HEADER
+O1,1,A1,2,2,0,
+O2,1,A1,2,1,1,no stock in the network
+EOF
+}
+
+@test "-o FILE that cannot be created: exit 73, nothing changed" {
+	local before
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+O1,1,A1,2,2026-11-25T08:00:00Z
+EOF
+	before=$(state)
+	run -73 oms-allocate -o nodir/out.csv
+	assert_line --index 0 --partial "oms-allocate: nodir/out.csv: "
+	assert_equal "$(state)" "$before"
+}
+
+@test "a write error on standard output: exit 74, nothing changed" {
+	local before
+	[ -c /dev/full ] || skip "no /dev/full here"
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,3,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+O1,1,A1,2,2026-11-25T08:00:00Z
+EOF
+	before=$(state)
+	run -74 bash -c 'oms-allocate > /dev/full'
+	assert_output "oms-allocate: write error on standard output: No space left on device"
+	# the rows were lost, so the change must be too: a re-run reports it
+	assert_equal "$(state)" "$before"
+}
+
+@test "events: one per changed line, with the order, the type and the payload" {
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,3,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+O1,1,A1,2,2026-11-25T08:00:00Z
+O1,2,A1,2,2026-11-25T08:00:00Z
+O2,1,A1,1,2026-11-25T09:00:00Z
+EOF
+	run -0 oms-allocate -q
+	run -0 line_events
+	assert_output - <<'EOF'
+O1|line.allocated|{"line_no":1,"sku":"A1","allocated":2,"backordered":0,"reason":null,"previous":0}
+O1|line.allocated|{"line_no":2,"sku":"A1","allocated":1,"backordered":1,"reason":"no stock in the network","previous":0}
+O2|line.backordered|{"line_no":1,"sku":"A1","allocated":0,"backordered":1,"reason":"no stock in the network","previous":0}
+EOF
+	# the feed shows them as oms-report events does every event
+	run -0 oms-report events --type line.backordered --format csv
+	assert_line --index 0 "seq,at,order_id,type,payload"
+	assert_line --index 1 --partial ',O2,line.backordered,"{""line_no"":1,""sku"":""A1"",'
+	# the run log has the run and its counts
+	run -0 sqlite3 "$OMS_DB" "select command, argv, exit_status from run where command = 'oms-allocate'"
+	assert_output "oms-allocate|oms-allocate -q|0"
+}
+
+@test "-q: no summary; -v: still the same rows" {
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,3,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+O1,1,A1,2,2026-11-25T08:00:00Z
+EOF
+	allocates -q --dry-run <<EOF
+$HEADER
+O1,1,A1,2,2,0,
+EOF
+	assert_equal "$stderr" ""
+	allocates -v <<EOF
+$HEADER
+O1,1,A1,2,2,0,
+EOF
+}
+
+@test "an order with no stock anywhere and a sku nowhere in inventory" {
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+Z9
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+O1,1,Z9,2,2026-11-25T08:00:00Z
+EOF
+	allocates <<EOF
+$HEADER
+O1,1,Z9,2,0,2,no stock in the network
+EOF
+	summary_is 1 0 0 1 0 2 0
+}
+
+# ---------------------------------------------------------------------
+# bad input
+
+@test "bad: an unknown order id on standard input (65), nothing changed" {
+	local before
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,3,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+O1,1,A1,2,2026-11-25T08:00:00Z
+EOF
+	before=$(state)
+	run -65 --separate-stderr oms-allocate - <<'EOF'
+order_id,status
+O1,open
+NOPE,open
+EOF
+	assert_output ""
+	assert_equal "$stderr" 'oms-allocate: -:3: unknown order "NOPE"'
+	assert_equal "$(state)" "$before"
+	# every unknown id is named, each where it was read
+	run -65 oms-allocate - <<'EOF'
+order_id
+GONE
+O1
+NOPE
+EOF
+	assert_output - <<'EOF'
+oms-allocate: -:2: unknown order "GONE"
+oms-allocate: -:4: unknown order "NOPE"
+EOF
+	assert_equal "$(state)" "$before"
+	printf 'order_id\nO1\n\nGONE\n' > ids.csv
+	run -65 oms-allocate ids.csv
+	assert_output 'oms-allocate: ids.csv:4: unknown order "GONE"'
+	assert_equal "$(state)" "$before"
+	consistent
+}
+
+@test "bad: an unknown --order (65), nothing changed" {
+	local before
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,3,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+O1,1,A1,2,2026-11-25T08:00:00Z
+EOF
+	before=$(state)
+	run -65 oms-allocate --order O1 --order NOPE
+	assert_output 'oms-allocate: unknown order "NOPE"'
+	assert_equal "$(state)" "$before"
+}
+
+@test "bad: an input file that does not exist (66), nothing changed" {
+	local before
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+O1,1,A1,2,2026-11-25T08:00:00Z
+EOF
+	before=$(state)
+	run -66 oms-allocate nope.csv
+	assert_output "oms-allocate: nope.csv: cannot open: No such file or directory"
+	assert_equal "$(state)" "$before"
+}
+
+@test "bad: the store locked by another writer past --busy-timeout (75), nothing changed" {
+	local before
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,3,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+O1,1,A1,2,2026-11-25T08:00:00Z
+EOF
+	before=$(state)
+	hold_lock 3
+	run -75 oms-allocate --busy-timeout 200
+	assert_output "oms-allocate: $OMS_DB: store is busy (another oms command holds it); try again later"
+	release_lock
+	assert_equal "$(state)" "$before"
+	# once the lock is gone the same run goes through
+	allocates <<EOF
+$HEADER
+O1,1,A1,2,2,0,
+EOF
+}
+
+@test "usage: an unknown option or a bad option value (64)" {
+	run -64 oms-allocate --frobnicate
+	assert_line --index 0 "oms-allocate: unrecognized option '--frobnicate'"
+	assert_line --index 1 --partial "usage: oms-allocate "
+	run -64 oms-allocate --format xml
+	assert_line --index 0 'oms-allocate: --format must be csv, jsonl or json, got "xml"'
+	run -64 oms-allocate --busy-timeout soon
+	assert_line --index 0 'oms-allocate: --busy-timeout must be a non-negative integer, got "soon"'
+	run -64 oms-allocate --order
+	assert_line --index 0 "oms-allocate: option '--order' requires an argument"
+	[ ! -e "$OMS_DB" ]
+}
+
+@test "--help prints usage on standard output and exits 0; --version" {
+	run -0 --separate-stderr oms-allocate --help
+	assert_equal "$stderr" ""
+	assert_line --index 0 --partial "usage: oms-allocate "
+	# the same words as the man page's SYNOPSIS, however the lines wrap
+	assert_equal "$(echo $output)" "usage: oms-allocate [-hqv] [--busy-timeout ms] [--db path] [--dry-run] [--format format] [-o file] [--order id]... [file ...] oms-allocate --version"
+	run -0 oms-allocate -h
+	assert_line --index 0 --partial "usage: oms-allocate "
+	run -0 oms-allocate --version
+	assert_output "oms-allocate (oms) 0.1.0"
+}
