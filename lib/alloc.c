@@ -273,8 +273,13 @@ struct aline {
 	int64_t line_no, qty, old_allocated, old_backordered;
 };
 
+/* Changes waiting to be written, many to a statement. */
+#define CHANGES 256
+
 struct run {
 	struct store *st;
+	struct line_change changes[CHANGES];
+	int nchanges;
 	struct allocator *a;
 	struct alloc_counts *n;
 	struct writer w;
@@ -364,6 +369,42 @@ fmt_int(char *buf, int64_t v)
 	return p;
 }
 
+/* Write the queued changes and their events (after a failure: drop them). */
+static int
+flush_changes(struct run *r)
+{
+	int i, ret = 0;
+
+	/* after a failure the transaction is rolled back: just let go */
+	if (r->nchanges > 0 && !r->failed &&
+	    store_line_changes(r->st, r->changes, r->nchanges) != 0) {
+		r->failed = 1;
+		ret = -1;
+	}
+	for (i = 0; i < r->nchanges; i++) {
+		free((char *)r->changes[i].order_id);
+		free((char *)r->changes[i].payload);
+	}
+	r->nchanges = 0;
+	return ret;
+}
+
+static int
+queue_change(struct run *r, const struct aline *a, int64_t allocated, int64_t back,
+    const char *reason, const char *type)
+{
+	struct line_change *c = &r->changes[r->nchanges++];
+
+	c->order_id = xstrdup(a->order_id);
+	c->line_no = a->line_no;
+	c->allocated = allocated;
+	c->backordered = back;
+	c->reason = reason;		/* static text */
+	c->event_type = type;		/* static text */
+	c->payload = xstrdup(r->payload.s);
+	return r->nchanges == CHANGES ? flush_changes(r) : 0;
+}
+
 /* Decide the order in r->rows and write back what changed. */
 static int
 decide(struct run *r)
@@ -386,11 +427,6 @@ decide(struct run *r)
 		    (reason == NULL ? a->old_reason == NULL :
 		    a->old_reason != NULL && strcmp(reason, a->old_reason) == 0))
 			continue;
-		if (store_line_allocation(r->st, a->order_id, a->line_no, l->allocated, back,
-		    reason) != 0) {
-			r->failed = 1;
-			break;
-		}
 		type = l->allocated > a->old_allocated ? "line.allocated" :
 		    l->allocated < a->old_allocated ? "line.deallocated" : "line.backordered";
 		row[0] = a->order_id;
@@ -417,10 +453,8 @@ decide(struct run *r)
 		buf_adds(&r->payload, ",\"previous\":");
 		buf_adds(&r->payload, fmt_int(f[4], a->old_allocated));
 		buf_addc(&r->payload, '}');
-		if (store_event(r->st, a->order_id, type, r->payload.s) != 0) {
-			r->failed = 1;
+		if (queue_change(r, a, l->allocated, back, reason, type) != 0)
 			break;
-		}
 		writer_row(&r->w, row);
 		r->n->lines++;
 		if (l->allocated > a->old_allocated)
@@ -521,10 +555,12 @@ alloc_run(struct store *st, const struct alloc_opts *o, FILE *out,
 	writer_init(&r.w, out, o->format, alloc_cols, 7);
 	r.w.safe_csv = o->safe_csv;
 	if (store_view_typed(st, VIEW_ALLOC_LINES, scoped, 1, line_row, &r) != 0 ||
-	    decide(&r) != 0)
+	    decide(&r) != 0 || flush_changes(&r) != 0)
 		status = store_status(st);
 	writer_finish(&r.w);
 out:
+	r.failed = 1;
+	flush_changes(&r);	/* frees what an error left queued */
 	clear_rows(&r);
 	free(r.rows);
 	free(r.lines);

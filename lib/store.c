@@ -153,8 +153,10 @@ static const char *const sql[S_COUNT] = {
 	    "l.order_id, l.line_no",
 	[S_SCOPE_HAS] = "SELECT 1 FROM orders WHERE order_id = ?1",
 	[S_SCOPE_ADD] = "INSERT OR IGNORE INTO temp.scope (order_id) VALUES (?1)",
+	/* one row a statement: a 32-row UPDATE ... FROM (VALUES ...) costs more */
 	[S_LINE_ALLOC] = "UPDATE order_line SET allocated = ?3, backordered = ?4, "
 	    "backorder_reason = ?5 WHERE order_id = ?1 AND line_no = ?2",
+
 };
 
 /*
@@ -163,6 +165,9 @@ static const char *const sql[S_COUNT] = {
  * unchanged row stays untouched.
  */
 #define UPD(ins) ((enum sid)((ins) + 1))
+
+/* The multi-row statements (see write_rows). */
+enum { M_ORDERS, M_LINES, M_EVENTS, M_COUNT };
 
 struct store {
 	sqlite3 *db;
@@ -173,7 +178,7 @@ struct store {
 	int seen_ready;
 	int64_t run_id;
 	char run_time[21];
-	sqlite3_stmt *multi[3][2];	/* store_new_orders: [table][CHUNK rows, 1 row] */
+	sqlite3_stmt *multi[M_COUNT][2];	/* [M_*][CHUNK rows, 1 row] */
 };
 
 /* This run's mark on the rows it imports (a dry run has no run row). */
@@ -476,7 +481,7 @@ store_close(struct store *st)
 		return;
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < M_COUNT; i++) {
 		sqlite3_finalize(st->multi[i][0]);
 		sqlite3_finalize(st->multi[i][1]);
 	}
@@ -875,16 +880,15 @@ store_line_probe(struct store *st, const struct order_line *l, struct order_prob
  */
 #define CHUNK 32
 
-enum { M_ORDERS, M_LINES, M_EVENTS };
-
 static const struct {
-	const char *head;
+	const char *head, *tail;
 	int nparams;
-} multi_sql[3] = {
-	[M_ORDERS] = { "INSERT INTO orders (order_id, " ORDER_COLS ", import_run) VALUES ", 16 },
+} multi_sql[M_COUNT] = {
+	[M_ORDERS] = { "INSERT INTO orders (order_id, " ORDER_COLS ", import_run) VALUES ",
+	    " ON CONFLICT DO NOTHING", 16 },
 	[M_LINES] = { "INSERT INTO order_line (order_id, line_no, " LINE_COLS ", import_run) "
-	    "VALUES ", 9 },
-	[M_EVENTS] = { "INSERT INTO event (at, order_id, type, payload, run_id) VALUES ", 5 },
+	    "VALUES ", " ON CONFLICT DO NOTHING", 9 },
+	[M_EVENTS] = { "INSERT INTO event (at, order_id, type, payload, run_id) VALUES ", "", 5 },
 };
 
 static sqlite3_stmt *
@@ -906,8 +910,7 @@ multi_stmt(struct store *st, int table, int rows)
 			buf_adds(&b, p ? ", ?" : "?");
 		buf_addc(&b, ')');
 	}
-	if (table != M_EVENTS)
-		buf_adds(&b, " ON CONFLICT DO NOTHING");
+	buf_adds(&b, multi_sql[table].tail);
 	rc = sqlite3_prepare_v3(st->db, b.s, -1, SQLITE_PREPARE_PERSISTENT, sp, NULL);
 	buf_release(&b);
 	if (rc != SQLITE_OK) {
@@ -924,10 +927,15 @@ struct new_orders {
 };
 
 /* Bind row i of table to the parameters after base. */
+typedef void (*row_binder)(struct store *st, int table, const void *rows, int i,
+	sqlite3_stmt *s, int base);
+
 static void
-bind_row(struct store *st, int table, const struct new_orders *no, int i,
+bind_new_orders(struct store *st, int table, const void *rows, int i,
     sqlite3_stmt *s, int base)
 {
+	const struct new_orders *no = rows;
+
 	switch (table) {
 	case M_ORDERS:
 		bind_order_at(s, &no->orders[i], base);
@@ -947,25 +955,25 @@ bind_row(struct store *st, int table, const struct new_orders *no, int i,
 	}
 }
 
-/* Insert n rows of table; returns how many were inserted, or -1. */
+/* Write n rows of table; returns how many rows changed, or -1. */
 static long
-insert_rows(struct store *st, int table, const struct new_orders *no, int n)
+write_rows(struct store *st, int table, row_binder bind, const void *rows, int n)
 {
 	long done = 0;
-	int i = 0, k, rows;
+	int i = 0, k, nrows;
 
 	while (i < n) {
 		sqlite3_stmt *s;
 
-		rows = n - i >= CHUNK ? CHUNK : 1;
-		if ((s = multi_stmt(st, table, rows)) == NULL)
+		nrows = n - i >= CHUNK ? CHUNK : 1;
+		if ((s = multi_stmt(st, table, nrows)) == NULL)
 			return -1;
-		for (k = 0; k < rows; k++)
-			bind_row(st, table, no, i + k, s, k * multi_sql[table].nparams);
+		for (k = 0; k < nrows; k++)
+			bind(st, table, rows, i + k, s, k * multi_sql[table].nparams);
 		if (run(st, s, "writing") != 0)
 			return -1;
 		done += sqlite3_changes(st->db);
-		i += rows;
+		i += nrows;
 	}
 	return done;
 }
@@ -979,15 +987,15 @@ store_new_orders(struct store *st, const struct order *orders, int norders,
 
 	if (store_savepoint(st) != 0)
 		return -1;
-	if ((n = insert_rows(st, M_ORDERS, &no, norders)) < 0)
+	if ((n = write_rows(st, M_ORDERS, bind_new_orders, &no, norders)) < 0)
 		return -1;
-	if (n == norders && (n = insert_rows(st, M_LINES, &no, nlines)) < 0)
+	if (n == norders && (n = write_rows(st, M_LINES, bind_new_orders, &no, nlines)) < 0)
 		return -1;
 	if (n != nlines) {
 		/* some order or line was there already: undo, let the caller go slowly */
 		return store_rollback_to(st) != 0 ? -1 : 0;
 	}
-	if (insert_rows(st, M_EVENTS, &no, norders) < 0)
+	if (write_rows(st, M_EVENTS, bind_new_orders, &no, norders) < 0)
 		return -1;
 	return store_release(st) != 0 ? -1 : 1;
 }
@@ -1307,18 +1315,38 @@ store_scope_add(struct store *st, const char *order_id)
 	return run(st, s, "remembering an order") == 0 ? 1 : -1;
 }
 
-int
-store_line_allocation(struct store *st, const char *order_id, int64_t line_no,
-    int64_t allocated, int64_t backordered, const char *reason)
+static void
+bind_change(struct store *st, int table, const void *rows, int i, sqlite3_stmt *s,
+    int base)
 {
-	sqlite3_stmt *s = stmt(st, S_LINE_ALLOC);
+	const struct line_change *c = (const struct line_change *)rows + i;
 
-	if (s == NULL)
-		return -1;
-	btext(s, 1, order_id);
-	bint(s, 2, line_no);
-	bint(s, 3, allocated);
-	bint(s, 4, backordered);
-	btext(s, 5, reason);
-	return run(st, s, "writing an allocation");
+	(void)table;
+	btext(s, base + 1, st->run_time);
+	btext(s, base + 2, c->order_id);
+	btext(s, base + 3, c->event_type);
+	btext(s, base + 4, c->payload);
+	if (st->run_id)
+		bint(s, base + 5, st->run_id);
+}
+
+int
+store_line_changes(struct store *st, const struct line_change *c, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		sqlite3_stmt *s = stmt(st, S_LINE_ALLOC);
+
+		if (s == NULL)
+			return -1;
+		btext(s, 1, c[i].order_id);
+		bint(s, 2, c[i].line_no);
+		bint(s, 3, c[i].allocated);
+		bint(s, 4, c[i].backordered);
+		btext(s, 5, c[i].reason);
+		if (run(st, s, "writing an allocation") != 0)
+			return -1;
+	}
+	return write_rows(st, M_EVENTS, bind_change, c, n) < 0 ? -1 : 0;
 }

@@ -191,8 +191,14 @@ int64_t store_col_int(const struct store_row *row, int col);
  */
 int store_scope_reset(struct store *st);
 int store_scope_add(struct store *st, const char *order_id);
-/* Set a line's unrouted allocation, backorder and its reason (NULL: none). */
-int store_line_allocation(struct store *st, const char *order_id, int64_t line_no,
-	int64_t allocated, int64_t backordered, const char *reason);
+/* A line's new unrouted allocation, backorder and reason, and its event. */
+struct line_change {
+	const char *order_id;
+	int64_t line_no, allocated, backordered;
+	const char *reason;		/* NULL: none */
+	const char *event_type, *payload;
+};
+/* Write n changes, and their events many rows to a statement. */
+int store_line_changes(struct store *st, const struct line_change *c, int n);
 
 #endif
