@@ -288,6 +288,7 @@ struct run {
 	struct alloc_line *lines;
 	int nrows, cap, ship_complete;
 	int failed;
+	long seen;		/* lines read, for the progress meter */
 };
 
 static int64_t
@@ -482,6 +483,7 @@ line_row(void *p, const struct store_row *row)
 	int64_t demand = store_col_int(row, 10);
 	const char *old_reason = store_col_text(row, 8);
 
+	progress_tick(++r->seen);
 	if (r->nrows > 0 && strcmp(r->rows[0].order_id, order_id) != 0 && decide(r) != 0)
 		return -1;
 	if (demand <= 0 && store_col_int(row, 6) == 0 && store_col_int(row, 7) == 0 &&
@@ -554,9 +556,11 @@ alloc_run(struct store *st, const struct alloc_opts *o, FILE *out,
 	}
 	writer_init(&r.w, out, o->format, alloc_cols, 7);
 	r.w.safe_csv = o->safe_csv;
+	progress_start("lines");
 	if (store_view_typed(st, VIEW_ALLOC_LINES, scoped, 1, line_row, &r) != 0 ||
 	    decide(&r) != 0 || flush_changes(&r) != 0)
 		status = store_status(st);
+	progress_end();
 	writer_finish(&r.w);
 out:
 	r.failed = 1;

@@ -1775,3 +1775,20 @@ EOF
 	run -0 oms-allocate --version
 	assert_output "oms-allocate (oms) 0.1.0"
 }
+
+@test "a long run shows a progress meter on a terminal, and only there" {
+	awk 'BEGIN { print "node_id,type"; print "DC1,warehouse" }' </dev/null > n.csv
+	awk 'BEGIN { print "sku"; print "A1" }' </dev/null > i.csv
+	awk 'BEGIN { print "node_id,sku,on_hand"; print "DC1,A1,1000000" }' </dev/null > v.csv
+	awk 'BEGIN { print "order_id,line_no,sku,qty,created_at"
+		for (i = 1; i <= 200000; i++) printf "O%07d,1,A1,1,2026-11-26\n", i }' </dev/null > o.csv
+	oms-import -q nodes n.csv
+	oms-import -q items i.csv
+	oms-import -q inventory v.csv
+	oms-import -q orders o.csv
+	script -qec "oms-allocate -o out.csv" /dev/null > tty.out
+	grep -q "$(printf '\r')oms-allocate: lines: [0-9]* records" tty.out
+	grep -q "200000 lines changed" tty.out
+	run -0 oms-allocate -o out2.csv
+	assert_output "oms-allocate: 0 lines changed: 0 allocated in full, 0 partly, 0 backordered; 0 units allocated, 0 units backordered; 0 units taken back; nothing changed"
+}
