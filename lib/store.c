@@ -795,29 +795,42 @@ store_order_update(struct store *st, const struct order *o)
 	return update_only(st, S_ORDER_INS, bind_order, o, 16);
 }
 
-int
-store_order_probe(struct store *st, const struct order *o, struct order_probe *p)
+/*
+ * Probe a stored order or line: the mark and "same values" come first;
+ * an order's probe also has created_at and in_fulfilment.
+ */
+static int
+probe(struct store *st, enum sid id, void (*bind)(sqlite3_stmt *, const void *),
+    const void *rec, int mark_param, struct order_probe *p)
 {
-	sqlite3_stmt *s = stmt(st, S_ORDER_PROBE);
+	sqlite3_stmt *s = stmt(st, id);
 	int rc;
 
 	if (s == NULL)
 		return -1;
-	bind_order(s, o);
-	bint(s, 16, import_mark(st));
+	bind(s, rec);
+	bint(s, mark_param, import_mark(st));
 	memset(p, 0, sizeof *p);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		p->this_run = sqlite3_column_int(s, 0);
 		p->same = sqlite3_column_int(s, 1);
-		snprintf(p->created_at, sizeof p->created_at, "%s",
-		    (const char *)sqlite3_column_text(s, 2));
-		p->in_fulfilment = sqlite3_column_int(s, 3);
+		if (sqlite3_column_count(s) > 2) {
+			snprintf(p->created_at, sizeof p->created_at, "%s",
+			    (const char *)sqlite3_column_text(s, 2));
+			p->in_fulfilment = sqlite3_column_int(s, 3);
+		}
 	}
 	sqlite3_reset(s);
 	if (rc == SQLITE_ROW)
 		return 1;
 	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading an order");
+}
+
+int
+store_order_probe(struct store *st, const struct order *o, struct order_probe *p)
+{
+	return probe(st, S_ORDER_PROBE, bind_order, o, 16, p);
 }
 
 /* Bind a line to parameters base+1 .. base+8. */
@@ -855,23 +868,7 @@ store_line_update(struct store *st, const struct order_line *l)
 int
 store_line_probe(struct store *st, const struct order_line *l, struct order_probe *p)
 {
-	sqlite3_stmt *s = stmt(st, S_LINE_PROBE);
-	int rc;
-
-	if (s == NULL)
-		return -1;
-	bind_line(s, l);
-	bint(s, 9, import_mark(st));
-	memset(p, 0, sizeof *p);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		p->this_run = sqlite3_column_int(s, 0);
-		p->same = sqlite3_column_int(s, 1);
-	}
-	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return 1;
-	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading an order line");
+	return probe(st, S_LINE_PROBE, bind_line, l, 9, p);
 }
 
 /*

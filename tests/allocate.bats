@@ -70,25 +70,6 @@ HEADER=order_id,line_no,sku,qty,allocated,backordered,reason
 LINES=order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
 SKUS=sku,on_hand,safety_stock,allocated,reserved,atp
 
-# Hold the store's write lock for $1 seconds in the background and
-# return once it is held; release_lock waits for the holder to end.
-hold_lock() {
-	local i
-
-	(echo ".timeout 5000"; echo "BEGIN IMMEDIATE;"; sleep "$1"; echo "COMMIT;") |
-	    sqlite3 "$OMS_DB" > /dev/null 2>&1 3>&- &
-	holder=$!
-	for i in $(seq 50); do
-		sqlite3 "$OMS_DB" "BEGIN IMMEDIATE; ROLLBACK;" > /dev/null 2>&1 || return 0
-		sleep 0.1
-	done
-	echo "could not see the lock taken" >&2
-	return 1
-}
-
-release_lock() {
-	wait "$holder"
-}
 
 # ---------------------------------------------------------------------
 # who gets the stock

@@ -25,3 +25,24 @@ base_store() {
 	oms-import -q items "$DATA/items.csv" &&
 	oms-import -q inventory "$DATA/inventory.csv"
 }
+
+# Hold the store's write lock for $1 seconds in the background, and
+# return once it is held.  The holder is left to finish on its own;
+# release_lock waits for it.
+hold_lock() {
+	local i
+
+	(echo ".timeout 5000"; echo "BEGIN IMMEDIATE;"; sleep "$1"; echo "COMMIT;") |
+	    sqlite3 "$OMS_DB" > /dev/null 2>&1 3>&- &
+	holder=$!
+	for i in $(seq 50); do
+		sqlite3 "$OMS_DB" "BEGIN IMMEDIATE; ROLLBACK;" > /dev/null 2>&1 || return 0
+		sleep 0.1
+	done
+	echo "could not see the lock taken" >&2
+	return 1
+}
+
+release_lock() {
+	wait "$holder"
+}

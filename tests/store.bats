@@ -3,26 +3,6 @@
 # timeout, the run log, events in the same transaction as their change.
 load helper
 
-# Hold the store's write lock for $1 seconds in the background, and
-# return once it is held.  The holder is left to finish on its own;
-# release_lock waits for it.
-hold_lock() {
-	local i
-
-	(echo ".timeout 5000"; echo "BEGIN IMMEDIATE;"; sleep "$1"; echo "COMMIT;") |
-	    sqlite3 "$OMS_DB" > /dev/null 2>&1 3>&- &
-	holder=$!
-	for i in $(seq 50); do
-		sqlite3 "$OMS_DB" "BEGIN IMMEDIATE; ROLLBACK;" > /dev/null 2>&1 || return 0
-		sleep 0.1
-	done
-	echo "could not see the lock taken" >&2
-	return 1
-}
-
-release_lock() {
-	wait "$holder"
-}
 
 @test "first use creates the store with its schema, version 1, in WAL mode" {
 	[ ! -e "$OMS_DB" ]
