@@ -32,7 +32,7 @@ endif
 COMPILE = $(CC) $(OMS_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 LINK    = $(CC) $(OMS_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(OMS_LDFLAGS) $(LDFLAGS)
 
-CMDS    = oms-import oms-report oms-allocate
+CMDS    = $(patsubst cmd/%.c,%,$(wildcard cmd/*.c))
 LIBSRC  = $(wildcard lib/*.c)
 LIBOBJ  = $(LIBSRC:lib/%.c=$(BUILD)/lib/%.o) $(BUILD)/lib/schema_sql.o
 SCHEMA  = $(sort $(wildcard share/schema/*.sql))

@@ -550,7 +550,7 @@ alloc_run(struct store *st, const struct alloc_opts *o, FILE *out,
 		scoped[0] = "1";
 	if (store_view(st, VIEW_ALLOC_NODES, NULL, 0, node_row, r.a) != 0 ||
 	    store_view_typed(st, VIEW_ALLOC_STOCK, NULL, 0, stock_row, r.a) != 0 ||
-	    (o->scoped && store_view(st, VIEW_ALLOC_KEPT, NULL, 0, kept_row, r.a) != 0)) {
+	    store_view(st, VIEW_ALLOC_KEPT, scoped, 1, kept_row, r.a) != 0) {
 		status = store_status(st);
 		goto out;
 	}

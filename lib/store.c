@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "diag.h"
-#include "store.h"
+#include "store-int.h"
 
 /* share/schema, compiled in by the Makefile (share/sql2c.sh) */
 extern const char *const schema_migrations[];
@@ -140,8 +140,10 @@ static const char *const sql[S_COUNT] = {
 	    "COALESCE(i.safety_stock, n.safety_stock), COALESCE(r.q, 0) "
 	    "FROM inventory i JOIN node n USING (node_id) JOIN item it USING (sku) "
 	    "LEFT JOIN r ON r.node_id = i.node_id AND r.sku = i.sku",
+	/* held orders keep what they hold and get nothing new */
 	[S_ALLOC_KEPT] = "SELECT sku, method, pickup_node, allocated FROM order_line "
-	    "WHERE allocated > 0 AND order_id NOT IN (SELECT order_id FROM temp.scope)",
+	    "WHERE allocated > 0 AND ((?1 IS NOT NULL AND order_id NOT IN "
+	    "(SELECT order_id FROM temp.scope)) OR order_id IN (SELECT order_id FROM order_hold))",
 	[S_ALLOC_LINES] =
 	    "SELECT l.order_id, l.line_no, l.sku, l.qty, l.method, l.pickup_node, l.allocated, "
 	    "l.backordered, l.backorder_reason, o.ship_complete, "
@@ -149,6 +151,7 @@ static const char *const sql[S_COUNT] = {
 	    "FROM line_node ln WHERE ln.order_id = l.order_id AND ln.line_no = l.line_no), 0) "
 	    "FROM order_line l JOIN orders o USING (order_id) "
 	    "WHERE (?1 IS NULL OR l.order_id IN (SELECT order_id FROM temp.scope)) "
+	    "AND NOT EXISTS (SELECT 1 FROM order_hold h WHERE h.order_id = l.order_id) "
 	    "ORDER BY o.priority, o.promise_date IS NULL, o.promise_date, o.created_at, "
 	    "l.order_id, l.line_no",
 	[S_SCOPE_HAS] = "SELECT 1 FROM orders WHERE order_id = ?1",
@@ -179,7 +182,14 @@ struct store {
 	int64_t run_id;
 	char run_time[21];
 	sqlite3_stmt *multi[M_COUNT][2];	/* [M_*][CHUNK rows, 1 row] */
+	/* store_sql's cache: open addressing on the SQL text's address */
+	struct sql_slot { const char *sql; sqlite3_stmt *s; } *cache;
+	size_t ncache, capcache;
 };
+
+static int run(struct store *st, sqlite3_stmt *s, const char *what);
+static int exec(struct store *st, const char *text, const char *what);
+static int64_t query_int(struct store *st, sqlite3_stmt *s, const char *what);
 
 /* This run's mark on the rows it imports (a dry run has no run row). */
 static int64_t
@@ -260,6 +270,112 @@ stmt(struct store *st, enum sid id)
 		return NULL;
 	}
 	return st->stmt[id];
+}
+
+static size_t
+slot_of(const char *sql, size_t cap)
+{
+	return (size_t)(((uintptr_t)sql >> 3) * 0x9e3779b97f4a7c15ull) & (cap - 1);
+}
+
+sqlite3_stmt *
+store_sql(struct store *st, const char *sql)
+{
+	struct sql_slot *sl;
+	size_t i, j;
+	int rc;
+
+	if (st->capcache > 0) {
+		for (i = slot_of(sql, st->capcache); st->cache[i].sql != NULL;
+		    i = (i + 1) & (st->capcache - 1))
+			if (st->cache[i].sql == sql) {
+				sqlite3_reset(st->cache[i].s);
+				sqlite3_clear_bindings(st->cache[i].s);
+				return st->cache[i].s;
+			}
+	}
+	if (2 * (st->ncache + 1) > st->capcache) {
+		size_t cap = st->capcache ? 2 * st->capcache : 64;
+		struct sql_slot *t = xcalloc(cap, sizeof *t);
+
+		for (j = 0; j < st->capcache; j++) {
+			if (st->cache[j].sql == NULL)
+				continue;
+			for (i = slot_of(st->cache[j].sql, cap); t[i].sql != NULL;
+			    i = (i + 1) & (cap - 1))
+				;
+			t[i] = st->cache[j];
+		}
+		free(st->cache);
+		st->cache = t;
+		st->capcache = cap;
+	}
+	for (i = slot_of(sql, st->capcache); st->cache[i].sql != NULL;
+	    i = (i + 1) & (st->capcache - 1))
+		;
+	sl = &st->cache[i];
+	rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &sl->s, NULL);
+	if (rc != SQLITE_OK) {
+		sqlite3_finalize(sl->s);
+		sl->s = NULL;
+		store_fail(st, rc, "preparing a statement");
+		return NULL;
+	}
+	sl->sql = sql;
+	st->ncache++;
+	return sl->s;
+}
+
+int
+store_fail(struct store *st, int rc, const char *what)
+{
+	return fail(st, rc, what);
+}
+
+int
+store_done(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	return run(st, s, what);
+}
+
+int
+store_exec(struct store *st, const char *text, const char *what)
+{
+	return exec(st, text, what);
+}
+
+int64_t
+store_int(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	return query_int(st, s, what);
+}
+
+int
+store_each(struct store *st, sqlite3_stmt *s, store_typed_fn fn, void *ctx,
+    const char *what)
+{
+	struct store_row row;
+	int rc, stop = 0;
+
+	row.s = s;
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW)
+		stop = fn(ctx, &row);
+	sqlite3_reset(s);
+	if (stop)
+		return stop < 0 ? -1 : 0;
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, what);
+}
+
+int
+store_changes(struct store *st)
+{
+	return sqlite3_changes(st->db);
+}
+
+int64_t
+store_run_id(const struct store *st)
+{
+	return st->run_id;
 }
 
 /* Bind helpers: NULL text binds SQL NULL. */
@@ -485,6 +601,9 @@ store_close(struct store *st)
 		sqlite3_finalize(st->multi[i][0]);
 		sqlite3_finalize(st->multi[i][1]);
 	}
+	for (i = 0; i < (int)st->capcache; i++)
+		sqlite3_finalize(st->cache[i].s);
+	free(st->cache);
 	if (st->in_tx)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(st->db);
@@ -1249,10 +1368,6 @@ store_view(struct store *st, enum store_view v, const char *const *params,
 	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading a report");
 }
 
-struct store_row {
-	sqlite3_stmt *s;
-};
-
 const char *
 store_col_text(const struct store_row *row, int col)
 {
@@ -1270,20 +1385,13 @@ store_view_typed(struct store *st, enum store_view v, const char *const *params,
     int nparams, store_typed_fn fn, void *ctx)
 {
 	sqlite3_stmt *s = stmt(st, view_sid[v]);
-	struct store_row row;
-	int rc, i, stop = 0;
+	int i;
 
 	if (s == NULL)
 		return -1;
 	for (i = 0; i < nparams; i++)
 		btext(s, i + 1, params[i]);
-	row.s = s;
-	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW)
-		stop = fn(ctx, &row);
-	sqlite3_reset(s);
-	if (stop)
-		return stop < 0 ? -1 : 0;
-	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading");
+	return store_each(st, s, fn, ctx, "reading");
 }
 
 /* --- allocation -------------------------------------------------------- */

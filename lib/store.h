@@ -160,13 +160,15 @@ enum store_view {
 	/* allocation: sku, the item's vendor_node, node_id, on_hand,
 	 * safety_stock, reserved (routed + released there) */
 	VIEW_ALLOC_STOCK,
-	/* allocation: lines outside the scope (store_scope_add) that hold an
-	 * allocation: sku, method, pickup_node, allocated */
+	/* allocation: lines outside the scope (store_scope_add; ?1 NULL: no
+	 * scope) or of held orders, that hold an allocation: sku, method,
+	 * pickup_node, allocated */
 	VIEW_ALLOC_KEPT,
 	/* allocation: the lines to decide, in the order of service: order_id,
 	 * line_no, sku, qty, method, pickup_node, allocated, backordered,
 	 * backorder_reason, ship_complete, demand (qty less routed, released,
-	 * shipped, cancelled); ?1 NULL: every order, else only the scope */
+	 * shipped, cancelled); ?1 NULL: every order, else only the scope;
+	 * never a held order */
 	VIEW_ALLOC_LINES
 };
 int store_view(struct store *st, enum store_view v, const char *const *params,

@@ -4,16 +4,17 @@
 load helper
 
 
-@test "first use creates the store with its schema, version 1, in WAL mode" {
+@test "first use creates the store with its schema, version 2, in WAL mode" {
 	[ ! -e "$OMS_DB" ]
 	run -0 oms-import -q nodes "$DATA/nodes.csv"
 	run -0 sqlite3 "$OMS_DB" "pragma user_version; pragma journal_mode"
 	assert_output - <<'EOF'
-1
+2
 wal
 EOF
 	run -0 sqlite3 "$OMS_DB" "select name from sqlite_schema where type = 'table' order by name"
 	assert_output - <<'EOF'
+confirmation
 customer
 delta_file
 event
@@ -21,10 +22,17 @@ inventory
 item
 line_node
 node
+order_hold
 order_line
 orders
 postal
 rate
+receipt
+refund
+release
+release_line
+rma
+rma_line
 run
 EOF
 }
@@ -113,13 +121,13 @@ EOF
 	cp "$OMS_DB" orig
 	before=$(state)
 	run -70 oms-import items "$DATA/items.csv"
-	assert_output "oms-import: $OMS_DB: store has schema version 99, newer than this oms understands (1); upgrade oms"
+	assert_output "oms-import: $OMS_DB: store has schema version 99, newer than this oms understands (2); upgrade oms"
 	cmp "$OMS_DB" orig
 	assert_equal "$(state)" "$before"
 	run -0 sqlite3 "$OMS_DB" "select count(*) from run"
 	assert_output 1
 	run -70 oms-report check
-	assert_output "oms-report: $OMS_DB: store has schema version 99, newer than this oms understands (1); upgrade oms"
+	assert_output "oms-report: $OMS_DB: store has schema version 99, newer than this oms understands (2); upgrade oms"
 	cmp "$OMS_DB" orig
 }
 
@@ -204,4 +212,20 @@ EOF
 	assert_equal "$(state)" "$before"
 	run -0 sqlite3 "$OMS_DB" "select exit_status from run order by run_id desc limit 1"
 	assert_output 65
+}
+
+@test "a version 1 store is migrated to version 2 by the next mutating command, its data kept" {
+	sqlite3 "$OMS_DB" < "$TESTS/../share/schema/001-initial.sql"
+	sqlite3 "$OMS_DB" "pragma user_version = 1; insert into node (node_id, type) values ('W1', 'warehouse')"
+	run -70 oms-report inventory
+	assert_output "oms-report: $OMS_DB: store has schema version 1; run a mutating oms command to migrate it to 2"
+	run -0 oms-import -v nodes "$DATA/nodes.csv"
+	assert_line "oms-import: $OMS_DB: schema migrated from version 1 to 2"
+	run -0 sqlite3 "$OMS_DB" "pragma user_version; select node_id from node where node_id = 'W1'; select count(shipping_charge) from orders"
+	assert_output - <<'EOF'
+2
+W1
+0
+EOF
+	run -0 oms-report check
 }

@@ -1,0 +1,64 @@
+#ifndef OMS_STORE_INT_H
+#define OMS_STORE_INT_H
+/*
+ * store-int: what the store's own files share, and nothing else may
+ * include.  The store is split by domain (store.c: the core, import,
+ * reports and allocation; store-route.c, store-release.c, store-order.c,
+ * store-return.c: the rest); each file keeps its SQL as static strings
+ * next to the functions that run it, and prepares them through store_sql,
+ * which caches one statement per string.
+ */
+#include <sqlite3.h>
+
+#include "store.h"
+
+/*
+ * The prepared statement for sql, which must be a string with static
+ * storage: statements are cached by its address and reset before reuse.
+ * NULL after a diagnostic.
+ */
+sqlite3_stmt *store_sql(struct store *st, const char *sql);
+
+/* Map a SQLite result code to a diagnostic and an exit status; -1. */
+int store_fail(struct store *st, int rc, const char *what);
+/* Step a statement that returns no rows: 0, or -1 after store_fail. */
+int store_done(struct store *st, sqlite3_stmt *s, const char *what);
+/* Run SQL text with no parameters: 0 or -1. */
+int store_exec(struct store *st, const char *text, const char *what);
+/* A one-row, one-integer query: the value, 0 when no row, -1 error. */
+int64_t store_int(struct store *st, sqlite3_stmt *s, const char *what);
+/* Hand every row of s to fn (typed access); 0, or -1 (fn's -1 or error). */
+int store_each(struct store *st, sqlite3_stmt *s, store_typed_fn fn, void *ctx,
+	const char *what);
+/* Rows changed by the last statement. */
+int store_changes(struct store *st);
+/* This run's id (0 under --dry-run or before store_run_start). */
+int64_t store_run_id(const struct store *st);
+
+struct store_row {
+	sqlite3_stmt *s;
+};
+
+/* Bind helpers: NULL text binds SQL NULL. */
+static inline void
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+static inline void
+bind_int(sqlite3_stmt *s, int i, int64_t v)
+{
+	sqlite3_bind_int64(s, i, v);
+}
+
+static inline void
+bind_real(sqlite3_stmt *s, int i, double v)
+{
+	sqlite3_bind_double(s, i, v);
+}
+
+#endif
