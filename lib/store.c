@@ -1380,6 +1380,18 @@ store_col_int(const struct store_row *row, int col)
 	return sqlite3_column_int64(row->s, col);
 }
 
+double
+store_col_real(const struct store_row *row, int col)
+{
+	return sqlite3_column_double(row->s, col);
+}
+
+int
+store_col_null(const struct store_row *row, int col)
+{
+	return sqlite3_column_type(row->s, col) == SQLITE_NULL;
+}
+
 int
 store_view_typed(struct store *st, enum store_view v, const char *const *params,
     int nparams, store_typed_fn fn, void *ctx)

@@ -184,6 +184,8 @@ int store_view_typed(struct store *st, enum store_view v, const char *const *par
 	int nparams, store_typed_fn fn, void *ctx);
 const char *store_col_text(const struct store_row *row, int col);
 int64_t store_col_int(const struct store_row *row, int col);
+double store_col_real(const struct store_row *row, int col);
+int store_col_null(const struct store_row *row, int col);
 
 /* --- allocation -------------------------------------------------------- */
 
@@ -202,5 +204,37 @@ struct line_change {
 };
 /* Write n changes, and their events many rows to a statement. */
 int store_line_changes(struct store *st, const struct line_change *c, int n);
+
+/* --- route ------------------------------------------------------------ */
+
+enum store_route_view {
+	/* node_id, type, active, can_ship, can_pickup, can_curbside, lat, lon
+	 * (the node's, else its postal code's; NULL: unplaced), handling_cost,
+	 * processing_days, capacity_per_day (NULL: unlimited), releases on the
+	 * business day given */
+	ROUTE_NODES,
+	/* max_km, base_cost, per_kg, transit_days; by max_km */
+	ROUTE_RATES,
+	/* sku, weight_kg, ship_alone, vendor_node */
+	ROUTE_ITEMS,
+	/* node_id, sku, on_hand, safety_stock, routed, released */
+	ROUTE_STOCK,
+	/* order_id, line_no, sku, qty, allocated, method, pickup_node,
+	 * priority, promise_date, created_at, dest lat, dest lon, backordered,
+	 * backorder_reason; lines of orders not on hold with an allocation or
+	 * routed work, in the order of service (scoped: only the orders in
+	 * the scope table) */
+	ROUTE_LINES,
+	/* order_id, line_no, node_id, routed: the routed work of the same */
+	ROUTE_WORK_ROWS
+};
+int store_route_read(struct store *st, enum store_route_view v, const char *day,
+	int scoped, store_typed_fn fn, void *ctx);
+/* Set the routed quantity of a line at a node (0 removes the work). */
+int store_route_set(struct store *st, const char *order_id, int64_t line_no,
+	const char *node_id, int64_t routed);
+/* Set a line's unrouted allocation and backorder. */
+int store_route_line(struct store *st, const char *order_id, int64_t line_no,
+	int64_t allocated, int64_t backordered, const char *reason);
 
 #endif
