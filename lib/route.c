@@ -37,7 +37,8 @@
 #define INF 1e300
 #define TOPK 8			/* candidates paired with each other */
 #define MAXSET 8		/* nodes in a greedy cover */
-#define EJECT_USERS 16		/* orders asked to make room, per conflict */
+#define EJECT_USERS 4		/* orders asked to make room, per conflict */
+#define EJECT_SCAN 64		/* latest users looked at, per conflict */
 #define NOCAP LONG_MAX
 #define EPS 1e-7
 
@@ -116,7 +117,16 @@ struct rorder {
 	int unplaced_warned;
 };
 
+struct bandcache {
+	int order, locker;
+	const struct rrate *b;
+};
+
 struct run {
+	unsigned *seen, stamp;	/* candidates(): nodes met for this order */
+	int *sh;		/* stock_at's table */
+	size_t capsh;
+	struct bandcache *bc;	/* [node * 2 + dest] */
 	struct strmap line_ix;	/* "LINE_NO ORDER_ID" -> line index + 1 */
 	struct store *st;
 	const struct route_opts *o;
@@ -232,15 +242,44 @@ plan_copy(struct plan *dst, const struct plan *src)
 	dst->cost = src->cost;
 }
 
+/* The stock of item at node: open addressing on item and node. */
+static size_t
+stock_slot(const struct run *r, int item, int node)
+{
+	uint64_t k = (uint64_t)item * (uint64_t)r->nnodes + (uint64_t)node;
+
+	return (size_t)((k * 0x9e3779b97f4a7c15ull) >> 20) & (r->capsh - 1);
+}
+
+static void
+stock_index(struct run *r)
+{
+	int i;
+
+	for (r->capsh = 64; r->capsh < 2 * (size_t)r->nstock; r->capsh *= 2)
+		;
+	r->sh = xmalloc(r->capsh * sizeof *r->sh);
+	memset(r->sh, 0xff, r->capsh * sizeof *r->sh);
+	for (i = 0; i < r->nstock; i++) {
+		size_t h = stock_slot(r, r->stock[i].item, r->stock[i].node);
+
+		while (r->sh[h] >= 0)
+			h = (h + 1) & (r->capsh - 1);
+		r->sh[h] = i;
+	}
+}
+
 static struct rstock *
 stock_at(struct run *r, int item, int node)
 {
-	struct ritem *it = &r->items[item];
-	int i;
+	size_t h = stock_slot(r, item, node);
 
-	for (i = 0; i < it->nstock; i++)
-		if (r->stock[it->stock[i]].node == node)
-			return &r->stock[it->stock[i]];
+	for (; r->sh[h] >= 0; h = (h + 1) & (r->capsh - 1)) {
+		struct rstock *s = &r->stock[r->sh[h]];
+
+		if (s->item == item && s->node == node)
+			return s;
+	}
 	return NULL;
 }
 
@@ -274,9 +313,30 @@ line_dest(const struct rline *l)
 	return l->locker >= 0;
 }
 
-/* The rate band from node n to the destination d of order o, or NULL. */
+static const struct rrate *band_of(struct run *r, const struct rorder *o, int n, int d,
+	const struct rline *l);
+
+/*
+ * The rate band from node n to the destination d of order o, or NULL:
+ * cached per node for the order last asked about (the great-circle
+ * distance is most of the cost of a best response otherwise).
+ */
 static const struct rrate *
 band(struct run *r, const struct rorder *o, int n, int d, const struct rline *l)
+{
+	int key = (int)(o - r->orders) + 1;
+	struct bandcache *c = &r->bc[n * 2 + d];
+
+	if (c->order != key || (d && c->locker != l->locker)) {
+		c->order = key;
+		c->locker = d ? l->locker : -1;
+		c->b = band_of(r, o, n, d, l);
+	}
+	return c->b;
+}
+
+static const struct rrate *
+band_of(struct run *r, const struct rorder *o, int n, int d, const struct rline *l)
 {
 	const struct rnode *nd = &r->nodes[n];
 	double lat, lon, km;
@@ -488,6 +548,7 @@ candidates(struct run *r, const struct rorder *o)
 	int i, k, j;
 
 	r->ncand = 0;
+	r->stamp++;
 	for (i = o->first; i < o->first + o->n; i++) {
 		const struct rline *l = &r->lines[i];
 		const struct ritem *it = &r->items[l->item];
@@ -502,10 +563,10 @@ candidates(struct run *r, const struct rorder *o)
 			if ((r->ideal ? s->atp0 : s->atp) <= 0 || !eligible(r, l, s->node) ||
 			    !has_room(r, o, s->node))
 				continue;
-			for (j = 0; j < r->ncand && !dup; j++)
-				dup = r->cand[j] == s->node;
+			dup = r->seen[s->node] == r->stamp;
 			if (dup || (b = band(r, o, s->node, line_dest(l), l)) == NULL)
 				continue;
+			r->seen[s->node] = r->stamp;
 			if (r->ncand == r->capcand) {
 				r->capcand = r->capcand ? 2 * r->capcand : 64;
 				r->cand = xrealloc(r->cand, (size_t)r->capcand * sizeof *r->cand);
@@ -530,6 +591,29 @@ candidates(struct run *r, const struct rorder *o)
 		}
 }
 
+/* Node n can ship every unpinned unit of o by itself. */
+static int
+holds_all(struct run *r, const struct rorder *o, int n)
+{
+	int i, j;
+
+	for (i = o->first; i < o->first + o->n; i++) {
+		const struct rline *l = &r->lines[i];
+		int64_t need = 0;
+
+		if (l->pin != -1 || l->want == 0)
+			continue;
+		if (!eligible(r, l, n))
+			return 0;
+		for (j = o->first; j < o->first + o->n; j++)
+			if (r->lines[j].pin == -1 && r->lines[j].item == l->item)
+				need += r->lines[j].want;
+		if (atp_of(r, l->item, n) < need)
+			return 0;
+	}
+	return 1;
+}
+
 /* The best plan for o against what is left (or the whole network), in *out. */
 static void
 best_response(struct run *r, const struct rorder *o, struct plan *out)
@@ -540,7 +624,11 @@ best_response(struct run *r, const struct rorder *o, struct plan *out)
 	plan_clear(out);
 	out->covered = -1;
 	candidates(r, o);
+	/* single nodes: those that hold it all (a partial one is never
+	 * better than the covers below) */
 	for (i = 0; i < r->ncand; i++) {
+		if (!holds_all(r, o, r->cand[i]))
+			continue;
 		assign(r, o, &r->cand[i], 1, &r->tmp);
 		if (better(&r->tmp, out))
 			plan_copy(out, &r->tmp);
@@ -556,7 +644,10 @@ best_response(struct run *r, const struct rorder *o, struct plan *out)
 			if (better(&r->tmp, out))
 				plan_copy(out, &r->tmp);
 		}
-	/* greedy cover: add the node that covers most, then costs least */
+	/* greedy cover, when no pair covers it all: add the node that covers
+	 * most, then costs least */
+	if (out->covered == o->need)
+		goto greedy_done;
 	for (nset = 0; nset < MAXSET && set_ok(r, nset + 1); nset++) {
 		int pick = -1;
 
@@ -775,7 +866,8 @@ eject(struct run *r, int oi)
 		if (!by_stock && has_room(r, o, a->node))
 			continue;
 		nusers = by_stock ? s->nusers : nd->nusers;
-		for (u = nusers - 1; u >= 0 && ntried < EJECT_USERS && !done; u--) {
+		for (u = nusers - 1; u >= 0 && u >= nusers - EJECT_SCAN && ntried < EJECT_USERS &&
+		    !done; u--) {
 			/* the lists grow (and move) as plans are applied below */
 			int oj = (by_stock ? s->users : nd->users)[u], k, dup = 0;
 			struct rorder *p = &r->orders[oj];
@@ -1249,7 +1341,7 @@ decide(struct run *r)
 				t += r->orders[i].ideal;
 		diag_info("each order alone with the network: cost %.2f", t);
 	}
-	for (pass = 0; pass < 8; pass++) {
+	for (pass = 0; pass < 2; pass++) {
 		double before = total_cost(r);
 		long moves = 0;
 
@@ -1263,7 +1355,8 @@ decide(struct run *r)
 		for (i = 0; i < r->norders; i++) {
 			struct rorder *o = &r->orders[i];
 
-			if (o->plan.n == 0)
+			/* an order that pays what it would alone cannot do better */
+			if (o->plan.n == 0 || o->plan.cost <= o->ideal + EPS)
 				continue;
 			drop_plan(r, i);
 			best_response(r, o, &r->best);
@@ -1786,6 +1879,9 @@ free_run(struct run *r)
 	free(r->save3.a);
 	free(r->cand);
 	free(r->candf);
+	free(r->bc);
+	free(r->sh);
+	free(r->seen);
 	strmap_release(&r->node_ix, NULL);
 	strmap_release(&r->item_ix, NULL);
 	strmap_release(&r->line_ix, NULL);
@@ -1851,6 +1947,9 @@ route_run(struct store *st, const struct route_opts *o, FILE *out,
 		status = EX_DATAERR;
 		goto out;
 	}
+	r.bc = xcalloc((size_t)r.nnodes * 2 + 2, sizeof *r.bc);
+	stock_index(&r);
+	r.seen = xcalloc((size_t)r.nnodes + 1, sizeof *r.seen);
 	choose_work(&r);
 	set_resources(&r);
 	place_pins(&r);
