@@ -571,8 +571,10 @@ row_authorize(struct run *r, const struct record *rec)
 		else if (l->shipped_at[0] == '\0')
 			bad(r, "line %lld of order \"%s\" has no shipment confirmation to count the "
 			    "return window from", (long long)line_no, quote_value(order_id));
-		else if (add_days(l->shipped_at, r->o->window_days, deadline) != 0 ||
-		    strcmp(r->now, deadline) > 0)
+		else if (add_days(l->shipped_at, r->o->window_days, deadline) != 0)
+			bad(r, "line %lld of order \"%s\" has a shipment time that is not a time: "
+			    "\"%s\"", (long long)line_no, quote_value(order_id), l->shipped_at);
+		else if (strcmp(r->now, deadline) > 0)
 			bad(r, "line %lld of order \"%s\" shipped %s: past the %lld-day return "
 			    "window, which closed %s", (long long)line_no, quote_value(order_id),
 			    l->shipped_at, (long long)r->o->window_days, deadline);
