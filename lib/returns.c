@@ -723,8 +723,11 @@ row_receive(struct run *r, const struct record *rec)
 		else
 			node_id = rl.node_id;
 	}
-	if (r->err.len == 0)
-		check_node(r, node_id, 0, &node);
+	/* a locker is where goods are handed in; someone else inspects and shelves them */
+	if (r->err.len == 0 && check_node(r, node_id, 0, &node) == 0 &&
+	    strcmp(node.type, "locker") == 0)
+		bad(r, "node \"%s\" is a locker, which receives no stock: name the node that "
+		    "received the goods in node_id", quote_value(node_id));
 	if (r->status)
 		return -1;
 	if (r->err.len == 0) {
@@ -779,6 +782,12 @@ row_receive(struct run *r, const struct record *rec)
 	if (refund(r, &f, m.capped, &refund_id) != 0) {
 		ret = -1;
 		goto out;
+	}
+	if (m.capped) {
+		money_format(m.amount, nums[0]);
+		diag_info("%s:%ld: refund cut to %s, what is left to refund on line %lld of "
+		    "order \"%s\"", rec->file, rec->line, nums[0], (long long)line_no,
+		    quote_value(rl.order_id));
 	}
 	if (strcmp(disposition, "restock") == 0)
 		r->n->restocked += qty;

@@ -496,6 +496,32 @@ DC1|A1|7
 DC1|B2|9
 ST1|A1|1
 EOF
+	# handed in at a locker: the node that takes it out must be named
+	authorized <<'EOF'
+R1,1,1,changed_mind,locker,LK1
+EOF
+	printf 'rma_id,line_no,qty,condition,node_id\nRMA-R1-3,1,1,opened,\n' > locker.csv
+	before=$(state)
+	run -65 oms-return receive locker.csv
+	assert_line --index 0 'oms-return: locker.csv:2: node "LK1" is a locker, which receives no stock: name the node that received the goods in node_id'
+	assert_equal "$(state)" "$before"
+	sed -i 's/,$/,DC1/' locker.csv
+	run -0 oms-return -q receive --at 2026-11-21 locker.csv
+	assert_output - <<EOF
+$HDR
+RMA-R1-3,R1,1,A1,1,17.70,changed_mind,locker,DC1,opened,restock,19.67,1.97,0.00,3
+EOF
+	stock_is <<'EOF'
+DC1|A1|8
+DC1|B2|9
+ST1|A1|1
+EOF
+	lines_are <<EOF
+$LINES
+R1,1,A1,3,shipped,0,0,0,0,0,3,0,2,
+R1,2,B2,2,shipped,0,0,0,0,0,2,0,1,
+R2,1,B2,1,allocated,0,0,1,0,0,0,0,0,
+EOF
 	consistent
 }
 
@@ -574,7 +600,7 @@ EOF
 	authorized <<'EOF'
 R1,2,2,changed_mind,mail,DC1
 EOF
-	run -0 oms-return -q receive --at 2026-11-21 - <<'EOF'
+	run -0 --separate-stderr oms-return -v receive --at 2026-11-21 - <<'EOF'
 rma_id,line_no,qty,condition
 RMA-R1-1,2,2,new
 EOF
@@ -582,6 +608,7 @@ EOF
 $HDR
 RMA-R1-1,R1,2,B2,2,3.80,changed_mind,mail,DC1,new,restock,10.00,0.00,0.00,2
 EOF
+	assert_equal "${stderr_lines[0]}" 'oms-return: -:2: refund cut to 3.80, what is left to refund on line 2 of order "R1"'
 	run -0 sqlite3 "$OMS_DB" "select payload from event where type = 'refund.issued' order by seq desc limit 1"
 	assert_output '{"refund_id":2,"kind":"return","rma_id":"RMA-R1-1","line_no":2,"amount":3.80,"merchandise":10.00,"restocking_fee":0.00,"shipping":0.00,"capped":true,"reason":"changed_mind"}'
 	run -0 sqlite3 "$OMS_DB" "select sum(amount) from refund where line_no = 2"
