@@ -985,13 +985,15 @@ do_address(struct ctx *c, const struct change *ch)
 		return -2;
 	c->n->unrouted += moved;
 	if (kept > 0) {
+		char msg[300];
+
+		snprintf(msg, sizeof msg, "order \"%s\": %lld released unit%s keep%s the old "
+		    "address: tell the node", quote_value(ch->order_id), (long long)kept,
+		    kept == 1 ? "" : "s", kept == 1 ? "s" : "");
 		if (c->file != NULL)
-			diag_warn("%s:%ld: order \"%s\": %lld units already released to their nodes "
-			    "keep the old address", c->file, c->line, quote_value(ch->order_id),
-			    (long long)kept);
+			diag_warn("%s:%ld: %s", c->file, c->line, msg);
 		else
-			diag_warn("order \"%s\": %lld units already released to their nodes keep "
-			    "the old address", quote_value(ch->order_id), (long long)kept);
+			diag_warn("%s", msg);
 	}
 	return 0;
 }
