@@ -705,7 +705,7 @@ static int
 do_cancel(struct ctx *c, const struct change *ch)
 {
 	char what[200];
-	int64_t total = 0, asked = 0, shipped = 0;
+	int64_t total = 0, asked = 0, shipped = 0, gone = 0;
 	int i, r;
 
 	if ((r = load(c, ch->order_id, ch->line_no)) != 0)
@@ -714,6 +714,12 @@ do_cancel(struct ctx *c, const struct change *ch)
 		struct oline *l = &c->lines[0];
 		int64_t can = cancellable(l), want = ch->qty > 0 ? ch->qty : can;
 
+		if (can == 0 && ch->qty < 0 && l->cancelled + pending(l) > 0) {
+			unchanged(c, "order \"%s\" line %lld is already cancelled (%s)",
+			    quote_value(ch->order_id), (long long)l->line_no,
+			    describe(c, l, what, sizeof what));
+			return 1;
+		}
 		if (can == 0)
 			return bad(c, "cannot cancel order \"%s\" line %lld: nothing left to cancel "
 			    "(%s)%s", quote_value(ch->order_id), (long long)l->line_no,
@@ -737,6 +743,12 @@ do_cancel(struct ctx *c, const struct change *ch)
 	for (i = 0; i < c->nlines; i++) {
 		total += cancellable(&c->lines[i]);
 		shipped += c->lines[i].shipped;
+		gone += c->lines[i].cancelled + pending(&c->lines[i]);
+	}
+	if (total == 0 && gone > 0) {
+		unchanged(c, "order \"%s\" is already cancelled (%s)", quote_value(ch->order_id),
+		    describe(c, NULL, what, sizeof what));
+		return 1;
 	}
 	if (total == 0)
 		return bad(c, "cannot cancel order \"%s\": nothing left to cancel (%s)%s",

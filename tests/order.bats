@@ -235,9 +235,14 @@ EOF
 O1|line.cancelled|{"line_no":1,"sku":"A1","cancelled":2,"from_open":0,"from_allocated":0,"from_routed":2,"cancel_requested":2,"by":"ann","reason":"wrong size"}
 O1|release.cancel_requested|{"release_id":"R1","node_id":"DC1","line_no":1,"sku":"A1","qty":2,"by":"ann","reason":"wrong size"}
 EOF
-	# asked already: nothing more to cancel on that line
+	# asked already: the line is cancelled as far as it can be
 	before=$(state)
-	run -65 oms-order cancel O1 1
+	run -0 oms-order cancel O1 1
+	assert_output - <<'EOF'
+oms-order: warning: order "O1" line 1 is already cancelled (qty 4, 2 cancelled, 2 awaiting cancellation at the node); nothing changed
+oms-order: 0 changes applied, 1 unchanged, 0 rejected; nothing changed
+EOF
+	run -65 oms-order cancel O1 1 1
 	assert_output 'oms-order: cannot cancel order "O1" line 1: nothing left to cancel (qty 4, 2 cancelled, 2 awaiting cancellation at the node)'
 	assert_equal "$(state)" "$before"
 }
@@ -281,9 +286,19 @@ O1,2,B2,2,cancelled,0,0,0,0,0,0,2,0,
 EOF
 	run -0 order_events
 	assert_output 'O1|order.cancelled|{"lines":[{"line_no":2,"sku":"B2","cancelled":2,"from_open":0,"from_allocated":2,"from_routed":0,"cancel_requested":0}],"cancelled":2,"cancel_requested":0,"shipped":4,"by":"ann","reason":null}'
+	# a second run finds nothing to do
 	before=$(state)
-	run -65 oms-order cancel O1
-	assert_output 'oms-order: cannot cancel order "O1": nothing left to cancel (qty 6, 4 shipped, 2 cancelled); shipped units cannot be cancelled'
+	run -0 oms-order cancel O1
+	assert_output - <<'EOF'
+oms-order: warning: order "O1" is already cancelled (qty 6, 4 shipped, 2 cancelled); nothing changed
+oms-order: 0 changes applied, 1 unchanged, 0 rejected; nothing changed
+EOF
+	assert_equal "$(state)" "$before"
+	# an order that has shipped whole cannot be cancelled
+	stand_in O2 1 DC1 3 3 R2 3
+	before=$(state)
+	run -65 oms-order cancel O2
+	assert_output 'oms-order: cannot cancel order "O2": nothing left to cancel (qty 3, 3 shipped); shipped units cannot be cancelled'
 	assert_equal "$(state)" "$before"
 }
 
