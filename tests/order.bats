@@ -630,6 +630,32 @@ EOF
 	assert_equal "$(state)" "$before"
 }
 
+@test "hostile rows: control characters, huge or odd numbers, long keys, nested JSON are refused; SQL stays data" {
+	orders_store
+	long=$(printf 'X%.0s' $(seq 250))
+	printf 'order_id,line_no,action,qty,ship_lat,ship_lon\n"O\001",,cancel,,,\nO1,99999999999,cancel,,,\nO1,1,cancel,1e3,,\nO1,,address,,nan,1\nO1,,address,,1,inf\n%s,,hold,,,\nO1;DROP TABLE orders,,cancel,,,\n' "$long" > hostile.csv
+	before=$(state)
+	run -65 --separate-stderr oms-order apply hostile.csv
+	assert_equal "$stderr" 'oms-order: hostile.csv:2: order_id holds a control character, got "O\x01"
+oms-order: hostile.csv:3: line_no must be a positive integer, got "99999999999"
+oms-order: hostile.csv:4: qty must be a positive integer, got "1e3"
+oms-order: hostile.csv:5: ship_lat must be a latitude between -90 and 90, got "nan"
+oms-order: hostile.csv:6: ship_lon must be a longitude between -180 and 180, got "inf"
+oms-order: hostile.csv:7: order_id is too long (250 bytes; at most 200)
+oms-order: hostile.csv:8: unknown order "O1;DROP TABLE orders"
+oms-order: 7 bad changes; nothing applied (use --rejects FILE to apply the good ones)'
+	run -65 --separate-stderr oms-order apply - <<'EOF'
+{"order_id": ["O1"], "action": "cancel"}
+{"order_id": "O1", "action": {"a": 1}}
+EOF
+	assert_equal "$stderr" 'oms-order: -:1: a value is an object or array where a single value belongs
+oms-order: -:2: a value is an object or array where a single value belongs
+oms-order: 2 bad changes; nothing applied (use --rejects FILE to apply the good ones)'
+	run -65 oms-order show "O1' OR '1'='1"
+	assert_output "oms-order: unknown order \"O1' OR '1'='1\""
+	assert_equal "$(state)" "$before"
+}
+
 @test "--dry-run applies nothing; who and why default to the login name and nothing" {
 	orders_store
 	before=$(state)
