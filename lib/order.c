@@ -693,9 +693,16 @@ write_line(struct ctx *c, const char *order_id, struct oline *l, int cancel,
 		pl_int(c, "qty", r->asked);
 		if (store_event(c->st, order_id, "release.cancel_requested", pl_end(c, ch)) != 0)
 			return -2;
-		diag_info("%s line %lld: %lld units asked back from %s (release %s)", order_id,
-		    (long long)l->line_no, (long long)r->asked, r->node_id, r->release_id);
+		diag_info("order \"%s\" line %lld: %lld asked back from %s (release %s)",
+		    quote_value(order_id), (long long)l->line_no, (long long)r->asked, r->node_id,
+		    r->release_id);
 	}
+	diag_info("order \"%s\" line %lld: %lld %s (%lld open, %lld allocated, %lld routed)%s",
+	    quote_value(order_id), (long long)l->line_no,
+	    (long long)(l->from_open + l->from_allocated + l->from_routed),
+	    cancel ? "cancelled" : "removed", (long long)l->from_open,
+	    (long long)l->from_allocated, (long long)l->from_routed,
+	    l->asked ? ", the rest asked back" : "");
 	c->n->cancelled += cancel ? l->from_open + l->from_allocated + l->from_routed : 0;
 	c->n->requested += l->asked;
 	return 0;
@@ -736,8 +743,6 @@ do_cancel(struct ctx *c, const struct change *ch)
 		if (store_event(c->st, ch->order_id, "line.cancelled", pl_end(c, ch)) != 0 ||
 		    write_line(c, ch->order_id, l, 1, ch) != 0)
 			return -2;
-		diag_info("%s line %lld: %lld cancelled, %lld asked back", ch->order_id,
-		    (long long)l->line_no, (long long)(want - l->asked), (long long)l->asked);
 		return 0;
 	}
 	for (i = 0; i < c->nlines; i++) {
@@ -781,8 +786,6 @@ do_cancel(struct ctx *c, const struct change *ch)
 		if (c->lines[i].from_open + c->lines[i].from_allocated + c->lines[i].from_routed +
 		    c->lines[i].asked > 0 && write_line(c, ch->order_id, &c->lines[i], 1, ch) != 0)
 			return -2;
-	diag_info("%s: %lld cancelled, %lld asked back", ch->order_id,
-	    (long long)(total - asked), (long long)asked);
 	return 0;
 }
 

@@ -661,6 +661,15 @@ oms-order: 2 bad changes; nothing applied (use --rejects FILE to apply the good 
 	before=$(state)
 	run -0 oms-order --dry-run cancel O1
 	assert_output "oms-order: dry run, nothing written: 1 change applied, 0 unchanged, 0 rejected; 6 units cancelled"
+	# -v: what each line gave, stage by stage
+	stand_in O3 1 DC1 5 1 R3
+	before=$(state)
+	run -0 oms-order -v --dry-run cancel O3
+	assert_output - <<'EOF'
+oms-order: order "O3" line 1: 1 asked back from DC1 (release R3)
+oms-order: order "O3" line 1: 7 cancelled (3 open, 0 allocated, 4 routed), the rest asked back
+oms-order: dry run, nothing written: 1 change applied, 0 unchanged, 0 rejected; 7 units cancelled; 1 released unit asked back from the node
+EOF
 	assert_equal "$(state)" "$before"
 	LOGNAME=carol oms-order -q hold O1 customer
 	run -0 sqlite3 "$OMS_DB" "select held_by, reason from order_hold"
