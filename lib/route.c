@@ -46,6 +46,7 @@ struct rnode {
 	char *id;
 	int active, ship, vendor, placed, excluded;
 	double lat, lon, handling;
+	double xyz[3];
 	int proc;
 	long cap, cap0;		/* releases still possible today */
 	int *users;		/* orders planned here (may be stale) */
@@ -54,6 +55,7 @@ struct rnode {
 
 struct rrate {
 	double max_km, base, per_kg;
+	double chord2;		/* max_km as a squared chord of the unit sphere */
 	int transit;
 };
 
@@ -107,6 +109,7 @@ struct rorder {
 	int first, n;		/* its lines */
 	int placed;
 	double lat, lon;
+	double xyz[3];
 	int slack;		/* days from the business day to the promise */
 	int *kept;		/* nodes holding work of it that stays */
 	int nkept;
@@ -117,16 +120,11 @@ struct rorder {
 	int unplaced_warned;
 };
 
-struct bandcache {
-	int order, locker;
-	const struct rrate *b;
-};
-
 struct run {
 	unsigned *seen, stamp;	/* candidates(): nodes met for this order */
+	int *cidx;		/* and their candidate index */
 	int *sh;		/* stock_at's table */
 	size_t capsh;
-	struct bandcache *bc;	/* [node * 2 + dest] */
 	struct strmap line_ix;	/* "LINE_NO ORDER_ID" -> line index + 1 */
 	struct store *st;
 	const struct route_opts *o;
@@ -152,7 +150,11 @@ struct run {
 	struct plan tmp, best, save1, save2, save3;
 	int *cand;
 	double *candf;
+	int64_t *catp;		/* [candidate * lines + line] */
+	double *cunit;
+	size_t capcm;
 	int ncand, capcand;
+	long responses;		/* best responses computed, for -v */
 };
 
 /* --- small things ---------------------------------------------------------- */
@@ -190,17 +192,6 @@ day_number(const char *s)
 	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
 	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	return era * 146097 + doe - 719468;
-}
-
-static double
-distance_km(double lat1, double lon1, double lat2, double lon2)
-{
-	const double r = 6371.0088, k = M_PI / 180;
-	double dlat = (lat2 - lat1) * k, dlon = (lon2 - lon1) * k;
-	double a = sin(dlat / 2) * sin(dlat / 2) +
-	    cos(lat1 * k) * cos(lat2 * k) * sin(dlon / 2) * sin(dlon / 2);
-
-	return 2 * r * asin(fmin(1, sqrt(a)));
 }
 
 static void
@@ -313,33 +304,18 @@ line_dest(const struct rline *l)
 	return l->locker >= 0;
 }
 
-static const struct rrate *band_of(struct run *r, const struct rorder *o, int n, int d,
-	const struct rline *l);
-
 /*
- * The rate band from node n to the destination d of order o, or NULL:
- * cached per node for the order last asked about (the great-circle
- * distance is most of the cost of a best response otherwise).
+ * The rate band from node n to the destination d of order o, or NULL.
+ * Points are kept as unit vectors, and each band's max_km as the squared
+ * chord it subtends, so no trigonometry is needed here: the great-circle
+ * distance grows with the chord.
  */
 static const struct rrate *
 band(struct run *r, const struct rorder *o, int n, int d, const struct rline *l)
 {
-	int key = (int)(o - r->orders) + 1;
-	struct bandcache *c = &r->bc[n * 2 + d];
-
-	if (c->order != key || (d && c->locker != l->locker)) {
-		c->order = key;
-		c->locker = d ? l->locker : -1;
-		c->b = band_of(r, o, n, d, l);
-	}
-	return c->b;
-}
-
-static const struct rrate *
-band_of(struct run *r, const struct rorder *o, int n, int d, const struct rline *l)
-{
 	const struct rnode *nd = &r->nodes[n];
-	double lat, lon, km;
+	const double *p;
+	double dx, dy, dz, c2;
 	int i;
 
 	if (!nd->placed)
@@ -349,19 +325,30 @@ band_of(struct run *r, const struct rorder *o, int n, int d, const struct rline 
 
 		if (!lk->placed)
 			return NULL;
-		lat = lk->lat;
-		lon = lk->lon;
+		p = lk->xyz;
 	} else {
 		if (!o->placed)
 			return NULL;
-		lat = o->lat;
-		lon = o->lon;
+		p = o->xyz;
 	}
-	km = distance_km(nd->lat, nd->lon, lat, lon);
+	dx = nd->xyz[0] - p[0];
+	dy = nd->xyz[1] - p[1];
+	dz = nd->xyz[2] - p[2];
+	c2 = dx * dx + dy * dy + dz * dz;
 	for (i = 0; i < r->nrates; i++)
-		if (r->rates[i].max_km >= km)
+		if (r->rates[i].chord2 >= c2)
 			return &r->rates[i];
 	return NULL;
+}
+
+static void
+unit_vector(double lat, double lon, double xyz[3])
+{
+	const double k = M_PI / 180;
+
+	xyz[0] = cos(lat * k) * cos(lon * k);
+	xyz[1] = cos(lat * k) * sin(lon * k);
+	xyz[2] = sin(lat * k);
 }
 
 static int
@@ -466,105 +453,33 @@ has_room(struct run *r, const struct rorder *o, int n)
 /* --- best response of one order ---------------------------------------------- */
 
 /*
- * Place the unpinned units of order o on the nodes of set (in that order of
- * preference per line: cheapest weight first) as far as stock allows;
- * result in p with its cost and the units it covers.
+ * The candidates of the order being planned: every node that may ship one
+ * of its unpinned lines from stock and has room, cheapest fixed cost
+ * first, with, per candidate and line, the stock there and the cost of one
+ * more unit (INF: not from there).  Computed once per best response.
  */
-static void
-assign(struct run *r, const struct rorder *o, const int *set, int nset, struct plan *p)
-{
-	int i, k, j;
-
-	plan_clear(p);
-	for (i = o->first; i < o->first + o->n; i++) {
-		struct rline *l = &r->lines[i];
-		int64_t left = l->want;
-		int order[MAXSET + 2], used[MAXSET + 2];
-		double unit[MAXSET + 2];
-
-		if (l->pin >= 0 || left == 0)
-			continue;
-		/* the set's nodes by their cost of one more unit of this line */
-		for (k = 0; k < nset; k++) {
-			const struct rrate *b = eligible(r, l, set[k]) ?
-			    band(r, o, set[k], line_dest(l), l) : NULL;
-
-			order[k] = k;
-			used[k] = 0;
-			unit[k] = b == NULL ? INF : r->items[l->item].alone ?
-			    ship_cost(r, o, set[k], b, r->items[l->item].w, NULL) :
-			    b->per_kg * r->items[l->item].w;
-		}
-		for (k = 1; k < nset; k++)
-			for (j = k; j > 0 && unit[order[j]] < unit[order[j - 1]]; j--) {
-				int t = order[j];
-
-				order[j] = order[j - 1];
-				order[j - 1] = t;
-			}
-		for (k = 0; k < nset && left > 0; k++) {
-			int n = set[order[k]];
-			int64_t atp, take;
-			int q;
-
-			if (unit[order[k]] >= INF)
-				continue;
-			atp = atp_of(r, l->item, n);
-			/* earlier lines of this order with the same sku */
-			for (q = 0; q < p->n; q++)
-				if (p->a[q].node == n && r->lines[p->a[q].line].item == l->item)
-					atp -= p->a[q].qty;
-			take = atp < left ? atp : left;
-			if (take <= 0)
-				continue;
-			plan_add(p, i, n, take);
-			left -= take;
-			p->covered += take;
-			(void)used;
-		}
-	}
-	p->cost = plan_cost(r, o, p, NULL);
-}
-
-/* a better than b: covers more, else costs less */
-static int
-better(const struct plan *a, const struct plan *b)
-{
-	if (a->covered != b->covered)
-		return a->covered > b->covered;
-	return a->cost < b->cost - EPS;
-}
-
-static int
-set_ok(struct run *r, int nset)
-{
-	return r->o->max_splits < 0 || nset <= r->o->max_splits + 1;
-}
-
-/* The candidate nodes of o, cheapest fixed cost first. */
 static void
 candidates(struct run *r, const struct rorder *o)
 {
-	int i, k, j;
+	int i, k, j, c, nl = o->n;
 
 	r->ncand = 0;
 	r->stamp++;
 	for (i = o->first; i < o->first + o->n; i++) {
 		const struct rline *l = &r->lines[i];
-		const struct ritem *it = &r->items[l->item];
+		const struct ritem *it;
 
-		if (l->pin >= 0 || l->want == 0)
+		if (l->pin != -1 || l->want == 0 || l->item < 0)
 			continue;
+		it = &r->items[l->item];
 		for (k = 0; k < it->nstock; k++) {
 			const struct rstock *s = &r->stock[it->stock[k]];
 			const struct rrate *b;
-			int dup = 0;
 
-			if ((r->ideal ? s->atp0 : s->atp) <= 0 || !eligible(r, l, s->node) ||
-			    !has_room(r, o, s->node))
-				continue;
-			dup = r->seen[s->node] == r->stamp;
-			if (dup || (b = band(r, o, s->node, line_dest(l), l)) == NULL)
+			if (r->seen[s->node] == r->stamp ||
+			    (r->ideal ? s->atp0 : s->atp) <= 0 || !eligible(r, l, s->node) ||
+			    !has_room(r, o, s->node) ||
+			    (b = band(r, o, s->node, line_dest(l), l)) == NULL)
 				continue;
 			r->seen[s->node] = r->stamp;
 			if (r->ncand == r->capcand) {
@@ -589,26 +504,126 @@ candidates(struct run *r, const struct rorder *o)
 			r->cand[j - 1] = t;
 			r->candf[j - 1] = f;
 		}
+	if ((size_t)r->ncand * (size_t)nl > r->capcm) {
+		r->capcm = (size_t)r->ncand * (size_t)nl * 2;
+		r->catp = xrealloc(r->catp, r->capcm * sizeof *r->catp);
+		r->cunit = xrealloc(r->cunit, r->capcm * sizeof *r->cunit);
+	}
+	for (c = 0; c < r->ncand; c++) {
+		r->cidx[r->cand[c]] = c;
+		for (j = 0; j < nl; j++) {
+			r->catp[(size_t)c * nl + j] = 0;
+			r->cunit[(size_t)c * nl + j] = INF;
+		}
+	}
+	/* the stock of each line at each candidate, from the lines' stock lists */
+	for (j = 0; j < nl; j++) {
+		const struct rline *l = &r->lines[o->first + j];
+		const struct ritem *it;
+
+		if (l->pin != -1 || l->want == 0 || l->item < 0)
+			continue;
+		it = &r->items[l->item];
+		for (k = 0; k < it->nstock; k++) {
+			const struct rstock *s = &r->stock[it->stock[k]];
+			const struct rrate *b;
+			size_t x;
+
+			if (r->seen[s->node] != r->stamp || !eligible(r, l, s->node) ||
+			    (b = band(r, o, s->node, line_dest(l), l)) == NULL)
+				continue;
+			x = (size_t)r->cidx[s->node] * nl + (size_t)j;
+			r->catp[x] = r->ideal ? s->atp0 : s->atp;
+			r->cunit[x] = it->alone ? ship_cost(r, o, s->node, b, it->w, NULL) :
+			    b->per_kg * it->w;
+		}
+	}
 }
 
-/* Node n can ship every unpinned unit of o by itself. */
-static int
-holds_all(struct run *r, const struct rorder *o, int n)
+/*
+ * Place the unpinned units of order o on the candidates in set (indexes
+ * into r->cand), each line on the set's cheapest nodes for it first, as
+ * far as stock allows; result in p with its cost and the units it covers.
+ */
+static void
+assign(struct run *r, const struct rorder *o, const int *set, int nset, struct plan *p)
 {
-	int i, j;
+	int i, k, j, nl = o->n;
 
-	for (i = o->first; i < o->first + o->n; i++) {
-		const struct rline *l = &r->lines[i];
+	plan_clear(p);
+	for (i = 0; i < nl; i++) {
+		struct rline *l = &r->lines[o->first + i];
+		int64_t left = l->want;
+		int order[MAXSET + 2];
+
+		if (l->pin != -1 || left == 0)
+			continue;
+		for (k = 0; k < nset; k++)
+			order[k] = k;
+		for (k = 1; k < nset; k++)
+			for (j = k; j > 0 && r->cunit[(size_t)set[order[j]] * nl + i] <
+			    r->cunit[(size_t)set[order[j - 1]] * nl + i]; j--) {
+				int t = order[j];
+
+				order[j] = order[j - 1];
+				order[j - 1] = t;
+			}
+		for (k = 0; k < nset && left > 0; k++) {
+			int c = set[order[k]], n = r->cand[c], q;
+			int64_t atp, take;
+
+			if (r->cunit[(size_t)c * nl + i] >= INF)
+				continue;
+			atp = r->catp[(size_t)c * nl + i];
+			/* earlier lines of this order with the same sku */
+			for (q = 0; q < p->n; q++)
+				if (p->a[q].node == n && r->lines[p->a[q].line].item == l->item)
+					atp -= p->a[q].qty;
+			take = atp < left ? atp : left;
+			if (take <= 0)
+				continue;
+			plan_add(p, o->first + i, n, take);
+			left -= take;
+			p->covered += take;
+		}
+	}
+	p->cost = plan_cost(r, o, p, NULL);
+}
+
+/* a better than b: covers more, else costs less */
+static int
+better(const struct plan *a, const struct plan *b)
+{
+	if (a->covered != b->covered)
+		return a->covered > b->covered;
+	return a->cost < b->cost - EPS;
+}
+
+static int
+set_ok(struct run *r, int nset)
+{
+	return r->o->max_splits < 0 || nset <= r->o->max_splits + 1;
+}
+
+/* Candidate c can ship every unpinned unit of o by itself. */
+static int
+holds_all(struct run *r, const struct rorder *o, int c)
+{
+	int i, j, nl = o->n;
+
+	for (i = 0; i < nl; i++) {
+		const struct rline *l = &r->lines[o->first + i];
 		int64_t need = 0;
 
 		if (l->pin != -1 || l->want == 0)
 			continue;
-		if (!eligible(r, l, n))
+		if (r->cunit[(size_t)c * nl + i] >= INF)
 			return 0;
-		for (j = o->first; j < o->first + o->n; j++)
-			if (r->lines[j].pin == -1 && r->lines[j].item == l->item)
-				need += r->lines[j].want;
-		if (atp_of(r, l->item, n) < need)
+		for (j = 0; j < nl; j++)
+			if (r->lines[o->first + j].pin == -1 &&
+			    r->lines[o->first + j].item == l->item)
+				need += r->lines[o->first + j].want;
+		if (r->catp[(size_t)c * nl + i] < need)
 			return 0;
 	}
 	return 1;
@@ -623,59 +638,82 @@ best_response(struct run *r, const struct rorder *o, struct plan *out)
 
 	plan_clear(out);
 	out->covered = -1;
+	r->responses++;
 	candidates(r, o);
 	/* single nodes: those that hold it all (a partial one is never
 	 * better than the covers below) */
 	for (i = 0; i < r->ncand; i++) {
-		if (!holds_all(r, o, r->cand[i]))
+		if (!holds_all(r, o, i))
 			continue;
-		assign(r, o, &r->cand[i], 1, &r->tmp);
+		assign(r, o, &i, 1, &r->tmp);
 		if (better(&r->tmp, out))
 			plan_copy(out, &r->tmp);
 	}
 	if (out->covered == o->need || !set_ok(r, 2))
-		goto greedy_done;
+		goto done;
 	top = r->ncand < TOPK ? r->ncand : TOPK;
 	for (i = 0; i < top; i++)
 		for (j = i + 1; j < top; j++) {
-			set[0] = r->cand[i];
-			set[1] = r->cand[j];
+			set[0] = i;
+			set[1] = j;
 			assign(r, o, set, 2, &r->tmp);
 			if (better(&r->tmp, out))
 				plan_copy(out, &r->tmp);
 		}
-	/* greedy cover, when no pair covers it all: add the node that covers
-	 * most, then costs least */
+	/*
+	 * greedy cover, when no pair covers it all: add the node that covers
+	 * most of what is still uncovered (the cheaper on a tie), until all is
+	 */
 	if (out->covered == o->need)
-		goto greedy_done;
-	for (nset = 0; nset < MAXSET && set_ok(r, nset + 1); nset++) {
-		int pick = -1;
+		goto done;
+	{
+		int64_t rem[64];
+		int nl = o->n < 64 ? o->n : 64;
 
-		plan_clear(&r->best);
-		r->best.covered = -1;
-		for (k = 0; k < r->ncand; k++) {
-			int dup = 0;
+		for (j = 0; j < nl; j++) {
+			const struct rline *l = &r->lines[o->first + j];
 
-			for (j = 0; j < nset && !dup; j++)
-				dup = set[j] == r->cand[k];
-			if (dup)
-				continue;
-			set[nset] = r->cand[k];
-			assign(r, o, set, nset + 1, &r->tmp);
-			if (better(&r->tmp, &r->best)) {
-				plan_copy(&r->best, &r->tmp);
-				pick = r->cand[k];
-			}
+			rem[j] = l->pin == -1 ? l->want : 0;
 		}
-		if (pick < 0)
-			break;
-		set[nset] = pick;
-		if (better(&r->best, out))
-			plan_copy(out, &r->best);
-		if (r->best.covered == o->need)
-			break;
+		for (nset = 0; nset < MAXSET && set_ok(r, nset + 1); nset++) {
+			int64_t gain, bestgain = 0;
+			int pick = -1;
+
+			for (k = 0; k < r->ncand; k++) {
+				int in = 0;
+
+				for (j = 0; j < nset && !in; j++)
+					in = set[j] == k;
+				if (in)
+					continue;
+				for (gain = 0, j = 0; j < nl; j++) {
+					int64_t a = r->catp[(size_t)k * o->n + j];
+
+					if (r->cunit[(size_t)k * o->n + j] < INF)
+						gain += a < rem[j] ? a : rem[j];
+				}
+				if (gain > bestgain) {
+					bestgain = gain;
+					pick = k;
+				}
+			}
+			if (pick < 0)
+				break;
+			set[nset] = pick;
+			for (j = 0; j < nl; j++) {
+				int64_t a = r->catp[(size_t)pick * o->n + j];
+
+				if (r->cunit[(size_t)pick * o->n + j] < INF)
+					rem[j] -= a < rem[j] ? a : rem[j];
+			}
+			assign(r, o, set, nset + 1, &r->tmp);
+			if (better(&r->tmp, out))
+				plan_copy(out, &r->tmp);
+			if (r->tmp.covered == o->need)
+				break;
+		}
 	}
-greedy_done:
+done:
 	if (out->covered < 0) {
 		plan_clear(out);
 		out->cost = 0;
@@ -686,40 +724,41 @@ greedy_done:
 static void
 greedy_response(struct run *r, const struct rorder *o, struct plan *out)
 {
-	int i, k;
+	int i, k, nl = o->n;
 
 	plan_clear(out);
 	candidates(r, o);
 	/* nearest first: the fixed cost grows with the distance band; ties
 	 * broken by node index, as in candidates() */
 	for (k = 0; k < r->ncand; k++) {
-		assign(r, o, &r->cand[k], 1, &r->tmp);
+		if (!holds_all(r, o, k))
+			continue;
+		assign(r, o, &k, 1, &r->tmp);
 		if (r->tmp.covered == o->need && r->tmp.cost < INF) {
 			plan_copy(out, &r->tmp);
 			return;
 		}
 	}
-	for (i = o->first; i < o->first + o->n; i++) {
-		struct rline *l = &r->lines[i];
+	for (i = 0; i < nl; i++) {
+		struct rline *l = &r->lines[o->first + i];
 		int64_t left = l->want;
 
-		if (l->pin >= 0)
+		if (l->pin != -1)
 			continue;
 		for (k = 0; k < r->ncand && left > 0; k++) {
 			int n = r->cand[k], q;
 			int64_t atp, take;
 
-			if (!eligible(r, l, n))
+			if (r->cunit[(size_t)k * nl + i] >= INF)
 				continue;
-			atp = atp_of(r, l->item, n);
+			atp = r->catp[(size_t)k * nl + i];
 			for (q = 0; q < out->n; q++)
 				if (out->a[q].node == n && r->lines[out->a[q].line].item == l->item)
 					atp -= out->a[q].qty;
 			take = atp < left ? atp : left;
 			if (take <= 0)
 				continue;
-			/* a new node needs a release slot */
-			plan_add(out, i, n, take);
+			plan_add(out, o->first + i, n, take);
 			left -= take;
 			out->covered += take;
 		}
@@ -926,6 +965,7 @@ node_row(void *ctx, const struct store_row *row)
 	n->placed = !store_col_null(row, 6) && !store_col_null(row, 7);
 	n->lat = store_col_real(row, 6);
 	n->lon = store_col_real(row, 7);
+	unit_vector(n->lat, n->lon, n->xyz);
 	n->handling = store_col_real(row, 8);
 	n->proc = (int)store_col_int(row, 9);
 	n->cap = store_col_null(row, 10) ? NOCAP : store_col_int(row, 10) - store_col_int(row, 11);
@@ -947,6 +987,12 @@ rate_row(void *ctx, const struct store_row *row)
 	t->base = store_col_real(row, 1);
 	t->per_kg = store_col_real(row, 2);
 	t->transit = (int)store_col_int(row, 3);
+	{
+		double half = t->max_km / (2 * 6371.0088);
+		double chord = half >= M_PI / 2 ? 2 : 2 * sin(half);
+
+		t->chord2 = chord * chord * (1 + 1e-12);
+	}
 	return 0;
 }
 
@@ -1021,6 +1067,7 @@ line_row(void *ctx, const struct store_row *row)
 		o->placed = !store_col_null(row, 10) && !store_col_null(row, 11);
 		o->lat = store_col_real(row, 10);
 		o->lon = store_col_real(row, 11);
+		unit_vector(o->lat, o->lon, o->xyz);
 		pd = day_number(store_col_text(row, 8));
 		o->slack = pd == INT_MAX ? INT_MAX : pd - r->day;
 		plan_clear(&o->plan);
@@ -1348,7 +1395,7 @@ decide(struct run *r)
 		for (i = 0; i < r->norders; i++) {
 			struct rorder *o = &r->orders[i];
 
-			if (o->plan.n == 0 || o->plan.cost <= o->ideal + EPS)
+			if (o->plan.n == 0 || (o->plan.covered == o->need && o->plan.cost <= o->ideal + EPS))
 				continue;
 			moves += eject(r, i);
 		}
@@ -1356,7 +1403,7 @@ decide(struct run *r)
 			struct rorder *o = &r->orders[i];
 
 			/* an order that pays what it would alone cannot do better */
-			if (o->plan.n == 0 || o->plan.cost <= o->ideal + EPS)
+			if (o->plan.n == 0 || (o->plan.covered == o->need && o->plan.cost <= o->ideal + EPS))
 				continue;
 			drop_plan(r, i);
 			best_response(r, o, &r->best);
@@ -1367,10 +1414,23 @@ decide(struct run *r)
 				apply(r, i, &o->plan, 1);
 			}
 		}
-		diag_info("improvement pass %d: %ld moves, cost %.2f -> %.2f", pass + 1, moves,
-		    before, total_cost(r));
+		diag_info("improvement pass %d: %ld moves, cost %.2f -> %.2f (%ld best responses "
+		    "so far)", pass + 1, moves, before, total_cost(r), r->responses);
 		if (moves == 0)
 			break;
+	}
+	/* last, orders still short take what the moves set free */
+	for (i = 0; i < r->norders; i++) {
+		struct rorder *o = &r->orders[i];
+
+		if (o->need == 0 || o->plan.covered == o->need || !routable(r, o))
+			continue;
+		drop_plan(r, i);
+		best_response(r, o, &r->best);
+		if (better(&r->best, &o->plan))
+			set_plan(r, i, &r->best);
+		else
+			apply(r, i, &o->plan, 1);
 	}
 }
 
@@ -1879,9 +1939,11 @@ free_run(struct run *r)
 	free(r->save3.a);
 	free(r->cand);
 	free(r->candf);
-	free(r->bc);
+	free(r->catp);
+	free(r->cunit);
 	free(r->sh);
 	free(r->seen);
+	free(r->cidx);
 	strmap_release(&r->node_ix, NULL);
 	strmap_release(&r->item_ix, NULL);
 	strmap_release(&r->line_ix, NULL);
@@ -1947,9 +2009,9 @@ route_run(struct store *st, const struct route_opts *o, FILE *out,
 		status = EX_DATAERR;
 		goto out;
 	}
-	r.bc = xcalloc((size_t)r.nnodes * 2 + 2, sizeof *r.bc);
 	stock_index(&r);
 	r.seen = xcalloc((size_t)r.nnodes + 1, sizeof *r.seen);
+	r.cidx = xcalloc((size_t)r.nnodes + 1, sizeof *r.cidx);
 	choose_work(&r);
 	set_resources(&r);
 	place_pins(&r);
