@@ -38,6 +38,7 @@
 #define TOPK 8			/* candidates paired with each other */
 #define MAXSET 8		/* nodes in a greedy cover */
 #define EJECT_USERS 4		/* orders asked to make room, per conflict */
+#define PASSES 1		/* improvement passes over the batch */
 #define EJECT_SCAN 64		/* latest users looked at, per conflict */
 #define NOCAP LONG_MAX
 #define EPS 1e-7
@@ -115,6 +116,7 @@ struct rorder {
 	int nkept;
 	struct plan plan;	/* its unpinned lines */
 	struct plan pins;	/* its pinned lines */
+	struct plan ideal_plan;	/* its best with the network to itself */
 	int64_t need;		/* unpinned units wanted */
 	double ideal;
 	int unplaced_warned;
@@ -884,9 +886,7 @@ eject(struct run *r, int oi)
 	int i, u, done = 0;
 
 	drop_plan(r, oi);
-	r->ideal = 1;
-	best_response(r, o, want);
-	r->ideal = 0;
+	plan_copy(want, &o->ideal_plan);
 	if (want->covered < o->plan.covered || want->cost >= o->plan.cost - EPS ||
 	    want->covered <= 0) {
 		apply(r, oi, &o->plan, 1);
@@ -1072,6 +1072,7 @@ line_row(void *ctx, const struct store_row *row)
 		o->slack = pd == INT_MAX ? INT_MAX : pd - r->day;
 		plan_clear(&o->plan);
 		plan_clear(&o->pins);
+		plan_clear(&o->ideal_plan);
 	}
 	l = PUSH(r->lines, r->nlines, r->caplines);
 	memset(l, 0, sizeof *l);
@@ -1330,6 +1331,7 @@ by_regret(struct run *r)
 		if (o->need == 0 || !o->placed)
 			continue;
 		best_response(r, o, &r->save1);
+		plan_copy(&o->ideal_plan, &r->save1);
 		for (k = 0; k < r->save1.n; k++)
 			r->nodes[r->save1.a[k].node].excluded++;
 		best_response(r, o, &r->save2);
@@ -1368,18 +1370,13 @@ decide(struct run *r)
 	if (r->o->algo == ROUTE_GREEDY)
 		return;
 	/* the network to each order alone: what it could pay at best */
-	r->ideal = 1;
 	for (i = 0; i < r->norders; i++) {
 		struct rorder *o = &r->orders[i];
 
 		o->ideal = o->plan.cost;
-		if (o->need == 0 || o->plan.n == 0)
-			continue;
-		best_response(r, o, &r->best);
-		if (r->best.covered >= o->plan.covered)
-			o->ideal = r->best.cost;
+		if (o->need > 0 && o->plan.n > 0 && o->ideal_plan.covered >= o->plan.covered)
+			o->ideal = o->ideal_plan.cost;
 	}
-	r->ideal = 0;
 	{
 		double t = 0;
 
@@ -1388,7 +1385,7 @@ decide(struct run *r)
 				t += r->orders[i].ideal;
 		diag_info("each order alone with the network: cost %.2f", t);
 	}
-	for (pass = 0; pass < 2; pass++) {
+	for (pass = 0; pass < PASSES; pass++) {
 		double before = total_cost(r);
 		long moves = 0;
 
@@ -1600,7 +1597,8 @@ write_lp(struct run *r, const char *path)
 			fprintf(fp, " <= %lld\n", (long long)s->atp0);
 	}
 	/* capacity: the shipments each node may still open, per destination */
-	qsort(xs, (size_t)nxs, sizeof *xs, xvar_cmp);
+	if (nxs > 0)
+		qsort(xs, (size_t)nxs, sizeof *xs, xvar_cmp);
 	for (i = 0; i < nxs; i = k) {
 		fprintf(fp, " c%d_%d:", xs[i].node, xs[i].d);
 		for (k = i; k < nxs && xs[k].node == xs[i].node && xs[k].d == xs[i].d; k++)
@@ -1925,6 +1923,7 @@ free_run(struct run *r)
 		free(r->orders[i].kept);
 		free(r->orders[i].plan.a);
 		free(r->orders[i].pins.a);
+		free(r->orders[i].ideal_plan.a);
 	}
 	free(r->nodes);
 	free(r->rates);
