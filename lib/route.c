@@ -122,7 +122,11 @@ struct rorder {
 	int unplaced_warned;
 };
 
+#define EVENTS 256		/* events queued before a write */
+
 struct run {
+	struct event_row ev[EVENTS];	/* queued events (payloads are ours) */
+	int nev;
 	unsigned *seen, stamp;	/* candidates(): nodes met for this order */
 	int *cidx;		/* and their candidate index */
 	int *sh;		/* stock_at's table */
@@ -1729,6 +1733,29 @@ static const char reason_stock[] = "no stock left at an eligible node when route
 static const char reason_store[] = "no stock at the pickup store when routed";
 
 static int
+flush_events(struct run *r)
+{
+	int i, ret = r->nev > 0 ? store_events(r->st, r->ev, r->nev) : 0;
+
+	for (i = 0; i < r->nev; i++)
+		free((char *)r->ev[i].payload);
+	r->nev = 0;
+	return ret;
+}
+
+/* Queue an event of order o (its id outlives the queue). */
+static int
+event(struct run *r, const struct rorder *o, const char *type, const struct buf *payload)
+{
+	struct event_row *e = &r->ev[r->nev++];
+
+	e->order_id = o->id;
+	e->type = type;
+	e->payload = xstrdup(payload->s);
+	return r->nev == EVENTS ? flush_events(r) : 0;
+}
+
+static int
 write_line(struct run *r, struct writer *w, struct rline *l, const struct plan *const *plans,
     const struct share *const *shares, struct buf *payload)
 {
@@ -1779,7 +1806,7 @@ write_line(struct run *r, struct writer *w, struct rline *l, const struct plan *
 				buf_addf(payload, ",\"qty\":%s,\"previous\":%lld,\"cost\":%s,"
 				    "\"transit_days\":%s,\"late\":%s}", row[3], (long long)old, cost,
 				    row[6], row[7]);
-				if (store_event(r->st, o->id, "line.routed", payload->s) != 0)
+				if (event(r, o, "line.routed", payload) != 0)
 					return -1;
 			}
 		}
@@ -1802,7 +1829,7 @@ write_line(struct run *r, struct writer *w, struct rline *l, const struct plan *
 		buf_addf(payload, "{\"line_no\":%lld,\"node_id\":", (long long)l->line_no);
 		buf_add_json_string(payload, r->nodes[wk->node].id, strlen(r->nodes[wk->node].id));
 		buf_addf(payload, ",\"qty\":%lld}", (long long)wk->inplay);
-		if (store_event(r->st, o->id, "line.unrouted", payload->s) != 0)
+		if (event(r, o, "line.unrouted", payload) != 0)
 			return -1;
 	}
 	/* what is left: short of stock goes back to backorder, the rest waits */
@@ -1833,7 +1860,7 @@ write_line(struct run *r, struct writer *w, struct rline *l, const struct plan *
 		    (long long)waiting, (long long)(l->back + shortq));
 		buf_add_json_string(payload, why, strlen(why));
 		buf_addf(payload, ",\"previous\":%lld}", (long long)l->alloc);
-		return store_event(r->st, o->id, "line.backordered", payload->s);
+		return event(r, o, "line.backordered", payload);
 	}
 	return store_route_line(r->st, o->id, l->line_no, waiting, l->back, l->old_reason);
 }
@@ -1872,6 +1899,8 @@ write_all(struct run *r, struct writer *w)
 			r->n->orders++;
 		r->n->lines += o->n;
 	}
+	if (flush_events(r) != 0)
+		ret = -1;
 	free(sh[0]);
 	free(sh[1]);
 	buf_release(&payload);

@@ -1468,3 +1468,24 @@ store_line_changes(struct store *st, const struct line_change *c, int n)
 	}
 	return write_rows(st, M_EVENTS, bind_change, c, n) < 0 ? -1 : 0;
 }
+
+static void
+bind_event_row(struct store *st, int table, const void *rows, int i, sqlite3_stmt *s,
+    int base)
+{
+	const struct event_row *e = (const struct event_row *)rows + i;
+
+	(void)table;
+	btext(s, base + 1, st->run_time);
+	btext(s, base + 2, e->order_id);
+	btext(s, base + 3, e->type);
+	btext(s, base + 4, e->payload);
+	if (st->run_id)
+		bint(s, base + 5, st->run_id);
+}
+
+int
+store_events(struct store *st, const struct event_row *e, int n)
+{
+	return write_rows(st, M_EVENTS, bind_event_row, e, n) < 0 ? -1 : 0;
+}

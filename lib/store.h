@@ -45,6 +45,11 @@ const char *store_run_time(const struct store *st);
 /* Append an event to the outbox; payload is a JSON object text. */
 int store_event(struct store *st, const char *order_id, const char *type,
 	const char *payload_json);
+/* Append n events, many rows to a statement (for runs that write many). */
+struct event_row {
+	const char *order_id, *type, *payload;
+};
+int store_events(struct store *st, const struct event_row *e, int n);
 
 /* --- import ------------------------------------------------------------ */
 

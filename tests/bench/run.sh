@@ -18,34 +18,7 @@ reps=${REPS:-5}
 [ -x /usr/bin/time ] || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 1; }
 mkdir -p "$dir"
 
-gen() {	# gen LINES DIR
-	[ -s "$2/orders.csv" ] && return 0
-	mkdir -p "$2"
-	oms-gen -n "$1" -p "$top/share/postal-us.csv" -d "$2" >&2
-}
-
-# t OUT CMD...: run CMD, append "seconds maxrss_kb" to OUT
-t() {
-	out=$1
-	shift
-	/usr/bin/time -f '%e %M' -o "$dir/time.tmp" "$@" >/dev/null 2>"$dir/err.tmp" || {
-		cat "$dir/err.tmp" >&2
-		exit 1
-	}
-	cat "$dir/time.tmp" >>"$out"
-}
-
-median() {	# median FILE COLUMN
-	sort -n -k"$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END {
-		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-base_store() {	# base_store DATADIR DB
-	rm -f "$2" "$2-wal" "$2-shm"
-	for k in nodes items customers postal rates inventory; do
-		oms-import -q --db "$2" "$k" "$1/$k.csv"
-	done
-}
+. "$here/lib.sh"
 
 bench_size() {	# bench_size NAME LINES
 	d=$dir/$1
@@ -114,3 +87,6 @@ nv=$(median "$d/naive.times" 1)
 printf 'allocate 1m lines: oms-allocate %6.2f s  re-run %6.2f s  naive window SQL %6.2f s  ratio %4.2f  peak RSS %6.1f MB\n' \
     "$al" "$re" "$nv" "$(echo "$al $nv" | awk '{ printf "%.2f", $1 / $2 }')" \
     "$(median "$d/alloc.times" 2 | awk '{ printf "%.1f", $1 / 1024 }')"
+
+# oms-route: quality against a greedy baseline and an LP bound, and speed
+sh "$here/route.sh"
