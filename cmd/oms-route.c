@@ -223,7 +223,7 @@ main(int argc, char **argv)
 		    n.splits, n.splits == 1 ? "" : "s", n.late, n.cost, n.objective,
 		    (long long)n.units, (long long)n.units_backordered,
 		    (long long)n.units_waiting, n.unplaced, n.unplaced == 1 ? "" : "s",
-		    n.rows == 0 ? "; nothing changed" : "");
+		    n.changes == 0 ? "; nothing changed" : "");
 	for (i = 0; i < scope.n; i++)
 		free((char *)scope.v[i].order_id);
 	free(scope.v);

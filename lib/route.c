@@ -303,11 +303,11 @@ order_kept(const struct rorder *o, int node)
 
 /* --- the cost model ---------------------------------------------------------- */
 
-/* Where a line goes: 0 the order's ship-to, 1 its locker.  */
+/* Where a line goes: 0 the order's ship-to, else its locker's index + 1. */
 static int
 line_dest(const struct rline *l)
 {
-	return l->locker >= 0;
+	return l->locker + 1;
 }
 
 /*
@@ -726,6 +726,22 @@ done:
 	}
 }
 
+static int plan_uses(const struct plan *p, int node);
+
+/* How many nodes plan p ships from. */
+static int
+plan_nodes(const struct plan *p)
+{
+	int i, j, n = 0;
+
+	for (i = 0; i < p->n; i++) {
+		for (j = 0; j < i && p->a[j].node != p->a[i].node; j++)
+			;
+		n += j == i;
+	}
+	return n;
+}
+
 /* The plain baseline: the nearest node that holds it all, else line by line. */
 static void
 greedy_response(struct run *r, const struct rorder *o, struct plan *out)
@@ -756,6 +772,8 @@ greedy_response(struct run *r, const struct rorder *o, struct plan *out)
 			int64_t atp, take;
 
 			if (r->cunit[(size_t)k * nl + i] >= INF)
+				continue;
+			if (!plan_uses(out, n) && !set_ok(r, plan_nodes(out) + 1))
 				continue;
 			atp = r->catp[(size_t)k * nl + i];
 			for (q = 0; q < out->n; q++)
@@ -1248,9 +1266,22 @@ place_pins(struct run *r)
 			    stock_at(r, l->item, l->pin) : NULL;
 			take = s == NULL ? 0 : s->atp < l->want ? s->atp : l->want;
 			if (take > 0) {
+				struct rnode *nd = &r->nodes[l->pin];
+
 				plan_add(&o->pins, k, l->pin, take);
 				s->atp -= take;
 				s->atp0 -= take;
+				/* the order's release at its store takes a slot of the
+				 * day (when one is left: the pickup cannot go elsewhere) */
+				if (!order_kept(o, l->pin)) {
+					o->kept = xrealloc(o->kept, (size_t)(o->nkept + 1) *
+					    sizeof *o->kept);
+					o->kept[o->nkept++] = l->pin;
+					if (nd->cap != NOCAP && nd->cap > 0) {
+						nd->cap--;
+						nd->cap0--;
+					}
+				}
 			}
 			l->short_units = l->want - take;
 		}
@@ -1298,6 +1329,59 @@ total_cost(struct run *r)
 		if (r->orders[i].plan.cost < INF)
 			t += r->orders[i].plan.cost;
 	return t;
+}
+
+static int64_t
+total_covered(struct run *r)
+{
+	int64_t t = 0;
+	int i;
+
+	for (i = 0; i < r->norders; i++)
+		t += r->orders[i].plan.covered > 0 ? r->orders[i].plan.covered : 0;
+	return t;
+}
+
+/*
+ * A local search can end worse than the plain greedy on a small book;
+ * build that too, on the same network, and keep whichever is better, so
+ * oms-route is never worse than the baseline it is measured against.
+ */
+static void
+keep_better_of_greedy(struct run *r)
+{
+	struct plan *mine = xcalloc((size_t)r->norders + 1, sizeof *mine);
+	double cost = total_cost(r);
+	int64_t covered = total_covered(r);
+	int i;
+
+	for (i = 0; i < r->norders; i++) {
+		plan_clear(&mine[i]);
+		plan_copy(&mine[i], &r->orders[i].plan);
+		drop_plan(r, i);
+		plan_clear(&r->orders[i].plan);
+	}
+	for (i = 0; i < r->norders; i++) {
+		struct rorder *o = &r->orders[i];
+
+		if (o->need == 0 || !routable(r, o))
+			continue;
+		greedy_response(r, o, &r->best);
+		set_plan(r, i, &r->best);
+	}
+	if (total_covered(r) > covered ||
+	    (total_covered(r) == covered && total_cost(r) < cost - EPS)) {
+		diag_info("the plain greedy did better (%.2f against %.2f): kept",
+		    total_cost(r), cost);
+	} else {
+		for (i = 0; i < r->norders; i++) {
+			drop_plan(r, i);
+			set_plan(r, i, &mine[i]);
+		}
+	}
+	for (i = 0; i < r->norders; i++)
+		free(mine[i].a);
+	free(mine);
 }
 
 struct regret {
@@ -1420,6 +1504,7 @@ decide(struct run *r)
 		if (moves == 0)
 			break;
 	}
+	keep_better_of_greedy(r);
 	/* last, orders still short take what the moves set free */
 	for (i = 0; i < r->norders; i++) {
 		struct rorder *o = &r->orders[i];
@@ -1471,7 +1556,7 @@ write_lp(struct run *r, const char *path)
 	struct buf bounds = BUF_INIT, sp = BUF_INIT;
 	int nxs = 0, capxs = 0;
 	double pinned = 0;
-	int i, k, c, pass;
+	int i, k, c, pass, dl[64], ndl;
 
 	if (fp == NULL) {
 		diag_error("%s: cannot create: %s", path, strerror(errno));
@@ -1488,7 +1573,9 @@ write_lp(struct run *r, const char *path)
 				pinned += r->nodes[o->pins.a[k].node].handling;
 		}
 	}
-	fprintf(fp, "\\ oms-route LP relaxation\n\\ constant %.6f\nMinimize\n obj:", pinned);
+	/* "zero" keeps the objective a valid row when there is nothing to route */
+	fprintf(fp, "\\ oms-route LP relaxation\n\\ constant %.6f\nMinimize\n obj: 0 zero",
+	    pinned);
 	r->ideal = 1;
 	for (pass = 0; pass < 2; pass++) {
 		if (pass == 1)
@@ -1526,12 +1613,24 @@ write_lp(struct run *r, const char *path)
 				if (pass == 1)
 					fprintf(fp, " = %lld\n", (long long)l->want);
 			}
-			for (c = 0; c < r->ncand; c++) {
-				int n = r->cand[c], d;
+			/* the order's destinations */
+			ndl = 0;
+			for (k = o->first; k < o->first + o->n && ndl < 64; k++) {
+				int q, dup = 0;
 
-				for (d = 0; d < 2; d++) {
+				for (q = 0; q < ndl && !dup; q++)
+					dup = dl[q] == line_dest(&r->lines[k]);
+				if (!dup)
+					dl[ndl++] = line_dest(&r->lines[k]);
+			}
+			for (c = 0; c < r->ncand; c++) {
+				int n = r->cand[c], d, q;
+
+				for (q = 0; q < ndl; q++) {
 					const struct rrate *b = NULL, *b0 = NULL;
 					int any = 0;
+
+					d = dl[q];
 
 					for (k = o->first; k < o->first + o->n; k++) {
 						struct rline *l = &r->lines[k];
@@ -1609,7 +1708,7 @@ write_lp(struct run *r, const char *path)
 			fprintf(fp, " + x%d_%d_%d", xs[k].order, xs[k].node, xs[k].d);
 		fprintf(fp, " <= %ld\n", r->nodes[xs[i].node].cap0);
 	}
-	fprintf(fp, "Bounds\n%s", buf_str(&bounds));
+	fprintf(fp, "Bounds\n zero = 0\n%s", buf_str(&bounds));
 	fprintf(fp, "End\n");
 	free(xs);
 	buf_release(&bounds);
@@ -1783,6 +1882,7 @@ write_line(struct run *r, struct writer *w, struct rline *l, const struct plan *
 				continue;
 			if (store_route_set(r->st, o->id, l->line_no, r->nodes[a->node].id, now) != 0)
 				return -1;
+			r->n->changes++;
 			{
 				const char *row[8];
 				char cost[32];
@@ -1825,6 +1925,7 @@ write_line(struct run *r, struct writer *w, struct rline *l, const struct plan *
 		if (store_route_set(r->st, o->id, l->line_no, r->nodes[wk->node].id,
 		    wk->qty - wk->inplay) != 0)
 			return -1;
+		r->n->changes++;
 		buf_reset(payload);
 		buf_addf(payload, "{\"line_no\":%lld,\"node_id\":", (long long)l->line_no);
 		buf_add_json_string(payload, r->nodes[wk->node].id, strlen(r->nodes[wk->node].id));
@@ -1846,6 +1947,7 @@ write_line(struct run *r, struct writer *w, struct rline *l, const struct plan *
 	}
 	if (waiting == l->alloc && shortq == 0)
 		return 0;
+	r->n->changes++;
 	if (shortq > 0) {
 		const char *why = l->pin != -1 ? reason_store : reason_stock;
 

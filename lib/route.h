@@ -36,6 +36,7 @@ int route_policy(struct route_opts *o, const char *policy);
 
 struct route_counts {
 	long orders, lines, shipments, splits, late, rows;
+	long changes;			/* rows of the store written */
 	long unplaced, backordered_lines, waiting_lines;
 	int64_t units, units_backordered, units_waiting;
 	double cost, objective;		/* cost: shipping and handling */
