@@ -1,0 +1,247 @@
+# oms-route: where each allocated line ships from.  Every case is a tiny
+# network small enough to price by hand: tests/data/route/ holds the nodes
+# (all on the equator or near it, so that distances are easy), the items
+# and a rate card of three bands; each test adds its inventory and orders,
+# allocates, routes, and pins the rows, the summary and the store.
+#
+# The rate card (tests/data/route/rates.csv), per shipment:
+#   up to   50 km:  4.00 + 0.50/kg, 1 day
+#   up to  500 km: 10.00 + 0.50/kg, 2 days
+#   up to 5000 km: 20.00 + 1.00/kg, 5 days
+# plus the node's handling_cost.  One degree on the equator is 111.2 km.
+# The nodes (tests/data/route/nodes.csv), lat,lon  handling  processing days:
+#   N1  0,0.2    1.00  1        N2  0.2,0  1.50  1
+#   M1  0,2      1.00  1        F1  0,10   1.00  1
+#   SL  0,-0.2   0     3        ST  0,0.1  0.50  0  (store, capacity 1/day)
+#   V1  0,0.3    0     1  (vendor of VX)
+#   LK  0,-3     locker
+# The items: A 1 kg, B 2 kg, SOFA 30 kg ship-alone, VX 1 kg from V1.
+load helper
+
+ROUTE=$DATA/route
+HEADER=order_id,line_no,sku,qty,node_id,cost,transit_days,late
+LINES=order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
+
+# The network, its items and its rate card.
+network() {
+	oms-import -q nodes "$ROUTE/nodes.csv" &&
+	oms-import -q items "$ROUTE/items.csv" &&
+	oms-import -q rates "$ROUTE/rates.csv"
+}
+
+# Import KIND (and any oms-import option) from the CSV on standard input.
+given() {
+	oms-import -q "$@" -
+}
+
+# Orders from the CSV on standard input, allocated at once.
+orders() {
+	oms-import -q orders - && oms-allocate -q > /dev/null
+}
+
+# Run oms-route with "$@": exit 0, standard output exactly the CSV on
+# standard input, and a store that passes oms-report check.  The summary
+# is left in $stderr.
+routes() {
+	local expected
+
+	expected=$(cat)
+	run -0 --separate-stderr oms-route "$@"
+	assert_output "$expected"
+	consistent
+}
+
+# oms-report check finds nothing wrong.
+consistent() {
+	run -0 oms-report check
+	assert_output ""
+}
+
+# oms-report lines is exactly the CSV on standard input.
+lines_are() {
+	run -0 oms-report lines
+	assert_output -
+}
+
+# The last line of the summary (after any warning) is exactly "$1".
+summary_is() {
+	assert_equal "${stderr##*$'\n'}" "oms-route: $1"
+}
+
+# The routing events, oldest first: order, type, payload.
+route_events() {
+	sqlite3 "$OMS_DB" "select order_id, type, payload from event
+	    where type in ('line.routed', 'line.unrouted', 'line.backordered') and seq > ${1:-0}
+	    order by seq"
+}
+
+last_event() {
+	sqlite3 "$OMS_DB" "select coalesce(max(seq), 0) from event"
+}
+
+# Stock of A at N1 and M1, one order O1 of one A to 0,0: N1 at 22 km
+# costs 4 + 0.5 + 1 = 5.50, M1 at 222 km 10 + 0.5 + 1 = 11.50.
+near_and_far() {
+	network
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N1,A,5,2026-11-26T22:00:00Z
+M1,A,5,2026-11-26T22:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A,1,2026-11-26T10:00:00Z,0,0
+EOF
+}
+
+# A and B to 0,0.  M1 holds both: one shipment of 3 kg, 10 + 1.5 + 1 =
+# 12.50.  N1 holds A (4 + 0.5 + 1 = 5.50), N2 holds B (4 + 1 + 1.5 =
+# 6.50): 12.00 plus one split penalty.
+whole_or_split() {
+	network
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N1,A,5,2026-11-26T22:00:00Z
+N2,B,5,2026-11-26T22:00:00Z
+M1,A,5,2026-11-26T22:00:00Z
+M1,B,5,2026-11-26T22:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A,1,2026-11-26T10:00:00Z,0,0
+O1,2,B,1,2026-11-26T10:00:00Z,0,0
+EOF
+}
+
+# Two orders want N1's only unit of A; N2 has plenty.
+#   O1 at 0,0.15 (first come): N1 5 km 5.50, N2 28 km 4 + 0.5 + 1.5 = 6.00
+#   O2 at 0,0.5:               N1 33 km 5.50, N2 60 km 10 + 0.5 + 1.5 = 12.00
+# First come, first served: O1 N1, O2 N2, 17.50.  The batch: O1 N2, O2
+# N1, 11.50.
+last_unit() {
+	network
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N1,A,1,2026-11-26T22:00:00Z
+N2,A,5,2026-11-26T22:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A,1,2026-11-26T10:00:00Z,0,0.15
+O2,1,A,1,2026-11-26T11:00:00Z,0,0.5
+EOF
+}
+
+# ---------------------------------------------------------------------
+# the cost model
+
+@test "one order, two candidate nodes: the cheaper wins" {
+	near_and_far
+	routes <<EOF
+$HEADER
+O1,1,A,1,N1,5.5,1,0
+EOF
+	summary_is "1 order routed: 1 shipment, 0 splits, 0 late; cost 5.50 (objective 5.50 with penalties); 1 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	lines_are <<EOF
+$LINES
+O1,1,A,1,routed,0,0,0,1,0,0,0,0,N1
+EOF
+	run -0 route_events
+	assert_output 'O1|line.routed|{"line_no":1,"sku":"A","node_id":"N1","qty":1,"previous":0,"cost":5.5,"transit_days":1,"late":0}'
+	run -0 oms-report inventory --sku A
+	assert_output - <<'EOF'
+node_id,sku,on_hand,safety_stock,reserved,atp
+M1,A,5,0,0,5
+N1,A,5,0,1,4
+EOF
+}
+
+@test "the nearer node loses when its handling makes it dearer" {
+	near_and_far
+	# N1 handling 8: 4 + 0.5 + 8 = 12.50 > M1's 11.50
+	sed 's/^N1,warehouse,near east,0,0.2,,1.00,1$/N1,warehouse,near east,0,0.2,,8.00,1/' \
+	    "$ROUTE/nodes.csv" > nodes.csv
+	oms-import -q nodes nodes.csv
+	routes <<EOF
+$HEADER
+O1,1,A,1,M1,11.5,2,0
+EOF
+}
+
+@test "a two-line order: one node shipping it whole beats two closer nodes under the default split penalty" {
+	whole_or_split
+	# 12.50 whole against 12.00 + 3 split; the money shared by weight: 1/3, 2/3
+	routes <<EOF
+$HEADER
+O1,1,A,1,M1,4.17,2,0
+O1,2,B,1,M1,8.33,2,0
+EOF
+	summary_is "1 order routed: 1 shipment, 0 splits, 0 late; cost 12.50 (objective 12.50 with penalties); 2 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+}
+
+@test "a two-line order: two closer nodes beat one node shipping it whole when splitting is cheap" {
+	whole_or_split
+	# 12.00 + 0 split against 12.50 whole
+	routes --split-penalty 0 <<EOF
+$HEADER
+O1,1,A,1,N1,5.5,1,0
+O1,2,B,1,N2,6.5,1,0
+EOF
+	summary_is "1 order routed: 2 shipments, 1 split, 0 late; cost 12.00 (objective 12.00 with penalties); 2 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	lines_are <<EOF
+$LINES
+O1,1,A,1,routed,0,0,0,1,0,0,0,0,N1
+O1,2,B,1,routed,0,0,0,1,0,0,0,0,N2
+EOF
+}
+
+@test "the split penalty against the 0.50 a split saves: 0.25 splits, 1 does not" {
+	whole_or_split
+	routes --dry-run --split-penalty 0.25 <<EOF
+$HEADER
+O1,1,A,1,N1,5.5,1,0
+O1,2,B,1,N2,6.5,1,0
+EOF
+	summary_is "dry run, nothing written: 1 order routed: 2 shipments, 1 split, 0 late; cost 12.00 (objective 12.25 with penalties); 2 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	routes --dry-run --split-penalty 1 <<EOF
+$HEADER
+O1,1,A,1,M1,4.17,2,0
+O1,2,B,1,M1,8.33,2,0
+EOF
+}
+
+@test "--policy cost (split 1) does not split here; explicit weights win over the policy, given before or after it" {
+	whole_or_split
+	routes --dry-run --policy cost <<EOF
+$HEADER
+O1,1,A,1,M1,4.17,2,0
+O1,2,B,1,M1,8.33,2,0
+EOF
+	routes --dry-run --split-penalty 0 --policy cost <<EOF
+$HEADER
+O1,1,A,1,N1,5.5,1,0
+O1,2,B,1,N2,6.5,1,0
+EOF
+	# speed adds 1.50 a day: M1 (1 + 2 days) 12.50 + 4.50 = 17.00 against
+	# N1 and N2 (1 + 1 days each) 12.00 + 3.00 + 3.00 = 18.00
+	routes --dry-run --policy speed --split-penalty 0 <<EOF
+$HEADER
+O1,1,A,1,M1,4.17,2,0
+O1,2,B,1,M1,8.33,2,0
+EOF
+	summary_is "dry run, nothing written: 1 order routed: 1 shipment, 0 splits, 0 late; cost 12.50 (objective 17.00 with penalties); 2 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	routes --dry-run --day-cost 0 --policy speed --split-penalty 0 <<EOF
+$HEADER
+O1,1,A,1,N1,5.5,1,0
+O1,2,B,1,N2,6.5,1,0
+EOF
+}
+
+@test "--max-splits 0 keeps an order in one shipment even when splitting is cheaper" {
+	whole_or_split
+	routes --split-penalty 0 --max-splits 0 <<EOF
+$HEADER
+O1,1,A,1,M1,4.17,2,0
+O1,2,B,1,M1,8.33,2,0
+EOF
+}
