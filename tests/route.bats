@@ -117,7 +117,7 @@ EOF
 #   O1 at 0,0.15 (first come): N1 5 km 5.50, N2 28 km 4 + 0.5 + 1.5 = 6.00
 #   O2 at 0,0.5:               N1 33 km 5.50, N2 60 km 10 + 0.5 + 1.5 = 12.00
 # First come, first served: O1 N1, O2 N2, 17.50.  The batch: O1 N2, O2
-# N1, 11.50.
+# N1, 11.50.  $1: O2's priority (default 5, as O1's).
 last_unit() {
 	network
 	given inventory <<'EOF'
@@ -125,10 +125,10 @@ node_id,sku,on_hand,as_of
 N1,A,1,2026-11-26T22:00:00Z
 N2,A,5,2026-11-26T22:00:00Z
 EOF
-	orders <<'EOF'
-order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
-O1,1,A,1,2026-11-26T10:00:00Z,0,0.15
-O2,1,A,1,2026-11-26T11:00:00Z,0,0.5
+	orders <<EOF
+order_id,line_no,sku,qty,created_at,priority,ship_lat,ship_lon
+O1,1,A,1,2026-11-26T10:00:00Z,5,0,0.15
+O2,1,A,1,2026-11-26T11:00:00Z,${1:-5},0,0.5
 EOF
 }
 
@@ -243,5 +243,327 @@ EOF
 $HEADER
 O1,1,A,1,M1,4.17,2,0
 O1,2,B,1,M1,8.33,2,0
+EOF
+}
+
+@test "--reroute re-plans routed work under new weights; the events say what moved" {
+	whole_or_split
+	routes --split-penalty 0 <<EOF
+$HEADER
+O1,1,A,1,N1,5.5,1,0
+O1,2,B,1,N2,6.5,1,0
+EOF
+	seq=$(last_event)
+	# a plain run leaves routed work where it is
+	routes <<EOF
+$HEADER
+EOF
+	routes --reroute <<EOF
+$HEADER
+O1,1,A,1,M1,4.17,2,0
+O1,2,B,1,M1,8.33,2,0
+EOF
+	summary_is "1 order routed: 1 shipment, 0 splits, 0 late; cost 12.50 (objective 12.50 with penalties); 2 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	lines_are <<EOF
+$LINES
+O1,1,A,1,routed,0,0,0,1,0,0,0,0,M1
+O1,2,B,1,routed,0,0,0,1,0,0,0,0,M1
+EOF
+	run -0 route_events "$seq"
+	assert_output - <<'EOF'
+O1|line.routed|{"line_no":1,"sku":"A","node_id":"M1","qty":1,"previous":0,"cost":4.17,"transit_days":2,"late":0}
+O1|line.unrouted|{"line_no":1,"node_id":"N1","qty":1}
+O1|line.routed|{"line_no":2,"sku":"B","node_id":"M1","qty":1,"previous":0,"cost":8.33,"transit_days":2,"late":0}
+O1|line.unrouted|{"line_no":2,"node_id":"N2","qty":1}
+EOF
+	# and --reroute with nothing to gain changes nothing
+	before=$(state)
+	routes --reroute <<EOF
+$HEADER
+EOF
+	assert_equal "$(state)" "$before"
+}
+
+@test "a promise date: a cheaper node that would deliver late loses under balanced, wins under cost" {
+	network
+	# N1: 5.50, 1 + 1 days; SL at 22 km: 4 + 0.5 + 0 = 4.50, 3 + 1 days
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N1,A,5,2026-11-26T22:00:00Z
+SL,A,5,2026-11-26T22:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,promise_date,ship_lat,ship_lon
+O1,1,A,1,2026-11-26T10:00:00Z,2026-11-29,0,0
+EOF
+	# two days to the promise: SL is late, 4.50 + 10 > 5.50
+	routes --dry-run --day 2026-11-27 <<EOF
+$HEADER
+O1,1,A,1,N1,5.5,1,0
+EOF
+	routes --dry-run --day 2026-11-27 --policy cost <<EOF
+$HEADER
+O1,1,A,1,SL,4.5,1,1
+EOF
+	summary_is "dry run, nothing written: 1 order routed: 1 shipment, 0 splits, 1 late; cost 4.50 (objective 4.50 with penalties); 1 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	routes --dry-run --day 2026-11-27 --late-penalty 0.5 <<EOF
+$HEADER
+O1,1,A,1,SL,4.5,1,1
+EOF
+	summary_is "dry run, nothing written: 1 order routed: 1 shipment, 0 splits, 1 late; cost 4.50 (objective 5.00 with penalties); 1 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	# four days to the promise: SL is on time and cheaper
+	routes --dry-run --day 2026-11-25 <<EOF
+$HEADER
+O1,1,A,1,SL,4.5,1,0
+EOF
+	# speed: N1 5.50 + 1.50 x 2 days = 8.50
+	routes --day 2026-11-27 --policy speed <<EOF
+$HEADER
+O1,1,A,1,N1,5.5,1,0
+EOF
+	summary_is "1 order routed: 1 shipment, 0 splits, 0 late; cost 5.50 (objective 8.50 with penalties); 1 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+}
+
+@test "without --day the business day is the run's date" {
+	network
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N1,A,5,2026-11-26T22:00:00Z
+SL,A,5,2026-11-26T22:00:00Z
+EOF
+	# promised long ago: late from every node, so the cheaper one wins
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,promise_date,ship_lat,ship_lon
+O1,1,A,1,2026-11-26T10:00:00Z,2000-01-01,0,0
+EOF
+	routes <<EOF
+$HEADER
+O1,1,A,1,SL,4.5,1,1
+EOF
+	summary_is "1 order routed: 1 shipment, 0 splits, 1 late; cost 4.50 (objective 14.50 with penalties); 1 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+}
+
+# ---------------------------------------------------------------------
+# constraints
+
+@test "a capacity-limited store fills up and the rest goes to the next best node" {
+	network
+	# ST takes one release a day.  From ST (handling 0.50) every order
+	# costs 4 + 0.5 + 0.5 = 5.00; from N1, O1 and O3 (at 0,0.15, 6 km)
+	# cost 5.50 but O2 (at 0,-0.3, 56 km) 10 + 0.5 + 1 = 11.50.  So ST
+	# goes to O2: 5.50 + 5.00 + 5.50 = 16.00.
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+ST,A,5,2026-11-26T22:00:00Z
+N1,A,5,2026-11-26T22:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A,1,2026-11-26T10:00:00Z,0,0.15
+O2,1,A,1,2026-11-26T11:00:00Z,0,-0.3
+O3,1,A,1,2026-11-26T12:00:00Z,0,0.15
+EOF
+	routes <<EOF
+$HEADER
+O1,1,A,1,N1,5.5,1,0
+O2,1,A,1,ST,5,1,0
+O3,1,A,1,N1,5.5,1,0
+EOF
+	summary_is "3 orders routed: 3 shipments, 0 splits, 0 late; cost 16.00 (objective 16.00 with penalties); 3 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	# O2's routed work still holds ST's release of the day: the next
+	# order like O2 goes to N1 at 11.50
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O4,1,A,1,2026-11-26T13:00:00Z,0,-0.3
+EOF
+	routes <<EOF
+$HEADER
+O4,1,A,1,N1,11.5,2,0
+EOF
+	lines_are <<EOF
+$LINES
+O1,1,A,1,routed,0,0,0,1,0,0,0,0,N1
+O2,1,A,1,routed,0,0,0,1,0,0,0,0,ST
+O3,1,A,1,routed,0,0,0,1,0,0,0,0,N1
+O4,1,A,1,routed,0,0,0,1,0,0,0,0,N1
+EOF
+}
+
+@test "two orders want one node's last unit: the batch beats first come, first served" {
+	last_unit
+	routes --dry-run --greedy <<EOF
+$HEADER
+O1,1,A,1,N1,5.5,1,0
+O2,1,A,1,N2,12,2,0
+EOF
+	summary_is "dry run, nothing written: 2 orders routed: 2 shipments, 0 splits, 0 late; cost 17.50 (objective 17.50 with penalties); 2 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	routes <<EOF
+$HEADER
+O1,1,A,1,N2,6,1,0
+O2,1,A,1,N1,5.5,1,0
+EOF
+	summary_is "2 orders routed: 2 shipments, 0 splits, 0 late; cost 11.50 (objective 11.50 with penalties); 2 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+}
+
+@test "the same contest with the order of service turned round: the same answer" {
+	# O2 at priority 1 comes first in the order of service
+	last_unit 1
+	routes --dry-run --greedy <<EOF
+$HEADER
+O2,1,A,1,N1,5.5,1,0
+O1,1,A,1,N2,6,1,0
+EOF
+	routes <<EOF
+$HEADER
+O2,1,A,1,N1,5.5,1,0
+O1,1,A,1,N2,6,1,0
+EOF
+}
+
+@test "ship-alone items: each unit is a shipment of its own and no split" {
+	network
+	# SOFA (30 kg, ship-alone) only at N1: each unit 4 + 15 + 1 = 20.00;
+	# A only at N2: 4 + 0.5 + 1.5 = 6.00.  One regular shipment: no split.
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N1,SOFA,5,2026-11-26T22:00:00Z
+N2,A,5,2026-11-26T22:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,SOFA,2,2026-11-26T10:00:00Z,0,0
+O1,2,A,1,2026-11-26T10:00:00Z,0,0
+EOF
+	routes <<EOF
+$HEADER
+O1,1,SOFA,2,N1,40,1,0
+O1,2,A,1,N2,6,1,0
+EOF
+	summary_is "1 order routed: 3 shipments, 0 splits, 0 late; cost 46.00 (objective 46.00 with penalties); 3 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+}
+
+@test "a ship-alone unit does not ride with the regular items of its node" {
+	network
+	# both at N1: the sofa 20.00 alone, A 5.50 alone: two shipments, not
+	# one of 31 kg (4 + 15.5 + 1 = 20.50)
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N1,SOFA,5,2026-11-26T22:00:00Z
+N1,A,5,2026-11-26T22:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,SOFA,1,2026-11-26T10:00:00Z,0,0
+O1,2,A,1,2026-11-26T10:00:00Z,0,0
+EOF
+	routes <<EOF
+$HEADER
+O1,1,SOFA,1,N1,20,1,0
+O1,2,A,1,N1,5.5,1,0
+EOF
+	summary_is "1 order routed: 2 shipments, 0 splits, 0 late; cost 25.50 (objective 25.50 with penalties); 2 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+}
+
+@test "a locker line ships to the locker, not to the ship-to address" {
+	network
+	# ship-to 0,2.1: M1 at 11 km would cost 5.50.  The locker LK at 0,-3:
+	# N1 at 356 km 10 + 0.5 + 1 = 11.50, M1 at 556 km 20 + 1 + 1 = 22.00.
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N1,A,5,2026-11-26T22:00:00Z
+M1,A,5,2026-11-26T22:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
+O1,1,A,1,2026-11-26T10:00:00Z,locker,LK,0,2.1
+O2,1,A,1,2026-11-26T11:00:00Z,ship,,0,2.1
+EOF
+	routes <<EOF
+$HEADER
+O1,1,A,1,N1,11.5,2,0
+O2,1,A,1,M1,5.5,1,0
+EOF
+}
+
+@test "a pickup line stays at its store, even when evacuating it" {
+	network
+	# the customer lives by N1, but collects at ST: ST's handling, no transit
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+ST,A,5,2026-11-26T22:00:00Z
+N1,A,5,2026-11-26T22:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
+O1,1,A,2,2026-11-26T10:00:00Z,pickup,ST,0,0.2
+EOF
+	routes <<EOF
+$HEADER
+O1,1,A,2,ST,0.5,0,0
+EOF
+	summary_is "1 order routed: 1 shipment, 0 splits, 0 late; cost 0.50 (objective 0.50 with penalties); 2 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	before=$(state)
+	routes --evacuate ST <<EOF
+$HEADER
+EOF
+	routes --reroute <<EOF
+$HEADER
+EOF
+	assert_equal "$(state)" "$before"
+}
+
+@test "a vendor node ships only its own items" {
+	network
+	# V1 at 0,0.3 holds A too, but only VX is its own: VX from V1 (0 km,
+	# 4 + 0.5 + 0 = 4.50), A from N1 (11 km, 5.50), one split: 13.00
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+V1,VX,5,2026-11-26T22:00:00Z
+V1,A,5,2026-11-26T22:00:00Z
+N1,A,5,2026-11-26T22:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A,1,2026-11-26T10:00:00Z,0,0.3
+O1,2,VX,1,2026-11-26T10:00:00Z,0,0.3
+EOF
+	routes <<EOF
+$HEADER
+O1,1,A,1,N1,5.5,1,0
+O1,2,VX,1,V1,4.5,1,0
+EOF
+	summary_is "1 order routed: 2 shipments, 1 split, 0 late; cost 10.00 (objective 13.00 with penalties); 2 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+}
+
+@test "an address that cannot be placed: a warning, exit 0, the line stays allocated" {
+	network
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N1,A,5,2026-11-26T22:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_postal_code,ship_country,ship_lat,ship_lon
+O1,1,A,1,2026-11-26T10:00:00Z,99999,US,,
+O2,1,A,1,2026-11-26T11:00:00Z,,,0,0
+EOF
+	routes <<EOF
+$HEADER
+O2,1,A,1,N1,5.5,1,0
+EOF
+	assert_equal "$stderr" 'oms-route: warning: order "O1": cannot place its destination (no ship_lat/ship_lon, a postal code not in the postal table, or a locker without a place); left unrouted
+oms-route: 1 order routed: 1 shipment, 0 splits, 0 late; cost 5.50 (objective 5.50 with penalties); 1 units routed, 0 backordered, 1 waiting; 1 order unplaced'
+	lines_are <<EOF
+$LINES
+O1,1,A,1,allocated,0,0,1,0,0,0,0,0,
+O2,1,A,1,routed,0,0,0,1,0,0,0,0,N1
+EOF
+	# once the postal table knows the code, the next run routes it
+	given postal <<'EOF'
+postal_code,country,lat,lon
+99999,US,0,0
+EOF
+	routes <<EOF
+$HEADER
+O1,1,A,1,N1,5.5,1,0
 EOF
 }
