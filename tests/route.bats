@@ -567,3 +567,367 @@ $HEADER
 O1,1,A,1,N1,5.5,1,0
 EOF
 }
+
+# ---------------------------------------------------------------------
+# moving routed work
+
+@test "--evacuate moves routed work off a node; later runs leave it where it went" {
+	near_and_far
+	routes <<EOF
+$HEADER
+O1,1,A,1,N1,5.5,1,0
+EOF
+	seq=$(last_event)
+	routes --evacuate N1 <<EOF
+$HEADER
+O1,1,A,1,M1,11.5,2,0
+EOF
+	summary_is "1 order routed: 1 shipment, 0 splits, 0 late; cost 11.50 (objective 11.50 with penalties); 1 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	lines_are <<EOF
+$LINES
+O1,1,A,1,routed,0,0,0,1,0,0,0,0,M1
+EOF
+	run -0 route_events "$seq"
+	assert_output - <<'EOF'
+O1|line.routed|{"line_no":1,"sku":"A","node_id":"M1","qty":1,"previous":0,"cost":11.5,"transit_days":2,"late":0}
+O1|line.unrouted|{"line_no":1,"node_id":"N1","qty":1}
+EOF
+	run -0 oms-report inventory --sku A
+	assert_output - <<'EOF'
+node_id,sku,on_hand,safety_stock,reserved,atp
+M1,A,5,0,1,4
+N1,A,5,0,0,5
+EOF
+	# N1 is cheaper again, but routed work stays put without --reroute
+	before=$(state)
+	routes <<EOF
+$HEADER
+EOF
+	assert_equal "$(state)" "$before"
+	routes --reroute <<EOF
+$HEADER
+O1,1,A,1,N1,5.5,1,0
+EOF
+}
+
+@test "--evacuate moves only the work on that node" {
+	whole_or_split
+	routes --split-penalty 0 <<EOF
+$HEADER
+O1,1,A,1,N1,5.5,1,0
+O1,2,B,1,N2,6.5,1,0
+EOF
+	# A: M1 (10 + 0.5 + 1 = 11.50), N2 keeps B
+	routes --split-penalty 0 --evacuate N1 <<EOF
+$HEADER
+O1,1,A,1,M1,11.5,2,0
+EOF
+	lines_are <<EOF
+$LINES
+O1,1,A,1,routed,0,0,0,1,0,0,0,0,M1
+O1,2,B,1,routed,0,0,0,1,0,0,0,0,N2
+EOF
+}
+
+@test "a node made inactive after routing: the next run moves its work" {
+	near_and_far
+	routes <<EOF
+$HEADER
+O1,1,A,1,N1,5.5,1,0
+EOF
+	oms-import -q nodes - <<'EOF'
+node_id,type,name,lat,lon,capacity_per_day,handling_cost,processing_days,active
+N1,warehouse,near east,0,0.2,,1.00,1,0
+EOF
+	routes <<EOF
+$HEADER
+O1,1,A,1,M1,11.5,2,0
+EOF
+	lines_are <<EOF
+$LINES
+O1,1,A,1,routed,0,0,0,1,0,0,0,0,M1
+EOF
+	# and new work never goes to it
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O2,1,A,1,2026-11-26T11:00:00Z,0,0.2
+EOF
+	routes <<EOF
+$HEADER
+O2,1,A,1,M1,11.5,2,0
+EOF
+}
+
+@test "stock lowered under routed work: the lowest priority line gives it back, to backorder when no node has more" {
+	network
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N1,A,3,2026-11-26T22:00:00Z
+EOF
+	# O2 is older but priority 5; O1 priority 1
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority,ship_lat,ship_lon
+O2,1,A,2,2026-11-26T09:00:00Z,5,0,0
+O1,1,A,1,2026-11-26T10:00:00Z,1,0,0
+EOF
+	routes <<EOF
+$HEADER
+O1,1,A,1,N1,5.5,1,0
+O2,1,A,2,N1,6,1,0
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N1,A,2,2026-11-27T06:00:00Z
+EOF
+	run -1 oms-report check
+	assert_output - <<'EOF'
+check,subject,detail
+node_oversold,N1/A,reserved 3 exceeds on_hand 2 less safety_stock 0
+EOF
+	seq=$(last_event)
+	routes <<EOF
+$HEADER
+EOF
+	lines_are <<EOF
+$LINES
+O1,1,A,1,routed,0,0,0,1,0,0,0,0,N1
+O2,1,A,2,backordered,1,1,0,1,0,0,0,0,N1
+EOF
+	run -0 route_events "$seq"
+	assert_output - <<'EOF'
+O2|line.unrouted|{"line_no":1,"node_id":"N1","qty":1}
+O2|line.backordered|{"line_no":1,"sku":"A","allocated":0,"backordered":1,"reason":"no stock left at an eligible node when routed","previous":0}
+EOF
+	run -0 sqlite3 "$OMS_DB" "select backorder_reason from order_line where order_id = 'O2'"
+	assert_output "no stock left at an eligible node when routed"
+}
+
+@test "stock lowered under routed work: the unit given back goes to another node that has it" {
+	network
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N1,A,3,2026-11-26T22:00:00Z
+M1,A,1,2026-11-26T22:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority,ship_lat,ship_lon
+O2,1,A,2,2026-11-26T09:00:00Z,5,0,0
+O1,1,A,1,2026-11-26T10:00:00Z,1,0,0
+EOF
+	routes <<EOF
+$HEADER
+O1,1,A,1,N1,5.5,1,0
+O2,1,A,2,N1,6,1,0
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N1,A,2,2026-11-27T06:00:00Z
+EOF
+	# O2 keeps 1 at N1; its other unit ships from M1: 10 + 0.5 + 1
+	routes <<EOF
+$HEADER
+O2,1,A,1,M1,11.5,2,0
+EOF
+	lines_are <<EOF
+$LINES
+O1,1,A,1,routed,0,0,0,1,0,0,0,0,N1
+O2,1,A,2,routed,0,0,0,2,0,0,0,0,M1;N1
+EOF
+}
+
+# ---------------------------------------------------------------------
+# runs
+
+# The busy book: tests/data/route/busy-*.csv, ten orders of every kind.
+busy() {
+	network &&
+	oms-import -q inventory "$ROUTE/busy-inventory.csv" &&
+	oms-import -q orders "$ROUTE/busy-orders.csv" &&
+	oms-allocate -q > /dev/null
+}
+
+@test "the same store gives the same routing, byte for byte" {
+	export OMS_DB=$BATS_TEST_TMPDIR/a.db
+	busy
+	oms-route -q --day 2026-11-27 > a.csv
+	oms-report lines > a-lines.csv
+	export OMS_DB=$BATS_TEST_TMPDIR/b.db
+	busy
+	oms-route -q --day 2026-11-27 > b.csv
+	oms-report lines > b-lines.csv
+	cmp a.csv b.csv
+	cmp a-lines.csv b-lines.csv
+	[ "$(wc -l < a.csv)" -eq 15 ]
+	consistent
+}
+
+@test "--dry-run prints what a run would do and changes nothing" {
+	busy
+	before=$(state)
+	run -0 --separate-stderr oms-route --dry-run --day 2026-11-27
+	dry=$output
+	assert_equal "${stderr:0:37}" "oms-route: dry run, nothing written: "
+	assert_equal "$(state)" "$before"
+	run -0 --separate-stderr oms-route --day 2026-11-27
+	assert_equal "$output" "$dry"
+	consistent
+}
+
+@test "a second run with nothing changed prints the header only and changes nothing" {
+	busy
+	oms-route -q --day 2026-11-27 > /dev/null
+	before=$(state)
+	routes --day 2026-11-27 <<EOF
+$HEADER
+EOF
+	summary_is "0 orders routed: 0 shipments, 0 splits, 0 late; cost 0.00 (objective 0.00 with penalties); 0 units routed, 0 backordered, 0 waiting; 0 orders unplaced; nothing changed"
+	assert_equal "$(state)" "$before"
+	routes --day 2026-11-27 <<EOF
+$HEADER
+EOF
+	assert_equal "$(state)" "$before"
+}
+
+@test "--order routes only the orders named; a file of order ids does the same" {
+	last_unit
+	# O2 alone takes N1's last unit
+	routes --order O2 <<EOF
+$HEADER
+O2,1,A,1,N1,5.5,1,0
+EOF
+	printf 'order_id\nO1\n' > ids.csv
+	routes ids.csv <<EOF
+$HEADER
+O1,1,A,1,N2,6,1,0
+EOF
+}
+
+@test "--format jsonl: one object per row, numbers as numbers" {
+	whole_or_split
+	routes --format jsonl <<'EOF'
+{"order_id":"O1","line_no":1,"sku":"A","qty":1,"node_id":"M1","cost":4.17,"transit_days":2,"late":0}
+{"order_id":"O1","line_no":2,"sku":"B","qty":1,"node_id":"M1","cost":8.33,"transit_days":2,"late":0}
+EOF
+}
+
+@test "--write-lp: glpsol solves the relaxation and its bound is no more than the objective" {
+	command -v glpsol > /dev/null || skip "glpsol (glpk-utils) is not installed"
+	last_unit
+	run -0 --separate-stderr oms-route --write-lp lp.lp
+	assert_output - <<EOF
+$HEADER
+O1,1,A,1,N2,6,1,0
+O2,1,A,1,N1,5.5,1,0
+EOF
+	objective=$(sed -E 's/.*\(objective ([0-9.]+) with penalties\).*/\1/' <<<"$stderr")
+	assert_equal "$objective" 11.50
+	run -0 glpsol --lp lp.lp -o lp.out
+	run -0 grep -E '^(Status|Objective):' lp.out
+	assert_line --index 0 --regexp '^Status: +OPTIMAL$'
+	bound=$(sed -nE 's/^Objective: +obj = ([-0-9.e+]+) .*/\1/p' lp.out)
+	constant=$(sed -nE 's/^\\ constant ([-0-9.]+)$/\1/p' lp.lp)
+	# here the relaxation is tight: 11.50 exactly
+	awk -v b="$bound" -v c="$constant" 'BEGIN { exit !(b + c > 11.5 - 1e-6 && b + c <= 11.5 + 1e-6) }'
+}
+
+@test "--write-lp on the busy book: the bound holds, pinned handling in the constant" {
+	command -v glpsol > /dev/null || skip "glpsol (glpk-utils) is not installed"
+	busy
+	run -0 --separate-stderr oms-route --day 2026-11-27 --write-lp lp.lp
+	objective=$(sed -E 's/.*\(objective ([0-9.]+) with penalties\).*/\1/' <<<"$stderr")
+	run -0 sed -n 2p lp.lp
+	# B05's pickup at ST: its handling
+	assert_output '\ constant 0.500000'
+	run -0 glpsol --lp lp.lp -o lp.out
+	run -0 grep -E '^Status:' lp.out
+	assert_output --regexp '^Status: +OPTIMAL$'
+	bound=$(sed -nE 's/^Objective: +obj = ([-0-9.e+]+) .*/\1/p' lp.out)
+	awk -v b="$bound" -v o="$objective" 'BEGIN { exit !(b + 0.5 <= o + 1e-6) }'
+	consistent
+}
+
+# ---------------------------------------------------------------------
+# bad usage and bad data
+
+@test "bad usage: exit 64, a message, nothing changed" {
+	last_unit
+	before=$(state)
+	run -64 --separate-stderr oms-route --policy bogus
+	assert_output ""
+	assert_equal "${stderr%%$'\n'*}" 'oms-route: --policy must be cost, balanced or speed, got "bogus"'
+	run -64 --separate-stderr oms-route --split-penalty -1
+	assert_equal "${stderr%%$'\n'*}" 'oms-route: --split-penalty must be a non-negative amount, got "-1"'
+	run -64 --separate-stderr oms-route --late-penalty lots
+	assert_equal "${stderr%%$'\n'*}" 'oms-route: --late-penalty must be a non-negative amount, got "lots"'
+	run -64 --separate-stderr oms-route --day tomorrow
+	assert_equal "${stderr%%$'\n'*}" 'oms-route: --day must be a date (YYYY-MM-DD), got "tomorrow"'
+	run -64 --separate-stderr oms-route --max-splits two
+	run -64 --separate-stderr oms-route --frobnicate
+	assert_equal "$(state)" "$before"
+}
+
+@test "bad data: an unknown node to evacuate or an unknown order, exit 65, nothing changed" {
+	last_unit
+	before=$(state)
+	run -65 --separate-stderr oms-route --evacuate NOPE
+	assert_output ""
+	assert_equal "$stderr" 'oms-route: --evacuate: unknown node "NOPE"'
+	run -65 --separate-stderr oms-route --order O1 --order NOPE
+	assert_output ""
+	assert_equal "$stderr" 'oms-route: unknown order "NOPE"'
+	printf 'order_id\nO1\nGONE\n' > ids.csv
+	run -65 --separate-stderr oms-route ids.csv
+	assert_equal "$stderr" 'oms-route: ids.csv:3: unknown order "GONE"'
+	assert_equal "$(state)" "$before"
+}
+
+@test "no rate card: exit 65 with a pointer to oms-import rates" {
+	oms-import -q nodes "$ROUTE/nodes.csv"
+	oms-import -q items "$ROUTE/items.csv"
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N1,A,5,2026-11-26T22:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A,1,2026-11-26T10:00:00Z,0,0
+EOF
+	before=$(state)
+	run -65 --separate-stderr oms-route
+	assert_equal "$stderr" 'oms-route: no rate card in the store: import one first (oms-import rates)'
+	assert_equal "$(state)" "$before"
+}
+
+@test "a destination beyond the last rate band: left waiting, a later rate card routes it" {
+	near_and_far
+	# F1 is the only stock; the ship-to is 5 560 km from it
+	oms-import -q inventory - <<'EOF'
+node_id,sku,on_hand,as_of
+N1,A,0,2026-11-27T06:00:00Z
+M1,A,0,2026-11-27T06:00:00Z
+F1,A,5,2026-11-27T06:00:00Z
+EOF
+	oms-import -q orders - <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O2,1,A,1,2026-11-26T11:00:00Z,0,-40
+EOF
+	oms-allocate -q > /dev/null
+	routes --order O2 <<EOF
+$HEADER
+EOF
+	summary_is "0 orders routed: 0 shipments, 0 splits, 0 late; cost 0.00 (objective 0.00 with penalties); 0 units routed, 0 backordered, 1 waiting; 0 orders unplaced; nothing changed"
+	lines_are <<EOF
+$LINES
+O1,1,A,1,allocated,0,0,1,0,0,0,0,0,
+O2,1,A,1,allocated,0,0,1,0,0,0,0,0,
+EOF
+	given rates <<'EOF'
+max_km,base_cost,per_kg,transit_days
+10000,40.00,1.00,8
+EOF
+	# 40 + 1 + 1
+	routes --order O2 <<EOF
+$HEADER
+O2,1,A,1,F1,42,8,0
+EOF
+}
