@@ -931,3 +931,78 @@ $HEADER
 O2,1,A,1,F1,42,8,0
 EOF
 }
+
+# ---------------------------------------------------------------------
+# known bugs: each case fails today.  They are skipped unless
+# OMS_ROUTE_BUGS is set, so that make check stays green until lib/route.c
+# is fixed; then drop the known_bug line.
+
+known_bug() {
+	[ -n "${OMS_ROUTE_BUGS:-}" ] || skip "known bug: $1"
+}
+
+@test "BUG: a pickup order takes its store's release slot in the run that routes it" {
+	known_bug "pinned lines do not count against capacity_per_day in their own run"
+	network
+	# ST takes one release a day; O1 collects there, so O2 (ST 5.00,
+	# N1 5.50) must ship from N1
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+ST,A,5,2026-11-26T22:00:00Z
+N1,A,5,2026-11-26T22:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
+O1,1,A,1,2026-11-26T10:00:00Z,pickup,ST,0,0.15
+O2,1,A,1,2026-11-26T11:00:00Z,ship,,0,0.15
+EOF
+	routes <<EOF
+$HEADER
+O1,1,A,1,ST,0.5,0,0
+O2,1,A,1,N1,5.5,1,0
+EOF
+}
+
+@test "BUG: on the busy book the default routing is no worse than --greedy" {
+	known_bug "default objective 154.50, --greedy 150.50 (integer optimum 149.50)"
+	busy
+	run -0 --separate-stderr oms-route --dry-run --greedy --day 2026-11-27
+	greedy=$(sed -E 's/.*\(objective ([0-9.]+) with penalties\).*/\1/' <<<"$stderr")
+	run -0 --separate-stderr oms-route --dry-run --day 2026-11-27
+	batch=$(sed -E 's/.*\(objective ([0-9.]+) with penalties\).*/\1/' <<<"$stderr")
+	assert_equal "$greedy" 150.50
+	awk -v b="$batch" -v g="$greedy" 'BEGIN { exit !(b <= g) }' ||
+	    fail "default objective $batch is worse than --greedy's $greedy"
+}
+
+@test "BUG: a run that backorders routed work does not say nothing changed" {
+	known_bug "the summary says \"nothing changed\" whenever no row was printed"
+	network
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N1,A,1,2026-11-26T22:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A,1,2026-11-26T10:00:00Z,0,0
+EOF
+	oms-route -q > /dev/null
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N1,A,0,2026-11-27T06:00:00Z
+EOF
+	routes <<EOF
+$HEADER
+EOF
+	summary_is "0 orders routed: 0 shipments, 0 splits, 0 late; cost 0.00 (objective 0.00 with penalties); 0 units routed, 1 backordered, 0 waiting; 0 orders unplaced"
+}
+
+@test "BUG: --write-lp with nothing to route still writes an LP that glpsol reads" {
+	known_bug "an empty objective row: glpsol says \"missing variable name\""
+	command -v glpsol > /dev/null || skip "glpsol (glpk-utils) is not installed"
+	network
+	routes --write-lp lp.lp <<EOF
+$HEADER
+EOF
+	run -0 glpsol --lp lp.lp -o lp.out
+}
