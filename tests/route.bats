@@ -932,6 +932,63 @@ O2,1,A,1,F1,42,8,0
 EOF
 }
 
+@test "a held order is left alone until the hold is lifted" {
+	near_and_far
+	sqlite3 "$OMS_DB" "insert into order_hold (order_id, hold_type, held_at)
+	    values ('O1', 'fraud', '2026-11-27T00:00:00Z')"
+	routes <<EOF
+$HEADER
+EOF
+	lines_are <<EOF
+$LINES
+O1,1,A,1,allocated,0,0,1,0,0,0,0,0,
+EOF
+	sqlite3 "$OMS_DB" "delete from order_hold"
+	routes <<EOF
+$HEADER
+O1,1,A,1,N1,5.5,1,0
+EOF
+}
+
+@test "a pickup store made inactive after routing: its pickup line goes back to backorder" {
+	network
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+ST,A,5,2026-11-26T22:00:00Z
+N1,A,5,2026-11-26T22:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
+O1,1,A,1,2026-11-26T10:00:00Z,pickup,ST,0,0.15
+EOF
+	routes <<EOF
+$HEADER
+O1,1,A,1,ST,0.5,0,0
+EOF
+	oms-import -q nodes - <<'EOF'
+node_id,type,name,lat,lon,capacity_per_day,handling_cost,processing_days,active
+ST,store,corner store,0,0.1,1,0.50,0,0
+EOF
+	routes <<EOF
+$HEADER
+EOF
+	lines_are <<EOF
+$LINES
+O1,1,A,1,backordered,1,1,0,0,0,0,0,0,
+EOF
+	run -0 sqlite3 "$OMS_DB" "select backorder_reason from order_line"
+	assert_output "no stock at the pickup store when routed"
+}
+
+@test "--write-lp to a place that cannot be written: exit 73, nothing changed" {
+	near_and_far
+	before=$(state)
+	run -73 --separate-stderr oms-route --write-lp "$BATS_TEST_TMPDIR/no/such/dir/lp.lp"
+	assert_output ""
+	assert_equal "$stderr" "oms-route: $BATS_TEST_TMPDIR/no/such/dir/lp.lp: cannot create: No such file or directory"
+	assert_equal "$(state)" "$before"
+}
+
 # ---------------------------------------------------------------------
 # known bugs: each case fails today.  They are skipped unless
 # OMS_ROUTE_BUGS is set, so that make check stays green until lib/route.c
