@@ -1138,3 +1138,30 @@ $HEADER
 EOF
 	run -0 glpsol --lp lp.lp -o lp.out
 }
+
+@test "BUG: two lines to two different lockers are two shipments" {
+	known_bug "line_dest() tells the ship-to from a locker, not one locker from another"
+	network
+	oms-import -q nodes - <<'EOF'
+node_id,type,name,lat,lon
+LK2,locker,east locker,0,3
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N1,A,5,2026-11-26T22:00:00Z
+N1,B,5,2026-11-26T22:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
+O1,1,A,1,2026-11-26T10:00:00Z,locker,LK,0,0
+O1,2,B,1,2026-11-26T10:00:00Z,locker,LK2,0,0
+EOF
+	# N1 to LK (356 km) 10 + 0.5 + 1 = 11.50; N1 to LK2 (311 km)
+	# 10 + 1 + 1 = 12.00; one split.  Today: one shipment to LK, 12.50.
+	routes <<EOF
+$HEADER
+O1,1,A,1,N1,11.5,2,0
+O1,2,B,1,N1,12,2,0
+EOF
+	summary_is "1 order routed: 2 shipments, 1 split, 0 late; cost 23.50 (objective 26.50 with penalties); 2 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+}
