@@ -1165,3 +1165,24 @@ O1,2,B,1,N1,12,2,0
 EOF
 	summary_is "1 order routed: 2 shipments, 1 split, 0 late; cost 23.50 (objective 26.50 with penalties); 2 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
 }
+
+@test "BUG: --greedy honours --max-splits" {
+	known_bug "greedy_response() never looks at max_splits"
+	network
+	# no node holds both lines: --max-splits 0 forbids shipping from two
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N1,A,5,2026-11-26T22:00:00Z
+N2,B,5,2026-11-26T22:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A,1,2026-11-26T10:00:00Z,0,0
+O1,2,B,1,2026-11-26T10:00:00Z,0,0
+EOF
+	run -0 --separate-stderr oms-route --dry-run --max-splits 0
+	[ "$(tail -n +2 <<<"$output" | cut -d, -f5 | sort -u | wc -l)" -le 1 ]
+	run -0 --separate-stderr oms-route --dry-run --greedy --max-splits 0
+	[ "$(tail -n +2 <<<"$output" | cut -d, -f5 | sort -u | wc -l)" -le 1 ] ||
+	    fail "--greedy --max-splits 0 split the order: $output"
+}
