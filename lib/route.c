@@ -655,7 +655,7 @@ best_response(struct run *r, const struct rorder *o, struct plan *out)
 		if (better(&r->tmp, out))
 			plan_copy(out, &r->tmp);
 	}
-	if (out->covered == o->need || !set_ok(r, 2))
+	if (!set_ok(r, 2))
 		goto done;
 	top = r->ncand < TOPK ? r->ncand : TOPK;
 	for (i = 0; i < top; i++)
