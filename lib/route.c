@@ -655,7 +655,12 @@ best_response(struct run *r, const struct rorder *o, struct plan *out)
 		if (better(&r->tmp, out))
 			plan_copy(out, &r->tmp);
 	}
-	if (!set_ok(r, 2))
+	/*
+	 * pairs, unless no split can win: two shipments cost at least the two
+	 * cheapest fixed costs and the split penalty
+	 */
+	if (!set_ok(r, 2) || r->ncand < 2 || (out->covered == o->need &&
+	    out->cost <= r->candf[0] + r->candf[1] + r->o->split_penalty))
 		goto done;
 	top = r->ncand < TOPK ? r->ncand : TOPK;
 	for (i = 0; i < top; i++)
@@ -1578,8 +1583,8 @@ write_lp(struct run *r, const char *path)
 	    pinned);
 	r->ideal = 1;
 	for (pass = 0; pass < 2; pass++) {
-		if (pass == 1)
-			fprintf(fp, "\nSubject To\n");
+		if (pass == 1)	/* and one row, should nothing else be there */
+			fprintf(fp, "\nSubject To\n zero: zero = 0\n");
 		for (i = 0; i < r->norders; i++) {
 			struct rorder *o = &r->orders[i];
 			int nx = 0;
@@ -1708,7 +1713,7 @@ write_lp(struct run *r, const char *path)
 			fprintf(fp, " + x%d_%d_%d", xs[k].order, xs[k].node, xs[k].d);
 		fprintf(fp, " <= %ld\n", r->nodes[xs[i].node].cap0);
 	}
-	fprintf(fp, "Bounds\n zero = 0\n%s", buf_str(&bounds));
+	fprintf(fp, "Bounds\n%s", buf_str(&bounds));
 	fprintf(fp, "End\n");
 	free(xs);
 	buf_release(&bounds);
