@@ -271,10 +271,10 @@ int store_release_on_hand(struct store *st, const char *node_id, const char *sku
 	int64_t *on_hand);
 
 /*
- * For oms-report check: every line and node whose line_node.released is
- * not what its release lines still have out (qty less shipped, short,
- * cancelled), or whose cancel request exceeds that: order_id, line_no,
- * node_id, released, outstanding, cancel_requested.
+ * For oms-report check: every line and node with release lines whose
+ * line_node.released is not what those lines still have out (qty less
+ * shipped, short, cancelled), or whose cancel request exceeds that:
+ * order_id, line_no, node_id, released, outstanding, cancel_requested.
  */
 int store_release_check(struct store *st, store_typed_fn fn, void *ctx);
 

@@ -916,3 +916,18 @@ EOF
 	run -0 oms-release --help
 	assert_line --index 0 --partial "usage: oms-release"
 }
+
+@test "oms-report check: released units must match what the release lines have out" {
+	two_orders
+	run -0 oms-release -q $DAY
+	sqlite3 "$OMS_DB" "UPDATE line_node SET released = 2 WHERE order_id = 'O2';
+	    UPDATE release_line SET cancel_requested = 1 WHERE release_id = '20261127-DC1-000001' AND line_no = 2;
+	    UPDATE release_line SET shipped = 1 WHERE release_id = '20261127-DC1-000001' AND line_no = 2"
+	run -1 oms-report check
+	assert_output - <<'EOF'
+check,subject,detail
+line_released,O1/2@DC1,"released 1, but its release lines have 0 outstanding"
+cancel_requested,O1/2@DC1,"cancel requested for 1, more than the 0 outstanding"
+line_released,O2/1@DC1,"released 2, but its release lines have 3 outstanding"
+EOF
+}
