@@ -144,7 +144,7 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct release_opts o = { .max = -1 };
-	const char **ids = NULL;
+	static const char **ids;	/* static: still reachable after an early return */
 	char day[21];
 	struct cli c;
 	int ch, nids = 0, confirming = 0, status;

@@ -114,6 +114,4 @@ nv=$(median "$d/naive.times" 1)
 printf 'allocate 1m lines: oms-allocate %6.2f s  re-run %6.2f s  naive window SQL %6.2f s  ratio %4.2f  peak RSS %6.1f MB\n' \
     "$al" "$re" "$nv" "$(echo "$al $nv" | awk '{ printf "%.2f", $1 / $2 }')" \
     "$(median "$d/alloc.times" 2 | awk '{ printf "%.1f", $1 / 1024 }')"
-
-# oms-release: 200,000 routed orders released, then confirmed
-sh "$here/release.sh"
+sh "$here/release.sh"	# oms-release: 200,000 routed orders released, then confirmed
