@@ -69,13 +69,13 @@ static const struct colspec cust_cols[] = {
 /* order-level columns first (O_ORDER .. O_COMPLETE), then line columns */
 enum { O_ORDER, O_CHANNEL, O_CUSTOMER, O_CREATED, O_PRIORITY, O_PROMISE,
 	O_SNAME, O_SADDR, O_SCITY, O_SREGION, O_SPOSTAL, O_SCOUNTRY, O_SLAT, O_SLON,
-	O_COMPLETE, O_LINE, O_SKU, O_QTY, O_METHOD, O_PICKUP, O_PRICE, O_DISCOUNT, O_N };
+	O_SHIPPING, O_COMPLETE, O_LINE, O_SKU, O_QTY, O_METHOD, O_PICKUP, O_PRICE, O_DISCOUNT, O_N };
 static const struct colspec order_cols[] = {
 	{ "order_id", 1 }, { "channel", 0 }, { "customer_id", 0 }, { "created_at", 0 },
 	{ "priority", 0 }, { "promise_date", 0 }, { "ship_name", 0 },
 	{ "ship_address1", 0 }, { "ship_city", 0 }, { "ship_region", 0 },
 	{ "ship_postal_code", 0 }, { "ship_country", 0 }, { "ship_lat", 0 },
-	{ "ship_lon", 0 }, { "ship_complete", 0 }, { "line_no", 1 }, { "sku", 1 },
+	{ "ship_lon", 0 }, { "shipping_charge", 0 }, { "ship_complete", 0 }, { "line_no", 1 }, { "sku", 1 },
 	{ "qty", 1 }, { "method", 0 }, { "pickup_node", 0 }, { "unit_price", 0 },
 	{ "discount", 0 },
 };
@@ -817,6 +817,7 @@ parse_order(struct importer *im, const struct record *r, struct order *o)
 	f_text(im, r, O_SPOSTAL, "", &o->ship_postal_code);
 	f_text(im, r, O_SCOUNTRY, "US", &o->ship_country);
 	f_latlon(im, r, O_SLAT, O_SLON, &o->has_latlon, &o->ship_lat, &o->ship_lon);
+	f_money(im, r, O_SHIPPING, 0, &o->shipping_charge);
 	f_bool(im, r, O_COMPLETE, 0, &o->ship_complete);
 }
 

@@ -44,6 +44,7 @@ struct order {
 	    *ship_postal_code, *ship_country;
 	int has_latlon;
 	double ship_lat, ship_lon;
+	int64_t shipping_charge;	/* cents, for the whole order */
 	int ship_complete;
 };
 

@@ -43,8 +43,8 @@ enum sid {
 #define NODE_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16"
 #define ORDER_COLS "channel, customer_id, created_at, priority, promise_date, " \
 	"ship_name, ship_address1, ship_city, ship_region, ship_postal_code, " \
-	"ship_country, ship_lat, ship_lon, ship_complete"
-#define ORDER_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15"
+	"ship_country, ship_lat, ship_lon, ship_complete, shipping_charge"
+#define ORDER_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16"
 #define LINE_COLS "sku, qty, unit_price, discount, method, pickup_node"
 #define LINE_VALS "?3, ?4, ?5, ?6, ?7, ?8"
 
@@ -82,13 +82,13 @@ static const char *const sql[S_COUNT] = {
 	[S_POSTAL_INS] = PUT("postal", "country, postal_code", "?1, ?2", "lat, lon", "?3, ?4"),
 	[S_RATE_INS] = PUT("rate", "max_km", "?1", "base_cost, per_kg, transit_days",
 	    "?2, ?3, ?4"),
-	/* ?16 / ?9: this run's mark */
+	/* ?17 / ?9: this run's mark */
 	[S_ORDER_INS] = PUT_MARKED("orders", "order_id", "?1", ORDER_COLS, ORDER_VALS,
-	    "import_run", "?16"),
+	    "import_run", "?17"),
 	[S_LINE_INS] = PUT_MARKED("order_line", "order_id, line_no", "?1, ?2", LINE_COLS,
 	    LINE_VALS, "import_run", "?9"),
 	[S_ORDER_PROBE] =
-	    "SELECT import_run IS ?16, (" ORDER_COLS ") IS (" ORDER_VALS "), created_at, "
+	    "SELECT import_run IS ?17, (" ORDER_COLS ") IS (" ORDER_VALS "), created_at, "
 	    "EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = ?1 AND "
 	    "(l.allocated > 0 OR l.shipped > 0 OR l.cancelled > 0)) "
 	    "OR EXISTS (SELECT 1 FROM line_node ln WHERE ln.order_id = ?1) "
@@ -842,7 +842,7 @@ store_rate_put(struct store *st, const struct rate *r)
 	return put(st, S_RATE_INS, bind_rate, r);
 }
 
-/* Bind an order to parameters base+1 .. base+15. */
+/* Bind an order to parameters base+1 .. base+16. */
 static void
 bind_order_at(sqlite3_stmt *s, const struct order *o, int base)
 {
@@ -863,6 +863,7 @@ bind_order_at(sqlite3_stmt *s, const struct order *o, int base)
 		breal(s, base + 14, o->ship_lon);
 	}
 	bint(s, base + 15, o->ship_complete);
+	bint(s, base + 16, o->shipping_charge);
 }
 
 static void
@@ -905,13 +906,13 @@ update_only(struct store *st, enum sid ins, void (*bind)(sqlite3_stmt *, const v
 int
 store_order_insert(struct store *st, const struct order *o)
 {
-	return insert_only(st, S_ORDER_INS, bind_order, o, 16);
+	return insert_only(st, S_ORDER_INS, bind_order, o, 17);
 }
 
 int
 store_order_update(struct store *st, const struct order *o)
 {
-	return update_only(st, S_ORDER_INS, bind_order, o, 16);
+	return update_only(st, S_ORDER_INS, bind_order, o, 17);
 }
 
 /*
@@ -949,7 +950,7 @@ probe(struct store *st, enum sid id, void (*bind)(sqlite3_stmt *, const void *),
 int
 store_order_probe(struct store *st, const struct order *o, struct order_probe *p)
 {
-	return probe(st, S_ORDER_PROBE, bind_order, o, 16, p);
+	return probe(st, S_ORDER_PROBE, bind_order, o, 17, p);
 }
 
 /* Bind a line to parameters base+1 .. base+8. */
@@ -1001,7 +1002,7 @@ static const struct {
 	int nparams;
 } multi_sql[M_COUNT] = {
 	[M_ORDERS] = { "INSERT INTO orders (order_id, " ORDER_COLS ", import_run) VALUES ",
-	    " ON CONFLICT DO NOTHING", 16 },
+	    " ON CONFLICT DO NOTHING", 17 },
 	[M_LINES] = { "INSERT INTO order_line (order_id, line_no, " LINE_COLS ", import_run) "
 	    "VALUES ", " ON CONFLICT DO NOTHING", 9 },
 	[M_EVENTS] = { "INSERT INTO event (at, order_id, type, payload, run_id) VALUES ", "", 5 },
@@ -1055,7 +1056,7 @@ bind_new_orders(struct store *st, int table, const void *rows, int i,
 	switch (table) {
 	case M_ORDERS:
 		bind_order_at(s, &no->orders[i], base);
-		bint(s, base + 16, import_mark(st));
+		bint(s, base + 17, import_mark(st));
 		break;
 	case M_LINES:
 		bind_line_at(s, &no->lines[i], base);
@@ -1378,6 +1379,18 @@ int64_t
 store_col_int(const struct store_row *row, int col)
 {
 	return sqlite3_column_int64(row->s, col);
+}
+
+double
+store_col_real(const struct store_row *row, int col)
+{
+	return sqlite3_column_double(row->s, col);
+}
+
+int
+store_col_null(const struct store_row *row, int col)
+{
+	return sqlite3_column_type(row->s, col) == SQLITE_NULL;
 }
 
 int

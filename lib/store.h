@@ -184,6 +184,8 @@ int store_view_typed(struct store *st, enum store_view v, const char *const *par
 	int nparams, store_typed_fn fn, void *ctx);
 const char *store_col_text(const struct store_row *row, int col);
 int64_t store_col_int(const struct store_row *row, int col);
+double store_col_real(const struct store_row *row, int col);
+int store_col_null(const struct store_row *row, int col);
 
 /* --- allocation -------------------------------------------------------- */
 
@@ -202,6 +204,181 @@ struct line_change {
 };
 /* Write n changes, and their events many rows to a statement. */
 int store_line_changes(struct store *st, const struct line_change *c, int n);
+
+/* --- route ------------------------------------------------------------ */
+
+enum store_route_view {
+	/* node_id, type, active, can_ship, can_pickup, can_curbside, lat, lon
+	 * (the node's, else its postal code's; NULL: unplaced), handling_cost,
+	 * processing_days, capacity_per_day (NULL: unlimited), releases on the
+	 * business day given */
+	ROUTE_NODES,
+	/* max_km, base_cost, per_kg, transit_days; by max_km */
+	ROUTE_RATES,
+	/* sku, weight_kg, ship_alone, vendor_node */
+	ROUTE_ITEMS,
+	/* node_id, sku, on_hand, safety_stock, routed, released */
+	ROUTE_STOCK,
+	/* order_id, line_no, sku, qty, allocated, method, pickup_node,
+	 * priority, promise_date, created_at, dest lat, dest lon, backordered,
+	 * backorder_reason; lines of orders not on hold with an allocation or
+	 * routed work, in the order of service (scoped: only the orders in
+	 * the scope table) */
+	ROUTE_LINES,
+	/* order_id, line_no, node_id, routed: the routed work of the same */
+	ROUTE_WORK_ROWS
+};
+int store_route_read(struct store *st, enum store_route_view v, const char *day,
+	int scoped, store_typed_fn fn, void *ctx);
+/* Set the routed quantity of a line at a node (0 removes the work). */
+int store_route_set(struct store *st, const char *order_id, int64_t line_no,
+	const char *node_id, int64_t routed);
+/* Set a line's unrouted allocation and backorder. */
+int store_route_line(struct store *st, const char *order_id, int64_t line_no,
+	int64_t allocated, int64_t backordered, const char *reason);
+
+/* --- returns ----------------------------------------------------------- */
+
+/*
+ * What a return or refund decision needs about one order: every line
+ * with its buckets and what was refunded on it, the shipping charge, and
+ * the refunds of the whole order.  Filled by store_return_order; the
+ * caller frees it with store_return_order_release.
+ */
+struct return_line {
+	int64_t line_no, qty, unit_price, discount, shipped, returned;
+	int64_t authorized;	/* authorised and not yet received */
+	int64_t refunded;	/* refunds on this line, cents */
+	char sku[256];
+	char shipped_at[21];	/* latest shipped or picked-up confirmation; "" none */
+};
+struct return_order {
+	int64_t shipping_charge;	/* cents */
+	int64_t refunded;		/* every refund of the order, cents */
+	struct return_line *lines;	/* by line_no */
+	int nlines;
+};
+/* 1 and *o filled, 0 no such order, -1 error. */
+int store_return_order(struct store *st, const char *order_id, struct return_order *o);
+void store_return_order_release(struct return_order *o);
+
+/* A node that may receive returns: 1 and the fields, 0 none, -1 error. */
+struct return_node {
+	char type[16];
+	int active, accepts_returns;
+};
+int store_return_node(struct store *st, const char *node_id, struct return_node *n);
+
+/*
+ * A new RMA of order_id: its id ("RMA-<order_id>-<n>", n one more than
+ * the order's RMAs so far) into *id (malloc'd, the caller frees), and the
+ * row written.  node_id NULL: none yet.  0 or -1.
+ */
+int store_rma_add(struct store *st, const char *order_id, const char *channel,
+	const char *node_id, const char *at, char **id);
+int store_rma_line_add(struct store *st, const char *rma_id, const char *order_id,
+	int64_t line_no, int64_t qty, const char *reason);
+
+/* An RMA line as authorised, and what came back of it so far. */
+struct rma_line_info {
+	char order_id[256], channel[16], node_id[256];	/* node_id "" none */
+	int64_t qty, received;
+	char reason[512];
+};
+/* 1 and *l filled, 0 no such line (*rma_known: whether the RMA exists), -1. */
+int store_rma_line_get(struct store *st, const char *rma_id, int64_t line_no,
+	struct rma_line_info *l, int *rma_known);
+
+/*
+ * Record a receipt of qty units of an RMA line: the receipt row, the
+ * line's received count and the order line's returned count.  The caller
+ * restocks (store_inventory_put) when the disposition says so.
+ */
+int store_receipt_add(struct store *st, const char *rma_id, const char *order_id,
+	int64_t line_no, int64_t qty, const char *condition, const char *disposition,
+	const char *node_id, const char *at);
+
+/* A refund instruction; line_no 0: the whole order; rma_id NULL: none. */
+struct refund {
+	const char *order_id, *rma_id, *kind, *reason, *at;
+	int64_t line_no, amount, merchandise, restocking_fee, shipping;
+};
+/* Write it: its refund_id (> 0), or -1. */
+int64_t store_refund_add(struct store *st, const struct refund *r);
+
+/* --- order --- */
+
+/*
+ * Customer care on one order (lib/order.c): reading what a change needs,
+ * writing it, and the 360-degree view.  Functions taking an order_id and
+ * a callback hand it typed rows (store_col_text/int) in the column order
+ * given, and return 0, or -1 after a diagnostic (or the callback's -1).
+ */
+
+/*
+ * The order's head: priority, ship_name, ship_address1, ship_city,
+ * ship_region, ship_postal_code, ship_country, ship_lat, ship_lon (NULL
+ * when not known).  1 when the order exists (fn called once), 0 not, -1.
+ */
+int store_order_head(struct store *st, const char *order_id, store_typed_fn fn,
+	void *ctx);
+/*
+ * Its lines (every line when line_no is 0), by line_no: line_no, sku,
+ * method, qty, allocated, backordered, backorder_reason, shipped,
+ * cancelled.
+ */
+int store_order_lines(struct store *st, const char *order_id, int64_t line_no,
+	store_typed_fn fn, void *ctx);
+/* Its work at nodes, by line_no then node_id: line_no, node_id, routed, released. */
+int store_order_line_nodes(struct store *st, const char *order_id, store_typed_fn fn,
+	void *ctx);
+/*
+ * Its release lines with units still out at the node (qty less shipped,
+ * short and cancelled), oldest release first: line_no, release_id,
+ * node_id, outstanding, cancel_requested.
+ */
+int store_order_release_lines(struct store *st, const char *order_id,
+	store_typed_fn fn, void *ctx);
+
+/* Set a line's qty, allocated, backordered (+ reason, NULL: none) and cancelled. */
+int store_line_set(struct store *st, const char *order_id, int64_t line_no,
+	int64_t qty, int64_t allocated, int64_t backordered, const char *reason,
+	int64_t cancelled);
+/* Set the units routed to a node; the row goes when nothing is left there. */
+int store_line_node_routed(struct store *st, const char *order_id, int64_t line_no,
+	const char *node_id, int64_t routed);
+/* Ask the node for n more units of a release line back (cancel_requested += n). */
+int store_release_cancel_request(struct store *st, const char *release_id,
+	int64_t line_no, int64_t n);
+
+/*
+ * A hold of one type: store_hold_get gives 1 and fn a row (held_by,
+ * held_at, reason) when the order has it, 0 when not; store_hold_add
+ * puts it (at the run's time), store_hold_remove takes it away.
+ */
+int store_hold_get(struct store *st, const char *order_id, const char *hold_type,
+	store_typed_fn fn, void *ctx);
+int store_hold_add(struct store *st, const char *order_id, const char *hold_type,
+	const char *reason, const char *by);
+int store_hold_remove(struct store *st, const char *order_id, const char *hold_type);
+
+int store_order_priority_set(struct store *st, const char *order_id, int64_t priority);
+/* Write o's ship_* fields (and ship_lat/ship_lon, NULL unless has_latlon). */
+int store_order_address_set(struct store *st, const struct order *o);
+
+/*
+ * The sections of the 360-degree view, each a query on one key (the
+ * order id, or for CUSTOMER and CUSTOMER_ORDERS the customer id); the
+ * columns of each are listed in lib/order.c next to their names, in this
+ * order, and each section is sorted oldest first.
+ */
+enum order_section {
+	OS_ORDER, OS_LINES, OS_ALLOCATIONS, OS_ROUTING, OS_RELEASES, OS_SHIPMENTS,
+	OS_RETURNS, OS_RECEIPTS, OS_REFUNDS, OS_APPEASEMENTS, OS_HOLDS, OS_EVENTS,
+	OS_CUSTOMER, OS_CUSTOMER_ORDERS, OS_COUNT
+};
+int store_order_section(struct store *st, enum order_section s, const char *key,
+	store_typed_fn fn, void *ctx);
 
 /* --- release --- */
 

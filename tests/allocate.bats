@@ -1101,6 +1101,55 @@ EOF
 # ---------------------------------------------------------------------
 # scope: --order and order ids read from files
 
+@test "a held order keeps what it holds and gets nothing new until the hold is lifted" {
+	given nodes <<'EOF'
+node_id,type
+DC1,warehouse
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,1,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority
+H,1,A1,3,2026-11-01T08:00:00Z,1
+P5,1,A1,2,2026-11-20T08:00:00Z,5
+EOF
+	allocates <<EOF
+$HEADER
+H,1,A1,3,1,2,no stock in the network
+P5,1,A1,2,0,2,no stock in the network
+EOF
+	oms-order -q hold H fraud
+	# stock arrives: the held priority-1 order keeps its unit, the rest goes on
+	given inventory --delta <<'EOF'
+node_id,sku,delta,reason
+DC1,A1,4,receipt
+EOF
+	allocates <<EOF
+$HEADER
+P5,1,A1,2,2,0,
+EOF
+	lines_are <<EOF
+$LINES
+H,1,A1,3,backordered,2,2,1,0,0,0,0,0,
+P5,1,A1,2,allocated,0,0,2,0,0,0,0,0,
+EOF
+	network_is <<EOF
+$SKUS
+A1,5,0,3,0,2
+EOF
+	oms-order -q unhold H fraud
+	allocates <<EOF
+$HEADER
+H,1,A1,3,3,0,
+EOF
+}
+
 @test "--order: only the named orders are re-planned; the others keep their allocations" {
 	given nodes <<'EOF'
 node_id,type

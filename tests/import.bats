@@ -340,6 +340,51 @@ EOF
 	assert_output 'O1|order.updated|{"order_id":"O1","channel":"web","lines":1}'
 }
 
+@test "orders: shipping_charge is order-level money, 0 by default, upserted like the rest" {
+	base_store
+	# CSV through the bulk path; JSON nested lines inherit it
+	printf 'order_id,line_no,sku,qty,shipping_charge\nS1,1,A1,1,7.95\nS1,2,B2,2,7.95\nS2,1,A1,1,\n' > s.csv
+	printf '{"order_id":"S3","shipping_charge":12,"lines":[{"line_no":1,"sku":"B2","qty":1}]}\n' > s.jsonl
+	run -0 oms-import orders s.csv s.jsonl
+	assert_output "oms-import: orders: 4 records, 3 orders (3 inserted, 0 updated, 0 unchanged); lines: 4 inserted, 0 updated, 0 unchanged, 0 rejected"
+	run -0 sqlite3 "$OMS_DB" "select order_id, shipping_charge from orders order by 1"
+	assert_output - <<'EOF'
+S1|795
+S2|0
+S3|1200
+EOF
+	# the same again changes nothing; a new charge updates the order alone
+	run -0 oms-import orders s.csv s.jsonl
+	assert_output --partial "; nothing changed"
+	sed 's/7\.95/8.50/' s.csv > s2.csv
+	run -0 oms-import orders s2.csv
+	assert_output "oms-import: orders: 3 records, 2 orders (0 inserted, 1 updated, 1 unchanged); lines: 0 inserted, 0 updated, 3 unchanged, 0 rejected"
+	run -0 sqlite3 "$OMS_DB" "select shipping_charge from orders where order_id = 'S1'"
+	assert_output 850
+	run -0 sqlite3 "$OMS_DB" "select type, payload from event order by seq desc limit 1"
+	assert_output 'order.updated|{"order_id":"S1","channel":"web","lines":0}'
+	# an order in fulfilment keeps its charge
+	sqlite3 "$OMS_DB" "update order_line set allocated = 1 where order_id = 'S2'"
+	printf 'order_id,line_no,sku,qty,shipping_charge\nS2,1,A1,1,3\n' > s3.csv
+	before=$(state)
+	run -65 oms-import orders s3.csv
+	assert_line --index 0 'oms-import: s3.csv:2: order "S2" is already in fulfilment; change it with oms-order'
+	assert_equal "$(state)" "$before"
+}
+
+@test "bad: shipping_charge that is not an amount, or differs between lines" {
+	base_store
+	printf 'order_id,line_no,sku,qty,shipping_charge\nS1,1,A1,1,-1\nS2,1,A1,1,5\nS2,2,B2,1,6\n' > bad.csv
+	before=$(state)
+	run -65 oms-import orders bad.csv
+	assert_output - <<EOF
+oms-import: bad.csv:2: shipping_charge must be an amount like 12.34 (at most 2 decimals), got "-1"
+oms-import: bad.csv:4: shipping_charge differs from line 3 of the same order
+$(nothing_imported 3)
+EOF
+	assert_equal "$(state)" "$before"
+}
+
 @test "inventory: a newer snapshot replaces the count" {
 	base_store
 	printf 'node_id,sku,on_hand,as_of\nDC1,A1,80,2026-11-27T06:00:00Z\n' > inv.csv

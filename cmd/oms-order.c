@@ -1,0 +1,205 @@
+/*
+ * oms-order: customer care on orders: show one order or one customer's
+ * orders, and cancel, hold, unhold, re-address, reduce or re-prioritise,
+ * one change from the command line or a stream of them.  See oms-order(1).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "diag.h"
+#include "input.h"
+#include "order.h"
+#include "output.h"
+
+enum {
+	OPT_BY = OPT_CMD, OPT_REASON, OPT_REJECTS,
+	OPT_SHIP		/* OPT_SHIP + i: the ship_* column OC_SNAME + i */
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: oms-order [-hqv] [--busy-timeout ms] [--db path] [--format format]\n"
+	    "                 [-o file] [--safe-csv] show order\n"
+	    "       oms-order [-hqv] [--busy-timeout ms] [--db path] [--format format]\n"
+	    "                 [-o file] [--safe-csv] customer customer\n"
+	    "       oms-order [-hqv] [--busy-timeout ms] [--by name] [--db path] [--dry-run]\n"
+	    "                 [--reason text] change order ...\n"
+	    "       oms-order [-hqv] [--busy-timeout ms] [--by name] [--db path] [--dry-run]\n"
+	    "                 [--input-format format] [--reason text] [--rejects file]\n"
+	    "                 change [-] | apply [file ...]\n"
+	    "       oms-order --version\n"
+	    "change: cancel order [line [qty]]\n"
+	    "        hold order type | unhold order type\n"
+	    "        reduce order line qty\n"
+	    "        priority order n\n"
+	    "        address order [--ship-name text] [--ship-address1 text]\n"
+	    "                [--ship-city text] [--ship-region text]\n"
+	    "                [--ship-postal-code code] [--ship-country code]\n"
+	    "                [--ship-lat lat --ship-lon lon]\n"
+	    "type: fraud, payment, address, customer\n");
+}
+
+static int
+usage_error(const char *msg)
+{
+	diag_error("%s", msg);
+	usage(stderr);
+	return EX_USAGE;
+}
+
+/* The operands each change takes after its order: at least, at most. */
+static const struct {
+	int min, max;
+	int cols[2];
+} operands[ACT_COUNT] = {
+	[ACT_CANCEL] = { 0, 2, { OC_LINE, OC_QTY } },
+	[ACT_HOLD] = { 1, 1, { OC_HOLD } },
+	[ACT_UNHOLD] = { 1, 1, { OC_HOLD } },
+	[ACT_ADDRESS] = { 0, 0, { 0 } },
+	[ACT_REDUCE] = { 2, 2, { OC_LINE, OC_QTY } },
+	[ACT_PRIORITY] = { 1, 1, { OC_PRIORITY } },
+};
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_LONGOPTS,
+		{ "by", required_argument, NULL, OPT_BY },
+		{ "reason", required_argument, NULL, OPT_REASON },
+		{ "rejects", required_argument, NULL, OPT_REJECTS },
+		{ "ship-address1", required_argument, NULL, OPT_SHIP + OC_SADDR - OC_SNAME },
+		{ "ship-city", required_argument, NULL, OPT_SHIP + OC_SCITY - OC_SNAME },
+		{ "ship-country", required_argument, NULL, OPT_SHIP + OC_SCOUNTRY - OC_SNAME },
+		{ "ship-lat", required_argument, NULL, OPT_SHIP + OC_SLAT - OC_SNAME },
+		{ "ship-lon", required_argument, NULL, OPT_SHIP + OC_SLON - OC_SNAME },
+		{ "ship-name", required_argument, NULL, OPT_SHIP },
+		{ "ship-postal-code", required_argument, NULL, OPT_SHIP + OC_SPOSTAL - OC_SNAME },
+		{ "ship-region", required_argument, NULL, OPT_SHIP + OC_SREGION - OC_SNAME },
+		{ NULL, 0, NULL, 0 }
+	};
+	static char *stdin_only[] = { "-" };
+	const char *vals[OC_COUNT];
+	struct order_opts o = { .action = -1, .reason = "" };
+	struct order_counts n;
+	struct buf line = BUF_INIT, json = BUF_INIT;
+	struct outfile out;
+	struct store *st;
+	struct cli c;
+	const char *cmd;
+	int ch, i, status, nops, ship_given = 0, change_opts = 0, view, stream;
+
+	for (i = 0; i < OC_COUNT; i++)
+		vals[i] = "";
+	cli_init(&c, argc, argv);
+	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
+		if (cli_option(&c, ch, optarg, usage))
+			continue;
+		switch (ch) {
+		case OPT_BY:
+			o.by = optarg;
+			change_opts = 1;
+			break;
+		case OPT_REASON:
+			o.reason = optarg;
+			change_opts = 1;
+			break;
+		case OPT_REJECTS:
+			o.rejects = optarg;
+			break;
+		default:
+			if (ch >= OPT_SHIP && ch < OPT_SHIP + OC_COUNT - OC_SNAME) {
+				vals[OC_SNAME + ch - OPT_SHIP] = optarg;
+				ship_given = 1;
+				break;
+			}
+			usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		return usage_error("what to do? (show, customer, cancel, hold, unhold, address, "
+		    "reduce, priority, apply)");
+	cmd = argv[0];
+	nops = argc - 1;
+	view = strcmp(cmd, "show") == 0 || strcmp(cmd, "customer") == 0;
+	if (!view && strcmp(cmd, "apply") != 0 && (o.action = order_action_parse(cmd)) < 0) {
+		diag_error("unknown command \"%s\"", cmd);
+		usage(stderr);
+		return EX_USAGE;
+	}
+
+	if (view) {
+		if (nops != 1)
+			return usage_error(nops ? "one order or customer at a time" :
+			    "which one? (an order id, or a customer id)");
+		if (c.dry_run || c.input_format != INFMT_AUTO || o.rejects || change_opts ||
+		    ship_given)
+			return usage_error("show and customer only read: --dry-run, --input-format, "
+			    "--rejects, --by, --reason and --ship-* do not apply");
+		if ((status = store_open(&st, c.db, c.busy_ms, 1)) != 0)
+			return status;
+		if ((status = outfile_open(&out, c.output)) != 0) {
+			store_close(st);
+			return status;
+		}
+		i = !c.format_given || c.format == OUTFMT_JSON;
+		status = cmd[0] == 's' ? order_show(st, argv[1], i, c.format, c.safe_csv, out.fp) :
+		    order_customer(st, argv[1], i, c.format, c.safe_csv, out.fp);
+		store_close(st);
+		ch = outfile_close(&out, status == 0);
+		return status ? status : ch;
+	}
+
+	if (c.format_given || c.output || c.safe_csv)
+		return usage_error("changes write no records: --format, -o and --safe-csv do not "
+		    "apply (see oms-order show)");
+	/* a stream: apply [file ...], or a change with no order (or "-") */
+	stream = o.action < 0 || nops == 0 || (nops == 1 && strcmp(argv[1], "-") == 0);
+	if (stream && ship_given)
+		return usage_error("--ship-* are for one address change on the command line; "
+		    "a stream gives ship_* columns");
+	if (!stream && (o.rejects || c.input_format != INFMT_AUTO))
+		return usage_error("--rejects and --input-format are for a stream of changes");
+	if (!stream) {
+		if (nops - 1 < operands[o.action].min || nops - 1 > operands[o.action].max) {
+			diag_error("%s takes %s", cmd, o.action == ACT_CANCEL ? "order [line [qty]]" :
+			    o.action == ACT_REDUCE ? "order line qty" :
+			    o.action == ACT_PRIORITY ? "order priority" :
+			    o.action == ACT_ADDRESS ? "order and --ship-* options" : "order type");
+			usage(stderr);
+			return EX_USAGE;
+		}
+		if (ship_given && o.action != ACT_ADDRESS)
+			return usage_error("--ship-* are for address");
+		vals[OC_ORDER] = argv[1];
+		vals[OC_ACTION] = cmd;
+		for (i = 2; i < argc; i++)
+			vals[operands[o.action].cols[i - 2]] = argv[i];
+	}
+	if (o.by == NULL)
+		o.by = order_login_name();
+	o.input_format = c.input_format;
+
+	if ((status = cli_begin(&c, &st)) != 0)
+		return status;
+	if (!stream)
+		status = order_change(st, &o, vals, &n);
+	else
+		status = order_change_files(st, &o, o.action < 0 && nops > 0 ? nops : 1,
+		    o.action < 0 && nops > 0 ? argv + 1 : stdin_only, &n);
+	order_summary(&n, &line, &json);
+	status = cli_end(&c, st, status, json.s);
+	if (status == 0)
+		diag_note("%s%s", c.dry_run ? "dry run, nothing written: " : "", line.s);
+	buf_release(&line);
+	buf_release(&json);
+	if (cli_close_stdout() != 0 && status == 0)
+		status = EX_IOERR;
+	return status;
+}

@@ -1,0 +1,195 @@
+/*
+ * oms-return: authorise returns, receive them at a node, refund them, and
+ * appease customers with goodwill refunds.  See oms-return(1).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "diag.h"
+#include "input.h"
+#include "parse.h"
+#include "returns.h"
+
+enum { OPT_AT = OPT_CMD, OPT_FEE_NEW, OPT_FEE_OPENED, OPT_FEE_DAMAGED, OPT_MAXREJ,
+	OPT_REJECTS, OPT_WINDOW };
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: oms-return authorize [options] [--window days] [file ...]\n"
+	    "       oms-return receive [options] [--fee-damaged pct] [--fee-new pct]\n"
+	    "                          [--fee-opened pct] [file ...]\n"
+	    "       oms-return appease [options] [file ...]\n"
+	    "       oms-return --version\n"
+	    "options: [-hqv] [--at time] [--busy-timeout ms] [--db path] [--dry-run]\n"
+	    "         [--format format] [--input-format format] [--max-rejects n]\n"
+	    "         [-o file] [--rejects file] [--safe-csv]\n");
+}
+
+static const char *const subcommands[] = { "authorize", "receive", "appease" };
+
+/* A percent option: hundredths of a percent, 0 to 100; exits 64 if not. */
+static int64_t
+percent_option(const char *opt, const char *arg)
+{
+	int64_t v;
+
+	if (parse_money(arg, &v) != PARSE_OK || v > 10000) {
+		diag_error("%s must be a percent from 0 to 100 (at most 2 decimals), got \"%s\"",
+		    opt, quote_value(arg));
+		usage(stderr);
+		exit(EX_USAGE);
+	}
+	return v;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_LONGOPTS,
+		{ "at", required_argument, NULL, OPT_AT },
+		{ "fee-damaged", required_argument, NULL, OPT_FEE_DAMAGED },
+		{ "fee-new", required_argument, NULL, OPT_FEE_NEW },
+		{ "fee-opened", required_argument, NULL, OPT_FEE_OPENED },
+		{ "max-rejects", required_argument, NULL, OPT_MAXREJ },
+		{ "rejects", required_argument, NULL, OPT_REJECTS },
+		{ "window", required_argument, NULL, OPT_WINDOW },
+		{ NULL, 0, NULL, 0 }
+	};
+	static char *stdin_only[] = { "-" };
+	struct returns_opts o;
+	struct returns_counts n;
+	struct outfile out;
+	struct store *st;
+	struct buf counts = BUF_INIT;
+	struct cli c;
+	char at[21], amount[24];
+	int ch, cmd, status, fees_given = 0, window_given = 0;
+
+	memset(&o, 0, sizeof o);
+	o.max_rejects = -1;
+	o.window_days = RETURNS_WINDOW_DAYS;
+	memcpy(o.fee, returns_default_fee, sizeof o.fee);
+	cli_init(&c, argc, argv);
+	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
+		if (cli_option(&c, ch, optarg, usage))
+			continue;
+		switch (ch) {
+		case OPT_AT:
+			if (parse_time(optarg, at) != PARSE_OK) {
+				diag_error("--at must be an ISO 8601 date or time like 2026-11-27 or "
+				    "2026-11-27T14:30:00Z, got \"%s\"", quote_value(optarg));
+				usage(stderr);
+				return EX_USAGE;
+			}
+			o.now = at;
+			break;
+		case OPT_FEE_NEW:
+			o.fee[COND_NEW] = percent_option("--fee-new", optarg);
+			fees_given = 1;
+			break;
+		case OPT_FEE_OPENED:
+			o.fee[COND_OPENED] = percent_option("--fee-opened", optarg);
+			fees_given = 1;
+			break;
+		case OPT_FEE_DAMAGED:
+			o.fee[COND_DAMAGED] = percent_option("--fee-damaged", optarg);
+			fees_given = 1;
+			break;
+		case OPT_MAXREJ:
+			o.max_rejects = cli_count("--max-rejects", optarg);
+			break;
+		case OPT_REJECTS:
+			o.rejects = optarg;
+			break;
+		case OPT_WINDOW:
+			o.window_days = cli_count("--window", optarg);
+			if (o.window_days > 36500) {
+				diag_error("--window is in days, at most 36500, got %s", optarg);
+				usage(stderr);
+				return EX_USAGE;
+			}
+			window_given = 1;
+			break;
+		default:
+			usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1) {
+		diag_error("which step? (authorize, receive, appease)");
+		usage(stderr);
+		return EX_USAGE;
+	}
+	if ((cmd = strtab_find(subcommands, 3, argv[0])) < 0) {
+		diag_error("unknown step \"%s\" (authorize, receive, appease)", quote_value(argv[0]));
+		usage(stderr);
+		return EX_USAGE;
+	}
+	o.cmd = (enum returns_cmd)cmd;
+	if (window_given && o.cmd != RETURNS_AUTHORIZE) {
+		diag_error("--window is for authorize");
+		return EX_USAGE;
+	}
+	if (fees_given && o.cmd != RETURNS_RECEIVE) {
+		diag_error("--fee-new, --fee-opened and --fee-damaged are for receive");
+		return EX_USAGE;
+	}
+	if (o.max_rejects >= 0 && o.rejects == NULL) {
+		diag_error("--max-rejects needs --rejects FILE");
+		return EX_USAGE;
+	}
+	o.input_format = c.input_format;
+	o.format = c.format;
+	o.safe_csv = c.safe_csv;
+
+	if ((status = outfile_open(&out, c.output)) != 0)
+		return status;
+	if ((status = cli_begin(&c, &st)) != 0) {
+		outfile_close(&out, 0);
+		return status;
+	}
+	status = returns_run(st, &o, argc > 1 ? argc - 1 : 1, argc > 1 ? argv + 1 : stdin_only,
+	    out.fp, &n);
+	/* the rows must be out before what they report is committed */
+	if (status == 0)
+		status = outfile_flush(&out);
+	money_format(n.amount, amount);
+	buf_addf(&counts, "{\"records\":%ld,\"rejected\":%ld,\"lines\":%ld,\"rmas\":%ld,"
+	    "\"units\":%lld,\"restocked\":%lld,\"damaged\":%lld,\"refunds\":%ld,\"amount\":%s}",
+	    n.records, n.rejected, n.lines, n.rmas, (long long)n.units, (long long)n.restocked,
+	    (long long)n.damaged, n.refunds, amount);
+	status = cli_end(&c, st, status, counts.s);
+	ch = outfile_close(&out, status == 0);
+	if (status == 0)
+		status = ch;
+	if (status == 0) {
+		const char *dry = c.dry_run ? "dry run, nothing written: " : "";
+
+		switch (o.cmd) {
+		case RETURNS_AUTHORIZE:
+			diag_note("%s%ld line%s authorised (%lld units) in %ld RMA%s, %ld rejected",
+			    dry, n.lines, n.lines == 1 ? "" : "s", (long long)n.units, n.rmas,
+			    n.rmas == 1 ? "" : "s", n.rejected);
+			break;
+		case RETURNS_RECEIVE:
+			diag_note("%s%ld line%s received (%lld units: %lld restocked, %lld damaged); "
+			    "%ld refund%s, %s in all; %ld rejected", dry, n.lines,
+			    n.lines == 1 ? "" : "s", (long long)n.units, (long long)n.restocked,
+			    (long long)n.damaged, n.refunds, n.refunds == 1 ? "" : "s", amount,
+			    n.rejected);
+			break;
+		case RETURNS_APPEASE:
+			diag_note("%s%ld appeasement%s, %s in all; %ld rejected", dry, n.refunds,
+			    n.refunds == 1 ? "" : "s", amount, n.rejected);
+			break;
+		}
+	}
+	buf_release(&counts);
+	return status;
+}

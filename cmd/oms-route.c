@@ -1,0 +1,232 @@
+/*
+ * oms-route: decide where each allocated line ships from, over the whole
+ * batch.  See oms-route(1).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "diag.h"
+#include "input.h"
+#include "parse.h"
+#include "route.h"
+
+enum {
+	OPT_ORDER = OPT_CMD, OPT_REROUTE, OPT_EVACUATE, OPT_POLICY, OPT_SPLIT,
+	OPT_LATE, OPT_DAYCOST, OPT_MAXSPLITS, OPT_GREEDY, OPT_LP, OPT_DAY
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: oms-route [-hqv] [--busy-timeout ms] [--day date] [--day-cost amount]\n"
+	    "                 [--db path] [--dry-run] [--evacuate node] [--format format]\n"
+	    "                 [--greedy] [--input-format format] [--late-penalty amount]\n"
+	    "                 [--max-splits n] [-o file] [--order id]... [--policy policy]\n"
+	    "                 [--reroute] [--safe-csv] [--split-penalty amount]\n"
+	    "                 [--write-lp file] [file ...]\n"
+	    "       oms-route --version\n");
+}
+
+struct scope {
+	struct alloc_scope *v;
+	int n, cap;
+};
+
+static void
+scope_add(struct scope *s, const char *order_id, const char *file, long line)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->v = xrealloc(s->v, (size_t)s->cap * sizeof *s->v);
+	}
+	s->v[s->n].order_id = xstrdup(order_id);
+	s->v[s->n].file = file;
+	s->v[s->n].line = line;
+	s->n++;
+}
+
+/* Read the order ids of a file (CSV or JSON with an order_id column). */
+static int
+read_scope(struct scope *s, const char *file, int infmt)
+{
+	static const struct colspec cols[] = { { "order_id", 1 } };
+	struct input *in;
+	struct record r;
+	int status = 0, rc;
+
+	if ((in = input_open(file, infmt, cols, 1, "lines", &status)) == NULL)
+		return status;
+	input_quiet_unknown(in);
+	while ((rc = input_next(in, &r)) == 1) {
+		if (r.error || r.val[0][0] == '\0') {
+			diag_at(r.file, r.line, "%s", r.error ? r.error : "order_id is empty");
+			status = EX_DATAERR;
+			continue;
+		}
+		if (s->n == 0 || strcmp(s->v[s->n - 1].order_id, r.val[0]) != 0)
+			scope_add(s, r.val[0], file, r.line);
+	}
+	if (rc < 0)
+		status = input_status(in);
+	input_close(in);
+	return status;
+}
+
+static double
+amount(const char *opt, const char *arg)
+{
+	double v;
+
+	if (parse_real(arg, 0, 1e9, &v) != PARSE_OK) {
+		diag_error("%s must be a non-negative amount, got \"%s\"", opt, quote_value(arg));
+		usage(stderr);
+		exit(EX_USAGE);
+	}
+	return v;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_LONGOPTS,
+		{ "order", required_argument, NULL, OPT_ORDER },
+		{ "reroute", no_argument, NULL, OPT_REROUTE },
+		{ "evacuate", required_argument, NULL, OPT_EVACUATE },
+		{ "policy", required_argument, NULL, OPT_POLICY },
+		{ "split-penalty", required_argument, NULL, OPT_SPLIT },
+		{ "late-penalty", required_argument, NULL, OPT_LATE },
+		{ "day-cost", required_argument, NULL, OPT_DAYCOST },
+		{ "max-splits", required_argument, NULL, OPT_MAXSPLITS },
+		{ "greedy", no_argument, NULL, OPT_GREEDY },
+		{ "write-lp", required_argument, NULL, OPT_LP },
+		{ "day", required_argument, NULL, OPT_DAY },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct scope scope = { NULL, 0, 0 };
+	struct route_opts o;
+	struct route_counts n;
+	struct outfile out;
+	struct store *st;
+	struct buf counts = BUF_INIT;
+	struct cli c;
+	char day[21];
+	double split = -1, late = -1, daycost = -1;
+	int ch, i, status = 0, named = 0;
+
+	memset(&o, 0, sizeof o);
+	route_policy(&o, "balanced");
+	o.max_splits = -1;
+	day[0] = '\0';
+	cli_init(&c, argc, argv);
+	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
+		if (cli_option(&c, ch, optarg, usage))
+			continue;
+		switch (ch) {
+		case OPT_ORDER:
+			scope_add(&scope, optarg, NULL, 0);
+			named = 1;
+			break;
+		case OPT_REROUTE:
+			o.reroute = 1;
+			break;
+		case OPT_EVACUATE:
+			o.evacuate = optarg;
+			break;
+		case OPT_POLICY:
+			if (route_policy(&o, optarg) != 0) {
+				diag_error("--policy must be cost, balanced or speed, got \"%s\"",
+				    quote_value(optarg));
+				usage(stderr);
+				return EX_USAGE;
+			}
+			break;
+		case OPT_SPLIT:
+			split = amount("--split-penalty", optarg);
+			break;
+		case OPT_LATE:
+			late = amount("--late-penalty", optarg);
+			break;
+		case OPT_DAYCOST:
+			daycost = amount("--day-cost", optarg);
+			break;
+		case OPT_MAXSPLITS:
+			o.max_splits = (int)cli_count("--max-splits", optarg);
+			break;
+		case OPT_GREEDY:
+			o.algo = ROUTE_GREEDY;
+			break;
+		case OPT_LP:
+			o.lp_file = optarg;
+			break;
+		case OPT_DAY:
+			if (parse_time(optarg, day) != PARSE_OK) {
+				diag_error("--day must be a date (YYYY-MM-DD), got \"%s\"",
+				    quote_value(optarg));
+				usage(stderr);
+				return EX_USAGE;
+			}
+			break;
+		default:
+			usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	/* explicit weights win over the policy's, whatever the order given */
+	if (split >= 0)
+		o.split_penalty = split;
+	if (late >= 0)
+		o.late_penalty = late;
+	if (daycost >= 0)
+		o.day_cost = daycost;
+	for (i = optind; i < argc && status == 0; i++, named = 1)
+		status = read_scope(&scope, argv[i], c.input_format);
+	if (status != 0)
+		return status;
+	o.scoped = named;
+	o.scope = scope.v;
+	o.nscope = scope.n;
+	o.format = c.format;
+	o.safe_csv = c.safe_csv;
+
+	if ((status = outfile_open(&out, c.output)) != 0)
+		return status;
+	if ((status = cli_begin(&c, &st)) != 0) {
+		outfile_close(&out, 0);
+		return status;
+	}
+	if (day[0] == '\0')
+		memcpy(day, store_run_time(st), sizeof day);
+	day[10] = '\0';
+	o.day = day;
+	status = route_run(st, &o, out.fp, &n);
+	if (status == 0)
+		status = outfile_flush(&out);
+	buf_addf(&counts, "{\"orders\":%ld,\"rows\":%ld,\"shipments\":%ld,\"splits\":%ld,"
+	    "\"late\":%ld,\"cost\":%.2f,\"objective\":%.2f,\"units\":%lld,"
+	    "\"units_backordered\":%lld,\"units_waiting\":%lld,\"unplaced_orders\":%ld}",
+	    n.orders, n.rows, n.shipments, n.splits, n.late, n.cost, n.objective,
+	    (long long)n.units, (long long)n.units_backordered, (long long)n.units_waiting,
+	    n.unplaced);
+	status = cli_end(&c, st, status, counts.s);
+	ch = outfile_close(&out, status == 0);
+	if (status == 0)
+		status = ch;
+	if (status == 0)
+		diag_note("%s%ld order%s routed: %ld shipment%s, %ld split%s, %ld late; "
+		    "cost %.2f (objective %.2f with penalties); %lld units routed, "
+		    "%lld backordered, %lld waiting; %ld order%s unplaced%s",
+		    c.dry_run ? "dry run, nothing written: " : "", n.orders,
+		    n.orders == 1 ? "" : "s", n.shipments, n.shipments == 1 ? "" : "s",
+		    n.splits, n.splits == 1 ? "" : "s", n.late, n.cost, n.objective,
+		    (long long)n.units, (long long)n.units_backordered,
+		    (long long)n.units_waiting, n.unplaced, n.unplaced == 1 ? "" : "s",
+		    n.rows == 0 ? "; nothing changed" : "");
+	for (i = 0; i < scope.n; i++)
+		free((char *)scope.v[i].order_id);
+	free(scope.v);
+	buf_release(&counts);
+	return status;
+}

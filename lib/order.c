@@ -1,0 +1,1581 @@
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "model.h"
+#include "order.h"
+#include "output.h"
+#include "parse.h"
+#include "util.h"
+
+#define MAX_KEY 200		/* bytes in a key, as oms-import */
+#define MAX_TEXT 65536		/* bytes in any other text */
+
+static const char *const action_names[ACT_COUNT] = {
+	[ACT_CANCEL] = "cancel", [ACT_HOLD] = "hold", [ACT_UNHOLD] = "unhold",
+	[ACT_ADDRESS] = "address", [ACT_REDUCE] = "reduce", [ACT_PRIORITY] = "priority",
+};
+
+static const char *const hold_types[] = { "fraud", "payment", "address", "customer" };
+
+const struct colspec order_change_cols[OC_COUNT] = {
+	{ "order_id", 1 }, { "line_no", 0 }, { "action", 1 }, { "qty", 0 },
+	{ "hold_type", 0 }, { "priority", 0 }, { "reason", 0 }, { "ship_name", 0 },
+	{ "ship_address1", 0 }, { "ship_city", 0 }, { "ship_region", 0 },
+	{ "ship_postal_code", 0 }, { "ship_country", 0 }, { "ship_lat", 0 },
+	{ "ship_lon", 0 },
+};
+
+/* The ship_* text columns, in the order of struct change's ship[]. */
+enum { SHIP_NAME, SHIP_ADDR, SHIP_CITY, SHIP_REGION, SHIP_POSTAL, SHIP_COUNTRY, SHIP_N };
+
+int
+order_action_parse(const char *s)
+{
+	return strtab_find(action_names, ACT_COUNT, s);
+}
+
+const char *
+order_action_name(int action)
+{
+	return action_names[action];
+}
+
+const char *
+order_login_name(void)
+{
+	const char *names[] = { "LOGNAME", "USER" };
+	struct passwd *pw;
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof *names; i++) {
+		const char *v = getenv(names[i]);
+
+		if (v != NULL && *v != '\0')
+			return v;
+	}
+	if ((pw = getpwuid(getuid())) != NULL)
+		return pw->pw_name;
+	return "";
+}
+
+/* --- a change, checked ------------------------------------------------- */
+
+struct change {
+	int action;
+	const char *order_id;
+	int64_t line_no;	/* 0: the whole order */
+	int64_t qty;		/* -1: not given */
+	const char *hold_type;	/* NULL: not given */
+	int64_t priority;	/* 0: not given */
+	const char *reason;	/* "" none */
+	const char *ship[SHIP_N];	/* NULL: keep what the order has */
+	int has_latlon;
+	double lat, lon;
+};
+
+/* A line of the order being changed, with its work at nodes. */
+struct onode {
+	char *node_id;
+	int64_t routed, released;
+	int64_t taken;		/* routed units taken by this change */
+};
+
+struct orel {
+	char *release_id, *node_id;
+	int64_t outstanding;	/* still out at the node */
+	int64_t requested;	/* of which asked back already */
+	int64_t asked;		/* asked back by this change */
+};
+
+struct oline {
+	int64_t line_no, qty, allocated, backordered, shipped, cancelled;
+	char *sku, *method, *reason;
+	struct onode *nodes;
+	int nnodes;
+	struct orel *rels;
+	int nrels;
+	/* what this change took, by stage */
+	int64_t from_open, from_allocated, from_routed, asked;
+};
+
+struct ctx {
+	struct store *st;
+	const struct order_opts *o;
+	struct order_counts *n;
+	const char *file;	/* the input, NULL for the command line */
+	long line;
+	struct buf err;		/* the first problem with the current change */
+	struct buf pl;		/* an event payload */
+	struct oline *lines;
+	int nlines, caplines;
+	/* the order's head, for address and priority */
+	int64_t priority;
+	char *ship[SHIP_N];
+	int has_latlon;
+	double lat, lon;
+};
+
+static int bad(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Note a problem with the current change; the first one is kept.  -1. */
+static int
+bad(struct ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[700];
+
+	if (c->err.len > 0)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	buf_adds(&c->err, msg);
+	return -1;
+}
+
+/* A change that changes nothing: say why, with its place. */
+static void
+unchanged(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+unchanged(struct ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[700];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (c->file != NULL)
+		diag_warn("%s:%ld: %s; nothing changed", c->file, c->line, msg);
+	else
+		diag_warn("%s; nothing changed", msg);
+}
+
+#define COL(i) (order_change_cols[i].name)
+
+static void
+check_key(struct ctx *c, const char *v, const char **out)
+{
+	size_t n = strlen(v);
+
+	*out = v;
+	if (n == 0)
+		bad(c, "order_id is empty");
+	else if (n > MAX_KEY)
+		bad(c, "order_id is too long (%zu bytes; at most %d)", n, MAX_KEY);
+	else if (has_control(v, n))
+		bad(c, "order_id holds a control character, got \"%s\"", quote_value(v));
+}
+
+static void
+check_text(struct ctx *c, const char *const *vals, int col, const char **out)
+{
+	size_t n = strlen(vals[col]);
+
+	*out = n ? vals[col] : NULL;
+	if (n > MAX_TEXT)
+		bad(c, "%s is too long (%zu bytes; at most %d)", COL(col), n, MAX_TEXT);
+}
+
+/* A positive count, or def when empty. */
+static void
+check_count(struct ctx *c, const char *const *vals, int col, int64_t def, const char *what,
+    int64_t *out)
+{
+	*out = def;
+	if (vals[col][0] != '\0' && parse_int(vals[col], 1, 1000000000, out) != PARSE_OK)
+		bad(c, "%s must be %s, got \"%s\"", COL(col), what, quote_value(vals[col]));
+}
+
+static void
+check_latlon(struct ctx *c, const char *const *vals, struct change *ch)
+{
+	int a = vals[OC_SLAT][0] != '\0', b = vals[OC_SLON][0] != '\0';
+
+	if (a != b) {
+		bad(c, "ship_lat and ship_lon go together: give both or neither");
+		return;
+	}
+	if (!a)
+		return;
+	if (parse_real(vals[OC_SLAT], -90, 90, &ch->lat) != PARSE_OK)
+		bad(c, "ship_lat must be a latitude between -90 and 90, got \"%s\"",
+		    quote_value(vals[OC_SLAT]));
+	else if (parse_real(vals[OC_SLON], -180, 180, &ch->lon) != PARSE_OK)
+		bad(c, "ship_lon must be a longitude between -180 and 180, got \"%s\"",
+		    quote_value(vals[OC_SLON]));
+	else
+		ch->has_latlon = 1;
+}
+
+/* Which columns each action takes besides order_id, action and reason. */
+static int
+takes(int action, int col)
+{
+	switch (action) {
+	case ACT_CANCEL:
+		return col == OC_LINE || col == OC_QTY;
+	case ACT_HOLD:
+	case ACT_UNHOLD:
+		return col == OC_HOLD;
+	case ACT_ADDRESS:
+		return col >= OC_SNAME;
+	case ACT_REDUCE:
+		return col == OC_LINE || col == OC_QTY;
+	default:
+		return col == OC_PRIORITY;
+	}
+}
+
+/* Check the values of one change row into *ch.  0, or -1 with c->err set. */
+static int
+parse_change(struct ctx *c, const char *const *vals, struct change *ch)
+{
+	const char *act = vals[OC_ACTION];
+	int i;
+
+	memset(ch, 0, sizeof *ch);
+	check_key(c, vals[OC_ORDER], &ch->order_id);
+	if (c->o->action >= 0 && act[0] != '\0' && strcmp(act, action_names[c->o->action]) != 0)
+		return bad(c, "action must be %s here (oms-order %s), got \"%s\"",
+		    action_names[c->o->action], action_names[c->o->action], quote_value(act));
+	if (c->o->action >= 0)
+		ch->action = c->o->action;
+	else if (act[0] == '\0')
+		return bad(c, "action is empty");
+	else if ((ch->action = order_action_parse(act)) < 0)
+		return bad(c, "action must be cancel, hold, unhold, address, reduce or priority, "
+		    "got \"%s\"", quote_value(act));
+	check_count(c, vals, OC_LINE, 0, "a positive integer", &ch->line_no);
+	check_count(c, vals, OC_QTY, -1, "a positive integer", &ch->qty);
+	check_count(c, vals, OC_PRIORITY, 0, "a positive integer (1 is most urgent)",
+	    &ch->priority);
+	if (vals[OC_HOLD][0] != '\0') {
+		ch->hold_type = vals[OC_HOLD];
+		if (strtab_find(hold_types, 4, ch->hold_type) < 0)
+			bad(c, "hold_type must be fraud, payment, address or customer, got \"%s\"",
+			    quote_value(ch->hold_type));
+	}
+	check_text(c, vals, OC_REASON, &ch->reason);
+	if (ch->reason == NULL)
+		ch->reason = c->o->reason ? c->o->reason : "";
+	for (i = 0; i < SHIP_N; i++)
+		check_text(c, vals, OC_SNAME + i, &ch->ship[i]);
+	check_latlon(c, vals, ch);
+	if (c->err.len > 0)
+		return -1;
+	for (i = OC_LINE; i < OC_COUNT; i++)
+		if (i != OC_ACTION && i != OC_REASON && vals[i][0] != '\0' && !takes(ch->action, i))
+			return bad(c, "%s does not apply to %s, got \"%s\"%s", COL(i),
+			    action_names[ch->action], quote_value(vals[i]),
+			    i == OC_LINE ? " (it is on the whole order)" : "");
+	switch (ch->action) {
+	case ACT_CANCEL:
+		if (ch->qty > 0 && ch->line_no == 0)
+			return bad(c, "qty needs a line_no: an order is cancelled whole");
+		break;
+	case ACT_HOLD:
+	case ACT_UNHOLD:
+		if (ch->hold_type == NULL)
+			return bad(c, "hold_type is empty (fraud, payment, address or customer)");
+		break;
+	case ACT_ADDRESS:
+		for (i = 0; i < SHIP_N && ch->ship[i] == NULL; i++)
+			;
+		if (i == SHIP_N && !ch->has_latlon)
+			return bad(c, "an address change needs at least one ship_* value");
+		break;
+	case ACT_REDUCE:
+		if (ch->line_no == 0)
+			return bad(c, "reduce needs a line_no");
+		if (ch->qty < 0)
+			return bad(c, "reduce needs qty, the line's new quantity");
+		break;
+	default:
+		if (ch->priority == 0)
+			return bad(c, "priority is empty (1 is most urgent)");
+	}
+	return 0;
+}
+
+/* --- the order in memory ------------------------------------------------ */
+
+static void
+lines_clear(struct ctx *c)
+{
+	int i, k;
+
+	for (i = 0; i < c->nlines; i++) {
+		struct oline *l = &c->lines[i];
+
+		for (k = 0; k < l->nnodes; k++)
+			free(l->nodes[k].node_id);
+		for (k = 0; k < l->nrels; k++) {
+			free(l->rels[k].release_id);
+			free(l->rels[k].node_id);
+		}
+		free(l->nodes);
+		free(l->rels);
+		free(l->sku);
+		free(l->method);
+		free(l->reason);
+	}
+	c->nlines = 0;
+	for (i = 0; i < SHIP_N; i++) {
+		free(c->ship[i]);
+		c->ship[i] = NULL;
+	}
+}
+
+static char *
+dup_text(const struct store_row *row, int col)
+{
+	const char *v = store_col_text(row, col);
+
+	return v ? xstrdup(v) : NULL;
+}
+
+static int
+head_row(void *p, const struct store_row *row)
+{
+	struct ctx *c = p;
+	int i;
+
+	c->priority = store_col_int(row, 0);
+	for (i = 0; i < SHIP_N; i++)
+		c->ship[i] = dup_text(row, 1 + i);
+	c->has_latlon = store_col_text(row, 7) != NULL && store_col_text(row, 8) != NULL;
+	c->lat = c->has_latlon ? strtod(store_col_text(row, 7), NULL) : 0;
+	c->lon = c->has_latlon ? strtod(store_col_text(row, 8), NULL) : 0;
+	return 0;
+}
+
+static int
+line_row(void *p, const struct store_row *row)
+{
+	struct ctx *c = p;
+	struct oline *l;
+
+	if (c->nlines == c->caplines) {
+		c->caplines = c->caplines ? 2 * c->caplines : 8;
+		c->lines = xrealloc(c->lines, (size_t)c->caplines * sizeof *c->lines);
+	}
+	l = &c->lines[c->nlines++];
+	memset(l, 0, sizeof *l);
+	l->line_no = store_col_int(row, 0);
+	l->sku = dup_text(row, 1);
+	l->method = dup_text(row, 2);
+	l->qty = store_col_int(row, 3);
+	l->allocated = store_col_int(row, 4);
+	l->backordered = store_col_int(row, 5);
+	l->reason = dup_text(row, 6);
+	l->shipped = store_col_int(row, 7);
+	l->cancelled = store_col_int(row, 8);
+	return 0;
+}
+
+static struct oline *
+find_line(struct ctx *c, int64_t line_no)
+{
+	int i;
+
+	for (i = 0; i < c->nlines; i++)
+		if (c->lines[i].line_no == line_no)
+			return &c->lines[i];
+	return NULL;
+}
+
+static int
+node_row(void *p, const struct store_row *row)
+{
+	struct oline *l = find_line(p, store_col_int(row, 0));
+	struct onode *n;
+
+	if (l == NULL)
+		return 0;	/* a line this change does not touch */
+	l->nodes = xrealloc(l->nodes, (size_t)(l->nnodes + 1) * sizeof *l->nodes);
+	n = &l->nodes[l->nnodes++];
+	n->node_id = dup_text(row, 1);
+	n->routed = store_col_int(row, 2);
+	n->released = store_col_int(row, 3);
+	n->taken = 0;
+	return 0;
+}
+
+static int
+rel_row(void *p, const struct store_row *row)
+{
+	struct oline *l = find_line(p, store_col_int(row, 0));
+	struct orel *r;
+
+	if (l == NULL)
+		return 0;
+	l->rels = xrealloc(l->rels, (size_t)(l->nrels + 1) * sizeof *l->rels);
+	r = &l->rels[l->nrels++];
+	r->release_id = dup_text(row, 1);
+	r->node_id = dup_text(row, 2);
+	r->outstanding = store_col_int(row, 3);
+	r->requested = store_col_int(row, 4);
+	r->asked = 0;
+	return 0;
+}
+
+/*
+ * Load the order (its head, and its lines: all, or line_no) into c.
+ * 0, or -1 with c->err set (unknown order or line), or -2 store error.
+ */
+static int
+load(struct ctx *c, const char *order_id, int64_t line_no)
+{
+	int k;
+
+	lines_clear(c);
+	if ((k = store_order_head(c->st, order_id, head_row, c)) < 0)
+		return -2;
+	if (k == 0)
+		return bad(c, "unknown order \"%s\"", quote_value(order_id));
+	if (store_order_lines(c->st, order_id, line_no, line_row, c) != 0)
+		return -2;
+	if (c->nlines == 0)
+		return bad(c, "order \"%s\" has no line %lld", quote_value(order_id),
+		    (long long)line_no);
+	if (store_order_line_nodes(c->st, order_id, node_row, c) != 0 ||
+	    store_order_release_lines(c->st, order_id, rel_row, c) != 0)
+		return -2;
+	return 0;
+}
+
+static int64_t
+routed(const struct oline *l)
+{
+	int64_t s = 0;
+
+	for (int i = 0; i < l->nnodes; i++)
+		s += l->nodes[i].routed;
+	return s;
+}
+
+static int64_t
+released(const struct oline *l)
+{
+	int64_t s = 0;
+
+	for (int i = 0; i < l->nnodes; i++)
+		s += l->nodes[i].released;
+	return s;
+}
+
+static int64_t
+open_qty(const struct oline *l)
+{
+	int64_t o = l->qty - l->allocated - routed(l) - released(l) - l->shipped - l->cancelled;
+
+	return o > 0 ? o : 0;
+}
+
+/* Released units that may still be asked back (not asked already). */
+static int64_t
+askable(const struct oline *l)
+{
+	int64_t s = 0;
+
+	for (int i = 0; i < l->nrels; i++)
+		if (l->rels[i].outstanding > l->rels[i].requested)
+			s += l->rels[i].outstanding - l->rels[i].requested;
+	return s;
+}
+
+/* Released units asked back and not yet answered. */
+static int64_t
+pending(const struct oline *l)
+{
+	int64_t s = 0;
+
+	for (int i = 0; i < l->nrels; i++)
+		s += l->rels[i].requested < l->rels[i].outstanding ? l->rels[i].requested :
+		    l->rels[i].outstanding;
+	return s;
+}
+
+static int64_t
+cancellable(const struct oline *l)
+{
+	return open_qty(l) + l->allocated + routed(l) + askable(l);
+}
+
+/*
+ * Take n units from l, earliest stage first (open, allocated, routed by
+ * node id, then with ask set released units asked back), recording what
+ * came from where.  n is at most what those stages hold.
+ */
+static void
+take(struct oline *l, int64_t n, int ask)
+{
+	int64_t t, open = open_qty(l);
+	int i;
+
+	t = n < open ? n : open;
+	l->from_open += t;
+	n -= t;
+	if (l->backordered > open - t)
+		l->backordered = open - t;
+	t = n < l->allocated ? n : l->allocated;
+	l->from_allocated += t;
+	l->allocated -= t;
+	n -= t;
+	for (i = 0; i < l->nnodes && n > 0; i++) {
+		struct onode *d = &l->nodes[i];
+
+		t = n < d->routed ? n : d->routed;
+		d->routed -= t;
+		d->taken += t;
+		l->from_routed += t;
+		n -= t;
+	}
+	for (i = 0; ask && i < l->nrels && n > 0; i++) {
+		struct orel *r = &l->rels[i];
+
+		t = r->outstanding - r->requested;
+		if (t <= 0)
+			continue;
+		if (t > n)
+			t = n;
+		r->requested += t;
+		r->asked += t;
+		l->asked += t;
+		n -= t;
+	}
+	if (l->backordered == 0) {
+		free(l->reason);
+		l->reason = NULL;
+	}
+}
+
+/* "qty 4: 2 shipped, 1 cancelled, ..." for the lines of c (or just l). */
+static const char *
+describe(struct ctx *c, const struct oline *only, char *out, size_t size)
+{
+	int64_t qty = 0, shipped = 0, cancelled = 0, asked = 0;
+	int i, n;
+
+	for (i = 0; i < c->nlines; i++) {
+		const struct oline *l = &c->lines[i];
+
+		if (only != NULL && l != only)
+			continue;
+		qty += l->qty;
+		shipped += l->shipped;
+		cancelled += l->cancelled;
+		asked += pending(l);
+	}
+	n = snprintf(out, size, "qty %lld", (long long)qty);
+	if (shipped)
+		n += snprintf(out + n, size - (size_t)n, ", %lld shipped", (long long)shipped);
+	if (cancelled)
+		n += snprintf(out + n, size - (size_t)n, ", %lld cancelled", (long long)cancelled);
+	if (asked)
+		snprintf(out + n, size - (size_t)n, ", %lld awaiting cancellation at the node",
+		    (long long)asked);
+	return out;
+}
+
+/* --- writing a change -------------------------------------------------- */
+
+static void
+pl_start(struct ctx *c)
+{
+	buf_reset(&c->pl);
+	buf_addc(&c->pl, '{');
+}
+
+static void
+pl_key(struct ctx *c, const char *k)
+{
+	if (c->pl.len > 1 && c->pl.s[c->pl.len - 1] != '{' && c->pl.s[c->pl.len - 1] != '[')
+		buf_addc(&c->pl, ',');
+	buf_add_json_string(&c->pl, k, strlen(k));
+	buf_addc(&c->pl, ':');
+}
+
+static void
+pl_str(struct ctx *c, const char *k, const char *v)
+{
+	pl_key(c, k);
+	if (v == NULL || *v == '\0')
+		buf_adds(&c->pl, "null");
+	else
+		buf_add_json_string(&c->pl, v, strlen(v));
+}
+
+static void
+pl_int(struct ctx *c, const char *k, int64_t v)
+{
+	pl_key(c, k);
+	buf_addf(&c->pl, "%lld", (long long)v);
+}
+
+/* A latitude or longitude, or null. */
+static void
+pl_coord(struct ctx *c, const char *k, int has, double v)
+{
+	char s[32];
+
+	pl_key(c, k);
+	if (!has) {
+		buf_adds(&c->pl, "null");
+		return;
+	}
+	real_format(v, s);
+	buf_adds(&c->pl, s);
+}
+
+/* "by" and "reason", and the closing brace. */
+static const char *
+pl_end(struct ctx *c, const struct change *ch)
+{
+	pl_str(c, "by", c->o->by);
+	pl_str(c, "reason", ch->reason);
+	buf_addc(&c->pl, '}');
+	return c->pl.s;
+}
+
+/* A line's figures in the payload: what was taken from where. */
+static void
+pl_line(struct ctx *c, const struct oline *l, int cancel)
+{
+	pl_int(c, "line_no", l->line_no);
+	pl_str(c, "sku", l->sku);
+	if (cancel)
+		pl_int(c, "cancelled", l->from_open + l->from_allocated + l->from_routed);
+	pl_int(c, "from_open", l->from_open);
+	pl_int(c, "from_allocated", l->from_allocated);
+	pl_int(c, "from_routed", l->from_routed);
+	if (cancel)
+		pl_int(c, "cancel_requested", l->asked);
+}
+
+/*
+ * Write l as it now stands in memory (cancel: what was taken is cancelled),
+ * its routes, and its cancel requests with an event each.  0 or -2.
+ */
+static int
+write_line(struct ctx *c, const char *order_id, struct oline *l, int cancel,
+    const struct change *ch)
+{
+	int i;
+
+	if (cancel)
+		l->cancelled += l->from_open + l->from_allocated + l->from_routed;
+	if (store_line_set(c->st, order_id, l->line_no, l->qty, l->allocated, l->backordered,
+	    l->reason, l->cancelled) != 0)
+		return -2;
+	for (i = 0; i < l->nnodes; i++)
+		if (l->nodes[i].taken > 0 && store_line_node_routed(c->st, order_id, l->line_no,
+		    l->nodes[i].node_id, l->nodes[i].routed) != 0)
+			return -2;
+	for (i = 0; i < l->nrels; i++) {
+		const struct orel *r = &l->rels[i];
+
+		if (r->asked == 0)
+			continue;
+		if (store_release_cancel_request(c->st, r->release_id, l->line_no, r->asked) != 0)
+			return -2;
+		pl_start(c);
+		pl_str(c, "release_id", r->release_id);
+		pl_str(c, "node_id", r->node_id);
+		pl_int(c, "line_no", l->line_no);
+		pl_str(c, "sku", l->sku);
+		pl_int(c, "qty", r->asked);
+		if (store_event(c->st, order_id, "release.cancel_requested", pl_end(c, ch)) != 0)
+			return -2;
+		diag_info("order \"%s\" line %lld: %lld asked back from %s (release %s)",
+		    quote_value(order_id), (long long)l->line_no, (long long)r->asked, r->node_id,
+		    r->release_id);
+	}
+	diag_info("order \"%s\" line %lld: %lld %s (%lld open, %lld allocated, %lld routed)%s",
+	    quote_value(order_id), (long long)l->line_no,
+	    (long long)(l->from_open + l->from_allocated + l->from_routed),
+	    cancel ? "cancelled" : "removed", (long long)l->from_open,
+	    (long long)l->from_allocated, (long long)l->from_routed,
+	    l->asked ? ", the rest asked back" : "");
+	c->n->cancelled += cancel ? l->from_open + l->from_allocated + l->from_routed : 0;
+	c->n->requested += l->asked;
+	return 0;
+}
+
+static int
+do_cancel(struct ctx *c, const struct change *ch)
+{
+	char what[200];
+	int64_t total = 0, asked = 0, shipped = 0, gone = 0;
+	int i, r;
+
+	if ((r = load(c, ch->order_id, ch->line_no)) != 0)
+		return r;
+	if (ch->line_no > 0) {
+		struct oline *l = &c->lines[0];
+		int64_t can = cancellable(l), want = ch->qty > 0 ? ch->qty : can;
+
+		if (can == 0 && ch->qty < 0 && l->cancelled + pending(l) > 0) {
+			unchanged(c, "order \"%s\" line %lld is already cancelled (%s)",
+			    quote_value(ch->order_id), (long long)l->line_no,
+			    describe(c, l, what, sizeof what));
+			return 1;
+		}
+		if (can == 0)
+			return bad(c, "cannot cancel order \"%s\" line %lld: nothing left to cancel "
+			    "(%s)%s", quote_value(ch->order_id), (long long)l->line_no,
+			    describe(c, l, what, sizeof what),
+			    l->shipped ? "; shipped units cannot be cancelled" : "");
+		if (want > can)
+			return bad(c, "cannot cancel %lld of order \"%s\" line %lld: only %lld can "
+			    "be (%s)%s", (long long)want, quote_value(ch->order_id),
+			    (long long)l->line_no, (long long)can, describe(c, l, what, sizeof what),
+			    l->shipped ? "; shipped units cannot be cancelled" : "");
+		take(l, want, 1);
+		pl_start(c);
+		pl_line(c, l, 1);
+		if (store_event(c->st, ch->order_id, "line.cancelled", pl_end(c, ch)) != 0 ||
+		    write_line(c, ch->order_id, l, 1, ch) != 0)
+			return -2;
+		return 0;
+	}
+	for (i = 0; i < c->nlines; i++) {
+		total += cancellable(&c->lines[i]);
+		shipped += c->lines[i].shipped;
+		gone += c->lines[i].cancelled + pending(&c->lines[i]);
+	}
+	if (total == 0 && gone > 0) {
+		unchanged(c, "order \"%s\" is already cancelled (%s)", quote_value(ch->order_id),
+		    describe(c, NULL, what, sizeof what));
+		return 1;
+	}
+	if (total == 0)
+		return bad(c, "cannot cancel order \"%s\": nothing left to cancel (%s)%s",
+		    quote_value(ch->order_id), describe(c, NULL, what, sizeof what),
+		    shipped ? "; shipped units cannot be cancelled" : "");
+	pl_start(c);
+	pl_key(c, "lines");
+	buf_addc(&c->pl, '[');
+	for (i = 0; i < c->nlines; i++) {
+		struct oline *l = &c->lines[i];
+		int64_t can = cancellable(l);
+
+		if (can == 0)
+			continue;
+		take(l, can, 1);
+		asked += l->asked;
+		if (c->pl.s[c->pl.len - 1] != '[')
+			buf_addc(&c->pl, ',');
+		buf_addc(&c->pl, '{');
+		pl_line(c, l, 1);
+		buf_addc(&c->pl, '}');
+	}
+	buf_addc(&c->pl, ']');
+	pl_int(c, "cancelled", total - asked);
+	pl_int(c, "cancel_requested", asked);
+	pl_int(c, "shipped", shipped);
+	if (store_event(c->st, ch->order_id, "order.cancelled", pl_end(c, ch)) != 0)
+		return -2;
+	for (i = 0; i < c->nlines; i++)
+		if (c->lines[i].from_open + c->lines[i].from_allocated + c->lines[i].from_routed +
+		    c->lines[i].asked > 0 && write_line(c, ch->order_id, &c->lines[i], 1, ch) != 0)
+			return -2;
+	return 0;
+}
+
+static int
+do_reduce(struct ctx *c, const struct change *ch)
+{
+	struct oline *l;
+	int64_t kept, old;
+	int r;
+
+	if ((r = load(c, ch->order_id, ch->line_no)) != 0)
+		return r;
+	l = &c->lines[0];
+	old = l->qty;
+	kept = released(l) + l->shipped + l->cancelled;
+	if (ch->qty == old) {
+		unchanged(c, "order \"%s\" line %lld already has qty %lld",
+		    quote_value(ch->order_id), (long long)l->line_no, (long long)old);
+		return 1;
+	}
+	if (ch->qty > old)
+		return bad(c, "cannot reduce order \"%s\" line %lld to %lld: that is more than "
+		    "its qty %lld", quote_value(ch->order_id), (long long)l->line_no,
+		    (long long)ch->qty, (long long)old);
+	if (ch->qty < kept)
+		return bad(c, "cannot reduce order \"%s\" line %lld to %lld: %lld of its units "
+		    "are released, shipped or cancelled (%lld released, %lld shipped, %lld "
+		    "cancelled)", quote_value(ch->order_id), (long long)l->line_no,
+		    (long long)ch->qty, (long long)kept, (long long)released(l),
+		    (long long)l->shipped, (long long)l->cancelled);
+	take(l, old - ch->qty, 0);
+	l->qty = ch->qty;
+	pl_start(c);
+	pl_line(c, l, 0);
+	pl_int(c, "qty", ch->qty);
+	pl_int(c, "previous", old);
+	if (store_event(c->st, ch->order_id, "line.reduced", pl_end(c, ch)) != 0 ||
+	    write_line(c, ch->order_id, l, 0, ch) != 0)
+		return -2;
+	c->n->reduced += old - ch->qty;
+	return 0;
+}
+
+struct held_by {
+	char by[64], at[21];
+};
+
+static int
+hold_row(void *p, const struct store_row *row)
+{
+	struct held_by *h = p;
+
+	snprintf(h->by, sizeof h->by, "%s", store_col_text(row, 0));
+	snprintf(h->at, sizeof h->at, "%s", store_col_text(row, 1));
+	return 0;
+}
+
+static int
+do_hold(struct ctx *c, const struct change *ch)
+{
+	struct held_by h = { "", "" };
+	int hold = ch->action == ACT_HOLD, k, r;
+
+	if ((r = load(c, ch->order_id, 0)) != 0)
+		return r;
+	if ((k = store_hold_get(c->st, ch->order_id, ch->hold_type, hold_row, &h)) < 0)
+		return -2;
+	if (hold && k) {
+		unchanged(c, "order \"%s\" is already on %s hold (since %s%s%s)",
+		    quote_value(ch->order_id), ch->hold_type, h.at, h.by[0] ? ", by " : "", h.by);
+		return 1;
+	}
+	if (!hold && !k) {
+		unchanged(c, "order \"%s\" has no %s hold", quote_value(ch->order_id),
+		    ch->hold_type);
+		return 1;
+	}
+	if ((hold ? store_hold_add(c->st, ch->order_id, ch->hold_type, ch->reason, c->o->by) :
+	    store_hold_remove(c->st, ch->order_id, ch->hold_type)) != 0)
+		return -2;
+	pl_start(c);
+	pl_str(c, "hold_type", ch->hold_type);
+	if (!hold) {
+		pl_str(c, "held_by", h.by);
+		pl_str(c, "held_at", h.at);
+	}
+	if (store_event(c->st, ch->order_id, hold ? "order.held" : "order.unheld",
+	    pl_end(c, ch)) != 0)
+		return -2;
+	return 0;
+}
+
+static int
+do_priority(struct ctx *c, const struct change *ch)
+{
+	int r;
+
+	if ((r = load(c, ch->order_id, 0)) != 0)
+		return r;
+	if (c->priority == ch->priority) {
+		unchanged(c, "order \"%s\" already has priority %lld", quote_value(ch->order_id),
+		    (long long)ch->priority);
+		return 1;
+	}
+	if (store_order_priority_set(c->st, ch->order_id, ch->priority) != 0)
+		return -2;
+	pl_start(c);
+	pl_int(c, "priority", ch->priority);
+	pl_int(c, "previous", c->priority);
+	return store_event(c->st, ch->order_id, "order.priority_changed", pl_end(c, ch)) ? -2 : 0;
+}
+
+static const char *const ship_names[SHIP_N] = {
+	"ship_name", "ship_address1", "ship_city", "ship_region", "ship_postal_code",
+	"ship_country",
+};
+
+static int
+do_address(struct ctx *c, const struct change *ch)
+{
+	const char *now[SHIP_N];
+	struct order o;
+	int64_t kept = 0, moved = 0;
+	int i, k, r, changed = 0, moved_place = 0, latlon_changed;
+
+	if ((r = load(c, ch->order_id, 0)) != 0)
+		return r;
+	for (i = 0; i < SHIP_N; i++) {
+		now[i] = ch->ship[i] ? ch->ship[i] : c->ship[i];
+		if (strcmp(now[i], c->ship[i]) != 0) {
+			changed = 1;
+			moved_place |= i != SHIP_NAME;
+		}
+	}
+	memset(&o, 0, sizeof o);
+	o.order_id = ch->order_id;
+	/* coordinates describe the old place: they go unless new ones are given */
+	o.has_latlon = ch->has_latlon || (c->has_latlon && !moved_place);
+	o.ship_lat = ch->has_latlon ? ch->lat : c->lat;
+	o.ship_lon = ch->has_latlon ? ch->lon : c->lon;
+	latlon_changed = o.has_latlon != c->has_latlon ||
+	    (o.has_latlon && (o.ship_lat != c->lat || o.ship_lon != c->lon));
+	if (!changed && !latlon_changed) {
+		unchanged(c, "order \"%s\" already ships to that address",
+		    quote_value(ch->order_id));
+		return 1;
+	}
+	o.ship_name = now[SHIP_NAME];
+	o.ship_address1 = now[SHIP_ADDR];
+	o.ship_city = now[SHIP_CITY];
+	o.ship_region = now[SHIP_REGION];
+	o.ship_postal_code = now[SHIP_POSTAL];
+	o.ship_country = now[SHIP_COUNTRY];
+	if (store_order_address_set(c->st, &o) != 0)
+		return -2;
+	pl_start(c);
+	for (i = 0; i < SHIP_N; i++)
+		if (strcmp(now[i], c->ship[i]) != 0)
+			pl_str(c, ship_names[i], now[i]);
+	if (latlon_changed) {
+		pl_coord(c, "ship_lat", o.has_latlon, o.ship_lat);
+		pl_coord(c, "ship_lon", o.has_latlon, o.ship_lon);
+	}
+	pl_key(c, "previous");
+	buf_addc(&c->pl, '{');
+	for (i = 0; i < SHIP_N; i++)
+		if (strcmp(now[i], c->ship[i]) != 0)
+			pl_str(c, ship_names[i], c->ship[i]);
+	if (latlon_changed) {
+		pl_coord(c, "ship_lat", c->has_latlon, c->lat);
+		pl_coord(c, "ship_lon", c->has_latlon, c->lon);
+	}
+	buf_addc(&c->pl, '}');
+	/* routed but unreleased ship lines go back to allocated, to be routed anew */
+	pl_key(c, "unrouted");
+	buf_addc(&c->pl, '[');
+	for (i = 0; i < c->nlines; i++) {
+		struct oline *l = &c->lines[i];
+		int64_t back = 0;
+
+		kept += released(l);
+		if (strcmp(l->method, "ship") != 0)
+			continue;
+		for (k = 0; k < l->nnodes; k++) {
+			struct onode *d = &l->nodes[k];
+
+			if (d->routed == 0)
+				continue;
+			if (c->pl.s[c->pl.len - 1] != '[')
+				buf_addc(&c->pl, ',');
+			buf_addf(&c->pl, "{\"line_no\":%lld,\"node_id\":", (long long)l->line_no);
+			buf_add_json_string(&c->pl, d->node_id, strlen(d->node_id));
+			buf_addf(&c->pl, ",\"qty\":%lld}", (long long)d->routed);
+			back += d->routed;
+			d->taken = d->routed;
+			d->routed = 0;
+			if (store_line_node_routed(c->st, ch->order_id, l->line_no, d->node_id,
+			    0) != 0)
+				return -2;
+		}
+		if (back > 0) {
+			l->allocated += back;
+			moved += back;
+			if (store_line_set(c->st, ch->order_id, l->line_no, l->qty, l->allocated,
+			    l->backordered, l->reason, l->cancelled) != 0)
+				return -2;
+		}
+	}
+	buf_addc(&c->pl, ']');
+	pl_int(c, "released_kept", kept);
+	if (store_event(c->st, ch->order_id, "order.address_changed", pl_end(c, ch)) != 0)
+		return -2;
+	c->n->unrouted += moved;
+	if (kept > 0) {
+		char msg[300];
+
+		snprintf(msg, sizeof msg, "order \"%s\": %lld released unit%s keep%s the old "
+		    "address: tell the node", quote_value(ch->order_id), (long long)kept,
+		    kept == 1 ? "" : "s", kept == 1 ? "s" : "");
+		if (c->file != NULL)
+			diag_warn("%s:%ld: %s", c->file, c->line, msg);
+		else
+			diag_warn("%s", msg);
+	}
+	return 0;
+}
+
+/* Apply a checked change: 0 applied, 1 nothing to do, -1 bad (c->err), -2 store. */
+static int
+apply(struct ctx *c, const struct change *ch)
+{
+	switch (ch->action) {
+	case ACT_CANCEL:
+		return do_cancel(c, ch);
+	case ACT_REDUCE:
+		return do_reduce(c, ch);
+	case ACT_HOLD:
+	case ACT_UNHOLD:
+		return do_hold(c, ch);
+	case ACT_ADDRESS:
+		return do_address(c, ch);
+	default:
+		return do_priority(c, ch);
+	}
+}
+
+static void
+ctx_release(struct ctx *c)
+{
+	lines_clear(c);
+	free(c->lines);
+	buf_release(&c->err);
+	buf_release(&c->pl);
+}
+
+/* Count the outcome r of one change. */
+static void
+count(struct ctx *c, int r)
+{
+	c->n->changes++;
+	if (r == 0)
+		c->n->applied++;
+	else if (r == 1)
+		c->n->unchanged++;
+	else if (r == -1)
+		c->n->rejected++;
+}
+
+int
+order_change(struct store *st, const struct order_opts *o, const char *const *vals,
+    struct order_counts *n)
+{
+	struct ctx c;
+	struct change ch;
+	int r;
+
+	memset(&c, 0, sizeof c);
+	memset(n, 0, sizeof *n);
+	c.st = st;
+	c.o = o;
+	c.n = n;
+	r = parse_change(&c, vals, &ch);
+	if (r == 0)
+		r = apply(&c, &ch);
+	count(&c, r);
+	if (r == -1)
+		diag_error("%s", c.err.s);
+	ctx_release(&c);
+	return r == -2 ? store_status(st) : r == -1 ? EX_DATAERR : 0;
+}
+
+int
+order_change_files(struct store *st, const struct order_opts *o, int nfiles,
+    char *const *files, struct order_counts *n)
+{
+	struct colspec cols[OC_COUNT];
+	struct rejects *rj = NULL;
+	struct input *in;
+	struct record rec;
+	struct change ch;
+	struct ctx c;
+	int i, r, rc = 0, status = 0;
+
+	memset(&c, 0, sizeof c);
+	memset(n, 0, sizeof *n);
+	c.st = st;
+	c.o = o;
+	c.n = n;
+	memcpy(cols, order_change_cols, sizeof cols);
+	cols[OC_ACTION].required = o->action < 0;
+	if (o->rejects != NULL && (rj = rejects_open(o->rejects, &status)) == NULL)
+		goto out;
+	for (i = 0; i < nfiles && status == 0; i++) {
+		if ((in = input_open(files[i], o->input_format, cols, OC_COUNT, NULL,
+		    &status)) == NULL)
+			break;
+		c.file = files[i];
+		while (status == 0 && (rc = input_next(in, &rec)) == 1) {
+			c.line = rec.line;
+			buf_reset(&c.err);
+			if (rec.error != NULL)
+				bad(&c, "%s", rec.error);
+			r = c.err.len > 0 ? -1 : parse_change(&c, rec.val, &ch);
+			if (r == 0) {
+				if (store_savepoint(st) != 0) {
+					status = store_status(st);
+					break;
+				}
+				r = apply(&c, &ch);
+				if (r == -2 || (r == -1 ? store_rollback_to(st) : store_release(st)) != 0) {
+					status = store_status(st);
+					break;
+				}
+			}
+			count(&c, r);
+			if (r == -1) {
+				diag_at(rec.file, rec.line, "%s", c.err.s);
+				if (rj != NULL) {
+					struct raw *raw = input_raw(in);
+
+					rejects_write(rj, in, raw, c.err.s);
+					raw_free(raw);
+				}
+			}
+		}
+		if (rc < 0 && status == 0)
+			status = input_status(in);
+		if (input_blank_rows(in) > 0)
+			diag_warn("%s: skipped %ld empty rows", files[i], input_blank_rows(in));
+		input_close(in);
+	}
+	if (status == 0 && rj == NULL && n->rejected > 0) {
+		diag_error("%ld bad change%s; nothing applied (use --rejects FILE to apply the "
+		    "good ones)", n->rejected, n->rejected == 1 ? "" : "s");
+		status = EX_DATAERR;
+	}
+out:
+	if (rj != NULL && (r = rejects_close(rj, status == 0)) != 0 && status == 0)
+		status = r;
+	ctx_release(&c);
+	return status;
+}
+
+void
+order_summary(const struct order_counts *n, struct buf *line, struct buf *json)
+{
+	buf_addf(line, "%ld change%s applied, %ld unchanged, %ld rejected", n->applied,
+	    n->applied == 1 ? "" : "s", n->unchanged, n->rejected);
+	if (n->cancelled)
+		buf_addf(line, "; %lld unit%s cancelled", (long long)n->cancelled,
+		    n->cancelled == 1 ? "" : "s");
+	if (n->requested)
+		buf_addf(line, "; %lld released unit%s asked back from the node%s",
+		    (long long)n->requested, n->requested == 1 ? "" : "s",
+		    n->requested == 1 ? "" : "s");
+	if (n->reduced)
+		buf_addf(line, "; %lld unit%s reduced", (long long)n->reduced,
+		    n->reduced == 1 ? "" : "s");
+	if (n->unrouted)
+		buf_addf(line, "; %lld unit%s to route again", (long long)n->unrouted,
+		    n->unrouted == 1 ? "" : "s");
+	if (n->applied == 0)
+		buf_adds(line, "; nothing changed");
+	buf_addf(json, "{\"changes\":%ld,\"applied\":%ld,\"unchanged\":%ld,\"rejected\":%ld,"
+	    "\"cancelled\":%lld,\"cancel_requested\":%lld,\"reduced\":%lld,\"unrouted\":%lld}",
+	    n->changes, n->applied, n->unchanged, n->rejected, (long long)n->cancelled,
+	    (long long)n->requested, (long long)n->reduced, (long long)n->unrouted);
+}
+
+/* --- the 360-degree view ------------------------------------------------ */
+
+enum vtype { V_TEXT, V_INT, V_REAL, V_MONEY, V_BOOL, V_JSON };
+
+struct vcol {
+	const char *name;
+	enum vtype type;
+};
+
+/* Each section's columns, as the store gives them (lines and order: see below). */
+static const struct vcol order_vcols[] = {
+	{ "order_id", V_TEXT }, { "channel", V_TEXT }, { "customer_id", V_TEXT },
+	{ "created_at", V_TEXT }, { "priority", V_INT }, { "promise_date", V_TEXT },
+	{ "ship_name", V_TEXT }, { "ship_address1", V_TEXT }, { "ship_city", V_TEXT },
+	{ "ship_region", V_TEXT }, { "ship_postal_code", V_TEXT }, { "ship_country", V_TEXT },
+	{ "ship_lat", V_REAL }, { "ship_lon", V_REAL }, { "ship_complete", V_BOOL },
+	{ "shipping_charge", V_MONEY }, { "held", V_BOOL },
+	{ "status", V_TEXT },	/* of its lines taken together; not from the store */
+};
+static const struct vcol line_vcols[] = {
+	{ "line_no", V_INT }, { "sku", V_TEXT }, { "qty", V_INT }, { "unit_price", V_MONEY },
+	{ "discount", V_MONEY }, { "method", V_TEXT }, { "pickup_node", V_TEXT },
+	{ "status", V_TEXT }, { "open", V_INT },	/* computed, not from the store */
+	{ "backordered", V_INT }, { "backorder_reason", V_TEXT }, { "allocated", V_INT },
+	{ "routed", V_INT }, { "released", V_INT }, { "shipped", V_INT },
+	{ "cancelled", V_INT }, { "returned", V_INT }, { "cancel_requested", V_INT },
+};
+static const struct vcol alloc_vcols[] = {
+	{ "line_no", V_INT }, { "sku", V_TEXT }, { "allocated", V_INT },
+	{ "backordered", V_INT }, { "backorder_reason", V_TEXT },
+};
+static const struct vcol route_vcols[] = {
+	{ "line_no", V_INT }, { "node_id", V_TEXT }, { "routed", V_INT }, { "released", V_INT },
+};
+static const struct vcol release_vcols[] = {
+	{ "release_id", V_TEXT }, { "node_id", V_TEXT }, { "released_at", V_TEXT },
+	{ "business_day", V_TEXT }, { "line_no", V_INT }, { "qty", V_INT },
+	{ "shipped", V_INT }, { "short", V_INT }, { "cancelled", V_INT },
+	{ "cancel_requested", V_INT },
+};
+static const struct vcol ship_vcols[] = {
+	{ "release_id", V_TEXT }, { "node_id", V_TEXT }, { "line_no", V_INT },
+	{ "status", V_TEXT }, { "qty", V_INT }, { "carrier", V_TEXT }, { "tracking", V_TEXT },
+	{ "at", V_TEXT },
+};
+static const struct vcol return_vcols[] = {
+	{ "rma_id", V_TEXT }, { "channel", V_TEXT }, { "node_id", V_TEXT },
+	{ "authorized_at", V_TEXT }, { "line_no", V_INT }, { "qty", V_INT },
+	{ "received", V_INT }, { "reason", V_TEXT },
+};
+static const struct vcol receipt_vcols[] = {
+	{ "rma_id", V_TEXT }, { "line_no", V_INT }, { "qty", V_INT }, { "condition", V_TEXT },
+	{ "disposition", V_TEXT }, { "node_id", V_TEXT }, { "at", V_TEXT },
+};
+static const struct vcol refund_vcols[] = {
+	{ "refund_id", V_INT }, { "line_no", V_INT }, { "rma_id", V_TEXT },
+	{ "amount", V_MONEY }, { "merchandise", V_MONEY }, { "restocking_fee", V_MONEY },
+	{ "shipping", V_MONEY }, { "reason", V_TEXT }, { "at", V_TEXT },
+};
+static const struct vcol appease_vcols[] = {
+	{ "refund_id", V_INT }, { "line_no", V_INT }, { "amount", V_MONEY },
+	{ "reason", V_TEXT }, { "at", V_TEXT },
+};
+static const struct vcol hold_vcols[] = {
+	{ "hold_type", V_TEXT }, { "reason", V_TEXT }, { "held_by", V_TEXT },
+	{ "held_at", V_TEXT },
+};
+static const struct vcol event_vcols[] = {
+	{ "seq", V_INT }, { "at", V_TEXT }, { "type", V_TEXT }, { "payload", V_JSON },
+};
+static const struct vcol customer_vcols[] = {
+	{ "customer_id", V_TEXT }, { "name", V_TEXT }, { "email", V_TEXT },
+	{ "phone", V_TEXT }, { "tier", V_TEXT },
+};
+
+#define VCOLS(t) t, (int)(sizeof t / sizeof *t)
+
+/*
+ * The sections in the order shown: the JSON key, the record name in rows,
+ * and which of its columns fill a row's qty, ref, status and at.
+ */
+static const struct section {
+	enum order_section id;
+	const char *key, *record;
+	const struct vcol *cols;
+	int ncols;
+	const char *qty, *ref, *status, *at;
+} sections[] = {
+	{ OS_ORDER, "order", "order", VCOLS(order_vcols), NULL, NULL, "status", "created_at" },
+	{ OS_LINES, "lines", "line", VCOLS(line_vcols), "qty", NULL, "status", NULL },
+	{ OS_ALLOCATIONS, "allocations", "allocation", VCOLS(alloc_vcols), "allocated", NULL,
+	    NULL, NULL },
+	{ OS_ROUTING, "routing", "route", VCOLS(route_vcols), "routed", NULL, NULL, NULL },
+	{ OS_RELEASES, "releases", "release", VCOLS(release_vcols), "qty", "release_id", NULL,
+	    "released_at" },
+	{ OS_SHIPMENTS, "shipments", "shipment", VCOLS(ship_vcols), "qty", "release_id",
+	    "status", "at" },
+	{ OS_RETURNS, "returns", "return", VCOLS(return_vcols), "qty", "rma_id", NULL,
+	    "authorized_at" },
+	{ OS_RECEIPTS, "receipts", "receipt", VCOLS(receipt_vcols), "qty", "rma_id",
+	    "condition", "at" },
+	{ OS_REFUNDS, "refunds", "refund", VCOLS(refund_vcols), NULL, "refund_id", NULL, "at" },
+	{ OS_APPEASEMENTS, "appeasements", "appeasement", VCOLS(appease_vcols), NULL,
+	    "refund_id", NULL, "at" },
+	{ OS_HOLDS, "holds", "hold", VCOLS(hold_vcols), NULL, "hold_type", NULL, "held_at" },
+	{ OS_EVENTS, "events", "event", VCOLS(event_vcols), NULL, "seq", "type", "at" },
+};
+static const struct section customer_section = {
+	OS_CUSTOMER, "customer", "customer", VCOLS(customer_vcols), NULL, "customer_id", NULL,
+	NULL
+};
+
+/* The rows of the flat form. */
+static const struct outcol row_cols[] = {
+	{ "order_id", COL_TEXT }, { "record", COL_TEXT }, { "line_no", COL_NUM },
+	{ "ref", COL_TEXT }, { "node_id", COL_TEXT }, { "qty", COL_NUM },
+	{ "status", COL_TEXT }, { "at", COL_TEXT }, { "data", COL_RAWJSON },
+};
+
+struct view {
+	struct store *st;
+	FILE *out;
+	int nested;
+	const char *indent;	/* of the order document (nested) */
+	struct writer w;
+	struct buf rec;
+	const char *order_id;
+	const struct section *sec;
+	long n;			/* records of the section so far */
+	struct line_qty total;	/* the order's lines, for its status */
+};
+
+static int
+vcol_find(const struct section *s, const char *name)
+{
+	for (int i = 0; name != NULL && i < s->ncols; i++)
+		if (strcmp(s->cols[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* One record: vals[i] for the section's cols[i], NULL for null. */
+static void
+emit(struct view *v, const char *const *vals)
+{
+	const struct section *s = v->sec;
+	char money[24];
+	int i;
+
+	buf_reset(&v->rec);
+	buf_addc(&v->rec, '{');
+	for (i = 0; i < s->ncols; i++) {
+		const char *x = vals[i];
+
+		if (i)
+			buf_addc(&v->rec, ',');
+		buf_add_json_string(&v->rec, s->cols[i].name, strlen(s->cols[i].name));
+		buf_addc(&v->rec, ':');
+		if (x == NULL) {
+			buf_adds(&v->rec, "null");
+			continue;
+		}
+		switch (s->cols[i].type) {
+		case V_TEXT:
+			buf_add_json_string(&v->rec, x, strlen(x));
+			break;
+		case V_MONEY:
+			money_format(strtoll(x, NULL, 10), money);
+			buf_adds(&v->rec, money);
+			break;
+		case V_BOOL:
+			buf_adds(&v->rec, strcmp(x, "0") == 0 ? "false" : "true");
+			break;
+		default:
+			buf_adds(&v->rec, x);
+		}
+	}
+	buf_addc(&v->rec, '}');
+	if (v->nested) {
+		if (s->id == OS_ORDER || s->id == OS_CUSTOMER)
+			fprintf(v->out, "%s  \"%s\": %s", v->indent, s->key, v->rec.s);
+		else
+			fprintf(v->out, "%s\n%s    %s", v->n ? "," : "", v->indent, v->rec.s);
+	} else {
+		const char *row[9];
+		int k;
+
+		row[0] = v->order_id;
+		row[1] = s->record;
+		row[2] = (k = vcol_find(s, "line_no")) >= 0 ? vals[k] : NULL;
+		row[3] = (k = vcol_find(s, s->ref)) >= 0 ? vals[k] : NULL;
+		row[4] = (k = vcol_find(s, "node_id")) >= 0 ? vals[k] : NULL;
+		row[5] = (k = vcol_find(s, s->qty)) >= 0 ? vals[k] : NULL;
+		row[6] = (k = vcol_find(s, s->status)) >= 0 ? vals[k] : NULL;
+		row[7] = (k = vcol_find(s, s->at)) >= 0 ? vals[k] : NULL;
+		row[8] = v->rec.s;
+		writer_row(&v->w, row);
+	}
+	v->n++;
+}
+
+static void
+row_qty(const struct store_row *row, struct line_qty *q)
+{
+	q->qty = store_col_int(row, 2);
+	q->backordered = store_col_int(row, 7);
+	q->allocated = store_col_int(row, 9);
+	q->routed = store_col_int(row, 10);
+	q->released = store_col_int(row, 11);
+	q->shipped = store_col_int(row, 12);
+	q->cancelled = store_col_int(row, 13);
+	q->returned = store_col_int(row, 14);
+}
+
+static int
+sum_row(void *p, const struct store_row *row)
+{
+	struct line_qty q, *t = p;
+
+	row_qty(row, &q);
+	t->qty += q.qty;
+	t->backordered += q.backordered;
+	t->allocated += q.allocated;
+	t->routed += q.routed;
+	t->released += q.released;
+	t->shipped += q.shipped;
+	t->cancelled += q.cancelled;
+	t->returned += q.returned;
+	return 0;
+}
+
+static int
+view_row(void *p, const struct store_row *row)
+{
+	struct view *v = p;
+	const char *vals[32];
+	char open[24];
+	int i, n = v->sec->ncols;
+
+	if (v->sec->id == OS_LINES) {
+		struct line_qty q;
+
+		row_qty(row, &q);
+		for (i = 0; i < 7; i++)
+			vals[i] = store_col_text(row, i);
+		vals[7] = line_status(&q);
+		snprintf(open, sizeof open, "%lld", (long long)line_open(&q));
+		vals[8] = open;
+		for (i = 9; i < n; i++)
+			vals[i] = store_col_text(row, i - 2);
+	} else {
+		for (i = 0; i < n; i++)
+			vals[i] = store_col_text(row, i);
+		if (v->sec->id == OS_ORDER)
+			vals[n - 1] = line_status(&v->total);
+	}
+	emit(v, vals);
+	return 0;
+}
+
+/* One order, nested or as rows.  0, or -1 after a store error. */
+static int
+view_order(struct view *v, const char *order_id)
+{
+	size_t i;
+
+	v->order_id = order_id;
+	memset(&v->total, 0, sizeof v->total);
+	if (store_order_section(v->st, OS_LINES, order_id, sum_row, &v->total) != 0)
+		return -1;
+	if (v->nested)
+		fprintf(v->out, "%s{\n", v->indent);
+	for (i = 0; i < sizeof sections / sizeof *sections; i++) {
+		v->sec = &sections[i];
+		v->n = 0;
+		if (v->nested && i > 0)
+			fprintf(v->out, ",\n%s  \"%s\": [", v->indent, v->sec->key);
+		if (store_order_section(v->st, v->sec->id, order_id, view_row, v) != 0)
+			return -1;
+		if (v->nested && i > 0 && v->n > 0)
+			fprintf(v->out, "\n%s  ]", v->indent);
+		else if (v->nested && i > 0)
+			fputc(']', v->out);
+	}
+	if (v->nested)
+		fprintf(v->out, "\n%s}", v->indent);
+	return 0;
+}
+
+static void
+view_init(struct view *v, struct store *st, int nested, int fmt, int safe_csv, FILE *out)
+{
+	memset(v, 0, sizeof *v);
+	v->st = st;
+	v->out = out;
+	v->nested = nested;
+	v->indent = "";
+	if (!nested) {
+		writer_init(&v->w, out, fmt, row_cols, 9);
+		v->w.safe_csv = safe_csv;
+	}
+}
+
+static void
+view_finish(struct view *v)
+{
+	if (!v->nested)
+		writer_finish(&v->w);
+	buf_release(&v->rec);
+}
+
+static int
+exists_row(void *p, const struct store_row *row)
+{
+	(void)row;
+	*(int *)p = 1;
+	return 0;
+}
+
+int
+order_show(struct store *st, const char *order_id, int nested, int fmt, int safe_csv,
+    FILE *out)
+{
+	struct view v;
+	int found = 0, r;
+
+	if (store_order_section(st, OS_ORDER, order_id, exists_row, &found) != 0)
+		return store_status(st);
+	if (!found) {
+		diag_error("unknown order \"%s\"", quote_value(order_id));
+		return EX_DATAERR;
+	}
+	view_init(&v, st, nested, fmt, safe_csv, out);
+	r = view_order(&v, order_id);
+	if (nested)
+		fputc('\n', out);
+	view_finish(&v);
+	return r == 0 ? 0 : store_status(st);
+}
+
+struct id_list {
+	char **v;
+	int n;
+};
+
+static int
+id_row(void *p, const struct store_row *row)
+{
+	struct id_list *l = p;
+
+	l->v = xrealloc(l->v, (size_t)(l->n + 1) * sizeof *l->v);
+	l->v[l->n++] = xstrdup(store_col_text(row, 0));
+	return 0;
+}
+
+int
+order_customer(struct store *st, const char *customer_id, int nested, int fmt,
+    int safe_csv, FILE *out)
+{
+	struct id_list orders = { NULL, 0 };
+	struct view v;
+	int found = 0, r = 0, i;
+
+	if (store_order_section(st, OS_CUSTOMER, customer_id, exists_row, &found) != 0 ||
+	    store_order_section(st, OS_CUSTOMER_ORDERS, customer_id, id_row, &orders) != 0) {
+		r = store_status(st);
+		goto out;
+	}
+	if (!found && orders.n == 0) {
+		diag_error("unknown customer \"%s\"", quote_value(customer_id));
+		r = EX_DATAERR;
+		goto out;
+	}
+	view_init(&v, st, nested, fmt, safe_csv, out);
+	v.sec = &customer_section;
+	if (nested)
+		fputs("{\n", out);
+	if (found) {
+		r = store_order_section(st, OS_CUSTOMER, customer_id, view_row, &v);
+	} else {
+		/* orders name a customer the store has no record of */
+		const char *vals[5] = { customer_id, NULL, NULL, NULL, NULL };
+
+		emit(&v, vals);
+	}
+	if (nested)
+		fprintf(out, ",\n  \"orders\": [%s", orders.n ? "\n" : "");
+	v.indent = "    ";
+	for (i = 0; r == 0 && i < orders.n; i++) {
+		if (nested && i > 0)
+			fputs(",\n", out);
+		r = view_order(&v, orders.v[i]);
+	}
+	if (nested)
+		fprintf(out, "%s]\n}\n", orders.n ? "\n  " : "");
+	view_finish(&v);
+	if (r != 0)
+		r = store_status(st);
+out:
+	for (i = 0; i < orders.n; i++)
+		free(orders.v[i]);
+	free(orders.v);
+	return r;
+}

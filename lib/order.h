@@ -1,0 +1,90 @@
+#ifndef OMS_ORDER_H
+#define OMS_ORDER_H
+/*
+ * order: customer care on orders (oms-order).  Changes (cancel, hold,
+ * unhold, address, reduce, priority) come as rows of the "order changes"
+ * format (oms-formats(5)), from a file or built from the command line, and
+ * go through one path: check the row, then apply it to the store in the
+ * caller's transaction with one event (and one more per cancel request
+ * sent to a node).  The view shows one order, or one customer's orders,
+ * with everything the store knows about them.
+ *
+ * Quantities taken by cancel and reduce come from the earliest stage
+ * first: open (backordered is lowered to stay within open), then
+ * allocated, then routed (by node id), then, for cancel only, released
+ * units, which are not cancelled but asked back from their node
+ * (release_line.cancel_requested) and stay released until it answers.
+ * Shipped units are never taken.
+ */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "input.h"
+#include "store.h"
+
+enum order_action {
+	ACT_CANCEL, ACT_HOLD, ACT_UNHOLD, ACT_ADDRESS, ACT_REDUCE, ACT_PRIORITY, ACT_COUNT
+};
+/* Parse an action word; -1 when unknown. */
+int order_action_parse(const char *s);
+const char *order_action_name(int action);
+
+/* The columns of a change row, in this order (order_change_cols). */
+enum {
+	OC_ORDER, OC_LINE, OC_ACTION, OC_QTY, OC_HOLD, OC_PRIORITY, OC_REASON,
+	OC_SNAME, OC_SADDR, OC_SCITY, OC_SREGION, OC_SPOSTAL, OC_SCOUNTRY, OC_SLAT,
+	OC_SLON, OC_COUNT
+};
+extern const struct colspec order_change_cols[OC_COUNT];
+
+struct order_opts {
+	int action;		/* every row is this action (-1: each row says) */
+	const char *by;		/* who runs the changes */
+	const char *reason;	/* for rows that give none ("" none) */
+	int input_format;	/* enum infmt */
+	const char *rejects;	/* NULL: a stream is all or nothing */
+};
+
+struct order_counts {
+	long changes, applied, unchanged, rejected;
+	int64_t cancelled, requested, reduced, unrouted;
+};
+
+/*
+ * Apply one change given as column values (vals[OC_*], "" when absent),
+ * from the command line.  Returns 0 (applied, or nothing to do after a
+ * warning), or an exit status after a diagnostic: 65 for a change that
+ * does not hold (nothing written), 70/74/75 from the store.
+ */
+int order_change(struct store *st, const struct order_opts *o, const char *const *vals,
+	struct order_counts *n);
+
+/*
+ * Apply the change rows of every file ("-": standard input) in order,
+ * each seeing the ones before.  Strict unless o->rejects: any bad row
+ * fails the run (every bad row reported) and the caller rolls back.
+ * Returns 0 or an exit status after diagnostics.
+ */
+int order_change_files(struct store *st, const struct order_opts *o, int nfiles,
+	char *const *files, struct order_counts *n);
+
+/* The summary line and the run-log counts (a JSON object). */
+void order_summary(const struct order_counts *n, struct buf *line, struct buf *json);
+
+/*
+ * The 360-degree view of one order, or of every order of one customer
+ * (oldest first), written to out: with nested set, as one JSON document
+ * with a key per section; else as one row per record (enum outfmt fmt)
+ * with the columns order_id, record, line_no, ref, node_id, qty, status,
+ * at, data (the record as a JSON object).  Returns 0, 65 for an unknown
+ * order or customer, or the store's exit status.
+ */
+int order_show(struct store *st, const char *order_id, int nested, int fmt, int safe_csv,
+	FILE *out);
+int order_customer(struct store *st, const char *customer_id, int nested, int fmt,
+	int safe_csv, FILE *out);
+
+/* Who runs the change when --by is not given: the login name, else "". */
+const char *order_login_name(void);
+
+#endif

@@ -1,0 +1,1020 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "diag.h"
+#include "input.h"
+#include "output.h"
+#include "parse.h"
+#include "returns.h"
+#include "util.h"
+
+/* bytes in a key: oms-import takes 200, and an RMA id adds "RMA-" and "-<n>" */
+#define MAX_KEY 240
+#define MAX_REASON 500		/* bytes in a reason */
+#define MAX_QTY INT64_C(1000000000)
+
+const char *const returns_condition_names[COND_N] = { "new", "opened", "damaged" };
+
+/* new 0%, opened 10%, damaged 25% (hundredths of a percent) */
+const int64_t returns_default_fee[COND_N] = { 0, 1000, 2500 };
+
+/* --- the arithmetic ---------------------------------------------------- */
+
+int64_t
+returns_share(int64_t total, int64_t parts, int64_t from, int64_t n)
+{
+	__int128 t = total;
+
+	if (parts <= 0 || n <= 0)
+		return 0;
+	return (int64_t)(t * (from + n) / parts - t * from / parts);
+}
+
+int64_t
+returns_percent(int64_t amount, int64_t rate)
+{
+	__int128 v = (__int128)amount * rate;
+
+	return (int64_t)((v + 5000) / 10000);
+}
+
+static const char *const seller_faults[] = { "damaged_in_transit", "wrong_item", "defective" };
+
+int
+returns_seller_fault(const char *reason)
+{
+	return strtab_find(seller_faults, sizeof seller_faults / sizeof *seller_faults,
+	    reason) >= 0;
+}
+
+/* Units of the order before line i, and in all. */
+static void
+order_units(const struct return_order *o, int i, int64_t *before, int64_t *all)
+{
+	int k;
+
+	*before = *all = 0;
+	for (k = 0; k < o->nlines; k++) {
+		if (k < i)
+			*before += o->lines[k].qty;
+		*all += o->lines[k].qty;
+	}
+}
+
+/* The shipping charge's share of units [from, from + n) of line i. */
+static int64_t
+shipping_share(const struct return_order *o, int i, int64_t from, int64_t n)
+{
+	int64_t before, all;
+
+	order_units(o, i, &before, &all);
+	return returns_share(o->shipping_charge, all, before + from, n);
+}
+
+int64_t
+returns_line_paid(const struct return_order *o, int i)
+{
+	const struct return_line *l = &o->lines[i];
+
+	return l->qty * l->unit_price - l->discount + shipping_share(o, i, 0, l->qty);
+}
+
+int64_t
+returns_order_paid(const struct return_order *o)
+{
+	int64_t paid = o->shipping_charge;
+	int k;
+
+	for (k = 0; k < o->nlines; k++)
+		paid += o->lines[k].qty * o->lines[k].unit_price - o->lines[k].discount;
+	return paid;
+}
+
+int64_t
+returns_refundable(const struct return_order *o, int i)
+{
+	int64_t left = returns_order_paid(o) - o->refunded;
+
+	if (i >= 0 && returns_line_paid(o, i) - o->lines[i].refunded < left)
+		left = returns_line_paid(o, i) - o->lines[i].refunded;
+	return left > 0 ? left : 0;
+}
+
+void
+returns_refund_units(const struct return_order *o, int i, int64_t n, int64_t fee,
+    int seller_fault, struct returns_refund *out)
+{
+	const struct return_line *l = &o->lines[i];
+	int64_t cap = returns_refundable(o, i);
+
+	memset(out, 0, sizeof *out);
+	out->merchandise = n * l->unit_price - returns_share(l->discount, l->qty, l->returned, n);
+	if (seller_fault)
+		out->shipping = shipping_share(o, i, l->returned, n);
+	else
+		out->restocking_fee = returns_percent(out->merchandise, fee);
+	out->amount = out->merchandise - out->restocking_fee + out->shipping;
+	if (out->amount > cap) {
+		out->amount = cap;
+		out->capped = 1;
+	}
+}
+
+/* --- times ------------------------------------------------------------- */
+
+/* t ("YYYY-MM-DDTHH:MM:SSZ") plus days, into out; -1 if t is not such a time. */
+static int
+add_days(const char *t, int64_t days, char out[21])
+{
+	struct tm tm;
+	time_t secs;
+
+	memset(&tm, 0, sizeof tm);
+	if (sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+	    &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	secs = timegm(&tm) + (time_t)days * 86400;
+	if (gmtime_r(&secs, &tm) == NULL)
+		return -1;
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return 0;
+}
+
+/* --- the run ----------------------------------------------------------- */
+
+static const struct colspec authorize_cols[] = {
+	{ "order_id", 1 }, { "line_no", 1 }, { "qty", 1 }, { "reason", 1 },
+	{ "channel", 0 }, { "node_id", 0 },
+};
+enum { A_ORDER, A_LINE, A_QTY, A_REASON, A_CHANNEL, A_NODE, A_N };
+
+static const struct colspec receive_cols[] = {
+	{ "rma_id", 1 }, { "line_no", 1 }, { "qty", 1 }, { "condition", 1 },
+	{ "node_id", 0 },
+};
+enum { R_RMA, R_LINE, R_QTY, R_COND, R_NODE, R_N };
+
+static const struct colspec appease_cols[] = {
+	{ "order_id", 1 }, { "line_no", 0 }, { "amount", 0 }, { "percent", 0 },
+	{ "reason", 1 },
+};
+enum { P_ORDER, P_LINE, P_AMOUNT, P_PERCENT, P_REASON, P_N };
+
+static const char *const channels[] = { "store", "mail", "locker", "dropoff" };
+
+/* What every subcommand writes, one row per record done. */
+static const struct outcol out_cols[] = {
+	{ "rma_id", COL_TEXT }, { "order_id", COL_TEXT }, { "line_no", COL_NUM },
+	{ "sku", COL_TEXT }, { "qty", COL_NUM }, { "amount", COL_NUM },
+	{ "reason", COL_TEXT }, { "channel", COL_TEXT }, { "node_id", COL_TEXT },
+	{ "condition", COL_TEXT }, { "disposition", COL_TEXT },
+	{ "merchandise", COL_NUM }, { "restocking_fee", COL_NUM }, { "shipping", COL_NUM },
+	{ "refund_id", COL_NUM },
+};
+enum { O_RMA, O_ORDER, O_LINE, O_SKU, O_QTY, O_AMOUNT, O_REASON, O_CHANNEL, O_NODE,
+	O_COND, O_DISP, O_MERCH, O_FEE, O_SHIP, O_REFUND, O_N };
+
+/* An RMA opened by this run: its lines go into one rma.authorized event. */
+struct rma_acc {
+	char *rma_id, *order_id, *channel, *node_id;	/* node_id NULL: none */
+	struct buf lines;	/* JSON array elements */
+};
+
+struct run {
+	struct store *st;
+	const struct returns_opts *o;
+	struct returns_counts *n;
+	const char *now;
+	struct input *in;
+	struct rejects *rj;
+	struct writer w;
+	int failed;		/* strict mode saw a bad record */
+	int status;		/* a fatal error: the exit status */
+	struct buf err;		/* the current record's first problem */
+	struct buf payload;
+	struct strmap rma_of;	/* order, channel, node -> index into rmas + 1 */
+	struct rma_acc *rmas;
+	int nrmas, caprmas;
+	struct strmap seen;	/* authorize: order and line -> input line */
+};
+
+static int bad(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Note a problem with the current record; the first one is kept.  -1. */
+static int
+bad(struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[1200];
+
+	if (r->err.len > 0)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	buf_adds(&r->err, msg);
+	return -1;
+}
+
+static int
+store_failed(struct run *r)
+{
+	r->status = store_status(r->st);
+	return -1;
+}
+
+/*
+ * The current record had a problem: report it, then write it to the
+ * rejects file or fail the run.  -1 when the run must stop.
+ */
+static int
+reject(struct run *r, const struct record *rec)
+{
+	struct raw *raw;
+
+	r->n->rejected++;
+	diag_at(rec->file, rec->line, "%s", r->err.s);
+	if (r->rj == NULL) {
+		r->failed = 1;
+		return 0;
+	}
+	raw = input_raw(r->in);
+	rejects_write(r->rj, r->in, raw, r->err.s);
+	raw_free(raw);
+	if (r->o->max_rejects >= 0 && r->n->rejected > r->o->max_rejects) {
+		diag_error("more than %ld records rejected (--max-rejects); nothing done",
+		    r->o->max_rejects);
+		r->status = EX_DATAERR;
+		return -1;
+	}
+	return 0;
+}
+
+/* --- fields ------------------------------------------------------------ */
+
+static const char *
+f_key(struct run *r, const struct record *rec, const struct colspec *cols, int c)
+{
+	const char *v = rec->val[c];
+	size_t n = strlen(v);
+
+	if (n == 0) {
+		if (cols[c].required)
+			bad(r, "%s is empty", cols[c].name);
+		return NULL;
+	}
+	if (n > MAX_KEY)
+		bad(r, "%s is too long (%zu bytes; at most %d)", cols[c].name, n, MAX_KEY);
+	else if (has_control(v, n))
+		bad(r, "%s holds a control character, got \"%s\"", cols[c].name, quote_value(v));
+	else if (v[0] == ' ' || v[n - 1] == ' ')
+		bad(r, "%s has leading or trailing spaces, got \"%s\"", cols[c].name,
+		    quote_value(v));
+	else
+		return v;
+	return NULL;
+}
+
+/* A positive integer; 0 when empty and not required, -1 when bad. */
+static int64_t
+f_count(struct run *r, const struct record *rec, const struct colspec *cols, int c)
+{
+	int64_t v;
+
+	if (rec->val[c][0] == '\0') {
+		if (cols[c].required)
+			bad(r, "%s is empty", cols[c].name);
+		return cols[c].required ? -1 : 0;
+	}
+	if (parse_int(rec->val[c], 1, MAX_QTY, &v) != PARSE_OK) {
+		bad(r, "%s must be a positive integer, got \"%s\"", cols[c].name,
+		    quote_value(rec->val[c]));
+		return -1;
+	}
+	return v;
+}
+
+static const char *
+f_reason(struct run *r, const struct record *rec, const struct colspec *cols, int c)
+{
+	const char *v = rec->val[c];
+	size_t n = strlen(v);
+
+	if (n == 0)
+		bad(r, "%s is empty", cols[c].name);
+	else if (n > MAX_REASON)
+		bad(r, "%s is too long (%zu bytes; at most %d)", cols[c].name, n, MAX_REASON);
+	else if (has_control(v, n))
+		bad(r, "%s holds a control character, got \"%s\"", cols[c].name, quote_value(v));
+	else
+		return v;
+	return NULL;
+}
+
+/* One word of tab, or def when empty; NULL (a problem noted) otherwise. */
+static const char *
+f_word(struct run *r, const struct record *rec, const struct colspec *cols, int c,
+    const char *const *tab, int n, const char *def)
+{
+	const char *v = rec->val[c];
+	struct buf list = BUF_INIT;
+	int i;
+
+	if (v[0] == '\0') {
+		if (cols[c].required)
+			bad(r, "%s is empty", cols[c].name);
+		return def;
+	}
+	if (strtab_find(tab, (size_t)n, v) >= 0)
+		return v;
+	for (i = 0; i < n; i++)
+		buf_addf(&list, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ", tab[i]);
+	bad(r, "%s must be %s, got \"%s\"", cols[c].name, list.s, quote_value(v));
+	buf_release(&list);
+	return NULL;
+}
+
+/* An amount in cents, 0 when empty; -1 when bad. */
+static int64_t
+f_money(struct run *r, const struct record *rec, const struct colspec *cols, int c)
+{
+	int64_t v;
+
+	if (rec->val[c][0] == '\0')
+		return 0;
+	if (parse_money(rec->val[c], &v) != PARSE_OK || v == 0) {
+		bad(r, "%s must be a positive amount like 12.34 (at most 2 decimals), got \"%s\"",
+		    cols[c].name, quote_value(rec->val[c]));
+		return -1;
+	}
+	return v;
+}
+
+/* --- shared checks ------------------------------------------------------ */
+
+/* The index of line_no in o, or -1. */
+static int
+line_index(const struct return_order *o, int64_t line_no)
+{
+	int i;
+
+	for (i = 0; i < o->nlines; i++)
+		if (o->lines[i].line_no == line_no)
+			return i;
+	return -1;
+}
+
+/*
+ * A node that may take returns back: it exists and accepts returns (and,
+ * for an authorisation, is active).  0, or -1 with a problem noted or a
+ * store failure (r->status).
+ */
+static int
+check_node(struct run *r, const char *node_id, int authorizing, struct return_node *n)
+{
+	int k = store_return_node(r->st, node_id, n);
+
+	if (k < 0)
+		return store_failed(r);
+	if (k == 0)
+		return bad(r, "node_id \"%s\" is not a known node", quote_value(node_id));
+	if (!n->accepts_returns)
+		return bad(r, "node \"%s\" does not accept returns", quote_value(node_id));
+	if (authorizing && !n->active)
+		return bad(r, "node \"%s\" is not active", quote_value(node_id));
+	return 0;
+}
+
+/* --- event payloads ------------------------------------------------------ */
+
+static void
+pl_key(struct buf *b, const char *k)
+{
+	if (b->len > 0 && b->s[b->len - 1] != '{')
+		buf_addc(b, ',');
+	buf_add_json_string(b, k, strlen(k));
+	buf_addc(b, ':');
+}
+
+static void
+pl_str(struct buf *b, const char *k, const char *v)
+{
+	pl_key(b, k);
+	if (v == NULL)
+		buf_adds(b, "null");
+	else
+		buf_add_json_string(b, v, strlen(v));
+}
+
+static void
+pl_int(struct buf *b, const char *k, int64_t v)
+{
+	pl_key(b, k);
+	buf_addf(b, "%lld", (long long)v);
+}
+
+static void
+pl_money(struct buf *b, const char *k, int64_t cents)
+{
+	char m[24];
+
+	money_format(cents, m);
+	pl_key(b, k);
+	buf_adds(b, m);
+}
+
+static int
+event(struct run *r, const char *order_id, const char *type)
+{
+	buf_addc(&r->payload, '}');
+	if (store_event(r->st, order_id, type, r->payload.s) != 0)
+		return store_failed(r);
+	return 0;
+}
+
+static void
+pl_start(struct run *r)
+{
+	buf_reset(&r->payload);
+	buf_addc(&r->payload, '{');
+}
+
+/* --- authorize ---------------------------------------------------------- */
+
+/* The RMA of this run for order, channel and node, opened on first use. */
+static struct rma_acc *
+rma_for(struct run *r, const char *order_id, const char *channel, const char *node_id)
+{
+	struct buf key = BUF_INIT;
+	struct rma_acc *a;
+	void *v;
+	char *id;
+
+	buf_addf(&key, "%s%c%s%c%s", order_id, 0x1f, channel, 0x1f, node_id ? node_id : "");
+	if (strmap_get(&r->rma_of, key.s, &v)) {
+		buf_release(&key);
+		return &r->rmas[(intptr_t)v - 1];
+	}
+	if (store_rma_add(r->st, order_id, channel, node_id, r->now, &id) != 0) {
+		buf_release(&key);
+		store_failed(r);
+		return NULL;
+	}
+	if (r->nrmas == r->caprmas) {
+		r->caprmas = r->caprmas ? 2 * r->caprmas : 16;
+		r->rmas = xrealloc(r->rmas, (size_t)r->caprmas * sizeof *r->rmas);
+	}
+	a = &r->rmas[r->nrmas++];
+	memset(a, 0, sizeof *a);
+	a->rma_id = id;
+	a->order_id = xstrdup(order_id);
+	a->channel = xstrdup(channel);
+	a->node_id = node_id ? xstrdup(node_id) : NULL;
+	strmap_put(&r->rma_of, key.s, (void *)(intptr_t)r->nrmas);
+	buf_release(&key);
+	r->n->rmas++;
+	return a;
+}
+
+/* One rma.authorized event per RMA opened, with its lines. */
+static int
+rma_events(struct run *r)
+{
+	int i;
+
+	for (i = 0; i < r->nrmas; i++) {
+		struct rma_acc *a = &r->rmas[i];
+
+		pl_start(r);
+		pl_str(&r->payload, "rma_id", a->rma_id);
+		pl_str(&r->payload, "channel", a->channel);
+		pl_str(&r->payload, "node_id", a->node_id);
+		pl_key(&r->payload, "lines");
+		buf_addc(&r->payload, '[');
+		buf_adds(&r->payload, buf_str(&a->lines));
+		buf_addc(&r->payload, ']');
+		if (event(r, a->order_id, "rma.authorized") != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+row_authorize(struct run *r, const struct record *rec)
+{
+	const struct colspec *cols = authorize_cols;
+	const char *order_id, *reason, *channel, *node_id;
+	struct return_order o;
+	struct return_node node;
+	struct rma_acc *a;
+	struct buf key = BUF_INIT;
+	int64_t line_no, qty, can;
+	char deadline[21], f[2][24];
+	const char *row[O_N];
+	void *v;
+	int k, i = -1, ret = 0;
+
+	order_id = f_key(r, rec, cols, A_ORDER);
+	line_no = f_count(r, rec, cols, A_LINE);
+	qty = f_count(r, rec, cols, A_QTY);
+	reason = f_reason(r, rec, cols, A_REASON);
+	channel = f_word(r, rec, cols, A_CHANNEL, channels, 4, "mail");
+	node_id = f_key(r, rec, cols, A_NODE);
+	if (r->err.len == 0 && node_id == NULL && strcmp(channel, "store") == 0)
+		bad(r, "a return in store needs node_id: the store that takes it back");
+	if (r->err.len == 0 && node_id == NULL && strcmp(channel, "locker") == 0)
+		bad(r, "a return by locker needs node_id: the locker");
+	if (r->err.len == 0 && node_id != NULL && check_node(r, node_id, 1, &node) == 0) {
+		if (strcmp(channel, "store") == 0 && strcmp(node.type, "store") != 0)
+			bad(r, "node \"%s\" is a %s, not a store", quote_value(node_id), node.type);
+		else if (strcmp(channel, "locker") == 0 && strcmp(node.type, "locker") != 0)
+			bad(r, "node \"%s\" is a %s, not a locker", quote_value(node_id), node.type);
+	}
+	if (r->status)
+		return -1;
+	if (r->err.len == 0) {
+		buf_addf(&key, "%s%c%lld", order_id, 0x1f, (long long)line_no);
+		if (strmap_get(&r->seen, key.s, &v))
+			bad(r, "order \"%s\" line %lld appears twice in this input (first at line %ld)",
+			    quote_value(order_id), (long long)line_no, (long)(intptr_t)v);
+	}
+	memset(&o, 0, sizeof o);
+	if (r->err.len == 0) {
+		if ((k = store_return_order(r->st, order_id, &o)) < 0) {
+			buf_release(&key);
+			return store_failed(r);
+		}
+		if (k == 0)
+			bad(r, "unknown order \"%s\"", quote_value(order_id));
+		else if ((i = line_index(&o, line_no)) < 0)
+			bad(r, "order \"%s\" has no line %lld", quote_value(order_id),
+			    (long long)line_no);
+	}
+	if (r->err.len == 0) {
+		const struct return_line *l = &o.lines[i];
+
+		can = l->shipped - l->returned - l->authorized;
+		if (l->shipped == 0)
+			bad(r, "line %lld of order \"%s\" has not shipped: nothing to return",
+			    (long long)line_no, quote_value(order_id));
+		else if (qty > can)
+			bad(r, "qty %lld is more than the %lld units of line %lld of order \"%s\" "
+			    "that can still be returned (shipped %lld, returned %lld, authorised "
+			    "and not yet received %lld)", (long long)qty, (long long)(can > 0 ? can : 0),
+			    (long long)line_no, quote_value(order_id), (long long)l->shipped,
+			    (long long)l->returned, (long long)l->authorized);
+		else if (l->shipped_at[0] == '\0')
+			bad(r, "line %lld of order \"%s\" has no shipment confirmation to count the "
+			    "return window from", (long long)line_no, quote_value(order_id));
+		else if (add_days(l->shipped_at, r->o->window_days, deadline) != 0)
+			bad(r, "line %lld of order \"%s\" has a shipment time that is not a time: "
+			    "\"%s\"", (long long)line_no, quote_value(order_id), l->shipped_at);
+		else if (strcmp(r->now, deadline) > 0)
+			bad(r, "line %lld of order \"%s\" shipped %s: past the %lld-day return "
+			    "window, which closed %s", (long long)line_no, quote_value(order_id),
+			    l->shipped_at, (long long)r->o->window_days, deadline);
+	}
+	if (r->err.len > 0) {
+		ret = reject(r, rec);
+		goto out;
+	}
+	strmap_put(&r->seen, key.s, (void *)(intptr_t)rec->line);
+	if ((a = rma_for(r, order_id, channel, node_id)) == NULL ||
+	    store_rma_line_add(r->st, a->rma_id, order_id, line_no, qty, reason) != 0) {
+		ret = store_failed(r);
+		goto out;
+	}
+	if (a->lines.len > 0)
+		buf_addc(&a->lines, ',');
+	buf_addc(&a->lines, '{');
+	pl_int(&a->lines, "line_no", line_no);
+	pl_str(&a->lines, "sku", o.lines[i].sku);
+	pl_int(&a->lines, "qty", qty);
+	pl_str(&a->lines, "reason", reason);
+	buf_addc(&a->lines, '}');
+	memset(row, 0, sizeof row);
+	snprintf(f[0], sizeof f[0], "%lld", (long long)line_no);
+	snprintf(f[1], sizeof f[1], "%lld", (long long)qty);
+	row[O_RMA] = a->rma_id;
+	row[O_ORDER] = order_id;
+	row[O_LINE] = f[0];
+	row[O_SKU] = o.lines[i].sku;
+	row[O_QTY] = f[1];
+	row[O_REASON] = reason;
+	row[O_CHANNEL] = channel;
+	row[O_NODE] = node_id;
+	writer_row(&r->w, row);
+	r->n->lines++;
+	r->n->units += qty;
+out:
+	store_return_order_release(&o);
+	buf_release(&key);
+	return ret;
+}
+
+/* --- receive ------------------------------------------------------------ */
+
+/* Write a refund and its refund.issued event; *id its refund_id. */
+static int
+refund(struct run *r, const struct refund *f, int capped, int64_t *id)
+{
+	if ((*id = store_refund_add(r->st, f)) < 0)
+		return store_failed(r);
+	pl_start(r);
+	pl_int(&r->payload, "refund_id", *id);
+	pl_str(&r->payload, "kind", f->kind);
+	pl_str(&r->payload, "rma_id", f->rma_id);
+	if (f->line_no > 0)
+		pl_int(&r->payload, "line_no", f->line_no);
+	else
+		pl_str(&r->payload, "line_no", NULL);
+	pl_money(&r->payload, "amount", f->amount);
+	if (f->rma_id != NULL) {
+		pl_money(&r->payload, "merchandise", f->merchandise);
+		pl_money(&r->payload, "restocking_fee", f->restocking_fee);
+		pl_money(&r->payload, "shipping", f->shipping);
+		if (capped)
+			buf_adds(&r->payload, ",\"capped\":true");
+	}
+	pl_str(&r->payload, "reason", f->reason);
+	r->n->refunds++;
+	r->n->amount += f->amount;
+	return event(r, f->order_id, "refund.issued");
+}
+
+/* Add qty of sku to node's on_hand, with an inventory.delta event. */
+static int
+restock(struct run *r, const char *node_id, const char *sku, int64_t qty,
+    const char *rma_id)
+{
+	struct inventory inv;
+	int got;
+
+	if ((got = store_inventory_get(r->st, node_id, sku, &inv)) < 0)
+		return store_failed(r);
+	if (!got) {
+		memset(&inv, 0, sizeof inv);
+		inv.safety_stock = -1;
+		snprintf(inv.as_of, sizeof inv.as_of, "%s", r->now);
+	}
+	inv.node_id = node_id;
+	inv.sku = sku;
+	inv.on_hand += qty;
+	if (store_inventory_put(r->st, &inv) != 0)
+		return store_failed(r);
+	pl_start(r);
+	pl_str(&r->payload, "node_id", node_id);
+	pl_str(&r->payload, "sku", sku);
+	pl_int(&r->payload, "delta", qty);
+	pl_int(&r->payload, "on_hand", inv.on_hand);
+	pl_str(&r->payload, "reason", "return");
+	pl_str(&r->payload, "rma_id", rma_id);
+	return event(r, NULL, "inventory.delta");
+}
+
+static int
+row_receive(struct run *r, const struct record *rec)
+{
+	static const char *const dispositions[COND_N] = { "restock", "restock", "damaged" };
+	const struct colspec *cols = receive_cols;
+	const char *rma_id, *condition, *node_id, *disposition;
+	struct rma_line_info rl;
+	struct return_order o;
+	struct return_node node;
+	struct returns_refund m;
+	struct refund f;
+	int64_t line_no, qty, refund_id = 0;
+	char nums[7][24];
+	const char *row[O_N];
+	int k, cond = -1, known, i = -1, ret = 0;
+
+	rma_id = f_key(r, rec, cols, R_RMA);
+	line_no = f_count(r, rec, cols, R_LINE);
+	qty = f_count(r, rec, cols, R_QTY);
+	condition = f_word(r, rec, cols, R_COND, returns_condition_names, COND_N, NULL);
+	node_id = f_key(r, rec, cols, R_NODE);
+	memset(&o, 0, sizeof o);
+	if (r->err.len == 0) {
+		cond = strtab_find(returns_condition_names, COND_N, condition);
+		if ((k = store_rma_line_get(r->st, rma_id, line_no, &rl, &known)) < 0)
+			return store_failed(r);
+		if (k == 0 && !known)
+			bad(r, "unknown RMA \"%s\"", quote_value(rma_id));
+		else if (k == 0)
+			bad(r, "RMA \"%s\" has no line %lld", quote_value(rma_id), (long long)line_no);
+		else if (rl.received >= rl.qty)
+			bad(r, "line %lld of RMA \"%s\" was already received in full (%lld units)",
+			    (long long)line_no, quote_value(rma_id), (long long)rl.qty);
+		else if (qty > rl.qty - rl.received)
+			bad(r, "qty %lld is more than the %lld units of line %lld of RMA \"%s\" still "
+			    "expected (authorised %lld, received %lld)", (long long)qty,
+			    (long long)(rl.qty - rl.received), (long long)line_no, quote_value(rma_id),
+			    (long long)rl.qty, (long long)rl.received);
+	}
+	if (r->err.len == 0 && node_id == NULL) {
+		if (rl.node_id[0] == '\0')
+			bad(r, "node_id is empty and RMA \"%s\" names no receiving node: say where "
+			    "it was received", quote_value(rma_id));
+		else
+			node_id = rl.node_id;
+	}
+	/* a locker is where goods are handed in; someone else inspects and shelves them */
+	if (r->err.len == 0 && check_node(r, node_id, 0, &node) == 0 &&
+	    strcmp(node.type, "locker") == 0)
+		bad(r, "node \"%s\" is a locker, which receives no stock: name the node that "
+		    "received the goods in node_id", quote_value(node_id));
+	if (r->status)
+		return -1;
+	if (r->err.len == 0) {
+		if ((k = store_return_order(r->st, rl.order_id, &o)) < 0)
+			return store_failed(r);
+		if (k == 0 || (i = line_index(&o, line_no)) < 0) {
+			/* the schema's foreign keys make this impossible */
+			diag_error("RMA \"%s\" line %lld: its order line is gone",
+			    quote_value(rma_id), (long long)line_no);
+			r->status = EX_SOFTWARE;
+			store_return_order_release(&o);
+			return -1;
+		}
+	}
+	if (r->err.len > 0) {
+		ret = reject(r, rec);
+		goto out;
+	}
+	disposition = dispositions[cond];
+	/* the refund counts the units returned before these */
+	returns_refund_units(&o, i, qty, r->o->fee[cond], returns_seller_fault(rl.reason), &m);
+	if (store_receipt_add(r->st, rma_id, rl.order_id, line_no, qty, condition, disposition,
+	    node_id, r->now) != 0) {
+		ret = store_failed(r);
+		goto out;
+	}
+	pl_start(r);
+	pl_str(&r->payload, "rma_id", rma_id);
+	pl_int(&r->payload, "line_no", line_no);
+	pl_str(&r->payload, "sku", o.lines[i].sku);
+	pl_int(&r->payload, "qty", qty);
+	pl_str(&r->payload, "condition", condition);
+	pl_str(&r->payload, "disposition", disposition);
+	pl_str(&r->payload, "node_id", node_id);
+	if (event(r, rl.order_id, "line.returned") != 0 ||
+	    (strcmp(disposition, "restock") == 0 &&
+	    restock(r, node_id, o.lines[i].sku, qty, rma_id) != 0)) {
+		ret = -1;
+		goto out;
+	}
+	memset(&f, 0, sizeof f);
+	f.order_id = rl.order_id;
+	f.rma_id = rma_id;
+	f.kind = "return";
+	f.reason = rl.reason;
+	f.at = r->now;
+	f.line_no = line_no;
+	f.amount = m.amount;
+	f.merchandise = m.merchandise;
+	f.restocking_fee = m.restocking_fee;
+	f.shipping = m.shipping;
+	if (refund(r, &f, m.capped, &refund_id) != 0) {
+		ret = -1;
+		goto out;
+	}
+	if (m.capped) {
+		money_format(m.amount, nums[0]);
+		diag_info("%s:%ld: refund cut to %s, what is left to refund on line %lld of "
+		    "order \"%s\"", rec->file, rec->line, nums[0], (long long)line_no,
+		    quote_value(rl.order_id));
+	}
+	if (strcmp(disposition, "restock") == 0)
+		r->n->restocked += qty;
+	else
+		r->n->damaged += qty;
+	memset(row, 0, sizeof row);
+	snprintf(nums[0], sizeof nums[0], "%lld", (long long)line_no);
+	snprintf(nums[1], sizeof nums[1], "%lld", (long long)qty);
+	money_format(m.amount, nums[2]);
+	money_format(m.merchandise, nums[3]);
+	money_format(m.restocking_fee, nums[4]);
+	money_format(m.shipping, nums[5]);
+	snprintf(nums[6], sizeof nums[6], "%lld", (long long)refund_id);
+	row[O_RMA] = rma_id;
+	row[O_ORDER] = rl.order_id;
+	row[O_LINE] = nums[0];
+	row[O_SKU] = o.lines[i].sku;
+	row[O_QTY] = nums[1];
+	row[O_AMOUNT] = nums[2];
+	row[O_REASON] = rl.reason;
+	row[O_CHANNEL] = rl.channel;
+	row[O_NODE] = node_id;
+	row[O_COND] = condition;
+	row[O_DISP] = disposition;
+	row[O_MERCH] = nums[3];
+	row[O_FEE] = nums[4];
+	row[O_SHIP] = nums[5];
+	row[O_REFUND] = nums[6];
+	writer_row(&r->w, row);
+	r->n->lines++;
+	r->n->units += qty;
+out:
+	store_return_order_release(&o);
+	return ret;
+}
+
+/* --- appease ------------------------------------------------------------ */
+
+static int
+row_appease(struct run *r, const struct record *rec)
+{
+	const struct colspec *cols = appease_cols;
+	const char *order_id, *reason;
+	struct return_order o;
+	struct refund f;
+	int64_t line_no, amount, rate = 0, base, left, refund_id;
+	char nums[4][24], what[400];
+	const char *row[O_N];
+	int k, i = -1, ret = 0;
+
+	order_id = f_key(r, rec, cols, P_ORDER);
+	line_no = f_count(r, rec, cols, P_LINE);
+	amount = f_money(r, rec, cols, P_AMOUNT);
+	if (rec->val[P_PERCENT][0] != '\0' &&
+	    (parse_money(rec->val[P_PERCENT], &rate) != PARSE_OK || rate == 0 || rate > 10000))
+		bad(r, "percent must be a number above 0 and at most 100 (at most 2 decimals), "
+		    "got \"%s\"", quote_value(rec->val[P_PERCENT]));
+	if (r->err.len == 0 && (amount > 0) == (rate > 0))
+		bad(r, "give amount or percent: %s", amount > 0 ? "not both" : "neither is set");
+	reason = f_reason(r, rec, cols, P_REASON);
+	memset(&o, 0, sizeof o);
+	if (r->err.len == 0) {
+		if ((k = store_return_order(r->st, order_id, &o)) < 0)
+			return store_failed(r);
+		if (k == 0)
+			bad(r, "unknown order \"%s\"", quote_value(order_id));
+		else if (line_no > 0 && (i = line_index(&o, line_no)) < 0)
+			bad(r, "order \"%s\" has no line %lld", quote_value(order_id),
+			    (long long)line_no);
+	}
+	if (r->err.len == 0) {
+		if (i >= 0)
+			snprintf(what, sizeof what, "line %lld of order \"%s\"", (long long)line_no,
+			    quote_value(order_id));
+		else
+			snprintf(what, sizeof what, "order \"%s\"", quote_value(order_id));
+		base = i >= 0 ? returns_line_paid(&o, i) : returns_order_paid(&o);
+		left = returns_refundable(&o, i);
+		if (rate > 0)
+			amount = returns_percent(base, rate);
+		money_format(amount, nums[0]);
+		money_format(left, nums[1]);
+		money_format(base, nums[2]);
+		money_format(i >= 0 ? o.lines[i].refunded : o.refunded, nums[3]);
+		if (amount == 0)
+			bad(r, "percent %s of the %s paid for %s comes to 0.00",
+			    rec->val[P_PERCENT], nums[2], what);
+		else if (amount > left)
+			bad(r, "appeasement %s is more than the %s still refundable on %s "
+			    "(paid %s, refunded %s)", nums[0], nums[1], what, nums[2], nums[3]);
+	}
+	if (r->err.len > 0) {
+		ret = reject(r, rec);
+		goto out;
+	}
+	memset(&f, 0, sizeof f);
+	f.order_id = order_id;
+	f.kind = "appeasement";
+	f.reason = reason;
+	f.at = r->now;
+	f.line_no = line_no;
+	f.amount = amount;
+	if (refund(r, &f, 0, &refund_id) != 0) {
+		ret = -1;
+		goto out;
+	}
+	memset(row, 0, sizeof row);
+	snprintf(nums[1], sizeof nums[1], "%lld", (long long)line_no);
+	snprintf(nums[2], sizeof nums[2], "%lld", (long long)refund_id);
+	row[O_ORDER] = order_id;
+	row[O_LINE] = line_no > 0 ? nums[1] : NULL;
+	row[O_SKU] = i >= 0 ? o.lines[i].sku : NULL;
+	row[O_AMOUNT] = nums[0];
+	row[O_REASON] = reason;
+	row[O_REFUND] = nums[2];
+	writer_row(&r->w, row);
+	r->n->lines++;
+out:
+	store_return_order_release(&o);
+	return ret;
+}
+
+/* --- the run ------------------------------------------------------------- */
+
+static const struct {
+	const struct colspec *cols;
+	int ncols;
+	int (*row)(struct run *, const struct record *);
+} cmds[] = {
+	[RETURNS_AUTHORIZE] = { authorize_cols, A_N, row_authorize },
+	[RETURNS_RECEIVE] = { receive_cols, R_N, row_receive },
+	[RETURNS_APPEASE] = { appease_cols, P_N, row_appease },
+};
+
+static int
+run_file(struct run *r, const char *file)
+{
+	struct record rec;
+	int k;
+
+	r->in = input_open(file, r->o->input_format, cmds[r->o->cmd].cols,
+	    cmds[r->o->cmd].ncols, NULL, &r->status);
+	if (r->in == NULL)
+		return -1;
+	progress_start(file);
+	while ((k = input_next(r->in, &rec)) == 1) {
+		buf_reset(&r->err);
+		r->n->records++;
+		progress_tick(r->n->records);
+		if (rec.error != NULL) {
+			bad(r, "%s", rec.error);
+			if (reject(r, &rec) != 0)
+				break;
+			continue;
+		}
+		if (cmds[r->o->cmd].row(r, &rec) != 0)
+			break;
+	}
+	progress_end();
+	if (k < 0 && !r->status)
+		r->status = input_status(r->in);
+	if (input_blank_rows(r->in) > 0)
+		diag_warn("%s: skipped %ld empty rows", file, input_blank_rows(r->in));
+	input_close(r->in);
+	r->in = NULL;
+	return r->status ? -1 : 0;
+}
+
+int
+returns_run(struct store *st, const struct returns_opts *o, int nfiles,
+    char *const *files, FILE *out, struct returns_counts *counts)
+{
+	struct run r;
+	char *rows = NULL;
+	size_t nrows = 0;
+	FILE *mem;
+	int i, status;
+
+	memset(&r, 0, sizeof r);
+	memset(counts, 0, sizeof *counts);
+	r.st = st;
+	r.o = o;
+	r.n = counts;
+	r.now = o->now ? o->now : store_run_time(st);
+	/* rows are held until the run is known good: a failed run prints none */
+	if ((mem = open_memstream(&rows, &nrows)) == NULL) {
+		diag_error("out of memory");
+		return EX_SOFTWARE;
+	}
+	writer_init(&r.w, mem, o->format, out_cols, O_N);
+	r.w.safe_csv = o->safe_csv;
+	if (o->rejects != NULL && (r.rj = rejects_open(o->rejects, &r.status)) == NULL)
+		goto out;
+	for (i = 0; i < nfiles; i++)
+		if (run_file(&r, files[i]) != 0)
+			break;
+	if (!r.status && r.failed) {
+		diag_error("%ld bad record%s; nothing done (use --rejects FILE to apply the good "
+		    "ones)", counts->rejected, counts->rejected == 1 ? "" : "s");
+		r.status = EX_DATAERR;
+	}
+	if (!r.status && rma_events(&r) != 0 && !r.status)
+		r.status = EX_SOFTWARE;
+out:
+	writer_finish(&r.w);
+	if (fclose(mem) != 0 && !r.status) {
+		diag_error("out of memory");
+		r.status = EX_SOFTWARE;
+	}
+	/* a failed write shows in the caller's outfile_flush */
+	if (!r.status && nrows > 0)
+		fwrite(rows, 1, nrows, out);
+	free(rows);
+	status = r.status;
+	if (r.rj != NULL && (i = rejects_close(r.rj, status == 0)) != 0 && status == 0)
+		status = i;
+	for (i = 0; i < r.nrmas; i++) {
+		free(r.rmas[i].rma_id);
+		free(r.rmas[i].order_id);
+		free(r.rmas[i].channel);
+		free(r.rmas[i].node_id);
+		buf_release(&r.rmas[i].lines);
+	}
+	free(r.rmas);
+	strmap_release(&r.rma_of, NULL);
+	strmap_release(&r.seen, NULL);
+	buf_release(&r.err);
+	buf_release(&r.payload);
+	return status;
+}

@@ -1,0 +1,104 @@
+#ifndef OMS_RETURNS_H
+#define OMS_RETURNS_H
+/*
+ * returns: return authorisations (RMAs), their receipt at a node, and the
+ * refunds they earn; appeasements (goodwill refunds with no return).
+ *
+ * Money is int64 cents throughout.  The arithmetic is exact: a line's
+ * discount and an order's shipping charge are spread over units by
+ * returns_share(), whose parts always add up to the whole, so refunding
+ * every unit one at a time gives back exactly what was paid.
+ *
+ * returns_run() is the command: it reads records, checks each one against
+ * the store as it stands after the records before it, writes the good
+ * ones with their events in the caller's transaction, and writes one row
+ * per record done to out only when the run succeeds.
+ */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "store.h"
+
+enum returns_cmd { RETURNS_AUTHORIZE, RETURNS_RECEIVE, RETURNS_APPEASE };
+
+/* Conditions of returned goods, in the order of their names. */
+enum returns_condition { COND_NEW, COND_OPENED, COND_DAMAGED, COND_N };
+extern const char *const returns_condition_names[COND_N];
+
+/* Policy defaults, documented in oms-return(1). */
+#define RETURNS_WINDOW_DAYS 30
+/* Restocking fee by condition, in hundredths of a percent. */
+extern const int64_t returns_default_fee[COND_N];
+
+struct returns_opts {
+	enum returns_cmd cmd;
+	int input_format;	/* enum infmt */
+	const char *rejects;	/* NULL: strict */
+	long max_rejects;	/* -1: no limit */
+	const char *now;	/* "YYYY-MM-DDTHH:MM:SSZ"; NULL: the run's start */
+	int64_t window_days;
+	int64_t fee[COND_N];	/* hundredths of a percent of the merchandise */
+	int format;		/* enum outfmt */
+	int safe_csv;
+};
+
+struct returns_counts {
+	long records, rejected, lines, rmas, refunds;
+	int64_t units, restocked, damaged, amount;
+};
+
+/*
+ * The run over nfiles files ("-" is standard input).  Returns 0 when the
+ * transaction may be committed (and the rows are on out), or the exit
+ * status after diagnostics (65 bad data, 66 missing input, 73/74 output,
+ * 70/74/75 store).
+ */
+int returns_run(struct store *st, const struct returns_opts *o, int nfiles,
+	char *const *files, FILE *out, struct returns_counts *counts);
+
+/* --- the arithmetic, free of the store ------------------------------ */
+
+/*
+ * The part of total that falls to n of parts equal shares, starting after
+ * the first `from`: floor(total (from + n) / parts) - floor(total from /
+ * parts).  The remainder falls to the last parts; shares of consecutive
+ * ranges add up to total exactly.  Requires 0 <= from, 0 <= n,
+ * from + n <= parts, parts > 0, total >= 0.
+ */
+int64_t returns_share(int64_t total, int64_t parts, int64_t from, int64_t n);
+
+/* amount x rate (hundredths of a percent), rounded half up. */
+int64_t returns_percent(int64_t amount, int64_t rate);
+
+/* 1 when reason names a fault of the seller (damaged_in_transit, wrong_item, defective). */
+int returns_seller_fault(const char *reason);
+
+/*
+ * What was paid for line i of o: qty x unit_price - discount, plus the
+ * line's share of the shipping charge (spread over the units of the order
+ * in line order).  The paid amounts of all lines add up to the order's.
+ */
+int64_t returns_line_paid(const struct return_order *o, int i);
+int64_t returns_order_paid(const struct return_order *o);
+
+struct returns_refund {
+	int64_t merchandise;	/* n x unit_price less the units' discount share */
+	int64_t restocking_fee;	/* by condition; none for a seller's fault */
+	int64_t shipping;	/* the units' shipping share, for a seller's fault */
+	int64_t amount;		/* merchandise - fee + shipping, within the cap */
+	int capped;		/* amount was cut to what is still refundable */
+};
+
+/*
+ * The refund for n more units of line i coming back (after the line's
+ * `returned` already did), with restocking fee rate `fee` unless the
+ * seller was at fault.  Never more than what was paid for the line, or
+ * the order, less what was refunded on it.
+ */
+void returns_refund_units(const struct return_order *o, int i, int64_t n, int64_t fee,
+	int seller_fault, struct returns_refund *out);
+
+/* What can still be refunded on line i of o (i < 0: on the order); >= 0. */
+int64_t returns_refundable(const struct return_order *o, int i);
+
+#endif

@@ -1,0 +1,1969 @@
+/*
+ * route: where each allocated line ships from.
+ *
+ * The problem: every unit allocated to an order line must be placed at a
+ * node that holds it, minimising over the whole batch the cost of the
+ * shipments (rate card by distance band and weight, node handling), a
+ * penalty per extra shipment of an order and per late shipment; subject to
+ * node ATP, node daily capacity (releases, that is order-node pairs, per
+ * day), pickup lines pinned to their store, ship-alone items in boxes of
+ * their own, a limit on splits, active nodes only.
+ *
+ * The method (oms-route(1)):
+ *  1. pinned lines (pickup, curbside) go to their store;
+ *  2. every other order, in the order of service, takes its best response
+ *     to what is left: the cheapest of every single node, every pair of its
+ *     closest candidates, and a greedy cover;
+ *  3. improvement: an order that pays more than it would with the network
+ *     to itself takes back the node it wants from an order using it, when
+ *     that order can go elsewhere for less than the first one saves
+ *     (ejection); then every order re-plans against what is left.  Each
+ *     accepted move lowers the total, so this ends.
+ * Everything is deterministic: fixed orders, ties to the lower node id.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "output.h"
+#include "parse.h"
+#include "route.h"
+#include "util.h"
+
+#define INF 1e300
+#define TOPK 8			/* candidates paired with each other */
+#define MAXSET 8		/* nodes in a greedy cover */
+#define EJECT_USERS 4		/* orders asked to make room, per conflict */
+#define EJECT_SCAN 64		/* latest users looked at, per conflict */
+#define NOCAP LONG_MAX
+#define EPS 1e-7
+
+struct rnode {
+	char *id;
+	int active, ship, vendor, placed, excluded;
+	double lat, lon, handling;
+	int proc;
+	long cap, cap0;		/* releases still possible today */
+	int *users;		/* orders planned here (may be stale) */
+	int nusers, capusers;
+};
+
+struct rrate {
+	double max_km, base, per_kg;
+	int transit;
+};
+
+struct ritem {
+	double w;
+	int alone, vendor;	/* vendor: node index or -1 */
+	int *stock;		/* indexes into run.stock, by node */
+	int nstock, capstock;
+};
+
+struct rstock {
+	int node, item;
+	int64_t atp, atp0;
+	int64_t on_hand, safety, routed, released;	/* as read */
+	int64_t kept;		/* routed work that stays put */
+	int *users;		/* orders planned on it (may be stale) */
+	int nusers, capusers;
+};
+
+struct rwork {
+	int node;
+	int64_t qty, inplay;	/* routed there before; how much of it moves */
+};
+
+struct rline {
+	int capold;
+	int order, item;
+	int64_t line_no, qty, alloc, back;
+	char *sku, *old_reason;
+	int pin, locker;	/* node indexes or -1 */
+	int64_t want;		/* units to place in this run */
+	struct rwork *old;
+	int nold;
+	int64_t short_units;	/* no stock anywhere eligible */
+};
+
+struct rasg {
+	int line, node;
+	int64_t qty;
+};
+
+struct plan {
+	struct rasg *a;
+	int n, cap;
+	int64_t covered;
+	double cost;
+};
+
+struct rorder {
+	char *id;
+	int first, n;		/* its lines */
+	int placed;
+	double lat, lon;
+	int slack;		/* days from the business day to the promise */
+	int *kept;		/* nodes holding work of it that stays */
+	int nkept;
+	struct plan plan;	/* its unpinned lines */
+	struct plan pins;	/* its pinned lines */
+	int64_t need;		/* unpinned units wanted */
+	double ideal;
+	int unplaced_warned;
+};
+
+struct bandcache {
+	int order, locker;
+	const struct rrate *b;
+};
+
+struct run {
+	unsigned *seen, stamp;	/* candidates(): nodes met for this order */
+	int *sh;		/* stock_at's table */
+	size_t capsh;
+	struct bandcache *bc;	/* [node * 2 + dest] */
+	struct strmap line_ix;	/* "LINE_NO ORDER_ID" -> line index + 1 */
+	struct store *st;
+	const struct route_opts *o;
+	struct route_counts *n;
+	struct rnode *nodes;
+	int nnodes, capnodes;
+	struct strmap node_ix;
+	struct rrate *rates;
+	int nrates, caprates;
+	struct ritem *items;
+	int nitems, capitems;
+	struct strmap item_ix;
+	struct rstock *stock;
+	int nstock, capstock;
+	struct rline *lines;
+	int nlines, caplines;
+	struct rorder *orders;
+	int norders, caporders;
+	int day;		/* the business day, days since 1970 */
+	int ideal;		/* evaluate against the untouched network */
+	int failed;
+	/* scratch */
+	struct plan tmp, best, save1, save2, save3;
+	int *cand;
+	double *candf;
+	int ncand, capcand;
+};
+
+/* --- small things ---------------------------------------------------------- */
+
+static void
+push(void **v, int *n, int *cap, size_t size)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*v = xrealloc(*v, (size_t)*cap * size);
+	}
+	(*n)++;
+}
+#define PUSH(arr, n, cap) (push((void **)&(arr), &(n), &(cap), sizeof *(arr)), &(arr)[(n) - 1])
+
+static int
+lookup(const struct strmap *m, const char *key)
+{
+	void *v;
+
+	return key != NULL && strmap_get(m, key, &v) ? (int)(intptr_t)v - 1 : -1;
+}
+
+/* Days since 1970-01-01 of "YYYY-MM-DD..." (H. Hinnant's days_from_civil). */
+static int
+day_number(const char *s)
+{
+	int y, m, d, era, yoe, doy, doe;
+
+	if (s == NULL || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		return INT_MAX;
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static double
+distance_km(double lat1, double lon1, double lat2, double lon2)
+{
+	const double r = 6371.0088, k = M_PI / 180;
+	double dlat = (lat2 - lat1) * k, dlon = (lon2 - lon1) * k;
+	double a = sin(dlat / 2) * sin(dlat / 2) +
+	    cos(lat1 * k) * cos(lat2 * k) * sin(dlon / 2) * sin(dlon / 2);
+
+	return 2 * r * asin(fmin(1, sqrt(a)));
+}
+
+static void
+plan_clear(struct plan *p)
+{
+	p->n = 0;
+	p->covered = 0;
+	p->cost = INF;
+}
+
+static void
+plan_add(struct plan *p, int line, int node, int64_t qty)
+{
+	struct rasg *a;
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->a[i].line == line && p->a[i].node == node) {
+			p->a[i].qty += qty;
+			return;
+		}
+	a = PUSH(p->a, p->n, p->cap);
+	a->line = line;
+	a->node = node;
+	a->qty = qty;
+}
+
+static void
+plan_copy(struct plan *dst, const struct plan *src)
+{
+	if (dst->cap < src->n) {
+		dst->cap = src->n;
+		dst->a = xrealloc(dst->a, (size_t)dst->cap * sizeof *dst->a);
+	}
+	if (src->n)
+		memcpy(dst->a, src->a, (size_t)src->n * sizeof *src->a);
+	dst->n = src->n;
+	dst->covered = src->covered;
+	dst->cost = src->cost;
+}
+
+/* The stock of item at node: open addressing on item and node. */
+static size_t
+stock_slot(const struct run *r, int item, int node)
+{
+	uint64_t k = (uint64_t)item * (uint64_t)r->nnodes + (uint64_t)node;
+
+	return (size_t)((k * 0x9e3779b97f4a7c15ull) >> 20) & (r->capsh - 1);
+}
+
+static void
+stock_index(struct run *r)
+{
+	int i;
+
+	for (r->capsh = 64; r->capsh < 2 * (size_t)r->nstock; r->capsh *= 2)
+		;
+	r->sh = xmalloc(r->capsh * sizeof *r->sh);
+	memset(r->sh, 0xff, r->capsh * sizeof *r->sh);
+	for (i = 0; i < r->nstock; i++) {
+		size_t h = stock_slot(r, r->stock[i].item, r->stock[i].node);
+
+		while (r->sh[h] >= 0)
+			h = (h + 1) & (r->capsh - 1);
+		r->sh[h] = i;
+	}
+}
+
+static struct rstock *
+stock_at(struct run *r, int item, int node)
+{
+	size_t h = stock_slot(r, item, node);
+
+	for (; r->sh[h] >= 0; h = (h + 1) & (r->capsh - 1)) {
+		struct rstock *s = &r->stock[r->sh[h]];
+
+		if (s->item == item && s->node == node)
+			return s;
+	}
+	return NULL;
+}
+
+static int64_t
+atp_of(struct run *r, int item, int node)
+{
+	struct rstock *s = stock_at(r, item, node);
+
+	if (s == NULL)
+		return 0;
+	return r->ideal ? s->atp0 : s->atp;
+}
+
+static int
+order_kept(const struct rorder *o, int node)
+{
+	int i;
+
+	for (i = 0; i < o->nkept; i++)
+		if (o->kept[i] == node)
+			return 1;
+	return 0;
+}
+
+/* --- the cost model ---------------------------------------------------------- */
+
+/* Where a line goes: 0 the order's ship-to, 1 its locker.  */
+static int
+line_dest(const struct rline *l)
+{
+	return l->locker >= 0;
+}
+
+static const struct rrate *band_of(struct run *r, const struct rorder *o, int n, int d,
+	const struct rline *l);
+
+/*
+ * The rate band from node n to the destination d of order o, or NULL:
+ * cached per node for the order last asked about (the great-circle
+ * distance is most of the cost of a best response otherwise).
+ */
+static const struct rrate *
+band(struct run *r, const struct rorder *o, int n, int d, const struct rline *l)
+{
+	int key = (int)(o - r->orders) + 1;
+	struct bandcache *c = &r->bc[n * 2 + d];
+
+	if (c->order != key || (d && c->locker != l->locker)) {
+		c->order = key;
+		c->locker = d ? l->locker : -1;
+		c->b = band_of(r, o, n, d, l);
+	}
+	return c->b;
+}
+
+static const struct rrate *
+band_of(struct run *r, const struct rorder *o, int n, int d, const struct rline *l)
+{
+	const struct rnode *nd = &r->nodes[n];
+	double lat, lon, km;
+	int i;
+
+	if (!nd->placed)
+		return NULL;
+	if (d) {
+		const struct rnode *lk = &r->nodes[l->locker];
+
+		if (!lk->placed)
+			return NULL;
+		lat = lk->lat;
+		lon = lk->lon;
+	} else {
+		if (!o->placed)
+			return NULL;
+		lat = o->lat;
+		lon = o->lon;
+	}
+	km = distance_km(nd->lat, nd->lon, lat, lon);
+	for (i = 0; i < r->nrates; i++)
+		if (r->rates[i].max_km >= km)
+			return &r->rates[i];
+	return NULL;
+}
+
+static int
+is_late(struct run *r, const struct rorder *o, int n, const struct rrate *b)
+{
+	return o->slack != INT_MAX && r->nodes[n].proc + b->transit > o->slack;
+}
+
+/* One shipment of weight w from n: money, and money plus penalties. */
+static double
+ship_cost(struct run *r, const struct rorder *o, int n, const struct rrate *b, double w,
+    double *money)
+{
+	double m = b->base + b->per_kg * w + r->nodes[n].handling;
+
+	if (money)
+		*money = m;
+	return m + (is_late(r, o, n, b) ? r->o->late_penalty : 0) +
+	    r->o->day_cost * (r->nodes[n].proc + b->transit);
+}
+
+/*
+ * The cost of a plan for order o (its unpinned lines): each node and
+ * destination with regular lines is one shipment; each ship-alone unit is
+ * a shipment of its own; every regular shipment past the first pays the
+ * split penalty.  INF when some part cannot be shipped.
+ */
+static double
+plan_cost(struct run *r, const struct rorder *o, const struct plan *p, int *nregular)
+{
+	double cost = 0;
+	int i, j, nreg = 0;
+
+	for (i = 0; i < p->n; i++) {
+		const struct rline *l = &r->lines[p->a[i].line];
+		const struct ritem *it = &r->items[l->item];
+		const struct rrate *b;
+		int d = line_dest(l), seen = 0;
+		double w = 0;
+
+		if (p->a[i].qty == 0)
+			continue;
+		if (it->alone) {
+			if ((b = band(r, o, p->a[i].node, d, l)) == NULL)
+				return INF;
+			cost += (double)p->a[i].qty * ship_cost(r, o, p->a[i].node, b, it->w, NULL);
+			continue;
+		}
+		/* the first regular assignment of its node and destination prices it */
+		for (j = 0; j < i && !seen; j++) {
+			const struct rline *m = &r->lines[p->a[j].line];
+
+			seen = p->a[j].node == p->a[i].node && p->a[j].qty > 0 &&
+			    !r->items[m->item].alone && line_dest(m) == d;
+		}
+		if (seen)
+			continue;
+		for (j = i; j < p->n; j++) {
+			const struct rline *m = &r->lines[p->a[j].line];
+
+			if (p->a[j].node == p->a[i].node && !r->items[m->item].alone &&
+			    line_dest(m) == d)
+				w += (double)p->a[j].qty * r->items[m->item].w;
+		}
+		if ((b = band(r, o, p->a[i].node, d, l)) == NULL)
+			return INF;
+		cost += ship_cost(r, o, p->a[i].node, b, w, NULL);
+		nreg++;
+	}
+	if (nreg > 1)
+		cost += r->o->split_penalty * (nreg - 1);
+	if (nregular)
+		*nregular = nreg;
+	return cost;
+}
+
+/* May node n ship line l of order o? (stock and capacity aside) */
+static int
+eligible(struct run *r, const struct rline *l, int n)
+{
+	const struct rnode *nd = &r->nodes[n];
+	const struct ritem *it = &r->items[l->item];
+
+	if (!nd->active || nd->excluded || !nd->placed)
+		return 0;
+	return nd->vendor ? it->vendor == n : nd->ship;
+}
+
+static long
+cap_of(struct run *r, int n)
+{
+	return r->ideal ? r->nodes[n].cap0 : r->nodes[n].cap;
+}
+
+/* Node n can take a new release for o (or already has one). */
+static int
+has_room(struct run *r, const struct rorder *o, int n)
+{
+	return cap_of(r, n) > 0 || order_kept(o, n);
+}
+
+/* --- best response of one order ---------------------------------------------- */
+
+/*
+ * Place the unpinned units of order o on the nodes of set (in that order of
+ * preference per line: cheapest weight first) as far as stock allows;
+ * result in p with its cost and the units it covers.
+ */
+static void
+assign(struct run *r, const struct rorder *o, const int *set, int nset, struct plan *p)
+{
+	int i, k, j;
+
+	plan_clear(p);
+	for (i = o->first; i < o->first + o->n; i++) {
+		struct rline *l = &r->lines[i];
+		int64_t left = l->want;
+		int order[MAXSET + 2], used[MAXSET + 2];
+		double unit[MAXSET + 2];
+
+		if (l->pin >= 0 || left == 0)
+			continue;
+		/* the set's nodes by their cost of one more unit of this line */
+		for (k = 0; k < nset; k++) {
+			const struct rrate *b = eligible(r, l, set[k]) ?
+			    band(r, o, set[k], line_dest(l), l) : NULL;
+
+			order[k] = k;
+			used[k] = 0;
+			unit[k] = b == NULL ? INF : r->items[l->item].alone ?
+			    ship_cost(r, o, set[k], b, r->items[l->item].w, NULL) :
+			    b->per_kg * r->items[l->item].w;
+		}
+		for (k = 1; k < nset; k++)
+			for (j = k; j > 0 && unit[order[j]] < unit[order[j - 1]]; j--) {
+				int t = order[j];
+
+				order[j] = order[j - 1];
+				order[j - 1] = t;
+			}
+		for (k = 0; k < nset && left > 0; k++) {
+			int n = set[order[k]];
+			int64_t atp, take;
+			int q;
+
+			if (unit[order[k]] >= INF)
+				continue;
+			atp = atp_of(r, l->item, n);
+			/* earlier lines of this order with the same sku */
+			for (q = 0; q < p->n; q++)
+				if (p->a[q].node == n && r->lines[p->a[q].line].item == l->item)
+					atp -= p->a[q].qty;
+			take = atp < left ? atp : left;
+			if (take <= 0)
+				continue;
+			plan_add(p, i, n, take);
+			left -= take;
+			p->covered += take;
+			(void)used;
+		}
+	}
+	p->cost = plan_cost(r, o, p, NULL);
+}
+
+/* a better than b: covers more, else costs less */
+static int
+better(const struct plan *a, const struct plan *b)
+{
+	if (a->covered != b->covered)
+		return a->covered > b->covered;
+	return a->cost < b->cost - EPS;
+}
+
+static int
+set_ok(struct run *r, int nset)
+{
+	return r->o->max_splits < 0 || nset <= r->o->max_splits + 1;
+}
+
+/* The candidate nodes of o, cheapest fixed cost first. */
+static void
+candidates(struct run *r, const struct rorder *o)
+{
+	int i, k, j;
+
+	r->ncand = 0;
+	r->stamp++;
+	for (i = o->first; i < o->first + o->n; i++) {
+		const struct rline *l = &r->lines[i];
+		const struct ritem *it = &r->items[l->item];
+
+		if (l->pin >= 0 || l->want == 0)
+			continue;
+		for (k = 0; k < it->nstock; k++) {
+			const struct rstock *s = &r->stock[it->stock[k]];
+			const struct rrate *b;
+			int dup = 0;
+
+			if ((r->ideal ? s->atp0 : s->atp) <= 0 || !eligible(r, l, s->node) ||
+			    !has_room(r, o, s->node))
+				continue;
+			dup = r->seen[s->node] == r->stamp;
+			if (dup || (b = band(r, o, s->node, line_dest(l), l)) == NULL)
+				continue;
+			r->seen[s->node] = r->stamp;
+			if (r->ncand == r->capcand) {
+				r->capcand = r->capcand ? 2 * r->capcand : 64;
+				r->cand = xrealloc(r->cand, (size_t)r->capcand * sizeof *r->cand);
+				r->candf = xrealloc(r->candf, (size_t)r->capcand * sizeof *r->candf);
+			}
+			r->cand[r->ncand] = s->node;
+			r->candf[r->ncand] = ship_cost(r, o, s->node, b, 0, NULL);
+			r->ncand++;
+		}
+	}
+	/* insertion sort: by fixed cost, then node index */
+	for (i = 1; i < r->ncand; i++)
+		for (j = i; j > 0 && (r->candf[j] < r->candf[j - 1] ||
+		    (r->candf[j] == r->candf[j - 1] && r->cand[j] < r->cand[j - 1])); j--) {
+			int t = r->cand[j];
+			double f = r->candf[j];
+
+			r->cand[j] = r->cand[j - 1];
+			r->candf[j] = r->candf[j - 1];
+			r->cand[j - 1] = t;
+			r->candf[j - 1] = f;
+		}
+}
+
+/* Node n can ship every unpinned unit of o by itself. */
+static int
+holds_all(struct run *r, const struct rorder *o, int n)
+{
+	int i, j;
+
+	for (i = o->first; i < o->first + o->n; i++) {
+		const struct rline *l = &r->lines[i];
+		int64_t need = 0;
+
+		if (l->pin != -1 || l->want == 0)
+			continue;
+		if (!eligible(r, l, n))
+			return 0;
+		for (j = o->first; j < o->first + o->n; j++)
+			if (r->lines[j].pin == -1 && r->lines[j].item == l->item)
+				need += r->lines[j].want;
+		if (atp_of(r, l->item, n) < need)
+			return 0;
+	}
+	return 1;
+}
+
+/* The best plan for o against what is left (or the whole network), in *out. */
+static void
+best_response(struct run *r, const struct rorder *o, struct plan *out)
+{
+	int set[MAXSET];
+	int i, j, k, nset, top;
+
+	plan_clear(out);
+	out->covered = -1;
+	candidates(r, o);
+	/* single nodes: those that hold it all (a partial one is never
+	 * better than the covers below) */
+	for (i = 0; i < r->ncand; i++) {
+		if (!holds_all(r, o, r->cand[i]))
+			continue;
+		assign(r, o, &r->cand[i], 1, &r->tmp);
+		if (better(&r->tmp, out))
+			plan_copy(out, &r->tmp);
+	}
+	if (out->covered == o->need || !set_ok(r, 2))
+		goto greedy_done;
+	top = r->ncand < TOPK ? r->ncand : TOPK;
+	for (i = 0; i < top; i++)
+		for (j = i + 1; j < top; j++) {
+			set[0] = r->cand[i];
+			set[1] = r->cand[j];
+			assign(r, o, set, 2, &r->tmp);
+			if (better(&r->tmp, out))
+				plan_copy(out, &r->tmp);
+		}
+	/* greedy cover, when no pair covers it all: add the node that covers
+	 * most, then costs least */
+	if (out->covered == o->need)
+		goto greedy_done;
+	for (nset = 0; nset < MAXSET && set_ok(r, nset + 1); nset++) {
+		int pick = -1;
+
+		plan_clear(&r->best);
+		r->best.covered = -1;
+		for (k = 0; k < r->ncand; k++) {
+			int dup = 0;
+
+			for (j = 0; j < nset && !dup; j++)
+				dup = set[j] == r->cand[k];
+			if (dup)
+				continue;
+			set[nset] = r->cand[k];
+			assign(r, o, set, nset + 1, &r->tmp);
+			if (better(&r->tmp, &r->best)) {
+				plan_copy(&r->best, &r->tmp);
+				pick = r->cand[k];
+			}
+		}
+		if (pick < 0)
+			break;
+		set[nset] = pick;
+		if (better(&r->best, out))
+			plan_copy(out, &r->best);
+		if (r->best.covered == o->need)
+			break;
+	}
+greedy_done:
+	if (out->covered < 0) {
+		plan_clear(out);
+		out->cost = 0;
+	}
+}
+
+/* The plain baseline: the nearest node that holds it all, else line by line. */
+static void
+greedy_response(struct run *r, const struct rorder *o, struct plan *out)
+{
+	int i, k;
+
+	plan_clear(out);
+	candidates(r, o);
+	/* nearest first: the fixed cost grows with the distance band; ties
+	 * broken by node index, as in candidates() */
+	for (k = 0; k < r->ncand; k++) {
+		assign(r, o, &r->cand[k], 1, &r->tmp);
+		if (r->tmp.covered == o->need && r->tmp.cost < INF) {
+			plan_copy(out, &r->tmp);
+			return;
+		}
+	}
+	for (i = o->first; i < o->first + o->n; i++) {
+		struct rline *l = &r->lines[i];
+		int64_t left = l->want;
+
+		if (l->pin >= 0)
+			continue;
+		for (k = 0; k < r->ncand && left > 0; k++) {
+			int n = r->cand[k], q;
+			int64_t atp, take;
+
+			if (!eligible(r, l, n))
+				continue;
+			atp = atp_of(r, l->item, n);
+			for (q = 0; q < out->n; q++)
+				if (out->a[q].node == n && r->lines[out->a[q].line].item == l->item)
+					atp -= out->a[q].qty;
+			take = atp < left ? atp : left;
+			if (take <= 0)
+				continue;
+			/* a new node needs a release slot */
+			plan_add(out, i, n, take);
+			left -= take;
+			out->covered += take;
+		}
+	}
+	out->cost = plan_cost(r, o, out, NULL);
+}
+
+/* --- applying plans ------------------------------------------------------------ */
+
+static int
+plan_uses(const struct plan *p, int node)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->a[i].node == node && p->a[i].qty > 0)
+			return 1;
+	return 0;
+}
+
+/* Take (sign 1) or give back (sign -1) what plan p of order oi uses. */
+static void
+apply(struct run *r, int oi, const struct plan *p, int sign)
+{
+	struct rorder *o = &r->orders[oi];
+	int i, j;
+
+	for (i = 0; i < p->n; i++) {
+		const struct rasg *a = &p->a[i];
+		struct rstock *s = stock_at(r, r->lines[a->line].item, a->node);
+		int first = 1;
+
+		if (s != NULL) {
+			s->atp -= sign * a->qty;
+			if (sign > 0) {
+				int *u = PUSH(s->users, s->nusers, s->capusers);
+
+				*u = oi;
+			}
+		}
+		for (j = 0; j < i && first; j++)
+			first = p->a[j].node != a->node;
+		if (!first || order_kept(o, a->node))
+			continue;
+		if (r->nodes[a->node].cap != NOCAP)
+			r->nodes[a->node].cap -= sign;
+		if (sign > 0) {
+			struct rnode *nd = &r->nodes[a->node];
+			int *u = PUSH(nd->users, nd->nusers, nd->capusers);
+
+			*u = oi;
+		}
+	}
+}
+
+/* Could plan p be applied to what is left now? */
+static int
+fits(struct run *r, const struct rorder *o, const struct plan *p)
+{
+	int i, j;
+
+	for (i = 0; i < p->n; i++) {
+		int64_t need = 0;
+		int first = 1;
+
+		for (j = 0; j < p->n; j++)
+			if (p->a[j].node == p->a[i].node &&
+			    r->lines[p->a[j].line].item == r->lines[p->a[i].line].item)
+				need += p->a[j].qty;
+		if (atp_of(r, r->lines[p->a[i].line].item, p->a[i].node) < need)
+			return 0;
+		for (j = 0; j < i && first; j++)
+			first = p->a[j].node != p->a[i].node;
+		if (first && !has_room(r, o, p->a[i].node))
+			return 0;
+	}
+	return 1;
+}
+
+static void
+set_plan(struct run *r, int oi, const struct plan *p)
+{
+	struct rorder *o = &r->orders[oi];
+
+	plan_copy(&o->plan, p);
+	apply(r, oi, &o->plan, 1);
+}
+
+static void
+drop_plan(struct run *r, int oi)
+{
+	apply(r, oi, &r->orders[oi].plan, -1);
+}
+
+/*
+ * Ejection: order oi pays more than it would with the network to itself.
+ * Take its ideal plan; for a node where that plan lacks stock or room, ask
+ * the orders using that node to re-plan without the contested resource;
+ * accept the first exchange that lowers the total cost.
+ */
+static int
+uses_stock(struct run *r, const struct plan *p, int node, int item)
+{
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->a[i].node == node && p->a[i].qty > 0 && r->lines[p->a[i].line].item == item)
+			return 1;
+	return 0;
+}
+
+/*
+ * Ejection: order oi pays more than it would with the network to itself.
+ * Take that ideal plan; where it lacks stock or room at a node, ask the
+ * latest orders planned there to re-plan without it; keep the first
+ * exchange that lowers the total cost.
+ */
+static int
+eject(struct run *r, int oi)
+{
+	struct rorder *o = &r->orders[oi];
+	struct plan *want = &r->save1, *alt = &r->save2;
+	int i, u, done = 0;
+
+	drop_plan(r, oi);
+	r->ideal = 1;
+	best_response(r, o, want);
+	r->ideal = 0;
+	if (want->covered < o->plan.covered || want->cost >= o->plan.cost - EPS ||
+	    want->covered <= 0) {
+		apply(r, oi, &o->plan, 1);
+		return 0;
+	}
+	for (i = 0; i < want->n && !done; i++) {
+		const struct rasg *a = &want->a[i];
+		int item = r->lines[a->line].item;
+		struct rstock *s = stock_at(r, item, a->node);
+		struct rnode *nd = &r->nodes[a->node];
+		int nusers, tried[EJECT_USERS], ntried = 0, by_stock;
+
+		if (s == NULL)
+			continue;
+		by_stock = s->atp < a->qty;
+		if (!by_stock && has_room(r, o, a->node))
+			continue;
+		nusers = by_stock ? s->nusers : nd->nusers;
+		for (u = nusers - 1; u >= 0 && u >= nusers - EJECT_SCAN && ntried < EJECT_USERS &&
+		    !done; u--) {
+			/* the lists grow (and move) as plans are applied below */
+			int oj = (by_stock ? s->users : nd->users)[u], k, dup = 0;
+			struct rorder *p = &r->orders[oj];
+
+			if (oj == oi || (by_stock ? !uses_stock(r, &p->plan, a->node, item) :
+			    !plan_uses(&p->plan, a->node)))
+				continue;
+			for (k = 0; k < ntried && !dup; k++)
+				dup = tried[k] == oj;
+			if (dup)
+				continue;
+			tried[ntried++] = oj;
+			drop_plan(r, oj);
+			/*
+			 * with the other order's resources free, the first one
+			 * re-plans (its ideal plan when that fits), then the
+			 * other takes what is left
+			 */
+			if (fits(r, o, want))
+				plan_copy(&r->save3, want);
+			else
+				best_response(r, o, &r->save3);
+			apply(r, oi, &r->save3, 1);
+			best_response(r, p, alt);
+			apply(r, oi, &r->save3, -1);
+			if (alt->covered >= p->plan.covered &&
+			    r->save3.covered >= o->plan.covered &&
+			    r->save3.cost + alt->cost < o->plan.cost + p->plan.cost - EPS) {
+				set_plan(r, oj, alt);
+				set_plan(r, oi, &r->save3);
+				done = 1;
+			} else {
+				apply(r, oj, &p->plan, 1);
+			}
+		}
+	}
+	if (!done)
+		apply(r, oi, &o->plan, 1);
+	return done;
+}
+
+/* --- reading ------------------------------------------------------------------- */
+
+static int
+node_row(void *ctx, const struct store_row *row)
+{
+	struct run *r = ctx;
+	struct rnode *n = PUSH(r->nodes, r->nnodes, r->capnodes);
+	const char *type = store_col_text(row, 1);
+
+	memset(n, 0, sizeof *n);
+	n->id = xstrdup(store_col_text(row, 0));
+	n->vendor = strcmp(type, "vendor") == 0;
+	n->active = (int)store_col_int(row, 2);
+	n->ship = (int)store_col_int(row, 3);
+	n->placed = !store_col_null(row, 6) && !store_col_null(row, 7);
+	n->lat = store_col_real(row, 6);
+	n->lon = store_col_real(row, 7);
+	n->handling = store_col_real(row, 8);
+	n->proc = (int)store_col_int(row, 9);
+	n->cap = store_col_null(row, 10) ? NOCAP : store_col_int(row, 10) - store_col_int(row, 11);
+	if (n->cap < 0)
+		n->cap = 0;
+	if (r->o->evacuate != NULL && strcmp(r->o->evacuate, n->id) == 0)
+		n->excluded = 1;
+	strmap_put(&r->node_ix, n->id, (void *)(intptr_t)r->nnodes);
+	return 0;
+}
+
+static int
+rate_row(void *ctx, const struct store_row *row)
+{
+	struct run *r = ctx;
+	struct rrate *t = PUSH(r->rates, r->nrates, r->caprates);
+
+	t->max_km = store_col_real(row, 0);
+	t->base = store_col_real(row, 1);
+	t->per_kg = store_col_real(row, 2);
+	t->transit = (int)store_col_int(row, 3);
+	return 0;
+}
+
+struct item_tmp {
+	char *vendor;
+};
+
+static int
+item_row(void *ctx, const struct store_row *row)
+{
+	struct run *r = ctx;
+	struct ritem *it = PUSH(r->items, r->nitems, r->capitems);
+
+	memset(it, 0, sizeof *it);
+	it->w = store_col_real(row, 1);
+	it->alone = (int)store_col_int(row, 2);
+	it->vendor = lookup(&r->node_ix, store_col_text(row, 3));
+	strmap_put(&r->item_ix, store_col_text(row, 0), (void *)(intptr_t)r->nitems);
+	return 0;
+}
+
+static int
+stock_row(void *ctx, const struct store_row *row)
+{
+	struct run *r = ctx;
+	int n = lookup(&r->node_ix, store_col_text(row, 0));
+	int i = lookup(&r->item_ix, store_col_text(row, 1));
+	struct rstock *s;
+	int *slot;
+
+	if (n < 0 || i < 0)
+		return 0;
+	s = PUSH(r->stock, r->nstock, r->capstock);
+	memset(s, 0, sizeof *s);
+	s->node = n;
+	s->item = i;
+	s->on_hand = store_col_int(row, 2);
+	s->safety = store_col_int(row, 3);
+	s->routed = store_col_int(row, 4);
+	s->released = store_col_int(row, 5);
+	slot = PUSH(r->items[i].stock, r->items[i].nstock, r->items[i].capstock);
+	*slot = r->nstock - 1;
+	return 0;
+}
+
+static void
+line_key(struct buf *b, const char *order_id, int64_t line_no)
+{
+	buf_reset(b);
+	buf_addf(b, "%lld ", (long long)line_no);
+	buf_adds(b, order_id);
+}
+
+static int
+line_row(void *ctx, const struct store_row *row)
+{
+	struct run *r = ctx;
+	const char *oid = store_col_text(row, 0), *method = store_col_text(row, 5);
+	const char *reason = store_col_text(row, 13);
+	struct rorder *o = r->norders ? &r->orders[r->norders - 1] : NULL;
+	struct rline *l;
+	struct buf key = BUF_INIT;
+	int pickup = strcmp(method, "pickup") == 0 || strcmp(method, "curbside") == 0;
+
+	if (o == NULL || strcmp(o->id, oid) != 0) {
+		int pd;
+
+		o = PUSH(r->orders, r->norders, r->caporders);
+		memset(o, 0, sizeof *o);
+		o->id = xstrdup(oid);
+		o->first = r->nlines;
+		o->placed = !store_col_null(row, 10) && !store_col_null(row, 11);
+		o->lat = store_col_real(row, 10);
+		o->lon = store_col_real(row, 11);
+		pd = day_number(store_col_text(row, 8));
+		o->slack = pd == INT_MAX ? INT_MAX : pd - r->day;
+		plan_clear(&o->plan);
+		plan_clear(&o->pins);
+	}
+	l = PUSH(r->lines, r->nlines, r->caplines);
+	memset(l, 0, sizeof *l);
+	o->n++;
+	l->order = r->norders - 1;
+	l->line_no = store_col_int(row, 1);
+	l->sku = xstrdup(store_col_text(row, 2));
+	l->item = lookup(&r->item_ix, l->sku);
+	l->qty = store_col_int(row, 3);
+	l->alloc = store_col_int(row, 4);
+	l->back = store_col_int(row, 12);
+	l->old_reason = reason ? xstrdup(reason) : NULL;
+	l->pin = pickup ? lookup(&r->node_ix, store_col_text(row, 6)) : -1;
+	if (pickup && l->pin < 0)
+		l->pin = -2;	/* no such store: nothing can serve it */
+	l->locker = strcmp(method, "locker") == 0 ?
+	    lookup(&r->node_ix, store_col_text(row, 6)) : -1;
+	l->want = l->alloc;
+	line_key(&key, oid, l->line_no);
+	strmap_put(&r->line_ix, key.s, (void *)(intptr_t)r->nlines);
+	buf_release(&key);
+	return 0;
+}
+
+static int
+work_row(void *ctx, const struct store_row *row)
+{
+	struct run *r = ctx;
+	struct buf key = BUF_INIT;
+	struct rwork *w;
+	struct rline *l;
+	int li;
+
+	line_key(&key, store_col_text(row, 0), store_col_int(row, 1));
+	li = lookup(&r->line_ix, key.s);
+	buf_release(&key);
+	if (li < 0)
+		return 0;
+	l = &r->lines[li];
+	w = PUSH(l->old, l->nold, l->capold);
+	w->node = lookup(&r->node_ix, store_col_text(row, 2));
+	w->qty = store_col_int(row, 3);
+	w->inplay = 0;
+	return 0;
+}
+
+/* --- deciding ------------------------------------------------------------------ */
+
+/* Put routed work back in play: w of line l. */
+static void
+unroute(struct rline *l, struct rwork *w, int64_t qty)
+{
+	w->inplay += qty;
+	l->want += qty;
+}
+
+/*
+ * What moves this run: every allocation; routed work when --reroute, on
+ * the evacuated node or an inactive one; and, where a node's stock no
+ * longer covers what is routed there, the routed work of the lowest
+ * priority lines there until it does.
+ */
+static void
+choose_work(struct run *r)
+{
+	int i, k;
+
+	for (i = 0; i < r->nlines; i++) {
+		struct rline *l = &r->lines[i];
+
+		for (k = 0; k < l->nold; k++) {
+			struct rwork *w = &l->old[k];
+
+			if (r->o->reroute || w->node < 0 || r->nodes[w->node].excluded ||
+			    !r->nodes[w->node].active)
+				unroute(l, w, w->qty);
+		}
+	}
+	/* stock that no longer covers the work: kept = routed less in play */
+	for (i = 0; i < r->nstock; i++)
+		r->stock[i].kept = r->stock[i].routed;
+	for (i = 0; i < r->nlines; i++)
+		for (k = 0; k < r->lines[i].nold; k++) {
+			struct rwork *w = &r->lines[i].old[k];
+			struct rstock *s = w->node >= 0 && r->lines[i].item >= 0 ?
+			    stock_at(r, r->lines[i].item, w->node) : NULL;
+
+			if (s != NULL)
+				s->kept -= w->inplay;
+		}
+	for (i = r->nlines - 1; i >= 0; i--) {
+		struct rline *l = &r->lines[i];
+
+		for (k = 0; k < l->nold; k++) {
+			struct rwork *w = &l->old[k];
+			struct rstock *s = w->node >= 0 && l->item >= 0 ?
+			    stock_at(r, l->item, w->node) : NULL;
+			int64_t over, take;
+
+			if (s == NULL || w->qty == w->inplay)
+				continue;
+			over = s->kept + s->released - (s->on_hand - s->safety);
+			if (over <= 0)
+				continue;
+			take = w->qty - w->inplay < over ? w->qty - w->inplay : over;
+			unroute(l, w, take);
+			s->kept -= take;
+		}
+	}
+}
+
+/* ATP and capacity left for this run's work. */
+static void
+set_resources(struct run *r)
+{
+	int i, k, j;
+
+	for (i = 0; i < r->nstock; i++) {
+		struct rstock *s = &r->stock[i];
+		int64_t atp = s->on_hand - s->safety - s->released - s->kept;
+
+		s->atp = s->atp0 = atp > 0 ? atp : 0;
+	}
+	/* a release slot for every order with work that stays at a node */
+	for (i = 0; i < r->norders; i++) {
+		struct rorder *o = &r->orders[i];
+
+		for (k = o->first; k < o->first + o->n; k++) {
+			struct rline *l = &r->lines[k];
+
+			for (j = 0; j < l->nold; j++) {
+				struct rwork *w = &l->old[j];
+				int dup = 0, q;
+
+				if (w->node < 0 || w->qty == w->inplay)
+					continue;
+				for (q = 0; q < o->nkept && !dup; q++)
+					dup = o->kept[q] == w->node;
+				if (dup)
+					continue;
+				o->kept = xrealloc(o->kept, (size_t)(o->nkept + 1) * sizeof *o->kept);
+				o->kept[o->nkept++] = w->node;
+				if (r->nodes[w->node].cap != NOCAP && r->nodes[w->node].cap > 0)
+					r->nodes[w->node].cap--;
+			}
+		}
+	}
+	for (i = 0; i < r->nnodes; i++)
+		r->nodes[i].cap0 = r->nodes[i].cap;
+}
+
+/* Pickup and curbside lines go to their store, as far as its stock allows. */
+static void
+place_pins(struct run *r)
+{
+	int i, k;
+
+	for (i = 0; i < r->norders; i++) {
+		struct rorder *o = &r->orders[i];
+
+		for (k = o->first; k < o->first + o->n; k++) {
+			struct rline *l = &r->lines[k];
+			struct rstock *s;
+			int64_t take;
+
+			if (l->pin == -1 || l->want == 0)
+				continue;
+			s = l->pin >= 0 && l->item >= 0 && r->nodes[l->pin].active ?
+			    stock_at(r, l->item, l->pin) : NULL;
+			take = s == NULL ? 0 : s->atp < l->want ? s->atp : l->want;
+			if (take > 0) {
+				plan_add(&o->pins, k, l->pin, take);
+				s->atp -= take;
+				s->atp0 -= take;
+			}
+			l->short_units = l->want - take;
+		}
+	}
+	for (i = 0; i < r->norders; i++) {
+		struct rorder *o = &r->orders[i];
+
+		for (k = o->first; k < o->first + o->n; k++)
+			if (r->lines[k].pin == -1 && r->lines[k].item >= 0)
+				o->need += r->lines[k].want;
+	}
+}
+
+static int
+routable(struct run *r, struct rorder *o)
+{
+	int k, far = 0;
+
+	if (o->need == 0)
+		return 0;
+	for (k = o->first; k < o->first + o->n; k++) {
+		const struct rline *l = &r->lines[k];
+
+		if (l->pin == -1 && l->want > 0 && (l->locker >= 0 ?
+		    !r->nodes[l->locker].placed : !o->placed))
+			far = 1;
+	}
+	if (far && !o->unplaced_warned) {
+		diag_warn("order \"%s\": cannot place its destination (no ship_lat/ship_lon, "
+		    "a postal code not in the postal table, or a locker without a place); "
+		    "left unrouted", quote_value(o->id));
+		o->unplaced_warned = 1;
+		r->n->unplaced++;
+	}
+	return !far;
+}
+
+static double
+total_cost(struct run *r)
+{
+	double t = 0;
+	int i;
+
+	for (i = 0; i < r->norders; i++)
+		if (r->orders[i].plan.cost < INF)
+			t += r->orders[i].plan.cost;
+	return t;
+}
+
+struct regret {
+	double regret;
+	int order;
+};
+
+static int
+regret_cmp(const void *a, const void *b)
+{
+	const struct regret *x = a, *y = b;
+
+	if (x->regret != y->regret)
+		return x->regret > y->regret ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/*
+ * The order in which orders choose first: the greatest regret first, that
+ * is what an order loses when the nodes of its best plan are taken from it
+ * (an order with nowhere else to go has infinite regret).
+ */
+static struct regret *
+by_regret(struct run *r)
+{
+	struct regret *g = xcalloc((size_t)r->norders + 1, sizeof *g);
+	int i, k;
+
+	r->ideal = 1;
+	for (i = 0; i < r->norders; i++) {
+		struct rorder *o = &r->orders[i];
+
+		g[i].order = i;
+		g[i].regret = 0;
+		if (o->need == 0 || !o->placed)
+			continue;
+		best_response(r, o, &r->save1);
+		for (k = 0; k < r->save1.n; k++)
+			r->nodes[r->save1.a[k].node].excluded++;
+		best_response(r, o, &r->save2);
+		for (k = 0; k < r->save1.n; k++)
+			r->nodes[r->save1.a[k].node].excluded--;
+		g[i].regret = r->save2.covered < r->save1.covered ? 1e12 :
+		    r->save2.cost - r->save1.cost;
+	}
+	r->ideal = 0;
+	qsort(g, (size_t)r->norders, sizeof *g, regret_cmp);
+	return g;
+}
+
+static void
+decide(struct run *r)
+{
+	struct regret *g = NULL;
+	int i, pass;
+
+	if (r->o->algo != ROUTE_GREEDY)
+		g = by_regret(r);
+	for (i = 0; i < r->norders; i++) {
+		int oi = g ? g[i].order : i;
+		struct rorder *o = &r->orders[oi];
+
+		progress_tick(i + 1);
+		if (!routable(r, o))
+			continue;
+		if (r->o->algo == ROUTE_GREEDY)
+			greedy_response(r, o, &r->best);
+		else
+			best_response(r, o, &r->best);
+		set_plan(r, oi, &r->best);
+	}
+	free(g);
+	if (r->o->algo == ROUTE_GREEDY)
+		return;
+	/* the network to each order alone: what it could pay at best */
+	r->ideal = 1;
+	for (i = 0; i < r->norders; i++) {
+		struct rorder *o = &r->orders[i];
+
+		o->ideal = o->plan.cost;
+		if (o->need == 0 || o->plan.n == 0)
+			continue;
+		best_response(r, o, &r->best);
+		if (r->best.covered >= o->plan.covered)
+			o->ideal = r->best.cost;
+	}
+	r->ideal = 0;
+	{
+		double t = 0;
+
+		for (i = 0; i < r->norders; i++)
+			if (r->orders[i].plan.n > 0)
+				t += r->orders[i].ideal;
+		diag_info("each order alone with the network: cost %.2f", t);
+	}
+	for (pass = 0; pass < 2; pass++) {
+		double before = total_cost(r);
+		long moves = 0;
+
+		for (i = 0; i < r->norders; i++) {
+			struct rorder *o = &r->orders[i];
+
+			if (o->plan.n == 0 || o->plan.cost <= o->ideal + EPS)
+				continue;
+			moves += eject(r, i);
+		}
+		for (i = 0; i < r->norders; i++) {
+			struct rorder *o = &r->orders[i];
+
+			/* an order that pays what it would alone cannot do better */
+			if (o->plan.n == 0 || o->plan.cost <= o->ideal + EPS)
+				continue;
+			drop_plan(r, i);
+			best_response(r, o, &r->best);
+			if (better(&r->best, &o->plan)) {
+				set_plan(r, i, &r->best);
+				moves++;
+			} else {
+				apply(r, i, &o->plan, 1);
+			}
+		}
+		diag_info("improvement pass %d: %ld moves, cost %.2f -> %.2f", pass + 1, moves,
+		    before, total_cost(r));
+		if (moves == 0)
+			break;
+	}
+}
+
+/* --- the LP relaxation (for the benchmark's lower bound) -------------------- */
+
+/*
+ * The same problem as a linear program in CPLEX LP format, for glpsol:
+ * x(o,n,d) in [0,1] opens a shipment of order o from node n to destination
+ * d at its fixed cost (base, handling, late and day penalties); y(l,n) units
+ * of line l from n at their weight cost (ship-alone units at the cost of a
+ * box each); s(o) >= sum x - 1 splits; u(l) units left unrouted at a price
+ * no route pays.  y(l,n) <= min(want, atp) x(o,n,d) ties units to open
+ * shipments; stock and capacity bind.  Pinned lines are fixed; their
+ * handling is the constant written in the header comment.
+ */
+struct xvar {
+	int node, order, d;
+};
+
+static int
+xvar_cmp(const void *a, const void *b)
+{
+	const struct xvar *x = a, *y = b;
+
+	if (x->node != y->node)
+		return x->node < y->node ? -1 : 1;
+	if (x->d != y->d)
+		return x->d < y->d ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int
+write_lp(struct run *r, const char *path)
+{
+	FILE *fp = fopen(path, "w");
+	struct xvar *xs = NULL;
+	struct buf bounds = BUF_INIT, sp = BUF_INIT;
+	int nxs = 0, capxs = 0;
+	double pinned = 0;
+	int i, k, c, pass;
+
+	if (fp == NULL) {
+		diag_error("%s: cannot create: %s", path, strerror(errno));
+		return EX_CANTCREAT;
+	}
+	for (i = 0; i < r->norders; i++) {
+		struct rorder *o = &r->orders[i];
+		int j, first;
+
+		for (k = 0; k < o->pins.n; k++) {
+			for (first = 1, j = 0; j < k && first; j++)
+				first = o->pins.a[j].node != o->pins.a[k].node;
+			if (first)
+				pinned += r->nodes[o->pins.a[k].node].handling;
+		}
+	}
+	fprintf(fp, "\\ oms-route LP relaxation\n\\ constant %.6f\nMinimize\n obj:", pinned);
+	r->ideal = 1;
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1)
+			fprintf(fp, "\nSubject To\n");
+		for (i = 0; i < r->norders; i++) {
+			struct rorder *o = &r->orders[i];
+			int nx = 0;
+
+			if (o->need == 0 || !o->placed)
+				continue;
+			candidates(r, o);
+			if (pass == 0)
+				fprintf(fp, "\n + %.6f s%d", r->o->split_penalty, i);
+			for (k = o->first; k < o->first + o->n; k++) {
+				struct rline *l = &r->lines[k];
+				const struct ritem *it = l->item >= 0 ? &r->items[l->item] : NULL;
+
+				if (l->pin != -1 || l->want == 0 || it == NULL)
+					continue;
+				fprintf(fp, pass == 0 ? "\n + 1000 u%d" : " d%d: u%d", k, k);
+				for (c = 0; c < r->ncand; c++) {
+					int n = r->cand[c];
+					const struct rrate *b;
+
+					if (!eligible(r, l, n) || atp_of(r, l->item, n) == 0 ||
+					    (b = band(r, o, n, line_dest(l), l)) == NULL)
+						continue;
+					if (pass == 0)
+						fprintf(fp, "\n + %.6f y%d_%d", it->alone ?
+						    ship_cost(r, o, n, b, it->w, NULL) : b->per_kg * it->w,
+						    k, n);
+					else
+						fprintf(fp, " + y%d_%d", k, n);
+				}
+				if (pass == 1)
+					fprintf(fp, " = %lld\n", (long long)l->want);
+			}
+			for (c = 0; c < r->ncand; c++) {
+				int n = r->cand[c], d;
+
+				for (d = 0; d < 2; d++) {
+					const struct rrate *b = NULL, *b0 = NULL;
+					int any = 0;
+
+					for (k = o->first; k < o->first + o->n; k++) {
+						struct rline *l = &r->lines[k];
+						int64_t bound;
+
+						if (l->pin != -1 || l->want == 0 || l->item < 0 ||
+						    r->items[l->item].alone || line_dest(l) != d ||
+						    !eligible(r, l, n) || atp_of(r, l->item, n) == 0 ||
+						    (b = band(r, o, n, d, l)) == NULL)
+							continue;
+						if (!any)
+							b0 = b;
+						any = 1;
+						if (pass == 1) {
+							bound = atp_of(r, l->item, n) < l->want ?
+							    atp_of(r, l->item, n) : l->want;
+							fprintf(fp, " t%d_%d: y%d_%d - %lld x%d_%d_%d <= 0\n",
+							    k, n, k, n, (long long)bound, i, n, d);
+						}
+					}
+					if (!any)
+						continue;
+					if (pass == 0) {
+						fprintf(fp, "\n + %.6f x%d_%d_%d",
+						    ship_cost(r, o, n, b0, 0, NULL), i, n, d);
+						buf_addf(&bounds, " x%d_%d_%d <= 1\n", i, n, d);
+						continue;
+					}
+					if (nx++ == 0) {
+						buf_reset(&sp);
+						buf_addf(&sp, " sp%d: - s%d", i, i);
+					}
+					buf_addf(&sp, " + x%d_%d_%d", i, n, d);
+					if (!order_kept(o, n) && r->nodes[n].cap0 != NOCAP) {
+						struct xvar *x = PUSH(xs, nxs, capxs);
+
+						x->node = n;
+						x->order = i;
+						x->d = d;
+					}
+				}
+			}
+			if (pass == 1 && nx > 0)
+				fprintf(fp, "%s <= 1\n", sp.s);
+		}
+	}
+	r->ideal = 0;
+	/* stock: the y drawing on each stock entry */
+	for (i = 0; i < r->nstock; i++) {
+		struct rstock *s = &r->stock[i];
+		int any = 0;
+
+		for (k = 0; k < r->nlines && s->atp0 > 0; k++) {
+			struct rline *l = &r->lines[k];
+			struct rorder *o = &r->orders[l->order];
+
+			if (l->item != s->item || l->pin != -1 || l->want == 0 || o->need == 0 ||
+			    !o->placed || !eligible(r, l, s->node) ||
+			    band(r, o, s->node, line_dest(l), l) == NULL)
+				continue;
+			if (!any)
+				fprintf(fp, " st%d:", i);
+			fprintf(fp, " + y%d_%d", k, s->node);
+			any = 1;
+		}
+		if (any)
+			fprintf(fp, " <= %lld\n", (long long)s->atp0);
+	}
+	/* capacity: the shipments each node may still open, per destination */
+	qsort(xs, (size_t)nxs, sizeof *xs, xvar_cmp);
+	for (i = 0; i < nxs; i = k) {
+		fprintf(fp, " c%d_%d:", xs[i].node, xs[i].d);
+		for (k = i; k < nxs && xs[k].node == xs[i].node && xs[k].d == xs[i].d; k++)
+			fprintf(fp, " + x%d_%d_%d", xs[k].order, xs[k].node, xs[k].d);
+		fprintf(fp, " <= %ld\n", r->nodes[xs[i].node].cap0);
+	}
+	fprintf(fp, "Bounds\n%s", buf_str(&bounds));
+	fprintf(fp, "End\n");
+	free(xs);
+	buf_release(&bounds);
+	buf_release(&sp);
+	if (fclose(fp) != 0) {
+		diag_error("%s: %s", path, strerror(errno));
+		return EX_IOERR;
+	}
+	return 0;
+}
+
+/* --- writing --------------------------------------------------------------------- */
+
+static const struct outcol route_cols[] = {
+	{ "order_id", COL_TEXT }, { "line_no", COL_NUM }, { "sku", COL_TEXT },
+	{ "qty", COL_NUM }, { "node_id", COL_TEXT }, { "cost", COL_NUM },
+	{ "transit_days", COL_NUM }, { "late", COL_NUM },
+};
+
+/* What one assignment costs and how long it takes. */
+struct share {
+	double money;
+	int transit, late;
+};
+
+/*
+ * Price the shipments of order o: for assignment i of plan p (pins: 1 for
+ * the pinned plan), its share of its shipment's money (by weight, else by
+ * units), transit and lateness; and count the shipments.
+ */
+static void
+price(struct run *r, const struct rorder *o, const struct plan *p, int pins,
+    struct share *sh, struct route_counts *n)
+{
+	int i, j, nreg = 0;
+
+	for (i = 0; i < p->n; i++) {
+		const struct rasg *a = &p->a[i];
+		const struct rline *l = &r->lines[a->line];
+		const struct ritem *it = &r->items[l->item];
+		const struct rrate *b;
+		double w = 0, units = 0, m;
+		int d = line_dest(l), first = 1;
+
+		if (pins) {
+			for (j = 0; j < p->n; j++)
+				if (p->a[j].node == a->node) {
+					units += (double)p->a[j].qty;
+					first &= j >= i;
+				}
+			sh[i].money = r->nodes[a->node].handling * (double)a->qty / units;
+			sh[i].transit = 0;
+			sh[i].late = o->slack != INT_MAX && r->nodes[a->node].proc > o->slack;
+			if (first) {
+				n->shipments++;
+				n->late += sh[i].late;
+			}
+			continue;
+		}
+		b = band(r, o, a->node, d, l);
+		sh[i].transit = b ? b->transit : 0;
+		sh[i].late = b ? is_late(r, o, a->node, b) : 0;
+		if (b == NULL) {
+			sh[i].money = 0;
+			continue;
+		}
+		if (it->alone) {
+			ship_cost(r, o, a->node, b, it->w, &m);
+			sh[i].money = m * (double)a->qty;
+			n->shipments += a->qty;
+			n->late += sh[i].late ? a->qty : 0;
+			continue;
+		}
+		for (j = 0; j < p->n; j++) {
+			const struct rline *k = &r->lines[p->a[j].line];
+
+			if (p->a[j].node != a->node || r->items[k->item].alone ||
+			    line_dest(k) != d)
+				continue;
+			w += (double)p->a[j].qty * r->items[k->item].w;
+			units += (double)p->a[j].qty;
+			if (j < i)
+				first = 0;
+		}
+		ship_cost(r, o, a->node, b, w, &m);
+		sh[i].money = w > 0 ? m * (double)a->qty * it->w / w : m * (double)a->qty / units;
+		if (first) {
+			n->shipments++;
+			n->late += sh[i].late;
+			nreg++;
+		}
+	}
+	if (!pins && nreg > 1)
+		n->splits += nreg - 1;
+}
+
+static char *
+fmt_i(char *buf, int64_t v)
+{
+	snprintf(buf, 24, "%lld", (long long)v);
+	return buf;
+}
+
+/* A stock entry still able to give line l something (capacity aside)? */
+static int
+stock_left(struct run *r, const struct rline *l)
+{
+	const struct ritem *it = &r->items[l->item];
+	int k;
+
+	for (k = 0; k < it->nstock; k++) {
+		const struct rstock *s = &r->stock[it->stock[k]];
+
+		if (s->atp > 0 && eligible(r, l, s->node))
+			return 1;
+	}
+	return 0;
+}
+
+static const char reason_stock[] = "no stock left at an eligible node when routed";
+static const char reason_store[] = "no stock at the pickup store when routed";
+
+static int
+write_line(struct run *r, struct writer *w, struct rline *l, const struct plan *const *plans,
+    const struct share *const *shares, struct buf *payload)
+{
+	const struct rorder *o = &r->orders[l->order];
+	int li = (int)(l - r->lines), k, p, i;
+	int64_t assigned = 0, waiting, shortq = 0;
+	char f[6][32];
+
+	/* new routed quantity per node: kept work plus this run's */
+	for (p = 0; p < 2; p++)
+		for (i = 0; i < plans[p]->n; i++) {
+			const struct rasg *a = &plans[p]->a[i];
+			int64_t kept = 0, old = 0, now;
+
+			if (a->line != li)
+				continue;
+			assigned += a->qty;
+			for (k = 0; k < l->nold; k++)
+				if (l->old[k].node == a->node) {
+					old = l->old[k].qty;
+					kept = l->old[k].qty - l->old[k].inplay;
+				}
+			now = kept + a->qty;
+			if (now == old)
+				continue;
+			if (store_route_set(r->st, o->id, l->line_no, r->nodes[a->node].id, now) != 0)
+				return -1;
+			{
+				const char *row[8];
+				char cost[32];
+
+				real_format(round(shares[p][i].money * 100) / 100, cost);
+				row[0] = o->id;
+				row[1] = fmt_i(f[0], l->line_no);
+				row[2] = l->sku;
+				row[3] = fmt_i(f[1], now);
+				row[4] = r->nodes[a->node].id;
+				row[5] = cost;
+				row[6] = fmt_i(f[2], shares[p][i].transit);
+				row[7] = shares[p][i].late ? "1" : "0";
+				writer_row(w, row);
+				r->n->rows++;
+				buf_reset(payload);
+				buf_addf(payload, "{\"line_no\":%s,\"sku\":", row[1]);
+				buf_add_json_string(payload, l->sku, strlen(l->sku));
+				buf_adds(payload, ",\"node_id\":");
+				buf_add_json_string(payload, row[4], strlen(row[4]));
+				buf_addf(payload, ",\"qty\":%s,\"previous\":%lld,\"cost\":%s,"
+				    "\"transit_days\":%s,\"late\":%s}", row[3], (long long)old, cost,
+				    row[6], row[7]);
+				if (store_event(r->st, o->id, "line.routed", payload->s) != 0)
+					return -1;
+			}
+		}
+	/* work moved off a node and not put back there */
+	for (k = 0; k < l->nold; k++) {
+		struct rwork *wk = &l->old[k];
+		int back = 0;
+
+		if (wk->inplay == 0 || wk->node < 0)
+			continue;
+		for (p = 0; p < 2 && !back; p++)
+			for (i = 0; i < plans[p]->n && !back; i++)
+				back = plans[p]->a[i].line == li && plans[p]->a[i].node == wk->node;
+		if (back)
+			continue;
+		if (store_route_set(r->st, o->id, l->line_no, r->nodes[wk->node].id,
+		    wk->qty - wk->inplay) != 0)
+			return -1;
+		buf_reset(payload);
+		buf_addf(payload, "{\"line_no\":%lld,\"node_id\":", (long long)l->line_no);
+		buf_add_json_string(payload, r->nodes[wk->node].id, strlen(r->nodes[wk->node].id));
+		buf_addf(payload, ",\"qty\":%lld}", (long long)wk->inplay);
+		if (store_event(r->st, o->id, "line.unrouted", payload->s) != 0)
+			return -1;
+	}
+	/* what is left: short of stock goes back to backorder, the rest waits */
+	waiting = l->want - assigned;
+	if (l->pin != -1)
+		shortq = waiting;
+	else if (waiting > 0 && o->placed && l->item >= 0 && !stock_left(r, l))
+		shortq = waiting;
+	waiting -= shortq;
+	r->n->units += assigned;
+	if (waiting > 0) {
+		r->n->waiting_lines++;
+		r->n->units_waiting += waiting;
+	}
+	if (waiting == l->alloc && shortq == 0)
+		return 0;
+	if (shortq > 0) {
+		const char *why = l->pin != -1 ? reason_store : reason_stock;
+
+		r->n->backordered_lines++;
+		r->n->units_backordered += shortq;
+		if (store_route_line(r->st, o->id, l->line_no, waiting, l->back + shortq, why) != 0)
+			return -1;
+		buf_reset(payload);
+		buf_addf(payload, "{\"line_no\":%lld,\"sku\":", (long long)l->line_no);
+		buf_add_json_string(payload, l->sku, strlen(l->sku));
+		buf_addf(payload, ",\"allocated\":%lld,\"backordered\":%lld,\"reason\":",
+		    (long long)waiting, (long long)(l->back + shortq));
+		buf_add_json_string(payload, why, strlen(why));
+		buf_addf(payload, ",\"previous\":%lld}", (long long)l->alloc);
+		return store_event(r->st, o->id, "line.backordered", payload->s);
+	}
+	return store_route_line(r->st, o->id, l->line_no, waiting, l->back, l->old_reason);
+}
+
+static int
+write_all(struct run *r, struct writer *w)
+{
+	struct buf payload = BUF_INIT;
+	struct share *sh[2] = { NULL, NULL };
+	int cap[2] = { 0, 0 };
+	int i, k, p, ret = 0;
+
+	for (i = 0; i < r->norders && ret == 0; i++) {
+		struct rorder *o = &r->orders[i];
+		const struct plan *plans[2] = { &o->plan, &o->pins };
+		const struct share *cs[2];
+		struct route_counts before = *r->n;
+
+		for (p = 0; p < 2; p++) {
+			if (cap[p] < plans[p]->n + 1) {
+				cap[p] = plans[p]->n + 1;
+				sh[p] = xrealloc(sh[p], (size_t)cap[p] * sizeof *sh[p]);
+			}
+			price(r, o, plans[p], p, sh[p], r->n);
+			cs[p] = sh[p];
+			for (k = 0; k < plans[p]->n; k++)
+				r->n->cost += sh[p][k].money;
+		}
+		if (o->plan.n > 0 && o->plan.cost < INF)
+			r->n->objective += o->plan.cost;
+		for (k = 0; k < o->pins.n; k++)
+			r->n->objective += sh[1][k].money;
+		for (k = o->first; k < o->first + o->n && ret == 0; k++)
+			ret = write_line(r, w, &r->lines[k], plans, cs, &payload);
+		if (r->n->rows > before.rows)
+			r->n->orders++;
+		r->n->lines += o->n;
+	}
+	free(sh[0]);
+	free(sh[1]);
+	buf_release(&payload);
+	return ret;
+}
+
+/* --- the run ------------------------------------------------------------------------ */
+
+int
+route_policy(struct route_opts *o, const char *policy)
+{
+	if (strcmp(policy, "cost") == 0) {
+		o->split_penalty = 1.0;
+		o->late_penalty = 0.0;
+		o->day_cost = 0.0;
+	} else if (strcmp(policy, "balanced") == 0) {
+		o->split_penalty = 3.0;
+		o->late_penalty = 10.0;
+		o->day_cost = 0.0;
+	} else if (strcmp(policy, "speed") == 0) {
+		o->split_penalty = 3.0;
+		o->late_penalty = 25.0;
+		o->day_cost = 1.5;
+	} else
+		return -1;
+	return 0;
+}
+
+static void
+free_run(struct run *r)
+{
+	int i;
+
+	for (i = 0; i < r->nnodes; i++) {
+		free(r->nodes[i].id);
+		free(r->nodes[i].users);
+	}
+	for (i = 0; i < r->nitems; i++)
+		free(r->items[i].stock);
+	for (i = 0; i < r->nstock; i++)
+		free(r->stock[i].users);
+	for (i = 0; i < r->nlines; i++) {
+		free(r->lines[i].sku);
+		free(r->lines[i].old_reason);
+		free(r->lines[i].old);
+	}
+	for (i = 0; i < r->norders; i++) {
+		free(r->orders[i].id);
+		free(r->orders[i].kept);
+		free(r->orders[i].plan.a);
+		free(r->orders[i].pins.a);
+	}
+	free(r->nodes);
+	free(r->rates);
+	free(r->items);
+	free(r->stock);
+	free(r->lines);
+	free(r->orders);
+	free(r->tmp.a);
+	free(r->best.a);
+	free(r->save1.a);
+	free(r->save2.a);
+	free(r->save3.a);
+	free(r->cand);
+	free(r->candf);
+	free(r->bc);
+	free(r->sh);
+	free(r->seen);
+	strmap_release(&r->node_ix, NULL);
+	strmap_release(&r->item_ix, NULL);
+	strmap_release(&r->line_ix, NULL);
+}
+
+int
+route_run(struct store *st, const struct route_opts *o, FILE *out,
+    struct route_counts *counts)
+{
+	struct run r;
+	struct writer w;
+	int i, status = 0, unknown = 0;
+
+	memset(&r, 0, sizeof r);
+	memset(counts, 0, sizeof *counts);
+	r.st = st;
+	r.o = o;
+	r.n = counts;
+	r.day = day_number(o->day);
+	if (store_scope_reset(st) != 0)
+		return store_status(st);
+	for (i = 0; o->scoped && i < o->nscope; i++) {
+		int k = store_scope_add(st, o->scope[i].order_id);
+
+		if (k < 0)
+			return store_status(st);
+		if (k == 0) {
+			if (o->scope[i].file)
+				diag_at(o->scope[i].file, o->scope[i].line, "unknown order \"%s\"",
+				    quote_value(o->scope[i].order_id));
+			else
+				diag_error("unknown order \"%s\"", quote_value(o->scope[i].order_id));
+			unknown++;
+		}
+	}
+	if (unknown)
+		return EX_DATAERR;
+	if (o->evacuate != NULL) {
+		struct node_ref *ref;
+		struct strmap nodes = STRMAP_INIT;
+		int known;
+
+		if (store_load_nodes(st, &nodes) != 0)
+			return store_status(st);
+		known = strmap_get(&nodes, o->evacuate, (void **)&ref);
+		strmap_release(&nodes, free);
+		if (!known) {
+			diag_error("--evacuate: unknown node \"%s\"", quote_value(o->evacuate));
+			return EX_DATAERR;
+		}
+	}
+	if (store_route_read(st, ROUTE_NODES, o->day, 0, node_row, &r) != 0 ||
+	    store_route_read(st, ROUTE_RATES, NULL, 0, rate_row, &r) != 0 ||
+	    store_route_read(st, ROUTE_ITEMS, NULL, 0, item_row, &r) != 0 ||
+	    store_route_read(st, ROUTE_STOCK, NULL, 0, stock_row, &r) != 0 ||
+	    store_route_read(st, ROUTE_LINES, NULL, o->scoped, line_row, &r) != 0 ||
+	    store_route_read(st, ROUTE_WORK_ROWS, NULL, o->scoped, work_row, &r) != 0) {
+		status = store_status(st);
+		goto out;
+	}
+	if (r.nlines > 0 && r.nrates == 0) {
+		diag_error("no rate card in the store: import one first (oms-import rates)");
+		status = EX_DATAERR;
+		goto out;
+	}
+	r.bc = xcalloc((size_t)r.nnodes * 2 + 2, sizeof *r.bc);
+	stock_index(&r);
+	r.seen = xcalloc((size_t)r.nnodes + 1, sizeof *r.seen);
+	choose_work(&r);
+	set_resources(&r);
+	place_pins(&r);
+	if (o->lp_file != NULL && (status = write_lp(&r, o->lp_file)) != 0)
+		goto out;
+	progress_start("orders");
+	decide(&r);
+	progress_end();
+	writer_init(&w, out, o->format, route_cols, 8);
+	w.safe_csv = o->safe_csv;
+	if (write_all(&r, &w) != 0)
+		status = store_status(st);
+	writer_finish(&w);
+out:
+	free_run(&r);
+	return status;
+}

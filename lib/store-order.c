@@ -1,0 +1,324 @@
+/*
+ * store-order: the SQL of customer care on orders (oms-order): what a
+ * change reads and writes, and the sections of the 360-degree view.
+ */
+#include <string.h>
+
+#include "store-int.h"
+
+/* Run s (its parameters bound) and hand its rows to fn: 1 if any, 0 none, -1. */
+static int
+rows(struct store *st, sqlite3_stmt *s, store_typed_fn fn, void *ctx, const char *what)
+{
+	struct store_row row = { s };
+	int rc, stop = 0, n = 0;
+
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		n++;
+		stop = fn ? fn(ctx, &row) : 0;
+	}
+	sqlite3_reset(s);
+	if (stop)
+		return stop < 0 ? -1 : n > 0;
+	return rc == SQLITE_DONE ? n > 0 : store_fail(st, rc, what);
+}
+
+static const char ORDER_HEAD[] =
+    "SELECT priority, ship_name, ship_address1, ship_city, ship_region, "
+    "ship_postal_code, ship_country, ship_lat, ship_lon FROM orders WHERE order_id = ?1";
+
+int
+store_order_head(struct store *st, const char *order_id, store_typed_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, ORDER_HEAD);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	return rows(st, s, fn, ctx, "reading an order");
+}
+
+static const char ORDER_LINES[] =
+    "SELECT line_no, sku, method, qty, allocated, backordered, backorder_reason, "
+    "shipped, cancelled FROM order_line WHERE order_id = ?1 AND (?2 = 0 OR line_no = ?2) "
+    "ORDER BY line_no";
+
+int
+store_order_lines(struct store *st, const char *order_id, int64_t line_no,
+    store_typed_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, ORDER_LINES);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_int(s, 2, line_no);
+	return rows(st, s, fn, ctx, "reading order lines") < 0 ? -1 : 0;
+}
+
+static const char ORDER_LINE_NODES[] =
+    "SELECT line_no, node_id, routed, released FROM line_node WHERE order_id = ?1 "
+    "ORDER BY line_no, node_id";
+
+int
+store_order_line_nodes(struct store *st, const char *order_id, store_typed_fn fn,
+    void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, ORDER_LINE_NODES);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	return rows(st, s, fn, ctx, "reading routed lines") < 0 ? -1 : 0;
+}
+
+static const char ORDER_RELEASE_LINES[] =
+    "SELECT rl.line_no, rl.release_id, r.node_id, "
+    "rl.qty - rl.shipped - rl.short - rl.cancelled, rl.cancel_requested "
+    "FROM release_line rl JOIN release r ON r.release_id = rl.release_id "
+    "WHERE rl.order_id = ?1 AND rl.qty - rl.shipped - rl.short - rl.cancelled > 0 "
+    "ORDER BY rl.line_no, r.released_at, rl.release_id";
+
+int
+store_order_release_lines(struct store *st, const char *order_id, store_typed_fn fn,
+    void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, ORDER_RELEASE_LINES);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	return rows(st, s, fn, ctx, "reading released lines") < 0 ? -1 : 0;
+}
+
+static const char LINE_SET[] =
+    "UPDATE order_line SET qty = ?3, allocated = ?4, backordered = ?5, "
+    "backorder_reason = ?6, cancelled = ?7 WHERE order_id = ?1 AND line_no = ?2";
+
+int
+store_line_set(struct store *st, const char *order_id, int64_t line_no, int64_t qty,
+    int64_t allocated, int64_t backordered, const char *reason, int64_t cancelled)
+{
+	sqlite3_stmt *s = store_sql(st, LINE_SET);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_int(s, 2, line_no);
+	bind_int(s, 3, qty);
+	bind_int(s, 4, allocated);
+	bind_int(s, 5, backordered);
+	bind_text(s, 6, reason);
+	bind_int(s, 7, cancelled);
+	return store_done(st, s, "writing an order line");
+}
+
+static const char LINE_NODE_ROUTED[] =
+    "UPDATE line_node SET routed = ?4 WHERE order_id = ?1 AND line_no = ?2 AND node_id = ?3";
+static const char LINE_NODE_GONE[] =
+    "DELETE FROM line_node WHERE order_id = ?1 AND line_no = ?2 AND node_id = ?3 "
+    "AND routed = 0 AND released = 0";
+
+int
+store_line_node_routed(struct store *st, const char *order_id, int64_t line_no,
+    const char *node_id, int64_t routed)
+{
+	sqlite3_stmt *s = store_sql(st, LINE_NODE_ROUTED);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_int(s, 2, line_no);
+	bind_text(s, 3, node_id);
+	bind_int(s, 4, routed);
+	if (store_done(st, s, "writing a routed line") != 0)
+		return -1;
+	if (routed > 0)
+		return 0;
+	if ((s = store_sql(st, LINE_NODE_GONE)) == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_int(s, 2, line_no);
+	bind_text(s, 3, node_id);
+	return store_done(st, s, "writing a routed line");
+}
+
+static const char RELEASE_CANCEL_REQUEST[] =
+    "UPDATE release_line SET cancel_requested = cancel_requested + ?3 "
+    "WHERE release_id = ?1 AND line_no = ?2";
+
+int
+store_release_cancel_request(struct store *st, const char *release_id, int64_t line_no,
+    int64_t n)
+{
+	sqlite3_stmt *s = store_sql(st, RELEASE_CANCEL_REQUEST);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, release_id);
+	bind_int(s, 2, line_no);
+	bind_int(s, 3, n);
+	return store_done(st, s, "writing a cancel request");
+}
+
+static const char HOLD_GET[] =
+    "SELECT held_by, held_at, reason FROM order_hold WHERE order_id = ?1 AND hold_type = ?2";
+static const char HOLD_ADD[] =
+    "INSERT INTO order_hold (order_id, hold_type, reason, held_by, held_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
+static const char HOLD_REMOVE[] =
+    "DELETE FROM order_hold WHERE order_id = ?1 AND hold_type = ?2";
+
+int
+store_hold_get(struct store *st, const char *order_id, const char *hold_type,
+    store_typed_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, HOLD_GET);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_text(s, 2, hold_type);
+	return rows(st, s, fn, ctx, "reading holds");
+}
+
+int
+store_hold_add(struct store *st, const char *order_id, const char *hold_type,
+    const char *reason, const char *by)
+{
+	sqlite3_stmt *s = store_sql(st, HOLD_ADD);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_text(s, 2, hold_type);
+	bind_text(s, 3, reason);
+	bind_text(s, 4, by);
+	bind_text(s, 5, store_run_time(st));
+	return store_done(st, s, "writing a hold");
+}
+
+int
+store_hold_remove(struct store *st, const char *order_id, const char *hold_type)
+{
+	sqlite3_stmt *s = store_sql(st, HOLD_REMOVE);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_text(s, 2, hold_type);
+	return store_done(st, s, "removing a hold");
+}
+
+static const char PRIORITY_SET[] = "UPDATE orders SET priority = ?2 WHERE order_id = ?1";
+
+int
+store_order_priority_set(struct store *st, const char *order_id, int64_t priority)
+{
+	sqlite3_stmt *s = store_sql(st, PRIORITY_SET);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_int(s, 2, priority);
+	return store_done(st, s, "writing a priority");
+}
+
+static const char ADDRESS_SET[] =
+    "UPDATE orders SET ship_name = ?2, ship_address1 = ?3, ship_city = ?4, "
+    "ship_region = ?5, ship_postal_code = ?6, ship_country = ?7, ship_lat = ?8, "
+    "ship_lon = ?9 WHERE order_id = ?1";
+
+int
+store_order_address_set(struct store *st, const struct order *o)
+{
+	sqlite3_stmt *s = store_sql(st, ADDRESS_SET);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, o->order_id);
+	bind_text(s, 2, o->ship_name);
+	bind_text(s, 3, o->ship_address1);
+	bind_text(s, 4, o->ship_city);
+	bind_text(s, 5, o->ship_region);
+	bind_text(s, 6, o->ship_postal_code);
+	bind_text(s, 7, o->ship_country);
+	if (o->has_latlon) {
+		bind_real(s, 8, o->ship_lat);
+		bind_real(s, 9, o->ship_lon);
+	}
+	return store_done(st, s, "writing an address");
+}
+
+/* --- the 360-degree view ------------------------------------------------ */
+
+#define ROUTED_SUM(what) "COALESCE((SELECT SUM(ln." what ") FROM line_node ln " \
+	"WHERE ln.order_id = l.order_id AND ln.line_no = l.line_no), 0)"
+
+static const char *const section_sql[OS_COUNT] = {
+	[OS_ORDER] =
+	    "SELECT order_id, channel, customer_id, created_at, priority, promise_date, "
+	    "ship_name, ship_address1, ship_city, ship_region, ship_postal_code, "
+	    "ship_country, ship_lat, ship_lon, ship_complete, shipping_charge, "
+	    "EXISTS (SELECT 1 FROM order_hold h WHERE h.order_id = o.order_id) "
+	    "FROM orders o WHERE order_id = ?1",
+	[OS_LINES] =
+	    "SELECT l.line_no, l.sku, l.qty, l.unit_price, l.discount, l.method, "
+	    "l.pickup_node, l.backordered, l.backorder_reason, l.allocated, "
+	    ROUTED_SUM("routed") ", " ROUTED_SUM("released") ", l.shipped, l.cancelled, "
+	    "l.returned, COALESCE((SELECT SUM(rl.cancel_requested) FROM release_line rl "
+	    "WHERE rl.order_id = l.order_id AND rl.line_no = l.line_no), 0) "
+	    "FROM order_line l WHERE l.order_id = ?1 ORDER BY l.line_no",
+	[OS_ALLOCATIONS] =
+	    "SELECT line_no, sku, allocated, backordered, backorder_reason FROM order_line "
+	    "WHERE order_id = ?1 AND (allocated > 0 OR backordered > 0) ORDER BY line_no",
+	[OS_ROUTING] =
+	    "SELECT line_no, node_id, routed, released FROM line_node WHERE order_id = ?1 "
+	    "ORDER BY line_no, node_id",
+	[OS_RELEASES] =
+	    "SELECT rl.release_id, r.node_id, r.released_at, r.business_day, rl.line_no, "
+	    "rl.qty, rl.shipped, rl.short, rl.cancelled, rl.cancel_requested "
+	    "FROM release r JOIN release_line rl ON rl.release_id = r.release_id "
+	    "WHERE r.order_id = ?1 ORDER BY r.released_at, r.release_id, rl.line_no",
+	[OS_SHIPMENTS] =
+	    "SELECT c.release_id, r.node_id, c.line_no, c.status, c.qty, c.carrier, "
+	    "c.tracking, c.at FROM confirmation c JOIN release r ON r.release_id = c.release_id "
+	    "WHERE r.order_id = ?1 AND c.status IN ('shipped', 'picked_up') "
+	    "ORDER BY c.at, c.seq",
+	[OS_RETURNS] =
+	    "SELECT m.rma_id, m.channel, m.node_id, m.authorized_at, ml.line_no, ml.qty, "
+	    "ml.received, ml.reason FROM rma m JOIN rma_line ml ON ml.rma_id = m.rma_id "
+	    "WHERE m.order_id = ?1 ORDER BY m.authorized_at, m.rma_id, ml.line_no",
+	[OS_RECEIPTS] =
+	    "SELECT rc.rma_id, rc.line_no, rc.qty, rc.condition, rc.disposition, rc.node_id, "
+	    "rc.at FROM receipt rc JOIN rma m ON m.rma_id = rc.rma_id WHERE m.order_id = ?1 "
+	    "ORDER BY rc.at, rc.seq",
+	[OS_REFUNDS] =
+	    "SELECT refund_id, line_no, rma_id, amount, merchandise, restocking_fee, shipping, "
+	    "reason, at FROM refund WHERE order_id = ?1 AND kind = 'return' "
+	    "ORDER BY at, refund_id",
+	[OS_APPEASEMENTS] =
+	    "SELECT refund_id, line_no, amount, reason, at FROM refund "
+	    "WHERE order_id = ?1 AND kind = 'appeasement' ORDER BY at, refund_id",
+	[OS_HOLDS] =
+	    "SELECT hold_type, reason, held_by, held_at FROM order_hold WHERE order_id = ?1 "
+	    "ORDER BY held_at, hold_type",
+	[OS_EVENTS] =
+	    "SELECT seq, at, type, payload FROM event WHERE order_id = ?1 ORDER BY seq",
+	[OS_CUSTOMER] =
+	    "SELECT customer_id, name, email, phone, tier FROM customer WHERE customer_id = ?1",
+	[OS_CUSTOMER_ORDERS] =
+	    "SELECT order_id FROM orders WHERE customer_id = ?1 ORDER BY created_at, order_id",
+};
+
+int
+store_order_section(struct store *st, enum order_section sec, const char *key,
+    store_typed_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, section_sql[sec]);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, key);
+	return rows(st, s, fn, ctx, "reading an order") < 0 ? -1 : 0;
+}

@@ -1,0 +1,331 @@
+/*
+ * store-return: the store half of returns and refunds (RMAs, receipts,
+ * refunds).  The decisions are in returns.c; here only what they read
+ * and what they write.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store-int.h"
+
+/* Bind this run's id, or NULL under --dry-run. */
+static void
+bind_run(struct store *st, sqlite3_stmt *s, int i)
+{
+	if (store_run_id(st) > 0)
+		bind_int(s, i, store_run_id(st));
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static void
+copy_text(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+static const char SQL_ORDER[] =
+    "SELECT shipping_charge, (SELECT COALESCE(SUM(amount), 0) FROM refund f "
+    "WHERE f.order_id = o.order_id) FROM orders o WHERE order_id = ?1";
+
+/* authorized: authorised, not yet received; shipped_at: the latest shipment */
+static const char SQL_ORDER_LINES[] =
+    "SELECT l.line_no, l.sku, l.qty, l.unit_price, l.discount, l.shipped, l.returned, "
+    "COALESCE((SELECT SUM(rl.qty - rl.received) FROM rma_line rl "
+    "WHERE rl.order_id = l.order_id AND rl.line_no = l.line_no), 0), "
+    "COALESCE((SELECT SUM(f.amount) FROM refund f "
+    "WHERE f.order_id = l.order_id AND f.line_no = l.line_no), 0), "
+    "(SELECT MAX(c.at) FROM release_line r JOIN confirmation c "
+    "ON c.release_id = r.release_id AND c.line_no = r.line_no "
+    "WHERE r.order_id = l.order_id AND r.line_no = l.line_no "
+    "AND c.status IN ('shipped', 'picked_up')) "
+    "FROM order_line l WHERE l.order_id = ?1 ORDER BY l.line_no";
+
+struct lines_ctx {
+	struct return_order *o;
+	int cap;
+	int found;
+};
+
+static int
+line_row(void *p, const struct store_row *row)
+{
+	struct lines_ctx *c = p;
+	struct return_line *l;
+
+	if (c->o->nlines == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 8;
+		c->o->lines = xrealloc(c->o->lines, (size_t)c->cap * sizeof *c->o->lines);
+	}
+	l = &c->o->lines[c->o->nlines++];
+	memset(l, 0, sizeof *l);
+	l->line_no = store_col_int(row, 0);
+	copy_text(l->sku, sizeof l->sku, store_col_text(row, 1));
+	l->qty = store_col_int(row, 2);
+	l->unit_price = store_col_int(row, 3);
+	l->discount = store_col_int(row, 4);
+	l->shipped = store_col_int(row, 5);
+	l->returned = store_col_int(row, 6);
+	l->authorized = store_col_int(row, 7);
+	l->refunded = store_col_int(row, 8);
+	copy_text(l->shipped_at, sizeof l->shipped_at, store_col_text(row, 9));
+	return 0;
+}
+
+static int
+order_row(void *p, const struct store_row *row)
+{
+	struct lines_ctx *c = p;
+
+	c->o->shipping_charge = store_col_int(row, 0);
+	c->o->refunded = store_col_int(row, 1);
+	c->found = 1;
+	return 0;
+}
+
+int
+store_return_order(struct store *st, const char *order_id, struct return_order *o)
+{
+	struct lines_ctx c = { o, 0, 0 };
+	sqlite3_stmt *s;
+
+	memset(o, 0, sizeof *o);
+	if ((s = store_sql(st, SQL_ORDER)) == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	if (store_each(st, s, order_row, &c, "reading an order") != 0)
+		return -1;
+	if (!c.found)
+		return 0;
+	if ((s = store_sql(st, SQL_ORDER_LINES)) == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	if (store_each(st, s, line_row, &c, "reading order lines") != 0) {
+		store_return_order_release(o);
+		return -1;
+	}
+	return 1;
+}
+
+void
+store_return_order_release(struct return_order *o)
+{
+	free(o->lines);
+	o->lines = NULL;
+	o->nlines = 0;
+}
+
+static const char SQL_NODE[] =
+    "SELECT type, active, accepts_returns FROM node WHERE node_id = ?1";
+
+static int
+node_row(void *p, const struct store_row *row)
+{
+	struct return_node *n = p;
+
+	copy_text(n->type, sizeof n->type, store_col_text(row, 0));
+	n->active = (int)store_col_int(row, 1);
+	n->accepts_returns = (int)store_col_int(row, 2);
+	return 0;
+}
+
+int
+store_return_node(struct store *st, const char *node_id, struct return_node *n)
+{
+	sqlite3_stmt *s = store_sql(st, SQL_NODE);
+
+	if (s == NULL)
+		return -1;
+	memset(n, 0, sizeof *n);
+	bind_text(s, 1, node_id);
+	if (store_each(st, s, node_row, n, "reading a node") != 0)
+		return -1;
+	return n->type[0] != '\0';
+}
+
+static const char SQL_RMA_COUNT[] = "SELECT count(*) FROM rma WHERE order_id = ?1";
+static const char SQL_RMA_HAS[] = "SELECT 1 FROM rma WHERE rma_id = ?1";
+static const char SQL_RMA_ADD[] =
+    "INSERT INTO rma (rma_id, order_id, channel, node_id, authorized_at, run_id) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+int
+store_rma_add(struct store *st, const char *order_id, const char *channel,
+    const char *node_id, const char *at, char **id)
+{
+	struct buf b = BUF_INIT;
+	sqlite3_stmt *s;
+	int64_t n, taken;
+
+	*id = NULL;
+	if ((s = store_sql(st, SQL_RMA_COUNT)) == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	if ((n = store_int(st, s, "counting RMAs")) < 0)
+		return -1;
+	/* ids are never reused: skip any taken (none, unless rows were deleted) */
+	do {
+		buf_reset(&b);
+		buf_addf(&b, "RMA-%s-%lld", order_id, (long long)++n);
+		if ((s = store_sql(st, SQL_RMA_HAS)) == NULL) {
+			buf_release(&b);
+			return -1;
+		}
+		bind_text(s, 1, b.s);
+		if ((taken = store_int(st, s, "reading RMAs")) < 0) {
+			buf_release(&b);
+			return -1;
+		}
+	} while (taken);
+	if ((s = store_sql(st, SQL_RMA_ADD)) == NULL) {
+		buf_release(&b);
+		return -1;
+	}
+	bind_text(s, 1, b.s);
+	bind_text(s, 2, order_id);
+	bind_text(s, 3, channel);
+	bind_text(s, 4, node_id);
+	bind_text(s, 5, at);
+	bind_run(st, s, 6);
+	if (store_done(st, s, "writing an RMA") != 0) {
+		buf_release(&b);
+		return -1;
+	}
+	*id = b.s;
+	return 0;
+}
+
+static const char SQL_RMA_LINE_ADD[] =
+    "INSERT INTO rma_line (rma_id, line_no, order_id, qty, reason) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
+
+int
+store_rma_line_add(struct store *st, const char *rma_id, const char *order_id,
+    int64_t line_no, int64_t qty, const char *reason)
+{
+	sqlite3_stmt *s = store_sql(st, SQL_RMA_LINE_ADD);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, rma_id);
+	bind_int(s, 2, line_no);
+	bind_text(s, 3, order_id);
+	bind_int(s, 4, qty);
+	bind_text(s, 5, reason);
+	return store_done(st, s, "writing an RMA line");
+}
+
+static const char SQL_RMA_LINE_GET[] =
+    "SELECT rl.order_id, rl.qty, rl.received, rl.reason, r.channel, r.node_id "
+    "FROM rma_line rl JOIN rma r USING (rma_id) WHERE rl.rma_id = ?1 AND rl.line_no = ?2";
+
+static int
+rma_line_row(void *p, const struct store_row *row)
+{
+	struct rma_line_info *l = p;
+
+	copy_text(l->order_id, sizeof l->order_id, store_col_text(row, 0));
+	l->qty = store_col_int(row, 1);
+	l->received = store_col_int(row, 2);
+	copy_text(l->reason, sizeof l->reason, store_col_text(row, 3));
+	copy_text(l->channel, sizeof l->channel, store_col_text(row, 4));
+	copy_text(l->node_id, sizeof l->node_id, store_col_text(row, 5));
+	return 0;
+}
+
+int
+store_rma_line_get(struct store *st, const char *rma_id, int64_t line_no,
+    struct rma_line_info *l, int *rma_known)
+{
+	sqlite3_stmt *s = store_sql(st, SQL_RMA_LINE_GET);
+	int64_t known;
+
+	if (s == NULL)
+		return -1;
+	memset(l, 0, sizeof *l);
+	bind_text(s, 1, rma_id);
+	bind_int(s, 2, line_no);
+	if (store_each(st, s, rma_line_row, l, "reading an RMA") != 0)
+		return -1;
+	if (l->order_id[0] != '\0') {
+		*rma_known = 1;
+		return 1;
+	}
+	if ((s = store_sql(st, SQL_RMA_HAS)) == NULL)
+		return -1;
+	bind_text(s, 1, rma_id);
+	if ((known = store_int(st, s, "reading RMAs")) < 0)
+		return -1;
+	*rma_known = known > 0;
+	return 0;
+}
+
+static const char SQL_RECEIPT_ADD[] =
+    "INSERT INTO receipt (rma_id, line_no, qty, condition, disposition, node_id, at, run_id) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+static const char SQL_RMA_RECEIVED[] =
+    "UPDATE rma_line SET received = received + ?3 WHERE rma_id = ?1 AND line_no = ?2";
+static const char SQL_LINE_RETURNED[] =
+    "UPDATE order_line SET returned = returned + ?3 WHERE order_id = ?1 AND line_no = ?2";
+
+int
+store_receipt_add(struct store *st, const char *rma_id, const char *order_id,
+    int64_t line_no, int64_t qty, const char *condition, const char *disposition,
+    const char *node_id, const char *at)
+{
+	sqlite3_stmt *s;
+
+	if ((s = store_sql(st, SQL_RECEIPT_ADD)) == NULL)
+		return -1;
+	bind_text(s, 1, rma_id);
+	bind_int(s, 2, line_no);
+	bind_int(s, 3, qty);
+	bind_text(s, 4, condition);
+	bind_text(s, 5, disposition);
+	bind_text(s, 6, node_id);
+	bind_text(s, 7, at);
+	bind_run(st, s, 8);
+	if (store_done(st, s, "writing a receipt") != 0)
+		return -1;
+	if ((s = store_sql(st, SQL_RMA_RECEIVED)) == NULL)
+		return -1;
+	bind_text(s, 1, rma_id);
+	bind_int(s, 2, line_no);
+	bind_int(s, 3, qty);
+	if (store_done(st, s, "writing a receipt") != 0)
+		return -1;
+	if ((s = store_sql(st, SQL_LINE_RETURNED)) == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_int(s, 2, line_no);
+	bind_int(s, 3, qty);
+	return store_done(st, s, "writing a receipt");
+}
+
+static const char SQL_REFUND_ADD[] =
+    "INSERT INTO refund (order_id, line_no, rma_id, kind, amount, merchandise, "
+    "restocking_fee, shipping, reason, at, run_id) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING refund_id";
+
+int64_t
+store_refund_add(struct store *st, const struct refund *r)
+{
+	sqlite3_stmt *s = store_sql(st, SQL_REFUND_ADD);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, r->order_id);
+	if (r->line_no > 0)
+		bind_int(s, 2, r->line_no);
+	bind_text(s, 3, r->rma_id);
+	bind_text(s, 4, r->kind);
+	bind_int(s, 5, r->amount);
+	bind_int(s, 6, r->merchandise);
+	bind_int(s, 7, r->restocking_fee);
+	bind_int(s, 8, r->shipping);
+	bind_text(s, 9, r->reason);
+	bind_text(s, 10, r->at);
+	bind_run(st, s, 11);
+	return store_int(st, s, "writing a refund");
+}

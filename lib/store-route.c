@@ -1,0 +1,152 @@
+/*
+ * store-route: what oms-route reads and writes.  See store.h.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store-int.h"
+
+/*
+ * Nodes with a place: their own lat/lon, else their postal code's; the
+ * releases already made today (?1) count against the day's capacity.
+ */
+static const char sql_nodes[] =
+    "SELECT n.node_id, n.type, n.active, n.can_ship, n.can_pickup, n.can_curbside, "
+    "COALESCE(n.lat, p.lat), COALESCE(n.lon, p.lon), n.handling_cost, n.processing_days, "
+    "n.capacity_per_day, (SELECT count(*) FROM release r WHERE r.node_id = n.node_id "
+    "AND r.business_day = ?1) "
+    "FROM node n LEFT JOIN postal p ON p.country = n.country AND p.postal_code = n.postal_code "
+    "ORDER BY n.node_id";
+
+static const char sql_rates[] =
+    "SELECT max_km, base_cost, per_kg, transit_days FROM rate ORDER BY max_km";
+
+static const char sql_items[] =
+    "SELECT sku, weight_kg, ship_alone, vendor_node FROM item";
+
+/* Stock with what is routed and released there. */
+static const char sql_stock[] =
+    "WITH r AS MATERIALIZED (SELECT ln.node_id, l.sku, SUM(ln.routed) AS routed, "
+    "SUM(ln.released) AS released FROM line_node ln "
+    "JOIN order_line l USING (order_id, line_no) GROUP BY ln.node_id, l.sku) "
+    "SELECT i.node_id, i.sku, i.on_hand, COALESCE(i.safety_stock, n.safety_stock), "
+    "COALESCE(r.routed, 0), COALESCE(r.released, 0) "
+    "FROM inventory i JOIN node n USING (node_id) "
+    "LEFT JOIN r ON r.node_id = i.node_id AND r.sku = i.sku "
+    "UNION ALL "
+    "SELECT r.node_id, r.sku, 0, 0, r.routed, r.released FROM r WHERE NOT EXISTS "
+    "(SELECT 1 FROM inventory i WHERE i.node_id = r.node_id AND i.sku = r.sku)";
+
+/*
+ * The lines in play, in the order of service: every line with an
+ * unrouted allocation or routed work, of orders not on hold (?1 not NULL:
+ * only the scope).  The destination is the ship-to lat/lon, else its
+ * postal code's.
+ */
+#define ROUTE_LINES \
+    "SELECT l.order_id, l.line_no, l.sku, l.qty, l.allocated, l.method, l.pickup_node, " \
+    "o.priority, o.promise_date, o.created_at, COALESCE(o.ship_lat, p.lat), " \
+    "COALESCE(o.ship_lon, p.lon), l.backordered, l.backorder_reason " \
+    "FROM orders o JOIN order_line l USING (order_id) " \
+    "LEFT JOIN postal p ON p.country = o.ship_country AND p.postal_code = o.ship_postal_code " \
+    "WHERE NOT EXISTS (SELECT 1 FROM order_hold h WHERE h.order_id = o.order_id) " \
+    "AND (l.allocated > 0 OR EXISTS (SELECT 1 FROM line_node ln WHERE ln.order_id = " \
+    "l.order_id AND ln.line_no = l.line_no AND ln.routed > 0)) "
+static const char sql_lines_all[] = ROUTE_LINES
+    "ORDER BY o.priority, o.promise_date IS NULL, o.promise_date, o.created_at, "
+    "l.order_id, l.line_no";
+static const char sql_lines_scope[] = ROUTE_LINES
+    "AND o.order_id IN (SELECT order_id FROM temp.scope) "
+    "ORDER BY o.priority, o.promise_date IS NULL, o.promise_date, o.created_at, "
+    "l.order_id, l.line_no";
+
+/* Routed work of the orders in play: order_id, line_no, node_id, routed. */
+#define ROUTE_WORK \
+    "SELECT ln.order_id, ln.line_no, ln.node_id, ln.routed FROM line_node ln " \
+    "WHERE ln.routed > 0 AND NOT EXISTS (SELECT 1 FROM order_hold h " \
+    "WHERE h.order_id = ln.order_id) "
+static const char sql_work_all[] = ROUTE_WORK;
+static const char sql_work_scope[] = ROUTE_WORK
+    "AND ln.order_id IN (SELECT order_id FROM temp.scope)";
+
+static const char sql_set_routed[] =
+    "INSERT INTO line_node (order_id, line_no, node_id, routed) VALUES (?1, ?2, ?3, ?4) "
+    "ON CONFLICT DO UPDATE SET routed = excluded.routed";
+static const char sql_drop_empty[] =
+    "DELETE FROM line_node WHERE order_id = ?1 AND line_no = ?2 AND node_id = ?3 "
+    "AND routed = 0 AND released = 0";
+static const char sql_set_line[] =
+    "UPDATE order_line SET allocated = ?3, backordered = ?4, backorder_reason = ?5 "
+    "WHERE order_id = ?1 AND line_no = ?2";
+
+int
+store_route_read(struct store *st, enum store_route_view v, const char *day, int scoped,
+    store_typed_fn fn, void *ctx)
+{
+	sqlite3_stmt *s;
+
+	switch (v) {
+	case ROUTE_NODES:
+		s = store_sql(st, sql_nodes);
+		break;
+	case ROUTE_RATES:
+		s = store_sql(st, sql_rates);
+		break;
+	case ROUTE_ITEMS:
+		s = store_sql(st, sql_items);
+		break;
+	case ROUTE_STOCK:
+		s = store_sql(st, sql_stock);
+		break;
+	case ROUTE_WORK_ROWS:
+		s = store_sql(st, scoped ? sql_work_scope : sql_work_all);
+		break;
+	default:
+		s = store_sql(st, scoped ? sql_lines_scope : sql_lines_all);
+	}
+	if (s == NULL)
+		return -1;
+	if (v == ROUTE_NODES)
+		bind_text(s, 1, day);
+	return store_each(st, s, fn, ctx, "reading what to route");
+}
+
+int
+store_route_set(struct store *st, const char *order_id, int64_t line_no,
+    const char *node_id, int64_t routed)
+{
+	sqlite3_stmt *s = store_sql(st, sql_set_routed);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_int(s, 2, line_no);
+	bind_text(s, 3, node_id);
+	bind_int(s, 4, routed);
+	if (store_done(st, s, "writing a routing") != 0)
+		return -1;
+	if (routed > 0)
+		return 0;
+	if ((s = store_sql(st, sql_drop_empty)) == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_int(s, 2, line_no);
+	bind_text(s, 3, node_id);
+	return store_done(st, s, "writing a routing");
+}
+
+int
+store_route_line(struct store *st, const char *order_id, int64_t line_no,
+    int64_t allocated, int64_t backordered, const char *reason)
+{
+	sqlite3_stmt *s = store_sql(st, sql_set_line);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_int(s, 2, line_no);
+	bind_int(s, 3, allocated);
+	bind_int(s, 4, backordered);
+	bind_text(s, 5, reason);
+	return store_done(st, s, "writing a line");
+}

@@ -1,0 +1,714 @@
+# oms-return: authorise, receive, refund, appease.  Each case starts from
+# a small store (tests/data/return) whose orders were imported, allocated
+# by the real oms-allocate and then shipped; after every step the stock,
+# the line buckets and the money are checked, and oms-report check passes.
+load helper
+
+R=$DATA/return
+HDR=rma_id,order_id,line_no,sku,qty,amount,reason,channel,node_id,condition,disposition,merchandise,restocking_fee,shipping,refund_id
+LINES=order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
+
+# STANDS IN FOR oms-release --confirm, which is not on main yet: ship QTY
+# units of line LINE of ORDER from NODE at time AT, writing exactly what a
+# shipment confirmation writes: a release and its line (shipped = QTY), a
+# confirmation row (status shipped, at AT), the line's allocation turned
+# into shipped units, and the node's on_hand lowered.  Replace with the
+# real command once it is merged.
+ship() {
+	local order=$1 line=$2 node=$3 qty=$4 at=$5 rel
+
+	rel="REL-$order-$line-$(sqlite3 "$OMS_DB" "select count(*) + 1 from release")"
+	sqlite3 "$OMS_DB" <<EOF
+BEGIN;
+INSERT INTO release (release_id, order_id, node_id, released_at, business_day, document)
+    VALUES ('$rel', '$order', '$node', '$at', substr('$at', 1, 10), '{}');
+INSERT INTO release_line (release_id, line_no, order_id, qty, shipped)
+    VALUES ('$rel', $line, '$order', $qty, $qty);
+INSERT INTO confirmation (release_id, line_no, status, qty, at)
+    VALUES ('$rel', $line, 'shipped', $qty, '$at');
+UPDATE order_line SET allocated = allocated - $qty, shipped = shipped + $qty
+    WHERE order_id = '$order' AND line_no = $line;
+UPDATE inventory SET on_hand = on_hand - $qty WHERE node_id = '$node'
+    AND sku = (SELECT sku FROM order_line WHERE order_id = '$order' AND line_no = $line);
+COMMIT;
+EOF
+}
+
+# The network, two orders allocated; R1 shipped whole on 5 November.
+#   R1 line 1: 3 x A1 at 20.00 less 1.00 discount = 59.00
+#   R1 line 2: 2 x B2 at 5.00 = 10.00; shipping 6.99 for the 5 units
+#   R2 line 1: 1 x B2 at 5.00 less 0.50, not shipped
+returns_store() {
+	oms-import -q nodes "$R/nodes.csv"
+	oms-import -q items "$R/items.csv"
+	oms-import -q inventory "$R/inventory.csv"
+	oms-import -q orders "$R/orders.csv"
+	oms-allocate -q > allocate.out
+	if [ "${1-}" != unshipped ]; then
+		ship R1 1 DC1 3 2026-11-05T10:00:00Z
+		ship R1 2 DC1 2 2026-11-05T10:00:00Z
+	fi
+}
+
+# oms-report check finds nothing wrong.
+consistent() {
+	run -0 oms-report check
+	assert_output ""
+}
+
+lines_are() {
+	run -0 oms-report lines
+	assert_output -
+}
+
+# on_hand of every inventory row: node|sku|on_hand
+stock_is() {
+	run -0 sqlite3 "$OMS_DB" "select node_id, sku, on_hand from inventory order by 1, 2"
+	assert_output -
+}
+
+# Every refund: order|line|rma|kind|amount|merchandise|fee|shipping|reason
+refunds_are() {
+	run -0 sqlite3 "$OMS_DB" "select order_id, quote(line_no), quote(rma_id), kind, amount,
+	    merchandise, restocking_fee, shipping, reason from refund order by refund_id"
+	assert_output -
+}
+
+# Events of the returns, oldest first: order|type|payload
+return_events() {
+	sqlite3 "$OMS_DB" "select order_id, type, payload from event where type in
+	    ('rma.authorized', 'line.returned', 'refund.issued') or
+	    (type = 'inventory.delta' and payload like '%\"return\"%') order by seq"
+}
+
+# Authorise (--at 2026-11-20) the CSV rows on standard input; exit 0.
+authorized() {
+	printf 'order_id,line_no,qty,reason,channel,node_id\n' > auth.csv
+	cat >> auth.csv
+	oms-return -q authorize --at 2026-11-20 "$@" auth.csv > authorized.out
+}
+
+# Receive (--at 2026-11-21) the CSV rows on standard input; exit 0.
+received() {
+	printf 'rma_id,line_no,qty,condition,node_id\n' > recv.csv
+	cat >> recv.csv
+	oms-return -q receive --at 2026-11-21 "$@" recv.csv > received.out
+}
+
+# ---------------------------------------------------------------------
+# authorise
+
+@test "authorize: one RMA per order and channel, its lines emitted; nothing moves yet" {
+	returns_store
+	cat > auth.csv <<'EOF'
+order_id,line_no,qty,reason,channel,node_id
+R1,1,1,defective,store,ST1
+R1,2,2,changed_mind,mail,
+EOF
+	run -0 --separate-stderr oms-return authorize --at 2026-11-20 auth.csv
+	assert_output - <<EOF
+$HDR
+RMA-R1-1,R1,1,A1,1,,defective,store,ST1,,,,,,
+RMA-R1-2,R1,2,B2,2,,changed_mind,mail,,,,,,,
+EOF
+	assert_equal "$stderr" "oms-return: 2 lines authorised (3 units) in 2 RMAs, 0 rejected"
+	run -0 sqlite3 "$OMS_DB" "select rma_id, order_id, channel, quote(node_id), authorized_at
+	    from rma order by 1; select rma_id, line_no, order_id, qty, received, reason
+	    from rma_line order by 1, 2"
+	assert_output - <<'EOF'
+RMA-R1-1|R1|store|'ST1'|2026-11-20T00:00:00Z
+RMA-R1-2|R1|mail|NULL|2026-11-20T00:00:00Z
+RMA-R1-1|1|R1|1|0|defective
+RMA-R1-2|2|R1|2|0|changed_mind
+EOF
+	run -0 return_events
+	assert_output - <<'EOF'
+R1|rma.authorized|{"rma_id":"RMA-R1-1","channel":"store","node_id":"ST1","lines":[{"line_no":1,"sku":"A1","qty":1,"reason":"defective"}]}
+R1|rma.authorized|{"rma_id":"RMA-R1-2","channel":"mail","node_id":null,"lines":[{"line_no":2,"sku":"B2","qty":2,"reason":"changed_mind"}]}
+EOF
+	# an authorisation moves no stock, no units and no money
+	lines_are <<EOF
+$LINES
+R1,1,A1,3,shipped,0,0,0,0,0,3,0,0,
+R1,2,B2,2,shipped,0,0,0,0,0,2,0,0,
+R2,1,B2,1,allocated,0,0,1,0,0,0,0,0,
+EOF
+	stock_is <<'EOF'
+DC1|A1|7
+DC1|B2|8
+EOF
+	refunds_are <<<""
+	consistent
+	# the next authorisation of the order gets the next number
+	printf 'order_id,line_no,qty,reason\nR1,1,1,too small\n' > more.csv
+	run -0 oms-return -q authorize --at 2026-11-20 more.csv
+	assert_output - <<EOF
+$HDR
+RMA-R1-3,R1,1,A1,1,,too small,mail,,,,,,,
+EOF
+}
+
+@test "authorize: the return window runs from the latest shipment; --window widens it" {
+	returns_store unshipped
+	ship R1 1 DC1 1 2026-10-01T12:00:00Z
+	ship R1 1 DC1 2 2026-10-02T12:00:00Z
+	printf 'order_id,line_no,qty,reason\nR1,1,1,changed_mind\n' > auth.csv
+	# 30 days after the latest shipment, to the second: still in time
+	run -0 oms-return -q --dry-run authorize --at 2026-11-01T12:00:00Z auth.csv
+	assert_line --index 1 "RMA-R1-1,R1,1,A1,1,,changed_mind,mail,,,,,,,"
+	before=$(state)
+	run -65 oms-return authorize --at 2026-11-01T12:00:01Z auth.csv
+	assert_output - <<'EOF'
+oms-return: auth.csv:2: line 1 of order "R1" shipped 2026-10-02T12:00:00Z: past the 30-day return window, which closed 2026-11-01T12:00:00Z
+oms-return: 1 bad record; nothing done (use --rejects FILE to apply the good ones)
+EOF
+	assert_equal "$(state)" "$before"
+	run -0 oms-return -q authorize --at 2026-11-20 --window 60 auth.csv
+	assert_line --index 1 "RMA-R1-1,R1,1,A1,1,,changed_mind,mail,,,,,,,"
+	consistent
+}
+
+@test "authorize: never more than shipped less returned and already authorised" {
+	returns_store unshipped
+	ship R1 1 DC1 2 2026-11-05T10:00:00Z
+	printf 'order_id,line_no,qty,reason\nR1,1,3,defective\nR2,1,1,defective\nR9,1,1,x\nR1,7,1,x\n' > auth.csv
+	before=$(state)
+	run -65 oms-return authorize --at 2026-11-20 auth.csv
+	assert_output - <<'EOF'
+oms-return: auth.csv:2: qty 3 is more than the 2 units of line 1 of order "R1" that can still be returned (shipped 2, returned 0, authorised and not yet received 0)
+oms-return: auth.csv:3: line 1 of order "R2" has not shipped: nothing to return
+oms-return: auth.csv:4: unknown order "R9"
+oms-return: auth.csv:5: order "R1" has no line 7
+oms-return: 4 bad records; nothing done (use --rejects FILE to apply the good ones)
+EOF
+	assert_equal "$(state)" "$before"
+	authorized <<'EOF'
+R1,1,2,defective,mail,DC1
+EOF
+	# authorised units not yet back count against what is left
+	printf 'order_id,line_no,qty,reason\nR1,1,1,defective\n' > again.csv
+	before=$(state)
+	run -65 oms-return authorize --at 2026-11-20 again.csv
+	assert_line --index 0 'oms-return: again.csv:2: qty 1 is more than the 0 units of line 1 of order "R1" that can still be returned (shipped 2, returned 0, authorised and not yet received 2)'
+	assert_equal "$(state)" "$before"
+	# once they are back, they still count: returned units cannot come back twice
+	received <<'EOF'
+RMA-R1-1,1,2,new,
+EOF
+	run -65 oms-return authorize --at 2026-11-20 again.csv
+	assert_line --index 0 'oms-return: again.csv:2: qty 1 is more than the 0 units of line 1 of order "R1" that can still be returned (shipped 2, returned 2, authorised and not yet received 0)'
+	lines_are <<EOF
+$LINES
+R1,1,A1,3,allocated,0,0,1,0,0,2,0,2,
+R1,2,B2,2,allocated,0,0,2,0,0,0,0,0,
+R2,1,B2,1,allocated,0,0,1,0,0,0,0,0,
+EOF
+	consistent
+}
+
+@test "authorize: the channel and the receiving node must fit, and the node must take returns" {
+	returns_store
+	cat > auth.csv <<'EOF'
+order_id,line_no,qty,reason,channel,node_id
+R1,1,1,defective,store,
+R1,1,1,defective,store,ST2
+R1,1,1,defective,store,ST3
+R1,1,1,defective,store,DC1
+R1,1,1,defective,locker,ST1
+R1,1,1,defective,post,
+R1,1,1,defective,mail,NOPE
+R1,1,0,defective,mail,
+R1,x,1,defective,mail,
+R1,2,1,,mail,
+,2,1,defective,mail,
+EOF
+	before=$(state)
+	run -65 --separate-stderr oms-return authorize --at 2026-11-20 auth.csv
+	assert_output ""
+	assert_equal "$stderr" 'oms-return: auth.csv:2: a return in store needs node_id: the store that takes it back
+oms-return: auth.csv:3: node "ST2" does not accept returns
+oms-return: auth.csv:4: node "ST3" is not active
+oms-return: auth.csv:5: node "DC1" is a warehouse, not a store
+oms-return: auth.csv:6: node "ST1" is a store, not a locker
+oms-return: auth.csv:7: channel must be store, mail, locker or dropoff, got "post"
+oms-return: auth.csv:8: node_id "NOPE" is not a known node
+oms-return: auth.csv:9: qty must be a positive integer, got "0"
+oms-return: auth.csv:10: line_no must be a positive integer, got "x"
+oms-return: auth.csv:11: reason is empty
+oms-return: auth.csv:12: order_id is empty
+oms-return: 11 bad records; nothing done (use --rejects FILE to apply the good ones)'
+	assert_equal "$(state)" "$before"
+	# a locker that takes returns, and drop-off with no node named
+	authorized <<'EOF'
+R1,1,1,defective,locker,LK1
+R1,2,1,wrong_item,dropoff,
+EOF
+	run -0 sqlite3 "$OMS_DB" "select rma_id, channel, quote(node_id) from rma order by 1"
+	assert_output - <<'EOF'
+RMA-R1-1|locker|'LK1'
+RMA-R1-2|dropoff|NULL
+EOF
+}
+
+# ---------------------------------------------------------------------
+# receive and refund
+
+@test "receive in store: the store is restocked, the refund paid, a backorder there fills" {
+	returns_store
+	# a pickup order at ST1, which has no A1: backordered
+	printf 'order_id,line_no,sku,qty,method,pickup_node,created_at\nP1,1,A1,1,pickup,ST1,2026-11-20\n' |
+	    oms-import -q orders -
+	run -0 oms-allocate -q
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,allocated,backordered,reason
+P1,1,A1,1,0,1,no stock at the pickup store
+EOF
+	authorized <<'EOF'
+R1,1,1,defective,store,ST1
+EOF
+	printf 'rma_id,line_no,qty,condition\nRMA-R1-1,1,1,new\n' > recv.csv
+	run -0 --separate-stderr oms-return receive --at 2026-11-21 recv.csv
+	# 20.00 less a third of the 1.00 discount (0.33), plus a fifth of the
+	# 6.99 shipping (1.39): the item was defective
+	assert_output - <<EOF
+$HDR
+RMA-R1-1,R1,1,A1,1,21.06,defective,store,ST1,new,restock,19.67,0.00,1.39,1
+EOF
+	assert_equal "$stderr" "oms-return: 1 line received (1 units: 1 restocked, 0 damaged); 1 refund, 21.06 in all; 0 rejected"
+	stock_is <<'EOF'
+DC1|A1|7
+DC1|B2|8
+ST1|A1|1
+EOF
+	run -0 sqlite3 "$OMS_DB" "select rma_id, line_no, qty, condition, disposition, node_id, at
+	    from receipt; select received from rma_line"
+	assert_output - <<'EOF'
+RMA-R1-1|1|1|new|restock|ST1|2026-11-21T00:00:00Z
+1
+EOF
+	refunds_are <<'EOF'
+R1|1|'RMA-R1-1'|return|2106|1967|0|139|defective
+EOF
+	run -0 return_events
+	assert_output - <<'EOF'
+R1|rma.authorized|{"rma_id":"RMA-R1-1","channel":"store","node_id":"ST1","lines":[{"line_no":1,"sku":"A1","qty":1,"reason":"defective"}]}
+R1|line.returned|{"rma_id":"RMA-R1-1","line_no":1,"sku":"A1","qty":1,"condition":"new","disposition":"restock","node_id":"ST1"}
+|inventory.delta|{"node_id":"ST1","sku":"A1","delta":1,"on_hand":1,"reason":"return","rma_id":"RMA-R1-1"}
+R1|refund.issued|{"refund_id":1,"kind":"return","rma_id":"RMA-R1-1","line_no":1,"amount":21.06,"merchandise":19.67,"restocking_fee":0.00,"shipping":1.39,"reason":"defective"}
+EOF
+	consistent
+	# the returned unit is the store's again: the backorder fills
+	run -0 oms-allocate -q
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,allocated,backordered,reason
+P1,1,A1,1,1,0,
+EOF
+	lines_are <<EOF
+$LINES
+P1,1,A1,1,allocated,0,0,1,0,0,0,0,0,
+R1,1,A1,3,shipped,0,0,0,0,0,3,0,1,
+R1,2,B2,2,shipped,0,0,0,0,0,2,0,0,
+R2,1,B2,1,allocated,0,0,1,0,0,0,0,0,
+EOF
+	consistent
+}
+
+@test "receive by mail: opened pays a restocking fee, damaged is kept off the shelf" {
+	returns_store
+	authorized <<'EOF'
+R1,2,2,changed_mind,mail,
+EOF
+	cat > recv.csv <<'EOF'
+rma_id,line_no,qty,condition,node_id
+RMA-R1-1,2,1,opened,DC1
+RMA-R1-1,2,1,damaged,DC1
+EOF
+	run -0 oms-return -q receive --at 2026-11-21 recv.csv
+	# not the seller's fault: no shipping back; opened 10%, damaged 25%
+	assert_output - <<EOF
+$HDR
+RMA-R1-1,R1,2,B2,1,4.50,changed_mind,mail,DC1,opened,restock,5.00,0.50,0.00,1
+RMA-R1-1,R1,2,B2,1,3.75,changed_mind,mail,DC1,damaged,damaged,5.00,1.25,0.00,2
+EOF
+	stock_is <<'EOF'
+DC1|A1|7
+DC1|B2|9
+EOF
+	run -0 sqlite3 "$OMS_DB" "select condition, disposition from receipt order by seq"
+	assert_output - <<'EOF'
+opened|restock
+damaged|damaged
+EOF
+	lines_are <<EOF
+$LINES
+R1,1,A1,3,shipped,0,0,0,0,0,3,0,0,
+R1,2,B2,2,shipped,0,0,0,0,0,2,0,2,
+R2,1,B2,1,allocated,0,0,1,0,0,0,0,0,
+EOF
+	consistent
+}
+
+@test "receive: --fee-* set the restocking fees; a seller's fault pays none and refunds shipping" {
+	returns_store
+	authorized <<'EOF'
+R1,2,1,changed_mind,mail,DC1
+R1,1,1,wrong_item,mail,DC1
+EOF
+	cat > recv.csv <<'EOF'
+rma_id,line_no,qty,condition
+RMA-R1-1,2,1,opened
+RMA-R1-1,1,1,damaged
+EOF
+	run -0 oms-return -q receive --at 2026-11-21 --fee-opened 12.5 --fee-damaged 100 recv.csv
+	assert_output - <<EOF
+$HDR
+RMA-R1-1,R1,2,B2,1,4.37,changed_mind,mail,DC1,opened,restock,5.00,0.63,0.00,1
+RMA-R1-1,R1,1,A1,1,21.06,wrong_item,mail,DC1,damaged,damaged,19.67,0.00,1.39,2
+EOF
+	consistent
+}
+
+@test "partial returns: unit by unit, the refunds add up to exactly what was paid" {
+	returns_store
+	authorized <<'EOF'
+R1,1,2,defective,mail,DC1
+R1,2,1,defective,mail,DC1
+EOF
+	received <<'EOF'
+RMA-R1-1,1,1,new,
+EOF
+	lines_are <<EOF
+$LINES
+R1,1,A1,3,shipped,0,0,0,0,0,3,0,1,
+R1,2,B2,2,shipped,0,0,0,0,0,2,0,0,
+R2,1,B2,1,allocated,0,0,1,0,0,0,0,0,
+EOF
+	run -0 sqlite3 "$OMS_DB" "select line_no, qty, received from rma_line order by 1"
+	assert_output - <<'EOF'
+1|2|1
+2|1|0
+EOF
+	received <<'EOF'
+RMA-R1-1,1,1,opened,
+RMA-R1-1,2,1,new,
+EOF
+	authorized <<'EOF'
+R1,1,1,defective,mail,DC1
+R1,2,1,defective,mail,DC1
+EOF
+	received <<'EOF'
+RMA-R1-2,1,1,new,
+RMA-R1-2,2,1,new,
+EOF
+	# line 1: 59.00 + 4.19 of the shipping; line 2: 10.00 + 2.80
+	refunds_are <<'EOF'
+R1|1|'RMA-R1-1'|return|2106|1967|0|139|defective
+R1|1|'RMA-R1-1'|return|2107|1967|0|140|defective
+R1|2|'RMA-R1-1'|return|640|500|0|140|defective
+R1|1|'RMA-R1-2'|return|2106|1966|0|140|defective
+R1|2|'RMA-R1-2'|return|640|500|0|140|defective
+EOF
+	run -0 sqlite3 "$OMS_DB" "select line_no, sum(amount) from refund group by 1; select sum(amount) from refund"
+	assert_output - <<'EOF'
+1|6319
+2|1280
+7599
+EOF
+	lines_are <<EOF
+$LINES
+R1,1,A1,3,shipped,0,0,0,0,0,3,0,3,
+R1,2,B2,2,shipped,0,0,0,0,0,2,0,2,
+R2,1,B2,1,allocated,0,0,1,0,0,0,0,0,
+EOF
+	stock_is <<'EOF'
+DC1|A1|10
+DC1|B2|10
+EOF
+	consistent
+	# all paid was refunded: a goodwill credit has nothing left to take
+	printf 'order_id,amount,reason\nR1,0.01,sorry\n' > app.csv
+	before=$(state)
+	run -65 oms-return appease app.csv
+	assert_line --index 0 'oms-return: app.csv:2: appeasement 0.01 is more than the 0.00 still refundable on order "R1" (paid 75.99, refunded 75.99)'
+	assert_equal "$(state)" "$before"
+}
+
+@test "receive: twice the same receipt, or more than authorised, is refused" {
+	returns_store
+	authorized <<'EOF'
+R1,1,2,defective,mail,DC1
+EOF
+	printf 'rma_id,line_no,qty,condition\nRMA-R1-1,1,3,new\n' > over.csv
+	before=$(state)
+	run -65 oms-return receive --at 2026-11-21 over.csv
+	assert_output - <<'EOF'
+oms-return: over.csv:2: qty 3 is more than the 2 units of line 1 of RMA "RMA-R1-1" still expected (authorised 2, received 0)
+oms-return: 1 bad record; nothing done (use --rejects FILE to apply the good ones)
+EOF
+	assert_equal "$(state)" "$before"
+	printf 'rma_id,line_no,qty,condition\nRMA-R1-1,1,2,new\n' > recv.csv
+	run -0 oms-return -q receive --at 2026-11-21 recv.csv
+	before=$(state)
+	run -65 oms-return receive --at 2026-11-22 recv.csv
+	assert_output - <<'EOF'
+oms-return: recv.csv:2: line 1 of RMA "RMA-R1-1" was already received in full (2 units)
+oms-return: 1 bad record; nothing done (use --rejects FILE to apply the good ones)
+EOF
+	assert_equal "$(state)" "$before"
+	printf 'rma_id,line_no,qty,condition\nRMA-R9-1,1,1,new\nRMA-R1-1,2,1,new\nRMA-R1-1,1,1,mint\n' > bad.csv
+	run -65 oms-return receive bad.csv
+	assert_output - <<'EOF'
+oms-return: bad.csv:2: unknown RMA "RMA-R9-1"
+oms-return: bad.csv:3: RMA "RMA-R1-1" has no line 2
+oms-return: bad.csv:4: condition must be new, opened or damaged, got "mint"
+oms-return: 3 bad records; nothing done (use --rejects FILE to apply the good ones)
+EOF
+	assert_equal "$(state)" "$before"
+	stock_is <<'EOF'
+DC1|A1|9
+DC1|B2|8
+EOF
+	consistent
+}
+
+@test "receive: the node is the RMA's unless named, and must take returns" {
+	returns_store
+	authorized <<'EOF'
+R1,1,1,changed_mind,mail,
+R1,2,1,changed_mind,store,ST1
+EOF
+	printf 'rma_id,line_no,qty,condition,node_id\nRMA-R1-1,1,1,new,\nRMA-R1-2,2,1,new,ST2\n' > bad.csv
+	before=$(state)
+	run -65 oms-return receive bad.csv
+	assert_output - <<'EOF'
+oms-return: bad.csv:2: node_id is empty and RMA "RMA-R1-1" names no receiving node: say where it was received
+oms-return: bad.csv:3: node "ST2" does not accept returns
+oms-return: 2 bad records; nothing done (use --rejects FILE to apply the good ones)
+EOF
+	assert_equal "$(state)" "$before"
+	# brought to another store than authorised: restocked where it is
+	received <<'EOF'
+RMA-R1-1,1,1,new,ST1
+RMA-R1-2,2,1,new,DC1
+EOF
+	stock_is <<'EOF'
+DC1|A1|7
+DC1|B2|9
+ST1|A1|1
+EOF
+	# handed in at a locker: the node that takes it out must be named
+	authorized <<'EOF'
+R1,1,1,changed_mind,locker,LK1
+EOF
+	printf 'rma_id,line_no,qty,condition,node_id\nRMA-R1-3,1,1,opened,\n' > locker.csv
+	before=$(state)
+	run -65 oms-return receive locker.csv
+	assert_line --index 0 'oms-return: locker.csv:2: node "LK1" is a locker, which receives no stock: name the node that received the goods in node_id'
+	assert_equal "$(state)" "$before"
+	sed -i 's/,$/,DC1/' locker.csv
+	run -0 oms-return -q receive --at 2026-11-21 locker.csv
+	assert_output - <<EOF
+$HDR
+RMA-R1-3,R1,1,A1,1,17.70,changed_mind,locker,DC1,opened,restock,19.67,1.97,0.00,3
+EOF
+	stock_is <<'EOF'
+DC1|A1|8
+DC1|B2|9
+ST1|A1|1
+EOF
+	lines_are <<EOF
+$LINES
+R1,1,A1,3,shipped,0,0,0,0,0,3,0,2,
+R1,2,B2,2,shipped,0,0,0,0,0,2,0,1,
+R2,1,B2,1,allocated,0,0,1,0,0,0,0,0,
+EOF
+	consistent
+}
+
+# ---------------------------------------------------------------------
+# appease
+
+@test "appease: an amount or a percent, on a line or the order, within what is left" {
+	returns_store
+	cat > app.csv <<'EOF'
+order_id,line_no,amount,percent,reason
+R1,1,,10,late delivery
+R1,,5.00,,goodwill
+R2,,,100,sorry
+EOF
+	run -0 --separate-stderr oms-return appease app.csv
+	# 10% of line 1's 63.19 (59.00 and its 4.19 of the shipping); all of R2's 4.50
+	assert_output - <<EOF
+$HDR
+,R1,1,A1,,6.32,late delivery,,,,,,,,1
+,R1,,,,5.00,goodwill,,,,,,,,2
+,R2,,,,4.50,sorry,,,,,,,,3
+EOF
+	assert_equal "$stderr" "oms-return: 3 appeasements, 15.82 in all; 0 rejected"
+	refunds_are <<'EOF'
+R1|1|NULL|appeasement|632|0|0|0|late delivery
+R1|NULL|NULL|appeasement|500|0|0|0|goodwill
+R2|NULL|NULL|appeasement|450|0|0|0|sorry
+EOF
+	run -0 return_events
+	assert_output - <<'EOF'
+R1|refund.issued|{"refund_id":1,"kind":"appeasement","rma_id":null,"line_no":1,"amount":6.32,"reason":"late delivery"}
+R1|refund.issued|{"refund_id":2,"kind":"appeasement","rma_id":null,"line_no":null,"amount":5.00,"reason":"goodwill"}
+R2|refund.issued|{"refund_id":3,"kind":"appeasement","rma_id":null,"line_no":null,"amount":4.50,"reason":"sorry"}
+EOF
+	consistent
+}
+
+@test "appease: past the cap, or malformed, nothing is credited" {
+	returns_store
+	printf 'order_id,line_no,amount,reason\nR1,2,12.00,broken box\n' | oms-return -q appease - > appeased.out
+	cat > app.csv <<'EOF'
+order_id,line_no,amount,percent,reason
+R1,2,0.81,,still broken
+R1,,64.00,,sorry
+R1,,,100,sorry
+R1,1,1,10,both
+R1,1,,,neither
+R1,1,,101,too much
+R1,1,-2,,negative
+R1,,,0.001,tiny
+R2,,,0.01,tiny
+R9,,1,,who
+EOF
+	before=$(state)
+	run -65 oms-return appease app.csv
+	# line 2 paid 12.80 (10.00 and 2.80 of the shipping); the order 75.99
+	assert_output - <<'EOF'
+oms-return: app.csv:2: appeasement 0.81 is more than the 0.80 still refundable on line 2 of order "R1" (paid 12.80, refunded 12.00)
+oms-return: app.csv:3: appeasement 64.00 is more than the 63.99 still refundable on order "R1" (paid 75.99, refunded 12.00)
+oms-return: app.csv:4: appeasement 75.99 is more than the 63.99 still refundable on order "R1" (paid 75.99, refunded 12.00)
+oms-return: app.csv:5: give amount or percent: not both
+oms-return: app.csv:6: give amount or percent: neither is set
+oms-return: app.csv:7: percent must be a number above 0 and at most 100 (at most 2 decimals), got "101"
+oms-return: app.csv:8: amount must be a positive amount like 12.34 (at most 2 decimals), got "-2"
+oms-return: app.csv:9: percent must be a number above 0 and at most 100 (at most 2 decimals), got "0.001"
+oms-return: app.csv:10: percent 0.01 of the 4.50 paid for order "R2" comes to 0.00
+oms-return: app.csv:11: unknown order "R9"
+oms-return: 10 bad records; nothing done (use --rejects FILE to apply the good ones)
+EOF
+	assert_equal "$(state)" "$before"
+}
+
+@test "a return after an appeasement is refunded only what is left of the line" {
+	returns_store
+	printf 'order_id,line_no,amount,reason\nR1,2,9.00,broken box\n' | oms-return -q appease - > appeased.out
+	authorized <<'EOF'
+R1,2,2,changed_mind,mail,DC1
+EOF
+	run -0 --separate-stderr oms-return -v receive --at 2026-11-21 - <<'EOF'
+rma_id,line_no,qty,condition
+RMA-R1-1,2,2,new
+EOF
+	assert_output - <<EOF
+$HDR
+RMA-R1-1,R1,2,B2,2,3.80,changed_mind,mail,DC1,new,restock,10.00,0.00,0.00,2
+EOF
+	assert_equal "${stderr_lines[0]}" 'oms-return: -:2: refund cut to 3.80, what is left to refund on line 2 of order "R1"'
+	run -0 sqlite3 "$OMS_DB" "select payload from event where type = 'refund.issued' order by seq desc limit 1"
+	assert_output '{"refund_id":2,"kind":"return","rma_id":"RMA-R1-1","line_no":2,"amount":3.80,"merchandise":10.00,"restocking_fee":0.00,"shipping":0.00,"capped":true,"reason":"changed_mind"}'
+	run -0 sqlite3 "$OMS_DB" "select sum(amount) from refund where line_no = 2"
+	assert_output 1280
+	consistent
+}
+
+# ---------------------------------------------------------------------
+# input, output and options
+
+@test "strict: one bad row among good ones applies nothing; --rejects applies the good ones" {
+	returns_store
+	cat > auth.csv <<'EOF'
+order_id,line_no,qty,reason,channel,node_id
+R1,1,1,defective,mail,DC1
+R1,2,5,changed_mind,mail,DC1
+R1,2,1,changed_mind,mail,DC1
+EOF
+	before=$(state)
+	run -65 --separate-stderr oms-return authorize --at 2026-11-20 auth.csv
+	assert_output ""
+	assert_equal "$stderr" 'oms-return: auth.csv:3: qty 5 is more than the 2 units of line 2 of order "R1" that can still be returned (shipped 2, returned 0, authorised and not yet received 0)
+oms-return: 1 bad record; nothing done (use --rejects FILE to apply the good ones)'
+	assert_equal "$(state)" "$before"
+	run -0 --separate-stderr oms-return authorize --at 2026-11-20 --rejects rej.csv auth.csv
+	assert_output - <<EOF
+$HDR
+RMA-R1-1,R1,1,A1,1,,defective,mail,DC1,,,,,,
+RMA-R1-1,R1,2,B2,1,,changed_mind,mail,DC1,,,,,,
+EOF
+	assert_equal "$stderr" 'oms-return: auth.csv:3: qty 5 is more than the 2 units of line 2 of order "R1" that can still be returned (shipped 2, returned 0, authorised and not yet received 0)
+oms-return: 2 lines authorised (2 units) in 1 RMA, 1 rejected'
+	cat > expected.csv <<'EOF'
+order_id,line_no,qty,reason,channel,node_id,error
+R1,2,5,changed_mind,mail,DC1,"qty 5 is more than the 2 units of line 2 of order ""R1"" that can still be returned (shipped 2, returned 0, authorised and not yet received 0)"
+EOF
+	diff -u expected.csv rej.csv
+	run -0 sqlite3 "$OMS_DB" "select rma_id, line_no, qty from rma_line order by 1, 2"
+	assert_output - <<'EOF'
+RMA-R1-1|1|1
+RMA-R1-1|2|1
+EOF
+	# --max-rejects: past it, nothing at all
+	printf 'rma_id,line_no,qty,condition\nRMA-R1-1,1,1,new\nRMA-R1-1,2,1,bad\nRMA-R1-1,2,1,worse\n' > recv.csv
+	before=$(state)
+	run -65 oms-return receive --rejects rej2.csv --max-rejects 1 recv.csv
+	assert_line --index 2 "oms-return: more than 1 records rejected (--max-rejects); nothing done"
+	assert_equal "$(state)" "$before"
+	[ ! -e rej2.csv ]
+	consistent
+}
+
+@test "JSON Lines in and out; --dry-run prints the rows and changes nothing" {
+	returns_store
+	printf '{"order_id":"R1","line_no":1,"qty":1,"reason":"defective","channel":"store","node_id":"ST1"}\n' > auth.jsonl
+	before=$(state)
+	run -0 --separate-stderr oms-return authorize --dry-run --at 2026-11-20 --format jsonl auth.jsonl
+	assert_output '{"rma_id":"RMA-R1-1","order_id":"R1","line_no":1,"sku":"A1","qty":1,"amount":null,"reason":"defective","channel":"store","node_id":"ST1","condition":null,"disposition":null,"merchandise":null,"restocking_fee":null,"shipping":null,"refund_id":null}'
+	assert_equal "$stderr" "oms-return: dry run, nothing written: 1 line authorised (1 units) in 1 RMA, 0 rejected"
+	assert_equal "$(state)" "$before"
+	oms-return -q authorize --at 2026-11-20 auth.jsonl > authorized.out
+	printf '{"rma_id":"RMA-R1-1","line_no":1,"qty":1,"condition":"opened"}\n' |
+	    oms-return -q receive --at 2026-11-21 --format json -o out.json -
+	run -0 cat out.json
+	assert_output --partial '"amount":21.06,"reason":"defective","channel":"store","node_id":"ST1","condition":"opened","disposition":"restock","merchandise":19.67,"restocking_fee":0.00,"shipping":1.39,"refund_id":1}'
+	run -0 sqlite3 "$OMS_DB" "select command, exit_status, counts from run where command = 'oms-return' order by run_id"
+	assert_output - <<'EOF'
+oms-return|0|{"records":1,"rejected":0,"lines":1,"rmas":1,"units":1,"restocked":0,"damaged":0,"refunds":0,"amount":0.00}
+oms-return|0|{"records":1,"rejected":0,"lines":1,"rmas":0,"units":1,"restocked":1,"damaged":0,"refunds":1,"amount":21.06}
+EOF
+}
+
+@test "usage: a step is needed, options belong to their step (64)" {
+	run -64 oms-return
+	assert_line --index 0 "oms-return: which step? (authorize, receive, appease)"
+	assert_line --index 1 --partial "usage: oms-return authorize"
+	run -64 oms-return refund x.csv
+	assert_line --index 0 'oms-return: unknown step "refund" (authorize, receive, appease)'
+	run -64 oms-return receive --window 10
+	assert_output "oms-return: --window is for authorize"
+	run -64 oms-return authorize --fee-opened 5
+	assert_output "oms-return: --fee-new, --fee-opened and --fee-damaged are for receive"
+	run -64 oms-return receive --fee-opened 101
+	assert_line --index 0 'oms-return: --fee-opened must be a percent from 0 to 100 (at most 2 decimals), got "101"'
+	run -64 oms-return authorize --at yesterday
+	assert_line --index 0 'oms-return: --at must be an ISO 8601 date or time like 2026-11-27 or 2026-11-27T14:30:00Z, got "yesterday"'
+	run -64 oms-return authorize --window -1
+	assert_line --index 0 'oms-return: --window must be a non-negative integer, got "-1"'
+	run -64 oms-return appease --max-rejects 3
+	assert_output "oms-return: --max-rejects needs --rejects FILE"
+	[ ! -e "$OMS_DB" ]
+	run -66 oms-return appease missing.csv
+	assert_output --partial "missing.csv"
+}
+
+@test "--help prints usage on standard output and exits 0; --version" {
+	run -0 --separate-stderr oms-return --help
+	assert_equal "$stderr" ""
+	# the same words as the man page's SYNOPSIS, however the lines wrap
+	assert_equal "$(echo $output)" "usage: oms-return authorize [options] [--window days] [file ...] oms-return receive [options] [--fee-damaged pct] [--fee-new pct] [--fee-opened pct] [file ...] oms-return appease [options] [file ...] oms-return --version options: [-hqv] [--at time] [--busy-timeout ms] [--db path] [--dry-run] [--format format] [--input-format format] [--max-rejects n] [-o file] [--rejects file] [--safe-csv]"
+	run -0 oms-return --version
+	assert_output "oms-return (oms) 0.1.0"
+}
