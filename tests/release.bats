@@ -10,9 +10,10 @@ given() {
 	oms-import -q "$@" -
 }
 
-# Stands in for oms-route, which is not on main yet: move QTY units
-# (default: all) of the allocation of line ORDER/LINE to line_node.routed
-# at NODE, as oms-route would.  Replace with oms-route once it lands.
+# Route line ORDER/LINE to NODE: move QTY units (default: all) of its
+# allocation to line_node.routed there, as oms-route does.  It stands in
+# for oms-route so that each case can pin the node it needs (oms-route
+# chooses by cost); the pipeline case at the end uses oms-route itself.
 route() {
 	local order=$1 line=$2 node=$3 qty=${4:-}
 	sqlite3 "$OMS_DB" "
@@ -252,8 +253,7 @@ EOF
 
 @test "nothing of a held order is released until the hold is lifted" {
 	two_orders
-	# stands in for oms-order hold (not on main yet)
-	sqlite3 "$OMS_DB" "INSERT INTO order_hold (order_id, hold_type, held_at) VALUES ('O1', 'fraud', '2026-11-26T00:00:00Z')"
+	oms-order -q hold O1 fraud
 	releases $DAY <<EOF
 $REL
 20261127-DC1-000001,DC1,O2,1,A1,3,ship,Bo Diaz,9 Elm Rd,Chicago,IL,60601,US,
@@ -265,7 +265,7 @@ O1,1,A1,2,routed,0,0,0,2,0,0,0,0,DC1
 O1,2,B2,1,routed,0,0,0,1,0,0,0,0,DC1
 O2,1,A1,3,released,0,0,0,0,3,0,0,0,DC1
 EOF
-	sqlite3 "$OMS_DB" "DELETE FROM order_hold"
+	oms-order -q unhold O1 fraud
 	releases $DAY <<EOF
 $REL
 20261127-DC1-000002,DC1,O1,1,A1,2,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
@@ -706,8 +706,8 @@ oms-release: 1 confirmation taken: 2 units shipped, 0 picked up, 0 short, 0 canc
 @test "cancelled answers a cancel request: units leave the release and are cancelled, stock stays" {
 	two_orders
 	run -0 oms-release -q $DAY
-	# stands in for oms-order cancel (not on main yet): a cancel request to the node
-	sqlite3 "$OMS_DB" "UPDATE release_line SET cancel_requested = 2 WHERE release_id = '20261127-DC1-000002'"
+	# the customer cancels 2 of the 3 released: a cancel request to the node
+	oms-order -q cancel O2 1 2
 	consistent
 	confirms <<'EOF'
 release_id,line_no,status,qty
@@ -737,8 +737,7 @@ EOF
 @test "shipped despite a cancel request: the request shrinks to what can still be cancelled" {
 	two_orders
 	run -0 oms-release -q $DAY
-	# stands in for oms-order cancel
-	sqlite3 "$OMS_DB" "UPDATE release_line SET cancel_requested = 2 WHERE release_id = '20261127-DC1-000002'"
+	oms-order -q cancel O2 1 2
 	confirms <<'EOF'
 release_id,line_no,status,qty
 20261127-DC1-000002,1,shipped,2
@@ -929,5 +928,52 @@ check,subject,detail
 line_released,O1/2@DC1,"released 1, but its release lines have 0 outstanding"
 cancel_requested,O1/2@DC1,"cancel requested for 1, more than the 0 outstanding"
 line_released,O2/1@DC1,"released 2, but its release lines have 3 outstanding"
+EOF
+}
+
+# ---------------------------------------------------------------------
+# the whole pipeline, with oms-route
+
+@test "import, allocate, route, release, confirm a short pick, and round again" {
+	for k in nodes items inventory postal rates; do
+		oms-import -q "$k" "$DATA/$k.csv"
+	done
+	oms-import -q orders "$DATA/orders.csv"
+	oms-allocate -q -o /dev/null
+	oms-route -q -o /dev/null
+	releases $DAY <<EOF
+$REL
+20261127-ST1-000001,ST1,O2,1,A1,1,pickup,Bo Diaz,,,,,US,2026-11-27T00:00:00Z
+20261127-DC1-000001,DC1,O1,1,A1,2,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
+20261127-DC1-000001,DC1,O1,2,B2,1,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
+20261127-V1-000001,V1,O3,1,C3,1,ship,"Cy ""The Couch"" Ng",9 Elm Rd,Chicago,IL,60601,US,
+EOF
+	confirms <<'EOF'
+release_id,line_no,status,qty,carrier,tracking
+20261127-ST1-000001,1,picked_up,1,,
+20261127-DC1-000001,1,shipped,1,UPS,1Z1
+20261127-DC1-000001,1,short,1,,
+20261127-DC1-000001,2,shipped,1,UPS,1Z1
+20261127-V1-000001,1,shipped,1,FedEx,77
+EOF
+	lines_are <<EOF
+$LINES
+O1,1,A1,2,open,1,0,0,0,0,1,0,0,DC1
+O1,2,B2,1,shipped,0,0,0,0,0,1,0,0,DC1
+O2,1,A1,1,shipped,0,0,0,0,0,1,0,0,ST1
+O3,1,C3,1,shipped,0,0,0,0,0,1,0,0,V1
+EOF
+	# the short unit is allocated, routed and released again
+	oms-allocate -q -o /dev/null
+	oms-route -q -o /dev/null
+	releases $DAY <<EOF
+$REL
+20261127-DC1-000002,DC1,O1,1,A1,1,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
+EOF
+	run -0 oms-report inventory --node DC1
+	assert_output - <<EOF
+$INV
+DC1,A1,98,0,1,97
+DC1,B2,49,0,0,49
 EOF
 }
