@@ -559,6 +559,11 @@ release_run(struct store *st, const struct release_opts *o, FILE *out,
 		status = store_status(st);
 		goto out;
 	}
+	if (o->node != NULL && !strmap_get(&r.nodes, o->node, NULL)) {
+		diag_error("unknown node \"%s\"", quote_value(o->node));
+		status = EX_DATAERR;
+		goto out;
+	}
 	if (store_release_work(st, work_row, &r) != 0 || (!r.failed && decide(&r) != 0))
 		status = r.failed ? r.failed : store_status(st);
 out:

@@ -420,6 +420,8 @@ EOF
 $REL
 20261127-DC1-000001,DC1,O1,2,B2,1,ship,,,,,,US,
 EOF
+	run -65 --separate-stderr oms-release $DAY --node DC9
+	assert_equal "$stderr" 'oms-release: unknown node "DC9"'
 }
 
 @test "--resend re-emits a release exactly as first emitted, in any format" {
