@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "input.h"
@@ -257,6 +258,7 @@ struct run {
 	struct release_files *files;
 	char day[11], daykey[9];
 	int stopped;			/* --max reached: the rest waits */
+	long seen;			/* rows read, for the progress meter */
 	int failed;
 	/* the order being gathered */
 	char *order_id, *promise_date, *ship[6];
@@ -340,6 +342,13 @@ node_file(struct run *r, struct node_cap *c, const char *node_id)
 	if (c->file != NULL)
 		return c->file;
 	node_file_name(&name, r->o->split_dir, node_id, r->o->format);
+	if (access(name.s, F_OK) == 0) {
+		/* the node may not have taken it yet: never replace its releases */
+		diag_at(name.s, 0, "already exists (not yet picked up?); nothing released, "
+		    "use another directory");
+		buf_release(&name);
+		return NULL;
+	}
 	status = outfile_open(&of, name.s);
 	buf_release(&name);
 	if (status != 0)
@@ -492,6 +501,7 @@ work_row(void *p, const struct store_row *row)
 	struct work *w;
 	int i;
 
+	progress_tick(++r->seen);
 	if (r->order_id != NULL && strcmp(r->order_id, order_id) != 0 && decide(r) != 0)
 		return -1;
 	if (r->order_id == NULL) {
@@ -564,8 +574,10 @@ release_run(struct store *st, const struct release_opts *o, FILE *out,
 		status = EX_DATAERR;
 		goto out;
 	}
+	progress_start("routed lines");
 	if (store_release_work(st, work_row, &r) != 0 || (!r.failed && decide(&r) != 0))
 		status = r.failed ? r.failed : store_status(st);
+	progress_end();
 out:
 	clear_order(&r);
 	if (o->split_dir == NULL)

@@ -525,6 +525,19 @@ EOF
 	assert_equal "$(state)" "$before"
 }
 
+@test "--split-by-node never replaces a node's file: exit 73, nothing released" {
+	two_orders
+	mkdir out
+	echo "not yet picked up" > out/DC1.csv
+	before=$(state)
+	run -73 --separate-stderr oms-release $DAY --split-by-node out
+	assert_equal "$stderr" "oms-release: out/DC1.csv: already exists (not yet picked up?); nothing released, use another directory"
+	assert_equal "$(state)" "$before"
+	assert_equal "$(cat out/DC1.csv)" "not yet picked up"
+	run -0 ls -A out
+	assert_output DC1.csv
+}
+
 @test "--split-by-node under --dry-run leaves no file behind" {
 	two_orders
 	mkdir out
