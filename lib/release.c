@@ -746,7 +746,8 @@ confirm_one(struct store *st, const struct record *r, struct buf *payload,
 		    "2026-11-27 or 2026-11-27T14:30:00Z, got \"%s\"", quote_value(r->val[C_AT]));
 		return 1;
 	}
-	if ((rc = store_release_line_get(st, id, line_no, &s, &known)) < 0)
+	if ((rc = store_release_line_get(st, id, line_no, r->val[C_STATUS], r->val[C_TRACKING],
+	    &s, &known)) < 0)
 		return -1;
 	if (rc == 0) {
 		if (known)
@@ -763,10 +764,7 @@ confirm_one(struct store *st, const struct record *r, struct buf *payload,
 		    quote_value(id), s.method);
 		return 1;
 	}
-	if ((rc = store_confirmation_seen(st, id, line_no, r->val[C_STATUS],
-	    r->val[C_TRACKING])) < 0)
-		return -1;
-	if (rc > 0) {
+	if (s.seen) {
 		if (r->val[C_TRACKING][0])
 			diag_at(r->file, r->line, "line %lld of release \"%s\" was already "
 			    "confirmed %s with tracking \"%s\" (a file sent twice?)",
@@ -827,13 +825,12 @@ confirm_one(struct store *st, const struct record *r, struct buf *payload,
 		c.cancel_requested = s.cancel_requested - qty;
 	}
 	if (status != ST_CANCELLED) {
-		if ((rc = store_release_on_hand(st, s.node_id, s.sku, &on_hand)) < 0)
-			return -1;
-		if (rc == 0 && status != ST_SHORT)
+		on_hand = s.on_hand;
+		if (on_hand < 0 && status != ST_SHORT)
 			diag_warn("%s:%ld: node \"%s\" has no inventory of sku \"%s\"; %s %lld "
 			    "taken as is", r->file, r->line, s.node_id, s.sku, statuses[status],
 			    (long long)qty);
-		if (rc > 0) {
+		if (on_hand >= 0) {
 			if (on_hand < qty && status != ST_SHORT)
 				diag_warn("%s:%ld: node \"%s\" had on_hand %lld of sku \"%s\", less "
 				    "than the %lld %s; on_hand set to 0", r->file, r->line, s.node_id,

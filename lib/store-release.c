@@ -138,9 +138,12 @@ store_release_document(struct store *st, const char *release_id, char **doc)
 
 static const char sql_rline_get[] =
     "SELECT rl.order_id, r.node_id, l.sku, l.method, rl.qty, rl.shipped, rl.short, "
-    "rl.cancelled, rl.cancel_requested FROM release_line rl "
+    "rl.cancelled, rl.cancel_requested, i.on_hand, EXISTS (SELECT 1 FROM confirmation c "
+    "WHERE c.release_id = rl.release_id AND c.line_no = rl.line_no AND c.status = ?3 "
+    "AND c.tracking = ?4) FROM release_line rl "
     "JOIN release r USING (release_id) "
     "JOIN order_line l ON l.order_id = rl.order_id AND l.line_no = rl.line_no "
+    "LEFT JOIN inventory i ON i.node_id = r.node_id AND i.sku = l.sku "
     "WHERE rl.release_id = ?1 AND rl.line_no = ?2";
 static const char sql_release_has[] = "SELECT 1 FROM release WHERE release_id = ?1";
 
@@ -170,13 +173,16 @@ rline_row(void *p, const struct store_row *row)
 	s->shorted = store_col_int(row, 6);
 	s->cancelled = store_col_int(row, 7);
 	s->cancel_requested = store_col_int(row, 8);
+	s->on_hand = store_col_text(row, 9) ? store_col_int(row, 9) : -1;
+	s->seen = (int)store_col_int(row, 10);
 	c->found = 1;
 	return 1;
 }
 
 int
 store_release_line_get(struct store *st, const char *release_id, int64_t line_no,
-    struct release_line_state *s, int *release_known)
+    const char *status, const char *tracking, struct release_line_state *s,
+    int *release_known)
 {
 	sqlite3_stmt *q = store_sql(st, sql_rline_get);
 	struct rline_ctx c = { s, 0 };
@@ -187,6 +193,8 @@ store_release_line_get(struct store *st, const char *release_id, int64_t line_no
 		return -1;
 	bind_text(q, 1, release_id);
 	bind_int(q, 2, line_no);
+	bind_text(q, 3, status);
+	bind_text(q, 4, tracking);
 	if (store_each(st, q, rline_row, &c, "reading a release line") != 0)
 		return -1;
 	if (c.found) {
@@ -200,62 +208,6 @@ store_release_line_get(struct store *st, const char *release_id, int64_t line_no
 		return -1;
 	*release_known = known > 0;
 	return 0;
-}
-
-static const char sql_conf_seen[] =
-    "SELECT 1 FROM confirmation WHERE release_id = ?1 AND line_no = ?2 "
-    "AND status = ?3 AND tracking = ?4";
-
-int
-store_confirmation_seen(struct store *st, const char *release_id, int64_t line_no,
-    const char *status, const char *tracking)
-{
-	sqlite3_stmt *s = store_sql(st, sql_conf_seen);
-	int64_t v;
-
-	if (s == NULL)
-		return -1;
-	bind_text(s, 1, release_id);
-	bind_int(s, 2, line_no);
-	bind_text(s, 3, status);
-	bind_text(s, 4, tracking);
-	v = store_int(st, s, "reading confirmations");
-	return v < 0 ? -1 : v > 0;
-}
-
-static const char sql_on_hand[] =
-    "SELECT on_hand FROM inventory WHERE node_id = ?1 AND sku = ?2";
-
-struct on_hand_ctx {
-	int64_t v;
-	int found;
-};
-
-static int
-on_hand_row(void *p, const struct store_row *row)
-{
-	struct on_hand_ctx *c = p;
-
-	c->v = store_col_int(row, 0);
-	c->found = 1;
-	return 1;
-}
-
-int
-store_release_on_hand(struct store *st, const char *node_id, const char *sku,
-    int64_t *on_hand)
-{
-	sqlite3_stmt *s = store_sql(st, sql_on_hand);
-	struct on_hand_ctx c = { 0, 0 };
-
-	if (s == NULL)
-		return -1;
-	bind_text(s, 1, node_id);
-	bind_text(s, 2, sku);
-	if (store_each(st, s, on_hand_row, &c, "reading inventory") != 0)
-		return -1;
-	*on_hand = c.v;
-	return c.found;
 }
 
 static const char sql_rline_upd[] =

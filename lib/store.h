@@ -415,16 +415,17 @@ int store_release_document(struct store *st, const char *release_id, char **doc)
 struct release_line_state {
 	char order_id[256], node_id[256], sku[256], method[16];
 	int64_t qty, shipped, shorted, cancelled, cancel_requested;
+	int64_t on_hand;	/* the node's of the sku; -1: no inventory row */
+	int seen;		/* already took a confirmation of this status and tracking */
 };
 /*
- * Line line_no of release_id: 1 and *s filled, 0 when the release has no
- * such line (*release_known: whether the release exists), -1 error.
+ * Line line_no of release_id, asked about a confirmation of status and
+ * tracking: 1 and *s filled, 0 when the release has no such line
+ * (*release_known: whether the release exists), -1 error.
  */
 int store_release_line_get(struct store *st, const char *release_id, int64_t line_no,
-	struct release_line_state *s, int *release_known);
-/* 1 when the line already took a confirmation of status and tracking, 0 not. */
-int store_confirmation_seen(struct store *st, const char *release_id, int64_t line_no,
-	const char *status, const char *tracking);
+	const char *status, const char *tracking, struct release_line_state *s,
+	int *release_known);
 
 /* One confirmation to apply, as decided by lib/release.c. */
 struct confirmation {
@@ -443,10 +444,6 @@ struct confirmation {
  * its event.
  */
 int store_confirmation_apply(struct store *st, const struct confirmation *c);
-/* The node's on_hand of sku: 1 and *on_hand, 0 no inventory row, -1 error. */
-int store_release_on_hand(struct store *st, const char *node_id, const char *sku,
-	int64_t *on_hand);
-
 /*
  * For oms-report check: every line and node with release lines whose
  * line_node.released is not what those lines still have out (qty less
