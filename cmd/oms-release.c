@@ -8,7 +8,6 @@
 #include "cli.h"
 #include "diag.h"
 #include "input.h"
-#include "output.h"
 #include "parse.h"
 #include "release.h"
 

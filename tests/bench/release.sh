@@ -11,7 +11,8 @@
 # run (capacity itself is tested in tests/release.bats).  The routed store
 # is cached in $BENCH_DIR/release; each figure is the median of $REPS runs
 # (default 5) on a fresh copy of it.  Peak memory is GNU time's maximum
-# resident set size.
+# resident set size; CPU is user + system time, which other load on the
+# machine does not inflate as it does the elapsed time.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$here/../..
@@ -23,15 +24,15 @@ dir=${BENCH_DIR:-/tmp/oms-bench}/release-$lines
 [ -x /usr/bin/time ] || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 1; }
 mkdir -p "$dir"
 
-# t OUT CMD...: run CMD, append "seconds maxrss_kb" to OUT
+# t OUT CMD...: run CMD, append "seconds maxrss_kb cpu_seconds" to OUT
 t() {
 	out=$1
 	shift
-	/usr/bin/time -f '%e %M' -o "$dir/time.tmp" "$@" >/dev/null 2>"$dir/err.tmp" || {
+	/usr/bin/time -f '%e %M %U %S' -o "$dir/time.tmp" "$@" >/dev/null 2>"$dir/err.tmp" || {
 		cat "$dir/err.tmp" >&2
 		exit 1
 	}
-	cat "$dir/time.tmp" >>"$out"
+	awk '{ print $1, $2, $3 + $4 }' "$dir/time.tmp" >>"$out"
 }
 
 median() {	# median FILE COLUMN
@@ -95,10 +96,12 @@ while [ $i -lt "$reps" ]; do
 done
 rel=$(sqlite3 "$dir/oms.db" "SELECT count(*) FROM release")
 conf=$(($(wc -l <"$dir/confirmations.csv") - 1))
-printf 'release %s orders: %s releases, %s lines  oms-release %6.2f s  peak RSS %6.1f MB  re-run %6.2f s\n' \
+printf 'release %s orders: %s releases, %s lines  oms-release %6.2f s (CPU %6.2f s)  peak RSS %6.1f MB  re-run %6.2f s\n' \
     "$orders" "$rel" "$conf" "$(median "$dir/release.times" 1)" \
+    "$(median "$dir/release.times" 3)" \
     "$(median "$dir/release.times" 2 | awk '{ printf "%.1f", $1 / 1024 }')" \
     "$(median "$dir/rerun.times" 1)"
-printf 'confirm %s lines: oms-release --confirm %6.2f s  peak RSS %6.1f MB\n' \
-    "$conf" "$(median "$dir/confirm.times" 1)" \
+printf 'confirm %s lines: oms-release --confirm %6.2f s (CPU %6.2f s)  peak RSS %6.1f MB\n' \
+    "$conf" "$(median "$dir/confirm.times" 1)" "$(median "$dir/confirm.times" 3)" \
     "$(median "$dir/confirm.times" 2 | awk '{ printf "%.1f", $1 / 1024 }')"
+echo "(load average during the run: $(cut -d' ' -f1-3 /proc/loadavg))"
