@@ -348,6 +348,25 @@ check_integrity(void *p, int n, const char *const *v)
 	return 0;
 }
 
+/* line_node.released against what the release lines still have out. */
+static int
+check_release(void *p, const struct store_row *r)
+{
+	char subject[512];
+
+	snprintf(subject, sizeof subject, "%s/%lld@%s", store_col_text(r, 0),
+	    (long long)store_col_int(r, 1), store_col_text(r, 2));
+	if (store_col_int(r, 3) != store_col_int(r, 4))
+		violation(p, "line_released", subject, "released %lld, but its release lines "
+		    "have %lld outstanding", (long long)store_col_int(r, 3),
+		    (long long)store_col_int(r, 4));
+	if (store_col_int(r, 5) > store_col_int(r, 4))
+		violation(p, "cancel_requested", subject, "cancel requested for %lld, more "
+		    "than the %lld outstanding", (long long)store_col_int(r, 5),
+		    (long long)store_col_int(r, 4));
+	return 0;
+}
+
 static int
 report_check(struct ctx *c)
 {
@@ -361,6 +380,7 @@ report_check(struct ctx *c)
 	    store_view(c->st, VIEW_INVENTORY, none, 2, check_node, c) != 0 ||
 	    store_view(c->st, VIEW_FOREIGN_KEYS, NULL, 0, check_fk, c) != 0 ||
 	    store_view(c->st, VIEW_ORDERS_WITHOUT_LINES, NULL, 0, check_no_lines, c) != 0 ||
+	    store_release_check(c->st, check_release, c) != 0 ||
 	    (c->o->deep && store_view(c->st, VIEW_INTEGRITY, NULL, 0, check_integrity, c) != 0) ||
 	    sku_totals(c->st, NULL, &l) != 0) {
 		sku_list_release(&l);

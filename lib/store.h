@@ -385,4 +385,76 @@ enum order_section {
 int store_order_section(struct store *st, enum order_section s, const char *key,
 	store_typed_fn fn, void *ctx);
 
+/* --- release --- */
+
+/*
+ * Routed work to release, one row per line and node with routed > 0, in
+ * the order of service (priority, promise_date with none last,
+ * created_at, order_id), then node_id, line_no: order_id, line_no,
+ * node_id, routed, sku, method, promise_date, ship_complete, held (1 when
+ * the order has a hold), unrouted (for ship-complete orders: units of
+ * its lines not yet routed, released, shipped or cancelled; else 0),
+ * ship_name, ship_address1, ship_city, ship_region, ship_postal_code,
+ * ship_country.
+ */
+int store_release_work(struct store *st, store_typed_fn fn, void *ctx);
+/*
+ * Every node with its capacity_per_day (-1: unlimited) and how many
+ * releases it has for business day day: node_id, capacity, used.
+ */
+int store_release_capacity(struct store *st, const char *day, store_typed_fn fn,
+	void *ctx);
+/* A release as sent, its "release.created" event (payload), in one go. */
+int store_release_add(struct store *st, const char *release_id, const char *order_id,
+	const char *node_id, const char *day, const char *document, const char *payload);
+/* A line of that release: qty moves from routed to released at node_id. */
+int store_release_line_add(struct store *st, const char *release_id,
+	const char *order_id, int64_t line_no, const char *node_id, int64_t qty);
+/*
+ * The document of release_id as first emitted: 1 and *doc (malloc'd, the
+ * caller frees), 0 when there is no such release, -1 error.
+ */
+int store_release_document(struct store *st, const char *release_id, char **doc);
+
+/* A released line as the node must answer for it. */
+struct release_line_state {
+	char order_id[256], node_id[256], sku[256], method[16];
+	int64_t qty, shipped, shorted, cancelled, cancel_requested;
+	int64_t on_hand;	/* the node's of the sku; -1: no inventory row */
+	int seen;		/* already took a confirmation of this status and tracking */
+};
+/*
+ * Line line_no of release_id, asked about a confirmation of status and
+ * tracking: 1 and *s filled, 0 when the release has no such line
+ * (*release_known: whether the release exists), -1 error.
+ */
+int store_release_line_get(struct store *st, const char *release_id, int64_t line_no,
+	const char *status, const char *tracking, struct release_line_state *s,
+	int *release_known);
+
+/* One confirmation to apply, as decided by lib/release.c. */
+struct confirmation {
+	const char *release_id, *order_id, *node_id, *sku, *status, *carrier,
+	    *tracking, *at;
+	int64_t line_no, qty;
+	int64_t shipped, shorted, cancelled;	/* added to the release line */
+	int64_t cancel_requested;		/* the release line's, afterwards */
+	int64_t line_cancelled;			/* added to order_line.cancelled */
+	int64_t on_hand;			/* the node's, afterwards; -1: no row */
+	const char *event_type, *payload;
+};
+/*
+ * Apply it: the release line, line_node.released, the order line's
+ * shipped and cancelled, the node's on_hand, the confirmation row and
+ * its event.
+ */
+int store_confirmation_apply(struct store *st, const struct confirmation *c);
+/*
+ * For oms-report check: every line and node with release lines whose
+ * line_node.released is not what those lines still have out (qty less
+ * shipped, short, cancelled), or whose cancel request exceeds that:
+ * order_id, line_no, node_id, released, outstanding, cancel_requested.
+ */
+int store_release_check(struct store *st, store_typed_fn fn, void *ctx);
+
 #endif

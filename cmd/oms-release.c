@@ -1,0 +1,213 @@
+/*
+ * oms-release: send routed lines to their nodes as releases, re-send one,
+ * or take the nodes' confirmations back.  See oms-release(1).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "diag.h"
+#include "input.h"
+#include "parse.h"
+#include "release.h"
+
+enum {
+	OPT_CONFIRM = OPT_CMD, OPT_DAY, OPT_MAX, OPT_NODE, OPT_RESEND, OPT_SPLIT
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: oms-release [-hqv] [--busy-timeout ms] [--day yyyy-mm-dd] [--db path]\n"
+	    "                   [--dry-run] [--format format] [--max n] [--node id]\n"
+	    "                   [-o file | --split-by-node dir] [--safe-csv]\n"
+	    "       oms-release --resend id ... [-hqv] [--busy-timeout ms] [--db path]\n"
+	    "                   [--format format] [-o file] [--safe-csv]\n"
+	    "       oms-release --confirm [-hqv] [--busy-timeout ms] [--db path] [--dry-run]\n"
+	    "                   [--input-format format] [file ...]\n"
+	    "       oms-release --version\n");
+}
+
+static void
+usage_error(const char *msg)
+{
+	diag_error("%s", msg);
+	usage(stderr);
+	exit(EX_USAGE);
+}
+
+static int
+confirm(struct cli *c, int argc, char **argv)
+{
+	static char *stdin_only[] = { "-" };
+	struct confirm_counts n;
+	struct store *st;
+	struct buf counts = BUF_INIT;
+	int status;
+
+	if ((status = cli_begin(c, &st)) != 0)
+		return status;
+	status = release_confirm(st, argc > 0 ? argv : stdin_only, argc > 0 ? argc : 1,
+	    c->input_format, &n);
+	buf_addf(&counts, "{\"confirmations\":%ld,\"shipped\":%lld,\"picked_up\":%lld,"
+	    "\"short\":%lld,\"cancelled\":%lld}", n.rows, (long long)n.shipped,
+	    (long long)n.picked_up, (long long)n.shorted, (long long)n.cancelled);
+	status = cli_end(c, st, status, counts.s);
+	if (status == 0)
+		diag_note("%s%ld confirmation%s taken: %lld units shipped, %lld picked up, "
+		    "%lld short, %lld cancelled", c->dry_run ? "dry run, nothing written: " : "",
+		    n.rows, n.rows == 1 ? "" : "s", (long long)n.shipped, (long long)n.picked_up,
+		    (long long)n.shorted, (long long)n.cancelled);
+	buf_release(&counts);
+	if (cli_close_stdout() != 0 && status == 0)
+		status = EX_IOERR;
+	return status;
+}
+
+static int
+resend(struct cli *c, const char *const *ids, int nids)
+{
+	struct outfile out;
+	struct store *st;
+	int status, s;
+
+	if ((status = outfile_open(&out, c->output)) != 0)
+		return status;
+	if ((status = cli_begin(c, &st)) != 0) {
+		outfile_close(&out, 0);
+		return status;
+	}
+	status = release_resend(st, ids, nids, c->format, c->safe_csv, out.fp);
+	if (status == 0)
+		status = outfile_flush(&out);
+	status = cli_end(c, st, status, NULL);
+	s = outfile_close(&out, status == 0);
+	return status ? status : s;
+}
+
+static int
+release(struct cli *c, const struct release_opts *o)
+{
+	struct release_counts n;
+	struct release_files *files = NULL;
+	struct outfile out;
+	struct store *st;
+	struct buf counts = BUF_INIT;
+	long waiting;
+	int status, s;
+
+	memset(&out, 0, sizeof out);
+	if (o->split_dir == NULL && (status = outfile_open(&out, c->output)) != 0)
+		return status;
+	if ((status = cli_begin(c, &st)) != 0) {
+		outfile_close(&out, 0);
+		return status;
+	}
+	status = release_run(st, o, out.fp, &files, &n);
+	/* the releases must be out before the store says they were sent */
+	if (status == 0)
+		status = o->split_dir ? release_files_flush(files) : outfile_flush(&out);
+	buf_addf(&counts, "{\"releases\":%ld,\"lines\":%ld,\"units\":%lld,\"nodes\":%ld,"
+	    "\"held\":%ld,\"incomplete\":%ld,\"over_capacity\":%ld,\"over_max\":%ld}",
+	    n.releases, n.lines, (long long)n.units, n.nodes, n.held, n.incomplete,
+	    n.over_capacity, n.over_max);
+	status = cli_end(c, st, status, counts.s);
+	s = o->split_dir ? release_files_close(files, status == 0 && !c->dry_run) :
+	    outfile_close(&out, status == 0);
+	if (status == 0)
+		status = s;
+	waiting = n.held + n.incomplete + n.over_capacity + n.over_max;
+	if (status == 0)
+		diag_note("%s%ld release%s (%ld line%s, %lld units) to %ld node%s; %ld waiting: "
+		    "%ld held, %ld ship-complete not all routed, %ld over capacity, %ld past --max",
+		    c->dry_run ? "dry run, nothing written: " : "", n.releases,
+		    n.releases == 1 ? "" : "s", n.lines, n.lines == 1 ? "" : "s",
+		    (long long)n.units, n.nodes, n.nodes == 1 ? "" : "s", waiting, n.held,
+		    n.incomplete, n.over_capacity, n.over_max);
+	buf_release(&counts);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		CLI_LONGOPTS,
+		{ "confirm", no_argument, NULL, OPT_CONFIRM },
+		{ "day", required_argument, NULL, OPT_DAY },
+		{ "max", required_argument, NULL, OPT_MAX },
+		{ "node", required_argument, NULL, OPT_NODE },
+		{ "resend", required_argument, NULL, OPT_RESEND },
+		{ "split-by-node", required_argument, NULL, OPT_SPLIT },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct release_opts o = { .max = -1 };
+	static const char **ids;	/* static: still reachable after an early return */
+	char day[21];
+	struct cli c;
+	int ch, nids = 0, confirming = 0, status;
+
+	cli_init(&c, argc, argv);
+	ids = xcalloc((size_t)argc + 1, sizeof *ids);
+	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
+		if (cli_option(&c, ch, optarg, usage))
+			continue;
+		switch (ch) {
+		case OPT_CONFIRM:
+			confirming = 1;
+			break;
+		case OPT_DAY:
+			if (strlen(optarg) != 10 || parse_time(optarg, day) != PARSE_OK) {
+				diag_error("--day must be a date like 2026-11-27, got \"%s\"",
+				    quote_value(optarg));
+				usage(stderr);
+				return EX_USAGE;
+			}
+			o.day = optarg;
+			break;
+		case OPT_MAX:
+			o.max = cli_count("--max", optarg);
+			break;
+		case OPT_NODE:
+			o.node = optarg;
+			break;
+		case OPT_RESEND:
+			ids[nids++] = optarg;
+			break;
+		case OPT_SPLIT:
+			o.split_dir = optarg;
+			break;
+		default:
+			usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (confirming && nids > 0)
+		usage_error("--confirm and --resend do not go together");
+	if ((confirming || nids > 0) && (o.day || o.max >= 0 || o.node || o.split_dir))
+		usage_error("--day, --max, --node and --split-by-node are for releasing, not "
+		    "with --confirm or --resend");
+	if (!confirming && argc > 0)
+		usage_error("files are read only with --confirm");
+	if (confirming && (c.format_given || c.output || c.safe_csv))
+		usage_error("--confirm writes no records: --format, -o and --safe-csv do not "
+		    "apply");
+	if (o.split_dir && c.output)
+		usage_error("-o and --split-by-node do not go together");
+	if (nids > 0 && c.dry_run)
+		usage_error("--resend changes nothing: --dry-run does not apply");
+	o.format = c.format;
+	o.safe_csv = c.safe_csv;
+
+	if (confirming)
+		status = confirm(&c, argc, argv);
+	else if (nids > 0)
+		status = resend(&c, ids, nids);
+	else
+		status = release(&c, &o);
+	free(ids);
+	return status;
+}

@@ -1,0 +1,913 @@
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "input.h"
+#include "output.h"
+#include "parse.h"
+#include "release.h"
+#include "util.h"
+
+/* --- a release in memory, and its renderings ----------------------------- */
+
+struct rel_line {
+	int64_t line_no, qty;
+	const char *sku, *method;
+};
+
+/* Strings are borrowed: from the run's rows, or from a parsed document. */
+struct rel {
+	const char *release_id, *node_id, *order_id, *business_day, *released_at,
+	    *promise_date;	/* NULL: none */
+	const char *ship[6];	/* name, address1, city, region, postal_code, country */
+	struct rel_line *lines;
+	int nlines;
+};
+
+static const char *const ship_keys[6] = {
+	"ship_name", "ship_address1", "ship_city", "ship_region", "ship_postal_code",
+	"ship_country",
+};
+
+static const struct outcol rel_cols[] = {
+	{ "release_id", COL_TEXT }, { "node_id", COL_TEXT }, { "order_id", COL_TEXT },
+	{ "line_no", COL_NUM }, { "sku", COL_TEXT }, { "qty", COL_NUM },
+	{ "method", COL_TEXT }, { "ship_name", COL_TEXT }, { "ship_address1", COL_TEXT },
+	{ "ship_city", COL_TEXT }, { "ship_region", COL_TEXT },
+	{ "ship_postal_code", COL_TEXT }, { "ship_country", COL_TEXT },
+	{ "promise_date", COL_TEXT },
+};
+#define NRELCOLS ((int)(sizeof rel_cols / sizeof *rel_cols))
+
+static void
+json_str(struct buf *b, const char *key, const char *v)
+{
+	buf_addc(b, '"');
+	buf_adds(b, key);
+	buf_adds(b, "\":");
+	if (v == NULL)
+		buf_adds(b, "null");
+	else
+		buf_add_json_string(b, v, strlen(v));
+}
+
+static void
+json_int(struct buf *b, const char *key, int64_t v)
+{
+	buf_addf(b, "\"%s\":%lld", key, (long long)v);
+}
+
+/* The release as its JSON document: one compact object, lines nested. */
+static void
+rel_document(const struct rel *r, struct buf *b)
+{
+	int i;
+
+	buf_reset(b);
+	buf_addc(b, '{');
+	json_str(b, "release_id", r->release_id);
+	buf_addc(b, ',');
+	json_str(b, "node_id", r->node_id);
+	buf_addc(b, ',');
+	json_str(b, "order_id", r->order_id);
+	buf_addc(b, ',');
+	json_str(b, "business_day", r->business_day);
+	buf_addc(b, ',');
+	json_str(b, "released_at", r->released_at);
+	buf_addc(b, ',');
+	json_str(b, "promise_date", r->promise_date);
+	for (i = 0; i < 6; i++) {
+		buf_addc(b, ',');
+		json_str(b, ship_keys[i], r->ship[i]);
+	}
+	buf_adds(b, ",\"lines\":[");
+	for (i = 0; i < r->nlines; i++) {
+		buf_adds(b, i ? ",{" : "{");
+		json_int(b, "line_no", r->lines[i].line_no);
+		buf_addc(b, ',');
+		json_str(b, "sku", r->lines[i].sku);
+		buf_addc(b, ',');
+		json_int(b, "qty", r->lines[i].qty);
+		buf_addc(b, ',');
+		json_str(b, "method", r->lines[i].method);
+		buf_addc(b, '}');
+	}
+	buf_adds(b, "]}");
+}
+
+/* The "release.created" event: the release without the address. */
+static void
+rel_payload(const struct rel *r, struct buf *b)
+{
+	int i;
+
+	buf_reset(b);
+	buf_addc(b, '{');
+	json_str(b, "release_id", r->release_id);
+	buf_addc(b, ',');
+	json_str(b, "node_id", r->node_id);
+	buf_addc(b, ',');
+	json_str(b, "business_day", r->business_day);
+	buf_adds(b, ",\"lines\":[");
+	for (i = 0; i < r->nlines; i++) {
+		buf_adds(b, i ? ",{" : "{");
+		json_int(b, "line_no", r->lines[i].line_no);
+		buf_addc(b, ',');
+		json_str(b, "sku", r->lines[i].sku);
+		buf_addc(b, ',');
+		json_int(b, "qty", r->lines[i].qty);
+		buf_addc(b, '}');
+	}
+	buf_adds(b, "]}");
+}
+
+/*
+ * Read a document back (NULL when it is not one); the release's strings
+ * belong to the returned json_t, lines to r->lines (the caller frees both).
+ */
+static json_t *
+rel_parse(const char *doc, struct rel *r)
+{
+	json_t *j = json_loads(doc, 0, NULL), *lines, *l;
+	size_t i;
+
+	memset(r, 0, sizeof *r);
+	if (j == NULL || !json_is_object(j) ||
+	    !json_is_array(lines = json_object_get(j, "lines"))) {
+		json_decref(j);
+		return NULL;
+	}
+#define S(key) json_string_value(json_object_get(j, key))
+	r->release_id = S("release_id");
+	r->node_id = S("node_id");
+	r->order_id = S("order_id");
+	r->business_day = S("business_day");
+	r->released_at = S("released_at");
+	r->promise_date = S("promise_date");
+	for (i = 0; i < 6; i++)
+		r->ship[i] = S(ship_keys[i]);
+#undef S
+	r->lines = xcalloc(json_array_size(lines) + 1, sizeof *r->lines);
+	json_array_foreach(lines, i, l) {
+		r->lines[i].line_no = json_integer_value(json_object_get(l, "line_no"));
+		r->lines[i].qty = json_integer_value(json_object_get(l, "qty"));
+		r->lines[i].sku = json_string_value(json_object_get(l, "sku"));
+		r->lines[i].method = json_string_value(json_object_get(l, "method"));
+	}
+	r->nlines = (int)json_array_size(lines);
+	return j;
+}
+
+/* --- where releases are written -------------------------------------- */
+
+struct sink {
+	FILE *fp;
+	enum outfmt fmt;
+	struct writer w;	/* CSV */
+	long n;			/* releases written */
+	struct outfile of;	/* a node's file */
+};
+
+static void
+sink_init(struct sink *k, FILE *fp, int fmt, int safe_csv)
+{
+	memset(k, 0, sizeof *k);
+	k->fp = fp;
+	k->fmt = fmt;
+	if (fmt == OUTFMT_CSV) {
+		writer_init(&k->w, fp, OUTFMT_CSV, rel_cols, NRELCOLS);
+		k->w.safe_csv = safe_csv;
+	}
+}
+
+static void
+fmt_num(char *out, int64_t v)
+{
+	snprintf(out, 24, "%lld", (long long)v);
+}
+
+/* Write one release: CSV rows from r, JSON from its document doc. */
+static void
+sink_put(struct sink *k, const struct rel *r, const char *doc)
+{
+	int i, c;
+
+	if (k->fmt == OUTFMT_CSV) {
+		for (i = 0; i < r->nlines; i++) {
+			char no[24], qty[24];
+			const char *v[NRELCOLS];
+
+			fmt_num(no, r->lines[i].line_no);
+			fmt_num(qty, r->lines[i].qty);
+			v[0] = r->release_id, v[1] = r->node_id, v[2] = r->order_id;
+			v[3] = no, v[4] = r->lines[i].sku, v[5] = qty, v[6] = r->lines[i].method;
+			for (c = 0; c < 6; c++)
+				v[7 + c] = r->ship[c];
+			v[13] = r->promise_date;
+			writer_row(&k->w, v);
+		}
+	} else {
+		if (k->fmt == OUTFMT_JSON)
+			fputs(k->n ? ",\n" : "[\n", k->fp);
+		fputs(doc, k->fp);
+		if (k->fmt == OUTFMT_JSONL)
+			fputc('\n', k->fp);
+	}
+	k->n++;
+}
+
+static void
+sink_finish(struct sink *k)
+{
+	if (k->fmt == OUTFMT_CSV)
+		writer_finish(&k->w);
+	else if (k->fmt == OUTFMT_JSON)
+		fputs(k->n ? "\n]\n" : "[]\n", k->fp);
+}
+
+/* --- the release run -------------------------------------------------- */
+
+struct node_cap {
+	int64_t capacity;	/* -1: unlimited */
+	int64_t used;		/* releases this business day */
+	long released;		/* by this run */
+	struct sink *file;	/* --split-by-node */
+};
+
+struct release_files {
+	struct sink **v;
+	int n, cap;
+};
+
+/* A routed line and node of the order being decided. */
+struct work {
+	char *node_id, *sku, *method;
+	int64_t line_no, qty;
+};
+
+struct run {
+	struct store *st;
+	const struct release_opts *o;
+	struct release_counts *n;
+	struct strmap nodes;		/* node_id -> struct node_cap * */
+	struct sink out;
+	struct release_files *files;
+	char day[11], daykey[9];
+	int stopped;			/* --max reached: the rest waits */
+	long seen;			/* rows read, for the progress meter */
+	int failed;
+	/* the order being gathered */
+	char *order_id, *promise_date, *ship[6];
+	int ship_complete, held;
+	int64_t unrouted;
+	struct work *work;
+	int nwork, capwork;
+	struct rel_line *lines;
+	struct buf doc, payload, id;
+};
+
+static void
+clear_order(struct run *r)
+{
+	int i;
+
+	for (i = 0; i < r->nwork; i++) {
+		free(r->work[i].node_id);
+		free(r->work[i].sku);
+		free(r->work[i].method);
+	}
+	r->nwork = 0;
+	free(r->order_id);
+	free(r->promise_date);
+	r->order_id = r->promise_date = NULL;
+	for (i = 0; i < 6; i++) {
+		free(r->ship[i]);
+		r->ship[i] = NULL;
+	}
+}
+
+static struct node_cap *
+node_cap(struct run *r, const char *node_id)
+{
+	void *v;
+
+	if (strmap_get(&r->nodes, node_id, &v))
+		return v;
+	/* line_node refers to node: this cannot happen, but stay safe */
+	v = xcalloc(1, sizeof(struct node_cap));
+	((struct node_cap *)v)->capacity = -1;
+	strmap_put(&r->nodes, node_id, v);
+	return v;
+}
+
+static int
+fits(const struct node_cap *c)
+{
+	return c->capacity < 0 || c->used < c->capacity;
+}
+
+/* The file name for a node: its id, bytes unsafe in a name as %XX. */
+static void
+node_file_name(struct buf *b, const char *dir, const char *node_id, int fmt)
+{
+	static const char *const ext[] = { ".csv", ".jsonl", ".json" };
+	const unsigned char *p;
+
+	buf_reset(b);
+	buf_adds(b, dir);
+	buf_addc(b, '/');
+	for (p = (const unsigned char *)node_id; *p; p++) {
+		if (*p == '/' || *p == '%' || *p < 0x20 || *p == 0x7f ||
+		    (p == (const unsigned char *)node_id && *p == '.'))
+			buf_addf(b, "%%%02X", *p);
+		else
+			buf_addc(b, (char)*p);
+	}
+	buf_adds(b, ext[fmt]);
+}
+
+static struct sink *
+node_file(struct run *r, struct node_cap *c, const char *node_id)
+{
+	struct release_files *f = r->files;
+	struct buf name = BUF_INIT;
+	struct outfile of;
+	struct sink *k;
+	int status;
+
+	if (c->file != NULL)
+		return c->file;
+	node_file_name(&name, r->o->split_dir, node_id, r->o->format);
+	if (access(name.s, F_OK) == 0) {
+		/* the node may not have taken it yet: never replace its releases */
+		diag_at(name.s, 0, "already exists (not yet picked up?); nothing released, "
+		    "use another directory");
+		buf_release(&name);
+		return NULL;
+	}
+	status = outfile_open(&of, name.s);
+	buf_release(&name);
+	if (status != 0)
+		return NULL;
+	k = xcalloc(1, sizeof *k);
+	sink_init(k, of.fp, r->o->format, r->o->safe_csv);
+	k->of = of;
+	if (f->n == f->cap) {
+		f->cap = f->cap ? 2 * f->cap : 16;
+		f->v = xrealloc(f->v, (size_t)f->cap * sizeof *f->v);
+	}
+	f->v[f->n++] = k;
+	c->file = k;
+	return k;
+}
+
+/* Make the release of work[from..to) (one node), write it everywhere. */
+static int
+make_release(struct run *r, int from, int to)
+{
+	const struct work *w0 = &r->work[from];
+	struct node_cap *c = node_cap(r, w0->node_id);
+	struct sink *k = &r->out;
+	struct rel rel;
+	int i;
+
+	c->used++;
+	c->released++;
+	if (c->released == 1)
+		r->n->nodes++;
+	buf_reset(&r->id);
+	buf_addf(&r->id, "%s-%s-%06lld", r->daykey, w0->node_id, (long long)c->used);
+	memset(&rel, 0, sizeof rel);
+	rel.release_id = r->id.s;
+	rel.node_id = w0->node_id;
+	rel.order_id = r->order_id;
+	rel.business_day = r->day;
+	rel.released_at = store_run_time(r->st);
+	rel.promise_date = r->promise_date;
+	for (i = 0; i < 6; i++)
+		rel.ship[i] = r->ship[i];
+	rel.lines = r->lines;
+	rel.nlines = to - from;
+	for (i = from; i < to; i++) {
+		r->lines[i - from].line_no = r->work[i].line_no;
+		r->lines[i - from].qty = r->work[i].qty;
+		r->lines[i - from].sku = r->work[i].sku;
+		r->lines[i - from].method = r->work[i].method;
+		r->n->lines++;
+		r->n->units += r->work[i].qty;
+	}
+	rel_document(&rel, &r->doc);
+	rel_payload(&rel, &r->payload);
+	if (store_release_add(r->st, rel.release_id, rel.order_id, rel.node_id, r->day,
+	    r->doc.s, r->payload.s) != 0)
+		return -1;
+	for (i = from; i < to; i++)
+		if (store_release_line_add(r->st, rel.release_id, rel.order_id,
+		    r->work[i].line_no, rel.node_id, r->work[i].qty) != 0)
+			return -1;
+	if (r->o->split_dir != NULL && (k = node_file(r, c, rel.node_id)) == NULL)
+		return -2;
+	sink_put(k, &rel, r->doc.s);
+	r->n->releases++;
+	return 0;
+}
+
+/* The end of the release of work starting at i (same node). */
+static int
+group_end(const struct run *r, int i)
+{
+	int j = i + 1;
+
+	while (j < r->nwork && strcmp(r->work[j].node_id, r->work[i].node_id) == 0)
+		j++;
+	return j;
+}
+
+/* Decide the gathered order: release what may go, count what waits. */
+static int
+decide(struct run *r)
+{
+	int i, j, nrel = 0, other_node = 0, all_fit = 1, rc;
+
+	if (r->nwork == 0)
+		return 0;
+	for (i = 0; i < r->nwork; i = group_end(r, i)) {
+		nrel++;
+		if (r->o->node != NULL && strcmp(r->work[i].node_id, r->o->node) != 0)
+			other_node++;
+		else if (!fits(node_cap(r, r->work[i].node_id)))
+			all_fit = 0;
+	}
+	if (r->held) {
+		r->n->held += nrel - other_node;
+		goto done;
+	}
+	if (r->ship_complete && (r->unrouted > 0 || other_node > 0)) {
+		/* together or not at all; with --node, only when all of it is there */
+		r->n->incomplete += nrel - other_node;
+		goto done;
+	}
+	if (r->ship_complete && !all_fit) {
+		r->n->over_capacity += nrel;
+		goto done;
+	}
+	nrel -= other_node;
+	if (r->stopped || (r->o->max >= 0 && (r->ship_complete ?
+	    r->n->releases + nrel > r->o->max : r->n->releases >= r->o->max))) {
+		/* the order of service is kept: nothing after this one goes either */
+		r->stopped = 1;
+		r->n->over_max += nrel;
+		goto done;
+	}
+	for (i = 0; i < r->nwork; i = j) {
+		j = group_end(r, i);
+		if (r->o->node != NULL && strcmp(r->work[i].node_id, r->o->node) != 0)
+			continue;
+		if (!fits(node_cap(r, r->work[i].node_id))) {
+			r->n->over_capacity++;
+			continue;
+		}
+		if (r->o->max >= 0 && r->n->releases >= r->o->max) {
+			r->stopped = 1;
+			r->n->over_max++;
+			continue;
+		}
+		if ((rc = make_release(r, i, j)) != 0) {
+			r->failed = rc == -2 ? EX_CANTCREAT : store_status(r->st);
+			clear_order(r);
+			return -1;
+		}
+	}
+done:
+	clear_order(r);
+	return 0;
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static int
+work_row(void *p, const struct store_row *row)
+{
+	struct run *r = p;
+	const char *order_id = store_col_text(row, 0);
+	struct work *w;
+	int i;
+
+	progress_tick(++r->seen);
+	if (r->order_id != NULL && strcmp(r->order_id, order_id) != 0 && decide(r) != 0)
+		return -1;
+	if (r->order_id == NULL) {
+		r->order_id = xstrdup(order_id);
+		r->promise_date = dup_or_null(store_col_text(row, 6));
+		r->ship_complete = (int)store_col_int(row, 7);
+		r->held = (int)store_col_int(row, 8);
+		r->unrouted = store_col_int(row, 9);
+		for (i = 0; i < 6; i++)
+			r->ship[i] = xstrdup(store_col_text(row, 10 + i));
+	}
+	if (r->nwork == r->capwork) {
+		r->capwork = r->capwork ? 2 * r->capwork : 16;
+		r->work = xrealloc(r->work, (size_t)r->capwork * sizeof *r->work);
+		r->lines = xrealloc(r->lines, (size_t)r->capwork * sizeof *r->lines);
+	}
+	w = &r->work[r->nwork++];
+	w->line_no = store_col_int(row, 1);
+	w->node_id = xstrdup(store_col_text(row, 2));
+	w->qty = store_col_int(row, 3);
+	w->sku = xstrdup(store_col_text(row, 4));
+	w->method = xstrdup(store_col_text(row, 5));
+	return 0;
+}
+
+static int
+cap_row(void *p, const struct store_row *row)
+{
+	struct run *r = p;
+	struct node_cap *c = xcalloc(1, sizeof *c);
+
+	c->capacity = store_col_int(row, 1);
+	c->used = store_col_int(row, 2);
+	strmap_put(&r->nodes, store_col_text(row, 0), c);
+	return 0;
+}
+
+int
+release_run(struct store *st, const struct release_opts *o, FILE *out,
+    struct release_files **files, struct release_counts *counts)
+{
+	struct run r;
+	int status = 0;
+
+	memset(&r, 0, sizeof r);
+	memset(counts, 0, sizeof *counts);
+	r.st = st;
+	r.o = o;
+	r.n = counts;
+	*files = NULL;
+	snprintf(r.day, sizeof r.day, "%.10s", o->day ? o->day : store_run_time(st));
+	snprintf(r.daykey, sizeof r.daykey, "%.4s%.2s%.2s", r.day, r.day + 5, r.day + 8);
+	if (o->split_dir != NULL) {
+		struct stat sb;
+
+		if (stat(o->split_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+			diag_error("%s: not a directory (--split-by-node)", o->split_dir);
+			return EX_CANTCREAT;
+		}
+		r.files = *files = xcalloc(1, sizeof **files);
+	} else {
+		sink_init(&r.out, out, o->format, o->safe_csv);
+	}
+	if (store_release_capacity(st, r.day, cap_row, &r) != 0) {
+		status = store_status(st);
+		goto out;
+	}
+	if (o->node != NULL && !strmap_get(&r.nodes, o->node, NULL)) {
+		diag_error("unknown node \"%s\"", quote_value(o->node));
+		status = EX_DATAERR;
+		goto out;
+	}
+	progress_start("routed lines");
+	if (store_release_work(st, work_row, &r) != 0 || (!r.failed && decide(&r) != 0))
+		status = r.failed ? r.failed : store_status(st);
+	progress_end();
+out:
+	clear_order(&r);
+	if (o->split_dir == NULL)
+		sink_finish(&r.out);
+	strmap_release(&r.nodes, free);
+	free(r.work);
+	free(r.lines);
+	buf_release(&r.doc);
+	buf_release(&r.payload);
+	buf_release(&r.id);
+	return status;
+}
+
+int
+release_files_flush(struct release_files *f)
+{
+	int i, status = 0;
+
+	for (i = 0; f != NULL && i < f->n && status == 0; i++) {
+		sink_finish(f->v[i]);
+		status = outfile_flush(&f->v[i]->of);
+	}
+	return status;
+}
+
+int
+release_files_close(struct release_files *f, int commit)
+{
+	int i, status = 0, s;
+
+	if (f == NULL)
+		return 0;
+	for (i = 0; i < f->n; i++) {
+		if ((s = outfile_close(&f->v[i]->of, commit)) != 0 && status == 0) {
+			status = s;
+			commit = 0;	/* one bad file: leave the rest out too */
+		}
+		free(f->v[i]);
+	}
+	free(f->v);
+	free(f);
+	return status;
+}
+
+/* --- resend ------------------------------------------------------------ */
+
+int
+release_resend(struct store *st, const char *const *ids, int n, int format,
+    int safe_csv, FILE *out)
+{
+	struct sink k;
+	char **docs = xcalloc((size_t)n + 1, sizeof *docs);
+	int i, rc, status = 0;
+
+	for (i = 0; i < n && status != EX_SOFTWARE; i++) {
+		if ((rc = store_release_document(st, ids[i], &docs[i])) < 0) {
+			status = store_status(st);
+			break;
+		}
+		if (rc == 0) {
+			diag_error("unknown release \"%s\"", quote_value(ids[i]));
+			status = EX_DATAERR;
+		}
+	}
+	if (status == 0) {
+		sink_init(&k, out, format, safe_csv);
+		for (i = 0; i < n; i++) {
+			struct rel rel;
+			json_t *j = rel_parse(docs[i], &rel);
+
+			if (j == NULL) {
+				diag_error("release \"%s\": its stored document is not one",
+				    quote_value(ids[i]));
+				status = EX_SOFTWARE;
+				break;
+			}
+			sink_put(&k, &rel, docs[i]);
+			free(rel.lines);
+			json_decref(j);
+		}
+		sink_finish(&k);
+	}
+	for (i = 0; i < n; i++)
+		free(docs[i]);
+	free(docs);
+	return status;
+}
+
+/* --- confirmations ----------------------------------------------------- */
+
+enum { C_RELEASE, C_LINE, C_STATUS, C_QTY, C_CARRIER, C_TRACKING, C_AT, C_NCOLS };
+
+static const struct colspec confirm_cols[C_NCOLS] = {
+	{ "release_id", 1 }, { "line_no", 1 }, { "status", 1 }, { "qty", 1 },
+	{ "carrier", 0 }, { "tracking", 0 }, { "at", 0 },
+};
+
+static const char *const statuses[] = { "shipped", "picked_up", "short", "cancelled" };
+enum { ST_SHIPPED, ST_PICKED_UP, ST_SHORT, ST_CANCELLED };
+
+static const char *const event_types[] = {
+	"line.shipped", "line.picked_up", "line.short", "line.cancelled",
+};
+
+static int64_t
+min64(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* A text field with no control character: 0, else -1 after a diagnostic. */
+static int
+plain_text(const struct record *r, int col)
+{
+	const char *v = r->val[col];
+
+	if (!has_control(v, strlen(v)))
+		return 0;
+	diag_at(r->file, r->line, "%s holds a control character, got \"%s\"",
+	    confirm_cols[col].name, quote_value(v));
+	return -1;
+}
+
+/* Check and apply one record: 0, 1 when it is bad (diagnosed), -1 error. */
+static int
+confirm_one(struct store *st, const struct record *r, struct buf *payload,
+    struct confirm_counts *n)
+{
+	const char *id = r->val[C_RELEASE];
+	struct release_line_state s;
+	struct confirmation c;
+	int64_t line_no, qty, out, on_hand;
+	char at[21];
+	int status, known, rc;
+
+	if (r->error) {
+		diag_at(r->file, r->line, "%s", r->error);
+		return 1;
+	}
+	if (*id == '\0') {
+		diag_at(r->file, r->line, "release_id is empty");
+		return 1;
+	}
+	if (parse_int(r->val[C_LINE], 1, INT64_MAX, &line_no) != PARSE_OK) {
+		diag_at(r->file, r->line, "line_no must be a positive integer, got \"%s\"",
+		    quote_value(r->val[C_LINE]));
+		return 1;
+	}
+	if ((status = strtab_find(statuses, 4, r->val[C_STATUS])) < 0) {
+		diag_at(r->file, r->line, "status must be one of shipped, picked_up, short, "
+		    "cancelled, got \"%s\"", quote_value(r->val[C_STATUS]));
+		return 1;
+	}
+	if (parse_int(r->val[C_QTY], 1, 1000000000, &qty) != PARSE_OK) {
+		diag_at(r->file, r->line, "qty must be a positive integer, got \"%s\"",
+		    quote_value(r->val[C_QTY]));
+		return 1;
+	}
+	if (plain_text(r, C_RELEASE) != 0 || plain_text(r, C_CARRIER) != 0 ||
+	    plain_text(r, C_TRACKING) != 0)
+		return 1;
+	if (r->val[C_AT][0] == '\0')
+		snprintf(at, sizeof at, "%s", store_run_time(st));
+	else if (parse_time(r->val[C_AT], at) != PARSE_OK) {
+		diag_at(r->file, r->line, "at must be an ISO 8601 date or time like "
+		    "2026-11-27 or 2026-11-27T14:30:00Z, got \"%s\"", quote_value(r->val[C_AT]));
+		return 1;
+	}
+	if ((rc = store_release_line_get(st, id, line_no, r->val[C_STATUS], r->val[C_TRACKING],
+	    &s, &known)) < 0)
+		return -1;
+	if (rc == 0) {
+		if (known)
+			diag_at(r->file, r->line, "release \"%s\" has no line %lld", quote_value(id),
+			    (long long)line_no);
+		else
+			diag_at(r->file, r->line, "unknown release \"%s\"", quote_value(id));
+		return 1;
+	}
+	if (status == ST_PICKED_UP && strcmp(s.method, "pickup") != 0 &&
+	    strcmp(s.method, "curbside") != 0) {
+		diag_at(r->file, r->line, "status picked_up is for pickup and curbside lines; "
+		    "line %lld of release \"%s\" is a %s line", (long long)line_no,
+		    quote_value(id), s.method);
+		return 1;
+	}
+	if (s.seen) {
+		if (r->val[C_TRACKING][0])
+			diag_at(r->file, r->line, "line %lld of release \"%s\" was already "
+			    "confirmed %s with tracking \"%s\" (a file sent twice?)",
+			    (long long)line_no, quote_value(id), r->val[C_STATUS],
+			    r->val[C_TRACKING]);
+		else
+			diag_at(r->file, r->line, "line %lld of release \"%s\" was already "
+			    "confirmed %s (a file sent twice?)", (long long)line_no,
+			    quote_value(id), r->val[C_STATUS]);
+		return 1;
+	}
+	out = s.qty - s.shipped - s.shorted - s.cancelled;
+	if (qty > out) {
+		diag_at(r->file, r->line, "line %lld of release \"%s\": %lld confirmed %s, but "
+		    "only %lld of the %lld released %s still outstanding (shipped %lld, short "
+		    "%lld, cancelled %lld)", (long long)line_no, quote_value(id), (long long)qty,
+		    r->val[C_STATUS], (long long)out, (long long)s.qty, out == 1 ? "is" : "are",
+		    (long long)s.shipped, (long long)s.shorted, (long long)s.cancelled);
+		return 1;
+	}
+	if (status == ST_CANCELLED && qty > s.cancel_requested) {
+		diag_at(r->file, r->line, "line %lld of release \"%s\": %lld confirmed "
+		    "cancelled, but only %lld %s asked to be cancelled", (long long)line_no,
+		    quote_value(id), (long long)qty, (long long)s.cancel_requested,
+		    s.cancel_requested == 1 ? "was" : "were");
+		return 1;
+	}
+
+	memset(&c, 0, sizeof c);
+	c.release_id = id;
+	c.order_id = s.order_id;
+	c.node_id = s.node_id;
+	c.sku = s.sku;
+	c.status = statuses[status];
+	c.carrier = r->val[C_CARRIER];
+	c.tracking = r->val[C_TRACKING];
+	c.at = at;
+	c.line_no = line_no;
+	c.qty = qty;
+	c.on_hand = -1;
+	c.event_type = event_types[status];
+	c.cancel_requested = s.cancel_requested;
+	switch (status) {
+	case ST_SHIPPED:
+	case ST_PICKED_UP:
+		c.shipped = qty;
+		/* what is gone can no longer be cancelled */
+		c.cancel_requested = min64(s.cancel_requested, out - qty);
+		break;
+	case ST_SHORT:
+		c.shorted = qty;
+		/* units the customer asked to cancel are cancelled, not reopened */
+		c.line_cancelled = min64(qty, s.cancel_requested);
+		c.cancel_requested = s.cancel_requested - c.line_cancelled;
+		break;
+	default:
+		c.cancelled = c.line_cancelled = qty;
+		c.cancel_requested = s.cancel_requested - qty;
+	}
+	if (status != ST_CANCELLED) {
+		on_hand = s.on_hand;
+		if (on_hand < 0 && status != ST_SHORT)
+			diag_warn("%s:%ld: node \"%s\" has no inventory of sku \"%s\"; %s %lld "
+			    "taken as is", r->file, r->line, s.node_id, s.sku, statuses[status],
+			    (long long)qty);
+		if (on_hand >= 0) {
+			if (on_hand < qty && status != ST_SHORT)
+				diag_warn("%s:%ld: node \"%s\" had on_hand %lld of sku \"%s\", less "
+				    "than the %lld %s; on_hand set to 0", r->file, r->line, s.node_id,
+				    (long long)on_hand, s.sku, (long long)qty, statuses[status]);
+			c.on_hand = on_hand > qty ? on_hand - qty : 0;
+		}
+	}
+	buf_reset(payload);
+	buf_addc(payload, '{');
+	json_str(payload, "release_id", id);
+	buf_addc(payload, ',');
+	json_int(payload, "line_no", line_no);
+	buf_addc(payload, ',');
+	json_str(payload, "node_id", s.node_id);
+	buf_addc(payload, ',');
+	json_str(payload, "sku", s.sku);
+	buf_addc(payload, ',');
+	json_int(payload, "qty", qty);
+	if (status == ST_SHORT) {
+		buf_addc(payload, ',');
+		json_int(payload, "reopened", qty - c.line_cancelled);
+		buf_addc(payload, ',');
+		json_int(payload, "cancelled", c.line_cancelled);
+	}
+	buf_addc(payload, ',');
+	json_str(payload, "carrier", c.carrier);
+	buf_addc(payload, ',');
+	json_str(payload, "tracking", c.tracking);
+	buf_addc(payload, ',');
+	json_str(payload, "at", at);
+	buf_addc(payload, '}');
+	c.payload = payload->s;
+	if (store_confirmation_apply(st, &c) != 0)
+		return -1;
+	n->rows++;
+	switch (status) {
+	case ST_SHIPPED: n->shipped += qty; break;
+	case ST_PICKED_UP: n->picked_up += qty; break;
+	case ST_SHORT: n->shorted += qty; break;
+	default: n->cancelled += qty;
+	}
+	return 0;
+}
+
+int
+release_confirm(struct store *st, char *const *files, int nfiles, int infmt,
+    struct confirm_counts *n)
+{
+	struct buf payload = BUF_INIT;
+	struct record rec;
+	int i, rc, status = 0, bad = 0;
+
+	memset(n, 0, sizeof *n);
+	progress_start("confirmations");
+	for (i = 0; i < nfiles && status == 0; i++) {
+		struct input *in = input_open(files[i], infmt, confirm_cols, C_NCOLS, NULL,
+		    &status);
+
+		if (in == NULL)
+			break;
+		while ((rc = input_next(in, &rec)) == 1) {
+			progress_tick(n->rows + bad);
+			/* a bad row spoils the run, but every row is still checked */
+			if ((rc = confirm_one(st, &rec, &payload, n)) < 0) {
+				status = store_status(st);
+				break;
+			}
+			bad += rc;
+		}
+		if (rc < 0 && status == 0)
+			status = input_status(in);
+		input_close(in);
+	}
+	progress_end();
+	buf_release(&payload);
+	if (status == 0 && bad > 0) {
+		diag_error("%d bad confirmation%s: nothing applied", bad, bad == 1 ? "" : "s");
+		status = EX_DATAERR;
+	}
+	return status;
+}

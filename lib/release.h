@@ -1,0 +1,78 @@
+#ifndef OMS_RELEASE_H
+#define OMS_RELEASE_H
+/*
+ * release: sending routed lines to their nodes, and what the nodes say
+ * back (oms-release(1)).
+ *
+ * A release is one shipment request for one order at one node: the lines
+ * routed there, with the ship-to address.  Its id is
+ * "YYYYMMDD-NODE-NNNNNN": the business day, the node and the node's
+ * sequence number for that day, so the same store always gives the same
+ * ids, and the sequence number also counts the node's daily capacity.
+ * The release as first emitted is kept as JSON (its document), from which
+ * --resend renders it again in any format, byte for byte as before.
+ */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "store.h"
+
+struct release_opts {
+	const char *day;	/* business day YYYY-MM-DD; NULL: the run's UTC date */
+	const char *node;	/* release only at this node; NULL: every node */
+	long max;		/* at most this many releases; -1: no limit */
+	const char *split_dir;	/* one file per node in this directory; NULL: out */
+	int format;		/* enum outfmt */
+	int safe_csv;
+};
+
+/* Releases made, and those that wait (counted as order-and-node pairs). */
+struct release_counts {
+	long releases, lines, nodes;
+	int64_t units;
+	long held, incomplete, over_capacity, over_max;
+};
+
+/* The files of --split-by-node, one per node, until they are closed. */
+struct release_files;
+
+/*
+ * Release every routed line that may go now, in the order of service,
+ * writing the releases to the store (in the caller's transaction) and
+ * to out, or with split_dir to one file per node (*files).  Returns 0 or
+ * an exit status after a diagnostic.
+ */
+int release_run(struct store *st, const struct release_opts *o, FILE *out,
+	struct release_files **files, struct release_counts *counts);
+/*
+ * Flush the node files: 0, or 74 after a diagnostic.  Call before the
+ * commit, so that nothing is committed that could not be written.
+ */
+int release_files_flush(struct release_files *f);
+/*
+ * Rename every node file into place (commit 1) or remove them all, and
+ * free f (NULL is fine).  Returns 0 or 74.
+ */
+int release_files_close(struct release_files *f, int commit);
+
+/*
+ * Write the n releases named by ids again, exactly as first emitted.
+ * Returns 0, or 65 after naming every unknown id, or another exit status.
+ */
+int release_resend(struct store *st, const char *const *ids, int n, int format,
+	int safe_csv, FILE *out);
+
+struct confirm_counts {
+	long rows;
+	int64_t shipped, picked_up, shorted, cancelled;
+};
+
+/*
+ * Take the confirmations of the nfiles files ("-": standard input), all
+ * or nothing: returns 0 when every row was applied, 65 after reporting
+ * every bad row (the caller rolls back), or another exit status.
+ */
+int release_confirm(struct store *st, char *const *files, int nfiles, int infmt,
+	struct confirm_counts *counts);
+
+#endif

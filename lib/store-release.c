@@ -1,0 +1,311 @@
+/*
+ * store-release: the SQL of releases and confirmations (oms-release).
+ * Every statement is a static string prepared once through store_sql.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store-int.h"
+
+/* The order of service of oms-allocate(1), then node and line. */
+static const char sql_work[] =
+    "SELECT ln.order_id, ln.line_no, ln.node_id, ln.routed, l.sku, l.method, "
+    "o.promise_date, o.ship_complete, "
+    "EXISTS (SELECT 1 FROM order_hold h WHERE h.order_id = ln.order_id), "
+    "CASE WHEN o.ship_complete THEN "
+    "(SELECT SUM(l2.qty - l2.shipped - l2.cancelled) FROM order_line l2 "
+    "WHERE l2.order_id = ln.order_id) - "
+    "(SELECT COALESCE(SUM(ln2.routed + ln2.released), 0) FROM line_node ln2 "
+    "WHERE ln2.order_id = ln.order_id) ELSE 0 END, "
+    "o.ship_name, o.ship_address1, o.ship_city, o.ship_region, o.ship_postal_code, "
+    "o.ship_country "
+    "FROM line_node ln JOIN order_line l USING (order_id, line_no) "
+    "JOIN orders o USING (order_id) WHERE ln.routed > 0 "
+    "ORDER BY o.priority, o.promise_date IS NULL, o.promise_date, o.created_at, "
+    "ln.order_id, ln.node_id, ln.line_no";
+
+int
+store_release_work(struct store *st, store_typed_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_work);
+
+	if (s == NULL)
+		return -1;
+	return store_each(st, s, fn, ctx, "reading routed lines");
+}
+
+static const char sql_capacity[] =
+    "SELECT n.node_id, COALESCE(n.capacity_per_day, -1), "
+    "(SELECT count(*) FROM release r WHERE r.node_id = n.node_id AND r.business_day = ?1) "
+    "FROM node n";
+
+int
+store_release_capacity(struct store *st, const char *day, store_typed_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_capacity);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, day);
+	return store_each(st, s, fn, ctx, "reading node capacity");
+}
+
+static const char sql_release_ins[] =
+    "INSERT INTO release (release_id, order_id, node_id, released_at, business_day, "
+    "run_id, document) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+int
+store_release_add(struct store *st, const char *release_id, const char *order_id,
+    const char *node_id, const char *day, const char *document, const char *payload)
+{
+	sqlite3_stmt *s = store_sql(st, sql_release_ins);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, release_id);
+	bind_text(s, 2, order_id);
+	bind_text(s, 3, node_id);
+	bind_text(s, 4, store_run_time(st));
+	bind_text(s, 5, day);
+	if (store_run_id(st))
+		bind_int(s, 6, store_run_id(st));
+	bind_text(s, 7, document);
+	if (store_done(st, s, "writing a release") != 0)
+		return -1;
+	return store_event(st, order_id, "release.created", payload);
+}
+
+static const char sql_rline_ins[] =
+    "INSERT INTO release_line (release_id, line_no, order_id, qty) VALUES (?1, ?2, ?3, ?4)";
+static const char sql_move_released[] =
+    "UPDATE line_node SET routed = routed - ?4, released = released + ?4 "
+    "WHERE order_id = ?1 AND line_no = ?2 AND node_id = ?3";
+
+int
+store_release_line_add(struct store *st, const char *release_id, const char *order_id,
+    int64_t line_no, const char *node_id, int64_t qty)
+{
+	sqlite3_stmt *s = store_sql(st, sql_rline_ins);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, release_id);
+	bind_int(s, 2, line_no);
+	bind_text(s, 3, order_id);
+	bind_int(s, 4, qty);
+	if (store_done(st, s, "writing a release line") != 0)
+		return -1;
+	if ((s = store_sql(st, sql_move_released)) == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_int(s, 2, line_no);
+	bind_text(s, 3, node_id);
+	bind_int(s, 4, qty);
+	return store_done(st, s, "releasing a line");
+}
+
+static const char sql_document[] = "SELECT document FROM release WHERE release_id = ?1";
+
+struct doc_ctx {
+	char *doc;
+};
+
+static int
+doc_row(void *p, const struct store_row *row)
+{
+	struct doc_ctx *d = p;
+
+	d->doc = xstrdup(store_col_text(row, 0));
+	return 1;
+}
+
+int
+store_release_document(struct store *st, const char *release_id, char **doc)
+{
+	sqlite3_stmt *s = store_sql(st, sql_document);
+	struct doc_ctx d = { NULL };
+
+	*doc = NULL;
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, release_id);
+	if (store_each(st, s, doc_row, &d, "reading a release") != 0)
+		return -1;
+	*doc = d.doc;
+	return d.doc != NULL;
+}
+
+static const char sql_rline_get[] =
+    "SELECT rl.order_id, r.node_id, l.sku, l.method, rl.qty, rl.shipped, rl.short, "
+    "rl.cancelled, rl.cancel_requested, i.on_hand, EXISTS (SELECT 1 FROM confirmation c "
+    "WHERE c.release_id = rl.release_id AND c.line_no = rl.line_no AND c.status = ?3 "
+    "AND c.tracking = ?4) FROM release_line rl "
+    "JOIN release r USING (release_id) "
+    "JOIN order_line l ON l.order_id = rl.order_id AND l.line_no = rl.line_no "
+    "LEFT JOIN inventory i ON i.node_id = r.node_id AND i.sku = l.sku "
+    "WHERE rl.release_id = ?1 AND rl.line_no = ?2";
+static const char sql_release_has[] = "SELECT 1 FROM release WHERE release_id = ?1";
+
+static void
+copy(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+struct rline_ctx {
+	struct release_line_state *s;
+	int found;
+};
+
+static int
+rline_row(void *p, const struct store_row *row)
+{
+	struct rline_ctx *c = p;
+	struct release_line_state *s = c->s;
+
+	copy(s->order_id, sizeof s->order_id, store_col_text(row, 0));
+	copy(s->node_id, sizeof s->node_id, store_col_text(row, 1));
+	copy(s->sku, sizeof s->sku, store_col_text(row, 2));
+	copy(s->method, sizeof s->method, store_col_text(row, 3));
+	s->qty = store_col_int(row, 4);
+	s->shipped = store_col_int(row, 5);
+	s->shorted = store_col_int(row, 6);
+	s->cancelled = store_col_int(row, 7);
+	s->cancel_requested = store_col_int(row, 8);
+	s->on_hand = store_col_text(row, 9) ? store_col_int(row, 9) : -1;
+	s->seen = (int)store_col_int(row, 10);
+	c->found = 1;
+	return 1;
+}
+
+int
+store_release_line_get(struct store *st, const char *release_id, int64_t line_no,
+    const char *status, const char *tracking, struct release_line_state *s,
+    int *release_known)
+{
+	sqlite3_stmt *q = store_sql(st, sql_rline_get);
+	struct rline_ctx c = { s, 0 };
+	int64_t known;
+
+	*release_known = 0;
+	if (q == NULL)
+		return -1;
+	bind_text(q, 1, release_id);
+	bind_int(q, 2, line_no);
+	bind_text(q, 3, status);
+	bind_text(q, 4, tracking);
+	if (store_each(st, q, rline_row, &c, "reading a release line") != 0)
+		return -1;
+	if (c.found) {
+		*release_known = 1;
+		return 1;
+	}
+	if ((q = store_sql(st, sql_release_has)) == NULL)
+		return -1;
+	bind_text(q, 1, release_id);
+	if ((known = store_int(st, q, "reading a release")) < 0)
+		return -1;
+	*release_known = known > 0;
+	return 0;
+}
+
+static const char sql_rline_upd[] =
+    "UPDATE release_line SET shipped = shipped + ?3, short = short + ?4, "
+    "cancelled = cancelled + ?5, cancel_requested = ?6 "
+    "WHERE release_id = ?1 AND line_no = ?2";
+static const char sql_ln_upd[] =
+    "UPDATE line_node SET released = released - ?4 "
+    "WHERE order_id = ?1 AND line_no = ?2 AND node_id = ?3";
+static const char sql_line_upd[] =
+    "UPDATE order_line SET shipped = shipped + ?3, cancelled = cancelled + ?4 "
+    "WHERE order_id = ?1 AND line_no = ?2";
+static const char sql_inv_upd[] =
+    "UPDATE inventory SET on_hand = ?3 WHERE node_id = ?1 AND sku = ?2";
+static const char sql_conf_ins[] =
+    "INSERT INTO confirmation (release_id, line_no, status, qty, carrier, tracking, at, "
+    "run_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+int
+store_confirmation_apply(struct store *st, const struct confirmation *c)
+{
+	sqlite3_stmt *s;
+
+	if ((s = store_sql(st, sql_rline_upd)) == NULL)
+		return -1;
+	bind_text(s, 1, c->release_id);
+	bind_int(s, 2, c->line_no);
+	bind_int(s, 3, c->shipped);
+	bind_int(s, 4, c->shorted);
+	bind_int(s, 5, c->cancelled);
+	bind_int(s, 6, c->cancel_requested);
+	if (store_done(st, s, "confirming a release line") != 0)
+		return -1;
+	if ((s = store_sql(st, sql_ln_upd)) == NULL)
+		return -1;
+	bind_text(s, 1, c->order_id);
+	bind_int(s, 2, c->line_no);
+	bind_text(s, 3, c->node_id);
+	bind_int(s, 4, c->shipped + c->shorted + c->cancelled);
+	if (store_done(st, s, "confirming a release line") != 0)
+		return -1;
+	if (c->shipped > 0 || c->line_cancelled > 0) {
+		if ((s = store_sql(st, sql_line_upd)) == NULL)
+			return -1;
+		bind_text(s, 1, c->order_id);
+		bind_int(s, 2, c->line_no);
+		bind_int(s, 3, c->shipped);
+		bind_int(s, 4, c->line_cancelled);
+		if (store_done(st, s, "confirming an order line") != 0)
+			return -1;
+	}
+	if (c->on_hand >= 0) {
+		if ((s = store_sql(st, sql_inv_upd)) == NULL)
+			return -1;
+		bind_text(s, 1, c->node_id);
+		bind_text(s, 2, c->sku);
+		bind_int(s, 3, c->on_hand);
+		if (store_done(st, s, "correcting inventory") != 0)
+			return -1;
+	}
+	if ((s = store_sql(st, sql_conf_ins)) == NULL)
+		return -1;
+	bind_text(s, 1, c->release_id);
+	bind_int(s, 2, c->line_no);
+	bind_text(s, 3, c->status);
+	bind_int(s, 4, c->qty);
+	bind_text(s, 5, c->carrier);
+	bind_text(s, 6, c->tracking);
+	bind_text(s, 7, c->at);
+	if (store_run_id(st))
+		bind_int(s, 8, store_run_id(st));
+	if (store_done(st, s, "recording a confirmation") != 0)
+		return -1;
+	return store_event(st, c->order_id, c->event_type, c->payload);
+}
+
+/*
+ * line_node rows against what their release lines still have out.  Lines
+ * released with no release row at all (stores from before schema 2, test
+ * fixtures) are not compared.
+ */
+static const char sql_check[] =
+    "WITH o AS (SELECT rl.order_id, rl.line_no, r.node_id, "
+    "SUM(rl.qty - rl.shipped - rl.short - rl.cancelled) AS q, "
+    "SUM(rl.cancel_requested) AS c "
+    "FROM release_line rl JOIN release r USING (release_id) "
+    "GROUP BY rl.order_id, rl.line_no, r.node_id) "
+    "SELECT o.order_id, o.line_no, o.node_id, COALESCE(ln.released, 0), o.q, o.c "
+    "FROM o LEFT JOIN line_node ln USING (order_id, line_no, node_id) "
+    "WHERE COALESCE(ln.released, 0) <> o.q OR o.c > o.q "
+    "ORDER BY 1, 2, 3";
+
+int
+store_release_check(struct store *st, store_typed_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_check);
+
+	if (s == NULL)
+		return -1;
+	return store_each(st, s, fn, ctx, "checking releases");
+}

@@ -1,0 +1,994 @@
+# oms-release: routed lines go to their nodes as releases, and the nodes'
+# confirmations come back.  Each case builds a tiny store with the real
+# oms-import and oms-allocate, routes with the stand-in below, and checks
+# the exact output and the store afterwards; oms-report check passes
+# after every successful run.
+load helper
+
+# Import KIND from the CSV on standard input.
+given() {
+	oms-import -q "$@" -
+}
+
+# Route line ORDER/LINE to NODE: move QTY units (default: all) of its
+# allocation to line_node.routed there, as oms-route does.  It stands in
+# for oms-route so that each case can pin the node it needs (oms-route
+# chooses by cost); the pipeline case at the end uses oms-route itself.
+route() {
+	local order=$1 line=$2 node=$3 qty=${4:-}
+	sqlite3 "$OMS_DB" "
+	    INSERT INTO line_node (order_id, line_no, node_id, routed)
+	    SELECT order_id, line_no, '$node', COALESCE(NULLIF('$qty', ''), allocated)
+	    FROM order_line WHERE order_id = '$order' AND line_no = $line
+	    ON CONFLICT DO UPDATE SET routed = routed + excluded.routed;
+	    UPDATE order_line SET allocated = allocated - COALESCE(NULLIF('$qty', ''), allocated)
+	    WHERE order_id = '$order' AND line_no = $line;"
+}
+
+# Two warehouses and a pickup store; two items.
+shop() {
+	given nodes <<'EOF'
+node_id,type,can_pickup,capacity_per_day
+DC1,warehouse,0,
+DC2,warehouse,0,
+ST1,store,1,
+EOF
+	given items <<'EOF'
+sku
+A1
+B2
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,10,2026-11-26T22:00:00Z
+DC1,B2,10,2026-11-26T22:00:00Z
+DC2,A1,5,2026-11-26T22:00:00Z
+ST1,A1,3,2026-11-26T22:00:00Z
+EOF
+}
+
+# The orders on standard input (after the shop), allocated.
+orders() {
+	given orders && oms-allocate -q -o /dev/null
+}
+
+consistent() {
+	run -0 oms-report check
+	assert_output ""
+}
+
+# oms-release "$@" exits 0 and prints exactly standard input; the store
+# passes oms-report check.  The summary is left in $stderr.
+releases() {
+	local expected
+
+	expected=$(cat)
+	run -0 --separate-stderr oms-release "$@"
+	assert_output "$expected"
+	consistent
+}
+
+# oms-release --confirm of the CSV on standard input exits 0.
+confirms() {
+	run -0 --separate-stderr oms-release --confirm "$@" -
+	consistent
+}
+
+# oms-release --confirm of the CSV on standard input is rejected with
+# exit 65, the messages in $1 (then the closing line), and no change.
+rejects() {
+	local before
+	before=$(state)
+	run -65 --separate-stderr oms-release --confirm -
+	assert_output ""
+	assert_equal "$stderr" "$1"
+	assert_equal "$(state)" "$before"
+}
+
+lines_are() {
+	run -0 oms-report lines
+	assert_output -
+}
+
+stock_is() {
+	run -0 oms-report inventory
+	assert_output -
+}
+
+events_of() {
+	sqlite3 "$OMS_DB" "SELECT order_id, type, payload FROM event
+	    WHERE type LIKE '$1' ORDER BY seq"
+}
+
+REL=release_id,node_id,order_id,line_no,sku,qty,method,ship_name,ship_address1,ship_city,ship_region,ship_postal_code,ship_country,promise_date
+LINES=order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
+INV=node_id,sku,on_hand,safety_stock,reserved,atp
+DAY=--day=2026-11-27
+
+# Two orders released to DC1 and confirmed below.
+two_orders() {
+	shop
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,promise_date,ship_name,ship_address1,ship_city,ship_region,ship_postal_code
+O1,1,A1,2,2026-11-25T10:00:00Z,2026-11-30,Ann Lee,"1 Main St, Apt 4",New York,NY,10001
+O1,2,B2,1,2026-11-25T10:00:00Z,2026-11-30,Ann Lee,"1 Main St, Apt 4",New York,NY,10001
+O2,1,A1,3,2026-11-25T11:00:00Z,,Bo Diaz,9 Elm Rd,Chicago,IL,60601
+EOF
+	route O1 1 DC1
+	route O1 2 DC1
+	route O2 1 DC1
+}
+
+# ---------------------------------------------------------------------
+# releasing
+
+@test "one release per order and node, with its lines and the ship-to address" {
+	two_orders
+	releases $DAY <<EOF
+$REL
+20261127-DC1-000001,DC1,O1,1,A1,2,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
+20261127-DC1-000001,DC1,O1,2,B2,1,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
+20261127-DC1-000002,DC1,O2,1,A1,3,ship,Bo Diaz,9 Elm Rd,Chicago,IL,60601,US,
+EOF
+	assert_equal "$stderr" "oms-release: 2 releases (3 lines, 6 units) to 1 node; 0 waiting: 0 held, 0 ship-complete not all routed, 0 over capacity, 0 past --max"
+	lines_are <<EOF
+$LINES
+O1,1,A1,2,released,0,0,0,0,2,0,0,0,DC1
+O1,2,B2,1,released,0,0,0,0,1,0,0,0,DC1
+O2,1,A1,3,released,0,0,0,0,3,0,0,0,DC1
+EOF
+	# released stock stays reserved at the node
+	stock_is <<EOF
+$INV
+DC1,A1,10,0,5,5
+DC1,B2,10,0,1,9
+DC2,A1,5,0,0,5
+ST1,A1,3,0,0,3
+EOF
+	run -0 events_of 'release.%'
+	assert_output - <<'EOF'
+O1|release.created|{"release_id":"20261127-DC1-000001","node_id":"DC1","business_day":"2026-11-27","lines":[{"line_no":1,"sku":"A1","qty":2},{"line_no":2,"sku":"B2","qty":1}]}
+O2|release.created|{"release_id":"20261127-DC1-000002","node_id":"DC1","business_day":"2026-11-27","lines":[{"line_no":1,"sku":"A1","qty":3}]}
+EOF
+	run -0 sqlite3 "$OMS_DB" "SELECT release_id, order_id, node_id, business_day, run_id IS NOT NULL FROM release ORDER BY 1"
+	assert_output - <<'EOF'
+20261127-DC1-000001|O1|DC1|2026-11-27|1
+20261127-DC1-000002|O2|DC1|2026-11-27|1
+EOF
+}
+
+@test "an order routed to two nodes gives two releases; a pickup line goes to its store" {
+	shop
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node
+O1,1,A1,2,2026-11-25T10:00:00Z,ship,
+O1,2,B2,1,2026-11-25T10:00:00Z,ship,
+O1,3,A1,1,2026-11-25T10:00:00Z,pickup,ST1
+EOF
+	route O1 1 DC2
+	route O1 2 DC1
+	route O1 3 ST1
+	releases $DAY <<EOF
+$REL
+20261127-DC1-000001,DC1,O1,2,B2,1,ship,,,,,,US,
+20261127-DC2-000001,DC2,O1,1,A1,2,ship,,,,,,US,
+20261127-ST1-000001,ST1,O1,3,A1,1,pickup,,,,,,US,
+EOF
+	assert_equal "$stderr" "oms-release: 3 releases (3 lines, 4 units) to 3 nodes; 0 waiting: 0 held, 0 ship-complete not all routed, 0 over capacity, 0 past --max"
+}
+
+@test "a line routed to two nodes is released at each" {
+	shop
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+O1,1,A1,12,2026-11-25T10:00:00Z
+EOF
+	route O1 1 DC1 8
+	route O1 1 DC2 4
+	releases $DAY <<EOF
+$REL
+20261127-DC1-000001,DC1,O1,1,A1,8,ship,,,,,,US,
+20261127-DC2-000001,DC2,O1,1,A1,4,ship,,,,,,US,
+EOF
+	lines_are <<EOF
+$LINES
+O1,1,A1,12,released,0,0,0,0,12,0,0,0,DC1;DC2
+EOF
+}
+
+@test "the release id is the run's UTC date without --day" {
+	two_orders
+	run -0 oms-release -q
+	assert_line --index 1 --regexp "^$(date -u +%Y%m%d)-DC1-000001,DC1,O1,1,"
+	run -0 sqlite3 "$OMS_DB" "SELECT DISTINCT business_day FROM release"
+	assert_output "$(date -u +%Y-%m-%d)"
+}
+
+@test "--format json: one object per release with its lines nested; jsonl: one a line" {
+	two_orders
+	run -0 oms-release -q $DAY --format json
+	first=$output
+	run -0 jq -c 'map(del(.released_at))' <<<"$first"
+	assert_output '[{"release_id":"20261127-DC1-000001","node_id":"DC1","order_id":"O1","business_day":"2026-11-27","promise_date":"2026-11-30T00:00:00Z","ship_name":"Ann Lee","ship_address1":"1 Main St, Apt 4","ship_city":"New York","ship_region":"NY","ship_postal_code":"10001","ship_country":"US","lines":[{"line_no":1,"sku":"A1","qty":2,"method":"ship"},{"line_no":2,"sku":"B2","qty":1,"method":"ship"}]},{"release_id":"20261127-DC1-000002","node_id":"DC1","order_id":"O2","business_day":"2026-11-27","promise_date":null,"ship_name":"Bo Diaz","ship_address1":"9 Elm Rd","ship_city":"Chicago","ship_region":"IL","ship_postal_code":"60601","ship_country":"US","lines":[{"line_no":1,"sku":"A1","qty":3,"method":"ship"}]}]'
+	run -0 jq -r '.[0].released_at' <<<"$first"
+	assert_output --regexp '^20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9:]{8}Z$'
+	# the same releases as JSON Lines, re-sent
+	run -0 oms-release --format jsonl --resend 20261127-DC1-000001 --resend 20261127-DC1-000002
+	assert_equal "$(jq -c . <<<"$output")" "$(jq -c '.[]' <<<"$first")"
+	assert_equal "${#lines[@]}" 2
+}
+
+@test "a re-run releases nothing, writes no event and changes nothing" {
+	two_orders
+	run -0 oms-release -q $DAY
+	before=$(state)
+	releases $DAY <<<"$REL"
+	assert_equal "$stderr" "oms-release: 0 releases (0 lines, 0 units) to 0 nodes; 0 waiting: 0 held, 0 ship-complete not all routed, 0 over capacity, 0 past --max"
+	assert_equal "$(state)" "$before"
+}
+
+@test "lines routed after a release go out in a new release with the next number" {
+	shop
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+O1,1,A1,3,2026-11-25T10:00:00Z
+EOF
+	route O1 1 DC1 2
+	run -0 oms-release -q $DAY
+	route O1 1 DC1 1
+	releases $DAY <<EOF
+$REL
+20261127-DC1-000002,DC1,O1,1,A1,1,ship,,,,,,US,
+EOF
+}
+
+@test "--dry-run prints the releases and changes nothing" {
+	two_orders
+	before=$(state)
+	run -0 --separate-stderr oms-release $DAY --dry-run
+	assert_line --index 3 "20261127-DC1-000002,DC1,O2,1,A1,3,ship,Bo Diaz,9 Elm Rd,Chicago,IL,60601,US,"
+	assert_equal "$stderr" "oms-release: dry run, nothing written: 2 releases (3 lines, 6 units) to 1 node; 0 waiting: 0 held, 0 ship-complete not all routed, 0 over capacity, 0 past --max"
+	assert_equal "$(state)" "$before"
+}
+
+@test "nothing of a held order is released until the hold is lifted" {
+	two_orders
+	oms-order -q hold O1 fraud
+	releases $DAY <<EOF
+$REL
+20261127-DC1-000001,DC1,O2,1,A1,3,ship,Bo Diaz,9 Elm Rd,Chicago,IL,60601,US,
+EOF
+	assert_equal "$stderr" "oms-release: 1 release (1 line, 3 units) to 1 node; 1 waiting: 1 held, 0 ship-complete not all routed, 0 over capacity, 0 past --max"
+	lines_are <<EOF
+$LINES
+O1,1,A1,2,routed,0,0,0,2,0,0,0,0,DC1
+O1,2,B2,1,routed,0,0,0,1,0,0,0,0,DC1
+O2,1,A1,3,released,0,0,0,0,3,0,0,0,DC1
+EOF
+	oms-order -q unhold O1 fraud
+	releases $DAY <<EOF
+$REL
+20261127-DC1-000002,DC1,O1,1,A1,2,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
+20261127-DC1-000002,DC1,O1,2,B2,1,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
+EOF
+}
+
+@test "a ship-complete order waits for its last line, then goes out whole" {
+	shop
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_complete
+SC,1,A1,2,2026-11-25T10:00:00Z,1
+SC,2,B2,1,2026-11-25T10:00:00Z,1
+SC,3,A1,1,2026-11-25T10:00:00Z,1
+EOF
+	route SC 1 DC2
+	route SC 2 DC1
+	before=$(state)
+	releases $DAY <<<"$REL"
+	assert_equal "$stderr" "oms-release: 0 releases (0 lines, 0 units) to 0 nodes; 2 waiting: 0 held, 2 ship-complete not all routed, 0 over capacity, 0 past --max"
+	assert_equal "$(state)" "$before"
+	route SC 3 DC1
+	releases $DAY <<EOF
+$REL
+20261127-DC1-000001,DC1,SC,2,B2,1,ship,,,,,,US,
+20261127-DC1-000001,DC1,SC,3,A1,1,ship,,,,,,US,
+20261127-DC2-000001,DC2,SC,1,A1,2,ship,,,,,,US,
+EOF
+}
+
+@test "a ship-complete order waits when one of its nodes is full, and for --node of another" {
+	shop
+	given nodes <<'EOF'
+node_id,type,capacity_per_day
+DC2,warehouse,0
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_complete
+SC,1,A1,2,2026-11-25T10:00:00Z,1
+SC,2,B2,1,2026-11-25T10:00:00Z,1
+EOF
+	route SC 1 DC2
+	route SC 2 DC1
+	releases $DAY <<<"$REL"
+	assert_equal "$stderr" "oms-release: 0 releases (0 lines, 0 units) to 0 nodes; 2 waiting: 0 held, 0 ship-complete not all routed, 2 over capacity, 0 past --max"
+	given nodes <<'EOF'
+node_id,type,capacity_per_day
+DC2,warehouse,
+EOF
+	releases $DAY --node DC1 <<<"$REL"
+	assert_equal "$stderr" "oms-release: 0 releases (0 lines, 0 units) to 0 nodes; 1 waiting: 0 held, 1 ship-complete not all routed, 0 over capacity, 0 past --max"
+}
+
+@test "daily capacity: the highest priorities go first, the rest waits for the next day in the same order" {
+	shop
+	given nodes <<'EOF'
+node_id,type,capacity_per_day
+DC1,warehouse,2
+EOF
+	# created in the reverse of the order of service
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority,promise_date
+P5,1,A1,1,2026-11-20T10:00:00Z,5,
+P3B,1,A1,1,2026-11-21T10:00:00Z,3,2026-12-02
+P3A,1,A1,1,2026-11-22T10:00:00Z,3,2026-12-01
+P1,1,A1,1,2026-11-23T10:00:00Z,1,
+EOF
+	for o in P5 P3B P3A P1; do route $o 1 DC1; done
+	releases $DAY <<EOF
+$REL
+20261127-DC1-000001,DC1,P1,1,A1,1,ship,,,,,,US,
+20261127-DC1-000002,DC1,P3A,1,A1,1,ship,,,,,,US,2026-12-01T00:00:00Z
+EOF
+	assert_equal "$stderr" "oms-release: 2 releases (2 lines, 2 units) to 1 node; 2 waiting: 0 held, 0 ship-complete not all routed, 2 over capacity, 0 past --max"
+	# the same day again: still full
+	releases $DAY <<<"$REL"
+	assert_equal "$stderr" "oms-release: 0 releases (0 lines, 0 units) to 0 nodes; 2 waiting: 0 held, 0 ship-complete not all routed, 2 over capacity, 0 past --max"
+	releases --day 2026-11-28 <<EOF
+$REL
+20261128-DC1-000001,DC1,P3B,1,A1,1,ship,,,,,,US,2026-12-02T00:00:00Z
+20261128-DC1-000002,DC1,P5,1,A1,1,ship,,,,,,US,
+EOF
+	run -0 sqlite3 "$OMS_DB" "SELECT business_day, count(*) FROM release GROUP BY 1"
+	assert_output - <<'EOF'
+2026-11-27|2
+2026-11-28|2
+EOF
+}
+
+@test "capacity counts releases, not lines; another node with room is not held back" {
+	shop
+	given nodes <<'EOF'
+node_id,type,capacity_per_day
+DC1,warehouse,1
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+O1,1,A1,1,2026-11-25T10:00:00Z
+O1,2,B2,1,2026-11-25T10:00:00Z
+O2,1,B2,1,2026-11-25T11:00:00Z
+O2,2,A1,1,2026-11-25T11:00:00Z
+EOF
+	route O1 1 DC1
+	route O1 2 DC1
+	route O2 1 DC1
+	route O2 2 DC2
+	releases $DAY <<EOF
+$REL
+20261127-DC1-000001,DC1,O1,1,A1,1,ship,,,,,,US,
+20261127-DC1-000001,DC1,O1,2,B2,1,ship,,,,,,US,
+20261127-DC2-000001,DC2,O2,2,A1,1,ship,,,,,,US,
+EOF
+	assert_equal "$stderr" "oms-release: 2 releases (3 lines, 3 units) to 2 nodes; 1 waiting: 0 held, 0 ship-complete not all routed, 1 over capacity, 0 past --max"
+}
+
+@test "--max N releases the first N in the order of service" {
+	shop
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority
+A,1,A1,1,2026-11-25T10:00:00Z,5
+B,1,A1,1,2026-11-25T11:00:00Z,1
+C,1,A1,1,2026-11-25T12:00:00Z,2
+EOF
+	for o in A B C; do route $o 1 DC1; done
+	releases $DAY --max 2 <<EOF
+$REL
+20261127-DC1-000001,DC1,B,1,A1,1,ship,,,,,,US,
+20261127-DC1-000002,DC1,C,1,A1,1,ship,,,,,,US,
+EOF
+	assert_equal "$stderr" "oms-release: 2 releases (2 lines, 2 units) to 1 node; 1 waiting: 0 held, 0 ship-complete not all routed, 0 over capacity, 1 past --max"
+	releases $DAY --max 0 <<<"$REL"
+	releases $DAY <<EOF
+$REL
+20261127-DC1-000003,DC1,A,1,A1,1,ship,,,,,,US,
+EOF
+}
+
+@test "--node releases only at that node" {
+	shop
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+O1,1,A1,1,2026-11-25T10:00:00Z
+O1,2,B2,1,2026-11-25T10:00:00Z
+EOF
+	route O1 1 DC2
+	route O1 2 DC1
+	releases $DAY --node DC2 <<EOF
+$REL
+20261127-DC2-000001,DC2,O1,1,A1,1,ship,,,,,,US,
+EOF
+	releases $DAY <<EOF
+$REL
+20261127-DC1-000001,DC1,O1,2,B2,1,ship,,,,,,US,
+EOF
+	run -65 --separate-stderr oms-release $DAY --node DC9
+	assert_equal "$stderr" 'oms-release: unknown node "DC9"'
+}
+
+@test "--resend re-emits a release exactly as first emitted, in any format" {
+	two_orders
+	run -0 oms-release -q $DAY
+	first=$output
+	sqlite3 "$OMS_DB" "UPDATE orders SET ship_name = 'Changed Since'"
+	run -0 oms-release --resend 20261127-DC1-000002 --resend 20261127-DC1-000001
+	assert_output - <<EOF
+$REL
+20261127-DC1-000002,DC1,O2,1,A1,3,ship,Bo Diaz,9 Elm Rd,Chicago,IL,60601,US,
+20261127-DC1-000001,DC1,O1,1,A1,2,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
+20261127-DC1-000001,DC1,O1,2,B2,1,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
+EOF
+	run -0 oms-release --resend 20261127-DC1-000001 --resend 20261127-DC1-000002
+	assert_equal "$output" "$first"
+	run -0 oms-release --resend 20261127-DC1-000002 --format json
+	assert_output "[
+$(sqlite3 "$OMS_DB" "SELECT document FROM release WHERE release_id = '20261127-DC1-000002'")
+]"
+	# resending changes nothing and tells no customer anything
+	before=$(state)
+	run -0 oms-release --resend 20261127-DC1-000001 -o again.csv
+	assert_equal "$(state)" "$before"
+	assert_equal "$(cat again.csv)" "$(head -n 3 <<<"$first")"
+}
+
+@test "--resend of an unknown release is bad data" {
+	two_orders
+	run -0 oms-release -q $DAY
+	run -65 --separate-stderr oms-release --resend NOPE --resend 20261127-DC1-000001 --resend 'X"Y'
+	assert_output ""
+	assert_equal "$stderr" 'oms-release: unknown release "NOPE"
+oms-release: unknown release "X\"Y"'
+}
+
+@test "--split-by-node writes one file per node, named after it, and nothing on standard output" {
+	shop
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node
+O1,1,A1,2,2026-11-25T10:00:00Z,ship,
+O1,2,A1,1,2026-11-25T10:00:00Z,pickup,ST1
+O2,1,B2,1,2026-11-25T11:00:00Z,ship,
+EOF
+	route O1 1 DC2
+	route O1 2 ST1
+	route O2 1 DC1
+	mkdir out
+	run -0 oms-release -q $DAY --split-by-node out
+	assert_output ""
+	run -0 ls -A out
+	assert_output - <<'EOF'
+DC1.csv
+DC2.csv
+ST1.csv
+EOF
+	assert_equal "$(cat out/DC1.csv)" "$REL
+20261127-DC1-000001,DC1,O2,1,B2,1,ship,,,,,,US,"
+	assert_equal "$(cat out/DC2.csv)" "$REL
+20261127-DC2-000001,DC2,O1,1,A1,2,ship,,,,,,US,"
+	assert_equal "$(cat out/ST1.csv)" "$REL
+20261127-ST1-000001,ST1,O1,2,A1,1,pickup,,,,,,US,"
+	consistent
+	# the next night's run writes no file when nothing is released
+	mkdir next
+	run -0 oms-release -q $DAY --split-by-node next --format json
+	run -0 ls -A next
+	assert_output ""
+}
+
+@test "--split-by-node with JSON names files .json; unsafe bytes in a node id are escaped" {
+	shop
+	given nodes <<'EOF'
+node_id,type
+a/b,warehouse
+.hidden,warehouse
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+O1,1,A1,1,2026-11-25T10:00:00Z
+O2,1,A1,1,2026-11-25T11:00:00Z
+EOF
+	route O1 1 a/b
+	route O2 1 .hidden
+	mkdir out
+	run -0 oms-release -q $DAY --split-by-node out --format json
+	run -0 ls -A out
+	assert_output - <<'EOF'
+%2Ehidden.json
+a%2Fb.json
+EOF
+	run -0 jq -r '.[].release_id' out/a%2Fb.json
+	assert_output "20261127-a/b-000001"
+}
+
+@test "--split-by-node into a directory that is not there: exit 73, nothing released" {
+	two_orders
+	before=$(state)
+	run -73 --separate-stderr oms-release $DAY --split-by-node nowhere
+	assert_equal "$stderr" "oms-release: nowhere: not a directory (--split-by-node)"
+	assert_equal "$(state)" "$before"
+}
+
+@test "--split-by-node never replaces a node's file: exit 73, nothing released" {
+	two_orders
+	mkdir out
+	echo "not yet picked up" > out/DC1.csv
+	before=$(state)
+	run -73 --separate-stderr oms-release $DAY --split-by-node out
+	assert_equal "$stderr" "oms-release: out/DC1.csv: already exists (not yet picked up?); nothing released, use another directory"
+	assert_equal "$(state)" "$before"
+	assert_equal "$(cat out/DC1.csv)" "not yet picked up"
+	run -0 ls -A out
+	assert_output DC1.csv
+}
+
+@test "--split-by-node under --dry-run leaves no file behind" {
+	two_orders
+	mkdir out
+	run -0 oms-release -q $DAY --dry-run --split-by-node out
+	run -0 ls -A out
+	assert_output ""
+}
+
+# ---------------------------------------------------------------------
+# confirmations
+
+@test "shipped: stock leaves the node, the reservation ends, the line is shipped" {
+	two_orders
+	run -0 oms-release -q $DAY
+	confirms <<'EOF'
+release_id,line_no,status,qty,carrier,tracking,at
+20261127-DC1-000001,1,shipped,2,UPS,1Z999,2026-11-27T15:00:00Z
+EOF
+	assert_equal "$stderr" "oms-release: 1 confirmation taken: 2 units shipped, 0 picked up, 0 short, 0 cancelled"
+	lines_are <<EOF
+$LINES
+O1,1,A1,2,shipped,0,0,0,0,0,2,0,0,DC1
+O1,2,B2,1,released,0,0,0,0,1,0,0,0,DC1
+O2,1,A1,3,released,0,0,0,0,3,0,0,0,DC1
+EOF
+	stock_is <<EOF
+$INV
+DC1,A1,8,0,3,5
+DC1,B2,10,0,1,9
+DC2,A1,5,0,0,5
+ST1,A1,3,0,0,3
+EOF
+	run -0 events_of 'line.shipped'
+	assert_output 'O1|line.shipped|{"release_id":"20261127-DC1-000001","line_no":1,"node_id":"DC1","sku":"A1","qty":2,"carrier":"UPS","tracking":"1Z999","at":"2026-11-27T15:00:00Z"}'
+	run -0 sqlite3 "$OMS_DB" "SELECT release_id, line_no, status, qty, carrier, tracking, at FROM confirmation"
+	assert_output "20261127-DC1-000001|1|shipped|2|UPS|1Z999|2026-11-27T15:00:00Z"
+}
+
+@test "a line shipped in two parcels, then the rest; JSON confirmations" {
+	two_orders
+	run -0 oms-release -q $DAY
+	confirms <<'EOF'
+[{"release_id":"20261127-DC1-000002","line_no":1,"status":"shipped","qty":1,"tracking":"T1"},
+ {"release_id":"20261127-DC1-000002","line_no":1,"status":"shipped","qty":1,"tracking":"T2"}]
+EOF
+	assert_equal "$stderr" "oms-release: 2 confirmations taken: 2 units shipped, 0 picked up, 0 short, 0 cancelled"
+	confirms <<'EOF'
+{"release_id":"20261127-DC1-000002","line_no":1,"status":"shipped","qty":1,"tracking":"T3"}
+EOF
+	lines_are <<EOF
+$LINES
+O1,1,A1,2,released,0,0,0,0,2,0,0,0,DC1
+O1,2,B2,1,released,0,0,0,0,1,0,0,0,DC1
+O2,1,A1,3,shipped,0,0,0,0,0,3,0,0,DC1
+EOF
+	stock_is <<EOF
+$INV
+DC1,A1,7,0,2,5
+DC1,B2,10,0,1,9
+DC2,A1,5,0,0,5
+ST1,A1,3,0,0,3
+EOF
+}
+
+@test "picked_up: a pickup line leaves the store's stock" {
+	shop
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node
+O1,1,A1,2,2026-11-25T10:00:00Z,pickup,ST1
+EOF
+	route O1 1 ST1
+	run -0 oms-release -q $DAY
+	confirms <<'EOF'
+release_id,line_no,status,qty
+20261127-ST1-000001,1,picked_up,2
+EOF
+	assert_equal "$stderr" "oms-release: 1 confirmation taken: 0 units shipped, 2 picked up, 0 short, 0 cancelled"
+	lines_are <<EOF
+$LINES
+O1,1,A1,2,shipped,0,0,0,0,0,2,0,0,ST1
+EOF
+	stock_is <<EOF
+$INV
+DC1,A1,10,0,0,10
+DC1,B2,10,0,0,10
+DC2,A1,5,0,0,5
+ST1,A1,1,0,0,1
+EOF
+	run -0 events_of 'line.picked_up'
+	assert_output --partial 'O1|line.picked_up|{"release_id":"20261127-ST1-000001","line_no":1,"node_id":"ST1","sku":"A1","qty":2,"carrier":"","tracking":"","at":"'
+}
+
+@test "short: the node's count is lowered, the reservation ends, the units go back to open" {
+	two_orders
+	run -0 oms-release -q $DAY
+	confirms <<'EOF'
+release_id,line_no,status,qty
+20261127-DC1-000002,1,shipped,1
+20261127-DC1-000002,1,short,2
+EOF
+	assert_equal "$stderr" "oms-release: 2 confirmations taken: 1 units shipped, 0 picked up, 2 short, 0 cancelled"
+	lines_are <<EOF
+$LINES
+O1,1,A1,2,released,0,0,0,0,2,0,0,0,DC1
+O1,2,B2,1,released,0,0,0,0,1,0,0,0,DC1
+O2,1,A1,3,open,2,0,0,0,0,1,0,0,DC1
+EOF
+	# on_hand 10 less 1 shipped less 2 not there
+	stock_is <<EOF
+$INV
+DC1,A1,7,0,2,5
+DC1,B2,10,0,1,9
+DC2,A1,5,0,0,5
+ST1,A1,3,0,0,3
+EOF
+	run -0 events_of 'line.short'
+	assert_output --partial 'O2|line.short|{"release_id":"20261127-DC1-000002","line_no":1,"node_id":"DC1","sku":"A1","qty":2,"reopened":2,"cancelled":0,'
+}
+
+@test "a short pick goes back to allocation and is routed and released again" {
+	shop
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,2,2026-11-26T23:00:00Z
+DC2,A1,0,2026-11-26T23:00:00Z
+ST1,A1,0,2026-11-26T23:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at
+O1,1,A1,2,2026-11-25T10:00:00Z
+EOF
+	route O1 1 DC1
+	run -0 oms-release -q $DAY
+	confirms <<'EOF'
+release_id,line_no,status,qty
+20261127-DC1-000001,1,short,2
+EOF
+	# nothing left anywhere: backordered
+	run -0 oms-allocate -q
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,allocated,backordered,reason
+O1,1,A1,2,0,2,no stock in the network
+EOF
+	# stock arrives at DC2: allocated, routed and released there
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC2,A1,4,2026-11-27T08:00:00Z
+EOF
+	run -0 oms-allocate -q
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,allocated,backordered,reason
+O1,1,A1,2,2,0,
+EOF
+	route O1 1 DC2
+	releases $DAY <<EOF
+$REL
+20261127-DC2-000001,DC2,O1,1,A1,2,ship,,,,,,US,
+EOF
+	lines_are <<EOF
+$LINES
+O1,1,A1,2,released,0,0,0,0,2,0,0,0,DC1;DC2
+EOF
+}
+
+@test "shipped beyond the node's on_hand: on_hand goes to 0 with a warning" {
+	two_orders
+	run -0 oms-release -q $DAY
+	# the count dropped after release (stands in for a snapshot with a bad count)
+	sqlite3 "$OMS_DB" "UPDATE inventory SET on_hand = 1 WHERE node_id = 'DC1' AND sku = 'A1'"
+	# (the store is oversold at DC1 now, so no oms-report check here)
+	run -0 --separate-stderr oms-release --confirm - <<'EOF'
+release_id,line_no,status,qty
+20261127-DC1-000001,1,shipped,2
+EOF
+	assert_equal "$stderr" 'oms-release: warning: -:2: node "DC1" had on_hand 1 of sku "A1", less than the 2 shipped; on_hand set to 0
+oms-release: 1 confirmation taken: 2 units shipped, 0 picked up, 0 short, 0 cancelled'
+	run -0 sqlite3 "$OMS_DB" "SELECT on_hand FROM inventory WHERE node_id = 'DC1' AND sku = 'A1'"
+	assert_output 0
+}
+
+@test "cancelled answers a cancel request: units leave the release and are cancelled, stock stays" {
+	two_orders
+	run -0 oms-release -q $DAY
+	# the customer cancels 2 of the 3 released: a cancel request to the node
+	oms-order -q cancel O2 1 2
+	consistent
+	confirms <<'EOF'
+release_id,line_no,status,qty
+20261127-DC1-000002,1,cancelled,2
+20261127-DC1-000002,1,shipped,1
+EOF
+	assert_equal "$stderr" "oms-release: 2 confirmations taken: 1 units shipped, 0 picked up, 0 short, 2 cancelled"
+	lines_are <<EOF
+$LINES
+O1,1,A1,2,released,0,0,0,0,2,0,0,0,DC1
+O1,2,B2,1,released,0,0,0,0,1,0,0,0,DC1
+O2,1,A1,3,shipped,0,0,0,0,0,1,2,0,DC1
+EOF
+	stock_is <<EOF
+$INV
+DC1,A1,9,0,2,7
+DC1,B2,10,0,1,9
+DC2,A1,5,0,0,5
+ST1,A1,3,0,0,3
+EOF
+	run -0 sqlite3 "$OMS_DB" "SELECT qty, shipped, short, cancelled, cancel_requested FROM release_line WHERE release_id = '20261127-DC1-000002'"
+	assert_output "3|1|0|2|0"
+	run -0 events_of 'line.cancelled'
+	assert_output --partial 'O2|line.cancelled|{"release_id":"20261127-DC1-000002","line_no":1,"node_id":"DC1","sku":"A1","qty":2,'
+}
+
+@test "shipped despite a cancel request: the request shrinks to what can still be cancelled" {
+	two_orders
+	run -0 oms-release -q $DAY
+	oms-order -q cancel O2 1 2
+	confirms <<'EOF'
+release_id,line_no,status,qty
+20261127-DC1-000002,1,shipped,2
+EOF
+	run -0 sqlite3 "$OMS_DB" "SELECT shipped, cancel_requested FROM release_line WHERE release_id = '20261127-DC1-000002'"
+	assert_output "2|1"
+	# the last unit comes back short: the customer cancelled it, so it is not reopened
+	confirms <<'EOF'
+release_id,line_no,status,qty
+20261127-DC1-000002,1,short,1
+EOF
+	run -0 sqlite3 "$OMS_DB" "SELECT shipped, short, cancelled, cancel_requested FROM release_line WHERE release_id = '20261127-DC1-000002'"
+	assert_output "2|1|0|0"
+	lines_are <<EOF
+$LINES
+O1,1,A1,2,released,0,0,0,0,2,0,0,0,DC1
+O1,2,B2,1,released,0,0,0,0,1,0,0,0,DC1
+O2,1,A1,3,shipped,0,0,0,0,0,2,1,0,DC1
+EOF
+}
+
+@test "--dry-run confirmations change nothing" {
+	two_orders
+	run -0 oms-release -q $DAY
+	before=$(state)
+	run -0 --separate-stderr oms-release --confirm --dry-run - <<'EOF'
+release_id,line_no,status,qty
+20261127-DC1-000002,1,shipped,3
+EOF
+	assert_equal "$stderr" "oms-release: dry run, nothing written: 1 confirmation taken: 3 units shipped, 0 picked up, 0 short, 0 cancelled"
+	assert_equal "$(state)" "$before"
+}
+
+# ---------------------------------------------------------------------
+# rejected confirmations: each says why, and nothing changes
+
+@test "a confirmation file sent twice is rejected whole" {
+	two_orders
+	run -0 oms-release -q $DAY
+	cat > conf.csv <<'EOF'
+release_id,line_no,status,qty,carrier,tracking
+20261127-DC1-000001,1,shipped,1,UPS,1Z1
+20261127-DC1-000001,2,short,1,,
+EOF
+	run -0 oms-release -q --confirm conf.csv
+	before=$(state)
+	run -65 --separate-stderr oms-release --confirm conf.csv
+	assert_equal "$stderr" 'oms-release: conf.csv:2: line 1 of release "20261127-DC1-000001" was already confirmed shipped with tracking "1Z1" (a file sent twice?)
+oms-release: conf.csv:3: line 2 of release "20261127-DC1-000001" was already confirmed short (a file sent twice?)
+oms-release: 2 bad confirmations: nothing applied'
+	assert_equal "$(state)" "$before"
+}
+
+@test "the same line twice in one file is rejected" {
+	two_orders
+	run -0 oms-release -q $DAY
+	rejects 'oms-release: -:3: line 1 of release "20261127-DC1-000002" was already confirmed shipped (a file sent twice?)
+oms-release: 1 bad confirmation: nothing applied' <<'EOF'
+release_id,line_no,status,qty
+20261127-DC1-000002,1,shipped,1
+20261127-DC1-000002,1,shipped,1
+EOF
+}
+
+@test "confirming more than was released is rejected, also over several rows" {
+	two_orders
+	run -0 oms-release -q $DAY
+	rejects 'oms-release: -:2: line 1 of release "20261127-DC1-000001": 3 confirmed shipped, but only 2 of the 2 released are still outstanding (shipped 0, short 0, cancelled 0)
+oms-release: -:4: line 1 of release "20261127-DC1-000002": 2 confirmed short, but only 1 of the 3 released is still outstanding (shipped 2, short 0, cancelled 0)
+oms-release: 2 bad confirmations: nothing applied' <<'EOF'
+release_id,line_no,status,qty
+20261127-DC1-000001,1,shipped,3
+20261127-DC1-000002,1,shipped,2
+20261127-DC1-000002,1,short,2
+EOF
+}
+
+@test "a fully shipped line takes no more confirmations" {
+	two_orders
+	run -0 oms-release -q $DAY
+	run -0 oms-release -q --confirm - <<'EOF'
+release_id,line_no,status,qty
+20261127-DC1-000001,2,shipped,1
+EOF
+	rejects 'oms-release: -:2: line 2 of release "20261127-DC1-000001": 1 confirmed short, but only 0 of the 1 released are still outstanding (shipped 1, short 0, cancelled 0)
+oms-release: 1 bad confirmation: nothing applied' <<'EOF'
+release_id,line_no,status,qty
+20261127-DC1-000001,2,short,1
+EOF
+}
+
+@test "an unknown release, a line not in the release, a line not yet released" {
+	two_orders
+	run -0 oms-release -q $DAY --max 1
+	rejects 'oms-release: -:2: unknown release "20261127-DC9-000001"
+oms-release: -:3: release "20261127-DC1-000001" has no line 3
+oms-release: -:4: unknown release "20261127-DC1-000002"
+oms-release: 3 bad confirmations: nothing applied' <<'EOF'
+release_id,line_no,status,qty
+20261127-DC9-000001,1,shipped,1
+20261127-DC1-000001,3,shipped,1
+20261127-DC1-000002,1,shipped,1
+EOF
+}
+
+@test "picked_up of a ship line, and a cancel nobody asked for, are rejected" {
+	two_orders
+	run -0 oms-release -q $DAY
+	rejects 'oms-release: -:2: status picked_up is for pickup and curbside lines; line 1 of release "20261127-DC1-000001" is a ship line
+oms-release: -:3: line 2 of release "20261127-DC1-000001": 1 confirmed cancelled, but only 0 were asked to be cancelled
+oms-release: 2 bad confirmations: nothing applied' <<'EOF'
+release_id,line_no,status,qty
+20261127-DC1-000001,1,picked_up,1
+20261127-DC1-000001,2,cancelled,1
+EOF
+}
+
+@test "malformed confirmation rows are each reported with their line" {
+	two_orders
+	run -0 oms-release -q $DAY
+	rejects 'oms-release: -:2: release_id is empty
+oms-release: -:3: line_no must be a positive integer, got "0"
+oms-release: -:4: status must be one of shipped, picked_up, short, cancelled, got "lost"
+oms-release: -:5: qty must be a positive integer, got "-1"
+oms-release: -:6: at must be an ISO 8601 date or time like 2026-11-27 or 2026-11-27T14:30:00Z, got "yesterday"
+oms-release: -:7: qty must be a positive integer, got "1.5"
+oms-release: 6 bad confirmations: nothing applied' <<'EOF'
+release_id,line_no,status,qty,at
+,1,shipped,1,
+20261127-DC1-000001,0,shipped,1,
+20261127-DC1-000001,1,lost,1,
+20261127-DC1-000001,1,shipped,-1,
+20261127-DC1-000001,1,shipped,1,yesterday
+20261127-DC1-000001,1,shipped,1.5,
+EOF
+}
+
+@test "a confirmation file without a required column is rejected" {
+	two_orders
+	run -0 oms-release -q $DAY
+	before=$(state)
+	run -65 --separate-stderr oms-release --confirm - <<'EOF'
+release_id,line_no,qty
+20261127-DC1-000001,1,1
+EOF
+	assert_output ""
+	assert_equal "$stderr" "oms-release: -:1: missing required column \"status\""
+	assert_equal "$(state)" "$before"
+}
+
+@test "good rows before a bad one are not applied either" {
+	two_orders
+	run -0 oms-release -q $DAY
+	rejects 'oms-release: -:3: unknown release "nope"
+oms-release: 1 bad confirmation: nothing applied' <<'EOF'
+release_id,line_no,status,qty
+20261127-DC1-000001,1,shipped,2
+nope,1,shipped,1
+EOF
+}
+
+# ---------------------------------------------------------------------
+# usage
+
+@test "options that do not go together are usage errors" {
+	run -64 --separate-stderr oms-release --confirm --node DC1
+	assert_equal "${stderr_lines[0]}" "oms-release: --day, --max, --node and --split-by-node are for releasing, not with --confirm or --resend"
+	run -64 --separate-stderr oms-release --confirm --resend X
+	run -64 --separate-stderr oms-release --confirm --format json
+	run -64 --separate-stderr oms-release -o x.csv --split-by-node .
+	run -64 --separate-stderr oms-release file.csv
+	run -64 --separate-stderr oms-release --day 2026-13-01
+	assert_equal "${stderr_lines[0]}" 'oms-release: --day must be a date like 2026-11-27, got "2026-13-01"'
+	run -64 --separate-stderr oms-release --max -1
+	run -0 oms-release --help
+	assert_line --index 0 --partial "usage: oms-release"
+}
+
+@test "oms-report check: released units must match what the release lines have out" {
+	two_orders
+	run -0 oms-release -q $DAY
+	sqlite3 "$OMS_DB" "UPDATE line_node SET released = 2 WHERE order_id = 'O2';
+	    UPDATE release_line SET cancel_requested = 1 WHERE release_id = '20261127-DC1-000001' AND line_no = 2;
+	    UPDATE release_line SET shipped = 1 WHERE release_id = '20261127-DC1-000001' AND line_no = 2"
+	run -1 oms-report check
+	assert_output - <<'EOF'
+check,subject,detail
+line_released,O1/2@DC1,"released 1, but its release lines have 0 outstanding"
+cancel_requested,O1/2@DC1,"cancel requested for 1, more than the 0 outstanding"
+line_released,O2/1@DC1,"released 2, but its release lines have 3 outstanding"
+EOF
+}
+
+# ---------------------------------------------------------------------
+# the whole pipeline, with oms-route
+
+@test "import, allocate, route, release, confirm a short pick, and round again" {
+	for k in nodes items inventory postal rates; do
+		oms-import -q "$k" "$DATA/$k.csv"
+	done
+	oms-import -q orders "$DATA/orders.csv"
+	oms-allocate -q -o /dev/null
+	oms-route -q -o /dev/null
+	releases $DAY <<EOF
+$REL
+20261127-ST1-000001,ST1,O2,1,A1,1,pickup,Bo Diaz,,,,,US,2026-11-27T00:00:00Z
+20261127-DC1-000001,DC1,O1,1,A1,2,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
+20261127-DC1-000001,DC1,O1,2,B2,1,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
+20261127-V1-000001,V1,O3,1,C3,1,ship,"Cy ""The Couch"" Ng",9 Elm Rd,Chicago,IL,60601,US,
+EOF
+	confirms <<'EOF'
+release_id,line_no,status,qty,carrier,tracking
+20261127-ST1-000001,1,picked_up,1,,
+20261127-DC1-000001,1,shipped,1,UPS,1Z1
+20261127-DC1-000001,1,short,1,,
+20261127-DC1-000001,2,shipped,1,UPS,1Z1
+20261127-V1-000001,1,shipped,1,FedEx,77
+EOF
+	lines_are <<EOF
+$LINES
+O1,1,A1,2,open,1,0,0,0,0,1,0,0,DC1
+O1,2,B2,1,shipped,0,0,0,0,0,1,0,0,DC1
+O2,1,A1,1,shipped,0,0,0,0,0,1,0,0,ST1
+O3,1,C3,1,shipped,0,0,0,0,0,1,0,0,V1
+EOF
+	# the short unit is allocated, routed and released again
+	oms-allocate -q -o /dev/null
+	oms-route -q -o /dev/null
+	releases $DAY <<EOF
+$REL
+20261127-DC1-000002,DC1,O1,1,A1,1,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
+EOF
+	run -0 oms-report inventory --node DC1
+	assert_output - <<EOF
+$INV
+DC1,A1,98,0,1,97
+DC1,B2,49,0,0,49
+EOF
+}
