@@ -1579,7 +1579,7 @@ write_lp(struct run *r, const char *path)
 	r->ideal = 1;
 	for (pass = 0; pass < 2; pass++) {
 		if (pass == 1)
-			fprintf(fp, "\nSubject To\n");
+			fprintf(fp, "\nSubject To\n nothing: zero = 0\n");
 		for (i = 0; i < r->norders; i++) {
 			struct rorder *o = &r->orders[i];
 			int nx = 0;
