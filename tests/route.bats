@@ -1065,16 +1065,9 @@ EOF
 }
 
 # ---------------------------------------------------------------------
-# known bugs: each case fails today.  They are skipped unless
-# OMS_ROUTE_BUGS is set, so that make check stays green until lib/route.c
-# is fixed; then drop the known_bug line.
+# found wrong once: each of these failed before it was fixed
 
-known_bug() {
-	[ -n "${OMS_ROUTE_BUGS:-}" ] || skip "known bug: $1"
-}
-
-@test "BUG: a pickup order takes its store's release slot in the run that routes it" {
-	known_bug "pinned lines do not count against capacity_per_day in their own run"
+@test "a pickup order takes its store's release slot in the run that routes it" {
 	network
 	# ST takes one release a day; O1 collects there, so O2 (ST 5.00,
 	# N1 5.50) must ship from N1
@@ -1095,20 +1088,17 @@ O2,1,A,1,N1,5.5,1,0
 EOF
 }
 
-@test "BUG: on the busy book the default routing is no worse than --greedy" {
-	known_bug "default objective 154.50, --greedy 150.50 (integer optimum 149.50)"
+@test "on the busy book the default routing is no worse than --greedy" {
 	busy
 	run -0 --separate-stderr oms-route --dry-run --greedy --day 2026-11-27
 	greedy=$(sed -E 's/.*\(objective ([0-9.]+) with penalties\).*/\1/' <<<"$stderr")
 	run -0 --separate-stderr oms-route --dry-run --day 2026-11-27
 	batch=$(sed -E 's/.*\(objective ([0-9.]+) with penalties\).*/\1/' <<<"$stderr")
-	assert_equal "$greedy" 150.50
 	awk -v b="$batch" -v g="$greedy" 'BEGIN { exit !(b <= g) }' ||
 	    fail "default objective $batch is worse than --greedy's $greedy"
 }
 
-@test "BUG: a run that backorders routed work does not say nothing changed" {
-	known_bug "the summary says \"nothing changed\" whenever no row was printed"
+@test "a run that backorders routed work does not say nothing changed" {
 	network
 	given inventory <<'EOF'
 node_id,sku,on_hand,as_of
@@ -1129,8 +1119,7 @@ EOF
 	summary_is "0 orders routed: 0 shipments, 0 splits, 0 late; cost 0.00 (objective 0.00 with penalties); 0 units routed, 1 backordered, 0 waiting; 0 orders unplaced"
 }
 
-@test "BUG: --write-lp with nothing to route still writes an LP that glpsol reads" {
-	known_bug "an empty objective row: glpsol says \"missing variable name\""
+@test "--write-lp with nothing to route still writes an LP that glpsol reads" {
 	command -v glpsol > /dev/null || skip "glpsol (glpk-utils) is not installed"
 	network
 	routes --write-lp lp.lp <<EOF
@@ -1139,8 +1128,7 @@ EOF
 	run -0 glpsol --lp lp.lp -o lp.out
 }
 
-@test "BUG: two lines to two different lockers are two shipments" {
-	known_bug "line_dest() tells the ship-to from a locker, not one locker from another"
+@test "two lines to two different lockers are two shipments" {
 	network
 	oms-import -q nodes - <<'EOF'
 node_id,type,name,lat,lon
@@ -1157,7 +1145,7 @@ O1,1,A,1,2026-11-26T10:00:00Z,locker,LK,0,0
 O1,2,B,1,2026-11-26T10:00:00Z,locker,LK2,0,0
 EOF
 	# N1 to LK (356 km) 10 + 0.5 + 1 = 11.50; N1 to LK2 (311 km)
-	# 10 + 1 + 1 = 12.00; one split.  Today: one shipment to LK, 12.50.
+	# 10 + 1 + 1 = 12.00; one split (not one shipment to LK, 12.50).
 	routes <<EOF
 $HEADER
 O1,1,A,1,N1,11.5,2,0
@@ -1166,8 +1154,7 @@ EOF
 	summary_is "1 order routed: 2 shipments, 1 split, 0 late; cost 23.50 (objective 26.50 with penalties); 2 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
 }
 
-@test "BUG: --greedy honours --max-splits" {
-	known_bug "greedy_response() never looks at max_splits"
+@test "--greedy honours --max-splits" {
 	network
 	# no node holds both lines: --max-splits 0 forbids shipping from two
 	given inventory <<'EOF'
