@@ -1065,7 +1065,7 @@ EOF
 }
 
 # ---------------------------------------------------------------------
-# bugs found by these tests, fixed in lib/route.c
+# found wrong once: each of these failed before it was fixed
 
 @test "a pickup order takes its store's release slot in the run that routes it" {
 	network
@@ -1094,7 +1094,6 @@ EOF
 	greedy=$(sed -E 's/.*\(objective ([0-9.]+) with penalties\).*/\1/' <<<"$stderr")
 	run -0 --separate-stderr oms-route --dry-run --day 2026-11-27
 	batch=$(sed -E 's/.*\(objective ([0-9.]+) with penalties\).*/\1/' <<<"$stderr")
-	assert_equal "$greedy" 160.00
 	awk -v b="$batch" -v g="$greedy" 'BEGIN { exit !(b <= g) }' ||
 	    fail "default objective $batch is worse than --greedy's $greedy"
 }
@@ -1146,7 +1145,7 @@ O1,1,A,1,2026-11-26T10:00:00Z,locker,LK,0,0
 O1,2,B,1,2026-11-26T10:00:00Z,locker,LK2,0,0
 EOF
 	# N1 to LK (356 km) 10 + 0.5 + 1 = 11.50; N1 to LK2 (311 km)
-	# 10 + 1 + 1 = 12.00; one split.  Today: one shipment to LK, 12.50.
+	# 10 + 1 + 1 = 12.00; one split (not one shipment to LK, 12.50).
 	routes <<EOF
 $HEADER
 O1,1,A,1,N1,11.5,2,0
