@@ -5,8 +5,12 @@
 #
 # Imports the ERP's exports (network, catalogue, customers, postal codes,
 # rate card, the stock snapshot, the day's orders), allocates stock to the
-# open lines in priority order, then writes the reports.  Safe to re-run after a failure: every import is an upsert, and
-# each command commits whole or not at all.
+# open lines in priority order, routes the allocated lines to the nodes
+# that ship them at the least cost over the whole batch, releases the work
+# to the nodes (a file per node for the WMS and the store apps), then
+# checks the store and writes the reports.  Safe to re-run after a failure:
+# every import is an upsert, each command commits whole or not at all, and
+# a line released once is never released again.
 #
 # Usage: nightly.sh [EXPORT_DIR [OUT_DIR]]; the store is $OMS_DB, else ./oms.db.
 set -eu
@@ -41,6 +45,19 @@ oms-import orders --rejects "$out/orders-extra-rejects-$day.jsonl" --max-rejects
 # order; the lines whose allocation changed are kept for the day.
 step "allocating"
 oms-allocate -o "$out/allocations-$day.csv"
+
+# Where each allocated line ships from, over the whole batch; the summary
+# on stderr has the shipments, splits, late ones and the cost.
+step "routing"
+oms-route -o "$out/routing-$day.csv"
+
+# The work for each node: one file per node in a directory of its own per
+# run (a re-run after a crash releases only what was not yet released, and
+# never overwrites a file a WMS may already have taken).
+step "releasing"
+rel=$out/releases-$day-$(date -u +%H%M%S)
+mkdir -p "$rel"
+oms-release --split-by-node "$rel"
 
 step "checking the store"
 oms-report check -o "$out/check-$day.csv"

@@ -10,15 +10,20 @@
  * their own, a limit on splits, active nodes only.
  *
  * The method (oms-route(1)):
- *  1. pinned lines (pickup, curbside) go to their store;
- *  2. every other order, in the order of service, takes its best response
- *     to what is left: the cheapest of every single node, every pair of its
- *     closest candidates, and a greedy cover;
- *  3. improvement: an order that pays more than it would with the network
- *     to itself takes back the node it wants from an order using it, when
- *     that order can go elsewhere for less than the first one saves
- *     (ejection); then every order re-plans against what is left.  Each
- *     accepted move lowers the total, so this ends.
+ *  1. pinned lines (pickup, curbside) go to their store, taking its slot;
+ *  2. every other order takes its best response to what is left, the
+ *     orders with the most to lose first (regret: what an order's best
+ *     plan costs more without the nodes it would use): the cheapest of the
+ *     single nodes that hold it all, the pairs of its cheapest candidates
+ *     (unless no split can win), and a greedy cover by units covered;
+ *  3. one improvement pass: an order that pays more than it would with
+ *     the network to itself asks the latest orders on a node its ideal
+ *     plan lacks to make room, and keeps the exchange when the two pay
+ *     less together (ejection); then every such order re-plans against
+ *     what is left.  Each accepted move lowers the total;
+ *  4. the plain --greedy is built too, and kept when it is better, so
+ *     the result is never worse than the baseline; orders still short
+ *     take what the moves set free.
  * Everything is deterministic: fixed orders, ties to the lower node id.
  */
 #include <errno.h>
