@@ -22,52 +22,6 @@ usage(FILE *fp)
 	    "       oms-allocate --version\n");
 }
 
-struct scope {
-	struct alloc_scope *v;
-	int n, cap;
-};
-
-static void
-scope_add(struct scope *s, const char *order_id, const char *file, long line)
-{
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 64;
-		s->v = xrealloc(s->v, (size_t)s->cap * sizeof *s->v);
-	}
-	s->v[s->n].order_id = xstrdup(order_id);
-	s->v[s->n].file = file;
-	s->v[s->n].line = line;
-	s->n++;
-}
-
-/* Read the order ids of a file (CSV or JSON with an order_id column). */
-static int
-read_scope(struct scope *s, const char *file, int infmt)
-{
-	static const struct colspec cols[] = { { "order_id", 1 } };
-	struct input *in;
-	struct record r;
-	int status = 0, rc;
-
-	if ((in = input_open(file, infmt, cols, 1, "lines", &status)) == NULL)
-		return status;
-	input_quiet_unknown(in);
-	while ((rc = input_next(in, &r)) == 1) {
-		if (r.error || r.val[0][0] == '\0') {
-			diag_at(r.file, r.line, "%s", r.error ? r.error : "order_id is empty");
-			status = EX_DATAERR;
-			continue;
-		}
-		/* a file of lines names an order many times: once is enough */
-		if (s->n == 0 || strcmp(s->v[s->n - 1].order_id, r.val[0]) != 0)
-			scope_add(s, r.val[0], file, r.line);
-	}
-	if (rc < 0)
-		status = input_status(in);
-	input_close(in);
-	return status;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -101,7 +55,7 @@ main(int argc, char **argv)
 		}
 	}
 	for (i = optind; i < argc && status == 0; i++, named = 1)
-		status = read_scope(&scope, argv[i], c.input_format);
+		status = scope_read(&scope, argv[i], c.input_format);
 	if (status != 0)
 		return status;
 	o.scoped = named;
@@ -135,9 +89,7 @@ main(int argc, char **argv)
 		    n.full, n.partly, n.backordered, (long long)n.units,
 		    (long long)n.units_backordered, (long long)n.units_taken_back,
 		    n.lines == 0 ? "; nothing changed" : "");
-	for (i = 0; i < scope.n; i++)
-		free((char *)scope.v[i].order_id);
-	free(scope.v);
+	scope_free(&scope);
 	buf_release(&counts);
 	return status;
 }

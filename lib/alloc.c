@@ -521,30 +521,14 @@ alloc_run(struct store *st, const struct alloc_opts *o, FILE *out,
 {
 	struct run r;
 	const char *scoped[1] = { NULL };
-	int i, status = 0, unknown = 0;
+	int status = 0;
 
 	memset(&r, 0, sizeof r);
 	memset(counts, 0, sizeof *counts);
 	r.st = st;
 	r.n = counts;
-	if (store_scope_reset(st) != 0)
-		return store_status(st);
-	for (i = 0; o->scoped && i < o->nscope; i++) {
-		int k = store_scope_add(st, o->scope[i].order_id);
-
-		if (k < 0)
-			return store_status(st);
-		if (k == 0) {
-			if (o->scope[i].file)
-				diag_at(o->scope[i].file, o->scope[i].line, "unknown order \"%s\"",
-				    quote_value(o->scope[i].order_id));
-			else
-				diag_error("unknown order \"%s\"", quote_value(o->scope[i].order_id));
-			unknown++;
-		}
-	}
-	if (unknown)
-		return EX_DATAERR;
+	if ((status = scope_load(st, o->scope, o->scoped ? o->nscope : 0)) != 0)
+		return status;
 	r.a = alloc_new();
 	if (o->scoped)
 		scoped[0] = "1";

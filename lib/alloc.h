@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "output.h"
+#include "scope.h"
 #include "store.h"
 
 enum alloc_reason {
@@ -67,15 +68,9 @@ void alloc_keep(struct allocator *a, const struct alloc_line *l, int64_t qty);
  */
 void alloc_order(struct allocator *a, struct alloc_line *lines, int n, int ship_complete);
 
-/* An order named for the scope, and where it was named (file NULL: --order). */
-struct alloc_scope {
-	const char *order_id, *file;
-	long line;
-};
-
 struct alloc_opts {
 	int scoped;				/* 0: every order */
-	const struct alloc_scope *scope;	/* else only these (maybe none) */
+	const struct scope_order *scope;	/* else only these (maybe none) */
 	int nscope;
 	int format;			/* enum outfmt */
 	int safe_csv;

@@ -381,3 +381,13 @@ quote_value(const char *s)
 	out[o] = '\0';
 	return out;
 }
+
+int64_t
+date_days(const char *s)
+{
+	int y, m, d;
+
+	if (s == NULL || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		return INT64_MAX;
+	return days_from_civil(y, m, d);
+}

@@ -28,6 +28,9 @@ int parse_bool(const char *s, int *out);
  * dates are checked (no 2026-02-30).
  */
 int parse_time(const char *s, char out[21]);
+/* Days since 1970-01-01 of the date that starts s ("YYYY-MM-DD..."), as
+ * parse_time writes it; INT64_MAX when s is NULL or not one. */
+int64_t date_days(const char *s);
 
 /* 1 when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
 int utf8_valid(const char *s, size_t n);

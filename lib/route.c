@@ -154,7 +154,7 @@ struct run {
 	int nlines, caplines;
 	struct rorder *orders;
 	int norders, caporders;
-	int day;		/* the business day, days since 1970 */
+	int64_t day;		/* the business day, days since 1970 */
 	int ideal;		/* evaluate against the untouched network */
 	int failed;
 	/* scratch */
@@ -187,22 +187,6 @@ lookup(const struct strmap *m, const char *key)
 	void *v;
 
 	return key != NULL && strmap_get(m, key, &v) ? (int)(intptr_t)v - 1 : -1;
-}
-
-/* Days since 1970-01-01 of "YYYY-MM-DD..." (H. Hinnant's days_from_civil). */
-static int
-day_number(const char *s)
-{
-	int y, m, d, era, yoe, doy, doe;
-
-	if (s == NULL || sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
-		return INT_MAX;
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
 }
 
 static void
@@ -1090,7 +1074,7 @@ line_row(void *ctx, const struct store_row *row)
 	int pickup = strcmp(method, "pickup") == 0 || strcmp(method, "curbside") == 0;
 
 	if (o == NULL || strcmp(o->id, oid) != 0) {
-		int pd;
+		int64_t pd;
 
 		o = PUSH(r->orders, r->norders, r->caporders);
 		memset(o, 0, sizeof *o);
@@ -1100,8 +1084,8 @@ line_row(void *ctx, const struct store_row *row)
 		o->lat = store_col_real(row, 10);
 		o->lon = store_col_real(row, 11);
 		unit_vector(o->lat, o->lon, o->xyz);
-		pd = day_number(store_col_text(row, 8));
-		o->slack = pd == INT_MAX ? INT_MAX : pd - r->day;
+		pd = date_days(store_col_text(row, 8));
+		o->slack = pd == INT64_MAX ? INT_MAX : (int)(pd - r->day);
 		plan_clear(&o->plan);
 		plan_clear(&o->pins);
 		plan_clear(&o->ideal_plan);
@@ -2095,32 +2079,16 @@ route_run(struct store *st, const struct route_opts *o, FILE *out,
 {
 	struct run r;
 	struct writer w;
-	int i, status = 0, unknown = 0;
+	int status = 0;
 
 	memset(&r, 0, sizeof r);
 	memset(counts, 0, sizeof *counts);
 	r.st = st;
 	r.o = o;
 	r.n = counts;
-	r.day = day_number(o->day);
-	if (store_scope_reset(st) != 0)
-		return store_status(st);
-	for (i = 0; o->scoped && i < o->nscope; i++) {
-		int k = store_scope_add(st, o->scope[i].order_id);
-
-		if (k < 0)
-			return store_status(st);
-		if (k == 0) {
-			if (o->scope[i].file)
-				diag_at(o->scope[i].file, o->scope[i].line, "unknown order \"%s\"",
-				    quote_value(o->scope[i].order_id));
-			else
-				diag_error("unknown order \"%s\"", quote_value(o->scope[i].order_id));
-			unknown++;
-		}
-	}
-	if (unknown)
-		return EX_DATAERR;
+	r.day = date_days(o->day);
+	if ((status = scope_load(st, o->scope, o->scoped ? o->nscope : 0)) != 0)
+		return status;
 	if (o->evacuate != NULL) {
 		struct node_ref *ref;
 		struct strmap nodes = STRMAP_INIT;

@@ -16,7 +16,7 @@ enum route_algo {
 
 struct route_opts {
 	int scoped;				/* 0: every order */
-	const struct alloc_scope *scope;	/* else only these */
+	const struct scope_order *scope;	/* else only these */
 	int nscope;
 	int reroute;			/* re-plan routed, unreleased work too */
 	const char *evacuate;		/* move routed work off this node */
