@@ -536,6 +536,29 @@ candidates(struct run *r, const struct rorder *o)
 }
 
 /*
+ * Line i of order o takes what it can, up to left units, from candidate c
+ * into plan p (less what earlier lines of p took of the same sku there);
+ * returns the units taken.
+ */
+static int64_t
+take_units(struct run *r, const struct rorder *o, struct plan *p, int i, int c, int64_t left)
+{
+	const struct rline *l = &r->lines[o->first + i];
+	int64_t atp = r->catp[(size_t)c * o->n + i], take;
+	int n = r->cand[c], q;
+
+	for (q = 0; q < p->n; q++)
+		if (p->a[q].node == n && r->lines[p->a[q].line].item == l->item)
+			atp -= p->a[q].qty;
+	take = atp < left ? atp : left;
+	if (take <= 0)
+		return 0;
+	plan_add(p, o->first + i, n, take);
+	p->covered += take;
+	return take;
+}
+
+/*
  * Place the unpinned units of order o on the candidates in set (indexes
  * into r->cand), each line on the set's cheapest nodes for it first, as
  * far as stock allows; result in p with its cost and the units it covers.
@@ -564,22 +587,13 @@ assign(struct run *r, const struct rorder *o, const int *set, int nset, struct p
 				order[j - 1] = t;
 			}
 		for (k = 0; k < nset && left > 0; k++) {
-			int c = set[order[k]], n = r->cand[c], q;
-			int64_t atp, take;
+			int c = set[order[k]];
+			int64_t take;
 
 			if (r->cunit[(size_t)c * nl + i] >= INF)
 				continue;
-			atp = r->catp[(size_t)c * nl + i];
-			/* earlier lines of this order with the same sku */
-			for (q = 0; q < p->n; q++)
-				if (p->a[q].node == n && r->lines[p->a[q].line].item == l->item)
-					atp -= p->a[q].qty;
-			take = atp < left ? atp : left;
-			if (take <= 0)
-				continue;
-			plan_add(p, o->first + i, n, take);
+			take = take_units(r, o, p, i, c, left);
 			left -= take;
-			p->covered += take;
 		}
 	}
 	p->cost = plan_cost(r, o, p, NULL);
@@ -762,23 +776,13 @@ greedy_response(struct run *r, const struct rorder *o, struct plan *out)
 		if (l->pin != -1)
 			continue;
 		for (k = 0; k < r->ncand && left > 0; k++) {
-			int n = r->cand[k], q;
-			int64_t atp, take;
+			int n = r->cand[k];
 
 			if (r->cunit[(size_t)k * nl + i] >= INF)
 				continue;
 			if (!plan_uses(out, n) && !set_ok(r, plan_nodes(out) + 1))
 				continue;
-			atp = r->catp[(size_t)k * nl + i];
-			for (q = 0; q < out->n; q++)
-				if (out->a[q].node == n && r->lines[out->a[q].line].item == l->item)
-					atp -= out->a[q].qty;
-			take = atp < left ? atp : left;
-			if (take <= 0)
-				continue;
-			plan_add(out, o->first + i, n, take);
-			left -= take;
-			out->covered += take;
+			left -= take_units(r, o, out, i, k, left);
 		}
 	}
 	out->cost = plan_cost(r, o, out, NULL);
