@@ -974,6 +974,7 @@ raw_free(struct raw *raw)
 int
 outfile_open(struct outfile *of, const char *path)
 {
+	struct stat sb;
 	int fd;
 
 	memset(of, 0, sizeof *of);
@@ -982,6 +983,19 @@ outfile_open(struct outfile *of, const char *path)
 		return 0;
 	}
 	of->path = xstrdup(path);
+	/*
+	 * A device or a FIFO (-o /dev/null, -o /dev/stderr, a named pipe) is
+	 * written in place: renaming a file over it would replace it.
+	 */
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode)) {
+		if ((of->fp = fopen(path, "w")) == NULL) {
+			diag_at(path, 0, "cannot open: %s", strerror(errno));
+			free(of->path);
+			of->path = NULL;
+			return EX_CANTCREAT;
+		}
+		return 0;
+	}
 	of->tmp = xmalloc(strlen(path) + 16);
 	snprintf(of->tmp, strlen(path) + 16, "%s.tmpXXXXXX", path);
 	if ((fd = mkstemp(of->tmp)) < 0 || (of->fp = fdopen(fd, "w")) == NULL) {
@@ -1029,7 +1043,10 @@ outfile_close(struct outfile *of, int commit)
 	}
 	bad |= fclose(of->fp) != 0;
 	of->fp = NULL;
-	if (bad || !commit) {
+	if (of->tmp == NULL) {		/* written in place */
+		if (bad && !of->failed)
+			diag_at(of->path, 0, "write error: %s", strerror(errno));
+	} else if (bad || !commit) {
 		if (bad && !of->failed)
 			diag_at(of->path, 0, "write error: %s", strerror(errno));
 		unlink(of->tmp);
