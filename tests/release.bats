@@ -49,7 +49,7 @@ EOF
 
 # The orders on standard input (after the shop), allocated.
 orders() {
-	given orders && oms-allocate -q -o /dev/null
+	given orders && oms-allocate -q > /dev/null
 }
 
 consistent() {
@@ -954,8 +954,8 @@ EOF
 		oms-import -q "$k" "$DATA/$k.csv"
 	done
 	oms-import -q orders "$DATA/orders.csv"
-	oms-allocate -q -o /dev/null
-	oms-route -q -o /dev/null
+	oms-allocate -q > /dev/null
+	oms-route -q > /dev/null
 	releases $DAY <<EOF
 $REL
 20261127-ST1-000001,ST1,O2,1,A1,1,pickup,Bo Diaz,,,,,US,2026-11-27T00:00:00Z
@@ -979,8 +979,8 @@ O2,1,A1,1,shipped,0,0,0,0,0,1,0,0,ST1
 O3,1,C3,1,shipped,0,0,0,0,0,1,0,0,V1
 EOF
 	# the short unit is allocated, routed and released again
-	oms-allocate -q -o /dev/null
-	oms-route -q -o /dev/null
+	oms-allocate -q > /dev/null
+	oms-route -q > /dev/null
 	releases $DAY <<EOF
 $REL
 20261127-DC1-000002,DC1,O1,1,A1,1,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z

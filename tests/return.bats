@@ -14,7 +14,7 @@ LINES=order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released
 # 20261001-DC1-000001; R2 stays allocated.
 route_and_release() {
 	oms-import -q rates "$DATA/rates.csv" &&
-	oms-route -q --order R1 -o /dev/null &&
+	oms-route -q --order R1 > /dev/null &&
 	oms-release -q --day 2026-10-01 -o release.out &&
 	[ "$(sqlite3 "$OMS_DB" "select group_concat(release_id) from release")" = 20261001-DC1-000001 ]
 }
