@@ -177,15 +177,18 @@ EOF
 
 @test "an order routed to two nodes gives two releases; a pickup line goes to its store" {
 	shop
-	orders <<'EOF'
-order_id,line_no,sku,qty,created_at,method,pickup_node
-O1,1,A1,2,2026-11-25T10:00:00Z,ship,
-O1,2,B2,1,2026-11-25T10:00:00Z,ship,
-O1,3,A1,1,2026-11-25T10:00:00Z,pickup,ST1
+	# DC1 has no A1 left: A1 ships from DC2, B2 from DC1
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,0,2026-11-26T23:00:00Z
 EOF
-	route O1 1 DC2
-	route O1 2 DC1
-	route O1 3 ST1
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
+O1,1,A1,2,2026-11-25T10:00:00Z,ship,,40.75,-73.99
+O1,2,B2,1,2026-11-25T10:00:00Z,ship,,40.75,-73.99
+O1,3,A1,1,2026-11-25T10:00:00Z,pickup,ST1,40.75,-73.99
+EOF
+	routed
 	releases $DAY <<EOF
 $REL
 20261127-DC1-000001,DC1,O1,2,B2,1,ship,,,,,,US,
@@ -252,13 +255,24 @@ EOF
 
 @test "lines routed after a release go out in a new release with the next number" {
 	shop
-	orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-O1,1,A1,3,2026-11-25T10:00:00Z
+	# only 2 A1 in the network: 2 allocated, routed and released, 1 waits
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,2,2026-11-26T23:00:00Z
+DC2,A1,0,2026-11-26T23:00:00Z
+ST1,A1,0,2026-11-26T23:00:00Z
 EOF
-	route O1 1 DC1 2
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,3,2026-11-25T10:00:00Z,40.75,-73.99
+EOF
+	routed
 	run -0 oms-release -q $DAY
-	route O1 1 DC1 1
+	# one more comes in at DC1: allocated and routed, then released apart
+	printf 'node_id,sku,delta\nDC1,A1,1\n' > delta.csv
+	oms-import -q --delta inventory delta.csv
+	oms-allocate -q > /dev/null
+	routed
 	releases $DAY <<EOF
 $REL
 20261127-DC1-000002,DC1,O1,1,A1,1,ship,,,,,,US,
@@ -344,19 +358,20 @@ EOF
 
 @test "daily capacity: the highest priorities go first, the rest waits for the next day in the same order" {
 	shop
+	# created in the reverse of the order of service
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority,promise_date,ship_lat,ship_lon
+P5,1,A1,1,2026-11-20T10:00:00Z,5,,40.75,-73.99
+P3B,1,A1,1,2026-11-21T10:00:00Z,3,2026-12-02,40.75,-73.99
+P3A,1,A1,1,2026-11-22T10:00:00Z,3,2026-12-01,40.75,-73.99
+P1,1,A1,1,2026-11-23T10:00:00Z,1,,40.75,-73.99
+EOF
+	routed
+	# routed to DC1; then DC1 says it takes 2 releases a day
 	given nodes <<'EOF'
 node_id,type,capacity_per_day
 DC1,warehouse,2
 EOF
-	# created in the reverse of the order of service
-	orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority,promise_date
-P5,1,A1,1,2026-11-20T10:00:00Z,5,
-P3B,1,A1,1,2026-11-21T10:00:00Z,3,2026-12-02
-P3A,1,A1,1,2026-11-22T10:00:00Z,3,2026-12-01
-P1,1,A1,1,2026-11-23T10:00:00Z,1,
-EOF
-	for o in P5 P3B P3A P1; do route $o 1 DC1; done
 	releases $DAY <<EOF
 $REL
 20261127-DC1-000001,DC1,P1,1,A1,1,ship,,,,,,US,
@@ -380,21 +395,25 @@ EOF
 
 @test "capacity counts releases, not lines; another node with room is not held back" {
 	shop
+	# DC1 has 1 A1: O1 (New York) takes it with its B2; O2 (Los Angeles)
+	# gets its A1 from DC2 there and its B2 from DC1
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,1,2026-11-26T23:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,1,2026-11-25T10:00:00Z,40.75,-73.99
+O1,2,B2,1,2026-11-25T10:00:00Z,40.75,-73.99
+O2,1,B2,1,2026-11-25T11:00:00Z,34.05,-118.24
+O2,2,A1,1,2026-11-25T11:00:00Z,34.05,-118.24
+EOF
+	routed
+	# then DC1 says it takes 1 release a day
 	given nodes <<'EOF'
 node_id,type,capacity_per_day
 DC1,warehouse,1
 EOF
-	orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-O1,1,A1,1,2026-11-25T10:00:00Z
-O1,2,B2,1,2026-11-25T10:00:00Z
-O2,1,B2,1,2026-11-25T11:00:00Z
-O2,2,A1,1,2026-11-25T11:00:00Z
-EOF
-	route O1 1 DC1
-	route O1 2 DC1
-	route O2 1 DC1
-	route O2 2 DC2
 	releases $DAY <<EOF
 $REL
 20261127-DC1-000001,DC1,O1,1,A1,1,ship,,,,,,US,
@@ -428,13 +447,17 @@ EOF
 
 @test "--node releases only at that node" {
 	shop
-	orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-O1,1,A1,1,2026-11-25T10:00:00Z
-O1,2,B2,1,2026-11-25T10:00:00Z
+	# DC1 has no A1 left: A1 ships from DC2, B2 from DC1
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,0,2026-11-26T23:00:00Z
 EOF
-	route O1 1 DC2
-	route O1 2 DC1
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,1,2026-11-25T10:00:00Z,40.75,-73.99
+O1,2,B2,1,2026-11-25T10:00:00Z,40.75,-73.99
+EOF
+	routed
 	releases $DAY --node DC2 <<EOF
 $REL
 20261127-DC2-000001,DC2,O1,1,A1,1,ship,,,,,,US,
@@ -483,15 +506,18 @@ oms-release: unknown release "X\"Y"'
 
 @test "--split-by-node writes one file per node, named after it, and nothing on standard output" {
 	shop
-	orders <<'EOF'
-order_id,line_no,sku,qty,created_at,method,pickup_node
-O1,1,A1,2,2026-11-25T10:00:00Z,ship,
-O1,2,A1,1,2026-11-25T10:00:00Z,pickup,ST1
-O2,1,B2,1,2026-11-25T11:00:00Z,ship,
+	# DC1 has no A1 left: A1 ships from DC2, B2 from DC1
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,0,2026-11-26T23:00:00Z
 EOF
-	route O1 1 DC2
-	route O1 2 ST1
-	route O2 1 DC1
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
+O1,1,A1,2,2026-11-25T10:00:00Z,ship,,40.75,-73.99
+O1,2,A1,1,2026-11-25T10:00:00Z,pickup,ST1,40.75,-73.99
+O2,1,B2,1,2026-11-25T11:00:00Z,ship,,40.75,-73.99
+EOF
+	routed
 	mkdir out
 	run -0 oms-release -q $DAY --split-by-node out
 	assert_output ""
