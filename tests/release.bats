@@ -1,8 +1,8 @@
 # oms-release: routed lines go to their nodes as releases, and the nodes'
 # confirmations come back.  Each case builds a tiny store with the real
-# oms-import and oms-allocate, routes with the stand-in below, and checks
-# the exact output and the store afterwards; oms-report check passes
-# after every successful run.
+# oms-import, oms-allocate and oms-route (the stock and the places decide
+# which node gets each line), and checks the exact output and the store
+# afterwards; oms-report check passes after every successful run.
 load helper
 
 # Import KIND from the CSV on standard input.
@@ -14,27 +14,6 @@ given() {
 # has its stock (see shop).
 routed() {
 	oms-route -q "$@" > /dev/null
-}
-
-# STAND-IN for oms-route, kept on purpose for the few cases that need a
-# state oms-route does not choose on its own: route line ORDER/LINE to
-# NODE, moving QTY units (default: all) of its allocation to
-# line_node.routed there, as oms-route does.  Only these cases use it:
-#   - a node that is not the nearest (two nodes for one order, --node,
-#     --split-by-node, a ship-complete order routed line by line);
-#   - part of a line's allocation routed now and the rest later;
-#   - more releases routed to a node than its capacity_per_day, which
-#     oms-route itself never routes in one day.
-# Every other case routes with the real oms-route (routed above).
-route() {
-	local order=$1 line=$2 node=$3 qty=${4:-}
-	sqlite3 "$OMS_DB" "
-	    INSERT INTO line_node (order_id, line_no, node_id, routed)
-	    SELECT order_id, line_no, '$node', COALESCE(NULLIF('$qty', ''), allocated)
-	    FROM order_line WHERE order_id = '$order' AND line_no = $line
-	    ON CONFLICT DO UPDATE SET routed = routed + excluded.routed;
-	    UPDATE order_line SET allocated = allocated - COALESCE(NULLIF('$qty', ''), allocated)
-	    WHERE order_id = '$order' AND line_no = $line;"
 }
 
 # Two warehouses and a pickup store; two items.  DC1 is in New Jersey, by
@@ -312,40 +291,58 @@ EOF
 
 @test "a ship-complete order waits for its last line, then goes out whole" {
 	shop
-	orders <<'EOF'
-order_id,line_no,sku,qty,created_at,ship_complete
-SC,1,A1,2,2026-11-25T10:00:00Z,1
-SC,2,B2,1,2026-11-25T10:00:00Z,1
-SC,3,A1,1,2026-11-25T10:00:00Z,1
+	# DC1 has no A1: line 1 is routed to DC2, line 2 to DC1, the pickup
+	# line 3 to its store ST1
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,0,2026-11-26T23:00:00Z
 EOF
-	route SC 1 DC2
-	route SC 2 DC1
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_complete,method,pickup_node,ship_lat,ship_lon
+SC,1,A1,2,2026-11-25T10:00:00Z,1,ship,,40.75,-73.99
+SC,2,B2,1,2026-11-25T10:00:00Z,1,ship,,40.75,-73.99
+SC,3,A1,1,2026-11-25T10:00:00Z,1,pickup,ST1,40.75,-73.99
+EOF
+	routed
+	# the customer moves before the release: the ship lines go back to
+	# allocated, the pickup line stays routed to ST1
+	oms-order -q address SC --ship-lat 41.88 --ship-lon -87.62
+	lines_are <<EOF
+$LINES
+SC,1,A1,2,allocated,0,0,2,0,0,0,0,0,
+SC,2,B2,1,allocated,0,0,1,0,0,0,0,0,
+SC,3,A1,1,routed,0,0,0,1,0,0,0,0,ST1
+EOF
 	before=$(state)
 	releases $DAY <<<"$REL"
-	assert_equal "$stderr" "oms-release: 0 releases (0 lines, 0 units) to 0 nodes; 2 waiting: 0 held, 2 ship-complete not all routed, 0 over capacity, 0 past --max"
+	assert_equal "$stderr" "oms-release: 0 releases (0 lines, 0 units) to 0 nodes; 1 waiting: 0 held, 1 ship-complete not all routed, 0 over capacity, 0 past --max"
 	assert_equal "$(state)" "$before"
-	route SC 3 DC1
+	routed
 	releases $DAY <<EOF
 $REL
 20261127-DC1-000001,DC1,SC,2,B2,1,ship,,,,,,US,
-20261127-DC1-000001,DC1,SC,3,A1,1,ship,,,,,,US,
 20261127-DC2-000001,DC2,SC,1,A1,2,ship,,,,,,US,
+20261127-ST1-000001,ST1,SC,3,A1,1,pickup,,,,,,US,
 EOF
 }
 
 @test "a ship-complete order waits when one of its nodes is full, and for --node of another" {
 	shop
+	# DC1 has no A1: A1 is routed to DC2, B2 to DC1; then DC2 is full
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,0,2026-11-26T23:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_complete,ship_lat,ship_lon
+SC,1,A1,2,2026-11-25T10:00:00Z,1,40.75,-73.99
+SC,2,B2,1,2026-11-25T10:00:00Z,1,40.75,-73.99
+EOF
+	routed
 	given nodes <<'EOF'
 node_id,type,capacity_per_day
 DC2,warehouse,0
 EOF
-	orders <<'EOF'
-order_id,line_no,sku,qty,created_at,ship_complete
-SC,1,A1,2,2026-11-25T10:00:00Z,1
-SC,2,B2,1,2026-11-25T10:00:00Z,1
-EOF
-	route SC 1 DC2
-	route SC 2 DC1
 	releases $DAY <<<"$REL"
 	assert_equal "$stderr" "oms-release: 0 releases (0 lines, 0 units) to 0 nodes; 2 waiting: 0 held, 0 ship-complete not all routed, 2 over capacity, 0 past --max"
 	given nodes <<'EOF'
@@ -474,7 +471,11 @@ EOF
 	two_orders
 	run -0 oms-release -q $DAY
 	first=$output
-	sqlite3 "$OMS_DB" "UPDATE orders SET ship_name = 'Changed Since'"
+	# the customers change their names since (customer care, oms-order)
+	oms-order -q address O1 --ship-name "Changed Since" 2> /dev/null
+	oms-order -q address O2 --ship-name "Changed Since" 2> /dev/null
+	run -0 sqlite3 "$OMS_DB" "SELECT DISTINCT ship_name FROM orders"
+	assert_output "Changed Since"
 	run -0 oms-release --resend 20261127-DC1-000002 --resend 20261127-DC1-000001
 	assert_output - <<EOF
 $REL
@@ -543,18 +544,25 @@ EOF
 
 @test "--split-by-node with JSON names files .json; unsafe bytes in a node id are escaped" {
 	shop
+	# the only A1 is at a/b, by New York, and at .hidden, in Los Angeles
 	given nodes <<'EOF'
-node_id,type
-a/b,warehouse
-.hidden,warehouse
+node_id,type,lat,lon
+a/b,warehouse,40.75,-73.99
+.hidden,warehouse,34.05,-118.24
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,0,2026-11-26T23:00:00Z
+DC2,A1,0,2026-11-26T23:00:00Z
+a/b,A1,1,2026-11-26T23:00:00Z
+.hidden,A1,1,2026-11-26T23:00:00Z
 EOF
 	orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-O1,1,A1,1,2026-11-25T10:00:00Z
-O2,1,A1,1,2026-11-25T11:00:00Z
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,1,2026-11-25T10:00:00Z,40.75,-73.99
+O2,1,A1,1,2026-11-25T11:00:00Z,34.05,-118.24
 EOF
-	route O1 1 a/b
-	route O2 1 .hidden
+	routed
 	mkdir out
 	run -0 oms-release -q $DAY --split-by-node out --format json
 	run -0 ls -A out
