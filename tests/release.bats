@@ -1052,3 +1052,32 @@ DC1,A1,98,0,1,97
 DC1,B2,49,0,0,49
 EOF
 }
+
+# ---------------------------------------------------------------------
+# known bugs: each case fails today.  They are skipped unless
+# OMS_RELEASE_BUGS is set, so that make check stays green until the bug
+# is fixed; then drop the known_bug line.
+
+known_bug() {
+	[ -n "${OMS_RELEASE_BUGS:-}" ] || skip "known bug: $1"
+}
+
+# -o FILE is written beside FILE and renamed over it (lib/input.c,
+# outfile_open/outfile_close), whatever FILE is.  For a FIFO, a device or
+# /dev/null that replaces the special file with a regular one: run as
+# root, "oms-release -o /dev/null" (the man page's own example with
+# oms-allocate) turns /dev/null into a plain file for the whole machine;
+# as anyone else it fails, unable to create /dev/null.tmpXXXXXX.  Every
+# command with -o shares it.
+@test "BUG: -o to a FIFO writes into it and leaves it a FIFO (so -o /dev/null is safe)" {
+	known_bug "-o renames a temporary file over a FIFO or device"
+	two_orders
+	mkfifo out.fifo
+	timeout 10 cat out.fifo > got &
+	reader=$!
+	run -0 oms-release -q $DAY -o out.fifo
+	wait "$reader" || true
+	[ -p out.fifo ]
+	run -0 cat got
+	assert_line --index 1 --partial "20261127-DC1-000001,DC1,O1,1,A1,2,ship,"
+}
