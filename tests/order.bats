@@ -1,5 +1,7 @@
 # oms-order: customer care on orders.  Every change runs end to end on a
-# store built by the real oms-import and oms-allocate; the line buckets,
+# store built by the real oms-import and oms-allocate, and where a case
+# needs routed, released or shipped units, by the real oms-route,
+# oms-release and oms-release --confirm (see routed below); the line buckets,
 # the stock and the events are checked after it, and oms-report check
 # passes after every change that went through.
 load helper
@@ -44,35 +46,50 @@ EOF
 	oms-allocate -q > /dev/null
 }
 
-# STAND-IN for oms-route, oms-release and oms-release --confirm, which are
-# not on main yet: after the real oms-import and oms-allocate, move ROUTED
-# allocated units of ORDER/LINE to NODE as routed; RELEASED of those on to
-# released in release RELEASE_ID; SHIPPED of those on to shipped (stock
-# leaves the node).  Replace with the real commands once they are merged.
-#   stand_in ORDER LINE NODE ROUTED [RELEASED RELEASE_ID [SHIPPED]]
-stand_in() {
-	local o=$1 l=$2 n=$3 routed=$4 rel=${5:-0} rid=${6:-} shipped=${7:-0}
+# The rest of the pipeline, the real commands.  The postal table and the
+# rate card let oms-route place every order (O1 has coordinates, O2 and O3
+# postal codes).  Routing them all: O1 and O2 from DC1; O3 split, 2 from
+# DC2 (in Chicago, like O3) and 3 from DC1.
 
-	sqlite3 "$OMS_DB" <<EOF
-PRAGMA foreign_keys = ON;
-BEGIN;
-UPDATE order_line SET allocated = allocated - $routed, shipped = shipped + $shipped
-    WHERE order_id = '$o' AND line_no = $l;
-INSERT INTO line_node (order_id, line_no, node_id, routed, released)
-    VALUES ('$o', $l, '$n', $routed - $rel, $rel - $shipped)
-    ON CONFLICT DO UPDATE SET routed = routed + excluded.routed,
-    released = released + excluded.released;
-$( [ "$rel" -gt 0 ] && cat <<EOS
-INSERT OR IGNORE INTO release (release_id, order_id, node_id, released_at, business_day, document)
-    VALUES ('$rid', '$o', '$n', '2026-11-27T08:00:00Z', '2026-11-27', '{}');
-INSERT INTO release_line (release_id, line_no, order_id, qty, shipped)
-    VALUES ('$rid', $l, '$o', $rel, $shipped);
-UPDATE inventory SET on_hand = on_hand - $shipped
-    WHERE node_id = '$n' AND sku = (SELECT sku FROM order_line WHERE order_id = '$o' AND line_no = $l);
-EOS
-)
-COMMIT;
-EOF
+# oms-route "$@" (all orders, or --order ID ...).
+routed() {
+	if [ ! -e .routing ]; then
+		oms-import -q postal "$DATA/postal.csv" &&
+		oms-import -q rates "$DATA/rates.csv" && : > .routing || return 1
+	fi
+	oms-route -q "$@" > /dev/null
+}
+
+# oms-release "$@" on business day 2026-11-27: release ids 20261127-NODE-NNNNNN.
+released() {
+	oms-release -q --day 2026-11-27 "$@" > /dev/null
+}
+
+# The id of the (latest) release of ORDER at NODE, read back from the store.
+release_of() {
+	sqlite3 "$OMS_DB" "select max(release_id) from release
+	    where order_id = '$1' and node_id = '$2'"
+}
+
+# oms-release --confirm of the rows on standard input:
+#   ORDER,NODE,LINE,STATUS,QTY[,CARRIER,TRACKING,AT]
+# each row sent for the latest release of ORDER at NODE.
+confirmed() {
+	local o n l st q rest
+
+	confirms=$((${confirms:-0} + 1))
+	echo release_id,line_no,status,qty,carrier,tracking,at > confirm-$confirms.csv
+	while IFS=, read -r o n l st q rest; do
+		echo "$(release_of "$o" "$n"),$l,$st,$q,${rest:-,,}" >> confirm-$confirms.csv
+	done
+	oms-release -q --confirm confirm-$confirms.csv
+}
+
+# N more units of SKU found at NODE (an inventory delta), then oms-allocate.
+restocked() {
+	deltas=$((${deltas:-0} + 1))
+	printf 'node_id,sku,delta,reason\n%s,%s,%s,found\n' "$1" "$2" "$3" > delta-$deltas.csv
+	oms-import -q --delta inventory delta-$deltas.csv && oms-allocate -q > /dev/null
 }
 
 consistent() {
@@ -90,11 +107,13 @@ network_is() {
 	assert_output -
 }
 
-# The events oms-order appended (not import and allocation): type and payload.
+# The events oms-order appended (not import, allocation, routing, releases
+# and their confirmations): type and payload.
 order_events() {
 	sqlite3 "$OMS_DB" "select order_id, type, payload from event
 	    where type not in ('order.created', 'line.allocated', 'line.backordered',
-	    'line.deallocated') and order_id is not null order by seq"
+	    'line.deallocated', 'line.routed', 'release.created', 'line.shipped',
+	    'line.short') and order_id is not null order by seq"
 }
 
 # Run oms-order: exit 0, no standard output, the summary on standard error.
@@ -198,7 +217,7 @@ EOF
 
 @test "cancel a routed line: the node's reservation goes back" {
 	orders_store
-	stand_in O1 1 DC1 4
+	routed --order O1
 	run -0 oms-report inventory --node DC1 --sku A1
 	assert_line --index 1 "DC1,A1,10,0,4,6"
 	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 3 units cancelled" \
@@ -212,28 +231,37 @@ EOF
 	    cancel O1 1
 	run -0 oms-report lines --order O1
 	assert_line --index 1 "O1,1,A1,4,cancelled,0,0,0,0,0,0,4,0,"
-	run -0 sqlite3 "$OMS_DB" "select count(*) from line_node"
-	assert_output 0
+	run -0 sqlite3 "$OMS_DB" "select line_no, node_id, routed from line_node"
+	assert_output "2|DC1|2"
 }
 
 @test "cancel a released line: a cancel request to its node; the units stay released" {
 	orders_store
-	stand_in O1 1 DC1 4 2 R1
+	# O1/1 released whole to DC1; 2 came back short, were found there
+	# again, allocated and routed: 2 routed, 2 released
+	routed --order O1
+	released
+	confirmed <<<"O1,DC1,1,short,2"
+	restocked DC1 A1 2
+	routed --order O1
 	run -0 oms-report lines --order O1
 	assert_line --index 1 "O1,1,A1,4,routed,0,0,0,2,2,0,0,0,DC1"
 	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 2 units cancelled; 2 released units asked back from the nodes" \
 	    cancel O1 1 --by ann --reason "wrong size"
 	run -0 oms-report lines --order O1
 	assert_line --index 1 "O1,1,A1,4,released,0,0,0,0,2,0,2,0,DC1"
-	run -0 sqlite3 "$OMS_DB" "select release_id, line_no, qty, cancel_requested from release_line"
-	assert_output "R1|1|2|2"
+	run -0 sqlite3 "$OMS_DB" "select release_id, line_no, qty, short, cancel_requested from release_line"
+	assert_output - <<'EOF'
+20261127-DC1-000001|1|4|2|2
+20261127-DC1-000001|2|2|0|0
+EOF
 	# still reserved at the node until it answers
 	run -0 oms-report inventory --node DC1 --sku A1
 	assert_line --index 1 "DC1,A1,10,0,2,8"
 	run -0 order_events
 	assert_output - <<'EOF'
 O1|line.cancelled|{"line_no":1,"sku":"A1","cancelled":2,"from_open":0,"from_allocated":0,"from_routed":2,"cancel_requested":2,"by":"ann","reason":"wrong size"}
-O1|release.cancel_requested|{"release_id":"R1","node_id":"DC1","line_no":1,"sku":"A1","qty":2,"by":"ann","reason":"wrong size"}
+O1|release.cancel_requested|{"release_id":"20261127-DC1-000001","node_id":"DC1","line_no":1,"sku":"A1","qty":2,"by":"ann","reason":"wrong size"}
 EOF
 	# asked already: the line is cancelled as far as it can be
 	before=$(state)
@@ -249,24 +277,30 @@ EOF
 
 @test "one cancel takes open, allocated, routed, then asks for released units, in that order" {
 	orders_store
-	# O3/1: qty 8 = 3 open + 2 allocated + 2 routed + 1 released
-	stand_in O3 1 DC2 3 1 R3
+	# O3/1 routed 2 from DC2 and 3 from DC1; DC2's released; then 2 more
+	# units found at DC1 are allocated to it: qty 8 = 1 open + 2 allocated
+	# + 3 routed + 2 released
+	routed
+	released --node DC2
+	restocked DC1 A1 2
 	run -0 oms-report lines --order O3
-	assert_line --index 1 "O3,1,A1,8,backordered,3,3,2,2,1,0,0,0,DC2"
-	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 7 units cancelled; 1 released unit asked back from the node" \
+	assert_line --index 1 "O3,1,A1,8,backordered,1,1,2,3,2,0,0,0,DC1;DC2"
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 6 units cancelled; 2 released units asked back from the nodes" \
 	    cancel O3 1 8 --by ann
 	run -0 oms-report lines --order O3
-	assert_line --index 1 "O3,1,A1,8,released,0,0,0,0,1,0,7,0,DC2"
+	assert_line --index 1 "O3,1,A1,8,released,0,0,0,0,2,0,6,0,DC2"
 	run -0 order_events
 	assert_output - <<'EOF'
-O3|line.cancelled|{"line_no":1,"sku":"A1","cancelled":7,"from_open":3,"from_allocated":2,"from_routed":2,"cancel_requested":1,"by":"ann","reason":null}
-O3|release.cancel_requested|{"release_id":"R3","node_id":"DC2","line_no":1,"sku":"A1","qty":1,"by":"ann","reason":null}
+O3|line.cancelled|{"line_no":1,"sku":"A1","cancelled":6,"from_open":1,"from_allocated":2,"from_routed":3,"cancel_requested":2,"by":"ann","reason":null}
+O3|release.cancel_requested|{"release_id":"20261127-DC2-000001","node_id":"DC2","line_no":1,"sku":"A1","qty":2,"by":"ann","reason":null}
 EOF
 }
 
 @test "shipped units are never cancelled; cancelling an order cancels what has not shipped" {
 	orders_store
-	stand_in O1 1 DC1 4 4 R1 4
+	routed --order O1
+	released
+	confirmed <<<"O1,DC1,1,shipped,4,UPS,1Z1,2026-11-27T15:00:00Z"
 	run -0 oms-report lines --order O1
 	assert_line --index 1 "O1,1,A1,4,shipped,0,0,0,0,0,4,0,0,DC1"
 	before=$(state)
@@ -275,17 +309,29 @@ EOF
 	run -65 oms-order cancel O1 1 2
 	assert_output 'oms-order: cannot cancel order "O1" line 1: nothing left to cancel (qty 4, 4 shipped); shipped units cannot be cancelled'
 	assert_equal "$(state)" "$before"
-	# the order: line 2 is cancelled, line 1 stays shipped
-	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 2 units cancelled" \
+	# the order: line 2 (released, not shipped) is asked back from DC1, line
+	# 1 stays shipped; DC1 answers, and line 2 is cancelled
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 2 released units asked back from the nodes" \
 	    cancel O1 --by ann
 	run -0 oms-report lines --order O1
 	assert_output - <<EOF
 $LINES
 O1,1,A1,4,shipped,0,0,0,0,0,4,0,0,DC1
-O1,2,B2,2,cancelled,0,0,0,0,0,0,2,0,
+O1,2,B2,2,released,0,0,0,0,2,0,0,0,DC1
+EOF
+	confirmed <<<"O1,DC1,2,cancelled,2,,,2026-11-27T16:00:00Z"
+	run -0 oms-report lines --order O1
+	assert_output - <<EOF
+$LINES
+O1,1,A1,4,shipped,0,0,0,0,0,4,0,0,DC1
+O1,2,B2,2,cancelled,0,0,0,0,0,0,2,0,DC1
 EOF
 	run -0 order_events
-	assert_output 'O1|order.cancelled|{"lines":[{"line_no":2,"sku":"B2","cancelled":2,"from_open":0,"from_allocated":2,"from_routed":0,"cancel_requested":0}],"cancelled":2,"cancel_requested":0,"shipped":4,"by":"ann","reason":null}'
+	assert_output - <<'EOF'
+O1|order.cancelled|{"lines":[{"line_no":2,"sku":"B2","cancelled":0,"from_open":0,"from_allocated":0,"from_routed":0,"cancel_requested":2}],"cancelled":0,"cancel_requested":2,"shipped":4,"by":"ann","reason":null}
+O1|release.cancel_requested|{"release_id":"20261127-DC1-000001","node_id":"DC1","line_no":2,"sku":"B2","qty":2,"by":"ann","reason":null}
+O1|line.cancelled|{"release_id":"20261127-DC1-000001","line_no":2,"node_id":"DC1","sku":"B2","qty":2,"carrier":"","tracking":"","at":"2026-11-27T16:00:00Z"}
+EOF
 	# a second run finds nothing to do
 	before=$(state)
 	run -0 oms-order cancel O1
@@ -295,7 +341,9 @@ oms-order: 0 changes applied, 1 unchanged, 0 rejected; nothing changed
 EOF
 	assert_equal "$(state)" "$before"
 	# an order that has shipped whole cannot be cancelled
-	stand_in O2 1 DC1 3 3 R2 3
+	routed --order O2
+	released
+	confirmed <<<"O2,DC1,1,shipped,3"
 	before=$(state)
 	run -65 oms-order cancel O2
 	assert_output 'oms-order: cannot cancel order "O2": nothing left to cancel (qty 3, 3 shipped); shipped units cannot be cancelled'
@@ -304,7 +352,9 @@ EOF
 
 @test "cancelling more than a line can give, or what is not there, changes nothing" {
 	orders_store
-	stand_in O1 1 DC1 1 1 R1 1
+	routed --order O1
+	released
+	confirmed <<<"O1,DC1,1,shipped,1"
 	before=$(state)
 	run -65 oms-order cancel O1 1 4
 	assert_output 'oms-order: cannot cancel 4 of order "O1" line 1: only 3 can be (qty 4, 1 shipped); shipped units cannot be cancelled'
@@ -402,7 +452,16 @@ EOF
 
 @test "reduce never goes below what is released, shipped or cancelled, nor raises a quantity" {
 	orders_store
-	stand_in O1 1 DC1 3 2 R1 1
+	# O1/1 released whole to DC1: 1 shipped, 2 short; 2 found there again,
+	# allocated and routed; then 1 cancelled
+	routed --order O1
+	released
+	confirmed <<'EOF'
+O1,DC1,1,shipped,1
+O1,DC1,1,short,2
+EOF
+	restocked DC1 A1 2
+	routed --order O1
 	oms-order -q cancel O1 1 1
 	run -0 oms-report lines --order O1
 	assert_line --index 1 "O1,1,A1,4,routed,0,0,0,1,1,1,1,0,DC1"
@@ -449,13 +508,30 @@ EOF
 
 @test "address: routed ship lines go back to allocated, released units stay, old coordinates go" {
 	orders_store
-	stand_in O1 1 DC1 3 1 R1
-	stand_in O1 2 DC1 2
+	# O1 released whole to DC1; 3 of line 1 and both of line 2 came back
+	# short, were found there again, allocated and routed: line 1 has 3
+	# routed and 1 released, line 2 2 routed
+	routed --order O1
+	released
+	confirmed <<'EOF'
+O1,DC1,1,short,3
+O1,DC1,2,short,2
+EOF
+	restocked DC1 A1 3
+	restocked DC1 B2 2
+	routed --order O1
+	lines_are <<EOF
+$LINES
+O1,1,A1,4,routed,0,0,0,3,1,0,0,0,DC1
+O1,2,B2,2,routed,0,0,0,2,0,0,0,0,DC1
+O2,1,A1,3,allocated,0,0,3,0,0,0,0,0,
+O3,1,A1,8,backordered,3,3,5,0,0,0,0,0,
+EOF
 	run -0 --separate-stderr oms-order address O1 --ship-postal-code 60601 --ship-city Chicago \
 	    --by ann --reason "moved"
 	assert_output ""
 	assert_equal "$stderr" 'oms-order: warning: order "O1": 1 released unit keeps the old address: tell the node
-oms-order: 1 change applied, 0 unchanged, 0 rejected; 4 units to route again'
+oms-order: 1 change applied, 0 unchanged, 0 rejected; 5 units to route again'
 	consistent
 	lines_are <<EOF
 $LINES
@@ -467,7 +543,7 @@ EOF
 	run -0 sqlite3 "$OMS_DB" "select ship_name, ship_city, ship_postal_code, ship_lat is null, ship_lon is null from orders where order_id = 'O1'"
 	assert_output "Ann Lee|Chicago|60601|1|1"
 	run -0 order_events
-	assert_output 'O1|order.address_changed|{"ship_city":"Chicago","ship_postal_code":"60601","ship_lat":null,"ship_lon":null,"previous":{"ship_city":"New York","ship_postal_code":"10001","ship_lat":40.75,"ship_lon":-73.99},"unrouted":[{"line_no":1,"node_id":"DC1","qty":2},{"line_no":2,"node_id":"DC1","qty":2}],"released_kept":1,"by":"ann","reason":"moved"}'
+	assert_output 'O1|order.address_changed|{"ship_city":"Chicago","ship_postal_code":"60601","ship_lat":null,"ship_lon":null,"previous":{"ship_city":"New York","ship_postal_code":"10001","ship_lat":40.75,"ship_lon":-73.99},"unrouted":[{"line_no":1,"node_id":"DC1","qty":3},{"line_no":2,"node_id":"DC1","qty":2}],"released_kept":1,"by":"ann","reason":"moved"}'
 }
 
 @test "address: a new name keeps the coordinates; new coordinates are checked like oms-import's" {
@@ -662,13 +738,15 @@ oms-order: 2 bad changes; nothing applied (use --rejects FILE to apply the good 
 	run -0 oms-order --dry-run cancel O1
 	assert_output "oms-order: dry run, nothing written: 1 change applied, 0 unchanged, 0 rejected; 6 units cancelled"
 	# -v: what each line gave, stage by stage
-	stand_in O3 1 DC1 5 1 R3
+	# O3/1: 3 open, 3 routed from DC1, 2 released from DC2
+	routed
+	released --node DC2
 	before=$(state)
 	run -0 oms-order -v --dry-run cancel O3
 	assert_output - <<'EOF'
-oms-order: order "O3" line 1: 1 asked back from DC1 (release R3)
-oms-order: order "O3" line 1: 7 cancelled (3 open, 0 allocated, 4 routed), the rest asked back
-oms-order: dry run, nothing written: 1 change applied, 0 unchanged, 0 rejected; 7 units cancelled; 1 released unit asked back from the node
+oms-order: order "O3" line 1: 2 asked back from DC2 (release 20261127-DC2-000001)
+oms-order: order "O3" line 1: 6 cancelled (3 open, 0 allocated, 3 routed), the rest asked back
+oms-order: dry run, nothing written: 1 change applied, 0 unchanged, 0 rejected; 6 units cancelled; 2 released units asked back from the nodes
 EOF
 	assert_equal "$(state)" "$before"
 	LOGNAME=carol oms-order -q hold O1 customer
@@ -744,49 +822,63 @@ EOF
 	assert_output allocated
 }
 
-# The one test that writes releases, confirmations, returns, receipts and
-# refunds by hand: oms-release and oms-return fill them, and are being
-# built beside oms-order.  It shows that the view reads them.
-@test "show: releases, shipments with tracking, returns, receipts, refunds and appeasements (rows written by hand)" {
+# Releases, confirmations, returns, receipts and refunds made by the real
+# oms-route, oms-release, oms-release --confirm and oms-return: the view
+# reads them all.
+@test "show: releases, shipments with tracking, returns, receipts, refunds and appeasements" {
 	orders_store
-	stand_in O1 1 DC1 4 4 R1 3
-	sqlite3 "$OMS_DB" <<'EOF'
-PRAGMA foreign_keys = ON;
-INSERT INTO confirmation (release_id, line_no, status, qty, carrier, tracking, at)
-    VALUES ('R1', 1, 'shipped', 3, 'UPS', '1Z999', '2026-11-27T15:00:00Z');
-INSERT INTO rma (rma_id, order_id, channel, node_id, authorized_at)
-    VALUES ('RMA1', 'O1', 'mail', 'DC1', '2026-11-28T09:00:00Z');
-INSERT INTO rma_line (rma_id, line_no, order_id, qty, received, reason)
-    VALUES ('RMA1', 1, 'O1', 1, 1, 'too small');
-INSERT INTO receipt (rma_id, line_no, qty, condition, disposition, node_id, at)
-    VALUES ('RMA1', 1, 1, 'new', 'restock', 'DC1', '2026-11-29T10:00:00Z');
-INSERT INTO refund (order_id, line_no, rma_id, kind, amount, merchandise, restocking_fee, shipping, reason, at)
-    VALUES ('O1', 1, 'RMA1', 'return', 1999, 1999, 0, 0, 'too small', '2026-11-29T10:00:00Z');
-INSERT INTO refund (order_id, line_no, kind, amount, reason, at)
-    VALUES ('O1', NULL, 'appeasement', 500, 'late delivery', '2026-11-29T11:00:00Z');
-UPDATE order_line SET returned = 1 WHERE order_id = 'O1' AND line_no = 1;
-EOF
+	routed --order O1
+	released
+	confirmed <<<"O1,DC1,1,shipped,3,UPS,1Z999,2026-11-27T15:00:00Z"
+	printf 'order_id,line_no,qty,reason,channel,node_id\nO1,1,1,too small,mail,DC1\n' |
+	    oms-return -q authorize --at 2026-11-28T09:00:00Z - > authorized.out
+	printf 'rma_id,line_no,qty,condition\nRMA-O1-1,1,1,new\n' |
+	    oms-return -q receive --at 2026-11-29T10:00:00Z - > received.out
+	printf 'order_id,amount,reason\nO1,5.00,late delivery\n' |
+	    oms-return -q appease --at 2026-11-29T11:00:00Z - > appeased.out
 	consistent
 	run -0 jq -c '.releases, .shipments, .returns, .receipts, .refunds, .appeasements, .routing' <<<"$(oms-order show O1)"
+	# released_at is the time of the oms-release run
+	output=$(printf '%s\n' "$output" | sed -E 's/"released_at":"[0-9-]{10}T[0-9:]{8}Z"/"released_at":"TIME"/g')
 	assert_output - <<'EOF'
-[{"release_id":"R1","node_id":"DC1","released_at":"2026-11-27T08:00:00Z","business_day":"2026-11-27","line_no":1,"qty":4,"shipped":3,"short":0,"cancelled":0,"cancel_requested":0}]
-[{"release_id":"R1","node_id":"DC1","line_no":1,"status":"shipped","qty":3,"carrier":"UPS","tracking":"1Z999","at":"2026-11-27T15:00:00Z"}]
-[{"rma_id":"RMA1","channel":"mail","node_id":"DC1","authorized_at":"2026-11-28T09:00:00Z","line_no":1,"qty":1,"received":1,"reason":"too small"}]
-[{"rma_id":"RMA1","line_no":1,"qty":1,"condition":"new","disposition":"restock","node_id":"DC1","at":"2026-11-29T10:00:00Z"}]
-[{"refund_id":1,"line_no":1,"rma_id":"RMA1","amount":19.99,"merchandise":19.99,"restocking_fee":0,"shipping":0,"reason":"too small","at":"2026-11-29T10:00:00Z"}]
+[{"release_id":"20261127-DC1-000001","node_id":"DC1","released_at":"TIME","business_day":"2026-11-27","line_no":1,"qty":4,"shipped":3,"short":0,"cancelled":0,"cancel_requested":0},{"release_id":"20261127-DC1-000001","node_id":"DC1","released_at":"TIME","business_day":"2026-11-27","line_no":2,"qty":2,"shipped":0,"short":0,"cancelled":0,"cancel_requested":0}]
+[{"release_id":"20261127-DC1-000001","node_id":"DC1","line_no":1,"status":"shipped","qty":3,"carrier":"UPS","tracking":"1Z999","at":"2026-11-27T15:00:00Z"}]
+[{"rma_id":"RMA-O1-1","channel":"mail","node_id":"DC1","authorized_at":"2026-11-28T09:00:00Z","line_no":1,"qty":1,"received":1,"reason":"too small"}]
+[{"rma_id":"RMA-O1-1","line_no":1,"qty":1,"condition":"new","disposition":"restock","node_id":"DC1","at":"2026-11-29T10:00:00Z"}]
+[{"refund_id":1,"line_no":1,"rma_id":"RMA-O1-1","amount":19.99,"merchandise":19.99,"restocking_fee":0,"shipping":0,"reason":"too small","at":"2026-11-29T10:00:00Z"}]
 [{"refund_id":2,"line_no":null,"amount":5,"reason":"late delivery","at":"2026-11-29T11:00:00Z"}]
-[{"line_no":1,"node_id":"DC1","routed":0,"released":1}]
+[{"line_no":1,"node_id":"DC1","routed":0,"released":1},{"line_no":2,"node_id":"DC1","routed":0,"released":2}]
 EOF
-	run -0 jq -c '.lines[0] | [.status, .released, .shipped, .returned]' <<<"$(oms-order show O1)"
-	assert_output '["released",1,3,1]'
+	run -0 jq -c '.lines[] | [.status, .released, .shipped, .returned]' <<<"$(oms-order show O1)"
+	assert_output - <<'EOF'
+["released",1,3,1]
+["released",2,0,0]
+EOF
 	run -0 oms-order show O1 --format csv
-	assert_line --index 5 --partial 'O1,route,1,,DC1,0,,,'
-	assert_line --index 6 --partial 'O1,release,1,R1,DC1,4,,2026-11-27T08:00:00Z,'
-	assert_line --index 7 --partial 'O1,shipment,1,R1,DC1,3,shipped,2026-11-27T15:00:00Z,'
-	assert_line --index 8 --partial 'O1,return,1,RMA1,DC1,1,,2026-11-28T09:00:00Z,'
-	assert_line --index 9 --partial 'O1,receipt,1,RMA1,DC1,1,new,2026-11-29T10:00:00Z,'
-	assert_line --index 10 --partial 'O1,refund,1,1,,,,2026-11-29T10:00:00Z,'
-	assert_line --index 11 --partial 'O1,appeasement,,2,,,,2026-11-29T11:00:00Z,'
+	assert_line --index 4 --partial 'O1,route,1,,DC1,0,,,'
+	assert_line --index 5 --partial 'O1,route,2,,DC1,0,,,'
+	assert_line --index 6 --partial 'O1,release,1,20261127-DC1-000001,DC1,4,,'
+	assert_line --index 7 --partial 'O1,release,2,20261127-DC1-000001,DC1,2,,'
+	assert_line --index 8 --partial 'O1,shipment,1,20261127-DC1-000001,DC1,3,shipped,2026-11-27T15:00:00Z,'
+	assert_line --index 9 --partial 'O1,return,1,RMA-O1-1,DC1,1,,2026-11-28T09:00:00Z,'
+	assert_line --index 10 --partial 'O1,receipt,1,RMA-O1-1,DC1,1,new,2026-11-29T10:00:00Z,'
+	assert_line --index 11 --partial 'O1,refund,1,1,,,,2026-11-29T10:00:00Z,'
+	assert_line --index 12 --partial 'O1,appeasement,,2,,,,2026-11-29T11:00:00Z,'
+	# the events of every step, oldest first
+	run -0 sh -c 'oms-order show O1 --format csv | grep ^O1,event, | cut -d, -f7'
+	assert_output - <<'EOF'
+order.created
+line.allocated
+line.allocated
+line.routed
+line.routed
+release.created
+line.shipped
+rma.authorized
+line.returned
+refund.issued
+refund.issued
+EOF
 }
 
 @test "customer: every order of one customer, oldest first" {

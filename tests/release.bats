@@ -1,8 +1,8 @@
 # oms-release: routed lines go to their nodes as releases, and the nodes'
 # confirmations come back.  Each case builds a tiny store with the real
-# oms-import and oms-allocate, routes with the stand-in below, and checks
-# the exact output and the store afterwards; oms-report check passes
-# after every successful run.
+# oms-import, oms-allocate and oms-route (the stock and the places decide
+# which node gets each line), and checks the exact output and the store
+# afterwards; oms-report check passes after every successful run.
 load helper
 
 # Import KIND from the CSV on standard input.
@@ -10,29 +10,28 @@ given() {
 	oms-import -q "$@" -
 }
 
-# Route line ORDER/LINE to NODE: move QTY units (default: all) of its
-# allocation to line_node.routed there, as oms-route does.  It stands in
-# for oms-route so that each case can pin the node it needs (oms-route
-# chooses by cost); the pipeline case at the end uses oms-route itself.
-route() {
-	local order=$1 line=$2 node=$3 qty=${4:-}
-	sqlite3 "$OMS_DB" "
-	    INSERT INTO line_node (order_id, line_no, node_id, routed)
-	    SELECT order_id, line_no, '$node', COALESCE(NULLIF('$qty', ''), allocated)
-	    FROM order_line WHERE order_id = '$order' AND line_no = $line
-	    ON CONFLICT DO UPDATE SET routed = routed + excluded.routed;
-	    UPDATE order_line SET allocated = allocated - COALESCE(NULLIF('$qty', ''), allocated)
-	    WHERE order_id = '$order' AND line_no = $line;"
+# oms-route, the real one: every allocated line to the nearest node that
+# has its stock (see shop).
+routed() {
+	oms-route -q "$@" > /dev/null
 }
 
-# Two warehouses and a pickup store; two items.
+# Two warehouses and a pickup store; two items.  DC1 is in New Jersey, by
+# New York and nearer to Chicago than DC2, in Los Angeles; ST1 is a New
+# York store for pickups only.  The rate card grows with distance, 1.00 a
+# 250 km band up to 5000 km, so oms-route ships from the nearest node that
+# has the stock: DC1 for New York and Chicago.
 shop() {
 	given nodes <<'EOF'
-node_id,type,can_pickup,capacity_per_day
-DC1,warehouse,0,
-DC2,warehouse,0,
-ST1,store,1,
+node_id,type,can_ship,can_pickup,capacity_per_day,lat,lon
+DC1,warehouse,1,0,,40.52,-74.39
+DC2,warehouse,1,0,,34.05,-118.24
+ST1,store,0,1,,40.75,-73.99
 EOF
+	awk 'BEGIN { print "max_km,base_cost,per_kg,transit_days"
+	    for (km = 250; km <= 5000; km += 250) print km "," km / 250 ".00,0,2" }' |
+	    given rates
+	oms-import -q postal "$DATA/postal.csv"
 	given items <<'EOF'
 sku
 A1
@@ -49,7 +48,7 @@ EOF
 
 # The orders on standard input (after the shop), allocated.
 orders() {
-	given orders && oms-allocate -q -o /dev/null
+	given orders && oms-allocate -q > /dev/null
 }
 
 consistent() {
@@ -114,9 +113,7 @@ O1,1,A1,2,2026-11-25T10:00:00Z,2026-11-30,Ann Lee,"1 Main St, Apt 4",New York,NY
 O1,2,B2,1,2026-11-25T10:00:00Z,2026-11-30,Ann Lee,"1 Main St, Apt 4",New York,NY,10001
 O2,1,A1,3,2026-11-25T11:00:00Z,,Bo Diaz,9 Elm Rd,Chicago,IL,60601
 EOF
-	route O1 1 DC1
-	route O1 2 DC1
-	route O2 1 DC1
+	routed
 }
 
 # ---------------------------------------------------------------------
@@ -159,15 +156,18 @@ EOF
 
 @test "an order routed to two nodes gives two releases; a pickup line goes to its store" {
 	shop
-	orders <<'EOF'
-order_id,line_no,sku,qty,created_at,method,pickup_node
-O1,1,A1,2,2026-11-25T10:00:00Z,ship,
-O1,2,B2,1,2026-11-25T10:00:00Z,ship,
-O1,3,A1,1,2026-11-25T10:00:00Z,pickup,ST1
+	# DC1 has no A1 left: A1 ships from DC2, B2 from DC1
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,0,2026-11-26T23:00:00Z
 EOF
-	route O1 1 DC2
-	route O1 2 DC1
-	route O1 3 ST1
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
+O1,1,A1,2,2026-11-25T10:00:00Z,ship,,40.75,-73.99
+O1,2,B2,1,2026-11-25T10:00:00Z,ship,,40.75,-73.99
+O1,3,A1,1,2026-11-25T10:00:00Z,pickup,ST1,40.75,-73.99
+EOF
+	routed
 	releases $DAY <<EOF
 $REL
 20261127-DC1-000001,DC1,O1,2,B2,1,ship,,,,,,US,
@@ -179,12 +179,17 @@ EOF
 
 @test "a line routed to two nodes is released at each" {
 	shop
-	orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-O1,1,A1,12,2026-11-25T10:00:00Z
+	# 8 at DC1 and 4 at DC2: 12 only ship from both
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,8,2026-11-26T23:00:00Z
+DC2,A1,4,2026-11-26T23:00:00Z
 EOF
-	route O1 1 DC1 8
-	route O1 1 DC2 4
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,12,2026-11-25T10:00:00Z,40.75,-73.99
+EOF
+	routed
 	releases $DAY <<EOF
 $REL
 20261127-DC1-000001,DC1,O1,1,A1,8,ship,,,,,,US,
@@ -229,13 +234,24 @@ EOF
 
 @test "lines routed after a release go out in a new release with the next number" {
 	shop
-	orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-O1,1,A1,3,2026-11-25T10:00:00Z
+	# only 2 A1 in the network: 2 allocated, routed and released, 1 waits
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,2,2026-11-26T23:00:00Z
+DC2,A1,0,2026-11-26T23:00:00Z
+ST1,A1,0,2026-11-26T23:00:00Z
 EOF
-	route O1 1 DC1 2
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,3,2026-11-25T10:00:00Z,40.75,-73.99
+EOF
+	routed
 	run -0 oms-release -q $DAY
-	route O1 1 DC1 1
+	# one more comes in at DC1: allocated and routed, then released apart
+	printf 'node_id,sku,delta\nDC1,A1,1\n' > delta.csv
+	oms-import -q --delta inventory delta.csv
+	oms-allocate -q > /dev/null
+	routed
 	releases $DAY <<EOF
 $REL
 20261127-DC1-000002,DC1,O1,1,A1,1,ship,,,,,,US,
@@ -275,40 +291,58 @@ EOF
 
 @test "a ship-complete order waits for its last line, then goes out whole" {
 	shop
-	orders <<'EOF'
-order_id,line_no,sku,qty,created_at,ship_complete
-SC,1,A1,2,2026-11-25T10:00:00Z,1
-SC,2,B2,1,2026-11-25T10:00:00Z,1
-SC,3,A1,1,2026-11-25T10:00:00Z,1
+	# DC1 has no A1: line 1 is routed to DC2, line 2 to DC1, the pickup
+	# line 3 to its store ST1
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,0,2026-11-26T23:00:00Z
 EOF
-	route SC 1 DC2
-	route SC 2 DC1
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_complete,method,pickup_node,ship_lat,ship_lon
+SC,1,A1,2,2026-11-25T10:00:00Z,1,ship,,40.75,-73.99
+SC,2,B2,1,2026-11-25T10:00:00Z,1,ship,,40.75,-73.99
+SC,3,A1,1,2026-11-25T10:00:00Z,1,pickup,ST1,40.75,-73.99
+EOF
+	routed
+	# the customer moves before the release: the ship lines go back to
+	# allocated, the pickup line stays routed to ST1
+	oms-order -q address SC --ship-lat 41.88 --ship-lon -87.62
+	lines_are <<EOF
+$LINES
+SC,1,A1,2,allocated,0,0,2,0,0,0,0,0,
+SC,2,B2,1,allocated,0,0,1,0,0,0,0,0,
+SC,3,A1,1,routed,0,0,0,1,0,0,0,0,ST1
+EOF
 	before=$(state)
 	releases $DAY <<<"$REL"
-	assert_equal "$stderr" "oms-release: 0 releases (0 lines, 0 units) to 0 nodes; 2 waiting: 0 held, 2 ship-complete not all routed, 0 over capacity, 0 past --max"
+	assert_equal "$stderr" "oms-release: 0 releases (0 lines, 0 units) to 0 nodes; 1 waiting: 0 held, 1 ship-complete not all routed, 0 over capacity, 0 past --max"
 	assert_equal "$(state)" "$before"
-	route SC 3 DC1
+	routed
 	releases $DAY <<EOF
 $REL
 20261127-DC1-000001,DC1,SC,2,B2,1,ship,,,,,,US,
-20261127-DC1-000001,DC1,SC,3,A1,1,ship,,,,,,US,
 20261127-DC2-000001,DC2,SC,1,A1,2,ship,,,,,,US,
+20261127-ST1-000001,ST1,SC,3,A1,1,pickup,,,,,,US,
 EOF
 }
 
 @test "a ship-complete order waits when one of its nodes is full, and for --node of another" {
 	shop
+	# DC1 has no A1: A1 is routed to DC2, B2 to DC1; then DC2 is full
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,0,2026-11-26T23:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_complete,ship_lat,ship_lon
+SC,1,A1,2,2026-11-25T10:00:00Z,1,40.75,-73.99
+SC,2,B2,1,2026-11-25T10:00:00Z,1,40.75,-73.99
+EOF
+	routed
 	given nodes <<'EOF'
 node_id,type,capacity_per_day
 DC2,warehouse,0
 EOF
-	orders <<'EOF'
-order_id,line_no,sku,qty,created_at,ship_complete
-SC,1,A1,2,2026-11-25T10:00:00Z,1
-SC,2,B2,1,2026-11-25T10:00:00Z,1
-EOF
-	route SC 1 DC2
-	route SC 2 DC1
 	releases $DAY <<<"$REL"
 	assert_equal "$stderr" "oms-release: 0 releases (0 lines, 0 units) to 0 nodes; 2 waiting: 0 held, 0 ship-complete not all routed, 2 over capacity, 0 past --max"
 	given nodes <<'EOF'
@@ -321,19 +355,20 @@ EOF
 
 @test "daily capacity: the highest priorities go first, the rest waits for the next day in the same order" {
 	shop
+	# created in the reverse of the order of service
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority,promise_date,ship_lat,ship_lon
+P5,1,A1,1,2026-11-20T10:00:00Z,5,,40.75,-73.99
+P3B,1,A1,1,2026-11-21T10:00:00Z,3,2026-12-02,40.75,-73.99
+P3A,1,A1,1,2026-11-22T10:00:00Z,3,2026-12-01,40.75,-73.99
+P1,1,A1,1,2026-11-23T10:00:00Z,1,,40.75,-73.99
+EOF
+	routed
+	# routed to DC1; then DC1 says it takes 2 releases a day
 	given nodes <<'EOF'
 node_id,type,capacity_per_day
 DC1,warehouse,2
 EOF
-	# created in the reverse of the order of service
-	orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority,promise_date
-P5,1,A1,1,2026-11-20T10:00:00Z,5,
-P3B,1,A1,1,2026-11-21T10:00:00Z,3,2026-12-02
-P3A,1,A1,1,2026-11-22T10:00:00Z,3,2026-12-01
-P1,1,A1,1,2026-11-23T10:00:00Z,1,
-EOF
-	for o in P5 P3B P3A P1; do route $o 1 DC1; done
 	releases $DAY <<EOF
 $REL
 20261127-DC1-000001,DC1,P1,1,A1,1,ship,,,,,,US,
@@ -357,21 +392,25 @@ EOF
 
 @test "capacity counts releases, not lines; another node with room is not held back" {
 	shop
+	# DC1 has 1 A1: O1 (New York) takes it with its B2; O2 (Los Angeles)
+	# gets its A1 from DC2 there and its B2 from DC1
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,1,2026-11-26T23:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,1,2026-11-25T10:00:00Z,40.75,-73.99
+O1,2,B2,1,2026-11-25T10:00:00Z,40.75,-73.99
+O2,1,B2,1,2026-11-25T11:00:00Z,34.05,-118.24
+O2,2,A1,1,2026-11-25T11:00:00Z,34.05,-118.24
+EOF
+	routed
+	# then DC1 says it takes 1 release a day
 	given nodes <<'EOF'
 node_id,type,capacity_per_day
 DC1,warehouse,1
 EOF
-	orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-O1,1,A1,1,2026-11-25T10:00:00Z
-O1,2,B2,1,2026-11-25T10:00:00Z
-O2,1,B2,1,2026-11-25T11:00:00Z
-O2,2,A1,1,2026-11-25T11:00:00Z
-EOF
-	route O1 1 DC1
-	route O1 2 DC1
-	route O2 1 DC1
-	route O2 2 DC2
 	releases $DAY <<EOF
 $REL
 20261127-DC1-000001,DC1,O1,1,A1,1,ship,,,,,,US,
@@ -384,12 +423,12 @@ EOF
 @test "--max N releases the first N in the order of service" {
 	shop
 	orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority
-A,1,A1,1,2026-11-25T10:00:00Z,5
-B,1,A1,1,2026-11-25T11:00:00Z,1
-C,1,A1,1,2026-11-25T12:00:00Z,2
+order_id,line_no,sku,qty,created_at,priority,ship_lat,ship_lon
+A,1,A1,1,2026-11-25T10:00:00Z,5,40.75,-73.99
+B,1,A1,1,2026-11-25T11:00:00Z,1,40.75,-73.99
+C,1,A1,1,2026-11-25T12:00:00Z,2,40.75,-73.99
 EOF
-	for o in A B C; do route $o 1 DC1; done
+	routed
 	releases $DAY --max 2 <<EOF
 $REL
 20261127-DC1-000001,DC1,B,1,A1,1,ship,,,,,,US,
@@ -405,13 +444,17 @@ EOF
 
 @test "--node releases only at that node" {
 	shop
-	orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-O1,1,A1,1,2026-11-25T10:00:00Z
-O1,2,B2,1,2026-11-25T10:00:00Z
+	# DC1 has no A1 left: A1 ships from DC2, B2 from DC1
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,0,2026-11-26T23:00:00Z
 EOF
-	route O1 1 DC2
-	route O1 2 DC1
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,1,2026-11-25T10:00:00Z,40.75,-73.99
+O1,2,B2,1,2026-11-25T10:00:00Z,40.75,-73.99
+EOF
+	routed
 	releases $DAY --node DC2 <<EOF
 $REL
 20261127-DC2-000001,DC2,O1,1,A1,1,ship,,,,,,US,
@@ -428,7 +471,11 @@ EOF
 	two_orders
 	run -0 oms-release -q $DAY
 	first=$output
-	sqlite3 "$OMS_DB" "UPDATE orders SET ship_name = 'Changed Since'"
+	# the customers change their names since (customer care, oms-order)
+	oms-order -q address O1 --ship-name "Changed Since" 2> /dev/null
+	oms-order -q address O2 --ship-name "Changed Since" 2> /dev/null
+	run -0 sqlite3 "$OMS_DB" "SELECT DISTINCT ship_name FROM orders"
+	assert_output "Changed Since"
 	run -0 oms-release --resend 20261127-DC1-000002 --resend 20261127-DC1-000001
 	assert_output - <<EOF
 $REL
@@ -460,15 +507,18 @@ oms-release: unknown release "X\"Y"'
 
 @test "--split-by-node writes one file per node, named after it, and nothing on standard output" {
 	shop
-	orders <<'EOF'
-order_id,line_no,sku,qty,created_at,method,pickup_node
-O1,1,A1,2,2026-11-25T10:00:00Z,ship,
-O1,2,A1,1,2026-11-25T10:00:00Z,pickup,ST1
-O2,1,B2,1,2026-11-25T11:00:00Z,ship,
+	# DC1 has no A1 left: A1 ships from DC2, B2 from DC1
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,0,2026-11-26T23:00:00Z
 EOF
-	route O1 1 DC2
-	route O1 2 ST1
-	route O2 1 DC1
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
+O1,1,A1,2,2026-11-25T10:00:00Z,ship,,40.75,-73.99
+O1,2,A1,1,2026-11-25T10:00:00Z,pickup,ST1,40.75,-73.99
+O2,1,B2,1,2026-11-25T11:00:00Z,ship,,40.75,-73.99
+EOF
+	routed
 	mkdir out
 	run -0 oms-release -q $DAY --split-by-node out
 	assert_output ""
@@ -494,18 +544,25 @@ EOF
 
 @test "--split-by-node with JSON names files .json; unsafe bytes in a node id are escaped" {
 	shop
+	# the only A1 is at a/b, by New York, and at .hidden, in Los Angeles
 	given nodes <<'EOF'
-node_id,type
-a/b,warehouse
-.hidden,warehouse
+node_id,type,lat,lon
+a/b,warehouse,40.75,-73.99
+.hidden,warehouse,34.05,-118.24
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,0,2026-11-26T23:00:00Z
+DC2,A1,0,2026-11-26T23:00:00Z
+a/b,A1,1,2026-11-26T23:00:00Z
+.hidden,A1,1,2026-11-26T23:00:00Z
 EOF
 	orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-O1,1,A1,1,2026-11-25T10:00:00Z
-O2,1,A1,1,2026-11-25T11:00:00Z
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,1,2026-11-25T10:00:00Z,40.75,-73.99
+O2,1,A1,1,2026-11-25T11:00:00Z,34.05,-118.24
 EOF
-	route O1 1 a/b
-	route O2 1 .hidden
+	routed
 	mkdir out
 	run -0 oms-release -q $DAY --split-by-node out --format json
 	run -0 ls -A out
@@ -608,7 +665,7 @@ EOF
 order_id,line_no,sku,qty,created_at,method,pickup_node
 O1,1,A1,2,2026-11-25T10:00:00Z,pickup,ST1
 EOF
-	route O1 1 ST1
+	routed
 	run -0 oms-release -q $DAY
 	confirms <<'EOF'
 release_id,line_no,status,qty
@@ -666,10 +723,10 @@ DC2,A1,0,2026-11-26T23:00:00Z
 ST1,A1,0,2026-11-26T23:00:00Z
 EOF
 	orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-O1,1,A1,2,2026-11-25T10:00:00Z
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,2,2026-11-25T10:00:00Z,40.75,-73.99
 EOF
-	route O1 1 DC1
+	routed
 	run -0 oms-release -q $DAY
 	confirms <<'EOF'
 release_id,line_no,status,qty
@@ -691,7 +748,7 @@ EOF
 order_id,line_no,sku,qty,allocated,backordered,reason
 O1,1,A1,2,2,0,
 EOF
-	route O1 1 DC2
+	routed
 	releases $DAY <<EOF
 $REL
 20261127-DC2-000001,DC2,O1,1,A1,2,ship,,,,,,US,
@@ -705,8 +762,11 @@ EOF
 @test "shipped beyond the node's on_hand: on_hand goes to 0 with a warning" {
 	two_orders
 	run -0 oms-release -q $DAY
-	# the count dropped after release (stands in for a snapshot with a bad count)
-	sqlite3 "$OMS_DB" "UPDATE inventory SET on_hand = 1 WHERE node_id = 'DC1' AND sku = 'A1'"
+	# a snapshot with a bad count after the release: DC1 says it has 1 A1
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,1,2026-11-27T09:00:00Z
+EOF
 	# (the store is oversold at DC1 now, so no oms-report check here)
 	run -0 --separate-stderr oms-release --confirm - <<'EOF'
 release_id,line_no,status,qty
@@ -954,8 +1014,8 @@ EOF
 		oms-import -q "$k" "$DATA/$k.csv"
 	done
 	oms-import -q orders "$DATA/orders.csv"
-	oms-allocate -q -o /dev/null
-	oms-route -q -o /dev/null
+	oms-allocate -q > /dev/null
+	oms-route -q > /dev/null
 	releases $DAY <<EOF
 $REL
 20261127-ST1-000001,ST1,O2,1,A1,1,pickup,Bo Diaz,,,,,US,2026-11-27T00:00:00Z
@@ -979,8 +1039,8 @@ O2,1,A1,1,shipped,0,0,0,0,0,1,0,0,ST1
 O3,1,C3,1,shipped,0,0,0,0,0,1,0,0,V1
 EOF
 	# the short unit is allocated, routed and released again
-	oms-allocate -q -o /dev/null
-	oms-route -q -o /dev/null
+	oms-allocate -q > /dev/null
+	oms-route -q > /dev/null
 	releases $DAY <<EOF
 $REL
 20261127-DC1-000002,DC1,O1,1,A1,1,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
@@ -991,4 +1051,33 @@ $INV
 DC1,A1,98,0,1,97
 DC1,B2,49,0,0,49
 EOF
+}
+
+# ---------------------------------------------------------------------
+# known bugs: each case fails today.  They are skipped unless
+# OMS_RELEASE_BUGS is set, so that make check stays green until the bug
+# is fixed; then drop the known_bug line.
+
+known_bug() {
+	[ -n "${OMS_RELEASE_BUGS:-}" ] || skip "known bug: $1"
+}
+
+# -o FILE is written beside FILE and renamed over it (lib/input.c,
+# outfile_open/outfile_close), whatever FILE is.  For a FIFO, a device or
+# /dev/null that replaces the special file with a regular one: run as
+# root, "oms-release -o /dev/null" (the man page's own example with
+# oms-allocate) turns /dev/null into a plain file for the whole machine;
+# as anyone else it fails, unable to create /dev/null.tmpXXXXXX.  Every
+# command with -o shares it.
+@test "BUG: -o to a FIFO writes into it and leaves it a FIFO (so -o /dev/null is safe)" {
+	known_bug "-o renames a temporary file over a FIFO or device"
+	two_orders
+	mkfifo out.fifo
+	timeout 10 cat out.fifo > got &
+	reader=$!
+	run -0 oms-release -q $DAY -o out.fifo
+	wait "$reader" || true
+	[ -p out.fifo ]
+	run -0 cat got
+	assert_line --index 1 --partial "20261127-DC1-000001,DC1,O1,1,A1,2,ship,"
 }

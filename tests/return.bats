@@ -1,6 +1,7 @@
 # oms-return: authorise, receive, refund, appease.  Each case starts from
 # a small store (tests/data/return) whose orders were imported, allocated
-# by the real oms-allocate and then shipped; after every step the stock,
+# by the real oms-allocate, routed by oms-route, released by oms-release
+# and confirmed shipped by oms-release --confirm; after every step the stock,
 # the line buckets and the money are checked, and oms-report check passes.
 load helper
 
@@ -8,45 +9,46 @@ R=$DATA/return
 HDR=rma_id,order_id,line_no,sku,qty,amount,reason,channel,node_id,condition,disposition,merchandise,restocking_fee,shipping,refund_id
 LINES=order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
 
-# STANDS IN FOR oms-release --confirm, which is not on main yet: ship QTY
-# units of line LINE of ORDER from NODE at time AT, writing exactly what a
-# shipment confirmation writes: a release and its line (shipped = QTY), a
-# confirmation row (status shipped, at AT), the line's allocation turned
-# into shipped units, and the node's on_hand lowered.  Replace with the
-# real command once it is merged.
-ship() {
-	local order=$1 line=$2 node=$3 qty=$4 at=$5 rel
-
-	rel="REL-$order-$line-$(sqlite3 "$OMS_DB" "select count(*) + 1 from release")"
-	sqlite3 "$OMS_DB" <<EOF
-BEGIN;
-INSERT INTO release (release_id, order_id, node_id, released_at, business_day, document)
-    VALUES ('$rel', '$order', '$node', '$at', substr('$at', 1, 10), '{}');
-INSERT INTO release_line (release_id, line_no, order_id, qty, shipped)
-    VALUES ('$rel', $line, '$order', $qty, $qty);
-INSERT INTO confirmation (release_id, line_no, status, qty, at)
-    VALUES ('$rel', $line, 'shipped', $qty, '$at');
-UPDATE order_line SET allocated = allocated - $qty, shipped = shipped + $qty
-    WHERE order_id = '$order' AND line_no = $line;
-UPDATE inventory SET on_hand = on_hand - $qty WHERE node_id = '$node'
-    AND sku = (SELECT sku FROM order_line WHERE order_id = '$order' AND line_no = $line);
-COMMIT;
-EOF
+# The real pipeline after oms-allocate: oms-route routes R1 (only DC1 has
+# its stock) and oms-release releases it there on 1 October, as release
+# 20261001-DC1-000001; R2 stays allocated.
+route_and_release() {
+	oms-import -q rates "$DATA/rates.csv" &&
+	oms-route -q --order R1 > /dev/null &&
+	oms-release -q --day 2026-10-01 -o release.out &&
+	[ "$(sqlite3 "$OMS_DB" "select group_concat(release_id) from release")" = 20261001-DC1-000001 ]
 }
 
-# The network, two orders allocated; R1 shipped whole on 5 November.
+# Ship QTY units of line LINE of ORDER at time AT with oms-release --confirm:
+# the confirmation row of the line's release (read back from the store),
+# status shipped, a tracking number of its own so that a line may ship in
+# several parcels.
+ship() {
+	local order=$1 line=$2 qty=$3 at=$4 rel
+
+	rel=$(sqlite3 "$OMS_DB" "select release_id from release_line
+	    where order_id = '$order' and line_no = $line")
+	shipments=$((${shipments:-0} + 1))
+	printf 'release_id,line_no,status,qty,carrier,tracking,at\n%s,%s,shipped,%s,UPS,1Z%03d,%s\n' \
+	    "$rel" "$line" "$qty" "$shipments" "$at" > ship-$shipments.csv
+	oms-release -q --confirm ship-$shipments.csv
+}
+
+# The network, two orders allocated, R1 routed and released to DC1 and
+# shipped whole on 5 November (unless "unshipped").
 #   R1 line 1: 3 x A1 at 20.00 less 1.00 discount = 59.00
 #   R1 line 2: 2 x B2 at 5.00 = 10.00; shipping 6.99 for the 5 units
-#   R2 line 1: 1 x B2 at 5.00 less 0.50, not shipped
+#   R2 line 1: 1 x B2 at 5.00 less 0.50, allocated, not shipped
 returns_store() {
 	oms-import -q nodes "$R/nodes.csv"
 	oms-import -q items "$R/items.csv"
 	oms-import -q inventory "$R/inventory.csv"
 	oms-import -q orders "$R/orders.csv"
 	oms-allocate -q > allocate.out
+	route_and_release
 	if [ "${1-}" != unshipped ]; then
-		ship R1 1 DC1 3 2026-11-05T10:00:00Z
-		ship R1 2 DC1 2 2026-11-05T10:00:00Z
+		ship R1 1 3 2026-11-05T10:00:00Z
+		ship R1 2 2 2026-11-05T10:00:00Z
 	fi
 }
 
@@ -129,8 +131,8 @@ EOF
 	# an authorisation moves no stock, no units and no money
 	lines_are <<EOF
 $LINES
-R1,1,A1,3,shipped,0,0,0,0,0,3,0,0,
-R1,2,B2,2,shipped,0,0,0,0,0,2,0,0,
+R1,1,A1,3,shipped,0,0,0,0,0,3,0,0,DC1
+R1,2,B2,2,shipped,0,0,0,0,0,2,0,0,DC1
 R2,1,B2,1,allocated,0,0,1,0,0,0,0,0,
 EOF
 	stock_is <<'EOF'
@@ -150,8 +152,8 @@ EOF
 
 @test "authorize: the return window runs from the latest shipment; --window widens it" {
 	returns_store unshipped
-	ship R1 1 DC1 1 2026-10-01T12:00:00Z
-	ship R1 1 DC1 2 2026-10-02T12:00:00Z
+	ship R1 1 1 2026-10-01T12:00:00Z
+	ship R1 1 2 2026-10-02T12:00:00Z
 	printf 'order_id,line_no,qty,reason\nR1,1,1,changed_mind\n' > auth.csv
 	# 30 days after the latest shipment, to the second: still in time
 	run -0 oms-return -q --dry-run authorize --at 2026-11-01T12:00:00Z auth.csv
@@ -170,7 +172,7 @@ EOF
 
 @test "authorize: never more than shipped less returned and already authorised" {
 	returns_store unshipped
-	ship R1 1 DC1 2 2026-11-05T10:00:00Z
+	ship R1 1 2 2026-11-05T10:00:00Z
 	printf 'order_id,line_no,qty,reason\nR1,1,3,defective\nR2,1,1,defective\nR9,1,1,x\nR1,7,1,x\n' > auth.csv
 	before=$(state)
 	run -65 oms-return authorize --at 2026-11-20 auth.csv
@@ -199,8 +201,8 @@ EOF
 	assert_line --index 0 'oms-return: again.csv:2: qty 1 is more than the 0 units of line 1 of order "R1" that can still be returned (shipped 2, returned 2, authorised and not yet received 0)'
 	lines_are <<EOF
 $LINES
-R1,1,A1,3,allocated,0,0,1,0,0,2,0,2,
-R1,2,B2,2,allocated,0,0,2,0,0,0,0,0,
+R1,1,A1,3,released,0,0,0,0,1,2,0,2,DC1
+R1,2,B2,2,released,0,0,0,0,2,0,0,0,DC1
 R2,1,B2,1,allocated,0,0,1,0,0,0,0,0,
 EOF
 	consistent
@@ -306,8 +308,8 @@ EOF
 	lines_are <<EOF
 $LINES
 P1,1,A1,1,allocated,0,0,1,0,0,0,0,0,
-R1,1,A1,3,shipped,0,0,0,0,0,3,0,1,
-R1,2,B2,2,shipped,0,0,0,0,0,2,0,0,
+R1,1,A1,3,shipped,0,0,0,0,0,3,0,1,DC1
+R1,2,B2,2,shipped,0,0,0,0,0,2,0,0,DC1
 R2,1,B2,1,allocated,0,0,1,0,0,0,0,0,
 EOF
 	consistent
@@ -341,8 +343,8 @@ damaged|damaged
 EOF
 	lines_are <<EOF
 $LINES
-R1,1,A1,3,shipped,0,0,0,0,0,3,0,0,
-R1,2,B2,2,shipped,0,0,0,0,0,2,0,2,
+R1,1,A1,3,shipped,0,0,0,0,0,3,0,0,DC1
+R1,2,B2,2,shipped,0,0,0,0,0,2,0,2,DC1
 R2,1,B2,1,allocated,0,0,1,0,0,0,0,0,
 EOF
 	consistent
@@ -379,8 +381,8 @@ RMA-R1-1,1,1,new,
 EOF
 	lines_are <<EOF
 $LINES
-R1,1,A1,3,shipped,0,0,0,0,0,3,0,1,
-R1,2,B2,2,shipped,0,0,0,0,0,2,0,0,
+R1,1,A1,3,shipped,0,0,0,0,0,3,0,1,DC1
+R1,2,B2,2,shipped,0,0,0,0,0,2,0,0,DC1
 R2,1,B2,1,allocated,0,0,1,0,0,0,0,0,
 EOF
 	run -0 sqlite3 "$OMS_DB" "select line_no, qty, received from rma_line order by 1"
@@ -416,8 +418,8 @@ EOF
 EOF
 	lines_are <<EOF
 $LINES
-R1,1,A1,3,shipped,0,0,0,0,0,3,0,3,
-R1,2,B2,2,shipped,0,0,0,0,0,2,0,2,
+R1,1,A1,3,shipped,0,0,0,0,0,3,0,3,DC1
+R1,2,B2,2,shipped,0,0,0,0,0,2,0,2,DC1
 R2,1,B2,1,allocated,0,0,1,0,0,0,0,0,
 EOF
 	stock_is <<'EOF'
@@ -518,8 +520,8 @@ ST1|A1|1
 EOF
 	lines_are <<EOF
 $LINES
-R1,1,A1,3,shipped,0,0,0,0,0,3,0,2,
-R1,2,B2,2,shipped,0,0,0,0,0,2,0,1,
+R1,1,A1,3,shipped,0,0,0,0,0,3,0,2,DC1
+R1,2,B2,2,shipped,0,0,0,0,0,2,0,1,DC1
 R2,1,B2,1,allocated,0,0,1,0,0,0,0,0,
 EOF
 	consistent
