@@ -1054,23 +1054,10 @@ EOF
 }
 
 # ---------------------------------------------------------------------
-# known bugs: each case fails today.  They are skipped unless
-# OMS_RELEASE_BUGS is set, so that make check stays green until the bug
-# is fixed; then drop the known_bug line.
-
-known_bug() {
-	[ -n "${OMS_RELEASE_BUGS:-}" ] || skip "known bug: $1"
-}
-
-# -o FILE is written beside FILE and renamed over it (lib/input.c,
-# outfile_open/outfile_close), whatever FILE is.  For a FIFO, a device or
-# /dev/null that replaces the special file with a regular one: run as
-# root, "oms-release -o /dev/null" (the man page's own example with
-# oms-allocate) turns /dev/null into a plain file for the whole machine;
-# as anyone else it fails, unable to create /dev/null.tmpXXXXXX.  Every
-# command with -o shares it.
-@test "BUG: -o to a FIFO writes into it and leaves it a FIFO (so -o /dev/null is safe)" {
-	known_bug "-o renames a temporary file over a FIFO or device"
+# -o FILE is written beside FILE and renamed over it, so that a failed run
+# leaves no half file; a FIFO or a device (/dev/null) is written in place
+# instead, or the rename would replace it (as root, for the whole machine).
+@test "-o to a FIFO writes into it and leaves it a FIFO (so -o /dev/null is safe)" {
 	two_orders
 	mkfifo out.fifo
 	timeout 10 cat out.fifo > got &
