@@ -1878,7 +1878,7 @@ write_line(struct run *r, struct writer *w, struct rline *l, const struct plan *
 			now = kept + a->qty;
 			if (now == old)
 				continue;
-			if (store_route_set(r->st, o->id, l->line_no, r->nodes[a->node].id, now) != 0)
+			if (store_line_node_routed(r->st, o->id, l->line_no, r->nodes[a->node].id, now) != 0)
 				return -1;
 			r->n->changes++;
 			{
@@ -1920,7 +1920,7 @@ write_line(struct run *r, struct writer *w, struct rline *l, const struct plan *
 				back = plans[p]->a[i].line == li && plans[p]->a[i].node == wk->node;
 		if (back)
 			continue;
-		if (store_route_set(r->st, o->id, l->line_no, r->nodes[wk->node].id,
+		if (store_line_node_routed(r->st, o->id, l->line_no, r->nodes[wk->node].id,
 		    wk->qty - wk->inplay) != 0)
 			return -1;
 		r->n->changes++;

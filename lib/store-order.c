@@ -113,8 +113,10 @@ store_line_set(struct store *st, const char *order_id, int64_t line_no, int64_t 
 	return store_done(st, s, "writing an order line");
 }
 
+/* an upsert: oms-route places work on new nodes, oms-order only lowers it */
 static const char LINE_NODE_ROUTED[] =
-    "UPDATE line_node SET routed = ?4 WHERE order_id = ?1 AND line_no = ?2 AND node_id = ?3";
+    "INSERT INTO line_node (order_id, line_no, node_id, routed) VALUES (?1, ?2, ?3, ?4) "
+    "ON CONFLICT DO UPDATE SET routed = excluded.routed";
 static const char LINE_NODE_GONE[] =
     "DELETE FROM line_node WHERE order_id = ?1 AND line_no = ?2 AND node_id = ?3 "
     "AND routed = 0 AND released = 0";

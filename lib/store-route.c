@@ -69,12 +69,6 @@ static const char sql_work_all[] = ROUTE_WORK;
 static const char sql_work_scope[] = ROUTE_WORK
     "AND ln.order_id IN (SELECT order_id FROM temp.scope)";
 
-static const char sql_set_routed[] =
-    "INSERT INTO line_node (order_id, line_no, node_id, routed) VALUES (?1, ?2, ?3, ?4) "
-    "ON CONFLICT DO UPDATE SET routed = excluded.routed";
-static const char sql_drop_empty[] =
-    "DELETE FROM line_node WHERE order_id = ?1 AND line_no = ?2 AND node_id = ?3 "
-    "AND routed = 0 AND released = 0";
 static const char sql_set_line[] =
     "UPDATE order_line SET allocated = ?3, backordered = ?4, backorder_reason = ?5 "
     "WHERE order_id = ?1 AND line_no = ?2";
@@ -109,30 +103,6 @@ store_route_read(struct store *st, enum store_route_view v, const char *day, int
 	if (v == ROUTE_NODES)
 		bind_text(s, 1, day);
 	return store_each(st, s, fn, ctx, "reading what to route");
-}
-
-int
-store_route_set(struct store *st, const char *order_id, int64_t line_no,
-    const char *node_id, int64_t routed)
-{
-	sqlite3_stmt *s = store_sql(st, sql_set_routed);
-
-	if (s == NULL)
-		return -1;
-	bind_text(s, 1, order_id);
-	bind_int(s, 2, line_no);
-	bind_text(s, 3, node_id);
-	bind_int(s, 4, routed);
-	if (store_done(st, s, "writing a routing") != 0)
-		return -1;
-	if (routed > 0)
-		return 0;
-	if ((s = store_sql(st, sql_drop_empty)) == NULL)
-		return -1;
-	bind_text(s, 1, order_id);
-	bind_int(s, 2, line_no);
-	bind_text(s, 3, node_id);
-	return store_done(st, s, "writing a routing");
 }
 
 int

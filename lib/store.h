@@ -235,9 +235,7 @@ enum store_route_view {
 };
 int store_route_read(struct store *st, enum store_route_view v, const char *day,
 	int scoped, store_typed_fn fn, void *ctx);
-/* Set the routed quantity of a line at a node (0 removes the work). */
-int store_route_set(struct store *st, const char *order_id, int64_t line_no,
-	const char *node_id, int64_t routed);
+/* (store_line_node_routed sets the routed quantity of a line at a node.) */
 /* Set a line's unrouted allocation and backorder. */
 int store_route_line(struct store *st, const char *order_id, int64_t line_no,
 	int64_t allocated, int64_t backordered, const char *reason);
