@@ -100,8 +100,9 @@ cli_begin(struct cli *c, struct store **st)
 
 	if ((status = store_open(st, c->db, c->busy_ms, 0)) != 0)
 		return status;
-	if ((!c->dry_run && store_run_start(*st, diag_prog, c->argc, c->argv) != 0) ||
-	    store_begin(*st) != 0) {
+	/* the lock first: a run that finds the store busy leaves no trace */
+	if (store_begin(*st) != 0 ||
+	    (!c->dry_run && store_run_start(*st, diag_prog, c->argc, c->argv) != 0)) {
 		status = store_status(*st);
 		store_close(*st);
 		*st = NULL;
@@ -113,13 +114,21 @@ cli_begin(struct cli *c, struct store **st)
 int
 cli_end(struct cli *c, struct store *st, int status, const char *counts_json)
 {
-	if (status == 0 && !c->dry_run) {
-		if (store_commit(st) != 0)
-			status = store_status(st);
-	} else {
+	if (c->dry_run) {
 		store_rollback(st);
+		store_close(st);
+		return status;
 	}
-	if (!c->dry_run && store_run_end(st, status, counts_json) != 0 && status == 0)
+	/*
+	 * The run's end is written in its transaction: once COMMIT returns
+	 * there is nothing left to write, so a committed run cannot end up
+	 * reported as failed (say, busy, exit 75) and be run again.  A failed
+	 * run keeps its run row and nothing else.
+	 */
+	if (status != 0)
+		store_rollback(st);
+	if ((store_run_end(st, status, counts_json) != 0 || store_commit(st) != 0) &&
+	    status == 0)
 		status = store_status(st);
 	store_close(st);
 	return status;

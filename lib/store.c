@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <pwd.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +179,7 @@ struct store {
 	sqlite3_stmt *stmt[S_COUNT];
 	int status;
 	int in_tx;
+	int in_work;	/* inside the savepoint that follows the run row */
 	int seen_ready;
 	int64_t run_id;
 	char run_time[21];
@@ -196,6 +198,50 @@ static int64_t
 import_mark(const struct store *st)
 {
 	return st->run_id > 0 ? st->run_id : -1;
+}
+
+/*
+ * Fault injection for the crash tests (tests/reliability/crash.sh),
+ * compiled in always and free when unused: the environment is read once,
+ * in store_open, and unless it asks for a kill nothing is installed.
+ *   OMS_KILL_AFTER=N  SIGKILL this process at the Nth tick of SQLite's
+ *                     progress handler (a tick is KILL_TICK virtual machine
+ *                     instructions): somewhere in the middle of the SQL.
+ *                     If the run ends first, store_close says on standard
+ *                     error how many ticks it took, so that a harness can
+ *                     spread its kill points over the run.
+ *   OMS_KILL_AT=commit     SIGKILL just before the COMMIT of the run;
+ *   OMS_KILL_AT=committed  just after it (before the run log is closed and
+ *                          any -o file is renamed into place).
+ */
+#define KILL_TICK 100
+static long kill_after, kill_ticks;
+static const char *kill_at;
+
+static int
+kill_tick(void *unused)
+{
+	(void)unused;
+	if (++kill_ticks >= kill_after)
+		raise(SIGKILL);
+	return 0;
+}
+
+static void
+kill_here(const char *point)
+{
+	if (kill_at != NULL && strcmp(kill_at, point) == 0)
+		raise(SIGKILL);
+}
+
+static void
+kill_setup(sqlite3 *db)
+{
+	const char *v = getenv("OMS_KILL_AFTER");
+
+	kill_at = getenv("OMS_KILL_AT");
+	if (v != NULL && (kill_after = strtol(v, NULL, 10)) > 0)
+		sqlite3_progress_handler(db, KILL_TICK, kill_tick, NULL);
 }
 
 const char *
@@ -548,6 +594,7 @@ store_open(struct store **stp, const char *path, int busy_ms, int readonly)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
+	kill_setup(st->db);
 	sqlite3_busy_timeout(st->db, busy_ms);
 	if (exec(st, "PRAGMA foreign_keys = ON", "opening the store") != 0)
 		goto fail;
@@ -606,6 +653,8 @@ store_close(struct store *st)
 	free(st->cache);
 	if (st->in_tx)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	if (kill_after > 0)
+		fprintf(stderr, "%s: OMS_KILL_AFTER: %ld ticks, no kill\n", diag_prog, kill_ticks);
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
@@ -623,21 +672,37 @@ store_begin(struct store *st)
 int
 store_commit(struct store *st)
 {
+	if (!st->in_tx)
+		return 0;	/* already rolled back whole, after a failure said why */
+	kill_here("commit");
 	if (exec(st, "COMMIT", "committing") != 0) {
+		st->in_work = 0;
 		store_rollback(st);
 		return -1;
 	}
-	st->in_tx = 0;
+	st->in_tx = st->in_work = 0;
+	kill_here("committed");
 	return 0;
 }
 
+/*
+ * Undo the run's work.  After store_run_start the transaction stays open,
+ * holding only the run row, for store_run_end and store_commit; otherwise
+ * (a dry run, or the rollback of a failed commit) it ends.
+ */
 void
 store_rollback(struct store *st)
 {
+	st->seen_ready = 0;	/* the temp table went with the work */
+	if (st->in_work) {
+		st->in_work = 0;
+		if (sqlite3_exec(st->db, "ROLLBACK TO run_work; RELEASE run_work",
+		    NULL, NULL, NULL) == SQLITE_OK)
+			return;
+	}
 	if (st->in_tx)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	st->in_tx = 0;
-	st->seen_ready = 0;	/* the temp table went with the transaction */
 }
 
 const char *
@@ -669,6 +734,11 @@ store_run_start(struct store *st, const char *command, int argc, char **argv)
 	buf_release(&b);
 	if (r == 0)
 		st->run_id = sqlite3_last_insert_rowid(st->db);
+	/* the work that follows can be undone without the run row */
+	if (r == 0 && st->in_tx) {
+		if ((r = exec(st, "SAVEPOINT run_work", "starting a transaction")) == 0)
+			st->in_work = 1;
+	}
 	return r;
 }
 

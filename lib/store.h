@@ -33,9 +33,13 @@ int store_commit(struct store *st);
 void store_rollback(struct store *st);
 
 /*
- * The run log: store_run_start records the command (in its own small
- * transaction, before store_begin); store_run_end its end, exit status and
- * counts (a JSON object), after the command's transaction has ended.
+ * The run log, written in the run's own transaction, so that a run that
+ * commits is on record with its end, and one that is killed or finds the
+ * store busy leaves nothing: store_run_start (after store_begin) records
+ * the command; store_run_end its end, exit status and counts (a JSON
+ * object), before store_commit.  After store_run_start, store_rollback
+ * undoes the work but keeps the run row, and the transaction open for
+ * store_run_end and store_commit.
  */
 int store_run_start(struct store *st, const char *command, int argc, char **argv);
 int store_run_end(struct store *st, int exit_status, const char *counts_json);
