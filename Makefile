@@ -79,6 +79,17 @@ check: all $(TESTBINS)
 bench: all $(TOOLS)
 	OMS_BIN=$(CURDIR)/$(BUILD)/bin sh tests/bench/run.sh
 
+# make torture: the long reliability runs (tests/reliability): every
+# mutating command killed at many points of a large run, then several at
+# once on one store.  TORTURE_LINES, TORTURE_KILLS, TORTURE_ROUNDS size them.
+TORTURE_LINES ?= 20000
+TORTURE_KILLS ?= 40
+TORTURE_ROUNDS ?= 200
+torture: all $(TOOLS)
+	OMS_BIN=$(CURDIR)/$(BUILD)/bin bash tests/reliability/crash.sh \
+		-n $(TORTURE_LINES) -k $(TORTURE_KILLS) -t $$(( $(TORTURE_KILLS) / 2 ))
+	OMS_BIN=$(CURDIR)/$(BUILD)/bin bash tests/reliability/concurrency.sh -r $(TORTURE_ROUNDS)
+
 demo: all
 	OMS_BIN=$(CURDIR)/$(BUILD)/bin sh examples/nightly.sh
 
@@ -99,4 +110,4 @@ uninstall:
 clean:
 	rm -rf build build-san
 
-.PHONY: all check bench demo install uninstall clean
+.PHONY: all check bench torture demo install uninstall clean

@@ -1,0 +1,103 @@
+# Crash safety: a command killed at any moment leaves the store as it was
+# before that command, and running it again completes the job (SPEC: "Bad
+# input and faults").  The fault hook of lib/store.c (OMS_KILL_AFTER,
+# OMS_KILL_AT) kills a command at chosen places; tests/reliability/crash.sh
+# kills each mutating command at a few points of a run on an oms-gen store
+# here (make torture runs it long).
+load helper
+
+setup_file() {
+	local bin=$BATS_FILE_TMPDIR/bin
+
+	# oms-gen, the bench generator, unless make built it
+	if [ ! -x "$OMS_BIN/oms-gen" ]; then
+		mkdir -p "$bin"
+		cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -o "$bin/oms-gen" \
+		    "$BATS_TEST_DIRNAME/bench/oms-gen.c" -lm || return 1
+		export PATH=$bin:$PATH
+	fi
+	export CRASH_DIR=$BATS_FILE_TMPDIR/crash
+}
+
+# The whole store as SQL text, run log and all.
+dump() {
+	sqlite3 "$OMS_DB" .dump
+}
+
+orders_store() {
+	base_store && oms-import -q rates "$DATA/rates.csv"
+}
+
+@test "fault hook: OMS_KILL_AFTER=N kills a command inside its SQL, and the store is as before, run log included" {
+	orders_store
+	before=$(dump)
+	run -137 env OMS_KILL_AFTER=1 oms-import orders "$DATA/orders.csv"
+	assert_equal "$(dump)" "$before"
+	run -137 env OMS_KILL_AFTER=4 oms-import orders "$DATA/orders.csv"
+	assert_equal "$(dump)" "$before"
+	# a count past the end: the run completes and says how long it was
+	run -0 env OMS_KILL_AFTER=1000000000 oms-import -q orders "$DATA/orders.csv"
+	assert_output --regexp '^oms-import: OMS_KILL_AFTER: [0-9]+ ticks, no kill$'
+	run -0 sqlite3 "$OMS_DB" "select count(*) from orders"
+	assert_output 3
+}
+
+# Regression: the run row was written in a transaction of its own before
+# the run's, so a killed run left a row that never ended.
+@test "killed just before its COMMIT, a run leaves the store byte for byte as it was" {
+	orders_store
+	before=$(dump)
+	run -137 env OMS_KILL_AT=commit oms-import orders "$DATA/orders.csv"
+	assert_equal "$(dump)" "$before"
+	run -0 oms-report check
+	assert_output ""
+	run -0 oms-import -q orders "$DATA/orders.csv"
+	run -0 sqlite3 "$OMS_DB" "select count(*) from orders; select count(*) from run where ended_at is null"
+	assert_output $'3\n0'
+}
+
+# Regression: the run's end was written after its COMMIT, so a run killed
+# (or meeting a busy store) between the two had committed its work but
+# not said so.
+@test "killed just after its COMMIT, a run is on record with its end and exit status" {
+	orders_store
+	run -137 env OMS_KILL_AT=committed oms-import orders "$DATA/orders.csv"
+	run -0 sqlite3 "$OMS_DB" "select command, exit_status, ended_at is not null,
+	    json_extract(counts, '$.inserted') from run order by run_id desc limit 1;
+	    select count(*) from orders"
+	assert_output $'oms-import|0|1|4\n3'
+	run -0 oms-report check
+	assert_output ""
+}
+
+@test "a failed run keeps its run row, with its exit status, and nothing else" {
+	orders_store
+	oms-import -q orders "$DATA/orders.csv"
+	before=$(state)
+	printf 'order_id,line_no,sku,qty\nO9,1,A1,1\nO9,2,NOPE,1\n' > bad.csv
+	run -65 oms-import -q orders bad.csv
+	assert_equal "$(state)" "$before"
+	run -0 sqlite3 "$OMS_DB" "select command, exit_status, ended_at is not null from run
+	    order by run_id desc limit 1"
+	assert_output "oms-import|65|1"
+}
+
+# One test a command: crash.sh kills it at the commit, just after it, at
+# 3 points spread over its SQL and once after a random delay, on a store
+# of 600 order lines; it checks every kill and re-run (see its header).
+crash() {
+	run -0 bash "$BATS_TEST_DIRNAME/reliability/crash.sh" -n 600 -k 3 -t 1 -s 7 \
+	    -d "$CRASH_DIR" "$1"
+	assert_line --regexp "^crash: $1 +6 kill points \\([0-9]+ ticks, [0-9]+ ms\\): [0-9]+ left the store as before and a re-run did the job, [0-9]+ came after COMMIT.*all checks passed$"
+}
+
+@test "crash: oms-import orders killed at 6 points" { crash import-orders; }
+@test "crash: oms-import --delta inventory killed at 6 points" { crash import-delta; }
+@test "crash: oms-allocate killed at 6 points" { crash allocate; }
+@test "crash: oms-route killed at 6 points" { crash route; }
+@test "crash: oms-release killed at 6 points" { crash release; }
+@test "crash: oms-release --confirm killed at 6 points" { crash confirm; }
+@test "crash: oms-order apply killed at 6 points" { crash order; }
+@test "crash: oms-return authorize killed at 6 points" { crash return-authorize; }
+@test "crash: oms-return receive killed at 6 points" { crash return-receive; }
+@test "crash: oms-return appease killed at 6 points" { crash return-appease; }
