@@ -70,6 +70,25 @@ orders_store() {
 	assert_output ""
 }
 
+@test "killed while it creates a new store, at any of its ticks, a command leaves one the re-run completes" {
+	local n=1
+
+	while :; do
+		rm -f "$OMS_DB" "$OMS_DB-wal" "$OMS_DB-shm"
+		run env OMS_KILL_AFTER=$n oms-import -q nodes "$DATA/nodes.csv"
+		[ "$status" = 0 ] && break
+		assert_equal "$status" 137
+		run -0 oms-import -q nodes "$DATA/nodes.csv"
+		run -0 sqlite3 "$OMS_DB" "pragma user_version; select count(*) from node;
+		    select count(*), min(exit_status) from run"
+		assert_output $'2\n5\n1|0'
+		n=$((n + 1))
+		assert [ "$n" -lt 100 ]
+	done
+	assert_output --regexp '^oms-import: OMS_KILL_AFTER: [0-9]+ ticks, no kill$'
+	assert [ "$n" -gt 3 ]
+}
+
 @test "a failed run keeps its run row, with its exit status, and nothing else" {
 	orders_store
 	oms-import -q orders "$DATA/orders.csv"
