@@ -622,37 +622,139 @@ static const struct outcol backorder_cols[] = {
 };
 #define BACKORDER_NCOLS ((int)(sizeof backorder_cols / sizeof *backorder_cols))
 
+/* A line event that tells its backorder: the events of one order, by seq. */
+struct bo_event {
+	char *order_id;		/* shared by the events of one order */
+	int64_t line_no, backordered;
+	char at[21];
+};
+
+/* A row of the view, kept to be sorted oldest backorder first. */
+struct bo_row {
+	char *v[BACKORDER_NCOLS];	/* one allocation: v[0] */
+	const char *since;		/* backordered_at, for the sort */
+};
+
 struct backorder_walk {
 	struct ctx *c;
 	int64_t today;		/* days since 1970-01-01 */
+	struct bo_event *ev;
+	size_t nev, capev, next;	/* next: the first event not of an earlier order */
+	struct bo_row *rows;
+	size_t nrows, caprows;
 };
+
+static int
+bo_event_row(void *p, const struct store_row *r)
+{
+	struct backorder_walk *w = p;
+	struct bo_event *e;
+	const char *order_id = store_col_text(r, 0), *at = store_col_text(r, 3);
+
+	if (w->nev == w->capev) {
+		w->capev = w->capev ? w->capev * 2 : 1024;
+		w->ev = xrealloc(w->ev, w->capev * sizeof *w->ev);
+	}
+	e = &w->ev[w->nev];
+	e->order_id = w->nev > 0 && strcmp(w->ev[w->nev - 1].order_id, order_id) == 0 ?
+	    w->ev[w->nev - 1].order_id : xstrdup(order_id);
+	e->line_no = store_col_int(r, 1);
+	e->backordered = store_col_int(r, 2);
+	snprintf(e->at, sizeof e->at, "%s", at ? at : "");
+	w->nev++;
+	return 0;
+}
+
+/*
+ * When the line last became backordered: the first of its events with
+ * backordered > 0 after the last with backordered = 0; NULL when the
+ * events do not tell.
+ */
+static const char *
+bo_since(struct backorder_walk *w, const char *order_id, int64_t line_no)
+{
+	const char *since = NULL;
+	size_t i;
+
+	while (w->next < w->nev && strcmp(w->ev[w->next].order_id, order_id) < 0)
+		w->next++;
+	for (i = w->next; i < w->nev && strcmp(w->ev[i].order_id, order_id) == 0; i++) {
+		if (w->ev[i].line_no != line_no)
+			continue;
+		if (w->ev[i].backordered == 0)
+			since = NULL;
+		else if (since == NULL)
+			since = w->ev[i].at;
+	}
+	return since;
+}
+
+/* Columns of store_backorders_view for each column of the view (-1: computed). */
+static const int bo_from[BACKORDER_NCOLS] = { 0, 1, 2, 3, 4, -1, -1, 6, 7, 5, 8, 9 };
 
 static int
 backorder_row(void *p, const struct store_row *r)
 {
 	struct backorder_walk *w = p;
-	const char *since = store_col_null(r, 5) ? store_col_text(r, 6) : store_col_text(r, 5);
-	const char *out[BACKORDER_NCOLS];
-	int64_t age = w->today - date_days(since);
+	const char *since = bo_since(w, store_col_text(r, 0), store_col_int(r, 1));
+	const char *val[BACKORDER_NCOLS];
+	struct bo_row *row;
+	int64_t age;
 	char f[24];
+	size_t len = 0;
+	char *q;
+	int i;
 
+	if (since == NULL)
+		since = store_col_text(r, 5);	/* the order's created_at */
+	age = w->today - date_days(since);
 	snprintf(f, sizeof f, "%lld", (long long)(age > 0 ? age : 0));
-	for (int i = 0; i < 5; i++)
-		out[i] = store_col_text(r, i);
-	out[5] = since, out[6] = f;
-	out[7] = store_col_text(r, 7), out[8] = store_col_text(r, 8);
-	out[9] = store_col_text(r, 6), out[10] = store_col_text(r, 9);
-	out[11] = store_col_text(r, 10);
-	row(w->c, out);
+	for (i = 0; i < BACKORDER_NCOLS; i++) {
+		val[i] = bo_from[i] >= 0 ? store_col_text(r, bo_from[i]) : i == 5 ? since : f;
+		len += val[i] ? strlen(val[i]) + 1 : 0;
+	}
+	if (w->nrows == w->caprows) {
+		w->caprows = w->caprows ? w->caprows * 2 : 1024;
+		w->rows = xrealloc(w->rows, w->caprows * sizeof *w->rows);
+	}
+	row = &w->rows[w->nrows++];
+	q = xmalloc(len ? len : 1);
+	for (i = 0; i < BACKORDER_NCOLS; i++) {
+		if (val[i] == NULL) {
+			row->v[i] = NULL;
+			continue;
+		}
+		row->v[i] = q;
+		q = stpcpy(q, val[i]) + 1;
+	}
+	row->since = row->v[5];	/* never NULL: created_at is not */
 	return 0;
+}
+
+/* Oldest backorder first, then by order and line. */
+static int
+cmp_bo_row(const void *a, const void *b)
+{
+	const struct bo_row *x = a, *y = b;
+	int c = strcmp(x->since, y->since);
+
+	if (c == 0)
+		c = strcmp(x->v[0], y->v[0]);
+	if (c == 0)
+		c = num(x->v[1]) < num(y->v[1]) ? -1 : num(x->v[1]) > num(y->v[1]);
+	return c;
 }
 
 static int
 report_backorders(struct ctx *c, const struct view_filter *f)
 {
-	struct backorder_walk w = { c, 0 };
+	struct backorder_walk w;
 	char today[11];
+	size_t i;
+	int r;
 
+	memset(&w, 0, sizeof w);
+	w.c = c;
 	if (c->o->today == NULL)
 		day_text((int64_t)(time(NULL) / 86400), today);
 	else
@@ -660,7 +762,23 @@ report_backorders(struct ctx *c, const struct view_filter *f)
 	w.today = date_days(today);
 	c->cols = backorder_cols;
 	c->ncols = BACKORDER_NCOLS;
-	return store_backorders_view(c->st, f, backorder_row, &w);
+	r = store_backorder_events(c->st, bo_event_row, &w);
+	if (r == 0)
+		r = store_backorders_view(c->st, f, backorder_row, &w);
+	if (r == 0) {
+		if (w.nrows > 1)
+			qsort(w.rows, w.nrows, sizeof *w.rows, cmp_bo_row);
+		for (i = 0; i < w.nrows; i++)
+			row(c, (const char *const *)w.rows[i].v);
+	}
+	for (i = 0; i < w.nrows; i++)
+		free(w.rows[i].v[0]);
+	free(w.rows);
+	for (i = 0; i < w.nev; i++)
+		if (i == 0 || w.ev[i].order_id != w.ev[i - 1].order_id)
+			free(w.ev[i].order_id);
+	free(w.ev);
+	return r;
 }
 
 /* --- releases ----------------------------------------------------------- */

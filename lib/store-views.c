@@ -41,29 +41,13 @@ store_orders_view(struct store *st, const struct view_filter *f, store_typed_fn 
 	return store_each(st, s, fn, ctx, "reading the orders");
 }
 
-/*
- * When each backordered line became backordered: the first line event
- * (allocate's and route's carry "backordered") with backordered > 0
- * after the last one with backordered = 0.  The event log is read by
- * order (event_by_order), a few rows per line.
- */
 static const char sql_backorders[] =
-    "WITH b AS (SELECT l.order_id, l.line_no, l.sku, l.backordered, l.backorder_reason, "
+    "SELECT l.order_id, l.line_no, l.sku, l.backordered, l.backorder_reason, "
     "o.created_at, o.priority, o.promise_date, o.channel, o.customer_id "
     "FROM order_line l JOIN orders o ON o.order_id = l.order_id "
     "WHERE l.backordered > 0 AND (?1 IS NULL OR o.channel = ?1) "
     "AND (?2 IS NULL OR l.sku = ?2) AND (?3 IS NULL OR o.created_at >= ?3) "
-    "AND (?4 IS NULL OR o.created_at < ?4)), "
-    "s AS (SELECT b.*, (SELECT min(e.at) FROM event e WHERE e.order_id = b.order_id "
-    "AND e.type IN ('line.allocated', 'line.deallocated', 'line.backordered') "
-    "AND e.payload ->> '$.line_no' = b.line_no AND e.payload ->> '$.backordered' > 0 "
-    "AND e.seq > COALESCE((SELECT max(z.seq) FROM event z WHERE z.order_id = b.order_id "
-    "AND z.type IN ('line.allocated', 'line.deallocated', 'line.backordered') "
-    "AND z.payload ->> '$.line_no' = b.line_no AND z.payload ->> '$.backordered' = 0), 0)) "
-    "AS since FROM b) "
-    "SELECT order_id, line_no, sku, backordered, backorder_reason, since, created_at, "
-    "priority, promise_date, channel, customer_id FROM s "
-    "ORDER BY COALESCE(since, created_at), order_id, line_no";
+    "AND (?4 IS NULL OR o.created_at < ?4) ORDER BY l.order_id, l.line_no";
 
 int
 store_backorders_view(struct store *st, const struct view_filter *f, store_typed_fn fn,
@@ -81,17 +65,33 @@ store_backorders_view(struct store *st, const struct view_filter *f, store_typed
 }
 
 /*
- * Releases per node and business day, their lines summed per release
- * first (release_line is keyed by release_id), then per day.
+ * The line events that carry "backordered" (allocate's and route's) of
+ * every order with a backordered line, read by order (event_by_order).
+ */
+static const char sql_backorder_events[] =
+    "SELECT e.order_id, e.payload ->> '$.line_no', e.payload ->> '$.backordered', e.at "
+    "FROM event e WHERE e.order_id IN (SELECT order_id FROM order_line WHERE backordered > 0) "
+    "AND e.type IN ('line.allocated', 'line.deallocated', 'line.backordered') "
+    "ORDER BY e.order_id, e.seq";
+
+int
+store_backorder_events(struct store *st, store_typed_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_backorder_events);
+
+	return s == NULL ? -1 : store_each(st, s, fn, ctx, "reading the event log");
+}
+
+/*
+ * Releases per node and business day: release_by_node_day gives them in
+ * the order of the groups, each release's lines are found by its key.
  */
 static const char sql_releases[] =
-    "SELECT r.node_id, r.business_day, count(*), sum(x.lines), sum(x.units), "
-    "sum(x.shipped), sum(x.outstanding), n.capacity_per_day "
-    "FROM (SELECT rl.release_id, count(*) AS lines, sum(rl.qty) AS units, "
-    "sum(rl.shipped) AS shipped, "
-    "sum(rl.qty - rl.shipped - rl.short - rl.cancelled) AS outstanding "
-    "FROM release_line rl GROUP BY rl.release_id) x "
-    "JOIN release r ON r.release_id = x.release_id JOIN node n ON n.node_id = r.node_id "
+    "SELECT r.node_id, r.business_day, count(DISTINCT r.release_id), count(*), "
+    "sum(rl.qty), sum(rl.shipped), sum(rl.qty - rl.shipped - rl.short - rl.cancelled), "
+    "n.capacity_per_day "
+    "FROM release r JOIN release_line rl ON rl.release_id = r.release_id "
+    "JOIN node n ON n.node_id = r.node_id "
     "WHERE (?1 IS NULL OR r.node_id = ?1) AND (?2 IS NULL OR r.business_day >= ?2) "
     "AND (?3 IS NULL OR r.business_day <= ?3) "
     "GROUP BY r.node_id, r.business_day ORDER BY r.node_id, r.business_day";

@@ -482,14 +482,20 @@ struct view_filter {
 int store_orders_view(struct store *st, const struct view_filter *f, store_typed_fn fn,
 	void *ctx);
 /*
- * Lines with backordered units, oldest backorder first: order_id,
- * line_no, sku, backordered, backorder_reason, since (when the line last
- * became backordered, from the event log; NULL when it does not tell),
- * created_at, priority, promise_date, channel, customer_id.  Filters:
- * channel, sku, from/to_before on the order's created_at.
+ * Lines with backordered units, by order_id and line_no: order_id,
+ * line_no, sku, backordered, backorder_reason, created_at, priority,
+ * promise_date, channel, customer_id.  Filters: channel, sku,
+ * from/to_before on the order's created_at.
  */
 int store_backorders_view(struct store *st, const struct view_filter *f,
 	store_typed_fn fn, void *ctx);
+/*
+ * The events that tell when lines became backordered ("line.allocated",
+ * "line.deallocated", "line.backordered", whose payloads carry line_no
+ * and backordered) of the orders with a backordered line, by order_id
+ * then seq: order_id, line_no, backordered, at.
+ */
+int store_backorder_events(struct store *st, store_typed_fn fn, void *ctx);
 /*
  * Releases per node and business day, by node_id then day: node_id,
  * business_day, releases, lines, units, shipped, outstanding (units
