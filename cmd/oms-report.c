@@ -87,7 +87,7 @@ main(int argc, char **argv)
 	const char *view;
 	int ch, status, follow = 0, gone;
 	int64_t since;
-	double interval = 1;
+	double interval = 0;	/* 0: not given; 1 s by default */
 
 	memset(&o, 0, sizeof o);
 	cli_init(&c, argc, argv);
@@ -194,6 +194,12 @@ main(int argc, char **argv)
 		    "(--format jsonl or csv)");
 		return EX_USAGE;
 	}
+	if (interval > 0 && !follow) {
+		diag_error("--interval is for --follow");
+		return EX_USAGE;
+	}
+	if (interval == 0)
+		interval = 1;
 
 	if ((status = store_open(&st, c.db, c.busy_ms, 1)) != 0)
 		return status;

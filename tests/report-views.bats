@@ -279,9 +279,13 @@ EOF
 	oms-report events --follow --interval 0.1 > follow.out &
 	pid=$!
 	wait_lines follow.out 7
-	# a writer that must not wait: no busy timeout at all
-	sqlite3 "$OMS_DB" "begin immediate; insert into event (at, type) values ('2026-11-27T00:00:00Z', 'test.one'); commit; pragma wal_checkpoint(truncate);"
+	# a writer, and a checkpoint that needs every reader to have let go
+	# of the log: the follower holds nothing between its looks
+	run -0 sqlite3 "$OMS_DB" ".timeout 2000" "insert into event (at, type) values ('2026-11-27T00:00:00Z', 'test.one')" "pragma wal_checkpoint(truncate)"
+	assert_output "0|0|0"
 	wait_lines follow.out 8
+	run -0 tail -n 1 follow.out
+	assert_output --partial '"type":"test.one"'
 	kill -TERM "$pid"
 	wait "$pid"
 	# the reader of the pipe goes after 2 lines: the stream ends with it, no message
@@ -299,6 +303,8 @@ EOF
 	assert_output 'oms-report: --follow is for events, written to standard output as a stream (--format jsonl or csv)'
 	run -64 oms-report events --follow --interval 0
 	assert_output 'oms-report: --interval takes seconds from 0.01 to 3600, got "0"'
+	run -64 oms-report events --interval 2
+	assert_output 'oms-report: --interval is for --follow'
 }
 
 # ---------------------------------------------------------------------
