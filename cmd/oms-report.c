@@ -1,7 +1,9 @@
 /*
- * oms-report: read-only views of the store: inventory, order lines, the
- * invariant check, the event feed and the run log.  See oms-report(1).
+ * oms-report: read-only views of the store: inventory, orders and their
+ * lines, backorders, releases against capacity, the invariant check, the
+ * event feed and the run log.  See oms-report(1).
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +15,29 @@
 #include "report.h"
 
 enum { OPT_NODE = OPT_CMD, OPT_SKU, OPT_ORDER, OPT_STATUS, OPT_TYPE, OPT_SINCE,
-	OPT_BY, OPT_DEEP };
+	OPT_BY, OPT_DEEP,
+	/* the views' filters, events --follow */
+	OPT_CHANNEL, OPT_FROM, OPT_TO, OPT_TODAY, OPT_FOLLOW, OPT_INTERVAL };
+
+static volatile sig_atomic_t stop;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* A date option: YYYY-MM-DD, else exit 64. */
+static const char *
+date_arg(const char *opt, const char *arg)
+{
+	if (!report_date_valid(arg)) {
+		diag_error("%s takes a date YYYY-MM-DD, got \"%s\"", opt, quote_value(arg));
+		exit(EX_USAGE);
+	}
+	return arg;
+}
 
 static void
 usage(FILE *fp)
@@ -23,10 +47,16 @@ usage(FILE *fp)
 	    "                  [-o file] [--safe-csv] view [view-option ...]\n"
 	    "       oms-report --version\n"
 	    "views: inventory [--by sku] [--node id] [--sku sku]\n"
-	    "       lines [--order id] [--sku sku] [--status status]\n"
+	    "       orders [--channel c] [--from date] [--node id] [--status status]\n"
+	    "              [--to date]\n"
+	    "       lines [--channel c] [--from date] [--node id] [--order id] [--sku sku]\n"
+	    "             [--status status] [--to date]\n"
+	    "       backorders [--channel c] [--from date] [--sku sku] [--to date]\n"
+	    "                  [--today date]\n"
+	    "       releases [--from date] [--node id] [--to date]\n"
 	    "       check [--deep]\n"
-	    "       events [--since seq] [--type type]\n"
-	    "       runs\n");
+	    "       events [--follow [--interval seconds]] [--since seq] [--type type]\n"
+	    "       runs [--from date] [--to date]\n");
 }
 
 int
@@ -35,12 +65,18 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		CLI_LONGOPTS,
 		{ "by", required_argument, NULL, OPT_BY },
+		{ "channel", required_argument, NULL, OPT_CHANNEL },
 		{ "deep", no_argument, NULL, OPT_DEEP },
+		{ "follow", no_argument, NULL, OPT_FOLLOW },
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "node", required_argument, NULL, OPT_NODE },
 		{ "order", required_argument, NULL, OPT_ORDER },
 		{ "since", required_argument, NULL, OPT_SINCE },
 		{ "sku", required_argument, NULL, OPT_SKU },
 		{ "status", required_argument, NULL, OPT_STATUS },
+		{ "to", required_argument, NULL, OPT_TO },
+		{ "today", required_argument, NULL, OPT_TODAY },
 		{ "type", required_argument, NULL, OPT_TYPE },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -49,8 +85,9 @@ main(int argc, char **argv)
 	struct store *st;
 	struct cli c;
 	const char *view;
-	int ch, status;
+	int ch, status, follow = 0, gone;
 	int64_t since;
+	double interval = 0;	/* 0: not given; 1 s by default */
 
 	memset(&o, 0, sizeof o);
 	cli_init(&c, argc, argv);
@@ -86,15 +123,32 @@ main(int argc, char **argv)
 			o.sku = optarg;
 			break;
 		case OPT_STATUS:
-			if (!line_status_valid(optarg)) {
-				diag_error("--status takes backordered, open, allocated, routed, "
-				    "released, shipped or cancelled, got \"%s\"", quote_value(optarg));
-				return EX_USAGE;
-			}
-			o.status = optarg;
+			o.status = optarg;	/* checked once the view is known */
 			break;
 		case OPT_TYPE:
 			o.type = optarg;
+			break;
+		case OPT_CHANNEL:
+			o.channel = optarg;
+			break;
+		case OPT_FROM:
+			o.from = date_arg("--from", optarg);
+			break;
+		case OPT_TO:
+			o.to = date_arg("--to", optarg);
+			break;
+		case OPT_TODAY:
+			o.today = date_arg("--today", optarg);
+			break;
+		case OPT_FOLLOW:
+			follow = 1;
+			break;
+		case OPT_INTERVAL:
+			if (parse_real(optarg, 0.01, 3600, &interval) != PARSE_OK) {
+				diag_error("--interval takes seconds from 0.01 to 3600, got \"%s\"",
+				    quote_value(optarg));
+				return EX_USAGE;
+			}
 			break;
 		default:
 			usage(stderr);
@@ -102,7 +156,8 @@ main(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		diag_error(optind == argc ? "which view? (inventory, lines, check, events, runs)" :
+		diag_error(optind == argc ? "which view? (inventory, orders, lines, backorders, "
+		    "releases, check, events, runs)" :
 		    "one view at a time");
 		usage(stderr);
 		return EX_USAGE;
@@ -117,14 +172,56 @@ main(int argc, char **argv)
 		diag_error("--dry-run and --input-format do not apply to reports");
 		return EX_USAGE;
 	}
+	if (o.status && strcmp(view, "orders") == 0 && !report_order_status_valid(o.status)) {
+		diag_error("--status takes cancelled, backordered, shipped, partially_shipped, "
+		    "open, allocated, routed or released, got \"%s\"", quote_value(o.status));
+		return EX_USAGE;
+	}
+	if (o.status && strcmp(view, "orders") != 0 && !line_status_valid(o.status)) {
+		diag_error("--status takes backordered, open, allocated, routed, "
+		    "released, shipped or cancelled, got \"%s\"", quote_value(o.status));
+		return EX_USAGE;
+	}
+	if (o.from && o.to && strcmp(o.from, o.to) > 0) {
+		diag_error("--from %s is after --to %s", o.from, o.to);
+		return EX_USAGE;
+	}
 	o.format = c.format_given || strcmp(view, "events") != 0 ? c.format : OUTFMT_JSONL;
 	o.safe_csv = c.safe_csv;
+	if (follow && (strcmp(view, "events") != 0 || o.format == OUTFMT_JSON ||
+	    c.output != NULL)) {
+		diag_error("--follow is for events, written to standard output as a stream "
+		    "(--format jsonl or csv)");
+		return EX_USAGE;
+	}
+	if (interval > 0 && !follow) {
+		diag_error("--interval is for --follow");
+		return EX_USAGE;
+	}
+	if (interval == 0)
+		interval = 1;
 
 	if ((status = store_open(&st, c.db, c.busy_ms, 1)) != 0)
 		return status;
 	if ((status = outfile_open(&out, c.output)) != 0) {
 		store_close(st);
 		return status;
+	}
+	if (follow) {
+		struct sigaction sa;
+
+		/* a reader that goes away ends the stream quietly: EPIPE, not SIGPIPE */
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_signal;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		signal(SIGPIPE, SIG_IGN);
+		status = report_follow(st, &o, out.fp, (int)(interval * 1000), &stop, &gone);
+		store_close(st);
+		if (gone)
+			return 0;
+		ch = outfile_close(&out, status == 0);
+		return ch && status == 0 ? ch : status;
 	}
 	status = report_run(st, view, &o, out.fp);
 	store_close(st);

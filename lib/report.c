@@ -1,12 +1,17 @@
+#include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "diag.h"
 #include "output.h"
+#include "parse.h"
 #include "report.h"
 
-static const char *const views[] = { "inventory", "lines", "check", "events", "runs" };
+static const char *const views[] = { "inventory", "lines", "check", "events", "runs",
+	"orders", "backorders", "releases" };
 
 int
 report_valid(const char *view)
@@ -371,12 +376,12 @@ static int
 report_check(struct ctx *c)
 {
 	struct sku_list l = { 0 };
-	const char *none[2] = { NULL, NULL };
+	const char *none[6] = { NULL, NULL, NULL, NULL, NULL, NULL };
 	size_t i;
 
 	c->cols = check_cols;
 	c->ncols = 3;
-	if (store_view(c->st, VIEW_LINES, none, 2, check_line, c) != 0 ||
+	if (store_view(c->st, VIEW_LINES, none, 6, check_line, c) != 0 ||
 	    store_view(c->st, VIEW_INVENTORY, none, 2, check_node, c) != 0 ||
 	    store_view(c->st, VIEW_FOREIGN_KEYS, NULL, 0, check_fk, c) != 0 ||
 	    store_view(c->st, VIEW_ORDERS_WITHOUT_LINES, NULL, 0, check_no_lines, c) != 0 ||
@@ -394,9 +399,509 @@ report_check(struct ctx *c)
 	return 0;
 }
 
+/* --- dates -------------------------------------------------------------- */
+
+int
+report_date_valid(const char *s)
+{
+	char t[21];
+
+	return strlen(s) == 10 && parse_time(s, t) == PARSE_OK;
+}
+
+/* The date days after 1970-01-01, "YYYY-MM-DD", into out. */
+static const char *
+day_text(int64_t days, char out[11])
+{
+	time_t t = (time_t)(days * 86400);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+	return out;
+}
+
+/* The day after date (NULL for NULL), to compare times with "before". */
+static const char *
+day_after(const char *date, char out[11])
+{
+	return date ? day_text(date_days(date) + 1, out) : NULL;
+}
+
+/* --- orders ------------------------------------------------------------- */
+
+static const struct outcol order_cols[] = {
+	{ "order_id", COL_TEXT }, { "customer_id", COL_TEXT }, { "channel", COL_TEXT },
+	{ "status", COL_TEXT }, { "lines", COL_NUM }, { "units", COL_NUM },
+	{ "open", COL_NUM }, { "backordered", COL_NUM }, { "allocated", COL_NUM },
+	{ "routed", COL_NUM }, { "released", COL_NUM }, { "shipped", COL_NUM },
+	{ "cancelled", COL_NUM }, { "returned", COL_NUM }, { "created_at", COL_TEXT },
+	{ "promise_date", COL_TEXT }, { "priority", COL_NUM }, { "holds", COL_TEXT },
+	{ "nodes", COL_TEXT },
+};
+#define ORDER_NCOLS ((int)(sizeof order_cols / sizeof *order_cols))
+
+static const char *const order_statuses[] = {
+	"cancelled", "backordered", "shipped", "partially_shipped", "open", "allocated",
+	"routed", "released"
+};
+
+int
+report_order_status_valid(const char *s)
+{
+	return strtab_find(order_statuses, sizeof order_statuses / sizeof *order_statuses,
+	    s) >= 0;
+}
+
+/* One order being summed from its rows (line and node). */
+struct order_sum {
+	char *f[7];		/* order_id .. holds, as the rows give them */
+	int64_t lines, units, allocated, routed, released, shipped, cancelled,
+	    returned, backordered;
+	int64_t line_no;	/* the line being read */
+	char **nodes;
+	size_t nnodes, capnodes;
+};
+
+/*
+ * The order's status, from its units summed over its lines (oms-report(1)
+ * defines it): the first that applies of cancelled (every unit), then
+ * backordered (some unit waits for stock), shipped (nothing left to do,
+ * something shipped), partially_shipped (something shipped, something
+ * left), and the earliest stage still holding units.
+ */
+static const char *
+order_status(const struct order_sum *o)
+{
+	int64_t open = o->units - o->allocated - o->routed - o->released - o->shipped -
+	    o->cancelled;
+	int64_t left = open + o->allocated + o->routed + o->released;
+
+	if (o->cancelled == o->units)
+		return order_statuses[0];
+	if (o->backordered > 0)
+		return order_statuses[1];
+	if (o->shipped > 0)
+		return order_statuses[left > 0 ? 3 : 2];
+	if (open > 0)
+		return order_statuses[4];
+	if (o->allocated > 0)
+		return order_statuses[5];
+	return order_statuses[o->routed > 0 ? 6 : 7];
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+order_flush(struct ctx *c, struct order_sum *o)
+{
+	char f[11][24];
+	struct buf nodes = BUF_INIT;
+	const char *out[ORDER_NCOLS], *status;
+	size_t i;
+
+	if (o->f[0] == NULL)
+		return;
+	status = order_status(o);
+	if (c->o->status == NULL || strcmp(c->o->status, status) == 0) {
+		if (o->nnodes > 1)
+			qsort(o->nodes, o->nnodes, sizeof *o->nodes, cmp_str);
+		for (i = 0; i < o->nnodes; i++) {
+			if (i > 0 && strcmp(o->nodes[i], o->nodes[i - 1]) == 0)
+				continue;
+			if (nodes.len)
+				buf_addc(&nodes, ';');
+			buf_adds(&nodes, o->nodes[i]);
+		}
+		snprintf(f[0], 24, "%lld", (long long)o->lines);
+		snprintf(f[1], 24, "%lld", (long long)o->units);
+		snprintf(f[2], 24, "%lld", (long long)(o->units - o->allocated - o->routed -
+		    o->released - o->shipped - o->cancelled));
+		snprintf(f[3], 24, "%lld", (long long)o->backordered);
+		snprintf(f[4], 24, "%lld", (long long)o->allocated);
+		snprintf(f[5], 24, "%lld", (long long)o->routed);
+		snprintf(f[6], 24, "%lld", (long long)o->released);
+		snprintf(f[7], 24, "%lld", (long long)o->shipped);
+		snprintf(f[8], 24, "%lld", (long long)o->cancelled);
+		snprintf(f[9], 24, "%lld", (long long)o->returned);
+		out[0] = o->f[0], out[1] = o->f[1], out[2] = o->f[2], out[3] = status;
+		for (i = 0; i < 10; i++)
+			out[4 + i] = f[i];
+		out[14] = o->f[3], out[15] = o->f[4], out[16] = o->f[5], out[17] = o->f[6];
+		out[18] = nodes.len ? buf_str(&nodes) : NULL;	/* none: null in JSON, as in lines */
+		row(c, out);
+		buf_release(&nodes);
+	}
+	for (i = 0; i < 7; i++)
+		free(o->f[i]);
+	for (i = 0; i < o->nnodes; i++)
+		free(o->nodes[i]);
+	o->nnodes = 0;
+	memset(o->f, 0, sizeof o->f);
+	o->lines = o->units = o->allocated = o->routed = o->released = 0;
+	o->shipped = o->cancelled = o->returned = o->backordered = 0;
+}
+
+struct order_walk {
+	struct ctx *c;
+	struct order_sum o;
+};
+
+/* A row of store_orders_view: a line at a node. */
+static int
+order_row(void *p, const struct store_row *r)
+{
+	struct order_walk *w = p;
+	struct order_sum *o = &w->o;
+	int i;
+
+	if (o->f[0] == NULL || strcmp(o->f[0], store_col_text(r, 0)) != 0) {
+		order_flush(w->c, o);
+		for (i = 0; i < 7; i++) {
+			const char *v = store_col_text(r, i);
+
+			o->f[i] = v ? xstrdup(v) : NULL;
+		}
+		o->line_no = 0;
+	}
+	if (store_col_int(r, 7) != o->line_no) {
+		o->line_no = store_col_int(r, 7);
+		o->lines++;
+		o->units += store_col_int(r, 8);
+		o->allocated += store_col_int(r, 9);
+		o->shipped += store_col_int(r, 10);
+		o->cancelled += store_col_int(r, 11);
+		o->returned += store_col_int(r, 12);
+		o->backordered += store_col_int(r, 13);
+	}
+	if (!store_col_null(r, 14)) {
+		o->routed += store_col_int(r, 15);
+		o->released += store_col_int(r, 16);
+		if (o->nnodes == o->capnodes) {
+			o->capnodes = o->capnodes ? o->capnodes * 2 : 8;
+			o->nodes = xrealloc(o->nodes, o->capnodes * sizeof *o->nodes);
+		}
+		o->nodes[o->nnodes++] = xstrdup(store_col_text(r, 14));
+	}
+	return 0;
+}
+
+static int
+report_orders(struct ctx *c, const struct view_filter *f)
+{
+	struct order_walk w;
+	int r;
+
+	memset(&w, 0, sizeof w);
+	w.c = c;
+	c->cols = order_cols;
+	c->ncols = ORDER_NCOLS;
+	r = store_orders_view(c->st, f, order_row, &w);
+	if (r == 0)
+		order_flush(c, &w.o);
+	else
+		for (int i = 0; i < 7; i++)
+			free(w.o.f[i]);
+	for (size_t i = 0; i < w.o.nnodes; i++)
+		free(w.o.nodes[i]);
+	free(w.o.nodes);
+	return r;
+}
+
+/* --- backorders --------------------------------------------------------- */
+
+static const struct outcol backorder_cols[] = {
+	{ "order_id", COL_TEXT }, { "line_no", COL_NUM }, { "sku", COL_TEXT },
+	{ "backordered", COL_NUM }, { "reason", COL_TEXT }, { "backordered_at", COL_TEXT },
+	{ "age_days", COL_NUM }, { "priority", COL_NUM }, { "promise_date", COL_TEXT },
+	{ "created_at", COL_TEXT }, { "channel", COL_TEXT }, { "customer_id", COL_TEXT },
+};
+#define BACKORDER_NCOLS ((int)(sizeof backorder_cols / sizeof *backorder_cols))
+
+/* A line event that tells its backorder: the events of one order, by seq. */
+struct bo_event {
+	char *order_id;		/* shared by the events of one order */
+	int64_t line_no, backordered;
+	char at[21];
+};
+
+/* A row of the view, kept to be sorted oldest backorder first. */
+struct bo_row {
+	char *v[BACKORDER_NCOLS];	/* one allocation: v[0] */
+	const char *since;		/* backordered_at, for the sort */
+};
+
+struct backorder_walk {
+	struct ctx *c;
+	int64_t today;		/* days since 1970-01-01 */
+	struct bo_event *ev;
+	size_t nev, capev, next;	/* next: the first event not of an earlier order */
+	struct bo_row *rows;
+	size_t nrows, caprows;
+};
+
+static int
+bo_event_row(void *p, const struct store_row *r)
+{
+	struct backorder_walk *w = p;
+	struct bo_event *e;
+	const char *order_id = store_col_text(r, 0), *at = store_col_text(r, 3);
+
+	if (w->nev == w->capev) {
+		w->capev = w->capev ? w->capev * 2 : 1024;
+		w->ev = xrealloc(w->ev, w->capev * sizeof *w->ev);
+	}
+	e = &w->ev[w->nev];
+	e->order_id = w->nev > 0 && strcmp(w->ev[w->nev - 1].order_id, order_id) == 0 ?
+	    w->ev[w->nev - 1].order_id : xstrdup(order_id);
+	e->line_no = store_col_int(r, 1);
+	e->backordered = store_col_int(r, 2);
+	snprintf(e->at, sizeof e->at, "%s", at ? at : "");
+	w->nev++;
+	return 0;
+}
+
+/*
+ * When the line last became backordered: the first of its events with
+ * backordered > 0 after the last with backordered = 0; NULL when the
+ * events do not tell.
+ */
+static const char *
+bo_since(struct backorder_walk *w, const char *order_id, int64_t line_no)
+{
+	const char *since = NULL;
+	size_t i;
+
+	while (w->next < w->nev && strcmp(w->ev[w->next].order_id, order_id) < 0)
+		w->next++;
+	for (i = w->next; i < w->nev && strcmp(w->ev[i].order_id, order_id) == 0; i++) {
+		if (w->ev[i].line_no != line_no)
+			continue;
+		if (w->ev[i].backordered == 0)
+			since = NULL;
+		else if (since == NULL)
+			since = w->ev[i].at;
+	}
+	return since;
+}
+
+/* Columns of store_backorders_view for each column of the view (-1: computed). */
+static const int bo_from[BACKORDER_NCOLS] = { 0, 1, 2, 3, 4, -1, -1, 6, 7, 5, 8, 9 };
+
+static int
+backorder_row(void *p, const struct store_row *r)
+{
+	struct backorder_walk *w = p;
+	const char *since = bo_since(w, store_col_text(r, 0), store_col_int(r, 1));
+	const char *val[BACKORDER_NCOLS];
+	struct bo_row *row;
+	int64_t age;
+	char f[24];
+	size_t len = 0;
+	char *q;
+	int i;
+
+	if (since == NULL)
+		since = store_col_text(r, 5);	/* the order's created_at */
+	age = w->today - date_days(since);
+	snprintf(f, sizeof f, "%lld", (long long)(age > 0 ? age : 0));
+	for (i = 0; i < BACKORDER_NCOLS; i++) {
+		val[i] = bo_from[i] >= 0 ? store_col_text(r, bo_from[i]) : i == 5 ? since : f;
+		len += val[i] ? strlen(val[i]) + 1 : 0;
+	}
+	if (w->nrows == w->caprows) {
+		w->caprows = w->caprows ? w->caprows * 2 : 1024;
+		w->rows = xrealloc(w->rows, w->caprows * sizeof *w->rows);
+	}
+	row = &w->rows[w->nrows++];
+	q = xmalloc(len ? len : 1);
+	for (i = 0; i < BACKORDER_NCOLS; i++) {
+		if (val[i] == NULL) {
+			row->v[i] = NULL;
+			continue;
+		}
+		row->v[i] = q;
+		q = stpcpy(q, val[i]) + 1;
+	}
+	row->since = row->v[5];	/* never NULL: created_at is not */
+	return 0;
+}
+
+/* Oldest backorder first, then by order and line. */
+static int
+cmp_bo_row(const void *a, const void *b)
+{
+	const struct bo_row *x = a, *y = b;
+	int c = strcmp(x->since, y->since);
+
+	if (c == 0)
+		c = strcmp(x->v[0], y->v[0]);
+	if (c == 0)
+		c = num(x->v[1]) < num(y->v[1]) ? -1 : num(x->v[1]) > num(y->v[1]);
+	return c;
+}
+
+static int
+report_backorders(struct ctx *c, const struct view_filter *f)
+{
+	struct backorder_walk w;
+	char today[11];
+	size_t i;
+	int r;
+
+	memset(&w, 0, sizeof w);
+	w.c = c;
+	if (c->o->today == NULL)
+		day_text((int64_t)(time(NULL) / 86400), today);
+	else
+		snprintf(today, sizeof today, "%s", c->o->today);
+	w.today = date_days(today);
+	c->cols = backorder_cols;
+	c->ncols = BACKORDER_NCOLS;
+	r = store_backorder_events(c->st, bo_event_row, &w);
+	if (r == 0)
+		r = store_backorders_view(c->st, f, backorder_row, &w);
+	if (r == 0) {
+		if (w.nrows > 1)
+			qsort(w.rows, w.nrows, sizeof *w.rows, cmp_bo_row);
+		for (i = 0; i < w.nrows; i++)
+			row(c, (const char *const *)w.rows[i].v);
+	}
+	for (i = 0; i < w.nrows; i++)
+		free(w.rows[i].v[0]);
+	free(w.rows);
+	for (i = 0; i < w.nev; i++)
+		if (i == 0 || w.ev[i].order_id != w.ev[i - 1].order_id)
+			free(w.ev[i].order_id);
+	free(w.ev);
+	return r;
+}
+
+/* --- releases ----------------------------------------------------------- */
+
+static const struct outcol release_cols[] = {
+	{ "node_id", COL_TEXT }, { "day", COL_TEXT }, { "releases", COL_NUM },
+	{ "lines", COL_NUM }, { "units", COL_NUM }, { "shipped", COL_NUM },
+	{ "outstanding", COL_NUM }, { "capacity_per_day", COL_NUM },
+	{ "utilisation", COL_NUM },
+};
+#define RELEASE_NCOLS ((int)(sizeof release_cols / sizeof *release_cols))
+
+static int
+release_row(void *p, const struct store_row *r)
+{
+	const char *out[RELEASE_NCOLS];
+	char u[32] = "";
+	int i;
+
+	for (i = 0; i < 8; i++)
+		out[i] = store_col_text(r, i);
+	if (!store_col_null(r, 7) && store_col_int(r, 7) > 0)
+		snprintf(u, sizeof u, "%.3f", (double)store_col_int(r, 2) /
+		    (double)store_col_int(r, 7));
+	out[8] = u;
+	row(p, out);
+	return 0;
+}
+
+/* --- events --follow ---------------------------------------------------- */
+
+static const struct outcol event_cols[5];
+
+struct follow {
+	struct ctx *c;
+	int64_t last;		/* the last seq written */
+	int failed;		/* a write failed */
+};
+
+static int
+follow_row(void *p, int n, const char *const *v)
+{
+	struct follow *f = p;
+
+	(void)n;
+	row(f->c, v);
+	f->last = num(v[0]);
+	if (fflush(f->c->fp) != 0 || ferror(f->c->fp)) {
+		f->failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* Wait interval_ms; 1 when fp is a pipe whose reader went away. */
+static int
+follow_wait(FILE *fp, int interval_ms)
+{
+	struct pollfd pfd = { .fd = fileno(fp), .events = 0 };
+
+	if (poll(&pfd, 1, interval_ms) > 0 && (pfd.revents & (POLLERR | POLLHUP)))
+		return 1;
+	return 0;
+}
+
+int
+report_follow(struct store *st, const struct report_opts *o, FILE *fp, int interval_ms,
+    volatile sig_atomic_t *stop, int *gone)
+{
+	struct ctx c;
+	struct follow f;
+	char since[24];
+	int64_t high;
+
+	memset(&c, 0, sizeof c);
+	c.st = st;
+	c.o = o;
+	c.fp = fp;
+	c.cols = event_cols;
+	c.ncols = 5;
+	f.c = &c;
+	f.last = num(o->since);
+	f.failed = 0;
+	*gone = 0;
+	/* the header (CSV) at once: a reader knows the columns before any event */
+	writer_init(&c.w, fp, o->format, c.cols, c.ncols);
+	c.w.safe_csv = o->safe_csv;
+	c.started = 1;
+	fflush(fp);
+	while (!*stop) {
+		const char *p[2];
+
+		/* what is there now; with --type, events of other types are passed once */
+		if ((high = store_event_last(st)) < 0)
+			break;
+		snprintf(since, sizeof since, "%lld", (long long)f.last);
+		p[0] = since, p[1] = o->type;
+		if (store_view(st, VIEW_EVENTS, p, 2, follow_row, &f) != 0)
+			break;
+		if (f.failed || ferror(fp)) {
+			*gone = errno == EPIPE;
+			break;
+		}
+		if (high > f.last)
+			f.last = high;
+		if (follow_wait(fp, interval_ms)) {
+			*gone = 1;
+			break;
+		}
+	}
+	writer_finish(&c.w);
+	if (*stop || *gone)
+		return 0;
+	if (f.failed || ferror(fp)) {
+		diag_error("write error on standard output: %s", strerror(errno));
+		return EX_IOERR;
+	}
+	return store_status(st);
+}
+
 /* --- events, runs ------------------------------------------------------ */
 
-static const struct outcol event_cols[] = {
+static const struct outcol event_cols[5] = {
 	{ "seq", COL_NUM }, { "at", COL_TEXT }, { "order_id", COL_TEXT },
 	{ "type", COL_TEXT }, { "payload", COL_RAWJSON },
 };
@@ -418,21 +923,37 @@ plain_row(void *p, int n, const char *const *v)
 int
 report_run(struct store *st, const char *view, const struct report_opts *o, FILE *fp)
 {
+	struct view_filter f;
 	struct ctx c;
+	char to_before[11];
 	int r;
 
 	memset(&c, 0, sizeof c);
 	c.st = st;
 	c.o = o;
 	c.fp = fp;
+	f.channel = o->channel;
+	f.node = o->node;
+	f.sku = o->sku;
+	f.from = o->from;
+	f.to = o->to;
+	f.to_before = day_after(o->to, to_before);
 	if (strcmp(view, "inventory") == 0) {
 		r = report_inventory(&c);
 	} else if (strcmp(view, "lines") == 0) {
-		const char *p[2] = { o->order, o->sku };
+		const char *p[6] = { o->order, o->sku, f.channel, f.node, f.from, f.to_before };
 
 		c.cols = line_cols;
 		c.ncols = 14;
-		r = store_view(st, VIEW_LINES, p, 2, lines_row, &c);
+		r = store_view(st, VIEW_LINES, p, 6, lines_row, &c);
+	} else if (strcmp(view, "orders") == 0) {
+		r = report_orders(&c, &f);
+	} else if (strcmp(view, "backorders") == 0) {
+		r = report_backorders(&c, &f);
+	} else if (strcmp(view, "releases") == 0) {
+		c.cols = release_cols;
+		c.ncols = RELEASE_NCOLS;
+		r = store_releases_view(st, &f, release_row, &c);
 	} else if (strcmp(view, "check") == 0) {
 		r = report_check(&c);
 	} else if (strcmp(view, "events") == 0) {
@@ -442,9 +963,11 @@ report_run(struct store *st, const char *view, const struct report_opts *o, FILE
 		c.ncols = 5;
 		r = store_view(st, VIEW_EVENTS, p, 2, plain_row, &c);
 	} else {
+		const char *p[2] = { f.from, f.to_before };
+
 		c.cols = run_cols;
 		c.ncols = 8;
-		r = store_view(st, VIEW_RUNS, NULL, 0, plain_row, &c);
+		r = store_view(st, VIEW_RUNS, p, 2, plain_row, &c);
 	}
 	if (r != 0)
 		return store_status(st);

@@ -4,6 +4,7 @@
  * report: the read-only views of oms-report, each a table of documented
  * columns written through output.h.
  */
+#include <signal.h>
 #include <stdio.h>
 
 #include "store.h"
@@ -15,15 +16,34 @@ struct report_opts {
 	int deep;		/* check: also SQLite's integrity check */
 	int format;		/* enum outfmt */
 	int safe_csv;
+	/* orders, lines, backorders, releases, runs: filters and the day ages count to */
+	const char *from, *to;	/* dates YYYY-MM-DD, inclusive; NULL: open */
+	const char *channel;
+	const char *today;	/* backorders: YYYY-MM-DD; NULL: today, UTC */
 };
 
 /* 1 when view names a report. */
 int report_valid(const char *view);
+/* 1 when s is a status of the orders view (see report_run). */
+int report_order_status_valid(const char *s);
+/* 1 when s is a calendar date written YYYY-MM-DD. */
+int report_date_valid(const char *s);
 
 /*
  * Write the view to fp.  Returns 0, EX_VIOLATION (check found a broken
  * invariant), or an exit status after a diagnostic.
  */
 int report_run(struct store *st, const char *view, const struct report_opts *o, FILE *fp);
+
+/*
+ * events --follow: write the events view, then look for new events every
+ * interval_ms and write them as they come, each row flushed, until *stop
+ * is set (by a signal handler) or fp turns out to be a pipe nobody reads.
+ * Each look is one short read of the store: no lock is held in between.
+ * Returns 0 (stopped, or the reader went away: *gone set to 1), or an
+ * exit status after a diagnostic.
+ */
+int report_follow(struct store *st, const struct report_opts *o, FILE *fp,
+	int interval_ms, volatile sig_atomic_t *stop, int *gone);
 
 #endif

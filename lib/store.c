@@ -124,13 +124,19 @@ static const char *const sql[S_COUNT] = {
 	    "COALESCE(SUM(ln.released), 0), group_concat(ln.node_id, ';') "
 	    "FROM order_line l LEFT JOIN line_node ln USING (order_id, line_no) "
 	    "WHERE (?1 IS NULL OR l.order_id = ?1) AND (?2 IS NULL OR l.sku = ?2) "
+	    "AND (?3 IS NULL AND ?5 IS NULL AND ?6 IS NULL OR EXISTS (SELECT 1 FROM orders o "
+	    "WHERE o.order_id = l.order_id AND (?3 IS NULL OR o.channel = ?3) "
+	    "AND (?5 IS NULL OR o.created_at >= ?5) AND (?6 IS NULL OR o.created_at < ?6))) "
+	    "AND (?4 IS NULL OR EXISTS (SELECT 1 FROM line_node x WHERE x.order_id = l.order_id "
+	    "AND x.line_no = l.line_no AND x.node_id = ?4)) "
 	    "GROUP BY l.order_id, l.line_no ORDER BY l.order_id, l.line_no",
 	[S_VIEW_EVENTS] =
 	    "SELECT seq, at, order_id, type, payload FROM event "
 	    "WHERE seq > ?1 AND (?2 IS NULL OR type = ?2) ORDER BY seq",
 	[S_VIEW_RUNS] =
 	    "SELECT run_id, command, argv, user, started_at, ended_at, exit_status, counts "
-	    "FROM run ORDER BY run_id",
+	    "FROM run WHERE (?1 IS NULL OR started_at >= ?1) AND (?2 IS NULL OR started_at < ?2) "
+	    "ORDER BY run_id",
 	[S_VIEW_FK] = "SELECT \"table\", rowid, parent, fkid FROM pragma_foreign_key_check",
 	[S_VIEW_NO_LINES] = "SELECT order_id FROM orders o WHERE NOT EXISTS "
 	    "(SELECT 1 FROM order_line l WHERE l.order_id = o.order_id) ORDER BY order_id",

@@ -152,11 +152,14 @@ enum store_view {
 	VIEW_ALLOCATED_BY_SKU,
 	/* order_id, line_no, sku, qty, allocated, shipped, cancelled,
 	 * returned, backordered, backorder_reason, routed, released, nodes;
-	 * ?1 order or NULL, ?2 sku or NULL */
+	 * ?1 order or NULL, ?2 sku or NULL, ?3 channel or NULL, ?4 node (a
+	 * line_node row there) or NULL, ?5 created at or after, ?6 created
+	 * before (times or dates) or NULL */
 	VIEW_LINES,
 	/* seq, at, order_id, type, payload; ?1 after seq, ?2 type or NULL */
 	VIEW_EVENTS,
-	/* run_id, command, argv, user, started_at, ended_at, exit_status, counts */
+	/* run_id, command, argv, user, started_at, ended_at, exit_status,
+	 * counts; ?1 started at or after, ?2 started before, or NULL */
 	VIEW_RUNS,
 	/* table, rowid, parent, fkid: foreign keys that do not hold */
 	VIEW_FOREIGN_KEYS,
@@ -458,5 +461,55 @@ int store_confirmation_apply(struct store *st, const struct confirmation *c);
  * order_id, line_no, node_id, released, outstanding, cancel_requested.
  */
 int store_release_check(struct store *st, store_typed_fn fn, void *ctx);
+
+/* --- views --- */
+
+/*
+ * The filters of oms-report's orders, backorders and releases views;
+ * NULL: no filter.  from and to are dates (YYYY-MM-DD), to_before the
+ * day after to, for comparing with times.  Each function hands fn typed
+ * rows (store_col_text/int) in the column order given, and returns 0 or
+ * -1 after a diagnostic.
+ */
+struct view_filter {
+	const char *channel, *node, *sku, *from, *to, *to_before;
+};
+/*
+ * Orders with their lines: one row per line and node the line has work
+ * at (routed, released, or done there; node NULL when none), by order_id,
+ * line_no, node_id: order_id, customer_id, channel, created_at,
+ * promise_date, priority, holds (hold types joined by ';', NULL none),
+ * line_no, qty, allocated, shipped, cancelled, returned, backordered,
+ * node_id, routed, released.  Filters: channel, node (orders with a line
+ * at it), from/to_before on created_at.
+ */
+int store_orders_view(struct store *st, const struct view_filter *f, store_typed_fn fn,
+	void *ctx);
+/*
+ * Lines with backordered units, by order_id and line_no: order_id,
+ * line_no, sku, backordered, backorder_reason, created_at, priority,
+ * promise_date, channel, customer_id.  Filters: channel, sku,
+ * from/to_before on the order's created_at.
+ */
+int store_backorders_view(struct store *st, const struct view_filter *f,
+	store_typed_fn fn, void *ctx);
+/*
+ * The events that tell when lines became backordered ("line.allocated",
+ * "line.deallocated", "line.backordered", whose payloads carry line_no
+ * and backordered) of the orders with a backordered line, by order_id
+ * then seq: order_id, line_no, backordered, at.
+ */
+int store_backorder_events(struct store *st, store_typed_fn fn, void *ctx);
+/*
+ * Releases per node and business day, by node_id then day: node_id,
+ * business_day, releases, lines, units, shipped, outstanding (units
+ * still out at the node), capacity_per_day (NULL: unlimited).  Filters:
+ * node, from/to on the business day.
+ */
+int store_releases_view(struct store *st, const struct view_filter *f,
+	store_typed_fn fn, void *ctx);
+
+/* The last event's seq (0: none yet), or -1 after a diagnostic. */
+int64_t store_event_last(struct store *st);
 
 #endif
