@@ -54,10 +54,35 @@ json_str(struct buf *b, const char *key, const char *v)
 		buf_add_json_string(b, v, strlen(v));
 }
 
+/* v in decimal, at least width digits (zero-padded): its length. */
+static int
+fmt_int(char *out, int64_t v, int width)
+{
+	char t[24];
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	int n = 0, len = 0;
+
+	do {
+		t[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0 || n < width);
+	if (v < 0)
+		out[len++] = '-';
+	while (n > 0)
+		out[len++] = t[--n];
+	out[len] = '\0';
+	return len;
+}
+
 static void
 json_int(struct buf *b, const char *key, int64_t v)
 {
-	buf_addf(b, "\"%s\":%lld", key, (long long)v);
+	char num[24];
+
+	buf_addc(b, '"');
+	buf_adds(b, key);
+	buf_adds(b, "\":");
+	buf_add(b, num, (size_t)fmt_int(num, v, 1));
 }
 
 /* The release as its JSON document: one compact object, lines nested. */
@@ -186,7 +211,7 @@ sink_init(struct sink *k, FILE *fp, int fmt, int safe_csv)
 static void
 fmt_num(char *out, int64_t v)
 {
-	snprintf(out, 24, "%lld", (long long)v);
+	fmt_int(out, v, 1);
 }
 
 /* Write one release: CSV rows from r, JSON from its document doc. */
@@ -267,7 +292,15 @@ struct run {
 	int nwork, capwork;
 	struct rel_line *lines;
 	struct buf doc, payload, id;
+	/* releases made and not yet written to the store */
+	struct release_row *brel;
+	struct release_line_row *blines;
+	int nbrel, capbrel, nblines, capblines;
+	struct buf arena;		/* their strings; brel holds offsets until written */
 };
+
+/* Releases are written to the store this many at a time. */
+#define BATCH 512
 
 static void
 clear_order(struct run *r)
@@ -364,6 +397,39 @@ node_file(struct run *r, struct node_cap *c, const char *node_id)
 	return k;
 }
 
+/* Keep a copy of s in the arena; its offset, as a pointer until written. */
+static const char *
+arena_add(struct run *r, const char *s)
+{
+	size_t off = r->arena.len;
+
+	buf_add(&r->arena, s, strlen(s) + 1);
+	return (const char *)(uintptr_t)off;
+}
+
+/* Write the releases made so far to the store: 0 or -1. */
+static int
+flush_releases(struct run *r)
+{
+	int i, rc;
+
+	if (r->nbrel == 0)
+		return 0;
+	for (i = 0; i < r->nbrel; i++) {
+		struct release_row *b = &r->brel[i];
+
+		b->release_id = r->arena.s + (uintptr_t)b->release_id;
+		b->order_id = r->arena.s + (uintptr_t)b->order_id;
+		b->node_id = r->arena.s + (uintptr_t)b->node_id;
+		b->document = r->arena.s + (uintptr_t)b->document;
+		b->payload = r->arena.s + (uintptr_t)b->payload;
+	}
+	rc = store_releases_write(r->st, r->day, r->brel, r->nbrel, r->blines);
+	r->nbrel = r->nblines = 0;
+	buf_reset(&r->arena);
+	return rc;
+}
+
 /* Make the release of work[from..to) (one node), write it everywhere. */
 static int
 make_release(struct run *r, int from, int to)
@@ -379,7 +445,15 @@ make_release(struct run *r, int from, int to)
 	if (c->released == 1)
 		r->n->nodes++;
 	buf_reset(&r->id);
-	buf_addf(&r->id, "%s-%s-%06lld", r->daykey, w0->node_id, (long long)c->used);
+	{
+		char seq[24];
+
+		buf_adds(&r->id, r->daykey);
+		buf_addc(&r->id, '-');
+		buf_adds(&r->id, w0->node_id);
+		buf_addc(&r->id, '-');
+		buf_add(&r->id, seq, (size_t)fmt_int(seq, c->used, 6));
+	}
 	memset(&rel, 0, sizeof rel);
 	rel.release_id = r->id.s;
 	rel.node_id = w0->node_id;
@@ -401,13 +475,30 @@ make_release(struct run *r, int from, int to)
 	}
 	rel_document(&rel, &r->doc);
 	rel_payload(&rel, &r->payload);
-	if (store_release_add(r->st, rel.release_id, rel.order_id, rel.node_id, r->day,
-	    r->doc.s, r->payload.s) != 0)
+	if (r->nbrel == r->capbrel) {
+		r->capbrel = r->capbrel ? 2 * r->capbrel : BATCH;
+		r->brel = xrealloc(r->brel, (size_t)r->capbrel * sizeof *r->brel);
+	}
+	{
+		struct release_row *b = &r->brel[r->nbrel++];
+
+		b->release_id = arena_add(r, rel.release_id);
+		b->order_id = arena_add(r, rel.order_id);
+		b->node_id = arena_add(r, rel.node_id);
+		b->document = arena_add(r, r->doc.s);
+		b->payload = arena_add(r, r->payload.s);
+		b->nlines = to - from;
+	}
+	for (i = from; i < to; i++) {
+		if (r->nblines == r->capblines) {
+			r->capblines = r->capblines ? 2 * r->capblines : 2 * BATCH;
+			r->blines = xrealloc(r->blines, (size_t)r->capblines * sizeof *r->blines);
+		}
+		r->blines[r->nblines].line_no = r->work[i].line_no;
+		r->blines[r->nblines++].qty = r->work[i].qty;
+	}
+	if (r->nbrel >= BATCH && flush_releases(r) != 0)
 		return -1;
-	for (i = from; i < to; i++)
-		if (store_release_line_add(r->st, rel.release_id, rel.order_id,
-		    r->work[i].line_no, rel.node_id, r->work[i].qty) != 0)
-			return -1;
 	if (r->o->split_dir != NULL && (k = node_file(r, c, rel.node_id)) == NULL)
 		return -2;
 	sink_put(k, &rel, r->doc.s);
@@ -574,7 +665,8 @@ release_run(struct store *st, const struct release_opts *o, FILE *out,
 		goto out;
 	}
 	progress_start("routed lines");
-	if (store_release_work(st, work_row, &r) != 0 || (!r.failed && decide(&r) != 0))
+	if (store_release_work(st, work_row, &r) != 0 || (!r.failed && decide(&r) != 0) ||
+	    flush_releases(&r) != 0)
 		status = r.failed ? r.failed : store_status(st);
 	progress_end();
 out:
@@ -587,6 +679,9 @@ out:
 	buf_release(&r.doc);
 	buf_release(&r.payload);
 	buf_release(&r.id);
+	buf_release(&r.arena);
+	free(r.brel);
+	free(r.blines);
 	return status;
 }
 
