@@ -292,15 +292,8 @@ struct run {
 	int nwork, capwork;
 	struct rel_line *lines;
 	struct buf doc, payload, id;
-	/* releases made and not yet written to the store */
-	struct release_row *brel;
-	struct release_line_row *blines;
-	int nbrel, capbrel, nblines, capblines;
-	struct buf arena;		/* their strings; brel holds offsets until written */
+	struct release_line_row *rows;	/* the lines of the release being written */
 };
-
-/* Releases are written to the store this many at a time. */
-#define BATCH 512
 
 static void
 clear_order(struct run *r)
@@ -397,39 +390,6 @@ node_file(struct run *r, struct node_cap *c, const char *node_id)
 	return k;
 }
 
-/* Keep a copy of s in the arena; its offset, as a pointer until written. */
-static const char *
-arena_add(struct run *r, const char *s)
-{
-	size_t off = r->arena.len;
-
-	buf_add(&r->arena, s, strlen(s) + 1);
-	return (const char *)(uintptr_t)off;
-}
-
-/* Write the releases made so far to the store: 0 or -1. */
-static int
-flush_releases(struct run *r)
-{
-	int i, rc;
-
-	if (r->nbrel == 0)
-		return 0;
-	for (i = 0; i < r->nbrel; i++) {
-		struct release_row *b = &r->brel[i];
-
-		b->release_id = r->arena.s + (uintptr_t)b->release_id;
-		b->order_id = r->arena.s + (uintptr_t)b->order_id;
-		b->node_id = r->arena.s + (uintptr_t)b->node_id;
-		b->document = r->arena.s + (uintptr_t)b->document;
-		b->payload = r->arena.s + (uintptr_t)b->payload;
-	}
-	rc = store_releases_write(r->st, r->day, r->brel, r->nbrel, r->blines);
-	r->nbrel = r->nblines = 0;
-	buf_reset(&r->arena);
-	return rc;
-}
-
 /* Make the release of work[from..to) (one node), write it everywhere. */
 static int
 make_release(struct run *r, int from, int to)
@@ -475,30 +435,22 @@ make_release(struct run *r, int from, int to)
 	}
 	rel_document(&rel, &r->doc);
 	rel_payload(&rel, &r->payload);
-	if (r->nbrel == r->capbrel) {
-		r->capbrel = r->capbrel ? 2 * r->capbrel : BATCH;
-		r->brel = xrealloc(r->brel, (size_t)r->capbrel * sizeof *r->brel);
-	}
 	{
-		struct release_row *b = &r->brel[r->nbrel++];
+		struct release_row row;
 
-		b->release_id = arena_add(r, rel.release_id);
-		b->order_id = arena_add(r, rel.order_id);
-		b->node_id = arena_add(r, rel.node_id);
-		b->document = arena_add(r, r->doc.s);
-		b->payload = arena_add(r, r->payload.s);
-		b->nlines = to - from;
-	}
-	for (i = from; i < to; i++) {
-		if (r->nblines == r->capblines) {
-			r->capblines = r->capblines ? 2 * r->capblines : 2 * BATCH;
-			r->blines = xrealloc(r->blines, (size_t)r->capblines * sizeof *r->blines);
+		row.release_id = rel.release_id;
+		row.order_id = rel.order_id;
+		row.node_id = rel.node_id;
+		row.document = r->doc.s;
+		row.payload = r->payload.s;
+		row.nlines = to - from;
+		for (i = from; i < to; i++) {
+			r->rows[i - from].line_no = r->work[i].line_no;
+			r->rows[i - from].qty = r->work[i].qty;
 		}
-		r->blines[r->nblines].line_no = r->work[i].line_no;
-		r->blines[r->nblines++].qty = r->work[i].qty;
+		if (store_releases_write(r->st, r->day, &row, 1, r->rows) != 0)
+			return -1;
 	}
-	if (r->nbrel >= BATCH && flush_releases(r) != 0)
-		return -1;
 	if (r->o->split_dir != NULL && (k = node_file(r, c, rel.node_id)) == NULL)
 		return -2;
 	sink_put(k, &rel, r->doc.s);
@@ -607,6 +559,7 @@ work_row(void *p, const struct store_row *row)
 		r->capwork = r->capwork ? 2 * r->capwork : 16;
 		r->work = xrealloc(r->work, (size_t)r->capwork * sizeof *r->work);
 		r->lines = xrealloc(r->lines, (size_t)r->capwork * sizeof *r->lines);
+		r->rows = xrealloc(r->rows, (size_t)r->capwork * sizeof *r->rows);
 	}
 	w = &r->work[r->nwork++];
 	w->line_no = store_col_int(row, 1);
@@ -665,8 +618,7 @@ release_run(struct store *st, const struct release_opts *o, FILE *out,
 		goto out;
 	}
 	progress_start("routed lines");
-	if (store_release_work(st, work_row, &r) != 0 || (!r.failed && decide(&r) != 0) ||
-	    flush_releases(&r) != 0)
+	if (store_release_work(st, work_row, &r) != 0 || (!r.failed && decide(&r) != 0))
 		status = r.failed ? r.failed : store_status(st);
 	progress_end();
 out:
@@ -679,9 +631,7 @@ out:
 	buf_release(&r.doc);
 	buf_release(&r.payload);
 	buf_release(&r.id);
-	buf_release(&r.arena);
-	free(r.brel);
-	free(r.blines);
+	free(r.rows);
 	return status;
 }
 

@@ -390,7 +390,7 @@ EOF
 EOF
 }
 
-@test "a run of more releases than are written at a time: all of them, in order, and capacity filling part way" {
+@test "a large run: 1,100 releases in the order of service, capacity filling part way, the rest the next day" {
 	shop
 	given inventory <<'EOF'
 node_id,sku,on_hand,as_of
