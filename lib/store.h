@@ -413,7 +413,7 @@ struct release_line_row {
 };
 /*
  * Write n releases of business day day, their lines (the lines of r[0],
- * then of r[1], ...) and their events, many rows to a statement.
+ * then of r[1], ...) and their events, one row to a statement.
  */
 int store_releases_write(struct store *st, const char *day, const struct release_row *r,
 	int n, const struct release_line_row *lines);
