@@ -54,10 +54,35 @@ json_str(struct buf *b, const char *key, const char *v)
 		buf_add_json_string(b, v, strlen(v));
 }
 
+/* v in decimal, at least width digits (zero-padded): its length. */
+static int
+fmt_int(char *out, int64_t v, int width)
+{
+	char t[24];
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	int n = 0, len = 0;
+
+	do {
+		t[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0 || n < width);
+	if (v < 0)
+		out[len++] = '-';
+	while (n > 0)
+		out[len++] = t[--n];
+	out[len] = '\0';
+	return len;
+}
+
 static void
 json_int(struct buf *b, const char *key, int64_t v)
 {
-	buf_addf(b, "\"%s\":%lld", key, (long long)v);
+	char num[24];
+
+	buf_addc(b, '"');
+	buf_adds(b, key);
+	buf_adds(b, "\":");
+	buf_add(b, num, (size_t)fmt_int(num, v, 1));
 }
 
 /* The release as its JSON document: one compact object, lines nested. */
@@ -186,7 +211,7 @@ sink_init(struct sink *k, FILE *fp, int fmt, int safe_csv)
 static void
 fmt_num(char *out, int64_t v)
 {
-	snprintf(out, 24, "%lld", (long long)v);
+	fmt_int(out, v, 1);
 }
 
 /* Write one release: CSV rows from r, JSON from its document doc. */
@@ -267,6 +292,7 @@ struct run {
 	int nwork, capwork;
 	struct rel_line *lines;
 	struct buf doc, payload, id;
+	struct release_line_row *rows;	/* the lines of the release being written */
 };
 
 static void
@@ -379,7 +405,15 @@ make_release(struct run *r, int from, int to)
 	if (c->released == 1)
 		r->n->nodes++;
 	buf_reset(&r->id);
-	buf_addf(&r->id, "%s-%s-%06lld", r->daykey, w0->node_id, (long long)c->used);
+	{
+		char seq[24];
+
+		buf_adds(&r->id, r->daykey);
+		buf_addc(&r->id, '-');
+		buf_adds(&r->id, w0->node_id);
+		buf_addc(&r->id, '-');
+		buf_add(&r->id, seq, (size_t)fmt_int(seq, c->used, 6));
+	}
 	memset(&rel, 0, sizeof rel);
 	rel.release_id = r->id.s;
 	rel.node_id = w0->node_id;
@@ -401,13 +435,22 @@ make_release(struct run *r, int from, int to)
 	}
 	rel_document(&rel, &r->doc);
 	rel_payload(&rel, &r->payload);
-	if (store_release_add(r->st, rel.release_id, rel.order_id, rel.node_id, r->day,
-	    r->doc.s, r->payload.s) != 0)
-		return -1;
-	for (i = from; i < to; i++)
-		if (store_release_line_add(r->st, rel.release_id, rel.order_id,
-		    r->work[i].line_no, rel.node_id, r->work[i].qty) != 0)
+	{
+		struct release_row row;
+
+		row.release_id = rel.release_id;
+		row.order_id = rel.order_id;
+		row.node_id = rel.node_id;
+		row.document = r->doc.s;
+		row.payload = r->payload.s;
+		row.nlines = to - from;
+		for (i = from; i < to; i++) {
+			r->rows[i - from].line_no = r->work[i].line_no;
+			r->rows[i - from].qty = r->work[i].qty;
+		}
+		if (store_releases_write(r->st, r->day, &row, 1, r->rows) != 0)
 			return -1;
+	}
 	if (r->o->split_dir != NULL && (k = node_file(r, c, rel.node_id)) == NULL)
 		return -2;
 	sink_put(k, &rel, r->doc.s);
@@ -516,6 +559,7 @@ work_row(void *p, const struct store_row *row)
 		r->capwork = r->capwork ? 2 * r->capwork : 16;
 		r->work = xrealloc(r->work, (size_t)r->capwork * sizeof *r->work);
 		r->lines = xrealloc(r->lines, (size_t)r->capwork * sizeof *r->lines);
+		r->rows = xrealloc(r->rows, (size_t)r->capwork * sizeof *r->rows);
 	}
 	w = &r->work[r->nwork++];
 	w->line_no = store_col_int(row, 1);
@@ -587,6 +631,7 @@ out:
 	buf_release(&r.doc);
 	buf_release(&r.payload);
 	buf_release(&r.id);
+	free(r.rows);
 	return status;
 }
 

@@ -51,31 +51,14 @@ store_release_capacity(struct store *st, const char *day, store_typed_fn fn, voi
 	return store_each(st, s, fn, ctx, "reading node capacity");
 }
 
+/*
+ * One row to a statement: a statement that may write many rows and fail
+ * half way (a multi-row INSERT) makes SQLite keep a statement journal of
+ * every page it touches, which costs more than the statements it saves.
+ */
 static const char sql_release_ins[] =
     "INSERT INTO release (release_id, order_id, node_id, released_at, business_day, "
     "run_id, document) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-
-int
-store_release_add(struct store *st, const char *release_id, const char *order_id,
-    const char *node_id, const char *day, const char *document, const char *payload)
-{
-	sqlite3_stmt *s = store_sql(st, sql_release_ins);
-
-	if (s == NULL)
-		return -1;
-	bind_text(s, 1, release_id);
-	bind_text(s, 2, order_id);
-	bind_text(s, 3, node_id);
-	bind_text(s, 4, store_run_time(st));
-	bind_text(s, 5, day);
-	if (store_run_id(st))
-		bind_int(s, 6, store_run_id(st));
-	bind_text(s, 7, document);
-	if (store_done(st, s, "writing a release") != 0)
-		return -1;
-	return store_event(st, order_id, "release.created", payload);
-}
-
 static const char sql_rline_ins[] =
     "INSERT INTO release_line (release_id, line_no, order_id, qty) VALUES (?1, ?2, ?3, ?4)";
 static const char sql_move_released[] =
@@ -83,26 +66,48 @@ static const char sql_move_released[] =
     "WHERE order_id = ?1 AND line_no = ?2 AND node_id = ?3";
 
 int
-store_release_line_add(struct store *st, const char *release_id, const char *order_id,
-    int64_t line_no, const char *node_id, int64_t qty)
+store_releases_write(struct store *st, const char *day, const struct release_row *r,
+    int n, const struct release_line_row *lines)
 {
-	sqlite3_stmt *s = store_sql(st, sql_rline_ins);
+	sqlite3_stmt *s;
+	int64_t run_id = store_run_id(st);
+	int i, k, line = 0;
 
-	if (s == NULL)
-		return -1;
-	bind_text(s, 1, release_id);
-	bind_int(s, 2, line_no);
-	bind_text(s, 3, order_id);
-	bind_int(s, 4, qty);
-	if (store_done(st, s, "writing a release line") != 0)
-		return -1;
-	if ((s = store_sql(st, sql_move_released)) == NULL)
-		return -1;
-	bind_text(s, 1, order_id);
-	bind_int(s, 2, line_no);
-	bind_text(s, 3, node_id);
-	bind_int(s, 4, qty);
-	return store_done(st, s, "releasing a line");
+	for (i = 0; i < n; i++) {
+		if ((s = store_sql(st, sql_release_ins)) == NULL)
+			return -1;
+		bind_text(s, 1, r[i].release_id);
+		bind_text(s, 2, r[i].order_id);
+		bind_text(s, 3, r[i].node_id);
+		bind_text(s, 4, store_run_time(st));
+		bind_text(s, 5, day);
+		if (run_id)
+			bind_int(s, 6, run_id);
+		bind_text(s, 7, r[i].document);
+		if (store_done(st, s, "writing a release") != 0)
+			return -1;
+		for (k = 0; k < r[i].nlines; k++, line++) {
+			if ((s = store_sql(st, sql_rline_ins)) == NULL)
+				return -1;
+			bind_text(s, 1, r[i].release_id);
+			bind_int(s, 2, lines[line].line_no);
+			bind_text(s, 3, r[i].order_id);
+			bind_int(s, 4, lines[line].qty);
+			if (store_done(st, s, "writing a release line") != 0)
+				return -1;
+			if ((s = store_sql(st, sql_move_released)) == NULL)
+				return -1;
+			bind_text(s, 1, r[i].order_id);
+			bind_int(s, 2, lines[line].line_no);
+			bind_text(s, 3, r[i].node_id);
+			bind_int(s, 4, lines[line].qty);
+			if (store_done(st, s, "releasing a line") != 0)
+				return -1;
+		}
+		if (store_event(st, r[i].order_id, "release.created", r[i].payload) != 0)
+			return -1;
+	}
+	return 0;
 }
 
 static const char sql_document[] = "SELECT document FROM release WHERE release_id = ?1";

@@ -409,12 +409,21 @@ int store_release_work(struct store *st, store_typed_fn fn, void *ctx);
  */
 int store_release_capacity(struct store *st, const char *day, store_typed_fn fn,
 	void *ctx);
-/* A release as sent, its "release.created" event (payload), in one go. */
-int store_release_add(struct store *st, const char *release_id, const char *order_id,
-	const char *node_id, const char *day, const char *document, const char *payload);
-/* A line of that release: qty moves from routed to released at node_id. */
-int store_release_line_add(struct store *st, const char *release_id,
-	const char *order_id, int64_t line_no, const char *node_id, int64_t qty);
+/* A release as sent, with its "release.created" event (payload). */
+struct release_row {
+	const char *release_id, *order_id, *node_id, *document, *payload;
+	int nlines;		/* its lines: the next nlines of the lines given */
+};
+/* A line of a release: qty moves from routed to released at its node. */
+struct release_line_row {
+	int64_t line_no, qty;
+};
+/*
+ * Write n releases of business day day, their lines (the lines of r[0],
+ * then of r[1], ...) and their events, one row to a statement.
+ */
+int store_releases_write(struct store *st, const char *day, const struct release_row *r,
+	int n, const struct release_line_row *lines);
 /*
  * The document of release_id as first emitted: 1 and *doc (malloc'd, the
  * caller frees), 0 when there is no such release, -1 error.

@@ -390,6 +390,52 @@ EOF
 EOF
 }
 
+@test "a large run: 1,100 releases in the order of service, capacity filling part way, the rest the next day" {
+	shop
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,2000,2026-11-26T22:00:00Z
+EOF
+	# 1200 one-line orders for New York; Q0001 comes first in the order of
+	# service (priority, then created_at), Q1200 last
+	awk 'BEGIN { print "order_id,line_no,sku,qty,created_at,priority,ship_lat,ship_lon"
+	    for (i = 1; i <= 1200; i++)
+		printf "Q%04d,1,A1,1,2026-11-20T%02d:%02d:00Z,%d,40.75,-73.99\n", i,
+		    int(i / 60), i % 60, 1 + int(i / 150) }' |
+	    orders
+	routed
+	# DC1 takes 1100 releases a day: the last 100 wait
+	given nodes <<'EOF'
+node_id,type,capacity_per_day
+DC1,warehouse,1100
+EOF
+	run -0 --separate-stderr oms-release $DAY
+	assert_equal "$stderr" "oms-release: 1100 releases (1100 lines, 1100 units) to 1 node; 100 waiting: 0 held, 0 ship-complete not all routed, 100 over capacity, 0 past --max"
+	assert_equal "${#lines[@]}" 1101
+	assert_equal "${lines[1]}" "20261127-DC1-000001,DC1,Q0001,1,A1,1,ship,,,,,,US,"
+	assert_equal "${lines[600]}" "20261127-DC1-000600,DC1,Q0600,1,A1,1,ship,,,,,,US,"
+	assert_equal "${lines[1100]}" "20261127-DC1-001100,DC1,Q1100,1,A1,1,ship,,,,,,US,"
+	consistent
+	run -0 sqlite3 "$OMS_DB" "SELECT count(*), count(DISTINCT order_id) FROM release;
+	    SELECT count(*) FROM release WHERE substr(release_id, -6) = '00' || substr(order_id, 2);
+	    SELECT count(*), sum(qty) FROM release_line l JOIN release r USING (release_id, order_id);
+	    SELECT count(*) FROM event WHERE type = 'release.created';
+	    SELECT sum(routed), sum(released), max(order_id) FILTER (WHERE released > 0) FROM line_node"
+	assert_output - <<'EOF'
+1100|1100
+1100
+1100|1100
+1100
+100|1100|Q1100
+EOF
+	# the next day, the 100 that waited, in the same order
+	run -0 oms-release -q --day 2026-11-28
+	assert_equal "${#lines[@]}" 101
+	assert_equal "${lines[1]}" "20261128-DC1-000001,DC1,Q1101,1,A1,1,ship,,,,,,US,"
+	assert_equal "${lines[100]}" "20261128-DC1-000100,DC1,Q1200,1,A1,1,ship,,,,,,US,"
+	consistent
+}
+
 @test "capacity counts releases, not lines; another node with room is not held back" {
 	shop
 	# DC1 has 1 A1: O1 (New York) takes it with its B2; O2 (Los Angeles)
