@@ -4,12 +4,12 @@
 load helper
 
 
-@test "first use creates the store with its schema, version 2, in WAL mode" {
+@test "first use creates the store with its schema, version 3, in WAL mode" {
 	[ ! -e "$OMS_DB" ]
 	run -0 oms-import -q nodes "$DATA/nodes.csv"
 	run -0 sqlite3 "$OMS_DB" "pragma user_version; pragma journal_mode"
 	assert_output - <<'EOF'
-2
+3
 wal
 EOF
 	run -0 sqlite3 "$OMS_DB" "select name from sqlite_schema where type = 'table' order by name"
@@ -121,13 +121,13 @@ EOF
 	cp "$OMS_DB" orig
 	before=$(state)
 	run -70 oms-import items "$DATA/items.csv"
-	assert_output "oms-import: $OMS_DB: store has schema version 99, newer than this oms understands (2); upgrade oms"
+	assert_output "oms-import: $OMS_DB: store has schema version 99, newer than this oms understands (3); upgrade oms"
 	cmp "$OMS_DB" orig
 	assert_equal "$(state)" "$before"
 	run -0 sqlite3 "$OMS_DB" "select count(*) from run"
 	assert_output 1
 	run -70 oms-report check
-	assert_output "oms-report: $OMS_DB: store has schema version 99, newer than this oms understands (2); upgrade oms"
+	assert_output "oms-report: $OMS_DB: store has schema version 99, newer than this oms understands (3); upgrade oms"
 	cmp "$OMS_DB" orig
 }
 
@@ -214,18 +214,63 @@ EOF
 	assert_output 65
 }
 
-@test "a version 1 store is migrated to version 2 by the next mutating command, its data kept" {
+@test "a version 1 store is migrated to version 3 by the next mutating command, its data kept" {
 	sqlite3 "$OMS_DB" < "$TESTS/../share/schema/001-initial.sql"
 	sqlite3 "$OMS_DB" "pragma user_version = 1; insert into node (node_id, type) values ('W1', 'warehouse')"
 	run -70 oms-report inventory
-	assert_output "oms-report: $OMS_DB: store has schema version 1; run a mutating oms command to migrate it to 2"
+	assert_output "oms-report: $OMS_DB: store has schema version 1; run a mutating oms command to migrate it to 3"
 	run -0 oms-import -v nodes "$DATA/nodes.csv"
-	assert_line "oms-import: $OMS_DB: schema migrated from version 1 to 2"
+	assert_line "oms-import: $OMS_DB: schema migrated from version 1 to 3"
 	run -0 sqlite3 "$OMS_DB" "pragma user_version; select node_id from node where node_id = 'W1'; select count(shipping_charge) from orders"
 	assert_output - <<'EOF'
-2
+3
 W1
 0
 EOF
 	run -0 oms-report check
+}
+
+@test "a version 2 store is migrated to version 3: confirmations keep their rows, and their status check" {
+	base_store
+	oms-import -q rates "$DATA/rates.csv"
+	oms-import -q postal "$DATA/postal.csv"
+	oms-import -q orders "$DATA/orders.csv"
+	oms-allocate -q > /dev/null
+	oms-route -q > /dev/null
+	oms-release -q > released.csv
+	awk -F, 'BEGIN { print "release_id,line_no,status,qty" }
+	    NR > 1 { print $1 "," $4 ",shipped," $6 }' released.csv > confirmed.csv
+	oms-release -q --confirm confirmed.csv
+	# Back to version 2: its confirmation table, as 002-fulfilment.sql made it.
+	sqlite3 "$OMS_DB" <<'EOF'
+BEGIN;
+CREATE TABLE c2 (
+	seq INTEGER PRIMARY KEY, release_id TEXT NOT NULL, line_no INTEGER NOT NULL,
+	status TEXT NOT NULL CHECK (status IN ('shipped','picked_up','short','cancelled')),
+	qty INTEGER NOT NULL CHECK (qty >= 1), carrier TEXT NOT NULL DEFAULT '',
+	tracking TEXT NOT NULL DEFAULT '', at TEXT NOT NULL, run_id INTEGER,
+	FOREIGN KEY (release_id, line_no) REFERENCES release_line (release_id, line_no));
+INSERT INTO c2 SELECT * FROM confirmation;
+DROP TABLE confirmation;
+ALTER TABLE c2 RENAME TO confirmation;
+CREATE INDEX confirmation_by_release ON confirmation (release_id, line_no);
+PRAGMA user_version = 2;
+COMMIT;
+EOF
+	rows=$(sqlite3 "$OMS_DB" "select * from confirmation order by seq")
+	[ "$(echo "$rows" | wc -l)" -eq 4 ]
+	run -0 oms-allocate -v
+	assert_line "oms-allocate: $OMS_DB: schema migrated from version 2 to 3"
+	run -0 sqlite3 "$OMS_DB" "pragma user_version"
+	assert_output 3
+	assert_equal "$(sqlite3 "$OMS_DB" "select * from confirmation order by seq")" "$rows"
+	run -0 sqlite3 "$OMS_DB" "select sql from sqlite_schema where name = 'confirmation'"
+	assert_output --partial "status = 'shipped' OR"
+	run -0 sqlite3 "$OMS_DB" "select count(*) from sqlite_schema where name = 'confirmation_by_release'"
+	assert_output 1
+	run -19 sqlite3 "$OMS_DB" "insert into confirmation (release_id, line_no, status, qty, at)
+	    select release_id, line_no, 'lost', 1, 'x' from release_line limit 1"
+	assert_output --partial "CHECK constraint failed"
+	run -0 oms-report check
+	assert_output ""
 }
