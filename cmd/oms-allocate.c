@@ -71,9 +71,13 @@ main(int argc, char **argv)
 		return status;
 	}
 	status = alloc_run(st, &o, out.fp, &n);
-	/* the rows must be out before the decisions they report are committed */
+	/*
+	 * The rows must be out, and -o FILE in place, before the decisions they
+	 * report are committed: killed in between, the run is rolled back and
+	 * the next one writes them again, never a commit with its rows lost.
+	 */
 	if (status == 0)
-		status = outfile_flush(&out);
+		status = outfile_close(&out, 1);
 	buf_addf(&counts, "{\"lines\":%ld,\"full\":%ld,\"partly\":%ld,\"backordered\":%ld,"
 	    "\"units\":%lld,\"units_backordered\":%lld,\"units_taken_back\":%lld}", n.lines,
 	    n.full, n.partly, n.backordered, (long long)n.units, (long long)n.units_backordered,

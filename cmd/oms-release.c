@@ -80,7 +80,7 @@ resend(struct cli *c, const char *const *ids, int nids)
 	}
 	status = release_resend(st, ids, nids, c->format, c->safe_csv, out.fp);
 	if (status == 0)
-		status = outfile_flush(&out);
+		status = outfile_close(&out, 1);
 	status = cli_end(c, st, status, NULL);
 	s = outfile_close(&out, status == 0);
 	return status ? status : s;
@@ -105,9 +105,18 @@ release(struct cli *c, const struct release_opts *o)
 		return status;
 	}
 	status = release_run(st, o, out.fp, &files, &n);
-	/* the releases must be out before the store says they were sent */
-	if (status == 0)
-		status = o->split_dir ? release_files_flush(files) : outfile_flush(&out);
+	/*
+	 * The releases must be out, their files in place, before the store says
+	 * they were sent: killed in between, the run is rolled back and the
+	 * next one sends the same releases again, never a release the store
+	 * counts as sent that no node got.
+	 */
+	if (status == 0) {
+		status = o->split_dir ? release_files_close(files, !c->dry_run) :
+		    outfile_close(&out, 1);
+		if (o->split_dir)
+			files = NULL;
+	}
 	buf_addf(&counts, "{\"releases\":%ld,\"lines\":%ld,\"units\":%lld,\"nodes\":%ld,"
 	    "\"held\":%ld,\"incomplete\":%ld,\"over_capacity\":%ld,\"over_max\":%ld}",
 	    n.releases, n.lines, (long long)n.units, n.nodes, n.held, n.incomplete,

@@ -156,9 +156,9 @@ main(int argc, char **argv)
 	}
 	status = returns_run(st, &o, argc > 1 ? argc - 1 : 1, argc > 1 ? argv + 1 : stdin_only,
 	    out.fp, &n);
-	/* the rows must be out before what they report is committed */
+	/* the rows out, and -o FILE in place, before what they report is committed */
 	if (status == 0)
-		status = outfile_flush(&out);
+		status = outfile_close(&out, 1);
 	money_format(n.amount, amount);
 	buf_addf(&counts, "{\"records\":%ld,\"rejected\":%ld,\"lines\":%ld,\"rmas\":%ld,"
 	    "\"units\":%lld,\"restocked\":%lld,\"damaged\":%lld,\"refunds\":%ld,\"amount\":%s}",

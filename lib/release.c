@@ -636,18 +636,6 @@ out:
 }
 
 int
-release_files_flush(struct release_files *f)
-{
-	int i, status = 0;
-
-	for (i = 0; f != NULL && i < f->n && status == 0; i++) {
-		sink_finish(f->v[i]);
-		status = outfile_flush(&f->v[i]->of);
-	}
-	return status;
-}
-
-int
 release_files_close(struct release_files *f, int commit)
 {
 	int i, status = 0, s;
@@ -655,6 +643,7 @@ release_files_close(struct release_files *f, int commit)
 	if (f == NULL)
 		return 0;
 	for (i = 0; i < f->n; i++) {
+		sink_finish(f->v[i]);
 		if ((s = outfile_close(&f->v[i]->of, commit)) != 0 && status == 0) {
 			status = s;
 			commit = 0;	/* one bad file: leave the rest out too */

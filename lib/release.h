@@ -45,13 +45,10 @@ struct release_files;
 int release_run(struct store *st, const struct release_opts *o, FILE *out,
 	struct release_files **files, struct release_counts *counts);
 /*
- * Flush the node files: 0, or 74 after a diagnostic.  Call before the
- * commit, so that nothing is committed that could not be written.
- */
-int release_files_flush(struct release_files *f);
-/*
- * Rename every node file into place (commit 1) or remove them all, and
- * free f (NULL is fine).  Returns 0 or 74.
+ * Finish every node file and rename it into place (commit 1), or remove
+ * them all; free f (NULL is fine).  Returns 0, or 74 after a diagnostic.
+ * Call before the store's commit, so that nothing is committed that could
+ * not be written.
  */
 int release_files_close(struct release_files *f, int commit);
 
