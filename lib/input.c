@@ -237,20 +237,27 @@ next_line(struct input *in)
 	return n;
 }
 
+#define MAX_UNKNOWN_NAMED 10
+
 static void
 warn_unknown(struct input *in, const char *kind)
 {
 	struct buf b = BUF_INIT;
-	size_t i;
+	size_t i, n = 0;
 
 	if (in->quiet_unknown)
 		return;
 	for (i = 0; i < in->unknown.cap; i++) {
 		if (in->unknown.keys[i] == NULL || in->unknown.vals[i] != NULL)
 			continue;
-		buf_addf(&b, "%s\"%s\"", b.len ? ", " : "", quote_value(in->unknown.keys[i]));
+		/* a hostile header can have a million: name a few */
+		if (n++ < MAX_UNKNOWN_NAMED)
+			buf_addf(&b, "%s\"%s\"", b.len ? ", " : "",
+			    quote_value(in->unknown.keys[i]));
 		in->unknown.vals[i] = in;	/* warned */
 	}
+	if (n > MAX_UNKNOWN_NAMED)
+		buf_addf(&b, " and %zu more", n - MAX_UNKNOWN_NAMED);
 	if (b.len)
 		diag_warn("%s: ignoring unknown %s %s", in->name, kind, b.s);
 	buf_release(&b);
