@@ -273,3 +273,236 @@ EOF
 	assert_line --index 0 'oms-return: m.csv:2: percent must be a number above 0 and at most 100 (at most 2 decimals), got "1e308"'
 	assert_equal "$(state)" "$before"
 }
+
+# ---------------------------------------------------------------------
+# text that looks like SQL: stored and reported back unchanged
+
+nasty=(
+	"Robert'); DROP TABLE item;--"
+	"' OR '1'='1"
+	'" OR "1"="1'
+	'%_\%'
+	'?1 :a @b $c ?'
+	'/* x */ -- y'
+	'; BEGIN; ROLLBACK; COMMIT;'
+	'\N \\ \0 NULL'
+	'Zoë “q” ∑ 𝄞'
+	"x'00'||char(0)"
+	',,"",'
+	"''"
+)
+
+# A value as the CSV writer writes it: quoted when it holds a comma, a
+# quote or a line end, quotes doubled.
+csvq() {
+	local v=$1
+
+	case $v in
+	*[,\"]*) v=${v//\"/\"\"}; printf '"%s"' "$v" ;;
+	*) printf '%s' "$v" ;;
+	esac
+}
+
+@test "SQL metacharacters and quotes in every text field round-trip unchanged" {
+	local i n k
+	# every kind, every text column: keys are "K<i>:" and the text
+	{
+		echo node_id,type,name,postal_code,country
+		for i in "${!nasty[@]}"; do n=$(csvq "${nasty[$i]}")
+			echo "$(csvq "K$i:${nasty[$i]}"),warehouse,$n,$n,$n"; done
+	} > nodes.csv
+	{
+		echo sku,description
+		for i in "${!nasty[@]}"; do
+			echo "$(csvq "K$i:${nasty[$i]}"),$(csvq "${nasty[$i]}")"; done
+	} > items.csv
+	{
+		echo customer_id,name,email,phone,tier
+		for i in "${!nasty[@]}"; do n=$(csvq "${nasty[$i]}")
+			echo "$(csvq "K$i:${nasty[$i]}"),$n,$n,$n,$n"; done
+	} > customers.csv
+	{
+		echo postal_code,country,lat,lon
+		for i in "${!nasty[@]}"; do
+			echo "$(csvq "K$i:${nasty[$i]}"),$(csvq "${nasty[$i]}"),40.$i,-74.$i"; done
+	} > postal.csv
+	{
+		echo node_id,sku,on_hand
+		for i in "${!nasty[@]}"; do k=$(csvq "K$i:${nasty[$i]}")
+			echo "$k,$k,$((i + 1))"; done
+	} > inventory.csv
+	{
+		echo order_id,line_no,sku,qty,channel,customer_id,ship_name,ship_address1,ship_city,ship_region,ship_postal_code,ship_country
+		for i in "${!nasty[@]}"; do k=$(csvq "K$i:${nasty[$i]}") n=$(csvq "${nasty[$i]}")
+			echo "$k,1,$k,1,$n,$k,$n,$n,$n,$n,$n,$n"; done
+	} > orders.csv
+	for kind in nodes items customers postal inventory orders; do
+		run -0 oms-import -q "$kind" "$kind.csv"
+	done
+
+	# the store holds exactly what was given
+	expect() {
+		local i
+		for i in "${!nasty[@]}"; do
+			printf '%s\n' "$(printf "$1" "K$i:${nasty[$i]}" "${nasty[$i]}")"
+		done | LC_ALL=C sort
+	}
+	q() { sqlite3 -separator '<|>' "$OMS_DB" "$1"; }
+	assert_equal "$(q "select node_id, name, postal_code, country from node order by 1")" \
+	    "$(expect '%s<|>%s<|>%s<|>%s' | sed -E 's/^(.*)<\|>(.*)<\|>(.*)<\|>(.*)$/\1<|>\2<|>\2<|>\2/')"
+	assert_equal "$(q "select sku, description from item order by 1")" "$(expect '%s<|>%s')"
+	assert_equal "$(q "select customer_id, name, email, phone, tier from customer order by 1")" \
+	    "$(expect '%s<|>%s' | sed -E 's/<\|>(.*)$/<|>\1<|>\1<|>\1<|>\1/')"
+	assert_equal "$(q "select postal_code, country from postal order by 1")" "$(expect '%s<|>%s')"
+	assert_equal "$(q "select node_id, sku from inventory order by 1")" \
+	    "$(expect '%s<|>%s' | sed -E 's/<\|>.*$//; s/^(.*)$/\1<|>\1/')"
+	assert_equal "$(q "select order_id, channel, customer_id, ship_name, ship_address1, ship_city, ship_region, ship_postal_code, ship_country from orders order by 1")" \
+	    "$(expect '%s<|>%s' | sed -E 's/^(.*)<\|>(.*)$/\1<|>\2<|>\1<|>\2<|>\2<|>\2<|>\2<|>\2<|>\2/')"
+
+	# and the tools report it back unchanged
+	# (the rows in any order: sorted here, as the CSV text)
+	run -0 oms-report lines
+	assert_line --index 0 order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
+	assert_equal "$(tail -n +2 <<< "$output" | LC_ALL=C sort)" "$(for i in "${!nasty[@]}"; do
+	    k=$(csvq "K$i:${nasty[$i]}"); echo "$k,1,$k,1,open,1,0,0,0,0,0,0,0,"; done | LC_ALL=C sort)"
+	run -0 oms-report inventory
+	assert_line --index 0 node_id,sku,on_hand,safety_stock,reserved,atp
+	assert_equal "$(tail -n +2 <<< "$output" | LC_ALL=C sort)" "$(for i in "${!nasty[@]}"; do
+	    k=$(csvq "K$i:${nasty[$i]}"); echo "$k,$k,$((i + 1)),0,0,$((i + 1))"; done | LC_ALL=C sort)"
+	run -0 oms-report check
+}
+
+@test "SQL metacharacters in reasons and names of changes and returns are stored unchanged" {
+	local i
+	busy_store
+	# three orders times four hold types: twelve holds, one per string
+	types=(fraud payment address customer)
+	{
+		echo order_id,action,hold_type,reason
+		for i in "${!nasty[@]}"; do
+			echo "O$((i / 4 + 1)),hold,${types[$((i % 4))]},$(csvq "${nasty[$i]}")"; done
+	} > holds.csv
+	run -0 oms-order -q apply --by "${nasty[0]}" holds.csv
+	run -0 sqlite3 -separator '<|>' "$OMS_DB" "select order_id, hold_type, reason, held_by from order_hold"
+	assert_equal "$(LC_ALL=C sort <<< "$output")" "$(for i in "${!nasty[@]}"; do
+	    printf '%s<|>%s<|>%s<|>%s\n' "O$((i / 4 + 1))" "${types[$((i % 4))]}" "${nasty[$i]}" "${nasty[0]}"
+	    done | LC_ALL=C sort)"
+	{
+		echo order_id,amount,reason
+		for i in "${!nasty[@]}"; do echo "O1,0.01,$(csvq "${nasty[$i]}")"; done
+	} > appease.csv
+	run -0 oms-return -q appease -o /dev/null appease.csv
+	run -0 sqlite3 "$OMS_DB" "select reason from refund order by refund_id"
+	assert_equal "$output" "$(printf '%s\n' "${nasty[@]}")"
+	run -0 oms-report check
+}
+
+# ---------------------------------------------------------------------
+# formula-looking text: neutralised by --safe-csv in every CSV output
+
+# The values of a CSV file a spreadsheet would take for a formula: those
+# starting with =, +, -, @, a tab or a carriage return (parsed by sqlite3's
+# RFC 4180 reader, one value a line).
+formulas() {
+	sqlite3 -batch :memory: ".import --csv $1 t" ".mode list" ".separator '<~>'" \
+	    "select * from t" | sed 's/<~>/\n/g' | grep -E "^[-=+@$(printf '\t\r')]"
+}
+
+# A store whose every kind of text looks like a formula: a sku, an order
+# id, a customer, the ship-to address.
+formula_store() {
+	oms-import -q nodes "$DATA/nodes.csv" &&
+	oms-import -q rates "$DATA/rates.csv" &&
+	oms-import -q postal "$DATA/postal.csv" &&
+	oms-import -q items - <<'EOF' &&
+sku,description,unit_price
+"=HYPERLINK(""http://evil.example/"",""click"")",@SUM(1+1),10.00
+-2+3,+cmd,5.00
+EOF
+	oms-import -q inventory - <<'EOF' &&
+node_id,sku,on_hand
+DC1,"=HYPERLINK(""http://evil.example/"",""click"")",10
+DC1,-2+3,10
+EOF
+	oms-import -q customers - <<'EOF' &&
+customer_id,name
+@SUM(1+1),=cust
+EOF
+	oms-import -q orders - <<'EOF'
+order_id,line_no,sku,qty,customer_id,ship_name,ship_address1,ship_city,ship_region,ship_postal_code,ship_country,unit_price,created_at
++cmd|' /C calc'!A0,1,"=HYPERLINK(""http://evil.example/"",""click"")",2,@SUM(1+1),-1+1,=1+2,@city,+region,10001,US,10.00,2026-11-26
++cmd|' /C calc'!A0,2,-2+3,1,@SUM(1+1),-1+1,=1+2,@city,+region,10001,US,5.00,2026-11-26
+EOF
+}
+
+# Run a CSV writer twice: without --safe-csv (the formulas are there, so
+# the check can fail), then with it (none left; each kept after a ').
+# A writer that changes the store runs first under --dry-run, given as
+# the first argument "dry".
+check() {
+	local dry= out=$1
+
+	shift
+	if [ "$1" = dry ]; then
+		dry=--dry-run
+		shift
+	fi
+	run -0 "$@" $dry -o "$out"
+	run -0 formulas "$out"
+	[ -n "$output" ]
+	run -0 "$@" --safe-csv -o "$out"
+	run -1 formulas "$out"
+	run -0 grep -c "\"'[-=+@]" "$out"
+}
+
+@test "--safe-csv: formula-looking text is neutralised in the CSV of every command" {
+	local order="+cmd|' /C calc'!A0" release
+	formula_store
+	check alloc.csv dry oms-allocate
+	check route.csv dry oms-route
+	check release.csv dry oms-release
+	release=$(sed -n '2s/,.*//p' release.csv)
+	check resend.csv oms-release --resend "$release"
+	check lines.csv oms-report lines
+	check inventory.csv oms-report inventory
+	check events.csv oms-report events --format csv
+	# (the run log: a user name that looks like a formula)
+	USER=@evil run -0 oms-import -q nodes "$DATA/nodes.csv"
+	check runs.csv oms-report runs --format csv
+	check show.csv oms-order show "$order" --format csv
+	check customer.csv oms-order customer "@SUM(1+1)" --format csv
+	printf 'release_id,line_no,status,qty\n%s,1,shipped,2\n' "$release" |
+	    oms-release -q --confirm -
+	printf 'order_id,line_no,qty,reason,channel,node_id\n"%s",1,1,changed_mind,mail,DC1\n' \
+	    "$order" > auth.csv
+	check rma.csv dry oms-return authorize auth.csv
+	printf 'rma_id,line_no,qty,condition\n"RMA-%s-1",1,1,new\n' "$order" > recv.csv
+	check recv.csv dry oms-return receive recv.csv
+	printf 'order_id,amount,reason\n"%s",1.00,=sorry\n' "$order" > appease.csv
+	check refund.csv dry oms-return appease appease.csv
+	# releases split by node: one file a node
+	oms-import -q orders - <<'EOF'
+order_id,line_no,sku,qty,customer_id,ship_name,ship_address1,ship_city,ship_region,ship_postal_code,ship_country,created_at
+@O2,1,-2+3,1,@SUM(1+1),-1+1,=1+2,@city,+region,10001,US,2026-11-26
+EOF
+	oms-allocate -q -o /dev/null
+	oms-route -q -o /dev/null
+	# (--dry-run writes no files: the plain run goes on a copy)
+	sqlite3 "$OMS_DB" ".backup copy.db"
+	mkdir plain split
+	run -0 oms-release --db copy.db --split-by-node plain
+	run -0 formulas plain/*.csv
+	[ -n "$output" ]
+	run -0 oms-release --safe-csv --split-by-node split
+	assert_equal "$(ls split)" "$(ls plain)"
+	run -1 formulas split/*.csv
+	run -0 oms-report check
+}
+
+@test "--safe-csv: every command that writes CSV documents it" {
+	for cmd in oms-allocate oms-route oms-release oms-report oms-order oms-return; do
+		run -0 grep -c -e '^\.It Fl -safe-csv' "$TESTS/../man/$cmd.1"
+		run -0 "$cmd" --help
+		assert_output --partial -- --safe-csv
+	done
+}
