@@ -39,11 +39,26 @@ as_user() {
 	fi
 }
 
-need_user() {
-	[ "$(id -u)" != 0 ] && return 0
-	command -v setpriv > /dev/null || skip "running as root without setpriv"
-	as_user test -r "$OMS_DB" -a -x "$OMS_BIN/oms-report" ||
-	    skip "nobody cannot reach the test directory"
+# A directory the unprivileged user can reach ($pub; the test's own is
+# private), removed after the test.
+public_dir() {
+	if [ "$(id -u)" = 0 ]; then
+		command -v setpriv > /dev/null || skip "running as root without setpriv"
+		as_user test -x "$OMS_BIN/oms-report" -a -r "$DATA/items.csv" ||
+		    skip "nobody cannot reach the oms binaries and test data"
+	fi
+	pub=$(mktemp -d "${TMPDIR:-/tmp}/oms-hostile.XXXXXX")
+	chmod 755 "$pub"
+}
+
+teardown() {
+	if [ -n "${pub:-}" ]; then
+		chmod -R u+w "$pub"
+		rm -rf "$pub"
+	fi
+	if [ -n "${mnt:-}" ]; then
+		umount "$mnt" 2> /dev/null || true
+	fi
 }
 
 @test "busy_store: the store the other tests start from" {
@@ -505,4 +520,245 @@ EOF
 		run -0 "$cmd" --help
 		assert_output --partial -- --safe-csv
 	done
+}
+
+# ---------------------------------------------------------------------
+# files that are not there, or not files
+
+# Every command that reads records, with its arguments before the file.
+readers=(
+	"oms-release --confirm" "oms-order apply" "oms-return authorize"
+	"oms-return receive" "oms-return appease" "oms-allocate" "oms-route"
+)
+
+@test "a file that is not there, and a directory given as a file, to every reader: 66, nothing changed" {
+	local prog cmd
+	busy_store
+	before=$(state)
+	mkdir adir
+	for cmd in "${readers[@]}"; do
+		prog=${cmd%% *}
+		run -66 $cmd nothere.csv
+		assert_output "$prog: nothere.csv: cannot open: No such file or directory"
+		run -66 $cmd adir
+		assert_output "$prog: adir: is a directory, not a file"
+	done
+	assert_equal "$(state)" "$before"
+}
+
+@test "a good file then a missing one: all or nothing, the good one not applied either" {
+	busy_store
+	before=$(state)
+	printf 'release_id,line_no,status,qty\n%s,2,shipped,1\n' "$release" > good-confirm.csv
+	run -66 oms-release --confirm good-confirm.csv nothere.csv
+	assert_output "oms-release: nothere.csv: cannot open: No such file or directory"
+	printf 'order_id,action,hold_type\nO2,hold,fraud\n' > good-change.csv
+	run -66 oms-order apply good-change.csv nothere.csv
+	assert_output "oms-order: nothere.csv: cannot open: No such file or directory"
+	printf 'order_id,amount,reason\nO1,1.00,sorry\n' > good-appease.csv
+	run -66 oms-return appease -o out.csv good-appease.csv nothere.csv
+	assert_output "oms-return: nothere.csv: cannot open: No such file or directory"
+	[ ! -e out.csv ]
+	run -66 oms-import items "$DATA/items.csv" nothere.csv
+	assert_output "oms-import: nothere.csv: cannot open: No such file or directory"
+	assert_equal "$(state)" "$before"
+}
+
+@test "-o or --rejects naming a directory: 73 before anything is done, nothing changed" {
+	base_store
+	oms-import -q orders "$DATA/orders.csv"
+	before=$(state)
+	mkdir adir
+	# (this used to commit the allocation, then fail to rename the rows
+	# over the directory: exit 74 with the rows lost and the change kept)
+	run -73 oms-allocate -o adir
+	assert_output "oms-allocate: adir: is a directory, not a file"
+	assert_equal "$(state)" "$before"
+	run -73 oms-report lines -o adir
+	assert_output "oms-report: adir: is a directory, not a file"
+	run -73 oms-import items --rejects adir "$DATA/items.csv"
+	assert_output "oms-import: adir: is a directory, not a file"
+	assert_equal "$(state)" "$before"
+	run -0 find adir -mindepth 1
+	assert_output ""
+	# the same run with a file goes through
+	run -0 oms-allocate -q -o rows.csv
+	assert_equal "$(wc -l < rows.csv)" 5
+}
+
+# ---------------------------------------------------------------------
+# stores that are not ours, too new, or not writable
+
+# Every command, one run each that would change the store if it could,
+# and the read-only ones.
+everyone=(
+	"oms-import items $DATA/items.csv" "oms-allocate" "oms-route" "oms-release"
+	"oms-release --confirm $DATA/orders.csv" "oms-order hold O1 fraud"
+	"oms-return appease $DATA/orders.csv" "oms-report lines" "oms-order show O1"
+)
+
+@test "a short file that is not a SQLite database is never written over (every command: 74)" {
+	local cmd prog
+	# SQLite takes a file shorter than its header for an empty database:
+	# this one used to be replaced by a new store
+	for content in x 'node_id,type\n' 'SQLite format 2\n'; do
+		printf "$content" > "$OMS_DB"
+		cp "$OMS_DB" orig
+		for cmd in "${everyone[@]}"; do
+			prog=${cmd%% *}
+			run -74 $cmd
+			assert_output "$prog: $OMS_DB: not an oms store (file is not a SQLite database)"
+			cmp "$OMS_DB" orig
+		done
+		[ ! -e "$OMS_DB-wal" ] && [ ! -e "$OMS_DB-journal" ]
+	done
+	# an empty file is a new store, as before
+	: > "$OMS_DB"
+	run -0 oms-import -q nodes "$DATA/nodes.csv"
+}
+
+@test "a store from a newer schema version: every command refuses it (70), the file unchanged" {
+	local cmd prog
+	busy_store
+	sqlite3 "$OMS_DB" "pragma wal_checkpoint(truncate); pragma user_version = 99" > /dev/null
+	cp "$OMS_DB" orig
+	for cmd in "${everyone[@]}"; do
+		prog=${cmd%% *}
+		run -70 $cmd
+		assert_output "$prog: $OMS_DB: store has schema version 99, newer than this oms understands (2); upgrade oms"
+		cmp "$OMS_DB" orig
+	done
+}
+
+@test "a read-only store file: every change refused (74), reports still work, nothing changed" {
+	local cmd prog
+	public_dir
+	OMS_DB=$pub/oms.db
+	busy_store
+	sqlite3 "$OMS_DB" "pragma wal_checkpoint(truncate)" > /dev/null
+	before=$(state)
+	chmod 444 "$OMS_DB"
+	chmod 777 "$pub"
+	for cmd in "${everyone[@]:0:7}"; do
+		prog=${cmd%% *}
+		run -74 as_user $cmd
+		assert_line --index 0 --regexp "^$prog: $OMS_DB: store is read-only: "
+	done
+	run -0 as_user oms-report lines
+	assert_line --index 1 --partial "O1,1,A1,2,"
+	run -0 as_user oms-report check
+	assert_equal "$(state)" "$before"
+	run -0 sqlite3 "$OMS_DB" "select count(*) from run where command = 'oms-order'"
+	assert_output 0
+}
+
+@test "a store in a read-only directory: every change refused (74), nothing changed" {
+	local cmd prog
+	public_dir
+	OMS_DB=$pub/oms.db
+	busy_store
+	before=$(state)
+	chmod 666 "$OMS_DB"
+	chmod 555 "$pub"
+	for cmd in "${everyone[@]:0:7}"; do
+		prog=${cmd%% *}
+		run -74 as_user $cmd
+		assert_line --index 0 --regexp "^$prog: $OMS_DB: "
+	done
+	# SQLite cannot read a WAL store where it cannot make its index
+	# file: reports are refused too, with the same message
+	run -74 as_user oms-report lines
+	assert_output --regexp "^oms-report: $OMS_DB: store is read-only: "
+	chmod 755 "$pub"
+	assert_equal "$(state)" "$before"
+}
+
+# ---------------------------------------------------------------------
+# a full disk
+
+# Every command that writes records, as a shell line: the store's state
+# is the same after it fails on a full disk as before.
+writers=(
+	"oms-allocate" "oms-route" "oms-release" "oms-release --resend \$release"
+	"oms-report lines" "oms-report inventory" "oms-report events" "oms-report runs"
+	"oms-order show O1 --format csv" "oms-order customer C1"
+	"oms-return appease $DATA/../data/return/orders.csv"
+)
+
+@test "a full disk on output (-o /dev/full and > /dev/full): 74, nothing changed" {
+	local cmd prog
+	[ -c /dev/full ] || skip "no /dev/full here"
+	base_store
+	oms-import -q rates "$DATA/rates.csv"
+	oms-import -q postal "$DATA/postal.csv"
+	oms-import -q customers "$DATA/customers.csv"
+	oms-import -q orders "$DATA/orders.csv"
+	printf 'order_id,amount,reason\nO1,1.00,sorry\n' > appease.csv
+	# each step on a full disk changes nothing; then it runs, for the next
+	for cmd in oms-allocate oms-route oms-release "oms-return appease appease.csv" \
+	    "oms-report lines" "oms-report events" "oms-order show O1 --format csv" \
+	    "oms-order customer C1"; do
+		prog=${cmd%% *}
+		before=$(state)
+		# (the reason is known when the last write fails, not when an
+		# earlier one did and the rest was dropped)
+		run -74 $cmd -o /dev/full
+		assert_output --regexp "^$prog: /dev/full: write error(: No space left on device)?\$"
+		assert_equal "$(state)" "$before"
+		run -74 bash -c "$cmd > /dev/full"
+		assert_output --regexp "^$prog: write error on standard output(: No space left on device)?\$"
+		assert_equal "$(state)" "$before"
+		run -0 $cmd -o /dev/null
+	done
+	release=$(sqlite3 "$OMS_DB" "select release_id from release limit 1")
+	run -74 oms-release --resend "$release" -o /dev/full
+	assert_output "oms-release: /dev/full: write error: No space left on device"
+	# a full disk on standard error does not change the exit status
+	run -0 bash -c 'oms-report check 2> /dev/full'
+}
+
+# A tmpfs of $1 KiB at ./small ($mnt), or skip.
+small_disk() {
+	mkdir small
+	mount -t tmpfs -o size="$1"k tmpfs small 2> /dev/null ||
+	    skip "cannot mount a tmpfs here (not root, or no CAP_SYS_ADMIN)"
+	mnt=$PWD/small
+}
+
+@test "a full disk (a small tmpfs) for an output file: 74, no file, nothing changed" {
+	busy_store
+	small_disk 64
+	# fill it up
+	run -1 dd if=/dev/zero of=small/fill bs=1k count=128
+	oms-import -q orders "$DATA/lines.csv"
+	before=$(state)
+	# a report far bigger than what is left
+	run -74 oms-report events -o small/events.jsonl
+	assert_output "oms-report: small/events.jsonl: write error: No space left on device"
+	run -74 oms-allocate -o small/alloc.csv
+	assert_output "oms-allocate: small/alloc.csv: write error: No space left on device"
+	assert_equal "$(state)" "$before"
+	run -0 ls small
+	assert_output fill
+	run -0 oms-allocate -q -o alloc.csv
+}
+
+@test "a full disk under the store: the import fails (74), the store as it was" {
+	small_disk 512
+	OMS_DB=$PWD/small/oms.db
+	base_store
+	before=$(state)
+	# 1 MB of items does not fit in what is left
+	{ echo sku,description; for i in $(seq 2000); do
+		printf 'Z%d,%0500d\n' "$i" 0; done; } > items.csv
+	run -74 oms-import items items.csv
+	assert_line --index 0 --regexp "^oms-import: $OMS_DB: "
+	assert_equal "$(state)" "$before"
+	run -0 oms-report check
+	# and once there is room again, the same import goes through
+	umount "$mnt"
+	mnt=
+	OMS_DB=$PWD/oms.db
+	base_store
+	run -0 oms-import -q items items.csv
 }
