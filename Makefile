@@ -107,8 +107,9 @@ uninstall:
 # FUZZTIME=seconds, runs each that long (one job); make fuzz-run runs each
 # over its corpus once, as CI does.
 FUZZ_TARGETS = import-items import-nodes import-inventory import-deltas \
-	import-customers import-orders import-orders-jsonl import-postal import-rates \
-	confirm changes return-authorize return-receive return-appease
+	import-customers import-orders import-orders-jsonl import-orders-rejects \
+	import-postal import-rates confirm changes changes-rejects return-authorize \
+	return-receive return-receive-rejects return-appease
 FUZZ_DEFS_import-items = -DFUZZ_IMPORT=KIND_ITEMS
 FUZZ_DEFS_import-nodes = -DFUZZ_IMPORT=KIND_NODES
 FUZZ_DEFS_import-inventory = -DFUZZ_IMPORT=KIND_INVENTORY
@@ -116,12 +117,15 @@ FUZZ_DEFS_import-deltas = -DFUZZ_IMPORT=KIND_INVENTORY -DFUZZ_DELTA
 FUZZ_DEFS_import-customers = -DFUZZ_IMPORT=KIND_CUSTOMERS
 FUZZ_DEFS_import-orders = -DFUZZ_IMPORT=KIND_ORDERS
 FUZZ_DEFS_import-orders-jsonl = -DFUZZ_IMPORT=KIND_ORDERS -DFUZZ_JSONL
+FUZZ_DEFS_import-orders-rejects = -DFUZZ_IMPORT=KIND_ORDERS -DFUZZ_REJECTS
 FUZZ_DEFS_import-postal = -DFUZZ_IMPORT=KIND_POSTAL
 FUZZ_DEFS_import-rates = -DFUZZ_IMPORT=KIND_RATES
 FUZZ_DEFS_confirm = -DFUZZ_CONFIRM
 FUZZ_DEFS_changes = -DFUZZ_CHANGES
+FUZZ_DEFS_changes-rejects = -DFUZZ_CHANGES -DFUZZ_REJECTS
 FUZZ_DEFS_return-authorize = -DFUZZ_RETURNS=RETURNS_AUTHORIZE
 FUZZ_DEFS_return-receive = -DFUZZ_RETURNS=RETURNS_RECEIVE
+FUZZ_DEFS_return-receive-rejects = -DFUZZ_RETURNS=RETURNS_RECEIVE -DFUZZ_REJECTS
 FUZZ_DEFS_return-appease = -DFUZZ_RETURNS=RETURNS_APPEASE
 FUZZ_CC ?= clang
 FUZZTIME ?= 0

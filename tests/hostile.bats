@@ -762,3 +762,40 @@ small_disk() {
 	base_store
 	run -0 oms-import -q items items.csv
 }
+
+# ---------------------------------------------------------------------
+# the fuzz corpora, through the real commands
+
+@test "every input of the fuzz corpora through its real command: 0 or 65, never a crash" {
+	local t f cmd name base n=0
+	busy_store
+	before=$(state)
+	for t in "$TESTS"/fuzz/corpus/*; do
+		name=${t##*/}
+		base=${name%-rejects}
+		case $base in
+		import-deltas) cmd="oms-import inventory --delta" ;;
+		import-orders-jsonl) cmd="oms-import --input-format jsonl orders" ;;
+		import-*) cmd="oms-import ${base#import-}" ;;
+		confirm) cmd="oms-release --confirm" ;;
+		changes) cmd="oms-order apply --by fuzz" ;;
+		return-*) cmd="oms-return ${base#return-} -o /dev/null" ;;
+		*) echo "no command for corpus $t" >&2; return 1 ;;
+		esac
+		case $name in
+		*-rejects) cmd="$cmd --rejects rejects.out" ;;
+		esac
+		for f in "$t"/*; do
+			run $cmd --dry-run -q "$f"
+			if [ "$status" -ne 0 ] && [ "$status" -ne 65 ]; then
+				echo "$cmd $f: exit $status" >&2
+				echo "$output" | head -n 20 >&2
+				return 1
+			fi
+			n=$((n + 1))
+		done
+	done
+	[ "$n" -gt 100 ]
+	assert_equal "$(state)" "$before"
+	run -0 oms-report check
+}

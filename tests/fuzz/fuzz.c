@@ -12,6 +12,9 @@
  * released, some released lines shipped, and one return authorised, so
  * that confirmations, changes and returns meet real ids.
  *
+ * The -rejects variants take the same inputs with a rejects file
+ * (/dev/null), so that bad rows are copied out and good ones kept.
+ *
  * The input reaches the reader as a file: an in-memory file (memfd)
  * opened by its /proc/self/fd path, so nothing touches the disk.
  */
@@ -312,6 +315,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #ifdef FUZZ_JSONL
 		o.input_format = INFMT_JSONL;
 #endif
+#ifdef FUZZ_REJECTS
+		o.rejects = "/dev/null";	/* good rows kept, bad rows copied out */
+#endif
 		import_files(st, &o, 1, files, &n);
 	}
 #elif defined(FUZZ_CONFIRM)
@@ -325,6 +331,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct order_opts o = { .action = -1, .reason = "", .by = "fuzz" };
 		struct order_counts n;
 
+#ifdef FUZZ_REJECTS
+		o.rejects = "/dev/null";
+#endif
 		order_change_files(st, &o, 1, files, &n);
 	}
 #elif defined(FUZZ_RETURNS)
@@ -333,6 +342,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct returns_counts n;
 
 		returns_opts_init(&o, FUZZ_RETURNS);
+#ifdef FUZZ_REJECTS
+		o.rejects = "/dev/null";
+#endif
 		returns_run(st, &o, 1, files, devnull, &n);
 	}
 #else
