@@ -25,6 +25,12 @@ ifeq ($(SANITIZE),1)
 BUILD   ?= build-san
 OMS_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 OMS_LDFLAGS += -fsanitize=address,undefined
+else ifeq ($(SANITIZE),fuzz)
+# make fuzz: the library instrumented for libFuzzer (clang only), see below
+BUILD   ?= build-fuzz
+OMS_CFLAGS += -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+OMS_LDFLAGS += -fsanitize=fuzzer,address,undefined
 else
 BUILD   ?= build
 endif
@@ -107,7 +113,53 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man5/oms-formats.5 $(DESTDIR)$(MANDIR)/man7/oms.7
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
-clean:
-	rm -rf build build-san
+# Fuzzing (tests/fuzz/README): one libFuzzer target per input path, built
+# with clang into build-fuzz/fuzz.  make fuzz builds them and, with
+# FUZZTIME=seconds, runs each that long (one job); make fuzz-run runs each
+# over its corpus once, as CI does.
+FUZZ_TARGETS = import-items import-nodes import-inventory import-deltas \
+	import-customers import-orders import-orders-jsonl import-orders-rejects \
+	import-postal import-rates confirm changes changes-rejects return-authorize \
+	return-receive return-receive-rejects return-appease
+FUZZ_DEFS_import-items = -DFUZZ_IMPORT=KIND_ITEMS
+FUZZ_DEFS_import-nodes = -DFUZZ_IMPORT=KIND_NODES
+FUZZ_DEFS_import-inventory = -DFUZZ_IMPORT=KIND_INVENTORY
+FUZZ_DEFS_import-deltas = -DFUZZ_IMPORT=KIND_INVENTORY -DFUZZ_DELTA
+FUZZ_DEFS_import-customers = -DFUZZ_IMPORT=KIND_CUSTOMERS
+FUZZ_DEFS_import-orders = -DFUZZ_IMPORT=KIND_ORDERS
+FUZZ_DEFS_import-orders-jsonl = -DFUZZ_IMPORT=KIND_ORDERS -DFUZZ_JSONL
+FUZZ_DEFS_import-orders-rejects = -DFUZZ_IMPORT=KIND_ORDERS -DFUZZ_REJECTS
+FUZZ_DEFS_import-postal = -DFUZZ_IMPORT=KIND_POSTAL
+FUZZ_DEFS_import-rates = -DFUZZ_IMPORT=KIND_RATES
+FUZZ_DEFS_confirm = -DFUZZ_CONFIRM
+FUZZ_DEFS_changes = -DFUZZ_CHANGES
+FUZZ_DEFS_changes-rejects = -DFUZZ_CHANGES -DFUZZ_REJECTS
+FUZZ_DEFS_return-authorize = -DFUZZ_RETURNS=RETURNS_AUTHORIZE
+FUZZ_DEFS_return-receive = -DFUZZ_RETURNS=RETURNS_RECEIVE
+FUZZ_DEFS_return-receive-rejects = -DFUZZ_RETURNS=RETURNS_RECEIVE -DFUZZ_REJECTS
+FUZZ_DEFS_return-appease = -DFUZZ_RETURNS=RETURNS_APPEASE
+FUZZ_CC ?= clang
+FUZZTIME ?= 0
 
-.PHONY: all check bench torture demo install uninstall clean
+fuzz:
+	$(MAKE) SANITIZE=fuzz CC=$(FUZZ_CC) fuzz-targets
+	[ "$(FUZZTIME)" = 0 ] || sh tests/fuzz/run.sh -t $(FUZZTIME) $(FUZZ_TARGETS)
+
+fuzz-run:
+	$(MAKE) SANITIZE=fuzz CC=$(FUZZ_CC) fuzz-targets
+	sh tests/fuzz/run.sh $(FUZZ_TARGETS)
+
+fuzz-targets: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+
+$(BUILD)/fuzz/%: tests/fuzz/fuzz.c $(BUILD)/liboms.a lib/*.h | $(BUILD)/fuzz
+	$(LINK) $(FUZZ_DEFS_$*) -DOMS_SRCDIR='"$(CURDIR)"' -o $@ $< $(BUILD)/liboms.a \
+		$(DEPS_LIBS) $(LDLIBS)
+
+$(BUILD)/fuzz:
+	mkdir -p $@
+
+clean:
+	rm -rf build build-san build-fuzz
+
+.PHONY: all check bench torture demo install uninstall clean fuzz fuzz-run \
+	fuzz-targets

@@ -721,13 +721,25 @@ min64(int64_t a, int64_t b)
 	return a < b ? a : b;
 }
 
-/* A text field with no control character: 0, else -1 after a diagnostic. */
+/* Bytes in a release id, carrier or tracking number. */
+#define MAX_CONFIRM_TEXT 1000
+
+/*
+ * A text field with no control character and of a sane length: 0, else
+ * -1 after a diagnostic.
+ */
 static int
 plain_text(const struct record *r, int col)
 {
 	const char *v = r->val[col];
+	size_t n = strlen(v);
 
-	if (!has_control(v, strlen(v)))
+	if (n > MAX_CONFIRM_TEXT) {
+		diag_at(r->file, r->line, "%s is too long (%zu bytes; at most %d)",
+		    confirm_cols[col].name, n, MAX_CONFIRM_TEXT);
+		return -1;
+	}
+	if (!has_control(v, n))
 		return 0;
 	diag_at(r->file, r->line, "%s holds a control character, got \"%s\"",
 	    confirm_cols[col].name, quote_value(v));

@@ -555,6 +555,28 @@ fail:
 	return -1;
 }
 
+/*
+ * A file that is there and holds something, but not a SQLite header.
+ * SQLite takes a file shorter than its header for an empty database and
+ * would write the store over it; such a file is someone else's.
+ */
+static int
+foreign_file(const char *path, const struct stat *sb)
+{
+	static const char magic[16] = "SQLite format 3";
+	char head[sizeof magic];
+	size_t n;
+	FILE *fp;
+
+	if (!S_ISREG(sb->st_mode) || sb->st_size == 0)
+		return 0;
+	if ((fp = fopen(path, "rb")) == NULL)
+		return 0;	/* SQLite will say why */
+	n = fread(head, 1, sizeof head, fp);
+	fclose(fp);
+	return n < sizeof head || memcmp(head, magic, sizeof magic) != 0;
+}
+
 int
 store_open(struct store **stp, const char *path, int busy_ms, int readonly)
 {
@@ -577,6 +599,12 @@ store_open(struct store **stp, const char *path, int busy_ms, int readonly)
 	now_iso(st->run_time);
 	if (stat(st->path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		diag_error("%s: is a directory, not a store", st->path);
+		free(st->path);
+		free(st);
+		return EX_IOERR;
+	}
+	if (stat(st->path, &sb) == 0 && foreign_file(st->path, &sb)) {
+		diag_error("%s: not an oms store (file is not a SQLite database)", st->path);
 		free(st->path);
 		free(st);
 		return EX_IOERR;
