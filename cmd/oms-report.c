@@ -13,7 +13,8 @@
 #include "report.h"
 
 enum { OPT_NODE = OPT_CMD, OPT_SKU, OPT_ORDER, OPT_STATUS, OPT_TYPE, OPT_SINCE,
-	OPT_BY, OPT_DEEP };
+	OPT_BY, OPT_DEEP,
+	OPT_FROM, OPT_TO, OPT_CHANNEL, OPT_TODAY, OPT_DAYS, OPT_SERVICE, OPT_ALPHA };
 
 static void
 usage(FILE *fp)
@@ -26,7 +27,10 @@ usage(FILE *fp)
 	    "       lines [--order id] [--sku sku] [--status status]\n"
 	    "       check [--deep]\n"
 	    "       events [--since seq] [--type type]\n"
-	    "       runs\n");
+	    "       runs\n"
+	    "       kpi [--from date] [--to date] [--channel channel] [--format html]\n"
+	    "       eoq [--days n] [--service level] [--alpha factor] [--sku sku]\n"
+	    "           [--today date]\n");
 }
 
 int
@@ -34,13 +38,20 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_LONGOPTS,
+		{ "alpha", required_argument, NULL, OPT_ALPHA },
 		{ "by", required_argument, NULL, OPT_BY },
+		{ "channel", required_argument, NULL, OPT_CHANNEL },
+		{ "days", required_argument, NULL, OPT_DAYS },
 		{ "deep", no_argument, NULL, OPT_DEEP },
+		{ "from", required_argument, NULL, OPT_FROM },
 		{ "node", required_argument, NULL, OPT_NODE },
 		{ "order", required_argument, NULL, OPT_ORDER },
+		{ "service", required_argument, NULL, OPT_SERVICE },
 		{ "since", required_argument, NULL, OPT_SINCE },
 		{ "sku", required_argument, NULL, OPT_SKU },
 		{ "status", required_argument, NULL, OPT_STATUS },
+		{ "to", required_argument, NULL, OPT_TO },
+		{ "today", required_argument, NULL, OPT_TODAY },
 		{ "type", required_argument, NULL, OPT_TYPE },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -50,14 +61,69 @@ main(int argc, char **argv)
 	struct cli c;
 	const char *view;
 	int ch, status;
-	int64_t since;
+	int64_t since, days;
+	char from[21], to[21], today[21];
 
 	memset(&o, 0, sizeof o);
+	o.days = 90;
+	o.service = 0.95;
+	o.alpha = 0.3;
 	cli_init(&c, argc, argv);
 	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
+		/* the page the nightly job mails: kpi only, not a table format */
+		if (ch == OPT_FORMAT && strcmp(optarg, "html") == 0) {
+			o.html = 1;
+			continue;
+		}
 		if (cli_option(&c, ch, optarg, usage))
 			continue;
 		switch (ch) {
+		case OPT_ALPHA:
+			if (parse_real(optarg, 0, 1, &o.alpha) != PARSE_OK || o.alpha <= 0) {
+				diag_error("--alpha takes a smoothing factor above 0 and at most 1, "
+				    "got \"%s\"", quote_value(optarg));
+				return EX_USAGE;
+			}
+			break;
+		case OPT_CHANNEL:
+			o.channel = optarg;
+			break;
+		case OPT_DAYS:
+			if (parse_int(optarg, 1, 3660, &days) != PARSE_OK) {
+				diag_error("--days takes a number of days from 1 to 3660, got \"%s\"",
+				    quote_value(optarg));
+				return EX_USAGE;
+			}
+			o.days = (int)days;
+			break;
+		case OPT_FROM:
+		case OPT_TO:
+		case OPT_TODAY: {
+			char *t = ch == OPT_FROM ? from : ch == OPT_TO ? to : today;
+
+			if (parse_time(optarg, t) != PARSE_OK ||
+			    (ch == OPT_TODAY && strlen(optarg) != 10)) {
+				diag_error("--%s takes a date like 2026-11-27%s, got \"%s\"",
+				    ch == OPT_FROM ? "from" : ch == OPT_TO ? "to" : "today",
+				    ch == OPT_TODAY ? "" : " or a time", quote_value(optarg));
+				return EX_USAGE;
+			}
+			/* a date alone as the end of a range means the whole day */
+			if (ch == OPT_TO && strlen(optarg) == 10)
+				memcpy(to + 10, "T23:59:59Z", 11);
+			if (ch == OPT_TODAY)
+				today[10] = '\0';
+			*(ch == OPT_FROM ? &o.from : ch == OPT_TO ? &o.to : &o.today) = t;
+			break;
+		}
+		case OPT_SERVICE:
+			if (parse_real(optarg, 0, 1, &o.service) != PARSE_OK || o.service <= 0 ||
+			    o.service >= 1) {
+				diag_error("--service takes a service level between 0 and 1, like "
+				    "0.95, got \"%s\"", quote_value(optarg));
+				return EX_USAGE;
+			}
+			break;
 		case OPT_BY:
 			if (strcmp(optarg, "sku") != 0 && strcmp(optarg, "node") != 0) {
 				diag_error("--by takes sku or node, got \"%s\"", quote_value(optarg));
@@ -102,7 +168,7 @@ main(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		diag_error(optind == argc ? "which view? (inventory, lines, check, events, runs)" :
+		diag_error(optind == argc ? "which view? (inventory, lines, check, events, runs, kpi, eoq)" :
 		    "one view at a time");
 		usage(stderr);
 		return EX_USAGE;
@@ -112,6 +178,15 @@ main(int argc, char **argv)
 		diag_error("unknown view \"%s\"", quote_value(view));
 		usage(stderr);
 		return EX_USAGE;
+	}
+	if (o.html && strcmp(view, "kpi") != 0) {
+		diag_error("--format html is for the kpi view only");
+		return EX_USAGE;
+	}
+	if (o.today == NULL) {
+		now_iso(today);
+		today[10] = '\0';
+		o.today = today;
 	}
 	if (c.dry_run || c.input_format != INFMT_AUTO) {
 		diag_error("--dry-run and --input-format do not apply to reports");

@@ -3,10 +3,14 @@
 #include <string.h>
 
 #include "diag.h"
+#include "eoq.h"
+#include "html.h"
+#include "kpi.h"
 #include "output.h"
 #include "report.h"
 
-static const char *const views[] = { "inventory", "lines", "check", "events", "runs" };
+static const char *const views[] = { "inventory", "lines", "check", "events", "runs",
+	"kpi", "eoq" };
 
 int
 report_valid(const char *view)
@@ -421,6 +425,10 @@ report_run(struct store *st, const char *view, const struct report_opts *o, FILE
 	struct ctx c;
 	int r;
 
+	if (strcmp(view, "kpi") == 0)
+		return o->html ? html_report(st, o, fp) : kpi_report(st, o, fp);
+	if (strcmp(view, "eoq") == 0)
+		return eoq_report(st, o, fp);
 	memset(&c, 0, sizeof c);
 	c.st = st;
 	c.o = o;

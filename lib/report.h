@@ -15,6 +15,11 @@ struct report_opts {
 	int deep;		/* check: also SQLite's integrity check */
 	int format;		/* enum outfmt */
 	int safe_csv;
+	const char *from, *to, *channel, *today;
+	/* kpi, eoq and the HTML page (lib/kpi.c, lib/eoq.c, lib/html.c) */
+	int days;		/* eoq: days of demand history */
+	double service, alpha;	/* eoq: service level, smoothing factor */
+	int html;		/* kpi --format html */
 };
 
 /* 1 when view names a report. */

@@ -455,4 +455,49 @@ int store_confirmation_apply(struct store *st, const struct confirmation *c);
  */
 int store_release_check(struct store *st, store_typed_fn fn, void *ctx);
 
+/* --- reports --- */
+
+/*
+ * The KPI, EOQ and HTML reports (lib/kpi.c, lib/eoq.c, lib/html.c): each
+ * hands fn typed rows (store_col_*) in the column order given; 0 or -1.
+ */
+
+/*
+ * Lines of the orders created in [from, to] (times as parse_time writes
+ * them; NULL: unbounded) of channel (NULL: any), by order_id, line_no:
+ * order_id, channel, promise_date, shipping_charge, line_no, qty, shipped,
+ * cancelled, returned, backordered, unit_price, discount.
+ */
+int store_kpi_lines(struct store *st, const char *from, const char *to,
+	const char *channel, store_typed_fn fn, void *ctx);
+/*
+ * Events that matter to the KPIs, oldest first: order_id, is_routed (1:
+ * line.routed, 0: an allocation event that left a backorder), line_no,
+ * node_id (routed only), cost (routed only).
+ */
+int store_kpi_events(struct store *st, store_typed_fn fn, void *ctx);
+/*
+ * Release lines that shipped (or were picked up), by release: order_id,
+ * release_id, node_id, line_no, shipped, time of the last shipped or
+ * picked-up confirmation (NULL: none recorded).
+ */
+int store_kpi_shipments(struct store *st, store_typed_fn fn, void *ctx);
+/* Refunds per order and kind: order_id, is_appeasement, amount (cents). */
+int store_kpi_refunds(struct store *st, store_typed_fn fn, void *ctx);
+/*
+ * Demand history: a row per line of the orders created in [from, to) of
+ * sku (NULL: any): sku, created_at, qty less cancelled.
+ */
+int store_eoq_demand(struct store *st, const char *from, const char *to,
+	const char *sku, store_typed_fn fn, void *ctx);
+/*
+ * Active items (only sku when not NULL), by sku: sku, unit_cost,
+ * ordering_cost, holding_rate, lead_time_days, on_hand over active nodes.
+ */
+int store_eoq_items(struct store *st, const char *sku, store_typed_fn fn, void *ctx);
+/* Lines with a backorder: the order's created_at, backordered units. */
+int store_html_backorders(struct store *st, store_typed_fn fn, void *ctx);
+/* The latest business day of any release into day ("" when none); 0 or -1. */
+int store_html_last_day(struct store *st, char day[11]);
+
 #endif

@@ -1,0 +1,439 @@
+/*
+ * kpi: four streams from the store (order lines in the range, events,
+ * shipped release lines, refunds) joined in memory on the order, then
+ * summed per channel.  Definitions: oms-report(1), "The kpi view".
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kpi.h"
+#include "parse.h"
+#include "report.h"
+#include "util.h"
+
+const struct outcol kpi_cols[KPI_NCOLS] = {
+	{ "channel", COL_TEXT }, { "orders", COL_NUM }, { "lines", COL_NUM },
+	{ "units", COL_NUM }, { "shipped_units", COL_NUM }, { "order_fill_rate", COL_NUM },
+	{ "line_fill_rate", COL_NUM }, { "split_rate", COL_NUM },
+	{ "avg_ship_cost", COL_NUM }, { "on_time_rate", COL_NUM },
+	{ "backorder_rate", COL_NUM }, { "return_rate", COL_NUM }, { "revenue", COL_NUM },
+	{ "refund_share", COL_NUM }, { "appeasement_share", COL_NUM },
+};
+
+struct kline {
+	int64_t line_no, qty, shipped, cancelled, returned, unit_price, discount;
+	int backordered;		/* ever: an event said so, or it is now */
+};
+
+struct kroute {
+	size_t order;
+	int64_t line_no;
+	int node;
+	double cost;
+	int counted;			/* already added to its order's cost */
+};
+
+struct korder {
+	int chan;
+	char promise[11];		/* "" none */
+	int64_t shipping_charge;
+	size_t line0, nlines, route0, nroutes;
+	int64_t shipments, promised, on_time;
+	double cost;
+	int64_t refunds, appeasements;
+};
+
+struct kctx {
+	struct store *st;
+	struct strmap order_ix, chan_ix, node_ix;	/* values: index + 1 */
+	char **chans;
+	int nchans;
+	struct korder *o;
+	size_t no, co;
+	struct kline *l;
+	size_t nl, cl;
+	struct kroute *r;
+	size_t nr, cr;
+	/* the release being read */
+	char *rel;
+	size_t rel_order;
+	int rel_in;			/* its order is in the range */
+	char rel_at[21];
+};
+
+#define GROW(p, n, cap) do { \
+	if ((n) == (cap)) { \
+		(cap) = (cap) ? (cap) * 2 : 1024; \
+		(p) = xrealloc((p), (cap) * sizeof *(p)); \
+	} \
+} while (0)
+
+static size_t
+map_index(const struct strmap *m, const char *key)
+{
+	void *v;
+
+	return strmap_get(m, key, &v) ? (size_t)(uintptr_t)v : 0;
+}
+
+static int
+intern_chan(struct kctx *c, const char *name)
+{
+	size_t i = map_index(&c->chan_ix, name);
+
+	if (i)
+		return (int)i - 1;
+	c->chans = xrealloc(c->chans, (size_t)(c->nchans + 1) * sizeof *c->chans);
+	c->chans[c->nchans] = xstrdup(name);
+	strmap_put(&c->chan_ix, name, (void *)(uintptr_t)(c->nchans + 1));
+	return c->nchans++;
+}
+
+static int
+intern_node(struct kctx *c, const char *id)
+{
+	size_t i = map_index(&c->node_ix, id);
+
+	if (i)
+		return (int)i - 1;
+	i = c->node_ix.len + 1;
+	strmap_put(&c->node_ix, id, (void *)(uintptr_t)i);
+	return (int)i - 1;
+}
+
+static int
+line_row(void *p, const struct store_row *row)
+{
+	struct kctx *c = p;
+	const char *id = store_col_text(row, 0);
+	struct korder *o = c->no ? &c->o[c->no - 1] : NULL;
+	struct kline *l;
+
+	/* rows come by order: a new order starts when the id changes */
+	if (o == NULL || map_index(&c->order_ix, id) != c->no) {
+		const char *promise = store_col_text(row, 2);
+
+		GROW(c->o, c->no, c->co);
+		o = &c->o[c->no++];
+		memset(o, 0, sizeof *o);
+		o->chan = intern_chan(c, store_col_text(row, 1));
+		snprintf(o->promise, sizeof o->promise, "%.10s", promise ? promise : "");
+		o->shipping_charge = store_col_int(row, 3);
+		o->line0 = c->nl;
+		strmap_put(&c->order_ix, id, (void *)(uintptr_t)c->no);
+	}
+	GROW(c->l, c->nl, c->cl);
+	l = &c->l[c->nl++];
+	o->nlines++;
+	l->line_no = store_col_int(row, 4);
+	l->qty = store_col_int(row, 5);
+	l->shipped = store_col_int(row, 6);
+	l->cancelled = store_col_int(row, 7);
+	l->returned = store_col_int(row, 8);
+	l->backordered = store_col_int(row, 9) > 0;
+	l->unit_price = store_col_int(row, 10);
+	l->discount = store_col_int(row, 11);
+	return 0;
+}
+
+static struct kline *
+find_line(struct kctx *c, const struct korder *o, int64_t line_no)
+{
+	for (size_t i = 0; i < o->nlines; i++)
+		if (c->l[o->line0 + i].line_no == line_no)
+			return &c->l[o->line0 + i];
+	return NULL;
+}
+
+static int
+event_row(void *p, const struct store_row *row)
+{
+	struct kctx *c = p;
+	size_t oi = map_index(&c->order_ix, store_col_text(row, 0));
+	struct kline *l;
+
+	if (oi == 0 || store_col_null(row, 2))
+		return 0;	/* an order outside the range */
+	if (!store_col_int(row, 1)) {
+		if ((l = find_line(c, &c->o[oi - 1], store_col_int(row, 2))) != NULL)
+			l->backordered = 1;
+		return 0;
+	}
+	if (store_col_null(row, 3))
+		return 0;
+	GROW(c->r, c->nr, c->cr);
+	c->r[c->nr].order = oi - 1;
+	c->r[c->nr].line_no = store_col_int(row, 2);
+	c->r[c->nr].node = intern_node(c, store_col_text(row, 3));
+	c->r[c->nr].cost = store_col_real(row, 4);
+	c->r[c->nr].counted = 0;
+	c->nr++;
+	return 0;
+}
+
+static int
+cmp_route(const void *a, const void *b)
+{
+	const struct kroute *x = a, *y = b;
+
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* A release read to its end: count it as a shipment of its order. */
+static void
+release_end(struct kctx *c)
+{
+	struct korder *o;
+
+	if (c->rel == NULL || !c->rel_in)
+		return;
+	o = &c->o[c->rel_order];
+	o->shipments++;
+	if (o->promise[0] && c->rel_at[0]) {
+		o->promised++;
+		/* shipped on or before the promise day */
+		if (strncmp(c->rel_at, o->promise, 10) <= 0)
+			o->on_time++;
+	}
+}
+
+static int
+shipment_row(void *p, const struct store_row *row)
+{
+	struct kctx *c = p;
+	const char *rel = store_col_text(row, 1), *at = store_col_text(row, 5);
+	struct korder *o;
+	int64_t line_no;
+	int node;
+
+	if (c->rel == NULL || strcmp(c->rel, rel) != 0) {
+		size_t oi = map_index(&c->order_ix, store_col_text(row, 0));
+
+		release_end(c);
+		free(c->rel);
+		c->rel = xstrdup(rel);
+		c->rel_in = oi != 0;
+		c->rel_order = oi ? oi - 1 : 0;
+		c->rel_at[0] = '\0';
+	}
+	if (!c->rel_in)
+		return 0;
+	if (at && strcmp(at, c->rel_at) > 0)
+		snprintf(c->rel_at, sizeof c->rel_at, "%s", at);
+	/* the routing cost of this line's work at this node, once */
+	o = &c->o[c->rel_order];
+	line_no = store_col_int(row, 3);
+	node = (int)map_index(&c->node_ix, store_col_text(row, 2)) - 1;
+	for (size_t i = 0; i < o->nroutes && node >= 0; i++) {
+		struct kroute *r = &c->r[o->route0 + i];
+
+		if (r->line_no == line_no && r->node == node && !r->counted) {
+			o->cost += r->cost;
+			r->counted = 1;
+		}
+	}
+	return 0;
+}
+
+static int
+refund_row(void *p, const struct store_row *row)
+{
+	struct kctx *c = p;
+	size_t oi = map_index(&c->order_ix, store_col_text(row, 0));
+
+	if (oi == 0)
+		return 0;
+	if (store_col_int(row, 1))
+		c->o[oi - 1].appeasements += store_col_int(row, 2);
+	else
+		c->o[oi - 1].refunds += store_col_int(row, 2);
+	return 0;
+}
+
+/* Add order o to row t. */
+static void
+tally(struct kctx *c, const struct korder *o, struct kpi_row *t)
+{
+	int64_t demand_lines = 0, filled = 0, shipped = 0;
+	int backordered = 0;
+
+	t->orders++;
+	for (size_t i = 0; i < o->nlines; i++) {
+		const struct kline *l = &c->l[o->line0 + i];
+		int64_t demand = l->qty - l->cancelled;
+
+		t->lines++;
+		t->units += l->qty;
+		t->shipped_units += l->shipped;
+		t->returned_units += l->returned;
+		shipped += l->shipped;
+		backordered |= l->backordered;
+		if (l->qty > 0)
+			t->revenue += (double)l->shipped * (double)l->unit_price -
+			    (double)l->discount * (double)l->shipped / (double)l->qty;
+		if (demand <= 0)
+			continue;
+		demand_lines++;
+		if (l->shipped >= demand && !l->backordered)
+			filled++;
+	}
+	if (shipped > 0)
+		t->revenue += (double)o->shipping_charge;
+	t->demand_lines += demand_lines;
+	t->filled_lines += filled;
+	if (demand_lines > 0) {
+		t->demand_orders++;
+		if (filled == demand_lines && !backordered)
+			t->filled_orders++;
+	}
+	t->backordered_orders += backordered;
+	if (o->shipments > 0) {
+		t->shipped_orders++;
+		t->shipments += o->shipments;
+		t->ship_cost += o->cost;
+	}
+	t->promised_shipments += o->promised;
+	t->on_time_shipments += o->on_time;
+	t->refunds += o->refunds;
+	t->appeasements += o->appeasements;
+}
+
+static int
+cmp_row(const void *a, const void *b)
+{
+	return strcmp(((const struct kpi_row *)a)->channel, ((const struct kpi_row *)b)->channel);
+}
+
+static void
+kctx_release(struct kctx *c)
+{
+	strmap_release(&c->order_ix, NULL);
+	strmap_release(&c->chan_ix, NULL);
+	strmap_release(&c->node_ix, NULL);
+	for (int i = 0; i < c->nchans; i++)
+		free(c->chans[i]);
+	free(c->chans);
+	free(c->o);
+	free(c->l);
+	free(c->r);
+	free(c->rel);
+}
+
+int
+kpi_compute(struct store *st, const char *from, const char *to, const char *channel,
+    struct kpi_table *t)
+{
+	struct kctx c;
+	int ret = -1;
+
+	memset(&c, 0, sizeof c);
+	memset(t, 0, sizeof *t);
+	c.st = st;
+	if (store_kpi_lines(st, from, to, channel, line_row, &c) != 0 ||
+	    store_kpi_events(st, event_row, &c) != 0)
+		goto out;
+	if (c.nr > 0)
+		qsort(c.r, c.nr, sizeof *c.r, cmp_route);
+	for (size_t i = 0; i < c.nr; i++) {
+		struct korder *o = &c.o[c.r[i].order];
+
+		if (o->nroutes++ == 0)
+			o->route0 = i;
+	}
+	if (store_kpi_shipments(st, shipment_row, &c) != 0)
+		goto out;
+	release_end(&c);
+	if (store_kpi_refunds(st, refund_row, &c) != 0)
+		goto out;
+
+	t->n = c.nchans + 1;
+	t->rows = xcalloc((size_t)t->n, sizeof *t->rows);
+	for (int i = 0; i < c.nchans; i++)
+		t->rows[i].channel = xstrdup(c.chans[i]);
+	t->rows[c.nchans].channel = xstrdup("all");
+	for (size_t i = 0; i < c.no; i++) {
+		tally(&c, &c.o[i], &t->rows[c.o[i].chan]);
+		tally(&c, &c.o[i], &t->rows[c.nchans]);
+	}
+	if (c.nchans > 1)
+		qsort(t->rows, (size_t)c.nchans, sizeof *t->rows, cmp_row);
+	ret = 0;
+out:
+	kctx_release(&c);
+	return ret;
+}
+
+void
+kpi_table_release(struct kpi_table *t)
+{
+	for (int i = 0; i < t->n; i++)
+		free(t->rows[i].channel);
+	free(t->rows);
+	memset(t, 0, sizeof *t);
+}
+
+static const char *
+rate(char *f, double num, double den)
+{
+	if (den <= 0)
+		return "";
+	snprintf(f, 32, "%.4f", num / den);
+	return f;
+}
+
+static const char *
+count(char *f, int64_t v)
+{
+	snprintf(f, 32, "%lld", (long long)v);
+	return f;
+}
+
+void
+kpi_format(const struct kpi_row *r, char f[KPI_NCOLS][32], const char *vals[KPI_NCOLS])
+{
+	double revenue = r->revenue;
+
+	vals[0] = r->channel;
+	vals[1] = count(f[1], r->orders);
+	vals[2] = count(f[2], r->lines);
+	vals[3] = count(f[3], r->units);
+	vals[4] = count(f[4], r->shipped_units);
+	vals[5] = rate(f[5], (double)r->filled_orders, (double)r->demand_orders);
+	vals[6] = rate(f[6], (double)r->filled_lines, (double)r->demand_lines);
+	vals[7] = rate(f[7], (double)r->shipments, (double)r->shipped_orders);
+	if (r->shipped_orders > 0) {
+		snprintf(f[8], 32, "%.2f", r->ship_cost / (double)r->shipped_orders);
+		vals[8] = f[8];
+	} else
+		vals[8] = "";
+	vals[9] = rate(f[9], (double)r->on_time_shipments, (double)r->promised_shipments);
+	vals[10] = rate(f[10], (double)r->backordered_orders, (double)r->orders);
+	vals[11] = rate(f[11], (double)r->returned_units, (double)r->shipped_units);
+	snprintf(f[12], 32, "%.2f", revenue / 100);
+	vals[12] = f[12];
+	vals[13] = rate(f[13], (double)r->refunds, revenue);
+	vals[14] = rate(f[14], (double)r->appeasements, revenue);
+}
+
+int
+kpi_report(struct store *st, const struct report_opts *o, FILE *fp)
+{
+	struct kpi_table t;
+	struct writer w;
+
+	if (kpi_compute(st, o->from, o->to, o->channel, &t) != 0)
+		return store_status(st);
+	writer_init(&w, fp, o->format, kpi_cols, KPI_NCOLS);
+	w.safe_csv = o->safe_csv;
+	for (int i = 0; i < t.n; i++) {
+		char f[KPI_NCOLS][32];
+		const char *vals[KPI_NCOLS];
+
+		kpi_format(&t.rows[i], f, vals);
+		writer_row(&w, vals);
+	}
+	writer_finish(&w);
+	kpi_table_release(&t);
+	return 0;
+}
