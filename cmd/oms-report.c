@@ -28,7 +28,8 @@ usage(FILE *fp)
 	    "       check [--deep]\n"
 	    "       events [--since seq] [--type type]\n"
 	    "       runs\n"
-	    "       kpi [--from date] [--to date] [--channel channel] [--format html]\n"
+	    "       kpi [--from date] [--to date] [--channel channel]\n"
+	    "           [--format html [--today date] [eoq options]]\n"
 	    "       eoq [--days n] [--service level] [--alpha factor] [--sku sku]\n"
 	    "           [--today date]\n");
 }

@@ -224,7 +224,7 @@ static const char css[] =
     "table{border-collapse:collapse;font-size:13px;width:100%}"
     "th,td{padding:5px 8px;border-bottom:1px solid #e3e7eb;text-align:right;"
     "white-space:nowrap}"
-    "th{background:#eef2f6;font-weight:600}th:first-child,td:first-child{text-align:left}"
+    "th{background:#eef2f6;font-weight:600;white-space:normal;vertical-align:bottom}th:first-child,td:first-child{text-align:left}"
     "tr.all td{font-weight:700;border-top:2px solid #8c959f}"
     "svg{display:block;margin:6px 0}svg text{font-family:inherit;font-size:12px;"
     "fill:#1d2733}.empty{color:#57606a;font-style:italic}";
@@ -338,10 +338,14 @@ hbars(FILE *fp, const struct bars *b, int capacity)
 	size_t n = b->n < MAX_BARS ? b->n : MAX_BARS;
 	int64_t max = 1;
 
+	/*
+	 * Capacity: each node against its own limit (a full track is 100%),
+	 * nodes without one against the busiest node.  Stock: one scale.
+	 */
 	for (size_t i = 0; i < n; i++) {
 		if (b->v[i].value > max)
 			max = b->v[i].value;
-		if (b->v[i].limit > max)
+		if (!capacity && b->v[i].limit > max)
 			max = b->v[i].limit;
 	}
 	fprintf(fp, "<svg width=\"%d\" height=\"%zu\" viewBox=\"0 0 %d %zu\" role=\"img\">\n",
@@ -349,8 +353,10 @@ hbars(FILE *fp, const struct bars *b, int capacity)
 	for (size_t i = 0; i < n; i++) {
 		const struct bar *r = &b->v[i];
 		int y = (int)i * row + 4;
-		int vw = (int)((double)r->value * track / (double)max);
-		int lw = r->limit >= 0 ? (int)((double)r->limit * track / (double)max) : 0;
+		int64_t scale = capacity && r->limit > 0 ? r->limit : max;
+		int vw = (int)((double)(r->value < scale ? r->value : scale) * track / (double)scale);
+		int lw = r->limit < 0 ? 0 : capacity ? track :
+		    (int)((double)r->limit * track / (double)max);
 		const char *fill = "#4c9be8";
 
 		if (capacity && r->limit >= 0 && r->value >= r->limit)
@@ -371,7 +377,9 @@ hbars(FILE *fp, const struct bars *b, int capacity)
 		    label_w, y + 2, vw, fill);
 		fprintf(fp, "<text x=\"%d\" y=\"%d\">", label_w + track + 10, y + 15);
 		if (capacity && r->limit >= 0)
-			fprintf(fp, "%lld of %lld releases", (long long)r->value, (long long)r->limit);
+			fprintf(fp, "%lld of %lld releases (%.0f%%)", (long long)r->value,
+			    (long long)r->limit, r->limit > 0 ? 100.0 * (double)r->value /
+			    (double)r->limit : 100.0);
 		else if (capacity)
 			fprintf(fp, "%lld releases (no limit)", (long long)r->value);
 		else
@@ -394,8 +402,9 @@ capacity_section(FILE *fp, struct page *pg)
 	}
 	fputs("<p class=\"note\">Releases per node on business day ", fp);
 	html_escape(fp, pg->day);
-	fputs(" (the latest with releases) against its daily capacity; the fullest first. "
-	    "Red: full, amber: 90% or more.</p>\n", fp);
+	fputs(" (the latest with releases) against its daily capacity (the grey track "
+	    "is 100%); the fullest first.  Red: full, amber: 90% or more; nodes without a "
+	    "limit are drawn against the busiest node.</p>\n", fp);
 	if (pg->capacity.n == 0) {
 		fputs("<p class=\"empty\">No node.</p>\n", fp);
 		return;

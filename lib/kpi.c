@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "kpi.h"
 #include "parse.h"
 #include "report.h"
@@ -44,6 +46,18 @@ struct korder {
 	int64_t refunds, appeasements;
 };
 
+/* A release's ship time, from the confirmations, by release_id. */
+struct kship {
+	char *release_id;
+	char at[21];
+};
+
+/* A key looked up and its index + 1, to skip the lookup of a repeat. */
+struct last {
+	struct buf key;
+	size_t ix;
+};
+
 struct kctx {
 	struct store *st;
 	struct strmap order_ix, chan_ix, node_ix;	/* values: index + 1 */
@@ -55,11 +69,14 @@ struct kctx {
 	size_t nl, cl;
 	struct kroute *r;
 	size_t nr, cr;
-	/* the release being read */
-	char *rel;
-	size_t rel_order;
-	int rel_in;			/* its order is in the range */
-	char rel_at[21];
+	struct kship *ship;
+	size_t nship, cship, ship_at;	/* ship_at: the merge's place */
+	struct buf rel;			/* the release being read */
+	size_t rel_order;		/* its order's index + 1; 0 outside */
+	int rel_node;			/* its node, -1 not read yet */
+	/* the last key looked up per stream: rows come grouped by key */
+	struct last last_line, last_event, last_rel_order, last_node;
+	struct buf node;		/* scratch */
 };
 
 #define GROW(p, n, cap) do { \
@@ -74,7 +91,17 @@ map_index(const struct strmap *m, const char *key)
 {
 	void *v;
 
-	return strmap_get(m, key, &v) ? (size_t)(uintptr_t)v : 0;
+	return key && strmap_get(m, key, &v) ? (size_t)(uintptr_t)v : 0;
+}
+
+static size_t
+cached_index(const struct strmap *m, struct last *l, const char *key)
+{
+	if (l->key.s != NULL && key != NULL && strcmp(l->key.s, key) == 0)
+		return l->ix;
+	buf_reset(&l->key);
+	buf_adds(&l->key, key ? key : "");
+	return l->ix = map_index(m, key);
 }
 
 static int
@@ -103,37 +130,51 @@ intern_node(struct kctx *c, const char *id)
 }
 
 static int
+order_row(void *p, const struct store_row *row)
+{
+	struct kctx *c = p;
+	const char *promise = store_col_text(row, 2);
+	struct korder *o;
+
+	GROW(c->o, c->no, c->co);
+	o = &c->o[c->no++];
+	memset(o, 0, sizeof *o);
+	o->chan = intern_chan(c, store_col_text(row, 1));
+	snprintf(o->promise, sizeof o->promise, "%.10s", promise ? promise : "");
+	o->shipping_charge = store_col_int(row, 3);
+	strmap_put(&c->order_ix, store_col_text(row, 0), (void *)(uintptr_t)c->no);
+	return 0;
+}
+
+/* Lines come by order: look the order up when the id changes. */
+static int
 line_row(void *p, const struct store_row *row)
 {
 	struct kctx *c = p;
 	const char *id = store_col_text(row, 0);
-	struct korder *o = c->no ? &c->o[c->no - 1] : NULL;
+	struct korder *o;
 	struct kline *l;
 
-	/* rows come by order: a new order starts when the id changes */
-	if (o == NULL || map_index(&c->order_ix, id) != c->no) {
-		const char *promise = store_col_text(row, 2);
+	size_t oi = c->last_line.ix;
 
-		GROW(c->o, c->no, c->co);
-		o = &c->o[c->no++];
-		memset(o, 0, sizeof *o);
-		o->chan = intern_chan(c, store_col_text(row, 1));
-		snprintf(o->promise, sizeof o->promise, "%.10s", promise ? promise : "");
-		o->shipping_charge = store_col_int(row, 3);
-		o->line0 = c->nl;
-		strmap_put(&c->order_ix, id, (void *)(uintptr_t)c->no);
+	if (c->last_line.key.s == NULL || strcmp(c->last_line.key.s, id) != 0) {
+		if ((oi = cached_index(&c->order_ix, &c->last_line, id)) != 0)
+			c->o[oi - 1].line0 = c->nl;
 	}
+	if (oi == 0)
+		return 0;
+	o = &c->o[oi - 1];
 	GROW(c->l, c->nl, c->cl);
 	l = &c->l[c->nl++];
 	o->nlines++;
-	l->line_no = store_col_int(row, 4);
-	l->qty = store_col_int(row, 5);
-	l->shipped = store_col_int(row, 6);
-	l->cancelled = store_col_int(row, 7);
-	l->returned = store_col_int(row, 8);
-	l->backordered = store_col_int(row, 9) > 0;
-	l->unit_price = store_col_int(row, 10);
-	l->discount = store_col_int(row, 11);
+	l->line_no = store_col_int(row, 1);
+	l->qty = store_col_int(row, 2);
+	l->shipped = store_col_int(row, 3);
+	l->cancelled = store_col_int(row, 4);
+	l->returned = store_col_int(row, 5);
+	l->backordered = store_col_int(row, 6) > 0;
+	l->unit_price = store_col_int(row, 7);
+	l->discount = store_col_int(row, 8);
 	return 0;
 }
 
@@ -146,27 +187,133 @@ find_line(struct kctx *c, const struct korder *o, int64_t line_no)
 	return NULL;
 }
 
+/* The end of the JSON string whose opening quote is at s: its closing quote. */
+static const char *
+json_string_end(const char *s)
+{
+	for (s++; *s && *s != '"'; s++)
+		if (*s == '\\' && s[1])
+			s++;
+	return s;
+}
+
+/* A value in a JSON text: its first character (a string's opening quote) and length. */
+struct span {
+	const char *v;
+	size_t n;
+};
+
+/*
+ * The values of keys[0..n) in a flat JSON object (the payloads oms
+ * writes), in one pass: out[i].v NULL when keys[i] is not there.
+ */
+static void
+json_fields(const char *s, const char *const *keys, int n, struct span *out)
+{
+	const char *k, *v, *e;
+	int i;
+
+	for (i = 0; i < n; i++)
+		out[i].v = NULL;
+	if (s == NULL || (s = strchr(s, '{')) == NULL)
+		return;
+	for (s++;;) {
+		while (*s == ' ' || *s == ',' || *s == '\n' || *s == '\t' || *s == '\r')
+			s++;
+		if (*s != '"')
+			return;
+		k = s + 1;
+		e = json_string_end(s);
+		if (*e != '"')
+			return;
+		v = e + 1;
+		while (*v == ' ' || *v == ':')
+			v++;
+		if (*v == '"')
+			s = json_string_end(v) + (*json_string_end(v) == '"');
+		else if (*v == '{' || *v == '[')
+			return;	/* not a flat object: not one of ours */
+		else
+			for (s = v; *s && *s != ',' && *s != '}'; s++)
+				;
+		for (i = 0; i < n; i++)
+			if (strncmp(k, keys[i], (size_t)(e - k)) == 0 && keys[i][e - k] == '\0') {
+				out[i].v = v;
+				out[i].n = (size_t)(s - v);
+			}
+		if (*s != ',')
+			return;
+	}
+}
+
+/* A number value: 1 and *out, or 0. */
+static int
+span_num(const struct span *sp, double *out)
+{
+	if (sp->v == NULL || sp->n == 0 || *sp->v == '"' || *sp->v == 'n')
+		return 0;
+	*out = strtod(sp->v, NULL);
+	return 1;
+}
+
+/* A string value into out: 0, or -1 when not one. */
+static int
+span_text(const char *payload, const char *key, const struct span *sp, struct buf *out)
+{
+	json_t *j, *f;
+
+	if (sp->v == NULL || sp->n < 2 || *sp->v != '"')
+		return -1;
+	buf_reset(out);
+	if (memchr(sp->v + 1, '\\', sp->n - 2) == NULL) {
+		buf_add(out, sp->v + 1, sp->n - 2);
+		return 0;
+	}
+	/* escapes: let jansson read the whole object */
+	if ((j = json_loads(payload, 0, NULL)) == NULL)
+		return -1;
+	f = json_object_get(j, key);
+	if (json_is_string(f))
+		buf_adds(out, json_string_value(f));
+	json_decref(j);
+	return json_is_string(f) ? 0 : -1;
+}
+
 static int
 event_row(void *p, const struct store_row *row)
 {
+	static const char *const keys[] = { "line_no", "backordered", "node_id", "cost" };
 	struct kctx *c = p;
-	size_t oi = map_index(&c->order_ix, store_col_text(row, 0));
+	size_t oi = cached_index(&c->order_ix, &c->last_event, store_col_text(row, 0));
+	const char *payload = store_col_text(row, 2);
+	struct span f[4];
+	double line_no, back, cost;
 	struct kline *l;
 
-	if (oi == 0 || store_col_null(row, 2))
+	if (oi == 0)
 		return 0;	/* an order outside the range */
+	json_fields(payload, keys, 4, f);
+	if (!span_num(&f[0], &line_no))
+		return 0;
 	if (!store_col_int(row, 1)) {
-		if ((l = find_line(c, &c->o[oi - 1], store_col_int(row, 2))) != NULL)
+		if (span_num(&f[1], &back) && back > 0 &&
+		    (l = find_line(c, &c->o[oi - 1], (int64_t)line_no)) != NULL)
 			l->backordered = 1;
 		return 0;
 	}
-	if (store_col_null(row, 3))
+	if (span_text(payload, "node_id", &f[2], &c->node) != 0)
 		return 0;
 	GROW(c->r, c->nr, c->cr);
 	c->r[c->nr].order = oi - 1;
-	c->r[c->nr].line_no = store_col_int(row, 2);
-	c->r[c->nr].node = intern_node(c, store_col_text(row, 3));
-	c->r[c->nr].cost = store_col_real(row, 4);
+	c->r[c->nr].line_no = (int64_t)line_no;
+	/* routing events come by order: the node is often the last one's */
+	if (c->last_node.key.s == NULL || strcmp(c->last_node.key.s, c->node.s) != 0) {
+		buf_reset(&c->last_node.key);
+		buf_adds(&c->last_node.key, c->node.s);
+		c->last_node.ix = (size_t)intern_node(c, c->node.s) + 1;
+	}
+	c->r[c->nr].node = (int)c->last_node.ix - 1;
+	c->r[c->nr].cost = span_num(&f[3], &cost) ? cost : 0;
 	c->r[c->nr].counted = 0;
 	c->nr++;
 	return 0;
@@ -180,60 +327,104 @@ cmp_route(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* A release read to its end: count it as a shipment of its order. */
+static int
+ship_time_row(void *p, const struct store_row *row)
+{
+	struct kctx *c = p;
+
+	GROW(c->ship, c->nship, c->cship);
+	c->ship[c->nship].release_id = xstrdup(store_col_text(row, 0));
+	snprintf(c->ship[c->nship].at, sizeof c->ship[c->nship].at, "%s",
+	    store_col_text(row, 1) ? store_col_text(row, 1) : "");
+	c->nship++;
+	return 0;
+}
+
+/* Count the release just read as a shipment of its order. */
 static void
 release_end(struct kctx *c)
 {
 	struct korder *o;
+	const char *at = "";
 
-	if (c->rel == NULL || !c->rel_in)
+	if (c->rel.s == NULL || c->rel_order == 0)
 		return;
-	o = &c->o[c->rel_order];
+	o = &c->o[c->rel_order - 1];
 	o->shipments++;
-	if (o->promise[0] && c->rel_at[0]) {
+	/* both streams are by release_id: merge */
+	while (c->ship_at < c->nship && strcmp(c->ship[c->ship_at].release_id, c->rel.s) < 0)
+		c->ship_at++;
+	if (c->ship_at < c->nship && strcmp(c->ship[c->ship_at].release_id, c->rel.s) == 0)
+		at = c->ship[c->ship_at].at;
+	if (o->promise[0] && at[0]) {
 		o->promised++;
 		/* shipped on or before the promise day */
-		if (strncmp(c->rel_at, o->promise, 10) <= 0)
+		if (strncmp(at, o->promise, 10) <= 0)
 			o->on_time++;
 	}
 }
 
+/*
+ * The routing cost of line_no's work at the release's node, once.  A line
+ * routed to one node only shipped from there; only a line routed to
+ * several needs the release's node, read then.
+ */
 static int
-shipment_row(void *p, const struct store_row *row)
+add_cost(struct kctx *c, struct korder *o, int64_t line_no)
 {
-	struct kctx *c = p;
-	const char *rel = store_col_text(row, 1), *at = store_col_text(row, 5);
-	struct korder *o;
-	int64_t line_no;
-	int node;
+	size_t i, first = SIZE_MAX;
+	int several = 0;
 
-	if (c->rel == NULL || strcmp(c->rel, rel) != 0) {
-		size_t oi = map_index(&c->order_ix, store_col_text(row, 0));
+	for (i = 0; i < o->nroutes; i++) {
+		const struct kroute *r = &c->r[o->route0 + i];
 
-		release_end(c);
-		free(c->rel);
-		c->rel = xstrdup(rel);
-		c->rel_in = oi != 0;
-		c->rel_order = oi ? oi - 1 : 0;
-		c->rel_at[0] = '\0';
+		if (r->line_no != line_no)
+			continue;
+		if (first == SIZE_MAX)
+			first = i;
+		else if (r->node != c->r[o->route0 + first].node)
+			several = 1;
 	}
-	if (!c->rel_in)
+	if (first == SIZE_MAX)
 		return 0;
-	if (at && strcmp(at, c->rel_at) > 0)
-		snprintf(c->rel_at, sizeof c->rel_at, "%s", at);
-	/* the routing cost of this line's work at this node, once */
-	o = &c->o[c->rel_order];
-	line_no = store_col_int(row, 3);
-	node = (int)map_index(&c->node_ix, store_col_text(row, 2)) - 1;
-	for (size_t i = 0; i < o->nroutes && node >= 0; i++) {
+	if (several && c->rel_node == -1) {
+		struct buf node = BUF_INIT;
+		int rc = store_kpi_release_node(c->st, c->rel.s, &node);
+
+		c->rel_node = rc == 1 ? (int)map_index(&c->node_ix, node.s) - 1 : -2;
+		buf_release(&node);
+		if (rc < 0)
+			return -1;
+	}
+	for (i = first; i < o->nroutes; i++) {
 		struct kroute *r = &c->r[o->route0 + i];
 
-		if (r->line_no == line_no && r->node == node && !r->counted) {
-			o->cost += r->cost;
-			r->counted = 1;
-		}
+		if (r->line_no != line_no || r->counted ||
+		    (several && r->node != c->rel_node))
+			continue;
+		o->cost += r->cost;
+		r->counted = 1;
 	}
 	return 0;
+}
+
+static int
+shipped_line_row(void *p, const struct store_row *row)
+{
+	struct kctx *c = p;
+	const char *rel = store_col_text(row, 0);
+
+	if (c->rel.s == NULL || strcmp(c->rel.s, rel) != 0) {
+		release_end(c);
+		buf_reset(&c->rel);
+		buf_adds(&c->rel, rel);
+		c->rel_order = cached_index(&c->order_ix, &c->last_rel_order,
+		    store_col_text(row, 1));
+		c->rel_node = -1;
+	}
+	if (c->rel_order == 0)
+		return 0;
+	return add_cost(c, &c->o[c->rel_order - 1], store_col_int(row, 2));
 }
 
 static int
@@ -317,7 +508,15 @@ kctx_release(struct kctx *c)
 	free(c->o);
 	free(c->l);
 	free(c->r);
-	free(c->rel);
+	for (size_t i = 0; i < c->nship; i++)
+		free(c->ship[i].release_id);
+	free(c->ship);
+	buf_release(&c->rel);
+	buf_release(&c->last_line.key);
+	buf_release(&c->last_event.key);
+	buf_release(&c->last_rel_order.key);
+	buf_release(&c->last_node.key);
+	buf_release(&c->node);
 }
 
 int
@@ -330,7 +529,8 @@ kpi_compute(struct store *st, const char *from, const char *to, const char *chan
 	memset(&c, 0, sizeof c);
 	memset(t, 0, sizeof *t);
 	c.st = st;
-	if (store_kpi_lines(st, from, to, channel, line_row, &c) != 0 ||
+	if (store_kpi_orders(st, from, to, channel, order_row, &c) != 0 ||
+	    store_kpi_lines(st, line_row, &c) != 0 ||
 	    store_kpi_events(st, event_row, &c) != 0)
 		goto out;
 	if (c.nr > 0)
@@ -341,7 +541,8 @@ kpi_compute(struct store *st, const char *from, const char *to, const char *chan
 		if (o->nroutes++ == 0)
 			o->route0 = i;
 	}
-	if (store_kpi_shipments(st, shipment_row, &c) != 0)
+	if (store_kpi_ship_times(st, ship_time_row, &c) != 0 ||
+	    store_kpi_shipped_lines(st, shipped_line_row, &c) != 0)
 		goto out;
 	release_end(&c);
 	if (store_kpi_refunds(st, refund_row, &c) != 0)

@@ -462,26 +462,38 @@ int store_release_check(struct store *st, store_typed_fn fn, void *ctx);
  * hands fn typed rows (store_col_*) in the column order given; 0 or -1.
  */
 
+/* Before a report reads a large part of the store (memory-maps it); 0. */
+int store_report_begin(struct store *st);
 /*
- * Lines of the orders created in [from, to] (times as parse_time writes
- * them; NULL: unbounded) of channel (NULL: any), by order_id, line_no:
- * order_id, channel, promise_date, shipping_charge, line_no, qty, shipped,
- * cancelled, returned, backordered, unit_price, discount.
+ * The orders created in [from, to] (times as parse_time writes them;
+ * NULL: unbounded) of channel (NULL: any), by order_id: order_id,
+ * channel, promise_date, shipping_charge.
  */
-int store_kpi_lines(struct store *st, const char *from, const char *to,
+int store_kpi_orders(struct store *st, const char *from, const char *to,
 	const char *channel, store_typed_fn fn, void *ctx);
 /*
- * Events that matter to the KPIs, oldest first: order_id, is_routed (1:
- * line.routed, 0: an allocation event that left a backorder), line_no,
- * node_id (routed only), cost (routed only).
+ * Every order line, by order_id, line_no: order_id, line_no, qty, shipped,
+ * cancelled, returned, backordered, unit_price, discount.
+ */
+int store_kpi_lines(struct store *st, store_typed_fn fn, void *ctx);
+/*
+ * The allocation and routing events (line.allocated, line.backordered,
+ * line.deallocated, line.routed), oldest first: order_id, is_routed,
+ * payload.
  */
 int store_kpi_events(struct store *st, store_typed_fn fn, void *ctx);
 /*
- * Release lines that shipped (or were picked up), by release: order_id,
- * release_id, node_id, line_no, shipped, time of the last shipped or
- * picked-up confirmation (NULL: none recorded).
+ * The time of the last shipped or picked-up confirmation of each release,
+ * by release_id: release_id, at.
  */
-int store_kpi_shipments(struct store *st, store_typed_fn fn, void *ctx);
+int store_kpi_ship_times(struct store *st, store_typed_fn fn, void *ctx);
+/*
+ * Release lines that shipped or were picked up, by release_id, line_no:
+ * release_id, order_id, line_no.
+ */
+int store_kpi_shipped_lines(struct store *st, store_typed_fn fn, void *ctx);
+/* The node of a release into node: 1, 0 when no such release, -1 error. */
+int store_kpi_release_node(struct store *st, const char *release_id, struct buf *node);
 /* Refunds per order and kind: order_id, is_appeasement, amount (cents). */
 int store_kpi_refunds(struct store *st, store_typed_fn fn, void *ctx);
 /*

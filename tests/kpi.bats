@@ -230,7 +230,7 @@ EOF
 	run -0 grep -c '<title>1 units, 1 lines</title>' report.html
 	# the latest business day with releases, 2026-11-20: DC1 1 of 1000
 	run -0 grep -c 'business day 2026-11-20' report.html
-	run -0 grep -c '>1 of 1000 releases<' report.html
+	run -0 grep -c '>1 of 1000 releases (0%)<' report.html
 	run -0 tail -1 report.html
 	assert_output '</html>'
 }
