@@ -229,6 +229,23 @@ static const char css[] =
     "svg{display:block;margin:6px 0}svg text{font-family:inherit;font-size:12px;"
     "fill:#1d2733}.empty{color:#57606a;font-style:italic}";
 
+/* A number as text with its integer part grouped by thousands: 1,234,567.89 */
+static void
+grouped(FILE *fp, const char *v)
+{
+	size_t digits = strspn(v + (*v == '-'), "0123456789");
+	const char *p = v;
+
+	if (*p == '-')
+		fputc(*p++, fp);
+	for (size_t i = 0; i < digits; i++) {
+		if (i > 0 && (digits - i) % 3 == 0)
+			fputc(',', fp);
+		fputc(p[i], fp);
+	}
+	html_escape(fp, p + digits);
+}
+
 static void
 kpi_section(FILE *fp, const struct page *pg)
 {
@@ -275,6 +292,8 @@ kpi_section(FILE *fp, const struct page *pg)
 				fputs("All channels", fp);
 			else if (pct[k] && v[k][0])
 				fprintf(fp, "%.1f%%", strtod(v[k], NULL) * 100);
+			else if (k > 0 && v[k][0])
+				grouped(fp, v[k]);
 			else if (v[k][0])
 				html_escape(fp, v[k]);
 			else
