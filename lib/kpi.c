@@ -211,7 +211,7 @@ static void
 json_fields(const char *s, const char *const *keys, int n, struct span *out)
 {
 	const char *k, *v, *e;
-	int i;
+	int i, found = 0;
 
 	for (i = 0; i < n; i++)
 		out[i].v = NULL;
@@ -237,9 +237,12 @@ json_fields(const char *s, const char *const *keys, int n, struct span *out)
 			for (s = v; *s && *s != ',' && *s != '}'; s++)
 				;
 		for (i = 0; i < n; i++)
-			if (strncmp(k, keys[i], (size_t)(e - k)) == 0 && keys[i][e - k] == '\0') {
+			if (out[i].v == NULL && *k == *keys[i] &&
+			    strncmp(k, keys[i], (size_t)(e - k)) == 0 && keys[i][e - k] == '\0') {
 				out[i].v = v;
 				out[i].n = (size_t)(s - v);
+				if (++found == n)
+					return;
 			}
 		if (*s != ',')
 			return;
@@ -292,7 +295,8 @@ event_row(void *p, const struct store_row *row)
 
 	if (oi == 0)
 		return 0;	/* an order outside the range */
-	json_fields(payload, keys, 4, f);
+	/* an allocation event needs line_no and backordered only */
+	json_fields(payload, keys, store_col_int(row, 1) ? 4 : 2, f);
 	if (!span_num(&f[0], &line_no))
 		return 0;
 	if (!store_col_int(row, 1)) {
