@@ -1,7 +1,9 @@
 /*
- * kpi: four streams from the store (order lines in the range, events,
- * shipped release lines, refunds) joined in memory on the order, then
- * summed per channel.  Definitions: oms-report(1), "The kpi view".
+ * kpi: streams from the store, each one pass over a table in key order
+ * (orders in the range, order lines, allocation and routing events, ship
+ * times and shipped release lines by release, refunds), joined in memory
+ * on the order, then summed per channel.  Definitions: oms-report(1),
+ * the kpi view.
  */
 #include <stdint.h>
 #include <stdlib.h>
