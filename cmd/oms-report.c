@@ -17,7 +17,9 @@
 enum { OPT_NODE = OPT_CMD, OPT_SKU, OPT_ORDER, OPT_STATUS, OPT_TYPE, OPT_SINCE,
 	OPT_BY, OPT_DEEP,
 	/* the views' filters, events --follow */
-	OPT_CHANNEL, OPT_FROM, OPT_TO, OPT_TODAY, OPT_FOLLOW, OPT_INTERVAL };
+	OPT_CHANNEL, OPT_FROM, OPT_TO, OPT_TODAY, OPT_FOLLOW, OPT_INTERVAL,
+	/* kpi and eoq */
+	OPT_DAYS, OPT_SERVICE, OPT_ALPHA };
 
 static volatile sig_atomic_t stop;
 
@@ -56,7 +58,11 @@ usage(FILE *fp)
 	    "       releases [--from date] [--node id] [--to date]\n"
 	    "       check [--deep]\n"
 	    "       events [--follow [--interval seconds]] [--since seq] [--type type]\n"
-	    "       runs [--from date] [--to date]\n");
+	    "       runs [--from date] [--to date]\n"
+	    "       kpi [--channel c] [--from date] [--to date]\n"
+	    "           [--format html [--today date] [eoq options]]\n"
+	    "       eoq [--alpha factor] [--days n] [--service level] [--sku sku]\n"
+	    "           [--today date]\n");
 }
 
 int
@@ -64,14 +70,17 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		CLI_LONGOPTS,
+		{ "alpha", required_argument, NULL, OPT_ALPHA },
 		{ "by", required_argument, NULL, OPT_BY },
 		{ "channel", required_argument, NULL, OPT_CHANNEL },
+		{ "days", required_argument, NULL, OPT_DAYS },
 		{ "deep", no_argument, NULL, OPT_DEEP },
 		{ "follow", no_argument, NULL, OPT_FOLLOW },
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "node", required_argument, NULL, OPT_NODE },
 		{ "order", required_argument, NULL, OPT_ORDER },
+		{ "service", required_argument, NULL, OPT_SERVICE },
 		{ "since", required_argument, NULL, OPT_SINCE },
 		{ "sku", required_argument, NULL, OPT_SKU },
 		{ "status", required_argument, NULL, OPT_STATUS },
@@ -86,15 +95,47 @@ main(int argc, char **argv)
 	struct cli c;
 	const char *view;
 	int ch, status, follow = 0, gone;
-	int64_t since;
+	int64_t since, days;
 	double interval = 0;	/* 0: not given; 1 s by default */
+	char today[21];
 
 	memset(&o, 0, sizeof o);
+	o.days = 90;
+	o.service = 0.95;
+	o.alpha = 0.3;
 	cli_init(&c, argc, argv);
 	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
+		/* the page the nightly job mails: kpi only, not a table format */
+		if (ch == OPT_FORMAT && strcmp(optarg, "html") == 0) {
+			o.html = 1;
+			continue;
+		}
 		if (cli_option(&c, ch, optarg, usage))
 			continue;
 		switch (ch) {
+		case OPT_ALPHA:
+			if (parse_real(optarg, 0, 1, &o.alpha) != PARSE_OK || o.alpha <= 0) {
+				diag_error("--alpha takes a smoothing factor above 0 and at most 1, "
+				    "got \"%s\"", quote_value(optarg));
+				return EX_USAGE;
+			}
+			break;
+		case OPT_DAYS:
+			if (parse_int(optarg, 1, 3660, &days) != PARSE_OK) {
+				diag_error("--days takes a number of days from 1 to 3660, got \"%s\"",
+				    quote_value(optarg));
+				return EX_USAGE;
+			}
+			o.days = (int)days;
+			break;
+		case OPT_SERVICE:
+			if (parse_real(optarg, 0, 1, &o.service) != PARSE_OK || o.service <= 0 ||
+			    o.service >= 1) {
+				diag_error("--service takes a service level between 0 and 1, like "
+				    "0.95, got \"%s\"", quote_value(optarg));
+				return EX_USAGE;
+			}
+			break;
 		case OPT_BY:
 			if (strcmp(optarg, "sku") != 0 && strcmp(optarg, "node") != 0) {
 				diag_error("--by takes sku or node, got \"%s\"", quote_value(optarg));
@@ -157,7 +198,7 @@ main(int argc, char **argv)
 	}
 	if (optind != argc - 1) {
 		diag_error(optind == argc ? "which view? (inventory, orders, lines, backorders, "
-		    "releases, check, events, runs)" :
+		    "releases, check, events, runs, kpi, eoq)" :
 		    "one view at a time");
 		usage(stderr);
 		return EX_USAGE;
@@ -167,6 +208,15 @@ main(int argc, char **argv)
 		diag_error("unknown view \"%s\"", quote_value(view));
 		usage(stderr);
 		return EX_USAGE;
+	}
+	if (o.html && strcmp(view, "kpi") != 0) {
+		diag_error("--format html is for the kpi view only");
+		return EX_USAGE;
+	}
+	if (o.today == NULL) {
+		now_iso(today);
+		today[10] = '\0';
+		o.today = today;
 	}
 	if (c.dry_run || c.input_format != INFMT_AUTO) {
 		diag_error("--dry-run and --input-format do not apply to reports");

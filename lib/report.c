@@ -6,12 +6,15 @@
 #include <time.h>
 
 #include "diag.h"
+#include "eoq.h"
+#include "html.h"
+#include "kpi.h"
 #include "output.h"
 #include "parse.h"
 #include "report.h"
 
 static const char *const views[] = { "inventory", "lines", "check", "events", "runs",
-	"orders", "backorders", "releases" };
+	"orders", "backorders", "releases", "kpi", "eoq" };
 
 int
 report_valid(const char *view)
@@ -928,6 +931,12 @@ report_run(struct store *st, const char *view, const struct report_opts *o, FILE
 	char to_before[11];
 	int r;
 
+	if (strcmp(view, "kpi") == 0 || strcmp(view, "eoq") == 0)
+		store_report_begin(st);
+	if (strcmp(view, "kpi") == 0)
+		return o->html ? html_report(st, o, fp) : kpi_report(st, o, fp);
+	if (strcmp(view, "eoq") == 0)
+		return eoq_report(st, o, fp);
 	memset(&c, 0, sizeof c);
 	c.st = st;
 	c.o = o;

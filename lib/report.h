@@ -19,7 +19,11 @@ struct report_opts {
 	/* orders, lines, backorders, releases, runs: filters and the day ages count to */
 	const char *from, *to;	/* dates YYYY-MM-DD, inclusive; NULL: open */
 	const char *channel;
-	const char *today;	/* backorders: YYYY-MM-DD; NULL: today, UTC */
+	const char *today;	/* backorders, eoq, html: YYYY-MM-DD; NULL: today, UTC */
+	/* kpi, eoq and the HTML page (lib/kpi.c, lib/eoq.c, lib/html.c) */
+	int days;		/* eoq: days of demand history */
+	double service, alpha;	/* eoq: service level, smoothing factor */
+	int html;		/* kpi --format html */
 };
 
 /* 1 when view names a report. */

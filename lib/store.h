@@ -520,5 +520,61 @@ int store_releases_view(struct store *st, const struct view_filter *f,
 
 /* The last event's seq (0: none yet), or -1 after a diagnostic. */
 int64_t store_event_last(struct store *st);
+/* --- reports --- */
+
+/*
+ * The KPI, EOQ and HTML reports (lib/kpi.c, lib/eoq.c, lib/html.c): each
+ * hands fn typed rows (store_col_*) in the column order given; 0 or -1.
+ */
+
+/* Before a report reads a large part of the store (memory-maps it); 0. */
+int store_report_begin(struct store *st);
+/*
+ * The orders created in [from, to] (times as parse_time writes them;
+ * NULL: unbounded) of channel (NULL: any), by order_id: order_id,
+ * channel, promise_date, shipping_charge.
+ */
+int store_kpi_orders(struct store *st, const char *from, const char *to,
+	const char *channel, store_typed_fn fn, void *ctx);
+/*
+ * Every order line, by order_id, line_no: order_id, line_no, qty, shipped,
+ * cancelled, returned, backordered, unit_price, discount.
+ */
+int store_kpi_lines(struct store *st, store_typed_fn fn, void *ctx);
+/*
+ * The allocation and routing events (line.allocated, line.backordered,
+ * line.deallocated, line.routed), oldest first: order_id, is_routed,
+ * payload.
+ */
+int store_kpi_events(struct store *st, store_typed_fn fn, void *ctx);
+/*
+ * The time of the last shipped or picked-up confirmation of each release,
+ * by release_id: release_id, at.
+ */
+int store_kpi_ship_times(struct store *st, store_typed_fn fn, void *ctx);
+/*
+ * Release lines that shipped or were picked up, by release_id, line_no:
+ * release_id, order_id, line_no.
+ */
+int store_kpi_shipped_lines(struct store *st, store_typed_fn fn, void *ctx);
+/* The node of a release into node: 1, 0 when no such release, -1 error. */
+int store_kpi_release_node(struct store *st, const char *release_id, struct buf *node);
+/* Refunds per order and kind: order_id, is_appeasement, amount (cents). */
+int store_kpi_refunds(struct store *st, store_typed_fn fn, void *ctx);
+/*
+ * Demand history: a row per line of the orders created in [from, to) of
+ * sku (NULL: any): sku, created_at, qty less cancelled.
+ */
+int store_eoq_demand(struct store *st, const char *from, const char *to,
+	const char *sku, store_typed_fn fn, void *ctx);
+/*
+ * Active items (only sku when not NULL), by sku: sku, unit_cost,
+ * ordering_cost, holding_rate, lead_time_days, on_hand over active nodes.
+ */
+int store_eoq_items(struct store *st, const char *sku, store_typed_fn fn, void *ctx);
+/* Lines with a backorder: the order's created_at, backordered units. */
+int store_html_backorders(struct store *st, store_typed_fn fn, void *ctx);
+/* The latest business day of any release into day ("" when none); 0 or -1. */
+int store_html_last_day(struct store *st, char day[11]);
 
 #endif

@@ -1,0 +1,242 @@
+/*
+ * eoq: the demand history of every sku in one pass over the order lines
+ * of the window (a day-by-day array per sku), then per item EOQ,
+ * smoothed lead-time demand, safety stock and reorder point.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eoq.h"
+#include "parse.h"
+#include "util.h"
+
+const struct outcol eoq_cols[EOQ_NCOLS] = {
+	{ "sku", COL_TEXT }, { "days", COL_NUM }, { "mean_daily", COL_NUM },
+	{ "sd_daily", COL_NUM }, { "annual_demand", COL_NUM }, { "ordering_cost", COL_NUM },
+	{ "holding_cost", COL_NUM }, { "eoq", COL_NUM }, { "forecast_daily", COL_NUM },
+	{ "lead_time_days", COL_NUM }, { "lead_time_demand", COL_NUM }, { "z", COL_NUM },
+	{ "safety_stock", COL_NUM }, { "reorder_point", COL_NUM }, { "on_hand", COL_NUM },
+	{ "reorder_now", COL_NUM },
+};
+
+double
+eoq_z(double p)
+{
+	static const double a[] = { -3.969683028665376e+01, 2.209460984245205e+02,
+	    -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01,
+	    2.506628277459239e+00 };
+	static const double b[] = { -5.447609879822406e+01, 1.615858368580409e+02,
+	    -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01 };
+	static const double c[] = { -7.784894002430293e-03, -3.223964580411365e-01,
+	    -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00,
+	    2.938163982698783e+00 };
+	static const double d[] = { 7.784695709041462e-03, 3.224671290700398e-01,
+	    2.445134137142996e+00, 3.754408661907416e+00 };
+	const double plow = 0.02425;
+	double q, r, x, e, u;
+
+	if (p < plow) {
+		q = sqrt(-2 * log(p));
+		x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+		    ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+	} else if (p <= 1 - plow) {
+		q = p - 0.5;
+		r = q * q;
+		x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+		    (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+	} else {
+		q = sqrt(-2 * log(1 - p));
+		x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+		    ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+	}
+	/* one step of Halley's method on the exact distribution function */
+	e = 0.5 * erfc(-x / sqrt(2)) - p;
+	u = e * sqrt(2 * M_PI) * exp(x * x / 2);
+	return x - u / (1 + x * u / 2);
+}
+
+double
+eoq_smooth(const double *d, int n, double alpha)
+{
+	double f;
+
+	if (n <= 0)
+		return 0;
+	f = d[0];
+	for (int t = 0; t < n; t++)
+		f = alpha * d[t] + (1 - alpha) * f;
+	return f;
+}
+
+/* The date of days since 1970-01-01, "YYYY-MM-DD" (Hinnant's civil_from_days). */
+static void
+days_date(int64_t z, char out[11])
+{
+	int64_t era, doe, yoe, y, doy, mp, d, m;
+	char buf[64];
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", (long long)(y + (m <= 2)),
+	    (long long)m, (long long)d);
+	snprintf(out, 11, "%.10s", buf);
+}
+
+struct ectx {
+	const struct eoq_opts *o;
+	int64_t first;			/* days of the window's first day */
+	struct strmap hist;		/* sku -> double[days] */
+	int (*fn)(void *, const struct eoq_row *);
+	void *ctx;
+};
+
+static int
+demand_row(void *p, const struct store_row *row)
+{
+	struct ectx *c = p;
+	const char *sku = store_col_text(row, 0);
+	int64_t day = date_days(store_col_text(row, 1)) - c->first;
+	void *v;
+
+	if (day < 0 || day >= c->o->days)
+		return 0;
+	if (!strmap_get(&c->hist, sku, &v)) {
+		v = xcalloc((size_t)c->o->days, sizeof(double));
+		strmap_put(&c->hist, sku, v);
+	}
+	((double *)v)[day] += (double)store_col_int(row, 2);
+	return 0;
+}
+
+static int
+item_row(void *p, const struct store_row *row)
+{
+	struct ectx *c = p;
+	const struct eoq_opts *o = c->o;
+	struct eoq_row r;
+	const double *d = NULL;
+	double sum = 0, ss = 0;
+	void *v;
+
+	memset(&r, 0, sizeof r);
+	r.sku = store_col_text(row, 0);
+	r.days = o->days;
+	if (strmap_get(&c->hist, r.sku, &v))
+		d = v;
+	for (int t = 0; d && t < o->days; t++)
+		sum += d[t];
+	r.mean_daily = sum / o->days;
+	for (int t = 0; d && t < o->days; t++)
+		ss += (d[t] - r.mean_daily) * (d[t] - r.mean_daily);
+	/* days without a line are days of zero demand */
+	if (d == NULL)
+		ss = 0;
+	else if (o->days > 1)
+		r.sd_daily = sqrt(ss / (o->days - 1));
+	r.annual_demand = r.mean_daily * 365;
+	r.ordering_cost = store_col_real(row, 2);
+	r.holding_cost = store_col_real(row, 3) * store_col_real(row, 1);
+	r.eoq = r.holding_cost > 0 ? sqrt(2 * r.annual_demand * r.ordering_cost / r.holding_cost) :
+	    NAN;
+	r.forecast_daily = d ? eoq_smooth(d, o->days, o->alpha) : 0;
+	r.lead_time_days = store_col_real(row, 4);
+	r.lead_time_demand = r.forecast_daily * r.lead_time_days;
+	r.z = eoq_z(o->service);
+	r.safety_stock = r.z * r.sd_daily * sqrt(r.lead_time_days);
+	if (r.safety_stock < 0)
+		r.safety_stock = 0;	/* a service level under 0.5 keeps no safety stock */
+	r.reorder_point = r.lead_time_demand + r.safety_stock;
+	r.on_hand = store_col_int(row, 5);
+	r.reorder_now = (double)r.on_hand <= r.reorder_point;
+	return c->fn(c->ctx, &r);
+}
+
+int
+eoq_compute(struct store *st, const struct eoq_opts *o,
+    int (*fn)(void *ctx, const struct eoq_row *r), void *ctx)
+{
+	struct ectx c;
+	char from[21], to[21];
+	int ret;
+
+	memset(&c, 0, sizeof c);
+	c.o = o;
+	c.fn = fn;
+	c.ctx = ctx;
+	c.first = date_days(o->today) - o->days;
+	days_date(c.first, from);
+	strcpy(from + 10, "T00:00:00Z");
+	snprintf(to, sizeof to, "%.10sT00:00:00Z", o->today);
+	ret = store_eoq_demand(st, from, to, o->sku, demand_row, &c);
+	if (ret == 0)
+		ret = store_eoq_items(st, o->sku, item_row, &c);
+	strmap_release(&c.hist, free);
+	return ret;
+}
+
+static const char *
+fixed(char *f, double v, int prec)
+{
+	snprintf(f, 32, "%.*f", prec, v);
+	return f;
+}
+
+void
+eoq_format(const struct eoq_row *r, char f[EOQ_NCOLS][32], const char *vals[EOQ_NCOLS])
+{
+	vals[0] = r->sku;
+	snprintf(f[1], 32, "%d", r->days);
+	vals[1] = f[1];
+	vals[2] = fixed(f[2], r->mean_daily, 4);
+	vals[3] = fixed(f[3], r->sd_daily, 4);
+	vals[4] = fixed(f[4], r->annual_demand, 2);
+	real_format(r->ordering_cost, f[5]);
+	vals[5] = f[5];
+	vals[6] = fixed(f[6], r->holding_cost, 4);
+	vals[7] = isnan(r->eoq) ? "" : fixed(f[7], r->eoq, 2);
+	vals[8] = fixed(f[8], r->forecast_daily, 4);
+	real_format(r->lead_time_days, f[9]);
+	vals[9] = f[9];
+	vals[10] = fixed(f[10], r->lead_time_demand, 2);
+	vals[11] = fixed(f[11], r->z, 4);
+	vals[12] = fixed(f[12], r->safety_stock, 2);
+	vals[13] = fixed(f[13], r->reorder_point, 2);
+	snprintf(f[14], 32, "%lld", (long long)r->on_hand);
+	vals[14] = f[14];
+	vals[15] = r->reorder_now ? "1" : "0";
+}
+
+static int
+write_row(void *p, const struct eoq_row *r)
+{
+	char f[EOQ_NCOLS][32];
+	const char *vals[EOQ_NCOLS];
+
+	eoq_format(r, f, vals);
+	writer_row(p, vals);
+	return 0;
+}
+
+int
+eoq_report(struct store *st, const struct report_opts *o, FILE *fp)
+{
+	struct eoq_opts e = { o->today, o->days, o->service, o->alpha, o->sku };
+	struct writer w;
+	int r;
+
+	writer_init(&w, fp, o->format, eoq_cols, EOQ_NCOLS);
+	w.safe_csv = o->safe_csv;
+	r = eoq_compute(st, &e, write_row, &w);
+	writer_finish(&w);
+	return r == 0 ? 0 : store_status(st);
+}

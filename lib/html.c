@@ -1,0 +1,524 @@
+/*
+ * html: the report page.  Gathers what each section shows (kpi.c, eoq.c
+ * and a few store reads), then writes the page top to bottom.  Charts
+ * are plain SVG rectangles and text, sized from the data, so the page
+ * renders the same in a mail client as in a browser.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "eoq.h"
+#include "html.h"
+#include "kpi.h"
+#include "parse.h"
+#include "util.h"
+
+#define MAX_BARS 40		/* nodes per chart; the rest are counted */
+#define MAX_SKUS 50		/* rows of the reorder table */
+
+void
+html_escape(FILE *fp, const char *s)
+{
+	for (; s && *s; s++)
+		switch (*s) {
+		case '&': fputs("&amp;", fp); break;
+		case '<': fputs("&lt;", fp); break;
+		case '>': fputs("&gt;", fp); break;
+		case '"': fputs("&quot;", fp); break;
+		case '\'': fputs("&#39;", fp); break;
+		default: fputc(*s, fp);
+		}
+}
+
+/* The first max characters of s (UTF-8), escaped, with "…" when cut. */
+static void
+escape_cut(FILE *fp, const char *s, int max)
+{
+	size_t n = 0;
+	int chars = 0;
+
+	while (s[n] && chars < max) {
+		n++;
+		while ((s[n] & 0xC0) == 0x80)
+			n++;
+		chars++;
+	}
+	if (s[n] == '\0') {
+		html_escape(fp, s);
+		return;
+	}
+	{
+		char *cut = xmemdup(s, n);
+
+		html_escape(fp, cut);
+		free(cut);
+		fputs("\xe2\x80\xa6", fp);
+	}
+}
+
+struct bar {
+	char *label;
+	int64_t value, limit;		/* limit -1: none */
+};
+
+struct bars {
+	struct bar *v;
+	size_t n, cap;
+};
+
+static void
+bars_add(struct bars *b, const char *label, int64_t value, int64_t limit)
+{
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 64;
+		b->v = xrealloc(b->v, b->cap * sizeof *b->v);
+	}
+	b->v[b->n].label = xstrdup(label);
+	b->v[b->n].value = value;
+	b->v[b->n].limit = limit;
+	b->n++;
+}
+
+static void
+bars_release(struct bars *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		free(b->v[i].label);
+	free(b->v);
+}
+
+struct page {
+	const struct report_opts *o;
+	struct kpi_table kpi;
+	int64_t age_units[6], age_lines[6];
+	char day[11];			/* business day of the capacity chart */
+	struct bars capacity;		/* value: releases, limit: capacity */
+	struct bars atp;		/* value: atp, limit: on_hand */
+	struct eoq_row *low;		/* at or below the reorder point */
+	char **low_sku;
+	size_t nlow, caplow;
+	int64_t skus;			/* items looked at */
+};
+
+static const char *const age_names[6] = {
+	"0\xe2\x80\x93" "1 days", "2\xe2\x80\x93" "3 days", "4\xe2\x80\x93" "7 days",
+	"8\xe2\x80\x93" "14 days", "15\xe2\x80\x93" "30 days", "over 30 days",
+};
+
+static int
+age_bucket(int64_t days)
+{
+	return days <= 1 ? 0 : days <= 3 ? 1 : days <= 7 ? 2 : days <= 14 ? 3 : days <= 30 ? 4 : 5;
+}
+
+static int
+backorder_row(void *p, const struct store_row *r)
+{
+	struct page *pg = p;
+	int64_t age = date_days(pg->o->today) - date_days(store_col_text(r, 0));
+	int b = age_bucket(age < 0 ? 0 : age);
+
+	pg->age_lines[b]++;
+	pg->age_units[b] += store_col_int(r, 1);
+	return 0;
+}
+
+static int
+capacity_row(void *p, const struct store_row *r)
+{
+	struct page *pg = p;
+
+	/* a node with no release that day and no limit says nothing */
+	if (store_col_int(r, 2) > 0 || store_col_int(r, 1) >= 0)
+		bars_add(&pg->capacity, store_col_text(r, 0), store_col_int(r, 2),
+		    store_col_int(r, 1));
+	return 0;
+}
+
+static int
+inventory_row(void *p, int n, const char *const *v)
+{
+	struct page *pg = p;
+	int64_t on_hand = strtoll(v[2], NULL, 10), atp;
+	struct bar *b;
+
+	(void)n;
+	if (strcmp(v[5], "0") == 0)
+		return 0;	/* an inactive node */
+	atp = node_atp(on_hand, strtoll(v[3], NULL, 10), strtoll(v[4], NULL, 10));
+	if (pg->atp.n == 0 || strcmp(pg->atp.v[pg->atp.n - 1].label, v[0]) != 0)
+		bars_add(&pg->atp, v[0], 0, 0);
+	b = &pg->atp.v[pg->atp.n - 1];
+	b->value += atp;
+	b->limit += on_hand;
+	return 0;
+}
+
+static int
+eoq_row(void *p, const struct eoq_row *r)
+{
+	struct page *pg = p;
+
+	pg->skus++;
+	if (!r->reorder_now)
+		return 0;
+	if (pg->nlow == pg->caplow) {
+		pg->caplow = pg->caplow ? pg->caplow * 2 : 64;
+		pg->low = xrealloc(pg->low, pg->caplow * sizeof *pg->low);
+		pg->low_sku = xrealloc(pg->low_sku, pg->caplow * sizeof *pg->low_sku);
+	}
+	pg->low[pg->nlow] = *r;
+	pg->low_sku[pg->nlow] = xstrdup(r->sku);
+	pg->low[pg->nlow].sku = pg->low_sku[pg->nlow];
+	pg->nlow++;
+	return 0;
+}
+
+/* The most short first: reorder point less on hand, then sku. */
+static int
+cmp_low(const void *a, const void *b)
+{
+	const struct eoq_row *x = a, *y = b;
+	double dx = x->reorder_point - (double)x->on_hand;
+	double dy = y->reorder_point - (double)y->on_hand;
+
+	if (dx != dy)
+		return dx > dy ? -1 : 1;
+	return strcmp(x->sku, y->sku);
+}
+
+/* The busiest first: share of capacity used (no limit: last), then releases. */
+static int
+cmp_capacity(const void *a, const void *b)
+{
+	const struct bar *x = a, *y = b;
+	double ux = x->limit > 0 ? (double)x->value / (double)x->limit : x->limit == 0 ? 1e9 : -1;
+	double uy = y->limit > 0 ? (double)y->value / (double)y->limit : y->limit == 0 ? 1e9 : -1;
+
+	if (ux != uy)
+		return ux > uy ? -1 : 1;
+	if (x->value != y->value)
+		return x->value > y->value ? -1 : 1;
+	return strcmp(x->label, y->label);
+}
+
+static int
+cmp_atp(const void *a, const void *b)
+{
+	const struct bar *x = a, *y = b;
+
+	if (x->value != y->value)
+		return x->value > y->value ? -1 : 1;
+	return strcmp(x->label, y->label);
+}
+
+static const char css[] =
+    "body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;color:#1d2733;"
+    "margin:0;background:#f4f6f8}"
+    "main{max-width:1120px;margin:0 auto;padding:24px 32px 48px;background:#fff}"
+    "h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 6px;"
+    "border-bottom:2px solid #d8dee4;padding-bottom:4px}"
+    "p.note{color:#57606a;font-size:13px;margin:4px 0 10px}"
+    "table{border-collapse:collapse;font-size:13px;width:100%}"
+    "th,td{padding:5px 8px;border-bottom:1px solid #e3e7eb;text-align:right;"
+    "white-space:nowrap}"
+    "th{background:#eef2f6;font-weight:600;white-space:normal;vertical-align:bottom}th:first-child,td:first-child{text-align:left}"
+    "tr.all td{font-weight:700;border-top:2px solid #8c959f}"
+    "svg{display:block;margin:6px 0}svg text{font-family:inherit;font-size:12px;"
+    "fill:#1d2733}.empty{color:#57606a;font-style:italic}";
+
+/* A number as text with its integer part grouped by thousands: 1,234,567.89 */
+static void
+grouped(FILE *fp, const char *v)
+{
+	size_t digits = strspn(v + (*v == '-'), "0123456789");
+	const char *p = v;
+
+	if (*p == '-')
+		fputc(*p++, fp);
+	for (size_t i = 0; i < digits; i++) {
+		if (i > 0 && (digits - i) % 3 == 0)
+			fputc(',', fp);
+		fputc(p[i], fp);
+	}
+	html_escape(fp, p + digits);
+}
+
+static void
+kpi_section(FILE *fp, const struct page *pg)
+{
+	static const char *const heads[KPI_NCOLS] = {
+		"Channel", "Orders", "Lines", "Units", "Shipped units", "Order fill",
+		"Line fill", "Shipments per order", "Ship cost per order", "On time",
+		"Backordered", "Returned", "Revenue", "Refunds", "Appeasements",
+	};
+	static const int pct[KPI_NCOLS] = { [5] = 1, [6] = 1, [9] = 1, [10] = 1, [11] = 1,
+		[13] = 1, [14] = 1 };
+
+	fputs("<h2>Key figures</h2>\n<p class=\"note\">", fp);
+	if (pg->o->from || pg->o->to) {
+		fputs("Orders created from ", fp);
+		html_escape(fp, pg->o->from ? pg->o->from : "the first order");
+		fputs(" to ", fp);
+		html_escape(fp, pg->o->to ? pg->o->to : "the last");
+	} else
+		fputs("Every order in the store", fp);
+	if (pg->o->channel) {
+		fputs(", channel ", fp);
+		html_escape(fp, pg->o->channel);
+	}
+	fputs(". Definitions: oms-report(1).</p>\n<table>\n<tr>", fp);
+	for (int k = 0; k < KPI_NCOLS; k++) {
+		if (k == 2 || k == 3)
+			continue;	/* lines and units: in the CSV view */
+		fputs("<th>", fp);
+		fputs(heads[k], fp);
+		fputs("</th>", fp);
+	}
+	fputs("</tr>\n", fp);
+	for (int i = 0; i < pg->kpi.n; i++) {
+		char f[KPI_NCOLS][32];
+		const char *v[KPI_NCOLS];
+
+		kpi_format(&pg->kpi.rows[i], f, v);
+		fputs(i == pg->kpi.n - 1 ? "<tr class=\"all\">" : "<tr>", fp);
+		for (int k = 0; k < KPI_NCOLS; k++) {
+			if (k == 2 || k == 3)
+				continue;
+			fputs("<td>", fp);
+			if (k == 0 && i == pg->kpi.n - 1)
+				fputs("All channels", fp);
+			else if (pct[k] && v[k][0])
+				fprintf(fp, "%.1f%%", strtod(v[k], NULL) * 100);
+			else if (k > 0 && v[k][0])
+				grouped(fp, v[k]);
+			else if (v[k][0])
+				html_escape(fp, v[k]);
+			else
+				fputs("\xe2\x80\x93", fp);
+			fputs("</td>", fp);
+		}
+		fputs("</tr>\n", fp);
+	}
+	fputs("</table>\n", fp);
+}
+
+static void
+age_section(FILE *fp, const struct page *pg)
+{
+	const int w = 640, h = 240, top = 24, base = 200, bw = 70, gap = 30, left = 40;
+	int64_t max = 0, lines = 0;
+
+	for (int b = 0; b < 6; b++) {
+		if (pg->age_units[b] > max)
+			max = pg->age_units[b];
+		lines += pg->age_lines[b];
+	}
+	fputs("<h2>Backorders by age</h2>\n<p class=\"note\">Units backordered now, by the "
+	    "age of their order on ", fp);
+	html_escape(fp, pg->o->today);
+	fprintf(fp, " (%lld lines).</p>\n", (long long)lines);
+	if (lines == 0) {
+		fputs("<p class=\"empty\">No backorders.</p>\n", fp);
+		return;
+	}
+	fprintf(fp, "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n",
+	    w, h, w, h);
+	fprintf(fp, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#8c959f\"/>\n",
+	    left - 10, base, left + 6 * (bw + gap), base);
+	for (int b = 0; b < 6; b++) {
+		int x = left + b * (bw + gap);
+		int bh = max ? (int)((double)pg->age_units[b] * (base - top) / (double)max) : 0;
+		const char *fill = b >= 4 ? "#cf222e" : b >= 2 ? "#d4a72c" : "#4c9be8";
+
+		if (pg->age_units[b] > 0 && bh < 2)
+			bh = 2;
+		fprintf(fp, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\">"
+		    "<title>%lld units, %lld lines</title></rect>\n", x, base - bh, bw, bh, fill,
+		    (long long)pg->age_units[b], (long long)pg->age_lines[b]);
+		fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%lld</text>\n",
+		    x + bw / 2, base - bh - 6, (long long)pg->age_units[b]);
+		fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
+		    x + bw / 2, base + 18, age_names[b]);
+	}
+	fputs("</svg>\n", fp);
+}
+
+/*
+ * Horizontal bars, one per node: value filled, limit (when >= 0) as the
+ * grey track behind it; the caption to the right.
+ */
+static void
+hbars(FILE *fp, const struct bars *b, int capacity)
+{
+	const int label_w = 190, track = 560, row = 24, w = 1050;
+	size_t n = b->n < MAX_BARS ? b->n : MAX_BARS;
+	int64_t max = 1;
+
+	/*
+	 * Capacity: each node against its own limit (a full track is 100%),
+	 * nodes without one against the busiest node.  Stock: one scale.
+	 */
+	for (size_t i = 0; i < n; i++) {
+		if (b->v[i].value > max)
+			max = b->v[i].value;
+		if (!capacity && b->v[i].limit > max)
+			max = b->v[i].limit;
+	}
+	fprintf(fp, "<svg width=\"%d\" height=\"%zu\" viewBox=\"0 0 %d %zu\" role=\"img\">\n",
+	    w, n * row + 8, w, n * row + 8);
+	for (size_t i = 0; i < n; i++) {
+		const struct bar *r = &b->v[i];
+		int y = (int)i * row + 4;
+		int64_t scale = capacity && r->limit > 0 ? r->limit : max;
+		int vw = (int)((double)(r->value < scale ? r->value : scale) * track / (double)scale);
+		int lw = r->limit < 0 ? 0 : capacity ? track :
+		    (int)((double)r->limit * track / (double)max);
+		const char *fill = "#4c9be8";
+
+		if (capacity && r->limit >= 0 && r->value >= r->limit)
+			fill = "#cf222e";
+		else if (capacity && r->limit > 0 && r->value * 10 >= r->limit * 9)
+			fill = "#d4a72c";
+		if (r->value > 0 && vw < 2)
+			vw = 2;
+		fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", label_w - 8, y + 15);
+		escape_cut(fp, r->label, 26);
+		fputs("<title>", fp);
+		html_escape(fp, r->label);
+		fputs("</title></text>\n", fp);
+		if (r->limit >= 0)
+			fprintf(fp, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"18\" "
+			    "fill=\"#e3e7eb\"/>\n", label_w, y + 2, lw);
+		fprintf(fp, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"18\" fill=\"%s\"/>\n",
+		    label_w, y + 2, vw, fill);
+		fprintf(fp, "<text x=\"%d\" y=\"%d\">", label_w + track + 10, y + 15);
+		if (capacity && r->limit >= 0)
+			fprintf(fp, "%lld of %lld releases (%.0f%%)", (long long)r->value,
+			    (long long)r->limit, r->limit > 0 ? 100.0 * (double)r->value /
+			    (double)r->limit : 100.0);
+		else if (capacity)
+			fprintf(fp, "%lld releases (no limit)", (long long)r->value);
+		else
+			fprintf(fp, "%lld available of %lld on hand", (long long)r->value,
+			    (long long)r->limit);
+		fputs("</text>\n", fp);
+	}
+	fputs("</svg>\n", fp);
+	if (b->n > n)
+		fprintf(fp, "<p class=\"note\">%zu more nodes not shown.</p>\n", b->n - n);
+}
+
+static void
+capacity_section(FILE *fp, struct page *pg)
+{
+	fputs("<h2>Releases against capacity</h2>\n", fp);
+	if (pg->day[0] == '\0') {
+		fputs("<p class=\"empty\">Nothing released yet.</p>\n", fp);
+		return;
+	}
+	fputs("<p class=\"note\">Releases per node on business day ", fp);
+	html_escape(fp, pg->day);
+	fputs(" (the latest with releases) against its daily capacity (the grey track "
+	    "is 100%); the fullest first.  Red: full, amber: 90% or more; nodes without a "
+	    "limit are drawn against the busiest node.</p>\n", fp);
+	if (pg->capacity.n == 0) {
+		fputs("<p class=\"empty\">No node.</p>\n", fp);
+		return;
+	}
+	qsort(pg->capacity.v, pg->capacity.n, sizeof *pg->capacity.v, cmp_capacity);
+	hbars(fp, &pg->capacity, 1);
+}
+
+static void
+inventory_section(FILE *fp, struct page *pg)
+{
+	fputs("<h2>Inventory health</h2>\n<p class=\"note\">Available to promise per active "
+	    "node (blue) within its on-hand stock (grey), the most available first.</p>\n", fp);
+	if (pg->atp.n == 0)
+		fputs("<p class=\"empty\">No inventory.</p>\n", fp);
+	else {
+		qsort(pg->atp.v, pg->atp.n, sizeof *pg->atp.v, cmp_atp);
+		hbars(fp, &pg->atp, 0);
+	}
+	fprintf(fp, "<h2>At or below the reorder point</h2>\n<p class=\"note\">%zu of %lld "
+	    "active skus have network on-hand stock at or below their reorder point "
+	    "(%d days of demand, service level %.3g, smoothing factor %.3g; incoming stock "
+	    "is not tracked)", pg->nlow, (long long)pg->skus, pg->o->days, pg->o->service,
+	    pg->o->alpha);
+	if (pg->nlow > MAX_SKUS)
+		fprintf(fp, "; the %d furthest below are shown", MAX_SKUS);
+	fputs(".</p>\n", fp);
+	if (pg->nlow == 0)
+		return;
+	qsort(pg->low, pg->nlow, sizeof *pg->low, cmp_low);
+	fputs("<table>\n<tr><th>SKU</th><th>On hand</th><th>Reorder point</th>"
+	    "<th>Safety stock</th><th>Lead time (days)</th><th>Daily forecast</th>"
+	    "<th>EOQ</th></tr>\n", fp);
+	for (size_t i = 0; i < pg->nlow && i < MAX_SKUS; i++) {
+		const struct eoq_row *r = &pg->low[i];
+		char lt[32];
+
+		real_format(r->lead_time_days, lt);
+		fputs("<tr><td>", fp);
+		html_escape(fp, r->sku);
+		fprintf(fp, "</td><td>%lld</td><td>%.1f</td><td>%.1f</td><td>%s</td><td>%.2f</td>",
+		    (long long)r->on_hand, r->reorder_point, r->safety_stock, lt, r->forecast_daily);
+		if (r->eoq == r->eoq)
+			fprintf(fp, "<td>%.0f</td></tr>\n", r->eoq);
+		else
+			fputs("<td>\xe2\x80\x93</td></tr>\n", fp);
+	}
+	fputs("</table>\n", fp);
+}
+
+static void
+page_release(struct page *pg)
+{
+	kpi_table_release(&pg->kpi);
+	bars_release(&pg->capacity);
+	bars_release(&pg->atp);
+	for (size_t i = 0; i < pg->nlow; i++)
+		free(pg->low_sku[i]);
+	free(pg->low_sku);
+	free(pg->low);
+}
+
+int
+html_report(struct store *st, const struct report_opts *o, FILE *fp)
+{
+	struct eoq_opts e = { o->today, o->days, o->service, o->alpha, o->sku };
+	const char *none[2] = { NULL, NULL };
+	struct page pg;
+	char now[21];
+
+	memset(&pg, 0, sizeof pg);
+	pg.o = o;
+	if (kpi_compute(st, o->from, o->to, o->channel, &pg.kpi) != 0 ||
+	    store_html_backorders(st, backorder_row, &pg) != 0 ||
+	    store_html_last_day(st, pg.day) != 0 ||
+	    (pg.day[0] && store_release_capacity(st, pg.day, capacity_row, &pg) != 0) ||
+	    store_view(st, VIEW_INVENTORY, none, 2, inventory_row, &pg) != 0 ||
+	    eoq_compute(st, &e, eoq_row, &pg) != 0) {
+		page_release(&pg);
+		return store_status(st);
+	}
+	now_iso(now);
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	    "<title>oms report ", fp);
+	html_escape(fp, o->today);
+	fprintf(fp, "</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n"
+	    "<h1>Operations report</h1>\n<p class=\"note\">Day ", css);
+	html_escape(fp, o->today);
+	fprintf(fp, ", written %s by oms-report.</p>\n", now);
+	kpi_section(fp, &pg);
+	age_section(fp, &pg);
+	capacity_section(fp, &pg);
+	inventory_section(fp, &pg);
+	fputs("</main>\n</body>\n</html>\n", fp);
+	page_release(&pg);
+	return 0;
+}

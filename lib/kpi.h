@@ -1,0 +1,59 @@
+#ifndef OMS_KPI_H
+#define OMS_KPI_H
+/*
+ * kpi: the key performance indicators of oms-report kpi over the orders
+ * created in a date range, one row per channel and one for all of them.
+ * Every figure is defined in oms-report(1); this module computes the
+ * counts behind them, and kpi_format turns a row into the documented
+ * columns.
+ */
+#include <stdio.h>
+
+#include "output.h"
+#include "report.h"
+#include "store.h"
+
+/* The counts of one channel (or of all): numerators and denominators. */
+struct kpi_row {
+	char *channel;			/* "all" for the total row */
+	int64_t orders, lines, units, shipped_units, returned_units;
+	int64_t demand_orders;		/* orders with a unit not cancelled */
+	int64_t demand_lines;		/* lines with a unit not cancelled */
+	int64_t filled_orders, filled_lines, backordered_orders;
+	int64_t shipped_orders;		/* orders with at least one shipment */
+	int64_t shipments;		/* releases that shipped something */
+	int64_t promised_shipments, on_time_shipments;
+	double ship_cost;		/* routing cost of what shipped */
+	double revenue;			/* cents */
+	int64_t refunds, appeasements;	/* cents */
+};
+
+struct kpi_table {
+	struct kpi_row *rows;		/* by channel, then "all" last */
+	int n;
+};
+
+/*
+ * Compute the table over orders created in [from, to] (times "YYYY-MM-DD
+ * THH:MM:SSZ", NULL: unbounded) of channel (NULL: every channel).
+ * Returns 0, or -1 after a diagnostic.  kpi_table_release frees it.
+ */
+int kpi_compute(struct store *st, const char *from, const char *to,
+	const char *channel, struct kpi_table *t);
+void kpi_table_release(struct kpi_table *t);
+
+/* The columns of the kpi view. */
+#define KPI_NCOLS 15
+extern const struct outcol kpi_cols[KPI_NCOLS];
+
+/*
+ * Format r as the KPI_NCOLS values of kpi_cols into f (rates with 4
+ * decimals, money with 2; "" where a rate has no denominator) and point
+ * vals at them.
+ */
+void kpi_format(const struct kpi_row *r, char f[KPI_NCOLS][32], const char *vals[KPI_NCOLS]);
+
+/* The kpi view (o->from, o->to, o->channel) to fp: 0 or an exit status. */
+int kpi_report(struct store *st, const struct report_opts *o, FILE *fp);
+
+#endif

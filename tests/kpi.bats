@@ -1,0 +1,265 @@
+# oms-report kpi, eoq and the HTML page: every KPI and EOQ figure checked
+# against a small store computed by hand.
+load helper
+
+KPI_HEAD=channel,orders,lines,units,shipped_units,order_fill_rate,line_fill_rate,split_rate,avg_ship_cost,on_time_rate,backorder_rate,return_rate,revenue,refund_share,appeasement_share
+EOQ_HEAD=sku,days,mean_daily,sd_daily,annual_demand,ordering_cost,holding_cost,eoq,forecast_daily,lead_time_days,lead_time_demand,z,safety_stock,reorder_point,on_hand,reorder_now
+
+# The base store with tests/data/kpi: orders K1..K6 and what the other
+# commands recorded for them (tests/data/kpi/work.sql).
+kpi_store() {
+	base_store &&
+	oms-import -q orders "$DATA/kpi/orders.csv" &&
+	sqlite3 "$OMS_DB" < "$DATA/kpi/work.sql"
+}
+
+# The hand computation, over K1..K5 (created 2026-11-10 to 2026-11-13;
+# K6, created 2026-11-20, is outside --to 2026-11-15).  Money in cents.
+#
+#   K1 web:   A1 2 x 1000, B2 1 x 500 less 100 discount, shipping 500;
+#             both lines shipped in R1 (DC1) on 11-14, promise 11-15: on
+#             time; routed cost 6 + 2; never backordered: filled.
+#   K2 web:   A1 3 x 1000; allocated 2 of 3, 1 backordered (event);
+#             shipped 2 in R2 (DC1) on 11-12 (promise 11-12: on time) and
+#             1 in R3 (ST1) on 11-13 (late); cost 5 + 4; 1 returned,
+#             refund 1000.  Shipped complete but backordered: not filled.
+#   K3 store: B2 4 x 500 less 200, no promise date; routed to ST1 (9.99),
+#             unrouted, routed to ST2 (3); picked up in R4 (ST2); only the
+#             ST2 cost counts; appeasement 300.  Filled.
+#   K4 web:   A1 1, cancelled: no demand, out of the fill rates.
+#   K5 store: C3 1 x 10000, backordered now; R5 (V1) shorted, shipped
+#             nothing: not a shipment.
+#
+#   web   orders 3 (K1 K2 K4), lines 4, units 2+1+3+1 = 7, shipped 6
+#         order fill 1 (K1) / 2 (K1 K2) = 0.5000
+#         line fill 2 (K1/1 K1/2) / 3 = 0.6667
+#         split: shipments 3 (R1 R2 R3) / orders shipped 2 = 1.5000
+#         ship cost (6+2) + (5+4) = 17 / 2 = 8.50
+#         on time: R1, R2 of R1 R2 R3 = 2/3 = 0.6667
+#         backorder: 1 (K2) / 3 = 0.3333;  return 1 / 6 = 0.1667
+#         revenue 2000 + (500-100) + 500 + 3000 = 5900 = 59.00
+#         refunds 1000/5900 = 0.1695, appeasements 0
+#   store orders 2 (K3 K5), lines 2, units 5, shipped 4
+#         order fill 1/2, line fill 1/2; split 1 (R4) / 1 = 1.0000
+#         ship cost 3.00; on time: no shipment with a promise date: empty
+#         backorder 1 (K5) / 2 = 0.5000; return 0/4
+#         revenue 4 x 500 - 200 = 1800 = 18.00; appeasements 300/1800 = 0.1667
+#   all   orders 5, lines 6, units 12, shipped 10
+#         order fill 2/4 = 0.5000, line fill 3/5 = 0.6000
+#         split 4/3 = 1.3333, ship cost 20/3 = 6.67, on time 2/3
+#         backorder 2/5 = 0.4000, return 1/10 = 0.1000
+#         revenue 7700; refunds 1000/7700 = 0.1299; appeasements 300/7700 = 0.0390
+@test "kpi: every figure by channel and overall, as computed by hand" {
+	kpi_store
+	run -0 oms-report kpi --from 2026-11-10 --to 2026-11-15
+	assert_output - <<EOF
+$KPI_HEAD
+store,2,2,5,4,0.5000,0.5000,1.0000,3.00,,0.5000,0.0000,18.00,0.0000,0.1667
+web,3,4,7,6,0.5000,0.6667,1.5000,8.50,0.6667,0.3333,0.1667,59.00,0.1695,0.0000
+all,5,6,12,10,0.5000,0.6000,1.3333,6.67,0.6667,0.4000,0.1000,77.00,0.1299,0.0390
+EOF
+}
+
+# With K6 (web: A1 1 x 1000 shipped in R6 on 11-21, promise 11-25, cost 7,
+# appeasement 100): web orders 4, lines 5, units 8, shipped 7, order fill
+# 2/3, line fill 3/4, split 4/3, cost 24/3 = 8.00, on time 3/4, backorder
+# 1/4, return 1/7 = 0.1429, revenue 6900, refunds 1000/6900 = 0.1449,
+# appeasements 100/6900 = 0.0145.
+@test "kpi: without a range every order counts; --to a date takes the whole day" {
+	kpi_store
+	run -0 oms-report kpi --format jsonl
+	assert_line --index 1 '{"channel":"web","orders":4,"lines":5,"units":8,"shipped_units":7,"order_fill_rate":0.6667,"line_fill_rate":0.7500,"split_rate":1.3333,"avg_ship_cost":8.00,"on_time_rate":0.7500,"backorder_rate":0.2500,"return_rate":0.1429,"revenue":69.00,"refund_share":0.1449,"appeasement_share":0.0145}'
+	run -0 oms-report kpi --from 2026-11-20 --to 2026-11-20
+	assert_line --index 1 'web,1,1,1,1,1.0000,1.0000,1.0000,7.00,1.0000,0.0000,0.0000,10.00,0.0000,0.1000'
+	run -0 oms-report kpi --from 2026-11-21
+	assert_output - <<EOF
+$KPI_HEAD
+all,0,0,0,0,,,,,,,,0.00,,
+EOF
+}
+
+@test "kpi: --channel keeps one channel, and all is that channel" {
+	kpi_store
+	run -0 oms-report kpi --channel store --to 2026-11-15
+	assert_output - <<EOF
+$KPI_HEAD
+store,2,2,5,4,0.5000,0.5000,1.0000,3.00,,0.5000,0.0000,18.00,0.0000,0.1667
+all,2,2,5,4,0.5000,0.5000,1.0000,3.00,,0.5000,0.0000,18.00,0.0000,0.1667
+EOF
+}
+
+@test "kpi: the figures of a real run (the examples' nightly and daytime scripts) hold together" {
+	run -0 sh "$EXAMPLES/../nightly.sh" "$EXAMPLES" "$BATS_TEST_TMPDIR/out"
+	run -0 sh "$EXAMPLES/../daytime.sh"
+	run -0 oms-report kpi --format json
+	kpis=$output
+	# every rate within [0, 1]; at least one shipment per shipped order
+	run -0 jq -e 'all(.[]; ([.order_fill_rate, .line_fill_rate, .on_time_rate,
+	    .backorder_rate, .return_rate] | map(select(. != null)) | all(. >= 0 and . <= 1))
+	    and (.split_rate == null or .split_rate >= 1))' <<<"$kpis"
+	# the all row adds up the channels
+	run -0 jq -e '(map(select(.channel != "all") | .orders) | add) ==
+	    (map(select(.channel == "all"))[0].orders)' <<<"$kpis"
+	# orders shipped: the same count as the store's own
+	run -0 jq -e --argjson n "$(sqlite3 "$OMS_DB" 'SELECT count(*) FROM orders')" \
+	    'map(select(.channel == "all"))[0].orders == $n' <<<"$kpis"
+}
+
+@test "kpi: bad dates are usage errors, html only for kpi" {
+	kpi_store
+	run -64 oms-report kpi --from 2026-13-01
+	assert_output --partial 'oms-report: --from takes a date YYYY-MM-DD, got "2026-13-01"'
+	run -64 oms-report kpi --to yesterday
+	assert_output --partial 'oms-report: --to takes a date YYYY-MM-DD, got "yesterday"'
+	run -64 oms-report lines --format html
+	assert_output 'oms-report: --format html is for the kpi view only'
+}
+
+# ---------------------------------------------------------------------
+# eoq
+
+# Items for the worked examples: E1 (ordering cost 10, unit cost 5,
+# holding rate 0.1: H = 0.5 a unit a year), H1 (lead time 3 days, H = 1),
+# Z9 (nothing known).
+eoq_store() {
+	oms-import -q nodes "$DATA/nodes.csv" &&
+	sqlite3 "$OMS_DB" "UPDATE node SET active = 0 WHERE node_id = 'V1'" &&
+	oms-import -q items "$DATA/kpi/eoq-items.csv" &&
+	oms-import -q inventory "$DATA/kpi/eoq-inventory.csv" &&
+	oms-import -q orders "$DATA/kpi/eoq-orders.csv"
+}
+
+# Heizer & Render, Operations Management (Pearson), chapter "Inventory
+# Management", the EOQ example of Sharp, Inc.: D = 1,000 units a year,
+# S = $10 an order, H = $0.50 a unit a year, Q* = sqrt(2DS/H) = 200 units.
+# E1's history: 1,000 units ordered on 2026-06-01, inside the 365 days
+# before 2026-11-01, so D = 1000/365 a day x 365 = 1000.  (sd: one day of
+# 1000 and 364 of 0: sqrt((1000 - 2.7397)^2 + 364 x 2.7397^2) / 364) = 52.34.)
+@test "eoq: the textbook EOQ, D=1000 S=10 H=0.5 gives 200" {
+	eoq_store
+	run -0 oms-report eoq --sku E1 --days 365 --today 2026-11-01
+	assert_output - <<EOF
+$EOQ_HEAD
+E1,365,2.7397,52.3424,1000.00,10,0.5000,200.00,0.0000,0,0.00,1.6449,0.00,0.00,500,0
+EOF
+}
+
+# The hammers of a hardware warehouse (a public worked example,
+# https://www.mycoursehelp.com/QA/the-hardware-warehouse-is-evaluating-saf/36573/1):
+# daily demand mean 5, standard deviation 2, lead time 3 days, 95% service:
+# sigma over the lead time = 2 x sqrt(3) = 3.4641, safety stock = 1.6449 x
+# 3.4641 = 5.70, reorder point = 5 x 3 + 5.70 = 20.70.
+# H1's history, the 3 days before 2026-11-04: 3, 7, 5 units (mean 5,
+# sample variance (4 + 4 + 0) / 2 = 4, sd 2); the orders of 10-31 and
+# 11-04 are outside the window.  --alpha 1 makes the forecast the last
+# day's demand, 5, as the example assumes.  On hand 20 (DC1 12 + ST1 8;
+# V1's 50 is at an inactive node): at or below 20.70, reorder now.
+# EOQ: D = 5 x 365 = 1825, S = 20, H = 0.25 x 4 = 1: sqrt(73000) = 270.19.
+@test "eoq: safety stock and reorder point of a worked example" {
+	eoq_store
+	run -0 oms-report eoq --sku H1 --days 3 --today 2026-11-04 --alpha 1
+	assert_output - <<EOF
+$EOQ_HEAD
+H1,3,5.0000,2.0000,1825.00,20,1.0000,270.19,5.0000,3,15.00,1.6449,5.70,20.70,20,1
+EOF
+}
+
+# Simple exponential smoothing of 3, 7, 5 with alpha 0.3, starting from
+# the first day: F = 3; 0.3x3 + 0.7x3 = 3; 0.3x7 + 0.7x3 = 4.2;
+# 0.3x5 + 0.7x4.2 = 4.44: lead-time demand 4.44 x 3 = 13.32, reorder
+# point 13.32 + 5.70 = 19.02 < 20 on hand: no reorder.
+@test "eoq: the default smoothing factor 0.3" {
+	eoq_store
+	run -0 oms-report eoq --sku H1 --days 3 --today 2026-11-04 --format jsonl
+	assert_output '{"sku":"H1","days":3,"mean_daily":5.0000,"sd_daily":2.0000,"annual_demand":1825.00,"ordering_cost":20,"holding_cost":1.0000,"eoq":270.19,"forecast_daily":4.4400,"lead_time_days":3,"lead_time_demand":13.32,"z":1.6449,"safety_stock":5.70,"reorder_point":19.02,"on_hand":20,"reorder_now":0}'
+}
+
+# z of the standard normal (tables): 1.6449 (95%), 2.3263 (99%), 1.2816
+# (90%), 0 (50%), 3.0902 (99.9%), -1.2816 (10%: no safety stock below 50%).
+@test "eoq: the inverse normal for the service level" {
+	eoq_store
+	for s in 0.95:1.6449 0.99:2.3263 0.9:1.2816 0.5:0.0000 0.999:3.0902 0.1:-1.2816; do
+		run -0 oms-report eoq --sku H1 --days 3 --today 2026-11-04 --service "${s%%:*}"
+		assert_line --index 1 --partial ",3,13.32,${s#*:},"
+	done
+	run -0 oms-report eoq --sku H1 --days 3 --today 2026-11-04 --service 0.1
+	assert_line --index 1 --partial ',-1.2816,0.00,13.32,20,0'
+}
+
+@test "eoq: every active item; no demand is zero demand; no holding cost, no EOQ" {
+	eoq_store
+	run -0 oms-report eoq --days 3 --today 2026-11-04
+	assert_output - <<EOF
+$EOQ_HEAD
+E1,3,0.0000,0.0000,0.00,10,0.5000,0.00,0.0000,0,0.00,1.6449,0.00,0.00,500,0
+H1,3,5.0000,2.0000,1825.00,20,1.0000,270.19,4.4400,3,13.32,1.6449,5.70,19.02,20,0
+Z9,3,0.0000,0.0000,0.00,0,0.0000,,0.0000,0,0.00,1.6449,0.00,0.00,0,1
+EOF
+}
+
+@test "eoq: bad options are usage errors" {
+	eoq_store
+	run -64 oms-report eoq --service 1
+	assert_output --partial 'oms-report: --service takes a service level between 0 and 1, like 0.95, got "1"'
+	run -64 oms-report eoq --alpha 0
+	assert_output --partial 'oms-report: --alpha takes a smoothing factor above 0 and at most 1, got "0"'
+	run -64 oms-report eoq --days 0
+	assert_output --partial 'oms-report: --days takes a number of days from 1 to 3660, got "0"'
+	run -64 oms-report eoq --today 2026-11-04T10:00:00Z
+	assert_output --partial 'oms-report: --today takes a date YYYY-MM-DD, got "2026-11-04T10:00:00Z"'
+}
+
+# ---------------------------------------------------------------------
+# the HTML page
+
+@test "kpi --format html: one page, no script, no external reference, charts inline" {
+	kpi_store
+	run -0 oms-report kpi --format html --to 2026-11-15 --today 2026-11-15 -o report.html
+	assert_output ''
+	run -0 head -1 report.html
+	assert_output '<!DOCTYPE html>'
+	run -1 grep -ci '<script' report.html
+	run -1 grep -Eci '(src|href) *=' report.html
+	run -1 grep -ci 'http' report.html
+	run -0 grep -c '<svg' report.html
+	assert_output 3
+	# the KPI table's all row, rates as percentages
+	run -0 grep -o '<tr class="all">.*</tr>' report.html
+	assert_output '<tr class="all"><td>All channels</td><td>5</td><td>10</td><td>50.0%</td><td>60.0%</td><td>1.3333</td><td>6.67</td><td>66.7%</td><td>40.0%</td><td>10.0%</td><td>77.00</td><td>13.0%</td><td>3.9%</td></tr>'
+	# K5's backordered unit, 2 days old on 2026-11-15
+	run -0 grep -c '<title>1 units, 1 lines</title>' report.html
+	# the latest business day with releases, 2026-11-20: DC1 1 of 1000
+	run -0 grep -c 'business day 2026-11-20' report.html
+	run -0 grep -c '>1 of 1000 releases (0%)<' report.html
+	run -0 tail -1 report.html
+	assert_output '</html>'
+}
+
+@test "kpi --format html: text from the store is escaped" {
+	base_store
+	printf 'sku,unit_cost,holding_rate\n"<b>&""x",1,0.2\n' > items.csv
+	oms-import -q items items.csv
+	printf "node_id,type\n\"<i>N'\",warehouse\n" > nodes.csv
+	oms-import -q nodes nodes.csv
+	printf 'node_id,sku,on_hand\n"<i>N'"'"'","<b>&""x",0\n' > inv.csv
+	oms-import -q inventory inv.csv
+	run -0 oms-report kpi --format html --channel '<script>' -o report.html
+	run -1 grep -F '<b>&"x' report.html
+	run -1 grep -F "<i>N'" report.html
+	run -1 grep -ci '<script' report.html
+	run -0 grep -cF '<td>&lt;b&gt;&amp;&quot;x</td>' report.html
+	run -0 grep -cF '&lt;i&gt;N&#39;' report.html
+	run -0 grep -cF 'channel &lt;script&gt;' report.html
+}
+
+@test "kpi --format html: renders in a headless browser" {
+	browser=$(command -v chromium || command -v chromium-browser || true)
+	[ -n "$browser" ] || skip "chromium is not installed (apt-get install chromium)"
+	kpi_store
+	run -0 oms-report kpi --format html --today 2026-11-15 -o report.html
+	run -0 "$browser" --headless --no-sandbox --disable-gpu \
+	    --screenshot="$BATS_TEST_TMPDIR/page.png" --window-size=1200,1600 \
+	    "file://$BATS_TEST_TMPDIR/report.html"
+	run -0 file "$BATS_TEST_TMPDIR/page.png"
+	assert_output --partial 'PNG image data, 1200 x 1600'
+}
