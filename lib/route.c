@@ -21,7 +21,14 @@
  *     plan lacks to make room, and keeps the exchange when the two pay
  *     less together (ejection); then every such order re-plans against
  *     what is left.  Each accepted move lowers the total;
- *  4. the plain --greedy is built too, and kept when it is better, so
+ *  4. chains of one sku: the single-unit lines of each sku re-assigned
+ *     to its stock at once, each at what its order then costs, by an
+ *     exact transportation solve (shortest augmenting paths): the chains
+ *     of moves no exchange of two orders finds;
+ *  5. a neighbourhood search with a fixed number of rounds: an order
+ *     paying above its ideal and the orders holding what it wants are
+ *     re-planned together, kept when no worse (the chains again after);
+ *  6. the plain --greedy is built too, and kept when it is better, so
  *     the result is never worse than the baseline; orders still short
  *     take what the moves set free.
  * Everything is deterministic: fixed orders, ties to the lower node id.
@@ -43,7 +50,7 @@
 #define TOPK 8			/* candidates paired with each other */
 #define MAXSET 8		/* nodes in a greedy cover */
 #define EJECT_USERS 4		/* orders asked to make room, per conflict */
-#define PASSES 1
+#define PASSES 1		/* improvement passes over the batch */
 #define EJECT_SCAN 64		/* latest users looked at, per conflict */
 #define LNS_SET 12		/* orders re-planned together in a round */
 #define LNS_TRIES 2		/* orders of re-planning tried per round */
@@ -141,6 +148,8 @@ struct run {
 	struct event_row ev[EVENTS];	/* queued events (payloads are ours) */
 	int nev;
 	unsigned *seen, stamp;	/* candidates(): nodes met for this order */
+	unsigned *bseen;	/* and the band to its ship-to from each, cached */
+	const struct rrate **bto;
 	int *cidx;		/* and their candidate index */
 	int *sh;		/* stock_at's table */
 	size_t capsh;
@@ -174,6 +183,7 @@ struct run {
 	size_t capcm;
 	int ncand, capcand;
 	long responses;		/* best responses computed, for -v */
+	unsigned char *dirty;	/* per item: plans on its stock changed since tp */
 };
 
 /* --- small things ---------------------------------------------------------- */
@@ -486,6 +496,19 @@ has_room(struct run *r, const struct rorder *o, int n)
  * first, with, per candidate and line, the stock there and the cost of one
  * more unit (INF: not from there).  Computed once per best response.
  */
+/* band(), cached per node for the ship-to of the order being planned */
+static const struct rrate *
+cand_band(struct run *r, const struct rorder *o, int n, const struct rline *l)
+{
+	if (line_dest(l) != 0)
+		return band(r, o, n, line_dest(l), l);
+	if (r->bseen[n] != r->stamp) {
+		r->bseen[n] = r->stamp;
+		r->bto[n] = band(r, o, n, 0, l);
+	}
+	return r->bto[n];
+}
+
 static void
 candidates(struct run *r, const struct rorder *o)
 {
@@ -507,7 +530,7 @@ candidates(struct run *r, const struct rorder *o)
 			if (r->seen[s->node] == r->stamp ||
 			    (r->ideal ? s->atp0 : s->atp) <= 0 || !eligible(r, l, s->node) ||
 			    !has_room(r, o, s->node) ||
-			    (b = band(r, o, s->node, line_dest(l), l)) == NULL)
+			    (b = cand_band(r, o, s->node, l)) == NULL)
 				continue;
 			r->seen[s->node] = r->stamp;
 			if (r->ncand == r->capcand) {
@@ -558,7 +581,7 @@ candidates(struct run *r, const struct rorder *o)
 			size_t x;
 
 			if (r->seen[s->node] != r->stamp || !eligible(r, l, s->node) ||
-			    (b = band(r, o, s->node, line_dest(l), l)) == NULL)
+			    (b = cand_band(r, o, s->node, l)) == NULL)
 				continue;
 			x = (size_t)r->cidx[s->node] * nl + (size_t)j;
 			r->catp[x] = r->ideal ? s->atp0 : s->atp;
@@ -846,6 +869,8 @@ apply(struct run *r, int oi, const struct plan *p, int sign)
 		struct rstock *s = stock_at(r, r->lines[a->line].item, a->node);
 		int first = 1;
 
+		if (r->dirty != NULL && r->lines[a->line].item >= 0)
+			r->dirty[r->lines[a->line].item] = 1;
 		if (s != NULL) {
 			s->atp -= sign * a->qty;
 			if (sign > 0) {
@@ -1521,8 +1546,10 @@ tp_item(struct run *r, struct tp *t, int item)
 	struct ritem *it = &r->items[item];
 	int k, q, i, n = 0, base, moved = 0;
 
-	if (it->nstock < 2)
+	/* nothing on its stock changed since it was last solved: no gain */
+	if (it->nstock < 2 || !r->dirty[item])
 		return 0;
+	r->dirty[item] = 0;
 	t->ostampv++;
 	for (k = 0; k < it->nstock; k++) {
 		struct rstock *s = &r->stock[it->stock[k]];
@@ -2072,7 +2099,7 @@ decide(struct run *r)
 	int i, pass;
 	/* the search's generator, seeded from the batch */
 	uint64_t rng = 0x6f6d732d726f7574ull ^ (uint64_t)r->norders * 0x100000001b3ull ^
-	    (uint64_t)r->nlines << 20 ^ (uint64_t)r->nstock ^ (getenv("X_SEED") ? (uint64_t)atoi(getenv("X_SEED")) : 0);
+	    (uint64_t)r->nlines << 20 ^ (uint64_t)r->nstock;
 
 	if (r->o->algo != ROUTE_GREEDY)
 		g = by_regret(r);
@@ -2146,7 +2173,7 @@ decide(struct run *r)
 	tp_all(r, TP_PASSES);
 	for (pass = 0; pass < LNS_PARTS; pass++) {
 		lns(r, LNS_PARTS, &rng);
-		tp_all(r, TP_PASSES);
+		tp_all(r, 1);
 	}
 	keep_better_of_greedy(r);
 	/* last, orders still short take what the moves set free */
@@ -2717,6 +2744,9 @@ free_run(struct run *r)
 	free(r->cunit);
 	free(r->sh);
 	free(r->seen);
+	free(r->bseen);
+	free((void *)r->bto);
+	free(r->dirty);
 	free(r->cidx);
 	strmap_release(&r->node_ix, NULL);
 	strmap_release(&r->item_ix, NULL);
@@ -2769,6 +2799,9 @@ route_run(struct store *st, const struct route_opts *o, FILE *out,
 	}
 	stock_index(&r);
 	r.seen = xcalloc((size_t)r.nnodes + 1, sizeof *r.seen);
+	r.bseen = xcalloc((size_t)r.nnodes + 1, sizeof *r.bseen);
+	r.bto = xcalloc((size_t)r.nnodes + 1, sizeof *r.bto);
+	r.dirty = xcalloc((size_t)r.nitems + 1, sizeof *r.dirty);
 	r.cidx = xcalloc((size_t)r.nnodes + 1, sizeof *r.cidx);
 	choose_work(&r);
 	set_resources(&r);
