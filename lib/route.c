@@ -56,8 +56,9 @@
 #define LNS_TRIES 2		/* orders of re-planning tried per round */
 #define LNS_PER_ORDER 20	/* rounds per order that pays above its ideal */
 #define LNS_WORK 20000000L	/* rounds at most this over the orders in play */
+#define LNS_MIN 1000		/* no search when the budget allows fewer rounds */
 #define LNS_PARTS 2		/* the rounds in parts, sku re-assignment between */
-#define TP_PASSES 3		/* sku re-assignment passes over the skus */
+#define TP_PASSES 2		/* sku re-assignment passes over the skus */
 #define TP_CHUNK 128		/* lines of one sku re-assigned together */
 #define TP_OPTS 12		/* the cheapest entries each line may move to */
 #define NOCAP LONG_MAX
@@ -1190,7 +1191,7 @@ unhappy(const struct rorder *o)
  * Large-neighbourhood search: an order that pays more than it would alone
  * and the orders holding what it wants are taken off together and
  * re-planned in turn, in two orders; the better result is kept when it
- * lowers their total.  A fixed number of rounds, so the run is repeatable.
+ * does not raise their total.  A fixed number of rounds: repeatable.
  */
 static void
 lns(struct run *r, int parts, uint64_t *rngp)
@@ -2171,7 +2172,8 @@ decide(struct run *r)
 	 * parts with the chains again after each
 	 */
 	tp_all(r, TP_PASSES);
-	for (pass = 0; pass < LNS_PARTS; pass++) {
+	/* (on a batch too large for a useful number of rounds, not at all) */
+	for (pass = 0; pass < LNS_PARTS && LNS_WORK / (r->norders + 1) >= LNS_MIN; pass++) {
 		lns(r, LNS_PARTS, &rng);
 		tp_all(r, 1);
 	}
