@@ -420,6 +420,73 @@ O1,1,A,1,N2,6,1,0
 EOF
 }
 
+# Four orders of one A each, one unit of A at each of N1, N2, M1 and SL:
+#                    N1          N2          M1          SL    (km, cost)
+#   O1 at -0.24,1.0   93 11.50   121 12.00   114 11.50   133 10.50
+#   O2 at 0.01,-0.02  24  5.50    21  6.00   225 11.50    20  4.50
+#   O3 at 0.12,0.40   26  5.50    45  6.00   178 11.50    67 10.50
+#   O4 at 0.05,0.57   41  5.50    65 12.00   159 11.50    86 10.50
+# The regret order and the exchanges end at O1 SL, O2 N2, O3 M1, O4 N1:
+# 33.50.  No exchange between two orders pays there (O1 and O2 trade SL
+# and N2 for nothing, O3 and O4 trade M1 and N1 for nothing, any other
+# pair loses), but the chain O3 to N2, O2 to SL, O1 to M1 does: 27.50,
+# the batch optimum (each order at its best but O1, 1.00 over its SL).
+chain() {
+	network
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N1,A,1,2026-11-26T22:00:00Z
+N2,A,1,2026-11-26T22:00:00Z
+M1,A,1,2026-11-26T22:00:00Z
+SL,A,1,2026-11-26T22:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A,1,2026-11-26T10:00:00Z,-0.24,1.0
+O2,1,A,1,2026-11-26T11:00:00Z,0.01,-0.02
+O3,1,A,1,2026-11-26T12:00:00Z,0.12,0.40
+O4,1,A,1,2026-11-26T13:00:00Z,0.05,0.57
+EOF
+}
+
+@test "a chain of moves of one sku: the batch optimum that no exchange of two orders finds" {
+	chain
+	run -0 --separate-stderr oms-route -v --dry-run
+	assert_output - <<EOF
+$HEADER
+O1,1,A,1,M1,11.5,2,0
+O2,1,A,1,SL,4.5,1,0
+O3,1,A,1,N2,6,1,0
+O4,1,A,1,N1,5.5,1,0
+EOF
+	# the exchanges of the improvement pass find nothing; the chain does
+	grep -qF 'oms-route: improvement pass 1: 0 moves, cost 33.50 -> 33.50 ' <<<"$stderr" ||
+	    fail "no pass without moves in: $stderr"
+	grep -qxF 'oms-route: chains of one sku: 1 pass, 3 lines moved, cost 33.50 -> 27.50' \
+	    <<<"$stderr" || fail "no chain of three moves in: $stderr"
+	summary_is "dry run, nothing written: 4 orders routed: 4 shipments, 0 splits, 0 late; cost 27.50 (objective 27.50 with penalties); 4 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	routes <<EOF
+$HEADER
+O1,1,A,1,M1,11.5,2,0
+O2,1,A,1,SL,4.5,1,0
+O3,1,A,1,N2,6,1,0
+O4,1,A,1,N1,5.5,1,0
+EOF
+	lines_are <<EOF
+$LINES
+O1,1,A,1,routed,0,0,0,1,0,0,0,0,M1
+O2,1,A,1,routed,0,0,0,1,0,0,0,0,SL
+O3,1,A,1,routed,0,0,0,1,0,0,0,0,N2
+O4,1,A,1,routed,0,0,0,1,0,0,0,0,N1
+EOF
+}
+
+@test "the chain case: --greedy, order by order, pays 33.50" {
+	chain
+	run -0 --separate-stderr oms-route --dry-run --greedy
+	summary_is "dry run, nothing written: 4 orders routed: 4 shipments, 0 splits, 0 late; cost 33.50 (objective 33.50 with penalties); 4 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+}
+
 @test "ship-alone items: each unit is a shipment of its own and no split" {
 	network
 	# SOFA (30 kg, ship-alone) only at N1: each unit 4 + 15 + 1 = 20.00;

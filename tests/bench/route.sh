@@ -62,6 +62,23 @@ else
 	printf 'route quality, %s orders: greedy %.2f (%s shipments)  oms-route %.2f (%s shipments)  LP bound: glpsol not found (apt-get install glpk-utils)\n' \
 	    "$orders" "$ga" "$gs" "$ra" "$rs"
 fi
+# The same model as a MIP (shipments and units integer), when CBC is
+# installed (coinor-cbc; the bench only), given $MIP_SECONDS of CPU: the
+# best integer solution it finds, what a general solver reaches.
+mipsec=${MIP_SECONDS:-120}
+if command -v cbc >/dev/null 2>&1 && [ "$mipsec" -gt 0 ]; then
+	{
+		sed '/^End$/d' "$d/batch.lp"
+		echo General
+		grep -o '\<[xy][0-9][0-9_]*\>' "$d/batch.lp" | sort -u | sed 's/^/ /'
+		echo End
+	} >"$d/mip.lp"
+	cbc "$d/mip.lp" sec "$mipsec" threads 1 solve >"$d/cbc.log" 2>&1 || true
+	k=$(sed -n 's/^\\ constant //p' "$d/batch.lp")
+	mip=$(awk -v k="$k" '/^Objective value:/ { printf "%.2f", $3 + k }' "$d/cbc.log")
+	how=$(sed -n 's/^Result - //p' "$d/cbc.log")
+	printf 'route quality: CBC MIP, %s s: %s (%s)\n' "$mipsec" "${mip:-no integer solution}" "${how:-no result}"
+fi
 
 d=$dir/route-200k
 gen 500000 "$d"
