@@ -157,8 +157,9 @@ main(int argc, char **argv)
 	day[10] = '\0';
 	o.day = day;
 	status = route_run(st, &o, out.fp, &n);
+	/* the rows out, and -o FILE in place, before what they report is committed */
 	if (status == 0)
-		status = outfile_flush(&out);
+		status = outfile_close(&out, 1);
 	buf_addf(&counts, "{\"orders\":%ld,\"rows\":%ld,\"shipments\":%ld,\"splits\":%ld,"
 	    "\"late\":%ld,\"cost\":%.2f,\"objective\":%.2f,\"units\":%lld,"
 	    "\"units_backordered\":%lld,\"units_waiting\":%lld,\"unplaced_orders\":%ld}",

@@ -1033,19 +1033,6 @@ outfile_open(struct outfile *of, const char *path)
 }
 
 int
-outfile_flush(struct outfile *of)
-{
-	if (fflush(of->fp) == 0 && !ferror(of->fp))
-		return 0;
-	if (of->path == NULL)
-		diag_error("write error on standard output: %s", strerror(errno));
-	else
-		diag_at(of->path, 0, "write error: %s", strerror(errno));
-	of->failed = 1;
-	return EX_IOERR;
-}
-
-int
 outfile_close(struct outfile *of, int commit)
 {
 	int bad, err;

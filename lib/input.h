@@ -86,8 +86,11 @@ struct outfile {
 	int failed;	/* a write error was reported */
 };
 int outfile_open(struct outfile *of, const char *path);	/* 0 or 73 */
+/*
+ * Flush and close; a file is renamed into place when commit is 1, else
+ * removed.  Commands close -o FILE before the store commits, so that no
+ * run is committed whose output did not arrive.
+ */
 int outfile_close(struct outfile *of, int commit);	/* 0 or 74 */
-/* Flush what was written and check it went: 0, or 74 after a diagnostic. */
-int outfile_flush(struct outfile *of);
 
 #endif

@@ -997,7 +997,7 @@ out:
 		diag_error("out of memory");
 		r.status = EX_SOFTWARE;
 	}
-	/* a failed write shows in the caller's outfile_flush */
+	/* a failed write shows when the caller closes the output */
 	if (!r.status && nrows > 0)
 		fwrite(rows, 1, nrows, out);
 	free(rows);
