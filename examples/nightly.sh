@@ -66,6 +66,10 @@ step "writing reports to $out"
 oms-report inventory -o "$out/inventory-$day.csv"
 oms-report inventory --by sku -o "$out/network-$day.csv"
 oms-report lines -o "$out/lines-$day.csv"
+oms-report backorders -o "$out/backorders-$day.csv"
+# The page the nightly job mails: KPIs, backorders by age, releases
+# against capacity, inventory health; one self-contained HTML file.
+oms-report kpi --format html -o "$out/report-$day.html"
 
 # The morning summary: network stock, and order lines by status.
 echo "== network inventory ($out/network-$day.csv)"
@@ -73,3 +77,4 @@ column -s, -t <"$out/network-$day.csv" 2>/dev/null || cat "$out/network-$day.csv
 echo "== order lines by status ($out/lines-$day.csv)"
 awk -F, 'NR > 1 { n[$5]++ } END { for (s in n) printf "%-12s %d\n", s, n[s] }' \
 	"$out/lines-$day.csv" | sort
+echo "== the report page: $out/report-$day.html"

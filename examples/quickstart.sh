@@ -1,11 +1,12 @@
 #!/bin/sh
 # quickstart.sh: on a fresh Debian machine, install what oms needs, build
 # it, and run the nightly job on the bundled example data against the
-# default store ./oms.db.  Safe to run again.
+# default store ./oms.db; the reports, the HTML page among them, go to
+# ./out.  Safe to run again.  (jq is for the tests and examples/notify.sh.)
 set -eu
 cd "$(dirname "$0")/.."
 
-pkgs="build-essential pkg-config libcsv-dev libjansson-dev libsqlite3-dev sqlite3 bats bats-support bats-assert"
+pkgs="build-essential pkg-config libcsv-dev libjansson-dev libsqlite3-dev sqlite3 bats bats-support bats-assert jq"
 missing=
 for p in $pkgs; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -12,6 +12,8 @@ load helper
 	[[ "$stderr" == *"oms-release: "*" releases ("* ]]
 	ls out/releases-*/*.csv > files
 	[ "$(wc -l < files)" -gt 5 ]
+	assert_line "== the report page: out/report-$(date -u +%Y-%m-%d).html"
+	grep -q '<svg' "out/report-$(date -u +%Y-%m-%d).html"
 	run -0 oms-report check
 	before=$(sqlite3 "$OMS_DB" "select count(*) from release; select sum(routed + released) from line_node")
 	run -0 --separate-stderr env OMS_BIN="$OMS_BIN" sh "$TESTS/../examples/nightly.sh" \
@@ -33,4 +35,21 @@ load helper
 1
 OUT
 	run -0 oms-report check
+}
+
+@test "examples/notify.sh mails each shipped order once, after the daytime confirmations" {
+	env OMS_BIN="$OMS_BIN" sh "$TESTS/../examples/nightly.sh" "$EXAMPLES" out > /dev/null 2>&1
+	env OMS_BIN="$OMS_BIN" sh "$TESTS/../examples/daytime.sh" out > /dev/null 2>&1
+	run -0 --separate-stderr env OMS_BIN="$OMS_BIN" sh "$TESTS/../examples/notify.sh" cursor
+	# one message per shipped order, or a note when its customer has no e-mail
+	shipped=$(sqlite3 "$OMS_DB" "select count(distinct r.order_id) from confirmation c
+	    join release r using (release_id) where c.status = 'shipped'")
+	[ "$shipped" -gt 0 ]
+	mails=$(grep -c '^To: ' <<<"$output")
+	notes=$(grep -c 'has no e-mail address; not notified$' <<<"$stderr")
+	[ "$mails" -gt 0 ]
+	[ $((mails + notes)) -eq "$shipped" ]
+	[ "$(cat cursor)" -ge "$(sqlite3 "$OMS_DB" "select max(seq) from event where type = 'line.shipped'")" ]
+	run -0 env OMS_BIN="$OMS_BIN" sh "$TESTS/../examples/notify.sh" cursor
+	assert_output ""
 }
