@@ -274,3 +274,34 @@ EOF
 	run -0 oms-report check
 	assert_output ""
 }
+
+@test "check --deep: a corrupted index the plain check cannot see is found (exit 1), the file left as it was" {
+	base_store
+	oms-import -q orders "$DATA/orders.csv"
+	run -0 oms-report check --deep
+	assert_output ""
+	# one byte of a key in the last cell of the event index's root page
+	root=$(sqlite3 "$OMS_DB" "select rootpage from sqlite_schema where name = 'event_by_order'")
+	size=$(sqlite3 "$OMS_DB" "pragma page_size")
+	printf 'Z' | dd of="$OMS_DB" bs=1 seek=$((root * size - 3)) conv=notrunc 2>/dev/null
+	sum=$(cksum < "$OMS_DB")
+	run -0 oms-report check
+	assert_output ""
+	run -1 oms-report check --deep
+	assert_line --index 0 "check,subject,detail"
+	assert_line --index 1 --regexp '^integrity,store,row [0-9]+ missing from index event_by_order$'
+	assert_equal "$(cksum < "$OMS_DB")" "$sum"
+}
+
+@test "a page of a table overwritten: reports stop with exit 74 and SQLite's reason" {
+	base_store
+	oms-import -q orders "$DATA/orders.csv"
+	root=$(sqlite3 "$OMS_DB" "select rootpage from sqlite_schema where name = 'order_line'")
+	size=$(sqlite3 "$OMS_DB" "pragma page_size")
+	printf '\377\377\377\377\377\377\377\377' |
+	    dd of="$OMS_DB" bs=1 seek=$(((root - 1) * size + 8)) conv=notrunc 2>/dev/null
+	run -74 oms-report lines
+	assert_output --partial "database disk image is malformed"
+	run -74 oms-report check --deep
+	assert_output --partial "database disk image is malformed"
+}
