@@ -38,6 +38,7 @@ main(int argc, char **argv)
 	struct buf counts = BUF_INIT;
 	struct cli c;
 	int ch, i, status = 0, named = 0;
+	char unrouted[96] = "";
 
 	memset(&o, 0, sizeof o);
 	cli_init(&c, argc, argv);
@@ -79,20 +80,24 @@ main(int argc, char **argv)
 	if (status == 0)
 		status = outfile_close(&out, 1);
 	buf_addf(&counts, "{\"lines\":%ld,\"full\":%ld,\"partly\":%ld,\"backordered\":%ld,"
-	    "\"units\":%lld,\"units_backordered\":%lld,\"units_taken_back\":%lld}", n.lines,
-	    n.full, n.partly, n.backordered, (long long)n.units, (long long)n.units_backordered,
-	    (long long)n.units_taken_back);
+	    "\"units\":%lld,\"units_backordered\":%lld,\"units_taken_back\":%lld,"
+	    "\"units_unrouted\":%lld}", n.lines, n.full, n.partly, n.backordered,
+	    (long long)n.units, (long long)n.units_backordered, (long long)n.units_taken_back,
+	    (long long)n.units_unrouted);
 	status = cli_end(&c, st, status, counts.s);
 	ch = outfile_close(&out, status == 0);
 	if (status == 0)
 		status = ch;
+	if (n.units_unrouted > 0)
+		snprintf(unrouted, sizeof unrouted, "; %lld routed units taken back from nodes "
+		    "whose stock fell under them", (long long)n.units_unrouted);
 	if (status == 0)
 		diag_note("%s%ld line%s changed: %ld allocated in full, %ld partly, %ld backordered; "
-		    "%lld units allocated, %lld units backordered; %lld units taken back%s",
+		    "%lld units allocated, %lld units backordered; %lld units taken back%s%s",
 		    c.dry_run ? "dry run, nothing written: " : "", n.lines, n.lines == 1 ? "" : "s",
 		    n.full, n.partly, n.backordered, (long long)n.units,
 		    (long long)n.units_backordered, (long long)n.units_taken_back,
-		    n.lines == 0 ? "; nothing changed" : "");
+		    unrouted, n.lines == 0 ? "; nothing changed" : "");
 	scope_free(&scope);
 	buf_release(&counts);
 	return status;

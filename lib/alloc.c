@@ -287,6 +287,9 @@ struct run {
 	struct aline *rows;
 	struct alloc_line *lines;
 	int nrows, cap, ship_complete;
+	/* node and sku pairs whose stock no longer covers what is reserved */
+	struct shortage { char *node_id, *sku; int64_t over; } *short_v;
+	int nshort;
 	int failed;
 	long seen;		/* lines read, for the progress meter */
 };
@@ -315,10 +318,100 @@ node_row(void *p, int n, const char *const *v)
 static int
 stock_row(void *p, const struct store_row *row)
 {
-	alloc_add_stock(p, store_col_text(row, 0), store_col_text(row, 1),
-	    store_col_text(row, 2), node_atp(store_col_int(row, 3), store_col_int(row, 4),
-	    store_col_int(row, 5)));
+	struct run *r = p;
+	int64_t on_hand = store_col_int(row, 3), safety = store_col_int(row, 4);
+	int64_t reserved = store_col_int(row, 5);
+
+	alloc_add_stock(r->a, store_col_text(row, 0), store_col_text(row, 1),
+	    store_col_text(row, 2), node_atp(on_hand, safety, reserved));
+	/* as oms-report check has it: stock under its safety level is no oversell */
+	if (reserved > 0 && reserved > on_hand - safety) {
+		struct shortage *sh;
+
+		r->short_v = xrealloc(r->short_v, (size_t)(r->nshort + 1) * sizeof *r->short_v);
+		sh = &r->short_v[r->nshort++];
+		sh->node_id = xstrdup(store_col_text(row, 2));
+		sh->sku = xstrdup(store_col_text(row, 0));
+		sh->over = reserved - (on_hand > safety ? on_hand - safety : 0);
+	}
 	return 0;
+}
+
+/* Routed work at a node short of stock, as read: taken back once read. */
+struct routed_work {
+	struct { char *order_id; int64_t line_no, routed; } *v;
+	int n;
+};
+
+static int
+routed_row(void *p, const struct store_row *row)
+{
+	struct routed_work *w = p;
+
+	w->v = xrealloc(w->v, (size_t)(w->n + 1) * sizeof *w->v);
+	w->v[w->n].order_id = xstrdup(store_col_text(row, 0));
+	w->v[w->n].line_no = store_col_int(row, 1);
+	w->v[w->n].routed = store_col_int(row, 2);
+	w->n++;
+	return 0;
+}
+
+/*
+ * A stock count can fall under what is reserved at a node.  What was
+ * released there is the node's to short; what is only routed there is
+ * taken back, from the last lines in the order of service first, until
+ * the stock covers the rest.  Those units are then the lines' demand
+ * again, allocated below like any other (or backordered).
+ */
+static int
+take_back(struct run *r)
+{
+	struct buf payload = BUF_INIT;
+	int i, k, ret = 0;
+
+	for (i = 0; i < r->nshort && ret == 0; i++) {
+		struct shortage *sh = &r->short_v[i];
+		struct routed_work w = { NULL, 0 };
+
+		if (store_alloc_routed_at(r->st, sh->node_id, sh->sku, routed_row, &w) != 0)
+			ret = -1;
+		for (k = 0; k < w.n && ret == 0 && sh->over > 0; k++) {
+			int64_t take = w.v[k].routed < sh->over ? w.v[k].routed : sh->over;
+
+			buf_reset(&payload);
+			buf_addf(&payload, "{\"line_no\":%lld,\"node_id\":", (long long)w.v[k].line_no);
+			buf_add_json_string(&payload, sh->node_id, strlen(sh->node_id));
+			buf_addf(&payload, ",\"qty\":%lld,\"reason\":\"node stock under its "
+			    "reservations\"}", (long long)take);
+			if (store_line_node_routed(r->st, w.v[k].order_id, w.v[k].line_no,
+			    sh->node_id, w.v[k].routed - take) != 0 ||
+			    store_event(r->st, w.v[k].order_id, "line.unrouted", payload.s) != 0) {
+				ret = -1;
+				break;
+			}
+			sh->over -= take;
+			r->n->units_unrouted += take;
+		}
+		for (k = 0; k < w.n; k++)
+			free(w.v[k].order_id);
+		free(w.v);
+	}
+	buf_release(&payload);
+	return ret;
+}
+
+static void
+clear_shortages(struct run *r)
+{
+	int i;
+
+	for (i = 0; i < r->nshort; i++) {
+		free(r->short_v[i].node_id);
+		free(r->short_v[i].sku);
+	}
+	free(r->short_v);
+	r->short_v = NULL;
+	r->nshort = 0;
 }
 
 static int
@@ -328,6 +421,18 @@ kept_row(void *p, int n, const char *const *v)
 
 	(void)n;
 	alloc_keep(p, &l, num(v[3]));
+	return 0;
+}
+
+/* The network as the allocator sees it: nodes, stock, what held orders keep. */
+static int
+load_network(struct run *r, const char *const *scoped)
+{
+	r->a = alloc_new();
+	if (store_view(r->st, VIEW_ALLOC_NODES, NULL, 0, node_row, r->a) != 0 ||
+	    store_view_typed(r->st, VIEW_ALLOC_STOCK, NULL, 0, stock_row, r) != 0 ||
+	    store_view(r->st, VIEW_ALLOC_KEPT, scoped, 1, kept_row, r->a) != 0)
+		return -1;
 	return 0;
 }
 
@@ -529,14 +634,25 @@ alloc_run(struct store *st, const struct alloc_opts *o, FILE *out,
 	r.n = counts;
 	if ((status = scope_load(st, o->scope, o->scoped ? o->nscope : 0)) != 0)
 		return status;
-	r.a = alloc_new();
 	if (o->scoped)
 		scoped[0] = "1";
-	if (store_view(st, VIEW_ALLOC_NODES, NULL, 0, node_row, r.a) != 0 ||
-	    store_view_typed(st, VIEW_ALLOC_STOCK, NULL, 0, stock_row, r.a) != 0 ||
-	    store_view(st, VIEW_ALLOC_KEPT, scoped, 1, kept_row, r.a) != 0) {
+	if (load_network(&r, scoped) != 0) {
 		status = store_status(st);
 		goto out;
+	}
+	/* rare: work routed to stock that is no longer there; then start again */
+	if (r.nshort > 0) {
+		if (take_back(&r) != 0) {
+			status = store_status(st);
+			goto out;
+		}
+		clear_shortages(&r);
+		alloc_free(r.a);
+		if (load_network(&r, scoped) != 0) {
+			status = store_status(st);
+			goto out;
+		}
+		clear_shortages(&r);	/* what is left is released work: the node's */
 	}
 	writer_init(&r.w, out, o->format, alloc_cols, 7);
 	r.w.safe_csv = o->safe_csv;
@@ -553,6 +669,7 @@ out:
 	free(r.rows);
 	free(r.lines);
 	buf_release(&r.payload);
+	clear_shortages(&r);
 	alloc_free(r.a);
 	return status;
 }

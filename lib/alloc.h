@@ -79,6 +79,7 @@ struct alloc_opts {
 struct alloc_counts {
 	long lines, full, partly, backordered;
 	int64_t units, units_backordered, units_taken_back;
+	int64_t units_unrouted;	/* routed work taken back from nodes short of stock */
 };
 
 /*

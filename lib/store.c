@@ -1552,6 +1552,28 @@ bind_change(struct store *st, int table, const void *rows, int i, sqlite3_stmt *
 		bint(s, base + 5, st->run_id);
 }
 
+/* line_node_by_node finds the node's work; the sku is the line's */
+static const char sql_routed_at[] =
+    "SELECT ln.order_id, ln.line_no, ln.routed FROM line_node ln "
+    "JOIN order_line l ON l.order_id = ln.order_id AND l.line_no = ln.line_no "
+    "JOIN orders o ON o.order_id = ln.order_id "
+    "WHERE ln.node_id = ?1 AND l.sku = ?2 AND ln.routed > 0 "
+    "ORDER BY o.priority DESC, o.promise_date IS NULL DESC, o.promise_date DESC, "
+    "o.created_at DESC, ln.order_id DESC, ln.line_no DESC";
+
+int
+store_alloc_routed_at(struct store *st, const char *node_id, const char *sku,
+    store_typed_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_routed_at);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, node_id);
+	bind_text(s, 2, sku);
+	return store_each(st, s, fn, ctx, "reading the routed work of a node short of stock");
+}
+
 int
 store_line_changes(struct store *st, const struct line_change *c, int n)
 {

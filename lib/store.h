@@ -216,6 +216,12 @@ struct line_change {
 };
 /* Write n changes, and their events many rows to a statement. */
 int store_line_changes(struct store *st, const struct line_change *c, int n);
+/*
+ * The routed (not released) work on sku at node, the last in the order of
+ * service first: typed rows order_id, line_no, routed.  0 or -1.
+ */
+int store_alloc_routed_at(struct store *st, const char *node_id, const char *sku,
+	store_typed_fn fn, void *ctx);
 
 /* --- route ------------------------------------------------------------ */
 

@@ -1822,3 +1822,57 @@ EOF
 	run -0 oms-allocate -o out2.csv
 	assert_output "oms-allocate: 0 lines changed: 0 allocated in full, 0 partly, 0 backordered; 0 units allocated, 0 units backordered; 0 units taken back; nothing changed"
 }
+
+@test "a snapshot that lowers stock under routed work: the lowest-priority routed units are taken back, then backordered" {
+	given nodes <<'EOF'
+node_id,type,lat,lon
+DC1,warehouse,40.52,-74.39
+EOF
+	given rates <<'EOF'
+max_km,base_cost,per_kg,transit_days
+5000,5.00,0,2
+EOF
+	oms-import -q postal "$DATA/postal.csv"
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,10,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority,ship_postal_code
+R5,1,A1,3,2026-11-01T08:00:00Z,5,10001
+R1,1,A1,4,2026-11-20T08:00:00Z,1,10001
+EOF
+	oms-allocate -q > /dev/null
+	oms-route -q > /dev/null
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,5,2026-11-27T22:00:00Z
+EOF
+	# 7 routed at DC1, 5 on hand: the count alone leaves the node oversold
+	run -1 oms-report check
+	assert_output - <<'EOF'
+check,subject,detail
+node_oversold,DC1/A1,reserved 7 exceeds on_hand 5 less safety_stock 0
+EOF
+	# R5 is served last: 2 of its 3 routed units come back, and no stock is left
+	allocates <<EOF
+$HEADER
+R5,1,A1,3,0,2,no stock in the network
+EOF
+	assert_equal "$stderr" "oms-allocate: 1 line changed: 0 allocated in full, 0 partly, 1 backordered; 0 units allocated, 2 units backordered; 0 units taken back; 2 routed units taken back from nodes whose stock fell under them"
+	lines_are <<EOF
+$LINES
+R1,1,A1,4,routed,0,0,0,4,0,0,0,0,DC1
+R5,1,A1,3,backordered,2,2,0,1,0,0,0,0,DC1
+EOF
+	run -0 sqlite3 "$OMS_DB" "select order_id, payload from event where type = 'line.unrouted'"
+	assert_output 'R5|{"line_no":1,"node_id":"DC1","qty":2,"reason":"node stock under its reservations"}'
+	# once taken back, a run again changes nothing
+	allocates <<EOF
+$HEADER
+EOF
+}
