@@ -10,9 +10,9 @@
 # the penalties), shipments, and the share of the gap from (a) to (c)
 # that (b) closes.
 #
-# Speed: 500,000 order lines (about 205,000 orders, 165,000 of them with
-# an allocation to route), oms-route run for real on a fresh copy of the
-# allocated store, $REPS times; median seconds and peak RSS.
+# Speed: 600,000 order lines (about 245,000 orders, some 200,000 of them
+# with an allocation to route), oms-route run for real on a fresh copy of
+# the allocated store, $REPS times; median seconds and peak RSS.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$here/../..
@@ -80,8 +80,8 @@ if command -v cbc >/dev/null 2>&1 && [ "$mipsec" -gt 0 ]; then
 	printf 'route quality: CBC MIP, %s s: %s (%s)\n' "$mipsec" "${mip:-no integer solution}" "${how:-no result}"
 fi
 
-d=$dir/route-200k
-gen 500000 "$d"
+d=$dir/route-600k
+gen 600000 "$d"
 allocated_store "$d" "$d/alloc.db"
 rm -f "$d/route.times" "$d/greedy.times"
 i=0
