@@ -7,7 +7,7 @@
 #
 #   concurrency.sh [-r ROUNDS] [-s SEED] [-d DIR]
 #
-# Needs $OMS_BIN (the oms binaries) and sqlite3.  Seven workers run at the
+# Needs $OMS_BIN (the oms binaries) and sqlite3.  Nine workers run at the
 # same time, ROUNDS commands each, every one with --busy-timeout drawn from
 # 0, 5, 20, 100 and 500 ms and a random pause before it:
 #   delta     oms-import --delta inventory: a file of its own each time
@@ -19,21 +19,33 @@
 #   care      oms-order: priority of P1 set to a new value, hold and unhold
 #             of H1 in turn, one unit of C1 (held, so only care touches
 #             it) cancelled
+#   confirm   oms-release --confirm of up to three release lines not yet
+#             confirmed (as the store shows them just before), each in
+#             full, one in four short, the others shipped
+#   address   oms-order address of AD1, to 10001 and 07102 in turn (a
+#             change of a routed order sends its lines back to be routed)
 #   returns   oms-return authorize of one unit of RET1 (shipped before the
-#             workers start), or an appeasement of 0.01 on it, in turn
+#             workers start), receipt of one authorised unit at DC1, or an
+#             appeasement of 0.01 on it, in turn
 # Afterwards:
 #  - every command exited 0 or 75 (busy past its timeout);
 #  - oms-report check passes: no node oversold, every line accounted for;
 #  - on_hand of every node and sku = the start + the deltas of the delta
-#    files whose import exited 0, each counted once (nothing but deltas
-#    moves on_hand here: nothing ships); the inventory.delta events are
-#    those of the accepted files;
+#    files whose import exited 0, each counted once, + the units received
+#    by receipts that exited 0, - the units of confirmations that exited
+#    0; the inventory.delta events are those of the accepted files and
+#    receipts;
+#  - the confirmations on record are exactly the rows of the confirmation
+#    files that exited 0;
 #  - the orders of each order import that exited 0 are there, those of
 #    one that exited 75 are not;
 #  - P1's priority is the last one set with exit 0; H1 holds iff the last
 #    hold/unhold that exited 0 was a hold; C1's cancelled units = the
 #    cancels that exited 0; one event per change that exited 0;
-#  - RET1's authorised units and appeasements = those that exited 0;
+#  - AD1 ships to the address of the last change that exited 0, with one
+#    order.address_changed event per accepted change that changed it;
+#  - RET1's authorised and received units and its appeasements = those
+#    that exited 0;
 #  - a command that exited 75 wrote no -o file, and every run in the run
 #    log has ended (a 75 leaves no unfinished run behind).
 # Prints a summary (commands run, how many exited 75) and exits 1 on a
@@ -65,7 +77,7 @@ fail() {
 	fails=$((fails + 1))
 }
 
-q() { sqlite3 "$OMS_DB" "$@"; }
+q() { sqlite3 -cmd '.timeout 5000' "$OMS_DB" "$@"; }
 
 # --- the store before the workers -------------------------------------
 
@@ -81,7 +93,8 @@ setup() {
 	  echo 'P1,1,A1,1,2026-11-25T10:00:00Z,5,10001,US,19.99'
 	  echo 'H1,1,B2,1,2026-11-25T10:00:00Z,5,10001,US,5.00'
 	  echo 'C1,1,B2,100,2026-11-25T10:00:00Z,9,10001,US,5.00'
-	  echo 'RET1,1,RT,100,2026-11-25T10:00:00Z,1,10001,US,10.00'; } >"$dir/orders.csv"
+	  echo 'RET1,1,RT,100,2026-11-25T10:00:00Z,1,10001,US,10.00'
+	  echo 'AD1,1,A1,1,2026-11-25T09:00:00Z,2,10001,US,19.99'; } >"$dir/orders.csv"
 	oms-import -q nodes "$data/nodes.csv" &&
 	oms-import -q items "$dir/items.csv" &&
 	oms-import -q inventory "$dir/inventory.csv" &&
@@ -99,6 +112,7 @@ setup() {
 	q "SELECT node_id, sku, on_hand FROM inventory ORDER BY node_id, sku" >"$dir/on_hand.start"
 	q "SELECT type, count(*) FROM event GROUP BY type ORDER BY type" >"$dir/events.start"
 	q "SELECT priority FROM orders WHERE order_id = 'P1'" >"$dir/p1.start"
+	q "SELECT count(*) FROM confirmation" >"$dir/confirmations.start"
 }
 
 # --- the workers --------------------------------------------------------
@@ -171,13 +185,64 @@ w_care() {
 	done
 }
 
+# the release lines not yet confirmed, as "release_id|line_no|qty|node|sku"
+unconfirmed() {
+	q "SELECT rl.release_id, rl.line_no, rl.qty, r.node_id, ol.sku
+	   FROM release_line rl JOIN release r USING (release_id)
+	   JOIN order_line ol ON ol.order_id = rl.order_id AND ol.line_no = rl.line_no
+	   WHERE NOT EXISTS (SELECT 1 FROM confirmation c
+	                     WHERE c.release_id = rl.release_id AND c.line_no = rl.line_no)
+	   ORDER BY rl.release_id, rl.line_no LIMIT 3"
+}
+
+# confirm.I.csv is the file; confirm.I.units has "node|sku|-qty" per row
+w_confirm() {
+	local i k f rel line qty node sku st
+	for ((i = 1; i <= rounds; i++)); do
+		f=$dir/confirm.$i.csv
+		printf 'release_id,line_no,status,qty,at\n' >"$f"
+		: >"$dir/confirm.$i.units"
+		k=0
+		while IFS='|' read -r rel line qty node sku; do
+			st=shipped
+			(((i + k) % 4 == 0)) && st=short
+			printf '%s,%s,%s,%s,2026-11-27T12:00:00Z\n' "$rel" "$line" "$st" "$qty" >>"$f"
+			echo "$node|$sku|-$qty" >>"$dir/confirm.$i.units"
+			k=$((k + 1))
+		done < <(unconfirmed)
+		if [ "$k" = 0 ]; then
+			sleep 0.02
+			continue
+		fi
+		go confirm "$i" "$f" oms-release -q --confirm "$f"
+	done
+}
+
+w_address() {
+	local i pc
+	for ((i = 1; i <= rounds; i++)); do
+		pc=10001
+		((i % 2)) && pc=07102
+		go address "$i" "$pc" oms-order -q address AD1 --ship-postal-code "$pc"
+	done
+}
+
 w_returns() {
-	local i f
+	local i f rma
 	for ((i = 1; i <= rounds; i++)); do
 		f=$dir/returns.$i.csv
-		if ((i % 2)); then
+		rma=
+		if ((i % 3 == 2)); then
+			rma=$(q "SELECT rma_id FROM rma_line WHERE order_id = 'RET1' AND received < qty
+			         ORDER BY rma_id LIMIT 1")
+		fi
+		if ((i % 3 == 1)); then
 			printf 'order_id,line_no,qty,reason,channel\nRET1,1,1,changed mind,mail\n' >"$f"
 			go returns "$i" authorize oms-return authorize -q --at 2026-11-27T00:00:00Z \
+			    -o /dev/null "$f"
+		elif [ -n "$rma" ]; then
+			printf 'rma_id,line_no,qty,condition,node_id\n%s,1,1,new,DC1\n' "$rma" >"$f"
+			go returns "$i" receive oms-return receive -q --at 2026-11-27T01:00:00Z \
 			    -o /dev/null "$f"
 		else
 			printf 'order_id,line_no,amount,reason\nRET1,1,0.01,late\n' >"$f"
@@ -202,7 +267,8 @@ check_all() {
 	# the store holds together
 	out=$(oms-report check 2>&1) || fail "oms-report check: $out"
 	[ -z "$out" ] || fail "oms-report check said: $out"
-	# on_hand: the start plus every accepted delta file, once
+	# on_hand: the start plus every accepted delta file, once, plus the
+	# accepted receipts, less the accepted confirmations
 	awk -v dir="$dir" '
 	    FILENAME ~ /on_hand.start$/ { split($0, f, "|"); q[f[1] "|" f[2]] = f[3]; next }
 	    $1 == "delta" && $3 == 0 {
@@ -212,15 +278,30 @@ check_all() {
 		}
 		close($4)
 	    }
-	    END { for (k in q) print k "|" q[k] }' "$dir/on_hand.start" "$dir/delta.log" |
+	    $1 == "returns" && $3 == 0 && $4 == "receive" { q["DC1|RT"] += 1 }
+	    $1 == "confirm" && $3 == 0 {
+		u = dir "/confirm." $2 ".units"
+		while ((getline line < u) > 0) { split(line, f, "|"); q[f[1] "|" f[2]] += f[3] }
+		close(u)
+	    }
+	    END { for (k in q) print k "|" q[k] }' "$dir/on_hand.start" "$dir/all.log" |
 	    sort >"$dir/on_hand.want"
 	q "SELECT node_id, sku, on_hand FROM inventory" | sort >"$dir/on_hand.got"
 	cmp -s "$dir/on_hand.want" "$dir/on_hand.got" ||
-	    fail "on_hand is not the start plus the accepted deltas: $(diff "$dir/on_hand.want" "$dir/on_hand.got" | head -6)"
+	    fail "on_hand is not the start plus the accepted deltas and receipts less the accepted confirmations: $(diff "$dir/on_hand.want" "$dir/on_hand.got" | head -6)"
 	n=$(awk '$1 == "delta" && $3 == 0' "$dir/delta.log" | wc -l)
+	nr=$(awk '$1 == "returns" && $3 == 0 && $4 == "receive"' "$dir/returns.log" | wc -l)
 	got=$(q "SELECT count(*) FROM event WHERE type = 'inventory.delta'")
-	exp=$(( $(sed -n 's/^inventory.delta|//p' "$dir/events.start") + 0 + 4 * n))
-	[ "$got" = "$exp" ] || fail "$got inventory.delta events, want $exp ($n files accepted)"
+	exp=$(( $(sed -n 's/^inventory.delta|//p' "$dir/events.start") + 0 + 4 * n + nr))
+	[ "$got" = "$exp" ] || fail "$got inventory.delta events, want $exp ($n files and $nr receipts accepted)"
+	# confirmations: exactly the rows of the accepted files
+	awk '$1 == "confirm" && $3 == 0 { print $4 }' "$dir/confirm.log" |
+	    while read -r f; do tail -n +2 "$f"; done | cut -d, -f1-4 | sort >"$dir/confirmations.want"
+	q "SELECT release_id, line_no, status, qty FROM confirmation
+	   ORDER BY seq LIMIT -1 OFFSET $(cat "$dir/confirmations.start")" |
+	    tr '|' , | sort >"$dir/confirmations.got"
+	cmp -s "$dir/confirmations.want" "$dir/confirmations.got" ||
+	    fail "the confirmations on record are not those of the accepted files: $(diff "$dir/confirmations.want" "$dir/confirmations.got" | head -6)"
 	got=$(q "SELECT count(*) FROM delta_file")
 	[ "$got" = "$n" ] || fail "$got delta files on record, want $n"
 	# orders: all or nothing per import
@@ -256,7 +337,19 @@ check_all() {
 		esac
 		[ "$got" = "$exp" ] || fail "$got $t events, $exp ${t} changes accepted"
 	done
+	# address changes
+	exp=$(awk '$1 == "address" && $3 == 0 { pc = $4 } END { print pc }' "$dir/address.log")
+	[ -n "$exp" ] || exp=10001
+	got=$(q "SELECT ship_postal_code FROM orders WHERE order_id = 'AD1'")
+	[ "$got" = "$exp" ] || fail "AD1 ships to $got, the last accepted change set $exp"
+	exp=$(awk '$1 == "address" && $3 == 0 { if ($4 != pc) n++; pc = $4 } END { print n + 0 }' \
+	    pc=10001 "$dir/address.log")
+	got=$(q "SELECT count(*) FROM event WHERE order_id = 'AD1' AND type = 'order.address_changed'")
+	[ "$got" = "$exp" ] || fail "$got address changes of AD1 on record, $exp accepted"
 	# returns
+	exp=$(awk '$1 == "returns" && $3 == 0 && $4 == "receive"' "$dir/returns.log" | wc -l)
+	got=$(q "SELECT COALESCE(sum(received), 0) FROM rma_line WHERE order_id = 'RET1'")
+	[ "$got" = "$exp" ] || fail "RET1 has $got units received, $exp receipts accepted"
 	exp=$(awk '$1 == "returns" && $3 == 0 && $4 == "authorize"' "$dir/returns.log" | wc -l)
 	got=$(q "SELECT COALESCE(sum(qty), 0) FROM rma_line WHERE order_id = 'RET1'")
 	[ "$got" = "$exp" ] || fail "RET1 has $got units authorised, $exp authorisations accepted"
@@ -278,10 +371,11 @@ check_all() {
 setup
 RANDOM=$seed
 w_delta & w_orders & w_allocate & w_route & w_release & w_care & w_returns &
+w_confirm & w_address &
 wait
 check_all
 total=$(wc -l <"$dir/all.log")
 busy=$(awk '$3 == 75' "$dir/all.log" | wc -l)
-printf 'concurrency: %d rounds, %d commands by 7 workers at once, %d exited 75 (busy): %s\n' \
+printf 'concurrency: %d rounds, %d commands by 9 workers at once, %d exited 75 (busy): %s\n' \
     "$rounds" "$total" "$busy" "$([ $fails = 0 ] && echo 'all checks passed' || echo "$fails FAILED")"
 [ $fails = 0 ] || { echo "concurrency: files kept in $dir" >&2; exit 1; }
