@@ -30,7 +30,7 @@ enum sid {
 	S_VIEW_INVENTORY, S_VIEW_INVENTORY_BY_SKU, S_VIEW_ALLOCATED,
 	S_VIEW_LINES, S_VIEW_EVENTS, S_VIEW_RUNS,
 	S_VIEW_FK, S_VIEW_NO_LINES, S_VIEW_INTEGRITY,
-	S_ALLOC_NODES, S_ALLOC_STOCK, S_ALLOC_KEPT, S_ALLOC_LINES,
+	S_ALLOC_NODES, S_ALLOC_STOCK, S_ALLOC_KEPT, S_ALLOC_ORDERS, S_ALLOC_LINES,
 	S_SCOPE_HAS, S_SCOPE_ADD, S_LINE_ALLOC,
 	S_COUNT
 };
@@ -151,16 +151,24 @@ static const char *const sql[S_COUNT] = {
 	[S_ALLOC_KEPT] = "SELECT sku, method, pickup_node, allocated FROM order_line "
 	    "WHERE allocated > 0 AND ((?1 IS NOT NULL AND order_id NOT IN "
 	    "(SELECT order_id FROM temp.scope)) OR order_id IN (SELECT order_id FROM order_hold))",
+	/*
+	 * In key order, a plain scan: alloc.c sorts the orders by the order
+	 * of service itself, cheaper than a sort of every line here.
+	 */
+	[S_ALLOC_ORDERS] =
+	    "SELECT order_id, priority, promise_date, created_at, ship_complete FROM orders o "
+	    "WHERE (?1 IS NULL OR order_id IN (SELECT order_id FROM temp.scope)) "
+	    "AND NOT EXISTS (SELECT 1 FROM order_hold h WHERE h.order_id = o.order_id) "
+	    "ORDER BY order_id",
+	/* (held orders are missing from the orders above, which is enough) */
 	[S_ALLOC_LINES] =
 	    "SELECT l.order_id, l.line_no, l.sku, l.qty, l.method, l.pickup_node, l.allocated, "
-	    "l.backordered, l.backorder_reason, o.ship_complete, "
+	    "l.backordered, l.backorder_reason, "
 	    "l.qty - l.shipped - l.cancelled - COALESCE((SELECT SUM(ln.routed + ln.released) "
 	    "FROM line_node ln WHERE ln.order_id = l.order_id AND ln.line_no = l.line_no), 0) "
-	    "FROM order_line l JOIN orders o USING (order_id) "
+	    "FROM order_line l "
 	    "WHERE (?1 IS NULL OR l.order_id IN (SELECT order_id FROM temp.scope)) "
-	    "AND NOT EXISTS (SELECT 1 FROM order_hold h WHERE h.order_id = l.order_id) "
-	    "ORDER BY o.priority, o.promise_date IS NULL, o.promise_date, o.created_at, "
-	    "l.order_id, l.line_no",
+	    "ORDER BY l.order_id, l.line_no",
 	[S_SCOPE_HAS] = "SELECT 1 FROM orders WHERE order_id = ?1",
 	[S_SCOPE_ADD] = "INSERT OR IGNORE INTO temp.scope (order_id) VALUES (?1)",
 	/* one row a statement: a 32-row UPDATE ... FROM (VALUES ...) costs more */
@@ -1444,6 +1452,7 @@ static const enum sid view_sid[] = {
 	[VIEW_ALLOC_NODES] = S_ALLOC_NODES,
 	[VIEW_ALLOC_STOCK] = S_ALLOC_STOCK,
 	[VIEW_ALLOC_KEPT] = S_ALLOC_KEPT,
+	[VIEW_ALLOC_ORDERS] = S_ALLOC_ORDERS,
 	[VIEW_ALLOC_LINES] = S_ALLOC_LINES,
 };
 
@@ -1537,21 +1546,6 @@ store_scope_add(struct store *st, const char *order_id)
 	return run(st, s, "remembering an order") == 0 ? 1 : -1;
 }
 
-static void
-bind_change(struct store *st, int table, const void *rows, int i, sqlite3_stmt *s,
-    int base)
-{
-	const struct line_change *c = (const struct line_change *)rows + i;
-
-	(void)table;
-	btext(s, base + 1, st->run_time);
-	btext(s, base + 2, c->order_id);
-	btext(s, base + 3, c->event_type);
-	btext(s, base + 4, c->payload);
-	if (st->run_id)
-		bint(s, base + 5, st->run_id);
-}
-
 /* line_node_by_node finds the node's work; the sku is the line's */
 static const char sql_routed_at[] =
     "SELECT ln.order_id, ln.line_no, ln.routed FROM line_node ln "
@@ -1575,24 +1569,19 @@ store_alloc_routed_at(struct store *st, const char *node_id, const char *sku,
 }
 
 int
-store_line_changes(struct store *st, const struct line_change *c, int n)
+store_line_alloc(struct store *st, const char *order_id, int64_t line_no,
+    int64_t allocated, int64_t backordered, const char *reason)
 {
-	int i;
+	sqlite3_stmt *s = stmt(st, S_LINE_ALLOC);
 
-	for (i = 0; i < n; i++) {
-		sqlite3_stmt *s = stmt(st, S_LINE_ALLOC);
-
-		if (s == NULL)
-			return -1;
-		btext(s, 1, c[i].order_id);
-		bint(s, 2, c[i].line_no);
-		bint(s, 3, c[i].allocated);
-		bint(s, 4, c[i].backordered);
-		btext(s, 5, c[i].reason);
-		if (run(st, s, "writing an allocation") != 0)
-			return -1;
-	}
-	return write_rows(st, M_EVENTS, bind_change, c, n) < 0 ? -1 : 0;
+	if (s == NULL)
+		return -1;
+	btext(s, 1, order_id);
+	bint(s, 2, line_no);
+	bint(s, 3, allocated);
+	bint(s, 4, backordered);
+	btext(s, 5, reason);
+	return run(st, s, "writing an allocation");
 }
 
 static void
