@@ -560,13 +560,13 @@ order_row(void *p, const struct store_row *row)
 
 /* Lines come in key order, as the orders did: find the line's order. */
 static int
-line_row(void *p, const struct store_row *row)
+line_row(void *p, const struct store_row *row, int64_t work)
 {
 	struct run *r = p;
 	struct aorder *o;
 	struct aline *a;
 	const char *order_id = store_col_text(row, 0);
-	int64_t demand = store_col_int(row, 9);
+	int64_t demand = store_col_int(row, 9) - work;
 	const char *old_reason = store_col_text(row, 8);
 	int c = 1;
 
@@ -787,7 +787,7 @@ decide_all(struct run *r, const char *const *scoped)
 	if (store_view_typed(r->st, VIEW_ALLOC_ORDERS, scoped, 1, order_row, r) != 0)
 		return -1;
 	phase("orders read", r->norders);
-	if (store_view_typed(r->st, VIEW_ALLOC_LINES, scoped, 1, line_row, r) != 0)
+	if (store_alloc_lines(r->st, scoped[0] != NULL, line_row, r) != 0)
 		return -1;
 	phase("lines read", r->nrows);
 	by_service = xmalloc((size_t)(r->norders ? r->norders : 1) * sizeof *by_service);

@@ -30,7 +30,7 @@ enum sid {
 	S_VIEW_INVENTORY, S_VIEW_INVENTORY_BY_SKU, S_VIEW_ALLOCATED,
 	S_VIEW_LINES, S_VIEW_EVENTS, S_VIEW_RUNS,
 	S_VIEW_FK, S_VIEW_NO_LINES, S_VIEW_INTEGRITY,
-	S_ALLOC_NODES, S_ALLOC_STOCK, S_ALLOC_KEPT, S_ALLOC_ORDERS, S_ALLOC_LINES,
+	S_ALLOC_NODES, S_ALLOC_STOCK, S_ALLOC_KEPT, S_ALLOC_ORDERS,
 	S_SCOPE_HAS, S_SCOPE_ADD, S_LINE_ALLOC,
 	S_COUNT
 };
@@ -160,15 +160,6 @@ static const char *const sql[S_COUNT] = {
 	    "WHERE (?1 IS NULL OR order_id IN (SELECT order_id FROM temp.scope)) "
 	    "AND NOT EXISTS (SELECT 1 FROM order_hold h WHERE h.order_id = o.order_id) "
 	    "ORDER BY order_id",
-	/* (held orders are missing from the orders above, which is enough) */
-	[S_ALLOC_LINES] =
-	    "SELECT l.order_id, l.line_no, l.sku, l.qty, l.method, l.pickup_node, l.allocated, "
-	    "l.backordered, l.backorder_reason, "
-	    "l.qty - l.shipped - l.cancelled - COALESCE((SELECT SUM(ln.routed + ln.released) "
-	    "FROM line_node ln WHERE ln.order_id = l.order_id AND ln.line_no = l.line_no), 0) "
-	    "FROM order_line l "
-	    "WHERE (?1 IS NULL OR l.order_id IN (SELECT order_id FROM temp.scope)) "
-	    "ORDER BY l.order_id, l.line_no",
 	[S_SCOPE_HAS] = "SELECT 1 FROM orders WHERE order_id = ?1",
 	[S_SCOPE_ADD] = "INSERT OR IGNORE INTO temp.scope (order_id) VALUES (?1)",
 	/* one row a statement: a 32-row UPDATE ... FROM (VALUES ...) costs more */
@@ -1453,7 +1444,6 @@ static const enum sid view_sid[] = {
 	[VIEW_ALLOC_STOCK] = S_ALLOC_STOCK,
 	[VIEW_ALLOC_KEPT] = S_ALLOC_KEPT,
 	[VIEW_ALLOC_ORDERS] = S_ALLOC_ORDERS,
-	[VIEW_ALLOC_LINES] = S_ALLOC_LINES,
 };
 
 int
@@ -1566,6 +1556,62 @@ store_alloc_routed_at(struct store *st, const char *node_id, const char *sku,
 	bind_text(s, 1, node_id);
 	bind_text(s, 2, sku);
 	return store_each(st, s, fn, ctx, "reading the routed work of a node short of stock");
+}
+
+/* (held orders are missing from VIEW_ALLOC_ORDERS, which is enough) */
+static const char sql_alloc_lines[] =
+    "SELECT order_id, line_no, sku, qty, method, pickup_node, allocated, backordered, "
+    "backorder_reason, qty - shipped - cancelled FROM order_line "
+    "WHERE (?1 IS NULL OR order_id IN (SELECT order_id FROM temp.scope)) "
+    "ORDER BY order_id, line_no";
+
+/* a subquery per line would cost a seek each: merged below instead */
+static const char sql_alloc_work[] =
+    "SELECT order_id, line_no, SUM(routed + released) FROM line_node "
+    "WHERE (?1 IS NULL OR order_id IN (SELECT order_id FROM temp.scope)) "
+    "GROUP BY order_id, line_no ORDER BY order_id, line_no";
+
+int
+store_alloc_lines(struct store *st, int scoped, store_alloc_line_fn fn, void *ctx)
+{
+	sqlite3_stmt *l = store_sql(st, sql_alloc_lines);
+	sqlite3_stmt *w = store_sql(st, sql_alloc_work);
+	struct store_row row;
+	int rc, wrc, stop = 0;
+
+	if (l == NULL || w == NULL)
+		return -1;
+	btext(l, 1, scoped ? "1" : NULL);
+	btext(w, 1, scoped ? "1" : NULL);
+	row.s = l;
+	wrc = sqlite3_step(w);
+	while (!stop && (wrc == SQLITE_ROW || wrc == SQLITE_DONE) &&
+	    (rc = sqlite3_step(l)) == SQLITE_ROW) {
+		const char *order_id = (const char *)sqlite3_column_text(l, 0);
+		int64_t line_no = sqlite3_column_int64(l, 1), work = 0;
+
+		/* both in key order: skip work of lines not read, take this one's */
+		while (wrc == SQLITE_ROW) {
+			int c = strcmp((const char *)sqlite3_column_text(w, 0), order_id);
+			int64_t wl = sqlite3_column_int64(w, 1);
+
+			if (c == 0)
+				c = wl < line_no ? -1 : wl > line_no;
+			if (c > 0)
+				break;
+			if (c == 0)
+				work = sqlite3_column_int64(w, 2);
+			wrc = sqlite3_step(w);
+		}
+		stop = fn(ctx, &row, work);
+	}
+	if (wrc != SQLITE_ROW && wrc != SQLITE_DONE)
+		rc = wrc;
+	sqlite3_reset(l);
+	sqlite3_reset(w);
+	if (stop)
+		return stop < 0 ? -1 : 0;
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading the lines to allocate");
 }
 
 int

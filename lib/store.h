@@ -179,13 +179,7 @@ enum store_view {
 	/* allocation: the orders to decide, by order_id: order_id, priority,
 	 * promise_date, created_at, ship_complete; ?1 NULL: every order, else
 	 * only the scope; never a held order */
-	VIEW_ALLOC_ORDERS,
-	/* allocation: the lines, by order_id and line_no: order_id, line_no,
-	 * sku, qty, method, pickup_node, allocated, backordered,
-	 * backorder_reason, demand (qty less routed, released, shipped,
-	 * cancelled); ?1 NULL: every order, else only the scope; the lines of
-	 * held orders too (they are not in VIEW_ALLOC_ORDERS) */
-	VIEW_ALLOC_LINES
+	VIEW_ALLOC_ORDERS
 };
 int store_view(struct store *st, enum store_view v, const char *const *params,
 	int nparams, store_row_fn fn, void *ctx);
@@ -211,6 +205,15 @@ int store_col_null(const struct store_row *row, int col);
  */
 int store_scope_reset(struct store *st);
 int store_scope_add(struct store *st, const char *order_id);
+/*
+ * The lines to allocate, by order_id and line_no (scoped: only the scope;
+ * the lines of held orders too, which are not in VIEW_ALLOC_ORDERS):
+ * order_id, line_no, sku, qty, method, pickup_node, allocated,
+ * backordered, backorder_reason, qty less shipped and cancelled; with
+ * work, what is routed and released of the line.  0 or -1.
+ */
+typedef int (*store_alloc_line_fn)(void *ctx, const struct store_row *row, int64_t work);
+int store_alloc_lines(struct store *st, int scoped, store_alloc_line_fn fn, void *ctx);
 /* Set a line's unrouted allocation, backorder and reason (NULL: none). */
 int store_line_alloc(struct store *st, const char *order_id, int64_t line_no,
 	int64_t allocated, int64_t backordered, const char *reason);
