@@ -320,18 +320,30 @@ arena_free(struct arena *ar)
 struct aorder {
 	const char *order_id, *promise_date, *created_at;
 	int64_t priority;
-	int ship_complete;
 	long first;		/* its lines: r->rows[first .. first + n - 1] */
 	int n;
+	int ship_complete;
 };
+
+/*
+ * An order's place in the order of service, for the sort: the times as
+ * numbers when they are in the store's canonical form, whose byte order
+ * is their numeric order; else compared as text.
+ */
+struct skey {
+	int64_t priority;
+	uint64_t promise, created;	/* TIME_NONE: no promise date */
+	long ix;			/* into r->orders */
+};
+#define TIME_NONE UINT64_MAX		/* sorts last */
+#define TIME_TEXT (UINT64_MAX - 1)	/* not canonical: compare the text */
 
 /* A line to decide, as stored, and then as decided. */
 struct aline {
-	const char *sku, *method, *pickup_node, *old_reason;	/* interned */
 	int64_t line_no, qty, demand, old_allocated, old_backordered;
 	int64_t allocated;	/* decided */
-	const char *reason;	/* decided: static text or NULL */
-	int changed;
+	uint32_t sku, method, pickup_node, old_reason;	/* r->texts, 0: NULL */
+	signed char outcome;	/* enum alloc_reason once changed, else -1 */
 };
 
 /* Events waiting to be written, many to a statement. */
@@ -344,7 +356,9 @@ struct run {
 	struct writer w;
 	struct buf payload;
 	struct arena strings;	/* order ids and the order of service */
-	struct strmap interned;	/* sku, method, node and reason texts */
+	struct strmap interned;	/* sku, method, node and reason texts: index */
+	const char **texts;	/* by index; texts[0] is NULL */
+	uint32_t ntexts, captexts;
 	struct aorder *orders;	/* key order */
 	long norders, capo;
 	struct aline *rows;	/* key order */
@@ -523,18 +537,45 @@ fmt_int(char *buf, int64_t v)
 }
 
 /* One copy of each of the few distinct sku, method, node and reason texts. */
-static const char *
+static uint32_t
 intern(struct run *r, const char *s)
 {
 	void *v;
 
 	if (s == NULL)
-		return NULL;
+		return 0;
 	if (strmap_get(&r->interned, s, &v))
-		return v;
-	v = (void *)arena_dup(&r->strings, s);
-	strmap_put(&r->interned, s, v);
-	return v;
+		return (uint32_t)(uintptr_t)v;
+	if (r->ntexts == r->captexts) {
+		r->captexts = r->captexts ? r->captexts * 2 : 256;
+		r->texts = xrealloc(r->texts, r->captexts * sizeof *r->texts);
+	}
+	if (r->ntexts == 0)
+		r->texts[r->ntexts++] = NULL;
+	r->texts[r->ntexts] = arena_dup(&r->strings, s);
+	strmap_put(&r->interned, s, (void *)(uintptr_t)r->ntexts);
+	return r->ntexts++;
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ" as the number YYYYMMDDHHMMSS, else TIME_TEXT. */
+static uint64_t
+time_key(const char *t)
+{
+	static const char form[] = "0000-00-00T00:00:00Z";
+	uint64_t v = 0;
+	int i;
+
+	if (t == NULL)
+		return TIME_NONE;
+	for (i = 0; form[i] != '\0'; i++) {
+		if (form[i] == '0') {
+			if (t[i] < '0' || t[i] > '9')
+				return TIME_TEXT;
+			v = v * 10 + (uint64_t)(t[i] - '0');
+		} else if (t[i] != form[i])
+			return TIME_TEXT;
+	}
+	return t[i] == '\0' ? v : TIME_TEXT;
 }
 
 static int
@@ -568,6 +609,7 @@ line_row(void *p, const struct store_row *row, int64_t work)
 	const char *order_id = store_col_text(row, 0);
 	int64_t demand = store_col_int(row, 9) - work;
 	const char *old_reason = store_col_text(row, 8);
+	const char *method = store_col_text(row, 4);
 	int c = 1;
 
 	progress_tick(++r->seen);
@@ -591,37 +633,49 @@ line_row(void *p, const struct store_row *row, int64_t work)
 	o->n++;
 	a = &r->rows[r->nrows++];
 	a->line_no = store_col_int(row, 1);
-	a->sku = intern(r, store_col_text(row, 2));
+	/* most lines are ship lines of the sku of the line before */
+	a->sku = r->nrows > 1 && strcmp(r->texts[a[-1].sku], store_col_text(row, 2)) == 0 ?
+	    a[-1].sku : intern(r, store_col_text(row, 2));
 	a->qty = store_col_int(row, 3);
-	a->method = intern(r, store_col_text(row, 4));
+	a->method = r->nrows > 1 && method != NULL && r->texts[a[-1].method] != NULL &&
+	    strcmp(r->texts[a[-1].method], method) == 0 ? a[-1].method : intern(r, method);
 	a->pickup_node = intern(r, store_col_text(row, 5));
 	a->old_allocated = store_col_int(row, 6);
 	a->old_backordered = store_col_int(row, 7);
 	a->old_reason = intern(r, old_reason);
 	a->demand = demand;
 	a->allocated = 0;
-	a->reason = NULL;
-	a->changed = 0;
+	a->outcome = -1;
 	return 0;
+}
+
+static const struct aorder *sort_orders;	/* for cmp_service */
+
+/* Two times: NULL last, else by their bytes. */
+static int
+cmp_time(uint64_t ka, uint64_t kb, const char *a, const char *b)
+{
+	if (ka != TIME_TEXT && kb != TIME_TEXT)
+		return ka < kb ? -1 : ka > kb;
+	if ((a == NULL) != (b == NULL))
+		return a == NULL ? 1 : -1;
+	return a == NULL ? 0 : strcmp(a, b);
 }
 
 /* The order of service: priority, promise date (none last), created, id. */
 static int
 cmp_service(const void *x, const void *y)
 {
-	const struct aorder *a = *(const struct aorder *const *)x;
-	const struct aorder *b = *(const struct aorder *const *)y;
+	const struct skey *a = x, *b = y;
+	const struct aorder *oa = &sort_orders[a->ix], *ob = &sort_orders[b->ix];
 	int c;
 
 	if (a->priority != b->priority)
 		return a->priority < b->priority ? -1 : 1;
-	if ((a->promise_date == NULL) != (b->promise_date == NULL))
-		return a->promise_date == NULL ? 1 : -1;
-	if (a->promise_date != NULL && (c = strcmp(a->promise_date, b->promise_date)) != 0)
+	if ((c = cmp_time(a->promise, b->promise, oa->promise_date, ob->promise_date)) != 0 ||
+	    (c = cmp_time(a->created, b->created, oa->created_at, ob->created_at)) != 0)
 		return c;
-	if ((c = strcmp(a->created_at, b->created_at)) != 0)
-		return c;
-	return strcmp(a->order_id, b->order_id);
+	return strcmp(oa->order_id, ob->order_id);
 }
 
 /* Write the queued events (after a failure: drop them). */
@@ -668,9 +722,9 @@ decide(struct run *r, const struct aorder *o)
 		const struct aline *a = &r->rows[o->first + i];
 		struct alloc_line *l = &r->lines[i];
 
-		l->sku = a->sku;
-		l->method = a->method;
-		l->pickup_node = a->pickup_node;
+		l->sku = r->texts[a->sku];
+		l->method = r->texts[a->method];
+		l->pickup_node = r->texts[a->pickup_node];
 		l->demand = a->demand;
 	}
 	alloc_order(r->a, r->lines, o->n, o->ship_complete);
@@ -679,22 +733,22 @@ decide(struct run *r, const struct aorder *o)
 		const struct alloc_line *l = &r->lines[i];
 		int64_t back = l->demand - l->allocated;
 		const char *reason = back > 0 ? alloc_reason_text(l->reason) : NULL;
+		const char *old_reason = r->texts[a->old_reason];
 		const char *type;
 		char f[5][24];
 		const char *row[7];
 
 		if (l->allocated == a->old_allocated && back == a->old_backordered &&
-		    (reason == NULL ? a->old_reason == NULL :
-		    a->old_reason != NULL && strcmp(reason, a->old_reason) == 0))
+		    (reason == NULL ? old_reason == NULL :
+		    old_reason != NULL && strcmp(reason, old_reason) == 0))
 			continue;
 		a->allocated = l->allocated;
-		a->reason = reason;
-		a->changed = 1;
+		a->outcome = (signed char)(back > 0 ? l->reason : REASON_NONE);
 		type = l->allocated > a->old_allocated ? "line.allocated" :
 		    l->allocated < a->old_allocated ? "line.deallocated" : "line.backordered";
 		row[0] = o->order_id;
 		row[1] = fmt_int(f[0], a->line_no);
-		row[2] = a->sku;
+		row[2] = l->sku;
 		row[3] = fmt_int(f[1], a->qty);
 		row[4] = fmt_int(f[2], l->allocated);
 		row[5] = fmt_int(f[3], back);
@@ -703,7 +757,7 @@ decide(struct run *r, const struct aorder *o)
 		buf_adds(&r->payload, "{\"line_no\":");
 		buf_adds(&r->payload, row[1]);
 		buf_adds(&r->payload, ",\"sku\":");
-		buf_add_json_string(&r->payload, a->sku, strlen(a->sku));
+		buf_add_json_string(&r->payload, l->sku, strlen(l->sku));
 		buf_adds(&r->payload, ",\"allocated\":");
 		buf_adds(&r->payload, row[4]);
 		buf_adds(&r->payload, ",\"backordered\":");
@@ -748,8 +802,9 @@ write_back(struct run *r)
 		for (k = 0; k < o->n; k++) {
 			const struct aline *a = &r->rows[o->first + k];
 
-			if (a->changed && store_line_alloc(r->st, o->order_id, a->line_no,
-			    a->allocated, a->demand - a->allocated, a->reason) != 0)
+			if (a->outcome >= 0 && store_line_alloc(r->st, o->order_id, a->line_no,
+			    a->allocated, a->demand - a->allocated, a->outcome == REASON_NONE ?
+			    NULL : alloc_reason_text((enum alloc_reason)a->outcome)) != 0)
 				return -1;
 		}
 	}
@@ -779,7 +834,7 @@ phase(const char *what, long n)
 static int
 decide_all(struct run *r, const char *const *scoped)
 {
-	struct aorder **by_service;
+	struct skey *by_service;
 	long i, k;
 	int ret = 0;
 
@@ -791,13 +846,21 @@ decide_all(struct run *r, const char *const *scoped)
 		return -1;
 	phase("lines read", r->nrows);
 	by_service = xmalloc((size_t)(r->norders ? r->norders : 1) * sizeof *by_service);
-	for (i = k = 0; i < r->norders; i++)
-		if (r->orders[i].n > 0)
-			by_service[k++] = &r->orders[i];
+	for (i = k = 0; i < r->norders; i++) {
+		const struct aorder *o = &r->orders[i];
+
+		if (o->n == 0)
+			continue;
+		by_service[k].priority = o->priority;
+		by_service[k].promise = time_key(o->promise_date);
+		by_service[k].created = time_key(o->created_at);
+		by_service[k++].ix = i;
+	}
+	sort_orders = r->orders;
 	qsort(by_service, (size_t)k, sizeof *by_service, cmp_service);
 	phase("orders sorted", k);
 	for (i = 0; i < k && ret == 0; i++)
-		ret = decide(r, by_service[i]);
+		ret = decide(r, &r->orders[by_service[i].ix]);
 	free(by_service);
 	if (ret == 0)
 		ret = flush_events(r);
@@ -858,6 +921,7 @@ out:
 	buf_release(&r.payload);
 	buf_release(&r.evbuf);
 	strmap_release(&r.interned, NULL);
+	free(r.texts);
 	arena_free(&r.strings);
 	clear_shortages(&r);
 	alloc_free(r.a);
