@@ -374,7 +374,7 @@ struct run {
 	struct shortage { char *node_id, *sku; int64_t over; } *short_v;
 	int nshort;
 	int failed;
-	long seen;		/* lines read, for the progress meter */
+	long seen;		/* lines read, decided, written: the progress meter */
 };
 
 static int64_t
@@ -738,6 +738,7 @@ decide(struct run *r, const struct aorder *o)
 		char f[5][24];
 		const char *row[7];
 
+		progress_tick(++r->seen);
 		if (l->allocated == a->old_allocated && back == a->old_backordered &&
 		    (reason == NULL ? old_reason == NULL :
 		    old_reason != NULL && strcmp(reason, old_reason) == 0))
@@ -802,6 +803,7 @@ write_back(struct run *r)
 		for (k = 0; k < o->n; k++) {
 			const struct aline *a = &r->rows[o->first + k];
 
+			progress_tick(++r->seen);
 			if (a->outcome >= 0 && store_line_alloc(r->st, o->order_id, a->line_no,
 			    a->allocated, a->demand - a->allocated, a->outcome == REASON_NONE ?
 			    NULL : alloc_reason_text((enum alloc_reason)a->outcome)) != 0)
@@ -859,12 +861,18 @@ decide_all(struct run *r, const char *const *scoped)
 	sort_orders = r->orders;
 	qsort(by_service, (size_t)k, sizeof *by_service, cmp_service);
 	phase("orders sorted", k);
+	progress_end();
+	progress_start("lines decided");
+	r->seen = 0;
 	for (i = 0; i < k && ret == 0; i++)
 		ret = decide(r, &r->orders[by_service[i].ix]);
 	free(by_service);
 	if (ret == 0)
 		ret = flush_events(r);
 	phase("decided, rows and events written", r->n->lines);
+	progress_end();
+	progress_start("lines written");
+	r->seen = 0;
 	if (ret == 0)
 		ret = write_back(r);
 	phase("lines updated", r->n->lines);
@@ -907,7 +915,7 @@ alloc_run(struct store *st, const struct alloc_opts *o, FILE *out,
 	}
 	writer_init(&r.w, out, o->format, alloc_cols, 7);
 	r.w.safe_csv = o->safe_csv;
-	progress_start("lines");
+	progress_start("lines read");
 	if (decide_all(&r, scoped) != 0)
 		status = store_status(st);
 	progress_end();
