@@ -375,6 +375,8 @@ struct run {
 	int nshort;
 	int failed;
 	long seen;		/* lines read, decided, written: the progress meter */
+	long wo;		/* write-back: the order ... */
+	int wk;			/* ... and its line that comes next in key order */
 };
 
 static int64_t
@@ -790,13 +792,55 @@ decide(struct run *r, const struct aorder *o)
 	return 0;
 }
 
-/* The changed lines, in key order: one pass over the table. */
+/* For store_alloc_write: is this line changed, and to what? */
 static int
-write_back(struct run *r)
+find_changed(void *p, const char *order_id, int64_t line_no, int64_t *allocated,
+    int64_t *backordered, const char **reason)
+{
+	struct run *r = p;
+
+	while (r->wo < r->norders) {
+		const struct aorder *o = &r->orders[r->wo];
+		const struct aline *a;
+		int c;
+
+		if (r->wk >= o->n || (c = strcmp(o->order_id, order_id)) < 0) {
+			r->wo++;
+			r->wk = 0;
+			continue;
+		}
+		if (c > 0)
+			return 0;
+		a = &r->rows[o->first + r->wk];
+		if (a->line_no < line_no) {
+			r->wk++;
+			continue;
+		}
+		if (a->line_no > line_no || a->outcome < 0)
+			return 0;
+		if (r->seen < (long)(a - r->rows) + 1)
+			progress_tick(r->seen = (long)(a - r->rows) + 1);
+		*allocated = a->allocated;
+		*backordered = a->demand - a->allocated;
+		*reason = a->outcome == REASON_NONE ? NULL :
+		    alloc_reason_text((enum alloc_reason)a->outcome);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The changed lines, in key order: one pass over the table.  A scoped run
+ * (a few orders, as a rule) updates its lines one by one instead.
+ */
+static int
+write_back(struct run *r, int scoped)
 {
 	long i;
 	int k;
 
+	if (!scoped)
+		return r->n->lines > 0 ? store_alloc_write(r->st, find_changed, r, r->n->lines) : 0;
 	for (i = 0; i < r->norders; i++) {
 		const struct aorder *o = &r->orders[i];
 
@@ -874,7 +918,7 @@ decide_all(struct run *r, const char *const *scoped)
 	progress_start("lines written");
 	r->seen = 0;
 	if (ret == 0)
-		ret = write_back(r);
+		ret = write_back(r, scoped[0] != NULL);
 	phase("lines updated", r->n->lines);
 	return ret;
 }

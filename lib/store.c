@@ -1620,6 +1620,74 @@ store_alloc_lines(struct store *st, int scoped, store_alloc_line_fn fn, void *ct
 	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading the lines to allocate");
 }
 
+/*
+ * The write-back of a whole run: one UPDATE that scans the table in key
+ * order and asks the run, through oms_alloc(order_id, line_no, what), which
+ * lines changed (what -1) and their new allocated (0), backordered (1) and
+ * reason (2).  Updating the row under the scan spares the two seeks of
+ * each single-row UPDATE (SQLite's own and its insert's).
+ */
+static const char sql_alloc_write[] =
+    "UPDATE order_line SET allocated = oms_alloc(order_id, line_no, 0), "
+    "backordered = oms_alloc(order_id, line_no, 1), "
+    "backorder_reason = oms_alloc(order_id, line_no, 2) "
+    "WHERE oms_alloc(order_id, line_no, -1)";
+
+struct alloc_write {
+	store_alloc_find_fn fn;
+	void *ctx;
+};
+
+static void
+alloc_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	struct alloc_write *w = sqlite3_user_data(cx);
+	const char *order_id = (const char *)sqlite3_value_text(argv[0]);
+	int what = sqlite3_value_int(argv[2]);
+	int64_t allocated, backordered;
+	const char *reason;
+
+	(void)argc;
+	if (order_id == NULL || !w->fn(w->ctx, order_id, sqlite3_value_int64(argv[1]),
+	    &allocated, &backordered, &reason)) {
+		if (what < 0)
+			sqlite3_result_int(cx, 0);
+		else	/* never: only the lines found above are updated */
+			sqlite3_result_error(cx, "a line to update was not found", -1);
+		return;
+	}
+	if (what < 0)
+		sqlite3_result_int(cx, 1);
+	else if (what == 0)
+		sqlite3_result_int64(cx, allocated);
+	else if (what == 1)
+		sqlite3_result_int64(cx, backordered);
+	else if (reason != NULL)
+		sqlite3_result_text(cx, reason, -1, SQLITE_STATIC);
+	else
+		sqlite3_result_null(cx);
+}
+
+int
+store_alloc_write(struct store *st, store_alloc_find_fn fn, void *ctx, long n)
+{
+	struct alloc_write w = { fn, ctx };
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	rc = sqlite3_create_function(st->db, "oms_alloc", 3, SQLITE_UTF8, &w, alloc_fn,
+	    NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(st->db, sql_alloc_write, -1, &s, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_DONE)
+		rc = sqlite3_changes(st->db) == n ? SQLITE_OK : SQLITE_INTERNAL;
+	else if (rc == SQLITE_ROW)
+		rc = SQLITE_INTERNAL;
+	sqlite3_finalize(s);
+	sqlite3_create_function(st->db, "oms_alloc", 3, SQLITE_UTF8, NULL, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? 0 : fail(st, rc, "writing the allocations");
+}
+
 int
 store_line_alloc(struct store *st, const char *order_id, int64_t line_no,
     int64_t allocated, int64_t backordered, const char *reason)

@@ -214,6 +214,15 @@ int store_scope_add(struct store *st, const char *order_id);
  */
 typedef int (*store_alloc_line_fn)(void *ctx, const struct store_row *row, int64_t work);
 int store_alloc_lines(struct store *st, int scoped, store_alloc_line_fn fn, void *ctx);
+/*
+ * Set the unrouted allocation, backorder and reason (NULL: none) of the n
+ * lines for which fn returns 1, in one pass over the table: fn is asked
+ * about lines in key order, each maybe more than once in a row.  0, or -1
+ * after a diagnostic (also when other than n lines were found).
+ */
+typedef int (*store_alloc_find_fn)(void *ctx, const char *order_id, int64_t line_no,
+	int64_t *allocated, int64_t *backordered, const char **reason);
+int store_alloc_write(struct store *st, store_alloc_find_fn fn, void *ctx, long n);
 /* Set a line's unrouted allocation, backorder and reason (NULL: none). */
 int store_line_alloc(struct store *st, const char *order_id, int64_t line_no,
 	int64_t allocated, int64_t backordered, const char *reason);
