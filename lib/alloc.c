@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "alloc.h"
 #include "diag.h"
@@ -267,43 +268,121 @@ alloc_order(struct allocator *a, struct alloc_line *lines, int n, int ship_compl
 
 /* --- the run ---------------------------------------------------------- */
 
-/* A line as stored, kept until its order is complete. */
-struct aline {
-	char *order_id, *sku, *method, *pickup_node, *old_reason;
-	int64_t line_no, qty, old_allocated, old_backordered;
+/*
+ * The run reads every line in scope in key order (a plain scan of the
+ * table), sorts the orders in C by the order of service, decides them in
+ * that order (rows and events in that order too), and writes the changed
+ * lines back at the end in key order, so that the updates walk the table
+ * once instead of seeking all over it.
+ */
+
+/* Strings that live as long as the run, many to a block. */
+struct arena {
+	struct ablock { struct ablock *next; size_t used, cap; char s[]; } *head;
 };
 
-/* Changes waiting to be written, many to a statement. */
-#define CHANGES 256
+static const char *
+arena_dup(struct arena *ar, const char *s)
+{
+	size_t n;
+	char *p;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s) + 1;
+	if (ar->head == NULL || ar->head->cap - ar->head->used < n) {
+		size_t cap = n > 65536 ? n : 65536;
+		struct ablock *b = xmalloc(sizeof *b + cap);
+
+		b->next = ar->head;
+		b->used = 0;
+		b->cap = cap;
+		ar->head = b;
+	}
+	p = ar->head->s + ar->head->used;
+	memcpy(p, s, n);
+	ar->head->used += n;
+	return p;
+}
+
+static void
+arena_free(struct arena *ar)
+{
+	while (ar->head) {
+		struct ablock *b = ar->head;
+
+		ar->head = b->next;
+		free(b);
+	}
+}
+
+/* An order in scope with lines to decide. */
+struct aorder {
+	const char *order_id, *promise_date, *created_at;
+	int64_t priority;
+	long first;		/* its lines: r->rows[first .. first + n - 1] */
+	int n;
+	int ship_complete;
+};
+
+/*
+ * An order's place in the order of service, for the sort: the times as
+ * numbers when they are in the store's canonical form, whose byte order
+ * is their numeric order; else compared as text.
+ */
+struct skey {
+	int64_t priority;
+	uint64_t promise, created;	/* TIME_NONE: no promise date */
+	long ix;			/* into r->orders */
+};
+#define TIME_NONE UINT64_MAX		/* sorts last */
+#define TIME_TEXT (UINT64_MAX - 1)	/* not canonical: compare the text */
+
+/* A line to decide, as stored, and then as decided. */
+struct aline {
+	int64_t line_no, qty, demand, old_allocated, old_backordered;
+	int64_t allocated;	/* decided */
+	uint32_t sku, method, pickup_node, old_reason;	/* r->texts, 0: NULL */
+	signed char outcome;	/* enum alloc_reason once changed, else -1 */
+};
+
+/* Events waiting to be written, many to a statement. */
+#define EVENTS 256
 
 struct run {
 	struct store *st;
-	struct line_change changes[CHANGES];
-	int nchanges;
 	struct allocator *a;
 	struct alloc_counts *n;
 	struct writer w;
 	struct buf payload;
-	struct aline *rows;
-	struct alloc_line *lines;
-	int nrows, cap, ship_complete;
+	struct arena strings;	/* order ids and the order of service */
+	struct strmap interned;	/* sku, method, node and reason texts: index */
+	const char **texts;	/* by index; texts[0] is NULL */
+	uint32_t ntexts, captexts;
+	struct aorder *orders;	/* key order */
+	long norders, capo;
+	struct aline *rows;	/* key order */
+	long nrows, capr;
+	long cur;		/* the order the next line read may belong to */
+	struct alloc_line *lines;	/* one order's, for alloc_order */
+	int caplines;
+	struct event_row ev[EVENTS];
+	size_t evoff[EVENTS];	/* payloads, in evbuf */
+	struct buf evbuf;
+	int nev;
 	/* node and sku pairs whose stock no longer covers what is reserved */
 	struct shortage { char *node_id, *sku; int64_t over; } *short_v;
 	int nshort;
 	int failed;
-	long seen;		/* lines read, for the progress meter */
+	long seen;		/* lines read, decided, written: the progress meter */
+	long wo;		/* write-back: the order ... */
+	int wk;			/* ... and its line that comes next in key order */
 };
 
 static int64_t
 num(const char *s)
 {
 	return s ? strtoll(s, NULL, 10) : 0;
-}
-
-static char *
-dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
 }
 
 static int
@@ -442,22 +521,6 @@ static const struct outcol alloc_cols[] = {
 	{ "reason", COL_TEXT },
 };
 
-static void
-clear_rows(struct run *r)
-{
-	int i;
-
-	for (i = 0; i < r->nrows; i++) {
-		struct aline *a = &r->rows[i];
-
-		free(a->order_id);
-		free(a->sku);
-		free(a->method);
-		free(a->pickup_node);
-		free(a->old_reason);
-	}
-	r->nrows = 0;
-}
 
 /* v in decimal into buf (24 bytes); printf is a tenth of a run. */
 static const char *
@@ -475,69 +538,220 @@ fmt_int(char *buf, int64_t v)
 	return p;
 }
 
-/* Write the queued changes and their events (after a failure: drop them). */
+/* One copy of each of the few distinct sku, method, node and reason texts. */
+static uint32_t
+intern(struct run *r, const char *s)
+{
+	void *v;
+
+	if (s == NULL)
+		return 0;
+	if (strmap_get(&r->interned, s, &v))
+		return (uint32_t)(uintptr_t)v;
+	if (r->ntexts == r->captexts) {
+		r->captexts = r->captexts ? r->captexts * 2 : 256;
+		r->texts = xrealloc(r->texts, r->captexts * sizeof *r->texts);
+	}
+	if (r->ntexts == 0)
+		r->texts[r->ntexts++] = NULL;
+	r->texts[r->ntexts] = arena_dup(&r->strings, s);
+	strmap_put(&r->interned, s, (void *)(uintptr_t)r->ntexts);
+	return r->ntexts++;
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ" as the number YYYYMMDDHHMMSS, else TIME_TEXT. */
+static uint64_t
+time_key(const char *t)
+{
+	static const char form[] = "0000-00-00T00:00:00Z";
+	uint64_t v = 0;
+	int i;
+
+	if (t == NULL)
+		return TIME_NONE;
+	for (i = 0; form[i] != '\0'; i++) {
+		if (form[i] == '0') {
+			if (t[i] < '0' || t[i] > '9')
+				return TIME_TEXT;
+			v = v * 10 + (uint64_t)(t[i] - '0');
+		} else if (t[i] != form[i])
+			return TIME_TEXT;
+	}
+	return t[i] == '\0' ? v : TIME_TEXT;
+}
+
 static int
-flush_changes(struct run *r)
+order_row(void *p, const struct store_row *row)
+{
+	struct run *r = p;
+	struct aorder *o;
+
+	if (r->norders == r->capo) {
+		r->capo = r->capo ? r->capo * 2 : 1024;
+		r->orders = xrealloc(r->orders, (size_t)r->capo * sizeof *r->orders);
+	}
+	o = &r->orders[r->norders++];
+	o->order_id = arena_dup(&r->strings, store_col_text(row, 0));
+	o->priority = store_col_int(row, 1);
+	o->promise_date = arena_dup(&r->strings, store_col_text(row, 2));
+	o->created_at = arena_dup(&r->strings, store_col_text(row, 3));
+	o->ship_complete = (int)store_col_int(row, 4);
+	o->first = 0;
+	o->n = 0;
+	return 0;
+}
+
+/* Lines come in key order, as the orders did: find the line's order. */
+static int
+line_row(void *p, const struct store_row *row, int64_t work)
+{
+	struct run *r = p;
+	struct aorder *o;
+	struct aline *a;
+	const char *order_id = store_col_text(row, 0);
+	int64_t demand = store_col_int(row, 9) - work;
+	const char *old_reason = store_col_text(row, 8);
+	const char *method = store_col_text(row, 4);
+	int c = 1;
+
+	progress_tick(++r->seen);
+	while (r->cur < r->norders &&
+	    (c = strcmp(r->orders[r->cur].order_id, order_id)) < 0)
+		r->cur++;
+	if (c != 0)
+		return 0;	/* held, or outside the scope */
+	o = &r->orders[r->cur];
+	if (demand <= 0 && store_col_int(row, 6) == 0 && store_col_int(row, 7) == 0 &&
+	    old_reason == NULL)
+		return 0;	/* nothing to decide and nothing to undo */
+	if (demand < 0)
+		demand = 0;
+	if (r->nrows == r->capr) {
+		r->capr = r->capr ? r->capr * 2 : 1024;
+		r->rows = xrealloc(r->rows, (size_t)r->capr * sizeof *r->rows);
+	}
+	if (o->n == 0)
+		o->first = r->nrows;
+	o->n++;
+	a = &r->rows[r->nrows++];
+	a->line_no = store_col_int(row, 1);
+	/* most lines are ship lines of the sku of the line before */
+	a->sku = r->nrows > 1 && strcmp(r->texts[a[-1].sku], store_col_text(row, 2)) == 0 ?
+	    a[-1].sku : intern(r, store_col_text(row, 2));
+	a->qty = store_col_int(row, 3);
+	a->method = r->nrows > 1 && method != NULL && r->texts[a[-1].method] != NULL &&
+	    strcmp(r->texts[a[-1].method], method) == 0 ? a[-1].method : intern(r, method);
+	a->pickup_node = intern(r, store_col_text(row, 5));
+	a->old_allocated = store_col_int(row, 6);
+	a->old_backordered = store_col_int(row, 7);
+	a->old_reason = intern(r, old_reason);
+	a->demand = demand;
+	a->allocated = 0;
+	a->outcome = -1;
+	return 0;
+}
+
+static const struct aorder *sort_orders;	/* for cmp_service */
+
+/* Two times: NULL last, else by their bytes. */
+static int
+cmp_time(uint64_t ka, uint64_t kb, const char *a, const char *b)
+{
+	if (ka != TIME_TEXT && kb != TIME_TEXT)
+		return ka < kb ? -1 : ka > kb;
+	if ((a == NULL) != (b == NULL))
+		return a == NULL ? 1 : -1;
+	return a == NULL ? 0 : strcmp(a, b);
+}
+
+/* The order of service: priority, promise date (none last), created, id. */
+static int
+cmp_service(const void *x, const void *y)
+{
+	const struct skey *a = x, *b = y;
+	const struct aorder *oa = &sort_orders[a->ix], *ob = &sort_orders[b->ix];
+	int c;
+
+	if (a->priority != b->priority)
+		return a->priority < b->priority ? -1 : 1;
+	if ((c = cmp_time(a->promise, b->promise, oa->promise_date, ob->promise_date)) != 0 ||
+	    (c = cmp_time(a->created, b->created, oa->created_at, ob->created_at)) != 0)
+		return c;
+	return strcmp(oa->order_id, ob->order_id);
+}
+
+/* Write the queued events (after a failure: drop them). */
+static int
+flush_events(struct run *r)
 {
 	int i, ret = 0;
 
+	for (i = 0; i < r->nev; i++)
+		r->ev[i].payload = r->evbuf.s + r->evoff[i];
 	/* after a failure the transaction is rolled back: just let go */
-	if (r->nchanges > 0 && !r->failed &&
-	    store_line_changes(r->st, r->changes, r->nchanges) != 0) {
+	if (r->nev > 0 && !r->failed && store_events(r->st, r->ev, r->nev) != 0) {
 		r->failed = 1;
 		ret = -1;
 	}
-	for (i = 0; i < r->nchanges; i++) {
-		free((char *)r->changes[i].order_id);
-		free((char *)r->changes[i].payload);
-	}
-	r->nchanges = 0;
+	r->nev = 0;
+	buf_reset(&r->evbuf);
 	return ret;
 }
 
 static int
-queue_change(struct run *r, const struct aline *a, int64_t allocated, int64_t back,
-    const char *reason, const char *type)
+queue_event(struct run *r, const char *order_id, const char *type)
 {
-	struct line_change *c = &r->changes[r->nchanges++];
+	struct event_row *e = &r->ev[r->nev];
 
-	c->order_id = xstrdup(a->order_id);
-	c->line_no = a->line_no;
-	c->allocated = allocated;
-	c->backordered = back;
-	c->reason = reason;		/* static text */
-	c->event_type = type;		/* static text */
-	c->payload = xstrdup(r->payload.s);
-	return r->nchanges == CHANGES ? flush_changes(r) : 0;
+	e->order_id = order_id;		/* in the arena */
+	e->type = type;			/* static text */
+	r->evoff[r->nev++] = r->evbuf.len;
+	buf_add(&r->evbuf, r->payload.s, r->payload.len + 1);
+	return r->nev == EVENTS ? flush_events(r) : 0;
 }
 
-/* Decide the order in r->rows and write back what changed. */
+/* Decide order o, report and queue an event for each line that changed. */
 static int
-decide(struct run *r)
+decide(struct run *r, const struct aorder *o)
 {
 	int i;
 
-	if (r->nrows == 0)
-		return 0;
-	alloc_order(r->a, r->lines, r->nrows, r->ship_complete);
-	for (i = 0; i < r->nrows && !r->failed; i++) {
-		const struct aline *a = &r->rows[i];
+	if (o->n > r->caplines) {
+		r->caplines = o->n > 2 * r->caplines ? o->n : 2 * r->caplines;
+		r->lines = xrealloc(r->lines, (size_t)r->caplines * sizeof *r->lines);
+	}
+	for (i = 0; i < o->n; i++) {
+		const struct aline *a = &r->rows[o->first + i];
+		struct alloc_line *l = &r->lines[i];
+
+		l->sku = r->texts[a->sku];
+		l->method = r->texts[a->method];
+		l->pickup_node = r->texts[a->pickup_node];
+		l->demand = a->demand;
+	}
+	alloc_order(r->a, r->lines, o->n, o->ship_complete);
+	for (i = 0; i < o->n; i++) {
+		struct aline *a = &r->rows[o->first + i];
 		const struct alloc_line *l = &r->lines[i];
 		int64_t back = l->demand - l->allocated;
 		const char *reason = back > 0 ? alloc_reason_text(l->reason) : NULL;
+		const char *old_reason = r->texts[a->old_reason];
 		const char *type;
 		char f[5][24];
 		const char *row[7];
 
+		progress_tick(++r->seen);
 		if (l->allocated == a->old_allocated && back == a->old_backordered &&
-		    (reason == NULL ? a->old_reason == NULL :
-		    a->old_reason != NULL && strcmp(reason, a->old_reason) == 0))
+		    (reason == NULL ? old_reason == NULL :
+		    old_reason != NULL && strcmp(reason, old_reason) == 0))
 			continue;
+		a->allocated = l->allocated;
+		a->outcome = (signed char)(back > 0 ? l->reason : REASON_NONE);
 		type = l->allocated > a->old_allocated ? "line.allocated" :
 		    l->allocated < a->old_allocated ? "line.deallocated" : "line.backordered";
-		row[0] = a->order_id;
+		row[0] = o->order_id;
 		row[1] = fmt_int(f[0], a->line_no);
-		row[2] = a->sku;
+		row[2] = l->sku;
 		row[3] = fmt_int(f[1], a->qty);
 		row[4] = fmt_int(f[2], l->allocated);
 		row[5] = fmt_int(f[3], back);
@@ -546,7 +760,7 @@ decide(struct run *r)
 		buf_adds(&r->payload, "{\"line_no\":");
 		buf_adds(&r->payload, row[1]);
 		buf_adds(&r->payload, ",\"sku\":");
-		buf_add_json_string(&r->payload, a->sku, strlen(a->sku));
+		buf_add_json_string(&r->payload, l->sku, strlen(l->sku));
 		buf_adds(&r->payload, ",\"allocated\":");
 		buf_adds(&r->payload, row[4]);
 		buf_adds(&r->payload, ",\"backordered\":");
@@ -559,8 +773,8 @@ decide(struct run *r)
 		buf_adds(&r->payload, ",\"previous\":");
 		buf_adds(&r->payload, fmt_int(f[4], a->old_allocated));
 		buf_addc(&r->payload, '}');
-		if (queue_change(r, a, l->allocated, back, reason, type) != 0)
-			break;
+		if (queue_event(r, o->order_id, type) != 0)
+			return -1;
 		writer_row(&r->w, row);
 		r->n->lines++;
 		if (l->allocated > a->old_allocated)
@@ -575,49 +789,138 @@ decide(struct run *r)
 		else
 			r->n->backordered++;
 	}
-	clear_rows(r);
-	return r->failed ? -1 : 0;
+	return 0;
 }
 
+/* For store_alloc_write: is this line changed, and to what? */
 static int
-line_row(void *p, const struct store_row *row)
+find_changed(void *p, const char *order_id, int64_t line_no, int64_t *allocated,
+    int64_t *backordered, const char **reason)
 {
 	struct run *r = p;
-	struct aline *a;
-	const char *order_id = store_col_text(row, 0);
-	int64_t demand = store_col_int(row, 10);
-	const char *old_reason = store_col_text(row, 8);
 
-	progress_tick(++r->seen);
-	if (r->nrows > 0 && strcmp(r->rows[0].order_id, order_id) != 0 && decide(r) != 0)
-		return -1;
-	if (demand <= 0 && store_col_int(row, 6) == 0 && store_col_int(row, 7) == 0 &&
-	    old_reason == NULL)
-		return 0;	/* nothing to decide and nothing to undo */
-	if (demand < 0)
-		demand = 0;
-	if (r->nrows == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 16;
-		r->rows = xrealloc(r->rows, (size_t)r->cap * sizeof *r->rows);
-		r->lines = xrealloc(r->lines, (size_t)r->cap * sizeof *r->lines);
+	while (r->wo < r->norders) {
+		const struct aorder *o = &r->orders[r->wo];
+		const struct aline *a;
+		int c;
+
+		if (r->wk >= o->n || (c = strcmp(o->order_id, order_id)) < 0) {
+			r->wo++;
+			r->wk = 0;
+			continue;
+		}
+		if (c > 0)
+			return 0;
+		a = &r->rows[o->first + r->wk];
+		if (a->line_no < line_no) {
+			r->wk++;
+			continue;
+		}
+		if (a->line_no > line_no || a->outcome < 0)
+			return 0;
+		if (r->seen < (long)(a - r->rows) + 1)
+			progress_tick(r->seen = (long)(a - r->rows) + 1);
+		*allocated = a->allocated;
+		*backordered = a->demand - a->allocated;
+		*reason = a->outcome == REASON_NONE ? NULL :
+		    alloc_reason_text((enum alloc_reason)a->outcome);
+		return 1;
 	}
-	a = &r->rows[r->nrows];
-	a->order_id = xstrdup(order_id);
-	a->line_no = store_col_int(row, 1);
-	a->sku = xstrdup(store_col_text(row, 2));
-	a->qty = store_col_int(row, 3);
-	a->method = xstrdup(store_col_text(row, 4));
-	a->pickup_node = dup_or_null(store_col_text(row, 5));
-	a->old_allocated = store_col_int(row, 6);
-	a->old_backordered = store_col_int(row, 7);
-	a->old_reason = dup_or_null(old_reason);
-	r->ship_complete = (int)store_col_int(row, 9);
-	r->lines[r->nrows].demand = demand;
-	r->lines[r->nrows].sku = a->sku;
-	r->lines[r->nrows].method = a->method;
-	r->lines[r->nrows].pickup_node = a->pickup_node;
-	r->nrows++;
 	return 0;
+}
+
+/*
+ * The changed lines, in key order: one pass over the table.  A scoped run
+ * (a few orders, as a rule) updates its lines one by one instead.
+ */
+static int
+write_back(struct run *r, int scoped)
+{
+	long i;
+	int k;
+
+	if (!scoped)
+		return r->n->lines > 0 ? store_alloc_write(r->st, find_changed, r, r->n->lines) : 0;
+	for (i = 0; i < r->norders; i++) {
+		const struct aorder *o = &r->orders[i];
+
+		for (k = 0; k < o->n; k++) {
+			const struct aline *a = &r->rows[o->first + k];
+
+			progress_tick(++r->seen);
+			if (a->outcome >= 0 && store_line_alloc(r->st, o->order_id, a->line_no,
+			    a->allocated, a->demand - a->allocated, a->outcome == REASON_NONE ?
+			    NULL : alloc_reason_text((enum alloc_reason)a->outcome)) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* With -v: the wall and CPU time of each phase of the run, for BENCHMARKS.md. */
+static void
+phase(const char *what, long n)
+{
+	static struct timespec w0, c0;
+	struct timespec w, c;
+
+	if (diag_verbosity < 1)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &w);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c);
+	if (what != NULL)
+		diag_info("%s (%ld): %.2f s, cpu %.2f s", what, n,
+		    (double)(w.tv_sec - w0.tv_sec) + (double)(w.tv_nsec - w0.tv_nsec) / 1e9,
+		    (double)(c.tv_sec - c0.tv_sec) + (double)(c.tv_nsec - c0.tv_nsec) / 1e9);
+	w0 = w;
+	c0 = c;
+}
+
+/* Read the lines in scope, decide them in the order of service, write back. */
+static int
+decide_all(struct run *r, const char *const *scoped)
+{
+	struct skey *by_service;
+	long i, k;
+	int ret = 0;
+
+	phase(NULL, 0);
+	if (store_view_typed(r->st, VIEW_ALLOC_ORDERS, scoped, 1, order_row, r) != 0)
+		return -1;
+	phase("orders read", r->norders);
+	if (store_alloc_lines(r->st, scoped[0] != NULL, line_row, r) != 0)
+		return -1;
+	phase("lines read", r->nrows);
+	by_service = xmalloc((size_t)(r->norders ? r->norders : 1) * sizeof *by_service);
+	for (i = k = 0; i < r->norders; i++) {
+		const struct aorder *o = &r->orders[i];
+
+		if (o->n == 0)
+			continue;
+		by_service[k].priority = o->priority;
+		by_service[k].promise = time_key(o->promise_date);
+		by_service[k].created = time_key(o->created_at);
+		by_service[k++].ix = i;
+	}
+	sort_orders = r->orders;
+	qsort(by_service, (size_t)k, sizeof *by_service, cmp_service);
+	phase("orders sorted", k);
+	progress_end();
+	progress_start("lines decided");
+	r->seen = 0;
+	for (i = 0; i < k && ret == 0; i++)
+		ret = decide(r, &r->orders[by_service[i].ix]);
+	free(by_service);
+	if (ret == 0)
+		ret = flush_events(r);
+	phase("decided, rows and events written", r->n->lines);
+	progress_end();
+	progress_start("lines written");
+	r->seen = 0;
+	if (ret == 0)
+		ret = write_back(r, scoped[0] != NULL);
+	phase("lines updated", r->n->lines);
+	return ret;
 }
 
 int
@@ -656,19 +959,22 @@ alloc_run(struct store *st, const struct alloc_opts *o, FILE *out,
 	}
 	writer_init(&r.w, out, o->format, alloc_cols, 7);
 	r.w.safe_csv = o->safe_csv;
-	progress_start("lines");
-	if (store_view_typed(st, VIEW_ALLOC_LINES, scoped, 1, line_row, &r) != 0 ||
-	    decide(&r) != 0 || flush_changes(&r) != 0)
+	progress_start("lines read");
+	if (decide_all(&r, scoped) != 0)
 		status = store_status(st);
 	progress_end();
 	writer_finish(&r.w);
 out:
 	r.failed = 1;
-	flush_changes(&r);	/* frees what an error left queued */
-	clear_rows(&r);
+	flush_events(&r);	/* drops what an error left queued */
+	free(r.orders);
 	free(r.rows);
 	free(r.lines);
 	buf_release(&r.payload);
+	buf_release(&r.evbuf);
+	strmap_release(&r.interned, NULL);
+	free(r.texts);
+	arena_free(&r.strings);
 	clear_shortages(&r);
 	alloc_free(r.a);
 	return status;

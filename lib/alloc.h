@@ -14,8 +14,11 @@
  * lines, a plan is feasible iff P_n <= atp_n at every node and
  * S <= sum over the pool of (atp_n - P_n).
  *
- * alloc_run() is the command: it streams the lines from the store, decides,
- * writes back what changed with an event each, and reports the rows.
+ * alloc_run() is the command: it reads the lines in scope from the store in
+ * key order (a plain scan, about 150 bytes of memory a line), sorts their
+ * orders by the order of service, decides them in that order, reporting a
+ * row and writing an event for each line that changed, then writes the
+ * changed lines back in key order, one pass over the table.
  */
 #include <stdint.h>
 

@@ -176,12 +176,10 @@ enum store_view {
 	 * scope) or of held orders, that hold an allocation: sku, method,
 	 * pickup_node, allocated */
 	VIEW_ALLOC_KEPT,
-	/* allocation: the lines to decide, in the order of service: order_id,
-	 * line_no, sku, qty, method, pickup_node, allocated, backordered,
-	 * backorder_reason, ship_complete, demand (qty less routed, released,
-	 * shipped, cancelled); ?1 NULL: every order, else only the scope;
-	 * never a held order */
-	VIEW_ALLOC_LINES
+	/* allocation: the orders to decide, by order_id: order_id, priority,
+	 * promise_date, created_at, ship_complete; ?1 NULL: every order, else
+	 * only the scope; never a held order */
+	VIEW_ALLOC_ORDERS
 };
 int store_view(struct store *st, enum store_view v, const char *const *params,
 	int nparams, store_row_fn fn, void *ctx);
@@ -207,15 +205,27 @@ int store_col_null(const struct store_row *row, int col);
  */
 int store_scope_reset(struct store *st);
 int store_scope_add(struct store *st, const char *order_id);
-/* A line's new unrouted allocation, backorder and reason, and its event. */
-struct line_change {
-	const char *order_id;
-	int64_t line_no, allocated, backordered;
-	const char *reason;		/* NULL: none */
-	const char *event_type, *payload;
-};
-/* Write n changes, and their events many rows to a statement. */
-int store_line_changes(struct store *st, const struct line_change *c, int n);
+/*
+ * The lines to allocate, by order_id and line_no (scoped: only the scope;
+ * the lines of held orders too, which are not in VIEW_ALLOC_ORDERS):
+ * order_id, line_no, sku, qty, method, pickup_node, allocated,
+ * backordered, backorder_reason, qty less shipped and cancelled; with
+ * work, what is routed and released of the line.  0 or -1.
+ */
+typedef int (*store_alloc_line_fn)(void *ctx, const struct store_row *row, int64_t work);
+int store_alloc_lines(struct store *st, int scoped, store_alloc_line_fn fn, void *ctx);
+/*
+ * Set the unrouted allocation, backorder and reason (NULL: none) of the n
+ * lines for which fn returns 1, in one pass over the table: fn is asked
+ * about lines in key order, each maybe more than once in a row.  0, or -1
+ * after a diagnostic (also when other than n lines were found).
+ */
+typedef int (*store_alloc_find_fn)(void *ctx, const char *order_id, int64_t line_no,
+	int64_t *allocated, int64_t *backordered, const char **reason);
+int store_alloc_write(struct store *st, store_alloc_find_fn fn, void *ctx, long n);
+/* Set a line's unrouted allocation, backorder and reason (NULL: none). */
+int store_line_alloc(struct store *st, const char *order_id, int64_t line_no,
+	int64_t allocated, int64_t backordered, const char *reason);
 /*
  * The routed (not released) work on sku at node, the last in the order of
  * service first: typed rows order_id, line_no, routed.  0 or -1.

@@ -1817,7 +1817,7 @@ EOF
 	oms-import -q inventory v.csv
 	oms-import -q orders o.csv
 	script -qec "oms-allocate -o out.csv" /dev/null > tty.out
-	grep -q "$(printf '\r')oms-allocate: lines: [0-9]* records" tty.out
+	grep -q "$(printf '\r')oms-allocate: lines decided: [0-9]* records" tty.out
 	grep -q "200000 lines changed" tty.out
 	run -0 oms-allocate -o out2.csv
 	assert_output "oms-allocate: 0 lines changed: 0 allocated in full, 0 partly, 0 backordered; 0 units allocated, 0 units backordered; 0 units taken back; nothing changed"
