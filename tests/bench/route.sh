@@ -25,7 +25,7 @@ mkdir -p "$dir"
 . "$here/lib.sh"
 
 allocated_store() {	# allocated_store DATADIR DB
-	[ -s "$2" ] && return 0
+	[ -s "$2" ] && { current_schema "$2"; return 0; }
 	base_store "$1" "$2.tmp"
 	oms-import -q --db "$2.tmp" orders "$1/orders.csv"
 	oms-allocate -q --db "$2.tmp" -o /dev/null
