@@ -14,6 +14,24 @@ outfmt_parse(const char *s)
 	return -1;
 }
 
+char *
+int_text(char *buf, int64_t v)
+{
+	char tmp[24], *p = tmp + sizeof tmp;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	size_t n;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	n = (size_t)(tmp + sizeof tmp - p);
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return buf;
+}
+
 static void
 csv_field(struct writer *w, const char *s)
 {

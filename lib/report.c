@@ -37,9 +37,7 @@ struct ctx {
 	int ncols;
 	int started;
 	long violations;
-	/* inventory --by sku: the sku being summed */
-	char *sku;
-	int64_t on_hand, safety, reserved, atp;
+	struct buf nodes;	/* scratch: a line's nodes */
 };
 
 /* Start the table on its first row (check prints nothing when clean). */
@@ -69,7 +67,7 @@ inv_row(void *p, int n, const char *const *v)
 	const char *out[6];
 
 	(void)n;
-	snprintf(atp, sizeof atp, "%lld", (long long)node_atp(num(v[2]), num(v[3]), num(v[4])));
+	int_text(atp, node_atp(num(v[2]), num(v[3]), num(v[4])));
 	out[0] = v[0], out[1] = v[1], out[2] = v[2], out[3] = v[3], out[4] = v[4], out[5] = atp;
 	row(c, out);
 	return 0;
@@ -202,11 +200,11 @@ report_inventory(struct ctx *c)
 		char f[5][24];
 		const char *out[6];
 
-		snprintf(f[0], 24, "%lld", (long long)t->on_hand);
-		snprintf(f[1], 24, "%lld", (long long)t->safety);
-		snprintf(f[2], 24, "%lld", (long long)t->allocated);
-		snprintf(f[3], 24, "%lld", (long long)t->reserved);
-		snprintf(f[4], 24, "%lld", (long long)sku_atp(t));
+		int_text(f[0], t->on_hand);
+		int_text(f[1], t->safety);
+		int_text(f[2], t->allocated);
+		int_text(f[3], t->reserved);
+		int_text(f[4], sku_atp(t));
 		out[0] = t->sku;
 		for (int k = 0; k < 5; k++)
 			out[k + 1] = f[k];
@@ -227,37 +225,47 @@ static const struct outcol line_cols[] = {
 };
 
 static void
-line_qty(const char *const *v, struct line_qty *q)
+line_qty(const struct view_line *l, struct line_qty *q)
 {
-	q->qty = num(v[3]);
-	q->allocated = num(v[4]);
-	q->shipped = num(v[5]);
-	q->cancelled = num(v[6]);
-	q->returned = num(v[7]);
-	q->backordered = num(v[8]);
-	q->routed = num(v[10]);
-	q->released = num(v[11]);
+	q->qty = l->qty;
+	q->allocated = l->allocated;
+	q->shipped = l->shipped;
+	q->cancelled = l->cancelled;
+	q->returned = l->returned;
+	q->backordered = l->backordered;
+	q->routed = l->routed;
+	q->released = l->released;
 }
 
 static int
-lines_row(void *p, int n, const char *const *v)
+lines_row(void *p, const struct view_line *l)
 {
 	struct ctx *c = p;
 	struct line_qty q;
 	const char *status;
-	char open[24];
+	char f[10][24];
 	const char *out[14];
 
-	(void)n;
-	line_qty(v, &q);
+	if (!l->at_node)
+		return 0;
+	line_qty(l, &q);
 	status = line_status(&q);
 	if (c->o->status && strcmp(c->o->status, status) != 0)
 		return 0;
-	snprintf(open, sizeof open, "%lld", (long long)line_open(&q));
-	out[0] = v[0], out[1] = v[1], out[2] = v[2], out[3] = v[3];
-	out[4] = status, out[5] = open, out[6] = v[8], out[7] = v[4];
-	out[8] = v[10], out[9] = v[11], out[10] = v[5], out[11] = v[6];
-	out[12] = v[7], out[13] = v[12];	/* none: empty in CSV, null in JSON */
+	buf_reset(&c->nodes);
+	for (int i = 0; i < l->nnodes; i++) {
+		if (i)
+			buf_addc(&c->nodes, ';');
+		buf_adds(&c->nodes, l->nodes[i]);
+	}
+	out[0] = l->order_id, out[1] = int_text(f[0], l->line_no), out[2] = l->sku;
+	out[3] = int_text(f[1], l->qty);
+	out[4] = status, out[5] = int_text(f[2], line_open(&q));
+	out[6] = int_text(f[3], l->backordered), out[7] = int_text(f[4], l->allocated);
+	out[8] = int_text(f[5], l->routed), out[9] = int_text(f[6], l->released);
+	out[10] = int_text(f[7], l->shipped), out[11] = int_text(f[8], l->cancelled);
+	out[12] = int_text(f[9], l->returned);
+	out[13] = l->nnodes ? buf_str(&c->nodes) : NULL;	/* none: empty in CSV, null in JSON */
 	row(c, out);
 	return 0;
 }
@@ -288,15 +296,17 @@ violation(struct ctx *c, const char *check, const char *subject, const char *fmt
 }
 
 static int
-check_line(void *p, int n, const char *const *v)
+check_line(void *p, const struct view_line *l)
 {
 	struct ctx *c = p;
 	struct line_qty q;
 	char subject[256];
 
-	(void)n;
-	line_qty(v, &q);
-	snprintf(subject, sizeof subject, "%s/%s", v[0], v[1]);
+	line_qty(l, &q);
+	if (line_open(&q) >= 0 && q.returned <= q.shipped &&
+	    (q.backordered <= 0 || q.backordered <= line_open(&q)))
+		return 0;	/* the common case: nothing to say */
+	snprintf(subject, sizeof subject, "%s/%lld", l->order_id, (long long)l->line_no);
 	if (line_open(&q) < 0)
 		violation(c, "line_buckets", subject, "allocated %lld + routed %lld + released %lld "
 		    "+ shipped %lld + cancelled %lld exceed qty %lld", (long long)q.allocated,
@@ -379,12 +389,13 @@ static int
 report_check(struct ctx *c)
 {
 	struct sku_list l = { 0 };
-	const char *none[6] = { NULL, NULL, NULL, NULL, NULL, NULL };
+	const char *none[2] = { NULL, NULL };
+	struct view_filter all = { 0 };
 	size_t i;
 
 	c->cols = check_cols;
 	c->ncols = 3;
-	if (store_view(c->st, VIEW_LINES, none, 6, check_line, c) != 0 ||
+	if (store_lines_view(c->st, NULL, &all, check_line, c) != 0 ||
 	    store_view(c->st, VIEW_INVENTORY, none, 2, check_node, c) != 0 ||
 	    store_view(c->st, VIEW_FOREIGN_KEYS, NULL, 0, check_fk, c) != 0 ||
 	    store_view(c->st, VIEW_ORDERS_WITHOUT_LINES, NULL, 0, check_no_lines, c) != 0 ||
@@ -461,7 +472,7 @@ struct order_sum {
 	char *f[7];		/* order_id .. holds, as the rows give them */
 	int64_t lines, units, allocated, routed, released, shipped, cancelled,
 	    returned, backordered;
-	int64_t line_no;	/* the line being read */
+	int at_node;		/* a line at the --node filter's node */
 	char **nodes;
 	size_t nnodes, capnodes;
 };
@@ -510,7 +521,7 @@ order_flush(struct ctx *c, struct order_sum *o)
 	if (o->f[0] == NULL)
 		return;
 	status = order_status(o);
-	if (c->o->status == NULL || strcmp(c->o->status, status) == 0) {
+	if (o->at_node && (c->o->status == NULL || strcmp(c->o->status, status) == 0)) {
 		if (o->nnodes > 1)
 			qsort(o->nodes, o->nnodes, sizeof *o->nodes, cmp_str);
 		for (i = 0; i < o->nnodes; i++) {
@@ -520,17 +531,17 @@ order_flush(struct ctx *c, struct order_sum *o)
 				buf_addc(&nodes, ';');
 			buf_adds(&nodes, o->nodes[i]);
 		}
-		snprintf(f[0], 24, "%lld", (long long)o->lines);
-		snprintf(f[1], 24, "%lld", (long long)o->units);
-		snprintf(f[2], 24, "%lld", (long long)(o->units - o->allocated - o->routed -
+		int_text(f[0], o->lines);
+		int_text(f[1], o->units);
+		int_text(f[2], (o->units - o->allocated - o->routed -
 		    o->released - o->shipped - o->cancelled));
-		snprintf(f[3], 24, "%lld", (long long)o->backordered);
-		snprintf(f[4], 24, "%lld", (long long)o->allocated);
-		snprintf(f[5], 24, "%lld", (long long)o->routed);
-		snprintf(f[6], 24, "%lld", (long long)o->released);
-		snprintf(f[7], 24, "%lld", (long long)o->shipped);
-		snprintf(f[8], 24, "%lld", (long long)o->cancelled);
-		snprintf(f[9], 24, "%lld", (long long)o->returned);
+		int_text(f[3], o->backordered);
+		int_text(f[4], o->allocated);
+		int_text(f[5], o->routed);
+		int_text(f[6], o->released);
+		int_text(f[7], o->shipped);
+		int_text(f[8], o->cancelled);
+		int_text(f[9], o->returned);
 		out[0] = o->f[0], out[1] = o->f[1], out[2] = o->f[2], out[3] = status;
 		for (i = 0; i < 10; i++)
 			out[4 + i] = f[i];
@@ -554,41 +565,40 @@ struct order_walk {
 	struct order_sum o;
 };
 
-/* A row of store_orders_view: a line at a node. */
+/* A line of store_orders_view, with its order's columns. */
 static int
-order_row(void *p, const struct store_row *r)
+order_row(void *p, const struct view_line *l)
 {
 	struct order_walk *w = p;
 	struct order_sum *o = &w->o;
 	int i;
 
-	if (o->f[0] == NULL || strcmp(o->f[0], store_col_text(r, 0)) != 0) {
-		order_flush(w->c, o);
-		for (i = 0; i < 7; i++) {
-			const char *v = store_col_text(r, i);
+	if (o->f[0] == NULL || strcmp(o->f[0], l->order_id) != 0) {
+		char prio[24];
+		const char *f[7] = { l->order_id, l->customer_id, l->channel, l->created_at,
+			l->promise_date, int_text(prio, l->priority), l->holds };
 
-			o->f[i] = v ? xstrdup(v) : NULL;
-		}
-		o->line_no = 0;
+		order_flush(w->c, o);
+		for (i = 0; i < 7; i++)
+			o->f[i] = f[i] ? xstrdup(f[i]) : NULL;
+		o->at_node = 0;
 	}
-	if (store_col_int(r, 7) != o->line_no) {
-		o->line_no = store_col_int(r, 7);
-		o->lines++;
-		o->units += store_col_int(r, 8);
-		o->allocated += store_col_int(r, 9);
-		o->shipped += store_col_int(r, 10);
-		o->cancelled += store_col_int(r, 11);
-		o->returned += store_col_int(r, 12);
-		o->backordered += store_col_int(r, 13);
-	}
-	if (!store_col_null(r, 14)) {
-		o->routed += store_col_int(r, 15);
-		o->released += store_col_int(r, 16);
+	o->at_node |= l->at_node;
+	o->lines++;
+	o->units += l->qty;
+	o->allocated += l->allocated;
+	o->shipped += l->shipped;
+	o->cancelled += l->cancelled;
+	o->returned += l->returned;
+	o->backordered += l->backordered;
+	o->routed += l->routed;
+	o->released += l->released;
+	for (i = 0; i < l->nnodes; i++) {
 		if (o->nnodes == o->capnodes) {
 			o->capnodes = o->capnodes ? o->capnodes * 2 : 8;
 			o->nodes = xrealloc(o->nodes, o->capnodes * sizeof *o->nodes);
 		}
-		o->nodes[o->nnodes++] = xstrdup(store_col_text(r, 14));
+		o->nodes[o->nnodes++] = xstrdup(l->nodes[i]);
 	}
 	return 0;
 }
@@ -711,7 +721,7 @@ backorder_row(void *p, const struct store_row *r)
 	if (since == NULL)
 		since = store_col_text(r, 5);	/* the order's created_at */
 	age = w->today - date_days(since);
-	snprintf(f, sizeof f, "%lld", (long long)(age > 0 ? age : 0));
+	int_text(f, (age > 0 ? age : 0));
 	for (i = 0; i < BACKORDER_NCOLS; i++) {
 		val[i] = bo_from[i] >= 0 ? store_col_text(r, bo_from[i]) : i == 5 ? since : f;
 		len += val[i] ? strlen(val[i]) + 1 : 0;
@@ -950,11 +960,9 @@ report_run(struct store *st, const char *view, const struct report_opts *o, FILE
 	if (strcmp(view, "inventory") == 0) {
 		r = report_inventory(&c);
 	} else if (strcmp(view, "lines") == 0) {
-		const char *p[6] = { o->order, o->sku, f.channel, f.node, f.from, f.to_before };
-
 		c.cols = line_cols;
 		c.ncols = 14;
-		r = store_view(st, VIEW_LINES, p, 6, lines_row, &c);
+		r = store_lines_view(st, o->order, &f, lines_row, &c);
 	} else if (strcmp(view, "orders") == 0) {
 		r = report_orders(&c, &f);
 	} else if (strcmp(view, "backorders") == 0) {

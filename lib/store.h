@@ -490,15 +490,40 @@ struct view_filter {
 	const char *channel, *node, *sku, *from, *to, *to_before;
 };
 /*
- * Orders with their lines: one row per line and node the line has work
- * at (routed, released, or done there; node NULL when none), by order_id,
- * line_no, node_id: order_id, customer_id, channel, created_at,
- * promise_date, priority, holds (hold types joined by ';', NULL none),
- * line_no, qty, allocated, shipped, cancelled, returned, backordered,
- * node_id, routed, released.  Filters: channel, node (orders with a line
- * at it), from/to_before on created_at.
+ * One order line as the lines and orders views walk them, with its work
+ * at nodes summed (routed, released) and the nodes' ids (every line_node
+ * row of the line, sorted; none: nnodes 0).  The order's columns are
+ * set by store_orders_view only (else NULL and 0).  Strings live until
+ * fn returns.
  */
-int store_orders_view(struct store *st, const struct view_filter *f, store_typed_fn fn,
+struct view_line {
+	const char *order_id, *sku, *backorder_reason;
+	int64_t line_no, qty, allocated, shipped, cancelled, returned, backordered;
+	int64_t routed, released;
+	const char *const *nodes;
+	int nnodes;
+	int at_node;		/* it has a line_node row at the node filter (1: none) */
+	/* the order */
+	const char *customer_id, *channel, *created_at, *promise_date, *holds;
+	int64_t priority;
+};
+typedef int (*store_line_fn)(void *ctx, const struct view_line *l);
+/*
+ * Order lines by order_id, line_no; fn returns 0 to go on, else stops.
+ * Filters: order (one order), sku, and of the line's order channel,
+ * from/to_before on created_at; the node filter is left to the caller
+ * (at_node).  Each table is read once in key order and merged, which is
+ * several times faster than SQLite's GROUP BY over the join.
+ */
+int store_lines_view(struct store *st, const char *order, const struct view_filter *f,
+	store_line_fn fn, void *ctx);
+/*
+ * The lines of orders, by order_id, line_no, with the order's columns
+ * (holds: hold types joined by ';', NULL none).  Filters: channel,
+ * from/to_before on created_at; the node filter is the caller's
+ * (at_node of any line of the order).  Orders without lines are not seen.
+ */
+int store_orders_view(struct store *st, const struct view_filter *f, store_line_fn fn,
 	void *ctx);
 /*
  * Lines with backordered units, by order_id and line_no: order_id,
