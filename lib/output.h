@@ -35,6 +35,8 @@ struct writer {
 	long rows;
 	int safe_csv;	/* prefix formula-looking CSV text with a quote */
 	struct buf line;
+	char *keys;	/* JSON: the members' openings, {"name": then ,"name": */
+	size_t *key;	/* where each starts in keys; key[ncols]: the end */
 };
 
 /* Start a table; CSV writes its header row at once. */
