@@ -610,3 +610,15 @@ int store_html_backorders(struct store *st, store_typed_fn fn, void *ctx);
 int store_html_last_day(struct store *st, char day[11]);
 
 #endif
+
+/* --- check --- */
+
+/*
+ * For oms-report check: every foreign key verified, the large tables by
+ * merging streams in key order (lib/store-check.c), and the orders that
+ * have no line handed to fn, by order_id.  *suspect: how many rows seem
+ * to break a foreign key (0: none does); the caller then lists them with
+ * VIEW_FOREIGN_KEYS.  0, or -1 after a diagnostic.
+ */
+int store_check_keys(struct store *st, int (*fn)(void *ctx, const char *order_id),
+	void *ctx, int64_t *suspect);
