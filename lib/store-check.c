@@ -44,8 +44,11 @@ static const char sql_line_nodes[] =
     "SELECT order_id, line_no, node_id FROM line_node ORDER BY order_id, line_no";
 static const char sql_line_keys[] =
     "SELECT order_id, line_no FROM order_line ORDER BY order_id, line_no";
+/* both from an index that has the column: no lookup of the row */
 static const char sql_release_orders[] =
-    "SELECT order_id, node_id FROM release INDEXED BY release_by_order ORDER BY order_id";
+    "SELECT order_id FROM release INDEXED BY release_by_order ORDER BY order_id";
+static const char sql_release_nodes[] =
+    "SELECT node_id FROM release INDEXED BY release_by_node_day";
 static const char sql_release_line_releases[] =
     "SELECT release_id FROM release_line ORDER BY release_id";
 static const char sql_release_keys[] = "SELECT release_id FROM release ORDER BY release_id";
@@ -225,32 +228,21 @@ out:
 	return -1;
 }
 
-/* release against orders (from release_by_order) and nodes. */
+/* release against orders (from release_by_order) and nodes (release_by_node_day). */
 static int
 check_releases(struct store *st, const struct strmap *nodes, int64_t *missing)
 {
-	struct cur r, o;
-	int ret = -1, found;
+	sqlite3_stmt *s;
+	int rc;
 
-	if (cur_open(st, &r, sql_release_orders, 0) != 0 || cur_open(st, &o, sql_orders, 0) != 0)
+	if (merge(st, sql_release_orders, sql_orders, 0, missing) != 0)
 		return -1;
-	if (cur_next(st, &r) != 0 || cur_next(st, &o) != 0)
-		goto out;
-	while (r.row) {
-		if (r.k != NULL) {
-			if ((found = seek(st, &o, &r)) < 0)
-				goto out;
-			*missing += found == 0;
-		}
-		*missing += not_in(nodes, r.s, 1);
-		if (cur_next(st, &r) != 0)
-			goto out;
-	}
-	ret = 0;
-out:
-	sqlite3_reset(r.s);
-	sqlite3_reset(o.s);
-	return ret;
+	if ((s = store_sql(st, sql_release_nodes)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*missing += not_in(nodes, s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "checking the foreign keys");
 }
 
 int
