@@ -594,11 +594,14 @@ int store_kpi_release_node(struct store *st, const char *release_id, struct buf 
 /* Refunds per order and kind: order_id, is_appeasement, amount (cents). */
 int store_kpi_refunds(struct store *st, store_typed_fn fn, void *ctx);
 /*
- * Demand history: a row per line of the orders created in [from, to) of
- * sku (NULL: any): sku, created_at, qty less cancelled.
+ * Demand history: fn for each line of the orders created in [from, to) of
+ * sku (NULL: any), by order: sku, created_at, qty less cancelled.  The
+ * orders and the lines are read in key order and merged, not joined by
+ * SQLite (a lookup per line).  fn returns 0 to go on; 0 or -1.
  */
 int store_eoq_demand(struct store *st, const char *from, const char *to,
-	const char *sku, store_typed_fn fn, void *ctx);
+	const char *sku, int (*fn)(void *ctx, const char *sku, const char *created_at,
+	int64_t qty), void *ctx);
 /*
  * Active items (only sku when not NULL), by sku: sku, unit_cost,
  * ordering_cost, holding_rate, lead_time_days, on_hand over active nodes.
