@@ -272,17 +272,12 @@ json_string_end(const char *s)
 	return s;
 }
 
-/* A value in a JSON text: its first character (a string's opening quote) and length. */
-struct span {
-	const char *v;
-	size_t n;
-};
 
 /*
  * The values of keys[0..n) in a flat JSON object (the payloads oms
  * writes), in one pass: out[i].v NULL when keys[i] is not there.
  */
-static void
+void
 json_fields(const char *s, const char *const *keys, int n, struct span *out)
 {
 	const char *k, *v, *e;

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -666,24 +667,28 @@ static const struct outcol backorder_cols[] = {
 };
 #define BACKORDER_NCOLS ((int)(sizeof backorder_cols / sizeof *backorder_cols))
 
-/* A line event that tells its backorder: the events of one order, by seq. */
+/* A line event that tells its backorder. */
 struct bo_event {
-	char *order_id;		/* shared by the events of one order */
-	int64_t line_no, backordered;
+	size_t order;		/* the index of its order among the rows' */
+	int64_t seq, line_no, backordered;
 	char at[21];
 };
 
 /* A row of the view, kept to be sorted oldest backorder first. */
 struct bo_row {
-	char *v[BACKORDER_NCOLS];	/* one allocation: v[0] */
-	const char *since;		/* backordered_at, for the sort */
+	char *v[BACKORDER_NCOLS];	/* one allocation: v[0]; v[5] and v[6] below */
+	size_t order;			/* its order's index: the rows come by order */
+	const char *created_at;
+	char since[21], age[24];	/* backordered_at, age_days */
 };
 
 struct backorder_walk {
 	struct ctx *c;
 	int64_t today;		/* days since 1970-01-01 */
+	struct strmap orders;	/* the rows' orders: index + 1 */
+	size_t norders;
 	struct bo_event *ev;
-	size_t nev, capev, next;	/* next: the first event not of an earlier order */
+	size_t nev, capev;
 	struct bo_row *rows;
 	size_t nrows, caprows;
 };
@@ -691,38 +696,54 @@ struct backorder_walk {
 static int
 bo_event_row(void *p, const struct store_row *r)
 {
+	static const char *const keys[] = { "line_no", "backordered" };
 	struct backorder_walk *w = p;
+	const char *order_id = store_col_text(r, 0), *at = store_col_text(r, 2);
+	struct span f[2];
 	struct bo_event *e;
-	const char *order_id = store_col_text(r, 0), *at = store_col_text(r, 3);
+	void *v;
 
+	if (order_id == NULL || !strmap_get(&w->orders, order_id, &v))
+		return 0;	/* not an order of the view */
 	if (w->nev == w->capev) {
 		w->capev = w->capev ? w->capev * 2 : 1024;
 		w->ev = xrealloc(w->ev, w->capev * sizeof *w->ev);
 	}
-	e = &w->ev[w->nev];
-	e->order_id = w->nev > 0 && strcmp(w->ev[w->nev - 1].order_id, order_id) == 0 ?
-	    w->ev[w->nev - 1].order_id : xstrdup(order_id);
-	e->line_no = store_col_int(r, 1);
-	e->backordered = store_col_int(r, 2);
+	e = &w->ev[w->nev++];
+	e->order = (size_t)(uintptr_t)v - 1;
+	e->seq = store_col_int(r, 3);
+	json_fields(store_col_text(r, 1), keys, 2, f);
+	/* as SQLite's ->> reads them: a number, else 0 */
+	e->line_no = f[0].v && *f[0].v != '"' ? strtoll(f[0].v, NULL, 10) : 0;
+	e->backordered = f[1].v && *f[1].v != '"' ? strtoll(f[1].v, NULL, 10) : 0;
 	snprintf(e->at, sizeof e->at, "%s", at ? at : "");
-	w->nev++;
 	return 0;
+}
+
+static int
+cmp_bo_event(const void *a, const void *b)
+{
+	const struct bo_event *x = a, *y = b;
+
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /*
  * When the line last became backordered: the first of its events with
  * backordered > 0 after the last with backordered = 0; NULL when the
- * events do not tell.
+ * events do not tell.  *next: the first event not of an earlier order.
  */
 static const char *
-bo_since(struct backorder_walk *w, const char *order_id, int64_t line_no)
+bo_since(struct backorder_walk *w, size_t *next, size_t order, int64_t line_no)
 {
 	const char *since = NULL;
 	size_t i;
 
-	while (w->next < w->nev && strcmp(w->ev[w->next].order_id, order_id) < 0)
-		w->next++;
-	for (i = w->next; i < w->nev && strcmp(w->ev[i].order_id, order_id) == 0; i++) {
+	while (*next < w->nev && w->ev[*next].order < order)
+		(*next)++;
+	for (i = *next; i < w->nev && w->ev[i].order == order; i++) {
 		if (w->ev[i].line_no != line_no)
 			continue;
 		if (w->ev[i].backordered == 0)
@@ -740,21 +761,14 @@ static int
 backorder_row(void *p, const struct store_row *r)
 {
 	struct backorder_walk *w = p;
-	const char *since = bo_since(w, store_col_text(r, 0), store_col_int(r, 1));
-	const char *val[BACKORDER_NCOLS];
+	const char *val[BACKORDER_NCOLS], *order_id = store_col_text(r, 0);
 	struct bo_row *row;
-	int64_t age;
-	char f[24];
 	size_t len = 0;
 	char *q;
 	int i;
 
-	if (since == NULL)
-		since = store_col_text(r, 5);	/* the order's created_at */
-	age = w->today - date_days(since);
-	int_text(f, (age > 0 ? age : 0));
 	for (i = 0; i < BACKORDER_NCOLS; i++) {
-		val[i] = bo_from[i] >= 0 ? store_col_text(r, bo_from[i]) : i == 5 ? since : f;
+		val[i] = bo_from[i] >= 0 ? store_col_text(r, bo_from[i]) : NULL;
 		len += val[i] ? strlen(val[i]) + 1 : 0;
 	}
 	if (w->nrows == w->caprows) {
@@ -771,7 +785,13 @@ backorder_row(void *p, const struct store_row *r)
 		row->v[i] = q;
 		q = stpcpy(q, val[i]) + 1;
 	}
-	row->since = row->v[5];	/* never NULL: created_at is not */
+	row->created_at = row->v[9];
+	/* rows come by order_id: a new order is a new index */
+	if (w->nrows == 1 || strcmp(w->rows[w->nrows - 2].v[0], order_id) != 0) {
+		strmap_put(&w->orders, order_id, (void *)(uintptr_t)(w->norders + 1));
+		w->norders++;
+	}
+	row->order = w->norders - 1;
 	return 0;
 }
 
@@ -789,12 +809,17 @@ cmp_bo_row(const void *a, const void *b)
 	return c;
 }
 
+/*
+ * The backordered lines first, then the events of their orders (the
+ * allocation events of the whole log, through event_by_type, kept for
+ * those orders only), sorted by order and seq in memory.
+ */
 static int
 report_backorders(struct ctx *c, const struct view_filter *f)
 {
 	struct backorder_walk w;
 	char today[11];
-	size_t i;
+	size_t i, next = 0;
 	int r;
 
 	memset(&w, 0, sizeof w);
@@ -806,22 +831,37 @@ report_backorders(struct ctx *c, const struct view_filter *f)
 	w.today = date_days(today);
 	c->cols = backorder_cols;
 	c->ncols = BACKORDER_NCOLS;
-	r = store_backorder_events(c->st, bo_event_row, &w);
-	if (r == 0)
-		r = store_backorders_view(c->st, f, backorder_row, &w);
+	r = store_backorders_view(c->st, f, backorder_row, &w);
+	if (r == 0 && w.nrows > 0)
+		r = store_backorder_events(c->st, bo_event_row, &w);
 	if (r == 0) {
+		if (w.nev > 1)
+			qsort(w.ev, w.nev, sizeof *w.ev, cmp_bo_event);
+		for (i = 0; i < w.nrows; i++) {
+			struct bo_row *row = &w.rows[i];
+			const char *since = bo_since(&w, &next, row->order, num(row->v[1]));
+			int64_t age;
+
+			if (since == NULL)
+				since = row->created_at;	/* never NULL */
+			snprintf(row->since, sizeof row->since, "%s", since);
+			age = w.today - date_days(row->since);
+			int_text(row->age, age > 0 ? age : 0);
+		}
 		if (w.nrows > 1)
 			qsort(w.rows, w.nrows, sizeof *w.rows, cmp_bo_row);
-		for (i = 0; i < w.nrows; i++)
+		for (i = 0; i < w.nrows; i++) {
+			/* the row's own buffers, where the sort put it */
+			w.rows[i].v[5] = w.rows[i].since;
+			w.rows[i].v[6] = w.rows[i].age;
 			row(c, (const char *const *)w.rows[i].v);
+		}
 	}
 	for (i = 0; i < w.nrows; i++)
 		free(w.rows[i].v[0]);
 	free(w.rows);
-	for (i = 0; i < w.nev; i++)
-		if (i == 0 || w.ev[i].order_id != w.ev[i - 1].order_id)
-			free(w.ev[i].order_id);
 	free(w.ev);
+	strmap_release(&w.orders, NULL);
 	return r;
 }
 

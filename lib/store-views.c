@@ -248,14 +248,12 @@ store_backorders_view(struct store *st, const struct view_filter *f, store_typed
 }
 
 /*
- * The line events that carry "backordered" (allocate's and route's) of
- * every order with a backordered line, read by order (event_by_order).
+ * The line events that carry "backordered" (allocate's and route's),
+ * through event_by_type: each type in seq order, nothing sorted here.
  */
 static const char sql_backorder_events[] =
-    "SELECT e.order_id, e.payload ->> '$.line_no', e.payload ->> '$.backordered', e.at "
-    "FROM event e WHERE e.order_id IN (SELECT order_id FROM order_line WHERE backordered > 0) "
-    "AND e.type IN ('line.allocated', 'line.deallocated', 'line.backordered') "
-    "ORDER BY e.order_id, e.seq";
+    "SELECT order_id, payload, at, seq FROM event "
+    "WHERE type IN ('line.allocated', 'line.deallocated', 'line.backordered')";
 
 int
 store_backorder_events(struct store *st, store_typed_fn fn, void *ctx)

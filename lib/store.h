@@ -536,8 +536,7 @@ int store_backorders_view(struct store *st, const struct view_filter *f,
 /*
  * The events that tell when lines became backordered ("line.allocated",
  * "line.deallocated", "line.backordered", whose payloads carry line_no
- * and backordered) of the orders with a backordered line, by order_id
- * then seq: order_id, line_no, backordered, at.
+ * and backordered), in no particular order: order_id, payload, at, seq.
  */
 int store_backorder_events(struct store *st, store_typed_fn fn, void *ctx);
 /*
