@@ -1057,6 +1057,7 @@ report_run(struct store *st, const char *view, const struct report_opts *o, FILE
 		c.ncols = 8;
 		r = store_view(st, VIEW_RUNS, p, 2, plain_row, &c);
 	}
+	buf_release(&c.nodes);
 	if (r != 0)
 		return store_status(st);
 	if (strcmp(view, "check") != 0 && !c.started) {
