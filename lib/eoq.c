@@ -96,25 +96,39 @@ struct ectx {
 	const struct eoq_opts *o;
 	int64_t first;			/* days of the window's first day */
 	struct strmap hist;		/* sku -> double[days] */
+	char at[11];			/* the last created_at's day, and its days */
+	int64_t day;
+	double *last;			/* the last sku's history */
+	struct buf last_sku;
 	int (*fn)(void *, const struct eoq_row *);
 	void *ctx;
 };
 
 static int
-demand_row(void *p, const struct store_row *row)
+demand_row(void *p, const char *sku, const char *created_at, int64_t qty)
 {
 	struct ectx *c = p;
-	const char *sku = store_col_text(row, 0);
-	int64_t day = date_days(store_col_text(row, 1)) - c->first;
+	int64_t day;
 	void *v;
 
+	/* the lines of an order come together: its day once */
+	if (created_at == NULL || strncmp(created_at, c->at, sizeof c->at - 1) != 0) {
+		snprintf(c->at, sizeof c->at, "%s", created_at ? created_at : "");
+		c->day = date_days(created_at) - c->first;
+	}
+	day = c->day;
 	if (day < 0 || day >= c->o->days)
 		return 0;
-	if (!strmap_get(&c->hist, sku, &v)) {
-		v = xcalloc((size_t)c->o->days, sizeof(double));
-		strmap_put(&c->hist, sku, v);
+	if (c->last == NULL || strcmp(c->last_sku.s, sku ? sku : "") != 0) {
+		if (!strmap_get(&c->hist, sku, &v)) {
+			v = xcalloc((size_t)c->o->days, sizeof(double));
+			strmap_put(&c->hist, sku, v);
+		}
+		c->last = v;
+		buf_reset(&c->last_sku);
+		buf_adds(&c->last_sku, sku ? sku : "");
 	}
-	((double *)v)[day] += (double)store_col_int(row, 2);
+	c->last[day] += (double)qty;
 	return 0;
 }
 
@@ -174,6 +188,7 @@ eoq_compute(struct store *st, const struct eoq_opts *o,
 	c.fn = fn;
 	c.ctx = ctx;
 	c.first = date_days(o->today) - o->days;
+	c.day = INT64_MAX;
 	days_date(c.first, from);
 	strcpy(from + 10, "T00:00:00Z");
 	snprintf(to, sizeof to, "%.10sT00:00:00Z", o->today);
@@ -181,6 +196,7 @@ eoq_compute(struct store *st, const struct eoq_opts *o,
 	if (ret == 0)
 		ret = store_eoq_items(st, o->sku, item_row, &c);
 	strmap_release(&c.hist, free);
+	buf_release(&c.last_sku);
 	return ret;
 }
 

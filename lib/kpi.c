@@ -48,9 +48,8 @@ struct korder {
 	int64_t refunds, appeasements;
 };
 
-/* A release's ship time, from the confirmations, by release_id. */
+/* A release's ship time, from the confirmations (ship_ix: by release_id). */
 struct kship {
-	char *release_id;
 	char at[21];
 };
 
@@ -60,9 +59,82 @@ struct last {
 	size_t ix;
 };
 
+/*
+ * The orders by id, for the streams not in order_id order: open
+ * addressing over the ids, kept one after another in one buffer; a slot
+ * holds the upper half of the id's hash and the order's index + 1.
+ */
+struct oindex {
+	uint64_t *slot;			/* 0: empty */
+	size_t cap;
+	struct buf ids;
+	size_t *off;			/* order i's id: ids.s + off[i] */
+	size_t n, capoff;
+};
+
+static void
+oindex_add(struct oindex *x, const char *id)
+{
+	if (x->n == x->capoff) {
+		x->capoff = x->capoff ? x->capoff * 2 : 1024;
+		x->off = xrealloc(x->off, x->capoff * sizeof *x->off);
+	}
+	x->off[x->n++] = x->ids.len;
+	buf_add(&x->ids, id, strlen(id) + 1);
+}
+
+/* Index the ids added, once they are all there. */
+static void
+oindex_build(struct oindex *x)
+{
+	x->cap = 64;
+	while (x->cap < 2 * x->n)
+		x->cap *= 2;
+	x->slot = xcalloc(x->cap, sizeof *x->slot);
+	for (size_t k = 0; k < x->n; k++) {
+		const char *id = x->ids.s + x->off[k];
+		uint64_t h = fnv1a(FNV_INIT, id, strlen(id));
+		size_t i = (size_t)h & (x->cap - 1);
+
+		while (x->slot[i] != 0) {
+			if (strcmp(x->ids.s + x->off[(uint32_t)x->slot[i] - 1], id) == 0)
+				break;	/* the same id twice: the first stays */
+			i = (i + 1) & (x->cap - 1);
+		}
+		if (x->slot[i] == 0)
+			x->slot[i] = (h & UINT64_C(0xffffffff00000000)) | (uint64_t)(k + 1);
+	}
+}
+
+/* Order id's index + 1, 0 when not there. */
+static size_t
+oindex_get(const struct oindex *x, const char *id)
+{
+	uint64_t h;
+	size_t i;
+
+	if (x->cap == 0 || id == NULL)
+		return 0;
+	h = fnv1a(FNV_INIT, id, strlen(id));
+	for (i = (size_t)h & (x->cap - 1); x->slot[i] != 0; i = (i + 1) & (x->cap - 1))
+		if ((x->slot[i] >> 32) == (h >> 32) &&
+		    strcmp(x->ids.s + x->off[(uint32_t)x->slot[i] - 1], id) == 0)
+			return (uint32_t)x->slot[i];
+	return 0;
+}
+
+static void
+oindex_release(struct oindex *x)
+{
+	free(x->slot);
+	free(x->off);
+	buf_release(&x->ids);
+}
+
 struct kctx {
 	struct store *st;
-	struct strmap order_ix, chan_ix, node_ix;	/* values: index + 1 */
+	struct oindex order_ix;
+	struct strmap chan_ix, node_ix;	/* values: index + 1 */
 	char **chans;
 	int nchans;
 	struct korder *o;
@@ -72,7 +144,8 @@ struct kctx {
 	struct kroute *r;
 	size_t nr, cr;
 	struct kship *ship;
-	size_t nship, cship, ship_at;	/* ship_at: the merge's place */
+	size_t nship, cship;
+	struct strmap ship_ix;		/* release_id: index + 1 in ship */
 	struct buf rel;			/* the release being read */
 	size_t rel_order;		/* its order's index + 1; 0 outside */
 	int rel_node;			/* its node, -1 not read yet */
@@ -97,13 +170,13 @@ map_index(const struct strmap *m, const char *key)
 }
 
 static size_t
-cached_index(const struct strmap *m, struct last *l, const char *key)
+cached_index(const struct oindex *m, struct last *l, const char *key)
 {
 	if (l->key.s != NULL && key != NULL && strcmp(l->key.s, key) == 0)
 		return l->ix;
 	buf_reset(&l->key);
 	buf_adds(&l->key, key ? key : "");
-	return l->ix = map_index(m, key);
+	return l->ix = oindex_get(m, key);
 }
 
 static int
@@ -144,7 +217,7 @@ order_row(void *p, const struct store_row *row)
 	o->chan = intern_chan(c, store_col_text(row, 1));
 	snprintf(o->promise, sizeof o->promise, "%.10s", promise ? promise : "");
 	o->shipping_charge = store_col_int(row, 3);
-	strmap_put(&c->order_ix, store_col_text(row, 0), (void *)(uintptr_t)c->no);
+	oindex_add(&c->order_ix, store_col_text(row, 0));
 	return 0;
 }
 
@@ -199,17 +272,12 @@ json_string_end(const char *s)
 	return s;
 }
 
-/* A value in a JSON text: its first character (a string's opening quote) and length. */
-struct span {
-	const char *v;
-	size_t n;
-};
 
 /*
  * The values of keys[0..n) in a flat JSON object (the payloads oms
  * writes), in one pass: out[i].v NULL when keys[i] is not there.
  */
-static void
+void
 json_fields(const char *s, const char *const *keys, int n, struct span *out)
 {
 	const char *k, *v, *e;
@@ -337,12 +405,18 @@ static int
 ship_time_row(void *p, const struct store_row *row)
 {
 	struct kctx *c = p;
+	const char *rel = store_col_text(row, 0), *at = store_col_text(row, 1);
+	size_t i = map_index(&c->ship_ix, rel);
 
-	GROW(c->ship, c->nship, c->cship);
-	c->ship[c->nship].release_id = xstrdup(store_col_text(row, 0));
-	snprintf(c->ship[c->nship].at, sizeof c->ship[c->nship].at, "%s",
-	    store_col_text(row, 1) ? store_col_text(row, 1) : "");
-	c->nship++;
+	if (i == 0) {
+		GROW(c->ship, c->nship, c->cship);
+		c->ship[c->nship].at[0] = '\0';
+		strmap_put(&c->ship_ix, rel, (void *)(uintptr_t)++c->nship);
+		i = c->nship;
+	}
+	/* the latest */
+	if (at && strcmp(at, c->ship[i - 1].at) > 0)
+		snprintf(c->ship[i - 1].at, sizeof c->ship[i - 1].at, "%s", at);
 	return 0;
 }
 
@@ -352,16 +426,14 @@ release_end(struct kctx *c)
 {
 	struct korder *o;
 	const char *at = "";
+	size_t i;
 
 	if (c->rel.s == NULL || c->rel_order == 0)
 		return;
 	o = &c->o[c->rel_order - 1];
 	o->shipments++;
-	/* both streams are by release_id: merge */
-	while (c->ship_at < c->nship && strcmp(c->ship[c->ship_at].release_id, c->rel.s) < 0)
-		c->ship_at++;
-	if (c->ship_at < c->nship && strcmp(c->ship[c->ship_at].release_id, c->rel.s) == 0)
-		at = c->ship[c->ship_at].at;
+	if ((i = map_index(&c->ship_ix, c->rel.s)) != 0)
+		at = c->ship[i - 1].at;
 	if (o->promise[0] && at[0]) {
 		o->promised++;
 		/* shipped on or before the promise day */
@@ -437,7 +509,7 @@ static int
 refund_row(void *p, const struct store_row *row)
 {
 	struct kctx *c = p;
-	size_t oi = map_index(&c->order_ix, store_col_text(row, 0));
+	size_t oi = oindex_get(&c->order_ix, store_col_text(row, 0));
 
 	if (oi == 0)
 		return 0;
@@ -505,7 +577,7 @@ cmp_row(const void *a, const void *b)
 static void
 kctx_release(struct kctx *c)
 {
-	strmap_release(&c->order_ix, NULL);
+	oindex_release(&c->order_ix);
 	strmap_release(&c->chan_ix, NULL);
 	strmap_release(&c->node_ix, NULL);
 	for (int i = 0; i < c->nchans; i++)
@@ -514,8 +586,7 @@ kctx_release(struct kctx *c)
 	free(c->o);
 	free(c->l);
 	free(c->r);
-	for (size_t i = 0; i < c->nship; i++)
-		free(c->ship[i].release_id);
+	strmap_release(&c->ship_ix, NULL);
 	free(c->ship);
 	buf_release(&c->rel);
 	buf_release(&c->last_line.key);
@@ -542,8 +613,10 @@ kpi_compute(struct store *st, const char *from, const char *to, const char *chan
 	if (to != NULL)
 		snprintf(last, sizeof last, "%.10sT23:59:59Z", to);
 	if (store_kpi_orders(st, from ? first : NULL, to ? last : NULL, channel, order_row,
-	    &c) != 0 ||
-	    store_kpi_lines(st, line_row, &c) != 0 ||
+	    &c) != 0)
+		goto out;
+	oindex_build(&c.order_ix);
+	if (store_kpi_lines(st, line_row, &c) != 0 ||
 	    store_kpi_events(st, event_row, &c) != 0)
 		goto out;
 	if (c.nr > 0)
@@ -554,8 +627,9 @@ kpi_compute(struct store *st, const char *from, const char *to, const char *chan
 		if (o->nroutes++ == 0)
 			o->route0 = i;
 	}
-	if (store_kpi_ship_times(st, ship_time_row, &c) != 0 ||
-	    store_kpi_shipped_lines(st, shipped_line_row, &c) != 0)
+	if (store_kpi_ship_times(st, ship_time_row, &c) != 0)
+		goto out;
+	if (store_kpi_shipped_lines(st, shipped_line_row, &c) != 0)
 		goto out;
 	release_end(&c);
 	if (store_kpi_refunds(st, refund_row, &c) != 0)

@@ -38,6 +38,17 @@ struct kpi_table {
  * THH:MM:SSZ", NULL: unbounded) of channel (NULL: every channel).
  * Returns 0, or -1 after a diagnostic.  kpi_table_release frees it.
  */
+/* A value in a JSON text: its first character (a string's opening quote) and length. */
+struct span {
+	const char *v;
+	size_t n;
+};
+/*
+ * The values of keys[0..n) in a flat JSON object (the payloads oms
+ * writes), in one pass: out[i].v NULL when keys[i] is not there.
+ */
+void json_fields(const char *s, const char *const *keys, int n, struct span *out);
+
 int kpi_compute(struct store *st, const char *from, const char *to,
 	const char *channel, struct kpi_table *t);
 void kpi_table_release(struct kpi_table *t);

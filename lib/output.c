@@ -1,3 +1,4 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include "output.h"
@@ -14,10 +15,37 @@ outfmt_parse(const char *s)
 	return -1;
 }
 
+char *
+int_text(char *buf, int64_t v)
+{
+	char tmp[24], *p = tmp + sizeof tmp;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	size_t n;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	n = (size_t)(tmp + sizeof tmp - p);
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Room for n more bytes in the line, and its end. */
+static char *
+room(struct writer *w, size_t n)
+{
+	buf_grow(&w->line, n + 1);
+	return w->line.s + w->line.len;
+}
+
 static void
 csv_field(struct writer *w, const char *s)
 {
-	size_t n = strlen(s);
+	size_t n = strlen(s), i, q = 0;
+	char *p;
 
 	if (w->safe_csv && n > 0 && strchr("=+-@\t\r", s[0]) != NULL) {
 		/* keep spreadsheets from running it as a formula */
@@ -30,17 +58,70 @@ csv_field(struct writer *w, const char *s)
 		buf_addc(&w->line, '"');
 		return;
 	}
-	if (strcspn(s, ",\"\r\n") == n) {
-		buf_add(&w->line, s, n);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == ',' || c == '"' || c == '\r' || c == '\n') {
+			q = 1;
+			break;
+		}
+	}
+	if (!q) {
+		p = room(w, n);
+		memcpy(p, s, n);
+		w->line.len += n;
 		return;
 	}
-	buf_addc(&w->line, '"');
+	p = room(w, 2 * n + 2);
+	*p++ = '"';
 	for (; *s; s++) {
 		if (*s == '"')
-			buf_addc(&w->line, '"');
-		buf_addc(&w->line, *s);
+			*p++ = '"';
+		*p++ = *s;
 	}
-	buf_addc(&w->line, '"');
+	*p++ = '"';
+	w->line.len = (size_t)(p - w->line.s);
+}
+
+/* s as a JSON string literal, quotes included. */
+static void
+json_string(struct writer *w, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = strlen(s);
+	char *p = room(w, 6 * n + 2);
+
+	*p++ = '"';
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*p++ = (char)c;
+			continue;
+		}
+		*p++ = '\\';
+		switch (c) {
+		case '"': *p++ = '"'; break;
+		case '\\': *p++ = '\\'; break;
+		case '\n': *p++ = 'n'; break;
+		case '\r': *p++ = 'r'; break;
+		case '\t': *p++ = 't'; break;
+		default:
+			*p++ = 'u', *p++ = '0', *p++ = '0';
+			*p++ = hex[c >> 4], *p++ = hex[c & 15];
+		}
+	}
+	*p++ = '"';
+	w->line.len = (size_t)(p - w->line.s);
+}
+
+static void
+raw(struct writer *w, const char *s, size_t n)
+{
+	char *p = room(w, n);
+
+	memcpy(p, s, n);
+	w->line.len += n;
 }
 
 void
@@ -54,8 +135,21 @@ writer_init(struct writer *w, FILE *fp, enum outfmt fmt,
 	w->fmt = fmt;
 	w->cols = cols;
 	w->ncols = ncols;
-	if (fmt != OUTFMT_CSV)
+	if (fmt != OUTFMT_CSV) {
+		/* each column's key, as it opens its member: {"name": and ,"name": */
+		struct buf keys = BUF_INIT;
+
+		w->key = xmalloc((size_t)(ncols + 1) * sizeof *w->key);
+		for (i = 0; i < ncols; i++) {
+			w->key[i] = keys.len;
+			buf_addc(&keys, i ? ',' : '{');
+			buf_add_json_string(&keys, cols[i].name, strlen(cols[i].name));
+			buf_addc(&keys, ':');
+		}
+		w->key[ncols] = keys.len;
+		w->keys = keys.s ? keys.s : xstrdup("");
 		return;
+	}
 	for (i = 0; i < ncols; i++) {
 		if (i)
 			buf_addc(&w->line, ',');
@@ -71,35 +165,34 @@ writer_row(struct writer *w, const char *const *vals)
 {
 	int i;
 
-	buf_reset(&w->line);
+	w->line.len = 0;
 	if (w->fmt == OUTFMT_CSV) {
 		for (i = 0; i < w->ncols; i++) {
 			if (i)
-				buf_addc(&w->line, ',');
-			csv_field(w, vals[i] ? vals[i] : "");
+				*room(w, 1) = ',', w->line.len++;
+			if (vals[i] != NULL && vals[i][0] != '\0')
+				csv_field(w, vals[i]);
 		}
 	} else {
 		if (w->fmt == OUTFMT_JSON)
-			buf_adds(&w->line, w->rows ? ",\n" : "[\n");
-		buf_addc(&w->line, '{');
+			raw(w, w->rows ? ",\n" : "[\n", 2);
 		for (i = 0; i < w->ncols; i++) {
 			const char *v = vals[i];
 
-			if (i)
-				buf_addc(&w->line, ',');
-			buf_add_json_string(&w->line, w->cols[i].name, strlen(w->cols[i].name));
-			buf_addc(&w->line, ':');
+			raw(w, w->keys + w->key[i], w->key[i + 1] - w->key[i]);
 			if (v == NULL || (*v == '\0' && w->cols[i].type != COL_TEXT))
-				buf_adds(&w->line, "null");
+				raw(w, "null", 4);
 			else if (w->cols[i].type == COL_TEXT)
-				buf_add_json_string(&w->line, v, strlen(v));
+				json_string(w, v);
 			else
-				buf_adds(&w->line, v);
+				raw(w, v, strlen(v));
 		}
-		buf_addc(&w->line, '}');
+		if (w->ncols == 0)
+			raw(w, "{", 1);
+		raw(w, "}", 1);
 	}
 	if (w->fmt != OUTFMT_JSON)
-		buf_addc(&w->line, '\n');
+		raw(w, "\n", 1);
 	fwrite(w->line.s, 1, w->line.len, w->fp);
 	w->rows++;
 }
@@ -110,4 +203,8 @@ writer_finish(struct writer *w)
 	if (w->fmt == OUTFMT_JSON)
 		fputs(w->rows ? "\n]\n" : "[]\n", w->fp);
 	buf_release(&w->line);
+	free(w->keys);
+	free(w->key);
+	w->keys = NULL;
+	w->key = NULL;
 }

@@ -6,6 +6,7 @@
  * one JSON array.  Values are given as text; numbers are written bare in
  * JSON, empty values as null.  The writer does not own its FILE.
  */
+#include <stdint.h>
 #include <stdio.h>
 
 #include "util.h"
@@ -34,6 +35,8 @@ struct writer {
 	long rows;
 	int safe_csv;	/* prefix formula-looking CSV text with a quote */
 	struct buf line;
+	char *keys;	/* JSON: the members' openings, {"name": then ,"name": */
+	size_t *key;	/* where each starts in keys; key[ncols]: the end */
 };
 
 /* Start a table; CSV writes its header row at once. */
@@ -41,6 +44,8 @@ void writer_init(struct writer *w, FILE *fp, enum outfmt fmt,
 	const struct outcol *cols, int ncols);
 /* One row: vals[i] for cols[i]; NULL or "" is empty (JSON null). */
 void writer_row(struct writer *w, const char *const *vals);
+/* v in decimal into buf (at least 24 bytes); returns buf. */
+char *int_text(char *buf, int64_t v);
 /* Close a JSON array; frees the writer's memory.  Does not flush. */
 void writer_finish(struct writer *w);
 

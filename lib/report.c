@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -37,9 +38,7 @@ struct ctx {
 	int ncols;
 	int started;
 	long violations;
-	/* inventory --by sku: the sku being summed */
-	char *sku;
-	int64_t on_hand, safety, reserved, atp;
+	struct buf nodes;	/* scratch: a line's nodes */
 };
 
 /* Start the table on its first row (check prints nothing when clean). */
@@ -69,7 +68,7 @@ inv_row(void *p, int n, const char *const *v)
 	const char *out[6];
 
 	(void)n;
-	snprintf(atp, sizeof atp, "%lld", (long long)node_atp(num(v[2]), num(v[3]), num(v[4])));
+	int_text(atp, node_atp(num(v[2]), num(v[3]), num(v[4])));
 	out[0] = v[0], out[1] = v[1], out[2] = v[2], out[3] = v[3], out[4] = v[4], out[5] = atp;
 	row(c, out);
 	return 0;
@@ -202,11 +201,11 @@ report_inventory(struct ctx *c)
 		char f[5][24];
 		const char *out[6];
 
-		snprintf(f[0], 24, "%lld", (long long)t->on_hand);
-		snprintf(f[1], 24, "%lld", (long long)t->safety);
-		snprintf(f[2], 24, "%lld", (long long)t->allocated);
-		snprintf(f[3], 24, "%lld", (long long)t->reserved);
-		snprintf(f[4], 24, "%lld", (long long)sku_atp(t));
+		int_text(f[0], t->on_hand);
+		int_text(f[1], t->safety);
+		int_text(f[2], t->allocated);
+		int_text(f[3], t->reserved);
+		int_text(f[4], sku_atp(t));
 		out[0] = t->sku;
 		for (int k = 0; k < 5; k++)
 			out[k + 1] = f[k];
@@ -227,37 +226,47 @@ static const struct outcol line_cols[] = {
 };
 
 static void
-line_qty(const char *const *v, struct line_qty *q)
+line_qty(const struct view_line *l, struct line_qty *q)
 {
-	q->qty = num(v[3]);
-	q->allocated = num(v[4]);
-	q->shipped = num(v[5]);
-	q->cancelled = num(v[6]);
-	q->returned = num(v[7]);
-	q->backordered = num(v[8]);
-	q->routed = num(v[10]);
-	q->released = num(v[11]);
+	q->qty = l->qty;
+	q->allocated = l->allocated;
+	q->shipped = l->shipped;
+	q->cancelled = l->cancelled;
+	q->returned = l->returned;
+	q->backordered = l->backordered;
+	q->routed = l->routed;
+	q->released = l->released;
 }
 
 static int
-lines_row(void *p, int n, const char *const *v)
+lines_row(void *p, const struct view_line *l)
 {
 	struct ctx *c = p;
 	struct line_qty q;
 	const char *status;
-	char open[24];
+	char f[10][24];
 	const char *out[14];
 
-	(void)n;
-	line_qty(v, &q);
+	if (!l->at_node)
+		return 0;
+	line_qty(l, &q);
 	status = line_status(&q);
 	if (c->o->status && strcmp(c->o->status, status) != 0)
 		return 0;
-	snprintf(open, sizeof open, "%lld", (long long)line_open(&q));
-	out[0] = v[0], out[1] = v[1], out[2] = v[2], out[3] = v[3];
-	out[4] = status, out[5] = open, out[6] = v[8], out[7] = v[4];
-	out[8] = v[10], out[9] = v[11], out[10] = v[5], out[11] = v[6];
-	out[12] = v[7], out[13] = v[12];	/* none: empty in CSV, null in JSON */
+	buf_reset(&c->nodes);
+	for (int i = 0; i < l->nnodes; i++) {
+		if (i)
+			buf_addc(&c->nodes, ';');
+		buf_adds(&c->nodes, l->nodes[i]);
+	}
+	out[0] = l->order_id, out[1] = int_text(f[0], l->line_no), out[2] = l->sku;
+	out[3] = int_text(f[1], l->qty);
+	out[4] = status, out[5] = int_text(f[2], line_open(&q));
+	out[6] = int_text(f[3], l->backordered), out[7] = int_text(f[4], l->allocated);
+	out[8] = int_text(f[5], l->routed), out[9] = int_text(f[6], l->released);
+	out[10] = int_text(f[7], l->shipped), out[11] = int_text(f[8], l->cancelled);
+	out[12] = int_text(f[9], l->returned);
+	out[13] = l->nnodes ? buf_str(&c->nodes) : NULL;	/* none: empty in CSV, null in JSON */
 	row(c, out);
 	return 0;
 }
@@ -288,15 +297,17 @@ violation(struct ctx *c, const char *check, const char *subject, const char *fmt
 }
 
 static int
-check_line(void *p, int n, const char *const *v)
+check_line(void *p, const struct view_line *l)
 {
 	struct ctx *c = p;
 	struct line_qty q;
 	char subject[256];
 
-	(void)n;
-	line_qty(v, &q);
-	snprintf(subject, sizeof subject, "%s/%s", v[0], v[1]);
+	line_qty(l, &q);
+	if (line_open(&q) >= 0 && q.returned <= q.shipped &&
+	    (q.backordered <= 0 || q.backordered <= line_open(&q)))
+		return 0;	/* the common case: nothing to say */
+	snprintf(subject, sizeof subject, "%s/%lld", l->order_id, (long long)l->line_no);
 	if (line_open(&q) < 0)
 		violation(c, "line_buckets", subject, "allocated %lld + routed %lld + released %lld "
 		    "+ shipped %lld + cancelled %lld exceed qty %lld", (long long)q.allocated,
@@ -339,12 +350,44 @@ check_fk(void *p, int n, const char *const *v)
 	return 0;
 }
 
+/* The orders without lines, kept to be reported after the foreign keys. */
+struct no_lines {
+	char **id;
+	size_t n, cap;
+};
+
 static int
-check_no_lines(void *p, int n, const char *const *v)
+check_no_lines(void *p, const char *order_id)
 {
-	(void)n;
-	violation(p, "order_lines", v[0], "order has no lines");
+	struct no_lines *l = p;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->id = xrealloc(l->id, l->cap * sizeof *l->id);
+	}
+	l->id[l->n++] = xstrdup(order_id);
 	return 0;
+}
+
+/* Foreign keys, then orders without lines. */
+static int
+check_keys(struct ctx *c)
+{
+	struct no_lines l = { 0 };
+	int64_t suspect;
+	int r;
+
+	r = store_check_keys(c->st, check_no_lines, &l, &suspect);
+	/* something is wrong: SQLite's own check says what, row by row */
+	if (r == 0 && suspect > 0)
+		r = store_view(c->st, VIEW_FOREIGN_KEYS, NULL, 0, check_fk, c);
+	for (size_t i = 0; i < l.n; i++) {
+		if (r == 0)
+			violation(c, "order_lines", l.id[i], "order has no lines");
+		free(l.id[i]);
+	}
+	free(l.id);
+	return r;
 }
 
 static int
@@ -379,15 +422,15 @@ static int
 report_check(struct ctx *c)
 {
 	struct sku_list l = { 0 };
-	const char *none[6] = { NULL, NULL, NULL, NULL, NULL, NULL };
+	const char *none[2] = { NULL, NULL };
+	struct view_filter all = { 0 };
 	size_t i;
 
 	c->cols = check_cols;
 	c->ncols = 3;
-	if (store_view(c->st, VIEW_LINES, none, 6, check_line, c) != 0 ||
+	if (store_lines_view(c->st, NULL, &all, check_line, c) != 0 ||
 	    store_view(c->st, VIEW_INVENTORY, none, 2, check_node, c) != 0 ||
-	    store_view(c->st, VIEW_FOREIGN_KEYS, NULL, 0, check_fk, c) != 0 ||
-	    store_view(c->st, VIEW_ORDERS_WITHOUT_LINES, NULL, 0, check_no_lines, c) != 0 ||
+	    check_keys(c) != 0 ||
 	    store_release_check(c->st, check_release, c) != 0 ||
 	    (c->o->deep && store_view(c->st, VIEW_INTEGRITY, NULL, 0, check_integrity, c) != 0) ||
 	    sku_totals(c->st, NULL, &l) != 0) {
@@ -461,7 +504,7 @@ struct order_sum {
 	char *f[7];		/* order_id .. holds, as the rows give them */
 	int64_t lines, units, allocated, routed, released, shipped, cancelled,
 	    returned, backordered;
-	int64_t line_no;	/* the line being read */
+	int at_node;		/* a line at the --node filter's node */
 	char **nodes;
 	size_t nnodes, capnodes;
 };
@@ -510,7 +553,7 @@ order_flush(struct ctx *c, struct order_sum *o)
 	if (o->f[0] == NULL)
 		return;
 	status = order_status(o);
-	if (c->o->status == NULL || strcmp(c->o->status, status) == 0) {
+	if (o->at_node && (c->o->status == NULL || strcmp(c->o->status, status) == 0)) {
 		if (o->nnodes > 1)
 			qsort(o->nodes, o->nnodes, sizeof *o->nodes, cmp_str);
 		for (i = 0; i < o->nnodes; i++) {
@@ -520,17 +563,17 @@ order_flush(struct ctx *c, struct order_sum *o)
 				buf_addc(&nodes, ';');
 			buf_adds(&nodes, o->nodes[i]);
 		}
-		snprintf(f[0], 24, "%lld", (long long)o->lines);
-		snprintf(f[1], 24, "%lld", (long long)o->units);
-		snprintf(f[2], 24, "%lld", (long long)(o->units - o->allocated - o->routed -
+		int_text(f[0], o->lines);
+		int_text(f[1], o->units);
+		int_text(f[2], (o->units - o->allocated - o->routed -
 		    o->released - o->shipped - o->cancelled));
-		snprintf(f[3], 24, "%lld", (long long)o->backordered);
-		snprintf(f[4], 24, "%lld", (long long)o->allocated);
-		snprintf(f[5], 24, "%lld", (long long)o->routed);
-		snprintf(f[6], 24, "%lld", (long long)o->released);
-		snprintf(f[7], 24, "%lld", (long long)o->shipped);
-		snprintf(f[8], 24, "%lld", (long long)o->cancelled);
-		snprintf(f[9], 24, "%lld", (long long)o->returned);
+		int_text(f[3], o->backordered);
+		int_text(f[4], o->allocated);
+		int_text(f[5], o->routed);
+		int_text(f[6], o->released);
+		int_text(f[7], o->shipped);
+		int_text(f[8], o->cancelled);
+		int_text(f[9], o->returned);
 		out[0] = o->f[0], out[1] = o->f[1], out[2] = o->f[2], out[3] = status;
 		for (i = 0; i < 10; i++)
 			out[4 + i] = f[i];
@@ -554,41 +597,40 @@ struct order_walk {
 	struct order_sum o;
 };
 
-/* A row of store_orders_view: a line at a node. */
+/* A line of store_orders_view, with its order's columns. */
 static int
-order_row(void *p, const struct store_row *r)
+order_row(void *p, const struct view_line *l)
 {
 	struct order_walk *w = p;
 	struct order_sum *o = &w->o;
 	int i;
 
-	if (o->f[0] == NULL || strcmp(o->f[0], store_col_text(r, 0)) != 0) {
-		order_flush(w->c, o);
-		for (i = 0; i < 7; i++) {
-			const char *v = store_col_text(r, i);
+	if (o->f[0] == NULL || strcmp(o->f[0], l->order_id) != 0) {
+		char prio[24];
+		const char *f[7] = { l->order_id, l->customer_id, l->channel, l->created_at,
+			l->promise_date, int_text(prio, l->priority), l->holds };
 
-			o->f[i] = v ? xstrdup(v) : NULL;
-		}
-		o->line_no = 0;
+		order_flush(w->c, o);
+		for (i = 0; i < 7; i++)
+			o->f[i] = f[i] ? xstrdup(f[i]) : NULL;
+		o->at_node = 0;
 	}
-	if (store_col_int(r, 7) != o->line_no) {
-		o->line_no = store_col_int(r, 7);
-		o->lines++;
-		o->units += store_col_int(r, 8);
-		o->allocated += store_col_int(r, 9);
-		o->shipped += store_col_int(r, 10);
-		o->cancelled += store_col_int(r, 11);
-		o->returned += store_col_int(r, 12);
-		o->backordered += store_col_int(r, 13);
-	}
-	if (!store_col_null(r, 14)) {
-		o->routed += store_col_int(r, 15);
-		o->released += store_col_int(r, 16);
+	o->at_node |= l->at_node;
+	o->lines++;
+	o->units += l->qty;
+	o->allocated += l->allocated;
+	o->shipped += l->shipped;
+	o->cancelled += l->cancelled;
+	o->returned += l->returned;
+	o->backordered += l->backordered;
+	o->routed += l->routed;
+	o->released += l->released;
+	for (i = 0; i < l->nnodes; i++) {
 		if (o->nnodes == o->capnodes) {
 			o->capnodes = o->capnodes ? o->capnodes * 2 : 8;
 			o->nodes = xrealloc(o->nodes, o->capnodes * sizeof *o->nodes);
 		}
-		o->nodes[o->nnodes++] = xstrdup(store_col_text(r, 14));
+		o->nodes[o->nnodes++] = xstrdup(l->nodes[i]);
 	}
 	return 0;
 }
@@ -625,24 +667,28 @@ static const struct outcol backorder_cols[] = {
 };
 #define BACKORDER_NCOLS ((int)(sizeof backorder_cols / sizeof *backorder_cols))
 
-/* A line event that tells its backorder: the events of one order, by seq. */
+/* A line event that tells its backorder. */
 struct bo_event {
-	char *order_id;		/* shared by the events of one order */
-	int64_t line_no, backordered;
+	size_t order;		/* the index of its order among the rows' */
+	int64_t seq, line_no, backordered;
 	char at[21];
 };
 
 /* A row of the view, kept to be sorted oldest backorder first. */
 struct bo_row {
-	char *v[BACKORDER_NCOLS];	/* one allocation: v[0] */
-	const char *since;		/* backordered_at, for the sort */
+	char *v[BACKORDER_NCOLS];	/* one allocation: v[0]; v[5] and v[6] below */
+	size_t order;			/* its order's index: the rows come by order */
+	const char *created_at;
+	char since[21], age[24];	/* backordered_at, age_days */
 };
 
 struct backorder_walk {
 	struct ctx *c;
 	int64_t today;		/* days since 1970-01-01 */
+	struct strmap orders;	/* the rows' orders: index + 1 */
+	size_t norders;
 	struct bo_event *ev;
-	size_t nev, capev, next;	/* next: the first event not of an earlier order */
+	size_t nev, capev;
 	struct bo_row *rows;
 	size_t nrows, caprows;
 };
@@ -650,38 +696,54 @@ struct backorder_walk {
 static int
 bo_event_row(void *p, const struct store_row *r)
 {
+	static const char *const keys[] = { "line_no", "backordered" };
 	struct backorder_walk *w = p;
+	const char *order_id = store_col_text(r, 0), *at = store_col_text(r, 2);
+	struct span f[2];
 	struct bo_event *e;
-	const char *order_id = store_col_text(r, 0), *at = store_col_text(r, 3);
+	void *v;
 
+	if (order_id == NULL || !strmap_get(&w->orders, order_id, &v))
+		return 0;	/* not an order of the view */
 	if (w->nev == w->capev) {
 		w->capev = w->capev ? w->capev * 2 : 1024;
 		w->ev = xrealloc(w->ev, w->capev * sizeof *w->ev);
 	}
-	e = &w->ev[w->nev];
-	e->order_id = w->nev > 0 && strcmp(w->ev[w->nev - 1].order_id, order_id) == 0 ?
-	    w->ev[w->nev - 1].order_id : xstrdup(order_id);
-	e->line_no = store_col_int(r, 1);
-	e->backordered = store_col_int(r, 2);
+	e = &w->ev[w->nev++];
+	e->order = (size_t)(uintptr_t)v - 1;
+	e->seq = store_col_int(r, 3);
+	json_fields(store_col_text(r, 1), keys, 2, f);
+	/* as SQLite's ->> reads them: a number, else 0 */
+	e->line_no = f[0].v && *f[0].v != '"' ? strtoll(f[0].v, NULL, 10) : 0;
+	e->backordered = f[1].v && *f[1].v != '"' ? strtoll(f[1].v, NULL, 10) : 0;
 	snprintf(e->at, sizeof e->at, "%s", at ? at : "");
-	w->nev++;
 	return 0;
+}
+
+static int
+cmp_bo_event(const void *a, const void *b)
+{
+	const struct bo_event *x = a, *y = b;
+
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 /*
  * When the line last became backordered: the first of its events with
  * backordered > 0 after the last with backordered = 0; NULL when the
- * events do not tell.
+ * events do not tell.  *next: the first event not of an earlier order.
  */
 static const char *
-bo_since(struct backorder_walk *w, const char *order_id, int64_t line_no)
+bo_since(struct backorder_walk *w, size_t *next, size_t order, int64_t line_no)
 {
 	const char *since = NULL;
 	size_t i;
 
-	while (w->next < w->nev && strcmp(w->ev[w->next].order_id, order_id) < 0)
-		w->next++;
-	for (i = w->next; i < w->nev && strcmp(w->ev[i].order_id, order_id) == 0; i++) {
+	while (*next < w->nev && w->ev[*next].order < order)
+		(*next)++;
+	for (i = *next; i < w->nev && w->ev[i].order == order; i++) {
 		if (w->ev[i].line_no != line_no)
 			continue;
 		if (w->ev[i].backordered == 0)
@@ -699,21 +761,14 @@ static int
 backorder_row(void *p, const struct store_row *r)
 {
 	struct backorder_walk *w = p;
-	const char *since = bo_since(w, store_col_text(r, 0), store_col_int(r, 1));
-	const char *val[BACKORDER_NCOLS];
+	const char *val[BACKORDER_NCOLS], *order_id = store_col_text(r, 0);
 	struct bo_row *row;
-	int64_t age;
-	char f[24];
 	size_t len = 0;
 	char *q;
 	int i;
 
-	if (since == NULL)
-		since = store_col_text(r, 5);	/* the order's created_at */
-	age = w->today - date_days(since);
-	snprintf(f, sizeof f, "%lld", (long long)(age > 0 ? age : 0));
 	for (i = 0; i < BACKORDER_NCOLS; i++) {
-		val[i] = bo_from[i] >= 0 ? store_col_text(r, bo_from[i]) : i == 5 ? since : f;
+		val[i] = bo_from[i] >= 0 ? store_col_text(r, bo_from[i]) : NULL;
 		len += val[i] ? strlen(val[i]) + 1 : 0;
 	}
 	if (w->nrows == w->caprows) {
@@ -730,7 +785,13 @@ backorder_row(void *p, const struct store_row *r)
 		row->v[i] = q;
 		q = stpcpy(q, val[i]) + 1;
 	}
-	row->since = row->v[5];	/* never NULL: created_at is not */
+	row->created_at = row->v[9];
+	/* rows come by order_id: a new order is a new index */
+	if (w->nrows == 1 || strcmp(w->rows[w->nrows - 2].v[0], order_id) != 0) {
+		strmap_put(&w->orders, order_id, (void *)(uintptr_t)(w->norders + 1));
+		w->norders++;
+	}
+	row->order = w->norders - 1;
 	return 0;
 }
 
@@ -748,12 +809,17 @@ cmp_bo_row(const void *a, const void *b)
 	return c;
 }
 
+/*
+ * The backordered lines first, then the events of their orders (the
+ * allocation events of the whole log, through event_by_type, kept for
+ * those orders only), sorted by order and seq in memory.
+ */
 static int
 report_backorders(struct ctx *c, const struct view_filter *f)
 {
 	struct backorder_walk w;
 	char today[11];
-	size_t i;
+	size_t i, next = 0;
 	int r;
 
 	memset(&w, 0, sizeof w);
@@ -765,22 +831,37 @@ report_backorders(struct ctx *c, const struct view_filter *f)
 	w.today = date_days(today);
 	c->cols = backorder_cols;
 	c->ncols = BACKORDER_NCOLS;
-	r = store_backorder_events(c->st, bo_event_row, &w);
-	if (r == 0)
-		r = store_backorders_view(c->st, f, backorder_row, &w);
+	r = store_backorders_view(c->st, f, backorder_row, &w);
+	if (r == 0 && w.nrows > 0)
+		r = store_backorder_events(c->st, bo_event_row, &w);
 	if (r == 0) {
+		if (w.nev > 1)
+			qsort(w.ev, w.nev, sizeof *w.ev, cmp_bo_event);
+		for (i = 0; i < w.nrows; i++) {
+			struct bo_row *row = &w.rows[i];
+			const char *since = bo_since(&w, &next, row->order, num(row->v[1]));
+			int64_t age;
+
+			if (since == NULL)
+				since = row->created_at;	/* never NULL */
+			snprintf(row->since, sizeof row->since, "%s", since);
+			age = w.today - date_days(row->since);
+			int_text(row->age, age > 0 ? age : 0);
+		}
 		if (w.nrows > 1)
 			qsort(w.rows, w.nrows, sizeof *w.rows, cmp_bo_row);
-		for (i = 0; i < w.nrows; i++)
+		for (i = 0; i < w.nrows; i++) {
+			/* the row's own buffers, where the sort put it */
+			w.rows[i].v[5] = w.rows[i].since;
+			w.rows[i].v[6] = w.rows[i].age;
 			row(c, (const char *const *)w.rows[i].v);
+		}
 	}
 	for (i = 0; i < w.nrows; i++)
 		free(w.rows[i].v[0]);
 	free(w.rows);
-	for (i = 0; i < w.nev; i++)
-		if (i == 0 || w.ev[i].order_id != w.ev[i - 1].order_id)
-			free(w.ev[i].order_id);
 	free(w.ev);
+	strmap_release(&w.orders, NULL);
 	return r;
 }
 
@@ -950,11 +1031,9 @@ report_run(struct store *st, const char *view, const struct report_opts *o, FILE
 	if (strcmp(view, "inventory") == 0) {
 		r = report_inventory(&c);
 	} else if (strcmp(view, "lines") == 0) {
-		const char *p[6] = { o->order, o->sku, f.channel, f.node, f.from, f.to_before };
-
 		c.cols = line_cols;
 		c.ncols = 14;
-		r = store_view(st, VIEW_LINES, p, 6, lines_row, &c);
+		r = store_lines_view(st, o->order, &f, lines_row, &c);
 	} else if (strcmp(view, "orders") == 0) {
 		r = report_orders(&c, &f);
 	} else if (strcmp(view, "backorders") == 0) {
@@ -978,6 +1057,7 @@ report_run(struct store *st, const char *view, const struct report_opts *o, FILE
 		c.ncols = 8;
 		r = store_view(st, VIEW_RUNS, p, 2, plain_row, &c);
 	}
+	buf_release(&c.nodes);
 	if (r != 0)
 		return store_status(st);
 	if (strcmp(view, "check") != 0 && !c.started) {

@@ -5,6 +5,7 @@
  * store than correlated subqueries per order.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "store-int.h"
 
@@ -57,9 +58,11 @@ store_kpi_lines(struct store *st, store_typed_fn fn, void *ctx)
 
 /*
  * The allocation and routing events; the payload is read by the caller,
- * which is several times faster than json_extract on a million rows.  A
- * scan in seq order: "order_id IS NOT NULL" here would make SQLite walk
- * event_by_order and fetch every row at random, ten times slower.
+ * which is several times faster than json_extract on a million rows.
+ * Read through event_by_type (schema version 4), each type in seq order:
+ * only the rows of these types.  "order_id IS NOT NULL" here would make
+ * SQLite walk event_by_order and fetch every row at random, ten times
+ * slower.
  */
 static const char sql_kpi_events[] =
     "SELECT order_id, type = 'line.routed', payload FROM event "
@@ -76,10 +79,8 @@ store_kpi_events(struct store *st, store_typed_fn fn, void *ctx)
 	return store_each(st, s, fn, ctx, "reading events for the KPIs");
 }
 
-/* By release_id: the key order of release_line, to merge with it. */
 static const char sql_kpi_ship_times[] =
-    "SELECT release_id, max(at) FROM confirmation WHERE status IN ('shipped', 'picked_up') "
-    "GROUP BY release_id ORDER BY release_id";
+    "SELECT release_id, at FROM confirmation WHERE status IN ('shipped', 'picked_up')";
 
 int
 store_kpi_ship_times(struct store *st, store_typed_fn fn, void *ctx)
@@ -139,24 +140,46 @@ store_kpi_refunds(struct store *st, store_typed_fn fn, void *ctx)
 	return store_each(st, s, fn, ctx, "reading refunds for the KPIs");
 }
 
-/* Lines of orders created in [?1, ?2), of sku ?3 (NULL: any). */
-static const char sql_eoq_demand[] =
-    "SELECT l.sku, o.created_at, l.qty - l.cancelled "
-    "FROM orders o JOIN order_line l ON l.order_id = o.order_id "
-    "WHERE o.created_at >= ?1 AND o.created_at < ?2 AND (?3 IS NULL OR l.sku = ?3)";
+/* Orders created in [?1, ?2), and lines of sku ?1 (NULL: any), both by order_id. */
+static const char sql_eoq_orders[] =
+    "SELECT order_id, created_at FROM orders WHERE created_at >= ?1 AND created_at < ?2 "
+    "ORDER BY order_id";
+static const char sql_eoq_lines[] =
+    "SELECT order_id, sku, qty - cancelled FROM order_line WHERE (?1 IS NULL OR sku = ?1) "
+    "ORDER BY order_id, line_no";
 
 int
 store_eoq_demand(struct store *st, const char *from, const char *to, const char *sku,
-    store_typed_fn fn, void *ctx)
+    int (*fn)(void *ctx, const char *sku, const char *created_at, int64_t qty), void *ctx)
 {
-	sqlite3_stmt *s = store_sql(st, sql_eoq_demand);
+	sqlite3_stmt *o = store_sql(st, sql_eoq_orders), *l = store_sql(st, sql_eoq_lines);
+	int orc = SQLITE_DONE, lrc = SQLITE_DONE, r = 1, stop = 0;
 
-	if (s == NULL)
+	if (o == NULL || l == NULL)
 		return -1;
-	bind_text(s, 1, from);
-	bind_text(s, 2, to);
-	bind_text(s, 3, sku);
-	return store_each(st, s, fn, ctx, "reading demand history");
+	bind_text(o, 1, from);
+	bind_text(o, 2, to);
+	bind_text(l, 1, sku);
+	orc = sqlite3_step(o);
+	while (!stop && orc == SQLITE_ROW && (lrc = sqlite3_step(l)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(l, 0);
+
+		/* the order of the line, or the first after it */
+		while (orc == SQLITE_ROW &&
+		    (r = strcmp((const char *)sqlite3_column_text(o, 0), id)) < 0)
+			orc = sqlite3_step(o);
+		if (orc == SQLITE_ROW && r == 0)
+			stop = fn(ctx, (const char *)sqlite3_column_text(l, 1),
+			    (const char *)sqlite3_column_text(o, 1), sqlite3_column_int64(l, 2));
+	}
+	sqlite3_reset(o);
+	sqlite3_reset(l);
+	if (stop)
+		return stop < 0 ? -1 : 0;
+	if (orc != SQLITE_ROW && orc != SQLITE_DONE)
+		return store_fail(st, orc, "reading demand history");
+	return lrc == SQLITE_ROW || lrc == SQLITE_DONE ? 0 :
+	    store_fail(st, lrc, "reading demand history");
 }
 
 /* inventory is keyed by node first: sum it once per sku, not once per item */

@@ -4,12 +4,12 @@
 load helper
 
 
-@test "first use creates the store with its schema, version 3, in WAL mode" {
+@test "first use creates the store with its schema, version 4, in WAL mode" {
 	[ ! -e "$OMS_DB" ]
 	run -0 oms-import -q nodes "$DATA/nodes.csv"
 	run -0 sqlite3 "$OMS_DB" "pragma user_version; pragma journal_mode"
 	assert_output - <<'EOF'
-3
+4
 wal
 EOF
 	run -0 sqlite3 "$OMS_DB" "select name from sqlite_schema where type = 'table' order by name"
@@ -121,13 +121,13 @@ EOF
 	cp "$OMS_DB" orig
 	before=$(state)
 	run -70 oms-import items "$DATA/items.csv"
-	assert_output "oms-import: $OMS_DB: store has schema version 99, newer than this oms understands (3); upgrade oms"
+	assert_output "oms-import: $OMS_DB: store has schema version 99, newer than this oms understands (4); upgrade oms"
 	cmp "$OMS_DB" orig
 	assert_equal "$(state)" "$before"
 	run -0 sqlite3 "$OMS_DB" "select count(*) from run"
 	assert_output 1
 	run -70 oms-report check
-	assert_output "oms-report: $OMS_DB: store has schema version 99, newer than this oms understands (3); upgrade oms"
+	assert_output "oms-report: $OMS_DB: store has schema version 99, newer than this oms understands (4); upgrade oms"
 	cmp "$OMS_DB" orig
 }
 
@@ -214,23 +214,23 @@ EOF
 	assert_output 65
 }
 
-@test "a version 1 store is migrated to version 3 by the next mutating command, its data kept" {
+@test "a version 1 store is migrated to version 4 by the next mutating command, its data kept" {
 	sqlite3 "$OMS_DB" < "$TESTS/../share/schema/001-initial.sql"
 	sqlite3 "$OMS_DB" "pragma user_version = 1; insert into node (node_id, type) values ('W1', 'warehouse')"
 	run -70 oms-report inventory
-	assert_output "oms-report: $OMS_DB: store has schema version 1; run a mutating oms command to migrate it to 3"
+	assert_output "oms-report: $OMS_DB: store has schema version 1; run a mutating oms command to migrate it to 4"
 	run -0 oms-import -v nodes "$DATA/nodes.csv"
-	assert_line "oms-import: $OMS_DB: schema migrated from version 1 to 3"
+	assert_line "oms-import: $OMS_DB: schema migrated from version 1 to 4"
 	run -0 sqlite3 "$OMS_DB" "pragma user_version; select node_id from node where node_id = 'W1'; select count(shipping_charge) from orders"
 	assert_output - <<'EOF'
-3
+4
 W1
 0
 EOF
 	run -0 oms-report check
 }
 
-@test "a version 2 store is migrated to version 3: confirmations keep their rows, and their status check" {
+@test "a version 2 store is migrated to version 4: confirmations keep their rows, and their status check" {
 	base_store
 	oms-import -q rates "$DATA/rates.csv"
 	oms-import -q postal "$DATA/postal.csv"
@@ -260,9 +260,9 @@ EOF
 	rows=$(sqlite3 "$OMS_DB" "select * from confirmation order by seq")
 	[ "$(echo "$rows" | wc -l)" -eq 4 ]
 	run -0 oms-allocate -v
-	assert_line "oms-allocate: $OMS_DB: schema migrated from version 2 to 3"
+	assert_line "oms-allocate: $OMS_DB: schema migrated from version 2 to 4"
 	run -0 sqlite3 "$OMS_DB" "pragma user_version"
-	assert_output 3
+	assert_output 4
 	assert_equal "$(sqlite3 "$OMS_DB" "select * from confirmation order by seq")" "$rows"
 	run -0 sqlite3 "$OMS_DB" "select sql from sqlite_schema where name = 'confirmation'"
 	assert_output --partial "status = 'shipped' OR"
@@ -273,6 +273,37 @@ EOF
 	assert_output --partial "CHECK constraint failed"
 	run -0 oms-report check
 	assert_output ""
+}
+
+@test "a version 3 store is migrated to version 4: the event log indexed by type, which events --type and kpi use" {
+	base_store
+	oms-import -q orders "$DATA/orders.csv"
+	oms-allocate -q > /dev/null
+	before=$(oms-report events --type line.allocated)
+	kpi=$(oms-report kpi)
+	# back to version 3: no index on event.type
+	sqlite3 "$OMS_DB" "DROP INDEX event_by_type; PRAGMA user_version = 3"
+	run -70 oms-report events
+	assert_output "oms-report: $OMS_DB: store has schema version 3; run a mutating oms command to migrate it to 4"
+	run -0 oms-allocate -v -o /dev/null
+	assert_line "oms-allocate: $OMS_DB: schema migrated from version 3 to 4"
+	run -0 sqlite3 "$OMS_DB" "pragma user_version; select sql from sqlite_schema where name = 'event_by_type'"
+	assert_output - <<'EOF'
+4
+CREATE INDEX event_by_type ON event (type)
+EOF
+	# the query of events --type, and kpi's, read the index
+	run -0 sqlite3 "$OMS_DB" "EXPLAIN QUERY PLAN SELECT seq, at, order_id, type, payload FROM event
+	    WHERE seq > 0 AND type = 'line.allocated' ORDER BY seq"
+	assert_output --partial "USING INDEX event_by_type (type=? AND rowid>?)"
+	run -0 sqlite3 "$OMS_DB" "EXPLAIN QUERY PLAN SELECT order_id, type = 'line.routed', payload FROM event
+	    WHERE type IN ('line.routed', 'line.allocated', 'line.backordered', 'line.deallocated')"
+	assert_output --partial "USING INDEX event_by_type (type=?)"
+	# same answers as before (a re-allocation adds no event when nothing changed)
+	run -0 oms-report events --type line.allocated
+	assert_output "$before"
+	run -0 oms-report kpi
+	assert_output "$kpi"
 }
 
 @test "check --deep: a corrupted index the plain check cannot see is found (exit 1), the file left as it was" {
