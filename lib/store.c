@@ -58,11 +58,13 @@ enum sid {
  * scan), then their skus, so that a line long shipped costs no lookup.
  */
 #define VIEW_RESERVED_CTE "WITH w AS MATERIALIZED (SELECT order_id, line_no, node_id, " \
-	"routed + released AS q FROM line_node WHERE routed + released > 0), " \
-	"r AS MATERIALIZED (SELECT w.node_id, l.sku, SUM(w.q) AS q FROM w " \
-	"JOIN order_line l USING (order_id, line_no) GROUP BY w.node_id, l.sku) "
+	"routed + released AS q, routed FROM line_node WHERE routed + released > 0), " \
+	"r AS MATERIALIZED (SELECT w.node_id, l.sku, SUM(w.q) AS q, SUM(w.routed) AS rt " \
+	"FROM w JOIN order_line l USING (order_id, line_no) GROUP BY w.node_id, l.sku) "
+/* node, sku, on_hand, safety, reserved, active, and the routed part of reserved */
 #define INVENTORY_SELECT "SELECT i.node_id, i.sku, i.on_hand, " \
-	"COALESCE(i.safety_stock, n.safety_stock), COALESCE(r.q, 0), n.active " \
+	"COALESCE(i.safety_stock, n.safety_stock), COALESCE(r.q, 0), n.active, " \
+	"COALESCE(r.rt, 0) " \
 	"FROM inventory i JOIN node n USING (node_id) " \
 	"LEFT JOIN r ON r.node_id = i.node_id AND r.sku = i.sku "
 
