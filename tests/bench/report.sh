@@ -91,6 +91,7 @@ flow_store() {	# build $w/flow.db once
 }
 
 flow_store
+current_schema "$w/flow.db"	# cached by an older oms: reports refuse it until migrated
 
 # tr OUT CMD...: run CMD, append "elapsed maxrss_kb cpu" to OUT
 tr() {
