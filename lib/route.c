@@ -2478,6 +2478,30 @@ price(struct run *r, const struct rorder *o, const struct plan *p, int pins,
 		n->splits += nreg - 1;
 }
 
+/*
+ * real_format(round(v * 100) / 100, out), without its printf and strtod
+ * round trips: a whole number of cents prints as the shortest of "12",
+ * "12.5" and "12.34", which is what real_format finds for them.
+ */
+static void
+cost_format(double v, char *out)
+{
+	double c = round(v * 100);
+	long long u;
+
+	if (!(c > 0 && c < 1e13)) {
+		real_format(c / 100, out);
+		return;
+	}
+	u = (long long)c;
+	if (u % 100 == 0)
+		snprintf(out, 32, "%lld", u / 100);
+	else if (u % 10 == 0)
+		snprintf(out, 32, "%lld.%lld", u / 100, u % 100 / 10);
+	else
+		snprintf(out, 32, "%lld.%02lld", u / 100, u % 100);
+}
+
 static char *
 fmt_i(char *buf, int64_t v)
 {
@@ -2527,9 +2551,22 @@ event(struct run *r, const struct rorder *o, const char *type, const struct buf 
 	return r->nev == EVENTS ? flush_events(r) : 0;
 }
 
+/*
+ * What one pass of write_all does with each line: the output rows and the
+ * counts, in the order of service; the store's rows, in the order of
+ * their keys (each page of the tables is then met once, not at random:
+ * SQLite's cache holds a fraction of a large store); the events.
+ */
+enum {
+	W_ROWS = 1,		/* output rows, summary counts */
+	W_NODES = 2,		/* line_node */
+	W_LINES = 4,		/* order_line */
+	W_EVENTS = 8
+};
+
 static int
-write_line(struct run *r, struct writer *w, struct rline *l, const struct plan *const *plans,
-    const struct share *const *shares, struct buf *payload)
+write_line(struct run *r, struct writer *w, int what, struct rline *l,
+    const struct plan *const *plans, const struct share *const *shares, struct buf *payload)
 {
 	const struct rorder *o = &r->orders[l->order];
 	int li = (int)(l - r->lines), k, p, i;
@@ -2541,6 +2578,8 @@ write_line(struct run *r, struct writer *w, struct rline *l, const struct plan *
 		for (i = 0; i < plans[p]->n; i++) {
 			const struct rasg *a = &plans[p]->a[i];
 			int64_t kept = 0, old = 0, now;
+			const char *row[8];
+			char cost[32];
 
 			if (a->line != li)
 				continue;
@@ -2553,35 +2592,37 @@ write_line(struct run *r, struct writer *w, struct rline *l, const struct plan *
 			now = kept + a->qty;
 			if (now == old)
 				continue;
-			if (store_line_node_routed(r->st, o->id, l->line_no, r->nodes[a->node].id, now) != 0)
+			if ((what & W_NODES) && store_line_node_routed(r->st, o->id, l->line_no,
+			    r->nodes[a->node].id, now) != 0)
 				return -1;
-			r->n->changes++;
-			{
-				const char *row[8];
-				char cost[32];
-
-				real_format(round(shares[p][i].money * 100) / 100, cost);
-				row[0] = o->id;
-				row[1] = fmt_i(f[0], l->line_no);
-				row[2] = l->sku;
-				row[3] = fmt_i(f[1], now);
-				row[4] = r->nodes[a->node].id;
-				row[5] = cost;
-				row[6] = fmt_i(f[2], shares[p][i].transit);
-				row[7] = shares[p][i].late ? "1" : "0";
+			if (!(what & (W_ROWS | W_EVENTS)))
+				continue;
+			cost_format(shares[p][i].money, cost);
+			row[0] = o->id;
+			row[1] = fmt_i(f[0], l->line_no);
+			row[2] = l->sku;
+			row[3] = fmt_i(f[1], now);
+			row[4] = r->nodes[a->node].id;
+			row[5] = cost;
+			row[6] = fmt_i(f[2], shares[p][i].transit);
+			row[7] = shares[p][i].late ? "1" : "0";
+			if (what & W_ROWS) {
+				r->n->changes++;
 				writer_row(w, row);
 				r->n->rows++;
-				buf_reset(payload);
-				buf_addf(payload, "{\"line_no\":%s,\"sku\":", row[1]);
-				buf_add_json_string(payload, l->sku, strlen(l->sku));
-				buf_adds(payload, ",\"node_id\":");
-				buf_add_json_string(payload, row[4], strlen(row[4]));
-				buf_addf(payload, ",\"qty\":%s,\"previous\":%lld,\"cost\":%s,"
-				    "\"transit_days\":%s,\"late\":%s}", row[3], (long long)old, cost,
-				    row[6], row[7]);
-				if (event(r, o, "line.routed", payload) != 0)
-					return -1;
 			}
+			if (!(what & W_EVENTS))
+				continue;
+			buf_reset(payload);
+			buf_addf(payload, "{\"line_no\":%s,\"sku\":", row[1]);
+			buf_add_json_string(payload, l->sku, strlen(l->sku));
+			buf_adds(payload, ",\"node_id\":");
+			buf_add_json_string(payload, row[4], strlen(row[4]));
+			buf_addf(payload, ",\"qty\":%s,\"previous\":%lld,\"cost\":%s,"
+			    "\"transit_days\":%s,\"late\":%s}", row[3], (long long)old, cost,
+			    row[6], row[7]);
+			if (event(r, o, "line.routed", payload) != 0)
+				return -1;
 		}
 	/* work moved off a node and not put back there */
 	for (k = 0; k < l->nold; k++) {
@@ -2595,10 +2636,13 @@ write_line(struct run *r, struct writer *w, struct rline *l, const struct plan *
 				back = plans[p]->a[i].line == li && plans[p]->a[i].node == wk->node;
 		if (back)
 			continue;
-		if (store_line_node_routed(r->st, o->id, l->line_no, r->nodes[wk->node].id,
-		    wk->qty - wk->inplay) != 0)
+		if ((what & W_NODES) && store_line_node_routed(r->st, o->id, l->line_no,
+		    r->nodes[wk->node].id, wk->qty - wk->inplay) != 0)
 			return -1;
-		r->n->changes++;
+		if (what & W_ROWS)
+			r->n->changes++;
+		if (!(what & W_EVENTS))
+			continue;
 		buf_reset(payload);
 		buf_addf(payload, "{\"line_no\":%lld,\"node_id\":", (long long)l->line_no);
 		buf_add_json_string(payload, r->nodes[wk->node].id, strlen(r->nodes[wk->node].id));
@@ -2613,21 +2657,29 @@ write_line(struct run *r, struct writer *w, struct rline *l, const struct plan *
 	else if (waiting > 0 && o->placed && l->item >= 0 && !stock_left(r, l))
 		shortq = waiting;
 	waiting -= shortq;
-	r->n->units += assigned;
-	if (waiting > 0) {
-		r->n->waiting_lines++;
-		r->n->units_waiting += waiting;
+	if (what & W_ROWS) {
+		r->n->units += assigned;
+		if (waiting > 0) {
+			r->n->waiting_lines++;
+			r->n->units_waiting += waiting;
+		}
 	}
 	if (waiting == l->alloc && shortq == 0)
 		return 0;
-	r->n->changes++;
+	if (what & W_ROWS)
+		r->n->changes++;
 	if (shortq > 0) {
 		const char *why = l->pin != -1 ? reason_store : reason_stock;
 
-		r->n->backordered_lines++;
-		r->n->units_backordered += shortq;
-		if (store_route_line(r->st, o->id, l->line_no, waiting, l->back + shortq, why) != 0)
+		if (what & W_ROWS) {
+			r->n->backordered_lines++;
+			r->n->units_backordered += shortq;
+		}
+		if ((what & W_LINES) && store_route_line(r->st, o->id, l->line_no, waiting,
+		    l->back + shortq, why) != 0)
 			return -1;
+		if (!(what & W_EVENTS))
+			return 0;
 		buf_reset(payload);
 		buf_addf(payload, "{\"line_no\":%lld,\"sku\":", (long long)l->line_no);
 		buf_add_json_string(payload, l->sku, strlen(l->sku));
@@ -2637,45 +2689,72 @@ write_line(struct run *r, struct writer *w, struct rline *l, const struct plan *
 		buf_addf(payload, ",\"previous\":%lld}", (long long)l->alloc);
 		return event(r, o, "line.backordered", payload);
 	}
-	return store_route_line(r->st, o->id, l->line_no, waiting, l->back, l->old_reason);
+	if (what & W_LINES)
+		return store_route_line(r->st, o->id, l->line_no, waiting, l->back, l->old_reason);
+	return 0;
+}
+
+static const struct run *id_run;	/* for id_cmp */
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	return strcmp(id_run->orders[*(const int *)a].id, id_run->orders[*(const int *)b].id);
 }
 
 static int
 write_all(struct run *r, struct writer *w)
 {
+	static const int passes[] = { W_ROWS, W_NODES | W_LINES, W_EVENTS };
 	struct buf payload = BUF_INIT;
 	struct share *sh[2] = { NULL, NULL };
+	struct route_counts scratch;
 	int cap[2] = { 0, 0 };
-	int i, k, p, ret = 0;
+	int *by_id = xcalloc((size_t)r->norders + 1, sizeof *by_id);
+	int i, k, p, q, ret = 0;
 
-	for (i = 0; i < r->norders && ret == 0; i++) {
-		struct rorder *o = &r->orders[i];
-		const struct plan *plans[2] = { &o->plan, &o->pins };
-		const struct share *cs[2];
-		struct route_counts before = *r->n;
+	memset(&scratch, 0, sizeof scratch);
+	/* the orders by id, as the store's keys sort them (strcmp is memcmp) */
+	for (i = 0; i < r->norders; i++)
+		by_id[i] = i;
+	id_run = r;
+	if (r->norders > 1)
+		qsort(by_id, (size_t)r->norders, sizeof *by_id, id_cmp);
+	for (q = 0; q < (int)(sizeof passes / sizeof *passes) && ret == 0; q++) {
+		int what = passes[q];
+		struct route_counts *n = what & W_ROWS ? r->n : &scratch;
 
-		for (p = 0; p < 2; p++) {
-			if (cap[p] < plans[p]->n + 1) {
-				cap[p] = plans[p]->n + 1;
-				sh[p] = xrealloc(sh[p], (size_t)cap[p] * sizeof *sh[p]);
+		for (i = 0; i < r->norders && ret == 0; i++) {
+			int oi = what & (W_NODES | W_LINES) ? by_id[i] : i;
+			struct rorder *o = &r->orders[oi];
+			const struct plan *plans[2] = { &o->plan, &o->pins };
+			const struct share *cs[2];
+			long rows = n->rows;
+
+			for (p = 0; p < 2; p++) {
+				if (cap[p] < plans[p]->n + 1) {
+					cap[p] = plans[p]->n + 1;
+					sh[p] = xrealloc(sh[p], (size_t)cap[p] * sizeof *sh[p]);
+				}
+				price(r, o, plans[p], p, sh[p], n);
+				cs[p] = sh[p];
+				for (k = 0; k < plans[p]->n; k++)
+					n->cost += sh[p][k].money;
 			}
-			price(r, o, plans[p], p, sh[p], r->n);
-			cs[p] = sh[p];
-			for (k = 0; k < plans[p]->n; k++)
-				r->n->cost += sh[p][k].money;
+			if (o->plan.n > 0 && o->plan.cost < INF)
+				n->objective += o->plan.cost;
+			for (k = 0; k < o->pins.n; k++)
+				n->objective += sh[1][k].money;
+			for (k = o->first; k < o->first + o->n && ret == 0; k++)
+				ret = write_line(r, w, what, &r->lines[k], plans, cs, &payload);
+			if (n->rows > rows)
+				n->orders++;
+			n->lines += o->n;
 		}
-		if (o->plan.n > 0 && o->plan.cost < INF)
-			r->n->objective += o->plan.cost;
-		for (k = 0; k < o->pins.n; k++)
-			r->n->objective += sh[1][k].money;
-		for (k = o->first; k < o->first + o->n && ret == 0; k++)
-			ret = write_line(r, w, &r->lines[k], plans, cs, &payload);
-		if (r->n->rows > before.rows)
-			r->n->orders++;
-		r->n->lines += o->n;
 	}
 	if (flush_events(r) != 0)
 		ret = -1;
+	free(by_id);
 	free(sh[0]);
 	free(sh[1]);
 	buf_release(&payload);
