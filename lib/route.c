@@ -84,15 +84,26 @@ struct rrate {
 struct ritem {
 	double w;
 	int alone, vendor;	/* vendor: node index or -1 */
-	int *stock;		/* indexes into run.stock, by node */
-	int nstock, capstock;
+	int first, nstock;	/* its entries in run.stock, adjacent, by node */
 };
 
+/*
+ * A stock entry (node and item): what the search reads on every best
+ * response, kept small so that an item's entries share few cache lines;
+ * what it counts from (struct rqty, by the same index) and who uses it
+ * (struct ruse) apart.
+ */
 struct rstock {
 	int node, item;
 	int64_t atp, atp0;
+};
+
+struct rqty {
 	int64_t on_hand, safety, routed, released;	/* as read */
 	int64_t kept;		/* routed work that stays put */
+};
+
+struct ruse {
 	int *users;		/* orders planned on it (may be stale) */
 	int nusers, capusers;
 };
@@ -149,9 +160,13 @@ struct run {
 	struct event_row ev[EVENTS];	/* queued events (payloads are ours) */
 	int nev;
 	unsigned *seen, stamp;	/* candidates(): nodes met for this order */
-	unsigned *bseen;	/* and the band to its ship-to from each, cached */
-	const struct rrate **bto;
+	unsigned *bseen, bstamp;	/* the band to its ship-to from each node, */
+	const struct rrate **bto;	/* cached while the same order plans */
+	const struct rorder *border;
 	int *cidx;		/* and their candidate index */
+	unsigned char *nflags;	/* per node: NF_* */
+	struct centry *ce;	/* the stock entries met, for the table */
+	int nce, capce;
 	int *sh;		/* stock_at's table */
 	size_t capsh;
 	struct strmap line_ix;	/* "LINE_NO ORDER_ID" -> line index + 1 */
@@ -168,6 +183,9 @@ struct run {
 	struct strmap item_ix;
 	struct rstock *stock;
 	int nstock, capstock;
+	struct rqty *sq;	/* by stock index */
+	int nsq, capsq;
+	struct ruse *su;	/* by stock index */
 	struct rline *lines;
 	int nlines, caplines;
 	struct rorder *orders;
@@ -256,10 +274,12 @@ stock_slot(const struct run *r, int item, int node)
 	return (size_t)((k * 0x9e3779b97f4a7c15ull) >> 20) & (r->capsh - 1);
 }
 
+static const struct rstock *cmp_stock;	/* for stock_cmp */
+
 static int
 stock_cmp(const void *a, const void *b)
 {
-	const struct rstock *x = a, *y = b;
+	const struct rstock *x = &cmp_stock[*(const int *)a], *y = &cmp_stock[*(const int *)b];
 
 	if (x->item != y->item)
 		return x->item < y->item ? -1 : 1;
@@ -274,17 +294,34 @@ stock_cmp(const void *a, const void *b)
 static void
 stock_index(struct run *r)
 {
+	int *perm = xcalloc((size_t)r->nstock + 1, sizeof *perm);
+	struct rstock *st = xcalloc((size_t)r->nstock + 1, sizeof *st);
+	struct rqty *sq = xcalloc((size_t)r->nstock + 1, sizeof *sq);
 	int i;
 
+	for (i = 0; i < r->nstock; i++)
+		perm[i] = i;
+	cmp_stock = r->stock;
 	if (r->nstock > 1)
-		qsort(r->stock, (size_t)r->nstock, sizeof *r->stock, stock_cmp);
+		qsort(perm, (size_t)r->nstock, sizeof *perm, stock_cmp);
+	for (i = 0; i < r->nstock; i++) {
+		st[i] = r->stock[perm[i]];
+		sq[i] = r->sq[perm[i]];
+	}
+	free(r->stock);
+	free(r->sq);
+	free(perm);
+	r->stock = st;
+	r->sq = sq;
+	r->capstock = r->nsq = r->capsq = r->nstock;
+	r->su = xcalloc((size_t)r->nstock + 1, sizeof *r->su);
 	for (i = 0; i < r->nitems; i++)
 		r->items[i].nstock = 0;
-	for (i = 0; i < r->nstock; i++) {
+	for (i = r->nstock - 1; i >= 0; i--) {
 		struct ritem *it = &r->items[r->stock[i].item];
-		int *slot = PUSH(it->stock, it->nstock, it->capstock);
 
-		*slot = i;
+		it->first = i;
+		it->nstock++;
 	}
 	for (r->capsh = 64; r->capsh < 2 * (size_t)r->nstock; r->capsh *= 2)
 		;
@@ -464,16 +501,28 @@ plan_cost(struct run *r, const struct rorder *o, const struct plan *p, int *nreg
 	return cost;
 }
 
+/* What node n may ship, in a byte per node (node_flags) for the hot loops. */
+enum {
+	NF_SHIP = 1,		/* anything: active, placed, not excluded, ships */
+	NF_VENDOR = 2		/* only its own items: a vendor, active, ... */
+};
+
+static void
+node_flags(struct run *r, int n)
+{
+	const struct rnode *nd = &r->nodes[n];
+
+	r->nflags[n] = !nd->active || nd->excluded || !nd->placed ? 0 :
+	    nd->vendor ? NF_VENDOR : nd->ship ? NF_SHIP : 0;
+}
+
 /* May node n ship line l of order o? (stock and capacity aside) */
 static int
 eligible(struct run *r, const struct rline *l, int n)
 {
-	const struct rnode *nd = &r->nodes[n];
-	const struct ritem *it = &r->items[l->item];
+	unsigned char f = r->nflags[n];
 
-	if (!nd->active || nd->excluded || !nd->placed)
-		return 0;
-	return nd->vendor ? it->vendor == n : nd->ship;
+	return (f & NF_SHIP) || ((f & NF_VENDOR) && r->items[l->item].vendor == n);
 }
 
 static long
@@ -497,65 +546,131 @@ has_room(struct run *r, const struct rorder *o, int n)
  * first, with, per candidate and line, the stock there and the cost of one
  * more unit (INF: not from there).  Computed once per best response.
  */
-/* band(), cached per node for the ship-to of the order being planned */
+/*
+ * band(), cached per node for the ship-to of the order being planned, as
+ * long as the same order plans (the regret's two responses, ejection's
+ * repeated ones)
+ */
 static const struct rrate *
 cand_band(struct run *r, const struct rorder *o, int n, const struct rline *l)
 {
 	if (line_dest(l) != 0)
 		return band(r, o, n, line_dest(l), l);
-	if (r->bseen[n] != r->stamp) {
-		r->bseen[n] = r->stamp;
+	if (r->bseen[n] != r->bstamp) {
+		r->bseen[n] = r->bstamp;
 		r->bto[n] = band(r, o, n, 0, l);
 	}
 	return r->bto[n];
 }
 
+/* A stock entry that may serve a line of the order being planned. */
+struct centry {
+	int line, node;		/* the line's index in its order */
+	int64_t atp;
+	double unit;		/* the cost of one more unit from there */
+};
+
+/* Sort the candidates by fixed cost, then node index (a merge sort). */
+static void
+cand_sort(struct run *r)
+{
+	int n = r->ncand, w, i;
+	int *a = r->cand, *ta = r->cand + r->capcand;
+	double *f = r->candf, *tf = r->candf + r->capcand;
+
+	for (w = 1; w < n; w *= 2) {
+		for (i = 0; i < n; i += 2 * w) {
+			int lo = i, mid = i + w < n ? i + w : n, hi = i + 2 * w < n ? i + 2 * w : n;
+			int x = lo, y = mid, k = lo;
+
+			while (x < mid && y < hi) {
+				if (f[y] < f[x] || (f[y] == f[x] && a[y] < a[x])) {
+					ta[k] = a[y];
+					tf[k++] = f[y++];
+				} else {
+					ta[k] = a[x];
+					tf[k++] = f[x++];
+				}
+			}
+			for (; x < mid; x++, k++) {
+				ta[k] = a[x];
+				tf[k] = f[x];
+			}
+			for (; y < hi; y++, k++) {
+				ta[k] = a[y];
+				tf[k] = f[y];
+			}
+		}
+		memcpy(a, ta, (size_t)n * sizeof *a);
+		memcpy(f, tf, (size_t)n * sizeof *f);
+	}
+}
+
 static void
 candidates(struct run *r, const struct rorder *o)
 {
-	int i, k, j, c, nl = o->n;
+	int i, j, c, nl = o->n;
 
 	r->ncand = 0;
+	r->nce = 0;
 	r->stamp++;
-	for (i = o->first; i < o->first + o->n; i++) {
-		const struct rline *l = &r->lines[i];
+	if (r->border != o) {
+		r->border = o;
+		r->bstamp++;
+	}
+	/*
+	 * one walk over each line's stock entries: the entries that may serve
+	 * it, and the nodes that become candidates (stock there now, room)
+	 */
+	for (j = 0; j < nl; j++) {
+		const struct rline *l = &r->lines[o->first + j];
 		const struct ritem *it;
+		const struct rstock *s, *end;
 
 		if (l->pin != -1 || l->want == 0 || l->item < 0)
 			continue;
 		it = &r->items[l->item];
-		for (k = 0; k < it->nstock; k++) {
-			const struct rstock *s = &r->stock[it->stock[k]];
+		for (s = &r->stock[it->first], end = s + it->nstock; s < end; s++) {
 			const struct rrate *b;
+			int64_t atp;
+			struct centry *e;
 
-			if (r->seen[s->node] == r->stamp ||
-			    (r->ideal ? s->atp0 : s->atp) <= 0 || !eligible(r, l, s->node) ||
-			    !has_room(r, o, s->node) ||
-			    (b = cand_band(r, o, s->node, l)) == NULL)
+			/* a node without room is no candidate: none of its entries count */
+			if (!eligible(r, l, s->node) || !has_room(r, o, s->node))
+				continue;
+			atp = r->ideal ? s->atp0 : s->atp;
+			if (atp <= 0) {
+				/* counts only if another line makes its node a candidate:
+				 * its cost then, when the band is known */
+				e = PUSH(r->ce, r->nce, r->capce);
+				e->line = j;
+				e->node = s->node;
+				e->atp = atp;
+				e->unit = NAN;
+				continue;
+			}
+			if ((b = cand_band(r, o, s->node, l)) == NULL)
+				continue;
+			e = PUSH(r->ce, r->nce, r->capce);
+			e->line = j;
+			e->node = s->node;
+			e->atp = atp;
+			e->unit = it->alone ? ship_cost(r, o, s->node, b, it->w, NULL) : b->per_kg * it->w;
+			if (r->seen[s->node] == r->stamp)
 				continue;
 			r->seen[s->node] = r->stamp;
 			if (r->ncand == r->capcand) {
+				/* twice the room: the second half is cand_sort's */
 				r->capcand = r->capcand ? 2 * r->capcand : 64;
-				r->cand = xrealloc(r->cand, (size_t)r->capcand * sizeof *r->cand);
-				r->candf = xrealloc(r->candf, (size_t)r->capcand * sizeof *r->candf);
+				r->cand = xrealloc(r->cand, 2 * (size_t)r->capcand * sizeof *r->cand);
+				r->candf = xrealloc(r->candf, 2 * (size_t)r->capcand * sizeof *r->candf);
 			}
 			r->cand[r->ncand] = s->node;
 			r->candf[r->ncand] = ship_cost(r, o, s->node, b, 0, NULL);
 			r->ncand++;
 		}
 	}
-	/* insertion sort: by fixed cost, then node index */
-	for (i = 1; i < r->ncand; i++)
-		for (j = i; j > 0 && (r->candf[j] < r->candf[j - 1] ||
-		    (r->candf[j] == r->candf[j - 1] && r->cand[j] < r->cand[j - 1])); j--) {
-			int t = r->cand[j];
-			double f = r->candf[j];
-
-			r->cand[j] = r->cand[j - 1];
-			r->candf[j] = r->candf[j - 1];
-			r->cand[j - 1] = t;
-			r->candf[j - 1] = f;
-		}
+	cand_sort(r);
 	if ((size_t)r->ncand * (size_t)nl > r->capcm) {
 		r->capcm = (size_t)r->ncand * (size_t)nl * 2;
 		r->catp = xrealloc(r->catp, r->capcm * sizeof *r->catp);
@@ -568,28 +683,53 @@ candidates(struct run *r, const struct rorder *o)
 			r->cunit[(size_t)c * nl + j] = INF;
 		}
 	}
-	/* the stock of each line at each candidate, from the lines' stock lists */
-	for (j = 0; j < nl; j++) {
-		const struct rline *l = &r->lines[o->first + j];
-		const struct ritem *it;
+	/* the stock of each line at each candidate, and its unit cost there */
+	for (i = 0; i < r->nce; i++) {
+		const struct centry *e = &r->ce[i];
+		size_t x;
 
-		if (l->pin != -1 || l->want == 0 || l->item < 0)
+		if (r->seen[e->node] != r->stamp)
 			continue;
-		it = &r->items[l->item];
-		for (k = 0; k < it->nstock; k++) {
-			const struct rstock *s = &r->stock[it->stock[k]];
-			const struct rrate *b;
-			size_t x;
+		x = (size_t)r->cidx[e->node] * nl + (size_t)e->line;
+		if (isnan(e->unit)) {
+			const struct rline *l = &r->lines[o->first + e->line];
+			const struct ritem *it = &r->items[l->item];
+			const struct rrate *b = cand_band(r, o, e->node, l);
 
-			if (r->seen[s->node] != r->stamp || !eligible(r, l, s->node) ||
-			    (b = cand_band(r, o, s->node, l)) == NULL)
+			if (b == NULL)
 				continue;
-			x = (size_t)r->cidx[s->node] * nl + (size_t)j;
-			r->catp[x] = r->ideal ? s->atp0 : s->atp;
-			r->cunit[x] = it->alone ? ship_cost(r, o, s->node, b, it->w, NULL) :
+			r->cunit[x] = it->alone ? ship_cost(r, o, e->node, b, it->w, NULL) :
 			    b->per_kg * it->w;
-		}
+		} else
+			r->cunit[x] = e->unit;
+		r->catp[x] = e->atp;
 	}
+}
+
+/*
+ * Drop the candidates at excluded nodes, the others keeping their order
+ * and their stock and costs: what candidates() would now find, when only
+ * exclusions changed since it ran for the same order.
+ */
+static void
+cand_drop_excluded(struct run *r, const struct rorder *o)
+{
+	int c, k = 0, nl = o->n;
+
+	for (c = 0; c < r->ncand; c++) {
+		if (r->nodes[r->cand[c]].excluded)
+			continue;
+		if (k != c) {
+			r->cand[k] = r->cand[c];
+			r->candf[k] = r->candf[c];
+			memmove(&r->catp[(size_t)k * nl], &r->catp[(size_t)c * nl],
+			    (size_t)nl * sizeof *r->catp);
+			memmove(&r->cunit[(size_t)k * nl], &r->cunit[(size_t)c * nl],
+			    (size_t)nl * sizeof *r->cunit);
+		}
+		k++;
+	}
+	r->ncand = k;
 }
 
 /*
@@ -695,9 +835,9 @@ holds_all(struct run *r, const struct rorder *o, int c)
 	return 1;
 }
 
-/* The best plan for o against what is left (or the whole network), in *out. */
+/* The best plan for o on the candidates found, in *out. */
 static void
-best_response(struct run *r, const struct rorder *o, struct plan *out)
+respond(struct run *r, const struct rorder *o, struct plan *out)
 {
 	int set[MAXSET];
 	int i, j, k, nset, top;
@@ -705,7 +845,6 @@ best_response(struct run *r, const struct rorder *o, struct plan *out)
 	plan_clear(out);
 	out->covered = -1;
 	r->responses++;
-	candidates(r, o);
 	/* single nodes: those that hold it all (a partial one is never
 	 * better than the covers below) */
 	for (i = 0; i < r->ncand; i++) {
@@ -789,6 +928,14 @@ done:
 		plan_clear(out);
 		out->cost = 0;
 	}
+}
+
+/* The best plan for o against what is left (or the whole network), in *out. */
+static void
+best_response(struct run *r, const struct rorder *o, struct plan *out)
+{
+	candidates(r, o);
+	respond(r, o, out);
 }
 
 static int plan_uses(const struct plan *p, int node);
@@ -875,7 +1022,8 @@ apply(struct run *r, int oi, const struct plan *p, int sign)
 		if (s != NULL) {
 			s->atp -= sign * a->qty;
 			if (sign > 0) {
-				int *u = PUSH(s->users, s->nusers, s->capusers);
+				struct ruse *us = &r->su[s - r->stock];
+				int *u = PUSH(us->users, us->nusers, us->capusers);
 
 				*u = oi;
 			}
@@ -983,11 +1131,11 @@ eject(struct run *r, int oi)
 		by_stock = s->atp < a->qty;
 		if (!by_stock && has_room(r, o, a->node))
 			continue;
-		nusers = by_stock ? s->nusers : nd->nusers;
+		nusers = by_stock ? r->su[s - r->stock].nusers : nd->nusers;
 		for (u = nusers - 1; u >= 0 && u >= nusers - EJECT_SCAN && ntried < EJECT_USERS &&
 		    !done; u--) {
 			/* the lists grow (and move) as plans are applied below */
-			int oj = (by_stock ? s->users : nd->users)[u], k, dup = 0;
+			int oj = (by_stock ? r->su[s - r->stock].users : nd->users)[u], k, dup = 0;
 			struct rorder *p = &r->orders[oj];
 
 			if (oj == oi || (by_stock ? !uses_stock(r, &p->plan, a->node, item) :
@@ -1079,8 +1227,8 @@ lns_pick(struct run *r, struct lns *z, int node, int item, int picks, uint64_t *
 
 	if (item >= 0 && s == NULL)
 		return;
-	users = s ? s->users : r->nodes[node].users;
-	nusers = s ? s->nusers : r->nodes[node].nusers;
+	users = s ? r->su[s - r->stock].users : r->nodes[node].users;
+	nusers = s ? r->su[s - r->stock].nusers : r->nodes[node].nusers;
 	lo = nusers > EJECT_SCAN ? nusers - EJECT_SCAN : 0;
 	for (tries = 0; tries < 2 * picks + 2 && picks > 0 && nusers > lo &&
 	    z->nset < LNS_SET; tries++) {
@@ -1389,14 +1537,14 @@ tp_chunk(struct run *r, struct tp *t, int item, int base, int m)
 
 	/* the entries in play: free units, or one of the lines now */
 	for (k = 0; k < it->nstock; k++) {
-		struct rstock *s = &r->stock[it->stock[k]];
+		struct rstock *s = &r->stock[it->first + k];
 		int here = 0;
 
 		for (u = 0; u < m && !here; u++)
 			here = r->orders[t->order[base + u]].plan.a[t->asg[base + u]].node == s->node;
 		if (s->atp <= 0 && !here)
 			continue;
-		t->ent[nst] = it->stock[k];
+		t->ent[nst] = it->first + k;
 		t->cap[nst] = (int)(s->atp > INT_MAX / 2 ? INT_MAX / 2 : s->atp);
 		t->used[nst] = 0;
 		nst++;
@@ -1553,10 +1701,10 @@ tp_item(struct run *r, struct tp *t, int item)
 	r->dirty[item] = 0;
 	t->ostampv++;
 	for (k = 0; k < it->nstock; k++) {
-		struct rstock *s = &r->stock[it->stock[k]];
+		const struct ruse *us = &r->su[it->first + k];
 
-		for (q = 0; q < s->nusers; q++) {
-			int oi = s->users[q], line = -1, asg = -1, bad = 0;
+		for (q = 0; q < us->nusers; q++) {
+			int oi = us->users[q], line = -1, asg = -1, bad = 0;
 			struct rorder *o = &r->orders[oi];
 
 			if (t->ostamp[oi] == t->ostampv)
@@ -1703,7 +1851,7 @@ stock_row(void *ctx, const struct store_row *row)
 	int n = lookup(&r->node_ix, store_col_text(row, 0));
 	int i = lookup(&r->item_ix, store_col_text(row, 1));
 	struct rstock *s;
-	int *slot;
+	struct rqty *q;
 
 	if (n < 0 || i < 0)
 		return 0;
@@ -1711,12 +1859,12 @@ stock_row(void *ctx, const struct store_row *row)
 	memset(s, 0, sizeof *s);
 	s->node = n;
 	s->item = i;
-	s->on_hand = store_col_int(row, 2);
-	s->safety = store_col_int(row, 3);
-	s->routed = store_col_int(row, 4);
-	s->released = store_col_int(row, 5);
-	slot = PUSH(r->items[i].stock, r->items[i].nstock, r->items[i].capstock);
-	*slot = r->nstock - 1;
+	q = PUSH(r->sq, r->nsq, r->capsq);
+	memset(q, 0, sizeof *q);
+	q->on_hand = store_col_int(row, 2);
+	q->safety = store_col_int(row, 3);
+	q->routed = store_col_int(row, 4);
+	q->released = store_col_int(row, 5);
 	return 0;
 }
 
@@ -1835,7 +1983,7 @@ choose_work(struct run *r)
 	}
 	/* stock that no longer covers the work: kept = routed less in play */
 	for (i = 0; i < r->nstock; i++)
-		r->stock[i].kept = r->stock[i].routed;
+		r->sq[i].kept = r->sq[i].routed;
 	for (i = 0; i < r->nlines; i++)
 		for (k = 0; k < r->lines[i].nold; k++) {
 			struct rwork *w = &r->lines[i].old[k];
@@ -1843,7 +1991,7 @@ choose_work(struct run *r)
 			    stock_at(r, r->lines[i].item, w->node) : NULL;
 
 			if (s != NULL)
-				s->kept -= w->inplay;
+				r->sq[s - r->stock].kept -= w->inplay;
 		}
 	for (i = r->nlines - 1; i >= 0; i--) {
 		struct rline *l = &r->lines[i];
@@ -1852,16 +2000,18 @@ choose_work(struct run *r)
 			struct rwork *w = &l->old[k];
 			struct rstock *s = w->node >= 0 && l->item >= 0 ?
 			    stock_at(r, l->item, w->node) : NULL;
+			struct rqty *q;
 			int64_t over, take;
 
 			if (s == NULL || w->qty == w->inplay)
 				continue;
-			over = s->kept + s->released - (s->on_hand - s->safety);
+			q = &r->sq[s - r->stock];
+			over = q->kept + q->released - (q->on_hand - q->safety);
 			if (over <= 0)
 				continue;
 			take = w->qty - w->inplay < over ? w->qty - w->inplay : over;
 			unroute(l, w, take);
-			s->kept -= take;
+			q->kept -= take;
 		}
 	}
 }
@@ -1874,7 +2024,8 @@ set_resources(struct run *r)
 
 	for (i = 0; i < r->nstock; i++) {
 		struct rstock *s = &r->stock[i];
-		int64_t atp = s->on_hand - s->safety - s->released - s->kept;
+		const struct rqty *q = &r->sq[i];
+		int64_t atp = q->on_hand - q->safety - q->released - q->kept;
 
 		s->atp = s->atp0 = atp > 0 ? atp : 0;
 	}
@@ -2080,11 +2231,17 @@ by_regret(struct run *r)
 			continue;
 		best_response(r, o, &r->save1);
 		plan_copy(&o->ideal_plan, &r->save1);
-		for (k = 0; k < r->save1.n; k++)
+		for (k = 0; k < r->save1.n; k++) {
 			r->nodes[r->save1.a[k].node].excluded++;
-		best_response(r, o, &r->save2);
-		for (k = 0; k < r->save1.n; k++)
+			node_flags(r, r->save1.a[k].node);
+		}
+		/* the same candidates less the excluded nodes */
+		cand_drop_excluded(r, o);
+		respond(r, o, &r->save2);
+		for (k = 0; k < r->save1.n; k++) {
 			r->nodes[r->save1.a[k].node].excluded--;
+			node_flags(r, r->save1.a[k].node);
+		}
 		g[i].regret = r->save2.covered < r->save1.covered ? 1e12 :
 		    r->save2.cost - r->save1.cost;
 	}
@@ -2517,7 +2674,7 @@ stock_left(struct run *r, const struct rline *l)
 	int k;
 
 	for (k = 0; k < it->nstock; k++) {
-		const struct rstock *s = &r->stock[it->stock[k]];
+		const struct rstock *s = &r->stock[it->first + k];
 
 		if (s->atp > 0 && eligible(r, l, s->node))
 			return 1;
@@ -2792,10 +2949,8 @@ free_run(struct run *r)
 		free(r->nodes[i].id);
 		free(r->nodes[i].users);
 	}
-	for (i = 0; i < r->nitems; i++)
-		free(r->items[i].stock);
-	for (i = 0; i < r->nstock; i++)
-		free(r->stock[i].users);
+	for (i = 0; i < r->nstock && r->su != NULL; i++)
+		free(r->su[i].users);
 	for (i = 0; i < r->nlines; i++) {
 		free(r->lines[i].sku);
 		free(r->lines[i].old_reason);
@@ -2812,6 +2967,8 @@ free_run(struct run *r)
 	free(r->rates);
 	free(r->items);
 	free(r->stock);
+	free(r->sq);
+	free(r->su);
 	free(r->lines);
 	free(r->orders);
 	free(r->tmp.a);
@@ -2829,6 +2986,8 @@ free_run(struct run *r)
 	free((void *)r->bto);
 	free(r->dirty);
 	free(r->cidx);
+	free(r->nflags);
+	free(r->ce);
 	strmap_release(&r->node_ix, NULL);
 	strmap_release(&r->item_ix, NULL);
 	strmap_release(&r->line_ix, NULL);
@@ -2840,7 +2999,7 @@ route_run(struct store *st, const struct route_opts *o, FILE *out,
 {
 	struct run r;
 	struct writer w;
-	int status = 0;
+	int i, status = 0;
 
 	memset(&r, 0, sizeof r);
 	memset(counts, 0, sizeof *counts);
@@ -2884,6 +3043,9 @@ route_run(struct store *st, const struct route_opts *o, FILE *out,
 	r.bto = xcalloc((size_t)r.nnodes + 1, sizeof *r.bto);
 	r.dirty = xcalloc((size_t)r.nitems + 1, sizeof *r.dirty);
 	r.cidx = xcalloc((size_t)r.nnodes + 1, sizeof *r.cidx);
+	r.nflags = xcalloc((size_t)r.nnodes + 1, sizeof *r.nflags);
+	for (i = 0; i < r.nnodes; i++)
+		node_flags(&r, i);
 	choose_work(&r);
 	set_resources(&r);
 	place_pins(&r);
