@@ -67,6 +67,7 @@
 struct rnode {
 	char *id;
 	int active, ship, vendor, placed, excluded;
+	int closed;		/* capacity_per_day 0: takes no release, ever */
 	double lat, lon, handling;
 	double xyz[3];
 	int proc;
@@ -123,6 +124,7 @@ struct rline {
 	struct rwork *old;
 	int nold;
 	int64_t short_units;	/* no stock anywhere eligible */
+	int closed;		/* pinned to a store that takes no release */
 };
 
 struct rasg {
@@ -1799,6 +1801,7 @@ node_row(void *ctx, const struct store_row *row)
 	n->handling = store_col_real(row, 8);
 	n->proc = (int)store_col_int(row, 9);
 	n->cap = store_col_null(row, 10) ? NOCAP : store_col_int(row, 10) - store_col_int(row, 11);
+	n->closed = !store_col_null(row, 10) && store_col_int(row, 10) == 0;
 	if (n->cap < 0)
 		n->cap = 0;
 	if (r->o->evacuate != NULL && strcmp(r->o->evacuate, n->id) == 0)
@@ -2073,6 +2076,18 @@ place_pins(struct run *r)
 
 			if (l->pin == -1 || l->want == 0)
 				continue;
+			/*
+			 * a store whose capacity_per_day is 0 would never release
+			 * it: the line stays allocated, waiting for the store to
+			 * take releases (or the order to change)
+			 */
+			if (l->pin >= 0 && r->nodes[l->pin].active && r->nodes[l->pin].closed) {
+				l->closed = 1;
+				diag_warn("order \"%s\" line %lld: its store \"%s\" takes no releases "
+				    "(capacity_per_day 0); left allocated", quote_value(o->id),
+				    (long long)l->line_no, r->nodes[l->pin].id);
+				continue;
+			}
 			s = l->pin >= 0 && l->item >= 0 && r->nodes[l->pin].active ?
 			    stock_at(r, l->item, l->pin) : NULL;
 			take = s == NULL ? 0 : s->atp < l->want ? s->atp : l->want;
@@ -2809,7 +2824,7 @@ write_line(struct run *r, struct writer *w, int what, struct rline *l,
 	}
 	/* what is left: short of stock goes back to backorder, the rest waits */
 	waiting = l->want - assigned;
-	if (l->pin != -1)
+	if (l->pin != -1 && !l->closed)
 		shortq = waiting;
 	else if (waiting > 0 && o->placed && l->item >= 0 && !stock_left(r, l))
 		shortq = waiting;
