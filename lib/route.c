@@ -171,7 +171,9 @@ struct run {
 	int nce, capce;
 	int *sh;		/* stock_at's table */
 	size_t capsh;
-	struct strmap line_ix;	/* "LINE_NO ORDER_ID" -> line index + 1 */
+	struct okey *okeys;	/* reading: each order's place in the order of service */
+	int capokeys;
+	struct buf okeytext;	/* their promise dates and creation times */
 	struct store *st;
 	const struct route_opts *o;
 	struct route_counts *n;
@@ -389,7 +391,7 @@ line_dest(const struct rline *l)
  * distance grows with the chord.
  */
 static const struct rrate *
-band(struct run *r, const struct rorder *o, int n, int d, const struct rline *l)
+band_of(struct run *r, const struct rorder *o, int n, int d, const struct rline *l)
 {
 	const struct rnode *nd = &r->nodes[n];
 	const double *p;
@@ -417,6 +419,33 @@ band(struct run *r, const struct rorder *o, int n, int d, const struct rline *l)
 		if (r->rates[i].chord2 >= c2)
 			return &r->rates[i];
 	return NULL;
+}
+
+/*
+ * band_of(), cached per node for the ship-to of one order at a time (the
+ * order being planned: bands_for() names it), since the same order asks
+ * for the same bands again and again while it plans
+ */
+static const struct rrate *
+band(struct run *r, const struct rorder *o, int n, int d, const struct rline *l)
+{
+	if (d != 0 || o != r->border)
+		return band_of(r, o, n, d, l);
+	if (r->bseen[n] != r->bstamp) {
+		r->bseen[n] = r->bstamp;
+		r->bto[n] = band_of(r, o, n, 0, l);
+	}
+	return r->bto[n];
+}
+
+/* Cache the bands to the ship-to of o from here on. */
+static void
+bands_for(struct run *r, const struct rorder *o)
+{
+	if (r->border != o) {
+		r->border = o;
+		r->bstamp++;
+	}
 }
 
 static void
@@ -548,23 +577,6 @@ has_room(struct run *r, const struct rorder *o, int n)
  * first, with, per candidate and line, the stock there and the cost of one
  * more unit (INF: not from there).  Computed once per best response.
  */
-/*
- * band(), cached per node for the ship-to of the order being planned, as
- * long as the same order plans (the regret's two responses, ejection's
- * repeated ones)
- */
-static const struct rrate *
-cand_band(struct run *r, const struct rorder *o, int n, const struct rline *l)
-{
-	if (line_dest(l) != 0)
-		return band(r, o, n, line_dest(l), l);
-	if (r->bseen[n] != r->bstamp) {
-		r->bseen[n] = r->bstamp;
-		r->bto[n] = band(r, o, n, 0, l);
-	}
-	return r->bto[n];
-}
-
 /* A stock entry that may serve a line of the order being planned. */
 struct centry {
 	int line, node;		/* the line's index in its order */
@@ -616,10 +628,7 @@ candidates(struct run *r, const struct rorder *o)
 	r->ncand = 0;
 	r->nce = 0;
 	r->stamp++;
-	if (r->border != o) {
-		r->border = o;
-		r->bstamp++;
-	}
+	bands_for(r, o);
 	/*
 	 * one walk over each line's stock entries: the entries that may serve
 	 * it, and the nodes that become candidates (stock there now, room)
@@ -651,7 +660,7 @@ candidates(struct run *r, const struct rorder *o)
 				e->unit = NAN;
 				continue;
 			}
-			if ((b = cand_band(r, o, s->node, l)) == NULL)
+			if ((b = band(r, o, s->node, line_dest(l), l)) == NULL)
 				continue;
 			e = PUSH(r->ce, r->nce, r->capce);
 			e->line = j;
@@ -696,7 +705,7 @@ candidates(struct run *r, const struct rorder *o)
 		if (isnan(e->unit)) {
 			const struct rline *l = &r->lines[o->first + e->line];
 			const struct ritem *it = &r->items[l->item];
-			const struct rrate *b = cand_band(r, o, e->node, l);
+			const struct rrate *b = band(r, o, e->node, line_dest(l), l);
 
 			if (b == NULL)
 				continue;
@@ -1561,6 +1570,7 @@ tp_chunk(struct run *r, struct tp *t, int item, int base, int m)
 		const struct rline *l = &r->lines[t->line[base + u]];
 		int cur = a->node;
 
+		bands_for(r, o);
 		before += o->plan.cost;
 		for (k = 0; k < nst; k++) {
 			int n = r->stock[t->ent[k]].node;
@@ -1871,13 +1881,17 @@ stock_row(void *ctx, const struct store_row *row)
 	return 0;
 }
 
-static void
-line_key(struct buf *b, const char *order_id, int64_t line_no)
-{
-	buf_reset(b);
-	buf_addf(b, "%lld ", (long long)line_no);
-	buf_adds(b, order_id);
-}
+/*
+ * The lines come in the order of their keys (a plain scan, no sort in
+ * SQL); the order of service, priority, then promise date (none last),
+ * creation time, order id, is sorted here, by these keys of each order
+ * (the dates as the text SQLite compares).
+ */
+struct okey {
+	int64_t priority;
+	size_t promise, created;	/* offsets in okeytext; promise 0: none */
+	int order;
+};
 
 static int
 line_row(void *ctx, const struct store_row *row)
@@ -1887,10 +1901,11 @@ line_row(void *ctx, const struct store_row *row)
 	const char *reason = store_col_text(row, 13);
 	struct rorder *o = r->norders ? &r->orders[r->norders - 1] : NULL;
 	struct rline *l;
-	struct buf key = BUF_INIT;
 	int pickup = strcmp(method, "pickup") == 0 || strcmp(method, "curbside") == 0;
 
 	if (o == NULL || strcmp(o->id, oid) != 0) {
+		const char *promise = store_col_text(row, 8);
+		struct okey *k;
 		int64_t pd;
 
 		o = PUSH(r->orders, r->norders, r->caporders);
@@ -1901,11 +1916,29 @@ line_row(void *ctx, const struct store_row *row)
 		o->lat = store_col_real(row, 10);
 		o->lon = store_col_real(row, 11);
 		unit_vector(o->lat, o->lon, o->xyz);
-		pd = date_days(store_col_text(row, 8));
+		pd = date_days(promise);
 		o->slack = pd == INT64_MAX ? INT_MAX : (int)(pd - r->day);
 		plan_clear(&o->plan);
 		plan_clear(&o->pins);
 		plan_clear(&o->ideal_plan);
+		if (r->capokeys < r->caporders) {
+			r->capokeys = r->caporders;
+			r->okeys = xrealloc(r->okeys, (size_t)r->capokeys * sizeof *r->okeys);
+		}
+		k = &r->okeys[r->norders - 1];
+		k->order = r->norders - 1;
+		k->priority = store_col_int(row, 7);
+		if (r->okeytext.len == 0)
+			buf_addc(&r->okeytext, '\0');	/* offset 0: no promise date */
+		k->promise = 0;
+		if (promise != NULL) {
+			k->promise = r->okeytext.len;
+			buf_adds(&r->okeytext, promise);
+			buf_addc(&r->okeytext, '\0');
+		}
+		k->created = r->okeytext.len;
+		buf_adds(&r->okeytext, store_col_text(row, 9));
+		buf_addc(&r->okeytext, '\0');
 	}
 	l = PUSH(r->lines, r->nlines, r->caplines);
 	memset(l, 0, sizeof *l);
@@ -1924,24 +1957,41 @@ line_row(void *ctx, const struct store_row *row)
 	l->locker = strcmp(method, "locker") == 0 ?
 	    lookup(&r->node_ix, store_col_text(row, 6)) : -1;
 	l->want = l->alloc;
-	line_key(&key, oid, l->line_no);
-	strmap_put(&r->line_ix, key.s, (void *)(intptr_t)r->nlines);
-	buf_release(&key);
 	return 0;
+}
+
+/* The line (order_id, line_no), while the lines are in the order of their keys. */
+static int
+line_find(struct run *r, const char *order_id, int64_t line_no)
+{
+	int lo = 0, hi = r->nlines - 1;
+
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		const struct rline *l = &r->lines[mid];
+		int c = strcmp(r->orders[l->order].id, order_id);
+
+		if (c == 0)
+			c = l->line_no < line_no ? -1 : l->line_no > line_no;
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
 }
 
 static int
 work_row(void *ctx, const struct store_row *row)
 {
 	struct run *r = ctx;
-	struct buf key = BUF_INIT;
 	struct rwork *w;
 	struct rline *l;
 	int li;
 
-	line_key(&key, store_col_text(row, 0), store_col_int(row, 1));
-	li = lookup(&r->line_ix, key.s);
-	buf_release(&key);
+	li = line_find(r, store_col_text(row, 0), store_col_int(row, 1));
 	if (li < 0)
 		return 0;
 	l = &r->lines[li];
@@ -1950,6 +2000,59 @@ work_row(void *ctx, const struct store_row *row)
 	w->qty = store_col_int(row, 3);
 	w->inplay = 0;
 	return 0;
+}
+
+static const char *okey_text;	/* for okey_cmp */
+
+static int
+okey_cmp(const void *a, const void *b)
+{
+	const struct okey *x = a, *y = b;
+	int c;
+
+	if (x->priority != y->priority)
+		return x->priority < y->priority ? -1 : 1;
+	if ((x->promise == 0) != (y->promise == 0))
+		return x->promise == 0 ? 1 : -1;
+	if (x->promise != 0 && (c = strcmp(okey_text + x->promise, okey_text + y->promise)) != 0)
+		return c;
+	if ((c = strcmp(okey_text + x->created, okey_text + y->created)) != 0)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;	/* by id, as read */
+}
+
+/* Put the orders, and their lines with them, in the order of service. */
+static void
+service_order(struct run *r)
+{
+	struct rorder *orders;
+	struct rline *lines;
+	int i, k, n = 0;
+
+	if (r->norders > 1) {
+		okey_text = r->okeytext.s;
+		qsort(r->okeys, (size_t)r->norders, sizeof *r->okeys, okey_cmp);
+	}
+	orders = xcalloc((size_t)r->caporders + 1, sizeof *orders);
+	lines = xcalloc((size_t)r->caplines + 1, sizeof *lines);
+	for (i = 0; i < r->norders; i++) {
+		struct rorder *o = &orders[i];
+
+		*o = r->orders[r->okeys[i].order];
+		for (k = 0; k < o->n; k++) {
+			lines[n + k] = r->lines[o->first + k];
+			lines[n + k].order = i;
+		}
+		o->first = n;
+		n += o->n;
+	}
+	free(r->orders);
+	free(r->lines);
+	r->orders = orders;
+	r->lines = lines;
+	free(r->okeys);
+	r->okeys = NULL;
+	buf_release(&r->okeytext);
 }
 
 /* --- deciding ------------------------------------------------------------------ */
@@ -3005,7 +3108,8 @@ free_run(struct run *r)
 	free(r->ce);
 	strmap_release(&r->node_ix, NULL);
 	strmap_release(&r->item_ix, NULL);
-	strmap_release(&r->line_ix, NULL);
+	free(r->okeys);
+	buf_release(&r->okeytext);
 }
 
 int
@@ -3047,6 +3151,7 @@ route_run(struct store *st, const struct route_opts *o, FILE *out,
 		status = store_status(st);
 		goto out;
 	}
+	service_order(&r);
 	if (r.nlines > 0 && r.nrates == 0) {
 		diag_error("no rate card in the store: import one first (oms-import rates)");
 		status = EX_DATAERR;
