@@ -67,6 +67,7 @@
 struct rnode {
 	char *id;
 	int active, ship, vendor, placed, excluded;
+	int closed;		/* capacity_per_day 0: takes no release, ever */
 	double lat, lon, handling;
 	double xyz[3];
 	int proc;
@@ -84,15 +85,26 @@ struct rrate {
 struct ritem {
 	double w;
 	int alone, vendor;	/* vendor: node index or -1 */
-	int *stock;		/* indexes into run.stock, by node */
-	int nstock, capstock;
+	int first, nstock;	/* its entries in run.stock, adjacent, by node */
 };
 
+/*
+ * A stock entry (node and item): what the search reads on every best
+ * response, kept small so that an item's entries share few cache lines;
+ * what it counts from (struct rqty, by the same index) and who uses it
+ * (struct ruse) apart.
+ */
 struct rstock {
 	int node, item;
 	int64_t atp, atp0;
+};
+
+struct rqty {
 	int64_t on_hand, safety, routed, released;	/* as read */
 	int64_t kept;		/* routed work that stays put */
+};
+
+struct ruse {
 	int *users;		/* orders planned on it (may be stale) */
 	int nusers, capusers;
 };
@@ -112,6 +124,7 @@ struct rline {
 	struct rwork *old;
 	int nold;
 	int64_t short_units;	/* no stock anywhere eligible */
+	int closed;		/* pinned to a store that takes no release */
 };
 
 struct rasg {
@@ -149,12 +162,18 @@ struct run {
 	struct event_row ev[EVENTS];	/* queued events (payloads are ours) */
 	int nev;
 	unsigned *seen, stamp;	/* candidates(): nodes met for this order */
-	unsigned *bseen;	/* and the band to its ship-to from each, cached */
-	const struct rrate **bto;
+	unsigned *bseen, bstamp;	/* the band to its ship-to from each node, */
+	const struct rrate **bto;	/* cached while the same order plans */
+	const struct rorder *border;
 	int *cidx;		/* and their candidate index */
+	unsigned char *nflags;	/* per node: NF_* */
+	struct centry *ce;	/* the stock entries met, for the table */
+	int nce, capce;
 	int *sh;		/* stock_at's table */
 	size_t capsh;
-	struct strmap line_ix;	/* "LINE_NO ORDER_ID" -> line index + 1 */
+	struct okey *okeys;	/* reading: each order's place in the order of service */
+	int capokeys;
+	struct buf okeytext;	/* their promise dates and creation times */
 	struct store *st;
 	const struct route_opts *o;
 	struct route_counts *n;
@@ -168,6 +187,9 @@ struct run {
 	struct strmap item_ix;
 	struct rstock *stock;
 	int nstock, capstock;
+	struct rqty *sq;	/* by stock index */
+	int nsq, capsq;
+	struct ruse *su;	/* by stock index */
 	struct rline *lines;
 	int nlines, caplines;
 	struct rorder *orders;
@@ -256,10 +278,12 @@ stock_slot(const struct run *r, int item, int node)
 	return (size_t)((k * 0x9e3779b97f4a7c15ull) >> 20) & (r->capsh - 1);
 }
 
+static const struct rstock *cmp_stock;	/* for stock_cmp */
+
 static int
 stock_cmp(const void *a, const void *b)
 {
-	const struct rstock *x = a, *y = b;
+	const struct rstock *x = &cmp_stock[*(const int *)a], *y = &cmp_stock[*(const int *)b];
 
 	if (x->item != y->item)
 		return x->item < y->item ? -1 : 1;
@@ -274,17 +298,34 @@ stock_cmp(const void *a, const void *b)
 static void
 stock_index(struct run *r)
 {
+	int *perm = xcalloc((size_t)r->nstock + 1, sizeof *perm);
+	struct rstock *st = xcalloc((size_t)r->nstock + 1, sizeof *st);
+	struct rqty *sq = xcalloc((size_t)r->nstock + 1, sizeof *sq);
 	int i;
 
+	for (i = 0; i < r->nstock; i++)
+		perm[i] = i;
+	cmp_stock = r->stock;
 	if (r->nstock > 1)
-		qsort(r->stock, (size_t)r->nstock, sizeof *r->stock, stock_cmp);
+		qsort(perm, (size_t)r->nstock, sizeof *perm, stock_cmp);
+	for (i = 0; i < r->nstock; i++) {
+		st[i] = r->stock[perm[i]];
+		sq[i] = r->sq[perm[i]];
+	}
+	free(r->stock);
+	free(r->sq);
+	free(perm);
+	r->stock = st;
+	r->sq = sq;
+	r->capstock = r->nsq = r->capsq = r->nstock;
+	r->su = xcalloc((size_t)r->nstock + 1, sizeof *r->su);
 	for (i = 0; i < r->nitems; i++)
 		r->items[i].nstock = 0;
-	for (i = 0; i < r->nstock; i++) {
+	for (i = r->nstock - 1; i >= 0; i--) {
 		struct ritem *it = &r->items[r->stock[i].item];
-		int *slot = PUSH(it->stock, it->nstock, it->capstock);
 
-		*slot = i;
+		it->first = i;
+		it->nstock++;
 	}
 	for (r->capsh = 64; r->capsh < 2 * (size_t)r->nstock; r->capsh *= 2)
 		;
@@ -350,7 +391,7 @@ line_dest(const struct rline *l)
  * distance grows with the chord.
  */
 static const struct rrate *
-band(struct run *r, const struct rorder *o, int n, int d, const struct rline *l)
+band_of(struct run *r, const struct rorder *o, int n, int d, const struct rline *l)
 {
 	const struct rnode *nd = &r->nodes[n];
 	const double *p;
@@ -378,6 +419,33 @@ band(struct run *r, const struct rorder *o, int n, int d, const struct rline *l)
 		if (r->rates[i].chord2 >= c2)
 			return &r->rates[i];
 	return NULL;
+}
+
+/*
+ * band_of(), cached per node for the ship-to of one order at a time (the
+ * order being planned: bands_for() names it), since the same order asks
+ * for the same bands again and again while it plans
+ */
+static const struct rrate *
+band(struct run *r, const struct rorder *o, int n, int d, const struct rline *l)
+{
+	if (d != 0 || o != r->border)
+		return band_of(r, o, n, d, l);
+	if (r->bseen[n] != r->bstamp) {
+		r->bseen[n] = r->bstamp;
+		r->bto[n] = band_of(r, o, n, 0, l);
+	}
+	return r->bto[n];
+}
+
+/* Cache the bands to the ship-to of o from here on. */
+static void
+bands_for(struct run *r, const struct rorder *o)
+{
+	if (r->border != o) {
+		r->border = o;
+		r->bstamp++;
+	}
 }
 
 static void
@@ -464,16 +532,28 @@ plan_cost(struct run *r, const struct rorder *o, const struct plan *p, int *nreg
 	return cost;
 }
 
+/* What node n may ship, in a byte per node (node_flags) for the hot loops. */
+enum {
+	NF_SHIP = 1,		/* anything: active, placed, not excluded, ships */
+	NF_VENDOR = 2		/* only its own items: a vendor, active, ... */
+};
+
+static void
+node_flags(struct run *r, int n)
+{
+	const struct rnode *nd = &r->nodes[n];
+
+	r->nflags[n] = !nd->active || nd->excluded || !nd->placed ? 0 :
+	    nd->vendor ? NF_VENDOR : nd->ship ? NF_SHIP : 0;
+}
+
 /* May node n ship line l of order o? (stock and capacity aside) */
 static int
 eligible(struct run *r, const struct rline *l, int n)
 {
-	const struct rnode *nd = &r->nodes[n];
-	const struct ritem *it = &r->items[l->item];
+	unsigned char f = r->nflags[n];
 
-	if (!nd->active || nd->excluded || !nd->placed)
-		return 0;
-	return nd->vendor ? it->vendor == n : nd->ship;
+	return (f & NF_SHIP) || ((f & NF_VENDOR) && r->items[l->item].vendor == n);
 }
 
 static long
@@ -497,65 +577,111 @@ has_room(struct run *r, const struct rorder *o, int n)
  * first, with, per candidate and line, the stock there and the cost of one
  * more unit (INF: not from there).  Computed once per best response.
  */
-/* band(), cached per node for the ship-to of the order being planned */
-static const struct rrate *
-cand_band(struct run *r, const struct rorder *o, int n, const struct rline *l)
+/* A stock entry that may serve a line of the order being planned. */
+struct centry {
+	int line, node;		/* the line's index in its order */
+	int64_t atp;
+	double unit;		/* the cost of one more unit from there */
+};
+
+/* Sort the candidates by fixed cost, then node index (a merge sort). */
+static void
+cand_sort(struct run *r)
 {
-	if (line_dest(l) != 0)
-		return band(r, o, n, line_dest(l), l);
-	if (r->bseen[n] != r->stamp) {
-		r->bseen[n] = r->stamp;
-		r->bto[n] = band(r, o, n, 0, l);
+	int n = r->ncand, w, i;
+	int *a = r->cand, *ta = r->cand + r->capcand;
+	double *f = r->candf, *tf = r->candf + r->capcand;
+
+	for (w = 1; w < n; w *= 2) {
+		for (i = 0; i < n; i += 2 * w) {
+			int lo = i, mid = i + w < n ? i + w : n, hi = i + 2 * w < n ? i + 2 * w : n;
+			int x = lo, y = mid, k = lo;
+
+			while (x < mid && y < hi) {
+				if (f[y] < f[x] || (f[y] == f[x] && a[y] < a[x])) {
+					ta[k] = a[y];
+					tf[k++] = f[y++];
+				} else {
+					ta[k] = a[x];
+					tf[k++] = f[x++];
+				}
+			}
+			for (; x < mid; x++, k++) {
+				ta[k] = a[x];
+				tf[k] = f[x];
+			}
+			for (; y < hi; y++, k++) {
+				ta[k] = a[y];
+				tf[k] = f[y];
+			}
+		}
+		memcpy(a, ta, (size_t)n * sizeof *a);
+		memcpy(f, tf, (size_t)n * sizeof *f);
 	}
-	return r->bto[n];
 }
 
 static void
 candidates(struct run *r, const struct rorder *o)
 {
-	int i, k, j, c, nl = o->n;
+	int i, j, c, nl = o->n;
 
 	r->ncand = 0;
+	r->nce = 0;
 	r->stamp++;
-	for (i = o->first; i < o->first + o->n; i++) {
-		const struct rline *l = &r->lines[i];
+	bands_for(r, o);
+	/*
+	 * one walk over each line's stock entries: the entries that may serve
+	 * it, and the nodes that become candidates (stock there now, room)
+	 */
+	for (j = 0; j < nl; j++) {
+		const struct rline *l = &r->lines[o->first + j];
 		const struct ritem *it;
+		const struct rstock *s, *end;
 
 		if (l->pin != -1 || l->want == 0 || l->item < 0)
 			continue;
 		it = &r->items[l->item];
-		for (k = 0; k < it->nstock; k++) {
-			const struct rstock *s = &r->stock[it->stock[k]];
+		for (s = &r->stock[it->first], end = s + it->nstock; s < end; s++) {
 			const struct rrate *b;
+			int64_t atp;
+			struct centry *e;
 
-			if (r->seen[s->node] == r->stamp ||
-			    (r->ideal ? s->atp0 : s->atp) <= 0 || !eligible(r, l, s->node) ||
-			    !has_room(r, o, s->node) ||
-			    (b = cand_band(r, o, s->node, l)) == NULL)
+			/* a node without room is no candidate: none of its entries count */
+			if (!eligible(r, l, s->node) || !has_room(r, o, s->node))
+				continue;
+			atp = r->ideal ? s->atp0 : s->atp;
+			if (atp <= 0) {
+				/* counts only if another line makes its node a candidate:
+				 * its cost then, when the band is known */
+				e = PUSH(r->ce, r->nce, r->capce);
+				e->line = j;
+				e->node = s->node;
+				e->atp = atp;
+				e->unit = NAN;
+				continue;
+			}
+			if ((b = band(r, o, s->node, line_dest(l), l)) == NULL)
+				continue;
+			e = PUSH(r->ce, r->nce, r->capce);
+			e->line = j;
+			e->node = s->node;
+			e->atp = atp;
+			e->unit = it->alone ? ship_cost(r, o, s->node, b, it->w, NULL) : b->per_kg * it->w;
+			if (r->seen[s->node] == r->stamp)
 				continue;
 			r->seen[s->node] = r->stamp;
 			if (r->ncand == r->capcand) {
+				/* twice the room: the second half is cand_sort's */
 				r->capcand = r->capcand ? 2 * r->capcand : 64;
-				r->cand = xrealloc(r->cand, (size_t)r->capcand * sizeof *r->cand);
-				r->candf = xrealloc(r->candf, (size_t)r->capcand * sizeof *r->candf);
+				r->cand = xrealloc(r->cand, 2 * (size_t)r->capcand * sizeof *r->cand);
+				r->candf = xrealloc(r->candf, 2 * (size_t)r->capcand * sizeof *r->candf);
 			}
 			r->cand[r->ncand] = s->node;
 			r->candf[r->ncand] = ship_cost(r, o, s->node, b, 0, NULL);
 			r->ncand++;
 		}
 	}
-	/* insertion sort: by fixed cost, then node index */
-	for (i = 1; i < r->ncand; i++)
-		for (j = i; j > 0 && (r->candf[j] < r->candf[j - 1] ||
-		    (r->candf[j] == r->candf[j - 1] && r->cand[j] < r->cand[j - 1])); j--) {
-			int t = r->cand[j];
-			double f = r->candf[j];
-
-			r->cand[j] = r->cand[j - 1];
-			r->candf[j] = r->candf[j - 1];
-			r->cand[j - 1] = t;
-			r->candf[j - 1] = f;
-		}
+	cand_sort(r);
 	if ((size_t)r->ncand * (size_t)nl > r->capcm) {
 		r->capcm = (size_t)r->ncand * (size_t)nl * 2;
 		r->catp = xrealloc(r->catp, r->capcm * sizeof *r->catp);
@@ -568,28 +694,53 @@ candidates(struct run *r, const struct rorder *o)
 			r->cunit[(size_t)c * nl + j] = INF;
 		}
 	}
-	/* the stock of each line at each candidate, from the lines' stock lists */
-	for (j = 0; j < nl; j++) {
-		const struct rline *l = &r->lines[o->first + j];
-		const struct ritem *it;
+	/* the stock of each line at each candidate, and its unit cost there */
+	for (i = 0; i < r->nce; i++) {
+		const struct centry *e = &r->ce[i];
+		size_t x;
 
-		if (l->pin != -1 || l->want == 0 || l->item < 0)
+		if (r->seen[e->node] != r->stamp)
 			continue;
-		it = &r->items[l->item];
-		for (k = 0; k < it->nstock; k++) {
-			const struct rstock *s = &r->stock[it->stock[k]];
-			const struct rrate *b;
-			size_t x;
+		x = (size_t)r->cidx[e->node] * nl + (size_t)e->line;
+		if (isnan(e->unit)) {
+			const struct rline *l = &r->lines[o->first + e->line];
+			const struct ritem *it = &r->items[l->item];
+			const struct rrate *b = band(r, o, e->node, line_dest(l), l);
 
-			if (r->seen[s->node] != r->stamp || !eligible(r, l, s->node) ||
-			    (b = cand_band(r, o, s->node, l)) == NULL)
+			if (b == NULL)
 				continue;
-			x = (size_t)r->cidx[s->node] * nl + (size_t)j;
-			r->catp[x] = r->ideal ? s->atp0 : s->atp;
-			r->cunit[x] = it->alone ? ship_cost(r, o, s->node, b, it->w, NULL) :
+			r->cunit[x] = it->alone ? ship_cost(r, o, e->node, b, it->w, NULL) :
 			    b->per_kg * it->w;
-		}
+		} else
+			r->cunit[x] = e->unit;
+		r->catp[x] = e->atp;
 	}
+}
+
+/*
+ * Drop the candidates at excluded nodes, the others keeping their order
+ * and their stock and costs: what candidates() would now find, when only
+ * exclusions changed since it ran for the same order.
+ */
+static void
+cand_drop_excluded(struct run *r, const struct rorder *o)
+{
+	int c, k = 0, nl = o->n;
+
+	for (c = 0; c < r->ncand; c++) {
+		if (r->nodes[r->cand[c]].excluded)
+			continue;
+		if (k != c) {
+			r->cand[k] = r->cand[c];
+			r->candf[k] = r->candf[c];
+			memmove(&r->catp[(size_t)k * nl], &r->catp[(size_t)c * nl],
+			    (size_t)nl * sizeof *r->catp);
+			memmove(&r->cunit[(size_t)k * nl], &r->cunit[(size_t)c * nl],
+			    (size_t)nl * sizeof *r->cunit);
+		}
+		k++;
+	}
+	r->ncand = k;
 }
 
 /*
@@ -695,9 +846,9 @@ holds_all(struct run *r, const struct rorder *o, int c)
 	return 1;
 }
 
-/* The best plan for o against what is left (or the whole network), in *out. */
+/* The best plan for o on the candidates found, in *out. */
 static void
-best_response(struct run *r, const struct rorder *o, struct plan *out)
+respond(struct run *r, const struct rorder *o, struct plan *out)
 {
 	int set[MAXSET];
 	int i, j, k, nset, top;
@@ -705,7 +856,6 @@ best_response(struct run *r, const struct rorder *o, struct plan *out)
 	plan_clear(out);
 	out->covered = -1;
 	r->responses++;
-	candidates(r, o);
 	/* single nodes: those that hold it all (a partial one is never
 	 * better than the covers below) */
 	for (i = 0; i < r->ncand; i++) {
@@ -789,6 +939,14 @@ done:
 		plan_clear(out);
 		out->cost = 0;
 	}
+}
+
+/* The best plan for o against what is left (or the whole network), in *out. */
+static void
+best_response(struct run *r, const struct rorder *o, struct plan *out)
+{
+	candidates(r, o);
+	respond(r, o, out);
 }
 
 static int plan_uses(const struct plan *p, int node);
@@ -875,7 +1033,8 @@ apply(struct run *r, int oi, const struct plan *p, int sign)
 		if (s != NULL) {
 			s->atp -= sign * a->qty;
 			if (sign > 0) {
-				int *u = PUSH(s->users, s->nusers, s->capusers);
+				struct ruse *us = &r->su[s - r->stock];
+				int *u = PUSH(us->users, us->nusers, us->capusers);
 
 				*u = oi;
 			}
@@ -983,11 +1142,11 @@ eject(struct run *r, int oi)
 		by_stock = s->atp < a->qty;
 		if (!by_stock && has_room(r, o, a->node))
 			continue;
-		nusers = by_stock ? s->nusers : nd->nusers;
+		nusers = by_stock ? r->su[s - r->stock].nusers : nd->nusers;
 		for (u = nusers - 1; u >= 0 && u >= nusers - EJECT_SCAN && ntried < EJECT_USERS &&
 		    !done; u--) {
 			/* the lists grow (and move) as plans are applied below */
-			int oj = (by_stock ? s->users : nd->users)[u], k, dup = 0;
+			int oj = (by_stock ? r->su[s - r->stock].users : nd->users)[u], k, dup = 0;
 			struct rorder *p = &r->orders[oj];
 
 			if (oj == oi || (by_stock ? !uses_stock(r, &p->plan, a->node, item) :
@@ -1079,8 +1238,8 @@ lns_pick(struct run *r, struct lns *z, int node, int item, int picks, uint64_t *
 
 	if (item >= 0 && s == NULL)
 		return;
-	users = s ? s->users : r->nodes[node].users;
-	nusers = s ? s->nusers : r->nodes[node].nusers;
+	users = s ? r->su[s - r->stock].users : r->nodes[node].users;
+	nusers = s ? r->su[s - r->stock].nusers : r->nodes[node].nusers;
 	lo = nusers > EJECT_SCAN ? nusers - EJECT_SCAN : 0;
 	for (tries = 0; tries < 2 * picks + 2 && picks > 0 && nusers > lo &&
 	    z->nset < LNS_SET; tries++) {
@@ -1389,14 +1548,14 @@ tp_chunk(struct run *r, struct tp *t, int item, int base, int m)
 
 	/* the entries in play: free units, or one of the lines now */
 	for (k = 0; k < it->nstock; k++) {
-		struct rstock *s = &r->stock[it->stock[k]];
+		struct rstock *s = &r->stock[it->first + k];
 		int here = 0;
 
 		for (u = 0; u < m && !here; u++)
 			here = r->orders[t->order[base + u]].plan.a[t->asg[base + u]].node == s->node;
 		if (s->atp <= 0 && !here)
 			continue;
-		t->ent[nst] = it->stock[k];
+		t->ent[nst] = it->first + k;
 		t->cap[nst] = (int)(s->atp > INT_MAX / 2 ? INT_MAX / 2 : s->atp);
 		t->used[nst] = 0;
 		nst++;
@@ -1411,6 +1570,7 @@ tp_chunk(struct run *r, struct tp *t, int item, int base, int m)
 		const struct rline *l = &r->lines[t->line[base + u]];
 		int cur = a->node;
 
+		bands_for(r, o);
 		before += o->plan.cost;
 		for (k = 0; k < nst; k++) {
 			int n = r->stock[t->ent[k]].node;
@@ -1553,10 +1713,10 @@ tp_item(struct run *r, struct tp *t, int item)
 	r->dirty[item] = 0;
 	t->ostampv++;
 	for (k = 0; k < it->nstock; k++) {
-		struct rstock *s = &r->stock[it->stock[k]];
+		const struct ruse *us = &r->su[it->first + k];
 
-		for (q = 0; q < s->nusers; q++) {
-			int oi = s->users[q], line = -1, asg = -1, bad = 0;
+		for (q = 0; q < us->nusers; q++) {
+			int oi = us->users[q], line = -1, asg = -1, bad = 0;
 			struct rorder *o = &r->orders[oi];
 
 			if (t->ostamp[oi] == t->ostampv)
@@ -1651,6 +1811,7 @@ node_row(void *ctx, const struct store_row *row)
 	n->handling = store_col_real(row, 8);
 	n->proc = (int)store_col_int(row, 9);
 	n->cap = store_col_null(row, 10) ? NOCAP : store_col_int(row, 10) - store_col_int(row, 11);
+	n->closed = !store_col_null(row, 10) && store_col_int(row, 10) == 0;
 	if (n->cap < 0)
 		n->cap = 0;
 	if (r->o->evacuate != NULL && strcmp(r->o->evacuate, n->id) == 0)
@@ -1703,7 +1864,7 @@ stock_row(void *ctx, const struct store_row *row)
 	int n = lookup(&r->node_ix, store_col_text(row, 0));
 	int i = lookup(&r->item_ix, store_col_text(row, 1));
 	struct rstock *s;
-	int *slot;
+	struct rqty *q;
 
 	if (n < 0 || i < 0)
 		return 0;
@@ -1711,22 +1872,26 @@ stock_row(void *ctx, const struct store_row *row)
 	memset(s, 0, sizeof *s);
 	s->node = n;
 	s->item = i;
-	s->on_hand = store_col_int(row, 2);
-	s->safety = store_col_int(row, 3);
-	s->routed = store_col_int(row, 4);
-	s->released = store_col_int(row, 5);
-	slot = PUSH(r->items[i].stock, r->items[i].nstock, r->items[i].capstock);
-	*slot = r->nstock - 1;
+	q = PUSH(r->sq, r->nsq, r->capsq);
+	memset(q, 0, sizeof *q);
+	q->on_hand = store_col_int(row, 2);
+	q->safety = store_col_int(row, 3);
+	q->routed = store_col_int(row, 4);
+	q->released = store_col_int(row, 5);
 	return 0;
 }
 
-static void
-line_key(struct buf *b, const char *order_id, int64_t line_no)
-{
-	buf_reset(b);
-	buf_addf(b, "%lld ", (long long)line_no);
-	buf_adds(b, order_id);
-}
+/*
+ * The lines come in the order of their keys (a plain scan, no sort in
+ * SQL); the order of service, priority, then promise date (none last),
+ * creation time, order id, is sorted here, by these keys of each order
+ * (the dates as the text SQLite compares).
+ */
+struct okey {
+	int64_t priority;
+	size_t promise, created;	/* offsets in okeytext; promise 0: none */
+	int order;
+};
 
 static int
 line_row(void *ctx, const struct store_row *row)
@@ -1736,10 +1901,11 @@ line_row(void *ctx, const struct store_row *row)
 	const char *reason = store_col_text(row, 13);
 	struct rorder *o = r->norders ? &r->orders[r->norders - 1] : NULL;
 	struct rline *l;
-	struct buf key = BUF_INIT;
 	int pickup = strcmp(method, "pickup") == 0 || strcmp(method, "curbside") == 0;
 
 	if (o == NULL || strcmp(o->id, oid) != 0) {
+		const char *promise = store_col_text(row, 8);
+		struct okey *k;
 		int64_t pd;
 
 		o = PUSH(r->orders, r->norders, r->caporders);
@@ -1750,11 +1916,29 @@ line_row(void *ctx, const struct store_row *row)
 		o->lat = store_col_real(row, 10);
 		o->lon = store_col_real(row, 11);
 		unit_vector(o->lat, o->lon, o->xyz);
-		pd = date_days(store_col_text(row, 8));
+		pd = date_days(promise);
 		o->slack = pd == INT64_MAX ? INT_MAX : (int)(pd - r->day);
 		plan_clear(&o->plan);
 		plan_clear(&o->pins);
 		plan_clear(&o->ideal_plan);
+		if (r->capokeys < r->caporders) {
+			r->capokeys = r->caporders;
+			r->okeys = xrealloc(r->okeys, (size_t)r->capokeys * sizeof *r->okeys);
+		}
+		k = &r->okeys[r->norders - 1];
+		k->order = r->norders - 1;
+		k->priority = store_col_int(row, 7);
+		if (r->okeytext.len == 0)
+			buf_addc(&r->okeytext, '\0');	/* offset 0: no promise date */
+		k->promise = 0;
+		if (promise != NULL) {
+			k->promise = r->okeytext.len;
+			buf_adds(&r->okeytext, promise);
+			buf_addc(&r->okeytext, '\0');
+		}
+		k->created = r->okeytext.len;
+		buf_adds(&r->okeytext, store_col_text(row, 9));
+		buf_addc(&r->okeytext, '\0');
 	}
 	l = PUSH(r->lines, r->nlines, r->caplines);
 	memset(l, 0, sizeof *l);
@@ -1773,24 +1957,41 @@ line_row(void *ctx, const struct store_row *row)
 	l->locker = strcmp(method, "locker") == 0 ?
 	    lookup(&r->node_ix, store_col_text(row, 6)) : -1;
 	l->want = l->alloc;
-	line_key(&key, oid, l->line_no);
-	strmap_put(&r->line_ix, key.s, (void *)(intptr_t)r->nlines);
-	buf_release(&key);
 	return 0;
+}
+
+/* The line (order_id, line_no), while the lines are in the order of their keys. */
+static int
+line_find(struct run *r, const char *order_id, int64_t line_no)
+{
+	int lo = 0, hi = r->nlines - 1;
+
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		const struct rline *l = &r->lines[mid];
+		int c = strcmp(r->orders[l->order].id, order_id);
+
+		if (c == 0)
+			c = l->line_no < line_no ? -1 : l->line_no > line_no;
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
 }
 
 static int
 work_row(void *ctx, const struct store_row *row)
 {
 	struct run *r = ctx;
-	struct buf key = BUF_INIT;
 	struct rwork *w;
 	struct rline *l;
 	int li;
 
-	line_key(&key, store_col_text(row, 0), store_col_int(row, 1));
-	li = lookup(&r->line_ix, key.s);
-	buf_release(&key);
+	li = line_find(r, store_col_text(row, 0), store_col_int(row, 1));
 	if (li < 0)
 		return 0;
 	l = &r->lines[li];
@@ -1799,6 +2000,59 @@ work_row(void *ctx, const struct store_row *row)
 	w->qty = store_col_int(row, 3);
 	w->inplay = 0;
 	return 0;
+}
+
+static const char *okey_text;	/* for okey_cmp */
+
+static int
+okey_cmp(const void *a, const void *b)
+{
+	const struct okey *x = a, *y = b;
+	int c;
+
+	if (x->priority != y->priority)
+		return x->priority < y->priority ? -1 : 1;
+	if ((x->promise == 0) != (y->promise == 0))
+		return x->promise == 0 ? 1 : -1;
+	if (x->promise != 0 && (c = strcmp(okey_text + x->promise, okey_text + y->promise)) != 0)
+		return c;
+	if ((c = strcmp(okey_text + x->created, okey_text + y->created)) != 0)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;	/* by id, as read */
+}
+
+/* Put the orders, and their lines with them, in the order of service. */
+static void
+service_order(struct run *r)
+{
+	struct rorder *orders;
+	struct rline *lines;
+	int i, k, n = 0;
+
+	if (r->norders > 1) {
+		okey_text = r->okeytext.s;
+		qsort(r->okeys, (size_t)r->norders, sizeof *r->okeys, okey_cmp);
+	}
+	orders = xcalloc((size_t)r->caporders + 1, sizeof *orders);
+	lines = xcalloc((size_t)r->caplines + 1, sizeof *lines);
+	for (i = 0; i < r->norders; i++) {
+		struct rorder *o = &orders[i];
+
+		*o = r->orders[r->okeys[i].order];
+		for (k = 0; k < o->n; k++) {
+			lines[n + k] = r->lines[o->first + k];
+			lines[n + k].order = i;
+		}
+		o->first = n;
+		n += o->n;
+	}
+	free(r->orders);
+	free(r->lines);
+	r->orders = orders;
+	r->lines = lines;
+	free(r->okeys);
+	r->okeys = NULL;
+	buf_release(&r->okeytext);
 }
 
 /* --- deciding ------------------------------------------------------------------ */
@@ -1835,7 +2089,7 @@ choose_work(struct run *r)
 	}
 	/* stock that no longer covers the work: kept = routed less in play */
 	for (i = 0; i < r->nstock; i++)
-		r->stock[i].kept = r->stock[i].routed;
+		r->sq[i].kept = r->sq[i].routed;
 	for (i = 0; i < r->nlines; i++)
 		for (k = 0; k < r->lines[i].nold; k++) {
 			struct rwork *w = &r->lines[i].old[k];
@@ -1843,7 +2097,7 @@ choose_work(struct run *r)
 			    stock_at(r, r->lines[i].item, w->node) : NULL;
 
 			if (s != NULL)
-				s->kept -= w->inplay;
+				r->sq[s - r->stock].kept -= w->inplay;
 		}
 	for (i = r->nlines - 1; i >= 0; i--) {
 		struct rline *l = &r->lines[i];
@@ -1852,16 +2106,18 @@ choose_work(struct run *r)
 			struct rwork *w = &l->old[k];
 			struct rstock *s = w->node >= 0 && l->item >= 0 ?
 			    stock_at(r, l->item, w->node) : NULL;
+			struct rqty *q;
 			int64_t over, take;
 
 			if (s == NULL || w->qty == w->inplay)
 				continue;
-			over = s->kept + s->released - (s->on_hand - s->safety);
+			q = &r->sq[s - r->stock];
+			over = q->kept + q->released - (q->on_hand - q->safety);
 			if (over <= 0)
 				continue;
 			take = w->qty - w->inplay < over ? w->qty - w->inplay : over;
 			unroute(l, w, take);
-			s->kept -= take;
+			q->kept -= take;
 		}
 	}
 }
@@ -1874,7 +2130,8 @@ set_resources(struct run *r)
 
 	for (i = 0; i < r->nstock; i++) {
 		struct rstock *s = &r->stock[i];
-		int64_t atp = s->on_hand - s->safety - s->released - s->kept;
+		const struct rqty *q = &r->sq[i];
+		int64_t atp = q->on_hand - q->safety - q->released - q->kept;
 
 		s->atp = s->atp0 = atp > 0 ? atp : 0;
 	}
@@ -1922,6 +2179,18 @@ place_pins(struct run *r)
 
 			if (l->pin == -1 || l->want == 0)
 				continue;
+			/*
+			 * a store whose capacity_per_day is 0 would never release
+			 * it: the line stays allocated, waiting for the store to
+			 * take releases (or the order to change)
+			 */
+			if (l->pin >= 0 && r->nodes[l->pin].active && r->nodes[l->pin].closed) {
+				l->closed = 1;
+				diag_warn("order \"%s\" line %lld: its store \"%s\" takes no releases "
+				    "(capacity_per_day 0); left allocated", quote_value(o->id),
+				    (long long)l->line_no, r->nodes[l->pin].id);
+				continue;
+			}
 			s = l->pin >= 0 && l->item >= 0 && r->nodes[l->pin].active ?
 			    stock_at(r, l->item, l->pin) : NULL;
 			take = s == NULL ? 0 : s->atp < l->want ? s->atp : l->want;
@@ -2080,11 +2349,17 @@ by_regret(struct run *r)
 			continue;
 		best_response(r, o, &r->save1);
 		plan_copy(&o->ideal_plan, &r->save1);
-		for (k = 0; k < r->save1.n; k++)
+		for (k = 0; k < r->save1.n; k++) {
 			r->nodes[r->save1.a[k].node].excluded++;
-		best_response(r, o, &r->save2);
-		for (k = 0; k < r->save1.n; k++)
+			node_flags(r, r->save1.a[k].node);
+		}
+		/* the same candidates less the excluded nodes */
+		cand_drop_excluded(r, o);
+		respond(r, o, &r->save2);
+		for (k = 0; k < r->save1.n; k++) {
 			r->nodes[r->save1.a[k].node].excluded--;
+			node_flags(r, r->save1.a[k].node);
+		}
 		g[i].regret = r->save2.covered < r->save1.covered ? 1e12 :
 		    r->save2.cost - r->save1.cost;
 	}
@@ -2478,6 +2753,30 @@ price(struct run *r, const struct rorder *o, const struct plan *p, int pins,
 		n->splits += nreg - 1;
 }
 
+/*
+ * real_format(round(v * 100) / 100, out), without its printf and strtod
+ * round trips: a whole number of cents prints as the shortest of "12",
+ * "12.5" and "12.34", which is what real_format finds for them.
+ */
+static void
+cost_format(double v, char *out)
+{
+	double c = round(v * 100);
+	long long u;
+
+	if (!(c > 0 && c < 1e13)) {
+		real_format(c / 100, out);
+		return;
+	}
+	u = (long long)c;
+	if (u % 100 == 0)
+		snprintf(out, 32, "%lld", u / 100);
+	else if (u % 10 == 0)
+		snprintf(out, 32, "%lld.%lld", u / 100, u % 100 / 10);
+	else
+		snprintf(out, 32, "%lld.%02lld", u / 100, u % 100);
+}
+
 static char *
 fmt_i(char *buf, int64_t v)
 {
@@ -2493,7 +2792,7 @@ stock_left(struct run *r, const struct rline *l)
 	int k;
 
 	for (k = 0; k < it->nstock; k++) {
-		const struct rstock *s = &r->stock[it->stock[k]];
+		const struct rstock *s = &r->stock[it->first + k];
 
 		if (s->atp > 0 && eligible(r, l, s->node))
 			return 1;
@@ -2527,9 +2826,22 @@ event(struct run *r, const struct rorder *o, const char *type, const struct buf 
 	return r->nev == EVENTS ? flush_events(r) : 0;
 }
 
+/*
+ * What one pass of write_all does with each line: the output rows and the
+ * counts, in the order of service; the store's rows, in the order of
+ * their keys (each page of the tables is then met once, not at random:
+ * SQLite's cache holds a fraction of a large store); the events.
+ */
+enum {
+	W_ROWS = 1,		/* output rows, summary counts */
+	W_NODES = 2,		/* line_node */
+	W_LINES = 4,		/* order_line */
+	W_EVENTS = 8
+};
+
 static int
-write_line(struct run *r, struct writer *w, struct rline *l, const struct plan *const *plans,
-    const struct share *const *shares, struct buf *payload)
+write_line(struct run *r, struct writer *w, int what, struct rline *l,
+    const struct plan *const *plans, const struct share *const *shares, struct buf *payload)
 {
 	const struct rorder *o = &r->orders[l->order];
 	int li = (int)(l - r->lines), k, p, i;
@@ -2541,6 +2853,8 @@ write_line(struct run *r, struct writer *w, struct rline *l, const struct plan *
 		for (i = 0; i < plans[p]->n; i++) {
 			const struct rasg *a = &plans[p]->a[i];
 			int64_t kept = 0, old = 0, now;
+			const char *row[8];
+			char cost[32];
 
 			if (a->line != li)
 				continue;
@@ -2553,35 +2867,37 @@ write_line(struct run *r, struct writer *w, struct rline *l, const struct plan *
 			now = kept + a->qty;
 			if (now == old)
 				continue;
-			if (store_line_node_routed(r->st, o->id, l->line_no, r->nodes[a->node].id, now) != 0)
+			if ((what & W_NODES) && store_line_node_routed(r->st, o->id, l->line_no,
+			    r->nodes[a->node].id, now) != 0)
 				return -1;
-			r->n->changes++;
-			{
-				const char *row[8];
-				char cost[32];
-
-				real_format(round(shares[p][i].money * 100) / 100, cost);
-				row[0] = o->id;
-				row[1] = fmt_i(f[0], l->line_no);
-				row[2] = l->sku;
-				row[3] = fmt_i(f[1], now);
-				row[4] = r->nodes[a->node].id;
-				row[5] = cost;
-				row[6] = fmt_i(f[2], shares[p][i].transit);
-				row[7] = shares[p][i].late ? "1" : "0";
+			if (!(what & (W_ROWS | W_EVENTS)))
+				continue;
+			cost_format(shares[p][i].money, cost);
+			row[0] = o->id;
+			row[1] = fmt_i(f[0], l->line_no);
+			row[2] = l->sku;
+			row[3] = fmt_i(f[1], now);
+			row[4] = r->nodes[a->node].id;
+			row[5] = cost;
+			row[6] = fmt_i(f[2], shares[p][i].transit);
+			row[7] = shares[p][i].late ? "1" : "0";
+			if (what & W_ROWS) {
+				r->n->changes++;
 				writer_row(w, row);
 				r->n->rows++;
-				buf_reset(payload);
-				buf_addf(payload, "{\"line_no\":%s,\"sku\":", row[1]);
-				buf_add_json_string(payload, l->sku, strlen(l->sku));
-				buf_adds(payload, ",\"node_id\":");
-				buf_add_json_string(payload, row[4], strlen(row[4]));
-				buf_addf(payload, ",\"qty\":%s,\"previous\":%lld,\"cost\":%s,"
-				    "\"transit_days\":%s,\"late\":%s}", row[3], (long long)old, cost,
-				    row[6], row[7]);
-				if (event(r, o, "line.routed", payload) != 0)
-					return -1;
 			}
+			if (!(what & W_EVENTS))
+				continue;
+			buf_reset(payload);
+			buf_addf(payload, "{\"line_no\":%s,\"sku\":", row[1]);
+			buf_add_json_string(payload, l->sku, strlen(l->sku));
+			buf_adds(payload, ",\"node_id\":");
+			buf_add_json_string(payload, row[4], strlen(row[4]));
+			buf_addf(payload, ",\"qty\":%s,\"previous\":%lld,\"cost\":%s,"
+			    "\"transit_days\":%s,\"late\":%s}", row[3], (long long)old, cost,
+			    row[6], row[7]);
+			if (event(r, o, "line.routed", payload) != 0)
+				return -1;
 		}
 	/* work moved off a node and not put back there */
 	for (k = 0; k < l->nold; k++) {
@@ -2595,10 +2911,13 @@ write_line(struct run *r, struct writer *w, struct rline *l, const struct plan *
 				back = plans[p]->a[i].line == li && plans[p]->a[i].node == wk->node;
 		if (back)
 			continue;
-		if (store_line_node_routed(r->st, o->id, l->line_no, r->nodes[wk->node].id,
-		    wk->qty - wk->inplay) != 0)
+		if ((what & W_NODES) && store_line_node_routed(r->st, o->id, l->line_no,
+		    r->nodes[wk->node].id, wk->qty - wk->inplay) != 0)
 			return -1;
-		r->n->changes++;
+		if (what & W_ROWS)
+			r->n->changes++;
+		if (!(what & W_EVENTS))
+			continue;
 		buf_reset(payload);
 		buf_addf(payload, "{\"line_no\":%lld,\"node_id\":", (long long)l->line_no);
 		buf_add_json_string(payload, r->nodes[wk->node].id, strlen(r->nodes[wk->node].id));
@@ -2608,26 +2927,34 @@ write_line(struct run *r, struct writer *w, struct rline *l, const struct plan *
 	}
 	/* what is left: short of stock goes back to backorder, the rest waits */
 	waiting = l->want - assigned;
-	if (l->pin != -1)
+	if (l->pin != -1 && !l->closed)
 		shortq = waiting;
 	else if (waiting > 0 && o->placed && l->item >= 0 && !stock_left(r, l))
 		shortq = waiting;
 	waiting -= shortq;
-	r->n->units += assigned;
-	if (waiting > 0) {
-		r->n->waiting_lines++;
-		r->n->units_waiting += waiting;
+	if (what & W_ROWS) {
+		r->n->units += assigned;
+		if (waiting > 0) {
+			r->n->waiting_lines++;
+			r->n->units_waiting += waiting;
+		}
 	}
 	if (waiting == l->alloc && shortq == 0)
 		return 0;
-	r->n->changes++;
+	if (what & W_ROWS)
+		r->n->changes++;
 	if (shortq > 0) {
 		const char *why = l->pin != -1 ? reason_store : reason_stock;
 
-		r->n->backordered_lines++;
-		r->n->units_backordered += shortq;
-		if (store_route_line(r->st, o->id, l->line_no, waiting, l->back + shortq, why) != 0)
+		if (what & W_ROWS) {
+			r->n->backordered_lines++;
+			r->n->units_backordered += shortq;
+		}
+		if ((what & W_LINES) && store_route_line(r->st, o->id, l->line_no, waiting,
+		    l->back + shortq, why) != 0)
 			return -1;
+		if (!(what & W_EVENTS))
+			return 0;
 		buf_reset(payload);
 		buf_addf(payload, "{\"line_no\":%lld,\"sku\":", (long long)l->line_no);
 		buf_add_json_string(payload, l->sku, strlen(l->sku));
@@ -2637,45 +2964,72 @@ write_line(struct run *r, struct writer *w, struct rline *l, const struct plan *
 		buf_addf(payload, ",\"previous\":%lld}", (long long)l->alloc);
 		return event(r, o, "line.backordered", payload);
 	}
-	return store_route_line(r->st, o->id, l->line_no, waiting, l->back, l->old_reason);
+	if (what & W_LINES)
+		return store_route_line(r->st, o->id, l->line_no, waiting, l->back, l->old_reason);
+	return 0;
+}
+
+static const struct run *id_run;	/* for id_cmp */
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	return strcmp(id_run->orders[*(const int *)a].id, id_run->orders[*(const int *)b].id);
 }
 
 static int
 write_all(struct run *r, struct writer *w)
 {
+	static const int passes[] = { W_ROWS, W_NODES | W_LINES, W_EVENTS };
 	struct buf payload = BUF_INIT;
 	struct share *sh[2] = { NULL, NULL };
+	struct route_counts scratch;
 	int cap[2] = { 0, 0 };
-	int i, k, p, ret = 0;
+	int *by_id = xcalloc((size_t)r->norders + 1, sizeof *by_id);
+	int i, k, p, q, ret = 0;
 
-	for (i = 0; i < r->norders && ret == 0; i++) {
-		struct rorder *o = &r->orders[i];
-		const struct plan *plans[2] = { &o->plan, &o->pins };
-		const struct share *cs[2];
-		struct route_counts before = *r->n;
+	memset(&scratch, 0, sizeof scratch);
+	/* the orders by id, as the store's keys sort them (strcmp is memcmp) */
+	for (i = 0; i < r->norders; i++)
+		by_id[i] = i;
+	id_run = r;
+	if (r->norders > 1)
+		qsort(by_id, (size_t)r->norders, sizeof *by_id, id_cmp);
+	for (q = 0; q < (int)(sizeof passes / sizeof *passes) && ret == 0; q++) {
+		int what = passes[q];
+		struct route_counts *n = what & W_ROWS ? r->n : &scratch;
 
-		for (p = 0; p < 2; p++) {
-			if (cap[p] < plans[p]->n + 1) {
-				cap[p] = plans[p]->n + 1;
-				sh[p] = xrealloc(sh[p], (size_t)cap[p] * sizeof *sh[p]);
+		for (i = 0; i < r->norders && ret == 0; i++) {
+			int oi = what & (W_NODES | W_LINES) ? by_id[i] : i;
+			struct rorder *o = &r->orders[oi];
+			const struct plan *plans[2] = { &o->plan, &o->pins };
+			const struct share *cs[2];
+			long rows = n->rows;
+
+			for (p = 0; p < 2; p++) {
+				if (cap[p] < plans[p]->n + 1) {
+					cap[p] = plans[p]->n + 1;
+					sh[p] = xrealloc(sh[p], (size_t)cap[p] * sizeof *sh[p]);
+				}
+				price(r, o, plans[p], p, sh[p], n);
+				cs[p] = sh[p];
+				for (k = 0; k < plans[p]->n; k++)
+					n->cost += sh[p][k].money;
 			}
-			price(r, o, plans[p], p, sh[p], r->n);
-			cs[p] = sh[p];
-			for (k = 0; k < plans[p]->n; k++)
-				r->n->cost += sh[p][k].money;
+			if (o->plan.n > 0 && o->plan.cost < INF)
+				n->objective += o->plan.cost;
+			for (k = 0; k < o->pins.n; k++)
+				n->objective += sh[1][k].money;
+			for (k = o->first; k < o->first + o->n && ret == 0; k++)
+				ret = write_line(r, w, what, &r->lines[k], plans, cs, &payload);
+			if (n->rows > rows)
+				n->orders++;
+			n->lines += o->n;
 		}
-		if (o->plan.n > 0 && o->plan.cost < INF)
-			r->n->objective += o->plan.cost;
-		for (k = 0; k < o->pins.n; k++)
-			r->n->objective += sh[1][k].money;
-		for (k = o->first; k < o->first + o->n && ret == 0; k++)
-			ret = write_line(r, w, &r->lines[k], plans, cs, &payload);
-		if (r->n->rows > before.rows)
-			r->n->orders++;
-		r->n->lines += o->n;
 	}
 	if (flush_events(r) != 0)
 		ret = -1;
+	free(by_id);
 	free(sh[0]);
 	free(sh[1]);
 	buf_release(&payload);
@@ -2713,10 +3067,8 @@ free_run(struct run *r)
 		free(r->nodes[i].id);
 		free(r->nodes[i].users);
 	}
-	for (i = 0; i < r->nitems; i++)
-		free(r->items[i].stock);
-	for (i = 0; i < r->nstock; i++)
-		free(r->stock[i].users);
+	for (i = 0; i < r->nstock && r->su != NULL; i++)
+		free(r->su[i].users);
 	for (i = 0; i < r->nlines; i++) {
 		free(r->lines[i].sku);
 		free(r->lines[i].old_reason);
@@ -2733,6 +3085,8 @@ free_run(struct run *r)
 	free(r->rates);
 	free(r->items);
 	free(r->stock);
+	free(r->sq);
+	free(r->su);
 	free(r->lines);
 	free(r->orders);
 	free(r->tmp.a);
@@ -2750,9 +3104,12 @@ free_run(struct run *r)
 	free((void *)r->bto);
 	free(r->dirty);
 	free(r->cidx);
+	free(r->nflags);
+	free(r->ce);
 	strmap_release(&r->node_ix, NULL);
 	strmap_release(&r->item_ix, NULL);
-	strmap_release(&r->line_ix, NULL);
+	free(r->okeys);
+	buf_release(&r->okeytext);
 }
 
 int
@@ -2761,7 +3118,7 @@ route_run(struct store *st, const struct route_opts *o, FILE *out,
 {
 	struct run r;
 	struct writer w;
-	int status = 0;
+	int i, status = 0;
 
 	memset(&r, 0, sizeof r);
 	memset(counts, 0, sizeof *counts);
@@ -2794,6 +3151,7 @@ route_run(struct store *st, const struct route_opts *o, FILE *out,
 		status = store_status(st);
 		goto out;
 	}
+	service_order(&r);
 	if (r.nlines > 0 && r.nrates == 0) {
 		diag_error("no rate card in the store: import one first (oms-import rates)");
 		status = EX_DATAERR;
@@ -2805,6 +3163,9 @@ route_run(struct store *st, const struct route_opts *o, FILE *out,
 	r.bto = xcalloc((size_t)r.nnodes + 1, sizeof *r.bto);
 	r.dirty = xcalloc((size_t)r.nitems + 1, sizeof *r.dirty);
 	r.cidx = xcalloc((size_t)r.nnodes + 1, sizeof *r.cidx);
+	r.nflags = xcalloc((size_t)r.nnodes + 1, sizeof *r.nflags);
+	for (i = 0; i < r.nnodes; i++)
+		node_flags(&r, i);
 	choose_work(&r);
 	set_resources(&r);
 	place_pins(&r);

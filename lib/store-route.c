@@ -38,10 +38,12 @@ static const char sql_stock[] =
     "(SELECT 1 FROM inventory i WHERE i.node_id = r.node_id AND i.sku = r.sku)";
 
 /*
- * The lines in play, in the order of service: every line with an
- * unrouted allocation or routed work, of orders not on hold (?1 not NULL:
- * only the scope).  The destination is the ship-to lat/lon, else its
- * postal code's.
+ * The lines in play, in the order of their keys (the table's own order:
+ * no sort; oms-route sorts the orders into the order of service itself,
+ * which costs less than SQLite's sorting every column of every line):
+ * every line with an unrouted allocation or routed work, of orders not on
+ * hold (only the scope when scoped).  The destination is the ship-to
+ * lat/lon, else its postal code's.
  */
 #define ROUTE_LINES \
     "SELECT l.order_id, l.line_no, l.sku, l.qty, l.allocated, l.method, l.pickup_node, " \
@@ -53,12 +55,10 @@ static const char sql_stock[] =
     "AND (l.allocated > 0 OR EXISTS (SELECT 1 FROM line_node ln WHERE ln.order_id = " \
     "l.order_id AND ln.line_no = l.line_no AND ln.routed > 0)) "
 static const char sql_lines_all[] = ROUTE_LINES
-    "ORDER BY o.priority, o.promise_date IS NULL, o.promise_date, o.created_at, "
-    "l.order_id, l.line_no";
+    "ORDER BY l.order_id, l.line_no";
 static const char sql_lines_scope[] = ROUTE_LINES
     "AND o.order_id IN (SELECT order_id FROM temp.scope) "
-    "ORDER BY o.priority, o.promise_date IS NULL, o.promise_date, o.created_at, "
-    "l.order_id, l.line_no";
+    "ORDER BY l.order_id, l.line_no";
 
 /* Routed work of the orders in play: order_id, line_no, node_id, routed. */
 #define ROUTE_WORK \

@@ -250,8 +250,8 @@ enum store_route_view {
 	/* order_id, line_no, sku, qty, allocated, method, pickup_node,
 	 * priority, promise_date, created_at, dest lat, dest lon, backordered,
 	 * backorder_reason; lines of orders not on hold with an allocation or
-	 * routed work, in the order of service (scoped: only the orders in
-	 * the scope table) */
+	 * routed work, in the order of their keys, order_id and line_no
+	 * (scoped: only the orders in the scope table) */
 	ROUTE_LINES,
 	/* order_id, line_no, node_id, routed: the routed work of the same */
 	ROUTE_WORK_ROWS

@@ -1155,6 +1155,53 @@ O2,1,A,1,N1,5.5,1,0
 EOF
 }
 
+@test "a pickup line at a store that takes no releases (capacity_per_day 0) stays allocated, with a warning" {
+	network
+	given nodes <<'EOF'
+node_id,type,name,lat,lon,capacity_per_day,handling_cost,processing_days
+ST,store,corner store,0,0.1,0,0.50,0
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+ST,A,5,2026-11-26T22:00:00Z
+N1,A,5,2026-11-26T22:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
+O1,1,A,2,2026-11-26T10:00:00Z,pickup,ST,0,0.15
+O2,1,A,1,2026-11-26T11:00:00Z,ship,,0,0.15
+EOF
+	# O2 ships from N1 (ST takes no release either); O1 waits, not backordered
+	routes <<EOF
+$HEADER
+O2,1,A,1,N1,5.5,1,0
+EOF
+	assert_equal "${stderr%%$'\n'*}" 'oms-route: warning: order "O1" line 1: its store "ST" takes no releases (capacity_per_day 0); left allocated'
+	summary_is "1 order routed: 1 shipment, 0 splits, 0 late; cost 5.50 (objective 5.50 with penalties); 1 units routed, 0 backordered, 2 waiting; 0 orders unplaced"
+	lines_are <<EOF
+$LINES
+O1,1,A,2,allocated,0,0,2,0,0,0,0,0,
+O2,1,A,1,routed,0,0,0,1,0,0,0,0,N1
+EOF
+	# a run with nothing new says so, and changes nothing
+	before=$(state)
+	routes <<EOF
+$HEADER
+EOF
+	summary_is "0 orders routed: 0 shipments, 0 splits, 0 late; cost 0.00 (objective 0.00 with penalties); 0 units routed, 0 backordered, 2 waiting; 0 orders unplaced; nothing changed"
+	assert_equal "$(state)" "$before"
+	# once the store takes releases, the next run routes it there
+	given nodes <<'EOF'
+node_id,type,name,lat,lon,capacity_per_day,handling_cost,processing_days
+ST,store,corner store,0,0.1,1,0.50,0
+EOF
+	routes <<EOF
+$HEADER
+O1,1,A,2,ST,0.5,0,0
+EOF
+	assert_equal "$stderr" "oms-route: 1 order routed: 1 shipment, 0 splits, 0 late; cost 0.50 (objective 0.50 with penalties); 2 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+}
+
 @test "on the busy book the default routing is no worse than --greedy" {
 	busy
 	run -0 --separate-stderr oms-route --dry-run --greedy --day 2026-11-27
