@@ -61,16 +61,8 @@ static const char sql_confirmation_lines[] =
 static const char sql_release_line_keys[] =
     "SELECT release_id, line_no FROM release_line ORDER BY release_id, line_no";
 
-struct cur {
-	sqlite3_stmt *s;
-	int row;
-	int two;		/* the key has a second, integer column */
-	const char *k;
-	int64_t n;
-};
-
 static int
-cur_open(struct store *st, struct cur *c, const char *sql, int two)
+cur_open(struct store *st, struct store_cur *c, const char *sql, int two)
 {
 	c->two = two;
 	c->row = 0;
@@ -78,24 +70,14 @@ cur_open(struct store *st, struct cur *c, const char *sql, int two)
 }
 
 static int
-cur_next(struct store *st, struct cur *c)
+cur_next(struct store *st, struct store_cur *c)
 {
-	int rc = sqlite3_step(c->s);
-
-	c->row = rc == SQLITE_ROW;
-	if (c->row) {
-		c->k = (const char *)sqlite3_column_text(c->s, 0);
-		c->n = c->two ? sqlite3_column_int64(c->s, 1) : 0;
-	}
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return 0;
-	sqlite3_reset(c->s);
-	return store_fail(st, rc, "checking the foreign keys");
+	return store_cur_next(st, c, "checking the foreign keys");
 }
 
 /* Key order; a NULL never matches and is skipped by the caller. */
 static int
-cmp(const struct cur *a, const struct cur *b)
+cmp(const struct store_cur *a, const struct store_cur *b)
 {
 	int r = strcmp(a->k, b->k);
 
@@ -109,7 +91,7 @@ cmp(const struct cur *a, const struct cur *b)
  * -1 error.  Both come in key order.
  */
 static int
-seek(struct store *st, struct cur *p, const struct cur *c)
+seek(struct store *st, struct store_cur *p, const struct store_cur *c)
 {
 	int r = 1;
 
@@ -123,7 +105,7 @@ seek(struct store *st, struct cur *p, const struct cur *c)
 static int
 merge(struct store *st, const char *child, const char *parent, int two, int64_t *missing)
 {
-	struct cur c, p;
+	struct store_cur c, p;
 	int ret = -1, r;
 
 	if (cur_open(st, &c, child, two) != 0 || cur_open(st, &p, parent, two) != 0)
@@ -178,7 +160,7 @@ static int
 check_lines(struct store *st, const struct strmap *nodes, const struct strmap *items,
     int (*fn)(void *, const char *), void *ctx, int64_t *missing)
 {
-	struct cur l, o, n, k;
+	struct store_cur l, o, n, k;
 	int ret = -1, r, lined = 0;
 
 	if (cur_open(st, &l, sql_lines, 1) != 0 || cur_open(st, &o, sql_orders, 0) != 0)

@@ -39,6 +39,21 @@ struct store_row {
 	sqlite3_stmt *s;
 };
 
+/*
+ * A statement read alongside others, merged in key order: row is 1 while
+ * it stands on a row, whose first column is k and, for a two-column key,
+ * second (integer) column n.
+ */
+struct store_cur {
+	sqlite3_stmt *s;
+	int row;
+	int two;		/* the key has a second, integer column (line_no) */
+	const char *k;
+	int64_t n;		/* 0 for a one-column key */
+};
+/* Step c to its next row: 0 (c->row says whether there is one), or -1. */
+int store_cur_next(struct store *st, struct store_cur *c, const char *what);
+
 /* Bind helpers: NULL text binds SQL NULL. */
 static inline void
 bind_text(sqlite3_stmt *s, int i, const char *v)

@@ -40,30 +40,14 @@ static const char sql_walk_orders_of[] =
 static const char sql_walk_holds[] =
     "SELECT order_id, hold_type FROM order_hold ORDER BY order_id, hold_type";
 
-/* A statement read alongside others: row is 1 while it stands on a row. */
-struct cur {
-	sqlite3_stmt *s;
-	int row;
-	int keys;		/* columns of the key: 1 (order_id) or 2 (and line_no) */
-	const char *k;		/* the row's order_id */
-	int64_t n;		/* and line_no */
-};
-
 static int
-cur_next(struct store *st, struct cur *c)
+cur_next(struct store *st, struct store_cur *c)
 {
-	int rc = sqlite3_step(c->s);
-
-	c->row = rc == SQLITE_ROW;
-	if (c->row) {
-		c->k = (const char *)sqlite3_column_text(c->s, 0);
-		c->n = c->keys == 2 ? sqlite3_column_int64(c->s, 1) : 0;
-	}
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, rc, "reading the orders");
+	return store_cur_next(st, c, "reading the orders");
 }
 
 static const char *
-ctext(const struct cur *c, int i)
+ctext(const struct store_cur *c, int i)
 {
 	return (const char *)sqlite3_column_text(c->s, i);
 }
@@ -83,7 +67,7 @@ static int
 walk(struct store *st, const char *order, const struct view_filter *f, int orders,
     store_line_fn fn, void *ctx)
 {
-	struct cur l = { .keys = 2 }, n = { .keys = 2 }, o = { .keys = 1 }, h = { .keys = 1 };
+	struct store_cur l = { .two = 1 }, n = { .two = 1 }, o = { .two = 0 }, h = { .two = 0 };
 	struct buf holds = BUF_INIT, ids = BUF_INIT;
 	const char **nodes = NULL;
 	size_t capnodes = 0, *offs = NULL;

@@ -433,6 +433,22 @@ store_changes(struct store *st)
 	return sqlite3_changes(st->db);
 }
 
+int
+store_cur_next(struct store *st, struct store_cur *c, const char *what)
+{
+	int rc = sqlite3_step(c->s);
+
+	c->row = rc == SQLITE_ROW;
+	if (c->row) {
+		c->k = (const char *)sqlite3_column_text(c->s, 0);
+		c->n = c->two ? sqlite3_column_int64(c->s, 1) : 0;
+	}
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return 0;
+	sqlite3_reset(c->s);
+	return store_fail(st, rc, what);
+}
+
 int64_t
 store_run_id(const struct store *st)
 {
