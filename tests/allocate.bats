@@ -1823,7 +1823,9 @@ EOF
 	assert_output "oms-allocate: 0 lines changed: 0 allocated in full, 0 partly, 0 backordered; 0 units allocated, 0 units backordered; 0 units taken back; nothing changed"
 }
 
-@test "a snapshot that lowers stock under routed work: the lowest-priority routed units are taken back, then backordered" {
+# One warehouse holding 10 of A1, and two orders routed there: R5
+# (priority 5, 3 units) and R1 (priority 1, 4 units).
+routed_at_dc1() {
 	given nodes <<'EOF'
 node_id,type,lat,lon
 DC1,warehouse,40.52,-74.39
@@ -1848,6 +1850,10 @@ R1,1,A1,4,2026-11-20T08:00:00Z,1,10001
 EOF
 	oms-allocate -q > /dev/null
 	oms-route -q > /dev/null
+}
+
+@test "a snapshot that lowers stock under routed work: the lowest-priority routed units are taken back, then backordered" {
+	routed_at_dc1
 	given inventory <<'EOF'
 node_id,sku,on_hand,as_of
 DC1,A1,5,2026-11-27T22:00:00Z
@@ -1882,30 +1888,7 @@ EOF
 # oms-report check says the node will confirm the rest short, without
 # calling it an oversell; once the node confirms, nothing is left to say.
 @test "a snapshot under released work: routed units there are taken back, check warns until the node confirms the short" {
-	given nodes <<'EOF'
-node_id,type,lat,lon
-DC1,warehouse,40.52,-74.39
-EOF
-	given rates <<'EOF'
-max_km,base_cost,per_kg,transit_days
-5000,5.00,0,2
-EOF
-	oms-import -q postal "$DATA/postal.csv"
-	given items <<'EOF'
-sku
-A1
-EOF
-	given inventory <<'EOF'
-node_id,sku,on_hand,as_of
-DC1,A1,10,2026-11-26T22:00:00Z
-EOF
-	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority,ship_postal_code
-R5,1,A1,3,2026-11-01T08:00:00Z,5,10001
-R1,1,A1,4,2026-11-20T08:00:00Z,1,10001
-EOF
-	oms-allocate -q > /dev/null
-	oms-route -q > /dev/null
+	routed_at_dc1
 	oms-release -q -o /dev/null
 	given orders <<'EOF'
 order_id,line_no,sku,qty,created_at,priority,ship_postal_code
