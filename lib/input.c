@@ -984,6 +984,13 @@ raw_free(struct raw *raw)
 
 /* --- output files ----------------------------------------------------- */
 
+/*
+ * Output goes out in large writes: a million-row report is hundreds of
+ * megabytes, and writing it 4 KiB at a time (stdio's default for a file)
+ * costs three times the system time of 1 MiB writes.
+ */
+#define OUT_BUFSIZ (1 << 20)
+
 int
 outfile_open(struct outfile *of, const char *path)
 {
@@ -992,7 +999,14 @@ outfile_open(struct outfile *of, const char *path)
 
 	memset(of, 0, sizeof *of);
 	if (path == NULL || strcmp(path, "-") == 0) {
+		static char buf[OUT_BUFSIZ];
+		static int set;
+
 		of->fp = stdout;
+		/* before anything is written; a terminal stays line-buffered */
+		if (!set && !isatty(STDOUT_FILENO))
+			setvbuf(stdout, buf, _IOFBF, sizeof buf);
+		set = 1;
 		return 0;
 	}
 	/*
@@ -1029,6 +1043,8 @@ outfile_open(struct outfile *of, const char *path)
 		return EX_CANTCREAT;
 	}
 	fchmod(fd, 0644);
+	of->buf = xmalloc(OUT_BUFSIZ);
+	setvbuf(of->fp, of->buf, _IOFBF, OUT_BUFSIZ);
 	return 0;
 }
 
@@ -1062,6 +1078,8 @@ outfile_close(struct outfile *of, int commit)
 		err = errno;
 	}
 	of->fp = NULL;
+	free(of->buf);
+	of->buf = NULL;
 	if (bad && !of->failed)
 		diag_at(of->path, 0, "write error%s%s", err ? ": " : "", err ? strerror(err) : "");
 	if (of->tmp == NULL) {

@@ -83,6 +83,7 @@ int rejects_close(struct rejects *rj, int commit);
 struct outfile {
 	FILE *fp;
 	char *path, *tmp;
+	char *buf;	/* the file's stdio buffer */
 	int failed;	/* a write error was reported */
 };
 int outfile_open(struct outfile *of, const char *path);	/* 0 or 73 */
