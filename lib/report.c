@@ -1023,8 +1023,8 @@ report_run(struct store *st, const char *view, const struct report_opts *o, FILE
 	char to_before[11];
 	int r;
 
-	if (strcmp(view, "kpi") == 0 || strcmp(view, "eoq") == 0 || strcmp(view, "events") == 0)
-		store_report_begin(st);
+	/* every view reads much of the store: mapped, its pages are not copied */
+	store_report_begin(st);
 	if (strcmp(view, "kpi") == 0)
 		return o->html ? html_report(st, o, fp) : kpi_report(st, o, fp);
 	if (strcmp(view, "eoq") == 0)
