@@ -712,6 +712,7 @@ bo_event_row(void *p, const struct store_row *r)
 	const char *order_id = store_col_text(r, 0), *at = store_col_text(r, 2);
 	struct span f[2];
 	struct bo_event *e;
+	size_t n;
 	void *v;
 
 	if (order_id == NULL || !strmap_get(&w->orders, order_id, &v))
@@ -727,7 +728,11 @@ bo_event_row(void *p, const struct store_row *r)
 	/* as SQLite's ->> reads them: a number, else 0 */
 	e->line_no = f[0].v && *f[0].v != '"' ? strtoll(f[0].v, NULL, 10) : 0;
 	e->backordered = f[1].v && *f[1].v != '"' ? strtoll(f[1].v, NULL, 10) : 0;
-	snprintf(e->at, sizeof e->at, "%s", at ? at : "");
+	n = at ? strlen(at) : 0;	/* an ISO time: always shorter */
+	if (n >= sizeof e->at)
+		n = sizeof e->at - 1;
+	memcpy(e->at, at ? at : "", n);
+	e->at[n] = '\0';
 	return 0;
 }
 
@@ -769,17 +774,18 @@ bo_since(struct backorder_walk *w, size_t *next, size_t order, int64_t line_no)
 static const int bo_from[BACKORDER_NCOLS] = { 0, 1, 2, 3, 4, -1, -1, 6, 7, 5, 8, 9 };
 
 static int
-backorder_row(void *p, const struct store_row *r)
+backorder_row(void *p, int n, const char *const *v)
 {
 	struct backorder_walk *w = p;
-	const char *val[BACKORDER_NCOLS], *order_id = store_col_text(r, 0);
+	const char *val[BACKORDER_NCOLS], *order_id = v[0];
 	struct bo_row *row;
 	size_t len = 0;
 	char *q;
 	int i;
 
+	(void)n;
 	for (i = 0; i < BACKORDER_NCOLS; i++) {
-		val[i] = bo_from[i] >= 0 ? store_col_text(r, bo_from[i]) : NULL;
+		val[i] = bo_from[i] >= 0 ? v[bo_from[i]] : NULL;
 		len += val[i] ? strlen(val[i]) + 1 : 0;
 	}
 	if (w->nrows == w->caprows) {

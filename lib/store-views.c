@@ -208,27 +208,56 @@ store_orders_view(struct store *st, const struct view_filter *f, store_line_fn f
 	return walk(st, NULL, f, 1, fn, ctx);
 }
 
-static const char sql_backorders[] =
-    "SELECT l.order_id, l.line_no, l.sku, l.backordered, l.backorder_reason, "
-    "o.created_at, o.priority, o.promise_date, o.channel, o.customer_id "
-    "FROM order_line l JOIN orders o ON o.order_id = l.order_id "
-    "WHERE l.backordered > 0 AND (?1 IS NULL OR o.channel = ?1) "
-    "AND (?2 IS NULL OR l.sku = ?2) AND (?3 IS NULL OR o.created_at >= ?3) "
-    "AND (?4 IS NULL OR o.created_at < ?4) ORDER BY l.order_id, l.line_no";
+/*
+ * The backordered lines and their orders, merged by order_id here (both
+ * read in key order) rather than joined by SQLite, which looks up each
+ * line's order in the orders table.
+ */
+static const char sql_backorder_lines[] =
+    "SELECT order_id, line_no, sku, backordered, backorder_reason FROM order_line "
+    "WHERE backordered > 0 AND (?1 IS NULL OR sku = ?1) ORDER BY order_id, line_no";
 
 int
-store_backorders_view(struct store *st, const struct view_filter *f, store_typed_fn fn,
+store_backorders_view(struct store *st, const struct view_filter *f, store_row_fn fn,
     void *ctx)
 {
-	sqlite3_stmt *s = store_sql(st, sql_backorders);
+	struct store_cur l = { .two = 1 }, o = { .two = 0 };
+	const char *v[10];
+	int ret = -1, stop = 0, r;
 
-	if (s == NULL)
+	if ((l.s = store_sql(st, sql_backorder_lines)) == NULL ||
+	    (o.s = store_sql(st, sql_walk_orders)) == NULL)
 		return -1;
-	bind_text(s, 1, f->channel);
-	bind_text(s, 2, f->sku);
-	bind_text(s, 3, f->from);
-	bind_text(s, 4, f->to_before);
-	return store_each(st, s, fn, ctx, "reading the backorders");
+	bind_text(l.s, 1, f->sku);
+	bind_text(o.s, 1, NULL);
+	bind_text(o.s, 2, f->channel);
+	bind_text(o.s, 3, f->from);
+	bind_text(o.s, 4, f->to_before);
+	if (cur_next(st, &l) != 0 || cur_next(st, &o) != 0)
+		goto out;
+	while (l.row && o.row && !stop) {
+		if ((r = key_cmp(o.k, 0, l.k, 0)) < 0) {
+			if (cur_next(st, &o) != 0)
+				goto out;
+			continue;
+		}
+		if (r == 0) {	/* as SELECT l.order_id, l.line_no, l.sku, ... o.customer_id */
+			for (int i = 0; i < 5; i++)
+				v[i] = ctext(&l, i);
+			v[5] = ctext(&o, 3), v[6] = ctext(&o, 5), v[7] = ctext(&o, 4);
+			v[8] = ctext(&o, 2), v[9] = ctext(&o, 1);
+			if ((stop = fn(ctx, 10, v)) < 0)
+				goto out;
+		}
+		/* else the line's order is not in the filter (or not there) */
+		if (!stop && cur_next(st, &l) != 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_reset(l.s);
+	sqlite3_reset(o.s);
+	return ret;
 }
 
 /*

@@ -542,7 +542,7 @@ int store_orders_view(struct store *st, const struct view_filter *f, store_line_
  * from/to_before on the order's created_at.
  */
 int store_backorders_view(struct store *st, const struct view_filter *f,
-	store_typed_fn fn, void *ctx);
+	store_row_fn fn, void *ctx);
 /*
  * The events that tell when lines became backordered ("line.allocated",
  * "line.deallocated", "line.backordered", whose payloads carry line_no
