@@ -15,7 +15,7 @@ DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs jansson sqlite3 2>/dev/null) -lcsv -
 # command line) come after the project's own, which are always there.
 CFLAGS  ?= -O2 -g
 OMS_CFLAGS = -std=c11 -Wall -Wextra -Wno-unused-parameter \
-	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	-pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DOMS_VERSION='"$(VERSION)"' -Ilib $(DEPS_CFLAGS)
 OMS_LDFLAGS =
 

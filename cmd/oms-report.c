@@ -251,6 +251,7 @@ main(int argc, char **argv)
 	if (interval == 0)
 		interval = 1;
 
+	store_threads();	/* events reads a long feed in two threads */
 	if ((status = store_open(&st, c.db, c.busy_ms, 1)) != 0)
 		return status;
 	if ((status = outfile_open(&out, c.output)) != 0) {

@@ -150,6 +150,8 @@ writer_init(struct writer *w, FILE *fp, enum outfmt fmt,
 		w->keys = keys.s ? keys.s : xstrdup("");
 		return;
 	}
+	if (fp == NULL)
+		return;	/* rows only, kept in w->line */
 	for (i = 0; i < ncols; i++) {
 		if (i)
 			buf_addc(&w->line, ',');
@@ -165,7 +167,8 @@ writer_row(struct writer *w, const char *const *vals)
 {
 	int i;
 
-	w->line.len = 0;
+	if (w->fp != NULL)
+		w->line.len = 0;
 	if (w->fmt == OUTFMT_CSV) {
 		for (i = 0; i < w->ncols; i++) {
 			if (i)
@@ -175,7 +178,7 @@ writer_row(struct writer *w, const char *const *vals)
 		}
 	} else {
 		if (w->fmt == OUTFMT_JSON)
-			raw(w, w->rows ? ",\n" : "[\n", 2);
+			raw(w, w->rows || w->fp == NULL ? ",\n" : "[\n", 2);
 		for (i = 0; i < w->ncols; i++) {
 			const char *v = vals[i];
 
@@ -193,14 +196,15 @@ writer_row(struct writer *w, const char *const *vals)
 	}
 	if (w->fmt != OUTFMT_JSON)
 		raw(w, "\n", 1);
-	fwrite(w->line.s, 1, w->line.len, w->fp);
+	if (w->fp != NULL)
+		fwrite(w->line.s, 1, w->line.len, w->fp);
 	w->rows++;
 }
 
 void
 writer_finish(struct writer *w)
 {
-	if (w->fmt == OUTFMT_JSON)
+	if (w->fmt == OUTFMT_JSON && w->fp != NULL)
 		fputs(w->rows ? "\n]\n" : "[]\n", w->fp);
 	buf_release(&w->line);
 	free(w->keys);

@@ -39,7 +39,12 @@ struct writer {
 	size_t *key;	/* where each starts in keys; key[ncols]: the end */
 };
 
-/* Start a table; CSV writes its header row at once. */
+/*
+ * Start a table; CSV writes its header row at once.  With fp NULL the
+ * writer keeps its rows in w->line instead, one after the other, with no
+ * header; in JSON each row then begins with ",\n" (a part of an array
+ * that its writer assembles).
+ */
 void writer_init(struct writer *w, FILE *fp, enum outfmt fmt,
 	const struct outcol *cols, int ncols);
 /* One row: vals[i] for cols[i]; NULL or "" is empty (JSON null). */

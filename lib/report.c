@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -977,7 +978,8 @@ report_follow(struct store *st, const struct report_opts *o, FILE *fp, int inter
 			break;
 		snprintf(since, sizeof since, "%lld", (long long)f.last);
 		p[0] = since, p[1] = o->type;
-		if (store_view(st, VIEW_EVENTS, p, 2, follow_row, &f) != 0)
+		if (store_view(st, o->type ? VIEW_EVENTS_OF_TYPE : VIEW_EVENTS, p, 2,
+		    follow_row, &f) != 0)
 			break;
 		if (f.failed || ferror(fp)) {
 			*gone = errno == EPIPE;
@@ -1021,6 +1023,192 @@ plain_row(void *p, int n, const char *const *v)
 	return 0;
 }
 
+/*
+ * The whole feed (events from an old --since) is millions of rows on a
+ * large store, and reading them is most of its time.  Two threads read
+ * it, each on its own connection, chunk by chunk of EVENT_CHUNK seqs
+ * (their chunks alternate), and format the rows in memory; this thread
+ * writes the chunks out in order.  The log is only appended to, in seq
+ * order, so every connection sees the same events up to the last seq this
+ * one saw when the view began.
+ */
+#define EVENT_CHUNK 65536	/* seqs; OMS_EVENT_CHUNK overrides it (tests) */
+#define EVENT_WORKERS 2
+#define EVENT_SLOTS (2 * EVENT_WORKERS)	/* chunk k goes through slot k % EVENT_SLOTS */
+
+struct event_feed {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	const struct report_opts *o;
+	int64_t since, last, chunk;
+	int64_t nchunks;
+	int stop;		/* a worker failed, or the output did */
+	struct event_slot {
+		int64_t k;	/* the chunk it holds, when ready */
+		int ready;
+		struct buf rows;
+	} slot[EVENT_SLOTS];
+};
+
+struct event_worker {
+	struct event_feed *f;
+	struct store *st;
+	int64_t first;		/* its chunks: first, first + EVENT_WORKERS, ... */
+	int status;
+	pthread_t t;
+};
+
+static int
+event_buffer_row(void *p, int n, const char *const *v)
+{
+	(void)n;
+	writer_row(p, v);
+	return 0;
+}
+
+static void *
+event_work(void *p)
+{
+	struct event_worker *wk = p;
+	struct event_feed *f = wk->f;
+	struct writer w;
+	int64_t k;
+
+	writer_init(&w, NULL, f->o->format, event_cols, 5);
+	w.safe_csv = f->o->safe_csv;
+	for (k = wk->first; k < f->nchunks; k += EVENT_WORKERS) {
+		struct event_slot *sl = &f->slot[k % EVENT_SLOTS];
+		int64_t after = f->since + k * f->chunk;
+		int64_t upto = f->last - after > f->chunk ? after + f->chunk : f->last;
+		int r;
+
+		pthread_mutex_lock(&f->mu);
+		while (sl->ready && !f->stop)
+			pthread_cond_wait(&f->cv, &f->mu);
+		pthread_mutex_unlock(&f->mu);
+		if (f->stop)
+			break;
+		/* the slot is this thread's until it is marked ready */
+		w.line = sl->rows;
+		w.line.len = 0;
+		r = store_events_range(wk->st, after, upto, f->o->type, event_buffer_row, &w);
+		sl->rows = w.line;
+		memset(&w.line, 0, sizeof w.line);
+		pthread_mutex_lock(&f->mu);
+		if (r != 0) {
+			wk->status = store_status(wk->st);
+			f->stop = 1;
+		} else {
+			sl->k = k;
+			sl->ready = 1;
+		}
+		pthread_cond_broadcast(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+		if (r != 0)
+			break;
+	}
+	writer_finish(&w);
+	return NULL;
+}
+
+/* The feed in order from the workers' chunks; 0, or the status to exit with. */
+static int
+events_parallel(struct ctx *c, struct event_feed *f)
+{
+	struct event_worker wk[EVENT_WORKERS];
+	int i, n = 0, status = 0, any = 0;
+	int64_t k;
+
+	for (i = 0; i < EVENT_WORKERS; i++) {
+		wk[i].f = f;
+		wk[i].first = i;
+		wk[i].status = 0;
+		if ((status = store_open_again(c->st, &wk[i].st)) != 0)
+			break;
+		store_report_begin(wk[i].st);
+		if (pthread_create(&wk[i].t, NULL, event_work, &wk[i]) != 0) {
+			diag_error("cannot start a thread: %s", strerror(errno));
+			store_close(wk[i].st);
+			status = EX_SOFTWARE;
+			break;
+		}
+		n++;
+	}
+	for (k = 0; status == 0 && k < f->nchunks; k++) {
+		struct event_slot *sl = &f->slot[k % EVENT_SLOTS];
+		const char *rows;
+		size_t len;
+
+		pthread_mutex_lock(&f->mu);
+		while (!(sl->ready && sl->k == k) && !f->stop)
+			pthread_cond_wait(&f->cv, &f->mu);
+		pthread_mutex_unlock(&f->mu);
+		if (f->stop)
+			break;
+		rows = sl->rows.s, len = sl->rows.len;
+		/* JSON: the workers begin every row with ",\n"; the array's first, "[\n" */
+		if (len > 0 && c->o->format == OUTFMT_JSON && !any)
+			fputs("[\n", c->fp), rows += 2, len -= 2;
+		any |= sl->rows.len > 0;
+		fwrite(rows, 1, len, c->fp);
+		pthread_mutex_lock(&f->mu);
+		sl->ready = 0;
+		if (ferror(c->fp))
+			f->stop = 1;	/* outfile_close says why */
+		pthread_cond_broadcast(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+	}
+	pthread_mutex_lock(&f->mu);
+	f->stop = 1;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+	for (i = 0; i < n; i++) {
+		pthread_join(wk[i].t, NULL);
+		if (status == 0)
+			status = wk[i].status;
+		store_close(wk[i].st);
+	}
+	c->w.rows = any;	/* writer_finish closes the array */
+	return status;
+}
+
+/* events: the feed after --since, of --type. */
+static int
+report_events(struct ctx *c)
+{
+	const char *p[2] = { c->o->since ? c->o->since : "0", c->o->type };
+	const char *env = getenv("OMS_EVENT_CHUNK");
+	struct event_feed f;
+	int64_t last;
+	int status, i;
+
+	c->cols = event_cols;
+	c->ncols = 5;
+	memset(&f, 0, sizeof f);
+	f.o = c->o;
+	f.since = num(p[0]);
+	f.chunk = env != NULL && num(env) > 0 ? num(env) : EVENT_CHUNK;
+	if ((last = store_event_last(c->st)) < 0)
+		return store_status(c->st);
+	if (last - f.since <= f.chunk)	/* a few events: this thread alone */
+		return store_view(c->st, c->o->type ? VIEW_EVENTS_OF_TYPE : VIEW_EVENTS, p, 2,
+		    plain_row, c) != 0 ?
+		    store_status(c->st) : 0;
+	f.last = last;
+	f.nchunks = (last - f.since + f.chunk - 1) / f.chunk;
+	writer_init(&c->w, c->fp, c->o->format, c->cols, c->ncols);	/* the CSV header */
+	c->w.safe_csv = c->o->safe_csv;
+	c->started = 1;
+	pthread_mutex_init(&f.mu, NULL);
+	pthread_cond_init(&f.cv, NULL);
+	status = events_parallel(c, &f);
+	pthread_cond_destroy(&f.cv);
+	pthread_mutex_destroy(&f.mu);
+	for (i = 0; i < EVENT_SLOTS; i++)
+		buf_release(&f.slot[i].rows);
+	return status;
+}
+
 int
 report_run(struct store *st, const char *view, const struct report_opts *o, FILE *fp)
 {
@@ -1062,11 +1250,12 @@ report_run(struct store *st, const char *view, const struct report_opts *o, FILE
 	} else if (strcmp(view, "check") == 0) {
 		r = report_check(&c);
 	} else if (strcmp(view, "events") == 0) {
-		const char *p[2] = { o->since ? o->since : "0", o->type };
-
-		c.cols = event_cols;
-		c.ncols = 5;
-		r = store_view(st, VIEW_EVENTS, p, 2, plain_row, &c);
+		if ((r = report_events(&c)) != 0) {
+			buf_release(&c.nodes);
+			if (c.started)
+				writer_finish(&c.w);
+			return r;
+		}
 	} else {
 		const char *p[2] = { f.from, f.to_before };
 

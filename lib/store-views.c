@@ -313,3 +313,36 @@ store_event_last(struct store *st)
 
 	return s == NULL ? -1 : store_int(st, s, "reading the event log");
 }
+
+static const char sql_events_range[] =
+    "SELECT seq, at, order_id, type, payload FROM event "
+    "WHERE seq > ?1 AND seq <= ?2 ORDER BY seq";
+/* not "?3 IS NULL OR type = ?3": SQLite would plan it without the index */
+static const char sql_events_range_of_type[] =
+    "SELECT seq, at, order_id, type, payload FROM event "
+    "WHERE type = ?3 AND seq > ?1 AND seq <= ?2 ORDER BY seq";
+
+int
+store_events_range(struct store *st, int64_t after, int64_t upto, const char *type,
+    store_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, type ? sql_events_range_of_type : sql_events_range);
+	const char *v[5];
+	int rc, i, stop = 0;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, after);
+	sqlite3_bind_int64(s, 2, upto);
+	if (type != NULL)
+		bind_text(s, 3, type);
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		for (i = 0; i < 5; i++)
+			v[i] = (const char *)sqlite3_column_text(s, i);
+		stop = fn(ctx, 5, v);
+	}
+	sqlite3_reset(s);
+	if (stop)
+		return stop < 0 ? -1 : 0;
+	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "reading the event log");
+}

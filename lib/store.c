@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <pwd.h>
 #include <signal.h>
@@ -28,7 +29,7 @@ enum sid {
 	S_INV_GET, S_INV_PUT, S_DELTA_GET, S_DELTA_ADD,
 	S_NODES, S_SKUS, S_SEEN_INS, S_SEEN_GET,
 	S_VIEW_INVENTORY, S_VIEW_INVENTORY_BY_SKU, S_VIEW_ALLOCATED,
-	S_VIEW_LINES, S_VIEW_EVENTS, S_VIEW_RUNS,
+	S_VIEW_LINES, S_VIEW_EVENTS, S_VIEW_EVENTS_OF_TYPE, S_VIEW_RUNS,
 	S_VIEW_FK, S_VIEW_NO_LINES, S_VIEW_INTEGRITY,
 	S_ALLOC_NODES, S_ALLOC_STOCK, S_ALLOC_KEPT, S_ALLOC_ORDERS,
 	S_SCOPE_HAS, S_SCOPE_ADD, S_LINE_ALLOC,
@@ -143,6 +144,10 @@ static const char *const sql[S_COUNT] = {
 	[S_VIEW_EVENTS] =
 	    "SELECT seq, at, order_id, type, payload FROM event "
 	    "WHERE seq > ?1 AND (?2 IS NULL OR type = ?2) ORDER BY seq",
+	/* not "?2 IS NULL OR": SQLite would plan it without the index */
+	[S_VIEW_EVENTS_OF_TYPE] =
+	    "SELECT seq, at, order_id, type, payload FROM event "
+	    "WHERE type = ?2 AND seq > ?1 ORDER BY seq",
 	[S_VIEW_RUNS] =
 	    "SELECT run_id, command, argv, user, started_at, ended_at, exit_status, counts "
 	    "FROM run WHERE (?1 IS NULL OR started_at >= ?1) AND (?2 IS NULL OR started_at < ?2) "
@@ -197,6 +202,7 @@ struct store {
 	int in_work;	/* inside the savepoint that follows the run row */
 	int seen_ready;
 	int64_t run_id;
+	int busy_ms;
 	char run_time[21];
 	sqlite3_stmt *multi[M_COUNT][2];	/* [M_*][CHUNK rows, 1 row] */
 	/* store_sql's cache: open addressing on the SQL text's address */
@@ -602,6 +608,14 @@ foreign_file(const char *path, const struct stat *sb)
 	return n < sizeof head || memcmp(head, magic, sizeof magic) != 0;
 }
 
+static int threads;	/* store_threads() was called */
+
+void
+store_threads(void)
+{
+	threads = 1;
+}
+
 int
 store_open(struct store **stp, const char *path, int busy_ms, int readonly)
 {
@@ -614,12 +628,14 @@ store_open(struct store **stp, const char *path, int busy_ms, int readonly)
 	/*
 	 * One connection per process, one thread: SQLite's mutexes and
 	 * memory statistics are pure cost (about 6% of a large import).
+	 * With store_threads(), several connections, each in its own thread.
 	 */
 	if (!configured) {
-		sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
+		sqlite3_config(threads ? SQLITE_CONFIG_MULTITHREAD : SQLITE_CONFIG_SINGLETHREAD);
 		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 		configured = 1;
 	}
+	st->busy_ms = busy_ms;
 	st->path = xstrdup(store_path(path));
 	now_iso(st->run_time);
 	if (stat(st->path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
@@ -692,6 +708,13 @@ fail:
 	rc = store_status(st);
 	store_close(st);
 	return rc;
+}
+
+int
+store_open_again(const struct store *st, struct store **again)
+{
+	assert(threads);
+	return store_open(again, st->path, st->busy_ms, 1);
 }
 
 void
@@ -1468,6 +1491,7 @@ static const enum sid view_sid[] = {
 	[VIEW_ALLOCATED_BY_SKU] = S_VIEW_ALLOCATED,
 	[VIEW_LINES] = S_VIEW_LINES,
 	[VIEW_EVENTS] = S_VIEW_EVENTS,
+	[VIEW_EVENTS_OF_TYPE] = S_VIEW_EVENTS_OF_TYPE,
 	[VIEW_RUNS] = S_VIEW_RUNS,
 	[VIEW_FOREIGN_KEYS] = S_VIEW_FK,
 	[VIEW_ORDERS_WITHOUT_LINES] = S_VIEW_NO_LINES,

@@ -25,6 +25,13 @@ const char *store_path(const char *path);
  */
 int store_open(struct store **st, const char *path, int busy_ms, int readonly);
 void store_close(struct store *st);
+/*
+ * Before the first store_open: the process may then use several
+ * connections, each in one thread at a time.  store_open_again opens
+ * another read-only connection to st's store, for a worker thread.
+ */
+void store_threads(void);
+int store_open_again(const struct store *st, struct store **again);
 int store_status(const struct store *st);
 
 /* The one write transaction of a command run (BEGIN IMMEDIATE). */
@@ -158,6 +165,8 @@ enum store_view {
 	VIEW_LINES,
 	/* seq, at, order_id, type, payload; ?1 after seq, ?2 type or NULL */
 	VIEW_EVENTS,
+	/* the same, of type ?2 (not NULL), through the index by type */
+	VIEW_EVENTS_OF_TYPE,
 	/* run_id, command, argv, user, started_at, ended_at, exit_status,
 	 * counts; ?1 started at or after, ?2 started before, or NULL */
 	VIEW_RUNS,
@@ -560,6 +569,14 @@ int store_releases_view(struct store *st, const struct view_filter *f,
 
 /* The last event's seq (0: none yet), or -1 after a diagnostic. */
 int64_t store_event_last(struct store *st);
+/*
+ * The events after seq `after` up to seq `upto`, of type `type` (NULL:
+ * any), by seq: seq, at, order_id, type, payload.  The log is only ever
+ * appended to, in seq order, so a range below a seq once seen is the
+ * same in every later snapshot.
+ */
+int store_events_range(struct store *st, int64_t after, int64_t upto, const char *type,
+	store_row_fn fn, void *ctx);
 /* --- reports --- */
 
 /*

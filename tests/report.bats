@@ -412,6 +412,40 @@ EOF
 	assert_output "seq,at,order_id,type,payload"
 }
 
+@test "events: a long feed read in two threads is the same feed, in every format and filter" {
+	base_store
+	oms-import -q orders "$DATA/orders.csv"
+	oms-allocate -q -o /dev/null
+	run -0 sqlite3 "$OMS_DB" "select max(seq) > 12 from event"
+	assert_output 1
+	# OMS_EVENT_CHUNK: how many seqs a thread reads at a time (65536 by
+	# default: the threads start only on a feed longer than that)
+	for args in "" "--format csv" "--format json" "--since 3" "--type order.created" \
+	    "--type order.created --format json" "--type no.such --format json" \
+	    "--type no.such --format csv"; do
+		oms-report events $args > one
+		for chunk in 1 2 5; do
+			OMS_EVENT_CHUNK=$chunk oms-report events $args > two
+			cmp one two || fail "events $args with chunks of $chunk differ"
+		done
+	done
+	run -0 cat one
+	assert_output "seq,at,order_id,type,payload"
+	oms-report events --format json > one
+	run -0 jq -r 'length' one
+	assert_output "$(sqlite3 "$OMS_DB" "select count(*) from event")"
+}
+
+@test "events: a long feed read in two threads to a full disk: 74, the error said" {
+	[ -c /dev/full ] || skip "no /dev/full here"
+	base_store
+	oms-import -q orders "$DATA/orders.csv"
+	OMS_EVENT_CHUNK=1 run -74 oms-report events -o /dev/full
+	assert_output "oms-report: /dev/full: write error: No space left on device"
+	OMS_EVENT_CHUNK=1 run -74 bash -c 'oms-report events > /dev/full'
+	assert_output "oms-report: write error on standard output: No space left on device"
+}
+
 @test "events: the time is the run's, UTC" {
 	base_store
 	run -0 oms-report events --since 6 --format csv
