@@ -69,6 +69,11 @@ if [ -z "$dir" ]; then
 fi
 mkdir -p "$dir"
 rm -f "$dir"/*.log "$dir"/*.csv "$dir"/*.out "$dir"/*.err
+# every worker's log, even one that never runs a command (confirm finds
+# nothing to confirm while no release has committed yet)
+for w in delta orders allocate route release care returns confirm address; do
+	: >"$dir/$w.log"
+done
 export OMS_DB=$dir/oms.db
 fails=0
 
