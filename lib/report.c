@@ -1150,7 +1150,8 @@ events_parallel(struct ctx *c, struct event_feed *f)
 		if (len > 0 && c->o->format == OUTFMT_JSON && !any)
 			fputs("[\n", c->fp), rows += 2, len -= 2;
 		any |= sl->rows.len > 0;
-		fwrite(rows, 1, len, c->fp);
+		if (len > 0)	/* an empty chunk has no buffer at all */
+			fwrite(rows, 1, len, c->fp);
 		pthread_mutex_lock(&f->mu);
 		sl->ready = 0;
 		if (ferror(c->fp))
