@@ -512,13 +512,22 @@ report_order_status_valid(const char *s)
 }
 
 /* One order being summed from its rows (line and node). */
+/*
+ * One order being summed.  Its texts live in one buffer, reused from
+ * order to order (no allocation per order): offsets, since the buffer
+ * moves as it grows.
+ */
 struct order_sum {
-	char *f[7];		/* order_id .. holds, as the rows give them */
+	int on;			/* an order is being summed */
+	struct buf text;	/* its columns and its lines' nodes, each NUL-ended */
+	long f[7];		/* order_id .. holds, as the rows give them; -1: NULL */
 	int64_t lines, units, allocated, routed, released, shipped, cancelled,
 	    returned, backordered;
 	int at_node;		/* a line at the --node filter's node */
-	char **nodes;
+	long *node;		/* where each of its lines' nodes is in text */
 	size_t nnodes, capnodes;
+	const char **sorted;	/* scratch for the nodes, sorted */
+	struct buf joined;	/* scratch for the nodes column */
 };
 
 /*
@@ -554,26 +563,45 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static const char *
+sum_text(const struct order_sum *o, long off)
+{
+	return off < 0 ? NULL : o->text.s + off;
+}
+
+static long
+sum_add(struct order_sum *o, const char *s)
+{
+	long off = (long)o->text.len;
+
+	if (s == NULL)
+		return -1;
+	buf_add(&o->text, s, strlen(s) + 1);
+	return off;
+}
+
 static void
 order_flush(struct ctx *c, struct order_sum *o)
 {
 	char f[11][24];
-	struct buf nodes = BUF_INIT;
 	const char *out[ORDER_NCOLS], *status;
-	size_t i;
+	size_t i, n;
 
-	if (o->f[0] == NULL)
+	if (!o->on)
 		return;
 	status = order_status(o);
 	if (o->at_node && (c->o->status == NULL || strcmp(c->o->status, status) == 0)) {
+		for (i = 0; i < o->nnodes; i++)
+			o->sorted[i] = o->text.s + o->node[i];
 		if (o->nnodes > 1)
-			qsort(o->nodes, o->nnodes, sizeof *o->nodes, cmp_str);
-		for (i = 0; i < o->nnodes; i++) {
-			if (i > 0 && strcmp(o->nodes[i], o->nodes[i - 1]) == 0)
+			qsort(o->sorted, o->nnodes, sizeof *o->sorted, cmp_str);
+		buf_reset(&o->joined);
+		for (i = n = 0; i < o->nnodes; i++) {
+			if (i > 0 && strcmp(o->sorted[i], o->sorted[i - 1]) == 0)
 				continue;
-			if (nodes.len)
-				buf_addc(&nodes, ';');
-			buf_adds(&nodes, o->nodes[i]);
+			if (n++)
+				buf_addc(&o->joined, ';');
+			buf_adds(&o->joined, o->sorted[i]);
 		}
 		int_text(f[0], o->lines);
 		int_text(f[1], o->units);
@@ -586,20 +614,18 @@ order_flush(struct ctx *c, struct order_sum *o)
 		int_text(f[7], o->shipped);
 		int_text(f[8], o->cancelled);
 		int_text(f[9], o->returned);
-		out[0] = o->f[0], out[1] = o->f[1], out[2] = o->f[2], out[3] = status;
+		out[0] = sum_text(o, o->f[0]), out[1] = sum_text(o, o->f[1]);
+		out[2] = sum_text(o, o->f[2]), out[3] = status;
 		for (i = 0; i < 10; i++)
 			out[4 + i] = f[i];
-		out[14] = o->f[3], out[15] = o->f[4], out[16] = o->f[5], out[17] = o->f[6];
-		out[18] = nodes.len ? buf_str(&nodes) : NULL;	/* none: null in JSON, as in lines */
+		out[14] = sum_text(o, o->f[3]), out[15] = sum_text(o, o->f[4]);
+		out[16] = sum_text(o, o->f[5]), out[17] = sum_text(o, o->f[6]);
+		out[18] = n ? buf_str(&o->joined) : NULL;	/* none: null in JSON, as in lines */
 		row(c, out);
-		buf_release(&nodes);
 	}
-	for (i = 0; i < 7; i++)
-		free(o->f[i]);
-	for (i = 0; i < o->nnodes; i++)
-		free(o->nodes[i]);
+	o->on = 0;
+	buf_reset(&o->text);
 	o->nnodes = 0;
-	memset(o->f, 0, sizeof o->f);
 	o->lines = o->units = o->allocated = o->routed = o->released = 0;
 	o->shipped = o->cancelled = o->returned = o->backordered = 0;
 }
@@ -617,14 +643,15 @@ order_row(void *p, const struct view_line *l)
 	struct order_sum *o = &w->o;
 	int i;
 
-	if (o->f[0] == NULL || strcmp(o->f[0], l->order_id) != 0) {
+	if (!o->on || strcmp(o->text.s + o->f[0], l->order_id) != 0) {
 		char prio[24];
 		const char *f[7] = { l->order_id, l->customer_id, l->channel, l->created_at,
 			l->promise_date, int_text(prio, l->priority), l->holds };
 
 		order_flush(w->c, o);
 		for (i = 0; i < 7; i++)
-			o->f[i] = f[i] ? xstrdup(f[i]) : NULL;
+			o->f[i] = sum_add(o, f[i]);
+		o->on = 1;
 		o->at_node = 0;
 	}
 	o->at_node |= l->at_node;
@@ -640,9 +667,10 @@ order_row(void *p, const struct view_line *l)
 	for (i = 0; i < l->nnodes; i++) {
 		if (o->nnodes == o->capnodes) {
 			o->capnodes = o->capnodes ? o->capnodes * 2 : 8;
-			o->nodes = xrealloc(o->nodes, o->capnodes * sizeof *o->nodes);
+			o->node = xrealloc(o->node, o->capnodes * sizeof *o->node);
+			o->sorted = xrealloc(o->sorted, o->capnodes * sizeof *o->sorted);
 		}
-		o->nodes[o->nnodes++] = xstrdup(l->nodes[i]);
+		o->node[o->nnodes++] = sum_add(o, l->nodes[i]);
 	}
 	return 0;
 }
@@ -660,12 +688,10 @@ report_orders(struct ctx *c, const struct view_filter *f)
 	r = store_orders_view(c->st, f, order_row, &w);
 	if (r == 0)
 		order_flush(c, &w.o);
-	else
-		for (int i = 0; i < 7; i++)
-			free(w.o.f[i]);
-	for (size_t i = 0; i < w.o.nnodes; i++)
-		free(w.o.nodes[i]);
-	free(w.o.nodes);
+	buf_release(&w.o.text);
+	buf_release(&w.o.joined);
+	free(w.o.node);
+	free(w.o.sorted);
 	return r;
 }
 
