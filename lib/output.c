@@ -164,8 +164,24 @@ writer_init(struct writer *w, FILE *fp, enum outfmt fmt,
 	buf_reset(&w->line);
 }
 
+const char writer_int[] = "";
+
+/* v in decimal at the end of the line (a non-negative one, or no safe_csv). */
+static void
+int_field(struct writer *w, int64_t v)
+{
+	char *p = room(w, 20);
+
+	if (v >= 0 && v < 10) {
+		*p = (char)('0' + v);
+		w->line.len++;
+		return;
+	}
+	w->line.len += strlen(int_text(p, v));
+}
+
 void
-writer_row(struct writer *w, const char *const *vals)
+writer_row_ints(struct writer *w, const char *const *vals, const int64_t *ints)
 {
 	int i;
 
@@ -173,10 +189,20 @@ writer_row(struct writer *w, const char *const *vals)
 		w->line.len = 0;
 	if (w->fmt == OUTFMT_CSV) {
 		for (i = 0; i < w->ncols; i++) {
+			const char *v = vals[i];
+			char num[24];
+
 			if (i)
 				*room(w, 1) = ',', w->line.len++;
-			if (vals[i] != NULL && vals[i][0] != '\0')
-				csv_field(w, vals[i]);
+			if (v == writer_int) {
+				if (ints[i] >= 0 || !w->safe_csv) {
+					int_field(w, ints[i]);
+					continue;
+				}
+				v = int_text(num, ints[i]);	/* as text: "'-1" */
+			}
+			if (v != NULL && v[0] != '\0')
+				csv_field(w, v);
 		}
 	} else {
 		if (w->fmt == OUTFMT_JSON)
@@ -185,7 +211,9 @@ writer_row(struct writer *w, const char *const *vals)
 			const char *v = vals[i];
 
 			raw(w, w->keys + w->key[i], w->key[i + 1] - w->key[i]);
-			if (v == NULL || (*v == '\0' && w->cols[i].type != COL_TEXT))
+			if (v == writer_int)
+				int_field(w, ints[i]);
+			else if (v == NULL || (*v == '\0' && w->cols[i].type != COL_TEXT))
 				raw(w, "null", 4);
 			else if (w->cols[i].type == COL_TEXT)
 				json_string(w, v);
@@ -201,6 +229,12 @@ writer_row(struct writer *w, const char *const *vals)
 	if (w->fp != NULL)
 		fwrite(w->line.s, 1, w->line.len, w->fp);
 	w->rows++;
+}
+
+void
+writer_row(struct writer *w, const char *const *vals)
+{
+	writer_row_ints(w, vals, NULL);
 }
 
 void

@@ -49,6 +49,12 @@ void writer_init(struct writer *w, FILE *fp, enum outfmt fmt,
 	const struct outcol *cols, int ncols);
 /* One row: vals[i] for cols[i]; NULL or "" is empty (JSON null). */
 void writer_row(struct writer *w, const char *const *vals);
+/*
+ * The same, where vals[i] == writer_int stands for the integer ints[i]
+ * of a COL_NUM column (written without a detour through text).
+ */
+extern const char writer_int[];
+void writer_row_ints(struct writer *w, const char *const *vals, const int64_t *ints);
 /* v in decimal into buf (at least 24 bytes); returns buf. */
 char *int_text(char *buf, int64_t v);
 /* Close a JSON array; frees the writer's memory.  Does not flush. */

@@ -44,14 +44,20 @@ struct ctx {
 
 /* Start the table on its first row (check prints nothing when clean). */
 static void
-row(struct ctx *c, const char *const *vals)
+row_ints(struct ctx *c, const char *const *vals, const int64_t *ints)
 {
 	if (!c->started) {
 		writer_init(&c->w, c->fp, c->o->format, c->cols, c->ncols);
 		c->w.safe_csv = c->o->safe_csv;
 		c->started = 1;
 	}
-	writer_row(&c->w, vals);
+	writer_row_ints(&c->w, vals, ints);
+}
+
+static void
+row(struct ctx *c, const char *const *vals)
+{
+	row_ints(c, vals, NULL);
 }
 
 /* --- inventory -------------------------------------------------------- */
@@ -245,8 +251,8 @@ lines_row(void *p, const struct view_line *l)
 	struct ctx *c = p;
 	struct line_qty q;
 	const char *status;
-	char f[10][24];
 	const char *out[14];
+	int64_t n[14];
 
 	if (!l->at_node)
 		return 0;
@@ -260,15 +266,15 @@ lines_row(void *p, const struct view_line *l)
 			buf_addc(&c->nodes, ';');
 		buf_adds(&c->nodes, l->nodes[i]);
 	}
-	out[0] = l->order_id, out[1] = int_text(f[0], l->line_no), out[2] = l->sku;
-	out[3] = int_text(f[1], l->qty);
-	out[4] = status, out[5] = int_text(f[2], line_open(&q));
-	out[6] = int_text(f[3], l->backordered), out[7] = int_text(f[4], l->allocated);
-	out[8] = int_text(f[5], l->routed), out[9] = int_text(f[6], l->released);
-	out[10] = int_text(f[7], l->shipped), out[11] = int_text(f[8], l->cancelled);
-	out[12] = int_text(f[9], l->returned);
+	out[0] = l->order_id, out[2] = l->sku, out[4] = status;
+	n[1] = l->line_no, n[3] = l->qty, n[5] = line_open(&q), n[6] = l->backordered;
+	n[7] = l->allocated, n[8] = l->routed, n[9] = l->released, n[10] = l->shipped;
+	n[11] = l->cancelled, n[12] = l->returned;
+	for (int i = 1; i <= 12; i++)
+		if (i != 2 && i != 4)
+			out[i] = writer_int;
 	out[13] = l->nnodes ? buf_str(&c->nodes) : NULL;	/* none: empty in CSV, null in JSON */
-	row(c, out);
+	row_ints(c, out, n);
 	return 0;
 }
 
@@ -583,8 +589,8 @@ sum_add(struct order_sum *o, const char *s)
 static void
 order_flush(struct ctx *c, struct order_sum *o)
 {
-	char f[11][24];
 	const char *out[ORDER_NCOLS], *status;
+	int64_t v[ORDER_NCOLS];
 	size_t i, n;
 
 	if (!o->on)
@@ -603,25 +609,25 @@ order_flush(struct ctx *c, struct order_sum *o)
 				buf_addc(&o->joined, ';');
 			buf_adds(&o->joined, o->sorted[i]);
 		}
-		int_text(f[0], o->lines);
-		int_text(f[1], o->units);
-		int_text(f[2], (o->units - o->allocated - o->routed -
-		    o->released - o->shipped - o->cancelled));
-		int_text(f[3], o->backordered);
-		int_text(f[4], o->allocated);
-		int_text(f[5], o->routed);
-		int_text(f[6], o->released);
-		int_text(f[7], o->shipped);
-		int_text(f[8], o->cancelled);
-		int_text(f[9], o->returned);
+		v[4] = o->lines;
+		v[5] = o->units;
+		v[6] = o->units - o->allocated - o->routed - o->released - o->shipped -
+		    o->cancelled;
+		v[7] = o->backordered;
+		v[8] = o->allocated;
+		v[9] = o->routed;
+		v[10] = o->released;
+		v[11] = o->shipped;
+		v[12] = o->cancelled;
+		v[13] = o->returned;
 		out[0] = sum_text(o, o->f[0]), out[1] = sum_text(o, o->f[1]);
 		out[2] = sum_text(o, o->f[2]), out[3] = status;
-		for (i = 0; i < 10; i++)
-			out[4 + i] = f[i];
+		for (i = 4; i < 14; i++)
+			out[i] = writer_int;
 		out[14] = sum_text(o, o->f[3]), out[15] = sum_text(o, o->f[4]);
 		out[16] = sum_text(o, o->f[5]), out[17] = sum_text(o, o->f[6]);
 		out[18] = n ? buf_str(&o->joined) : NULL;	/* none: null in JSON, as in lines */
-		row(c, out);
+		row_ints(c, out, v);
 	}
 	o->on = 0;
 	buf_reset(&o->text);
