@@ -570,15 +570,13 @@ int64_t store_event_last(struct store *st);
 /* Before a report reads a large part of the store (memory-maps it); 0. */
 int store_report_begin(struct store *st);
 /*
- * The orders created in [from, to] (times as parse_time writes them;
- * NULL: unbounded) of channel (NULL: any), by order_id: order_id,
- * channel, promise_date, shipping_charge.
+ * Every order, by order_id: order_id, channel, promise_date,
+ * shipping_charge, created_at.
  */
-int store_kpi_orders(struct store *st, const char *from, const char *to,
-	const char *channel, store_typed_fn fn, void *ctx);
+int store_kpi_orders(struct store *st, store_typed_fn fn, void *ctx);
 /*
  * Every order line, by order_id, line_no: order_id, line_no, qty, shipped,
- * cancelled, returned, backordered, unit_price, discount.
+ * cancelled, returned, backordered, unit_price, discount, sku.
  */
 int store_kpi_lines(struct store *st, store_typed_fn fn, void *ctx);
 /*
