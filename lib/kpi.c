@@ -319,13 +319,21 @@ line_row(void *p, const struct store_row *row)
 		if (c->line_order != 0)
 			c->o[c->line_order - 1].line0 = c->nl;
 	}
-	if (c->line_order == 0)
-		return 0;
-	o = &c->o[c->line_order - 1];
-	if (c->line_fn != NULL && c->line_fn(c->line_ctx, o->created, store_col_text(row, 9),
-	    store_col_int(row, 2), store_col_int(row, 4), store_col_int(row, 6)) != 0)
-		return -1;
-	if (o->chan < 0)
+	o = c->line_order ? &c->o[c->line_order - 1] : NULL;
+	if (c->line_fn != NULL) {
+		struct kpi_line kl;
+
+		kl.order_id = id;
+		kl.created_at = o ? o->created : NULL;
+		kl.sku = store_col_text(row, 9);
+		kl.line_no = store_col_int(row, 1);
+		kl.qty = store_col_int(row, 2);
+		kl.cancelled = store_col_int(row, 4);
+		kl.backordered = store_col_int(row, 6);
+		if (c->line_fn(c->line_ctx, &kl) != 0)
+			return -1;
+	}
+	if (o == NULL || o->chan < 0)
 		return 0;
 	GROW(c->l, c->nl, c->cl);
 	l = &c->l[c->nl++];

@@ -199,18 +199,32 @@ store_eoq_items(struct store *st, const char *sku, store_typed_fn fn, void *ctx)
 	return store_each(st, s, fn, ctx, "reading items for EOQ");
 }
 
-static const char sql_html_backorders[] =
-    "SELECT o.created_at, l.backordered FROM order_line l "
-    "JOIN orders o ON o.order_id = l.order_id WHERE l.backordered > 0";
+static const char sql_html_reserved[] =
+    "SELECT order_id, line_no, node_id, routed + released FROM line_node "
+    "WHERE routed + released > 0 ORDER BY order_id, line_no, node_id";
 
 int
-store_html_backorders(struct store *st, store_typed_fn fn, void *ctx)
+store_html_reserved(struct store *st, store_typed_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = store_sql(st, sql_html_backorders);
+	sqlite3_stmt *s = store_sql(st, sql_html_reserved);
 
 	if (s == NULL)
 		return -1;
-	return store_each(st, s, fn, ctx, "reading backorders");
+	return store_each(st, s, fn, ctx, "reading reservations");
+}
+
+static const char sql_html_inventory[] =
+    "SELECT i.node_id, i.sku, i.on_hand, COALESCE(i.safety_stock, n.safety_stock), "
+    "n.active FROM inventory i JOIN node n USING (node_id) ORDER BY i.node_id, i.sku";
+
+int
+store_html_inventory(struct store *st, store_typed_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_html_inventory);
+
+	if (s == NULL)
+		return -1;
+	return store_each(st, s, fn, ctx, "reading inventory");
 }
 
 static const char sql_html_last_day[] = "SELECT max(business_day) FROM release";
