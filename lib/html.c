@@ -101,6 +101,8 @@ struct page {
 	size_t nlow, caplow;
 	int64_t skus;			/* items looked at */
 	int64_t today;			/* days of o->today */
+	const char *created_at;		/* the last backordered line's order's */
+	int64_t created_days;		/* and its days */
 	struct eoq_demand *demand;
 	struct resv *resv;		/* see line_row */
 	size_t nresv, cresv, at_resv;
@@ -211,8 +213,16 @@ line_row(void *p, const struct kpi_line *l)
 	if (l->created_at == NULL)
 		return 0;	/* a line without its order */
 	if (l->backordered > 0) {
-		int64_t age = pg->today - date_days(l->created_at);
-		int b = age_bucket(age < 0 ? 0 : age);
+		int64_t age;
+		int b;
+
+		/* the lines of an order come together, with the same created_at */
+		if (l->created_at != pg->created_at) {
+			pg->created_at = l->created_at;
+			pg->created_days = date_days(l->created_at);
+		}
+		age = pg->today - pg->created_days;
+		b = age_bucket(age < 0 ? 0 : age);
 
 		pg->age_lines[b]++;
 		pg->age_units[b] += l->backordered;

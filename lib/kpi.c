@@ -216,6 +216,7 @@ struct kctx {
 	struct kroute *r;
 	size_t nr, cr;
 	struct ids rels;		/* the releases with a ship time */
+	size_t last_rel;		/* the last one read */
 	struct kship *ship;
 	size_t cship;
 	struct buf rel;			/* the release being read */
@@ -564,7 +565,11 @@ ship_time_row(void *p, const struct store_row *row)
 
 	if (rel == NULL)
 		return 0;
-	i = ids_intern(&c->rels, rel, &added);
+	/* the lines of a release are often confirmed together */
+	if (c->rels.n > 0 && strcmp(ID(&c->rels, c->last_rel), rel) == 0)
+		i = c->last_rel, added = 0;
+	else
+		c->last_rel = i = ids_intern(&c->rels, rel, &added);
 	if (added) {
 		if (i >= c->cship) {
 			c->cship = c->cship ? 2 * c->cship : 1024;

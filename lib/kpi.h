@@ -59,7 +59,8 @@ int kpi_compute(struct store *st, const char *from, const char *to,
  */
 struct kpi_line {
 	const char *order_id;
-	const char *created_at;		/* its order's; NULL: no such order */
+	/* its order's, the same pointer for each of its lines; NULL: no order */
+	const char *created_at;
 	const char *sku;
 	int64_t line_no, qty, cancelled, backordered;
 };
