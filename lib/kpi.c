@@ -286,11 +286,9 @@ order_row(void *p, const struct store_row *row)
 	GROW(c->o, c->no, c->co);
 	o = &c->o[c->no++];
 	memset(o, 0, sizeof *o);
-	if (created == NULL)
-		created = "";
-	/* as SQL compares text: byte by byte */
-	if ((c->first == NULL || strcmp(created, c->first) >= 0) &&
-	    (c->last == NULL || strcmp(created, c->last) <= 0) &&
+	/* as SQL compares text: byte by byte, NULL never in a range */
+	if ((c->first == NULL || (created != NULL && strcmp(created, c->first) >= 0)) &&
+	    (c->last == NULL || (created != NULL && strcmp(created, c->last) <= 0)) &&
 	    (c->channel == NULL || (chan != NULL && strcmp(chan, c->channel) == 0)))
 		o->chan = intern_chan(c, chan);
 	else
