@@ -189,7 +189,8 @@ resv_sort(struct page *pg)
 			free(pg->resv[i].node);
 		}
 	pg->nresv = n;
-	qsort(pg->resv, pg->nresv, sizeof *pg->resv, cmp_resv);
+	if (n > 1)
+		qsort(pg->resv, n, sizeof *pg->resv, cmp_resv);
 	pg->at_resv = 0;
 }
 
