@@ -175,28 +175,67 @@ item_row(void *p, const struct store_row *row)
 	return c->fn(c->ctx, &r);
 }
 
+struct eoq_demand {
+	struct ectx c;
+	char from[21], to[21];		/* the window: [from, to) */
+};
+
+struct eoq_demand *
+eoq_demand_new(const struct eoq_opts *o)
+{
+	struct eoq_demand *d = xcalloc(1, sizeof *d);
+
+	d->c.o = o;
+	d->c.first = date_days(o->today) - o->days;
+	d->c.day = INT64_MAX;
+	days_date(d->c.first, d->from);
+	strcpy(d->from + 10, "T00:00:00Z");
+	snprintf(d->to, sizeof d->to, "%.10sT00:00:00Z", o->today);
+	return d;
+}
+
+void
+eoq_demand_add(struct eoq_demand *d, const char *sku, const char *created_at, int64_t qty)
+{
+	/* as the store compares text: byte by byte */
+	if (created_at == NULL || strcmp(created_at, d->from) < 0 ||
+	    strcmp(created_at, d->to) >= 0)
+		return;
+	if (d->c.o->sku != NULL && (sku == NULL || strcmp(sku, d->c.o->sku) != 0))
+		return;
+	demand_row(&d->c, sku, created_at, qty);
+}
+
+int
+eoq_demand_items(struct store *st, struct eoq_demand *d,
+    int (*fn)(void *ctx, const struct eoq_row *r), void *ctx)
+{
+	d->c.fn = fn;
+	d->c.ctx = ctx;
+	return store_eoq_items(st, d->c.o->sku, item_row, &d->c);
+}
+
+void
+eoq_demand_free(struct eoq_demand *d)
+{
+	if (d == NULL)
+		return;
+	strmap_release(&d->c.hist, free);
+	buf_release(&d->c.last_sku);
+	free(d);
+}
+
 int
 eoq_compute(struct store *st, const struct eoq_opts *o,
     int (*fn)(void *ctx, const struct eoq_row *r), void *ctx)
 {
-	struct ectx c;
-	char from[21], to[21];
+	struct eoq_demand *d = eoq_demand_new(o);
 	int ret;
 
-	memset(&c, 0, sizeof c);
-	c.o = o;
-	c.fn = fn;
-	c.ctx = ctx;
-	c.first = date_days(o->today) - o->days;
-	c.day = INT64_MAX;
-	days_date(c.first, from);
-	strcpy(from + 10, "T00:00:00Z");
-	snprintf(to, sizeof to, "%.10sT00:00:00Z", o->today);
-	ret = store_eoq_demand(st, from, to, o->sku, demand_row, &c);
+	ret = store_eoq_demand(st, d->from, d->to, o->sku, demand_row, &d->c);
 	if (ret == 0)
-		ret = store_eoq_items(st, o->sku, item_row, &c);
-	strmap_release(&c.hist, free);
-	buf_release(&c.last_sku);
+		ret = eoq_demand_items(st, d, fn, ctx);
+	eoq_demand_free(d);
 	return ret;
 }
 

@@ -37,6 +37,21 @@ int eoq_compute(struct store *st, const struct eoq_opts *o,
 	int (*fn)(void *ctx, const struct eoq_row *r), void *ctx);
 
 /*
+ * The same in steps, for a caller that reads the order lines itself (the
+ * HTML page, on its pass for the KPIs): eoq_demand_add for every order
+ * line, in order_id, line_no order, with its order's created_at and qty
+ * less cancelled (it keeps those of the window and of o->sku), then
+ * eoq_demand_items as eoq_compute.  o must outlive d.
+ */
+struct eoq_demand;
+struct eoq_demand *eoq_demand_new(const struct eoq_opts *o);
+void eoq_demand_add(struct eoq_demand *d, const char *sku, const char *created_at,
+	int64_t qty);
+int eoq_demand_items(struct store *st, struct eoq_demand *d,
+	int (*fn)(void *ctx, const struct eoq_row *r), void *ctx);
+void eoq_demand_free(struct eoq_demand *d);
+
+/*
  * The inverse of the standard normal distribution function: the z with
  * P(Z <= z) = p, for 0 < p < 1 (Acklam's rational approximation refined
  * by one Halley step; error below 1e-12).

@@ -100,6 +100,12 @@ struct page {
 	char **low_sku;
 	size_t nlow, caplow;
 	int64_t skus;			/* items looked at */
+	int64_t today;			/* days of o->today */
+	const char *created_at;		/* the last backordered line's order's */
+	int64_t created_days;		/* and its days */
+	struct eoq_demand *demand;
+	struct resv *resv;		/* see line_row */
+	size_t nresv, cresv, at_resv;
 };
 
 static const char *const age_names[6] = {
@@ -113,15 +119,116 @@ age_bucket(int64_t days)
 	return days <= 1 ? 0 : days <= 3 ? 1 : days <= 7 ? 2 : days <= 14 ? 3 : days <= 30 ? 4 : 5;
 }
 
+/*
+ * A node's reservation of a line (line_node routed + released, when
+ * more than 0), read by order_id, line_no; its line's sku is found on the
+ * KPIs' pass over the lines, then they are sorted by node and sku for the
+ * inventory's.  What the inventory view reads, without its join.
+ */
+struct resv {
+	char *order_id, *node, *sku;	/* sku NULL: no such line */
+	int64_t line_no, q;
+};
+
 static int
-backorder_row(void *p, const struct store_row *r)
+resv_row(void *p, const struct store_row *r)
 {
 	struct page *pg = p;
-	int64_t age = date_days(pg->o->today) - date_days(store_col_text(r, 0));
-	int b = age_bucket(age < 0 ? 0 : age);
+	struct resv *v;
 
-	pg->age_lines[b]++;
-	pg->age_units[b] += store_col_int(r, 1);
+	if (pg->nresv == pg->cresv) {
+		pg->cresv = pg->cresv ? pg->cresv * 2 : 1024;
+		pg->resv = xrealloc(pg->resv, pg->cresv * sizeof *pg->resv);
+	}
+	v = &pg->resv[pg->nresv++];
+	v->order_id = xstrdup(store_col_text(r, 0));
+	v->line_no = store_col_int(r, 1);
+	v->node = xstrdup(store_col_text(r, 2));
+	v->q = store_col_int(r, 3);
+	v->sku = NULL;
+	return 0;
+}
+
+/* Reservation v against line (order_id, line_no): <0, 0, >0. */
+static int
+resv_cmp_line(const struct resv *v, const char *order_id, int64_t line_no)
+{
+	int r = strcmp(v->order_id, order_id);
+
+	return r ? r : v->line_no < line_no ? -1 : v->line_no > line_no;
+}
+
+/* Reservation v against (node, sku): <0, 0, >0. */
+static int
+resv_cmp_item(const struct resv *v, const char *node, const char *sku)
+{
+	int r = strcmp(v->node, node);
+
+	return r ? r : strcmp(v->sku, sku);
+}
+
+static int
+cmp_resv(const void *a, const void *b)
+{
+	const struct resv *y = b;
+
+	return resv_cmp_item(a, y->node, y->sku);
+}
+
+/* Once the lines are read: drop the reservations of no line, sort the rest. */
+static void
+resv_sort(struct page *pg)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < pg->nresv; i++)
+		if (pg->resv[i].sku != NULL)
+			pg->resv[n++] = pg->resv[i];
+		else {
+			free(pg->resv[i].order_id);
+			free(pg->resv[i].node);
+		}
+	pg->nresv = n;
+	if (n > 1)
+		qsort(pg->resv, n, sizeof *pg->resv, cmp_resv);
+	pg->at_resv = 0;
+}
+
+/*
+ * Every order line, from the KPIs' pass: the skus of the reservations,
+ * the backorders by age and the demand history.
+ */
+static int
+line_row(void *p, const struct kpi_line *l)
+{
+	struct page *pg = p;
+
+	/* both by order_id, line_no */
+	while (pg->at_resv < pg->nresv &&
+	    resv_cmp_line(&pg->resv[pg->at_resv], l->order_id, l->line_no) < 0)
+		pg->at_resv++;
+	for (; pg->at_resv < pg->nresv &&
+	    resv_cmp_line(&pg->resv[pg->at_resv], l->order_id, l->line_no) == 0; pg->at_resv++)
+		if (l->sku != NULL)
+			pg->resv[pg->at_resv].sku = xstrdup(l->sku);
+	if (l->created_at == NULL)
+		return 0;	/* a line without its order */
+	if (l->backordered > 0) {
+		int64_t age;
+		int b;
+
+		/* the lines of an order come together, with the same created_at */
+		if (l->created_at != pg->created_at) {
+			pg->created_at = l->created_at;
+			pg->created_days = date_days(l->created_at);
+		}
+		age = pg->today - pg->created_days;
+		b = age_bucket(age < 0 ? 0 : age);
+
+		pg->age_lines[b]++;
+		pg->age_units[b] += l->backordered;
+	}
+	eoq_demand_add(pg->demand, l->sku, l->created_at, l->qty - l->cancelled);
 	return 0;
 }
 
@@ -137,21 +244,26 @@ capacity_row(void *p, const struct store_row *r)
 	return 0;
 }
 
+/* ATP and on hand per active node: its stock rows, by node and sku. */
 static int
-inventory_row(void *p, int n, const char *const *v)
+inventory_row(void *p, const struct store_row *r)
 {
 	struct page *pg = p;
-	int64_t on_hand = strtoll(v[2], NULL, 10), atp;
+	const char *node = store_col_text(r, 0), *sku = store_col_text(r, 1);
+	int64_t on_hand = store_col_int(r, 2), reserved = 0;
 	struct bar *b;
 
-	(void)n;
-	if (strcmp(v[5], "0") == 0)
+	while (pg->at_resv < pg->nresv && resv_cmp_item(&pg->resv[pg->at_resv], node, sku) < 0)
+		pg->at_resv++;
+	for (; pg->at_resv < pg->nresv &&
+	    resv_cmp_item(&pg->resv[pg->at_resv], node, sku) == 0; pg->at_resv++)
+		reserved += pg->resv[pg->at_resv].q;
+	if (store_col_int(r, 4) == 0)
 		return 0;	/* an inactive node */
-	atp = node_atp(on_hand, strtoll(v[3], NULL, 10), strtoll(v[4], NULL, 10));
-	if (pg->atp.n == 0 || strcmp(pg->atp.v[pg->atp.n - 1].label, v[0]) != 0)
-		bars_add(&pg->atp, v[0], 0, 0);
+	if (pg->atp.n == 0 || strcmp(pg->atp.v[pg->atp.n - 1].label, node) != 0)
+		bars_add(&pg->atp, node, 0, 0);
 	b = &pg->atp.v[pg->atp.n - 1];
-	b->value += atp;
+	b->value += node_atp(on_hand, store_col_int(r, 3), reserved);
 	b->limit += on_hand;
 	return 0;
 }
@@ -484,27 +596,35 @@ page_release(struct page *pg)
 		free(pg->low_sku[i]);
 	free(pg->low_sku);
 	free(pg->low);
+	eoq_demand_free(pg->demand);
+	for (size_t i = 0; i < pg->nresv; i++) {
+		free(pg->resv[i].order_id);
+		free(pg->resv[i].node);
+		free(pg->resv[i].sku);
+	}
+	free(pg->resv);
 }
 
 int
 html_report(struct store *st, const struct report_opts *o, FILE *fp)
 {
 	struct eoq_opts e = { o->today, o->days, o->service, o->alpha, o->sku };
-	const char *none[2] = { NULL, NULL };
 	struct page pg;
 	char now[21];
 
 	memset(&pg, 0, sizeof pg);
 	pg.o = o;
-	if (kpi_compute(st, o->from, o->to, o->channel, &pg.kpi) != 0 ||
-	    store_html_backorders(st, backorder_row, &pg) != 0 ||
+	pg.today = date_days(o->today);
+	pg.demand = eoq_demand_new(&e);
+	if (store_html_reserved(st, resv_row, &pg) != 0 ||
+	    kpi_compute_lines(st, o->from, o->to, o->channel, &pg.kpi, line_row, &pg) != 0 ||
 	    store_html_last_day(st, pg.day) != 0 ||
-	    (pg.day[0] && store_release_capacity(st, pg.day, capacity_row, &pg) != 0) ||
-	    store_view(st, VIEW_INVENTORY, none, 2, inventory_row, &pg) != 0 ||
-	    eoq_compute(st, &e, eoq_row, &pg) != 0) {
-		page_release(&pg);
-		return store_status(st);
-	}
+	    (pg.day[0] && store_release_capacity(st, pg.day, capacity_row, &pg) != 0))
+		goto fail;
+	resv_sort(&pg);
+	if (store_html_inventory(st, inventory_row, &pg) != 0 ||
+	    eoq_demand_items(st, pg.demand, eoq_row, &pg) != 0)
+		goto fail;
 	now_iso(now);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -521,4 +641,7 @@ html_report(struct store *st, const struct report_opts *o, FILE *fp)
 	fputs("</main>\n</body>\n</html>\n", fp);
 	page_release(&pg);
 	return 0;
+fail:
+	page_release(&pg);
+	return store_status(st);
 }

@@ -1,9 +1,15 @@
 /*
  * kpi: streams from the store, each one pass over a table in key order
- * (orders in the range, order lines, allocation and routing events, ship
- * times and shipped release lines by release, refunds), joined in memory
- * on the order, then summed per channel.  Definitions: oms-report(1),
- * the kpi view.
+ * (orders, order lines, allocation and routing events, ship times and
+ * shipped release lines by release, refunds), joined in memory on the
+ * order, then summed per channel.  Definitions: oms-report(1), the kpi
+ * view.
+ *
+ * The orders are held sorted by id.  The other streams come by order id
+ * (the lines, the refunds) or nearly so (the events of a type, the
+ * release lines), so an order is looked up from where the stream's last
+ * one was found: usually the same order or the next few, a merge rather
+ * than a search of the whole table.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,8 +45,9 @@ struct kroute {
 };
 
 struct korder {
-	int chan;
+	int chan;			/* -1: created outside the range or channel */
 	char promise[11];		/* "" none */
+	char created[21];		/* created_at */
 	int64_t shipping_charge;
 	size_t line0, nlines, route0, nroutes;
 	int64_t shipments, promised, on_time;
@@ -48,93 +55,158 @@ struct korder {
 	int64_t refunds, appeasements;
 };
 
-/* A release's ship time, from the confirmations (ship_ix: by release_id). */
-struct kship {
-	char at[21];
-};
-
-/* A key looked up and its index + 1, to skip the lookup of a repeat. */
-struct last {
-	struct buf key;
-	size_t ix;
-};
-
 /*
- * The orders by id, for the streams not in order_id order: open
- * addressing over the ids, kept one after another in one buffer; a slot
- * holds the upper half of the id's hash and the order's index + 1.
+ * Strings kept one after another in one buffer, string i at ids.s +
+ * off[i]; with slot, open addressing over them: a slot holds the upper
+ * half of the string's hash and its index + 1 (0: empty).
  */
-struct oindex {
-	uint64_t *slot;			/* 0: empty */
-	size_t cap;
+struct ids {
 	struct buf ids;
-	size_t *off;			/* order i's id: ids.s + off[i] */
+	size_t *off;
 	size_t n, capoff;
+	uint64_t *slot;
+	size_t cap;
 };
+
+#define ID(x, i) ((x)->ids.s + (x)->off[i])
 
 static void
-oindex_add(struct oindex *x, const char *id)
+ids_add(struct ids *x, const char *s)
 {
 	if (x->n == x->capoff) {
 		x->capoff = x->capoff ? x->capoff * 2 : 1024;
 		x->off = xrealloc(x->off, x->capoff * sizeof *x->off);
 	}
 	x->off[x->n++] = x->ids.len;
-	buf_add(&x->ids, id, strlen(id) + 1);
+	buf_add(&x->ids, s, strlen(s) + 1);
 }
 
-/* Index the ids added, once they are all there. */
+/* Put string k into the slots (which have room). */
 static void
-oindex_build(struct oindex *x)
+ids_slot(struct ids *x, size_t k, uint64_t h)
 {
-	x->cap = 64;
-	while (x->cap < 2 * x->n)
-		x->cap *= 2;
-	x->slot = xcalloc(x->cap, sizeof *x->slot);
-	for (size_t k = 0; k < x->n; k++) {
-		const char *id = x->ids.s + x->off[k];
-		uint64_t h = fnv1a(FNV_INIT, id, strlen(id));
-		size_t i = (size_t)h & (x->cap - 1);
+	size_t i = (size_t)h & (x->cap - 1);
 
-		while (x->slot[i] != 0) {
-			if (strcmp(x->ids.s + x->off[(uint32_t)x->slot[i] - 1], id) == 0)
-				break;	/* the same id twice: the first stays */
-			i = (i + 1) & (x->cap - 1);
-		}
-		if (x->slot[i] == 0)
-			x->slot[i] = (h & UINT64_C(0xffffffff00000000)) | (uint64_t)(k + 1);
-	}
+	while (x->slot[i] != 0)
+		i = (i + 1) & (x->cap - 1);
+	x->slot[i] = (h & UINT64_C(0xffffffff00000000)) | (uint64_t)(k + 1);
 }
 
-/* Order id's index + 1, 0 when not there. */
+/* The index + 1 of s, 0 when not there. */
 static size_t
-oindex_get(const struct oindex *x, const char *id)
+ids_get(const struct ids *x, const char *s, uint64_t h)
 {
-	uint64_t h;
 	size_t i;
 
-	if (x->cap == 0 || id == NULL)
+	if (x->cap == 0)
 		return 0;
-	h = fnv1a(FNV_INIT, id, strlen(id));
 	for (i = (size_t)h & (x->cap - 1); x->slot[i] != 0; i = (i + 1) & (x->cap - 1))
 		if ((x->slot[i] >> 32) == (h >> 32) &&
-		    strcmp(x->ids.s + x->off[(uint32_t)x->slot[i] - 1], id) == 0)
+		    strcmp(ID(x, (uint32_t)x->slot[i] - 1), s) == 0)
 			return (uint32_t)x->slot[i];
 	return 0;
 }
 
-static void
-oindex_release(struct oindex *x)
+/* The index of s, added when new (*added set). */
+static size_t
+ids_intern(struct ids *x, const char *s, int *added)
 {
-	free(x->slot);
-	free(x->off);
-	buf_release(&x->ids);
+	uint64_t h = fnv1a(FNV_INIT, s, strlen(s));
+	size_t i = ids_get(x, s, h);
+
+	*added = i == 0;
+	if (i != 0)
+		return i - 1;
+	if (2 * (x->n + 1) > x->cap) {
+		free(x->slot);
+		x->cap = x->cap ? 2 * x->cap : 1024;
+		x->slot = xcalloc(x->cap, sizeof *x->slot);
+		for (size_t k = 0; k < x->n; k++)
+			ids_slot(x, k, fnv1a(FNV_INIT, ID(x, k), strlen(ID(x, k))));
+	}
+	ids_add(x, s);
+	ids_slot(x, x->n - 1, h);
+	return x->n - 1;
 }
+
+static void
+ids_release(struct ids *x)
+{
+	buf_release(&x->ids);
+	free(x->off);
+	free(x->slot);
+}
+
+/*
+ * The index + 1 of id in the sorted x (0: not there), searched from *at
+ * (where the last id of this stream was), which moves to where id is or
+ * would be: galloping forward, or back, then halving.
+ */
+static size_t
+ids_seek(const struct ids *x, size_t *at, const char *id)
+{
+	size_t lo, hi, step;
+	int r;
+
+	if (x->n == 0 || id == NULL)
+		return 0;
+	if (*at >= x->n)
+		*at = x->n - 1;
+	if ((r = strcmp(id, ID(x, *at))) == 0)
+		return *at + 1;
+	/* the first string >= id lies in [lo, hi] */
+	if (r > 0) {
+		lo = *at + 1;
+		for (step = 1;; step *= 2) {
+			hi = *at + step;
+			if (hi >= x->n) {
+				hi = x->n;
+				break;
+			}
+			if ((r = strcmp(id, ID(x, hi))) <= 0)
+				break;
+			lo = hi + 1;
+		}
+	} else {
+		hi = *at;
+		for (step = 1;; step *= 2) {
+			if (step > hi) {
+				lo = 0;
+				break;
+			}
+			lo = hi - step;
+			if ((r = strcmp(id, ID(x, lo))) > 0) {
+				lo++;
+				break;
+			}
+			hi = lo;
+		}
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(ID(x, mid), id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*at = lo < x->n ? lo : x->n - 1;
+	return lo < x->n && strcmp(ID(x, lo), id) == 0 ? lo + 1 : 0;
+}
+
+/* A release's ship time, from the confirmations (in the order of c->rels). */
+struct kship {
+	char at[21];
+};
 
 struct kctx {
 	struct store *st;
-	struct oindex order_ix;
-	struct strmap chan_ix, node_ix;	/* values: index + 1 */
+	const char *first, *last, *channel;	/* the range, NULL: unbounded */
+	kpi_line_fn line_fn;
+	void *line_ctx;
+	struct ids order_ix;		/* sorted: the orders in key order */
+	struct strmap chan_ix;		/* values: index + 1 */
+	struct ids node_ix;
 	char **chans;
 	int nchans;
 	struct korder *o;
@@ -143,15 +215,18 @@ struct kctx {
 	size_t nl, cl;
 	struct kroute *r;
 	size_t nr, cr;
+	struct ids rels;		/* the releases with a ship time */
+	size_t last_rel;		/* the last one read */
 	struct kship *ship;
-	size_t nship, cship;
-	struct strmap ship_ix;		/* release_id: index + 1 in ship */
+	size_t cship;
 	struct buf rel;			/* the release being read */
 	size_t rel_order;		/* its order's index + 1; 0 outside */
 	int rel_node;			/* its node, -1 not read yet */
-	/* the last key looked up per stream: rows come grouped by key */
-	struct last last_line, last_event, last_rel_order, last_node;
-	struct buf node;		/* scratch */
+	/* where each stream found its last order */
+	size_t at_line, at_event, at_rel, at_refund;
+	size_t line_order;		/* the lines' order's index + 1 */
+	struct buf node;		/* the last routing event's node */
+	int node_i;			/* its index */
 };
 
 #define GROW(p, n, cap) do { \
@@ -169,16 +244,6 @@ map_index(const struct strmap *m, const char *key)
 	return key && strmap_get(m, key, &v) ? (size_t)(uintptr_t)v : 0;
 }
 
-static size_t
-cached_index(const struct oindex *m, struct last *l, const char *key)
-{
-	if (l->key.s != NULL && key != NULL && strcmp(l->key.s, key) == 0)
-		return l->ix;
-	buf_reset(&l->key);
-	buf_adds(&l->key, key ? key : "");
-	return l->ix = oindex_get(m, key);
-}
-
 static int
 intern_chan(struct kctx *c, const char *name)
 {
@@ -192,36 +257,53 @@ intern_chan(struct kctx *c, const char *name)
 	return c->nchans++;
 }
 
-static int
-intern_node(struct kctx *c, const char *id)
+/* The first size - 1 bytes of s (NULL: "") into dst. */
+static void
+copy_cut(char *dst, size_t size, const char *s)
 {
-	size_t i = map_index(&c->node_ix, id);
+	size_t n = s ? strnlen(s, size - 1) : 0;
 
-	if (i)
-		return (int)i - 1;
-	i = c->node_ix.len + 1;
-	strmap_put(&c->node_ix, id, (void *)(uintptr_t)i);
-	return (int)i - 1;
+	memcpy(dst, s ? s : "", n);
+	dst[n] = '\0';
 }
 
+/* The order's index + 1 when it counts (created in the range), else 0. */
+static size_t
+counted(const struct kctx *c, size_t oi)
+{
+	return oi != 0 && c->o[oi - 1].chan >= 0 ? oi : 0;
+}
+
+/* Every order, by id: those created outside the range are kept but marked. */
 static int
 order_row(void *p, const struct store_row *row)
 {
 	struct kctx *c = p;
-	const char *promise = store_col_text(row, 2);
+	const char *chan = store_col_text(row, 1), *promise = store_col_text(row, 2);
+	const char *created = store_col_text(row, 4);
 	struct korder *o;
 
 	GROW(c->o, c->no, c->co);
 	o = &c->o[c->no++];
 	memset(o, 0, sizeof *o);
-	o->chan = intern_chan(c, store_col_text(row, 1));
-	snprintf(o->promise, sizeof o->promise, "%.10s", promise ? promise : "");
+	/* as SQL compares text: byte by byte, NULL never in a range */
+	if ((c->first == NULL || (created != NULL && strcmp(created, c->first) >= 0)) &&
+	    (c->last == NULL || (created != NULL && strcmp(created, c->last) <= 0)) &&
+	    (c->channel == NULL || (chan != NULL && strcmp(chan, c->channel) == 0)))
+		o->chan = intern_chan(c, chan);
+	else
+		o->chan = -1;
+	copy_cut(o->promise, sizeof o->promise, promise);
+	copy_cut(o->created, sizeof o->created, created);
 	o->shipping_charge = store_col_int(row, 3);
-	oindex_add(&c->order_ix, store_col_text(row, 0));
+	ids_add(&c->order_ix, store_col_text(row, 0));
 	return 0;
 }
 
-/* Lines come by order: look the order up when the id changes. */
+/*
+ * Lines come by order: look the order up when the id changes.  Every
+ * line goes to c->line_fn; those of the orders in the range are kept.
+ */
 static int
 line_row(void *p, const struct store_row *row)
 {
@@ -230,15 +312,28 @@ line_row(void *p, const struct store_row *row)
 	struct korder *o;
 	struct kline *l;
 
-	size_t oi = c->last_line.ix;
-
-	if (c->last_line.key.s == NULL || strcmp(c->last_line.key.s, id) != 0) {
-		if ((oi = cached_index(&c->order_ix, &c->last_line, id)) != 0)
-			c->o[oi - 1].line0 = c->nl;
+	if (c->line_order == 0 || id == NULL ||
+	    strcmp(ID(&c->order_ix, c->line_order - 1), id) != 0) {
+		c->line_order = ids_seek(&c->order_ix, &c->at_line, id);
+		if (c->line_order != 0)
+			c->o[c->line_order - 1].line0 = c->nl;
 	}
-	if (oi == 0)
+	o = c->line_order ? &c->o[c->line_order - 1] : NULL;
+	if (c->line_fn != NULL) {
+		struct kpi_line kl;
+
+		kl.order_id = id;
+		kl.created_at = o ? o->created : NULL;
+		kl.sku = store_col_text(row, 9);
+		kl.line_no = store_col_int(row, 1);
+		kl.qty = store_col_int(row, 2);
+		kl.cancelled = store_col_int(row, 4);
+		kl.backordered = store_col_int(row, 6);
+		if (c->line_fn(c->line_ctx, &kl) != 0)
+			return -1;
+	}
+	if (o == NULL || o->chan < 0)
 		return 0;
-	o = &c->o[oi - 1];
 	GROW(c->l, c->nl, c->cl);
 	l = &c->l[c->nl++];
 	o->nlines++;
@@ -319,13 +414,41 @@ json_fields(const char *s, const char *const *keys, int n, struct span *out)
 	}
 }
 
-/* A number value: 1 and *out, or 0. */
+
+/*
+ * A number value: 1 and *out, or 0.  A plain decimal of up to 15 digits
+ * (what oms writes) is the integer of its digits over a power of ten,
+ * which IEEE division rounds exactly as strtod does; anything else goes
+ * to strtod.
+ */
 static int
 span_num(const struct span *sp, double *out)
 {
+	static const double p10[16] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
+		1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+	const char *s;
+	int64_t m = 0;
+	int digits = 0, frac = -1;
+
 	if (sp->v == NULL || sp->n == 0 || *sp->v == '"' || *sp->v == 'n')
 		return 0;
-	*out = strtod(sp->v, NULL);
+	for (s = sp->v + (*sp->v == '-'); ; s++)
+		if (*s >= '0' && *s <= '9') {
+			m = m * 10 + (*s - '0');
+			digits++;
+			if (frac >= 0)
+				frac++;
+		} else if (*s == '.' && frac < 0)
+			frac = 0;
+		else
+			break;
+	if (digits == 0 || digits > 15 || frac == 0 || (*s != ',' && *s != '}' && *s != ' '))
+		*out = strtod(sp->v, NULL);
+	else {
+		*out = frac > 0 ? (double)m / p10[frac] : (double)m;
+		if (*sp->v == '-')
+			*out = -*out;
+	}
 	return 1;
 }
 
@@ -352,19 +475,38 @@ span_text(const char *payload, const char *key, const struct span *sp, struct bu
 	return json_is_string(f) ? 0 : -1;
 }
 
+/* The node of a routing event into c->node and c->node_i: 0, or -1 when none. */
+static int
+event_node(struct kctx *c, const char *payload, const struct span *sp)
+{
+	int added;
+
+	/* routing events come by order: the node is often the last one's */
+	if (c->node_i >= 0 && sp->v != NULL && sp->n == c->node.len + 2 &&
+	    *sp->v == '"' && memcmp(sp->v + 1, c->node.s, c->node.len) == 0)
+		return 0;
+	if (span_text(payload, "node_id", sp, &c->node) != 0) {
+		c->node_i = -1;
+		return -1;
+	}
+	c->node_i = (int)ids_intern(&c->node_ix, c->node.s, &added);
+	return 0;
+}
+
 static int
 event_row(void *p, const struct store_row *row)
 {
 	static const char *const keys[] = { "line_no", "backordered", "node_id", "cost" };
 	struct kctx *c = p;
-	size_t oi = cached_index(&c->order_ix, &c->last_event, store_col_text(row, 0));
-	const char *payload = store_col_text(row, 2);
+	size_t oi = counted(c, ids_seek(&c->order_ix, &c->at_event, store_col_text(row, 0)));
+	const char *payload;
 	struct span f[4];
 	double line_no, back, cost;
 	struct kline *l;
 
 	if (oi == 0)
 		return 0;	/* an order outside the range */
+	payload = store_col_text(row, 2);
 	/* an allocation event needs line_no and backordered only */
 	json_fields(payload, keys, store_col_int(row, 1) ? 4 : 2, f);
 	if (!span_num(&f[0], &line_no))
@@ -375,30 +517,40 @@ event_row(void *p, const struct store_row *row)
 			l->backordered = 1;
 		return 0;
 	}
-	if (span_text(payload, "node_id", &f[2], &c->node) != 0)
+	if (event_node(c, payload, &f[2]) != 0)
 		return 0;
 	GROW(c->r, c->nr, c->cr);
 	c->r[c->nr].order = oi - 1;
 	c->r[c->nr].line_no = (int64_t)line_no;
-	/* routing events come by order: the node is often the last one's */
-	if (c->last_node.key.s == NULL || strcmp(c->last_node.key.s, c->node.s) != 0) {
-		buf_reset(&c->last_node.key);
-		buf_adds(&c->last_node.key, c->node.s);
-		c->last_node.ix = (size_t)intern_node(c, c->node.s) + 1;
-	}
-	c->r[c->nr].node = (int)c->last_node.ix - 1;
+	c->r[c->nr].node = c->node_i;
 	c->r[c->nr].cost = span_num(&f[3], &cost) ? cost : 0;
 	c->r[c->nr].counted = 0;
 	c->nr++;
 	return 0;
 }
 
-static int
-cmp_route(const void *a, const void *b)
+/* Group the routes by order, each order's in the order read (a counting sort). */
+static void
+group_routes(struct kctx *c)
 {
-	const struct kroute *x = a, *y = b;
+	struct kroute *r = xmalloc((c->nr ? c->nr : 1) * sizeof *r);
+	size_t next = 0;
 
-	return x->order < y->order ? -1 : x->order > y->order;
+	for (size_t i = 0; i < c->nr; i++)
+		c->o[c->r[i].order].nroutes++;
+	for (size_t i = 0; i < c->no; i++) {
+		c->o[i].route0 = next;
+		next += c->o[i].nroutes;
+		c->o[i].nroutes = 0;
+	}
+	for (size_t i = 0; i < c->nr; i++) {
+		struct korder *o = &c->o[c->r[i].order];
+
+		r[o->route0 + o->nroutes++] = c->r[i];
+	}
+	free(c->r);
+	c->r = r;
+	c->cr = c->nr;
 }
 
 static int
@@ -406,17 +558,26 @@ ship_time_row(void *p, const struct store_row *row)
 {
 	struct kctx *c = p;
 	const char *rel = store_col_text(row, 0), *at = store_col_text(row, 1);
-	size_t i = map_index(&c->ship_ix, rel);
+	size_t i;
+	int added;
 
-	if (i == 0) {
-		GROW(c->ship, c->nship, c->cship);
-		c->ship[c->nship].at[0] = '\0';
-		strmap_put(&c->ship_ix, rel, (void *)(uintptr_t)++c->nship);
-		i = c->nship;
+	if (rel == NULL)
+		return 0;
+	/* the lines of a release are often confirmed together */
+	if (c->rels.n > 0 && strcmp(ID(&c->rels, c->last_rel), rel) == 0)
+		i = c->last_rel, added = 0;
+	else
+		c->last_rel = i = ids_intern(&c->rels, rel, &added);
+	if (added) {
+		if (i >= c->cship) {
+			c->cship = c->cship ? 2 * c->cship : 1024;
+			c->ship = xrealloc(c->ship, c->cship * sizeof *c->ship);
+		}
+		c->ship[i].at[0] = '\0';
 	}
 	/* the latest */
-	if (at && strcmp(at, c->ship[i - 1].at) > 0)
-		snprintf(c->ship[i - 1].at, sizeof c->ship[i - 1].at, "%s", at);
+	if (at && strcmp(at, c->ship[i].at) > 0)
+		copy_cut(c->ship[i].at, sizeof c->ship[i].at, at);
 	return 0;
 }
 
@@ -432,7 +593,7 @@ release_end(struct kctx *c)
 		return;
 	o = &c->o[c->rel_order - 1];
 	o->shipments++;
-	if ((i = map_index(&c->ship_ix, c->rel.s)) != 0)
+	if ((i = ids_get(&c->rels, c->rel.s, fnv1a(FNV_INIT, c->rel.s, c->rel.len))) != 0)
 		at = c->ship[i - 1].at;
 	if (o->promise[0] && at[0]) {
 		o->promised++;
@@ -469,7 +630,8 @@ add_cost(struct kctx *c, struct korder *o, int64_t line_no)
 		struct buf node = BUF_INIT;
 		int rc = store_kpi_release_node(c->st, c->rel.s, &node);
 
-		c->rel_node = rc == 1 ? (int)map_index(&c->node_ix, node.s) - 1 : -2;
+		c->rel_node = rc == 1 ? (int)ids_get(&c->node_ix, node.s,
+		    fnv1a(FNV_INIT, node.s, node.len)) - 1 : -2;
 		buf_release(&node);
 		if (rc < 0)
 			return -1;
@@ -486,6 +648,33 @@ add_cost(struct kctx *c, struct korder *o, int64_t line_no)
 	return 0;
 }
 
+/*
+ * The index + 1 of order id (0: none) for the release lines: they come by
+ * release, their orders far apart, so looked up by hash rather than by
+ * seeking from the last one.
+ */
+static size_t
+order_get(struct kctx *c, const char *id)
+{
+	struct ids *x = &c->order_ix;
+	size_t i;
+
+	if (id == NULL)
+		return 0;
+	if (c->at_rel < x->n && strcmp(ID(x, c->at_rel), id) == 0)
+		return c->at_rel + 1;
+	if (x->cap == 0 && x->n > 0) {
+		for (x->cap = 1024; x->cap < 2 * x->n; x->cap *= 2)
+			;
+		x->slot = xcalloc(x->cap, sizeof *x->slot);
+		for (size_t k = 0; k < x->n; k++)
+			ids_slot(x, k, fnv1a(FNV_INIT, ID(x, k), strlen(ID(x, k))));
+	}
+	if ((i = ids_get(x, id, fnv1a(FNV_INIT, id, strlen(id)))) != 0)
+		c->at_rel = i - 1;
+	return i;
+}
+
 static int
 shipped_line_row(void *p, const struct store_row *row)
 {
@@ -496,8 +685,7 @@ shipped_line_row(void *p, const struct store_row *row)
 		release_end(c);
 		buf_reset(&c->rel);
 		buf_adds(&c->rel, rel);
-		c->rel_order = cached_index(&c->order_ix, &c->last_rel_order,
-		    store_col_text(row, 1));
+		c->rel_order = counted(c, order_get(c, store_col_text(row, 1)));
 		c->rel_node = -1;
 	}
 	if (c->rel_order == 0)
@@ -509,7 +697,7 @@ static int
 refund_row(void *p, const struct store_row *row)
 {
 	struct kctx *c = p;
-	size_t oi = oindex_get(&c->order_ix, store_col_text(row, 0));
+	size_t oi = counted(c, ids_seek(&c->order_ix, &c->at_refund, store_col_text(row, 0)));
 
 	if (oi == 0)
 		return 0;
@@ -577,28 +765,31 @@ cmp_row(const void *a, const void *b)
 static void
 kctx_release(struct kctx *c)
 {
-	oindex_release(&c->order_ix);
+	ids_release(&c->order_ix);
 	strmap_release(&c->chan_ix, NULL);
-	strmap_release(&c->node_ix, NULL);
+	ids_release(&c->node_ix);
 	for (int i = 0; i < c->nchans; i++)
 		free(c->chans[i]);
 	free(c->chans);
 	free(c->o);
 	free(c->l);
 	free(c->r);
-	strmap_release(&c->ship_ix, NULL);
+	ids_release(&c->rels);
 	free(c->ship);
 	buf_release(&c->rel);
-	buf_release(&c->last_line.key);
-	buf_release(&c->last_event.key);
-	buf_release(&c->last_rel_order.key);
-	buf_release(&c->last_node.key);
 	buf_release(&c->node);
 }
 
 int
 kpi_compute(struct store *st, const char *from, const char *to, const char *channel,
     struct kpi_table *t)
+{
+	return kpi_compute_lines(st, from, to, channel, t, NULL, NULL);
+}
+
+int
+kpi_compute_lines(struct store *st, const char *from, const char *to, const char *channel,
+    struct kpi_table *t, kpi_line_fn fn, void *ctx)
 {
 	struct kctx c;
 	char first[21], last[21];
@@ -607,26 +798,22 @@ kpi_compute(struct store *st, const char *from, const char *to, const char *chan
 	memset(&c, 0, sizeof c);
 	memset(t, 0, sizeof *t);
 	c.st = st;
+	c.line_fn = fn;
+	c.line_ctx = ctx;
+	c.node_i = -1;
 	/* whole days: from its first second, to its last */
 	if (from != NULL)
 		snprintf(first, sizeof first, "%.10sT00:00:00Z", from);
 	if (to != NULL)
 		snprintf(last, sizeof last, "%.10sT23:59:59Z", to);
-	if (store_kpi_orders(st, from ? first : NULL, to ? last : NULL, channel, order_row,
-	    &c) != 0)
-		goto out;
-	oindex_build(&c.order_ix);
-	if (store_kpi_lines(st, line_row, &c) != 0 ||
+	c.first = from ? first : NULL;
+	c.last = to ? last : NULL;
+	c.channel = channel;
+	if (store_kpi_orders(st, order_row, &c) != 0 ||
+	    store_kpi_lines(st, line_row, &c) != 0 ||
 	    store_kpi_events(st, event_row, &c) != 0)
 		goto out;
-	if (c.nr > 0)
-		qsort(c.r, c.nr, sizeof *c.r, cmp_route);
-	for (size_t i = 0; i < c.nr; i++) {
-		struct korder *o = &c.o[c.r[i].order];
-
-		if (o->nroutes++ == 0)
-			o->route0 = i;
-	}
+	group_routes(&c);
 	if (store_kpi_ship_times(st, ship_time_row, &c) != 0)
 		goto out;
 	if (store_kpi_shipped_lines(st, shipped_line_row, &c) != 0)
@@ -641,6 +828,8 @@ kpi_compute(struct store *st, const char *from, const char *to, const char *chan
 		t->rows[i].channel = xstrdup(c.chans[i]);
 	t->rows[c.nchans].channel = xstrdup("all");
 	for (size_t i = 0; i < c.no; i++) {
+		if (c.o[i].chan < 0)
+			continue;
 		tally(&c, &c.o[i], &t->rows[c.o[i].chan]);
 		tally(&c, &c.o[i], &t->rows[c.nchans]);
 	}

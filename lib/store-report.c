@@ -21,30 +21,28 @@ store_report_begin(struct store *st)
 	return 0;
 }
 
-/* Orders created in [?1, ?2] (NULL: unbounded), of channel ?3 (NULL: any). */
+/*
+ * Every order: the range is kept by the caller, as the lines and events
+ * of every order are read anyway (and the HTML page needs them all).
+ */
 static const char sql_kpi_orders[] =
-    "SELECT order_id, channel, promise_date, shipping_charge FROM orders "
-    "WHERE (?1 IS NULL OR created_at >= ?1) AND (?2 IS NULL OR created_at <= ?2) "
-    "AND (?3 IS NULL OR channel = ?3) ORDER BY order_id";
+    "SELECT order_id, channel, promise_date, shipping_charge, created_at FROM orders "
+    "ORDER BY order_id";
 
 int
-store_kpi_orders(struct store *st, const char *from, const char *to, const char *channel,
-    store_typed_fn fn, void *ctx)
+store_kpi_orders(struct store *st, store_typed_fn fn, void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, sql_kpi_orders);
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, from);
-	bind_text(s, 2, to);
-	bind_text(s, 3, channel);
 	return store_each(st, s, fn, ctx, "reading orders for the KPIs");
 }
 
 /* Every line in key order: one pass over the table, no join. */
 static const char sql_kpi_lines[] =
     "SELECT order_id, line_no, qty, shipped, cancelled, returned, backordered, "
-    "unit_price, discount FROM order_line ORDER BY order_id, line_no";
+    "unit_price, discount, sku FROM order_line ORDER BY order_id, line_no";
 
 int
 store_kpi_lines(struct store *st, store_typed_fn fn, void *ctx)
@@ -201,18 +199,32 @@ store_eoq_items(struct store *st, const char *sku, store_typed_fn fn, void *ctx)
 	return store_each(st, s, fn, ctx, "reading items for EOQ");
 }
 
-static const char sql_html_backorders[] =
-    "SELECT o.created_at, l.backordered FROM order_line l "
-    "JOIN orders o ON o.order_id = l.order_id WHERE l.backordered > 0";
+static const char sql_html_reserved[] =
+    "SELECT order_id, line_no, node_id, routed + released FROM line_node "
+    "WHERE routed + released > 0 ORDER BY order_id, line_no, node_id";
 
 int
-store_html_backorders(struct store *st, store_typed_fn fn, void *ctx)
+store_html_reserved(struct store *st, store_typed_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = store_sql(st, sql_html_backorders);
+	sqlite3_stmt *s = store_sql(st, sql_html_reserved);
 
 	if (s == NULL)
 		return -1;
-	return store_each(st, s, fn, ctx, "reading backorders");
+	return store_each(st, s, fn, ctx, "reading reservations");
+}
+
+static const char sql_html_inventory[] =
+    "SELECT i.node_id, i.sku, i.on_hand, COALESCE(i.safety_stock, n.safety_stock), "
+    "n.active FROM inventory i JOIN node n USING (node_id) ORDER BY i.node_id, i.sku";
+
+int
+store_html_inventory(struct store *st, store_typed_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_html_inventory);
+
+	if (s == NULL)
+		return -1;
+	return store_each(st, s, fn, ctx, "reading inventory");
 }
 
 static const char sql_html_last_day[] = "SELECT max(business_day) FROM release";

@@ -587,15 +587,13 @@ int store_events_range(struct store *st, int64_t after, int64_t upto, const char
 /* Before a report reads a large part of the store (memory-maps it); 0. */
 int store_report_begin(struct store *st);
 /*
- * The orders created in [from, to] (times as parse_time writes them;
- * NULL: unbounded) of channel (NULL: any), by order_id: order_id,
- * channel, promise_date, shipping_charge.
+ * Every order, by order_id: order_id, channel, promise_date,
+ * shipping_charge, created_at.
  */
-int store_kpi_orders(struct store *st, const char *from, const char *to,
-	const char *channel, store_typed_fn fn, void *ctx);
+int store_kpi_orders(struct store *st, store_typed_fn fn, void *ctx);
 /*
  * Every order line, by order_id, line_no: order_id, line_no, qty, shipped,
- * cancelled, returned, backordered, unit_price, discount.
+ * cancelled, returned, backordered, unit_price, discount, sku.
  */
 int store_kpi_lines(struct store *st, store_typed_fn fn, void *ctx);
 /*
@@ -633,8 +631,17 @@ int store_eoq_demand(struct store *st, const char *from, const char *to,
  * ordering_cost, holding_rate, lead_time_days, on_hand over active nodes.
  */
 int store_eoq_items(struct store *st, const char *sku, store_typed_fn fn, void *ctx);
-/* Lines with a backorder: the order's created_at, backordered units. */
-int store_html_backorders(struct store *st, store_typed_fn fn, void *ctx);
+/*
+ * What the inventory view reserves, per line and node: line_node rows
+ * with routed + released > 0, by order_id, line_no, node_id: order_id,
+ * line_no, node_id, routed + released.
+ */
+int store_html_reserved(struct store *st, store_typed_fn fn, void *ctx);
+/*
+ * Inventory rows of existing nodes, by node_id, sku: node_id, sku,
+ * on_hand, safety stock (the row's, else the node's), the node's active.
+ */
+int store_html_inventory(struct store *st, store_typed_fn fn, void *ctx);
 /* The latest business day of any release into day ("" when none); 0 or -1. */
 int store_html_last_day(struct store *st, char day[11]);
 

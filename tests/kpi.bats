@@ -235,6 +235,29 @@ EOF
 	assert_output '</html>'
 }
 
+# ATP per active node, as the inventory view has it: on hand less safety
+# stock (the row's, else the node's) less what line_node routes and
+# releases there of lines that exist, never below 0, summed over skus.
+#   DC1 (safety 0): A1 100 - 2 (K1/1) - 3 (K2/1) = 95; B2 50 - 60 (K1/2): 0
+#   ST1 (safety 1): A1 5 - 1 - 1 (K2/1) = 3; B2 3 - 2 (its own) = 1
+#   K3/1 at ST1 with nothing routed or released, at ST2 (no stock row),
+#   K9/1 (no such line): nothing; V1 (C3 10, 1 released) is inactive.
+@test "kpi --format html: inventory health is ATP per active node, routed and released work reserved" {
+	kpi_store
+	sqlite3 "$OMS_DB" "INSERT INTO line_node (order_id, line_no, node_id, routed, released)
+	    VALUES ('K1', 1, 'DC1', 2, 0), ('K1', 2, 'DC1', 60, 0), ('K2', 1, 'DC1', 0, 3),
+	    ('K2', 1, 'ST1', 1, 0), ('K3', 1, 'ST1', 0, 0), ('K3', 1, 'ST2', 4, 0),
+	    ('K5', 1, 'V1', 0, 1), ('K9', 1, 'DC1', 50, 0);
+	    UPDATE node SET active = 0 WHERE node_id = 'V1'"
+	run -0 oms-report kpi --format html --today 2026-11-15 -o report.html
+	run -0 grep -o '[0-9]* available of [0-9]* on hand' report.html
+	assert_output - <<EOF
+95 available of 150 on hand
+4 available of 8 on hand
+EOF
+	run -1 grep -c '>V1<title>' report.html
+}
+
 @test "kpi --format html: text from the store is escaped" {
 	base_store
 	printf 'sku,unit_cost,holding_rate\n"<b>&""x",1,0.2\n' > items.csv
