@@ -1023,7 +1023,7 @@ report_run(struct store *st, const char *view, const struct report_opts *o, FILE
 	char to_before[11];
 	int r;
 
-	if (strcmp(view, "kpi") == 0 || strcmp(view, "eoq") == 0)
+	if (strcmp(view, "kpi") == 0 || strcmp(view, "eoq") == 0 || strcmp(view, "check") == 0)
 		store_report_begin(st);
 	if (strcmp(view, "kpi") == 0)
 		return o->html ? html_report(st, o, fp) : kpi_report(st, o, fp);
