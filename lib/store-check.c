@@ -3,14 +3,15 @@
  *
  * Two passes, each merging streams that come in the same key order:
  *
- *  by order: orders, order_line, line_node, release (release_by_order)
- *   and release_line (release_line_by_line), all by (order_id, line_no).
- *   It hands every line, with its work at nodes summed, to the caller's
- *   line check; checks the foreign keys of order_line, line_node, the
- *   order of a release and the order line of a release line; finds the
- *   orders without lines; and sums, for the checks that come after it,
- *   what is reserved at each node per sku, what is allocated per sku, and
- *   the units line_node says are released at each node.
+ *  by order: orders, order_line, line_node, and the rows that must have
+ *   their order (release, rma, refund, order_hold) or their order line
+ *   (release_line, rma_line) from indexes that have those columns, all by
+ *   (order_id, line_no).  It hands every line, with its work at nodes
+ *   summed, to the caller's line check; finds the rows whose order or
+ *   order line is missing, and the orders without lines; and sums, for
+ *   the checks that come after it, what is reserved at each node per
+ *   sku, what is allocated per sku, and the units line_node says are
+ *   released at each node.
  *
  *  by release: release (its node), release_line and confirmation
  *   (confirmation_by_release), all by (release_id, line_no): the node of
@@ -25,10 +26,12 @@
  *
  * SQLite's foreign_key_check looks every parent up at random (8 s on the
  * 1M-line benchmark store); the merges above find the same missing
- * parents, and the small parents (nodes, items) are sets in memory.
- * Every other table is left to foreign_key_check itself, one table at a
- * time.  Only when something is found does the caller run the full
- * foreign_key_check, whose rows it reports as they always were.
+ * parents, and the small parents (nodes, items, RMAs) are sets in memory
+ * that their children's columns are looked up in.  Every other table
+ * (and one whose foreign keys are not the ones known here) is left to
+ * foreign_key_check itself, one table at a time.  Only when something is
+ * found does the caller run the full foreign_key_check, whose rows it
+ * reports as they always were.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -38,14 +41,50 @@
 #include "model.h"
 #include "store-int.h"
 
-/* Tables whose foreign keys are checked here, and how many key columns each has. */
-enum { FK_LINE, FK_LINE_NODE, FK_RELEASE, FK_RELEASE_LINE, FK_CONFIRMATION, NFAST };
+/*
+ * Tables whose foreign keys are checked here, and how many key columns
+ * each has; where each key is checked:
+ *
+ *  order_line: its order (pass by order), sku and pickup_node (sets)
+ *  line_node: its order line (pass by order), node (set)
+ *  release: its order (pass by order), node (pass by release)
+ *  release_line: its order line (pass by order), release (pass by release)
+ *  confirmation: its release line (pass by release)
+ *  rma, refund, order_hold: the order (pass by order), rma's node and
+ *   refund's rma (sets)
+ *  rma_line: its order line (pass by order), rma (set)
+ *  inventory, item: node and sku, vendor_node (sets)
+ */
+enum {
+	FK_LINE, FK_LINE_NODE, FK_RELEASE, FK_RELEASE_LINE, FK_CONFIRMATION, FK_RMA,
+	FK_RMA_LINE, FK_REFUND, FK_HOLD, FK_INVENTORY, FK_ITEM, NFAST
+};
 static const struct {
 	const char *table;
 	int fk_columns;
 } fast[NFAST] = {
 	{ "order_line", 3 }, { "line_node", 3 }, { "release", 2 },
-	{ "release_line", 3 }, { "confirmation", 2 },
+	{ "release_line", 3 }, { "confirmation", 2 }, { "rma", 2 }, { "rma_line", 3 },
+	{ "refund", 2 }, { "order_hold", 1 }, { "inventory", 2 }, { "item", 1 },
+};
+
+/* The small parents, kept as sets in memory. */
+enum { NODES, ITEMS, RMAS, NSETS };
+static const char *const sql_sets[NSETS] = {
+	"SELECT node_id FROM node", "SELECT sku FROM item", "SELECT rma_id FROM rma",
+};
+
+/* Foreign keys to a small parent: the child's column (NULL refers to nothing). */
+static const struct {
+	int table, parent;
+	const char *sql;
+} to_set[] = {
+	{ FK_RMA, NODES, "SELECT node_id FROM rma" },
+	{ FK_RMA_LINE, RMAS, "SELECT rma_id FROM rma_line" },
+	{ FK_REFUND, RMAS, "SELECT rma_id FROM refund" },
+	{ FK_INVENTORY, NODES, "SELECT node_id FROM inventory" },
+	{ FK_INVENTORY, ITEMS, "SELECT sku FROM inventory" },
+	{ FK_ITEM, NODES, "SELECT vendor_node FROM item" },
 };
 
 static const char what[] = "checking the store";
@@ -56,8 +95,6 @@ static const char sql_tables[] =
 static const char sql_fk_columns[] = "SELECT count(*) FROM pragma_foreign_key_list(?1)";
 static const char sql_fk_any[] = "SELECT count(*) FROM (SELECT 1 FROM "
     "pragma_foreign_key_check(?1) LIMIT 1)";
-static const char sql_nodes[] = "SELECT node_id FROM node";
-static const char sql_items[] = "SELECT sku FROM item";
 
 /* The pass by order: every stream by order_id (and line_no). */
 static const char sql_orders[] = "SELECT order_id FROM orders ORDER BY order_id";
@@ -67,12 +104,26 @@ static const char sql_lines[] =
 static const char sql_line_nodes[] =
     "SELECT order_id, line_no, node_id, routed, released FROM line_node "
     "ORDER BY order_id, line_no, node_id";
-/* both from an index that has the column: no lookup of the row */
-static const char sql_release_orders[] =
-    "SELECT order_id FROM release INDEXED BY release_by_order ORDER BY order_id";
-static const char sql_release_line_lines[] =
-    "SELECT order_id, line_no FROM release_line INDEXED BY release_line_by_line "
-    "ORDER BY order_id, line_no";
+/*
+ * The rows that must have their order, and those that must have their
+ * order line: from an index that has the columns, no lookup of the row.
+ */
+static const struct child {
+	int table;
+	const char *sql;
+} order_children[] = {
+	{ FK_RELEASE, "SELECT order_id FROM release INDEXED BY release_by_order "
+	    "ORDER BY order_id" },
+	{ FK_RMA, "SELECT order_id FROM rma ORDER BY order_id" },
+	{ FK_REFUND, "SELECT order_id FROM refund ORDER BY order_id" },
+	{ FK_HOLD, "SELECT order_id FROM order_hold ORDER BY order_id" },
+}, line_children[] = {
+	{ FK_RELEASE_LINE, "SELECT order_id, line_no FROM release_line "
+	    "INDEXED BY release_line_by_line ORDER BY order_id, line_no" },
+	{ FK_RMA_LINE, "SELECT order_id, line_no FROM rma_line ORDER BY order_id, line_no" },
+};
+#define NORDER_CHILDREN (sizeof order_children / sizeof *order_children)
+#define NLINE_CHILDREN (sizeof line_children / sizeof *line_children)
 
 /* The pass by release. */
 static const char sql_releases[] =
@@ -117,10 +168,23 @@ struct sku_sum {
 	int64_t allocated, atp;
 };
 
+/*
+ * A small parent's keys (node ids, skus) as a set made for a million
+ * lookups: each key's hash and place in one array, the keys in one block,
+ * so that a lookup touches a cache line or two.
+ */
+struct keyset {
+	struct slot {
+		uint32_t hash, at;	/* at: 1 + the key's offset in keys; 0: empty */
+	} *slot;
+	size_t mask;
+	struct buf keys;	/* each key and its NUL */
+};
+
 struct store_check {
 	int ok[NFAST];		/* the table's keys are as this file knows them */
 	int64_t suspect;
-	struct strmap nodes, items;	/* the parents kept as sets */
+	struct keyset set[NSETS];	/* the small parents */
 	struct strmap names;	/* node ids seen, each to its one copy */
 	struct strmap reserved;	/* node_id to a strmap of sku to struct reserve */
 	struct strmap sku_at;	/* sku to 1 + its index in skus */
@@ -163,26 +227,79 @@ ctext(const struct store_cur *c, int i)
 	return (const char *)sqlite3_column_text(c->s, i);
 }
 
+static uint32_t
+key_hash(const char *key, size_t len)
+{
+	return (uint32_t)fnv1a(FNV_INIT, key, len);
+}
+
+/* The slot of key: its own, or the empty one where it would be. */
+static struct slot *
+key_slot(const struct keyset *set, const char *key, size_t len)
+{
+	uint32_t h = key_hash(key, len);
+	size_t i = h & set->mask;
+
+	for (;; i = (i + 1) & set->mask) {
+		struct slot *sl = &set->slot[i];
+		const char *k;
+
+		if (sl->at == 0)
+			return sl;
+		k = set->keys.s + sl->at - 1;
+		if (sl->hash == h && memcmp(k, key, len) == 0 && k[len] == '\0')
+			return sl;
+	}
+}
+
+/* The keys in the first column of sql's rows (NULL is no key). */
 static int
-load_set(struct store *st, const char *sql, struct strmap *set)
+load_set(struct store *st, const char *sql, struct keyset *set)
 {
 	sqlite3_stmt *s = store_sql(st, sql);
+	size_t n = 0, at, len;
 	int rc;
 
 	if (s == NULL)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (sqlite3_column_type(s, 0) != SQLITE_NULL)
-			strmap_put(set, (const char *)sqlite3_column_text(s, 0), NULL);
+		if (sqlite3_column_type(s, 0) != SQLITE_NULL) {
+			buf_add(&set->keys, sqlite3_column_text(s, 0),
+			    (size_t)sqlite3_column_bytes(s, 0) + 1);
+			n++;
+		}
 	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, what);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, rc, what);
+	/* at most half full */
+	for (set->mask = 15; set->mask + 1 < 2 * n; set->mask = set->mask * 2 + 1)
+		;
+	set->slot = xcalloc(set->mask + 1, sizeof *set->slot);
+	for (at = 0; at < set->keys.len; at += len + 1) {
+		const char *key = set->keys.s + at;
+		struct slot *sl;
+
+		len = strlen(key);
+		if ((sl = key_slot(set, key, len))->at == 0)
+			*sl = (struct slot){ key_hash(key, len), (uint32_t)at + 1 };
+	}
+	return 0;
 }
 
-/* A text foreign key to a set: 1 when it is missing (NULL never is). */
-static int
-not_in(const struct strmap *set, const char *key)
+static void
+keyset_release(struct keyset *set)
 {
-	return key != NULL && !strmap_get(set, key, NULL);
+	free(set->slot);
+	buf_release(&set->keys);
+}
+
+/* Column col of s, a text foreign key to set: 1 when it is missing (NULL never is). */
+static int
+not_in(const struct keyset *set, sqlite3_stmt *s, int col)
+{
+	const char *key = (const char *)sqlite3_column_text(s, col);
+
+	return key != NULL && key_slot(set, key, (size_t)sqlite3_column_bytes(s, col))->at == 0;
 }
 
 /* The one copy of a node id kept in names. */
@@ -299,45 +416,65 @@ step(struct store *st, struct stream *s, const char *key)
 	return 0;
 }
 
+/* The lowest line_no of the streams in the order so far: *no, when *any. */
+static void
+lowest(const struct stream *s, int64_t *no, int *any)
+{
+	if (s->in && (!*any || s->c.n < *no)) {
+		*no = s->c.n;
+		*any = 1;
+	}
+}
+
+/*
+ * The streams of the pass by order: the orders, the lines, line_node, and
+ * the children of orders and of lines.
+ */
+struct by_order {
+	struct stream o, l, n, oc[NORDER_CHILDREN], lc[NLINE_CHILDREN];
+};
+
 /*
  * One order's rows, key its order_id (each stream's in set for it): the
- * order (if any), its releases, and its lines by line_no with their
- * line_node and release_line rows.
+ * order (if any), its children, and its lines by line_no with their
+ * line_node rows and children.
  */
 static int
-one_order(struct store *st, struct store_check *k, const char *key, struct stream *o,
-    struct stream *l, struct stream *n, struct stream *ro, struct stream *rl,
+one_order(struct store *st, struct store_check *k, const char *key, struct by_order *p,
     store_line_fn fn, void *ctx)
 {
+	struct stream *o = &p->o, *l = &p->l, *n = &p->n;
 	int has_order = o->in, lined = 0;
+	size_t i;
 
 	if (has_order && step(st, o, key) != 0)
 		return -1;
-	while (ro->in) {
-		k->suspect += !has_order;	/* a release of no order */
-		if (step(st, ro, key) != 0)
-			return -1;
-	}
-	while (l->in || n->in || rl->in) {
-		int64_t no = INT64_MAX;
-		int has_line;
+	for (i = 0; i < NORDER_CHILDREN; i++)
+		while (p->oc[i].in) {
+			k->suspect += !has_order;	/* a row of no order */
+			if (step(st, &p->oc[i], key) != 0)
+				return -1;
+		}
+	for (;;) {
+		int64_t no = 0;
+		int any = 0, has_line;
 		struct view_line v;
 		const char *sku = NULL;
 
-		/* the lowest line_no of the three: that line comes next */
-		if (l->in)
-			no = l->c.n;
-		if (n->in && n->c.n < no)
-			no = n->c.n;
-		if (rl->in && rl->c.n < no)
-			no = rl->c.n;
+		/* the lowest line_no of the streams: that line comes next */
+		lowest(l, &no, &any);
+		lowest(n, &no, &any);
+		for (i = 0; i < NLINE_CHILDREN; i++)
+			lowest(&p->lc[i], &no, &any);
+		if (!any)
+			break;
 		has_line = l->in && l->c.n == no;
 		memset(&v, 0, sizeof v);
 		if (has_line) {
 			lined = 1;
+			k->suspect += !has_order + not_in(&k->set[ITEMS], l->c.s, 2) +
+			    not_in(&k->set[NODES], l->c.s, 9);
 			sku = ctext(&l->c, 2);
-			k->suspect += !has_order + not_in(&k->items, sku) +
-			    not_in(&k->nodes, ctext(&l->c, 9));
 			v.order_id = l->c.k;
 			v.line_no = no;
 			v.sku = sku;
@@ -352,12 +489,13 @@ one_order(struct store *st, struct store_check *k, const char *key, struct strea
 				sku_sum(k, sku)->allocated += v.allocated;
 		}
 		while (n->in && n->c.n == no) {
-			const char *node = ctext(&n->c, 2);
 			int64_t routed = sqlite3_column_int64(n->c.s, 3);
 			int64_t released = sqlite3_column_int64(n->c.s, 4);
+			const char *node;
 
 			/* a line_node row of no line, or of no node */
-			k->suspect += !has_line + not_in(&k->nodes, node);
+			k->suspect += !has_line + not_in(&k->set[NODES], n->c.s, 2);
+			node = ctext(&n->c, 2);
 			if (has_line) {
 				v.routed += routed;
 				v.released += released;
@@ -369,11 +507,12 @@ one_order(struct store *st, struct store_check *k, const char *key, struct strea
 			if (step(st, n, key) != 0)
 				return -1;
 		}
-		while (rl->in && rl->c.n == no) {
-			k->suspect += !has_line;	/* a release line of no order line */
-			if (step(st, rl, key) != 0)
-				return -1;
-		}
+		for (i = 0; i < NLINE_CHILDREN; i++)
+			while (p->lc[i].in && p->lc[i].c.n == no) {
+				k->suspect += !has_line;	/* a row of no order line */
+				if (step(st, &p->lc[i], key) != 0)
+					return -1;
+			}
 		if (has_line && (fn(ctx, &v) < 0 || step(st, l, key) != 0))
 			return -1;
 	}
@@ -391,39 +530,54 @@ one_order(struct store *st, struct store_check *k, const char *key, struct strea
 static int
 by_order(struct store *st, struct store_check *k, store_line_fn fn, void *ctx)
 {
-	struct stream o = { 0 }, l = { 0 }, n = { 0 }, ro = { 0 }, rl = { 0 };
-	struct stream *all[] = { &o, &l, &n, &ro, &rl };
+	struct by_order p;
+	struct stream *all[3 + NORDER_CHILDREN + NLINE_CHILDREN];
 	struct buf key = BUF_INIT;
+	size_t i, nall = 0;
 	int ret = -1;
-	size_t i;
 
-	if (open_cur(st, &o.c, sql_orders, 0) != 0 || open_cur(st, &l.c, sql_lines, 1) != 0 ||
-	    open_cur(st, &n.c, sql_line_nodes, 1) != 0 ||
-	    (k->ok[FK_RELEASE] && open_cur(st, &ro.c, sql_release_orders, 0) != 0) ||
-	    (k->ok[FK_RELEASE_LINE] && open_cur(st, &rl.c, sql_release_line_lines, 1) != 0))
+	memset(&p, 0, sizeof p);
+	all[nall++] = &p.o;
+	all[nall++] = &p.l;
+	all[nall++] = &p.n;
+	for (i = 0; i < NORDER_CHILDREN; i++)
+		all[nall++] = &p.oc[i];
+	for (i = 0; i < NLINE_CHILDREN; i++)
+		all[nall++] = &p.lc[i];
+	if (open_cur(st, &p.o.c, sql_orders, 0) != 0 || open_cur(st, &p.l.c, sql_lines, 1) != 0 ||
+	    open_cur(st, &p.n.c, sql_line_nodes, 1) != 0)
 		goto out;
-	for (i = 0; i < sizeof all / sizeof *all; i++)
+	/* a table whose keys changed is left to foreign_key_check */
+	for (i = 0; i < NORDER_CHILDREN; i++)
+		if (k->ok[order_children[i].table] &&
+		    open_cur(st, &p.oc[i].c, order_children[i].sql, 0) != 0)
+			goto out;
+	for (i = 0; i < NLINE_CHILDREN; i++)
+		if (k->ok[line_children[i].table] &&
+		    open_cur(st, &p.lc[i].c, line_children[i].sql, 1) != 0)
+			goto out;
+	for (i = 0; i < nall; i++)
 		if (skip_null(st, &all[i]->c) != 0)
 			goto out;
 	for (;;) {
 		const char *low = NULL;
 
 		/* the lowest order_id any stream stands on: its order comes next */
-		for (i = 0; i < sizeof all / sizeof *all; i++)
+		for (i = 0; i < nall; i++)
 			if (all[i]->c.row && (low == NULL || strcmp(all[i]->c.k, low) < 0))
 				low = all[i]->c.k;
 		if (low == NULL)
 			break;
 		buf_reset(&key);
 		buf_adds(&key, low);
-		for (i = 0; i < sizeof all / sizeof *all; i++)
+		for (i = 0; i < nall; i++)
 			all[i]->in = all[i]->c.row && strcmp(all[i]->c.k, buf_str(&key)) == 0;
-		if (one_order(st, k, buf_str(&key), &o, &l, &n, &ro, &rl, fn, ctx) != 0)
+		if (one_order(st, k, buf_str(&key), &p, fn, ctx) != 0)
 			goto out;
 	}
 	ret = 0;
 out:
-	for (i = 0; i < sizeof all / sizeof *all; i++)
+	for (i = 0; i < nall; i++)
 		close_cur(&all[i]->c);
 	buf_release(&key);
 	return ret;
@@ -447,7 +601,7 @@ next_release(struct store *st, struct store_check *k, struct store_cur *r)
 	if (next(st, r) != 0)
 		return -1;
 	if (r->row && k->ok[FK_RELEASE])
-		k->suspect += not_in(&k->nodes, ctext(r, 1));
+		k->suspect += not_in(&k->set[NODES], r->s, 1);
 	return 0;
 }
 
@@ -526,6 +680,28 @@ out:
 	return ret;
 }
 
+/* The foreign keys to the small parents: a scan of the child's column each. */
+static int
+to_sets(struct store *st, struct store_check *k)
+{
+	sqlite3_stmt *s;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof to_set / sizeof *to_set; i++) {
+		if (!k->ok[to_set[i].table])
+			continue;
+		if ((s = store_sql(st, to_set[i].sql)) == NULL)
+			return -1;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			k->suspect += not_in(&k->set[to_set[i].parent], s, 0);
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			return store_fail(st, rc, what);
+	}
+	return 0;
+}
+
 /* Every other table's foreign keys, and a fast one's whose keys changed, by SQLite. */
 static int
 other_keys(struct store *st, struct store_check *k)
@@ -583,8 +759,11 @@ store_check_begin(struct store *st, store_line_fn fn, void *ctx)
 	/* the pass by order still reads both, for the lines and the orders without */
 	if (!k->ok[FK_LINE] || !k->ok[FK_LINE_NODE])
 		k->ok[FK_LINE] = k->ok[FK_LINE_NODE] = 0;
-	if (load_set(st, sql_nodes, &k->nodes) != 0 || load_set(st, sql_items, &k->items) != 0 ||
-	    by_order(st, k, fn, ctx) != 0 || by_release(st, k) != 0 || other_keys(st, k) != 0)
+	for (i = 0; i < NSETS; i++)
+		if (load_set(st, sql_sets[i], &k->set[i]) != 0)
+			goto fail;
+	if (by_order(st, k, fn, ctx) != 0 || by_release(st, k) != 0 || to_sets(st, k) != 0 ||
+	    other_keys(st, k) != 0)
 		goto fail;
 	return k;
 fail:
@@ -722,8 +901,8 @@ store_check_end(struct store_check *k)
 
 	if (k == NULL)
 		return;
-	strmap_release(&k->nodes, NULL);
-	strmap_release(&k->items, NULL);
+	for (i = 0; i < NSETS; i++)
+		keyset_release(&k->set[i]);
 	strmap_release(&k->reserved, reserved_release);
 	strmap_release(&k->sku_at, NULL);
 	for (i = 0; i < k->nskus; i++)
