@@ -141,10 +141,14 @@ static const char sql_released_any[] =
     "ON r.release_id = rl.release_id WHERE rl.order_id = ?1 AND rl.line_no = ?2 "
     "AND r.node_id = ?3)";
 
-/* The stock of every node: the reserved part comes from the pass by order. */
+/*
+ * The stock of every node (the reserved part comes from the pass by
+ * order): each node's range of inventory, not a lookup of the node per row.
+ */
 static const char sql_stock[] =
     "SELECT i.node_id, i.sku, i.on_hand, COALESCE(i.safety_stock, n.safety_stock), "
-    "n.active FROM inventory i JOIN node n USING (node_id) ORDER BY i.node_id, i.sku";
+    "n.active FROM node n CROSS JOIN inventory i ON i.node_id = n.node_id "
+    "ORDER BY n.node_id, i.sku";
 
 /* Units of a line at a node: line_node's released, or a release lines' sum. */
 struct at_node {
@@ -227,27 +231,30 @@ ctext(const struct store_cur *c, int i)
 	return (const char *)sqlite3_column_text(c->s, i);
 }
 
+/* FNV-1a of key, to its NUL, in 32 bits. */
 static uint32_t
-key_hash(const char *key, size_t len)
+key_hash(const char *key)
 {
-	return (uint32_t)fnv1a(FNV_INIT, key, len);
+	uint32_t h = 2166136261u;
+
+	for (; *key; key++)
+		h = (h ^ (unsigned char)*key) * 16777619u;
+	return h;
 }
 
 /* The slot of key: its own, or the empty one where it would be. */
 static struct slot *
-key_slot(const struct keyset *set, const char *key, size_t len)
+key_slot(const struct keyset *set, const char *key)
 {
-	uint32_t h = key_hash(key, len);
+	uint32_t h = key_hash(key);
 	size_t i = h & set->mask;
 
 	for (;; i = (i + 1) & set->mask) {
 		struct slot *sl = &set->slot[i];
-		const char *k;
 
 		if (sl->at == 0)
 			return sl;
-		k = set->keys.s + sl->at - 1;
-		if (sl->hash == h && memcmp(k, key, len) == 0 && k[len] == '\0')
+		if (sl->hash == h && strcmp(set->keys.s + sl->at - 1, key) == 0)
 			return sl;
 	}
 }
@@ -257,7 +264,7 @@ static int
 load_set(struct store *st, const char *sql, struct keyset *set)
 {
 	sqlite3_stmt *s = store_sql(st, sql);
-	size_t n = 0, at, len;
+	size_t n = 0, at;
 	int rc;
 
 	if (s == NULL)
@@ -275,13 +282,12 @@ load_set(struct store *st, const char *sql, struct keyset *set)
 	for (set->mask = 15; set->mask + 1 < 2 * n; set->mask = set->mask * 2 + 1)
 		;
 	set->slot = xcalloc(set->mask + 1, sizeof *set->slot);
-	for (at = 0; at < set->keys.len; at += len + 1) {
+	for (at = 0; at < set->keys.len; at += strlen(set->keys.s + at) + 1) {
 		const char *key = set->keys.s + at;
 		struct slot *sl;
 
-		len = strlen(key);
-		if ((sl = key_slot(set, key, len))->at == 0)
-			*sl = (struct slot){ key_hash(key, len), (uint32_t)at + 1 };
+		if ((sl = key_slot(set, key))->at == 0)
+			*sl = (struct slot){ key_hash(key), (uint32_t)at + 1 };
 	}
 	return 0;
 }
@@ -299,7 +305,7 @@ not_in(const struct keyset *set, sqlite3_stmt *s, int col)
 {
 	const char *key = (const char *)sqlite3_column_text(s, col);
 
-	return key != NULL && key_slot(set, key, (size_t)sqlite3_column_bytes(s, col))->at == 0;
+	return key != NULL && key_slot(set, key)->at == 0;
 }
 
 /* The one copy of a node id kept in names. */
@@ -561,17 +567,25 @@ by_order(struct store *st, struct store_check *k, store_line_fn fn, void *ctx)
 			goto out;
 	for (;;) {
 		const char *low = NULL;
+		int r;
 
 		/* the lowest order_id any stream stands on: its order comes next */
-		for (i = 0; i < nall; i++)
-			if (all[i]->c.row && (low == NULL || strcmp(all[i]->c.k, low) < 0))
+		for (i = 0; i < nall; i++) {
+			all[i]->in = 0;
+			if (!all[i]->c.row)
+				continue;
+			r = low == NULL ? -1 : strcmp(all[i]->c.k, low);
+			if (r < 0) {
+				for (size_t j = 0; j < i; j++)
+					all[j]->in = 0;
 				low = all[i]->c.k;
+			}
+			all[i]->in = r <= 0;
+		}
 		if (low == NULL)
 			break;
 		buf_reset(&key);
 		buf_adds(&key, low);
-		for (i = 0; i < nall; i++)
-			all[i]->in = all[i]->c.row && strcmp(all[i]->c.k, buf_str(&key)) == 0;
 		if (one_order(st, k, buf_str(&key), &p, fn, ctx) != 0)
 			goto out;
 	}
@@ -777,6 +791,22 @@ store_check_suspect(const struct store_check *k)
 	return k->suspect;
 }
 
+/* v in decimal into buf. */
+static void
+int_str(char buf[24], int64_t v)
+{
+	char t[24], *p = t + sizeof t;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	*--p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	memcpy(buf, p, (size_t)(t + sizeof t - p));
+}
+
 int
 store_check_stock(struct store *st, struct store_check *k, store_row_fn fn, void *ctx)
 {
@@ -799,8 +829,8 @@ store_check_stock(struct store *st, struct store_check *k, store_row_fn fn, void
 			v[i] = (const char *)sqlite3_column_text(s, i);
 		if (v[0] && v[1] && strmap_get(&k->reserved, v[0], &m) && strmap_get(m, v[1], &p))
 			r = *(struct reserve *)p;
-		snprintf(q, sizeof q, "%lld", (long long)r.q);
-		snprintf(routed, sizeof routed, "%lld", (long long)r.routed);
+		int_str(q, r.q);
+		int_str(routed, r.routed);
 		v[5] = v[4];	/* active */
 		v[4] = q;
 		v[6] = routed;
