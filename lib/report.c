@@ -406,6 +406,7 @@ check_release(void *p, const struct check_released *r)
 	return 0;
 }
 
+/* A sku with nothing allocated is never oversold: atp is never below 0. */
 static int
 check_sku(void *p, const char *sku, int64_t allocated, int64_t atp)
 {

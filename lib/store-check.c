@@ -816,14 +816,12 @@ store_check_stock(struct store *st, struct store_check *k, store_row_fn fn, void
 	if (s == NULL)
 		return -1;
 	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t on_hand = sqlite3_column_int64(s, 2), safety = sqlite3_column_int64(s, 3);
+		int active = sqlite3_column_int64(s, 4) != 0, i;
 		const char *v[7];
 		char q[24], routed[24];
 		struct reserve r = { 0, 0 };
 		void *m, *p;
-		int i;
-
-		int64_t on_hand = sqlite3_column_int64(s, 2), safety = sqlite3_column_int64(s, 3);
-		int active = sqlite3_column_int64(s, 4) != 0;
 
 		for (i = 0; i < 5; i++)
 			v[i] = (const char *)sqlite3_column_text(s, i);
