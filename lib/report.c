@@ -368,44 +368,22 @@ check_fk(void *p, int n, const char *const *v)
 	return 0;
 }
 
-/* The orders without lines, kept to be reported after the foreign keys. */
-struct no_lines {
-	char **id;
-	size_t n, cap;
-};
-
 static int
 check_no_lines(void *p, const char *order_id)
 {
-	struct no_lines *l = p;
-
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->id = xrealloc(l->id, l->cap * sizeof *l->id);
-	}
-	l->id[l->n++] = xstrdup(order_id);
+	violation(p, "order_lines", order_id, "order has no lines");
 	return 0;
 }
 
 /* Foreign keys, then orders without lines. */
 static int
-check_keys(struct ctx *c)
+check_keys(struct ctx *c, const struct store_check *k)
 {
-	struct no_lines l = { 0 };
-	int64_t suspect;
-	int r;
-
-	r = store_check_keys(c->st, check_no_lines, &l, &suspect);
 	/* something is wrong: SQLite's own check says what, row by row */
-	if (r == 0 && suspect > 0)
-		r = store_view(c->st, VIEW_FOREIGN_KEYS, NULL, 0, check_fk, c);
-	for (size_t i = 0; i < l.n; i++) {
-		if (r == 0)
-			violation(c, "order_lines", l.id[i], "order has no lines");
-		free(l.id[i]);
-	}
-	free(l.id);
-	return r;
+	if (store_check_suspect(k) > 0 &&
+	    store_view(c->st, VIEW_FOREIGN_KEYS, NULL, 0, check_fk, c) != 0)
+		return -1;
+	return store_check_no_lines(k, check_no_lines, c);
 }
 
 static int
@@ -419,48 +397,55 @@ check_integrity(void *p, int n, const char *const *v)
 
 /* line_node.released against what the release lines still have out. */
 static int
-check_release(void *p, const struct store_row *r)
+check_release(void *p, const struct check_released *r)
 {
 	char subject[512];
 
-	snprintf(subject, sizeof subject, "%s/%lld@%s", store_col_text(r, 0),
-	    (long long)store_col_int(r, 1), store_col_text(r, 2));
-	if (store_col_int(r, 3) != store_col_int(r, 4))
+	snprintf(subject, sizeof subject, "%s/%lld@%s", r->order_id, (long long)r->line_no,
+	    r->node_id);
+	if (r->released != r->outstanding)
 		violation(p, "line_released", subject, "released %lld, but its release lines "
-		    "have %lld outstanding", (long long)store_col_int(r, 3),
-		    (long long)store_col_int(r, 4));
-	if (store_col_int(r, 5) > store_col_int(r, 4))
+		    "have %lld outstanding", (long long)r->released, (long long)r->outstanding);
+	if (r->cancel_requested > r->outstanding)
 		violation(p, "cancel_requested", subject, "cancel requested for %lld, more "
-		    "than the %lld outstanding", (long long)store_col_int(r, 5),
-		    (long long)store_col_int(r, 4));
+		    "than the %lld outstanding", (long long)r->cancel_requested,
+		    (long long)r->outstanding);
 	return 0;
 }
 
+/* A sku with nothing allocated is never oversold: atp is never below 0. */
+static int
+check_sku(void *p, const char *sku, int64_t allocated, int64_t atp)
+{
+	if (allocated > atp)
+		violation(p, "sku_oversold", sku, "allocated %lld exceeds the network's atp %lld",
+		    (long long)allocated, (long long)atp);
+	return 0;
+}
+
+/*
+ * Every invariant, each kind in its turn: the lines (as the store is
+ * read), the stock at each node, the foreign keys and the orders without
+ * lines, the released units, the store's integrity (--deep), the stock
+ * of the network per sku.
+ */
 static int
 report_check(struct ctx *c)
 {
-	struct sku_list l = { 0 };
-	const char *none[2] = { NULL, NULL };
-	struct view_filter all = { 0 };
-	size_t i;
+	struct store_check *k;
+	int r;
 
 	c->cols = check_cols;
 	c->ncols = 3;
-	if (store_lines_view(c->st, NULL, &all, check_line, c) != 0 ||
-	    store_view(c->st, VIEW_INVENTORY, none, 2, check_node, c) != 0 ||
-	    check_keys(c) != 0 ||
-	    store_release_check(c->st, check_release, c) != 0 ||
-	    (c->o->deep && store_view(c->st, VIEW_INTEGRITY, NULL, 0, check_integrity, c) != 0) ||
-	    sku_totals(c->st, NULL, &l) != 0) {
-		sku_list_release(&l);
+	if ((k = store_check_begin(c->st, check_line, c)) == NULL)
 		return -1;
-	}
-	for (i = 0; i < l.n; i++)
-		if (l.v[i].allocated > l.v[i].atp)
-			violation(c, "sku_oversold", l.v[i].sku, "allocated %lld exceeds the "
-			    "network's atp %lld", (long long)l.v[i].allocated, (long long)l.v[i].atp);
-	sku_list_release(&l);
-	return 0;
+	r = store_check_stock(c->st, k, check_node, c) != 0 ||
+	    check_keys(c, k) != 0 ||
+	    store_check_released(c->st, k, check_release, c) != 0 ||
+	    (c->o->deep && store_view(c->st, VIEW_INTEGRITY, NULL, 0, check_integrity, c) != 0) ||
+	    store_check_skus(k, check_sku, c) != 0 ? -1 : 0;
+	store_check_end(k);
+	return r;
 }
 
 /* --- dates -------------------------------------------------------------- */

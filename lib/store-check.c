@@ -1,31 +1,93 @@
 /*
- * store-check: the foreign keys and the orders without lines, for
- * oms-report check, in time linear in the store.
+ * store-check: what oms-report check reads, each large table once.
  *
- * SQLite's foreign_key_check looks every parent up at random: 8 s on the
- * 1M-line benchmark store.  Here the large tables are checked by merging
- * two streams read in the same key order (the child's rows by the
- * foreign key, from an index, against the parent's keys) and the small
- * parents (nodes, items) by a set in memory; the other tables by
+ * Two passes, each merging streams that come in the same key order:
+ *
+ *  by order: orders, order_line, line_node, and the rows that must have
+ *   their order (release, rma, refund, order_hold) or their order line
+ *   (release_line, rma_line) from indexes that have those columns, all by
+ *   (order_id, line_no).  It hands every line, with its work at nodes
+ *   summed, to the caller's line check; finds the rows whose order or
+ *   order line is missing, and the orders without lines; and sums, for
+ *   the checks that come after it, what is reserved at each node per
+ *   sku, what is allocated per sku, and the units line_node says are
+ *   released at each node.
+ *
+ *  by release: release (its node), release_line and confirmation
+ *   (confirmation_by_release), all by (release_id, line_no): the node of
+ *   a release, the release of a release line and the release line of a
+ *   confirmation must exist; and the units the release lines still have
+ *   out, summed by order line and node.
+ *
+ * After the passes, in the order the caller reports them: the stock at
+ * each node (inventory, with what the pass by order summed), the
+ * foreign keys, the released units (the two sums merged), the stock of
+ * the network per sku.
+ *
+ * SQLite's foreign_key_check looks every parent up at random (8 s on the
+ * 1M-line benchmark store); the merges above find the same missing
+ * parents, and the small parents (nodes, items, RMAs) are sets in memory
+ * that their children's columns are looked up in.  Every other table
+ * (and one whose foreign keys are not the ones known here) is left to
  * foreign_key_check itself, one table at a time.  Only when something is
  * found does the caller run the full foreign_key_check, whose rows it
  * reports as they always were.
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "model.h"
 #include "store-int.h"
 
-/* Tables checked here, and how many foreign key columns each has now. */
+/*
+ * Tables whose foreign keys are checked here, and how many key columns
+ * each has; where each key is checked:
+ *
+ *  order_line: its order (pass by order), sku and pickup_node (sets)
+ *  line_node: its order line (pass by order), node (set)
+ *  release: its order (pass by order), node (pass by release)
+ *  release_line: its order line (pass by order), release (pass by release)
+ *  confirmation: its release line (pass by release)
+ *  rma, refund, order_hold: the order (pass by order), rma's node and
+ *   refund's rma (sets)
+ *  rma_line: its order line (pass by order), rma (set)
+ *  inventory, item: node and sku, vendor_node (sets)
+ */
+enum {
+	FK_LINE, FK_LINE_NODE, FK_RELEASE, FK_RELEASE_LINE, FK_CONFIRMATION, FK_RMA,
+	FK_RMA_LINE, FK_REFUND, FK_HOLD, FK_INVENTORY, FK_ITEM, NFAST
+};
 static const struct {
 	const char *table;
 	int fk_columns;
-} fast[] = {
+} fast[NFAST] = {
 	{ "order_line", 3 }, { "line_node", 3 }, { "release", 2 },
-	{ "release_line", 3 }, { "confirmation", 2 },
+	{ "release_line", 3 }, { "confirmation", 2 }, { "rma", 2 }, { "rma_line", 3 },
+	{ "refund", 2 }, { "order_hold", 1 }, { "inventory", 2 }, { "item", 1 },
 };
-#define NFAST (sizeof fast / sizeof *fast)
+
+/* The small parents, kept as sets in memory. */
+enum { NODES, ITEMS, RMAS, NSETS };
+static const char *const sql_sets[NSETS] = {
+	"SELECT node_id FROM node", "SELECT sku FROM item", "SELECT rma_id FROM rma",
+};
+
+/* Foreign keys to a small parent: the child's column (NULL refers to nothing). */
+static const struct {
+	int table, parent;
+	const char *sql;
+} to_set[] = {
+	{ FK_RMA, NODES, "SELECT node_id FROM rma" },
+	{ FK_RMA_LINE, RMAS, "SELECT rma_id FROM rma_line" },
+	{ FK_REFUND, RMAS, "SELECT rma_id FROM refund" },
+	{ FK_INVENTORY, NODES, "SELECT node_id FROM inventory" },
+	{ FK_INVENTORY, ITEMS, "SELECT sku FROM inventory" },
+	{ FK_ITEM, NODES, "SELECT vendor_node FROM item" },
+};
+
+static const char what[] = "checking the store";
 
 static const char sql_tables[] =
     "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
@@ -33,242 +95,645 @@ static const char sql_tables[] =
 static const char sql_fk_columns[] = "SELECT count(*) FROM pragma_foreign_key_list(?1)";
 static const char sql_fk_any[] = "SELECT count(*) FROM (SELECT 1 FROM "
     "pragma_foreign_key_check(?1) LIMIT 1)";
-static const char sql_nodes[] = "SELECT node_id FROM node";
-static const char sql_items[] = "SELECT sku FROM item";
 
-/* Each pair: a child's foreign key in key order, its parent's keys in the same order. */
-static const char sql_lines[] =
-    "SELECT order_id, line_no, sku, pickup_node FROM order_line ORDER BY order_id, line_no";
+/* The pass by order: every stream by order_id (and line_no). */
 static const char sql_orders[] = "SELECT order_id FROM orders ORDER BY order_id";
+static const char sql_lines[] =
+    "SELECT order_id, line_no, sku, qty, allocated, shipped, cancelled, returned, "
+    "backordered, pickup_node FROM order_line ORDER BY order_id, line_no";
 static const char sql_line_nodes[] =
-    "SELECT order_id, line_no, node_id FROM line_node ORDER BY order_id, line_no";
-static const char sql_line_keys[] =
-    "SELECT order_id, line_no FROM order_line ORDER BY order_id, line_no";
-/* both from an index that has the column: no lookup of the row */
-static const char sql_release_orders[] =
-    "SELECT order_id FROM release INDEXED BY release_by_order ORDER BY order_id";
-static const char sql_release_nodes[] =
-    "SELECT node_id FROM release INDEXED BY release_by_node_day";
-static const char sql_release_line_releases[] =
-    "SELECT release_id FROM release_line ORDER BY release_id";
-static const char sql_release_keys[] = "SELECT release_id FROM release ORDER BY release_id";
-static const char sql_release_line_lines[] =
-    "SELECT order_id, line_no FROM release_line INDEXED BY release_line_by_line "
-    "ORDER BY order_id, line_no";
+    "SELECT order_id, line_no, node_id, routed, released FROM line_node "
+    "ORDER BY order_id, line_no, node_id";
+/*
+ * The rows that must have their order, and those that must have their
+ * order line: from an index that has the columns, no lookup of the row.
+ */
+static const struct child {
+	int table;
+	const char *sql;
+} order_children[] = {
+	{ FK_RELEASE, "SELECT order_id FROM release INDEXED BY release_by_order "
+	    "ORDER BY order_id" },
+	{ FK_RMA, "SELECT order_id FROM rma ORDER BY order_id" },
+	{ FK_REFUND, "SELECT order_id FROM refund ORDER BY order_id" },
+	{ FK_HOLD, "SELECT order_id FROM order_hold ORDER BY order_id" },
+}, line_children[] = {
+	{ FK_RELEASE_LINE, "SELECT order_id, line_no FROM release_line "
+	    "INDEXED BY release_line_by_line ORDER BY order_id, line_no" },
+	{ FK_RMA_LINE, "SELECT order_id, line_no FROM rma_line ORDER BY order_id, line_no" },
+};
+#define NORDER_CHILDREN (sizeof order_children / sizeof *order_children)
+#define NLINE_CHILDREN (sizeof line_children / sizeof *line_children)
+
+/* The pass by release. */
+static const char sql_releases[] =
+    "SELECT release_id, node_id FROM release ORDER BY release_id";
+static const char sql_release_lines[] =
+    "SELECT release_id, line_no, order_id, qty - shipped - short - cancelled, "
+    "cancel_requested FROM release_line ORDER BY release_id, line_no";
 static const char sql_confirmation_lines[] =
     "SELECT release_id, line_no FROM confirmation INDEXED BY confirmation_by_release "
     "ORDER BY release_id, line_no";
-static const char sql_release_line_keys[] =
-    "SELECT release_id, line_no FROM release_line ORDER BY release_id, line_no";
+
+/* Units released at a node that line_node has but no release line has out. */
+static const char sql_released_any[] =
+    "SELECT EXISTS (SELECT 1 FROM release_line rl JOIN release r "
+    "ON r.release_id = rl.release_id WHERE rl.order_id = ?1 AND rl.line_no = ?2 "
+    "AND r.node_id = ?3)";
+
+/*
+ * The stock of every node (the reserved part comes from the pass by
+ * order): each node's range of inventory, not a lookup of the node per row.
+ */
+static const char sql_stock[] =
+    "SELECT i.node_id, i.sku, i.on_hand, COALESCE(i.safety_stock, n.safety_stock), "
+    "n.active FROM node n CROSS JOIN inventory i ON i.node_id = n.node_id "
+    "ORDER BY n.node_id, i.sku";
+
+/* Units of a line at a node: line_node's released, or a release lines' sum. */
+struct at_node {
+	char *order_id;
+	int64_t line_no;
+	const char *node_id;	/* interned in names */
+	int64_t units, cancel_requested;
+};
+
+struct at_nodes {
+	struct at_node *v;
+	size_t n, cap;
+};
+
+struct reserve {
+	int64_t q, routed;
+};
+
+struct sku_sum {
+	char *sku;
+	int64_t allocated, atp;
+};
+
+/*
+ * A small parent's keys (node ids, skus) as a set made for a million
+ * lookups: each key's hash and place in one array, the keys in one block,
+ * so that a lookup touches a cache line or two.
+ */
+struct keyset {
+	struct slot {
+		uint32_t hash, at;	/* at: 1 + the key's offset in keys; 0: empty */
+	} *slot;
+	size_t mask;
+	struct buf keys;	/* each key and its NUL */
+};
+
+struct store_check {
+	int ok[NFAST];		/* the table's keys are as this file knows them */
+	int64_t suspect;
+	struct keyset set[NSETS];	/* the small parents */
+	struct strmap names;	/* node ids seen, each to its one copy */
+	struct strmap reserved;	/* node_id to a strmap of sku to struct reserve */
+	struct strmap sku_at;	/* sku to 1 + its index in skus */
+	struct sku_sum *skus;
+	size_t nskus, capskus;
+	struct at_nodes ln_released;	/* line_node rows with units released */
+	struct at_nodes rl_out;	/* release lines with units out or a cancel request */
+	char **no_lines;
+	size_t nno_lines, capno_lines;
+};
 
 static int
-cur_open(struct store *st, struct store_cur *c, const char *sql, int two)
+next(struct store *st, struct store_cur *c)
+{
+	return store_cur_next(st, c, what);
+}
+
+static int
+open_cur(struct store *st, struct store_cur *c, const char *sql, int two)
 {
 	c->two = two;
 	c->row = 0;
-	return (c->s = store_sql(st, sql)) == NULL ? -1 : 0;
-}
-
-static int
-cur_next(struct store *st, struct store_cur *c)
-{
-	return store_cur_next(st, c, "checking the foreign keys");
-}
-
-/* Key order; a NULL never matches and is skipped by the caller. */
-static int
-cmp(const struct store_cur *a, const struct store_cur *b)
-{
-	int r = strcmp(a->k, b->k);
-
-	if (r != 0 || !a->two)
-		return r;
-	return a->n < b->n ? -1 : a->n > b->n;
-}
-
-/*
- * Advance parent p to child c's key: 1 when it is there, 0 when not,
- * -1 error.  Both come in key order.
- */
-static int
-seek(struct store *st, struct store_cur *p, const struct store_cur *c)
-{
-	int r = 1;
-
-	while (p->row && (r = cmp(p, c)) < 0)
-		if (cur_next(st, p) != 0)
-			return -1;
-	return p->row && r == 0;
-}
-
-/* Rows of child whose key is not in parent: *missing counts them. */
-static int
-merge(struct store *st, const char *child, const char *parent, int two, int64_t *missing)
-{
-	struct store_cur c, p;
-	int ret = -1, r;
-
-	if (cur_open(st, &c, child, two) != 0 || cur_open(st, &p, parent, two) != 0)
+	if ((c->s = store_sql(st, sql)) == NULL)
 		return -1;
-	if (cur_next(st, &c) != 0 || cur_next(st, &p) != 0)
-		goto out;
-	while (c.row) {
-		if (c.k != NULL && (!two || sqlite3_column_type(c.s, 1) != SQLITE_NULL)) {
-			if ((r = seek(st, &p, &c)) < 0)
-				goto out;
-			*missing += r == 0;
-		}
-		if (cur_next(st, &c) != 0)
-			goto out;
-	}
-	ret = 0;
-out:
-	sqlite3_reset(c.s);
-	sqlite3_reset(p.s);
-	return ret;
+	return next(st, c);
 }
 
+static void
+close_cur(struct store_cur *c)
+{
+	if (c->s)
+		sqlite3_reset(c->s);
+	c->s = NULL;
+	c->row = 0;
+}
+
+static const char *
+ctext(const struct store_cur *c, int i)
+{
+	return (const char *)sqlite3_column_text(c->s, i);
+}
+
+/* FNV-1a of key, to its NUL, in 32 bits. */
+static uint32_t
+key_hash(const char *key)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *key; key++)
+		h = (h ^ (unsigned char)*key) * 16777619u;
+	return h;
+}
+
+/* The slot of key: its own, or the empty one where it would be. */
+static struct slot *
+key_slot(const struct keyset *set, const char *key)
+{
+	uint32_t h = key_hash(key);
+	size_t i = h & set->mask;
+
+	for (;; i = (i + 1) & set->mask) {
+		struct slot *sl = &set->slot[i];
+
+		if (sl->at == 0)
+			return sl;
+		if (sl->hash == h && strcmp(set->keys.s + sl->at - 1, key) == 0)
+			return sl;
+	}
+}
+
+/* The keys in the first column of sql's rows (NULL is no key). */
 static int
-load_set(struct store *st, const char *sql, struct strmap *set)
+load_set(struct store *st, const char *sql, struct keyset *set)
 {
 	sqlite3_stmt *s = store_sql(st, sql);
+	size_t n = 0, at;
 	int rc;
 
 	if (s == NULL)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (sqlite3_column_type(s, 0) != SQLITE_NULL)
-			strmap_put(set, (const char *)sqlite3_column_text(s, 0), NULL);
+		if (sqlite3_column_type(s, 0) != SQLITE_NULL) {
+			buf_add(&set->keys, sqlite3_column_text(s, 0),
+			    (size_t)sqlite3_column_bytes(s, 0) + 1);
+			n++;
+		}
 	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "checking the foreign keys");
+	if (rc != SQLITE_DONE)
+		return store_fail(st, rc, what);
+	/* at most half full */
+	for (set->mask = 15; set->mask + 1 < 2 * n; set->mask = set->mask * 2 + 1)
+		;
+	set->slot = xcalloc(set->mask + 1, sizeof *set->slot);
+	for (at = 0; at < set->keys.len; at += strlen(set->keys.s + at) + 1) {
+		const char *key = set->keys.s + at;
+		struct slot *sl;
+
+		if ((sl = key_slot(set, key))->at == 0)
+			*sl = (struct slot){ key_hash(key), (uint32_t)at + 1 };
+	}
+	return 0;
 }
 
-/* A text foreign key to a set: 1 when it is missing (NULL never is). */
-static int
-not_in(const struct strmap *set, sqlite3_stmt *s, int col)
+static void
+keyset_release(struct keyset *set)
 {
-	return sqlite3_column_type(s, col) != SQLITE_NULL &&
-	    !strmap_get(set, (const char *)sqlite3_column_text(s, col), NULL);
+	free(set->slot);
+	buf_release(&set->keys);
+}
+
+/* Column col of s, a text foreign key to set: 1 when it is missing (NULL never is). */
+static int
+not_in(const struct keyset *set, sqlite3_stmt *s, int col)
+{
+	const char *key = (const char *)sqlite3_column_text(s, col);
+
+	return key != NULL && key_slot(set, key)->at == 0;
+}
+
+/* The one copy of a node id kept in names. */
+static const char *
+intern(struct store_check *k, const char *id)
+{
+	void *v;
+
+	if (!strmap_get(&k->names, id, &v)) {
+		v = xstrdup(id);
+		strmap_put(&k->names, id, v);
+	}
+	return v;
+}
+
+static void
+at_nodes_add(struct at_nodes *a, const char *order_id, int64_t line_no, const char *node_id,
+    int64_t units, int64_t cancel_requested)
+{
+	if (a->n == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 256;
+		a->v = xrealloc(a->v, a->cap * sizeof *a->v);
+	}
+	a->v[a->n++] = (struct at_node){ xstrdup(order_id), line_no, node_id, units,
+		cancel_requested };
+}
+
+/* (order_id, line_no, node_id) order, as SQLite sorts them. */
+static int
+at_node_cmp(const void *pa, const void *pb)
+{
+	const struct at_node *a = pa, *b = pb;
+	int r = strcmp(a->order_id, b->order_id);
+
+	if (r != 0)
+		return r;
+	if (a->line_no != b->line_no)
+		return a->line_no < b->line_no ? -1 : 1;
+	return strcmp(a->node_id, b->node_id);
+}
+
+static void
+at_nodes_release(struct at_nodes *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		free(a->v[i].order_id);
+	free(a->v);
+}
+
+/* Routed and released units at a node, of a line of sku. */
+static void
+reserve(struct store_check *k, const char *node_id, const char *sku, int64_t routed,
+    int64_t released)
+{
+	void *m, *r;
+
+	if (!strmap_get(&k->reserved, node_id, &m)) {
+		m = xcalloc(1, sizeof(struct strmap));
+		strmap_put(&k->reserved, node_id, m);
+	}
+	if (!strmap_get(m, sku, &r)) {
+		r = xcalloc(1, sizeof(struct reserve));
+		strmap_put(m, sku, r);
+	}
+	((struct reserve *)r)->q += routed + released;
+	((struct reserve *)r)->routed += routed;
+}
+
+static void
+reserved_release(void *m)
+{
+	strmap_release(m, free);
+	free(m);
+}
+
+static struct sku_sum *
+sku_sum(struct store_check *k, const char *sku)
+{
+	void *v;
+
+	if (strmap_get(&k->sku_at, sku, &v))
+		return &k->skus[(uintptr_t)v - 1];
+	if (k->nskus == k->capskus) {
+		k->capskus = k->capskus ? k->capskus * 2 : 256;
+		k->skus = xrealloc(k->skus, k->capskus * sizeof *k->skus);
+	}
+	k->skus[k->nskus] = (struct sku_sum){ xstrdup(sku), 0, 0 };
+	strmap_put(&k->sku_at, sku, (void *)(uintptr_t)(k->nskus + 1));
+	return &k->skus[k->nskus++];
+}
+
+/* Step past rows whose key is NULL: SQLite sorts them first, none has a parent. */
+static int
+skip_null(struct store *st, struct store_cur *c)
+{
+	while (c->row && c->k == NULL)
+		if (next(st, c) != 0)
+			return -1;
+	return 0;
+}
+
+/* A stream of the pass by order; in: it stands on a row of the order at hand. */
+struct stream {
+	struct store_cur c;
+	int in;
+};
+
+static int
+step(struct store *st, struct stream *s, const char *key)
+{
+	if (next(st, &s->c) != 0)
+		return -1;
+	s->in = s->c.row && strcmp(s->c.k, key) == 0;
+	return 0;
+}
+
+/* The lowest line_no of the streams in the order so far: *no, when *any. */
+static void
+lowest(const struct stream *s, int64_t *no, int *any)
+{
+	if (s->in && (!*any || s->c.n < *no)) {
+		*no = s->c.n;
+		*any = 1;
+	}
 }
 
 /*
- * order_line against orders, items and nodes, and orders against
- * order_line (the orders without lines, handed to fn); line_node
- * against order_line and nodes.
+ * The streams of the pass by order: the orders, the lines, line_node, and
+ * the children of orders and of lines.
+ */
+struct by_order {
+	struct stream o, l, n, oc[NORDER_CHILDREN], lc[NLINE_CHILDREN];
+};
+
+/*
+ * One order's rows, key its order_id (each stream's in set for it): the
+ * order (if any), its children, and its lines by line_no with their
+ * line_node rows and children.
  */
 static int
-check_lines(struct store *st, const struct strmap *nodes, const struct strmap *items,
-    int (*fn)(void *, const char *), void *ctx, int64_t *missing)
+one_order(struct store *st, struct store_check *k, const char *key, struct by_order *p,
+    store_line_fn fn, void *ctx)
 {
-	struct store_cur l, o, n, k;
-	int ret = -1, r, lined = 0;
+	struct stream *o = &p->o, *l = &p->l, *n = &p->n;
+	int has_order = o->in, lined = 0;
+	size_t i;
 
-	if (cur_open(st, &l, sql_lines, 1) != 0 || cur_open(st, &o, sql_orders, 0) != 0)
+	if (has_order && step(st, o, key) != 0)
 		return -1;
-	if (cur_next(st, &l) != 0 || cur_next(st, &o) != 0)
-		goto out;
-	/* l and o both by order_id: an order passed with no line has none */
-	while (l.row || o.row) {
-		r = !l.row ? -1 : !o.row ? 1 : strcmp(o.k, l.k);
-		if (r < 0) {
-			if (!lined && fn(ctx, o.k) != 0)
-				goto out;
-			lined = 0;
-			if (cur_next(st, &o) != 0)
-				goto out;
-			continue;
+	for (i = 0; i < NORDER_CHILDREN; i++)
+		while (p->oc[i].in) {
+			k->suspect += !has_order;	/* a row of no order */
+			if (step(st, &p->oc[i], key) != 0)
+				return -1;
 		}
-		if (r > 0)
-			(*missing)++;	/* a line of no order */
-		else
+	for (;;) {
+		int64_t no = 0;
+		int any = 0, has_line;
+		struct view_line v;
+		const char *sku = NULL;
+
+		/* the lowest line_no of the streams: that line comes next */
+		lowest(l, &no, &any);
+		lowest(n, &no, &any);
+		for (i = 0; i < NLINE_CHILDREN; i++)
+			lowest(&p->lc[i], &no, &any);
+		if (!any)
+			break;
+		has_line = l->in && l->c.n == no;
+		memset(&v, 0, sizeof v);
+		if (has_line) {
 			lined = 1;
-		*missing += not_in(items, l.s, 2) + not_in(nodes, l.s, 3);
-		if (cur_next(st, &l) != 0)
+			k->suspect += !has_order + not_in(&k->set[ITEMS], l->c.s, 2) +
+			    not_in(&k->set[NODES], l->c.s, 9);
+			sku = ctext(&l->c, 2);
+			v.order_id = l->c.k;
+			v.line_no = no;
+			v.sku = sku;
+			v.qty = sqlite3_column_int64(l->c.s, 3);
+			v.allocated = sqlite3_column_int64(l->c.s, 4);
+			v.shipped = sqlite3_column_int64(l->c.s, 5);
+			v.cancelled = sqlite3_column_int64(l->c.s, 6);
+			v.returned = sqlite3_column_int64(l->c.s, 7);
+			v.backordered = sqlite3_column_int64(l->c.s, 8);
+			v.at_node = 1;
+			if (v.allocated > 0 && sku != NULL)
+				sku_sum(k, sku)->allocated += v.allocated;
+		}
+		while (n->in && n->c.n == no) {
+			int64_t routed = sqlite3_column_int64(n->c.s, 3);
+			int64_t released = sqlite3_column_int64(n->c.s, 4);
+			const char *node;
+
+			/* a line_node row of no line, or of no node */
+			k->suspect += !has_line + not_in(&k->set[NODES], n->c.s, 2);
+			node = ctext(&n->c, 2);
+			if (has_line) {
+				v.routed += routed;
+				v.released += released;
+				if (routed + released > 0 && node != NULL && sku != NULL)
+					reserve(k, node, sku, routed, released);
+			}
+			if (released != 0 && node != NULL)
+				at_nodes_add(&k->ln_released, key, no, intern(k, node), released, 0);
+			if (step(st, n, key) != 0)
+				return -1;
+		}
+		for (i = 0; i < NLINE_CHILDREN; i++)
+			while (p->lc[i].in && p->lc[i].c.n == no) {
+				k->suspect += !has_line;	/* a row of no order line */
+				if (step(st, &p->lc[i], key) != 0)
+					return -1;
+			}
+		if (has_line && (fn(ctx, &v) < 0 || step(st, l, key) != 0))
+			return -1;
+	}
+	if (has_order && !lined) {
+		if (k->nno_lines == k->capno_lines) {
+			k->capno_lines = k->capno_lines ? k->capno_lines * 2 : 16;
+			k->no_lines = xrealloc(k->no_lines, k->capno_lines * sizeof *k->no_lines);
+		}
+		k->no_lines[k->nno_lines++] = xstrdup(key);
+	}
+	return 0;
+}
+
+/* The pass by order (see the top of the file). */
+static int
+by_order(struct store *st, struct store_check *k, store_line_fn fn, void *ctx)
+{
+	struct by_order p;
+	struct stream *all[3 + NORDER_CHILDREN + NLINE_CHILDREN];
+	struct buf key = BUF_INIT;
+	size_t i, nall = 0;
+	int ret = -1;
+
+	memset(&p, 0, sizeof p);
+	all[nall++] = &p.o;
+	all[nall++] = &p.l;
+	all[nall++] = &p.n;
+	for (i = 0; i < NORDER_CHILDREN; i++)
+		all[nall++] = &p.oc[i];
+	for (i = 0; i < NLINE_CHILDREN; i++)
+		all[nall++] = &p.lc[i];
+	if (open_cur(st, &p.o.c, sql_orders, 0) != 0 || open_cur(st, &p.l.c, sql_lines, 1) != 0 ||
+	    open_cur(st, &p.n.c, sql_line_nodes, 1) != 0)
+		goto out;
+	/* a table whose keys changed is left to foreign_key_check */
+	for (i = 0; i < NORDER_CHILDREN; i++)
+		if (k->ok[order_children[i].table] &&
+		    open_cur(st, &p.oc[i].c, order_children[i].sql, 0) != 0)
+			goto out;
+	for (i = 0; i < NLINE_CHILDREN; i++)
+		if (k->ok[line_children[i].table] &&
+		    open_cur(st, &p.lc[i].c, line_children[i].sql, 1) != 0)
+			goto out;
+	for (i = 0; i < nall; i++)
+		if (skip_null(st, &all[i]->c) != 0)
+			goto out;
+	for (;;) {
+		const char *low = NULL;
+		int r;
+
+		/* the lowest order_id any stream stands on: its order comes next */
+		for (i = 0; i < nall; i++) {
+			all[i]->in = 0;
+			if (!all[i]->c.row)
+				continue;
+			r = low == NULL ? -1 : strcmp(all[i]->c.k, low);
+			if (r < 0) {
+				for (size_t j = 0; j < i; j++)
+					all[j]->in = 0;
+				low = all[i]->c.k;
+			}
+			all[i]->in = r <= 0;
+		}
+		if (low == NULL)
+			break;
+		buf_reset(&key);
+		buf_adds(&key, low);
+		if (one_order(st, k, buf_str(&key), &p, fn, ctx) != 0)
 			goto out;
 	}
-	sqlite3_reset(l.s);
-	sqlite3_reset(o.s);
-	if (cur_open(st, &n, sql_line_nodes, 1) != 0 || cur_open(st, &k, sql_line_keys, 1) != 0)
-		return -1;
-	if (cur_next(st, &n) != 0 || cur_next(st, &k) != 0)
-		goto out2;
-	while (n.row) {
-		if ((r = seek(st, &k, &n)) < 0)
-			goto out2;
-		*missing += (r == 0) + not_in(nodes, n.s, 2);
-		if (cur_next(st, &n) != 0)
-			goto out2;
-	}
 	ret = 0;
-out2:
-	sqlite3_reset(n.s);
-	sqlite3_reset(k.s);
-	return ret;
 out:
-	sqlite3_reset(l.s);
-	sqlite3_reset(o.s);
-	return -1;
+	for (i = 0; i < nall; i++)
+		close_cur(&all[i]->c);
+	buf_release(&key);
+	return ret;
 }
 
-/* release against orders (from release_by_order) and nodes (release_by_node_day). */
+/* Key order of two (release_id, line_no) cursors. */
 static int
-check_releases(struct store *st, const struct strmap *nodes, int64_t *missing)
+key_cmp(const struct store_cur *a, const struct store_cur *b)
+{
+	int r = strcmp(a->k, b->k);
+
+	if (r != 0)
+		return r;
+	return a->n < b->n ? -1 : a->n > b->n;
+}
+
+/* Step r, the releases, to its next row; a release's node must be a node. */
+static int
+next_release(struct store *st, struct store_check *k, struct store_cur *r)
+{
+	if (next(st, r) != 0)
+		return -1;
+	if (r->row && k->ok[FK_RELEASE])
+		k->suspect += not_in(&k->set[NODES], r->s, 1);
+	return 0;
+}
+
+/*
+ * The pass by release: the releases, their lines and the lines'
+ * confirmations, merged by (release_id, line_no).  A release line must
+ * have its release, a confirmation its release line; the release lines
+ * with units out (or a cancel request) are kept by order line and the
+ * release's node, summed.
+ */
+static int
+by_release(struct store *st, struct store_check *k)
+{
+	struct store_cur r = { 0 }, rl = { 0 }, cf = { 0 };
+	int ret = -1, c;
+	size_t i, j;
+
+	if ((r.s = store_sql(st, sql_releases)) == NULL ||
+	    next_release(st, k, &r) != 0 || skip_null(st, &r) != 0 ||
+	    open_cur(st, &rl, sql_release_lines, 1) != 0 || skip_null(st, &rl) != 0 ||
+	    (k->ok[FK_CONFIRMATION] && open_cur(st, &cf, sql_confirmation_lines, 1) != 0) ||
+	    skip_null(st, &cf) != 0)
+		goto out;
+	while (rl.row) {
+		int64_t q = sqlite3_column_int64(rl.s, 3), cr = sqlite3_column_int64(rl.s, 4);
+		const char *order_id = ctext(&rl, 2), *node;
+
+		while (r.row && strcmp(r.k, rl.k) < 0)
+			if (next_release(st, k, &r) != 0)
+				goto out;
+		c = r.row ? strcmp(r.k, rl.k) : 1;
+		if (k->ok[FK_RELEASE_LINE])
+			k->suspect += c != 0;	/* a line of no release */
+		/* as SQLite joins them: a line of no release is at no node */
+		node = c == 0 ? ctext(&r, 1) : NULL;
+		if (node != NULL && (q != 0 || cr != 0) && order_id != NULL)
+			at_nodes_add(&k->rl_out, order_id, rl.n, intern(k, node), q, cr);
+		/* the confirmations before this line's key have no release line */
+		while (cf.row && key_cmp(&cf, &rl) < 0) {
+			k->suspect++;
+			if (next(st, &cf) != 0)
+				goto out;
+		}
+		while (cf.row && key_cmp(&cf, &rl) == 0)
+			if (next(st, &cf) != 0)
+				goto out;
+		if (next(st, &rl) != 0)
+			goto out;
+	}
+	while (r.row)
+		if (next_release(st, k, &r) != 0)
+			goto out;
+	while (cf.row) {
+		k->suspect++;
+		if (next(st, &cf) != 0)
+			goto out;
+	}
+	/* sum them by order line and node */
+	if (k->rl_out.n > 1)
+		qsort(k->rl_out.v, k->rl_out.n, sizeof *k->rl_out.v, at_node_cmp);
+	for (i = 0, j = 0; i < k->rl_out.n; i++) {
+		if (j > 0 && at_node_cmp(&k->rl_out.v[j - 1], &k->rl_out.v[i]) == 0) {
+			k->rl_out.v[j - 1].units += k->rl_out.v[i].units;
+			k->rl_out.v[j - 1].cancel_requested += k->rl_out.v[i].cancel_requested;
+			free(k->rl_out.v[i].order_id);
+		} else {
+			k->rl_out.v[j++] = k->rl_out.v[i];
+		}
+	}
+	k->rl_out.n = j;
+	ret = 0;
+out:
+	close_cur(&r);
+	close_cur(&rl);
+	close_cur(&cf);
+	return ret;
+}
+
+/* The foreign keys to the small parents: a scan of the child's column each. */
+static int
+to_sets(struct store *st, struct store_check *k)
 {
 	sqlite3_stmt *s;
+	size_t i;
 	int rc;
 
-	if (merge(st, sql_release_orders, sql_orders, 0, missing) != 0)
-		return -1;
-	if ((s = store_sql(st, sql_release_nodes)) == NULL)
-		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		*missing += not_in(nodes, s, 0);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "checking the foreign keys");
+	for (i = 0; i < sizeof to_set / sizeof *to_set; i++) {
+		if (!k->ok[to_set[i].table])
+			continue;
+		if ((s = store_sql(st, to_set[i].sql)) == NULL)
+			return -1;
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			k->suspect += not_in(&k->set[to_set[i].parent], s, 0);
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			return store_fail(st, rc, what);
+	}
+	return 0;
 }
 
-int
-store_check_keys(struct store *st, int (*fn)(void *ctx, const char *order_id), void *ctx,
-    int64_t *suspect)
+/* Every other table's foreign keys, and a fast one's whose keys changed, by SQLite. */
+static int
+other_keys(struct store *st, struct store_check *k)
 {
-	struct strmap nodes = { 0 }, items = { 0 };
 	sqlite3_stmt *s, *q;
-	int ret = -1, rc, ok[NFAST], failed = 0;
+	int rc, failed = 0;
 	int64_t v;
 	size_t i;
 
-	*suspect = 0;
-	/* a fast table whose keys changed is left to foreign_key_check */
-	for (i = 0; i < NFAST; i++) {
-		if ((q = store_sql(st, sql_fk_columns)) == NULL)
-			return -1;
-		bind_text(q, 1, fast[i].table);
-		if ((v = store_int(st, q, "checking the foreign keys")) < 0)
-			return -1;
-		ok[i] = v == fast[i].fk_columns;
-	}
-	if (load_set(st, sql_nodes, &nodes) != 0 || load_set(st, sql_items, &items) != 0)
-		goto out;
-	if (!ok[0] || !ok[1]) {
-		/* the orders without lines are still this function's to find */
-		ok[0] = ok[1] = 0;
-	}
-	if (check_lines(st, &nodes, &items, fn, ctx, suspect) != 0 ||
-	    (ok[2] && check_releases(st, &nodes, suspect) != 0) ||
-	    (ok[3] && merge(st, sql_release_line_releases, sql_release_keys, 0, suspect) != 0) ||
-	    (ok[3] && merge(st, sql_release_line_lines, sql_line_keys, 1, suspect) != 0) ||
-	    (ok[4] && merge(st, sql_confirmation_lines, sql_release_line_keys, 1, suspect) != 0))
-		goto out;
-	/* every other table, and a fast one whose keys changed, by SQLite */
 	if ((s = store_sql(st, sql_tables)) == NULL)
-		goto out;
+		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *t = (const char *)sqlite3_column_text(s, 0);
 		int skip = 0;
 
 		for (i = 0; i < NFAST; i++)
 			if (strcmp(t, fast[i].table) == 0)
-				skip = ok[i];
+				skip = k->ok[i];
 		if (skip)
 			continue;
 		if ((q = store_sql(st, sql_fk_any)) == NULL) {
@@ -276,22 +741,206 @@ store_check_keys(struct store *st, int (*fn)(void *ctx, const char *order_id), v
 			break;
 		}
 		bind_text(q, 1, t);
-		if ((v = store_int(st, q, "checking the foreign keys")) < 0) {
+		if ((v = store_int(st, q, what)) < 0) {
 			failed = 1;
 			break;
 		}
-		*suspect += v;
+		k->suspect += v;
 	}
 	sqlite3_reset(s);
 	if (failed)
-		goto out;
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		store_fail(st, rc, "checking the foreign keys");
-		goto out;
+		return -1;
+	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, what);
+}
+
+struct store_check *
+store_check_begin(struct store *st, store_line_fn fn, void *ctx)
+{
+	struct store_check *k = xcalloc(1, sizeof *k);
+	sqlite3_stmt *q;
+	int64_t v;
+	size_t i;
+
+	/* a fast table whose keys changed is left to foreign_key_check */
+	for (i = 0; i < NFAST; i++) {
+		if ((q = store_sql(st, sql_fk_columns)) == NULL)
+			goto fail;
+		bind_text(q, 1, fast[i].table);
+		if ((v = store_int(st, q, what)) < 0)
+			goto fail;
+		k->ok[i] = v == fast[i].fk_columns;
 	}
-	ret = 0;
-out:
-	strmap_release(&nodes, NULL);
-	strmap_release(&items, NULL);
-	return ret;
+	/* the pass by order still reads both, for the lines and the orders without */
+	if (!k->ok[FK_LINE] || !k->ok[FK_LINE_NODE])
+		k->ok[FK_LINE] = k->ok[FK_LINE_NODE] = 0;
+	for (i = 0; i < NSETS; i++)
+		if (load_set(st, sql_sets[i], &k->set[i]) != 0)
+			goto fail;
+	if (by_order(st, k, fn, ctx) != 0 || by_release(st, k) != 0 || to_sets(st, k) != 0 ||
+	    other_keys(st, k) != 0)
+		goto fail;
+	return k;
+fail:
+	store_check_end(k);
+	return NULL;
+}
+
+int64_t
+store_check_suspect(const struct store_check *k)
+{
+	return k->suspect;
+}
+
+/* v in decimal into buf. */
+static void
+int_str(char buf[24], int64_t v)
+{
+	char t[24], *p = t + sizeof t;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	*--p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	memcpy(buf, p, (size_t)(t + sizeof t - p));
+}
+
+int
+store_check_stock(struct store *st, struct store_check *k, store_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_stock);
+	int rc, stop = 0;
+
+	if (s == NULL)
+		return -1;
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t on_hand = sqlite3_column_int64(s, 2), safety = sqlite3_column_int64(s, 3);
+		int active = sqlite3_column_int64(s, 4) != 0, i;
+		const char *v[7];
+		char q[24], routed[24];
+		struct reserve r = { 0, 0 };
+		void *m, *p;
+
+		for (i = 0; i < 5; i++)
+			v[i] = (const char *)sqlite3_column_text(s, i);
+		if (v[0] && v[1] && strmap_get(&k->reserved, v[0], &m) && strmap_get(m, v[1], &p))
+			r = *(struct reserve *)p;
+		int_str(q, r.q);
+		int_str(routed, r.routed);
+		v[5] = v[4];	/* active */
+		v[4] = q;
+		v[6] = routed;
+		/* an active node's stock counts for the network's atp of its sku */
+		if (active && v[1] && strmap_get(&k->sku_at, v[1], &p))
+			k->skus[(uintptr_t)p - 1].atp += node_atp(on_hand, safety, r.q);
+		stop = fn(ctx, 7, v);
+	}
+	sqlite3_reset(s);
+	if (stop)
+		return stop < 0 ? -1 : 0;
+	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, what);
+}
+
+int
+store_check_no_lines(const struct store_check *k, int (*fn)(void *ctx, const char *order_id),
+    void *ctx)
+{
+	for (size_t i = 0; i < k->nno_lines; i++)
+		if (fn(ctx, k->no_lines[i]) != 0)
+			return -1;
+	return 0;
+}
+
+/* fn on one disagreement; 0 or -1. */
+static int
+disagree(int (*fn)(void *, const struct check_released *), void *ctx,
+    const struct at_node *a, int64_t units, int64_t outstanding, int64_t cancel_requested)
+{
+	struct check_released r = { a->order_id, a->line_no, a->node_id, units, outstanding,
+		cancel_requested };
+
+	return fn(ctx, &r) != 0 ? -1 : 0;
+}
+
+int
+store_check_released(struct store *st, struct store_check *k,
+    int (*fn)(void *ctx, const struct check_released *r), void *ctx)
+{
+	const struct at_nodes *g = &k->rl_out, *a = &k->ln_released;
+	size_t i = 0, j = 0;
+	int r;
+
+	/* both by order line and node: merged */
+	while (i < g->n || j < a->n) {
+		r = i == g->n ? 1 : j == a->n ? -1 : at_node_cmp(&g->v[i], &a->v[j]);
+		if (r <= 0) {
+			const struct at_node *o = &g->v[i++];
+			int64_t units = r == 0 ? a->v[j++].units : 0;
+
+			if ((units != o->units || o->cancel_requested > o->units) &&
+			    disagree(fn, ctx, o, units, o->units, o->cancel_requested) != 0)
+				return -1;
+		} else {
+			/* released, nothing out: said only when it has release lines there */
+			const struct at_node *l = &a->v[j++];
+			sqlite3_stmt *s = store_sql(st, sql_released_any);
+			int64_t any;
+
+			if (s == NULL)
+				return -1;
+			bind_text(s, 1, l->order_id);
+			bind_int(s, 2, l->line_no);
+			bind_text(s, 3, l->node_id);
+			if ((any = store_int(st, s, what)) < 0)
+				return -1;
+			if (any && disagree(fn, ctx, l, l->units, 0, 0) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+sku_sum_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct sku_sum *)a)->sku, ((const struct sku_sum *)b)->sku);
+}
+
+int
+store_check_skus(struct store_check *k, int (*fn)(void *ctx, const char *sku,
+    int64_t allocated, int64_t atp), void *ctx)
+{
+	/* sorted in place: sku_at's indexes are not used after this */
+	if (k->nskus > 1)
+		qsort(k->skus, k->nskus, sizeof *k->skus, sku_sum_cmp);
+	strmap_release(&k->sku_at, NULL);
+	for (size_t i = 0; i < k->nskus; i++)
+		if (fn(ctx, k->skus[i].sku, k->skus[i].allocated, k->skus[i].atp) != 0)
+			return -1;
+	return 0;
+}
+
+void
+store_check_end(struct store_check *k)
+{
+	size_t i;
+
+	if (k == NULL)
+		return;
+	for (i = 0; i < NSETS; i++)
+		keyset_release(&k->set[i]);
+	strmap_release(&k->reserved, reserved_release);
+	strmap_release(&k->sku_at, NULL);
+	for (i = 0; i < k->nskus; i++)
+		free(k->skus[i].sku);
+	free(k->skus);
+	at_nodes_release(&k->ln_released);
+	at_nodes_release(&k->rl_out);
+	for (i = 0; i < k->nno_lines; i++)
+		free(k->no_lines[i]);
+	free(k->no_lines);
+	strmap_release(&k->names, free);	/* last: the others point into it */
+	free(k);
 }

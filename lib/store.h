@@ -488,13 +488,6 @@ struct confirmation {
  * its event.
  */
 int store_confirmation_apply(struct store *st, const struct confirmation *c);
-/*
- * For oms-report check: every line and node with release lines whose
- * line_node.released is not what those lines still have out (qty less
- * shipped, short, cancelled), or whose cancel request exceeds that:
- * order_id, line_no, node_id, released, outstanding, cancel_requested.
- */
-int store_release_check(struct store *st, store_typed_fn fn, void *ctx);
 
 /* --- views --- */
 
@@ -645,16 +638,61 @@ int store_html_inventory(struct store *st, store_typed_fn fn, void *ctx);
 /* The latest business day of any release into day ("" when none); 0 or -1. */
 int store_html_last_day(struct store *st, char day[11]);
 
-#endif
-
 /* --- check --- */
 
 /*
- * For oms-report check: every foreign key verified, the large tables by
- * merging streams in key order (lib/store-check.c), and the orders that
- * have no line handed to fn, by order_id.  *suspect: how many rows seem
- * to break a foreign key (0: none does); the caller then lists them with
- * VIEW_FOREIGN_KEYS.  0, or -1 after a diagnostic.
+ * What oms-report check reads (lib/store-check.c): the large tables each
+ * once, in key order.  store_check_begin makes the passes: it hands every
+ * order line to fn, by order_id and line_no, with routed and released
+ * summed over its line_node rows (the order's columns and the nodes are
+ * not set; fn returns 0, or -1 to fail), and keeps the rest for the
+ * functions below, which report it in their own order.  NULL after a
+ * diagnostic.
  */
-int store_check_keys(struct store *st, int (*fn)(void *ctx, const char *order_id),
-	void *ctx, int64_t *suspect);
+struct store_check;
+struct store_check *store_check_begin(struct store *st, store_line_fn fn, void *ctx);
+/*
+ * Every inventory row at a node that exists, by node_id and sku, as
+ * VIEW_INVENTORY has them: node_id, sku, on_hand, safety_stock (the
+ * row's, else the node's), reserved (routed + released there of lines of
+ * the sku), active, and the routed part of reserved.  0 or -1.
+ */
+int store_check_stock(struct store *st, struct store_check *k, store_row_fn fn, void *ctx);
+/*
+ * How many rows seem to break a foreign key (0: none does); the caller
+ * then lists them with VIEW_FOREIGN_KEYS.
+ */
+int64_t store_check_suspect(const struct store_check *k);
+/* The orders that have no line, by order_id; fn returns 0 to go on.  0 or -1. */
+int store_check_no_lines(const struct store_check *k,
+	int (*fn)(void *ctx, const char *order_id), void *ctx);
+/*
+ * A line's units at a node by its line_node row (released) and by its
+ * release lines there (outstanding: qty less shipped, short, cancelled;
+ * cancel_requested), as store_check_released finds them disagreeing.
+ */
+struct check_released {
+	const char *order_id;
+	int64_t line_no;
+	const char *node_id;
+	int64_t released, outstanding, cancel_requested;
+};
+/*
+ * Every line and node with release lines whose line_node.released is not
+ * what those lines still have out, or whose cancel requests exceed that,
+ * by order_id, line_no, node_id.  Units released where the line has no
+ * release line at all (stores from before schema 2, test fixtures) are
+ * not compared.  fn returns 0 to go on; 0 or -1.
+ */
+int store_check_released(struct store *st, struct store_check *k,
+	int (*fn)(void *ctx, const struct check_released *r), void *ctx);
+/*
+ * Every sku with allocated units, by sku: what is allocated, and the
+ * network's atp (summed over active nodes' inventory rows).  After
+ * store_check_stock, which sums the atp.  fn returns 0 to go on; 0 or -1.
+ */
+int store_check_skus(struct store_check *k, int (*fn)(void *ctx, const char *sku,
+	int64_t allocated, int64_t atp), void *ctx);
+void store_check_end(struct store_check *k);
+
+#endif

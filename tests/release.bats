@@ -1052,6 +1052,90 @@ line_released,O2/1@DC1,"released 2, but its release lines have 3 outstanding"
 EOF
 }
 
+# Two orders released to DC1, O1/1 confirmed shipped: the store is
+# consistent.
+released_and_confirmed() {
+	two_orders
+	run -0 oms-release -q $DAY
+	confirms <<'CSV'
+release_id,line_no,status,qty,carrier,tracking,at
+20261127-DC1-000001,1,shipped,2,UPS,1Z999,2026-11-27T15:00:00Z
+CSV
+}
+
+# Break the store with the SQL in $1, foreign keys off (as a careless hand
+# would); oms-report check exits 1 and prints exactly standard input.
+broken_by() {
+	sqlite3 "$OMS_DB" "pragma foreign_keys = off; $1"
+	run -1 oms-report check
+	assert_output -
+}
+
+@test "oms-report check: a line_node row whose line is gone, or whose node is" {
+	released_and_confirmed
+	broken_by "INSERT INTO line_node (order_id, line_no, node_id) VALUES ('O2', 9, 'DC1')" <<'EOF'
+check,subject,detail
+foreign_key,line_node row ?,refers to a missing order_line
+EOF
+	sqlite3 "$OMS_DB" "DELETE FROM line_node WHERE line_no = 9"
+	consistent
+	broken_by "INSERT INTO line_node (order_id, line_no, node_id) VALUES ('O2', 1, 'GONE')" <<'EOF'
+check,subject,detail
+foreign_key,line_node row ?,refers to a missing node
+EOF
+}
+
+@test "oms-report check: a release whose order or node is gone" {
+	released_and_confirmed
+	broken_by "UPDATE release SET order_id = 'GONE' WHERE release_id = '20261127-DC1-000002'" <<'EOF'
+check,subject,detail
+foreign_key,release row ?,refers to a missing orders
+EOF
+	sqlite3 "$OMS_DB" "UPDATE release SET order_id = 'O2' WHERE release_id = '20261127-DC1-000002'"
+	consistent
+	broken_by "UPDATE release SET node_id = 'GONE' WHERE release_id = '20261127-DC1-000002'" <<'EOF'
+check,subject,detail
+foreign_key,release row ?,refers to a missing node
+line_released,O2/1@GONE,"released 0, but its release lines have 3 outstanding"
+EOF
+}
+
+@test "oms-report check: a release line whose release or order line is gone" {
+	released_and_confirmed
+	broken_by "UPDATE release_line SET release_id = 'GONE' WHERE release_id = '20261127-DC1-000002'" <<'EOF'
+check,subject,detail
+foreign_key,release_line row ?,refers to a missing release
+EOF
+	sqlite3 "$OMS_DB" "UPDATE release_line SET release_id = '20261127-DC1-000002' WHERE release_id = 'GONE'"
+	consistent
+	broken_by "INSERT INTO release_line (release_id, line_no, order_id, qty, shipped)
+	    VALUES ('20261127-DC1-000002', 2, 'O2', 1, 1)" <<'EOF'
+check,subject,detail
+foreign_key,release_line row ?,refers to a missing order_line
+EOF
+}
+
+@test "oms-report check: a confirmation whose release line is gone" {
+	released_and_confirmed
+	broken_by "UPDATE confirmation SET line_no = 7" <<'EOF'
+check,subject,detail
+foreign_key,confirmation row 1,refers to a missing release_line
+EOF
+}
+
+@test "oms-report check: units released at a node whose release lines have none out" {
+	released_and_confirmed
+	broken_by "UPDATE release_line SET shipped = qty WHERE release_id = '20261127-DC1-000002'" <<'EOF'
+check,subject,detail
+line_released,O2/1@DC1,"released 3, but its release lines have 0 outstanding"
+EOF
+	broken_by "DELETE FROM line_node WHERE order_id = 'O1' AND line_no = 2" <<'EOF'
+check,subject,detail
+line_released,O1/2@DC1,"released 0, but its release lines have 1 outstanding"
+line_released,O2/1@DC1,"released 3, but its release lines have 0 outstanding"
+EOF
+}
+
 # ---------------------------------------------------------------------
 # the whole pipeline, with oms-route
 

@@ -371,6 +371,62 @@ foreign_key,order_line row ?,refers to a missing item
 EOF
 }
 
+@test "check: a line of no order, or picked up at no node" {
+	book
+	sqlite3 "$OMS_DB" "pragma foreign_keys = off;
+	    insert into order_line (order_id, line_no, sku, qty) values ('GONE', 1, 'A1', 1)"
+	run -1 oms-report check
+	assert_output - <<'EOF'
+check,subject,detail
+foreign_key,order_line row ?,refers to a missing orders
+EOF
+	sqlite3 "$OMS_DB" "delete from order_line where order_id = 'GONE'"
+	run -0 oms-report check
+	sqlite3 "$OMS_DB" "pragma foreign_keys = off; update order_line set method = 'pickup',
+	    pickup_node = 'GONE' where order_id = 'O3'"
+	run -1 oms-report check
+	assert_output - <<'EOF'
+check,subject,detail
+foreign_key,order_line row ?,refers to a missing node
+EOF
+}
+
+@test "check: a foreign key of a table the check leaves to SQLite" {
+	book
+	sqlite3 "$OMS_DB" "pragma foreign_keys = off; insert into inventory (node_id, sku, on_hand,
+	    as_of) values ('DC1', 'GONE', 1, '2026-11-26T00:00:00Z')"
+	run -1 oms-report check
+	assert_output - <<'EOF'
+check,subject,detail
+foreign_key,inventory row ?,refers to a missing item
+EOF
+}
+
+@test "check: only active nodes' stock counts against what is allocated" {
+	book
+	sqlite3 "$OMS_DB" "update node set active = 0 where node_id = 'V1'"
+	run -1 oms-report check
+	assert_output - <<'EOF'
+check,subject,detail
+sku_oversold,C3,allocated 1 exceeds the network's atp 0
+EOF
+}
+
+@test "check: the largest line number, and line_node rows of it with no line or node" {
+	book
+	sqlite3 "$OMS_DB" "pragma foreign_keys = off;
+	    insert into order_line (order_id, line_no, sku, qty) values ('O1', 9223372036854775807, 'A1', 1);
+	    insert into line_node (order_id, line_no, node_id, routed) values ('O1', 9223372036854775807, 'DC1', 5);
+	    insert into line_node (order_id, line_no, node_id, released) values ('O2', 9223372036854775807, 'GONE', 5)"
+	run -1 oms-report check
+	assert_output - <<'EOF'
+check,subject,detail
+line_buckets,O1/9223372036854775807,allocated 0 + routed 5 + released 0 + shipped 0 + cancelled 0 exceed qty 1
+foreign_key,line_node row ?,refers to a missing order_line
+foreign_key,line_node row ?,refers to a missing node
+EOF
+}
+
 @test "check: every violation is listed, in any format" {
 	book
 	sqlite3 "$OMS_DB" "update order_line set returned = 2 where order_id = 'O1' and line_no = 2;

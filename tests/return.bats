@@ -619,6 +619,79 @@ EOF
 }
 
 # ---------------------------------------------------------------------
+# oms-report check and the returns' foreign keys
+
+# Break the store with the SQL in $1 (foreign keys off); oms-report check
+# exits 1 and prints exactly standard input; the SQL in $2 mends it.
+broken_by() {
+	sqlite3 "$OMS_DB" "pragma foreign_keys = off; $1"
+	run -1 oms-report check
+	assert_output -
+	sqlite3 "$OMS_DB" "$2"
+	consistent
+}
+
+@test "oms-report check: an RMA, its lines, a refund or a hold whose parent is gone" {
+	returns_store
+	authorized <<'EOF'
+R1,1,1,defective,store,ST1
+EOF
+	printf 'rma_id,line_no,qty,condition\nRMA-R1-1,1,1,new\n' > recv.csv
+	oms-return -q receive --at 2026-11-21 recv.csv > received.out
+	consistent
+	broken_by "UPDATE rma SET order_id = 'GONE'" "UPDATE rma SET order_id = 'R1'" <<'EOF'
+check,subject,detail
+foreign_key,rma row ?,refers to a missing orders
+EOF
+	broken_by "UPDATE rma SET node_id = 'GONE'" "UPDATE rma SET node_id = 'ST1'" <<'EOF'
+check,subject,detail
+foreign_key,rma row ?,refers to a missing node
+EOF
+	broken_by "INSERT INTO rma_line (rma_id, line_no, order_id, qty, reason)
+	    VALUES ('RMA-R1-1', 9, 'R1', 1, 'x')" "DELETE FROM rma_line WHERE line_no = 9" <<'EOF'
+check,subject,detail
+foreign_key,rma_line row ?,refers to a missing order_line
+EOF
+	broken_by "INSERT INTO rma_line (rma_id, line_no, order_id, qty, reason)
+	    VALUES ('GONE', 1, 'R1', 1, 'x')" "DELETE FROM rma_line WHERE rma_id = 'GONE'" <<'EOF'
+check,subject,detail
+foreign_key,rma_line row ?,refers to a missing rma
+EOF
+	broken_by "INSERT INTO refund (order_id, kind, amount, at)
+	    VALUES ('GONE', 'appeasement', 1, '2026-11-22T00:00:00Z')" \
+	    "DELETE FROM refund WHERE order_id = 'GONE'" <<'EOF'
+check,subject,detail
+foreign_key,refund row 2,refers to a missing orders
+EOF
+	broken_by "INSERT INTO refund (order_id, rma_id, kind, amount, at)
+	    VALUES ('R1', 'GONE', 'return', 1, '2026-11-22T00:00:00Z')" \
+	    "DELETE FROM refund WHERE rma_id = 'GONE'" <<'EOF'
+check,subject,detail
+foreign_key,refund row 2,refers to a missing rma
+EOF
+	broken_by "INSERT INTO order_hold (order_id, hold_type, held_at)
+	    VALUES ('GONE', 'fraud', '2026-11-22T00:00:00Z')" "DELETE FROM order_hold" <<'EOF'
+check,subject,detail
+foreign_key,order_hold row ?,refers to a missing orders
+EOF
+	broken_by "INSERT INTO inventory (node_id, sku, on_hand, as_of)
+	    VALUES ('GONE', 'A1', 1, '2026-11-22T00:00:00Z')" \
+	    "DELETE FROM inventory WHERE node_id = 'GONE'" <<'EOF'
+check,subject,detail
+foreign_key,inventory row ?,refers to a missing node
+EOF
+	broken_by "UPDATE item SET vendor_node = 'GONE' WHERE sku = 'A1'" \
+	    "UPDATE item SET vendor_node = NULL WHERE sku = 'A1'" <<'EOF'
+check,subject,detail
+foreign_key,item row ?,refers to a missing node
+EOF
+	broken_by "UPDATE receipt SET line_no = 9" "UPDATE receipt SET line_no = 1" <<'EOF'
+check,subject,detail
+foreign_key,receipt row 1,refers to a missing rma_line
+EOF
+}
+
+# ---------------------------------------------------------------------
 # input, output and options
 
 @test "strict: one bad row among good ones applies nothing; --rejects applies the good ones" {
