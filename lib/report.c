@@ -60,6 +60,20 @@ row(struct ctx *c, const char *const *vals)
 	row_ints(c, vals, NULL);
 }
 
+/*
+ * How many seqs of the event log are "long": events reads a longer feed
+ * in two threads, that many seqs at a time, and backorders reads the
+ * allocation events of a longer log in a thread of its own.
+ * OMS_EVENT_CHUNK sets it, for tests.
+ */
+static int64_t
+event_chunk(void)
+{
+	const char *env = getenv("OMS_EVENT_CHUNK");
+
+	return env != NULL && num(env) > 0 ? num(env) : 65536;
+}
+
 /* --- inventory -------------------------------------------------------- */
 
 static const struct outcol inv_cols[] = {
@@ -722,25 +736,39 @@ struct backorder_walk {
 	size_t nrows, caprows;
 };
 
+/*
+ * The allocation events up to one seq, as read: by a thread of its own on
+ * a large store (the log is only appended to, so a second connection
+ * sees the same events up to that seq), while this one reads the lines.
+ */
+struct bo_collect {
+	struct store *st;	/* the connection it reads with */
+	int64_t upto;
+	struct buf ids;		/* the events' order ids, each NUL-ended */
+	struct bo_event *ev;	/* ->order: where its order id is in ids, until resolved */
+	size_t nev, capev;
+	int r;
+};
+
 static int
-bo_event_row(void *p, const struct store_row *r)
+bo_collect_row(void *p, const struct store_row *r)
 {
 	static const char *const keys[] = { "line_no", "backordered" };
-	struct backorder_walk *w = p;
+	struct bo_collect *b = p;
 	const char *order_id = store_col_text(r, 0), *at = store_col_text(r, 2);
 	struct span f[2];
 	struct bo_event *e;
 	size_t n;
-	void *v;
 
-	if (order_id == NULL || !strmap_get(&w->orders, order_id, &v))
-		return 0;	/* not an order of the view */
-	if (w->nev == w->capev) {
-		w->capev = w->capev ? w->capev * 2 : 1024;
-		w->ev = xrealloc(w->ev, w->capev * sizeof *w->ev);
+	if (order_id == NULL)
+		return 0;	/* of no order */
+	if (b->nev == b->capev) {
+		b->capev = b->capev ? b->capev * 2 : 1024;
+		b->ev = xrealloc(b->ev, b->capev * sizeof *b->ev);
 	}
-	e = &w->ev[w->nev++];
-	e->order = (size_t)(uintptr_t)v - 1;
+	e = &b->ev[b->nev++];
+	e->order = b->ids.len;
+	buf_add(&b->ids, order_id, strlen(order_id) + 1);
 	e->seq = store_col_int(r, 3);
 	json_fields(store_col_text(r, 1), keys, 2, f);
 	/* as SQLite's ->> reads them: a number, else 0 */
@@ -752,6 +780,32 @@ bo_event_row(void *p, const struct store_row *r)
 	memcpy(e->at, at ? at : "", n);
 	e->at[n] = '\0';
 	return 0;
+}
+
+static void *
+bo_collect(void *p)
+{
+	struct bo_collect *b = p;
+
+	b->r = store_backorder_events(b->st, b->upto, bo_collect_row, b);
+	return NULL;
+}
+
+/* Keep the events of the view's orders, each with its order's index. */
+static void
+bo_resolve(struct backorder_walk *w, struct bo_collect *b)
+{
+	size_t i, k = 0;
+	void *v;
+
+	for (i = 0; i < b->nev; i++) {
+		if (!strmap_get(&w->orders, b->ids.s + b->ev[i].order, &v))
+			continue;	/* not an order of the view */
+		b->ev[k] = b->ev[i];
+		b->ev[k++].order = (size_t)(uintptr_t)v - 1;
+	}
+	w->ev = b->ev, w->nev = k;
+	b->ev = NULL;
 }
 
 static int
@@ -853,9 +907,11 @@ static int
 report_backorders(struct ctx *c, const struct view_filter *f)
 {
 	struct backorder_walk w;
+	struct bo_collect b;
 	char today[11];
 	size_t i, next = 0;
-	int r;
+	int r, status = 0, threaded = 0;
+	pthread_t t;
 
 	memset(&w, 0, sizeof w);
 	w.c = c;
@@ -866,10 +922,33 @@ report_backorders(struct ctx *c, const struct view_filter *f)
 	w.today = date_days(today);
 	c->cols = backorder_cols;
 	c->ncols = BACKORDER_NCOLS;
+	memset(&b, 0, sizeof b);
+	if ((b.upto = store_event_last(c->st)) < 0)
+		return -1;
+	/* a long log: read by another thread while this one reads the lines */
+	if (b.upto > event_chunk() && store_open_again(c->st, &b.st) == 0) {
+		store_report_begin(b.st);
+		if (pthread_create(&t, NULL, bo_collect, &b) == 0)
+			threaded = 1;
+		else
+			store_close(b.st);
+	}
 	r = store_backorders_view(c->st, f, backorder_row, &w);
-	if (r == 0 && w.nrows > 0)
-		r = store_backorder_events(c->st, bo_event_row, &w);
-	if (r == 0) {
+	if (threaded) {
+		pthread_join(t, NULL);
+		if (r == 0 && b.r != 0)
+			status = store_status(b.st);
+		store_close(b.st);
+	} else if (r == 0 && w.nrows > 0) {
+		b.st = c->st;
+		bo_collect(&b);
+		r = b.r;
+	}
+	if (r == 0 && status == 0)
+		bo_resolve(&w, &b);
+	free(b.ev);
+	buf_release(&b.ids);
+	if (r == 0 && status == 0) {
 		if (w.nev > 1)
 			qsort(w.ev, w.nev, sizeof *w.ev, cmp_bo_event);
 		for (i = 0; i < w.nrows; i++) {
@@ -897,7 +976,7 @@ report_backorders(struct ctx *c, const struct view_filter *f)
 	free(w.rows);
 	free(w.ev);
 	strmap_release(&w.orders, NULL);
-	return r;
+	return status ? status : r;
 }
 
 /* --- releases ----------------------------------------------------------- */
@@ -1043,13 +1122,12 @@ plain_row(void *p, int n, const char *const *v)
 /*
  * The whole feed (events from an old --since) is millions of rows on a
  * large store, and reading them is most of its time.  Two threads read
- * it, each on its own connection, chunk by chunk of EVENT_CHUNK seqs
+ * it, each on its own connection, chunk by chunk of event_chunk() seqs
  * (their chunks alternate), and format the rows in memory; this thread
  * writes the chunks out in order.  The log is only appended to, in seq
  * order, so every connection sees the same events up to the last seq this
  * one saw when the view began.
  */
-#define EVENT_CHUNK 65536	/* seqs; OMS_EVENT_CHUNK overrides it (tests) */
 #define EVENT_WORKERS 2
 #define EVENT_SLOTS (2 * EVENT_WORKERS)	/* chunk k goes through slot k % EVENT_SLOTS */
 
@@ -1195,7 +1273,6 @@ static int
 report_events(struct ctx *c)
 {
 	const char *p[2] = { c->o->since ? c->o->since : "0", c->o->type };
-	const char *env = getenv("OMS_EVENT_CHUNK");
 	struct event_feed f;
 	int64_t last;
 	int status, i;
@@ -1205,7 +1282,7 @@ report_events(struct ctx *c)
 	memset(&f, 0, sizeof f);
 	f.o = c->o;
 	f.since = num(p[0]);
-	f.chunk = env != NULL && num(env) > 0 ? num(env) : EVENT_CHUNK;
+	f.chunk = event_chunk();
 	if ((last = store_event_last(c->st)) < 0)
 		return store_status(c->st);
 	if (last - f.since <= f.chunk)	/* a few events: this thread alone */
@@ -1282,8 +1359,8 @@ report_run(struct store *st, const char *view, const struct report_opts *o, FILE
 		r = store_view(st, VIEW_RUNS, p, 2, plain_row, &c);
 	}
 	buf_release(&c.nodes);
-	if (r != 0)
-		return store_status(st);
+	if (r != 0)	/* a status of its own (a second connection's), or -1 */
+		return r > 0 ? r : store_status(st);
 	if (strcmp(view, "check") != 0 && !c.started) {
 		/* an empty table still has its header (CSV) or [] (JSON) */
 		writer_init(&c.w, fp, o->format, c.cols, c.ncols);

@@ -266,14 +266,18 @@ out:
  */
 static const char sql_backorder_events[] =
     "SELECT order_id, payload, at, seq FROM event "
-    "WHERE type IN ('line.allocated', 'line.deallocated', 'line.backordered')";
+    "WHERE type IN ('line.allocated', 'line.deallocated', 'line.backordered') "
+    "AND seq <= ?1";
 
 int
-store_backorder_events(struct store *st, store_typed_fn fn, void *ctx)
+store_backorder_events(struct store *st, int64_t upto, store_typed_fn fn, void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, sql_backorder_events);
 
-	return s == NULL ? -1 : store_each(st, s, fn, ctx, "reading the event log");
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, upto);
+	return store_each(st, s, fn, ctx, "reading the event log");
 }
 
 /*

@@ -546,11 +546,12 @@ int store_orders_view(struct store *st, const struct view_filter *f, store_line_
 int store_backorders_view(struct store *st, const struct view_filter *f,
 	store_row_fn fn, void *ctx);
 /*
- * The events that tell when lines became backordered ("line.allocated",
- * "line.deallocated", "line.backordered", whose payloads carry line_no
- * and backordered), in no particular order: order_id, payload, at, seq.
+ * The events up to seq `upto` that tell when lines became backordered
+ * ("line.allocated", "line.deallocated", "line.backordered", whose
+ * payloads carry line_no and backordered), in no particular order:
+ * order_id, payload, at, seq.
  */
-int store_backorder_events(struct store *st, store_typed_fn fn, void *ctx);
+int store_backorder_events(struct store *st, int64_t upto, store_typed_fn fn, void *ctx);
 /*
  * Releases per node and business day, by node_id then day: node_id,
  * business_day, releases, lines, units, shipped, outstanding (units

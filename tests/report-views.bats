@@ -165,6 +165,13 @@ EOF
 	assert_output '{"order_id":"P8","line_no":1,"sku":"B2","backordered":1,"reason":"store has none","backordered_at":"2026-11-26T22:00:00Z","age_days":0,"priority":5,"promise_date":null,"created_at":"2026-11-26T11:00:00Z","channel":"web","customer_id":"C1"}'
 	oms-report backorders --sku B2 --to 2026-11-24 | cut -d, -f1 > got
 	printf 'order_id\nP1\nP5\n' | diff -u - got
+	# a log longer than OMS_EVENT_CHUNK seqs is read by a thread of its
+	# own, on a second connection: the same rows
+	for args in "" "--channel web --from 2026-11-26 --format jsonl" "--sku B2 --to 2026-11-24"; do
+		oms-report backorders --today 2026-11-27 $args > one
+		OMS_EVENT_CHUNK=2 oms-report backorders --today 2026-11-27 $args > two
+		cmp one two || fail "backorders $args differ when read by a thread"
+	done
 }
 
 @test "backorders: what oms-allocate backorders is dated by its run, and aged from today by default" {
