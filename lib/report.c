@@ -1285,10 +1285,12 @@ report_events(struct ctx *c)
 	f.chunk = event_chunk();
 	if ((last = store_event_last(c->st)) < 0)
 		return store_status(c->st);
-	if (last - f.since <= f.chunk)	/* a few events: this thread alone */
-		return store_view(c->st, c->o->type ? VIEW_EVENTS_OF_TYPE : VIEW_EVENTS, p, 2,
-		    plain_row, c) != 0 ?
-		    store_status(c->st) : 0;
+	if (last - f.since <= f.chunk) {	/* a few events: this thread alone */
+		if (store_view(c->st, c->o->type ? VIEW_EVENTS_OF_TYPE : VIEW_EVENTS, p, 2,
+		    plain_row, c) != 0)
+			return store_status(c->st);
+		return 0;
+	}
 	f.last = last;
 	f.nchunks = (last - f.since + f.chunk - 1) / f.chunk;
 	writer_init(&c->w, c->fp, c->o->format, c->cols, c->ncols);	/* the CSV header */
