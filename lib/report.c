@@ -926,12 +926,15 @@ report_backorders(struct ctx *c, const struct view_filter *f)
 	if ((b.upto = store_event_last(c->st)) < 0)
 		return -1;
 	/* a long log: read by another thread while this one reads the lines */
-	if (b.upto > event_chunk() && store_open_again(c->st, &b.st) == 0) {
+	if (b.upto > event_chunk()) {
+		/* as events: a second connection that fails is the view's failure */
+		if ((status = store_open_again(c->st, &b.st)) != 0)
+			return status;
 		store_report_begin(b.st);
 		if (pthread_create(&t, NULL, bo_collect, &b) == 0)
 			threaded = 1;
 		else
-			store_close(b.st);
+			store_close(b.st);	/* this thread reads them afterwards */
 	}
 	r = store_backorders_view(c->st, f, backorder_row, &w);
 	if (threaded) {
