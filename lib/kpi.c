@@ -1,21 +1,17 @@
 /*
  * kpi: streams from the store, each one pass over a table in key order
- * (orders, order lines, allocation and routing events, ship times and
- * shipped release lines by release, refunds), joined in memory on the
- * order, then summed per channel.  Definitions: oms-report(1), the kpi
- * view.
+ * (orders, order lines, the routing costs of what shipped, the releases
+ * that shipped, refunds), joined in memory on the order, then summed per
+ * channel.  Definitions: oms-report(1), the kpi view.
  *
- * The orders are held sorted by id.  The other streams come by order id
- * (the lines, the refunds) or nearly so (the events of a type, the
- * release lines), so an order is looked up from where the stream's last
+ * The orders are held sorted by id.  The other streams but the releases
+ * come by order id, so an order is looked up from where the stream's last
  * one was found: usually the same order or the next few, a merge rather
  * than a search of the whole table.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <jansson.h>
 
 #include "kpi.h"
 #include "parse.h"
@@ -33,15 +29,7 @@ const struct outcol kpi_cols[KPI_NCOLS] = {
 
 struct kline {
 	int64_t line_no, qty, shipped, cancelled, returned, unit_price, discount;
-	int backordered;		/* ever: an event said so, or it is now */
-};
-
-struct kroute {
-	size_t order;
-	int64_t line_no;
-	int node;
-	double cost;
-	int counted;			/* already added to its order's cost */
+	int backordered;		/* ever (order_line.ever_backordered), or now */
 };
 
 struct korder {
@@ -49,9 +37,9 @@ struct korder {
 	char promise[11];		/* "" none */
 	char created[21];		/* created_at */
 	int64_t shipping_charge;
-	size_t line0, nlines, route0, nroutes;
+	size_t line0, nlines;
 	int64_t shipments, promised, on_time;
-	double cost;
+	int64_t cost;			/* cents: routing to where it shipped from */
 	int64_t refunds, appeasements;
 };
 
@@ -105,28 +93,6 @@ ids_get(const struct ids *x, const char *s, uint64_t h)
 		    strcmp(ID(x, (uint32_t)x->slot[i] - 1), s) == 0)
 			return (uint32_t)x->slot[i];
 	return 0;
-}
-
-/* The index of s, added when new (*added set). */
-static size_t
-ids_intern(struct ids *x, const char *s, int *added)
-{
-	uint64_t h = fnv1a(FNV_INIT, s, strlen(s));
-	size_t i = ids_get(x, s, h);
-
-	*added = i == 0;
-	if (i != 0)
-		return i - 1;
-	if (2 * (x->n + 1) > x->cap) {
-		free(x->slot);
-		x->cap = x->cap ? 2 * x->cap : 1024;
-		x->slot = xcalloc(x->cap, sizeof *x->slot);
-		for (size_t k = 0; k < x->n; k++)
-			ids_slot(x, k, fnv1a(FNV_INIT, ID(x, k), strlen(ID(x, k))));
-	}
-	ids_add(x, s);
-	ids_slot(x, x->n - 1, h);
-	return x->n - 1;
 }
 
 static void
@@ -194,39 +160,21 @@ ids_seek(const struct ids *x, size_t *at, const char *id)
 	return lo < x->n && strcmp(ID(x, lo), id) == 0 ? lo + 1 : 0;
 }
 
-/* A release's ship time, from the confirmations (in the order of c->rels). */
-struct kship {
-	char at[21];
-};
-
 struct kctx {
-	struct store *st;
 	const char *first, *last, *channel;	/* the range, NULL: unbounded */
 	kpi_line_fn line_fn;
 	void *line_ctx;
 	struct ids order_ix;		/* sorted: the orders in key order */
 	struct strmap chan_ix;		/* values: index + 1 */
-	struct ids node_ix;
 	char **chans;
 	int nchans;
 	struct korder *o;
 	size_t no, co;
 	struct kline *l;
 	size_t nl, cl;
-	struct kroute *r;
-	size_t nr, cr;
-	struct ids rels;		/* the releases with a ship time */
-	size_t last_rel;		/* the last one read */
-	struct kship *ship;
-	size_t cship;
-	struct buf rel;			/* the release being read */
-	size_t rel_order;		/* its order's index + 1; 0 outside */
-	int rel_node;			/* its node, -1 not read yet */
 	/* where each stream found its last order */
-	size_t at_line, at_event, at_rel, at_refund;
+	size_t at_line, at_route, at_rel, at_refund;
 	size_t line_order;		/* the lines' order's index + 1 */
-	struct buf node;		/* the last routing event's node */
-	int node_i;			/* its index */
 };
 
 #define GROW(p, n, cap) do { \
@@ -342,19 +290,10 @@ line_row(void *p, const struct store_row *row)
 	l->shipped = store_col_int(row, 3);
 	l->cancelled = store_col_int(row, 4);
 	l->returned = store_col_int(row, 5);
-	l->backordered = store_col_int(row, 6) > 0;
+	l->backordered = store_col_int(row, 6) > 0 || store_col_int(row, 10) != 0;
 	l->unit_price = store_col_int(row, 7);
 	l->discount = store_col_int(row, 8);
 	return 0;
-}
-
-static struct kline *
-find_line(struct kctx *c, const struct korder *o, int64_t line_no)
-{
-	for (size_t i = 0; i < o->nlines; i++)
-		if (c->l[o->line0 + i].line_no == line_no)
-			return &c->l[o->line0 + i];
-	return NULL;
 }
 
 /* The end of the JSON string whose opening quote is at s: its closing quote. */
@@ -416,240 +355,22 @@ json_fields(const char *s, const char *const *keys, int n, struct span *out)
 
 
 /*
- * A number value: 1 and *out, or 0.  A plain decimal of up to 15 digits
- * (what oms writes) is the integer of its digits over a power of ten,
- * which IEEE division rounds exactly as strtod does; anything else goes
- * to strtod.
+ * The routing costs (table line_route), by order_id, line_no, node_id:
+ * what routing a line to a node it shipped from cost counts.
  */
 static int
-span_num(const struct span *sp, double *out)
-{
-	static const double p10[16] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
-		1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
-	const char *s;
-	int64_t m = 0;
-	int digits = 0, frac = -1;
-
-	if (sp->v == NULL || sp->n == 0 || *sp->v == '"' || *sp->v == 'n')
-		return 0;
-	for (s = sp->v + (*sp->v == '-'); ; s++)
-		if (*s >= '0' && *s <= '9') {
-			m = m * 10 + (*s - '0');
-			digits++;
-			if (frac >= 0)
-				frac++;
-		} else if (*s == '.' && frac < 0)
-			frac = 0;
-		else
-			break;
-	if (digits == 0 || digits > 15 || frac == 0 || (*s != ',' && *s != '}' && *s != ' '))
-		*out = strtod(sp->v, NULL);
-	else {
-		*out = frac > 0 ? (double)m / p10[frac] : (double)m;
-		if (*sp->v == '-')
-			*out = -*out;
-	}
-	return 1;
-}
-
-/* A string value into out: 0, or -1 when not one. */
-static int
-span_text(const char *payload, const char *key, const struct span *sp, struct buf *out)
-{
-	json_t *j, *f;
-
-	if (sp->v == NULL || sp->n < 2 || *sp->v != '"')
-		return -1;
-	buf_reset(out);
-	if (memchr(sp->v + 1, '\\', sp->n - 2) == NULL) {
-		buf_add(out, sp->v + 1, sp->n - 2);
-		return 0;
-	}
-	/* escapes: let jansson read the whole object */
-	if ((j = json_loads(payload, 0, NULL)) == NULL)
-		return -1;
-	f = json_object_get(j, key);
-	if (json_is_string(f))
-		buf_adds(out, json_string_value(f));
-	json_decref(j);
-	return json_is_string(f) ? 0 : -1;
-}
-
-/* The node of a routing event into c->node and c->node_i: 0, or -1 when none. */
-static int
-event_node(struct kctx *c, const char *payload, const struct span *sp)
-{
-	int added;
-
-	/* routing events come by order: the node is often the last one's */
-	if (c->node_i >= 0 && sp->v != NULL && sp->n == c->node.len + 2 &&
-	    *sp->v == '"' && memcmp(sp->v + 1, c->node.s, c->node.len) == 0)
-		return 0;
-	if (span_text(payload, "node_id", sp, &c->node) != 0) {
-		c->node_i = -1;
-		return -1;
-	}
-	c->node_i = (int)ids_intern(&c->node_ix, c->node.s, &added);
-	return 0;
-}
-
-static int
-event_row(void *p, const struct store_row *row)
-{
-	static const char *const keys[] = { "line_no", "backordered", "node_id", "cost" };
-	struct kctx *c = p;
-	size_t oi = counted(c, ids_seek(&c->order_ix, &c->at_event, store_col_text(row, 0)));
-	const char *payload;
-	struct span f[4];
-	double line_no, back, cost;
-	struct kline *l;
-
-	if (oi == 0)
-		return 0;	/* an order outside the range */
-	payload = store_col_text(row, 2);
-	/* an allocation event needs line_no and backordered only */
-	json_fields(payload, keys, store_col_int(row, 1) ? 4 : 2, f);
-	if (!span_num(&f[0], &line_no))
-		return 0;
-	if (!store_col_int(row, 1)) {
-		if (span_num(&f[1], &back) && back > 0 &&
-		    (l = find_line(c, &c->o[oi - 1], (int64_t)line_no)) != NULL)
-			l->backordered = 1;
-		return 0;
-	}
-	if (event_node(c, payload, &f[2]) != 0)
-		return 0;
-	GROW(c->r, c->nr, c->cr);
-	c->r[c->nr].order = oi - 1;
-	c->r[c->nr].line_no = (int64_t)line_no;
-	c->r[c->nr].node = c->node_i;
-	c->r[c->nr].cost = span_num(&f[3], &cost) ? cost : 0;
-	c->r[c->nr].counted = 0;
-	c->nr++;
-	return 0;
-}
-
-/* Group the routes by order, each order's in the order read (a counting sort). */
-static void
-group_routes(struct kctx *c)
-{
-	struct kroute *r = xmalloc((c->nr ? c->nr : 1) * sizeof *r);
-	size_t next = 0;
-
-	for (size_t i = 0; i < c->nr; i++)
-		c->o[c->r[i].order].nroutes++;
-	for (size_t i = 0; i < c->no; i++) {
-		c->o[i].route0 = next;
-		next += c->o[i].nroutes;
-		c->o[i].nroutes = 0;
-	}
-	for (size_t i = 0; i < c->nr; i++) {
-		struct korder *o = &c->o[c->r[i].order];
-
-		r[o->route0 + o->nroutes++] = c->r[i];
-	}
-	free(c->r);
-	c->r = r;
-	c->cr = c->nr;
-}
-
-static int
-ship_time_row(void *p, const struct store_row *row)
+route_row(void *p, const struct store_row *row)
 {
 	struct kctx *c = p;
-	const char *rel = store_col_text(row, 0), *at = store_col_text(row, 1);
-	size_t i;
-	int added;
+	size_t oi = counted(c, ids_seek(&c->order_ix, &c->at_route, store_col_text(row, 0)));
 
-	if (rel == NULL)
-		return 0;
-	/* the lines of a release are often confirmed together */
-	if (c->rels.n > 0 && strcmp(ID(&c->rels, c->last_rel), rel) == 0)
-		i = c->last_rel, added = 0;
-	else
-		c->last_rel = i = ids_intern(&c->rels, rel, &added);
-	if (added) {
-		if (i >= c->cship) {
-			c->cship = c->cship ? 2 * c->cship : 1024;
-			c->ship = xrealloc(c->ship, c->cship * sizeof *c->ship);
-		}
-		c->ship[i].at[0] = '\0';
-	}
-	/* the latest */
-	if (at && strcmp(at, c->ship[i].at) > 0)
-		copy_cut(c->ship[i].at, sizeof c->ship[i].at, at);
-	return 0;
-}
-
-/* Count the release just read as a shipment of its order. */
-static void
-release_end(struct kctx *c)
-{
-	struct korder *o;
-	const char *at = "";
-	size_t i;
-
-	if (c->rel.s == NULL || c->rel_order == 0)
-		return;
-	o = &c->o[c->rel_order - 1];
-	o->shipments++;
-	if ((i = ids_get(&c->rels, c->rel.s, fnv1a(FNV_INIT, c->rel.s, c->rel.len))) != 0)
-		at = c->ship[i - 1].at;
-	if (o->promise[0] && at[0]) {
-		o->promised++;
-		/* shipped on or before the promise day */
-		if (strncmp(at, o->promise, 10) <= 0)
-			o->on_time++;
-	}
-}
-
-/*
- * The routing cost of line_no's work at the release's node, once.  A line
- * routed to one node only shipped from there; only a line routed to
- * several needs the release's node, read then.
- */
-static int
-add_cost(struct kctx *c, struct korder *o, int64_t line_no)
-{
-	size_t i, first = SIZE_MAX;
-	int several = 0;
-
-	for (i = 0; i < o->nroutes; i++) {
-		const struct kroute *r = &c->r[o->route0 + i];
-
-		if (r->line_no != line_no)
-			continue;
-		if (first == SIZE_MAX)
-			first = i;
-		else if (r->node != c->r[o->route0 + first].node)
-			several = 1;
-	}
-	if (first == SIZE_MAX)
-		return 0;
-	if (several && c->rel_node == -1) {
-		struct buf node = BUF_INIT;
-		int rc = store_kpi_release_node(c->st, c->rel.s, &node);
-
-		c->rel_node = rc == 1 ? (int)ids_get(&c->node_ix, node.s,
-		    fnv1a(FNV_INIT, node.s, node.len)) - 1 : -2;
-		buf_release(&node);
-		if (rc < 0)
-			return -1;
-	}
-	for (i = first; i < o->nroutes; i++) {
-		struct kroute *r = &c->r[o->route0 + i];
-
-		if (r->line_no != line_no || r->counted ||
-		    (several && r->node != c->rel_node))
-			continue;
-		o->cost += r->cost;
-		r->counted = 1;
-	}
+	if (oi != 0)
+		c->o[oi - 1].cost += store_col_int(row, 1);
 	return 0;
 }
 
 /*
- * The index + 1 of order id (0: none) for the release lines: they come by
+ * The index + 1 of order id (0: none) for the releases: they come by
  * release, their orders far apart, so looked up by hash rather than by
  * seeking from the last one.
  */
@@ -675,22 +396,26 @@ order_get(struct kctx *c, const char *id)
 	return i;
 }
 
+/* A shipment: a release that shipped something, and its ship time. */
 static int
-shipped_line_row(void *p, const struct store_row *row)
+shipment_row(void *p, const struct store_row *row)
 {
 	struct kctx *c = p;
-	const char *rel = store_col_text(row, 0);
+	size_t oi = counted(c, order_get(c, store_col_text(row, 0)));
+	const char *at = store_col_text(row, 1);
+	struct korder *o;
 
-	if (c->rel.s == NULL || strcmp(c->rel.s, rel) != 0) {
-		release_end(c);
-		buf_reset(&c->rel);
-		buf_adds(&c->rel, rel);
-		c->rel_order = counted(c, order_get(c, store_col_text(row, 1)));
-		c->rel_node = -1;
-	}
-	if (c->rel_order == 0)
+	if (oi == 0)
 		return 0;
-	return add_cost(c, &c->o[c->rel_order - 1], store_col_int(row, 2));
+	o = &c->o[oi - 1];
+	o->shipments++;
+	if (o->promise[0] && at != NULL && at[0]) {
+		o->promised++;
+		/* shipped on or before the promise day */
+		if (strncmp(at, o->promise, 10) <= 0)
+			o->on_time++;
+	}
+	return 0;
 }
 
 static int
@@ -767,17 +492,11 @@ kctx_release(struct kctx *c)
 {
 	ids_release(&c->order_ix);
 	strmap_release(&c->chan_ix, NULL);
-	ids_release(&c->node_ix);
 	for (int i = 0; i < c->nchans; i++)
 		free(c->chans[i]);
 	free(c->chans);
 	free(c->o);
 	free(c->l);
-	free(c->r);
-	ids_release(&c->rels);
-	free(c->ship);
-	buf_release(&c->rel);
-	buf_release(&c->node);
 }
 
 int
@@ -797,10 +516,8 @@ kpi_compute_lines(struct store *st, const char *from, const char *to, const char
 
 	memset(&c, 0, sizeof c);
 	memset(t, 0, sizeof *t);
-	c.st = st;
 	c.line_fn = fn;
 	c.line_ctx = ctx;
-	c.node_i = -1;
 	/* whole days: from its first second, to its last */
 	if (from != NULL)
 		snprintf(first, sizeof first, "%.10sT00:00:00Z", from);
@@ -811,15 +528,9 @@ kpi_compute_lines(struct store *st, const char *from, const char *to, const char
 	c.channel = channel;
 	if (store_kpi_orders(st, order_row, &c) != 0 ||
 	    store_kpi_lines(st, line_row, &c) != 0 ||
-	    store_kpi_events(st, event_row, &c) != 0)
-		goto out;
-	group_routes(&c);
-	if (store_kpi_ship_times(st, ship_time_row, &c) != 0)
-		goto out;
-	if (store_kpi_shipped_lines(st, shipped_line_row, &c) != 0)
-		goto out;
-	release_end(&c);
-	if (store_kpi_refunds(st, refund_row, &c) != 0)
+	    store_kpi_routes(st, route_row, &c) != 0 ||
+	    store_kpi_shipments(st, shipment_row, &c) != 0 ||
+	    store_kpi_refunds(st, refund_row, &c) != 0)
 		goto out;
 
 	t->n = c.nchans + 1;
@@ -880,7 +591,7 @@ kpi_format(const struct kpi_row *r, char f[KPI_NCOLS][32], const char *vals[KPI_
 	vals[6] = rate(f[6], (double)r->filled_lines, (double)r->demand_lines);
 	vals[7] = rate(f[7], (double)r->shipments, (double)r->shipped_orders);
 	if (r->shipped_orders > 0) {
-		snprintf(f[8], 32, "%.2f", r->ship_cost / (double)r->shipped_orders);
+		snprintf(f[8], 32, "%.2f", (double)r->ship_cost / 100 / (double)r->shipped_orders);
 		vals[8] = f[8];
 	} else
 		vals[8] = "";

@@ -23,7 +23,7 @@ struct kpi_row {
 	int64_t shipped_orders;		/* orders with at least one shipment */
 	int64_t shipments;		/* releases that shipped something */
 	int64_t promised_shipments, on_time_shipments;
-	double ship_cost;		/* routing cost of what shipped */
+	int64_t ship_cost;		/* routing cost of what shipped, cents */
 	double revenue;			/* cents */
 	int64_t refunds, appeasements;	/* cents */
 };

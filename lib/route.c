@@ -2753,6 +2753,15 @@ price(struct run *r, const struct rorder *o, const struct plan *p, int pins,
 		n->splits += nreg - 1;
 }
 
+/* round(v * 100), the cents cost_format prints */
+static int64_t
+cost_cents(double v)
+{
+	double c = round(v * 100);
+
+	return c > -1e15 && c < 1e15 ? (int64_t)c : 0;
+}
+
 /*
  * real_format(round(v * 100) / 100, out), without its printf and strtod
  * round trips: a whole number of cents prints as the shortest of "12",
@@ -2867,8 +2876,10 @@ write_line(struct run *r, struct writer *w, int what, struct rline *l,
 			now = kept + a->qty;
 			if (now == old)
 				continue;
-			if ((what & W_NODES) && store_line_node_routed(r->st, o->id, l->line_no,
-			    r->nodes[a->node].id, now) != 0)
+			/* the cost its line.routed event gives, in cents (table line_route) */
+			if ((what & W_NODES) && (store_line_node_routed(r->st, o->id, l->line_no,
+			    r->nodes[a->node].id, now) != 0 || store_line_route_cost(r->st, o->id,
+			    l->line_no, r->nodes[a->node].id, cost_cents(shares[p][i].money)) != 0))
 				return -1;
 			if (!(what & (W_ROWS | W_EVENTS)))
 				continue;

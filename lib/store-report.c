@@ -42,7 +42,7 @@ store_kpi_orders(struct store *st, store_typed_fn fn, void *ctx)
 /* Every line in key order: one pass over the table, no join. */
 static const char sql_kpi_lines[] =
     "SELECT order_id, line_no, qty, shipped, cancelled, returned, backordered, "
-    "unit_price, discount, sku FROM order_line ORDER BY order_id, line_no";
+    "unit_price, discount, sku, ever_backordered FROM order_line ORDER BY order_id, line_no";
 
 int
 store_kpi_lines(struct store *st, store_typed_fn fn, void *ctx)
@@ -55,73 +55,35 @@ store_kpi_lines(struct store *st, store_typed_fn fn, void *ctx)
 }
 
 /*
- * The allocation and routing events; the payload is read by the caller,
- * which is several times faster than json_extract on a million rows.
- * Read through event_by_type (schema version 4), each type in seq order:
- * only the rows of these types.  "order_id IS NOT NULL" here would make
- * SQLite walk event_by_order and fetch every row at random, ten times
- * slower.
+ * The routing costs (schema version 5) of the lines at the nodes they
+ * shipped from, in key order: a scan of the table.
  */
-static const char sql_kpi_events[] =
-    "SELECT order_id, type = 'line.routed', payload FROM event "
-    "WHERE type IN ('line.routed', 'line.allocated', 'line.backordered', "
-    "'line.deallocated')";
+static const char sql_kpi_routes[] =
+    "SELECT order_id, cost_cents FROM line_route WHERE shipped "
+    "ORDER BY order_id, line_no, node_id";
 
 int
-store_kpi_events(struct store *st, store_typed_fn fn, void *ctx)
+store_kpi_routes(struct store *st, store_typed_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = store_sql(st, sql_kpi_events);
+	sqlite3_stmt *s = store_sql(st, sql_kpi_routes);
 
 	if (s == NULL)
 		return -1;
-	return store_each(st, s, fn, ctx, "reading events for the KPIs");
+	return store_each(st, s, fn, ctx, "reading routing costs for the KPIs");
 }
 
-static const char sql_kpi_ship_times[] =
-    "SELECT release_id, at FROM confirmation WHERE status IN ('shipped', 'picked_up')";
+/* The releases that shipped (schema version 5), by release_id: a scan. */
+static const char sql_kpi_shipments[] =
+    "SELECT order_id, shipped_at FROM release WHERE shipped_at IS NOT NULL";
 
 int
-store_kpi_ship_times(struct store *st, store_typed_fn fn, void *ctx)
+store_kpi_shipments(struct store *st, store_typed_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = store_sql(st, sql_kpi_ship_times);
+	sqlite3_stmt *s = store_sql(st, sql_kpi_shipments);
 
 	if (s == NULL)
 		return -1;
-	return store_each(st, s, fn, ctx, "reading confirmations for the KPIs");
-}
-
-static const char sql_kpi_shipped_lines[] =
-    "SELECT release_id, order_id, line_no FROM release_line WHERE shipped > 0 "
-    "ORDER BY release_id, line_no";
-
-int
-store_kpi_shipped_lines(struct store *st, store_typed_fn fn, void *ctx)
-{
-	sqlite3_stmt *s = store_sql(st, sql_kpi_shipped_lines);
-
-	if (s == NULL)
-		return -1;
-	return store_each(st, s, fn, ctx, "reading release lines for the KPIs");
-}
-
-static const char sql_kpi_release_node[] = "SELECT node_id FROM release WHERE release_id = ?1";
-
-int
-store_kpi_release_node(struct store *st, const char *release_id, struct buf *node)
-{
-	sqlite3_stmt *s = store_sql(st, sql_kpi_release_node);
-	int rc;
-
-	buf_reset(node);
-	if (s == NULL)
-		return -1;
-	bind_text(s, 1, release_id);
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		buf_adds(node, (const char *)sqlite3_column_text(s, 0));
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, rc, "reading a release's node");
-	return rc == SQLITE_ROW;
+	return store_each(st, s, fn, ctx, "reading shipments for the KPIs");
 }
 
 static const char sql_kpi_refunds[] =

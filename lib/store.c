@@ -179,7 +179,8 @@ static const char *const sql[S_COUNT] = {
 	[S_SCOPE_ADD] = "INSERT OR IGNORE INTO temp.scope (order_id) VALUES (?1)",
 	/* one row a statement: a 32-row UPDATE ... FROM (VALUES ...) costs more */
 	[S_LINE_ALLOC] = "UPDATE order_line SET allocated = ?3, backordered = ?4, "
-	    "backorder_reason = ?5 WHERE order_id = ?1 AND line_no = ?2",
+	    "backorder_reason = ?5, ever_backordered = max(ever_backordered, ?4 > 0) "
+	    "WHERE order_id = ?1 AND line_no = ?2",
 
 };
 
@@ -1680,7 +1681,8 @@ store_alloc_lines(struct store *st, int scoped, store_alloc_line_fn fn, void *ct
 static const char sql_alloc_write[] =
     "UPDATE order_line SET allocated = oms_alloc(order_id, line_no, 0), "
     "backordered = oms_alloc(order_id, line_no, 1), "
-    "backorder_reason = oms_alloc(order_id, line_no, 2) "
+    "backorder_reason = oms_alloc(order_id, line_no, 2), "
+    "ever_backordered = max(ever_backordered, oms_alloc(order_id, line_no, 1) > 0) "
     "WHERE oms_alloc(order_id, line_no, -1)";
 
 struct alloc_write {

@@ -269,6 +269,9 @@ int store_route_read(struct store *st, enum store_route_view v, const char *day,
 	int scoped, store_typed_fn fn, void *ctx);
 /* (store_line_node_routed sets the routed quantity of a line at a node.) */
 /* Set a line's unrouted allocation and backorder. */
+/* Add cents to what routing line_no to node_id has cost (table line_route). */
+int store_line_route_cost(struct store *st, const char *order_id, int64_t line_no,
+    const char *node_id, int64_t cents);
 int store_route_line(struct store *st, const char *order_id, int64_t line_no,
 	int64_t allocated, int64_t backordered, const char *reason);
 
@@ -484,8 +487,9 @@ struct confirmation {
 };
 /*
  * Apply it: the release line, line_node.released, the order line's
- * shipped and cancelled, the node's on_hand, the confirmation row and
- * its event.
+ * shipped and cancelled, the release's shipped_at and line_route.shipped
+ * when it shipped, the node's on_hand, the confirmation row and its
+ * event.
  */
 int store_confirmation_apply(struct store *st, const struct confirmation *c);
 
@@ -587,28 +591,17 @@ int store_report_begin(struct store *st);
 int store_kpi_orders(struct store *st, store_typed_fn fn, void *ctx);
 /*
  * Every order line, by order_id, line_no: order_id, line_no, qty, shipped,
- * cancelled, returned, backordered, unit_price, discount, sku.
+ * cancelled, returned, backordered, unit_price, discount, sku,
+ * ever_backordered.
  */
 int store_kpi_lines(struct store *st, store_typed_fn fn, void *ctx);
 /*
- * The allocation and routing events (line.allocated, line.backordered,
- * line.deallocated, line.routed), oldest first: order_id, is_routed,
- * payload.
+ * What routing each line to a node it shipped from cost (line_route), by
+ * order_id, line_no, node_id: order_id, cost_cents.
  */
-int store_kpi_events(struct store *st, store_typed_fn fn, void *ctx);
-/*
- * Every shipped or picked-up confirmation, in no particular order:
- * release_id, at.  (Grouping them by release here costs three times what
- * sorting them in memory does.)
- */
-int store_kpi_ship_times(struct store *st, store_typed_fn fn, void *ctx);
-/*
- * Release lines that shipped or were picked up, by release_id, line_no:
- * release_id, order_id, line_no.
- */
-int store_kpi_shipped_lines(struct store *st, store_typed_fn fn, void *ctx);
-/* The node of a release into node: 1, 0 when no such release, -1 error. */
-int store_kpi_release_node(struct store *st, const char *release_id, struct buf *node);
+int store_kpi_routes(struct store *st, store_typed_fn fn, void *ctx);
+/* The releases that shipped, in no particular order: order_id, shipped_at. */
+int store_kpi_shipments(struct store *st, store_typed_fn fn, void *ctx);
 /* Refunds per order and kind: order_id, is_appeasement, amount (cents). */
 int store_kpi_refunds(struct store *st, store_typed_fn fn, void *ctx);
 /*

@@ -43,3 +43,15 @@ INSERT INTO refund (order_id, line_no, kind, amount, reason, at) VALUES
  ('K2', 1, 'return', 1000, 'changed mind', '2026-11-20T10:00:00Z'),
  ('K3', NULL, 'appeasement', 300, 'late', '2026-11-20T10:00:00Z'),
  ('K6', 1, 'appeasement', 100, 'late', '2026-11-22T10:00:00Z');
+
+-- What allocation, routing and confirmation kept of all that (schema
+-- version 5): the lines ever backordered (K2 by its event, K5 backordered
+-- now); the cost of each line's routing to each node, in cents, and
+-- whether it shipped from there; each release's latest ship time.
+UPDATE order_line SET ever_backordered = 1 WHERE order_id IN ('K2', 'K5');
+INSERT INTO line_route (order_id, line_no, node_id, cost_cents, shipped) VALUES
+ ('K1', 1, 'DC1', 600, 1), ('K1', 2, 'DC1', 200, 1), ('K2', 1, 'DC1', 500, 1),
+ ('K2', 1, 'ST1', 400, 1), ('K3', 1, 'ST1', 999, 0), ('K3', 1, 'ST2', 300, 1),
+ ('K6', 1, 'DC1', 700, 1);
+UPDATE release SET shipped_at = (SELECT max(at) FROM confirmation c
+    WHERE c.release_id = release.release_id AND status IN ('shipped', 'picked_up'));
