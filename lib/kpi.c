@@ -4,10 +4,10 @@
  * that shipped, refunds), joined in memory on the order, then summed per
  * channel.  Definitions: oms-report(1), the kpi view.
  *
- * The orders are held sorted by id.  The other streams but the releases
- * come by order id, so an order is looked up from where the stream's last
- * one was found: usually the same order or the next few, a merge rather
- * than a search of the whole table.
+ * The orders are held sorted by id.  The other streams come by order id
+ * too, so an order is looked up from where the stream's last one was
+ * found: usually the same order or the next few, a merge rather than a
+ * search of the whole table.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -43,17 +43,11 @@ struct korder {
 	int64_t refunds, appeasements;
 };
 
-/*
- * Strings kept one after another in one buffer, string i at ids.s +
- * off[i]; with slot, open addressing over them: a slot holds the upper
- * half of the string's hash and its index + 1 (0: empty).
- */
+/* Strings kept one after another in one buffer, string i at ids.s + off[i]. */
 struct ids {
 	struct buf ids;
 	size_t *off;
 	size_t n, capoff;
-	uint64_t *slot;
-	size_t cap;
 };
 
 #define ID(x, i) ((x)->ids.s + (x)->off[i])
@@ -69,38 +63,11 @@ ids_add(struct ids *x, const char *s)
 	buf_add(&x->ids, s, strlen(s) + 1);
 }
 
-/* Put string k into the slots (which have room). */
-static void
-ids_slot(struct ids *x, size_t k, uint64_t h)
-{
-	size_t i = (size_t)h & (x->cap - 1);
-
-	while (x->slot[i] != 0)
-		i = (i + 1) & (x->cap - 1);
-	x->slot[i] = (h & UINT64_C(0xffffffff00000000)) | (uint64_t)(k + 1);
-}
-
-/* The index + 1 of s, 0 when not there. */
-static size_t
-ids_get(const struct ids *x, const char *s, uint64_t h)
-{
-	size_t i;
-
-	if (x->cap == 0)
-		return 0;
-	for (i = (size_t)h & (x->cap - 1); x->slot[i] != 0; i = (i + 1) & (x->cap - 1))
-		if ((x->slot[i] >> 32) == (h >> 32) &&
-		    strcmp(ID(x, (uint32_t)x->slot[i] - 1), s) == 0)
-			return (uint32_t)x->slot[i];
-	return 0;
-}
-
 static void
 ids_release(struct ids *x)
 {
 	buf_release(&x->ids);
 	free(x->off);
-	free(x->slot);
 }
 
 /*
@@ -369,39 +336,12 @@ route_row(void *p, const struct store_row *row)
 	return 0;
 }
 
-/*
- * The index + 1 of order id (0: none) for the releases: they come by
- * release, their orders far apart, so looked up by hash rather than by
- * seeking from the last one.
- */
-static size_t
-order_get(struct kctx *c, const char *id)
-{
-	struct ids *x = &c->order_ix;
-	size_t i;
-
-	if (id == NULL)
-		return 0;
-	if (c->at_rel < x->n && strcmp(ID(x, c->at_rel), id) == 0)
-		return c->at_rel + 1;
-	if (x->cap == 0 && x->n > 0) {
-		for (x->cap = 1024; x->cap < 2 * x->n; x->cap *= 2)
-			;
-		x->slot = xcalloc(x->cap, sizeof *x->slot);
-		for (size_t k = 0; k < x->n; k++)
-			ids_slot(x, k, fnv1a(FNV_INIT, ID(x, k), strlen(ID(x, k))));
-	}
-	if ((i = ids_get(x, id, fnv1a(FNV_INIT, id, strlen(id)))) != 0)
-		c->at_rel = i - 1;
-	return i;
-}
-
 /* A shipment: a release that shipped something, and its ship time. */
 static int
 shipment_row(void *p, const struct store_row *row)
 {
 	struct kctx *c = p;
-	size_t oi = counted(c, order_get(c, store_col_text(row, 0)));
+	size_t oi = counted(c, ids_seek(&c->order_ix, &c->at_rel, store_col_text(row, 0)));
 	const char *at = store_col_text(row, 1);
 	struct korder *o;
 

@@ -72,9 +72,10 @@ store_kpi_routes(struct store *st, store_typed_fn fn, void *ctx)
 	return store_each(st, s, fn, ctx, "reading routing costs for the KPIs");
 }
 
-/* The releases that shipped (schema version 5), by release_id: a scan. */
+/* The releases that shipped (schema version 5), by order: release_shipped. */
 static const char sql_kpi_shipments[] =
-    "SELECT order_id, shipped_at FROM release WHERE shipped_at IS NOT NULL";
+    "SELECT order_id, shipped_at FROM release WHERE shipped_at IS NOT NULL "
+    "ORDER BY order_id";
 
 int
 store_kpi_shipments(struct store *st, store_typed_fn fn, void *ctx)

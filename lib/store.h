@@ -600,7 +600,7 @@ int store_kpi_lines(struct store *st, store_typed_fn fn, void *ctx);
  * order_id, line_no, node_id: order_id, cost_cents.
  */
 int store_kpi_routes(struct store *st, store_typed_fn fn, void *ctx);
-/* The releases that shipped, in no particular order: order_id, shipped_at. */
+/* The releases that shipped, by order_id: order_id, shipped_at. */
 int store_kpi_shipments(struct store *st, store_typed_fn fn, void *ctx);
 /* Refunds per order and kind: order_id, is_appeasement, amount (cents). */
 int store_kpi_refunds(struct store *st, store_typed_fn fn, void *ctx);
