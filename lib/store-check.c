@@ -801,8 +801,9 @@ other_keys(struct store *st, struct store_check *k)
  * snapshot (store_read_together).  The work is a queue: first the pass by
  * release, which the other thread takes at once, then the pass by order
  * in CHUNKS ranges of order_id, which this thread finds meanwhile (every
- * so many orders, a key) and both take in turn, so that both keep busy
- * to the end.  Each thread sums into a part of its own (a store_check
+ * so many orders, a key) and both take in turn, then the foreign keys to
+ * the sets and the other tables' (to_sets, other_keys), so that both keep
+ * busy to the end.  Each thread sums into a part of its own (a store_check
  * with the sets of the whole), added up after; what a range finds in key
  * order (the lines the caller's line check would say something of, by
  * want, the units line_node has released, the orders without lines) is
@@ -923,12 +924,13 @@ work_run(void *p)
 		} else {
 			while (!w->ready && !w->failed)
 				pthread_cond_wait(&w->cv, &w->mu);
-			i = w->failed || w->next == w->nchunks ? -2 : w->next++;
+			i = w->failed || w->next == w->nchunks + 2 ? -2 : w->next++;
 		}
 		pthread_mutex_unlock(&w->mu);
 		if (i == -2)
 			break;
-		if ((i == -1 ? by_release(wk->st, wk->k) : one_range(wk, i)) != 0) {
+		if ((i == -1 ? by_release(wk->st, wk->k) : i < w->nchunks ? one_range(wk, i) :
+		    i == w->nchunks ? to_sets(wk->st, wk->k) : other_keys(wk->st, wk->k)) != 0) {
 			wk->r = -1;
 			pthread_mutex_lock(&w->mu);
 			w->failed = 1;
@@ -979,6 +981,22 @@ ranges(struct store *st, struct work *w, int64_t stride)
 		free(sample[j]);
 	free(sample);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, what);
+}
+
+/* Take a part's sums as k's, which has none. */
+static void
+take_sums(struct store_check *k, struct store_check *p)
+{
+	k->suspect += p->suspect;
+	k->reserved = p->reserved;
+	k->sku_at = p->sku_at;
+	k->skus = p->skus;
+	k->nskus = p->nskus;
+	k->capskus = p->capskus;
+	memset(&p->reserved, 0, sizeof p->reserved);
+	memset(&p->sku_at, 0, sizeof p->sku_at);
+	p->skus = NULL;
+	p->nskus = p->capskus = 0;
 }
 
 /* Add a part's sums to k's. */
@@ -1071,9 +1089,15 @@ passes_threaded(struct store *st, struct store *other, struct store_check *k,
 	}
 	pthread_cond_destroy(&w.cv);
 	pthread_mutex_destroy(&w.mu);
-	for (i = 0; ret == 0 && i < NWORKERS; i++) {
-		add_sums(k, k->part[i]);
-		at_nodes_move(&k->rl_out, &k->part[i]->rl_out);
+	/* the larger part's sums are taken as they are, the other's added */
+	if (ret == 0) {
+		i = k->part[1]->reserved.len > k->part[0]->reserved.len;
+		take_sums(k, k->part[i]);
+		for (c = 0; c < NWORKERS; c++) {
+			if (c != i)
+				add_sums(k, k->part[c]);
+			at_nodes_move(&k->rl_out, &k->part[c]->rl_out);
+		}
 	}
 	/* what the ranges found, in key order; their lines to fn */
 	for (c = 0; c < w.nchunks; c++) {
@@ -1142,11 +1166,10 @@ store_check_begin(struct store *st, store_line_fn fn, store_line_test_fn want, v
 			goto fail;
 		store_close(other);
 		other = NULL;
-	} else if (by_order(st, k, ALL, NULL, NULL, fn, ctx) != 0 || by_release(st, k) != 0) {
+	} else if (by_order(st, k, ALL, NULL, NULL, fn, ctx) != 0 || by_release(st, k) != 0 ||
+	    to_sets(st, k) != 0 || other_keys(st, k) != 0) {
 		goto fail;
 	}
-	if (to_sets(st, k) != 0 || other_keys(st, k) != 0)
-		goto fail;
 	return k;
 fail:
 	store_close(other);
