@@ -317,6 +317,17 @@ violation(struct ctx *c, const char *check, const char *subject, const char *fmt
 	c->violations++;
 }
 
+/* Whether check_line has anything to say of l (called from any thread). */
+static int
+check_line_wants(const struct view_line *l)
+{
+	struct line_qty q;
+
+	line_qty(l, &q);
+	return !(line_open(&q) >= 0 && q.returned <= q.shipped &&
+	    (q.backordered <= 0 || q.backordered <= line_open(&q)));
+}
+
 static int
 check_line(void *p, const struct view_line *l)
 {
@@ -324,10 +335,9 @@ check_line(void *p, const struct view_line *l)
 	struct line_qty q;
 	char subject[256];
 
-	line_qty(l, &q);
-	if (line_open(&q) >= 0 && q.returned <= q.shipped &&
-	    (q.backordered <= 0 || q.backordered <= line_open(&q)))
+	if (!check_line_wants(l))
 		return 0;	/* the common case: nothing to say */
+	line_qty(l, &q);
 	snprintf(subject, sizeof subject, "%s/%lld", l->order_id, (long long)l->line_no);
 	if (line_open(&q) < 0)
 		violation(c, "line_buckets", subject, "allocated %lld + routed %lld + released %lld "
@@ -451,7 +461,7 @@ report_check(struct ctx *c)
 
 	c->cols = check_cols;
 	c->ncols = 3;
-	if ((k = store_check_begin(c->st, check_line, c)) == NULL)
+	if ((k = store_check_begin(c->st, check_line, check_line_wants, c)) == NULL)
 		return -1;
 	r = store_check_stock(c->st, k, check_node, c) != 0 ||
 	    check_keys(c, k) != 0 ||
@@ -1309,16 +1319,15 @@ report_events(struct ctx *c)
 	return status;
 }
 
-int
-report_run(struct store *st, const char *view, const struct report_opts *o, FILE *fp)
+/* One view, in the read transaction report_run began. */
+static int
+report_view(struct store *st, const char *view, const struct report_opts *o, FILE *fp)
 {
 	struct view_filter f;
 	struct ctx c;
 	char to_before[11];
 	int r;
 
-	/* every view reads much of the store: mapped, its pages are not copied */
-	store_report_begin(st);
 	if (strcmp(view, "kpi") == 0)
 		return o->html ? html_report(st, o, fp) : kpi_report(st, o, fp);
 	if (strcmp(view, "eoq") == 0)
@@ -1374,4 +1383,23 @@ report_run(struct store *st, const char *view, const struct report_opts *o, FILE
 	if (c.started)
 		writer_finish(&c.w);
 	return c.violations ? EX_VIOLATION : 0;
+}
+
+/*
+ * Every view reads one snapshot of the store: a writer that commits
+ * while it runs changes nothing it reports (events --follow, which must
+ * see the new events, is report_follow, outside any transaction).
+ */
+int
+report_run(struct store *st, const char *view, const struct report_opts *o, FILE *fp)
+{
+	int r;
+
+	/* every view reads much of the store: mapped, its pages are not copied */
+	store_report_begin(st);
+	if (store_read_begin(st) != 0)
+		return store_status(st);
+	r = report_view(st, view, o, fp);
+	store_read_end(st);
+	return r;
 }

@@ -32,12 +32,19 @@
  * foreign_key_check itself, one table at a time.  Only when something is
  * found does the caller run the full foreign_key_check, whose rows it
  * reports as they always were.
+ *
+ * On a store of many orders the two passes are read in two threads, on
+ * two connections that see one snapshot, the pass by order in ranges of
+ * order_id (see passes_threaded); the caller sees the same as from one.
  */
+#include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "model.h"
 #include "store-int.h"
 
@@ -96,31 +103,41 @@ static const char sql_fk_columns[] = "SELECT count(*) FROM pragma_foreign_key_li
 static const char sql_fk_any[] = "SELECT count(*) FROM (SELECT 1 FROM "
     "pragma_foreign_key_check(?1) LIMIT 1)";
 
-/* The pass by order: every stream by order_id (and line_no). */
-static const char sql_orders[] = "SELECT order_id FROM orders ORDER BY order_id";
-static const char sql_lines[] =
-    "SELECT order_id, line_no, sku, qty, allocated, shipped, cancelled, returned, "
-    "backordered, pickup_node FROM order_line ORDER BY order_id, line_no";
-static const char sql_line_nodes[] =
-    "SELECT order_id, line_no, node_id, routed, released FROM line_node "
-    "ORDER BY order_id, line_no, node_id";
+/*
+ * The pass by order: every stream by order_id (and line_no); each
+ * statement four times, for every order_id (ALL) and for the key ranges
+ * of the threaded check: BELOW a key ?2, FROM a key ?1 on, and FROM ?1
+ * BELOW ?2 (SPAN).
+ */
+enum range { ALL, BELOW, FROM, SPAN, NRANGES };
+#define RANGES(head, tail) { head tail, head " WHERE order_id < ?2" tail, \
+	head " WHERE order_id >= ?1" tail, head " WHERE order_id >= ?1 AND order_id < ?2" tail }
+static const char *const sql_orders[NRANGES] =
+    RANGES("SELECT order_id FROM orders", " ORDER BY order_id");
+static const char *const sql_lines[NRANGES] =
+    RANGES("SELECT order_id, line_no, sku, qty, allocated, shipped, cancelled, returned, "
+    "backordered, pickup_node FROM order_line", " ORDER BY order_id, line_no");
+static const char *const sql_line_nodes[NRANGES] =
+    RANGES("SELECT order_id, line_no, node_id, routed, released FROM line_node",
+    " ORDER BY order_id, line_no, node_id");
 /*
  * The rows that must have their order, and those that must have their
  * order line: from an index that has the columns, no lookup of the row.
  */
 static const struct child {
 	int table;
-	const char *sql;
+	const char *sql[NRANGES];
 } order_children[] = {
-	{ FK_RELEASE, "SELECT order_id FROM release INDEXED BY release_by_order "
-	    "ORDER BY order_id" },
-	{ FK_RMA, "SELECT order_id FROM rma ORDER BY order_id" },
-	{ FK_REFUND, "SELECT order_id FROM refund ORDER BY order_id" },
-	{ FK_HOLD, "SELECT order_id FROM order_hold ORDER BY order_id" },
+	{ FK_RELEASE, RANGES("SELECT order_id FROM release INDEXED BY release_by_order",
+	    " ORDER BY order_id") },
+	{ FK_RMA, RANGES("SELECT order_id FROM rma", " ORDER BY order_id") },
+	{ FK_REFUND, RANGES("SELECT order_id FROM refund", " ORDER BY order_id") },
+	{ FK_HOLD, RANGES("SELECT order_id FROM order_hold", " ORDER BY order_id") },
 }, line_children[] = {
-	{ FK_RELEASE_LINE, "SELECT order_id, line_no FROM release_line "
-	    "INDEXED BY release_line_by_line ORDER BY order_id, line_no" },
-	{ FK_RMA_LINE, "SELECT order_id, line_no FROM rma_line ORDER BY order_id, line_no" },
+	{ FK_RELEASE_LINE, RANGES("SELECT order_id, line_no FROM release_line "
+	    "INDEXED BY release_line_by_line", " ORDER BY order_id, line_no") },
+	{ FK_RMA_LINE, RANGES("SELECT order_id, line_no FROM rma_line",
+	    " ORDER BY order_id, line_no") },
 };
 #define NORDER_CHILDREN (sizeof order_children / sizeof *order_children)
 #define NLINE_CHILDREN (sizeof line_children / sizeof *line_children)
@@ -185,10 +202,20 @@ struct keyset {
 	struct buf keys;	/* each key and its NUL */
 };
 
+/* A line the caller's line check wants, kept until it can be handed over in order. */
+struct kept {
+	struct view_line *v;
+	size_t n, cap;
+};
+
+/* The threads of the threaded check (see store_check_begin), each on a connection. */
+#define NWORKERS 2
+
 struct store_check {
 	int ok[NFAST];		/* the table's keys are as this file knows them */
 	int64_t suspect;
-	struct keyset set[NSETS];	/* the small parents */
+	struct keyset sets[NSETS];	/* the small parents */
+	const struct keyset *set;	/* sets, or a part's whole check's */
 	struct strmap names;	/* node ids seen, each to its one copy */
 	struct strmap reserved;	/* node_id to a strmap of sku to struct reserve */
 	struct strmap sku_at;	/* sku to 1 + its index in skus */
@@ -198,6 +225,10 @@ struct store_check {
 	struct at_nodes rl_out;	/* release lines with units out or a cancel request */
 	char **no_lines;
 	size_t nno_lines, capno_lines;
+	/* a part: the lines its whole check's caller wants, kept */
+	store_line_test_fn want;
+	struct kept kept;
+	struct store_check *part[NWORKERS];	/* the threaded check's */
 };
 
 static int
@@ -206,13 +237,21 @@ next(struct store *st, struct store_cur *c)
 	return store_cur_next(st, c, what);
 }
 
+/* Open c on sql, whose key range is from ?1 (lo), below ?2 (hi), if it has them. */
 static int
-open_cur(struct store *st, struct store_cur *c, const char *sql, int two)
+open_cur(struct store *st, struct store_cur *c, const char *sql, int two, const char *lo,
+    const char *hi)
 {
+	int n;
+
 	c->two = two;
 	c->row = 0;
 	if ((c->s = store_sql(st, sql)) == NULL)
 		return -1;
+	if ((n = sqlite3_bind_parameter_count(c->s)) >= 1)
+		bind_text(c->s, 1, lo);
+	if (n >= 2)
+		bind_text(c->s, 2, hi);
 	return next(st, c);
 }
 
@@ -532,9 +571,10 @@ one_order(struct store *st, struct store_check *k, const char *key, struct by_or
 	return 0;
 }
 
-/* The pass by order (see the top of the file). */
+/* The pass by order (see the top of the file), over the order_ids from lo below hi. */
 static int
-by_order(struct store *st, struct store_check *k, store_line_fn fn, void *ctx)
+by_order(struct store *st, struct store_check *k, enum range range, const char *lo,
+    const char *hi, store_line_fn fn, void *ctx)
 {
 	struct by_order p;
 	struct stream *all[3 + NORDER_CHILDREN + NLINE_CHILDREN];
@@ -550,17 +590,18 @@ by_order(struct store *st, struct store_check *k, store_line_fn fn, void *ctx)
 		all[nall++] = &p.oc[i];
 	for (i = 0; i < NLINE_CHILDREN; i++)
 		all[nall++] = &p.lc[i];
-	if (open_cur(st, &p.o.c, sql_orders, 0) != 0 || open_cur(st, &p.l.c, sql_lines, 1) != 0 ||
-	    open_cur(st, &p.n.c, sql_line_nodes, 1) != 0)
+	if (open_cur(st, &p.o.c, sql_orders[range], 0, lo, hi) != 0 ||
+	    open_cur(st, &p.l.c, sql_lines[range], 1, lo, hi) != 0 ||
+	    open_cur(st, &p.n.c, sql_line_nodes[range], 1, lo, hi) != 0)
 		goto out;
 	/* a table whose keys changed is left to foreign_key_check */
 	for (i = 0; i < NORDER_CHILDREN; i++)
 		if (k->ok[order_children[i].table] &&
-		    open_cur(st, &p.oc[i].c, order_children[i].sql, 0) != 0)
+		    open_cur(st, &p.oc[i].c, order_children[i].sql[range], 0, lo, hi) != 0)
 			goto out;
 	for (i = 0; i < NLINE_CHILDREN; i++)
 		if (k->ok[line_children[i].table] &&
-		    open_cur(st, &p.lc[i].c, line_children[i].sql, 1) != 0)
+		    open_cur(st, &p.lc[i].c, line_children[i].sql[range], 1, lo, hi) != 0)
 			goto out;
 	for (i = 0; i < nall; i++)
 		if (skip_null(st, &all[i]->c) != 0)
@@ -635,8 +676,8 @@ by_release(struct store *st, struct store_check *k)
 
 	if ((r.s = store_sql(st, sql_releases)) == NULL ||
 	    next_release(st, k, &r) != 0 || skip_null(st, &r) != 0 ||
-	    open_cur(st, &rl, sql_release_lines, 1) != 0 || skip_null(st, &rl) != 0 ||
-	    (k->ok[FK_CONFIRMATION] && open_cur(st, &cf, sql_confirmation_lines, 1) != 0) ||
+	    open_cur(st, &rl, sql_release_lines, 1, NULL, NULL) != 0 || skip_null(st, &rl) != 0 ||
+	    (k->ok[FK_CONFIRMATION] && open_cur(st, &cf, sql_confirmation_lines, 1, NULL, NULL) != 0) ||
 	    skip_null(st, &cf) != 0)
 		goto out;
 	while (rl.row) {
@@ -753,14 +794,358 @@ other_keys(struct store *st, struct store_check *k)
 	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, what);
 }
 
+/*
+ * The threaded check.  On a store of many orders (OMS_CHECK_SPLIT, for
+ * tests, sets how many: default CHECK_SPLIT) two threads make the passes,
+ * this one on st and another on a second connection that sees the same
+ * snapshot (store_read_together).  The work is a queue: first the pass by
+ * release, which the other thread takes at once, then the pass by order
+ * in CHUNKS ranges of order_id, which this thread finds meanwhile (every
+ * so many orders, a key) and both take in turn, then the foreign keys to
+ * the sets and the other tables' (to_sets, other_keys), so that both keep
+ * busy to the end.  Each thread sums into a part of its own (a store_check
+ * with the sets of the whole), added up after; what a range finds in key
+ * order (the lines the caller's line check would say something of, by
+ * want, the units line_node has released, the orders without lines) is
+ * kept by range and joined in key order.  So the caller sees what the
+ * one-thread check gives it, in the same order.  When the store keeps
+ * changing as the connections begin, the check reads in one thread.
+ */
+#define CHECK_SPLIT 5000
+#define CHUNKS 32
+#define SAMPLE_MAX 1024		/* a key every so many orders, at most */
+
+static const char sql_enough[] =
+    "SELECT count(*) FROM (SELECT 1 FROM orders ORDER BY order_id LIMIT 1 OFFSET ?1)";
+
+static int64_t
+check_split(void)
+{
+	const char *env = getenv("OMS_CHECK_SPLIT");
+	long long v = env != NULL ? strtoll(env, NULL, 10) : 0;
+
+	return v > 0 ? (int64_t)v : CHECK_SPLIT;
+}
+
+/* A part's line check: keep what the caller's would say something about. */
+static int
+keep_line(void *p, const struct view_line *l)
+{
+	struct store_check *k = p;
+	struct view_line *v;
+
+	if (!k->want(l))
+		return 0;
+	if (k->kept.n == k->kept.cap) {
+		k->kept.cap = k->kept.cap ? k->kept.cap * 2 : 16;
+		k->kept.v = xrealloc(k->kept.v, k->kept.cap * sizeof *k->kept.v);
+	}
+	v = &k->kept.v[k->kept.n++];
+	memset(v, 0, sizeof *v);
+	v->order_id = xstrdup(l->order_id);
+	v->sku = l->sku ? xstrdup(l->sku) : NULL;
+	v->line_no = l->line_no;
+	v->qty = l->qty;
+	v->allocated = l->allocated;
+	v->shipped = l->shipped;
+	v->cancelled = l->cancelled;
+	v->returned = l->returned;
+	v->backordered = l->backordered;
+	v->routed = l->routed;
+	v->released = l->released;
+	v->at_node = l->at_node;
+	return 0;
+}
+
+/* What a range of the pass by order finds in key order. */
+struct found {
+	struct kept kept;
+	struct at_nodes ln_released;
+	char **no_lines;
+	size_t nno_lines;
+};
+
+/* The queue of the threads' work. */
+struct work {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int by_release;		/* the pass by release is taken */
+	int ready;		/* the ranges are known */
+	int failed;		/* a thread failed: the others stop */
+	int nchunks, next;
+	char **keys;		/* range i is from keys[i] (NULL: the first) below keys[i + 1] */
+	struct found *found;	/* by range */
+};
+
+struct worker {
+	struct work *w;
+	struct store *st;
+	struct store_check *k;	/* its part */
+	int r;
+	pthread_t t;
+};
+
+/* Range i of the pass by order on the worker's connection, its findings kept. */
+static int
+one_range(struct worker *wk, int i)
+{
+	struct store_check *k = wk->k;
+	struct work *w = wk->w;
+	const char *lo = w->keys[i], *hi = w->keys[i + 1];
+	struct found *f = &w->found[i];
+	enum range range = lo == NULL ? (hi == NULL ? ALL : BELOW) : hi == NULL ? FROM : SPAN;
+
+	if (by_order(wk->st, k, range, lo, hi, keep_line, k) != 0)
+		return -1;
+	f->kept = k->kept;
+	f->ln_released = k->ln_released;
+	f->no_lines = k->no_lines;
+	f->nno_lines = k->nno_lines;
+	memset(&k->kept, 0, sizeof k->kept);
+	memset(&k->ln_released, 0, sizeof k->ln_released);
+	k->no_lines = NULL;
+	k->nno_lines = k->capno_lines = 0;
+	return 0;
+}
+
+/* A thread's loop: the next piece of work until there is none, or one fails. */
+static void *
+work_run(void *p)
+{
+	struct worker *wk = p;
+	struct work *w = wk->w;
+	int i;
+
+	for (;;) {
+		pthread_mutex_lock(&w->mu);
+		if (!w->by_release) {
+			w->by_release = 1;
+			i = -1;
+		} else {
+			while (!w->ready && !w->failed)
+				pthread_cond_wait(&w->cv, &w->mu);
+			i = w->failed || w->next == w->nchunks + 2 ? -2 : w->next++;
+		}
+		pthread_mutex_unlock(&w->mu);
+		if (i == -2)
+			break;
+		if ((i == -1 ? by_release(wk->st, wk->k) : i < w->nchunks ? one_range(wk, i) :
+		    i == w->nchunks ? to_sets(wk->st, wk->k) : other_keys(wk->st, wk->k)) != 0) {
+			wk->r = -1;
+			pthread_mutex_lock(&w->mu);
+			w->failed = 1;
+			pthread_cond_broadcast(&w->cv);
+			pthread_mutex_unlock(&w->mu);
+			break;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The ranges of the pass by order: a key every stride orders (stride: of
+ * a store of few orders, for tests, 1), and of those, CHUNKS at most, as
+ * evenly spaced.  0 or -1.
+ */
+static int
+ranges(struct store *st, struct work *w, int64_t stride)
+{
+	sqlite3_stmt *s = store_sql(st, sql_orders[ALL]);
+	char **sample = NULL;
+	size_t n = 0, cap = 0;
+	int64_t i = 0;
+	int rc, c;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (i++ % stride == 0 && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				sample = xrealloc(sample, cap * sizeof *sample);
+			}
+			sample[n++] = xstrdup((const char *)sqlite3_column_text(s, 0));
+		}
+	sqlite3_reset(s);
+	w->nchunks = n < CHUNKS ? (n > 0 ? (int)n : 1) : CHUNKS;
+	w->keys = xcalloc((size_t)w->nchunks + 1, sizeof *w->keys);
+	w->found = xcalloc((size_t)w->nchunks, sizeof *w->found);
+	/* range c from the key of sample c * n / nchunks; the first from any key */
+	for (c = 1; c < w->nchunks; c++) {
+		size_t at = (size_t)c * n / (size_t)w->nchunks;
+
+		w->keys[c] = sample[at];
+		sample[at] = NULL;
+	}
+	for (size_t j = 0; j < n; j++)
+		free(sample[j]);
+	free(sample);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, what);
+}
+
+/* Take a part's sums as k's, which has none. */
+static void
+take_sums(struct store_check *k, struct store_check *p)
+{
+	k->suspect += p->suspect;
+	k->reserved = p->reserved;
+	k->sku_at = p->sku_at;
+	k->skus = p->skus;
+	k->nskus = p->nskus;
+	k->capskus = p->capskus;
+	memset(&p->reserved, 0, sizeof p->reserved);
+	memset(&p->sku_at, 0, sizeof p->sku_at);
+	p->skus = NULL;
+	p->nskus = p->capskus = 0;
+}
+
+/* Add a part's sums to k's. */
+static void
+add_sums(struct store_check *k, struct store_check *p)
+{
+	size_t i, j;
+
+	k->suspect += p->suspect;
+	for (i = 0; i < p->reserved.cap; i++) {
+		struct strmap *m = p->reserved.vals[i];
+
+		if (p->reserved.keys[i] == NULL)
+			continue;
+		for (j = 0; j < m->cap; j++) {
+			const struct reserve *r = m->vals[j];
+
+			if (m->keys[j] != NULL)
+				reserve(k, p->reserved.keys[i], m->keys[j], r->routed,
+				    r->q - r->routed);
+		}
+	}
+	for (i = 0; i < p->nskus; i++)
+		sku_sum(k, p->skus[i].sku)->allocated += p->skus[i].allocated;
+}
+
+/* Append from's entries to to's (the order_ids become to's; the node ids stay the part's). */
+static void
+at_nodes_move(struct at_nodes *to, struct at_nodes *from)
+{
+	if (from->n == 0)
+		return;
+	if (to->n + from->n > to->cap) {
+		to->cap = to->n + from->n;
+		to->v = xrealloc(to->v, to->cap * sizeof *to->v);
+	}
+	memcpy(to->v + to->n, from->v, from->n * sizeof *from->v);
+	to->n += from->n;
+	from->n = 0;
+}
+
+/*
+ * The passes on st and other, which reads st's snapshot, in two threads:
+ * 0, or -1 after a diagnostic.  fn has the lines want keeps, in order.
+ */
+static int
+passes_threaded(struct store *st, struct store *other, struct store_check *k,
+    store_line_fn fn, store_line_test_fn want, void *ctx)
+{
+	struct worker wk[NWORKERS];
+	struct work w;
+	int64_t stride = check_split() / 16;
+	int i, c, started = 0, ret = 0;
+
+	memset(&w, 0, sizeof w);
+	memset(wk, 0, sizeof wk);
+	pthread_mutex_init(&w.mu, NULL);
+	pthread_cond_init(&w.cv, NULL);
+	for (i = 0; i < NWORKERS; i++) {
+		k->part[i] = xcalloc(1, sizeof *k->part[i]);
+		memcpy(k->part[i]->ok, k->ok, sizeof k->ok);
+		k->part[i]->set = k->set;
+		k->part[i]->want = want;
+		wk[i].w = &w;
+		wk[i].k = k->part[i];
+		wk[i].st = i == 0 ? st : other;
+	}
+	/* the other thread begins with the pass by release while this one finds the ranges */
+	if (pthread_create(&wk[1].t, NULL, work_run, &wk[1]) != 0)
+		diag_info("cannot start a thread: %s; check reads in one", strerror(errno));
+	else
+		started = 1;
+	ret = ranges(st, &w, stride < 1 ? 1 : stride > SAMPLE_MAX ? SAMPLE_MAX : stride);
+	pthread_mutex_lock(&w.mu);
+	if (ret != 0)
+		w.failed = 1;
+	else
+		w.ready = 1;
+	pthread_cond_broadcast(&w.cv);
+	pthread_mutex_unlock(&w.mu);
+	if (ret == 0)
+		work_run(&wk[0]);
+	if (started)
+		pthread_join(wk[1].t, NULL);
+	if (ret == 0 && wk[0].r != 0)
+		ret = -1;
+	else if (ret == 0 && wk[1].r != 0) {
+		store_status_from(st, other);
+		ret = -1;
+	}
+	pthread_cond_destroy(&w.cv);
+	pthread_mutex_destroy(&w.mu);
+	/* the larger part's sums are taken as they are, the other's added */
+	if (ret == 0) {
+		i = k->part[1]->reserved.len > k->part[0]->reserved.len;
+		take_sums(k, k->part[i]);
+		for (c = 0; c < NWORKERS; c++) {
+			if (c != i)
+				add_sums(k, k->part[c]);
+			at_nodes_move(&k->rl_out, &k->part[c]->rl_out);
+		}
+	}
+	/* what the ranges found, in key order; their lines to fn */
+	for (c = 0; c < w.nchunks; c++) {
+		struct found *f = &w.found[c];
+
+		at_nodes_move(&k->ln_released, &f->ln_released);
+		free(f->ln_released.v);
+		for (size_t j = 0; j < f->kept.n; j++) {
+			if (ret == 0 && fn(ctx, &f->kept.v[j]) < 0)
+				ret = -1;
+			free((char *)f->kept.v[j].order_id);
+			free((char *)f->kept.v[j].sku);
+		}
+		free(f->kept.v);
+		for (size_t j = 0; j < f->nno_lines; j++) {
+			if (k->nno_lines == k->capno_lines) {
+				k->capno_lines = k->capno_lines ? k->capno_lines * 2 : 16;
+				k->no_lines = xrealloc(k->no_lines,
+				    k->capno_lines * sizeof *k->no_lines);
+			}
+			k->no_lines[k->nno_lines++] = f->no_lines[j];
+		}
+		free(f->no_lines);
+		free(w.keys[c]);
+	}
+	free(w.keys);
+	free(w.found);
+	return ret;
+}
+
 struct store_check *
-store_check_begin(struct store *st, store_line_fn fn, void *ctx)
+store_check_begin(struct store *st, store_line_fn fn, store_line_test_fn want, void *ctx)
 {
 	struct store_check *k = xcalloc(1, sizeof *k);
+	struct store *other = NULL;
 	sqlite3_stmt *q;
 	int64_t v;
 	size_t i;
 
+	k->set = k->sets;
+	/* enough orders to read in threads, on connections that see one snapshot */
+	if ((q = store_sql(st, sql_enough)) == NULL)
+		goto fail;
+	bind_int(q, 1, check_split() - 1);
+	if ((v = store_int(st, q, what)) < 0)
+		goto fail;
+	if (v > 0 && store_read_together(st, &other, 1) != 0)
+		goto fail;
 	/* a fast table whose keys changed is left to foreign_key_check */
 	for (i = 0; i < NFAST; i++) {
 		if ((q = store_sql(st, sql_fk_columns)) == NULL)
@@ -774,13 +1159,20 @@ store_check_begin(struct store *st, store_line_fn fn, void *ctx)
 	if (!k->ok[FK_LINE] || !k->ok[FK_LINE_NODE])
 		k->ok[FK_LINE] = k->ok[FK_LINE_NODE] = 0;
 	for (i = 0; i < NSETS; i++)
-		if (load_set(st, sql_sets[i], &k->set[i]) != 0)
+		if (load_set(st, sql_sets[i], &k->sets[i]) != 0)
 			goto fail;
-	if (by_order(st, k, fn, ctx) != 0 || by_release(st, k) != 0 || to_sets(st, k) != 0 ||
-	    other_keys(st, k) != 0)
+	if (other != NULL) {
+		if (passes_threaded(st, other, k, fn, want, ctx) != 0)
+			goto fail;
+		store_close(other);
+		other = NULL;
+	} else if (by_order(st, k, ALL, NULL, NULL, fn, ctx) != 0 || by_release(st, k) != 0 ||
+	    to_sets(st, k) != 0 || other_keys(st, k) != 0) {
 		goto fail;
+	}
 	return k;
 fail:
+	store_close(other);
 	store_check_end(k);
 	return NULL;
 }
@@ -930,7 +1322,14 @@ store_check_end(struct store_check *k)
 	if (k == NULL)
 		return;
 	for (i = 0; i < NSETS; i++)
-		keyset_release(&k->set[i]);
+		keyset_release(&k->sets[i]);
+	for (i = 0; i < NWORKERS; i++)
+		store_check_end(k->part[i]);
+	for (i = 0; i < k->kept.n; i++) {
+		free((char *)k->kept.v[i].order_id);
+		free((char *)k->kept.v[i].sku);
+	}
+	free(k->kept.v);
 	strmap_release(&k->reserved, reserved_release);
 	strmap_release(&k->sku_at, NULL);
 	for (i = 0; i < k->nskus; i++)

@@ -641,10 +641,17 @@ int store_html_last_day(struct store *st, char day[11]);
  * summed over its line_node rows (the order's columns and the nodes are
  * not set; fn returns 0, or -1 to fail), and keeps the rest for the
  * functions below, which report it in their own order.  NULL after a
- * diagnostic.
+ * diagnostic.  want says whether fn has anything to say of a line; it
+ * may be called from any thread: a store of many orders is read in two
+ * threads (on a second connection that sees st's snapshot, see
+ * store_read_together), which keep the lines want wants and hand them to
+ * fn after, in the same order.  st must be in a read transaction (it
+ * is begun again, before anything is read, for the second connection).
  */
 struct store_check;
-struct store_check *store_check_begin(struct store *st, store_line_fn fn, void *ctx);
+typedef int (*store_line_test_fn)(const struct view_line *l);
+struct store_check *store_check_begin(struct store *st, store_line_fn fn,
+	store_line_test_fn want, void *ctx);
 /*
  * Every inventory row at a node that exists, by node_id and sku, as
  * VIEW_INVENTORY has them: node_id, sku, on_hand, safety_stock (the
@@ -688,5 +695,30 @@ int store_check_released(struct store *st, struct store_check *k,
 int store_check_skus(struct store_check *k, int (*fn)(void *ctx, const char *sku,
 	int64_t allocated, int64_t atp), void *ctx);
 void store_check_end(struct store_check *k);
+
+/* --- read snapshots --- */
+/*
+ * One snapshot for all a view reads: a read transaction (BEGIN, and a
+ * first read that fixes the snapshot now).  A writer that commits while
+ * it is open changes nothing it reads; it never takes the write lock.
+ * store_read_begin ends the one st had, if any; store_close ends it too.
+ * 0, or -1 after a diagnostic.
+ */
+int store_read_begin(struct store *st);
+void store_read_end(struct store *st);
+/*
+ * n more connections (store_threads) that read the snapshot st reads:
+ * st's read transaction, if any, is ended (call it before reading
+ * anything) and st and others[0..n-1] each begin one, proven to be of
+ * the same snapshot (see store.c).  Returns 0 with the connections, for
+ * the caller to store_close; or 0 with others all NULL when the store
+ * kept changing while they began: st alone in a read transaction, and
+ * the caller works in one thread.  Else an exit status after a
+ * diagnostic (also st's store_status), and no read transaction.
+ * Test hook: OMS_READ_RACE, OMS_READ_RACE_TIMES (see store.c).
+ */
+int store_read_together(struct store *st, struct store **others, int n);
+/* Take other's exit status as st's (a worker's failure is the view's). */
+void store_status_from(struct store *st, const struct store *other);
 
 #endif

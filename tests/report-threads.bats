@@ -1,0 +1,184 @@
+# oms-report reads one snapshot of the store per view; check reads a
+# store of many orders in two threads, on two connections that see that
+# one snapshot, and says exactly what the one-thread check says.
+#
+# OMS_CHECK_SPLIT sets how many orders a store needs for the threaded
+# check: 1 here makes every store threaded (with a key range for every
+# order or two), 1000000000 none.  OMS_READ_RACE commits its SQL from
+# another connection while the connections begin their snapshot.
+load helper
+
+ONE=1000000000
+
+# The base store, tests/data/orders.csv and 40 orders K01..K40 with work
+# under way at every stage, consistent: line 1 of each routed to DC1;
+# line 2 released to DC1 (release R-Kxx) and, for every other order,
+# confirmed shipped; K10 has a line of C3 (V1 has 10); every fifth order
+# has an RMA and a refund, every seventh a hold.
+many() {
+	local i k
+	base_store || return 1
+	oms-import -q orders "$DATA/orders.csv" || return 1
+	{
+		echo "order_id,line_no,sku,qty,created_at"
+		for i in $(seq -w 1 40); do
+			echo "K$i,1,A1,3,2026-11-20T10:00:00Z"
+			echo "K$i,2,B2,2,2026-11-20T10:00:00Z"
+		done
+		echo "K10,3,C3,20,2026-11-20T10:00:00Z"
+	} > many.csv
+	oms-import -q orders many.csv || return 1
+	{
+		for i in $(seq -w 1 40); do
+			k=K$i
+			echo "INSERT INTO line_node (order_id, line_no, node_id, routed) VALUES ('$k', 1, 'DC1', 1);"
+			echo "INSERT INTO line_node (order_id, line_no, node_id, released) VALUES ('$k', 2, 'DC1', 1);"
+			echo "INSERT INTO release (release_id, order_id, node_id, released_at, business_day, document)
+			    VALUES ('R-$k', '$k', 'DC1', '2026-11-21T08:00:00Z', '2026-11-21', '{}');"
+			if [ $((10#$i % 2)) -eq 0 ]; then
+				echo "INSERT INTO release_line (release_id, line_no, order_id, qty, shipped) VALUES ('R-$k', 2, '$k', 2, 1);"
+				echo "INSERT INTO confirmation (release_id, line_no, status, qty, at) VALUES ('R-$k', 2, 'shipped', 1, '2026-11-21T12:00:00Z');"
+				echo "UPDATE order_line SET shipped = 1 WHERE order_id = '$k' AND line_no = 2;"
+			else
+				echo "INSERT INTO release_line (release_id, line_no, order_id, qty) VALUES ('R-$k', 2, '$k', 1);"
+			fi
+			if [ $((10#$i % 5)) -eq 0 ] && [ $((10#$i % 2)) -eq 0 ]; then
+				echo "INSERT INTO rma (rma_id, order_id, channel, node_id, authorized_at) VALUES ('RMA-$k', '$k', 'store', 'ST1', '2026-11-22T00:00:00Z');"
+				echo "INSERT INTO rma_line (rma_id, line_no, order_id, qty, reason) VALUES ('RMA-$k', 2, '$k', 1, 'x');"
+				echo "INSERT INTO refund (order_id, line_no, rma_id, kind, amount, at) VALUES ('$k', 2, 'RMA-$k', 'return', 100, '2026-11-23T00:00:00Z');"
+			fi
+			if [ $((10#$i % 7)) -eq 0 ]; then
+				echo "INSERT INTO order_hold (order_id, hold_type, held_at) VALUES ('$k', 'fraud', '2026-11-22T00:00:00Z');"
+			fi
+		done
+	} | sqlite3 "$OMS_DB" || return 1
+	# consistent, both ways
+	OMS_CHECK_SPLIT=$ONE oms-report check && OMS_CHECK_SPLIT=1 oms-report check
+}
+
+# Every kind of violation check finds, at the lowest, middle and highest
+# keys and between them, each a line of SQL (foreign keys off).
+BREAKS=(
+	"UPDATE order_line SET allocated = 7 WHERE order_id IN ('K01', 'K20', 'K21', 'K40') AND line_no = 1"
+	"UPDATE order_line SET returned = 2 WHERE order_id IN ('K02', 'K39') AND line_no = 2"
+	"UPDATE order_line SET backordered = 3 WHERE order_id IN ('K03', 'K38') AND line_no = 1"
+	"UPDATE inventory SET on_hand = 1 WHERE node_id = 'DC1' AND sku = 'A1'"
+	"UPDATE order_line SET allocated = 15 WHERE order_id = 'K10' AND line_no = 3"
+	"INSERT INTO orders (order_id, created_at) VALUES ('A0', '2026-11-26T00:00:00Z'), ('K20a', '2026-11-26T00:00:00Z'), ('ZZ', '2026-11-26T00:00:00Z')"
+	"INSERT INTO order_line (order_id, line_no, sku, qty) VALUES ('K15x', 1, 'A1', 1), ('ZZZ', 1, 'A1', 1)"
+	"UPDATE order_line SET sku = 'GONE' WHERE order_id = 'K33' AND line_no = 1"
+	"INSERT INTO line_node (order_id, line_no, node_id, routed) VALUES ('K30', 9, 'DC1', 1), ('K11', 1, 'GONE', 1)"
+	"UPDATE release SET order_id = 'GONE' WHERE release_id = 'R-K12'"
+	"UPDATE release SET node_id = 'GONE' WHERE release_id = 'R-K27'"
+	"UPDATE release_line SET release_id = 'GONE' WHERE release_id = 'R-K08'"
+	"INSERT INTO release_line (release_id, line_no, order_id, qty) VALUES ('R-K13', 9, 'K13', 1)"
+	"UPDATE confirmation SET line_no = 7 WHERE release_id = 'R-K24'"
+	"UPDATE rma SET order_id = 'A00' WHERE rma_id = 'RMA-K10'"
+	"INSERT INTO rma_line (rma_id, line_no, order_id, qty, reason) VALUES ('RMA-K20', 9, 'K20', 1, 'x'), ('GONE', 1, 'K21', 1, 'x')"
+	"INSERT INTO refund (order_id, kind, amount, at) VALUES ('K05x', 'appeasement', 1, '2026-11-22T00:00:00Z')"
+	"INSERT INTO order_hold (order_id, hold_type, held_at) VALUES ('K35x', 'fraud', '2026-11-22T00:00:00Z')"
+	"UPDATE line_node SET released = 2 WHERE order_id IN ('K05', 'K36') AND line_no = 2"
+	"UPDATE release_line SET cancel_requested = 2 WHERE release_id IN ('R-K06', 'R-K31')"
+	"DELETE FROM line_node WHERE order_id = 'K37' AND line_no = 2"
+)
+
+# check on $1 (a store) one-thread and threaded (OMS_CHECK_SPLIT $2 and
+# 1): both exit 1 with the same output in every format, not empty.
+same_both_ways() {
+	local f one
+	for f in csv jsonl json; do
+		run -1 env OMS_CHECK_SPLIT=$ONE oms-report --db "$1" check --format $f
+		one=$output
+		[ -n "$one" ] || fail "no violation: $f"
+		run -1 env OMS_CHECK_SPLIT="$2" oms-report --db "$1" check --format $f
+		assert_equal "$output" "$one"
+	done
+}
+
+@test "threaded check: each kind of violation alone, as the one-thread check says it" {
+	many
+	for sql in "${BREAKS[@]}"; do
+		cp "$OMS_DB" broken.db
+		sqlite3 broken.db "pragma foreign_keys = off; $sql"
+		same_both_ways broken.db 1
+	done
+}
+
+@test "threaded check: every violation at once, by range of one and of several orders" {
+	many
+	for sql in "${BREAKS[@]}"; do
+		sqlite3 "$OMS_DB" "pragma foreign_keys = off; $sql"
+	done
+	same_both_ways "$OMS_DB" 1
+	same_both_ways "$OMS_DB" 40	# 49 orders: every second one a key
+	# and every kind is there, at the lowest and highest keys
+	run -1 env OMS_CHECK_SPLIT=1 oms-report check
+	for kind in line_buckets line_returned line_backordered node_oversold sku_oversold \
+	    order_lines foreign_key line_released cancel_requested; do
+		assert_line --partial "$kind,"
+	done
+	assert_line --index 1 --partial "line_buckets,K01/1,"
+	assert_line "order_lines,A0,order has no lines"
+	assert_line "order_lines,ZZ,order has no lines"
+	assert_line --partial "line_buckets,K40/1,"
+	assert_line --partial "line_released,K37/2@DC1,"
+}
+
+@test "threaded check: a consistent store of many orders is consistent" {
+	many
+	run -0 --separate-stderr env OMS_CHECK_SPLIT=1 oms-report check
+	assert_output ""
+	assert_equal "$stderr" ""
+}
+
+# The race: safety stock up at DC1 (which this thread reads) and lines of the
+# lowest and highest orders returned more than shipped.  Each time it
+# changes the store (an UPDATE to the same values changes nothing, and
+# SQLite writes nothing).
+RACE="UPDATE inventory SET safety_stock = coalesce(safety_stock, 0) + 70 WHERE node_id = 'DC1' AND sku = 'A1';
+UPDATE order_line SET returned = returned + 2 WHERE order_id IN ('K01', 'K40') AND line_no = 1"
+
+# What the one-thread check says of the store after $1 races.
+after_races() {
+	local i
+	cp "$OMS_DB" after.db
+	for i in $(seq "$1"); do
+		sqlite3 after.db "$RACE"
+	done
+	run -1 env OMS_CHECK_SPLIT=$ONE oms-report --db after.db check
+	expected=$output
+}
+
+@test "one snapshot: a commit while the connections begin is seen by all of them, after a second try" {
+	many
+	after_races 1
+	assert_line "node_oversold,DC1/A1,reserved 40 exceeds on_hand 100 less safety_stock 70"
+	assert_line "line_returned,K01/1,returned 2 exceeds shipped 0"
+	assert_line "line_returned,K40/1,returned 2 exceeds shipped 0"
+	run -1 --separate-stderr env OMS_CHECK_SPLIT=1 OMS_READ_RACE="$RACE" oms-report -v check
+	assert_equal "$output" "$expected"
+	assert_equal "$(grep -c 'changed while its readers began; again' <<< "$stderr")" 1
+	assert_equal "$(grep -c 'one reader' <<< "$stderr")" 0
+	# the race did commit, once: the store is as after.db
+	assert_equal "$(state)" "$(sqlite3 after.db .dump | grep -v -e '^INSERT INTO run ' -e "sqlite_sequence VALUES('run'")"
+}
+
+@test "one snapshot: a store that keeps changing is read by one connection" {
+	many
+	after_races 3
+	assert_line "node_oversold,DC1/A1,reserved 40 exceeds on_hand 100 less safety_stock 210"
+	assert_line "line_returned,K40/1,returned 6 exceeds shipped 0"
+	run -1 --separate-stderr env OMS_CHECK_SPLIT=1 OMS_READ_RACE="$RACE" \
+	    OMS_READ_RACE_TIMES=99 oms-report -v check
+	assert_equal "$output" "$expected"
+	assert_equal "$(grep -c 'changed while its readers began; again' <<< "$stderr")" 2
+	assert_equal "$(grep -c 'keeps changing: one reader' <<< "$stderr")" 1
+}
+
+@test "one snapshot: a store of few orders is checked in one thread (no second connection)" {
+	many
+	before=$(state)
+	run -0 --separate-stderr env OMS_READ_RACE="$RACE" oms-report -v check
+	assert_output ""
+	assert_equal "$(state)" "$before"
+}
