@@ -248,7 +248,7 @@ EOF
 BEGIN;
 DROP TABLE line_route;
 ALTER TABLE order_line DROP COLUMN ever_backordered;
-ALTER TABLE release DROP COLUMN shipped_at;
+DROP INDEX release_shipped; ALTER TABLE release DROP COLUMN shipped_at;
 CREATE TABLE c2 (
 	seq INTEGER PRIMARY KEY, release_id TEXT NOT NULL, line_no INTEGER NOT NULL,
 	status TEXT NOT NULL CHECK (status IN ('shipped','picked_up','short','cancelled')),
@@ -289,7 +289,7 @@ EOF
 	# back to version 3: no index on event.type, nothing of 005
 	sqlite3 "$OMS_DB" "DROP INDEX event_by_type; DROP TABLE line_route;
 	    ALTER TABLE order_line DROP COLUMN ever_backordered;
-	    ALTER TABLE release DROP COLUMN shipped_at; PRAGMA user_version = 3"
+	    DROP INDEX release_shipped; ALTER TABLE release DROP COLUMN shipped_at; PRAGMA user_version = 3"
 	run -70 oms-report events
 	assert_output "oms-report: $OMS_DB: store has schema version 3; run a mutating oms command to migrate it to 5"
 	run -0 oms-allocate -v -o /dev/null
@@ -346,7 +346,7 @@ EOF
 	kpi=$(oms-report kpi)
 	# back to version 4
 	sqlite3 "$OMS_DB" "DROP TABLE line_route; ALTER TABLE order_line DROP COLUMN ever_backordered;
-	    ALTER TABLE release DROP COLUMN shipped_at; PRAGMA user_version = 4"
+	    DROP INDEX release_shipped; ALTER TABLE release DROP COLUMN shipped_at; PRAGMA user_version = 4"
 	run -70 oms-report kpi
 	assert_output "oms-report: $OMS_DB: store has schema version 4; run a mutating oms command to migrate it to 5"
 	# (not oms-allocate: it would backorder the shorted line again)
