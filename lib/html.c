@@ -4,7 +4,9 @@
  * are plain SVG rectangles and text, sized from the data, so the page
  * renders the same in a mail client as in a browser.
  */
+#include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,7 +103,7 @@ struct page {
 	size_t nlow, caplow;
 	int64_t skus;			/* items looked at */
 	int64_t today;			/* days of o->today */
-	const char *created_at;		/* the last backordered line's order's */
+	char created_at[21];		/* the last backordered line's order's */
 	int64_t created_days;		/* and its days */
 	struct eoq_demand *demand;
 	struct resv *resv;		/* see line_row */
@@ -195,11 +197,11 @@ resv_sort(struct page *pg)
 }
 
 /*
- * Every order line, from the KPIs' pass: the skus of the reservations,
- * the backorders by age and the demand history.
+ * Every order line: the skus of the reservations, the backorders by age
+ * and the demand history.
  */
 static int
-line_row(void *p, const struct kpi_line *l)
+line_row(void *p, const struct store_order_line *l)
 {
 	struct page *pg = p;
 
@@ -218,8 +220,8 @@ line_row(void *p, const struct kpi_line *l)
 		int b;
 
 		/* the lines of an order come together, with the same created_at */
-		if (l->created_at != pg->created_at) {
-			pg->created_at = l->created_at;
+		if (strncmp(l->created_at, pg->created_at, sizeof pg->created_at) != 0) {
+			snprintf(pg->created_at, sizeof pg->created_at, "%s", l->created_at);
 			pg->created_days = date_days(l->created_at);
 		}
 		age = pg->today - pg->created_days;
@@ -605,25 +607,83 @@ page_release(struct page *pg)
 	free(pg->resv);
 }
 
+/*
+ * All the page needs but the KPIs: the reservations, every line (for the
+ * backorders by age, the demand history and the reservations' skus), the
+ * releases against capacity, the inventory and the items.  0, or -1
+ * after a diagnostic.
+ */
+static int
+page_side(struct store *st, struct page *pg)
+{
+	if (store_html_reserved(st, resv_row, pg) != 0 ||
+	    store_html_lines(st, line_row, pg) != 0 ||
+	    store_html_last_day(st, pg->day) != 0 ||
+	    (pg->day[0] && store_release_capacity(st, pg->day, capacity_row, pg) != 0))
+		return -1;
+	resv_sort(pg);
+	if (store_html_inventory(st, inventory_row, pg) != 0 ||
+	    eoq_demand_items(st, pg->demand, eoq_row, pg) != 0)
+		return -1;
+	return 0;
+}
+
+struct side {
+	struct store *st;
+	struct page *pg;
+	int r;
+};
+
+static void *
+side_run(void *p)
+{
+	struct side *sd = p;
+
+	sd->r = page_side(sd->st, sd->pg);
+	return NULL;
+}
+
 int
 html_report(struct store *st, const struct report_opts *o, FILE *fp)
 {
 	struct eoq_opts e = { o->today, o->days, o->service, o->alpha, o->sku };
 	struct page pg;
+	struct side sd;
+	struct store *other = NULL;
+	pthread_t t;
 	char now[21];
+	int status, r;
 
 	memset(&pg, 0, sizeof pg);
 	pg.o = o;
 	pg.today = date_days(o->today);
 	pg.demand = eoq_demand_new(&e);
-	if (store_html_reserved(st, resv_row, &pg) != 0 ||
-	    kpi_compute_lines(st, o->from, o->to, o->channel, &pg.kpi, line_row, &pg) != 0 ||
-	    store_html_last_day(st, pg.day) != 0 ||
-	    (pg.day[0] && store_release_capacity(st, pg.day, capacity_row, &pg) != 0))
-		goto fail;
-	resv_sort(&pg);
-	if (store_html_inventory(st, inventory_row, &pg) != 0 ||
-	    eoq_demand_items(st, pg.demand, eoq_row, &pg) != 0)
+	/*
+	 * The KPIs here, the rest in a thread on a second connection that
+	 * sees the same snapshot (store_read_together): two halves of about
+	 * the same work.  When the store keeps changing, or the thread
+	 * cannot start, one after the other.
+	 */
+	if ((status = store_read_together(st, &other, 1)) != 0) {
+		page_release(&pg);
+		return status;
+	}
+	sd.st = other;
+	sd.pg = &pg;
+	sd.r = 0;
+	if (other != NULL && pthread_create(&t, NULL, side_run, &sd) == 0) {
+		r = kpi_compute(st, o->from, o->to, o->channel, &pg.kpi);
+		pthread_join(t, NULL);
+		if (sd.r != 0) {
+			store_status_from(st, other);
+			r = -1;
+		}
+	} else {
+		r = kpi_compute(st, o->from, o->to, o->channel, &pg.kpi) != 0 ||
+		    page_side(st, &pg) != 0 ? -1 : 0;
+	}
+	store_close(other);
+	if (r != 0)
 		goto fail;
 	now_iso(now);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

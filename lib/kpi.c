@@ -35,7 +35,6 @@ struct kline {
 struct korder {
 	int chan;			/* -1: created outside the range or channel */
 	char promise[11];		/* "" none */
-	char created[21];		/* created_at */
 	int64_t shipping_charge;
 	size_t line0, nlines;
 	int64_t shipments, promised, on_time;
@@ -129,8 +128,6 @@ ids_seek(const struct ids *x, size_t *at, const char *id)
 
 struct kctx {
 	const char *first, *last, *channel;	/* the range, NULL: unbounded */
-	kpi_line_fn line_fn;
-	void *line_ctx;
 	struct ids order_ix;		/* sorted: the orders in key order */
 	struct strmap chan_ix;		/* values: index + 1 */
 	char **chans;
@@ -209,15 +206,14 @@ order_row(void *p, const struct store_row *row)
 	else
 		o->chan = -1;
 	copy_cut(o->promise, sizeof o->promise, promise);
-	copy_cut(o->created, sizeof o->created, created);
 	o->shipping_charge = store_col_int(row, 3);
 	ids_add(&c->order_ix, store_col_text(row, 0));
 	return 0;
 }
 
 /*
- * Lines come by order: look the order up when the id changes.  Every
- * line goes to c->line_fn; those of the orders in the range are kept.
+ * Lines come by order: look the order up when the id changes.  Those of
+ * the orders in the range are kept.
  */
 static int
 line_row(void *p, const struct store_row *row)
@@ -234,19 +230,6 @@ line_row(void *p, const struct store_row *row)
 			c->o[c->line_order - 1].line0 = c->nl;
 	}
 	o = c->line_order ? &c->o[c->line_order - 1] : NULL;
-	if (c->line_fn != NULL) {
-		struct kpi_line kl;
-
-		kl.order_id = id;
-		kl.created_at = o ? o->created : NULL;
-		kl.sku = store_col_text(row, 9);
-		kl.line_no = store_col_int(row, 1);
-		kl.qty = store_col_int(row, 2);
-		kl.cancelled = store_col_int(row, 4);
-		kl.backordered = store_col_int(row, 6);
-		if (c->line_fn(c->line_ctx, &kl) != 0)
-			return -1;
-	}
 	if (o == NULL || o->chan < 0)
 		return 0;
 	GROW(c->l, c->nl, c->cl);
@@ -257,7 +240,7 @@ line_row(void *p, const struct store_row *row)
 	l->shipped = store_col_int(row, 3);
 	l->cancelled = store_col_int(row, 4);
 	l->returned = store_col_int(row, 5);
-	l->backordered = store_col_int(row, 6) > 0 || store_col_int(row, 10) != 0;
+	l->backordered = store_col_int(row, 6) > 0 || store_col_int(row, 9) != 0;
 	l->unit_price = store_col_int(row, 7);
 	l->discount = store_col_int(row, 8);
 	return 0;
@@ -443,21 +426,12 @@ int
 kpi_compute(struct store *st, const char *from, const char *to, const char *channel,
     struct kpi_table *t)
 {
-	return kpi_compute_lines(st, from, to, channel, t, NULL, NULL);
-}
-
-int
-kpi_compute_lines(struct store *st, const char *from, const char *to, const char *channel,
-    struct kpi_table *t, kpi_line_fn fn, void *ctx)
-{
 	struct kctx c;
 	char first[21], last[21];
 	int ret = -1;
 
 	memset(&c, 0, sizeof c);
 	memset(t, 0, sizeof *t);
-	c.line_fn = fn;
-	c.line_ctx = ctx;
 	/* whole days: from its first second, to its last */
 	if (from != NULL)
 		snprintf(first, sizeof first, "%.10sT00:00:00Z", from);

@@ -51,22 +51,6 @@ void json_fields(const char *s, const char *const *keys, int n, struct span *out
 
 int kpi_compute(struct store *st, const char *from, const char *to,
 	const char *channel, struct kpi_table *t);
-/*
- * kpi_compute, and on the way fn for every order line of the store (of
- * any order, in the range or not; by order_id, line_no): what the HTML
- * page needs of the lines, without reading them again.  fn returns 0 to
- * go on, -1 to stop with an error.
- */
-struct kpi_line {
-	const char *order_id;
-	/* its order's, the same pointer for each of its lines; NULL: no order */
-	const char *created_at;
-	const char *sku;
-	int64_t line_no, qty, cancelled, backordered;
-};
-typedef int (*kpi_line_fn)(void *ctx, const struct kpi_line *l);
-int kpi_compute_lines(struct store *st, const char *from, const char *to,
-	const char *channel, struct kpi_table *t, kpi_line_fn fn, void *ctx);
 void kpi_table_release(struct kpi_table *t);
 
 /* The columns of the kpi view. */

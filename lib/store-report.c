@@ -42,7 +42,7 @@ store_kpi_orders(struct store *st, store_typed_fn fn, void *ctx)
 /* Every line in key order: one pass over the table, no join. */
 static const char sql_kpi_lines[] =
     "SELECT order_id, line_no, qty, shipped, cancelled, returned, backordered, "
-    "unit_price, discount, sku, ever_backordered FROM order_line ORDER BY order_id, line_no";
+    "unit_price, discount, ever_backordered FROM order_line ORDER BY order_id, line_no";
 
 int
 store_kpi_lines(struct store *st, store_typed_fn fn, void *ctx)
@@ -160,6 +160,51 @@ store_eoq_items(struct store *st, const char *sku, store_typed_fn fn, void *ctx)
 		return -1;
 	bind_text(s, 1, sku);
 	return store_each(st, s, fn, ctx, "reading items for EOQ");
+}
+
+/*
+ * Every order line with its order's created_at: the two tables merged in
+ * key order, as store_eoq_demand does (a join would look every order up).
+ */
+static const char sql_html_orders[] =
+    "SELECT order_id, created_at FROM orders ORDER BY order_id";
+static const char sql_html_lines[] =
+    "SELECT order_id, line_no, sku, qty, cancelled, backordered FROM order_line "
+    "ORDER BY order_id, line_no";
+
+int
+store_html_lines(struct store *st, int (*fn)(void *ctx, const struct store_order_line *l),
+    void *ctx)
+{
+	sqlite3_stmt *o = store_sql(st, sql_html_orders), *l = store_sql(st, sql_html_lines);
+	struct store_order_line x;
+	int orc = SQLITE_DONE, lrc = SQLITE_DONE, r = 1, stop = 0;
+
+	if (o == NULL || l == NULL)
+		return -1;
+	orc = sqlite3_step(o);
+	while (!stop && (lrc = sqlite3_step(l)) == SQLITE_ROW) {
+		x.order_id = (const char *)sqlite3_column_text(l, 0);
+		/* the order of the line, or the first after it */
+		while (orc == SQLITE_ROW && x.order_id != NULL &&
+		    (r = strcmp((const char *)sqlite3_column_text(o, 0), x.order_id)) < 0)
+			orc = sqlite3_step(o);
+		x.created_at = orc == SQLITE_ROW && x.order_id != NULL && r == 0 ?
+		    (const char *)sqlite3_column_text(o, 1) : NULL;
+		x.line_no = sqlite3_column_int64(l, 1);
+		x.sku = (const char *)sqlite3_column_text(l, 2);
+		x.qty = sqlite3_column_int64(l, 3);
+		x.cancelled = sqlite3_column_int64(l, 4);
+		x.backordered = sqlite3_column_int64(l, 5);
+		stop = fn(ctx, &x);
+	}
+	sqlite3_reset(o);
+	sqlite3_reset(l);
+	if (stop)
+		return -1;
+	if (orc != SQLITE_ROW && orc != SQLITE_DONE)
+		return store_fail(st, orc, "reading orders");
+	return lrc == SQLITE_DONE ? 0 : store_fail(st, lrc, "reading order lines");
 }
 
 static const char sql_html_reserved[] =

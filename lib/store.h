@@ -591,8 +591,7 @@ int store_report_begin(struct store *st);
 int store_kpi_orders(struct store *st, store_typed_fn fn, void *ctx);
 /*
  * Every order line, by order_id, line_no: order_id, line_no, qty, shipped,
- * cancelled, returned, backordered, unit_price, discount, sku,
- * ever_backordered.
+ * cancelled, returned, backordered, unit_price, discount, ever_backordered.
  */
 int store_kpi_lines(struct store *st, store_typed_fn fn, void *ctx);
 /*
@@ -618,6 +617,17 @@ int store_eoq_demand(struct store *st, const char *from, const char *to,
  * ordering_cost, holding_rate, lead_time_days, on_hand over active nodes.
  */
 int store_eoq_items(struct store *st, const char *sku, store_typed_fn fn, void *ctx);
+/* An order line and its order's created_at (NULL: no such order). */
+struct store_order_line {
+	const char *order_id, *created_at, *sku;
+	int64_t line_no, qty, cancelled, backordered;
+};
+/*
+ * Every order line, by order_id, line_no, to fn (0 to go on, -1 to stop:
+ * the function then returns -1).  0, or -1 after a diagnostic.
+ */
+int store_html_lines(struct store *st,
+	int (*fn)(void *ctx, const struct store_order_line *l), void *ctx);
 /*
  * What the inventory view reserves, per line and node: line_node rows
  * with routed + released > 0, by order_id, line_no, node_id: order_id,

@@ -235,6 +235,45 @@ EOF
 	assert_output '</html>'
 }
 
+# The page is read in two threads: the KPIs on one connection, the rest
+# on a second that sees the same snapshot (store_read_together).  The
+# page less its "written" line, whichever way it was read.
+page_body() {
+	grep -v '^<p class="note">Day ' "$1"
+}
+
+@test "kpi --format html: the page read in two threads is the page one reader writes" {
+	kpi_store
+	run -0 --separate-stderr oms-report -v kpi --format html --today 2026-11-15 -o two.html
+	assert_equal "$(grep -c 'one reader' <<< "$stderr")" 0
+	# a store that changes whenever the readers begin is read by one connection
+	run -0 --separate-stderr env OMS_READ_RACE="CREATE TABLE IF NOT EXISTS race (x);
+	    INSERT INTO race VALUES (1)" OMS_READ_RACE_TIMES=99 \
+	    oms-report -v kpi --format html --today 2026-11-15 -o one.html
+	assert_equal "$(grep -c 'keeps changing: one reader' <<< "$stderr")" 1
+	assert_equal "$(page_body one.html)" "$(page_body two.html)"
+	run -0 grep -c '<title>1 units, 1 lines</title>' one.html
+}
+
+@test "kpi --format html: a commit while the readers begin is in both halves of the page" {
+	kpi_store
+	# K1 backordered: in the KPIs (order fill, backorder rate) and in the ages
+	race="UPDATE order_line SET backordered = 1, ever_backordered = 1
+	    WHERE order_id = 'K1' AND line_no = 1"
+	cp "$OMS_DB" after.db
+	sqlite3 after.db "$race"
+	oms-report --db after.db kpi --format html --today 2026-11-15 -o after.html
+	run -0 --separate-stderr env OMS_READ_RACE="$race" \
+	    oms-report -v kpi --format html --today 2026-11-15 -o raced.html
+	assert_equal "$(grep -c 'changed while its readers began; again' <<< "$stderr")" 1
+	assert_equal "$(page_body raced.html)" "$(page_body after.html)"
+	# before the race: order fill 60.0%, backorder rate 33.3%, one aged bar of 1
+	run -0 grep -c '<title>1 units, 1 lines</title>' raced.html
+	assert_output 2
+	run -0 grep -o '<tr class="all">.*</tr>' raced.html
+	assert_output --partial '<td>All channels</td><td>6</td><td>11</td><td>40.0%</td><td>50.0%</td><td>1.2500</td><td>6.75</td><td>75.0%</td><td>50.0%</td>'
+}
+
 # ATP per active node, as the inventory view has it: on hand less safety
 # stock (the row's, else the node's) less what line_node routes and
 # releases there of lines that exist, never below 0, summed over skus.
