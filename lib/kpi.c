@@ -305,8 +305,8 @@ json_fields(const char *s, const char *const *keys, int n, struct span *out)
 
 
 /*
- * The routing costs (table line_route), by order_id, line_no, node_id:
- * what routing a line to a node it shipped from cost counts.
+ * The routing costs of the lines at the nodes they shipped from
+ * (line_node), by order_id, line_no, node_id.
  */
 static int
 route_row(void *p, const struct store_row *row)

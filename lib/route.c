@@ -2876,10 +2876,9 @@ write_line(struct run *r, struct writer *w, int what, struct rline *l,
 			now = kept + a->qty;
 			if (now == old)
 				continue;
-			/* the cost its line.routed event gives, in cents (table line_route) */
-			if ((what & W_NODES) && (store_line_node_routed(r->st, o->id, l->line_no,
-			    r->nodes[a->node].id, now) != 0 || store_line_route_cost(r->st, o->id,
-			    l->line_no, r->nodes[a->node].id, cost_cents(shares[p][i].money)) != 0))
+			/* with the cost its line.routed event gives, in cents */
+			if ((what & W_NODES) && store_line_node_route(r->st, o->id, l->line_no,
+			    r->nodes[a->node].id, now, cost_cents(shares[p][i].money)) != 0)
 				return -1;
 			if (!(what & (W_ROWS | W_EVENTS)))
 				continue;

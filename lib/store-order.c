@@ -113,17 +113,23 @@ store_line_set(struct store *st, const char *order_id, int64_t line_no, int64_t 
 	return store_done(st, s, "writing an order line");
 }
 
-/* an upsert: oms-route places work on new nodes, oms-order only lowers it */
+/*
+ * an upsert: oms-route places work on new nodes (adding its routing's
+ * cost), oms-order only lowers it.  A row goes when nothing is routed or
+ * released there and nothing shipped from there.
+ */
 static const char LINE_NODE_ROUTED[] =
-    "INSERT INTO line_node (order_id, line_no, node_id, routed) VALUES (?1, ?2, ?3, ?4) "
-    "ON CONFLICT DO UPDATE SET routed = excluded.routed";
+    "INSERT INTO line_node (order_id, line_no, node_id, routed, cost_cents) "
+    "VALUES (?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT DO UPDATE SET routed = excluded.routed, "
+    "cost_cents = cost_cents + excluded.cost_cents";
 static const char LINE_NODE_GONE[] =
     "DELETE FROM line_node WHERE order_id = ?1 AND line_no = ?2 AND node_id = ?3 "
-    "AND routed = 0 AND released = 0";
+    "AND routed = 0 AND released = 0 AND shipped = 0";
 
 int
-store_line_node_routed(struct store *st, const char *order_id, int64_t line_no,
-    const char *node_id, int64_t routed)
+store_line_node_route(struct store *st, const char *order_id, int64_t line_no,
+    const char *node_id, int64_t routed, int64_t cost_cents)
 {
 	sqlite3_stmt *s = store_sql(st, LINE_NODE_ROUTED);
 
@@ -133,6 +139,7 @@ store_line_node_routed(struct store *st, const char *order_id, int64_t line_no,
 	bind_int(s, 2, line_no);
 	bind_text(s, 3, node_id);
 	bind_int(s, 4, routed);
+	bind_int(s, 5, cost_cents);
 	if (store_done(st, s, "writing a routed line") != 0)
 		return -1;
 	if (routed > 0)
@@ -143,6 +150,13 @@ store_line_node_routed(struct store *st, const char *order_id, int64_t line_no,
 	bind_int(s, 2, line_no);
 	bind_text(s, 3, node_id);
 	return store_done(st, s, "writing a routed line");
+}
+
+int
+store_line_node_routed(struct store *st, const char *order_id, int64_t line_no,
+    const char *node_id, int64_t routed)
+{
+	return store_line_node_route(st, order_id, line_no, node_id, routed, 0);
 }
 
 static const char RELEASE_CANCEL_REQUEST[] =

@@ -220,18 +220,16 @@ static const char sql_rline_upd[] =
     "cancelled = cancelled + ?5, cancel_requested = ?6 "
     "WHERE release_id = ?1 AND line_no = ?2";
 static const char sql_ln_upd[] =
-    "UPDATE line_node SET released = released - ?4 "
+    "UPDATE line_node SET released = released - ?4, shipped = shipped + ?5 "
     "WHERE order_id = ?1 AND line_no = ?2 AND node_id = ?3";
 static const char sql_line_upd[] =
     "UPDATE order_line SET shipped = shipped + ?3, cancelled = cancelled + ?4 "
     "WHERE order_id = ?1 AND line_no = ?2";
-/* what the KPIs read (share/schema/005-kpi-facts.sql) */
-static const char sql_rel_shipped[] =
-    "UPDATE release SET shipped_at = ?2 WHERE release_id = ?1 "
-    "AND (shipped_at IS NULL OR shipped_at < ?2)";
-static const char sql_route_shipped[] =
-    "UPDATE line_route SET shipped = 1 "
-    "WHERE order_id = ?1 AND line_no = ?2 AND node_id = ?3 AND shipped = 0";
+/* the release shipped: its latest ship time (share/schema/005-kpi-facts.sql) */
+static const char sql_shipment[] =
+    "INSERT INTO shipment (order_id, release_id, shipped_at) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT DO UPDATE SET shipped_at = excluded.shipped_at "
+    "WHERE excluded.shipped_at > shipped_at";
 static const char sql_inv_upd[] =
     "UPDATE inventory SET on_hand = ?3 WHERE node_id = ?1 AND sku = ?2";
 static const char sql_conf_ins[] =
@@ -259,6 +257,7 @@ store_confirmation_apply(struct store *st, const struct confirmation *c)
 	bind_int(s, 2, c->line_no);
 	bind_text(s, 3, c->node_id);
 	bind_int(s, 4, c->shipped + c->shorted + c->cancelled);
+	bind_int(s, 5, c->shipped);
 	if (store_done(st, s, "confirming a release line") != 0)
 		return -1;
 	if (c->shipped > 0 || c->line_cancelled > 0) {
@@ -272,18 +271,12 @@ store_confirmation_apply(struct store *st, const struct confirmation *c)
 			return -1;
 	}
 	if (c->shipped > 0) {
-		if ((s = store_sql(st, sql_rel_shipped)) == NULL)
-			return -1;
-		bind_text(s, 1, c->release_id);
-		bind_text(s, 2, c->at);
-		if (store_done(st, s, "confirming a release") != 0)
-			return -1;
-		if ((s = store_sql(st, sql_route_shipped)) == NULL)
+		if ((s = store_sql(st, sql_shipment)) == NULL)
 			return -1;
 		bind_text(s, 1, c->order_id);
-		bind_int(s, 2, c->line_no);
-		bind_text(s, 3, c->node_id);
-		if (store_done(st, s, "confirming a line's routing") != 0)
+		bind_text(s, 2, c->release_id);
+		bind_text(s, 3, c->at);
+		if (store_done(st, s, "recording a shipment") != 0)
 			return -1;
 	}
 	if (c->on_hand >= 0) {

@@ -56,10 +56,10 @@ store_kpi_lines(struct store *st, store_typed_fn fn, void *ctx)
 
 /*
  * The routing costs (schema version 5) of the lines at the nodes they
- * shipped from, in key order: a scan of the table.
+ * shipped from, in key order: a scan of line_node.
  */
 static const char sql_kpi_routes[] =
-    "SELECT order_id, cost_cents FROM line_route WHERE shipped "
+    "SELECT order_id, cost_cents FROM line_node WHERE shipped > 0 "
     "ORDER BY order_id, line_no, node_id";
 
 int
@@ -72,10 +72,9 @@ store_kpi_routes(struct store *st, store_typed_fn fn, void *ctx)
 	return store_each(st, s, fn, ctx, "reading routing costs for the KPIs");
 }
 
-/* The releases that shipped (schema version 5), by order: release_shipped. */
+/* The releases that shipped (schema version 5), by order: a scan of shipment. */
 static const char sql_kpi_shipments[] =
-    "SELECT order_id, shipped_at FROM release WHERE shipped_at IS NOT NULL "
-    "ORDER BY order_id";
+    "SELECT order_id, shipped_at FROM shipment ORDER BY order_id, release_id";
 
 int
 store_kpi_shipments(struct store *st, store_typed_fn fn, void *ctx)

@@ -121,22 +121,3 @@ store_route_line(struct store *st, const char *order_id, int64_t line_no,
 	bind_text(s, 5, reason);
 	return store_done(st, s, "writing a line");
 }
-
-static const char sql_line_route[] =
-    "INSERT INTO line_route (order_id, line_no, node_id, cost_cents) VALUES (?1, ?2, ?3, ?4) "
-    "ON CONFLICT DO UPDATE SET cost_cents = cost_cents + excluded.cost_cents";
-
-int
-store_line_route_cost(struct store *st, const char *order_id, int64_t line_no,
-    const char *node_id, int64_t cents)
-{
-	sqlite3_stmt *s = store_sql(st, sql_line_route);
-
-	if (s == NULL)
-		return -1;
-	bind_text(s, 1, order_id);
-	bind_int(s, 2, line_no);
-	bind_text(s, 3, node_id);
-	bind_int(s, 4, cents);
-	return store_done(st, s, "writing a line's routing cost");
-}

@@ -269,9 +269,6 @@ int store_route_read(struct store *st, enum store_route_view v, const char *day,
 	int scoped, store_typed_fn fn, void *ctx);
 /* (store_line_node_routed sets the routed quantity of a line at a node.) */
 /* Set a line's unrouted allocation and backorder. */
-/* Add cents to what routing line_no to node_id has cost (table line_route). */
-int store_line_route_cost(struct store *st, const char *order_id, int64_t line_no,
-    const char *node_id, int64_t cents);
 int store_route_line(struct store *st, const char *order_id, int64_t line_no,
 	int64_t allocated, int64_t backordered, const char *reason);
 
@@ -382,9 +379,15 @@ int store_order_release_lines(struct store *st, const char *order_id,
 int store_line_set(struct store *st, const char *order_id, int64_t line_no,
 	int64_t qty, int64_t allocated, int64_t backordered, const char *reason,
 	int64_t cancelled);
-/* Set the units routed to a node; the row goes when nothing is left there. */
+/*
+ * Set the units routed to a node; the row goes when nothing is left there
+ * (routed, released or shipped from there).  store_line_node_route also
+ * adds the cost, in cents, of the routing that put them there.
+ */
 int store_line_node_routed(struct store *st, const char *order_id, int64_t line_no,
 	const char *node_id, int64_t routed);
+int store_line_node_route(struct store *st, const char *order_id, int64_t line_no,
+	const char *node_id, int64_t routed, int64_t cost_cents);
 /* Ask the node for n more units of a release line back (cancel_requested += n). */
 int store_release_cancel_request(struct store *st, const char *release_id,
 	int64_t line_no, int64_t n);
@@ -486,10 +489,9 @@ struct confirmation {
 	const char *event_type, *payload;
 };
 /*
- * Apply it: the release line, line_node.released, the order line's
- * shipped and cancelled, the release's shipped_at and line_route.shipped
- * when it shipped, the node's on_hand, the confirmation row and its
- * event.
+ * Apply it: the release line, line_node's released and shipped, the
+ * order line's shipped and cancelled, the shipment when it shipped, the
+ * node's on_hand, the confirmation row and its event.
  */
 int store_confirmation_apply(struct store *st, const struct confirmation *c);
 
@@ -595,7 +597,7 @@ int store_kpi_orders(struct store *st, store_typed_fn fn, void *ctx);
  */
 int store_kpi_lines(struct store *st, store_typed_fn fn, void *ctx);
 /*
- * What routing each line to a node it shipped from cost (line_route), by
+ * What routing each line to a node it shipped from cost (line_node), by
  * order_id, line_no, node_id: order_id, cost_cents.
  */
 int store_kpi_routes(struct store *st, store_typed_fn fn, void *ctx);

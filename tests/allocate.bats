@@ -893,7 +893,7 @@ node_id,sku,on_hand,safety_stock,reserved,atp
 DC1,A1,5,0,3,2
 ST1,A1,2,0,2,0
 EOF
-	run -0 sqlite3 "$OMS_DB" "select * from line_node order by order_id"
+	run -0 sqlite3 "$OMS_DB" "select order_id, line_no, node_id, routed, released from line_node order by order_id"
 	assert_output - <<'EOF'
 R1|1|DC1|3|0
 R2|1|ST1|0|2

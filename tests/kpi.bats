@@ -286,7 +286,8 @@ page_body() {
 	sqlite3 "$OMS_DB" "INSERT INTO line_node (order_id, line_no, node_id, routed, released)
 	    VALUES ('K1', 1, 'DC1', 2, 0), ('K1', 2, 'DC1', 60, 0), ('K2', 1, 'DC1', 0, 3),
 	    ('K2', 1, 'ST1', 1, 0), ('K3', 1, 'ST1', 0, 0), ('K3', 1, 'ST2', 4, 0),
-	    ('K5', 1, 'V1', 0, 1), ('K9', 1, 'DC1', 50, 0);
+	    ('K5', 1, 'V1', 0, 1), ('K9', 1, 'DC1', 50, 0)
+	    ON CONFLICT DO UPDATE SET routed = excluded.routed, released = excluded.released;
 	    UPDATE node SET active = 0 WHERE node_id = 'V1'"
 	run -0 oms-report kpi --format html --today 2026-11-15 -o report.html
 	run -0 grep -o '[0-9]* available of [0-9]* on hand' report.html
@@ -324,4 +325,36 @@ EOF
 	    "file://$BATS_TEST_TMPDIR/report.html"
 	run -0 file "$BATS_TEST_TMPDIR/page.png"
 	assert_output --partial 'PNG image data, 1200 x 1600'
+}
+
+# line_node keeps where a line shipped from (schema version 5): E1/1, 3
+# units routed to DC1 (6.45) and released; 2 shipped, 1 short; the open
+# unit routed to DC1 again (6.15), then DC1 evacuated: that unit goes to
+# ST1 (7.65).  The DC1 row stays, with its 2 units shipped and both its
+# routings' cost; ST1's routing counts only if E1/1 ships from there.
+@test "kpi: work moved off the node a line shipped from keeps that node's shipped units and routing cost" {
+	base_store
+	oms-import -q rates "$DATA/rates.csv"
+	oms-import -q postal "$DATA/postal.csv"
+	printf 'order_id,line_no,sku,qty,ship_postal_code,unit_price\nE1,1,A1,3,10001,19.99\n' > e.csv
+	oms-import -q orders e.csv
+	oms-allocate -q > /dev/null
+	run -0 oms-route -q
+	assert_line 'E1,1,A1,3,DC1,6.45,1,0'
+	oms-release -q > rel.csv
+	rel=$(awk -F, 'NR == 2 { print $1 }' rel.csv)
+	printf 'release_id,line_no,status,qty\n%s,1,shipped,2\n%s,1,short,1\n' "$rel" "$rel" > c.csv
+	oms-release -q --confirm c.csv
+	oms-allocate -q > /dev/null
+	run -0 oms-route -q
+	assert_line 'E1,1,A1,1,DC1,6.15,1,0'
+	run -0 oms-route -q --evacuate DC1
+	assert_line 'E1,1,A1,1,ST1,7.65,1,0'
+	run -0 sqlite3 "$OMS_DB" "select node_id, routed, released, shipped, cost_cents from line_node"
+	assert_output - <<'EOF'
+DC1|0|0|2|1260
+ST1|1|0|0|765
+EOF
+	run -0 oms-report kpi --format jsonl
+	assert_line --index 1 --partial '"split_rate":1.0000,"avg_ship_cost":12.60,'
 }

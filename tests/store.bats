@@ -21,7 +21,6 @@ event
 inventory
 item
 line_node
-line_route
 node
 order_hold
 order_line
@@ -35,6 +34,7 @@ release_line
 rma
 rma_line
 run
+shipment
 EOF
 }
 
@@ -246,9 +246,10 @@ EOF
 	# it, and nothing of 005-kpi-facts.sql.
 	sqlite3 "$OMS_DB" <<'EOF'
 BEGIN;
-DROP TABLE line_route;
+DROP TABLE shipment;
 ALTER TABLE order_line DROP COLUMN ever_backordered;
-DROP INDEX release_shipped; ALTER TABLE release DROP COLUMN shipped_at;
+ALTER TABLE line_node DROP COLUMN shipped;
+ALTER TABLE line_node DROP COLUMN cost_cents;
 CREATE TABLE c2 (
 	seq INTEGER PRIMARY KEY, release_id TEXT NOT NULL, line_no INTEGER NOT NULL,
 	status TEXT NOT NULL CHECK (status IN ('shipped','picked_up','short','cancelled')),
@@ -287,9 +288,10 @@ EOF
 	before=$(oms-report events --type line.allocated)
 	kpi=$(oms-report kpi)
 	# back to version 3: no index on event.type, nothing of 005
-	sqlite3 "$OMS_DB" "DROP INDEX event_by_type; DROP TABLE line_route;
+	sqlite3 "$OMS_DB" "DROP INDEX event_by_type; DROP TABLE shipment;
 	    ALTER TABLE order_line DROP COLUMN ever_backordered;
-	    DROP INDEX release_shipped; ALTER TABLE release DROP COLUMN shipped_at; PRAGMA user_version = 3"
+	    ALTER TABLE line_node DROP COLUMN shipped; ALTER TABLE line_node DROP COLUMN cost_cents;
+	    PRAGMA user_version = 3"
 	run -70 oms-report events
 	assert_output "oms-report: $OMS_DB: store has schema version 3; run a mutating oms command to migrate it to 5"
 	run -0 oms-allocate -v -o /dev/null
@@ -326,27 +328,26 @@ EOF
 	    NR == 2 { print $1 "," $4 ",short," $6; next }
 	    NR > 1 { print $1 "," $4 ",shipped," $6 }' released.csv > confirmed.csv
 	oms-release -q --confirm confirmed.csv
-	# what allocate and route wrote: some of each, or this test proves nothing
+	# what allocate, route and confirm wrote: some of each, or this test proves nothing
 	facts="select order_id, line_no from order_line where ever_backordered order by 1, 2;
-	    select * from line_route order by 1, 2, 3;
-	    select release_id, shipped_at from release order by 1"
+	    select order_id, line_no, node_id, shipped, cost_cents from line_node order by 1, 2, 3;
+	    select * from shipment order by 1, 2"
 	written=$(sqlite3 "$OMS_DB" "$facts")
 	run -0 sqlite3 "$OMS_DB" "select count(*) from order_line where ever_backordered;
-	    select count(*), count(distinct order_id), sum(cost_cents) > 0 from line_route;
-	    select count(*) from (select 1 from line_route group by order_id, line_no having count(*) > 1);
-	    select count(*) from line_route where shipped;
-	    select count(*), count(shipped_at) from release"
+	    select count(*), count(distinct order_id), sum(cost_cents > 0), sum(shipped > 0) from line_node;
+	    select count(*) from (select 1 from line_node group by order_id, line_no having count(*) > 1);
+	    select count(*), count(distinct order_id) from shipment"
 	assert_output - <<'EOF'
 2
-8|4|1
+8|4|8|7
 2
-7
-5|4
+4|3
 EOF
 	kpi=$(oms-report kpi)
 	# back to version 4
-	sqlite3 "$OMS_DB" "DROP TABLE line_route; ALTER TABLE order_line DROP COLUMN ever_backordered;
-	    DROP INDEX release_shipped; ALTER TABLE release DROP COLUMN shipped_at; PRAGMA user_version = 4"
+	sqlite3 "$OMS_DB" "DROP TABLE shipment; ALTER TABLE order_line DROP COLUMN ever_backordered;
+	    ALTER TABLE line_node DROP COLUMN shipped; ALTER TABLE line_node DROP COLUMN cost_cents;
+	    PRAGMA user_version = 4"
 	run -70 oms-report kpi
 	assert_output "oms-report: $OMS_DB: store has schema version 4; run a mutating oms command to migrate it to 5"
 	# (not oms-allocate: it would backorder the shorted line again)

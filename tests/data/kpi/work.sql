@@ -46,12 +46,14 @@ INSERT INTO refund (order_id, line_no, kind, amount, reason, at) VALUES
 
 -- What allocation, routing and confirmation kept of all that (schema
 -- version 5): the lines ever backordered (K2 by its event, K5 backordered
--- now); the cost of each line's routing to each node, in cents, and
--- whether it shipped from there; each release's latest ship time.
+-- now); per line and node, the cost of its routing there in cents and
+-- the units shipped from there (K3's ST1 row went when its work moved to
+-- ST2); each shipment's latest ship time.
 UPDATE order_line SET ever_backordered = 1 WHERE order_id IN ('K2', 'K5');
-INSERT INTO line_route (order_id, line_no, node_id, cost_cents, shipped) VALUES
- ('K1', 1, 'DC1', 600, 1), ('K1', 2, 'DC1', 200, 1), ('K2', 1, 'DC1', 500, 1),
- ('K2', 1, 'ST1', 400, 1), ('K3', 1, 'ST1', 999, 0), ('K3', 1, 'ST2', 300, 1),
- ('K6', 1, 'DC1', 700, 1);
-UPDATE release SET shipped_at = (SELECT max(at) FROM confirmation c
-    WHERE c.release_id = release.release_id AND status IN ('shipped', 'picked_up'));
+INSERT INTO line_node (order_id, line_no, node_id, cost_cents, shipped) VALUES
+ ('K1', 1, 'DC1', 600, 2), ('K1', 2, 'DC1', 200, 1), ('K2', 1, 'DC1', 500, 2),
+ ('K2', 1, 'ST1', 400, 1), ('K3', 1, 'ST2', 300, 4), ('K6', 1, 'DC1', 700, 1);
+INSERT INTO shipment (order_id, release_id, shipped_at) VALUES
+ ('K1', 'R1', '2026-11-14T12:00:00Z'), ('K2', 'R2', '2026-11-12T09:00:00Z'),
+ ('K2', 'R3', '2026-11-13T10:00:00Z'), ('K3', 'R4', '2026-11-13T15:00:00Z'),
+ ('K6', 'R6', '2026-11-21T10:00:00Z');
