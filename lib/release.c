@@ -746,10 +746,20 @@ plain_text(const struct record *r, int col)
 	return -1;
 }
 
+/*
+ * The last shipment the run recorded: confirmations come by release, as
+ * a rule, and the next of the same release no later need not record it
+ * again (a run is one transaction, applied whole or not at all).
+ */
+struct last_shipment {
+	struct buf release_id;
+	char at[21];
+};
+
 /* Check and apply one record: 0, 1 when it is bad (diagnosed), -1 error. */
 static int
 confirm_one(struct store *st, const struct record *r, struct buf *payload,
-    struct confirm_counts *n)
+    struct confirm_counts *n, struct last_shipment *last)
 {
 	const char *id = r->val[C_RELEASE];
 	struct release_line_state s;
@@ -908,6 +918,17 @@ confirm_one(struct store *st, const struct record *r, struct buf *payload,
 	json_str(payload, "at", at);
 	buf_addc(payload, '}');
 	c.payload = payload->s;
+	if (c.shipped > 0) {
+		int same = last->release_id.s != NULL && strcmp(last->release_id.s, id) == 0;
+
+		c.shipment = !same || strcmp(at, last->at) > 0;
+		if (!same) {
+			buf_reset(&last->release_id);
+			buf_adds(&last->release_id, id);
+		}
+		if (c.shipment)
+			memcpy(last->at, at, sizeof last->at);
+	}
 	if (store_confirmation_apply(st, &c) != 0)
 		return -1;
 	n->rows++;
@@ -925,6 +946,7 @@ release_confirm(struct store *st, char *const *files, int nfiles, int infmt,
     struct confirm_counts *n)
 {
 	struct buf payload = BUF_INIT;
+	struct last_shipment last = { BUF_INIT, "" };
 	struct record rec;
 	int i, rc, status = 0, bad = 0;
 
@@ -939,7 +961,7 @@ release_confirm(struct store *st, char *const *files, int nfiles, int infmt,
 		while ((rc = input_next(in, &rec)) == 1) {
 			progress_tick(n->rows + bad);
 			/* a bad row spoils the run, but every row is still checked */
-			if ((rc = confirm_one(st, &rec, &payload, n)) < 0) {
+			if ((rc = confirm_one(st, &rec, &payload, n, &last)) < 0) {
 				status = store_status(st);
 				break;
 			}
@@ -951,6 +973,7 @@ release_confirm(struct store *st, char *const *files, int nfiles, int infmt,
 	}
 	progress_end();
 	buf_release(&payload);
+	buf_release(&last.release_id);
 	if (status == 0 && bad > 0) {
 		diag_error("%d bad confirmation%s: nothing applied", bad, bad == 1 ? "" : "s");
 		status = EX_DATAERR;

@@ -270,7 +270,7 @@ store_confirmation_apply(struct store *st, const struct confirmation *c)
 		if (store_done(st, s, "confirming an order line") != 0)
 			return -1;
 	}
-	if (c->shipped > 0) {
+	if (c->shipment) {
 		if ((s = store_sql(st, sql_shipment)) == NULL)
 			return -1;
 		bind_text(s, 1, c->order_id);

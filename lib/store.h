@@ -486,12 +486,13 @@ struct confirmation {
 	int64_t cancel_requested;		/* the release line's, afterwards */
 	int64_t line_cancelled;			/* added to order_line.cancelled */
 	int64_t on_hand;			/* the node's, afterwards; -1: no row */
+	int shipment;				/* record the shipment: at is its latest */
 	const char *event_type, *payload;
 };
 /*
  * Apply it: the release line, line_node's released and shipped, the
- * order line's shipped and cancelled, the shipment when it shipped, the
- * node's on_hand, the confirmation row and its event.
+ * order line's shipped and cancelled, the shipment (when c->shipment),
+ * the node's on_hand, the confirmation row and its event.
  */
 int store_confirmation_apply(struct store *st, const struct confirmation *c);
 

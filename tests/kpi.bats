@@ -358,3 +358,48 @@ EOF
 	run -0 oms-report kpi --format jsonl
 	assert_line --index 1 --partial '"split_rate":1.0000,"avg_ship_cost":12.60,'
 }
+
+# A shipment's ship time is its latest shipped or picked-up confirmation
+# (a short one is not), in whatever order they come; a unit shipped
+# later in a release of its own is a shipment of its own.
+@test "kpi: a shipment's ship time is the latest of its confirmations, in any order" {
+	base_store
+	oms-import -q rates "$DATA/rates.csv"
+	oms-import -q postal "$DATA/postal.csv"
+	printf 'order_id,line_no,sku,qty,ship_postal_code\nS1,1,A1,1,10001\nS1,2,A1,1,10001\nS1,3,A1,1,10001\nS2,1,A1,1,10001\nS2,2,A1,1,10001\n' > s.csv
+	oms-import -q orders s.csv
+	oms-allocate -q > /dev/null
+	oms-route -q > /dev/null
+	oms-release -q > rel.csv
+	r1=$(awk -F, '$3 == "S1" { print $1; exit }' rel.csv)
+	r2=$(awk -F, '$3 == "S2" { print $1; exit }' rel.csv)
+	{
+		echo "release_id,line_no,status,qty,at"
+		echo "$r1,1,shipped,1,2026-11-20T10:00:00Z"
+		echo "$r1,2,shipped,1,2026-11-20T08:00:00Z"
+		echo "$r2,1,shipped,1,2026-11-21T09:00:00Z"
+		echo "$r2,2,shipped,1,2026-11-21T11:00:00Z"
+		echo "$r1,3,short,1,2026-11-23T10:00:00Z"
+	} > c1.csv
+	oms-release -q --confirm c1.csv
+	run -0 sqlite3 "$OMS_DB" "select order_id, shipped_at from shipment order by 1"
+	assert_output - <<'EOF'
+S1|2026-11-20T10:00:00Z
+S2|2026-11-21T11:00:00Z
+EOF
+	# the shorted unit, allocated, routed and released again, ships later
+	oms-allocate -q > /dev/null
+	oms-route -q > /dev/null
+	oms-release -q > rel2.csv
+	r3=$(awk -F, '$3 == "S1" { print $1; exit }' rel2.csv)
+	printf 'release_id,line_no,status,qty,at\n%s,3,shipped,1,2026-11-22T07:00:00Z\n' "$r3" > c2.csv
+	oms-release -q --confirm c2.csv
+	run -0 sqlite3 "$OMS_DB" "select order_id, shipped_at from shipment order by 2"
+	assert_output - <<'EOF'
+S1|2026-11-20T10:00:00Z
+S2|2026-11-21T11:00:00Z
+S1|2026-11-22T07:00:00Z
+EOF
+	run -0 oms-report kpi --format jsonl
+	assert_line --index 1 --partial '"split_rate":1.5000,'
+}
