@@ -327,18 +327,24 @@ EOF
 	assert_output --partial 'PNG image data, 1200 x 1600'
 }
 
+# The base store with rates and postal codes, and the orders of CSV file
+# $1 imported and allocated: for a flow through the real commands.
+allocated() {
+	base_store &&
+	oms-import -q rates "$DATA/rates.csv" &&
+	oms-import -q postal "$DATA/postal.csv" &&
+	oms-import -q orders "$1" &&
+	oms-allocate -q > /dev/null
+}
+
 # line_node keeps where a line shipped from (schema version 5): E1/1, 3
 # units routed to DC1 (6.45) and released; 2 shipped, 1 short; the open
 # unit routed to DC1 again (6.15), then DC1 evacuated: that unit goes to
 # ST1 (7.65).  The DC1 row stays, with its 2 units shipped and both its
 # routings' cost; ST1's routing counts only if E1/1 ships from there.
 @test "kpi: work moved off the node a line shipped from keeps that node's shipped units and routing cost" {
-	base_store
-	oms-import -q rates "$DATA/rates.csv"
-	oms-import -q postal "$DATA/postal.csv"
 	printf 'order_id,line_no,sku,qty,ship_postal_code,unit_price\nE1,1,A1,3,10001,19.99\n' > e.csv
-	oms-import -q orders e.csv
-	oms-allocate -q > /dev/null
+	allocated e.csv
 	run -0 oms-route -q
 	assert_line 'E1,1,A1,3,DC1,6.45,1,0'
 	oms-release -q > rel.csv
@@ -363,12 +369,8 @@ EOF
 # (a short one is not), in whatever order they come; a unit shipped
 # later in a release of its own is a shipment of its own.
 @test "kpi: a shipment's ship time is the latest of its confirmations, in any order" {
-	base_store
-	oms-import -q rates "$DATA/rates.csv"
-	oms-import -q postal "$DATA/postal.csv"
 	printf 'order_id,line_no,sku,qty,ship_postal_code\nS1,1,A1,1,10001\nS1,2,A1,1,10001\nS1,3,A1,1,10001\nS2,1,A1,1,10001\nS2,2,A1,1,10001\n' > s.csv
-	oms-import -q orders s.csv
-	oms-allocate -q > /dev/null
+	allocated s.csv
 	oms-route -q > /dev/null
 	oms-release -q > rel.csv
 	r1=$(awk -F, '$3 == "S1" { print $1; exit }' rel.csv)
