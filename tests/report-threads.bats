@@ -178,7 +178,7 @@ after_races() {
 @test "one snapshot: a store of few orders is checked in one thread (no second connection)" {
 	many
 	before=$(state)
-	run -0 --separate-stderr env OMS_READ_RACE="$RACE" oms-report -v check
+	run -0 --separate-stderr env -u OMS_CHECK_SPLIT OMS_READ_RACE="$RACE" oms-report -v check
 	assert_output ""
 	assert_equal "$(state)" "$before"
 }
