@@ -105,13 +105,12 @@ static const char sql_fk_any[] = "SELECT count(*) FROM (SELECT 1 FROM "
 
 /*
  * The pass by order: every stream by order_id (and line_no); each
- * statement four times, for every order_id (ALL) and for the key ranges
- * of the threaded check: BELOW a key ?2, FROM a key ?1 on, and FROM ?1
- * BELOW ?2 (SPAN).
+ * statement twice, for every order_id (ALL) and FROM a key ?1 on, for the
+ * key ranges of the threaded check.  The end of a range is by_order's
+ * (a bound in SQL would cost a comparison of every row).
  */
-enum range { ALL, BELOW, FROM, SPAN, NRANGES };
-#define RANGES(head, tail) { head tail, head " WHERE order_id < ?2" tail, \
-	head " WHERE order_id >= ?1" tail, head " WHERE order_id >= ?1 AND order_id < ?2" tail }
+enum range { ALL, FROM, NRANGES };
+#define RANGES(head, tail) { head tail, head " WHERE order_id >= ?1" tail }
 static const char *const sql_orders[NRANGES] =
     RANGES("SELECT order_id FROM orders", " ORDER BY order_id");
 static const char *const sql_lines[NRANGES] =
@@ -237,21 +236,16 @@ next(struct store *st, struct store_cur *c)
 	return store_cur_next(st, c, what);
 }
 
-/* Open c on sql, whose key range is from ?1 (lo), below ?2 (hi), if it has them. */
+/* Open c on sql, whose rows are from key lo (?1) on, if it has a ?1. */
 static int
-open_cur(struct store *st, struct store_cur *c, const char *sql, int two, const char *lo,
-    const char *hi)
+open_cur(struct store *st, struct store_cur *c, const char *sql, int two, const char *lo)
 {
-	int n;
-
 	c->two = two;
 	c->row = 0;
 	if ((c->s = store_sql(st, sql)) == NULL)
 		return -1;
-	if ((n = sqlite3_bind_parameter_count(c->s)) >= 1)
+	if (sqlite3_bind_parameter_count(c->s) >= 1)
 		bind_text(c->s, 1, lo);
-	if (n >= 2)
-		bind_text(c->s, 2, hi);
 	return next(st, c);
 }
 
@@ -571,7 +565,10 @@ one_order(struct store *st, struct store_check *k, const char *key, struct by_or
 	return 0;
 }
 
-/* The pass by order (see the top of the file), over the order_ids from lo below hi. */
+/*
+ * The pass by order (see the top of the file), over the order_ids from lo
+ * (range FROM) below hi (if not NULL).
+ */
 static int
 by_order(struct store *st, struct store_check *k, enum range range, const char *lo,
     const char *hi, store_line_fn fn, void *ctx)
@@ -590,18 +587,18 @@ by_order(struct store *st, struct store_check *k, enum range range, const char *
 		all[nall++] = &p.oc[i];
 	for (i = 0; i < NLINE_CHILDREN; i++)
 		all[nall++] = &p.lc[i];
-	if (open_cur(st, &p.o.c, sql_orders[range], 0, lo, hi) != 0 ||
-	    open_cur(st, &p.l.c, sql_lines[range], 1, lo, hi) != 0 ||
-	    open_cur(st, &p.n.c, sql_line_nodes[range], 1, lo, hi) != 0)
+	if (open_cur(st, &p.o.c, sql_orders[range], 0, lo) != 0 ||
+	    open_cur(st, &p.l.c, sql_lines[range], 1, lo) != 0 ||
+	    open_cur(st, &p.n.c, sql_line_nodes[range], 1, lo) != 0)
 		goto out;
 	/* a table whose keys changed is left to foreign_key_check */
 	for (i = 0; i < NORDER_CHILDREN; i++)
 		if (k->ok[order_children[i].table] &&
-		    open_cur(st, &p.oc[i].c, order_children[i].sql[range], 0, lo, hi) != 0)
+		    open_cur(st, &p.oc[i].c, order_children[i].sql[range], 0, lo) != 0)
 			goto out;
 	for (i = 0; i < NLINE_CHILDREN; i++)
 		if (k->ok[line_children[i].table] &&
-		    open_cur(st, &p.lc[i].c, line_children[i].sql[range], 1, lo, hi) != 0)
+		    open_cur(st, &p.lc[i].c, line_children[i].sql[range], 1, lo) != 0)
 			goto out;
 	for (i = 0; i < nall; i++)
 		if (skip_null(st, &all[i]->c) != 0)
@@ -623,8 +620,8 @@ by_order(struct store *st, struct store_check *k, enum range range, const char *
 			}
 			all[i]->in = r <= 0;
 		}
-		if (low == NULL)
-			break;
+		if (low == NULL || (hi != NULL && strcmp(low, hi) >= 0))
+			break;	/* every stream is at the end, or past the range */
 		buf_reset(&key);
 		buf_adds(&key, low);
 		if (one_order(st, k, buf_str(&key), &p, fn, ctx) != 0)
@@ -676,8 +673,8 @@ by_release(struct store *st, struct store_check *k)
 
 	if ((r.s = store_sql(st, sql_releases)) == NULL ||
 	    next_release(st, k, &r) != 0 || skip_null(st, &r) != 0 ||
-	    open_cur(st, &rl, sql_release_lines, 1, NULL, NULL) != 0 || skip_null(st, &rl) != 0 ||
-	    (k->ok[FK_CONFIRMATION] && open_cur(st, &cf, sql_confirmation_lines, 1, NULL, NULL) != 0) ||
+	    open_cur(st, &rl, sql_release_lines, 1, NULL) != 0 || skip_null(st, &rl) != 0 ||
+	    (k->ok[FK_CONFIRMATION] && open_cur(st, &cf, sql_confirmation_lines, 1, NULL) != 0) ||
 	    skip_null(st, &cf) != 0)
 		goto out;
 	while (rl.row) {
@@ -893,7 +890,7 @@ one_range(struct worker *wk, int i)
 	struct work *w = wk->w;
 	const char *lo = w->keys[i], *hi = w->keys[i + 1];
 	struct found *f = &w->found[i];
-	enum range range = lo == NULL ? (hi == NULL ? ALL : BELOW) : hi == NULL ? FROM : SPAN;
+	enum range range = lo == NULL ? ALL : FROM;
 
 	if (by_order(wk->st, k, range, lo, hi, keep_line, k) != 0)
 		return -1;

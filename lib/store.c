@@ -618,8 +618,9 @@ store_threads(void)
 	threads = 1;
 }
 
-int
-store_open(struct store **stp, const char *path, int busy_ms, int readonly)
+/* again: the process has a connection to the store open already. */
+static int
+open_store(struct store **stp, const char *path, int busy_ms, int readonly, int again)
 {
 	static int configured;
 	struct store *st = xcalloc(1, sizeof *st);
@@ -646,7 +647,13 @@ store_open(struct store **stp, const char *path, int busy_ms, int readonly)
 		free(st);
 		return EX_IOERR;
 	}
-	if (stat(st->path, &sb) == 0 && foreign_file(st->path, &sb)) {
+	/*
+	 * Not again: closing a descriptor of the file drops every POSIX lock
+	 * the process holds on it, the shared lock of a connection that
+	 * reads (another process could then checkpoint and delete the WAL
+	 * under it).
+	 */
+	if (!again && stat(st->path, &sb) == 0 && foreign_file(st->path, &sb)) {
 		diag_error("%s: not an oms store (file is not a SQLite database)", st->path);
 		free(st->path);
 		free(st);
@@ -713,6 +720,12 @@ fail:
 }
 
 int
+store_open(struct store **stp, const char *path, int busy_ms, int readonly)
+{
+	return open_store(stp, path, busy_ms, readonly, 0);
+}
+
+int
 store_open_again(const struct store *st, struct store **again)
 {
 	sqlite3_stmt *s;
@@ -721,7 +734,7 @@ store_open_again(const struct store *st, struct store **again)
 	int status;
 
 	assert(threads);
-	if ((status = store_open(again, st->path, st->busy_ms, 1)) != 0)
+	if ((status = open_store(again, st->path, st->busy_ms, 1, 1)) != 0)
 		return status;
 	/* st's mapping of the file (store_report_begin), an integer SQLite gave */
 	if (sqlite3_prepare_v2(st->db, "PRAGMA mmap_size", -1, &s, NULL) == SQLITE_OK &&

@@ -178,7 +178,52 @@ after_races() {
 @test "one snapshot: a store of few orders is checked in one thread (no second connection)" {
 	many
 	before=$(state)
-	run -0 --separate-stderr env OMS_READ_RACE="$RACE" oms-report -v check
+	run -0 --separate-stderr env -u OMS_CHECK_SPLIT OMS_READ_RACE="$RACE" oms-report -v check
 	assert_output ""
 	assert_equal "$(state)" "$before"
+}
+
+# 20000 orders P00001.. of one line of B2, each allocated past its qty:
+# check has more to say of them than its output buffer (1 MiB) and a
+# pipe hold, before it reads the stock and the orders after them.
+many_bad_lines() {
+	base_store || return 1
+	{
+		echo "order_id,line_no,sku,qty"
+		for i in $(seq -w 1 20000); do echo "P$i,1,B2,1"; done
+	} > p.csv
+	oms-import -q orders p.csv &&
+	sqlite3 "$OMS_DB" "UPDATE order_line SET allocated = 2"
+}
+
+@test "one snapshot: a writer that commits while a view runs changes nothing it reports" {
+	many_bad_lines
+	run -1 oms-report check
+	expected=$output
+	assert_line --index 20000 "line_buckets,P20000/1,allocated 2 + routed 0 + released 0 + shipped 0 + cancelled 0 exceed qty 1"
+	assert_line --index 20001 "sku_oversold,B2,allocated 40000 exceeds the network's atp 51"
+	mkfifo out.fifo
+	# one thread (held in the pass by order), and two (held after the passes)
+	for split in $ONE 1; do
+		rm -f run.db-wal run.db-shm
+		cp "$OMS_DB" run.db
+		OMS_CHECK_SPLIT=$split oms-report --db run.db check > out.fifo &
+		pid=$!
+		exec 5< out.fifo
+		# until check is held writing to the full pipe
+		for i in $(seq 300); do
+			case $(cat /proc/$pid/wchan) in *pipe_write) break ;; esac
+			sleep 0.1
+		done
+		sqlite3 run.db "UPDATE inventory SET on_hand = 0 WHERE node_id = 'DC1';
+		    INSERT INTO orders (order_id, created_at) VALUES ('Q1', '2026-11-26T00:00:00Z')"
+		got=$(cat <&5)
+		exec 5<&-
+		run -1 wait $pid
+		assert_equal "$got" "$expected"
+		# and the next check sees the change
+		run -1 oms-report --db run.db check
+		assert_line "sku_oversold,B2,allocated 40000 exceeds the network's atp 1"
+		assert_line "order_lines,Q1,order has no lines"
+	done
 }
