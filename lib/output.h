@@ -55,6 +55,13 @@ void writer_row(struct writer *w, const char *const *vals);
  */
 extern const char writer_int[];
 void writer_row_ints(struct writer *w, const char *const *vals, const int64_t *ints);
+/*
+ * The same with each value's length in bytes given, lens[i] for vals[i]
+ * (not read for NULL or writer_int): no strlen of its own.  lens NULL:
+ * writer_row_ints.
+ */
+void writer_row_lens(struct writer *w, const char *const *vals, const size_t *lens,
+	const int64_t *ints);
 /* v in decimal into buf (at least 24 bytes); returns buf. */
 char *int_text(char *buf, int64_t v);
 /* Close a JSON array; frees the writer's memory.  Does not flush. */

@@ -1166,11 +1166,14 @@ struct event_worker {
 	pthread_t t;
 };
 
+/* An event to a writer: its own lengths, and seq an integer, not text. */
 static int
-event_buffer_row(void *p, int n, const char *const *v)
+event_row(void *p, struct store_event_row *e)
 {
-	(void)n;
-	writer_row(p, v);
+	int64_t ints[5] = { e->seq };
+
+	e->v[0] = writer_int;
+	writer_row_lens(p, e->v, e->len, ints);
 	return 0;
 }
 
@@ -1199,7 +1202,7 @@ event_work(void *p)
 		/* the slot is this thread's until it is marked ready */
 		w.line = sl->rows;
 		w.line.len = 0;
-		r = store_events_range(wk->st, after, upto, f->o->type, event_buffer_row, &w);
+		r = store_events_range(wk->st, after, upto, f->o->type, event_row, &w);
 		sl->rows = w.line;
 		memset(&w.line, 0, sizeof w.line);
 		pthread_mutex_lock(&f->mu);
@@ -1285,7 +1288,6 @@ events_parallel(struct ctx *c, struct event_feed *f)
 static int
 report_events(struct ctx *c)
 {
-	const char *p[2] = { c->o->since ? c->o->since : "0", c->o->type };
 	struct event_feed f;
 	int64_t last;
 	int status, i;
@@ -1294,21 +1296,20 @@ report_events(struct ctx *c)
 	c->ncols = 5;
 	memset(&f, 0, sizeof f);
 	f.o = c->o;
-	f.since = num(p[0]);
+	f.since = num(c->o->since ? c->o->since : "0");
 	f.chunk = event_chunk();
 	if ((last = store_event_last(c->st)) < 0)
 		return store_status(c->st);
+	writer_init(&c->w, c->fp, c->o->format, c->cols, c->ncols);	/* the CSV header */
+	c->w.safe_csv = c->o->safe_csv;
+	c->started = 1;
 	if (last - f.since <= f.chunk) {	/* a few events: this thread alone */
-		if (store_view(c->st, c->o->type ? VIEW_EVENTS_OF_TYPE : VIEW_EVENTS, p, 2,
-		    plain_row, c) != 0)
+		if (store_events_range(c->st, f.since, last, c->o->type, event_row, &c->w) != 0)
 			return store_status(c->st);
 		return 0;
 	}
 	f.last = last;
 	f.nchunks = (last - f.since + f.chunk - 1) / f.chunk;
-	writer_init(&c->w, c->fp, c->o->format, c->cols, c->ncols);	/* the CSV header */
-	c->w.safe_csv = c->o->safe_csv;
-	c->started = 1;
 	pthread_mutex_init(&f.mu, NULL);
 	pthread_cond_init(&f.cv, NULL);
 	status = events_parallel(c, &f);

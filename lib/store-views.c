@@ -328,10 +328,10 @@ static const char sql_events_range_of_type[] =
 
 int
 store_events_range(struct store *st, int64_t after, int64_t upto, const char *type,
-    store_row_fn fn, void *ctx)
+    int (*fn)(void *ctx, struct store_event_row *e), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, type ? sql_events_range_of_type : sql_events_range);
-	const char *v[5];
+	struct store_event_row e;
 	int rc, i, stop = 0;
 
 	if (s == NULL)
@@ -340,10 +340,15 @@ store_events_range(struct store *st, int64_t after, int64_t upto, const char *ty
 	sqlite3_bind_int64(s, 2, upto);
 	if (type != NULL)
 		bind_text(s, 3, type);
+	memset(&e, 0, sizeof e);
 	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		for (i = 0; i < 5; i++)
-			v[i] = (const char *)sqlite3_column_text(s, i);
-		stop = fn(ctx, 5, v);
+		e.seq = sqlite3_column_int64(s, 0);
+		/* strlen: cheaper than sqlite3_column_bytes on short text */
+		for (i = 1; i < 5; i++) {
+			e.v[i] = (const char *)sqlite3_column_text(s, i);
+			e.len[i] = e.v[i] ? strlen(e.v[i]) : 0;
+		}
+		stop = fn(ctx, &e);
 	}
 	sqlite3_reset(s);
 	if (stop)

@@ -571,13 +571,23 @@ int store_releases_view(struct store *st, const struct view_filter *f,
 /* The last event's seq (0: none yet), or -1 after a diagnostic. */
 int64_t store_event_last(struct store *st);
 /*
+ * An event as store_events_range reads it: its seq, and v[1..4] its at,
+ * order_id (NULL: of no order), type and payload, each len[i] bytes (the
+ * strings live until fn returns; v[0] is the caller's).
+ */
+struct store_event_row {
+	int64_t seq;
+	const char *v[5];
+	size_t len[5];
+};
+/*
  * The events after seq `after` up to seq `upto`, of type `type` (NULL:
- * any), by seq: seq, at, order_id, type, payload.  The log is only ever
- * appended to, in seq order, so a range below a seq once seen is the
- * same in every later snapshot.
+ * any), by seq.  The log is only ever appended to, in seq order, so a
+ * range below a seq once seen is the same in every later snapshot.  fn
+ * returns 0 to go on, 1 to stop, -1 for a failure; 0 or -1.
  */
 int store_events_range(struct store *st, int64_t after, int64_t upto, const char *type,
-	store_row_fn fn, void *ctx);
+	int (*fn)(void *ctx, struct store_event_row *e), void *ctx);
 /* --- reports --- */
 
 /*

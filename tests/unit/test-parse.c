@@ -1,10 +1,12 @@
 /*
- * Table-driven unit tests of lib/parse: each case is an input and the
- * expected result.  Prints TAP-style "ok"/"not ok" lines.
+ * Table-driven unit tests of lib/parse, and of lib/output's escaping and
+ * integers: each case is an input and the expected result.  Prints
+ * TAP-style "ok"/"not ok" lines.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "output.h"
 #include "parse.h"
 
 static int failures, count;
@@ -16,6 +18,91 @@ check(int ok, const char *what, const char *input)
 	if (!ok)
 		failures++;
 	printf("%s %d parse: %s \"%s\"\n", ok ? "ok" : "not ok", count, what, input);
+}
+
+/* s as a JSON string the plain way, one byte at a time, into out. */
+static void
+json_ref(const char *s, size_t n, char *out)
+{
+	size_t i;
+
+	*out++ = '"';
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			out += sprintf(out, "\\%c", c);
+		else if (c == '\n')
+			out += sprintf(out, "\\n");
+		else if (c == '\r')
+			out += sprintf(out, "\\r");
+		else if (c == '\t')
+			out += sprintf(out, "\\t");
+		else if (c < 0x20)
+			out += sprintf(out, "\\u%04x", c);
+		else
+			*out++ = (char)c;
+	}
+	*out++ = '"';
+	*out = '\0';
+}
+
+/*
+ * The writer's JSON strings and integers: every byte that needs an
+ * escape, at every place in texts of 1 to 24 bytes (the writer tests
+ * eight bytes at a time), among plain ASCII and UTF-8; integers at the
+ * edges of their digit counts.
+ */
+static void
+writer_cases(void)
+{
+	static const struct outcol cols[] = { { "t", COL_TEXT }, { "n", COL_NUM } };
+	static const char special[] = { '"', '\\', '\n', '\r', '\t', 0x01, 0x1f, 0x7f };
+	static const int64_t ints[] = { 0, 7, 9, 10, 99, 100, 12345, 999999, 1000000,
+		3416899, INT64_MAX, -1, -10, -100, INT64_MIN };
+	struct writer w;
+	char text[32], want[256], got[256], what[64];
+	size_t n, at, k, i;
+	int ok = 1;
+
+	writer_init(&w, NULL, OUTFMT_JSONL, cols, 1);
+	for (n = 1; n <= 24; n++)
+		for (at = 0; at <= n; at++)
+			for (k = 0; k < sizeof special; k++) {
+				/* ASCII and a two-byte UTF-8 letter (é), one byte at `at` special */
+				for (i = 0; i < n; i++)
+					text[i] = i % 5 == 3 ? '\xc3' : i % 5 == 4 ? '\xa9' : (char)('a' + i % 26);
+				if (at < n)
+					text[at] = special[k];
+				text[n] = '\0';
+				w.line.len = 0;
+				writer_row_lens(&w, (const char *const []){ text }, &n, NULL);
+				snprintf(got, sizeof got, "%.*s", (int)w.line.len, w.line.s);
+				json_ref(text, n, want + 5);
+				memcpy(want, "{\"t\":", 5);
+				strcat(want, "}\n");
+				if (strcmp(got, want) != 0) {
+					ok = 0;
+					snprintf(what, sizeof what, "json escape n=%zu at=%zu byte=%d", n, at,
+					    special[k]);
+					check(0, what, got);
+				}
+			}
+	check(ok, "json escape", "every byte that needs one, at every place");
+	writer_finish(&w);
+	writer_init(&w, NULL, OUTFMT_CSV, cols + 1, 1);
+	for (i = 0; i < sizeof ints / sizeof *ints; i++) {
+		char num[24];
+
+		w.line.len = 0;
+		writer_row_ints(&w, (const char *const []){ writer_int }, &ints[i]);
+		/* as printf writes it, and as int_text does */
+		snprintf(want, sizeof want, "%lld", (long long)ints[i]);
+		snprintf(got, sizeof got, "%.*s", (int)w.line.len - 1, w.line.s);
+		check(strcmp(got, want) == 0 && w.line.s[w.line.len - 1] == '\n' &&
+		    strcmp(int_text(num, ints[i]), want) == 0, "writer integer", want);
+	}
+	writer_finish(&w);
 }
 
 int
@@ -111,5 +198,6 @@ main(void)
 		check(parse_real("nan", 0, 1, &(double){0}) == PARSE_BAD, "real", "nan");
 		check(parse_real("0x1p3", 0, 100, &(double){0}) == PARSE_BAD, "real", "0x1p3");
 	}
+	writer_cases();
 	return failures != 0;
 }
