@@ -74,6 +74,247 @@ event_chunk(void)
 	return env != NULL && num(env) > 0 ? num(env) : 65536;
 }
 
+/*
+ * How many orders the lines and orders views of a large store read at a
+ * time (see report_walk).  OMS_VIEW_CHUNK sets it, for tests.
+ */
+static int64_t
+view_chunk(void)
+{
+	const char *env = getenv("OMS_VIEW_CHUNK");
+
+	return env != NULL && num(env) > 0 ? num(env) : 4096;
+}
+
+/* --- a long view in two threads ---------------------------------------- */
+
+/*
+ * A view of millions of rows: two threads read it, each on a connection
+ * of its own, chunk by chunk (their chunks alternate: chunk k is worker
+ * k % FEED_WORKERS's), and format each chunk's rows in memory; this
+ * thread writes the chunks out in order, so a few chunks' rows are held
+ * at a time.  A chunk is a range of seqs (events) or of order ids (lines,
+ * orders), its rows in the view's order.
+ */
+#define FEED_WORKERS 2
+#define FEED_SLOTS (2 * FEED_WORKERS)	/* chunk k goes through slot k % FEED_SLOTS */
+
+struct feed {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct ctx *c;		/* the view's */
+	/* chunk k's rows to wc->w (wc->st the worker's); 0, or -1: see wc->st */
+	int (*fill)(struct feed *f, struct ctx *wc, int64_t k);
+	int64_t nchunks;
+	int64_t since, last, chunk;	/* events: the seqs after since up to last, chunk a time */
+	const struct view_filter *filter;	/* lines, orders: the view's, and */
+	char **keys;		/* chunk k: order ids from keys[k] below keys[k + 1] (NULL: no bound) */
+	int stop;		/* a worker failed, or the output did */
+	struct feed_slot {
+		int64_t k;	/* the chunk it holds, when ready */
+		int ready;
+		struct buf rows;
+	} slot[FEED_SLOTS];
+};
+
+struct feed_worker {
+	struct feed *f;
+	struct ctx c;		/* its connection, and a writer that keeps its rows */
+	int64_t first;		/* its chunks: first, first + FEED_WORKERS, ... */
+	int status;
+	pthread_t t;
+};
+
+static void
+feed_init(struct feed *f, struct ctx *c, int (*fill)(struct feed *, struct ctx *, int64_t))
+{
+	memset(f, 0, sizeof *f);
+	f->c = c;
+	f->fill = fill;
+}
+
+static void
+feed_release(struct feed *f)
+{
+	int i;
+
+	for (i = 0; i < FEED_SLOTS; i++)
+		buf_release(&f->slot[i].rows);
+}
+
+static void *
+feed_work(void *p)
+{
+	struct feed_worker *wk = p;
+	struct feed *f = wk->f;
+	struct ctx *wc = &wk->c;
+	int64_t k;
+
+	for (k = wk->first; k < f->nchunks; k += FEED_WORKERS) {
+		struct feed_slot *sl = &f->slot[k % FEED_SLOTS];
+		int r;
+
+		pthread_mutex_lock(&f->mu);
+		while (sl->ready && !f->stop)
+			pthread_cond_wait(&f->cv, &f->mu);
+		pthread_mutex_unlock(&f->mu);
+		if (f->stop)
+			break;
+		/* the slot is this thread's until it is marked ready */
+		wc->w.line = sl->rows;
+		wc->w.line.len = 0;
+		r = f->fill(f, wc, k);
+		sl->rows = wc->w.line;
+		memset(&wc->w.line, 0, sizeof wc->w.line);
+		pthread_mutex_lock(&f->mu);
+		if (r != 0) {
+			wk->status = store_status(wc->st);
+			f->stop = 1;
+		} else {
+			sl->k = k;
+			sl->ready = 1;
+		}
+		pthread_cond_broadcast(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+		if (r != 0)
+			break;
+	}
+	return NULL;
+}
+
+/*
+ * The view's chunks in order, read by workers on the connections st[]
+ * (FEED_WORKERS of them, the caller's to close) and written here to the
+ * view's writer, which has begun (the CSV header).  0, or the status to
+ * exit with.
+ */
+static int
+feed_run(struct feed *f, struct store **st)
+{
+	struct ctx *c = f->c;
+	struct feed_worker wk[FEED_WORKERS];
+	int i, n = 0, status = 0;
+	long rows = c->w.rows;
+	int64_t k;
+
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->cv, NULL);
+	for (i = 0; i < FEED_WORKERS; i++) {
+		memset(&wk[i], 0, sizeof wk[i]);
+		wk[i].f = f;
+		wk[i].first = i;
+		wk[i].c.st = st[i];
+		wk[i].c.o = c->o;
+		wk[i].c.cols = c->cols;
+		wk[i].c.ncols = c->ncols;
+		wk[i].c.started = 1;
+		/* no FILE: its rows stay in its writer's line, JSON's each after ",\n" */
+		writer_init(&wk[i].c.w, NULL, c->o->format, c->cols, c->ncols);
+		wk[i].c.w.safe_csv = c->o->safe_csv;
+	}
+	for (i = 0; i < FEED_WORKERS; i++) {
+		if (pthread_create(&wk[i].t, NULL, feed_work, &wk[i]) != 0) {
+			diag_error("cannot start a thread: %s", strerror(errno));
+			status = EX_SOFTWARE;
+			break;
+		}
+		n++;
+	}
+	for (k = 0; status == 0 && k < f->nchunks; k++) {
+		struct feed_slot *sl = &f->slot[k % FEED_SLOTS];
+		const char *text;
+		size_t len;
+
+		pthread_mutex_lock(&f->mu);
+		while (!(sl->ready && sl->k == k) && !f->stop)
+			pthread_cond_wait(&f->cv, &f->mu);
+		pthread_mutex_unlock(&f->mu);
+		if (f->stop)
+			break;
+		text = sl->rows.s, len = sl->rows.len;
+		/* JSON: the workers begin every row with ",\n"; the array's first, "[\n" */
+		if (len > 0 && c->o->format == OUTFMT_JSON && rows == 0)
+			fputs("[\n", c->fp), text += 2, len -= 2;
+		if (len > 0) {	/* an empty chunk has no buffer at all */
+			fwrite(text, 1, len, c->fp);
+			rows++;	/* some: the count matters only to JSON's array */
+		}
+		pthread_mutex_lock(&f->mu);
+		sl->ready = 0;
+		if (ferror(c->fp))
+			f->stop = 1;	/* outfile_close says why */
+		pthread_cond_broadcast(&f->cv);
+		pthread_mutex_unlock(&f->mu);
+	}
+	pthread_mutex_lock(&f->mu);
+	f->stop = 1;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+	for (i = 0; i < FEED_WORKERS; i++) {
+		if (i < n) {
+			pthread_join(wk[i].t, NULL);
+			if (status == 0)
+				status = wk[i].status;
+		}
+		buf_release(&wk[i].c.nodes);
+		writer_finish(&wk[i].c.w);
+	}
+	pthread_cond_destroy(&f->cv);
+	pthread_mutex_destroy(&f->mu);
+	c->w.rows = rows;	/* writer_finish closes the array */
+	return status;
+}
+
+/*
+ * The lines and orders views read every line of the store.  A large
+ * store's (of more than view_chunk() orders) are read in ranges of that
+ * many orders by two threads (feed_run), on connections that see this
+ * one's snapshot (store_read_together); a small store's here, as are
+ * all when the store kept changing while those began.  fill: one range.
+ */
+static int
+report_walk(struct ctx *c, const struct view_filter *vf,
+    int (*fill)(struct feed *, struct ctx *, int64_t))
+{
+	static char *whole[2];	/* one range: every order */
+	struct feed f;
+	struct store *w[FEED_WORKERS] = { NULL };
+	char **ids = NULL;
+	size_t n = 0, i;
+	int status = 0;
+
+	feed_init(&f, c, fill);
+	f.filter = vf;
+	f.keys = whole;
+	f.nchunks = 1;
+	if (c->o->order == NULL && store_order_sample(c->st, view_chunk(), &ids, &n) != 0)
+		return store_status(c->st);
+	if (n > 1 && (status = store_read_together(c->st, w, FEED_WORKERS)) != 0)
+		goto out;
+	if (w[0] == NULL) {
+		status = fill(&f, c, 0);
+		goto out;
+	}
+	/* range k from the (k * chunk)th order, the first from any */
+	f.keys = xcalloc(n + 1, sizeof *f.keys);
+	for (i = 1; i < n; i++)
+		f.keys[i] = ids[i];
+	f.nchunks = (int64_t)n;
+	writer_init(&c->w, c->fp, c->o->format, c->cols, c->ncols);	/* the CSV header */
+	c->w.safe_csv = c->o->safe_csv;
+	c->started = 1;
+	status = feed_run(&f, w);
+	free(f.keys);
+out:
+	for (i = 0; i < FEED_WORKERS; i++)
+		store_close(w[i]);
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	feed_release(&f);
+	return status;
+}
+
 /* --- inventory -------------------------------------------------------- */
 
 static const struct outcol inv_cols[] = {
@@ -290,6 +531,17 @@ lines_row(void *p, const struct view_line *l)
 	out[13] = l->nnodes ? buf_str(&c->nodes) : NULL;	/* none: empty in CSV, null in JSON */
 	row_ints(c, out, n);
 	return 0;
+}
+
+/* The lines of a range of orders (--order: of that one). */
+static int
+lines_fill(struct feed *f, struct ctx *wc, int64_t k)
+{
+	struct view_filter vf = *f->filter;
+
+	vf.order_from = f->keys[k];
+	vf.order_below = f->keys[k + 1];
+	return store_lines_view(wc->st, wc->o->order, &vf, lines_row, wc);
 }
 
 /* --- check ------------------------------------------------------------ */
@@ -690,17 +942,19 @@ order_row(void *p, const struct view_line *l)
 	return 0;
 }
 
+/* The orders of a range of them. */
 static int
-report_orders(struct ctx *c, const struct view_filter *f)
+orders_fill(struct feed *fd, struct ctx *c, int64_t k)
 {
+	struct view_filter f = *fd->filter;
 	struct order_walk w;
 	int r;
 
+	f.order_from = fd->keys[k];
+	f.order_below = fd->keys[k + 1];
 	memset(&w, 0, sizeof w);
 	w.c = c;
-	c->cols = order_cols;
-	c->ncols = ORDER_NCOLS;
-	r = store_orders_view(c->st, f, order_row, &w);
+	r = store_orders_view(c->st, &f, order_row, &w);
 	if (r == 0)
 		order_flush(c, &w.o);
 	buf_release(&w.o.text);
@@ -708,6 +962,14 @@ report_orders(struct ctx *c, const struct view_filter *f)
 	free(w.o.node);
 	free(w.o.sorted);
 	return r;
+}
+
+static int
+report_orders(struct ctx *c, const struct view_filter *f)
+{
+	c->cols = order_cols;
+	c->ncols = ORDER_NCOLS;
+	return report_walk(c, f, orders_fill);
 }
 
 /* --- backorders --------------------------------------------------------- */
@@ -1132,40 +1394,6 @@ plain_row(void *p, int n, const char *const *v)
 	return 0;
 }
 
-/*
- * The whole feed (events from an old --since) is millions of rows on a
- * large store, and reading them is most of its time.  Two threads read
- * it, each on its own connection, chunk by chunk of event_chunk() seqs
- * (their chunks alternate), and format the rows in memory; this thread
- * writes the chunks out in order.  The log is only appended to, in seq
- * order, so every connection sees the same events up to the last seq this
- * one saw when the view began.
- */
-#define EVENT_WORKERS 2
-#define EVENT_SLOTS (2 * EVENT_WORKERS)	/* chunk k goes through slot k % EVENT_SLOTS */
-
-struct event_feed {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	const struct report_opts *o;
-	int64_t since, last, chunk;
-	int64_t nchunks;
-	int stop;		/* a worker failed, or the output did */
-	struct event_slot {
-		int64_t k;	/* the chunk it holds, when ready */
-		int ready;
-		struct buf rows;
-	} slot[EVENT_SLOTS];
-};
-
-struct event_worker {
-	struct event_feed *f;
-	struct store *st;
-	int64_t first;		/* its chunks: first, first + EVENT_WORKERS, ... */
-	int status;
-	pthread_t t;
-};
-
 /* An event to a writer: its own lengths, and seq an integer, not text. */
 static int
 event_row(void *p, struct store_event_row *e)
@@ -1177,125 +1405,35 @@ event_row(void *p, struct store_event_row *e)
 	return 0;
 }
 
-static void *
-event_work(void *p)
-{
-	struct event_worker *wk = p;
-	struct event_feed *f = wk->f;
-	struct writer w;
-	int64_t k;
-
-	writer_init(&w, NULL, f->o->format, event_cols, 5);
-	w.safe_csv = f->o->safe_csv;
-	for (k = wk->first; k < f->nchunks; k += EVENT_WORKERS) {
-		struct event_slot *sl = &f->slot[k % EVENT_SLOTS];
-		int64_t after = f->since + k * f->chunk;
-		int64_t upto = f->last - after > f->chunk ? after + f->chunk : f->last;
-		int r;
-
-		pthread_mutex_lock(&f->mu);
-		while (sl->ready && !f->stop)
-			pthread_cond_wait(&f->cv, &f->mu);
-		pthread_mutex_unlock(&f->mu);
-		if (f->stop)
-			break;
-		/* the slot is this thread's until it is marked ready */
-		w.line = sl->rows;
-		w.line.len = 0;
-		r = store_events_range(wk->st, after, upto, f->o->type, event_row, &w);
-		sl->rows = w.line;
-		memset(&w.line, 0, sizeof w.line);
-		pthread_mutex_lock(&f->mu);
-		if (r != 0) {
-			wk->status = store_status(wk->st);
-			f->stop = 1;
-		} else {
-			sl->k = k;
-			sl->ready = 1;
-		}
-		pthread_cond_broadcast(&f->cv);
-		pthread_mutex_unlock(&f->mu);
-		if (r != 0)
-			break;
-	}
-	writer_finish(&w);
-	return NULL;
-}
-
-/* The feed in order from the workers' chunks; 0, or the status to exit with. */
+/* Events since..last, chunk at a time: chunk k's to wc's writer. */
 static int
-events_parallel(struct ctx *c, struct event_feed *f)
+event_fill(struct feed *f, struct ctx *wc, int64_t k)
 {
-	struct event_worker wk[EVENT_WORKERS];
-	int i, n = 0, status = 0, any = 0;
-	int64_t k;
+	int64_t after = f->since + k * f->chunk;
+	int64_t upto = f->last - after > f->chunk ? after + f->chunk : f->last;
 
-	for (i = 0; i < EVENT_WORKERS; i++) {
-		wk[i].f = f;
-		wk[i].first = i;
-		wk[i].status = 0;
-		if ((status = store_open_again(c->st, &wk[i].st)) != 0)
-			break;
-		store_report_begin(wk[i].st);
-		if (pthread_create(&wk[i].t, NULL, event_work, &wk[i]) != 0) {
-			diag_error("cannot start a thread: %s", strerror(errno));
-			store_close(wk[i].st);
-			status = EX_SOFTWARE;
-			break;
-		}
-		n++;
-	}
-	for (k = 0; status == 0 && k < f->nchunks; k++) {
-		struct event_slot *sl = &f->slot[k % EVENT_SLOTS];
-		const char *rows;
-		size_t len;
-
-		pthread_mutex_lock(&f->mu);
-		while (!(sl->ready && sl->k == k) && !f->stop)
-			pthread_cond_wait(&f->cv, &f->mu);
-		pthread_mutex_unlock(&f->mu);
-		if (f->stop)
-			break;
-		rows = sl->rows.s, len = sl->rows.len;
-		/* JSON: the workers begin every row with ",\n"; the array's first, "[\n" */
-		if (len > 0 && c->o->format == OUTFMT_JSON && !any)
-			fputs("[\n", c->fp), rows += 2, len -= 2;
-		any |= sl->rows.len > 0;
-		if (len > 0)	/* an empty chunk has no buffer at all */
-			fwrite(rows, 1, len, c->fp);
-		pthread_mutex_lock(&f->mu);
-		sl->ready = 0;
-		if (ferror(c->fp))
-			f->stop = 1;	/* outfile_close says why */
-		pthread_cond_broadcast(&f->cv);
-		pthread_mutex_unlock(&f->mu);
-	}
-	pthread_mutex_lock(&f->mu);
-	f->stop = 1;
-	pthread_cond_broadcast(&f->cv);
-	pthread_mutex_unlock(&f->mu);
-	for (i = 0; i < n; i++) {
-		pthread_join(wk[i].t, NULL);
-		if (status == 0)
-			status = wk[i].status;
-		store_close(wk[i].st);
-	}
-	c->w.rows = any;	/* writer_finish closes the array */
-	return status;
+	return store_events_range(wc->st, after, upto, wc->o->type, event_row, &wc->w);
 }
 
-/* events: the feed after --since, of --type. */
+/*
+ * events: the feed after --since, of --type.  The whole feed (events from
+ * an old --since) is millions of rows on a large store: it is read in
+ * chunks of event_chunk() seqs by two threads (feed_run), each on a
+ * connection of its own.  The log is only appended to, in seq order, so
+ * every connection sees the same events up to the last seq this one saw
+ * when the view began.
+ */
 static int
 report_events(struct ctx *c)
 {
-	struct event_feed f;
+	struct feed f;
+	struct store *w[FEED_WORKERS];
 	int64_t last;
-	int status, i;
+	int status = 0, i, n;
 
 	c->cols = event_cols;
 	c->ncols = 5;
-	memset(&f, 0, sizeof f);
-	f.o = c->o;
+	feed_init(&f, c, event_fill);
 	f.since = num(c->o->since ? c->o->since : "0");
 	f.chunk = event_chunk();
 	if ((last = store_event_last(c->st)) < 0)
@@ -1303,20 +1441,23 @@ report_events(struct ctx *c)
 	writer_init(&c->w, c->fp, c->o->format, c->cols, c->ncols);	/* the CSV header */
 	c->w.safe_csv = c->o->safe_csv;
 	c->started = 1;
-	if (last - f.since <= f.chunk) {	/* a few events: this thread alone */
-		if (store_events_range(c->st, f.since, last, c->o->type, event_row, &c->w) != 0)
-			return store_status(c->st);
-		return 0;
-	}
 	f.last = last;
-	f.nchunks = (last - f.since + f.chunk - 1) / f.chunk;
-	pthread_mutex_init(&f.mu, NULL);
-	pthread_cond_init(&f.cv, NULL);
-	status = events_parallel(c, &f);
-	pthread_cond_destroy(&f.cv);
-	pthread_mutex_destroy(&f.mu);
-	for (i = 0; i < EVENT_SLOTS; i++)
-		buf_release(&f.slot[i].rows);
+	f.nchunks = last > f.since ? (last - f.since + f.chunk - 1) / f.chunk : 0;
+	if (f.nchunks <= 1) {	/* a few events: this thread alone */
+		status = f.nchunks ? event_fill(&f, c, 0) : 0;
+		feed_release(&f);
+		return status ? store_status(c->st) : 0;
+	}
+	for (n = 0; n < FEED_WORKERS; n++) {
+		if ((status = store_open_again(c->st, &w[n])) != 0)
+			break;
+		store_report_begin(w[n]);
+	}
+	if (status == 0)
+		status = feed_run(&f, w);
+	for (i = 0; i < n; i++)
+		store_close(w[i]);
+	feed_release(&f);
 	return status;
 }
 
@@ -1337,6 +1478,7 @@ report_view(struct store *st, const char *view, const struct report_opts *o, FIL
 	c.st = st;
 	c.o = o;
 	c.fp = fp;
+	memset(&f, 0, sizeof f);
 	f.channel = o->channel;
 	f.node = o->node;
 	f.sku = o->sku;
@@ -1348,7 +1490,7 @@ report_view(struct store *st, const char *view, const struct report_opts *o, FIL
 	} else if (strcmp(view, "lines") == 0) {
 		c.cols = line_cols;
 		c.ncols = 14;
-		r = store_lines_view(st, o->order, &f, lines_row, &c);
+		r = report_walk(&c, &f, lines_fill);
 	} else if (strcmp(view, "orders") == 0) {
 		r = report_orders(&c, &f);
 	} else if (strcmp(view, "backorders") == 0) {

@@ -18,27 +18,47 @@
 static const char sql_walk_lines[] =
     "SELECT order_id, line_no, sku, qty, allocated, shipped, cancelled, returned, "
     "backordered, backorder_reason FROM order_line WHERE (?2 IS NULL OR sku = ?2) "
-    "ORDER BY order_id, line_no";
+    "AND order_id >= ?5 AND order_id < ?6 ORDER BY order_id, line_no";
 static const char sql_walk_lines_of[] =
     "SELECT order_id, line_no, sku, qty, allocated, shipped, cancelled, returned, "
     "backordered, backorder_reason FROM order_line WHERE order_id = ?1 "
     "AND (?2 IS NULL OR sku = ?2) ORDER BY order_id, line_no";
 static const char sql_walk_nodes[] =
     "SELECT order_id, line_no, node_id, routed, released FROM line_node "
-    "ORDER BY order_id, line_no, node_id";
+    "WHERE order_id >= ?5 AND order_id < ?6 ORDER BY order_id, line_no, node_id";
 static const char sql_walk_nodes_of[] =
     "SELECT order_id, line_no, node_id, routed, released FROM line_node "
     "WHERE order_id = ?1 ORDER BY order_id, line_no, node_id";
 static const char sql_walk_orders[] =
     "SELECT order_id, customer_id, channel, created_at, promise_date, priority FROM orders "
     "WHERE (?2 IS NULL OR channel = ?2) AND (?3 IS NULL OR created_at >= ?3) "
-    "AND (?4 IS NULL OR created_at < ?4) ORDER BY order_id";
+    "AND (?4 IS NULL OR created_at < ?4) AND order_id >= ?5 AND order_id < ?6 "
+    "ORDER BY order_id";
 static const char sql_walk_orders_of[] =
     "SELECT order_id, customer_id, channel, created_at, promise_date, priority FROM orders "
     "WHERE order_id = ?1 AND (?2 IS NULL OR channel = ?2) AND (?3 IS NULL OR "
     "created_at >= ?3) AND (?4 IS NULL OR created_at < ?4) ORDER BY order_id";
 static const char sql_walk_holds[] =
-    "SELECT order_id, hold_type FROM order_hold ORDER BY order_id, hold_type";
+    "SELECT order_id, hold_type FROM order_hold WHERE order_id >= ?5 AND order_id < ?6 "
+    "ORDER BY order_id, hold_type";
+
+/*
+ * f's range of order ids as ?5 and ?6 of the statements of every order:
+ * from '' (below every text) when it has no start, below an empty blob
+ * (SQLite sorts every text before any blob) when it has no end.  Each
+ * stays one range of the primary key, which SQLite seeks to.
+ */
+static void
+bind_range(sqlite3_stmt *s, const struct view_filter *f)
+{
+	if (s == NULL)
+		return;
+	sqlite3_bind_text(s, 5, f->order_from ? f->order_from : "", -1, SQLITE_STATIC);
+	if (f->order_below)
+		sqlite3_bind_text(s, 6, f->order_below, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_zeroblob(s, 6, 0);
+}
 
 static int
 cur_next(struct store *st, struct store_cur *c)
@@ -90,6 +110,12 @@ walk(struct store *st, const char *order, const struct view_filter *f, int order
 		bind_text(o.s, 3, f->from);
 		bind_text(o.s, 4, f->to_before);
 	}
+	if (order == NULL) {
+		bind_range(l.s, f);
+		bind_range(n.s, f);
+		bind_range(o.s, f);
+	}
+	bind_range(h.s, f);
 	if (cur_next(st, &l) != 0 || cur_next(st, &n) != 0 ||
 	    (o.s && cur_next(st, &o) != 0) || (h.s && cur_next(st, &h) != 0))
 		goto out;
@@ -194,6 +220,38 @@ out:
 	return ret;
 }
 
+static const char sql_order_ids[] = "SELECT order_id FROM orders ORDER BY order_id";
+
+int
+store_order_sample(struct store *st, int64_t every, char ***ids, size_t *n)
+{
+	sqlite3_stmt *s = store_sql(st, sql_order_ids);
+	size_t cap = 0;
+	int64_t i = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (i++ % every == 0) {
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 64;
+				*ids = xrealloc(*ids, cap * sizeof **ids);
+			}
+			(*ids)[(*n)++] = xstrdup((const char *)sqlite3_column_text(s, 0));
+		}
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	while (*n > 0)
+		free((*ids)[--*n]);
+	free(*ids);
+	*ids = NULL;
+	return store_fail(st, rc, "reading the orders");
+}
+
 int
 store_lines_view(struct store *st, const char *order, const struct view_filter *f,
     store_line_fn fn, void *ctx)
@@ -233,6 +291,7 @@ store_backorders_view(struct store *st, const struct view_filter *f, store_row_f
 	bind_text(o.s, 2, f->channel);
 	bind_text(o.s, 3, f->from);
 	bind_text(o.s, 4, f->to_before);
+	bind_range(o.s, f);	/* walk's statement: every order */
 	if (cur_next(st, &l) != 0 || cur_next(st, &o) != 0)
 		goto out;
 	while (l.row && o.row && !stop) {

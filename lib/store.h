@@ -507,6 +507,8 @@ int store_confirmation_apply(struct store *st, const struct confirmation *c);
  */
 struct view_filter {
 	const char *channel, *node, *sku, *from, *to, *to_before;
+	/* the lines and orders views: order ids from order_from below order_below (NULL: no bound) */
+	const char *order_from, *order_below;
 };
 /*
  * One order line as the lines and orders views walk them, with its work
@@ -544,6 +546,13 @@ int store_lines_view(struct store *st, const char *order, const struct view_filt
  */
 int store_orders_view(struct store *st, const struct view_filter *f, store_line_fn fn,
 	void *ctx);
+/*
+ * Every `every`th order id in key order, from the first, in *ids (*n of
+ * them, each and the array the caller's to free): where to cut the
+ * orders into ranges of about `every` orders.  0, or -1 after a
+ * diagnostic.
+ */
+int store_order_sample(struct store *st, int64_t every, char ***ids, size_t *n);
 /*
  * Lines with backordered units, by order_id and line_no: order_id,
  * line_no, sku, backordered, backorder_reason, created_at, priority,

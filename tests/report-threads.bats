@@ -227,3 +227,71 @@ many_bad_lines() {
 		assert_line "order_lines,Q1,order has no lines"
 	done
 }
+
+# The lines and orders views of a store of more than OMS_VIEW_CHUNK
+# orders (4096 by default) are read in ranges of that many orders by two
+# threads, on connections that see one snapshot.
+
+@test "lines and orders in ranges of orders, two threads: the same view, in every format and filter" {
+	many
+	sqlite3 "$OMS_DB" "UPDATE order_line SET backordered = 1, backorder_reason = 'no_stock'
+	    WHERE order_id IN ('K03', 'K38') AND line_no = 1"
+	for view in lines orders; do
+		for args in "" "--format json" "--format jsonl" "--status shipped" \
+		    "--status backordered --format json" "--channel web" "--node DC1 --format json" \
+		    "--sku A1" "--from 2026-11-20 --to 2026-11-20" "--status cancelled --format json" \
+		    "--status cancelled"; do
+			OMS_VIEW_CHUNK=$ONE oms-report $view $args > one
+			for chunk in 1 2 7; do
+				OMS_VIEW_CHUNK=$chunk oms-report $view $args > two
+				cmp one two || fail "$view $args in ranges of $chunk orders differs"
+			done
+		done
+	done
+	# what was compared: every order and line, and the K orders with their holds
+	OMS_VIEW_CHUNK=1 run -0 oms-report orders
+	assert_equal "${#lines[@]}" "$(($(sqlite3 "$OMS_DB" "select count(*) from orders") + 1))"
+	assert_line "K07,,web,open,2,5,3,0,0,1,1,0,0,0,2026-11-20T10:00:00Z,,5,fraud,DC1"
+	assert_line "K38,,web,backordered,2,5,2,1,0,1,1,1,0,0,2026-11-20T10:00:00Z,,5,,DC1"
+	assert_line "K40,,web,partially_shipped,2,5,2,0,0,1,1,1,0,0,2026-11-20T10:00:00Z,,5,,DC1"
+	OMS_VIEW_CHUNK=1 run -0 oms-report lines --format json
+	run -0 jq -r 'length' <<< "$output"
+	assert_output "$(sqlite3 "$OMS_DB" "select count(*) from order_line")"
+	OMS_VIEW_CHUNK=1 run -0 oms-report lines --order K10
+	assert_line --index 3 --partial "K10,3,C3,20,"
+	assert_equal "${#lines[@]}" 4
+}
+
+@test "lines and orders in two threads: a commit while the connections begin is seen by both" {
+	many
+	sqlite3 "$OMS_DB" ".backup before.db"
+	for view in lines orders; do
+		rm -f "$OMS_DB-wal" "$OMS_DB-shm"	# the last race's, committed
+		cp before.db "$OMS_DB"
+		after_races 1
+		OMS_VIEW_CHUNK=$ONE oms-report --db after.db $view --format jsonl > expected
+		run -0 --separate-stderr env OMS_VIEW_CHUNK=2 OMS_READ_RACE="$RACE" \
+		    oms-report -v $view --format jsonl
+		assert_equal "$output" "$(cat expected)"
+		assert_equal "$(grep -c 'changed while its readers began; again' <<< "$stderr")" 1
+		# K01 and K40 (the race's), in ranges read by different threads
+		assert_line --regexp '^\{"order_id":"K01",.*"returned":2,'
+		assert_line --regexp '^\{"order_id":"K40",.*"returned":2,'
+	done
+	# and a store that keeps changing is read by this thread alone
+	run -0 --separate-stderr env OMS_VIEW_CHUNK=2 OMS_READ_RACE="$RACE" \
+	    OMS_READ_RACE_TIMES=99 oms-report -v lines
+	assert_equal "$(grep -c 'keeps changing: one reader' <<< "$stderr")" 1
+	assert_equal "$output" "$(OMS_VIEW_CHUNK=$ONE oms-report lines)"
+}
+
+@test "lines and orders in two threads to a full disk: 74, the error said" {
+	[ -c /dev/full ] || skip "no /dev/full here"
+	many
+	for view in lines orders; do
+		OMS_VIEW_CHUNK=1 run -74 oms-report $view -o /dev/full
+		assert_output "oms-report: /dev/full: write error: No space left on device"
+		OMS_VIEW_CHUNK=1 run -74 bash -c "oms-report $view > /dev/full"
+		assert_output "oms-report: write error on standard output: No space left on device"
+	done
+}
