@@ -982,148 +982,34 @@ static const struct outcol backorder_cols[] = {
 };
 #define BACKORDER_NCOLS ((int)(sizeof backorder_cols / sizeof *backorder_cols))
 
-/* A line event that tells its backorder. */
-struct bo_event {
-	size_t order;		/* the index of its order among the rows' */
-	int64_t seq, line_no, backordered;
-	char at[21];
-};
-
 /* A row of the view, kept to be sorted oldest backorder first. */
 struct bo_row {
 	char *v[BACKORDER_NCOLS];	/* one allocation: v[0]; v[5] and v[6] below */
-	size_t order;			/* its order's index: the rows come by order */
-	const char *created_at;
 	char since[21], age[24];	/* backordered_at, age_days */
 };
 
 struct backorder_walk {
-	struct ctx *c;
 	int64_t today;		/* days since 1970-01-01 */
-	struct strmap orders;	/* the rows' orders: index + 1 */
-	size_t norders;
-	struct bo_event *ev;
-	size_t nev, capev;
 	struct bo_row *rows;
 	size_t nrows, caprows;
 };
 
-/*
- * The allocation events up to one seq, as read: by a thread of its own on
- * a large store (the log is only appended to, so a second connection
- * sees the same events up to that seq), while this one reads the lines.
- */
-struct bo_collect {
-	struct store *st;	/* the connection it reads with */
-	int64_t upto;
-	struct buf ids;		/* the events' order ids, each NUL-ended */
-	struct bo_event *ev;	/* ->order: where its order id is in ids, until resolved */
-	size_t nev, capev;
-	int r;
-};
-
-static int
-bo_collect_row(void *p, const struct store_row *r)
-{
-	static const char *const keys[] = { "line_no", "backordered" };
-	struct bo_collect *b = p;
-	const char *order_id = store_col_text(r, 0), *at = store_col_text(r, 2);
-	struct span f[2];
-	struct bo_event *e;
-	size_t n;
-
-	if (order_id == NULL)
-		return 0;	/* of no order */
-	if (b->nev == b->capev) {
-		b->capev = b->capev ? b->capev * 2 : 1024;
-		b->ev = xrealloc(b->ev, b->capev * sizeof *b->ev);
-	}
-	e = &b->ev[b->nev++];
-	e->order = b->ids.len;
-	buf_add(&b->ids, order_id, strlen(order_id) + 1);
-	e->seq = store_col_int(r, 3);
-	json_fields(store_col_text(r, 1), keys, 2, f);
-	/* as SQLite's ->> reads them: a number, else 0 */
-	e->line_no = f[0].v && *f[0].v != '"' ? strtoll(f[0].v, NULL, 10) : 0;
-	e->backordered = f[1].v && *f[1].v != '"' ? strtoll(f[1].v, NULL, 10) : 0;
-	n = at ? strlen(at) : 0;	/* an ISO time: always shorter */
-	if (n >= sizeof e->at)
-		n = sizeof e->at - 1;
-	memcpy(e->at, at ? at : "", n);
-	e->at[n] = '\0';
-	return 0;
-}
-
-static void *
-bo_collect(void *p)
-{
-	struct bo_collect *b = p;
-
-	b->r = store_backorder_events(b->st, b->upto, bo_collect_row, b);
-	return NULL;
-}
-
-/* Keep the events of the view's orders, each with its order's index. */
-static void
-bo_resolve(struct backorder_walk *w, struct bo_collect *b)
-{
-	size_t i, k = 0;
-	void *v;
-
-	for (i = 0; i < b->nev; i++) {
-		if (!strmap_get(&w->orders, b->ids.s + b->ev[i].order, &v))
-			continue;	/* not an order of the view */
-		b->ev[k] = b->ev[i];
-		b->ev[k++].order = (size_t)(uintptr_t)v - 1;
-	}
-	w->ev = b->ev, w->nev = k;
-	b->ev = NULL;
-}
-
-static int
-cmp_bo_event(const void *a, const void *b)
-{
-	const struct bo_event *x = a, *y = b;
-
-	if (x->order != y->order)
-		return x->order < y->order ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-/*
- * When the line last became backordered: the first of its events with
- * backordered > 0 after the last with backordered = 0; NULL when the
- * events do not tell.  *next: the first event not of an earlier order.
- */
-static const char *
-bo_since(struct backorder_walk *w, size_t *next, size_t order, int64_t line_no)
-{
-	const char *since = NULL;
-	size_t i;
-
-	while (*next < w->nev && w->ev[*next].order < order)
-		(*next)++;
-	for (i = *next; i < w->nev && w->ev[i].order == order; i++) {
-		if (w->ev[i].line_no != line_no)
-			continue;
-		if (w->ev[i].backordered == 0)
-			since = NULL;
-		else if (since == NULL)
-			since = w->ev[i].at;
-	}
-	return since;
-}
-
 /* Columns of store_backorders_view for each column of the view (-1: computed). */
 static const int bo_from[BACKORDER_NCOLS] = { 0, 1, 2, 3, 4, -1, -1, 6, 7, 5, 8, 9 };
 
+/*
+ * A line's backorder began at its backordered_at (see
+ * share/schema/006-backordered-at.sql), else, when nothing tells, at its
+ * order's created_at (never NULL).
+ */
 static int
 backorder_row(void *p, int n, const char *const *v)
 {
 	struct backorder_walk *w = p;
-	const char *val[BACKORDER_NCOLS], *order_id = v[0];
+	const char *val[BACKORDER_NCOLS];
 	struct bo_row *row;
 	size_t len = 0;
+	int64_t age;
 	char *q;
 	int i;
 
@@ -1146,13 +1032,9 @@ backorder_row(void *p, int n, const char *const *v)
 		row->v[i] = q;
 		q = stpcpy(q, val[i]) + 1;
 	}
-	row->created_at = row->v[9];
-	/* rows come by order_id: a new order is a new index */
-	if (w->nrows == 1 || strcmp(w->rows[w->nrows - 2].v[0], order_id) != 0) {
-		strmap_put(&w->orders, order_id, (void *)(uintptr_t)(w->norders + 1));
-		w->norders++;
-	}
-	row->order = w->norders - 1;
+	snprintf(row->since, sizeof row->since, "%s", v[10] != NULL ? v[10] : v[5]);
+	age = w->today - date_days(row->since);
+	int_text(row->age, age > 0 ? age : 0);
 	return 0;
 }
 
@@ -1170,23 +1052,16 @@ cmp_bo_row(const void *a, const void *b)
 	return c;
 }
 
-/*
- * The backordered lines first, then the events of their orders (the
- * allocation events of the whole log, through event_by_type, kept for
- * those orders only), sorted by order and seq in memory.
- */
+/* The backordered lines, each with when its backorder began, sorted in memory. */
 static int
 report_backorders(struct ctx *c, const struct view_filter *f)
 {
 	struct backorder_walk w;
-	struct bo_collect b;
 	char today[11];
-	size_t i, next = 0;
-	int r, status = 0, threaded = 0;
-	pthread_t t;
+	size_t i;
+	int r;
 
 	memset(&w, 0, sizeof w);
-	w.c = c;
 	if (c->o->today == NULL)
 		day_text((int64_t)(time(NULL) / 86400), today);
 	else
@@ -1194,49 +1069,8 @@ report_backorders(struct ctx *c, const struct view_filter *f)
 	w.today = date_days(today);
 	c->cols = backorder_cols;
 	c->ncols = BACKORDER_NCOLS;
-	memset(&b, 0, sizeof b);
-	if ((b.upto = store_event_last(c->st)) < 0)
-		return -1;
-	/* a long log: read by another thread while this one reads the lines */
-	if (b.upto > event_chunk()) {
-		/* as events: a second connection that fails is the view's failure */
-		if ((status = store_open_again(c->st, &b.st)) != 0)
-			return status;
-		store_report_begin(b.st);
-		if (pthread_create(&t, NULL, bo_collect, &b) == 0)
-			threaded = 1;
-		else
-			store_close(b.st);	/* this thread reads them afterwards */
-	}
 	r = store_backorders_view(c->st, f, backorder_row, &w);
-	if (threaded) {
-		pthread_join(t, NULL);
-		if (r == 0 && b.r != 0)
-			status = store_status(b.st);
-		store_close(b.st);
-	} else if (r == 0 && w.nrows > 0) {
-		b.st = c->st;
-		bo_collect(&b);
-		r = b.r;
-	}
-	if (r == 0 && status == 0)
-		bo_resolve(&w, &b);
-	free(b.ev);
-	buf_release(&b.ids);
-	if (r == 0 && status == 0) {
-		if (w.nev > 1)
-			qsort(w.ev, w.nev, sizeof *w.ev, cmp_bo_event);
-		for (i = 0; i < w.nrows; i++) {
-			struct bo_row *row = &w.rows[i];
-			const char *since = bo_since(&w, &next, row->order, num(row->v[1]));
-			int64_t age;
-
-			if (since == NULL)
-				since = row->created_at;	/* never NULL */
-			snprintf(row->since, sizeof row->since, "%s", since);
-			age = w.today - date_days(row->since);
-			int_text(row->age, age > 0 ? age : 0);
-		}
+	if (r == 0) {
 		if (w.nrows > 1)
 			qsort(w.rows, w.nrows, sizeof *w.rows, cmp_bo_row);
 		for (i = 0; i < w.nrows; i++) {
@@ -1249,9 +1083,7 @@ report_backorders(struct ctx *c, const struct view_filter *f)
 	for (i = 0; i < w.nrows; i++)
 		free(w.rows[i].v[0]);
 	free(w.rows);
-	free(w.ev);
-	strmap_release(&w.orders, NULL);
-	return status ? status : r;
+	return r;
 }
 
 /* --- releases ----------------------------------------------------------- */

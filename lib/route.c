@@ -2961,7 +2961,7 @@ write_line(struct run *r, struct writer *w, int what, struct rline *l,
 			r->n->units_backordered += shortq;
 		}
 		if ((what & W_LINES) && store_route_line(r->st, o->id, l->line_no, waiting,
-		    l->back + shortq, why) != 0)
+		    l->back + shortq, why, 1) != 0)
 			return -1;
 		if (!(what & W_EVENTS))
 			return 0;
@@ -2975,7 +2975,8 @@ write_line(struct run *r, struct writer *w, int what, struct rline *l,
 		return event(r, o, "line.backordered", payload);
 	}
 	if (what & W_LINES)
-		return store_route_line(r->st, o->id, l->line_no, waiting, l->back, l->old_reason);
+		return store_route_line(r->st, o->id, l->line_no, waiting, l->back, l->old_reason,
+		    0);
 	return 0;
 }
 

@@ -19,6 +19,16 @@
  */
 sqlite3_stmt *store_sql(struct store *st, const char *sql);
 
+/*
+ * order_line.backordered_at, in the UPDATE of a line that sets its
+ * backordered to the SQL expression NEW with an event stamped AT (the
+ * run's time; NULL when no event tells the change): NULL when nothing is
+ * backordered, kept while a backorder goes on, else AT.  See
+ * share/schema/006-backordered-at.sql.
+ */
+#define BACKORDERED_AT(NEW, AT) "CASE WHEN " NEW " > 0 THEN coalesce(CASE WHEN " \
+    "backordered > 0 THEN backordered_at END, " AT ") END"
+
 /* Map a SQLite result code to a diagnostic and an exit status; -1. */
 int store_fail(struct store *st, int rc, const char *what);
 /* Step a statement that returns no rows: 0, or -1 after store_fail. */

@@ -69,10 +69,15 @@ static const char sql_work_all[] = ROUTE_WORK;
 static const char sql_work_scope[] = ROUTE_WORK
     "AND ln.order_id IN (SELECT order_id FROM temp.scope)";
 
-/* ever_backordered: see share/schema/005-kpi-facts.sql */
+/*
+ * ever_backordered: see share/schema/005-kpi-facts.sql; backordered_at
+ * (?6: the time of the event written with the change, NULL when none):
+ * 006-backordered-at.sql.
+ */
 static const char sql_set_line[] =
     "UPDATE order_line SET allocated = ?3, backordered = ?4, backorder_reason = ?5, "
-    "ever_backordered = max(ever_backordered, ?4 > 0) WHERE order_id = ?1 AND line_no = ?2";
+    "ever_backordered = max(ever_backordered, ?4 > 0), "
+    "backordered_at = " BACKORDERED_AT("?4", "?6") " WHERE order_id = ?1 AND line_no = ?2";
 
 int
 store_route_read(struct store *st, enum store_route_view v, const char *day, int scoped,
@@ -108,7 +113,7 @@ store_route_read(struct store *st, enum store_route_view v, const char *day, int
 
 int
 store_route_line(struct store *st, const char *order_id, int64_t line_no,
-    int64_t allocated, int64_t backordered, const char *reason)
+    int64_t allocated, int64_t backordered, const char *reason, int event)
 {
 	sqlite3_stmt *s = store_sql(st, sql_set_line);
 
@@ -119,5 +124,6 @@ store_route_line(struct store *st, const char *order_id, int64_t line_no,
 	bind_int(s, 3, allocated);
 	bind_int(s, 4, backordered);
 	bind_text(s, 5, reason);
+	bind_text(s, 6, event ? store_run_time(st) : NULL);
 	return store_done(st, s, "writing a line");
 }

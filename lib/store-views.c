@@ -272,15 +272,16 @@ store_orders_view(struct store *st, const struct view_filter *f, store_line_fn f
  * line's order in the orders table.
  */
 static const char sql_backorder_lines[] =
-    "SELECT order_id, line_no, sku, backordered, backorder_reason FROM order_line "
-    "WHERE backordered > 0 AND (?1 IS NULL OR sku = ?1) ORDER BY order_id, line_no";
+    "SELECT order_id, line_no, sku, backordered, backorder_reason, backordered_at "
+    "FROM order_line WHERE backordered > 0 AND (?1 IS NULL OR sku = ?1) "
+    "ORDER BY order_id, line_no";
 
 int
 store_backorders_view(struct store *st, const struct view_filter *f, store_row_fn fn,
     void *ctx)
 {
 	struct store_cur l = { .two = 1 }, o = { .two = 0 };
-	const char *v[10];
+	const char *v[11];
 	int ret = -1, stop = 0, r;
 
 	if ((l.s = store_sql(st, sql_backorder_lines)) == NULL ||
@@ -300,12 +301,13 @@ store_backorders_view(struct store *st, const struct view_filter *f, store_row_f
 				goto out;
 			continue;
 		}
-		if (r == 0) {	/* as SELECT l.order_id, l.line_no, l.sku, ... o.customer_id */
+		/* as SELECT l.order_id, l.line_no, l.sku, ... o.customer_id, l.backordered_at */
+		if (r == 0) {
 			for (int i = 0; i < 5; i++)
 				v[i] = ctext(&l, i);
 			v[5] = ctext(&o, 3), v[6] = ctext(&o, 5), v[7] = ctext(&o, 4);
-			v[8] = ctext(&o, 2), v[9] = ctext(&o, 1);
-			if ((stop = fn(ctx, 10, v)) < 0)
+			v[8] = ctext(&o, 2), v[9] = ctext(&o, 1), v[10] = ctext(&l, 5);
+			if ((stop = fn(ctx, 11, v)) < 0)
 				goto out;
 		}
 		/* else the line's order is not in the filter (or not there) */
@@ -317,26 +319,6 @@ out:
 	sqlite3_reset(l.s);
 	sqlite3_reset(o.s);
 	return ret;
-}
-
-/*
- * The line events that carry "backordered" (allocate's and route's),
- * through event_by_type: each type in seq order, nothing sorted here.
- */
-static const char sql_backorder_events[] =
-    "SELECT order_id, payload, at, seq FROM event "
-    "WHERE type IN ('line.allocated', 'line.deallocated', 'line.backordered') "
-    "AND seq <= ?1";
-
-int
-store_backorder_events(struct store *st, int64_t upto, store_typed_fn fn, void *ctx)
-{
-	sqlite3_stmt *s = store_sql(st, sql_backorder_events);
-
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, upto);
-	return store_each(st, s, fn, ctx, "reading the event log");
 }
 
 /*

@@ -177,9 +177,14 @@ static const char *const sql[S_COUNT] = {
 	    "ORDER BY order_id",
 	[S_SCOPE_HAS] = "SELECT 1 FROM orders WHERE order_id = ?1",
 	[S_SCOPE_ADD] = "INSERT OR IGNORE INTO temp.scope (order_id) VALUES (?1)",
-	/* one row a statement: a 32-row UPDATE ... FROM (VALUES ...) costs more */
+	/*
+	 * One row a statement: a 32-row UPDATE ... FROM (VALUES ...) costs
+	 * more.  ever_backordered, backordered_at (?6: the run's time, its
+	 * events'): share/schema/005-kpi-facts.sql, 006-backordered-at.sql.
+	 */
 	[S_LINE_ALLOC] = "UPDATE order_line SET allocated = ?3, backordered = ?4, "
-	    "backorder_reason = ?5, ever_backordered = max(ever_backordered, ?4 > 0) "
+	    "backorder_reason = ?5, ever_backordered = max(ever_backordered, ?4 > 0), "
+	    "backordered_at = " BACKORDERED_AT("?4", "?6") " "
 	    "WHERE order_id = ?1 AND line_no = ?2",
 
 };
@@ -1712,7 +1717,8 @@ static const char sql_alloc_write[] =
     "UPDATE order_line SET allocated = oms_alloc(order_id, line_no, 0), "
     "backordered = oms_alloc(order_id, line_no, 1), "
     "backorder_reason = oms_alloc(order_id, line_no, 2), "
-    "ever_backordered = max(ever_backordered, oms_alloc(order_id, line_no, 1) > 0) "
+    "ever_backordered = max(ever_backordered, oms_alloc(order_id, line_no, 1) > 0), "
+    "backordered_at = " BACKORDERED_AT("oms_alloc(order_id, line_no, 1)", "?1") " "
     "WHERE oms_alloc(order_id, line_no, -1)";
 
 struct alloc_write {
@@ -1761,6 +1767,8 @@ store_alloc_write(struct store *st, store_alloc_find_fn fn, void *ctx, long n)
 	    NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(st->db, sql_alloc_write, -1, &s, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(s, 1, st->run_time, -1, SQLITE_STATIC);
 	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_DONE)
 		rc = sqlite3_changes(st->db) == n ? SQLITE_OK : SQLITE_INTERNAL;
 	else if (rc == SQLITE_ROW)
@@ -1783,6 +1791,7 @@ store_line_alloc(struct store *st, const char *order_id, int64_t line_no,
 	bint(s, 3, allocated);
 	bint(s, 4, backordered);
 	btext(s, 5, reason);
+	btext(s, 6, st->run_time);
 	return run(st, s, "writing an allocation");
 }
 

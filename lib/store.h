@@ -268,9 +268,12 @@ enum store_route_view {
 int store_route_read(struct store *st, enum store_route_view v, const char *day,
 	int scoped, store_typed_fn fn, void *ctx);
 /* (store_line_node_routed sets the routed quantity of a line at a node.) */
-/* Set a line's unrouted allocation and backorder. */
+/*
+ * Set a line's unrouted allocation and backorder; event: 1 when the run
+ * writes an event of the change (what dates a backorder that begins).
+ */
 int store_route_line(struct store *st, const char *order_id, int64_t line_no,
-	int64_t allocated, int64_t backordered, const char *reason);
+	int64_t allocated, int64_t backordered, const char *reason, int event);
 
 /* --- returns ----------------------------------------------------------- */
 
@@ -556,18 +559,12 @@ int store_order_sample(struct store *st, int64_t every, char ***ids, size_t *n);
 /*
  * Lines with backordered units, by order_id and line_no: order_id,
  * line_no, sku, backordered, backorder_reason, created_at, priority,
- * promise_date, channel, customer_id.  Filters: channel, sku,
- * from/to_before on the order's created_at.
+ * promise_date, channel, customer_id, backordered_at (NULL when not
+ * known).  Filters: channel, sku, from/to_before on the order's
+ * created_at.
  */
 int store_backorders_view(struct store *st, const struct view_filter *f,
 	store_row_fn fn, void *ctx);
-/*
- * The events up to seq `upto` that tell when lines became backordered
- * ("line.allocated", "line.deallocated", "line.backordered", whose
- * payloads carry line_no and backordered), in no particular order:
- * order_id, payload, at, seq.
- */
-int store_backorder_events(struct store *st, int64_t upto, store_typed_fn fn, void *ctx);
 /*
  * Releases per node and business day, by node_id then day: node_id,
  * business_day, releases, lines, units, shipped, outstanding (units
