@@ -103,8 +103,8 @@ struct page {
 	size_t nlow, caplow;
 	int64_t skus;			/* items looked at */
 	int64_t today;			/* days of o->today */
-	char created_at[21];		/* the last backordered line's order's */
-	int64_t created_days;		/* and its days */
+	char since[21];			/* the last backorder's beginning */
+	int64_t since_days;		/* and its days */
 	struct eoq_demand *demand;
 	struct resv *resv;		/* see line_row */
 	size_t nresv, cresv, at_resv;
@@ -216,15 +216,17 @@ line_row(void *p, const struct store_order_line *l)
 	if (l->created_at == NULL)
 		return 0;	/* a line without its order */
 	if (l->backordered > 0) {
+		/* aged as oms-report backorders ages it */
+		const char *since = l->backordered_at ? l->backordered_at : l->created_at;
 		int64_t age;
 		int b;
 
-		/* the lines of an order come together, with the same created_at */
-		if (strncmp(l->created_at, pg->created_at, sizeof pg->created_at) != 0) {
-			snprintf(pg->created_at, sizeof pg->created_at, "%s", l->created_at);
-			pg->created_days = date_days(l->created_at);
+		/* many begin in one run, at one time */
+		if (strncmp(since, pg->since, sizeof pg->since) != 0) {
+			snprintf(pg->since, sizeof pg->since, "%s", since);
+			pg->since_days = date_days(since);
 		}
-		age = pg->today - pg->created_days;
+		age = pg->today - pg->since_days;
 		b = age_bucket(age < 0 ? 0 : age);
 
 		pg->age_lines[b]++;
@@ -431,7 +433,7 @@ age_section(FILE *fp, const struct page *pg)
 		lines += pg->age_lines[b];
 	}
 	fputs("<h2>Backorders by age</h2>\n<p class=\"note\">Units backordered now, by the "
-	    "age of their order on ", fp);
+	    "age of their backorder on ", fp);
 	html_escape(fp, pg->o->today);
 	fprintf(fp, " (%lld lines).</p>\n", (long long)lines);
 	if (lines == 0) {

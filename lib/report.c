@@ -62,9 +62,8 @@ row(struct ctx *c, const char *const *vals)
 
 /*
  * How many seqs of the event log are "long": events reads a longer feed
- * in two threads, that many seqs at a time, and backorders reads the
- * allocation events of a longer log in a thread of its own.
- * OMS_EVENT_CHUNK sets it, for tests.
+ * in two threads, that many seqs at a time.  OMS_EVENT_CHUNK sets it, for
+ * tests.
  */
 static int64_t
 event_chunk(void)

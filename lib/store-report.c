@@ -168,8 +168,8 @@ store_eoq_items(struct store *st, const char *sku, store_typed_fn fn, void *ctx)
 static const char sql_html_orders[] =
     "SELECT order_id, created_at FROM orders ORDER BY order_id";
 static const char sql_html_lines[] =
-    "SELECT order_id, line_no, sku, qty, cancelled, backordered FROM order_line "
-    "ORDER BY order_id, line_no";
+    "SELECT order_id, line_no, sku, qty, cancelled, backordered, backordered_at "
+    "FROM order_line ORDER BY order_id, line_no";
 
 int
 store_html_lines(struct store *st, int (*fn)(void *ctx, const struct store_order_line *l),
@@ -195,6 +195,7 @@ store_html_lines(struct store *st, int (*fn)(void *ctx, const struct store_order
 		x.qty = sqlite3_column_int64(l, 3);
 		x.cancelled = sqlite3_column_int64(l, 4);
 		x.backordered = sqlite3_column_int64(l, 5);
+		x.backordered_at = (const char *)sqlite3_column_text(l, 6);
 		stop = fn(ctx, &x);
 	}
 	sqlite3_reset(o);

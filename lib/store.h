@@ -639,6 +639,7 @@ int store_eoq_items(struct store *st, const char *sku, store_typed_fn fn, void *
 /* An order line and its order's created_at (NULL: no such order). */
 struct store_order_line {
 	const char *order_id, *created_at, *sku;
+	const char *backordered_at;	/* NULL: not known (or not backordered) */
 	int64_t line_no, qty, cancelled, backordered;
 };
 /*

@@ -235,6 +235,27 @@ EOF
 	assert_output '</html>'
 }
 
+@test "kpi --format html: backorders are aged as the backorders view ages them" {
+	kpi_store
+	# K5's backorder: no time known (work.sql wrote it by hand), so from
+	# its order's creation, 2026-11-13: 2 days on 2026-11-15, the 2-3 bar
+	# (each bar 70 wide, 30 apart, from x 40)
+	run -0 oms-report backorders --today 2026-11-15
+	assert_line --index 1 --partial "K5,1,C3,1,no stock,2026-11-13T09:00:00Z,2,"
+	run -0 oms-report kpi --format html --to 2026-11-15 --today 2026-11-15
+	assert_output --regexp '<rect x="140" y="[0-9]+" width="70" height="[0-9]+" fill="#4c9be8"><title>1 units, 1 lines</title>'
+	assert_output --partial 'by the age of their backorder on 2026-11-15 (1 lines)'
+	# begun on 2026-11-01: 14 days, the 8-14 bar
+	sqlite3 "$OMS_DB" "UPDATE order_line SET backordered_at = '2026-11-01T09:00:00Z'
+	    WHERE order_id = 'K5'"
+	run -0 oms-report backorders --today 2026-11-15
+	assert_line --index 1 --partial ",2026-11-01T09:00:00Z,14,"
+	run -0 oms-report kpi --format html --to 2026-11-15 --today 2026-11-15
+	assert_output --regexp '<rect x="340" y="[0-9]+" width="70" height="[0-9]+" fill="#d4a72c"><title>1 units, 1 lines</title>'
+	run -0 grep -c '<title>1 units' <<< "$output"
+	assert_output 1
+}
+
 # The page is read in two threads: the KPIs on one connection, the rest
 # on a second that sees the same snapshot (store_read_together).  The
 # page less its "written" line, whichever way it was read.
