@@ -1,6 +1,7 @@
 #!/bin/sh
 # quickstart.sh: on a fresh Debian machine, install what oms needs, build
-# it, and run the nightly job on the bundled example data against the
+# it, and run the nightly job on the example book (made for yesterday by
+# examples/data/make-examples.sh, so it reads sensibly on any day) against the
 # default store ./oms.db; the reports, the HTML page among them, go to
 # ./out.  Safe to run again.  (jq is for the tests and examples/notify.sh.)
 set -eu

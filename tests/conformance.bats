@@ -1,10 +1,10 @@
 # Conformance: the CSV reader against csv-spectrum, the JSON reader against
-# JSONTestSuite.  Both corpora live in shared/data/conformance, beside the
-# repository (see SOURCE.txt in each for the upstream commit).
+# JSONTestSuite.  Both corpora live in tests/data/conformance, copied in
+# with their licences (see SOURCE.txt in each for the upstream commit).
 load helper
 
-SPECTRUM=$SHARED/conformance/csv-spectrum
-PARSING=$SHARED/conformance/JSONTestSuite/test_parsing
+SPECTRUM=$DATA/conformance/csv-spectrum
+PARSING=$DATA/conformance/JSONTestSuite/test_parsing
 
 @test "csv-spectrum: every CSV reads to exactly the values of its JSON twin" {
 	local f name failed=

@@ -1,6 +1,7 @@
 # The example scripts a user copies, run as the README says, on the
-# bundled data: the nightly job twice (the second run finds nothing new to
-# route or release), then the daytime work on the same store.
+# bundled data and on the example book made for yesterday: the nightly job
+# twice (the second run finds nothing new to route or release, and keeps
+# the first one's files), then the daytime work on the same store.
 load helper
 
 @test "examples/nightly.sh runs the whole pipeline on examples/data, and again with nothing new" {
@@ -21,6 +22,60 @@ load helper
 	[[ "$stderr" == *"oms-route: 0 orders routed"*"nothing changed"* ]]
 	[[ "$stderr" == *"oms-release: 0 releases"* ]]
 	assert_equal "$(sqlite3 "$OMS_DB" "select count(*) from release; select sum(routed + released) from line_node")" "$before"
+}
+
+@test "examples/nightly.sh without an export directory runs on the example book made for yesterday" {
+	local today yesterday key shipments late
+	today=$(date -u +%Y-%m-%d)
+	yesterday=$(date -u -d yesterday +%Y-%m-%d)
+	key=$(date -u -d yesterday +%y%m%d)
+	run -0 --separate-stderr env OMS_BIN="$OMS_BIN" sh "$TESTS/../examples/nightly.sh" "" out
+	[[ "$stderr" == *"nightly: making the example book for $yesterday in out/example-data"* ]]
+	# the week's orders up to yesterday, promised from today on, the stock
+	# counted last night
+	run -0 sqlite3 "$OMS_DB" "select count(*), min(order_id), max(order_id) from orders;
+	    select count(*) from orders where created_at < date('$yesterday', '-6 days')
+	        or created_at >= date('$yesterday', '+1 day');
+	    select count(*) from orders where promise_date < '$today';
+	    select min(as_of), max(as_of) from inventory"
+	assert_output - <<OUT
+320|O$key-001|O$key-320
+0
+0
+${yesterday}T20:00:00Z|${yesterday}T22:00:00Z
+OUT
+	# so the night reads as a real one: most shipments arrive on time
+	shipments=$(sed -n 's/.*orders routed: \([0-9]*\) shipments.*/\1/p' <<<"$stderr")
+	late=$(sed -n 's/.*splits, \([0-9]*\) late;.*/\1/p' <<<"$stderr")
+	[ "$shipments" -gt 300 ]
+	[ $((late * 5)) -lt "$shipments" ] || fail "$late of $shipments shipments late"
+	run -0 oms-report check
+}
+
+@test "examples/nightly.sh twice on one day: the second run adds its own files and empties none" {
+	local day=$(date -u +%Y-%m-%d) f
+	env OMS_BIN="$OMS_BIN" sh "$TESTS/../examples/nightly.sh" "" out > /dev/null 2>&1
+	ls out > first
+	for f in out/allocations-"$day"-*.csv out/routing-"$day"-*.csv; do
+		[ "$(wc -l < "$f")" -gt 100 ] || fail "$f: $(wc -l < "$f") lines"
+	done
+	# what the first run changed, file by file
+	sums() { (cd out && grep -e '^allocations-' -e '^routing-' -e '^releases-' ../first |
+	    while read -r f; do find "$f" -type f | sort | xargs cksum; done); }
+	before=$(sums)
+	run -0 env OMS_BIN="$OMS_BIN" sh "$TESTS/../examples/nightly.sh" "" out
+	# is all still there, as it was
+	assert_equal "$(sums)" "$before"
+	[ "$(cat out/allocations-"$day"-*.csv | wc -l)" -gt 100 ]
+	# the second run's own: nothing new to allocate or route (a header)
+	assert_equal "$(ls out/allocations-"$day"-* | wc -l)" 2
+	assert_equal "$(ls -d out/releases-"$day"-* | wc -l)" 2
+	# no rejects: no rejects file
+	run ls out/orders-rejects-* out/orders-extra-rejects-*
+	assert_failure
+	# the day's views are the latest, never empty
+	[ "$(wc -l < "out/lines-$day.csv")" -gt 700 ]
+	[ -s "out/backorders-$day.csv" ]
 }
 
 @test "examples/daytime.sh takes the confirmations, re-plans a short pick, holds and refunds" {

@@ -6,7 +6,6 @@ bats_load_library bats-assert
 TESTS=$(cd "$(dirname "${BATS_TEST_FILENAME}")" && pwd)
 DATA=$TESTS/data
 EXAMPLES=$TESTS/../examples/data
-SHARED=$TESTS/../../shared/data
 
 setup() {
 	PATH=$OMS_BIN:$PATH

@@ -1,13 +1,28 @@
 #!/bin/sh
 # make-examples.sh -- regenerate the example network and order book in this
-# directory. Deterministic: the same postal file gives byte-identical output.
-# Needs only a POSIX shell and awk.
+# directory. Deterministic: the same postal file and day give byte-identical
+# output. Needs only a POSIX shell and awk.
 #
-# usage: make-examples.sh [POSTAL_CSV [OUTDIR]]
+# usage: make-examples.sh [-d DAY] [POSTAL_CSV [OUTDIR]]
+#   -d DAY      the business day of the book (YYYY-MM-DD), default 2026-11-26:
+#               orders are created over the week that ends that day and
+#               promised two to seven days after the next, the day the nightly
+#               job releases them; the stock is counted at 22:00Z that day;
+#               each order id carries the day (O261126-001), so the books of
+#               two days never share an order
 #   POSTAL_CSV  default: share/postal-us.csv of this source tree
 #   OUTDIR      default: the directory holding this script
 set -eu
 
+day=2026-11-26
+if [ "${1:-}" = -d ]; then
+	day=${2:?usage: make-examples.sh [-d DAY] [POSTAL_CSV [OUTDIR]]}
+	shift 2
+fi
+case $day in
+[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]) ;;
+*) echo "make-examples.sh: -d takes a day YYYY-MM-DD, got \"$day\"" >&2; exit 64 ;;
+esac
 here=$(cd "$(dirname "$0")" && pwd)
 postal=${1:-$here/../../share/postal-us.csv}
 out=${2:-$here}
@@ -144,8 +159,30 @@ function csv(s) {
 function js(s) { return "\"" repl(repl(s, "\\", "\\\\"), "\"", "\\\"") "\"" }
 function money(c) { return sprintf("%d.%02d", int(c / 100), c % 100) }
 function cents(s,   a) { split(s, a, "."); return a[1] * 100 + substr(a[2] "00", 1, 2) }
-# day d of November 2026 (d may run past 30 into December)
-function date(d) { return d <= 30 ? sprintf("2026-11-%02d", d) : sprintf("2026-12-%02d", d - 30) }
+# Days since 1970-01-01 of a civil date, and back (H. Hinnant's algorithms).
+function days_from_civil(y, m, d,   era, yoe, doy, doe) {
+    y -= m <= 2
+    era = int((y >= 0 ? y : y - 399) / 400)
+    yoe = y - era * 400
+    doy = int((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1
+    doe = yoe * 365 + int(yoe / 4) - int(yoe / 100) + doy
+    return era * 146097 + doe - 719468
+}
+function civil(z,   era, doe, yoe, y, doy, mp, d, m) {
+    z += 719468
+    era = int((z >= 0 ? z : z - 146096) / 146097)
+    doe = z - era * 146097
+    yoe = int((doe - int(doe / 1460) + int(doe / 36524) - int(doe / 146096)) / 365)
+    y = yoe + era * 400
+    doy = doe - (365 * yoe + int(yoe / 4) - int(yoe / 100))
+    mp = int((5 * doy + 2) / 153)
+    d = doy - int((153 * mp + 2) / 5) + 1
+    m = mp + (mp < 10 ? 3 : -9)
+    return sprintf("%04d-%02d-%02d", y + (m <= 2), m, d)
+}
+# day d of the book: 26 is the business day, 20 six days before it (the
+# numbers are those of the first book, whose business day was 2026-11-26)
+function date(d) { return civil(bday + d - 26) }
 function stamp(t,   d) {
     d = int(t / 86400); t -= d * 86400
     return sprintf("%sT%02d:%02d:%02dZ", date(20 + d), int(t / 3600), int(t % 3600 / 60), t % 60)
@@ -170,6 +207,10 @@ function address(   s, apt) {
 
 BEGIN {
     seed = 20261126
+    split(day, dp, "-")
+    bday = days_from_civil(dp[1] + 0, dp[2] + 0, dp[3] + 0)
+    if (civil(bday) != day) { print "make-examples.sh: no such day " day > "/dev/stderr"; bad = 64; exit 64 }
+    dkey = substr(day, 3, 2) substr(day, 6, 2) substr(day, 9, 2)
     FS = ","
     STREETS = "Maple Oak Pine Cedar Elm Washington Lake Hill Park Main Church Walnut Spruce Highland Sunset Jackson Franklin Lincoln Madison Jefferson Ridge Meadow Forest River Spring Willow Chestnut Union Center Mill"
     SUFFIX = "St St St Ave Ave Rd Dr Ln Blvd Ct Way Pl"
@@ -194,7 +235,7 @@ nfile == 1 && FNR > 1 {
 nfile == 2 {
     split($0, f, "|")
     nn++; nid[nn] = f[1]; ntype[nn] = f[2]; nrow[nn] = zrow[f[4]]
-    if (nrow[nn] == "") { print "make-examples.sh: node zip " f[4] " not in postal file" > "/dev/stderr"; bad = 1; exit 65 }
+    if (nrow[nn] == "") { print "make-examples.sh: node zip " f[4] " not in postal file" > "/dev/stderr"; bad = 65; exit 65 }
     needzip[nrow[nn]] = 1
     ncurb[nn] = f[7]; nsafety[nn] = f[12]
     nline[nn] = csv(f[1]) "," f[2] "," csv(f[3]) "," f[4] ",US," plat[nrow[nn]] "," plon[nrow[nn]] "," f[5] "," f[6] "," f[7] "," f[8] "," f[9] "," f[10] "," f[11] "," f[12] "," f[13]
@@ -219,7 +260,8 @@ nfile == 3 {
 }
 
 END {
-    if (bad || np < 1000 || nn < 1 || nitem < 1) exit 65
+    if (bad) exit bad
+    if (np < 1000 || nn < 1 || nitem < 1) exit 65
 
     # ---- nodes.csv, items.csv
     fn = out "/nodes.csv"
@@ -274,14 +316,14 @@ END {
     printf "[" > fj
     ncsv = 300; njson = 20
     for (o = 1; o <= ncsv + njson; o++) {
-        oid = sprintf("O%06d", 100000 + o)
+        oid = sprintf("O%s-%03d", dkey, o)
         c = 1 + ri(ncust)
-        if (o <= ncsv) {       # Nov 20 00:00Z .. Nov 26 17:00Z
+        if (o <= ncsv) {       # six days before the day 00:00Z .. the day 17:00Z
             t = int((o - 1 + rnd()) * 579600 / ncsv)
             created = stamp(t); day = 20 + int(t / 86400)
-        } else {                # marketplace feed, local time, Nov 26 12:00-17:00 -05:00
+        } else {                # marketplace feed, local time, the day 12:00-17:00 -05:00
             t = int((o - ncsv - 1 + rnd()) * 18000 / njson)
-            created = sprintf("2026-11-26T%02d:%02d:%02d-05:00", 12 + int(t / 3600), int(t % 3600 / 60), t % 60)
+            created = sprintf("%sT%02d:%02d:%02d-05:00", date(26), 12 + int(t / 3600), int(t % 3600 / 60), t % 60)
             day = 26
         }
         r = ri(100)
@@ -291,7 +333,9 @@ END {
         if (r < 3) prio = 1; else if (r < 6) prio = 2; else if (r < 12) prio = 3
         if (ctier[c] == "platinum" && prio > 2) prio = 2
         if (ctier[c] == "gold" && prio == 5 && ri(2)) prio = 4
-        promise = date(day + (prio == 1 ? 2 : prio <= 3 ? 3 + ri(2) : 4 + ri(4)))
+        # promised from the night the book is released (day 27), whenever
+        # the order came in: express 2 days, priority 3-4, standard 4-7
+        promise = date(27 + (prio == 1 ? 2 : prio <= 3 ? 3 + ri(2) : 4 + ri(4)))
 
         # fulfilment plan
         method = "ship"; pnode = ""
@@ -370,7 +414,7 @@ END {
     # ---- inventory snapshot
     fn = out "/inventory.csv"
     print "node_id,sku,on_hand,safety_stock,as_of" > fn
-    asof = "2026-11-26T22:00:00Z"
+    asof = date(26) "T22:00:00Z"
     split("40 35 25", share, " ")
     for (i = 1; i <= nitem; i++) {
         if (ivendor[i] != "") {
@@ -406,7 +450,7 @@ END {
             if (ntype[n] == "store" && q >= 5 && r < 8) ss = 3
             else if (ntype[n] == "warehouse" && q >= 60 && r < 10) ss = 12
             else if (r < 2) ss = 0
-            print nid[n] "," isku[i] "," q "," ss "," (ntype[n] == "3pl" ? "2026-11-26T20:00:00Z" : asof) > fn
+            print nid[n] "," isku[i] "," q "," ss "," (ntype[n] == "3pl" ? date(26) "T20:00:00Z" : asof) > fn
             if (ntype[n] == "store") { sinv[++nsinv] = n SUBSEP i; sq[nsinv] = q }
         }
     }
@@ -442,7 +486,7 @@ END {
 }
 EOF
 
-awk -v out="$tmp" -f "$tmp/gen.awk" "$postal" "$tmp/nodes.spec" "$tmp/items.spec"
+awk -v out="$tmp" -v day="$day" -f "$tmp/gen.awk" "$postal" "$tmp/nodes.spec" "$tmp/items.spec"
 for f in nodes items inventory inventory-delta customers orders postal rates; do
     cp "$tmp/$f.csv" "$out/$f.csv"
 done
