@@ -66,6 +66,8 @@
 
 struct rnode {
 	char *id;
+	char *code, *country;	/* unplaced: the keys of its postal code (model.h) */
+	long lost;		/* lines backordered this run for want of its place */
 	int active, ship, vendor, placed, excluded;
 	int closed;		/* capacity_per_day 0: takes no release, ever */
 	double lat, lon, handling;
@@ -125,7 +127,29 @@ struct rline {
 	int nold;
 	int64_t short_units;	/* no stock anywhere eligible */
 	int closed;		/* pinned to a store that takes no release */
+	int64_t nowhere;	/* units whose destination cannot be placed */
+	int64_t assigned;	/* settle(): units placed this run */
+	int64_t shortq;		/* settle(): units sent back to backorder */
+	int why;		/* settle(): enum why, for shortq */
+	int why_node;		/* WHY_NODE, WHY_LOCKER: the node */
 };
+
+/* Why units go back to backorder (settle, reason_text). */
+enum why {
+	WHY_STOCK,		/* no stock left at an eligible node */
+	WHY_STORE,		/* no stock at the pickup store */
+	WHY_DEST,		/* the order's destination cannot be placed */
+	WHY_LOCKER,		/* the line's locker cannot be placed */
+	WHY_NODE		/* the stock is at a node that cannot be placed */
+};
+
+/* Whose place is missing (rorder.nowhere). */
+enum {
+	NOWHERE_SHIP_TO = 1,
+	NOWHERE_LOCKER = 2
+};
+
+
 
 struct rasg {
 	int line, node;
@@ -153,7 +177,8 @@ struct rorder {
 	struct plan ideal_plan;	/* its best with the network to itself */
 	int64_t need;		/* unpinned units wanted */
 	double ideal;
-	int unplaced_warned;
+	char *code, *country;	/* unplaced: the keys looked up (model.h) */
+	int nowhere;		/* NOWHERE_*: some line's destination has no place */
 };
 
 #define EVENTS 256		/* events queued before a write */
@@ -206,6 +231,7 @@ struct run {
 	size_t capcm;
 	int ncand, capcand;
 	long responses;		/* best responses computed, for -v */
+	struct buf why;		/* reason_text's */
 	unsigned char *dirty;	/* per item: plans on its stock changed since tp */
 };
 
@@ -1792,6 +1818,14 @@ tp_all(struct run *r, int passes)
 
 /* --- reading ------------------------------------------------------------------- */
 
+static const char *
+text_or_empty(const struct store_row *row, int col)
+{
+	const char *v = store_col_text(row, col);
+
+	return v ? v : "";
+}
+
 static int
 node_row(void *ctx, const struct store_row *row)
 {
@@ -1805,6 +1839,10 @@ node_row(void *ctx, const struct store_row *row)
 	n->active = (int)store_col_int(row, 2);
 	n->ship = (int)store_col_int(row, 3);
 	n->placed = !store_col_null(row, 6) && !store_col_null(row, 7);
+	if (!n->placed) {
+		n->code = xstrdup(text_or_empty(row, 12));
+		n->country = xstrdup(text_or_empty(row, 13));
+	}
 	n->lat = store_col_real(row, 6);
 	n->lon = store_col_real(row, 7);
 	unit_vector(n->lat, n->lon, n->xyz);
@@ -1913,6 +1951,10 @@ line_row(void *ctx, const struct store_row *row)
 		o->id = xstrdup(oid);
 		o->first = r->nlines;
 		o->placed = !store_col_null(row, 10) && !store_col_null(row, 11);
+		if (!o->placed) {
+			o->code = xstrdup(text_or_empty(row, 14));
+			o->country = xstrdup(text_or_empty(row, 15));
+		}
 		o->lat = store_col_real(row, 10);
 		o->lon = store_col_real(row, 11);
 		unit_vector(o->lat, o->lon, o->xyz);
@@ -2224,28 +2266,37 @@ place_pins(struct run *r)
 	}
 }
 
-static int
-routable(struct run *r, struct rorder *o)
+/*
+ * Lines whose destination (the ship-to, or the locker) cannot be placed
+ * take no part in the plan: their units go back to backorder (settle).
+ */
+static void
+destinations(struct run *r)
 {
-	int k, far = 0;
+	int i, k;
 
-	if (o->need == 0)
-		return 0;
-	for (k = o->first; k < o->first + o->n; k++) {
-		const struct rline *l = &r->lines[k];
+	for (i = 0; i < r->norders; i++) {
+		struct rorder *o = &r->orders[i];
 
-		if (l->pin == -1 && l->want > 0 && (l->locker >= 0 ?
-		    !r->nodes[l->locker].placed : !o->placed))
-			far = 1;
+		for (k = o->first; k < o->first + o->n; k++) {
+			struct rline *l = &r->lines[k];
+
+			if (l->pin != -1 || l->want == 0 || l->item < 0 ||
+			    (l->locker >= 0 ? r->nodes[l->locker].placed : o->placed))
+				continue;
+			l->nowhere = l->want;
+			l->want = 0;
+			if (!o->nowhere)
+				r->n->unplaced++;
+			o->nowhere |= l->locker >= 0 ? NOWHERE_LOCKER : NOWHERE_SHIP_TO;
+		}
 	}
-	if (far && !o->unplaced_warned) {
-		diag_warn("order \"%s\": cannot place its destination (no ship_lat/ship_lon, "
-		    "a postal code not in the postal table, or a locker without a place); "
-		    "left unrouted", quote_value(o->id));
-		o->unplaced_warned = 1;
-		r->n->unplaced++;
-	}
-	return !far;
+}
+
+static int
+routable(const struct rorder *o)
+{
+	return o->need > 0;
 }
 
 static double
@@ -2293,7 +2344,7 @@ keep_better_of_greedy(struct run *r)
 	for (i = 0; i < r->norders; i++) {
 		struct rorder *o = &r->orders[i];
 
-		if (o->need == 0 || !routable(r, o))
+		if (!routable(o))
 			continue;
 		greedy_response(r, o, &r->best);
 		set_plan(r, i, &r->best);
@@ -2345,7 +2396,7 @@ by_regret(struct run *r)
 
 		g[i].order = i;
 		g[i].regret = 0;
-		if (o->need == 0 || !o->placed)
+		if (!routable(o))
 			continue;
 		best_response(r, o, &r->save1);
 		plan_copy(&o->ideal_plan, &r->save1);
@@ -2384,7 +2435,7 @@ decide(struct run *r)
 		struct rorder *o = &r->orders[oi];
 
 		progress_tick(i + 1);
-		if (!routable(r, o))
+		if (!routable(o))
 			continue;
 		if (r->o->algo == ROUTE_GREEDY)
 			greedy_response(r, o, &r->best);
@@ -2457,7 +2508,7 @@ decide(struct run *r)
 	for (i = 0; i < r->norders; i++) {
 		struct rorder *o = &r->orders[i];
 
-		if (o->need == 0 || o->plan.covered == o->need || !routable(r, o))
+		if (!routable(o) || o->plan.covered == o->need)
 			continue;
 		drop_plan(r, i);
 		best_response(r, o, &r->best);
@@ -2532,7 +2583,7 @@ write_lp(struct run *r, const char *path)
 			struct rorder *o = &r->orders[i];
 			int nx = 0;
 
-			if (o->need == 0 || !o->placed)
+			if (!routable(o))
 				continue;
 			candidates(r, o);
 			if (pass == 0)
@@ -2636,7 +2687,7 @@ write_lp(struct run *r, const char *path)
 			struct rorder *o = &r->orders[l->order];
 
 			if (l->item != s->item || l->pin != -1 || l->want == 0 || o->need == 0 ||
-			    !o->placed || !eligible(r, l, s->node) ||
+			    !eligible(r, l, s->node) ||
 			    band(r, o, s->node, line_dest(l), l) == NULL)
 				continue;
 			if (!any)
@@ -2809,8 +2860,111 @@ stock_left(struct run *r, const struct rline *l)
 	return 0;
 }
 
-static const char reason_stock[] = "no stock left at an eligible node when routed";
-static const char reason_store[] = "no stock at the pickup store when routed";
+/*
+ * A node that would serve line l if it could be placed: active, not
+ * evacuated, shipping (or the item's vendor), and without a place.
+ */
+static int
+lost_node(struct run *r, const struct rline *l, int n)
+{
+	const struct rnode *nd = &r->nodes[n];
+
+	return !nd->placed && nd->active && !nd->excluded &&
+	    (nd->vendor ? r->items[l->item].vendor == n : nd->ship);
+}
+
+/*
+ * What each line leaves: the units no node can take now wait, allocated,
+ * for a later run; those that cannot be served go back to backorder, and
+ * why: a destination that cannot be placed; a pickup store short of
+ * stock; no stock left at an eligible node, unless a node that cannot be
+ * placed holds some (its units given to the lines first in the order of
+ * service, as far as they go: that node is their reason).
+ */
+static void
+settle(struct run *r)
+{
+	int i, p, k;
+
+	for (i = 0; i < r->norders; i++) {
+		const struct rorder *o = &r->orders[i];
+		const struct plan *plans[2] = { &o->plan, &o->pins };
+
+		for (p = 0; p < 2; p++)
+			for (k = 0; k < plans[p]->n; k++)
+				r->lines[plans[p]->a[k].line].assigned += plans[p]->a[k].qty;
+	}
+	for (i = 0; i < r->nlines; i++) {
+		struct rline *l = &r->lines[i];
+		int64_t waiting = l->want - l->assigned;
+
+		l->shortq = 0;
+		if (l->nowhere > 0) {
+			l->shortq = l->nowhere;
+			l->why = l->locker >= 0 ? WHY_LOCKER : WHY_DEST;
+			l->why_node = l->locker;
+		} else if (l->pin != -1 && !l->closed) {
+			l->shortq = waiting;
+			l->why = WHY_STORE;
+		} else if (waiting > 0 && l->item >= 0 && !stock_left(r, l)) {
+			const struct ritem *it = &r->items[l->item];
+
+			l->shortq = waiting;
+			l->why = WHY_STOCK;
+			for (k = 0; k < it->nstock && l->why == WHY_STOCK; k++) {
+				struct rstock *s = &r->stock[it->first + k];
+
+				if (s->atp <= 0 || !lost_node(r, l, s->node))
+					continue;
+				l->why = WHY_NODE;
+				l->why_node = s->node;
+				s->atp -= s->atp < waiting ? s->atp : waiting;
+			}
+		}
+		if (l->shortq > 0 && (l->why == WHY_NODE || l->why == WHY_LOCKER))
+			r->nodes[l->why_node].lost++;
+	}
+}
+
+/* Where node n's place would come from, as reasons say it. */
+static void
+node_place(const struct rnode *n, struct buf *b)
+{
+	if (n->code[0] == '\0')
+		buf_adds(b, "no lat/lon, no postal code");
+	else
+		buf_addf(b, "postal code %s, country %s unknown", n->code, n->country);
+}
+
+/* The reason of line l's units sent back to backorder, into b. */
+static const char *
+reason_text(struct run *r, const struct rline *l, struct buf *b)
+{
+	const struct rorder *o = &r->orders[l->order];
+
+	buf_reset(b);
+	switch (l->why) {
+	case WHY_STOCK:
+		buf_adds(b, "no stock left at an eligible node when routed");
+		break;
+	case WHY_STORE:
+		buf_adds(b, "no stock at the pickup store when routed");
+		break;
+	case WHY_DEST:
+		if (o->code[0] == '\0')
+			buf_adds(b, "destination unknown (no ship_lat/ship_lon, no postal code)");
+		else
+			buf_addf(b, "destination postal code %s (country %s) unknown", o->code,
+			    o->country);
+		break;
+	default:
+		buf_addf(b, "%s %s cannot be located (", l->why == WHY_LOCKER ? "locker" : "node",
+		    r->nodes[l->why_node].id);
+		node_place(&r->nodes[l->why_node], b);
+		buf_addc(b, ')');
+	}
+	return buf_str(b);
+}
 
 static int
 flush_events(struct run *r)
@@ -2935,13 +3089,9 @@ write_line(struct run *r, struct writer *w, int what, struct rline *l,
 		if (event(r, o, "line.unrouted", payload) != 0)
 			return -1;
 	}
-	/* what is left: short of stock goes back to backorder, the rest waits */
-	waiting = l->want - assigned;
-	if (l->pin != -1 && !l->closed)
-		shortq = waiting;
-	else if (waiting > 0 && o->placed && l->item >= 0 && !stock_left(r, l))
-		shortq = waiting;
-	waiting -= shortq;
+	/* what is left (settle): back to backorder, or waiting */
+	shortq = l->shortq;
+	waiting = l->want + l->nowhere - assigned - shortq;
 	if (what & W_ROWS) {
 		r->n->units += assigned;
 		if (waiting > 0) {
@@ -2954,7 +3104,7 @@ write_line(struct run *r, struct writer *w, int what, struct rline *l,
 	if (what & W_ROWS)
 		r->n->changes++;
 	if (shortq > 0) {
-		const char *why = l->pin != -1 ? reason_store : reason_stock;
+		const char *why = reason_text(r, l, &r->why);
 
 		if (what & W_ROWS) {
 			r->n->backordered_lines++;
@@ -3076,6 +3226,8 @@ free_run(struct run *r)
 
 	for (i = 0; i < r->nnodes; i++) {
 		free(r->nodes[i].id);
+		free(r->nodes[i].code);
+		free(r->nodes[i].country);
 		free(r->nodes[i].users);
 	}
 	for (i = 0; i < r->nstock && r->su != NULL; i++)
@@ -3087,6 +3239,8 @@ free_run(struct run *r)
 	}
 	for (i = 0; i < r->norders; i++) {
 		free(r->orders[i].id);
+		free(r->orders[i].code);
+		free(r->orders[i].country);
 		free(r->orders[i].kept);
 		free(r->orders[i].plan.a);
 		free(r->orders[i].pins.a);
@@ -3121,6 +3275,49 @@ free_run(struct run *r)
 	strmap_release(&r->item_ix, NULL);
 	free(r->okeys);
 	buf_release(&r->okeytext);
+	buf_release(&r->why);
+}
+
+/*
+ * The places that kept work from being routed, one warning each (even
+ * with -q: data to fix): the orders whose destination cannot be placed,
+ * the first few with the keys looked up, and the nodes that cannot be,
+ * with the lines sent back to backorder for them.
+ */
+static void
+warn_places(struct run *r)
+{
+	struct buf b = BUF_INIT;
+	long n = 0, lines = 0;
+	int i;
+
+	for (i = 0; i < r->norders; i++) {
+		const struct rorder *o = &r->orders[i];
+
+		if (o->nowhere & NOWHERE_SHIP_TO)
+			place_list_add(&b, &n, o->id, o->code, o->country, "ship_lat/ship_lon");
+	}
+	place_list_end(&b, n);
+	if (n > 0)
+		diag_alert("%ld order%s a destination that cannot be placed, %s lines "
+		    "backordered: %s", n, n == 1 ? " has" : "s have", n == 1 ? "its" : "their",
+		    buf_str(&b));
+	buf_reset(&b);
+	n = 0;
+	for (i = 0; i < r->nnodes; i++) {
+		const struct rnode *nd = &r->nodes[i];
+
+		if (nd->lost == 0)
+			continue;
+		lines += nd->lost;
+		place_list_add(&b, &n, nd->id, nd->code, nd->country, "lat/lon");
+	}
+	place_list_end(&b, n);
+	if (n > 0)
+		diag_alert("%ld node%s cannot be located, %ld line%s backordered for %s: %s", n,
+		    n == 1 ? "" : "s", lines, lines == 1 ? "" : "s", n == 1 ? "it" : "them",
+		    buf_str(&b));
+	buf_release(&b);
 }
 
 int
@@ -3179,12 +3376,15 @@ route_run(struct store *st, const struct route_opts *o, FILE *out,
 		node_flags(&r, i);
 	choose_work(&r);
 	set_resources(&r);
+	destinations(&r);
 	place_pins(&r);
 	if (o->lp_file != NULL && (status = write_lp(&r, o->lp_file)) != 0)
 		goto out;
 	progress_start("orders");
 	decide(&r);
 	progress_end();
+	settle(&r);
+	warn_places(&r);
 	writer_init(&w, out, o->format, route_cols, 8);
 	w.safe_csv = o->safe_csv;
 	if (write_all(&r, &w) != 0)
