@@ -33,6 +33,7 @@
  *     take what the moves set free.
  * Everything is deterministic: fixed orders, ties to the lower node id.
  */
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -149,7 +150,11 @@ enum {
 	NOWHERE_LOCKER = 2
 };
 
-
+/* A node and destination an order already ships from (see used_add). */
+struct rused {
+	int node, dest;
+	int regular;		/* a regular shipment (not ship-alone units only) */
+};
 
 struct rasg {
 	int line, node;
@@ -179,6 +184,10 @@ struct rorder {
 	double ideal;
 	char *code, *country;	/* unplaced: the keys looked up (model.h) */
 	int nowhere;		/* NOWHERE_*: some line's destination has no place */
+	/* routed work that stays, released and shipped work: the nodes it
+	 * already uses, for --max-splits and the split penalty */
+	struct rused *used;
+	int nused, capused, nused_regular;
 };
 
 #define EVENTS 256		/* events queued before a write */
@@ -401,6 +410,86 @@ order_kept(const struct rorder *o, int node)
 	return 0;
 }
 
+/*
+ * What an order already uses: node n ships (or shipped) to destination
+ * dest (line_dest) of o, regular: other than ship-alone units.
+ */
+static void
+used_add(struct rorder *o, int n, int dest, int regular)
+{
+	struct rused *u;
+	int i;
+
+	for (i = 0; i < o->nused; i++)
+		if (o->used[i].node == n && o->used[i].dest == dest) {
+			if (regular && !o->used[i].regular) {
+				o->used[i].regular = 1;
+				o->nused_regular++;
+			}
+			return;
+		}
+	u = PUSH(o->used, o->nused, o->capused);
+	u->node = n;
+	u->dest = dest;
+	u->regular = regular;
+	o->nused_regular += regular;
+}
+
+/* A regular shipment of o from n to dest would be one it does not have yet. */
+static int
+fresh_shipment(const struct rorder *o, int n, int dest)
+{
+	int i;
+
+	for (i = 0; i < o->nused; i++)
+		if (o->used[i].regular && o->used[i].node == n && o->used[i].dest == dest)
+			return 0;
+	return 1;
+}
+
+/*
+ * The splits fresh new regular shipments make: each one past the order's
+ * first shipment, counting those it already has.
+ */
+static int
+splits_of(const struct rorder *o, int fresh)
+{
+	return fresh > 0 && o->nused_regular == 0 ? fresh - 1 : fresh;
+}
+
+/* The k-th of the nodes within_limit counts. */
+static int
+limit_node(const struct rorder *o, const struct plan *p, const int *extra, int k)
+{
+	int m = p ? p->n : 0;
+
+	return k < o->nused ? o->used[k].node : k < o->nused + m ? p->a[k - o->nused].node :
+	    extra[k - o->nused - m];
+}
+
+/*
+ * --max-splits: would o ship from no more than max-splits + 1 nodes, with
+ * the nodes it already uses, those of plan p (NULL: none) and the nodes
+ * extra[0 .. nextra)?
+ */
+static int
+within_limit(const struct run *r, const struct rorder *o, const struct plan *p,
+    const int *extra, int nextra)
+{
+	int total = o->nused + (p ? p->n : 0) + nextra, count = 0, k, j, node;
+
+	if (r->o->max_splits < 0)
+		return 1;
+	for (k = 0; k < total; k++) {
+		node = limit_node(o, p, extra, k);
+		for (j = 0; j < k && limit_node(o, p, extra, j) != node; j++)
+			;
+		if (j == k && count++ > r->o->max_splits)
+			return 0;
+	}
+	return 1;
+}
+
 /* --- the cost model ---------------------------------------------------------- */
 
 /* Where a line goes: 0 the order's ship-to, else its locker's index + 1. */
@@ -506,14 +595,16 @@ ship_cost(struct run *r, const struct rorder *o, int n, const struct rrate *b, d
 /*
  * The cost of a plan for order o (its unpinned lines): each node and
  * destination with regular lines is one shipment; each ship-alone unit is
- * a shipment of its own; every regular shipment past the first pays the
- * split penalty.  INF when some part cannot be shipped.
+ * a shipment of its own; every regular shipment past the order's first
+ * pays the split penalty, its first being one it already has (routed
+ * work that stays, released or shipped work) when it has one.  INF when
+ * some part cannot be shipped.
  */
 static double
 plan_cost(struct run *r, const struct rorder *o, const struct plan *p, int *nregular)
 {
 	double cost = 0;
-	int i, j, nreg = 0;
+	int i, j, nreg = 0, fresh = 0;
 
 	for (i = 0; i < p->n; i++) {
 		const struct rline *l = &r->lines[p->a[i].line];
@@ -550,9 +641,9 @@ plan_cost(struct run *r, const struct rorder *o, const struct plan *p, int *nreg
 			return INF;
 		cost += ship_cost(r, o, p->a[i].node, b, w, NULL);
 		nreg++;
+		fresh += o->nused_regular == 0 || fresh_shipment(o, p->a[i].node, d);
 	}
-	if (nreg > 1)
-		cost += r->o->split_penalty * (nreg - 1);
+	cost += r->o->split_penalty * splits_of(o, fresh);
 	if (nregular)
 		*nregular = nreg;
 	return cost;
@@ -842,10 +933,25 @@ better(const struct plan *a, const struct plan *b)
 	return a->cost < b->cost - EPS;
 }
 
+/* A set of nset nodes is not over --max-splits by its size alone. */
 static int
 set_ok(struct run *r, int nset)
 {
-	return r->o->max_splits < 0 || nset <= r->o->max_splits + 1;
+	return r->o->max_splits < 0 || nset - 1 <= r->o->max_splits;
+}
+
+/* The candidates set[0 .. nset) keep o within --max-splits. */
+static int
+set_within(struct run *r, const struct rorder *o, const int *set, int nset)
+{
+	int nodes[MAXSET + 1], i;
+
+	assert(nset <= MAXSET + 1);
+	if (r->o->max_splits < 0)
+		return 1;
+	for (i = 0; i < nset; i++)
+		nodes[i] = r->cand[set[i]];
+	return within_limit(r, o, NULL, nodes, nset);
 }
 
 /* Candidate c can ship every unpinned unit of o by itself. */
@@ -885,7 +991,7 @@ respond(struct run *r, const struct rorder *o, struct plan *out)
 	/* single nodes: those that hold it all (a partial one is never
 	 * better than the covers below) */
 	for (i = 0; i < r->ncand; i++) {
-		if (!holds_all(r, o, i))
+		if (!holds_all(r, o, i) || !set_within(r, o, &i, 1))
 			continue;
 		assign(r, o, &i, 1, &r->tmp);
 		if (better(&r->tmp, out))
@@ -903,6 +1009,8 @@ respond(struct run *r, const struct rorder *o, struct plan *out)
 		for (j = i + 1; j < top; j++) {
 			set[0] = i;
 			set[1] = j;
+			if (!set_within(r, o, set, 2))
+				continue;
 			assign(r, o, set, 2, &r->tmp);
 			if (better(&r->tmp, out))
 				plan_copy(out, &r->tmp);
@@ -932,6 +1040,9 @@ respond(struct run *r, const struct rorder *o, struct plan *out)
 				for (j = 0; j < nset && !in; j++)
 					in = set[j] == k;
 				if (in)
+					continue;
+				set[nset] = k;
+				if (!set_within(r, o, set, nset + 1))
 					continue;
 				for (gain = 0, j = 0; j < nl; j++) {
 					int64_t a = r->catp[(size_t)k * o->n + j];
@@ -977,20 +1088,6 @@ best_response(struct run *r, const struct rorder *o, struct plan *out)
 
 static int plan_uses(const struct plan *p, int node);
 
-/* How many nodes plan p ships from. */
-static int
-plan_nodes(const struct plan *p)
-{
-	int i, j, n = 0;
-
-	for (i = 0; i < p->n; i++) {
-		for (j = 0; j < i && p->a[j].node != p->a[i].node; j++)
-			;
-		n += j == i;
-	}
-	return n;
-}
-
 /* The plain baseline: the nearest node that holds it all, else line by line. */
 static void
 greedy_response(struct run *r, const struct rorder *o, struct plan *out)
@@ -1002,7 +1099,7 @@ greedy_response(struct run *r, const struct rorder *o, struct plan *out)
 	/* nearest first: the fixed cost grows with the distance band; ties
 	 * broken by node index, as in candidates() */
 	for (k = 0; k < r->ncand; k++) {
-		if (!holds_all(r, o, k))
+		if (!holds_all(r, o, k) || !set_within(r, o, &k, 1))
 			continue;
 		assign(r, o, &k, 1, &r->tmp);
 		if (r->tmp.covered == o->need && r->tmp.cost < INF) {
@@ -1021,7 +1118,7 @@ greedy_response(struct run *r, const struct rorder *o, struct plan *out)
 
 			if (r->cunit[(size_t)k * nl + i] >= INF)
 				continue;
-			if (!plan_uses(out, n) && !set_ok(r, plan_nodes(out) + 1))
+			if (!plan_uses(out, n) && !within_limit(r, o, out, &n, 1))
 				continue;
 			left -= take_units(r, o, out, i, k, left);
 		}
@@ -1613,7 +1710,8 @@ tp_chunk(struct run *r, struct tp *t, int item, int base, int m)
 				continue;
 			}
 			a->node = n;
-			*c = plan_cost(r, o, &o->plan, NULL);
+			*c = within_limit(r, o, &o->plan, NULL, 0) ? plan_cost(r, o, &o->plan, NULL) :
+			    INF;
 			a->node = cur;
 		}
 	}
@@ -2044,6 +2142,42 @@ work_row(void *ctx, const struct store_row *row)
 	return 0;
 }
 
+/* The order order_id, while the orders are in the order of their keys; -1 none. */
+static int
+order_find(struct run *r, const char *order_id)
+{
+	int lo = 0, hi = r->norders - 1;
+
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2, c = strcmp(r->orders[mid].id, order_id);
+
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+/* Work of an order in play released to a node or shipped from it. */
+static int
+used_row(void *ctx, const struct store_row *row)
+{
+	struct run *r = ctx;
+	int oi = order_find(r, store_col_text(row, 0));
+	int n = lookup(&r->node_ix, store_col_text(row, 1));
+	int item = lookup(&r->item_ix, store_col_text(row, 4)), dest = 0;
+
+	if (oi < 0 || n < 0)
+		return 0;
+	if (strcmp(store_col_text(row, 2), "locker") == 0)
+		dest = lookup(&r->node_ix, store_col_text(row, 3)) + 1;
+	used_add(&r->orders[oi], n, dest, item < 0 || !r->items[item].alone);
+	return 0;
+}
+
 static const char *okey_text;	/* for okey_cmp */
 
 static int
@@ -2177,7 +2311,10 @@ set_resources(struct run *r)
 
 		s->atp = s->atp0 = atp > 0 ? atp : 0;
 	}
-	/* a release slot for every order with work that stays at a node */
+	/*
+	 * a release slot for every order with work that stays at a node; the
+	 * shipments that work makes are the order's already
+	 */
 	for (i = 0; i < r->norders; i++) {
 		struct rorder *o = &r->orders[i];
 
@@ -2190,6 +2327,9 @@ set_resources(struct run *r)
 
 				if (w->node < 0 || w->qty == w->inplay)
 					continue;
+				if (l->pin == -1)
+					used_add(o, w->node, line_dest(l), l->item < 0 ||
+					    !r->items[l->item].alone);
 				for (q = 0; q < o->nkept && !dup; q++)
 					dup = o->kept[q] == w->node;
 				if (dup)
@@ -2736,13 +2876,14 @@ struct share {
 /*
  * Price the shipments of order o: for assignment i of plan p (pins: 1 for
  * the pinned plan), its share of its shipment's money (by weight, else by
- * units), transit and lateness; and count the shipments.
+ * units), transit and lateness; and count the shipments, and the splits
+ * as plan_cost prices them.
  */
 static void
 price(struct run *r, const struct rorder *o, const struct plan *p, int pins,
     struct share *sh, struct route_counts *n)
 {
-	int i, j, nreg = 0;
+	int i, j, fresh = 0;
 
 	for (i = 0; i < p->n; i++) {
 		const struct rasg *a = &p->a[i];
@@ -2797,11 +2938,11 @@ price(struct run *r, const struct rorder *o, const struct plan *p, int pins,
 		if (first) {
 			n->shipments++;
 			n->late += sh[i].late;
-			nreg++;
+			fresh += fresh_shipment(o, a->node, d);
 		}
 	}
-	if (!pins && nreg > 1)
-		n->splits += nreg - 1;
+	if (!pins)
+		n->splits += splits_of(o, fresh);
 }
 
 /* round(v * 100), the cents cost_format prints */
@@ -3241,6 +3382,7 @@ free_run(struct run *r)
 		free(r->orders[i].id);
 		free(r->orders[i].code);
 		free(r->orders[i].country);
+		free(r->orders[i].used);
 		free(r->orders[i].kept);
 		free(r->orders[i].plan.a);
 		free(r->orders[i].pins.a);
@@ -3355,7 +3497,8 @@ route_run(struct store *st, const struct route_opts *o, FILE *out,
 	    store_route_read(st, ROUTE_ITEMS, NULL, 0, item_row, &r) != 0 ||
 	    store_route_read(st, ROUTE_STOCK, NULL, 0, stock_row, &r) != 0 ||
 	    store_route_read(st, ROUTE_LINES, NULL, o->scoped, line_row, &r) != 0 ||
-	    store_route_read(st, ROUTE_WORK_ROWS, NULL, o->scoped, work_row, &r) != 0) {
+	    store_route_read(st, ROUTE_WORK_ROWS, NULL, o->scoped, work_row, &r) != 0 ||
+	    store_route_read(st, ROUTE_USED_ROWS, NULL, o->scoped, used_row, &r) != 0) {
 		status = store_status(st);
 		goto out;
 	}

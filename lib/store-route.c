@@ -77,6 +77,19 @@ static const char sql_work_scope[] = ROUTE_WORK
     "AND ln.order_id IN (SELECT order_id FROM temp.scope)";
 
 /*
+ * Where orders have been released to and shipped from, their shipping
+ * lines' (not pickup or curbside): order_id, node_id, method,
+ * pickup_node, sku.
+ */
+#define ROUTE_USED \
+    "SELECT ln.order_id, ln.node_id, l.method, l.pickup_node, l.sku FROM line_node ln " \
+    "JOIN order_line l USING (order_id, line_no) " \
+    "WHERE (ln.released > 0 OR ln.shipped > 0) AND l.method IN ('ship', 'locker') "
+static const char sql_used_all[] = ROUTE_USED;
+static const char sql_used_scope[] = ROUTE_USED
+    "AND ln.order_id IN (SELECT order_id FROM temp.scope)";
+
+/*
  * ever_backordered: see share/schema/005-kpi-facts.sql; backordered_at
  * (?6: the time of the event written with the change, NULL when none):
  * 006-backordered-at.sql.
@@ -107,6 +120,9 @@ store_route_read(struct store *st, enum store_route_view v, const char *day, int
 		break;
 	case ROUTE_WORK_ROWS:
 		s = store_sql(st, scoped ? sql_work_scope : sql_work_all);
+		break;
+	case ROUTE_USED_ROWS:
+		s = store_sql(st, scoped ? sql_used_scope : sql_used_all);
 		break;
 	default:
 		s = store_sql(st, scoped ? sql_lines_scope : sql_lines_all);

@@ -265,7 +265,11 @@ enum store_route_view {
 	 * order_id and line_no (scoped: only the orders in the scope table) */
 	ROUTE_LINES,
 	/* order_id, line_no, node_id, routed: the routed work of the same */
-	ROUTE_WORK_ROWS
+	ROUTE_WORK_ROWS,
+	/* order_id, node_id, method, pickup_node, sku: the ship and locker
+	 * lines' work released to a node or shipped from it (scoped: of the
+	 * orders in the scope table), in no order */
+	ROUTE_USED_ROWS
 };
 int store_route_read(struct store *st, enum store_route_view v, const char *day,
 	int scoped, store_typed_fn fn, void *ctx);

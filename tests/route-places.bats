@@ -1,5 +1,6 @@
-# oms-route at the edges of the map: destinations and nodes that cannot
-# be placed, postal codes written in many ways.  The network of
+# oms-route at the edges of the map and across runs: destinations and
+# nodes that cannot be placed, postal codes written in many ways, and
+# --max-splits held over the nodes an order already uses.  The network of
 # tests/route.bats (tests/data/route): nodes on the equator, A 1 kg, the
 # rate card 4.00 + 0.50/kg up to 50 km, 10.00 + 0.50/kg up to 500 km.
 load helper
@@ -43,6 +44,117 @@ backorders_are() {
 
 summary_is() {
 	assert_equal "${stderr##*$'\n'}" "oms-route: $1"
+}
+
+# ---------------------------------------------------------------------
+# --max-splits across runs
+
+# O1 wants 2 units of A; N1 holds 1 of them.  Routed with --max-splits 0,
+# the unit at N1 goes there and the other waits (backordered) for stock.
+one_of_two() {
+	network
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N1,A,1,2026-11-26T22:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A,2,2026-11-26T10:00:00Z,0,0
+EOF
+	run -0 --separate-stderr oms-route --max-splits 0
+	assert_output "$HEADER"$'\n'"O1,1,A,1,N1,5.5,1,0"
+	# stock arrives at N2 only; the allocator gives O1 its second unit
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N2,A,5,2026-11-27T06:00:00Z
+EOF
+	oms-allocate -q > /dev/null
+}
+
+@test "--max-splits 0: a unit left waiting is not sent to a second node by the next run" {
+	one_of_two
+	run -0 --separate-stderr oms-route --max-splits 0
+	assert_output "$HEADER"
+	summary_is "0 orders routed: 0 shipments, 0 splits, 0 late; cost 0.00 (objective 0.00 with penalties); 0 units routed, 0 backordered, 1 waiting; 0 orders unplaced; nothing changed"
+	lines_are <<EOF
+$LINES
+O1,1,A,2,allocated,0,0,1,1,0,0,0,0,N1
+EOF
+	# N1 restocked: the waiting unit joins the first
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N1,A,3,2026-11-27T08:00:00Z
+EOF
+	run -0 --separate-stderr oms-route --max-splits 0
+	assert_output "$HEADER"$'\n'"O1,1,A,2,N1,5.5,1,0"
+	summary_is "1 order routed: 1 shipment, 0 splits, 0 late; cost 5.50 (objective 5.50 with penalties); 1 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	consistent
+}
+
+@test "--max-splits: the nodes an order was released to and shipped from count too" {
+	one_of_two
+	oms-release -q --day 2026-11-27 > /dev/null
+	run -0 --separate-stderr oms-route --max-splits 0
+	assert_output "$HEADER"
+	summary_is "0 orders routed: 0 shipments, 0 splits, 0 late; cost 0.00 (objective 0.00 with penalties); 0 units routed, 0 backordered, 1 waiting; 0 orders unplaced; nothing changed"
+	printf 'release_id,line_no,status,qty,at\n20261127-N1-000001,1,shipped,1,2026-11-27T15:00:00Z\n' |
+	    oms-release -q --confirm -
+	run -0 sqlite3 "$OMS_DB" "select node_id, routed, released, shipped from line_node"
+	assert_output "N1|0|0|1"
+	run -0 --separate-stderr oms-route --max-splits 0
+	assert_output "$HEADER"
+	lines_are <<EOF
+$LINES
+O1,1,A,2,allocated,0,0,1,0,0,1,0,0,N1
+EOF
+	# one split allowed: N2 may ship it, and the summary counts the split
+	run -0 --separate-stderr oms-route --max-splits 1
+	assert_output "$HEADER"$'\n'"O1,1,A,1,N2,6,1,0"
+	summary_is "1 order routed: 1 shipment, 1 split, 0 late; cost 6.00 (objective 9.00 with penalties); 1 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	consistent
+}
+
+@test "without --max-splits the second node is used, and the summary counts the split" {
+	one_of_two
+	run -0 --separate-stderr oms-route
+	assert_output "$HEADER"$'\n'"O1,1,A,1,N2,6,1,0"
+	summary_is "1 order routed: 1 shipment, 1 split, 0 late; cost 6.00 (objective 9.00 with penalties); 1 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	lines_are <<EOF
+$LINES
+O1,1,A,2,routed,0,0,0,2,0,0,0,0,N1;N2
+EOF
+}
+
+@test "a line routed after its order's first: a nearer node is not worth a split" {
+	network
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N1,A,5,2026-11-26T22:00:00Z
+EOF
+	# B is nowhere yet: line 2 is backordered, line 1 goes to N1
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A,1,2026-11-26T10:00:00Z,0,0.1
+O1,2,B,1,2026-11-26T10:00:00Z,0,0.1
+EOF
+	run -0 --separate-stderr oms-route
+	assert_output "$HEADER"$'\n'"O1,1,A,1,N1,5.5,1,0"
+	# B arrives at N1 (4 + 1 + 1 = 6.00) and at ST, on the ship-to itself
+	# (4 + 1 + 0.50 = 5.50), which would be the order's second node: a
+	# split, 3.00 under the balanced policy
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N1,B,5,2026-11-27T06:00:00Z
+ST,B,5,2026-11-27T06:00:00Z
+EOF
+	oms-allocate -q > /dev/null
+	# with splits free, ST wins, and the summary counts the split
+	run -0 --separate-stderr oms-route --split-penalty 0 --dry-run
+	assert_output "$HEADER"$'\n'"O1,2,B,1,ST,5.5,1,0"
+	summary_is "dry run, nothing written: 1 order routed: 1 shipment, 1 split, 0 late; cost 5.50 (objective 5.50 with penalties); 1 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	run -0 --separate-stderr oms-route
+	assert_output "$HEADER"$'\n'"O1,2,B,1,N1,6,1,0"
+	summary_is "1 order routed: 1 shipment, 0 splits, 0 late; cost 6.00 (objective 6.00 with penalties); 1 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
 }
 
 # ---------------------------------------------------------------------
