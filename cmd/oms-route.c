@@ -2,6 +2,7 @@
  * oms-route: decide where each allocated line ships from, over the whole
  * batch.  See oms-route(1).
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,9 +108,13 @@ main(int argc, char **argv)
 		case OPT_DAYCOST:
 			daycost = amount("--day-cost", optarg);
 			break;
-		case OPT_MAXSPLITS:
-			o.max_splits = (int)cli_count("--max-splits", optarg);
+		case OPT_MAXSPLITS: {
+			long v = cli_count("--max-splits", optarg);
+
+			/* more than any order has nodes: as good as no limit */
+			o.max_splits = v > INT_MAX ? INT_MAX : (int)v;
 			break;
+		}
 		case OPT_GREEDY:
 			o.algo = ROUTE_GREEDY;
 			break;

@@ -55,6 +55,16 @@ diag_warn(const char *fmt, ...)
 }
 
 void
+diag_alert(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void
 diag_info(const char *fmt, ...)
 {
 	va_list ap;

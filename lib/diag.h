@@ -32,6 +32,11 @@ void diag_at(const char *file, long line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* "PROG: warning: message" (shown unless -q) */
 void diag_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * "PROG: warning: message", shown even with -q: data the run could not
+ * act on and that someone must fix (a summary line, not one per record)
+ */
+void diag_alert(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "PROG: message", only with -v */
 void diag_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "PROG: message", unless -q: summaries */

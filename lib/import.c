@@ -127,6 +127,7 @@ struct importer {
 	int nbatch;
 	int one_by_one;		/* orders are turning out to exist: skip batching */
 	long rejected_orders;	/* orders rejected so far (see reject_order) */
+	long unplaced;		/* warn_unplaced: nodes without a place */
 };
 
 static int bad(struct importer *im, const char *fmt, ...)
@@ -569,22 +570,54 @@ row_customer(struct importer *im, const struct record *r)
 	return 0;
 }
 
+/*
+ * A key of the postal table from column c (model.h: country_key, or
+ * postal_key of country), into out (MAX_KEY + 1 bytes); "" when empty.
+ */
+static int
+f_place_key(struct importer *im, const struct record *r, int c, const char *country,
+    char *out)
+{
+	const char *v = r->val[c];
+	size_t n = strlen(v);
+
+	out[0] = '\0';
+	if (n > MAX_KEY)
+		return bad(im, "%s is too long (%zu bytes; at most %d)", NAME(c), n, MAX_KEY);
+	if (has_control(v, n))
+		return bad(im, "%s holds a control character, got \"%s\"", NAME(c), quote_value(v));
+	if (country == NULL)
+		country_key(v, out);
+	else
+		postal_key(country, v, out);
+	if (out[0] == '\0' && im->cols[c].required)
+		return bad(im, "%s is empty", NAME(c));
+	return 0;
+}
+
+/* Postal codes are kept by their keys: "sw1a 1aa" is stored as SW1A1AA. */
 static int
 row_postal(struct importer *im, const struct record *r)
 {
 	struct postal p;
+	char code[MAX_KEY + 1], country[MAX_KEY + 1];
+	const char *keys[P_N];
 	int ret = 0, put;
 
 	memset(&p, 0, sizeof p);
-	f_key(im, r, P_CODE, &p.postal_code);
-	f_key(im, r, P_COUNTRY, &p.country);
-	if (p.country == NULL)
-		p.country = "US";
+	f_place_key(im, r, P_COUNTRY, NULL, country);
+	p.country = country[0] != '\0' ? country : "US";
+	f_place_key(im, r, P_CODE, p.country, code);
+	p.postal_code = code;
 	f_real(im, r, P_LAT, -90, 90, 0, "a latitude between -90 and 90", &p.lat);
 	f_real(im, r, P_LON, -180, 180, 0, "a longitude between -180 and 180", &p.lon);
+	keys[P_CODE] = p.postal_code;
+	keys[P_COUNTRY] = p.country;
+	keys[P_LAT] = r->val[P_LAT];
+	keys[P_LON] = r->val[P_LON];
 	if (im->err.len == 0)
 		seen(im, 'K', "country", p.country, "postal_code", p.postal_code,
-		    digest(r->val, 0, P_N), r->line);
+		    digest(keys, 0, P_N), r->line);
 	if (im->status || rejected(im, r, &ret))
 		return im->status ? -1 : ret;
 	if (im->failed)
@@ -1332,6 +1365,37 @@ free_ref(void *p)
 }
 
 static int
+unplaced_row(void *ctx, const struct store_row *row)
+{
+	struct importer *im = ctx;
+
+	place_list_add(&im->key, &im->unplaced, store_col_text(row, 0), store_col_text(row, 1),
+	    store_col_text(row, 2), "lat/lon");
+	return 0;
+}
+
+/*
+ * After nodes or postal codes: the nodes oms-route cannot place now.  A
+ * warning, not an error: their postal codes may come next (the nightly
+ * job imports nodes before the postal table); until then oms-route leaves
+ * them unused and says so on the lines they leave short.
+ */
+static int
+warn_unplaced(struct importer *im)
+{
+	buf_reset(&im->key);
+	im->unplaced = 0;
+	if (store_unplaced_nodes(im->st, unplaced_row, im) != 0)
+		return store_failed(im);
+	place_list_end(&im->key, im->unplaced);
+	if (im->unplaced > 0)
+		diag_warn("%ld node%s cannot be located, oms-route leaves %s unused until %s can: %s",
+		    im->unplaced, im->unplaced == 1 ? "" : "s", im->unplaced == 1 ? "it" : "them",
+		    im->unplaced == 1 ? "it" : "they", buf_str(&im->key));
+	return 0;
+}
+
+static int
 import_file(struct importer *im, const char *file, int (*row)(struct importer *,
     const struct record *))
 {
@@ -1408,6 +1472,8 @@ import_files(struct store *st, const struct import_opts *o, int nfiles,
 		    "the good ones)", counts->rejected, counts->rejected == 1 ? "" : "s");
 		im.status = EX_DATAERR;
 	}
+	if (!im.status && (o->kind == KIND_NODES || o->kind == KIND_POSTAL))
+		warn_unplaced(&im);
 	if (!im.status && o->kind != KIND_INVENTORY && o->kind != KIND_ORDERS &&
 	    counts->inserted + counts->updated > 0) {
 		char type[32];

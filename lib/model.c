@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "parse.h"
 #include "util.h"
 
 int64_t
@@ -43,4 +44,90 @@ int
 line_status_valid(const char *s)
 {
 	return strtab_find(statuses, sizeof statuses / sizeof *statuses, s) >= 0;
+}
+
+static int
+blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static char
+upper(char c)
+{
+	return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+}
+
+size_t
+country_key(const char *country, char *out)
+{
+	const char *s = country ? country : "", *e;
+	size_t n = 0;
+
+	while (blank(*s))
+		s++;
+	for (e = s + strlen(s); e > s && blank(e[-1]); e--)
+		;
+	for (; s < e; s++)
+		out[n++] = upper(*s);
+	out[n] = '\0';
+	return n;
+}
+
+/* The country's key is "US"? */
+static int
+is_us(const char *country)
+{
+	const char *s = country ? country : "";
+
+	while (blank(*s))
+		s++;
+	if (upper(s[0]) != 'U' || upper(s[1]) != 'S')
+		return 0;
+	for (s += 2; blank(*s); s++)
+		;
+	return *s == '\0';
+}
+
+size_t
+postal_key(const char *country, const char *code, char *out)
+{
+	const char *s = code ? code : "";
+	size_t n = 0, i;
+
+	for (; *s != '\0'; s++)
+		if (!blank(*s) && *s != '-')
+			out[n++] = upper(*s);
+	out[n] = '\0';
+	if (n == 9 && is_us(country)) {
+		for (i = 0; i < n && out[i] >= '0' && out[i] <= '9'; i++)
+			;
+		if (i == n)
+			out[n = 5] = '\0';	/* ZIP+4: its ZIP */
+	}
+	return n;
+}
+
+void
+place_list_add(struct buf *b, long *n, const char *id, const char *code,
+    const char *country, const char *latlon)
+{
+	if ((*n)++ >= PLACES_NAMED)
+		return;
+	if (*n > 1)
+		buf_adds(b, ", ");
+	buf_addf(b, "\"%s\" (", quote_value(id));
+	if (code[0] == '\0') {
+		buf_addf(b, "no %s, no postal code)", latlon);
+		return;
+	}
+	buf_addf(b, "postal code \"%s\", ", quote_value(code));
+	buf_addf(b, "country \"%s\")", quote_value(country));
+}
+
+void
+place_list_end(struct buf *b, long n)
+{
+	if (n > PLACES_NAMED)
+		buf_addf(b, " and %ld more", n - PLACES_NAMED);
 }

@@ -6,6 +6,7 @@
  * call).  Money the customer pays is int64 cents; cost-model figures are
  * doubles; times are "YYYY-MM-DDTHH:MM:SSZ" ("" when absent).
  */
+#include <stddef.h>
 #include <stdint.h>
 
 struct item {
@@ -57,6 +58,34 @@ struct postal {
 	const char *country, *postal_code;
 	double lat, lon;
 };
+
+/*
+ * The keys of the postal table (see oms-formats(5)): the postal table is
+ * kept by them (oms-import postal), and a node's or an order's country
+ * and postal code are looked up by them, so that "sw1a 1aa", "SW1A1AA"
+ * and " SW1A-1AA " are one code.
+ *
+ * country_key: country without the blanks (spaces, tabs) around it,
+ * ASCII letters upper-cased.  postal_key: code without any blank or dash
+ * anywhere, ASCII letters upper-cased; a US code of nine digits (a
+ * ZIP+4) is cut to its five (the ZIP).  Both write into out, which has
+ * room for strlen of the input plus 1 (a key is never longer), and
+ * return the key's length; NULL reads as "".
+ */
+size_t country_key(const char *country, char *out);
+size_t postal_key(const char *country, const char *code, char *out);
+
+/*
+ * The list of places a warning names, *n of them so far: the first
+ * PLACES_NAMED as "ID" (postal code "CODE", country "COUNTRY"), or "ID"
+ * (no LATLON, no postal code) when code is "", then " and N more" at
+ * place_list_end.  code and country are keys.
+ */
+#define PLACES_NAMED 3
+struct buf;
+void place_list_add(struct buf *b, long *n, const char *id, const char *code,
+	const char *country, const char *latlon);
+void place_list_end(struct buf *b, long n);
 
 struct rate {
 	double max_km, base_cost, per_kg;

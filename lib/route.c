@@ -33,6 +33,7 @@
  *     take what the moves set free.
  * Everything is deterministic: fixed orders, ties to the lower node id.
  */
+#include <assert.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -66,6 +67,8 @@
 
 struct rnode {
 	char *id;
+	char *code, *country;	/* unplaced: the keys of its postal code (model.h) */
+	long lost;		/* lines backordered this run for want of its place */
 	int active, ship, vendor, placed, excluded;
 	int closed;		/* capacity_per_day 0: takes no release, ever */
 	double lat, lon, handling;
@@ -125,6 +128,32 @@ struct rline {
 	int nold;
 	int64_t short_units;	/* no stock anywhere eligible */
 	int closed;		/* pinned to a store that takes no release */
+	int64_t nowhere;	/* units whose destination cannot be placed */
+	int64_t assigned;	/* settle(): units placed this run */
+	int64_t shortq;		/* settle(): units sent back to backorder */
+	int why;		/* settle(): enum why, for shortq */
+	int why_node;		/* WHY_NODE, WHY_LOCKER: the node */
+};
+
+/* Why units go back to backorder (settle, reason_text). */
+enum why {
+	WHY_STOCK,		/* no stock left at an eligible node */
+	WHY_STORE,		/* no stock at the pickup store */
+	WHY_DEST,		/* the order's destination cannot be placed */
+	WHY_LOCKER,		/* the line's locker cannot be placed */
+	WHY_NODE		/* the stock is at a node that cannot be placed */
+};
+
+/* Whose place is missing (rorder.nowhere). */
+enum {
+	NOWHERE_SHIP_TO = 1,
+	NOWHERE_LOCKER = 2
+};
+
+/* A node and destination an order already ships from (see used_add). */
+struct rused {
+	int node, dest;
+	int regular;		/* a regular shipment (not ship-alone units only) */
 };
 
 struct rasg {
@@ -153,7 +182,12 @@ struct rorder {
 	struct plan ideal_plan;	/* its best with the network to itself */
 	int64_t need;		/* unpinned units wanted */
 	double ideal;
-	int unplaced_warned;
+	char *code, *country;	/* unplaced: the keys looked up (model.h) */
+	int nowhere;		/* NOWHERE_*: some line's destination has no place */
+	/* routed work that stays, released and shipped work: the nodes it
+	 * already uses, for --max-splits and the split penalty */
+	struct rused *used;
+	int nused, capused, nused_regular;
 };
 
 #define EVENTS 256		/* events queued before a write */
@@ -206,6 +240,7 @@ struct run {
 	size_t capcm;
 	int ncand, capcand;
 	long responses;		/* best responses computed, for -v */
+	struct buf why;		/* reason_text's */
 	unsigned char *dirty;	/* per item: plans on its stock changed since tp */
 };
 
@@ -375,6 +410,86 @@ order_kept(const struct rorder *o, int node)
 	return 0;
 }
 
+/*
+ * What an order already uses: node n ships (or shipped) to destination
+ * dest (line_dest) of o, regular: other than ship-alone units.
+ */
+static void
+used_add(struct rorder *o, int n, int dest, int regular)
+{
+	struct rused *u;
+	int i;
+
+	for (i = 0; i < o->nused; i++)
+		if (o->used[i].node == n && o->used[i].dest == dest) {
+			if (regular && !o->used[i].regular) {
+				o->used[i].regular = 1;
+				o->nused_regular++;
+			}
+			return;
+		}
+	u = PUSH(o->used, o->nused, o->capused);
+	u->node = n;
+	u->dest = dest;
+	u->regular = regular;
+	o->nused_regular += regular;
+}
+
+/* A regular shipment of o from n to dest would be one it does not have yet. */
+static int
+fresh_shipment(const struct rorder *o, int n, int dest)
+{
+	int i;
+
+	for (i = 0; i < o->nused; i++)
+		if (o->used[i].regular && o->used[i].node == n && o->used[i].dest == dest)
+			return 0;
+	return 1;
+}
+
+/*
+ * The splits fresh new regular shipments make: each one past the order's
+ * first shipment, counting those it already has.
+ */
+static int
+splits_of(const struct rorder *o, int fresh)
+{
+	return fresh > 0 && o->nused_regular == 0 ? fresh - 1 : fresh;
+}
+
+/* The k-th of the nodes within_limit counts. */
+static int
+limit_node(const struct rorder *o, const struct plan *p, const int *extra, int k)
+{
+	int m = p ? p->n : 0;
+
+	return k < o->nused ? o->used[k].node : k < o->nused + m ? p->a[k - o->nused].node :
+	    extra[k - o->nused - m];
+}
+
+/*
+ * --max-splits: would o ship from no more than max-splits + 1 nodes, with
+ * the nodes it already uses, those of plan p (NULL: none) and the nodes
+ * extra[0 .. nextra)?
+ */
+static int
+within_limit(const struct run *r, const struct rorder *o, const struct plan *p,
+    const int *extra, int nextra)
+{
+	int total = o->nused + (p ? p->n : 0) + nextra, count = 0, k, j, node;
+
+	if (r->o->max_splits < 0)
+		return 1;
+	for (k = 0; k < total; k++) {
+		node = limit_node(o, p, extra, k);
+		for (j = 0; j < k && limit_node(o, p, extra, j) != node; j++)
+			;
+		if (j == k && count++ > r->o->max_splits)
+			return 0;
+	}
+	return 1;
+}
+
 /* --- the cost model ---------------------------------------------------------- */
 
 /* Where a line goes: 0 the order's ship-to, else its locker's index + 1. */
@@ -480,14 +595,16 @@ ship_cost(struct run *r, const struct rorder *o, int n, const struct rrate *b, d
 /*
  * The cost of a plan for order o (its unpinned lines): each node and
  * destination with regular lines is one shipment; each ship-alone unit is
- * a shipment of its own; every regular shipment past the first pays the
- * split penalty.  INF when some part cannot be shipped.
+ * a shipment of its own; every regular shipment past the order's first
+ * pays the split penalty, its first being one it already has (routed
+ * work that stays, released or shipped work) when it has one.  INF when
+ * some part cannot be shipped.
  */
 static double
 plan_cost(struct run *r, const struct rorder *o, const struct plan *p, int *nregular)
 {
 	double cost = 0;
-	int i, j, nreg = 0;
+	int i, j, nreg = 0, fresh = 0;
 
 	for (i = 0; i < p->n; i++) {
 		const struct rline *l = &r->lines[p->a[i].line];
@@ -524,9 +641,9 @@ plan_cost(struct run *r, const struct rorder *o, const struct plan *p, int *nreg
 			return INF;
 		cost += ship_cost(r, o, p->a[i].node, b, w, NULL);
 		nreg++;
+		fresh += o->nused_regular == 0 || fresh_shipment(o, p->a[i].node, d);
 	}
-	if (nreg > 1)
-		cost += r->o->split_penalty * (nreg - 1);
+	cost += r->o->split_penalty * splits_of(o, fresh);
 	if (nregular)
 		*nregular = nreg;
 	return cost;
@@ -816,10 +933,25 @@ better(const struct plan *a, const struct plan *b)
 	return a->cost < b->cost - EPS;
 }
 
+/* A set of nset nodes is not over --max-splits by its size alone. */
 static int
 set_ok(struct run *r, int nset)
 {
-	return r->o->max_splits < 0 || nset <= r->o->max_splits + 1;
+	return r->o->max_splits < 0 || nset - 1 <= r->o->max_splits;
+}
+
+/* The candidates set[0 .. nset) keep o within --max-splits. */
+static int
+set_within(struct run *r, const struct rorder *o, const int *set, int nset)
+{
+	int nodes[MAXSET + 1], i;
+
+	assert(nset <= MAXSET + 1);
+	if (r->o->max_splits < 0)
+		return 1;
+	for (i = 0; i < nset; i++)
+		nodes[i] = r->cand[set[i]];
+	return within_limit(r, o, NULL, nodes, nset);
 }
 
 /* Candidate c can ship every unpinned unit of o by itself. */
@@ -859,7 +991,7 @@ respond(struct run *r, const struct rorder *o, struct plan *out)
 	/* single nodes: those that hold it all (a partial one is never
 	 * better than the covers below) */
 	for (i = 0; i < r->ncand; i++) {
-		if (!holds_all(r, o, i))
+		if (!holds_all(r, o, i) || !set_within(r, o, &i, 1))
 			continue;
 		assign(r, o, &i, 1, &r->tmp);
 		if (better(&r->tmp, out))
@@ -877,6 +1009,8 @@ respond(struct run *r, const struct rorder *o, struct plan *out)
 		for (j = i + 1; j < top; j++) {
 			set[0] = i;
 			set[1] = j;
+			if (!set_within(r, o, set, 2))
+				continue;
 			assign(r, o, set, 2, &r->tmp);
 			if (better(&r->tmp, out))
 				plan_copy(out, &r->tmp);
@@ -906,6 +1040,9 @@ respond(struct run *r, const struct rorder *o, struct plan *out)
 				for (j = 0; j < nset && !in; j++)
 					in = set[j] == k;
 				if (in)
+					continue;
+				set[nset] = k;
+				if (!set_within(r, o, set, nset + 1))
 					continue;
 				for (gain = 0, j = 0; j < nl; j++) {
 					int64_t a = r->catp[(size_t)k * o->n + j];
@@ -951,20 +1088,6 @@ best_response(struct run *r, const struct rorder *o, struct plan *out)
 
 static int plan_uses(const struct plan *p, int node);
 
-/* How many nodes plan p ships from. */
-static int
-plan_nodes(const struct plan *p)
-{
-	int i, j, n = 0;
-
-	for (i = 0; i < p->n; i++) {
-		for (j = 0; j < i && p->a[j].node != p->a[i].node; j++)
-			;
-		n += j == i;
-	}
-	return n;
-}
-
 /* The plain baseline: the nearest node that holds it all, else line by line. */
 static void
 greedy_response(struct run *r, const struct rorder *o, struct plan *out)
@@ -976,7 +1099,7 @@ greedy_response(struct run *r, const struct rorder *o, struct plan *out)
 	/* nearest first: the fixed cost grows with the distance band; ties
 	 * broken by node index, as in candidates() */
 	for (k = 0; k < r->ncand; k++) {
-		if (!holds_all(r, o, k))
+		if (!holds_all(r, o, k) || !set_within(r, o, &k, 1))
 			continue;
 		assign(r, o, &k, 1, &r->tmp);
 		if (r->tmp.covered == o->need && r->tmp.cost < INF) {
@@ -995,7 +1118,7 @@ greedy_response(struct run *r, const struct rorder *o, struct plan *out)
 
 			if (r->cunit[(size_t)k * nl + i] >= INF)
 				continue;
-			if (!plan_uses(out, n) && !set_ok(r, plan_nodes(out) + 1))
+			if (!plan_uses(out, n) && !within_limit(r, o, out, &n, 1))
 				continue;
 			left -= take_units(r, o, out, i, k, left);
 		}
@@ -1587,7 +1710,8 @@ tp_chunk(struct run *r, struct tp *t, int item, int base, int m)
 				continue;
 			}
 			a->node = n;
-			*c = plan_cost(r, o, &o->plan, NULL);
+			*c = within_limit(r, o, &o->plan, NULL, 0) ? plan_cost(r, o, &o->plan, NULL) :
+			    INF;
 			a->node = cur;
 		}
 	}
@@ -1792,6 +1916,14 @@ tp_all(struct run *r, int passes)
 
 /* --- reading ------------------------------------------------------------------- */
 
+static const char *
+text_or_empty(const struct store_row *row, int col)
+{
+	const char *v = store_col_text(row, col);
+
+	return v ? v : "";
+}
+
 static int
 node_row(void *ctx, const struct store_row *row)
 {
@@ -1805,6 +1937,10 @@ node_row(void *ctx, const struct store_row *row)
 	n->active = (int)store_col_int(row, 2);
 	n->ship = (int)store_col_int(row, 3);
 	n->placed = !store_col_null(row, 6) && !store_col_null(row, 7);
+	if (!n->placed) {
+		n->code = xstrdup(text_or_empty(row, 12));
+		n->country = xstrdup(text_or_empty(row, 13));
+	}
 	n->lat = store_col_real(row, 6);
 	n->lon = store_col_real(row, 7);
 	unit_vector(n->lat, n->lon, n->xyz);
@@ -1913,6 +2049,10 @@ line_row(void *ctx, const struct store_row *row)
 		o->id = xstrdup(oid);
 		o->first = r->nlines;
 		o->placed = !store_col_null(row, 10) && !store_col_null(row, 11);
+		if (!o->placed) {
+			o->code = xstrdup(text_or_empty(row, 14));
+			o->country = xstrdup(text_or_empty(row, 15));
+		}
 		o->lat = store_col_real(row, 10);
 		o->lon = store_col_real(row, 11);
 		unit_vector(o->lat, o->lon, o->xyz);
@@ -1999,6 +2139,42 @@ work_row(void *ctx, const struct store_row *row)
 	w->node = lookup(&r->node_ix, store_col_text(row, 2));
 	w->qty = store_col_int(row, 3);
 	w->inplay = 0;
+	return 0;
+}
+
+/* The order order_id, while the orders are in the order of their keys; -1 none. */
+static int
+order_find(struct run *r, const char *order_id)
+{
+	int lo = 0, hi = r->norders - 1;
+
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2, c = strcmp(r->orders[mid].id, order_id);
+
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+/* Work of an order in play released to a node or shipped from it. */
+static int
+used_row(void *ctx, const struct store_row *row)
+{
+	struct run *r = ctx;
+	int oi = order_find(r, store_col_text(row, 0));
+	int n = lookup(&r->node_ix, store_col_text(row, 1));
+	int item = lookup(&r->item_ix, store_col_text(row, 4)), dest = 0;
+
+	if (oi < 0 || n < 0)
+		return 0;
+	if (strcmp(store_col_text(row, 2), "locker") == 0)
+		dest = lookup(&r->node_ix, store_col_text(row, 3)) + 1;
+	used_add(&r->orders[oi], n, dest, item < 0 || !r->items[item].alone);
 	return 0;
 }
 
@@ -2135,7 +2311,10 @@ set_resources(struct run *r)
 
 		s->atp = s->atp0 = atp > 0 ? atp : 0;
 	}
-	/* a release slot for every order with work that stays at a node */
+	/*
+	 * a release slot for every order with work that stays at a node; the
+	 * shipments that work makes are the order's already
+	 */
 	for (i = 0; i < r->norders; i++) {
 		struct rorder *o = &r->orders[i];
 
@@ -2148,6 +2327,9 @@ set_resources(struct run *r)
 
 				if (w->node < 0 || w->qty == w->inplay)
 					continue;
+				if (l->pin == -1)
+					used_add(o, w->node, line_dest(l), l->item < 0 ||
+					    !r->items[l->item].alone);
 				for (q = 0; q < o->nkept && !dup; q++)
 					dup = o->kept[q] == w->node;
 				if (dup)
@@ -2224,28 +2406,37 @@ place_pins(struct run *r)
 	}
 }
 
-static int
-routable(struct run *r, struct rorder *o)
+/*
+ * Lines whose destination (the ship-to, or the locker) cannot be placed
+ * take no part in the plan: their units go back to backorder (settle).
+ */
+static void
+destinations(struct run *r)
 {
-	int k, far = 0;
+	int i, k;
 
-	if (o->need == 0)
-		return 0;
-	for (k = o->first; k < o->first + o->n; k++) {
-		const struct rline *l = &r->lines[k];
+	for (i = 0; i < r->norders; i++) {
+		struct rorder *o = &r->orders[i];
 
-		if (l->pin == -1 && l->want > 0 && (l->locker >= 0 ?
-		    !r->nodes[l->locker].placed : !o->placed))
-			far = 1;
+		for (k = o->first; k < o->first + o->n; k++) {
+			struct rline *l = &r->lines[k];
+
+			if (l->pin != -1 || l->want == 0 || l->item < 0 ||
+			    (l->locker >= 0 ? r->nodes[l->locker].placed : o->placed))
+				continue;
+			l->nowhere = l->want;
+			l->want = 0;
+			if (!o->nowhere)
+				r->n->unplaced++;
+			o->nowhere |= l->locker >= 0 ? NOWHERE_LOCKER : NOWHERE_SHIP_TO;
+		}
 	}
-	if (far && !o->unplaced_warned) {
-		diag_warn("order \"%s\": cannot place its destination (no ship_lat/ship_lon, "
-		    "a postal code not in the postal table, or a locker without a place); "
-		    "left unrouted", quote_value(o->id));
-		o->unplaced_warned = 1;
-		r->n->unplaced++;
-	}
-	return !far;
+}
+
+static int
+routable(const struct rorder *o)
+{
+	return o->need > 0;
 }
 
 static double
@@ -2293,7 +2484,7 @@ keep_better_of_greedy(struct run *r)
 	for (i = 0; i < r->norders; i++) {
 		struct rorder *o = &r->orders[i];
 
-		if (o->need == 0 || !routable(r, o))
+		if (!routable(o))
 			continue;
 		greedy_response(r, o, &r->best);
 		set_plan(r, i, &r->best);
@@ -2345,7 +2536,7 @@ by_regret(struct run *r)
 
 		g[i].order = i;
 		g[i].regret = 0;
-		if (o->need == 0 || !o->placed)
+		if (!routable(o))
 			continue;
 		best_response(r, o, &r->save1);
 		plan_copy(&o->ideal_plan, &r->save1);
@@ -2384,7 +2575,7 @@ decide(struct run *r)
 		struct rorder *o = &r->orders[oi];
 
 		progress_tick(i + 1);
-		if (!routable(r, o))
+		if (!routable(o))
 			continue;
 		if (r->o->algo == ROUTE_GREEDY)
 			greedy_response(r, o, &r->best);
@@ -2457,7 +2648,7 @@ decide(struct run *r)
 	for (i = 0; i < r->norders; i++) {
 		struct rorder *o = &r->orders[i];
 
-		if (o->need == 0 || o->plan.covered == o->need || !routable(r, o))
+		if (!routable(o) || o->plan.covered == o->need)
 			continue;
 		drop_plan(r, i);
 		best_response(r, o, &r->best);
@@ -2532,7 +2723,7 @@ write_lp(struct run *r, const char *path)
 			struct rorder *o = &r->orders[i];
 			int nx = 0;
 
-			if (o->need == 0 || !o->placed)
+			if (!routable(o))
 				continue;
 			candidates(r, o);
 			if (pass == 0)
@@ -2636,7 +2827,7 @@ write_lp(struct run *r, const char *path)
 			struct rorder *o = &r->orders[l->order];
 
 			if (l->item != s->item || l->pin != -1 || l->want == 0 || o->need == 0 ||
-			    !o->placed || !eligible(r, l, s->node) ||
+			    !eligible(r, l, s->node) ||
 			    band(r, o, s->node, line_dest(l), l) == NULL)
 				continue;
 			if (!any)
@@ -2685,13 +2876,14 @@ struct share {
 /*
  * Price the shipments of order o: for assignment i of plan p (pins: 1 for
  * the pinned plan), its share of its shipment's money (by weight, else by
- * units), transit and lateness; and count the shipments.
+ * units), transit and lateness; and count the shipments, and the splits
+ * as plan_cost prices them.
  */
 static void
 price(struct run *r, const struct rorder *o, const struct plan *p, int pins,
     struct share *sh, struct route_counts *n)
 {
-	int i, j, nreg = 0;
+	int i, j, fresh = 0;
 
 	for (i = 0; i < p->n; i++) {
 		const struct rasg *a = &p->a[i];
@@ -2746,11 +2938,11 @@ price(struct run *r, const struct rorder *o, const struct plan *p, int pins,
 		if (first) {
 			n->shipments++;
 			n->late += sh[i].late;
-			nreg++;
+			fresh += fresh_shipment(o, a->node, d);
 		}
 	}
-	if (!pins && nreg > 1)
-		n->splits += nreg - 1;
+	if (!pins)
+		n->splits += splits_of(o, fresh);
 }
 
 /* round(v * 100), the cents cost_format prints */
@@ -2809,8 +3001,111 @@ stock_left(struct run *r, const struct rline *l)
 	return 0;
 }
 
-static const char reason_stock[] = "no stock left at an eligible node when routed";
-static const char reason_store[] = "no stock at the pickup store when routed";
+/*
+ * A node that would serve line l if it could be placed: active, not
+ * evacuated, shipping (or the item's vendor), and without a place.
+ */
+static int
+lost_node(struct run *r, const struct rline *l, int n)
+{
+	const struct rnode *nd = &r->nodes[n];
+
+	return !nd->placed && nd->active && !nd->excluded &&
+	    (nd->vendor ? r->items[l->item].vendor == n : nd->ship);
+}
+
+/*
+ * What each line leaves: the units no node can take now wait, allocated,
+ * for a later run; those that cannot be served go back to backorder, and
+ * why: a destination that cannot be placed; a pickup store short of
+ * stock; no stock left at an eligible node, unless a node that cannot be
+ * placed holds some (its units given to the lines first in the order of
+ * service, as far as they go: that node is their reason).
+ */
+static void
+settle(struct run *r)
+{
+	int i, p, k;
+
+	for (i = 0; i < r->norders; i++) {
+		const struct rorder *o = &r->orders[i];
+		const struct plan *plans[2] = { &o->plan, &o->pins };
+
+		for (p = 0; p < 2; p++)
+			for (k = 0; k < plans[p]->n; k++)
+				r->lines[plans[p]->a[k].line].assigned += plans[p]->a[k].qty;
+	}
+	for (i = 0; i < r->nlines; i++) {
+		struct rline *l = &r->lines[i];
+		int64_t waiting = l->want - l->assigned;
+
+		l->shortq = 0;
+		if (l->nowhere > 0) {
+			l->shortq = l->nowhere;
+			l->why = l->locker >= 0 ? WHY_LOCKER : WHY_DEST;
+			l->why_node = l->locker;
+		} else if (l->pin != -1 && !l->closed) {
+			l->shortq = waiting;
+			l->why = WHY_STORE;
+		} else if (waiting > 0 && l->item >= 0 && !stock_left(r, l)) {
+			const struct ritem *it = &r->items[l->item];
+
+			l->shortq = waiting;
+			l->why = WHY_STOCK;
+			for (k = 0; k < it->nstock && l->why == WHY_STOCK; k++) {
+				struct rstock *s = &r->stock[it->first + k];
+
+				if (s->atp <= 0 || !lost_node(r, l, s->node))
+					continue;
+				l->why = WHY_NODE;
+				l->why_node = s->node;
+				s->atp -= s->atp < waiting ? s->atp : waiting;
+			}
+		}
+		if (l->shortq > 0 && (l->why == WHY_NODE || l->why == WHY_LOCKER))
+			r->nodes[l->why_node].lost++;
+	}
+}
+
+/* Where node n's place would come from, as reasons say it. */
+static void
+node_place(const struct rnode *n, struct buf *b)
+{
+	if (n->code[0] == '\0')
+		buf_adds(b, "no lat/lon, no postal code");
+	else
+		buf_addf(b, "postal code %s, country %s unknown", n->code, n->country);
+}
+
+/* The reason of line l's units sent back to backorder, into b. */
+static const char *
+reason_text(struct run *r, const struct rline *l, struct buf *b)
+{
+	const struct rorder *o = &r->orders[l->order];
+
+	buf_reset(b);
+	switch (l->why) {
+	case WHY_STOCK:
+		buf_adds(b, "no stock left at an eligible node when routed");
+		break;
+	case WHY_STORE:
+		buf_adds(b, "no stock at the pickup store when routed");
+		break;
+	case WHY_DEST:
+		if (o->code[0] == '\0')
+			buf_adds(b, "destination unknown (no ship_lat/ship_lon, no postal code)");
+		else
+			buf_addf(b, "destination postal code %s (country %s) unknown", o->code,
+			    o->country);
+		break;
+	default:
+		buf_addf(b, "%s %s cannot be located (", l->why == WHY_LOCKER ? "locker" : "node",
+		    r->nodes[l->why_node].id);
+		node_place(&r->nodes[l->why_node], b);
+		buf_addc(b, ')');
+	}
+	return buf_str(b);
+}
 
 static int
 flush_events(struct run *r)
@@ -2935,13 +3230,9 @@ write_line(struct run *r, struct writer *w, int what, struct rline *l,
 		if (event(r, o, "line.unrouted", payload) != 0)
 			return -1;
 	}
-	/* what is left: short of stock goes back to backorder, the rest waits */
-	waiting = l->want - assigned;
-	if (l->pin != -1 && !l->closed)
-		shortq = waiting;
-	else if (waiting > 0 && o->placed && l->item >= 0 && !stock_left(r, l))
-		shortq = waiting;
-	waiting -= shortq;
+	/* what is left (settle): back to backorder, or waiting */
+	shortq = l->shortq;
+	waiting = l->want + l->nowhere - assigned - shortq;
 	if (what & W_ROWS) {
 		r->n->units += assigned;
 		if (waiting > 0) {
@@ -2954,7 +3245,7 @@ write_line(struct run *r, struct writer *w, int what, struct rline *l,
 	if (what & W_ROWS)
 		r->n->changes++;
 	if (shortq > 0) {
-		const char *why = l->pin != -1 ? reason_store : reason_stock;
+		const char *why = reason_text(r, l, &r->why);
 
 		if (what & W_ROWS) {
 			r->n->backordered_lines++;
@@ -3076,6 +3367,8 @@ free_run(struct run *r)
 
 	for (i = 0; i < r->nnodes; i++) {
 		free(r->nodes[i].id);
+		free(r->nodes[i].code);
+		free(r->nodes[i].country);
 		free(r->nodes[i].users);
 	}
 	for (i = 0; i < r->nstock && r->su != NULL; i++)
@@ -3087,6 +3380,9 @@ free_run(struct run *r)
 	}
 	for (i = 0; i < r->norders; i++) {
 		free(r->orders[i].id);
+		free(r->orders[i].code);
+		free(r->orders[i].country);
+		free(r->orders[i].used);
 		free(r->orders[i].kept);
 		free(r->orders[i].plan.a);
 		free(r->orders[i].pins.a);
@@ -3121,6 +3417,49 @@ free_run(struct run *r)
 	strmap_release(&r->item_ix, NULL);
 	free(r->okeys);
 	buf_release(&r->okeytext);
+	buf_release(&r->why);
+}
+
+/*
+ * The places that kept work from being routed, one warning each (even
+ * with -q: data to fix): the orders whose destination cannot be placed,
+ * the first few with the keys looked up, and the nodes that cannot be,
+ * with the lines sent back to backorder for them.
+ */
+static void
+warn_places(struct run *r)
+{
+	struct buf b = BUF_INIT;
+	long n = 0, lines = 0;
+	int i;
+
+	for (i = 0; i < r->norders; i++) {
+		const struct rorder *o = &r->orders[i];
+
+		if (o->nowhere & NOWHERE_SHIP_TO)
+			place_list_add(&b, &n, o->id, o->code, o->country, "ship_lat/ship_lon");
+	}
+	place_list_end(&b, n);
+	if (n > 0)
+		diag_alert("%ld order%s a destination that cannot be placed, %s lines "
+		    "backordered: %s", n, n == 1 ? " has" : "s have", n == 1 ? "its" : "their",
+		    buf_str(&b));
+	buf_reset(&b);
+	n = 0;
+	for (i = 0; i < r->nnodes; i++) {
+		const struct rnode *nd = &r->nodes[i];
+
+		if (nd->lost == 0)
+			continue;
+		lines += nd->lost;
+		place_list_add(&b, &n, nd->id, nd->code, nd->country, "lat/lon");
+	}
+	place_list_end(&b, n);
+	if (n > 0)
+		diag_alert("%ld node%s cannot be located, %ld line%s backordered for %s: %s", n,
+		    n == 1 ? "" : "s", lines, lines == 1 ? "" : "s", n == 1 ? "it" : "them",
+		    buf_str(&b));
+	buf_release(&b);
 }
 
 int
@@ -3158,7 +3497,8 @@ route_run(struct store *st, const struct route_opts *o, FILE *out,
 	    store_route_read(st, ROUTE_ITEMS, NULL, 0, item_row, &r) != 0 ||
 	    store_route_read(st, ROUTE_STOCK, NULL, 0, stock_row, &r) != 0 ||
 	    store_route_read(st, ROUTE_LINES, NULL, o->scoped, line_row, &r) != 0 ||
-	    store_route_read(st, ROUTE_WORK_ROWS, NULL, o->scoped, work_row, &r) != 0) {
+	    store_route_read(st, ROUTE_WORK_ROWS, NULL, o->scoped, work_row, &r) != 0 ||
+	    store_route_read(st, ROUTE_USED_ROWS, NULL, o->scoped, used_row, &r) != 0) {
 		status = store_status(st);
 		goto out;
 	}
@@ -3179,12 +3519,15 @@ route_run(struct store *st, const struct route_opts *o, FILE *out,
 		node_flags(&r, i);
 	choose_work(&r);
 	set_resources(&r);
+	destinations(&r);
 	place_pins(&r);
 	if (o->lp_file != NULL && (status = write_lp(&r, o->lp_file)) != 0)
 		goto out;
 	progress_start("orders");
 	decide(&r);
 	progress_end();
+	settle(&r);
+	warn_places(&r);
 	writer_init(&w, out, o->format, route_cols, 8);
 	w.safe_csv = o->safe_csv;
 	if (write_all(&r, &w) != 0)

@@ -7,15 +7,18 @@
 #include "store-int.h"
 
 /*
- * Nodes with a place: their own lat/lon, else their postal code's; the
- * releases already made today (?1) count against the day's capacity.
+ * Nodes with a place: their own lat/lon, else their postal code's (by the
+ * keys of the postal table, model.h); the releases already made today
+ * (?1) count against the day's capacity.
  */
 static const char sql_nodes[] =
     "SELECT n.node_id, n.type, n.active, n.can_ship, n.can_pickup, n.can_curbside, "
     "COALESCE(n.lat, p.lat), COALESCE(n.lon, p.lon), n.handling_cost, n.processing_days, "
     "n.capacity_per_day, (SELECT count(*) FROM release r WHERE r.node_id = n.node_id "
-    "AND r.business_day = ?1) "
-    "FROM node n LEFT JOIN postal p ON p.country = n.country AND p.postal_code = n.postal_code "
+    "AND r.business_day = ?1), oms_postal_key(n.country, n.postal_code), "
+    "oms_country_key(n.country) "
+    "FROM node n LEFT JOIN postal p ON p.country = oms_country_key(n.country) "
+    "AND p.postal_code = oms_postal_key(n.country, n.postal_code) "
     "ORDER BY n.node_id";
 
 static const char sql_rates[] =
@@ -43,14 +46,18 @@ static const char sql_stock[] =
  * which costs less than SQLite's sorting every column of every line):
  * every line with an unrouted allocation or routed work, of orders not on
  * hold (only the scope when scoped).  The destination is the ship-to
- * lat/lon, else its postal code's.
+ * lat/lon, else its postal code's; when it has none, the keys looked up.
  */
 #define ROUTE_LINES \
     "SELECT l.order_id, l.line_no, l.sku, l.qty, l.allocated, l.method, l.pickup_node, " \
     "o.priority, o.promise_date, o.created_at, COALESCE(o.ship_lat, p.lat), " \
-    "COALESCE(o.ship_lon, p.lon), l.backordered, l.backorder_reason " \
+    "COALESCE(o.ship_lon, p.lon), l.backordered, l.backorder_reason, " \
+    "CASE WHEN o.ship_lat IS NULL AND p.lat IS NULL " \
+    "THEN oms_postal_key(o.ship_country, o.ship_postal_code) END, " \
+    "CASE WHEN o.ship_lat IS NULL AND p.lat IS NULL THEN oms_country_key(o.ship_country) END " \
     "FROM orders o JOIN order_line l USING (order_id) " \
-    "LEFT JOIN postal p ON p.country = o.ship_country AND p.postal_code = o.ship_postal_code " \
+    "LEFT JOIN postal p ON p.country = oms_country_key(o.ship_country) " \
+    "AND p.postal_code = oms_postal_key(o.ship_country, o.ship_postal_code) " \
     "WHERE NOT EXISTS (SELECT 1 FROM order_hold h WHERE h.order_id = o.order_id) " \
     "AND (l.allocated > 0 OR EXISTS (SELECT 1 FROM line_node ln WHERE ln.order_id = " \
     "l.order_id AND ln.line_no = l.line_no AND ln.routed > 0)) "
@@ -67,6 +74,19 @@ static const char sql_lines_scope[] = ROUTE_LINES
     "WHERE h.order_id = ln.order_id) "
 static const char sql_work_all[] = ROUTE_WORK;
 static const char sql_work_scope[] = ROUTE_WORK
+    "AND ln.order_id IN (SELECT order_id FROM temp.scope)";
+
+/*
+ * Where orders have been released to and shipped from, their shipping
+ * lines' (not pickup or curbside): order_id, node_id, method,
+ * pickup_node, sku.
+ */
+#define ROUTE_USED \
+    "SELECT ln.order_id, ln.node_id, l.method, l.pickup_node, l.sku FROM line_node ln " \
+    "JOIN order_line l USING (order_id, line_no) " \
+    "WHERE (ln.released > 0 OR ln.shipped > 0) AND l.method IN ('ship', 'locker') "
+static const char sql_used_all[] = ROUTE_USED;
+static const char sql_used_scope[] = ROUTE_USED
     "AND ln.order_id IN (SELECT order_id FROM temp.scope)";
 
 /*
@@ -101,6 +121,9 @@ store_route_read(struct store *st, enum store_route_view v, const char *day, int
 	case ROUTE_WORK_ROWS:
 		s = store_sql(st, scoped ? sql_work_scope : sql_work_all);
 		break;
+	case ROUTE_USED_ROWS:
+		s = store_sql(st, scoped ? sql_used_scope : sql_used_all);
+		break;
 	default:
 		s = store_sql(st, scoped ? sql_lines_scope : sql_lines_all);
 	}
@@ -109,6 +132,29 @@ store_route_read(struct store *st, enum store_route_view v, const char *day, int
 	if (v == ROUTE_NODES)
 		bind_text(s, 1, day);
 	return store_each(st, s, fn, ctx, "reading what to route");
+}
+
+/*
+ * The nodes oms-route needs a place for and cannot find one: active,
+ * shipping (or vendors, whose items they ship, or lockers, which are
+ * destinations), without lat/lon, their postal code not in the postal
+ * table.
+ */
+static const char sql_unplaced[] =
+    "SELECT n.node_id, oms_postal_key(n.country, n.postal_code), oms_country_key(n.country) "
+    "FROM node n LEFT JOIN postal p ON p.country = oms_country_key(n.country) "
+    "AND p.postal_code = oms_postal_key(n.country, n.postal_code) "
+    "WHERE n.active AND (n.can_ship OR n.type IN ('vendor', 'locker')) "
+    "AND (n.lat IS NULL OR n.lon IS NULL) AND p.lat IS NULL ORDER BY n.node_id";
+
+int
+store_unplaced_nodes(struct store *st, store_typed_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_unplaced);
+
+	if (s == NULL)
+		return -1;
+	return store_each(st, s, fn, ctx, "reading the nodes without a place");
 }
 
 int

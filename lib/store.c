@@ -615,6 +615,43 @@ foreign_file(const char *path, const struct stat *sb)
 	return n < sizeof head || memcmp(head, magic, sizeof magic) != 0;
 }
 
+/*
+ * oms_country_key(country) and oms_postal_key(country, code): the keys of
+ * the postal table (country_key and postal_key of model.h) in SQL, for
+ * looking a node's or an order's place up; NULL for NULL.
+ */
+static void
+place_key_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+	const char *country = (const char *)sqlite3_value_text(argv[0]);
+	const char *code = (const char *)sqlite3_value_text(argv[argc - 1]);
+	char *out;
+	size_t n;
+
+	if (code == NULL) {
+		sqlite3_result_null(cx);
+		return;
+	}
+	if ((out = sqlite3_malloc64(strlen(code) + 1)) == NULL) {
+		sqlite3_result_error_nomem(cx);
+		return;
+	}
+	n = argc == 1 ? country_key(code, out) : postal_key(country, code, out);
+	sqlite3_result_text(cx, out, (int)n, sqlite3_free);
+}
+
+static int
+place_keys(sqlite3 *db)
+{
+	int rc = sqlite3_create_function(db, "oms_country_key", 1,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, place_key_fn, NULL, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(db, "oms_postal_key", 2,
+		    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, place_key_fn, NULL, NULL);
+	return rc;
+}
+
 static int threads;	/* store_threads() was called */
 
 void
@@ -684,6 +721,10 @@ open_store(struct store **stp, const char *path, int busy_ms, int readonly, int 
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	kill_setup(st->db);
+	if ((rc = place_keys(st->db)) != SQLITE_OK) {
+		fail(st, rc, "opening the store");
+		goto fail;
+	}
 	sqlite3_busy_timeout(st->db, busy_ms);
 	if (exec(st, "PRAGMA foreign_keys = ON", "opening the store") != 0)
 		goto fail;

@@ -217,12 +217,12 @@ EOF
 	assert_output "K1,K2"
 }
 
-@test "postal: codes land keyed by country, US by default" {
+@test "postal: codes land keyed by country, US by default, as their keys" {
 	run -0 oms-import postal "$DATA/postal.csv"
 	assert_output "oms-import: postal: 4 records, 4 inserted, 0 updated, 0 unchanged, 0 rejected"
 	run -0 sqlite3 "$OMS_DB" "select * from postal order by country, postal_code"
 	assert_output - <<'EOF'
-CA|M5V 2T6|43.6426|-79.3871
+CA|M5V2T6|43.6426|-79.3871
 US|07102|40.7357|-74.1724
 US|10001|40.7506|-73.9972
 US|60601|41.8858|-87.6181

@@ -602,7 +602,7 @@ EOF
 	summary_is "1 order routed: 2 shipments, 1 split, 0 late; cost 10.00 (objective 13.00 with penalties); 2 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
 }
 
-@test "an address that cannot be placed: a warning, exit 0, the line stays allocated" {
+@test "an address that cannot be placed: a warning, exit 0, the line backordered with the code looked up" {
 	network
 	given inventory <<'EOF'
 node_id,sku,on_hand,as_of
@@ -617,18 +617,21 @@ EOF
 $HEADER
 O2,1,A,1,N1,5.5,1,0
 EOF
-	assert_equal "$stderr" 'oms-route: warning: order "O1": cannot place its destination (no ship_lat/ship_lon, a postal code not in the postal table, or a locker without a place); left unrouted
-oms-route: 1 order routed: 1 shipment, 0 splits, 0 late; cost 5.50 (objective 5.50 with penalties); 1 units routed, 0 backordered, 1 waiting; 1 order unplaced'
+	assert_equal "$stderr" 'oms-route: warning: 1 order has a destination that cannot be placed, its lines backordered: "O1" (postal code "99999", country "US")
+oms-route: 1 order routed: 1 shipment, 0 splits, 0 late; cost 5.50 (objective 5.50 with penalties); 1 units routed, 1 backordered, 0 waiting; 1 order unplaced'
 	lines_are <<EOF
 $LINES
-O1,1,A,1,allocated,0,0,1,0,0,0,0,0,
+O1,1,A,1,backordered,1,1,0,0,0,0,0,0,
 O2,1,A,1,routed,0,0,0,1,0,0,0,0,N1
 EOF
-	# once the postal table knows the code, the next run routes it
+	run -0 sqlite3 "$OMS_DB" "select backorder_reason from order_line where order_id = 'O1'"
+	assert_output "destination postal code 99999 (country US) unknown"
+	# once the postal table knows the code, the next allocation and run route it
 	given postal <<'EOF'
 postal_code,country,lat,lon
 99999,US,0,0
 EOF
+	oms-allocate -q > /dev/null
 	routes <<EOF
 $HEADER
 O1,1,A,1,N1,5.5,1,0

@@ -1,11 +1,12 @@
 /*
- * Table-driven unit tests of lib/parse, and of lib/output's escaping and
- * integers: each case is an input and the expected result.  Prints
- * TAP-style "ok"/"not ok" lines.
+ * Table-driven unit tests of lib/parse, of lib/output's escaping and
+ * integers, and of lib/model's postal keys: each case is an input and the
+ * expected result.  Prints TAP-style "ok"/"not ok" lines.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "model.h"
 #include "output.h"
 #include "parse.h"
 
@@ -105,6 +106,40 @@ writer_cases(void)
 	writer_finish(&w);
 }
 
+/* The keys of the postal table: one code however it is written. */
+static void
+postal_cases(void)
+{
+	static const struct { const char *country, *code, *key; } codes[] = {
+		{ "GB", "SW1A 1AA", "SW1A1AA" }, { "GB", "sw1a 1aa", "SW1A1AA" },
+		{ "gb", " SW1A-1AA ", "SW1A1AA" }, { "GB", "SW1A1AA", "SW1A1AA" },
+		{ "US", "10001", "10001" }, { "US", "10001-1234", "10001" },
+		{ "us", "10001 1234", "10001" }, { " US ", "100011234", "10001" },
+		{ NULL, "100011234", "100011234" }, { "BR", "01310-100", "01310100" },
+		{ "BR", "013101001", "013101001" }, { "US", "1000A-1234", "1000A1234" },
+		{ "US", "10001-123", "10001123" }, { "USA", "10001-1234", "100011234" },
+		{ "CA", "h3z\t2y7", "H3Z2Y7" }, { "US", " - ", "" }, { "US", "", "" },
+		{ "US", NULL, "" }, { "NL", "1234 ab", "1234AB" },
+		{ "JP", "\xe3\x80\x92" "100-0001", "\xe3\x80\x92" "1000001" },
+	};
+	static const struct { const char *country, *key; } countries[] = {
+		{ "gb", "GB" }, { " US\t", "US" }, { "", "" }, { NULL, "" }, { "b r", "B R" },
+	};
+	char out[64];
+	size_t i, n;
+
+	for (i = 0; i < sizeof codes / sizeof *codes; i++) {
+		n = postal_key(codes[i].country, codes[i].code, out);
+		check(strcmp(out, codes[i].key) == 0 && n == strlen(out), "postal_key",
+		    codes[i].code ? codes[i].code : "(null)");
+	}
+	for (i = 0; i < sizeof countries / sizeof *countries; i++) {
+		n = country_key(countries[i].country, out);
+		check(strcmp(out, countries[i].key) == 0 && n == strlen(out), "country_key",
+		    countries[i].country ? countries[i].country : "(null)");
+	}
+}
+
 int
 main(void)
 {
@@ -199,5 +234,6 @@ main(void)
 		check(parse_real("0x1p3", 0, 100, &(double){0}) == PARSE_BAD, "real", "0x1p3");
 	}
 	writer_cases();
+	postal_cases();
 	return failures != 0;
 }
