@@ -699,19 +699,18 @@ stock_row(void *p, const struct store_row *row)
 {
 	struct run *r = p;
 	int64_t on_hand = store_col_int(row, 3), safety = store_col_int(row, 4);
-	int64_t reserved = store_col_int(row, 5);
+	int64_t reserved = store_col_int(row, 5), over = node_over(on_hand, safety, reserved);
 
 	alloc_add_stock(r->a, store_col_text(row, 0), store_col_text(row, 1),
 	    store_col_text(row, 2), node_atp(on_hand, safety, reserved));
-	/* as oms-report check has it: stock under its safety level is no oversell */
-	if (reserved > 0 && reserved > on_hand - safety) {
+	if (over > 0) {
 		struct shortage *sh;
 
 		r->short_v = xrealloc(r->short_v, (size_t)(r->nshort + 1) * sizeof *r->short_v);
 		sh = &r->short_v[r->nshort++];
 		sh->node_id = xstrdup(store_col_text(row, 2));
 		sh->sku = xstrdup(store_col_text(row, 0));
-		sh->over = reserved - (on_hand > safety ? on_hand - safety : 0);
+		sh->over = over;
 	}
 	return 0;
 }

@@ -727,12 +727,13 @@ struct check_released {
 int store_check_released(struct store *st, struct store_check *k,
 	int (*fn)(void *ctx, const struct check_released *r), void *ctx);
 /*
- * Every sku with allocated units, by sku: what is allocated, and the
- * network's atp (summed over active nodes' inventory rows).  After
- * store_check_stock, which sums the atp.  fn returns 0 to go on; 0 or -1.
+ * Every sku with allocated units, by sku: what is allocated, the part of
+ * it allocated to orders on hold, and the network's atp (summed over
+ * active nodes' inventory rows).  After store_check_stock, which sums the
+ * atp.  fn returns 0 to go on; 0 or -1.
  */
 int store_check_skus(struct store_check *k, int (*fn)(void *ctx, const char *sku,
-	int64_t allocated, int64_t atp), void *ctx);
+	int64_t allocated, int64_t held, int64_t atp), void *ctx);
 void store_check_end(struct store_check *k);
 
 /* --- read snapshots --- */
