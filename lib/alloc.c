@@ -382,12 +382,15 @@ last_routed(struct allocator *a, struct routed_list *l, long rank)
 /*
  * Line l of the order at rank is short of free stock: take back work
  * routed (not released) for the orders after it in the order of service,
- * the last first, where l may draw (the pool for a ship line, its store
- * for a pickup line), until l's demand is covered or there is no more.
- * As a line ahead takes an allocation from the lines after it, so it
- * takes their routed units.  Only where nothing is promised past the
- * stock (what kept allocations may do): there each unit taken back is a
- * unit more for l.
+ * the last first, where it lifts what binds l, until l's demand is
+ * covered or there is no more.  A ship line is bound by the pool: work at
+ * any node of the pool lifts it.  A pickup line is bound by its store's
+ * stock and, at a store that ships, by the pool too: work at the store
+ * lifts both, work elsewhere in the pool only the pool, and no more is
+ * taken there than the store's stock can then give l.  As a line ahead
+ * takes an allocation from the lines after it, so it takes their routed
+ * units.  Only where nothing is promised past the stock (what kept
+ * allocations may do): there each unit taken back lifts its bound by one.
  */
 static void
 take_routed(struct allocator *a, const struct alloc_line *l, long rank)
@@ -395,24 +398,31 @@ take_routed(struct allocator *a, const struct alloc_line *l, long rank)
 	struct sku *s;
 	struct stock *at;
 	enum alloc_reason why;
-	struct routed_list *list;
-	int64_t avail = available(a, l, &s, &at, &why);
+	int64_t avail = available(a, l, &s, &at, &why), want;
 	long ix;
 
-	if (avail < 0 || avail >= l->demand || a->nrouted == 0)
+	if (avail < 0 || a->nrouted == 0)
 		return;
-	if (is_pickup(l->method)) {
-		if (at == NULL)
-			return;		/* the store cannot serve it at all */
-		list = &at->routed;
-	} else
-		list = &s->pool_routed;
-	while (avail < l->demand && (ix = last_routed(a, list, rank)) >= 0) {
+	while (avail < l->demand) {
+		struct routed_list *list = &s->pool_routed;
+
+		want = l->demand - avail;
+		if (is_pickup(l->method)) {
+			int64_t store = at == NULL ? 0 : at->atp - at->pickup;
+
+			if (at == NULL)
+				return;		/* the store cannot serve it at all */
+			if (store <= avail)
+				list = &at->routed;	/* the store's stock binds */
+			else if (store < l->demand)
+				want = store - avail;	/* the pool, up to the store's */
+		}
+		if ((ix = last_routed(a, list, rank)) < 0)
+			return;
 		if (a->routed[ix].whole)
 			unroute_order(a, ix);
 		else
-			unroute(a, ix, a->routed[ix].qty < l->demand - avail ?
-			    a->routed[ix].qty : l->demand - avail);
+			unroute(a, ix, a->routed[ix].qty < want ? a->routed[ix].qty : want);
 		avail = available(a, l, &s, &at, &why);
 	}
 }

@@ -2243,6 +2243,45 @@ R9,1,A1,6,backordered,1,1,0,5,0,0,0,0,DC1
 EOF
 }
 
+@test "routed take-back: a pickup line that its store could serve but the pool cannot takes routed work elsewhere in the pool; a run again changes nothing" {
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup
+DC1,warehouse,1,0
+ST1,store,1,1
+EOF
+	given items <<'EOF'
+sku
+A1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC1,A1,2,2026-11-26T22:00:00Z
+ST1,A1,1,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority,method,pickup_node
+R9,1,A1,2,2026-11-01T08:00:00Z,9,ship,
+S2,1,A1,1,2026-11-25T08:00:00Z,2,ship,
+P3,1,A1,1,2026-11-25T08:00:00Z,3,pickup,ST1
+L4,1,A1,1,2026-11-25T08:00:00Z,4,ship,
+EOF
+	sqlite3 "$OMS_DB" "insert into line_node (order_id, line_no, node_id, routed) values ('R9', 1, 'DC1', 2)"
+	consistent
+	# S2 ships ST1's free unit; ST1's stock could still serve P3, but the
+	# pool's ship lines need it: P3 takes one of R9's units at DC1, and L4
+	# the other
+	allocates <<EOF
+$HEADER
+S2,1,A1,1,1,0,
+P3,1,A1,1,1,0,
+L4,1,A1,1,1,0,
+R9,1,A1,2,0,2,no stock in the network
+EOF
+	allocates <<EOF
+$HEADER
+EOF
+}
+
 # ---------------------------------------------------------------------
 # a stock count under the promises: pending work, not a violation
 
