@@ -19,7 +19,8 @@
  * after it in the order of service (alloc_add_routed, alloc_order).
  *
  * alloc_run() is the command: it reads the lines in scope from the store in
- * key order (a plain scan, about 150 bytes of memory a line), sorts their
+ * key order (a plain scan, about 150 bytes of memory a line, some 200 for a
+ * line with routed work, kept for the take-back), sorts their
  * orders by the order of service, decides them in that order, reporting a
  * row and writing an event for each line that changed, then writes the
  * changed lines back in key order, one pass over the table.

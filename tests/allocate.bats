@@ -2177,6 +2177,43 @@ B1,2,0,0,0,2
 EOF
 }
 
+@test "routed take-back: what a ship-complete order took back, a whole loser with it, is put back when it cannot be whole" {
+	routed_r5_r9
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority,ship_postal_code,ship_complete
+S9,1,A1,2,2026-11-03T08:00:00Z,9,10001,1
+S9,2,B1,2,2026-11-03T08:00:00Z,9,10001,1
+EOF
+	oms-order -q cancel R9 --reason test
+	oms-allocate -q > /dev/null
+	oms-route -q > /dev/null
+	# P1 would take S9's A1, and with it all of S9 (ship-complete), but even
+	# all of DC1's B1 is not its 3: P1 gets nothing and S9 keeps its work
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,priority,ship_postal_code,ship_complete
+P1,1,A1,5,2026-11-25T08:00:00Z,1,10001,1
+P1,2,B1,3,2026-11-25T08:00:00Z,1,10001,1
+EOF
+	seq=$(last_seq)
+	allocates <<EOF
+$HEADER
+P1,1,A1,5,0,5,ship-complete order short
+P1,2,B1,3,0,3,ship-complete order short
+EOF
+	assert_equal "$stderr" "oms-allocate: 2 lines changed: 0 allocated in full, 0 partly, 2 backordered; 0 units allocated, 8 units backordered; 0 units taken back"
+	run -0 sqlite3 "$OMS_DB" "select count(*) from event where seq > $seq and type = 'line.unrouted'"
+	assert_output 0
+	lines_are <<EOF
+$LINES
+P1,1,A1,5,backordered,5,5,0,0,0,0,0,0,
+P1,2,B1,3,backordered,3,3,0,0,0,0,0,0,
+R5,1,A1,4,routed,0,0,0,4,0,0,0,0,DC1
+R9,1,A1,6,cancelled,0,0,0,0,0,0,6,0,
+S9,1,A1,2,routed,0,0,0,2,0,0,0,0,DC1
+S9,2,B1,2,routed,0,0,0,2,0,0,0,0,DC1
+EOF
+}
+
 @test "routed take-back: a ship-complete order that cannot be served whole takes nothing back" {
 	routed_r5_r9
 	given orders <<'EOF'
