@@ -622,10 +622,10 @@ cmp_time(uint64_t ka, uint64_t kb, const char *a, const char *b)
 }
 
 /*
- * The order of service, for qsort of skeys: priority, promise date (none
- * last), created, id; the lines of an order by line_no after that.  The
- * one statement of it: every take-back (of allocations, of routed work
- * for a line ahead, of routed work past a node's stock) follows it.
+ * The order of service of orders, for qsort of skeys: priority, promise
+ * date (none last), created, id (an order's lines then go by line_no).
+ * The one statement of it: every take-back (of allocations, of routed
+ * work for a line ahead, of routed work past a node's stock) follows it.
  */
 static int
 cmp_service(const void *x, const void *y)
@@ -728,7 +728,7 @@ stock_row(void *p, const struct store_row *row)
 /* Routed work at a node short of stock, as read: taken back once read. */
 struct routed_work {
 	struct routed_row {
-		struct service svc;	/* first: cmp_routed finds the line from it */
+		struct service svc;	/* first: cmp_routed_last finds the line from it */
 		int64_t line_no, routed;
 	} **v;
 	int n;
