@@ -38,7 +38,7 @@ main(int argc, char **argv)
 	struct buf counts = BUF_INIT;
 	struct cli c;
 	int ch, i, status = 0, named = 0;
-	char unrouted[96] = "";
+	char unrouted[96] = "", routed_taken[96] = "";
 
 	memset(&o, 0, sizeof o);
 	cli_init(&c, argc, argv);
@@ -81,9 +81,10 @@ main(int argc, char **argv)
 		status = outfile_close(&out, 1);
 	buf_addf(&counts, "{\"lines\":%ld,\"full\":%ld,\"partly\":%ld,\"backordered\":%ld,"
 	    "\"units\":%lld,\"units_backordered\":%lld,\"units_taken_back\":%lld,"
-	    "\"units_unrouted\":%lld}", n.lines, n.full, n.partly, n.backordered,
-	    (long long)n.units, (long long)n.units_backordered, (long long)n.units_taken_back,
-	    (long long)n.units_unrouted);
+	    "\"units_unrouted\":%lld,\"units_routed_taken\":%lld}", n.lines, n.full, n.partly,
+	    n.backordered, (long long)n.units, (long long)n.units_backordered,
+	    (long long)n.units_taken_back, (long long)n.units_unrouted,
+	    (long long)n.units_routed_taken);
 	status = cli_end(&c, st, status, counts.s);
 	ch = outfile_close(&out, status == 0);
 	if (status == 0)
@@ -91,13 +92,16 @@ main(int argc, char **argv)
 	if (n.units_unrouted > 0)
 		snprintf(unrouted, sizeof unrouted, "; %lld routed units taken back from nodes "
 		    "whose stock fell under them", (long long)n.units_unrouted);
+	if (n.units_routed_taken > 0)
+		snprintf(routed_taken, sizeof routed_taken, "; %lld routed units taken back for "
+		    "more urgent orders", (long long)n.units_routed_taken);
 	if (status == 0)
 		diag_note("%s%ld line%s changed: %ld allocated in full, %ld partly, %ld backordered; "
-		    "%lld units allocated, %lld units backordered; %lld units taken back%s%s",
+		    "%lld units allocated, %lld units backordered; %lld units taken back%s%s%s",
 		    c.dry_run ? "dry run, nothing written: " : "", n.lines, n.lines == 1 ? "" : "s",
 		    n.full, n.partly, n.backordered, (long long)n.units,
 		    (long long)n.units_backordered, (long long)n.units_taken_back,
-		    unrouted, n.lines == 0 ? "; nothing changed" : "");
+		    unrouted, routed_taken, n.lines == 0 ? "; nothing changed" : "");
 	scope_free(&scope);
 	buf_release(&counts);
 	return status;

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -26,12 +27,22 @@ struct anode {
 	int active, ship_pool, can_pickup, can_curbside, vendor;
 };
 
+/*
+ * Routed work that may be taken back, as indexes into allocator.routed in
+ * the order of service; past top, every entry is taken back in full.
+ */
+struct routed_list {
+	long *v;
+	int n, cap, top;
+};
+
 /* A node's stock of one sku. */
 struct stock {
 	int node;		/* index into allocator.nodes */
 	int in_pool;		/* ship and locker lines may draw here */
 	int64_t atp;
 	int64_t pickup;		/* allocated to pickup and curbside lines */
+	struct routed_list routed;	/* the routed work here */
 };
 
 struct sku {
@@ -40,6 +51,17 @@ struct sku {
 	int64_t pool;		/* sum of atp over the pool */
 	int64_t pool_pickup;	/* sum of pickup over the pool */
 	int64_t ship;		/* allocated to ship and locker lines */
+	struct routed_list pool_routed;	/* the routed work at nodes of the pool */
+};
+
+/* Routed work of one line at one node (alloc_add_routed). */
+struct routed {
+	long rank, ref;
+	int whole;		/* of a ship-complete order: all or none */
+	struct sku *s;
+	int stock;		/* where: s->stock[stock] */
+	int pool_pos, at_pos;	/* its place in s->pool_routed (-1: none), stock.routed */
+	int64_t qty;		/* still routed */
 };
 
 struct allocator {
@@ -47,6 +69,11 @@ struct allocator {
 	int nnodes, capnodes;
 	struct strmap node_ix;	/* node_id -> index + 1 */
 	struct strmap skus;	/* sku -> struct sku * */
+	struct routed *routed;	/* in the order of service */
+	long nrouted, caprouted;
+	/* what the order being decided took back, in the order taken */
+	struct alloc_take *journal, *taken;
+	int njournal, capjournal, ntaken, captaken;
 };
 
 struct allocator *
@@ -59,8 +86,12 @@ static void
 free_sku(void *p)
 {
 	struct sku *s = p;
+	int i;
 
+	for (i = 0; i < s->n; i++)
+		free(s->stock[i].routed.v);
 	free(s->stock);
+	free(s->pool_routed.v);
 	free(s);
 }
 
@@ -72,6 +103,9 @@ alloc_free(struct allocator *a)
 	strmap_release(&a->skus, free_sku);
 	strmap_release(&a->node_ix, NULL);
 	free(a->nodes);
+	free(a->routed);
+	free(a->journal);
+	free(a->taken);
 	free(a);
 }
 
@@ -132,9 +166,9 @@ alloc_add_stock(struct allocator *a, const char *sku, const char *vendor,
 		s->stock = xrealloc(s->stock, (size_t)s->cap * sizeof *s->stock);
 	}
 	st = &s->stock[s->n++];
+	memset(st, 0, sizeof *st);
 	st->node = ni;
 	st->atp = atp;
-	st->pickup = 0;
 	st->in_pool = a->nodes[ni].ship_pool ||
 	    (a->nodes[ni].vendor && vendor != NULL && strcmp(vendor, node_id) == 0);
 	if (st->in_pool)
@@ -231,19 +265,217 @@ alloc_keep(struct allocator *a, const struct alloc_line *l, int64_t qty)
 	take(s, at, qty);
 }
 
+/* --- routed work taken back --------------------------------------------- */
+
+static int
+list_push(struct routed_list *l, long ix)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 8;
+		l->v = xrealloc(l->v, (size_t)l->cap * sizeof *l->v);
+	}
+	l->v[l->n] = ix;
+	l->top = l->n + 1;
+	return l->n++;
+}
+
 void
-alloc_order(struct allocator *a, struct alloc_line *lines, int n, int ship_complete)
+alloc_add_routed(struct allocator *a, const char *sku, const char *node_id, long rank,
+    int whole, int64_t qty, long ref)
+{
+	struct sku *s = sku_get(a, sku);
+	struct stock *st = stock_at(s, node_index(a, node_id));
+	struct routed *w;
+
+	/* where the allocator has no stock (an inactive node), it frees nothing */
+	if (st == NULL || qty <= 0)
+		return;
+	assert(a->nrouted == 0 || a->routed[a->nrouted - 1].rank <= rank);
+	if (a->nrouted == a->caprouted) {
+		a->caprouted = a->caprouted ? a->caprouted * 2 : 64;
+		a->routed = xrealloc(a->routed, (size_t)a->caprouted * sizeof *a->routed);
+	}
+	w = &a->routed[a->nrouted];
+	w->rank = rank;
+	w->ref = ref;
+	w->whole = whole;
+	w->s = s;
+	w->stock = (int)(st - s->stock);
+	w->qty = qty;
+	w->at_pos = list_push(&st->routed, a->nrouted);
+	w->pool_pos = st->in_pool ? list_push(&s->pool_routed, a->nrouted) : -1;
+	a->nrouted++;
+}
+
+static void
+journal_add(struct allocator *a, long ix, int64_t qty)
+{
+	if (a->njournal == a->capjournal) {
+		a->capjournal = a->capjournal ? a->capjournal * 2 : 16;
+		a->journal = xrealloc(a->journal, (size_t)a->capjournal * sizeof *a->journal);
+	}
+	a->journal[a->njournal].ref = ix;	/* into a->routed, until alloc_taken */
+	a->journal[a->njournal++].qty = qty;
+}
+
+/* Take qty units of routed work ix back: they are the node's stock again. */
+static void
+unroute(struct allocator *a, long ix, int64_t qty)
+{
+	struct routed *w = &a->routed[ix];
+	struct stock *st = &w->s->stock[w->stock];
+
+	w->qty -= qty;
+	st->atp += qty;
+	if (st->in_pool)
+		w->s->pool += qty;
+	journal_add(a, ix, qty);
+}
+
+/* All the routed work of the order of ix (which ships complete). */
+static void
+unroute_order(struct allocator *a, long ix)
+{
+	long rank = a->routed[ix].rank, k;
+
+	while (ix > 0 && a->routed[ix - 1].rank == rank)
+		ix--;
+	for (k = ix; k < a->nrouted && a->routed[k].rank == rank; k++)
+		if (a->routed[k].qty > 0)
+			unroute(a, k, a->routed[k].qty);
+}
+
+/* The order being decided cannot ship whole: put back what it took. */
+static void
+journal_undo(struct allocator *a)
+{
+	while (a->njournal > 0) {
+		const struct alloc_take *j = &a->journal[--a->njournal];
+		struct routed *w = &a->routed[j->ref];
+		struct stock *st = &w->s->stock[w->stock];
+
+		w->qty += j->qty;
+		st->atp -= j->qty;
+		if (st->in_pool)
+			w->s->pool -= j->qty;
+		if (st->routed.top <= w->at_pos)
+			st->routed.top = w->at_pos + 1;
+		if (w->pool_pos >= 0 && w->s->pool_routed.top <= w->pool_pos)
+			w->s->pool_routed.top = w->pool_pos + 1;
+	}
+}
+
+/* The last routed work in list that an order at rank may take, or -1. */
+static long
+last_routed(struct allocator *a, struct routed_list *l, long rank)
+{
+	const struct routed *w;
+
+	while (l->top > 0 && a->routed[l->v[l->top - 1]].qty == 0)
+		l->top--;
+	if (l->top == 0)
+		return -1;
+	w = &a->routed[l->v[l->top - 1]];
+	return w->rank > rank ? l->v[l->top - 1] : -1;
+}
+
+/*
+ * Line l of the order at rank is short of free stock: take back work
+ * routed (not released) for the orders after it in the order of service,
+ * the last first, where it lifts what binds l, until l's demand is
+ * covered or there is no more.  A ship line is bound by the pool: work at
+ * any node of the pool lifts it.  A pickup line is bound by its store's
+ * stock and, at a store that ships, by the pool too: work at the store
+ * lifts both, work elsewhere in the pool only the pool, and no more is
+ * taken there than the store's stock can then give l.  As a line ahead
+ * takes an allocation from the lines after it, so it takes their routed
+ * units.  Only where nothing is promised past the stock (what kept
+ * allocations may do): there each unit taken back lifts its bound by one.
+ */
+static void
+take_routed(struct allocator *a, const struct alloc_line *l, long rank)
+{
+	struct sku *s;
+	struct stock *at;
+	enum alloc_reason why;
+	int64_t avail = available(a, l, &s, &at, &why), want;
+	long ix;
+
+	if (avail < 0 || a->nrouted == 0)
+		return;
+	while (avail < l->demand) {
+		struct routed_list *list = &s->pool_routed;
+
+		want = l->demand - avail;
+		if (is_pickup(l->method)) {
+			int64_t store = at == NULL ? 0 : at->atp - at->pickup;
+
+			if (at == NULL)
+				return;		/* the store cannot serve it at all */
+			if (store <= avail)
+				list = &at->routed;	/* the store's stock binds */
+			else if (store < l->demand)
+				want = store - avail;	/* the pool, up to the store's */
+		}
+		if ((ix = last_routed(a, list, rank)) < 0)
+			return;
+		if (a->routed[ix].whole)
+			unroute_order(a, ix);
+		else
+			unroute(a, ix, a->routed[ix].qty < want ? a->routed[ix].qty : want);
+		avail = available(a, l, &s, &at, &why);
+	}
+}
+
+/* The journal as alloc_taken hands it out: one entry per work taken from. */
+static void
+journal_keep(struct allocator *a)
+{
+	int i, k;
+
+	a->ntaken = 0;
+	for (i = 0; i < a->njournal; i++) {
+		long ref = a->routed[a->journal[i].ref].ref;
+
+		for (k = 0; k < a->ntaken && a->taken[k].ref != ref; k++)
+			continue;
+		if (k == a->ntaken) {
+			if (a->ntaken == a->captaken) {
+				a->captaken = a->captaken ? a->captaken * 2 : 16;
+				a->taken = xrealloc(a->taken, (size_t)a->captaken * sizeof *a->taken);
+			}
+			a->taken[a->ntaken].ref = ref;
+			a->taken[a->ntaken++].qty = 0;
+		}
+		a->taken[k].qty += a->journal[i].qty;
+	}
+	a->njournal = 0;
+}
+
+const struct alloc_take *
+alloc_taken(const struct allocator *a, int *n)
+{
+	*n = a->ntaken;
+	return a->taken;
+}
+
+void
+alloc_order(struct allocator *a, struct alloc_line *lines, int n, int ship_complete,
+    long rank)
 {
 	struct sku *s;
 	struct stock *at;
 	enum alloc_reason why;
 	int i, short_line = -1;
 
+	a->njournal = 0;
+	a->ntaken = 0;
 	for (i = 0; i < n; i++) {
 		struct alloc_line *l = &lines[i];
-		int64_t avail = available(a, l, &s, &at, &why);
+		int64_t avail;
 
-		if (avail < 0)
+		take_routed(a, l, rank);
+		if ((avail = available(a, l, &s, &at, &why)) < 0)
 			avail = 0;
 		l->allocated = avail < l->demand ? avail : l->demand;
 		l->reason = l->allocated < l->demand ? why : REASON_NONE;
@@ -253,9 +485,12 @@ alloc_order(struct allocator *a, struct alloc_line *lines, int n, int ship_compl
 		}
 		take(s, at, l->allocated);
 	}
-	if (short_line < 0)
+	if (short_line < 0) {
+		journal_keep(a);
 		return;
+	}
 	/* ship-complete and short: give back what the lines before took */
+	journal_undo(a);
 	for (i = 0; i < short_line; i++) {
 		available(a, &lines[i], &s, &at, &why);
 		take(s, at, -lines[i].allocated);
@@ -316,27 +551,95 @@ arena_free(struct arena *ar)
 	}
 }
 
-/* An order in scope with lines to decide. */
-struct aorder {
+/* What places an order in the order of service (cmp_service). */
+struct service {
 	const char *order_id, *promise_date, *created_at;
 	int64_t priority;
+};
+
+/* An order in scope with lines to decide. */
+struct aorder {
+	struct service svc;	/* first: a struct skey's o is the order */
 	long first;		/* its lines: r->rows[first .. first + n - 1] */
 	int n;
 	int ship_complete;
+	long wfirst;		/* its routed work: r->rwork[wfirst .. wfirst + wn - 1] */
+	int wn;
 };
 
 /*
- * An order's place in the order of service, for the sort: the times as
+ * An order's place in the order of service, for the sorts: the times as
  * numbers when they are in the store's canonical form, whose byte order
  * is their numeric order; else compared as text.
  */
 struct skey {
 	int64_t priority;
 	uint64_t promise, created;	/* TIME_NONE: no promise date */
-	long ix;			/* into r->orders */
+	const struct service *o;
 };
 #define TIME_NONE UINT64_MAX		/* sorts last */
 #define TIME_TEXT (UINT64_MAX - 1)	/* not canonical: compare the text */
+
+/* "YYYY-MM-DDTHH:MM:SSZ" as the number YYYYMMDDHHMMSS, else TIME_TEXT. */
+static uint64_t
+time_key(const char *t)
+{
+	static const char form[] = "0000-00-00T00:00:00Z";
+	uint64_t v = 0;
+	int i;
+
+	if (t == NULL)
+		return TIME_NONE;
+	for (i = 0; form[i] != '\0'; i++) {
+		if (form[i] == '0') {
+			if (t[i] < '0' || t[i] > '9')
+				return TIME_TEXT;
+			v = v * 10 + (uint64_t)(t[i] - '0');
+		} else if (t[i] != form[i])
+			return TIME_TEXT;
+	}
+	return t[i] == '\0' ? v : TIME_TEXT;
+}
+
+static void
+skey_set(struct skey *k, const struct service *o)
+{
+	k->priority = o->priority;
+	k->promise = time_key(o->promise_date);
+	k->created = time_key(o->created_at);
+	k->o = o;
+}
+
+/* Two times: NULL last, else by their bytes. */
+static int
+cmp_time(uint64_t ka, uint64_t kb, const char *a, const char *b)
+{
+	if (ka != TIME_TEXT && kb != TIME_TEXT)
+		return ka < kb ? -1 : ka > kb;
+	if ((a == NULL) != (b == NULL))
+		return a == NULL ? 1 : -1;
+	return a == NULL ? 0 : strcmp(a, b);
+}
+
+/*
+ * The order of service of orders, for qsort of skeys: priority, promise
+ * date (none last), created, id (an order's lines then go by line_no).
+ * The one statement of it: every take-back (of allocations, of routed
+ * work for a line ahead, of routed work past a node's stock) follows it.
+ */
+static int
+cmp_service(const void *x, const void *y)
+{
+	const struct skey *a = x, *b = y;
+	int c;
+
+	if (a->priority != b->priority)
+		return a->priority < b->priority ? -1 : 1;
+	if ((c = cmp_time(a->promise, b->promise, a->o->promise_date, b->o->promise_date)) != 0 ||
+	    (c = cmp_time(a->created, b->created, a->o->created_at, b->o->created_at)) != 0)
+		return c;
+	return strcmp(a->o->order_id, b->o->order_id);
+}
 
 /* A line to decide, as stored, and then as decided. */
 struct aline {
@@ -363,6 +666,13 @@ struct run {
 	long norders, capo;
 	struct aline *rows;	/* key order */
 	long nrows, capr;
+	/* the routed work of the rows, in their order, that may be taken back */
+	struct rwork {
+		long row, order;	/* into rows, orders */
+		uint32_t node;		/* r->texts */
+		int64_t routed;		/* as it stands */
+	} *rwork;
+	long nrwork, caprwork;
 	long cur;		/* the order the next line read may belong to */
 	struct alloc_line *lines;	/* one order's, for alloc_order */
 	int caplines;
@@ -399,40 +709,67 @@ stock_row(void *p, const struct store_row *row)
 {
 	struct run *r = p;
 	int64_t on_hand = store_col_int(row, 3), safety = store_col_int(row, 4);
-	int64_t reserved = store_col_int(row, 5);
+	int64_t reserved = store_col_int(row, 5), over = node_over(on_hand, safety, reserved);
 
 	alloc_add_stock(r->a, store_col_text(row, 0), store_col_text(row, 1),
 	    store_col_text(row, 2), node_atp(on_hand, safety, reserved));
-	/* as oms-report check has it: stock under its safety level is no oversell */
-	if (reserved > 0 && reserved > on_hand - safety) {
+	if (over > 0) {
 		struct shortage *sh;
 
 		r->short_v = xrealloc(r->short_v, (size_t)(r->nshort + 1) * sizeof *r->short_v);
 		sh = &r->short_v[r->nshort++];
 		sh->node_id = xstrdup(store_col_text(row, 2));
 		sh->sku = xstrdup(store_col_text(row, 0));
-		sh->over = reserved - (on_hand > safety ? on_hand - safety : 0);
+		sh->over = over;
 	}
 	return 0;
 }
 
 /* Routed work at a node short of stock, as read: taken back once read. */
 struct routed_work {
-	struct { char *order_id; int64_t line_no, routed; } *v;
+	struct routed_row {
+		struct service svc;	/* first: cmp_routed_last finds the line from it */
+		int64_t line_no, routed;
+	} **v;
 	int n;
 };
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
 
 static int
 routed_row(void *p, const struct store_row *row)
 {
 	struct routed_work *w = p;
+	struct routed_row *v = xmalloc(sizeof *v);
 
+	v->svc.order_id = xstrdup(store_col_text(row, 0));
+	v->line_no = store_col_int(row, 1);
+	v->routed = store_col_int(row, 2);
+	v->svc.priority = store_col_int(row, 3);
+	v->svc.promise_date = dup_or_null(store_col_text(row, 4));
+	v->svc.created_at = dup_or_null(store_col_text(row, 5));
 	w->v = xrealloc(w->v, (size_t)(w->n + 1) * sizeof *w->v);
-	w->v[w->n].order_id = xstrdup(store_col_text(row, 0));
-	w->v[w->n].line_no = store_col_int(row, 1);
-	w->v[w->n].routed = store_col_int(row, 2);
-	w->n++;
+	w->v[w->n++] = v;
 	return 0;
+}
+
+/* The last in the order of service first: its order, then its line_no. */
+static int
+cmp_routed_last(const void *x, const void *y)
+{
+	const struct skey *a = x, *b = y;
+	int c = cmp_service(b, a);
+
+	if (c == 0) {
+		const struct routed_row *ra = (const void *)a->o, *rb = (const void *)b->o;
+
+		c = ra->line_no > rb->line_no ? -1 : ra->line_no < rb->line_no;
+	}
+	return c;
 }
 
 /*
@@ -451,28 +788,39 @@ take_back(struct run *r)
 	for (i = 0; i < r->nshort && ret == 0; i++) {
 		struct shortage *sh = &r->short_v[i];
 		struct routed_work w = { NULL, 0 };
+		struct skey *last;
 
 		if (store_alloc_routed_at(r->st, sh->node_id, sh->sku, routed_row, &w) != 0)
 			ret = -1;
+		last = xmalloc((size_t)(w.n ? w.n : 1) * sizeof *last);
+		for (k = 0; k < w.n; k++)
+			skey_set(&last[k], &w.v[k]->svc);
+		qsort(last, (size_t)w.n, sizeof *last, cmp_routed_last);
 		for (k = 0; k < w.n && ret == 0 && sh->over > 0; k++) {
-			int64_t take = w.v[k].routed < sh->over ? w.v[k].routed : sh->over;
+			const struct routed_row *v = (const void *)last[k].o;
+			int64_t take = v->routed < sh->over ? v->routed : sh->over;
 
 			buf_reset(&payload);
-			buf_addf(&payload, "{\"line_no\":%lld,\"node_id\":", (long long)w.v[k].line_no);
+			buf_addf(&payload, "{\"line_no\":%lld,\"node_id\":", (long long)v->line_no);
 			buf_add_json_string(&payload, sh->node_id, strlen(sh->node_id));
 			buf_addf(&payload, ",\"qty\":%lld,\"reason\":\"node stock under its "
 			    "reservations\"}", (long long)take);
-			if (store_line_node_routed(r->st, w.v[k].order_id, w.v[k].line_no,
-			    sh->node_id, w.v[k].routed - take) != 0 ||
-			    store_event(r->st, w.v[k].order_id, "line.unrouted", payload.s) != 0) {
+			if (store_line_node_routed(r->st, v->svc.order_id, v->line_no,
+			    sh->node_id, v->routed - take) != 0 ||
+			    store_event(r->st, v->svc.order_id, "line.unrouted", payload.s) != 0) {
 				ret = -1;
 				break;
 			}
 			sh->over -= take;
 			r->n->units_unrouted += take;
 		}
-		for (k = 0; k < w.n; k++)
-			free(w.v[k].order_id);
+		free(last);
+		for (k = 0; k < w.n; k++) {
+			free((char *)w.v[k]->svc.order_id);
+			free((char *)w.v[k]->svc.promise_date);
+			free((char *)w.v[k]->svc.created_at);
+			free(w.v[k]);
+		}
 		free(w.v);
 	}
 	buf_release(&payload);
@@ -559,27 +907,6 @@ intern(struct run *r, const char *s)
 	return r->ntexts++;
 }
 
-/* "YYYY-MM-DDTHH:MM:SSZ" as the number YYYYMMDDHHMMSS, else TIME_TEXT. */
-static uint64_t
-time_key(const char *t)
-{
-	static const char form[] = "0000-00-00T00:00:00Z";
-	uint64_t v = 0;
-	int i;
-
-	if (t == NULL)
-		return TIME_NONE;
-	for (i = 0; form[i] != '\0'; i++) {
-		if (form[i] == '0') {
-			if (t[i] < '0' || t[i] > '9')
-				return TIME_TEXT;
-			v = v * 10 + (uint64_t)(t[i] - '0');
-		} else if (t[i] != form[i])
-			return TIME_TEXT;
-	}
-	return t[i] == '\0' ? v : TIME_TEXT;
-}
-
 static int
 order_row(void *p, const struct store_row *row)
 {
@@ -591,39 +918,49 @@ order_row(void *p, const struct store_row *row)
 		r->orders = xrealloc(r->orders, (size_t)r->capo * sizeof *r->orders);
 	}
 	o = &r->orders[r->norders++];
-	o->order_id = arena_dup(&r->strings, store_col_text(row, 0));
-	o->priority = store_col_int(row, 1);
-	o->promise_date = arena_dup(&r->strings, store_col_text(row, 2));
-	o->created_at = arena_dup(&r->strings, store_col_text(row, 3));
+	o->svc.order_id = arena_dup(&r->strings, store_col_text(row, 0));
+	o->svc.priority = store_col_int(row, 1);
+	o->svc.promise_date = arena_dup(&r->strings, store_col_text(row, 2));
+	o->svc.created_at = arena_dup(&r->strings, store_col_text(row, 3));
 	o->ship_complete = (int)store_col_int(row, 4);
 	o->first = 0;
 	o->n = 0;
+	o->wfirst = 0;
+	o->wn = 0;
 	return 0;
 }
 
-/* Lines come in key order, as the orders did: find the line's order. */
+/*
+ * Lines come in key order, as the orders did: find the line's order.  A
+ * line with routed work is kept even with nothing to decide: a line ahead
+ * of it may take the work back, and then it has.
+ */
 static int
-line_row(void *p, const struct store_row *row, int64_t work)
+line_row(void *p, const struct store_row *row, const struct alloc_work *work, int nwork)
 {
 	struct run *r = p;
 	struct aorder *o;
 	struct aline *a;
 	const char *order_id = store_col_text(row, 0);
-	int64_t demand = store_col_int(row, 9) - work;
+	int64_t demand = store_col_int(row, 9), routed = 0;
 	const char *old_reason = store_col_text(row, 8);
 	const char *method = store_col_text(row, 4);
-	int c = 1;
+	int c = 1, i;
 
 	progress_tick(++r->seen);
+	for (i = 0; i < nwork; i++) {
+		demand -= work[i].routed + work[i].released;
+		routed += work[i].routed;
+	}
 	while (r->cur < r->norders &&
-	    (c = strcmp(r->orders[r->cur].order_id, order_id)) < 0)
+	    (c = strcmp(r->orders[r->cur].svc.order_id, order_id)) < 0)
 		r->cur++;
 	if (c != 0)
 		return 0;	/* held, or outside the scope */
 	o = &r->orders[r->cur];
-	if (demand <= 0 && store_col_int(row, 6) == 0 && store_col_int(row, 7) == 0 &&
-	    old_reason == NULL)
-		return 0;	/* nothing to decide and nothing to undo */
+	if (demand <= 0 && routed == 0 && store_col_int(row, 6) == 0 &&
+	    store_col_int(row, 7) == 0 && old_reason == NULL)
+		return 0;	/* nothing to decide, to undo or to take back */
 	if (demand < 0)
 		demand = 0;
 	if (r->nrows == r->capr) {
@@ -648,36 +985,24 @@ line_row(void *p, const struct store_row *row, int64_t work)
 	a->demand = demand;
 	a->allocated = 0;
 	a->outcome = -1;
+	for (i = 0; i < nwork; i++) {
+		struct rwork *w;
+
+		if (work[i].routed == 0)
+			continue;
+		if (r->nrwork == r->caprwork) {
+			r->caprwork = r->caprwork ? r->caprwork * 2 : 256;
+			r->rwork = xrealloc(r->rwork, (size_t)r->caprwork * sizeof *r->rwork);
+		}
+		if (o->wn++ == 0)
+			o->wfirst = r->nrwork;
+		w = &r->rwork[r->nrwork++];
+		w->row = r->nrows - 1;
+		w->order = r->cur;
+		w->node = intern(r, work[i].node_id);
+		w->routed = work[i].routed;
+	}
 	return 0;
-}
-
-static const struct aorder *sort_orders;	/* for cmp_service */
-
-/* Two times: NULL last, else by their bytes. */
-static int
-cmp_time(uint64_t ka, uint64_t kb, const char *a, const char *b)
-{
-	if (ka != TIME_TEXT && kb != TIME_TEXT)
-		return ka < kb ? -1 : ka > kb;
-	if ((a == NULL) != (b == NULL))
-		return a == NULL ? 1 : -1;
-	return a == NULL ? 0 : strcmp(a, b);
-}
-
-/* The order of service: priority, promise date (none last), created, id. */
-static int
-cmp_service(const void *x, const void *y)
-{
-	const struct skey *a = x, *b = y;
-	const struct aorder *oa = &sort_orders[a->ix], *ob = &sort_orders[b->ix];
-	int c;
-
-	if (a->priority != b->priority)
-		return a->priority < b->priority ? -1 : 1;
-	if ((c = cmp_time(a->promise, b->promise, oa->promise_date, ob->promise_date)) != 0 ||
-	    (c = cmp_time(a->created, b->created, oa->created_at, ob->created_at)) != 0)
-		return c;
-	return strcmp(oa->order_id, ob->order_id);
 }
 
 /* Write the queued events (after a failure: drop them). */
@@ -710,9 +1035,56 @@ queue_event(struct run *r, const char *order_id, const char *type)
 	return r->nev == EVENTS ? flush_events(r) : 0;
 }
 
-/* Decide order o, report and queue an event for each line that changed. */
+/*
+ * The routed work order o took back: the lines after it that gave it,
+ * each a "line.unrouted" event now and its units its demand again, to be
+ * decided in its turn.
+ */
 static int
-decide(struct run *r, const struct aorder *o)
+taken_back(struct run *r, const struct aorder *o)
+{
+	const struct alloc_take *t;
+	int i, n;
+	char f[2][24];
+
+	t = alloc_taken(r->a, &n);
+	for (i = 0; i < n; i++) {
+		struct rwork *w = &r->rwork[t[i].ref];
+		struct aline *a = &r->rows[w->row];
+		const struct aorder *lo = &r->orders[w->order];
+		const char *node_id = r->texts[w->node];
+
+		w->routed -= t[i].qty;
+		a->demand += t[i].qty;
+		r->n->units_routed_taken += t[i].qty;
+		if (store_line_node_routed(r->st, lo->svc.order_id, a->line_no, node_id,
+		    w->routed) != 0) {
+			r->failed = 1;
+			return -1;
+		}
+		buf_reset(&r->payload);
+		buf_adds(&r->payload, "{\"line_no\":");
+		buf_adds(&r->payload, fmt_int(f[0], a->line_no));
+		buf_adds(&r->payload, ",\"node_id\":");
+		buf_add_json_string(&r->payload, node_id, strlen(node_id));
+		buf_adds(&r->payload, ",\"qty\":");
+		buf_adds(&r->payload, fmt_int(f[1], t[i].qty));
+		buf_adds(&r->payload, ",\"reason\":\"taken back for a more urgent order\","
+		    "\"for_order\":");
+		buf_add_json_string(&r->payload, o->svc.order_id, strlen(o->svc.order_id));
+		buf_addc(&r->payload, '}');
+		if (queue_event(r, lo->svc.order_id, "line.unrouted") != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Decide order o, at rank in the order of service: report and queue an
+ * event for each line that changed.
+ */
+static int
+decide(struct run *r, const struct aorder *o, long rank)
 {
 	int i;
 
@@ -729,7 +1101,9 @@ decide(struct run *r, const struct aorder *o)
 		l->pickup_node = r->texts[a->pickup_node];
 		l->demand = a->demand;
 	}
-	alloc_order(r->a, r->lines, o->n, o->ship_complete);
+	alloc_order(r->a, r->lines, o->n, o->ship_complete, rank);
+	if (taken_back(r, o) != 0)
+		return -1;
 	for (i = 0; i < o->n; i++) {
 		struct aline *a = &r->rows[o->first + i];
 		const struct alloc_line *l = &r->lines[i];
@@ -749,7 +1123,7 @@ decide(struct run *r, const struct aorder *o)
 		a->outcome = (signed char)(back > 0 ? l->reason : REASON_NONE);
 		type = l->allocated > a->old_allocated ? "line.allocated" :
 		    l->allocated < a->old_allocated ? "line.deallocated" : "line.backordered";
-		row[0] = o->order_id;
+		row[0] = o->svc.order_id;
 		row[1] = fmt_int(f[0], a->line_no);
 		row[2] = l->sku;
 		row[3] = fmt_int(f[1], a->qty);
@@ -773,7 +1147,7 @@ decide(struct run *r, const struct aorder *o)
 		buf_adds(&r->payload, ",\"previous\":");
 		buf_adds(&r->payload, fmt_int(f[4], a->old_allocated));
 		buf_addc(&r->payload, '}');
-		if (queue_event(r, o->order_id, type) != 0)
+		if (queue_event(r, o->svc.order_id, type) != 0)
 			return -1;
 		writer_row(&r->w, row);
 		r->n->lines++;
@@ -804,7 +1178,7 @@ find_changed(void *p, const char *order_id, int64_t line_no, int64_t *allocated,
 		const struct aline *a;
 		int c;
 
-		if (r->wk >= o->n || (c = strcmp(o->order_id, order_id)) < 0) {
+		if (r->wk >= o->n || (c = strcmp(o->svc.order_id, order_id)) < 0) {
 			r->wo++;
 			r->wk = 0;
 			continue;
@@ -848,7 +1222,7 @@ write_back(struct run *r, int scoped)
 			const struct aline *a = &r->rows[o->first + k];
 
 			progress_tick(++r->seen);
-			if (a->outcome >= 0 && store_line_alloc(r->st, o->order_id, a->line_no,
+			if (a->outcome >= 0 && store_line_alloc(r->st, o->svc.order_id, a->line_no,
 			    a->allocated, a->demand - a->allocated, a->outcome == REASON_NONE ?
 			    NULL : alloc_reason_text((enum alloc_reason)a->outcome)) != 0)
 				return -1;
@@ -897,19 +1271,24 @@ decide_all(struct run *r, const char *const *scoped)
 
 		if (o->n == 0)
 			continue;
-		by_service[k].priority = o->priority;
-		by_service[k].promise = time_key(o->promise_date);
-		by_service[k].created = time_key(o->created_at);
-		by_service[k++].ix = i;
+		skey_set(&by_service[k++], &o->svc);
 	}
-	sort_orders = r->orders;
 	qsort(by_service, (size_t)k, sizeof *by_service, cmp_service);
+	/* the routed work a line ahead may take back, in the order of service */
+	for (i = 0; i < k; i++) {
+		const struct aorder *o = (const struct aorder *)by_service[i].o;
+		long w;
+
+		for (w = o->wfirst; w < o->wfirst + o->wn; w++)
+			alloc_add_routed(r->a, r->texts[r->rows[r->rwork[w].row].sku],
+			    r->texts[r->rwork[w].node], i, o->ship_complete, r->rwork[w].routed, w);
+	}
 	phase("orders sorted", k);
 	progress_end();
 	progress_start("lines decided");
 	r->seen = 0;
 	for (i = 0; i < k && ret == 0; i++)
-		ret = decide(r, &r->orders[by_service[i].ix]);
+		ret = decide(r, (const struct aorder *)by_service[i].o, i);
 	free(by_service);
 	if (ret == 0)
 		ret = flush_events(r);
@@ -969,6 +1348,7 @@ out:
 	flush_events(&r);	/* drops what an error left queued */
 	free(r.orders);
 	free(r.rows);
+	free(r.rwork);
 	free(r.lines);
 	buf_release(&r.payload);
 	buf_release(&r.evbuf);

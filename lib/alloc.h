@@ -14,8 +14,13 @@
  * lines, a plan is feasible iff P_n <= atp_n at every node and
  * S <= sum over the pool of (atp_n - P_n).
  *
+ * Routed work that is not released yet is a reservation like an
+ * allocation: a line short of free stock takes it back from the lines
+ * after it in the order of service (alloc_add_routed, alloc_order).
+ *
  * alloc_run() is the command: it reads the lines in scope from the store in
- * key order (a plain scan, about 150 bytes of memory a line), sorts their
+ * key order (a plain scan, about 150 bytes of memory a line, some 200 for a
+ * line with routed work, kept for the take-back), sorts their
  * orders by the order of service, decides them in that order, reporting a
  * row and writing an event for each line that changed, then writes the
  * changed lines back in key order, one pass over the table.
@@ -66,10 +71,35 @@ struct alloc_line {
 void alloc_keep(struct allocator *a, const struct alloc_line *l, int64_t qty);
 
 /*
- * Decide the n lines of one order, which come next in the order of
- * service; ship_complete: all in full or none.
+ * Routed (not released) work that a line ahead of it in the order of
+ * service may take back: qty units of sku routed to node_id for the
+ * caller's ref, of the order at place rank in the order of service (0
+ * first; an order's lines share its rank); whole: the order ships
+ * complete, so that taking any of its routed work takes all of it.  The
+ * units are reserved at the node already: alloc_add_stock's atp is net of
+ * them.  Added after the stock, in the order of service; work at a node
+ * whose stock serves nobody is ignored.
  */
-void alloc_order(struct allocator *a, struct alloc_line *lines, int n, int ship_complete);
+void alloc_add_routed(struct allocator *a, const char *sku, const char *node_id,
+	long rank, int whole, int64_t qty, long ref);
+
+/*
+ * Decide the n lines of the order at rank, which comes next in the order
+ * of service; ship_complete: all in full or none.  A line short of free
+ * stock first takes back routed work of orders after it, the last in the
+ * order of service first, where it may draw (see alloc_add_routed); a
+ * ship-complete order that cannot be served whole takes nothing back.
+ */
+void alloc_order(struct allocator *a, struct alloc_line *lines, int n, int ship_complete,
+	long rank);
+
+/* Routed work the last alloc_order took back: ref as added, and units. */
+struct alloc_take {
+	long ref;
+	int64_t qty;
+};
+/* The *n entries, one per ref; valid until the next alloc_order. */
+const struct alloc_take *alloc_taken(const struct allocator *a, int *n);
 
 struct alloc_opts {
 	int scoped;				/* 0: every order */
@@ -83,6 +113,7 @@ struct alloc_counts {
 	long lines, full, partly, backordered;
 	int64_t units, units_backordered, units_taken_back;
 	int64_t units_unrouted;	/* routed work taken back from nodes short of stock */
+	int64_t units_routed_taken;	/* routed work taken back for more urgent orders */
 };
 
 /*

@@ -13,6 +13,16 @@ node_atp(int64_t on_hand, int64_t safety_stock, int64_t reserved)
 }
 
 int64_t
+node_over(int64_t on_hand, int64_t safety_stock, int64_t reserved)
+{
+	int64_t room = on_hand - safety_stock;
+
+	if (reserved <= 0 || reserved <= room)
+		return 0;
+	return reserved - (room > 0 ? room : 0);
+}
+
+int64_t
 line_open(const struct line_qty *q)
 {
 	return q->qty - q->allocated - q->routed - q->released - q->shipped - q->cancelled;

@@ -97,6 +97,13 @@ struct rate {
  * reserved there; never below 0.
  */
 int64_t node_atp(int64_t on_hand, int64_t safety_stock, int64_t reserved);
+/*
+ * What is reserved at a node past its on_hand less safety stock (0: none;
+ * stock under its safety level with nothing reserved is not over): what
+ * oms-allocate takes back of the routed work there, and oms-report check
+ * reports.
+ */
+int64_t node_over(int64_t on_hand, int64_t safety_stock, int64_t reserved);
 
 /* The quantity buckets of one order line (see oms(7)). */
 struct line_qty {

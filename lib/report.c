@@ -550,22 +550,49 @@ static const struct outcol check_cols[] = {
 };
 
 static void
+check_row(struct ctx *c, const char *check, const char *subject, const char *fmt,
+    va_list ap)
+{
+	char detail[300];
+	const char *out[3];
+
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	out[0] = check, out[1] = subject, out[2] = detail;
+	row(c, out);
+}
+
+static void
 violation(struct ctx *c, const char *check, const char *subject, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 static void
 violation(struct ctx *c, const char *check, const char *subject, const char *fmt, ...)
 {
-	char detail[300];
-	const char *out[3];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(detail, sizeof detail, fmt, ap);
+	check_row(c, check, subject, fmt, ap);
 	va_end(ap);
-	out[0] = check, out[1] = subject, out[2] = detail;
-	row(c, out);
 	c->violations++;
+}
+
+/*
+ * Pending work: a state the next oms-allocate re-plans (over every order;
+ * a stock count that fell under what was promised, say), said under its
+ * own kind, "pending_" and the invariant, and not a violation.
+ */
+static void
+pending(struct ctx *c, const char *check, const char *subject, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void
+pending(struct ctx *c, const char *check, const char *subject, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	check_row(c, check, subject, fmt, ap);
+	va_end(ap);
 }
 
 /* Whether check_line has anything to say of l (called from any thread). */
@@ -604,30 +631,35 @@ check_line(void *p, const struct view_line *l)
 	return 0;
 }
 
+/*
+ * A node's stock under what is reserved there, as a count taken after the
+ * work was sent leaves it.  The routed part of what is over is pending:
+ * the next oms-allocate takes it back (the last lines in the order of
+ * service first).  Released units are the node's and never taken back:
+ * past on_hand, the node cannot ship them and will confirm them short, a
+ * violation until it does; within on_hand, it ships them from its safety
+ * stock, and nothing is wrong.
+ */
 static int
 check_node(void *p, int n, const char *const *v)
 {
 	struct ctx *c = p;
 	char subject[512];
+	int64_t on_hand = num(v[2]), reserved = num(v[4]), routed = num(v[6]);
+	int64_t over = node_over(on_hand, num(v[3]), reserved), released = reserved - routed;
 
 	(void)n;
-	/*
-	 * Stock below its safety level is not an oversell; a reservation past
-	 * it is, while any of it is routed work oms-allocate could take back.
-	 * Released work alone past it is the node's count falling under what
-	 * it was sent (a snapshot after the release): the node will confirm
-	 * the units short, so it is said, not counted as a violation.
-	 */
-	if (num(v[4]) > 0 && num(v[4]) > num(v[2]) - num(v[3])) {
-		snprintf(subject, sizeof subject, "%s/%s", v[0], v[1]);
-		if (num(v[6]) > 0)
-			violation(c, "node_oversold", subject, "reserved %s exceeds on_hand %s "
-			    "less safety_stock %s", v[4], v[2], v[3]);
-		else
-			diag_warn("check: %s: released %s exceeds on_hand %s less safety_stock "
-			    "%s: the node will confirm the rest short (not an oversell)",
-			    subject, v[4], v[2], v[3]);
-	}
+	if (over == 0)
+		return 0;
+	snprintf(subject, sizeof subject, "%s/%s", v[0], v[1]);
+	if (routed > 0)
+		pending(c, "pending_node_oversold", subject, "reserved %s exceeds on_hand %s "
+		    "less safety_stock %s: the next oms-allocate takes back %lld routed", v[4],
+		    v[2], v[3], (long long)(routed < over ? routed : over));
+	if (released > on_hand)
+		violation(c, "node_short", subject, "released %lld exceeds on_hand %s: the node "
+		    "will confirm %lld short", (long long)released, v[2],
+		    (long long)(released - on_hand));
 	return 0;
 }
 
@@ -688,13 +720,25 @@ check_release(void *p, const struct check_released *r)
 	return 0;
 }
 
-/* A sku with nothing allocated is never oversold: atp is never below 0. */
+/*
+ * A sku with nothing allocated is never oversold: atp is never below 0.
+ * Allocated past the atp is pending, re-planned by the next oms-allocate,
+ * unless orders on hold keep more than the atp: it leaves them what they
+ * hold.
+ */
 static int
-check_sku(void *p, const char *sku, int64_t allocated, int64_t atp)
+check_sku(void *p, const char *sku, int64_t allocated, int64_t held, int64_t atp)
 {
-	if (allocated > atp)
-		violation(p, "sku_oversold", sku, "allocated %lld exceeds the network's atp %lld",
-		    (long long)allocated, (long long)atp);
+	if (allocated <= atp)
+		return 0;
+	if (held > atp)
+		violation(p, "sku_oversold", sku, "allocated %lld exceeds the network's atp %lld; "
+		    "orders on hold keep %lld of it", (long long)allocated, (long long)atp,
+		    (long long)held);
+	else
+		pending(p, "pending_sku_oversold", sku, "allocated %lld exceeds the network's "
+		    "atp %lld: the next oms-allocate re-plans it", (long long)allocated,
+		    (long long)atp);
 	return 0;
 }
 

@@ -185,7 +185,7 @@ struct reserve {
 
 struct sku_sum {
 	char *sku;
-	int64_t allocated, atp;
+	int64_t allocated, held, atp;	/* held: allocated to orders on hold */
 };
 
 /*
@@ -425,7 +425,7 @@ sku_sum(struct store_check *k, const char *sku)
 		k->capskus = k->capskus ? k->capskus * 2 : 256;
 		k->skus = xrealloc(k->skus, k->capskus * sizeof *k->skus);
 	}
-	k->skus[k->nskus] = (struct sku_sum){ xstrdup(sku), 0, 0 };
+	k->skus[k->nskus] = (struct sku_sum){ xstrdup(sku), 0, 0, 0 };
 	strmap_put(&k->sku_at, sku, (void *)(uintptr_t)(k->nskus + 1));
 	return &k->skus[k->nskus++];
 }
@@ -483,17 +483,21 @@ one_order(struct store *st, struct store_check *k, const char *key, struct by_or
     store_line_fn fn, void *ctx)
 {
 	struct stream *o = &p->o, *l = &p->l, *n = &p->n;
-	int has_order = o->in, lined = 0;
+	int has_order = o->in, lined = 0, held = 0;
 	size_t i;
 
 	if (has_order && step(st, o, key) != 0)
 		return -1;
-	for (i = 0; i < NORDER_CHILDREN; i++)
+	for (i = 0; i < NORDER_CHILDREN; i++) {
+		/* (unknown, as not held, when order_hold is left to SQLite) */
+		if (order_children[i].table == FK_HOLD && p->oc[i].in)
+			held = has_order;
 		while (p->oc[i].in) {
 			k->suspect += !has_order;	/* a row of no order */
 			if (step(st, &p->oc[i], key) != 0)
 				return -1;
 		}
+	}
 	for (;;) {
 		int64_t no = 0;
 		int any = 0, has_line;
@@ -524,8 +528,13 @@ one_order(struct store *st, struct store_check *k, const char *key, struct by_or
 			v.returned = sqlite3_column_int64(l->c.s, 7);
 			v.backordered = sqlite3_column_int64(l->c.s, 8);
 			v.at_node = 1;
-			if (v.allocated > 0 && sku != NULL)
-				sku_sum(k, sku)->allocated += v.allocated;
+			if (v.allocated > 0 && sku != NULL) {
+				struct sku_sum *sum = sku_sum(k, sku);
+
+				sum->allocated += v.allocated;
+				if (held)
+					sum->held += v.allocated;
+			}
 		}
 		while (n->in && n->c.n == no) {
 			int64_t routed = sqlite3_column_int64(n->c.s, 3);
@@ -1016,8 +1025,12 @@ add_sums(struct store_check *k, struct store_check *p)
 				    r->q - r->routed);
 		}
 	}
-	for (i = 0; i < p->nskus; i++)
-		sku_sum(k, p->skus[i].sku)->allocated += p->skus[i].allocated;
+	for (i = 0; i < p->nskus; i++) {
+		struct sku_sum *sum = sku_sum(k, p->skus[i].sku);
+
+		sum->allocated += p->skus[i].allocated;
+		sum->held += p->skus[i].held;
+	}
 }
 
 /* Append from's entries to to's (the order_ids become to's; the node ids stay the part's). */
@@ -1299,14 +1312,15 @@ sku_sum_cmp(const void *a, const void *b)
 
 int
 store_check_skus(struct store_check *k, int (*fn)(void *ctx, const char *sku,
-    int64_t allocated, int64_t atp), void *ctx)
+    int64_t allocated, int64_t held, int64_t atp), void *ctx)
 {
 	/* sorted in place: sku_at's indexes are not used after this */
 	if (k->nskus > 1)
 		qsort(k->skus, k->nskus, sizeof *k->skus, sku_sum_cmp);
 	strmap_release(&k->sku_at, NULL);
 	for (size_t i = 0; i < k->nskus; i++)
-		if (fn(ctx, k->skus[i].sku, k->skus[i].allocated, k->skus[i].atp) != 0)
+		if (fn(ctx, k->skus[i].sku, k->skus[i].allocated, k->skus[i].held,
+		    k->skus[i].atp) != 0)
 			return -1;
 	return 0;
 }

@@ -1669,14 +1669,16 @@ store_scope_add(struct store *st, const char *order_id)
 	return run(st, s, "remembering an order") == 0 ? 1 : -1;
 }
 
-/* line_node_by_node finds the node's work; the sku is the line's */
+/*
+ * line_node_by_node finds the node's work; the sku is the line's.  The
+ * order of service is alloc.c's to apply, not stated again here.
+ */
 static const char sql_routed_at[] =
-    "SELECT ln.order_id, ln.line_no, ln.routed FROM line_node ln "
+    "SELECT ln.order_id, ln.line_no, ln.routed, o.priority, o.promise_date, "
+    "o.created_at FROM line_node ln "
     "JOIN order_line l ON l.order_id = ln.order_id AND l.line_no = ln.line_no "
     "JOIN orders o ON o.order_id = ln.order_id "
-    "WHERE ln.node_id = ?1 AND l.sku = ?2 AND ln.routed > 0 "
-    "ORDER BY o.priority DESC, o.promise_date IS NULL DESC, o.promise_date DESC, "
-    "o.created_at DESC, ln.order_id DESC, ln.line_no DESC";
+    "WHERE ln.node_id = ?1 AND l.sku = ?2 AND ln.routed > 0";
 
 int
 store_alloc_routed_at(struct store *st, const char *node_id, const char *sku,
@@ -1698,11 +1700,15 @@ static const char sql_alloc_lines[] =
     "WHERE (?1 IS NULL OR order_id IN (SELECT order_id FROM temp.scope)) "
     "ORDER BY order_id, line_no";
 
-/* a subquery per line would cost a seek each: merged below instead */
+/*
+ * A subquery per line would cost a seek each: merged below instead.  The
+ * rows come in the table's key order, (order_id, line_no, node_id).
+ */
 static const char sql_alloc_work[] =
-    "SELECT order_id, line_no, SUM(routed + released) FROM line_node "
-    "WHERE (?1 IS NULL OR order_id IN (SELECT order_id FROM temp.scope)) "
-    "GROUP BY order_id, line_no ORDER BY order_id, line_no";
+    "SELECT order_id, line_no, node_id, routed, released FROM line_node "
+    "WHERE routed + released > 0 "
+    "AND (?1 IS NULL OR order_id IN (SELECT order_id FROM temp.scope)) "
+    "ORDER BY order_id, line_no, node_id";
 
 int
 store_alloc_lines(struct store *st, int scoped, store_alloc_line_fn fn, void *ctx)
@@ -1710,7 +1716,9 @@ store_alloc_lines(struct store *st, int scoped, store_alloc_line_fn fn, void *ct
 	sqlite3_stmt *l = store_sql(st, sql_alloc_lines);
 	sqlite3_stmt *w = store_sql(st, sql_alloc_work);
 	struct store_row row;
-	int rc, wrc, stop = 0;
+	struct alloc_work *work = NULL;
+	struct buf nodes = BUF_INIT;	/* the node ids of work, each with its NUL */
+	int rc, wrc, stop = 0, nwork, capwork = 0, i;
 
 	if (l == NULL || w == NULL)
 		return -1;
@@ -1721,9 +1729,11 @@ store_alloc_lines(struct store *st, int scoped, store_alloc_line_fn fn, void *ct
 	while (!stop && (wrc == SQLITE_ROW || wrc == SQLITE_DONE) &&
 	    (rc = sqlite3_step(l)) == SQLITE_ROW) {
 		const char *order_id = (const char *)sqlite3_column_text(l, 0);
-		int64_t line_no = sqlite3_column_int64(l, 1), work = 0;
+		int64_t line_no = sqlite3_column_int64(l, 1);
 
 		/* both in key order: skip work of lines not read, take this one's */
+		nwork = 0;
+		buf_reset(&nodes);
 		while (wrc == SQLITE_ROW) {
 			int c = strcmp((const char *)sqlite3_column_text(w, 0), order_id);
 			int64_t wl = sqlite3_column_int64(w, 1);
@@ -1732,16 +1742,30 @@ store_alloc_lines(struct store *st, int scoped, store_alloc_line_fn fn, void *ct
 				c = wl < line_no ? -1 : wl > line_no;
 			if (c > 0)
 				break;
-			if (c == 0)
-				work = sqlite3_column_int64(w, 2);
+			if (c == 0) {
+				if (nwork == capwork) {
+					capwork = capwork ? 2 * capwork : 8;
+					work = xrealloc(work, (size_t)capwork * sizeof *work);
+				}
+				/* an offset into nodes until the line's work is all read */
+				work[nwork].node_id = (const char *)(uintptr_t)nodes.len;
+				buf_adds(&nodes, (const char *)sqlite3_column_text(w, 2));
+				buf_addc(&nodes, '\0');
+				work[nwork].routed = sqlite3_column_int64(w, 3);
+				work[nwork++].released = sqlite3_column_int64(w, 4);
+			}
 			wrc = sqlite3_step(w);
 		}
-		stop = fn(ctx, &row, work);
+		for (i = 0; i < nwork; i++)
+			work[i].node_id = nodes.s + (uintptr_t)work[i].node_id;
+		stop = fn(ctx, &row, work, nwork);
 	}
 	if (wrc != SQLITE_ROW && wrc != SQLITE_DONE)
 		rc = wrc;
 	sqlite3_reset(l);
 	sqlite3_reset(w);
+	free(work);
+	buf_release(&nodes);
 	if (stop)
 		return stop < 0 ? -1 : 0;
 	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading the lines to allocate");

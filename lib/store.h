@@ -214,14 +214,21 @@ int store_col_null(const struct store_row *row, int col);
  */
 int store_scope_reset(struct store *st);
 int store_scope_add(struct store *st, const char *order_id);
+/* A line's work at one node: units routed and released there. */
+struct alloc_work {
+	const char *node_id;
+	int64_t routed, released;
+};
 /*
  * The lines to allocate, by order_id and line_no (scoped: only the scope;
  * the lines of held orders too, which are not in VIEW_ALLOC_ORDERS):
  * order_id, line_no, sku, qty, method, pickup_node, allocated,
  * backordered, backorder_reason, qty less shipped and cancelled; with
- * work, what is routed and released of the line.  0 or -1.
+ * the line's work at each node where it has any, by node_id (nwork 0:
+ * none; valid during the call only).  0 or -1.
  */
-typedef int (*store_alloc_line_fn)(void *ctx, const struct store_row *row, int64_t work);
+typedef int (*store_alloc_line_fn)(void *ctx, const struct store_row *row,
+	const struct alloc_work *work, int nwork);
 int store_alloc_lines(struct store *st, int scoped, store_alloc_line_fn fn, void *ctx);
 /*
  * Set the unrouted allocation, backorder and reason (NULL: none) of the n
@@ -236,8 +243,10 @@ int store_alloc_write(struct store *st, store_alloc_find_fn fn, void *ctx, long 
 int store_line_alloc(struct store *st, const char *order_id, int64_t line_no,
 	int64_t allocated, int64_t backordered, const char *reason);
 /*
- * The routed (not released) work on sku at node, the last in the order of
- * service first: typed rows order_id, line_no, routed.  0 or -1.
+ * The routed (not released) work on sku at node, of every order (held or
+ * not), in no particular order: typed rows order_id, line_no, routed, and
+ * the order's priority, promise_date and created_at, for the caller to
+ * put in the order of service.  0 or -1.
  */
 int store_alloc_routed_at(struct store *st, const char *node_id, const char *sku,
 	store_typed_fn fn, void *ctx);
@@ -731,12 +740,13 @@ struct check_released {
 int store_check_released(struct store *st, struct store_check *k,
 	int (*fn)(void *ctx, const struct check_released *r), void *ctx);
 /*
- * Every sku with allocated units, by sku: what is allocated, and the
- * network's atp (summed over active nodes' inventory rows).  After
- * store_check_stock, which sums the atp.  fn returns 0 to go on; 0 or -1.
+ * Every sku with allocated units, by sku: what is allocated, the part of
+ * it allocated to orders on hold, and the network's atp (summed over
+ * active nodes' inventory rows).  After store_check_stock, which sums the
+ * atp.  fn returns 0 to go on; 0 or -1.
  */
 int store_check_skus(struct store_check *k, int (*fn)(void *ctx, const char *sku,
-	int64_t allocated, int64_t atp), void *ctx);
+	int64_t allocated, int64_t held, int64_t atp), void *ctx);
 void store_check_end(struct store_check *k);
 
 /* --- read snapshots --- */

@@ -149,10 +149,11 @@ EOF
 sku,on_hand,safety_stock,allocated,reserved,atp
 B2,0,0,2,0,0
 EOF
-	run -1 oms-report check
+	# what the next oms-allocate takes back: pending, not a violation
+	run -0 oms-report check
 	assert_output - <<'EOF'
 check,subject,detail
-sku_oversold,B2,allocated 2 exceeds the network's atp 0
+pending_sku_oversold,B2,allocated 2 exceeds the network's atp 0: the next oms-allocate re-plans it
 EOF
 }
 
@@ -318,16 +319,65 @@ line_backordered,O3/1,backordered 1 exceeds open 0
 EOF
 }
 
-@test "check: reserved more than on_hand less safety stock at a node" {
+@test "check: routed work past on_hand less safety stock at a node is pending work, not a violation" {
 	book
 	printf 'order_id,line_no,sku,qty,method,pickup_node\nX1,1,B2,2,pickup,ST1\n' > orders.csv
 	oms-import -q orders orders.csv
 	sqlite3 "$OMS_DB" "insert into line_node (order_id, line_no, node_id, routed) values ('X1', 1, 'ST1', 2)"
+	run -0 oms-report check
+	assert_output - <<'EOF'
+check,subject,detail
+pending_node_oversold,ST1/B2,reserved 2 exceeds on_hand 3 less safety_stock 2: the next oms-allocate takes back 1 routed
+EOF
+	oms-allocate -q > /dev/null
+	run -0 oms-report check
+	assert_output ""
+}
+
+@test "check: released work past on_hand is a short (exit 1); within on_hand, from the safety stock, it is not" {
+	book
+	# O2 has 1 of A1 released at ST1 (safety stock 1)
+	sqlite3 "$OMS_DB" "update inventory set on_hand = 1 where node_id = 'ST1' and sku = 'A1'"
+	run -0 --separate-stderr oms-report check
+	assert_output ""
+	assert_equal "$stderr" ""
+	sqlite3 "$OMS_DB" "update inventory set on_hand = 0 where node_id = 'ST1' and sku = 'A1'"
+	run -1 --separate-stderr oms-report check
+	assert_output - <<'EOF'
+check,subject,detail
+node_short,ST1/A1,released 1 exceeds on_hand 0: the node will confirm 1 short
+EOF
+	assert_equal "$stderr" ""
+	# oms-allocate never takes released work back: the short stays
+	oms-allocate -q > /dev/null
+	run -1 oms-report check
+	assert_line "node_short,ST1/A1,released 1 exceeds on_hand 0: the node will confirm 1 short"
+}
+
+@test "check: what orders on hold keep past the network's atp is a violation, the rest pending" {
+	book
+	# O3 has 1 of C3 allocated; V1, its only node, counts none now
+	sqlite3 "$OMS_DB" "update inventory set on_hand = 0 where node_id = 'V1' and sku = 'C3'"
+	run -0 oms-report check
+	assert_output - <<'EOF'
+check,subject,detail
+pending_sku_oversold,C3,allocated 1 exceeds the network's atp 0: the next oms-allocate re-plans it
+EOF
+	# on hold, O3 keeps its unit: oms-allocate will not take it back
+	oms-order -q hold O3 payment
 	run -1 oms-report check
 	assert_output - <<'EOF'
 check,subject,detail
-node_oversold,ST1/B2,reserved 2 exceeds on_hand 3 less safety_stock 2
+sku_oversold,C3,allocated 1 exceeds the network's atp 0; orders on hold keep 1 of it
 EOF
+	oms-allocate -q > /dev/null
+	run -1 oms-report check
+	oms-order -q unhold O3 payment
+	run -0 oms-report check
+	assert_line --index 1 --partial "pending_sku_oversold,C3,"
+	oms-allocate -q > /dev/null
+	run -0 oms-report check
+	assert_output ""
 }
 
 @test "check: stock below its safety level with nothing reserved is not an oversell" {
@@ -342,10 +392,10 @@ EOF
 	printf 'order_id,line_no,sku,qty\nX2,1,C3,10\n' > orders.csv
 	oms-import -q orders orders.csv
 	sqlite3 "$OMS_DB" "update order_line set allocated = 10 where order_id = 'X2'"
-	run -1 oms-report check
+	run -0 oms-report check
 	assert_output - <<'EOF'
 check,subject,detail
-sku_oversold,C3,allocated 11 exceeds the network's atp 10
+pending_sku_oversold,C3,allocated 11 exceeds the network's atp 10: the next oms-allocate re-plans it
 EOF
 	sqlite3 "$OMS_DB" "update order_line set allocated = 9 where order_id = 'X2'"
 	run -0 oms-report check
@@ -405,10 +455,10 @@ EOF
 @test "check: only active nodes' stock counts against what is allocated" {
 	book
 	sqlite3 "$OMS_DB" "update node set active = 0 where node_id = 'V1'"
-	run -1 oms-report check
+	run -0 oms-report check
 	assert_output - <<'EOF'
 check,subject,detail
-sku_oversold,C3,allocated 1 exceeds the network's atp 0
+pending_sku_oversold,C3,allocated 1 exceeds the network's atp 0: the next oms-allocate re-plans it
 EOF
 }
 

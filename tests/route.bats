@@ -749,10 +749,10 @@ EOF
 node_id,sku,on_hand,as_of
 N1,A,2,2026-11-27T06:00:00Z
 EOF
-	run -1 oms-report check
+	run -0 oms-report check
 	assert_output - <<'EOF'
 check,subject,detail
-node_oversold,N1/A,reserved 3 exceeds on_hand 2 less safety_stock 0
+pending_node_oversold,N1/A,reserved 3 exceeds on_hand 2 less safety_stock 0: the next oms-allocate takes back 1 routed
 EOF
 	seq=$(last_event)
 	routes <<EOF
