@@ -43,7 +43,7 @@ backorders_are() {
 	run -0 oms-report backorders --today "$1"
 	assert_output "$BACKORDERS"$'\n'"$(cat)"
 	run -0 oms-report check
-	assert_output ""
+	assert_output "$CHECK_HEAD"
 }
 
 # Each backordered line's backordered_at, and what the event log says:

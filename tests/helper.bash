@@ -6,6 +6,8 @@ bats_load_library bats-assert
 TESTS=$(cd "$(dirname "${BATS_TEST_FILENAME}")" && pwd)
 DATA=$TESTS/data
 EXAMPLES=$TESTS/../examples/data
+# What oms-report check prints when every invariant holds: its header.
+CHECK_HEAD=check,subject,detail
 
 setup() {
 	PATH=$OMS_BIN:$PATH

@@ -94,7 +94,7 @@ restocked() {
 
 consistent() {
 	run -0 oms-report check
-	assert_output ""
+	assert_output "$CHECK_HEAD"
 }
 
 lines_are() {

@@ -53,7 +53,7 @@ orders() {
 
 consistent() {
 	run -0 oms-report check
-	assert_output ""
+	assert_output "$CHECK_HEAD"
 }
 
 # oms-release "$@" exits 0 and prints exactly standard input; the store

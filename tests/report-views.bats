@@ -44,7 +44,7 @@ P7,C4,marketplace,routed,1,2,0,0,0,2,0,0,0,0,2026-11-26T10:00:00Z,2026-11-29T00:
 P8,C1,web,released,1,1,0,0,0,0,1,0,0,0,2026-11-26T11:00:00Z,,5,,ST1
 EOF
 	run -0 oms-report check
-	assert_output ""
+	assert_output "$CHECK_HEAD"
 }
 
 @test "orders: an order with a cancelled line and a shipped one is shipped; all cancelled is cancelled" {

@@ -55,7 +55,7 @@ returns_store() {
 # oms-report check finds nothing wrong.
 consistent() {
 	run -0 oms-report check
-	assert_output ""
+	assert_output "$CHECK_HEAD"
 }
 
 lines_are() {

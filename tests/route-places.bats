@@ -25,7 +25,7 @@ orders() {
 
 consistent() {
 	run -0 oms-report check
-	assert_output ""
+	assert_output "$CHECK_HEAD"
 }
 
 lines_are() {

@@ -54,7 +54,7 @@ routes() {
 # oms-report check finds nothing wrong.
 consistent() {
 	run -0 oms-report check
-	assert_output ""
+	assert_output "$CHECK_HEAD"
 }
 
 # oms-report lines is exactly the CSV on standard input.
