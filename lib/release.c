@@ -253,18 +253,151 @@ sink_finish(struct sink *k)
 		fputs(k->n ? "\n]\n" : "[]\n", k->fp);
 }
 
+/* --- one file per node (--split-by-node) ------------------------------ */
+
+struct release_files {
+	const char *dir;
+	int format, safe_csv;
+	struct strmap by_node;	/* node_id -> struct sink * */
+	struct sink **v;	/* in the order made */
+	int n, cap;
+	int ready;		/* every file finished and flushed */
+};
+
+/* Files in dir, which must be a directory: 0, or 73 after a diagnostic. */
+static int
+files_open(struct release_files **files, const char *dir, int format, int safe_csv)
+{
+	struct release_files *f;
+	struct stat sb;
+
+	*files = NULL;
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		diag_error("%s: not a directory (--split-by-node)", dir);
+		return EX_CANTCREAT;
+	}
+	f = *files = xcalloc(1, sizeof *f);
+	f->dir = dir;
+	f->format = format;
+	f->safe_csv = safe_csv;
+	return 0;
+}
+
+/* The file name for a node: its id, bytes unsafe in a name as %XX. */
+static void
+node_file_name(struct buf *b, const char *dir, const char *node_id, int fmt)
+{
+	static const char *const ext[] = { ".csv", ".jsonl", ".json" };
+	const unsigned char *p;
+
+	buf_reset(b);
+	buf_adds(b, dir);
+	buf_addc(b, '/');
+	for (p = (const unsigned char *)node_id; *p; p++) {
+		if (*p == '/' || *p == '%' || *p < 0x20 || *p == 0x7f ||
+		    (p == (const unsigned char *)node_id && *p == '.'))
+			buf_addf(b, "%%%02X", *p);
+		else
+			buf_addc(b, (char)*p);
+	}
+	buf_adds(b, ext[fmt]);
+}
+
+/* The node's file, begun on its first release: NULL after a diagnostic. */
+static struct sink *
+node_file(struct release_files *f, const char *node_id)
+{
+	struct buf name = BUF_INIT;
+	struct outfile of;
+	struct sink *k;
+	void *v;
+	int status;
+
+	if (strmap_get(&f->by_node, node_id, &v))
+		return v;
+	node_file_name(&name, f->dir, node_id, f->format);
+	if (access(name.s, F_OK) == 0) {
+		/* the node may not have taken it yet: never replace its releases */
+		diag_at(name.s, 0, "already exists (not yet picked up?); nothing released, "
+		    "use another directory");
+		buf_release(&name);
+		return NULL;
+	}
+	status = outfile_open(&of, name.s);
+	buf_release(&name);
+	if (status != 0)
+		return NULL;
+	k = xcalloc(1, sizeof *k);
+	sink_init(k, of.fp, f->format, f->safe_csv);
+	k->of = of;
+	if (f->n == f->cap) {
+		f->cap = f->cap ? 2 * f->cap : 16;
+		f->v = xrealloc(f->v, (size_t)f->cap * sizeof *f->v);
+	}
+	f->v[f->n++] = k;
+	strmap_put(&f->by_node, node_id, k);
+	return k;
+}
+
+/*
+ * Write one release to out, or with files to its node's file: 0, or 73
+ * after a diagnostic (its file cannot be made).
+ */
+static int
+put_release(struct sink *out, struct release_files *files, const struct rel *r,
+    const char *doc)
+{
+	struct sink *k = out;
+
+	if (files != NULL && (k = node_file(files, r->node_id)) == NULL)
+		return EX_CANTCREAT;
+	sink_put(k, r, doc);
+	return 0;
+}
+
+int
+release_files_ready(struct release_files *f)
+{
+	int i;
+
+	if (f == NULL || f->ready)
+		return 0;
+	for (i = 0; i < f->n; i++) {
+		sink_finish(f->v[i]);
+		if (outfile_ready(&f->v[i]->of) != 0)
+			return EX_IOERR;
+	}
+	f->ready = 1;
+	return 0;
+}
+
+int
+release_files_close(struct release_files *f, int commit)
+{
+	int i, status = 0;
+
+	if (f == NULL)
+		return 0;
+	if (commit && (status = release_files_ready(f)) != 0)
+		commit = 0;
+	/* committed: every file that can be goes into place, whatever another did */
+	for (i = 0; i < f->n; i++) {
+		if (outfile_close(&f->v[i]->of, commit) != 0 && status == 0)
+			status = EX_IOERR;
+		free(f->v[i]);
+	}
+	strmap_release(&f->by_node, NULL);
+	free(f->v);
+	free(f);
+	return status;
+}
+
 /* --- the release run -------------------------------------------------- */
 
 struct node_cap {
 	int64_t capacity;	/* -1: unlimited */
 	int64_t used;		/* releases this business day */
 	long released;		/* by this run */
-	struct sink *file;	/* --split-by-node */
-};
-
-struct release_files {
-	struct sink **v;
-	int n, cap;
 };
 
 /* A routed line and node of the order being decided. */
@@ -335,68 +468,12 @@ fits(const struct node_cap *c)
 	return c->capacity < 0 || c->used < c->capacity;
 }
 
-/* The file name for a node: its id, bytes unsafe in a name as %XX. */
-static void
-node_file_name(struct buf *b, const char *dir, const char *node_id, int fmt)
-{
-	static const char *const ext[] = { ".csv", ".jsonl", ".json" };
-	const unsigned char *p;
-
-	buf_reset(b);
-	buf_adds(b, dir);
-	buf_addc(b, '/');
-	for (p = (const unsigned char *)node_id; *p; p++) {
-		if (*p == '/' || *p == '%' || *p < 0x20 || *p == 0x7f ||
-		    (p == (const unsigned char *)node_id && *p == '.'))
-			buf_addf(b, "%%%02X", *p);
-		else
-			buf_addc(b, (char)*p);
-	}
-	buf_adds(b, ext[fmt]);
-}
-
-static struct sink *
-node_file(struct run *r, struct node_cap *c, const char *node_id)
-{
-	struct release_files *f = r->files;
-	struct buf name = BUF_INIT;
-	struct outfile of;
-	struct sink *k;
-	int status;
-
-	if (c->file != NULL)
-		return c->file;
-	node_file_name(&name, r->o->split_dir, node_id, r->o->format);
-	if (access(name.s, F_OK) == 0) {
-		/* the node may not have taken it yet: never replace its releases */
-		diag_at(name.s, 0, "already exists (not yet picked up?); nothing released, "
-		    "use another directory");
-		buf_release(&name);
-		return NULL;
-	}
-	status = outfile_open(&of, name.s);
-	buf_release(&name);
-	if (status != 0)
-		return NULL;
-	k = xcalloc(1, sizeof *k);
-	sink_init(k, of.fp, r->o->format, r->o->safe_csv);
-	k->of = of;
-	if (f->n == f->cap) {
-		f->cap = f->cap ? 2 * f->cap : 16;
-		f->v = xrealloc(f->v, (size_t)f->cap * sizeof *f->v);
-	}
-	f->v[f->n++] = k;
-	c->file = k;
-	return k;
-}
-
 /* Make the release of work[from..to) (one node), write it everywhere. */
 static int
 make_release(struct run *r, int from, int to)
 {
 	const struct work *w0 = &r->work[from];
 	struct node_cap *c = node_cap(r, w0->node_id);
-	struct sink *k = &r->out;
 	struct rel rel;
 	int i;
 
@@ -408,6 +485,8 @@ make_release(struct run *r, int from, int to)
 	{
 		char seq[24];
 
+		if (r->o->dry_run)
+			buf_adds(&r->id, "dry-run-");
 		buf_adds(&r->id, r->daykey);
 		buf_addc(&r->id, '-');
 		buf_adds(&r->id, w0->node_id);
@@ -451,9 +530,8 @@ make_release(struct run *r, int from, int to)
 		if (store_releases_write(r->st, r->day, &row, 1, r->rows) != 0)
 			return -1;
 	}
-	if (r->o->split_dir != NULL && (k = node_file(r, c, rel.node_id)) == NULL)
+	if (put_release(&r->out, r->files, &rel, r->doc.s) != 0)
 		return -2;
-	sink_put(k, &rel, r->doc.s);
 	r->n->releases++;
 	return 0;
 }
@@ -598,13 +676,9 @@ release_run(struct store *st, const struct release_opts *o, FILE *out,
 	snprintf(r.day, sizeof r.day, "%.10s", o->day ? o->day : store_run_time(st));
 	snprintf(r.daykey, sizeof r.daykey, "%.4s%.2s%.2s", r.day, r.day + 5, r.day + 8);
 	if (o->split_dir != NULL) {
-		struct stat sb;
-
-		if (stat(o->split_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-			diag_error("%s: not a directory (--split-by-node)", o->split_dir);
-			return EX_CANTCREAT;
-		}
-		r.files = *files = xcalloc(1, sizeof **files);
+		if ((status = files_open(files, o->split_dir, o->format, o->safe_csv)) != 0)
+			return status;
+		r.files = *files;
 	} else {
 		sink_init(&r.out, out, o->format, o->safe_csv);
 	}
@@ -635,37 +709,75 @@ out:
 	return status;
 }
 
-int
-release_files_close(struct release_files *f, int commit)
-{
-	int i, status = 0, s;
+/* --- resend ------------------------------------------------------------ */
 
-	if (f == NULL)
-		return 0;
-	for (i = 0; i < f->n; i++) {
-		sink_finish(f->v[i]);
-		if ((s = outfile_close(&f->v[i]->of, commit)) != 0 && status == 0) {
-			status = s;
-			commit = 0;	/* one bad file: leave the rest out too */
-		}
-		free(f->v[i]);
+/* Write a stored document again: 0, or an exit status after a diagnostic. */
+static int
+resend_one(struct sink *out, struct release_files *files, const char *id, const char *doc)
+{
+	struct rel rel;
+	json_t *j = rel_parse(doc, &rel);
+	int status;
+
+	if (j == NULL) {
+		diag_error("release \"%s\": its stored document is not one", quote_value(id));
+		return EX_SOFTWARE;
 	}
-	free(f->v);
-	free(f);
+	status = put_release(out, files, &rel, doc);
+	free(rel.lines);
+	json_decref(j);
 	return status;
 }
 
-/* --- resend ------------------------------------------------------------ */
+struct resend {
+	struct sink out;
+	struct release_files *files;
+	int status;
+};
 
-int
-release_resend(struct store *st, const char *const *ids, int n, int format,
-    int safe_csv, FILE *out)
+static int
+run_document_row(void *p, const struct store_row *row)
 {
-	struct sink k;
+	struct resend *x = p;
+
+	x->status = resend_one(&x->out, x->files, store_col_text(row, 0),
+	    store_col_text(row, 1));
+	return x->status ? -1 : 0;
+}
+
+/* Every release run run_id made: 0, or an exit status after a diagnostic. */
+static int
+resend_run(struct store *st, int64_t run_id, struct resend *x)
+{
+	char *command;
+	int rc;
+
+	if ((rc = store_run_command(st, run_id, &command)) < 0)
+		return store_status(st);
+	if (rc == 0) {
+		diag_error("no run %lld in the run log", (long long)run_id);
+		return EX_DATAERR;
+	}
+	if (strcmp(command, "oms-release") != 0) {
+		diag_error("run %lld is a run of %s, not of oms-release", (long long)run_id,
+		    command);
+		free(command);
+		return EX_DATAERR;
+	}
+	free(command);
+	if (store_release_documents_of_run(st, run_id, run_document_row, x) != 0)
+		return x->status ? x->status : store_status(st);
+	return 0;
+}
+
+/* The n releases named: 0, or an exit status after a diagnostic. */
+static int
+resend_ids(struct store *st, const char *const *ids, int n, struct resend *x)
+{
 	char **docs = xcalloc((size_t)n + 1, sizeof *docs);
 	int i, rc, status = 0;
 
-	for (i = 0; i < n && status != EX_SOFTWARE; i++) {
+	for (i = 0; i < n; i++) {
 		if ((rc = store_release_document(st, ids[i], &docs[i])) < 0) {
 			status = store_status(st);
 			break;
@@ -675,27 +787,33 @@ release_resend(struct store *st, const char *const *ids, int n, int format,
 			status = EX_DATAERR;
 		}
 	}
-	if (status == 0) {
-		sink_init(&k, out, format, safe_csv);
-		for (i = 0; i < n; i++) {
-			struct rel rel;
-			json_t *j = rel_parse(docs[i], &rel);
-
-			if (j == NULL) {
-				diag_error("release \"%s\": its stored document is not one",
-				    quote_value(ids[i]));
-				status = EX_SOFTWARE;
-				break;
-			}
-			sink_put(&k, &rel, docs[i]);
-			free(rel.lines);
-			json_decref(j);
-		}
-		sink_finish(&k);
-	}
+	for (i = 0; i < n && status == 0; i++)
+		status = resend_one(&x->out, x->files, ids[i], docs[i]);
 	for (i = 0; i < n; i++)
 		free(docs[i]);
 	free(docs);
+	return status;
+}
+
+int
+release_resend(struct store *st, const struct release_opts *o, const char *const *ids,
+    int n, int64_t run_id, FILE *out, struct release_files **files)
+{
+	struct resend x;
+	int status;
+
+	memset(&x, 0, sizeof x);
+	*files = NULL;
+	if (o->split_dir != NULL) {
+		if ((status = files_open(files, o->split_dir, o->format, o->safe_csv)) != 0)
+			return status;
+		x.files = *files;
+	} else {
+		sink_init(&x.out, out, o->format, o->safe_csv);
+	}
+	status = ids != NULL ? resend_ids(st, ids, n, &x) : resend_run(st, run_id, &x);
+	if (o->split_dir == NULL)
+		sink_finish(&x.out);
 	return status;
 }
 

@@ -112,16 +112,17 @@ store_releases_write(struct store *st, const char *day, const struct release_row
 
 static const char sql_document[] = "SELECT document FROM release WHERE release_id = ?1";
 
-struct doc_ctx {
-	char *doc;
+/* The text of the first row's first column. */
+struct text_ctx {
+	char *text;
 };
 
 static int
-doc_row(void *p, const struct store_row *row)
+text_row(void *p, const struct store_row *row)
 {
-	struct doc_ctx *d = p;
+	struct text_ctx *d = p;
 
-	d->doc = xstrdup(store_col_text(row, 0));
+	d->text = xstrdup(store_col_text(row, 0));
 	return 1;
 }
 
@@ -129,16 +130,51 @@ int
 store_release_document(struct store *st, const char *release_id, char **doc)
 {
 	sqlite3_stmt *s = store_sql(st, sql_document);
-	struct doc_ctx d = { NULL };
+	struct text_ctx d = { NULL };
 
 	*doc = NULL;
 	if (s == NULL)
 		return -1;
 	bind_text(s, 1, release_id);
-	if (store_each(st, s, doc_row, &d, "reading a release") != 0)
+	if (store_each(st, s, text_row, &d, "reading a release") != 0)
 		return -1;
-	*doc = d.doc;
-	return d.doc != NULL;
+	*doc = d.text;
+	return d.text != NULL;
+}
+
+static const char sql_run_documents[] =
+    "SELECT r.release_id, r.document FROM event e "
+    "JOIN release r ON r.release_id = json_extract(e.payload, '$.release_id') "
+    "WHERE e.type = 'release.created' AND e.run_id = ?1 ORDER BY e.seq";
+
+int
+store_release_documents_of_run(struct store *st, int64_t run_id, store_typed_fn fn,
+    void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_run_documents);
+
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, run_id);
+	return store_each(st, s, fn, ctx, "reading the releases of a run");
+}
+
+static const char sql_run_command[] = "SELECT command FROM run WHERE run_id = ?1";
+
+int
+store_run_command(struct store *st, int64_t run_id, char **command)
+{
+	sqlite3_stmt *s = store_sql(st, sql_run_command);
+	struct text_ctx d = { NULL };
+
+	*command = NULL;
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, run_id);
+	if (store_each(st, s, text_row, &d, "reading the run log") != 0)
+		return -1;
+	*command = d.text;
+	return d.text != NULL;
 }
 
 static const char sql_rline_get[] =

@@ -52,6 +52,8 @@ int store_run_start(struct store *st, const char *command, int argc, char **argv
 int store_run_end(struct store *st, int exit_status, const char *counts_json);
 /* The time the run started, "YYYY-MM-DDTHH:MM:SSZ". */
 const char *store_run_time(const struct store *st);
+/* This run's id (0 under --dry-run or before store_run_start). */
+int64_t store_run_id(const struct store *st);
 
 /* Append an event to the outbox; payload is a JSON object text. */
 int store_event(struct store *st, const char *order_id, const char *type,
@@ -463,6 +465,17 @@ int store_releases_write(struct store *st, const char *day, const struct release
  * caller frees), 0 when there is no such release, -1 error.
  */
 int store_release_document(struct store *st, const char *release_id, char **doc);
+/*
+ * The releases run run_id made, in the order it made them (the order of
+ * their "release.created" events): release_id, document.
+ */
+int store_release_documents_of_run(struct store *st, int64_t run_id, store_typed_fn fn,
+	void *ctx);
+/*
+ * The command of run run_id in the run log: 1 and *command (malloc'd, the
+ * caller frees), 0 when there is no such run, -1 error.
+ */
+int store_run_command(struct store *st, int64_t run_id, char **command);
 
 /* A released line as the node must answer for it. */
 struct release_line_state {
