@@ -6,6 +6,7 @@
 
 #include "diag.h"
 #include "input.h"
+#include "model.h"
 #include "output.h"
 #include "parse.h"
 #include "release.h"
@@ -874,17 +875,58 @@ struct last_shipment {
 	char at[21];
 };
 
+/* A confirmation run: what rows share. */
+struct confirm_run {
+	struct store *st;
+	struct confirm_counts *n;
+	struct buf payload;
+	struct last_shipment last;
+	long repeats;		/* rows that repeat a confirmation already taken */
+};
+
+/* Repeats listed one by one; the rest are counted (a file sent twice). */
+#define REPEATS_LISTED 5
+
+/*
+ * A row that repeats a confirmation already taken (at NULL: the row gave
+ * no time): listed, or counted.
+ */
+static void
+repeat(struct confirm_run *cr, const struct record *r, int64_t line_no, int64_t qty,
+    const char *at)
+{
+	const char *tracking = r->val[C_TRACKING];
+	struct buf msg = BUF_INIT;
+
+	if (++cr->repeats > REPEATS_LISTED)
+		return;
+	buf_addf(&msg, "line %lld of release \"%s\" was already confirmed %s %lld",
+	    (long long)line_no, quote_value(r->val[C_RELEASE]), r->val[C_STATUS],
+	    (long long)qty);
+	if (*tracking)
+		buf_addf(&msg, " with tracking \"%s\"", quote_value(tracking));
+	if (at != NULL)
+		buf_addf(&msg, " at %s (a file sent twice?)", at);
+	else
+		buf_adds(&msg, " (a file sent twice? give its time, at, if it is another one)");
+	diag_at(r->file, r->line, "%s", msg.s);
+	buf_release(&msg);
+}
+
 /* Check and apply one record: 0, 1 when it is bad (diagnosed), -1 error. */
 static int
-confirm_one(struct store *st, const struct record *r, struct buf *payload,
-    struct confirm_counts *n, struct last_shipment *last)
+confirm_one(struct confirm_run *cr, const struct record *r)
 {
+	struct store *st = cr->st;
+	struct buf *payload = &cr->payload;
+	struct confirm_counts *n = cr->n;
+	struct last_shipment *last = &cr->last;
 	const char *id = r->val[C_RELEASE];
 	struct release_line_state s;
 	struct confirmation c;
 	int64_t line_no, qty, out, on_hand;
 	char at[21];
-	int status, known, rc;
+	int status, known, rc, timed = r->val[C_AT][0] != '\0';
 
 	if (r->error) {
 		diag_at(r->file, r->line, "%s", r->error);
@@ -912,7 +954,7 @@ confirm_one(struct store *st, const struct record *r, struct buf *payload,
 	if (plain_text(r, C_RELEASE) != 0 || plain_text(r, C_CARRIER) != 0 ||
 	    plain_text(r, C_TRACKING) != 0)
 		return 1;
-	if (r->val[C_AT][0] == '\0')
+	if (!timed)
 		snprintf(at, sizeof at, "%s", store_run_time(st));
 	else if (parse_time(r->val[C_AT], at) != PARSE_OK) {
 		diag_at(r->file, r->line, "at must be an ISO 8601 date or time like "
@@ -920,7 +962,7 @@ confirm_one(struct store *st, const struct record *r, struct buf *payload,
 		return 1;
 	}
 	if ((rc = store_release_line_get(st, id, line_no, r->val[C_STATUS], r->val[C_TRACKING],
-	    &s, &known)) < 0)
+	    qty, timed ? at : NULL, &s, &known)) < 0)
 		return -1;
 	if (rc == 0) {
 		if (known)
@@ -930,23 +972,17 @@ confirm_one(struct store *st, const struct record *r, struct buf *payload,
 			diag_at(r->file, r->line, "unknown release \"%s\"", quote_value(id));
 		return 1;
 	}
-	if (status == ST_PICKED_UP && strcmp(s.method, "pickup") != 0 &&
-	    strcmp(s.method, "curbside") != 0) {
-		diag_at(r->file, r->line, "status picked_up is for pickup and curbside lines; "
-		    "line %lld of release \"%s\" is a %s line", (long long)line_no,
-		    quote_value(id), s.method);
+	/* a line is handed over at its store, or shipped (a locker line, to the locker) */
+	if ((status == ST_PICKED_UP || status == ST_SHIPPED) &&
+	    method_handed_over(s.method) != (status == ST_PICKED_UP)) {
+		diag_at(r->file, r->line, "status %s is for %s lines; line %lld of release \"%s\" "
+		    "is a %s line", statuses[status], status == ST_PICKED_UP ?
+		    "pickup and curbside" : "ship and locker", (long long)line_no, quote_value(id),
+		    s.method);
 		return 1;
 	}
 	if (s.seen) {
-		if (r->val[C_TRACKING][0])
-			diag_at(r->file, r->line, "line %lld of release \"%s\" was already "
-			    "confirmed %s with tracking \"%s\" (a file sent twice?)",
-			    (long long)line_no, quote_value(id), r->val[C_STATUS],
-			    r->val[C_TRACKING]);
-		else
-			diag_at(r->file, r->line, "line %lld of release \"%s\" was already "
-			    "confirmed %s (a file sent twice?)", (long long)line_no,
-			    quote_value(id), r->val[C_STATUS]);
+		repeat(cr, r, line_no, qty, timed ? at : NULL);
 		return 1;
 	}
 	out = s.qty - s.shipped - s.shorted - s.cancelled;
@@ -1063,8 +1099,7 @@ int
 release_confirm(struct store *st, char *const *files, int nfiles, int infmt,
     struct confirm_counts *n)
 {
-	struct buf payload = BUF_INIT;
-	struct last_shipment last = { BUF_INIT, "" };
+	struct confirm_run cr = { st, n, BUF_INIT, { BUF_INIT, "" }, 0 };
 	struct record rec;
 	int i, rc, status = 0, bad = 0;
 
@@ -1079,7 +1114,7 @@ release_confirm(struct store *st, char *const *files, int nfiles, int infmt,
 		while ((rc = input_next(in, &rec)) == 1) {
 			progress_tick(n->rows + bad);
 			/* a bad row spoils the run, but every row is still checked */
-			if ((rc = confirm_one(st, &rec, &payload, n, &last)) < 0) {
+			if ((rc = confirm_one(&cr, &rec)) < 0) {
 				status = store_status(st);
 				break;
 			}
@@ -1090,8 +1125,11 @@ release_confirm(struct store *st, char *const *files, int nfiles, int infmt,
 		input_close(in);
 	}
 	progress_end();
-	buf_release(&payload);
-	buf_release(&last.release_id);
+	buf_release(&cr.payload);
+	buf_release(&cr.last.release_id);
+	if (status == 0 && cr.repeats > REPEATS_LISTED)
+		diag_error("%ld more row%s already confirmed, not listed (a file sent twice?)",
+		    cr.repeats - REPEATS_LISTED, cr.repeats - REPEATS_LISTED == 1 ? "" : "s");
 	if (status == 0 && bad > 0) {
 		diag_error("%d bad confirmation%s: nothing applied", bad, bad == 1 ? "" : "s");
 		status = EX_DATAERR;

@@ -181,7 +181,8 @@ static const char sql_rline_get[] =
     "SELECT rl.order_id, r.node_id, l.sku, l.method, rl.qty, rl.shipped, rl.short, "
     "rl.cancelled, rl.cancel_requested, i.on_hand, EXISTS (SELECT 1 FROM confirmation c "
     "WHERE c.release_id = rl.release_id AND c.line_no = rl.line_no AND c.status = ?3 "
-    "AND c.tracking = ?4) FROM release_line rl "
+    "AND c.tracking = ?4 AND c.qty = ?5 AND (?6 IS NULL OR c.at = ?6)) "
+    "FROM release_line rl "
     "JOIN release r USING (release_id) "
     "JOIN order_line l ON l.order_id = rl.order_id AND l.line_no = rl.line_no "
     "LEFT JOIN inventory i ON i.node_id = r.node_id AND i.sku = l.sku "
@@ -222,8 +223,8 @@ rline_row(void *p, const struct store_row *row)
 
 int
 store_release_line_get(struct store *st, const char *release_id, int64_t line_no,
-    const char *status, const char *tracking, struct release_line_state *s,
-    int *release_known)
+    const char *status, const char *tracking, int64_t qty, const char *at,
+    struct release_line_state *s, int *release_known)
 {
 	sqlite3_stmt *q = store_sql(st, sql_rline_get);
 	struct rline_ctx c = { s, 0 };
@@ -236,6 +237,8 @@ store_release_line_get(struct store *st, const char *release_id, int64_t line_no
 	bind_int(q, 2, line_no);
 	bind_text(q, 3, status);
 	bind_text(q, 4, tracking);
+	bind_int(q, 5, qty);
+	bind_text(q, 6, at);
 	if (store_each(st, q, rline_row, &c, "reading a release line") != 0)
 		return -1;
 	if (c.found) {

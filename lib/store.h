@@ -482,16 +482,18 @@ struct release_line_state {
 	char order_id[256], node_id[256], sku[256], method[16];
 	int64_t qty, shipped, shorted, cancelled, cancel_requested;
 	int64_t on_hand;	/* the node's of the sku; -1: no inventory row */
-	int seen;		/* already took a confirmation of this status and tracking */
+	int seen;		/* already took this confirmation (see below) */
 };
 /*
- * Line line_no of release_id, asked about a confirmation of status and
- * tracking: 1 and *s filled, 0 when the release has no such line
- * (*release_known: whether the release exists), -1 error.
+ * Line line_no of release_id, asked about a confirmation of status, qty,
+ * tracking and time at: 1 and *s filled, 0 when the release has no such
+ * line (*release_known: whether the release exists), -1 error.  s->seen
+ * is 1 when the line already took a confirmation of the same status, qty,
+ * tracking and time (at NULL: at any time).
  */
 int store_release_line_get(struct store *st, const char *release_id, int64_t line_no,
-	const char *status, const char *tracking, struct release_line_state *s,
-	int *release_known);
+	const char *status, const char *tracking, int64_t qty, const char *at,
+	struct release_line_state *s, int *release_known);
 
 /* One confirmation to apply, as decided by lib/release.c. */
 struct confirmation {

@@ -1154,6 +1154,152 @@ EOF
 # ---------------------------------------------------------------------
 # rejected confirmations: each says why, and nothing changes
 
+# A pickup (P1, 2 units) and a curbside line (C1) at ST1, a locker line
+# (L1, shipped by DC1 to the locker LK1) and a ship line (S1), released:
+# 20261127-ST1-000001 P1, -000002 C1; 20261127-DC1-000001 L1, -000002 S1.
+every_method() {
+	shop
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup,can_curbside,capacity_per_day,lat,lon
+ST1,store,0,1,1,,40.75,-73.99
+LK1,locker,0,0,0,,40.70,-74.00
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
+P1,1,A1,2,2026-11-25T10:00:00Z,pickup,ST1,40.75,-73.99
+C1,1,A1,1,2026-11-25T10:30:00Z,curbside,ST1,40.75,-73.99
+L1,1,B2,1,2026-11-25T11:00:00Z,locker,LK1,40.75,-73.99
+S1,1,B2,1,2026-11-25T12:00:00Z,ship,,40.75,-73.99
+EOF
+	routed
+	run -0 oms-release -q $DAY --format jsonl
+	run -0 jq -r '"\(.release_id) \(.order_id) \(.lines[0].method)"' <<<"$output"
+	assert_output - <<'EOF'
+20261127-ST1-000001 P1 pickup
+20261127-ST1-000002 C1 curbside
+20261127-DC1-000001 L1 locker
+20261127-DC1-000002 S1 ship
+EOF
+}
+
+@test "shipped on a pickup or curbside line, picked_up on a ship or locker line: each refused" {
+	every_method
+	rejects 'oms-release: -:2: status shipped is for ship and locker lines; line 1 of release "20261127-ST1-000001" is a pickup line
+oms-release: -:3: status shipped is for ship and locker lines; line 1 of release "20261127-ST1-000002" is a curbside line
+oms-release: -:4: status picked_up is for pickup and curbside lines; line 1 of release "20261127-DC1-000001" is a locker line
+oms-release: -:5: status picked_up is for pickup and curbside lines; line 1 of release "20261127-DC1-000002" is a ship line
+oms-release: 4 bad confirmations: nothing applied' <<'EOF'
+release_id,line_no,status,qty
+20261127-ST1-000001,1,shipped,1
+20261127-ST1-000002,1,shipped,1
+20261127-DC1-000001,1,picked_up,1
+20261127-DC1-000002,1,picked_up,1
+EOF
+	# a locker line is shipped (to the locker); short and cancelled fit any line
+	confirms <<'EOF'
+release_id,line_no,status,qty
+20261127-ST1-000001,1,picked_up,1
+20261127-ST1-000001,1,short,1
+20261127-ST1-000002,1,picked_up,1
+20261127-DC1-000001,1,shipped,1
+20261127-DC1-000002,1,short,1
+EOF
+	assert_equal "$stderr" "oms-release: 5 confirmations taken: 1 units shipped, 2 picked up, 2 short, 0 cancelled"
+}
+
+@test "a pickup handed over in two visits: two files, both taken; the second file sent again changes nothing" {
+	every_method
+	cat > visit1.csv <<'EOF'
+release_id,line_no,status,qty,at
+20261127-ST1-000001,1,picked_up,1,2026-11-27T10:00:00Z
+EOF
+	cat > visit2.csv <<'EOF'
+release_id,line_no,status,qty,at
+20261127-ST1-000001,1,picked_up,1,2026-11-27T16:30:00Z
+EOF
+	run -0 --separate-stderr oms-release --confirm visit1.csv
+	run -0 --separate-stderr oms-release --confirm visit2.csv
+	assert_equal "$stderr" "oms-release: 1 confirmation taken: 0 units shipped, 1 picked up, 0 short, 0 cancelled"
+	consistent
+	run -0 oms-report lines --order P1
+	assert_output - <<EOF
+$LINES
+P1,1,A1,2,shipped,0,0,0,0,0,2,0,0,ST1
+EOF
+	run -0 sqlite3 "$OMS_DB" "SELECT status, qty, at FROM confirmation ORDER BY seq"
+	assert_output $'picked_up|1|2026-11-27T10:00:00Z\npicked_up|1|2026-11-27T16:30:00Z'
+	before=$(state)
+	run -65 --separate-stderr oms-release --confirm visit2.csv
+	assert_equal "$stderr" 'oms-release: visit2.csv:2: line 1 of release "20261127-ST1-000001" was already confirmed picked_up 1 at 2026-11-27T16:30:00Z (a file sent twice?)
+oms-release: 1 bad confirmation: nothing applied'
+	assert_equal "$(state)" "$before"
+}
+
+@test "a second short at a later time, or one of another qty, is a new confirmation; only an exact repeat is not" {
+	shop
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O7,1,B2,5,2026-11-25T10:00:00Z,40.75,-73.99
+EOF
+	routed
+	run -0 oms-release -q $DAY
+	for row in short,1,,2026-11-27T09:00:00Z short,1,,2026-11-27T12:00:00Z \
+	    short,2,,2026-11-27T09:00:00Z shipped,1,T1,2026-11-27T15:00:00Z; do
+		printf 'release_id,line_no,status,qty,tracking,at\n20261127-DC1-000001,1,%s\n' "$row" |
+		    confirms
+	done
+	run -0 sqlite3 "$OMS_DB" "SELECT status, qty, tracking, at FROM confirmation ORDER BY seq"
+	assert_output - <<'EOF'
+short|1||2026-11-27T09:00:00Z
+short|1||2026-11-27T12:00:00Z
+short|2||2026-11-27T09:00:00Z
+shipped|1|T1|2026-11-27T15:00:00Z
+EOF
+	run -0 oms-report lines --order O7
+	assert_output - <<EOF
+$LINES
+O7,1,B2,5,open,4,0,0,0,0,1,0,0,DC1
+EOF
+	rejects 'oms-release: -:2: line 1 of release "20261127-DC1-000001" was already confirmed short 1 at 2026-11-27T09:00:00Z (a file sent twice?)
+oms-release: -:3: line 1 of release "20261127-DC1-000001" was already confirmed shipped 1 with tracking "T1" at 2026-11-27T15:00:00Z (a file sent twice?)
+oms-release: 2 bad confirmations: nothing applied' <<'EOF'
+release_id,line_no,status,qty,tracking,at
+20261127-DC1-000001,1,short,1,,2026-11-27T09:00:00Z
+20261127-DC1-000001,1,shipped,1,T1,2026-11-27T15:00:00Z
+EOF
+}
+
+@test "a confirmation file sent twice prints its first 5 repeats and a count" {
+	shop
+	awk 'BEGIN { print "order_id,line_no,sku,qty,created_at,ship_lat,ship_lon"
+	    for (i = 1; i <= 8; i++) printf "Q%d,1,B2,1,2026-11-25T1%d:00:00Z,40.75,-73.99\n", i, i }' |
+	    orders
+	routed
+	run -0 oms-release -q $DAY
+	awk 'BEGIN { print "release_id,line_no,status,qty,carrier,tracking,at"
+	    for (i = 1; i <= 8; i++)
+		printf "20261127-DC1-%06d,1,shipped,1,UPS,1Z%d,2026-11-27T15:00:00Z\n", i, i }' > conf.csv
+	run -0 oms-release -q --confirm conf.csv
+	before=$(state)
+	run -65 --separate-stderr oms-release --confirm conf.csv
+	assert_output ""
+	assert_equal "$stderr" 'oms-release: conf.csv:2: line 1 of release "20261127-DC1-000001" was already confirmed shipped 1 with tracking "1Z1" at 2026-11-27T15:00:00Z (a file sent twice?)
+oms-release: conf.csv:3: line 1 of release "20261127-DC1-000002" was already confirmed shipped 1 with tracking "1Z2" at 2026-11-27T15:00:00Z (a file sent twice?)
+oms-release: conf.csv:4: line 1 of release "20261127-DC1-000003" was already confirmed shipped 1 with tracking "1Z3" at 2026-11-27T15:00:00Z (a file sent twice?)
+oms-release: conf.csv:5: line 1 of release "20261127-DC1-000004" was already confirmed shipped 1 with tracking "1Z4" at 2026-11-27T15:00:00Z (a file sent twice?)
+oms-release: conf.csv:6: line 1 of release "20261127-DC1-000005" was already confirmed shipped 1 with tracking "1Z5" at 2026-11-27T15:00:00Z (a file sent twice?)
+oms-release: 3 more rows already confirmed, not listed (a file sent twice?)
+oms-release: 8 bad confirmations: nothing applied'
+	assert_equal "$(state)" "$before"
+	# other bad rows are each still reported, repeats or not
+	{ cat conf.csv; echo "nope,1,shipped,1,,,"; } > conf2.csv
+	run -65 --separate-stderr oms-release --confirm conf2.csv
+	assert_equal "${#stderr_lines[@]}" 8
+	assert_equal "${stderr_lines[5]}" 'oms-release: conf2.csv:10: unknown release "nope"'
+	assert_equal "${stderr_lines[6]}" 'oms-release: 3 more rows already confirmed, not listed (a file sent twice?)'
+	assert_equal "${stderr_lines[7]}" 'oms-release: 9 bad confirmations: nothing applied'
+}
+
 @test "a confirmation file sent twice is rejected whole" {
 	two_orders
 	run -0 oms-release -q $DAY
@@ -1165,8 +1311,8 @@ EOF
 	run -0 oms-release -q --confirm conf.csv
 	before=$(state)
 	run -65 --separate-stderr oms-release --confirm conf.csv
-	assert_equal "$stderr" 'oms-release: conf.csv:2: line 1 of release "20261127-DC1-000001" was already confirmed shipped with tracking "1Z1" (a file sent twice?)
-oms-release: conf.csv:3: line 2 of release "20261127-DC1-000001" was already confirmed short (a file sent twice?)
+	assert_equal "$stderr" 'oms-release: conf.csv:2: line 1 of release "20261127-DC1-000001" was already confirmed shipped 1 with tracking "1Z1" (a file sent twice? give its time, at, if it is another one)
+oms-release: conf.csv:3: line 2 of release "20261127-DC1-000001" was already confirmed short 1 (a file sent twice? give its time, at, if it is another one)
 oms-release: 2 bad confirmations: nothing applied'
 	assert_equal "$(state)" "$before"
 }
@@ -1174,12 +1320,19 @@ oms-release: 2 bad confirmations: nothing applied'
 @test "the same line twice in one file is rejected" {
 	two_orders
 	run -0 oms-release -q $DAY
-	rejects 'oms-release: -:3: line 1 of release "20261127-DC1-000002" was already confirmed shipped (a file sent twice?)
+	rejects 'oms-release: -:3: line 1 of release "20261127-DC1-000002" was already confirmed shipped 1 (a file sent twice? give its time, at, if it is another one)
 oms-release: 1 bad confirmation: nothing applied' <<'EOF'
 release_id,line_no,status,qty
 20261127-DC1-000002,1,shipped,1
 20261127-DC1-000002,1,shipped,1
 EOF
+	# with their times, two parcels of one unit each are two confirmations
+	confirms <<'EOF'
+release_id,line_no,status,qty,at
+20261127-DC1-000002,1,shipped,1,2026-11-27T15:00:00Z
+20261127-DC1-000002,1,shipped,1,2026-11-27T15:30:00Z
+EOF
+	assert_equal "$stderr" "oms-release: 2 confirmations taken: 2 units shipped, 0 picked up, 0 short, 0 cancelled"
 }
 
 @test "confirming more than was released is rejected, also over several rows" {
