@@ -1097,7 +1097,7 @@ open_output(struct outfile *of, const char *path, int held)
 		}
 		return status;
 	}
-	/* hidden, DIR/.NAME.tmpXXXXXX: no one who takes DIR/ * takes it */
+	/* DIR/.NAME.tmpXXXXXX, hidden: whoever takes the finished files skips it */
 	slash = strrchr(path, '/');
 	n = slash ? (size_t)(slash + 1 - path) : 0;
 	of->tmp = xmalloc(strlen(path) + 16);
