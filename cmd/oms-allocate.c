@@ -65,7 +65,7 @@ main(int argc, char **argv)
 	o.format = c.format;
 	o.safe_csv = c.safe_csv;
 
-	if ((status = outfile_open(&out, c.output)) != 0)
+	if ((status = outfile_open_held(&out, c.output)) != 0)
 		return status;
 	if ((status = cli_begin(&c, &st)) != 0) {
 		outfile_close(&out, 0);
@@ -73,12 +73,11 @@ main(int argc, char **argv)
 	}
 	status = alloc_run(st, &o, out.fp, &n);
 	/*
-	 * The rows must be out, and -o FILE in place, before the decisions they
-	 * report are committed: killed in between, the run is rolled back and
-	 * the next one writes them again, never a commit with its rows lost.
+	 * Every row written (a full disk fails the run) before the commit; in
+	 * place, or on standard output, only after it (cli_close_output).
 	 */
 	if (status == 0)
-		status = outfile_close(&out, 1);
+		status = outfile_ready(&out);
 	buf_addf(&counts, "{\"lines\":%ld,\"full\":%ld,\"partly\":%ld,\"backordered\":%ld,"
 	    "\"units\":%lld,\"units_backordered\":%lld,\"units_taken_back\":%lld,"
 	    "\"units_unrouted\":%lld,\"units_routed_taken\":%lld}", n.lines, n.full, n.partly,
@@ -86,9 +85,7 @@ main(int argc, char **argv)
 	    (long long)n.units_taken_back, (long long)n.units_unrouted,
 	    (long long)n.units_routed_taken);
 	status = cli_end(&c, st, status, counts.s);
-	ch = outfile_close(&out, status == 0);
-	if (status == 0)
-		status = ch;
+	status = cli_close_output(&c, &out, status);
 	if (n.units_unrouted > 0)
 		snprintf(unrouted, sizeof unrouted, "; %lld routed units taken back from nodes "
 		    "whose stock fell under them", (long long)n.units_unrouted);

@@ -12,7 +12,7 @@
 #include "release.h"
 
 enum {
-	OPT_CONFIRM = OPT_CMD, OPT_DAY, OPT_MAX, OPT_NODE, OPT_RESEND, OPT_SPLIT
+	OPT_CONFIRM = OPT_CMD, OPT_DAY, OPT_MAX, OPT_NODE, OPT_RESEND, OPT_RESEND_RUN, OPT_SPLIT
 };
 
 static void
@@ -23,7 +23,9 @@ usage(FILE *fp)
 	    "                   [--dry-run] [--format format] [--max n] [--node id]\n"
 	    "                   [-o file | --split-by-node dir] [--safe-csv]\n"
 	    "       oms-release --resend id ... [-hqv] [--busy-timeout ms] [--db path]\n"
-	    "                   [--format format] [-o file] [--safe-csv]\n"
+	    "                   [--format format] [-o file | --split-by-node dir] [--safe-csv]\n"
+	    "       oms-release --resend-run run [-hqv] [--busy-timeout ms] [--db path]\n"
+	    "                   [--format format] [-o file | --split-by-node dir] [--safe-csv]\n"
 	    "       oms-release --confirm [-hqv] [--busy-timeout ms] [--db path] [--dry-run]\n"
 	    "                   [--input-format format] [file ...]\n"
 	    "       oms-release --version\n");
@@ -65,25 +67,50 @@ confirm(struct cli *c, int argc, char **argv)
 	return status;
 }
 
+/*
+ * End a run that wrote releases, to out or to node files (files, when
+ * --split-by-node): every byte written before the commit, so that a full
+ * disk fails the run, and in place only after it, so that no one sees a
+ * release the store did not record (a dry run leaves no node file).
+ * counts_json NULL: a re-send, which records nothing (run it again).
+ */
 static int
-resend(struct cli *c, const char *const *ids, int nids)
+end_run(struct cli *c, struct store *st, int status, const char *counts_json,
+    struct outfile *out, struct release_files *files)
 {
+	int s;
+
+	if (status == 0)
+		status = files ? release_files_ready(files) : outfile_ready(out);
+	status = cli_end(c, st, status, counts_json);
+	s = files ? release_files_close(files, status == 0 && !c->dry_run) :
+	    outfile_close(out, status == 0);
+	if (status != 0 || s == 0)
+		return status;
+	if (c->run_id > 0 && counts_json != NULL)
+		diag_error("run %lld is committed, but its releases were not all written: "
+		    "oms-release --resend-run %lld writes them again", c->run_id, c->run_id);
+	return s;
+}
+
+static int
+resend(struct cli *c, const struct release_opts *o, const char *const *ids, int nids,
+    int64_t run_id)
+{
+	struct release_files *files = NULL;
 	struct outfile out;
 	struct store *st;
-	int status, s;
+	int status;
 
-	if ((status = outfile_open(&out, c->output)) != 0)
+	memset(&out, 0, sizeof out);
+	if (o->split_dir == NULL && (status = outfile_open_held(&out, c->output)) != 0)
 		return status;
 	if ((status = cli_begin(c, &st)) != 0) {
 		outfile_close(&out, 0);
 		return status;
 	}
-	status = release_resend(st, ids, nids, c->format, c->safe_csv, out.fp);
-	if (status == 0)
-		status = outfile_close(&out, 1);
-	status = cli_end(c, st, status, NULL);
-	s = outfile_close(&out, status == 0);
-	return status ? status : s;
+	status = release_resend(st, o, nids > 0 ? ids : NULL, nids, run_id, out.fp, &files);
+	return end_run(c, st, status, NULL, &out, files);
 }
 
 static int
@@ -95,37 +122,21 @@ release(struct cli *c, const struct release_opts *o)
 	struct store *st;
 	struct buf counts = BUF_INIT;
 	long waiting;
-	int status, s;
+	int status;
 
 	memset(&out, 0, sizeof out);
-	if (o->split_dir == NULL && (status = outfile_open(&out, c->output)) != 0)
+	if (o->split_dir == NULL && (status = outfile_open_held(&out, c->output)) != 0)
 		return status;
 	if ((status = cli_begin(c, &st)) != 0) {
 		outfile_close(&out, 0);
 		return status;
 	}
 	status = release_run(st, o, out.fp, &files, &n);
-	/*
-	 * The releases must be out, their files in place, before the store says
-	 * they were sent: killed in between, the run is rolled back and the
-	 * next one sends the same releases again, never a release the store
-	 * counts as sent that no node got.
-	 */
-	if (status == 0) {
-		status = o->split_dir ? release_files_close(files, !c->dry_run) :
-		    outfile_close(&out, 1);
-		if (o->split_dir)
-			files = NULL;
-	}
 	buf_addf(&counts, "{\"releases\":%ld,\"lines\":%ld,\"units\":%lld,\"nodes\":%ld,"
 	    "\"held\":%ld,\"incomplete\":%ld,\"over_capacity\":%ld,\"over_max\":%ld}",
 	    n.releases, n.lines, (long long)n.units, n.nodes, n.held, n.incomplete,
 	    n.over_capacity, n.over_max);
-	status = cli_end(c, st, status, counts.s);
-	s = o->split_dir ? release_files_close(files, status == 0 && !c->dry_run) :
-	    outfile_close(&out, status == 0);
-	if (status == 0)
-		status = s;
+	status = end_run(c, st, status, counts.s, &out, files);
 	waiting = n.held + n.incomplete + n.over_capacity + n.over_max;
 	if (status == 0)
 		diag_note("%s%ld release%s (%ld line%s, %lld units) to %ld node%s; %ld waiting: "
@@ -148,6 +159,7 @@ main(int argc, char **argv)
 		{ "max", required_argument, NULL, OPT_MAX },
 		{ "node", required_argument, NULL, OPT_NODE },
 		{ "resend", required_argument, NULL, OPT_RESEND },
+		{ "resend-run", required_argument, NULL, OPT_RESEND_RUN },
 		{ "split-by-node", required_argument, NULL, OPT_SPLIT },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -155,7 +167,8 @@ main(int argc, char **argv)
 	static const char **ids;	/* static: still reachable after an early return */
 	char day[21];
 	struct cli c;
-	int ch, nids = 0, confirming = 0, status;
+	long run_id = -1;
+	int ch, nids = 0, confirming = 0, resending, status;
 
 	cli_init(&c, argc, argv);
 	ids = xcalloc((size_t)argc + 1, sizeof *ids);
@@ -184,6 +197,9 @@ main(int argc, char **argv)
 		case OPT_RESEND:
 			ids[nids++] = optarg;
 			break;
+		case OPT_RESEND_RUN:
+			run_id = cli_count("--resend-run", optarg);
+			break;
 		case OPT_SPLIT:
 			o.split_dir = optarg;
 			break;
@@ -194,11 +210,16 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (confirming && nids > 0)
+	resending = nids > 0 || run_id >= 0;
+	if (nids > 0 && run_id >= 0)
+		usage_error("--resend and --resend-run do not go together");
+	if (confirming && resending)
 		usage_error("--confirm and --resend do not go together");
-	if ((confirming || nids > 0) && (o.day || o.max >= 0 || o.node || o.split_dir))
+	if (confirming && (o.day || o.max >= 0 || o.node || o.split_dir))
 		usage_error("--day, --max, --node and --split-by-node are for releasing, not "
-		    "with --confirm or --resend");
+		    "with --confirm");
+	if (resending && (o.day || o.max >= 0 || o.node))
+		usage_error("--day, --max and --node are for releasing, not with --resend");
 	if (!confirming && argc > 0)
 		usage_error("files are read only with --confirm");
 	if (confirming && (c.format_given || c.output || c.safe_csv))
@@ -206,15 +227,16 @@ main(int argc, char **argv)
 		    "apply");
 	if (o.split_dir && c.output)
 		usage_error("-o and --split-by-node do not go together");
-	if (nids > 0 && c.dry_run)
+	if (resending && c.dry_run)
 		usage_error("--resend changes nothing: --dry-run does not apply");
 	o.format = c.format;
 	o.safe_csv = c.safe_csv;
+	o.dry_run = c.dry_run;
 
 	if (confirming)
 		status = confirm(&c, argc, argv);
-	else if (nids > 0)
-		status = resend(&c, ids, nids);
+	else if (resending)
+		status = resend(&c, &o, ids, nids, run_id);
 	else
 		status = release(&c, &o);
 	free(ids);

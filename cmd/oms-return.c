@@ -148,7 +148,7 @@ main(int argc, char **argv)
 	o.format = c.format;
 	o.safe_csv = c.safe_csv;
 
-	if ((status = outfile_open(&out, c.output)) != 0)
+	if ((status = outfile_open_held(&out, c.output)) != 0)
 		return status;
 	if ((status = cli_begin(&c, &st)) != 0) {
 		outfile_close(&out, 0);
@@ -156,18 +156,19 @@ main(int argc, char **argv)
 	}
 	status = returns_run(st, &o, argc > 1 ? argc - 1 : 1, argc > 1 ? argv + 1 : stdin_only,
 	    out.fp, &n);
-	/* the rows out, and -o FILE in place, before what they report is committed */
+	/*
+	 * Every row written (a full disk fails the run) before the commit; in
+	 * place, or on standard output, only after it (cli_close_output).
+	 */
 	if (status == 0)
-		status = outfile_close(&out, 1);
+		status = outfile_ready(&out);
 	money_format(n.amount, amount);
 	buf_addf(&counts, "{\"records\":%ld,\"rejected\":%ld,\"lines\":%ld,\"rmas\":%ld,"
 	    "\"units\":%lld,\"restocked\":%lld,\"damaged\":%lld,\"refunds\":%ld,\"amount\":%s}",
 	    n.records, n.rejected, n.lines, n.rmas, (long long)n.units, (long long)n.restocked,
 	    (long long)n.damaged, n.refunds, amount);
 	status = cli_end(&c, st, status, counts.s);
-	ch = outfile_close(&out, status == 0);
-	if (status == 0)
-		status = ch;
+	status = cli_close_output(&c, &out, status);
 	if (status == 0) {
 		const char *dry = c.dry_run ? "dry run, nothing written: " : "";
 

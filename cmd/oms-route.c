@@ -151,7 +151,7 @@ main(int argc, char **argv)
 	o.format = c.format;
 	o.safe_csv = c.safe_csv;
 
-	if ((status = outfile_open(&out, c.output)) != 0)
+	if ((status = outfile_open_held(&out, c.output)) != 0)
 		return status;
 	if ((status = cli_begin(&c, &st)) != 0) {
 		outfile_close(&out, 0);
@@ -162,9 +162,12 @@ main(int argc, char **argv)
 	day[10] = '\0';
 	o.day = day;
 	status = route_run(st, &o, out.fp, &n);
-	/* the rows out, and -o FILE in place, before what they report is committed */
+	/*
+	 * Every row written (a full disk fails the run) before the commit; in
+	 * place, or on standard output, only after it (cli_close_output).
+	 */
 	if (status == 0)
-		status = outfile_close(&out, 1);
+		status = outfile_ready(&out);
 	buf_addf(&counts, "{\"orders\":%ld,\"rows\":%ld,\"shipments\":%ld,\"splits\":%ld,"
 	    "\"late\":%ld,\"cost\":%.2f,\"objective\":%.2f,\"units\":%lld,"
 	    "\"units_backordered\":%lld,\"units_waiting\":%lld,\"unplaced_orders\":%ld}",
@@ -172,9 +175,7 @@ main(int argc, char **argv)
 	    (long long)n.units, (long long)n.units_backordered, (long long)n.units_waiting,
 	    n.unplaced);
 	status = cli_end(&c, st, status, counts.s);
-	ch = outfile_close(&out, status == 0);
-	if (status == 0)
-		status = ch;
+	status = cli_close_output(&c, &out, status);
 	if (status == 0)
 		diag_note("%s%ld order%s routed: %ld shipment%s, %ld split%s, %ld late; "
 		    "cost %.2f (objective %.2f with penalties); %lld units routed, "

@@ -189,7 +189,7 @@ stock_at(struct sku *s, int node)
 static int
 is_pickup(const char *method)
 {
-	return strcmp(method, "pickup") == 0 || strcmp(method, "curbside") == 0;
+	return method_handed_over(method);
 }
 
 /* What the pool can still give ship lines without breaking a pickup. */

@@ -130,8 +130,22 @@ cli_end(struct cli *c, struct store *st, int status, const char *counts_json)
 	if ((store_run_end(st, status, counts_json) != 0 || store_commit(st) != 0) &&
 	    status == 0)
 		status = store_status(st);
+	if (status == 0)
+		c->run_id = store_run_id(st);
 	store_close(st);
 	return status;
+}
+
+int
+cli_close_output(struct cli *c, struct outfile *out, int status)
+{
+	int s = outfile_close(out, status == 0);
+
+	if (status != 0 || s == 0)
+		return status;
+	if (c->run_id > 0)
+		diag_error("run %lld is committed, but its output was not all written", c->run_id);
+	return s;
 }
 
 int

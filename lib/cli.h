@@ -41,6 +41,7 @@ struct cli {
 	int safe_csv;
 	int argc;		/* the whole command line, for the run log */
 	char **argv;
+	long long run_id;	/* the run's number in the run log, once cli_end committed it */
 };
 
 /* Defaults, and the program name for diagnostics. */
@@ -66,6 +67,17 @@ int cli_begin(struct cli *c, struct store **st);
  * Returns the final exit status.
  */
 int cli_end(struct cli *c, struct store *st, int status, const char *counts_json);
+
+/*
+ * The output of a run, after cli_end: put in place (renamed, or what was
+ * held copied to standard output) when status is 0, else removed, so that
+ * no one sees the output of a run that did not commit.  When a committed
+ * run's output cannot be put in place, says so with the run's number.
+ * Returns the final exit status.  The run calls outfile_ready before
+ * cli_end, so that an output that cannot be written fails the run.
+ */
+struct outfile;
+int cli_close_output(struct cli *c, struct outfile *out, int status);
 
 /* Flush and check standard output: 0, or 74 after a diagnostic. */
 int cli_close_stdout(void);

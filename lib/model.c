@@ -4,6 +4,12 @@
 #include "parse.h"
 #include "util.h"
 
+int
+method_handed_over(const char *method)
+{
+	return strcmp(method, "pickup") == 0 || strcmp(method, "curbside") == 0;
+}
+
 int64_t
 node_atp(int64_t on_hand, int64_t safety_stock, int64_t reserved)
 {

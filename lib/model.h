@@ -93,6 +93,13 @@ struct rate {
 };
 
 /*
+ * 1 when a line of this method is handed over to the customer at its
+ * store (pickup, curbside), 0 when it is shipped (ship, and locker: shipped
+ * to the locker).
+ */
+int method_handed_over(const char *method);
+
+/*
  * Available to promise at a node: on_hand less safety stock less what is
  * reserved there; never below 0.
  */

@@ -6,6 +6,7 @@
 
 #include "diag.h"
 #include "input.h"
+#include "model.h"
 #include "output.h"
 #include "parse.h"
 #include "release.h"
@@ -253,18 +254,151 @@ sink_finish(struct sink *k)
 		fputs(k->n ? "\n]\n" : "[]\n", k->fp);
 }
 
+/* --- one file per node (--split-by-node) ------------------------------ */
+
+struct release_files {
+	const char *dir;
+	int format, safe_csv;
+	struct strmap by_node;	/* node_id -> struct sink * */
+	struct sink **v;	/* in the order made */
+	int n, cap;
+	int ready;		/* every file finished and flushed */
+};
+
+/* Files in dir, which must be a directory: 0, or 73 after a diagnostic. */
+static int
+files_open(struct release_files **files, const char *dir, int format, int safe_csv)
+{
+	struct release_files *f;
+	struct stat sb;
+
+	*files = NULL;
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		diag_error("%s: not a directory (--split-by-node)", dir);
+		return EX_CANTCREAT;
+	}
+	f = *files = xcalloc(1, sizeof *f);
+	f->dir = dir;
+	f->format = format;
+	f->safe_csv = safe_csv;
+	return 0;
+}
+
+/* The file name for a node: its id, bytes unsafe in a name as %XX. */
+static void
+node_file_name(struct buf *b, const char *dir, const char *node_id, int fmt)
+{
+	static const char *const ext[] = { ".csv", ".jsonl", ".json" };
+	const unsigned char *p;
+
+	buf_reset(b);
+	buf_adds(b, dir);
+	buf_addc(b, '/');
+	for (p = (const unsigned char *)node_id; *p; p++) {
+		if (*p == '/' || *p == '%' || *p < 0x20 || *p == 0x7f ||
+		    (p == (const unsigned char *)node_id && *p == '.'))
+			buf_addf(b, "%%%02X", *p);
+		else
+			buf_addc(b, (char)*p);
+	}
+	buf_adds(b, ext[fmt]);
+}
+
+/* The node's file, begun on its first release: NULL after a diagnostic. */
+static struct sink *
+node_file(struct release_files *f, const char *node_id)
+{
+	struct buf name = BUF_INIT;
+	struct outfile of;
+	struct sink *k;
+	void *v;
+	int status;
+
+	if (strmap_get(&f->by_node, node_id, &v))
+		return v;
+	node_file_name(&name, f->dir, node_id, f->format);
+	if (access(name.s, F_OK) == 0) {
+		/* the node may not have taken it yet: never replace its releases */
+		diag_at(name.s, 0, "already exists (not yet picked up?); nothing released, "
+		    "use another directory");
+		buf_release(&name);
+		return NULL;
+	}
+	status = outfile_open(&of, name.s);
+	buf_release(&name);
+	if (status != 0)
+		return NULL;
+	k = xcalloc(1, sizeof *k);
+	sink_init(k, of.fp, f->format, f->safe_csv);
+	k->of = of;
+	if (f->n == f->cap) {
+		f->cap = f->cap ? 2 * f->cap : 16;
+		f->v = xrealloc(f->v, (size_t)f->cap * sizeof *f->v);
+	}
+	f->v[f->n++] = k;
+	strmap_put(&f->by_node, node_id, k);
+	return k;
+}
+
+/*
+ * Write one release to out, or with files to its node's file: 0, or 73
+ * after a diagnostic (its file cannot be made).
+ */
+static int
+put_release(struct sink *out, struct release_files *files, const struct rel *r,
+    const char *doc)
+{
+	struct sink *k = out;
+
+	if (files != NULL && (k = node_file(files, r->node_id)) == NULL)
+		return EX_CANTCREAT;
+	sink_put(k, r, doc);
+	return 0;
+}
+
+int
+release_files_ready(struct release_files *f)
+{
+	int i;
+
+	if (f == NULL || f->ready)
+		return 0;
+	for (i = 0; i < f->n; i++) {
+		sink_finish(f->v[i]);
+		if (outfile_ready(&f->v[i]->of) != 0)
+			return EX_IOERR;
+	}
+	f->ready = 1;
+	return 0;
+}
+
+int
+release_files_close(struct release_files *f, int commit)
+{
+	int i, status = 0;
+
+	if (f == NULL)
+		return 0;
+	if (commit && (status = release_files_ready(f)) != 0)
+		commit = 0;
+	/* committed: every file that can be goes into place, whatever another did */
+	for (i = 0; i < f->n; i++) {
+		if (outfile_close(&f->v[i]->of, commit) != 0 && status == 0)
+			status = EX_IOERR;
+		free(f->v[i]);
+	}
+	strmap_release(&f->by_node, NULL);
+	free(f->v);
+	free(f);
+	return status;
+}
+
 /* --- the release run -------------------------------------------------- */
 
 struct node_cap {
 	int64_t capacity;	/* -1: unlimited */
 	int64_t used;		/* releases this business day */
 	long released;		/* by this run */
-	struct sink *file;	/* --split-by-node */
-};
-
-struct release_files {
-	struct sink **v;
-	int n, cap;
 };
 
 /* A routed line and node of the order being decided. */
@@ -335,68 +469,12 @@ fits(const struct node_cap *c)
 	return c->capacity < 0 || c->used < c->capacity;
 }
 
-/* The file name for a node: its id, bytes unsafe in a name as %XX. */
-static void
-node_file_name(struct buf *b, const char *dir, const char *node_id, int fmt)
-{
-	static const char *const ext[] = { ".csv", ".jsonl", ".json" };
-	const unsigned char *p;
-
-	buf_reset(b);
-	buf_adds(b, dir);
-	buf_addc(b, '/');
-	for (p = (const unsigned char *)node_id; *p; p++) {
-		if (*p == '/' || *p == '%' || *p < 0x20 || *p == 0x7f ||
-		    (p == (const unsigned char *)node_id && *p == '.'))
-			buf_addf(b, "%%%02X", *p);
-		else
-			buf_addc(b, (char)*p);
-	}
-	buf_adds(b, ext[fmt]);
-}
-
-static struct sink *
-node_file(struct run *r, struct node_cap *c, const char *node_id)
-{
-	struct release_files *f = r->files;
-	struct buf name = BUF_INIT;
-	struct outfile of;
-	struct sink *k;
-	int status;
-
-	if (c->file != NULL)
-		return c->file;
-	node_file_name(&name, r->o->split_dir, node_id, r->o->format);
-	if (access(name.s, F_OK) == 0) {
-		/* the node may not have taken it yet: never replace its releases */
-		diag_at(name.s, 0, "already exists (not yet picked up?); nothing released, "
-		    "use another directory");
-		buf_release(&name);
-		return NULL;
-	}
-	status = outfile_open(&of, name.s);
-	buf_release(&name);
-	if (status != 0)
-		return NULL;
-	k = xcalloc(1, sizeof *k);
-	sink_init(k, of.fp, r->o->format, r->o->safe_csv);
-	k->of = of;
-	if (f->n == f->cap) {
-		f->cap = f->cap ? 2 * f->cap : 16;
-		f->v = xrealloc(f->v, (size_t)f->cap * sizeof *f->v);
-	}
-	f->v[f->n++] = k;
-	c->file = k;
-	return k;
-}
-
 /* Make the release of work[from..to) (one node), write it everywhere. */
 static int
 make_release(struct run *r, int from, int to)
 {
 	const struct work *w0 = &r->work[from];
 	struct node_cap *c = node_cap(r, w0->node_id);
-	struct sink *k = &r->out;
 	struct rel rel;
 	int i;
 
@@ -408,6 +486,8 @@ make_release(struct run *r, int from, int to)
 	{
 		char seq[24];
 
+		if (r->o->dry_run)
+			buf_adds(&r->id, "dry-run-");
 		buf_adds(&r->id, r->daykey);
 		buf_addc(&r->id, '-');
 		buf_adds(&r->id, w0->node_id);
@@ -451,9 +531,8 @@ make_release(struct run *r, int from, int to)
 		if (store_releases_write(r->st, r->day, &row, 1, r->rows) != 0)
 			return -1;
 	}
-	if (r->o->split_dir != NULL && (k = node_file(r, c, rel.node_id)) == NULL)
+	if (put_release(&r->out, r->files, &rel, r->doc.s) != 0)
 		return -2;
-	sink_put(k, &rel, r->doc.s);
 	r->n->releases++;
 	return 0;
 }
@@ -598,13 +677,9 @@ release_run(struct store *st, const struct release_opts *o, FILE *out,
 	snprintf(r.day, sizeof r.day, "%.10s", o->day ? o->day : store_run_time(st));
 	snprintf(r.daykey, sizeof r.daykey, "%.4s%.2s%.2s", r.day, r.day + 5, r.day + 8);
 	if (o->split_dir != NULL) {
-		struct stat sb;
-
-		if (stat(o->split_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-			diag_error("%s: not a directory (--split-by-node)", o->split_dir);
-			return EX_CANTCREAT;
-		}
-		r.files = *files = xcalloc(1, sizeof **files);
+		if ((status = files_open(files, o->split_dir, o->format, o->safe_csv)) != 0)
+			return status;
+		r.files = *files;
 	} else {
 		sink_init(&r.out, out, o->format, o->safe_csv);
 	}
@@ -635,37 +710,75 @@ out:
 	return status;
 }
 
-int
-release_files_close(struct release_files *f, int commit)
-{
-	int i, status = 0, s;
+/* --- resend ------------------------------------------------------------ */
 
-	if (f == NULL)
-		return 0;
-	for (i = 0; i < f->n; i++) {
-		sink_finish(f->v[i]);
-		if ((s = outfile_close(&f->v[i]->of, commit)) != 0 && status == 0) {
-			status = s;
-			commit = 0;	/* one bad file: leave the rest out too */
-		}
-		free(f->v[i]);
+/* Write a stored document again: 0, or an exit status after a diagnostic. */
+static int
+resend_one(struct sink *out, struct release_files *files, const char *id, const char *doc)
+{
+	struct rel rel;
+	json_t *j = rel_parse(doc, &rel);
+	int status;
+
+	if (j == NULL) {
+		diag_error("release \"%s\": its stored document is not one", quote_value(id));
+		return EX_SOFTWARE;
 	}
-	free(f->v);
-	free(f);
+	status = put_release(out, files, &rel, doc);
+	free(rel.lines);
+	json_decref(j);
 	return status;
 }
 
-/* --- resend ------------------------------------------------------------ */
+struct resend {
+	struct sink out;
+	struct release_files *files;
+	int status;
+};
 
-int
-release_resend(struct store *st, const char *const *ids, int n, int format,
-    int safe_csv, FILE *out)
+static int
+run_document_row(void *p, const struct store_row *row)
 {
-	struct sink k;
+	struct resend *x = p;
+
+	x->status = resend_one(&x->out, x->files, store_col_text(row, 0),
+	    store_col_text(row, 1));
+	return x->status ? -1 : 0;
+}
+
+/* Every release run run_id made: 0, or an exit status after a diagnostic. */
+static int
+resend_run(struct store *st, int64_t run_id, struct resend *x)
+{
+	char *command;
+	int rc;
+
+	if ((rc = store_run_command(st, run_id, &command)) < 0)
+		return store_status(st);
+	if (rc == 0) {
+		diag_error("no run %lld in the run log", (long long)run_id);
+		return EX_DATAERR;
+	}
+	if (strcmp(command, "oms-release") != 0) {
+		diag_error("run %lld is a run of %s, not of oms-release", (long long)run_id,
+		    command);
+		free(command);
+		return EX_DATAERR;
+	}
+	free(command);
+	if (store_release_documents_of_run(st, run_id, run_document_row, x) != 0)
+		return x->status ? x->status : store_status(st);
+	return 0;
+}
+
+/* The n releases named: 0, or an exit status after a diagnostic. */
+static int
+resend_ids(struct store *st, const char *const *ids, int n, struct resend *x)
+{
 	char **docs = xcalloc((size_t)n + 1, sizeof *docs);
 	int i, rc, status = 0;
 
-	for (i = 0; i < n && status != EX_SOFTWARE; i++) {
+	for (i = 0; i < n; i++) {
 		if ((rc = store_release_document(st, ids[i], &docs[i])) < 0) {
 			status = store_status(st);
 			break;
@@ -675,27 +788,33 @@ release_resend(struct store *st, const char *const *ids, int n, int format,
 			status = EX_DATAERR;
 		}
 	}
-	if (status == 0) {
-		sink_init(&k, out, format, safe_csv);
-		for (i = 0; i < n; i++) {
-			struct rel rel;
-			json_t *j = rel_parse(docs[i], &rel);
-
-			if (j == NULL) {
-				diag_error("release \"%s\": its stored document is not one",
-				    quote_value(ids[i]));
-				status = EX_SOFTWARE;
-				break;
-			}
-			sink_put(&k, &rel, docs[i]);
-			free(rel.lines);
-			json_decref(j);
-		}
-		sink_finish(&k);
-	}
+	for (i = 0; i < n && status == 0; i++)
+		status = resend_one(&x->out, x->files, ids[i], docs[i]);
 	for (i = 0; i < n; i++)
 		free(docs[i]);
 	free(docs);
+	return status;
+}
+
+int
+release_resend(struct store *st, const struct release_opts *o, const char *const *ids,
+    int n, int64_t run_id, FILE *out, struct release_files **files)
+{
+	struct resend x;
+	int status;
+
+	memset(&x, 0, sizeof x);
+	*files = NULL;
+	if (o->split_dir != NULL) {
+		if ((status = files_open(files, o->split_dir, o->format, o->safe_csv)) != 0)
+			return status;
+		x.files = *files;
+	} else {
+		sink_init(&x.out, out, o->format, o->safe_csv);
+	}
+	status = ids != NULL ? resend_ids(st, ids, n, &x) : resend_run(st, run_id, &x);
+	if (o->split_dir == NULL)
+		sink_finish(&x.out);
 	return status;
 }
 
@@ -756,17 +875,58 @@ struct last_shipment {
 	char at[21];
 };
 
+/* A confirmation run: what rows share. */
+struct confirm_run {
+	struct store *st;
+	struct confirm_counts *n;
+	struct buf payload;
+	struct last_shipment last;
+	long repeats;		/* rows that repeat a confirmation already taken */
+};
+
+/* Repeats listed one by one; the rest are counted (a file sent twice). */
+#define REPEATS_LISTED 5
+
+/*
+ * A row that repeats a confirmation already taken (at NULL: the row gave
+ * no time): listed, or counted.
+ */
+static void
+repeat(struct confirm_run *cr, const struct record *r, int64_t line_no, int64_t qty,
+    const char *at)
+{
+	const char *tracking = r->val[C_TRACKING];
+	struct buf msg = BUF_INIT;
+
+	if (++cr->repeats > REPEATS_LISTED)
+		return;
+	buf_addf(&msg, "line %lld of release \"%s\" was already confirmed %s %lld",
+	    (long long)line_no, quote_value(r->val[C_RELEASE]), r->val[C_STATUS],
+	    (long long)qty);
+	if (*tracking)
+		buf_addf(&msg, " with tracking \"%s\"", quote_value(tracking));
+	if (at != NULL)
+		buf_addf(&msg, " at %s (a file sent twice?)", at);
+	else
+		buf_adds(&msg, " (a file sent twice? give its time, at, if it is another one)");
+	diag_at(r->file, r->line, "%s", msg.s);
+	buf_release(&msg);
+}
+
 /* Check and apply one record: 0, 1 when it is bad (diagnosed), -1 error. */
 static int
-confirm_one(struct store *st, const struct record *r, struct buf *payload,
-    struct confirm_counts *n, struct last_shipment *last)
+confirm_one(struct confirm_run *cr, const struct record *r)
 {
+	struct store *st = cr->st;
+	struct buf *payload = &cr->payload;
+	struct confirm_counts *n = cr->n;
+	struct last_shipment *last = &cr->last;
 	const char *id = r->val[C_RELEASE];
 	struct release_line_state s;
 	struct confirmation c;
 	int64_t line_no, qty, out, on_hand;
 	char at[21];
-	int status, known, rc;
+	int status, known, rc, timed = r->val[C_AT][0] != '\0';
 
 	if (r->error) {
 		diag_at(r->file, r->line, "%s", r->error);
@@ -794,7 +954,7 @@ confirm_one(struct store *st, const struct record *r, struct buf *payload,
 	if (plain_text(r, C_RELEASE) != 0 || plain_text(r, C_CARRIER) != 0 ||
 	    plain_text(r, C_TRACKING) != 0)
 		return 1;
-	if (r->val[C_AT][0] == '\0')
+	if (!timed)
 		snprintf(at, sizeof at, "%s", store_run_time(st));
 	else if (parse_time(r->val[C_AT], at) != PARSE_OK) {
 		diag_at(r->file, r->line, "at must be an ISO 8601 date or time like "
@@ -802,7 +962,7 @@ confirm_one(struct store *st, const struct record *r, struct buf *payload,
 		return 1;
 	}
 	if ((rc = store_release_line_get(st, id, line_no, r->val[C_STATUS], r->val[C_TRACKING],
-	    &s, &known)) < 0)
+	    qty, timed ? at : NULL, &s, &known)) < 0)
 		return -1;
 	if (rc == 0) {
 		if (known)
@@ -812,23 +972,17 @@ confirm_one(struct store *st, const struct record *r, struct buf *payload,
 			diag_at(r->file, r->line, "unknown release \"%s\"", quote_value(id));
 		return 1;
 	}
-	if (status == ST_PICKED_UP && strcmp(s.method, "pickup") != 0 &&
-	    strcmp(s.method, "curbside") != 0) {
-		diag_at(r->file, r->line, "status picked_up is for pickup and curbside lines; "
-		    "line %lld of release \"%s\" is a %s line", (long long)line_no,
-		    quote_value(id), s.method);
+	/* a line is handed over at its store, or shipped (a locker line, to the locker) */
+	if ((status == ST_PICKED_UP || status == ST_SHIPPED) &&
+	    method_handed_over(s.method) != (status == ST_PICKED_UP)) {
+		diag_at(r->file, r->line, "status %s is for %s lines; line %lld of release \"%s\" "
+		    "is a %s line", statuses[status], status == ST_PICKED_UP ?
+		    "pickup and curbside" : "ship and locker", (long long)line_no, quote_value(id),
+		    s.method);
 		return 1;
 	}
 	if (s.seen) {
-		if (r->val[C_TRACKING][0])
-			diag_at(r->file, r->line, "line %lld of release \"%s\" was already "
-			    "confirmed %s with tracking \"%s\" (a file sent twice?)",
-			    (long long)line_no, quote_value(id), r->val[C_STATUS],
-			    r->val[C_TRACKING]);
-		else
-			diag_at(r->file, r->line, "line %lld of release \"%s\" was already "
-			    "confirmed %s (a file sent twice?)", (long long)line_no,
-			    quote_value(id), r->val[C_STATUS]);
+		repeat(cr, r, line_no, qty, timed ? at : NULL);
 		return 1;
 	}
 	out = s.qty - s.shipped - s.shorted - s.cancelled;
@@ -945,8 +1099,7 @@ int
 release_confirm(struct store *st, char *const *files, int nfiles, int infmt,
     struct confirm_counts *n)
 {
-	struct buf payload = BUF_INIT;
-	struct last_shipment last = { BUF_INIT, "" };
+	struct confirm_run cr = { st, n, BUF_INIT, { BUF_INIT, "" }, 0 };
 	struct record rec;
 	int i, rc, status = 0, bad = 0;
 
@@ -961,7 +1114,7 @@ release_confirm(struct store *st, char *const *files, int nfiles, int infmt,
 		while ((rc = input_next(in, &rec)) == 1) {
 			progress_tick(n->rows + bad);
 			/* a bad row spoils the run, but every row is still checked */
-			if ((rc = confirm_one(st, &rec, &payload, n, &last)) < 0) {
+			if ((rc = confirm_one(&cr, &rec)) < 0) {
 				status = store_status(st);
 				break;
 			}
@@ -972,8 +1125,11 @@ release_confirm(struct store *st, char *const *files, int nfiles, int infmt,
 		input_close(in);
 	}
 	progress_end();
-	buf_release(&payload);
-	buf_release(&last.release_id);
+	buf_release(&cr.payload);
+	buf_release(&cr.last.release_id);
+	if (status == 0 && cr.repeats > REPEATS_LISTED)
+		diag_error("%ld more row%s already confirmed, not listed (a file sent twice?)",
+		    cr.repeats - REPEATS_LISTED, cr.repeats - REPEATS_LISTED == 1 ? "" : "s");
 	if (status == 0 && bad > 0) {
 		diag_error("%d bad confirmation%s: nothing applied", bad, bad == 1 ? "" : "s");
 		status = EX_DATAERR;

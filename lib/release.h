@@ -24,6 +24,7 @@ struct release_opts {
 	const char *split_dir;	/* one file per node in this directory; NULL: out */
 	int format;		/* enum outfmt */
 	int safe_csv;
+	int dry_run;		/* ids begin "dry-run-": a preview, never issued */
 };
 
 /* Releases made, and those that wait (counted as order-and-node pairs). */
@@ -45,19 +46,28 @@ struct release_files;
 int release_run(struct store *st, const struct release_opts *o, FILE *out,
 	struct release_files **files, struct release_counts *counts);
 /*
- * Finish every node file and rename it into place (commit 1), or remove
- * them all; free f (NULL is fine).  Returns 0, or 74 after a diagnostic.
- * Call before the store's commit, so that nothing is committed that could
- * not be written.
+ * Finish every node file and flush it: 0, or 74 after a diagnostic.  Call
+ * before the store's commit, so that a file that cannot be written fails
+ * the run.
+ */
+int release_files_ready(struct release_files *f);
+/*
+ * Rename every node file into place (commit 1: after the store's commit)
+ * or remove them all (the run failed); free f (NULL is fine).  Returns 0,
+ * or 74 after a diagnostic for each file that could not be put in place.
  */
 int release_files_close(struct release_files *f, int commit);
 
 /*
- * Write the n releases named by ids again, exactly as first emitted.
- * Returns 0, or 65 after naming every unknown id, or another exit status.
+ * Write releases again, exactly as first emitted: the n named by ids, or
+ * with ids NULL every release that run run_id made, in the order it made
+ * them.  To out, or with o->split_dir to one file per node (*files, as
+ * release_run); o's format and safe_csv apply.  Returns 0; 65 after
+ * naming every unknown id, or when run_id is not a run of oms-release in
+ * the run log; or another exit status.
  */
-int release_resend(struct store *st, const char *const *ids, int n, int format,
-	int safe_csv, FILE *out);
+int release_resend(struct store *st, const struct release_opts *o, const char *const *ids,
+	int n, int64_t run_id, FILE *out, struct release_files **files);
 
 struct confirm_counts {
 	long rows;

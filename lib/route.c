@@ -2037,7 +2037,7 @@ line_row(void *ctx, const struct store_row *row)
 	const char *reason = store_col_text(row, 13);
 	struct rorder *o = r->norders ? &r->orders[r->norders - 1] : NULL;
 	struct rline *l;
-	int pickup = strcmp(method, "pickup") == 0 || strcmp(method, "curbside") == 0;
+	int pickup = method_handed_over(method);
 
 	if (o == NULL || strcmp(o->id, oid) != 0) {
 		const char *promise = store_col_text(row, 8);

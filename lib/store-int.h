@@ -42,8 +42,6 @@ int store_each(struct store *st, sqlite3_stmt *s, store_typed_fn fn, void *ctx,
 	const char *what);
 /* Rows changed by the last statement. */
 int store_changes(struct store *st);
-/* This run's id (0 under --dry-run or before store_run_start). */
-int64_t store_run_id(const struct store *st);
 
 struct store_row {
 	sqlite3_stmt *s;

@@ -112,16 +112,17 @@ store_releases_write(struct store *st, const char *day, const struct release_row
 
 static const char sql_document[] = "SELECT document FROM release WHERE release_id = ?1";
 
-struct doc_ctx {
-	char *doc;
+/* The text of the first row's first column. */
+struct text_ctx {
+	char *text;
 };
 
 static int
-doc_row(void *p, const struct store_row *row)
+text_row(void *p, const struct store_row *row)
 {
-	struct doc_ctx *d = p;
+	struct text_ctx *d = p;
 
-	d->doc = xstrdup(store_col_text(row, 0));
+	d->text = xstrdup(store_col_text(row, 0));
 	return 1;
 }
 
@@ -129,23 +130,59 @@ int
 store_release_document(struct store *st, const char *release_id, char **doc)
 {
 	sqlite3_stmt *s = store_sql(st, sql_document);
-	struct doc_ctx d = { NULL };
+	struct text_ctx d = { NULL };
 
 	*doc = NULL;
 	if (s == NULL)
 		return -1;
 	bind_text(s, 1, release_id);
-	if (store_each(st, s, doc_row, &d, "reading a release") != 0)
+	if (store_each(st, s, text_row, &d, "reading a release") != 0)
 		return -1;
-	*doc = d.doc;
-	return d.doc != NULL;
+	*doc = d.text;
+	return d.text != NULL;
+}
+
+static const char sql_run_documents[] =
+    "SELECT r.release_id, r.document FROM event e "
+    "JOIN release r ON r.release_id = json_extract(e.payload, '$.release_id') "
+    "WHERE e.type = 'release.created' AND e.run_id = ?1 ORDER BY e.seq";
+
+int
+store_release_documents_of_run(struct store *st, int64_t run_id, store_typed_fn fn,
+    void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_run_documents);
+
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, run_id);
+	return store_each(st, s, fn, ctx, "reading the releases of a run");
+}
+
+static const char sql_run_command[] = "SELECT command FROM run WHERE run_id = ?1";
+
+int
+store_run_command(struct store *st, int64_t run_id, char **command)
+{
+	sqlite3_stmt *s = store_sql(st, sql_run_command);
+	struct text_ctx d = { NULL };
+
+	*command = NULL;
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, run_id);
+	if (store_each(st, s, text_row, &d, "reading the run log") != 0)
+		return -1;
+	*command = d.text;
+	return d.text != NULL;
 }
 
 static const char sql_rline_get[] =
     "SELECT rl.order_id, r.node_id, l.sku, l.method, rl.qty, rl.shipped, rl.short, "
     "rl.cancelled, rl.cancel_requested, i.on_hand, EXISTS (SELECT 1 FROM confirmation c "
     "WHERE c.release_id = rl.release_id AND c.line_no = rl.line_no AND c.status = ?3 "
-    "AND c.tracking = ?4) FROM release_line rl "
+    "AND c.tracking = ?4 AND c.qty = ?5 AND (?6 IS NULL OR c.at = ?6)) "
+    "FROM release_line rl "
     "JOIN release r USING (release_id) "
     "JOIN order_line l ON l.order_id = rl.order_id AND l.line_no = rl.line_no "
     "LEFT JOIN inventory i ON i.node_id = r.node_id AND i.sku = l.sku "
@@ -186,8 +223,8 @@ rline_row(void *p, const struct store_row *row)
 
 int
 store_release_line_get(struct store *st, const char *release_id, int64_t line_no,
-    const char *status, const char *tracking, struct release_line_state *s,
-    int *release_known)
+    const char *status, const char *tracking, int64_t qty, const char *at,
+    struct release_line_state *s, int *release_known)
 {
 	sqlite3_stmt *q = store_sql(st, sql_rline_get);
 	struct rline_ctx c = { s, 0 };
@@ -200,6 +237,8 @@ store_release_line_get(struct store *st, const char *release_id, int64_t line_no
 	bind_int(q, 2, line_no);
 	bind_text(q, 3, status);
 	bind_text(q, 4, tracking);
+	bind_int(q, 5, qty);
+	bind_text(q, 6, at);
 	if (store_each(st, q, rline_row, &c, "reading a release line") != 0)
 		return -1;
 	if (c.found) {

@@ -52,6 +52,8 @@ int store_run_start(struct store *st, const char *command, int argc, char **argv
 int store_run_end(struct store *st, int exit_status, const char *counts_json);
 /* The time the run started, "YYYY-MM-DDTHH:MM:SSZ". */
 const char *store_run_time(const struct store *st);
+/* This run's id (0 under --dry-run or before store_run_start). */
+int64_t store_run_id(const struct store *st);
 
 /* Append an event to the outbox; payload is a JSON object text. */
 int store_event(struct store *st, const char *order_id, const char *type,
@@ -485,22 +487,35 @@ int store_releases_write(struct store *st, const char *day, const struct release
  * caller frees), 0 when there is no such release, -1 error.
  */
 int store_release_document(struct store *st, const char *release_id, char **doc);
+/*
+ * The releases run run_id made, in the order it made them (the order of
+ * their "release.created" events): release_id, document.
+ */
+int store_release_documents_of_run(struct store *st, int64_t run_id, store_typed_fn fn,
+	void *ctx);
+/*
+ * The command of run run_id in the run log: 1 and *command (malloc'd, the
+ * caller frees), 0 when there is no such run, -1 error.
+ */
+int store_run_command(struct store *st, int64_t run_id, char **command);
 
 /* A released line as the node must answer for it. */
 struct release_line_state {
 	char order_id[256], node_id[256], sku[256], method[16];
 	int64_t qty, shipped, shorted, cancelled, cancel_requested;
 	int64_t on_hand;	/* the node's of the sku; -1: no inventory row */
-	int seen;		/* already took a confirmation of this status and tracking */
+	int seen;		/* already took this confirmation (see below) */
 };
 /*
- * Line line_no of release_id, asked about a confirmation of status and
- * tracking: 1 and *s filled, 0 when the release has no such line
- * (*release_known: whether the release exists), -1 error.
+ * Line line_no of release_id, asked about a confirmation of status, qty,
+ * tracking and time at: 1 and *s filled, 0 when the release has no such
+ * line (*release_known: whether the release exists), -1 error.  s->seen
+ * is 1 when the line already took a confirmation of the same status, qty,
+ * tracking and time (at NULL: at any time).
  */
 int store_release_line_get(struct store *st, const char *release_id, int64_t line_no,
-	const char *status, const char *tracking, struct release_line_state *s,
-	int *release_known);
+	const char *status, const char *tracking, int64_t qty, const char *at,
+	struct release_line_state *s, int *release_known);
 
 /* One confirmation to apply, as decided by lib/release.c. */
 struct confirmation {

@@ -1557,7 +1557,34 @@ EOF
 	assert_equal "$(state)" "$before"
 }
 
-@test "a write error on standard output: exit 74, nothing changed" {
+# A run's rows reach no one unless it commits (oms(7), "Output of a run").
+@test "-o FILE and standard output: a commit that fails on a full disk leaves no file and prints no row" {
+	small_disk disk 1024
+	export OMS_DB=$BATS_TEST_TMPDIR/disk/oms.db
+	base_store
+	oms-import -q orders "$DATA/orders.csv"
+	before=$(state)
+	fill_disk disk 48
+	mkdir w
+	run -74 --separate-stderr oms-allocate -o w/alloc.csv
+	assert_output ""
+	assert_equal "$stderr" "oms-allocate: $OMS_DB: committing: database or disk is full"
+	run -74 --separate-stderr oms-allocate
+	assert_output ""
+	assert_equal "$stderr" "oms-allocate: $OMS_DB: committing: database or disk is full"
+	run -0 ls -A w
+	assert_output ""
+	rm disk/fill
+	assert_equal "$(state)" "$before"
+	run -0 oms-allocate -q -o w/alloc.csv
+	[ "$(wc -l < w/alloc.csv)" -gt 1 ]
+	consistent
+}
+
+# Standard output gets the rows only once the run committed (so that no
+# one reads the rows of a run that was rolled back): a write error there
+# comes after the commit, and says so.
+@test "a write error on standard output: exit 74, the run committed and says its rows were lost" {
 	local before
 	[ -c /dev/full ] || skip "no /dev/full here"
 	given nodes <<'EOF'
@@ -1576,11 +1603,15 @@ EOF
 order_id,line_no,sku,qty,created_at
 O1,1,A1,2,2026-11-25T08:00:00Z
 EOF
-	before=$(state)
 	run -74 bash -c 'oms-allocate > /dev/full'
-	assert_output "oms-allocate: write error on standard output: No space left on device"
-	# the rows were lost, so the change must be too: a re-run reports it
-	assert_equal "$(state)" "$before"
+	assert_output "oms-allocate: write error on standard output: No space left on device
+oms-allocate: run 5 is committed, but its output was not all written"
+	run -0 oms-report runs --format jsonl
+	assert_line --index 4 --partial '"run_id":5,"command":"oms-allocate","argv":"oms-allocate",'
+	lines_are <<'EOF'
+order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
+O1,1,A1,2,allocated,0,0,2,0,0,0,0,0,
+EOF
 }
 
 @test "events: one per changed line, with the order, the type and the payload" {

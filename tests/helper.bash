@@ -47,3 +47,32 @@ hold_lock() {
 release_lock() {
 	wait "$holder"
 }
+
+# A small disk, for tests of a full one: a tmpfs of $2 KiB mounted on the
+# directory $1 (made here), unmounted by teardown.  Mounting needs root;
+# where it is not allowed the test is skipped.
+small_disk() {
+	mkdir -p "$1" || return 1
+	if ! mount -t tmpfs -o "size=${2}k" tmpfs "$1" 2> /dev/null; then
+		skip "cannot mount a tmpfs here (it needs root)"
+	fi
+	small_disks+=("$(cd "$1" && pwd)")
+}
+
+# Fill the file system of directory $1, but for $2 KiB, with $1/fill.
+fill_disk() {
+	local avail
+
+	avail=$(df -k --output=avail "$1" | tail -n 1)
+	[ "$avail" -gt "$2" ] || return 0
+	dd if=/dev/zero of="$1/fill" bs=1k count=$((avail - $2)) status=none 2> /dev/null
+	return 0
+}
+
+teardown() {
+	local d
+
+	for d in ${small_disks[@]+"${small_disks[@]}"}; do
+		umount "$d" 2> /dev/null || umount -l "$d"
+	done
+}

@@ -693,8 +693,12 @@ writers=(
 	"oms-return appease $DATA/../data/return/orders.csv"
 )
 
-@test "a full disk on output (-o /dev/full and > /dev/full): 74, nothing changed" {
-	local cmd prog
+# What a run that changes the store writes to a device or to standard
+# output reaches no one before the run commits (oms(7)): on a full device
+# the run is committed and says that its output was lost.  A view
+# changes nothing either way.
+@test "a full disk on output (-o /dev/full and > /dev/full): 74; a writer's run is committed and says so" {
+	local cmd prog lost
 	[ -c /dev/full ] || skip "no /dev/full here"
 	base_store
 	oms-import -q rates "$DATA/rates.csv"
@@ -702,21 +706,31 @@ writers=(
 	oms-import -q customers "$DATA/customers.csv"
 	oms-import -q orders "$DATA/orders.csv"
 	printf 'order_id,amount,reason\nO1,1.00,sorry\n' > appease.csv
-	# each step on a full disk changes nothing; then it runs, for the next
-	for cmd in oms-allocate oms-route oms-release "oms-return appease appease.csv" \
-	    "oms-report lines" "oms-report events" "oms-order show O1 --format csv" \
-	    "oms-order customer C1"; do
+	for cmd in oms-allocate oms-route oms-release "oms-return appease appease.csv"; do
 		prog=${cmd%% *}
+		lost="^$prog: run [0-9]+ is committed, but its output was not all written\$"
+		[ "$prog" = oms-release ] && lost="^$prog: run ([0-9]+) is committed, but its releases were not all written: oms-release --resend-run \\1 writes them again\$"
 		before=$(state)
 		# (the reason is known when the last write fails, not when an
 		# earlier one did and the rest was dropped)
 		run -74 $cmd -o /dev/full
+		assert_line --index 0 --regexp "^$prog: /dev/full: write error(: No space left on device)?\$"
+		assert_line --index 1 --regexp "$lost"
+		assert_equal "${#lines[@]}" 2
+		[ "$(state)" != "$before" ]
+		run -74 bash -c "$cmd > /dev/full"
+		assert_line --index 0 --regexp "^$prog: write error on standard output(: No space left on device)?\$"
+		assert_line --index 1 --regexp "$lost"
+	done
+	for cmd in "oms-report lines" "oms-report events" "oms-order show O1 --format csv" \
+	    "oms-order customer C1"; do
+		prog=${cmd%% *}
+		before=$(state)
+		run -74 $cmd -o /dev/full
 		assert_output --regexp "^$prog: /dev/full: write error(: No space left on device)?\$"
-		assert_equal "$(state)" "$before"
 		run -74 bash -c "$cmd > /dev/full"
 		assert_output --regexp "^$prog: write error on standard output(: No space left on device)?\$"
 		assert_equal "$(state)" "$before"
-		run -0 $cmd -o /dev/null
 	done
 	release=$(sqlite3 "$OMS_DB" "select release_id from release limit 1")
 	run -74 oms-release --resend "$release" -o /dev/full

@@ -258,12 +258,23 @@ $REL
 EOF
 }
 
-@test "--dry-run prints the releases and changes nothing" {
+# A dry run's ids are marked: they were never issued, and the next run may
+# give those numbers to other orders.
+@test "--dry-run prints the releases, their ids marked as never issued, and changes nothing" {
 	two_orders
 	before=$(state)
 	run -0 --separate-stderr oms-release $DAY --dry-run
-	assert_line --index 3 "20261127-DC1-000002,DC1,O2,1,A1,3,ship,Bo Diaz,9 Elm Rd,Chicago,IL,60601,US,"
+	assert_output - <<EOF
+$REL
+dry-run-20261127-DC1-000001,DC1,O1,1,A1,2,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
+dry-run-20261127-DC1-000001,DC1,O1,2,B2,1,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
+dry-run-20261127-DC1-000002,DC1,O2,1,A1,3,ship,Bo Diaz,9 Elm Rd,Chicago,IL,60601,US,
+EOF
 	assert_equal "$stderr" "oms-release: dry run, nothing written: 2 releases (3 lines, 6 units) to 1 node; 0 waiting: 0 held, 0 ship-complete not all routed, 0 over capacity, 0 past --max"
+	assert_equal "$(state)" "$before"
+	run -0 oms-release -q $DAY --dry-run --format jsonl -o dry.jsonl
+	run -0 jq -r .release_id dry.jsonl
+	assert_output $'dry-run-20261127-DC1-000001\ndry-run-20261127-DC1-000002'
 	assert_equal "$(state)" "$before"
 }
 
@@ -551,6 +562,95 @@ $(sqlite3 "$OMS_DB" "SELECT document FROM release WHERE release_id = '20261127-D
 oms-release: unknown release "X\"Y"'
 }
 
+# The run id of the last oms-release run that made releases.
+last_release_run() {
+	oms-report runs --format jsonl | jq -r 'select(.counts.releases > 0) | .run_id' | tail -n 1
+}
+
+@test "--resend-run writes a run's releases again, in the order made, to one file or one a node" {
+	shop
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
+O1,1,A1,2,2026-11-25T10:00:00Z,ship,,34.05,-118.24
+O1,2,A1,1,2026-11-25T10:00:00Z,pickup,ST1,34.05,-118.24
+O2,1,B2,1,2026-11-25T11:00:00Z,ship,,40.75,-73.99
+O3,1,A1,1,2026-11-25T12:00:00Z,ship,,34.05,-118.24
+EOF
+	routed
+	mkdir first
+	run -0 oms-release -q $DAY --split-by-node first
+	run1=$(last_release_run)
+	# a later run: O4, at DC1
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O4,1,B2,1,2026-11-25T13:00:00Z,40.75,-73.99
+EOF
+	routed
+	run -0 oms-release -q $DAY --format jsonl
+	run2=$(last_release_run)
+	assert_equal "$(jq -r .release_id <<<"$output")" 20261127-DC1-000002
+	before=$(state)
+	mkdir again
+	run -0 oms-release --resend-run "$run1" --split-by-node again
+	run -0 ls -A again
+	assert_output $'DC1.csv\nDC2.csv\nST1.csv'
+	for f in DC1 DC2 ST1; do
+		cmp "first/$f.csv" "again/$f.csv"
+	done
+	run -0 oms-release --resend-run "$run1"
+	assert_output - <<EOF
+$REL
+20261127-DC2-000001,DC2,O1,1,A1,2,ship,,,,,,US,
+20261127-ST1-000001,ST1,O1,2,A1,1,pickup,,,,,,US,
+20261127-DC1-000001,DC1,O2,1,B2,1,ship,,,,,,US,
+20261127-DC2-000002,DC2,O3,1,A1,1,ship,,,,,,US,
+EOF
+	run -0 oms-release --resend-run "$run2" --format jsonl
+	assert_equal "$(jq -r .release_id <<<"$output")" 20261127-DC1-000002
+	# --resend with --split-by-node: a file a node
+	mkdir some
+	run -0 oms-release --resend 20261127-DC2-000002 --resend 20261127-DC1-000002 --split-by-node some
+	run -0 ls -A some
+	assert_output $'DC1.csv\nDC2.csv'
+	assert_equal "$(sed -n 2p some/DC1.csv)" "20261127-DC1-000002,DC1,O4,1,B2,1,ship,,,,,,US,"
+	# never over a file already there
+	run -73 --separate-stderr oms-release --resend-run "$run1" --split-by-node some
+	assert_equal "$stderr" "oms-release: some/DC2.csv: already exists (not yet picked up?); nothing released, use another directory"
+	run -0 ls -A some
+	assert_output $'DC1.csv\nDC2.csv'
+	# a re-send changes nothing
+	assert_equal "$(state)" "$before"
+}
+
+@test "--resend-run of a run that is not in the run log, or not of oms-release, is bad data" {
+	two_orders
+	run -0 oms-release -q $DAY
+	run -65 --separate-stderr oms-release --resend-run 999
+	assert_output ""
+	assert_equal "$stderr" "oms-release: no run 999 in the run log"
+	run -65 --separate-stderr oms-release --resend-run 1
+	assert_output ""
+	assert_equal "$stderr" "oms-release: run 1 is a run of oms-import, not of oms-release"
+	# a run of oms-release that made no release: none
+	run -0 oms-release -q $DAY
+	run -0 oms-release --resend-run "$(oms-report runs --format jsonl | jq -r .run_id | tail -n 1)"
+	assert_output "$REL"
+}
+
+@test "a committed run whose standard output fails says so; --resend-run writes its releases" {
+	[ -c /dev/full ] || skip "no /dev/full here"
+	two_orders
+	sqlite3 "$OMS_DB" ".backup ref.db"
+	oms-release -q --db ref.db $DAY > ref.csv
+	run -74 --separate-stderr oms-release -q $DAY -o /dev/full
+	run1=$(last_release_run)
+	assert_equal "$stderr" "oms-release: /dev/full: write error: No space left on device
+oms-release: run $run1 is committed, but its releases were not all written: oms-release --resend-run $run1 writes them again"
+	run -0 oms-release --resend-run "$run1"
+	assert_equal "$output" "$(cat ref.csv)"
+	consistent
+}
+
 @test "--split-by-node writes one file per node, named after it, and nothing on standard output" {
 	shop
 	# DC1 has no A1 left: A1 ships from DC2, B2 from DC1
@@ -647,6 +747,165 @@ EOF
 	run -0 oms-release -q $DAY --dry-run --split-by-node out
 	run -0 ls -A out
 	assert_output ""
+}
+
+# ---------------------------------------------------------------------
+# a failed run: no file left in place, no release printed, no id given away
+
+# O1 for New York (DC1) first, then 250 orders for Los Angeles (DC2) whose
+# release rows are about 400 bytes each: DC2's file is about 100 KB.
+la_orders() {
+	given inventory <<'EOF2'
+node_id,sku,on_hand,as_of
+DC2,A1,1000,2026-11-26T23:00:00Z
+EOF2
+	awk -v pad="$(printf '%0300d' 0)" 'BEGIN {
+	    print "order_id,line_no,sku,qty,created_at,priority,ship_name,ship_address1,ship_lat,ship_lon"
+	    print "O1,1,A1,1,2026-11-25T10:00:00Z,1,Ann Lee,1 Main St,40.75,-73.99"
+	    for (i = 1; i <= 250; i++)
+		printf "L%03d,1,A1,1,2026-11-25T11:00:00Z,5,Cy Ray,%d Long Road %s,34.05,-118.24\n",
+		    i, i, pad }' |
+	    orders
+	routed
+}
+
+# A new order O9 for New York, first in the order of service, while O1 is
+# held: what a release run after a failed one meets (so DC1's next id goes
+# to another order than it would have).
+o1_held_o9_new() {
+	oms-order -q hold O1 fraud
+	given orders <<'EOF2'
+order_id,line_no,sku,qty,created_at,priority,ship_name,ship_lat,ship_lon
+O9,1,B2,1,2026-11-24T09:00:00Z,1,Di Fox,40.75,-73.99
+EOF2
+	oms-allocate -q > /dev/null
+	routed
+}
+
+# Every release id in the release files named, with the orders it names
+# when it names more than one: nothing when every id names one order.
+ids_of_two_orders() {
+	cat "$@" 2> /dev/null | awk -F, '$1 != "release_id" { print $1 "," $3 }' | sort -u |
+	    awk -F, '{ n[$1]++; o[$1] = o[$1] " " $2 } END { for (id in n) if (n[id] > 1) print id o[id] }'
+}
+
+@test "--split-by-node: a full disk on the second node's file leaves no file, and no id is given to two orders" {
+	shop
+	la_orders
+	small_disk out 64
+	before=$(state)
+	run -74 --separate-stderr oms-release $DAY --split-by-node out
+	assert_output ""
+	assert_equal "$stderr" "oms-release: out/DC2.csv: write error: No space left on device"
+	run -0 ls -A out
+	assert_output ""
+	assert_equal "$(state)" "$before"
+	o1_held_o9_new
+	mkdir next
+	run -0 oms-release -q $DAY --split-by-node next
+	run -0 ls -A next
+	assert_output $'DC1.csv\nDC2.csv'
+	assert_equal "$(sed -n 2p next/DC1.csv)" "20261127-DC1-000001,DC1,O9,1,B2,1,ship,Di Fox,,,,,US,"
+	assert_equal "$(wc -l < next/DC2.csv)" 251
+	run -0 ids_of_two_orders out/* next/*
+	assert_output ""
+	consistent
+	# run twice: the second run releases nothing and writes no file
+	mkdir again
+	run -0 oms-release -q $DAY --split-by-node again
+	run -0 ls -A again
+	assert_output ""
+}
+
+@test "-o FILE and standard output: a commit that fails on a full disk leaves no file and prints no release" {
+	small_disk disk 1024
+	export OMS_DB=$BATS_TEST_TMPDIR/disk/oms.db
+	two_orders
+	before=$(state)
+	fill_disk disk 48
+	mkdir w
+	run -74 --separate-stderr oms-release $DAY -o w/rel.csv
+	assert_output ""
+	assert_equal "$stderr" "oms-release: $OMS_DB: committing: database or disk is full"
+	run -0 ls -A w
+	assert_output ""
+	run -74 --separate-stderr oms-release $DAY
+	assert_output ""
+	assert_equal "$stderr" "oms-release: $OMS_DB: committing: database or disk is full"
+	rm disk/fill
+	assert_equal "$(state)" "$before"
+	# the next run, after a change: DC1's first id goes to O9, and was never
+	# seen naming another order
+	o1_held_o9_new
+	run -0 oms-release -q $DAY -o rel.csv
+	assert_equal "$(sed -n 2p rel.csv)" "20261127-DC1-000001,DC1,O9,1,B2,1,ship,Di Fox,,,,,US,"
+	consistent
+}
+
+@test "-o FILE and standard output: a store busy past --busy-timeout leaves no file and prints nothing" {
+	two_orders
+	before=$(state)
+	mkdir w out
+	hold_lock 3
+	run -75 --separate-stderr oms-release $DAY --busy-timeout 100 -o w/rel.csv
+	run -75 --separate-stderr oms-release $DAY --busy-timeout 100
+	assert_output ""
+	run -75 --separate-stderr oms-release $DAY --busy-timeout 100 --split-by-node out
+	release_lock
+	run -0 ls -A w out
+	assert_output $'out:\n\nw:'
+	assert_equal "$(state)" "$before"
+}
+
+@test "killed just before its commit, a run has printed no release and left no node file in place" {
+	two_orders
+	mkdir out
+	run -137 env OMS_KILL_AT=commit oms-release -q $DAY
+	assert_output ""
+	run -137 env OMS_KILL_AT=commit oms-release -q $DAY --split-by-node out
+	# only the hidden temporary file, which is never a release
+	run -0 ls out
+	assert_output ""
+	run -0 ls -A out
+	assert_output --regexp '^\.DC1\.csv\.tmp......$'
+	rm out/.DC1.csv.tmp*
+	# the re-run releases the same lines, with the same ids
+	run -0 oms-release -q $DAY --split-by-node out
+	assert_equal "$(cut -d, -f1,3 out/DC1.csv)" "release_id,order_id
+20261127-DC1-000001,O1
+20261127-DC1-000001,O1
+20261127-DC1-000002,O2"
+	consistent
+}
+
+@test "killed just after its commit: the run log names the run, and --resend-run writes its releases as the run would have" {
+	two_orders
+	for db in ref ref-split split; do
+		sqlite3 "$OMS_DB" ".backup $db.db"
+	done
+	mkdir ref out again
+	oms-release -q --db ref.db $DAY > ref.csv
+	oms-release -q --db ref-split.db $DAY --split-by-node ref
+	run -137 env OMS_KILL_AT=committed oms-release -q $DAY
+	assert_output ""
+	run -0 oms-report runs --format jsonl
+	run -0 jq -r 'select(.command == "oms-release") | "\(.run_id) \(.exit_status)"' <<<"$output"
+	assert_output --regexp '^[0-9]+ 0$'
+	run -0 oms-release --resend-run "${output% *}"
+	assert_equal "$output" "$(cat ref.csv)"
+	consistent
+	# the same with --split-by-node: only the temporary file is left
+	run -137 env OMS_KILL_AT=committed oms-release -q --db split.db $DAY --split-by-node out
+	run -0 ls out
+	assert_output ""
+	run -0 ls -A out
+	assert_output --regexp '^\.DC1\.csv\.tmp......$'
+	run -0 oms-report --db split.db runs --format jsonl
+	run -0 jq -r 'select(.command == "oms-release") | .run_id' <<<"$output"
+	run -0 oms-release --db split.db --resend-run "$output" --split-by-node again
+	run -0 ls -A again
+	assert_output DC1.csv
+	cmp ref/DC1.csv again/DC1.csv
 }
 
 # ---------------------------------------------------------------------
@@ -895,6 +1154,152 @@ EOF
 # ---------------------------------------------------------------------
 # rejected confirmations: each says why, and nothing changes
 
+# A pickup (P1, 2 units) and a curbside line (C1) at ST1, a locker line
+# (L1, shipped by DC1 to the locker LK1) and a ship line (S1), released:
+# 20261127-ST1-000001 P1, -000002 C1; 20261127-DC1-000001 L1, -000002 S1.
+every_method() {
+	shop
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup,can_curbside,capacity_per_day,lat,lon
+ST1,store,0,1,1,,40.75,-73.99
+LK1,locker,0,0,0,,40.70,-74.00
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
+P1,1,A1,2,2026-11-25T10:00:00Z,pickup,ST1,40.75,-73.99
+C1,1,A1,1,2026-11-25T10:30:00Z,curbside,ST1,40.75,-73.99
+L1,1,B2,1,2026-11-25T11:00:00Z,locker,LK1,40.75,-73.99
+S1,1,B2,1,2026-11-25T12:00:00Z,ship,,40.75,-73.99
+EOF
+	routed
+	run -0 oms-release -q $DAY --format jsonl
+	run -0 jq -r '"\(.release_id) \(.order_id) \(.lines[0].method)"' <<<"$output"
+	assert_output - <<'EOF'
+20261127-ST1-000001 P1 pickup
+20261127-ST1-000002 C1 curbside
+20261127-DC1-000001 L1 locker
+20261127-DC1-000002 S1 ship
+EOF
+}
+
+@test "shipped on a pickup or curbside line, picked_up on a ship or locker line: each refused" {
+	every_method
+	rejects 'oms-release: -:2: status shipped is for ship and locker lines; line 1 of release "20261127-ST1-000001" is a pickup line
+oms-release: -:3: status shipped is for ship and locker lines; line 1 of release "20261127-ST1-000002" is a curbside line
+oms-release: -:4: status picked_up is for pickup and curbside lines; line 1 of release "20261127-DC1-000001" is a locker line
+oms-release: -:5: status picked_up is for pickup and curbside lines; line 1 of release "20261127-DC1-000002" is a ship line
+oms-release: 4 bad confirmations: nothing applied' <<'EOF'
+release_id,line_no,status,qty
+20261127-ST1-000001,1,shipped,1
+20261127-ST1-000002,1,shipped,1
+20261127-DC1-000001,1,picked_up,1
+20261127-DC1-000002,1,picked_up,1
+EOF
+	# a locker line is shipped (to the locker); short and cancelled fit any line
+	confirms <<'EOF'
+release_id,line_no,status,qty
+20261127-ST1-000001,1,picked_up,1
+20261127-ST1-000001,1,short,1
+20261127-ST1-000002,1,picked_up,1
+20261127-DC1-000001,1,shipped,1
+20261127-DC1-000002,1,short,1
+EOF
+	assert_equal "$stderr" "oms-release: 5 confirmations taken: 1 units shipped, 2 picked up, 2 short, 0 cancelled"
+}
+
+@test "a pickup handed over in two visits: two files, both taken; the second file sent again changes nothing" {
+	every_method
+	cat > visit1.csv <<'EOF'
+release_id,line_no,status,qty,at
+20261127-ST1-000001,1,picked_up,1,2026-11-27T10:00:00Z
+EOF
+	cat > visit2.csv <<'EOF'
+release_id,line_no,status,qty,at
+20261127-ST1-000001,1,picked_up,1,2026-11-27T16:30:00Z
+EOF
+	run -0 --separate-stderr oms-release --confirm visit1.csv
+	run -0 --separate-stderr oms-release --confirm visit2.csv
+	assert_equal "$stderr" "oms-release: 1 confirmation taken: 0 units shipped, 1 picked up, 0 short, 0 cancelled"
+	consistent
+	run -0 oms-report lines --order P1
+	assert_output - <<EOF
+$LINES
+P1,1,A1,2,shipped,0,0,0,0,0,2,0,0,ST1
+EOF
+	run -0 sqlite3 "$OMS_DB" "SELECT status, qty, at FROM confirmation ORDER BY seq"
+	assert_output $'picked_up|1|2026-11-27T10:00:00Z\npicked_up|1|2026-11-27T16:30:00Z'
+	before=$(state)
+	run -65 --separate-stderr oms-release --confirm visit2.csv
+	assert_equal "$stderr" 'oms-release: visit2.csv:2: line 1 of release "20261127-ST1-000001" was already confirmed picked_up 1 at 2026-11-27T16:30:00Z (a file sent twice?)
+oms-release: 1 bad confirmation: nothing applied'
+	assert_equal "$(state)" "$before"
+}
+
+@test "a second short at a later time, or one of another qty, is a new confirmation; only an exact repeat is not" {
+	shop
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O7,1,B2,5,2026-11-25T10:00:00Z,40.75,-73.99
+EOF
+	routed
+	run -0 oms-release -q $DAY
+	for row in short,1,,2026-11-27T09:00:00Z short,1,,2026-11-27T12:00:00Z \
+	    short,2,,2026-11-27T09:00:00Z shipped,1,T1,2026-11-27T15:00:00Z; do
+		printf 'release_id,line_no,status,qty,tracking,at\n20261127-DC1-000001,1,%s\n' "$row" |
+		    confirms
+	done
+	run -0 sqlite3 "$OMS_DB" "SELECT status, qty, tracking, at FROM confirmation ORDER BY seq"
+	assert_output - <<'EOF'
+short|1||2026-11-27T09:00:00Z
+short|1||2026-11-27T12:00:00Z
+short|2||2026-11-27T09:00:00Z
+shipped|1|T1|2026-11-27T15:00:00Z
+EOF
+	run -0 oms-report lines --order O7
+	assert_output - <<EOF
+$LINES
+O7,1,B2,5,open,4,0,0,0,0,1,0,0,DC1
+EOF
+	rejects 'oms-release: -:2: line 1 of release "20261127-DC1-000001" was already confirmed short 1 at 2026-11-27T09:00:00Z (a file sent twice?)
+oms-release: -:3: line 1 of release "20261127-DC1-000001" was already confirmed shipped 1 with tracking "T1" at 2026-11-27T15:00:00Z (a file sent twice?)
+oms-release: 2 bad confirmations: nothing applied' <<'EOF'
+release_id,line_no,status,qty,tracking,at
+20261127-DC1-000001,1,short,1,,2026-11-27T09:00:00Z
+20261127-DC1-000001,1,shipped,1,T1,2026-11-27T15:00:00Z
+EOF
+}
+
+@test "a confirmation file sent twice prints its first 5 repeats and a count" {
+	shop
+	awk 'BEGIN { print "order_id,line_no,sku,qty,created_at,ship_lat,ship_lon"
+	    for (i = 1; i <= 8; i++) printf "Q%d,1,B2,1,2026-11-25T1%d:00:00Z,40.75,-73.99\n", i, i }' |
+	    orders
+	routed
+	run -0 oms-release -q $DAY
+	awk 'BEGIN { print "release_id,line_no,status,qty,carrier,tracking,at"
+	    for (i = 1; i <= 8; i++)
+		printf "20261127-DC1-%06d,1,shipped,1,UPS,1Z%d,2026-11-27T15:00:00Z\n", i, i }' > conf.csv
+	run -0 oms-release -q --confirm conf.csv
+	before=$(state)
+	run -65 --separate-stderr oms-release --confirm conf.csv
+	assert_output ""
+	assert_equal "$stderr" 'oms-release: conf.csv:2: line 1 of release "20261127-DC1-000001" was already confirmed shipped 1 with tracking "1Z1" at 2026-11-27T15:00:00Z (a file sent twice?)
+oms-release: conf.csv:3: line 1 of release "20261127-DC1-000002" was already confirmed shipped 1 with tracking "1Z2" at 2026-11-27T15:00:00Z (a file sent twice?)
+oms-release: conf.csv:4: line 1 of release "20261127-DC1-000003" was already confirmed shipped 1 with tracking "1Z3" at 2026-11-27T15:00:00Z (a file sent twice?)
+oms-release: conf.csv:5: line 1 of release "20261127-DC1-000004" was already confirmed shipped 1 with tracking "1Z4" at 2026-11-27T15:00:00Z (a file sent twice?)
+oms-release: conf.csv:6: line 1 of release "20261127-DC1-000005" was already confirmed shipped 1 with tracking "1Z5" at 2026-11-27T15:00:00Z (a file sent twice?)
+oms-release: 3 more rows already confirmed, not listed (a file sent twice?)
+oms-release: 8 bad confirmations: nothing applied'
+	assert_equal "$(state)" "$before"
+	# other bad rows are each still reported, repeats or not
+	{ cat conf.csv; echo "nope,1,shipped,1,,,"; } > conf2.csv
+	run -65 --separate-stderr oms-release --confirm conf2.csv
+	assert_equal "${#stderr_lines[@]}" 8
+	assert_equal "${stderr_lines[5]}" 'oms-release: conf2.csv:10: unknown release "nope"'
+	assert_equal "${stderr_lines[6]}" 'oms-release: 3 more rows already confirmed, not listed (a file sent twice?)'
+	assert_equal "${stderr_lines[7]}" 'oms-release: 9 bad confirmations: nothing applied'
+}
+
 @test "a confirmation file sent twice is rejected whole" {
 	two_orders
 	run -0 oms-release -q $DAY
@@ -906,8 +1311,8 @@ EOF
 	run -0 oms-release -q --confirm conf.csv
 	before=$(state)
 	run -65 --separate-stderr oms-release --confirm conf.csv
-	assert_equal "$stderr" 'oms-release: conf.csv:2: line 1 of release "20261127-DC1-000001" was already confirmed shipped with tracking "1Z1" (a file sent twice?)
-oms-release: conf.csv:3: line 2 of release "20261127-DC1-000001" was already confirmed short (a file sent twice?)
+	assert_equal "$stderr" 'oms-release: conf.csv:2: line 1 of release "20261127-DC1-000001" was already confirmed shipped 1 with tracking "1Z1" (a file sent twice? give its time, at, if it is another one)
+oms-release: conf.csv:3: line 2 of release "20261127-DC1-000001" was already confirmed short 1 (a file sent twice? give its time, at, if it is another one)
 oms-release: 2 bad confirmations: nothing applied'
 	assert_equal "$(state)" "$before"
 }
@@ -915,12 +1320,19 @@ oms-release: 2 bad confirmations: nothing applied'
 @test "the same line twice in one file is rejected" {
 	two_orders
 	run -0 oms-release -q $DAY
-	rejects 'oms-release: -:3: line 1 of release "20261127-DC1-000002" was already confirmed shipped (a file sent twice?)
+	rejects 'oms-release: -:3: line 1 of release "20261127-DC1-000002" was already confirmed shipped 1 (a file sent twice? give its time, at, if it is another one)
 oms-release: 1 bad confirmation: nothing applied' <<'EOF'
 release_id,line_no,status,qty
 20261127-DC1-000002,1,shipped,1
 20261127-DC1-000002,1,shipped,1
 EOF
+	# with their times, two parcels of one unit each are two confirmations
+	confirms <<'EOF'
+release_id,line_no,status,qty,at
+20261127-DC1-000002,1,shipped,1,2026-11-27T15:00:00Z
+20261127-DC1-000002,1,shipped,1,2026-11-27T15:30:00Z
+EOF
+	assert_equal "$stderr" "oms-release: 2 confirmations taken: 2 units shipped, 0 picked up, 0 short, 0 cancelled"
 }
 
 @test "confirming more than was released is rejected, also over several rows" {
@@ -1025,8 +1437,18 @@ EOF
 
 @test "options that do not go together are usage errors" {
 	run -64 --separate-stderr oms-release --confirm --node DC1
-	assert_equal "${stderr_lines[0]}" "oms-release: --day, --max, --node and --split-by-node are for releasing, not with --confirm or --resend"
+	assert_equal "${stderr_lines[0]}" "oms-release: --day, --max, --node and --split-by-node are for releasing, not with --confirm"
+	run -64 --separate-stderr oms-release --resend X --max 1
+	assert_equal "${stderr_lines[0]}" "oms-release: --day, --max and --node are for releasing, not with --resend"
+	run -64 --separate-stderr oms-release --resend-run 3 --day 2026-11-27
+	run -64 --separate-stderr oms-release --resend X --resend-run 3
+	assert_equal "${stderr_lines[0]}" "oms-release: --resend and --resend-run do not go together"
+	run -64 --separate-stderr oms-release --resend-run 3 --dry-run
+	assert_equal "${stderr_lines[0]}" "oms-release: --resend changes nothing: --dry-run does not apply"
+	run -64 --separate-stderr oms-release --resend-run x
+	assert_equal "${stderr_lines[0]}" 'oms-release: --resend-run must be a non-negative integer, got "x"'
 	run -64 --separate-stderr oms-release --confirm --resend X
+	run -64 --separate-stderr oms-release --confirm --resend-run 3
 	run -64 --separate-stderr oms-release --confirm --format json
 	run -64 --separate-stderr oms-release -o x.csv --split-by-node .
 	run -64 --separate-stderr oms-release file.csv

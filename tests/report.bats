@@ -636,7 +636,7 @@ EOF
 	run -0 oms-report inventory --output inv.json --format json
 	diff -u "$DATA/report-inventory.json" inv.json
 	# no temporary file left beside it
-	run -0 ls
+	run -0 ls -A
 	refute_output --partial ".tmp"
 }
 

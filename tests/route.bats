@@ -831,6 +831,30 @@ busy() {
 	consistent
 }
 
+# A run's rows reach no one unless it commits (oms(7), "Output of a run").
+@test "-o FILE and standard output: a commit that fails on a full disk leaves no file and prints no row" {
+	small_disk disk 1024
+	export OMS_DB=$BATS_TEST_TMPDIR/disk/oms.db
+	busy
+	before=$(state)
+	fill_disk disk 48
+	mkdir w
+	run -74 --separate-stderr oms-route --day 2026-11-27 -o w/routing.csv
+	assert_output ""
+	assert_equal "$stderr" "oms-route: $OMS_DB: committing: database or disk is full"
+	run -74 --separate-stderr oms-route --day 2026-11-27
+	assert_output ""
+	assert_equal "$stderr" "oms-route: $OMS_DB: committing: database or disk is full"
+	run -0 ls -A w
+	assert_output ""
+	rm disk/fill
+	assert_equal "$(state)" "$before"
+	# the re-run does it all
+	run -0 oms-route -q --day 2026-11-27 -o w/routing.csv
+	[ "$(wc -l < w/routing.csv)" -eq 15 ]
+	consistent
+}
+
 @test "--dry-run prints what a run would do and changes nothing" {
 	busy
 	before=$(state)

@@ -240,7 +240,8 @@ EOF
 	oms-route -q > /dev/null
 	oms-release -q > released.csv
 	awk -F, 'BEGIN { print "release_id,line_no,status,qty" }
-	    NR > 1 { print $1 "," $4 ",shipped," $6 }' released.csv > confirmed.csv
+	    NR > 1 { print $1 "," $4 "," ($7 == "pickup" || $7 == "curbside" ? "picked_up" : "shipped") "," $6 }' \
+	    released.csv > confirmed.csv
 	oms-release -q --confirm confirmed.csv
 	# Back to version 2: its confirmation table, as 002-fulfilment.sql made
 	# it, and nothing of 005-kpi-facts.sql or 006-backordered-at.sql.

@@ -366,7 +366,7 @@ check_all() {
 		[ "$rc" = 75 ] && [ -e "$f" ] && fail "$w round $i exited 75 but wrote $f"
 		[ "$rc" = 0 ] && [ ! -e "$f" ] && fail "$w round $i exited 0 but wrote no $f"
 	done < <(awk '$1 == "allocate" || $1 == "route" || $1 == "release"' "$dir/all.log")
-	ls "$dir" | grep -q '\.tmp' && fail "temporary output files left: $(ls "$dir" | grep '\.tmp' | head -3)"
+	ls -A "$dir" | grep -q '\.tmp' && fail "temporary output files left: $(ls -A "$dir" | grep '\.tmp' | head -3)"
 	# and no unfinished run
 	got=$(q "SELECT count(*) FROM run WHERE ended_at IS NULL")
 	[ "$got" = 0 ] && return

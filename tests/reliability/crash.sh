@@ -81,7 +81,7 @@ norm() {	# norm FILE: the clock's timestamps read NOW
 }
 
 fresh() {	# fresh DB: W is a copy of DB (a checkpointed store)
-	rm -f "$W" "$W-wal" "$W-shm" "$dir"/out.csv "$dir"/out.csv.tmp*
+	rm -f "$W" "$W-wal" "$W-shm" "$dir"/out.csv "$dir"/.out.csv.tmp*
 	cp "$1" "$W"
 }
 
