@@ -709,6 +709,12 @@ writers=(
 		assert_output --regexp "^$prog: write error on standard output(: No space left on device)?\$"
 		assert_equal "$(state)" "$before"
 		run -0 $cmd -o /dev/null
+		# goodwill goes on what shipped: O1 ships as soon as it is released
+		if [ "$cmd" = oms-release ]; then
+			sqlite3 -csv -header "$OMS_DB" "select release_id, line_no, 'shipped' as status,
+			    qty from release_line where order_id = 'O1'" > o1-shipped.csv
+			run -0 oms-release -q --confirm o1-shipped.csv
+		fi
 	done
 	release=$(sqlite3 "$OMS_DB" "select release_id from release limit 1")
 	run -74 oms-release --resend "$release" -o /dev/full
