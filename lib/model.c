@@ -44,3 +44,9 @@ line_status_valid(const char *s)
 {
 	return strtab_find(statuses, sizeof statuses / sizeof *statuses, s) >= 0;
 }
+
+const char *
+line_ship_to_node(const char *method, const char *pickup_node)
+{
+	return strcmp(method, "ship") == 0 ? NULL : pickup_node;
+}

@@ -436,12 +436,13 @@ int store_order_section(struct store *st, enum order_section s, const char *key,
  * the order has a hold), unrouted (for ship-complete orders: units of
  * its lines not yet routed, released, shipped or cancelled; else 0),
  * ship_name, ship_address1, ship_city, ship_region, ship_postal_code,
- * ship_country.
+ * ship_country, pickup_node (NULL: none).
  */
 int store_release_work(struct store *st, store_typed_fn fn, void *ctx);
 /*
- * Every node with its capacity_per_day (-1: unlimited) and how many
- * releases it has for business day day: node_id, capacity, used.
+ * Every node with its capacity_per_day (-1: unlimited), how many
+ * releases it has for business day day, and its address: node_id,
+ * capacity, used, address1, city, region, postal_code, country.
  */
 int store_release_capacity(struct store *st, const char *day, store_typed_fn fn,
 	void *ctx);
