@@ -578,16 +578,21 @@ group_end(const struct run *r, int i)
 static int
 decide(struct run *r)
 {
-	int i, j, nrel = 0, other_node = 0, all_fit = 1, rc;
+	int i, j, prev = 0, nrel = 0, other_node = 0, all_fit = 1, rc;
+	int64_t before = 0;	/* the order's releases at the node before this one */
+	const struct node_cap *c;
 
 	if (r->nwork == 0)
 		return 0;
 	qsort(r->work, (size_t)r->nwork, sizeof *r->work, cmp_work);
-	for (i = 0; i < r->nwork; i = group_end(r, i)) {
+	for (i = 0; i < r->nwork; prev = i, i = group_end(r, i)) {
 		nrel++;
+		before = i > 0 && strcmp(r->work[i].node_id, r->work[prev].node_id) == 0 ?
+		    before + 1 : 0;
+		c = node_cap(r, r->work[i].node_id);
 		if (r->o->node != NULL && strcmp(r->work[i].node_id, r->o->node) != 0)
 			other_node++;
-		else if (!fits(node_cap(r, r->work[i].node_id)))
+		else if (c->capacity >= 0 && c->used + before >= c->capacity)
 			all_fit = 0;
 	}
 	if (r->held) {

@@ -714,6 +714,54 @@ release_id,line_no,status,qty,carrier,tracking
 EOF
 }
 
+@test "a parcel home and a parcel to the locker are two releases of the node's capacity; ship-complete, both or neither" {
+	shop
+	# DC1 takes one release a day; only it has B2
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup,capacity_per_day,lat,lon,address1,city,region,postal_code
+DC1,warehouse,1,0,1,40.52,-74.39,1 Raritan Center Pkwy,Edison,NJ,08817
+LK1,locker,0,0,,40.75,-73.99,"Penn Station, 8th Ave",New York,NY,10001
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_complete,method,pickup_node,ship_lat,ship_lon
+SC,1,A1,1,2026-11-25T10:00:00Z,1,ship,,40.69,-73.99
+SC,2,B2,1,2026-11-25T10:00:00Z,1,locker,LK1,40.69,-73.99
+EOF
+	routed
+	# the ship-complete order needs two releases at DC1, which has room for one
+	releases $DAY <<<"$REL"
+	assert_equal "$stderr" "oms-release: 0 releases (0 lines, 0 units) to 0 nodes; 2 waiting: 0 held, 0 ship-complete not all routed, 2 over capacity, 0 past --max"
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup,capacity_per_day,lat,lon,address1,city,region,postal_code
+DC1,warehouse,1,0,2,40.52,-74.39,1 Raritan Center Pkwy,Edison,NJ,08817
+EOF
+	releases $DAY <<EOF
+$REL
+20261127-DC1-000001,DC1,SC,1,A1,1,ship,,,,,,US,,,,,,,US
+20261127-DC1-000002,DC1,SC,2,B2,1,locker,,"Penn Station, 8th Ave",New York,NY,10001,US,,LK1,,,,,US
+EOF
+	# not ship-complete: the parcel home today, the one to the locker tomorrow
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup,capacity_per_day,lat,lon,address1,city,region,postal_code
+DC1,warehouse,1,0,1,40.52,-74.39,1 Raritan Center Pkwy,Edison,NJ,08817
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
+NC,1,A1,1,2026-11-26T10:00:00Z,ship,,40.69,-73.99
+NC,2,B2,1,2026-11-26T10:00:00Z,locker,LK1,40.69,-73.99
+EOF
+	routed --day 2026-11-28
+	releases --day 2026-11-28 <<EOF
+$REL
+20261128-DC1-000001,DC1,NC,1,A1,1,ship,,,,,,US,,,,,,,US
+EOF
+	assert_equal "${stderr#*; }" "1 waiting: 0 held, 0 ship-complete not all routed, 1 over capacity, 0 past --max"
+	releases --day 2026-11-29 <<EOF
+$REL
+20261129-DC1-000001,DC1,NC,2,B2,1,locker,,"Penn Station, 8th Ave",New York,NY,10001,US,,LK1,,,,,US
+EOF
+}
+
 @test "a locker release as JSON: ship_to_node, the locker's address, the customer's own" {
 	locker_shop
 	run -0 oms-release -q $DAY --format jsonl
