@@ -41,13 +41,15 @@ static const struct colspec item_cols[] = {
 };
 
 enum { N_ID, N_TYPE, N_NAME, N_POSTAL, N_COUNTRY, N_LAT, N_LON, N_SHIP, N_PICKUP,
-	N_CURB, N_RETURNS, N_CAP, N_HANDLING, N_PROC, N_SAFETY, N_ACTIVE, N_N };
+	N_CURB, N_RETURNS, N_CAP, N_HANDLING, N_PROC, N_SAFETY, N_ACTIVE, N_ADDRESS1,
+	N_CITY, N_REGION, N_N };
 static const struct colspec node_cols[] = {
 	{ "node_id", 1 }, { "type", 1 }, { "name", 0 }, { "postal_code", 0 },
 	{ "country", 0 }, { "lat", 0 }, { "lon", 0 }, { "can_ship", 0 },
 	{ "can_pickup", 0 }, { "can_curbside", 0 }, { "accepts_returns", 0 },
 	{ "capacity_per_day", 0 }, { "handling_cost", 0 }, { "processing_days", 0 },
-	{ "safety_stock", 0 }, { "active", 0 },
+	{ "safety_stock", 0 }, { "active", 0 }, { "address1", 0 }, { "city", 0 },
+	{ "region", 0 },
 };
 
 enum { V_NODE, V_SKU, V_ONHAND, V_SAFETY, V_ASOF, V_N };
@@ -522,6 +524,9 @@ row_node(struct importer *im, const struct record *r)
 	f_text(im, r, N_NAME, "", &n.name);
 	f_text(im, r, N_POSTAL, "", &n.postal_code);
 	f_text(im, r, N_COUNTRY, "US", &n.country);
+	f_text(im, r, N_ADDRESS1, "", &n.address1);
+	f_text(im, r, N_CITY, "", &n.city);
+	f_text(im, r, N_REGION, "", &n.region);
 	f_latlon(im, r, N_LAT, N_LON, &n.has_latlon, &n.lat, &n.lon);
 	f_bool(im, r, N_SHIP, strcmp(n.type, "locker") != 0, &n.can_ship);
 	f_bool(im, r, N_PICKUP, is_store, &n.can_pickup);

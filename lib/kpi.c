@@ -16,6 +16,7 @@
 #include "kpi.h"
 #include "parse.h"
 #include "report.h"
+#include "returns.h"
 #include "util.h"
 
 const struct outcol kpi_cols[KPI_NCOLS] = {
@@ -374,9 +375,9 @@ tally(struct kctx *c, const struct korder *o, struct kpi_row *t)
 		t->returned_units += l->returned;
 		shipped += l->shipped;
 		backordered |= l->backordered;
-		if (l->qty > 0)
-			t->revenue += (double)l->shipped * (double)l->unit_price -
-			    (double)l->discount * (double)l->shipped / (double)l->qty;
+		/* as oms-return counts what was paid, to the cent */
+		t->revenue += (double)returns_merchandise(l->qty, l->unit_price, l->discount, 0,
+		    l->shipped);
 		if (demand <= 0)
 			continue;
 		demand_lines++;

@@ -147,3 +147,9 @@ place_list_end(struct buf *b, long n)
 	if (n > PLACES_NAMED)
 		buf_addf(b, " and %ld more", n - PLACES_NAMED);
 }
+
+const char *
+line_ship_to_node(const char *method, const char *pickup_node)
+{
+	return strcmp(method, "ship") == 0 ? NULL : pickup_node;
+}

@@ -18,6 +18,7 @@ struct item {
 
 struct node {
 	const char *node_id, *type, *name, *postal_code, *country;
+	const char *address1, *city, *region;	/* the street address */
 	int has_latlon;
 	double lat, lon;
 	int can_ship, can_pickup, can_curbside, accepts_returns, active;
@@ -120,6 +121,14 @@ struct line_qty {
 
 /* Open quantity: what no stage holds yet (negative means a broken line). */
 int64_t line_open(const struct line_qty *q);
+
+/*
+ * The node a line's goods go to, of a line with this method and
+ * pickup_node: none (NULL) for a ship line, which goes to the order's
+ * ship-to address; the locker of a locker line; the store of a pickup or
+ * curbside line, where the customer collects it.
+ */
+const char *line_ship_to_node(const char *method, const char *pickup_node);
 /*
  * The status of a line: the earliest stage that still holds quantity:
  * "backordered", "open", "allocated", "routed", "released", "shipped";

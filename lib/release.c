@@ -19,11 +19,20 @@ struct rel_line {
 	const char *sku, *method;
 };
 
-/* Strings are borrowed: from the run's rows, or from a parsed document. */
+/*
+ * Strings are borrowed: from the run's rows, or from a parsed document.
+ * A release goes to one place: ship is where the parcel goes (the order's
+ * ship-to address, or the address of the node it goes to, ship_to_node,
+ * under the customer's name), customer the order's own address.  A
+ * document written before there was a ship_to_node has neither that nor
+ * customer (NULL).
+ */
 struct rel {
 	const char *release_id, *node_id, *order_id, *business_day, *released_at,
 	    *promise_date;	/* NULL: none */
 	const char *ship[6];	/* name, address1, city, region, postal_code, country */
+	const char *ship_to_node;	/* a locker, or the store that hands over; NULL: none */
+	const char *customer[5];	/* address1, city, region, postal_code, country */
 	struct rel_line *lines;
 	int nlines;
 };
@@ -33,13 +42,22 @@ static const char *const ship_keys[6] = {
 	"ship_country",
 };
 
+static const char *const customer_keys[5] = {
+	"customer_address1", "customer_city", "customer_region", "customer_postal_code",
+	"customer_country",
+};
+
+/* New columns go last: scripts read the first ones by position. */
 static const struct outcol rel_cols[] = {
 	{ "release_id", COL_TEXT }, { "node_id", COL_TEXT }, { "order_id", COL_TEXT },
 	{ "line_no", COL_NUM }, { "sku", COL_TEXT }, { "qty", COL_NUM },
 	{ "method", COL_TEXT }, { "ship_name", COL_TEXT }, { "ship_address1", COL_TEXT },
 	{ "ship_city", COL_TEXT }, { "ship_region", COL_TEXT },
 	{ "ship_postal_code", COL_TEXT }, { "ship_country", COL_TEXT },
-	{ "promise_date", COL_TEXT },
+	{ "promise_date", COL_TEXT }, { "ship_to_node", COL_TEXT },
+	{ "customer_address1", COL_TEXT }, { "customer_city", COL_TEXT },
+	{ "customer_region", COL_TEXT }, { "customer_postal_code", COL_TEXT },
+	{ "customer_country", COL_TEXT },
 };
 #define NRELCOLS ((int)(sizeof rel_cols / sizeof *rel_cols))
 
@@ -109,6 +127,12 @@ rel_document(const struct rel *r, struct buf *b)
 		buf_addc(b, ',');
 		json_str(b, ship_keys[i], r->ship[i]);
 	}
+	buf_addc(b, ',');
+	json_str(b, "ship_to_node", r->ship_to_node);
+	for (i = 0; i < 5; i++) {
+		buf_addc(b, ',');
+		json_str(b, customer_keys[i], r->customer[i]);
+	}
 	buf_adds(b, ",\"lines\":[");
 	for (i = 0; i < r->nlines; i++) {
 		buf_adds(b, i ? ",{" : "{");
@@ -124,7 +148,7 @@ rel_document(const struct rel *r, struct buf *b)
 	buf_adds(b, "]}");
 }
 
-/* The "release.created" event: the release without the address. */
+/* The "release.created" event: the release without the addresses. */
 static void
 rel_payload(const struct rel *r, struct buf *b)
 {
@@ -135,6 +159,8 @@ rel_payload(const struct rel *r, struct buf *b)
 	json_str(b, "release_id", r->release_id);
 	buf_addc(b, ',');
 	json_str(b, "node_id", r->node_id);
+	buf_addc(b, ',');
+	json_str(b, "ship_to_node", r->ship_to_node);
 	buf_addc(b, ',');
 	json_str(b, "business_day", r->business_day);
 	buf_adds(b, ",\"lines\":[");
@@ -175,6 +201,9 @@ rel_parse(const char *doc, struct rel *r)
 	r->promise_date = S("promise_date");
 	for (i = 0; i < 6; i++)
 		r->ship[i] = S(ship_keys[i]);
+	r->ship_to_node = S("ship_to_node");
+	for (i = 0; i < 5; i++)
+		r->customer[i] = S(customer_keys[i]);
 #undef S
 	r->lines = xcalloc(json_array_size(lines) + 1, sizeof *r->lines);
 	json_array_foreach(lines, i, l) {
@@ -233,6 +262,9 @@ sink_put(struct sink *k, const struct rel *r, const char *doc)
 			for (c = 0; c < 6; c++)
 				v[7 + c] = r->ship[c];
 			v[13] = r->promise_date;
+			v[14] = r->ship_to_node;
+			for (c = 0; c < 5; c++)
+				v[15 + c] = r->customer[c];
 			writer_row(&k->w, v);
 		}
 	} else {
@@ -399,11 +431,14 @@ struct node_cap {
 	int64_t capacity;	/* -1: unlimited */
 	int64_t used;		/* releases this business day */
 	long released;		/* by this run */
+	char *addr[5];		/* address1, city, region, postal_code, country */
+	int unaddressed;	/* warned: goods go to it and it has no address1 */
 };
 
 /* A routed line and node of the order being decided. */
 struct work {
 	char *node_id, *sku, *method;
+	char *ship_to_node;	/* line_ship_to_node(); NULL: the order's address */
 	int64_t line_no, qty;
 };
 
@@ -438,6 +473,7 @@ clear_order(struct run *r)
 		free(r->work[i].node_id);
 		free(r->work[i].sku);
 		free(r->work[i].method);
+		free(r->work[i].ship_to_node);
 	}
 	r->nwork = 0;
 	free(r->order_id);
@@ -467,6 +503,48 @@ static int
 fits(const struct node_cap *c)
 {
 	return c->capacity < 0 || c->used < c->capacity;
+}
+
+static void
+node_cap_free(void *v)
+{
+	struct node_cap *c = v;
+	int i;
+
+	for (i = 0; i < 5; i++)
+		free(c->addr[i]);
+	free(c);
+}
+
+/*
+ * Where the release of work w of the gathered order goes, into rel: to
+ * the order's ship-to address, or to the node w's goods go to (a locker,
+ * or the store where the customer collects), at the node's address under
+ * the customer's name; and the customer's own address.
+ */
+static void
+rel_ship_to(struct run *r, const struct work *w, struct rel *rel)
+{
+	struct node_cap *to;
+	int i;
+
+	rel->ship_to_node = w->ship_to_node;
+	rel->ship[0] = r->ship[0];
+	for (i = 0; i < 5; i++)
+		rel->customer[i] = rel->ship[i + 1] = r->ship[i + 1];
+	if (w->ship_to_node == NULL)
+		return;
+	to = node_cap(r, w->ship_to_node);
+	for (i = 0; i < 5; i++)
+		rel->ship[i + 1] = to->addr[i] ? to->addr[i] : "";
+	/* a parcel carried to a node with no street address cannot be labelled */
+	if (strcmp(w->ship_to_node, w->node_id) != 0 && !to->unaddressed &&
+	    (to->addr[0] == NULL || to->addr[0][0] == '\0')) {
+		to->unaddressed = 1;
+		diag_warn("node \"%s\" has no address1: its releases from other nodes carry "
+		    "only its postal code and country (import its address1, city and region)",
+		    quote_value(w->ship_to_node));
+	}
 }
 
 /* Make the release of work[from..to) (one node), write it everywhere. */
@@ -501,8 +579,7 @@ make_release(struct run *r, int from, int to)
 	rel.business_day = r->day;
 	rel.released_at = store_run_time(r->st);
 	rel.promise_date = r->promise_date;
-	for (i = 0; i < 6; i++)
-		rel.ship[i] = r->ship[i];
+	rel_ship_to(r, w0, &rel);
 	rel.lines = r->lines;
 	rel.nlines = to - from;
 	for (i = from; i < to; i++) {
@@ -537,13 +614,40 @@ make_release(struct run *r, int from, int to)
 	return 0;
 }
 
-/* The end of the release of work starting at i (same node). */
+/* NULL sorts first: work to the order's own address before work to nodes. */
+static int
+cmp_opt(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+/* Work of one order by node, then where it goes, then line. */
+static int
+cmp_work(const void *pa, const void *pb)
+{
+	const struct work *a = pa, *b = pb;
+	int c = strcmp(a->node_id, b->node_id);
+
+	if (c == 0)
+		c = cmp_opt(a->ship_to_node, b->ship_to_node);
+	if (c == 0)
+		c = (a->line_no > b->line_no) - (a->line_no < b->line_no);
+	return c;
+}
+
+/*
+ * The end of the release of work starting at i: the same node, going to
+ * the same place (one parcel has one address).
+ */
 static int
 group_end(const struct run *r, int i)
 {
 	int j = i + 1;
 
-	while (j < r->nwork && strcmp(r->work[j].node_id, r->work[i].node_id) == 0)
+	while (j < r->nwork && strcmp(r->work[j].node_id, r->work[i].node_id) == 0 &&
+	    cmp_opt(r->work[j].ship_to_node, r->work[i].ship_to_node) == 0)
 		j++;
 	return j;
 }
@@ -552,15 +656,21 @@ group_end(const struct run *r, int i)
 static int
 decide(struct run *r)
 {
-	int i, j, nrel = 0, other_node = 0, all_fit = 1, rc;
+	int i, j, prev = 0, nrel = 0, other_node = 0, all_fit = 1, rc;
+	int64_t before = 0;	/* the order's releases at the node before this one */
+	const struct node_cap *c;
 
 	if (r->nwork == 0)
 		return 0;
-	for (i = 0; i < r->nwork; i = group_end(r, i)) {
+	qsort(r->work, (size_t)r->nwork, sizeof *r->work, cmp_work);
+	for (i = 0; i < r->nwork; prev = i, i = group_end(r, i)) {
 		nrel++;
+		before = i > 0 && strcmp(r->work[i].node_id, r->work[prev].node_id) == 0 ?
+		    before + 1 : 0;
+		c = node_cap(r, r->work[i].node_id);
 		if (r->o->node != NULL && strcmp(r->work[i].node_id, r->o->node) != 0)
 			other_node++;
-		else if (!fits(node_cap(r, r->work[i].node_id)))
+		else if (c->capacity >= 0 && c->used + before >= c->capacity)
 			all_fit = 0;
 	}
 	if (r->held) {
@@ -646,6 +756,7 @@ work_row(void *p, const struct store_row *row)
 	w->qty = store_col_int(row, 3);
 	w->sku = xstrdup(store_col_text(row, 4));
 	w->method = xstrdup(store_col_text(row, 5));
+	w->ship_to_node = dup_or_null(line_ship_to_node(w->method, store_col_text(row, 16)));
 	return 0;
 }
 
@@ -654,9 +765,12 @@ cap_row(void *p, const struct store_row *row)
 {
 	struct run *r = p;
 	struct node_cap *c = xcalloc(1, sizeof *c);
+	int i;
 
 	c->capacity = store_col_int(row, 1);
 	c->used = store_col_int(row, 2);
+	for (i = 0; i < 5; i++)
+		c->addr[i] = xstrdup(store_col_text(row, 3 + i));
 	strmap_put(&r->nodes, store_col_text(row, 0), c);
 	return 0;
 }
@@ -700,7 +814,7 @@ out:
 	clear_order(&r);
 	if (o->split_dir == NULL)
 		sink_finish(&r.out);
-	strmap_release(&r.nodes, free);
+	strmap_release(&r.nodes, node_cap_free);
 	free(r.work);
 	free(r.lines);
 	buf_release(&r.doc);

@@ -4,8 +4,11 @@
  * release: sending routed lines to their nodes, and what the nodes say
  * back (oms-release(1)).
  *
- * A release is one shipment request for one order at one node: the lines
- * routed there, with the ship-to address.  Its id is
+ * A release is one shipment request for one order at one node and one
+ * destination (one parcel, or one hand-over at a store): the lines routed
+ * there that go to the same place, with where they go (the order's
+ * ship-to address, or a locker's or the store's) and the customer's own
+ * address.  Its id is
  * "YYYYMMDD-NODE-NNNNNN": the business day, the node and the node's
  * sequence number for that day, so the same store always gives the same
  * ids, and the sequence number also counts the node's daily capacity.

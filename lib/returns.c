@@ -75,21 +75,38 @@ shipping_share(const struct return_order *o, int i, int64_t from, int64_t n)
 }
 
 int64_t
+returns_merchandise(int64_t qty, int64_t unit_price, int64_t discount, int64_t from,
+    int64_t n)
+{
+	return n * unit_price - returns_share(discount, qty, from, n);
+}
+
+/* What was paid for units [from, from + n) of line i, shipping share and all. */
+static int64_t
+units_paid(const struct return_order *o, int i, int64_t from, int64_t n)
+{
+	const struct return_line *l = &o->lines[i];
+
+	return returns_merchandise(l->qty, l->unit_price, l->discount, from, n) +
+	    shipping_share(o, i, from, n);
+}
+
+int64_t
 returns_line_paid(const struct return_order *o, int i)
 {
 	const struct return_line *l = &o->lines[i];
 
-	return l->qty * l->unit_price - l->discount + shipping_share(o, i, 0, l->qty);
+	return units_paid(o, i, 0, l->qty - l->cancelled);
 }
 
 int64_t
 returns_order_paid(const struct return_order *o)
 {
-	int64_t paid = o->shipping_charge;
+	int64_t paid = 0;
 	int k;
 
 	for (k = 0; k < o->nlines; k++)
-		paid += o->lines[k].qty * o->lines[k].unit_price - o->lines[k].discount;
+		paid += returns_line_paid(o, k);
 	return paid;
 }
 
@@ -103,6 +120,56 @@ returns_refundable(const struct return_order *o, int i)
 	return left > 0 ? left : 0;
 }
 
+/* Units of line i kept (shipped, not returned, not on their way back): from, n. */
+static void
+kept_units(const struct return_line *l, int64_t *from, int64_t *n)
+{
+	*from = l->returned + l->authorized;
+	*n = l->shipped - *from;
+	if (*n < 0)
+		*n = 0;
+}
+
+void
+returns_appeasable(const struct return_order *o, int i, struct returns_goodwill *g)
+{
+	int64_t from, n, appeased, refundable;
+	int k;
+
+	memset(g, 0, sizeof *g);
+	appeased = i >= 0 ? o->lines[i].appeased : o->appeased;
+	for (k = i >= 0 ? i : 0; k < (i >= 0 ? i + 1 : o->nlines); k++) {
+		kept_units(&o->lines[k], &from, &n);
+		g->units += n;
+		g->kept += units_paid(o, k, from, n);
+	}
+	g->scope = i;
+	g->scope_units = g->units;
+	g->scope_kept = g->kept;
+	g->scope_appeased = appeased;
+	g->left = g->kept > appeased ? g->kept - appeased : 0;
+	/* the order's own bounds come below, named as the order's */
+	refundable = i >= 0 ? returns_line_paid(o, i) - o->lines[i].refunded :
+	    returns_refundable(o, -1);
+	if (refundable < g->left) {
+		g->left = refundable > 0 ? refundable : 0;
+		g->by_refunds = 1;
+	}
+	if (i >= 0) {
+		struct returns_goodwill whole;
+
+		returns_appeasable(o, -1, &whole);
+		if (whole.left < g->left) {
+			g->left = whole.left;
+			g->scope = -1;
+			g->by_refunds = whole.by_refunds;
+			g->scope_units = whole.units;
+			g->scope_kept = whole.kept;
+			g->scope_appeased = whole.scope_appeased;
+		}
+	}
+}
+
 void
 returns_refund_units(const struct return_order *o, int i, int64_t n, int64_t fee,
     int seller_fault, struct returns_refund *out)
@@ -111,7 +178,7 @@ returns_refund_units(const struct return_order *o, int i, int64_t n, int64_t fee
 	int64_t cap = returns_refundable(o, i);
 
 	memset(out, 0, sizeof *out);
-	out->merchandise = n * l->unit_price - returns_share(l->discount, l->qty, l->returned, n);
+	out->merchandise = returns_merchandise(l->qty, l->unit_price, l->discount, l->returned, n);
 	if (seller_fault)
 		out->shipping = shipping_share(o, i, l->returned, n);
 	else
@@ -826,6 +893,79 @@ out:
 
 /* --- appease ------------------------------------------------------------ */
 
+/* "line 2 of order "O1"" or "order "O1"": what an appeasement is on. */
+static void
+appease_subject(char *out, size_t n, const struct return_order *o, int i,
+    const char *order_id)
+{
+	if (i >= 0)
+		snprintf(out, n, "line %lld of order \"%s\"", (long long)o->lines[i].line_no,
+		    quote_value(order_id));
+	else
+		snprintf(out, n, "order \"%s\"", quote_value(order_id));
+}
+
+/*
+ * Check an appeasement of amount (rate > 0: rate hundredths of a percent
+ * of what was paid for the units kept) on line i of o (i < 0: the
+ * order) against returns_appeasable(): the amount, or -1 with the problem
+ * noted.
+ */
+static int64_t
+appeasement(struct run *r, const struct return_order *o, int i, const char *order_id,
+    int64_t amount, int64_t rate, const char *percent)
+{
+	struct returns_goodwill g;
+	int64_t ordered = 0, cancelled = 0, shipped = 0, returned = 0, authorized = 0;
+	char what[400], m[4][24];
+	int k;
+
+	returns_appeasable(o, i, &g);
+	appease_subject(what, sizeof what, o, i, order_id);
+	if (g.units == 0) {
+		for (k = i >= 0 ? i : 0; k < (i >= 0 ? i + 1 : o->nlines); k++) {
+			ordered += o->lines[k].qty;
+			cancelled += o->lines[k].cancelled;
+			shipped += o->lines[k].shipped;
+			returned += o->lines[k].returned;
+			authorized += o->lines[k].authorized;
+		}
+		if (authorized > 0)
+			return bad(r, "nothing to appease on %s: none of its units shipped and kept "
+			    "(ordered %lld, cancelled %lld, shipped %lld, returned %lld, authorised "
+			    "for return %lld)", what, (long long)ordered, (long long)cancelled,
+			    (long long)shipped, (long long)returned, (long long)authorized);
+		return bad(r, "nothing to appease on %s: none of its units shipped and kept "
+		    "(ordered %lld, cancelled %lld, shipped %lld, returned %lld)", what,
+		    (long long)ordered, (long long)cancelled, (long long)shipped,
+		    (long long)returned);
+	}
+	if (rate > 0)
+		amount = returns_percent(g.kept, rate);
+	money_format(amount, m[0]);
+	money_format(g.left, m[1]);
+	if (amount == 0) {
+		money_format(g.kept, m[2]);
+		return bad(r, "percent %s of the %s paid for %s comes to 0.00", percent, m[2],
+		    what);
+	}
+	if (amount <= g.left)
+		return amount;
+	appease_subject(what, sizeof what, o, g.scope, order_id);
+	if (g.by_refunds) {
+		money_format(g.scope >= 0 ? returns_line_paid(o, g.scope) : returns_order_paid(o),
+		    m[2]);
+		money_format(g.scope >= 0 ? o->lines[g.scope].refunded : o->refunded, m[3]);
+		return bad(r, "appeasement %s is more than the %s still refundable on %s "
+		    "(paid %s, refunded %s)", m[0], m[1], what, m[2], m[3]);
+	}
+	money_format(g.scope_kept, m[2]);
+	money_format(g.scope_appeased, m[3]);
+	return bad(r, "appeasement %s is more than the %s that can still be appeased on %s "
+	    "(paid %s for the %lld %s shipped and kept, appeased %s)", m[0], m[1], what, m[2],
+	    (long long)g.scope_units, g.scope_units == 1 ? "unit" : "units", m[3]);
+}
+
 static int
 row_appease(struct run *r, const struct record *rec)
 {
@@ -833,8 +973,8 @@ row_appease(struct run *r, const struct record *rec)
 	const char *order_id, *reason;
 	struct return_order o;
 	struct refund f;
-	int64_t line_no, amount, rate = 0, base, left, refund_id;
-	char nums[4][24], what[400];
+	int64_t line_no, amount, rate = 0, refund_id;
+	char nums[3][24];
 	const char *row[O_N];
 	int k, i = -1, ret = 0;
 
@@ -858,27 +998,8 @@ row_appease(struct run *r, const struct record *rec)
 			bad(r, "order \"%s\" has no line %lld", quote_value(order_id),
 			    (long long)line_no);
 	}
-	if (r->err.len == 0) {
-		if (i >= 0)
-			snprintf(what, sizeof what, "line %lld of order \"%s\"", (long long)line_no,
-			    quote_value(order_id));
-		else
-			snprintf(what, sizeof what, "order \"%s\"", quote_value(order_id));
-		base = i >= 0 ? returns_line_paid(&o, i) : returns_order_paid(&o);
-		left = returns_refundable(&o, i);
-		if (rate > 0)
-			amount = returns_percent(base, rate);
-		money_format(amount, nums[0]);
-		money_format(left, nums[1]);
-		money_format(base, nums[2]);
-		money_format(i >= 0 ? o.lines[i].refunded : o.refunded, nums[3]);
-		if (amount == 0)
-			bad(r, "percent %s of the %s paid for %s comes to 0.00",
-			    rec->val[P_PERCENT], nums[2], what);
-		else if (amount > left)
-			bad(r, "appeasement %s is more than the %s still refundable on %s "
-			    "(paid %s, refunded %s)", nums[0], nums[1], what, nums[2], nums[3]);
-	}
+	if (r->err.len == 0)
+		amount = appeasement(r, &o, i, order_id, amount, rate, rec->val[P_PERCENT]);
 	if (r->err.len > 0) {
 		ret = reject(r, rec);
 		goto out;
@@ -895,6 +1016,7 @@ row_appease(struct run *r, const struct record *rec)
 		goto out;
 	}
 	memset(row, 0, sizeof row);
+	money_format(amount, nums[0]);
 	snprintf(nums[1], sizeof nums[1], "%lld", (long long)line_no);
 	snprintf(nums[2], sizeof nums[2], "%lld", (long long)refund_id);
 	row[O_ORDER] = order_id;

@@ -74,9 +74,22 @@ int64_t returns_percent(int64_t amount, int64_t rate);
 int returns_seller_fault(const char *reason);
 
 /*
- * What was paid for line i of o: qty x unit_price - discount, plus the
- * line's share of the shipping charge (spread over the units of the order
- * in line order).  The paid amounts of all lines add up to the order's.
+ * What was paid for units [from, from + n) of a line of qty units at
+ * unit_price less its discount, without shipping: n x unit_price less
+ * their returns_share() of the discount.  The units of a line are
+ * counted in one order: those returned first, then the rest shipped,
+ * then those still coming, and those cancelled last.  Never negative when
+ * discount <= qty x unit_price.
+ */
+int64_t returns_merchandise(int64_t qty, int64_t unit_price, int64_t discount,
+	int64_t from, int64_t n);
+
+/*
+ * What was paid for line i of o: its units not cancelled (cancelled units
+ * are never paid for), at unit_price less their share of the discount,
+ * plus their share of the shipping charge (spread over the units of the
+ * order in line order).  returns_order_paid() is the sum over the lines:
+ * with the whole shipping charge when nothing is cancelled.
  */
 int64_t returns_line_paid(const struct return_order *o, int i);
 int64_t returns_order_paid(const struct return_order *o);
@@ -100,5 +113,29 @@ void returns_refund_units(const struct return_order *o, int i, int64_t n, int64_
 
 /* What can still be refunded on line i of o (i < 0: on the order); >= 0. */
 int64_t returns_refundable(const struct return_order *o, int i);
+
+/*
+ * What goodwill may still be credited on line i of o (i < 0: on the
+ * order), the one rule of oms-return appease: what was paid for the units
+ * the customer has and keeps (shipped, less those returned and those
+ * authorised for return and not yet received), less the appeasements
+ * already given on them; never more than returns_refundable() (so the
+ * refunds of returns count too), and for a line never more than what is
+ * left on its order.  Cancelled units and units not yet shipped are not
+ * appeasable: they are not paid for, or not yet.
+ */
+struct returns_goodwill {
+	int64_t units;		/* kept: shipped - returned - authorised */
+	int64_t kept;		/* paid for those units, cents */
+	int64_t left;		/* what can still be credited, >= 0 */
+	/*
+	 * What bounds left: the figures of the line (scope i) or, for a line,
+	 * of its order (scope -1); by_refunds when returns_refundable() of
+	 * that scope is lower than its kept - appeased.
+	 */
+	int scope, by_refunds;
+	int64_t scope_units, scope_kept, scope_appeased;
+};
+void returns_appeasable(const struct return_order *o, int i, struct returns_goodwill *g);
 
 #endif

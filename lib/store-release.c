@@ -19,7 +19,7 @@ static const char sql_work[] =
     "(SELECT COALESCE(SUM(ln2.routed + ln2.released), 0) FROM line_node ln2 "
     "WHERE ln2.order_id = ln.order_id) ELSE 0 END, "
     "o.ship_name, o.ship_address1, o.ship_city, o.ship_region, o.ship_postal_code, "
-    "o.ship_country "
+    "o.ship_country, l.pickup_node "
     "FROM line_node ln JOIN order_line l USING (order_id, line_no) "
     "JOIN orders o USING (order_id) WHERE ln.routed > 0 "
     "ORDER BY o.priority, o.promise_date IS NULL, o.promise_date, o.created_at, "
@@ -37,7 +37,8 @@ store_release_work(struct store *st, store_typed_fn fn, void *ctx)
 
 static const char sql_capacity[] =
     "SELECT n.node_id, COALESCE(n.capacity_per_day, -1), "
-    "(SELECT count(*) FROM release r WHERE r.node_id = n.node_id AND r.business_day = ?1) "
+    "(SELECT count(*) FROM release r WHERE r.node_id = n.node_id AND r.business_day = ?1), "
+    "n.address1, n.city, n.region, n.postal_code, n.country "
     "FROM node n";
 
 int

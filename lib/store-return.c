@@ -27,7 +27,9 @@ copy_text(char *dst, size_t n, const char *src)
 
 static const char SQL_ORDER[] =
     "SELECT shipping_charge, (SELECT COALESCE(SUM(amount), 0) FROM refund f "
-    "WHERE f.order_id = o.order_id) FROM orders o WHERE order_id = ?1";
+    "WHERE f.order_id = o.order_id), (SELECT COALESCE(SUM(amount), 0) FROM refund f "
+    "WHERE f.order_id = o.order_id AND f.kind = 'appeasement') "
+    "FROM orders o WHERE order_id = ?1";
 
 /* authorized: authorised, not yet received; shipped_at: the latest shipment */
 static const char SQL_ORDER_LINES[] =
@@ -39,7 +41,9 @@ static const char SQL_ORDER_LINES[] =
     "(SELECT MAX(c.at) FROM release_line r JOIN confirmation c "
     "ON c.release_id = r.release_id AND c.line_no = r.line_no "
     "WHERE r.order_id = l.order_id AND r.line_no = l.line_no "
-    "AND c.status IN ('shipped', 'picked_up')) "
+    "AND c.status IN ('shipped', 'picked_up')), l.cancelled, "
+    "COALESCE((SELECT SUM(f.amount) FROM refund f WHERE f.order_id = l.order_id "
+    "AND f.line_no = l.line_no AND f.kind = 'appeasement'), 0) "
     "FROM order_line l WHERE l.order_id = ?1 ORDER BY l.line_no";
 
 struct lines_ctx {
@@ -70,6 +74,8 @@ line_row(void *p, const struct store_row *row)
 	l->authorized = store_col_int(row, 7);
 	l->refunded = store_col_int(row, 8);
 	copy_text(l->shipped_at, sizeof l->shipped_at, store_col_text(row, 9));
+	l->cancelled = store_col_int(row, 10);
+	l->appeased = store_col_int(row, 11);
 	return 0;
 }
 
@@ -80,6 +86,7 @@ order_row(void *p, const struct store_row *row)
 
 	c->o->shipping_charge = store_col_int(row, 0);
 	c->o->refunded = store_col_int(row, 1);
+	c->o->appeased = store_col_int(row, 2);
 	c->found = 1;
 	return 0;
 }

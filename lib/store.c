@@ -41,8 +41,9 @@ enum sid {
 #define ITEM_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11"
 #define NODE_COLS "type, name, postal_code, country, lat, lon, can_ship, " \
 	"can_pickup, can_curbside, accepts_returns, capacity_per_day, " \
-	"handling_cost, processing_days, safety_stock, active"
-#define NODE_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16"
+	"handling_cost, processing_days, safety_stock, active, address1, city, region"
+#define NODE_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, " \
+	"?17, ?18, ?19"
 #define ORDER_COLS "channel, customer_id, created_at, priority, promise_date, " \
 	"ship_name, ship_address1, ship_city, ship_region, ship_postal_code, " \
 	"ship_country, ship_lat, ship_lon, ship_complete, shipping_charge"
@@ -1011,6 +1012,9 @@ bind_node(sqlite3_stmt *s, const void *p)
 	bint(s, 14, n->processing_days);
 	bint(s, 15, n->safety_stock);
 	bint(s, 16, n->active);
+	btext(s, 17, n->address1);
+	btext(s, 18, n->city);
+	btext(s, 19, n->region);
 }
 
 int

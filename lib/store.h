@@ -308,15 +308,17 @@ int store_route_line(struct store *st, const char *order_id, int64_t line_no,
  * caller frees it with store_return_order_release.
  */
 struct return_line {
-	int64_t line_no, qty, unit_price, discount, shipped, returned;
+	int64_t line_no, qty, unit_price, discount, shipped, returned, cancelled;
 	int64_t authorized;	/* authorised and not yet received */
 	int64_t refunded;	/* refunds on this line, cents */
+	int64_t appeased;	/* the appeasements among them, cents */
 	char sku[256];
 	char shipped_at[21];	/* latest shipped or picked-up confirmation; "" none */
 };
 struct return_order {
 	int64_t shipping_charge;	/* cents */
 	int64_t refunded;		/* every refund of the order, cents */
+	int64_t appeased;		/* the appeasements among them, on lines or not */
 	struct return_line *lines;	/* by line_no */
 	int nlines;
 };
@@ -458,12 +460,13 @@ int store_order_section(struct store *st, enum order_section s, const char *key,
  * the order has a hold), unrouted (for ship-complete orders: units of
  * its lines not yet routed, released, shipped or cancelled; else 0),
  * ship_name, ship_address1, ship_city, ship_region, ship_postal_code,
- * ship_country.
+ * ship_country, pickup_node (NULL: none).
  */
 int store_release_work(struct store *st, store_typed_fn fn, void *ctx);
 /*
- * Every node with its capacity_per_day (-1: unlimited) and how many
- * releases it has for business day day: node_id, capacity, used.
+ * Every node with its capacity_per_day (-1: unlimited), how many
+ * releases it has for business day day, and its address: node_id,
+ * capacity, used, address1, city, region, postal_code, country.
  */
 int store_release_capacity(struct store *st, const char *day, store_typed_fn fn,
 	void *ctx);

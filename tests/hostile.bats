@@ -633,7 +633,7 @@ everyone=(
 	for cmd in "${everyone[@]}"; do
 		prog=${cmd%% *}
 		run -70 $cmd
-		assert_output "$prog: $OMS_DB: store has schema version 99, newer than this oms understands (6); upgrade oms"
+		assert_output "$prog: $OMS_DB: store has schema version 99, newer than this oms understands (7); upgrade oms"
 		cmp "$OMS_DB" orig
 	done
 }
@@ -721,6 +721,12 @@ writers=(
 		run -74 bash -c "$cmd > /dev/full"
 		assert_line --index 0 --regexp "^$prog: write error on standard output(: No space left on device)?\$"
 		assert_line --index 1 --regexp "$lost"
+		# goodwill goes on what shipped: O1 ships as soon as it is released
+		if [ "$cmd" = oms-release ]; then
+			sqlite3 -csv -header "$OMS_DB" "select release_id, line_no, 'shipped' as status,
+			    qty from release_line where order_id = 'O1'" > o1-shipped.csv
+			run -0 oms-release -q --confirm o1-shipped.csv
+		fi
 	done
 	for cmd in "oms-report lines" "oms-report events" "oms-order show O1 --format csv" \
 	    "oms-order customer C1"; do

@@ -70,6 +70,24 @@ V1|vendor|Acme dropship|60601|US|41.88|-87.62|1|0|0|0|NULL|4.0|1|0|1
 EOF
 }
 
+@test "nodes: a street address (address1, city, region) is optional, empty by default" {
+	run -0 oms-import -q nodes "$DATA/nodes.csv"
+	run -0 oms-import nodes - <<'EOF'
+node_id,type,name,address1,city,region,postal_code
+LK1,locker,Penn Station locker,"Penn Station, 8th Ave",New York,NY,10001
+EOF
+	assert_output "oms-import: nodes: 1 record, 0 inserted, 1 updated, 0 unchanged, 0 rejected"
+	run -0 sqlite3 "$OMS_DB" "select node_id, address1, city, region, postal_code from node
+	    where node_id in ('DC1', 'LK1') order by node_id"
+	assert_output - <<'EOF'
+DC1||||08817
+LK1|Penn Station, 8th Ave|New York|NY|10001
+EOF
+	printf 'node_id,type,address1\nLK1,locker,%*s\n' 65537 x > long.csv
+	run -65 oms-import nodes long.csv
+	assert_line --index 0 "oms-import: long.csv:2: address1 is too long (65537 bytes; at most 65536)"
+}
+
 @test "inventory: a snapshot lands as on_hand per node and sku" {
 	oms-import -q nodes "$DATA/nodes.csv"
 	oms-import -q items "$DATA/items.csv"

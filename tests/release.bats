@@ -99,7 +99,7 @@ events_of() {
 	    WHERE type LIKE '$1' ORDER BY seq"
 }
 
-REL=release_id,node_id,order_id,line_no,sku,qty,method,ship_name,ship_address1,ship_city,ship_region,ship_postal_code,ship_country,promise_date
+REL=release_id,node_id,order_id,line_no,sku,qty,method,ship_name,ship_address1,ship_city,ship_region,ship_postal_code,ship_country,promise_date,ship_to_node,customer_address1,customer_city,customer_region,customer_postal_code,customer_country
 LINES=order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
 INV=node_id,sku,on_hand,safety_stock,reserved,atp
 DAY=--day=2026-11-27
@@ -123,9 +123,9 @@ EOF
 	two_orders
 	releases $DAY <<EOF
 $REL
-20261127-DC1-000001,DC1,O1,1,A1,2,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
-20261127-DC1-000001,DC1,O1,2,B2,1,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
-20261127-DC1-000002,DC1,O2,1,A1,3,ship,Bo Diaz,9 Elm Rd,Chicago,IL,60601,US,
+20261127-DC1-000001,DC1,O1,1,A1,2,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z,,"1 Main St, Apt 4",New York,NY,10001,US
+20261127-DC1-000001,DC1,O1,2,B2,1,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z,,"1 Main St, Apt 4",New York,NY,10001,US
+20261127-DC1-000002,DC1,O2,1,A1,3,ship,Bo Diaz,9 Elm Rd,Chicago,IL,60601,US,,,9 Elm Rd,Chicago,IL,60601,US
 EOF
 	assert_equal "$stderr" "oms-release: 2 releases (3 lines, 6 units) to 1 node; 0 waiting: 0 held, 0 ship-complete not all routed, 0 over capacity, 0 past --max"
 	lines_are <<EOF
@@ -144,8 +144,8 @@ ST1,A1,3,0,0,3
 EOF
 	run -0 events_of 'release.%'
 	assert_output - <<'EOF'
-O1|release.created|{"release_id":"20261127-DC1-000001","node_id":"DC1","business_day":"2026-11-27","lines":[{"line_no":1,"sku":"A1","qty":2},{"line_no":2,"sku":"B2","qty":1}]}
-O2|release.created|{"release_id":"20261127-DC1-000002","node_id":"DC1","business_day":"2026-11-27","lines":[{"line_no":1,"sku":"A1","qty":3}]}
+O1|release.created|{"release_id":"20261127-DC1-000001","node_id":"DC1","ship_to_node":null,"business_day":"2026-11-27","lines":[{"line_no":1,"sku":"A1","qty":2},{"line_no":2,"sku":"B2","qty":1}]}
+O2|release.created|{"release_id":"20261127-DC1-000002","node_id":"DC1","ship_to_node":null,"business_day":"2026-11-27","lines":[{"line_no":1,"sku":"A1","qty":3}]}
 EOF
 	run -0 sqlite3 "$OMS_DB" "SELECT release_id, order_id, node_id, business_day, run_id IS NOT NULL FROM release ORDER BY 1"
 	assert_output - <<'EOF'
@@ -170,9 +170,9 @@ EOF
 	routed
 	releases $DAY <<EOF
 $REL
-20261127-DC1-000001,DC1,O1,2,B2,1,ship,,,,,,US,
-20261127-DC2-000001,DC2,O1,1,A1,2,ship,,,,,,US,
-20261127-ST1-000001,ST1,O1,3,A1,1,pickup,,,,,,US,
+20261127-DC1-000001,DC1,O1,2,B2,1,ship,,,,,,US,,,,,,,US
+20261127-DC2-000001,DC2,O1,1,A1,2,ship,,,,,,US,,,,,,,US
+20261127-ST1-000001,ST1,O1,3,A1,1,pickup,,,,,,US,,ST1,,,,,US
 EOF
 	assert_equal "$stderr" "oms-release: 3 releases (3 lines, 4 units) to 3 nodes; 0 waiting: 0 held, 0 ship-complete not all routed, 0 over capacity, 0 past --max"
 }
@@ -192,8 +192,8 @@ EOF
 	routed
 	releases $DAY <<EOF
 $REL
-20261127-DC1-000001,DC1,O1,1,A1,8,ship,,,,,,US,
-20261127-DC2-000001,DC2,O1,1,A1,4,ship,,,,,,US,
+20261127-DC1-000001,DC1,O1,1,A1,8,ship,,,,,,US,,,,,,,US
+20261127-DC2-000001,DC2,O1,1,A1,4,ship,,,,,,US,,,,,,,US
 EOF
 	lines_are <<EOF
 $LINES
@@ -214,7 +214,7 @@ EOF
 	run -0 oms-release -q $DAY --format json
 	first=$output
 	run -0 jq -c 'map(del(.released_at))' <<<"$first"
-	assert_output '[{"release_id":"20261127-DC1-000001","node_id":"DC1","order_id":"O1","business_day":"2026-11-27","promise_date":"2026-11-30T00:00:00Z","ship_name":"Ann Lee","ship_address1":"1 Main St, Apt 4","ship_city":"New York","ship_region":"NY","ship_postal_code":"10001","ship_country":"US","lines":[{"line_no":1,"sku":"A1","qty":2,"method":"ship"},{"line_no":2,"sku":"B2","qty":1,"method":"ship"}]},{"release_id":"20261127-DC1-000002","node_id":"DC1","order_id":"O2","business_day":"2026-11-27","promise_date":null,"ship_name":"Bo Diaz","ship_address1":"9 Elm Rd","ship_city":"Chicago","ship_region":"IL","ship_postal_code":"60601","ship_country":"US","lines":[{"line_no":1,"sku":"A1","qty":3,"method":"ship"}]}]'
+	assert_output '[{"release_id":"20261127-DC1-000001","node_id":"DC1","order_id":"O1","business_day":"2026-11-27","promise_date":"2026-11-30T00:00:00Z","ship_name":"Ann Lee","ship_address1":"1 Main St, Apt 4","ship_city":"New York","ship_region":"NY","ship_postal_code":"10001","ship_country":"US","ship_to_node":null,"customer_address1":"1 Main St, Apt 4","customer_city":"New York","customer_region":"NY","customer_postal_code":"10001","customer_country":"US","lines":[{"line_no":1,"sku":"A1","qty":2,"method":"ship"},{"line_no":2,"sku":"B2","qty":1,"method":"ship"}]},{"release_id":"20261127-DC1-000002","node_id":"DC1","order_id":"O2","business_day":"2026-11-27","promise_date":null,"ship_name":"Bo Diaz","ship_address1":"9 Elm Rd","ship_city":"Chicago","ship_region":"IL","ship_postal_code":"60601","ship_country":"US","ship_to_node":null,"customer_address1":"9 Elm Rd","customer_city":"Chicago","customer_region":"IL","customer_postal_code":"60601","customer_country":"US","lines":[{"line_no":1,"sku":"A1","qty":3,"method":"ship"}]}]'
 	run -0 jq -r '.[0].released_at' <<<"$first"
 	assert_output --regexp '^20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9:]{8}Z$'
 	# the same releases as JSON Lines, re-sent
@@ -254,7 +254,7 @@ EOF
 	routed
 	releases $DAY <<EOF
 $REL
-20261127-DC1-000002,DC1,O1,1,A1,1,ship,,,,,,US,
+20261127-DC1-000002,DC1,O1,1,A1,1,ship,,,,,,US,,,,,,,US
 EOF
 }
 
@@ -266,9 +266,9 @@ EOF
 	run -0 --separate-stderr oms-release $DAY --dry-run
 	assert_output - <<EOF
 $REL
-dry-run-20261127-DC1-000001,DC1,O1,1,A1,2,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
-dry-run-20261127-DC1-000001,DC1,O1,2,B2,1,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
-dry-run-20261127-DC1-000002,DC1,O2,1,A1,3,ship,Bo Diaz,9 Elm Rd,Chicago,IL,60601,US,
+dry-run-20261127-DC1-000001,DC1,O1,1,A1,2,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z,,"1 Main St, Apt 4",New York,NY,10001,US
+dry-run-20261127-DC1-000001,DC1,O1,2,B2,1,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z,,"1 Main St, Apt 4",New York,NY,10001,US
+dry-run-20261127-DC1-000002,DC1,O2,1,A1,3,ship,Bo Diaz,9 Elm Rd,Chicago,IL,60601,US,,,9 Elm Rd,Chicago,IL,60601,US
 EOF
 	assert_equal "$stderr" "oms-release: dry run, nothing written: 2 releases (3 lines, 6 units) to 1 node; 0 waiting: 0 held, 0 ship-complete not all routed, 0 over capacity, 0 past --max"
 	assert_equal "$(state)" "$before"
@@ -283,7 +283,7 @@ EOF
 	oms-order -q hold O1 fraud
 	releases $DAY <<EOF
 $REL
-20261127-DC1-000001,DC1,O2,1,A1,3,ship,Bo Diaz,9 Elm Rd,Chicago,IL,60601,US,
+20261127-DC1-000001,DC1,O2,1,A1,3,ship,Bo Diaz,9 Elm Rd,Chicago,IL,60601,US,,,9 Elm Rd,Chicago,IL,60601,US
 EOF
 	assert_equal "$stderr" "oms-release: 1 release (1 line, 3 units) to 1 node; 1 waiting: 1 held, 0 ship-complete not all routed, 0 over capacity, 0 past --max"
 	lines_are <<EOF
@@ -295,8 +295,8 @@ EOF
 	oms-order -q unhold O1 fraud
 	releases $DAY <<EOF
 $REL
-20261127-DC1-000002,DC1,O1,1,A1,2,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
-20261127-DC1-000002,DC1,O1,2,B2,1,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
+20261127-DC1-000002,DC1,O1,1,A1,2,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z,,"1 Main St, Apt 4",New York,NY,10001,US
+20261127-DC1-000002,DC1,O1,2,B2,1,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z,,"1 Main St, Apt 4",New York,NY,10001,US
 EOF
 }
 
@@ -331,9 +331,9 @@ EOF
 	routed
 	releases $DAY <<EOF
 $REL
-20261127-DC1-000001,DC1,SC,2,B2,1,ship,,,,,,US,
-20261127-DC2-000001,DC2,SC,1,A1,2,ship,,,,,,US,
-20261127-ST1-000001,ST1,SC,3,A1,1,pickup,,,,,,US,
+20261127-DC1-000001,DC1,SC,2,B2,1,ship,,,,,,US,,,,,,,US
+20261127-DC2-000001,DC2,SC,1,A1,2,ship,,,,,,US,,,,,,,US
+20261127-ST1-000001,ST1,SC,3,A1,1,pickup,,,,,,US,,ST1,,,,,US
 EOF
 }
 
@@ -382,8 +382,8 @@ DC1,warehouse,2
 EOF
 	releases $DAY <<EOF
 $REL
-20261127-DC1-000001,DC1,P1,1,A1,1,ship,,,,,,US,
-20261127-DC1-000002,DC1,P3A,1,A1,1,ship,,,,,,US,2026-12-01T00:00:00Z
+20261127-DC1-000001,DC1,P1,1,A1,1,ship,,,,,,US,,,,,,,US
+20261127-DC1-000002,DC1,P3A,1,A1,1,ship,,,,,,US,2026-12-01T00:00:00Z,,,,,,US
 EOF
 	assert_equal "$stderr" "oms-release: 2 releases (2 lines, 2 units) to 1 node; 2 waiting: 0 held, 0 ship-complete not all routed, 2 over capacity, 0 past --max"
 	# the same day again: still full
@@ -391,8 +391,8 @@ EOF
 	assert_equal "$stderr" "oms-release: 0 releases (0 lines, 0 units) to 0 nodes; 2 waiting: 0 held, 0 ship-complete not all routed, 2 over capacity, 0 past --max"
 	releases --day 2026-11-28 <<EOF
 $REL
-20261128-DC1-000001,DC1,P3B,1,A1,1,ship,,,,,,US,2026-12-02T00:00:00Z
-20261128-DC1-000002,DC1,P5,1,A1,1,ship,,,,,,US,
+20261128-DC1-000001,DC1,P3B,1,A1,1,ship,,,,,,US,2026-12-02T00:00:00Z,,,,,,US
+20261128-DC1-000002,DC1,P5,1,A1,1,ship,,,,,,US,,,,,,,US
 EOF
 	run -0 sqlite3 "$OMS_DB" "SELECT business_day, count(*) FROM release GROUP BY 1"
 	assert_output - <<'EOF'
@@ -423,9 +423,9 @@ EOF
 	run -0 --separate-stderr oms-release $DAY
 	assert_equal "$stderr" "oms-release: 1100 releases (1100 lines, 1100 units) to 1 node; 100 waiting: 0 held, 0 ship-complete not all routed, 100 over capacity, 0 past --max"
 	assert_equal "${#lines[@]}" 1101
-	assert_equal "${lines[1]}" "20261127-DC1-000001,DC1,Q0001,1,A1,1,ship,,,,,,US,"
-	assert_equal "${lines[600]}" "20261127-DC1-000600,DC1,Q0600,1,A1,1,ship,,,,,,US,"
-	assert_equal "${lines[1100]}" "20261127-DC1-001100,DC1,Q1100,1,A1,1,ship,,,,,,US,"
+	assert_equal "${lines[1]}" "20261127-DC1-000001,DC1,Q0001,1,A1,1,ship,,,,,,US,,,,,,,US"
+	assert_equal "${lines[600]}" "20261127-DC1-000600,DC1,Q0600,1,A1,1,ship,,,,,,US,,,,,,,US"
+	assert_equal "${lines[1100]}" "20261127-DC1-001100,DC1,Q1100,1,A1,1,ship,,,,,,US,,,,,,,US"
 	consistent
 	run -0 sqlite3 "$OMS_DB" "SELECT count(*), count(DISTINCT order_id) FROM release;
 	    SELECT count(*) FROM release WHERE substr(release_id, -6) = '00' || substr(order_id, 2);
@@ -442,8 +442,8 @@ EOF
 	# the next day, the 100 that waited, in the same order
 	run -0 oms-release -q --day 2026-11-28
 	assert_equal "${#lines[@]}" 101
-	assert_equal "${lines[1]}" "20261128-DC1-000001,DC1,Q1101,1,A1,1,ship,,,,,,US,"
-	assert_equal "${lines[100]}" "20261128-DC1-000100,DC1,Q1200,1,A1,1,ship,,,,,,US,"
+	assert_equal "${lines[1]}" "20261128-DC1-000001,DC1,Q1101,1,A1,1,ship,,,,,,US,,,,,,,US"
+	assert_equal "${lines[100]}" "20261128-DC1-000100,DC1,Q1200,1,A1,1,ship,,,,,,US,,,,,,,US"
 	consistent
 }
 
@@ -470,9 +470,9 @@ DC1,warehouse,1
 EOF
 	releases $DAY <<EOF
 $REL
-20261127-DC1-000001,DC1,O1,1,A1,1,ship,,,,,,US,
-20261127-DC1-000001,DC1,O1,2,B2,1,ship,,,,,,US,
-20261127-DC2-000001,DC2,O2,2,A1,1,ship,,,,,,US,
+20261127-DC1-000001,DC1,O1,1,A1,1,ship,,,,,,US,,,,,,,US
+20261127-DC1-000001,DC1,O1,2,B2,1,ship,,,,,,US,,,,,,,US
+20261127-DC2-000001,DC2,O2,2,A1,1,ship,,,,,,US,,,,,,,US
 EOF
 	assert_equal "$stderr" "oms-release: 2 releases (3 lines, 3 units) to 2 nodes; 1 waiting: 0 held, 0 ship-complete not all routed, 1 over capacity, 0 past --max"
 }
@@ -488,14 +488,14 @@ EOF
 	routed
 	releases $DAY --max 2 <<EOF
 $REL
-20261127-DC1-000001,DC1,B,1,A1,1,ship,,,,,,US,
-20261127-DC1-000002,DC1,C,1,A1,1,ship,,,,,,US,
+20261127-DC1-000001,DC1,B,1,A1,1,ship,,,,,,US,,,,,,,US
+20261127-DC1-000002,DC1,C,1,A1,1,ship,,,,,,US,,,,,,,US
 EOF
 	assert_equal "$stderr" "oms-release: 2 releases (2 lines, 2 units) to 1 node; 1 waiting: 0 held, 0 ship-complete not all routed, 0 over capacity, 1 past --max"
 	releases $DAY --max 0 <<<"$REL"
 	releases $DAY <<EOF
 $REL
-20261127-DC1-000003,DC1,A,1,A1,1,ship,,,,,,US,
+20261127-DC1-000003,DC1,A,1,A1,1,ship,,,,,,US,,,,,,,US
 EOF
 }
 
@@ -514,11 +514,11 @@ EOF
 	routed
 	releases $DAY --node DC2 <<EOF
 $REL
-20261127-DC2-000001,DC2,O1,1,A1,1,ship,,,,,,US,
+20261127-DC2-000001,DC2,O1,1,A1,1,ship,,,,,,US,,,,,,,US
 EOF
 	releases $DAY <<EOF
 $REL
-20261127-DC1-000001,DC1,O1,2,B2,1,ship,,,,,,US,
+20261127-DC1-000001,DC1,O1,2,B2,1,ship,,,,,,US,,,,,,,US
 EOF
 	run -65 --separate-stderr oms-release $DAY --node DC9
 	assert_equal "$stderr" 'oms-release: unknown node "DC9"'
@@ -536,9 +536,9 @@ EOF
 	run -0 oms-release --resend 20261127-DC1-000002 --resend 20261127-DC1-000001
 	assert_output - <<EOF
 $REL
-20261127-DC1-000002,DC1,O2,1,A1,3,ship,Bo Diaz,9 Elm Rd,Chicago,IL,60601,US,
-20261127-DC1-000001,DC1,O1,1,A1,2,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
-20261127-DC1-000001,DC1,O1,2,B2,1,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
+20261127-DC1-000002,DC1,O2,1,A1,3,ship,Bo Diaz,9 Elm Rd,Chicago,IL,60601,US,,,9 Elm Rd,Chicago,IL,60601,US
+20261127-DC1-000001,DC1,O1,1,A1,2,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z,,"1 Main St, Apt 4",New York,NY,10001,US
+20261127-DC1-000001,DC1,O1,2,B2,1,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z,,"1 Main St, Apt 4",New York,NY,10001,US
 EOF
 	run -0 oms-release --resend 20261127-DC1-000001 --resend 20261127-DC1-000002
 	assert_equal "$output" "$first"
@@ -600,10 +600,10 @@ EOF
 	run -0 oms-release --resend-run "$run1"
 	assert_output - <<EOF
 $REL
-20261127-DC2-000001,DC2,O1,1,A1,2,ship,,,,,,US,
-20261127-ST1-000001,ST1,O1,2,A1,1,pickup,,,,,,US,
-20261127-DC1-000001,DC1,O2,1,B2,1,ship,,,,,,US,
-20261127-DC2-000002,DC2,O3,1,A1,1,ship,,,,,,US,
+20261127-DC2-000001,DC2,O1,1,A1,2,ship,,,,,,US,,,,,,,US
+20261127-ST1-000001,ST1,O1,2,A1,1,pickup,,,,,,US,,ST1,,,,,US
+20261127-DC1-000001,DC1,O2,1,B2,1,ship,,,,,,US,,,,,,,US
+20261127-DC2-000002,DC2,O3,1,A1,1,ship,,,,,,US,,,,,,,US
 EOF
 	run -0 oms-release --resend-run "$run2" --format jsonl
 	assert_equal "$(jq -r .release_id <<<"$output")" 20261127-DC1-000002
@@ -612,7 +612,7 @@ EOF
 	run -0 oms-release --resend 20261127-DC2-000002 --resend 20261127-DC1-000002 --split-by-node some
 	run -0 ls -A some
 	assert_output $'DC1.csv\nDC2.csv'
-	assert_equal "$(sed -n 2p some/DC1.csv)" "20261127-DC1-000002,DC1,O4,1,B2,1,ship,,,,,,US,"
+	assert_equal "$(sed -n 2p some/DC1.csv)" "20261127-DC1-000002,DC1,O4,1,B2,1,ship,,,,,,US,,,,,,,US"
 	# never over a file already there
 	run -73 --separate-stderr oms-release --resend-run "$run1" --split-by-node some
 	assert_equal "$stderr" "oms-release: some/DC2.csv: already exists (not yet picked up?); nothing released, use another directory"
@@ -675,11 +675,11 @@ DC2.csv
 ST1.csv
 EOF
 	assert_equal "$(cat out/DC1.csv)" "$REL
-20261127-DC1-000001,DC1,O2,1,B2,1,ship,,,,,,US,"
+20261127-DC1-000001,DC1,O2,1,B2,1,ship,,,,,,US,,,,,,,US"
 	assert_equal "$(cat out/DC2.csv)" "$REL
-20261127-DC2-000001,DC2,O1,1,A1,2,ship,,,,,,US,"
+20261127-DC2-000001,DC2,O1,1,A1,2,ship,,,,,,US,,,,,,,US"
 	assert_equal "$(cat out/ST1.csv)" "$REL
-20261127-ST1-000001,ST1,O1,2,A1,1,pickup,,,,,,US,"
+20261127-ST1-000001,ST1,O1,2,A1,1,pickup,,,,,,US,,ST1,,,,,US"
 	consistent
 	# the next night's run writes no file when nothing is released
 	mkdir next
@@ -805,7 +805,7 @@ ids_of_two_orders() {
 	run -0 oms-release -q $DAY --split-by-node next
 	run -0 ls -A next
 	assert_output $'DC1.csv\nDC2.csv'
-	assert_equal "$(sed -n 2p next/DC1.csv)" "20261127-DC1-000001,DC1,O9,1,B2,1,ship,Di Fox,,,,,US,"
+	assert_equal "$(sed -n 2p next/DC1.csv)" "20261127-DC1-000001,DC1,O9,1,B2,1,ship,Di Fox,,,,,US,,,,,,,US"
 	assert_equal "$(wc -l < next/DC2.csv)" 251
 	run -0 ids_of_two_orders out/* next/*
 	assert_output ""
@@ -838,7 +838,7 @@ ids_of_two_orders() {
 	# seen naming another order
 	o1_held_o9_new
 	run -0 oms-release -q $DAY -o rel.csv
-	assert_equal "$(sed -n 2p rel.csv)" "20261127-DC1-000001,DC1,O9,1,B2,1,ship,Di Fox,,,,,US,"
+	assert_equal "$(sed -n 2p rel.csv)" "20261127-DC1-000001,DC1,O9,1,B2,1,ship,Di Fox,,,,,US,,,,,,,US"
 	consistent
 }
 
@@ -906,6 +906,203 @@ ids_of_two_orders() {
 	run -0 ls -A again
 	assert_output DC1.csv
 	cmp ref/DC1.csv again/DC1.csv
+}
+
+# ---------------------------------------------------------------------
+# where a release goes: the customer's address, a locker, a store
+
+# The shop with every node's street address and a parcel locker, LK1, at
+# Penn Station.  Ann Lee lives in Brooklyn; DC1 is the nearest node with
+# stock to her and to the locker.  O1 has a line to the locker, one home,
+# one to collect at ST1 and one more to the locker.
+locker_shop() {
+	shop
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup,capacity_per_day,lat,lon,address1,city,region,postal_code
+DC1,warehouse,1,0,,40.52,-74.39,1 Raritan Center Pkwy,Edison,NJ,08817
+DC2,warehouse,1,0,,34.05,-118.24,800 E 4th St,Los Angeles,CA,90013
+ST1,store,0,1,,40.75,-73.99,"350 5th Ave, Shop 2",New York,NY,10118
+LK1,locker,0,0,,40.75,-73.99,"Penn Station, 8th Ave",New York,NY,10001
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,promise_date,method,pickup_node,ship_name,ship_address1,ship_city,ship_region,ship_postal_code,ship_lat,ship_lon
+O1,1,A1,1,2026-11-25T10:00:00Z,2026-11-30,locker,LK1,Ann Lee,"1 Main St, Apt 4",Brooklyn,NY,11201,40.69,-73.99
+O1,2,B2,1,2026-11-25T10:00:00Z,2026-11-30,ship,,Ann Lee,"1 Main St, Apt 4",Brooklyn,NY,11201,40.69,-73.99
+O1,3,A1,2,2026-11-25T10:00:00Z,2026-11-30,pickup,ST1,Ann Lee,"1 Main St, Apt 4",Brooklyn,NY,11201,40.69,-73.99
+O1,4,B2,2,2026-11-25T10:00:00Z,2026-11-30,locker,LK1,Ann Lee,"1 Main St, Apt 4",Brooklyn,NY,11201,40.69,-73.99
+EOF
+	routed
+}
+
+# The releases of locker_shop's O1 as CSV rows (after $REL): DC1 sends
+# two parcels, one home and one to the locker; ST1 hands line 3 over.
+LOCKER_ROWS='20261127-DC1-000001,DC1,O1,2,B2,1,ship,Ann Lee,"1 Main St, Apt 4",Brooklyn,NY,11201,US,2026-11-30T00:00:00Z,,"1 Main St, Apt 4",Brooklyn,NY,11201,US
+20261127-DC1-000002,DC1,O1,1,A1,1,locker,Ann Lee,"Penn Station, 8th Ave",New York,NY,10001,US,2026-11-30T00:00:00Z,LK1,"1 Main St, Apt 4",Brooklyn,NY,11201,US
+20261127-DC1-000002,DC1,O1,4,B2,2,locker,Ann Lee,"Penn Station, 8th Ave",New York,NY,10001,US,2026-11-30T00:00:00Z,LK1,"1 Main St, Apt 4",Brooklyn,NY,11201,US
+20261127-ST1-000001,ST1,O1,3,A1,2,pickup,Ann Lee,"350 5th Ave, Shop 2",New York,NY,10118,US,2026-11-30T00:00:00Z,ST1,"1 Main St, Apt 4",Brooklyn,NY,11201,US'
+
+@test "a locker line ships to its locker: the locker and its address are the ship-to, the customer's address beside it" {
+	locker_shop
+	releases $DAY <<EOF
+$REL
+$LOCKER_ROWS
+EOF
+	# one parcel has one address: the home line and the locker lines of DC1
+	# are two releases
+	assert_equal "$stderr" "oms-release: 3 releases (4 lines, 6 units) to 2 nodes; 0 waiting: 0 held, 0 ship-complete not all routed, 0 over capacity, 0 past --max"
+	lines_are <<EOF
+$LINES
+O1,1,A1,1,released,0,0,0,0,1,0,0,0,DC1
+O1,2,B2,1,released,0,0,0,0,1,0,0,0,DC1
+O1,3,A1,2,released,0,0,0,0,2,0,0,0,ST1
+O1,4,B2,2,released,0,0,0,0,2,0,0,0,DC1
+EOF
+	# the event names where the parcel goes, not the addresses
+	run -0 events_of release.created
+	assert_output - <<'EOF'
+O1|release.created|{"release_id":"20261127-DC1-000001","node_id":"DC1","ship_to_node":null,"business_day":"2026-11-27","lines":[{"line_no":2,"sku":"B2","qty":1}]}
+O1|release.created|{"release_id":"20261127-DC1-000002","node_id":"DC1","ship_to_node":"LK1","business_day":"2026-11-27","lines":[{"line_no":1,"sku":"A1","qty":1},{"line_no":4,"sku":"B2","qty":2}]}
+O1|release.created|{"release_id":"20261127-ST1-000001","node_id":"ST1","ship_to_node":"ST1","business_day":"2026-11-27","lines":[{"line_no":3,"sku":"A1","qty":2}]}
+EOF
+	# the lines are confirmed by release as usual: the locker's shipped
+	confirms <<'EOF'
+release_id,line_no,status,qty,carrier,tracking
+20261127-DC1-000002,1,shipped,1,UPS,1Z1
+20261127-DC1-000002,4,shipped,2,UPS,1Z1
+20261127-ST1-000001,3,picked_up,2,,
+EOF
+}
+
+@test "a parcel home and a parcel to the locker are two releases of the node's capacity; ship-complete, both or neither" {
+	shop
+	# DC1 takes one release a day; only it has B2
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup,capacity_per_day,lat,lon,address1,city,region,postal_code
+DC1,warehouse,1,0,1,40.52,-74.39,1 Raritan Center Pkwy,Edison,NJ,08817
+LK1,locker,0,0,,40.75,-73.99,"Penn Station, 8th Ave",New York,NY,10001
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_complete,method,pickup_node,ship_lat,ship_lon
+SC,1,A1,1,2026-11-25T10:00:00Z,1,ship,,40.69,-73.99
+SC,2,B2,1,2026-11-25T10:00:00Z,1,locker,LK1,40.69,-73.99
+EOF
+	routed
+	# the ship-complete order needs two releases at DC1, which has room for one
+	releases $DAY <<<"$REL"
+	assert_equal "$stderr" "oms-release: 0 releases (0 lines, 0 units) to 0 nodes; 2 waiting: 0 held, 0 ship-complete not all routed, 2 over capacity, 0 past --max"
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup,capacity_per_day,lat,lon,address1,city,region,postal_code
+DC1,warehouse,1,0,2,40.52,-74.39,1 Raritan Center Pkwy,Edison,NJ,08817
+EOF
+	releases $DAY <<EOF
+$REL
+20261127-DC1-000001,DC1,SC,1,A1,1,ship,,,,,,US,,,,,,,US
+20261127-DC1-000002,DC1,SC,2,B2,1,locker,,"Penn Station, 8th Ave",New York,NY,10001,US,,LK1,,,,,US
+EOF
+	# not ship-complete: the parcel home today, the one to the locker tomorrow
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup,capacity_per_day,lat,lon,address1,city,region,postal_code
+DC1,warehouse,1,0,1,40.52,-74.39,1 Raritan Center Pkwy,Edison,NJ,08817
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
+NC,1,A1,1,2026-11-26T10:00:00Z,ship,,40.69,-73.99
+NC,2,B2,1,2026-11-26T10:00:00Z,locker,LK1,40.69,-73.99
+EOF
+	routed --day 2026-11-28
+	releases --day 2026-11-28 <<EOF
+$REL
+20261128-DC1-000001,DC1,NC,1,A1,1,ship,,,,,,US,,,,,,,US
+EOF
+	assert_equal "${stderr#*; }" "1 waiting: 0 held, 0 ship-complete not all routed, 1 over capacity, 0 past --max"
+	releases --day 2026-11-29 <<EOF
+$REL
+20261129-DC1-000001,DC1,NC,2,B2,1,locker,,"Penn Station, 8th Ave",New York,NY,10001,US,,LK1,,,,,US
+EOF
+}
+
+@test "a locker release as JSON: ship_to_node, the locker's address, the customer's own" {
+	locker_shop
+	run -0 oms-release -q $DAY --format jsonl
+	assert_equal "${#lines[@]}" 3
+	run -0 jq -c 'del(.released_at)' <<<"${lines[1]}"
+	assert_output '{"release_id":"20261127-DC1-000002","node_id":"DC1","order_id":"O1","business_day":"2026-11-27","promise_date":"2026-11-30T00:00:00Z","ship_name":"Ann Lee","ship_address1":"Penn Station, 8th Ave","ship_city":"New York","ship_region":"NY","ship_postal_code":"10001","ship_country":"US","ship_to_node":"LK1","customer_address1":"1 Main St, Apt 4","customer_city":"Brooklyn","customer_region":"NY","customer_postal_code":"11201","customer_country":"US","lines":[{"line_no":1,"sku":"A1","qty":1,"method":"locker"},{"line_no":4,"sku":"B2","qty":2,"method":"locker"}]}'
+	run -0 jq -c '[.release_id, .ship_to_node, .ship_address1, .customer_address1]' <<<"$(oms-release --resend 20261127-DC1-000001 --resend 20261127-ST1-000001 --format jsonl)"
+	assert_output - <<'EOF'
+["20261127-DC1-000001",null,"1 Main St, Apt 4","1 Main St, Apt 4"]
+["20261127-ST1-000001","ST1","350 5th Ave, Shop 2","1 Main St, Apt 4"]
+EOF
+}
+
+@test "--split-by-node: the node's file has its parcel home and its parcel to the locker" {
+	locker_shop
+	mkdir out
+	run -0 oms-release -q $DAY --split-by-node out
+	run -0 ls -A out
+	assert_output - <<'EOF'
+DC1.csv
+ST1.csv
+EOF
+	assert_equal "$(cat out/DC1.csv)" "$REL
+$(head -n 3 <<<"$LOCKER_ROWS")"
+	assert_equal "$(cat out/ST1.csv)" "$REL
+$(tail -n 1 <<<"$LOCKER_ROWS")"
+	consistent
+}
+
+@test "--resend of a locker release gives it as first emitted, whatever the locker's or the customer's address since" {
+	locker_shop
+	run -0 oms-release -q $DAY
+	first=$output
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup,address1,city,region,postal_code,lat,lon
+LK1,locker,0,0,Moved Since,Newark,NJ,07102,40.73,-74.17
+EOF
+	oms-order -q address O1 --ship-address1 "Moved Since" 2> /dev/null
+	run -0 oms-release --resend 20261127-DC1-000001 --resend 20261127-DC1-000002 --resend 20261127-ST1-000001
+	assert_equal "$output" "$first"
+	run -0 oms-release --resend 20261127-DC1-000002 --format json
+	assert_output "[
+$(sqlite3 "$OMS_DB" "SELECT document FROM release WHERE release_id = '20261127-DC1-000002'")
+]"
+	run -0 jq -r '.[0].ship_address1' <<<"$output"
+	assert_output "Penn Station, 8th Ave"
+}
+
+@test "--resend of a release stored before releases named their ship_to_node: the new columns empty" {
+	two_orders
+	run -0 oms-release -q $DAY
+	# the document as oms-release wrote it until schema version 7
+	sqlite3 "$OMS_DB" "UPDATE release SET document = '{\"release_id\":\"20261127-DC1-000002\",\"node_id\":\"DC1\",\"order_id\":\"O2\",\"business_day\":\"2026-11-27\",\"released_at\":\"2026-11-27T20:00:00Z\",\"promise_date\":null,\"ship_name\":\"Bo Diaz\",\"ship_address1\":\"9 Elm Rd\",\"ship_city\":\"Chicago\",\"ship_region\":\"IL\",\"ship_postal_code\":\"60601\",\"ship_country\":\"US\",\"lines\":[{\"line_no\":1,\"sku\":\"A1\",\"qty\":3,\"method\":\"ship\"}]}' WHERE release_id = '20261127-DC1-000002'"
+	run -0 oms-release --resend 20261127-DC1-000002
+	assert_output - <<EOF
+$REL
+20261127-DC1-000002,DC1,O2,1,A1,3,ship,Bo Diaz,9 Elm Rd,Chicago,IL,60601,US,,,,,,,
+EOF
+	run -0 oms-release --resend 20261127-DC1-000002 --format jsonl
+	assert_output "$(sqlite3 "$OMS_DB" "SELECT document FROM release WHERE release_id = '20261127-DC1-000002'")"
+}
+
+@test "a locker with no street address: its releases carry what is known, with a warning once" {
+	shop
+	given nodes <<'EOF'
+node_id,type,lat,lon,postal_code
+LK1,locker,40.75,-73.99,10001
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_name,ship_lat,ship_lon
+O1,1,A1,1,2026-11-25T10:00:00Z,locker,LK1,Ann Lee,40.69,-73.99
+O2,1,A1,1,2026-11-25T11:00:00Z,locker,LK1,Bo Diaz,40.69,-73.99
+EOF
+	routed
+	run -0 --separate-stderr oms-release $DAY
+	assert_output - <<EOF
+$REL
+20261127-DC1-000001,DC1,O1,1,A1,1,locker,Ann Lee,,,,10001,US,,LK1,,,,,US
+20261127-DC1-000002,DC1,O2,1,A1,1,locker,Bo Diaz,,,,10001,US,,LK1,,,,,US
+EOF
+	assert_equal "$stderr" 'oms-release: warning: node "LK1" has no address1: its releases from other nodes carry only its postal code and country (import its address1, city and region)
+oms-release: 2 releases (2 lines, 2 units) to 1 node; 0 waiting: 0 held, 0 ship-complete not all routed, 0 over capacity, 0 past --max'
 }
 
 # ---------------------------------------------------------------------
@@ -1056,7 +1253,7 @@ EOF
 	routed
 	releases $DAY <<EOF
 $REL
-20261127-DC2-000001,DC2,O1,1,A1,2,ship,,,,,,US,
+20261127-DC2-000001,DC2,O1,1,A1,2,ship,,,,,,US,,,,,,,US
 EOF
 	lines_are <<EOF
 $LINES
@@ -1570,10 +1767,10 @@ EOF
 	oms-route -q > /dev/null
 	releases $DAY <<EOF
 $REL
-20261127-ST1-000001,ST1,O2,1,A1,1,pickup,Bo Diaz,,,,,US,2026-11-27T00:00:00Z
-20261127-DC1-000001,DC1,O1,1,A1,2,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
-20261127-DC1-000001,DC1,O1,2,B2,1,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
-20261127-V1-000001,V1,O3,1,C3,1,ship,"Cy ""The Couch"" Ng",9 Elm Rd,Chicago,IL,60601,US,
+20261127-ST1-000001,ST1,O2,1,A1,1,pickup,Bo Diaz,,,,10001,US,2026-11-27T00:00:00Z,ST1,,,,,US
+20261127-DC1-000001,DC1,O1,1,A1,2,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z,,"1 Main St, Apt 4",New York,NY,10001,US
+20261127-DC1-000001,DC1,O1,2,B2,1,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z,,"1 Main St, Apt 4",New York,NY,10001,US
+20261127-V1-000001,V1,O3,1,C3,1,ship,"Cy ""The Couch"" Ng",9 Elm Rd,Chicago,IL,60601,US,,,9 Elm Rd,Chicago,IL,60601,US
 EOF
 	confirms <<'EOF'
 release_id,line_no,status,qty,carrier,tracking
@@ -1595,7 +1792,7 @@ EOF
 	oms-route -q > /dev/null
 	releases $DAY <<EOF
 $REL
-20261127-DC1-000002,DC1,O1,1,A1,1,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z
+20261127-DC1-000002,DC1,O1,1,A1,1,ship,Ann Lee,"1 Main St, Apt 4",New York,NY,10001,US,2026-11-30T00:00:00Z,,"1 Main St, Apt 4",New York,NY,10001,US
 EOF
 	run -0 oms-report inventory --node DC1
 	assert_output - <<EOF

@@ -427,11 +427,11 @@ DC1|A1|10
 DC1|B2|10
 EOF
 	consistent
-	# all paid was refunded: a goodwill credit has nothing left to take
+	# everything came back: a goodwill credit has nothing kept to go on
 	printf 'order_id,amount,reason\nR1,0.01,sorry\n' > app.csv
 	before=$(state)
 	run -65 oms-return appease app.csv
-	assert_line --index 0 'oms-return: app.csv:2: appeasement 0.01 is more than the 0.00 still refundable on order "R1" (paid 75.99, refunded 75.99)'
+	assert_line --index 0 'oms-return: app.csv:2: nothing to appease on order "R1": none of its units shipped and kept (ordered 5, cancelled 0, shipped 5, returned 5)'
 	assert_equal "$(state)" "$before"
 }
 
@@ -536,27 +536,28 @@ EOF
 order_id,line_no,amount,percent,reason
 R1,1,,10,late delivery
 R1,,5.00,,goodwill
-R2,,,100,sorry
+R1,2,,100,sorry
 EOF
 	run -0 --separate-stderr oms-return appease app.csv
-	# 10% of line 1's 63.19 (59.00 and its 4.19 of the shipping); all of R2's 4.50
+	# 10% of line 1's 63.19 (59.00 and its 4.19 of the shipping); all of
+	# line 2's 12.80 (10.00 and 2.80)
 	assert_output - <<EOF
 $HDR
 ,R1,1,A1,,6.32,late delivery,,,,,,,,1
 ,R1,,,,5.00,goodwill,,,,,,,,2
-,R2,,,,4.50,sorry,,,,,,,,3
+,R1,2,B2,,12.80,sorry,,,,,,,,3
 EOF
-	assert_equal "$stderr" "oms-return: 3 appeasements, 15.82 in all; 0 rejected"
+	assert_equal "$stderr" "oms-return: 3 appeasements, 24.12 in all; 0 rejected"
 	refunds_are <<'EOF'
 R1|1|NULL|appeasement|632|0|0|0|late delivery
 R1|NULL|NULL|appeasement|500|0|0|0|goodwill
-R2|NULL|NULL|appeasement|450|0|0|0|sorry
+R1|2|NULL|appeasement|1280|0|0|0|sorry
 EOF
 	run -0 return_events
 	assert_output - <<'EOF'
 R1|refund.issued|{"refund_id":1,"kind":"appeasement","rma_id":null,"line_no":1,"amount":6.32,"reason":"late delivery"}
 R1|refund.issued|{"refund_id":2,"kind":"appeasement","rma_id":null,"line_no":null,"amount":5.00,"reason":"goodwill"}
-R2|refund.issued|{"refund_id":3,"kind":"appeasement","rma_id":null,"line_no":null,"amount":4.50,"reason":"sorry"}
+R1|refund.issued|{"refund_id":3,"kind":"appeasement","rma_id":null,"line_no":2,"amount":12.80,"reason":"sorry"}
 EOF
 	consistent
 }
@@ -574,22 +575,22 @@ R1,1,,,neither
 R1,1,,101,too much
 R1,1,-2,,negative
 R1,,,0.001,tiny
-R2,,,0.01,tiny
+R1,2,,0.01,tiny
 R9,,1,,who
 EOF
 	before=$(state)
 	run -65 oms-return appease app.csv
 	# line 2 paid 12.80 (10.00 and 2.80 of the shipping); the order 75.99
 	assert_output - <<'EOF'
-oms-return: app.csv:2: appeasement 0.81 is more than the 0.80 still refundable on line 2 of order "R1" (paid 12.80, refunded 12.00)
-oms-return: app.csv:3: appeasement 64.00 is more than the 63.99 still refundable on order "R1" (paid 75.99, refunded 12.00)
-oms-return: app.csv:4: appeasement 75.99 is more than the 63.99 still refundable on order "R1" (paid 75.99, refunded 12.00)
+oms-return: app.csv:2: appeasement 0.81 is more than the 0.80 that can still be appeased on line 2 of order "R1" (paid 12.80 for the 2 units shipped and kept, appeased 12.00)
+oms-return: app.csv:3: appeasement 64.00 is more than the 63.99 that can still be appeased on order "R1" (paid 75.99 for the 5 units shipped and kept, appeased 12.00)
+oms-return: app.csv:4: appeasement 75.99 is more than the 63.99 that can still be appeased on order "R1" (paid 75.99 for the 5 units shipped and kept, appeased 12.00)
 oms-return: app.csv:5: give amount or percent: not both
 oms-return: app.csv:6: give amount or percent: neither is set
 oms-return: app.csv:7: percent must be a number above 0 and at most 100 (at most 2 decimals), got "101"
 oms-return: app.csv:8: amount must be a positive amount like 12.34 (at most 2 decimals), got "-2"
 oms-return: app.csv:9: percent must be a number above 0 and at most 100 (at most 2 decimals), got "0.001"
-oms-return: app.csv:10: percent 0.01 of the 4.50 paid for order "R2" comes to 0.00
+oms-return: app.csv:10: percent 0.01 of the 12.80 paid for line 2 of order "R1" comes to 0.00
 oms-return: app.csv:11: unknown order "R9"
 oms-return: 10 bad records; nothing done (use --rejects FILE to apply the good ones)
 EOF
@@ -616,6 +617,160 @@ EOF
 	run -0 sqlite3 "$OMS_DB" "select sum(amount) from refund where line_no = 2"
 	assert_output 1280
 	consistent
+}
+
+# Appeasements (CSV on standard input, after the header) refused with exit
+# 65, the messages in $1 (then the closing line), and nothing written.
+appease_refused() {
+	local before
+
+	printf 'order_id,line_no,amount,percent,reason\n' > app.csv
+	cat >> app.csv
+	before=$(state)
+	run -65 --separate-stderr oms-return appease app.csv
+	assert_output ""
+	assert_equal "$stderr" "$1"
+	assert_equal "$(state)" "$before"
+}
+
+# Appeasements (CSV on standard input, after the header) credited: exit 0.
+appeased() {
+	printf 'order_id,line_no,amount,percent,reason\n' > app.csv
+	cat >> app.csv
+	oms-return -q appease app.csv > appeased.out
+}
+
+@test "appease: an order cancelled before it shipped has nothing to appease; nor one not yet shipped" {
+	returns_store unshipped
+	oms-order -q cancel R2 --reason "customer asked"
+	# R2 is cancelled whole; R1 is released to DC1, not yet shipped
+	appease_refused 'oms-return: app.csv:2: nothing to appease on order "R2": none of its units shipped and kept (ordered 1, cancelled 1, shipped 0, returned 0)
+oms-return: app.csv:3: nothing to appease on line 1 of order "R2": none of its units shipped and kept (ordered 1, cancelled 1, shipped 0, returned 0)
+oms-return: app.csv:4: nothing to appease on order "R1": none of its units shipped and kept (ordered 5, cancelled 0, shipped 0, returned 0)
+oms-return: app.csv:5: nothing to appease on line 2 of order "R1": none of its units shipped and kept (ordered 2, cancelled 0, shipped 0, returned 0)
+oms-return: 4 bad records; nothing done (use --rejects FILE to apply the good ones)' <<'EOF'
+R2,,,100,late delivery
+R2,1,0.01,,late delivery
+R1,,1.00,,late delivery
+R1,2,,10,late delivery
+EOF
+	# with --rejects the good records are done: there are none
+	run -0 --separate-stderr oms-return -q appease --rejects rejected.csv app.csv
+	assert_output "$HDR"
+	run -0 sqlite3 "$OMS_DB" "select count(*) from refund"
+	assert_output 0
+	consistent
+}
+
+@test "appease: a line partly cancelled is capped at what was paid for the units shipped and kept" {
+	returns_store unshipped
+	# one of line 1's 3 units is cancelled at the node, the rest ships
+	oms-order -q cancel R1 1 1 --reason "customer asked"
+	cat > conf.csv <<'EOF'
+release_id,line_no,status,qty,carrier,tracking,at
+20261001-DC1-000001,1,cancelled,1,,,2026-11-04T10:00:00Z
+20261001-DC1-000001,1,shipped,2,UPS,1Z1,2026-11-05T10:00:00Z
+20261001-DC1-000001,2,shipped,2,UPS,1Z1,2026-11-05T10:00:00Z
+EOF
+	oms-release -q --confirm conf.csv
+	# line 1 kept 2 units: 40.00 less 0.66 of the 1.00 discount, plus 2.79
+	# of the 6.99 shipping (the cancelled unit's 1.40 is not paid); line 2
+	# 10.00 and 2.80: the order 54.93, where 75.99 was first ordered
+	appease_refused 'oms-return: app.csv:2: appeasement 42.14 is more than the 42.13 that can still be appeased on line 1 of order "R1" (paid 42.13 for the 2 units shipped and kept, appeased 0.00)
+oms-return: app.csv:3: appeasement 54.94 is more than the 54.93 that can still be appeased on order "R1" (paid 54.93 for the 4 units shipped and kept, appeased 0.00)
+oms-return: 2 bad records; nothing done (use --rejects FILE to apply the good ones)' <<'EOF'
+R1,1,42.14,,late delivery
+R1,,54.94,,late delivery
+EOF
+	# 100% of line 1 is what it kept; then the order has line 2's left
+	appeased <<'EOF'
+R1,1,,100,late delivery
+EOF
+	assert_equal "$(cat appeased.out)" "$HDR
+,R1,1,A1,,42.13,late delivery,,,,,,,,1"
+	appease_refused 'oms-return: app.csv:2: appeasement 54.93 is more than the 12.80 that can still be appeased on order "R1" (paid 54.93 for the 4 units shipped and kept, appeased 42.13)
+oms-return: app.csv:3: appeasement 0.01 is more than the 0.00 that can still be appeased on line 1 of order "R1" (paid 42.13 for the 2 units shipped and kept, appeased 42.13)
+oms-return: 2 bad records; nothing done (use --rejects FILE to apply the good ones)' <<'EOF'
+R1,,,100,late delivery
+R1,1,0.01,,late delivery
+EOF
+	appeased <<'EOF'
+R1,,12.80,,late delivery
+EOF
+	# line 2 has its 12.80 on its own, but the order has nothing left
+	appease_refused 'oms-return: app.csv:2: appeasement 0.01 is more than the 0.00 that can still be appeased on order "R1" (paid 54.93 for the 4 units shipped and kept, appeased 54.93)
+oms-return: 1 bad record; nothing done (use --rejects FILE to apply the good ones)' <<'EOF'
+R1,2,0.01,,late delivery
+EOF
+	refunds_are <<'EOF'
+R1|1|NULL|appeasement|4213|0|0|0|late delivery
+R1|NULL|NULL|appeasement|1280|0|0|0|late delivery
+EOF
+	consistent
+}
+
+@test "appease: units returned, or on their way back, and earlier appeasements come off" {
+	returns_store
+	# one unit of line 1 comes back (refunded 19.67), one more is on its way
+	authorized <<'EOF'
+R1,1,2,changed_mind,mail,DC1
+EOF
+	received <<'EOF'
+RMA-R1-1,1,1,new,
+EOF
+	appeased <<'EOF'
+R1,1,5.00,,late delivery
+R1,,3.00,,late delivery
+EOF
+	# line 1 keeps its third unit: 20.00 less 0.34 of the discount, plus
+	# 1.40 of the shipping; the order that and line 2's 12.80
+	appease_refused 'oms-return: app.csv:2: appeasement 16.07 is more than the 16.06 that can still be appeased on line 1 of order "R1" (paid 21.06 for the 1 unit shipped and kept, appeased 5.00)
+oms-return: app.csv:3: appeasement 25.87 is more than the 25.86 that can still be appeased on order "R1" (paid 33.86 for the 3 units shipped and kept, appeased 8.00)
+oms-return: app.csv:4: appeasement 21.06 is more than the 16.06 that can still be appeased on line 1 of order "R1" (paid 21.06 for the 1 unit shipped and kept, appeased 5.00)
+oms-return: 3 bad records; nothing done (use --rejects FILE to apply the good ones)' <<'EOF'
+R1,1,16.07,,late delivery
+R1,,25.87,,late delivery
+R1,1,,100,late delivery
+EOF
+	# the unit on its way back arrives: line 1 keeps 1 unit, as before
+	received <<'EOF'
+RMA-R1-1,1,1,new,
+EOF
+	appeased <<'EOF'
+R1,1,16.06,,late delivery
+EOF
+	appease_refused 'oms-return: app.csv:2: appeasement 9.81 is more than the 9.80 that can still be appeased on order "R1" (paid 33.86 for the 3 units shipped and kept, appeased 24.06)
+oms-return: 1 bad record; nothing done (use --rejects FILE to apply the good ones)' <<'EOF'
+R1,2,9.81,,late delivery
+EOF
+	consistent
+}
+
+@test "appease: the KPI appeasement share stays within 0 and 1" {
+	returns_store
+	oms-order -q cancel R2 --reason "customer asked"
+	# R1 wholly appeased; R2, cancelled, refused
+	printf 'order_id,percent,reason\nR1,100,late delivery\nR2,100,late delivery\n' > app.csv
+	run -0 --separate-stderr oms-return appease --rejects rejected.csv app.csv
+	assert_equal "$stderr" 'oms-return: app.csv:3: nothing to appease on order "R2": none of its units shipped and kept (ordered 1, cancelled 1, shipped 0, returned 0)
+oms-return: 1 appeasement, 75.99 in all; 1 rejected'
+	run -0 oms-report kpi --format jsonl
+	assert_line --index 0 --partial '"revenue":75.99,"refund_share":0.0000,"appeasement_share":1.0000}'
+	# a discount that does not divide: 1 of 3 units at 10.00 less 1.00
+	# shipped and wholly appeased is 9.67, revenue and appeasement alike
+	oms-import -q orders - <<'EOF'
+order_id,line_no,sku,qty,created_at,unit_price,discount,ship_lat,ship_lon
+R3,1,A1,3,2026-11-03,10.00,1.00,40.75,-73.99
+EOF
+	oms-allocate -q > /dev/null
+	oms-route -q --order R3 > /dev/null
+	oms-release -q --day 2026-11-04 > /dev/null
+	ship R3 1 1 2026-11-05T10:00:00Z
+	printf 'order_id,percent,reason\nR3,100,late delivery\n' | oms-return -q appease - > /dev/null
+	run -0 oms-report kpi --format jsonl
+	assert_line --index 0 --partial '"revenue":85.66,"refund_share":0.0000,"appeasement_share":1.0000}'
+	run -0 sqlite3 "$OMS_DB" "select sum(amount) from refund"
+	assert_output 8566
 }
 
 # ---------------------------------------------------------------------

@@ -34,29 +34,30 @@ trap 'rm -rf "$tmp"' EXIT HUP INT TERM
 
 # --- the network -----------------------------------------------------------
 # node_id|type|name|zip|can_ship|can_pickup|can_curbside|accepts_returns|
-# capacity_per_day|handling_cost|processing_days|safety_stock|active
+# capacity_per_day|handling_cost|processing_days|safety_stock|active|
+# address1|city|region (the street address releases to a locker or store name)
 # (lat/lon are looked up from the postal file)
 cat >"$tmp/nodes.spec" <<'EOF'
-WH-NJ1|warehouse|Cranbury NJ Distribution Center|08512|1|0|0|1|2000|1.50|1|5|1
-WH-TX1|warehouse|Dallas TX Distribution Center|75212|1|0|0|1|2000|1.45|1|5|1
-WH-NV1|warehouse|Reno NV Distribution Center|89502|1|0|0|1|1500|1.55|1|3|1
-3PL-TN1|3pl|Memphis TN 3PL (overflow)|38118|1|0|0|0|800|2.00|1|0|1
-VEN-HPF|vendor|High Point Furniture Co. (dropship)|27260|1|0|0|0|120|4.00|3|0|1
-ST-NYC|store|New York Herald Square|10001|1|1|0|1|40|3.25|1|2|1
-ST-BOS|store|Boston Back Bay|02116|1|1|0|1|25|3.00|1|2|1
-ST-PHL|store|Philadelphia Center City|19103|1|1|1|1|30|3.00|1|1|1
-ST-ATL|store|Atlanta Downtown|30303|1|1|1|1|35|2.90|0|1|1
-ST-MIA|store|Miami Brickell|33131|1|1|0|1|25|3.00|1|2|1
-ST-CHI|store|Chicago Magnificent Mile|60611|1|1|0|1|60|3.10|0|2|1
-ST-HOU|store|Houston Downtown|77002|1|1|1|1|45|2.80|0|1|1
-ST-DEN|store|Denver LoDo|80202|1|1|1|1|30|2.90|1|1|1
-ST-PHX|store|Phoenix Midtown|85004|1|1|1|1|35|2.80|0|1|1
-ST-SEA|store|Seattle Pike Place|98101|1|1|0|1|30|3.10|1|2|1
-ST-SFO|store|San Francisco SoMa|94103|1|1|0|1|20|3.40|1|2|1
-ST-LAX|store|Los Angeles Downtown|90012|1|1|1|1|50|3.00|0|1|1
-LK-BKN|locker|Brooklyn Heights Parcel Locker|11201|0|0|0|0||0.50|0|0|1
-LK-AUS|locker|Austin Downtown Parcel Locker|78701|0|0|0|0||0.50|0|0|1
-DS-CHI|dark_store|Chicago Wicker Park Dark Store|60622|1|0|0|0|400|2.25|0|1|1
+WH-NJ1|warehouse|Cranbury NJ Distribution Center|08512|1|0|0|1|2000|1.50|1|5|1|100 Station Rd|Cranbury|NJ
+WH-TX1|warehouse|Dallas TX Distribution Center|75212|1|0|0|1|2000|1.45|1|5|1|2800 Irving Blvd|Dallas|TX
+WH-NV1|warehouse|Reno NV Distribution Center|89502|1|0|0|1|1500|1.55|1|3|1|1200 Terminal Way|Reno|NV
+3PL-TN1|3pl|Memphis TN 3PL (overflow)|38118|1|0|0|0|800|2.00|1|0|1|3900 Tchulahoma Rd|Memphis|TN
+VEN-HPF|vendor|High Point Furniture Co. (dropship)|27260|1|0|0|0|120|4.00|3|0|1|500 N Centennial St|High Point|NC
+ST-NYC|store|New York Herald Square|10001|1|1|0|1|40|3.25|1|2|1|151 W 34th St|New York|NY
+ST-BOS|store|Boston Back Bay|02116|1|1|0|1|25|3.00|1|2|1|500 Boylston St|Boston|MA
+ST-PHL|store|Philadelphia Center City|19103|1|1|1|1|30|3.00|1|1|1|1500 Market St|Philadelphia|PA
+ST-ATL|store|Atlanta Downtown|30303|1|1|1|1|35|2.90|0|1|1|50 Peachtree St NW|Atlanta|GA
+ST-MIA|store|Miami Brickell|33131|1|1|0|1|25|3.00|1|2|1|1000 Brickell Ave|Miami|FL
+ST-CHI|store|Chicago Magnificent Mile|60611|1|1|0|1|60|3.10|0|2|1|600 N Michigan Ave|Chicago|IL
+ST-HOU|store|Houston Downtown|77002|1|1|1|1|45|2.80|0|1|1|800 Main St|Houston|TX
+ST-DEN|store|Denver LoDo|80202|1|1|1|1|30|2.90|1|1|1|1600 Wynkoop St|Denver|CO
+ST-PHX|store|Phoenix Midtown|85004|1|1|1|1|35|2.80|0|1|1|3000 N Central Ave|Phoenix|AZ
+ST-SEA|store|Seattle Pike Place|98101|1|1|0|1|30|3.10|1|2|1|1500 1st Ave|Seattle|WA
+ST-SFO|store|San Francisco SoMa|94103|1|1|0|1|20|3.40|1|2|1|800 Howard St|San Francisco|CA
+ST-LAX|store|Los Angeles Downtown|90012|1|1|1|1|50|3.00|0|1|1|350 S Broadway|Los Angeles|CA
+LK-BKN|locker|Brooklyn Heights Parcel Locker|11201|0|0|0|0||0.50|0|0|1|120 Montague St|Brooklyn|NY
+LK-AUS|locker|Austin Downtown Parcel Locker|78701|0|0|0|0||0.50|0|0|1|600 Congress Ave|Austin|TX
+DS-CHI|dark_store|Chicago Wicker Park Dark Store|60622|1|0|0|0|400|2.25|0|1|1|1500 N Milwaukee Ave|Chicago|IL
 EOF
 
 # --- the catalogue ---------------------------------------------------------
@@ -238,7 +239,7 @@ nfile == 2 {
     if (nrow[nn] == "") { print "make-examples.sh: node zip " f[4] " not in postal file" > "/dev/stderr"; bad = 65; exit 65 }
     needzip[nrow[nn]] = 1
     ncurb[nn] = f[7]; nsafety[nn] = f[12]
-    nline[nn] = csv(f[1]) "," f[2] "," csv(f[3]) "," f[4] ",US," plat[nrow[nn]] "," plon[nrow[nn]] "," f[5] "," f[6] "," f[7] "," f[8] "," f[9] "," f[10] "," f[11] "," f[12] "," f[13]
+    nline[nn] = csv(f[1]) "," f[2] "," csv(f[3]) "," f[4] ",US," plat[nrow[nn]] "," plon[nrow[nn]] "," f[5] "," f[6] "," f[7] "," f[8] "," f[9] "," f[10] "," f[11] "," f[12] "," f[13] "," csv(f[14]) "," csv(f[15]) "," csv(f[16])
     if (f[2] == "store") { nstore++; store[nstore] = nn }
     if (f[2] == "warehouse") { nwh++; wh[nwh] = nn }
     if (f[2] == "locker") { nlock++; locker[nlock] = nn }
@@ -265,7 +266,7 @@ END {
 
     # ---- nodes.csv, items.csv
     fn = out "/nodes.csv"
-    print "node_id,type,name,postal_code,country,lat,lon,can_ship,can_pickup,can_curbside,accepts_returns,capacity_per_day,handling_cost,processing_days,safety_stock,active" > fn
+    print "node_id,type,name,postal_code,country,lat,lon,can_ship,can_pickup,can_curbside,accepts_returns,capacity_per_day,handling_cost,processing_days,safety_stock,active,address1,city,region" > fn
     for (n = 1; n <= nn; n++) print nline[n] > fn
     close(fn)
     fn = out "/items.csv"
