@@ -73,8 +73,8 @@ EOF
 @test "nodes: a street address (address1, city, region) is optional, empty by default" {
 	run -0 oms-import -q nodes "$DATA/nodes.csv"
 	run -0 oms-import nodes - <<'EOF'
-node_id,type,name,address1,city,region,postal_code
-LK1,locker,Penn Station locker,"Penn Station, 8th Ave",New York,NY,10001
+node_id,type,name,address1,city,region,postal_code,lat,lon
+LK1,locker,Penn Station locker,"Penn Station, 8th Ave",New York,NY,10001,40.75,-73.99
 EOF
 	assert_output "oms-import: nodes: 1 record, 0 inserted, 1 updated, 0 unchanged, 0 rejected"
 	run -0 sqlite3 "$OMS_DB" "select node_id, address1, city, region, postal_code from node
