@@ -48,22 +48,42 @@ usage(FILE *fp)
 	    "usage: oms-report [-hqv] [--busy-timeout ms] [--db path] [--format format]\n"
 	    "                  [-o file] [--safe-csv] view [view-option ...]\n"
 	    "       oms-report --version\n"
-	    "views: inventory [--by sku] [--node id] [--sku sku]\n"
-	    "       orders [--channel c] [--from date] [--node id] [--status status]\n"
+	    "views: inventory [--node id]... [--sku sku]...\n"
+	    "       inventory --by sku [--sku sku]...\n"
+	    "       orders [--channel c]... [--from date] [--node id]... [--status status]...\n"
 	    "              [--to date]\n"
-	    "       lines [--channel c] [--from date] [--node id] [--order id] [--sku sku]\n"
-	    "             [--status status] [--to date]\n"
-	    "       backorders [--channel c] [--from date] [--sku sku] [--to date]\n"
+	    "       lines [--channel c]... [--from date] [--node id]... [--order id]...\n"
+	    "             [--sku sku]... [--status status]... [--to date]\n"
+	    "       backorders [--channel c]... [--from date] [--sku sku]... [--to date]\n"
 	    "                  [--today date]\n"
-	    "       releases [--from date] [--node id] [--to date]\n"
+	    "       releases [--from date] [--node id]... [--to date]\n"
 	    "       check [--deep]\n"
-	    "       events [--follow [--interval seconds]] [--since seq] [--type type]\n"
+	    "       events [--follow [--interval seconds]] [--since seq] [--type type]...\n"
 	    "       runs [--from date] [--to date]\n"
-	    "       kpi [--channel c] [--from date] [--to date]\n"
+	    "       kpi [--channel c]... [--from date] [--to date]\n"
 	    "           [--format html [--today date] [eoq options]]\n"
-	    "       eoq [--alpha factor] [--days n] [--service level] [--sku sku]\n"
+	    "       eoq [--alpha factor] [--days n] [--service level] [--sku sku]...\n"
 	    "           [--today date]\n");
 }
+
+/* Each view option: its name and its bit (enum report_option), by getopt value. */
+static const struct {
+	int opt;
+	const char *name;
+	unsigned bit;
+	int list;		/* may be given more than once */
+} view_opts[] = {
+	{ OPT_ALPHA, "--alpha", RO_ALPHA, 0 }, { OPT_BY, "--by", RO_BY, 0 },
+	{ OPT_CHANNEL, "--channel", RO_CHANNEL, 1 }, { OPT_DAYS, "--days", RO_DAYS, 0 },
+	{ OPT_DEEP, "--deep", RO_DEEP, 0 }, { OPT_FOLLOW, "--follow", RO_FOLLOW, 0 },
+	{ OPT_FROM, "--from", RO_FROM, 0 }, { OPT_INTERVAL, "--interval", RO_INTERVAL, 0 },
+	{ OPT_NODE, "--node", RO_NODE, 1 }, { OPT_ORDER, "--order", RO_ORDER, 1 },
+	{ OPT_SERVICE, "--service", RO_SERVICE, 0 }, { OPT_SINCE, "--since", RO_SINCE, 0 },
+	{ OPT_SKU, "--sku", RO_SKU, 1 }, { OPT_STATUS, "--status", RO_STATUS, 1 },
+	{ OPT_TO, "--to", RO_TO, 0 }, { OPT_TODAY, "--today", RO_TODAY, 0 },
+	{ OPT_TYPE, "--type", RO_TYPE, 1 },
+};
+#define NVIEW_OPTS (sizeof view_opts / sizeof *view_opts)
 
 int
 main(int argc, char **argv)
@@ -95,6 +115,8 @@ main(int argc, char **argv)
 	struct cli c;
 	const char *view;
 	int ch, status, follow = 0, gone;
+	unsigned given = 0, takes;
+	size_t k;
 	int64_t since, days;
 	double interval = 0;	/* 0: not given; 1 s by default */
 	char today[21];
@@ -112,6 +134,16 @@ main(int argc, char **argv)
 		}
 		if (cli_option(&c, ch, optarg, usage))
 			continue;
+		/* a view option: a list, a flag, or given once */
+		for (k = 0; k < NVIEW_OPTS && view_opts[k].opt != ch; k++)
+			;
+		if (k < NVIEW_OPTS) {
+			if ((given & view_opts[k].bit) && !view_opts[k].list && optarg != NULL) {
+				diag_error("%s given twice: it takes one value", view_opts[k].name);
+				return EX_USAGE;
+			}
+			given |= view_opts[k].bit;
+		}
 		switch (ch) {
 		case OPT_ALPHA:
 			if (parse_real(optarg, 0, 1, &o.alpha) != PARSE_OK || o.alpha <= 0) {
@@ -147,10 +179,10 @@ main(int argc, char **argv)
 			o.deep = 1;
 			break;
 		case OPT_NODE:
-			o.node = optarg;
+			strv_push(&o.node, optarg);
 			break;
 		case OPT_ORDER:
-			o.order = optarg;
+			strv_push(&o.order, optarg);
 			break;
 		case OPT_SINCE:
 			if (parse_int(optarg, 0, INT64_MAX, &since) != PARSE_OK) {
@@ -161,16 +193,16 @@ main(int argc, char **argv)
 			o.since = optarg;
 			break;
 		case OPT_SKU:
-			o.sku = optarg;
+			strv_push(&o.sku, optarg);
 			break;
 		case OPT_STATUS:
-			o.status = optarg;	/* checked once the view is known */
+			strv_push(&o.status, optarg);	/* checked once the view is known */
 			break;
 		case OPT_TYPE:
-			o.type = optarg;
+			strv_push(&o.type, optarg);
 			break;
 		case OPT_CHANNEL:
-			o.channel = optarg;
+			strv_push(&o.channel, optarg);
 			break;
 		case OPT_FROM:
 			o.from = date_arg("--from", optarg);
@@ -213,29 +245,6 @@ main(int argc, char **argv)
 		diag_error("--format html is for the kpi view only");
 		return EX_USAGE;
 	}
-	if (o.today == NULL) {
-		now_iso(today);
-		today[10] = '\0';
-		o.today = today;
-	}
-	if (c.dry_run || c.input_format != INFMT_AUTO) {
-		diag_error("--dry-run and --input-format do not apply to reports");
-		return EX_USAGE;
-	}
-	if (o.status && strcmp(view, "orders") == 0 && !report_order_status_valid(o.status)) {
-		diag_error("--status takes cancelled, backordered, shipped, partially_shipped, "
-		    "open, allocated, routed or released, got \"%s\"", quote_value(o.status));
-		return EX_USAGE;
-	}
-	if (o.status && strcmp(view, "orders") != 0 && !line_status_valid(o.status)) {
-		diag_error("--status takes backordered, open, allocated, routed, "
-		    "released, shipped or cancelled, got \"%s\"", quote_value(o.status));
-		return EX_USAGE;
-	}
-	if (o.from && o.to && strcmp(o.from, o.to) > 0) {
-		diag_error("--from %s is after --to %s", o.from, o.to);
-		return EX_USAGE;
-	}
 	o.format = c.format_given || strcmp(view, "events") != 0 ? c.format : OUTFMT_JSONL;
 	o.safe_csv = c.safe_csv;
 	if (follow && (strcmp(view, "events") != 0 || o.format == OUTFMT_JSON ||
@@ -246,6 +255,43 @@ main(int argc, char **argv)
 	}
 	if (interval > 0 && !follow) {
 		diag_error("--interval is for --follow");
+		return EX_USAGE;
+	}
+	/* an option the view does not have would be silently ignored */
+	takes = report_view_options(view, o.by_sku, o.html);
+	for (k = 0; k < NVIEW_OPTS; k++)
+		if ((given & view_opts[k].bit) && !(takes & view_opts[k].bit)) {
+			diag_error("%s does not apply to %s%s", view_opts[k].name, view,
+			    o.by_sku && strcmp(view, "inventory") == 0 ? " --by sku" :
+			    o.html ? " --format html" : "");
+			return EX_USAGE;
+		}
+	if (o.today == NULL) {
+		now_iso(today);
+		today[10] = '\0';
+		o.today = today;
+	}
+	if (c.dry_run || c.input_format != INFMT_AUTO) {
+		diag_error("--dry-run and --input-format do not apply to reports");
+		return EX_USAGE;
+	}
+	for (k = 0; k < o.status.n; k++) {
+		const char *v = o.status.v[k];
+
+		if (strcmp(view, "orders") == 0 && !report_order_status_valid(v)) {
+			diag_error("--status takes cancelled, backordered, shipped, "
+			    "partially_shipped, open, allocated, routed or released, got \"%s\"",
+			    quote_value(v));
+			return EX_USAGE;
+		}
+		if (strcmp(view, "orders") != 0 && !line_status_valid(v)) {
+			diag_error("--status takes backordered, open, allocated, routed, "
+			    "released, shipped or cancelled, got \"%s\"", quote_value(v));
+			return EX_USAGE;
+		}
+	}
+	if (o.from && o.to && strcmp(o.from, o.to) > 0) {
+		diag_error("--from %s is after --to %s", o.from, o.to);
 		return EX_USAGE;
 	}
 	if (interval == 0)
@@ -269,6 +315,7 @@ main(int argc, char **argv)
 		signal(SIGPIPE, SIG_IGN);
 		status = report_follow(st, &o, out.fp, (int)(interval * 1000), &stop, &gone);
 		store_close(st);
+		report_opts_release(&o);
 		if (gone)
 			return 0;
 		ch = outfile_close(&out, status == 0);
@@ -276,6 +323,7 @@ main(int argc, char **argv)
 	}
 	status = report_run(st, view, &o, out.fp);
 	store_close(st);
+	report_opts_release(&o);
 	/* check's violations are output worth keeping */
 	ch = outfile_close(&out, status == 0 || status == EX_VIOLATION);
 	return ch && (status == 0 || status == EX_VIOLATION) ? ch : status;

@@ -201,7 +201,7 @@ eoq_demand_add(struct eoq_demand *d, const char *sku, const char *created_at, in
 	if (created_at == NULL || strcmp(created_at, d->from) < 0 ||
 	    strcmp(created_at, d->to) >= 0)
 		return;
-	if (d->c.o->sku != NULL && (sku == NULL || strcmp(sku, d->c.o->sku) != 0))
+	if (d->c.o->skus != NULL && d->c.o->skus->n > 0 && !strv_has(d->c.o->skus, sku))
 		return;
 	demand_row(&d->c, sku, created_at, qty);
 }
@@ -212,7 +212,7 @@ eoq_demand_items(struct store *st, struct eoq_demand *d,
 {
 	d->c.fn = fn;
 	d->c.ctx = ctx;
-	return store_eoq_items(st, d->c.o->sku, item_row, &d->c);
+	return store_eoq_items(st, d->c.o->skus, item_row, &d->c);
 }
 
 void
@@ -232,7 +232,7 @@ eoq_compute(struct store *st, const struct eoq_opts *o,
 	struct eoq_demand *d = eoq_demand_new(o);
 	int ret;
 
-	ret = store_eoq_demand(st, d->from, d->to, o->sku, demand_row, &d->c);
+	ret = store_eoq_demand(st, d->from, d->to, o->skus, demand_row, &d->c);
 	if (ret == 0)
 		ret = eoq_demand_items(st, d, fn, ctx);
 	eoq_demand_free(d);
@@ -285,7 +285,7 @@ write_row(void *p, const struct eoq_row *r)
 int
 eoq_report(struct store *st, const struct report_opts *o, FILE *fp)
 {
-	struct eoq_opts e = { o->today, o->days, o->service, o->alpha, o->sku };
+	struct eoq_opts e = { o->today, o->days, o->service, o->alpha, &o->sku };
 	struct writer w;
 	int r;
 

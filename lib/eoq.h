@@ -15,7 +15,7 @@ struct eoq_opts {
 	int days;		/* days of history, >= 1 */
 	double service;		/* cycle service level, 0 < service < 1 */
 	double alpha;		/* smoothing factor, 0 < alpha <= 1 */
-	const char *sku;	/* NULL: every active item */
+	const struct strv *skus;	/* NULL or empty: every active item */
 };
 
 /* One sku's figures; eoq is NAN when the holding cost is 0. */
@@ -40,7 +40,7 @@ int eoq_compute(struct store *st, const struct eoq_opts *o,
  * The same in steps, for a caller that reads the order lines itself (the
  * HTML page, on its pass for the KPIs): eoq_demand_add for every order
  * line, in order_id, line_no order, with its order's created_at and qty
- * less cancelled (it keeps those of the window and of o->sku), then
+ * less cancelled (it keeps those of the window and of o->skus), then
  * eoq_demand_items as eoq_compute.  o must outlive d.
  */
 struct eoq_demand;

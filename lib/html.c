@@ -381,9 +381,9 @@ kpi_section(FILE *fp, const struct page *pg)
 		html_escape(fp, pg->o->to ? pg->o->to : "the last");
 	} else
 		fputs("Every order in the store", fp);
-	if (pg->o->channel) {
-		fputs(", channel ", fp);
-		html_escape(fp, pg->o->channel);
+	for (size_t i = 0; i < pg->o->channel.n; i++) {
+		fputs(i == 0 ? pg->o->channel.n > 1 ? ", channels " : ", channel " : ", ", fp);
+		html_escape(fp, pg->o->channel.v[i]);
 	}
 	fputs(". Definitions: oms-report(1).</p>\n<table>\n<tr>", fp);
 	for (int k = 0; k < KPI_NCOLS; k++) {
@@ -648,7 +648,7 @@ side_run(void *p)
 int
 html_report(struct store *st, const struct report_opts *o, FILE *fp)
 {
-	struct eoq_opts e = { o->today, o->days, o->service, o->alpha, o->sku };
+	struct eoq_opts e = { o->today, o->days, o->service, o->alpha, &o->sku };
 	struct page pg;
 	struct side sd;
 	struct store *other = NULL;
@@ -674,14 +674,14 @@ html_report(struct store *st, const struct report_opts *o, FILE *fp)
 	sd.pg = &pg;
 	sd.r = 0;
 	if (other != NULL && pthread_create(&t, NULL, side_run, &sd) == 0) {
-		r = kpi_compute(st, o->from, o->to, o->channel, &pg.kpi);
+		r = kpi_compute(st, o->from, o->to, &o->channel, &pg.kpi);
 		pthread_join(t, NULL);
 		if (sd.r != 0) {
 			store_status_from(st, other);
 			r = -1;
 		}
 	} else {
-		r = kpi_compute(st, o->from, o->to, o->channel, &pg.kpi) != 0 ||
+		r = kpi_compute(st, o->from, o->to, &o->channel, &pg.kpi) != 0 ||
 		    page_side(st, &pg) != 0 ? -1 : 0;
 	}
 	store_close(other);

@@ -127,7 +127,8 @@ ids_seek(const struct ids *x, size_t *at, const char *id)
 }
 
 struct kctx {
-	const char *first, *last, *channel;	/* the range, NULL: unbounded */
+	const char *first, *last;	/* the range, NULL: unbounded */
+	const struct strv *channels;	/* NULL or empty: every channel */
 	struct ids order_ix;		/* sorted: the orders in key order */
 	struct strmap chan_ix;		/* values: index + 1 */
 	char **chans;
@@ -201,7 +202,7 @@ order_row(void *p, const struct store_row *row)
 	/* as SQL compares text: byte by byte, NULL never in a range */
 	if ((c->first == NULL || (created != NULL && strcmp(created, c->first) >= 0)) &&
 	    (c->last == NULL || (created != NULL && strcmp(created, c->last) <= 0)) &&
-	    (c->channel == NULL || (chan != NULL && strcmp(chan, c->channel) == 0)))
+	    (c->channels == NULL || c->channels->n == 0 || strv_has(c->channels, chan)))
 		o->chan = intern_chan(c, chan);
 	else
 		o->chan = -1;
@@ -423,8 +424,8 @@ kctx_release(struct kctx *c)
 }
 
 int
-kpi_compute(struct store *st, const char *from, const char *to, const char *channel,
-    struct kpi_table *t)
+kpi_compute(struct store *st, const char *from, const char *to,
+    const struct strv *channels, struct kpi_table *t)
 {
 	struct kctx c;
 	char first[21], last[21];
@@ -439,7 +440,7 @@ kpi_compute(struct store *st, const char *from, const char *to, const char *chan
 		snprintf(last, sizeof last, "%.10sT23:59:59Z", to);
 	c.first = from ? first : NULL;
 	c.last = to ? last : NULL;
-	c.channel = channel;
+	c.channels = channels;
 	if (store_kpi_orders(st, order_row, &c) != 0 ||
 	    store_kpi_lines(st, line_row, &c) != 0 ||
 	    store_kpi_routes(st, route_row, &c) != 0 ||
@@ -524,7 +525,7 @@ kpi_report(struct store *st, const struct report_opts *o, FILE *fp)
 	struct kpi_table t;
 	struct writer w;
 
-	if (kpi_compute(st, o->from, o->to, o->channel, &t) != 0)
+	if (kpi_compute(st, o->from, o->to, &o->channel, &t) != 0)
 		return store_status(st);
 	writer_init(&w, fp, o->format, kpi_cols, KPI_NCOLS);
 	w.safe_csv = o->safe_csv;

@@ -15,13 +15,55 @@
 #include "parse.h"
 #include "report.h"
 
-static const char *const views[] = { "inventory", "lines", "check", "events", "runs",
-	"orders", "backorders", "releases", "kpi", "eoq" };
+unsigned
+report_view_options(const char *view, int by_sku, int html)
+{
+	static const struct {
+		const char *view;
+		unsigned opts;
+	} tab[] = {
+		{ "inventory", RO_BY | RO_NODE | RO_SKU },
+		{ "orders", RO_CHANNEL | RO_FROM | RO_NODE | RO_STATUS | RO_TO },
+		{ "lines", RO_CHANNEL | RO_FROM | RO_NODE | RO_ORDER | RO_SKU | RO_STATUS | RO_TO },
+		{ "backorders", RO_CHANNEL | RO_FROM | RO_SKU | RO_TO | RO_TODAY },
+		{ "releases", RO_FROM | RO_NODE | RO_TO },
+		{ "check", RO_DEEP },
+		{ "events", RO_FOLLOW | RO_INTERVAL | RO_SINCE | RO_TYPE },
+		{ "runs", RO_FROM | RO_TO },
+		{ "kpi", RO_CHANNEL | RO_FROM | RO_TO },
+		{ "eoq", RO_ALPHA | RO_DAYS | RO_SERVICE | RO_SKU | RO_TODAY },
+	};
+	const unsigned eoq = RO_ALPHA | RO_DAYS | RO_SERVICE | RO_SKU | RO_TODAY;
+
+	for (size_t i = 0; i < sizeof tab / sizeof *tab; i++) {
+		if (strcmp(tab[i].view, view) != 0)
+			continue;
+		/* the network totals are of every node */
+		if (by_sku && strcmp(view, "inventory") == 0)
+			return tab[i].opts & ~RO_NODE;
+		/* the page: the KPIs, and the eoq view's figures */
+		if (html && strcmp(view, "kpi") == 0)
+			return tab[i].opts | eoq;
+		return tab[i].opts;
+	}
+	return 0;
+}
+
+void
+report_opts_release(struct report_opts *o)
+{
+	strv_release(&o->node);
+	strv_release(&o->sku);
+	strv_release(&o->order);
+	strv_release(&o->status);
+	strv_release(&o->type);
+	strv_release(&o->channel);
+}
 
 int
 report_valid(const char *view)
 {
-	return strtab_find(views, sizeof views / sizeof *views, view) >= 0;
+	return report_view_options(view, 0, 0) != 0;
 }
 
 static int64_t
@@ -107,6 +149,7 @@ struct feed {
 	int64_t nchunks;
 	int64_t since, last, chunk;	/* events: the seqs after since up to last, chunk a time */
 	const struct view_filter *filter;	/* lines, orders: the view's, and */
+	const struct strv *orders;	/* lines: the --order filter, sorted */
 	char **keys;		/* chunk k: order ids from keys[k] below keys[k + 1] (NULL: no bound) */
 	int stop;		/* a worker failed, or the output did */
 	struct feed_slot {
@@ -278,6 +321,7 @@ report_walk(struct ctx *c, const struct view_filter *vf,
 	static char *whole[2];	/* one range: every order */
 	struct feed f;
 	struct store *w[FEED_WORKERS] = { NULL };
+	struct strv orders = STRV_INIT;
 	char **ids = NULL;
 	size_t n = 0, i;
 	int status = 0;
@@ -286,8 +330,15 @@ report_walk(struct ctx *c, const struct view_filter *vf,
 	f.filter = vf;
 	f.keys = whole;
 	f.nchunks = 1;
-	if (c->o->order == NULL && store_order_sample(c->st, view_chunk(), &ids, &n) != 0)
+	/* --order: those orders, one after the other in key order, here */
+	for (i = 0; i < c->o->order.n; i++)
+		strv_push(&orders, c->o->order.v[i]);
+	strv_sort_unique(&orders);
+	f.orders = &orders;
+	if (orders.n == 0 && store_order_sample(c->st, view_chunk(), &ids, &n) != 0) {
+		strv_release(&orders);
 		return store_status(c->st);
+	}
 	if (n > 1 && (status = store_read_together(c->st, w, FEED_WORKERS)) != 0)
 		goto out;
 	if (w[0] == NULL) {
@@ -311,6 +362,7 @@ out:
 		free(ids[i]);
 	free(ids);
 	feed_release(&f);
+	strv_release(&orders);
 	return status;
 }
 
@@ -409,17 +461,16 @@ sku_alloc_row(void *p, int n, const char *const *v)
 	return 0;
 }
 
-/* Load the network totals per sku, sorted by sku. */
+/* Load the network totals per sku (of f's skus), sorted by sku. */
 static int
-sku_totals(struct store *st, const char *sku, struct sku_list *l)
+sku_totals(struct store *st, const struct view_filter *f, struct sku_list *l)
 {
-	const char *p[1] = { sku };
 	struct alloc_merge m = { l, 0 };
 
-	if (store_view(st, VIEW_INVENTORY_BY_SKU, p, 1, sku_node_row, l) != 0)
+	if (store_inventory_view(st, VIEW_INVENTORY_BY_SKU, f, sku_node_row, l) != 0)
 		return -1;
 	m.sorted = l->n;
-	if (store_view(st, VIEW_ALLOCATED_BY_SKU, p, 1, sku_alloc_row, &m) != 0)
+	if (store_inventory_view(st, VIEW_ALLOCATED_BY_SKU, f, sku_alloc_row, &m) != 0)
 		return -1;
 	if (l->n > 1)
 		qsort(l->v, l->n, sizeof *l->v, cmp_sku);
@@ -441,19 +492,18 @@ sku_atp(const struct sku_total *t)
 }
 
 static int
-report_inventory(struct ctx *c)
+report_inventory(struct ctx *c, const struct view_filter *f)
 {
 	struct sku_list l = { 0 };
-	const char *p[2] = { c->o->node, c->o->sku };
 
 	if (!c->o->by_sku) {
 		c->cols = inv_cols;
 		c->ncols = 6;
-		return store_view(c->st, VIEW_INVENTORY, p, 2, inv_row, c);
+		return store_inventory_view(c->st, VIEW_INVENTORY, f, inv_row, c);
 	}
 	c->cols = sku_cols;
 	c->ncols = 6;
-	if (sku_totals(c->st, c->o->sku, &l) != 0) {
+	if (sku_totals(c->st, f, &l) != 0) {
 		sku_list_release(&l);
 		return -1;
 	}
@@ -512,7 +562,7 @@ lines_row(void *p, const struct view_line *l)
 		return 0;
 	line_qty(l, &q);
 	status = line_status(&q);
-	if (c->o->status && strcmp(c->o->status, status) != 0)
+	if (c->o->status.n > 0 && !strv_has(&c->o->status, status))
 		return 0;
 	buf_reset(&c->nodes);
 	for (int i = 0; i < l->nnodes; i++) {
@@ -532,7 +582,7 @@ lines_row(void *p, const struct view_line *l)
 	return 0;
 }
 
-/* The lines of a range of orders (--order: of that one). */
+/* The lines of a range of orders (--order: of those, in key order). */
 static int
 lines_fill(struct feed *f, struct ctx *wc, int64_t k)
 {
@@ -540,7 +590,12 @@ lines_fill(struct feed *f, struct ctx *wc, int64_t k)
 
 	vf.order_from = f->keys[k];
 	vf.order_below = f->keys[k + 1];
-	return store_lines_view(wc->st, wc->o->order, &vf, lines_row, wc);
+	if (f->orders->n == 0)
+		return store_lines_view(wc->st, NULL, &vf, lines_row, wc);
+	for (size_t i = 0; i < f->orders->n; i++)
+		if (store_lines_view(wc->st, f->orders->v[i], &vf, lines_row, wc) != 0)
+			return -1;
+	return 0;
 }
 
 /* --- check ------------------------------------------------------------ */
@@ -856,7 +911,7 @@ order_flush(struct ctx *c, struct order_sum *o)
 	if (!o->on)
 		return;
 	status = order_status(o);
-	if (o->at_node && (c->o->status == NULL || strcmp(c->o->status, status) == 0)) {
+	if (o->at_node && (c->o->status.n == 0 || strv_has(&c->o->status, status))) {
 		for (i = 0; i < o->nnodes; i++)
 			o->sorted[i] = o->text.s + o->node[i];
 		if (o->nnodes > 1)
@@ -1122,14 +1177,16 @@ struct follow {
 	int failed;		/* a write failed */
 };
 
+/* An event to the stream, flushed; seq an integer, as the events view writes it. */
 static int
-follow_row(void *p, int n, const char *const *v)
+follow_row(void *p, struct store_event_row *e)
 {
 	struct follow *f = p;
+	int64_t ints[5] = { e->seq };
 
-	(void)n;
-	row(f->c, v);
-	f->last = num(v[0]);
+	e->v[0] = writer_int;
+	writer_row_lens(&f->c->w, e->v, e->len, ints);
+	f->last = e->seq;
 	if (fflush(f->c->fp) != 0 || ferror(f->c->fp)) {
 		f->failed = 1;
 		return 1;
@@ -1154,7 +1211,6 @@ report_follow(struct store *st, const struct report_opts *o, FILE *fp, int inter
 {
 	struct ctx c;
 	struct follow f;
-	char since[24];
 	int64_t high;
 
 	memset(&c, 0, sizeof c);
@@ -1173,15 +1229,10 @@ report_follow(struct store *st, const struct report_opts *o, FILE *fp, int inter
 	c.started = 1;
 	fflush(fp);
 	while (!*stop) {
-		const char *p[2];
-
 		/* what is there now; with --type, events of other types are passed once */
 		if ((high = store_event_last(st)) < 0)
 			break;
-		snprintf(since, sizeof since, "%lld", (long long)f.last);
-		p[0] = since, p[1] = o->type;
-		if (store_view(st, o->type ? VIEW_EVENTS_OF_TYPE : VIEW_EVENTS, p, 2,
-		    follow_row, &f) != 0)
+		if (store_events_range(st, f.last, high, &o->type, follow_row, &f) != 0)
 			break;
 		if (f.failed || ferror(fp)) {
 			*gone = errno == EPIPE;
@@ -1243,7 +1294,7 @@ event_fill(struct feed *f, struct ctx *wc, int64_t k)
 	int64_t after = f->since + k * f->chunk;
 	int64_t upto = f->last - after > f->chunk ? after + f->chunk : f->last;
 
-	return store_events_range(wc->st, after, upto, wc->o->type, event_row, &wc->w);
+	return store_events_range(wc->st, after, upto, &wc->o->type, event_row, &wc->w);
 }
 
 /*
@@ -1310,14 +1361,14 @@ report_view(struct store *st, const char *view, const struct report_opts *o, FIL
 	c.o = o;
 	c.fp = fp;
 	memset(&f, 0, sizeof f);
-	f.channel = o->channel;
-	f.node = o->node;
-	f.sku = o->sku;
+	f.channel = &o->channel;
+	f.node = &o->node;
+	f.sku = &o->sku;
 	f.from = o->from;
 	f.to = o->to;
 	f.to_before = day_after(o->to, to_before);
 	if (strcmp(view, "inventory") == 0) {
-		r = report_inventory(&c);
+		r = report_inventory(&c, &f);
 	} else if (strcmp(view, "lines") == 0) {
 		c.cols = line_cols;
 		c.ncols = 14;
