@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alloc.h"
 #include "diag.h"
 #include "eoq.h"
 #include "html.h"
@@ -390,15 +391,18 @@ inv_row(void *p, int n, const char *const *v)
 static const struct outcol sku_cols[] = {
 	{ "sku", COL_TEXT }, { "on_hand", COL_NUM }, { "safety_stock", COL_NUM },
 	{ "allocated", COL_NUM }, { "reserved", COL_NUM }, { "atp", COL_NUM },
+	{ "unusable", COL_NUM },
 };
+#define SKU_NCOLS ((int)(sizeof sku_cols / sizeof *sku_cols))
 
 /*
  * Network totals merge two streams sorted by sku: node rows (summed over
- * active nodes) and unrouted allocations per sku.
+ * the nodes whose stock of the sku some line may use; the rest is
+ * unusable) and unrouted allocations per sku.
  */
 struct sku_total {
 	char *sku;
-	int64_t on_hand, safety, reserved, atp, allocated;
+	int64_t on_hand, safety, reserved, atp, allocated, unusable;
 };
 
 struct sku_list {
@@ -420,14 +424,20 @@ sku_push(struct sku_list *l, const char *sku)
 	return &l->v[l->n++];
 }
 
+/* A node's stock of the sku (VIEW_INVENTORY_BY_SKU's columns). */
 static int
 sku_node_row(void *p, int n, const char *const *v)
 {
 	struct sku_total *t = sku_push(p, v[1]);
+	struct alloc_node_caps caps = { v[7] != NULL && strcmp(v[7], "vendor") == 0,
+		(int)num(v[5]), (int)num(v[8]), (int)num(v[9]), (int)num(v[10]) };
 
 	(void)n;
-	if (!num(v[5]))
-		return 0;	/* an inactive node's stock is not available */
+	/* stock no line may draw on, by allocation's rule: an inactive node's too */
+	if (alloc_serves(&caps, v[11] != NULL && strcmp(v[11], v[0]) == 0) == 0) {
+		t->unusable += num(v[2]);
+		return 0;
+	}
 	t->on_hand += num(v[2]);
 	t->safety += num(v[3]);
 	t->reserved += num(v[4]);
@@ -502,25 +512,21 @@ report_inventory(struct ctx *c, const struct view_filter *f)
 		return store_inventory_view(c->st, VIEW_INVENTORY, f, inv_row, c);
 	}
 	c->cols = sku_cols;
-	c->ncols = 6;
+	c->ncols = SKU_NCOLS;
 	if (sku_totals(c->st, f, &l) != 0) {
 		sku_list_release(&l);
 		return -1;
 	}
 	for (size_t i = 0; i < l.n; i++) {
 		const struct sku_total *t = &l.v[i];
-		char f[5][24];
-		const char *out[6];
+		const char *out[SKU_NCOLS];
+		int64_t v[SKU_NCOLS] = { 0, t->on_hand, t->safety, t->allocated, t->reserved,
+			sku_atp(t), t->unusable };
 
-		int_text(f[0], t->on_hand);
-		int_text(f[1], t->safety);
-		int_text(f[2], t->allocated);
-		int_text(f[3], t->reserved);
-		int_text(f[4], sku_atp(t));
 		out[0] = t->sku;
-		for (int k = 0; k < 5; k++)
-			out[k + 1] = f[k];
-		row(c, out);
+		for (int k = 1; k < SKU_NCOLS; k++)
+			out[k] = writer_int;
+		row_ints(c, out, v);
 	}
 	sku_list_release(&l);
 	return 0;
