@@ -160,8 +160,9 @@ item_row(void *p, const struct store_row *row)
 	r.annual_demand = r.mean_daily * 365;
 	r.ordering_cost = store_col_real(row, 2);
 	r.holding_cost = store_col_real(row, 3) * store_col_real(row, 1);
-	r.eoq = r.holding_cost > 0 ? sqrt(2 * r.annual_demand * r.ordering_cost / r.holding_cost) :
-	    NAN;
+	/* nothing to order for an item nobody asked for in the window */
+	r.eoq = r.holding_cost > 0 && sum > 0 ?
+	    sqrt(2 * r.annual_demand * r.ordering_cost / r.holding_cost) : NAN;
 	r.forecast_daily = d ? eoq_smooth(d, o->days, o->alpha) : 0;
 	r.lead_time_days = store_col_real(row, 4);
 	r.lead_time_demand = r.forecast_daily * r.lead_time_days;
@@ -171,7 +172,7 @@ item_row(void *p, const struct store_row *row)
 		r.safety_stock = 0;	/* a service level under 0.5 keeps no safety stock */
 	r.reorder_point = r.lead_time_demand + r.safety_stock;
 	r.on_hand = store_col_int(row, 5);
-	r.reorder_now = (double)r.on_hand <= r.reorder_point;
+	r.reorder_now = sum > 0 && (double)r.on_hand <= r.reorder_point;
 	return c->fn(c->ctx, &r);
 }
 

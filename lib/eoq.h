@@ -18,7 +18,10 @@ struct eoq_opts {
 	const struct strv *skus;	/* NULL or empty: every active item */
 };
 
-/* One sku's figures; eoq is NAN when the holding cost is 0. */
+/*
+ * One sku's figures; eoq is NAN when the holding cost is 0 or there was
+ * no demand in the window (then reorder_now is 0 too).
+ */
 struct eoq_row {
 	const char *sku;
 	int days;
@@ -26,7 +29,7 @@ struct eoq_row {
 	double forecast_daily, lead_time_days, lead_time_demand, z, safety_stock;
 	double reorder_point;
 	int64_t on_hand;
-	int reorder_now;	/* on_hand <= reorder_point */
+	int reorder_now;	/* some demand, and on_hand <= reorder_point */
 };
 
 /*

@@ -186,15 +186,29 @@ EOF
 	assert_line --index 1 --partial ',-1.2816,0.00,13.32,20,0'
 }
 
-@test "eoq: every active item; no demand is zero demand; no holding cost, no EOQ" {
+# A day without a line is a day of zero demand; an item with no demand in
+# the window (E1 in these 3 days, Z9 ever) has nothing to order: no EOQ,
+# and it is not flagged, however little it has (Z9: none).
+@test "eoq: every active item; no demand is zero demand, no EOQ and no reorder; no holding cost, no EOQ" {
 	eoq_store
 	run -0 oms-report eoq --days 3 --today 2026-11-04
 	assert_output - <<EOF
 $EOQ_HEAD
-E1,3,0.0000,0.0000,0.00,10,0.5000,0.00,0.0000,0,0.00,1.6449,0.00,0.00,500,0
+E1,3,0.0000,0.0000,0.00,10,0.5000,,0.0000,0,0.00,1.6449,0.00,0.00,500,0
 H1,3,5.0000,2.0000,1825.00,20,1.0000,270.19,4.4400,3,13.32,1.6449,5.70,19.02,20,0
-Z9,3,0.0000,0.0000,0.00,0,0.0000,,0.0000,0,0.00,1.6449,0.00,0.00,0,1
+Z9,3,0.0000,0.0000,0.00,0,0.0000,,0.0000,0,0.00,1.6449,0.00,0.00,0,0
 EOF
+	run -0 oms-report eoq --sku Z9 --days 3 --today 2026-11-04 --format jsonl
+	assert_output --partial '"eoq":null,'
+	assert_output --partial '"on_hand":0,"reorder_now":0}'
+	# with holding cost and no stock, still nothing to order without demand
+	sqlite3 "$OMS_DB" "update item set unit_cost = 4, holding_rate = 0.25, ordering_cost = 20
+	    where sku = 'Z9'"
+	run -0 oms-report eoq --sku Z9 --days 3 --today 2026-11-04
+	assert_line --index 1 "Z9,3,0.0000,0.0000,0.00,20,1.0000,,0.0000,0,0.00,1.6449,0.00,0.00,0,0"
+	# and the page does not list it below its reorder point
+	run -0 oms-report kpi --format html --days 3 --today 2026-11-04
+	assert_output --partial '>0 of 3 active skus have network on-hand stock at or below'
 }
 
 @test "eoq: bad options are usage errors" {
