@@ -21,7 +21,7 @@
 const struct outcol kpi_cols[KPI_NCOLS] = {
 	{ "channel", COL_TEXT }, { "orders", COL_NUM }, { "lines", COL_NUM },
 	{ "units", COL_NUM }, { "shipped_units", COL_NUM }, { "order_fill_rate", COL_NUM },
-	{ "line_fill_rate", COL_NUM }, { "split_rate", COL_NUM },
+	{ "line_fill_rate", COL_NUM }, { "shipments_per_order", COL_NUM },
 	{ "avg_ship_cost", COL_NUM }, { "on_time_rate", COL_NUM },
 	{ "backorder_rate", COL_NUM }, { "return_rate", COL_NUM }, { "revenue", COL_NUM },
 	{ "refund_share", COL_NUM }, { "appeasement_share", COL_NUM },

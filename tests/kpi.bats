@@ -2,7 +2,7 @@
 # against a small store computed by hand.
 load helper
 
-KPI_HEAD=channel,orders,lines,units,shipped_units,order_fill_rate,line_fill_rate,split_rate,avg_ship_cost,on_time_rate,backorder_rate,return_rate,revenue,refund_share,appeasement_share
+KPI_HEAD=channel,orders,lines,units,shipped_units,order_fill_rate,line_fill_rate,shipments_per_order,avg_ship_cost,on_time_rate,backorder_rate,return_rate,revenue,refund_share,appeasement_share
 EOQ_HEAD=sku,days,mean_daily,sd_daily,annual_demand,ordering_cost,holding_cost,eoq,forecast_daily,lead_time_days,lead_time_demand,z,safety_stock,reorder_point,on_hand,reorder_now
 
 # The base store with tests/data/kpi: orders K1..K6 and what the other
@@ -33,20 +33,20 @@ kpi_store() {
 #   web   orders 3 (K1 K2 K4), lines 4, units 2+1+3+1 = 7, shipped 6
 #         order fill 1 (K1) / 2 (K1 K2) = 0.5000
 #         line fill 2 (K1/1 K1/2) / 3 = 0.6667
-#         split: shipments 3 (R1 R2 R3) / orders shipped 2 = 1.5000
+#         shipments per order: 3 (R1 R2 R3) / orders shipped 2 = 1.5000
 #         ship cost (6+2) + (5+4) = 17 / 2 = 8.50
 #         on time: R1, R2 of R1 R2 R3 = 2/3 = 0.6667
 #         backorder: 1 (K2) / 3 = 0.3333;  return 1 / 6 = 0.1667
 #         revenue 2000 + (500-100) + 500 + 3000 = 5900 = 59.00
 #         refunds 1000/5900 = 0.1695, appeasements 0
 #   store orders 2 (K3 K5), lines 2, units 5, shipped 4
-#         order fill 1/2, line fill 1/2; split 1 (R4) / 1 = 1.0000
+#         order fill 1/2, line fill 1/2; shipments per order 1 (R4) / 1 = 1.0000
 #         ship cost 3.00; on time: no shipment with a promise date: empty
 #         backorder 1 (K5) / 2 = 0.5000; return 0/4
 #         revenue 4 x 500 - 200 = 1800 = 18.00; appeasements 300/1800 = 0.1667
 #   all   orders 5, lines 6, units 12, shipped 10
 #         order fill 2/4 = 0.5000, line fill 3/5 = 0.6000
-#         split 4/3 = 1.3333, ship cost 20/3 = 6.67, on time 2/3
+#         shipments per order 4/3 = 1.3333, ship cost 20/3 = 6.67, on time 2/3
 #         backorder 2/5 = 0.4000, return 1/10 = 0.1000
 #         revenue 7700; refunds 1000/7700 = 0.1299; appeasements 300/7700 = 0.0390
 @test "kpi: every figure by channel and overall, as computed by hand" {
@@ -62,13 +62,13 @@ EOF
 
 # With K6 (web: A1 1 x 1000 shipped in R6 on 11-21, promise 11-25, cost 7,
 # appeasement 100): web orders 4, lines 5, units 8, shipped 7, order fill
-# 2/3, line fill 3/4, split 4/3, cost 24/3 = 8.00, on time 3/4, backorder
+# 2/3, line fill 3/4, shipments per order 4/3, cost 24/3 = 8.00, on time 3/4, backorder
 # 1/4, return 1/7 = 0.1429, revenue 6900, refunds 1000/6900 = 0.1449,
 # appeasements 100/6900 = 0.0145.
 @test "kpi: without a range every order counts; --to a date takes the whole day" {
 	kpi_store
 	run -0 oms-report kpi --format jsonl
-	assert_line --index 1 '{"channel":"web","orders":4,"lines":5,"units":8,"shipped_units":7,"order_fill_rate":0.6667,"line_fill_rate":0.7500,"split_rate":1.3333,"avg_ship_cost":8.00,"on_time_rate":0.7500,"backorder_rate":0.2500,"return_rate":0.1429,"revenue":69.00,"refund_share":0.1449,"appeasement_share":0.0145}'
+	assert_line --index 1 '{"channel":"web","orders":4,"lines":5,"units":8,"shipped_units":7,"order_fill_rate":0.6667,"line_fill_rate":0.7500,"shipments_per_order":1.3333,"avg_ship_cost":8.00,"on_time_rate":0.7500,"backorder_rate":0.2500,"return_rate":0.1429,"revenue":69.00,"refund_share":0.1449,"appeasement_share":0.0145}'
 	run -0 oms-report kpi --from 2026-11-20 --to 2026-11-20
 	assert_line --index 1 'web,1,1,1,1,1.0000,1.0000,1.0000,7.00,1.0000,0.0000,0.0000,10.00,0.0000,0.1000'
 	run -0 oms-report kpi --from 2026-11-21
@@ -96,7 +96,7 @@ EOF
 	# every rate within [0, 1]; at least one shipment per shipped order
 	run -0 jq -e 'all(.[]; ([.order_fill_rate, .line_fill_rate, .on_time_rate,
 	    .backorder_rate, .return_rate] | map(select(. != null)) | all(. >= 0 and . <= 1))
-	    and (.split_rate == null or .split_rate >= 1))' <<<"$kpis"
+	    and (.shipments_per_order == null or .shipments_per_order >= 1))' <<<"$kpis"
 	# the all row adds up the channels
 	run -0 jq -e '(map(select(.channel != "all") | .orders) | add) ==
 	    (map(select(.channel == "all"))[0].orders)' <<<"$kpis"
@@ -341,7 +341,10 @@ EOF
 	oms-import -q nodes nodes.csv
 	printf 'node_id,sku,on_hand\n"<i>N'"'"'","<b>&""x",0\n' > inv.csv
 	oms-import -q inventory inv.csv
-	run -0 oms-report kpi --format html --channel '<script>' -o report.html
+	# ordered, and out of stock: in the reorder table
+	printf 'order_id,line_no,sku,qty,created_at\nX1,1,"<b>&""x",1,2026-11-20T10:00:00Z\n' > o.csv
+	oms-import -q orders o.csv
+	run -0 oms-report kpi --format html --channel '<script>' --today 2026-11-27 -o report.html
 	run -1 grep -F '<b>&"x' report.html
 	run -1 grep -F "<i>N'" report.html
 	run -1 grep -ci '<script' report.html
@@ -397,7 +400,7 @@ DC1|0|0|2|1260
 ST1|1|0|0|765
 EOF
 	run -0 oms-report kpi --format jsonl
-	assert_line --index 1 --partial '"split_rate":1.0000,"avg_ship_cost":12.60,'
+	assert_line --index 1 --partial '"shipments_per_order":1.0000,"avg_ship_cost":12.60,'
 }
 
 # A shipment's ship time is its latest shipped or picked-up confirmation
@@ -438,5 +441,5 @@ S2|2026-11-21T11:00:00Z
 S1|2026-11-22T07:00:00Z
 EOF
 	run -0 oms-report kpi --format jsonl
-	assert_line --index 1 --partial '"split_rate":1.5000,'
+	assert_line --index 1 --partial '"shipments_per_order":1.5000,'
 }
