@@ -330,19 +330,28 @@ cmp_atp(const void *a, const void *b)
 	return strcmp(x->label, y->label);
 }
 
+/*
+ * The page fits a window 1000 px wide (a mail client's reading pane,
+ * say) with nothing cut off: the padding narrows below 1100 px, the
+ * headers of the key figures wrap (soft hyphens in their long words),
+ * the charts scale down with their viewBox, and a table wider than the
+ * page after all that scrolls inside its box rather than off the page.
+ */
 static const char css[] =
     "body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;color:#1d2733;"
     "margin:0;background:#f4f6f8}"
     "main{max-width:1120px;margin:0 auto;padding:24px 32px 48px;background:#fff}"
+    "@media (max-width:1100px){main{padding:16px 12px 32px}}"
     "h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 6px;"
     "border-bottom:2px solid #d8dee4;padding-bottom:4px}"
     "p.note{color:#57606a;font-size:13px;margin:4px 0 10px}"
+    "div.table{overflow-x:auto}"
     "table{border-collapse:collapse;font-size:13px;width:100%}"
-    "th,td{padding:5px 8px;border-bottom:1px solid #e3e7eb;text-align:right;"
+    "th,td{padding:5px 6px;border-bottom:1px solid #e3e7eb;text-align:right;"
     "white-space:nowrap}"
     "th{background:#eef2f6;font-weight:600;white-space:normal;vertical-align:bottom}th:first-child,td:first-child{text-align:left}"
     "tr.all td{font-weight:700;border-top:2px solid #8c959f}"
-    "svg{display:block;margin:6px 0}svg text{font-family:inherit;font-size:12px;"
+    "svg{display:block;margin:6px 0;max-width:100%;height:auto}svg text{font-family:inherit;font-size:12px;"
     "fill:#1d2733}.empty{color:#57606a;font-style:italic}";
 
 /* A number as text with its integer part grouped by thousands: 1,234,567.89 */
@@ -367,8 +376,8 @@ kpi_section(FILE *fp, const struct page *pg)
 {
 	static const char *const heads[KPI_NCOLS] = {
 		"Channel", "Orders", "Lines", "Units", "Shipped units", "Order fill",
-		"Line fill", "Shipments per order", "Ship cost per order", "On time",
-		"Backordered", "Returned", "Revenue", "Refunds", "Appeasements",
+		"Line fill", "Ship&shy;ments per order", "Ship cost per order", "On time",
+		"Back&shy;ordered", "Re&shy;turned", "Revenue", "Refunds", "Appease&shy;ments",
 	};
 	static const int pct[KPI_NCOLS] = { [5] = 1, [6] = 1, [9] = 1, [10] = 1, [11] = 1,
 		[13] = 1, [14] = 1 };
@@ -385,7 +394,7 @@ kpi_section(FILE *fp, const struct page *pg)
 		fputs(i == 0 ? pg->o->channel.n > 1 ? ", channels " : ", channel " : ", ", fp);
 		html_escape(fp, pg->o->channel.v[i]);
 	}
-	fputs(". Definitions: oms-report(1).</p>\n<table>\n<tr>", fp);
+	fputs(". Definitions: oms-report(1).</p>\n<div class=\"table\"><table>\n<tr>", fp);
 	for (int k = 0; k < KPI_NCOLS; k++) {
 		if (k == 2 || k == 3)
 			continue;	/* lines and units: in the CSV view */
@@ -418,7 +427,7 @@ kpi_section(FILE *fp, const struct page *pg)
 		}
 		fputs("</tr>\n", fp);
 	}
-	fputs("</table>\n", fp);
+	fputs("</table></div>\n", fp);
 }
 
 static void
@@ -570,7 +579,7 @@ inventory_section(FILE *fp, struct page *pg)
 	if (pg->nlow == 0)
 		return;
 	qsort(pg->low, pg->nlow, sizeof *pg->low, cmp_low);
-	fputs("<table>\n<tr><th>SKU</th><th>On hand</th><th>Reorder point</th>"
+	fputs("<div class=\"table\"><table>\n<tr><th>SKU</th><th>On hand</th><th>Reorder point</th>"
 	    "<th>Safety stock</th><th>Lead time (days)</th><th>Daily forecast</th>"
 	    "<th>EOQ</th></tr>\n", fp);
 	for (size_t i = 0; i < pg->nlow && i < MAX_SKUS; i++) {
@@ -587,7 +596,7 @@ inventory_section(FILE *fp, struct page *pg)
 		else
 			fputs("<td>\xe2\x80\x93</td></tr>\n", fp);
 	}
-	fputs("</table>\n", fp);
+	fputs("</table></div>\n", fp);
 }
 
 static void

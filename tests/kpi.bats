@@ -365,6 +365,45 @@ EOF
 	assert_output --partial 'PNG image data, 1200 x 1600'
 }
 
+# Laid out by the browser in a window 1000 px wide (a mail client's
+# pane): the page does not scroll sideways, and every table's last column
+# is inside its box.  The page has no script; a copy of it gets one that
+# measures the layout and writes what it found into the DOM, which the
+# browser prints.  Long figures (revenue in the tens of millions) and a
+# long channel name make the key figures as wide as they get.
+@test "kpi --format html: at 1000 px wide nothing overflows, every table's last column shows" {
+	browser=$(command -v chromium || command -v chromium-browser || true)
+	[ -n "$browser" ] || skip "chromium is not installed (apt-get install chromium)"
+	kpi_store
+	# and C3, ordered and out of stock, in the reorder table
+	sqlite3 "$OMS_DB" "UPDATE order_line SET unit_price = 2499999999 WHERE order_id = 'K1';
+	    UPDATE orders SET channel = 'marketplace' WHERE order_id = 'K3';
+	    UPDATE inventory SET on_hand = 0 WHERE sku = 'C3'"
+	run -0 oms-report kpi --format html --today 2026-11-15 -o report.html
+	run -0 grep -c '<table>' report.html
+	assert_output 2
+	run -0 grep -c '>75,000,061.97<' report.html
+	measure='<script>
+var d = document.documentElement, w = d.clientWidth, bad = [];
+if (d.scrollWidth > w) bad.push("page " + d.scrollWidth + " > " + w);
+document.querySelectorAll("table").forEach(function (t, i) {
+	var c = t.rows[0].cells, last = c[c.length - 1].getBoundingClientRect().right;
+	var box = t.parentNode.getBoundingClientRect().right;
+	if (last > box + 0.5 || last > w) bad.push("table " + i + " ends at " + last);
+});
+document.body.setAttribute("data-fit", bad.length ? bad.join("; ") : "ok");
+</script></body>'
+	awk -v m="$measure" '{ sub(/<\/body>/, m) } 1' report.html > measured.html
+	run -0 "$browser" --headless --no-sandbox --disable-gpu --window-size=1000,800 \
+	    --dump-dom "file://$BATS_TEST_TMPDIR/measured.html"
+	assert_output --partial '<body data-fit="ok">'
+	# and the picture, to look at: tests/kpi.bats leaves it in the test's directory
+	run -0 "$browser" --headless --no-sandbox --disable-gpu --window-size=1000,800 \
+	    --screenshot="$BATS_TEST_TMPDIR/page-1000.png" "file://$BATS_TEST_TMPDIR/report.html"
+	run -0 file "$BATS_TEST_TMPDIR/page-1000.png"
+	assert_output --partial 'PNG image data, 1000 x 800'
+}
+
 # The base store with rates and postal codes, and the orders of CSV file
 # $1 imported and allocated: for a flow through the real commands.
 allocated() {
