@@ -320,7 +320,13 @@ route_row(void *p, const struct store_row *row)
 	return 0;
 }
 
-/* A shipment: a release that shipped something, and its ship time. */
+/*
+ * A shipment: a release that shipped something, its ship time and the
+ * transit days of its band.  On time when it is delivered by the promise
+ * day: the day it shipped plus the transit days, against the promise
+ * (a delivery date).  One whose ship time or transit days are not known
+ * is not counted either way.
+ */
 static int
 shipment_row(void *p, const struct store_row *row)
 {
@@ -328,17 +334,21 @@ shipment_row(void *p, const struct store_row *row)
 	size_t oi = counted(c, ids_seek(&c->order_ix, &c->at_rel, store_col_text(row, 0)));
 	const char *at = store_col_text(row, 1);
 	struct korder *o;
+	int64_t shipped, promise;
 
 	if (oi == 0)
 		return 0;
 	o = &c->o[oi - 1];
 	o->shipments++;
-	if (o->promise[0] && at != NULL && at[0]) {
-		o->promised++;
-		/* shipped on or before the promise day */
-		if (strncmp(at, o->promise, 10) <= 0)
-			o->on_time++;
-	}
+	if (!o->promise[0] || store_col_null(row, 2))
+		return 0;
+	shipped = date_days(at);
+	promise = date_days(o->promise);
+	if (shipped == INT64_MAX || promise == INT64_MAX)
+		return 0;	/* not dates: edited by hand */
+	o->promised++;
+	if (store_col_int(row, 2) <= promise - shipped)
+		o->on_time++;
 	return 0;
 }
 

@@ -2880,9 +2880,10 @@ write_line(struct run *r, struct writer *w, int what, struct rline *l,
 			now = kept + a->qty;
 			if (now == old)
 				continue;
-			/* with the cost its line.routed event gives, in cents */
+			/* with the cost and transit days its line.routed event gives */
 			if ((what & W_NODES) && store_line_node_route(r->st, o->id, l->line_no,
-			    r->nodes[a->node].id, now, cost_cents(shares[p][i].money)) != 0)
+			    r->nodes[a->node].id, now, cost_cents(shares[p][i].money),
+			    shares[p][i].transit) != 0)
 				return -1;
 			if (!(what & (W_ROWS | W_EVENTS)))
 				continue;

@@ -72,9 +72,12 @@ store_kpi_routes(struct store *st, store_typed_fn fn, void *ctx)
 	return store_each(st, s, fn, ctx, "reading routing costs for the KPIs");
 }
 
-/* The releases that shipped (schema version 5), by order: a scan of shipment. */
+/*
+ * The releases that shipped (schema version 5) and the transit days of
+ * their band (010-report.sql), by order: a scan of shipment.
+ */
 static const char sql_kpi_shipments[] =
-    "SELECT order_id, shipped_at FROM shipment ORDER BY order_id, release_id";
+    "SELECT order_id, shipped_at, transit_days FROM shipment ORDER BY order_id, release_id";
 
 int
 store_kpi_shipments(struct store *st, store_typed_fn fn, void *ctx)

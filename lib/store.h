@@ -384,12 +384,14 @@ int store_line_set(struct store *st, const char *order_id, int64_t line_no,
 /*
  * Set the units routed to a node; the row goes when nothing is left there
  * (routed, released or shipped from there).  store_line_node_route also
- * adds the cost, in cents, of the routing that put them there.
+ * adds the cost, in cents, of the routing that put them there, and sets
+ * the transit days of its rate band (see share/schema/010-report.sql;
+ * below 0: keeps what the row has).
  */
 int store_line_node_routed(struct store *st, const char *order_id, int64_t line_no,
 	const char *node_id, int64_t routed);
 int store_line_node_route(struct store *st, const char *order_id, int64_t line_no,
-	const char *node_id, int64_t routed, int64_t cost_cents);
+	const char *node_id, int64_t routed, int64_t cost_cents, int64_t transit_days);
 /* Ask the node for n more units of a release line back (cancel_requested += n). */
 int store_release_cancel_request(struct store *st, const char *release_id,
 	int64_t line_no, int64_t n);
@@ -493,8 +495,9 @@ struct confirmation {
 };
 /*
  * Apply it: the release line, line_node's released and shipped, the
- * order line's shipped and cancelled, the shipment (when c->shipment),
- * the node's on_hand, the confirmation row and its event.
+ * order line's shipped and cancelled, the shipment (when c->shipment;
+ * else, for units shipped, its transit days only), the node's on_hand,
+ * the confirmation row and its event.
  */
 int store_confirmation_apply(struct store *st, const struct confirmation *c);
 
@@ -627,7 +630,10 @@ int store_kpi_lines(struct store *st, store_typed_fn fn, void *ctx);
  * order_id, line_no, node_id: order_id, cost_cents.
  */
 int store_kpi_routes(struct store *st, store_typed_fn fn, void *ctx);
-/* The releases that shipped, by order_id: order_id, shipped_at. */
+/*
+ * The releases that shipped, by order_id: order_id, shipped_at,
+ * transit_days (NULL: not known).
+ */
 int store_kpi_shipments(struct store *st, store_typed_fn fn, void *ctx);
 /* Refunds per order and kind: order_id, is_appeasement, amount (cents). */
 int store_kpi_refunds(struct store *st, store_typed_fn fn, void *ctx);

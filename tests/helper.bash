@@ -7,6 +7,8 @@ TESTS=$(cd "$(dirname "${BATS_TEST_FILENAME}")" && pwd)
 DATA=$TESTS/data
 EXAMPLES=$TESTS/../examples/data
 SHARED=$TESTS/../../shared/data
+# The schema version this oms writes: one migration per file of share/schema.
+SCHEMA_VERSION=$(ls "$TESTS"/../share/schema/[0-9]*.sql | wc -l)
 
 setup() {
 	PATH=$OMS_BIN:$PATH

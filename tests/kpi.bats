@@ -17,12 +17,14 @@ kpi_store() {
 # K6, created 2026-11-20, is outside --to 2026-11-15).  Money in cents.
 #
 #   K1 web:   A1 2 x 1000, B2 1 x 500 less 100 discount, shipping 500;
-#             both lines shipped in R1 (DC1) on 11-14, promise 11-15: on
-#             time; routed cost 6 + 2; never backordered: filled.
+#             both lines shipped in R1 (DC1) on 11-14, 1 day in transit,
+#             promise 11-15: on time; routed cost 6 + 2; never
+#             backordered: filled.
 #   K2 web:   A1 3 x 1000; allocated 2 of 3, 1 backordered (event);
-#             shipped 2 in R2 (DC1) on 11-12 (promise 11-12: on time) and
-#             1 in R3 (ST1) on 11-13 (late); cost 5 + 4; 1 returned,
-#             refund 1000.  Shipped complete but backordered: not filled.
+#             shipped 2 in R2 (DC1) on 11-12, the promise day, 1 day in
+#             transit: delivered 11-13, late; and 1 in R3 (ST1) on 11-13
+#             (late); cost 5 + 4; 1 returned, refund 1000.  Shipped
+#             complete but backordered: not filled.
 #   K3 store: B2 4 x 500 less 200, no promise date; routed to ST1 (9.99),
 #             unrouted, routed to ST2 (3); picked up in R4 (ST2); only the
 #             ST2 cost counts; appeasement 300.  Filled.
@@ -35,7 +37,7 @@ kpi_store() {
 #         line fill 2 (K1/1 K1/2) / 3 = 0.6667
 #         shipments per order: 3 (R1 R2 R3) / orders shipped 2 = 1.5000
 #         ship cost (6+2) + (5+4) = 17 / 2 = 8.50
-#         on time: R1, R2 of R1 R2 R3 = 2/3 = 0.6667
+#         on time: R1 of R1 R2 R3 = 1/3 = 0.3333
 #         backorder: 1 (K2) / 3 = 0.3333;  return 1 / 6 = 0.1667
 #         revenue 2000 + (500-100) + 500 + 3000 = 5900 = 59.00
 #         refunds 1000/5900 = 0.1695, appeasements 0
@@ -46,7 +48,7 @@ kpi_store() {
 #         revenue 4 x 500 - 200 = 1800 = 18.00; appeasements 300/1800 = 0.1667
 #   all   orders 5, lines 6, units 12, shipped 10
 #         order fill 2/4 = 0.5000, line fill 3/5 = 0.6000
-#         shipments per order 4/3 = 1.3333, ship cost 20/3 = 6.67, on time 2/3
+#         shipments per order 4/3 = 1.3333, ship cost 20/3 = 6.67, on time 1/3
 #         backorder 2/5 = 0.4000, return 1/10 = 0.1000
 #         revenue 7700; refunds 1000/7700 = 0.1299; appeasements 300/7700 = 0.0390
 @test "kpi: every figure by channel and overall, as computed by hand" {
@@ -55,20 +57,20 @@ kpi_store() {
 	assert_output - <<EOF
 $KPI_HEAD
 store,2,2,5,4,0.5000,0.5000,1.0000,3.00,,0.5000,0.0000,18.00,0.0000,0.1667
-web,3,4,7,6,0.5000,0.6667,1.5000,8.50,0.6667,0.3333,0.1667,59.00,0.1695,0.0000
-all,5,6,12,10,0.5000,0.6000,1.3333,6.67,0.6667,0.4000,0.1000,77.00,0.1299,0.0390
+web,3,4,7,6,0.5000,0.6667,1.5000,8.50,0.3333,0.3333,0.1667,59.00,0.1695,0.0000
+all,5,6,12,10,0.5000,0.6000,1.3333,6.67,0.3333,0.4000,0.1000,77.00,0.1299,0.0390
 EOF
 }
 
-# With K6 (web: A1 1 x 1000 shipped in R6 on 11-21, promise 11-25, cost 7,
-# appeasement 100): web orders 4, lines 5, units 8, shipped 7, order fill
-# 2/3, line fill 3/4, shipments per order 4/3, cost 24/3 = 8.00, on time 3/4, backorder
-# 1/4, return 1/7 = 0.1429, revenue 6900, refunds 1000/6900 = 0.1449,
-# appeasements 100/6900 = 0.0145.
+# With K6 (web: A1 1 x 1000 shipped in R6 on 11-21, delivered 11-22,
+# promise 11-25, cost 7, appeasement 100): web orders 4, lines 5, units 8,
+# shipped 7, order fill 2/3, line fill 3/4, shipments per order 4/3, cost
+# 24/3 = 8.00, on time 2/4, backorder 1/4, return 1/7 = 0.1429, revenue
+# 6900, refunds 1000/6900 = 0.1449, appeasements 100/6900 = 0.0145.
 @test "kpi: without a range every order counts; --to a date takes the whole day" {
 	kpi_store
 	run -0 oms-report kpi --format jsonl
-	assert_line --index 1 '{"channel":"web","orders":4,"lines":5,"units":8,"shipped_units":7,"order_fill_rate":0.6667,"line_fill_rate":0.7500,"shipments_per_order":1.3333,"avg_ship_cost":8.00,"on_time_rate":0.7500,"backorder_rate":0.2500,"return_rate":0.1429,"revenue":69.00,"refund_share":0.1449,"appeasement_share":0.0145}'
+	assert_line --index 1 '{"channel":"web","orders":4,"lines":5,"units":8,"shipped_units":7,"order_fill_rate":0.6667,"line_fill_rate":0.7500,"shipments_per_order":1.3333,"avg_ship_cost":8.00,"on_time_rate":0.5000,"backorder_rate":0.2500,"return_rate":0.1429,"revenue":69.00,"refund_share":0.1449,"appeasement_share":0.0145}'
 	run -0 oms-report kpi --from 2026-11-20 --to 2026-11-20
 	assert_line --index 1 'web,1,1,1,1,1.0000,1.0000,1.0000,7.00,1.0000,0.0000,0.0000,10.00,0.0000,0.1000'
 	run -0 oms-report kpi --from 2026-11-21
@@ -239,7 +241,7 @@ EOF
 	assert_output 3
 	# the KPI table's all row, rates as percentages
 	run -0 grep -o '<tr class="all">.*</tr>' report.html
-	assert_output '<tr class="all"><td>All channels</td><td>5</td><td>10</td><td>50.0%</td><td>60.0%</td><td>1.3333</td><td>6.67</td><td>66.7%</td><td>40.0%</td><td>10.0%</td><td>77.00</td><td>13.0%</td><td>3.9%</td></tr>'
+	assert_output '<tr class="all"><td>All channels</td><td>5</td><td>10</td><td>50.0%</td><td>60.0%</td><td>1.3333</td><td>6.67</td><td>33.3%</td><td>40.0%</td><td>10.0%</td><td>77.00</td><td>13.0%</td><td>3.9%</td></tr>'
 	# K5's backordered unit, 2 days old on 2026-11-15
 	run -0 grep -c '<title>1 units, 1 lines</title>' report.html
 	# the latest business day with releases, 2026-11-20: DC1 1 of 1000
@@ -306,7 +308,7 @@ page_body() {
 	run -0 grep -c '<title>1 units, 1 lines</title>' raced.html
 	assert_output 2
 	run -0 grep -o '<tr class="all">.*</tr>' raced.html
-	assert_output --partial '<td>All channels</td><td>6</td><td>11</td><td>40.0%</td><td>50.0%</td><td>1.2500</td><td>6.75</td><td>75.0%</td><td>50.0%</td>'
+	assert_output --partial '<td>All channels</td><td>6</td><td>11</td><td>40.0%</td><td>50.0%</td><td>1.2500</td><td>6.75</td><td>50.0%</td><td>50.0%</td>'
 }
 
 # ATP per active node, as the inventory view has it: on hand less safety
@@ -482,3 +484,53 @@ EOF
 	run -0 oms-report kpi --format jsonl
 	assert_line --index 1 --partial '"shipments_per_order":1.5000,'
 }
+
+# The promise is a delivery date: a shipment is on time when the day it
+# shipped plus the transit days of the rate band oms-route priced it with
+# is on or before the promise day.  T1 and T2 go 1 day (10001 from DC1,
+# the band to 50 km); T3 is a pickup at ST1, 0 days.  T1 ships the day
+# before its promise, T2 on the promise day (it arrives a day late), T3 is
+# picked up on the promise day.
+@test "kpi: on time is the ship day plus the band's transit days, against the promise date" {
+	{
+		echo order_id,line_no,sku,qty,ship_postal_code,promise_date,method,pickup_node
+		echo T1,1,A1,1,10001,2026-11-28,ship,
+		echo T2,1,A1,1,10001,2026-11-28,ship,
+		echo T3,1,B2,1,,2026-11-28,pickup,ST1
+	} > t.csv
+	allocated t.csv
+	run -0 oms-route -q --day 2026-11-25
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,node_id,cost,transit_days,late
+T1,1,A1,1,DC1,6.15,1,0
+T2,1,A1,1,DC1,6.15,1,0
+T3,1,B2,1,ST1,3,0,0
+EOF
+	oms-release -q --day 2026-11-25 -o rel.csv
+	{
+		echo release_id,line_no,status,qty,at
+		awk -F, '$3 == "T1" { print $1 ",1,shipped,1,2026-11-27T10:00:00Z" }
+		    $3 == "T2" { print $1 ",1,shipped,1,2026-11-28T09:00:00Z" }
+		    $3 == "T3" { print $1 ",1,picked_up,1,2026-11-28T17:00:00Z" }' rel.csv
+	} > c.csv
+	oms-release -q --confirm c.csv
+	run -0 sqlite3 "$OMS_DB" "select order_id, shipped_at, transit_days from shipment order by 1;
+	    select order_id, node_id, transit_days from line_node order by 1"
+	assert_output - <<'EOF'
+T1|2026-11-27T10:00:00Z|1
+T2|2026-11-28T09:00:00Z|1
+T3|2026-11-28T17:00:00Z|0
+T1|DC1|1
+T2|DC1|1
+T3|ST1|0
+EOF
+	# T1 and T3 of the three
+	run -0 oms-report kpi --format jsonl
+	assert_line --index 1 --partial '"on_time_rate":0.6667,'
+	# a shipment whose band is not known (routed before oms kept it, with
+	# no routing event to tell) is counted neither way
+	sqlite3 "$OMS_DB" "update shipment set transit_days = null where order_id = 'T2'"
+	run -0 oms-report kpi --format jsonl
+	assert_line --index 1 --partial '"on_time_rate":1.0000,'
+}
+

@@ -270,6 +270,8 @@ EOF
 	# version 5 had it (without order_line.backordered_at)
 	sqlite3 "$OMS_DB" <<'EOF'
 ALTER TABLE order_line DROP COLUMN backordered_at;
+ALTER TABLE line_node DROP COLUMN transit_days;
+ALTER TABLE shipment DROP COLUMN transit_days;
 PRAGMA user_version = 5;
 update order_line set backordered = 1, backorder_reason = 'no stock' where order_id = 'P5' and line_no = 1;
 update order_line set backordered = 1, backorder_reason = 'store has none' where order_id = 'P8';
@@ -288,7 +290,7 @@ EOF
 	# the migration to version 6 dates them from the log
 	oms-import -q nodes "$DATA/nodes.csv"
 	run -0 sqlite3 "$OMS_DB" "pragma user_version"
-	assert_output 6
+	assert_output "$SCHEMA_VERSION"
 	run -0 oms-report backorders --today 2026-11-27
 	assert_output - <<'EOF'
 order_id,line_no,sku,backordered,reason,backordered_at,age_days,priority,promise_date,created_at,channel,customer_id
