@@ -95,6 +95,8 @@ struct page {
 	const struct report_opts *o;
 	struct kpi_table kpi;
 	int64_t age_units[6], age_lines[6];
+	int64_t past_units[6], past_lines[6];	/* by days past the promise date */
+	int64_t due_lines;		/* backordered lines not past a promise */
 	char day[11];			/* business day of the capacity chart */
 	struct bars capacity;		/* value: releases, limit: capacity */
 	struct bars atp;		/* value: atp, limit: on_hand */
@@ -112,6 +114,11 @@ struct page {
 
 static const char *const age_names[6] = {
 	"0\xe2\x80\x93" "1 days", "2\xe2\x80\x93" "3 days", "4\xe2\x80\x93" "7 days",
+	"8\xe2\x80\x93" "14 days", "15\xe2\x80\x93" "30 days", "over 30 days",
+};
+/* days past the promise date, 1 or more, in the same buckets */
+static const char *const past_names[6] = {
+	"1 day", "2\xe2\x80\x93" "3 days", "4\xe2\x80\x93" "7 days",
 	"8\xe2\x80\x93" "14 days", "15\xe2\x80\x93" "30 days", "over 30 days",
 };
 
@@ -231,6 +238,13 @@ line_row(void *p, const struct store_order_line *l)
 
 		pg->age_lines[b]++;
 		pg->age_units[b] += l->backordered;
+		/* and past the promise, as oms-report backorders counts it */
+		if ((age = report_days_past_promise(l->promise_date, pg->today)) > 0) {
+			b = age_bucket(age);
+			pg->past_lines[b]++;
+			pg->past_units[b] += l->backordered;
+		} else
+			pg->due_lines++;
 	}
 	eoq_demand_add(pg->demand, l->sku, l->created_at, l->qty - l->cancelled);
 	return 0;
@@ -430,16 +444,58 @@ kpi_section(FILE *fp, const struct page *pg)
 	fputs("</table></div>\n", fp);
 }
 
+/*
+ * Six bars of units (and lines, in their titles) by bucket of days;
+ * fills[b] the colour of bar b.
+ */
+static void
+day_bars(FILE *fp, const int64_t *units, const int64_t *lines, const char *const *names,
+    const char *const *fills)
+{
+	const int w = 640, h = 240, top = 24, base = 200, bw = 70, gap = 30, left = 40;
+	int64_t max = 0;
+
+	for (int b = 0; b < 6; b++)
+		if (units[b] > max)
+			max = units[b];
+	fprintf(fp, "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n",
+	    w, h, w, h);
+	fprintf(fp, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#8c959f\"/>\n",
+	    left - 10, base, left + 6 * (bw + gap), base);
+	for (int b = 0; b < 6; b++) {
+		int x = left + b * (bw + gap);
+		int bh = max ? (int)((double)units[b] * (base - top) / (double)max) : 0;
+
+		if (units[b] > 0 && bh < 2)
+			bh = 2;
+		fprintf(fp, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\">"
+		    "<title>%lld units, %lld lines</title></rect>\n", x, base - bh, bw, bh, fills[b],
+		    (long long)units[b], (long long)lines[b]);
+		fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%lld</text>\n",
+		    x + bw / 2, base - bh - 6, (long long)units[b]);
+		fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
+		    x + bw / 2, base + 18, names[b]);
+	}
+	fputs("</svg>\n", fp);
+}
+
+/*
+ * The backorders: by the age of their backorder, then those past their
+ * promise date by how far past it (the age_days and days_past_promise of
+ * oms-report backorders).
+ */
 static void
 age_section(FILE *fp, const struct page *pg)
 {
-	const int w = 640, h = 240, top = 24, base = 200, bw = 70, gap = 30, left = 40;
-	int64_t max = 0, lines = 0;
+	static const char *const age_fills[6] = { "#4c9be8", "#4c9be8", "#d4a72c", "#d4a72c",
+		"#cf222e", "#cf222e" };
+	static const char *const past_fills[6] = { "#d4a72c", "#d4a72c", "#cf222e", "#cf222e",
+		"#cf222e", "#cf222e" };
+	int64_t lines = 0, past = 0;
 
 	for (int b = 0; b < 6; b++) {
-		if (pg->age_units[b] > max)
-			max = pg->age_units[b];
 		lines += pg->age_lines[b];
+		past += pg->past_lines[b];
 	}
 	fputs("<h2>Backorders by age</h2>\n<p class=\"note\">Units backordered now, by the "
 	    "age of their backorder on ", fp);
@@ -449,26 +505,15 @@ age_section(FILE *fp, const struct page *pg)
 		fputs("<p class=\"empty\">No backorders.</p>\n", fp);
 		return;
 	}
-	fprintf(fp, "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n",
-	    w, h, w, h);
-	fprintf(fp, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#8c959f\"/>\n",
-	    left - 10, base, left + 6 * (bw + gap), base);
-	for (int b = 0; b < 6; b++) {
-		int x = left + b * (bw + gap);
-		int bh = max ? (int)((double)pg->age_units[b] * (base - top) / (double)max) : 0;
-		const char *fill = b >= 4 ? "#cf222e" : b >= 2 ? "#d4a72c" : "#4c9be8";
-
-		if (pg->age_units[b] > 0 && bh < 2)
-			bh = 2;
-		fprintf(fp, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\">"
-		    "<title>%lld units, %lld lines</title></rect>\n", x, base - bh, bw, bh, fill,
-		    (long long)pg->age_units[b], (long long)pg->age_lines[b]);
-		fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%lld</text>\n",
-		    x + bw / 2, base - bh - 6, (long long)pg->age_units[b]);
-		fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
-		    x + bw / 2, base + 18, age_names[b]);
+	day_bars(fp, pg->age_units, pg->age_lines, age_names, age_fills);
+	fprintf(fp, "<p class=\"note\">Of them, past the date promised to the customer, by "
+	    "days past it (%lld lines; %lld more have no promise date or are not yet due).</p>\n",
+	    (long long)past, (long long)pg->due_lines);
+	if (past == 0) {
+		fputs("<p class=\"empty\">None past its promise date.</p>\n", fp);
+		return;
 	}
-	fputs("</svg>\n", fp);
+	day_bars(fp, pg->past_units, pg->past_lines, past_names, past_fills);
 }
 
 /*

@@ -1039,13 +1039,15 @@ static const struct outcol backorder_cols[] = {
 	{ "backordered", COL_NUM }, { "reason", COL_TEXT }, { "backordered_at", COL_TEXT },
 	{ "age_days", COL_NUM }, { "priority", COL_NUM }, { "promise_date", COL_TEXT },
 	{ "created_at", COL_TEXT }, { "channel", COL_TEXT }, { "customer_id", COL_TEXT },
+	{ "days_past_promise", COL_NUM },
 };
 #define BACKORDER_NCOLS ((int)(sizeof backorder_cols / sizeof *backorder_cols))
 
 /* A row of the view, kept to be sorted oldest backorder first. */
 struct bo_row {
-	char *v[BACKORDER_NCOLS];	/* one allocation: v[0]; v[5] and v[6] below */
+	char *v[BACKORDER_NCOLS];	/* one allocation: v[0]; v[5], v[6], v[12] below */
 	char since[21], age[24];	/* backordered_at, age_days */
+	char past[24];			/* days_past_promise ("": none) */
 };
 
 struct backorder_walk {
@@ -1055,7 +1057,15 @@ struct backorder_walk {
 };
 
 /* Columns of store_backorders_view for each column of the view (-1: computed). */
-static const int bo_from[BACKORDER_NCOLS] = { 0, 1, 2, 3, 4, -1, -1, 6, 7, 5, 8, 9 };
+static const int bo_from[BACKORDER_NCOLS] = { 0, 1, 2, 3, 4, -1, -1, 6, 7, 5, 8, 9, -1 };
+
+int64_t
+report_days_past_promise(const char *promise, int64_t today)
+{
+	int64_t d = date_days(promise);
+
+	return d != INT64_MAX && today != INT64_MAX && today > d ? today - d : -1;
+}
 
 /*
  * A line's backorder began at its backordered_at (see
@@ -1095,6 +1105,10 @@ backorder_row(void *p, int n, const char *const *v)
 	snprintf(row->since, sizeof row->since, "%s", v[10] != NULL ? v[10] : v[5]);
 	age = w->today - date_days(row->since);
 	int_text(row->age, age > 0 ? age : 0);
+	if ((age = report_days_past_promise(v[7], w->today)) > 0)
+		int_text(row->past, age);
+	else
+		row->past[0] = '\0';
 	return 0;
 }
 
@@ -1137,6 +1151,7 @@ report_backorders(struct ctx *c, const struct view_filter *f)
 			/* the row's own buffers, where the sort put it */
 			w.rows[i].v[5] = w.rows[i].since;
 			w.rows[i].v[6] = w.rows[i].age;
+			w.rows[i].v[12] = w.rows[i].past;
 			row(c, (const char *const *)w.rows[i].v);
 		}
 	}

@@ -169,7 +169,7 @@ store_eoq_items(struct store *st, const struct strv *skus, store_typed_fn fn, vo
  * key order, as store_eoq_demand does (a join would look every order up).
  */
 static const char sql_html_orders[] =
-    "SELECT order_id, created_at FROM orders ORDER BY order_id";
+    "SELECT order_id, created_at, promise_date FROM orders ORDER BY order_id";
 static const char sql_html_lines[] =
     "SELECT order_id, line_no, sku, qty, cancelled, backordered, backordered_at "
     "FROM order_line ORDER BY order_id, line_no";
@@ -193,6 +193,8 @@ store_html_lines(struct store *st, int (*fn)(void *ctx, const struct store_order
 			orc = sqlite3_step(o);
 		x.created_at = orc == SQLITE_ROW && x.order_id != NULL && r == 0 ?
 		    (const char *)sqlite3_column_text(o, 1) : NULL;
+		x.promise_date = x.created_at != NULL ?
+		    (const char *)sqlite3_column_text(o, 2) : NULL;
 		x.line_no = sqlite3_column_int64(l, 1);
 		x.sku = (const char *)sqlite3_column_text(l, 2);
 		x.qty = sqlite3_column_int64(l, 3);

@@ -654,9 +654,12 @@ int store_eoq_demand(struct store *st, const char *from, const char *to,
  */
 int store_eoq_items(struct store *st, const struct strv *skus, store_typed_fn fn,
 	void *ctx);
-/* An order line and its order's created_at (NULL: no such order). */
+/*
+ * An order line and its order's created_at (NULL: no such order) and
+ * promise_date (NULL: none, or no such order).
+ */
 struct store_order_line {
-	const char *order_id, *created_at, *sku;
+	const char *order_id, *created_at, *promise_date, *sku;
 	const char *backordered_at;	/* NULL: not known (or not backordered) */
 	int64_t line_no, qty, cancelled, backordered;
 };

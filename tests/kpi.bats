@@ -272,6 +272,31 @@ EOF
 	assert_output 1
 }
 
+# K5's backorder (2 days old on 2026-11-15) was promised for 2026-11-20:
+# not past it on the 15th; on the 25th 5 days past it (the 4-7 bar of the
+# second chart, x 240), as the backorders view says, its age 12 days.
+@test "kpi --format html: backorders past their promise date, by days past it" {
+	kpi_store
+	run -0 oms-report kpi --format html --to 2026-11-15 --today 2026-11-15
+	assert_output --partial 'by days past it (0 lines; 1 more have no promise date or are not yet due).</p>'
+	assert_output --partial '<p class="empty">None past its promise date.</p>'
+	run -0 grep -c '<svg' <<< "$output"
+	assert_output 3
+	run -0 oms-report backorders --today 2026-11-25 --format jsonl
+	assert_output --partial '"age_days":12,'
+	assert_output --partial '"days_past_promise":5}'
+	run -0 oms-report kpi --format html --to 2026-11-15 --today 2026-11-25
+	assert_output --partial 'by days past it (1 lines; 0 more have no promise date or are not yet due).</p>'
+	# the age chart's 8-14 bar (x 340), and the second chart's 4-7 bar
+	assert_output --regexp '<rect x="340" y="[0-9]+" width="70" height="[0-9]+" fill="#d4a72c"><title>1 units, 1 lines</title>'
+	assert_output --regexp '<rect x="240" y="[0-9]+" width="70" height="[0-9]+" fill="#cf222e"><title>1 units, 1 lines</title>'
+	page=$output
+	run -0 grep -c '<svg' <<< "$page"
+	assert_output 4
+	run -0 grep -c '<title>1 units, 1 lines</title>' <<< "$page"
+	assert_output 2
+}
+
 # The page is read in two threads: the KPIs on one connection, the rest
 # on a second that sees the same snapshot (store_read_together).  The
 # page less its "written" line, whichever way it was read.

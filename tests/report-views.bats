@@ -293,16 +293,48 @@ EOF
 	assert_output "$SCHEMA_VERSION"
 	run -0 oms-report backorders --today 2026-11-27
 	assert_output - <<'EOF'
-order_id,line_no,sku,backordered,reason,backordered_at,age_days,priority,promise_date,created_at,channel,customer_id
-P1,2,B2,1,no stock,2026-11-22T09:00:00Z,5,5,2026-11-25T00:00:00Z,2026-11-20T08:00:00Z,web,C1
-P5,1,B2,1,no stock,2026-11-24T12:00:00Z,3,2,2026-11-28T00:00:00Z,2026-11-24T12:00:00Z,phone,C2
-P8,1,B2,1,store has none,2026-11-26T22:00:00Z,1,5,,2026-11-26T11:00:00Z,web,C1
+order_id,line_no,sku,backordered,reason,backordered_at,age_days,priority,promise_date,created_at,channel,customer_id,days_past_promise
+P1,2,B2,1,no stock,2026-11-22T09:00:00Z,5,5,2026-11-25T00:00:00Z,2026-11-20T08:00:00Z,web,C1,2
+P5,1,B2,1,no stock,2026-11-24T12:00:00Z,3,2,2026-11-28T00:00:00Z,2026-11-24T12:00:00Z,phone,C2,
+P8,1,B2,1,store has none,2026-11-26T22:00:00Z,1,5,,2026-11-26T11:00:00Z,web,C1,
 EOF
 	# never below 0; the filters
 	run -0 oms-report backorders --today 2026-11-01 --channel web --from 2026-11-26 --format jsonl
-	assert_output '{"order_id":"P8","line_no":1,"sku":"B2","backordered":1,"reason":"store has none","backordered_at":"2026-11-26T22:00:00Z","age_days":0,"priority":5,"promise_date":null,"created_at":"2026-11-26T11:00:00Z","channel":"web","customer_id":"C1"}'
+	assert_output '{"order_id":"P8","line_no":1,"sku":"B2","backordered":1,"reason":"store has none","backordered_at":"2026-11-26T22:00:00Z","age_days":0,"priority":5,"promise_date":null,"created_at":"2026-11-26T11:00:00Z","channel":"web","customer_id":"C1","days_past_promise":null}'
 	oms-report backorders --sku B2 --to 2026-11-24 | cut -d, -f1 > got
 	printf 'order_id\nP1\nP5\n' | diff -u - got
+}
+
+# The age of a backorder is the store's; what the customer was told is
+# the promise date: a line backordered yesterday on an order promised 11
+# days ago is 1 day old and 11 days past its promise.  Not past: no
+# promise, a promise today (due, not late) or later.  (V1's 10 C3 go to
+# B5, promised first.)
+@test "backorders: days past the promise date beside the backorder's age, on --today" {
+	base_store
+	{
+		echo order_id,line_no,sku,qty,created_at,promise_date
+		echo B1,1,C3,20,2026-11-10T08:00:00Z,2026-11-16
+		echo B2,1,C3,20,2026-11-10T09:00:00Z,2026-11-27
+		echo B3,1,C3,20,2026-11-10T10:00:00Z,2026-11-30
+		echo B4,1,C3,20,2026-11-10T11:00:00Z,
+		echo B5,1,C3,20,2026-11-10T12:00:00Z,2026-10-01T18:00:00-06:00
+	} > b.csv
+	oms-import -q orders b.csv
+	oms-allocate -q -o /dev/null
+	sqlite3 "$OMS_DB" "update order_line set backordered_at = '2026-11-26T23:00:00Z'"
+	run -0 oms-report backorders --today 2026-11-27
+	assert_output - <<'EOF'
+order_id,line_no,sku,backordered,reason,backordered_at,age_days,priority,promise_date,created_at,channel,customer_id,days_past_promise
+B1,1,C3,20,no stock in the network,2026-11-26T23:00:00Z,1,5,2026-11-16T00:00:00Z,2026-11-10T08:00:00Z,web,,11
+B2,1,C3,20,no stock in the network,2026-11-26T23:00:00Z,1,5,2026-11-27T00:00:00Z,2026-11-10T09:00:00Z,web,,
+B3,1,C3,20,no stock in the network,2026-11-26T23:00:00Z,1,5,2026-11-30T00:00:00Z,2026-11-10T10:00:00Z,web,,
+B4,1,C3,20,no stock in the network,2026-11-26T23:00:00Z,1,5,,2026-11-10T11:00:00Z,web,,
+B5,1,C3,10,no stock in the network,2026-11-26T23:00:00Z,1,5,2026-10-02T00:00:00Z,2026-11-10T12:00:00Z,web,,56
+EOF
+	run -0 oms-report backorders --today 2026-11-28 --format json
+	run -0 jq -c 'map([.order_id, .age_days, .days_past_promise])' <<< "$output"
+	assert_output '[["B1",2,12],["B2",2,1],["B3",2,null],["B4",2,null],["B5",2,57]]'
 }
 
 @test "backorders: what oms-allocate backorders is dated by its run, and aged from today by default" {
@@ -313,8 +345,8 @@ EOF
 	[ -n "$at" ]
 	run -0 oms-report backorders
 	assert_output - <<EOF
-order_id,line_no,sku,backordered,reason,backordered_at,age_days,priority,promise_date,created_at,channel,customer_id
-Q1,1,C3,40,$(sqlite3 "$OMS_DB" "select backorder_reason from order_line"),$at,0,5,,2026-01-02T00:00:00Z,web,
+order_id,line_no,sku,backordered,reason,backordered_at,age_days,priority,promise_date,created_at,channel,customer_id,days_past_promise
+Q1,1,C3,40,$(sqlite3 "$OMS_DB" "select backorder_reason from order_line"),$at,0,5,,2026-01-02T00:00:00Z,web,,
 EOF
 }
 
