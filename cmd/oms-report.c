@@ -85,8 +85,9 @@ static const struct {
 };
 #define NVIEW_OPTS (sizeof view_opts / sizeof *view_opts)
 
-int
-main(int argc, char **argv)
+/* The command, its options in *op (whose lists the caller frees). */
+static int
+report_main(int argc, char **argv, struct report_opts *op)
 {
 	static const struct option longopts[] = {
 		CLI_LONGOPTS,
@@ -109,7 +110,6 @@ main(int argc, char **argv)
 		{ "type", required_argument, NULL, OPT_TYPE },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct report_opts o;
 	struct outfile out;
 	struct store *st;
 	struct cli c;
@@ -121,15 +121,14 @@ main(int argc, char **argv)
 	double interval = 0;	/* 0: not given; 1 s by default */
 	char today[21];
 
-	memset(&o, 0, sizeof o);
-	o.days = 90;
-	o.service = 0.95;
-	o.alpha = 0.3;
+	op->days = 90;
+	op->service = 0.95;
+	op->alpha = 0.3;
 	cli_init(&c, argc, argv);
 	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
 		/* the page the nightly job mails: kpi only, not a table format */
 		if (ch == OPT_FORMAT && strcmp(optarg, "html") == 0) {
-			o.html = 1;
+			op->html = 1;
 			continue;
 		}
 		if (cli_option(&c, ch, optarg, usage))
@@ -146,7 +145,7 @@ main(int argc, char **argv)
 		}
 		switch (ch) {
 		case OPT_ALPHA:
-			if (parse_real(optarg, 0, 1, &o.alpha) != PARSE_OK || o.alpha <= 0) {
+			if (parse_real(optarg, 0, 1, &op->alpha) != PARSE_OK || op->alpha <= 0) {
 				diag_error("--alpha takes a smoothing factor above 0 and at most 1, "
 				    "got \"%s\"", quote_value(optarg));
 				return EX_USAGE;
@@ -158,11 +157,11 @@ main(int argc, char **argv)
 				    quote_value(optarg));
 				return EX_USAGE;
 			}
-			o.days = (int)days;
+			op->days = (int)days;
 			break;
 		case OPT_SERVICE:
-			if (parse_real(optarg, 0, 1, &o.service) != PARSE_OK || o.service <= 0 ||
-			    o.service >= 1) {
+			if (parse_real(optarg, 0, 1, &op->service) != PARSE_OK || op->service <= 0 ||
+			    op->service >= 1) {
 				diag_error("--service takes a service level between 0 and 1, like "
 				    "0.95, got \"%s\"", quote_value(optarg));
 				return EX_USAGE;
@@ -173,16 +172,16 @@ main(int argc, char **argv)
 				diag_error("--by takes sku or node, got \"%s\"", quote_value(optarg));
 				return EX_USAGE;
 			}
-			o.by_sku = strcmp(optarg, "sku") == 0;
+			op->by_sku = strcmp(optarg, "sku") == 0;
 			break;
 		case OPT_DEEP:
-			o.deep = 1;
+			op->deep = 1;
 			break;
 		case OPT_NODE:
-			strv_push(&o.node, optarg);
+			strv_push(&op->node, optarg);
 			break;
 		case OPT_ORDER:
-			strv_push(&o.order, optarg);
+			strv_push(&op->order, optarg);
 			break;
 		case OPT_SINCE:
 			if (parse_int(optarg, 0, INT64_MAX, &since) != PARSE_OK) {
@@ -190,28 +189,28 @@ main(int argc, char **argv)
 				    quote_value(optarg));
 				return EX_USAGE;
 			}
-			o.since = optarg;
+			op->since = optarg;
 			break;
 		case OPT_SKU:
-			strv_push(&o.sku, optarg);
+			strv_push(&op->sku, optarg);
 			break;
 		case OPT_STATUS:
-			strv_push(&o.status, optarg);	/* checked once the view is known */
+			strv_push(&op->status, optarg);	/* checked once the view is known */
 			break;
 		case OPT_TYPE:
-			strv_push(&o.type, optarg);
+			strv_push(&op->type, optarg);
 			break;
 		case OPT_CHANNEL:
-			strv_push(&o.channel, optarg);
+			strv_push(&op->channel, optarg);
 			break;
 		case OPT_FROM:
-			o.from = date_arg("--from", optarg);
+			op->from = date_arg("--from", optarg);
 			break;
 		case OPT_TO:
-			o.to = date_arg("--to", optarg);
+			op->to = date_arg("--to", optarg);
 			break;
 		case OPT_TODAY:
-			o.today = date_arg("--today", optarg);
+			op->today = date_arg("--today", optarg);
 			break;
 		case OPT_FOLLOW:
 			follow = 1;
@@ -241,13 +240,13 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EX_USAGE;
 	}
-	if (o.html && strcmp(view, "kpi") != 0) {
+	if (op->html && strcmp(view, "kpi") != 0) {
 		diag_error("--format html is for the kpi view only");
 		return EX_USAGE;
 	}
-	o.format = c.format_given || strcmp(view, "events") != 0 ? c.format : OUTFMT_JSONL;
-	o.safe_csv = c.safe_csv;
-	if (follow && (strcmp(view, "events") != 0 || o.format == OUTFMT_JSON ||
+	op->format = c.format_given || strcmp(view, "events") != 0 ? c.format : OUTFMT_JSONL;
+	op->safe_csv = c.safe_csv;
+	if (follow && (strcmp(view, "events") != 0 || op->format == OUTFMT_JSON ||
 	    c.output != NULL)) {
 		diag_error("--follow is for events, written to standard output as a stream "
 		    "(--format jsonl or csv)");
@@ -258,25 +257,25 @@ main(int argc, char **argv)
 		return EX_USAGE;
 	}
 	/* an option the view does not have would be silently ignored */
-	takes = report_view_options(view, o.by_sku, o.html);
+	takes = report_view_options(view, op->by_sku, op->html);
 	for (k = 0; k < NVIEW_OPTS; k++)
 		if ((given & view_opts[k].bit) && !(takes & view_opts[k].bit)) {
 			diag_error("%s does not apply to %s%s", view_opts[k].name, view,
-			    o.by_sku && strcmp(view, "inventory") == 0 ? " --by sku" :
-			    o.html ? " --format html" : "");
+			    op->by_sku && strcmp(view, "inventory") == 0 ? " --by sku" :
+			    op->html ? " --format html" : "");
 			return EX_USAGE;
 		}
-	if (o.today == NULL) {
+	if (op->today == NULL) {
 		now_iso(today);
 		today[10] = '\0';
-		o.today = today;
+		op->today = today;
 	}
 	if (c.dry_run || c.input_format != INFMT_AUTO) {
 		diag_error("--dry-run and --input-format do not apply to reports");
 		return EX_USAGE;
 	}
-	for (k = 0; k < o.status.n; k++) {
-		const char *v = o.status.v[k];
+	for (k = 0; k < op->status.n; k++) {
+		const char *v = op->status.v[k];
 
 		if (strcmp(view, "orders") == 0 && !report_order_status_valid(v)) {
 			diag_error("--status takes cancelled, backordered, shipped, "
@@ -290,8 +289,8 @@ main(int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
-	if (o.from && o.to && strcmp(o.from, o.to) > 0) {
-		diag_error("--from %s is after --to %s", o.from, o.to);
+	if (op->from && op->to && strcmp(op->from, op->to) > 0) {
+		diag_error("--from %s is after --to %s", op->from, op->to);
 		return EX_USAGE;
 	}
 	if (interval == 0)
@@ -313,18 +312,28 @@ main(int argc, char **argv)
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 		signal(SIGPIPE, SIG_IGN);
-		status = report_follow(st, &o, out.fp, (int)(interval * 1000), &stop, &gone);
+		status = report_follow(st, op, out.fp, (int)(interval * 1000), &stop, &gone);
 		store_close(st);
-		report_opts_release(&o);
 		if (gone)
 			return 0;
 		ch = outfile_close(&out, status == 0);
 		return ch && status == 0 ? ch : status;
 	}
-	status = report_run(st, view, &o, out.fp);
+	status = report_run(st, view, op, out.fp);
 	store_close(st);
-	report_opts_release(&o);
 	/* check's violations are output worth keeping */
 	ch = outfile_close(&out, status == 0 || status == EX_VIOLATION);
 	return ch && (status == 0 || status == EX_VIOLATION) ? ch : status;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct report_opts o;
+	int status;
+
+	memset(&o, 0, sizeof o);
+	status = report_main(argc, argv, &o);
+	report_opts_release(&o);
+	return status;
 }
