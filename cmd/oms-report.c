@@ -48,25 +48,46 @@ usage(FILE *fp)
 	    "usage: oms-report [-hqv] [--busy-timeout ms] [--db path] [--format format]\n"
 	    "                  [-o file] [--safe-csv] view [view-option ...]\n"
 	    "       oms-report --version\n"
-	    "views: inventory [--by sku] [--node id] [--sku sku]\n"
-	    "       orders [--channel c] [--from date] [--node id] [--status status]\n"
+	    "views: inventory [--node id]... [--sku sku]...\n"
+	    "       inventory --by sku [--sku sku]...\n"
+	    "       orders [--channel c]... [--from date] [--node id]... [--status status]...\n"
 	    "              [--to date]\n"
-	    "       lines [--channel c] [--from date] [--node id] [--order id] [--sku sku]\n"
-	    "             [--status status] [--to date]\n"
-	    "       backorders [--channel c] [--from date] [--sku sku] [--to date]\n"
+	    "       lines [--channel c]... [--from date] [--node id]... [--order id]...\n"
+	    "             [--sku sku]... [--status status]... [--to date]\n"
+	    "       backorders [--channel c]... [--from date] [--sku sku]... [--to date]\n"
 	    "                  [--today date]\n"
-	    "       releases [--from date] [--node id] [--to date]\n"
+	    "       releases [--from date] [--node id]... [--to date]\n"
 	    "       check [--deep]\n"
-	    "       events [--follow [--interval seconds]] [--since seq] [--type type]\n"
+	    "       events [--follow [--interval seconds]] [--since seq] [--type type]...\n"
 	    "       runs [--from date] [--to date]\n"
-	    "       kpi [--channel c] [--from date] [--to date]\n"
+	    "       kpi [--channel c]... [--from date] [--to date]\n"
 	    "           [--format html [--today date] [eoq options]]\n"
-	    "       eoq [--alpha factor] [--days n] [--service level] [--sku sku]\n"
+	    "       eoq [--alpha factor] [--days n] [--service level] [--sku sku]...\n"
 	    "           [--today date]\n");
 }
 
-int
-main(int argc, char **argv)
+/* Each view option: its name and its bit (enum report_option), by getopt value. */
+static const struct {
+	int opt;
+	const char *name;
+	unsigned bit;
+	int list;		/* may be given more than once */
+} view_opts[] = {
+	{ OPT_ALPHA, "--alpha", RO_ALPHA, 0 }, { OPT_BY, "--by", RO_BY, 0 },
+	{ OPT_CHANNEL, "--channel", RO_CHANNEL, 1 }, { OPT_DAYS, "--days", RO_DAYS, 0 },
+	{ OPT_DEEP, "--deep", RO_DEEP, 0 }, { OPT_FOLLOW, "--follow", RO_FOLLOW, 0 },
+	{ OPT_FROM, "--from", RO_FROM, 0 }, { OPT_INTERVAL, "--interval", RO_INTERVAL, 0 },
+	{ OPT_NODE, "--node", RO_NODE, 1 }, { OPT_ORDER, "--order", RO_ORDER, 1 },
+	{ OPT_SERVICE, "--service", RO_SERVICE, 0 }, { OPT_SINCE, "--since", RO_SINCE, 0 },
+	{ OPT_SKU, "--sku", RO_SKU, 1 }, { OPT_STATUS, "--status", RO_STATUS, 1 },
+	{ OPT_TO, "--to", RO_TO, 0 }, { OPT_TODAY, "--today", RO_TODAY, 0 },
+	{ OPT_TYPE, "--type", RO_TYPE, 1 },
+};
+#define NVIEW_OPTS (sizeof view_opts / sizeof *view_opts)
+
+/* The command, its options in *op (whose lists the caller frees). */
+static int
+report_main(int argc, char **argv, struct report_opts *op)
 {
 	static const struct option longopts[] = {
 		CLI_LONGOPTS,
@@ -89,32 +110,42 @@ main(int argc, char **argv)
 		{ "type", required_argument, NULL, OPT_TYPE },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct report_opts o;
 	struct outfile out;
 	struct store *st;
 	struct cli c;
 	const char *view;
 	int ch, status, follow = 0, gone;
+	unsigned given = 0, takes;
+	size_t k;
 	int64_t since, days;
 	double interval = 0;	/* 0: not given; 1 s by default */
 	char today[21];
 
-	memset(&o, 0, sizeof o);
-	o.days = 90;
-	o.service = 0.95;
-	o.alpha = 0.3;
+	op->days = 90;
+	op->service = 0.95;
+	op->alpha = 0.3;
 	cli_init(&c, argc, argv);
 	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
 		/* the page the nightly job mails: kpi only, not a table format */
 		if (ch == OPT_FORMAT && strcmp(optarg, "html") == 0) {
-			o.html = 1;
+			op->html = 1;
 			continue;
 		}
 		if (cli_option(&c, ch, optarg, usage))
 			continue;
+		/* a view option: a list, a flag, or given once */
+		for (k = 0; k < NVIEW_OPTS && view_opts[k].opt != ch; k++)
+			;
+		if (k < NVIEW_OPTS) {
+			if ((given & view_opts[k].bit) && !view_opts[k].list && optarg != NULL) {
+				diag_error("%s given twice: it takes one value", view_opts[k].name);
+				return EX_USAGE;
+			}
+			given |= view_opts[k].bit;
+		}
 		switch (ch) {
 		case OPT_ALPHA:
-			if (parse_real(optarg, 0, 1, &o.alpha) != PARSE_OK || o.alpha <= 0) {
+			if (parse_real(optarg, 0, 1, &op->alpha) != PARSE_OK || op->alpha <= 0) {
 				diag_error("--alpha takes a smoothing factor above 0 and at most 1, "
 				    "got \"%s\"", quote_value(optarg));
 				return EX_USAGE;
@@ -126,11 +157,11 @@ main(int argc, char **argv)
 				    quote_value(optarg));
 				return EX_USAGE;
 			}
-			o.days = (int)days;
+			op->days = (int)days;
 			break;
 		case OPT_SERVICE:
-			if (parse_real(optarg, 0, 1, &o.service) != PARSE_OK || o.service <= 0 ||
-			    o.service >= 1) {
+			if (parse_real(optarg, 0, 1, &op->service) != PARSE_OK || op->service <= 0 ||
+			    op->service >= 1) {
 				diag_error("--service takes a service level between 0 and 1, like "
 				    "0.95, got \"%s\"", quote_value(optarg));
 				return EX_USAGE;
@@ -141,16 +172,16 @@ main(int argc, char **argv)
 				diag_error("--by takes sku or node, got \"%s\"", quote_value(optarg));
 				return EX_USAGE;
 			}
-			o.by_sku = strcmp(optarg, "sku") == 0;
+			op->by_sku = strcmp(optarg, "sku") == 0;
 			break;
 		case OPT_DEEP:
-			o.deep = 1;
+			op->deep = 1;
 			break;
 		case OPT_NODE:
-			o.node = optarg;
+			strv_push(&op->node, optarg);
 			break;
 		case OPT_ORDER:
-			o.order = optarg;
+			strv_push(&op->order, optarg);
 			break;
 		case OPT_SINCE:
 			if (parse_int(optarg, 0, INT64_MAX, &since) != PARSE_OK) {
@@ -158,28 +189,28 @@ main(int argc, char **argv)
 				    quote_value(optarg));
 				return EX_USAGE;
 			}
-			o.since = optarg;
+			op->since = optarg;
 			break;
 		case OPT_SKU:
-			o.sku = optarg;
+			strv_push(&op->sku, optarg);
 			break;
 		case OPT_STATUS:
-			o.status = optarg;	/* checked once the view is known */
+			strv_push(&op->status, optarg);	/* checked once the view is known */
 			break;
 		case OPT_TYPE:
-			o.type = optarg;
+			strv_push(&op->type, optarg);
 			break;
 		case OPT_CHANNEL:
-			o.channel = optarg;
+			strv_push(&op->channel, optarg);
 			break;
 		case OPT_FROM:
-			o.from = date_arg("--from", optarg);
+			op->from = date_arg("--from", optarg);
 			break;
 		case OPT_TO:
-			o.to = date_arg("--to", optarg);
+			op->to = date_arg("--to", optarg);
 			break;
 		case OPT_TODAY:
-			o.today = date_arg("--today", optarg);
+			op->today = date_arg("--today", optarg);
 			break;
 		case OPT_FOLLOW:
 			follow = 1;
@@ -209,36 +240,13 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EX_USAGE;
 	}
-	if (o.html && strcmp(view, "kpi") != 0) {
+	if (op->html && strcmp(view, "kpi") != 0) {
 		diag_error("--format html is for the kpi view only");
 		return EX_USAGE;
 	}
-	if (o.today == NULL) {
-		now_iso(today);
-		today[10] = '\0';
-		o.today = today;
-	}
-	if (c.dry_run || c.input_format != INFMT_AUTO) {
-		diag_error("--dry-run and --input-format do not apply to reports");
-		return EX_USAGE;
-	}
-	if (o.status && strcmp(view, "orders") == 0 && !report_order_status_valid(o.status)) {
-		diag_error("--status takes cancelled, backordered, shipped, partially_shipped, "
-		    "open, allocated, routed or released, got \"%s\"", quote_value(o.status));
-		return EX_USAGE;
-	}
-	if (o.status && strcmp(view, "orders") != 0 && !line_status_valid(o.status)) {
-		diag_error("--status takes backordered, open, allocated, routed, "
-		    "released, shipped or cancelled, got \"%s\"", quote_value(o.status));
-		return EX_USAGE;
-	}
-	if (o.from && o.to && strcmp(o.from, o.to) > 0) {
-		diag_error("--from %s is after --to %s", o.from, o.to);
-		return EX_USAGE;
-	}
-	o.format = c.format_given || strcmp(view, "events") != 0 ? c.format : OUTFMT_JSONL;
-	o.safe_csv = c.safe_csv;
-	if (follow && (strcmp(view, "events") != 0 || o.format == OUTFMT_JSON ||
+	op->format = c.format_given || strcmp(view, "events") != 0 ? c.format : OUTFMT_JSONL;
+	op->safe_csv = c.safe_csv;
+	if (follow && (strcmp(view, "events") != 0 || op->format == OUTFMT_JSON ||
 	    c.output != NULL)) {
 		diag_error("--follow is for events, written to standard output as a stream "
 		    "(--format jsonl or csv)");
@@ -246,6 +254,43 @@ main(int argc, char **argv)
 	}
 	if (interval > 0 && !follow) {
 		diag_error("--interval is for --follow");
+		return EX_USAGE;
+	}
+	/* an option the view does not have would be silently ignored */
+	takes = report_view_options(view, op->by_sku, op->html);
+	for (k = 0; k < NVIEW_OPTS; k++)
+		if ((given & view_opts[k].bit) && !(takes & view_opts[k].bit)) {
+			diag_error("%s does not apply to %s%s", view_opts[k].name, view,
+			    op->by_sku && strcmp(view, "inventory") == 0 ? " --by sku" :
+			    op->html ? " --format html" : "");
+			return EX_USAGE;
+		}
+	if (op->today == NULL) {
+		now_iso(today);
+		today[10] = '\0';
+		op->today = today;
+	}
+	if (c.dry_run || c.input_format != INFMT_AUTO) {
+		diag_error("--dry-run and --input-format do not apply to reports");
+		return EX_USAGE;
+	}
+	for (k = 0; k < op->status.n; k++) {
+		const char *v = op->status.v[k];
+
+		if (strcmp(view, "orders") == 0 && !report_order_status_valid(v)) {
+			diag_error("--status takes cancelled, backordered, shipped, "
+			    "partially_shipped, open, allocated, routed or released, got \"%s\"",
+			    quote_value(v));
+			return EX_USAGE;
+		}
+		if (strcmp(view, "orders") != 0 && !line_status_valid(v)) {
+			diag_error("--status takes backordered, open, allocated, routed, "
+			    "released, shipped or cancelled, got \"%s\"", quote_value(v));
+			return EX_USAGE;
+		}
+	}
+	if (op->from && op->to && strcmp(op->from, op->to) > 0) {
+		diag_error("--from %s is after --to %s", op->from, op->to);
 		return EX_USAGE;
 	}
 	if (interval == 0)
@@ -267,16 +312,28 @@ main(int argc, char **argv)
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 		signal(SIGPIPE, SIG_IGN);
-		status = report_follow(st, &o, out.fp, (int)(interval * 1000), &stop, &gone);
+		status = report_follow(st, op, out.fp, (int)(interval * 1000), &stop, &gone);
 		store_close(st);
 		if (gone)
 			return 0;
 		ch = outfile_close(&out, status == 0);
 		return ch && status == 0 ? ch : status;
 	}
-	status = report_run(st, view, &o, out.fp);
+	status = report_run(st, view, op, out.fp);
 	store_close(st);
 	/* check's violations are output worth keeping */
 	ch = outfile_close(&out, status == 0 || status == EX_VIOLATION);
 	return ch && (status == 0 || status == EX_VIOLATION) ? ch : status;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct report_opts o;
+	int status;
+
+	memset(&o, 0, sizeof o);
+	status = report_main(argc, argv, &o);
+	report_opts_release(&o);
+	return status;
 }

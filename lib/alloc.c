@@ -24,7 +24,7 @@ alloc_reason_text(enum alloc_reason r)
 }
 
 struct anode {
-	int active, ship_pool, can_pickup, can_curbside, vendor;
+	struct alloc_node_caps caps;
 };
 
 /*
@@ -76,6 +76,22 @@ struct allocator {
 	int njournal, capjournal, ntaken, captaken;
 };
 
+unsigned
+alloc_serves(const struct alloc_node_caps *n, int own_item)
+{
+	unsigned serves = 0;
+
+	if (!n->active)
+		return 0;
+	if (n->vendor ? own_item : n->can_ship)
+		serves |= ALLOC_SERVES_SHIP;
+	if (n->can_pickup)
+		serves |= ALLOC_SERVES_PICKUP;
+	if (n->can_curbside)
+		serves |= ALLOC_SERVES_CURBSIDE;
+	return serves;
+}
+
 struct allocator *
 alloc_new(void)
 {
@@ -120,12 +136,11 @@ alloc_add_node(struct allocator *a, const char *node_id, const char *type, int a
 		a->nodes = xrealloc(a->nodes, (size_t)a->capnodes * sizeof *a->nodes);
 	}
 	n = &a->nodes[a->nnodes++];
-	n->active = active;
-	n->vendor = strcmp(type, "vendor") == 0;
-	/* a vendor ships only its own items: see alloc_add_stock */
-	n->ship_pool = active && can_ship && !n->vendor;
-	n->can_pickup = can_pickup;
-	n->can_curbside = can_curbside;
+	n->caps.vendor = strcmp(type, "vendor") == 0;
+	n->caps.active = active;
+	n->caps.can_ship = can_ship;
+	n->caps.can_pickup = can_pickup;
+	n->caps.can_curbside = can_curbside;
 	strmap_put(&a->node_ix, node_id, (void *)(intptr_t)a->nnodes);
 }
 
@@ -158,9 +173,11 @@ alloc_add_stock(struct allocator *a, const char *sku, const char *vendor,
 	struct sku *s = sku_get(a, sku);
 	int ni = node_index(a, node_id);
 	struct stock *st;
+	unsigned serves;
 
-	if (ni < 0 || !a->nodes[ni].active)
+	if (ni < 0 || !a->nodes[ni].caps.active)
 		return;		/* an inactive node's stock serves nobody */
+	serves = alloc_serves(&a->nodes[ni].caps, vendor != NULL && strcmp(vendor, node_id) == 0);
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 8;
 		s->stock = xrealloc(s->stock, (size_t)s->cap * sizeof *s->stock);
@@ -169,8 +186,7 @@ alloc_add_stock(struct allocator *a, const char *sku, const char *vendor,
 	memset(st, 0, sizeof *st);
 	st->node = ni;
 	st->atp = atp;
-	st->in_pool = a->nodes[ni].ship_pool ||
-	    (a->nodes[ni].vendor && vendor != NULL && strcmp(vendor, node_id) == 0);
+	st->in_pool = (serves & ALLOC_SERVES_SHIP) != 0;
 	if (st->in_pool)
 		s->pool += atp;
 }
@@ -219,10 +235,10 @@ available(struct allocator *a, const struct alloc_line *l, struct sku **sp,
 	}
 	{
 		int ni = node_index(a, l->pickup_node);
-		const struct anode *n = ni >= 0 ? &a->nodes[ni] : NULL;
+		unsigned method = strcmp(l->method, "pickup") == 0 ? ALLOC_SERVES_PICKUP :
+		    ALLOC_SERVES_CURBSIDE;
 
-		if (n == NULL || !n->active || (strcmp(l->method, "pickup") == 0 ?
-		    !n->can_pickup : !n->can_curbside)) {
+		if (ni < 0 || !(alloc_serves(&a->nodes[ni].caps, 0) & method)) {
 			*why = REASON_METHOD;
 			return 0;
 		}

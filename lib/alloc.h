@@ -46,6 +46,28 @@ struct allocator;
 struct allocator *alloc_new(void);
 void alloc_free(struct allocator *a);
 
+/* What a node may do, as the node table says. */
+struct alloc_node_caps {
+	int vendor;		/* its type is vendor */
+	int active, can_ship, can_pickup, can_curbside;
+};
+/* The lines a node's stock of an item may serve, as bits. */
+enum alloc_serves {
+	ALLOC_SERVES_SHIP = 1,		/* ship and locker lines: the network's pool */
+	ALLOC_SERVES_PICKUP = 2,	/* pickup lines at the node */
+	ALLOC_SERVES_CURBSIDE = 4	/* curbside lines at the node */
+};
+/*
+ * Who may draw on a node's stock of an item: the rule allocation decides
+ * by, which routing and oms-report inventory --by sku follow.  An
+ * inactive node's stock serves no line.  Ship and locker lines draw on
+ * every active node that ships, but a vendor ships only the items it is
+ * the vendor_node of (own_item), and those whether or not can_ship is
+ * set; pickup and curbside lines draw on their store when it offers the
+ * method.  0: no line may use the stock.
+ */
+unsigned alloc_serves(const struct alloc_node_caps *n, int own_item);
+
 /* A node, with what it may do. */
 void alloc_add_node(struct allocator *a, const char *node_id, const char *type,
 	int active, int can_ship, int can_pickup, int can_curbside);

@@ -160,8 +160,9 @@ item_row(void *p, const struct store_row *row)
 	r.annual_demand = r.mean_daily * 365;
 	r.ordering_cost = store_col_real(row, 2);
 	r.holding_cost = store_col_real(row, 3) * store_col_real(row, 1);
-	r.eoq = r.holding_cost > 0 ? sqrt(2 * r.annual_demand * r.ordering_cost / r.holding_cost) :
-	    NAN;
+	/* nothing to order for an item nobody asked for in the window */
+	r.eoq = r.holding_cost > 0 && sum > 0 ?
+	    sqrt(2 * r.annual_demand * r.ordering_cost / r.holding_cost) : NAN;
 	r.forecast_daily = d ? eoq_smooth(d, o->days, o->alpha) : 0;
 	r.lead_time_days = store_col_real(row, 4);
 	r.lead_time_demand = r.forecast_daily * r.lead_time_days;
@@ -171,7 +172,7 @@ item_row(void *p, const struct store_row *row)
 		r.safety_stock = 0;	/* a service level under 0.5 keeps no safety stock */
 	r.reorder_point = r.lead_time_demand + r.safety_stock;
 	r.on_hand = store_col_int(row, 5);
-	r.reorder_now = (double)r.on_hand <= r.reorder_point;
+	r.reorder_now = sum > 0 && (double)r.on_hand <= r.reorder_point;
 	return c->fn(c->ctx, &r);
 }
 
@@ -201,7 +202,7 @@ eoq_demand_add(struct eoq_demand *d, const char *sku, const char *created_at, in
 	if (created_at == NULL || strcmp(created_at, d->from) < 0 ||
 	    strcmp(created_at, d->to) >= 0)
 		return;
-	if (d->c.o->sku != NULL && (sku == NULL || strcmp(sku, d->c.o->sku) != 0))
+	if (d->c.o->skus != NULL && d->c.o->skus->n > 0 && !strv_has(d->c.o->skus, sku))
 		return;
 	demand_row(&d->c, sku, created_at, qty);
 }
@@ -212,7 +213,7 @@ eoq_demand_items(struct store *st, struct eoq_demand *d,
 {
 	d->c.fn = fn;
 	d->c.ctx = ctx;
-	return store_eoq_items(st, d->c.o->sku, item_row, &d->c);
+	return store_eoq_items(st, d->c.o->skus, item_row, &d->c);
 }
 
 void
@@ -232,7 +233,7 @@ eoq_compute(struct store *st, const struct eoq_opts *o,
 	struct eoq_demand *d = eoq_demand_new(o);
 	int ret;
 
-	ret = store_eoq_demand(st, d->from, d->to, o->sku, demand_row, &d->c);
+	ret = store_eoq_demand(st, d->from, d->to, o->skus, demand_row, &d->c);
 	if (ret == 0)
 		ret = eoq_demand_items(st, d, fn, ctx);
 	eoq_demand_free(d);
@@ -285,7 +286,7 @@ write_row(void *p, const struct eoq_row *r)
 int
 eoq_report(struct store *st, const struct report_opts *o, FILE *fp)
 {
-	struct eoq_opts e = { o->today, o->days, o->service, o->alpha, o->sku };
+	struct eoq_opts e = { o->today, o->days, o->service, o->alpha, &o->sku };
 	struct writer w;
 	int r;
 

@@ -15,10 +15,13 @@ struct eoq_opts {
 	int days;		/* days of history, >= 1 */
 	double service;		/* cycle service level, 0 < service < 1 */
 	double alpha;		/* smoothing factor, 0 < alpha <= 1 */
-	const char *sku;	/* NULL: every active item */
+	const struct strv *skus;	/* NULL or empty: every active item */
 };
 
-/* One sku's figures; eoq is NAN when the holding cost is 0. */
+/*
+ * One sku's figures; eoq is NAN when the holding cost is 0 or there was
+ * no demand in the window (then reorder_now is 0 too).
+ */
 struct eoq_row {
 	const char *sku;
 	int days;
@@ -26,7 +29,7 @@ struct eoq_row {
 	double forecast_daily, lead_time_days, lead_time_demand, z, safety_stock;
 	double reorder_point;
 	int64_t on_hand;
-	int reorder_now;	/* on_hand <= reorder_point */
+	int reorder_now;	/* some demand, and on_hand <= reorder_point */
 };
 
 /*
@@ -40,7 +43,7 @@ int eoq_compute(struct store *st, const struct eoq_opts *o,
  * The same in steps, for a caller that reads the order lines itself (the
  * HTML page, on its pass for the KPIs): eoq_demand_add for every order
  * line, in order_id, line_no order, with its order's created_at and qty
- * less cancelled (it keeps those of the window and of o->sku), then
+ * less cancelled (it keeps those of the window and of o->skus), then
  * eoq_demand_items as eoq_compute.  o must outlive d.
  */
 struct eoq_demand;

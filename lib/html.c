@@ -95,6 +95,8 @@ struct page {
 	const struct report_opts *o;
 	struct kpi_table kpi;
 	int64_t age_units[6], age_lines[6];
+	int64_t past_units[6], past_lines[6];	/* by days past the promise date */
+	int64_t due_lines;		/* backordered lines not past a promise */
 	char day[11];			/* business day of the capacity chart */
 	struct bars capacity;		/* value: releases, limit: capacity */
 	struct bars atp;		/* value: atp, limit: on_hand */
@@ -112,6 +114,11 @@ struct page {
 
 static const char *const age_names[6] = {
 	"0\xe2\x80\x93" "1 days", "2\xe2\x80\x93" "3 days", "4\xe2\x80\x93" "7 days",
+	"8\xe2\x80\x93" "14 days", "15\xe2\x80\x93" "30 days", "over 30 days",
+};
+/* days past the promise date, 1 or more, in the same buckets */
+static const char *const past_names[6] = {
+	"1 day", "2\xe2\x80\x93" "3 days", "4\xe2\x80\x93" "7 days",
 	"8\xe2\x80\x93" "14 days", "15\xe2\x80\x93" "30 days", "over 30 days",
 };
 
@@ -231,6 +238,13 @@ line_row(void *p, const struct store_order_line *l)
 
 		pg->age_lines[b]++;
 		pg->age_units[b] += l->backordered;
+		/* and past the promise, as oms-report backorders counts it */
+		if ((age = report_days_past_promise(l->promise_date, pg->today)) > 0) {
+			b = age_bucket(age);
+			pg->past_lines[b]++;
+			pg->past_units[b] += l->backordered;
+		} else
+			pg->due_lines++;
 	}
 	eoq_demand_add(pg->demand, l->sku, l->created_at, l->qty - l->cancelled);
 	return 0;
@@ -330,19 +344,28 @@ cmp_atp(const void *a, const void *b)
 	return strcmp(x->label, y->label);
 }
 
+/*
+ * The page fits a window 1000 px wide (a mail client's reading pane,
+ * say) with nothing cut off: the padding narrows below 1100 px, the
+ * headers of the key figures wrap (soft hyphens in their long words),
+ * the charts scale down with their viewBox, and a table wider than the
+ * page after all that scrolls inside its box rather than off the page.
+ */
 static const char css[] =
     "body{font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;color:#1d2733;"
     "margin:0;background:#f4f6f8}"
     "main{max-width:1120px;margin:0 auto;padding:24px 32px 48px;background:#fff}"
+    "@media (max-width:1100px){main{padding:16px 12px 32px}}"
     "h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 6px;"
     "border-bottom:2px solid #d8dee4;padding-bottom:4px}"
     "p.note{color:#57606a;font-size:13px;margin:4px 0 10px}"
+    "div.table{overflow-x:auto}"
     "table{border-collapse:collapse;font-size:13px;width:100%}"
-    "th,td{padding:5px 8px;border-bottom:1px solid #e3e7eb;text-align:right;"
+    "th,td{padding:5px 6px;border-bottom:1px solid #e3e7eb;text-align:right;"
     "white-space:nowrap}"
     "th{background:#eef2f6;font-weight:600;white-space:normal;vertical-align:bottom}th:first-child,td:first-child{text-align:left}"
     "tr.all td{font-weight:700;border-top:2px solid #8c959f}"
-    "svg{display:block;margin:6px 0}svg text{font-family:inherit;font-size:12px;"
+    "svg{display:block;margin:6px 0;max-width:100%;height:auto}svg text{font-family:inherit;font-size:12px;"
     "fill:#1d2733}.empty{color:#57606a;font-style:italic}";
 
 /* A number as text with its integer part grouped by thousands: 1,234,567.89 */
@@ -367,8 +390,8 @@ kpi_section(FILE *fp, const struct page *pg)
 {
 	static const char *const heads[KPI_NCOLS] = {
 		"Channel", "Orders", "Lines", "Units", "Shipped units", "Order fill",
-		"Line fill", "Shipments per order", "Ship cost per order", "On time",
-		"Backordered", "Returned", "Revenue", "Refunds", "Appeasements",
+		"Line fill", "Ship&shy;ments per order", "Ship cost per order", "On time",
+		"Back&shy;ordered", "Re&shy;turned", "Revenue", "Refunds", "Appease&shy;ments",
 	};
 	static const int pct[KPI_NCOLS] = { [5] = 1, [6] = 1, [9] = 1, [10] = 1, [11] = 1,
 		[13] = 1, [14] = 1 };
@@ -381,11 +404,11 @@ kpi_section(FILE *fp, const struct page *pg)
 		html_escape(fp, pg->o->to ? pg->o->to : "the last");
 	} else
 		fputs("Every order in the store", fp);
-	if (pg->o->channel) {
-		fputs(", channel ", fp);
-		html_escape(fp, pg->o->channel);
+	for (size_t i = 0; i < pg->o->channel.n; i++) {
+		fputs(i == 0 ? pg->o->channel.n > 1 ? ", channels " : ", channel " : ", ", fp);
+		html_escape(fp, pg->o->channel.v[i]);
 	}
-	fputs(". Definitions: oms-report(1).</p>\n<table>\n<tr>", fp);
+	fputs(". Definitions: oms-report(1).</p>\n<div class=\"table\"><table>\n<tr>", fp);
 	for (int k = 0; k < KPI_NCOLS; k++) {
 		if (k == 2 || k == 3)
 			continue;	/* lines and units: in the CSV view */
@@ -418,19 +441,61 @@ kpi_section(FILE *fp, const struct page *pg)
 		}
 		fputs("</tr>\n", fp);
 	}
-	fputs("</table>\n", fp);
+	fputs("</table></div>\n", fp);
 }
 
+/*
+ * Six bars of units (and lines, in their titles) by bucket of days;
+ * fills[b] the colour of bar b.
+ */
+static void
+day_bars(FILE *fp, const int64_t *units, const int64_t *lines, const char *const *names,
+    const char *const *fills)
+{
+	const int w = 640, h = 240, top = 24, base = 200, bw = 70, gap = 30, left = 40;
+	int64_t max = 0;
+
+	for (int b = 0; b < 6; b++)
+		if (units[b] > max)
+			max = units[b];
+	fprintf(fp, "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n",
+	    w, h, w, h);
+	fprintf(fp, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#8c959f\"/>\n",
+	    left - 10, base, left + 6 * (bw + gap), base);
+	for (int b = 0; b < 6; b++) {
+		int x = left + b * (bw + gap);
+		int bh = max ? (int)((double)units[b] * (base - top) / (double)max) : 0;
+
+		if (units[b] > 0 && bh < 2)
+			bh = 2;
+		fprintf(fp, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\">"
+		    "<title>%lld units, %lld lines</title></rect>\n", x, base - bh, bw, bh, fills[b],
+		    (long long)units[b], (long long)lines[b]);
+		fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%lld</text>\n",
+		    x + bw / 2, base - bh - 6, (long long)units[b]);
+		fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
+		    x + bw / 2, base + 18, names[b]);
+	}
+	fputs("</svg>\n", fp);
+}
+
+/*
+ * The backorders: by the age of their backorder, then those past their
+ * promise date by how far past it (the age_days and days_past_promise of
+ * oms-report backorders).
+ */
 static void
 age_section(FILE *fp, const struct page *pg)
 {
-	const int w = 640, h = 240, top = 24, base = 200, bw = 70, gap = 30, left = 40;
-	int64_t max = 0, lines = 0;
+	static const char *const age_fills[6] = { "#4c9be8", "#4c9be8", "#d4a72c", "#d4a72c",
+		"#cf222e", "#cf222e" };
+	static const char *const past_fills[6] = { "#d4a72c", "#d4a72c", "#cf222e", "#cf222e",
+		"#cf222e", "#cf222e" };
+	int64_t lines = 0, past = 0;
 
 	for (int b = 0; b < 6; b++) {
-		if (pg->age_units[b] > max)
-			max = pg->age_units[b];
 		lines += pg->age_lines[b];
+		past += pg->past_lines[b];
 	}
 	fputs("<h2>Backorders by age</h2>\n<p class=\"note\">Units backordered now, by the "
 	    "age of their backorder on ", fp);
@@ -440,26 +505,15 @@ age_section(FILE *fp, const struct page *pg)
 		fputs("<p class=\"empty\">No backorders.</p>\n", fp);
 		return;
 	}
-	fprintf(fp, "<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n",
-	    w, h, w, h);
-	fprintf(fp, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#8c959f\"/>\n",
-	    left - 10, base, left + 6 * (bw + gap), base);
-	for (int b = 0; b < 6; b++) {
-		int x = left + b * (bw + gap);
-		int bh = max ? (int)((double)pg->age_units[b] * (base - top) / (double)max) : 0;
-		const char *fill = b >= 4 ? "#cf222e" : b >= 2 ? "#d4a72c" : "#4c9be8";
-
-		if (pg->age_units[b] > 0 && bh < 2)
-			bh = 2;
-		fprintf(fp, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\">"
-		    "<title>%lld units, %lld lines</title></rect>\n", x, base - bh, bw, bh, fill,
-		    (long long)pg->age_units[b], (long long)pg->age_lines[b]);
-		fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%lld</text>\n",
-		    x + bw / 2, base - bh - 6, (long long)pg->age_units[b]);
-		fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
-		    x + bw / 2, base + 18, age_names[b]);
+	day_bars(fp, pg->age_units, pg->age_lines, age_names, age_fills);
+	fprintf(fp, "<p class=\"note\">Of them, past the date promised to the customer, by "
+	    "days past it (%lld lines; %lld more have no promise date or are not yet due).</p>\n",
+	    (long long)past, (long long)pg->due_lines);
+	if (past == 0) {
+		fputs("<p class=\"empty\">None past its promise date.</p>\n", fp);
+		return;
 	}
-	fputs("</svg>\n", fp);
+	day_bars(fp, pg->past_units, pg->past_lines, past_names, past_fills);
 }
 
 /*
@@ -570,7 +624,7 @@ inventory_section(FILE *fp, struct page *pg)
 	if (pg->nlow == 0)
 		return;
 	qsort(pg->low, pg->nlow, sizeof *pg->low, cmp_low);
-	fputs("<table>\n<tr><th>SKU</th><th>On hand</th><th>Reorder point</th>"
+	fputs("<div class=\"table\"><table>\n<tr><th>SKU</th><th>On hand</th><th>Reorder point</th>"
 	    "<th>Safety stock</th><th>Lead time (days)</th><th>Daily forecast</th>"
 	    "<th>EOQ</th></tr>\n", fp);
 	for (size_t i = 0; i < pg->nlow && i < MAX_SKUS; i++) {
@@ -587,7 +641,7 @@ inventory_section(FILE *fp, struct page *pg)
 		else
 			fputs("<td>\xe2\x80\x93</td></tr>\n", fp);
 	}
-	fputs("</table>\n", fp);
+	fputs("</table></div>\n", fp);
 }
 
 static void
@@ -648,7 +702,7 @@ side_run(void *p)
 int
 html_report(struct store *st, const struct report_opts *o, FILE *fp)
 {
-	struct eoq_opts e = { o->today, o->days, o->service, o->alpha, o->sku };
+	struct eoq_opts e = { o->today, o->days, o->service, o->alpha, &o->sku };
 	struct page pg;
 	struct side sd;
 	struct store *other = NULL;
@@ -674,14 +728,14 @@ html_report(struct store *st, const struct report_opts *o, FILE *fp)
 	sd.pg = &pg;
 	sd.r = 0;
 	if (other != NULL && pthread_create(&t, NULL, side_run, &sd) == 0) {
-		r = kpi_compute(st, o->from, o->to, o->channel, &pg.kpi);
+		r = kpi_compute(st, o->from, o->to, &o->channel, &pg.kpi);
 		pthread_join(t, NULL);
 		if (sd.r != 0) {
 			store_status_from(st, other);
 			r = -1;
 		}
 	} else {
-		r = kpi_compute(st, o->from, o->to, o->channel, &pg.kpi) != 0 ||
+		r = kpi_compute(st, o->from, o->to, &o->channel, &pg.kpi) != 0 ||
 		    page_side(st, &pg) != 0 ? -1 : 0;
 	}
 	store_close(other);

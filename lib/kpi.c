@@ -22,7 +22,7 @@
 const struct outcol kpi_cols[KPI_NCOLS] = {
 	{ "channel", COL_TEXT }, { "orders", COL_NUM }, { "lines", COL_NUM },
 	{ "units", COL_NUM }, { "shipped_units", COL_NUM }, { "order_fill_rate", COL_NUM },
-	{ "line_fill_rate", COL_NUM }, { "split_rate", COL_NUM },
+	{ "line_fill_rate", COL_NUM }, { "shipments_per_order", COL_NUM },
 	{ "avg_ship_cost", COL_NUM }, { "on_time_rate", COL_NUM },
 	{ "backorder_rate", COL_NUM }, { "return_rate", COL_NUM }, { "revenue", COL_NUM },
 	{ "refund_share", COL_NUM }, { "appeasement_share", COL_NUM },
@@ -128,7 +128,8 @@ ids_seek(const struct ids *x, size_t *at, const char *id)
 }
 
 struct kctx {
-	const char *first, *last, *channel;	/* the range, NULL: unbounded */
+	const char *first, *last;	/* the range, NULL: unbounded */
+	const struct strv *channels;	/* NULL or empty: every channel */
 	struct ids order_ix;		/* sorted: the orders in key order */
 	struct strmap chan_ix;		/* values: index + 1 */
 	char **chans;
@@ -202,7 +203,7 @@ order_row(void *p, const struct store_row *row)
 	/* as SQL compares text: byte by byte, NULL never in a range */
 	if ((c->first == NULL || (created != NULL && strcmp(created, c->first) >= 0)) &&
 	    (c->last == NULL || (created != NULL && strcmp(created, c->last) <= 0)) &&
-	    (c->channel == NULL || (chan != NULL && strcmp(chan, c->channel) == 0)))
+	    (c->channels == NULL || c->channels->n == 0 || strv_has(c->channels, chan)))
 		o->chan = intern_chan(c, chan);
 	else
 		o->chan = -1;
@@ -320,7 +321,13 @@ route_row(void *p, const struct store_row *row)
 	return 0;
 }
 
-/* A shipment: a release that shipped something, and its ship time. */
+/*
+ * A shipment: a release that shipped something, its ship time and the
+ * transit days of its band.  On time when it is delivered by the promise
+ * day: the day it shipped plus the transit days, against the promise
+ * (a delivery date).  One whose ship time or transit days are not known
+ * is not counted either way.
+ */
 static int
 shipment_row(void *p, const struct store_row *row)
 {
@@ -328,17 +335,21 @@ shipment_row(void *p, const struct store_row *row)
 	size_t oi = counted(c, ids_seek(&c->order_ix, &c->at_rel, store_col_text(row, 0)));
 	const char *at = store_col_text(row, 1);
 	struct korder *o;
+	int64_t shipped, promise;
 
 	if (oi == 0)
 		return 0;
 	o = &c->o[oi - 1];
 	o->shipments++;
-	if (o->promise[0] && at != NULL && at[0]) {
-		o->promised++;
-		/* shipped on or before the promise day */
-		if (strncmp(at, o->promise, 10) <= 0)
-			o->on_time++;
-	}
+	if (!o->promise[0] || store_col_null(row, 2))
+		return 0;
+	shipped = date_days(at);
+	promise = date_days(o->promise);
+	if (shipped == INT64_MAX || promise == INT64_MAX)
+		return 0;	/* not dates: edited by hand */
+	o->promised++;
+	if (store_col_int(row, 2) <= promise - shipped)
+		o->on_time++;
 	return 0;
 }
 
@@ -424,8 +435,8 @@ kctx_release(struct kctx *c)
 }
 
 int
-kpi_compute(struct store *st, const char *from, const char *to, const char *channel,
-    struct kpi_table *t)
+kpi_compute(struct store *st, const char *from, const char *to,
+    const struct strv *channels, struct kpi_table *t)
 {
 	struct kctx c;
 	char first[21], last[21];
@@ -440,7 +451,7 @@ kpi_compute(struct store *st, const char *from, const char *to, const char *chan
 		snprintf(last, sizeof last, "%.10sT23:59:59Z", to);
 	c.first = from ? first : NULL;
 	c.last = to ? last : NULL;
-	c.channel = channel;
+	c.channels = channels;
 	if (store_kpi_orders(st, order_row, &c) != 0 ||
 	    store_kpi_lines(st, line_row, &c) != 0 ||
 	    store_kpi_routes(st, route_row, &c) != 0 ||
@@ -525,7 +536,7 @@ kpi_report(struct store *st, const struct report_opts *o, FILE *fp)
 	struct kpi_table t;
 	struct writer w;
 
-	if (kpi_compute(st, o->from, o->to, o->channel, &t) != 0)
+	if (kpi_compute(st, o->from, o->to, &o->channel, &t) != 0)
 		return store_status(st);
 	writer_init(&w, fp, o->format, kpi_cols, KPI_NCOLS);
 	w.safe_csv = o->safe_csv;

@@ -35,7 +35,8 @@ struct kpi_table {
 
 /*
  * Compute the table over orders created in [from, to] (times "YYYY-MM-DD
- * THH:MM:SSZ", NULL: unbounded) of channel (NULL: every channel).
+ * THH:MM:SSZ", NULL: unbounded) of the channels (NULL or empty: every
+ * channel).
  * Returns 0, or -1 after a diagnostic.  kpi_table_release frees it.
  */
 /* A value in a JSON text: its first character (a string's opening quote) and length. */
@@ -50,7 +51,7 @@ struct span {
 void json_fields(const char *s, const char *const *keys, int n, struct span *out);
 
 int kpi_compute(struct store *st, const char *from, const char *to,
-	const char *channel, struct kpi_table *t);
+	const struct strv *channels, struct kpi_table *t);
 void kpi_table_release(struct kpi_table *t);
 
 /* The columns of the kpi view. */

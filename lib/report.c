@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alloc.h"
 #include "diag.h"
 #include "eoq.h"
 #include "html.h"
@@ -15,13 +16,55 @@
 #include "parse.h"
 #include "report.h"
 
-static const char *const views[] = { "inventory", "lines", "check", "events", "runs",
-	"orders", "backorders", "releases", "kpi", "eoq" };
+unsigned
+report_view_options(const char *view, int by_sku, int html)
+{
+	static const struct {
+		const char *view;
+		unsigned opts;
+	} tab[] = {
+		{ "inventory", RO_BY | RO_NODE | RO_SKU },
+		{ "orders", RO_CHANNEL | RO_FROM | RO_NODE | RO_STATUS | RO_TO },
+		{ "lines", RO_CHANNEL | RO_FROM | RO_NODE | RO_ORDER | RO_SKU | RO_STATUS | RO_TO },
+		{ "backorders", RO_CHANNEL | RO_FROM | RO_SKU | RO_TO | RO_TODAY },
+		{ "releases", RO_FROM | RO_NODE | RO_TO },
+		{ "check", RO_DEEP },
+		{ "events", RO_FOLLOW | RO_INTERVAL | RO_SINCE | RO_TYPE },
+		{ "runs", RO_FROM | RO_TO },
+		{ "kpi", RO_CHANNEL | RO_FROM | RO_TO },
+		{ "eoq", RO_ALPHA | RO_DAYS | RO_SERVICE | RO_SKU | RO_TODAY },
+	};
+	const unsigned eoq = RO_ALPHA | RO_DAYS | RO_SERVICE | RO_SKU | RO_TODAY;
+
+	for (size_t i = 0; i < sizeof tab / sizeof *tab; i++) {
+		if (strcmp(tab[i].view, view) != 0)
+			continue;
+		/* the network totals are of every node */
+		if (by_sku && strcmp(view, "inventory") == 0)
+			return tab[i].opts & ~RO_NODE;
+		/* the page: the KPIs, and the eoq view's figures */
+		if (html && strcmp(view, "kpi") == 0)
+			return tab[i].opts | eoq;
+		return tab[i].opts;
+	}
+	return 0;
+}
+
+void
+report_opts_release(struct report_opts *o)
+{
+	strv_release(&o->node);
+	strv_release(&o->sku);
+	strv_release(&o->order);
+	strv_release(&o->status);
+	strv_release(&o->type);
+	strv_release(&o->channel);
+}
 
 int
 report_valid(const char *view)
 {
-	return strtab_find(views, sizeof views / sizeof *views, view) >= 0;
+	return report_view_options(view, 0, 0) != 0;
 }
 
 static int64_t
@@ -107,6 +150,7 @@ struct feed {
 	int64_t nchunks;
 	int64_t since, last, chunk;	/* events: the seqs after since up to last, chunk a time */
 	const struct view_filter *filter;	/* lines, orders: the view's, and */
+	const struct strv *orders;	/* lines: the --order filter, sorted */
 	char **keys;		/* chunk k: order ids from keys[k] below keys[k + 1] (NULL: no bound) */
 	int stop;		/* a worker failed, or the output did */
 	struct feed_slot {
@@ -278,6 +322,7 @@ report_walk(struct ctx *c, const struct view_filter *vf,
 	static char *whole[2];	/* one range: every order */
 	struct feed f;
 	struct store *w[FEED_WORKERS] = { NULL };
+	struct strv orders = STRV_INIT;
 	char **ids = NULL;
 	size_t n = 0, i;
 	int status = 0;
@@ -286,8 +331,15 @@ report_walk(struct ctx *c, const struct view_filter *vf,
 	f.filter = vf;
 	f.keys = whole;
 	f.nchunks = 1;
-	if (c->o->order == NULL && store_order_sample(c->st, view_chunk(), &ids, &n) != 0)
+	/* --order: those orders, one after the other in key order, here */
+	for (i = 0; i < c->o->order.n; i++)
+		strv_push(&orders, c->o->order.v[i]);
+	strv_sort_unique(&orders);
+	f.orders = &orders;
+	if (orders.n == 0 && store_order_sample(c->st, view_chunk(), &ids, &n) != 0) {
+		strv_release(&orders);
 		return store_status(c->st);
+	}
 	if (n > 1 && (status = store_read_together(c->st, w, FEED_WORKERS)) != 0)
 		goto out;
 	if (w[0] == NULL) {
@@ -311,6 +363,7 @@ out:
 		free(ids[i]);
 	free(ids);
 	feed_release(&f);
+	strv_release(&orders);
 	return status;
 }
 
@@ -338,15 +391,18 @@ inv_row(void *p, int n, const char *const *v)
 static const struct outcol sku_cols[] = {
 	{ "sku", COL_TEXT }, { "on_hand", COL_NUM }, { "safety_stock", COL_NUM },
 	{ "allocated", COL_NUM }, { "reserved", COL_NUM }, { "atp", COL_NUM },
+	{ "unusable", COL_NUM },
 };
+#define SKU_NCOLS ((int)(sizeof sku_cols / sizeof *sku_cols))
 
 /*
  * Network totals merge two streams sorted by sku: node rows (summed over
- * active nodes) and unrouted allocations per sku.
+ * the nodes whose stock of the sku some line may use; the rest is
+ * unusable) and unrouted allocations per sku.
  */
 struct sku_total {
 	char *sku;
-	int64_t on_hand, safety, reserved, atp, allocated;
+	int64_t on_hand, safety, reserved, atp, allocated, unusable;
 };
 
 struct sku_list {
@@ -368,14 +424,20 @@ sku_push(struct sku_list *l, const char *sku)
 	return &l->v[l->n++];
 }
 
+/* A node's stock of the sku (VIEW_INVENTORY_BY_SKU's columns). */
 static int
 sku_node_row(void *p, int n, const char *const *v)
 {
 	struct sku_total *t = sku_push(p, v[1]);
+	struct alloc_node_caps caps = { v[7] != NULL && strcmp(v[7], "vendor") == 0,
+		(int)num(v[5]), (int)num(v[8]), (int)num(v[9]), (int)num(v[10]) };
 
 	(void)n;
-	if (!num(v[5]))
-		return 0;	/* an inactive node's stock is not available */
+	/* stock no line may draw on, by allocation's rule: an inactive node's too */
+	if (alloc_serves(&caps, v[11] != NULL && strcmp(v[11], v[0]) == 0) == 0) {
+		t->unusable += num(v[2]);
+		return 0;
+	}
 	t->on_hand += num(v[2]);
 	t->safety += num(v[3]);
 	t->reserved += num(v[4]);
@@ -409,17 +471,16 @@ sku_alloc_row(void *p, int n, const char *const *v)
 	return 0;
 }
 
-/* Load the network totals per sku, sorted by sku. */
+/* Load the network totals per sku (of f's skus), sorted by sku. */
 static int
-sku_totals(struct store *st, const char *sku, struct sku_list *l)
+sku_totals(struct store *st, const struct view_filter *f, struct sku_list *l)
 {
-	const char *p[1] = { sku };
 	struct alloc_merge m = { l, 0 };
 
-	if (store_view(st, VIEW_INVENTORY_BY_SKU, p, 1, sku_node_row, l) != 0)
+	if (store_inventory_view(st, VIEW_INVENTORY_BY_SKU, f, sku_node_row, l) != 0)
 		return -1;
 	m.sorted = l->n;
-	if (store_view(st, VIEW_ALLOCATED_BY_SKU, p, 1, sku_alloc_row, &m) != 0)
+	if (store_inventory_view(st, VIEW_ALLOCATED_BY_SKU, f, sku_alloc_row, &m) != 0)
 		return -1;
 	if (l->n > 1)
 		qsort(l->v, l->n, sizeof *l->v, cmp_sku);
@@ -441,36 +502,31 @@ sku_atp(const struct sku_total *t)
 }
 
 static int
-report_inventory(struct ctx *c)
+report_inventory(struct ctx *c, const struct view_filter *f)
 {
 	struct sku_list l = { 0 };
-	const char *p[2] = { c->o->node, c->o->sku };
 
 	if (!c->o->by_sku) {
 		c->cols = inv_cols;
 		c->ncols = 6;
-		return store_view(c->st, VIEW_INVENTORY, p, 2, inv_row, c);
+		return store_inventory_view(c->st, VIEW_INVENTORY, f, inv_row, c);
 	}
 	c->cols = sku_cols;
-	c->ncols = 6;
-	if (sku_totals(c->st, c->o->sku, &l) != 0) {
+	c->ncols = SKU_NCOLS;
+	if (sku_totals(c->st, f, &l) != 0) {
 		sku_list_release(&l);
 		return -1;
 	}
 	for (size_t i = 0; i < l.n; i++) {
 		const struct sku_total *t = &l.v[i];
-		char f[5][24];
-		const char *out[6];
+		const char *out[SKU_NCOLS];
+		int64_t v[SKU_NCOLS] = { 0, t->on_hand, t->safety, t->allocated, t->reserved,
+			sku_atp(t), t->unusable };
 
-		int_text(f[0], t->on_hand);
-		int_text(f[1], t->safety);
-		int_text(f[2], t->allocated);
-		int_text(f[3], t->reserved);
-		int_text(f[4], sku_atp(t));
 		out[0] = t->sku;
-		for (int k = 0; k < 5; k++)
-			out[k + 1] = f[k];
-		row(c, out);
+		for (int k = 1; k < SKU_NCOLS; k++)
+			out[k] = writer_int;
+		row_ints(c, out, v);
 	}
 	sku_list_release(&l);
 	return 0;
@@ -512,7 +568,7 @@ lines_row(void *p, const struct view_line *l)
 		return 0;
 	line_qty(l, &q);
 	status = line_status(&q);
-	if (c->o->status && strcmp(c->o->status, status) != 0)
+	if (c->o->status.n > 0 && !strv_has(&c->o->status, status))
 		return 0;
 	buf_reset(&c->nodes);
 	for (int i = 0; i < l->nnodes; i++) {
@@ -532,7 +588,7 @@ lines_row(void *p, const struct view_line *l)
 	return 0;
 }
 
-/* The lines of a range of orders (--order: of that one). */
+/* The lines of a range of orders (--order: of those, in key order). */
 static int
 lines_fill(struct feed *f, struct ctx *wc, int64_t k)
 {
@@ -540,7 +596,12 @@ lines_fill(struct feed *f, struct ctx *wc, int64_t k)
 
 	vf.order_from = f->keys[k];
 	vf.order_below = f->keys[k + 1];
-	return store_lines_view(wc->st, wc->o->order, &vf, lines_row, wc);
+	if (f->orders->n == 0)
+		return store_lines_view(wc->st, NULL, &vf, lines_row, wc);
+	for (size_t i = 0; i < f->orders->n; i++)
+		if (store_lines_view(wc->st, f->orders->v[i], &vf, lines_row, wc) != 0)
+			return -1;
+	return 0;
 }
 
 /* --- check ------------------------------------------------------------ */
@@ -900,7 +961,7 @@ order_flush(struct ctx *c, struct order_sum *o)
 	if (!o->on)
 		return;
 	status = order_status(o);
-	if (o->at_node && (c->o->status == NULL || strcmp(c->o->status, status) == 0)) {
+	if (o->at_node && (c->o->status.n == 0 || strv_has(&c->o->status, status))) {
 		for (i = 0; i < o->nnodes; i++)
 			o->sorted[i] = o->text.s + o->node[i];
 		if (o->nnodes > 1)
@@ -1022,13 +1083,15 @@ static const struct outcol backorder_cols[] = {
 	{ "backordered", COL_NUM }, { "reason", COL_TEXT }, { "backordered_at", COL_TEXT },
 	{ "age_days", COL_NUM }, { "priority", COL_NUM }, { "promise_date", COL_TEXT },
 	{ "created_at", COL_TEXT }, { "channel", COL_TEXT }, { "customer_id", COL_TEXT },
+	{ "days_past_promise", COL_NUM },
 };
 #define BACKORDER_NCOLS ((int)(sizeof backorder_cols / sizeof *backorder_cols))
 
 /* A row of the view, kept to be sorted oldest backorder first. */
 struct bo_row {
-	char *v[BACKORDER_NCOLS];	/* one allocation: v[0]; v[5] and v[6] below */
+	char *v[BACKORDER_NCOLS];	/* one allocation: v[0]; v[5], v[6], v[12] below */
 	char since[21], age[24];	/* backordered_at, age_days */
+	char past[24];			/* days_past_promise ("": none) */
 };
 
 struct backorder_walk {
@@ -1038,7 +1101,15 @@ struct backorder_walk {
 };
 
 /* Columns of store_backorders_view for each column of the view (-1: computed). */
-static const int bo_from[BACKORDER_NCOLS] = { 0, 1, 2, 3, 4, -1, -1, 6, 7, 5, 8, 9 };
+static const int bo_from[BACKORDER_NCOLS] = { 0, 1, 2, 3, 4, -1, -1, 6, 7, 5, 8, 9, -1 };
+
+int64_t
+report_days_past_promise(const char *promise, int64_t today)
+{
+	int64_t d = date_days(promise);
+
+	return d != INT64_MAX && today != INT64_MAX && today > d ? today - d : -1;
+}
 
 /*
  * A line's backorder began at its backordered_at (see
@@ -1078,6 +1149,10 @@ backorder_row(void *p, int n, const char *const *v)
 	snprintf(row->since, sizeof row->since, "%s", v[10] != NULL ? v[10] : v[5]);
 	age = w->today - date_days(row->since);
 	int_text(row->age, age > 0 ? age : 0);
+	if ((age = report_days_past_promise(v[7], w->today)) > 0)
+		int_text(row->past, age);
+	else
+		row->past[0] = '\0';
 	return 0;
 }
 
@@ -1120,6 +1195,7 @@ report_backorders(struct ctx *c, const struct view_filter *f)
 			/* the row's own buffers, where the sort put it */
 			w.rows[i].v[5] = w.rows[i].since;
 			w.rows[i].v[6] = w.rows[i].age;
+			w.rows[i].v[12] = w.rows[i].past;
 			row(c, (const char *const *)w.rows[i].v);
 		}
 	}
@@ -1166,14 +1242,16 @@ struct follow {
 	int failed;		/* a write failed */
 };
 
+/* An event to the stream, flushed; seq an integer, as the events view writes it. */
 static int
-follow_row(void *p, int n, const char *const *v)
+follow_row(void *p, struct store_event_row *e)
 {
 	struct follow *f = p;
+	int64_t ints[5] = { e->seq };
 
-	(void)n;
-	row(f->c, v);
-	f->last = num(v[0]);
+	e->v[0] = writer_int;
+	writer_row_lens(&f->c->w, e->v, e->len, ints);
+	f->last = e->seq;
 	if (fflush(f->c->fp) != 0 || ferror(f->c->fp)) {
 		f->failed = 1;
 		return 1;
@@ -1198,7 +1276,6 @@ report_follow(struct store *st, const struct report_opts *o, FILE *fp, int inter
 {
 	struct ctx c;
 	struct follow f;
-	char since[24];
 	int64_t high;
 
 	memset(&c, 0, sizeof c);
@@ -1217,15 +1294,10 @@ report_follow(struct store *st, const struct report_opts *o, FILE *fp, int inter
 	c.started = 1;
 	fflush(fp);
 	while (!*stop) {
-		const char *p[2];
-
 		/* what is there now; with --type, events of other types are passed once */
 		if ((high = store_event_last(st)) < 0)
 			break;
-		snprintf(since, sizeof since, "%lld", (long long)f.last);
-		p[0] = since, p[1] = o->type;
-		if (store_view(st, o->type ? VIEW_EVENTS_OF_TYPE : VIEW_EVENTS, p, 2,
-		    follow_row, &f) != 0)
+		if (store_events_range(st, f.last, high, &o->type, follow_row, &f) != 0)
 			break;
 		if (f.failed || ferror(fp)) {
 			*gone = errno == EPIPE;
@@ -1287,7 +1359,7 @@ event_fill(struct feed *f, struct ctx *wc, int64_t k)
 	int64_t after = f->since + k * f->chunk;
 	int64_t upto = f->last - after > f->chunk ? after + f->chunk : f->last;
 
-	return store_events_range(wc->st, after, upto, wc->o->type, event_row, &wc->w);
+	return store_events_range(wc->st, after, upto, &wc->o->type, event_row, &wc->w);
 }
 
 /*
@@ -1354,14 +1426,14 @@ report_view(struct store *st, const char *view, const struct report_opts *o, FIL
 	c.o = o;
 	c.fp = fp;
 	memset(&f, 0, sizeof f);
-	f.channel = o->channel;
-	f.node = o->node;
-	f.sku = o->sku;
+	f.channel = &o->channel;
+	f.node = &o->node;
+	f.sku = &o->sku;
 	f.from = o->from;
 	f.to = o->to;
 	f.to_before = day_after(o->to, to_before);
 	if (strcmp(view, "inventory") == 0) {
-		r = report_inventory(&c);
+		r = report_inventory(&c, &f);
 	} else if (strcmp(view, "lines") == 0) {
 		c.cols = line_cols;
 		c.ncols = 14;

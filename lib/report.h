@@ -9,8 +9,13 @@
 
 #include "store.h"
 
+/*
+ * The options of a view.  The filters that are lists (each option may be
+ * given more than once) keep a row that matches any of their values, and
+ * an empty list keeps every row; different filters must all match.
+ */
 struct report_opts {
-	const char *node, *sku, *order, *status, *type;
+	struct strv node, sku, order, status, type, channel;
 	const char *since;	/* events after this seq ("0": all) */
 	int by_sku;		/* inventory: network totals per sku */
 	int deep;		/* check: also SQLite's integrity check */
@@ -18,7 +23,6 @@ struct report_opts {
 	int safe_csv;
 	/* orders, lines, backorders, releases, runs: filters and the day ages count to */
 	const char *from, *to;	/* dates YYYY-MM-DD, inclusive; NULL: open */
-	const char *channel;
 	const char *today;	/* backorders, eoq, html: YYYY-MM-DD; NULL: today, UTC */
 	/* kpi, eoq and the HTML page (lib/kpi.c, lib/eoq.c, lib/html.c) */
 	int days;		/* eoq: days of demand history */
@@ -26,12 +30,37 @@ struct report_opts {
 	int html;		/* kpi --format html */
 };
 
+/* Free the lists of o (not their strings). */
+void report_opts_release(struct report_opts *o);
+
 /* 1 when view names a report. */
 int report_valid(const char *view);
+
+/* The views' own options, as bits. */
+enum report_option {
+	RO_ALPHA = 1 << 0, RO_BY = 1 << 1, RO_CHANNEL = 1 << 2, RO_DAYS = 1 << 3,
+	RO_DEEP = 1 << 4, RO_FOLLOW = 1 << 5, RO_FROM = 1 << 6, RO_INTERVAL = 1 << 7,
+	RO_NODE = 1 << 8, RO_ORDER = 1 << 9, RO_SERVICE = 1 << 10, RO_SINCE = 1 << 11,
+	RO_SKU = 1 << 12, RO_STATUS = 1 << 13, RO_TO = 1 << 14, RO_TODAY = 1 << 15,
+	RO_TYPE = 1 << 16
+};
+/*
+ * The options view takes (oms-report(1), each view's synopsis): by_sku
+ * for inventory --by sku, html for kpi --format html.  0 for no view.
+ */
+unsigned report_view_options(const char *view, int by_sku, int html);
 /* 1 when s is a status of the orders view (see report_run). */
 int report_order_status_valid(const char *s);
 /* 1 when s is a calendar date written YYYY-MM-DD. */
 int report_date_valid(const char *s);
+/*
+ * How many whole days a backorder is past its order's promise date
+ * (promise: a date or time, NULL none) on the day today (days since
+ * 1970-01-01): today less the promise day when that is 1 or more; -1
+ * when there is no promise or it is not yet past (today or later).  The
+ * backorders view and the HTML page both count by it.
+ */
+int64_t report_days_past_promise(const char *promise, int64_t today);
 
 /*
  * Write the view to fp.  Returns 0, EX_VIOLATION (check found a broken

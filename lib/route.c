@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "diag.h"
 #include "output.h"
 #include "parse.h"
@@ -651,17 +652,20 @@ plan_cost(struct run *r, const struct rorder *o, const struct plan *p, int *nreg
 
 /* What node n may ship, in a byte per node (node_flags) for the hot loops. */
 enum {
-	NF_SHIP = 1,		/* anything: active, placed, not excluded, ships */
-	NF_VENDOR = 2		/* only its own items: a vendor, active, ... */
+	NF_SHIP = 1,		/* anything: placed, not excluded, and alloc_serves */
+	NF_VENDOR = 2		/* only its own items: a vendor, ... */
 };
 
+/* Who may ship from a node is allocation's rule (alloc_serves). */
 static void
 node_flags(struct run *r, int n)
 {
 	const struct rnode *nd = &r->nodes[n];
+	struct alloc_node_caps caps = { nd->vendor, nd->active, nd->ship, 0, 0 };
 
-	r->nflags[n] = !nd->active || nd->excluded || !nd->placed ? 0 :
-	    nd->vendor ? NF_VENDOR : nd->ship ? NF_SHIP : 0;
+	r->nflags[n] = nd->excluded || !nd->placed ? 0 :
+	    (alloc_serves(&caps, 0) & ALLOC_SERVES_SHIP) ? NF_SHIP :
+	    (alloc_serves(&caps, 1) & ALLOC_SERVES_SHIP) ? NF_VENDOR : 0;
 }
 
 /* May node n ship line l of order o? (stock and capacity aside) */
@@ -3171,9 +3175,10 @@ write_line(struct run *r, struct writer *w, int what, struct rline *l,
 			now = kept + a->qty;
 			if (now == old)
 				continue;
-			/* with the cost its line.routed event gives, in cents */
+			/* with the cost and transit days its line.routed event gives */
 			if ((what & W_NODES) && store_line_node_route(r->st, o->id, l->line_no,
-			    r->nodes[a->node].id, now, cost_cents(shares[p][i].money)) != 0)
+			    r->nodes[a->node].id, now, cost_cents(shares[p][i].money),
+			    shares[p][i].transit) != 0)
 				return -1;
 			if (!(what & (W_ROWS | W_EVENTS)))
 				continue;

@@ -121,21 +121,23 @@ store_line_set(struct store *st, const char *order_id, int64_t line_no, int64_t 
 
 /*
  * an upsert: oms-route places work on new nodes (adding its routing's
- * cost), oms-order only lowers it.  A row goes when nothing is routed or
- * released there and nothing shipped from there.
+ * cost, and the transit days of its band), oms-order only lowers it.  A
+ * row goes when nothing is routed or released there and nothing shipped
+ * from there.
  */
 static const char LINE_NODE_ROUTED[] =
-    "INSERT INTO line_node (order_id, line_no, node_id, routed, cost_cents) "
-    "VALUES (?1, ?2, ?3, ?4, ?5) "
+    "INSERT INTO line_node (order_id, line_no, node_id, routed, cost_cents, transit_days) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
     "ON CONFLICT DO UPDATE SET routed = excluded.routed, "
-    "cost_cents = cost_cents + excluded.cost_cents";
+    "cost_cents = cost_cents + excluded.cost_cents, "
+    "transit_days = coalesce(excluded.transit_days, transit_days)";
 static const char LINE_NODE_GONE[] =
     "DELETE FROM line_node WHERE order_id = ?1 AND line_no = ?2 AND node_id = ?3 "
     "AND routed = 0 AND released = 0 AND shipped = 0";
 
 int
 store_line_node_route(struct store *st, const char *order_id, int64_t line_no,
-    const char *node_id, int64_t routed, int64_t cost_cents)
+    const char *node_id, int64_t routed, int64_t cost_cents, int64_t transit_days)
 {
 	sqlite3_stmt *s = store_sql(st, LINE_NODE_ROUTED);
 
@@ -146,6 +148,10 @@ store_line_node_route(struct store *st, const char *order_id, int64_t line_no,
 	bind_text(s, 3, node_id);
 	bind_int(s, 4, routed);
 	bind_int(s, 5, cost_cents);
+	if (transit_days >= 0)
+		bind_int(s, 6, transit_days);
+	else
+		sqlite3_bind_null(s, 6);
 	if (store_done(st, s, "writing a routed line") != 0)
 		return -1;
 	if (routed > 0)
@@ -162,7 +168,7 @@ int
 store_line_node_routed(struct store *st, const char *order_id, int64_t line_no,
     const char *node_id, int64_t routed)
 {
-	return store_line_node_route(st, order_id, line_no, node_id, routed, 0);
+	return store_line_node_route(st, order_id, line_no, node_id, routed, 0, -1);
 }
 
 static const char RELEASE_CANCEL_REQUEST[] =

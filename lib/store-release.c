@@ -265,11 +265,25 @@ static const char sql_ln_upd[] =
 static const char sql_line_upd[] =
     "UPDATE order_line SET shipped = shipped + ?3, cancelled = cancelled + ?4 "
     "WHERE order_id = ?1 AND line_no = ?2";
-/* the release shipped: its latest ship time (share/schema/005-kpi-facts.sql) */
+/*
+ * the release shipped: its latest ship time (share/schema/005-kpi-facts.sql)
+ * and the most transit days of the lines it shipped, as routing kept them
+ * at the node (008-transit-days.sql)
+ */
 static const char sql_shipment[] =
-    "INSERT INTO shipment (order_id, release_id, shipped_at) VALUES (?1, ?2, ?3) "
-    "ON CONFLICT DO UPDATE SET shipped_at = excluded.shipped_at "
-    "WHERE excluded.shipped_at > shipped_at";
+    "INSERT INTO shipment (order_id, release_id, shipped_at, transit_days) "
+    "VALUES (?1, ?2, ?3, (SELECT transit_days FROM line_node "
+    "WHERE order_id = ?1 AND line_no = ?4 AND node_id = ?5)) "
+    "ON CONFLICT DO UPDATE SET shipped_at = CASE WHEN excluded.shipped_at > shipped_at "
+    "THEN excluded.shipped_at ELSE shipped_at END, "
+    "transit_days = coalesce(max(transit_days, excluded.transit_days), transit_days, "
+    "excluded.transit_days)";
+/* a later line of the same shipment, no later: only its transit days */
+static const char sql_shipment_transit[] =
+    "UPDATE shipment SET transit_days = coalesce(max(transit_days, t.d), transit_days, t.d) "
+    "FROM (SELECT transit_days AS d FROM line_node "
+    "WHERE order_id = ?1 AND line_no = ?4 AND node_id = ?5) t "
+    "WHERE order_id = ?1 AND release_id = ?2";
 static const char sql_inv_upd[] =
     "UPDATE inventory SET on_hand = ?3 WHERE node_id = ?1 AND sku = ?2";
 static const char sql_conf_ins[] =
@@ -310,12 +324,15 @@ store_confirmation_apply(struct store *st, const struct confirmation *c)
 		if (store_done(st, s, "confirming an order line") != 0)
 			return -1;
 	}
-	if (c->shipment) {
-		if ((s = store_sql(st, sql_shipment)) == NULL)
+	if (c->shipped > 0) {
+		if ((s = store_sql(st, c->shipment ? sql_shipment : sql_shipment_transit)) == NULL)
 			return -1;
 		bind_text(s, 1, c->order_id);
 		bind_text(s, 2, c->release_id);
-		bind_text(s, 3, c->at);
+		if (c->shipment)
+			bind_text(s, 3, c->at);
+		bind_int(s, 4, c->line_no);
+		bind_text(s, 5, c->node_id);
 		if (store_done(st, s, "recording a shipment") != 0)
 			return -1;
 	}

@@ -72,9 +72,12 @@ store_kpi_routes(struct store *st, store_typed_fn fn, void *ctx)
 	return store_each(st, s, fn, ctx, "reading routing costs for the KPIs");
 }
 
-/* The releases that shipped (schema version 5), by order: a scan of shipment. */
+/*
+ * The releases that shipped (schema version 5) and the transit days of
+ * their band (008-transit-days.sql), by order: a scan of shipment.
+ */
 static const char sql_kpi_shipments[] =
-    "SELECT order_id, shipped_at FROM shipment ORDER BY order_id, release_id";
+    "SELECT order_id, shipped_at, transit_days FROM shipment ORDER BY order_id, release_id";
 
 int
 store_kpi_shipments(struct store *st, store_typed_fn fn, void *ctx)
@@ -100,16 +103,16 @@ store_kpi_refunds(struct store *st, store_typed_fn fn, void *ctx)
 	return store_each(st, s, fn, ctx, "reading refunds for the KPIs");
 }
 
-/* Orders created in [?1, ?2), and lines of sku ?1 (NULL: any), both by order_id. */
+/* Orders created in [?1, ?2), and lines of the skus ?1 (NULL: any), both by order_id. */
 static const char sql_eoq_orders[] =
     "SELECT order_id, created_at FROM orders WHERE created_at >= ?1 AND created_at < ?2 "
     "ORDER BY order_id";
 static const char sql_eoq_lines[] =
-    "SELECT order_id, sku, qty - cancelled FROM order_line WHERE (?1 IS NULL OR sku = ?1) "
+    "SELECT order_id, sku, qty - cancelled FROM order_line WHERE " IN_LIST("sku", "?1") " "
     "ORDER BY order_id, line_no";
 
 int
-store_eoq_demand(struct store *st, const char *from, const char *to, const char *sku,
+store_eoq_demand(struct store *st, const char *from, const char *to, const struct strv *skus,
     int (*fn)(void *ctx, const char *sku, const char *created_at, int64_t qty), void *ctx)
 {
 	sqlite3_stmt *o = store_sql(st, sql_eoq_orders), *l = store_sql(st, sql_eoq_lines);
@@ -119,7 +122,7 @@ store_eoq_demand(struct store *st, const char *from, const char *to, const char 
 		return -1;
 	bind_text(o, 1, from);
 	bind_text(o, 2, to);
-	bind_text(l, 1, sku);
+	bind_list(l, 1, skus);
 	orc = sqlite3_step(o);
 	while (!stop && orc == SQLITE_ROW && (lrc = sqlite3_step(l)) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(l, 0);
@@ -147,17 +150,17 @@ static const char sql_eoq_items[] =
     "SELECT i.sku, i.unit_cost, i.ordering_cost, i.holding_rate, i.lead_time_days, "
     "coalesce(t.on_hand, 0) FROM item i LEFT JOIN (SELECT v.sku AS sku, "
     "sum(v.on_hand) AS on_hand FROM inventory v JOIN node n ON n.node_id = v.node_id "
-    "WHERE n.active AND (?1 IS NULL OR v.sku = ?1) GROUP BY v.sku) t ON t.sku = i.sku "
-    "WHERE i.active AND (?1 IS NULL OR i.sku = ?1) ORDER BY i.sku";
+    "WHERE n.active AND " IN_LIST("v.sku", "?1") " GROUP BY v.sku) t ON t.sku = i.sku "
+    "WHERE i.active AND " IN_LIST("i.sku", "?1") " ORDER BY i.sku";
 
 int
-store_eoq_items(struct store *st, const char *sku, store_typed_fn fn, void *ctx)
+store_eoq_items(struct store *st, const struct strv *skus, store_typed_fn fn, void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, sql_eoq_items);
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, sku);
+	bind_list(s, 1, skus);
 	return store_each(st, s, fn, ctx, "reading items for EOQ");
 }
 
@@ -166,7 +169,7 @@ store_eoq_items(struct store *st, const char *sku, store_typed_fn fn, void *ctx)
  * key order, as store_eoq_demand does (a join would look every order up).
  */
 static const char sql_html_orders[] =
-    "SELECT order_id, created_at FROM orders ORDER BY order_id";
+    "SELECT order_id, created_at, promise_date FROM orders ORDER BY order_id";
 static const char sql_html_lines[] =
     "SELECT order_id, line_no, sku, qty, cancelled, backordered, backordered_at "
     "FROM order_line ORDER BY order_id, line_no";
@@ -190,6 +193,8 @@ store_html_lines(struct store *st, int (*fn)(void *ctx, const struct store_order
 			orc = sqlite3_step(o);
 		x.created_at = orc == SQLITE_ROW && x.order_id != NULL && r == 0 ?
 		    (const char *)sqlite3_column_text(o, 1) : NULL;
+		x.promise_date = x.created_at != NULL ?
+		    (const char *)sqlite3_column_text(o, 2) : NULL;
 		x.line_no = sqlite3_column_int64(l, 1);
 		x.sku = (const char *)sqlite3_column_text(l, 2);
 		x.qty = sqlite3_column_int64(l, 3);

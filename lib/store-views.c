@@ -17,26 +17,29 @@
  */
 static const char sql_walk_lines[] =
     "SELECT order_id, line_no, sku, qty, allocated, shipped, cancelled, returned, "
-    "backordered, backorder_reason FROM order_line WHERE (?2 IS NULL OR sku = ?2) "
+    "backordered, backorder_reason FROM order_line WHERE " IN_LIST("sku", "?2") " "
     "AND order_id >= ?5 AND order_id < ?6 ORDER BY order_id, line_no";
 static const char sql_walk_lines_of[] =
     "SELECT order_id, line_no, sku, qty, allocated, shipped, cancelled, returned, "
     "backordered, backorder_reason FROM order_line WHERE order_id = ?1 "
-    "AND (?2 IS NULL OR sku = ?2) ORDER BY order_id, line_no";
+    "AND " IN_LIST("sku", "?2") " ORDER BY order_id, line_no";
+/* a line's nodes: where it has work now, or shipped from (see struct view_line) */
 static const char sql_walk_nodes[] =
     "SELECT order_id, line_no, node_id, routed, released FROM line_node "
-    "WHERE order_id >= ?5 AND order_id < ?6 ORDER BY order_id, line_no, node_id";
+    "WHERE order_id >= ?5 AND order_id < ?6 AND (routed > 0 OR released > 0 OR shipped > 0) "
+    "ORDER BY order_id, line_no, node_id";
 static const char sql_walk_nodes_of[] =
     "SELECT order_id, line_no, node_id, routed, released FROM line_node "
-    "WHERE order_id = ?1 ORDER BY order_id, line_no, node_id";
+    "WHERE order_id = ?1 AND (routed > 0 OR released > 0 OR shipped > 0) "
+    "ORDER BY order_id, line_no, node_id";
 static const char sql_walk_orders[] =
     "SELECT order_id, customer_id, channel, created_at, promise_date, priority FROM orders "
-    "WHERE (?2 IS NULL OR channel = ?2) AND (?3 IS NULL OR created_at >= ?3) "
+    "WHERE " IN_LIST("channel", "?2") " AND (?3 IS NULL OR created_at >= ?3) "
     "AND (?4 IS NULL OR created_at < ?4) AND order_id >= ?5 AND order_id < ?6 "
     "ORDER BY order_id";
 static const char sql_walk_orders_of[] =
     "SELECT order_id, customer_id, channel, created_at, promise_date, priority FROM orders "
-    "WHERE order_id = ?1 AND (?2 IS NULL OR channel = ?2) AND (?3 IS NULL OR "
+    "WHERE order_id = ?1 AND " IN_LIST("channel", "?2") " AND (?3 IS NULL OR "
     "created_at >= ?3) AND (?4 IS NULL OR created_at < ?4) ORDER BY order_id";
 static const char sql_walk_holds[] =
     "SELECT order_id, hold_type FROM order_hold WHERE order_id >= ?5 AND order_id < ?6 "
@@ -48,6 +51,35 @@ static const char sql_walk_holds[] =
  * (SQLite sorts every text before any blob) when it has no end.  Each
  * stays one range of the primary key, which SQLite seeks to.
  */
+/* The values of l as a JSON array into b (NULL when l has none). */
+const char *
+store_list_json(struct buf *b, const struct strv *l)
+{
+	buf_reset(b);
+	if (l == NULL || l->n == 0)
+		return NULL;
+	buf_addc(b, '[');
+	for (size_t i = 0; i < l->n; i++) {
+		if (i > 0)
+			buf_addc(b, ',');
+		buf_add_json_string(b, l->v[i], strlen(l->v[i]));
+	}
+	buf_addc(b, ']');
+	return b->s;
+}
+
+void
+bind_list(sqlite3_stmt *s, int i, const struct strv *l)
+{
+	struct buf b = BUF_INIT;
+
+	if (store_list_json(&b, l) == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, b.s, (int)b.len, SQLITE_TRANSIENT);
+	buf_release(&b);
+}
+
 static void
 bind_range(sqlite3_stmt *s, const struct view_filter *f)
 {
@@ -91,7 +123,7 @@ walk(struct store *st, const char *order, const struct view_filter *f, int order
 	struct buf holds = BUF_INIT, ids = BUF_INIT;
 	const char **nodes = NULL;
 	size_t capnodes = 0, *offs = NULL;
-	int use_orders = orders || f->channel || f->from || f->to_before;
+	int use_orders = orders || (f->channel && f->channel->n) || f->from || f->to_before;
 	int ret = -1, stop = 0;
 	char *order_key = NULL;	/* the order row's id, while o stands on it */
 
@@ -102,11 +134,11 @@ walk(struct store *st, const char *order, const struct view_filter *f, int order
 	    (orders && (h.s = store_sql(st, sql_walk_holds)) == NULL))
 		goto out;
 	bind_text(l.s, 1, order);
-	bind_text(l.s, 2, f->sku);
+	bind_list(l.s, 2, f->sku);
 	bind_text(n.s, 1, order);
 	if (o.s) {
 		bind_text(o.s, 1, order);
-		bind_text(o.s, 2, f->channel);
+		bind_list(o.s, 2, f->channel);
 		bind_text(o.s, 3, f->from);
 		bind_text(o.s, 4, f->to_before);
 	}
@@ -169,7 +201,7 @@ walk(struct store *st, const char *order, const struct view_filter *f, int order
 		v.returned = sqlite3_column_int64(l.s, 7);
 		v.backordered = sqlite3_column_int64(l.s, 8);
 		v.backorder_reason = ctext(&l, 9);
-		v.at_node = f->node == NULL;
+		v.at_node = f->node == NULL || f->node->n == 0;
 		/* the line's work at nodes */
 		while (n.row && key_cmp(n.k, n.n, v.order_id, v.line_no) < 0)
 			if (cur_next(st, &n) != 0)
@@ -186,7 +218,7 @@ walk(struct store *st, const char *order, const struct view_filter *f, int order
 			offs[nn++] = ids.len;
 			buf_adds(&ids, id ? id : "");
 			buf_addc(&ids, '\0');
-			if (f->node && id && strcmp(id, f->node) == 0)
+			if (!v.at_node && strv_has(f->node, id))
 				v.at_node = 1;
 			v.routed += sqlite3_column_int64(n.s, 3);
 			v.released += sqlite3_column_int64(n.s, 4);
@@ -273,7 +305,7 @@ store_orders_view(struct store *st, const struct view_filter *f, store_line_fn f
  */
 static const char sql_backorder_lines[] =
     "SELECT order_id, line_no, sku, backordered, backorder_reason, backordered_at "
-    "FROM order_line WHERE backordered > 0 AND (?1 IS NULL OR sku = ?1) "
+    "FROM order_line WHERE backordered > 0 AND " IN_LIST("sku", "?1") " "
     "ORDER BY order_id, line_no";
 
 int
@@ -287,9 +319,9 @@ store_backorders_view(struct store *st, const struct view_filter *f, store_row_f
 	if ((l.s = store_sql(st, sql_backorder_lines)) == NULL ||
 	    (o.s = store_sql(st, sql_walk_orders)) == NULL)
 		return -1;
-	bind_text(l.s, 1, f->sku);
+	bind_list(l.s, 1, f->sku);
 	bind_text(o.s, 1, NULL);
-	bind_text(o.s, 2, f->channel);
+	bind_list(o.s, 2, f->channel);
 	bind_text(o.s, 3, f->from);
 	bind_text(o.s, 4, f->to_before);
 	bind_range(o.s, f);	/* walk's statement: every order */
@@ -331,7 +363,7 @@ static const char sql_releases[] =
     "n.capacity_per_day "
     "FROM release r JOIN release_line rl ON rl.release_id = r.release_id "
     "JOIN node n ON n.node_id = r.node_id "
-    "WHERE (?1 IS NULL OR r.node_id = ?1) AND (?2 IS NULL OR r.business_day >= ?2) "
+    "WHERE " IN_LIST("r.node_id", "?1") " AND (?2 IS NULL OR r.business_day >= ?2) "
     "AND (?3 IS NULL OR r.business_day <= ?3) "
     "GROUP BY r.node_id, r.business_day ORDER BY r.node_id, r.business_day";
 
@@ -343,10 +375,31 @@ store_releases_view(struct store *st, const struct view_filter *f, store_typed_f
 
 	if (s == NULL)
 		return -1;
-	bind_text(s, 1, f->node);
+	bind_list(s, 1, f->node);
 	bind_text(s, 2, f->from);
 	bind_text(s, 3, f->to);
 	return store_each(st, s, fn, ctx, "reading the releases");
+}
+
+int
+store_inventory_view(struct store *st, enum store_view v, const struct view_filter *f,
+    store_row_fn fn, void *ctx)
+{
+	struct buf nodes = BUF_INIT, skus = BUF_INIT;
+	const char *p[2];
+	int r;
+
+	if (v == VIEW_INVENTORY) {
+		p[0] = store_list_json(&nodes, f->node);
+		p[1] = store_list_json(&skus, f->sku);
+	} else {
+		p[0] = store_list_json(&skus, f->sku);
+		p[1] = NULL;
+	}
+	r = store_view(st, v, p, v == VIEW_INVENTORY ? 2 : 1, fn, ctx);
+	buf_release(&nodes);
+	buf_release(&skus);
+	return r;
 }
 
 static const char sql_event_last[] = "SELECT COALESCE(max(seq), 0) FROM event";
@@ -362,16 +415,26 @@ store_event_last(struct store *st)
 static const char sql_events_range[] =
     "SELECT seq, at, order_id, type, payload FROM event "
     "WHERE seq > ?1 AND seq <= ?2 ORDER BY seq";
-/* not "?3 IS NULL OR type = ?3": SQLite would plan it without the index */
+/*
+ * not "?3 IS NULL OR type = ?3": SQLite would plan it without the index;
+ * one type is read in seq order from the index, several are each sought
+ * there and sorted
+ */
 static const char sql_events_range_of_type[] =
     "SELECT seq, at, order_id, type, payload FROM event "
     "WHERE type = ?3 AND seq > ?1 AND seq <= ?2 ORDER BY seq";
+static const char sql_events_range_of_types[] =
+    "SELECT seq, at, order_id, type, payload FROM event "
+    "WHERE type IN (SELECT value FROM json_each(?3)) AND seq > ?1 AND seq <= ?2 "
+    "ORDER BY seq";
 
 int
-store_events_range(struct store *st, int64_t after, int64_t upto, const char *type,
-    int (*fn)(void *ctx, struct store_event_row *e), void *ctx)
+store_events_range(struct store *st, int64_t after, int64_t upto,
+    const struct strv *types, int (*fn)(void *ctx, struct store_event_row *e), void *ctx)
 {
-	sqlite3_stmt *s = store_sql(st, type ? sql_events_range_of_type : sql_events_range);
+	size_t ntypes = types ? types->n : 0;
+	sqlite3_stmt *s = store_sql(st, ntypes == 0 ? sql_events_range : ntypes == 1 ?
+	    sql_events_range_of_type : sql_events_range_of_types);
 	struct store_event_row e;
 	int rc, i, stop = 0;
 
@@ -379,8 +442,10 @@ store_events_range(struct store *st, int64_t after, int64_t upto, const char *ty
 		return -1;
 	sqlite3_bind_int64(s, 1, after);
 	sqlite3_bind_int64(s, 2, upto);
-	if (type != NULL)
-		bind_text(s, 3, type);
+	if (ntypes == 1)
+		bind_text(s, 3, types->v[0]);
+	else if (ntypes > 1)
+		bind_list(s, 3, types);
 	memset(&e, 0, sizeof e);
 	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		e.seq = sqlite3_column_int64(s, 0);

@@ -29,7 +29,7 @@ enum sid {
 	S_INV_GET, S_INV_PUT, S_DELTA_GET, S_DELTA_ADD,
 	S_NODES, S_SKUS, S_SEEN_INS, S_SEEN_GET,
 	S_VIEW_INVENTORY, S_VIEW_INVENTORY_BY_SKU, S_VIEW_ALLOCATED,
-	S_VIEW_LINES, S_VIEW_EVENTS, S_VIEW_EVENTS_OF_TYPE, S_VIEW_RUNS,
+	S_VIEW_LINES, S_VIEW_RUNS,
 	S_VIEW_FK, S_VIEW_NO_LINES, S_VIEW_INTEGRITY,
 	S_ALLOC_NODES, S_ALLOC_STOCK, S_ALLOC_KEPT, S_ALLOC_ORDERS,
 	S_SCOPE_HAS, S_SCOPE_ADD, S_LINE_ALLOC,
@@ -63,11 +63,17 @@ enum sid {
 	"routed + released AS q, routed FROM line_node WHERE routed + released > 0), " \
 	"r AS MATERIALIZED (SELECT w.node_id, l.sku, SUM(w.q) AS q, SUM(w.routed) AS rt " \
 	"FROM w JOIN order_line l USING (order_id, line_no) GROUP BY w.node_id, l.sku) "
-/* node, sku, on_hand, safety, reserved, active, and the routed part of reserved */
+/*
+ * node, sku, on_hand, safety, reserved, active, the routed part of
+ * reserved, and who may draw on the stock: the node's type and methods,
+ * the item's vendor
+ */
 #define INVENTORY_SELECT "SELECT i.node_id, i.sku, i.on_hand, " \
 	"COALESCE(i.safety_stock, n.safety_stock), COALESCE(r.q, 0), n.active, " \
-	"COALESCE(r.rt, 0) " \
+	"COALESCE(r.rt, 0), n.type, n.can_ship, n.can_pickup, n.can_curbside, " \
+	"it.vendor_node " \
 	"FROM inventory i JOIN node n USING (node_id) " \
+	"LEFT JOIN item it ON it.sku = i.sku " \
 	"LEFT JOIN r ON r.node_id = i.node_id AND r.sku = i.sku "
 
 /* An upsert in two statements: insert when new, else update when changed. */
@@ -123,13 +129,13 @@ static const char *const sql[S_COUNT] = {
 	    "ON CONFLICT DO NOTHING",
 	[S_SEEN_GET] = "SELECT h, line FROM temp.seen WHERE k = ?1",
 	[S_VIEW_INVENTORY] = VIEW_RESERVED_CTE INVENTORY_SELECT
-	    "WHERE (?1 IS NULL OR i.node_id = ?1) AND (?2 IS NULL OR i.sku = ?2) "
+	    "WHERE " IN_LIST("i.node_id", "?1") " AND " IN_LIST("i.sku", "?2") " "
 	    "ORDER BY i.node_id, i.sku",
 	[S_VIEW_INVENTORY_BY_SKU] = VIEW_RESERVED_CTE INVENTORY_SELECT
-	    "WHERE (?1 IS NULL OR i.sku = ?1) ORDER BY i.sku, i.node_id",
+	    "WHERE " IN_LIST("i.sku", "?1") " ORDER BY i.sku, i.node_id",
 	[S_VIEW_ALLOCATED] =
 	    "SELECT sku, SUM(allocated) FROM order_line WHERE allocated > 0 "
-	    "AND (?1 IS NULL OR sku = ?1) GROUP BY sku ORDER BY sku",
+	    "AND " IN_LIST("sku", "?1") " GROUP BY sku ORDER BY sku",
 	[S_VIEW_LINES] =
 	    "SELECT l.order_id, l.line_no, l.sku, l.qty, l.allocated, l.shipped, l.cancelled, "
 	    "l.returned, l.backordered, l.backorder_reason, COALESCE(SUM(ln.routed), 0), "
@@ -142,13 +148,6 @@ static const char *const sql[S_COUNT] = {
 	    "AND (?4 IS NULL OR EXISTS (SELECT 1 FROM line_node x WHERE x.order_id = l.order_id "
 	    "AND x.line_no = l.line_no AND x.node_id = ?4)) "
 	    "GROUP BY l.order_id, l.line_no ORDER BY l.order_id, l.line_no",
-	[S_VIEW_EVENTS] =
-	    "SELECT seq, at, order_id, type, payload FROM event "
-	    "WHERE seq > ?1 AND (?2 IS NULL OR type = ?2) ORDER BY seq",
-	/* not "?2 IS NULL OR": SQLite would plan it without the index */
-	[S_VIEW_EVENTS_OF_TYPE] =
-	    "SELECT seq, at, order_id, type, payload FROM event "
-	    "WHERE type = ?2 AND seq > ?1 ORDER BY seq",
 	[S_VIEW_RUNS] =
 	    "SELECT run_id, command, argv, user, started_at, ended_at, exit_status, counts "
 	    "FROM run WHERE (?1 IS NULL OR started_at >= ?1) AND (?2 IS NULL OR started_at < ?2) "
@@ -1571,8 +1570,6 @@ static const enum sid view_sid[] = {
 	[VIEW_INVENTORY_BY_SKU] = S_VIEW_INVENTORY_BY_SKU,
 	[VIEW_ALLOCATED_BY_SKU] = S_VIEW_ALLOCATED,
 	[VIEW_LINES] = S_VIEW_LINES,
-	[VIEW_EVENTS] = S_VIEW_EVENTS,
-	[VIEW_EVENTS_OF_TYPE] = S_VIEW_EVENTS_OF_TYPE,
 	[VIEW_RUNS] = S_VIEW_RUNS,
 	[VIEW_FOREIGN_KEYS] = S_VIEW_FK,
 	[VIEW_ORDERS_WITHOUT_LINES] = S_VIEW_NO_LINES,

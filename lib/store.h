@@ -152,12 +152,15 @@ int store_seen_has(struct store *st, const char *key, size_t keylen);
 typedef int (*store_row_fn)(void *ctx, int ncols, const char *const *vals);
 
 enum store_view {
-	/* node_id, sku, on_hand, safety_stock, reserved, node active;
-	 * ?1 node or NULL, ?2 sku or NULL; by node then sku */
+	/* node_id, sku, on_hand, safety_stock, reserved, node active, the
+	 * routed part of reserved, node type, can_ship, can_pickup,
+	 * can_curbside, the item's vendor_node; ?1 node ids, ?2 skus, each a
+	 * JSON array of strings or NULL (see store_inventory_view); by node
+	 * then sku */
 	VIEW_INVENTORY,
-	/* the same columns by sku then node; ?1 sku or NULL */
+	/* the same columns by sku then node; ?1 skus or NULL */
 	VIEW_INVENTORY_BY_SKU,
-	/* sku, allocated (unrouted) quantity; ?1 sku or NULL; by sku */
+	/* sku, allocated (unrouted) quantity; ?1 skus or NULL; by sku */
 	VIEW_ALLOCATED_BY_SKU,
 	/* order_id, line_no, sku, qty, allocated, shipped, cancelled,
 	 * returned, backordered, backorder_reason, routed, released, nodes;
@@ -165,10 +168,6 @@ enum store_view {
 	 * line_node row there) or NULL, ?5 created at or after, ?6 created
 	 * before (times or dates) or NULL */
 	VIEW_LINES,
-	/* seq, at, order_id, type, payload; ?1 after seq, ?2 type or NULL */
-	VIEW_EVENTS,
-	/* the same, of type ?2 (not NULL), through the index by type */
-	VIEW_EVENTS_OF_TYPE,
 	/* run_id, command, argv, user, started_at, ended_at, exit_status,
 	 * counts; ?1 started at or after, ?2 started before, or NULL */
 	VIEW_RUNS,
@@ -411,12 +410,14 @@ int store_line_set(struct store *st, const char *order_id, int64_t line_no,
 /*
  * Set the units routed to a node; the row goes when nothing is left there
  * (routed, released or shipped from there).  store_line_node_route also
- * adds the cost, in cents, of the routing that put them there.
+ * adds the cost, in cents, of the routing that put them there, and sets
+ * the transit days of its rate band (see share/schema/008-transit-days.sql;
+ * below 0: keeps what the row has).
  */
 int store_line_node_routed(struct store *st, const char *order_id, int64_t line_no,
 	const char *node_id, int64_t routed);
 int store_line_node_route(struct store *st, const char *order_id, int64_t line_no,
-	const char *node_id, int64_t routed, int64_t cost_cents);
+	const char *node_id, int64_t routed, int64_t cost_cents, int64_t transit_days);
 /* Ask the node for n more units of a release line back (cancel_requested += n). */
 int store_release_cancel_request(struct store *st, const char *release_id,
 	int64_t line_no, int64_t n);
@@ -534,31 +535,35 @@ struct confirmation {
 };
 /*
  * Apply it: the release line, line_node's released and shipped, the
- * order line's shipped and cancelled, the shipment (when c->shipment),
- * the node's on_hand, the confirmation row and its event.
+ * order line's shipped and cancelled, the shipment (when c->shipment;
+ * else, for units shipped, its transit days only), the node's on_hand,
+ * the confirmation row and its event.
  */
 int store_confirmation_apply(struct store *st, const struct confirmation *c);
 
 /* --- views --- */
 
 /*
- * The filters of oms-report's orders, backorders and releases views;
- * NULL: no filter.  from and to are dates (YYYY-MM-DD), to_before the
- * day after to, for comparing with times.  Each function hands fn typed
- * rows (store_col_text/int) in the column order given, and returns 0 or
- * -1 after a diagnostic.
+ * The filters of oms-report's views.  channel, node and sku are lists: a
+ * row with any of their values passes; NULL or an empty list: no filter.
+ * from and to are dates (YYYY-MM-DD), to_before the day after to, for
+ * comparing with times; NULL: no filter.  Each function hands fn rows in
+ * the column order given, and returns 0 or -1 after a diagnostic.
  */
 struct view_filter {
-	const char *channel, *node, *sku, *from, *to, *to_before;
+	const struct strv *channel, *node, *sku;
+	const char *from, *to, *to_before;
 	/* the lines and orders views: order ids from order_from below order_below (NULL: no bound) */
 	const char *order_from, *order_below;
 };
 /*
  * One order line as the lines and orders views walk them, with its work
- * at nodes summed (routed, released) and the nodes' ids (every line_node
- * row of the line, sorted; none: nnodes 0).  The order's columns are
- * set by store_orders_view only (else NULL and 0).  Strings live until
- * fn returns.
+ * at nodes summed (routed, released) and the nodes' ids, sorted (none:
+ * nnodes 0): the nodes where it has work, routed or released there now,
+ * or from which it shipped units.  A line_node row with none of these
+ * (the line was shorted there, or its work moved on) is not one of its
+ * nodes.  The order's columns are set by store_orders_view only (else
+ * NULL and 0).  Strings live until fn returns.
  */
 struct view_line {
 	const char *order_id, *sku, *backorder_reason;
@@ -566,7 +571,7 @@ struct view_line {
 	int64_t routed, released;
 	const char *const *nodes;
 	int nnodes;
-	int at_node;		/* it has a line_node row at the node filter (1: none) */
+	int at_node;		/* one of its nodes is in the node filter (1: none) */
 	/* the order */
 	const char *customer_id, *channel, *created_at, *promise_date, *holds;
 	int64_t priority;
@@ -574,9 +579,9 @@ struct view_line {
 typedef int (*store_line_fn)(void *ctx, const struct view_line *l);
 /*
  * Order lines by order_id, line_no; fn returns 0 to go on, else stops.
- * Filters: order (one order), sku, and of the line's order channel,
- * from/to_before on created_at; the node filter is left to the caller
- * (at_node).  Each table is read once in key order and merged, which is
+ * Filters: order (one order, NULL: any), sku, and of the line's order
+ * channel, from/to_before on created_at; the node filter is left to the
+ * caller (at_node).  Each table is read once in key order and merged, which is
  * several times faster than SQLite's GROUP BY over the join.
  */
 int store_lines_view(struct store *st, const char *order, const struct view_filter *f,
@@ -606,6 +611,13 @@ int store_order_sample(struct store *st, int64_t every, char ***ids, size_t *n);
 int store_backorders_view(struct store *st, const struct view_filter *f,
 	store_row_fn fn, void *ctx);
 /*
+ * The inventory views of store_view (VIEW_INVENTORY, VIEW_INVENTORY_BY_SKU,
+ * VIEW_ALLOCATED_BY_SKU) with their parameters from f: node and sku
+ * (VIEW_INVENTORY), sku (the other two).
+ */
+int store_inventory_view(struct store *st, enum store_view v, const struct view_filter *f,
+	store_row_fn fn, void *ctx);
+/*
  * Releases per node and business day, by node_id then day: node_id,
  * business_day, releases, lines, units, shipped, outstanding (units
  * still out at the node), capacity_per_day (NULL: unlimited).  Filters:
@@ -627,13 +639,13 @@ struct store_event_row {
 	size_t len[5];
 };
 /*
- * The events after seq `after` up to seq `upto`, of type `type` (NULL:
- * any), by seq.  The log is only ever appended to, in seq order, so a
+ * The events after seq `after` up to seq `upto`, of the types in types
+ * (NULL or empty: any), by seq.  The log is only ever appended to, in seq order, so a
  * range below a seq once seen is the same in every later snapshot.  fn
  * returns 0 to go on, 1 to stop, -1 for a failure; 0 or -1.
  */
-int store_events_range(struct store *st, int64_t after, int64_t upto, const char *type,
-	int (*fn)(void *ctx, struct store_event_row *e), void *ctx);
+int store_events_range(struct store *st, int64_t after, int64_t upto,
+	const struct strv *types, int (*fn)(void *ctx, struct store_event_row *e), void *ctx);
 /* --- reports --- */
 
 /*
@@ -658,27 +670,36 @@ int store_kpi_lines(struct store *st, store_typed_fn fn, void *ctx);
  * order_id, line_no, node_id: order_id, cost_cents.
  */
 int store_kpi_routes(struct store *st, store_typed_fn fn, void *ctx);
-/* The releases that shipped, by order_id: order_id, shipped_at. */
+/*
+ * The releases that shipped, by order_id: order_id, shipped_at,
+ * transit_days (NULL: not known).
+ */
 int store_kpi_shipments(struct store *st, store_typed_fn fn, void *ctx);
 /* Refunds per order and kind: order_id, is_appeasement, amount (cents). */
 int store_kpi_refunds(struct store *st, store_typed_fn fn, void *ctx);
 /*
  * Demand history: fn for each line of the orders created in [from, to) of
- * sku (NULL: any), by order: sku, created_at, qty less cancelled.  The
+ * the skus (NULL or empty: any), by order: sku, created_at, qty less
+ * cancelled.  The
  * orders and the lines are read in key order and merged, not joined by
  * SQLite (a lookup per line).  fn returns 0 to go on; 0 or -1.
  */
 int store_eoq_demand(struct store *st, const char *from, const char *to,
-	const char *sku, int (*fn)(void *ctx, const char *sku, const char *created_at,
+	const struct strv *skus, int (*fn)(void *ctx, const char *sku, const char *created_at,
 	int64_t qty), void *ctx);
 /*
- * Active items (only sku when not NULL), by sku: sku, unit_cost,
- * ordering_cost, holding_rate, lead_time_days, on_hand over active nodes.
+ * Active items (only the skus when not NULL or empty), by sku: sku,
+ * unit_cost, ordering_cost, holding_rate, lead_time_days, on_hand over
+ * active nodes.
  */
-int store_eoq_items(struct store *st, const char *sku, store_typed_fn fn, void *ctx);
-/* An order line and its order's created_at (NULL: no such order). */
+int store_eoq_items(struct store *st, const struct strv *skus, store_typed_fn fn,
+	void *ctx);
+/*
+ * An order line and its order's created_at (NULL: no such order) and
+ * promise_date (NULL: none, or no such order).
+ */
 struct store_order_line {
-	const char *order_id, *created_at, *sku;
+	const char *order_id, *created_at, *promise_date, *sku;
 	const char *backordered_at;	/* NULL: not known (or not backordered) */
 	int64_t line_no, qty, cancelled, backordered;
 };

@@ -269,6 +269,49 @@ strtab_find(const char *const *tab, size_t n, const char *s)
 }
 
 void
+strv_push(struct strv *l, const char *s)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 4;
+		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+	}
+	l->v[l->n++] = s;
+}
+
+int
+strv_has(const struct strv *l, const char *s)
+{
+	return s != NULL && strtab_find(l->v, l->n, s) >= 0;
+}
+
+static int
+cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void
+strv_sort_unique(struct strv *l)
+{
+	size_t i, n = 0;
+
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof *l->v, cmp_strp);
+	for (i = 0; i < l->n; i++)
+		if (n == 0 || strcmp(l->v[n - 1], l->v[i]) != 0)
+			l->v[n++] = l->v[i];
+	l->n = n;
+}
+
+void
+strv_release(struct strv *l)
+{
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+void
 now_iso(char out[21])
 {
 	time_t t = time(NULL);

@@ -58,6 +58,23 @@ void strmap_release(struct strmap *m, void (*free_val)(void *));
 /* The index of s in the n strings of tab, or -1. */
 int strtab_find(const char *const *tab, size_t n, const char *s);
 
+/*
+ * A list of strings, such as the values of an option given more than
+ * once.  The strings are the caller's (strv_push keeps the pointer); the
+ * array is the list's, freed by strv_release.  Init with STRV_INIT.
+ */
+struct strv {
+	const char **v;
+	size_t n, cap;
+};
+#define STRV_INIT { NULL, 0, 0 }
+void strv_push(struct strv *l, const char *s);
+/* 1 when s is one of the list's strings (NULL never is). */
+int strv_has(const struct strv *l, const char *s);
+/* Sort the list by strcmp and drop repeats. */
+void strv_sort_unique(struct strv *l);
+void strv_release(struct strv *l);
+
 /* The current time as "YYYY-MM-DDTHH:MM:SSZ" (21 bytes with the NUL). */
 void now_iso(char out[21]);
 

@@ -33,9 +33,10 @@ lines_are() {
 	assert_output -
 }
 
-# oms-report inventory --by sku is exactly the CSV on standard input.
+# oms-report inventory --by sku, its columns up to atp, is exactly the CSV on
+# standard input.
 network_is() {
-	run -0 oms-report inventory --by sku
+	run -0 bash -c 'set -o pipefail; oms-report inventory --by sku | cut -d, -f1-6'
 	assert_output -
 }
 
@@ -596,10 +597,12 @@ $HEADER
 D1,1,C3,14,12,2,no stock in the network
 D2,1,B2,1,0,1,no stock in the network
 EOF
+	# V1's B2 and V2's C3 are no line's (oms-report inventory --by sku
+	# counts them as unusable)
 	network_is <<EOF
 $SKUS
-B2,4,0,0,0,4
-C3,17,0,12,0,5
+B2,0,0,0,0,0
+C3,12,0,12,0,0
 EOF
 
 	# the vendor stops: only DC1 is left for C3

@@ -8,6 +8,8 @@ DATA=$TESTS/data
 EXAMPLES=$TESTS/../examples/data
 # What oms-report check prints when every invariant holds: its header.
 CHECK_HEAD=check,subject,detail
+# The schema version this oms writes: one migration per file of share/schema.
+SCHEMA_VERSION=$(ls "$TESTS"/../share/schema/[0-9]*.sql | wc -l)
 
 setup() {
 	PATH=$OMS_BIN:$PATH

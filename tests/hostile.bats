@@ -633,7 +633,7 @@ everyone=(
 	for cmd in "${everyone[@]}"; do
 		prog=${cmd%% *}
 		run -70 $cmd
-		assert_output "$prog: $OMS_DB: store has schema version 99, newer than this oms understands (7); upgrade oms"
+		assert_output "$prog: $OMS_DB: store has schema version 99, newer than this oms understands ($SCHEMA_VERSION); upgrade oms"
 		cmp "$OMS_DB" orig
 	done
 }

@@ -103,7 +103,8 @@ lines_are() {
 }
 
 network_is() {
-	run -0 oms-report inventory --by sku
+	# the columns up to atp (unusable, stock no line may use, is report.bats')
+	run -0 bash -c 'set -o pipefail; oms-report inventory --by sku | cut -d, -f1-6'
 	assert_output -
 }
 
@@ -319,12 +320,13 @@ $LINES
 O1,1,A1,4,shipped,0,0,0,0,0,4,0,0,DC1
 O1,2,B2,2,released,0,0,0,0,2,0,0,0,DC1
 EOF
+	# cancelled at DC1: nothing of line 2 is there any more
 	confirmed <<<"O1,DC1,2,cancelled,2,,,2026-11-27T16:00:00Z"
 	run -0 oms-report lines --order O1
 	assert_output - <<EOF
 $LINES
 O1,1,A1,4,shipped,0,0,0,0,0,4,0,0,DC1
-O1,2,B2,2,cancelled,0,0,0,0,0,0,2,0,DC1
+O1,2,B2,2,cancelled,0,0,0,0,0,0,2,0,
 EOF
 	run -0 order_events
 	assert_output - <<'EOF'

@@ -1255,9 +1255,10 @@ EOF
 $REL
 20261127-DC2-000001,DC2,O1,1,A1,2,ship,,,,,,US,,,,,,,US
 EOF
+	# DC1 shorted it all: the line is at DC2 alone
 	lines_are <<EOF
 $LINES
-O1,1,A1,2,released,0,0,0,0,2,0,0,0,DC1;DC2
+O1,1,A1,2,released,0,0,0,0,2,0,0,0,DC2
 EOF
 }
 

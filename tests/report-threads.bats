@@ -266,8 +266,15 @@ many_bad_lines() {
 	for view in lines orders; do
 		for args in "" "--format json" "--format jsonl" "--status shipped" \
 		    "--status backordered --format json" "--channel web" "--node DC1 --format json" \
-		    "--sku A1" "--from 2026-11-20 --to 2026-11-20" "--status cancelled --format json" \
-		    "--status cancelled"; do
+		    "--from 2026-11-20 --to 2026-11-20" "--status cancelled --format json" \
+		    "--status cancelled" "--status shipped --status open --format jsonl" \
+		    "--channel web --channel phone --node ST1 --node DC1" \
+		    "lines: --sku A1" "lines: --sku A1 --sku C3 --format json" \
+		    "lines: --order K40 --order K01 --order K10 --order O2 --format jsonl"; do
+			# some are of lines only (orders has neither --sku nor --order)
+			case $args in
+			lines:*) [ $view = lines ] || continue; args=${args#lines: } ;;
+			esac
 			OMS_VIEW_CHUNK=$ONE oms-report $view $args > one
 			for chunk in 1 2 7; do
 				OMS_VIEW_CHUNK=$chunk oms-report $view $args > two
@@ -287,6 +294,16 @@ many_bad_lines() {
 	OMS_VIEW_CHUNK=1 run -0 oms-report lines --order K10
 	assert_line --index 3 --partial "K10,3,C3,20,"
 	assert_equal "${#lines[@]}" 4
+	# several orders, and lists of the other filters, read in ranges
+	OMS_VIEW_CHUNK=1 run -0 oms-report lines --order K40 --order K01 --order K10
+	assert_equal "$(cut -d, -f1,2 <<< "$output" | tr '\n' ' ')" \
+	    "order_id,line_no K01,1 K01,2 K10,1 K10,2 K10,3 K40,1 K40,2 "
+	OMS_VIEW_CHUNK=1 run -0 oms-report orders --status shipped --status backordered \
+	    --channel web --channel phone
+	assert_equal "$(cut -d, -f1,4 <<< "$output" | grep -c ',backordered$')" 2
+	assert_equal "${#lines[@]}" "$(($(sqlite3 "$OMS_DB" "select count(*) from orders o where
+	    channel in ('web', 'phone') and (order_id in ('K03', 'K38') or not exists (select 1
+	    from order_line l where l.order_id = o.order_id and l.qty > l.shipped + l.cancelled))") + 1))"
 }
 
 @test "lines and orders in two threads: a commit while the connections begin is seen by both" {

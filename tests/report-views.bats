@@ -117,6 +117,134 @@ P7,1,A1,2,routed,0,0,0,2,0,0,0,0,DC1;ST1
 EOF
 }
 
+# E1 (3 A1), E2 (1 B2) and E3 (2 A1) routed to DC1 and released there by
+# the commands; DC1 ships 1 of E1 and shorts the rest of E1 and all of
+# E3, which allocation and routing (DC1 evacuated) send to ST1.  Both
+# keep a line_node row at DC1 (E3's with nothing routed, released or
+# shipped there).
+shorted_store() {
+	base_store &&
+	oms-import -q rates "$DATA/rates.csv" &&
+	oms-import -q postal "$DATA/postal.csv" &&
+	printf 'order_id,line_no,sku,qty,ship_postal_code\nE1,1,A1,3,10001\nE2,1,B2,1,10001\nE3,1,A1,2,10001\n' > e.csv &&
+	oms-import -q orders e.csv &&
+	oms-allocate -q -o /dev/null &&
+	oms-route -q --day 2026-11-26 -o /dev/null &&
+	oms-release -q --day 2026-11-26 -o rel.csv &&
+	{
+		echo release_id,line_no,status,qty
+		echo 20261126-DC1-000001,1,shipped,1
+		echo 20261126-DC1-000001,1,short,2
+		echo 20261126-DC1-000003,1,short,2
+	} > c.csv &&
+	oms-release -q --confirm c.csv &&
+	oms-allocate -q -o /dev/null &&
+	oms-route -q --day 2026-11-26 --evacuate DC1 -o /dev/null
+}
+
+@test "lines and orders --node: a line shorted at a node and routed elsewhere is no longer there" {
+	shorted_store
+	run -0 sqlite3 "$OMS_DB" "select order_id, node_id, routed, released, shipped from line_node order by 1, 2"
+	assert_output - <<'EOF'
+E1|DC1|0|0|1
+E1|ST1|2|0|0
+E2|DC1|0|1|0
+E3|DC1|0|0|0
+E3|ST1|2|0|0
+EOF
+	# in one thread, and in ranges of one order read by two
+	for chunk in 1000000000 1; do
+		export OMS_VIEW_CHUNK=$chunk
+		# E1 shipped from DC1, E2 is released there; E3 was only shorted there
+		run -0 oms-report lines --node DC1
+		assert_output - <<'EOF'
+order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
+E1,1,A1,3,routed,0,0,0,2,0,1,0,0,DC1;ST1
+E2,1,B2,1,released,0,0,0,0,1,0,0,0,DC1
+EOF
+		run -0 oms-report lines --node ST1
+		assert_output - <<'EOF'
+order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
+E1,1,A1,3,routed,0,0,0,2,0,1,0,0,DC1;ST1
+E3,1,A1,2,routed,0,0,0,2,0,0,0,0,ST1
+EOF
+		oms-report orders --node DC1 | cut -d, -f1,4,19 > got
+		printf 'order_id,status,nodes\nE1,partially_shipped,DC1;ST1\nE2,released,DC1\n' | diff -u - got
+		oms-report orders | cut -d, -f1,19 > got
+		printf 'order_id,nodes\nE1,DC1;ST1\nE2,DC1\nE3,ST1\n' | diff -u - got
+	done
+}
+
+# Every filter that is a list takes all its values, on every view that has
+# it; the lists and the other filters must all match.
+@test "list filters: --order, --node, --sku, --channel, --status and --type take every value given" {
+	orders_book
+	for chunk in 1000000000 1; do
+		export OMS_VIEW_CHUNK=$chunk
+		# in key order, each once, whatever order they come in
+		oms-report lines --order P7 --order P1 --order P7 | cut -d, -f1,2 > got
+		printf 'order_id,line_no\nP1,1\nP1,2\nP7,1\n' | diff -u - got
+		oms-report lines --order P5 --order NOPE --sku B2 | cut -d, -f1,2 > got
+		printf 'order_id,line_no\nP5,1\n' | diff -u - got
+		oms-report lines --node ST2 --node ST1 | cut -d, -f1,2 > got
+		printf 'order_id,line_no\nP3,1\nP7,1\nP8,1\n' | diff -u - got
+		oms-report orders --node ST2 --node ST1 | cut -d, -f1 > got
+		printf 'order_id\nP3\nP7\nP8\n' | diff -u - got
+		oms-report lines --sku B2 --sku C3 | cut -d, -f1,2 > got
+		printf 'order_id,line_no\nP1,2\nP4,1\nP5,1\nP8,1\n' | diff -u - got
+		oms-report lines --status open --status shipped --channel phone --channel store |
+		    cut -d, -f1,2,5 > got
+		printf 'order_id,line_no,status\nP3,1,shipped\nP5,1,open\n' | diff -u - got
+		oms-report orders --status routed --status released --status open | cut -d, -f1 > got
+		printf 'order_id\nP5\nP7\nP8\n' | diff -u - got
+		oms-report orders --channel marketplace --channel phone | cut -d, -f1 > got
+		printf 'order_id\nP4\nP5\nP7\n' | diff -u - got
+	done
+	oms-report inventory --node ST1 --node DC1 --sku B2 --sku A1 | cut -d, -f1,2 > got
+	printf 'node_id,sku\nDC1,A1\nDC1,B2\nST1,A1\nST1,B2\n' | diff -u - got
+	oms-report inventory --by sku --sku C3 --sku A1 | cut -d, -f1 > got
+	printf 'sku\nA1\nC3\n' | diff -u - got
+	sqlite3 "$OMS_DB" "update order_line set backordered = 1, backorder_reason = 'no stock'
+	    where order_id in ('P5', 'P8') and line_no = 1"
+	oms-report backorders --channel phone --channel store --channel web --sku B2 | cut -d, -f1 > got
+	printf 'order_id\nP1\nP5\nP8\n' | diff -u - got
+	oms-report backorders --channel phone --channel marketplace | cut -d, -f1 > got
+	printf 'order_id\nP5\n' | diff -u - got
+	oms-report kpi --channel phone --channel store | cut -d, -f1,2 > got
+	printf 'channel,orders\nphone,2\nstore,1\nall,3\n' | diff -u - got
+	run -0 oms-report events --type import.nodes --type import.items --format csv
+	assert_equal "$(cut -d, -f4 <<< "$output" | tr '\n' ' ')" "type import.nodes import.items "
+}
+
+@test "list filters: releases --node and eoq --sku take every value" {
+	shipped_store
+	oms-report releases --node ST1 --node V1 | cut -d, -f1,2 > got
+	printf 'node_id,day\nST1,2026-11-26\nV1,2026-11-26\n' | diff -u - got
+	oms-report eoq --sku C3 --sku A1 --today 2026-11-27 | cut -d, -f1 > got
+	printf 'sku\nA1\nC3\n' | diff -u - got
+}
+
+@test "usage: a filter a view does not have, or a one-value option given twice, is refused (64)" {
+	orders_book
+	run -64 oms-report orders --sku A1
+	assert_output 'oms-report: --sku does not apply to orders'
+	run -64 oms-report backorders --node DC1
+	assert_output 'oms-report: --node does not apply to backorders'
+	run -64 oms-report inventory --by sku --node DC1
+	assert_output 'oms-report: --node does not apply to inventory --by sku'
+	run -64 oms-report kpi --today 2026-11-27
+	assert_output 'oms-report: --today does not apply to kpi'
+	run -0 oms-report kpi --format html --today 2026-11-27 --sku A1 -o page.html
+	run -64 oms-report check --status open
+	assert_output 'oms-report: --status does not apply to check'
+	run -64 oms-report lines --from 2026-11-20 --from 2026-11-21
+	assert_output 'oms-report: --from given twice: it takes one value'
+	run -64 oms-report backorders --today 2026-11-20 --today 2026-11-21
+	assert_output 'oms-report: --today given twice: it takes one value'
+	run -64 oms-report lines --status open --status pending
+	assert_output 'oms-report: --status takes backordered, open, allocated, routed, released, shipped or cancelled, got "pending"'
+}
+
 @test "usage: bad dates, --from after --to, a status the view does not have (64)" {
 	orders_book
 	run -64 oms-report orders --from 2026-11-31
@@ -146,6 +274,8 @@ ALTER TABLE order_line DROP COLUMN backordered_at;
 ALTER TABLE node DROP COLUMN address1;
 ALTER TABLE node DROP COLUMN city;
 ALTER TABLE node DROP COLUMN region;
+ALTER TABLE line_node DROP COLUMN transit_days;
+ALTER TABLE shipment DROP COLUMN transit_days;
 PRAGMA user_version = 5;
 update order_line set backordered = 1, backorder_reason = 'no stock' where order_id = 'P5' and line_no = 1;
 update order_line set backordered = 1, backorder_reason = 'store has none' where order_id = 'P8';
@@ -164,19 +294,51 @@ EOF
 	# the migration to version 6 dates them from the log
 	oms-import -q nodes "$DATA/nodes.csv"
 	run -0 sqlite3 "$OMS_DB" "pragma user_version"
-	assert_output 7
+	assert_output "$SCHEMA_VERSION"
 	run -0 oms-report backorders --today 2026-11-27
 	assert_output - <<'EOF'
-order_id,line_no,sku,backordered,reason,backordered_at,age_days,priority,promise_date,created_at,channel,customer_id
-P1,2,B2,1,no stock,2026-11-22T09:00:00Z,5,5,2026-11-25T00:00:00Z,2026-11-20T08:00:00Z,web,C1
-P5,1,B2,1,no stock,2026-11-24T12:00:00Z,3,2,2026-11-28T00:00:00Z,2026-11-24T12:00:00Z,phone,C2
-P8,1,B2,1,store has none,2026-11-26T22:00:00Z,1,5,,2026-11-26T11:00:00Z,web,C1
+order_id,line_no,sku,backordered,reason,backordered_at,age_days,priority,promise_date,created_at,channel,customer_id,days_past_promise
+P1,2,B2,1,no stock,2026-11-22T09:00:00Z,5,5,2026-11-25T00:00:00Z,2026-11-20T08:00:00Z,web,C1,2
+P5,1,B2,1,no stock,2026-11-24T12:00:00Z,3,2,2026-11-28T00:00:00Z,2026-11-24T12:00:00Z,phone,C2,
+P8,1,B2,1,store has none,2026-11-26T22:00:00Z,1,5,,2026-11-26T11:00:00Z,web,C1,
 EOF
 	# never below 0; the filters
 	run -0 oms-report backorders --today 2026-11-01 --channel web --from 2026-11-26 --format jsonl
-	assert_output '{"order_id":"P8","line_no":1,"sku":"B2","backordered":1,"reason":"store has none","backordered_at":"2026-11-26T22:00:00Z","age_days":0,"priority":5,"promise_date":null,"created_at":"2026-11-26T11:00:00Z","channel":"web","customer_id":"C1"}'
+	assert_output '{"order_id":"P8","line_no":1,"sku":"B2","backordered":1,"reason":"store has none","backordered_at":"2026-11-26T22:00:00Z","age_days":0,"priority":5,"promise_date":null,"created_at":"2026-11-26T11:00:00Z","channel":"web","customer_id":"C1","days_past_promise":null}'
 	oms-report backorders --sku B2 --to 2026-11-24 | cut -d, -f1 > got
 	printf 'order_id\nP1\nP5\n' | diff -u - got
+}
+
+# The age of a backorder is the store's; what the customer was told is
+# the promise date: a line backordered yesterday on an order promised 11
+# days ago is 1 day old and 11 days past its promise.  Not past: no
+# promise, a promise today (due, not late) or later.  (V1's 10 C3 go to
+# B5, promised first.)
+@test "backorders: days past the promise date beside the backorder's age, on --today" {
+	base_store
+	{
+		echo order_id,line_no,sku,qty,created_at,promise_date
+		echo B1,1,C3,20,2026-11-10T08:00:00Z,2026-11-16
+		echo B2,1,C3,20,2026-11-10T09:00:00Z,2026-11-27
+		echo B3,1,C3,20,2026-11-10T10:00:00Z,2026-11-30
+		echo B4,1,C3,20,2026-11-10T11:00:00Z,
+		echo B5,1,C3,20,2026-11-10T12:00:00Z,2026-10-01T18:00:00-06:00
+	} > b.csv
+	oms-import -q orders b.csv
+	oms-allocate -q -o /dev/null
+	sqlite3 "$OMS_DB" "update order_line set backordered_at = '2026-11-26T23:00:00Z'"
+	run -0 oms-report backorders --today 2026-11-27
+	assert_output - <<'EOF'
+order_id,line_no,sku,backordered,reason,backordered_at,age_days,priority,promise_date,created_at,channel,customer_id,days_past_promise
+B1,1,C3,20,no stock in the network,2026-11-26T23:00:00Z,1,5,2026-11-16T00:00:00Z,2026-11-10T08:00:00Z,web,,11
+B2,1,C3,20,no stock in the network,2026-11-26T23:00:00Z,1,5,2026-11-27T00:00:00Z,2026-11-10T09:00:00Z,web,,
+B3,1,C3,20,no stock in the network,2026-11-26T23:00:00Z,1,5,2026-11-30T00:00:00Z,2026-11-10T10:00:00Z,web,,
+B4,1,C3,20,no stock in the network,2026-11-26T23:00:00Z,1,5,,2026-11-10T11:00:00Z,web,,
+B5,1,C3,10,no stock in the network,2026-11-26T23:00:00Z,1,5,2026-10-02T00:00:00Z,2026-11-10T12:00:00Z,web,,56
+EOF
+	run -0 oms-report backorders --today 2026-11-28 --format json
+	run -0 jq -c 'map([.order_id, .age_days, .days_past_promise])' <<< "$output"
+	assert_output '[["B1",2,12],["B2",2,1],["B3",2,null],["B4",2,null],["B5",2,57]]'
 }
 
 @test "backorders: what oms-allocate backorders is dated by its run, and aged from today by default" {
@@ -187,8 +349,8 @@ EOF
 	[ -n "$at" ]
 	run -0 oms-report backorders
 	assert_output - <<EOF
-order_id,line_no,sku,backordered,reason,backordered_at,age_days,priority,promise_date,created_at,channel,customer_id
-Q1,1,C3,40,$(sqlite3 "$OMS_DB" "select backorder_reason from order_line"),$at,0,5,,2026-01-02T00:00:00Z,web,
+order_id,line_no,sku,backordered,reason,backordered_at,age_days,priority,promise_date,created_at,channel,customer_id,days_past_promise
+Q1,1,C3,40,$(sqlite3 "$OMS_DB" "select backorder_reason from order_line"),$at,0,5,,2026-01-02T00:00:00Z,web,,
 EOF
 }
 

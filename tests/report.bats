@@ -95,28 +95,66 @@ EOF
 	book
 	run -0 oms-report inventory --by sku
 	assert_output - <<'EOF'
-sku,on_hand,safety_stock,allocated,reserved,atp
-A1,105,1,0,3,101
-B2,53,2,0,0,51
-C3,10,0,1,0,9
+sku,on_hand,safety_stock,allocated,reserved,atp,unusable
+A1,105,1,0,3,101,0
+B2,53,2,0,0,51,0
+C3,10,0,1,0,9,0
 EOF
 	run -0 oms-report inventory --by sku --sku C3
 	assert_output - <<'EOF'
-sku,on_hand,safety_stock,allocated,reserved,atp
-C3,10,0,1,0,9
+sku,on_hand,safety_stock,allocated,reserved,atp,unusable
+C3,10,0,1,0,9,0
 EOF
 }
 
-@test "inventory --by sku: only active nodes count" {
+@test "inventory --by sku: an inactive node's stock is unusable, not in the totals" {
 	book
 	sqlite3 "$OMS_DB" "update node set active = 0 where node_id = 'ST1'"
 	run -0 oms-report inventory --by sku
 	assert_output - <<'EOF'
-sku,on_hand,safety_stock,allocated,reserved,atp
-A1,100,0,0,2,98
-B2,50,0,0,0,50
-C3,10,0,1,0,9
+sku,on_hand,safety_stock,allocated,reserved,atp,unusable
+A1,100,0,0,2,98,5
+B2,50,0,0,0,50,3
+C3,10,0,1,0,9,0
 EOF
+}
+
+# Allocation's rule of who may draw on a node's stock (alloc_serves): a
+# vendor ships only its own items (V1 is C3's vendor, not A1's; V2 no
+# one's), a store that neither ships nor hands over serves no line (ST3),
+# one that only hands over serves its pickups (ST4), an inactive node
+# nobody (DC2).  Usable A1: DC1 100 + ST1 5 + ST4 2 (safety 1 at ST1):
+# atp 106; unusable: V1 7 + V2 4 + ST3 6 = 17.  Allocation gives exactly
+# the atp: 104 to the ship line (the pool), 2 to the pickup at ST4.
+@test "inventory --by sku: stock no line may use is unusable, as allocation decides" {
+	base_store
+	printf 'node_id,type,can_ship,can_pickup,can_curbside\nV2,vendor,1,0,0\nST3,store,0,0,0\nST4,store,0,1,0\nDC2,warehouse,1,0,0\n' > n.csv
+	oms-import -q nodes n.csv
+	printf 'node_id,sku,on_hand\nV1,A1,7\nV2,A1,4\nST3,A1,6\nST4,A1,2\nDC2,B2,9\n' > i.csv
+	oms-import -q inventory i.csv
+	sqlite3 "$OMS_DB" "update node set active = 0 where node_id = 'DC2'"
+	run -0 oms-report inventory --by sku --format jsonl
+	assert_output - <<'EOF'
+{"sku":"A1","on_hand":107,"safety_stock":1,"allocated":0,"reserved":0,"atp":106,"unusable":17}
+{"sku":"B2","on_hand":53,"safety_stock":2,"allocated":0,"reserved":0,"atp":51,"unusable":9}
+{"sku":"C3","on_hand":10,"safety_stock":0,"allocated":0,"reserved":0,"atp":10,"unusable":0}
+EOF
+	printf 'order_id,line_no,sku,qty,method,pickup_node\nX1,1,A1,500,ship,\nX2,1,A1,5,pickup,ST4\n' > o.csv
+	oms-import -q orders o.csv
+	run -0 oms-allocate -q
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,allocated,backordered,reason
+X1,1,A1,500,104,396,no stock in the network
+X2,1,A1,5,2,3,no stock at the pickup store
+EOF
+	run -0 oms-report inventory --by sku --sku A1
+	assert_output - <<'EOF'
+sku,on_hand,safety_stock,allocated,reserved,atp,unusable
+A1,107,1,106,0,0,17
+EOF
+	# the per-node view still lists every node's stock as it is
+	oms-report inventory --sku A1 | cut -d, -f1,3 > got
+	printf 'node_id,on_hand\nDC1,100\nST1,5\nST3,6\nST4,2\nV1,7\nV2,4\n' | diff -u - got
 }
 
 @test "inventory --by sku: atp is never below 0, and a sku stocked nowhere still shows" {
@@ -128,11 +166,11 @@ EOF
 	sqlite3 "$OMS_DB" "update order_line set allocated = qty where order_id in ('X1', 'X2')"
 	run -0 oms-report inventory --by sku
 	assert_output - <<'EOF'
-sku,on_hand,safety_stock,allocated,reserved,atp
-A1,105,1,0,3,101
-B2,53,2,0,0,51
-C3,10,0,13,0,0
-D4,0,0,2,0,0
+sku,on_hand,safety_stock,allocated,reserved,atp,unusable
+A1,105,1,0,3,101,0
+B2,53,2,0,0,51,0
+C3,10,0,13,0,0,0
+D4,0,0,2,0,0,0
 EOF
 }
 
@@ -140,14 +178,14 @@ EOF
 	oms-import -q nodes "$DATA/nodes.csv"
 	oms-import -q items "$DATA/items.csv"
 	run -0 oms-report inventory --by sku
-	assert_output "sku,on_hand,safety_stock,allocated,reserved,atp"
+	assert_output "sku,on_hand,safety_stock,allocated,reserved,atp,unusable"
 	printf 'order_id,line_no,sku,qty\nX1,1,B2,2\n' > orders.csv
 	oms-import -q orders orders.csv
 	sqlite3 "$OMS_DB" "update order_line set allocated = 2"
 	run -0 oms-report inventory --by sku
 	assert_output - <<'EOF'
-sku,on_hand,safety_stock,allocated,reserved,atp
-B2,0,0,2,0,0
+sku,on_hand,safety_stock,allocated,reserved,atp,unusable
+B2,0,0,2,0,0,0
 EOF
 	# what the next oms-allocate takes back: pending, not a violation
 	run -0 oms-report check

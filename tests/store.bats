@@ -4,12 +4,12 @@
 load helper
 
 
-@test "first use creates the store with its schema, version 7, in WAL mode" {
+@test "first use creates the store with its schema, its latest version, in WAL mode" {
 	[ ! -e "$OMS_DB" ]
 	run -0 oms-import -q nodes "$DATA/nodes.csv"
 	run -0 sqlite3 "$OMS_DB" "pragma user_version; pragma journal_mode"
-	assert_output - <<'EOF'
-7
+	assert_output - <<EOF
+$SCHEMA_VERSION
 wal
 EOF
 	run -0 sqlite3 "$OMS_DB" "select name from sqlite_schema where type = 'table' order by name"
@@ -122,13 +122,13 @@ EOF
 	cp "$OMS_DB" orig
 	before=$(state)
 	run -70 oms-import items "$DATA/items.csv"
-	assert_output "oms-import: $OMS_DB: store has schema version 99, newer than this oms understands (7); upgrade oms"
+	assert_output "oms-import: $OMS_DB: store has schema version 99, newer than this oms understands ($SCHEMA_VERSION); upgrade oms"
 	cmp "$OMS_DB" orig
 	assert_equal "$(state)" "$before"
 	run -0 sqlite3 "$OMS_DB" "select count(*) from run"
 	assert_output 1
 	run -70 oms-report check
-	assert_output "oms-report: $OMS_DB: store has schema version 99, newer than this oms understands (7); upgrade oms"
+	assert_output "oms-report: $OMS_DB: store has schema version 99, newer than this oms understands ($SCHEMA_VERSION); upgrade oms"
 	cmp "$OMS_DB" orig
 }
 
@@ -215,23 +215,23 @@ EOF
 	assert_output 65
 }
 
-@test "a version 1 store is migrated to version 7 by the next mutating command, its data kept" {
+@test "a version 1 store is migrated to the latest version by the next mutating command, its data kept" {
 	sqlite3 "$OMS_DB" < "$TESTS/../share/schema/001-initial.sql"
 	sqlite3 "$OMS_DB" "pragma user_version = 1; insert into node (node_id, type) values ('W1', 'warehouse')"
 	run -70 oms-report inventory
-	assert_output "oms-report: $OMS_DB: store has schema version 1; run a mutating oms command to migrate it to 7"
+	assert_output "oms-report: $OMS_DB: store has schema version 1; run a mutating oms command to migrate it to $SCHEMA_VERSION"
 	run -0 oms-import -v nodes "$DATA/nodes.csv"
-	assert_line "oms-import: $OMS_DB: schema migrated from version 1 to 7"
+	assert_line "oms-import: $OMS_DB: schema migrated from version 1 to $SCHEMA_VERSION"
 	run -0 sqlite3 "$OMS_DB" "pragma user_version; select node_id from node where node_id = 'W1'; select count(shipping_charge) from orders"
-	assert_output - <<'EOF'
-7
+	assert_output - <<EOF
+$SCHEMA_VERSION
 W1
 0
 EOF
 	run -0 oms-report check
 }
 
-@test "a version 2 store is migrated to version 7: confirmations keep their rows, and their status check" {
+@test "a version 2 store is migrated to the latest version: confirmations keep their rows, and their status check" {
 	base_store
 	oms-import -q rates "$DATA/rates.csv"
 	oms-import -q postal "$DATA/postal.csv"
@@ -245,7 +245,7 @@ EOF
 	oms-release -q --confirm confirmed.csv
 	# Back to version 2: its confirmation table, as 002-fulfilment.sql made
 	# it, and nothing of 005-kpi-facts.sql, 006-backordered-at.sql or
-	# 007-node-address.sql.
+	# 007-node-address.sql or 008-transit-days.sql.
 	sqlite3 "$OMS_DB" <<'EOF'
 BEGIN;
 ALTER TABLE node DROP COLUMN address1;
@@ -254,6 +254,7 @@ ALTER TABLE node DROP COLUMN region;
 ALTER TABLE order_line DROP COLUMN backordered_at;
 DROP TABLE shipment;
 ALTER TABLE order_line DROP COLUMN ever_backordered;
+ALTER TABLE line_node DROP COLUMN transit_days;
 ALTER TABLE line_node DROP COLUMN shipped;
 ALTER TABLE line_node DROP COLUMN cost_cents;
 CREATE TABLE c2 (
@@ -272,9 +273,9 @@ EOF
 	rows=$(sqlite3 "$OMS_DB" "select * from confirmation order by seq")
 	[ "$(echo "$rows" | wc -l)" -eq 4 ]
 	run -0 oms-allocate -v
-	assert_line "oms-allocate: $OMS_DB: schema migrated from version 2 to 7"
+	assert_line "oms-allocate: $OMS_DB: schema migrated from version 2 to $SCHEMA_VERSION"
 	run -0 sqlite3 "$OMS_DB" "pragma user_version"
-	assert_output 7
+	assert_output "$SCHEMA_VERSION"
 	assert_equal "$(sqlite3 "$OMS_DB" "select * from confirmation order by seq")" "$rows"
 	run -0 sqlite3 "$OMS_DB" "select sql from sqlite_schema where name = 'confirmation'"
 	assert_output --partial "status = 'shipped' OR"
@@ -287,27 +288,28 @@ EOF
 	assert_output "$CHECK_HEAD"
 }
 
-@test "a version 3 store is migrated to version 7: the event log indexed by type, which events --type uses" {
+@test "a version 3 store is migrated to the latest version: the event log indexed by type, which events --type uses" {
 	base_store
 	oms-import -q orders "$DATA/orders.csv"
 	oms-allocate -q > /dev/null
 	before=$(oms-report events --type line.allocated)
 	kpi=$(oms-report kpi)
-	# back to version 3: no index on event.type, nothing of 005, 006 or 007
+	# back to version 3: no index on event.type, nothing of 005, 006, 007 or 008
 	sqlite3 "$OMS_DB" "DROP INDEX event_by_type; DROP TABLE shipment;
 	    ALTER TABLE node DROP COLUMN address1; ALTER TABLE node DROP COLUMN city;
 	    ALTER TABLE node DROP COLUMN region;
 	    ALTER TABLE order_line DROP COLUMN backordered_at;
 	    ALTER TABLE order_line DROP COLUMN ever_backordered;
+	    ALTER TABLE line_node DROP COLUMN transit_days;
 	    ALTER TABLE line_node DROP COLUMN shipped; ALTER TABLE line_node DROP COLUMN cost_cents;
 	    PRAGMA user_version = 3"
 	run -70 oms-report events
-	assert_output "oms-report: $OMS_DB: store has schema version 3; run a mutating oms command to migrate it to 7"
+	assert_output "oms-report: $OMS_DB: store has schema version 3; run a mutating oms command to migrate it to $SCHEMA_VERSION"
 	run -0 oms-allocate -v -o /dev/null
-	assert_line "oms-allocate: $OMS_DB: schema migrated from version 3 to 7"
+	assert_line "oms-allocate: $OMS_DB: schema migrated from version 3 to $SCHEMA_VERSION"
 	run -0 sqlite3 "$OMS_DB" "pragma user_version; select sql from sqlite_schema where name = 'event_by_type'"
-	assert_output - <<'EOF'
-7
+	assert_output - <<EOF
+$SCHEMA_VERSION
 CREATE INDEX event_by_type ON event (type)
 EOF
 	# the query of events --type reads the index
@@ -321,7 +323,7 @@ EOF
 	assert_output "$kpi"
 }
 
-@test "a version 4 store is migrated to version 7: lines ever backordered, routing costs, where lines shipped from and ship times filled in as the commands now write them" {
+@test "a version 4 store is migrated to the latest version: lines ever backordered, routing costs, where lines shipped from and ship times filled in as the commands now write them" {
 	base_store
 	oms-import -q rates "$DATA/rates.csv"
 	oms-import -q postal "$DATA/postal.csv"
@@ -339,18 +341,20 @@ EOF
 	oms-release -q --confirm confirmed.csv
 	# what allocate, route and confirm wrote: some of each, or this test proves nothing
 	facts="select order_id, line_no from order_line where ever_backordered order by 1, 2;
-	    select order_id, line_no, node_id, shipped, cost_cents from line_node order by 1, 2, 3;
+	    select order_id, line_no, node_id, shipped, cost_cents, transit_days from line_node
+	    order by 1, 2, 3;
 	    select * from shipment order by 1, 2"
 	written=$(sqlite3 "$OMS_DB" "$facts")
 	run -0 sqlite3 "$OMS_DB" "select count(*) from order_line where ever_backordered;
-	    select count(*), count(distinct order_id), sum(cost_cents > 0), sum(shipped > 0) from line_node;
+	    select count(*), count(distinct order_id), sum(cost_cents > 0), sum(shipped > 0),
+	    count(transit_days) from line_node;
 	    select count(*) from (select 1 from line_node group by order_id, line_no having count(*) > 1);
-	    select count(*), count(distinct order_id) from shipment"
+	    select count(*), count(distinct order_id), count(transit_days) from shipment"
 	assert_output - <<'EOF'
 2
-8|4|8|7
+8|4|8|7|8
 2
-4|3
+4|3|4
 EOF
 	kpi=$(oms-report kpi)
 	backorders=$(oms-report backorders --today 2026-11-27)
@@ -360,13 +364,14 @@ EOF
 	    ALTER TABLE node DROP COLUMN address1; ALTER TABLE node DROP COLUMN city;
 	    ALTER TABLE node DROP COLUMN region;
 	    ALTER TABLE order_line DROP COLUMN backordered_at;
+	    ALTER TABLE line_node DROP COLUMN transit_days;
 	    ALTER TABLE line_node DROP COLUMN shipped; ALTER TABLE line_node DROP COLUMN cost_cents;
 	    PRAGMA user_version = 4"
 	run -70 oms-report kpi
-	assert_output "oms-report: $OMS_DB: store has schema version 4; run a mutating oms command to migrate it to 7"
+	assert_output "oms-report: $OMS_DB: store has schema version 4; run a mutating oms command to migrate it to $SCHEMA_VERSION"
 	# (not oms-allocate: it would backorder the shorted line again)
 	run -0 oms-import -v nodes "$DATA/nodes.csv"
-	assert_line "oms-import: $OMS_DB: schema migrated from version 4 to 7"
+	assert_line "oms-import: $OMS_DB: schema migrated from version 4 to $SCHEMA_VERSION"
 	assert_equal "$(sqlite3 "$OMS_DB" "$facts")" "$written"
 	run -0 oms-report kpi
 	assert_output "$kpi"
@@ -376,7 +381,7 @@ EOF
 	assert_output "$CHECK_HEAD"
 }
 
-@test "a version 6 store is migrated to version 7: its nodes kept, with an empty street address; its releases still resend" {
+@test "a version 6 store is migrated to the latest version: its nodes kept, with an empty street address; its releases still resend" {
 	base_store
 	oms-import -q rates "$DATA/rates.csv"
 	oms-import -q postal "$DATA/postal.csv"
@@ -385,13 +390,14 @@ EOF
 	oms-route -q > /dev/null
 	oms-release -q --format jsonl > released.jsonl
 	nodes=$(sqlite3 "$OMS_DB" "select node_id, type, name, postal_code from node order by 1")
-	# back to version 6: no node address
+	# back to version 6: no node address, no transit days
 	sqlite3 "$OMS_DB" "ALTER TABLE node DROP COLUMN address1; ALTER TABLE node DROP COLUMN city;
-	    ALTER TABLE node DROP COLUMN region; PRAGMA user_version = 6"
+	    ALTER TABLE node DROP COLUMN region; ALTER TABLE line_node DROP COLUMN transit_days;
+	    ALTER TABLE shipment DROP COLUMN transit_days; PRAGMA user_version = 6"
 	run -70 oms-report lines
-	assert_output "oms-report: $OMS_DB: store has schema version 6; run a mutating oms command to migrate it to 7"
+	assert_output "oms-report: $OMS_DB: store has schema version 6; run a mutating oms command to migrate it to $SCHEMA_VERSION"
 	run -0 oms-allocate -v -o /dev/null
-	assert_line "oms-allocate: $OMS_DB: schema migrated from version 6 to 7"
+	assert_line "oms-allocate: $OMS_DB: schema migrated from version 6 to $SCHEMA_VERSION"
 	assert_equal "$(sqlite3 "$OMS_DB" "select node_id, type, name, postal_code from node order by 1")" "$nodes"
 	run -0 sqlite3 "$OMS_DB" "select count(*) from node where address1 = '' and city = '' and region = ''"
 	assert_output 5
