@@ -991,6 +991,25 @@ raw_free(struct raw *raw)
  */
 #define OUT_BUFSIZ (1 << 20)
 
+/*
+ * The mode of an output file, as the shell's > gives it: a file that is
+ * there keeps its mode; a new one is 0666 less the umask (it may carry
+ * customers' addresses: the umask is the user's say on who reads them).
+ * Called before any thread starts: umask() is per process.
+ */
+static mode_t
+outfile_mode(const char *path)
+{
+	struct stat sb;
+	mode_t mask;
+
+	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+		return sb.st_mode & 0777;
+	mask = umask(022);
+	umask(mask);
+	return 0666 & ~mask;
+}
+
 int
 outfile_open(struct outfile *of, const char *path)
 {
@@ -1042,7 +1061,7 @@ outfile_open(struct outfile *of, const char *path)
 		of->path = of->tmp = NULL;
 		return EX_CANTCREAT;
 	}
-	fchmod(fd, 0644);
+	fchmod(fd, outfile_mode(path));
 	of->buf = xmalloc(OUT_BUFSIZ);
 	setvbuf(of->fp, of->buf, _IOFBF, OUT_BUFSIZ);
 	return 0;

@@ -34,10 +34,21 @@ void store_threads(void);
 int store_open_again(const struct store *st, struct store **again);
 int store_status(const struct store *st);
 
-/* The one write transaction of a command run (BEGIN IMMEDIATE). */
+/*
+ * The one write transaction of a command run (BEGIN IMMEDIATE).
+ * store_begin fails with exit 75 when the store was removed by
+ * store_discard_new while it waited for the lock.
+ */
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
+/*
+ * A run that commits nothing (it failed, or a dry run) leaves no store it
+ * made: when store_open created the file and no other run was committed
+ * to it, remove it with its -wal and -shm, while the transaction holds
+ * the write lock, and roll back: 1.  Else 0, nothing done.
+ */
+int store_discard_new(struct store *st);
 
 /*
  * The run log, written in the run's own transaction, so that a run that
