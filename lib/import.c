@@ -180,8 +180,8 @@ reject(struct importer *im, const char *file, long line, const char *msg,
 		raw_free(cur);
 	}
 	if (im->o->max_rejects >= 0 && im->n->rejected > im->o->max_rejects) {
-		diag_error("more than %ld records rejected (--max-rejects); nothing imported",
-		    im->o->max_rejects);
+		diag_error("more than %ld %s rejected (--max-rejects); nothing imported",
+		    im->o->max_rejects, plural(im->o->max_rejects, "record", "records"));
 		im->status = EX_DATAERR;
 		return -1;
 	}
@@ -1366,7 +1366,8 @@ import_file(struct importer *im, const char *file, int (*row)(struct importer *,
 		delta_file_done(im, file);
 	im->n->blank += input_blank_rows(im->in);
 	if (input_blank_rows(im->in) > 0)
-		diag_warn("%s: skipped %ld empty rows", file, input_blank_rows(im->in));
+		diag_warn("%s: skipped %ld empty %s", file, input_blank_rows(im->in),
+		    plural(input_blank_rows(im->in), "row", "rows"));
 	input_close(im->in);
 	im->in = NULL;
 	return im->status ? -1 : 0;
@@ -1404,8 +1405,8 @@ import_files(struct store *st, const struct import_opts *o, int nfiles,
 		    row_delta : kinds[o->kind].row) != 0)
 			break;
 	if (!im.status && im.failed) {
-		diag_error("%ld bad record%s; nothing imported (use --rejects FILE to import "
-		    "the good ones)", counts->rejected, counts->rejected == 1 ? "" : "s");
+		diag_error("%ld bad %s; nothing imported (use --rejects FILE to import "
+		    "the good ones)", counts->rejected, plural(counts->rejected, "record", "records"));
 		im.status = EX_DATAERR;
 	}
 	if (!im.status && o->kind != KIND_INVENTORY && o->kind != KIND_ORDERS &&
@@ -1441,11 +1442,11 @@ import_summary(const struct import_opts *o, const struct import_counts *c,
 {
 	const char *kind = kind_names[o->kind];
 
-	buf_addf(line, "%s%s: %ld record%s", kind, o->delta ? " (deltas)" : "", c->records,
-	    c->records == 1 ? "" : "s");
+	buf_addf(line, "%s%s: %ld %s", kind, o->delta ? " (deltas)" : "", c->records,
+	    plural(c->records, "record", "records"));
 	if (o->kind == KIND_ORDERS)
-		buf_addf(line, ", %ld order%s (%ld inserted, %ld updated, %ld unchanged); lines:",
-		    c->orders, c->orders == 1 ? "" : "s", c->orders_inserted, c->orders_updated,
+		buf_addf(line, ", %ld %s (%ld inserted, %ld updated, %ld unchanged); lines:",
+		    c->orders, plural(c->orders, "order", "orders"), c->orders_inserted, c->orders_updated,
 		    c->orders_unchanged);
 	else
 		buf_addc(line, ',');

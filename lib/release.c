@@ -836,7 +836,7 @@ confirm_one(struct store *st, const struct record *r, struct buf *payload,
 		diag_at(r->file, r->line, "line %lld of release \"%s\": %lld confirmed %s, but "
 		    "only %lld of the %lld released %s still outstanding (shipped %lld, short "
 		    "%lld, cancelled %lld)", (long long)line_no, quote_value(id), (long long)qty,
-		    r->val[C_STATUS], (long long)out, (long long)s.qty, out == 1 ? "is" : "are",
+		    r->val[C_STATUS], (long long)out, (long long)s.qty, plural(out, "is", "are"),
 		    (long long)s.shipped, (long long)s.shorted, (long long)s.cancelled);
 		return 1;
 	}
@@ -844,7 +844,7 @@ confirm_one(struct store *st, const struct record *r, struct buf *payload,
 		diag_at(r->file, r->line, "line %lld of release \"%s\": %lld confirmed "
 		    "cancelled, but only %lld %s asked to be cancelled", (long long)line_no,
 		    quote_value(id), (long long)qty, (long long)s.cancel_requested,
-		    s.cancel_requested == 1 ? "was" : "were");
+		    plural(s.cancel_requested, "was", "were"));
 		return 1;
 	}
 
@@ -975,7 +975,8 @@ release_confirm(struct store *st, char *const *files, int nfiles, int infmt,
 	buf_release(&payload);
 	buf_release(&last.release_id);
 	if (status == 0 && bad > 0) {
-		diag_error("%d bad confirmation%s: nothing applied", bad, bad == 1 ? "" : "s");
+		diag_error("%d bad %s: nothing applied", bad,
+		    plural(bad, "confirmation", "confirmations"));
 		status = EX_DATAERR;
 	}
 	return status;

@@ -247,8 +247,8 @@ reject(struct run *r, const struct record *rec)
 	rejects_write(r->rj, r->in, raw, r->err.s);
 	raw_free(raw);
 	if (r->o->max_rejects >= 0 && r->n->rejected > r->o->max_rejects) {
-		diag_error("more than %ld records rejected (--max-rejects); nothing done",
-		    r->o->max_rejects);
+		diag_error("more than %ld %s rejected (--max-rejects); nothing done",
+		    r->o->max_rejects, plural(r->o->max_rejects, "record", "records"));
 		r->status = EX_DATAERR;
 		return -1;
 	}
@@ -563,10 +563,10 @@ row_authorize(struct run *r, const struct record *rec)
 			bad(r, "line %lld of order \"%s\" has not shipped: nothing to return",
 			    (long long)line_no, quote_value(order_id));
 		else if (qty > can)
-			bad(r, "qty %lld is more than the %lld units of line %lld of order \"%s\" "
+			bad(r, "qty %lld is more than the %lld %s of line %lld of order \"%s\" "
 			    "that can still be returned (shipped %lld, returned %lld, authorised "
 			    "and not yet received %lld)", (long long)qty, (long long)(can > 0 ? can : 0),
-			    (long long)line_no, quote_value(order_id), (long long)l->shipped,
+			    plural(can, "unit", "units"), (long long)line_no, quote_value(order_id), (long long)l->shipped,
 			    (long long)l->returned, (long long)l->authorized);
 		else if (l->shipped_at[0] == '\0')
 			bad(r, "line %lld of order \"%s\" has no shipment confirmation to count the "
@@ -708,12 +708,14 @@ row_receive(struct run *r, const struct record *rec)
 		else if (k == 0)
 			bad(r, "RMA \"%s\" has no line %lld", quote_value(rma_id), (long long)line_no);
 		else if (rl.received >= rl.qty)
-			bad(r, "line %lld of RMA \"%s\" was already received in full (%lld units)",
-			    (long long)line_no, quote_value(rma_id), (long long)rl.qty);
+			bad(r, "line %lld of RMA \"%s\" was already received in full (%lld %s)",
+			    (long long)line_no, quote_value(rma_id), (long long)rl.qty,
+			    plural(rl.qty, "unit", "units"));
 		else if (qty > rl.qty - rl.received)
-			bad(r, "qty %lld is more than the %lld units of line %lld of RMA \"%s\" still "
+			bad(r, "qty %lld is more than the %lld %s of line %lld of RMA \"%s\" still "
 			    "expected (authorised %lld, received %lld)", (long long)qty,
-			    (long long)(rl.qty - rl.received), (long long)line_no, quote_value(rma_id),
+			    (long long)(rl.qty - rl.received), plural(rl.qty - rl.received, "unit", "units"),
+			    (long long)line_no, quote_value(rma_id),
 			    (long long)rl.qty, (long long)rl.received);
 	}
 	if (r->err.len == 0 && node_id == NULL) {
@@ -950,7 +952,8 @@ run_file(struct run *r, const char *file)
 	if (k < 0 && !r->status)
 		r->status = input_status(r->in);
 	if (input_blank_rows(r->in) > 0)
-		diag_warn("%s: skipped %ld empty rows", file, input_blank_rows(r->in));
+		diag_warn("%s: skipped %ld empty %s", file, input_blank_rows(r->in),
+		    plural(input_blank_rows(r->in), "row", "rows"));
 	input_close(r->in);
 	r->in = NULL;
 	return r->status ? -1 : 0;
@@ -985,8 +988,8 @@ returns_run(struct store *st, const struct returns_opts *o, int nfiles,
 		if (run_file(&r, files[i]) != 0)
 			break;
 	if (!r.status && r.failed) {
-		diag_error("%ld bad record%s; nothing done (use --rejects FILE to apply the good "
-		    "ones)", counts->rejected, counts->rejected == 1 ? "" : "s");
+		diag_error("%ld bad %s; nothing done (use --rejects FILE to apply the good "
+		    "ones)", counts->rejected, plural(counts->rejected, "record", "records"));
 		r.status = EX_DATAERR;
 	}
 	if (!r.status && rma_events(&r) != 0 && !r.status)

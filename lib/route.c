@@ -1382,8 +1382,9 @@ lns(struct run *r, int parts, uint64_t *rngp)
 		}
 		moves += lns_round(r, z, oi, &rng);
 	}
-	diag_info("neighbourhood search: %ld rounds, %ld kept, cost %.2f -> %.2f (%ld best "
-	    "responses so far)", it, moves, before, total_cost(r), r->responses);
+	diag_info("neighbourhood search: %ld %s, %ld kept, cost %.2f -> %.2f (%ld best "
+	    "%s so far)", it, plural(it, "round", "rounds"), moves, before, total_cost(r),
+	    r->responses, plural(r->responses, "response", "responses"));
 	for (i = 0; i < LNS_SET; i++) {
 		free(z->old[i].a);
 		free(z->best[i].a);
@@ -1769,8 +1770,9 @@ tp_all(struct run *r, int passes)
 		if (m == 0)
 			break;
 	}
-	diag_info("chains of one sku: %d pass%s, %ld lines moved, cost %.2f -> %.2f", p,
-	    p == 1 ? "" : "es", moved, before, total_cost(r));
+	diag_info("chains of one sku: %d %s, %ld %s moved, cost %.2f -> %.2f", p,
+	    plural(p, "pass", "passes"), moved, plural(moved, "line", "lines"), before,
+	    total_cost(r));
 	for (i = 0; i < t.capnewp; i++)
 		free(t.newp[i].a);
 	free(t.newp);
@@ -2437,8 +2439,9 @@ decide(struct run *r)
 				apply(r, i, &o->plan, 1);
 			}
 		}
-		diag_info("improvement pass %d: %ld moves, cost %.2f -> %.2f (%ld best responses "
-		    "so far)", pass + 1, moves, before, total_cost(r), r->responses);
+		diag_info("improvement pass %d: %ld %s, cost %.2f -> %.2f (%ld best %s "
+		    "so far)", pass + 1, moves, plural(moves, "move", "moves"), before,
+		    total_cost(r), r->responses, plural(r->responses, "response", "responses"));
 		if (moves == 0)
 			break;
 	}

@@ -1233,3 +1233,17 @@ EOF
 	script -qec "oms-import -q customers big.csv" /dev/null > quiet.out
 	[ ! -s quiet.out ]
 }
+
+# (issue 17, item 16: "1 units")
+@test "a count of one says its noun in the singular: 1 record, 1 empty row, 1 order" {
+	base_store
+	printf 'order_id,line_no,sku,qty\nS1,1,A1,1\n,,,\n' > one.csv
+	run -0 oms-import orders one.csv
+	assert_output - <<'EOF2'
+oms-import: warning: one.csv: skipped 1 empty row
+oms-import: orders: 1 record, 1 order (1 inserted, 0 updated, 0 unchanged); lines: 1 inserted, 0 updated, 0 unchanged, 0 rejected
+EOF2
+	printf 'sku,unit_price\nX1,x\nX2,y\n' > bad.csv
+	run -65 oms-import items --rejects rejects.csv --max-rejects 1 bad.csv
+	assert_line --index 2 "oms-import: more than 1 record rejected (--max-rejects); nothing imported"
+}

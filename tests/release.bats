@@ -741,7 +741,7 @@ release_id,line_no,status,qty
 20261127-DC1-000002,1,shipped,1
 20261127-DC1-000002,1,short,2
 EOF
-	assert_equal "$stderr" "oms-release: 2 confirmations taken: 1 units shipped, 0 picked up, 2 short, 0 cancelled"
+	assert_equal "$stderr" "oms-release: 2 confirmations taken: 1 unit shipped, 0 picked up, 2 short, 0 cancelled"
 	lines_are <<EOF
 $LINES
 O1,1,A1,2,released,0,0,0,0,2,0,0,0,DC1
@@ -835,7 +835,7 @@ release_id,line_no,status,qty
 20261127-DC1-000002,1,cancelled,2
 20261127-DC1-000002,1,shipped,1
 EOF
-	assert_equal "$stderr" "oms-release: 2 confirmations taken: 1 units shipped, 0 picked up, 0 short, 2 cancelled"
+	assert_equal "$stderr" "oms-release: 2 confirmations taken: 1 unit shipped, 0 picked up, 0 short, 2 cancelled"
 	lines_are <<EOF
 $LINES
 O1,1,A1,2,released,0,0,0,0,2,0,0,0,DC1

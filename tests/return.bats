@@ -276,7 +276,7 @@ EOF
 $HDR
 RMA-R1-1,R1,1,A1,1,21.06,defective,store,ST1,new,restock,19.67,0.00,1.39,1
 EOF
-	assert_equal "$stderr" "oms-return: 1 line received (1 units: 1 restocked, 0 damaged); 1 refund, 21.06 in all; 0 rejected"
+	assert_equal "$stderr" "oms-return: 1 line received (1 unit: 1 restocked, 0 damaged); 1 refund, 21.06 in all; 0 rejected"
 	stock_is <<'EOF'
 DC1|A1|7
 DC1|B2|8
@@ -730,7 +730,7 @@ EOF
 	printf 'rma_id,line_no,qty,condition\nRMA-R1-1,1,1,new\nRMA-R1-1,2,1,bad\nRMA-R1-1,2,1,worse\n' > recv.csv
 	before=$(state)
 	run -65 oms-return receive --rejects rej2.csv --max-rejects 1 recv.csv
-	assert_line --index 2 "oms-return: more than 1 records rejected (--max-rejects); nothing done"
+	assert_line --index 2 "oms-return: more than 1 record rejected (--max-rejects); nothing done"
 	assert_equal "$(state)" "$before"
 	[ ! -e rej2.csv ]
 	consistent
@@ -742,7 +742,7 @@ EOF
 	before=$(state)
 	run -0 --separate-stderr oms-return authorize --dry-run --at 2026-11-20 --format jsonl auth.jsonl
 	assert_output '{"rma_id":"RMA-R1-1","order_id":"R1","line_no":1,"sku":"A1","qty":1,"amount":null,"reason":"defective","channel":"store","node_id":"ST1","condition":null,"disposition":null,"merchandise":null,"restocking_fee":null,"shipping":null,"refund_id":null}'
-	assert_equal "$stderr" "oms-return: dry run, nothing written: 1 line authorised (1 units) in 1 RMA, 0 rejected"
+	assert_equal "$stderr" "oms-return: dry run, nothing written: 1 line authorised (1 unit) in 1 RMA, 0 rejected"
 	assert_equal "$(state)" "$before"
 	oms-return -q authorize --at 2026-11-20 auth.jsonl > authorized.out
 	printf '{"rma_id":"RMA-R1-1","line_no":1,"qty":1,"condition":"opened"}\n' |
