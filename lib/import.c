@@ -115,7 +115,9 @@ struct importer {
 	struct input *in;
 	const char *file;	/* the input's name, for messages */
 	struct rejects *rj;
-	struct strmap nodes, skus;
+	struct strmap nodes, skus, customers;
+	long unknown_customers;	/* orders that name one (warned, see customer_ref) */
+	struct buf unknown_first;	/* the first few of them, for the warning */
 	int failed;		/* strict mode saw a bad record: write nothing more */
 	int status;		/* a fatal error: the exit status */
 	struct buf err;		/* the current record's first problem */
@@ -807,6 +809,10 @@ parse_order(struct importer *im, const struct record *r, struct order *o)
 	f_key(im, r, O_ORDER, &o->order_id);
 	f_text(im, r, O_CHANNEL, "web", &o->channel);
 	f_text(im, r, O_CUSTOMER, "", &o->customer_id);
+	if (im->o->strict_refs && o->customer_id[0] != '\0' &&
+	    !strmap_get(&im->customers, o->customer_id, NULL))
+		bad(im, "customer_id \"%s\" is not a known customer (import customers first)",
+		    quote_value(o->customer_id));
 	f_time(im, r, O_CREATED, o->created_at);
 	f_int(im, r, O_PRIORITY, 1, 99, 5, "an integer from 1 (most urgent) to 99", &o->priority);
 	f_time(im, r, O_PROMISE, o->promise_date);
@@ -1058,6 +1064,25 @@ static int flush_batch(struct importer *im);
 static int enqueue(struct importer *im, const struct order *o);
 static int write_order(struct importer *im, struct order *o);
 
+/*
+ * An order that is being imported names a customer_id no customer has
+ * (without --strict-refs, which refuses it in parse_order): count it,
+ * and keep the first few for the warning at the end of the run.
+ */
+#define UNKNOWN_SHOWN 3
+
+static void
+unknown_customer(struct importer *im, const struct order *o)
+{
+	if (o->customer_id[0] == '\0' || strmap_get(&im->customers, o->customer_id, NULL))
+		return;
+	if (im->unknown_customers++ < UNKNOWN_SHOWN) {
+		buf_addf(&im->unknown_first, "%sorder \"%s\"", im->unknown_customers > 1 ?
+		    ", " : "", quote_value(o->order_id));
+		buf_addf(&im->unknown_first, " (\"%s\")", quote_value(o->customer_id));
+	}
+}
+
 /* The order in the group is complete: validate it whole, then store it. */
 static int
 flush_order(struct importer *im)
@@ -1106,6 +1131,7 @@ flush_order(struct importer *im)
 		if (rc)
 			return reject_order(im, "an earlier part of this order was rejected");
 	}
+	unknown_customer(im, &o);
 	if (im->failed) {
 		/* writing no more, but what was read before is in the store */
 		if (flush_batch(im) != 0)
@@ -1398,12 +1424,25 @@ import_files(struct store *st, const struct import_opts *o, int nfiles,
 		im.status = store_status(st);
 		goto out;
 	}
+	if (o->kind == KIND_ORDERS && store_load_customers(st, &im.customers) != 0) {
+		im.status = store_status(st);
+		goto out;
+	}
 	if (o->rejects != NULL && (im.rj = rejects_open(o->rejects, &im.status)) == NULL)
 		goto out;
 	for (i = 0; i < nfiles; i++)
 		if (import_file(&im, files[i], o->kind == KIND_INVENTORY && o->delta ?
 		    row_delta : kinds[o->kind].row) != 0)
 			break;
+	if (!im.status && !im.failed && im.unknown_customers > 0) {
+		if (im.unknown_customers > UNKNOWN_SHOWN)
+			buf_addf(&im.unknown_first, " and %ld more",
+			    im.unknown_customers - UNKNOWN_SHOWN);
+		diag_warn("%ld %s a customer_id that is not a known customer: %s; import "
+		    "customers first, or refuse such orders with --strict-refs",
+		    im.unknown_customers, plural(im.unknown_customers, "order names", "orders name"),
+		    im.unknown_first.s);
+	}
 	if (!im.status && im.failed) {
 		diag_error("%ld bad %s; nothing imported (use --rejects FILE to import "
 		    "the good ones)", counts->rejected, plural(counts->rejected, "record", "records"));
@@ -1427,6 +1466,8 @@ out:
 		status = i;
 	strmap_release(&im.nodes, free_ref);
 	strmap_release(&im.skus, free_ref);
+	strmap_release(&im.customers, NULL);
+	buf_release(&im.unknown_first);
 	buf_release(&im.err);
 	buf_release(&im.key);
 	buf_release(&im.payload);

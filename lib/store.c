@@ -1708,6 +1708,22 @@ store_load_skus(struct store *st, struct strmap *skus)
 	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading items");
 }
 
+static const char sql_customers[] = "SELECT customer_id FROM customer";
+
+int
+store_load_customers(struct store *st, struct strmap *customers)
+{
+	sqlite3_stmt *s = store_sql(st, sql_customers);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		strmap_put(customers, (const char *)sqlite3_column_text(s, 0), NULL);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading customers");
+}
+
 int
 store_seen(struct store *st, const char *key, size_t keylen, int64_t digest,
     long line, long *first_line)

@@ -132,7 +132,7 @@ int store_delta_file_add(struct store *st, const char *digest, const char *name)
 /*
  * Reference data for validation, loaded once per run: every node (value: a
  * malloc'd struct node_ref), every sku (value: a malloc'd int64_t, its
- * unit_price in cents).
+ * unit_price in cents), every customer_id (value: NULL).
  */
 struct node_ref {
 	char type[16];
@@ -140,6 +140,7 @@ struct node_ref {
 };
 int store_load_nodes(struct store *st, struct strmap *nodes);
 int store_load_skus(struct store *st, struct strmap *skus);
+int store_load_customers(struct store *st, struct strmap *customers);
 
 /*
  * Keys seen earlier in this run (a temporary table, so memory stays flat

@@ -141,7 +141,11 @@ EOF
 @test "orders CSV: orders and their lines land in the store" {
 	base_store
 	run -0 oms-import orders "$DATA/orders.csv"
-	assert_output "oms-import: orders: 4 records, 3 orders (3 inserted, 0 updated, 0 unchanged); lines: 4 inserted, 0 updated, 0 unchanged, 0 rejected"
+	# (no customers imported: warned, see the tests of --strict-refs)
+	assert_output - <<'EOF'
+oms-import: warning: 3 orders name a customer_id that is not a known customer: order "O1" ("C1"), order "O2" ("C2"), order "O3" ("C3"); import customers first, or refuse such orders with --strict-refs
+oms-import: orders: 4 records, 3 orders (3 inserted, 0 updated, 0 unchanged); lines: 4 inserted, 0 updated, 0 unchanged, 0 rejected
+EOF
 	run -0 oms-report lines
 	assert_output - <<'EOF'
 order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
@@ -177,6 +181,7 @@ EOF
 
 @test "orders JSON: nested lines inherit the order's fields" {
 	base_store
+	oms-import -q customers "$DATA/customers.csv"
 	run -0 oms-import orders "$DATA/orders.json"
 	assert_output "oms-import: orders: 3 records, 2 orders (2 inserted, 0 updated, 0 unchanged); lines: 3 inserted, 0 updated, 0 unchanged, 0 rejected"
 	run -0 sqlite3 "$OMS_DB" "select order_id, channel, customer_id, created_at, priority,
@@ -272,6 +277,7 @@ EOF
 
 @test "idempotent: orders CSV" {
 	base_store
+	oms-import -q customers "$DATA/customers.csv"
 	assert_idempotent orders "$DATA/orders.csv"
 	assert_output "oms-import: orders: 4 records, 3 orders (0 inserted, 0 updated, 3 unchanged); lines: 0 inserted, 0 updated, 4 unchanged, 0 rejected; nothing changed"
 }
@@ -330,6 +336,7 @@ EOF
 
 @test "upsert: a changed order is updated with an order.updated event" {
 	base_store
+	oms-import -q customers "$DATA/customers.csv"
 	oms-import -q orders "$DATA/orders.csv"
 	sed 's/^O1,1,A1,2,/O1,1,A1,3,/' "$DATA/orders.csv" > orders.csv
 	run -0 oms-import orders orders.csv
@@ -525,6 +532,7 @@ EOF
 
 @test "--dry-run: does the work, says so, changes nothing, logs no run" {
 	base_store
+	oms-import -q customers "$DATA/customers.csv"
 	before=$(state)
 	runs=$(sqlite3 "$OMS_DB" "select count(*) from run")
 	run -0 oms-import --dry-run orders "$DATA/orders.csv"
@@ -1198,7 +1206,7 @@ EOF
 	assert_output - <<'EOF'
 usage: oms-import [-hqv] [--busy-timeout ms] [--db path] [--delta] [--dry-run]
                   [--force] [--input-format format] [--max-rejects n]
-                  [--rejects file] kind [file ...]
+                  [--rejects file] [--strict-refs] kind [file ...]
        oms-import --version
 kind: items, nodes, inventory, customers, orders, postal, rates
 EOF
@@ -1246,4 +1254,60 @@ EOF2
 	printf 'sku,unit_price\nX1,x\nX2,y\n' > bad.csv
 	run -65 oms-import items --rejects rejects.csv --max-rejects 1 bad.csv
 	assert_line --index 2 "oms-import: more than 1 record rejected (--max-rejects); nothing imported"
+}
+
+# (issue 17, item 16: an unknown customer_id was accepted silently)
+@test "orders naming unknown customers: imported, with one warning that counts them and names the first three" {
+	base_store
+	oms-import -q customers "$DATA/customers.csv"
+	{
+		echo order_id,line_no,sku,qty,customer_id
+		echo U1,1,A1,1,C1
+		for i in 2 3 4 5 6; do
+			echo "U$i,1,A1,1,X$i"
+			echo "U$i,2,B2,1,X$i"
+		done
+		echo U7,1,A1,1,
+	} > unknown.csv
+	run -0 oms-import orders unknown.csv
+	assert_output - <<'EOF2'
+oms-import: warning: 5 orders name a customer_id that is not a known customer: order "U2" ("X2"), order "U3" ("X3"), order "U4" ("X4") and 2 more; import customers first, or refuse such orders with --strict-refs
+oms-import: orders: 12 records, 7 orders (7 inserted, 0 updated, 0 unchanged); lines: 12 inserted, 0 updated, 0 unchanged, 0 rejected
+EOF2
+	run -0 sqlite3 "$OMS_DB" "select count(*) from orders where customer_id like 'X%'"
+	assert_output 5
+	printf 'order_id,line_no,sku,qty,customer_id\nU8,1,A1,1,X8\n' > one.csv
+	run -0 oms-import orders one.csv
+	assert_line --index 0 'oms-import: warning: 1 order names a customer_id that is not a known customer: order "U8" ("X8"); import customers first, or refuse such orders with --strict-refs'
+	# -q: not a word
+	printf 'order_id,line_no,sku,qty,customer_id\nU9,1,A1,1,X9\n' > one.csv
+	run -0 oms-import -q orders one.csv
+	assert_output ""
+}
+
+@test "--strict-refs: an order naming an unknown customer is bad, like an unknown sku; with --rejects the others go in" {
+	base_store
+	oms-import -q customers "$DATA/customers.csv"
+	printf 'order_id,line_no,sku,qty,customer_id\nS1,1,A1,1,C1\nS2,1,A1,1,NOBODY\nS2,2,B2,1,NOBODY\nS3,1,A1,1,\n' > s.csv
+	before=$(state)
+	run -65 oms-import --strict-refs orders s.csv
+	assert_output - <<'EOF2'
+oms-import: s.csv:3: customer_id "NOBODY" is not a known customer (import customers first)
+oms-import: 2 bad records; nothing imported (use --rejects FILE to import the good ones)
+EOF2
+	assert_equal "$(state)" "$before"
+	run -0 oms-import --strict-refs --rejects rejects.csv orders s.csv
+	run -0 cat rejects.csv
+	assert_output - <<'EOF2'
+order_id,line_no,sku,qty,customer_id,error
+S2,1,A1,1,NOBODY,"customer_id ""NOBODY"" is not a known customer (import customers first)"
+S2,2,B2,1,NOBODY,"rejected with its order: line 3: customer_id ""NOBODY"" is not a known customer (import customers first)"
+EOF2
+	run -0 sqlite3 "$OMS_DB" "select order_id from orders order by order_id"
+	assert_output - <<'EOF2'
+S1
+S3
+EOF2
+	run -64 oms-import --strict-refs items "$DATA/items.csv"
+	assert_output "oms-import: --strict-refs is for orders"
 }
