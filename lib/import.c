@@ -511,14 +511,16 @@ row_node(struct importer *im, const struct record *r)
 		"warehouse", "store", "dark_store", "3pl", "vendor", "locker"
 	};
 	struct node n;
-	int ret = 0, put, is_store;
+	int ret = 0, put, is_store, i;
 
 	memset(&n, 0, sizeof n);
 	f_key(im, r, N_ID, &n.node_id);
 	n.type = r->val[N_TYPE];
-	if (strtab_find(types, sizeof types / sizeof *types, n.type) < 0)
+	if ((i = parse_word(n.type, types, sizeof types / sizeof *types)) < 0)
 		bad(im, "type must be one of warehouse, store, dark_store, 3pl, vendor, locker, "
 		    "got \"%s\"", quote_value(n.type));
+	else
+		n.type = types[i];
 	is_store = strcmp(n.type, "store") == 0;
 	f_text(im, r, N_NAME, "", &n.name);
 	f_text(im, r, N_POSTAL, "", &n.postal_code);
@@ -835,6 +837,7 @@ parse_line(struct importer *im, const struct record *r, struct held *h, const ch
 	struct order_line *l = &h->l;
 	const struct node_ref *pn;
 	const int64_t *price;
+	int m;
 
 	memset(l, 0, sizeof *l);
 	l->order_id = order_id;
@@ -843,9 +846,11 @@ parse_line(struct importer *im, const struct record *r, struct held *h, const ch
 	price = sku_ref(im, O_SKU, l->sku);
 	f_int(im, r, O_QTY, 1, MAX_QTY, 0, "a positive integer", &l->qty);
 	l->method = r->val[O_METHOD][0] ? r->val[O_METHOD] : "ship";
-	if (strtab_find(methods, sizeof methods / sizeof *methods, l->method) < 0)
+	if ((m = parse_word(l->method, methods, sizeof methods / sizeof *methods)) < 0)
 		bad(im, "method must be one of ship, pickup, curbside, locker, got \"%s\"",
 		    quote_value(l->method));
+	else
+		l->method = methods[m];
 	f_key(im, r, O_PICKUP, &l->pickup_node);
 	pn = node_ref(im, O_PICKUP, l->pickup_node);
 	if (strcmp(l->method, "ship") == 0 && l->pickup_node != NULL)

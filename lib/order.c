@@ -241,14 +241,15 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 
 	memset(ch, 0, sizeof *ch);
 	check_key(c, vals[OC_ORDER], &ch->order_id);
-	if (c->o->action >= 0 && act[0] != '\0' && strcmp(act, action_names[c->o->action]) != 0)
+	if (c->o->action >= 0 && act[0] != '\0' &&
+	    parse_word(act, action_names, ACT_COUNT) != c->o->action)
 		return bad(c, "action must be %s here (oms-order %s), got \"%s\"",
 		    action_names[c->o->action], action_names[c->o->action], quote_value(act));
 	if (c->o->action >= 0)
 		ch->action = c->o->action;
 	else if (act[0] == '\0')
 		return bad(c, "action is empty");
-	else if ((ch->action = order_action_parse(act)) < 0)
+	else if ((ch->action = parse_word(act, action_names, ACT_COUNT)) < 0)
 		return bad(c, "action must be cancel, hold, unhold, address, reduce or priority, "
 		    "got \"%s\"", quote_value(act));
 	check_count(c, vals, OC_LINE, 0, "a positive integer", &ch->line_no);
@@ -257,9 +258,11 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 	    &ch->priority);
 	if (vals[OC_HOLD][0] != '\0') {
 		ch->hold_type = vals[OC_HOLD];
-		if (strtab_find(hold_types, 4, ch->hold_type) < 0)
+		if ((i = parse_word(ch->hold_type, hold_types, 4)) < 0)
 			bad(c, "hold_type must be fraud, payment, address or customer, got \"%s\"",
 			    quote_value(ch->hold_type));
+		else
+			ch->hold_type = hold_types[i];
 	}
 	check_text(c, vals, OC_REASON, &ch->reason);
 	if (ch->reason == NULL)

@@ -781,7 +781,7 @@ confirm_one(struct store *st, const struct record *r, struct buf *payload,
 		    quote_value(r->val[C_LINE]));
 		return 1;
 	}
-	if ((status = strtab_find(statuses, 4, r->val[C_STATUS])) < 0) {
+	if ((status = parse_word(r->val[C_STATUS], statuses, 4)) < 0) {
 		diag_at(r->file, r->line, "status must be one of shipped, picked_up, short, "
 		    "cancelled, got \"%s\"", quote_value(r->val[C_STATUS]));
 		return 1;
@@ -801,7 +801,7 @@ confirm_one(struct store *st, const struct record *r, struct buf *payload,
 		    "2026-11-27 or 2026-11-27T14:30:00Z, got \"%s\"", quote_value(r->val[C_AT]));
 		return 1;
 	}
-	if ((rc = store_release_line_get(st, id, line_no, r->val[C_STATUS], r->val[C_TRACKING],
+	if ((rc = store_release_line_get(st, id, line_no, statuses[status], r->val[C_TRACKING],
 	    &s, &known)) < 0)
 		return -1;
 	if (rc == 0) {
@@ -823,12 +823,12 @@ confirm_one(struct store *st, const struct record *r, struct buf *payload,
 		if (r->val[C_TRACKING][0])
 			diag_at(r->file, r->line, "line %lld of release \"%s\" was already "
 			    "confirmed %s with tracking \"%s\" (a file sent twice?)",
-			    (long long)line_no, quote_value(id), r->val[C_STATUS],
+			    (long long)line_no, quote_value(id), statuses[status],
 			    r->val[C_TRACKING]);
 		else
 			diag_at(r->file, r->line, "line %lld of release \"%s\" was already "
 			    "confirmed %s (a file sent twice?)", (long long)line_no,
-			    quote_value(id), r->val[C_STATUS]);
+			    quote_value(id), statuses[status]);
 		return 1;
 	}
 	out = s.qty - s.shipped - s.shorted - s.cancelled;
@@ -836,7 +836,7 @@ confirm_one(struct store *st, const struct record *r, struct buf *payload,
 		diag_at(r->file, r->line, "line %lld of release \"%s\": %lld confirmed %s, but "
 		    "only %lld of the %lld released %s still outstanding (shipped %lld, short "
 		    "%lld, cancelled %lld)", (long long)line_no, quote_value(id), (long long)qty,
-		    r->val[C_STATUS], (long long)out, (long long)s.qty, plural(out, "is", "are"),
+		    statuses[status], (long long)out, (long long)s.qty, plural(out, "is", "are"),
 		    (long long)s.shipped, (long long)s.shorted, (long long)s.cancelled);
 		return 1;
 	}

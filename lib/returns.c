@@ -46,8 +46,7 @@ static const char *const seller_faults[] = { "damaged_in_transit", "wrong_item",
 int
 returns_seller_fault(const char *reason)
 {
-	return strtab_find(seller_faults, sizeof seller_faults / sizeof *seller_faults,
-	    reason) >= 0;
+	return parse_word(reason, seller_faults, sizeof seller_faults / sizeof *seller_faults) >= 0;
 }
 
 /* Units of the order before line i, and in all. */
@@ -330,8 +329,8 @@ f_word(struct run *r, const struct record *rec, const struct colspec *cols, int 
 			bad(r, "%s is empty", cols[c].name);
 		return def;
 	}
-	if (strtab_find(tab, (size_t)n, v) >= 0)
-		return v;
+	if ((i = parse_word(v, tab, n)) >= 0)
+		return tab[i];
 	for (i = 0; i < n; i++)
 		buf_addf(&list, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ", tab[i]);
 	bad(r, "%s must be %s, got \"%s\"", cols[c].name, list.s, quote_value(v));

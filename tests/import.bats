@@ -1311,3 +1311,31 @@ EOF2
 	run -64 oms-import --strict-refs items "$DATA/items.csv"
 	assert_output "oms-import: --strict-refs is for orders"
 }
+
+# (issue 17, item 16: method=SHIP was refused while booleans ignore case)
+@test "words of a fixed list (a node's type, a line's method) in any case, as booleans: stored in lowercase" {
+	printf 'node_id,type,lat,lon\nW1,Warehouse,40.5,-74.4\nS1,STORE,40.7,-74.0\nL1,Locker,40.7,-73.9\n' > nodes.csv
+	run -0 oms-import -q nodes nodes.csv
+	run -0 sqlite3 "$OMS_DB" "select node_id, type, can_ship, can_pickup, accepts_returns from node order by node_id"
+	assert_output - <<'EOF2'
+L1|locker|0|0|0
+S1|store|1|1|1
+W1|warehouse|1|0|1
+EOF2
+	printf 'sku\nA1\n' | oms-import -q items -
+	printf 'order_id,line_no,sku,qty,method,pickup_node\nM1,1,A1,1,SHIP,\nM1,2,A1,1,Pickup,S1\nM1,3,A1,1,LOCKER,L1\n' > o.csv
+	run -0 oms-import -q orders o.csv
+	run -0 sqlite3 "$OMS_DB" "select line_no, method from order_line order by line_no"
+	assert_output - <<'EOF2'
+1|ship
+2|pickup
+3|locker
+EOF2
+	# the same again in lowercase: unchanged
+	tr 'A-Z' 'a-z' < o.csv | sed 's/,a1,/,A1,/; s/,s1$/,S1/; s/,l1$/,L1/; s/^m1,/M1,/' > lower.csv
+	run -0 oms-import orders lower.csv
+	assert_output --partial "(0 inserted, 0 updated, 1 unchanged)"
+	printf 'order_id,line_no,sku,qty,method\nM2,1,A1,1,shipping\n' > bad.csv
+	run -65 oms-import orders bad.csv
+	assert_line --index 0 'oms-import: bad.csv:2: method must be one of ship, pickup, curbside, locker, got "shipping"'
+}

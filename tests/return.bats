@@ -787,3 +787,25 @@ EOF
 	run -0 oms-return --version
 	assert_output "oms-return (oms) 0.1.0"
 }
+
+# (issue 17, item 16: method=SHIP was refused while booleans ignore case)
+@test "a return's channel and condition in any case, as booleans, stored in lowercase; a seller's fault in any case" {
+	returns_store
+	authorized <<'EOF2'
+R1,1,1,Defective,STORE,ST1
+EOF2
+	printf 'rma_id,line_no,qty,condition\nRMA-R1-1,1,1,NEW\n' > recv.csv
+	run -0 --separate-stderr oms-return receive --at 2026-11-21 recv.csv
+	# as in "received at a store": a fifth of the 6.99 shipping (1.39) back,
+	# the item was defective
+	assert_output - <<EOF2
+$HDR
+RMA-R1-1,R1,1,A1,1,21.06,Defective,store,ST1,new,restock,19.67,0.00,1.39,1
+EOF2
+	run -0 sqlite3 "$OMS_DB" "select channel from rma; select condition from receipt"
+	assert_output - <<'EOF2'
+store
+new
+EOF2
+	consistent
+}
