@@ -129,6 +129,8 @@ struct importer {
 	int nbatch;
 	int one_by_one;		/* orders are turning out to exist: skip batching */
 	long rejected_orders;	/* orders rejected so far (see reject_order) */
+	double *bands;		/* rates: the max_km of every band read */
+	int nbands, capbands;
 };
 
 static int bad(struct importer *im, const char *fmt, ...)
@@ -623,6 +625,40 @@ row_rate(struct importer *im, const struct record *r)
 	if ((put = store_rate_put(im->st, &rt)) < 0)
 		return store_failed(im);
 	count_put(im, put);
+	if (im->nbands == im->capbands) {
+		im->capbands = im->capbands ? 2 * im->capbands : 16;
+		im->bands = xrealloc(im->bands, (size_t)im->capbands * sizeof *im->bands);
+	}
+	im->bands[im->nbands++] = rt.max_km;
+	return 0;
+}
+
+/*
+ * A rates import is the whole card (oms-import(1), "Rate cards"): once
+ * every file is read, the bands it does not have are removed.  Not when a
+ * row was rejected (its band would go): they are kept, with a warning;
+ * and an input without a band is refused, not taken for an empty card.
+ */
+static int
+rates_done(struct importer *im)
+{
+	long others;
+
+	if (im->n->rejected == 0 && im->nbands == 0) {
+		diag_error("no rate band in the input: a rates import is the whole rate card; "
+		    "nothing changed");
+		im->status = EX_DATAERR;
+		return -1;
+	}
+	if (store_rates_keep(im->st, im->bands, im->nbands, im->n->rejected == 0, &others) != 0)
+		return store_failed(im);
+	if (im->n->rejected == 0)
+		im->n->removed = others;
+	else if (others > 0)
+		diag_warn("%ld rate %s not in the input kept, as %ld %s rejected: fix %s "
+		    "and import the whole card again", others, plural(others, "band", "bands"),
+		    im->n->rejected, plural(im->n->rejected, "row was", "rows were"),
+		    plural(im->n->rejected, "it", "them"));
 	return 0;
 }
 
@@ -1448,13 +1484,15 @@ import_files(struct store *st, const struct import_opts *o, int nfiles,
 		    im.unknown_customers, plural(im.unknown_customers, "order names", "orders name"),
 		    im.unknown_first.s);
 	}
+	if (!im.status && !im.failed && o->kind == KIND_RATES)
+		rates_done(&im);
 	if (!im.status && im.failed) {
 		diag_error("%ld bad %s; nothing imported (use --rejects FILE to import "
 		    "the good ones)", counts->rejected, plural(counts->rejected, "record", "records"));
 		im.status = EX_DATAERR;
 	}
 	if (!im.status && o->kind != KIND_INVENTORY && o->kind != KIND_ORDERS &&
-	    counts->inserted + counts->updated > 0) {
+	    counts->inserted + counts->updated + counts->removed > 0) {
 		char type[32];
 
 		snprintf(type, sizeof type, "import.%s", kind_names[o->kind]);
@@ -1462,6 +1500,8 @@ import_files(struct store *st, const struct import_opts *o, int nfiles,
 		pl_int(&im, "inserted", counts->inserted);
 		pl_int(&im, "updated", counts->updated);
 		pl_int(&im, "unchanged", counts->unchanged);
+		if (o->kind == KIND_RATES)
+			pl_int(&im, "removed", counts->removed);
 		if (store_event(st, NULL, type, pl_end(&im)) != 0)
 			im.status = store_status(st);
 	}
@@ -1479,6 +1519,7 @@ out:
 	drop_batch(&im);	/* left queued only by a fatal error */
 	free(im.batch);
 	free(im.group);
+	free(im.bands);
 	return status;
 }
 
@@ -1500,12 +1541,17 @@ import_summary(const struct import_opts *o, const struct import_counts *c,
 	    c->unchanged);
 	if (o->kind == KIND_INVENTORY && !o->delta)
 		buf_addf(line, ", %ld stale", c->stale);
+	if (o->kind == KIND_RATES)
+		buf_addf(line, ", %ld removed", c->removed);
 	buf_addf(line, ", %ld rejected", c->rejected);
-	if (c->inserted + c->updated == 0 && c->orders_inserted + c->orders_updated == 0)
+	if (c->inserted + c->updated + c->removed == 0 &&
+	    c->orders_inserted + c->orders_updated == 0)
 		buf_adds(line, "; nothing changed");
 	buf_addf(json, "{\"kind\":\"%s\",\"records\":%ld,\"inserted\":%ld,\"updated\":%ld,"
 	    "\"unchanged\":%ld,\"rejected\":%ld,\"stale\":%ld", kind, c->records, c->inserted,
 	    c->updated, c->unchanged, c->rejected, c->stale);
+	if (o->kind == KIND_RATES)
+		buf_addf(json, ",\"removed\":%ld", c->removed);
 	if (o->kind == KIND_ORDERS)
 		buf_addf(json, ",\"orders\":%ld,\"orders_inserted\":%ld,\"orders_updated\":%ld",
 		    c->orders, c->orders_inserted, c->orders_updated);

@@ -30,6 +30,7 @@ struct import_opts {
 
 struct import_counts {
 	long records, inserted, updated, unchanged, rejected, stale, blank;
+	long removed;		/* rates: bands the input no longer has */
 	long orders, orders_inserted, orders_updated, orders_unchanged;
 };
 

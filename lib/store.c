@@ -1278,6 +1278,52 @@ store_rate_put(struct store *st, const struct rate *r)
 	return put(st, S_RATE_INS, bind_rate, r);
 }
 
+static const char sql_rate_bands[] = "SELECT max_km FROM rate ORDER BY max_km";
+static const char sql_rate_drop[] = "DELETE FROM rate WHERE max_km = ?1";
+
+int
+store_rates_keep(struct store *st, const double *km, int n, int remove, long *others)
+{
+	sqlite3_stmt *s = store_sql(st, sql_rate_bands);
+	double *gone = NULL;
+	long ngone = 0, cap = 0, i;
+	int rc, j;
+
+	*others = 0;
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		double v = sqlite3_column_double(s, 0);
+
+		for (j = 0; j < n && km[j] != v; j++)
+			;
+		if (j < n)
+			continue;
+		if (ngone == cap)
+			gone = xrealloc(gone, (size_t)(cap = cap ? 2 * cap : 16) * sizeof *gone);
+		gone[ngone++] = v;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		free(gone);
+		return fail(st, rc, "reading the rate card");
+	}
+	*others = ngone;
+	for (i = 0; remove && i < ngone; i++) {
+		if ((s = store_sql(st, sql_rate_drop)) == NULL) {
+			free(gone);
+			return -1;
+		}
+		breal(s, 1, gone[i]);
+		if (run(st, s, "removing a rate band") != 0) {
+			free(gone);
+			return -1;
+		}
+	}
+	free(gone);
+	return 0;
+}
+
 /* Bind an order to parameters base+1 .. base+16. */
 static void
 bind_order_at(sqlite3_stmt *s, const struct order *o, int base)

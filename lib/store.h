@@ -83,6 +83,12 @@ int store_customer_put(struct store *st, const struct customer *c);
 int store_postal_put(struct store *st, const struct postal *p);
 int store_rate_put(struct store *st, const struct rate *r);
 /*
+ * The rate card is the n bands of km[] (a rates import is the whole
+ * card): *others is set to the number of stored bands not among them,
+ * which are removed when remove is 1.  0, or -1 after a diagnostic.
+ */
+int store_rates_keep(struct store *st, const double *km, int n, int remove, long *others);
+/*
  * Orders and lines are written in two steps so that a large import of new
  * orders costs one statement a row: *_insert adds the row when its key is
  * new (1) or does nothing (0); for a key already there, *_probe tells what

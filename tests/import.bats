@@ -236,7 +236,7 @@ EOF
 
 @test "rates: bands land keyed by max_km, per_kg 0 by default" {
 	run -0 oms-import rates "$DATA/rates.csv"
-	assert_output "oms-import: rates: 3 records, 3 inserted, 0 updated, 0 unchanged, 0 rejected"
+	assert_output "oms-import: rates: 3 records, 3 inserted, 0 updated, 0 unchanged, 0 removed, 0 rejected"
 	run -0 sqlite3 "$OMS_DB" "select * from rate order by max_km"
 	assert_output - <<'EOF'
 50.0|4.5|0.1|1
@@ -304,9 +304,10 @@ EOF
 
 @test "idempotent: rates (50 and 50.0 are the same band)" {
 	assert_idempotent rates "$DATA/rates.csv"
-	printf 'max_km,base_cost,per_kg,transit_days\n50.0,4.5,0.1,1\n' > r.csv
+	assert_output "oms-import: rates: 3 records, 0 inserted, 0 updated, 3 unchanged, 0 removed, 0 rejected; nothing changed"
+	sed 's/^50,/50.0,/' "$DATA/rates.csv" > r.csv
 	run -0 oms-import rates r.csv
-	assert_output "oms-import: rates: 1 record, 0 inserted, 0 updated, 1 unchanged, 0 rejected; nothing changed"
+	assert_output "oms-import: rates: 3 records, 0 inserted, 0 updated, 3 unchanged, 0 removed, 0 rejected; nothing changed"
 }
 
 @test "upsert: a changed row is updated, the others left alone, one event" {
@@ -1338,4 +1339,56 @@ EOF2
 	printf 'order_id,line_no,sku,qty,method\nM2,1,A1,1,shipping\n' > bad.csv
 	run -65 oms-import orders bad.csv
 	assert_line --index 0 'oms-import: bad.csv:2: method must be one of ship, pickup, curbside, locker, got "shipping"'
+}
+
+# (issue 17, item 16: a rates import kept the bands the new file no longer had)
+@test "rates: an import is the whole card; the bands it does not have are removed, with their count and event" {
+	oms-import -q rates "$DATA/rates.csv"
+	printf 'max_km,base_cost,per_kg,transit_days\n100,5.00,0.20,1\n500,8.00,0.25,2\n' > card.csv
+	run -0 oms-import rates card.csv
+	assert_output "oms-import: rates: 2 records, 1 inserted, 1 updated, 0 unchanged, 2 removed, 0 rejected"
+	run -0 sqlite3 "$OMS_DB" "select * from rate order by max_km"
+	assert_output - <<'EOF2'
+100.0|5.0|0.2|1
+500.0|8.0|0.25|2
+EOF2
+	run -0 sqlite3 "$OMS_DB" "select payload from event where type = 'import.rates' order by seq desc limit 1"
+	assert_output '{"inserted":1,"updated":1,"unchanged":0,"removed":2}'
+	# a card in two files is their bands together
+	printf 'max_km,base_cost,per_kg,transit_days\n100,5.00,0.20,1\n' > near.csv
+	printf 'max_km,base_cost,per_kg,transit_days\n5000,12.50,0,5\n' > far.csv
+	run -0 oms-import rates near.csv far.csv
+	assert_output "oms-import: rates: 2 records, 1 inserted, 0 updated, 1 unchanged, 1 removed, 0 rejected"
+	run -0 sqlite3 "$OMS_DB" "select max_km from rate order by max_km"
+	assert_output - <<'EOF2'
+100.0
+5000.0
+EOF2
+	# a dry run removes nothing
+	run -0 oms-import --dry-run rates near.csv
+	assert_output "oms-import: dry run, nothing written: rates: 1 record, 0 inserted, 0 updated, 1 unchanged, 1 removed, 0 rejected"
+	run -0 sqlite3 "$OMS_DB" "select count(*) from rate"
+	assert_output 2
+}
+
+@test "rates: an input without a band is refused; with rejected rows the other bands are kept, with a warning" {
+	oms-import -q rates "$DATA/rates.csv"
+	before=$(state)
+	printf 'max_km,base_cost,per_kg,transit_days\n' > empty.csv
+	run -65 oms-import rates empty.csv
+	assert_output "oms-import: no rate band in the input: a rates import is the whole rate card; nothing changed"
+	assert_equal "$(state)" "$before"
+	printf 'max_km,base_cost,per_kg,transit_days\n50,4.00,0.10,1\n500,x,0.25,2\n' > card.csv
+	run -0 oms-import --rejects rejects.csv rates card.csv
+	assert_output - <<'EOF2'
+oms-import: card.csv:3: base_cost must be a non-negative amount, got "x"
+oms-import: warning: 2 rate bands not in the input kept, as 1 row was rejected: fix it and import the whole card again
+oms-import: rates: 2 records, 0 inserted, 1 updated, 0 unchanged, 0 removed, 1 rejected
+EOF2
+	run -0 sqlite3 "$OMS_DB" "select max_km, base_cost from rate order by max_km"
+	assert_output - <<'EOF2'
+50.0|4.0
+500.0|7.0
+5000.0|12.5
+EOF2
 }
