@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -693,14 +694,50 @@ store_files_mode(const struct store *st, const int *fresh)
 }
 
 /*
+ * 1 when the file system that holds the file of db is itself read-only,
+ * not only the mount the path goes through (a read-only bind mount of a
+ * writable one): its super options in /proc/self/mountinfo start with
+ * "ro".  Then nothing can write the store, through any mount.  0 when it
+ * is writable somewhere, or when that cannot be told.
+ */
+static int
+fs_frozen(const struct stat *db)
+{
+	FILE *fp = fopen("/proc/self/mountinfo", "r");
+	char *line = NULL, *p;
+	size_t cap = 0;
+	unsigned maj, min;
+	int frozen = 0, found = 0, k;
+
+	if (fp == NULL)
+		return 0;
+	/* id parent major:minor root point options [optional...] - type source super */
+	while (!found && getline(&line, &cap, fp) > 0) {
+		if (sscanf(line, "%*d %*d %u:%u", &maj, &min) != 2 ||
+		    maj != major(db->st_dev) || min != minor(db->st_dev) ||
+		    (p = strstr(line, " - ")) == NULL)
+			continue;
+		found = 1;
+		for (k = 0, p += 3; k < 2 && (p = strchr(p, ' ')) != NULL; k++)
+			p++;
+		frozen = p != NULL && strncmp(p, "ro", 2) == 0 && strchr(", \n", p[2]) != NULL;
+	}
+	free(line);
+	fclose(fp);
+	return frozen;
+}
+
+/*
  * Before a reader opens a WAL store: SQLite would make a missing -wal or
  * -shm file, as the reader, and leave it there, owned by the reader and
- * in the way of the store's owner.  When one is missing: on a read-only
- * file system nothing can write the store, and no writer has it open (a
- * writer's -wal stays): read it as it is (immutable); as the store's
- * owner, or root (SQLite gives them to the owner), let SQLite make them
- * (missing[i] says which); anyone else is refused.  0, or an exit status
- * after a diagnostic.
+ * in the way of the store's owner.  When one is missing: on a file system
+ * that is read-only itself nothing can write the store, and nothing was
+ * written since its last writer closed it (a writer's -wal stays): read
+ * it as it is (immutable, SQLite's word for "safe only if nothing can
+ * change it"); through a read-only mount of a writable one, a writer may
+ * come: refused; as the store's owner, or root (SQLite gives them to the
+ * owner), let SQLite make them (missing[i] says which); anyone else is
+ * refused.  0, or an exit status after a diagnostic.
  */
 static int
 reader_files(struct store *st, const struct stat *db, int *missing)
@@ -720,8 +757,14 @@ reader_files(struct store *st, const struct stat *db, int *missing)
 	if (!any)
 		return 0;
 	if (statvfs(st->path, &fs) == 0 && (fs.f_flag & ST_RDONLY)) {
-		st->immutable = 1;
-		return 0;
+		if (fs_frozen(db)) {
+			st->immutable = 1;
+			return 0;
+		}
+		diag_error("%s: the store's -wal and -shm files are missing, and this mount is "
+		    "read-only; run any oms command that writes the store where it is writable",
+		    st->path);
+		return EX_IOERR;
 	}
 	if (me == db->st_uid || me == 0)
 		return 0;

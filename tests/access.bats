@@ -72,6 +72,9 @@ owned_store() {
 }
 
 teardown() {
+	if [ -n "${bind:-}" ]; then
+		umount "$bind" 2> /dev/null || true
+	fi
 	if [ -n "${mnt:-}" ]; then
 		umount "$mnt" 2> /dev/null || true
 	fi
@@ -272,6 +275,32 @@ EOF
 	run -0 oms-report lines
 	assert_output "$expected"
 	[ ! -e "$OMS_DB-wal" ] && [ ! -e "$OMS_DB-shm" ]
+}
+
+@test "a read-only bind mount of a writable store: reports work with its -wal and -shm; without them, refused, for a writer may come" {
+	two_users
+	owned_store
+	expected=$(oms-report lines)
+	before=$(files)
+	mkdir "$pub/view"
+	mount --bind -o ro "$pub/store" "$pub/view" 2> /dev/null ||
+	    skip "cannot bind-mount here (no CAP_SYS_ADMIN)"
+	bind=$pub/view
+	# (older util-linux binds read-write and needs a remount to make it read-only)
+	mount -o remount,bind,ro "$bind" 2> /dev/null || true
+	run -1 touch "$bind/x"
+	run -0 reader oms-report --db "$bind/oms.db" lines
+	assert_output "$expected"
+	run -0 reader env OMS_CHECK_SPLIT=1 oms-report --db "$bind/oms.db" check
+	assert_equal "$(files)" "$before"
+	owner sqlite3 "$OMS_DB" "select count(*) from node" > /dev/null
+	run -74 reader oms-report --db "$bind/oms.db" lines
+	assert_output "oms-report: $bind/oms.db: the store's -wal and -shm files are missing, and this mount is read-only; run any oms command that writes the store where it is writable"
+	run -74 oms-report --db "$bind/oms.db" lines
+	[ ! -e "$OMS_DB-wal" ] && [ ! -e "$OMS_DB-shm" ]
+	run -0 owner oms-allocate -q
+	run -0 reader oms-report --db "$bind/oms.db" lines
+	assert_output "$expected"
 }
 
 @test "output files follow the umask, as the shell's > does: a new one is 0666 less the umask, one that is there keeps its mode" {
