@@ -84,8 +84,9 @@ EOF
 	oms-import orders - < in > first.out 2>&1 &
 	first=$!
 	exec 5> in
+	# (in WAL mode, past the schema's creation: in its run's transaction)
 	for i in $(seq 100); do
-		[ -e "$OMS_DB" ] && ! sqlite3 "$OMS_DB" "BEGIN IMMEDIATE; ROLLBACK;" > /dev/null 2>&1 && break
+		[ -e "$OMS_DB-wal" ] && ! sqlite3 "$OMS_DB" "BEGIN IMMEDIATE; ROLLBACK;" > /dev/null 2>&1 && break
 		sleep 0.1
 	done
 	# the second opens the store and waits for the lock
