@@ -175,16 +175,16 @@ main(int argc, char **argv)
 		case RETURNS_AUTHORIZE:
 			diag_note("%s%ld %s authorised (%lld %s) in %ld %s, %ld rejected",
 			    dry, n.lines, plural(n.lines, "line", "lines"), (long long)n.units,
-			    plural(n.units, "unit", "units"), n.rmas, plural(n.rmas, "RMA", "RMAs"),
-			    n.rejected);
+			    plural(n.units, "unit", "units"), n.rmas,
+			    plural(n.rmas, "RMA", "RMAs"), n.rejected);
 			break;
 		case RETURNS_RECEIVE:
 			diag_note("%s%ld %s received (%lld %s: %lld restocked, %lld damaged); "
 			    "%ld %s, %s in all; %ld rejected", dry, n.lines,
 			    plural(n.lines, "line", "lines"), (long long)n.units,
 			    plural(n.units, "unit", "units"), (long long)n.restocked,
-			    (long long)n.damaged, n.refunds, plural(n.refunds, "refund", "refunds"),
-			    amount, n.rejected);
+			    (long long)n.damaged, n.refunds,
+			    plural(n.refunds, "refund", "refunds"), amount, n.rejected);
 			break;
 		case RETURNS_APPEASE:
 			diag_note("%s%ld %s, %s in all; %ld rejected", dry, n.refunds,

@@ -180,7 +180,8 @@ main(int argc, char **argv)
 		    plural(n.splits, "split", "splits"), n.late, n.cost, n.objective,
 		    (long long)n.units, plural(n.units, "unit", "units"),
 		    (long long)n.units_backordered, (long long)n.units_waiting, n.unplaced,
-		    plural(n.unplaced, "order", "orders"), n.changes == 0 ? "; nothing changed" : "");
+		    plural(n.unplaced, "order", "orders"),
+		    n.changes == 0 ? "; nothing changed" : "");
 	scope_free(&scope);
 	buf_release(&counts);
 	return status;

@@ -116,7 +116,7 @@ struct importer {
 	const char *file;	/* the input's name, for messages */
 	struct rejects *rj;
 	struct strmap nodes, skus, customers;
-	long unknown_customers;	/* orders that name one (warned, see customer_ref) */
+	long unknown_customers;	/* orders naming one (see unknown_customer) */
 	struct buf unknown_first;	/* the first few of them, for the warning */
 	int failed;		/* strict mode saw a bad record: write nothing more */
 	int status;		/* a fatal error: the exit status */
@@ -1481,14 +1481,16 @@ import_files(struct store *st, const struct import_opts *o, int nfiles,
 			    im.unknown_customers - UNKNOWN_SHOWN);
 		diag_warn("%ld %s a customer_id that is not a known customer: %s; import "
 		    "customers first, or refuse such orders with --strict-refs",
-		    im.unknown_customers, plural(im.unknown_customers, "order names", "orders name"),
+		    im.unknown_customers,
+		    plural(im.unknown_customers, "order names", "orders name"),
 		    im.unknown_first.s);
 	}
 	if (!im.status && !im.failed && o->kind == KIND_RATES)
 		rates_done(&im);
 	if (!im.status && im.failed) {
 		diag_error("%ld bad %s; nothing imported (use --rejects FILE to import "
-		    "the good ones)", counts->rejected, plural(counts->rejected, "record", "records"));
+		    "the good ones)", counts->rejected,
+		    plural(counts->rejected, "record", "records"));
 		im.status = EX_DATAERR;
 	}
 	if (!im.status && o->kind != KIND_INVENTORY && o->kind != KIND_ORDERS &&
@@ -1533,8 +1535,8 @@ import_summary(const struct import_opts *o, const struct import_counts *c,
 	    plural(c->records, "record", "records"));
 	if (o->kind == KIND_ORDERS)
 		buf_addf(line, ", %ld %s (%ld inserted, %ld updated, %ld unchanged); lines:",
-		    c->orders, plural(c->orders, "order", "orders"), c->orders_inserted, c->orders_updated,
-		    c->orders_unchanged);
+		    c->orders, plural(c->orders, "order", "orders"), c->orders_inserted,
+		    c->orders_updated, c->orders_unchanged);
 	else
 		buf_addc(line, ',');
 	buf_addf(line, " %ld inserted, %ld updated, %ld unchanged", c->inserted, c->updated,

@@ -46,7 +46,8 @@ static const char *const seller_faults[] = { "damaged_in_transit", "wrong_item",
 int
 returns_seller_fault(const char *reason)
 {
-	return parse_word(reason, seller_faults, sizeof seller_faults / sizeof *seller_faults) >= 0;
+	return parse_word(reason, seller_faults,
+	    sizeof seller_faults / sizeof *seller_faults) >= 0;
 }
 
 /* Units of the order before line i, and in all. */
@@ -565,8 +566,8 @@ row_authorize(struct run *r, const struct record *rec)
 			bad(r, "qty %lld is more than the %lld %s of line %lld of order \"%s\" "
 			    "that can still be returned (shipped %lld, returned %lld, authorised "
 			    "and not yet received %lld)", (long long)qty, (long long)(can > 0 ? can : 0),
-			    plural(can, "unit", "units"), (long long)line_no, quote_value(order_id), (long long)l->shipped,
-			    (long long)l->returned, (long long)l->authorized);
+			    plural(can, "unit", "units"), (long long)line_no, quote_value(order_id),
+			    (long long)l->shipped, (long long)l->returned, (long long)l->authorized);
 		else if (l->shipped_at[0] == '\0')
 			bad(r, "line %lld of order \"%s\" has no shipment confirmation to count the "
 			    "return window from", (long long)line_no, quote_value(order_id));
@@ -713,8 +714,9 @@ row_receive(struct run *r, const struct record *rec)
 		else if (qty > rl.qty - rl.received)
 			bad(r, "qty %lld is more than the %lld %s of line %lld of RMA \"%s\" still "
 			    "expected (authorised %lld, received %lld)", (long long)qty,
-			    (long long)(rl.qty - rl.received), plural(rl.qty - rl.received, "unit", "units"),
-			    (long long)line_no, quote_value(rma_id),
+			    (long long)(rl.qty - rl.received),
+			    plural(rl.qty - rl.received, "unit", "units"), (long long)line_no,
+			    quote_value(rma_id),
 			    (long long)rl.qty, (long long)rl.received);
 	}
 	if (r->err.len == 0 && node_id == NULL) {
