@@ -87,17 +87,22 @@ main(int argc, char **argv)
 	status = cli_end(&c, st, status, counts.s);
 	status = cli_close_output(&c, &out, status);
 	if (n.units_unrouted > 0)
-		snprintf(unrouted, sizeof unrouted, "; %lld routed units taken back from nodes "
-		    "whose stock fell under them", (long long)n.units_unrouted);
+		snprintf(unrouted, sizeof unrouted, "; %lld routed %s taken back from nodes "
+		    "whose stock fell under %s", (long long)n.units_unrouted,
+		    plural(n.units_unrouted, "unit", "units"),
+		    plural(n.units_unrouted, "it", "them"));
 	if (n.units_routed_taken > 0)
-		snprintf(routed_taken, sizeof routed_taken, "; %lld routed units taken back for "
-		    "more urgent orders", (long long)n.units_routed_taken);
+		snprintf(routed_taken, sizeof routed_taken, "; %lld routed %s taken back for "
+		    "more urgent orders", (long long)n.units_routed_taken,
+		    plural(n.units_routed_taken, "unit", "units"));
 	if (status == 0)
-		diag_note("%s%ld line%s changed: %ld allocated in full, %ld partly, %ld backordered; "
-		    "%lld units allocated, %lld units backordered; %lld units taken back%s%s%s",
-		    c.dry_run ? "dry run, nothing written: " : "", n.lines, n.lines == 1 ? "" : "s",
-		    n.full, n.partly, n.backordered, (long long)n.units,
-		    (long long)n.units_backordered, (long long)n.units_taken_back,
+		diag_note("%s%ld %s changed: %ld allocated in full, %ld partly, %ld backordered; "
+		    "%lld %s allocated, %lld %s backordered; %lld %s taken back%s%s%s",
+		    c.dry_run ? "dry run, nothing written: " : "", n.lines,
+		    plural(n.lines, "line", "lines"), n.full, n.partly, n.backordered,
+		    (long long)n.units, plural(n.units, "unit", "units"),
+		    (long long)n.units_backordered, plural(n.units_backordered, "unit", "units"),
+		    (long long)n.units_taken_back, plural(n.units_taken_back, "unit", "units"),
 		    unrouted, routed_taken, n.lines == 0 ? "; nothing changed" : "");
 	scope_free(&scope);
 	buf_release(&counts);

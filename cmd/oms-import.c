@@ -8,7 +8,7 @@
 #include "diag.h"
 #include "import.h"
 
-enum { OPT_DELTA = OPT_CMD, OPT_FORCE, OPT_REJECTS, OPT_MAXREJ };
+enum { OPT_DELTA = OPT_CMD, OPT_FORCE, OPT_REJECTS, OPT_MAXREJ, OPT_STRICTREFS };
 
 static void
 usage(FILE *fp)
@@ -16,7 +16,7 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: oms-import [-hqv] [--busy-timeout ms] [--db path] [--delta] [--dry-run]\n"
 	    "                  [--force] [--input-format format] [--max-rejects n]\n"
-	    "                  [--rejects file] kind [file ...]\n"
+	    "                  [--rejects file] [--strict-refs] kind [file ...]\n"
 	    "       oms-import --version\n"
 	    "kind: items, nodes, inventory, customers, orders, postal, rates\n");
 }
@@ -30,6 +30,7 @@ main(int argc, char **argv)
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "max-rejects", required_argument, NULL, OPT_MAXREJ },
 		{ "rejects", required_argument, NULL, OPT_REJECTS },
+		{ "strict-refs", no_argument, NULL, OPT_STRICTREFS },
 		{ NULL, 0, NULL, 0 }
 	};
 	static char *stdin_only[] = { "-" };
@@ -57,6 +58,9 @@ main(int argc, char **argv)
 		case OPT_REJECTS:
 			o.rejects = optarg;
 			break;
+		case OPT_STRICTREFS:
+			o.strict_refs = 1;
+			break;
 		default:
 			usage(stderr);
 			return EX_USAGE;
@@ -77,6 +81,10 @@ main(int argc, char **argv)
 	}
 	if ((o.delta || o.force) && o.kind != KIND_INVENTORY) {
 		diag_error("--delta and --force are for inventory");
+		return EX_USAGE;
+	}
+	if (o.strict_refs && o.kind != KIND_ORDERS) {
+		diag_error("--strict-refs is for orders");
 		return EX_USAGE;
 	}
 	if (o.force && !o.delta) {

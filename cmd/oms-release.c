@@ -57,10 +57,11 @@ confirm(struct cli *c, int argc, char **argv)
 	    (long long)n.picked_up, (long long)n.shorted, (long long)n.cancelled);
 	status = cli_end(c, st, status, counts.s);
 	if (status == 0)
-		diag_note("%s%ld confirmation%s taken: %lld units shipped, %lld picked up, "
+		diag_note("%s%ld %s taken: %lld %s shipped, %lld picked up, "
 		    "%lld short, %lld cancelled", c->dry_run ? "dry run, nothing written: " : "",
-		    n.rows, n.rows == 1 ? "" : "s", (long long)n.shipped, (long long)n.picked_up,
-		    (long long)n.shorted, (long long)n.cancelled);
+		    n.rows, plural(n.rows, "confirmation", "confirmations"),
+		    (long long)n.shipped, plural(n.shipped, "unit", "units"),
+		    (long long)n.picked_up, (long long)n.shorted, (long long)n.cancelled);
 	buf_release(&counts);
 	if (cli_close_stdout() != 0 && status == 0)
 		status = EX_IOERR;
@@ -139,12 +140,13 @@ release(struct cli *c, const struct release_opts *o)
 	status = end_run(c, st, status, counts.s, &out, files);
 	waiting = n.held + n.incomplete + n.over_capacity + n.over_max;
 	if (status == 0)
-		diag_note("%s%ld release%s (%ld line%s, %lld units) to %ld node%s; %ld waiting: "
+		diag_note("%s%ld %s (%ld %s, %lld %s) to %ld %s; %ld waiting: "
 		    "%ld held, %ld ship-complete not all routed, %ld over capacity, %ld past --max",
 		    c->dry_run ? "dry run, nothing written: " : "", n.releases,
-		    n.releases == 1 ? "" : "s", n.lines, n.lines == 1 ? "" : "s",
-		    (long long)n.units, n.nodes, n.nodes == 1 ? "" : "s", waiting, n.held,
-		    n.incomplete, n.over_capacity, n.over_max);
+		    plural(n.releases, "release", "releases"), n.lines,
+		    plural(n.lines, "line", "lines"), (long long)n.units,
+		    plural(n.units, "unit", "units"), n.nodes, plural(n.nodes, "node", "nodes"),
+		    waiting, n.held, n.incomplete, n.over_capacity, n.over_max);
 	buf_release(&counts);
 	return status;
 }

@@ -174,20 +174,22 @@ main(int argc, char **argv)
 
 		switch (o.cmd) {
 		case RETURNS_AUTHORIZE:
-			diag_note("%s%ld line%s authorised (%lld units) in %ld RMA%s, %ld rejected",
-			    dry, n.lines, n.lines == 1 ? "" : "s", (long long)n.units, n.rmas,
-			    n.rmas == 1 ? "" : "s", n.rejected);
+			diag_note("%s%ld %s authorised (%lld %s) in %ld %s, %ld rejected",
+			    dry, n.lines, plural(n.lines, "line", "lines"), (long long)n.units,
+			    plural(n.units, "unit", "units"), n.rmas,
+			    plural(n.rmas, "RMA", "RMAs"), n.rejected);
 			break;
 		case RETURNS_RECEIVE:
-			diag_note("%s%ld line%s received (%lld units: %lld restocked, %lld damaged); "
-			    "%ld refund%s, %s in all; %ld rejected", dry, n.lines,
-			    n.lines == 1 ? "" : "s", (long long)n.units, (long long)n.restocked,
-			    (long long)n.damaged, n.refunds, n.refunds == 1 ? "" : "s", amount,
-			    n.rejected);
+			diag_note("%s%ld %s received (%lld %s: %lld restocked, %lld damaged); "
+			    "%ld %s, %s in all; %ld rejected", dry, n.lines,
+			    plural(n.lines, "line", "lines"), (long long)n.units,
+			    plural(n.units, "unit", "units"), (long long)n.restocked,
+			    (long long)n.damaged, n.refunds,
+			    plural(n.refunds, "refund", "refunds"), amount, n.rejected);
 			break;
 		case RETURNS_APPEASE:
-			diag_note("%s%ld appeasement%s, %s in all; %ld rejected", dry, n.refunds,
-			    n.refunds == 1 ? "" : "s", amount, n.rejected);
+			diag_note("%s%ld %s, %s in all; %ld rejected", dry, n.refunds,
+			    plural(n.refunds, "appeasement", "appeasements"), amount, n.rejected);
 			break;
 		}
 	}

@@ -177,14 +177,16 @@ main(int argc, char **argv)
 	status = cli_end(&c, st, status, counts.s);
 	status = cli_close_output(&c, &out, status);
 	if (status == 0)
-		diag_note("%s%ld order%s routed: %ld shipment%s, %ld split%s, %ld late; "
-		    "cost %.2f (objective %.2f with penalties); %lld units routed, "
-		    "%lld backordered, %lld waiting; %ld order%s unplaced%s",
+		diag_note("%s%ld %s routed: %ld %s, %ld %s, %ld late; "
+		    "cost %.2f (objective %.2f with penalties); %lld %s routed, "
+		    "%lld backordered, %lld waiting; %ld %s unplaced%s",
 		    c.dry_run ? "dry run, nothing written: " : "", n.orders,
-		    n.orders == 1 ? "" : "s", n.shipments, n.shipments == 1 ? "" : "s",
-		    n.splits, n.splits == 1 ? "" : "s", n.late, n.cost, n.objective,
-		    (long long)n.units, (long long)n.units_backordered,
-		    (long long)n.units_waiting, n.unplaced, n.unplaced == 1 ? "" : "s",
+		    plural(n.orders, "order", "orders"), n.shipments,
+		    plural(n.shipments, "shipment", "shipments"), n.splits,
+		    plural(n.splits, "split", "splits"), n.late, n.cost, n.objective,
+		    (long long)n.units, plural(n.units, "unit", "units"),
+		    (long long)n.units_backordered, (long long)n.units_waiting, n.unplaced,
+		    plural(n.unplaced, "order", "orders"),
 		    n.changes == 0 ? "; nothing changed" : "");
 	scope_free(&scope);
 	buf_release(&counts);

@@ -114,6 +114,12 @@ cli_begin(struct cli *c, struct store **st)
 int
 cli_end(struct cli *c, struct store *st, int status, const char *counts_json)
 {
+	if (c->dry_run || status != 0) {
+		if (store_discard_new(st)) {
+			store_close(st);
+			return status;
+		}
+	}
 	if (c->dry_run) {
 		store_rollback(st);
 		store_close(st);

@@ -63,8 +63,9 @@ long cli_count(const char *opt, const char *arg);
 int cli_begin(struct cli *c, struct store **st);
 /*
  * End it: commit when status is 0 (roll back under --dry-run or on
- * failure), log the run's end with counts (JSON), close the store.
- * Returns the final exit status.
+ * failure), log the run's end with counts (JSON), close the store.  A
+ * store the run made and commits nothing to is removed
+ * (store_discard_new).  Returns the final exit status.
  */
 int cli_end(struct cli *c, struct store *st, int status, const char *counts_json);
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "util.h"
 
 const char *diag_prog = "oms";
 int diag_verbosity;
@@ -117,7 +118,8 @@ progress_tick(long done)
 	    (now.tv_nsec - meter.last.tv_nsec) / 1000000 < 250)
 		return;
 	meter.last = now;
-	fprintf(stderr, "\r%s: %s: %ld records", diag_prog, meter.what, done);
+	fprintf(stderr, "\r%s: %s: %ld %s", diag_prog, meter.what, done,
+	    plural(done, "record", "records"));
 }
 
 void

@@ -469,8 +469,9 @@ day_bars(FILE *fp, const int64_t *units, const int64_t *lines, const char *const
 		if (units[b] > 0 && bh < 2)
 			bh = 2;
 		fprintf(fp, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\">"
-		    "<title>%lld units, %lld lines</title></rect>\n", x, base - bh, bw, bh, fills[b],
-		    (long long)units[b], (long long)lines[b]);
+		    "<title>%lld %s, %lld %s</title></rect>\n", x, base - bh, bw, bh, fills[b],
+		    (long long)units[b], plural(units[b], "unit", "units"),
+		    (long long)lines[b], plural(lines[b], "line", "lines"));
 		fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%lld</text>\n",
 		    x + bw / 2, base - bh - 6, (long long)units[b]);
 		fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
@@ -500,7 +501,7 @@ age_section(FILE *fp, const struct page *pg)
 	fputs("<h2>Backorders by age</h2>\n<p class=\"note\">Units backordered now, by the "
 	    "age of their backorder on ", fp);
 	html_escape(fp, pg->o->today);
-	fprintf(fp, " (%lld lines).</p>\n", (long long)lines);
+	fprintf(fp, " (%lld %s).</p>\n", (long long)lines, plural(lines, "line", "lines"));
 	if (lines == 0) {
 		fputs("<p class=\"empty\">No backorders.</p>\n", fp);
 		return;
@@ -566,11 +567,13 @@ hbars(FILE *fp, const struct bars *b, int capacity)
 		    label_w, y + 2, vw, fill);
 		fprintf(fp, "<text x=\"%d\" y=\"%d\">", label_w + track + 10, y + 15);
 		if (capacity && r->limit >= 0)
-			fprintf(fp, "%lld of %lld releases (%.0f%%)", (long long)r->value,
-			    (long long)r->limit, r->limit > 0 ? 100.0 * (double)r->value /
+			fprintf(fp, "%lld of %lld %s (%.0f%%)", (long long)r->value,
+			    (long long)r->limit, plural(r->limit, "release", "releases"),
+			    r->limit > 0 ? 100.0 * (double)r->value /
 			    (double)r->limit : 100.0);
 		else if (capacity)
-			fprintf(fp, "%lld releases (no limit)", (long long)r->value);
+			fprintf(fp, "%lld %s (no limit)", (long long)r->value,
+			    plural(r->value, "release", "releases"));
 		else
 			fprintf(fp, "%lld available of %lld on hand", (long long)r->value,
 			    (long long)r->limit);
@@ -578,7 +581,8 @@ hbars(FILE *fp, const struct bars *b, int capacity)
 	}
 	fputs("</svg>\n", fp);
 	if (b->n > n)
-		fprintf(fp, "<p class=\"note\">%zu more nodes not shown.</p>\n", b->n - n);
+		fprintf(fp, "<p class=\"note\">%zu more %s not shown.</p>\n", b->n - n,
+		    plural((int64_t)(b->n - n), "node", "nodes"));
 }
 
 static void
@@ -614,10 +618,11 @@ inventory_section(FILE *fp, struct page *pg)
 		hbars(fp, &pg->atp, 0);
 	}
 	fprintf(fp, "<h2>At or below the reorder point</h2>\n<p class=\"note\">%zu of %lld "
-	    "active skus have network on-hand stock at or below their reorder point "
-	    "(%d days of demand, service level %.3g, smoothing factor %.3g; incoming stock "
-	    "is not tracked)", pg->nlow, (long long)pg->skus, pg->o->days, pg->o->service,
-	    pg->o->alpha);
+	    "active %s %s network on-hand stock at or below their reorder point "
+	    "(%d %s of demand, service level %.3g, smoothing factor %.3g; incoming stock "
+	    "is not tracked)", pg->nlow, (long long)pg->skus, plural(pg->skus, "sku", "skus"),
+	    plural((int64_t)pg->nlow, "has", "have"), pg->o->days,
+	    plural(pg->o->days, "day", "days"), pg->o->service, pg->o->alpha);
 	if (pg->nlow > MAX_SKUS)
 		fprintf(fp, "; the %d furthest below are shown", MAX_SKUS);
 	fputs(".</p>\n", fp);

@@ -117,7 +117,9 @@ struct importer {
 	struct input *in;
 	const char *file;	/* the input's name, for messages */
 	struct rejects *rj;
-	struct strmap nodes, skus;
+	struct strmap nodes, skus, customers;
+	long unknown_customers;	/* orders naming one (see unknown_customer) */
+	struct buf unknown_first;	/* the first few of them, for the warning */
 	int failed;		/* strict mode saw a bad record: write nothing more */
 	int status;		/* a fatal error: the exit status */
 	struct buf err;		/* the current record's first problem */
@@ -130,6 +132,8 @@ struct importer {
 	int one_by_one;		/* orders are turning out to exist: skip batching */
 	long rejected_orders;	/* orders rejected so far (see reject_order) */
 	long unplaced;		/* warn_unplaced: nodes without a place */
+	double *bands;		/* rates: the max_km of every band read */
+	int nbands, capbands;
 };
 
 static int bad(struct importer *im, const char *fmt, ...)
@@ -183,8 +187,8 @@ reject(struct importer *im, const char *file, long line, const char *msg,
 		raw_free(cur);
 	}
 	if (im->o->max_rejects >= 0 && im->n->rejected > im->o->max_rejects) {
-		diag_error("more than %ld records rejected (--max-rejects); nothing imported",
-		    im->o->max_rejects);
+		diag_error("more than %ld %s rejected (--max-rejects); nothing imported",
+		    im->o->max_rejects, plural(im->o->max_rejects, "record", "records"));
 		im->status = EX_DATAERR;
 		return -1;
 	}
@@ -512,14 +516,16 @@ row_node(struct importer *im, const struct record *r)
 		"warehouse", "store", "dark_store", "3pl", "vendor", "locker"
 	};
 	struct node n;
-	int ret = 0, put, is_store;
+	int ret = 0, put, is_store, i;
 
 	memset(&n, 0, sizeof n);
 	f_key(im, r, N_ID, &n.node_id);
 	n.type = r->val[N_TYPE];
-	if (strtab_find(types, sizeof types / sizeof *types, n.type) < 0)
+	if ((i = parse_word(n.type, types, sizeof types / sizeof *types)) < 0)
 		bad(im, "type must be one of warehouse, store, dark_store, 3pl, vendor, locker, "
 		    "got \"%s\"", quote_value(n.type));
+	else
+		n.type = types[i];
 	is_store = strcmp(n.type, "store") == 0;
 	f_text(im, r, N_NAME, "", &n.name);
 	f_text(im, r, N_POSTAL, "", &n.postal_code);
@@ -657,6 +663,40 @@ row_rate(struct importer *im, const struct record *r)
 	if ((put = store_rate_put(im->st, &rt)) < 0)
 		return store_failed(im);
 	count_put(im, put);
+	if (im->nbands == im->capbands) {
+		im->capbands = im->capbands ? 2 * im->capbands : 16;
+		im->bands = xrealloc(im->bands, (size_t)im->capbands * sizeof *im->bands);
+	}
+	im->bands[im->nbands++] = rt.max_km;
+	return 0;
+}
+
+/*
+ * A rates import is the whole card (oms-import(1), "Rate cards"): once
+ * every file is read, the bands it does not have are removed.  Not when a
+ * row was rejected (its band would go): they are kept, with a warning;
+ * and an input without a band is refused, not taken for an empty card.
+ */
+static int
+rates_done(struct importer *im)
+{
+	long others;
+
+	if (im->n->rejected == 0 && im->nbands == 0) {
+		diag_error("no rate band in the input: a rates import is the whole rate card; "
+		    "nothing changed");
+		im->status = EX_DATAERR;
+		return -1;
+	}
+	if (store_rates_keep(im->st, im->bands, im->nbands, im->n->rejected == 0, &others) != 0)
+		return store_failed(im);
+	if (im->n->rejected == 0)
+		im->n->removed = others;
+	else if (others > 0)
+		diag_warn("%ld rate %s not in the input kept, as %ld %s rejected: fix %s "
+		    "and import the whole card again", others, plural(others, "band", "bands"),
+		    im->n->rejected, plural(im->n->rejected, "row was", "rows were"),
+		    plural(im->n->rejected, "it", "them"));
 	return 0;
 }
 
@@ -845,6 +885,10 @@ parse_order(struct importer *im, const struct record *r, struct order *o)
 	f_key(im, r, O_ORDER, &o->order_id);
 	f_text(im, r, O_CHANNEL, "web", &o->channel);
 	f_text(im, r, O_CUSTOMER, "", &o->customer_id);
+	if (im->o->strict_refs && o->customer_id[0] != '\0' &&
+	    !strmap_get(&im->customers, o->customer_id, NULL))
+		bad(im, "customer_id \"%s\" is not a known customer (import customers first)",
+		    quote_value(o->customer_id));
 	f_time(im, r, O_CREATED, o->created_at);
 	f_int(im, r, O_PRIORITY, 1, 99, 5, "an integer from 1 (most urgent) to 99", &o->priority);
 	f_time(im, r, O_PROMISE, o->promise_date);
@@ -867,6 +911,7 @@ parse_line(struct importer *im, const struct record *r, struct held *h, const ch
 	struct order_line *l = &h->l;
 	const struct node_ref *pn;
 	const int64_t *price;
+	int m;
 
 	memset(l, 0, sizeof *l);
 	l->order_id = order_id;
@@ -875,9 +920,11 @@ parse_line(struct importer *im, const struct record *r, struct held *h, const ch
 	price = sku_ref(im, O_SKU, l->sku);
 	f_int(im, r, O_QTY, 1, MAX_QTY, 0, "a positive integer", &l->qty);
 	l->method = r->val[O_METHOD][0] ? r->val[O_METHOD] : "ship";
-	if (strtab_find(methods, sizeof methods / sizeof *methods, l->method) < 0)
+	if ((m = parse_word(l->method, methods, sizeof methods / sizeof *methods)) < 0)
 		bad(im, "method must be one of ship, pickup, curbside, locker, got \"%s\"",
 		    quote_value(l->method));
+	else
+		l->method = methods[m];
 	f_key(im, r, O_PICKUP, &l->pickup_node);
 	pn = node_ref(im, O_PICKUP, l->pickup_node);
 	if (strcmp(l->method, "ship") == 0 && l->pickup_node != NULL)
@@ -1096,6 +1143,25 @@ static int flush_batch(struct importer *im);
 static int enqueue(struct importer *im, const struct order *o);
 static int write_order(struct importer *im, struct order *o);
 
+/*
+ * An order that is being imported names a customer_id no customer has
+ * (without --strict-refs, which refuses it in parse_order): count it,
+ * and keep the first few for the warning at the end of the run.
+ */
+#define UNKNOWN_SHOWN 3
+
+static void
+unknown_customer(struct importer *im, const struct order *o)
+{
+	if (o->customer_id[0] == '\0' || strmap_get(&im->customers, o->customer_id, NULL))
+		return;
+	if (im->unknown_customers++ < UNKNOWN_SHOWN) {
+		buf_addf(&im->unknown_first, "%sorder \"%s\"", im->unknown_customers > 1 ?
+		    ", " : "", quote_value(o->order_id));
+		buf_addf(&im->unknown_first, " (\"%s\")", quote_value(o->customer_id));
+	}
+}
+
 /* The order in the group is complete: validate it whole, then store it. */
 static int
 flush_order(struct importer *im)
@@ -1144,6 +1210,7 @@ flush_order(struct importer *im)
 		if (rc)
 			return reject_order(im, "an earlier part of this order was rejected");
 	}
+	unknown_customer(im, &o);
 	if (im->failed) {
 		/* writing no more, but what was read before is in the store */
 		if (flush_batch(im) != 0)
@@ -1394,9 +1461,10 @@ warn_unplaced(struct importer *im)
 		return store_failed(im);
 	place_list_end(&im->key, im->unplaced);
 	if (im->unplaced > 0)
-		diag_warn("%ld node%s cannot be located, oms-route leaves %s unused until %s can: %s",
-		    im->unplaced, im->unplaced == 1 ? "" : "s", im->unplaced == 1 ? "it" : "them",
-		    im->unplaced == 1 ? "it" : "they", buf_str(&im->key));
+		diag_warn("%ld %s cannot be located, oms-route leaves %s unused until %s can: %s",
+		    im->unplaced, plural(im->unplaced, "node", "nodes"),
+		    plural(im->unplaced, "it", "them"), plural(im->unplaced, "it", "they"),
+		    buf_str(&im->key));
 	return 0;
 }
 
@@ -1435,7 +1503,8 @@ import_file(struct importer *im, const char *file, int (*row)(struct importer *,
 		delta_file_done(im, file);
 	im->n->blank += input_blank_rows(im->in);
 	if (input_blank_rows(im->in) > 0)
-		diag_warn("%s: skipped %ld empty rows", file, input_blank_rows(im->in));
+		diag_warn("%s: skipped %ld empty %s", file, input_blank_rows(im->in),
+		    plural(input_blank_rows(im->in), "row", "rows"));
 	input_close(im->in);
 	im->in = NULL;
 	return im->status ? -1 : 0;
@@ -1466,21 +1535,38 @@ import_files(struct store *st, const struct import_opts *o, int nfiles,
 		im.status = store_status(st);
 		goto out;
 	}
+	if (o->kind == KIND_ORDERS && store_load_customers(st, &im.customers) != 0) {
+		im.status = store_status(st);
+		goto out;
+	}
 	if (o->rejects != NULL && (im.rj = rejects_open(o->rejects, &im.status)) == NULL)
 		goto out;
 	for (i = 0; i < nfiles; i++)
 		if (import_file(&im, files[i], o->kind == KIND_INVENTORY && o->delta ?
 		    row_delta : kinds[o->kind].row) != 0)
 			break;
+	if (!im.status && !im.failed && im.unknown_customers > 0) {
+		if (im.unknown_customers > UNKNOWN_SHOWN)
+			buf_addf(&im.unknown_first, " and %ld more",
+			    im.unknown_customers - UNKNOWN_SHOWN);
+		diag_warn("%ld %s a customer_id that is not a known customer: %s; import "
+		    "customers first, or refuse such orders with --strict-refs",
+		    im.unknown_customers,
+		    plural(im.unknown_customers, "order names", "orders name"),
+		    im.unknown_first.s);
+	}
+	if (!im.status && !im.failed && o->kind == KIND_RATES)
+		rates_done(&im);
 	if (!im.status && im.failed) {
-		diag_error("%ld bad record%s; nothing imported (use --rejects FILE to import "
-		    "the good ones)", counts->rejected, counts->rejected == 1 ? "" : "s");
+		diag_error("%ld bad %s; nothing imported (use --rejects FILE to import "
+		    "the good ones)", counts->rejected,
+		    plural(counts->rejected, "record", "records"));
 		im.status = EX_DATAERR;
 	}
 	if (!im.status && (o->kind == KIND_NODES || o->kind == KIND_POSTAL))
 		warn_unplaced(&im);
 	if (!im.status && o->kind != KIND_INVENTORY && o->kind != KIND_ORDERS &&
-	    counts->inserted + counts->updated > 0) {
+	    counts->inserted + counts->updated + counts->removed > 0) {
 		char type[32];
 
 		snprintf(type, sizeof type, "import.%s", kind_names[o->kind]);
@@ -1488,6 +1574,8 @@ import_files(struct store *st, const struct import_opts *o, int nfiles,
 		pl_int(&im, "inserted", counts->inserted);
 		pl_int(&im, "updated", counts->updated);
 		pl_int(&im, "unchanged", counts->unchanged);
+		if (o->kind == KIND_RATES)
+			pl_int(&im, "removed", counts->removed);
 		if (store_event(st, NULL, type, pl_end(&im)) != 0)
 			im.status = store_status(st);
 	}
@@ -1497,12 +1585,15 @@ out:
 		status = i;
 	strmap_release(&im.nodes, free_ref);
 	strmap_release(&im.skus, free_ref);
+	strmap_release(&im.customers, NULL);
+	buf_release(&im.unknown_first);
 	buf_release(&im.err);
 	buf_release(&im.key);
 	buf_release(&im.payload);
 	drop_batch(&im);	/* left queued only by a fatal error */
 	free(im.batch);
 	free(im.group);
+	free(im.bands);
 	return status;
 }
 
@@ -1512,24 +1603,29 @@ import_summary(const struct import_opts *o, const struct import_counts *c,
 {
 	const char *kind = kind_names[o->kind];
 
-	buf_addf(line, "%s%s: %ld record%s", kind, o->delta ? " (deltas)" : "", c->records,
-	    c->records == 1 ? "" : "s");
+	buf_addf(line, "%s%s: %ld %s", kind, o->delta ? " (deltas)" : "", c->records,
+	    plural(c->records, "record", "records"));
 	if (o->kind == KIND_ORDERS)
-		buf_addf(line, ", %ld order%s (%ld inserted, %ld updated, %ld unchanged); lines:",
-		    c->orders, c->orders == 1 ? "" : "s", c->orders_inserted, c->orders_updated,
-		    c->orders_unchanged);
+		buf_addf(line, ", %ld %s (%ld inserted, %ld updated, %ld unchanged); lines:",
+		    c->orders, plural(c->orders, "order", "orders"), c->orders_inserted,
+		    c->orders_updated, c->orders_unchanged);
 	else
 		buf_addc(line, ',');
 	buf_addf(line, " %ld inserted, %ld updated, %ld unchanged", c->inserted, c->updated,
 	    c->unchanged);
 	if (o->kind == KIND_INVENTORY && !o->delta)
 		buf_addf(line, ", %ld stale", c->stale);
+	if (o->kind == KIND_RATES)
+		buf_addf(line, ", %ld removed", c->removed);
 	buf_addf(line, ", %ld rejected", c->rejected);
-	if (c->inserted + c->updated == 0 && c->orders_inserted + c->orders_updated == 0)
+	if (c->inserted + c->updated + c->removed == 0 &&
+	    c->orders_inserted + c->orders_updated == 0)
 		buf_adds(line, "; nothing changed");
 	buf_addf(json, "{\"kind\":\"%s\",\"records\":%ld,\"inserted\":%ld,\"updated\":%ld,"
 	    "\"unchanged\":%ld,\"rejected\":%ld,\"stale\":%ld", kind, c->records, c->inserted,
 	    c->updated, c->unchanged, c->rejected, c->stale);
+	if (o->kind == KIND_RATES)
+		buf_addf(json, ",\"removed\":%ld", c->removed);
 	if (o->kind == KIND_ORDERS)
 		buf_addf(json, ",\"orders\":%ld,\"orders_inserted\":%ld,\"orders_updated\":%ld",
 		    c->orders, c->orders_inserted, c->orders_updated);

@@ -22,6 +22,7 @@ struct import_opts {
 	int kind;
 	int delta;		/* inventory: rows are adjustments */
 	int force;		/* delta: apply a file already applied */
+	int strict_refs;	/* orders: refuse an unknown customer_id (else warn) */
 	int input_format;	/* enum infmt */
 	const char *rejects;	/* NULL: strict */
 	long max_rejects;	/* -1: no limit */
@@ -29,6 +30,7 @@ struct import_opts {
 
 struct import_counts {
 	long records, inserted, updated, unchanged, rejected, stale, blank;
+	long removed;		/* rates: bands the input no longer has */
 	long orders, orders_inserted, orders_updated, orders_unchanged;
 };
 

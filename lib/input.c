@@ -308,8 +308,8 @@ missing_required(struct input *in, const unsigned char *have)
 		buf_addf(&b, "%s\"%s\"", n++ ? ", " : "", in->cols[c].name);
 	}
 	if (n)
-		diag_at(in->name, 1, "missing required column%s %s",
-		    n > 1 ? "s" : "", b.s);
+		diag_at(in->name, 1, "missing required %s %s",
+		    plural(n, "column", "columns"), b.s);
 	buf_release(&b);
 	return n;
 }
@@ -991,6 +991,25 @@ raw_free(struct raw *raw)
  */
 #define OUT_BUFSIZ (1 << 20)
 
+/*
+ * The mode of an output file, as the shell's > gives it: a file that is
+ * there keeps its mode; a new one is 0666 less the umask (it may carry
+ * customers' addresses: the umask is the user's say on who reads them).
+ * Called before any thread starts: umask() is per process.
+ */
+static mode_t
+outfile_mode(const char *path)
+{
+	struct stat sb;
+	mode_t mask;
+
+	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+		return sb.st_mode & 0777;
+	mask = umask(022);
+	umask(mask);
+	return 0666 & ~mask;
+}
+
 /* Is fd /dev/null?  What is written there reaches no one. */
 static int
 is_dev_null(int fd)
@@ -1112,7 +1131,7 @@ open_output(struct outfile *of, const char *path, int held)
 		of->path = of->tmp = NULL;
 		return EX_CANTCREAT;
 	}
-	fchmod(fd, 0644);
+	fchmod(fd, outfile_mode(path));
 	return 0;
 }
 

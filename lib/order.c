@@ -241,14 +241,15 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 
 	memset(ch, 0, sizeof *ch);
 	check_key(c, vals[OC_ORDER], &ch->order_id);
-	if (c->o->action >= 0 && act[0] != '\0' && strcmp(act, action_names[c->o->action]) != 0)
+	if (c->o->action >= 0 && act[0] != '\0' &&
+	    parse_word(act, action_names, ACT_COUNT) != c->o->action)
 		return bad(c, "action must be %s here (oms-order %s), got \"%s\"",
 		    action_names[c->o->action], action_names[c->o->action], quote_value(act));
 	if (c->o->action >= 0)
 		ch->action = c->o->action;
 	else if (act[0] == '\0')
 		return bad(c, "action is empty");
-	else if ((ch->action = order_action_parse(act)) < 0)
+	else if ((ch->action = parse_word(act, action_names, ACT_COUNT)) < 0)
 		return bad(c, "action must be cancel, hold, unhold, address, reduce or priority, "
 		    "got \"%s\"", quote_value(act));
 	check_count(c, vals, OC_LINE, 0, "a positive integer", &ch->line_no);
@@ -257,9 +258,11 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 	    &ch->priority);
 	if (vals[OC_HOLD][0] != '\0') {
 		ch->hold_type = vals[OC_HOLD];
-		if (strtab_find(hold_types, 4, ch->hold_type) < 0)
+		if ((i = parse_word(ch->hold_type, hold_types, 4)) < 0)
 			bad(c, "hold_type must be fraud, payment, address or customer, got \"%s\"",
 			    quote_value(ch->hold_type));
+		else
+			ch->hold_type = hold_types[i];
 	}
 	check_text(c, vals, OC_REASON, &ch->reason);
 	if (ch->reason == NULL)
@@ -1002,9 +1005,9 @@ do_address(struct ctx *c, const struct change *ch)
 	if (kept > 0) {
 		char msg[300];
 
-		snprintf(msg, sizeof msg, "order \"%s\": %lld released unit%s keep%s the old "
+		snprintf(msg, sizeof msg, "order \"%s\": %lld released %s the old "
 		    "address: tell the node", quote_value(ch->order_id), (long long)kept,
-		    kept == 1 ? "" : "s", kept == 1 ? "s" : "");
+		    plural(kept, "unit keeps", "units keep"));
 		if (c->file != NULL)
 			diag_warn("%s:%ld: %s", c->file, c->line, msg);
 		else
@@ -1134,12 +1137,13 @@ order_change_files(struct store *st, const struct order_opts *o, int nfiles,
 		if (rc < 0 && status == 0)
 			status = input_status(in);
 		if (input_blank_rows(in) > 0)
-			diag_warn("%s: skipped %ld empty rows", files[i], input_blank_rows(in));
+			diag_warn("%s: skipped %ld empty %s", files[i], input_blank_rows(in),
+			    plural(input_blank_rows(in), "row", "rows"));
 		input_close(in);
 	}
 	if (status == 0 && rj == NULL && n->rejected > 0) {
-		diag_error("%ld bad change%s; nothing applied (use --rejects FILE to apply the "
-		    "good ones)", n->rejected, n->rejected == 1 ? "" : "s");
+		diag_error("%ld bad %s; nothing applied (use --rejects FILE to apply the "
+		    "good ones)", n->rejected, plural(n->rejected, "change", "changes"));
 		status = EX_DATAERR;
 	}
 out:
@@ -1152,21 +1156,21 @@ out:
 void
 order_summary(const struct order_counts *n, struct buf *line, struct buf *json)
 {
-	buf_addf(line, "%ld change%s applied, %ld unchanged, %ld rejected", n->applied,
-	    n->applied == 1 ? "" : "s", n->unchanged, n->rejected);
+	buf_addf(line, "%ld %s applied, %ld unchanged, %ld rejected", n->applied,
+	    plural(n->applied, "change", "changes"), n->unchanged, n->rejected);
 	if (n->cancelled)
-		buf_addf(line, "; %lld unit%s cancelled", (long long)n->cancelled,
-		    n->cancelled == 1 ? "" : "s");
+		buf_addf(line, "; %lld %s cancelled", (long long)n->cancelled,
+		    plural(n->cancelled, "unit", "units"));
 	if (n->requested)
-		buf_addf(line, "; %lld released unit%s asked back from the node%s",
-		    (long long)n->requested, n->requested == 1 ? "" : "s",
-		    n->requested == 1 ? "" : "s");
+		buf_addf(line, "; %lld released %s asked back from the %s",
+		    (long long)n->requested, plural(n->requested, "unit", "units"),
+		    plural(n->requested, "node", "nodes"));
 	if (n->reduced)
-		buf_addf(line, "; %lld unit%s reduced", (long long)n->reduced,
-		    n->reduced == 1 ? "" : "s");
+		buf_addf(line, "; %lld %s reduced", (long long)n->reduced,
+		    plural(n->reduced, "unit", "units"));
 	if (n->unrouted)
-		buf_addf(line, "; %lld unit%s to route again", (long long)n->unrouted,
-		    n->unrouted == 1 ? "" : "s");
+		buf_addf(line, "; %lld %s to route again", (long long)n->unrouted,
+		    plural(n->unrouted, "unit", "units"));
 	if (n->applied == 0)
 		buf_adds(line, "; nothing changed");
 	buf_addf(json, "{\"changes\":%ld,\"applied\":%ld,\"unchanged\":%ld,\"rejected\":%ld,"

@@ -119,6 +119,17 @@ parse_bool(const char *s, int *out)
 	return PARSE_BAD;
 }
 
+int
+parse_word(const char *s, const char *const *tab, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(s, tab[i]) == 0)
+			return i;
+	return -1;
+}
+
 static int
 digits(const char *p, int n, int *v)
 {

@@ -22,6 +22,13 @@ int parse_real(const char *s, double min, double max, double *out);
 /* 0/1, true/false, yes/no in any case. */
 int parse_bool(const char *s, int *out);
 /*
+ * A word of a fixed list in an input field (a node's type, a line's
+ * method, a confirmation's status...), in any case, as booleans are: the
+ * index of s among the n lowercase words of tab, or -1.  tab[i] is its
+ * canonical form, the one to store and compare.
+ */
+int parse_word(const char *s, const char *const *tab, int n);
+/*
  * ISO 8601 date or date-time, normalised to UTC "YYYY-MM-DDTHH:MM:SSZ":
  * YYYY-MM-DD (midnight UTC), or YYYY-MM-DD[T ]HH:MM[:SS[.frac]] with an
  * optional Z or +HH:MM / -HH:MM / +HHMM zone (none means UTC).  Calendar

@@ -1006,8 +1006,8 @@ struct confirm_run {
  * no time): listed, or counted.
  */
 static void
-repeat(struct confirm_run *cr, const struct record *r, int64_t line_no, int64_t qty,
-    const char *at)
+repeat(struct confirm_run *cr, const struct record *r, int64_t line_no,
+    const char *status, int64_t qty, const char *at)
 {
 	const char *tracking = r->val[C_TRACKING];
 	struct buf msg = BUF_INIT;
@@ -1015,8 +1015,7 @@ repeat(struct confirm_run *cr, const struct record *r, int64_t line_no, int64_t 
 	if (++cr->repeats > REPEATS_LISTED)
 		return;
 	buf_addf(&msg, "line %lld of release \"%s\" was already confirmed %s %lld",
-	    (long long)line_no, quote_value(r->val[C_RELEASE]), r->val[C_STATUS],
-	    (long long)qty);
+	    (long long)line_no, quote_value(r->val[C_RELEASE]), status, (long long)qty);
 	if (*tracking)
 		buf_addf(&msg, " with tracking \"%s\"", quote_value(tracking));
 	if (at != NULL)
@@ -1055,7 +1054,7 @@ confirm_one(struct confirm_run *cr, const struct record *r)
 		    quote_value(r->val[C_LINE]));
 		return 1;
 	}
-	if ((status = strtab_find(statuses, 4, r->val[C_STATUS])) < 0) {
+	if ((status = parse_word(r->val[C_STATUS], statuses, 4)) < 0) {
 		diag_at(r->file, r->line, "status must be one of shipped, picked_up, short, "
 		    "cancelled, got \"%s\"", quote_value(r->val[C_STATUS]));
 		return 1;
@@ -1075,7 +1074,7 @@ confirm_one(struct confirm_run *cr, const struct record *r)
 		    "2026-11-27 or 2026-11-27T14:30:00Z, got \"%s\"", quote_value(r->val[C_AT]));
 		return 1;
 	}
-	if ((rc = store_release_line_get(st, id, line_no, r->val[C_STATUS], r->val[C_TRACKING],
+	if ((rc = store_release_line_get(st, id, line_no, statuses[status], r->val[C_TRACKING],
 	    qty, timed ? at : NULL, &s, &known)) < 0)
 		return -1;
 	if (rc == 0) {
@@ -1096,7 +1095,7 @@ confirm_one(struct confirm_run *cr, const struct record *r)
 		return 1;
 	}
 	if (s.seen) {
-		repeat(cr, r, line_no, qty, timed ? at : NULL);
+		repeat(cr, r, line_no, statuses[status], qty, timed ? at : NULL);
 		return 1;
 	}
 	out = s.qty - s.shipped - s.shorted - s.cancelled;
@@ -1104,7 +1103,7 @@ confirm_one(struct confirm_run *cr, const struct record *r)
 		diag_at(r->file, r->line, "line %lld of release \"%s\": %lld confirmed %s, but "
 		    "only %lld of the %lld released %s still outstanding (shipped %lld, short "
 		    "%lld, cancelled %lld)", (long long)line_no, quote_value(id), (long long)qty,
-		    r->val[C_STATUS], (long long)out, (long long)s.qty, out == 1 ? "is" : "are",
+		    statuses[status], (long long)out, (long long)s.qty, plural(out, "is", "are"),
 		    (long long)s.shipped, (long long)s.shorted, (long long)s.cancelled);
 		return 1;
 	}
@@ -1112,7 +1111,7 @@ confirm_one(struct confirm_run *cr, const struct record *r)
 		diag_at(r->file, r->line, "line %lld of release \"%s\": %lld confirmed "
 		    "cancelled, but only %lld %s asked to be cancelled", (long long)line_no,
 		    quote_value(id), (long long)qty, (long long)s.cancel_requested,
-		    s.cancel_requested == 1 ? "was" : "were");
+		    plural(s.cancel_requested, "was", "were"));
 		return 1;
 	}
 
@@ -1242,10 +1241,11 @@ release_confirm(struct store *st, char *const *files, int nfiles, int infmt,
 	buf_release(&cr.payload);
 	buf_release(&cr.last.release_id);
 	if (status == 0 && cr.repeats > REPEATS_LISTED)
-		diag_error("%ld more row%s already confirmed, not listed (a file sent twice?)",
-		    cr.repeats - REPEATS_LISTED, cr.repeats - REPEATS_LISTED == 1 ? "" : "s");
+		diag_error("%ld more %s already confirmed, not listed (a file sent twice?)",
+		    cr.repeats - REPEATS_LISTED, plural(cr.repeats - REPEATS_LISTED, "row", "rows"));
 	if (status == 0 && bad > 0) {
-		diag_error("%d bad confirmation%s: nothing applied", bad, bad == 1 ? "" : "s");
+		diag_error("%d bad %s: nothing applied", bad,
+		    plural(bad, "confirmation", "confirmations"));
 		status = EX_DATAERR;
 	}
 	return status;

@@ -46,8 +46,8 @@ static const char *const seller_faults[] = { "damaged_in_transit", "wrong_item",
 int
 returns_seller_fault(const char *reason)
 {
-	return strtab_find(seller_faults, sizeof seller_faults / sizeof *seller_faults,
-	    reason) >= 0;
+	return parse_word(reason, seller_faults,
+	    sizeof seller_faults / sizeof *seller_faults) >= 0;
 }
 
 /* Units of the order before line i, and in all. */
@@ -314,8 +314,8 @@ reject(struct run *r, const struct record *rec)
 	rejects_write(r->rj, r->in, raw, r->err.s);
 	raw_free(raw);
 	if (r->o->max_rejects >= 0 && r->n->rejected > r->o->max_rejects) {
-		diag_error("more than %ld records rejected (--max-rejects); nothing done",
-		    r->o->max_rejects);
+		diag_error("more than %ld %s rejected (--max-rejects); nothing done",
+		    r->o->max_rejects, plural(r->o->max_rejects, "record", "records"));
 		r->status = EX_DATAERR;
 		return -1;
 	}
@@ -397,8 +397,8 @@ f_word(struct run *r, const struct record *rec, const struct colspec *cols, int 
 			bad(r, "%s is empty", cols[c].name);
 		return def;
 	}
-	if (strtab_find(tab, (size_t)n, v) >= 0)
-		return v;
+	if ((i = parse_word(v, tab, n)) >= 0)
+		return tab[i];
 	for (i = 0; i < n; i++)
 		buf_addf(&list, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ", tab[i]);
 	bad(r, "%s must be %s, got \"%s\"", cols[c].name, list.s, quote_value(v));
@@ -630,11 +630,11 @@ row_authorize(struct run *r, const struct record *rec)
 			bad(r, "line %lld of order \"%s\" has not shipped: nothing to return",
 			    (long long)line_no, quote_value(order_id));
 		else if (qty > can)
-			bad(r, "qty %lld is more than the %lld units of line %lld of order \"%s\" "
+			bad(r, "qty %lld is more than the %lld %s of line %lld of order \"%s\" "
 			    "that can still be returned (shipped %lld, returned %lld, authorised "
 			    "and not yet received %lld)", (long long)qty, (long long)(can > 0 ? can : 0),
-			    (long long)line_no, quote_value(order_id), (long long)l->shipped,
-			    (long long)l->returned, (long long)l->authorized);
+			    plural(can, "unit", "units"), (long long)line_no, quote_value(order_id),
+			    (long long)l->shipped, (long long)l->returned, (long long)l->authorized);
 		else if (l->shipped_at[0] == '\0')
 			bad(r, "line %lld of order \"%s\" has no shipment confirmation to count the "
 			    "return window from", (long long)line_no, quote_value(order_id));
@@ -775,12 +775,15 @@ row_receive(struct run *r, const struct record *rec)
 		else if (k == 0)
 			bad(r, "RMA \"%s\" has no line %lld", quote_value(rma_id), (long long)line_no);
 		else if (rl.received >= rl.qty)
-			bad(r, "line %lld of RMA \"%s\" was already received in full (%lld units)",
-			    (long long)line_no, quote_value(rma_id), (long long)rl.qty);
+			bad(r, "line %lld of RMA \"%s\" was already received in full (%lld %s)",
+			    (long long)line_no, quote_value(rma_id), (long long)rl.qty,
+			    plural(rl.qty, "unit", "units"));
 		else if (qty > rl.qty - rl.received)
-			bad(r, "qty %lld is more than the %lld units of line %lld of RMA \"%s\" still "
+			bad(r, "qty %lld is more than the %lld %s of line %lld of RMA \"%s\" still "
 			    "expected (authorised %lld, received %lld)", (long long)qty,
-			    (long long)(rl.qty - rl.received), (long long)line_no, quote_value(rma_id),
+			    (long long)(rl.qty - rl.received),
+			    plural(rl.qty - rl.received, "unit", "units"), (long long)line_no,
+			    quote_value(rma_id),
 			    (long long)rl.qty, (long long)rl.received);
 	}
 	if (r->err.len == 0 && node_id == NULL) {
@@ -1072,7 +1075,8 @@ run_file(struct run *r, const char *file)
 	if (k < 0 && !r->status)
 		r->status = input_status(r->in);
 	if (input_blank_rows(r->in) > 0)
-		diag_warn("%s: skipped %ld empty rows", file, input_blank_rows(r->in));
+		diag_warn("%s: skipped %ld empty %s", file, input_blank_rows(r->in),
+		    plural(input_blank_rows(r->in), "row", "rows"));
 	input_close(r->in);
 	r->in = NULL;
 	return r->status ? -1 : 0;
@@ -1107,8 +1111,8 @@ returns_run(struct store *st, const struct returns_opts *o, int nfiles,
 		if (run_file(&r, files[i]) != 0)
 			break;
 	if (!r.status && r.failed) {
-		diag_error("%ld bad record%s; nothing done (use --rejects FILE to apply the good "
-		    "ones)", counts->rejected, counts->rejected == 1 ? "" : "s");
+		diag_error("%ld bad %s; nothing done (use --rejects FILE to apply the good "
+		    "ones)", counts->rejected, plural(counts->rejected, "record", "records"));
 		r.status = EX_DATAERR;
 	}
 	if (!r.status && rma_events(&r) != 0 && !r.status)

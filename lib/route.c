@@ -1509,8 +1509,9 @@ lns(struct run *r, int parts, uint64_t *rngp)
 		}
 		moves += lns_round(r, z, oi, &rng);
 	}
-	diag_info("neighbourhood search: %ld rounds, %ld kept, cost %.2f -> %.2f (%ld best "
-	    "responses so far)", it, moves, before, total_cost(r), r->responses);
+	diag_info("neighbourhood search: %ld %s, %ld kept, cost %.2f -> %.2f (%ld best "
+	    "%s so far)", it, plural(it, "round", "rounds"), moves, before, total_cost(r),
+	    r->responses, plural(r->responses, "response", "responses"));
 	for (i = 0; i < LNS_SET; i++) {
 		free(z->old[i].a);
 		free(z->best[i].a);
@@ -1897,8 +1898,9 @@ tp_all(struct run *r, int passes)
 		if (m == 0)
 			break;
 	}
-	diag_info("chains of one sku: %d pass%s, %ld lines moved, cost %.2f -> %.2f", p,
-	    p == 1 ? "" : "es", moved, before, total_cost(r));
+	diag_info("chains of one sku: %d %s, %ld %s moved, cost %.2f -> %.2f", p,
+	    plural(p, "pass", "passes"), moved, plural(moved, "line", "lines"), before,
+	    total_cost(r));
 	for (i = 0; i < t.capnewp; i++)
 		free(t.newp[i].a);
 	free(t.newp);
@@ -2632,8 +2634,9 @@ decide(struct run *r)
 				apply(r, i, &o->plan, 1);
 			}
 		}
-		diag_info("improvement pass %d: %ld moves, cost %.2f -> %.2f (%ld best responses "
-		    "so far)", pass + 1, moves, before, total_cost(r), r->responses);
+		diag_info("improvement pass %d: %ld %s, cost %.2f -> %.2f (%ld best %s "
+		    "so far)", pass + 1, moves, plural(moves, "move", "moves"), before,
+		    total_cost(r), r->responses, plural(r->responses, "response", "responses"));
 		if (moves == 0)
 			break;
 	}
@@ -3446,9 +3449,9 @@ warn_places(struct run *r)
 	}
 	place_list_end(&b, n);
 	if (n > 0)
-		diag_alert("%ld order%s a destination that cannot be placed, %s lines "
-		    "backordered: %s", n, n == 1 ? " has" : "s have", n == 1 ? "its" : "their",
-		    buf_str(&b));
+		diag_alert("%ld %s a destination that cannot be placed, %s lines "
+		    "backordered: %s", n, plural(n, "order has", "orders have"),
+		    plural(n, "its", "their"), buf_str(&b));
 	buf_reset(&b);
 	n = 0;
 	for (i = 0; i < r->nnodes; i++) {
@@ -3461,9 +3464,9 @@ warn_places(struct run *r)
 	}
 	place_list_end(&b, n);
 	if (n > 0)
-		diag_alert("%ld node%s cannot be located, %ld line%s backordered for %s: %s", n,
-		    n == 1 ? "" : "s", lines, lines == 1 ? "" : "s", n == 1 ? "it" : "them",
-		    buf_str(&b));
+		diag_alert("%ld %s cannot be located, %ld %s backordered for %s: %s", n,
+		    plural(n, "node", "nodes"), lines, plural(lines, "line", "lines"),
+		    plural(n, "it", "them"), buf_str(&b));
 	buf_release(&b);
 }
 

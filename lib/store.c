@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -208,6 +211,8 @@ struct store {
 	int in_read;	/* in a read transaction of store_read_begin */
 	int in_work;	/* inside the savepoint that follows the run row */
 	int seen_ready;
+	int created;	/* store_open made the file (store_discard_new) */
+	int immutable;	/* read as it is: see reader_files */
 	int64_t run_id;
 	int busy_ms;
 	char run_time[21];
@@ -594,25 +599,198 @@ fail:
 }
 
 /*
- * A file that is there and holds something, but not a SQLite header.
- * SQLite takes a file shorter than its header for an empty database and
- * would write the store over it; such a file is someone else's.
+ * What the file at path is: FILE_FOREIGN when it is there and holds
+ * something, but not a SQLite header (SQLite takes a file shorter than
+ * its header for an empty database and would write the store over it;
+ * such a file is someone else's); FILE_WAL for a SQLite database in WAL
+ * mode (header bytes 18 and 19 are 2); else FILE_OTHER, also when it
+ * cannot be read (SQLite will say why).
  */
+enum { FILE_OTHER, FILE_FOREIGN, FILE_WAL };
+
 static int
-foreign_file(const char *path, const struct stat *sb)
+file_kind(const char *path, const struct stat *sb)
 {
 	static const char magic[16] = "SQLite format 3";
-	char head[sizeof magic];
+	unsigned char head[20];
 	size_t n;
 	FILE *fp;
 
 	if (!S_ISREG(sb->st_mode) || sb->st_size == 0)
-		return 0;
+		return FILE_OTHER;
 	if ((fp = fopen(path, "rb")) == NULL)
-		return 0;	/* SQLite will say why */
+		return FILE_OTHER;
 	n = fread(head, 1, sizeof head, fp);
 	fclose(fp);
-	return n < sizeof head || memcmp(head, magic, sizeof magic) != 0;
+	if (n < sizeof magic || memcmp(head, magic, sizeof magic) != 0)
+		return FILE_FOREIGN;
+	return n == sizeof head && head[18] == 2 && head[19] == 2 ? FILE_WAL : FILE_OTHER;
+}
+
+/*
+ * Who may read the store (oms(7), "Who may read the store").  It holds
+ * customers' names and addresses: a new store is made 0640 (less what the
+ * umask takes away), for its owner to write and a group of reporting
+ * users to read.  SQLite gives the -wal and -shm files the store's owner
+ * when root makes them, and its mode less the umask; store_files_mode
+ * gives them the store's mode whatever the umask.  Writers keep them
+ * beside the store when they close it (SQLITE_FCNTL_PERSIST_WAL): SQLite
+ * reads a WAL database read-only, without writing anything, when they are
+ * there and readable, so a reporting user needs no write permission on
+ * the directory.  A reader never makes them for someone else
+ * (reader_files).
+ */
+#define STORE_MODE 0640
+
+static const char *const side_files[] = { "-wal", "-shm" };
+#define NSIDE (sizeof side_files / sizeof *side_files)
+
+static char *
+side_path(const char *path, int i)
+{
+	struct buf b = BUF_INIT;
+
+	buf_addf(&b, "%s%s", path, side_files[i]);
+	return b.s;
+}
+
+/* Make the store's file, 0640 less the umask: 1 made, 0 there already or not made here. */
+static int
+create_store_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, STORE_MODE);
+
+	if (fd < 0)
+		return 0;	/* there already, or SQLite will say why not */
+	close(fd);
+	return 1;
+}
+
+/*
+ * Give the -wal and -shm files the store's mode, those the process may
+ * change (its own, or any when root); with fresh, only those that were
+ * not there before (fresh[i] 1).  Paths, not descriptors: closing a
+ * descriptor of a file would drop the POSIX locks SQLite holds on it.
+ */
+static void
+store_files_mode(const struct store *st, const int *fresh)
+{
+	struct stat db, sb;
+	uid_t me = geteuid();
+	size_t i;
+	char *p;
+
+	if (stat(st->path, &db) != 0)
+		return;
+	for (i = 0; i < NSIDE; i++) {
+		if (fresh != NULL && !fresh[i])
+			continue;
+		p = side_path(st->path, (int)i);
+		if (stat(p, &sb) == 0 && (sb.st_mode & 0777) != (db.st_mode & 0777) &&
+		    (sb.st_uid == me || me == 0) && chmod(p, db.st_mode & 0777) != 0)
+			diag_warn("%s: cannot give it the store's mode: %s", p, strerror(errno));
+		free(p);
+	}
+}
+
+/*
+ * 1 when the file system that holds the file of db is itself read-only,
+ * not only the mount the path goes through (a read-only bind mount of a
+ * writable one): its super options in /proc/self/mountinfo start with
+ * "ro".  Then nothing can write the store, through any mount.  0 when it
+ * is writable somewhere, or when that cannot be told.
+ */
+static int
+fs_frozen(const struct stat *db)
+{
+	FILE *fp = fopen("/proc/self/mountinfo", "r");
+	char *line = NULL, *p;
+	size_t cap = 0;
+	unsigned maj, min;
+	int frozen = 0, found = 0, k;
+
+	if (fp == NULL)
+		return 0;
+	/* id parent major:minor root point options [optional...] - type source super */
+	while (!found && getline(&line, &cap, fp) > 0) {
+		if (sscanf(line, "%*d %*d %u:%u", &maj, &min) != 2 ||
+		    maj != major(db->st_dev) || min != minor(db->st_dev) ||
+		    (p = strstr(line, " - ")) == NULL)
+			continue;
+		found = 1;
+		for (k = 0, p += 3; k < 2 && (p = strchr(p, ' ')) != NULL; k++)
+			p++;
+		frozen = p != NULL && strncmp(p, "ro", 2) == 0 && strchr(", \n", p[2]) != NULL;
+	}
+	free(line);
+	fclose(fp);
+	return frozen;
+}
+
+/*
+ * Before a reader opens a WAL store: SQLite would make a missing -wal or
+ * -shm file, as the reader, and leave it there, owned by the reader and
+ * in the way of the store's owner.  When one is missing: on a file system
+ * that is read-only itself nothing can write the store, and nothing was
+ * written since its last writer closed it (a writer's -wal stays): read
+ * it as it is (immutable, SQLite's word for "safe only if nothing can
+ * change it"); through a read-only mount of a writable one, a writer may
+ * come: refused; as the store's owner, or root (SQLite gives them to the
+ * owner), let SQLite make them (missing[i] says which); anyone else is
+ * refused.  0, or an exit status after a diagnostic.
+ */
+static int
+reader_files(struct store *st, const struct stat *db, int *missing)
+{
+	struct statvfs fs;
+	uid_t me = geteuid();
+	size_t i;
+	int any = 0;
+	char *p;
+
+	for (i = 0; i < NSIDE; i++) {
+		p = side_path(st->path, (int)i);
+		missing[i] = access(p, F_OK) != 0 && errno == ENOENT;
+		any |= missing[i];
+		free(p);
+	}
+	if (!any)
+		return 0;
+	if (statvfs(st->path, &fs) == 0 && (fs.f_flag & ST_RDONLY)) {
+		if (fs_frozen(db)) {
+			st->immutable = 1;
+			return 0;
+		}
+		diag_error("%s: the store's -wal and -shm files are missing, and this mount is "
+		    "read-only; run any oms command that writes the store where it is writable",
+		    st->path);
+		return EX_IOERR;
+	}
+	if (me == db->st_uid || me == 0)
+		return 0;
+	diag_error("%s: the store's -wal and -shm files are missing, and only its owner "
+	    "may make them; run any oms command that writes the store as its owner",
+	    st->path);
+	return EX_IOERR;
+}
+
+/* "file:" and path, %-escaped, and "?immutable=1": SQLite's URI. */
+static char *
+immutable_uri(const char *path)
+{
+	struct buf b = BUF_INIT;
+	const unsigned char *p;
+
+	buf_adds(&b, "file:");
+	for (p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/._-~", *p) != NULL)
+			buf_addc(&b, (char)*p);
+		else
+			buf_addf(&b, "%%%02X", *p);
+	}
+	buf_adds(&b, "?immutable=1");
+	return b.s;
 }
 
 /*
@@ -660,14 +838,48 @@ store_threads(void)
 	threads = 1;
 }
 
-/* again: the process has a connection to the store open already. */
+/*
+ * The store's schema is older than this oms: say which command upgrades
+ * it, ready to paste.  A dry run upgrades the store and writes nothing
+ * else: migrate commits before the run's own transaction, which rolls
+ * back (oms(7)).
+ */
+static void
+old_schema(const struct store *st, int v)
+{
+	struct buf word = BUF_INIT;
+	const char *p;
+
+	/* the path as one shell word */
+	if (strspn(st->path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789/._-+,:=@%") == strlen(st->path)) {
+		buf_adds(&word, st->path);
+	} else {
+		buf_addc(&word, '\'');
+		for (p = st->path; *p; p++)
+			if (*p == '\'')
+				buf_adds(&word, "'\\''");
+			else
+				buf_addc(&word, *p);
+		buf_addc(&word, '\'');
+	}
+	diag_error("%s: store has schema version %d and this oms reads version %d: upgrade "
+	    "it, as a user who may write it, with \"oms-allocate --dry-run -q --db %s > "
+	    "/dev/null\" (it writes nothing but the upgrade)", st->path, v, schema_version,
+	    buf_str(&word));
+	buf_release(&word);
+}
+
+/* first: a connection the process has open to the store already (again). */
 static int
-open_store(struct store **stp, const char *path, int busy_ms, int readonly, int again)
+open_store(struct store **stp, const char *path, int busy_ms, int readonly,
+    const struct store *first)
 {
 	static int configured;
 	struct store *st = xcalloc(1, sizeof *st);
 	struct stat sb;
-	int rc, flags, v;
+	int rc, flags, v, missing[NSIDE] = { 0 };
+	char *uri = NULL;
 
 	*stp = NULL;
 	/*
@@ -693,22 +905,38 @@ open_store(struct store **stp, const char *path, int busy_ms, int readonly, int 
 	 * Not again: closing a descriptor of the file drops every POSIX lock
 	 * the process holds on it, the shared lock of a connection that
 	 * reads (another process could then checkpoint and delete the WAL
-	 * under it).
+	 * under it).  The first connection's checks hold for the others.
 	 */
-	if (!again && stat(st->path, &sb) == 0 && foreign_file(st->path, &sb)) {
-		diag_error("%s: not an oms store (file is not a SQLite database)", st->path);
-		free(st->path);
-		free(st);
-		return EX_IOERR;
-	}
-	if (readonly && stat(st->path, &sb) != 0) {
+	if (first != NULL) {
+		st->immutable = first->immutable;
+	} else if (stat(st->path, &sb) == 0) {
+		int kind = file_kind(st->path, &sb);
+
+		if (kind == FILE_FOREIGN) {
+			diag_error("%s: not an oms store (file is not a SQLite database)", st->path);
+			free(st->path);
+			free(st);
+			return EX_IOERR;
+		}
+		if (readonly && kind == FILE_WAL && (rc = reader_files(st, &sb, missing)) != 0) {
+			free(st->path);
+			free(st);
+			return rc;
+		}
+	} else if (readonly) {
 		diag_error("%s: no store here (import something first, or use --db)", st->path);
 		free(st->path);
 		free(st);
 		return EX_NOINPUT;
+	} else {
+		st->created = create_store_file(st->path);
 	}
 	flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	rc = sqlite3_open_v2(st->path, &st->db, flags, NULL);
+	if (st->immutable)
+		uri = immutable_uri(st->path);
+	rc = sqlite3_open_v2(uri ? uri : st->path, &st->db, flags | (uri ? SQLITE_OPEN_URI : 0),
+	    NULL);
+	free(uri);
 	if (rc != SQLITE_OK) {
 		if (st->db == NULL) {
 			diag_error("out of memory");
@@ -729,11 +957,15 @@ open_store(struct store **stp, const char *path, int busy_ms, int readonly, int 
 	if (exec(st, "PRAGMA foreign_keys = ON", "opening the store") != 0)
 		goto fail;
 	if (!readonly) {
+		v = 1;	/* the -wal and -shm stay when the store is closed (see above) */
+		sqlite3_file_control(st->db, "main", SQLITE_FCNTL_PERSIST_WAL, &v);
 		/* WAL only once the file is known to be ours: the switch rewrites its header */
 		if (exec(st, "PRAGMA synchronous = FULL", "opening the store") != 0 ||
 		    migrate(st) != 0 ||
-		    exec(st, "PRAGMA journal_mode = WAL", "setting WAL mode") != 0)
+		    exec(st, "PRAGMA journal_mode = WAL", "setting WAL mode") != 0 ||
+		    exec(st, "PRAGMA journal_size_limit = 0", "setting WAL mode") != 0)
 			goto fail;
+		store_files_mode(st, NULL);
 	} else {
 		if (user_version(st, &v) != 0)
 			goto fail;
@@ -745,11 +977,12 @@ open_store(struct store **stp, const char *path, int busy_ms, int readonly, int 
 				diag_error("%s: not an oms store (a SQLite database without "
 				    "the oms schema)", st->path);
 			else
-				diag_error("%s: store has schema version %d; run a mutating oms "
-				    "command to migrate it to %d", st->path, v, schema_version);
+				old_schema(st, v);
 			st->status = v == 0 ? EX_IOERR : EX_SOFTWARE;
 			goto fail;
 		}
+		/* the ones SQLite made for this reader, who owns the store */
+		store_files_mode(st, missing);
 	}
 	/*
 	 * A bounded page cache keeps memory flat however large the input.
@@ -768,7 +1001,7 @@ fail:
 int
 store_open(struct store **stp, const char *path, int busy_ms, int readonly)
 {
-	return open_store(stp, path, busy_ms, readonly, 0);
+	return open_store(stp, path, busy_ms, readonly, NULL);
 }
 
 int
@@ -780,7 +1013,7 @@ store_open_again(const struct store *st, struct store **again)
 	int status;
 
 	assert(threads);
-	if ((status = open_store(again, st->path, st->busy_ms, 1, 1)) != 0)
+	if ((status = open_store(again, st->path, st->busy_ms, 1, st)) != 0)
 		return status;
 	/* st's mapping of the file (store_report_begin), an integer SQLite gave */
 	if (sqlite3_prepare_v2(st->db, "PRAGMA mmap_size", -1, &s, NULL) == SQLITE_OK &&
@@ -819,13 +1052,71 @@ store_close(struct store *st)
 	free(st);
 }
 
+/*
+ * The file st has open is no longer at its path: a run that created the
+ * store failed and removed it (store_discard_new) while this one waited
+ * for its lock.  Writing there would be lost: say so, exit 75.
+ */
+static int
+moved(struct store *st)
+{
+	int gone = 0;
+
+	if (sqlite3_file_control(st->db, "main", SQLITE_FCNTL_HAS_MOVED, &gone) != SQLITE_OK ||
+	    !gone)
+		return 0;
+	diag_error("%s: the store was removed while this command waited for it (the run "
+	    "that made it failed); try again", st->path);
+	st->status = EX_TEMPFAIL;
+	return 1;
+}
+
 int
 store_begin(struct store *st)
 {
 	if (exec(st, "BEGIN IMMEDIATE", "starting a transaction") != 0)
 		return -1;
 	st->in_tx = 1;
+	if (moved(st)) {
+		store_rollback(st);
+		return -1;
+	}
 	return 0;
+}
+
+int
+store_discard_new(struct store *st)
+{
+	sqlite3_stmt *s;
+	int64_t others;
+	size_t i;
+	char *p;
+
+	if (!st->created || !st->in_tx)
+		return 0;
+	/* under the write lock: a run of another command would be committed */
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM run WHERE run_id IS NOT ?1", -1,
+	    &s, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(s, 1, st->run_id);
+	others = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 1;
+	sqlite3_finalize(s);
+	if (others > 0)
+		return 0;
+	if (unlink(st->path) != 0) {
+		diag_warn("%s: cannot remove the store this run made: %s", st->path,
+		    strerror(errno));
+		return 0;
+	}
+	for (i = 0; i < NSIDE; i++) {
+		p = side_path(st->path, (int)i);
+		unlink(p);
+		free(p);
+	}
+	diag_info("%s: removed the store this run made", st->path);
+	st->in_work = 0;
+	store_rollback(st);
+	return 1;
 }
 
 int
@@ -1072,6 +1363,52 @@ int
 store_rate_put(struct store *st, const struct rate *r)
 {
 	return put(st, S_RATE_INS, bind_rate, r);
+}
+
+static const char sql_rate_bands[] = "SELECT max_km FROM rate ORDER BY max_km";
+static const char sql_rate_drop[] = "DELETE FROM rate WHERE max_km = ?1";
+
+int
+store_rates_keep(struct store *st, const double *km, int n, int remove, long *others)
+{
+	sqlite3_stmt *s = store_sql(st, sql_rate_bands);
+	double *gone = NULL;
+	long ngone = 0, cap = 0, i;
+	int rc, j;
+
+	*others = 0;
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		double v = sqlite3_column_double(s, 0);
+
+		for (j = 0; j < n && km[j] != v; j++)
+			;
+		if (j < n)
+			continue;
+		if (ngone == cap)
+			gone = xrealloc(gone, (size_t)(cap = cap ? 2 * cap : 16) * sizeof *gone);
+		gone[ngone++] = v;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		free(gone);
+		return fail(st, rc, "reading the rate card");
+	}
+	*others = ngone;
+	for (i = 0; remove && i < ngone; i++) {
+		if ((s = store_sql(st, sql_rate_drop)) == NULL) {
+			free(gone);
+			return -1;
+		}
+		breal(s, 1, gone[i]);
+		if (run(st, s, "removing a rate band") != 0) {
+			free(gone);
+			return -1;
+		}
+	}
+	free(gone);
+	return 0;
 }
 
 /* Bind an order to parameters base+1 .. base+16. */
@@ -1502,6 +1839,22 @@ store_load_skus(struct store *st, struct strmap *skus)
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading items");
+}
+
+static const char sql_customers[] = "SELECT customer_id FROM customer";
+
+int
+store_load_customers(struct store *st, struct strmap *customers)
+{
+	sqlite3_stmt *s = store_sql(st, sql_customers);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		strmap_put(customers, (const char *)sqlite3_column_text(s, 0), NULL);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : fail(st, rc, "reading customers");
 }
 
 int

@@ -34,10 +34,21 @@ void store_threads(void);
 int store_open_again(const struct store *st, struct store **again);
 int store_status(const struct store *st);
 
-/* The one write transaction of a command run (BEGIN IMMEDIATE). */
+/*
+ * The one write transaction of a command run (BEGIN IMMEDIATE).
+ * store_begin fails with exit 75 when the store was removed by
+ * store_discard_new while it waited for the lock.
+ */
 int store_begin(struct store *st);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
+/*
+ * A run that commits nothing (it failed, or a dry run) leaves no store it
+ * made: when store_open created the file and no other run was committed
+ * to it, remove it with its -wal and -shm, while the transaction holds
+ * the write lock, and roll back: 1.  Else 0, nothing done.
+ */
+int store_discard_new(struct store *st);
 
 /*
  * The run log, written in the run's own transaction, so that a run that
@@ -73,6 +84,12 @@ int store_node_put(struct store *st, const struct node *n);
 int store_customer_put(struct store *st, const struct customer *c);
 int store_postal_put(struct store *st, const struct postal *p);
 int store_rate_put(struct store *st, const struct rate *r);
+/*
+ * The rate card is the n bands of km[] (a rates import is the whole
+ * card): *others is set to the number of stored bands not among them,
+ * which are removed when remove is 1.  0, or -1 after a diagnostic.
+ */
+int store_rates_keep(struct store *st, const double *km, int n, int remove, long *others);
 /*
  * Orders and lines are written in two steps so that a large import of new
  * orders costs one statement a row: *_insert adds the row when its key is
@@ -123,7 +140,7 @@ int store_delta_file_add(struct store *st, const char *digest, const char *name)
 /*
  * Reference data for validation, loaded once per run: every node (value: a
  * malloc'd struct node_ref), every sku (value: a malloc'd int64_t, its
- * unit_price in cents).
+ * unit_price in cents), every customer_id (value: NULL).
  */
 struct node_ref {
 	char type[16];
@@ -131,6 +148,7 @@ struct node_ref {
 };
 int store_load_nodes(struct store *st, struct strmap *nodes);
 int store_load_skus(struct store *st, struct strmap *skus);
+int store_load_customers(struct store *st, struct strmap *customers);
 
 /*
  * Keys seen earlier in this run (a temporary table, so memory stays flat

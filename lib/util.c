@@ -320,3 +320,9 @@ now_iso(char out[21])
 	gmtime_r(&t, &tm);
 	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+const char *
+plural(int64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}

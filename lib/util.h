@@ -78,4 +78,11 @@ void strv_release(struct strv *l);
 /* The current time as "YYYY-MM-DDTHH:MM:SSZ" (21 bytes with the NUL). */
 void now_iso(char out[21]);
 
+/*
+ * The form of a noun for a count of n: one when n is 1, else many ("1
+ * unit", "0 units", "2 units"); every message that counts says its noun
+ * (or its verb: "is", "are") through this.
+ */
+const char *plural(int64_t n, const char *one, const char *many);
+
 #endif

@@ -60,9 +60,12 @@ summary_is() {
 		prefix="dry run, nothing written: "
 		shift
 	fi
-	local lines=lines
+	local lines=lines u5=units u6=units u7=units
 	[ "$1" -ne 1 ] || lines=line
-	local want="oms-allocate: $prefix$1 $lines changed: $2 allocated in full, $3 partly, $4 backordered; $5 units allocated, $6 units backordered; $7 units taken back"
+	[ "$5" -ne 1 ] || u5=unit
+	[ "$6" -ne 1 ] || u6=unit
+	[ "$7" -ne 1 ] || u7=unit
+	local want="oms-allocate: $prefix$1 $lines changed: $2 allocated in full, $3 partly, $4 backordered; $5 $u5 allocated, $6 $u6 backordered; $7 $u7 taken back"
 	[ "$1" -ne 0 ] || want="$want; nothing changed"
 	assert_equal "$stderr" "$want"
 }
@@ -2394,4 +2397,12 @@ R5,1,A1,4,routed,0,0,0,4,0,0,0,0,DC1
 R9,1,A1,6,backordered,3,3,0,3,0,0,0,0,DC1
 U3,1,B1,2,backordered,1,1,0,1,0,0,0,0,DC1
 EOF
+}
+
+# (issue 17, item 16: "1 units")
+@test "a count of one says its noun in the singular: 1 line, 1 unit" {
+	base_store
+	printf 'order_id,line_no,sku,qty\nS1,1,A1,1\n' | oms-import -q orders -
+	run -0 --separate-stderr oms-allocate -o /dev/null
+	assert_equal "$stderr" "oms-allocate: 1 line changed: 1 allocated in full, 0 partly, 0 backordered; 1 unit allocated, 0 units backordered; 0 units taken back"
 }

@@ -199,7 +199,7 @@ O1,2,B,1,no stock left at an eligible node when routed,2026-11-07T09:00:00Z,3,5,
 	    INSERT INTO event (at, order_id, type, payload)
 	    VALUES ('2026-11-05T10:00:00Z', 'O1', 'line.allocated', '{\"line_no\":1,\"backordered\":0');"
 	run -70 oms-report backorders
-	assert_output "oms-report: $OMS_DB: store has schema version 5; run a mutating oms command to migrate it to $SCHEMA_VERSION"
+	assert_output "oms-report: $OMS_DB: store has schema version 5 and this oms reads version $SCHEMA_VERSION: upgrade it, as a user who may write it, with \"oms-allocate --dry-run -q --db $OMS_DB > /dev/null\" (it writes nothing but the upgrade)"
 	run -0 oms-import -v nodes "$ROUTE/nodes.csv"
 	assert_line "oms-import: $OMS_DB: schema migrated from version 5 to $SCHEMA_VERSION"
 	run -0 oms-report backorders --today 2026-11-10

@@ -62,9 +62,8 @@ EOF
 		fi
 	done
 	[ -z "$failed" ] || fail "not refused with 65 and a message:$failed"
-	# nothing got in
-	run -0 sqlite3 "$OMS_DB" "select count(*) from customer"
-	assert_output 0
+	# nothing got in: not even a store (a failed run leaves none it made)
+	[ ! -e "$OMS_DB" ]
 }
 
 @test "JSONTestSuite: every i_ file is taken or refused (0 or 65), never a crash" {

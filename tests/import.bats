@@ -159,7 +159,11 @@ EOF
 @test "orders CSV: orders and their lines land in the store" {
 	base_store
 	run -0 oms-import orders "$DATA/orders.csv"
-	assert_output "oms-import: orders: 4 records, 3 orders (3 inserted, 0 updated, 0 unchanged); lines: 4 inserted, 0 updated, 0 unchanged, 0 rejected"
+	# (no customers imported: warned, see the tests of --strict-refs)
+	assert_output - <<'EOF'
+oms-import: warning: 3 orders name a customer_id that is not a known customer: order "O1" ("C1"), order "O2" ("C2"), order "O3" ("C3"); import customers first, or refuse such orders with --strict-refs
+oms-import: orders: 4 records, 3 orders (3 inserted, 0 updated, 0 unchanged); lines: 4 inserted, 0 updated, 0 unchanged, 0 rejected
+EOF
 	run -0 oms-report lines
 	assert_output - <<'EOF'
 order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
@@ -195,6 +199,7 @@ EOF
 
 @test "orders JSON: nested lines inherit the order's fields" {
 	base_store
+	oms-import -q customers "$DATA/customers.csv"
 	run -0 oms-import orders "$DATA/orders.json"
 	assert_output "oms-import: orders: 3 records, 2 orders (2 inserted, 0 updated, 0 unchanged); lines: 3 inserted, 0 updated, 0 unchanged, 0 rejected"
 	run -0 sqlite3 "$OMS_DB" "select order_id, channel, customer_id, created_at, priority,
@@ -249,7 +254,7 @@ EOF
 
 @test "rates: bands land keyed by max_km, per_kg 0 by default" {
 	run -0 oms-import rates "$DATA/rates.csv"
-	assert_output "oms-import: rates: 3 records, 3 inserted, 0 updated, 0 unchanged, 0 rejected"
+	assert_output "oms-import: rates: 3 records, 3 inserted, 0 updated, 0 unchanged, 0 removed, 0 rejected"
 	run -0 sqlite3 "$OMS_DB" "select * from rate order by max_km"
 	assert_output - <<'EOF'
 50.0|4.5|0.1|1
@@ -290,6 +295,7 @@ EOF
 
 @test "idempotent: orders CSV" {
 	base_store
+	oms-import -q customers "$DATA/customers.csv"
 	assert_idempotent orders "$DATA/orders.csv"
 	assert_output "oms-import: orders: 4 records, 3 orders (0 inserted, 0 updated, 3 unchanged); lines: 0 inserted, 0 updated, 4 unchanged, 0 rejected; nothing changed"
 }
@@ -316,9 +322,10 @@ EOF
 
 @test "idempotent: rates (50 and 50.0 are the same band)" {
 	assert_idempotent rates "$DATA/rates.csv"
-	printf 'max_km,base_cost,per_kg,transit_days\n50.0,4.5,0.1,1\n' > r.csv
+	assert_output "oms-import: rates: 3 records, 0 inserted, 0 updated, 3 unchanged, 0 removed, 0 rejected; nothing changed"
+	sed 's/^50,/50.0,/' "$DATA/rates.csv" > r.csv
 	run -0 oms-import rates r.csv
-	assert_output "oms-import: rates: 1 record, 0 inserted, 0 updated, 1 unchanged, 0 rejected; nothing changed"
+	assert_output "oms-import: rates: 3 records, 0 inserted, 0 updated, 3 unchanged, 0 removed, 0 rejected; nothing changed"
 }
 
 @test "upsert: a changed row is updated, the others left alone, one event" {
@@ -348,6 +355,7 @@ EOF
 
 @test "upsert: a changed order is updated with an order.updated event" {
 	base_store
+	oms-import -q customers "$DATA/customers.csv"
 	oms-import -q orders "$DATA/orders.csv"
 	sed 's/^O1,1,A1,2,/O1,1,A1,3,/' "$DATA/orders.csv" > orders.csv
 	run -0 oms-import orders orders.csv
@@ -543,6 +551,7 @@ EOF
 
 @test "--dry-run: does the work, says so, changes nothing, logs no run" {
 	base_store
+	oms-import -q customers "$DATA/customers.csv"
 	before=$(state)
 	runs=$(sqlite3 "$OMS_DB" "select count(*) from run")
 	run -0 oms-import --dry-run orders "$DATA/orders.csv"
@@ -1216,7 +1225,7 @@ EOF
 	assert_output - <<'EOF'
 usage: oms-import [-hqv] [--busy-timeout ms] [--db path] [--delta] [--dry-run]
                   [--force] [--input-format format] [--max-rejects n]
-                  [--rejects file] kind [file ...]
+                  [--rejects file] [--strict-refs] kind [file ...]
        oms-import --version
 kind: items, nodes, inventory, customers, orders, postal, rates
 EOF
@@ -1250,4 +1259,154 @@ EOF
 	# -q on a terminal: nothing at all
 	script -qec "oms-import -q customers big.csv" /dev/null > quiet.out
 	[ ! -s quiet.out ]
+}
+
+# (issue 17, item 16: "1 units")
+@test "a count of one says its noun in the singular: 1 record, 1 empty row, 1 order" {
+	base_store
+	printf 'order_id,line_no,sku,qty\nS1,1,A1,1\n,,,\n' > one.csv
+	run -0 oms-import orders one.csv
+	assert_output - <<'EOF2'
+oms-import: warning: one.csv: skipped 1 empty row
+oms-import: orders: 1 record, 1 order (1 inserted, 0 updated, 0 unchanged); lines: 1 inserted, 0 updated, 0 unchanged, 0 rejected
+EOF2
+	printf 'sku,unit_price\nX1,x\nX2,y\n' > bad.csv
+	run -65 oms-import items --rejects rejects.csv --max-rejects 1 bad.csv
+	assert_line --index 2 "oms-import: more than 1 record rejected (--max-rejects); nothing imported"
+}
+
+# (issue 17, item 16: an unknown customer_id was accepted silently)
+@test "orders naming unknown customers: imported, with one warning that counts them and names the first three" {
+	base_store
+	oms-import -q customers "$DATA/customers.csv"
+	{
+		echo order_id,line_no,sku,qty,customer_id
+		echo U1,1,A1,1,C1
+		for i in 2 3 4 5 6; do
+			echo "U$i,1,A1,1,X$i"
+			echo "U$i,2,B2,1,X$i"
+		done
+		echo U7,1,A1,1,
+	} > unknown.csv
+	run -0 oms-import orders unknown.csv
+	assert_output - <<'EOF2'
+oms-import: warning: 5 orders name a customer_id that is not a known customer: order "U2" ("X2"), order "U3" ("X3"), order "U4" ("X4") and 2 more; import customers first, or refuse such orders with --strict-refs
+oms-import: orders: 12 records, 7 orders (7 inserted, 0 updated, 0 unchanged); lines: 12 inserted, 0 updated, 0 unchanged, 0 rejected
+EOF2
+	run -0 sqlite3 "$OMS_DB" "select count(*) from orders where customer_id like 'X%'"
+	assert_output 5
+	printf 'order_id,line_no,sku,qty,customer_id\nU8,1,A1,1,X8\n' > one.csv
+	run -0 oms-import orders one.csv
+	assert_line --index 0 'oms-import: warning: 1 order names a customer_id that is not a known customer: order "U8" ("X8"); import customers first, or refuse such orders with --strict-refs'
+	# -q: not a word
+	printf 'order_id,line_no,sku,qty,customer_id\nU9,1,A1,1,X9\n' > one.csv
+	run -0 oms-import -q orders one.csv
+	assert_output ""
+}
+
+@test "--strict-refs: an order naming an unknown customer is bad, like an unknown sku; with --rejects the others go in" {
+	base_store
+	oms-import -q customers "$DATA/customers.csv"
+	printf 'order_id,line_no,sku,qty,customer_id\nS1,1,A1,1,C1\nS2,1,A1,1,NOBODY\nS2,2,B2,1,NOBODY\nS3,1,A1,1,\n' > s.csv
+	before=$(state)
+	run -65 oms-import --strict-refs orders s.csv
+	assert_output - <<'EOF2'
+oms-import: s.csv:3: customer_id "NOBODY" is not a known customer (import customers first)
+oms-import: 2 bad records; nothing imported (use --rejects FILE to import the good ones)
+EOF2
+	assert_equal "$(state)" "$before"
+	run -0 oms-import --strict-refs --rejects rejects.csv orders s.csv
+	run -0 cat rejects.csv
+	assert_output - <<'EOF2'
+order_id,line_no,sku,qty,customer_id,error
+S2,1,A1,1,NOBODY,"customer_id ""NOBODY"" is not a known customer (import customers first)"
+S2,2,B2,1,NOBODY,"rejected with its order: line 3: customer_id ""NOBODY"" is not a known customer (import customers first)"
+EOF2
+	run -0 sqlite3 "$OMS_DB" "select order_id from orders order by order_id"
+	assert_output - <<'EOF2'
+S1
+S3
+EOF2
+	run -64 oms-import --strict-refs items "$DATA/items.csv"
+	assert_output "oms-import: --strict-refs is for orders"
+}
+
+# (issue 17, item 16: method=SHIP was refused while booleans ignore case)
+@test "words of a fixed list (a node's type, a line's method) in any case, as booleans: stored in lowercase" {
+	printf 'node_id,type,lat,lon\nW1,Warehouse,40.5,-74.4\nS1,STORE,40.7,-74.0\nL1,Locker,40.7,-73.9\n' > nodes.csv
+	run -0 oms-import -q nodes nodes.csv
+	run -0 sqlite3 "$OMS_DB" "select node_id, type, can_ship, can_pickup, accepts_returns from node order by node_id"
+	assert_output - <<'EOF2'
+L1|locker|0|0|0
+S1|store|1|1|1
+W1|warehouse|1|0|1
+EOF2
+	printf 'sku\nA1\n' | oms-import -q items -
+	printf 'order_id,line_no,sku,qty,method,pickup_node\nM1,1,A1,1,SHIP,\nM1,2,A1,1,Pickup,S1\nM1,3,A1,1,LOCKER,L1\n' > o.csv
+	run -0 oms-import -q orders o.csv
+	run -0 sqlite3 "$OMS_DB" "select line_no, method from order_line order by line_no"
+	assert_output - <<'EOF2'
+1|ship
+2|pickup
+3|locker
+EOF2
+	# the same again in lowercase: unchanged
+	tr 'A-Z' 'a-z' < o.csv | sed 's/,a1,/,A1,/; s/,s1$/,S1/; s/,l1$/,L1/; s/^m1,/M1,/' > lower.csv
+	run -0 oms-import orders lower.csv
+	assert_output --partial "(0 inserted, 0 updated, 1 unchanged)"
+	printf 'order_id,line_no,sku,qty,method\nM2,1,A1,1,shipping\n' > bad.csv
+	run -65 oms-import orders bad.csv
+	assert_line --index 0 'oms-import: bad.csv:2: method must be one of ship, pickup, curbside, locker, got "shipping"'
+}
+
+# (issue 17, item 16: a rates import kept the bands the new file no longer had)
+@test "rates: an import is the whole card; the bands it does not have are removed, with their count and event" {
+	oms-import -q rates "$DATA/rates.csv"
+	printf 'max_km,base_cost,per_kg,transit_days\n100,5.00,0.20,1\n500,8.00,0.25,2\n' > card.csv
+	run -0 oms-import rates card.csv
+	assert_output "oms-import: rates: 2 records, 1 inserted, 1 updated, 0 unchanged, 2 removed, 0 rejected"
+	run -0 sqlite3 "$OMS_DB" "select * from rate order by max_km"
+	assert_output - <<'EOF2'
+100.0|5.0|0.2|1
+500.0|8.0|0.25|2
+EOF2
+	run -0 sqlite3 "$OMS_DB" "select payload from event where type = 'import.rates' order by seq desc limit 1"
+	assert_output '{"inserted":1,"updated":1,"unchanged":0,"removed":2}'
+	# a card in two files is their bands together
+	printf 'max_km,base_cost,per_kg,transit_days\n100,5.00,0.20,1\n' > near.csv
+	printf 'max_km,base_cost,per_kg,transit_days\n5000,12.50,0,5\n' > far.csv
+	run -0 oms-import rates near.csv far.csv
+	assert_output "oms-import: rates: 2 records, 1 inserted, 0 updated, 1 unchanged, 1 removed, 0 rejected"
+	run -0 sqlite3 "$OMS_DB" "select max_km from rate order by max_km"
+	assert_output - <<'EOF2'
+100.0
+5000.0
+EOF2
+	# a dry run removes nothing
+	run -0 oms-import --dry-run rates near.csv
+	assert_output "oms-import: dry run, nothing written: rates: 1 record, 0 inserted, 0 updated, 1 unchanged, 1 removed, 0 rejected"
+	run -0 sqlite3 "$OMS_DB" "select count(*) from rate"
+	assert_output 2
+}
+
+@test "rates: an input without a band is refused; with rejected rows the other bands are kept, with a warning" {
+	oms-import -q rates "$DATA/rates.csv"
+	before=$(state)
+	printf 'max_km,base_cost,per_kg,transit_days\n' > empty.csv
+	run -65 oms-import rates empty.csv
+	assert_output "oms-import: no rate band in the input: a rates import is the whole rate card; nothing changed"
+	assert_equal "$(state)" "$before"
+	printf 'max_km,base_cost,per_kg,transit_days\n50,4.00,0.10,1\n500,x,0.25,2\n' > card.csv
+	run -0 oms-import --rejects rejects.csv rates card.csv
+	assert_output - <<'EOF2'
+oms-import: card.csv:3: base_cost must be a non-negative amount, got "x"
+oms-import: warning: 2 rate bands not in the input kept, as 1 row was rejected: fix it and import the whole card again
+oms-import: rates: 2 records, 0 inserted, 1 updated, 0 unchanged, 0 removed, 1 rejected
+EOF2
+	run -0 sqlite3 "$OMS_DB" "select max_km, base_cost from rate order by max_km"
+	assert_output - <<'EOF2'
+50.0|4.0
+500.0|7.0
+5000.0|12.5
+EOF2
 }

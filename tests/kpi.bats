@@ -243,7 +243,7 @@ EOF
 	run -0 grep -o '<tr class="all">.*</tr>' report.html
 	assert_output '<tr class="all"><td>All channels</td><td>5</td><td>10</td><td>50.0%</td><td>60.0%</td><td>1.3333</td><td>6.67</td><td>33.3%</td><td>40.0%</td><td>10.0%</td><td>77.00</td><td>13.0%</td><td>3.9%</td></tr>'
 	# K5's backordered unit, 2 days old on 2026-11-15
-	run -0 grep -c '<title>1 units, 1 lines</title>' report.html
+	run -0 grep -c '<title>1 unit, 1 line</title>' report.html
 	# the latest business day with releases, 2026-11-20: DC1 1 of 1000
 	run -0 grep -c 'business day 2026-11-20' report.html
 	run -0 grep -c '>1 of 1000 releases (0%)<' report.html
@@ -259,16 +259,16 @@ EOF
 	run -0 oms-report backorders --today 2026-11-15
 	assert_line --index 1 --partial "K5,1,C3,1,no stock,2026-11-13T09:00:00Z,2,"
 	run -0 oms-report kpi --format html --to 2026-11-15 --today 2026-11-15
-	assert_output --regexp '<rect x="140" y="[0-9]+" width="70" height="[0-9]+" fill="#4c9be8"><title>1 units, 1 lines</title>'
-	assert_output --partial 'by the age of their backorder on 2026-11-15 (1 lines)'
+	assert_output --regexp '<rect x="140" y="[0-9]+" width="70" height="[0-9]+" fill="#4c9be8"><title>1 unit, 1 line</title>'
+	assert_output --partial 'by the age of their backorder on 2026-11-15 (1 line)'
 	# begun on 2026-11-01: 14 days, the 8-14 bar
 	sqlite3 "$OMS_DB" "UPDATE order_line SET backordered_at = '2026-11-01T09:00:00Z'
 	    WHERE order_id = 'K5'"
 	run -0 oms-report backorders --today 2026-11-15
 	assert_line --index 1 --partial ",2026-11-01T09:00:00Z,14,"
 	run -0 oms-report kpi --format html --to 2026-11-15 --today 2026-11-15
-	assert_output --regexp '<rect x="340" y="[0-9]+" width="70" height="[0-9]+" fill="#d4a72c"><title>1 units, 1 lines</title>'
-	run -0 grep -c '<title>1 units' <<< "$output"
+	assert_output --regexp '<rect x="340" y="[0-9]+" width="70" height="[0-9]+" fill="#d4a72c"><title>1 unit, 1 line</title>'
+	run -0 grep -c '<title>1 unit,' <<< "$output"
 	assert_output 1
 }
 
@@ -314,7 +314,7 @@ page_body() {
 	    oms-report -v kpi --format html --today 2026-11-15 -o one.html
 	assert_equal "$(grep -c 'keeps changing: one reader' <<< "$stderr")" 1
 	assert_equal "$(page_body one.html)" "$(page_body two.html)"
-	run -0 grep -c '<title>1 units, 1 lines</title>' one.html
+	run -0 grep -c '<title>1 unit, 1 line</title>' one.html
 }
 
 @test "kpi --format html: a commit while the readers begin is in both halves of the page" {
@@ -330,7 +330,7 @@ page_body() {
 	assert_equal "$(grep -c 'changed while its readers began; again' <<< "$stderr")" 1
 	assert_equal "$(page_body raced.html)" "$(page_body after.html)"
 	# before the race: order fill 60.0%, backorder rate 33.3%, one aged bar of 1
-	run -0 grep -c '<title>1 units, 1 lines</title>' raced.html
+	run -0 grep -c '<title>1 unit, 1 line</title>' raced.html
 	assert_output 2
 	run -0 grep -o '<tr class="all">.*</tr>' raced.html
 	assert_output --partial '<td>All channels</td><td>6</td><td>11</td><td>40.0%</td><td>50.0%</td><td>1.2500</td><td>6.75</td><td>50.0%</td><td>50.0%</td>'

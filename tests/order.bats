@@ -958,3 +958,28 @@ EOF
 	release_lock
 	assert_equal "$(state)" "$before"
 }
+
+# (issue 17, item 16: method=SHIP was refused while booleans ignore case)
+@test "a change's action and hold_type in any case, as booleans: stored in lowercase" {
+	orders_store
+	run -0 oms-order -q apply - <<'EOF2'
+order_id,action,hold_type
+O2,HOLD,Fraud
+EOF2
+	run -0 oms-order -q hold O1 PAYMENT
+	run -0 oms-order -q cancel - <<'EOF2'
+order_id,action,line_no,qty
+O3,Cancel,1,1
+EOF2
+	run -0 sqlite3 "$OMS_DB" "select order_id, hold_type from order_hold order by order_id; select cancelled from order_line where order_id = 'O3'"
+	assert_output - <<'EOF2'
+O1|payment
+O2|fraud
+1
+EOF2
+	run -65 oms-order -q cancel - <<'EOF2'
+order_id,action,line_no,qty
+O3,Hold,1,1
+EOF2
+	assert_line --index 0 'oms-order: -:2: action must be cancel here (oms-order cancel), got "Hold"'
+}

@@ -1197,7 +1197,7 @@ release_id,line_no,status,qty
 20261127-DC1-000002,1,shipped,1
 20261127-DC1-000002,1,short,2
 EOF
-	assert_equal "$stderr" "oms-release: 2 confirmations taken: 1 units shipped, 0 picked up, 2 short, 0 cancelled"
+	assert_equal "$stderr" "oms-release: 2 confirmations taken: 1 unit shipped, 0 picked up, 2 short, 0 cancelled"
 	lines_are <<EOF
 $LINES
 O1,1,A1,2,released,0,0,0,0,2,0,0,0,DC1
@@ -1292,7 +1292,7 @@ release_id,line_no,status,qty
 20261127-DC1-000002,1,cancelled,2
 20261127-DC1-000002,1,shipped,1
 EOF
-	assert_equal "$stderr" "oms-release: 2 confirmations taken: 1 units shipped, 0 picked up, 0 short, 2 cancelled"
+	assert_equal "$stderr" "oms-release: 2 confirmations taken: 1 unit shipped, 0 picked up, 0 short, 2 cancelled"
 	lines_are <<EOF
 $LINES
 O1,1,A1,2,released,0,0,0,0,2,0,0,0,DC1
@@ -1817,4 +1817,29 @@ EOF
 	[ -p out.fifo ]
 	run -0 cat got
 	assert_line --index 1 --partial "20261127-DC1-000001,DC1,O1,1,A1,2,ship,"
+}
+
+# (issue 17, item 16: method=SHIP was refused while booleans ignore case)
+@test "a confirmation's status in any case, as booleans: stored and told in lowercase" {
+	two_orders
+	run -0 oms-release -q $DAY
+	run -0 --separate-stderr oms-release --confirm - <<'EOF2'
+release_id,line_no,status,qty
+20261127-DC1-000002,1,SHIPPED,2
+20261127-DC1-000002,1,Short,1
+EOF2
+	assert_equal "$stderr" "oms-release: 2 confirmations taken: 2 units shipped, 0 picked up, 1 short, 0 cancelled"
+	run -0 sqlite3 "$OMS_DB" "select status, qty from confirmation order by rowid"
+	assert_output - <<'EOF2'
+shipped|2
+short|1
+EOF2
+	consistent
+	# and a repeat in another case is still a repeat
+	run -65 --separate-stderr oms-release --confirm - <<'EOF2'
+release_id,line_no,status,qty
+20261127-DC1-000002,1,shipped,2
+EOF2
+	assert_equal "$stderr" 'oms-release: -:2: line 1 of release "20261127-DC1-000002" was already confirmed shipped (a file sent twice?)
+oms-release: 1 bad confirmation: nothing applied'
 }

@@ -276,7 +276,7 @@ EOF
 $HDR
 RMA-R1-1,R1,1,A1,1,21.06,defective,store,ST1,new,restock,19.67,0.00,1.39,1
 EOF
-	assert_equal "$stderr" "oms-return: 1 line received (1 units: 1 restocked, 0 damaged); 1 refund, 21.06 in all; 0 rejected"
+	assert_equal "$stderr" "oms-return: 1 line received (1 unit: 1 restocked, 0 damaged); 1 refund, 21.06 in all; 0 rejected"
 	stock_is <<'EOF'
 DC1|A1|7
 DC1|B2|8
@@ -885,7 +885,7 @@ EOF
 	printf 'rma_id,line_no,qty,condition\nRMA-R1-1,1,1,new\nRMA-R1-1,2,1,bad\nRMA-R1-1,2,1,worse\n' > recv.csv
 	before=$(state)
 	run -65 oms-return receive --rejects rej2.csv --max-rejects 1 recv.csv
-	assert_line --index 2 "oms-return: more than 1 records rejected (--max-rejects); nothing done"
+	assert_line --index 2 "oms-return: more than 1 record rejected (--max-rejects); nothing done"
 	assert_equal "$(state)" "$before"
 	[ ! -e rej2.csv ]
 	consistent
@@ -897,7 +897,7 @@ EOF
 	before=$(state)
 	run -0 --separate-stderr oms-return authorize --dry-run --at 2026-11-20 --format jsonl auth.jsonl
 	assert_output '{"rma_id":"RMA-R1-1","order_id":"R1","line_no":1,"sku":"A1","qty":1,"amount":null,"reason":"defective","channel":"store","node_id":"ST1","condition":null,"disposition":null,"merchandise":null,"restocking_fee":null,"shipping":null,"refund_id":null}'
-	assert_equal "$stderr" "oms-return: dry run, nothing written: 1 line authorised (1 units) in 1 RMA, 0 rejected"
+	assert_equal "$stderr" "oms-return: dry run, nothing written: 1 line authorised (1 unit) in 1 RMA, 0 rejected"
 	assert_equal "$(state)" "$before"
 	oms-return -q authorize --at 2026-11-20 auth.jsonl > authorized.out
 	printf '{"rma_id":"RMA-R1-1","line_no":1,"qty":1,"condition":"opened"}\n' |
@@ -941,4 +941,26 @@ EOF
 	assert_equal "$(echo $output)" "usage: oms-return authorize [options] [--window days] [file ...] oms-return receive [options] [--fee-damaged pct] [--fee-new pct] [--fee-opened pct] [file ...] oms-return appease [options] [file ...] oms-return --version options: [-hqv] [--at time] [--busy-timeout ms] [--db path] [--dry-run] [--format format] [--input-format format] [--max-rejects n] [-o file] [--rejects file] [--safe-csv]"
 	run -0 oms-return --version
 	assert_output "oms-return (oms) 0.1.0"
+}
+
+# (issue 17, item 16: method=SHIP was refused while booleans ignore case)
+@test "a return's channel and condition in any case, as booleans, stored in lowercase; a seller's fault in any case" {
+	returns_store
+	authorized <<'EOF2'
+R1,1,1,Defective,STORE,ST1
+EOF2
+	printf 'rma_id,line_no,qty,condition\nRMA-R1-1,1,1,NEW\n' > recv.csv
+	run -0 --separate-stderr oms-return receive --at 2026-11-21 recv.csv
+	# as in "received at a store": a fifth of the 6.99 shipping (1.39) back,
+	# the item was defective
+	assert_output - <<EOF2
+$HDR
+RMA-R1-1,R1,1,A1,1,21.06,Defective,store,ST1,new,restock,19.67,0.00,1.39,1
+EOF2
+	run -0 sqlite3 "$OMS_DB" "select channel from rma; select condition from receipt"
+	assert_output - <<'EOF2'
+store
+new
+EOF2
+	consistent
 }

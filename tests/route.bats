@@ -141,7 +141,7 @@ EOF
 $HEADER
 O1,1,A,1,N1,5.5,1,0
 EOF
-	summary_is "1 order routed: 1 shipment, 0 splits, 0 late; cost 5.50 (objective 5.50 with penalties); 1 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	summary_is "1 order routed: 1 shipment, 0 splits, 0 late; cost 5.50 (objective 5.50 with penalties); 1 unit routed, 0 backordered, 0 waiting; 0 orders unplaced"
 	lines_are <<EOF
 $LINES
 O1,1,A,1,routed,0,0,0,1,0,0,0,0,N1
@@ -305,12 +305,12 @@ EOF
 $HEADER
 O1,1,A,1,SL,4.5,1,1
 EOF
-	summary_is "dry run, nothing written: 1 order routed: 1 shipment, 0 splits, 1 late; cost 4.50 (objective 4.50 with penalties); 1 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	summary_is "dry run, nothing written: 1 order routed: 1 shipment, 0 splits, 1 late; cost 4.50 (objective 4.50 with penalties); 1 unit routed, 0 backordered, 0 waiting; 0 orders unplaced"
 	routes --dry-run --day 2026-11-27 --late-penalty 0.5 <<EOF
 $HEADER
 O1,1,A,1,SL,4.5,1,1
 EOF
-	summary_is "dry run, nothing written: 1 order routed: 1 shipment, 0 splits, 1 late; cost 4.50 (objective 5.00 with penalties); 1 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	summary_is "dry run, nothing written: 1 order routed: 1 shipment, 0 splits, 1 late; cost 4.50 (objective 5.00 with penalties); 1 unit routed, 0 backordered, 0 waiting; 0 orders unplaced"
 	# four days to the promise: SL is on time and cheaper
 	routes --dry-run --day 2026-11-25 <<EOF
 $HEADER
@@ -321,7 +321,7 @@ EOF
 $HEADER
 O1,1,A,1,N1,5.5,1,0
 EOF
-	summary_is "1 order routed: 1 shipment, 0 splits, 0 late; cost 5.50 (objective 8.50 with penalties); 1 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	summary_is "1 order routed: 1 shipment, 0 splits, 0 late; cost 5.50 (objective 8.50 with penalties); 1 unit routed, 0 backordered, 0 waiting; 0 orders unplaced"
 }
 
 @test "without --day the business day is the run's date" {
@@ -340,7 +340,7 @@ EOF
 $HEADER
 O1,1,A,1,SL,4.5,1,1
 EOF
-	summary_is "1 order routed: 1 shipment, 0 splits, 1 late; cost 4.50 (objective 14.50 with penalties); 1 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	summary_is "1 order routed: 1 shipment, 0 splits, 1 late; cost 4.50 (objective 14.50 with penalties); 1 unit routed, 0 backordered, 0 waiting; 0 orders unplaced"
 }
 
 # ---------------------------------------------------------------------
@@ -618,7 +618,7 @@ $HEADER
 O2,1,A,1,N1,5.5,1,0
 EOF
 	assert_equal "$stderr" 'oms-route: warning: 1 order has a destination that cannot be placed, its lines backordered: "O1" (postal code "99999", country "US")
-oms-route: 1 order routed: 1 shipment, 0 splits, 0 late; cost 5.50 (objective 5.50 with penalties); 1 units routed, 1 backordered, 0 waiting; 1 order unplaced'
+oms-route: 1 order routed: 1 shipment, 0 splits, 0 late; cost 5.50 (objective 5.50 with penalties); 1 unit routed, 1 backordered, 0 waiting; 1 order unplaced'
 	lines_are <<EOF
 $LINES
 O1,1,A,1,backordered,1,1,0,0,0,0,0,0,
@@ -652,7 +652,7 @@ EOF
 $HEADER
 O1,1,A,1,M1,11.5,2,0
 EOF
-	summary_is "1 order routed: 1 shipment, 0 splits, 0 late; cost 11.50 (objective 11.50 with penalties); 1 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	summary_is "1 order routed: 1 shipment, 0 splits, 0 late; cost 11.50 (objective 11.50 with penalties); 1 unit routed, 0 backordered, 0 waiting; 0 orders unplaced"
 	lines_are <<EOF
 $LINES
 O1,1,A,1,routed,0,0,0,1,0,0,0,0,M1
@@ -1204,7 +1204,7 @@ $HEADER
 O2,1,A,1,N1,5.5,1,0
 EOF
 	assert_equal "${stderr%%$'\n'*}" 'oms-route: warning: order "O1" line 1: its store "ST" takes no releases (capacity_per_day 0); left allocated'
-	summary_is "1 order routed: 1 shipment, 0 splits, 0 late; cost 5.50 (objective 5.50 with penalties); 1 units routed, 0 backordered, 2 waiting; 0 orders unplaced"
+	summary_is "1 order routed: 1 shipment, 0 splits, 0 late; cost 5.50 (objective 5.50 with penalties); 1 unit routed, 0 backordered, 2 waiting; 0 orders unplaced"
 	lines_are <<EOF
 $LINES
 O1,1,A,2,allocated,0,0,2,0,0,0,0,0,

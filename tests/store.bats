@@ -45,13 +45,74 @@ EOF
 	[ ! -e "$OMS_DB" ]
 }
 
-@test "a run that fails on its input still creates the store, empty" {
+# (it used to leave a new, empty store behind: issue 17, item 16)
+@test "a run that fails, or a dry run, leaves no store where there was none" {
+	mkdir new
+	run -66 oms-import items missing.csv
+	printf 'sku,unit_price\nA1,x\n' > bad.csv
+	run -65 oms-import --db new/oms.db items bad.csv
+	run -65 oms-import --db new/oms.db --rejects rejects.csv --max-rejects 0 items bad.csv
+	run -0 oms-import --db new/oms.db --dry-run -q nodes "$DATA/nodes.csv"
+	run -0 oms-allocate --db new/oms.db --dry-run -q
+	run -0 ls -A . new
+	assert_output - <<'EOF'
+.:
+bad.csv
+new
+
+new:
+EOF
+	# a store that was there stays, with the failed run's log row
+	run -0 oms-import -q nodes "$DATA/nodes.csv"
 	run -66 oms-import items missing.csv
 	run -0 sqlite3 "$OMS_DB" "select count(*) from item; select exit_status from run"
 	assert_output - <<'EOF'
 0
+0
 66
 EOF
+	# and so does an empty file, which a command takes for a new store
+	: > new/oms.db
+	run -66 oms-import --db new/oms.db items missing.csv
+	run -0 sqlite3 new/oms.db "select exit_status from run"
+	assert_output 66
+}
+
+@test "a run that made the store and fails removes it; a command that waited for it exits 75 and writes nothing" {
+	mkfifo in
+	# the first run makes the store and holds it while it reads its input
+	oms-import orders - < in > first.out 2>&1 &
+	first=$!
+	exec 5> in
+	# (in WAL mode, past the schema's creation: in its run's transaction)
+	for i in $(seq 100); do
+		[ -e "$OMS_DB-wal" ] && ! sqlite3 "$OMS_DB" "BEGIN IMMEDIATE; ROLLBACK;" > /dev/null 2>&1 && break
+		sleep 0.1
+	done
+	# the second opens the store and waits for the lock
+	oms-import -q nodes "$DATA/nodes.csv" > second.out 2>&1 5>&- &
+	second=$!
+	for i in $(seq 100); do
+		ls -l /proc/$second/fd 2> /dev/null | grep -q " $OMS_DB\$" && break
+		sleep 0.1
+	done
+	printf 'order_id,line_no,sku,qty\nO1,1,NOPE,1\n' >&5
+	exec 5>&-
+	rc=0 && wait $first || rc=$?
+	assert_equal $rc 65
+	rc=0 && wait $second || rc=$?
+	assert_equal $rc 75
+	run -0 cat first.out second.out
+	assert_output - <<EOF
+oms-import: -:2: sku "NOPE" is not a known item (import items first)
+oms-import: 1 bad record; nothing imported (use --rejects FILE to import the good ones)
+oms-import: $OMS_DB: the store was removed while this command waited for it (the run that made it failed); try again
+EOF
+	[ ! -e "$OMS_DB" ] && [ ! -e "$OMS_DB-wal" ] && [ ! -e "$OMS_DB-shm" ]
+	# again: it makes a store of its own
+	run -0 oms-import -q nodes "$DATA/nodes.csv"
+	run -0 sqlite3 "$OMS_DB" "select count(*) from node"
+	assert_output 5
 }
 
 @test "--db PATH comes before \$OMS_DB" {
@@ -219,7 +280,7 @@ EOF
 	sqlite3 "$OMS_DB" < "$TESTS/../share/schema/001-initial.sql"
 	sqlite3 "$OMS_DB" "pragma user_version = 1; insert into node (node_id, type) values ('W1', 'warehouse')"
 	run -70 oms-report inventory
-	assert_output "oms-report: $OMS_DB: store has schema version 1; run a mutating oms command to migrate it to $SCHEMA_VERSION"
+	assert_output "oms-report: $OMS_DB: store has schema version 1 and this oms reads version $SCHEMA_VERSION: upgrade it, as a user who may write it, with \"oms-allocate --dry-run -q --db $OMS_DB > /dev/null\" (it writes nothing but the upgrade)"
 	run -0 oms-import -v nodes "$DATA/nodes.csv"
 	assert_line "oms-import: $OMS_DB: schema migrated from version 1 to $SCHEMA_VERSION"
 	run -0 sqlite3 "$OMS_DB" "pragma user_version; select node_id from node where node_id = 'W1'; select count(shipping_charge) from orders"
@@ -229,6 +290,26 @@ W1
 0
 EOF
 	run -0 oms-report check
+}
+
+@test "an older store: oms-report names the command that upgrades it, ready to paste, and that command upgrades it and writes nothing else" {
+	export OMS_DB="$BATS_TEST_TMPDIR/it's a store.db"
+	sqlite3 "$OMS_DB" < "$TESTS/../share/schema/001-initial.sql"
+	sqlite3 "$OMS_DB" "pragma user_version = 1; insert into node (node_id, type) values ('W1', 'warehouse')"
+	run -70 oms-report inventory
+	assert_output "oms-report: $OMS_DB: store has schema version 1 and this oms reads version $SCHEMA_VERSION: upgrade it, as a user who may write it, with \"oms-allocate --dry-run -q --db '$BATS_TEST_TMPDIR/it'\\''s a store.db' > /dev/null\" (it writes nothing but the upgrade)"
+	cmd=$(sed -n 's/.* with "\(.*\)" (it writes nothing but the upgrade)$/\1/p' <<< "$output")
+	cd /
+	run -0 env -u OMS_DB sh -c "$cmd"
+	assert_output ""
+	run -0 sqlite3 "$OMS_DB" "pragma user_version; select count(*) from run; select count(*) from event; select node_id from node"
+	assert_output - <<EOF
+$SCHEMA_VERSION
+0
+0
+W1
+EOF
+	run -0 oms-report inventory
 }
 
 @test "a version 2 store is migrated to the latest version: confirmations keep their rows, and their status check" {
@@ -304,7 +385,7 @@ EOF
 	    ALTER TABLE line_node DROP COLUMN shipped; ALTER TABLE line_node DROP COLUMN cost_cents;
 	    PRAGMA user_version = 3"
 	run -70 oms-report events
-	assert_output "oms-report: $OMS_DB: store has schema version 3; run a mutating oms command to migrate it to $SCHEMA_VERSION"
+	assert_output "oms-report: $OMS_DB: store has schema version 3 and this oms reads version $SCHEMA_VERSION: upgrade it, as a user who may write it, with \"oms-allocate --dry-run -q --db $OMS_DB > /dev/null\" (it writes nothing but the upgrade)"
 	run -0 oms-allocate -v -o /dev/null
 	assert_line "oms-allocate: $OMS_DB: schema migrated from version 3 to $SCHEMA_VERSION"
 	run -0 sqlite3 "$OMS_DB" "pragma user_version; select sql from sqlite_schema where name = 'event_by_type'"
@@ -368,7 +449,7 @@ EOF
 	    ALTER TABLE line_node DROP COLUMN shipped; ALTER TABLE line_node DROP COLUMN cost_cents;
 	    PRAGMA user_version = 4"
 	run -70 oms-report kpi
-	assert_output "oms-report: $OMS_DB: store has schema version 4; run a mutating oms command to migrate it to $SCHEMA_VERSION"
+	assert_output "oms-report: $OMS_DB: store has schema version 4 and this oms reads version $SCHEMA_VERSION: upgrade it, as a user who may write it, with \"oms-allocate --dry-run -q --db $OMS_DB > /dev/null\" (it writes nothing but the upgrade)"
 	# (not oms-allocate: it would backorder the shorted line again)
 	run -0 oms-import -v nodes "$DATA/nodes.csv"
 	assert_line "oms-import: $OMS_DB: schema migrated from version 4 to $SCHEMA_VERSION"
@@ -395,7 +476,7 @@ EOF
 	    ALTER TABLE node DROP COLUMN region; ALTER TABLE line_node DROP COLUMN transit_days;
 	    ALTER TABLE shipment DROP COLUMN transit_days; PRAGMA user_version = 6"
 	run -70 oms-report lines
-	assert_output "oms-report: $OMS_DB: store has schema version 6; run a mutating oms command to migrate it to $SCHEMA_VERSION"
+	assert_output "oms-report: $OMS_DB: store has schema version 6 and this oms reads version $SCHEMA_VERSION: upgrade it, as a user who may write it, with \"oms-allocate --dry-run -q --db $OMS_DB > /dev/null\" (it writes nothing but the upgrade)"
 	run -0 oms-allocate -v -o /dev/null
 	assert_line "oms-allocate: $OMS_DB: schema migrated from version 6 to $SCHEMA_VERSION"
 	assert_equal "$(sqlite3 "$OMS_DB" "select node_id, type, name, postal_code from node order by 1")" "$nodes"

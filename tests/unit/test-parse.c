@@ -229,6 +229,19 @@ main(void)
 		check(parse_bool("Yes", &b) == PARSE_OK && b == 1, "bool", "Yes");
 		check(parse_bool("FALSE", &b) == PARSE_OK && b == 0, "bool", "FALSE");
 		check(parse_bool("2", &b) == PARSE_BAD, "bool", "2");
+		{
+			static const char *const methods[] = { "ship", "pickup", "curbside" };
+
+			check(parse_word("SHIP", methods, 3) == 0, "word", "SHIP");
+			check(parse_word("Curbside", methods, 3) == 2, "word", "Curbside");
+			check(parse_word("shipping", methods, 3) == -1, "word", "shipping");
+			check(parse_word(" ship", methods, 3) == -1, "word", " ship");
+			check(parse_word("", methods, 3) == -1, "word", "");
+		}
+		check(strcmp(plural(1, "unit", "units"), "unit") == 0, "plural", "1");
+		check(strcmp(plural(0, "unit", "units"), "units") == 0, "plural", "0");
+		check(strcmp(plural(-1, "unit", "units"), "units") == 0, "plural", "-1");
+		check(strcmp(plural(2, "unit", "units"), "units") == 0, "plural", "2");
 		check(parse_real("1e999", 0, 1e300, &(double){0}) == PARSE_RANGE, "real", "1e999");
 		check(parse_real("nan", 0, 1, &(double){0}) == PARSE_BAD, "real", "nan");
 		check(parse_real("0x1p3", 0, 100, &(double){0}) == PARSE_BAD, "real", "0x1p3");
