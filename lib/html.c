@@ -508,8 +508,9 @@ age_section(FILE *fp, const struct page *pg)
 	}
 	day_bars(fp, pg->age_units, pg->age_lines, age_names, age_fills);
 	fprintf(fp, "<p class=\"note\">Of them, past the date promised to the customer, by "
-	    "days past it (%lld lines; %lld more have no promise date or are not yet due).</p>\n",
-	    (long long)past, (long long)pg->due_lines);
+	    "days past it (%lld %s; %lld more %s no promise date or %s not yet due).</p>\n",
+	    (long long)past, plural(past, "line", "lines"), (long long)pg->due_lines,
+	    plural(pg->due_lines, "has", "have"), plural(pg->due_lines, "is", "are"));
 	if (past == 0) {
 		fputs("<p class=\"empty\">None past its promise date.</p>\n", fp);
 		return;

@@ -278,7 +278,7 @@ EOF
 @test "kpi --format html: backorders past their promise date, by days past it" {
 	kpi_store
 	run -0 oms-report kpi --format html --to 2026-11-15 --today 2026-11-15
-	assert_output --partial 'by days past it (0 lines; 1 more have no promise date or are not yet due).</p>'
+	assert_output --partial 'by days past it (0 lines; 1 more has no promise date or is not yet due).</p>'
 	assert_output --partial '<p class="empty">None past its promise date.</p>'
 	run -0 grep -c '<svg' <<< "$output"
 	assert_output 3
@@ -286,14 +286,14 @@ EOF
 	assert_output --partial '"age_days":12,'
 	assert_output --partial '"days_past_promise":5}'
 	run -0 oms-report kpi --format html --to 2026-11-15 --today 2026-11-25
-	assert_output --partial 'by days past it (1 lines; 0 more have no promise date or are not yet due).</p>'
+	assert_output --partial 'by days past it (1 line; 0 more have no promise date or are not yet due).</p>'
 	# the age chart's 8-14 bar (x 340), and the second chart's 4-7 bar
-	assert_output --regexp '<rect x="340" y="[0-9]+" width="70" height="[0-9]+" fill="#d4a72c"><title>1 units, 1 lines</title>'
-	assert_output --regexp '<rect x="240" y="[0-9]+" width="70" height="[0-9]+" fill="#cf222e"><title>1 units, 1 lines</title>'
+	assert_output --regexp '<rect x="340" y="[0-9]+" width="70" height="[0-9]+" fill="#d4a72c"><title>1 unit, 1 line</title>'
+	assert_output --regexp '<rect x="240" y="[0-9]+" width="70" height="[0-9]+" fill="#cf222e"><title>1 unit, 1 line</title>'
 	page=$output
 	run -0 grep -c '<svg' <<< "$page"
 	assert_output 4
-	run -0 grep -c '<title>1 units, 1 lines</title>' <<< "$page"
+	run -0 grep -c '<title>1 unit, 1 line</title>' <<< "$page"
 	assert_output 2
 }
 

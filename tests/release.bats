@@ -1402,7 +1402,7 @@ release_id,line_no,status,qty
 20261127-DC1-000001,1,shipped,1
 20261127-DC1-000002,1,short,1
 EOF
-	assert_equal "$stderr" "oms-release: 5 confirmations taken: 1 units shipped, 2 picked up, 2 short, 0 cancelled"
+	assert_equal "$stderr" "oms-release: 5 confirmations taken: 1 unit shipped, 2 picked up, 2 short, 0 cancelled"
 }
 
 @test "a pickup handed over in two visits: two files, both taken; the second file sent again changes nothing" {
@@ -1840,6 +1840,6 @@ EOF2
 release_id,line_no,status,qty
 20261127-DC1-000002,1,shipped,2
 EOF2
-	assert_equal "$stderr" 'oms-release: -:2: line 1 of release "20261127-DC1-000002" was already confirmed shipped (a file sent twice?)
+	assert_equal "$stderr" 'oms-release: -:2: line 1 of release "20261127-DC1-000002" was already confirmed shipped 2 (a file sent twice? give its time, at, if it is another one)
 oms-release: 1 bad confirmation: nothing applied'
 }

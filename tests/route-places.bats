@@ -87,7 +87,7 @@ N1,A,3,2026-11-27T08:00:00Z
 EOF
 	run -0 --separate-stderr oms-route --max-splits 0
 	assert_output "$HEADER"$'\n'"O1,1,A,2,N1,5.5,1,0"
-	summary_is "1 order routed: 1 shipment, 0 splits, 0 late; cost 5.50 (objective 5.50 with penalties); 1 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	summary_is "1 order routed: 1 shipment, 0 splits, 0 late; cost 5.50 (objective 5.50 with penalties); 1 unit routed, 0 backordered, 0 waiting; 0 orders unplaced"
 	consistent
 }
 
@@ -110,7 +110,7 @@ EOF
 	# one split allowed: N2 may ship it, and the summary counts the split
 	run -0 --separate-stderr oms-route --max-splits 1
 	assert_output "$HEADER"$'\n'"O1,1,A,1,N2,6,1,0"
-	summary_is "1 order routed: 1 shipment, 1 split, 0 late; cost 6.00 (objective 9.00 with penalties); 1 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	summary_is "1 order routed: 1 shipment, 1 split, 0 late; cost 6.00 (objective 9.00 with penalties); 1 unit routed, 0 backordered, 0 waiting; 0 orders unplaced"
 	consistent
 }
 
@@ -118,7 +118,7 @@ EOF
 	one_of_two
 	run -0 --separate-stderr oms-route
 	assert_output "$HEADER"$'\n'"O1,1,A,1,N2,6,1,0"
-	summary_is "1 order routed: 1 shipment, 1 split, 0 late; cost 6.00 (objective 9.00 with penalties); 1 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	summary_is "1 order routed: 1 shipment, 1 split, 0 late; cost 6.00 (objective 9.00 with penalties); 1 unit routed, 0 backordered, 0 waiting; 0 orders unplaced"
 	lines_are <<EOF
 $LINES
 O1,1,A,2,routed,0,0,0,2,0,0,0,0,N1;N2
@@ -151,10 +151,10 @@ EOF
 	# with splits free, ST wins, and the summary counts the split
 	run -0 --separate-stderr oms-route --split-penalty 0 --dry-run
 	assert_output "$HEADER"$'\n'"O1,2,B,1,ST,5.5,1,0"
-	summary_is "dry run, nothing written: 1 order routed: 1 shipment, 1 split, 0 late; cost 5.50 (objective 5.50 with penalties); 1 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	summary_is "dry run, nothing written: 1 order routed: 1 shipment, 1 split, 0 late; cost 5.50 (objective 5.50 with penalties); 1 unit routed, 0 backordered, 0 waiting; 0 orders unplaced"
 	run -0 --separate-stderr oms-route
 	assert_output "$HEADER"$'\n'"O1,2,B,1,N1,6,1,0"
-	summary_is "1 order routed: 1 shipment, 0 splits, 0 late; cost 6.00 (objective 6.00 with penalties); 1 units routed, 0 backordered, 0 waiting; 0 orders unplaced"
+	summary_is "1 order routed: 1 shipment, 0 splits, 0 late; cost 6.00 (objective 6.00 with penalties); 1 unit routed, 0 backordered, 0 waiting; 0 orders unplaced"
 }
 
 # ---------------------------------------------------------------------
@@ -379,7 +379,7 @@ EOF
 	run -0 --separate-stderr oms-route
 	assert_output "$HEADER"$'\n'"O1,1,A,1,N1,5.5,1,0"
 	assert_equal "$stderr" 'oms-route: warning: 1 node cannot be located, 1 line backordered for it: "UK1" (no lat/lon, no postal code)
-oms-route: 1 order routed: 1 shipment, 0 splits, 0 late; cost 5.50 (objective 5.50 with penalties); 1 units routed, 2 backordered, 0 waiting; 0 orders unplaced'
+oms-route: 1 order routed: 1 shipment, 0 splits, 0 late; cost 5.50 (objective 5.50 with penalties); 1 unit routed, 2 backordered, 0 waiting; 0 orders unplaced'
 	backorders_are <<'EOF'
 O2|1|A|1|node UK1 cannot be located (no lat/lon, no postal code)
 O3|1|A|1|no stock left at an eligible node when routed
