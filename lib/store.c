@@ -320,10 +320,15 @@ fail(struct store *st, int rc, const char *what)
 	case SQLITE_IOERR:
 	case SQLITE_CANTOPEN:
 	case SQLITE_CORRUPT:
-	case SQLITE_PERM:
-		diag_error("%s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+	case SQLITE_PERM: {
+		/* the system's reason, when a system call failed: "Permission denied" */
+		int err = (rc & 0xff) == SQLITE_CORRUPT ? 0 : sqlite3_system_errno(st->db);
+
+		diag_error("%s: %s: %s%s%s%s", st->path, what, sqlite3_errmsg(st->db),
+		    err ? " (" : "", err ? strerror(err) : "", err ? ")" : "");
 		st->status = EX_IOERR;
 		break;
+	}
 	default:
 		diag_error("%s: %s: %s (sqlite error %d)", st->path, what,
 		    sqlite3_errmsg(st->db), ext);
@@ -923,6 +928,12 @@ open_store(struct store **stp, const char *path, int busy_ms, int readonly,
 			free(st);
 			return rc;
 		}
+	} else if (errno != ENOENT) {
+		/* there may be one: a directory on the way this user may not search */
+		diag_error("%s: cannot reach the store: %s", st->path, strerror(errno));
+		free(st->path);
+		free(st);
+		return EX_IOERR;
 	} else if (readonly) {
 		diag_error("%s: no store here (import something first, or use --db)", st->path);
 		free(st->path);

@@ -168,6 +168,22 @@ EOF
 	assert_equal "$(files)" "$before"
 }
 
+@test "a user outside the store's group is told the system's reason (74), and no file of the store changes" {
+	two_users
+	owned_store
+	before=$(files)
+	# the store's directory (2750) is closed to them
+	run -74 stranger oms-report lines
+	assert_output "oms-report: $OMS_DB: cannot reach the store: Permission denied"
+	run -74 stranger oms-allocate
+	assert_output "oms-allocate: $OMS_DB: cannot reach the store: Permission denied"
+	# the store itself (0640), in a directory they may search
+	chmod 2755 "$pub/store"
+	run -74 stranger oms-report lines
+	assert_output "oms-report: $OMS_DB: cannot open the store: unable to open database file (Permission denied)"
+	assert_equal "$(files)" "$before"
+}
+
 @test "a store anyone may read (0644) in a directory only its owner may write: another user reports, no file changes" {
 	two_users
 	chmod 755 "$pub/store"
