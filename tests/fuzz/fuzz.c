@@ -32,6 +32,7 @@
 #include "diag.h"
 #include "import.h"
 #include "input.h"
+#include "model.h"
 #include "order.h"
 #include "output.h"
 #include "release.h"
@@ -100,7 +101,11 @@ scratch(const char *name, const char *text)
 	return path;
 }
 
-/* Ship every other released line, in full, by a confirmation file. */
+/*
+ * Hand over every other released line, in full, by a confirmation file:
+ * shipped for ship and locker lines, picked_up for pickup and curbside
+ * (the status the node would send; the other is refused).
+ */
 static void
 ship_some(void)
 {
@@ -112,15 +117,18 @@ ship_some(void)
 	int i = 0;
 
 	if (sqlite3_open(dbpath, &db) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT release_id, line_no, qty FROM release_line "
-	    "ORDER BY release_id, line_no", -1, &s, NULL) != SQLITE_OK)
+	    sqlite3_prepare_v2(db, "SELECT r.release_id, r.line_no, r.qty, l.method "
+	    "FROM release_line r JOIN order_line l USING (order_id, line_no) "
+	    "ORDER BY r.release_id, r.line_no", -1, &s, NULL) != SQLITE_OK)
 		die("reading releases");
 	buf_adds(&text, "release_id,line_no,status,qty,carrier,tracking,at\n");
 	while (sqlite3_step(s) == SQLITE_ROW)
 		if (i++ % 2 == 0)
-			buf_addf(&text, "%s,%lld,shipped,%lld,UPS,1Z%d,%s\n",
+			buf_addf(&text, "%s,%lld,%s,%lld,UPS,1Z%d,%s\n",
 			    (const char *)sqlite3_column_text(s, 0),
 			    (long long)sqlite3_column_int64(s, 1),
+			    method_handed_over((const char *)sqlite3_column_text(s, 3)) ?
+			    "picked_up" : "shipped",
 			    (long long)sqlite3_column_int64(s, 2), i, store_run_time(st));
 	sqlite3_finalize(s);
 	sqlite3_close(db);
