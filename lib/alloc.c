@@ -9,6 +9,7 @@
 #include "parse.h"
 #include "util.h"
 
+/* The fixed texts; a place's are made by place_reason (alloc_line_reason). */
 static const char *const reasons[] = {
 	[REASON_NONE] = "",
 	[REASON_NETWORK] = "no stock in the network",
@@ -17,14 +18,11 @@ static const char *const reasons[] = {
 	[REASON_SHIP_COMPLETE] = "ship-complete order short",
 };
 
-const char *
-alloc_reason_text(enum alloc_reason r)
-{
-	return reasons[r];
-}
-
 struct anode {
 	struct alloc_node_caps caps;
+	char *id;
+	char *code, *country;	/* it cannot be located: the keys looked up; else NULL */
+	long lost_lines;	/* lines backordered for want of its place */
 };
 
 /*
@@ -40,14 +38,17 @@ struct routed_list {
 struct stock {
 	int node;		/* index into allocator.nodes */
 	int in_pool;		/* ship and locker lines may draw here */
+	int lost;		/* they would, if the node could be located */
 	int64_t atp;
 	int64_t pickup;		/* allocated to pickup and curbside lines */
+	int64_t blamed;		/* lost: units short lines were told are here */
 	struct routed_list routed;	/* the routed work here */
 };
 
 struct sku {
 	struct stock *stock;
 	int n, cap;
+	int nlost;		/* stock entries that are lost */
 	int64_t pool;		/* sum of atp over the pool */
 	int64_t pool_pickup;	/* sum of pickup over the pool */
 	int64_t ship;		/* allocated to ship and locker lines */
@@ -83,7 +84,7 @@ alloc_serves(const struct alloc_node_caps *n, int own_item)
 
 	if (!n->active)
 		return 0;
-	if (n->vendor ? own_item : n->can_ship)
+	if (n->located && (n->vendor ? own_item : n->can_ship))
 		serves |= ALLOC_SERVES_SHIP;
 	if (n->can_pickup)
 		serves |= ALLOC_SERVES_PICKUP;
@@ -114,10 +115,17 @@ free_sku(void *p)
 void
 alloc_free(struct allocator *a)
 {
+	int i;
+
 	if (a == NULL)
 		return;
 	strmap_release(&a->skus, free_sku);
 	strmap_release(&a->node_ix, NULL);
+	for (i = 0; i < a->nnodes; i++) {
+		free(a->nodes[i].id);
+		free(a->nodes[i].code);
+		free(a->nodes[i].country);
+	}
 	free(a->nodes);
 	free(a->routed);
 	free(a->journal);
@@ -126,8 +134,8 @@ alloc_free(struct allocator *a)
 }
 
 void
-alloc_add_node(struct allocator *a, const char *node_id, const char *type, int active,
-    int can_ship, int can_pickup, int can_curbside)
+alloc_add_node(struct allocator *a, const char *node_id, const char *type,
+    const struct alloc_node_caps *caps, const char *code, const char *country)
 {
 	struct anode *n;
 
@@ -136,11 +144,15 @@ alloc_add_node(struct allocator *a, const char *node_id, const char *type, int a
 		a->nodes = xrealloc(a->nodes, (size_t)a->capnodes * sizeof *a->nodes);
 	}
 	n = &a->nodes[a->nnodes++];
+	n->caps = *caps;
 	n->caps.vendor = strcmp(type, "vendor") == 0;
-	n->caps.active = active;
-	n->caps.can_ship = can_ship;
-	n->caps.can_pickup = can_pickup;
-	n->caps.can_curbside = can_curbside;
+	n->id = xstrdup(node_id);
+	n->code = n->country = NULL;
+	if (!caps->located) {
+		n->code = xstrdup(code ? code : "");
+		n->country = xstrdup(country ? country : "");
+	}
+	n->lost_lines = 0;
 	strmap_put(&a->node_ix, node_id, (void *)(intptr_t)a->nnodes);
 }
 
@@ -173,11 +185,16 @@ alloc_add_stock(struct allocator *a, const char *sku, const char *vendor,
 	struct sku *s = sku_get(a, sku);
 	int ni = node_index(a, node_id);
 	struct stock *st;
+	struct alloc_node_caps placed;
 	unsigned serves;
+	int own;
 
 	if (ni < 0 || !a->nodes[ni].caps.active)
 		return;		/* an inactive node's stock serves nobody */
-	serves = alloc_serves(&a->nodes[ni].caps, vendor != NULL && strcmp(vendor, node_id) == 0);
+	own = vendor != NULL && strcmp(vendor, node_id) == 0;
+	serves = alloc_serves(&a->nodes[ni].caps, own);
+	placed = a->nodes[ni].caps;
+	placed.located = 1;
 	if (s->n == s->cap) {
 		s->cap = s->cap ? s->cap * 2 : 8;
 		s->stock = xrealloc(s->stock, (size_t)s->cap * sizeof *s->stock);
@@ -187,8 +204,10 @@ alloc_add_stock(struct allocator *a, const char *sku, const char *vendor,
 	st->node = ni;
 	st->atp = atp;
 	st->in_pool = (serves & ALLOC_SERVES_SHIP) != 0;
+	st->lost = !st->in_pool && (alloc_serves(&placed, own) & ALLOC_SERVES_SHIP);
 	if (st->in_pool)
 		s->pool += atp;
+	s->nlost += st->lost;
 }
 
 static struct stock *
@@ -475,6 +494,76 @@ alloc_taken(const struct allocator *a, int *n)
 	return a->taken;
 }
 
+/*
+ * Whether line l is shipped to a destination that cannot be placed:
+ * REASON_LOCKER (its locker, then l->node) or REASON_DEST (its order's
+ * ship-to), else REASON_NONE.  A line handed over at its store needs no
+ * place.
+ */
+static enum alloc_reason
+unplaced(const struct allocator *a, struct alloc_line *l)
+{
+	int locker;
+
+	if (is_pickup(l->method))
+		return REASON_NONE;
+	locker = node_index(a, line_ship_to_node(l->method, l->pickup_node));
+	if (locker >= 0) {
+		l->node = locker;
+		return a->nodes[locker].caps.located ? REASON_NONE : REASON_LOCKER;
+	}
+	return l->ship_to_code != NULL ? REASON_DEST : REASON_NONE;
+}
+
+/*
+ * Ship line l is short for want of stock in the pool: when some of it is
+ * at a node that would ship it but cannot be located, that node is the
+ * reason (the first by node_id with units left to name), for as many of
+ * the units l lacks as it holds.
+ */
+static void
+blame_lost(struct allocator *a, struct alloc_line *l)
+{
+	struct sku *s = sku_get(a, l->sku);
+	struct stock *first = NULL;
+	int64_t left, want = l->demand - l->allocated;
+	int i;
+
+	for (i = 0; i < s->n && s->nlost > 0; i++) {
+		struct stock *st = &s->stock[i];
+
+		if (st->lost && st->atp - st->pickup - st->blamed > 0 && (first == NULL ||
+		    strcmp(a->nodes[st->node].id, a->nodes[first->node].id) < 0))
+			first = st;
+	}
+	if (first == NULL)
+		return;
+	left = first->atp - first->pickup - first->blamed;
+	first->blamed += left < want ? left : want;
+	l->reason = REASON_NODE;
+	l->node = first->node;
+}
+
+const char *
+alloc_line_reason(const struct allocator *a, const struct alloc_line *l, struct buf *b)
+{
+	const struct anode *n = l->reason == REASON_LOCKER || l->reason == REASON_NODE ?
+	    &a->nodes[l->node] : NULL;
+
+	switch (l->reason) {
+	case REASON_NONE:
+		return NULL;
+	case REASON_DEST:
+		return place_reason(b, NULL, NULL, l->ship_to_code, l->ship_to_country);
+	case REASON_LOCKER:
+		return place_reason(b, "locker", n->id, n->code, n->country);
+	case REASON_NODE:
+		return place_reason(b, "node", n->id, n->code, n->country);
+	default:
+		return reasons[l->reason];
+	}
+}
+
 void
 alloc_order(struct allocator *a, struct alloc_line *lines, int n, int ship_complete,
     long rank)
@@ -488,33 +577,48 @@ alloc_order(struct allocator *a, struct alloc_line *lines, int n, int ship_compl
 	a->ntaken = 0;
 	for (i = 0; i < n; i++) {
 		struct alloc_line *l = &lines[i];
+		enum alloc_reason away = unplaced(a, l);
 		int64_t avail;
 
-		take_routed(a, l, rank);
-		if ((avail = available(a, l, &s, &at, &why)) < 0)
-			avail = 0;
-		l->allocated = avail < l->demand ? avail : l->demand;
-		l->reason = l->allocated < l->demand ? why : REASON_NONE;
+		if (away != REASON_NONE) {
+			l->allocated = 0;
+			l->reason = l->demand > 0 ? away : REASON_NONE;
+		} else {
+			take_routed(a, l, rank);
+			if ((avail = available(a, l, &s, &at, &why)) < 0)
+				avail = 0;
+			l->allocated = avail < l->demand ? avail : l->demand;
+			l->reason = l->allocated < l->demand ? why : REASON_NONE;
+		}
 		if (ship_complete && l->allocated < l->demand) {
 			short_line = i;
 			break;
 		}
-		take(s, at, l->allocated);
+		if (away == REASON_NONE)
+			take(s, at, l->allocated);
 	}
 	if (short_line < 0) {
 		journal_keep(a);
-		return;
+		for (i = 0; i < n; i++)
+			if (lines[i].reason == REASON_NETWORK)
+				blame_lost(a, &lines[i]);
+	} else {
+		/* ship-complete and short: give back what the lines before took */
+		journal_undo(a);
+		for (i = 0; i < short_line; i++) {
+			available(a, &lines[i], &s, &at, &why);
+			take(s, at, -lines[i].allocated);
+		}
+		for (i = 0; i < n; i++) {
+			why = unplaced(a, &lines[i]);
+			lines[i].allocated = 0;
+			lines[i].reason = lines[i].demand == 0 ? REASON_NONE :
+			    why != REASON_NONE ? why : REASON_SHIP_COMPLETE;
+		}
 	}
-	/* ship-complete and short: give back what the lines before took */
-	journal_undo(a);
-	for (i = 0; i < short_line; i++) {
-		available(a, &lines[i], &s, &at, &why);
-		take(s, at, -lines[i].allocated);
-	}
-	for (i = 0; i < n; i++) {
-		lines[i].allocated = 0;
-		lines[i].reason = lines[i].demand > 0 ? REASON_SHIP_COMPLETE : REASON_NONE;
-	}
+	for (i = 0; i < n; i++)
+		if (lines[i].reason == REASON_LOCKER || lines[i].reason == REASON_NODE)
+			a->nodes[lines[i].node].lost_lines++;
 }
 
 /* --- the run ---------------------------------------------------------- */
@@ -581,6 +685,8 @@ struct aorder {
 	int ship_complete;
 	long wfirst;		/* its routed work: r->rwork[wfirst .. wfirst + wn - 1] */
 	int wn;
+	int nowhere;		/* lines of it backordered for want of its ship-to's place */
+	const char *code, *country;	/* its ship-to cannot be placed: the keys; else NULL */
 };
 
 /*
@@ -662,7 +768,8 @@ struct aline {
 	int64_t line_no, qty, demand, old_allocated, old_backordered;
 	int64_t allocated;	/* decided */
 	uint32_t sku, method, pickup_node, old_reason;	/* r->texts, 0: NULL */
-	signed char outcome;	/* enum alloc_reason once changed, else -1 */
+	uint32_t reason;	/* decided: r->texts */
+	signed char changed;	/* decided, and not as stored */
 };
 
 /* Events waiting to be written, many to a statement. */
@@ -674,6 +781,7 @@ struct run {
 	struct alloc_counts *n;
 	struct writer w;
 	struct buf payload;
+	struct buf why;		/* a reason's text as it is made */
 	struct arena strings;	/* order ids and the order of service */
 	struct strmap interned;	/* sku, method, node and reason texts: index */
 	const char **texts;	/* by index; texts[0] is NULL */
@@ -714,9 +822,11 @@ num(const char *s)
 static int
 node_row(void *p, int n, const char *const *v)
 {
+	struct alloc_node_caps caps = { 0, (int)num(v[2]), (int)num(v[3]), (int)num(v[4]),
+		(int)num(v[5]), v[6] == NULL };
+
 	(void)n;
-	alloc_add_node(p, v[0], v[1], (int)num(v[2]), (int)num(v[3]), (int)num(v[4]),
-	    (int)num(v[5]));
+	alloc_add_node(p, v[0], v[1], &caps, v[6], v[7]);
 	return 0;
 }
 
@@ -860,7 +970,7 @@ clear_shortages(struct run *r)
 static int
 kept_row(void *p, int n, const char *const *v)
 {
-	struct alloc_line l = { v[0], v[1], v[2], 0, 0, REASON_NONE };
+	struct alloc_line l = { v[0], v[1], v[2], 0, 0, REASON_NONE, NULL, NULL, -1 };
 
 	(void)n;
 	alloc_keep(p, &l, num(v[3]));
@@ -943,6 +1053,9 @@ order_row(void *p, const struct store_row *row)
 	o->n = 0;
 	o->wfirst = 0;
 	o->wn = 0;
+	o->nowhere = 0;
+	o->code = arena_dup(&r->strings, store_col_text(row, 5));
+	o->country = arena_dup(&r->strings, store_col_text(row, 6));
 	return 0;
 }
 
@@ -1000,7 +1113,8 @@ line_row(void *p, const struct store_row *row, const struct alloc_work *work, in
 	a->old_reason = intern(r, old_reason);
 	a->demand = demand;
 	a->allocated = 0;
-	a->outcome = -1;
+	a->reason = 0;
+	a->changed = 0;
 	for (i = 0; i < nwork; i++) {
 		struct rwork *w;
 
@@ -1100,7 +1214,7 @@ taken_back(struct run *r, const struct aorder *o)
  * event for each line that changed.
  */
 static int
-decide(struct run *r, const struct aorder *o, long rank)
+decide(struct run *r, struct aorder *o, long rank)
 {
 	int i;
 
@@ -1116,6 +1230,9 @@ decide(struct run *r, const struct aorder *o, long rank)
 		l->method = r->texts[a->method];
 		l->pickup_node = r->texts[a->pickup_node];
 		l->demand = a->demand;
+		l->ship_to_code = o->code;
+		l->ship_to_country = o->country;
+		l->node = -1;
 	}
 	alloc_order(r->a, r->lines, o->n, o->ship_complete, rank);
 	if (taken_back(r, o) != 0)
@@ -1124,19 +1241,23 @@ decide(struct run *r, const struct aorder *o, long rank)
 		struct aline *a = &r->rows[o->first + i];
 		const struct alloc_line *l = &r->lines[i];
 		int64_t back = l->demand - l->allocated;
-		const char *reason = back > 0 ? alloc_reason_text(l->reason) : NULL;
+		const char *reason = back > 0 ? alloc_line_reason(r->a, l, &r->why) : NULL;
 		const char *old_reason = r->texts[a->old_reason];
 		const char *type;
 		char f[5][24];
 		const char *row[7];
 
 		progress_tick(++r->seen);
+		if (back > 0 && l->reason == REASON_DEST)
+			o->nowhere++;
 		if (l->allocated == a->old_allocated && back == a->old_backordered &&
 		    (reason == NULL ? old_reason == NULL :
 		    old_reason != NULL && strcmp(reason, old_reason) == 0))
 			continue;
 		a->allocated = l->allocated;
-		a->outcome = (signed char)(back > 0 ? l->reason : REASON_NONE);
+		a->reason = intern(r, reason);
+		a->changed = 1;
+		reason = r->texts[a->reason];
 		type = l->allocated > a->old_allocated ? "line.allocated" :
 		    l->allocated < a->old_allocated ? "line.deallocated" : "line.backordered";
 		row[0] = o->svc.order_id;
@@ -1206,14 +1327,13 @@ find_changed(void *p, const char *order_id, int64_t line_no, int64_t *allocated,
 			r->wk++;
 			continue;
 		}
-		if (a->line_no > line_no || a->outcome < 0)
+		if (a->line_no > line_no || !a->changed)
 			return 0;
 		if (r->seen < (long)(a - r->rows) + 1)
 			progress_tick(r->seen = (long)(a - r->rows) + 1);
 		*allocated = a->allocated;
 		*backordered = a->demand - a->allocated;
-		*reason = a->outcome == REASON_NONE ? NULL :
-		    alloc_reason_text((enum alloc_reason)a->outcome);
+		*reason = r->texts[a->reason];
 		return 1;
 	}
 	return 0;
@@ -1238,9 +1358,8 @@ write_back(struct run *r, int scoped)
 			const struct aline *a = &r->rows[o->first + k];
 
 			progress_tick(++r->seen);
-			if (a->outcome >= 0 && store_line_alloc(r->st, o->svc.order_id, a->line_no,
-			    a->allocated, a->demand - a->allocated, a->outcome == REASON_NONE ?
-			    NULL : alloc_reason_text((enum alloc_reason)a->outcome)) != 0)
+			if (a->changed && store_line_alloc(r->st, o->svc.order_id, a->line_no,
+			    a->allocated, a->demand - a->allocated, r->texts[a->reason]) != 0)
 				return -1;
 		}
 	}
@@ -1304,7 +1423,7 @@ decide_all(struct run *r, const char *const *scoped)
 	progress_start("lines decided");
 	r->seen = 0;
 	for (i = 0; i < k && ret == 0; i++)
-		ret = decide(r, (const struct aorder *)by_service[i].o, i);
+		ret = decide(r, (struct aorder *)by_service[i].o, i);
 	free(by_service);
 	if (ret == 0)
 		ret = flush_events(r);
@@ -1316,6 +1435,31 @@ decide_all(struct run *r, const char *const *scoped)
 		ret = write_back(r, scoped[0] != NULL);
 	phase("lines updated", r->n->lines);
 	return ret;
+}
+
+/*
+ * The places that kept lines from their stock, one warning each (even
+ * with -q: data to fix), as oms-route gives them: the orders whose
+ * ship-to cannot be placed, by order_id, and the nodes that cannot be
+ * located, by node_id, with the lines backordered for them.
+ */
+static void
+warn_places(struct run *r)
+{
+	struct place_warn w = PLACE_WARN_INIT;
+	long i;
+
+	for (i = 0; i < r->norders; i++)
+		if (r->orders[i].nowhere > 0)
+			place_warn_order(&w, r->orders[i].svc.order_id, r->orders[i].code,
+			    r->orders[i].country);
+	for (i = 0; i < r->a->nnodes; i++) {
+		const struct anode *n = &r->a->nodes[i];
+
+		if (n->lost_lines > 0)
+			place_warn_node(&w, n->id, n->code, n->country, n->lost_lines);
+	}
+	place_warn_end(&w);
 }
 
 int
@@ -1358,6 +1502,8 @@ alloc_run(struct store *st, const struct alloc_opts *o, FILE *out,
 	if (decide_all(&r, scoped) != 0)
 		status = store_status(st);
 	progress_end();
+	if (status == 0)
+		warn_places(&r);
 	writer_finish(&r.w);
 out:
 	r.failed = 1;
@@ -1367,6 +1513,7 @@ out:
 	free(r.rwork);
 	free(r.lines);
 	buf_release(&r.payload);
+	buf_release(&r.why);
 	buf_release(&r.evbuf);
 	strmap_release(&r.interned, NULL);
 	free(r.texts);

@@ -36,11 +36,15 @@ enum alloc_reason {
 	REASON_NETWORK,		/* "no stock in the network" */
 	REASON_STORE,		/* "no stock at the pickup store" */
 	REASON_METHOD,		/* "node does not offer the method" */
-	REASON_SHIP_COMPLETE	/* "ship-complete order short" */
+	REASON_SHIP_COMPLETE,	/* "ship-complete order short" */
+	/* for want of a place, in place_reason's words (model.h): */
+	REASON_DEST,		/* the order's ship-to cannot be placed */
+	REASON_LOCKER,		/* the line's locker cannot be located */
+	REASON_NODE		/* the stock it lacks is at a node that cannot be */
 };
-const char *alloc_reason_text(enum alloc_reason r);
 
 struct allocator;
+struct buf;
 
 /* An empty allocator; alloc_free() releases it and all it holds. */
 struct allocator *alloc_new(void);
@@ -50,6 +54,7 @@ void alloc_free(struct allocator *a);
 struct alloc_node_caps {
 	int vendor;		/* its type is vendor */
 	int active, can_ship, can_pickup, can_curbside;
+	int located;		/* it has a place: its lat/lon, or its postal code's */
 };
 /* The lines a node's stock of an item may serve, as bits. */
 enum alloc_serves {
@@ -59,18 +64,25 @@ enum alloc_serves {
 };
 /*
  * Who may draw on a node's stock of an item: the rule allocation decides
- * by, which routing and oms-report inventory --by sku follow.  An
- * inactive node's stock serves no line.  Ship and locker lines draw on
- * every active node that ships, but a vendor ships only the items it is
- * the vendor_node of (own_item), and those whether or not can_ship is
- * set; pickup and curbside lines draw on their store when it offers the
- * method.  0: no line may use the stock.
+ * by, which routing, oms-report inventory --by sku and oms-report check
+ * follow.  An inactive node's stock serves no line.  Ship and locker
+ * lines draw on every active node that ships, but a vendor ships only the
+ * items it is the vendor_node of (own_item), and those whether or not
+ * can_ship is set; a node that cannot be located ships nothing, since no
+ * trip from it can be priced.  Pickup and curbside lines draw on their
+ * store when it offers the method, located or not: the customer comes to
+ * it.  0: no line may use the stock.
  */
 unsigned alloc_serves(const struct alloc_node_caps *n, int own_item);
 
-/* A node, with what it may do. */
+/*
+ * A node, with what it may do (caps->vendor is set from type); code and
+ * country: when it cannot be located (caps->located 0), the keys of its
+ * postal code and country looked up in vain, for the reasons that name
+ * it (model.h: place_reason).
+ */
 void alloc_add_node(struct allocator *a, const char *node_id, const char *type,
-	int active, int can_ship, int can_pickup, int can_curbside);
+	const struct alloc_node_caps *caps, const char *code, const char *country);
 /*
  * Stock of sku at node_id (a node added before): atp units.  vendor is the
  * item's dropship vendor node or NULL.  Each (sku, node) once.
@@ -84,7 +96,20 @@ struct alloc_line {
 	int64_t demand;		/* qty less routed, released, shipped, cancelled */
 	int64_t allocated;	/* out */
 	enum alloc_reason reason;	/* out: why not all of demand */
+	/*
+	 * When the order's ship-to cannot be placed, the keys of its postal
+	 * code and country looked up in vain ("" for none); NULL when it can
+	 */
+	const char *ship_to_code, *ship_to_country;
+	int node;		/* out: the node of REASON_LOCKER, REASON_NODE */
 };
+
+/*
+ * The reason of line l as alloc_order left it, as text: a place's in
+ * place_reason's words, made in b; else a fixed text; NULL for none.
+ */
+const char *alloc_line_reason(const struct allocator *a, const struct alloc_line *l,
+	struct buf *b);
 
 /*
  * Take qty for a line that keeps its allocation (outside this run's scope)
@@ -107,10 +132,17 @@ void alloc_add_routed(struct allocator *a, const char *sku, const char *node_id,
 
 /*
  * Decide the n lines of the order at rank, which comes next in the order
- * of service; ship_complete: all in full or none.  A line short of free
- * stock first takes back routed work of orders after it, the last in the
- * order of service first, where it may draw (see alloc_add_routed); a
- * ship-complete order that cannot be served whole takes nothing back.
+ * of service; ship_complete: all in full or none.  A line that is shipped
+ * (ship, locker) to a destination that cannot be placed (its order's
+ * ship-to, its locker) gets nothing, for that reason, even in a
+ * ship-complete order, whose other lines are then short.  A line short of
+ * free stock first takes back routed work of orders after it, the last in
+ * the order of service first, where it may draw (see alloc_add_routed); a
+ * ship-complete order that cannot be served whole takes nothing back.  A
+ * ship or locker line still short when the stock it lacks is at nodes
+ * that would ship it but cannot be located has the first such node (by
+ * node_id) with units left for it as its reason, as far as those units
+ * go, the lines first in the order of service first (as oms-route does).
  */
 void alloc_order(struct allocator *a, struct alloc_line *lines, int n, int ship_complete,
 	long rank);

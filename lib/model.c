@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "diag.h"
 #include "model.h"
 #include "parse.h"
 #include "util.h"
@@ -146,6 +147,62 @@ place_list_end(struct buf *b, long n)
 {
 	if (n > PLACES_NAMED)
 		buf_addf(b, " and %ld more", n - PLACES_NAMED);
+}
+
+const char *
+place_reason(struct buf *b, const char *kind, const char *node_id, const char *code,
+    const char *country)
+{
+	buf_reset(b);
+	if (node_id == NULL) {
+		if (code[0] == '\0')
+			buf_adds(b, "destination unknown (no ship_lat/ship_lon, no postal code)");
+		else
+			buf_addf(b, "destination postal code %s (country %s) unknown", code,
+			    country);
+		return buf_str(b);
+	}
+	buf_addf(b, "%s %s cannot be located (", kind, node_id);
+	if (code[0] == '\0')
+		buf_adds(b, "no lat/lon, no postal code)");
+	else
+		buf_addf(b, "postal code %s, country %s unknown)", code, country);
+	return buf_str(b);
+}
+
+void
+place_warn_order(struct place_warn *w, const char *order_id, const char *code,
+    const char *country)
+{
+	place_list_add(&w->orders, &w->norders, order_id, code, country, "ship_lat/ship_lon");
+}
+
+void
+place_warn_node(struct place_warn *w, const char *node_id, const char *code,
+    const char *country, long lines)
+{
+	place_list_add(&w->nodes, &w->nnodes, node_id, code, country, "lat/lon");
+	w->lines += lines;
+}
+
+void
+place_warn_end(struct place_warn *w)
+{
+	long n = w->norders;
+
+	place_list_end(&w->orders, n);
+	if (n > 0)
+		diag_alert("%ld %s a destination that cannot be placed, %s lines "
+		    "backordered: %s", n, plural(n, "order has", "orders have"),
+		    plural(n, "its", "their"), buf_str(&w->orders));
+	n = w->nnodes;
+	place_list_end(&w->nodes, n);
+	if (n > 0)
+		diag_alert("%ld %s cannot be located, %ld %s backordered for %s: %s", n,
+		    plural(n, "node", "nodes"), w->lines, plural(w->lines, "line", "lines"),
+		    plural(n, "it", "them"), buf_str(&w->nodes));
+	buf_release(&w->orders);
+	buf_release(&w->nodes);
 }
 
 const char *

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util.h"
+
 struct item {
 	const char *sku, *description, *vendor_node;	/* vendor_node NULL: none */
 	int64_t unit_price;
@@ -83,10 +85,41 @@ size_t postal_key(const char *country, const char *code, char *out);
  * place_list_end.  code and country are keys.
  */
 #define PLACES_NAMED 3
-struct buf;
 void place_list_add(struct buf *b, long *n, const char *id, const char *code,
 	const char *country, const char *latlon);
 void place_list_end(struct buf *b, long n);
+
+/*
+ * The reason of a line that waits for a place, in the one wording of
+ * oms-allocate and oms-route, into b (reset first); returns its text.
+ * node_id NULL: the order's destination, "destination postal code CODE
+ * (country COUNTRY) unknown", or "destination unknown (no
+ * ship_lat/ship_lon, no postal code)" when code is ""; else "KIND NODE
+ * cannot be located (postal code CODE, country COUNTRY unknown)", or
+ * "(no lat/lon, no postal code)", kind "node" (where the stock is) or
+ * "locker" (where the line goes).  code and country are keys.
+ */
+const char *place_reason(struct buf *b, const char *kind, const char *node_id,
+	const char *code, const char *country);
+
+/*
+ * The two warnings of a run that backordered lines for want of a place
+ * (shown even with -q: data to fix, one line each however many): the
+ * orders whose destination cannot be placed, and the nodes (stock or
+ * locker) that cannot be located with the lines backordered for them,
+ * each naming the first PLACES_NAMED.  Add each order and node once;
+ * place_warn_end prints what was added and releases w.
+ */
+struct place_warn {
+	struct buf orders, nodes;
+	long norders, nnodes, lines;
+};
+#define PLACE_WARN_INIT { BUF_INIT, BUF_INIT, 0, 0, 0 }
+void place_warn_order(struct place_warn *w, const char *order_id, const char *code,
+	const char *country);
+void place_warn_node(struct place_warn *w, const char *node_id, const char *code,
+	const char *country, long lines);
+void place_warn_end(struct place_warn *w);
 
 struct rate {
 	double max_km, base_cost, per_kg;

@@ -424,17 +424,30 @@ sku_push(struct sku_list *l, const char *sku)
 	return &l->v[l->n++];
 }
 
+/*
+ * Whether some line may draw on a node's stock of a sku (an inventory
+ * view's row, VIEW_INVENTORY's columns), by allocation's rule: not an
+ * inactive node's, nor a node's that may neither ship the sku (a vendor
+ * that is not the sku's, a node that cannot be located) nor hand it over.
+ */
+static int
+stock_usable(const char *const *v)
+{
+	struct alloc_node_caps caps = { v[7] != NULL && strcmp(v[7], "vendor") == 0,
+		(int)num(v[5]), (int)num(v[8]), (int)num(v[9]), (int)num(v[10]),
+		(int)num(v[12]) };
+
+	return alloc_serves(&caps, v[11] != NULL && strcmp(v[11], v[0]) == 0) != 0;
+}
+
 /* A node's stock of the sku (VIEW_INVENTORY_BY_SKU's columns). */
 static int
 sku_node_row(void *p, int n, const char *const *v)
 {
 	struct sku_total *t = sku_push(p, v[1]);
-	struct alloc_node_caps caps = { v[7] != NULL && strcmp(v[7], "vendor") == 0,
-		(int)num(v[5]), (int)num(v[8]), (int)num(v[9]), (int)num(v[10]) };
 
 	(void)n;
-	/* stock no line may draw on, by allocation's rule: an inactive node's too */
-	if (alloc_serves(&caps, v[11] != NULL && strcmp(v[11], v[0]) == 0) == 0) {
+	if (!stock_usable(v)) {
 		t->unusable += num(v[2]);
 		return 0;
 	}
@@ -701,15 +714,24 @@ check_line(void *p, const struct view_line *l)
  * violation until it does; within on_hand, it ships them from its safety
  * stock, and nothing is wrong.
  */
+struct check_stock {
+	struct ctx *c;
+	struct store_check *k;
+};
+
 static int
 check_node(void *p, int n, const char *const *v)
 {
-	struct ctx *c = p;
+	struct check_stock *cs = p;
+	struct ctx *c = cs->c;
 	char subject[512];
 	int64_t on_hand = num(v[2]), reserved = num(v[4]), routed = num(v[6]);
 	int64_t over = node_over(on_hand, num(v[3]), reserved), released = reserved - routed;
 
 	(void)n;
+	/* the network's atp of the sku: the stock some line may use */
+	if (stock_usable(v))
+		store_check_atp(cs->k, v[1], node_atp(on_hand, num(v[3]), reserved));
 	if (over == 0)
 		return 0;
 	snprintf(subject, sizeof subject, "%s/%s", v[0], v[1]);
@@ -813,13 +835,16 @@ static int
 report_check(struct ctx *c)
 {
 	struct store_check *k;
+	struct check_stock cs;
 	int r;
 
 	c->cols = check_cols;
 	c->ncols = 3;
 	if ((k = store_check_begin(c->st, check_line, check_line_wants, c)) == NULL)
 		return -1;
-	r = store_check_stock(c->st, k, check_node, c) != 0 ||
+	cs.c = c;
+	cs.k = k;
+	r = store_check_stock(c->st, k, check_node, &cs) != 0 ||
 	    check_keys(c, k) != 0 ||
 	    store_check_released(c->st, k, check_release, c) != 0 ||
 	    (c->o->deep && store_view(c->st, VIEW_INTEGRITY, NULL, 0, check_integrity, c) != 0) ||

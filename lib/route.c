@@ -652,20 +652,31 @@ plan_cost(struct run *r, const struct rorder *o, const struct plan *p, int *nreg
 
 /* What node n may ship, in a byte per node (node_flags) for the hot loops. */
 enum {
-	NF_SHIP = 1,		/* anything: placed, not excluded, and alloc_serves */
+	NF_SHIP = 1,		/* anything: not excluded, and alloc_serves */
 	NF_VENDOR = 2		/* only its own items: a vendor, ... */
 };
 
-/* Who may ship from a node is allocation's rule (alloc_serves). */
+/*
+ * What node n may ship by allocation's rule (alloc_serves: a node that
+ * cannot be placed ships nothing), as if it could be placed when placed
+ * is 1 (lost_node).
+ */
+static unsigned
+node_serves(const struct run *r, int n, int own_item, int placed)
+{
+	const struct rnode *nd = &r->nodes[n];
+	struct alloc_node_caps caps = { nd->vendor, nd->active, nd->ship, 0, 0, placed };
+
+	return alloc_serves(&caps, own_item) & ALLOC_SERVES_SHIP;
+}
+
 static void
 node_flags(struct run *r, int n)
 {
-	const struct rnode *nd = &r->nodes[n];
-	struct alloc_node_caps caps = { nd->vendor, nd->active, nd->ship, 0, 0 };
+	int placed = r->nodes[n].placed;
 
-	r->nflags[n] = nd->excluded || !nd->placed ? 0 :
-	    (alloc_serves(&caps, 0) & ALLOC_SERVES_SHIP) ? NF_SHIP :
-	    (alloc_serves(&caps, 1) & ALLOC_SERVES_SHIP) ? NF_VENDOR : 0;
+	r->nflags[n] = r->nodes[n].excluded ? 0 : node_serves(r, n, 0, placed) ? NF_SHIP :
+	    node_serves(r, n, 1, placed) ? NF_VENDOR : 0;
 }
 
 /* May node n ship line l of order o? (stock and capacity aside) */
@@ -3009,16 +3020,15 @@ stock_left(struct run *r, const struct rline *l)
 }
 
 /*
- * A node that would serve line l if it could be placed: active, not
- * evacuated, shipping (or the item's vendor), and without a place.
+ * A node that would serve line l if it could be placed: without a place,
+ * not evacuated, and one that ships l's item by allocation's rule.
  */
 static int
 lost_node(struct run *r, const struct rline *l, int n)
 {
 	const struct rnode *nd = &r->nodes[n];
 
-	return !nd->placed && nd->active && !nd->excluded &&
-	    (nd->vendor ? r->items[l->item].vendor == n : nd->ship);
+	return !nd->placed && !nd->excluded && node_serves(r, n, r->items[l->item].vendor == n, 1);
 }
 
 /*
@@ -3074,44 +3084,28 @@ settle(struct run *r)
 	}
 }
 
-/* Where node n's place would come from, as reasons say it. */
-static void
-node_place(const struct rnode *n, struct buf *b)
-{
-	if (n->code[0] == '\0')
-		buf_adds(b, "no lat/lon, no postal code");
-	else
-		buf_addf(b, "postal code %s, country %s unknown", n->code, n->country);
-}
-
 /* The reason of line l's units sent back to backorder, into b. */
 static const char *
 reason_text(struct run *r, const struct rline *l, struct buf *b)
 {
 	const struct rorder *o = &r->orders[l->order];
+	const struct rnode *n;
 
 	buf_reset(b);
 	switch (l->why) {
 	case WHY_STOCK:
 		buf_adds(b, "no stock left at an eligible node when routed");
-		break;
+		return buf_str(b);
 	case WHY_STORE:
 		buf_adds(b, "no stock at the pickup store when routed");
-		break;
+		return buf_str(b);
 	case WHY_DEST:
-		if (o->code[0] == '\0')
-			buf_adds(b, "destination unknown (no ship_lat/ship_lon, no postal code)");
-		else
-			buf_addf(b, "destination postal code %s (country %s) unknown", o->code,
-			    o->country);
-		break;
+		return place_reason(b, NULL, NULL, o->code, o->country);
 	default:
-		buf_addf(b, "%s %s cannot be located (", l->why == WHY_LOCKER ? "locker" : "node",
-		    r->nodes[l->why_node].id);
-		node_place(&r->nodes[l->why_node], b);
-		buf_addc(b, ')');
+		n = &r->nodes[l->why_node];
+		return place_reason(b, l->why == WHY_LOCKER ? "locker" : "node", n->id, n->code,
+		    n->country);
 	}
-	return buf_str(b);
 }
 
 static int
@@ -3437,37 +3431,22 @@ free_run(struct run *r)
 static void
 warn_places(struct run *r)
 {
-	struct buf b = BUF_INIT;
-	long n = 0, lines = 0;
+	struct place_warn w = PLACE_WARN_INIT;
 	int i;
 
 	for (i = 0; i < r->norders; i++) {
 		const struct rorder *o = &r->orders[i];
 
 		if (o->nowhere & NOWHERE_SHIP_TO)
-			place_list_add(&b, &n, o->id, o->code, o->country, "ship_lat/ship_lon");
+			place_warn_order(&w, o->id, o->code, o->country);
 	}
-	place_list_end(&b, n);
-	if (n > 0)
-		diag_alert("%ld %s a destination that cannot be placed, %s lines "
-		    "backordered: %s", n, plural(n, "order has", "orders have"),
-		    plural(n, "its", "their"), buf_str(&b));
-	buf_reset(&b);
-	n = 0;
 	for (i = 0; i < r->nnodes; i++) {
 		const struct rnode *nd = &r->nodes[i];
 
-		if (nd->lost == 0)
-			continue;
-		lines += nd->lost;
-		place_list_add(&b, &n, nd->id, nd->code, nd->country, "lat/lon");
+		if (nd->lost > 0)
+			place_warn_node(&w, nd->id, nd->code, nd->country, nd->lost);
 	}
-	place_list_end(&b, n);
-	if (n > 0)
-		diag_alert("%ld %s cannot be located, %ld %s backordered for %s: %s", n,
-		    plural(n, "node", "nodes"), lines, plural(lines, "line", "lines"),
-		    plural(n, "it", "them"), buf_str(&b));
-	buf_release(&b);
+	place_warn_end(&w);
 }
 
 int

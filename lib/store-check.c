@@ -159,11 +159,14 @@ static const char sql_released_any[] =
 
 /*
  * The stock of every node (the reserved part comes from the pass by
- * order): each node's range of inventory, not a lookup of the node per row.
+ * order): each node's range of inventory, not a lookup of the node (or
+ * of its place) per row; and who may draw on it, as VIEW_INVENTORY says.
  */
 static const char sql_stock[] =
     "SELECT i.node_id, i.sku, i.on_hand, COALESCE(i.safety_stock, n.safety_stock), "
-    "n.active FROM node n CROSS JOIN inventory i ON i.node_id = n.node_id "
+    "n.active, n.type, n.can_ship, n.can_pickup, n.can_curbside, it.vendor_node, "
+    NODE_LOCATED " FROM node n " NODE_PLACE_JOIN
+    "CROSS JOIN inventory i ON i.node_id = n.node_id LEFT JOIN item it ON it.sku = i.sku "
     "ORDER BY n.node_id, i.sku";
 
 /* Units of a line at a node: line_node's released, or a release lines' sum. */
@@ -1218,31 +1221,39 @@ store_check_stock(struct store *st, struct store_check *k, store_row_fn fn, void
 	if (s == NULL)
 		return -1;
 	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t on_hand = sqlite3_column_int64(s, 2), safety = sqlite3_column_int64(s, 3);
-		int active = sqlite3_column_int64(s, 4) != 0, i;
-		const char *v[7];
+		const char *v[13];
 		char q[24], routed[24];
 		struct reserve r = { 0, 0 };
 		void *m, *p;
+		int i;
 
-		for (i = 0; i < 5; i++)
-			v[i] = (const char *)sqlite3_column_text(s, i);
+		/*
+		 * VIEW_INVENTORY's columns: reserved (4) and its routed part (6)
+		 * from the pass by order, between the row's
+		 */
+		for (i = 0; i < 11; i++)
+			v[i < 4 ? i : i == 4 ? 5 : i + 2] = (const char *)sqlite3_column_text(s, i);
 		if (v[0] && v[1] && strmap_get(&k->reserved, v[0], &m) && strmap_get(m, v[1], &p))
 			r = *(struct reserve *)p;
 		int_str(q, r.q);
 		int_str(routed, r.routed);
-		v[5] = v[4];	/* active */
 		v[4] = q;
 		v[6] = routed;
-		/* an active node's stock counts for the network's atp of its sku */
-		if (active && v[1] && strmap_get(&k->sku_at, v[1], &p))
-			k->skus[(uintptr_t)p - 1].atp += node_atp(on_hand, safety, r.q);
-		stop = fn(ctx, 7, v);
+		stop = fn(ctx, 13, v);
 	}
 	sqlite3_reset(s);
 	if (stop)
 		return stop < 0 ? -1 : 0;
 	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, what);
+}
+
+void
+store_check_atp(struct store_check *k, const char *sku, int64_t atp)
+{
+	void *p;
+
+	if (sku != NULL && strmap_get(&k->sku_at, sku, &p))
+		k->skus[(uintptr_t)p - 1].atp += atp;
 }
 
 int

@@ -29,6 +29,38 @@ sqlite3_stmt *store_sql(struct store *st, const char *sql);
 #define BACKORDERED_AT(NEW, AT) "CASE WHEN " NEW " > 0 THEN coalesce(CASE WHEN " \
     "backordered > 0 THEN backordered_at END, " AT ") END"
 
+/*
+ * Where a node or an order's ship-to is, the one statement of it in SQL
+ * (oms-allocate, oms-route, oms-import and oms-report all read it so): its
+ * own lat and lon, else those of its country and postal code in the
+ * postal table, looked up by their keys (model.h).  PLACE_JOIN(P, COUNTRY,
+ * CODE) joins that row as P (none when the table does not know the code);
+ * then PLACE_LAT and PLACE_LON are the place, PLACE_FOUND is 1 when there
+ * is one, and PLACE_CODE and PLACE_COUNTRY the keys looked up in vain, NULL
+ * when there is one (the code "" when there is none to look up).
+ */
+#define PLACE_JOIN(P, COUNTRY, CODE) "LEFT JOIN postal " P " ON " P ".country = " \
+    "oms_country_key(" COUNTRY ") AND " P ".postal_code = oms_postal_key(" COUNTRY ", " \
+    CODE ") "
+#define PLACE_LAT(LAT, P) "COALESCE(" LAT ", " P ".lat)"
+#define PLACE_LON(LON, P) "COALESCE(" LON ", " P ".lon)"
+#define PLACE_FOUND(LAT, LON, P) \
+    "(" PLACE_LAT(LAT, P) " IS NOT NULL AND " PLACE_LON(LON, P) " IS NOT NULL)"
+#define PLACE_CODE(LAT, LON, P, COUNTRY, CODE) "CASE WHEN NOT " PLACE_FOUND(LAT, LON, P) \
+    " THEN COALESCE(oms_postal_key(" COUNTRY ", " CODE "), '') END"
+#define PLACE_COUNTRY(LAT, LON, P, COUNTRY) "CASE WHEN NOT " PLACE_FOUND(LAT, LON, P) \
+    " THEN COALESCE(oms_country_key(" COUNTRY "), '') END"
+/* The same for a node n, its postal row p. */
+#define NODE_PLACE_JOIN PLACE_JOIN("p", "n.country", "n.postal_code")
+#define NODE_LOCATED PLACE_FOUND("n.lat", "n.lon", "p")
+#define NODE_PLACE_CODE PLACE_CODE("n.lat", "n.lon", "p", "n.country", "n.postal_code")
+#define NODE_PLACE_COUNTRY PLACE_COUNTRY("n.lat", "n.lon", "p", "n.country")
+/* And for the ship-to of an order o, its postal row p. */
+#define SHIP_TO_JOIN PLACE_JOIN("p", "o.ship_country", "o.ship_postal_code")
+#define SHIP_TO_CODE PLACE_CODE("o.ship_lat", "o.ship_lon", "p", "o.ship_country", \
+    "o.ship_postal_code")
+#define SHIP_TO_COUNTRY PLACE_COUNTRY("o.ship_lat", "o.ship_lon", "p", "o.ship_country")
+
 /* Map a SQLite result code to a diagnostic and an exit status; -1. */
 int store_fail(struct store *st, int rc, const char *what);
 /* Step a statement that returns no rows: 0, or -1 after store_fail. */

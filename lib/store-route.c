@@ -13,12 +13,11 @@
  */
 static const char sql_nodes[] =
     "SELECT n.node_id, n.type, n.active, n.can_ship, n.can_pickup, n.can_curbside, "
-    "COALESCE(n.lat, p.lat), COALESCE(n.lon, p.lon), n.handling_cost, n.processing_days, "
-    "n.capacity_per_day, (SELECT count(*) FROM release r WHERE r.node_id = n.node_id "
-    "AND r.business_day = ?1), oms_postal_key(n.country, n.postal_code), "
-    "oms_country_key(n.country) "
-    "FROM node n LEFT JOIN postal p ON p.country = oms_country_key(n.country) "
-    "AND p.postal_code = oms_postal_key(n.country, n.postal_code) "
+    PLACE_LAT("n.lat", "p") ", " PLACE_LON("n.lon", "p") ", n.handling_cost, "
+    "n.processing_days, n.capacity_per_day, (SELECT count(*) FROM release r "
+    "WHERE r.node_id = n.node_id AND r.business_day = ?1), "
+    NODE_PLACE_CODE ", " NODE_PLACE_COUNTRY " "
+    "FROM node n " NODE_PLACE_JOIN
     "ORDER BY n.node_id";
 
 static const char sql_rates[] =
@@ -50,14 +49,10 @@ static const char sql_stock[] =
  */
 #define ROUTE_LINES \
     "SELECT l.order_id, l.line_no, l.sku, l.qty, l.allocated, l.method, l.pickup_node, " \
-    "o.priority, o.promise_date, o.created_at, COALESCE(o.ship_lat, p.lat), " \
-    "COALESCE(o.ship_lon, p.lon), l.backordered, l.backorder_reason, " \
-    "CASE WHEN o.ship_lat IS NULL AND p.lat IS NULL " \
-    "THEN oms_postal_key(o.ship_country, o.ship_postal_code) END, " \
-    "CASE WHEN o.ship_lat IS NULL AND p.lat IS NULL THEN oms_country_key(o.ship_country) END " \
-    "FROM orders o JOIN order_line l USING (order_id) " \
-    "LEFT JOIN postal p ON p.country = oms_country_key(o.ship_country) " \
-    "AND p.postal_code = oms_postal_key(o.ship_country, o.ship_postal_code) " \
+    "o.priority, o.promise_date, o.created_at, " PLACE_LAT("o.ship_lat", "p") ", " \
+    PLACE_LON("o.ship_lon", "p") ", l.backordered, l.backorder_reason, " \
+    SHIP_TO_CODE ", " SHIP_TO_COUNTRY " " \
+    "FROM orders o JOIN order_line l USING (order_id) " SHIP_TO_JOIN \
     "WHERE NOT EXISTS (SELECT 1 FROM order_hold h WHERE h.order_id = o.order_id) " \
     "AND (l.allocated > 0 OR EXISTS (SELECT 1 FROM line_node ln WHERE ln.order_id = " \
     "l.order_id AND ln.line_no = l.line_no AND ln.routed > 0)) "
@@ -141,11 +136,10 @@ store_route_read(struct store *st, enum store_route_view v, const char *day, int
  * table.
  */
 static const char sql_unplaced[] =
-    "SELECT n.node_id, oms_postal_key(n.country, n.postal_code), oms_country_key(n.country) "
-    "FROM node n LEFT JOIN postal p ON p.country = oms_country_key(n.country) "
-    "AND p.postal_code = oms_postal_key(n.country, n.postal_code) "
+    "SELECT n.node_id, " NODE_PLACE_CODE ", " NODE_PLACE_COUNTRY " "
+    "FROM node n " NODE_PLACE_JOIN
     "WHERE n.active AND (n.can_ship OR n.type IN ('vendor', 'locker')) "
-    "AND (n.lat IS NULL OR n.lon IS NULL) AND p.lat IS NULL ORDER BY n.node_id";
+    "AND NOT " NODE_LOCATED " ORDER BY n.node_id";
 
 int
 store_unplaced_nodes(struct store *st, store_typed_fn fn, void *ctx)

@@ -69,13 +69,13 @@ enum sid {
 /*
  * node, sku, on_hand, safety, reserved, active, the routed part of
  * reserved, and who may draw on the stock: the node's type and methods,
- * the item's vendor
+ * the item's vendor, whether the node can be located
  */
 #define INVENTORY_SELECT "SELECT i.node_id, i.sku, i.on_hand, " \
 	"COALESCE(i.safety_stock, n.safety_stock), COALESCE(r.q, 0), n.active, " \
 	"COALESCE(r.rt, 0), n.type, n.can_ship, n.can_pickup, n.can_curbside, " \
-	"it.vendor_node " \
-	"FROM inventory i JOIN node n USING (node_id) " \
+	"it.vendor_node, " NODE_LOCATED " " \
+	"FROM inventory i JOIN node n USING (node_id) " NODE_PLACE_JOIN \
 	"LEFT JOIN item it ON it.sku = i.sku " \
 	"LEFT JOIN r ON r.node_id = i.node_id AND r.sku = i.sku "
 
@@ -159,8 +159,9 @@ static const char *const sql[S_COUNT] = {
 	[S_VIEW_NO_LINES] = "SELECT order_id FROM orders o WHERE NOT EXISTS "
 	    "(SELECT 1 FROM order_line l WHERE l.order_id = o.order_id) ORDER BY order_id",
 	[S_VIEW_INTEGRITY] = "SELECT integrity_check FROM pragma_integrity_check",
-	[S_ALLOC_NODES] = "SELECT node_id, type, active, can_ship, can_pickup, can_curbside "
-	    "FROM node",
+	[S_ALLOC_NODES] = "SELECT n.node_id, n.type, n.active, n.can_ship, n.can_pickup, "
+	    "n.can_curbside, " NODE_PLACE_CODE ", " NODE_PLACE_COUNTRY " "
+	    "FROM node n " NODE_PLACE_JOIN "ORDER BY n.node_id",
 	[S_ALLOC_STOCK] = RESERVED_CTE "SELECT i.sku, it.vendor_node, i.node_id, i.on_hand, "
 	    "COALESCE(i.safety_stock, n.safety_stock), COALESCE(r.q, 0) "
 	    "FROM inventory i JOIN node n USING (node_id) JOIN item it USING (sku) "
@@ -174,10 +175,11 @@ static const char *const sql[S_COUNT] = {
 	 * of service itself, cheaper than a sort of every line here.
 	 */
 	[S_ALLOC_ORDERS] =
-	    "SELECT order_id, priority, promise_date, created_at, ship_complete FROM orders o "
-	    "WHERE (?1 IS NULL OR order_id IN (SELECT order_id FROM temp.scope)) "
+	    "SELECT o.order_id, o.priority, o.promise_date, o.created_at, o.ship_complete, "
+	    SHIP_TO_CODE ", " SHIP_TO_COUNTRY " FROM orders o " SHIP_TO_JOIN
+	    "WHERE (?1 IS NULL OR o.order_id IN (SELECT order_id FROM temp.scope)) "
 	    "AND NOT EXISTS (SELECT 1 FROM order_hold h WHERE h.order_id = o.order_id) "
-	    "ORDER BY order_id",
+	    "ORDER BY o.order_id",
 	[S_SCOPE_HAS] = "SELECT 1 FROM orders WHERE order_id = ?1",
 	[S_SCOPE_ADD] = "INSERT OR IGNORE INTO temp.scope (order_id) VALUES (?1)",
 	/*

@@ -172,9 +172,9 @@ typedef int (*store_row_fn)(void *ctx, int ncols, const char *const *vals);
 enum store_view {
 	/* node_id, sku, on_hand, safety_stock, reserved, node active, the
 	 * routed part of reserved, node type, can_ship, can_pickup,
-	 * can_curbside, the item's vendor_node; ?1 node ids, ?2 skus, each a
-	 * JSON array of strings or NULL (see store_inventory_view); by node
-	 * then sku */
+	 * can_curbside, the item's vendor_node, 1 when the node can be
+	 * located (else 0); ?1 node ids, ?2 skus, each a JSON array of
+	 * strings or NULL (see store_inventory_view); by node then sku */
 	VIEW_INVENTORY,
 	/* the same columns by sku then node; ?1 skus or NULL */
 	VIEW_INVENTORY_BY_SKU,
@@ -195,7 +195,10 @@ enum store_view {
 	VIEW_ORDERS_WITHOUT_LINES,
 	/* SQLite's integrity check: "ok" or the problems */
 	VIEW_INTEGRITY,
-	/* allocation: node_id, type, active, can_ship, can_pickup, can_curbside */
+	/* allocation, by node_id: node_id, type, active, can_ship,
+	 * can_pickup, can_curbside, and when it cannot be located the keys
+	 * of its postal code and country looked up in vain (NULL both when
+	 * it can) */
 	VIEW_ALLOC_NODES,
 	/* allocation: sku, the item's vendor_node, node_id, on_hand,
 	 * safety_stock, reserved (routed + released there) */
@@ -205,8 +208,10 @@ enum store_view {
 	 * pickup_node, allocated */
 	VIEW_ALLOC_KEPT,
 	/* allocation: the orders to decide, by order_id: order_id, priority,
-	 * promise_date, created_at, ship_complete; ?1 NULL: every order, else
-	 * only the scope; never a held order */
+	 * promise_date, created_at, ship_complete, and when its ship-to
+	 * cannot be placed the keys of its postal code and country looked up
+	 * in vain (NULL both when it can); ?1 NULL: every order, else only
+	 * the scope; never a held order */
 	VIEW_ALLOC_ORDERS
 };
 int store_view(struct store *st, enum store_view v, const char *const *params,
@@ -762,12 +767,18 @@ typedef int (*store_line_test_fn)(const struct view_line *l);
 struct store_check *store_check_begin(struct store *st, store_line_fn fn,
 	store_line_test_fn want, void *ctx);
 /*
- * Every inventory row at a node that exists, by node_id and sku, as
- * VIEW_INVENTORY has them: node_id, sku, on_hand, safety_stock (the
+ * Every inventory row at a node that exists, by node_id and sku, in
+ * VIEW_INVENTORY's columns: node_id, sku, on_hand, safety_stock (the
  * row's, else the node's), reserved (routed + released there of lines of
- * the sku), active, and the routed part of reserved.  0 or -1.
+ * the sku), active, the routed part of reserved, and who may draw on the
+ * stock.  fn returns 0 to go on; 0 or -1.
  */
 int store_check_stock(struct store *st, struct store_check *k, store_row_fn fn, void *ctx);
+/*
+ * Add atp to the network's atp of sku (nothing when the sku has no line):
+ * the caller's fn of store_check_stock says which stock some line may use.
+ */
+void store_check_atp(struct store_check *k, const char *sku, int64_t atp);
 /*
  * How many rows seem to break a foreign key (0: none does); the caller
  * then lists them with VIEW_FOREIGN_KEYS.
@@ -798,9 +809,9 @@ int store_check_released(struct store *st, struct store_check *k,
 	int (*fn)(void *ctx, const struct check_released *r), void *ctx);
 /*
  * Every sku with allocated units, by sku: what is allocated, the part of
- * it allocated to orders on hold, and the network's atp (summed over
- * active nodes' inventory rows).  After store_check_stock, which sums the
- * atp.  fn returns 0 to go on; 0 or -1.
+ * it allocated to orders on hold, and the network's atp (as
+ * store_check_atp summed it, during store_check_stock).  fn returns 0 to
+ * go on; 0 or -1.
  */
 int store_check_skus(struct store_check *k, int (*fn)(void *ctx, const char *sku,
 	int64_t allocated, int64_t held, int64_t atp), void *ctx);

@@ -80,8 +80,8 @@ SKUS=sku,on_hand,safety_stock,allocated,reserved,atp
 
 @test "one warehouse covers everything" {
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -94,10 +94,10 @@ DC1,A1,10,2026-11-26T22:00:00Z
 DC1,B2,5,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-O1,1,A1,2,2026-11-25T10:00:00Z
-O1,2,B2,1,2026-11-25T10:00:00Z
-O2,1,A1,3,2026-11-25T11:00:00Z
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,2,2026-11-25T10:00:00Z,0,0
+O1,2,B2,1,2026-11-25T10:00:00Z,0,0
+O2,1,A1,3,2026-11-25T11:00:00Z,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -121,9 +121,9 @@ EOF
 
 @test "two warehouses split one line; what is left over is backordered" {
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
-DC2,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
+DC2,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -135,9 +135,9 @@ DC1,A1,3,2026-11-26T22:00:00Z
 DC2,A1,4,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-O1,1,A1,6,2026-11-25T10:00:00Z
-O2,1,A1,2,2026-11-25T11:00:00Z
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,6,2026-11-25T10:00:00Z,0,0
+O2,1,A1,2,2026-11-25T11:00:00Z,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -158,8 +158,8 @@ EOF
 
 @test "scarce stock goes to priority 1 before priority 5, even when the priority 5 order is older and promised sooner" {
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -170,9 +170,9 @@ node_id,sku,on_hand,as_of
 DC1,A1,3,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority,promise_date
-OLD,1,A1,3,2026-11-01T08:00:00Z,5,2026-11-20
-NEW,1,A1,2,2026-11-26T08:00:00Z,1,2026-12-30
+order_id,line_no,sku,qty,created_at,priority,promise_date,ship_lat,ship_lon
+OLD,1,A1,3,2026-11-01T08:00:00Z,5,2026-11-20,0,0
+NEW,1,A1,2,2026-11-26T08:00:00Z,1,2026-12-30,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -192,8 +192,8 @@ EOF
 
 @test "ties on priority: the earliest promise date first, no promise date last" {
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -205,10 +205,10 @@ DC1,A1,2,2026-11-26T22:00:00Z
 EOF
 	# A is the oldest and has no promise; B is promised after C
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority,promise_date
-A,1,A1,1,2026-10-01T08:00:00Z,3,
-B,1,A1,1,2026-11-01T08:00:00Z,3,2026-12-05
-C,1,A1,1,2026-11-20T08:00:00Z,3,2026-12-01
+order_id,line_no,sku,qty,created_at,priority,promise_date,ship_lat,ship_lon
+A,1,A1,1,2026-10-01T08:00:00Z,3,,0,0
+B,1,A1,1,2026-11-01T08:00:00Z,3,2026-12-05,0,0
+C,1,A1,1,2026-11-20T08:00:00Z,3,2026-12-01,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -226,8 +226,8 @@ EOF
 
 @test "ties on priority and promise date: the earliest created first" {
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -239,10 +239,10 @@ DC1,A1,2,2026-11-26T22:00:00Z
 EOF
 	# a date alone is midnight, so C came first
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority,promise_date
-A,1,A1,1,2026-11-25T12:00:00Z,2,2026-12-01
-B,1,A1,1,2026-11-25T09:00:00Z,2,2026-12-01
-C,1,A1,1,2026-11-25,2,2026-12-01
+order_id,line_no,sku,qty,created_at,priority,promise_date,ship_lat,ship_lon
+A,1,A1,1,2026-11-25T12:00:00Z,2,2026-12-01,0,0
+B,1,A1,1,2026-11-25T09:00:00Z,2,2026-12-01,0,0
+C,1,A1,1,2026-11-25,2,2026-12-01,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -254,8 +254,8 @@ EOF
 
 @test "ties on everything else: order id, then line number (as a number)" {
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -266,10 +266,10 @@ node_id,sku,on_hand,as_of
 DC1,A1,2,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-B,10,A1,1,2026-11-25T12:00:00Z
-B,9,A1,1,2026-11-25T12:00:00Z
-A,2,A1,1,2026-11-25T12:00:00Z
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+B,10,A1,1,2026-11-25T12:00:00Z,0,0
+B,9,A1,1,2026-11-25T12:00:00Z,0,0
+A,2,A1,1,2026-11-25T12:00:00Z,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -282,9 +282,9 @@ EOF
 @test "the same store gives the same allocation, byte for byte" {
 	local first
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
-DC2,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
+DC2,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -296,10 +296,10 @@ DC1,A1,3,2026-11-26T22:00:00Z
 DC2,A1,2,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-X,1,A1,2,2026-11-25T12:00:00Z
-Y,1,A1,2,2026-11-25T12:00:00Z
-Z,1,A1,2,2026-11-25T12:00:00Z
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+X,1,A1,2,2026-11-25T12:00:00Z,0,0
+Y,1,A1,2,2026-11-25T12:00:00Z,0,0
+Z,1,A1,2,2026-11-25T12:00:00Z,0,0
 EOF
 	cp "$OMS_DB" pristine.db
 	run -0 oms-allocate -q
@@ -321,8 +321,8 @@ EOF
 
 @test "ship-complete: short by one unit on one line, the order gets nothing and a later order takes the stock" {
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -335,11 +335,11 @@ DC1,A1,5,2026-11-26T22:00:00Z
 DC1,B2,2,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority,ship_complete
-SC,1,A1,2,2026-11-20T08:00:00Z,1,1
-SC,2,B2,3,2026-11-20T08:00:00Z,1,1
-LATER,1,A1,3,2026-11-26T08:00:00Z,5,0
-LATER,2,B2,2,2026-11-26T08:00:00Z,5,0
+order_id,line_no,sku,qty,created_at,priority,ship_complete,ship_lat,ship_lon
+SC,1,A1,2,2026-11-20T08:00:00Z,1,1,0,0
+SC,2,B2,3,2026-11-20T08:00:00Z,1,1,0,0
+LATER,1,A1,3,2026-11-26T08:00:00Z,5,0,0,0
+LATER,2,B2,2,2026-11-26T08:00:00Z,5,0,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -382,8 +382,8 @@ EOF
 
 @test "ship-complete: an order the stock covers gets every line" {
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -396,9 +396,9 @@ DC1,A1,2,2026-11-26T22:00:00Z
 DC1,B2,3,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,ship_complete
-SC,1,A1,2,2026-11-20T08:00:00Z,1
-SC,2,B2,3,2026-11-20T08:00:00Z,1
+order_id,line_no,sku,qty,created_at,ship_complete,ship_lat,ship_lon
+SC,1,A1,2,2026-11-20T08:00:00Z,1,0,0
+SC,2,B2,3,2026-11-20T08:00:00Z,1,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -414,9 +414,9 @@ EOF
 	# ST1 sorts before WH1: a first-come allocator would serve the ship
 	# lines from ST1 and leave the pickup line nothing
 	given nodes <<'EOF'
-node_id,type,can_ship,can_pickup
-ST1,store,1,1
-WH1,warehouse,1,0
+node_id,type,can_ship,can_pickup,lat,lon
+ST1,store,1,1,0,0
+WH1,warehouse,1,0,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -428,10 +428,10 @@ ST1,A1,3,2026-11-26T22:00:00Z
 WH1,A1,2,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority,method,pickup_node
-S1,1,A1,2,2026-11-25T08:00:00Z,1,ship,
-S2,1,A1,1,2026-11-25T08:00:00Z,2,ship,
-P,1,A1,2,2026-11-25T08:00:00Z,3,pickup,ST1
+order_id,line_no,sku,qty,created_at,priority,method,pickup_node,ship_lat,ship_lon
+S1,1,A1,2,2026-11-25T08:00:00Z,1,ship,,0,0
+S2,1,A1,1,2026-11-25T08:00:00Z,2,ship,,0,0
+P,1,A1,2,2026-11-25T08:00:00Z,3,pickup,ST1,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -447,9 +447,9 @@ EOF
 
 @test "a pickup line and a ship line competing for one store: the pickup line gets what the ship line leaves" {
 	given nodes <<'EOF'
-node_id,type,can_ship,can_pickup
-ST1,store,1,1
-WH1,warehouse,1,0
+node_id,type,can_ship,can_pickup,lat,lon
+ST1,store,1,1,0,0
+WH1,warehouse,1,0,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -461,9 +461,9 @@ ST1,A1,2,2026-11-26T22:00:00Z
 WH1,A1,1,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority,method,pickup_node
-S,1,A1,2,2026-11-25T08:00:00Z,1,ship,
-P,1,A1,2,2026-11-25T08:00:00Z,5,pickup,ST1
+order_id,line_no,sku,qty,created_at,priority,method,pickup_node,ship_lat,ship_lon
+S,1,A1,2,2026-11-25T08:00:00Z,1,ship,,0,0
+P,1,A1,2,2026-11-25T08:00:00Z,5,pickup,ST1,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -479,9 +479,9 @@ EOF
 
 @test "a pickup line ahead of a ship line keeps the store's units; the ship line gets the rest of the network" {
 	given nodes <<'EOF'
-node_id,type,can_ship,can_pickup
-ST1,store,1,1
-WH1,warehouse,1,0
+node_id,type,can_ship,can_pickup,lat,lon
+ST1,store,1,1,0,0
+WH1,warehouse,1,0,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -493,9 +493,9 @@ ST1,A1,2,2026-11-26T22:00:00Z
 WH1,A1,1,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority,method,pickup_node
-S,1,A1,2,2026-11-25T08:00:00Z,5,ship,
-P,1,A1,2,2026-11-25T08:00:00Z,1,pickup,ST1
+order_id,line_no,sku,qty,created_at,priority,method,pickup_node,ship_lat,ship_lon
+S,1,A1,2,2026-11-25T08:00:00Z,5,ship,,0,0
+P,1,A1,2,2026-11-25T08:00:00Z,1,pickup,ST1,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -508,9 +508,9 @@ EOF
 	# S can only be whole from ST2, so that P1 at ST1 is whole too; then
 	# P2 at ST2 has nothing left
 	given nodes <<'EOF'
-node_id,type,can_ship,can_pickup
-ST1,store,1,1
-ST2,store,1,1
+node_id,type,can_ship,can_pickup,lat,lon
+ST1,store,1,1,0,0
+ST2,store,1,1,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -522,10 +522,10 @@ ST1,A1,2,2026-11-26T22:00:00Z
 ST2,A1,2,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority,method,pickup_node
-S,1,A1,2,2026-11-25T08:00:00Z,1,ship,
-P1,1,A1,2,2026-11-25T08:00:00Z,2,pickup,ST1
-P2,1,A1,1,2026-11-25T08:00:00Z,3,pickup,ST2
+order_id,line_no,sku,qty,created_at,priority,method,pickup_node,ship_lat,ship_lon
+S,1,A1,2,2026-11-25T08:00:00Z,1,ship,,0,0
+P1,1,A1,2,2026-11-25T08:00:00Z,2,pickup,ST1,0,0
+P2,1,A1,1,2026-11-25T08:00:00Z,3,pickup,ST2,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -537,9 +537,9 @@ EOF
 
 @test "a store that does not ship: its stock serves only pickup" {
 	given nodes <<'EOF'
-node_id,type,can_ship,can_pickup
-DC1,warehouse,1,0
-ST2,store,0,1
+node_id,type,can_ship,can_pickup,lat,lon
+DC1,warehouse,1,0,0,0
+ST2,store,0,1,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -551,9 +551,9 @@ DC1,A1,1,2026-11-26T22:00:00Z
 ST2,A1,5,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority,method,pickup_node
-SHIP,1,A1,3,2026-11-25T08:00:00Z,1,ship,
-PICK,1,A1,4,2026-11-25T08:00:00Z,5,pickup,ST2
+order_id,line_no,sku,qty,created_at,priority,method,pickup_node,ship_lat,ship_lon
+SHIP,1,A1,3,2026-11-25T08:00:00Z,1,ship,,0,0
+PICK,1,A1,4,2026-11-25T08:00:00Z,5,pickup,ST2,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -573,10 +573,10 @@ EOF
 
 @test "a dropship item: its own vendor and the shipping nodes that hold it, never another vendor" {
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
-V1,vendor
-V2,vendor
+node_id,type,lat,lon
+DC1,warehouse,0,0
+V1,vendor,0,0
+V2,vendor,0,0
 EOF
 	given items <<'EOF'
 sku,vendor_node
@@ -591,9 +591,9 @@ V2,C3,5,2026-11-26T22:00:00Z
 V1,B2,4,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-D1,1,C3,14,2026-11-25T08:00:00Z
-D2,1,B2,1,2026-11-25T09:00:00Z
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+D1,1,C3,14,2026-11-25T08:00:00Z,0,0
+D2,1,B2,1,2026-11-25T09:00:00Z,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -610,10 +610,10 @@ EOF
 
 	# the vendor stops: only DC1 is left for C3
 	given nodes <<'EOF'
-node_id,type,active
-DC1,warehouse,1
-V1,vendor,0
-V2,vendor,1
+node_id,type,active,lat,lon
+DC1,warehouse,1,0,0
+V1,vendor,0,0,0
+V2,vendor,1,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -624,8 +624,8 @@ EOF
 
 @test "safety stock at a store: the node's default, else the inventory override" {
 	given nodes <<'EOF'
-node_id,type,can_ship,can_pickup,safety_stock
-ST1,store,1,1,2
+node_id,type,can_ship,can_pickup,safety_stock,lat,lon
+ST1,store,1,1,2,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -641,11 +641,11 @@ ST1,B2,2,0,2026-11-26T22:00:00Z
 ST1,C3,4,3,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,method,pickup_node
-P1,1,A1,5,2026-11-25T08:00:00Z,pickup,ST1
-P1,2,B2,2,2026-11-25T08:00:00Z,pickup,ST1
-P1,3,C3,2,2026-11-25T08:00:00Z,pickup,ST1
-S1,1,A1,1,2026-11-25T09:00:00Z,ship,
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
+P1,1,A1,5,2026-11-25T08:00:00Z,pickup,ST1,0,0
+P1,2,B2,2,2026-11-25T08:00:00Z,pickup,ST1,0,0
+P1,3,C3,2,2026-11-25T08:00:00Z,pickup,ST1,0,0
+S1,1,A1,1,2026-11-25T09:00:00Z,ship,,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -664,8 +664,8 @@ EOF
 
 @test "pickup at a node re-imported without can_pickup: node does not offer the method" {
 	given nodes <<'EOF'
-node_id,type,can_ship,can_pickup
-ST1,store,1,1
+node_id,type,can_ship,can_pickup,lat,lon
+ST1,store,1,1,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -676,24 +676,24 @@ node_id,sku,on_hand,as_of
 ST1,A1,5,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,method,pickup_node
-PK,1,A1,2,2026-11-25T08:00:00Z,pickup,ST1
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
+PK,1,A1,2,2026-11-25T08:00:00Z,pickup,ST1,0,0
 EOF
 	allocates <<EOF
 $HEADER
 PK,1,A1,2,2,0,
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,method,pickup_node
-PK2,1,A1,9,2026-11-25T09:00:00Z,pickup,ST1
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
+PK2,1,A1,9,2026-11-25T09:00:00Z,pickup,ST1,0,0
 EOF
 	allocates <<EOF
 $HEADER
 PK2,1,A1,9,3,6,no stock at the pickup store
 EOF
 	given nodes <<'EOF'
-node_id,type,can_ship,can_pickup
-ST1,store,1,0
+node_id,type,can_ship,can_pickup,lat,lon
+ST1,store,1,0,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -716,9 +716,9 @@ EOF
 
 @test "curbside: only its store, and only while the store offers curbside" {
 	given nodes <<'EOF'
-node_id,type,can_ship,can_pickup,can_curbside
-DC1,warehouse,1,0,0
-ST1,store,1,1,1
+node_id,type,can_ship,can_pickup,can_curbside,lat,lon
+DC1,warehouse,1,0,0,0,0
+ST1,store,1,1,1,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -730,8 +730,8 @@ DC1,A1,10,2026-11-26T22:00:00Z
 ST1,A1,1,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,method,pickup_node
-CB,1,A1,2,2026-11-25T08:00:00Z,curbside,ST1
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
+CB,1,A1,2,2026-11-25T08:00:00Z,curbside,ST1,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -740,9 +740,9 @@ EOF
 	# pickup is still offered, curbside no longer: the reason changes
 	# though nothing else does
 	given nodes <<'EOF'
-node_id,type,can_ship,can_pickup,can_curbside
-DC1,warehouse,1,0,0
-ST1,store,1,1,0
+node_id,type,can_ship,can_pickup,can_curbside,lat,lon
+DC1,warehouse,1,0,0,0,0
+ST1,store,1,1,0,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -757,8 +757,8 @@ EOF
 
 @test "a reason that changes alone is a row and a line.backordered event" {
 	given nodes <<'EOF'
-node_id,type,can_ship,can_pickup
-ST1,store,1,1
+node_id,type,can_ship,can_pickup,lat,lon
+ST1,store,1,1,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -769,16 +769,16 @@ node_id,sku,on_hand,as_of
 ST1,A1,0,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,method,pickup_node
-PK,1,A1,2,2026-11-25T08:00:00Z,pickup,ST1
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
+PK,1,A1,2,2026-11-25T08:00:00Z,pickup,ST1,0,0
 EOF
 	allocates <<EOF
 $HEADER
 PK,1,A1,2,0,2,no stock at the pickup store
 EOF
 	given nodes <<'EOF'
-node_id,type,can_ship,can_pickup
-ST1,store,1,0
+node_id,type,can_ship,can_pickup,lat,lon
+ST1,store,1,0,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -793,9 +793,9 @@ EOF
 
 @test "a locker line ships: from shipping nodes, never from the locker" {
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
-LK1,locker
+node_id,type,lat,lon
+DC1,warehouse,0,0
+LK1,locker,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -807,8 +807,8 @@ DC1,A1,2,2026-11-26T22:00:00Z
 LK1,A1,5,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,method,pickup_node
-LK,1,A1,3,2026-11-25T08:00:00Z,locker,LK1
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
+LK,1,A1,3,2026-11-25T08:00:00Z,locker,LK1,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -818,10 +818,10 @@ EOF
 
 @test "an inactive node: its stock is not used, and pickup there is not offered" {
 	given nodes <<'EOF'
-node_id,type,can_ship,can_pickup,active
-DC1,warehouse,1,0,1
-DC2,warehouse,1,0,0
-ST1,store,1,1,1
+node_id,type,can_ship,can_pickup,active,lat,lon
+DC1,warehouse,1,0,1,0,0
+DC2,warehouse,1,0,0,0,0
+ST1,store,1,1,1,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -834,16 +834,16 @@ DC2,A1,10,2026-11-26T22:00:00Z
 ST1,A1,3,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority,method,pickup_node
-PK,1,A1,2,2026-11-25T08:00:00Z,1,pickup,ST1
-SH,1,A1,5,2026-11-25T08:00:00Z,5,ship,
+order_id,line_no,sku,qty,created_at,priority,method,pickup_node,ship_lat,ship_lon
+PK,1,A1,2,2026-11-25T08:00:00Z,1,pickup,ST1,0,0
+SH,1,A1,5,2026-11-25T08:00:00Z,5,ship,,0,0
 EOF
 	# the store closes
 	given nodes <<'EOF'
-node_id,type,can_ship,can_pickup,active
-DC1,warehouse,1,0,1
-DC2,warehouse,1,0,0
-ST1,store,1,1,0
+node_id,type,can_ship,can_pickup,active,lat,lon
+DC1,warehouse,1,0,1,0,0
+DC2,warehouse,1,0,0,0,0
+ST1,store,1,1,0,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -858,9 +858,9 @@ EOF
 
 @test "released work is never re-planned, routed work only for a line ahead of it; both lower the node's atp" {
 	given nodes <<'EOF'
-node_id,type,can_ship,can_pickup
-DC1,warehouse,1,0
-ST1,store,1,1
+node_id,type,can_ship,can_pickup,lat,lon
+DC1,warehouse,1,0,0,0
+ST1,store,1,1,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -872,11 +872,11 @@ DC1,A1,5,2026-11-26T22:00:00Z
 ST1,A1,2,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority,method,pickup_node
-N1,1,A1,3,2026-11-25T08:00:00Z,1,ship,
-R1,1,A1,4,2026-11-20T08:00:00Z,5,ship,
-R2,1,A1,2,2026-11-20T08:00:00Z,5,pickup,ST1
-X1,1,A1,3,2026-11-20T08:00:00Z,5,ship,
+order_id,line_no,sku,qty,created_at,priority,method,pickup_node,ship_lat,ship_lon
+N1,1,A1,3,2026-11-25T08:00:00Z,1,ship,,0,0
+R1,1,A1,4,2026-11-20T08:00:00Z,5,ship,,0,0
+R2,1,A1,2,2026-11-20T08:00:00Z,5,pickup,ST1,0,0
+X1,1,A1,3,2026-11-20T08:00:00Z,5,ship,,0,0
 EOF
 	# R1: 3 of 4 routed to DC1; R2 released whole at ST1; X1: 2 of 3
 	# cancelled
@@ -921,9 +921,9 @@ EOF
 @test "a re-run with nothing changed changes nothing: no rows, no events, the same store" {
 	local before events
 	given nodes <<'EOF'
-node_id,type,can_ship,can_pickup
-DC1,warehouse,1,0
-ST1,store,0,1
+node_id,type,can_ship,can_pickup,lat,lon
+DC1,warehouse,1,0,0,0
+ST1,store,0,1,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -937,12 +937,12 @@ DC1,B2,1,2026-11-26T22:00:00Z
 ST1,A1,1,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,method,pickup_node,ship_complete
-O1,1,A1,2,2026-11-25T08:00:00Z,ship,,0
-O2,1,A1,2,2026-11-25T09:00:00Z,ship,,0
-O3,1,A1,2,2026-11-25T10:00:00Z,pickup,ST1,0
-O4,1,A1,1,2026-11-25T11:00:00Z,ship,,1
-O4,2,B2,2,2026-11-25T11:00:00Z,ship,,1
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_complete,ship_lat,ship_lon
+O1,1,A1,2,2026-11-25T08:00:00Z,ship,,0,0,0
+O2,1,A1,2,2026-11-25T09:00:00Z,ship,,0,0,0
+O3,1,A1,2,2026-11-25T10:00:00Z,pickup,ST1,0,0,0
+O4,1,A1,1,2026-11-25T11:00:00Z,ship,,1,0,0
+O4,2,B2,2,2026-11-25T11:00:00Z,ship,,1,0,0
 EOF
 	run -0 oms-allocate -q
 	before=$(state)
@@ -961,8 +961,8 @@ EOF
 
 @test "stock arriving, by a delta or a new snapshot: backorders fill in priority order" {
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -973,10 +973,10 @@ node_id,sku,on_hand,as_of
 DC1,A1,2,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority
-P5,1,A1,2,2026-11-01T08:00:00Z,5
-P1,1,A1,2,2026-11-20T08:00:00Z,1
-P3,1,A1,2,2026-11-10T08:00:00Z,3
+order_id,line_no,sku,qty,created_at,priority,ship_lat,ship_lon
+P5,1,A1,2,2026-11-01T08:00:00Z,5,0,0
+P1,1,A1,2,2026-11-20T08:00:00Z,1,0,0
+P3,1,A1,2,2026-11-10T08:00:00Z,3,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -1016,8 +1016,8 @@ EOF
 
 @test "a snapshot that lowers stock under the allocations: the lowest-priority lines lose it first" {
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -1028,10 +1028,10 @@ node_id,sku,on_hand,as_of
 DC1,A1,10,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority
-L5,1,A1,3,2026-11-01T08:00:00Z,5
-L1,1,A1,4,2026-11-20T08:00:00Z,1
-L3,1,A1,3,2026-11-10T08:00:00Z,3
+order_id,line_no,sku,qty,created_at,priority,ship_lat,ship_lon
+L5,1,A1,3,2026-11-01T08:00:00Z,5,0,0
+L1,1,A1,4,2026-11-20T08:00:00Z,1,0,0
+L3,1,A1,3,2026-11-10T08:00:00Z,3,0,0
 EOF
 	run -0 oms-allocate -q
 	given inventory <<'EOF'
@@ -1079,8 +1079,8 @@ EOF
 
 @test "a new priority-1 order takes stock from an earlier priority-5 allocation" {
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -1091,16 +1091,16 @@ node_id,sku,on_hand,as_of
 DC1,A1,3,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority
-L5,1,A1,3,2026-11-20T08:00:00Z,5
+order_id,line_no,sku,qty,created_at,priority,ship_lat,ship_lon
+L5,1,A1,3,2026-11-20T08:00:00Z,5,0,0
 EOF
 	allocates <<EOF
 $HEADER
 L5,1,A1,3,3,0,
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority
-N1,1,A1,2,2026-11-26T08:00:00Z,1
+order_id,line_no,sku,qty,created_at,priority,ship_lat,ship_lon
+N1,1,A1,2,2026-11-26T08:00:00Z,1,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -1119,8 +1119,8 @@ EOF
 
 @test "a held order keeps what it holds and gets nothing new until the hold is lifted" {
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -1131,9 +1131,9 @@ node_id,sku,on_hand,as_of
 DC1,A1,1,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority
-H,1,A1,3,2026-11-01T08:00:00Z,1
-P5,1,A1,2,2026-11-20T08:00:00Z,5
+order_id,line_no,sku,qty,created_at,priority,ship_lat,ship_lon
+H,1,A1,3,2026-11-01T08:00:00Z,1,0,0
+P5,1,A1,2,2026-11-20T08:00:00Z,5,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -1168,8 +1168,8 @@ EOF
 
 @test "--order: only the named orders are re-planned; the others keep their allocations" {
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -1180,9 +1180,9 @@ node_id,sku,on_hand,as_of
 DC1,A1,4,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority
-H,1,A1,3,2026-11-25T08:00:00Z,1
-L,1,A1,3,2026-11-25T08:00:00Z,5
+order_id,line_no,sku,qty,created_at,priority,ship_lat,ship_lon
+H,1,A1,3,2026-11-25T08:00:00Z,1,0,0
+L,1,A1,3,2026-11-25T08:00:00Z,5,0,0
 EOF
 	allocates --order L <<EOF
 $HEADER
@@ -1208,8 +1208,8 @@ EOF
 
 @test "--order is repeatable" {
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -1220,10 +1220,10 @@ node_id,sku,on_hand,as_of
 DC1,A1,10,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-A,1,A1,1,2026-11-25T08:00:00Z
-B,1,A1,1,2026-11-25T09:00:00Z
-C,1,A1,1,2026-11-25T10:00:00Z
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+A,1,A1,1,2026-11-25T08:00:00Z,0,0
+B,1,A1,1,2026-11-25T09:00:00Z,0,0
+C,1,A1,1,2026-11-25T10:00:00Z,0,0
 EOF
 	allocates --order C --order A <<EOF
 $HEADER
@@ -1234,8 +1234,8 @@ EOF
 
 @test "order ids on standard input: oms-report lines --status backordered | oms-allocate -" {
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -1246,15 +1246,15 @@ node_id,sku,on_hand,as_of
 DC1,A1,0,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority
-B1,1,A1,1,2026-11-20T08:00:00Z,5
-B1,2,A1,1,2026-11-20T08:00:00Z,5
-X1,1,A1,1,2026-11-21T08:00:00Z,5
+order_id,line_no,sku,qty,created_at,priority,ship_lat,ship_lon
+B1,1,A1,1,2026-11-20T08:00:00Z,5,0,0
+B1,2,A1,1,2026-11-20T08:00:00Z,5,0,0
+X1,1,A1,1,2026-11-21T08:00:00Z,5,0,0
 EOF
 	run -0 oms-allocate -q
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority
-N1,1,A1,1,2026-11-26T08:00:00Z,1
+order_id,line_no,sku,qty,created_at,priority,ship_lat,ship_lon
+N1,1,A1,1,2026-11-26T08:00:00Z,1,0,0
 EOF
 	given inventory --delta <<'EOF'
 node_id,sku,delta,reason
@@ -1280,8 +1280,8 @@ EOF
 
 @test "order ids in a pipeline, as CSV or JSON Lines, and in a named file" {
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -1292,11 +1292,11 @@ node_id,sku,on_hand,as_of
 DC1,A1,0,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority
-B1,1,A1,1,2026-11-20T08:00:00Z,5
-B2,1,A1,1,2026-11-21T08:00:00Z,5
-B3,1,A1,1,2026-11-22T08:00:00Z,5
-N1,1,A1,1,2026-11-26T08:00:00Z,1
+order_id,line_no,sku,qty,created_at,priority,ship_lat,ship_lon
+B1,1,A1,1,2026-11-20T08:00:00Z,5,0,0
+B2,1,A1,1,2026-11-21T08:00:00Z,5,0,0
+B3,1,A1,1,2026-11-22T08:00:00Z,5,0,0
+N1,1,A1,1,2026-11-26T08:00:00Z,1,0,0
 EOF
 	run -0 oms-allocate -q --order B1 --order B2 --order B3
 	given inventory --delta <<'EOF'
@@ -1325,8 +1325,8 @@ EOF
 @test "an empty list of order ids allocates nothing" {
 	local before
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -1337,8 +1337,8 @@ node_id,sku,on_hand,as_of
 DC1,A1,2,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-O1,1,A1,2,2026-11-25T08:00:00Z
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,2,2026-11-25T08:00:00Z,0,0
 EOF
 	before=$(state)
 	# nothing is backordered yet: the report is a header alone
@@ -1354,8 +1354,8 @@ EOF
 
 @test "the same order named twice, apart, is still one order" {
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -1366,9 +1366,9 @@ node_id,sku,on_hand,as_of
 DC1,A1,5,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-A,1,A1,2,2026-11-25T08:00:00Z
-B,1,A1,2,2026-11-25T09:00:00Z
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+A,1,A1,2,2026-11-25T08:00:00Z,0,0
+B,1,A1,2,2026-11-25T09:00:00Z,0,0
 EOF
 	printf 'order_id\nA\nB\nA\n' > ids.csv
 	allocates ids.csv --order A <<EOF
@@ -1384,8 +1384,8 @@ EOF
 
 @test "a pickup allocation out of scope at a store that stopped offering pickup still holds its units" {
 	given nodes <<'EOF'
-node_id,type,can_ship,can_pickup
-ST1,store,1,1
+node_id,type,can_ship,can_pickup,lat,lon
+ST1,store,1,1,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -1396,9 +1396,9 @@ node_id,sku,on_hand,as_of
 ST1,A1,2,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority,method,pickup_node
-PK,1,A1,2,2026-11-25T08:00:00Z,1,pickup,ST1
-S,1,A1,2,2026-11-25T08:00:00Z,5,ship,
+order_id,line_no,sku,qty,created_at,priority,method,pickup_node,ship_lat,ship_lon
+PK,1,A1,2,2026-11-25T08:00:00Z,1,pickup,ST1,0,0
+S,1,A1,2,2026-11-25T08:00:00Z,5,ship,,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -1406,8 +1406,8 @@ PK,1,A1,2,2,0,
 S,1,A1,2,0,2,no stock in the network
 EOF
 	given nodes <<'EOF'
-node_id,type,can_ship,can_pickup
-ST1,store,1,0
+node_id,type,can_ship,can_pickup,lat,lon
+ST1,store,1,0,0,0
 EOF
 	# PK keeps its 2 (it is out of scope), so S has nothing to take
 	allocates --order S <<<"$HEADER"
@@ -1421,9 +1421,9 @@ EOF
 
 @test "a pickup allocation out of scope at a store that closed still counts against the network" {
 	given nodes <<'EOF'
-node_id,type,can_ship,can_pickup,active
-DC1,warehouse,1,0,1
-ST1,store,0,1,1
+node_id,type,can_ship,can_pickup,active,lat,lon
+DC1,warehouse,1,0,1,0,0
+ST1,store,0,1,1,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -1435,21 +1435,21 @@ DC1,A1,2,2026-11-26T22:00:00Z
 ST1,A1,2,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority,method,pickup_node
-PK,1,A1,2,2026-11-25T08:00:00Z,1,pickup,ST1
+order_id,line_no,sku,qty,created_at,priority,method,pickup_node,ship_lat,ship_lon
+PK,1,A1,2,2026-11-25T08:00:00Z,1,pickup,ST1,0,0
 EOF
 	allocates <<EOF
 $HEADER
 PK,1,A1,2,2,0,
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority,method,pickup_node
-S,1,A1,2,2026-11-25T08:00:00Z,5,ship,
+order_id,line_no,sku,qty,created_at,priority,method,pickup_node,ship_lat,ship_lon
+S,1,A1,2,2026-11-25T08:00:00Z,5,ship,,0,0
 EOF
 	given nodes <<'EOF'
-node_id,type,can_ship,can_pickup,active
-DC1,warehouse,1,0,1
-ST1,store,0,1,0
+node_id,type,can_ship,can_pickup,active,lat,lon
+DC1,warehouse,1,0,1,0,0
+ST1,store,0,1,0,0,0
 EOF
 	# ST1's stock is gone from the network, PK's 2 are not: DC1's 2 cover
 	# them, so S out of PK's scope gets nothing
@@ -1471,8 +1471,8 @@ EOF
 @test "--dry-run shows the rows and the summary, and changes nothing" {
 	local before events
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -1483,9 +1483,9 @@ node_id,sku,on_hand,as_of
 DC1,A1,3,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-O1,1,A1,2,2026-11-25T08:00:00Z
-O2,1,A1,2,2026-11-25T09:00:00Z
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,2,2026-11-25T08:00:00Z,0,0
+O2,1,A1,2,2026-11-25T09:00:00Z,0,0
 EOF
 	before=$(state)
 	events=$(nevents)
@@ -1507,8 +1507,8 @@ EOF
 
 @test "--format jsonl and json; -o FILE" {
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -1519,9 +1519,9 @@ node_id,sku,on_hand,as_of
 DC1,A1,3,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-O1,1,A1,2,2026-11-25T08:00:00Z
-O2,1,A1,2,2026-11-25T09:00:00Z
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,2,2026-11-25T08:00:00Z,0,0
+O2,1,A1,2,2026-11-25T09:00:00Z,0,0
 EOF
 	allocates --dry-run --format jsonl <<'EOF'
 {"order_id":"O1","line_no":1,"sku":"A1","qty":2,"allocated":2,"backordered":0,"reason":null}
@@ -1546,16 +1546,16 @@ EOF
 @test "-o FILE that cannot be created: exit 73, nothing changed" {
 	local before
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
 A1
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-O1,1,A1,2,2026-11-25T08:00:00Z
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,2,2026-11-25T08:00:00Z,0,0
 EOF
 	before=$(state)
 	run -73 oms-allocate -o nodir/out.csv
@@ -1568,6 +1568,7 @@ EOF
 	small_disk disk 1024
 	export OMS_DB=$BATS_TEST_TMPDIR/disk/oms.db
 	base_store
+	oms-import -q postal "$DATA/postal.csv"
 	oms-import -q orders "$DATA/orders.csv"
 	before=$(state)
 	fill_disk disk 48
@@ -1594,8 +1595,8 @@ EOF
 	local before
 	[ -c /dev/full ] || skip "no /dev/full here"
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -1606,8 +1607,8 @@ node_id,sku,on_hand,as_of
 DC1,A1,3,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-O1,1,A1,2,2026-11-25T08:00:00Z
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,2,2026-11-25T08:00:00Z,0,0
 EOF
 	run -74 bash -c 'oms-allocate > /dev/full'
 	assert_output "oms-allocate: write error on standard output: No space left on device
@@ -1622,8 +1623,8 @@ EOF
 
 @test "events: one per changed line, with the order, the type and the payload" {
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -1634,10 +1635,10 @@ node_id,sku,on_hand,as_of
 DC1,A1,3,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-O1,1,A1,2,2026-11-25T08:00:00Z
-O1,2,A1,2,2026-11-25T08:00:00Z
-O2,1,A1,1,2026-11-25T09:00:00Z
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,2,2026-11-25T08:00:00Z,0,0
+O1,2,A1,2,2026-11-25T08:00:00Z,0,0
+O2,1,A1,1,2026-11-25T09:00:00Z,0,0
 EOF
 	run -0 oms-allocate -q
 	run -0 line_events
@@ -1657,8 +1658,8 @@ EOF
 
 @test "-q: no summary; -v: still the same rows" {
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -1669,8 +1670,8 @@ node_id,sku,on_hand,as_of
 DC1,A1,3,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-O1,1,A1,2,2026-11-25T08:00:00Z
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,2,2026-11-25T08:00:00Z,0,0
 EOF
 	allocates -q --dry-run <<EOF
 $HEADER
@@ -1685,8 +1686,8 @@ EOF
 
 @test "an order with no stock anywhere and a sku nowhere in inventory" {
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -1694,8 +1695,8 @@ A1
 Z9
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-O1,1,Z9,2,2026-11-25T08:00:00Z
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,Z9,2,2026-11-25T08:00:00Z,0,0
 EOF
 	allocates <<EOF
 $HEADER
@@ -1710,8 +1711,8 @@ EOF
 @test "bad: an unknown order id on standard input (65), nothing changed" {
 	local before
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -1722,8 +1723,8 @@ node_id,sku,on_hand,as_of
 DC1,A1,3,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-O1,1,A1,2,2026-11-25T08:00:00Z
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,2,2026-11-25T08:00:00Z,0,0
 EOF
 	before=$(state)
 	run -65 --separate-stderr oms-allocate - <<'EOF'
@@ -1756,8 +1757,8 @@ EOF
 @test "bad: an unknown --order (65), nothing changed" {
 	local before
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -1768,8 +1769,8 @@ node_id,sku,on_hand,as_of
 DC1,A1,3,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-O1,1,A1,2,2026-11-25T08:00:00Z
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,2,2026-11-25T08:00:00Z,0,0
 EOF
 	before=$(state)
 	run -65 oms-allocate --order O1 --order NOPE
@@ -1780,16 +1781,16 @@ EOF
 @test "bad: an input file that does not exist (66), nothing changed" {
 	local before
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
 A1
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-O1,1,A1,2,2026-11-25T08:00:00Z
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,2,2026-11-25T08:00:00Z,0,0
 EOF
 	before=$(state)
 	run -66 oms-allocate nope.csv
@@ -1800,8 +1801,8 @@ EOF
 @test "bad: the store locked by another writer past --busy-timeout (75), nothing changed" {
 	local before
 	given nodes <<'EOF'
-node_id,type
-DC1,warehouse
+node_id,type,lat,lon
+DC1,warehouse,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -1812,8 +1813,8 @@ node_id,sku,on_hand,as_of
 DC1,A1,3,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at
-O1,1,A1,2,2026-11-25T08:00:00Z
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,2,2026-11-25T08:00:00Z,0,0
 EOF
 	before=$(state)
 	hold_lock 3
@@ -1854,11 +1855,11 @@ EOF
 }
 
 @test "a long run shows a progress meter on a terminal, and only there" {
-	awk 'BEGIN { print "node_id,type"; print "DC1,warehouse" }' </dev/null > n.csv
+	awk 'BEGIN { print "node_id,type,lat,lon"; print "DC1,warehouse,0,0" }' </dev/null > n.csv
 	awk 'BEGIN { print "sku"; print "A1" }' </dev/null > i.csv
 	awk 'BEGIN { print "node_id,sku,on_hand"; print "DC1,A1,1000000" }' </dev/null > v.csv
-	awk 'BEGIN { print "order_id,line_no,sku,qty,created_at"
-		for (i = 1; i <= 200000; i++) printf "O%07d,1,A1,1,2026-11-26\n", i }' </dev/null > o.csv
+	awk 'BEGIN { print "order_id,line_no,sku,qty,created_at,ship_lat,ship_lon"
+		for (i = 1; i <= 200000; i++) printf "O%07d,1,A1,1,2026-11-26,0,0\n", i }' </dev/null > o.csv
 	oms-import -q nodes n.csv
 	oms-import -q items i.csv
 	oms-import -q inventory v.csv
@@ -2319,9 +2320,9 @@ EOF
 
 @test "routed take-back: a pickup line that its store could serve but the pool cannot takes routed work elsewhere in the pool; a run again changes nothing" {
 	given nodes <<'EOF'
-node_id,type,can_ship,can_pickup
-DC1,warehouse,1,0
-ST1,store,1,1
+node_id,type,can_ship,can_pickup,lat,lon
+DC1,warehouse,1,0,0,0
+ST1,store,1,1,0,0
 EOF
 	given items <<'EOF'
 sku
@@ -2333,11 +2334,11 @@ DC1,A1,2,2026-11-26T22:00:00Z
 ST1,A1,1,2026-11-26T22:00:00Z
 EOF
 	given orders <<'EOF'
-order_id,line_no,sku,qty,created_at,priority,method,pickup_node
-R9,1,A1,2,2026-11-01T08:00:00Z,9,ship,
-S2,1,A1,1,2026-11-25T08:00:00Z,2,ship,
-P3,1,A1,1,2026-11-25T08:00:00Z,3,pickup,ST1
-L4,1,A1,1,2026-11-25T08:00:00Z,4,ship,
+order_id,line_no,sku,qty,created_at,priority,method,pickup_node,ship_lat,ship_lon
+R9,1,A1,2,2026-11-01T08:00:00Z,9,ship,,0,0
+S2,1,A1,1,2026-11-25T08:00:00Z,2,ship,,0,0
+P3,1,A1,1,2026-11-25T08:00:00Z,3,pickup,ST1,0,0
+L4,1,A1,1,2026-11-25T08:00:00Z,4,ship,,0,0
 EOF
 	sqlite3 "$OMS_DB" "insert into line_node (order_id, line_no, node_id, routed) values ('R9', 1, 'DC1', 2)"
 	consistent
@@ -2402,7 +2403,7 @@ EOF
 # (issue 17, item 16: "1 units")
 @test "a count of one says its noun in the singular: 1 line, 1 unit" {
 	base_store
-	printf 'order_id,line_no,sku,qty\nS1,1,A1,1\n' | oms-import -q orders -
+	printf 'order_id,line_no,sku,qty,ship_lat,ship_lon\nS1,1,A1,1,0,0\n' | oms-import -q orders -
 	run -0 --separate-stderr oms-allocate -o /dev/null
 	assert_equal "$stderr" "oms-allocate: 1 line changed: 1 allocated in full, 0 partly, 0 backordered; 1 unit allocated, 0 units backordered; 0 units taken back"
 }

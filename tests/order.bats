@@ -36,6 +36,8 @@ customer_id,name,email,tier
 C1,Ann Lee,ann@example.com,gold
 C2,Bo Diaz,bo@example.com,
 EOF
+	# O1 has coordinates, O2 and O3 postal codes, which the postal table places
+	oms-import -q postal "$DATA/postal.csv"
 	given orders <<'EOF'
 order_id,line_no,sku,qty,channel,customer_id,created_at,ship_name,ship_city,ship_postal_code,ship_lat,ship_lon,unit_price
 O1,1,A1,4,web,C1,2026-11-25T10:00:00Z,Ann Lee,New York,10001,40.75,-73.99,19.99
@@ -46,15 +48,13 @@ EOF
 	oms-allocate -q > /dev/null
 }
 
-# The rest of the pipeline, the real commands.  The postal table and the
-# rate card let oms-route place every order (O1 has coordinates, O2 and O3
-# postal codes).  Routing them all: O1 and O2 from DC1; O3 split, 2 from
-# DC2 (in Chicago, like O3) and 3 from DC1.
+# The rest of the pipeline, the real commands.  The rate card lets
+# oms-route price every order.  Routing them all: O1 and O2 from DC1; O3
+# split, 2 from DC2 (in Chicago, like O3) and 3 from DC1.
 
 # oms-route "$@" (all orders, or --order ID ...).
 routed() {
 	if [ ! -e .routing ]; then
-		oms-import -q postal "$DATA/postal.csv" &&
 		oms-import -q rates "$DATA/rates.csv" && : > .routing || return 1
 	fi
 	oms-route -q "$@" > /dev/null
@@ -792,10 +792,10 @@ fixed_times() {
     {"hold_type":"fraud","reason":"card flagged","held_by":"ann","held_at":"TIME"}
   ],
   "events": [
-    {"seq":9,"at":"TIME","type":"order.created","payload":{"order_id":"O3","channel":"web","lines":1,"units":8}},
-    {"seq":13,"at":"TIME","type":"line.allocated","payload":{"line_no":1,"sku":"A1","allocated":5,"backordered":3,"reason":"no stock in the network","previous":0}},
-    {"seq":14,"at":"TIME","type":"line.cancelled","payload":{"line_no":1,"sku":"A1","cancelled":2,"from_open":2,"from_allocated":0,"from_routed":0,"cancel_requested":0,"by":"ann","reason":null}},
-    {"seq":15,"at":"TIME","type":"order.held","payload":{"hold_type":"fraud","by":"ann","reason":"card flagged"}}
+    {"seq":10,"at":"TIME","type":"order.created","payload":{"order_id":"O3","channel":"web","lines":1,"units":8}},
+    {"seq":14,"at":"TIME","type":"line.allocated","payload":{"line_no":1,"sku":"A1","allocated":5,"backordered":3,"reason":"no stock in the network","previous":0}},
+    {"seq":15,"at":"TIME","type":"line.cancelled","payload":{"line_no":1,"sku":"A1","cancelled":2,"from_open":2,"from_allocated":0,"from_routed":0,"cancel_requested":0,"by":"ann","reason":null}},
+    {"seq":16,"at":"TIME","type":"order.held","payload":{"hold_type":"fraud","by":"ann","reason":"card flagged"}}
   ]
 }
 EOF
@@ -815,8 +815,8 @@ order_id,record,line_no,ref,node_id,qty,status,at,data
 O2,order,,,,,allocated,TIME,"{""order_id"":""O2"",""channel"":""phone"",""customer_id"":""C1"",""created_at"":""TIME"",""priority"":5,""promise_date"":null,""ship_name"":""Ann Lee"",""ship_address1"":"""",""ship_city"":""New York"",""ship_region"":"""",""ship_postal_code"":""10001"",""ship_country"":""US"",""ship_lat"":null,""ship_lon"":null,""ship_complete"":false,""shipping_charge"":0.00,""held"":false,""status"":""allocated""}"
 O2,line,1,,,3,allocated,,"{""line_no"":1,""sku"":""A1"",""qty"":3,""unit_price"":19.99,""discount"":0.00,""method"":""ship"",""pickup_node"":null,""status"":""allocated"",""open"":0,""backordered"":0,""backorder_reason"":null,""allocated"":3,""routed"":0,""released"":0,""shipped"":0,""cancelled"":0,""returned"":0,""cancel_requested"":0}"
 O2,allocation,1,,,3,,,"{""line_no"":1,""sku"":""A1"",""allocated"":3,""backordered"":0,""backorder_reason"":null}"
-O2,event,,8,,,order.created,TIME,"{""seq"":8,""at"":""TIME"",""type"":""order.created"",""payload"":{""order_id"":""O2"",""channel"":""phone"",""lines"":1,""units"":3}}"
-O2,event,,12,,,line.allocated,TIME,"{""seq"":12,""at"":""TIME"",""type"":""line.allocated"",""payload"":{""line_no"":1,""sku"":""A1"",""allocated"":3,""backordered"":0,""reason"":null,""previous"":0}}"
+O2,event,,9,,,order.created,TIME,"{""seq"":9,""at"":""TIME"",""type"":""order.created"",""payload"":{""order_id"":""O2"",""channel"":""phone"",""lines"":1,""units"":3}}"
+O2,event,,13,,,line.allocated,TIME,"{""seq"":13,""at"":""TIME"",""type"":""line.allocated"",""payload"":{""line_no"":1,""sku"":""A1"",""allocated"":3,""backordered"":0,""reason"":null,""previous"":0}}"
 EOF
 	run -0 oms-order show O2 --format jsonl
 	assert_equal "${#lines[@]}" 5

@@ -8,6 +8,10 @@ load helper
 ROUTE=$DATA/route
 HEADER=order_id,line_no,sku,qty,node_id,cost,transit_days,late
 LINES=order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
+ALLOCATED=order_id,line_no,sku,qty,allocated,backordered,reason
+DEST_BR='destination postal code 01310100 (country BR) unknown'
+NODE_UK1='node UK1 cannot be located (postal code SW1A1AA, country GB unknown)'
+WARN_B1='oms-allocate: warning: 1 order has a destination that cannot be placed, its lines backordered: "B1" (postal code "01310100", country "BR")'
 
 network() {
 	oms-import -q nodes "$ROUTE/nodes.csv" &&
@@ -223,14 +227,16 @@ EOF
 
 # Brazilian orders (CEP 01310-100 and the like) in a store that has no
 # Brazilian postal codes: one warning for the run, the lines backordered
-# with the code and country looked up, the run exits 0.
+# with the code and country looked up, the run exits 0.  oms-allocate
+# backorders them (and says so every run, -q or not); oms-route never
+# gets them.
 @test "unknown destinations: one warning naming the first few, a reason on each line, exit 0" {
 	network
 	given inventory <<'EOF'
 node_id,sku,on_hand,as_of
 N1,A,9,2026-11-26T22:00:00Z
 EOF
-	orders <<'EOF'
+	given orders <<'EOF'
 order_id,line_no,sku,qty,created_at,ship_postal_code,ship_country,ship_lat,ship_lon
 B1,1,A,1,2026-11-26T10:00:00Z,01310-100,BR,,
 B1,2,A,1,2026-11-26T10:00:00Z,01310-100,BR,,
@@ -240,9 +246,21 @@ B4,1,A,1,2026-11-26T10:03:00Z,30130-010,BR,,
 N9,1,A,1,2026-11-26T10:04:00Z,,,,
 O1,1,A,1,2026-11-26T10:05:00Z,,,0,0
 EOF
+	run -0 --separate-stderr oms-allocate -q
+	assert_output - <<EOF
+$ALLOCATED
+B1,1,A,1,0,1,destination postal code 01310100 (country BR) unknown
+B1,2,A,1,0,1,destination postal code 01310100 (country BR) unknown
+B2,1,A,1,0,1,destination postal code 04538133 (country BR) unknown
+B3,1,A,1,0,1,destination postal code 20040020 (country BR) unknown
+B4,1,A,1,0,1,destination postal code 30130010 (country BR) unknown
+N9,1,A,1,0,1,"destination unknown (no ship_lat/ship_lon, no postal code)"
+O1,1,A,1,1,0,
+EOF
+	assert_equal "$stderr" 'oms-allocate: warning: 5 orders have a destination that cannot be placed, their lines backordered: "B1" (postal code "01310100", country "BR"), "B2" (postal code "04538133", country "BR"), "B3" (postal code "20040020", country "BR") and 2 more'
 	run -0 --separate-stderr oms-route -q
 	assert_output "$HEADER"$'\n'"O1,1,A,1,N1,5.5,1,0"
-	assert_equal "$stderr" 'oms-route: warning: 5 orders have a destination that cannot be placed, their lines backordered: "B1" (postal code "01310100", country "BR"), "B2" (postal code "04538133", country "BR"), "B3" (postal code "20040020", country "BR") and 2 more'
+	assert_equal "$stderr" ""
 	consistent
 	backorders_are <<'EOF'
 B1|1|A|1|destination postal code 01310100 (country BR) unknown
@@ -263,14 +281,21 @@ B4,1,A,1,backordered,1,1,0,0,0,0,0,0,
 N9,1,A,1,backordered,1,1,0,0,0,0,0,0,
 EOF
 	run -0 sqlite3 "$OMS_DB" "select payload from event where order_id = 'B2' and type = 'line.backordered'"
-	assert_output '{"line_no":1,"sku":"A","allocated":0,"backordered":1,"reason":"destination postal code 04538133 (country BR) unknown","previous":1}'
+	assert_output '{"line_no":1,"sku":"A","allocated":0,"backordered":1,"reason":"destination postal code 04538133 (country BR) unknown","previous":0}'
 	# the postal table learns the codes: the next allocation and routing ship them
 	given postal <<'EOF'
 postal_code,country,lat,lon
 01310100,BR,0,0
 04538-133,BR,0,0
 EOF
-	oms-allocate -q > /dev/null
+	run -0 --separate-stderr oms-allocate -q
+	assert_output - <<EOF
+$ALLOCATED
+B1,1,A,1,1,0,
+B1,2,A,1,1,0,
+B2,1,A,1,1,0,
+EOF
+	assert_equal "$stderr" 'oms-allocate: warning: 3 orders have a destination that cannot be placed, their lines backordered: "B3" (postal code "20040020", country "BR"), "B4" (postal code "30130010", country "BR"), "N9" (no ship_lat/ship_lon, no postal code)'
 	run -0 --separate-stderr oms-route
 	assert_output - <<EOF
 $HEADER
@@ -278,14 +303,13 @@ B1,1,A,1,N1,3,1,0
 B1,2,A,1,N1,3,1,0
 B2,1,A,1,N1,5.5,1,0
 EOF
-	assert_equal "$stderr" 'oms-route: warning: 3 orders have a destination that cannot be placed, their lines backordered: "B3" (postal code "20040020", country "BR"), "B4" (postal code "30130010", country "BR"), "N9" (no ship_lat/ship_lon, no postal code)
-oms-route: 2 orders routed: 2 shipments, 0 splits, 0 late; cost 11.50 (objective 11.50 with penalties); 3 units routed, 3 backordered, 0 waiting; 3 orders unplaced'
+	assert_equal "$stderr" 'oms-route: 2 orders routed: 2 shipments, 0 splits, 0 late; cost 11.50 (objective 11.50 with penalties); 3 units routed, 0 backordered, 0 waiting; 0 orders unplaced'
 	consistent
 }
 
 @test "a locker that cannot be placed: the warning and the reason name it" {
 	network
-	given nodes <<'EOF'
+	given nodes <<'EOF' 2> /dev/null
 node_id,type,name,postal_code,country
 LK2,locker,north locker,H3Z 2Y7,CA
 EOF
@@ -293,23 +317,29 @@ EOF
 node_id,sku,on_hand,as_of
 N1,A,9,2026-11-26T22:00:00Z
 EOF
-	orders <<'EOF'
+	given orders <<'EOF'
 order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
 O1,1,A,1,2026-11-26T10:00:00Z,locker,LK2,0,0
 EOF
+	run -0 --separate-stderr oms-allocate
+	assert_output - <<EOF
+$ALLOCATED
+O1,1,A,1,0,1,"locker LK2 cannot be located (postal code H3Z2Y7, country CA unknown)"
+EOF
+	assert_equal "$stderr" 'oms-allocate: warning: 1 node cannot be located, 1 line backordered for it: "LK2" (postal code "H3Z2Y7", country "CA")
+oms-allocate: 1 line changed: 0 allocated in full, 0 partly, 1 backordered; 0 units allocated, 1 unit backordered; 0 units taken back'
 	run -0 --separate-stderr oms-route
 	assert_output "$HEADER"
-	assert_equal "$stderr" 'oms-route: warning: 1 node cannot be located, 1 line backordered for it: "LK2" (postal code "H3Z2Y7", country "CA")
-oms-route: 0 orders routed: 0 shipments, 0 splits, 0 late; cost 0.00 (objective 0.00 with penalties); 0 units routed, 1 backordered, 0 waiting; 1 order unplaced'
 	backorders_are <<'EOF'
 O1|1|A|1|locker LK2 cannot be located (postal code H3Z2Y7, country CA unknown)
 EOF
+	consistent
 }
 
 # ---------------------------------------------------------------------
 # nodes that cannot be located
 
-@test "a node without a place: a warning at import, and routing names it on the lines it leaves short" {
+@test "a node without a place: a warning at import, and allocation names it on the lines it leaves short" {
 	network
 	run -0 oms-import nodes - <<'EOF'
 node_id,type,name,postal_code,country
@@ -324,19 +354,27 @@ node_id,sku,on_hand,as_of
 UK1,A,5,2026-11-26T22:00:00Z
 N1,A,1,2026-11-26T22:00:00Z
 EOF
-	orders <<'EOF'
+	given orders <<'EOF'
 order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
 O1,1,A,1,2026-11-26T10:00:00Z,0,0
 O2,1,A,2,2026-11-26T10:01:00Z,0,0
 O3,1,A,1,2026-11-26T10:02:00Z,0,0
 EOF
+	run -0 --separate-stderr oms-allocate -q
+	assert_output - <<EOF
+$ALLOCATED
+O1,1,A,1,1,0,
+O2,1,A,2,0,2,"$NODE_UK1"
+O3,1,A,1,0,1,"$NODE_UK1"
+EOF
+	assert_equal "$stderr" 'oms-allocate: warning: 1 node cannot be located, 2 lines backordered for it: "UK1" (postal code "SW1A1AA", country "GB")'
 	run -0 --separate-stderr oms-route -q
 	assert_output "$HEADER"$'\n'"O1,1,A,1,N1,5.5,1,0"
-	assert_equal "$stderr" 'oms-route: warning: 1 node cannot be located, 2 lines backordered for it: "UK1" (postal code "SW1A1AA", country "GB")'
+	assert_equal "$stderr" ""
 	consistent
-	backorders_are <<'EOF'
-O2|1|A|2|node UK1 cannot be located (postal code SW1A1AA, country GB unknown)
-O3|1|A|1|node UK1 cannot be located (postal code SW1A1AA, country GB unknown)
+	backorders_are <<EOF
+O2|1|A|2|$NODE_UK1
+O3|1|A|1|$NODE_UK1
 EOF
 	# its postal code imported after it: the warning is gone, the node ships
 	run -0 oms-import postal - <<'EOF'
@@ -344,7 +382,8 @@ postal_code,country,lat,lon
 SW1A1AA,GB,0,0.2
 EOF
 	assert_output "oms-import: postal: 1 record, 1 inserted, 0 updated, 0 unchanged, 0 rejected"
-	oms-allocate -q > /dev/null
+	run -0 --separate-stderr oms-allocate -q
+	assert_equal "$stderr" ""
 	run -0 --separate-stderr oms-route
 	assert_output - <<EOF
 $HEADER
@@ -354,36 +393,92 @@ EOF
 	consistent
 }
 
-@test "a node short of stock and one that cannot be located: only the units the lost node holds are its" {
+# Routing keeps its own checks: the postal table, a node or an order's
+# address can change between allocation and routing.
+
+@test "a node that loses its place after allocation: routing names it, as far as its stock goes" {
 	network
+	given postal <<'EOF'
+postal_code,country,lat,lon
+SW1A 1AA,GB,0,0.2
+EOF
 	given nodes <<'EOF'
-node_id,type,name
-UK1,warehouse,no place at all
+node_id,type,name,postal_code,country
+UK1,warehouse,London warehouse,SW1A 1AA,GB
 EOF
 	given inventory <<'EOF'
 node_id,sku,on_hand,as_of
 UK1,A,1,2026-11-26T22:00:00Z
 N1,A,2,2026-11-26T22:00:00Z
 EOF
+	# all three allocated, UK1 placed; then UK1 moves to a code the postal
+	# table does not know, and N1 counts one less
 	orders <<'EOF'
 order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
 O1,1,A,1,2026-11-26T10:00:00Z,0,0
 O2,1,A,1,2026-11-26T10:01:00Z,0,0
 O3,1,A,1,2026-11-26T10:02:00Z,0,0
 EOF
-	# all three allocated; then N1 counts one less
+	given nodes <<'EOF' 2> /dev/null
+node_id,type,name,postal_code,country
+UK1,warehouse,London warehouse,SW1A 9ZZ,GB
+EOF
 	given inventory <<'EOF'
 node_id,sku,on_hand,as_of
 N1,A,1,2026-11-27T06:00:00Z
 EOF
 	run -0 --separate-stderr oms-route
 	assert_output "$HEADER"$'\n'"O1,1,A,1,N1,5.5,1,0"
-	assert_equal "$stderr" 'oms-route: warning: 1 node cannot be located, 1 line backordered for it: "UK1" (no lat/lon, no postal code)
+	assert_equal "$stderr" 'oms-route: warning: 1 node cannot be located, 1 line backordered for it: "UK1" (postal code "SW1A9ZZ", country "GB")
 oms-route: 1 order routed: 1 shipment, 0 splits, 0 late; cost 5.50 (objective 5.50 with penalties); 1 unit routed, 2 backordered, 0 waiting; 0 orders unplaced'
 	backorders_are <<'EOF'
-O2|1|A|1|node UK1 cannot be located (no lat/lon, no postal code)
+O2|1|A|1|node UK1 cannot be located (postal code SW1A9ZZ, country GB unknown)
 O3|1|A|1|no stock left at an eligible node when routed
 EOF
+	consistent
+}
+
+@test "an address or a locker that cannot be placed after allocation: routing backorders them in allocation's words" {
+	network
+	given postal <<'EOF'
+postal_code,country,lat,lon
+10001,US,0,0
+H3Z 2Y7,CA,0,-3
+EOF
+	given nodes <<'EOF'
+node_id,type,name,postal_code,country
+LK2,locker,north locker,H3Z 2Y7,CA
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+N1,A,9,2026-11-26T22:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_postal_code,ship_country
+D1,1,A,1,2026-11-26T10:00:00Z,ship,,10001,US
+L1,1,A,1,2026-11-26T10:01:00Z,locker,LK2,10001,US
+EOF
+	oms-order -q address D1 --ship-postal-code 01310-100 --ship-country BR
+	given nodes <<'EOF' 2> /dev/null
+node_id,type,name,postal_code,country
+LK2,locker,north locker,H3Z 9ZZ,CA
+EOF
+	run -0 --separate-stderr oms-route
+	assert_output "$HEADER"
+	assert_equal "$stderr" 'oms-route: warning: 1 order has a destination that cannot be placed, its lines backordered: "D1" (postal code "01310100", country "BR")
+oms-route: warning: 1 node cannot be located, 1 line backordered for it: "LK2" (postal code "H3Z9ZZ", country "CA")
+oms-route: 0 orders routed: 0 shipments, 0 splits, 0 late; cost 0.00 (objective 0.00 with penalties); 0 units routed, 2 backordered, 0 waiting; 2 orders unplaced'
+	backorders_are <<'EOF'
+D1|1|A|1|destination postal code 01310100 (country BR) unknown
+L1|1|A|1|locker LK2 cannot be located (postal code H3Z9ZZ, country CA unknown)
+EOF
+	consistent
+	# the next allocation says the same: nothing changes, no event
+	events=$(sqlite3 "$OMS_DB" "select count(*) from event")
+	run -0 --separate-stderr oms-allocate -q
+	assert_output "$ALLOCATED"
+	run -0 sqlite3 "$OMS_DB" "select count(*) from event"
+	assert_output "$events"
 }
 
 @test "a postal import that leaves a node unplaced says so; an inactive or pickup-only node needs no place" {
@@ -407,4 +502,187 @@ postal_code,country,lat,lon
 SW1A 1AA,GB,51.5,-0.14
 EOF
 	assert_output ""
+}
+
+# ---------------------------------------------------------------------
+# allocation and places: oms-allocate backorders what routing could not
+# place, with routing's reasons, so that a line is not allocated every
+# night only for routing to hand it back
+
+# UK1 holds five A and cannot be located; N1 holds one.  O1 gets N1's
+# unit; B1 ships to a Brazilian code the postal table does not know; O2
+# could only be served from UK1.
+unplaced_network() {
+	network
+	given nodes <<'EOF' 2> /dev/null
+node_id,type,name,postal_code,country
+UK1,warehouse,London warehouse,SW1A 1AA,GB
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+UK1,A,5,2026-11-26T22:00:00Z
+N1,A,1,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_postal_code,ship_country,ship_lat,ship_lon
+O1,1,A,1,2026-11-26T10:00:00Z,,,0,0
+B1,1,A,1,2026-11-26T10:01:00Z,01310-100,BR,,
+O2,1,A,1,2026-11-26T10:02:00Z,,,0,0
+EOF
+}
+
+# The first night of unplaced_network: allocate, route.
+first_night() {
+	run -0 --separate-stderr oms-allocate -q
+	assert_output - <<EOF
+$ALLOCATED
+O1,1,A,1,1,0,
+B1,1,A,1,0,1,$DEST_BR
+O2,1,A,1,0,1,"$NODE_UK1"
+EOF
+	assert_equal "$stderr" "$WARN_B1"$'\n''oms-allocate: warning: 1 node cannot be located, 1 line backordered for it: "UK1" (postal code "SW1A1AA", country "GB")'
+	run -0 --separate-stderr oms-route -q
+	assert_output "$HEADER"$'\n'"O1,1,A,1,N1,5.5,1,0"
+	assert_equal "$stderr" ""
+	consistent
+}
+
+@test "a line that cannot be placed is backordered by allocation, and the next night leaves it be" {
+	unplaced_network
+	first_night
+	# the first night's time on the backorders it began
+	sqlite3 "$OMS_DB" "update order_line set backordered_at = '2026-11-26T23:00:00Z' where backordered > 0"
+	run -0 sqlite3 "$OMS_DB" "select order_id, type from event where order_id <> 'O1' and type like 'line.%' order by seq"
+	assert_output $'B1|line.backordered\nO2|line.backordered'
+	events=$(sqlite3 "$OMS_DB" "select count(*) from event")
+
+	# the second night: no event, the same backorder, its age kept
+	run -0 --separate-stderr oms-allocate
+	assert_output "$ALLOCATED"
+	assert_equal "${stderr##*$'\n'}" "oms-allocate: 0 lines changed: 0 allocated in full, 0 partly, 0 backordered; 0 units allocated, 0 units backordered; 0 units taken back; nothing changed"
+	run -0 --separate-stderr oms-route -q
+	assert_output "$HEADER"
+	run -0 sqlite3 "$OMS_DB" "select count(*) from event"
+	assert_output "$events"
+	backorders_are <<EOF
+B1|1|A|1|$DEST_BR
+O2|1|A|1|$NODE_UK1
+EOF
+	run -0 sqlite3 "$OMS_DB" "select order_id, allocated, backordered, backordered_at from order_line
+	    where backordered > 0 order by 1"
+	assert_output $'B1|0|1|2026-11-26T23:00:00Z\nO2|0|1|2026-11-26T23:00:00Z'
+	consistent
+}
+
+@test "the postal table learns the codes: the next allocation allocates the lines, routing ships them" {
+	unplaced_network
+	first_night
+	given postal <<'EOF'
+postal_code,country,lat,lon
+01310-100,BR,0,0.1
+SW1A 1AA,GB,0,0.2
+EOF
+	run -0 --separate-stderr oms-allocate -q
+	assert_output - <<EOF
+$ALLOCATED
+B1,1,A,1,1,0,
+O2,1,A,1,1,0,
+EOF
+	assert_equal "$stderr" ""
+	run -0 sqlite3 "$OMS_DB" "select order_id, type, payload ->> 'reason' from event where order_id <> 'O1' and type like 'line.%' order by seq"
+	assert_output - <<EOF
+B1|line.backordered|$DEST_BR
+O2|line.backordered|$NODE_UK1
+B1|line.allocated|
+O2|line.allocated|
+EOF
+	run -0 --separate-stderr oms-route -q
+	assert_output - <<EOF
+$HEADER
+B1,1,A,1,UK1,4.5,1,0
+O2,1,A,1,UK1,4.5,1,0
+EOF
+	consistent
+}
+
+@test "stock only at a node that cannot be located: allocation names the node, as far as its stock goes" {
+	network
+	given nodes <<'EOF' 2> /dev/null
+node_id,type,name,postal_code,country
+UK1,warehouse,London warehouse,SW1A 1AA,GB
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+UK1,A,5,2026-11-26T22:00:00Z
+N1,A,0,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A,2,2026-11-26T10:00:00Z,0,0
+O2,1,A,4,2026-11-26T10:01:00Z,0,0
+O3,1,A,1,2026-11-26T10:02:00Z,0,0
+EOF
+	# UK1's five units: O1's two, then three of O2's four; O3 has none
+	run -0 --separate-stderr oms-allocate -q
+	assert_output - <<EOF
+$ALLOCATED
+O1,1,A,2,0,2,"$NODE_UK1"
+O2,1,A,4,0,4,"$NODE_UK1"
+O3,1,A,1,0,1,no stock in the network
+EOF
+	assert_equal "$stderr" 'oms-allocate: warning: 1 node cannot be located, 2 lines backordered for it: "UK1" (postal code "SW1A1AA", country "GB")'
+	# a warehouse that cannot be located ships nothing: its stock is unusable
+	run -0 oms-report inventory --by sku
+	assert_output - <<'EOF'
+sku,on_hand,safety_stock,allocated,reserved,atp,unusable
+A,0,0,0,0,0,5
+EOF
+	run -0 --separate-stderr oms-route -q
+	assert_output "$HEADER"
+	assert_equal "$stderr" ""
+	consistent
+	run -0 --separate-stderr oms-allocate -q
+	assert_output "$ALLOCATED"
+}
+
+@test "a store that cannot be located still hands over its pickup lines; its stock ships nothing" {
+	network
+	given nodes <<'EOF' 2> /dev/null
+node_id,type,name,postal_code,country,can_ship,can_pickup
+ST2,store,high street,SW1A 1AA,GB,1,1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+ST2,B,3,2026-11-26T22:00:00Z
+EOF
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
+P1,1,B,2,2026-11-26T10:00:00Z,pickup,ST2,0,0
+S1,1,B,1,2026-11-26T10:01:00Z,ship,,0,0
+EOF
+	run -0 --separate-stderr oms-allocate -q
+	assert_output - <<EOF
+$ALLOCATED
+P1,1,B,2,2,0,
+S1,1,B,1,0,1,"node ST2 cannot be located (postal code SW1A1AA, country GB unknown)"
+EOF
+	# its stock serves its pickup lines: usable
+	run -0 oms-report inventory --by sku
+	assert_output - <<'EOF'
+sku,on_hand,safety_stock,allocated,reserved,atp,unusable
+B,3,0,2,0,1,0
+EOF
+	run -0 --separate-stderr oms-route -q
+	assert_output "$HEADER"$'\n'"P1,1,B,2,ST2,0,0,0"
+	assert_equal "$stderr" ""
+	consistent
+	run -0 --separate-stderr oms-allocate -q
+	assert_output "$ALLOCATED"
+	oms-release -q --day 2026-11-27 > /dev/null
+	lines_are <<EOF
+$LINES
+P1,1,B,2,released,0,0,0,0,2,0,0,0,ST2
+S1,1,B,1,backordered,1,1,0,0,0,0,0,0,
+EOF
+	consistent
 }
