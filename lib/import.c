@@ -1461,9 +1461,9 @@ warn_unplaced(struct importer *im)
 		return store_failed(im);
 	place_list_end(&im->key, im->unplaced);
 	if (im->unplaced > 0)
-		diag_warn("%ld %s cannot be located, oms-route leaves %s unused until %s can: %s",
+		diag_warn("%ld %s cannot be located, %s stock ships nothing until %s can: %s",
 		    im->unplaced, plural(im->unplaced, "node", "nodes"),
-		    plural(im->unplaced, "it", "them"), plural(im->unplaced, "it", "they"),
+		    plural(im->unplaced, "its", "their"), plural(im->unplaced, "it", "they"),
 		    buf_str(&im->key));
 	return 0;
 }

@@ -317,12 +317,12 @@ EOF
 @test "backorders: days past the promise date beside the backorder's age, on --today" {
 	base_store
 	{
-		echo order_id,line_no,sku,qty,created_at,promise_date
-		echo B1,1,C3,20,2026-11-10T08:00:00Z,2026-11-16
-		echo B2,1,C3,20,2026-11-10T09:00:00Z,2026-11-27
-		echo B3,1,C3,20,2026-11-10T10:00:00Z,2026-11-30
-		echo B4,1,C3,20,2026-11-10T11:00:00Z,
-		echo B5,1,C3,20,2026-11-10T12:00:00Z,2026-10-01T18:00:00-06:00
+		echo order_id,line_no,sku,qty,created_at,promise_date,ship_lat,ship_lon
+		echo B1,1,C3,20,2026-11-10T08:00:00Z,2026-11-16,0,0
+		echo B2,1,C3,20,2026-11-10T09:00:00Z,2026-11-27,0,0
+		echo B3,1,C3,20,2026-11-10T10:00:00Z,2026-11-30,0,0
+		echo B4,1,C3,20,2026-11-10T11:00:00Z,,0,0
+		echo B5,1,C3,20,2026-11-10T12:00:00Z,2026-10-01T18:00:00-06:00,0,0
 	} > b.csv
 	oms-import -q orders b.csv
 	oms-allocate -q -o /dev/null
@@ -343,7 +343,7 @@ EOF
 
 @test "backorders: what oms-allocate backorders is dated by its run, and aged from today by default" {
 	base_store
-	printf 'order_id,line_no,sku,qty,created_at\nQ1,1,C3,50,2026-01-02T00:00:00Z\n' | oms-import -q orders -
+	printf 'order_id,line_no,sku,qty,created_at,ship_lat,ship_lon\nQ1,1,C3,50,2026-01-02T00:00:00Z,0,0\n' | oms-import -q orders -
 	oms-allocate -q -o /dev/null
 	at=$(sqlite3 "$OMS_DB" "select at from event where type = 'line.allocated' and order_id = 'Q1'")
 	[ -n "$at" ]

@@ -139,7 +139,7 @@ EOF
 {"sku":"B2","on_hand":53,"safety_stock":2,"allocated":0,"reserved":0,"atp":51,"unusable":9}
 {"sku":"C3","on_hand":10,"safety_stock":0,"allocated":0,"reserved":0,"atp":10,"unusable":0}
 EOF
-	printf 'order_id,line_no,sku,qty,method,pickup_node\nX1,1,A1,500,ship,\nX2,1,A1,5,pickup,ST4\n' > o.csv
+	printf 'order_id,line_no,sku,qty,method,pickup_node,ship_lat,ship_lon\nX1,1,A1,500,ship,,0,0\nX2,1,A1,5,pickup,ST4,,\n' > o.csv
 	oms-import -q orders o.csv
 	run -0 oms-allocate -q
 	assert_output - <<'EOF'

@@ -346,7 +346,7 @@ node_id,type,name,postal_code,country
 UK1,warehouse,London warehouse,SW1A 1AA,GB
 EOF
 	assert_output - <<'EOF'
-oms-import: warning: 1 node cannot be located, oms-route leaves it unused until it can: "UK1" (postal code "SW1A1AA", country "GB")
+oms-import: warning: 1 node cannot be located, its stock ships nothing until it can: "UK1" (postal code "SW1A1AA", country "GB")
 oms-import: nodes: 1 record, 1 inserted, 0 updated, 0 unchanged, 0 rejected
 EOF
 	given inventory <<'EOF'
@@ -494,7 +494,7 @@ postal_code,country,lat,lon
 EC1A 1BB,GB,51.52,-0.1
 EOF
 	assert_output - <<'EOF'
-oms-import: warning: 1 node cannot be located, oms-route leaves it unused until it can: "UK1" (postal code "SW1A1AA", country "GB")
+oms-import: warning: 1 node cannot be located, its stock ships nothing until it can: "UK1" (postal code "SW1A1AA", country "GB")
 oms-import: postal: 1 record, 1 inserted, 0 updated, 0 unchanged, 0 rejected
 EOF
 	run -0 oms-import -q postal - <<'EOF'
