@@ -42,51 +42,7 @@ flow_store() {	# build $w/flow.db once
 	fi
 	cp "$w/allocated.db" "$db"
 	rm -f "$db-wal" "$db-shm"
-	oms-route -q --db "$db" --day 2026-11-01 -o /dev/null
-	oms-release -q --db "$db" --day 2026-11-02 -o "$w/rel1.csv"
-	oms-release -q --db "$db" --day 2026-11-03 -o "$w/rel2.csv"
-	# what the nodes send back: nine releases in ten (by a hash of the
-	# id), every line of them, one line in 50 short
-	cat "$w/rel1.csv" "$w/rel2.csv" | awk -F, '
-	    NR == 1 { print "release_id,line_no,status,qty,carrier,tracking"; next }
-	    $1 == "release_id" { next }
-	    { h = 0; for (i = length($1) - 3; i <= length($1); i++) h = h * 10 + index("0123456789", substr($1, i, 1))
-	      if (h % 10 == 7) next
-	      st = ($7 == "pickup" || $7 == "curbside") ? "picked_up" : (NR % 50 ? "shipped" : "short")
-	      print $1 "," $4 "," st "," $6 "," (st == "shipped" ? "UPS,1Z" NR : ",") }' \
-	    >"$w/confirmations.csv"
-	oms-release -q --db "$db" --confirm "$w/confirmations.csv"
-	# customer care on one order in 40 of those still waiting (a
-	# reduction below what is released is refused: --rejects)
-	sqlite3 -csv "$db" "SELECT order_id, line_no, qty FROM order_line
-	    WHERE qty > shipped + cancelled ORDER BY order_id, line_no" | awk -F, '
-	    BEGIN { print "order_id,line_no,action,qty,hold_type" }
-	    $1 == last { next }
-	    { last = $1; n++ }
-	    n % 40 == 1 { print $1 ",,cancel,," }
-	    n % 40 == 11 && $3 > 1 { print $1 "," $2 ",reduce," $3 - 1 "," }
-	    n % 40 == 21 { print $1 ",,hold,,fraud" }' >"$w/changes.csv"
-	oms-order -q --db "$db" apply --rejects "$w/changes.rej" "$w/changes.csv"
-	# returns: one shipped line in 25, one unit, by mail to WH001
-	sqlite3 -csv "$db" "SELECT order_id, line_no FROM order_line
-	    WHERE shipped > 0 ORDER BY order_id, line_no" | awk -F, '
-	    BEGIN { print "order_id,line_no,qty,reason" }
-	    NR % 25 == 0 { print $1 "," $2 ",1," (NR % 100 ? "changed_mind" : "defective") }' \
-	    >"$w/authorize.csv"
-	oms-return authorize -q --db "$db" --rejects "$w/authorize.rej" -o "$w/rmas.csv" "$w/authorize.csv"
-	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i
-	    print "rma_id,line_no,qty,condition,node_id"; next }
-	    { print $c["rma_id"] "," $c["line_no"] "," $c["qty"] "," \
-	      (NR % 7 == 0 ? "damaged" : NR % 3 ? "new" : "opened") ",WH001" }' \
-	    "$w/rmas.csv" >"$w/receipts.csv"
-	oms-return receive -q --db "$db" --rejects "$w/receipts.rej" -o /dev/null "$w/receipts.csv"
-	sqlite3 -csv "$db" "SELECT order_id FROM orders o WHERE EXISTS (SELECT 1
-	    FROM order_line l WHERE l.order_id = o.order_id AND l.shipped > 0)
-	    ORDER BY order_id" | awk -F, '
-	    BEGIN { print "order_id,line_no,percent,reason" }
-	    NR % 500 == 0 { print $1 ",,10,late" }' >"$w/appease.csv"
-	oms-return appease -q --db "$db" --rejects "$w/appease.rej" -o /dev/null "$w/appease.csv"
-	oms-allocate -q --db "$db" -o /dev/null
+	flow "$db" "$w"
 	mv "$db" "$w/flow.db"
 }
 
