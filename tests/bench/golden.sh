@@ -5,8 +5,8 @@
 # oms-route, oms-release (both days), oms-return and oms-order's rejects,
 # then every oms-report view (with --today 2026-11-05 where a view ages
 # things), each in a file of OUT, and OUT/SUMS, their sha256 sums.  The
-# times a run stamps (today's date and hour) are written NOW, and nothing
-# else is changed.
+# times a run stamps (today's date and hour) are written NOW, the paths
+# into OUT (in the runs view) OUT/, and nothing else is changed.
 #
 #	OMS_BIN=build/bin sh tests/bench/golden.sh /tmp/before
 #	(change, build)
@@ -44,7 +44,8 @@ done
 rm -f "$db" "$db-wal" "$db-shm"
 today=$(date -u +%Y-%m-%d)
 for f in "$out"/*; do
-	sed "s/${today}T[0-9:.]*Z/NOW/g; s/${today}/NOW/g" "$f" > "$f.tmp" && mv "$f.tmp" "$f"
+	sed "s/${today}T[0-9:.]*Z/NOW/g; s/${today}/NOW/g; s|$out/|OUT/|g" "$f" > "$f.tmp" &&
+	    mv "$f.tmp" "$f"
 done
 (cd "$out" && sha256sum -- * > SUMS)
 echo "golden: $n lines, $(ls "$out" | wc -l) files in $out"
