@@ -60,7 +60,8 @@ eject(struct run *r, int oi)
 		for (u = nusers - 1; u >= 0 && u >= nusers - EJECT_SCAN && ntried < EJECT_USERS &&
 		    !done; u--) {
 			/* the lists grow (and move) as plans are applied below */
-			int oj = (by_stock ? r->net.stock_users[s - r->net.stock].users : nd->users)[u], k, dup = 0;
+			int oj = (by_stock ? r->net.stock_users[s - r->net.stock].users :
+			    nd->users)[u], k, dup = 0;
 			struct rorder *p = &r->net.orders[oj];
 
 			if (oj == oi || (by_stock ? !uses_stock(r, &p->plan, a->node, item) :
@@ -231,7 +232,8 @@ lns_round(struct run *r, struct lns *z, int seed, uint64_t *rng)
 
 				plan_drop(r, oi);
 				best_response(r, o, &r->scratch.best);
-				if (r->scratch.best.covered >= o->plan.covered && r->scratch.best.cost < o->plan.cost - EPS) {
+				if (r->scratch.best.covered >= o->plan.covered &&
+				    r->scratch.best.cost < o->plan.cost - EPS) {
 					cost += r->scratch.best.cost - o->plan.cost;
 					plan_set(r, oi, &r->scratch.best);
 				} else

@@ -90,9 +90,10 @@ within_limit(const struct run *r, const struct rorder *o, const struct plan *p,
 static void
 cand_sort(struct run *r)
 {
-	int n = r->scratch.ncand, w, i;
-	int *a = r->scratch.cand_node, *ta = r->scratch.cand_node + r->scratch.capcand;
-	double *f = r->scratch.cand_fixed, *tf = r->scratch.cand_fixed + r->scratch.capcand;
+	struct route_scratch *sc = &r->scratch;
+	int n = sc->ncand, w, i;
+	int *a = sc->cand_node, *ta = sc->cand_node + sc->capcand;
+	double *f = sc->cand_fixed, *tf = sc->cand_fixed + sc->capcand;
 
 	for (w = 1; w < n; w *= 2) {
 		for (i = 0; i < n; i += 2 * w) {
@@ -125,11 +126,12 @@ cand_sort(struct run *r)
 void
 candidates(struct run *r, const struct rorder *o)
 {
+	struct route_scratch *sc = &r->scratch;
 	int i, j, c, nl = o->n;
 
-	r->scratch.ncand = 0;
-	r->scratch.nentries = 0;
-	r->scratch.cand_stamp++;
+	sc->ncand = 0;
+	sc->nentries = 0;
+	sc->cand_stamp++;
 	bands_for(r, o);
 	/*
 	 * one walk over each line's stock entries: the entries that may serve
@@ -155,7 +157,7 @@ candidates(struct run *r, const struct rorder *o)
 			if (atp <= 0) {
 				/* counts only if another line makes its node a candidate:
 				 * its cost then, when the band is known */
-				e = PUSH(r->scratch.entries, r->scratch.nentries, r->scratch.capentries);
+				e = PUSH(sc->entries, sc->nentries, sc->capentries);
 				e->line = j;
 				e->node = s->node;
 				e->atp = atp;
@@ -164,46 +166,48 @@ candidates(struct run *r, const struct rorder *o)
 			}
 			if ((b = band(r, o, s->node, line_dest(l), l)) == NULL)
 				continue;
-			e = PUSH(r->scratch.entries, r->scratch.nentries, r->scratch.capentries);
+			e = PUSH(sc->entries, sc->nentries, sc->capentries);
 			e->line = j;
 			e->node = s->node;
 			e->atp = atp;
 			e->unit = it->alone ? ship_cost(r, o, s->node, b, it->w, NULL) : b->per_kg * it->w;
-			if (r->scratch.cand_seen[s->node] == r->scratch.cand_stamp)
+			if (sc->cand_seen[s->node] == sc->cand_stamp)
 				continue;
-			r->scratch.cand_seen[s->node] = r->scratch.cand_stamp;
-			if (r->scratch.ncand == r->scratch.capcand) {
+			sc->cand_seen[s->node] = sc->cand_stamp;
+			if (sc->ncand == sc->capcand) {
 				/* twice the room: the second half is cand_sort's */
-				r->scratch.capcand = r->scratch.capcand ? 2 * r->scratch.capcand : 64;
-				r->scratch.cand_node = xrealloc(r->scratch.cand_node, 2 * (size_t)r->scratch.capcand * sizeof *r->scratch.cand_node);
-				r->scratch.cand_fixed = xrealloc(r->scratch.cand_fixed, 2 * (size_t)r->scratch.capcand * sizeof *r->scratch.cand_fixed);
+				sc->capcand = sc->capcand ? 2 * sc->capcand : 64;
+				sc->cand_node = xrealloc(sc->cand_node,
+				    2 * (size_t)sc->capcand * sizeof *sc->cand_node);
+				sc->cand_fixed = xrealloc(sc->cand_fixed,
+				    2 * (size_t)sc->capcand * sizeof *sc->cand_fixed);
 			}
-			r->scratch.cand_node[r->scratch.ncand] = s->node;
-			r->scratch.cand_fixed[r->scratch.ncand] = ship_cost(r, o, s->node, b, 0, NULL);
-			r->scratch.ncand++;
+			sc->cand_node[sc->ncand] = s->node;
+			sc->cand_fixed[sc->ncand] = ship_cost(r, o, s->node, b, 0, NULL);
+			sc->ncand++;
 		}
 	}
 	cand_sort(r);
-	if ((size_t)r->scratch.ncand * (size_t)nl > r->scratch.cap_cand_lines) {
-		r->scratch.cap_cand_lines = (size_t)r->scratch.ncand * (size_t)nl * 2;
-		r->scratch.cand_atp = xrealloc(r->scratch.cand_atp, r->scratch.cap_cand_lines * sizeof *r->scratch.cand_atp);
-		r->scratch.cand_unit = xrealloc(r->scratch.cand_unit, r->scratch.cap_cand_lines * sizeof *r->scratch.cand_unit);
+	if ((size_t)sc->ncand * (size_t)nl > sc->cap_cand_lines) {
+		sc->cap_cand_lines = (size_t)sc->ncand * (size_t)nl * 2;
+		sc->cand_atp = xrealloc(sc->cand_atp, sc->cap_cand_lines * sizeof *sc->cand_atp);
+		sc->cand_unit = xrealloc(sc->cand_unit, sc->cap_cand_lines * sizeof *sc->cand_unit);
 	}
-	for (c = 0; c < r->scratch.ncand; c++) {
-		r->scratch.cand_of_node[r->scratch.cand_node[c]] = c;
+	for (c = 0; c < sc->ncand; c++) {
+		sc->cand_of_node[sc->cand_node[c]] = c;
 		for (j = 0; j < nl; j++) {
-			r->scratch.cand_atp[(size_t)c * nl + j] = 0;
-			r->scratch.cand_unit[(size_t)c * nl + j] = INF;
+			sc->cand_atp[(size_t)c * nl + j] = 0;
+			sc->cand_unit[(size_t)c * nl + j] = INF;
 		}
 	}
 	/* the stock of each line at each candidate, and its unit cost there */
-	for (i = 0; i < r->scratch.nentries; i++) {
-		const struct cand_entry *e = &r->scratch.entries[i];
+	for (i = 0; i < sc->nentries; i++) {
+		const struct cand_entry *e = &sc->entries[i];
 		size_t x;
 
-		if (r->scratch.cand_seen[e->node] != r->scratch.cand_stamp)
+		if (sc->cand_seen[e->node] != sc->cand_stamp)
 			continue;
-		x = (size_t)r->scratch.cand_of_node[e->node] * nl + (size_t)e->line;
+		x = (size_t)sc->cand_of_node[e->node] * nl + (size_t)e->line;
 		if (isnan(e->unit)) {
 			const struct rline *l = &r->net.lines[o->first + e->line];
 			const struct ritem *it = &r->net.items[l->item];
@@ -211,11 +215,11 @@ candidates(struct run *r, const struct rorder *o)
 
 			if (b == NULL)
 				continue;
-			r->scratch.cand_unit[x] = it->alone ? ship_cost(r, o, e->node, b, it->w, NULL) :
+			sc->cand_unit[x] = it->alone ? ship_cost(r, o, e->node, b, it->w, NULL) :
 			    b->per_kg * it->w;
 		} else
-			r->scratch.cand_unit[x] = e->unit;
-		r->scratch.cand_atp[x] = e->atp;
+			sc->cand_unit[x] = e->unit;
+		sc->cand_atp[x] = e->atp;
 	}
 }
 
@@ -227,22 +231,23 @@ candidates(struct run *r, const struct rorder *o)
 void
 cand_drop_excluded(struct run *r, const struct rorder *o)
 {
+	struct route_scratch *sc = &r->scratch;
 	int c, k = 0, nl = o->n;
 
-	for (c = 0; c < r->scratch.ncand; c++) {
-		if (r->net.nodes[r->scratch.cand_node[c]].excluded)
+	for (c = 0; c < sc->ncand; c++) {
+		if (r->net.nodes[sc->cand_node[c]].excluded)
 			continue;
 		if (k != c) {
-			r->scratch.cand_node[k] = r->scratch.cand_node[c];
-			r->scratch.cand_fixed[k] = r->scratch.cand_fixed[c];
-			memmove(&r->scratch.cand_atp[(size_t)k * nl], &r->scratch.cand_atp[(size_t)c * nl],
-			    (size_t)nl * sizeof *r->scratch.cand_atp);
-			memmove(&r->scratch.cand_unit[(size_t)k * nl], &r->scratch.cand_unit[(size_t)c * nl],
-			    (size_t)nl * sizeof *r->scratch.cand_unit);
+			sc->cand_node[k] = sc->cand_node[c];
+			sc->cand_fixed[k] = sc->cand_fixed[c];
+			memmove(&sc->cand_atp[(size_t)k * nl], &sc->cand_atp[(size_t)c * nl],
+			    (size_t)nl * sizeof *sc->cand_atp);
+			memmove(&sc->cand_unit[(size_t)k * nl], &sc->cand_unit[(size_t)c * nl],
+			    (size_t)nl * sizeof *sc->cand_unit);
 		}
 		k++;
 	}
-	r->scratch.ncand = k;
+	sc->ncand = k;
 }
 
 /*
