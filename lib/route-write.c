@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "model.h"
 #include "output.h"
 #include "parse.h"
 #include "route-int.h"
@@ -289,7 +289,7 @@ write_line(struct run *r, struct writer *w, int what, struct rline *l,
 {
 	const struct rorder *o = &r->net.orders[l->order];
 	int li = (int)(l - r->net.lines), k, p, i;
-	int64_t assigned = 0, waiting, shortq = 0;
+	int64_t assigned = 0, waiting, to_backorder = 0;
 	char f[6][32];
 
 	/* new routed quantity per node: kept work plus this run's */
@@ -372,8 +372,8 @@ write_line(struct run *r, struct writer *w, int what, struct rline *l,
 			return -1;
 	}
 	/* what is left (settle): back to backorder, or waiting */
-	shortq = l->to_backorder;
-	waiting = l->want + l->nowhere - assigned - shortq;
+	to_backorder = l->to_backorder;
+	waiting = l->want + l->nowhere - assigned - to_backorder;
 	if (what & W_ROWS) {
 		r->counts->units += assigned;
 		if (waiting > 0) {
@@ -381,19 +381,19 @@ write_line(struct run *r, struct writer *w, int what, struct rline *l,
 			r->counts->units_waiting += waiting;
 		}
 	}
-	if (waiting == l->allocated && shortq == 0)
+	if (waiting == l->allocated && to_backorder == 0)
 		return 0;
 	if (what & W_ROWS)
 		r->counts->changes++;
-	if (shortq > 0) {
+	if (to_backorder > 0) {
 		const char *why = reason_text(r, l, &r->scratch.why_text);
 
 		if (what & W_ROWS) {
 			r->counts->backordered_lines++;
-			r->counts->units_backordered += shortq;
+			r->counts->units_backordered += to_backorder;
 		}
 		if ((what & W_LINES) && store_route_line(r->st, o->id, l->line_no, waiting,
-		    l->backordered + shortq, why, 1) != 0)
+		    l->backordered + to_backorder, why, 1) != 0)
 			return -1;
 		if (!(what & W_EVENTS))
 			return 0;
@@ -401,7 +401,7 @@ write_line(struct run *r, struct writer *w, int what, struct rline *l,
 		buf_addf(payload, "{\"line_no\":%lld,\"sku\":", (long long)l->line_no);
 		buf_add_json_string(payload, l->sku, strlen(l->sku));
 		buf_addf(payload, ",\"allocated\":%lld,\"backordered\":%lld,\"reason\":",
-		    (long long)waiting, (long long)(l->backordered + shortq));
+		    (long long)waiting, (long long)(l->backordered + to_backorder));
 		buf_add_json_string(payload, why, strlen(why));
 		buf_addf(payload, ",\"previous\":%lld}", (long long)l->allocated);
 		return event_queue(r, o, "line.backordered", payload);

@@ -40,18 +40,15 @@
 #include <assert.h>
 #include <errno.h>
 #include <limits.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
 #include "diag.h"
-#include "output.h"
+#include "model.h"
 #include "parse.h"
 #include "route-int.h"
 
@@ -233,7 +230,8 @@ line_row(void *ctx, const struct store_row *row)
 		plan_clear(&o->ideal_plan);
 		if (r->scratch.capokeys < r->net.caporders) {
 			r->scratch.capokeys = r->net.caporders;
-			r->scratch.okeys = xrealloc(r->scratch.okeys, (size_t)r->scratch.capokeys * sizeof *r->scratch.okeys);
+			r->scratch.okeys = xrealloc(r->scratch.okeys,
+			    (size_t)r->scratch.capokeys * sizeof *r->scratch.okeys);
 		}
 		k = &r->scratch.okeys[r->net.norders - 1];
 		k->order = r->net.norders - 1;
