@@ -1,6 +1,6 @@
 /*
  * route-cost: the route wing's cost model (route-int.h; oms-route(1),
- * COST MODEL): the rate band by distance, a shipment's money and
+ * "The cost model"): the rate band by distance, a shipment's money and
  * penalties, and the cost of one order's plan (shipments, ship-alone
  * boxes, the split penalty against what the order already ships).  The
  * small functions the search calls per stock entry (band, ship_cost,

@@ -1,11 +1,11 @@
 /*
  * route-improve: the improvement passes over a batch already planned
- * (route-int.h; oms-route(1), steps 3 to 5): ejection (an order asks the
- * orders on what its ideal plan lacks to make room), the neighbourhood
- * search (a few orders re-planned together, in a fixed number of rounds),
- * and the chains of one sku (its single-unit lines re-assigned to its
- * stock at once by an exact transportation solve).  Each keeps a move
- * only when it lowers the total.
+ * (route-int.h; steps 3 to 5 of the method in route.c): ejection (an
+ * order asks the orders on what its ideal plan lacks to make room), the
+ * neighbourhood search (a few orders re-planned together, in a fixed
+ * number of rounds), and the chains of one sku (its single-unit lines
+ * re-assigned to its stock at once by an exact transportation solve).
+ * Each keeps a move only when it does not raise the total.
  */
 #include <limits.h>
 #include <stdlib.h>

@@ -37,12 +37,7 @@
  * lines and the top-level decision above; the rest of the wing is listed
  * in route-int.h.
  */
-#include <assert.h>
-#include <errno.h>
 #include <limits.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
