@@ -46,7 +46,8 @@ BINS    = $(CMDS:%=$(BUILD)/bin/%)
 TOOLS   = $(BUILD)/bin/oms-gen
 # test programs: test-* are unit tests run by tests/run.sh; the rest are
 # tools the bats suites call
-TESTBINS = $(BUILD)/bin/test-parse $(BUILD)/bin/test-route-cost $(BUILD)/bin/input-dump
+TESTBINS = $(BUILD)/bin/test-parse $(BUILD)/bin/test-route-cost $(BUILD)/bin/test-service \
+	$(BUILD)/bin/input-dump
 
 all: $(BINS)
 
@@ -71,6 +72,9 @@ $(BUILD)/bin/test-parse: tests/unit/test-parse.c $(BUILD)/liboms.a lib/*.h | $(B
 	$(LINK) -o $@ $< $(BUILD)/liboms.a $(DEPS_LIBS) $(LDLIBS)
 
 $(BUILD)/bin/test-route-cost: tests/unit/test-route-cost.c $(BUILD)/liboms.a lib/*.h | $(BUILD)/bin
+	$(LINK) -o $@ $< $(BUILD)/liboms.a $(DEPS_LIBS) $(LDLIBS)
+
+$(BUILD)/bin/test-service: tests/unit/test-service.c $(BUILD)/liboms.a lib/*.h | $(BUILD)/bin
 	$(LINK) -o $@ $< $(BUILD)/liboms.a $(DEPS_LIBS) $(LDLIBS)
 
 $(BUILD)/bin/input-dump: tests/unit/input-dump.c $(BUILD)/liboms.a lib/*.h | $(BUILD)/bin

@@ -671,15 +671,9 @@ arena_free(struct arena *ar)
 	}
 }
 
-/* What places an order in the order of service (cmp_service). */
-struct service {
-	const char *order_id, *promise_date, *created_at;
-	int64_t priority;
-};
-
 /* An order in scope with lines to decide. */
 struct aorder {
-	struct service svc;	/* first: a struct skey's o is the order */
+	struct service_key svc;	/* first: by_service points at it; line_no 0 */
 	long first;		/* its lines: r->rows[first .. first + n - 1] */
 	int n;
 	int ship_complete;
@@ -689,78 +683,12 @@ struct aorder {
 	const char *code, *country;	/* its ship-to cannot be placed: the keys; else NULL */
 };
 
-/*
- * An order's place in the order of service, for the sorts: the times as
- * numbers when they are in the store's canonical form, whose byte order
- * is their numeric order; else compared as text.
- */
-struct skey {
-	int64_t priority;
-	uint64_t promise, created;	/* TIME_NONE: no promise date */
-	const struct service *o;
-};
-#define TIME_NONE UINT64_MAX		/* sorts last */
-#define TIME_TEXT (UINT64_MAX - 1)	/* not canonical: compare the text */
-
-/* "YYYY-MM-DDTHH:MM:SSZ" as the number YYYYMMDDHHMMSS, else TIME_TEXT. */
-static uint64_t
-time_key(const char *t)
-{
-	static const char form[] = "0000-00-00T00:00:00Z";
-	uint64_t v = 0;
-	int i;
-
-	if (t == NULL)
-		return TIME_NONE;
-	for (i = 0; form[i] != '\0'; i++) {
-		if (form[i] == '0') {
-			if (t[i] < '0' || t[i] > '9')
-				return TIME_TEXT;
-			v = v * 10 + (uint64_t)(t[i] - '0');
-		} else if (t[i] != form[i])
-			return TIME_TEXT;
-	}
-	return t[i] == '\0' ? v : TIME_TEXT;
-}
-
-static void
-skey_set(struct skey *k, const struct service *o)
-{
-	k->priority = o->priority;
-	k->promise = time_key(o->promise_date);
-	k->created = time_key(o->created_at);
-	k->o = o;
-}
-
-/* Two times: NULL last, else by their bytes. */
-static int
-cmp_time(uint64_t ka, uint64_t kb, const char *a, const char *b)
-{
-	if (ka != TIME_TEXT && kb != TIME_TEXT)
-		return ka < kb ? -1 : ka > kb;
-	if ((a == NULL) != (b == NULL))
-		return a == NULL ? 1 : -1;
-	return a == NULL ? 0 : strcmp(a, b);
-}
-
-/*
- * The order of service of orders, for qsort of skeys: priority, promise
- * date (none last), created, id (an order's lines then go by line_no).
- * The one statement of it: every take-back (of allocations, of routed
- * work for a line ahead, of routed work past a node's stock) follows it.
- */
+/* The order of service (service_cmp, model.h), for qsort of key pointers. */
 static int
 cmp_service(const void *x, const void *y)
 {
-	const struct skey *a = x, *b = y;
-	int c;
-
-	if (a->priority != b->priority)
-		return a->priority < b->priority ? -1 : 1;
-	if ((c = cmp_time(a->promise, b->promise, a->o->promise_date, b->o->promise_date)) != 0 ||
-	    (c = cmp_time(a->created, b->created, a->o->created_at, b->o->created_at)) != 0)
-		return c;
-	return strcmp(a->o->order_id, b->o->order_id);
+	return service_cmp(*(const struct service_key *const *)x,
+	    *(const struct service_key *const *)y);
 }
 
 /* A line to decide, as stored, and then as decided. */
@@ -854,8 +782,8 @@ stock_row(void *p, const struct store_row *row)
 /* Routed work at a node short of stock, as read: taken back once read. */
 struct routed_work {
 	struct routed_row {
-		struct service svc;	/* first: cmp_routed_last finds the line from it */
-		int64_t line_no, routed;
+		struct service_key svc;	/* its place in the order of service */
+		int64_t routed;
 	} **v;
 	int n;
 };
@@ -873,7 +801,7 @@ routed_row(void *p, const struct store_row *row)
 	struct routed_row *v = xmalloc(sizeof *v);
 
 	v->svc.order_id = xstrdup(store_col_text(row, 0));
-	v->line_no = store_col_int(row, 1);
+	v->svc.line_no = store_col_int(row, 1);
 	v->routed = store_col_int(row, 2);
 	v->svc.priority = store_col_int(row, 3);
 	v->svc.promise_date = dup_or_null(store_col_text(row, 4));
@@ -883,19 +811,14 @@ routed_row(void *p, const struct store_row *row)
 	return 0;
 }
 
-/* The last in the order of service first: its order, then its line_no. */
+/* The last in the order of service first, for qsort of routed_work's v. */
 static int
 cmp_routed_last(const void *x, const void *y)
 {
-	const struct skey *a = x, *b = y;
-	int c = cmp_service(b, a);
+	const struct routed_row *a = *(const struct routed_row *const *)x;
+	const struct routed_row *b = *(const struct routed_row *const *)y;
 
-	if (c == 0) {
-		const struct routed_row *ra = (const void *)a->o, *rb = (const void *)b->o;
-
-		c = ra->line_no > rb->line_no ? -1 : ra->line_no < rb->line_no;
-	}
-	return c;
+	return service_cmp(&b->svc, &a->svc);
 }
 
 /*
@@ -914,24 +837,21 @@ take_back(struct run *r)
 	for (i = 0; i < r->nshort && ret == 0; i++) {
 		struct shortage *sh = &r->short_v[i];
 		struct routed_work w = { NULL, 0 };
-		struct skey *last;
 
 		if (store_alloc_routed_at(r->st, sh->node_id, sh->sku, routed_row, &w) != 0)
 			ret = -1;
-		last = xmalloc((size_t)(w.n ? w.n : 1) * sizeof *last);
-		for (k = 0; k < w.n; k++)
-			skey_set(&last[k], &w.v[k]->svc);
-		qsort(last, (size_t)w.n, sizeof *last, cmp_routed_last);
+		if (w.n > 1)
+			qsort(w.v, (size_t)w.n, sizeof *w.v, cmp_routed_last);
 		for (k = 0; k < w.n && ret == 0 && sh->over > 0; k++) {
-			const struct routed_row *v = (const void *)last[k].o;
+			const struct routed_row *v = w.v[k];
 			int64_t take = v->routed < sh->over ? v->routed : sh->over;
 
 			buf_reset(&payload);
-			buf_addf(&payload, "{\"line_no\":%lld,\"node_id\":", (long long)v->line_no);
+			buf_addf(&payload, "{\"line_no\":%lld,\"node_id\":", (long long)v->svc.line_no);
 			buf_add_json_string(&payload, sh->node_id, strlen(sh->node_id));
 			buf_addf(&payload, ",\"qty\":%lld,\"reason\":\"node stock under its "
 			    "reservations\"}", (long long)take);
-			if (store_line_node_routed(r->st, v->svc.order_id, v->line_no,
+			if (store_line_node_routed(r->st, v->svc.order_id, v->svc.line_no,
 			    sh->node_id, v->routed - take) != 0 ||
 			    store_event(r->st, v->svc.order_id, "line.unrouted", payload.s) != 0) {
 				ret = -1;
@@ -940,7 +860,6 @@ take_back(struct run *r)
 			sh->over -= take;
 			r->n->units_unrouted += take;
 		}
-		free(last);
 		for (k = 0; k < w.n; k++) {
 			free((char *)w.v[k]->svc.order_id);
 			free((char *)w.v[k]->svc.promise_date);
@@ -1048,6 +967,7 @@ order_row(void *p, const struct store_row *row)
 	o->svc.priority = store_col_int(row, 1);
 	o->svc.promise_date = arena_dup(&r->strings, store_col_text(row, 2));
 	o->svc.created_at = arena_dup(&r->strings, store_col_text(row, 3));
+	o->svc.line_no = 0;
 	o->ship_complete = (int)store_col_int(row, 4);
 	o->first = 0;
 	o->n = 0;
@@ -1389,7 +1309,7 @@ phase(const char *what, long n)
 static int
 decide_all(struct run *r, const char *const *scoped)
 {
-	struct skey *by_service;
+	struct service_key **by_service;	/* each an aorder's svc */
 	long i, k;
 	int ret = 0;
 
@@ -1402,16 +1322,16 @@ decide_all(struct run *r, const char *const *scoped)
 	phase("lines read", r->nrows);
 	by_service = xmalloc((size_t)(r->norders ? r->norders : 1) * sizeof *by_service);
 	for (i = k = 0; i < r->norders; i++) {
-		const struct aorder *o = &r->orders[i];
+		struct aorder *o = &r->orders[i];
 
 		if (o->n == 0)
 			continue;
-		skey_set(&by_service[k++], &o->svc);
+		by_service[k++] = &o->svc;
 	}
 	qsort(by_service, (size_t)k, sizeof *by_service, cmp_service);
 	/* the routed work a line ahead may take back, in the order of service */
 	for (i = 0; i < k; i++) {
-		const struct aorder *o = (const struct aorder *)by_service[i].o;
+		const struct aorder *o = (const struct aorder *)by_service[i];
 		long w;
 
 		for (w = o->wfirst; w < o->wfirst + o->wn; w++)
@@ -1423,7 +1343,7 @@ decide_all(struct run *r, const char *const *scoped)
 	progress_start("lines decided");
 	r->seen = 0;
 	for (i = 0; i < k && ret == 0; i++)
-		ret = decide(r, (struct aorder *)by_service[i].o, i);
+		ret = decide(r, (struct aorder *)by_service[i], i);
 	free(by_service);
 	if (ret == 0)
 		ret = flush_events(r);

@@ -29,6 +29,29 @@ node_over(int64_t on_hand, int64_t safety_stock, int64_t reserved)
 	return reserved - (room > 0 ? room : 0);
 }
 
+/* Two times of service_cmp: NULL last, else by their bytes. */
+static int
+service_time_cmp(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return (a == NULL) - (b == NULL);
+	return strcmp(a, b);
+}
+
+int
+service_cmp(const struct service_key *a, const struct service_key *b)
+{
+	int c;
+
+	if (a->priority != b->priority)
+		return a->priority < b->priority ? -1 : 1;
+	if ((c = service_time_cmp(a->promise_date, b->promise_date)) != 0 ||
+	    (c = service_time_cmp(a->created_at, b->created_at)) != 0 ||
+	    (c = strcmp(a->order_id, b->order_id)) != 0)
+		return c;
+	return a->line_no < b->line_no ? -1 : a->line_no > b->line_no;
+}
+
 int64_t
 line_open(const struct line_qty *q)
 {

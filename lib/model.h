@@ -146,6 +146,25 @@ int64_t node_atp(int64_t on_hand, int64_t safety_stock, int64_t reserved);
  */
 int64_t node_over(int64_t on_hand, int64_t safety_stock, int64_t reserved);
 
+/*
+ * The order of service, the one statement of it in C: the order in which
+ * lines are served, stated in oms-allocate(1), "Order of service".  By
+ * the order's priority (1 first); its promise_date, earliest first, an
+ * order without one (NULL) after every order with one; its created_at,
+ * earliest first; its order_id in byte order; then line_no as a number.
+ * The times compare as text (their byte order is their order in the
+ * store's form).  Orders compared as orders give line_no 0.
+ *
+ * service_cmp returns <0, 0 or >0 as a comes before, with, or after b;
+ * service_cmp(b, a) is the order of take-back, the last first.  The same
+ * order in SQL is SERVICE_ORDER in store-int.h, which must agree with it.
+ */
+struct service_key {
+	const char *order_id, *promise_date, *created_at;	/* promise_date NULL: none */
+	int64_t priority, line_no;
+};
+int service_cmp(const struct service_key *a, const struct service_key *b);
+
 /* The quantity buckets of one order line (see oms(7)). */
 struct line_qty {
 	int64_t qty, allocated, routed, released, shipped, cancelled, returned,

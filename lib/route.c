@@ -181,9 +181,8 @@ stock_row(void *ctx, const struct store_row *row)
 
 /*
  * The lines come in the order of their keys (a plain scan, no sort in
- * SQL); the order of service, priority, then promise date (none last),
- * creation time, order id, is sorted here, by these keys of each order
- * (the dates as the text SQLite compares).
+ * SQL); the order of service (service_cmp, model.h) is sorted here, by
+ * these keys of each order, kept as they are read.
  */
 struct okey {
 	int64_t priority;
@@ -341,23 +340,16 @@ used_row(void *ctx, const struct store_row *row)
 	return 0;
 }
 
-static const char *okey_text;	/* for okey_cmp */
+/* An order's place in the order of service, and the order (its index). */
+struct oplace {
+	struct service_key key;
+	int order;
+};
 
 static int
-okey_cmp(const void *a, const void *b)
+oplace_cmp(const void *a, const void *b)
 {
-	const struct okey *x = a, *y = b;
-	int c;
-
-	if (x->priority != y->priority)
-		return x->priority < y->priority ? -1 : 1;
-	if ((x->promise == 0) != (y->promise == 0))
-		return x->promise == 0 ? 1 : -1;
-	if (x->promise != 0 && (c = strcmp(okey_text + x->promise, okey_text + y->promise)) != 0)
-		return c;
-	if ((c = strcmp(okey_text + x->created, okey_text + y->created)) != 0)
-		return c;
-	return x->order < y->order ? -1 : x->order > y->order;	/* by id, as read */
+	return service_cmp(&((const struct oplace *)a)->key, &((const struct oplace *)b)->key);
 }
 
 /* Put the orders, and their lines with them, in the order of service. */
@@ -366,18 +358,28 @@ service_order(struct run *r)
 {
 	struct rorder *orders;
 	struct rline *lines;
+	struct oplace *by = xmalloc((size_t)(r->net.norders ? r->net.norders : 1) * sizeof *by);
+	const char *text = r->scratch.okeytext.s;
 	int i, k, n = 0;
 
-	if (r->net.norders > 1) {
-		okey_text = r->scratch.okeytext.s;
-		qsort(r->scratch.okeys, (size_t)r->net.norders, sizeof *r->scratch.okeys, okey_cmp);
+	for (i = 0; i < r->net.norders; i++) {
+		const struct okey *ok = &r->scratch.okeys[i];
+
+		by[i].key.order_id = r->net.orders[ok->order].id;
+		by[i].key.priority = ok->priority;
+		by[i].key.promise_date = ok->promise != 0 ? text + ok->promise : NULL;
+		by[i].key.created_at = text + ok->created;
+		by[i].key.line_no = 0;
+		by[i].order = ok->order;
 	}
+	if (r->net.norders > 1)
+		qsort(by, (size_t)r->net.norders, sizeof *by, oplace_cmp);
 	orders = xcalloc((size_t)r->net.caporders + 1, sizeof *orders);
 	lines = xcalloc((size_t)r->net.caplines + 1, sizeof *lines);
 	for (i = 0; i < r->net.norders; i++) {
 		struct rorder *o = &orders[i];
 
-		*o = r->net.orders[r->scratch.okeys[i].order];
+		*o = r->net.orders[by[i].order];
 		for (k = 0; k < o->n; k++) {
 			lines[n + k] = r->net.lines[o->first + k];
 			lines[n + k].order = i;
@@ -385,6 +387,7 @@ service_order(struct run *r)
 		o->first = n;
 		n += o->n;
 	}
+	free(by);
 	free(r->net.orders);
 	free(r->net.lines);
 	r->net.orders = orders;
