@@ -30,6 +30,15 @@ sqlite3_stmt *store_sql(struct store *st, const char *sql);
     "backordered > 0 THEN backordered_at END, " AT ") END"
 
 /*
+ * The order of service of the orders O (an alias of the orders table), for
+ * an ORDER BY: priority, promise_date with none last, created_at,
+ * order_id.  It is service_cmp's (model.h, oms-allocate(1) "Order of
+ * service") and must agree with it; a caller with lines adds line_no.
+ */
+#define SERVICE_ORDER(O) O ".priority, " O ".promise_date IS NULL, " O ".promise_date, " \
+    O ".created_at, " O ".order_id"
+
+/*
  * Where a node or an order's ship-to is, the one statement of it in SQL
  * (oms-allocate, oms-route, oms-import and oms-report all read it so): its
  * own lat and lon, else those of its country and postal code in the

@@ -8,7 +8,7 @@
 
 #include "store-int.h"
 
-/* The order of service of oms-allocate(1), then node and line. */
+/* The order of service (SERVICE_ORDER), then node and line. */
 static const char sql_work[] =
     "SELECT ln.order_id, ln.line_no, ln.node_id, ln.routed, l.sku, l.method, "
     "o.promise_date, o.ship_complete, "
@@ -22,8 +22,7 @@ static const char sql_work[] =
     "o.ship_country, l.pickup_node "
     "FROM line_node ln JOIN order_line l USING (order_id, line_no) "
     "JOIN orders o USING (order_id) WHERE ln.routed > 0 "
-    "ORDER BY o.priority, o.promise_date IS NULL, o.promise_date, o.created_at, "
-    "ln.order_id, ln.node_id, ln.line_no";
+    "ORDER BY " SERVICE_ORDER("o") ", ln.node_id, ln.line_no";
 
 int
 store_release_work(struct store *st, store_typed_fn fn, void *ctx)

@@ -2038,7 +2038,8 @@ store_scope_add(struct store *st, const char *order_id)
 
 /*
  * line_node_by_node finds the node's work; the sku is the line's.  The
- * order of service is alloc.c's to apply, not stated again here.
+ * order of service is alloc.c's to apply (service_cmp), not stated again
+ * here.
  */
 static const char sql_routed_at[] =
     "SELECT ln.order_id, ln.line_no, ln.routed, o.priority, o.promise_date, "

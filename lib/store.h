@@ -478,8 +478,8 @@ int store_order_section(struct store *st, enum order_section s, const char *key,
 
 /*
  * Routed work to release, one row per line and node with routed > 0, in
- * the order of service (priority, promise_date with none last,
- * created_at, order_id), then node_id, line_no: order_id, line_no,
+ * the order of service of its orders (service_cmp, model.h), then
+ * node_id, line_no: order_id, line_no,
  * node_id, routed, sku, method, promise_date, ship_complete, held (1 when
  * the order has a hold), unrouted (for ship-complete orders: units of
  * its lines not yet routed, released, shipped or cancelled; else 0),
