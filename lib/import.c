@@ -5,6 +5,7 @@
 
 #include "diag.h"
 #include "import.h"
+#include "jsonw.h"
 #include "parse.h"
 #include "util.h"
 
@@ -428,52 +429,6 @@ count_put(struct importer *im, int put)
 		im->n->unchanged++;
 }
 
-/* payload helpers: {"k":"v",...} built in im->payload */
-static void
-pl_start(struct importer *im)
-{
-	buf_reset(&im->payload);
-	buf_addc(&im->payload, '{');
-}
-
-static void
-pl_str(struct importer *im, const char *k, const char *v)
-{
-	if (im->payload.len > 1)
-		buf_addc(&im->payload, ',');
-	buf_add_json_string(&im->payload, k, strlen(k));
-	buf_addc(&im->payload, ':');
-	if (v == NULL)
-		buf_adds(&im->payload, "null");
-	else
-		buf_add_json_string(&im->payload, v, strlen(v));
-}
-
-static void
-pl_int(struct importer *im, const char *k, int64_t v)
-{
-	if (im->payload.len > 1)
-		buf_addc(&im->payload, ',');
-	char num[24], *p = num + sizeof num;
-	uint64_t a = v < 0 ? -(uint64_t)v : (uint64_t)v;
-
-	buf_add_json_string(&im->payload, k, strlen(k));
-	buf_addc(&im->payload, ':');
-	do
-		*--p = (char)('0' + a % 10);
-	while ((a /= 10) > 0);
-	if (v < 0)
-		*--p = '-';
-	buf_add(&im->payload, p, (size_t)(num + sizeof num - p));
-}
-
-static const char *
-pl_end(struct importer *im)
-{
-	buf_addc(&im->payload, '}');
-	return im->payload.s;
-}
-
 /* --- items, nodes, customers, postal, rates --------------------------- */
 
 static int
@@ -745,16 +700,16 @@ row_inventory(struct importer *im, const struct record *r)
 	if (store_inventory_put(im->st, &inv) != 0)
 		return store_failed(im);
 	count_put(im, got ? PUT_UPDATED : PUT_INSERTED);
-	pl_start(im);
-	pl_str(im, "node_id", inv.node_id);
-	pl_str(im, "sku", inv.sku);
-	pl_int(im, "on_hand", inv.on_hand);
+	jsonw_start(&im->payload);
+	jsonw_str(&im->payload, "node_id", inv.node_id);
+	jsonw_str(&im->payload, "sku", inv.sku);
+	jsonw_int(&im->payload, "on_hand", inv.on_hand);
 	if (got)
-		pl_int(im, "previous", cur.on_hand);
+		jsonw_int(&im->payload, "previous", cur.on_hand);
 	if (inv.safety_stock >= 0)
-		pl_int(im, "safety_stock", inv.safety_stock);
-	pl_str(im, "as_of", inv.as_of);
-	if (store_event(im->st, NULL, "inventory.snapshot", pl_end(im)) != 0)
+		jsonw_int(&im->payload, "safety_stock", inv.safety_stock);
+	jsonw_str(&im->payload, "as_of", inv.as_of);
+	if (store_event(im->st, NULL, "inventory.snapshot", jsonw_end(&im->payload)) != 0)
 		return store_failed(im);
 	return 0;
 }
@@ -802,13 +757,13 @@ row_delta(struct importer *im, const struct record *r)
 	if (store_inventory_put(im->st, &cur) != 0)
 		return store_failed(im);
 	count_put(im, got ? PUT_UPDATED : PUT_INSERTED);
-	pl_start(im);
-	pl_str(im, "node_id", node);
-	pl_str(im, "sku", sku);
-	pl_int(im, "delta", delta);
-	pl_int(im, "on_hand", cur.on_hand);
-	pl_str(im, "reason", reason);
-	if (store_event(im->st, NULL, "inventory.delta", pl_end(im)) != 0)
+	jsonw_start(&im->payload);
+	jsonw_str(&im->payload, "node_id", node);
+	jsonw_str(&im->payload, "sku", sku);
+	jsonw_int(&im->payload, "delta", delta);
+	jsonw_int(&im->payload, "on_hand", cur.on_hand);
+	jsonw_str(&im->payload, "reason", reason);
+	if (store_event(im->st, NULL, "inventory.delta", jsonw_end(&im->payload)) != 0)
 		return store_failed(im);
 	return 0;
 }
@@ -1040,13 +995,13 @@ static int
 order_event(struct importer *im, const struct order *o, const char *type, int lines,
     int64_t units)
 {
-	pl_start(im);
-	pl_str(im, "order_id", o->order_id);
-	pl_str(im, "channel", o->channel);
-	pl_int(im, "lines", lines);
+	jsonw_start(&im->payload);
+	jsonw_str(&im->payload, "order_id", o->order_id);
+	jsonw_str(&im->payload, "channel", o->channel);
+	jsonw_int(&im->payload, "lines", lines);
 	if (units > 0)
-		pl_int(im, "units", units);
-	if (store_event(im->st, o->order_id, type, pl_end(im)) != 0)
+		jsonw_int(&im->payload, "units", units);
+	if (store_event(im->st, o->order_id, type, jsonw_end(&im->payload)) != 0)
 		return store_failed(im);
 	return 0;
 }
@@ -1298,12 +1253,12 @@ enqueue(struct importer *im, const struct order *o)
 	p->o = *o;
 	if (p->o.created_at[0] == '\0')
 		memcpy(p->o.created_at, store_run_time(im->st), sizeof p->o.created_at);
-	pl_start(im);
-	pl_str(im, "order_id", o->order_id);
-	pl_str(im, "channel", o->channel);
-	pl_int(im, "lines", lines);
-	pl_int(im, "units", units);
-	p->payload = xstrdup(pl_end(im));
+	jsonw_start(&im->payload);
+	jsonw_str(&im->payload, "order_id", o->order_id);
+	jsonw_str(&im->payload, "channel", o->channel);
+	jsonw_int(&im->payload, "lines", lines);
+	jsonw_int(&im->payload, "units", units);
+	p->payload = xstrdup(jsonw_end(&im->payload));
 	/* the rows move to the batch; the next order gets a new group */
 	p->rows = im->group;
 	p->nrows = im->ngroup;
@@ -1570,13 +1525,13 @@ import_files(struct store *st, const struct import_opts *o, int nfiles,
 		char type[32];
 
 		snprintf(type, sizeof type, "import.%s", kind_names[o->kind]);
-		pl_start(&im);
-		pl_int(&im, "inserted", counts->inserted);
-		pl_int(&im, "updated", counts->updated);
-		pl_int(&im, "unchanged", counts->unchanged);
+		jsonw_start(&im.payload);
+		jsonw_int(&im.payload, "inserted", counts->inserted);
+		jsonw_int(&im.payload, "updated", counts->updated);
+		jsonw_int(&im.payload, "unchanged", counts->unchanged);
 		if (o->kind == KIND_RATES)
-			pl_int(&im, "removed", counts->removed);
-		if (store_event(st, NULL, type, pl_end(&im)) != 0)
+			jsonw_int(&im.payload, "removed", counts->removed);
+		if (store_event(st, NULL, type, jsonw_end(&im.payload)) != 0)
 			im.status = store_status(st);
 	}
 out:

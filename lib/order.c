@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "jsonw.h"
 #include "model.h"
 #include "order.h"
 #include "output.h"
@@ -589,77 +590,38 @@ describe(struct ctx *c, const struct oline *only, char *out, size_t size)
 
 /* --- writing a change -------------------------------------------------- */
 
-static void
-pl_start(struct ctx *c)
-{
-	buf_reset(&c->pl);
-	buf_addc(&c->pl, '{');
-}
-
-static void
-pl_key(struct ctx *c, const char *k)
-{
-	if (c->pl.len > 1 && c->pl.s[c->pl.len - 1] != '{' && c->pl.s[c->pl.len - 1] != '[')
-		buf_addc(&c->pl, ',');
-	buf_add_json_string(&c->pl, k, strlen(k));
-	buf_addc(&c->pl, ':');
-}
-
-static void
-pl_str(struct ctx *c, const char *k, const char *v)
-{
-	pl_key(c, k);
-	if (v == NULL || *v == '\0')
-		buf_adds(&c->pl, "null");
-	else
-		buf_add_json_string(&c->pl, v, strlen(v));
-}
-
-static void
-pl_int(struct ctx *c, const char *k, int64_t v)
-{
-	pl_key(c, k);
-	buf_addf(&c->pl, "%lld", (long long)v);
-}
-
 /* A latitude or longitude, or null. */
 static void
-pl_coord(struct ctx *c, const char *k, int has, double v)
+payload_coord(struct ctx *c, const char *k, int has, double v)
 {
-	char s[32];
-
-	pl_key(c, k);
-	if (!has) {
-		buf_adds(&c->pl, "null");
-		return;
-	}
-	real_format(v, s);
-	buf_adds(&c->pl, s);
+	if (has)
+		jsonw_real(&c->pl, k, v);
+	else
+		jsonw_null(&c->pl, k);
 }
 
 /* "by" and "reason", and the closing brace. */
 static const char *
-pl_end(struct ctx *c, const struct change *ch)
+payload_end(struct ctx *c, const struct change *ch)
 {
-	pl_str(c, "by", c->o->by);
-	pl_str(c, "reason", ch->reason);
-	buf_addc(&c->pl, '}');
-	return c->pl.s;
+	jsonw_str_or_null(&c->pl, "by", c->o->by);
+	jsonw_str_or_null(&c->pl, "reason", ch->reason);
+	return jsonw_end(&c->pl);
 }
 
 /* A line's figures in the payload: what was taken from where. */
 static void
-pl_line(struct ctx *c, const struct oline *l, int cancel)
+payload_line(struct ctx *c, const struct oline *l, int cancel)
 {
-	pl_int(c, "line_no", l->line_no);
-	pl_str(c, "sku", l->sku);
+	jsonw_int(&c->pl, "line_no", l->line_no);
+	jsonw_str_or_null(&c->pl, "sku", l->sku);
 	if (cancel)
-		pl_int(c, "cancelled", l->from_open + l->from_allocated + l->from_routed);
-	pl_int(c, "from_open", l->from_open);
-	pl_int(c, "from_allocated", l->from_allocated);
-	pl_int(c, "from_routed", l->from_routed);
+		jsonw_int(&c->pl, "cancelled", l->from_open + l->from_allocated + l->from_routed);
+	jsonw_int(&c->pl, "from_open", l->from_open);
+	jsonw_int(&c->pl, "from_allocated", l->from_allocated);
+	jsonw_int(&c->pl, "from_routed", l->from_routed);
 	if (cancel)
-		pl_int(c, "cancel_requested", l->asked);
+		jsonw_int(&c->pl, "cancel_requested", l->asked);
 }
 
 /*
@@ -688,13 +650,13 @@ write_line(struct ctx *c, const char *order_id, struct oline *l, int cancel,
 			continue;
 		if (store_release_cancel_request(c->st, r->release_id, l->line_no, r->asked) != 0)
 			return -2;
-		pl_start(c);
-		pl_str(c, "release_id", r->release_id);
-		pl_str(c, "node_id", r->node_id);
-		pl_int(c, "line_no", l->line_no);
-		pl_str(c, "sku", l->sku);
-		pl_int(c, "qty", r->asked);
-		if (store_event(c->st, order_id, "release.cancel_requested", pl_end(c, ch)) != 0)
+		jsonw_start(&c->pl);
+		jsonw_str_or_null(&c->pl, "release_id", r->release_id);
+		jsonw_str_or_null(&c->pl, "node_id", r->node_id);
+		jsonw_int(&c->pl, "line_no", l->line_no);
+		jsonw_str_or_null(&c->pl, "sku", l->sku);
+		jsonw_int(&c->pl, "qty", r->asked);
+		if (store_event(c->st, order_id, "release.cancel_requested", payload_end(c, ch)) != 0)
 			return -2;
 		diag_info("order \"%s\" line %lld: %lld asked back from %s (release %s)",
 		    quote_value(order_id), (long long)l->line_no, (long long)r->asked, r->node_id,
@@ -741,9 +703,9 @@ do_cancel(struct ctx *c, const struct change *ch)
 			    (long long)l->line_no, (long long)can, describe(c, l, what, sizeof what),
 			    l->shipped ? "; shipped units cannot be cancelled" : "");
 		take(l, want, 1);
-		pl_start(c);
-		pl_line(c, l, 1);
-		if (store_event(c->st, ch->order_id, "line.cancelled", pl_end(c, ch)) != 0 ||
+		jsonw_start(&c->pl);
+		payload_line(c, l, 1);
+		if (store_event(c->st, ch->order_id, "line.cancelled", payload_end(c, ch)) != 0 ||
 		    write_line(c, ch->order_id, l, 1, ch) != 0)
 			return -2;
 		return 0;
@@ -762,9 +724,8 @@ do_cancel(struct ctx *c, const struct change *ch)
 		return bad(c, "cannot cancel order \"%s\": nothing left to cancel (%s)%s",
 		    quote_value(ch->order_id), describe(c, NULL, what, sizeof what),
 		    shipped ? "; shipped units cannot be cancelled" : "");
-	pl_start(c);
-	pl_key(c, "lines");
-	buf_addc(&c->pl, '[');
+	jsonw_start(&c->pl);
+	jsonw_array(&c->pl, "lines");
 	for (i = 0; i < c->nlines; i++) {
 		struct oline *l = &c->lines[i];
 		int64_t can = cancellable(l);
@@ -773,17 +734,15 @@ do_cancel(struct ctx *c, const struct change *ch)
 			continue;
 		take(l, can, 1);
 		asked += l->asked;
-		if (c->pl.s[c->pl.len - 1] != '[')
-			buf_addc(&c->pl, ',');
-		buf_addc(&c->pl, '{');
-		pl_line(c, l, 1);
-		buf_addc(&c->pl, '}');
+		jsonw_object(&c->pl, NULL);
+		payload_line(c, l, 1);
+		jsonw_object_end(&c->pl);
 	}
-	buf_addc(&c->pl, ']');
-	pl_int(c, "cancelled", total - asked);
-	pl_int(c, "cancel_requested", asked);
-	pl_int(c, "shipped", shipped);
-	if (store_event(c->st, ch->order_id, "order.cancelled", pl_end(c, ch)) != 0)
+	jsonw_array_end(&c->pl);
+	jsonw_int(&c->pl, "cancelled", total - asked);
+	jsonw_int(&c->pl, "cancel_requested", asked);
+	jsonw_int(&c->pl, "shipped", shipped);
+	if (store_event(c->st, ch->order_id, "order.cancelled", payload_end(c, ch)) != 0)
 		return -2;
 	for (i = 0; i < c->nlines; i++)
 		if (c->lines[i].from_open + c->lines[i].from_allocated + c->lines[i].from_routed +
@@ -821,11 +780,11 @@ do_reduce(struct ctx *c, const struct change *ch)
 		    (long long)l->shipped, (long long)l->cancelled);
 	take(l, old - ch->qty, 0);
 	l->qty = ch->qty;
-	pl_start(c);
-	pl_line(c, l, 0);
-	pl_int(c, "qty", ch->qty);
-	pl_int(c, "previous", old);
-	if (store_event(c->st, ch->order_id, "line.reduced", pl_end(c, ch)) != 0 ||
+	jsonw_start(&c->pl);
+	payload_line(c, l, 0);
+	jsonw_int(&c->pl, "qty", ch->qty);
+	jsonw_int(&c->pl, "previous", old);
+	if (store_event(c->st, ch->order_id, "line.reduced", payload_end(c, ch)) != 0 ||
 	    write_line(c, ch->order_id, l, 0, ch) != 0)
 		return -2;
 	c->n->reduced += old - ch->qty;
@@ -869,14 +828,14 @@ do_hold(struct ctx *c, const struct change *ch)
 	if ((hold ? store_hold_add(c->st, ch->order_id, ch->hold_type, ch->reason, c->o->by) :
 	    store_hold_remove(c->st, ch->order_id, ch->hold_type)) != 0)
 		return -2;
-	pl_start(c);
-	pl_str(c, "hold_type", ch->hold_type);
+	jsonw_start(&c->pl);
+	jsonw_str_or_null(&c->pl, "hold_type", ch->hold_type);
 	if (!hold) {
-		pl_str(c, "held_by", h.by);
-		pl_str(c, "held_at", h.at);
+		jsonw_str_or_null(&c->pl, "held_by", h.by);
+		jsonw_str_or_null(&c->pl, "held_at", h.at);
 	}
 	if (store_event(c->st, ch->order_id, hold ? "order.held" : "order.unheld",
-	    pl_end(c, ch)) != 0)
+	    payload_end(c, ch)) != 0)
 		return -2;
 	return 0;
 }
@@ -895,10 +854,10 @@ do_priority(struct ctx *c, const struct change *ch)
 	}
 	if (store_order_priority_set(c->st, ch->order_id, ch->priority) != 0)
 		return -2;
-	pl_start(c);
-	pl_int(c, "priority", ch->priority);
-	pl_int(c, "previous", c->priority);
-	return store_event(c->st, ch->order_id, "order.priority_changed", pl_end(c, ch)) ? -2 : 0;
+	jsonw_start(&c->pl);
+	jsonw_int(&c->pl, "priority", ch->priority);
+	jsonw_int(&c->pl, "previous", c->priority);
+	return store_event(c->st, ch->order_id, "order.priority_changed", payload_end(c, ch)) ? -2 : 0;
 }
 
 static const char *const ship_names[SHIP_N] = {
@@ -944,27 +903,25 @@ do_address(struct ctx *c, const struct change *ch)
 	o.ship_country = now[SHIP_COUNTRY];
 	if (store_order_address_set(c->st, &o) != 0)
 		return -2;
-	pl_start(c);
+	jsonw_start(&c->pl);
 	for (i = 0; i < SHIP_N; i++)
 		if (strcmp(now[i], c->ship[i]) != 0)
-			pl_str(c, ship_names[i], now[i]);
+			jsonw_str_or_null(&c->pl, ship_names[i], now[i]);
 	if (latlon_changed) {
-		pl_coord(c, "ship_lat", o.has_latlon, o.ship_lat);
-		pl_coord(c, "ship_lon", o.has_latlon, o.ship_lon);
+		payload_coord(c, "ship_lat", o.has_latlon, o.ship_lat);
+		payload_coord(c, "ship_lon", o.has_latlon, o.ship_lon);
 	}
-	pl_key(c, "previous");
-	buf_addc(&c->pl, '{');
+	jsonw_object(&c->pl, "previous");
 	for (i = 0; i < SHIP_N; i++)
 		if (strcmp(now[i], c->ship[i]) != 0)
-			pl_str(c, ship_names[i], c->ship[i]);
+			jsonw_str_or_null(&c->pl, ship_names[i], c->ship[i]);
 	if (latlon_changed) {
-		pl_coord(c, "ship_lat", c->has_latlon, c->lat);
-		pl_coord(c, "ship_lon", c->has_latlon, c->lon);
+		payload_coord(c, "ship_lat", c->has_latlon, c->lat);
+		payload_coord(c, "ship_lon", c->has_latlon, c->lon);
 	}
-	buf_addc(&c->pl, '}');
+	jsonw_object_end(&c->pl);
 	/* routed but unreleased ship lines go back to allocated, to be routed anew */
-	pl_key(c, "unrouted");
-	buf_addc(&c->pl, '[');
+	jsonw_array(&c->pl, "unrouted");
 	for (i = 0; i < c->nlines; i++) {
 		struct oline *l = &c->lines[i];
 		int64_t back = 0;
@@ -977,11 +934,11 @@ do_address(struct ctx *c, const struct change *ch)
 
 			if (d->routed == 0)
 				continue;
-			if (c->pl.s[c->pl.len - 1] != '[')
-				buf_addc(&c->pl, ',');
-			buf_addf(&c->pl, "{\"line_no\":%lld,\"node_id\":", (long long)l->line_no);
-			buf_add_json_string(&c->pl, d->node_id, strlen(d->node_id));
-			buf_addf(&c->pl, ",\"qty\":%lld}", (long long)d->routed);
+			jsonw_object(&c->pl, NULL);
+			jsonw_int(&c->pl, "line_no", l->line_no);
+			jsonw_str(&c->pl, "node_id", d->node_id);
+			jsonw_int(&c->pl, "qty", d->routed);
+			jsonw_object_end(&c->pl);
 			back += d->routed;
 			d->taken = d->routed;
 			d->routed = 0;
@@ -997,9 +954,9 @@ do_address(struct ctx *c, const struct change *ch)
 				return -2;
 		}
 	}
-	buf_addc(&c->pl, ']');
-	pl_int(c, "released_kept", kept);
-	if (store_event(c->st, ch->order_id, "order.address_changed", pl_end(c, ch)) != 0)
+	jsonw_array_end(&c->pl);
+	jsonw_int(&c->pl, "released_kept", kept);
+	if (store_event(c->st, ch->order_id, "order.address_changed", payload_end(c, ch)) != 0)
 		return -2;
 	c->n->unrouted += moved;
 	if (kept > 0) {

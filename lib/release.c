@@ -6,6 +6,7 @@
 
 #include "diag.h"
 #include "input.h"
+#include "jsonw.h"
 #include "model.h"
 #include "output.h"
 #include "parse.h"
@@ -61,91 +62,35 @@ static const struct outcol rel_cols[] = {
 };
 #define NRELCOLS ((int)(sizeof rel_cols / sizeof *rel_cols))
 
-static void
-json_str(struct buf *b, const char *key, const char *v)
-{
-	buf_addc(b, '"');
-	buf_adds(b, key);
-	buf_adds(b, "\":");
-	if (v == NULL)
-		buf_adds(b, "null");
-	else
-		buf_add_json_string(b, v, strlen(v));
-}
-
-/* v in decimal, at least width digits (zero-padded): its length. */
-static int
-fmt_int(char *out, int64_t v, int width)
-{
-	char t[24];
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-	int n = 0, len = 0;
-
-	do {
-		t[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u > 0 || n < width);
-	if (v < 0)
-		out[len++] = '-';
-	while (n > 0)
-		out[len++] = t[--n];
-	out[len] = '\0';
-	return len;
-}
-
-static void
-json_int(struct buf *b, const char *key, int64_t v)
-{
-	char num[24];
-
-	buf_addc(b, '"');
-	buf_adds(b, key);
-	buf_adds(b, "\":");
-	buf_add(b, num, (size_t)fmt_int(num, v, 1));
-}
-
 /* The release as its JSON document: one compact object, lines nested. */
 static void
 rel_document(const struct rel *r, struct buf *b)
 {
 	int i;
 
-	buf_reset(b);
-	buf_addc(b, '{');
-	json_str(b, "release_id", r->release_id);
-	buf_addc(b, ',');
-	json_str(b, "node_id", r->node_id);
-	buf_addc(b, ',');
-	json_str(b, "order_id", r->order_id);
-	buf_addc(b, ',');
-	json_str(b, "business_day", r->business_day);
-	buf_addc(b, ',');
-	json_str(b, "released_at", r->released_at);
-	buf_addc(b, ',');
-	json_str(b, "promise_date", r->promise_date);
-	for (i = 0; i < 6; i++) {
-		buf_addc(b, ',');
-		json_str(b, ship_keys[i], r->ship[i]);
-	}
-	buf_addc(b, ',');
-	json_str(b, "ship_to_node", r->ship_to_node);
-	for (i = 0; i < 5; i++) {
-		buf_addc(b, ',');
-		json_str(b, customer_keys[i], r->customer[i]);
-	}
-	buf_adds(b, ",\"lines\":[");
+	jsonw_start(b);
+	jsonw_str(b, "release_id", r->release_id);
+	jsonw_str(b, "node_id", r->node_id);
+	jsonw_str(b, "order_id", r->order_id);
+	jsonw_str(b, "business_day", r->business_day);
+	jsonw_str(b, "released_at", r->released_at);
+	jsonw_str(b, "promise_date", r->promise_date);
+	for (i = 0; i < 6; i++)
+		jsonw_str(b, ship_keys[i], r->ship[i]);
+	jsonw_str(b, "ship_to_node", r->ship_to_node);
+	for (i = 0; i < 5; i++)
+		jsonw_str(b, customer_keys[i], r->customer[i]);
+	jsonw_array(b, "lines");
 	for (i = 0; i < r->nlines; i++) {
-		buf_adds(b, i ? ",{" : "{");
-		json_int(b, "line_no", r->lines[i].line_no);
-		buf_addc(b, ',');
-		json_str(b, "sku", r->lines[i].sku);
-		buf_addc(b, ',');
-		json_int(b, "qty", r->lines[i].qty);
-		buf_addc(b, ',');
-		json_str(b, "method", r->lines[i].method);
-		buf_addc(b, '}');
+		jsonw_object(b, NULL);
+		jsonw_int(b, "line_no", r->lines[i].line_no);
+		jsonw_str(b, "sku", r->lines[i].sku);
+		jsonw_int(b, "qty", r->lines[i].qty);
+		jsonw_str(b, "method", r->lines[i].method);
+		jsonw_object_end(b);
 	}
-	buf_adds(b, "]}");
+	jsonw_array_end(b);
+	jsonw_end(b);
 }
 
 /* The "release.created" event: the release without the addresses. */
@@ -154,26 +99,21 @@ rel_payload(const struct rel *r, struct buf *b)
 {
 	int i;
 
-	buf_reset(b);
-	buf_addc(b, '{');
-	json_str(b, "release_id", r->release_id);
-	buf_addc(b, ',');
-	json_str(b, "node_id", r->node_id);
-	buf_addc(b, ',');
-	json_str(b, "ship_to_node", r->ship_to_node);
-	buf_addc(b, ',');
-	json_str(b, "business_day", r->business_day);
-	buf_adds(b, ",\"lines\":[");
+	jsonw_start(b);
+	jsonw_str(b, "release_id", r->release_id);
+	jsonw_str(b, "node_id", r->node_id);
+	jsonw_str(b, "ship_to_node", r->ship_to_node);
+	jsonw_str(b, "business_day", r->business_day);
+	jsonw_array(b, "lines");
 	for (i = 0; i < r->nlines; i++) {
-		buf_adds(b, i ? ",{" : "{");
-		json_int(b, "line_no", r->lines[i].line_no);
-		buf_addc(b, ',');
-		json_str(b, "sku", r->lines[i].sku);
-		buf_addc(b, ',');
-		json_int(b, "qty", r->lines[i].qty);
-		buf_addc(b, '}');
+		jsonw_object(b, NULL);
+		jsonw_int(b, "line_no", r->lines[i].line_no);
+		jsonw_str(b, "sku", r->lines[i].sku);
+		jsonw_int(b, "qty", r->lines[i].qty);
+		jsonw_object_end(b);
 	}
-	buf_adds(b, "]}");
+	jsonw_array_end(b);
+	jsonw_end(b);
 }
 
 /*
@@ -238,12 +178,6 @@ sink_init(struct sink *k, FILE *fp, int fmt, int safe_csv)
 	}
 }
 
-static void
-fmt_num(char *out, int64_t v)
-{
-	fmt_int(out, v, 1);
-}
-
 /* Write one release: CSV rows from r, JSON from its document doc. */
 static void
 sink_put(struct sink *k, const struct rel *r, const char *doc)
@@ -255,8 +189,8 @@ sink_put(struct sink *k, const struct rel *r, const char *doc)
 			char no[24], qty[24];
 			const char *v[NRELCOLS];
 
-			fmt_num(no, r->lines[i].line_no);
-			fmt_num(qty, r->lines[i].qty);
+			int_format(r->lines[i].line_no, 1, no);
+			int_format(r->lines[i].qty, 1, qty);
 			v[0] = r->release_id, v[1] = r->node_id, v[2] = r->order_id;
 			v[3] = no, v[4] = r->lines[i].sku, v[5] = qty, v[6] = r->lines[i].method;
 			for (c = 0; c < 6; c++)
@@ -570,7 +504,7 @@ make_release(struct run *r, int from, int to)
 		buf_addc(&r->id, '-');
 		buf_adds(&r->id, w0->node_id);
 		buf_addc(&r->id, '-');
-		buf_add(&r->id, seq, (size_t)fmt_int(seq, c->used, 6));
+		buf_add(&r->id, seq, (size_t)int_format(c->used, 6, seq));
 	}
 	memset(&rel, 0, sizeof rel);
 	rel.release_id = r->id.s;
@@ -1160,30 +1094,20 @@ confirm_one(struct confirm_run *cr, const struct record *r)
 			c.on_hand = on_hand > qty ? on_hand - qty : 0;
 		}
 	}
-	buf_reset(payload);
-	buf_addc(payload, '{');
-	json_str(payload, "release_id", id);
-	buf_addc(payload, ',');
-	json_int(payload, "line_no", line_no);
-	buf_addc(payload, ',');
-	json_str(payload, "node_id", s.node_id);
-	buf_addc(payload, ',');
-	json_str(payload, "sku", s.sku);
-	buf_addc(payload, ',');
-	json_int(payload, "qty", qty);
+	jsonw_start(payload);
+	jsonw_str(payload, "release_id", id);
+	jsonw_int(payload, "line_no", line_no);
+	jsonw_str(payload, "node_id", s.node_id);
+	jsonw_str(payload, "sku", s.sku);
+	jsonw_int(payload, "qty", qty);
 	if (status == ST_SHORT) {
-		buf_addc(payload, ',');
-		json_int(payload, "reopened", qty - c.line_cancelled);
-		buf_addc(payload, ',');
-		json_int(payload, "cancelled", c.line_cancelled);
+		jsonw_int(payload, "reopened", qty - c.line_cancelled);
+		jsonw_int(payload, "cancelled", c.line_cancelled);
 	}
-	buf_addc(payload, ',');
-	json_str(payload, "carrier", c.carrier);
-	buf_addc(payload, ',');
-	json_str(payload, "tracking", c.tracking);
-	buf_addc(payload, ',');
-	json_str(payload, "at", at);
-	buf_addc(payload, '}');
+	jsonw_str(payload, "carrier", c.carrier);
+	jsonw_str(payload, "tracking", c.tracking);
+	jsonw_str(payload, "at", at);
+	jsonw_end(payload);
 	c.payload = payload->s;
 	if (c.shipped > 0) {
 		int same = last->release_id.s != NULL && strcmp(last->release_id.s, id) == 0;

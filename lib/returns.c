@@ -6,6 +6,7 @@
 
 #include "diag.h"
 #include "input.h"
+#include "jsonw.h"
 #include "output.h"
 #include "parse.h"
 #include "returns.h"
@@ -459,56 +460,13 @@ check_node(struct run *r, const char *node_id, int authorizing, struct return_no
 
 /* --- event payloads ------------------------------------------------------ */
 
-static void
-pl_key(struct buf *b, const char *k)
-{
-	if (b->len > 0 && b->s[b->len - 1] != '{')
-		buf_addc(b, ',');
-	buf_add_json_string(b, k, strlen(k));
-	buf_addc(b, ':');
-}
-
-static void
-pl_str(struct buf *b, const char *k, const char *v)
-{
-	pl_key(b, k);
-	if (v == NULL)
-		buf_adds(b, "null");
-	else
-		buf_add_json_string(b, v, strlen(v));
-}
-
-static void
-pl_int(struct buf *b, const char *k, int64_t v)
-{
-	pl_key(b, k);
-	buf_addf(b, "%lld", (long long)v);
-}
-
-static void
-pl_money(struct buf *b, const char *k, int64_t cents)
-{
-	char m[24];
-
-	money_format(cents, m);
-	pl_key(b, k);
-	buf_adds(b, m);
-}
-
+/* Close the payload begun with jsonw_start(&r->payload) and write its event. */
 static int
 event(struct run *r, const char *order_id, const char *type)
 {
-	buf_addc(&r->payload, '}');
-	if (store_event(r->st, order_id, type, r->payload.s) != 0)
+	if (store_event(r->st, order_id, type, jsonw_end(&r->payload)) != 0)
 		return store_failed(r);
 	return 0;
-}
-
-static void
-pl_start(struct run *r)
-{
-	buf_reset(&r->payload);
-	buf_addc(&r->payload, '{');
 }
 
 /* --- authorize ---------------------------------------------------------- */
@@ -557,14 +515,13 @@ rma_events(struct run *r)
 	for (i = 0; i < r->nrmas; i++) {
 		struct rma_acc *a = &r->rmas[i];
 
-		pl_start(r);
-		pl_str(&r->payload, "rma_id", a->rma_id);
-		pl_str(&r->payload, "channel", a->channel);
-		pl_str(&r->payload, "node_id", a->node_id);
-		pl_key(&r->payload, "lines");
-		buf_addc(&r->payload, '[');
-		buf_adds(&r->payload, buf_str(&a->lines));
-		buf_addc(&r->payload, ']');
+		jsonw_start(&r->payload);
+		jsonw_str(&r->payload, "rma_id", a->rma_id);
+		jsonw_str(&r->payload, "channel", a->channel);
+		jsonw_str(&r->payload, "node_id", a->node_id);
+		jsonw_array(&r->payload, "lines");
+		jsonw_raw(&r->payload, NULL, buf_str(&a->lines));
+		jsonw_array_end(&r->payload);
 		if (event(r, a->order_id, "rma.authorized") != 0)
 			return -1;
 	}
@@ -656,14 +613,12 @@ row_authorize(struct run *r, const struct record *rec)
 		ret = store_failed(r);
 		goto out;
 	}
-	if (a->lines.len > 0)
-		buf_addc(&a->lines, ',');
-	buf_addc(&a->lines, '{');
-	pl_int(&a->lines, "line_no", line_no);
-	pl_str(&a->lines, "sku", o.lines[i].sku);
-	pl_int(&a->lines, "qty", qty);
-	pl_str(&a->lines, "reason", reason);
-	buf_addc(&a->lines, '}');
+	jsonw_object(&a->lines, NULL);
+	jsonw_int(&a->lines, "line_no", line_no);
+	jsonw_str(&a->lines, "sku", o.lines[i].sku);
+	jsonw_int(&a->lines, "qty", qty);
+	jsonw_str(&a->lines, "reason", reason);
+	jsonw_object_end(&a->lines);
 	memset(row, 0, sizeof row);
 	snprintf(f[0], sizeof f[0], "%lld", (long long)line_no);
 	snprintf(f[1], sizeof f[1], "%lld", (long long)qty);
@@ -692,23 +647,23 @@ refund(struct run *r, const struct refund *f, int capped, int64_t *id)
 {
 	if ((*id = store_refund_add(r->st, f)) < 0)
 		return store_failed(r);
-	pl_start(r);
-	pl_int(&r->payload, "refund_id", *id);
-	pl_str(&r->payload, "kind", f->kind);
-	pl_str(&r->payload, "rma_id", f->rma_id);
+	jsonw_start(&r->payload);
+	jsonw_int(&r->payload, "refund_id", *id);
+	jsonw_str(&r->payload, "kind", f->kind);
+	jsonw_str(&r->payload, "rma_id", f->rma_id);
 	if (f->line_no > 0)
-		pl_int(&r->payload, "line_no", f->line_no);
+		jsonw_int(&r->payload, "line_no", f->line_no);
 	else
-		pl_str(&r->payload, "line_no", NULL);
-	pl_money(&r->payload, "amount", f->amount);
+		jsonw_null(&r->payload, "line_no");
+	jsonw_money(&r->payload, "amount", f->amount);
 	if (f->rma_id != NULL) {
-		pl_money(&r->payload, "merchandise", f->merchandise);
-		pl_money(&r->payload, "restocking_fee", f->restocking_fee);
-		pl_money(&r->payload, "shipping", f->shipping);
+		jsonw_money(&r->payload, "merchandise", f->merchandise);
+		jsonw_money(&r->payload, "restocking_fee", f->restocking_fee);
+		jsonw_money(&r->payload, "shipping", f->shipping);
 		if (capped)
-			buf_adds(&r->payload, ",\"capped\":true");
+			jsonw_bool(&r->payload, "capped", 1);
 	}
-	pl_str(&r->payload, "reason", f->reason);
+	jsonw_str(&r->payload, "reason", f->reason);
 	r->n->refunds++;
 	r->n->amount += f->amount;
 	return event(r, f->order_id, "refund.issued");
@@ -734,13 +689,13 @@ restock(struct run *r, const char *node_id, const char *sku, int64_t qty,
 	inv.on_hand += qty;
 	if (store_inventory_put(r->st, &inv) != 0)
 		return store_failed(r);
-	pl_start(r);
-	pl_str(&r->payload, "node_id", node_id);
-	pl_str(&r->payload, "sku", sku);
-	pl_int(&r->payload, "delta", qty);
-	pl_int(&r->payload, "on_hand", inv.on_hand);
-	pl_str(&r->payload, "reason", "return");
-	pl_str(&r->payload, "rma_id", rma_id);
+	jsonw_start(&r->payload);
+	jsonw_str(&r->payload, "node_id", node_id);
+	jsonw_str(&r->payload, "sku", sku);
+	jsonw_int(&r->payload, "delta", qty);
+	jsonw_int(&r->payload, "on_hand", inv.on_hand);
+	jsonw_str(&r->payload, "reason", "return");
+	jsonw_str(&r->payload, "rma_id", rma_id);
 	return event(r, NULL, "inventory.delta");
 }
 
@@ -824,14 +779,14 @@ row_receive(struct run *r, const struct record *rec)
 		ret = store_failed(r);
 		goto out;
 	}
-	pl_start(r);
-	pl_str(&r->payload, "rma_id", rma_id);
-	pl_int(&r->payload, "line_no", line_no);
-	pl_str(&r->payload, "sku", o.lines[i].sku);
-	pl_int(&r->payload, "qty", qty);
-	pl_str(&r->payload, "condition", condition);
-	pl_str(&r->payload, "disposition", disposition);
-	pl_str(&r->payload, "node_id", node_id);
+	jsonw_start(&r->payload);
+	jsonw_str(&r->payload, "rma_id", rma_id);
+	jsonw_int(&r->payload, "line_no", line_no);
+	jsonw_str(&r->payload, "sku", o.lines[i].sku);
+	jsonw_int(&r->payload, "qty", qty);
+	jsonw_str(&r->payload, "condition", condition);
+	jsonw_str(&r->payload, "disposition", disposition);
+	jsonw_str(&r->payload, "node_id", node_id);
 	if (event(r, rl.order_id, "line.returned") != 0 ||
 	    (strcmp(disposition, "restock") == 0 &&
 	    restock(r, node_id, o.lines[i].sku, qty, rma_id) != 0)) {

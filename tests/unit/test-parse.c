@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "jsonw.h"
 #include "model.h"
 #include "output.h"
 #include "parse.h"
@@ -54,6 +55,61 @@ json_ref(const char *s, size_t n, char *out)
  * eight bytes at a time), among plain ASCII and UTF-8; integers at the
  * edges of their digit counts.
  */
+/* Integers as oms writes them, and the payload writer's commas and escapes. */
+static void
+jsonw_cases(void)
+{
+	struct buf b = BUF_INIT, el = BUF_INIT;
+	char out[24];
+
+	check(int_format(0, 1, out) == 1 && strcmp(out, "0") == 0, "int_format", "0");
+	check(int_format(-42, 1, out) == 3 && strcmp(out, "-42") == 0, "int_format", "-42");
+	check(int_format(7, 6, out) == 6 && strcmp(out, "000007") == 0, "int_format", "7 w6");
+	check(int_format(1234567, 6, out) == 7 && strcmp(out, "1234567") == 0, "int_format",
+	    "1234567 w6");
+	check(int_format(INT64_MIN, 1, out) == 20 && strcmp(out, "-9223372036854775808") == 0,
+	    "int_format", "INT64_MIN");
+
+	jsonw_start(&b);
+	check(strcmp(jsonw_end(&b), "{}") == 0, "jsonw", "empty");
+
+	jsonw_object(&el, NULL);
+	jsonw_int(&el, "line_no", 1);
+	jsonw_object_end(&el);
+	jsonw_object(&el, NULL);
+	jsonw_int(&el, "line_no", 2);
+	jsonw_object_end(&el);
+	jsonw_start(&b);
+	jsonw_str(&b, "id", "a\"b\\c\n\x01");
+	jsonw_str(&b, "none", NULL);
+	jsonw_str_or_null(&b, "by", "");
+	jsonw_str_or_null(&b, "reason", "late");
+	jsonw_int(&b, "qty", -3);
+	jsonw_money(&b, "amount", 1205);
+	jsonw_money(&b, "fee", -5);
+	jsonw_real(&b, "lat", 40.5);
+	jsonw_null(&b, "lon");
+	jsonw_bool(&b, "capped", 1);
+	jsonw_object(&b, "previous");
+	jsonw_str(&b, "city", "Boston");
+	jsonw_int(&b, "n", 0);
+	jsonw_object_end(&b);
+	jsonw_array(&b, "empty");
+	jsonw_array_end(&b);
+	jsonw_array(&b, "lines");
+	jsonw_raw(&b, NULL, el.s);
+	jsonw_array_end(&b);
+	jsonw_key(&b, "last");
+	jsonw_int(&b, NULL, 9);
+	check(strcmp(jsonw_end(&b), "{\"id\":\"a\\\"b\\\\c\\n\\u0001\",\"none\":null,"
+	    "\"by\":null,\"reason\":\"late\",\"qty\":-3,\"amount\":12.05,\"fee\":-0.05,"
+	    "\"lat\":40.5,\"lon\":null,\"capped\":true,\"previous\":{\"city\":\"Boston\","
+	    "\"n\":0},\"empty\":[],\"lines\":[{\"line_no\":1},{\"line_no\":2}],\"last\":9}") == 0,
+	    "jsonw", b.s);
+	buf_release(&b);
+	buf_release(&el);
+}
+
 static void
 writer_cases(void)
 {
@@ -247,6 +303,7 @@ main(void)
 		check(parse_real("0x1p3", 0, 100, &(double){0}) == PARSE_BAD, "real", "0x1p3");
 	}
 	writer_cases();
+	jsonw_cases();
 	postal_cases();
 	return failures != 0;
 }
