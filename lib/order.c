@@ -857,7 +857,8 @@ do_priority(struct ctx *c, const struct change *ch)
 	jsonw_start(&c->pl);
 	jsonw_int(&c->pl, "priority", ch->priority);
 	jsonw_int(&c->pl, "previous", c->priority);
-	return store_event(c->st, ch->order_id, "order.priority_changed", payload_end(c, ch)) ? -2 : 0;
+	return store_event(c->st, ch->order_id, "order.priority_changed",
+	    payload_end(c, ch)) ? -2 : 0;
 }
 
 static const char *const ship_names[SHIP_N] = {
