@@ -10,10 +10,8 @@
 #include "order.h"
 #include "output.h"
 #include "parse.h"
+#include "rows.h"
 #include "util.h"
-
-#define MAX_KEY 200		/* bytes in a key, as oms-import */
-#define MAX_TEXT 65536		/* bytes in any other text */
 
 static const char *const action_names[ACT_COUNT] = {
 	[ACT_CANCEL] = "cancel", [ACT_HOLD] = "hold", [ACT_UNHOLD] = "unhold",
@@ -109,7 +107,7 @@ struct ctx {
 	struct order_counts *n;
 	const char *file;	/* the input, NULL for the command line */
 	long line;
-	struct buf err;		/* the first problem with the current change */
+	struct rows rows;	/* the first problem with the current change; rejects */
 	struct buf pl;		/* an event payload */
 	struct oline *lines;
 	int nlines, caplines;
@@ -119,24 +117,6 @@ struct ctx {
 	int has_latlon;
 	double lat, lon;
 };
-
-static int bad(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Note a problem with the current change; the first one is kept.  -1. */
-static int
-bad(struct ctx *c, const char *fmt, ...)
-{
-	va_list ap;
-	char msg[700];
-
-	if (c->err.len > 0)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	buf_adds(&c->err, msg);
-	return -1;
-}
 
 /* A change that changes nothing: say why, with its place. */
 static void
@@ -160,27 +140,10 @@ unchanged(struct ctx *c, const char *fmt, ...)
 #define COL(i) (order_change_cols[i].name)
 
 static void
-check_key(struct ctx *c, const char *v, const char **out)
-{
-	size_t n = strlen(v);
-
-	*out = v;
-	if (n == 0)
-		bad(c, "order_id is empty");
-	else if (n > MAX_KEY)
-		bad(c, "order_id is too long (%zu bytes; at most %d)", n, MAX_KEY);
-	else if (has_control(v, n))
-		bad(c, "order_id holds a control character, got \"%s\"", quote_value(v));
-}
-
-static void
 check_text(struct ctx *c, const char *const *vals, int col, const char **out)
 {
-	size_t n = strlen(vals[col]);
-
-	*out = n ? vals[col] : NULL;
-	if (n > MAX_TEXT)
-		bad(c, "%s is too long (%zu bytes; at most %d)", COL(col), n, MAX_TEXT);
+	*out = vals[col][0] ? vals[col] : NULL;
+	rows_text(&c->rows, COL(col), vals[col], ROWS_MAX_TEXT);
 }
 
 /* A positive count, or def when empty. */
@@ -189,29 +152,8 @@ check_count(struct ctx *c, const char *const *vals, int col, int64_t def, const 
     int64_t *out)
 {
 	*out = def;
-	if (vals[col][0] != '\0' && parse_int(vals[col], 1, 1000000000, out) != PARSE_OK)
-		bad(c, "%s must be %s, got \"%s\"", COL(col), what, quote_value(vals[col]));
-}
-
-static void
-check_latlon(struct ctx *c, const char *const *vals, struct change *ch)
-{
-	int a = vals[OC_SLAT][0] != '\0', b = vals[OC_SLON][0] != '\0';
-
-	if (a != b) {
-		bad(c, "ship_lat and ship_lon go together: give both or neither");
-		return;
-	}
-	if (!a)
-		return;
-	if (parse_real(vals[OC_SLAT], -90, 90, &ch->lat) != PARSE_OK)
-		bad(c, "ship_lat must be a latitude between -90 and 90, got \"%s\"",
-		    quote_value(vals[OC_SLAT]));
-	else if (parse_real(vals[OC_SLON], -180, 180, &ch->lon) != PARSE_OK)
-		bad(c, "ship_lon must be a longitude between -180 and 180, got \"%s\"",
-		    quote_value(vals[OC_SLON]));
-	else
-		ch->has_latlon = 1;
+	if (vals[col][0] != '\0')
+		rows_int(&c->rows, COL(col), vals[col], 1, 1000000000, what, out);
 }
 
 /* Which columns each action takes besides order_id, action and reason. */
@@ -233,7 +175,7 @@ takes(int action, int col)
 	}
 }
 
-/* Check the values of one change row into *ch.  0, or -1 with c->err set. */
+/* Check the values of one change row into *ch.  0, or -1 with c->rows.err set. */
 static int
 parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 {
@@ -241,17 +183,18 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 	int i;
 
 	memset(ch, 0, sizeof *ch);
-	check_key(c, vals[OC_ORDER], &ch->order_id);
+	rows_key(&c->rows, COL(OC_ORDER), vals[OC_ORDER], 1, &ch->order_id);
 	if (c->o->action >= 0 && act[0] != '\0' &&
 	    parse_word(act, action_names, ACT_COUNT) != c->o->action)
-		return bad(c, "action must be %s here (oms-order %s), got \"%s\"",
+		return rows_bad(&c->rows, "action must be %s here (oms-order %s), got \"%s\"",
 		    action_names[c->o->action], action_names[c->o->action], quote_value(act));
 	if (c->o->action >= 0)
 		ch->action = c->o->action;
 	else if (act[0] == '\0')
-		return bad(c, "action is empty");
+		return rows_bad(&c->rows, "action is empty");
 	else if ((ch->action = parse_word(act, action_names, ACT_COUNT)) < 0)
-		return bad(c, "action must be cancel, hold, unhold, address, reduce or priority, "
+		return rows_bad(&c->rows, "action must be cancel, hold, unhold, address, "
+		    "reduce or priority, "
 		    "got \"%s\"", quote_value(act));
 	check_count(c, vals, OC_LINE, 0, "a positive integer", &ch->line_no);
 	check_count(c, vals, OC_QTY, -1, "a positive integer", &ch->qty);
@@ -260,7 +203,8 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 	if (vals[OC_HOLD][0] != '\0') {
 		ch->hold_type = vals[OC_HOLD];
 		if ((i = parse_word(ch->hold_type, hold_types, 4)) < 0)
-			bad(c, "hold_type must be fraud, payment, address or customer, got \"%s\"",
+			rows_bad(&c->rows, "hold_type must be fraud, payment, address or "
+			    "customer, got \"%s\"",
 			    quote_value(ch->hold_type));
 		else
 			ch->hold_type = hold_types[i];
@@ -270,39 +214,43 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 		ch->reason = c->o->reason ? c->o->reason : "";
 	for (i = 0; i < SHIP_N; i++)
 		check_text(c, vals, OC_SNAME + i, &ch->ship[i]);
-	check_latlon(c, vals, ch);
-	if (c->err.len > 0)
+	rows_latlon(&c->rows, COL(OC_SLAT), vals[OC_SLAT], COL(OC_SLON), vals[OC_SLON],
+	    &ch->has_latlon, &ch->lat, &ch->lon);
+	if (c->rows.err.len > 0)
 		return -1;
 	for (i = OC_LINE; i < OC_COUNT; i++)
 		if (i != OC_ACTION && i != OC_REASON && vals[i][0] != '\0' && !takes(ch->action, i))
-			return bad(c, "%s does not apply to %s, got \"%s\"%s", COL(i),
+			return rows_bad(&c->rows, "%s does not apply to %s, got \"%s\"%s", COL(i),
 			    action_names[ch->action], quote_value(vals[i]),
 			    i == OC_LINE ? " (it is on the whole order)" : "");
 	switch (ch->action) {
 	case ACT_CANCEL:
 		if (ch->qty > 0 && ch->line_no == 0)
-			return bad(c, "qty needs a line_no: an order is cancelled whole");
+			return rows_bad(&c->rows, "qty needs a line_no: an order is cancelled "
+			    "whole");
 		break;
 	case ACT_HOLD:
 	case ACT_UNHOLD:
 		if (ch->hold_type == NULL)
-			return bad(c, "hold_type is empty (fraud, payment, address or customer)");
+			return rows_bad(&c->rows, "hold_type is empty (fraud, payment, address "
+			    "or customer)");
 		break;
 	case ACT_ADDRESS:
 		for (i = 0; i < SHIP_N && ch->ship[i] == NULL; i++)
 			;
 		if (i == SHIP_N && !ch->has_latlon)
-			return bad(c, "an address change needs at least one ship_* value");
+			return rows_bad(&c->rows, "an address change needs at least one ship_* "
+			    "value");
 		break;
 	case ACT_REDUCE:
 		if (ch->line_no == 0)
-			return bad(c, "reduce needs a line_no");
+			return rows_bad(&c->rows, "reduce needs a line_no");
 		if (ch->qty < 0)
-			return bad(c, "reduce needs qty, the line's new quantity");
+			return rows_bad(&c->rows, "reduce needs qty, the line's new quantity");
 		break;
 	default:
 		if (ch->priority == 0)
-			return bad(c, "priority is empty (1 is most urgent)");
+			return rows_bad(&c->rows, "priority is empty (1 is most urgent)");
 	}
 	return 0;
 }
@@ -431,7 +379,7 @@ rel_row(void *p, const struct store_row *row)
 
 /*
  * Load the order (its head, and its lines: all, or line_no) into c.
- * 0, or -1 with c->err set (unknown order or line), or -2 store error.
+ * 0, or -1 with c->rows.err set (unknown order or line), or -2 store error.
  */
 static int
 load(struct ctx *c, const char *order_id, int64_t line_no)
@@ -442,11 +390,11 @@ load(struct ctx *c, const char *order_id, int64_t line_no)
 	if ((k = store_order_head(c->st, order_id, head_row, c)) < 0)
 		return -2;
 	if (k == 0)
-		return bad(c, "unknown order \"%s\"", quote_value(order_id));
+		return rows_bad(&c->rows, "unknown order \"%s\"", quote_value(order_id));
 	if (store_order_lines(c->st, order_id, line_no, line_row, c) != 0)
 		return -2;
 	if (c->nlines == 0)
-		return bad(c, "order \"%s\" has no line %lld", quote_value(order_id),
+		return rows_bad(&c->rows, "order \"%s\" has no line %lld", quote_value(order_id),
 		    (long long)line_no);
 	if (store_order_line_nodes(c->st, order_id, node_row, c) != 0 ||
 	    store_order_release_lines(c->st, order_id, rel_row, c) != 0)
@@ -656,7 +604,8 @@ write_line(struct ctx *c, const char *order_id, struct oline *l, int cancel,
 		jsonw_int(&c->pl, "line_no", l->line_no);
 		jsonw_str_or_null(&c->pl, "sku", l->sku);
 		jsonw_int(&c->pl, "qty", r->asked);
-		if (store_event(c->st, order_id, "release.cancel_requested", payload_end(c, ch)) != 0)
+		if (store_event(c->st, order_id, "release.cancel_requested",
+		    payload_end(c, ch)) != 0)
 			return -2;
 		diag_info("order \"%s\" line %lld: %lld asked back from %s (release %s)",
 		    quote_value(order_id), (long long)l->line_no, (long long)r->asked, r->node_id,
@@ -693,12 +642,14 @@ do_cancel(struct ctx *c, const struct change *ch)
 			return 1;
 		}
 		if (can == 0)
-			return bad(c, "cannot cancel order \"%s\" line %lld: nothing left to cancel "
+			return rows_bad(&c->rows, "cannot cancel order \"%s\" line %lld: "
+			    "nothing left to cancel "
 			    "(%s)%s", quote_value(ch->order_id), (long long)l->line_no,
 			    describe(c, l, what, sizeof what),
 			    l->shipped ? "; shipped units cannot be cancelled" : "");
 		if (want > can)
-			return bad(c, "cannot cancel %lld of order \"%s\" line %lld: only %lld can "
+			return rows_bad(&c->rows, "cannot cancel %lld of order \"%s\" line "
+			    "%lld: only %lld can "
 			    "be (%s)%s", (long long)want, quote_value(ch->order_id),
 			    (long long)l->line_no, (long long)can, describe(c, l, what, sizeof what),
 			    l->shipped ? "; shipped units cannot be cancelled" : "");
@@ -721,7 +672,8 @@ do_cancel(struct ctx *c, const struct change *ch)
 		return 1;
 	}
 	if (total == 0)
-		return bad(c, "cannot cancel order \"%s\": nothing left to cancel (%s)%s",
+		return rows_bad(&c->rows, "cannot cancel order \"%s\": nothing left to cancel "
+		    "(%s)%s",
 		    quote_value(ch->order_id), describe(c, NULL, what, sizeof what),
 		    shipped ? "; shipped units cannot be cancelled" : "");
 	jsonw_start(&c->pl);
@@ -769,11 +721,13 @@ do_reduce(struct ctx *c, const struct change *ch)
 		return 1;
 	}
 	if (ch->qty > old)
-		return bad(c, "cannot reduce order \"%s\" line %lld to %lld: that is more than "
+		return rows_bad(&c->rows, "cannot reduce order \"%s\" line %lld to %lld: that "
+		    "is more than "
 		    "its qty %lld", quote_value(ch->order_id), (long long)l->line_no,
 		    (long long)ch->qty, (long long)old);
 	if (ch->qty < kept)
-		return bad(c, "cannot reduce order \"%s\" line %lld to %lld: %lld of its units "
+		return rows_bad(&c->rows, "cannot reduce order \"%s\" line %lld to %lld: %lld "
+		    "of its units "
 		    "are released, shipped or cancelled (%lld released, %lld shipped, %lld "
 		    "cancelled)", quote_value(ch->order_id), (long long)l->line_no,
 		    (long long)ch->qty, (long long)kept, (long long)released(l),
@@ -974,7 +928,7 @@ do_address(struct ctx *c, const struct change *ch)
 	return 0;
 }
 
-/* Apply a checked change: 0 applied, 1 nothing to do, -1 bad (c->err), -2 store. */
+/* Apply a checked change: 0 applied, 1 nothing to do, -1 bad (c->rows.err), -2 store. */
 static int
 apply(struct ctx *c, const struct change *ch)
 {
@@ -998,11 +952,11 @@ ctx_release(struct ctx *c)
 {
 	lines_clear(c);
 	free(c->lines);
-	buf_release(&c->err);
+	buf_release(&c->rows.err);
 	buf_release(&c->pl);
 }
 
-/* Count the outcome r of one change. */
+/* Count the outcome r of one change (a rejected one: where it is rejected). */
 static void
 count(struct ctx *c, int r)
 {
@@ -1011,8 +965,6 @@ count(struct ctx *c, int r)
 		c->n->applied++;
 	else if (r == 1)
 		c->n->unchanged++;
-	else if (r == -1)
-		c->n->rejected++;
 }
 
 int
@@ -1032,8 +984,10 @@ order_change(struct store *st, const struct order_opts *o, const char *const *va
 	if (r == 0)
 		r = apply(&c, &ch);
 	count(&c, r);
-	if (r == -1)
-		diag_error("%s", c.err.s);
+	if (r == -1) {
+		n->rejected++;
+		diag_error("%s", c.rows.err.s);
+	}
 	ctx_release(&c);
 	return r == -2 ? store_status(st) : r == -1 ? EX_DATAERR : 0;
 }
@@ -1043,7 +997,6 @@ order_change_files(struct store *st, const struct order_opts *o, int nfiles,
     char *const *files, struct order_counts *n)
 {
 	struct colspec cols[OC_COUNT];
-	struct rejects *rj = NULL;
 	struct input *in;
 	struct record rec;
 	struct change ch;
@@ -1057,7 +1010,7 @@ order_change_files(struct store *st, const struct order_opts *o, int nfiles,
 	c.n = n;
 	memcpy(cols, order_change_cols, sizeof cols);
 	cols[OC_ACTION].required = o->action < 0;
-	if (o->rejects != NULL && (rj = rejects_open(o->rejects, &status)) == NULL)
+	if (rows_open(&c.rows, o->rejects, -1, &n->rejected, "nothing applied", &status) != 0)
 		goto out;
 	for (i = 0; i < nfiles && status == 0; i++) {
 		if ((in = input_open(files[i], o->input_format, cols, OC_COUNT, NULL,
@@ -1066,10 +1019,10 @@ order_change_files(struct store *st, const struct order_opts *o, int nfiles,
 		c.file = files[i];
 		while (status == 0 && (rc = input_next(in, &rec)) == 1) {
 			c.line = rec.line;
-			buf_reset(&c.err);
+			rows_next(&c.rows);
 			if (rec.error != NULL)
-				bad(&c, "%s", rec.error);
-			r = c.err.len > 0 ? -1 : parse_change(&c, rec.val, &ch);
+				rows_bad(&c.rows, "%s", rec.error);
+			r = c.rows.err.len > 0 ? -1 : parse_change(&c, rec.val, &ch);
 			if (r == 0) {
 				if (store_savepoint(st) != 0) {
 					status = store_status(st);
@@ -1082,15 +1035,9 @@ order_change_files(struct store *st, const struct order_opts *o, int nfiles,
 				}
 			}
 			count(&c, r);
-			if (r == -1) {
-				diag_at(rec.file, rec.line, "%s", c.err.s);
-				if (rj != NULL) {
-					struct raw *raw = input_raw(in);
-
-					rejects_write(rj, in, raw, c.err.s);
-					raw_free(raw);
-				}
-			}
+			if (r == -1)
+				rows_reject(&c.rows, in, NULL, rec.file, rec.line, c.rows.err.s, 1,
+				    &status);
 		}
 		if (rc < 0 && status == 0)
 			status = input_status(in);
@@ -1099,14 +1046,10 @@ order_change_files(struct store *st, const struct order_opts *o, int nfiles,
 			    plural(input_blank_rows(in), "row", "rows"));
 		input_close(in);
 	}
-	if (status == 0 && rj == NULL && n->rejected > 0) {
-		diag_error("%ld bad %s; nothing applied (use --rejects FILE to apply the "
-		    "good ones)", n->rejected, plural(n->rejected, "change", "changes"));
-		status = EX_DATAERR;
-	}
+	if (status == 0 && c.rows.failed)
+		status = rows_strict_end(&c.rows, "change", "changes", "apply");
 out:
-	if (rj != NULL && (r = rejects_close(rj, status == 0)) != 0 && status == 0)
-		status = r;
+	status = rows_close(&c.rows, status);
 	ctx_release(&c);
 	return status;
 }
