@@ -10,10 +10,9 @@
 #include "output.h"
 #include "parse.h"
 #include "returns.h"
+#include "rows.h"
 #include "util.h"
 
-/* bytes in a key: oms-import takes 200, and an RMA id adds "RMA-" and "-<n>" */
-#define MAX_KEY 240
 #define MAX_REASON 500		/* bytes in a reason */
 #define MAX_QTY INT64_C(1000000000)
 
@@ -259,35 +258,15 @@ struct run {
 	struct returns_counts *n;
 	const char *now;
 	struct input *in;
-	struct rejects *rj;
+	struct rows rows;	/* the checks, the rejects and --max-rejects */
 	struct writer w;
-	int failed;		/* strict mode saw a bad record */
 	int status;		/* a fatal error: the exit status */
-	struct buf err;		/* the current record's first problem */
 	struct buf payload;
 	struct strmap rma_of;	/* order, channel, node -> index into rmas + 1 */
 	struct rma_acc *rmas;
 	int nrmas, caprmas;
 	struct strmap seen;	/* authorize: order and line -> input line */
 };
-
-static int bad(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Note a problem with the current record; the first one is kept.  -1. */
-static int
-bad(struct run *r, const char *fmt, ...)
-{
-	va_list ap;
-	char msg[1200];
-
-	if (r->err.len > 0)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	buf_adds(&r->err, msg);
-	return -1;
-}
 
 static int
 store_failed(struct run *r)
@@ -296,56 +275,34 @@ store_failed(struct run *r)
 	return -1;
 }
 
-/*
- * The current record had a problem: report it, then write it to the
- * rejects file or fail the run.  -1 when the run must stop.
- */
+/* The current record had a problem: rows_reject().  -1 when the run must stop. */
 static int
 reject(struct run *r, const struct record *rec)
 {
-	struct raw *raw;
-
-	r->n->rejected++;
-	diag_at(rec->file, rec->line, "%s", r->err.s);
-	if (r->rj == NULL) {
-		r->failed = 1;
-		return 0;
-	}
-	raw = input_raw(r->in);
-	rejects_write(r->rj, r->in, raw, r->err.s);
-	raw_free(raw);
-	if (r->o->max_rejects >= 0 && r->n->rejected > r->o->max_rejects) {
-		diag_error("more than %ld %s rejected (--max-rejects); nothing done",
-		    r->o->max_rejects, plural(r->o->max_rejects, "record", "records"));
-		r->status = EX_DATAERR;
-		return -1;
-	}
-	return 0;
+	return rows_reject(&r->rows, r->in, NULL, rec->file, rec->line, r->rows.err.s, 1,
+	    &r->status);
 }
 
 /* --- fields ------------------------------------------------------------ */
 
+/* A key; NULL when empty or bad. */
 static const char *
 f_key(struct run *r, const struct record *rec, const struct colspec *cols, int c)
 {
-	const char *v = rec->val[c];
-	size_t n = strlen(v);
+	const char *v;
 
-	if (n == 0) {
-		if (cols[c].required)
-			bad(r, "%s is empty", cols[c].name);
-		return NULL;
-	}
-	if (n > MAX_KEY)
-		bad(r, "%s is too long (%zu bytes; at most %d)", cols[c].name, n, MAX_KEY);
-	else if (has_control(v, n))
-		bad(r, "%s holds a control character, got \"%s\"", cols[c].name, quote_value(v));
-	else if (v[0] == ' ' || v[n - 1] == ' ')
-		bad(r, "%s has leading or trailing spaces, got \"%s\"", cols[c].name,
-		    quote_value(v));
-	else
-		return v;
-	return NULL;
+	rows_key(&r->rows, cols[c].name, rec->val[c], cols[c].required, &v);
+	return v;
+}
+
+/* An RMA id, which oms makes from an order_id: NULL when empty or bad. */
+static const char *
+f_rma_id(struct run *r, const struct record *rec, const struct colspec *cols, int c)
+{
+	const char *v;
+
+	rows_id(&r->rows, cols[c].name, rec->val[c], cols[c].required, &v);
+	return v;
 }
 
 /* A positive integer; 0 when empty and not required, -1 when bad. */
@@ -354,34 +311,21 @@ f_count(struct run *r, const struct record *rec, const struct colspec *cols, int
 {
 	int64_t v;
 
-	if (rec->val[c][0] == '\0') {
-		if (cols[c].required)
-			bad(r, "%s is empty", cols[c].name);
+	if (rows_empty(&r->rows, cols[c].name, rec->val[c], cols[c].required))
 		return cols[c].required ? -1 : 0;
-	}
-	if (parse_int(rec->val[c], 1, MAX_QTY, &v) != PARSE_OK) {
-		bad(r, "%s must be a positive integer, got \"%s\"", cols[c].name,
-		    quote_value(rec->val[c]));
+	if (rows_int(&r->rows, cols[c].name, rec->val[c], 1, MAX_QTY, "a positive integer",
+	    &v) != 0)
 		return -1;
-	}
 	return v;
 }
 
 static const char *
 f_reason(struct run *r, const struct record *rec, const struct colspec *cols, int c)
 {
-	const char *v = rec->val[c];
-	size_t n = strlen(v);
-
-	if (n == 0)
-		bad(r, "%s is empty", cols[c].name);
-	else if (n > MAX_REASON)
-		bad(r, "%s is too long (%zu bytes; at most %d)", cols[c].name, n, MAX_REASON);
-	else if (has_control(v, n))
-		bad(r, "%s holds a control character, got \"%s\"", cols[c].name, quote_value(v));
-	else
-		return v;
-	return NULL;
+	if (rows_empty(&r->rows, cols[c].name, rec->val[c], 1) ||
+	    rows_plain(&r->rows, cols[c].name, rec->val[c], MAX_REASON) != 0)
+		return NULL;
+	return rec->val[c];
 }
 
 /* One word of tab, or def when empty; NULL (a problem noted) otherwise. */
@@ -393,16 +337,13 @@ f_word(struct run *r, const struct record *rec, const struct colspec *cols, int 
 	struct buf list = BUF_INIT;
 	int i;
 
-	if (v[0] == '\0') {
-		if (cols[c].required)
-			bad(r, "%s is empty", cols[c].name);
+	if (rows_empty(&r->rows, cols[c].name, v, cols[c].required))
 		return def;
-	}
 	if ((i = parse_word(v, tab, n)) >= 0)
 		return tab[i];
 	for (i = 0; i < n; i++)
 		buf_addf(&list, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ", tab[i]);
-	bad(r, "%s must be %s, got \"%s\"", cols[c].name, list.s, quote_value(v));
+	rows_bad(&r->rows, "%s must be %s, got \"%s\"", cols[c].name, list.s, quote_value(v));
 	buf_release(&list);
 	return NULL;
 }
@@ -415,11 +356,8 @@ f_money(struct run *r, const struct record *rec, const struct colspec *cols, int
 
 	if (rec->val[c][0] == '\0')
 		return 0;
-	if (parse_money(rec->val[c], &v) != PARSE_OK || v == 0) {
-		bad(r, "%s must be a positive amount like 12.34 (at most 2 decimals), got \"%s\"",
-		    cols[c].name, quote_value(rec->val[c]));
+	if (rows_money(&r->rows, cols[c].name, rec->val[c], 1, &v) != 0)
 		return -1;
-	}
 	return v;
 }
 
@@ -450,11 +388,13 @@ check_node(struct run *r, const char *node_id, int authorizing, struct return_no
 	if (k < 0)
 		return store_failed(r);
 	if (k == 0)
-		return bad(r, "node_id \"%s\" is not a known node", quote_value(node_id));
+		return rows_bad(&r->rows, "node_id \"%s\" is not a known "
+		    "node", quote_value(node_id));
 	if (!n->accepts_returns)
-		return bad(r, "node \"%s\" does not accept returns", quote_value(node_id));
+		return rows_bad(&r->rows, "node \"%s\" does not accept "
+		    "returns", quote_value(node_id));
 	if (authorizing && !n->active)
-		return bad(r, "node \"%s\" is not active", quote_value(node_id));
+		return rows_bad(&r->rows, "node \"%s\" is not active", quote_value(node_id));
 	return 0;
 }
 
@@ -549,61 +489,69 @@ row_authorize(struct run *r, const struct record *rec)
 	reason = f_reason(r, rec, cols, A_REASON);
 	channel = f_word(r, rec, cols, A_CHANNEL, channels, 4, "mail");
 	node_id = f_key(r, rec, cols, A_NODE);
-	if (r->err.len == 0 && node_id == NULL && strcmp(channel, "store") == 0)
-		bad(r, "a return in store needs node_id: the store that takes it back");
-	if (r->err.len == 0 && node_id == NULL && strcmp(channel, "locker") == 0)
-		bad(r, "a return by locker needs node_id: the locker");
-	if (r->err.len == 0 && node_id != NULL && check_node(r, node_id, 1, &node) == 0) {
+	if (r->rows.err.len == 0 && node_id == NULL && strcmp(channel, "store") == 0)
+		rows_bad(&r->rows, "a return in store needs node_id: the store that takes it back");
+	if (r->rows.err.len == 0 && node_id == NULL && strcmp(channel, "locker") == 0)
+		rows_bad(&r->rows, "a return by locker needs node_id: the locker");
+	if (r->rows.err.len == 0 && node_id != NULL && check_node(r, node_id, 1, &node) == 0) {
 		if (strcmp(channel, "store") == 0 && strcmp(node.type, "store") != 0)
-			bad(r, "node \"%s\" is a %s, not a store", quote_value(node_id), node.type);
+			rows_bad(&r->rows, "node \"%s\" is a %s, not a "
+			    "store", quote_value(node_id), node.type);
 		else if (strcmp(channel, "locker") == 0 && strcmp(node.type, "locker") != 0)
-			bad(r, "node \"%s\" is a %s, not a locker", quote_value(node_id), node.type);
+			rows_bad(&r->rows, "node \"%s\" is a %s, not a "
+			    "locker", quote_value(node_id), node.type);
 	}
 	if (r->status)
 		return -1;
-	if (r->err.len == 0) {
+	if (r->rows.err.len == 0) {
 		buf_addf(&key, "%s%c%lld", order_id, 0x1f, (long long)line_no);
 		if (strmap_get(&r->seen, key.s, &v))
-			bad(r, "order \"%s\" line %lld appears twice in this input (first at line %ld)",
+			rows_bad(&r->rows, "order \"%s\" line %lld appears twice in this input "
+			    "(first at line %ld)",
 			    quote_value(order_id), (long long)line_no, (long)(intptr_t)v);
 	}
 	memset(&o, 0, sizeof o);
-	if (r->err.len == 0) {
+	if (r->rows.err.len == 0) {
 		if ((k = store_return_order(r->st, order_id, &o)) < 0) {
 			buf_release(&key);
 			return store_failed(r);
 		}
 		if (k == 0)
-			bad(r, "unknown order \"%s\"", quote_value(order_id));
+			rows_bad(&r->rows, "unknown order \"%s\"", quote_value(order_id));
 		else if ((i = line_index(&o, line_no)) < 0)
-			bad(r, "order \"%s\" has no line %lld", quote_value(order_id),
+			rows_bad(&r->rows, "order \"%s\" has no line %lld", quote_value(order_id),
 			    (long long)line_no);
 	}
-	if (r->err.len == 0) {
+	if (r->rows.err.len == 0) {
 		const struct return_line *l = &o.lines[i];
 
 		can = l->shipped - l->returned - l->authorized;
 		if (l->shipped == 0)
-			bad(r, "line %lld of order \"%s\" has not shipped: nothing to return",
+			rows_bad(&r->rows, "line %lld of order \"%s\" has not shipped: nothing "
+			    "to return",
 			    (long long)line_no, quote_value(order_id));
 		else if (qty > can)
-			bad(r, "qty %lld is more than the %lld %s of line %lld of order \"%s\" "
+			rows_bad(&r->rows, "qty %lld is more than the %lld %s of line %lld of "
+			    "order \"%s\" "
 			    "that can still be returned (shipped %lld, returned %lld, authorised "
 			    "and not yet received %lld)", (long long)qty, (long long)(can > 0 ? can : 0),
 			    plural(can, "unit", "units"), (long long)line_no, quote_value(order_id),
 			    (long long)l->shipped, (long long)l->returned, (long long)l->authorized);
 		else if (l->shipped_at[0] == '\0')
-			bad(r, "line %lld of order \"%s\" has no shipment confirmation to count the "
+			rows_bad(&r->rows, "line %lld of order \"%s\" has no shipment "
+			    "confirmation to count the "
 			    "return window from", (long long)line_no, quote_value(order_id));
 		else if (add_days(l->shipped_at, r->o->window_days, deadline) != 0)
-			bad(r, "line %lld of order \"%s\" has a shipment time that is not a time: "
+			rows_bad(&r->rows, "line %lld of order \"%s\" has a shipment time that "
+			    "is not a time: "
 			    "\"%s\"", (long long)line_no, quote_value(order_id), l->shipped_at);
 		else if (strcmp(r->now, deadline) > 0)
-			bad(r, "line %lld of order \"%s\" shipped %s: past the %lld-day return "
+			rows_bad(&r->rows, "line %lld of order \"%s\" shipped %s: past the "
+			    "%lld-day return "
 			    "window, which closed %s", (long long)line_no, quote_value(order_id),
 			    l->shipped_at, (long long)r->o->window_days, deadline);
 	}
-	if (r->err.len > 0) {
+	if (r->rows.err.len > 0) {
 		ret = reject(r, rec);
 		goto out;
 	}
@@ -715,47 +663,52 @@ row_receive(struct run *r, const struct record *rec)
 	const char *row[O_N];
 	int k, cond = -1, known, i = -1, ret = 0;
 
-	rma_id = f_key(r, rec, cols, R_RMA);
+	rma_id = f_rma_id(r, rec, cols, R_RMA);
 	line_no = f_count(r, rec, cols, R_LINE);
 	qty = f_count(r, rec, cols, R_QTY);
 	condition = f_word(r, rec, cols, R_COND, returns_condition_names, COND_N, NULL);
 	node_id = f_key(r, rec, cols, R_NODE);
 	memset(&o, 0, sizeof o);
-	if (r->err.len == 0) {
+	if (r->rows.err.len == 0) {
 		cond = strtab_find(returns_condition_names, COND_N, condition);
 		if ((k = store_rma_line_get(r->st, rma_id, line_no, &rl, &known)) < 0)
 			return store_failed(r);
 		if (k == 0 && !known)
-			bad(r, "unknown RMA \"%s\"", quote_value(rma_id));
+			rows_bad(&r->rows, "unknown RMA \"%s\"", quote_value(rma_id));
 		else if (k == 0)
-			bad(r, "RMA \"%s\" has no line %lld", quote_value(rma_id), (long long)line_no);
+			rows_bad(&r->rows, "RMA \"%s\" has no line "
+			    "%lld", quote_value(rma_id), (long long)line_no);
 		else if (rl.received >= rl.qty)
-			bad(r, "line %lld of RMA \"%s\" was already received in full (%lld %s)",
+			rows_bad(&r->rows, "line %lld of RMA \"%s\" was already received in "
+			    "full (%lld %s)",
 			    (long long)line_no, quote_value(rma_id), (long long)rl.qty,
 			    plural(rl.qty, "unit", "units"));
 		else if (qty > rl.qty - rl.received)
-			bad(r, "qty %lld is more than the %lld %s of line %lld of RMA \"%s\" still "
+			rows_bad(&r->rows, "qty %lld is more than the %lld %s of line %lld of "
+			    "RMA \"%s\" still "
 			    "expected (authorised %lld, received %lld)", (long long)qty,
 			    (long long)(rl.qty - rl.received),
 			    plural(rl.qty - rl.received, "unit", "units"), (long long)line_no,
 			    quote_value(rma_id),
 			    (long long)rl.qty, (long long)rl.received);
 	}
-	if (r->err.len == 0 && node_id == NULL) {
+	if (r->rows.err.len == 0 && node_id == NULL) {
 		if (rl.node_id[0] == '\0')
-			bad(r, "node_id is empty and RMA \"%s\" names no receiving node: say where "
+			rows_bad(&r->rows, "node_id is empty and RMA \"%s\" names no receiving "
+			    "node: say where "
 			    "it was received", quote_value(rma_id));
 		else
 			node_id = rl.node_id;
 	}
 	/* a locker is where goods are handed in; someone else inspects and shelves them */
-	if (r->err.len == 0 && check_node(r, node_id, 0, &node) == 0 &&
+	if (r->rows.err.len == 0 && check_node(r, node_id, 0, &node) == 0 &&
 	    strcmp(node.type, "locker") == 0)
-		bad(r, "node \"%s\" is a locker, which receives no stock: name the node that "
+		rows_bad(&r->rows, "node \"%s\" is a locker, which receives no stock: name the "
+		    "node that "
 		    "received the goods in node_id", quote_value(node_id));
 	if (r->status)
 		return -1;
-	if (r->err.len == 0) {
+	if (r->rows.err.len == 0) {
 		if ((k = store_return_order(r->st, rl.order_id, &o)) < 0)
 			return store_failed(r);
 		if (k == 0 || (i = line_index(&o, line_no)) < 0) {
@@ -767,7 +720,7 @@ row_receive(struct run *r, const struct record *rec)
 			return -1;
 		}
 	}
-	if (r->err.len > 0) {
+	if (r->rows.err.len > 0) {
 		ret = reject(r, rec);
 		goto out;
 	}
@@ -889,11 +842,13 @@ appeasement(struct run *r, const struct return_order *o, int i, const char *orde
 			authorized += o->lines[k].authorized;
 		}
 		if (authorized > 0)
-			return bad(r, "nothing to appease on %s: none of its units shipped and kept "
+			return rows_bad(&r->rows, "nothing to appease on %s: none of its units "
+			    "shipped and kept "
 			    "(ordered %lld, cancelled %lld, shipped %lld, returned %lld, authorised "
 			    "for return %lld)", what, (long long)ordered, (long long)cancelled,
 			    (long long)shipped, (long long)returned, (long long)authorized);
-		return bad(r, "nothing to appease on %s: none of its units shipped and kept "
+		return rows_bad(&r->rows, "nothing to appease on %s: none of its units shipped "
+		    "and kept "
 		    "(ordered %lld, cancelled %lld, shipped %lld, returned %lld)", what,
 		    (long long)ordered, (long long)cancelled, (long long)shipped,
 		    (long long)returned);
@@ -904,7 +859,8 @@ appeasement(struct run *r, const struct return_order *o, int i, const char *orde
 	money_format(g.left, m[1]);
 	if (amount == 0) {
 		money_format(g.kept, m[2]);
-		return bad(r, "percent %s of the %s paid for %s comes to 0.00", percent, m[2],
+		return rows_bad(&r->rows, "percent %s of the %s paid for %s comes to "
+		    "0.00", percent, m[2],
 		    what);
 	}
 	if (amount <= g.left)
@@ -914,12 +870,14 @@ appeasement(struct run *r, const struct return_order *o, int i, const char *orde
 		money_format(g.scope >= 0 ? returns_line_paid(o, g.scope) : returns_order_paid(o),
 		    m[2]);
 		money_format(g.scope >= 0 ? o->lines[g.scope].refunded : o->refunded, m[3]);
-		return bad(r, "appeasement %s is more than the %s still refundable on %s "
+		return rows_bad(&r->rows, "appeasement %s is more than the %s still refundable "
+		    "on %s "
 		    "(paid %s, refunded %s)", m[0], m[1], what, m[2], m[3]);
 	}
 	money_format(g.scope_kept, m[2]);
 	money_format(g.scope_appeased, m[3]);
-	return bad(r, "appeasement %s is more than the %s that can still be appeased on %s "
+	return rows_bad(&r->rows, "appeasement %s is more than the %s that can still be "
+	    "appeased on %s "
 	    "(paid %s for the %lld %s shipped and kept, appeased %s)", m[0], m[1], what, m[2],
 	    (long long)g.scope_units, g.scope_units == 1 ? "unit" : "units", m[3]);
 }
@@ -941,24 +899,26 @@ row_appease(struct run *r, const struct record *rec)
 	amount = f_money(r, rec, cols, P_AMOUNT);
 	if (rec->val[P_PERCENT][0] != '\0' &&
 	    (parse_money(rec->val[P_PERCENT], &rate) != PARSE_OK || rate == 0 || rate > 10000))
-		bad(r, "percent must be a number above 0 and at most 100 (at most 2 decimals), "
+		rows_bad(&r->rows, "percent must be a number above 0 and at most 100 (at most "
+		    "2 decimals), "
 		    "got \"%s\"", quote_value(rec->val[P_PERCENT]));
-	if (r->err.len == 0 && (amount > 0) == (rate > 0))
-		bad(r, "give amount or percent: %s", amount > 0 ? "not both" : "neither is set");
+	if (r->rows.err.len == 0 && (amount > 0) == (rate > 0))
+		rows_bad(&r->rows, "give amount or percent: "
+		    "%s", amount > 0 ? "not both" : "neither is set");
 	reason = f_reason(r, rec, cols, P_REASON);
 	memset(&o, 0, sizeof o);
-	if (r->err.len == 0) {
+	if (r->rows.err.len == 0) {
 		if ((k = store_return_order(r->st, order_id, &o)) < 0)
 			return store_failed(r);
 		if (k == 0)
-			bad(r, "unknown order \"%s\"", quote_value(order_id));
+			rows_bad(&r->rows, "unknown order \"%s\"", quote_value(order_id));
 		else if (line_no > 0 && (i = line_index(&o, line_no)) < 0)
-			bad(r, "order \"%s\" has no line %lld", quote_value(order_id),
+			rows_bad(&r->rows, "order \"%s\" has no line %lld", quote_value(order_id),
 			    (long long)line_no);
 	}
-	if (r->err.len == 0)
+	if (r->rows.err.len == 0)
 		amount = appeasement(r, &o, i, order_id, amount, rate, rec->val[P_PERCENT]);
-	if (r->err.len > 0) {
+	if (r->rows.err.len > 0) {
 		ret = reject(r, rec);
 		goto out;
 	}
@@ -1014,11 +974,11 @@ run_file(struct run *r, const char *file)
 		return -1;
 	progress_start(file);
 	while ((k = input_next(r->in, &rec)) == 1) {
-		buf_reset(&r->err);
+		rows_next(&r->rows);
 		r->n->records++;
 		progress_tick(r->n->records);
 		if (rec.error != NULL) {
-			bad(r, "%s", rec.error);
+			rows_bad(&r->rows, "%s", rec.error);
 			if (reject(r, &rec) != 0)
 				break;
 			continue;
@@ -1060,16 +1020,14 @@ returns_run(struct store *st, const struct returns_opts *o, int nfiles,
 	}
 	writer_init(&r.w, mem, o->format, out_cols, O_N);
 	r.w.safe_csv = o->safe_csv;
-	if (o->rejects != NULL && (r.rj = rejects_open(o->rejects, &r.status)) == NULL)
+	if (rows_open(&r.rows, o->rejects, o->max_rejects, &counts->rejected, "nothing done",
+	    &r.status) != 0)
 		goto out;
 	for (i = 0; i < nfiles; i++)
 		if (run_file(&r, files[i]) != 0)
 			break;
-	if (!r.status && r.failed) {
-		diag_error("%ld bad %s; nothing done (use --rejects FILE to apply the good "
-		    "ones)", counts->rejected, plural(counts->rejected, "record", "records"));
-		r.status = EX_DATAERR;
-	}
+	if (!r.status && r.rows.failed)
+		r.status = rows_strict_end(&r.rows, "record", "records", "apply");
 	if (!r.status && rma_events(&r) != 0 && !r.status)
 		r.status = EX_SOFTWARE;
 out:
@@ -1083,8 +1041,7 @@ out:
 		fwrite(rows, 1, nrows, out);
 	free(rows);
 	status = r.status;
-	if (r.rj != NULL && (i = rejects_close(r.rj, status == 0)) != 0 && status == 0)
-		status = i;
+	status = rows_close(&r.rows, status);
 	for (i = 0; i < r.nrmas; i++) {
 		free(r.rmas[i].rma_id);
 		free(r.rmas[i].order_id);
@@ -1095,7 +1052,6 @@ out:
 	free(r.rmas);
 	strmap_release(&r.rma_of, NULL);
 	strmap_release(&r.seen, NULL);
-	buf_release(&r.err);
 	buf_release(&r.payload);
 	return status;
 }

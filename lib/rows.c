@@ -88,17 +88,18 @@ rows_strict_end(struct rows *rw, const char *one, const char *many, const char *
 	return EX_DATAERR;
 }
 
-int
-rows_key(struct rows *rw, const char *name, const char *v, int required, const char **out)
+/* A key of at most max bytes: empty (when required), long, control, spaces. */
+static int
+key(struct rows *rw, const char *name, const char *v, int required, size_t max,
+    const char **out)
 {
 	size_t n = strlen(v);
 
 	*out = NULL;
 	if (n == 0)
 		return required ? rows_bad(rw, "%s is empty", name) : 0;
-	if (n > ROWS_MAX_KEY)
-		return rows_bad(rw, "%s is too long (%zu bytes; at most %d)", name, n,
-		    ROWS_MAX_KEY);
+	if (n > max)
+		return rows_bad(rw, "%s is too long (%zu bytes; at most %zu)", name, n, max);
 	if (has_control(v, n))
 		return rows_bad(rw, "%s holds a control character, got \"%s\"", name,
 		    quote_value(v));
@@ -107,6 +108,18 @@ rows_key(struct rows *rw, const char *name, const char *v, int required, const c
 		    quote_value(v));
 	*out = v;
 	return 0;
+}
+
+int
+rows_key(struct rows *rw, const char *name, const char *v, int required, const char **out)
+{
+	return key(rw, name, v, required, ROWS_MAX_KEY, out);
+}
+
+int
+rows_id(struct rows *rw, const char *name, const char *v, int required, const char **out)
+{
+	return key(rw, name, v, required, ROWS_MAX_ID, out);
 }
 
 int

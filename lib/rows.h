@@ -20,6 +20,8 @@
 #include "util.h"
 
 #define ROWS_MAX_KEY 200	/* bytes in a key (oms-formats(5), "key") */
+/* bytes in an id oms makes from a key: "RMA-" order_id "-" n (oms-return(1)) */
+#define ROWS_MAX_ID (ROWS_MAX_KEY + 40)
 #define ROWS_MAX_TEXT 65536	/* bytes in any other text, unless a format says less */
 
 struct rows {
@@ -68,6 +70,9 @@ int rows_strict_end(struct rows *rw, const char *one, const char *many, const ch
  */
 /* A key: *out v, or NULL when empty and not required (and on a problem). */
 int rows_key(struct rows *rw, const char *name, const char *v, int required,
+    const char **out);
+/* An id oms made from a key (an RMA id): as a key, of at most ROWS_MAX_ID bytes. */
+int rows_id(struct rows *rw, const char *name, const char *v, int required,
     const char **out);
 /* Text of at most max bytes. */
 int rows_text(struct rows *rw, const char *name, const char *v, size_t max);
