@@ -10,6 +10,7 @@
 #include "model.h"
 #include "output.h"
 #include "parse.h"
+#include "rows.h"
 
 static int failures, count;
 
@@ -108,6 +109,57 @@ jsonw_cases(void)
 	    "jsonw", b.s);
 	buf_release(&b);
 	buf_release(&el);
+}
+
+/* A key's checks say the same words for every command; the first problem is kept. */
+static void
+rows_cases(void)
+{
+	struct rows rw;
+	long rejected = 0;
+	const char *v = "x";
+	char long_key[ROWS_MAX_ID + 2];
+	int64_t n = 0;
+
+	rows_open(&rw, NULL, -1, &rejected, "nothing done", &(int){0});
+	check(rows_key(&rw, "sku", "", 0, &v) == 0 && v == NULL && rw.err.len == 0,
+	    "rows_key", "empty, optional");
+	check(rows_key(&rw, "sku", "", 1, &v) == -1 && strcmp(rw.err.s, "sku is empty") == 0,
+	    "rows_key", "empty, required");
+	rows_next(&rw);
+	check(rows_key(&rw, "order_id", " O1", 1, &v) == -1 && v == NULL &&
+	    strcmp(rw.err.s, "order_id has leading or trailing spaces, got \" O1\"") == 0,
+	    "rows_key", "spaces");
+	check(rows_int(&rw, "qty", "x", 1, 9, "a positive integer", &n) == -1 &&
+	    strcmp(rw.err.s, "order_id has leading or trailing spaces, got \" O1\"") == 0,
+	    "rows_bad", "the first problem is kept");
+	rows_next(&rw);
+	check(rows_key(&rw, "node_id", "N\x01", 0, &v) == -1 &&
+	    strcmp(rw.err.s, "node_id holds a control character, got \"N\\x01\"") == 0,
+	    "rows_key", "control");
+	memset(long_key, 'K', sizeof long_key - 1);
+	long_key[ROWS_MAX_KEY] = '\0';
+	rows_next(&rw);
+	check(rows_key(&rw, "order_id", long_key, 1, &v) == 0 && v == long_key, "rows_key",
+	    "200 bytes");
+	long_key[ROWS_MAX_KEY] = 'K';
+	long_key[ROWS_MAX_KEY + 1] = '\0';
+	check(rows_key(&rw, "order_id", long_key, 1, &v) == -1 &&
+	    strcmp(rw.err.s, "order_id is too long (201 bytes; at most 200)") == 0,
+	    "rows_key", "201 bytes");
+	rows_next(&rw);
+	check(rows_id(&rw, "rma_id", long_key, 1, &v) == 0, "rows_id", "201 bytes");
+	long_key[ROWS_MAX_KEY + 1] = 'K';
+	long_key[ROWS_MAX_ID + 1] = '\0';
+	check(rows_id(&rw, "rma_id", long_key, 1, &v) == -1 &&
+	    strcmp(rw.err.s, "rma_id is too long (241 bytes; at most 240)") == 0,
+	    "rows_id", "241 bytes");
+	rows_next(&rw);
+	check(rows_money(&rw, "amount", "0", 1, &n) == -1 && strcmp(rw.err.s, "amount must be "
+	    "a positive amount like 12.34 (at most 2 decimals), got \"0\"") == 0,
+	    "rows_money", "0, positive");
+	check(rows_money(&rw, "unit_price", "0", 0, &n) == 0 && n == 0, "rows_money", "0");
+	check(rows_close(&rw, 0) == 0 && rejected == 0, "rows_close", "strict, none rejected");
 }
 
 static void
@@ -304,6 +356,7 @@ main(void)
 	}
 	writer_cases();
 	jsonw_cases();
+	rows_cases();
 	postal_cases();
 	return failures != 0;
 }
