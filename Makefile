@@ -47,6 +47,12 @@ TOOLS   = $(BUILD)/bin/oms-gen
 # test programs: test-* are unit tests run by tests/run.sh; the rest are
 # tools the bats suites call
 TESTBINS = $(BUILD)/bin/test-parse $(BUILD)/bin/input-dump
+# The test build: the commands again, from the same sources compiled with
+# OMS_TEST_HOOKS, which adds the test hooks (OMS_KILL_*, OMS_READ_RACE,
+# OMS_*_CHUNK, OMS_CHECK_SPLIT; oms(7), "Test builds").  make check builds
+# it in $(BUILD)/test-bin for the tests of those hooks; never installed.
+HOOKOBJ  = $(LIBSRC:lib/%.c=$(BUILD)/test-lib/%.o) $(BUILD)/lib/schema_sql.o
+HOOKBINS = $(CMDS:%=$(BUILD)/test-bin/%)
 
 all: $(BINS)
 
@@ -67,6 +73,15 @@ $(BUILD)/liboms.a: $(LIBOBJ)
 $(BUILD)/bin/%: cmd/%.c $(BUILD)/liboms.a lib/*.h | $(BUILD)/bin
 	$(LINK) -o $@ $< $(BUILD)/liboms.a $(DEPS_LIBS) $(LDLIBS)
 
+$(BUILD)/test-lib/%.o: lib/%.c lib/*.h | $(BUILD)/test-lib
+	$(COMPILE) -DOMS_TEST_HOOKS -c -o $@ $<
+
+$(BUILD)/test-lib/liboms.a: $(HOOKOBJ)
+	$(AR) rcs $@ $(HOOKOBJ)
+
+$(BUILD)/test-bin/%: cmd/%.c $(BUILD)/test-lib/liboms.a lib/*.h | $(BUILD)/test-bin
+	$(LINK) -DOMS_TEST_HOOKS -o $@ $< $(BUILD)/test-lib/liboms.a $(DEPS_LIBS) $(LDLIBS)
+
 $(BUILD)/bin/test-parse: tests/unit/test-parse.c $(BUILD)/liboms.a lib/*.h | $(BUILD)/bin
 	$(LINK) -o $@ $< $(BUILD)/liboms.a $(DEPS_LIBS) $(LDLIBS)
 
@@ -76,11 +91,12 @@ $(BUILD)/bin/input-dump: tests/unit/input-dump.c $(BUILD)/liboms.a lib/*.h | $(B
 $(BUILD)/bin/oms-gen: tests/bench/oms-gen.c | $(BUILD)/bin
 	$(LINK) -o $@ $< -lm
 
-$(BUILD)/lib $(BUILD)/bin:
+$(BUILD)/lib $(BUILD)/bin $(BUILD)/test-lib $(BUILD)/test-bin:
 	mkdir -p $@
 
-check: all $(TESTBINS)
-	OMS_BIN=$(CURDIR)/$(BUILD)/bin sh tests/run.sh
+# the tests of the hooks run the test build, every other the shipped one
+check: all $(TESTBINS) $(HOOKBINS)
+	OMS_BIN=$(CURDIR)/$(BUILD)/bin OMS_TEST_BIN=$(CURDIR)/$(BUILD)/test-bin sh tests/run.sh
 
 bench: all $(TOOLS)
 	OMS_BIN=$(CURDIR)/$(BUILD)/bin sh tests/bench/run.sh
@@ -88,11 +104,14 @@ bench: all $(TOOLS)
 # make torture: the long reliability runs (tests/reliability): every
 # mutating command killed at many points of a large run, then several at
 # once on one store.  TORTURE_LINES, TORTURE_KILLS, TORTURE_ROUNDS size them.
+# The crash runs kill by the test hooks, so they run the test build (and
+# oms-gen from $(BUILD)/bin); the concurrent runs run the shipped one.
 TORTURE_LINES ?= 20000
 TORTURE_KILLS ?= 40
 TORTURE_ROUNDS ?= 200
-torture: all $(TOOLS)
-	OMS_BIN=$(CURDIR)/$(BUILD)/bin bash tests/reliability/crash.sh \
+torture: all $(TOOLS) $(HOOKBINS)
+	PATH=$(CURDIR)/$(BUILD)/bin:$$PATH OMS_BIN=$(CURDIR)/$(BUILD)/test-bin \
+		bash tests/reliability/crash.sh \
 		-n $(TORTURE_LINES) -k $(TORTURE_KILLS) -t $$(( $(TORTURE_KILLS) / 2 ))
 	OMS_BIN=$(CURDIR)/$(BUILD)/bin bash tests/reliability/concurrency.sh -r $(TORTURE_ROUNDS)
 

@@ -237,8 +237,9 @@ import_mark(const struct store *st)
 
 /*
  * Fault injection for the crash tests (tests/reliability/crash.sh),
- * compiled in always and free when unused: the environment is read once,
- * in store_open, and unless it asks for a kill nothing is installed.
+ * compiled only into the test build (OMS_TEST_HOOKS, oms(7) "Test
+ * builds"): the environment is read once, in store_open, and unless it
+ * asks for a kill nothing is installed.  A shipped command has none of it.
  *   OMS_KILL_AFTER=N  SIGKILL this process at the Nth tick of SQLite's
  *                     progress handler (a tick is KILL_TICK virtual machine
  *                     instructions): somewhere in the middle of the SQL.
@@ -249,6 +250,7 @@ import_mark(const struct store *st)
  *   OMS_KILL_AT=committed  just after it (before the run log is closed and
  *                          any -o file is renamed into place).
  */
+#ifdef OMS_TEST_HOOKS
 #define KILL_TICK 100
 static long kill_after, kill_ticks;
 static const char *kill_at;
@@ -278,6 +280,19 @@ kill_setup(sqlite3 *db)
 	if (v != NULL && (kill_after = strtol(v, NULL, 10)) > 0)
 		sqlite3_progress_handler(db, KILL_TICK, kill_tick, NULL);
 }
+
+/* A run that was to be killed by ticks and ended first says how long it was. */
+static void
+kill_report(void)
+{
+	if (kill_after > 0)
+		fprintf(stderr, "%s: OMS_KILL_AFTER: %ld ticks, no kill\n", diag_prog, kill_ticks);
+}
+#else
+#define kill_setup(db) ((void)(db))
+#define kill_here(point) ((void)(point))
+#define kill_report() ((void)0)
+#endif
 
 const char *
 store_path(const char *path)
@@ -1058,8 +1073,7 @@ store_close(struct store *st)
 	free(st->cache);
 	if (st->in_tx || st->in_read)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	if (kill_after > 0)
-		fprintf(stderr, "%s: OMS_KILL_AFTER: %ld ticks, no kill\n", diag_prog, kill_ticks);
+	kill_report();
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
@@ -2311,28 +2325,33 @@ store_status_from(struct store *st, const struct store *other)
 }
 
 /*
- * A test hook, like OMS_KILL_AFTER: OMS_READ_RACE is SQL that
- * store_read_together commits, from a connection of its own, in the
- * window between its two reads of data_version (after st and all the
- * other connections but the last have begun reading), at the first
- * OMS_READ_RACE_TIMES (default 1) of its tries.  Unset, it costs nothing.
+ * A test hook, like OMS_KILL_AFTER (compiled only into the test build):
+ * OMS_READ_RACE is SQL that store_read_together commits, from a
+ * connection of its own, in the window between its two reads of
+ * data_version (after st and all the other connections but the last have
+ * begun reading), at the first OMS_READ_RACE_TIMES (default 1) of its
+ * tries.  Unset, it costs nothing.
  */
+#ifdef OMS_TEST_HOOKS
 static void
 read_race(struct store *st, int try)
 {
-	const char *sql = getenv("OMS_READ_RACE"), *times = getenv("OMS_READ_RACE_TIMES");
+	const char *race = getenv("OMS_READ_RACE"), *times = getenv("OMS_READ_RACE_TIMES");
 	sqlite3 *db;
 	char *err = NULL;
 
-	if (sql == NULL || *sql == '\0' || try >= (times ? atoi(times) : 1))
+	if (race == NULL || *race == '\0' || try >= (times ? atoi(times) : 1))
 		return;
 	if (sqlite3_open_v2(st->path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
 	    (sqlite3_busy_timeout(db, st->busy_ms),
-	    sqlite3_exec(db, sql, NULL, NULL, &err)) != SQLITE_OK)
+	    sqlite3_exec(db, race, NULL, NULL, &err)) != SQLITE_OK)
 		diag_error("OMS_READ_RACE: %s", err ? err : sqlite3_errmsg(db));
 	sqlite3_free(err);
 	sqlite3_close(db);
 }
+#else
+#define read_race(st, try) ((void)(st), (void)(try))
+#endif
 
 #define READ_TRIES 3
 
