@@ -374,22 +374,22 @@ stmt(struct store *st, enum sid id)
 }
 
 static size_t
-slot_of(const char *sql, size_t cap)
+slot_of(const char *text, size_t cap)
 {
-	return (size_t)(((uintptr_t)sql >> 3) * 0x9e3779b97f4a7c15ull) & (cap - 1);
+	return (size_t)(((uintptr_t)text >> 3) * 0x9e3779b97f4a7c15ull) & (cap - 1);
 }
 
 sqlite3_stmt *
-store_sql(struct store *st, const char *sql)
+store_sql(struct store *st, const char *text)
 {
 	struct sql_slot *sl;
 	size_t i, j;
 	int rc;
 
 	if (st->capcache > 0) {
-		for (i = slot_of(sql, st->capcache); st->cache[i].sql != NULL;
+		for (i = slot_of(text, st->capcache); st->cache[i].sql != NULL;
 		    i = (i + 1) & (st->capcache - 1))
-			if (st->cache[i].sql == sql) {
+			if (st->cache[i].sql == text) {
 				sqlite3_reset(st->cache[i].s);
 				sqlite3_clear_bindings(st->cache[i].s);
 				return st->cache[i].s;
@@ -411,18 +411,18 @@ store_sql(struct store *st, const char *sql)
 		st->cache = t;
 		st->capcache = cap;
 	}
-	for (i = slot_of(sql, st->capcache); st->cache[i].sql != NULL;
+	for (i = slot_of(text, st->capcache); st->cache[i].sql != NULL;
 	    i = (i + 1) & (st->capcache - 1))
 		;
 	sl = &st->cache[i];
-	rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &sl->s, NULL);
+	rc = sqlite3_prepare_v3(st->db, text, -1, SQLITE_PREPARE_PERSISTENT, &sl->s, NULL);
 	if (rc != SQLITE_OK) {
 		sqlite3_finalize(sl->s);
 		sl->s = NULL;
 		store_fail(st, rc, "preparing a statement");
 		return NULL;
 	}
-	sl->sql = sql;
+	sl->sql = text;
 	st->ncache++;
 	return sl->s;
 }
@@ -1037,7 +1037,7 @@ store_open_again(const struct store *st, struct store **again)
 {
 	sqlite3_stmt *s;
 	sqlite3_int64 mm = 0;
-	char sql[48];
+	char pragma[48];
 	int status;
 
 	assert(threads);
@@ -1049,8 +1049,8 @@ store_open_again(const struct store *st, struct store **again)
 		mm = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	if (mm > 0) {
-		snprintf(sql, sizeof sql, "PRAGMA mmap_size = %lld", (long long)mm);
-		exec(*again, sql, "mapping the store");	/* best effort, as for st */
+		snprintf(pragma, sizeof pragma, "PRAGMA mmap_size = %lld", (long long)mm);
+		exec(*again, pragma, "mapping the store");	/* best effort, as for st */
 	}
 	return 0;
 }
@@ -2266,12 +2266,12 @@ store_events(struct store *st, const struct event_row *e, int n)
 
 /* The integer a one-row statement (a PRAGMA) returns: 0, or -1 after a diagnostic. */
 static int
-read_int(struct store *st, const char *sql, int64_t *v, const char *what)
+read_int(struct store *st, const char *text, int64_t *v, const char *what)
 {
 	sqlite3_stmt *s;
 	int rc;
 
-	if ((rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL)) != SQLITE_OK)
+	if ((rc = sqlite3_prepare_v2(st->db, text, -1, &s, NULL)) != SQLITE_OK)
 		return fail(st, rc, what);
 	rc = sqlite3_step(s);
 	*v = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
