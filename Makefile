@@ -8,6 +8,7 @@ SHAREDIR ?= $(PREFIX)/share/oms
 VERSION  = 0.1.0
 
 PKG_CONFIG ?= pkg-config
+INSTALL ?= install
 DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson sqlite3 2>/dev/null)
 DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs jansson sqlite3 2>/dev/null) -lcsv -lm
 
@@ -118,14 +119,16 @@ torture: all $(TOOLS) $(HOOKBINS)
 demo: all
 	OMS_BIN=$(CURDIR)/$(BUILD)/bin sh examples/nightly.sh
 
+# the shipped commands only (never the test build), with their modes
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR)
-	cp $(BINS) $(DESTDIR)$(BINDIR)/
-	cp man/*.1 $(DESTDIR)$(MANDIR)/man1/
-	cp man/*.5 $(DESTDIR)$(MANDIR)/man5/
-	cp man/*.7 $(DESTDIR)$(MANDIR)/man7/
-	cp -R share/schema share/postal-us.csv share/postal-us.LICENSE $(DESTDIR)$(SHAREDIR)/
+	$(INSTALL) -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR)/schema
+	$(INSTALL) -m 755 $(BINS) $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	$(INSTALL) -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7/
+	$(INSTALL) -m 644 $(SCHEMA) $(DESTDIR)$(SHAREDIR)/schema/
+	$(INSTALL) -m 644 share/postal-us.csv share/postal-us.LICENSE $(DESTDIR)$(SHAREDIR)/
 
 uninstall:
 	for c in $(CMDS); do rm -f $(DESTDIR)$(BINDIR)/$$c $(DESTDIR)$(MANDIR)/man1/$$c.1; done
