@@ -47,7 +47,8 @@ BINS    = $(CMDS:%=$(BUILD)/bin/%)
 TOOLS   = $(BUILD)/bin/oms-gen
 # test programs: test-* are unit tests run by tests/run.sh; the rest are
 # tools the bats suites call
-TESTBINS = $(BUILD)/bin/test-parse $(BUILD)/bin/input-dump
+TESTBINS = $(BUILD)/bin/test-parse $(BUILD)/bin/test-alloc $(BUILD)/bin/test-returns \
+	$(BUILD)/bin/test-eoq $(BUILD)/bin/input-dump
 # The test build: the commands again, from the same sources compiled with
 # OMS_TEST_HOOKS, which adds the test hooks (OMS_KILL_*, OMS_READ_RACE,
 # OMS_*_CHUNK, OMS_CHECK_SPLIT; oms(7), "Test builds").  make check builds
@@ -84,6 +85,15 @@ $(BUILD)/test-bin/%: cmd/%.c $(BUILD)/test-lib/liboms.a lib/*.h | $(BUILD)/test-
 	$(LINK) -DOMS_TEST_HOOKS -o $@ $< $(BUILD)/test-lib/liboms.a $(DEPS_LIBS) $(LDLIBS)
 
 $(BUILD)/bin/test-parse: tests/unit/test-parse.c $(BUILD)/liboms.a lib/*.h | $(BUILD)/bin
+	$(LINK) -o $@ $< $(BUILD)/liboms.a $(DEPS_LIBS) $(LDLIBS)
+
+$(BUILD)/bin/test-alloc: tests/unit/test-alloc.c $(BUILD)/liboms.a lib/*.h | $(BUILD)/bin
+	$(LINK) -o $@ $< $(BUILD)/liboms.a $(DEPS_LIBS) $(LDLIBS)
+
+$(BUILD)/bin/test-returns: tests/unit/test-returns.c $(BUILD)/liboms.a lib/*.h | $(BUILD)/bin
+	$(LINK) -o $@ $< $(BUILD)/liboms.a $(DEPS_LIBS) $(LDLIBS)
+
+$(BUILD)/bin/test-eoq: tests/unit/test-eoq.c $(BUILD)/liboms.a lib/*.h | $(BUILD)/bin
 	$(LINK) -o $@ $< $(BUILD)/liboms.a $(DEPS_LIBS) $(LDLIBS)
 
 $(BUILD)/bin/input-dump: tests/unit/input-dump.c $(BUILD)/liboms.a lib/*.h | $(BUILD)/bin
