@@ -105,8 +105,11 @@ $(BUILD)/bin/oms-gen: tests/bench/oms-gen.c | $(BUILD)/bin
 $(BUILD)/lib $(BUILD)/bin $(BUILD)/test-lib $(BUILD)/test-bin:
 	mkdir -p $@
 
-# the tests of the hooks run the test build, every other the shipped one
-check: all $(TESTBINS) $(HOOKBINS)
+# the tests of the hooks run the test build, every other the shipped one;
+# make test-build builds what check runs, for running one suite alone
+test-build: all $(TESTBINS) $(HOOKBINS)
+
+check: test-build
 	OMS_BIN=$(CURDIR)/$(BUILD)/bin OMS_TEST_BIN=$(CURDIR)/$(BUILD)/test-bin sh tests/run.sh
 
 bench: all $(TOOLS)
@@ -193,5 +196,5 @@ $(BUILD)/fuzz:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all check bench torture demo install uninstall clean fuzz fuzz-run \
+.PHONY: all test-build check bench torture demo install uninstall clean fuzz fuzz-run \
 	fuzz-targets

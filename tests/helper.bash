@@ -14,7 +14,7 @@ SCHEMA_VERSION=$(ls "$TESTS"/../share/schema/[0-9]*.sql | wc -l)
 # The test build of the commands: the same sources compiled with the test
 # hooks (OMS_KILL_*, OMS_READ_RACE, OMS_*_CHUNK, OMS_CHECK_SPLIT; oms(7),
 # "Test builds"), which the shipped commands in $OMS_BIN do not have.
-# make check builds it beside them, in ../test-bin.
+# make check (or make test-build) builds it beside them, in ../test-bin.
 OMS_TEST_BIN=${OMS_TEST_BIN:-$OMS_BIN/../test-bin}
 
 # A test of a hook calls test_hooks first: the commands it runs are then
@@ -22,7 +22,7 @@ OMS_TEST_BIN=${OMS_TEST_BIN:-$OMS_BIN/../test-bin}
 # TEST_HOOKS=1 instead, after loading this file.
 test_hooks() {
 	if [ ! -x "$OMS_TEST_BIN/oms-import" ]; then
-		echo "no test build of oms in $OMS_TEST_BIN (make check builds it)" >&2
+		echo "no test build of oms in $OMS_TEST_BIN (make test-build builds it)" >&2
 		return 1
 	fi
 	PATH=$OMS_TEST_BIN:$PATH
