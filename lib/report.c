@@ -105,27 +105,35 @@ row(struct ctx *c, const char *const *vals)
 
 /*
  * How many seqs of the event log are "long": events reads a longer feed
- * in two threads, that many seqs at a time.  OMS_EVENT_CHUNK sets it, for
- * tests.
+ * in two threads, that many seqs at a time.  OMS_EVENT_CHUNK sets it, in
+ * the test build only (OMS_TEST_HOOKS).
  */
 static int64_t
 event_chunk(void)
 {
+#ifdef OMS_TEST_HOOKS
 	const char *env = getenv("OMS_EVENT_CHUNK");
 
-	return env != NULL && num(env) > 0 ? num(env) : 65536;
+	if (env != NULL && num(env) > 0)
+		return num(env);
+#endif
+	return 65536;
 }
 
 /*
  * How many orders the lines and orders views of a large store read at a
- * time (see report_walk).  OMS_VIEW_CHUNK sets it, for tests.
+ * time (see report_walk).  OMS_VIEW_CHUNK sets it, in the test build only.
  */
 static int64_t
 view_chunk(void)
 {
+#ifdef OMS_TEST_HOOKS
 	const char *env = getenv("OMS_VIEW_CHUNK");
 
-	return env != NULL && num(env) > 0 ? num(env) : 4096;
+	if (env != NULL && num(env) > 0)
+		return num(env);
+#endif
+	return 4096;
 }
 
 /* --- a long view in two threads ---------------------------------------- */

@@ -804,8 +804,8 @@ other_keys(struct store *st, struct store_check *k)
 }
 
 /*
- * The threaded check.  On a store of many orders (OMS_CHECK_SPLIT, for
- * tests, sets how many: default CHECK_SPLIT) two threads make the passes,
+ * The threaded check.  On a store of many orders (CHECK_SPLIT; in the
+ * test build, OMS_CHECK_SPLIT sets how many) two threads make the passes,
  * this one on st and another on a second connection that sees the same
  * snapshot (store_read_together).  The work is a queue: first the pass by
  * release, which the other thread takes at once, then the pass by order
@@ -830,10 +830,14 @@ static const char sql_enough[] =
 static int64_t
 check_split(void)
 {
+#ifdef OMS_TEST_HOOKS
 	const char *env = getenv("OMS_CHECK_SPLIT");
 	long long v = env != NULL ? strtoll(env, NULL, 10) : 0;
 
-	return v > 0 ? (int64_t)v : CHECK_SPLIT;
+	if (v > 0)
+		return (int64_t)v;
+#endif
+	return CHECK_SPLIT;
 }
 
 /* A part's line check: keep what the caller's would say something about. */
