@@ -1128,14 +1128,6 @@ struct backorder_walk {
 /* Columns of store_backorders_view for each column of the view (-1: computed). */
 static const int bo_from[BACKORDER_NCOLS] = { 0, 1, 2, 3, 4, -1, -1, 6, 7, 5, 8, 9, -1 };
 
-int64_t
-report_days_past_promise(const char *promise, int64_t today)
-{
-	int64_t d = date_days(promise);
-
-	return d != INT64_MAX && today != INT64_MAX && today > d ? today - d : -1;
-}
-
 /*
  * A line's backorder began at its backordered_at (see
  * share/schema/006-backordered-at.sql), else, when nothing tells, at its
@@ -1174,7 +1166,7 @@ backorder_row(void *p, int n, const char *const *v)
 	snprintf(row->since, sizeof row->since, "%s", v[10] != NULL ? v[10] : v[5]);
 	age = w->today - date_days(row->since);
 	int_text(row->age, age > 0 ? age : 0);
-	if ((age = report_days_past_promise(v[7], w->today)) > 0)
+	if ((age = line_days_past_promise(v[7], w->today)) > 0)
 		int_text(row->past, age);
 	else
 		row->past[0] = '\0';
@@ -1442,10 +1434,14 @@ report_view(struct store *st, const char *view, const struct report_opts *o, FIL
 	char to_before[11];
 	int r;
 
+	struct kpi_opts ko = { o->from, o->to, &o->channel };
+	struct eoq_opts eo = { o->today, o->days, o->service, o->alpha, &o->sku };
+
 	if (strcmp(view, "kpi") == 0)
-		return o->html ? html_report(st, o, fp) : kpi_report(st, o, fp);
+		return o->html ? html_report(st, &ko, &eo, fp) :
+		    kpi_report(st, &ko, o->format, o->safe_csv, fp);
 	if (strcmp(view, "eoq") == 0)
-		return eoq_report(st, o, fp);
+		return eoq_report(st, &eo, o->format, o->safe_csv, fp);
 	memset(&c, 0, sizeof c);
 	c.st = st;
 	c.o = o;

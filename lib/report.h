@@ -53,14 +53,6 @@ unsigned report_view_options(const char *view, int by_sku, int html);
 int report_order_status_valid(const char *s);
 /* 1 when s is a calendar date written YYYY-MM-DD. */
 int report_date_valid(const char *s);
-/*
- * How many whole days a backorder is past its order's promise date
- * (promise: a date or time, NULL none) on the day today (days since
- * 1970-01-01): today less the promise day when that is 1 or more; -1
- * when there is no promise or it is not yet past (today or later).  The
- * backorders view and the HTML page both count by it.
- */
-int64_t report_days_past_promise(const char *promise, int64_t today);
 
 /*
  * Write the view to fp.  Returns 0, EX_VIOLATION (check found a broken
