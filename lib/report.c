@@ -16,40 +16,6 @@
 #include "parse.h"
 #include "report.h"
 
-unsigned
-report_view_options(const char *view, int by_sku, int html)
-{
-	static const struct {
-		const char *view;
-		unsigned opts;
-	} tab[] = {
-		{ "inventory", RO_BY | RO_NODE | RO_SKU },
-		{ "orders", RO_CHANNEL | RO_FROM | RO_NODE | RO_STATUS | RO_TO },
-		{ "lines", RO_CHANNEL | RO_FROM | RO_NODE | RO_ORDER | RO_SKU | RO_STATUS | RO_TO },
-		{ "backorders", RO_CHANNEL | RO_FROM | RO_SKU | RO_TO | RO_TODAY },
-		{ "releases", RO_FROM | RO_NODE | RO_TO },
-		{ "check", RO_DEEP },
-		{ "events", RO_FOLLOW | RO_INTERVAL | RO_SINCE | RO_TYPE },
-		{ "runs", RO_FROM | RO_TO },
-		{ "kpi", RO_CHANNEL | RO_FROM | RO_TO },
-		{ "eoq", RO_ALPHA | RO_DAYS | RO_SERVICE | RO_SKU | RO_TODAY },
-	};
-	const unsigned eoq = RO_ALPHA | RO_DAYS | RO_SERVICE | RO_SKU | RO_TODAY;
-
-	for (size_t i = 0; i < sizeof tab / sizeof *tab; i++) {
-		if (strcmp(tab[i].view, view) != 0)
-			continue;
-		/* the network totals are of every node */
-		if (by_sku && strcmp(view, "inventory") == 0)
-			return tab[i].opts & ~RO_NODE;
-		/* the page: the KPIs, and the eoq view's figures */
-		if (html && strcmp(view, "kpi") == 0)
-			return tab[i].opts | eoq;
-		return tab[i].opts;
-	}
-	return 0;
-}
-
 void
 report_opts_release(struct report_opts *o)
 {
@@ -61,19 +27,13 @@ report_opts_release(struct report_opts *o)
 	strv_release(&o->channel);
 }
 
-int
-report_valid(const char *view)
-{
-	return report_view_options(view, 0, 0) != 0;
-}
-
 static int64_t
 num(const char *s)
 {
 	return s ? strtoll(s, NULL, 10) : 0;
 }
 
-struct ctx {
+struct view_ctx {
 	struct store *st;
 	const struct report_opts *o;
 	struct writer w;
@@ -87,7 +47,7 @@ struct ctx {
 
 /* Start the table on its first row. */
 static void
-row_ints(struct ctx *c, const char *const *vals, const int64_t *ints)
+row_ints(struct view_ctx *c, const char *const *vals, const int64_t *ints)
 {
 	if (!c->started) {
 		writer_init(&c->w, c->fp, c->o->format, c->cols, c->ncols);
@@ -98,7 +58,7 @@ row_ints(struct ctx *c, const char *const *vals, const int64_t *ints)
 }
 
 static void
-row(struct ctx *c, const char *const *vals)
+row(struct view_ctx *c, const char *const *vals)
 {
 	row_ints(c, vals, NULL);
 }
@@ -144,9 +104,9 @@ view_chunk(void)
 struct feed {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct ctx *c;		/* the view's */
+	struct view_ctx *c;		/* the view's */
 	/* chunk k's rows to wc->w (wc->st the worker's); 0, or -1: see wc->st */
-	int (*fill)(struct feed *f, struct ctx *wc, int64_t k);
+	int (*fill)(struct feed *f, struct view_ctx *wc, int64_t k);
 	int64_t nchunks;
 	int64_t since, last, chunk;	/* events: the seqs after since up to last, chunk a time */
 	const struct view_filter *filter;	/* lines, orders: the view's, and */
@@ -162,14 +122,14 @@ struct feed {
 
 struct feed_worker {
 	struct feed *f;
-	struct ctx c;		/* its connection, and a writer that keeps its rows */
+	struct view_ctx c;		/* its connection, and a writer that keeps its rows */
 	int64_t first;		/* its chunks: first, first + FEED_WORKERS, ... */
 	int status;
 	pthread_t t;
 };
 
 static void
-feed_init(struct feed *f, struct ctx *c, int (*fill)(struct feed *, struct ctx *, int64_t))
+feed_init(struct feed *f, struct view_ctx *c, int (*fill)(struct feed *, struct view_ctx *, int64_t))
 {
 	memset(f, 0, sizeof *f);
 	f->c = c;
@@ -190,7 +150,7 @@ feed_work(void *p)
 {
 	struct feed_worker *wk = p;
 	struct feed *f = wk->f;
-	struct ctx *wc = &wk->c;
+	struct view_ctx *wc = &wk->c;
 	int64_t k;
 
 	for (k = wk->first; k < f->nchunks; k += FEED_WORKERS) {
@@ -234,7 +194,7 @@ feed_work(void *p)
 static int
 feed_run(struct feed *f, struct store **st)
 {
-	struct ctx *c = f->c;
+	struct view_ctx *c = f->c;
 	struct feed_worker wk[FEED_WORKERS];
 	int i, n = 0, status = 0;
 	long rows = c->w.rows;
@@ -316,8 +276,8 @@ feed_run(struct feed *f, struct store **st)
  * all when the store kept changing while those began.  fill: one range.
  */
 static int
-report_walk(struct ctx *c, const struct view_filter *vf,
-    int (*fill)(struct feed *, struct ctx *, int64_t))
+report_walk(struct view_ctx *c, const struct view_filter *vf,
+    int (*fill)(struct feed *, struct view_ctx *, int64_t))
 {
 	static char *whole[2];	/* one range: every order */
 	struct feed f;
@@ -377,7 +337,7 @@ static const struct outcol inv_cols[] = {
 static int
 inv_row(void *p, int n, const char *const *v)
 {
-	struct ctx *c = p;
+	struct view_ctx *c = p;
 	char atp[24];
 	const char *out[6];
 
@@ -515,7 +475,7 @@ sku_atp(const struct sku_total *t)
 }
 
 static int
-report_inventory(struct ctx *c, const struct view_filter *f)
+report_inventory(struct view_ctx *c, const struct view_filter *f)
 {
 	struct sku_list l = { 0 };
 
@@ -571,7 +531,7 @@ line_qty(const struct view_line *l, struct line_qty *q)
 static int
 lines_row(void *p, const struct view_line *l)
 {
-	struct ctx *c = p;
+	struct view_ctx *c = p;
 	struct line_qty q;
 	const char *status;
 	const char *out[14];
@@ -603,7 +563,7 @@ lines_row(void *p, const struct view_line *l)
 
 /* The lines of a range of orders (--order: of those, in key order). */
 static int
-lines_fill(struct feed *f, struct ctx *wc, int64_t k)
+lines_fill(struct feed *f, struct view_ctx *wc, int64_t k)
 {
 	struct view_filter vf = *f->filter;
 
@@ -624,7 +584,7 @@ static const struct outcol check_cols[] = {
 };
 
 static void
-check_row(struct ctx *c, const char *check, const char *subject, const char *fmt,
+check_row(struct view_ctx *c, const char *check, const char *subject, const char *fmt,
     va_list ap)
 {
 	char detail[300];
@@ -636,11 +596,11 @@ check_row(struct ctx *c, const char *check, const char *subject, const char *fmt
 }
 
 static void
-violation(struct ctx *c, const char *check, const char *subject, const char *fmt, ...)
+violation(struct view_ctx *c, const char *check, const char *subject, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 static void
-violation(struct ctx *c, const char *check, const char *subject, const char *fmt, ...)
+violation(struct view_ctx *c, const char *check, const char *subject, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -656,11 +616,11 @@ violation(struct ctx *c, const char *check, const char *subject, const char *fmt
  * own kind, "pending_" and the invariant, and not a violation.
  */
 static void
-pending(struct ctx *c, const char *check, const char *subject, const char *fmt, ...)
+pending(struct view_ctx *c, const char *check, const char *subject, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 static void
-pending(struct ctx *c, const char *check, const char *subject, const char *fmt, ...)
+pending(struct view_ctx *c, const char *check, const char *subject, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -683,7 +643,7 @@ check_line_wants(const struct view_line *l)
 static int
 check_line(void *p, const struct view_line *l)
 {
-	struct ctx *c = p;
+	struct view_ctx *c = p;
 	struct line_qty q;
 	char subject[256];
 
@@ -715,7 +675,7 @@ check_line(void *p, const struct view_line *l)
  * stock, and nothing is wrong.
  */
 struct check_stock {
-	struct ctx *c;
+	struct view_ctx *c;
 	struct store_check *k;
 };
 
@@ -723,7 +683,7 @@ static int
 check_node(void *p, int n, const char *const *v)
 {
 	struct check_stock *cs = p;
-	struct ctx *c = cs->c;
+	struct view_ctx *c = cs->c;
 	char subject[512];
 	int64_t on_hand = num(v[2]), reserved = num(v[4]), routed = num(v[6]);
 	int64_t over = node_over(on_hand, num(v[3]), reserved), released = reserved - routed;
@@ -749,7 +709,7 @@ check_node(void *p, int n, const char *const *v)
 static int
 check_fk(void *p, int n, const char *const *v)
 {
-	struct ctx *c = p;
+	struct view_ctx *c = p;
 	char subject[256];
 
 	(void)n;
@@ -767,7 +727,7 @@ check_no_lines(void *p, const char *order_id)
 
 /* Foreign keys, then orders without lines. */
 static int
-check_keys(struct ctx *c, const struct store_check *k)
+check_keys(struct view_ctx *c, const struct store_check *k)
 {
 	/* something is wrong: SQLite's own check says what, row by row */
 	if (store_check_suspect(k) > 0 &&
@@ -832,7 +792,7 @@ check_sku(void *p, const char *sku, int64_t allocated, int64_t held, int64_t atp
  * of the network per sku.
  */
 static int
-report_check(struct ctx *c)
+report_check(struct view_ctx *c)
 {
 	struct store_check *k;
 	struct check_stock cs;
@@ -977,7 +937,7 @@ sum_add(struct order_sum *o, const char *s)
 }
 
 static void
-order_flush(struct ctx *c, struct order_sum *o)
+order_flush(struct view_ctx *c, struct order_sum *o)
 {
 	const char *out[ORDER_NCOLS], *status;
 	int64_t v[ORDER_NCOLS];
@@ -1027,7 +987,7 @@ order_flush(struct ctx *c, struct order_sum *o)
 }
 
 struct order_walk {
-	struct ctx *c;
+	struct view_ctx *c;
 	struct order_sum o;
 };
 
@@ -1073,7 +1033,7 @@ order_row(void *p, const struct view_line *l)
 
 /* The orders of a range of them. */
 static int
-orders_fill(struct feed *fd, struct ctx *c, int64_t k)
+orders_fill(struct feed *fd, struct view_ctx *c, int64_t k)
 {
 	struct view_filter f = *fd->filter;
 	struct order_walk w;
@@ -1094,7 +1054,7 @@ orders_fill(struct feed *fd, struct ctx *c, int64_t k)
 }
 
 static int
-report_orders(struct ctx *c, const struct view_filter *f)
+report_orders(struct view_ctx *c, const struct view_filter *f)
 {
 	c->cols = order_cols;
 	c->ncols = ORDER_NCOLS;
@@ -1189,7 +1149,7 @@ cmp_bo_row(const void *a, const void *b)
 
 /* The backordered lines, each with when its backorder began, sorted in memory. */
 static int
-report_backorders(struct ctx *c, const struct view_filter *f)
+report_backorders(struct view_ctx *c, const struct view_filter *f)
 {
 	struct backorder_walk w;
 	char today[11];
@@ -1254,7 +1214,7 @@ release_row(void *p, const struct store_row *r)
 static const struct outcol event_cols[5];
 
 struct follow {
-	struct ctx *c;
+	struct view_ctx *c;
 	int64_t last;		/* the last seq written */
 	int failed;		/* a write failed */
 };
@@ -1291,7 +1251,7 @@ int
 report_follow(struct store *st, const struct report_opts *o, FILE *fp, int interval_ms,
     volatile sig_atomic_t *stop, int *gone)
 {
-	struct ctx c;
+	struct view_ctx c;
 	struct follow f;
 	int64_t high;
 
@@ -1371,7 +1331,7 @@ event_row(void *p, struct store_event_row *e)
 
 /* Events since..last, chunk at a time: chunk k's to wc's writer. */
 static int
-event_fill(struct feed *f, struct ctx *wc, int64_t k)
+event_fill(struct feed *f, struct view_ctx *wc, int64_t k)
 {
 	int64_t after = f->since + k * f->chunk;
 	int64_t upto = f->last - after > f->chunk ? after + f->chunk : f->last;
@@ -1388,7 +1348,7 @@ event_fill(struct feed *f, struct ctx *wc, int64_t k)
  * when the view began.
  */
 static int
-report_events(struct ctx *c)
+report_events(struct view_ctx *c)
 {
 	struct feed f;
 	struct store *w[FEED_WORKERS];
@@ -1425,23 +1385,141 @@ report_events(struct ctx *c)
 	return status;
 }
 
+/* --- the views --------------------------------------------------------- */
+
+/* kpi, eoq and the page write their own output, with options of their own. */
+static int
+write_kpi(struct store *st, const struct report_opts *o, FILE *fp)
+{
+	struct kpi_opts k = { o->from, o->to, &o->channel };
+
+	return kpi_report(st, &k, o->format, o->safe_csv, fp);
+}
+
+static int
+write_eoq(struct store *st, const struct report_opts *o, FILE *fp)
+{
+	struct eoq_opts e = { o->today, o->days, o->service, o->alpha, &o->sku };
+
+	return eoq_report(st, &e, o->format, o->safe_csv, fp);
+}
+
+static int
+write_html(struct store *st, const struct report_opts *o, FILE *fp)
+{
+	struct kpi_opts k = { o->from, o->to, &o->channel };
+	struct eoq_opts e = { o->today, o->days, o->service, o->alpha, &o->sku };
+
+	return html_report(st, &k, &e, fp);
+}
+
+static int
+rows_lines(struct view_ctx *c, const struct view_filter *f)
+{
+	c->cols = line_cols;
+	c->ncols = 14;
+	return report_walk(c, f, lines_fill);
+}
+
+static int
+rows_releases(struct view_ctx *c, const struct view_filter *f)
+{
+	c->cols = release_cols;
+	c->ncols = RELEASE_NCOLS;
+	return store_releases_view(c->st, f, release_row, c);
+}
+
+static int
+rows_check(struct view_ctx *c, const struct view_filter *f)
+{
+	(void)f;
+	return report_check(c);
+}
+
+/* A failed events view still ends its table (the CSV header is out). */
+static int
+rows_events(struct view_ctx *c, const struct view_filter *f)
+{
+	int r;
+
+	(void)f;
+	if ((r = report_events(c)) != 0 && c->started) {
+		writer_finish(&c->w);
+		c->started = 0;
+	}
+	return r;
+}
+
+static int
+rows_runs(struct view_ctx *c, const struct view_filter *f)
+{
+	const char *p[2] = { f->from, f->to_before };
+
+	c->cols = run_cols;
+	c->ncols = 8;
+	return store_view(c->st, VIEW_RUNS, p, 2, plain_row, c);
+}
+
+#define EOQ_OPTIONS (RO_ALPHA | RO_DAYS | RO_SERVICE | RO_SKU | RO_TODAY)
+
+/*
+ * The views and the options each takes: the one place that says so.
+ * oms-report(1) (each view's synopsis) and oms-report's usage() say the
+ * same.  A view that an option makes another (inventory --by sku, the
+ * network totals, which are of every node; kpi --format html, the page,
+ * which also shows the eoq view's figures) follows the plain one.
+ */
+const struct report_view report_views[] = {
+	{ "inventory", RV_PLAIN, "", RO_BY | RO_NODE | RO_SKU, report_inventory, NULL },
+	{ "inventory", RV_BY_SKU, " --by sku", RO_BY | RO_SKU, report_inventory, NULL },
+	{ "orders", RV_PLAIN, "", RO_CHANNEL | RO_FROM | RO_NODE | RO_STATUS | RO_TO,
+	    report_orders, NULL },
+	{ "lines", RV_PLAIN, "", RO_CHANNEL | RO_FROM | RO_NODE | RO_ORDER | RO_SKU |
+	    RO_STATUS | RO_TO, rows_lines, NULL },
+	{ "backorders", RV_PLAIN, "", RO_CHANNEL | RO_FROM | RO_SKU | RO_TO | RO_TODAY,
+	    report_backorders, NULL },
+	{ "releases", RV_PLAIN, "", RO_FROM | RO_NODE | RO_TO, rows_releases, NULL },
+	{ "check", RV_PLAIN, "", RO_DEEP, rows_check, NULL },
+	{ "events", RV_PLAIN, "", RO_FOLLOW | RO_INTERVAL | RO_SINCE | RO_TYPE, rows_events,
+	    NULL },
+	{ "runs", RV_PLAIN, "", RO_FROM | RO_TO, rows_runs, NULL },
+	{ "kpi", RV_PLAIN, "", RO_CHANNEL | RO_FROM | RO_TO, NULL, write_kpi },
+	{ "kpi", RV_HTML, " --format html", RO_CHANNEL | RO_FROM | RO_TO | EOQ_OPTIONS, NULL,
+	    write_html },
+	{ "eoq", RV_PLAIN, "", EOQ_OPTIONS, NULL, write_eoq },
+};
+const size_t report_nviews = sizeof report_views / sizeof *report_views;
+
+const struct report_view *
+report_view_find(const char *name, int by_sku, int html)
+{
+	const struct report_view *plain = NULL;
+
+	for (size_t i = 0; i < report_nviews; i++) {
+		const struct report_view *v = &report_views[i];
+
+		if (strcmp(v->name, name) != 0)
+			continue;
+		if ((v->variant == RV_BY_SKU && by_sku) || (v->variant == RV_HTML && html))
+			return v;
+		if (v->variant == RV_PLAIN)
+			plain = v;
+	}
+	return plain;
+}
+
 /* One view, in the read transaction report_run began. */
 static int
-report_view(struct store *st, const char *view, const struct report_opts *o, FILE *fp)
+report_view(struct store *st, const struct report_view *v, const struct report_opts *o,
+    FILE *fp)
 {
 	struct view_filter f;
-	struct ctx c;
+	struct view_ctx c;
 	char to_before[11];
 	int r;
 
-	struct kpi_opts ko = { o->from, o->to, &o->channel };
-	struct eoq_opts eo = { o->today, o->days, o->service, o->alpha, &o->sku };
-
-	if (strcmp(view, "kpi") == 0)
-		return o->html ? html_report(st, &ko, &eo, fp) :
-		    kpi_report(st, &ko, o->format, o->safe_csv, fp);
-	if (strcmp(view, "eoq") == 0)
-		return eoq_report(st, &eo, o->format, o->safe_csv, fp);
+	if (v->write != NULL)
+		return v->write(st, o, fp);
 	memset(&c, 0, sizeof c);
 	c.st = st;
 	c.o = o;
@@ -1453,36 +1531,7 @@ report_view(struct store *st, const char *view, const struct report_opts *o, FIL
 	f.from = o->from;
 	f.to = o->to;
 	f.to_before = day_after(o->to, to_before);
-	if (strcmp(view, "inventory") == 0) {
-		r = report_inventory(&c, &f);
-	} else if (strcmp(view, "lines") == 0) {
-		c.cols = line_cols;
-		c.ncols = 14;
-		r = report_walk(&c, &f, lines_fill);
-	} else if (strcmp(view, "orders") == 0) {
-		r = report_orders(&c, &f);
-	} else if (strcmp(view, "backorders") == 0) {
-		r = report_backorders(&c, &f);
-	} else if (strcmp(view, "releases") == 0) {
-		c.cols = release_cols;
-		c.ncols = RELEASE_NCOLS;
-		r = store_releases_view(st, &f, release_row, &c);
-	} else if (strcmp(view, "check") == 0) {
-		r = report_check(&c);
-	} else if (strcmp(view, "events") == 0) {
-		if ((r = report_events(&c)) != 0) {
-			buf_release(&c.nodes);
-			if (c.started)
-				writer_finish(&c.w);
-			return r;
-		}
-	} else {
-		const char *p[2] = { f.from, f.to_before };
-
-		c.cols = run_cols;
-		c.ncols = 8;
-		r = store_view(st, VIEW_RUNS, p, 2, plain_row, &c);
-	}
+	r = v->rows(&c, &f);
 	buf_release(&c.nodes);
 	if (r != 0)	/* a status of its own (a second connection's), or -1 */
 		return r > 0 ? r : store_status(st);
@@ -1502,7 +1551,8 @@ report_view(struct store *st, const char *view, const struct report_opts *o, FIL
  * see the new events, is report_follow, outside any transaction).
  */
 int
-report_run(struct store *st, const char *view, const struct report_opts *o, FILE *fp)
+report_run(struct store *st, const struct report_view *v, const struct report_opts *o,
+    FILE *fp)
 {
 	int r;
 
@@ -1510,7 +1560,7 @@ report_run(struct store *st, const char *view, const struct report_opts *o, FILE
 	store_report_begin(st);
 	if (store_read_begin(st) != 0)
 		return store_status(st);
-	r = report_view(st, view, o, fp);
+	r = report_view(st, v, o, fp);
 	store_read_end(st);
 	return r;
 }
