@@ -4,7 +4,6 @@
  * are plain SVG rectangles and text, sized from the data, so the page
  * renders the same in a mail client as in a browser.
  */
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include "model.h"
 #include "parse.h"
 #include "util.h"
+#include "workers.h"
 
 #define MAX_BARS 40		/* nodes per chart; the rest are counted */
 #define MAX_SKUS 50		/* rows of the reorder table */
@@ -695,16 +695,14 @@ page_side(struct store *st, struct page *pg)
 struct side {
 	struct store *st;
 	struct page *pg;
-	int r;
 };
 
-static void *
+static int
 side_run(void *p)
 {
 	struct side *sd = p;
 
-	sd->r = page_side(sd->st, sd->pg);
-	return NULL;
+	return page_side(sd->st, sd->pg);
 }
 
 int
@@ -713,7 +711,7 @@ html_report(struct store *st, const struct kpi_opts *k, const struct eoq_opts *e
 	struct page pg;
 	struct side sd;
 	struct store *other = NULL;
-	pthread_t t;
+	struct workers ws;
 	char now[21];
 	int status, r;
 
@@ -734,11 +732,10 @@ html_report(struct store *st, const struct kpi_opts *k, const struct eoq_opts *e
 	}
 	sd.st = other;
 	sd.pg = &pg;
-	sd.r = 0;
-	if (other != NULL && pthread_create(&t, NULL, side_run, &sd) == 0) {
+	workers_init(&ws);
+	if (other != NULL && workers_start(&ws, side_run, &sd) == 0) {
 		r = kpi_compute(st, k->from, k->to, k->channels, &pg.kpi);
-		pthread_join(t, NULL);
-		if (sd.r != 0) {
+		if (workers_join(&ws) != 0) {
 			store_status_from(st, other);
 			r = -1;
 		}
@@ -746,6 +743,7 @@ html_report(struct store *st, const struct kpi_opts *k, const struct eoq_opts *e
 		r = kpi_compute(st, k->from, k->to, k->channels, &pg.kpi) != 0 ||
 		    page_side(st, &pg) != 0 ? -1 : 0;
 	}
+	workers_release(&ws);
 	store_close(other);
 	if (r != 0)
 		goto fail;
