@@ -22,22 +22,75 @@ const int64_t returns_default_fee[COND_N] = { 0, 1000, 2500 };
 
 /* --- the arithmetic ---------------------------------------------------- */
 
+/*
+ * (a b + d) / c exactly, truncated toward zero as C's / is, for c > 0 and
+ * a quotient that fits in int64_t.  The product of two cents figures
+ * and counts can pass 2^63, and ISO C has no wider integer type
+ * (__int128 is a GCC extension), so a b + d is held as a sign and a
+ * 128-bit magnitude in two uint64_t halves, and divided bit by bit.
+ */
+static int64_t
+mul_add_div(int64_t a, int64_t b, int64_t d, int64_t c)
+{
+	uint64_t x = a < 0 ? -(uint64_t)a : (uint64_t)a;
+	uint64_t y = b < 0 ? -(uint64_t)b : (uint64_t)b;
+	uint64_t e = d < 0 ? -(uint64_t)d : (uint64_t)d;
+	uint64_t lo32 = UINT64_C(0xffffffff), p00, p01, p10, mid, hi, lo, q, r;
+	int neg = (a < 0) != (b < 0), i;
+
+	/* |a b| = hi 2^64 + lo, from the four 32-bit partial products */
+	p00 = (x & lo32) * (y & lo32);
+	p01 = (x & lo32) * (y >> 32);
+	p10 = (x >> 32) * (y & lo32);
+	mid = (p00 >> 32) + (p01 & lo32) + (p10 & lo32);
+	lo = (mid << 32) | (p00 & lo32);
+	hi = (x >> 32) * (y >> 32) + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+	if (hi == 0 && lo == 0)
+		neg = 0;
+	/* plus d: a sum of magnitudes when the signs agree, else a difference */
+	if (e == 0) {
+		/* nothing to add */
+	} else if (hi == 0 && lo == 0) {
+		lo = e;
+		neg = d < 0;
+	} else if (neg == (d < 0)) {
+		hi += (lo += e) < e;
+	} else if (hi > 0 || lo >= e) {
+		hi -= lo < e;
+		lo -= e;
+	} else {
+		lo = e - lo;
+		neg = !neg;
+	}
+	/* the magnitude over c; past 2^64, bit by bit (r < c < 2^63: no overflow) */
+	if (hi == 0) {
+		q = lo / (uint64_t)c;
+	} else {
+		q = r = 0;
+		for (i = 127; i >= 0; i--) {
+			r = r << 1 | ((i >= 64 ? hi >> (i - 64) : lo >> i) & 1);
+			q <<= 1;
+			if (r >= (uint64_t)c) {
+				r -= (uint64_t)c;
+				q |= 1;
+			}
+		}
+	}
+	return neg ? -(int64_t)q : (int64_t)q;
+}
+
 int64_t
 returns_share(int64_t total, int64_t parts, int64_t from, int64_t n)
 {
-	__int128 t = total;
-
 	if (parts <= 0 || n <= 0)
 		return 0;
-	return (int64_t)(t * (from + n) / parts - t * from / parts);
+	return mul_add_div(total, from + n, 0, parts) - mul_add_div(total, from, 0, parts);
 }
 
 int64_t
 returns_percent(int64_t amount, int64_t rate)
 {
-	__int128 v = (__int128)amount * rate;
-
-	return (int64_t)((v + 5000) / 10000);
+	return mul_add_div(amount, rate, 5000, 10000);
 }
 
 static const char *const seller_faults[] = { "damaged_in_transit", "wrong_item", "defective" };

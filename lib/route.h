@@ -4,9 +4,10 @@
  * route: decide where each allocated line ships from, over the whole batch.
  * See oms-route(1) for the cost model, the constraints and the method.
  */
+#include <stdint.h>
 #include <stdio.h>
 
-#include "alloc.h"
+#include "scope.h"
 #include "store.h"
 
 enum route_algo {
