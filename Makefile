@@ -8,6 +8,7 @@ SHAREDIR ?= $(PREFIX)/share/oms
 VERSION  = 0.1.0
 
 PKG_CONFIG ?= pkg-config
+INSTALL ?= install
 DEPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson sqlite3 2>/dev/null)
 DEPS_LIBS   := $(shell $(PKG_CONFIG) --libs jansson sqlite3 2>/dev/null) -lcsv -lm
 
@@ -46,8 +47,15 @@ BINS    = $(CMDS:%=$(BUILD)/bin/%)
 TOOLS   = $(BUILD)/bin/oms-gen
 # test programs: test-* are unit tests run by tests/run.sh; the rest are
 # tools the bats suites call
-TESTBINS = $(BUILD)/bin/test-parse $(BUILD)/bin/test-route-cost $(BUILD)/bin/test-service \
+TESTBINS = $(BUILD)/bin/test-parse $(BUILD)/bin/test-route-cost $(BUILD)/bin/test-alloc \
+	$(BUILD)/bin/test-returns $(BUILD)/bin/test-eoq $(BUILD)/bin/test-service \
 	$(BUILD)/bin/input-dump
+# The test build: the commands again, from the same sources compiled with
+# OMS_TEST_HOOKS, which adds the test hooks (OMS_KILL_*, OMS_READ_RACE,
+# OMS_*_CHUNK, OMS_CHECK_SPLIT; oms(7), "Test builds").  make check builds
+# it in $(BUILD)/test-bin for the tests of those hooks; never installed.
+HOOKOBJ  = $(LIBSRC:lib/%.c=$(BUILD)/test-lib/%.o) $(BUILD)/lib/schema_sql.o
+HOOKBINS = $(CMDS:%=$(BUILD)/test-bin/%)
 
 all: $(BINS)
 
@@ -68,13 +76,17 @@ $(BUILD)/liboms.a: $(LIBOBJ)
 $(BUILD)/bin/%: cmd/%.c $(BUILD)/liboms.a lib/*.h | $(BUILD)/bin
 	$(LINK) -o $@ $< $(BUILD)/liboms.a $(DEPS_LIBS) $(LDLIBS)
 
-$(BUILD)/bin/test-parse: tests/unit/test-parse.c $(BUILD)/liboms.a lib/*.h | $(BUILD)/bin
-	$(LINK) -o $@ $< $(BUILD)/liboms.a $(DEPS_LIBS) $(LDLIBS)
+$(BUILD)/test-lib/%.o: lib/%.c lib/*.h | $(BUILD)/test-lib
+	$(COMPILE) -DOMS_TEST_HOOKS -c -o $@ $<
 
-$(BUILD)/bin/test-route-cost: tests/unit/test-route-cost.c $(BUILD)/liboms.a lib/*.h | $(BUILD)/bin
-	$(LINK) -o $@ $< $(BUILD)/liboms.a $(DEPS_LIBS) $(LDLIBS)
+$(BUILD)/test-lib/liboms.a: $(HOOKOBJ)
+	$(AR) rcs $@ $(HOOKOBJ)
 
-$(BUILD)/bin/test-service: tests/unit/test-service.c $(BUILD)/liboms.a lib/*.h | $(BUILD)/bin
+$(BUILD)/test-bin/%: cmd/%.c $(BUILD)/test-lib/liboms.a lib/*.h | $(BUILD)/test-bin
+	$(LINK) -DOMS_TEST_HOOKS -o $@ $< $(BUILD)/test-lib/liboms.a $(DEPS_LIBS) $(LDLIBS)
+
+# a unit test: tests/unit/test-NAME.c, linked with the library
+$(BUILD)/bin/test-%: tests/unit/test-%.c $(BUILD)/liboms.a lib/*.h | $(BUILD)/bin
 	$(LINK) -o $@ $< $(BUILD)/liboms.a $(DEPS_LIBS) $(LDLIBS)
 
 $(BUILD)/bin/input-dump: tests/unit/input-dump.c $(BUILD)/liboms.a lib/*.h | $(BUILD)/bin
@@ -83,11 +95,15 @@ $(BUILD)/bin/input-dump: tests/unit/input-dump.c $(BUILD)/liboms.a lib/*.h | $(B
 $(BUILD)/bin/oms-gen: tests/bench/oms-gen.c | $(BUILD)/bin
 	$(LINK) -o $@ $< -lm
 
-$(BUILD)/lib $(BUILD)/bin:
+$(BUILD)/lib $(BUILD)/bin $(BUILD)/test-lib $(BUILD)/test-bin:
 	mkdir -p $@
 
-check: all $(TESTBINS)
-	OMS_BIN=$(CURDIR)/$(BUILD)/bin sh tests/run.sh
+# the tests of the hooks run the test build, every other the shipped one;
+# make test-build builds what check runs, for running one suite alone
+test-build: all $(TESTBINS) $(HOOKBINS)
+
+check: test-build
+	OMS_BIN=$(CURDIR)/$(BUILD)/bin OMS_TEST_BIN=$(CURDIR)/$(BUILD)/test-bin sh tests/run.sh
 
 bench: all $(TOOLS)
 	OMS_BIN=$(CURDIR)/$(BUILD)/bin sh tests/bench/run.sh
@@ -95,25 +111,30 @@ bench: all $(TOOLS)
 # make torture: the long reliability runs (tests/reliability): every
 # mutating command killed at many points of a large run, then several at
 # once on one store.  TORTURE_LINES, TORTURE_KILLS, TORTURE_ROUNDS size them.
+# The crash runs kill by the test hooks, so they run the test build (and
+# oms-gen from $(BUILD)/bin); the concurrent runs run the shipped one.
 TORTURE_LINES ?= 20000
 TORTURE_KILLS ?= 40
 TORTURE_ROUNDS ?= 200
-torture: all $(TOOLS)
-	OMS_BIN=$(CURDIR)/$(BUILD)/bin bash tests/reliability/crash.sh \
+torture: all $(TOOLS) $(HOOKBINS)
+	PATH=$(CURDIR)/$(BUILD)/bin:$$PATH OMS_BIN=$(CURDIR)/$(BUILD)/test-bin \
+		bash tests/reliability/crash.sh \
 		-n $(TORTURE_LINES) -k $(TORTURE_KILLS) -t $$(( $(TORTURE_KILLS) / 2 ))
 	OMS_BIN=$(CURDIR)/$(BUILD)/bin bash tests/reliability/concurrency.sh -r $(TORTURE_ROUNDS)
 
 demo: all
 	OMS_BIN=$(CURDIR)/$(BUILD)/bin sh examples/nightly.sh
 
+# the shipped commands only (never the test build), with their modes
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR)
-	cp $(BINS) $(DESTDIR)$(BINDIR)/
-	cp man/*.1 $(DESTDIR)$(MANDIR)/man1/
-	cp man/*.5 $(DESTDIR)$(MANDIR)/man5/
-	cp man/*.7 $(DESTDIR)$(MANDIR)/man7/
-	cp -R share/schema share/postal-us.csv share/postal-us.LICENSE $(DESTDIR)$(SHAREDIR)/
+	$(INSTALL) -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(SHAREDIR)/schema
+	$(INSTALL) -m 755 $(BINS) $(DESTDIR)$(BINDIR)/
+	$(INSTALL) -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	$(INSTALL) -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7/
+	$(INSTALL) -m 644 $(SCHEMA) $(DESTDIR)$(SHAREDIR)/schema/
+	$(INSTALL) -m 644 share/postal-us.csv share/postal-us.LICENSE $(DESTDIR)$(SHAREDIR)/
 
 uninstall:
 	for c in $(CMDS); do rm -f $(DESTDIR)$(BINDIR)/$$c $(DESTDIR)$(MANDIR)/man1/$$c.1; done
@@ -168,5 +189,5 @@ $(BUILD)/fuzz:
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all check bench torture demo install uninstall clean fuzz fuzz-run \
+.PHONY: all test-build check bench torture demo install uninstall clean fuzz fuzz-run \
 	fuzz-targets

@@ -113,10 +113,12 @@ report_main(int argc, char **argv, struct report_opts *op)
 	struct outfile out;
 	struct store *st;
 	struct cli c;
+	const struct report_view *v;
 	const char *view;
 	int ch, status, follow = 0, gone;
-	unsigned given = 0, takes;
-	size_t k;
+	unsigned given = 0;
+	size_t k, ngiven = 0, order[NVIEW_OPTS];	/* the view options given, in turn */
+	struct buf views = BUF_INIT;
 	int64_t since, days;
 	double interval = 0;	/* 0: not given; 1 s by default */
 	char today[21];
@@ -141,6 +143,8 @@ report_main(int argc, char **argv, struct report_opts *op)
 				diag_error("%s given twice: it takes one value", view_opts[k].name);
 				return EX_USAGE;
 			}
+			if (!(given & view_opts[k].bit))
+				order[ngiven++] = k;
 			given |= view_opts[k].bit;
 		}
 		switch (ch) {
@@ -228,25 +232,30 @@ report_main(int argc, char **argv, struct report_opts *op)
 		}
 	}
 	if (optind != argc - 1) {
-		diag_error(optind == argc ? "which view? (inventory, orders, lines, backorders, "
-		    "releases, check, events, runs, kpi, eoq)" :
-		    "one view at a time");
+		for (k = 0; k < report_nviews; k++)
+			if (report_views[k].variant == RV_PLAIN)
+				buf_addf(&views, "%s%s", views.len ? ", " : "", report_views[k].name);
+		if (optind == argc)
+			diag_error("which view? (%s)", buf_str(&views));
+		else
+			diag_error("one view at a time");
+		buf_release(&views);
 		usage(stderr);
 		return EX_USAGE;
 	}
 	view = argv[optind];
-	if (!report_valid(view)) {
+	if ((v = report_view_find(view, op->by_sku, op->html)) == NULL) {
 		diag_error("unknown view \"%s\"", quote_value(view));
 		usage(stderr);
 		return EX_USAGE;
 	}
-	if (op->html && strcmp(view, "kpi") != 0) {
+	if (op->html && v->variant != RV_HTML) {
 		diag_error("--format html is for the kpi view only");
 		return EX_USAGE;
 	}
 	op->format = c.format_given || strcmp(view, "events") != 0 ? c.format : OUTFMT_JSONL;
 	op->safe_csv = c.safe_csv;
-	if (follow && (strcmp(view, "events") != 0 || op->format == OUTFMT_JSON ||
+	if (follow && (!(v->takes & RO_FOLLOW) || op->format == OUTFMT_JSON ||
 	    c.output != NULL)) {
 		diag_error("--follow is for events, written to standard output as a stream "
 		    "(--format jsonl or csv)");
@@ -256,13 +265,11 @@ report_main(int argc, char **argv, struct report_opts *op)
 		diag_error("--interval is for --follow");
 		return EX_USAGE;
 	}
-	/* an option the view does not have would be silently ignored */
-	takes = report_view_options(view, op->by_sku, op->html);
-	for (k = 0; k < NVIEW_OPTS; k++)
-		if ((given & view_opts[k].bit) && !(takes & view_opts[k].bit)) {
-			diag_error("%s does not apply to %s%s", view_opts[k].name, view,
-			    op->by_sku && strcmp(view, "inventory") == 0 ? " --by sku" :
-			    op->html ? " --format html" : "");
+	/* an option the view does not have would be silently ignored: the first given */
+	for (k = 0; k < ngiven; k++)
+		if (!(v->takes & view_opts[order[k]].bit)) {
+			diag_error("%s does not apply to %s%s", view_opts[order[k]].name, v->name,
+			    v->variant_text);
 			return EX_USAGE;
 		}
 	if (op->today == NULL) {
@@ -319,7 +326,7 @@ report_main(int argc, char **argv, struct report_opts *op)
 		ch = outfile_close(&out, status == 0);
 		return ch && status == 0 ? ch : status;
 	}
-	status = report_run(st, view, op, out.fp);
+	status = report_run(st, v, op, out.fp);
 	store_close(st);
 	/* check's violations are output worth keeping */
 	ch = outfile_close(&out, status == 0 || status == EX_VIOLATION);

@@ -5,6 +5,7 @@
 
 #include "alloc.h"
 #include "diag.h"
+#include "jsonw.h"
 #include "model.h"
 #include "parse.h"
 #include "util.h"
@@ -846,11 +847,12 @@ take_back(struct run *r)
 			const struct routed_row *v = w.v[k];
 			int64_t take = v->routed < sh->over ? v->routed : sh->over;
 
-			buf_reset(&payload);
-			buf_addf(&payload, "{\"line_no\":%lld,\"node_id\":", (long long)v->svc.line_no);
-			buf_add_json_string(&payload, sh->node_id, strlen(sh->node_id));
-			buf_addf(&payload, ",\"qty\":%lld,\"reason\":\"node stock under its "
-			    "reservations\"}", (long long)take);
+			jsonw_start(&payload);
+			jsonw_int(&payload, "line_no", v->svc.line_no);
+			jsonw_str(&payload, "node_id", sh->node_id);
+			jsonw_int(&payload, "qty", take);
+			jsonw_str(&payload, "reason", "node stock under its reservations");
+			jsonw_end(&payload);
 			if (store_line_node_routed(r->st, v->svc.order_id, v->svc.line_no,
 			    sh->node_id, v->routed - take) != 0 ||
 			    store_event(r->st, v->svc.order_id, "line.unrouted", payload.s) != 0) {
@@ -914,22 +916,6 @@ static const struct outcol alloc_cols[] = {
 	{ "reason", COL_TEXT },
 };
 
-
-/* v in decimal into buf (24 bytes); printf is a tenth of a run. */
-static const char *
-fmt_int(char *buf, int64_t v)
-{
-	char *p = buf + 23;
-	uint64_t a = v < 0 ? -(uint64_t)v : (uint64_t)v;
-
-	*p = '\0';
-	do
-		*--p = (char)('0' + a % 10);
-	while ((a /= 10) > 0);
-	if (v < 0)
-		*--p = '-';
-	return p;
-}
 
 /* One copy of each of the few distinct sku, method, node and reason texts. */
 static uint32_t
@@ -1095,7 +1081,6 @@ taken_back(struct run *r, const struct aorder *o)
 {
 	const struct alloc_take *t;
 	int i, n;
-	char f[2][24];
 
 	t = alloc_taken(r->a, &n);
 	for (i = 0; i < n; i++) {
@@ -1112,17 +1097,13 @@ taken_back(struct run *r, const struct aorder *o)
 			r->failed = 1;
 			return -1;
 		}
-		buf_reset(&r->payload);
-		buf_adds(&r->payload, "{\"line_no\":");
-		buf_adds(&r->payload, fmt_int(f[0], a->line_no));
-		buf_adds(&r->payload, ",\"node_id\":");
-		buf_add_json_string(&r->payload, node_id, strlen(node_id));
-		buf_adds(&r->payload, ",\"qty\":");
-		buf_adds(&r->payload, fmt_int(f[1], t[i].qty));
-		buf_adds(&r->payload, ",\"reason\":\"taken back for a more urgent order\","
-		    "\"for_order\":");
-		buf_add_json_string(&r->payload, o->svc.order_id, strlen(o->svc.order_id));
-		buf_addc(&r->payload, '}');
+		jsonw_start(&r->payload);
+		jsonw_int(&r->payload, "line_no", a->line_no);
+		jsonw_str(&r->payload, "node_id", node_id);
+		jsonw_int(&r->payload, "qty", t[i].qty);
+		jsonw_str(&r->payload, "reason", "taken back for a more urgent order");
+		jsonw_str(&r->payload, "for_order", o->svc.order_id);
+		jsonw_end(&r->payload);
 		if (queue_event(r, lo->svc.order_id, "line.unrouted") != 0)
 			return -1;
 	}
@@ -1164,7 +1145,7 @@ decide(struct run *r, struct aorder *o, long rank)
 		const char *reason = back > 0 ? alloc_line_reason(r->a, l, &r->why) : NULL;
 		const char *old_reason = r->texts[a->old_reason];
 		const char *type;
-		char f[5][24];
+		char f[4][24];
 		const char *row[7];
 
 		progress_tick(++r->seen);
@@ -1180,30 +1161,25 @@ decide(struct run *r, struct aorder *o, long rank)
 		reason = r->texts[a->reason];
 		type = l->allocated > a->old_allocated ? "line.allocated" :
 		    l->allocated < a->old_allocated ? "line.deallocated" : "line.backordered";
+		int_format(a->line_no, 1, f[0]);
+		int_format(a->qty, 1, f[1]);
+		int_format(l->allocated, 1, f[2]);
+		int_format(back, 1, f[3]);
 		row[0] = o->svc.order_id;
-		row[1] = fmt_int(f[0], a->line_no);
+		row[1] = f[0];
 		row[2] = l->sku;
-		row[3] = fmt_int(f[1], a->qty);
-		row[4] = fmt_int(f[2], l->allocated);
-		row[5] = fmt_int(f[3], back);
+		row[3] = f[1];
+		row[4] = f[2];
+		row[5] = f[3];
 		row[6] = reason;
-		buf_reset(&r->payload);
-		buf_adds(&r->payload, "{\"line_no\":");
-		buf_adds(&r->payload, row[1]);
-		buf_adds(&r->payload, ",\"sku\":");
-		buf_add_json_string(&r->payload, l->sku, strlen(l->sku));
-		buf_adds(&r->payload, ",\"allocated\":");
-		buf_adds(&r->payload, row[4]);
-		buf_adds(&r->payload, ",\"backordered\":");
-		buf_adds(&r->payload, row[5]);
-		buf_adds(&r->payload, ",\"reason\":");
-		if (reason)
-			buf_add_json_string(&r->payload, reason, strlen(reason));
-		else
-			buf_adds(&r->payload, "null");
-		buf_adds(&r->payload, ",\"previous\":");
-		buf_adds(&r->payload, fmt_int(f[4], a->old_allocated));
-		buf_addc(&r->payload, '}');
+		jsonw_start(&r->payload);
+		jsonw_int(&r->payload, "line_no", a->line_no);
+		jsonw_str(&r->payload, "sku", l->sku);
+		jsonw_int(&r->payload, "allocated", l->allocated);
+		jsonw_int(&r->payload, "backordered", back);
+		jsonw_str(&r->payload, "reason", reason);
+		jsonw_int(&r->payload, "previous", a->old_allocated);
+		jsonw_end(&r->payload);
 		if (queue_event(r, o->svc.order_id, type) != 0)
 			return -1;
 		writer_row(&r->w, row);

@@ -284,15 +284,15 @@ write_row(void *p, const struct eoq_row *r)
 }
 
 int
-eoq_report(struct store *st, const struct report_opts *o, FILE *fp)
+eoq_report(struct store *st, const struct eoq_opts *o, enum outfmt fmt, int safe_csv,
+    FILE *fp)
 {
-	struct eoq_opts e = { o->today, o->days, o->service, o->alpha, &o->sku };
 	struct writer w;
 	int r;
 
-	writer_init(&w, fp, o->format, eoq_cols, EOQ_NCOLS);
-	w.safe_csv = o->safe_csv;
-	r = eoq_compute(st, &e, write_row, &w);
+	writer_init(&w, fp, fmt, eoq_cols, EOQ_NCOLS);
+	w.safe_csv = safe_csv;
+	r = eoq_compute(st, o, write_row, &w);
 	writer_finish(&w);
 	return r == 0 ? 0 : store_status(st);
 }

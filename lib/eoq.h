@@ -7,7 +7,6 @@
 #include <stdio.h>
 
 #include "output.h"
-#include "report.h"
 #include "store.h"
 
 struct eoq_opts {
@@ -69,10 +68,8 @@ extern const struct outcol eoq_cols[EOQ_NCOLS];
 /* Format r as the EOQ_NCOLS values of eoq_cols. */
 void eoq_format(const struct eoq_row *r, char f[EOQ_NCOLS][32], const char *vals[EOQ_NCOLS]);
 
-/*
- * The eoq view (o->today, o->days, o->service, o->alpha, o->sku) to fp:
- * 0 or an exit status.
- */
-int eoq_report(struct store *st, const struct report_opts *o, FILE *fp);
+/* The eoq view to fp, written as fmt: 0 or an exit status. */
+int eoq_report(struct store *st, const struct eoq_opts *o, enum outfmt fmt, int safe_csv,
+	FILE *fp);
 
 #endif

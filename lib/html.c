@@ -4,7 +4,6 @@
  * are plain SVG rectangles and text, sized from the data, so the page
  * renders the same in a mail client as in a browser.
  */
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +13,10 @@
 #include "eoq.h"
 #include "html.h"
 #include "kpi.h"
+#include "model.h"
 #include "parse.h"
 #include "util.h"
+#include "workers.h"
 
 #define MAX_BARS 40		/* nodes per chart; the rest are counted */
 #define MAX_SKUS 50		/* rows of the reorder table */
@@ -92,7 +93,8 @@ bars_release(struct bars *b)
 }
 
 struct page {
-	const struct report_opts *o;
+	const struct kpi_opts *k;	/* the KPI table's options */
+	const struct eoq_opts *e;	/* the day, and the reorder points' */
 	struct kpi_table kpi;
 	int64_t age_units[6], age_lines[6];
 	int64_t past_units[6], past_lines[6];	/* by days past the promise date */
@@ -104,7 +106,7 @@ struct page {
 	char **low_sku;
 	size_t nlow, caplow;
 	int64_t skus;			/* items looked at */
-	int64_t today;			/* days of o->today */
+	int64_t today;			/* days of e->today */
 	char since[21];			/* the last backorder's beginning */
 	int64_t since_days;		/* and its days */
 	struct eoq_demand *demand;
@@ -239,7 +241,7 @@ line_row(void *p, const struct store_order_line *l)
 		pg->age_lines[b]++;
 		pg->age_units[b] += l->backordered;
 		/* and past the promise, as oms-report backorders counts it */
-		if ((age = report_days_past_promise(l->promise_date, pg->today)) > 0) {
+		if ((age = line_days_past_promise(l->promise_date, pg->today)) > 0) {
 			b = age_bucket(age);
 			pg->past_lines[b]++;
 			pg->past_units[b] += l->backordered;
@@ -397,16 +399,16 @@ kpi_section(FILE *fp, const struct page *pg)
 		[13] = 1, [14] = 1 };
 
 	fputs("<h2>Key figures</h2>\n<p class=\"note\">", fp);
-	if (pg->o->from || pg->o->to) {
+	if (pg->k->from || pg->k->to) {
 		fputs("Orders created from ", fp);
-		html_escape(fp, pg->o->from ? pg->o->from : "the first order");
+		html_escape(fp, pg->k->from ? pg->k->from : "the first order");
 		fputs(" to ", fp);
-		html_escape(fp, pg->o->to ? pg->o->to : "the last");
+		html_escape(fp, pg->k->to ? pg->k->to : "the last");
 	} else
 		fputs("Every order in the store", fp);
-	for (size_t i = 0; i < pg->o->channel.n; i++) {
-		fputs(i == 0 ? pg->o->channel.n > 1 ? ", channels " : ", channel " : ", ", fp);
-		html_escape(fp, pg->o->channel.v[i]);
+	for (size_t i = 0; i < pg->k->channels->n; i++) {
+		fputs(i == 0 ? pg->k->channels->n > 1 ? ", channels " : ", channel " : ", ", fp);
+		html_escape(fp, pg->k->channels->v[i]);
 	}
 	fputs(". Definitions: oms-report(1).</p>\n<div class=\"table\"><table>\n<tr>", fp);
 	for (int k = 0; k < KPI_NCOLS; k++) {
@@ -500,7 +502,7 @@ age_section(FILE *fp, const struct page *pg)
 	}
 	fputs("<h2>Backorders by age</h2>\n<p class=\"note\">Units backordered now, by the "
 	    "age of their backorder on ", fp);
-	html_escape(fp, pg->o->today);
+	html_escape(fp, pg->e->today);
 	fprintf(fp, " (%lld %s).</p>\n", (long long)lines, plural(lines, "line", "lines"));
 	if (lines == 0) {
 		fputs("<p class=\"empty\">No backorders.</p>\n", fp);
@@ -622,8 +624,8 @@ inventory_section(FILE *fp, struct page *pg)
 	    "active %s %s network on-hand stock at or below their reorder point "
 	    "(%d %s of demand, service level %.3g, smoothing factor %.3g; incoming stock "
 	    "is not tracked)", pg->nlow, (long long)pg->skus, plural(pg->skus, "sku", "skus"),
-	    plural((int64_t)pg->nlow, "has", "have"), pg->o->days,
-	    plural(pg->o->days, "day", "days"), pg->o->service, pg->o->alpha);
+	    plural((int64_t)pg->nlow, "has", "have"), pg->e->days,
+	    plural(pg->e->days, "day", "days"), pg->e->service, pg->e->alpha);
 	if (pg->nlow > MAX_SKUS)
 		fprintf(fp, "; the %d furthest below are shown", MAX_SKUS);
 	fputs(".</p>\n", fp);
@@ -693,33 +695,31 @@ page_side(struct store *st, struct page *pg)
 struct side {
 	struct store *st;
 	struct page *pg;
-	int r;
 };
 
-static void *
+static int
 side_run(void *p)
 {
 	struct side *sd = p;
 
-	sd->r = page_side(sd->st, sd->pg);
-	return NULL;
+	return page_side(sd->st, sd->pg);
 }
 
 int
-html_report(struct store *st, const struct report_opts *o, FILE *fp)
+html_report(struct store *st, const struct kpi_opts *k, const struct eoq_opts *e, FILE *fp)
 {
-	struct eoq_opts e = { o->today, o->days, o->service, o->alpha, &o->sku };
 	struct page pg;
 	struct side sd;
 	struct store *other = NULL;
-	pthread_t t;
+	struct workers ws;
 	char now[21];
 	int status, r;
 
 	memset(&pg, 0, sizeof pg);
-	pg.o = o;
-	pg.today = date_days(o->today);
-	pg.demand = eoq_demand_new(&e);
+	pg.k = k;
+	pg.e = e;
+	pg.today = date_days(e->today);
+	pg.demand = eoq_demand_new(e);
 	/*
 	 * The KPIs here, the rest in a thread on a second connection that
 	 * sees the same snapshot (store_read_together): two halves of about
@@ -732,18 +732,18 @@ html_report(struct store *st, const struct report_opts *o, FILE *fp)
 	}
 	sd.st = other;
 	sd.pg = &pg;
-	sd.r = 0;
-	if (other != NULL && pthread_create(&t, NULL, side_run, &sd) == 0) {
-		r = kpi_compute(st, o->from, o->to, &o->channel, &pg.kpi);
-		pthread_join(t, NULL);
-		if (sd.r != 0) {
+	workers_init(&ws);
+	if (other != NULL && workers_start(&ws, side_run, &sd) == 0) {
+		r = kpi_compute(st, k->from, k->to, k->channels, &pg.kpi);
+		if (workers_join(&ws) != 0) {
 			store_status_from(st, other);
 			r = -1;
 		}
 	} else {
-		r = kpi_compute(st, o->from, o->to, &o->channel, &pg.kpi) != 0 ||
+		r = kpi_compute(st, k->from, k->to, k->channels, &pg.kpi) != 0 ||
 		    page_side(st, &pg) != 0 ? -1 : 0;
 	}
+	workers_release(&ws);
 	store_close(other);
 	if (r != 0)
 		goto fail;
@@ -751,10 +751,10 @@ html_report(struct store *st, const struct report_opts *o, FILE *fp)
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	    "<title>oms report ", fp);
-	html_escape(fp, o->today);
+	html_escape(fp, e->today);
 	fprintf(fp, "</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n"
 	    "<h1>Operations report</h1>\n<p class=\"note\">Day ", css);
-	html_escape(fp, o->today);
+	html_escape(fp, e->today);
 	fprintf(fp, ", written %s by oms-report.</p>\n", now);
 	kpi_section(fp, &pg);
 	age_section(fp, &pg);

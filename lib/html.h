@@ -8,17 +8,18 @@
  */
 #include <stdio.h>
 
-#include "report.h"
+#include "eoq.h"
+#include "kpi.h"
 #include "store.h"
 
 /*
- * Write the page to fp: the KPI table (o->from, o->to, o->channel),
- * backorders by age on o->today, releases against capacity per node on
- * the latest business day with releases, ATP by node, and the skus at or
- * below their reorder point (o->days, o->service, o->alpha).  Returns 0,
- * or an exit status after a diagnostic.
+ * Write the page to fp: the KPI table (k), backorders by age on
+ * e->today, releases against capacity per node on the latest business
+ * day with releases, ATP by node, and the skus at or below their reorder
+ * point (e).  Returns 0, or an exit status after a diagnostic.
  */
-int html_report(struct store *st, const struct report_opts *o, FILE *fp);
+int html_report(struct store *st, const struct kpi_opts *k, const struct eoq_opts *e,
+	FILE *fp);
 
 /* Write s to fp with &, <, >, " and ' as character references. */
 void html_escape(FILE *fp, const char *s);

@@ -1,15 +1,14 @@
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
 #include "import.h"
+#include "jsonw.h"
 #include "parse.h"
+#include "rows.h"
 #include "util.h"
 
-#define MAX_KEY 200		/* bytes in a key */
-#define MAX_TEXT 65536		/* bytes in any other text */
 #define MAX_QTY INT64_C(1000000000)
 #define MAX_STOCK INT64_C(1000000000000)
 
@@ -116,13 +115,11 @@ struct importer {
 	int ncols;
 	struct input *in;
 	const char *file;	/* the input's name, for messages */
-	struct rejects *rj;
+	struct rows rows;	/* the checks, the rejects and --max-rejects */
 	struct strmap nodes, skus, customers;
 	long unknown_customers;	/* orders naming one (see unknown_customer) */
 	struct buf unknown_first;	/* the first few of them, for the warning */
-	int failed;		/* strict mode saw a bad record: write nothing more */
 	int status;		/* a fatal error: the exit status */
-	struct buf err;		/* the current record's first problem */
 	struct buf key, payload;
 	uint64_t file_digest;	/* delta: the content of the current file */
 	struct held *group;	/* orders: the rows of one order */
@@ -136,25 +133,6 @@ struct importer {
 	int nbands, capbands;
 };
 
-static int bad(struct importer *im, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* Note a problem with the current record; the first one is kept.  -1. */
-static int
-bad(struct importer *im, const char *fmt, ...)
-{
-	va_list ap;
-	char msg[600];
-
-	if (im->err.len > 0)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	buf_adds(&im->err, msg);
-	return -1;
-}
-
 static int
 store_failed(struct importer *im)
 {
@@ -163,45 +141,23 @@ store_failed(struct importer *im)
 }
 
 /*
- * A record that will not be imported: say so (when loud), write it to the
- * rejects file or fail the run.  raw NULL means the input's current record.
- * Returns -1 when the run must stop (past --max-rejects), else 0.
+ * A record that will not be imported: rows_reject() (raw NULL: the input's
+ * current record).  -1 when the run must stop (past --max-rejects).
  */
 static int
 reject(struct importer *im, const char *file, long line, const char *msg,
     const struct raw *raw, int loud)
 {
-	im->n->rejected++;
-	if (loud)
-		diag_at(file, line, "%s", msg);
-	if (im->rj == NULL) {
-		im->failed = 1;
-		return 0;
-	}
-	if (raw != NULL) {
-		rejects_write(im->rj, im->in, raw, msg);
-	} else {
-		struct raw *cur = input_raw(im->in);
-
-		rejects_write(im->rj, im->in, cur, msg);
-		raw_free(cur);
-	}
-	if (im->o->max_rejects >= 0 && im->n->rejected > im->o->max_rejects) {
-		diag_error("more than %ld %s rejected (--max-rejects); nothing imported",
-		    im->o->max_rejects, plural(im->o->max_rejects, "record", "records"));
-		im->status = EX_DATAERR;
-		return -1;
-	}
-	return 0;
+	return rows_reject(&im->rows, im->in, raw, file, line, msg, loud, &im->status);
 }
 
 /* The current record is bad if a problem was noted: reject it.  1 if so. */
 static int
 rejected(struct importer *im, const struct record *r, int *ret)
 {
-	if (im->err.len == 0)
+	if (im->rows.err.len == 0)
 		return 0;
-	*ret = reject(im, r->file, r->line, im->err.s, NULL, 1);
+	*ret = reject(im, r->file, r->line, im->rows.err.s, NULL, 1);
 	return 1;
 }
 
@@ -221,44 +177,21 @@ struct pending {
 static int
 f_key(struct importer *im, const struct record *r, int c, const char **out)
 {
-	const char *v = r->val[c];
-	size_t n = strlen(v);
-
-	*out = NULL;
-	if (n == 0)
-		return im->cols[c].required ? bad(im, "%s is empty", NAME(c)) : 0;
-	if (n > MAX_KEY)
-		return bad(im, "%s is too long (%zu bytes; at most %d)", NAME(c), n, MAX_KEY);
-	if (has_control(v, n))
-		return bad(im, "%s holds a control character, got \"%s\"", NAME(c), quote_value(v));
-	if (v[0] == ' ' || v[n - 1] == ' ')
-		return bad(im, "%s has leading or trailing spaces, got \"%s\"", NAME(c),
-		    quote_value(v));
-	*out = v;
-	return 0;
+	return rows_key(&im->rows, NAME(c), r->val[c], im->cols[c].required, out);
 }
 
 static int
 f_text(struct importer *im, const struct record *r, int c, const char *def,
     const char **out)
 {
-	const char *v = r->val[c];
-	size_t n = strlen(v);
-
-	*out = n ? v : def;
-	if (n > MAX_TEXT)
-		return bad(im, "%s is too long (%zu bytes; at most %d)", NAME(c), n, MAX_TEXT);
-	return 0;
+	*out = r->val[c][0] ? r->val[c] : def;
+	return rows_text(&im->rows, NAME(c), r->val[c], ROWS_MAX_TEXT);
 }
 
 static int
 empty_required(struct importer *im, const struct record *r, int c)
 {
-	if (r->val[c][0] != '\0')
-		return 0;
-	if (im->cols[c].required)
-		bad(im, "%s is empty", NAME(c));
-	return 1;
+	return rows_empty(&im->rows, NAME(c), r->val[c], im->cols[c].required);
 }
 
 static int
@@ -268,9 +201,7 @@ f_int(struct importer *im, const struct record *r, int c, int64_t min, int64_t m
 	*out = def;
 	if (empty_required(im, r, c))
 		return im->cols[c].required ? -1 : 0;
-	if (parse_int(r->val[c], min, max, out) != PARSE_OK)
-		return bad(im, "%s must be %s, got \"%s\"", NAME(c), what, quote_value(r->val[c]));
-	return 0;
+	return rows_int(&im->rows, NAME(c), r->val[c], min, max, what, out);
 }
 
 static int
@@ -279,10 +210,7 @@ f_money(struct importer *im, const struct record *r, int c, int64_t def, int64_t
 	*out = def;
 	if (empty_required(im, r, c))
 		return im->cols[c].required ? -1 : 0;
-	if (parse_money(r->val[c], out) != PARSE_OK)
-		return bad(im, "%s must be an amount like 12.34 (at most 2 decimals), got \"%s\"",
-		    NAME(c), quote_value(r->val[c]));
-	return 0;
+	return rows_money(&im->rows, NAME(c), r->val[c], 0, out);
 }
 
 static int
@@ -292,9 +220,7 @@ f_real(struct importer *im, const struct record *r, int c, double min, double ma
 	*out = def;
 	if (empty_required(im, r, c))
 		return im->cols[c].required ? -1 : 0;
-	if (parse_real(r->val[c], min, max, out) != PARSE_OK)
-		return bad(im, "%s must be %s, got \"%s\"", NAME(c), what, quote_value(r->val[c]));
-	return 0;
+	return rows_real(&im->rows, NAME(c), r->val[c], min, max, what, out);
 }
 
 static int
@@ -303,10 +229,7 @@ f_bool(struct importer *im, const struct record *r, int c, int def, int *out)
 	*out = def;
 	if (r->val[c][0] == '\0')
 		return 0;
-	if (parse_bool(r->val[c], out) != PARSE_OK)
-		return bad(im, "%s must be 0 or 1 (or true/false, yes/no), got \"%s\"", NAME(c),
-		    quote_value(r->val[c]));
-	return 0;
+	return rows_bool(&im->rows, NAME(c), r->val[c], out);
 }
 
 /* A time, or "" when empty and not required. */
@@ -316,12 +239,7 @@ f_time(struct importer *im, const struct record *r, int c, char out[21])
 	out[0] = '\0';
 	if (empty_required(im, r, c))
 		return im->cols[c].required ? -1 : 0;
-	if (parse_time(r->val[c], out) != PARSE_OK) {
-		out[0] = '\0';
-		return bad(im, "%s must be an ISO 8601 date or time like 2026-11-27 or "
-		    "2026-11-27T14:30:00Z, got \"%s\"", NAME(c), quote_value(r->val[c]));
-	}
-	return 0;
+	return rows_time(&im->rows, NAME(c), r->val[c], out);
 }
 
 /* Latitude and longitude: both or neither. */
@@ -329,18 +247,8 @@ static int
 f_latlon(struct importer *im, const struct record *r, int clat, int clon, int *has,
     double *lat, double *lon)
 {
-	int a = r->val[clat][0] != '\0', b = r->val[clon][0] != '\0';
-
-	*has = 0;
-	if (a != b)
-		return bad(im, "%s and %s go together: give both or neither", NAME(clat), NAME(clon));
-	if (!a)
-		return 0;
-	if (f_real(im, r, clat, -90, 90, 0, "a latitude between -90 and 90", lat) != 0 ||
-	    f_real(im, r, clon, -180, 180, 0, "a longitude between -180 and 180", lon) != 0)
-		return -1;
-	*has = 1;
-	return 0;
+	return rows_latlon(&im->rows, NAME(clat), r->val[clat], NAME(clon), r->val[clon], has,
+	    lat, lon);
 }
 
 static const struct node_ref *
@@ -351,7 +259,8 @@ node_ref(struct importer *im, int c, const char *id)
 	if (id == NULL)
 		return NULL;
 	if (!strmap_get(&im->nodes, id, &v)) {
-		bad(im, "%s \"%s\" is not a known node (import nodes first)", NAME(c), quote_value(id));
+		rows_bad(&im->rows, "%s \"%s\" is not a known node (import nodes first)",
+		    NAME(c), quote_value(id));
 		return NULL;
 	}
 	return v;
@@ -365,7 +274,8 @@ sku_ref(struct importer *im, int c, const char *sku)
 	if (sku == NULL)
 		return NULL;
 	if (!strmap_get(&im->skus, sku, &v)) {
-		bad(im, "%s \"%s\" is not a known item (import items first)", NAME(c), quote_value(sku));
+		rows_bad(&im->rows, "%s \"%s\" is not a known item (import items first)",
+		    NAME(c), quote_value(sku));
 		return NULL;
 	}
 	return v;
@@ -411,7 +321,7 @@ seen(struct importer *im, char tag, const char *n1, const char *k1, const char *
 		buf_addf(&what, "%s \"%s\"", n1, quote_value(k1));
 		if (k2 != NULL)
 			buf_addf(&what, ", %s \"%s\"", n2, quote_value(k2));
-		bad(im, "duplicate key %s conflicts with line %ld", what.s, first);
+		rows_bad(&im->rows, "duplicate key %s conflicts with line %ld", what.s, first);
 		buf_release(&what);
 	}
 	return r;
@@ -426,52 +336,6 @@ count_put(struct importer *im, int put)
 		im->n->updated++;
 	else
 		im->n->unchanged++;
-}
-
-/* payload helpers: {"k":"v",...} built in im->payload */
-static void
-pl_start(struct importer *im)
-{
-	buf_reset(&im->payload);
-	buf_addc(&im->payload, '{');
-}
-
-static void
-pl_str(struct importer *im, const char *k, const char *v)
-{
-	if (im->payload.len > 1)
-		buf_addc(&im->payload, ',');
-	buf_add_json_string(&im->payload, k, strlen(k));
-	buf_addc(&im->payload, ':');
-	if (v == NULL)
-		buf_adds(&im->payload, "null");
-	else
-		buf_add_json_string(&im->payload, v, strlen(v));
-}
-
-static void
-pl_int(struct importer *im, const char *k, int64_t v)
-{
-	if (im->payload.len > 1)
-		buf_addc(&im->payload, ',');
-	char num[24], *p = num + sizeof num;
-	uint64_t a = v < 0 ? -(uint64_t)v : (uint64_t)v;
-
-	buf_add_json_string(&im->payload, k, strlen(k));
-	buf_addc(&im->payload, ':');
-	do
-		*--p = (char)('0' + a % 10);
-	while ((a /= 10) > 0);
-	if (v < 0)
-		*--p = '-';
-	buf_add(&im->payload, p, (size_t)(num + sizeof num - p));
-}
-
-static const char *
-pl_end(struct importer *im)
-{
-	buf_addc(&im->payload, '}');
-	return im->payload.s;
 }
 
 /* --- items, nodes, customers, postal, rates --------------------------- */
@@ -492,16 +356,17 @@ row_item(struct importer *im, const struct record *r)
 	f_bool(im, r, I_ALONE, 0, &it.ship_alone);
 	f_key(im, r, I_VENDOR, &it.vendor_node);
 	if ((v = node_ref(im, I_VENDOR, it.vendor_node)) != NULL && strcmp(v->type, "vendor") != 0)
-		bad(im, "vendor_node \"%s\" is a %s, not a vendor", quote_value(it.vendor_node), v->type);
+		rows_bad(&im->rows, "vendor_node \"%s\" is a %s, not a vendor",
+		    quote_value(it.vendor_node), v->type);
 	f_real(im, r, I_ORDCOST, 0, 1e12, 0, "a non-negative number", &it.ordering_cost);
 	f_real(im, r, I_HOLD, 0, 100, 0, "a non-negative yearly rate like 0.25", &it.holding_rate);
 	f_real(im, r, I_LEAD, 0, 3650, 0, "a number of days (0 to 3650)", &it.lead_time_days);
 	f_bool(im, r, I_ACTIVE, 1, &it.active);
-	if (im->err.len == 0 && it.sku != NULL)
+	if (im->rows.err.len == 0 && it.sku != NULL)
 		seen(im, 'K', "sku", it.sku, NULL, NULL, digest(r->val, 0, I_N), r->line);
 	if (im->status || rejected(im, r, &ret))
 		return im->status ? -1 : ret;
-	if (im->failed)
+	if (im->rows.failed)
 		return 0;
 	if ((put = store_item_put(im->st, &it)) < 0)
 		return store_failed(im);
@@ -522,8 +387,8 @@ row_node(struct importer *im, const struct record *r)
 	f_key(im, r, N_ID, &n.node_id);
 	n.type = r->val[N_TYPE];
 	if ((i = parse_word(n.type, types, sizeof types / sizeof *types)) < 0)
-		bad(im, "type must be one of warehouse, store, dark_store, 3pl, vendor, locker, "
-		    "got \"%s\"", quote_value(n.type));
+		rows_bad(&im->rows, "type must be one of warehouse, store, dark_store, 3pl, vendor, "
+		    "locker, got \"%s\"", quote_value(n.type));
 	else
 		n.type = types[i];
 	is_store = strcmp(n.type, "store") == 0;
@@ -544,11 +409,11 @@ row_node(struct importer *im, const struct record *r)
 	f_int(im, r, N_PROC, 0, 365, 1, "a number of days (0 to 365)", &n.processing_days);
 	f_int(im, r, N_SAFETY, 0, MAX_STOCK, 0, "a non-negative integer", &n.safety_stock);
 	f_bool(im, r, N_ACTIVE, 1, &n.active);
-	if (im->err.len == 0)
+	if (im->rows.err.len == 0)
 		seen(im, 'K', "node_id", n.node_id, NULL, NULL, digest(r->val, 0, N_N), r->line);
 	if (im->status || rejected(im, r, &ret))
 		return im->status ? -1 : ret;
-	if (im->failed)
+	if (im->rows.failed)
 		return 0;
 	if ((put = store_node_put(im->st, &n)) < 0)
 		return store_failed(im);
@@ -568,12 +433,12 @@ row_customer(struct importer *im, const struct record *r)
 	f_text(im, r, C_EMAIL, "", &c.email);
 	f_text(im, r, C_PHONE, "", &c.phone);
 	f_text(im, r, C_TIER, "", &c.tier);
-	if (im->err.len == 0)
+	if (im->rows.err.len == 0)
 		seen(im, 'K', "customer_id", c.customer_id, NULL, NULL, digest(r->val, 0, C_N),
 		    r->line);
 	if (im->status || rejected(im, r, &ret))
 		return im->status ? -1 : ret;
-	if (im->failed)
+	if (im->rows.failed)
 		return 0;
 	if ((put = store_customer_put(im->st, &c)) < 0)
 		return store_failed(im);
@@ -583,26 +448,23 @@ row_customer(struct importer *im, const struct record *r)
 
 /*
  * A key of the postal table from column c (model.h: country_key, or
- * postal_key of country), into out (MAX_KEY + 1 bytes); "" when empty.
+ * postal_key of country), into out (ROWS_MAX_KEY + 1 bytes); "" when empty.
  */
 static int
 f_place_key(struct importer *im, const struct record *r, int c, const char *country,
     char *out)
 {
 	const char *v = r->val[c];
-	size_t n = strlen(v);
 
 	out[0] = '\0';
-	if (n > MAX_KEY)
-		return bad(im, "%s is too long (%zu bytes; at most %d)", NAME(c), n, MAX_KEY);
-	if (has_control(v, n))
-		return bad(im, "%s holds a control character, got \"%s\"", NAME(c), quote_value(v));
+	if (rows_plain(&im->rows, NAME(c), v, ROWS_MAX_KEY) != 0)
+		return -1;
 	if (country == NULL)
 		country_key(v, out);
 	else
 		postal_key(country, v, out);
 	if (out[0] == '\0' && im->cols[c].required)
-		return bad(im, "%s is empty", NAME(c));
+		return rows_bad(&im->rows, "%s is empty", NAME(c));
 	return 0;
 }
 
@@ -611,7 +473,7 @@ static int
 row_postal(struct importer *im, const struct record *r)
 {
 	struct postal p;
-	char code[MAX_KEY + 1], country[MAX_KEY + 1];
+	char code[ROWS_MAX_KEY + 1], country[ROWS_MAX_KEY + 1];
 	const char *keys[P_N];
 	int ret = 0, put;
 
@@ -626,12 +488,12 @@ row_postal(struct importer *im, const struct record *r)
 	keys[P_COUNTRY] = p.country;
 	keys[P_LAT] = r->val[P_LAT];
 	keys[P_LON] = r->val[P_LON];
-	if (im->err.len == 0)
+	if (im->rows.err.len == 0)
 		seen(im, 'K', "country", p.country, "postal_code", p.postal_code,
 		    digest(keys, 0, P_N), r->line);
 	if (im->status || rejected(im, r, &ret))
 		return im->status ? -1 : ret;
-	if (im->failed)
+	if (im->rows.failed)
 		return 0;
 	if ((put = store_postal_put(im->st, &p)) < 0)
 		return store_failed(im);
@@ -651,14 +513,14 @@ row_rate(struct importer *im, const struct record *r)
 	f_real(im, r, R_BASE, 0, 1e9, 0, "a non-negative amount", &rt.base_cost);
 	f_real(im, r, R_PERKG, 0, 1e9, 0, "a non-negative amount", &rt.per_kg);
 	f_int(im, r, R_TRANSIT, 0, 365, 0, "a number of days (0 to 365)", &rt.transit_days);
-	if (im->err.len == 0) {
+	if (im->rows.err.len == 0) {
 		/* 50 and 50.0 are the same band */
 		real_format(rt.max_km, key);
 		seen(im, 'K', "max_km", key, NULL, NULL, digest(r->val, 0, R_N), r->line);
 	}
 	if (im->status || rejected(im, r, &ret))
 		return im->status ? -1 : ret;
-	if (im->failed)
+	if (im->rows.failed)
 		return 0;
 	if ((put = store_rate_put(im->st, &rt)) < 0)
 		return store_failed(im);
@@ -716,12 +578,12 @@ row_inventory(struct importer *im, const struct record *r)
 	f_int(im, r, V_ONHAND, 0, MAX_STOCK, 0, "a non-negative integer", &inv.on_hand);
 	f_int(im, r, V_SAFETY, 0, MAX_STOCK, -1, "a non-negative integer", &inv.safety_stock);
 	f_time(im, r, V_ASOF, inv.as_of);
-	if (im->err.len == 0)
+	if (im->rows.err.len == 0)
 		seen(im, 'V', "node_id", inv.node_id, "sku", inv.sku, digest(r->val, 0, V_N),
 		    r->line);
 	if (im->status || rejected(im, r, &ret))
 		return im->status ? -1 : ret;
-	if (im->failed)
+	if (im->rows.failed)
 		return 0;
 	asof_given = inv.as_of[0] != '\0';
 	if (!asof_given)
@@ -745,16 +607,16 @@ row_inventory(struct importer *im, const struct record *r)
 	if (store_inventory_put(im->st, &inv) != 0)
 		return store_failed(im);
 	count_put(im, got ? PUT_UPDATED : PUT_INSERTED);
-	pl_start(im);
-	pl_str(im, "node_id", inv.node_id);
-	pl_str(im, "sku", inv.sku);
-	pl_int(im, "on_hand", inv.on_hand);
+	jsonw_start(&im->payload);
+	jsonw_str(&im->payload, "node_id", inv.node_id);
+	jsonw_str(&im->payload, "sku", inv.sku);
+	jsonw_int(&im->payload, "on_hand", inv.on_hand);
 	if (got)
-		pl_int(im, "previous", cur.on_hand);
+		jsonw_int(&im->payload, "previous", cur.on_hand);
 	if (inv.safety_stock >= 0)
-		pl_int(im, "safety_stock", inv.safety_stock);
-	pl_str(im, "as_of", inv.as_of);
-	if (store_event(im->st, NULL, "inventory.snapshot", pl_end(im)) != 0)
+		jsonw_int(&im->payload, "safety_stock", inv.safety_stock);
+	jsonw_str(&im->payload, "as_of", inv.as_of);
+	if (store_event(im->st, NULL, "inventory.snapshot", jsonw_end(&im->payload)) != 0)
 		return store_failed(im);
 	return 0;
 }
@@ -776,7 +638,7 @@ row_delta(struct importer *im, const struct record *r)
 	sku_ref(im, D_SKU, sku);
 	f_int(im, r, D_DELTA, -MAX_STOCK, MAX_STOCK, 0, "an integer like 5 or -2", &delta);
 	f_text(im, r, D_REASON, "adjustment", &reason);
-	if (im->err.len == 0 && !im->failed) {
+	if (im->rows.err.len == 0 && !im->rows.failed) {
 		if ((got = store_inventory_get(im->st, node, sku, &cur)) < 0)
 			return store_failed(im);
 		if (!got) {
@@ -785,12 +647,12 @@ row_delta(struct importer *im, const struct record *r)
 			memcpy(cur.as_of, store_run_time(im->st), sizeof cur.as_of);
 		}
 		if (cur.on_hand + delta < 0)
-			bad(im, "delta %lld would take on_hand of %s at %s below 0 (on hand %lld)",
-			    (long long)delta, sku, node, (long long)cur.on_hand);
+			rows_bad(&im->rows, "delta %lld would take on_hand of %s at %s below 0 "
+			    "(on hand %lld)", (long long)delta, sku, node, (long long)cur.on_hand);
 	}
 	if (rejected(im, r, &ret))
 		return ret;
-	if (im->failed)
+	if (im->rows.failed)
 		return 0;
 	if (delta == 0) {
 		im->n->unchanged++;
@@ -802,13 +664,13 @@ row_delta(struct importer *im, const struct record *r)
 	if (store_inventory_put(im->st, &cur) != 0)
 		return store_failed(im);
 	count_put(im, got ? PUT_UPDATED : PUT_INSERTED);
-	pl_start(im);
-	pl_str(im, "node_id", node);
-	pl_str(im, "sku", sku);
-	pl_int(im, "delta", delta);
-	pl_int(im, "on_hand", cur.on_hand);
-	pl_str(im, "reason", reason);
-	if (store_event(im->st, NULL, "inventory.delta", pl_end(im)) != 0)
+	jsonw_start(&im->payload);
+	jsonw_str(&im->payload, "node_id", node);
+	jsonw_str(&im->payload, "sku", sku);
+	jsonw_int(&im->payload, "delta", delta);
+	jsonw_int(&im->payload, "on_hand", cur.on_hand);
+	jsonw_str(&im->payload, "reason", reason);
+	if (store_event(im->st, NULL, "inventory.delta", jsonw_end(&im->payload)) != 0)
 		return store_failed(im);
 	return 0;
 }
@@ -825,7 +687,7 @@ delta_file_done(struct importer *im, const char *file)
 	char dig[80];
 	int64_t run;
 
-	if (strcmp(file, "-") == 0 || im->failed || im->status)
+	if (strcmp(file, "-") == 0 || im->rows.failed || im->status)
 		return 0;
 	base = base ? base + 1 : file;
 	snprintf(dig, sizeof dig, "%016llx",
@@ -872,9 +734,9 @@ held_record(const struct importer *im, const struct held *h, struct record *r)
 static void
 held_take_error(struct importer *im, struct held *h)
 {
-	if (im->err.len > 0 && h->error == NULL)
-		h->error = xstrdup(im->err.s);
-	buf_reset(&im->err);
+	if (im->rows.err.len > 0 && h->error == NULL)
+		h->error = xstrdup(im->rows.err.s);
+	buf_reset(&im->rows.err);
 }
 
 /* Parse the order-level columns of h into o. */
@@ -887,8 +749,8 @@ parse_order(struct importer *im, const struct record *r, struct order *o)
 	f_text(im, r, O_CUSTOMER, "", &o->customer_id);
 	if (im->o->strict_refs && o->customer_id[0] != '\0' &&
 	    !strmap_get(&im->customers, o->customer_id, NULL))
-		bad(im, "customer_id \"%s\" is not a known customer (import customers first)",
-		    quote_value(o->customer_id));
+		rows_bad(&im->rows, "customer_id \"%s\" is not a known customer (import customers "
+		    "first)", quote_value(o->customer_id));
 	f_time(im, r, O_CREATED, o->created_at);
 	f_int(im, r, O_PRIORITY, 1, 99, 5, "an integer from 1 (most urgent) to 99", &o->priority);
 	f_time(im, r, O_PROMISE, o->promise_date);
@@ -921,26 +783,29 @@ parse_line(struct importer *im, const struct record *r, struct held *h, const ch
 	f_int(im, r, O_QTY, 1, MAX_QTY, 0, "a positive integer", &l->qty);
 	l->method = r->val[O_METHOD][0] ? r->val[O_METHOD] : "ship";
 	if ((m = parse_word(l->method, methods, sizeof methods / sizeof *methods)) < 0)
-		bad(im, "method must be one of ship, pickup, curbside, locker, got \"%s\"",
-		    quote_value(l->method));
+		rows_bad(&im->rows, "method must be one of ship, pickup, curbside, locker, "
+		    "got \"%s\"", quote_value(l->method));
 	else
 		l->method = methods[m];
 	f_key(im, r, O_PICKUP, &l->pickup_node);
 	pn = node_ref(im, O_PICKUP, l->pickup_node);
 	if (strcmp(l->method, "ship") == 0 && l->pickup_node != NULL)
-		bad(im, "pickup_node is only for pickup, curbside and locker lines");
+		rows_bad(&im->rows, "pickup_node is only for pickup, curbside and locker lines");
 	else if (strcmp(l->method, "ship") != 0 && l->pickup_node == NULL)
-		bad(im, "a %s line needs a pickup_node", l->method);
+		rows_bad(&im->rows, "a %s line needs a pickup_node", l->method);
 	else if (pn != NULL && strcmp(l->method, "pickup") == 0 && !pn->can_pickup)
-		bad(im, "node \"%s\" does not offer pickup", quote_value(l->pickup_node));
+		rows_bad(&im->rows, "node \"%s\" does not offer pickup",
+		    quote_value(l->pickup_node));
 	else if (pn != NULL && strcmp(l->method, "curbside") == 0 && !pn->can_curbside)
-		bad(im, "node \"%s\" does not offer curbside pickup", quote_value(l->pickup_node));
+		rows_bad(&im->rows, "node \"%s\" does not offer curbside pickup",
+		    quote_value(l->pickup_node));
 	else if (pn != NULL && strcmp(l->method, "locker") == 0 && strcmp(pn->type, "locker") != 0)
-		bad(im, "node \"%s\" is a %s, not a locker", quote_value(l->pickup_node), pn->type);
+		rows_bad(&im->rows, "node \"%s\" is a %s, not a locker",
+		    quote_value(l->pickup_node), pn->type);
 	f_money(im, r, O_PRICE, price ? *price : 0, &l->unit_price);
 	f_money(im, r, O_DISCOUNT, 0, &l->discount);
-	if (im->err.len == 0 && l->discount > l->unit_price * l->qty)
-		bad(im, "discount %s is more than the line's %lld x unit_price",
+	if (im->rows.err.len == 0 && l->discount > l->unit_price * l->qty)
+		rows_bad(&im->rows, "discount %s is more than the line's %lld x unit_price",
 		    quote_value(r->val[O_DISCOUNT]), (long long)l->qty);
 	held_take_error(im, h);
 }
@@ -1012,7 +877,8 @@ check_only(struct importer *im, const struct order *o)
 	if ((r = store_order_probe(im->st, o, &p)) < 0)
 		return store_failed(im);
 	if (r && p.this_run && !p.same)
-		bad(im, "order_id appears twice in this input with different order details");
+		rows_bad(&im->rows, "order_id appears twice in this input with different order "
+		    "details");
 	if (seen(im, 'O', "order_id", o->order_id, NULL, NULL,
 	    digest((const char *const *)g[0].vals, 0, O_COMPLETE + 1), g[0].line) < 0)
 		return -1;
@@ -1023,7 +889,8 @@ check_only(struct importer *im, const struct order *o)
 		if ((r = store_line_probe(im->st, &g[i].l, &p)) < 0)
 			return store_failed(im);
 		if (r && p.this_run && !p.same)
-			bad(im, "order_id and line_no appear twice in this input with different values");
+			rows_bad(&im->rows, "order_id and line_no appear twice in this input with "
+			    "different values");
 		snprintf(no, sizeof no, "%lld", (long long)g[i].l.line_no);
 		if (seen(im, 'L', "order_id", o->order_id, "line_no", no,
 		    digest((const char *const *)g[i].vals, O_LINE, O_N), g[i].line) < 0)
@@ -1040,13 +907,13 @@ static int
 order_event(struct importer *im, const struct order *o, const char *type, int lines,
     int64_t units)
 {
-	pl_start(im);
-	pl_str(im, "order_id", o->order_id);
-	pl_str(im, "channel", o->channel);
-	pl_int(im, "lines", lines);
+	jsonw_start(&im->payload);
+	jsonw_str(&im->payload, "order_id", o->order_id);
+	jsonw_str(&im->payload, "channel", o->channel);
+	jsonw_int(&im->payload, "lines", lines);
 	if (units > 0)
-		pl_int(im, "units", units);
-	if (store_event(im->st, o->order_id, type, pl_end(im)) != 0)
+		jsonw_int(&im->payload, "units", units);
+	if (store_event(im->st, o->order_id, type, jsonw_end(&im->payload)) != 0)
 		return store_failed(im);
 	return 0;
 }
@@ -1074,13 +941,14 @@ update_order(struct importer *im, struct order *o)
 			return store_failed(im);
 	}
 	if (p.this_run && !p.same) {
-		bad(im, "order_id appears twice in this input with different order details");
+		rows_bad(&im->rows, "order_id appears twice in this input with different order "
+		    "details");
 		return reject_order_at(im, &g[0]);
 	}
 	if (seen(im, 'O', "order_id", o->order_id, NULL, NULL,
 	    digest((const char *const *)g[0].vals, 0, O_COMPLETE + 1), g[0].line) < 0)
 		return -1;
-	if (im->err.len > 0)
+	if (im->rows.err.len > 0)
 		return reject_order_at(im, &g[0]);
 	same = p.same;
 	for (i = 0; i < im->ngroup; i++) {
@@ -1093,7 +961,7 @@ update_order(struct importer *im, struct order *o)
 		h->stored = r ? (lp.same ? LINE_SAME : LINE_CHANGED) : LINE_NEW;
 		if (r && lp.this_run) {
 			if (!lp.same)
-				bad(im, "order_id and line_no appear twice in this input with "
+				rows_bad(&im->rows, "order_id and line_no appear twice in this input with "
 				    "different values");
 			h->stored = LINE_THIS_RUN;
 		} else if (r) {
@@ -1102,7 +970,7 @@ update_order(struct importer *im, struct order *o)
 			    digest((const char *const *)h->vals, O_LINE, O_N), h->line) < 0)
 				return -1;
 		}
-		if (im->err.len > 0)
+		if (im->rows.err.len > 0)
 			return reject_order_at(im, h);
 		same &= h->stored == LINE_SAME || h->stored == LINE_THIS_RUN;
 	}
@@ -1179,7 +1047,8 @@ flush_order(struct importer *im)
 	for (i = 1; i < im->ngroup; i++)
 		for (c = O_ORDER + 1; c <= O_COMPLETE && g[i].error == NULL; c++)
 			if (strcmp(g[i].vals[c], g[0].vals[c]) != 0) {
-				bad(im, "%s differs from line %ld of the same order", NAME(c), g[0].line);
+				rows_bad(&im->rows, "%s differs from line %ld of the same order",
+				    NAME(c), g[0].line);
 				held_take_error(im, &g[i]);
 			}
 	for (i = 0; i < im->ngroup; i++) {
@@ -1211,7 +1080,7 @@ flush_order(struct importer *im)
 			return reject_order(im, "an earlier part of this order was rejected");
 	}
 	unknown_customer(im, &o);
-	if (im->failed) {
+	if (im->rows.failed) {
 		/* writing no more, but what was read before is in the store */
 		if (flush_batch(im) != 0)
 			return -1;
@@ -1298,12 +1167,12 @@ enqueue(struct importer *im, const struct order *o)
 	p->o = *o;
 	if (p->o.created_at[0] == '\0')
 		memcpy(p->o.created_at, store_run_time(im->st), sizeof p->o.created_at);
-	pl_start(im);
-	pl_str(im, "order_id", o->order_id);
-	pl_str(im, "channel", o->channel);
-	pl_int(im, "lines", lines);
-	pl_int(im, "units", units);
-	p->payload = xstrdup(pl_end(im));
+	jsonw_start(&im->payload);
+	jsonw_str(&im->payload, "order_id", o->order_id);
+	jsonw_str(&im->payload, "channel", o->channel);
+	jsonw_int(&im->payload, "lines", lines);
+	jsonw_int(&im->payload, "units", units);
+	p->payload = xstrdup(jsonw_end(&im->payload));
 	/* the rows move to the batch; the next order gets a new group */
 	p->rows = im->group;
 	p->nrows = im->ngroup;
@@ -1381,9 +1250,9 @@ row_order(struct importer *im, const struct record *r)
 	int c, ret = 0;
 
 	/* this row's problem is its own, not the previous order's */
-	if (im->err.len > 0)
-		error = xstrdup(im->err.s);
-	buf_reset(&im->err);
+	if (im->rows.err.len > 0)
+		error = xstrdup(im->rows.err.s);
+	buf_reset(&im->rows.err);
 	if (im->ngroup > 0 && strcmp(im->group[0].vals[O_ORDER], r->val[O_ORDER]) != 0) {
 		ret = flush_order(im);
 		group_clear(im);
@@ -1408,7 +1277,7 @@ row_order(struct importer *im, const struct record *r)
 		h->vals[c] = memcpy(p, r->val[c], n);
 		p += n;
 	}
-	if (im->rj != NULL)
+	if (im->rows.rj != NULL)
 		h->raw = input_raw(im->in);
 	h->error = error;
 	return 0;
@@ -1483,11 +1352,11 @@ import_file(struct importer *im, const char *file, int (*row)(struct importer *,
 	im->file_digest = FNV_INIT;
 	progress_start(file);
 	while ((r = input_next(im->in, &rec)) == 1) {
-		buf_reset(&im->err);
+		rows_next(&im->rows);
 		im->n->records++;
 		progress_tick(im->n->records);
 		if (rec.error != NULL)
-			bad(im, "%s", rec.error);
+			rows_bad(&im->rows, "%s", rec.error);
 		if (row(im, &rec) < 0)
 			break;
 	}
@@ -1539,13 +1408,14 @@ import_files(struct store *st, const struct import_opts *o, int nfiles,
 		im.status = store_status(st);
 		goto out;
 	}
-	if (o->rejects != NULL && (im.rj = rejects_open(o->rejects, &im.status)) == NULL)
+	if (rows_open(&im.rows, o->rejects, o->max_rejects, &counts->rejected,
+	    "nothing imported", &im.status) != 0)
 		goto out;
 	for (i = 0; i < nfiles; i++)
 		if (import_file(&im, files[i], o->kind == KIND_INVENTORY && o->delta ?
 		    row_delta : kinds[o->kind].row) != 0)
 			break;
-	if (!im.status && !im.failed && im.unknown_customers > 0) {
+	if (!im.status && !im.rows.failed && im.unknown_customers > 0) {
 		if (im.unknown_customers > UNKNOWN_SHOWN)
 			buf_addf(&im.unknown_first, " and %ld more",
 			    im.unknown_customers - UNKNOWN_SHOWN);
@@ -1555,14 +1425,10 @@ import_files(struct store *st, const struct import_opts *o, int nfiles,
 		    plural(im.unknown_customers, "order names", "orders name"),
 		    im.unknown_first.s);
 	}
-	if (!im.status && !im.failed && o->kind == KIND_RATES)
+	if (!im.status && !im.rows.failed && o->kind == KIND_RATES)
 		rates_done(&im);
-	if (!im.status && im.failed) {
-		diag_error("%ld bad %s; nothing imported (use --rejects FILE to import "
-		    "the good ones)", counts->rejected,
-		    plural(counts->rejected, "record", "records"));
-		im.status = EX_DATAERR;
-	}
+	if (!im.status && im.rows.failed)
+		im.status = rows_strict_end(&im.rows, "record", "records", "import");
 	if (!im.status && (o->kind == KIND_NODES || o->kind == KIND_POSTAL))
 		warn_unplaced(&im);
 	if (!im.status && o->kind != KIND_INVENTORY && o->kind != KIND_ORDERS &&
@@ -1570,24 +1436,21 @@ import_files(struct store *st, const struct import_opts *o, int nfiles,
 		char type[32];
 
 		snprintf(type, sizeof type, "import.%s", kind_names[o->kind]);
-		pl_start(&im);
-		pl_int(&im, "inserted", counts->inserted);
-		pl_int(&im, "updated", counts->updated);
-		pl_int(&im, "unchanged", counts->unchanged);
+		jsonw_start(&im.payload);
+		jsonw_int(&im.payload, "inserted", counts->inserted);
+		jsonw_int(&im.payload, "updated", counts->updated);
+		jsonw_int(&im.payload, "unchanged", counts->unchanged);
 		if (o->kind == KIND_RATES)
-			pl_int(&im, "removed", counts->removed);
-		if (store_event(st, NULL, type, pl_end(&im)) != 0)
+			jsonw_int(&im.payload, "removed", counts->removed);
+		if (store_event(st, NULL, type, jsonw_end(&im.payload)) != 0)
 			im.status = store_status(st);
 	}
 out:
-	status = im.status;
-	if (im.rj != NULL && (i = rejects_close(im.rj, status == 0)) != 0 && status == 0)
-		status = i;
+	status = rows_close(&im.rows, im.status);
 	strmap_release(&im.nodes, free_ref);
 	strmap_release(&im.skus, free_ref);
 	strmap_release(&im.customers, NULL);
 	buf_release(&im.unknown_first);
-	buf_release(&im.err);
 	buf_release(&im.key);
 	buf_release(&im.payload);
 	drop_batch(&im);	/* left queued only by a fatal error */

@@ -15,7 +15,6 @@
 
 #include "kpi.h"
 #include "parse.h"
-#include "report.h"
 #include "returns.h"
 #include "util.h"
 
@@ -531,15 +530,16 @@ kpi_format(const struct kpi_row *r, char f[KPI_NCOLS][32], const char *vals[KPI_
 }
 
 int
-kpi_report(struct store *st, const struct report_opts *o, FILE *fp)
+kpi_report(struct store *st, const struct kpi_opts *o, enum outfmt fmt, int safe_csv,
+    FILE *fp)
 {
 	struct kpi_table t;
 	struct writer w;
 
-	if (kpi_compute(st, o->from, o->to, &o->channel, &t) != 0)
+	if (kpi_compute(st, o->from, o->to, o->channels, &t) != 0)
 		return store_status(st);
-	writer_init(&w, fp, o->format, kpi_cols, KPI_NCOLS);
-	w.safe_csv = o->safe_csv;
+	writer_init(&w, fp, fmt, kpi_cols, KPI_NCOLS);
+	w.safe_csv = safe_csv;
 	for (int i = 0; i < t.n; i++) {
 		char f[KPI_NCOLS][32];
 		const char *vals[KPI_NCOLS];

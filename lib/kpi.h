@@ -10,7 +10,6 @@
 #include <stdio.h>
 
 #include "output.h"
-#include "report.h"
 #include "store.h"
 
 /* The counts of one channel (or of all): numerators and denominators. */
@@ -65,7 +64,14 @@ extern const struct outcol kpi_cols[KPI_NCOLS];
  */
 void kpi_format(const struct kpi_row *r, char f[KPI_NCOLS][32], const char *vals[KPI_NCOLS]);
 
-/* The kpi view (o->from, o->to, o->channel) to fp: 0 or an exit status. */
-int kpi_report(struct store *st, const struct report_opts *o, FILE *fp);
+/* The options of the kpi view (and of the HTML page's KPI table). */
+struct kpi_opts {
+	const char *from, *to;		/* dates YYYY-MM-DD, inclusive; NULL: open */
+	const struct strv *channels;	/* empty: every channel */
+};
+
+/* The kpi view to fp, written as fmt: 0 or an exit status. */
+int kpi_report(struct store *st, const struct kpi_opts *o, enum outfmt fmt, int safe_csv,
+	FILE *fp);
 
 #endif

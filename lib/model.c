@@ -86,6 +86,14 @@ line_status_valid(const char *s)
 	return strtab_find(statuses, sizeof statuses / sizeof *statuses, s) >= 0;
 }
 
+int64_t
+line_days_past_promise(const char *promise, int64_t today)
+{
+	int64_t d = date_days(promise);
+
+	return d != INT64_MAX && today != INT64_MAX && today > d ? today - d : -1;
+}
+
 static int
 blank(char c)
 {

@@ -189,5 +189,13 @@ const char *line_ship_to_node(const char *method, const char *pickup_node);
 const char *line_status(const struct line_qty *q);
 /* 1 when s names a status line_status() can return. */
 int line_status_valid(const char *s);
+/*
+ * How many whole days a backorder is past its order's promise date
+ * (promise: a date or time, NULL none) on the day today (days since
+ * 1970-01-01): today less the promise day when that is 1 or more; -1
+ * when there is no promise or it is not yet past (today or later).
+ * oms-report's backorders view and its HTML page both count by it.
+ */
+int64_t line_days_past_promise(const char *promise, int64_t today);
 
 #endif

@@ -5,14 +5,13 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "jsonw.h"
 #include "model.h"
 #include "order.h"
 #include "output.h"
 #include "parse.h"
+#include "rows.h"
 #include "util.h"
-
-#define MAX_KEY 200		/* bytes in a key, as oms-import */
-#define MAX_TEXT 65536		/* bytes in any other text */
 
 static const char *const action_names[ACT_COUNT] = {
 	[ACT_CANCEL] = "cancel", [ACT_HOLD] = "hold", [ACT_UNHOLD] = "unhold",
@@ -108,7 +107,7 @@ struct ctx {
 	struct order_counts *n;
 	const char *file;	/* the input, NULL for the command line */
 	long line;
-	struct buf err;		/* the first problem with the current change */
+	struct rows rows;	/* the first problem with the current change; rejects */
 	struct buf pl;		/* an event payload */
 	struct oline *lines;
 	int nlines, caplines;
@@ -118,24 +117,6 @@ struct ctx {
 	int has_latlon;
 	double lat, lon;
 };
-
-static int bad(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Note a problem with the current change; the first one is kept.  -1. */
-static int
-bad(struct ctx *c, const char *fmt, ...)
-{
-	va_list ap;
-	char msg[700];
-
-	if (c->err.len > 0)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	buf_adds(&c->err, msg);
-	return -1;
-}
 
 /* A change that changes nothing: say why, with its place. */
 static void
@@ -159,27 +140,10 @@ unchanged(struct ctx *c, const char *fmt, ...)
 #define COL(i) (order_change_cols[i].name)
 
 static void
-check_key(struct ctx *c, const char *v, const char **out)
-{
-	size_t n = strlen(v);
-
-	*out = v;
-	if (n == 0)
-		bad(c, "order_id is empty");
-	else if (n > MAX_KEY)
-		bad(c, "order_id is too long (%zu bytes; at most %d)", n, MAX_KEY);
-	else if (has_control(v, n))
-		bad(c, "order_id holds a control character, got \"%s\"", quote_value(v));
-}
-
-static void
 check_text(struct ctx *c, const char *const *vals, int col, const char **out)
 {
-	size_t n = strlen(vals[col]);
-
-	*out = n ? vals[col] : NULL;
-	if (n > MAX_TEXT)
-		bad(c, "%s is too long (%zu bytes; at most %d)", COL(col), n, MAX_TEXT);
+	*out = vals[col][0] ? vals[col] : NULL;
+	rows_text(&c->rows, COL(col), vals[col], ROWS_MAX_TEXT);
 }
 
 /* A positive count, or def when empty. */
@@ -188,29 +152,8 @@ check_count(struct ctx *c, const char *const *vals, int col, int64_t def, const 
     int64_t *out)
 {
 	*out = def;
-	if (vals[col][0] != '\0' && parse_int(vals[col], 1, 1000000000, out) != PARSE_OK)
-		bad(c, "%s must be %s, got \"%s\"", COL(col), what, quote_value(vals[col]));
-}
-
-static void
-check_latlon(struct ctx *c, const char *const *vals, struct change *ch)
-{
-	int a = vals[OC_SLAT][0] != '\0', b = vals[OC_SLON][0] != '\0';
-
-	if (a != b) {
-		bad(c, "ship_lat and ship_lon go together: give both or neither");
-		return;
-	}
-	if (!a)
-		return;
-	if (parse_real(vals[OC_SLAT], -90, 90, &ch->lat) != PARSE_OK)
-		bad(c, "ship_lat must be a latitude between -90 and 90, got \"%s\"",
-		    quote_value(vals[OC_SLAT]));
-	else if (parse_real(vals[OC_SLON], -180, 180, &ch->lon) != PARSE_OK)
-		bad(c, "ship_lon must be a longitude between -180 and 180, got \"%s\"",
-		    quote_value(vals[OC_SLON]));
-	else
-		ch->has_latlon = 1;
+	if (vals[col][0] != '\0')
+		rows_int(&c->rows, COL(col), vals[col], 1, 1000000000, what, out);
 }
 
 /* Which columns each action takes besides order_id, action and reason. */
@@ -232,7 +175,7 @@ takes(int action, int col)
 	}
 }
 
-/* Check the values of one change row into *ch.  0, or -1 with c->err set. */
+/* Check the values of one change row into *ch.  0, or -1 with c->rows.err set. */
 static int
 parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 {
@@ -240,17 +183,18 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 	int i;
 
 	memset(ch, 0, sizeof *ch);
-	check_key(c, vals[OC_ORDER], &ch->order_id);
+	rows_key(&c->rows, COL(OC_ORDER), vals[OC_ORDER], 1, &ch->order_id);
 	if (c->o->action >= 0 && act[0] != '\0' &&
 	    parse_word(act, action_names, ACT_COUNT) != c->o->action)
-		return bad(c, "action must be %s here (oms-order %s), got \"%s\"",
+		return rows_bad(&c->rows, "action must be %s here (oms-order %s), got \"%s\"",
 		    action_names[c->o->action], action_names[c->o->action], quote_value(act));
 	if (c->o->action >= 0)
 		ch->action = c->o->action;
 	else if (act[0] == '\0')
-		return bad(c, "action is empty");
+		return rows_bad(&c->rows, "action is empty");
 	else if ((ch->action = parse_word(act, action_names, ACT_COUNT)) < 0)
-		return bad(c, "action must be cancel, hold, unhold, address, reduce or priority, "
+		return rows_bad(&c->rows, "action must be cancel, hold, unhold, address, "
+		    "reduce or priority, "
 		    "got \"%s\"", quote_value(act));
 	check_count(c, vals, OC_LINE, 0, "a positive integer", &ch->line_no);
 	check_count(c, vals, OC_QTY, -1, "a positive integer", &ch->qty);
@@ -259,7 +203,8 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 	if (vals[OC_HOLD][0] != '\0') {
 		ch->hold_type = vals[OC_HOLD];
 		if ((i = parse_word(ch->hold_type, hold_types, 4)) < 0)
-			bad(c, "hold_type must be fraud, payment, address or customer, got \"%s\"",
+			rows_bad(&c->rows, "hold_type must be fraud, payment, address or "
+			    "customer, got \"%s\"",
 			    quote_value(ch->hold_type));
 		else
 			ch->hold_type = hold_types[i];
@@ -269,39 +214,43 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 		ch->reason = c->o->reason ? c->o->reason : "";
 	for (i = 0; i < SHIP_N; i++)
 		check_text(c, vals, OC_SNAME + i, &ch->ship[i]);
-	check_latlon(c, vals, ch);
-	if (c->err.len > 0)
+	rows_latlon(&c->rows, COL(OC_SLAT), vals[OC_SLAT], COL(OC_SLON), vals[OC_SLON],
+	    &ch->has_latlon, &ch->lat, &ch->lon);
+	if (c->rows.err.len > 0)
 		return -1;
 	for (i = OC_LINE; i < OC_COUNT; i++)
 		if (i != OC_ACTION && i != OC_REASON && vals[i][0] != '\0' && !takes(ch->action, i))
-			return bad(c, "%s does not apply to %s, got \"%s\"%s", COL(i),
+			return rows_bad(&c->rows, "%s does not apply to %s, got \"%s\"%s", COL(i),
 			    action_names[ch->action], quote_value(vals[i]),
 			    i == OC_LINE ? " (it is on the whole order)" : "");
 	switch (ch->action) {
 	case ACT_CANCEL:
 		if (ch->qty > 0 && ch->line_no == 0)
-			return bad(c, "qty needs a line_no: an order is cancelled whole");
+			return rows_bad(&c->rows, "qty needs a line_no: an order is cancelled "
+			    "whole");
 		break;
 	case ACT_HOLD:
 	case ACT_UNHOLD:
 		if (ch->hold_type == NULL)
-			return bad(c, "hold_type is empty (fraud, payment, address or customer)");
+			return rows_bad(&c->rows, "hold_type is empty (fraud, payment, address "
+			    "or customer)");
 		break;
 	case ACT_ADDRESS:
 		for (i = 0; i < SHIP_N && ch->ship[i] == NULL; i++)
 			;
 		if (i == SHIP_N && !ch->has_latlon)
-			return bad(c, "an address change needs at least one ship_* value");
+			return rows_bad(&c->rows, "an address change needs at least one ship_* "
+			    "value");
 		break;
 	case ACT_REDUCE:
 		if (ch->line_no == 0)
-			return bad(c, "reduce needs a line_no");
+			return rows_bad(&c->rows, "reduce needs a line_no");
 		if (ch->qty < 0)
-			return bad(c, "reduce needs qty, the line's new quantity");
+			return rows_bad(&c->rows, "reduce needs qty, the line's new quantity");
 		break;
 	default:
 		if (ch->priority == 0)
-			return bad(c, "priority is empty (1 is most urgent)");
+			return rows_bad(&c->rows, "priority is empty (1 is most urgent)");
 	}
 	return 0;
 }
@@ -430,7 +379,7 @@ rel_row(void *p, const struct store_row *row)
 
 /*
  * Load the order (its head, and its lines: all, or line_no) into c.
- * 0, or -1 with c->err set (unknown order or line), or -2 store error.
+ * 0, or -1 with c->rows.err set (unknown order or line), or -2 store error.
  */
 static int
 load(struct ctx *c, const char *order_id, int64_t line_no)
@@ -441,11 +390,11 @@ load(struct ctx *c, const char *order_id, int64_t line_no)
 	if ((k = store_order_head(c->st, order_id, head_row, c)) < 0)
 		return -2;
 	if (k == 0)
-		return bad(c, "unknown order \"%s\"", quote_value(order_id));
+		return rows_bad(&c->rows, "unknown order \"%s\"", quote_value(order_id));
 	if (store_order_lines(c->st, order_id, line_no, line_row, c) != 0)
 		return -2;
 	if (c->nlines == 0)
-		return bad(c, "order \"%s\" has no line %lld", quote_value(order_id),
+		return rows_bad(&c->rows, "order \"%s\" has no line %lld", quote_value(order_id),
 		    (long long)line_no);
 	if (store_order_line_nodes(c->st, order_id, node_row, c) != 0 ||
 	    store_order_release_lines(c->st, order_id, rel_row, c) != 0)
@@ -589,77 +538,38 @@ describe(struct ctx *c, const struct oline *only, char *out, size_t size)
 
 /* --- writing a change -------------------------------------------------- */
 
-static void
-pl_start(struct ctx *c)
-{
-	buf_reset(&c->pl);
-	buf_addc(&c->pl, '{');
-}
-
-static void
-pl_key(struct ctx *c, const char *k)
-{
-	if (c->pl.len > 1 && c->pl.s[c->pl.len - 1] != '{' && c->pl.s[c->pl.len - 1] != '[')
-		buf_addc(&c->pl, ',');
-	buf_add_json_string(&c->pl, k, strlen(k));
-	buf_addc(&c->pl, ':');
-}
-
-static void
-pl_str(struct ctx *c, const char *k, const char *v)
-{
-	pl_key(c, k);
-	if (v == NULL || *v == '\0')
-		buf_adds(&c->pl, "null");
-	else
-		buf_add_json_string(&c->pl, v, strlen(v));
-}
-
-static void
-pl_int(struct ctx *c, const char *k, int64_t v)
-{
-	pl_key(c, k);
-	buf_addf(&c->pl, "%lld", (long long)v);
-}
-
 /* A latitude or longitude, or null. */
 static void
-pl_coord(struct ctx *c, const char *k, int has, double v)
+payload_coord(struct ctx *c, const char *k, int has, double v)
 {
-	char s[32];
-
-	pl_key(c, k);
-	if (!has) {
-		buf_adds(&c->pl, "null");
-		return;
-	}
-	real_format(v, s);
-	buf_adds(&c->pl, s);
+	if (has)
+		jsonw_real(&c->pl, k, v);
+	else
+		jsonw_null(&c->pl, k);
 }
 
 /* "by" and "reason", and the closing brace. */
 static const char *
-pl_end(struct ctx *c, const struct change *ch)
+payload_end(struct ctx *c, const struct change *ch)
 {
-	pl_str(c, "by", c->o->by);
-	pl_str(c, "reason", ch->reason);
-	buf_addc(&c->pl, '}');
-	return c->pl.s;
+	jsonw_str_or_null(&c->pl, "by", c->o->by);
+	jsonw_str_or_null(&c->pl, "reason", ch->reason);
+	return jsonw_end(&c->pl);
 }
 
 /* A line's figures in the payload: what was taken from where. */
 static void
-pl_line(struct ctx *c, const struct oline *l, int cancel)
+payload_line(struct ctx *c, const struct oline *l, int cancel)
 {
-	pl_int(c, "line_no", l->line_no);
-	pl_str(c, "sku", l->sku);
+	jsonw_int(&c->pl, "line_no", l->line_no);
+	jsonw_str_or_null(&c->pl, "sku", l->sku);
 	if (cancel)
-		pl_int(c, "cancelled", l->from_open + l->from_allocated + l->from_routed);
-	pl_int(c, "from_open", l->from_open);
-	pl_int(c, "from_allocated", l->from_allocated);
-	pl_int(c, "from_routed", l->from_routed);
+		jsonw_int(&c->pl, "cancelled", l->from_open + l->from_allocated + l->from_routed);
+	jsonw_int(&c->pl, "from_open", l->from_open);
+	jsonw_int(&c->pl, "from_allocated", l->from_allocated);
+	jsonw_int(&c->pl, "from_routed", l->from_routed);
 	if (cancel)
-		pl_int(c, "cancel_requested", l->asked);
+		jsonw_int(&c->pl, "cancel_requested", l->asked);
 }
 
 /*
@@ -688,13 +598,14 @@ write_line(struct ctx *c, const char *order_id, struct oline *l, int cancel,
 			continue;
 		if (store_release_cancel_request(c->st, r->release_id, l->line_no, r->asked) != 0)
 			return -2;
-		pl_start(c);
-		pl_str(c, "release_id", r->release_id);
-		pl_str(c, "node_id", r->node_id);
-		pl_int(c, "line_no", l->line_no);
-		pl_str(c, "sku", l->sku);
-		pl_int(c, "qty", r->asked);
-		if (store_event(c->st, order_id, "release.cancel_requested", pl_end(c, ch)) != 0)
+		jsonw_start(&c->pl);
+		jsonw_str_or_null(&c->pl, "release_id", r->release_id);
+		jsonw_str_or_null(&c->pl, "node_id", r->node_id);
+		jsonw_int(&c->pl, "line_no", l->line_no);
+		jsonw_str_or_null(&c->pl, "sku", l->sku);
+		jsonw_int(&c->pl, "qty", r->asked);
+		if (store_event(c->st, order_id, "release.cancel_requested",
+		    payload_end(c, ch)) != 0)
 			return -2;
 		diag_info("order \"%s\" line %lld: %lld asked back from %s (release %s)",
 		    quote_value(order_id), (long long)l->line_no, (long long)r->asked, r->node_id,
@@ -731,19 +642,21 @@ do_cancel(struct ctx *c, const struct change *ch)
 			return 1;
 		}
 		if (can == 0)
-			return bad(c, "cannot cancel order \"%s\" line %lld: nothing left to cancel "
+			return rows_bad(&c->rows, "cannot cancel order \"%s\" line %lld: "
+			    "nothing left to cancel "
 			    "(%s)%s", quote_value(ch->order_id), (long long)l->line_no,
 			    describe(c, l, what, sizeof what),
 			    l->shipped ? "; shipped units cannot be cancelled" : "");
 		if (want > can)
-			return bad(c, "cannot cancel %lld of order \"%s\" line %lld: only %lld can "
+			return rows_bad(&c->rows, "cannot cancel %lld of order \"%s\" line "
+			    "%lld: only %lld can "
 			    "be (%s)%s", (long long)want, quote_value(ch->order_id),
 			    (long long)l->line_no, (long long)can, describe(c, l, what, sizeof what),
 			    l->shipped ? "; shipped units cannot be cancelled" : "");
 		take(l, want, 1);
-		pl_start(c);
-		pl_line(c, l, 1);
-		if (store_event(c->st, ch->order_id, "line.cancelled", pl_end(c, ch)) != 0 ||
+		jsonw_start(&c->pl);
+		payload_line(c, l, 1);
+		if (store_event(c->st, ch->order_id, "line.cancelled", payload_end(c, ch)) != 0 ||
 		    write_line(c, ch->order_id, l, 1, ch) != 0)
 			return -2;
 		return 0;
@@ -759,12 +672,12 @@ do_cancel(struct ctx *c, const struct change *ch)
 		return 1;
 	}
 	if (total == 0)
-		return bad(c, "cannot cancel order \"%s\": nothing left to cancel (%s)%s",
+		return rows_bad(&c->rows, "cannot cancel order \"%s\": nothing left to cancel "
+		    "(%s)%s",
 		    quote_value(ch->order_id), describe(c, NULL, what, sizeof what),
 		    shipped ? "; shipped units cannot be cancelled" : "");
-	pl_start(c);
-	pl_key(c, "lines");
-	buf_addc(&c->pl, '[');
+	jsonw_start(&c->pl);
+	jsonw_array(&c->pl, "lines");
 	for (i = 0; i < c->nlines; i++) {
 		struct oline *l = &c->lines[i];
 		int64_t can = cancellable(l);
@@ -773,17 +686,15 @@ do_cancel(struct ctx *c, const struct change *ch)
 			continue;
 		take(l, can, 1);
 		asked += l->asked;
-		if (c->pl.s[c->pl.len - 1] != '[')
-			buf_addc(&c->pl, ',');
-		buf_addc(&c->pl, '{');
-		pl_line(c, l, 1);
-		buf_addc(&c->pl, '}');
+		jsonw_object(&c->pl, NULL);
+		payload_line(c, l, 1);
+		jsonw_object_end(&c->pl);
 	}
-	buf_addc(&c->pl, ']');
-	pl_int(c, "cancelled", total - asked);
-	pl_int(c, "cancel_requested", asked);
-	pl_int(c, "shipped", shipped);
-	if (store_event(c->st, ch->order_id, "order.cancelled", pl_end(c, ch)) != 0)
+	jsonw_array_end(&c->pl);
+	jsonw_int(&c->pl, "cancelled", total - asked);
+	jsonw_int(&c->pl, "cancel_requested", asked);
+	jsonw_int(&c->pl, "shipped", shipped);
+	if (store_event(c->st, ch->order_id, "order.cancelled", payload_end(c, ch)) != 0)
 		return -2;
 	for (i = 0; i < c->nlines; i++)
 		if (c->lines[i].from_open + c->lines[i].from_allocated + c->lines[i].from_routed +
@@ -810,22 +721,24 @@ do_reduce(struct ctx *c, const struct change *ch)
 		return 1;
 	}
 	if (ch->qty > old)
-		return bad(c, "cannot reduce order \"%s\" line %lld to %lld: that is more than "
+		return rows_bad(&c->rows, "cannot reduce order \"%s\" line %lld to %lld: that "
+		    "is more than "
 		    "its qty %lld", quote_value(ch->order_id), (long long)l->line_no,
 		    (long long)ch->qty, (long long)old);
 	if (ch->qty < kept)
-		return bad(c, "cannot reduce order \"%s\" line %lld to %lld: %lld of its units "
+		return rows_bad(&c->rows, "cannot reduce order \"%s\" line %lld to %lld: %lld "
+		    "of its units "
 		    "are released, shipped or cancelled (%lld released, %lld shipped, %lld "
 		    "cancelled)", quote_value(ch->order_id), (long long)l->line_no,
 		    (long long)ch->qty, (long long)kept, (long long)released(l),
 		    (long long)l->shipped, (long long)l->cancelled);
 	take(l, old - ch->qty, 0);
 	l->qty = ch->qty;
-	pl_start(c);
-	pl_line(c, l, 0);
-	pl_int(c, "qty", ch->qty);
-	pl_int(c, "previous", old);
-	if (store_event(c->st, ch->order_id, "line.reduced", pl_end(c, ch)) != 0 ||
+	jsonw_start(&c->pl);
+	payload_line(c, l, 0);
+	jsonw_int(&c->pl, "qty", ch->qty);
+	jsonw_int(&c->pl, "previous", old);
+	if (store_event(c->st, ch->order_id, "line.reduced", payload_end(c, ch)) != 0 ||
 	    write_line(c, ch->order_id, l, 0, ch) != 0)
 		return -2;
 	c->n->reduced += old - ch->qty;
@@ -869,14 +782,14 @@ do_hold(struct ctx *c, const struct change *ch)
 	if ((hold ? store_hold_add(c->st, ch->order_id, ch->hold_type, ch->reason, c->o->by) :
 	    store_hold_remove(c->st, ch->order_id, ch->hold_type)) != 0)
 		return -2;
-	pl_start(c);
-	pl_str(c, "hold_type", ch->hold_type);
+	jsonw_start(&c->pl);
+	jsonw_str_or_null(&c->pl, "hold_type", ch->hold_type);
 	if (!hold) {
-		pl_str(c, "held_by", h.by);
-		pl_str(c, "held_at", h.at);
+		jsonw_str_or_null(&c->pl, "held_by", h.by);
+		jsonw_str_or_null(&c->pl, "held_at", h.at);
 	}
 	if (store_event(c->st, ch->order_id, hold ? "order.held" : "order.unheld",
-	    pl_end(c, ch)) != 0)
+	    payload_end(c, ch)) != 0)
 		return -2;
 	return 0;
 }
@@ -895,10 +808,11 @@ do_priority(struct ctx *c, const struct change *ch)
 	}
 	if (store_order_priority_set(c->st, ch->order_id, ch->priority) != 0)
 		return -2;
-	pl_start(c);
-	pl_int(c, "priority", ch->priority);
-	pl_int(c, "previous", c->priority);
-	return store_event(c->st, ch->order_id, "order.priority_changed", pl_end(c, ch)) ? -2 : 0;
+	jsonw_start(&c->pl);
+	jsonw_int(&c->pl, "priority", ch->priority);
+	jsonw_int(&c->pl, "previous", c->priority);
+	return store_event(c->st, ch->order_id, "order.priority_changed",
+	    payload_end(c, ch)) ? -2 : 0;
 }
 
 static const char *const ship_names[SHIP_N] = {
@@ -944,27 +858,25 @@ do_address(struct ctx *c, const struct change *ch)
 	o.ship_country = now[SHIP_COUNTRY];
 	if (store_order_address_set(c->st, &o) != 0)
 		return -2;
-	pl_start(c);
+	jsonw_start(&c->pl);
 	for (i = 0; i < SHIP_N; i++)
 		if (strcmp(now[i], c->ship[i]) != 0)
-			pl_str(c, ship_names[i], now[i]);
+			jsonw_str_or_null(&c->pl, ship_names[i], now[i]);
 	if (latlon_changed) {
-		pl_coord(c, "ship_lat", o.has_latlon, o.ship_lat);
-		pl_coord(c, "ship_lon", o.has_latlon, o.ship_lon);
+		payload_coord(c, "ship_lat", o.has_latlon, o.ship_lat);
+		payload_coord(c, "ship_lon", o.has_latlon, o.ship_lon);
 	}
-	pl_key(c, "previous");
-	buf_addc(&c->pl, '{');
+	jsonw_object(&c->pl, "previous");
 	for (i = 0; i < SHIP_N; i++)
 		if (strcmp(now[i], c->ship[i]) != 0)
-			pl_str(c, ship_names[i], c->ship[i]);
+			jsonw_str_or_null(&c->pl, ship_names[i], c->ship[i]);
 	if (latlon_changed) {
-		pl_coord(c, "ship_lat", c->has_latlon, c->lat);
-		pl_coord(c, "ship_lon", c->has_latlon, c->lon);
+		payload_coord(c, "ship_lat", c->has_latlon, c->lat);
+		payload_coord(c, "ship_lon", c->has_latlon, c->lon);
 	}
-	buf_addc(&c->pl, '}');
+	jsonw_object_end(&c->pl);
 	/* routed but unreleased ship lines go back to allocated, to be routed anew */
-	pl_key(c, "unrouted");
-	buf_addc(&c->pl, '[');
+	jsonw_array(&c->pl, "unrouted");
 	for (i = 0; i < c->nlines; i++) {
 		struct oline *l = &c->lines[i];
 		int64_t back = 0;
@@ -977,11 +889,11 @@ do_address(struct ctx *c, const struct change *ch)
 
 			if (d->routed == 0)
 				continue;
-			if (c->pl.s[c->pl.len - 1] != '[')
-				buf_addc(&c->pl, ',');
-			buf_addf(&c->pl, "{\"line_no\":%lld,\"node_id\":", (long long)l->line_no);
-			buf_add_json_string(&c->pl, d->node_id, strlen(d->node_id));
-			buf_addf(&c->pl, ",\"qty\":%lld}", (long long)d->routed);
+			jsonw_object(&c->pl, NULL);
+			jsonw_int(&c->pl, "line_no", l->line_no);
+			jsonw_str(&c->pl, "node_id", d->node_id);
+			jsonw_int(&c->pl, "qty", d->routed);
+			jsonw_object_end(&c->pl);
 			back += d->routed;
 			d->taken = d->routed;
 			d->routed = 0;
@@ -997,9 +909,9 @@ do_address(struct ctx *c, const struct change *ch)
 				return -2;
 		}
 	}
-	buf_addc(&c->pl, ']');
-	pl_int(c, "released_kept", kept);
-	if (store_event(c->st, ch->order_id, "order.address_changed", pl_end(c, ch)) != 0)
+	jsonw_array_end(&c->pl);
+	jsonw_int(&c->pl, "released_kept", kept);
+	if (store_event(c->st, ch->order_id, "order.address_changed", payload_end(c, ch)) != 0)
 		return -2;
 	c->n->unrouted += moved;
 	if (kept > 0) {
@@ -1016,7 +928,7 @@ do_address(struct ctx *c, const struct change *ch)
 	return 0;
 }
 
-/* Apply a checked change: 0 applied, 1 nothing to do, -1 bad (c->err), -2 store. */
+/* Apply a checked change: 0 applied, 1 nothing to do, -1 bad (c->rows.err), -2 store. */
 static int
 apply(struct ctx *c, const struct change *ch)
 {
@@ -1040,11 +952,11 @@ ctx_release(struct ctx *c)
 {
 	lines_clear(c);
 	free(c->lines);
-	buf_release(&c->err);
+	buf_release(&c->rows.err);
 	buf_release(&c->pl);
 }
 
-/* Count the outcome r of one change. */
+/* Count the outcome r of one change (a rejected one: where it is rejected). */
 static void
 count(struct ctx *c, int r)
 {
@@ -1053,8 +965,6 @@ count(struct ctx *c, int r)
 		c->n->applied++;
 	else if (r == 1)
 		c->n->unchanged++;
-	else if (r == -1)
-		c->n->rejected++;
 }
 
 int
@@ -1074,8 +984,10 @@ order_change(struct store *st, const struct order_opts *o, const char *const *va
 	if (r == 0)
 		r = apply(&c, &ch);
 	count(&c, r);
-	if (r == -1)
-		diag_error("%s", c.err.s);
+	if (r == -1) {
+		n->rejected++;
+		diag_error("%s", c.rows.err.s);
+	}
 	ctx_release(&c);
 	return r == -2 ? store_status(st) : r == -1 ? EX_DATAERR : 0;
 }
@@ -1085,7 +997,6 @@ order_change_files(struct store *st, const struct order_opts *o, int nfiles,
     char *const *files, struct order_counts *n)
 {
 	struct colspec cols[OC_COUNT];
-	struct rejects *rj = NULL;
 	struct input *in;
 	struct record rec;
 	struct change ch;
@@ -1099,7 +1010,7 @@ order_change_files(struct store *st, const struct order_opts *o, int nfiles,
 	c.n = n;
 	memcpy(cols, order_change_cols, sizeof cols);
 	cols[OC_ACTION].required = o->action < 0;
-	if (o->rejects != NULL && (rj = rejects_open(o->rejects, &status)) == NULL)
+	if (rows_open(&c.rows, o->rejects, -1, &n->rejected, "nothing applied", &status) != 0)
 		goto out;
 	for (i = 0; i < nfiles && status == 0; i++) {
 		if ((in = input_open(files[i], o->input_format, cols, OC_COUNT, NULL,
@@ -1108,10 +1019,10 @@ order_change_files(struct store *st, const struct order_opts *o, int nfiles,
 		c.file = files[i];
 		while (status == 0 && (rc = input_next(in, &rec)) == 1) {
 			c.line = rec.line;
-			buf_reset(&c.err);
+			rows_next(&c.rows);
 			if (rec.error != NULL)
-				bad(&c, "%s", rec.error);
-			r = c.err.len > 0 ? -1 : parse_change(&c, rec.val, &ch);
+				rows_bad(&c.rows, "%s", rec.error);
+			r = c.rows.err.len > 0 ? -1 : parse_change(&c, rec.val, &ch);
 			if (r == 0) {
 				if (store_savepoint(st) != 0) {
 					status = store_status(st);
@@ -1124,15 +1035,9 @@ order_change_files(struct store *st, const struct order_opts *o, int nfiles,
 				}
 			}
 			count(&c, r);
-			if (r == -1) {
-				diag_at(rec.file, rec.line, "%s", c.err.s);
-				if (rj != NULL) {
-					struct raw *raw = input_raw(in);
-
-					rejects_write(rj, in, raw, c.err.s);
-					raw_free(raw);
-				}
-			}
+			if (r == -1)
+				rows_reject(&c.rows, in, NULL, rec.file, rec.line, c.rows.err.s, 1,
+				    &status);
 		}
 		if (rc < 0 && status == 0)
 			status = input_status(in);
@@ -1141,14 +1046,10 @@ order_change_files(struct store *st, const struct order_opts *o, int nfiles,
 			    plural(input_blank_rows(in), "row", "rows"));
 		input_close(in);
 	}
-	if (status == 0 && rj == NULL && n->rejected > 0) {
-		diag_error("%ld bad %s; nothing applied (use --rejects FILE to apply the "
-		    "good ones)", n->rejected, plural(n->rejected, "change", "changes"));
-		status = EX_DATAERR;
-	}
+	if (status == 0 && c.rows.failed)
+		status = rows_strict_end(&c.rows, "change", "changes", "apply");
 out:
-	if (rj != NULL && (r = rejects_close(rj, status == 0)) != 0 && status == 0)
-		status = r;
+	status = rows_close(&c.rows, status);
 	ctx_release(&c);
 	return status;
 }
@@ -1177,409 +1078,4 @@ order_summary(const struct order_counts *n, struct buf *line, struct buf *json)
 	    "\"cancelled\":%lld,\"cancel_requested\":%lld,\"reduced\":%lld,\"unrouted\":%lld}",
 	    n->changes, n->applied, n->unchanged, n->rejected, (long long)n->cancelled,
 	    (long long)n->requested, (long long)n->reduced, (long long)n->unrouted);
-}
-
-/* --- the 360-degree view ------------------------------------------------ */
-
-enum vtype { V_TEXT, V_INT, V_REAL, V_MONEY, V_BOOL, V_JSON };
-
-struct vcol {
-	const char *name;
-	enum vtype type;
-};
-
-/* Each section's columns, as the store gives them (lines and order: see below). */
-static const struct vcol order_vcols[] = {
-	{ "order_id", V_TEXT }, { "channel", V_TEXT }, { "customer_id", V_TEXT },
-	{ "created_at", V_TEXT }, { "priority", V_INT }, { "promise_date", V_TEXT },
-	{ "ship_name", V_TEXT }, { "ship_address1", V_TEXT }, { "ship_city", V_TEXT },
-	{ "ship_region", V_TEXT }, { "ship_postal_code", V_TEXT }, { "ship_country", V_TEXT },
-	{ "ship_lat", V_REAL }, { "ship_lon", V_REAL }, { "ship_complete", V_BOOL },
-	{ "shipping_charge", V_MONEY }, { "held", V_BOOL },
-	{ "status", V_TEXT },	/* of its lines taken together; not from the store */
-};
-static const struct vcol line_vcols[] = {
-	{ "line_no", V_INT }, { "sku", V_TEXT }, { "qty", V_INT }, { "unit_price", V_MONEY },
-	{ "discount", V_MONEY }, { "method", V_TEXT }, { "pickup_node", V_TEXT },
-	{ "status", V_TEXT }, { "open", V_INT },	/* computed, not from the store */
-	{ "backordered", V_INT }, { "backorder_reason", V_TEXT }, { "allocated", V_INT },
-	{ "routed", V_INT }, { "released", V_INT }, { "shipped", V_INT },
-	{ "cancelled", V_INT }, { "returned", V_INT }, { "cancel_requested", V_INT },
-};
-static const struct vcol alloc_vcols[] = {
-	{ "line_no", V_INT }, { "sku", V_TEXT }, { "allocated", V_INT },
-	{ "backordered", V_INT }, { "backorder_reason", V_TEXT },
-};
-static const struct vcol route_vcols[] = {
-	{ "line_no", V_INT }, { "node_id", V_TEXT }, { "routed", V_INT }, { "released", V_INT },
-};
-static const struct vcol release_vcols[] = {
-	{ "release_id", V_TEXT }, { "node_id", V_TEXT }, { "released_at", V_TEXT },
-	{ "business_day", V_TEXT }, { "line_no", V_INT }, { "qty", V_INT },
-	{ "shipped", V_INT }, { "short", V_INT }, { "cancelled", V_INT },
-	{ "cancel_requested", V_INT },
-};
-static const struct vcol ship_vcols[] = {
-	{ "release_id", V_TEXT }, { "node_id", V_TEXT }, { "line_no", V_INT },
-	{ "status", V_TEXT }, { "qty", V_INT }, { "carrier", V_TEXT }, { "tracking", V_TEXT },
-	{ "at", V_TEXT },
-};
-static const struct vcol return_vcols[] = {
-	{ "rma_id", V_TEXT }, { "channel", V_TEXT }, { "node_id", V_TEXT },
-	{ "authorized_at", V_TEXT }, { "line_no", V_INT }, { "qty", V_INT },
-	{ "received", V_INT }, { "reason", V_TEXT },
-};
-static const struct vcol receipt_vcols[] = {
-	{ "rma_id", V_TEXT }, { "line_no", V_INT }, { "qty", V_INT }, { "condition", V_TEXT },
-	{ "disposition", V_TEXT }, { "node_id", V_TEXT }, { "at", V_TEXT },
-};
-static const struct vcol refund_vcols[] = {
-	{ "refund_id", V_INT }, { "line_no", V_INT }, { "rma_id", V_TEXT },
-	{ "amount", V_MONEY }, { "merchandise", V_MONEY }, { "restocking_fee", V_MONEY },
-	{ "shipping", V_MONEY }, { "reason", V_TEXT }, { "at", V_TEXT },
-};
-static const struct vcol appease_vcols[] = {
-	{ "refund_id", V_INT }, { "line_no", V_INT }, { "amount", V_MONEY },
-	{ "reason", V_TEXT }, { "at", V_TEXT },
-};
-static const struct vcol hold_vcols[] = {
-	{ "hold_type", V_TEXT }, { "reason", V_TEXT }, { "held_by", V_TEXT },
-	{ "held_at", V_TEXT },
-};
-static const struct vcol event_vcols[] = {
-	{ "seq", V_INT }, { "at", V_TEXT }, { "type", V_TEXT }, { "payload", V_JSON },
-};
-static const struct vcol customer_vcols[] = {
-	{ "customer_id", V_TEXT }, { "name", V_TEXT }, { "email", V_TEXT },
-	{ "phone", V_TEXT }, { "tier", V_TEXT },
-};
-
-#define VCOLS(t) t, (int)(sizeof t / sizeof *t)
-
-/*
- * The sections in the order shown: the JSON key, the record name in rows,
- * and which of its columns fill a row's qty, ref, status and at.
- */
-static const struct section {
-	enum order_section id;
-	const char *key, *record;
-	const struct vcol *cols;
-	int ncols;
-	const char *qty, *ref, *status, *at;
-} sections[] = {
-	{ OS_ORDER, "order", "order", VCOLS(order_vcols), NULL, NULL, "status", "created_at" },
-	{ OS_LINES, "lines", "line", VCOLS(line_vcols), "qty", NULL, "status", NULL },
-	{ OS_ALLOCATIONS, "allocations", "allocation", VCOLS(alloc_vcols), "allocated", NULL,
-	    NULL, NULL },
-	{ OS_ROUTING, "routing", "route", VCOLS(route_vcols), "routed", NULL, NULL, NULL },
-	{ OS_RELEASES, "releases", "release", VCOLS(release_vcols), "qty", "release_id", NULL,
-	    "released_at" },
-	{ OS_SHIPMENTS, "shipments", "shipment", VCOLS(ship_vcols), "qty", "release_id",
-	    "status", "at" },
-	{ OS_RETURNS, "returns", "return", VCOLS(return_vcols), "qty", "rma_id", NULL,
-	    "authorized_at" },
-	{ OS_RECEIPTS, "receipts", "receipt", VCOLS(receipt_vcols), "qty", "rma_id",
-	    "condition", "at" },
-	{ OS_REFUNDS, "refunds", "refund", VCOLS(refund_vcols), NULL, "refund_id", NULL, "at" },
-	{ OS_APPEASEMENTS, "appeasements", "appeasement", VCOLS(appease_vcols), NULL,
-	    "refund_id", NULL, "at" },
-	{ OS_HOLDS, "holds", "hold", VCOLS(hold_vcols), NULL, "hold_type", NULL, "held_at" },
-	{ OS_EVENTS, "events", "event", VCOLS(event_vcols), NULL, "seq", "type", "at" },
-};
-static const struct section customer_section = {
-	OS_CUSTOMER, "customer", "customer", VCOLS(customer_vcols), NULL, "customer_id", NULL,
-	NULL
-};
-
-/* The rows of the flat form. */
-static const struct outcol row_cols[] = {
-	{ "order_id", COL_TEXT }, { "record", COL_TEXT }, { "line_no", COL_NUM },
-	{ "ref", COL_TEXT }, { "node_id", COL_TEXT }, { "qty", COL_NUM },
-	{ "status", COL_TEXT }, { "at", COL_TEXT }, { "data", COL_RAWJSON },
-};
-
-struct view {
-	struct store *st;
-	FILE *out;
-	int nested;
-	const char *indent;	/* of the order document (nested) */
-	struct writer w;
-	struct buf rec;
-	const char *order_id;
-	const struct section *sec;
-	long n;			/* records of the section so far */
-	struct line_qty total;	/* the order's lines, for its status */
-};
-
-static int
-vcol_find(const struct section *s, const char *name)
-{
-	for (int i = 0; name != NULL && i < s->ncols; i++)
-		if (strcmp(s->cols[i].name, name) == 0)
-			return i;
-	return -1;
-}
-
-/* One record: vals[i] for the section's cols[i], NULL for null. */
-static void
-emit(struct view *v, const char *const *vals)
-{
-	const struct section *s = v->sec;
-	char money[24];
-	int i;
-
-	buf_reset(&v->rec);
-	buf_addc(&v->rec, '{');
-	for (i = 0; i < s->ncols; i++) {
-		const char *x = vals[i];
-
-		if (i)
-			buf_addc(&v->rec, ',');
-		buf_add_json_string(&v->rec, s->cols[i].name, strlen(s->cols[i].name));
-		buf_addc(&v->rec, ':');
-		if (x == NULL) {
-			buf_adds(&v->rec, "null");
-			continue;
-		}
-		switch (s->cols[i].type) {
-		case V_TEXT:
-			buf_add_json_string(&v->rec, x, strlen(x));
-			break;
-		case V_MONEY:
-			money_format(strtoll(x, NULL, 10), money);
-			buf_adds(&v->rec, money);
-			break;
-		case V_BOOL:
-			buf_adds(&v->rec, strcmp(x, "0") == 0 ? "false" : "true");
-			break;
-		default:
-			buf_adds(&v->rec, x);
-		}
-	}
-	buf_addc(&v->rec, '}');
-	if (v->nested) {
-		if (s->id == OS_ORDER || s->id == OS_CUSTOMER)
-			fprintf(v->out, "%s  \"%s\": %s", v->indent, s->key, v->rec.s);
-		else
-			fprintf(v->out, "%s\n%s    %s", v->n ? "," : "", v->indent, v->rec.s);
-	} else {
-		const char *row[9];
-		int k;
-
-		row[0] = v->order_id;
-		row[1] = s->record;
-		row[2] = (k = vcol_find(s, "line_no")) >= 0 ? vals[k] : NULL;
-		row[3] = (k = vcol_find(s, s->ref)) >= 0 ? vals[k] : NULL;
-		row[4] = (k = vcol_find(s, "node_id")) >= 0 ? vals[k] : NULL;
-		row[5] = (k = vcol_find(s, s->qty)) >= 0 ? vals[k] : NULL;
-		row[6] = (k = vcol_find(s, s->status)) >= 0 ? vals[k] : NULL;
-		row[7] = (k = vcol_find(s, s->at)) >= 0 ? vals[k] : NULL;
-		row[8] = v->rec.s;
-		writer_row(&v->w, row);
-	}
-	v->n++;
-}
-
-static void
-row_qty(const struct store_row *row, struct line_qty *q)
-{
-	q->qty = store_col_int(row, 2);
-	q->backordered = store_col_int(row, 7);
-	q->allocated = store_col_int(row, 9);
-	q->routed = store_col_int(row, 10);
-	q->released = store_col_int(row, 11);
-	q->shipped = store_col_int(row, 12);
-	q->cancelled = store_col_int(row, 13);
-	q->returned = store_col_int(row, 14);
-}
-
-static int
-sum_row(void *p, const struct store_row *row)
-{
-	struct line_qty q, *t = p;
-
-	row_qty(row, &q);
-	t->qty += q.qty;
-	t->backordered += q.backordered;
-	t->allocated += q.allocated;
-	t->routed += q.routed;
-	t->released += q.released;
-	t->shipped += q.shipped;
-	t->cancelled += q.cancelled;
-	t->returned += q.returned;
-	return 0;
-}
-
-static int
-view_row(void *p, const struct store_row *row)
-{
-	struct view *v = p;
-	const char *vals[32];
-	char open[24];
-	int i, n = v->sec->ncols;
-
-	if (v->sec->id == OS_LINES) {
-		struct line_qty q;
-
-		row_qty(row, &q);
-		for (i = 0; i < 7; i++)
-			vals[i] = store_col_text(row, i);
-		vals[7] = line_status(&q);
-		snprintf(open, sizeof open, "%lld", (long long)line_open(&q));
-		vals[8] = open;
-		for (i = 9; i < n; i++)
-			vals[i] = store_col_text(row, i - 2);
-	} else {
-		for (i = 0; i < n; i++)
-			vals[i] = store_col_text(row, i);
-		if (v->sec->id == OS_ORDER)
-			vals[n - 1] = line_status(&v->total);
-	}
-	emit(v, vals);
-	return 0;
-}
-
-/* One order, nested or as rows.  0, or -1 after a store error. */
-static int
-view_order(struct view *v, const char *order_id)
-{
-	size_t i;
-
-	v->order_id = order_id;
-	memset(&v->total, 0, sizeof v->total);
-	if (store_order_section(v->st, OS_LINES, order_id, sum_row, &v->total) != 0)
-		return -1;
-	if (v->nested)
-		fprintf(v->out, "%s{\n", v->indent);
-	for (i = 0; i < sizeof sections / sizeof *sections; i++) {
-		v->sec = &sections[i];
-		v->n = 0;
-		if (v->nested && i > 0)
-			fprintf(v->out, ",\n%s  \"%s\": [", v->indent, v->sec->key);
-		if (store_order_section(v->st, v->sec->id, order_id, view_row, v) != 0)
-			return -1;
-		if (v->nested && i > 0 && v->n > 0)
-			fprintf(v->out, "\n%s  ]", v->indent);
-		else if (v->nested && i > 0)
-			fputc(']', v->out);
-	}
-	if (v->nested)
-		fprintf(v->out, "\n%s}", v->indent);
-	return 0;
-}
-
-static void
-view_init(struct view *v, struct store *st, int nested, int fmt, int safe_csv, FILE *out)
-{
-	memset(v, 0, sizeof *v);
-	v->st = st;
-	v->out = out;
-	v->nested = nested;
-	v->indent = "";
-	if (!nested) {
-		writer_init(&v->w, out, fmt, row_cols, 9);
-		v->w.safe_csv = safe_csv;
-	}
-}
-
-static void
-view_finish(struct view *v)
-{
-	if (!v->nested)
-		writer_finish(&v->w);
-	buf_release(&v->rec);
-}
-
-static int
-exists_row(void *p, const struct store_row *row)
-{
-	(void)row;
-	*(int *)p = 1;
-	return 0;
-}
-
-int
-order_show(struct store *st, const char *order_id, int nested, int fmt, int safe_csv,
-    FILE *out)
-{
-	struct view v;
-	int found = 0, r;
-
-	if (store_order_section(st, OS_ORDER, order_id, exists_row, &found) != 0)
-		return store_status(st);
-	if (!found) {
-		diag_error("unknown order \"%s\"", quote_value(order_id));
-		return EX_DATAERR;
-	}
-	view_init(&v, st, nested, fmt, safe_csv, out);
-	r = view_order(&v, order_id);
-	if (nested)
-		fputc('\n', out);
-	view_finish(&v);
-	return r == 0 ? 0 : store_status(st);
-}
-
-struct id_list {
-	char **v;
-	int n;
-};
-
-static int
-id_row(void *p, const struct store_row *row)
-{
-	struct id_list *l = p;
-
-	l->v = xrealloc(l->v, (size_t)(l->n + 1) * sizeof *l->v);
-	l->v[l->n++] = xstrdup(store_col_text(row, 0));
-	return 0;
-}
-
-int
-order_customer(struct store *st, const char *customer_id, int nested, int fmt,
-    int safe_csv, FILE *out)
-{
-	struct id_list orders = { NULL, 0 };
-	struct view v;
-	int found = 0, r = 0, i;
-
-	if (store_order_section(st, OS_CUSTOMER, customer_id, exists_row, &found) != 0 ||
-	    store_order_section(st, OS_CUSTOMER_ORDERS, customer_id, id_row, &orders) != 0) {
-		r = store_status(st);
-		goto out;
-	}
-	if (!found && orders.n == 0) {
-		diag_error("unknown customer \"%s\"", quote_value(customer_id));
-		r = EX_DATAERR;
-		goto out;
-	}
-	view_init(&v, st, nested, fmt, safe_csv, out);
-	v.sec = &customer_section;
-	if (nested)
-		fputs("{\n", out);
-	if (found) {
-		r = store_order_section(st, OS_CUSTOMER, customer_id, view_row, &v);
-	} else {
-		/* orders name a customer the store has no record of */
-		const char *vals[5] = { customer_id, NULL, NULL, NULL, NULL };
-
-		emit(&v, vals);
-	}
-	if (nested)
-		fprintf(out, ",\n  \"orders\": [%s", orders.n ? "\n" : "");
-	v.indent = "    ";
-	for (i = 0; r == 0 && i < orders.n; i++) {
-		if (nested && i > 0)
-			fputs(",\n", out);
-		r = view_order(&v, orders.v[i]);
-	}
-	if (nested)
-		fprintf(out, "%s]\n}\n", orders.n ? "\n  " : "");
-	view_finish(&v);
-	if (r != 0)
-		r = store_status(st);
-out:
-	for (i = 0; i < orders.n; i++)
-		free(orders.v[i]);
-	free(orders.v);
-	return r;
 }

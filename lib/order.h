@@ -7,7 +7,7 @@
  * go through one path: check the row, then apply it to the store in the
  * caller's transaction with one event (and one more per cancel request
  * sent to a node).  The view shows one order, or one customer's orders,
- * with everything the store knows about them.
+ * with everything the store knows about them (order-show.c).
  *
  * Quantities taken by cancel and reduce come from the earliest stage
  * first: open (backordered is lowered to stay within open), then

@@ -1,3 +1,4 @@
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -340,6 +341,26 @@ money_format(int64_t cents, char *out)
 
 	snprintf(out, 24, "%s%llu.%02llu", sign, (unsigned long long)(a / 100),
 	    (unsigned long long)(a % 100));
+}
+
+int
+int_format(int64_t v, int width, char *out)
+{
+	char t[24];
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	int n = 0, len = 0;
+
+	assert(width <= 20);
+	do {
+		t[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0 || n < width);
+	if (v < 0)
+		out[len++] = '-';
+	while (n > 0)
+		out[len++] = t[--n];
+	out[len] = '\0';
+	return len;
 }
 
 void

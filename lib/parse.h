@@ -46,6 +46,12 @@ int has_control(const char *s, size_t n);
 
 /* Cents as "12.34" into out (at least 24 bytes). */
 void money_format(int64_t cents, char *out);
+/*
+ * v in decimal into out (at least 24 bytes), at least width digits
+ * (zero-padded, after any sign; width at most 20): its length.  No printf: a formatter for
+ * hot loops (oms-allocate writes a row and an event per line).
+ */
+int int_format(int64_t v, int width, char *out);
 /* A double in the shortest form that reads back the same, into out (32 bytes). */
 void real_format(double v, char *out);
 

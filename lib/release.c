@@ -6,10 +6,12 @@
 
 #include "diag.h"
 #include "input.h"
+#include "jsonw.h"
 #include "model.h"
 #include "output.h"
 #include "parse.h"
 #include "release.h"
+#include "rows.h"
 #include "util.h"
 
 /* --- a release in memory, and its renderings ----------------------------- */
@@ -61,91 +63,35 @@ static const struct outcol rel_cols[] = {
 };
 #define NRELCOLS ((int)(sizeof rel_cols / sizeof *rel_cols))
 
-static void
-json_str(struct buf *b, const char *key, const char *v)
-{
-	buf_addc(b, '"');
-	buf_adds(b, key);
-	buf_adds(b, "\":");
-	if (v == NULL)
-		buf_adds(b, "null");
-	else
-		buf_add_json_string(b, v, strlen(v));
-}
-
-/* v in decimal, at least width digits (zero-padded): its length. */
-static int
-fmt_int(char *out, int64_t v, int width)
-{
-	char t[24];
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-	int n = 0, len = 0;
-
-	do {
-		t[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u > 0 || n < width);
-	if (v < 0)
-		out[len++] = '-';
-	while (n > 0)
-		out[len++] = t[--n];
-	out[len] = '\0';
-	return len;
-}
-
-static void
-json_int(struct buf *b, const char *key, int64_t v)
-{
-	char num[24];
-
-	buf_addc(b, '"');
-	buf_adds(b, key);
-	buf_adds(b, "\":");
-	buf_add(b, num, (size_t)fmt_int(num, v, 1));
-}
-
 /* The release as its JSON document: one compact object, lines nested. */
 static void
 rel_document(const struct rel *r, struct buf *b)
 {
 	int i;
 
-	buf_reset(b);
-	buf_addc(b, '{');
-	json_str(b, "release_id", r->release_id);
-	buf_addc(b, ',');
-	json_str(b, "node_id", r->node_id);
-	buf_addc(b, ',');
-	json_str(b, "order_id", r->order_id);
-	buf_addc(b, ',');
-	json_str(b, "business_day", r->business_day);
-	buf_addc(b, ',');
-	json_str(b, "released_at", r->released_at);
-	buf_addc(b, ',');
-	json_str(b, "promise_date", r->promise_date);
-	for (i = 0; i < 6; i++) {
-		buf_addc(b, ',');
-		json_str(b, ship_keys[i], r->ship[i]);
-	}
-	buf_addc(b, ',');
-	json_str(b, "ship_to_node", r->ship_to_node);
-	for (i = 0; i < 5; i++) {
-		buf_addc(b, ',');
-		json_str(b, customer_keys[i], r->customer[i]);
-	}
-	buf_adds(b, ",\"lines\":[");
+	jsonw_start(b);
+	jsonw_str(b, "release_id", r->release_id);
+	jsonw_str(b, "node_id", r->node_id);
+	jsonw_str(b, "order_id", r->order_id);
+	jsonw_str(b, "business_day", r->business_day);
+	jsonw_str(b, "released_at", r->released_at);
+	jsonw_str(b, "promise_date", r->promise_date);
+	for (i = 0; i < 6; i++)
+		jsonw_str(b, ship_keys[i], r->ship[i]);
+	jsonw_str(b, "ship_to_node", r->ship_to_node);
+	for (i = 0; i < 5; i++)
+		jsonw_str(b, customer_keys[i], r->customer[i]);
+	jsonw_array(b, "lines");
 	for (i = 0; i < r->nlines; i++) {
-		buf_adds(b, i ? ",{" : "{");
-		json_int(b, "line_no", r->lines[i].line_no);
-		buf_addc(b, ',');
-		json_str(b, "sku", r->lines[i].sku);
-		buf_addc(b, ',');
-		json_int(b, "qty", r->lines[i].qty);
-		buf_addc(b, ',');
-		json_str(b, "method", r->lines[i].method);
-		buf_addc(b, '}');
+		jsonw_object(b, NULL);
+		jsonw_int(b, "line_no", r->lines[i].line_no);
+		jsonw_str(b, "sku", r->lines[i].sku);
+		jsonw_int(b, "qty", r->lines[i].qty);
+		jsonw_str(b, "method", r->lines[i].method);
+		jsonw_object_end(b);
 	}
-	buf_adds(b, "]}");
+	jsonw_array_end(b);
+	jsonw_end(b);
 }
 
 /* The "release.created" event: the release without the addresses. */
@@ -154,26 +100,21 @@ rel_payload(const struct rel *r, struct buf *b)
 {
 	int i;
 
-	buf_reset(b);
-	buf_addc(b, '{');
-	json_str(b, "release_id", r->release_id);
-	buf_addc(b, ',');
-	json_str(b, "node_id", r->node_id);
-	buf_addc(b, ',');
-	json_str(b, "ship_to_node", r->ship_to_node);
-	buf_addc(b, ',');
-	json_str(b, "business_day", r->business_day);
-	buf_adds(b, ",\"lines\":[");
+	jsonw_start(b);
+	jsonw_str(b, "release_id", r->release_id);
+	jsonw_str(b, "node_id", r->node_id);
+	jsonw_str(b, "ship_to_node", r->ship_to_node);
+	jsonw_str(b, "business_day", r->business_day);
+	jsonw_array(b, "lines");
 	for (i = 0; i < r->nlines; i++) {
-		buf_adds(b, i ? ",{" : "{");
-		json_int(b, "line_no", r->lines[i].line_no);
-		buf_addc(b, ',');
-		json_str(b, "sku", r->lines[i].sku);
-		buf_addc(b, ',');
-		json_int(b, "qty", r->lines[i].qty);
-		buf_addc(b, '}');
+		jsonw_object(b, NULL);
+		jsonw_int(b, "line_no", r->lines[i].line_no);
+		jsonw_str(b, "sku", r->lines[i].sku);
+		jsonw_int(b, "qty", r->lines[i].qty);
+		jsonw_object_end(b);
 	}
-	buf_adds(b, "]}");
+	jsonw_array_end(b);
+	jsonw_end(b);
 }
 
 /*
@@ -238,12 +179,6 @@ sink_init(struct sink *k, FILE *fp, int fmt, int safe_csv)
 	}
 }
 
-static void
-fmt_num(char *out, int64_t v)
-{
-	fmt_int(out, v, 1);
-}
-
 /* Write one release: CSV rows from r, JSON from its document doc. */
 static void
 sink_put(struct sink *k, const struct rel *r, const char *doc)
@@ -255,8 +190,8 @@ sink_put(struct sink *k, const struct rel *r, const char *doc)
 			char no[24], qty[24];
 			const char *v[NRELCOLS];
 
-			fmt_num(no, r->lines[i].line_no);
-			fmt_num(qty, r->lines[i].qty);
+			int_format(r->lines[i].line_no, 1, no);
+			int_format(r->lines[i].qty, 1, qty);
 			v[0] = r->release_id, v[1] = r->node_id, v[2] = r->order_id;
 			v[3] = no, v[4] = r->lines[i].sku, v[5] = qty, v[6] = r->lines[i].method;
 			for (c = 0; c < 6; c++)
@@ -570,7 +505,7 @@ make_release(struct run *r, int from, int to)
 		buf_addc(&r->id, '-');
 		buf_adds(&r->id, w0->node_id);
 		buf_addc(&r->id, '-');
-		buf_add(&r->id, seq, (size_t)fmt_int(seq, c->used, 6));
+		buf_add(&r->id, seq, (size_t)int_format(c->used, 6, seq));
 	}
 	memset(&rel, 0, sizeof rel);
 	rel.release_id = r->id.s;
@@ -958,28 +893,6 @@ min64(int64_t a, int64_t b)
 #define MAX_CONFIRM_TEXT 1000
 
 /*
- * A text field with no control character and of a sane length: 0, else
- * -1 after a diagnostic.
- */
-static int
-plain_text(const struct record *r, int col)
-{
-	const char *v = r->val[col];
-	size_t n = strlen(v);
-
-	if (n > MAX_CONFIRM_TEXT) {
-		diag_at(r->file, r->line, "%s is too long (%zu bytes; at most %d)",
-		    confirm_cols[col].name, n, MAX_CONFIRM_TEXT);
-		return -1;
-	}
-	if (!has_control(v, n))
-		return 0;
-	diag_at(r->file, r->line, "%s holds a control character, got \"%s\"",
-	    confirm_cols[col].name, quote_value(v));
-	return -1;
-}
-
-/*
  * The last shipment the run recorded: confirmations come by release, as
  * a rule, and the next of the same release no later need not record it
  * again (a run is one transaction, applied whole or not at all).
@@ -996,6 +909,7 @@ struct confirm_run {
 	struct buf payload;
 	struct last_shipment last;
 	long repeats;		/* rows that repeat a confirmation already taken */
+	struct rows rows;	/* the current row's problem; the bad rows */
 };
 
 /* Repeats listed one by one; the rest are counted (a file sent twice). */
@@ -1022,11 +936,11 @@ repeat(struct confirm_run *cr, const struct record *r, int64_t line_no,
 		buf_addf(&msg, " at %s (a file sent twice?)", at);
 	else
 		buf_adds(&msg, " (a file sent twice? give its time, at, if it is another one)");
-	diag_at(r->file, r->line, "%s", msg.s);
+	rows_bad(&cr->rows, "%s", msg.s);
 	buf_release(&msg);
 }
 
-/* Check and apply one record: 0, 1 when it is bad (diagnosed), -1 error. */
+/* Check and apply one record: 0, 1 when it is bad (its problem in cr->rows), -1 error. */
 static int
 confirm_one(struct confirm_run *cr, const struct record *r)
 {
@@ -1042,53 +956,43 @@ confirm_one(struct confirm_run *cr, const struct record *r)
 	int status, known, rc, timed = r->val[C_AT][0] != '\0';
 
 	if (r->error) {
-		diag_at(r->file, r->line, "%s", r->error);
+		rows_bad(&cr->rows, "%s", r->error);
 		return 1;
 	}
-	if (*id == '\0') {
-		diag_at(r->file, r->line, "release_id is empty");
+	if (rows_empty(&cr->rows, "release_id", id, 1) ||
+	    rows_int(&cr->rows, "line_no", r->val[C_LINE], 1, INT64_MAX, "a positive integer",
+	    &line_no) != 0)
 		return 1;
-	}
-	if (parse_int(r->val[C_LINE], 1, INT64_MAX, &line_no) != PARSE_OK) {
-		diag_at(r->file, r->line, "line_no must be a positive integer, got \"%s\"",
-		    quote_value(r->val[C_LINE]));
-		return 1;
-	}
 	if ((status = parse_word(r->val[C_STATUS], statuses, 4)) < 0) {
-		diag_at(r->file, r->line, "status must be one of shipped, picked_up, short, "
-		    "cancelled, got \"%s\"", quote_value(r->val[C_STATUS]));
+		rows_bad(&cr->rows, "status must be one of shipped, picked_up, short, cancelled, "
+		    "got \"%s\"", quote_value(r->val[C_STATUS]));
 		return 1;
 	}
-	if (parse_int(r->val[C_QTY], 1, 1000000000, &qty) != PARSE_OK) {
-		diag_at(r->file, r->line, "qty must be a positive integer, got \"%s\"",
-		    quote_value(r->val[C_QTY]));
-		return 1;
-	}
-	if (plain_text(r, C_RELEASE) != 0 || plain_text(r, C_CARRIER) != 0 ||
-	    plain_text(r, C_TRACKING) != 0)
+	if (rows_int(&cr->rows, "qty", r->val[C_QTY], 1, 1000000000, "a positive integer",
+	    &qty) != 0 ||
+	    rows_plain(&cr->rows, "release_id", id, MAX_CONFIRM_TEXT) != 0 ||
+	    rows_plain(&cr->rows, "carrier", r->val[C_CARRIER], MAX_CONFIRM_TEXT) != 0 ||
+	    rows_plain(&cr->rows, "tracking", r->val[C_TRACKING], MAX_CONFIRM_TEXT) != 0)
 		return 1;
 	if (!timed)
 		snprintf(at, sizeof at, "%s", store_run_time(st));
-	else if (parse_time(r->val[C_AT], at) != PARSE_OK) {
-		diag_at(r->file, r->line, "at must be an ISO 8601 date or time like "
-		    "2026-11-27 or 2026-11-27T14:30:00Z, got \"%s\"", quote_value(r->val[C_AT]));
+	else if (rows_time(&cr->rows, "at", r->val[C_AT], at) != 0)
 		return 1;
-	}
 	if ((rc = store_release_line_get(st, id, line_no, statuses[status], r->val[C_TRACKING],
 	    qty, timed ? at : NULL, &s, &known)) < 0)
 		return -1;
 	if (rc == 0) {
 		if (known)
-			diag_at(r->file, r->line, "release \"%s\" has no line %lld", quote_value(id),
+			rows_bad(&cr->rows, "release \"%s\" has no line %lld", quote_value(id),
 			    (long long)line_no);
 		else
-			diag_at(r->file, r->line, "unknown release \"%s\"", quote_value(id));
+			rows_bad(&cr->rows, "unknown release \"%s\"", quote_value(id));
 		return 1;
 	}
 	/* a line is handed over at its store, or shipped (a locker line, to the locker) */
 	if ((status == ST_PICKED_UP || status == ST_SHIPPED) &&
 	    method_handed_over(s.method) != (status == ST_PICKED_UP)) {
-		diag_at(r->file, r->line, "status %s is for %s lines; line %lld of release \"%s\" "
+		rows_bad(&cr->rows, "status %s is for %s lines; line %lld of release \"%s\" "
 		    "is a %s line", statuses[status], status == ST_PICKED_UP ?
 		    "pickup and curbside" : "ship and locker", (long long)line_no, quote_value(id),
 		    s.method);
@@ -1100,7 +1004,7 @@ confirm_one(struct confirm_run *cr, const struct record *r)
 	}
 	out = s.qty - s.shipped - s.shorted - s.cancelled;
 	if (qty > out) {
-		diag_at(r->file, r->line, "line %lld of release \"%s\": %lld confirmed %s, but "
+		rows_bad(&cr->rows, "line %lld of release \"%s\": %lld confirmed %s, but "
 		    "only %lld of the %lld released %s still outstanding (shipped %lld, short "
 		    "%lld, cancelled %lld)", (long long)line_no, quote_value(id), (long long)qty,
 		    statuses[status], (long long)out, (long long)s.qty, plural(out, "is", "are"),
@@ -1108,7 +1012,7 @@ confirm_one(struct confirm_run *cr, const struct record *r)
 		return 1;
 	}
 	if (status == ST_CANCELLED && qty > s.cancel_requested) {
-		diag_at(r->file, r->line, "line %lld of release \"%s\": %lld confirmed "
+		rows_bad(&cr->rows, "line %lld of release \"%s\": %lld confirmed "
 		    "cancelled, but only %lld %s asked to be cancelled", (long long)line_no,
 		    quote_value(id), (long long)qty, (long long)s.cancel_requested,
 		    plural(s.cancel_requested, "was", "were"));
@@ -1160,30 +1064,20 @@ confirm_one(struct confirm_run *cr, const struct record *r)
 			c.on_hand = on_hand > qty ? on_hand - qty : 0;
 		}
 	}
-	buf_reset(payload);
-	buf_addc(payload, '{');
-	json_str(payload, "release_id", id);
-	buf_addc(payload, ',');
-	json_int(payload, "line_no", line_no);
-	buf_addc(payload, ',');
-	json_str(payload, "node_id", s.node_id);
-	buf_addc(payload, ',');
-	json_str(payload, "sku", s.sku);
-	buf_addc(payload, ',');
-	json_int(payload, "qty", qty);
+	jsonw_start(payload);
+	jsonw_str(payload, "release_id", id);
+	jsonw_int(payload, "line_no", line_no);
+	jsonw_str(payload, "node_id", s.node_id);
+	jsonw_str(payload, "sku", s.sku);
+	jsonw_int(payload, "qty", qty);
 	if (status == ST_SHORT) {
-		buf_addc(payload, ',');
-		json_int(payload, "reopened", qty - c.line_cancelled);
-		buf_addc(payload, ',');
-		json_int(payload, "cancelled", c.line_cancelled);
+		jsonw_int(payload, "reopened", qty - c.line_cancelled);
+		jsonw_int(payload, "cancelled", c.line_cancelled);
 	}
-	buf_addc(payload, ',');
-	json_str(payload, "carrier", c.carrier);
-	buf_addc(payload, ',');
-	json_str(payload, "tracking", c.tracking);
-	buf_addc(payload, ',');
-	json_str(payload, "at", at);
-	buf_addc(payload, '}');
+	jsonw_str(payload, "carrier", c.carrier);
+	jsonw_str(payload, "tracking", c.tracking);
+	jsonw_str(payload, "at", at);
+	jsonw_end(payload);
 	c.payload = payload->s;
 	if (c.shipped > 0) {
 		int same = last->release_id.s != NULL && strcmp(last->release_id.s, id) == 0;
@@ -1212,11 +1106,15 @@ int
 release_confirm(struct store *st, char *const *files, int nfiles, int infmt,
     struct confirm_counts *n)
 {
-	struct confirm_run cr = { st, n, BUF_INIT, { BUF_INIT, "" }, 0 };
+	struct confirm_run cr = { .st = st, .n = n, .payload = BUF_INIT,
+	    .last = { BUF_INIT, "" } };
 	struct record rec;
-	int i, rc, status = 0, bad = 0;
+	int i, rc, status = 0;
+	long bad = 0;
 
 	memset(n, 0, sizeof *n);
+	/* no rejects file: a confirmation file is applied whole or not at all */
+	rows_open(&cr.rows, NULL, -1, &bad, "nothing applied", &status);
 	progress_start("confirmations");
 	for (i = 0; i < nfiles && status == 0; i++) {
 		struct input *in = input_open(files[i], infmt, confirm_cols, C_NCOLS, NULL,
@@ -1227,11 +1125,15 @@ release_confirm(struct store *st, char *const *files, int nfiles, int infmt,
 		while ((rc = input_next(in, &rec)) == 1) {
 			progress_tick(n->rows + bad);
 			/* a bad row spoils the run, but every row is still checked */
+			rows_next(&cr.rows);
 			if ((rc = confirm_one(&cr, &rec)) < 0) {
 				status = store_status(st);
 				break;
 			}
-			bad += rc;
+			/* a repeat past the listed ones has no message: counted only */
+			if (rc > 0)
+				rows_reject(&cr.rows, in, NULL, rec.file, rec.line, cr.rows.err.s,
+				    cr.rows.err.len > 0, &status);
 		}
 		if (rc < 0 && status == 0)
 			status = input_status(in);
@@ -1240,11 +1142,12 @@ release_confirm(struct store *st, char *const *files, int nfiles, int infmt,
 	progress_end();
 	buf_release(&cr.payload);
 	buf_release(&cr.last.release_id);
+	status = rows_close(&cr.rows, status);
 	if (status == 0 && cr.repeats > REPEATS_LISTED)
 		diag_error("%ld more %s already confirmed, not listed (a file sent twice?)",
 		    cr.repeats - REPEATS_LISTED, plural(cr.repeats - REPEATS_LISTED, "row", "rows"));
 	if (status == 0 && bad > 0) {
-		diag_error("%d bad %s: nothing applied", bad,
+		diag_error("%ld bad %s: nothing applied", bad,
 		    plural(bad, "confirmation", "confirmations"));
 		status = EX_DATAERR;
 	}

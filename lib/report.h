@@ -33,9 +33,6 @@ struct report_opts {
 /* Free the lists of o (not their strings). */
 void report_opts_release(struct report_opts *o);
 
-/* 1 when view names a report. */
-int report_valid(const char *view);
-
 /* The views' own options, as bits. */
 enum report_option {
 	RO_ALPHA = 1 << 0, RO_BY = 1 << 1, RO_CHANNEL = 1 << 2, RO_DAYS = 1 << 3,
@@ -44,29 +41,53 @@ enum report_option {
 	RO_SKU = 1 << 12, RO_STATUS = 1 << 13, RO_TO = 1 << 14, RO_TODAY = 1 << 15,
 	RO_TYPE = 1 << 16
 };
+
+/* A view that an option makes another. */
+enum report_variant {
+	RV_PLAIN,
+	RV_BY_SKU,	/* inventory --by sku */
+	RV_HTML		/* kpi --format html */
+};
+
+struct view_ctx;
+struct view_filter;
+
 /*
- * The options view takes (oms-report(1), each view's synopsis): by_sku
- * for inventory --by sku, html for kpi --format html.  0 for no view.
+ * A view of oms-report: the table report_views (report.c) is the one
+ * place that says which view takes which option; oms-report(1), each
+ * view's synopsis, says the same.
  */
-unsigned report_view_options(const char *view, int by_sku, int html);
+struct report_view {
+	const char *name;		/* as given on the command line */
+	enum report_variant variant;
+	const char *variant_text;	/* " --by sku", " --format html"; "" for plain */
+	unsigned takes;			/* the options it takes: RO_* bits */
+	/* report.c's, for report_run: a table's rows, or a view that writes itself */
+	int (*rows)(struct view_ctx *c, const struct view_filter *f);
+	int (*write)(struct store *st, const struct report_opts *o, FILE *fp);
+};
+
+/* Every view, a plain one before its variants. */
+extern const struct report_view report_views[];
+extern const size_t report_nviews;
+
+/*
+ * The view named name: its variant inventory --by sku when by_sku, kpi
+ * --format html when html (when the view has that variant), else the
+ * plain view.  NULL when no view has that name.
+ */
+const struct report_view *report_view_find(const char *name, int by_sku, int html);
 /* 1 when s is a status of the orders view (see report_run). */
 int report_order_status_valid(const char *s);
 /* 1 when s is a calendar date written YYYY-MM-DD. */
 int report_date_valid(const char *s);
-/*
- * How many whole days a backorder is past its order's promise date
- * (promise: a date or time, NULL none) on the day today (days since
- * 1970-01-01): today less the promise day when that is 1 or more; -1
- * when there is no promise or it is not yet past (today or later).  The
- * backorders view and the HTML page both count by it.
- */
-int64_t report_days_past_promise(const char *promise, int64_t today);
 
 /*
  * Write the view to fp.  Returns 0, EX_VIOLATION (check found a broken
  * invariant), or an exit status after a diagnostic.
  */
-int report_run(struct store *st, const char *view, const struct report_opts *o, FILE *fp);
+int report_run(struct store *st, const struct report_view *v, const struct report_opts *o,
+	FILE *fp);
 
 /*
  * events --follow: write the events view, then look for new events every

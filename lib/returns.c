@@ -1,4 +1,3 @@
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,13 +5,13 @@
 
 #include "diag.h"
 #include "input.h"
+#include "jsonw.h"
 #include "output.h"
 #include "parse.h"
 #include "returns.h"
+#include "rows.h"
 #include "util.h"
 
-/* bytes in a key: oms-import takes 200, and an RMA id adds "RMA-" and "-<n>" */
-#define MAX_KEY 240
 #define MAX_REASON 500		/* bytes in a reason */
 #define MAX_QTY INT64_C(1000000000)
 
@@ -23,22 +22,75 @@ const int64_t returns_default_fee[COND_N] = { 0, 1000, 2500 };
 
 /* --- the arithmetic ---------------------------------------------------- */
 
+/*
+ * (a b + d) / c exactly, truncated toward zero as C's / is, for c > 0 and
+ * a quotient that fits in int64_t.  The product of two cents figures
+ * and counts can pass 2^63, and ISO C has no wider integer type
+ * (__int128 is a GCC extension), so a b + d is held as a sign and a
+ * 128-bit magnitude in two uint64_t halves, and divided bit by bit.
+ */
+static int64_t
+mul_add_div(int64_t a, int64_t b, int64_t d, int64_t c)
+{
+	uint64_t x = a < 0 ? -(uint64_t)a : (uint64_t)a;
+	uint64_t y = b < 0 ? -(uint64_t)b : (uint64_t)b;
+	uint64_t e = d < 0 ? -(uint64_t)d : (uint64_t)d;
+	uint64_t lo32 = UINT64_C(0xffffffff), p00, p01, p10, mid, hi, lo, q, r;
+	int neg = (a < 0) != (b < 0), i;
+
+	/* |a b| = hi 2^64 + lo, from the four 32-bit partial products */
+	p00 = (x & lo32) * (y & lo32);
+	p01 = (x & lo32) * (y >> 32);
+	p10 = (x >> 32) * (y & lo32);
+	mid = (p00 >> 32) + (p01 & lo32) + (p10 & lo32);
+	lo = (mid << 32) | (p00 & lo32);
+	hi = (x >> 32) * (y >> 32) + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+	if (hi == 0 && lo == 0)
+		neg = 0;
+	/* plus d: a sum of magnitudes when the signs agree, else a difference */
+	if (e == 0) {
+		/* nothing to add */
+	} else if (hi == 0 && lo == 0) {
+		lo = e;
+		neg = d < 0;
+	} else if (neg == (d < 0)) {
+		hi += (lo += e) < e;
+	} else if (hi > 0 || lo >= e) {
+		hi -= lo < e;
+		lo -= e;
+	} else {
+		lo = e - lo;
+		neg = !neg;
+	}
+	/* the magnitude over c; past 2^64, bit by bit (r < c < 2^63: no overflow) */
+	if (hi == 0) {
+		q = lo / (uint64_t)c;
+	} else {
+		q = r = 0;
+		for (i = 127; i >= 0; i--) {
+			r = r << 1 | ((i >= 64 ? hi >> (i - 64) : lo >> i) & 1);
+			q <<= 1;
+			if (r >= (uint64_t)c) {
+				r -= (uint64_t)c;
+				q |= 1;
+			}
+		}
+	}
+	return neg ? -(int64_t)q : (int64_t)q;
+}
+
 int64_t
 returns_share(int64_t total, int64_t parts, int64_t from, int64_t n)
 {
-	__int128 t = total;
-
 	if (parts <= 0 || n <= 0)
 		return 0;
-	return (int64_t)(t * (from + n) / parts - t * from / parts);
+	return mul_add_div(total, from + n, 0, parts) - mul_add_div(total, from, 0, parts);
 }
 
 int64_t
 returns_percent(int64_t amount, int64_t rate)
 {
-	__int128 v = (__int128)amount * rate;
-
-	return (int64_t)((v + 5000) / 10000);
+	return mul_add_div(amount, rate, 5000, 10000);
 }
 
 static const char *const seller_faults[] = { "damaged_in_transit", "wrong_item", "defective" };
@@ -258,35 +310,15 @@ struct run {
 	struct returns_counts *n;
 	const char *now;
 	struct input *in;
-	struct rejects *rj;
+	struct rows rows;	/* the checks, the rejects and --max-rejects */
 	struct writer w;
-	int failed;		/* strict mode saw a bad record */
 	int status;		/* a fatal error: the exit status */
-	struct buf err;		/* the current record's first problem */
 	struct buf payload;
 	struct strmap rma_of;	/* order, channel, node -> index into rmas + 1 */
 	struct rma_acc *rmas;
 	int nrmas, caprmas;
 	struct strmap seen;	/* authorize: order and line -> input line */
 };
-
-static int bad(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Note a problem with the current record; the first one is kept.  -1. */
-static int
-bad(struct run *r, const char *fmt, ...)
-{
-	va_list ap;
-	char msg[1200];
-
-	if (r->err.len > 0)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	buf_adds(&r->err, msg);
-	return -1;
-}
 
 static int
 store_failed(struct run *r)
@@ -295,56 +327,34 @@ store_failed(struct run *r)
 	return -1;
 }
 
-/*
- * The current record had a problem: report it, then write it to the
- * rejects file or fail the run.  -1 when the run must stop.
- */
+/* The current record had a problem: rows_reject().  -1 when the run must stop. */
 static int
 reject(struct run *r, const struct record *rec)
 {
-	struct raw *raw;
-
-	r->n->rejected++;
-	diag_at(rec->file, rec->line, "%s", r->err.s);
-	if (r->rj == NULL) {
-		r->failed = 1;
-		return 0;
-	}
-	raw = input_raw(r->in);
-	rejects_write(r->rj, r->in, raw, r->err.s);
-	raw_free(raw);
-	if (r->o->max_rejects >= 0 && r->n->rejected > r->o->max_rejects) {
-		diag_error("more than %ld %s rejected (--max-rejects); nothing done",
-		    r->o->max_rejects, plural(r->o->max_rejects, "record", "records"));
-		r->status = EX_DATAERR;
-		return -1;
-	}
-	return 0;
+	return rows_reject(&r->rows, r->in, NULL, rec->file, rec->line, r->rows.err.s, 1,
+	    &r->status);
 }
 
 /* --- fields ------------------------------------------------------------ */
 
+/* A key; NULL when empty or bad. */
 static const char *
 f_key(struct run *r, const struct record *rec, const struct colspec *cols, int c)
 {
-	const char *v = rec->val[c];
-	size_t n = strlen(v);
+	const char *v;
 
-	if (n == 0) {
-		if (cols[c].required)
-			bad(r, "%s is empty", cols[c].name);
-		return NULL;
-	}
-	if (n > MAX_KEY)
-		bad(r, "%s is too long (%zu bytes; at most %d)", cols[c].name, n, MAX_KEY);
-	else if (has_control(v, n))
-		bad(r, "%s holds a control character, got \"%s\"", cols[c].name, quote_value(v));
-	else if (v[0] == ' ' || v[n - 1] == ' ')
-		bad(r, "%s has leading or trailing spaces, got \"%s\"", cols[c].name,
-		    quote_value(v));
-	else
-		return v;
-	return NULL;
+	rows_key(&r->rows, cols[c].name, rec->val[c], cols[c].required, &v);
+	return v;
+}
+
+/* An RMA id, which oms makes from an order_id: NULL when empty or bad. */
+static const char *
+f_rma_id(struct run *r, const struct record *rec, const struct colspec *cols, int c)
+{
+	const char *v;
+
+	rows_id(&r->rows, cols[c].name, rec->val[c], cols[c].required, &v);
+	return v;
 }
 
 /* A positive integer; 0 when empty and not required, -1 when bad. */
@@ -353,34 +363,21 @@ f_count(struct run *r, const struct record *rec, const struct colspec *cols, int
 {
 	int64_t v;
 
-	if (rec->val[c][0] == '\0') {
-		if (cols[c].required)
-			bad(r, "%s is empty", cols[c].name);
+	if (rows_empty(&r->rows, cols[c].name, rec->val[c], cols[c].required))
 		return cols[c].required ? -1 : 0;
-	}
-	if (parse_int(rec->val[c], 1, MAX_QTY, &v) != PARSE_OK) {
-		bad(r, "%s must be a positive integer, got \"%s\"", cols[c].name,
-		    quote_value(rec->val[c]));
+	if (rows_int(&r->rows, cols[c].name, rec->val[c], 1, MAX_QTY, "a positive integer",
+	    &v) != 0)
 		return -1;
-	}
 	return v;
 }
 
 static const char *
 f_reason(struct run *r, const struct record *rec, const struct colspec *cols, int c)
 {
-	const char *v = rec->val[c];
-	size_t n = strlen(v);
-
-	if (n == 0)
-		bad(r, "%s is empty", cols[c].name);
-	else if (n > MAX_REASON)
-		bad(r, "%s is too long (%zu bytes; at most %d)", cols[c].name, n, MAX_REASON);
-	else if (has_control(v, n))
-		bad(r, "%s holds a control character, got \"%s\"", cols[c].name, quote_value(v));
-	else
-		return v;
-	return NULL;
+	if (rows_empty(&r->rows, cols[c].name, rec->val[c], 1) ||
+	    rows_plain(&r->rows, cols[c].name, rec->val[c], MAX_REASON) != 0)
+		return NULL;
+	return rec->val[c];
 }
 
 /* One word of tab, or def when empty; NULL (a problem noted) otherwise. */
@@ -392,16 +389,13 @@ f_word(struct run *r, const struct record *rec, const struct colspec *cols, int 
 	struct buf list = BUF_INIT;
 	int i;
 
-	if (v[0] == '\0') {
-		if (cols[c].required)
-			bad(r, "%s is empty", cols[c].name);
+	if (rows_empty(&r->rows, cols[c].name, v, cols[c].required))
 		return def;
-	}
 	if ((i = parse_word(v, tab, n)) >= 0)
 		return tab[i];
 	for (i = 0; i < n; i++)
 		buf_addf(&list, "%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ", tab[i]);
-	bad(r, "%s must be %s, got \"%s\"", cols[c].name, list.s, quote_value(v));
+	rows_bad(&r->rows, "%s must be %s, got \"%s\"", cols[c].name, list.s, quote_value(v));
 	buf_release(&list);
 	return NULL;
 }
@@ -414,11 +408,8 @@ f_money(struct run *r, const struct record *rec, const struct colspec *cols, int
 
 	if (rec->val[c][0] == '\0')
 		return 0;
-	if (parse_money(rec->val[c], &v) != PARSE_OK || v == 0) {
-		bad(r, "%s must be a positive amount like 12.34 (at most 2 decimals), got \"%s\"",
-		    cols[c].name, quote_value(rec->val[c]));
+	if (rows_money(&r->rows, cols[c].name, rec->val[c], 1, &v) != 0)
 		return -1;
-	}
 	return v;
 }
 
@@ -449,66 +440,25 @@ check_node(struct run *r, const char *node_id, int authorizing, struct return_no
 	if (k < 0)
 		return store_failed(r);
 	if (k == 0)
-		return bad(r, "node_id \"%s\" is not a known node", quote_value(node_id));
+		return rows_bad(&r->rows, "node_id \"%s\" is not a known "
+		    "node", quote_value(node_id));
 	if (!n->accepts_returns)
-		return bad(r, "node \"%s\" does not accept returns", quote_value(node_id));
+		return rows_bad(&r->rows, "node \"%s\" does not accept "
+		    "returns", quote_value(node_id));
 	if (authorizing && !n->active)
-		return bad(r, "node \"%s\" is not active", quote_value(node_id));
+		return rows_bad(&r->rows, "node \"%s\" is not active", quote_value(node_id));
 	return 0;
 }
 
 /* --- event payloads ------------------------------------------------------ */
 
-static void
-pl_key(struct buf *b, const char *k)
-{
-	if (b->len > 0 && b->s[b->len - 1] != '{')
-		buf_addc(b, ',');
-	buf_add_json_string(b, k, strlen(k));
-	buf_addc(b, ':');
-}
-
-static void
-pl_str(struct buf *b, const char *k, const char *v)
-{
-	pl_key(b, k);
-	if (v == NULL)
-		buf_adds(b, "null");
-	else
-		buf_add_json_string(b, v, strlen(v));
-}
-
-static void
-pl_int(struct buf *b, const char *k, int64_t v)
-{
-	pl_key(b, k);
-	buf_addf(b, "%lld", (long long)v);
-}
-
-static void
-pl_money(struct buf *b, const char *k, int64_t cents)
-{
-	char m[24];
-
-	money_format(cents, m);
-	pl_key(b, k);
-	buf_adds(b, m);
-}
-
+/* Close the payload begun with jsonw_start(&r->payload) and write its event. */
 static int
 event(struct run *r, const char *order_id, const char *type)
 {
-	buf_addc(&r->payload, '}');
-	if (store_event(r->st, order_id, type, r->payload.s) != 0)
+	if (store_event(r->st, order_id, type, jsonw_end(&r->payload)) != 0)
 		return store_failed(r);
 	return 0;
-}
-
-static void
-pl_start(struct run *r)
-{
-	buf_reset(&r->payload);
-	buf_addc(&r->payload, '{');
 }
 
 /* --- authorize ---------------------------------------------------------- */
@@ -557,14 +507,13 @@ rma_events(struct run *r)
 	for (i = 0; i < r->nrmas; i++) {
 		struct rma_acc *a = &r->rmas[i];
 
-		pl_start(r);
-		pl_str(&r->payload, "rma_id", a->rma_id);
-		pl_str(&r->payload, "channel", a->channel);
-		pl_str(&r->payload, "node_id", a->node_id);
-		pl_key(&r->payload, "lines");
-		buf_addc(&r->payload, '[');
-		buf_adds(&r->payload, buf_str(&a->lines));
-		buf_addc(&r->payload, ']');
+		jsonw_start(&r->payload);
+		jsonw_str(&r->payload, "rma_id", a->rma_id);
+		jsonw_str(&r->payload, "channel", a->channel);
+		jsonw_str(&r->payload, "node_id", a->node_id);
+		jsonw_array(&r->payload, "lines");
+		jsonw_raw(&r->payload, NULL, buf_str(&a->lines));
+		jsonw_array_end(&r->payload);
 		if (event(r, a->order_id, "rma.authorized") != 0)
 			return -1;
 	}
@@ -592,61 +541,69 @@ row_authorize(struct run *r, const struct record *rec)
 	reason = f_reason(r, rec, cols, A_REASON);
 	channel = f_word(r, rec, cols, A_CHANNEL, channels, 4, "mail");
 	node_id = f_key(r, rec, cols, A_NODE);
-	if (r->err.len == 0 && node_id == NULL && strcmp(channel, "store") == 0)
-		bad(r, "a return in store needs node_id: the store that takes it back");
-	if (r->err.len == 0 && node_id == NULL && strcmp(channel, "locker") == 0)
-		bad(r, "a return by locker needs node_id: the locker");
-	if (r->err.len == 0 && node_id != NULL && check_node(r, node_id, 1, &node) == 0) {
+	if (r->rows.err.len == 0 && node_id == NULL && strcmp(channel, "store") == 0)
+		rows_bad(&r->rows, "a return in store needs node_id: the store that takes it back");
+	if (r->rows.err.len == 0 && node_id == NULL && strcmp(channel, "locker") == 0)
+		rows_bad(&r->rows, "a return by locker needs node_id: the locker");
+	if (r->rows.err.len == 0 && node_id != NULL && check_node(r, node_id, 1, &node) == 0) {
 		if (strcmp(channel, "store") == 0 && strcmp(node.type, "store") != 0)
-			bad(r, "node \"%s\" is a %s, not a store", quote_value(node_id), node.type);
+			rows_bad(&r->rows, "node \"%s\" is a %s, not a "
+			    "store", quote_value(node_id), node.type);
 		else if (strcmp(channel, "locker") == 0 && strcmp(node.type, "locker") != 0)
-			bad(r, "node \"%s\" is a %s, not a locker", quote_value(node_id), node.type);
+			rows_bad(&r->rows, "node \"%s\" is a %s, not a "
+			    "locker", quote_value(node_id), node.type);
 	}
 	if (r->status)
 		return -1;
-	if (r->err.len == 0) {
+	if (r->rows.err.len == 0) {
 		buf_addf(&key, "%s%c%lld", order_id, 0x1f, (long long)line_no);
 		if (strmap_get(&r->seen, key.s, &v))
-			bad(r, "order \"%s\" line %lld appears twice in this input (first at line %ld)",
+			rows_bad(&r->rows, "order \"%s\" line %lld appears twice in this input "
+			    "(first at line %ld)",
 			    quote_value(order_id), (long long)line_no, (long)(intptr_t)v);
 	}
 	memset(&o, 0, sizeof o);
-	if (r->err.len == 0) {
+	if (r->rows.err.len == 0) {
 		if ((k = store_return_order(r->st, order_id, &o)) < 0) {
 			buf_release(&key);
 			return store_failed(r);
 		}
 		if (k == 0)
-			bad(r, "unknown order \"%s\"", quote_value(order_id));
+			rows_bad(&r->rows, "unknown order \"%s\"", quote_value(order_id));
 		else if ((i = line_index(&o, line_no)) < 0)
-			bad(r, "order \"%s\" has no line %lld", quote_value(order_id),
+			rows_bad(&r->rows, "order \"%s\" has no line %lld", quote_value(order_id),
 			    (long long)line_no);
 	}
-	if (r->err.len == 0) {
+	if (r->rows.err.len == 0) {
 		const struct return_line *l = &o.lines[i];
 
 		can = l->shipped - l->returned - l->authorized;
 		if (l->shipped == 0)
-			bad(r, "line %lld of order \"%s\" has not shipped: nothing to return",
+			rows_bad(&r->rows, "line %lld of order \"%s\" has not shipped: nothing "
+			    "to return",
 			    (long long)line_no, quote_value(order_id));
 		else if (qty > can)
-			bad(r, "qty %lld is more than the %lld %s of line %lld of order \"%s\" "
+			rows_bad(&r->rows, "qty %lld is more than the %lld %s of line %lld of "
+			    "order \"%s\" "
 			    "that can still be returned (shipped %lld, returned %lld, authorised "
 			    "and not yet received %lld)", (long long)qty, (long long)(can > 0 ? can : 0),
 			    plural(can, "unit", "units"), (long long)line_no, quote_value(order_id),
 			    (long long)l->shipped, (long long)l->returned, (long long)l->authorized);
 		else if (l->shipped_at[0] == '\0')
-			bad(r, "line %lld of order \"%s\" has no shipment confirmation to count the "
+			rows_bad(&r->rows, "line %lld of order \"%s\" has no shipment "
+			    "confirmation to count the "
 			    "return window from", (long long)line_no, quote_value(order_id));
 		else if (add_days(l->shipped_at, r->o->window_days, deadline) != 0)
-			bad(r, "line %lld of order \"%s\" has a shipment time that is not a time: "
+			rows_bad(&r->rows, "line %lld of order \"%s\" has a shipment time that "
+			    "is not a time: "
 			    "\"%s\"", (long long)line_no, quote_value(order_id), l->shipped_at);
 		else if (strcmp(r->now, deadline) > 0)
-			bad(r, "line %lld of order \"%s\" shipped %s: past the %lld-day return "
+			rows_bad(&r->rows, "line %lld of order \"%s\" shipped %s: past the "
+			    "%lld-day return "
 			    "window, which closed %s", (long long)line_no, quote_value(order_id),
 			    l->shipped_at, (long long)r->o->window_days, deadline);
 	}
-	if (r->err.len > 0) {
+	if (r->rows.err.len > 0) {
 		ret = reject(r, rec);
 		goto out;
 	}
@@ -656,14 +613,12 @@ row_authorize(struct run *r, const struct record *rec)
 		ret = store_failed(r);
 		goto out;
 	}
-	if (a->lines.len > 0)
-		buf_addc(&a->lines, ',');
-	buf_addc(&a->lines, '{');
-	pl_int(&a->lines, "line_no", line_no);
-	pl_str(&a->lines, "sku", o.lines[i].sku);
-	pl_int(&a->lines, "qty", qty);
-	pl_str(&a->lines, "reason", reason);
-	buf_addc(&a->lines, '}');
+	jsonw_object(&a->lines, NULL);
+	jsonw_int(&a->lines, "line_no", line_no);
+	jsonw_str(&a->lines, "sku", o.lines[i].sku);
+	jsonw_int(&a->lines, "qty", qty);
+	jsonw_str(&a->lines, "reason", reason);
+	jsonw_object_end(&a->lines);
 	memset(row, 0, sizeof row);
 	snprintf(f[0], sizeof f[0], "%lld", (long long)line_no);
 	snprintf(f[1], sizeof f[1], "%lld", (long long)qty);
@@ -692,23 +647,23 @@ refund(struct run *r, const struct refund *f, int capped, int64_t *id)
 {
 	if ((*id = store_refund_add(r->st, f)) < 0)
 		return store_failed(r);
-	pl_start(r);
-	pl_int(&r->payload, "refund_id", *id);
-	pl_str(&r->payload, "kind", f->kind);
-	pl_str(&r->payload, "rma_id", f->rma_id);
+	jsonw_start(&r->payload);
+	jsonw_int(&r->payload, "refund_id", *id);
+	jsonw_str(&r->payload, "kind", f->kind);
+	jsonw_str(&r->payload, "rma_id", f->rma_id);
 	if (f->line_no > 0)
-		pl_int(&r->payload, "line_no", f->line_no);
+		jsonw_int(&r->payload, "line_no", f->line_no);
 	else
-		pl_str(&r->payload, "line_no", NULL);
-	pl_money(&r->payload, "amount", f->amount);
+		jsonw_null(&r->payload, "line_no");
+	jsonw_money(&r->payload, "amount", f->amount);
 	if (f->rma_id != NULL) {
-		pl_money(&r->payload, "merchandise", f->merchandise);
-		pl_money(&r->payload, "restocking_fee", f->restocking_fee);
-		pl_money(&r->payload, "shipping", f->shipping);
+		jsonw_money(&r->payload, "merchandise", f->merchandise);
+		jsonw_money(&r->payload, "restocking_fee", f->restocking_fee);
+		jsonw_money(&r->payload, "shipping", f->shipping);
 		if (capped)
-			buf_adds(&r->payload, ",\"capped\":true");
+			jsonw_bool(&r->payload, "capped", 1);
 	}
-	pl_str(&r->payload, "reason", f->reason);
+	jsonw_str(&r->payload, "reason", f->reason);
 	r->n->refunds++;
 	r->n->amount += f->amount;
 	return event(r, f->order_id, "refund.issued");
@@ -734,13 +689,13 @@ restock(struct run *r, const char *node_id, const char *sku, int64_t qty,
 	inv.on_hand += qty;
 	if (store_inventory_put(r->st, &inv) != 0)
 		return store_failed(r);
-	pl_start(r);
-	pl_str(&r->payload, "node_id", node_id);
-	pl_str(&r->payload, "sku", sku);
-	pl_int(&r->payload, "delta", qty);
-	pl_int(&r->payload, "on_hand", inv.on_hand);
-	pl_str(&r->payload, "reason", "return");
-	pl_str(&r->payload, "rma_id", rma_id);
+	jsonw_start(&r->payload);
+	jsonw_str(&r->payload, "node_id", node_id);
+	jsonw_str(&r->payload, "sku", sku);
+	jsonw_int(&r->payload, "delta", qty);
+	jsonw_int(&r->payload, "on_hand", inv.on_hand);
+	jsonw_str(&r->payload, "reason", "return");
+	jsonw_str(&r->payload, "rma_id", rma_id);
 	return event(r, NULL, "inventory.delta");
 }
 
@@ -760,47 +715,52 @@ row_receive(struct run *r, const struct record *rec)
 	const char *row[O_N];
 	int k, cond = -1, known, i = -1, ret = 0;
 
-	rma_id = f_key(r, rec, cols, R_RMA);
+	rma_id = f_rma_id(r, rec, cols, R_RMA);
 	line_no = f_count(r, rec, cols, R_LINE);
 	qty = f_count(r, rec, cols, R_QTY);
 	condition = f_word(r, rec, cols, R_COND, returns_condition_names, COND_N, NULL);
 	node_id = f_key(r, rec, cols, R_NODE);
 	memset(&o, 0, sizeof o);
-	if (r->err.len == 0) {
+	if (r->rows.err.len == 0) {
 		cond = strtab_find(returns_condition_names, COND_N, condition);
 		if ((k = store_rma_line_get(r->st, rma_id, line_no, &rl, &known)) < 0)
 			return store_failed(r);
 		if (k == 0 && !known)
-			bad(r, "unknown RMA \"%s\"", quote_value(rma_id));
+			rows_bad(&r->rows, "unknown RMA \"%s\"", quote_value(rma_id));
 		else if (k == 0)
-			bad(r, "RMA \"%s\" has no line %lld", quote_value(rma_id), (long long)line_no);
+			rows_bad(&r->rows, "RMA \"%s\" has no line "
+			    "%lld", quote_value(rma_id), (long long)line_no);
 		else if (rl.received >= rl.qty)
-			bad(r, "line %lld of RMA \"%s\" was already received in full (%lld %s)",
+			rows_bad(&r->rows, "line %lld of RMA \"%s\" was already received in "
+			    "full (%lld %s)",
 			    (long long)line_no, quote_value(rma_id), (long long)rl.qty,
 			    plural(rl.qty, "unit", "units"));
 		else if (qty > rl.qty - rl.received)
-			bad(r, "qty %lld is more than the %lld %s of line %lld of RMA \"%s\" still "
+			rows_bad(&r->rows, "qty %lld is more than the %lld %s of line %lld of "
+			    "RMA \"%s\" still "
 			    "expected (authorised %lld, received %lld)", (long long)qty,
 			    (long long)(rl.qty - rl.received),
 			    plural(rl.qty - rl.received, "unit", "units"), (long long)line_no,
 			    quote_value(rma_id),
 			    (long long)rl.qty, (long long)rl.received);
 	}
-	if (r->err.len == 0 && node_id == NULL) {
+	if (r->rows.err.len == 0 && node_id == NULL) {
 		if (rl.node_id[0] == '\0')
-			bad(r, "node_id is empty and RMA \"%s\" names no receiving node: say where "
+			rows_bad(&r->rows, "node_id is empty and RMA \"%s\" names no receiving "
+			    "node: say where "
 			    "it was received", quote_value(rma_id));
 		else
 			node_id = rl.node_id;
 	}
 	/* a locker is where goods are handed in; someone else inspects and shelves them */
-	if (r->err.len == 0 && check_node(r, node_id, 0, &node) == 0 &&
+	if (r->rows.err.len == 0 && check_node(r, node_id, 0, &node) == 0 &&
 	    strcmp(node.type, "locker") == 0)
-		bad(r, "node \"%s\" is a locker, which receives no stock: name the node that "
+		rows_bad(&r->rows, "node \"%s\" is a locker, which receives no stock: name the "
+		    "node that "
 		    "received the goods in node_id", quote_value(node_id));
 	if (r->status)
 		return -1;
-	if (r->err.len == 0) {
+	if (r->rows.err.len == 0) {
 		if ((k = store_return_order(r->st, rl.order_id, &o)) < 0)
 			return store_failed(r);
 		if (k == 0 || (i = line_index(&o, line_no)) < 0) {
@@ -812,7 +772,7 @@ row_receive(struct run *r, const struct record *rec)
 			return -1;
 		}
 	}
-	if (r->err.len > 0) {
+	if (r->rows.err.len > 0) {
 		ret = reject(r, rec);
 		goto out;
 	}
@@ -824,14 +784,14 @@ row_receive(struct run *r, const struct record *rec)
 		ret = store_failed(r);
 		goto out;
 	}
-	pl_start(r);
-	pl_str(&r->payload, "rma_id", rma_id);
-	pl_int(&r->payload, "line_no", line_no);
-	pl_str(&r->payload, "sku", o.lines[i].sku);
-	pl_int(&r->payload, "qty", qty);
-	pl_str(&r->payload, "condition", condition);
-	pl_str(&r->payload, "disposition", disposition);
-	pl_str(&r->payload, "node_id", node_id);
+	jsonw_start(&r->payload);
+	jsonw_str(&r->payload, "rma_id", rma_id);
+	jsonw_int(&r->payload, "line_no", line_no);
+	jsonw_str(&r->payload, "sku", o.lines[i].sku);
+	jsonw_int(&r->payload, "qty", qty);
+	jsonw_str(&r->payload, "condition", condition);
+	jsonw_str(&r->payload, "disposition", disposition);
+	jsonw_str(&r->payload, "node_id", node_id);
 	if (event(r, rl.order_id, "line.returned") != 0 ||
 	    (strcmp(disposition, "restock") == 0 &&
 	    restock(r, node_id, o.lines[i].sku, qty, rma_id) != 0)) {
@@ -934,11 +894,13 @@ appeasement(struct run *r, const struct return_order *o, int i, const char *orde
 			authorized += o->lines[k].authorized;
 		}
 		if (authorized > 0)
-			return bad(r, "nothing to appease on %s: none of its units shipped and kept "
+			return rows_bad(&r->rows, "nothing to appease on %s: none of its units "
+			    "shipped and kept "
 			    "(ordered %lld, cancelled %lld, shipped %lld, returned %lld, authorised "
 			    "for return %lld)", what, (long long)ordered, (long long)cancelled,
 			    (long long)shipped, (long long)returned, (long long)authorized);
-		return bad(r, "nothing to appease on %s: none of its units shipped and kept "
+		return rows_bad(&r->rows, "nothing to appease on %s: none of its units shipped "
+		    "and kept "
 		    "(ordered %lld, cancelled %lld, shipped %lld, returned %lld)", what,
 		    (long long)ordered, (long long)cancelled, (long long)shipped,
 		    (long long)returned);
@@ -949,7 +911,8 @@ appeasement(struct run *r, const struct return_order *o, int i, const char *orde
 	money_format(g.left, m[1]);
 	if (amount == 0) {
 		money_format(g.kept, m[2]);
-		return bad(r, "percent %s of the %s paid for %s comes to 0.00", percent, m[2],
+		return rows_bad(&r->rows, "percent %s of the %s paid for %s comes to "
+		    "0.00", percent, m[2],
 		    what);
 	}
 	if (amount <= g.left)
@@ -959,12 +922,14 @@ appeasement(struct run *r, const struct return_order *o, int i, const char *orde
 		money_format(g.scope >= 0 ? returns_line_paid(o, g.scope) : returns_order_paid(o),
 		    m[2]);
 		money_format(g.scope >= 0 ? o->lines[g.scope].refunded : o->refunded, m[3]);
-		return bad(r, "appeasement %s is more than the %s still refundable on %s "
+		return rows_bad(&r->rows, "appeasement %s is more than the %s still refundable "
+		    "on %s "
 		    "(paid %s, refunded %s)", m[0], m[1], what, m[2], m[3]);
 	}
 	money_format(g.scope_kept, m[2]);
 	money_format(g.scope_appeased, m[3]);
-	return bad(r, "appeasement %s is more than the %s that can still be appeased on %s "
+	return rows_bad(&r->rows, "appeasement %s is more than the %s that can still be "
+	    "appeased on %s "
 	    "(paid %s for the %lld %s shipped and kept, appeased %s)", m[0], m[1], what, m[2],
 	    (long long)g.scope_units, g.scope_units == 1 ? "unit" : "units", m[3]);
 }
@@ -986,24 +951,26 @@ row_appease(struct run *r, const struct record *rec)
 	amount = f_money(r, rec, cols, P_AMOUNT);
 	if (rec->val[P_PERCENT][0] != '\0' &&
 	    (parse_money(rec->val[P_PERCENT], &rate) != PARSE_OK || rate == 0 || rate > 10000))
-		bad(r, "percent must be a number above 0 and at most 100 (at most 2 decimals), "
+		rows_bad(&r->rows, "percent must be a number above 0 and at most 100 (at most "
+		    "2 decimals), "
 		    "got \"%s\"", quote_value(rec->val[P_PERCENT]));
-	if (r->err.len == 0 && (amount > 0) == (rate > 0))
-		bad(r, "give amount or percent: %s", amount > 0 ? "not both" : "neither is set");
+	if (r->rows.err.len == 0 && (amount > 0) == (rate > 0))
+		rows_bad(&r->rows, "give amount or percent: "
+		    "%s", amount > 0 ? "not both" : "neither is set");
 	reason = f_reason(r, rec, cols, P_REASON);
 	memset(&o, 0, sizeof o);
-	if (r->err.len == 0) {
+	if (r->rows.err.len == 0) {
 		if ((k = store_return_order(r->st, order_id, &o)) < 0)
 			return store_failed(r);
 		if (k == 0)
-			bad(r, "unknown order \"%s\"", quote_value(order_id));
+			rows_bad(&r->rows, "unknown order \"%s\"", quote_value(order_id));
 		else if (line_no > 0 && (i = line_index(&o, line_no)) < 0)
-			bad(r, "order \"%s\" has no line %lld", quote_value(order_id),
+			rows_bad(&r->rows, "order \"%s\" has no line %lld", quote_value(order_id),
 			    (long long)line_no);
 	}
-	if (r->err.len == 0)
+	if (r->rows.err.len == 0)
 		amount = appeasement(r, &o, i, order_id, amount, rate, rec->val[P_PERCENT]);
-	if (r->err.len > 0) {
+	if (r->rows.err.len > 0) {
 		ret = reject(r, rec);
 		goto out;
 	}
@@ -1059,11 +1026,11 @@ run_file(struct run *r, const char *file)
 		return -1;
 	progress_start(file);
 	while ((k = input_next(r->in, &rec)) == 1) {
-		buf_reset(&r->err);
+		rows_next(&r->rows);
 		r->n->records++;
 		progress_tick(r->n->records);
 		if (rec.error != NULL) {
-			bad(r, "%s", rec.error);
+			rows_bad(&r->rows, "%s", rec.error);
 			if (reject(r, &rec) != 0)
 				break;
 			continue;
@@ -1105,16 +1072,14 @@ returns_run(struct store *st, const struct returns_opts *o, int nfiles,
 	}
 	writer_init(&r.w, mem, o->format, out_cols, O_N);
 	r.w.safe_csv = o->safe_csv;
-	if (o->rejects != NULL && (r.rj = rejects_open(o->rejects, &r.status)) == NULL)
+	if (rows_open(&r.rows, o->rejects, o->max_rejects, &counts->rejected, "nothing done",
+	    &r.status) != 0)
 		goto out;
 	for (i = 0; i < nfiles; i++)
 		if (run_file(&r, files[i]) != 0)
 			break;
-	if (!r.status && r.failed) {
-		diag_error("%ld bad %s; nothing done (use --rejects FILE to apply the good "
-		    "ones)", counts->rejected, plural(counts->rejected, "record", "records"));
-		r.status = EX_DATAERR;
-	}
+	if (!r.status && r.rows.failed)
+		r.status = rows_strict_end(&r.rows, "record", "records", "apply");
 	if (!r.status && rma_events(&r) != 0 && !r.status)
 		r.status = EX_SOFTWARE;
 out:
@@ -1128,8 +1093,7 @@ out:
 		fwrite(rows, 1, nrows, out);
 	free(rows);
 	status = r.status;
-	if (r.rj != NULL && (i = rejects_close(r.rj, status == 0)) != 0 && status == 0)
-		status = i;
+	status = rows_close(&r.rows, status);
 	for (i = 0; i < r.nrmas; i++) {
 		free(r.rmas[i].rma_id);
 		free(r.rmas[i].order_id);
@@ -1140,7 +1104,6 @@ out:
 	free(r.rmas);
 	strmap_release(&r.rma_of, NULL);
 	strmap_release(&r.seen, NULL);
-	buf_release(&r.err);
 	buf_release(&r.payload);
 	return status;
 }

@@ -38,7 +38,6 @@
  * order_id (see passes_threaded); the caller sees the same as from one.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +46,7 @@
 #include "diag.h"
 #include "model.h"
 #include "store-int.h"
+#include "workers.h"
 
 /*
  * Tables whose foreign keys are checked here, and how many key columns
@@ -804,8 +804,8 @@ other_keys(struct store *st, struct store_check *k)
 }
 
 /*
- * The threaded check.  On a store of many orders (OMS_CHECK_SPLIT, for
- * tests, sets how many: default CHECK_SPLIT) two threads make the passes,
+ * The threaded check.  On a store of many orders (CHECK_SPLIT; in the
+ * test build, OMS_CHECK_SPLIT sets how many) two threads make the passes,
  * this one on st and another on a second connection that sees the same
  * snapshot (store_read_together).  The work is a queue: first the pass by
  * release, which the other thread takes at once, then the pass by order
@@ -830,10 +830,14 @@ static const char sql_enough[] =
 static int64_t
 check_split(void)
 {
+#ifdef OMS_TEST_HOOKS
 	const char *env = getenv("OMS_CHECK_SPLIT");
 	long long v = env != NULL ? strtoll(env, NULL, 10) : 0;
 
-	return v > 0 ? (int64_t)v : CHECK_SPLIT;
+	if (v > 0)
+		return (int64_t)v;
+#endif
+	return CHECK_SPLIT;
 }
 
 /* A part's line check: keep what the caller's would say something about. */
@@ -876,8 +880,7 @@ struct found {
 
 /* The queue of the threads' work. */
 struct work {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	struct workers threads;	/* its mu guards what follows, its cv says it changed */
 	int by_release;		/* the pass by release is taken */
 	int ready;		/* the ranges are known */
 	int failed;		/* a thread failed: the others stop */
@@ -891,7 +894,6 @@ struct worker {
 	struct store *st;
 	struct store_check *k;	/* its part */
 	int r;
-	pthread_t t;
 };
 
 /* Range i of the pass by order on the worker's connection, its findings kept. */
@@ -918,7 +920,7 @@ one_range(struct worker *wk, int i)
 }
 
 /* A thread's loop: the next piece of work until there is none, or one fails. */
-static void *
+static int
 work_run(void *p)
 {
 	struct worker *wk = p;
@@ -926,29 +928,29 @@ work_run(void *p)
 	int i;
 
 	for (;;) {
-		pthread_mutex_lock(&w->mu);
+		pthread_mutex_lock(&w->threads.mu);
 		if (!w->by_release) {
 			w->by_release = 1;
 			i = -1;
 		} else {
 			while (!w->ready && !w->failed)
-				pthread_cond_wait(&w->cv, &w->mu);
+				pthread_cond_wait(&w->threads.cv, &w->threads.mu);
 			i = w->failed || w->next == w->nchunks + 2 ? -2 : w->next++;
 		}
-		pthread_mutex_unlock(&w->mu);
+		pthread_mutex_unlock(&w->threads.mu);
 		if (i == -2)
 			break;
 		if ((i == -1 ? by_release(wk->st, wk->k) : i < w->nchunks ? one_range(wk, i) :
 		    i == w->nchunks ? to_sets(wk->st, wk->k) : other_keys(wk->st, wk->k)) != 0) {
 			wk->r = -1;
-			pthread_mutex_lock(&w->mu);
+			pthread_mutex_lock(&w->threads.mu);
 			w->failed = 1;
-			pthread_cond_broadcast(&w->cv);
-			pthread_mutex_unlock(&w->mu);
+			pthread_cond_broadcast(&w->threads.cv);
+			pthread_mutex_unlock(&w->threads.mu);
 			break;
 		}
 	}
-	return NULL;
+	return wk->r;
 }
 
 /*
@@ -1062,12 +1064,11 @@ passes_threaded(struct store *st, struct store *other, struct store_check *k,
 	struct worker wk[NWORKERS];
 	struct work w;
 	int64_t stride = check_split() / 16;
-	int i, c, started = 0, ret = 0;
+	int i, c, other_r, ret = 0;
 
 	memset(&w, 0, sizeof w);
 	memset(wk, 0, sizeof wk);
-	pthread_mutex_init(&w.mu, NULL);
-	pthread_cond_init(&w.cv, NULL);
+	workers_init(&w.threads);
 	for (i = 0; i < NWORKERS; i++) {
 		k->part[i] = xcalloc(1, sizeof *k->part[i]);
 		memcpy(k->part[i]->ok, k->ok, sizeof k->ok);
@@ -1078,30 +1079,26 @@ passes_threaded(struct store *st, struct store *other, struct store_check *k,
 		wk[i].st = i == 0 ? st : other;
 	}
 	/* the other thread begins with the pass by release while this one finds the ranges */
-	if (pthread_create(&wk[1].t, NULL, work_run, &wk[1]) != 0)
+	if (workers_start(&w.threads, work_run, &wk[1]) != 0)
 		diag_info("cannot start a thread: %s; check reads in one", strerror(errno));
-	else
-		started = 1;
 	ret = ranges(st, &w, stride < 1 ? 1 : stride > SAMPLE_MAX ? SAMPLE_MAX : stride);
-	pthread_mutex_lock(&w.mu);
+	pthread_mutex_lock(&w.threads.mu);
 	if (ret != 0)
 		w.failed = 1;
 	else
 		w.ready = 1;
-	pthread_cond_broadcast(&w.cv);
-	pthread_mutex_unlock(&w.mu);
+	pthread_cond_broadcast(&w.threads.cv);
+	pthread_mutex_unlock(&w.threads.mu);
 	if (ret == 0)
 		work_run(&wk[0]);
-	if (started)
-		pthread_join(wk[1].t, NULL);
+	other_r = workers_join(&w.threads);
 	if (ret == 0 && wk[0].r != 0)
 		ret = -1;
-	else if (ret == 0 && wk[1].r != 0) {
+	else if (ret == 0 && other_r != 0) {
 		store_status_from(st, other);
 		ret = -1;
 	}
-	pthread_cond_destroy(&w.cv);
-	pthread_mutex_destroy(&w.mu);
+	workers_release(&w.threads);
 	/* the larger part's sums are taken as they are, the other's added */
 	if (ret == 0) {
 		i = k->part[1]->reserved.len > k->part[0]->reserved.len;

@@ -237,8 +237,9 @@ import_mark(const struct store *st)
 
 /*
  * Fault injection for the crash tests (tests/reliability/crash.sh),
- * compiled in always and free when unused: the environment is read once,
- * in store_open, and unless it asks for a kill nothing is installed.
+ * compiled only into the test build (OMS_TEST_HOOKS, oms(7) "Test
+ * builds"): the environment is read once, in store_open, and unless it
+ * asks for a kill nothing is installed.  A shipped command has none of it.
  *   OMS_KILL_AFTER=N  SIGKILL this process at the Nth tick of SQLite's
  *                     progress handler (a tick is KILL_TICK virtual machine
  *                     instructions): somewhere in the middle of the SQL.
@@ -249,6 +250,7 @@ import_mark(const struct store *st)
  *   OMS_KILL_AT=committed  just after it (before the run log is closed and
  *                          any -o file is renamed into place).
  */
+#ifdef OMS_TEST_HOOKS
 #define KILL_TICK 100
 static long kill_after, kill_ticks;
 static const char *kill_at;
@@ -278,6 +280,19 @@ kill_setup(sqlite3 *db)
 	if (v != NULL && (kill_after = strtol(v, NULL, 10)) > 0)
 		sqlite3_progress_handler(db, KILL_TICK, kill_tick, NULL);
 }
+
+/* A run that was to be killed by ticks and ended first says how long it was. */
+static void
+kill_report(void)
+{
+	if (kill_after > 0)
+		fprintf(stderr, "%s: OMS_KILL_AFTER: %ld ticks, no kill\n", diag_prog, kill_ticks);
+}
+#else
+#define kill_setup(db) ((void)(db))
+#define kill_here(point) ((void)(point))
+#define kill_report() ((void)0)
+#endif
 
 const char *
 store_path(const char *path)
@@ -359,22 +374,22 @@ stmt(struct store *st, enum sid id)
 }
 
 static size_t
-slot_of(const char *sql, size_t cap)
+slot_of(const char *text, size_t cap)
 {
-	return (size_t)(((uintptr_t)sql >> 3) * 0x9e3779b97f4a7c15ull) & (cap - 1);
+	return (size_t)(((uintptr_t)text >> 3) * 0x9e3779b97f4a7c15ull) & (cap - 1);
 }
 
 sqlite3_stmt *
-store_sql(struct store *st, const char *sql)
+store_sql(struct store *st, const char *text)
 {
 	struct sql_slot *sl;
 	size_t i, j;
 	int rc;
 
 	if (st->capcache > 0) {
-		for (i = slot_of(sql, st->capcache); st->cache[i].sql != NULL;
+		for (i = slot_of(text, st->capcache); st->cache[i].sql != NULL;
 		    i = (i + 1) & (st->capcache - 1))
-			if (st->cache[i].sql == sql) {
+			if (st->cache[i].sql == text) {
 				sqlite3_reset(st->cache[i].s);
 				sqlite3_clear_bindings(st->cache[i].s);
 				return st->cache[i].s;
@@ -396,18 +411,18 @@ store_sql(struct store *st, const char *sql)
 		st->cache = t;
 		st->capcache = cap;
 	}
-	for (i = slot_of(sql, st->capcache); st->cache[i].sql != NULL;
+	for (i = slot_of(text, st->capcache); st->cache[i].sql != NULL;
 	    i = (i + 1) & (st->capcache - 1))
 		;
 	sl = &st->cache[i];
-	rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &sl->s, NULL);
+	rc = sqlite3_prepare_v3(st->db, text, -1, SQLITE_PREPARE_PERSISTENT, &sl->s, NULL);
 	if (rc != SQLITE_OK) {
 		sqlite3_finalize(sl->s);
 		sl->s = NULL;
 		store_fail(st, rc, "preparing a statement");
 		return NULL;
 	}
-	sl->sql = sql;
+	sl->sql = text;
 	st->ncache++;
 	return sl->s;
 }
@@ -1022,7 +1037,7 @@ store_open_again(const struct store *st, struct store **again)
 {
 	sqlite3_stmt *s;
 	sqlite3_int64 mm = 0;
-	char sql[48];
+	char pragma[48];
 	int status;
 
 	assert(threads);
@@ -1034,8 +1049,8 @@ store_open_again(const struct store *st, struct store **again)
 		mm = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	if (mm > 0) {
-		snprintf(sql, sizeof sql, "PRAGMA mmap_size = %lld", (long long)mm);
-		exec(*again, sql, "mapping the store");	/* best effort, as for st */
+		snprintf(pragma, sizeof pragma, "PRAGMA mmap_size = %lld", (long long)mm);
+		exec(*again, pragma, "mapping the store");	/* best effort, as for st */
 	}
 	return 0;
 }
@@ -1058,8 +1073,7 @@ store_close(struct store *st)
 	free(st->cache);
 	if (st->in_tx || st->in_read)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	if (kill_after > 0)
-		fprintf(stderr, "%s: OMS_KILL_AFTER: %ld ticks, no kill\n", diag_prog, kill_ticks);
+	kill_report();
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
@@ -2253,12 +2267,12 @@ store_events(struct store *st, const struct event_row *e, int n)
 
 /* The integer a one-row statement (a PRAGMA) returns: 0, or -1 after a diagnostic. */
 static int
-read_int(struct store *st, const char *sql, int64_t *v, const char *what)
+read_int(struct store *st, const char *text, int64_t *v, const char *what)
 {
 	sqlite3_stmt *s;
 	int rc;
 
-	if ((rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL)) != SQLITE_OK)
+	if ((rc = sqlite3_prepare_v2(st->db, text, -1, &s, NULL)) != SQLITE_OK)
 		return fail(st, rc, what);
 	rc = sqlite3_step(s);
 	*v = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
@@ -2312,28 +2326,33 @@ store_status_from(struct store *st, const struct store *other)
 }
 
 /*
- * A test hook, like OMS_KILL_AFTER: OMS_READ_RACE is SQL that
- * store_read_together commits, from a connection of its own, in the
- * window between its two reads of data_version (after st and all the
- * other connections but the last have begun reading), at the first
- * OMS_READ_RACE_TIMES (default 1) of its tries.  Unset, it costs nothing.
+ * A test hook, like OMS_KILL_AFTER (compiled only into the test build):
+ * OMS_READ_RACE is SQL that store_read_together commits, from a
+ * connection of its own, in the window between its two reads of
+ * data_version (after st and all the other connections but the last have
+ * begun reading), at the first OMS_READ_RACE_TIMES (default 1) of its
+ * tries.  Unset, it costs nothing.
  */
+#ifdef OMS_TEST_HOOKS
 static void
 read_race(struct store *st, int try)
 {
-	const char *sql = getenv("OMS_READ_RACE"), *times = getenv("OMS_READ_RACE_TIMES");
+	const char *race = getenv("OMS_READ_RACE"), *times = getenv("OMS_READ_RACE_TIMES");
 	sqlite3 *db;
 	char *err = NULL;
 
-	if (sql == NULL || *sql == '\0' || try >= (times ? atoi(times) : 1))
+	if (race == NULL || *race == '\0' || try >= (times ? atoi(times) : 1))
 		return;
 	if (sqlite3_open_v2(st->path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
 	    (sqlite3_busy_timeout(db, st->busy_ms),
-	    sqlite3_exec(db, sql, NULL, NULL, &err)) != SQLITE_OK)
+	    sqlite3_exec(db, race, NULL, NULL, &err)) != SQLITE_OK)
 		diag_error("OMS_READ_RACE: %s", err ? err : sqlite3_errmsg(db));
 	sqlite3_free(err);
 	sqlite3_close(db);
 }
+#else
+#define read_race(st, try) ((void)(st), (void)(try))
+#endif
 
 #define READ_TRIES 3
 

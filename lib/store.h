@@ -836,7 +836,8 @@ void store_read_end(struct store *st);
  * kept changing while they began: st alone in a read transaction, and
  * the caller works in one thread.  Else an exit status after a
  * diagnostic (also st's store_status), and no read transaction.
- * Test hook: OMS_READ_RACE, OMS_READ_RACE_TIMES (see store.c).
+ * Test hook (test build only): OMS_READ_RACE, OMS_READ_RACE_TIMES (see
+ * store.c).
  */
 int store_read_together(struct store *st, struct store **others, int n);
 /* Take other's exit status as st's (a worker's failure is the view's). */

@@ -143,6 +143,7 @@ EOF
 }
 
 @test "a reporting user who may read the store (group, 0640) but not write it or its directory reports; no file of the store changes; its owner writes on" {
+	test_hooks
 	two_users
 	owned_store
 	before=$(files)
@@ -203,6 +204,7 @@ EOF
 }
 
 @test "a reader sees what the owner committed while the owner still holds the store, and after it was killed past its commit" {
+	test_hooks
 	two_users
 	owned_store
 	before=$(files)
@@ -261,6 +263,7 @@ EOF
 }
 
 @test "a store on a read-only file system: reports work, with or without its -wal and -shm" {
+	test_hooks
 	two_users
 	mkdir "$pub/ro"
 	mount -t tmpfs -o size=4m,mode=755 tmpfs "$pub/ro" 2> /dev/null ||
@@ -294,6 +297,7 @@ EOF
 }
 
 @test "a read-only bind mount of a writable store: reports work with its -wal and -shm; without them, refused, for a writer may come" {
+	test_hooks
 	two_users
 	owned_store
 	expected=$(oms-report lines)

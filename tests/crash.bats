@@ -29,6 +29,7 @@ orders_store() {
 }
 
 @test "fault hook: OMS_KILL_AFTER=N kills a command inside its SQL, and the store is as before, run log included" {
+	test_hooks
 	orders_store
 	before=$(dump)
 	run -137 env OMS_KILL_AFTER=1 oms-import orders "$DATA/orders.csv"
@@ -42,9 +43,35 @@ orders_store() {
 	assert_output 3
 }
 
+# The hooks are compiled only into the test build (oms(7), "Test builds"):
+# the shipped commands, which this test runs, read none of them.
+@test "the shipped commands have no test hooks: OMS_KILL_*, OMS_READ_RACE and the chunk sizes change nothing" {
+	orders_store
+	run -0 env OMS_KILL_AFTER=1 OMS_KILL_AT=commit oms-import -q orders "$DATA/orders.csv"
+	assert_output ""
+	run -0 env OMS_KILL_AFTER=1000000000 OMS_KILL_AT=committed oms-import orders "$DATA/orders.csv"
+	assert_output --partial "oms-import: orders: 4 records, 3 orders (0 inserted, 0 updated, 3 unchanged)"
+	refute_output --partial OMS_KILL_AFTER
+	run -0 sqlite3 "$OMS_DB" "select count(*) from orders; select count(*), min(exit_status) from run
+	    where command = 'oms-import'"
+	assert_output $'3\n6|0'
+	# the race the test build commits while the readers begin: not here
+	run -0 --separate-stderr env OMS_READ_RACE="CREATE TABLE race (x)" OMS_READ_RACE_TIMES=99 \
+	    OMS_CHECK_SPLIT=1 OMS_VIEW_CHUNK=1 OMS_EVENT_CHUNK=1 oms-report -v check
+	assert_output "$CHECK_HEAD"
+	run -0 env OMS_READ_RACE="CREATE TABLE race (x)" oms-report kpi --format html -o page.html
+	run -0 sqlite3 "$OMS_DB" "select count(*) from sqlite_master where name = 'race'"
+	assert_output 0
+	# and not one of their names is in a shipped binary
+	run -1 grep -l -a -e OMS_KILL -e OMS_READ_RACE -e OMS_EVENT_CHUNK -e OMS_VIEW_CHUNK \
+	    -e OMS_CHECK_SPLIT "$OMS_BIN"/oms-allocate "$OMS_BIN"/oms-import "$OMS_BIN"/oms-order \
+	    "$OMS_BIN"/oms-release "$OMS_BIN"/oms-report "$OMS_BIN"/oms-return "$OMS_BIN"/oms-route
+}
+
 # Regression: the run row was written in a transaction of its own before
 # the run's, so a killed run left a row that never ended.
 @test "killed just before its COMMIT, a run leaves the store byte for byte as it was" {
+	test_hooks
 	orders_store
 	before=$(dump)
 	run -137 env OMS_KILL_AT=commit oms-import orders "$DATA/orders.csv"
@@ -60,6 +87,7 @@ orders_store() {
 # (or meeting a busy store) between the two had committed its work but
 # not said so.
 @test "killed just after its COMMIT, a run is on record with its end and exit status" {
+	test_hooks
 	orders_store
 	run -137 env OMS_KILL_AT=committed oms-import orders "$DATA/orders.csv"
 	run -0 sqlite3 "$OMS_DB" "select command, exit_status, ended_at is not null,
@@ -73,6 +101,7 @@ orders_store() {
 @test "killed while it creates a new store, at any of its ticks, a command leaves one the re-run completes" {
 	local n=1
 
+	test_hooks
 	while :; do
 		rm -f "$OMS_DB" "$OMS_DB-wal" "$OMS_DB-shm"
 		run env OMS_KILL_AFTER=$n oms-import -q nodes "$DATA/nodes.csv"
@@ -105,7 +134,8 @@ orders_store() {
 # 3 points spread over its SQL and once after a random delay, on a store
 # of 600 order lines; it checks every kill and re-run (see its header).
 crash() {
-	run -0 bash "$BATS_TEST_DIRNAME/reliability/crash.sh" -n 600 -k 3 -t 1 -s 7 \
+	test_hooks
+	run -0 env OMS_BIN="$OMS_TEST_BIN" bash "$BATS_TEST_DIRNAME/reliability/crash.sh" -n 600 -k 3 -t 1 -s 7 \
 	    -d "$CRASH_DIR" "$1"
 	assert_line --regexp "^crash: $1 +6 kill points \\([0-9]+ ticks, [0-9]+ ms\\): [0-9]+ left the store as before and a re-run did the job, [0-9]+ came after COMMIT.*all checks passed$"
 }

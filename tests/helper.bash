@@ -11,8 +11,28 @@ CHECK_HEAD=check,subject,detail
 # The schema version this oms writes: one migration per file of share/schema.
 SCHEMA_VERSION=$(ls "$TESTS"/../share/schema/[0-9]*.sql | wc -l)
 
+# The test build of the commands: the same sources compiled with the test
+# hooks (OMS_KILL_*, OMS_READ_RACE, OMS_*_CHUNK, OMS_CHECK_SPLIT; oms(7),
+# "Test builds"), which the shipped commands in $OMS_BIN do not have.
+# make check (or make test-build) builds it beside them, in ../test-bin.
+OMS_TEST_BIN=${OMS_TEST_BIN:-$OMS_BIN/../test-bin}
+
+# A test of a hook calls test_hooks first: the commands it runs are then
+# the test build.  A suite whose every test uses the hooks sets
+# TEST_HOOKS=1 instead, after loading this file.
+test_hooks() {
+	if [ ! -x "$OMS_TEST_BIN/oms-import" ]; then
+		echo "no test build of oms in $OMS_TEST_BIN (make test-build builds it)" >&2
+		return 1
+	fi
+	PATH=$OMS_TEST_BIN:$PATH
+}
+
 setup() {
 	PATH=$OMS_BIN:$PATH
+	if [ -n "${TEST_HOOKS:-}" ]; then
+		test_hooks || return 1
+	fi
 	export OMS_DB=$BATS_TEST_TMPDIR/oms.db
 	cd "$BATS_TEST_TMPDIR" || return 1
 }

@@ -305,6 +305,7 @@ page_body() {
 }
 
 @test "kpi --format html: the page read in two threads is the page one reader writes" {
+	test_hooks
 	kpi_store
 	run -0 --separate-stderr oms-report -v kpi --format html --today 2026-11-15 -o two.html
 	assert_equal "$(grep -c 'one reader' <<< "$stderr")" 0
@@ -318,6 +319,7 @@ page_body() {
 }
 
 @test "kpi --format html: a commit while the readers begin is in both halves of the page" {
+	test_hooks
 	kpi_store
 	# K1 backordered: in the KPIs (order fill, backorder rate) and in the ages
 	race="UPDATE order_line SET backordered = 1, ever_backordered = 1

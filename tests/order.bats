@@ -983,3 +983,16 @@ O3,Hold,1,1
 EOF2
 	assert_line --index 0 'oms-order: -:2: action must be cancel here (oms-order cancel), got "Hold"'
 }
+
+@test "a key is checked as oms-import checks it: leading or trailing spaces are refused with the same words" {
+	orders_store
+	before=$(state)
+	printf 'order_id,action,priority\n O1,priority,1\nO1 ,priority,1\n' > spaced.csv
+	run -65 --separate-stderr oms-order apply spaced.csv
+	assert_equal "$stderr" 'oms-order: spaced.csv:2: order_id has leading or trailing spaces, got " O1"
+oms-order: spaced.csv:3: order_id has leading or trailing spaces, got "O1 "
+oms-order: 2 bad changes; nothing applied (use --rejects FILE to apply the good ones)'
+	run -65 --separate-stderr oms-order priority ' O1' 1
+	assert_equal "$stderr" 'oms-order: order_id has leading or trailing spaces, got " O1"'
+	assert_equal "$(state)" "$before"
+}

@@ -858,6 +858,7 @@ ids_of_two_orders() {
 }
 
 @test "killed just before its commit, a run has printed no release and left no node file in place" {
+	test_hooks
 	two_orders
 	mkdir out
 	run -137 env OMS_KILL_AT=commit oms-release -q $DAY
@@ -879,6 +880,7 @@ ids_of_two_orders() {
 }
 
 @test "killed just after its commit: the run log names the run, and --resend-run writes its releases as the run would have" {
+	test_hooks
 	two_orders
 	for db in ref ref-split split; do
 		sqlite3 "$OMS_DB" ".backup $db.db"

@@ -7,6 +7,7 @@
 # order or two), 1000000000 none.  OMS_READ_RACE commits its SQL from
 # another connection while the connections begin their snapshot.
 load helper
+TEST_HOOKS=1	# every test here uses the hooks: the test build
 
 ONE=1000000000
 

@@ -143,6 +143,7 @@ shorted_store() {
 }
 
 @test "lines and orders --node: a line shorted at a node and routed elsewhere is no longer there" {
+	test_hooks
 	shorted_store
 	run -0 sqlite3 "$OMS_DB" "select order_id, node_id, routed, released, shipped from line_node order by 1, 2"
 	assert_output - <<'EOF'
@@ -178,6 +179,7 @@ EOF
 # Every filter that is a list takes all its values, on every view that has
 # it; the lists and the other filters must all match.
 @test "list filters: --order, --node, --sku, --channel, --status and --type take every value given" {
+	test_hooks
 	orders_book
 	for chunk in 1000000000 1; do
 		export OMS_VIEW_CHUNK=$chunk

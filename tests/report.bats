@@ -557,6 +557,7 @@ EOF
 }
 
 @test "events: a long feed read in two threads is the same feed, in every format and filter" {
+	test_hooks
 	base_store
 	oms-import -q orders "$DATA/orders.csv"
 	oms-allocate -q -o /dev/null
@@ -581,6 +582,7 @@ EOF
 }
 
 @test "events: a long feed read in two threads to a full disk: 74, the error said" {
+	test_hooks
 	[ -c /dev/full ] || skip "no /dev/full here"
 	base_store
 	oms-import -q orders "$DATA/orders.csv"

@@ -964,3 +964,33 @@ new
 EOF2
 	consistent
 }
+
+@test "keys: order_id and node_id at most 200 bytes, as oms-import takes them; an RMA id, made from an order_id, at most 240" {
+	returns_store
+	k201=$(printf 'K%.0s' $(seq 201))
+	r240="RMA-$(printf 'R%.0s' $(seq 236))"
+	r241="${r240}1"
+	printf 'order_id,line_no,qty,reason,channel,node_id\n%s,1,1,defective,mail,\nR1,1,1,defective,store,%s\n' \
+	    "$k201" "$k201" > long.csv
+	before=$(state)
+	run -65 oms-return authorize --at 2026-11-20 long.csv
+	assert_output - <<'EOF'
+oms-return: long.csv:2: order_id is too long (201 bytes; at most 200)
+oms-return: long.csv:3: node_id is too long (201 bytes; at most 200)
+oms-return: 2 bad records; nothing done (use --rejects FILE to apply the good ones)
+EOF
+	printf 'order_id,amount,reason\n%s,1.00,late\n' "$k201" > long-app.csv
+	run -65 oms-return appease long-app.csv
+	assert_output - <<'EOF'
+oms-return: long-app.csv:2: order_id is too long (201 bytes; at most 200)
+oms-return: 1 bad record; nothing done (use --rejects FILE to apply the good ones)
+EOF
+	printf 'rma_id,line_no,qty,condition\n%s,1,1,new\n%s,1,1,new\n' "$r240" "$r241" > long-rma.csv
+	run -65 oms-return receive long-rma.csv
+	assert_output - <<'EOF'
+oms-return: long-rma.csv:2: unknown RMA "RMA-RRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRR..."
+oms-return: long-rma.csv:3: rma_id is too long (241 bytes; at most 240)
+oms-return: 2 bad records; nothing done (use --rejects FILE to apply the good ones)
+EOF
+	assert_equal "$(state)" "$before"
+}

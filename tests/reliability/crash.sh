@@ -6,7 +6,9 @@
 #
 # JOBs: import-orders import-delta allocate route release confirm order
 # return-authorize return-receive return-appease (default: all).  Needs
-# $OMS_BIN (the oms binaries and oms-gen), sqlite3 and perl.
+# $OMS_BIN, the test build of the oms binaries (build/test-bin: the hooks
+# below are compiled only into it, see oms(7) "Test builds"), oms-gen
+# there or on PATH, sqlite3 and perl.
 #
 # The data is oms-gen's (tests/bench/oms-gen.c, -n LINES order lines),
 # carried through the real pipeline: import, allocate, route, release,
@@ -305,7 +307,7 @@ onejob() {
 	fresh "$dir/$before.db"
 	OMS_KILL_AFTER=999999999999 runcmd
 	ticks=$(sed -n 's/.*OMS_KILL_AFTER: \([0-9]*\) ticks.*/\1/p' "$dir/err" | tail -1)
-	[ -n "$ticks" ] || die "no tick count from OMS_KILL_AFTER"
+	[ -n "$ticks" ] || die "no tick count from OMS_KILL_AFTER (is $OMS_BIN a test build?)"
 	# by tick: one kill point at random in each of kills equal slices
 	for ((i = 0; i < kills; i++)); do
 		n=$(((ticks * i + (RANDOM * 32768 + RANDOM) % ticks) / kills + 1))

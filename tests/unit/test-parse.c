@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "jsonw.h"
 #include "model.h"
 #include "output.h"
 #include "parse.h"
+#include "rows.h"
 
 static int failures, count;
 
@@ -54,6 +56,112 @@ json_ref(const char *s, size_t n, char *out)
  * eight bytes at a time), among plain ASCII and UTF-8; integers at the
  * edges of their digit counts.
  */
+/* Integers as oms writes them, and the payload writer's commas and escapes. */
+static void
+jsonw_cases(void)
+{
+	struct buf b = BUF_INIT, el = BUF_INIT;
+	char out[24];
+
+	check(int_format(0, 1, out) == 1 && strcmp(out, "0") == 0, "int_format", "0");
+	check(int_format(-42, 1, out) == 3 && strcmp(out, "-42") == 0, "int_format", "-42");
+	check(int_format(7, 6, out) == 6 && strcmp(out, "000007") == 0, "int_format", "7 w6");
+	check(int_format(1234567, 6, out) == 7 && strcmp(out, "1234567") == 0, "int_format",
+	    "1234567 w6");
+	check(int_format(INT64_MIN, 1, out) == 20 && strcmp(out, "-9223372036854775808") == 0,
+	    "int_format", "INT64_MIN");
+
+	jsonw_start(&b);
+	check(strcmp(jsonw_end(&b), "{}") == 0, "jsonw", "empty");
+
+	jsonw_object(&el, NULL);
+	jsonw_int(&el, "line_no", 1);
+	jsonw_object_end(&el);
+	jsonw_object(&el, NULL);
+	jsonw_int(&el, "line_no", 2);
+	jsonw_object_end(&el);
+	jsonw_start(&b);
+	jsonw_str(&b, "id", "a\"b\\c\n\x01");
+	jsonw_str(&b, "none", NULL);
+	jsonw_str_or_null(&b, "by", "");
+	jsonw_str_or_null(&b, "reason", "late");
+	jsonw_int(&b, "qty", -3);
+	jsonw_money(&b, "amount", 1205);
+	jsonw_money(&b, "fee", -5);
+	jsonw_real(&b, "lat", 40.5);
+	jsonw_null(&b, "lon");
+	jsonw_bool(&b, "capped", 1);
+	jsonw_object(&b, "previous");
+	jsonw_str(&b, "city", "Boston");
+	jsonw_int(&b, "n", 0);
+	jsonw_object_end(&b);
+	jsonw_array(&b, "empty");
+	jsonw_array_end(&b);
+	jsonw_array(&b, "lines");
+	jsonw_raw(&b, NULL, el.s);
+	jsonw_array_end(&b);
+	jsonw_key(&b, "last");
+	jsonw_int(&b, NULL, 9);
+	check(strcmp(jsonw_end(&b), "{\"id\":\"a\\\"b\\\\c\\n\\u0001\",\"none\":null,"
+	    "\"by\":null,\"reason\":\"late\",\"qty\":-3,\"amount\":12.05,\"fee\":-0.05,"
+	    "\"lat\":40.5,\"lon\":null,\"capped\":true,\"previous\":{\"city\":\"Boston\","
+	    "\"n\":0},\"empty\":[],\"lines\":[{\"line_no\":1},{\"line_no\":2}],\"last\":9}") == 0,
+	    "jsonw", b.s);
+	buf_release(&b);
+	buf_release(&el);
+}
+
+/* A key's checks say the same words for every command; the first problem is kept. */
+static void
+rows_cases(void)
+{
+	struct rows rw;
+	long rejected = 0;
+	const char *v = "x";
+	char long_key[ROWS_MAX_ID + 2];
+	int64_t n = 0;
+
+	rows_open(&rw, NULL, -1, &rejected, "nothing done", &(int){0});
+	check(rows_key(&rw, "sku", "", 0, &v) == 0 && v == NULL && rw.err.len == 0,
+	    "rows_key", "empty, optional");
+	check(rows_key(&rw, "sku", "", 1, &v) == -1 && strcmp(rw.err.s, "sku is empty") == 0,
+	    "rows_key", "empty, required");
+	rows_next(&rw);
+	check(rows_key(&rw, "order_id", " O1", 1, &v) == -1 && v == NULL &&
+	    strcmp(rw.err.s, "order_id has leading or trailing spaces, got \" O1\"") == 0,
+	    "rows_key", "spaces");
+	check(rows_int(&rw, "qty", "x", 1, 9, "a positive integer", &n) == -1 &&
+	    strcmp(rw.err.s, "order_id has leading or trailing spaces, got \" O1\"") == 0,
+	    "rows_bad", "the first problem is kept");
+	rows_next(&rw);
+	check(rows_key(&rw, "node_id", "N\x01", 0, &v) == -1 &&
+	    strcmp(rw.err.s, "node_id holds a control character, got \"N\\x01\"") == 0,
+	    "rows_key", "control");
+	memset(long_key, 'K', sizeof long_key - 1);
+	long_key[ROWS_MAX_KEY] = '\0';
+	rows_next(&rw);
+	check(rows_key(&rw, "order_id", long_key, 1, &v) == 0 && v == long_key, "rows_key",
+	    "200 bytes");
+	long_key[ROWS_MAX_KEY] = 'K';
+	long_key[ROWS_MAX_KEY + 1] = '\0';
+	check(rows_key(&rw, "order_id", long_key, 1, &v) == -1 &&
+	    strcmp(rw.err.s, "order_id is too long (201 bytes; at most 200)") == 0,
+	    "rows_key", "201 bytes");
+	rows_next(&rw);
+	check(rows_id(&rw, "rma_id", long_key, 1, &v) == 0, "rows_id", "201 bytes");
+	long_key[ROWS_MAX_KEY + 1] = 'K';
+	long_key[ROWS_MAX_ID + 1] = '\0';
+	check(rows_id(&rw, "rma_id", long_key, 1, &v) == -1 &&
+	    strcmp(rw.err.s, "rma_id is too long (241 bytes; at most 240)") == 0,
+	    "rows_id", "241 bytes");
+	rows_next(&rw);
+	check(rows_money(&rw, "amount", "0", 1, &n) == -1 && strcmp(rw.err.s, "amount must be "
+	    "a positive amount like 12.34 (at most 2 decimals), got \"0\"") == 0,
+	    "rows_money", "0, positive");
+	check(rows_money(&rw, "unit_price", "0", 0, &n) == 0 && n == 0, "rows_money", "0");
+	check(rows_close(&rw, 0) == 0 && rejected == 0, "rows_close", "strict, none rejected");
+}
+
 static void
 writer_cases(void)
 {
@@ -247,6 +355,8 @@ main(void)
 		check(parse_real("0x1p3", 0, 100, &(double){0}) == PARSE_BAD, "real", "0x1p3");
 	}
 	writer_cases();
+	jsonw_cases();
+	rows_cases();
 	postal_cases();
 	return failures != 0;
 }

@@ -1,0 +1,247 @@
+/*
+ * oms-report check: every invariant of the store, one row per violation
+ * (and per piece of pending work, which is not one).
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report-int.h"
+
+/* --- check ------------------------------------------------------------ */
+
+static const struct outcol check_cols[] = {
+	{ "check", COL_TEXT }, { "subject", COL_TEXT }, { "detail", COL_TEXT },
+};
+
+static void
+check_row(struct view_ctx *c, const char *check, const char *subject, const char *fmt,
+    va_list ap)
+{
+	char detail[300];
+	const char *out[3];
+
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	out[0] = check, out[1] = subject, out[2] = detail;
+	row(c, out);
+}
+
+static void
+violation(struct view_ctx *c, const char *check, const char *subject, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void
+violation(struct view_ctx *c, const char *check, const char *subject, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	check_row(c, check, subject, fmt, ap);
+	va_end(ap);
+	c->violations++;
+}
+
+/*
+ * Pending work: a state the next oms-allocate re-plans (over every order;
+ * a stock count that fell under what was promised, say), said under its
+ * own kind, "pending_" and the invariant, and not a violation.
+ */
+static void
+pending(struct view_ctx *c, const char *check, const char *subject, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void
+pending(struct view_ctx *c, const char *check, const char *subject, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	check_row(c, check, subject, fmt, ap);
+	va_end(ap);
+}
+
+/* Whether check_line has anything to say of l (called from any thread). */
+static int
+check_line_wants(const struct view_line *l)
+{
+	struct line_qty q;
+
+	view_line_qty(l, &q);
+	return !(line_open(&q) >= 0 && q.returned <= q.shipped &&
+	    (q.backordered <= 0 || q.backordered <= line_open(&q)));
+}
+
+static int
+check_line(void *p, const struct view_line *l)
+{
+	struct view_ctx *c = p;
+	struct line_qty q;
+	char subject[256];
+
+	if (!check_line_wants(l))
+		return 0;	/* the common case: nothing to say */
+	view_line_qty(l, &q);
+	snprintf(subject, sizeof subject, "%s/%lld", l->order_id, (long long)l->line_no);
+	if (line_open(&q) < 0)
+		violation(c, "line_buckets", subject, "allocated %lld + routed %lld + released %lld "
+		    "+ shipped %lld + cancelled %lld exceed qty %lld", (long long)q.allocated,
+		    (long long)q.routed, (long long)q.released, (long long)q.shipped,
+		    (long long)q.cancelled, (long long)q.qty);
+	if (q.returned > q.shipped)
+		violation(c, "line_returned", subject, "returned %lld exceeds shipped %lld",
+		    (long long)q.returned, (long long)q.shipped);
+	if (q.backordered > 0 && q.backordered > line_open(&q))
+		violation(c, "line_backordered", subject, "backordered %lld exceeds open %lld",
+		    (long long)q.backordered, (long long)line_open(&q));
+	return 0;
+}
+
+/*
+ * A node's stock under what is reserved there, as a count taken after the
+ * work was sent leaves it.  The routed part of what is over is pending:
+ * the next oms-allocate takes it back (the last lines in the order of
+ * service first).  Released units are the node's and never taken back:
+ * past on_hand, the node cannot ship them and will confirm them short, a
+ * violation until it does; within on_hand, it ships them from its safety
+ * stock, and nothing is wrong.
+ */
+struct check_stock {
+	struct view_ctx *c;
+	struct store_check *k;
+};
+
+static int
+check_node(void *p, int n, const char *const *v)
+{
+	struct check_stock *cs = p;
+	struct view_ctx *c = cs->c;
+	char subject[512];
+	int64_t on_hand = num(v[2]), reserved = num(v[4]), routed = num(v[6]);
+	int64_t over = node_over(on_hand, num(v[3]), reserved), released = reserved - routed;
+
+	(void)n;
+	/* the network's atp of the sku: the stock some line may use */
+	if (report_stock_usable(v))
+		store_check_atp(cs->k, v[1], node_atp(on_hand, num(v[3]), reserved));
+	if (over == 0)
+		return 0;
+	snprintf(subject, sizeof subject, "%s/%s", v[0], v[1]);
+	if (routed > 0)
+		pending(c, "pending_node_oversold", subject, "reserved %s exceeds on_hand %s "
+		    "less safety_stock %s: the next oms-allocate takes back %lld routed", v[4],
+		    v[2], v[3], (long long)(routed < over ? routed : over));
+	if (released > on_hand)
+		violation(c, "node_short", subject, "released %lld exceeds on_hand %s: the node "
+		    "will confirm %lld short", (long long)released, v[2],
+		    (long long)(released - on_hand));
+	return 0;
+}
+
+static int
+check_fk(void *p, int n, const char *const *v)
+{
+	struct view_ctx *c = p;
+	char subject[256];
+
+	(void)n;
+	snprintf(subject, sizeof subject, "%s row %s", v[0], v[1] ? v[1] : "?");
+	violation(c, "foreign_key", subject, "refers to a missing %s", v[2]);
+	return 0;
+}
+
+static int
+check_no_lines(void *p, const char *order_id)
+{
+	violation(p, "order_lines", order_id, "order has no lines");
+	return 0;
+}
+
+/* Foreign keys, then orders without lines. */
+static int
+check_keys(struct view_ctx *c, const struct store_check *k)
+{
+	/* something is wrong: SQLite's own check says what, row by row */
+	if (store_check_suspect(k) > 0 &&
+	    store_view(c->st, VIEW_FOREIGN_KEYS, NULL, 0, check_fk, c) != 0)
+		return -1;
+	return store_check_no_lines(k, check_no_lines, c);
+}
+
+static int
+check_integrity(void *p, int n, const char *const *v)
+{
+	(void)n;
+	if (v[0] && strcmp(v[0], "ok") != 0)
+		violation(p, "integrity", "store", "%s", v[0]);
+	return 0;
+}
+
+/* line_node.released against what the release lines still have out. */
+static int
+check_release(void *p, const struct check_released *r)
+{
+	char subject[512];
+
+	snprintf(subject, sizeof subject, "%s/%lld@%s", r->order_id, (long long)r->line_no,
+	    r->node_id);
+	if (r->released != r->outstanding)
+		violation(p, "line_released", subject, "released %lld, but its release lines "
+		    "have %lld outstanding", (long long)r->released, (long long)r->outstanding);
+	if (r->cancel_requested > r->outstanding)
+		violation(p, "cancel_requested", subject, "cancel requested for %lld, more "
+		    "than the %lld outstanding", (long long)r->cancel_requested,
+		    (long long)r->outstanding);
+	return 0;
+}
+
+/*
+ * A sku with nothing allocated is never oversold: atp is never below 0.
+ * Allocated past the atp is pending, re-planned by the next oms-allocate,
+ * unless orders on hold keep more than the atp: it leaves them what they
+ * hold.
+ */
+static int
+check_sku(void *p, const char *sku, int64_t allocated, int64_t held, int64_t atp)
+{
+	if (allocated <= atp)
+		return 0;
+	if (held > atp)
+		violation(p, "sku_oversold", sku, "allocated %lld exceeds the network's atp %lld; "
+		    "orders on hold keep %lld of it", (long long)allocated, (long long)atp,
+		    (long long)held);
+	else
+		pending(p, "pending_sku_oversold", sku, "allocated %lld exceeds the network's "
+		    "atp %lld: the next oms-allocate re-plans it", (long long)allocated,
+		    (long long)atp);
+	return 0;
+}
+
+/*
+ * Every invariant, each kind in its turn: the lines (as the store is
+ * read), the stock at each node, the foreign keys and the orders without
+ * lines, the released units, the store's integrity (--deep), the stock
+ * of the network per sku.
+ */
+int
+report_check(struct view_ctx *c, const struct view_filter *f)
+{
+	struct store_check *k;
+	struct check_stock cs;
+	int r;
+
+	(void)f;
+	c->cols = check_cols;
+	c->ncols = 3;
+	if ((k = store_check_begin(c->st, check_line, check_line_wants, c)) == NULL)
+		return -1;
+	cs.c = c;
+	cs.k = k;
+	r = store_check_stock(c->st, k, check_node, &cs) != 0 ||
+	    check_keys(c, k) != 0 ||
+	    store_check_released(c->st, k, check_release, c) != 0 ||
+	    (c->o->deep && store_view(c->st, VIEW_INTEGRITY, NULL, 0, check_integrity, c) != 0) ||
+	    store_check_skus(k, check_sku, c) != 0 ? -1 : 0;
+	store_check_end(k);
+	return r;
+}
