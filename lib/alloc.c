@@ -10,15 +10,6 @@
 #include "parse.h"
 #include "util.h"
 
-/* The fixed texts; a place's are made by place_reason (alloc_line_reason). */
-static const char *const reasons[] = {
-	[REASON_NONE] = "",
-	[REASON_NETWORK] = "no stock in the network",
-	[REASON_STORE] = "no stock at the pickup store",
-	[REASON_METHOD] = "node does not offer the method",
-	[REASON_SHIP_COMPLETE] = "ship-complete order short",
-};
-
 struct anode {
 	struct alloc_node_caps caps;
 	char *id;
@@ -242,7 +233,7 @@ pool_free(const struct sku *s)
  */
 static int64_t
 available(struct allocator *a, const struct alloc_line *l, struct sku **sp,
-    struct stock **at, enum alloc_reason *why)
+    struct stock **at, enum backorder_why *why)
 {
 	struct sku *s = sku_get(a, l->sku);
 	int64_t avail;
@@ -250,7 +241,7 @@ available(struct allocator *a, const struct alloc_line *l, struct sku **sp,
 	*sp = s;
 	*at = NULL;
 	if (!is_pickup(l->method)) {
-		*why = REASON_NETWORK;
+		*why = BO_NETWORK;
 		return pool_free(s);
 	}
 	{
@@ -259,10 +250,10 @@ available(struct allocator *a, const struct alloc_line *l, struct sku **sp,
 		    ALLOC_SERVES_CURBSIDE;
 
 		if (ni < 0 || !(alloc_serves(&a->nodes[ni].caps, 0) & method)) {
-			*why = REASON_METHOD;
+			*why = BO_METHOD;
 			return 0;
 		}
-		*why = REASON_STORE;
+		*why = BO_STORE;
 		if ((*at = stock_at(s, ni)) == NULL)
 			return 0;
 		avail = (*at)->atp - (*at)->pickup;
@@ -433,7 +424,7 @@ take_routed(struct allocator *a, const struct alloc_line *l, long rank)
 {
 	struct sku *s;
 	struct stock *at;
-	enum alloc_reason why;
+	enum backorder_why why;
 	int64_t avail = available(a, l, &s, &at, &why), want;
 	long ix;
 
@@ -497,23 +488,23 @@ alloc_taken(const struct allocator *a, int *n)
 
 /*
  * Whether line l is shipped to a destination that cannot be placed:
- * REASON_LOCKER (its locker, then l->node) or REASON_DEST (its order's
- * ship-to), else REASON_NONE.  A line handed over at its store needs no
+ * BO_LOCKER (its locker, then l->node) or BO_DEST (its order's
+ * ship-to), else BO_NONE.  A line handed over at its store needs no
  * place.
  */
-static enum alloc_reason
+static enum backorder_why
 unplaced(const struct allocator *a, struct alloc_line *l)
 {
 	int locker;
 
 	if (is_pickup(l->method))
-		return REASON_NONE;
+		return BO_NONE;
 	locker = node_index(a, line_ship_to_node(l->method, l->pickup_node));
 	if (locker >= 0) {
 		l->node = locker;
-		return a->nodes[locker].caps.located ? REASON_NONE : REASON_LOCKER;
+		return a->nodes[locker].caps.located ? BO_NONE : BO_LOCKER;
 	}
-	return l->ship_to_code != NULL ? REASON_DEST : REASON_NONE;
+	return l->ship_to_code != NULL ? BO_DEST : BO_NONE;
 }
 
 /*
@@ -541,28 +532,20 @@ blame_lost(struct allocator *a, struct alloc_line *l)
 		return;
 	left = first->atp - first->pickup - first->blamed;
 	first->blamed += left < want ? left : want;
-	l->reason = REASON_NODE;
+	l->reason = BO_NODE;
 	l->node = first->node;
 }
 
 const char *
 alloc_line_reason(const struct allocator *a, const struct alloc_line *l, struct buf *b)
 {
-	const struct anode *n = l->reason == REASON_LOCKER || l->reason == REASON_NODE ?
-	    &a->nodes[l->node] : NULL;
+	const struct anode *n;
 
-	switch (l->reason) {
-	case REASON_NONE:
-		return NULL;
-	case REASON_DEST:
-		return place_reason(b, NULL, NULL, l->ship_to_code, l->ship_to_country);
-	case REASON_LOCKER:
-		return place_reason(b, "locker", n->id, n->code, n->country);
-	case REASON_NODE:
-		return place_reason(b, "node", n->id, n->code, n->country);
-	default:
-		return reasons[l->reason];
+	if (l->reason == BO_LOCKER || l->reason == BO_NODE) {
+		n = &a->nodes[l->node];
+		return backorder_reason(b, l->reason, n->id, n->code, n->country);
 	}
+	return backorder_reason(b, l->reason, NULL, l->ship_to_code, l->ship_to_country);
 }
 
 void
@@ -571,37 +554,37 @@ alloc_order(struct allocator *a, struct alloc_line *lines, int n, int ship_compl
 {
 	struct sku *s;
 	struct stock *at;
-	enum alloc_reason why;
+	enum backorder_why why;
 	int i, short_line = -1;
 
 	a->njournal = 0;
 	a->ntaken = 0;
 	for (i = 0; i < n; i++) {
 		struct alloc_line *l = &lines[i];
-		enum alloc_reason away = unplaced(a, l);
+		enum backorder_why away = unplaced(a, l);
 		int64_t avail;
 
-		if (away != REASON_NONE) {
+		if (away != BO_NONE) {
 			l->allocated = 0;
-			l->reason = l->demand > 0 ? away : REASON_NONE;
+			l->reason = l->demand > 0 ? away : BO_NONE;
 		} else {
 			take_routed(a, l, rank);
 			if ((avail = available(a, l, &s, &at, &why)) < 0)
 				avail = 0;
 			l->allocated = avail < l->demand ? avail : l->demand;
-			l->reason = l->allocated < l->demand ? why : REASON_NONE;
+			l->reason = l->allocated < l->demand ? why : BO_NONE;
 		}
 		if (ship_complete && l->allocated < l->demand) {
 			short_line = i;
 			break;
 		}
-		if (away == REASON_NONE)
+		if (away == BO_NONE)
 			take(s, at, l->allocated);
 	}
 	if (short_line < 0) {
 		journal_keep(a);
 		for (i = 0; i < n; i++)
-			if (lines[i].reason == REASON_NETWORK)
+			if (lines[i].reason == BO_NETWORK)
 				blame_lost(a, &lines[i]);
 	} else {
 		/* ship-complete and short: give back what the lines before took */
@@ -613,12 +596,12 @@ alloc_order(struct allocator *a, struct alloc_line *lines, int n, int ship_compl
 		for (i = 0; i < n; i++) {
 			why = unplaced(a, &lines[i]);
 			lines[i].allocated = 0;
-			lines[i].reason = lines[i].demand == 0 ? REASON_NONE :
-			    why != REASON_NONE ? why : REASON_SHIP_COMPLETE;
+			lines[i].reason = lines[i].demand == 0 ? BO_NONE :
+			    why != BO_NONE ? why : BO_SHIP_COMPLETE;
 		}
 	}
 	for (i = 0; i < n; i++)
-		if (lines[i].reason == REASON_LOCKER || lines[i].reason == REASON_NODE)
+		if (lines[i].reason == BO_LOCKER || lines[i].reason == BO_NODE)
 			a->nodes[lines[i].node].lost_lines++;
 }
 
@@ -891,7 +874,7 @@ clear_shortages(struct run *r)
 static int
 kept_row(void *p, int n, const char *const *v)
 {
-	struct alloc_line l = { v[0], v[1], v[2], 0, 0, REASON_NONE, NULL, NULL, -1 };
+	struct alloc_line l = { v[0], v[1], v[2], 0, 0, BO_NONE, NULL, NULL, -1 };
 
 	(void)n;
 	alloc_keep(p, &l, num(v[3]));
@@ -1149,7 +1132,7 @@ decide(struct run *r, struct aorder *o, long rank)
 		const char *row[7];
 
 		progress_tick(++r->seen);
-		if (back > 0 && l->reason == REASON_DEST)
+		if (back > 0 && l->reason == BO_DEST)
 			o->nowhere++;
 		if (l->allocated == a->old_allocated && back == a->old_backordered &&
 		    (reason == NULL ? old_reason == NULL :

@@ -27,21 +27,10 @@
  */
 #include <stdint.h>
 
+#include "model.h"
 #include "output.h"
 #include "scope.h"
 #include "store.h"
-
-enum alloc_reason {
-	REASON_NONE,
-	REASON_NETWORK,		/* "no stock in the network" */
-	REASON_STORE,		/* "no stock at the pickup store" */
-	REASON_METHOD,		/* "node does not offer the method" */
-	REASON_SHIP_COMPLETE,	/* "ship-complete order short" */
-	/* for want of a place, in place_reason's words (model.h): */
-	REASON_DEST,		/* the order's ship-to cannot be placed */
-	REASON_LOCKER,		/* the line's locker cannot be located */
-	REASON_NODE		/* the stock it lacks is at a node that cannot be */
-};
 
 struct allocator;
 struct buf;
@@ -95,13 +84,13 @@ struct alloc_line {
 	const char *sku, *method, *pickup_node;
 	int64_t demand;		/* qty less routed, released, shipped, cancelled */
 	int64_t allocated;	/* out */
-	enum alloc_reason reason;	/* out: why not all of demand */
+	enum backorder_why reason;	/* out: why not all of demand */
 	/*
 	 * When the order's ship-to cannot be placed, the keys of its postal
 	 * code and country looked up in vain ("" for none); NULL when it can
 	 */
 	const char *ship_to_code, *ship_to_country;
-	int node;		/* out: the node of REASON_LOCKER, REASON_NODE */
+	int node;		/* out: the node of BO_LOCKER, BO_NODE */
 };
 
 /*

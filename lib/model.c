@@ -201,6 +201,33 @@ place_reason(struct buf *b, const char *kind, const char *node_id, const char *c
 	return buf_str(b);
 }
 
+static const char *const backorder_words[] = {
+	[BO_NETWORK] = "no stock in the network",
+	[BO_STORE] = "no stock at the pickup store",
+	[BO_METHOD] = "node does not offer the method",
+	[BO_SHIP_COMPLETE] = "ship-complete order short",
+	[BO_ROUTE_STOCK] = "no stock left at an eligible node when routed",
+	[BO_ROUTE_STORE] = "no stock at the pickup store when routed",
+};
+
+const char *
+backorder_reason(struct buf *b, enum backorder_why why, const char *node_id, const char *code,
+    const char *country)
+{
+	switch (why) {
+	case BO_NONE:
+		return NULL;
+	case BO_DEST:
+		return place_reason(b, NULL, NULL, code, country);
+	case BO_LOCKER:
+		return place_reason(b, "locker", node_id, code, country);
+	case BO_NODE:
+		return place_reason(b, "node", node_id, code, country);
+	default:
+		return backorder_words[why];
+	}
+}
+
 void
 place_warn_order(struct place_warn *w, const char *order_id, const char *code,
     const char *country)

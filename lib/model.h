@@ -90,6 +90,33 @@ void place_list_add(struct buf *b, long *n, const char *id, const char *code,
 void place_list_end(struct buf *b, long n);
 
 /*
+ * Why a line's units wait on backorder: its backorder_reason, in one
+ * table of words for oms-allocate and oms-route (their man pages'
+ * "Reasons").  The place kinds are made by place_reason.
+ */
+enum backorder_why {
+	BO_NONE,
+	BO_NETWORK,		/* "no stock in the network" */
+	BO_STORE,		/* "no stock at the pickup store" */
+	BO_METHOD,		/* "node does not offer the method" */
+	BO_SHIP_COMPLETE,	/* "ship-complete order short" */
+	BO_ROUTE_STOCK,		/* "no stock left at an eligible node when routed" */
+	BO_ROUTE_STORE,		/* "no stock at the pickup store when routed" */
+	/* for want of a place, in place_reason's words: */
+	BO_DEST,		/* the order's ship-to cannot be placed */
+	BO_LOCKER,		/* the line's locker cannot be located */
+	BO_NODE			/* the stock it lacks is at a node that cannot be */
+};
+
+/*
+ * The text of reason why, into b for the place kinds (node_id, code,
+ * country as place_reason takes them; node_id NULL for BO_DEST); NULL
+ * for BO_NONE.
+ */
+const char *backorder_reason(struct buf *b, enum backorder_why why, const char *node_id,
+	const char *code, const char *country);
+
+/*
  * The reason of a line that waits for a place, in the one wording of
  * oms-allocate and oms-route, into b (reset first); returns its text.
  * node_id NULL: the order's destination, "destination postal code CODE

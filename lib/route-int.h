@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model.h"
 #include "route.h"
 #include "store.h"
 #include "util.h"
@@ -110,17 +111,8 @@ struct rline {
 	int64_t nowhere;	/* units whose destination cannot be placed */
 	int64_t assigned;	/* settle_lines(): units placed this run */
 	int64_t to_backorder;	/* settle_lines(): units sent back to backorder */
-	int why;		/* settle_lines(): enum why, for to_backorder */
-	int why_node;		/* WHY_NODE, WHY_LOCKER: the node */
-};
-
-/* Why units go back to backorder (settle_lines, reason_text). */
-enum why {
-	WHY_STOCK,		/* no stock left at an eligible node */
-	WHY_STORE,		/* no stock at the pickup store */
-	WHY_DEST,		/* the order's destination cannot be placed */
-	WHY_LOCKER,		/* the line's locker cannot be placed */
-	WHY_NODE		/* the stock is at a node that cannot be placed */
+	enum backorder_why why;	/* settle_lines(): for to_backorder (model.h) */
+	int why_node;		/* BO_NODE, BO_LOCKER: the node */
 };
 
 /* Whose place is missing (rorder.nowhere). */

@@ -72,27 +72,27 @@ settle_lines(struct run *r)
 		l->to_backorder = 0;
 		if (l->nowhere > 0) {
 			l->to_backorder = l->nowhere;
-			l->why = l->locker >= 0 ? WHY_LOCKER : WHY_DEST;
+			l->why = l->locker >= 0 ? BO_LOCKER : BO_DEST;
 			l->why_node = l->locker;
 		} else if (l->pin != -1 && !l->closed) {
 			l->to_backorder = waiting;
-			l->why = WHY_STORE;
+			l->why = BO_ROUTE_STORE;
 		} else if (waiting > 0 && l->item >= 0 && !stock_left(r, l)) {
 			const struct ritem *it = &r->net.items[l->item];
 
 			l->to_backorder = waiting;
-			l->why = WHY_STOCK;
-			for (k = 0; k < it->nstock && l->why == WHY_STOCK; k++) {
+			l->why = BO_ROUTE_STOCK;
+			for (k = 0; k < it->nstock && l->why == BO_ROUTE_STOCK; k++) {
 				struct rstock *s = &r->net.stock[it->first + k];
 
 				if (s->atp <= 0 || !lost_node(r, l, s->node))
 					continue;
-				l->why = WHY_NODE;
+				l->why = BO_NODE;
 				l->why_node = s->node;
 				s->atp -= s->atp < waiting ? s->atp : waiting;
 			}
 		}
-		if (l->to_backorder > 0 && (l->why == WHY_NODE || l->why == WHY_LOCKER))
+		if (l->to_backorder > 0 && (l->why == BO_NODE || l->why == BO_LOCKER))
 			r->net.nodes[l->why_node].lost++;
 	}
 }
@@ -104,21 +104,11 @@ reason_text(struct run *r, const struct rline *l, struct buf *b)
 	const struct rorder *o = &r->net.orders[l->order];
 	const struct rnode *n;
 
-	buf_reset(b);
-	switch (l->why) {
-	case WHY_STOCK:
-		buf_adds(b, "no stock left at an eligible node when routed");
-		return buf_str(b);
-	case WHY_STORE:
-		buf_adds(b, "no stock at the pickup store when routed");
-		return buf_str(b);
-	case WHY_DEST:
-		return place_reason(b, NULL, NULL, o->code, o->country);
-	default:
+	if (l->why == BO_LOCKER || l->why == BO_NODE) {
 		n = &r->net.nodes[l->why_node];
-		return place_reason(b, l->why == WHY_LOCKER ? "locker" : "node", n->id, n->code,
-		    n->country);
+		return backorder_reason(b, l->why, n->id, n->code, n->country);
 	}
+	return backorder_reason(b, l->why, NULL, o->code, o->country);
 }
 
 /* --- writing --------------------------------------------------------------------- */

@@ -20,13 +20,18 @@
 sqlite3_stmt *store_sql(struct store *st, const char *sql);
 
 /*
- * order_line.backordered_at, in the UPDATE of a line that sets its
- * backordered to the SQL expression NEW with an event stamped AT (the
+ * The backorder of a line, in the SET of an UPDATE of order_line: its
+ * backordered to the SQL expression NEW, and the bookkeeping that goes
+ * with it, written here only.  ever_backordered (share/schema/
+ * 005-kpi-facts.sql) becomes 1 once NEW is over 0 and stays.
+ * backordered_at (006-backordered-at.sql), with an event stamped AT (the
  * run's time; NULL when no event tells the change): NULL when nothing is
- * backordered, kept while a backorder goes on, else AT.  See
- * share/schema/006-backordered-at.sql.
+ * backordered, kept while a backorder goes on, else AT.  NEW is written
+ * three times: a parameter or a deterministic call.
  */
-#define BACKORDERED_AT(NEW, AT) "CASE WHEN " NEW " > 0 THEN coalesce(CASE WHEN " \
+#define SET_BACKORDERED(NEW, AT) "backordered = " NEW ", " \
+    "ever_backordered = max(ever_backordered, " NEW " > 0), " \
+    "backordered_at = CASE WHEN " NEW " > 0 THEN coalesce(CASE WHEN " \
     "backordered > 0 THEN backordered_at END, " AT ") END"
 
 /*

@@ -93,13 +93,12 @@ store_order_release_lines(struct store *st, const char *order_id, store_typed_fn
 
 /*
  * oms-order never raises backordered and writes no event of it: a line's
- * backordered_at goes when its backorder does, else stays (see
- * share/schema/006-backordered-at.sql).
+ * backordered_at goes when its backorder does, else stays, and
+ * ever_backordered is as it was (SET_BACKORDERED).
  */
 static const char LINE_SET[] =
-    "UPDATE order_line SET qty = ?3, allocated = ?4, backordered = ?5, "
-    "backorder_reason = ?6, cancelled = ?7, backordered_at = " BACKORDERED_AT("?5", "NULL")
-    " WHERE order_id = ?1 AND line_no = ?2";
+    "UPDATE order_line SET qty = ?3, allocated = ?4, backorder_reason = ?6, cancelled = ?7, "
+    SET_BACKORDERED("?5", "NULL") " WHERE order_id = ?1 AND line_no = ?2";
 
 int
 store_line_set(struct store *st, const char *order_id, int64_t line_no, int64_t qty,

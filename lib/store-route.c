@@ -84,15 +84,10 @@ static const char sql_used_all[] = ROUTE_USED;
 static const char sql_used_scope[] = ROUTE_USED
     "AND ln.order_id IN (SELECT order_id FROM temp.scope)";
 
-/*
- * ever_backordered: see share/schema/005-kpi-facts.sql; backordered_at
- * (?6: the time of the event written with the change, NULL when none):
- * 006-backordered-at.sql.
- */
+/* ?6: the time of the event written with the change, NULL when none. */
 static const char sql_set_line[] =
-    "UPDATE order_line SET allocated = ?3, backordered = ?4, backorder_reason = ?5, "
-    "ever_backordered = max(ever_backordered, ?4 > 0), "
-    "backordered_at = " BACKORDERED_AT("?4", "?6") " WHERE order_id = ?1 AND line_no = ?2";
+    "UPDATE order_line SET allocated = ?3, backorder_reason = ?5, "
+    SET_BACKORDERED("?4", "?6") " WHERE order_id = ?1 AND line_no = ?2";
 
 int
 store_route_read(struct store *st, enum store_route_view v, const char *day, int scoped,

@@ -184,13 +184,10 @@ static const char *const sql[S_COUNT] = {
 	[S_SCOPE_ADD] = "INSERT OR IGNORE INTO temp.scope (order_id) VALUES (?1)",
 	/*
 	 * One row a statement: a 32-row UPDATE ... FROM (VALUES ...) costs
-	 * more.  ever_backordered, backordered_at (?6: the run's time, its
-	 * events'): share/schema/005-kpi-facts.sql, 006-backordered-at.sql.
+	 * more.  ?6: the run's time, its events' (SET_BACKORDERED).
 	 */
-	[S_LINE_ALLOC] = "UPDATE order_line SET allocated = ?3, backordered = ?4, "
-	    "backorder_reason = ?5, ever_backordered = max(ever_backordered, ?4 > 0), "
-	    "backordered_at = " BACKORDERED_AT("?4", "?6") " "
-	    "WHERE order_id = ?1 AND line_no = ?2",
+	[S_LINE_ALLOC] = "UPDATE order_line SET allocated = ?3, backorder_reason = ?5, "
+	    SET_BACKORDERED("?4", "?6") " WHERE order_id = ?1 AND line_no = ?2",
 
 };
 
@@ -2162,10 +2159,8 @@ store_alloc_lines(struct store *st, int scoped, store_alloc_line_fn fn, void *ct
  */
 static const char sql_alloc_write[] =
     "UPDATE order_line SET allocated = oms_alloc(order_id, line_no, 0), "
-    "backordered = oms_alloc(order_id, line_no, 1), "
     "backorder_reason = oms_alloc(order_id, line_no, 2), "
-    "ever_backordered = max(ever_backordered, oms_alloc(order_id, line_no, 1) > 0), "
-    "backordered_at = " BACKORDERED_AT("oms_alloc(order_id, line_no, 1)", "?1") " "
+    SET_BACKORDERED("oms_alloc(order_id, line_no, 1)", "?1") " "
     "WHERE oms_alloc(order_id, line_no, -1)";
 
 struct alloc_write {

@@ -124,7 +124,7 @@ one(struct allocator *a, struct alloc_line *l, long rank)
 }
 
 static int
-is(const struct alloc_line *l, int64_t allocated, enum alloc_reason reason)
+is(const struct alloc_line *l, int64_t allocated, enum backorder_why reason)
 {
 	if (l->allocated == allocated && l->reason == reason)
 		return 1;
@@ -160,10 +160,10 @@ service_cases(void)
 	one(a, &l1, 0);
 	one(a, &l2, 1);
 	one(a, &l3, 2);
-	check(is(&l1, 3, REASON_NONE), "service: the first order takes its 3 of 5");
-	check(is(&l2, 2, REASON_NETWORK), "service: the second gets the 2 left, short for the network");
+	check(is(&l1, 3, BO_NONE), "service: the first order takes its 3 of 5");
+	check(is(&l2, 2, BO_NETWORK), "service: the second gets the 2 left, short for the network");
 	check(says(a, &l2, "no stock in the network"), "service: its reason, in words");
-	check(is(&l3, 0, REASON_NETWORK), "service: the third gets nothing");
+	check(is(&l3, 0, BO_NETWORK), "service: the third gets nothing");
 	alloc_free(a);
 
 	/* the pool is every node that ships: 2 at DC1 + 2 at DC2 serve a line of 4 */
@@ -172,7 +172,7 @@ service_cases(void)
 	alloc_add_stock(a, "A", NULL, "DC2", 2);
 	l1 = line("A", "ship", NULL, 4);
 	one(a, &l1, 0);
-	check(is(&l1, 4, REASON_NONE), "service: a ship line draws on the whole pool, 2 + 2");
+	check(is(&l1, 4, BO_NONE), "service: a ship line draws on the whole pool, 2 + 2");
 	alloc_free(a);
 
 	/* a line kept from an earlier run counts first: 3 at DC1, 2 kept, 1 left */
@@ -182,14 +182,14 @@ service_cases(void)
 	alloc_keep(a, &l1, 2);
 	l2 = line("A", "ship", NULL, 3);
 	one(a, &l2, 0);
-	check(is(&l2, 1, REASON_NETWORK), "service: a kept allocation of 2 leaves 1 of 3");
+	check(is(&l2, 1, BO_NETWORK), "service: a kept allocation of 2 leaves 1 of 3");
 	alloc_free(a);
 
 	/* demand 0 (all routed or shipped already): nothing, and no reason */
 	a = network();
 	l1 = line("A", "ship", NULL, 0);
 	one(a, &l1, 0);
-	check(is(&l1, 0, REASON_NONE), "service: a line that asks for nothing has no reason");
+	check(is(&l1, 0, BO_NONE), "service: a line that asks for nothing has no reason");
 	alloc_free(a);
 }
 
@@ -207,13 +207,13 @@ complete_cases(void)
 	o1[0] = line("A", "ship", NULL, 2);
 	o1[1] = line("B", "ship", NULL, 2);
 	alloc_order(a, o1, 2, 1, 0);
-	check(is(&o1[0], 0, REASON_SHIP_COMPLETE) && is(&o1[1], 0, REASON_SHIP_COMPLETE),
+	check(is(&o1[0], 0, BO_SHIP_COMPLETE) && is(&o1[1], 0, BO_SHIP_COMPLETE),
 	    "complete: short of B, the order takes nothing, both lines ship-complete short");
 	check(says(a, &o1[0], "ship-complete order short"), "complete: its reason, in words");
 	/* what it gave back is there for the next: all 5 of A */
 	l = line("A", "ship", NULL, 5);
 	one(a, &l, 1);
-	check(is(&l, 5, REASON_NONE), "complete: the next order has all 5 of A");
+	check(is(&l, 5, BO_NONE), "complete: the next order has all 5 of A");
 	alloc_free(a);
 
 	/* served whole when it can be: 2 A of 5, 1 B of 1 */
@@ -223,7 +223,7 @@ complete_cases(void)
 	o1[0] = line("A", "ship", NULL, 2);
 	o1[1] = line("B", "ship", NULL, 1);
 	alloc_order(a, o1, 2, 1, 0);
-	check(is(&o1[0], 2, REASON_NONE) && is(&o1[1], 1, REASON_NONE),
+	check(is(&o1[0], 2, BO_NONE) && is(&o1[1], 1, BO_NONE),
 	    "complete: served whole when it can be");
 	alloc_free(a);
 
@@ -234,7 +234,7 @@ complete_cases(void)
 	o1[0] = line("A", "ship", NULL, 2);
 	o1[1] = line("B", "ship", NULL, 2);
 	alloc_order(a, o1, 2, 0, 0);
-	check(is(&o1[0], 2, REASON_NONE) && is(&o1[1], 1, REASON_NETWORK),
+	check(is(&o1[0], 2, BO_NONE) && is(&o1[1], 1, BO_NETWORK),
 	    "complete: an order that is not ship-complete takes 2 A and the 1 B");
 	alloc_free(a);
 }
@@ -258,8 +258,8 @@ store_cases(void)
 	p = line("A", "pickup", "ST2", 3);
 	one(a, &s, 0);
 	one(a, &p, 1);
-	check(is(&s, 3, REASON_NONE), "store: ship first, 3 of the store's 4");
-	check(is(&p, 1, REASON_STORE), "store: then a pickup there gets the 1 left, short at the store");
+	check(is(&s, 3, BO_NONE), "store: ship first, 3 of the store's 4");
+	check(is(&p, 1, BO_STORE), "store: then a pickup there gets the 1 left, short at the store");
 	check(says(a, &p, "no stock at the pickup store"), "store: its reason, in words");
 	alloc_free(a);
 
@@ -270,8 +270,8 @@ store_cases(void)
 	s = line("A", "ship", NULL, 3);
 	one(a, &p, 0);
 	one(a, &s, 1);
-	check(is(&p, 3, REASON_NONE), "store: pickup first, 3 of 4");
-	check(is(&s, 1, REASON_NETWORK), "store: then a ship line gets the 1 left in the pool");
+	check(is(&p, 3, BO_NONE), "store: pickup first, 3 of 4");
+	check(is(&s, 1, BO_NETWORK), "store: then a ship line gets the 1 left in the pool");
 	alloc_free(a);
 
 	/* a store that does not ship is not in the pool: ST1's 2 for its pickups, DC1's 2 to ship */
@@ -282,8 +282,8 @@ store_cases(void)
 	s = line("A", "ship", NULL, 3);
 	one(a, &p, 0);
 	one(a, &s, 1);
-	check(is(&p, 2, REASON_NONE), "store: a pickup at a store that does not ship, 2 of 2");
-	check(is(&s, 2, REASON_NETWORK), "store: a ship line has DC1's 2 only, not the store's");
+	check(is(&p, 2, BO_NONE), "store: a pickup at a store that does not ship, 2 of 2");
+	check(is(&s, 2, BO_NETWORK), "store: a ship line has DC1's 2 only, not the store's");
 	alloc_free(a);
 
 	/* a pickup draws on its store only: 5 at DC1, none at ST1 */
@@ -291,7 +291,7 @@ store_cases(void)
 	alloc_add_stock(a, "A", NULL, "DC1", 5);
 	p = line("A", "pickup", "ST1", 1);
 	one(a, &p, 0);
-	check(is(&p, 0, REASON_STORE), "store: a pickup never draws on a warehouse");
+	check(is(&p, 0, BO_STORE), "store: a pickup never draws on a warehouse");
 	alloc_free(a);
 
 	/* a method the store does not offer: curbside at ST1; any at a node not known */
@@ -300,14 +300,14 @@ store_cases(void)
 	alloc_add_stock(a, "A", NULL, "ST2", 5);
 	p = line("A", "curbside", "ST1", 1);
 	one(a, &p, 0);
-	check(is(&p, 0, REASON_METHOD), "store: curbside at a store without it: the method");
+	check(is(&p, 0, BO_METHOD), "store: curbside at a store without it: the method");
 	check(says(a, &p, "node does not offer the method"), "store: its reason, in words");
 	p = line("A", "pickup", "NOWHERE", 1);
 	one(a, &p, 1);
-	check(is(&p, 0, REASON_METHOD), "store: a pickup at a node not known: the method");
+	check(is(&p, 0, BO_METHOD), "store: a pickup at a node not known: the method");
 	p = line("A", "curbside", "ST2", 2);
 	one(a, &p, 2);
-	check(is(&p, 2, REASON_NONE), "store: curbside at a store that offers it");
+	check(is(&p, 2, BO_NONE), "store: curbside at a store that offers it");
 	alloc_free(a);
 }
 
@@ -325,14 +325,14 @@ vendor_cases(void)
 	alloc_add_stock(a, "F", "V1", "X1", 10);
 	l = line("D", "ship", NULL, 4);
 	one(a, &l, 0);
-	check(is(&l, 4, REASON_NONE), "vendor: ships 4 of its own item D");
+	check(is(&l, 4, BO_NONE), "vendor: ships 4 of its own item D");
 	l = line("E", "ship", NULL, 1);
 	one(a, &l, 1);
-	check(is(&l, 0, REASON_NETWORK), "vendor: ships none of E, not its item");
+	check(is(&l, 0, BO_NETWORK), "vendor: ships none of E, not its item");
 	/* X1 is inactive: its 10 of F serve nobody */
 	l = line("F", "ship", NULL, 1);
 	one(a, &l, 2);
-	check(is(&l, 0, REASON_NETWORK), "inactive: a node's stock serves no line");
+	check(is(&l, 0, BO_NETWORK), "inactive: a node's stock serves no line");
 	alloc_free(a);
 }
 
@@ -357,12 +357,12 @@ routed_cases(void)
 	l = line("A", "ship", NULL, 2);
 	one(a, &l, 2);
 	t = alloc_taken(a, &n);
-	check(is(&l, 2, REASON_NONE) && n == 1 && t[0].ref == 50 && t[0].qty == 2,
+	check(is(&l, 2, BO_NONE) && n == 1 && t[0].ref == 50 && t[0].qty == 2,
 	    "routed: an order ahead takes back 2 of 3 routed to an order after it");
 	l = line("A", "ship", NULL, 2);
 	one(a, &l, 7);
 	t = alloc_taken(a, &n);
-	check(is(&l, 0, REASON_NETWORK) && n == 0,
+	check(is(&l, 0, BO_NETWORK) && n == 0,
 	    "routed: an order after it takes none of the 1 left");
 	alloc_free(a);
 
@@ -374,7 +374,7 @@ routed_cases(void)
 	l = line("A", "ship", NULL, 3);
 	one(a, &l, 1);
 	t = alloc_taken(a, &n);
-	check(is(&l, 3, REASON_NONE) && n == 2 && t[0].ref == 60 && t[0].qty == 2 &&
+	check(is(&l, 3, BO_NONE) && n == 2 && t[0].ref == 60 && t[0].qty == 2 &&
 	    t[1].ref == 50 && t[1].qty == 1,
 	    "routed: taken back the last first: rank 6's 2, then 1 of rank 5's");
 	alloc_free(a);
@@ -388,13 +388,13 @@ routed_cases(void)
 	l = line("A", "ship", NULL, 1);
 	one(a, &l, 2);
 	t = alloc_taken(a, &n);
-	check(is(&l, 1, REASON_NONE) && n == 2 && t[0].ref == 50 && t[0].qty == 3 &&
+	check(is(&l, 1, BO_NONE) && n == 2 && t[0].ref == 50 && t[0].qty == 3 &&
 	    t[1].ref == 51 && t[1].qty == 1,
 	    "routed: taking 1 of a ship-complete order's work takes all of it, 3 A and 1 B");
 	/* what came back and was not taken is free: the other 2 A and the 1 B */
 	l = line("A", "ship", NULL, 5);
 	one(a, &l, 3);
-	check(is(&l, 2, REASON_NETWORK), "routed: the 2 A left over are free for the next order");
+	check(is(&l, 2, BO_NETWORK), "routed: the 2 A left over are free for the next order");
 	alloc_free(a);
 
 	/*
@@ -408,13 +408,13 @@ routed_cases(void)
 	o[1] = line("C", "ship", NULL, 1);
 	alloc_order(a, o, 2, 1, 2);
 	t = alloc_taken(a, &n);
-	check(is(&o[0], 0, REASON_SHIP_COMPLETE) && is(&o[1], 0, REASON_SHIP_COMPLETE) && n == 0,
+	check(is(&o[0], 0, BO_SHIP_COMPLETE) && is(&o[1], 0, BO_SHIP_COMPLETE) && n == 0,
 	    "routed: a ship-complete order short of C takes no A back");
 	/* the 3 are still routed: the next order ahead of rank 5 takes them all */
 	l = line("A", "ship", NULL, 3);
 	one(a, &l, 3);
 	t = alloc_taken(a, &n);
-	check(is(&l, 3, REASON_NONE) && n == 1 && t[0].ref == 50 && t[0].qty == 3,
+	check(is(&l, 3, BO_NONE) && n == 1 && t[0].ref == 50 && t[0].qty == 3,
 	    "routed: the work it gave back is whole for the next: 3 of ref 50");
 	alloc_free(a);
 
@@ -427,7 +427,7 @@ routed_cases(void)
 	l = line("A", "pickup", "ST1", 2);
 	one(a, &l, 1);
 	t = alloc_taken(a, &n);
-	check(is(&l, 1, REASON_STORE) && n == 1 && t[0].ref == 51 && t[0].qty == 1,
+	check(is(&l, 1, BO_STORE) && n == 1 && t[0].ref == 51 && t[0].qty == 1,
 	    "routed: a pickup at ST1 takes back ST1's 1, none of DC1's 2");
 	alloc_free(a);
 }
@@ -446,31 +446,31 @@ place_cases(void)
 	l.ship_to_code = "99999";
 	l.ship_to_country = "US";
 	one(a, &l, 0);
-	check(is(&l, 0, REASON_DEST) &&
+	check(is(&l, 0, BO_DEST) &&
 	    says(a, &l, "destination postal code 99999 (country US) unknown"),
 	    "place: a ship-to of unknown postal code gets nothing");
 	l = line("A", "ship", NULL, 2);
 	l.ship_to_code = "";
 	l.ship_to_country = "";
 	one(a, &l, 1);
-	check(is(&l, 0, REASON_DEST) &&
+	check(is(&l, 0, BO_DEST) &&
 	    says(a, &l, "destination unknown (no ship_lat/ship_lon, no postal code)"),
 	    "place: a ship-to with neither lat/lon nor postal code gets nothing");
 	/* a pickup needs no place: the customer comes to the store */
 	/* a locker that cannot be located: nothing; one that can: served */
 	l = line("A", "locker", "L1", 1);
 	one(a, &l, 2);
-	check(is(&l, 0, REASON_LOCKER) &&
+	check(is(&l, 0, BO_LOCKER) &&
 	    says(a, &l, "locker L1 cannot be located (no lat/lon, no postal code)"),
 	    "place: a locker line to a locker that cannot be located gets nothing");
 	l = line("A", "locker", "L2", 1);
 	one(a, &l, 3);
-	check(is(&l, 1, REASON_NONE), "place: a locker line to a located locker draws on the pool");
+	check(is(&l, 1, BO_NONE), "place: a locker line to a located locker draws on the pool");
 	/* ship-complete: the unplaced line says why, the other is short for it */
 	o[0] = line("A", "ship", NULL, 1);
 	o[1] = line("A", "locker", "L1", 1);
 	alloc_order(a, o, 2, 1, 4);
-	check(is(&o[0], 0, REASON_SHIP_COMPLETE) && is(&o[1], 0, REASON_LOCKER),
+	check(is(&o[0], 0, BO_SHIP_COMPLETE) && is(&o[1], 0, BO_LOCKER),
 	    "place: in a ship-complete order, the locker line's place, the other's ship-complete");
 	alloc_free(a);
 
@@ -485,15 +485,15 @@ place_cases(void)
 	alloc_add_stock(a, "A", NULL, "U1", 5);
 	l = line("A", "ship", NULL, 3);
 	one(a, &l, 0);
-	check(is(&l, 1, REASON_NODE) &&
+	check(is(&l, 1, BO_NODE) &&
 	    says(a, &l, "node U1 cannot be located (postal code 99999, country US unknown)"),
 	    "place: short for stock at a node that cannot be located: that node");
 	l = line("A", "ship", NULL, 4);
 	one(a, &l, 1);
-	check(is(&l, 0, REASON_NODE), "place: the next line short, U1 has 3 of its units left to name");
+	check(is(&l, 0, BO_NODE), "place: the next line short, U1 has 3 of its units left to name");
 	l = line("A", "ship", NULL, 1);
 	one(a, &l, 2);
-	check(is(&l, 0, REASON_NETWORK), "place: U1's 5 all named: the network");
+	check(is(&l, 0, BO_NETWORK), "place: U1's 5 all named: the network");
 	alloc_free(a);
 }
 
