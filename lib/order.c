@@ -1074,8 +1074,14 @@ order_summary(const struct order_counts *n, struct buf *line, struct buf *json)
 		    plural(n->unrouted, "unit", "units"));
 	if (n->applied == 0)
 		buf_adds(line, "; nothing changed");
-	buf_addf(json, "{\"changes\":%ld,\"applied\":%ld,\"unchanged\":%ld,\"rejected\":%ld,"
-	    "\"cancelled\":%lld,\"cancel_requested\":%lld,\"reduced\":%lld,\"unrouted\":%lld}",
-	    n->changes, n->applied, n->unchanged, n->rejected, (long long)n->cancelled,
-	    (long long)n->requested, (long long)n->reduced, (long long)n->unrouted);
+	jsonw_start(json);
+	jsonw_int(json, "changes", n->changes);
+	jsonw_int(json, "applied", n->applied);
+	jsonw_int(json, "unchanged", n->unchanged);
+	jsonw_int(json, "rejected", n->rejected);
+	jsonw_int(json, "cancelled", n->cancelled);
+	jsonw_int(json, "cancel_requested", n->requested);
+	jsonw_int(json, "reduced", n->reduced);
+	jsonw_int(json, "unrouted", n->unrouted);
+	jsonw_end(json);
 }
