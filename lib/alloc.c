@@ -5,6 +5,7 @@
 
 #include "alloc.h"
 #include "diag.h"
+#include "events.h"
 #include "jsonw.h"
 #include "model.h"
 #include "parse.h"
@@ -684,9 +685,6 @@ struct aline {
 	signed char changed;	/* decided, and not as stored */
 };
 
-/* Events waiting to be written, many to a statement. */
-#define EVENTS 256
-
 struct run {
 	struct store *st;
 	struct allocator *a;
@@ -712,14 +710,10 @@ struct run {
 	long cur;		/* the order the next line read may belong to */
 	struct alloc_line *lines;	/* one order's, for alloc_order */
 	int caplines;
-	struct event_row ev[EVENTS];
-	size_t evoff[EVENTS];	/* payloads, in evbuf */
-	struct buf evbuf;
-	int nev;
+	struct events events;	/* written many to a statement */
 	/* node and sku pairs whose stock no longer covers what is reserved */
 	struct shortage { char *node_id, *sku; int64_t over; } *short_v;
 	int nshort;
-	int failed;
 	long seen;		/* lines read, decided, written: the progress meter */
 	long wo;		/* write-back: the order ... */
 	int wk;			/* ... and its line that comes next in key order */
@@ -1024,36 +1018,6 @@ line_row(void *p, const struct store_row *row, const struct alloc_work *work, in
 	return 0;
 }
 
-/* Write the queued events (after a failure: drop them). */
-static int
-flush_events(struct run *r)
-{
-	int i, ret = 0;
-
-	for (i = 0; i < r->nev; i++)
-		r->ev[i].payload = r->evbuf.s + r->evoff[i];
-	/* after a failure the transaction is rolled back: just let go */
-	if (r->nev > 0 && !r->failed && store_events(r->st, r->ev, r->nev) != 0) {
-		r->failed = 1;
-		ret = -1;
-	}
-	r->nev = 0;
-	buf_reset(&r->evbuf);
-	return ret;
-}
-
-static int
-queue_event(struct run *r, const char *order_id, const char *type)
-{
-	struct event_row *e = &r->ev[r->nev];
-
-	e->order_id = order_id;		/* in the arena */
-	e->type = type;			/* static text */
-	r->evoff[r->nev++] = r->evbuf.len;
-	buf_add(&r->evbuf, r->payload.s, r->payload.len + 1);
-	return r->nev == EVENTS ? flush_events(r) : 0;
-}
-
 /*
  * The routed work order o took back: the lines after it that gave it,
  * each a "line.unrouted" event now and its units its demand again, to be
@@ -1077,7 +1041,7 @@ taken_back(struct run *r, const struct aorder *o)
 		r->n->units_routed_taken += t[i].qty;
 		if (store_line_node_routed(r->st, lo->svc.order_id, a->line_no, node_id,
 		    w->routed) != 0) {
-			r->failed = 1;
+			events_drop(&r->events);
 			return -1;
 		}
 		jsonw_start(&r->payload);
@@ -1086,8 +1050,8 @@ taken_back(struct run *r, const struct aorder *o)
 		jsonw_int(&r->payload, "qty", t[i].qty);
 		jsonw_str(&r->payload, "reason", "taken back for a more urgent order");
 		jsonw_str(&r->payload, "for_order", o->svc.order_id);
-		jsonw_end(&r->payload);
-		if (queue_event(r, lo->svc.order_id, "line.unrouted") != 0)
+		if (events_add(&r->events, lo->svc.order_id, "line.unrouted",
+		    jsonw_end(&r->payload)) != 0)
 			return -1;
 	}
 	return 0;
@@ -1162,8 +1126,7 @@ decide(struct run *r, struct aorder *o, long rank)
 		jsonw_int(&r->payload, "backordered", back);
 		jsonw_str(&r->payload, "reason", reason);
 		jsonw_int(&r->payload, "previous", a->old_allocated);
-		jsonw_end(&r->payload);
-		if (queue_event(r, o->svc.order_id, type) != 0)
+		if (events_add(&r->events, o->svc.order_id, type, jsonw_end(&r->payload)) != 0)
 			return -1;
 		writer_row(&r->w, row);
 		r->n->lines++;
@@ -1305,7 +1268,7 @@ decide_all(struct run *r, const char *const *scoped)
 		ret = decide(r, (struct aorder *)by_service[i], i);
 	free(by_service);
 	if (ret == 0)
-		ret = flush_events(r);
+		ret = events_flush(&r->events);
 	phase("decided, rows and events written", r->n->lines);
 	progress_end();
 	progress_start("lines written");
@@ -1352,6 +1315,7 @@ alloc_run(struct store *st, const struct alloc_opts *o, FILE *out,
 	memset(&r, 0, sizeof r);
 	memset(counts, 0, sizeof *counts);
 	r.st = st;
+	events_init(&r.events, st);
 	r.n = counts;
 	if ((status = scope_load(st, o->scope, o->scoped ? o->nscope : 0)) != 0)
 		return status;
@@ -1385,15 +1349,13 @@ alloc_run(struct store *st, const struct alloc_opts *o, FILE *out,
 		warn_places(&r);
 	writer_finish(&r.w);
 out:
-	r.failed = 1;
-	flush_events(&r);	/* drops what an error left queued */
+	events_release(&r.events);	/* drops what an error left queued */
 	free(r.orders);
 	free(r.rows);
 	free(r.rwork);
 	free(r.lines);
 	buf_release(&r.payload);
 	buf_release(&r.why);
-	buf_release(&r.evbuf);
 	strmap_release(&r.interned, NULL);
 	free(r.texts);
 	arena_free(&r.strings);

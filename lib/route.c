@@ -823,6 +823,7 @@ free_run(struct run *r)
 {
 	int i;
 
+	events_release(&r->events);
 	for (i = 0; i < r->net.nnodes; i++) {
 		free(r->net.nodes[i].id);
 		free(r->net.nodes[i].code);
@@ -915,6 +916,7 @@ route_run(struct store *st, const struct route_opts *o, FILE *out,
 	memset(&r, 0, sizeof r);
 	memset(counts, 0, sizeof *counts);
 	r.st = st;
+	events_init(&r.events, st);
 	r.opts = o;
 	r.counts = counts;
 	r.net.day = date_days(o->day);
