@@ -903,9 +903,9 @@ check_only(struct importer *im, const struct order *o)
 	return 0;
 }
 
-static int
-order_event(struct importer *im, const struct order *o, const char *type, int lines,
-    int64_t units)
+/* The payload of an order's event (units 0: not said), in im->payload. */
+static const char *
+order_payload(struct importer *im, const struct order *o, int lines, int64_t units)
 {
 	jsonw_start(&im->payload);
 	jsonw_str(&im->payload, "order_id", o->order_id);
@@ -913,7 +913,14 @@ order_event(struct importer *im, const struct order *o, const char *type, int li
 	jsonw_int(&im->payload, "lines", lines);
 	if (units > 0)
 		jsonw_int(&im->payload, "units", units);
-	if (store_event(im->st, o->order_id, type, jsonw_end(&im->payload)) != 0)
+	return jsonw_end(&im->payload);
+}
+
+static int
+order_event(struct importer *im, const struct order *o, const char *type, int lines,
+    int64_t units)
+{
+	if (store_event(im->st, o->order_id, type, order_payload(im, o, lines, units)) != 0)
 		return store_failed(im);
 	return 0;
 }
@@ -1167,12 +1174,8 @@ enqueue(struct importer *im, const struct order *o)
 	p->o = *o;
 	if (p->o.created_at[0] == '\0')
 		memcpy(p->o.created_at, store_run_time(im->st), sizeof p->o.created_at);
-	jsonw_start(&im->payload);
-	jsonw_str(&im->payload, "order_id", o->order_id);
-	jsonw_str(&im->payload, "channel", o->channel);
-	jsonw_int(&im->payload, "lines", lines);
-	jsonw_int(&im->payload, "units", units);
-	p->payload = xstrdup(jsonw_end(&im->payload));
+	/* a new order's lines have a quantity each: units > 0 */
+	p->payload = xstrdup(order_payload(im, o, lines, units));
 	/* the rows move to the batch; the next order gets a new group */
 	p->rows = im->group;
 	p->nrows = im->ngroup;

@@ -262,22 +262,41 @@ line_row(void *ctx, const struct store_row *row)
 	return 0;
 }
 
-/* The line (order_id, line_no), while the lines are in the order of their keys. */
+/* The order order_id, while the orders are in the order of their keys; -1 none. */
 static int
-line_find(struct run *r, const char *order_id, int64_t line_no)
+order_find(struct run *r, const char *order_id)
 {
-	int lo = 0, hi = r->net.nlines - 1;
+	int lo = 0, hi = r->net.norders - 1;
 
 	while (lo <= hi) {
-		int mid = lo + (hi - lo) / 2;
-		const struct rline *l = &r->net.lines[mid];
-		int c = strcmp(r->net.orders[l->order].id, order_id);
+		int mid = lo + (hi - lo) / 2, c = strcmp(r->net.orders[mid].id, order_id);
 
-		if (c == 0)
-			c = l->line_no < line_no ? -1 : l->line_no > line_no;
 		if (c == 0)
 			return mid;
 		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+/* The line (order_id, line_no), while the lines are in the order of their keys; -1 none. */
+static int
+line_find(struct run *r, const char *order_id, int64_t line_no)
+{
+	int oi = order_find(r, order_id), lo, hi;
+
+	if (oi < 0)
+		return -1;
+	lo = r->net.orders[oi].first;
+	hi = lo + r->net.orders[oi].n - 1;
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (r->net.lines[mid].line_no == line_no)
+			return mid;
+		if (r->net.lines[mid].line_no < line_no)
 			lo = mid + 1;
 		else
 			hi = mid - 1;
@@ -302,25 +321,6 @@ work_row(void *ctx, const struct store_row *row)
 	w->qty = store_col_int(row, 3);
 	w->inplay = 0;
 	return 0;
-}
-
-/* The order order_id, while the orders are in the order of their keys; -1 none. */
-static int
-order_find(struct run *r, const char *order_id)
-{
-	int lo = 0, hi = r->net.norders - 1;
-
-	while (lo <= hi) {
-		int mid = lo + (hi - lo) / 2, c = strcmp(r->net.orders[mid].id, order_id);
-
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
 }
 
 /* Work of an order in play released to a node or shipped from it. */
@@ -464,6 +464,25 @@ choose_work(struct run *r)
 	}
 }
 
+/*
+ * Order o keeps a release at node n: it takes a slot of the node's day,
+ * when one is left, once per order.  1 when a slot was taken now.
+ */
+static int
+kept_add(struct run *r, struct rorder *o, int n)
+{
+	struct rnode *nd = &r->net.nodes[n];
+
+	if (order_kept(o, n))
+		return 0;
+	o->kept = xrealloc(o->kept, (size_t)(o->nkept + 1) * sizeof *o->kept);
+	o->kept[o->nkept++] = n;
+	if (nd->cap == NOCAP || nd->cap <= 0)
+		return 0;
+	nd->cap--;
+	return 1;
+}
+
 /* ATP and capacity left for this run's work. */
 static void
 set_resources(struct run *r)
@@ -489,21 +508,13 @@ set_resources(struct run *r)
 
 			for (j = 0; j < l->nwork; j++) {
 				struct rwork *w = &l->work[j];
-				int dup = 0, q;
 
 				if (w->node < 0 || w->qty == w->inplay)
 					continue;
 				if (l->pin == -1)
 					used_add(o, w->node, line_dest(l), l->item < 0 ||
 					    !r->net.items[l->item].alone);
-				for (q = 0; q < o->nkept && !dup; q++)
-					dup = o->kept[q] == w->node;
-				if (dup)
-					continue;
-				o->kept = xrealloc(o->kept, (size_t)(o->nkept + 1) * sizeof *o->kept);
-				o->kept[o->nkept++] = w->node;
-				if (r->net.nodes[w->node].cap != NOCAP && r->net.nodes[w->node].cap > 0)
-					r->net.nodes[w->node].cap--;
+				kept_add(r, o, w->node);
 			}
 		}
 	}
@@ -543,22 +554,12 @@ place_pins(struct run *r)
 			    stock_at(r, l->item, l->pin) : NULL;
 			take = s == NULL ? 0 : s->atp < l->want ? s->atp : l->want;
 			if (take > 0) {
-				struct rnode *nd = &r->net.nodes[l->pin];
-
 				plan_add(&o->pins, k, l->pin, take);
 				s->atp -= take;
 				s->atp_start -= take;
-				/* the order's release at its store takes a slot of the
-				 * day (when one is left: the pickup cannot go elsewhere) */
-				if (!order_kept(o, l->pin)) {
-					o->kept = xrealloc(o->kept, (size_t)(o->nkept + 1) *
-					    sizeof *o->kept);
-					o->kept[o->nkept++] = l->pin;
-					if (nd->cap != NOCAP && nd->cap > 0) {
-						nd->cap--;
-						nd->cap_start--;
-					}
-				}
+				/* (the pickup cannot go elsewhere) */
+				if (kept_add(r, o, l->pin))
+					r->net.nodes[l->pin].cap_start--;
 			}
 		}
 	}
