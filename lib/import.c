@@ -852,13 +852,20 @@ import_summary(const struct import_opts *o, const struct import_counts *c,
 	if (c->inserted + c->updated + c->removed == 0 &&
 	    c->orders_inserted + c->orders_updated == 0)
 		buf_adds(line, "; nothing changed");
-	buf_addf(json, "{\"kind\":\"%s\",\"records\":%ld,\"inserted\":%ld,\"updated\":%ld,"
-	    "\"unchanged\":%ld,\"rejected\":%ld,\"stale\":%ld", kind, c->records, c->inserted,
-	    c->updated, c->unchanged, c->rejected, c->stale);
+	jsonw_start(json);
+	jsonw_str(json, "kind", kind);
+	jsonw_int(json, "records", c->records);
+	jsonw_int(json, "inserted", c->inserted);
+	jsonw_int(json, "updated", c->updated);
+	jsonw_int(json, "unchanged", c->unchanged);
+	jsonw_int(json, "rejected", c->rejected);
+	jsonw_int(json, "stale", c->stale);
 	if (o->kind == KIND_RATES)
-		buf_addf(json, ",\"removed\":%ld", c->removed);
-	if (o->kind == KIND_ORDERS)
-		buf_addf(json, ",\"orders\":%ld,\"orders_inserted\":%ld,\"orders_updated\":%ld",
-		    c->orders, c->orders_inserted, c->orders_updated);
-	buf_addc(json, '}');
+		jsonw_int(json, "removed", c->removed);
+	if (o->kind == KIND_ORDERS) {
+		jsonw_int(json, "orders", c->orders);
+		jsonw_int(json, "orders_inserted", c->orders_inserted);
+		jsonw_int(json, "orders_updated", c->orders_updated);
+	}
+	jsonw_end(json);
 }
