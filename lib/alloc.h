@@ -143,6 +143,8 @@ struct alloc_take {
 };
 /* The *n entries, one per ref; valid until the next alloc_order. */
 const struct alloc_take *alloc_taken(const struct allocator *a, int *n);
+/* Add to w the nodes that cannot be located, with the lines backordered for want of their place. */
+void alloc_warn_nodes(const struct allocator *a, struct place_warn *w);
 
 struct alloc_opts {
 	int scoped;				/* 0: every order */

@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "events.h"
 #include "model.h"
 #include "route.h"
 #include "store.h"
@@ -39,7 +40,6 @@
 #define EPS 1e-7
 #define NOCAP LONG_MAX		/* a node without a daily capacity */
 #define MAXSET 8		/* nodes in a greedy cover */
-#define EVENTS 256		/* events queued before a write */
 #define LNS_WORK 20000000L	/* search rounds at most this over the orders in play */
 
 /* A node (store, warehouse, vendor or locker), as read. */
@@ -236,12 +236,6 @@ struct route_scratch {
 	struct buf why_text;	/* reason_text's */
 };
 
-/* Events queued before a write (payloads are ours). */
-struct route_events {
-	struct event_row row[EVENTS];
-	int n;
-};
-
 struct run {
 	struct store *st;
 	const struct route_opts *opts;
@@ -249,7 +243,7 @@ struct run {
 	struct route_net net;
 	struct route_cache cache;
 	struct route_scratch scratch;
-	struct route_events events;
+	struct events events;
 	int ideal;		/* evaluate against the untouched network */
 	long responses;		/* best responses computed, for -v */
 };

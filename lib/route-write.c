@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonw.h"
 #include "model.h"
 #include "output.h"
 #include "parse.h"
@@ -230,36 +231,6 @@ cost_format(double v, char *out)
 		snprintf(out, 32, "%lld.%02lld", u / 100, u % 100);
 }
 
-static char *
-fmt_i(char *buf, int64_t v)
-{
-	snprintf(buf, 24, "%lld", (long long)v);
-	return buf;
-}
-
-static int
-flush_events(struct run *r)
-{
-	int i, ret = r->events.n > 0 ? store_events(r->st, r->events.row, r->events.n) : 0;
-
-	for (i = 0; i < r->events.n; i++)
-		free((char *)r->events.row[i].payload);
-	r->events.n = 0;
-	return ret;
-}
-
-/* Queue an event of order o (its id outlives the queue). */
-static int
-event_queue(struct run *r, const struct rorder *o, const char *type, const struct buf *payload)
-{
-	struct event_row *e = &r->events.row[r->events.n++];
-
-	e->order_id = o->id;
-	e->type = type;
-	e->payload = xstrdup(payload->s);
-	return r->events.n == EVENTS ? flush_events(r) : 0;
-}
-
 /*
  * What one pass of write_all does with each line: the output rows and the
  * counts, in the order of service; the store's rows, in the order of
@@ -310,12 +281,15 @@ write_line(struct run *r, struct writer *w, int what, struct rline *l,
 				continue;
 			cost_format(shares[p][i].money, cost);
 			row[0] = o->id;
-			row[1] = fmt_i(f[0], l->line_no);
+			int_format(l->line_no, 1, f[0]);
+			row[1] = f[0];
 			row[2] = l->sku;
-			row[3] = fmt_i(f[1], now);
+			int_format(now, 1, f[1]);
+			row[3] = f[1];
 			row[4] = r->net.nodes[a->node].id;
 			row[5] = cost;
-			row[6] = fmt_i(f[2], shares[p][i].transit);
+			int_format(shares[p][i].transit, 1, f[2]);
+			row[6] = f[2];
 			row[7] = shares[p][i].late ? "1" : "0";
 			if (what & W_ROWS) {
 				r->counts->changes++;
@@ -324,15 +298,16 @@ write_line(struct run *r, struct writer *w, int what, struct rline *l,
 			}
 			if (!(what & W_EVENTS))
 				continue;
-			buf_reset(payload);
-			buf_addf(payload, "{\"line_no\":%s,\"sku\":", row[1]);
-			buf_add_json_string(payload, l->sku, strlen(l->sku));
-			buf_adds(payload, ",\"node_id\":");
-			buf_add_json_string(payload, row[4], strlen(row[4]));
-			buf_addf(payload, ",\"qty\":%s,\"previous\":%lld,\"cost\":%s,"
-			    "\"transit_days\":%s,\"late\":%s}", row[3], (long long)old, cost,
-			    row[6], row[7]);
-			if (event_queue(r, o, "line.routed", payload) != 0)
+			jsonw_start(payload);
+			jsonw_int(payload, "line_no", l->line_no);
+			jsonw_str(payload, "sku", l->sku);
+			jsonw_str(payload, "node_id", row[4]);
+			jsonw_int(payload, "qty", now);
+			jsonw_int(payload, "previous", old);
+			jsonw_raw(payload, "cost", cost);
+			jsonw_int(payload, "transit_days", shares[p][i].transit);
+			jsonw_int(payload, "late", shares[p][i].late ? 1 : 0);
+			if (events_add(&r->events, o->id, "line.routed", jsonw_end(payload)) != 0)
 				return -1;
 		}
 	/* work moved off a node and not put back there */
@@ -354,11 +329,11 @@ write_line(struct run *r, struct writer *w, int what, struct rline *l,
 			r->counts->changes++;
 		if (!(what & W_EVENTS))
 			continue;
-		buf_reset(payload);
-		buf_addf(payload, "{\"line_no\":%lld,\"node_id\":", (long long)l->line_no);
-		buf_add_json_string(payload, r->net.nodes[wk->node].id, strlen(r->net.nodes[wk->node].id));
-		buf_addf(payload, ",\"qty\":%lld}", (long long)wk->inplay);
-		if (event_queue(r, o, "line.unrouted", payload) != 0)
+		jsonw_start(payload);
+		jsonw_int(payload, "line_no", l->line_no);
+		jsonw_str(payload, "node_id", r->net.nodes[wk->node].id);
+		jsonw_int(payload, "qty", wk->inplay);
+		if (events_add(&r->events, o->id, "line.unrouted", jsonw_end(payload)) != 0)
 			return -1;
 	}
 	/* what is left (settle): back to backorder, or waiting */
@@ -387,14 +362,14 @@ write_line(struct run *r, struct writer *w, int what, struct rline *l,
 			return -1;
 		if (!(what & W_EVENTS))
 			return 0;
-		buf_reset(payload);
-		buf_addf(payload, "{\"line_no\":%lld,\"sku\":", (long long)l->line_no);
-		buf_add_json_string(payload, l->sku, strlen(l->sku));
-		buf_addf(payload, ",\"allocated\":%lld,\"backordered\":%lld,\"reason\":",
-		    (long long)waiting, (long long)(l->backordered + to_backorder));
-		buf_add_json_string(payload, why, strlen(why));
-		buf_addf(payload, ",\"previous\":%lld}", (long long)l->allocated);
-		return event_queue(r, o, "line.backordered", payload);
+		jsonw_start(payload);
+		jsonw_int(payload, "line_no", l->line_no);
+		jsonw_str(payload, "sku", l->sku);
+		jsonw_int(payload, "allocated", waiting);
+		jsonw_int(payload, "backordered", l->backordered + to_backorder);
+		jsonw_str(payload, "reason", why);
+		jsonw_int(payload, "previous", l->allocated);
+		return events_add(&r->events, o->id, "line.backordered", jsonw_end(payload));
 	}
 	if (what & W_LINES)
 		return store_route_line(r->st, o->id, l->line_no, waiting, l->backordered, l->old_reason,
@@ -461,8 +436,10 @@ write_passes(struct run *r, struct writer *w)
 			n->lines += o->n;
 		}
 	}
-	if (flush_events(r) != 0)
-		ret = -1;
+	if (ret == 0)
+		ret = events_flush(&r->events);
+	else
+		events_drop(&r->events);
 	free(by_id);
 	free(sh[0]);
 	free(sh[1]);

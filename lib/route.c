@@ -95,6 +95,27 @@ text_or_empty(const struct store_row *row, int col)
 	return v ? v : "";
 }
 
+/*
+ * A node's or an order's place in row: lat and lon in columns clat and
+ * clat + 1, their xyz; when the two are not both there, the keys of its
+ * postal code (model.h) from columns ccode and ccode + 1.  1 if placed.
+ */
+static int
+read_place(const struct store_row *row, int clat, int ccode, char **code, char **country,
+    double *lat, double *lon, double xyz[3])
+{
+	int placed = !store_col_null(row, clat) && !store_col_null(row, clat + 1);
+
+	if (!placed) {
+		*code = xstrdup(text_or_empty(row, ccode));
+		*country = xstrdup(text_or_empty(row, ccode + 1));
+	}
+	*lat = store_col_real(row, clat);
+	*lon = store_col_real(row, clat + 1);
+	place_xyz(*lat, *lon, xyz);
+	return placed;
+}
+
 static int
 node_row(void *ctx, const struct store_row *row)
 {
@@ -107,14 +128,7 @@ node_row(void *ctx, const struct store_row *row)
 	n->vendor = strcmp(type, "vendor") == 0;
 	n->active = (int)store_col_int(row, 2);
 	n->ship = (int)store_col_int(row, 3);
-	n->placed = !store_col_null(row, 6) && !store_col_null(row, 7);
-	if (!n->placed) {
-		n->code = xstrdup(text_or_empty(row, 12));
-		n->country = xstrdup(text_or_empty(row, 13));
-	}
-	n->lat = store_col_real(row, 6);
-	n->lon = store_col_real(row, 7);
-	place_xyz(n->lat, n->lon, n->xyz);
+	n->placed = read_place(row, 6, 12, &n->code, &n->country, &n->lat, &n->lon, n->xyz);
 	n->handling = store_col_real(row, 8);
 	n->proc_days = (int)store_col_int(row, 9);
 	n->cap = store_col_null(row, 10) ? NOCAP : store_col_int(row, 10) - store_col_int(row, 11);
@@ -209,14 +223,8 @@ line_row(void *ctx, const struct store_row *row)
 		memset(o, 0, sizeof *o);
 		o->id = xstrdup(oid);
 		o->first = r->net.nlines;
-		o->placed = !store_col_null(row, 10) && !store_col_null(row, 11);
-		if (!o->placed) {
-			o->code = xstrdup(text_or_empty(row, 14));
-			o->country = xstrdup(text_or_empty(row, 15));
-		}
-		o->lat = store_col_real(row, 10);
-		o->lon = store_col_real(row, 11);
-		place_xyz(o->lat, o->lon, o->xyz);
+		o->placed = read_place(row, 10, 14, &o->code, &o->country, &o->lat, &o->lon,
+		    o->xyz);
 		pd = date_days(promise);
 		o->slack = pd == INT64_MAX ? INT_MAX : (int)(pd - r->net.day);
 		plan_clear(&o->plan);
@@ -262,22 +270,41 @@ line_row(void *ctx, const struct store_row *row)
 	return 0;
 }
 
-/* The line (order_id, line_no), while the lines are in the order of their keys. */
+/* The order order_id, while the orders are in the order of their keys; -1 none. */
 static int
-line_find(struct run *r, const char *order_id, int64_t line_no)
+order_find(struct run *r, const char *order_id)
 {
-	int lo = 0, hi = r->net.nlines - 1;
+	int lo = 0, hi = r->net.norders - 1;
 
 	while (lo <= hi) {
-		int mid = lo + (hi - lo) / 2;
-		const struct rline *l = &r->net.lines[mid];
-		int c = strcmp(r->net.orders[l->order].id, order_id);
+		int mid = lo + (hi - lo) / 2, c = strcmp(r->net.orders[mid].id, order_id);
 
-		if (c == 0)
-			c = l->line_no < line_no ? -1 : l->line_no > line_no;
 		if (c == 0)
 			return mid;
 		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+/* The line (order_id, line_no), while the lines are in the order of their keys; -1 none. */
+static int
+line_find(struct run *r, const char *order_id, int64_t line_no)
+{
+	int oi = order_find(r, order_id), lo, hi;
+
+	if (oi < 0)
+		return -1;
+	lo = r->net.orders[oi].first;
+	hi = lo + r->net.orders[oi].n - 1;
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (r->net.lines[mid].line_no == line_no)
+			return mid;
+		if (r->net.lines[mid].line_no < line_no)
 			lo = mid + 1;
 		else
 			hi = mid - 1;
@@ -302,25 +329,6 @@ work_row(void *ctx, const struct store_row *row)
 	w->qty = store_col_int(row, 3);
 	w->inplay = 0;
 	return 0;
-}
-
-/* The order order_id, while the orders are in the order of their keys; -1 none. */
-static int
-order_find(struct run *r, const char *order_id)
-{
-	int lo = 0, hi = r->net.norders - 1;
-
-	while (lo <= hi) {
-		int mid = lo + (hi - lo) / 2, c = strcmp(r->net.orders[mid].id, order_id);
-
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
 }
 
 /* Work of an order in play released to a node or shipped from it. */
@@ -464,6 +472,25 @@ choose_work(struct run *r)
 	}
 }
 
+/*
+ * Order o keeps a release at node n: it takes a slot of the node's day,
+ * when one is left, once per order.  1 when a slot was taken now.
+ */
+static int
+kept_add(struct run *r, struct rorder *o, int n)
+{
+	struct rnode *nd = &r->net.nodes[n];
+
+	if (order_kept(o, n))
+		return 0;
+	o->kept = xrealloc(o->kept, (size_t)(o->nkept + 1) * sizeof *o->kept);
+	o->kept[o->nkept++] = n;
+	if (nd->cap == NOCAP || nd->cap <= 0)
+		return 0;
+	nd->cap--;
+	return 1;
+}
+
 /* ATP and capacity left for this run's work. */
 static void
 set_resources(struct run *r)
@@ -479,121 +506,85 @@ set_resources(struct run *r)
 	}
 	/*
 	 * a release slot for every order with work that stays at a node; the
-	 * shipments that work makes are the order's already
+	 * shipments that work makes are the order's already (the lines are
+	 * in the order of their orders: service_order)
 	 */
-	for (i = 0; i < r->net.norders; i++) {
-		struct rorder *o = &r->net.orders[i];
+	for (k = 0; k < r->net.nlines; k++) {
+		struct rline *l = &r->net.lines[k];
+		struct rorder *o = &r->net.orders[l->order];
 
-		for (k = o->first; k < o->first + o->n; k++) {
-			struct rline *l = &r->net.lines[k];
+		for (j = 0; j < l->nwork; j++) {
+			struct rwork *w = &l->work[j];
 
-			for (j = 0; j < l->nwork; j++) {
-				struct rwork *w = &l->work[j];
-				int dup = 0, q;
-
-				if (w->node < 0 || w->qty == w->inplay)
-					continue;
-				if (l->pin == -1)
-					used_add(o, w->node, line_dest(l), l->item < 0 ||
-					    !r->net.items[l->item].alone);
-				for (q = 0; q < o->nkept && !dup; q++)
-					dup = o->kept[q] == w->node;
-				if (dup)
-					continue;
-				o->kept = xrealloc(o->kept, (size_t)(o->nkept + 1) * sizeof *o->kept);
-				o->kept[o->nkept++] = w->node;
-				if (r->net.nodes[w->node].cap != NOCAP && r->net.nodes[w->node].cap > 0)
-					r->net.nodes[w->node].cap--;
-			}
+			if (w->node < 0 || w->qty == w->inplay)
+				continue;
+			if (l->pin == -1)
+				used_add(o, w->node, line_dest(l), l->item < 0 ||
+				    !r->net.items[l->item].alone);
+			kept_add(r, o, w->node);
 		}
 	}
 	for (i = 0; i < r->net.nnodes; i++)
 		r->net.nodes[i].cap_start = r->net.nodes[i].cap;
 }
 
-/* Pickup and curbside lines go to their store, as far as its stock allows. */
-static void
-place_pins(struct run *r)
-{
-	int i, k;
-
-	for (i = 0; i < r->net.norders; i++) {
-		struct rorder *o = &r->net.orders[i];
-
-		for (k = o->first; k < o->first + o->n; k++) {
-			struct rline *l = &r->net.lines[k];
-			struct rstock *s;
-			int64_t take;
-
-			if (l->pin == -1 || l->want == 0)
-				continue;
-			/*
-			 * a store whose capacity_per_day is 0 would never release
-			 * it: the line stays allocated, waiting for the store to
-			 * take releases (or the order to change)
-			 */
-			if (l->pin >= 0 && r->net.nodes[l->pin].active && r->net.nodes[l->pin].closed) {
-				l->closed = 1;
-				diag_warn("order \"%s\" line %lld: its store \"%s\" takes no releases "
-				    "(capacity_per_day 0); left allocated", quote_value(o->id),
-				    (long long)l->line_no, r->net.nodes[l->pin].id);
-				continue;
-			}
-			s = l->pin >= 0 && l->item >= 0 && r->net.nodes[l->pin].active ?
-			    stock_at(r, l->item, l->pin) : NULL;
-			take = s == NULL ? 0 : s->atp < l->want ? s->atp : l->want;
-			if (take > 0) {
-				struct rnode *nd = &r->net.nodes[l->pin];
-
-				plan_add(&o->pins, k, l->pin, take);
-				s->atp -= take;
-				s->atp_start -= take;
-				/* the order's release at its store takes a slot of the
-				 * day (when one is left: the pickup cannot go elsewhere) */
-				if (!order_kept(o, l->pin)) {
-					o->kept = xrealloc(o->kept, (size_t)(o->nkept + 1) *
-					    sizeof *o->kept);
-					o->kept[o->nkept++] = l->pin;
-					if (nd->cap != NOCAP && nd->cap > 0) {
-						nd->cap--;
-						nd->cap_start--;
-					}
-				}
-			}
-		}
-	}
-	for (i = 0; i < r->net.norders; i++) {
-		struct rorder *o = &r->net.orders[i];
-
-		for (k = o->first; k < o->first + o->n; k++)
-			if (r->net.lines[k].pin == -1 && r->net.lines[k].item >= 0)
-				o->need += r->net.lines[k].want;
-	}
-}
-
 /*
- * Lines whose destination (the ship-to, or the locker) cannot be placed
- * take no part in the plan: their units go back to backorder (settle).
+ * Each line's part in the plan, before the search.  A ship or locker line
+ * whose destination (the ship-to, or the locker) cannot be placed takes
+ * none: its units go back to backorder (settle); the others are what
+ * their order needs shipped.  Pickup and curbside lines go to their
+ * store, as far as its stock allows.
  */
 static void
-destinations(struct run *r)
+place_lines(struct run *r)
 {
-	int i, k;
+	int k;
 
-	for (i = 0; i < r->net.norders; i++) {
-		struct rorder *o = &r->net.orders[i];
+	/* the lines, in the order of their orders (service_order) */
+	for (k = 0; k < r->net.nlines; k++) {
+		struct rline *l = &r->net.lines[k];
+		struct rorder *o = &r->net.orders[l->order];
+		struct rstock *s;
+		int64_t take;
 
-		for (k = o->first; k < o->first + o->n; k++) {
-			struct rline *l = &r->net.lines[k];
-
-			if (l->pin != -1 || l->want == 0 || l->item < 0 ||
-			    (l->locker >= 0 ? r->net.nodes[l->locker].placed : o->placed))
+		if (l->pin == -1) {
+			if (l->want == 0 || l->item < 0)
 				continue;
+			if (l->locker >= 0 ? r->net.nodes[l->locker].placed : o->placed) {
+				o->need += l->want;
+				continue;
+			}
 			l->nowhere = l->want;
 			l->want = 0;
 			if (!o->nowhere)
 				r->counts->unplaced++;
 			o->nowhere |= l->locker >= 0 ? NOWHERE_LOCKER : NOWHERE_SHIP_TO;
+			continue;
+		}
+		if (l->want == 0)
+			continue;
+		/*
+		 * a store whose capacity_per_day is 0 would never release
+		 * it: the line stays allocated, waiting for the store to
+		 * take releases (or the order to change)
+		 */
+		if (l->pin >= 0 && r->net.nodes[l->pin].active && r->net.nodes[l->pin].closed) {
+			l->closed = 1;
+			diag_warn("order \"%s\" line %lld: its store \"%s\" takes no releases "
+			    "(capacity_per_day 0); left allocated", quote_value(o->id),
+			    (long long)l->line_no, r->net.nodes[l->pin].id);
+			continue;
+		}
+		s = l->pin >= 0 && l->item >= 0 && r->net.nodes[l->pin].active ?
+		    stock_at(r, l->item, l->pin) : NULL;
+		take = s == NULL ? 0 : s->atp < l->want ? s->atp : l->want;
+		if (take > 0) {
+			plan_add(&o->pins, k, l->pin, take);
+			s->atp -= take;
+			s->atp_start -= take;
+			/* (the pickup cannot go elsewhere) */
+			if (kept_add(r, o, l->pin))
+				r->net.nodes[l->pin].cap_start--;
 		}
 	}
 }
@@ -823,6 +814,7 @@ free_run(struct run *r)
 {
 	int i;
 
+	events_release(&r->events);
 	for (i = 0; i < r->net.nnodes; i++) {
 		free(r->net.nodes[i].id);
 		free(r->net.nodes[i].code);
@@ -915,6 +907,7 @@ route_run(struct store *st, const struct route_opts *o, FILE *out,
 	memset(&r, 0, sizeof r);
 	memset(counts, 0, sizeof *counts);
 	r.st = st;
+	events_init(&r.events, st);
 	r.opts = o;
 	r.counts = counts;
 	r.net.day = date_days(o->day);
@@ -961,8 +954,7 @@ route_run(struct store *st, const struct route_opts *o, FILE *out,
 		node_flags_update(&r, i);
 	choose_work(&r);
 	set_resources(&r);
-	destinations(&r);
-	place_pins(&r);
+	place_lines(&r);
 	if (o->lp_file != NULL && (status = lp_write(&r, o->lp_file)) != 0)
 		goto out;
 	progress_start("orders");

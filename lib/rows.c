@@ -153,22 +153,27 @@ rows_empty(struct rows *rw, const char *name, const char *v, int required)
 	return 1;
 }
 
+/* A field that did not parse (parsed: PARSE_OK or not): "name must be what". */
+static int
+must_be(struct rows *rw, int parsed, const char *name, const char *v, const char *what)
+{
+	if (parsed != PARSE_OK)
+		return rows_bad(rw, "%s must be %s, got \"%s\"", name, what, quote_value(v));
+	return 0;
+}
+
 int
 rows_int(struct rows *rw, const char *name, const char *v, int64_t min, int64_t max,
     const char *what, int64_t *out)
 {
-	if (parse_int(v, min, max, out) != PARSE_OK)
-		return rows_bad(rw, "%s must be %s, got \"%s\"", name, what, quote_value(v));
-	return 0;
+	return must_be(rw, parse_int(v, min, max, out), name, v, what);
 }
 
 int
 rows_real(struct rows *rw, const char *name, const char *v, double min, double max,
     const char *what, double *out)
 {
-	if (parse_real(v, min, max, out) != PARSE_OK)
-		return rows_bad(rw, "%s must be %s, got \"%s\"", name, what, quote_value(v));
-	return 0;
+	return must_be(rw, parse_real(v, min, max, out), name, v, what);
 }
 
 int

@@ -1,0 +1,766 @@
+/*
+ * alloc-run: alloc_run(), oms-allocate's run around the decision of
+ * alloc.c: reading the store, the order of service, events, writing back.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "alloc.h"
+#include "diag.h"
+#include "events.h"
+#include "jsonw.h"
+#include "model.h"
+#include "parse.h"
+#include "util.h"
+
+/*
+ * The run reads every line in scope in key order (a plain scan of the
+ * table), sorts the orders in C by the order of service, decides them in
+ * that order (rows and events in that order too), and writes the changed
+ * lines back at the end in key order, so that the updates walk the table
+ * once instead of seeking all over it.
+ */
+
+/* Strings that live as long as the run, many to a block. */
+struct arena {
+	struct ablock { struct ablock *next; size_t used, cap; char s[]; } *head;
+};
+
+static const char *
+arena_dup(struct arena *ar, const char *s)
+{
+	size_t n;
+	char *p;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s) + 1;
+	if (ar->head == NULL || ar->head->cap - ar->head->used < n) {
+		size_t cap = n > 65536 ? n : 65536;
+		struct ablock *b = xmalloc(sizeof *b + cap);
+
+		b->next = ar->head;
+		b->used = 0;
+		b->cap = cap;
+		ar->head = b;
+	}
+	p = ar->head->s + ar->head->used;
+	memcpy(p, s, n);
+	ar->head->used += n;
+	return p;
+}
+
+static void
+arena_free(struct arena *ar)
+{
+	while (ar->head) {
+		struct ablock *b = ar->head;
+
+		ar->head = b->next;
+		free(b);
+	}
+}
+
+/* An order in scope with lines to decide. */
+struct aorder {
+	struct service_key svc;	/* first: by_service points at it; line_no 0 */
+	long first;		/* its lines: r->rows[first .. first + n - 1] */
+	int n;
+	int ship_complete;
+	long wfirst;		/* its routed work: r->rwork[wfirst .. wfirst + wn - 1] */
+	int wn;
+	int nowhere;		/* lines of it backordered for want of its ship-to's place */
+	const char *code, *country;	/* its ship-to cannot be placed: the keys; else NULL */
+};
+
+/* The order of service (service_cmp, model.h), for qsort of key pointers. */
+static int
+cmp_service(const void *x, const void *y)
+{
+	return service_cmp(*(const struct service_key *const *)x,
+	    *(const struct service_key *const *)y);
+}
+
+/* A line to decide, as stored, and then as decided. */
+struct aline {
+	int64_t line_no, qty, demand, old_allocated, old_backordered;
+	int64_t allocated;	/* decided */
+	uint32_t sku, method, pickup_node, old_reason;	/* r->texts, 0: NULL */
+	uint32_t reason;	/* decided: r->texts */
+	signed char changed;	/* decided, and not as stored */
+};
+
+struct run {
+	struct store *st;
+	struct allocator *a;
+	struct alloc_counts *n;
+	struct writer w;
+	struct buf payload;
+	struct buf why;		/* a reason's text as it is made */
+	struct arena strings;	/* order ids and the order of service */
+	struct strmap interned;	/* sku, method, node and reason texts: index */
+	const char **texts;	/* by index; texts[0] is NULL */
+	uint32_t ntexts, captexts;
+	struct aorder *orders;	/* key order */
+	long norders, capo;
+	struct aline *rows;	/* key order */
+	long nrows, capr;
+	/* the routed work of the rows, in their order, that may be taken back */
+	struct rwork {
+		long row, order;	/* into rows, orders */
+		uint32_t node;		/* r->texts */
+		int64_t routed;		/* as it stands */
+	} *rwork;
+	long nrwork, caprwork;
+	long cur;		/* the order the next line read may belong to */
+	struct alloc_line *lines;	/* one order's, for alloc_order */
+	int caplines;
+	struct events events;	/* written many to a statement */
+	/* node and sku pairs whose stock no longer covers what is reserved */
+	struct shortage { char *node_id, *sku; int64_t over; } *short_v;
+	int nshort;
+	long seen;		/* lines read, decided, written: the progress meter */
+	long wo;		/* write-back: the order ... */
+	int wk;			/* ... and its line that comes next in key order */
+};
+
+static int64_t
+num(const char *s)
+{
+	return s ? strtoll(s, NULL, 10) : 0;
+}
+
+static int
+node_row(void *p, int n, const char *const *v)
+{
+	struct alloc_node_caps caps = { 0, (int)num(v[2]), (int)num(v[3]), (int)num(v[4]),
+		(int)num(v[5]), v[6] == NULL };
+
+	(void)n;
+	alloc_add_node(p, v[0], v[1], &caps, v[6], v[7]);
+	return 0;
+}
+
+static int
+stock_row(void *p, const struct store_row *row)
+{
+	struct run *r = p;
+	int64_t on_hand = store_col_int(row, 3), safety = store_col_int(row, 4);
+	int64_t reserved = store_col_int(row, 5), over = node_over(on_hand, safety, reserved);
+
+	alloc_add_stock(r->a, store_col_text(row, 0), store_col_text(row, 1),
+	    store_col_text(row, 2), node_atp(on_hand, safety, reserved));
+	if (over > 0) {
+		struct shortage *sh;
+
+		r->short_v = xrealloc(r->short_v, (size_t)(r->nshort + 1) * sizeof *r->short_v);
+		sh = &r->short_v[r->nshort++];
+		sh->node_id = xstrdup(store_col_text(row, 2));
+		sh->sku = xstrdup(store_col_text(row, 0));
+		sh->over = over;
+	}
+	return 0;
+}
+
+/* Routed work at a node short of stock, as read: taken back once read. */
+struct routed_work {
+	struct routed_row {
+		struct service_key svc;	/* its place in the order of service */
+		int64_t routed;
+	} **v;
+	int n;
+};
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static int
+routed_row(void *p, const struct store_row *row)
+{
+	struct routed_work *w = p;
+	struct routed_row *v = xmalloc(sizeof *v);
+
+	v->svc.order_id = xstrdup(store_col_text(row, 0));
+	v->svc.line_no = store_col_int(row, 1);
+	v->routed = store_col_int(row, 2);
+	v->svc.priority = store_col_int(row, 3);
+	v->svc.promise_date = dup_or_null(store_col_text(row, 4));
+	v->svc.created_at = dup_or_null(store_col_text(row, 5));
+	w->v = xrealloc(w->v, (size_t)(w->n + 1) * sizeof *w->v);
+	w->v[w->n++] = v;
+	return 0;
+}
+
+/* The last in the order of service first, for qsort of routed_work's v. */
+static int
+cmp_routed_last(const void *x, const void *y)
+{
+	const struct routed_row *a = *(const struct routed_row *const *)x;
+	const struct routed_row *b = *(const struct routed_row *const *)y;
+
+	return service_cmp(&b->svc, &a->svc);
+}
+
+/*
+ * A stock count can fall under what is reserved at a node.  What was
+ * released there is the node's to short; what is only routed there is
+ * taken back, from the last lines in the order of service first, until
+ * the stock covers the rest.  Those units are then the lines' demand
+ * again, allocated below like any other (or backordered).
+ */
+static int
+take_back(struct run *r)
+{
+	struct buf payload = BUF_INIT;
+	int i, k, ret = 0;
+
+	for (i = 0; i < r->nshort && ret == 0; i++) {
+		struct shortage *sh = &r->short_v[i];
+		struct routed_work w = { NULL, 0 };
+
+		if (store_alloc_routed_at(r->st, sh->node_id, sh->sku, routed_row, &w) != 0)
+			ret = -1;
+		if (w.n > 1)
+			qsort(w.v, (size_t)w.n, sizeof *w.v, cmp_routed_last);
+		for (k = 0; k < w.n && ret == 0 && sh->over > 0; k++) {
+			const struct routed_row *v = w.v[k];
+			int64_t take = v->routed < sh->over ? v->routed : sh->over;
+
+			jsonw_start(&payload);
+			jsonw_int(&payload, "line_no", v->svc.line_no);
+			jsonw_str(&payload, "node_id", sh->node_id);
+			jsonw_int(&payload, "qty", take);
+			jsonw_str(&payload, "reason", "node stock under its reservations");
+			jsonw_end(&payload);
+			if (store_line_node_routed(r->st, v->svc.order_id, v->svc.line_no,
+			    sh->node_id, v->routed - take) != 0 ||
+			    store_event(r->st, v->svc.order_id, "line.unrouted", payload.s) != 0) {
+				ret = -1;
+				break;
+			}
+			sh->over -= take;
+			r->n->units_unrouted += take;
+		}
+		for (k = 0; k < w.n; k++) {
+			free((char *)w.v[k]->svc.order_id);
+			free((char *)w.v[k]->svc.promise_date);
+			free((char *)w.v[k]->svc.created_at);
+			free(w.v[k]);
+		}
+		free(w.v);
+	}
+	buf_release(&payload);
+	return ret;
+}
+
+static void
+clear_shortages(struct run *r)
+{
+	int i;
+
+	for (i = 0; i < r->nshort; i++) {
+		free(r->short_v[i].node_id);
+		free(r->short_v[i].sku);
+	}
+	free(r->short_v);
+	r->short_v = NULL;
+	r->nshort = 0;
+}
+
+static int
+kept_row(void *p, int n, const char *const *v)
+{
+	struct alloc_line l = { v[0], v[1], v[2], 0, 0, BO_NONE, NULL, NULL, -1 };
+
+	(void)n;
+	alloc_keep(p, &l, num(v[3]));
+	return 0;
+}
+
+/* The network as the allocator sees it: nodes, stock, what held orders keep. */
+static int
+load_network(struct run *r, const char *const *scoped)
+{
+	r->a = alloc_new();
+	if (store_view(r->st, VIEW_ALLOC_NODES, NULL, 0, node_row, r->a) != 0 ||
+	    store_view_typed(r->st, VIEW_ALLOC_STOCK, NULL, 0, stock_row, r) != 0 ||
+	    store_view(r->st, VIEW_ALLOC_KEPT, scoped, 1, kept_row, r->a) != 0)
+		return -1;
+	return 0;
+}
+
+static const struct outcol alloc_cols[] = {
+	{ "order_id", COL_TEXT }, { "line_no", COL_NUM }, { "sku", COL_TEXT },
+	{ "qty", COL_NUM }, { "allocated", COL_NUM }, { "backordered", COL_NUM },
+	{ "reason", COL_TEXT },
+};
+
+
+/* One copy of each of the few distinct sku, method, node and reason texts. */
+static uint32_t
+intern(struct run *r, const char *s)
+{
+	void *v;
+
+	if (s == NULL)
+		return 0;
+	if (strmap_get(&r->interned, s, &v))
+		return (uint32_t)(uintptr_t)v;
+	if (r->ntexts == r->captexts) {
+		r->captexts = r->captexts ? r->captexts * 2 : 256;
+		r->texts = xrealloc(r->texts, r->captexts * sizeof *r->texts);
+	}
+	if (r->ntexts == 0)
+		r->texts[r->ntexts++] = NULL;
+	r->texts[r->ntexts] = arena_dup(&r->strings, s);
+	strmap_put(&r->interned, s, (void *)(uintptr_t)r->ntexts);
+	return r->ntexts++;
+}
+
+static int
+order_row(void *p, const struct store_row *row)
+{
+	struct run *r = p;
+	struct aorder *o;
+
+	if (r->norders == r->capo) {
+		r->capo = r->capo ? r->capo * 2 : 1024;
+		r->orders = xrealloc(r->orders, (size_t)r->capo * sizeof *r->orders);
+	}
+	o = &r->orders[r->norders++];
+	o->svc.order_id = arena_dup(&r->strings, store_col_text(row, 0));
+	o->svc.priority = store_col_int(row, 1);
+	o->svc.promise_date = arena_dup(&r->strings, store_col_text(row, 2));
+	o->svc.created_at = arena_dup(&r->strings, store_col_text(row, 3));
+	o->svc.line_no = 0;
+	o->ship_complete = (int)store_col_int(row, 4);
+	o->first = 0;
+	o->n = 0;
+	o->wfirst = 0;
+	o->wn = 0;
+	o->nowhere = 0;
+	o->code = arena_dup(&r->strings, store_col_text(row, 5));
+	o->country = arena_dup(&r->strings, store_col_text(row, 6));
+	return 0;
+}
+
+/*
+ * Lines come in key order, as the orders did: find the line's order.  A
+ * line with routed work is kept even with nothing to decide: a line ahead
+ * of it may take the work back, and then it has.
+ */
+static int
+line_row(void *p, const struct store_row *row, const struct alloc_work *work, int nwork)
+{
+	struct run *r = p;
+	struct aorder *o;
+	struct aline *a;
+	const char *order_id = store_col_text(row, 0);
+	int64_t demand = store_col_int(row, 9), routed = 0;
+	const char *old_reason = store_col_text(row, 8);
+	const char *method = store_col_text(row, 4);
+	int c = 1, i;
+
+	progress_tick(++r->seen);
+	for (i = 0; i < nwork; i++) {
+		demand -= work[i].routed + work[i].released;
+		routed += work[i].routed;
+	}
+	while (r->cur < r->norders &&
+	    (c = strcmp(r->orders[r->cur].svc.order_id, order_id)) < 0)
+		r->cur++;
+	if (c != 0)
+		return 0;	/* held, or outside the scope */
+	o = &r->orders[r->cur];
+	if (demand <= 0 && routed == 0 && store_col_int(row, 6) == 0 &&
+	    store_col_int(row, 7) == 0 && old_reason == NULL)
+		return 0;	/* nothing to decide, to undo or to take back */
+	if (demand < 0)
+		demand = 0;
+	if (r->nrows == r->capr) {
+		r->capr = r->capr ? r->capr * 2 : 1024;
+		r->rows = xrealloc(r->rows, (size_t)r->capr * sizeof *r->rows);
+	}
+	if (o->n == 0)
+		o->first = r->nrows;
+	o->n++;
+	a = &r->rows[r->nrows++];
+	a->line_no = store_col_int(row, 1);
+	/* most lines are ship lines of the sku of the line before */
+	a->sku = r->nrows > 1 && strcmp(r->texts[a[-1].sku], store_col_text(row, 2)) == 0 ?
+	    a[-1].sku : intern(r, store_col_text(row, 2));
+	a->qty = store_col_int(row, 3);
+	a->method = r->nrows > 1 && method != NULL && r->texts[a[-1].method] != NULL &&
+	    strcmp(r->texts[a[-1].method], method) == 0 ? a[-1].method : intern(r, method);
+	a->pickup_node = intern(r, store_col_text(row, 5));
+	a->old_allocated = store_col_int(row, 6);
+	a->old_backordered = store_col_int(row, 7);
+	a->old_reason = intern(r, old_reason);
+	a->demand = demand;
+	a->allocated = 0;
+	a->reason = 0;
+	a->changed = 0;
+	for (i = 0; i < nwork; i++) {
+		struct rwork *w;
+
+		if (work[i].routed == 0)
+			continue;
+		if (r->nrwork == r->caprwork) {
+			r->caprwork = r->caprwork ? r->caprwork * 2 : 256;
+			r->rwork = xrealloc(r->rwork, (size_t)r->caprwork * sizeof *r->rwork);
+		}
+		if (o->wn++ == 0)
+			o->wfirst = r->nrwork;
+		w = &r->rwork[r->nrwork++];
+		w->row = r->nrows - 1;
+		w->order = r->cur;
+		w->node = intern(r, work[i].node_id);
+		w->routed = work[i].routed;
+	}
+	return 0;
+}
+
+/*
+ * The routed work order o took back: the lines after it that gave it,
+ * each a "line.unrouted" event now and its units its demand again, to be
+ * decided in its turn.
+ */
+static int
+taken_back(struct run *r, const struct aorder *o)
+{
+	const struct alloc_take *t;
+	int i, n;
+
+	t = alloc_taken(r->a, &n);
+	for (i = 0; i < n; i++) {
+		struct rwork *w = &r->rwork[t[i].ref];
+		struct aline *a = &r->rows[w->row];
+		const struct aorder *lo = &r->orders[w->order];
+		const char *node_id = r->texts[w->node];
+
+		w->routed -= t[i].qty;
+		a->demand += t[i].qty;
+		r->n->units_routed_taken += t[i].qty;
+		if (store_line_node_routed(r->st, lo->svc.order_id, a->line_no, node_id,
+		    w->routed) != 0) {
+			events_drop(&r->events);
+			return -1;
+		}
+		jsonw_start(&r->payload);
+		jsonw_int(&r->payload, "line_no", a->line_no);
+		jsonw_str(&r->payload, "node_id", node_id);
+		jsonw_int(&r->payload, "qty", t[i].qty);
+		jsonw_str(&r->payload, "reason", "taken back for a more urgent order");
+		jsonw_str(&r->payload, "for_order", o->svc.order_id);
+		if (events_add(&r->events, lo->svc.order_id, "line.unrouted",
+		    jsonw_end(&r->payload)) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Decide order o, at rank in the order of service: report and queue an
+ * event for each line that changed.
+ */
+static int
+decide(struct run *r, struct aorder *o, long rank)
+{
+	int i;
+
+	if (o->n > r->caplines) {
+		r->caplines = o->n > 2 * r->caplines ? o->n : 2 * r->caplines;
+		r->lines = xrealloc(r->lines, (size_t)r->caplines * sizeof *r->lines);
+	}
+	for (i = 0; i < o->n; i++) {
+		const struct aline *a = &r->rows[o->first + i];
+		struct alloc_line *l = &r->lines[i];
+
+		l->sku = r->texts[a->sku];
+		l->method = r->texts[a->method];
+		l->pickup_node = r->texts[a->pickup_node];
+		l->demand = a->demand;
+		l->ship_to_code = o->code;
+		l->ship_to_country = o->country;
+		l->node = -1;
+	}
+	alloc_order(r->a, r->lines, o->n, o->ship_complete, rank);
+	if (taken_back(r, o) != 0)
+		return -1;
+	for (i = 0; i < o->n; i++) {
+		struct aline *a = &r->rows[o->first + i];
+		const struct alloc_line *l = &r->lines[i];
+		int64_t back = l->demand - l->allocated;
+		const char *reason = back > 0 ? alloc_line_reason(r->a, l, &r->why) : NULL;
+		const char *old_reason = r->texts[a->old_reason];
+		const char *type;
+		char f[4][24];
+		const char *row[7];
+
+		progress_tick(++r->seen);
+		if (back > 0 && l->reason == BO_DEST)
+			o->nowhere++;
+		if (l->allocated == a->old_allocated && back == a->old_backordered &&
+		    (reason == NULL ? old_reason == NULL :
+		    old_reason != NULL && strcmp(reason, old_reason) == 0))
+			continue;
+		a->allocated = l->allocated;
+		a->reason = intern(r, reason);
+		a->changed = 1;
+		reason = r->texts[a->reason];
+		type = l->allocated > a->old_allocated ? "line.allocated" :
+		    l->allocated < a->old_allocated ? "line.deallocated" : "line.backordered";
+		int_format(a->line_no, 1, f[0]);
+		int_format(a->qty, 1, f[1]);
+		int_format(l->allocated, 1, f[2]);
+		int_format(back, 1, f[3]);
+		row[0] = o->svc.order_id;
+		row[1] = f[0];
+		row[2] = l->sku;
+		row[3] = f[1];
+		row[4] = f[2];
+		row[5] = f[3];
+		row[6] = reason;
+		jsonw_start(&r->payload);
+		jsonw_int(&r->payload, "line_no", a->line_no);
+		jsonw_str(&r->payload, "sku", l->sku);
+		jsonw_int(&r->payload, "allocated", l->allocated);
+		jsonw_int(&r->payload, "backordered", back);
+		jsonw_str(&r->payload, "reason", reason);
+		jsonw_int(&r->payload, "previous", a->old_allocated);
+		if (events_add(&r->events, o->svc.order_id, type, jsonw_end(&r->payload)) != 0)
+			return -1;
+		writer_row(&r->w, row);
+		r->n->lines++;
+		if (l->allocated > a->old_allocated)
+			r->n->units += l->allocated - a->old_allocated;
+		else
+			r->n->units_taken_back += a->old_allocated - l->allocated;
+		r->n->units_backordered += back;
+		if (back == 0)
+			r->n->full++;
+		else if (l->allocated > 0)
+			r->n->partly++;
+		else
+			r->n->backordered++;
+	}
+	return 0;
+}
+
+/* For store_alloc_write: is this line changed, and to what? */
+static int
+find_changed(void *p, const char *order_id, int64_t line_no, int64_t *allocated,
+    int64_t *backordered, const char **reason)
+{
+	struct run *r = p;
+
+	while (r->wo < r->norders) {
+		const struct aorder *o = &r->orders[r->wo];
+		const struct aline *a;
+		int c;
+
+		if (r->wk >= o->n || (c = strcmp(o->svc.order_id, order_id)) < 0) {
+			r->wo++;
+			r->wk = 0;
+			continue;
+		}
+		if (c > 0)
+			return 0;
+		a = &r->rows[o->first + r->wk];
+		if (a->line_no < line_no) {
+			r->wk++;
+			continue;
+		}
+		if (a->line_no > line_no || !a->changed)
+			return 0;
+		if (r->seen < (long)(a - r->rows) + 1)
+			progress_tick(r->seen = (long)(a - r->rows) + 1);
+		*allocated = a->allocated;
+		*backordered = a->demand - a->allocated;
+		*reason = r->texts[a->reason];
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The changed lines, in key order: one pass over the table.  A scoped run
+ * (a few orders, as a rule) updates its lines one by one instead.
+ */
+static int
+write_back(struct run *r, int scoped)
+{
+	long i;
+	int k;
+
+	if (!scoped)
+		return r->n->lines > 0 ? store_alloc_write(r->st, find_changed, r, r->n->lines) : 0;
+	for (i = 0; i < r->norders; i++) {
+		const struct aorder *o = &r->orders[i];
+
+		for (k = 0; k < o->n; k++) {
+			const struct aline *a = &r->rows[o->first + k];
+
+			progress_tick(++r->seen);
+			if (a->changed && store_line_alloc(r->st, o->svc.order_id, a->line_no,
+			    a->allocated, a->demand - a->allocated, r->texts[a->reason]) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* With -v: the wall and CPU time of each phase of the run, for BENCHMARKS.md. */
+static void
+phase(const char *what, long n)
+{
+	static struct timespec w0, c0;
+	struct timespec w, c;
+
+	if (diag_verbosity < 1)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &w);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c);
+	if (what != NULL)
+		diag_info("%s (%ld): %.2f s, cpu %.2f s", what, n,
+		    (double)(w.tv_sec - w0.tv_sec) + (double)(w.tv_nsec - w0.tv_nsec) / 1e9,
+		    (double)(c.tv_sec - c0.tv_sec) + (double)(c.tv_nsec - c0.tv_nsec) / 1e9);
+	w0 = w;
+	c0 = c;
+}
+
+/* Read the lines in scope, decide them in the order of service, write back. */
+static int
+decide_all(struct run *r, const char *const *scoped)
+{
+	struct service_key **by_service;	/* each an aorder's svc */
+	long i, k;
+	int ret = 0;
+
+	phase(NULL, 0);
+	if (store_view_typed(r->st, VIEW_ALLOC_ORDERS, scoped, 1, order_row, r) != 0)
+		return -1;
+	phase("orders read", r->norders);
+	if (store_alloc_lines(r->st, scoped[0] != NULL, line_row, r) != 0)
+		return -1;
+	phase("lines read", r->nrows);
+	by_service = xmalloc((size_t)(r->norders ? r->norders : 1) * sizeof *by_service);
+	for (i = k = 0; i < r->norders; i++) {
+		struct aorder *o = &r->orders[i];
+
+		if (o->n == 0)
+			continue;
+		by_service[k++] = &o->svc;
+	}
+	qsort(by_service, (size_t)k, sizeof *by_service, cmp_service);
+	/* the routed work a line ahead may take back, in the order of service */
+	for (i = 0; i < k; i++) {
+		const struct aorder *o = (const struct aorder *)by_service[i];
+		long w;
+
+		for (w = o->wfirst; w < o->wfirst + o->wn; w++)
+			alloc_add_routed(r->a, r->texts[r->rows[r->rwork[w].row].sku],
+			    r->texts[r->rwork[w].node], i, o->ship_complete, r->rwork[w].routed, w);
+	}
+	phase("orders sorted", k);
+	progress_end();
+	progress_start("lines decided");
+	r->seen = 0;
+	for (i = 0; i < k && ret == 0; i++)
+		ret = decide(r, (struct aorder *)by_service[i], i);
+	free(by_service);
+	if (ret == 0)
+		ret = events_flush(&r->events);
+	phase("decided, rows and events written", r->n->lines);
+	progress_end();
+	progress_start("lines written");
+	r->seen = 0;
+	if (ret == 0)
+		ret = write_back(r, scoped[0] != NULL);
+	phase("lines updated", r->n->lines);
+	return ret;
+}
+
+/*
+ * The places that kept lines from their stock, one warning each (even
+ * with -q: data to fix), as oms-route gives them: the orders whose
+ * ship-to cannot be placed, by order_id, and the nodes that cannot be
+ * located, by node_id, with the lines backordered for them.
+ */
+static void
+warn_places(struct run *r)
+{
+	struct place_warn w = PLACE_WARN_INIT;
+	long i;
+
+	for (i = 0; i < r->norders; i++)
+		if (r->orders[i].nowhere > 0)
+			place_warn_order(&w, r->orders[i].svc.order_id, r->orders[i].code,
+			    r->orders[i].country);
+	alloc_warn_nodes(r->a, &w);
+	place_warn_end(&w);
+}
+
+int
+alloc_run(struct store *st, const struct alloc_opts *o, FILE *out,
+    struct alloc_counts *counts)
+{
+	struct run r;
+	const char *scoped[1] = { NULL };
+	int status = 0;
+
+	memset(&r, 0, sizeof r);
+	memset(counts, 0, sizeof *counts);
+	r.st = st;
+	events_init(&r.events, st);
+	r.n = counts;
+	if ((status = scope_load(st, o->scope, o->scoped ? o->nscope : 0)) != 0)
+		return status;
+	if (o->scoped)
+		scoped[0] = "1";
+	if (load_network(&r, scoped) != 0) {
+		status = store_status(st);
+		goto out;
+	}
+	/* rare: work routed to stock that is no longer there; then start again */
+	if (r.nshort > 0) {
+		if (take_back(&r) != 0) {
+			status = store_status(st);
+			goto out;
+		}
+		clear_shortages(&r);
+		alloc_free(r.a);
+		if (load_network(&r, scoped) != 0) {
+			status = store_status(st);
+			goto out;
+		}
+		clear_shortages(&r);	/* what is left is released work: the node's */
+	}
+	writer_init(&r.w, out, o->format, alloc_cols, 7);
+	r.w.safe_csv = o->safe_csv;
+	progress_start("lines read");
+	if (decide_all(&r, scoped) != 0)
+		status = store_status(st);
+	progress_end();
+	if (status == 0)
+		warn_places(&r);
+	writer_finish(&r.w);
+out:
+	events_release(&r.events);	/* drops what an error left queued */
+	free(r.orders);
+	free(r.rows);
+	free(r.rwork);
+	free(r.lines);
+	buf_release(&r.payload);
+	buf_release(&r.why);
+	strmap_release(&r.interned, NULL);
+	free(r.texts);
+	arena_free(&r.strings);
+	clear_shortages(&r);
+	alloc_free(r.a);
+	return status;
+}
