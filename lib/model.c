@@ -52,10 +52,18 @@ service_cmp(const struct service_key *a, const struct service_key *b)
 	return a->line_no < b->line_no ? -1 : a->line_no > b->line_no;
 }
 
+/* The same arithmetic in SQL: share/schema/009-line-counts.sql. */
 int64_t
 line_open(const struct line_qty *q)
 {
 	return q->qty - q->allocated - q->routed - q->released - q->shipped - q->cancelled;
+}
+
+int
+line_counts_ok(const struct line_qty *q)
+{
+	return line_open(q) >= 0 && q->returned <= q->shipped &&
+	    (q->backordered <= 0 || q->backordered <= line_open(q));
 }
 
 static const char *const statuses[] = {

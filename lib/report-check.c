@@ -68,8 +68,7 @@ check_line_wants(const struct view_line *l)
 	struct line_qty q;
 
 	view_line_qty(l, &q);
-	return !(line_open(&q) >= 0 && q.returned <= q.shipped &&
-	    (q.backordered <= 0 || q.backordered <= line_open(&q)));
+	return !line_counts_ok(&q);
 }
 
 static int

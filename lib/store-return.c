@@ -307,7 +307,7 @@ store_receipt_add(struct store *st, const char *rma_id, const char *order_id,
 	bind_text(s, 1, order_id);
 	bind_int(s, 2, line_no);
 	bind_int(s, 3, qty);
-	return store_done(st, s, "writing a receipt");
+	return store_line_done(st, s, order_id, line_no, "writing a receipt");
 }
 
 static const char SQL_REFUND_ADD[] =

@@ -309,6 +309,19 @@ store_status(const struct store *st)
 	return st->status ? st->status : EX_SOFTWARE;
 }
 
+/*
+ * Whether the last failure was the store refusing a write that would
+ * break a line's counts: the triggers of share/schema/009-line-counts.sql
+ * say so with a message that starts with the name of the oms-report
+ * check that would report the line ("line_buckets: ...").
+ */
+static int
+line_refused(struct store *st)
+{
+	return sqlite3_extended_errcode(st->db) == SQLITE_CONSTRAINT_TRIGGER &&
+	    strncmp(sqlite3_errmsg(st->db), "line_", 5) == 0;
+}
+
 /* Map a SQLite failure to an exit status and say what happened. */
 static int
 fail(struct store *st, int rc, const char *what)
@@ -344,8 +357,12 @@ fail(struct store *st, int rc, const char *what)
 		break;
 	}
 	default:
-		diag_error("%s: %s: %s (sqlite error %d)", st->path, what,
-		    sqlite3_errmsg(st->db), ext);
+		if (line_refused(st))	/* store_line_done names the line */
+			diag_error("%s: %s: refused: %s (oms(7), \"Line counts\")", st->path,
+			    what, sqlite3_errmsg(st->db));
+		else
+			diag_error("%s: %s: %s (sqlite error %d)", st->path, what,
+			    sqlite3_errmsg(st->db), ext);
 		st->status = EX_SOFTWARE;
 	}
 	return -1;
@@ -434,6 +451,23 @@ int
 store_done(struct store *st, sqlite3_stmt *s, const char *what)
 {
 	return run(st, s, what);
+}
+
+int
+store_line_done(struct store *st, sqlite3_stmt *s, const char *order_id, int64_t line_no,
+    const char *what)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (!line_refused(st))
+		return fail(st, rc, what);
+	diag_error("%s: %s: order \"%s\" line %lld: refused: %s (oms(7), \"Line counts\")",
+	    st->path, what, order_id, (long long)line_no, sqlite3_errmsg(st->db));
+	st->status = EX_SOFTWARE;
+	return -1;
 }
 
 int
