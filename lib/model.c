@@ -52,7 +52,7 @@ service_cmp(const struct service_key *a, const struct service_key *b)
 	return a->line_no < b->line_no ? -1 : a->line_no > b->line_no;
 }
 
-/* The same arithmetic in SQL: share/schema/009-line-counts.sql. */
+/* The same arithmetic in SQL: lib/store-counts.c. */
 int64_t
 line_open(const struct line_qty *q)
 {

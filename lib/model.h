@@ -204,8 +204,8 @@ int64_t line_open(const struct line_qty *q);
  * 1 when a line's counts keep the rule of oms(7) "Line counts": open >= 0
  * (oms-report check's line_buckets), backordered <= open
  * (line_backordered), returned <= shipped (line_returned).  The store
- * refuses a write that breaks it by the same rule in SQL
- * (share/schema/009-line-counts.sql), which must agree with this one.
+ * refuses a write of oms that breaks it by the same rule in SQL
+ * (lib/store-counts.c), which must agree with this one.
  */
 int line_counts_ok(const struct line_qty *q);
 

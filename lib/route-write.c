@@ -297,8 +297,7 @@ routed_now(const struct rline *l, const struct assignment *a, int64_t *old)
  * transit days their line.routed events give).  write_line writes them
  * last, after what the line gives back (work lowered or moved off a node,
  * allocated lowered): the store refuses a statement that leaves a line
- * holding more than its qty (share/schema/009-line-counts.sql), even
- * for a moment.
+ * holding more than its qty, even for a moment (lib/store-counts.c).
  */
 static int
 write_raised_nodes(struct run *r, const struct rline *l, const struct plan *const *plans,

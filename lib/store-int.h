@@ -80,10 +80,16 @@ int store_fail(struct store *st, int rc, const char *what);
 /* Step a statement that returns no rows: 0, or -1 after store_fail. */
 int store_done(struct store *st, sqlite3_stmt *s, const char *what);
 /*
+ * The TEMP triggers that make every write of this connection keep the
+ * rule of a line's counts (store-counts.c), run once as it opens to write.
+ */
+extern const char store_line_counts_sql[];
+
+/*
  * store_done for a statement that writes the counts of order ORDER_ID's
  * line LINE_NO (order_line's, or its line_node rows').  The store refuses
- * a write that would break a line's counts (share/schema/
- * 009-line-counts.sql): then the diagnostic names the line and the rule,
+ * a write that would break a line's counts (store_line_counts_sql):
+ * then the diagnostic names the line and the rule,
  * the status is EX_SOFTWARE (oms made the write, and oms is wrong), and
  * the caller's run rolls back as on any failed write.
  */

@@ -311,9 +311,9 @@ store_status(const struct store *st)
 
 /*
  * Whether the last failure was the store refusing a write that would
- * break a line's counts: the triggers of share/schema/009-line-counts.sql
- * say so with a message that starts with the name of the oms-report
- * check that would report the line ("line_buckets: ...").
+ * break a line's counts: the triggers of store-counts.c say so with a
+ * message that starts with the name of the oms-report check that would
+ * report the line ("line_buckets: ...").
  */
 static int
 line_refused(struct store *st)
@@ -1021,6 +1021,7 @@ open_store(struct store **stp, const char *path, int busy_ms, int readonly,
 		/* WAL only once the file is known to be ours: the switch rewrites its header */
 		if (exec(st, "PRAGMA synchronous = FULL", "opening the store") != 0 ||
 		    migrate(st) != 0 ||
+		    exec(st, store_line_counts_sql, "opening the store") != 0 ||
 		    exec(st, "PRAGMA journal_mode = WAL", "setting WAL mode") != 0 ||
 		    exec(st, "PRAGMA journal_size_limit = 0", "setting WAL mode") != 0)
 			goto fail;
