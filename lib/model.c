@@ -52,18 +52,28 @@ service_cmp(const struct service_key *a, const struct service_key *b)
 	return a->line_no < b->line_no ? -1 : a->line_no > b->line_no;
 }
 
-/* The same arithmetic in SQL: lib/store-counts.c. */
 int64_t
 line_open(const struct line_qty *q)
 {
 	return q->qty - q->allocated - q->routed - q->released - q->shipped - q->cancelled;
 }
 
+const char *
+line_counts_broken(const struct line_qty *q)
+{
+	if (line_open(q) < 0)
+		return "line_buckets";
+	if (q->returned > q->shipped)
+		return "line_returned";
+	if (q->backordered > 0 && q->backordered > line_open(q))
+		return "line_backordered";
+	return NULL;
+}
+
 int
 line_counts_ok(const struct line_qty *q)
 {
-	return line_open(q) >= 0 && q->returned <= q->shipped &&
-	    (q->backordered <= 0 || q->backordered <= line_open(q));
+	return line_counts_broken(q) == NULL;
 }
 
 static const char *const statuses[] = {

@@ -201,12 +201,15 @@ struct line_qty {
 /* Open quantity: what no stage holds yet (negative means a broken line). */
 int64_t line_open(const struct line_qty *q);
 /*
- * 1 when a line's counts keep the rule of oms(7) "Line counts": open >= 0
- * (oms-report check's line_buckets), backordered <= open
- * (line_backordered), returned <= shipped (line_returned).  The store
- * refuses a write of oms that breaks it by the same rule in SQL
- * (lib/store-counts.c), which must agree with this one.
+ * The rules of a line's counts (oms(7), "Line counts"), their one
+ * statement: open >= 0 ("line_buckets", as oms-report check names it),
+ * returned <= shipped ("line_returned"), backordered <= open
+ * ("line_backordered").  line_counts_broken returns the name of the first
+ * rule q breaks, NULL when it keeps them all; line_counts_ok, 1 when it
+ * keeps them.  oms-report check reports the lines that break them, and
+ * store_line_check refuses a write that leaves a line so.
  */
+const char *line_counts_broken(const struct line_qty *q);
 int line_counts_ok(const struct line_qty *q);
 
 /*

@@ -585,10 +585,9 @@ write_line(struct ctx *c, const char *order_id, struct oline *l, int cancel,
 	if (cancel)
 		l->cancelled += l->from_open + l->from_allocated + l->from_routed;
 	/*
-	 * The nodes first: the store refuses a statement that leaves the line
-	 * holding more than its qty (lib/store-counts.c), as the line's new
-	 * cancelled (or lower qty) would beside the routed units not yet
-	 * taken off its nodes.
+	 * The nodes first: store_line_set checks the line's counts, which
+	 * its new cancelled (or lower qty) would break beside the routed
+	 * units not yet taken off its nodes.
 	 */
 	for (i = 0; i < l->nnodes; i++)
 		if (l->nodes[i].taken > 0 && store_line_node_routed(c->st, order_id, l->line_no,

@@ -294,17 +294,17 @@ routed_now(const struct rline *l, const struct assignment *a, int64_t *old)
 
 /*
  * The line_node rows of line l that this run raises (with the cost and
- * transit days their line.routed events give).  write_line writes them
- * last, after what the line gives back (work lowered or moved off a node,
- * allocated lowered): the store refuses a statement that leaves a line
- * holding more than its qty, even for a moment (lib/store-counts.c).
+ * transit days their line.routed events give): how many, or -1.
+ * write_line writes them last, after what the line gives back (work
+ * lowered or moved off a node, allocated lowered), then has the store
+ * check the line's counts (store_line_check).
  */
 static int
 write_raised_nodes(struct run *r, const struct rline *l, const struct plan *const *plans,
     const struct share *const *shares)
 {
 	const struct rorder *o = &r->net.orders[l->order];
-	int li = (int)(l - r->net.lines), p, i;
+	int li = (int)(l - r->net.lines), p, i, n = 0;
 
 	for (p = 0; p < 2; p++)
 		for (i = 0; i < plans[p]->n; i++) {
@@ -316,8 +316,9 @@ write_raised_nodes(struct run *r, const struct rline *l, const struct plan *cons
 			if (store_line_node_route(r->st, o->id, l->line_no, r->net.nodes[a->node].id,
 			    now, cost_cents(shares[p][i].money), shares[p][i].transit) != 0)
 				return -1;
+			n++;
 		}
-	return 0;
+	return n;
 }
 
 static int
@@ -446,15 +447,23 @@ write_line_lowered(struct run *r, struct writer *w, int what, struct rline *l,
 
 /*
  * One pass of write_all over line l: with W_NODES (and W_LINES), what the
- * line gives back first, then what it takes.
+ * line gives back first, then what it takes, and the check of the line's
+ * counts when it took anything.
  */
 static int
 write_line(struct run *r, struct writer *w, int what, struct rline *l,
     const struct plan *const *plans, const struct share *const *shares, struct buf *payload)
 {
+	int raised;
+
 	if (write_line_lowered(r, w, what, l, plans, shares, payload) != 0)
 		return -1;
-	return (what & W_NODES) ? write_raised_nodes(r, l, plans, shares) : 0;
+	if (!(what & W_NODES))
+		return 0;
+	if ((raised = write_raised_nodes(r, l, plans, shares)) < 0)
+		return -1;
+	return raised > 0 ? store_line_check(r->st, r->net.orders[l->order].id, l->line_no,
+	    "routing a line") : 0;
 }
 
 static const struct run *id_run;	/* for id_cmp */

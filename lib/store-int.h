@@ -79,22 +79,6 @@ sqlite3_stmt *store_sql(struct store *st, const char *sql);
 int store_fail(struct store *st, int rc, const char *what);
 /* Step a statement that returns no rows: 0, or -1 after store_fail. */
 int store_done(struct store *st, sqlite3_stmt *s, const char *what);
-/*
- * The TEMP triggers that make every write of this connection keep the
- * rule of a line's counts (store-counts.c), run once as it opens to write.
- */
-extern const char store_line_counts_sql[];
-
-/*
- * store_done for a statement that writes the counts of order ORDER_ID's
- * line LINE_NO (order_line's, or its line_node rows').  The store refuses
- * a write that would break a line's counts (store_line_counts_sql):
- * then the diagnostic names the line and the rule,
- * the status is EX_SOFTWARE (oms made the write, and oms is wrong), and
- * the caller's run rolls back as on any failed write.
- */
-int store_line_done(struct store *st, sqlite3_stmt *s, const char *order_id, int64_t line_no,
-    const char *what);
 /* Run SQL text with no parameters: 0 or -1. */
 int store_exec(struct store *st, const char *text, const char *what);
 /* A one-row, one-integer query: the value, 0 when no row, -1 error. */

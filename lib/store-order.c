@@ -115,7 +115,9 @@ store_line_set(struct store *st, const char *order_id, int64_t line_no, int64_t 
 	bind_int(s, 5, backordered);
 	bind_text(s, 6, reason);
 	bind_int(s, 7, cancelled);
-	return store_line_done(st, s, order_id, line_no, "writing an order line");
+	if (store_done(st, s, "writing an order line") != 0)
+		return -1;
+	return store_line_check(st, order_id, line_no, "writing an order line");
 }
 
 /*
@@ -151,7 +153,7 @@ store_line_node_route(struct store *st, const char *order_id, int64_t line_no,
 		bind_int(s, 6, transit_days);
 	else
 		sqlite3_bind_null(s, 6);
-	if (store_line_done(st, s, order_id, line_no, "writing a routed line") != 0)
+	if (store_done(st, s, "writing a routed line") != 0)
 		return -1;
 	if (routed > 0)
 		return 0;

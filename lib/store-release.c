@@ -101,8 +101,7 @@ store_releases_write(struct store *st, const char *day, const struct release_row
 			bind_int(s, 2, lines[line].line_no);
 			bind_text(s, 3, r[i].node_id);
 			bind_int(s, 4, lines[line].qty);
-			if (store_line_done(st, s, r[i].order_id, lines[line].line_no,
-			    "releasing a line") != 0)
+			if (store_done(st, s, "releasing a line") != 0)
 				return -1;
 		}
 		if (store_event(st, r[i].order_id, "release.created", r[i].payload) != 0)
@@ -312,7 +311,7 @@ store_confirmation_apply(struct store *st, const struct confirmation *c)
 	bind_text(s, 3, c->node_id);
 	bind_int(s, 4, c->shipped + c->shorted + c->cancelled);
 	bind_int(s, 5, c->shipped);
-	if (store_line_done(st, s, c->order_id, c->line_no, "confirming a release line") != 0)
+	if (store_done(st, s, "confirming a release line") != 0)
 		return -1;
 	if (c->shipped > 0 || c->line_cancelled > 0) {
 		if ((s = store_sql(st, sql_line_upd)) == NULL)
@@ -321,7 +320,7 @@ store_confirmation_apply(struct store *st, const struct confirmation *c)
 		bind_int(s, 2, c->line_no);
 		bind_int(s, 3, c->shipped);
 		bind_int(s, 4, c->line_cancelled);
-		if (store_line_done(st, s, c->order_id, c->line_no, "confirming an order line") != 0)
+		if (store_done(st, s, "confirming an order line") != 0)
 			return -1;
 	}
 	if (c->shipped > 0) {

@@ -160,5 +160,5 @@ store_route_line(struct store *st, const char *order_id, int64_t line_no,
 	bind_int(s, 4, backordered);
 	bind_text(s, 5, reason);
 	bind_text(s, 6, event ? store_run_time(st) : NULL);
-	return store_line_done(st, s, order_id, line_no, "writing a line");
+	return store_done(st, s, "writing a line");
 }

@@ -309,19 +309,6 @@ store_status(const struct store *st)
 	return st->status ? st->status : EX_SOFTWARE;
 }
 
-/*
- * Whether the last failure was the store refusing a write that would
- * break a line's counts: the triggers of store-counts.c say so with a
- * message that starts with the name of the oms-report check that would
- * report the line ("line_buckets: ...").
- */
-static int
-line_refused(struct store *st)
-{
-	return sqlite3_extended_errcode(st->db) == SQLITE_CONSTRAINT_TRIGGER &&
-	    strncmp(sqlite3_errmsg(st->db), "line_", 5) == 0;
-}
-
 /* Map a SQLite failure to an exit status and say what happened. */
 static int
 fail(struct store *st, int rc, const char *what)
@@ -357,12 +344,8 @@ fail(struct store *st, int rc, const char *what)
 		break;
 	}
 	default:
-		if (line_refused(st))	/* store_line_done names the line */
-			diag_error("%s: %s: refused: %s (oms(7), \"Line counts\")", st->path,
-			    what, sqlite3_errmsg(st->db));
-		else
-			diag_error("%s: %s: %s (sqlite error %d)", st->path, what,
-			    sqlite3_errmsg(st->db), ext);
+		diag_error("%s: %s: %s (sqlite error %d)", st->path, what,
+		    sqlite3_errmsg(st->db), ext);
 		st->status = EX_SOFTWARE;
 	}
 	return -1;
@@ -453,19 +436,47 @@ store_done(struct store *st, sqlite3_stmt *s, const char *what)
 	return run(st, s, what);
 }
 
-int
-store_line_done(struct store *st, sqlite3_stmt *s, const char *order_id, int64_t line_no,
-    const char *what)
-{
-	int rc = sqlite3_step(s);
+/* A line's counts, routed and released summed over its nodes. */
+static const char sql_line_counts[] =
+    "SELECT l.qty, l.allocated, COALESCE(SUM(ln.routed), 0), COALESCE(SUM(ln.released), 0), "
+    "l.shipped, l.cancelled, l.returned, l.backordered FROM order_line l "
+    "LEFT JOIN line_node ln ON ln.order_id = l.order_id AND ln.line_no = l.line_no "
+    "WHERE l.order_id = ?1 AND l.line_no = ?2";
 
-	sqlite3_reset(s);
-	if (rc == SQLITE_DONE)
-		return 0;
-	if (!line_refused(st))
+int
+store_line_check(struct store *st, const char *order_id, int64_t line_no, const char *what)
+{
+	sqlite3_stmt *s = store_sql(st, sql_line_counts);
+	struct line_qty q;
+	const char *rule;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_int(s, 2, line_no);
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+		sqlite3_reset(s);
 		return fail(st, rc, what);
-	diag_error("%s: %s: order \"%s\" line %lld: refused: %s (oms(7), \"Line counts\")",
-	    st->path, what, order_id, (long long)line_no, sqlite3_errmsg(st->db));
+	}
+	q.qty = sqlite3_column_int64(s, 0);
+	q.allocated = sqlite3_column_int64(s, 1);
+	q.routed = sqlite3_column_int64(s, 2);
+	q.released = sqlite3_column_int64(s, 3);
+	q.shipped = sqlite3_column_int64(s, 4);
+	q.cancelled = sqlite3_column_int64(s, 5);
+	q.returned = sqlite3_column_int64(s, 6);
+	q.backordered = sqlite3_column_int64(s, 7);
+	rule = sqlite3_column_type(s, 0) == SQLITE_NULL ? NULL : line_counts_broken(&q);
+	sqlite3_reset(s);
+	if (rule == NULL)
+		return 0;
+	diag_error("%s: %s: order \"%s\" line %lld: refused: it would break %s: qty %lld, "
+	    "allocated %lld, routed %lld, released %lld, shipped %lld, cancelled %lld, "
+	    "returned %lld, backordered %lld (oms(7), \"Line counts\")", st->path, what,
+	    order_id, (long long)line_no, rule, (long long)q.qty, (long long)q.allocated,
+	    (long long)q.routed, (long long)q.released, (long long)q.shipped,
+	    (long long)q.cancelled, (long long)q.returned, (long long)q.backordered);
 	st->status = EX_SOFTWARE;
 	return -1;
 }
@@ -1021,7 +1032,6 @@ open_store(struct store **stp, const char *path, int busy_ms, int readonly,
 		/* WAL only once the file is known to be ours: the switch rewrites its header */
 		if (exec(st, "PRAGMA synchronous = FULL", "opening the store") != 0 ||
 		    migrate(st) != 0 ||
-		    exec(st, store_line_counts_sql, "opening the store") != 0 ||
 		    exec(st, "PRAGMA journal_mode = WAL", "setting WAL mode") != 0 ||
 		    exec(st, "PRAGMA journal_size_limit = 0", "setting WAL mode") != 0)
 			goto fail;

@@ -1,8 +1,8 @@
-# A line's counts (oms(7), "Line counts"): every write oms makes keeps
-# open = qty - allocated - routed - released - shipped - cancelled >= 0,
-# backordered <= open and returned <= shipped, or the store refuses it
-# as it is written: exit 70, the order and line named, the whole run
-# rolled back.  The normal flows that keep the rule are every other
+# A line's counts (oms(7), "Line counts"): a write of oms that can raise
+# what a line holds leaves open = qty - allocated - routed - released -
+# shipped - cancelled >= 0, backordered <= open and returned <= shipped,
+# or the store refuses it as it is written (store_line_check): exit 70,
+# the order, line, rule and counts named, the whole run rolled back.  The normal flows that keep the rule are every other
 # suite's; here, stores broken on purpose with sqlite3 (as oms-report
 # check's tests break them), then a real command whose write would break
 # a line further.
@@ -56,22 +56,24 @@ EOF
 	assert_output "$CHECK_HEAD"
 }
 
-@test "a confirmation that would ship more than a line holds: refused, 70, the line named, nothing written" {
+@test "a routing that would place more than a line holds: refused, 70, the line named, the run rolled back" {
 	released_store
+	# routed in the same run, before O1 (the lines are written by order id)
+	given orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_name,ship_lat,ship_lon,unit_price
+O0,1,A1,1,2026-11-25T09:00:00Z,Cy Ray,40.75,-73.99,1000
+EOF
+	oms-allocate -q > /dev/null
 	# by other means: line 2 allocated again while its units are out
 	sqlite3 "$OMS_DB" "UPDATE order_line SET allocated = 1 WHERE order_id = 'O1' AND line_no = 2"
 	before=$(state)
-	run -70 --separate-stderr oms-release --confirm - <<EOF
-release_id,line_no,status,qty,carrier,tracking
-$REL1,1,shipped,2,UPS,1Z1
-$REL1,2,shipped,3,UPS,1Z2
-EOF
+	run -70 --separate-stderr oms-route --day 2026-11-27
 	assert_output ""
-	assert_equal "$stderr" "oms-release: $OMS_DB: confirming an order line: order \"O1\" line 2: refused: line_buckets: allocated + routed + released + shipped + cancelled would exceed qty $REFUSED"
-	# line 1's shipment too: the whole run rolls back
+	assert_equal "$stderr" "oms-route: $OMS_DB: routing a line: order \"O1\" line 2: refused: it would break line_buckets: qty 3, allocated 0, routed 1, released 3, shipped 0, cancelled 0, returned 0, backordered 0 $REFUSED"
+	# O0's routing too: the whole run rolls back
 	assert_equal "$(state)" "$before"
 	run -0 sqlite3 "$OMS_DB" "SELECT command, exit_status FROM run ORDER BY run_id DESC LIMIT 1"
-	assert_output "oms-release|70"
+	assert_output "oms-route|70"
 }
 
 @test "a receipt that would return more than a line shipped: refused, 70, the line named, nothing written" {
@@ -92,11 +94,11 @@ rma_id,line_no,qty,condition,node_id
 RMA-O1-1,1,2,new,DC1
 EOF
 	assert_output ""
-	assert_equal "$stderr" "oms-return: $OMS_DB: writing a receipt: order \"O1\" line 1: refused: line_returned: returned would exceed shipped $REFUSED"
+	assert_equal "$stderr" "oms-return: $OMS_DB: writing a receipt: order \"O1\" line 1: refused: it would break line_returned: qty 2, allocated 0, routed 0, released 0, shipped 1, cancelled 0, returned 2, backordered 0 $REFUSED"
 	assert_equal "$(state)" "$before"
 }
 
-@test "the rule is oms's own: a store broken by other means is read as it is, and oms-report check names the line" {
+@test "a store broken by other means is read as it is, and oms-report check names the line" {
 	released_store
 	run -0 sqlite3 "$OMS_DB" "UPDATE order_line SET shipped = qty + 1 WHERE order_id = 'O1' AND line_no = 1"
 	run -1 oms-report check
