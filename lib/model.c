@@ -58,22 +58,25 @@ line_open(const struct line_qty *q)
 	return q->qty - q->allocated - q->routed - q->released - q->shipped - q->cancelled;
 }
 
-const char *
+unsigned
 line_counts_broken(const struct line_qty *q)
 {
+	unsigned broken = 0;
+
 	if (line_open(q) < 0)
-		return "line_buckets";
+		broken |= LINE_BUCKETS;
 	if (q->returned > q->shipped)
-		return "line_returned";
+		broken |= LINE_RETURNED;
 	if (q->backordered > 0 && q->backordered > line_open(q))
-		return "line_backordered";
-	return NULL;
+		broken |= LINE_BACKORDERED;
+	return broken;
 }
 
-int
-line_counts_ok(const struct line_qty *q)
+const char *
+line_rule_name(enum line_rule rule)
 {
-	return line_counts_broken(q) == NULL;
+	return rule == LINE_BUCKETS ? "line_buckets" : rule == LINE_RETURNED ? "line_returned" :
+	    "line_backordered";
 }
 
 static const char *const statuses[] = {

@@ -202,15 +202,16 @@ struct line_qty {
 int64_t line_open(const struct line_qty *q);
 /*
  * The rules of a line's counts (oms(7), "Line counts"), their one
- * statement: open >= 0 ("line_buckets", as oms-report check names it),
- * returned <= shipped ("line_returned"), backordered <= open
- * ("line_backordered").  line_counts_broken returns the name of the first
- * rule q breaks, NULL when it keeps them all; line_counts_ok, 1 when it
- * keeps them.  oms-report check reports the lines that break them, and
- * store_line_check refuses a write that leaves a line so.
+ * statement: open >= 0 (LINE_BUCKETS), returned <= shipped
+ * (LINE_RETURNED), backordered <= open (LINE_BACKORDERED).
+ * line_counts_broken returns the rules q breaks, or'ed (0: none);
+ * line_rule_name the name of one rule, as oms-report check reports it
+ * ("line_buckets").  oms-report check reports the lines that break them,
+ * and store_line_check refuses a write that leaves a line so.
  */
-const char *line_counts_broken(const struct line_qty *q);
-int line_counts_ok(const struct line_qty *q);
+enum line_rule { LINE_BUCKETS = 1, LINE_RETURNED = 2, LINE_BACKORDERED = 4 };
+unsigned line_counts_broken(const struct line_qty *q);
+const char *line_rule_name(enum line_rule rule);
 
 /*
  * The node a line's goods go to, of a line with this method and

@@ -448,7 +448,7 @@ store_line_check(struct store *st, const char *order_id, int64_t line_no, const 
 {
 	sqlite3_stmt *s = store_sql(st, sql_line_counts);
 	struct line_qty q;
-	const char *rule;
+	unsigned broken;
 	int rc;
 
 	if (s == NULL)
@@ -467,14 +467,15 @@ store_line_check(struct store *st, const char *order_id, int64_t line_no, const 
 	q.cancelled = sqlite3_column_int64(s, 5);
 	q.returned = sqlite3_column_int64(s, 6);
 	q.backordered = sqlite3_column_int64(s, 7);
-	rule = sqlite3_column_type(s, 0) == SQLITE_NULL ? NULL : line_counts_broken(&q);
+	/* no such line: nothing to check */
+	broken = sqlite3_column_type(s, 0) == SQLITE_NULL ? 0 : line_counts_broken(&q);
 	sqlite3_reset(s);
-	if (rule == NULL)
+	if (broken == 0)
 		return 0;
 	diag_error("%s: %s: order \"%s\" line %lld: refused: it would break %s: qty %lld, "
 	    "allocated %lld, routed %lld, released %lld, shipped %lld, cancelled %lld, "
 	    "returned %lld, backordered %lld (oms(7), \"Line counts\")", st->path, what,
-	    order_id, (long long)line_no, rule, (long long)q.qty, (long long)q.allocated,
+	    order_id, (long long)line_no, line_rule_name(broken & -broken), (long long)q.qty, (long long)q.allocated,
 	    (long long)q.routed, (long long)q.released, (long long)q.shipped,
 	    (long long)q.cancelled, (long long)q.returned, (long long)q.backordered);
 	st->status = EX_SOFTWARE;

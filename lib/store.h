@@ -396,7 +396,7 @@ int64_t store_refund_add(struct store *st, const struct refund *r);
 /*
  * The check of a line's counts as they are written (oms(7), "Line
  * counts"): order_id's line line_no as the store now has it, by the rules
- * of line_counts_ok (model.h).  0 when it keeps them (or there is no such
+ * of line_counts_broken (model.h).  0 when it keeps them (or there is no such
  * line); else -1 after a diagnostic that names the line, the rule and the
  * counts, with store_status EX_SOFTWARE (oms made the write, and oms is
  * wrong, or the store was edited by other means), and the caller's run
