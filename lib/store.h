@@ -406,7 +406,8 @@ int64_t store_refund_add(struct store *st, const struct refund *r);
  * release (routed to released) and a confirmation (released to shipped,
  * short or cancelled) move units and cannot raise them (line_node's
  * released and routed are never below 0); oms-allocate's write-back sets
- * allocated + backordered to the open quantity it read.
+ * allocated + backordered to the open quantity it read (an assert in
+ * alloc.c's decide).
  */
 int store_line_check(struct store *st, const char *order_id, int64_t line_no,
 	const char *what);
