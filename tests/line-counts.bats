@@ -127,3 +127,14 @@ EOF
 	run -0 oms-report check
 	assert_output "$CHECK_HEAD"
 }
+
+@test "an order change that would leave a line holding more than its qty: refused, 70, the line named, nothing written" {
+	released_store
+	# by other means: line 2 allocated again while its units are out
+	sqlite3 "$OMS_DB" "UPDATE order_line SET allocated = 1 WHERE order_id = 'O1' AND line_no = 2"
+	before=$(state)
+	run -70 --separate-stderr oms-order cancel O1 2 1
+	assert_output ""
+	assert_equal "${stderr_lines[0]}" "oms-order: $OMS_DB: writing an order line: order \"O1\" line 2: refused: it would break line_buckets: qty 3, allocated 0, routed 0, released 3, shipped 0, cancelled 1, returned 0, backordered 0 $REFUSED"
+	assert_equal "$(state)" "$before"
+}
