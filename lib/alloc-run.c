@@ -2,6 +2,7 @@
  * alloc-run: alloc_run(), oms-allocate's run around the decision of
  * alloc.c: reading the store, the order of service, events, writing back.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -501,6 +502,12 @@ decide(struct run *r, struct aorder *o, long rank)
 		char f[4][24];
 		const char *row[7];
 
+		/*
+		 * The line's counts keep their rules (model.h, line_counts_broken):
+		 * allocated + backordered is its open quantity as read (demand,
+		 * never below 0).  The one writer store_line_check does not see.
+		 */
+		assert(l->allocated >= 0 && back >= 0);
 		progress_tick(++r->seen);
 		if (back > 0 && l->reason == BO_DEST)
 			o->nowhere++;

@@ -58,6 +58,27 @@ line_open(const struct line_qty *q)
 	return q->qty - q->allocated - q->routed - q->released - q->shipped - q->cancelled;
 }
 
+unsigned
+line_counts_broken(const struct line_qty *q)
+{
+	unsigned broken = 0;
+
+	if (line_open(q) < 0)
+		broken |= LINE_BUCKETS;
+	if (q->returned > q->shipped)
+		broken |= LINE_RETURNED;
+	if (q->backordered > 0 && q->backordered > line_open(q))
+		broken |= LINE_BACKORDERED;
+	return broken;
+}
+
+const char *
+line_rule_name(enum line_rule rule)
+{
+	return rule == LINE_BUCKETS ? "line_buckets" : rule == LINE_RETURNED ? "line_returned" :
+	    "line_backordered";
+}
+
 static const char *const statuses[] = {
 	"backordered", "open", "allocated", "routed", "released", "shipped", "cancelled"
 };

@@ -200,6 +200,18 @@ struct line_qty {
 
 /* Open quantity: what no stage holds yet (negative means a broken line). */
 int64_t line_open(const struct line_qty *q);
+/*
+ * The rules of a line's counts (oms(7), "Line counts"), their one
+ * statement: open >= 0 (LINE_BUCKETS), returned <= shipped
+ * (LINE_RETURNED), backordered <= open (LINE_BACKORDERED).
+ * line_counts_broken returns the rules q breaks, or'ed (0: none);
+ * line_rule_name the name of one rule, as oms-report check reports it
+ * ("line_buckets").  oms-report check reports the lines that break them,
+ * and store_line_check refuses a write that leaves a line so.
+ */
+enum line_rule { LINE_BUCKETS = 1, LINE_RETURNED = 2, LINE_BACKORDERED = 4 };
+unsigned line_counts_broken(const struct line_qty *q);
+const char *line_rule_name(enum line_rule rule);
 
 /*
  * The node a line's goods go to, of a line with this method and

@@ -584,13 +584,18 @@ write_line(struct ctx *c, const char *order_id, struct oline *l, int cancel,
 
 	if (cancel)
 		l->cancelled += l->from_open + l->from_allocated + l->from_routed;
-	if (store_line_set(c->st, order_id, l->line_no, l->qty, l->allocated, l->backordered,
-	    l->reason, l->cancelled) != 0)
-		return -2;
+	/*
+	 * The nodes first: store_line_set checks the line's counts, which
+	 * its new cancelled (or lower qty) would break beside the routed
+	 * units not yet taken off its nodes.
+	 */
 	for (i = 0; i < l->nnodes; i++)
 		if (l->nodes[i].taken > 0 && store_line_node_routed(c->st, order_id, l->line_no,
 		    l->nodes[i].node_id, l->nodes[i].routed) != 0)
 			return -2;
+	if (store_line_set(c->st, order_id, l->line_no, l->qty, l->allocated, l->backordered,
+	    l->reason, l->cancelled) != 0)
+		return -2;
 	for (i = 0; i < l->nrels; i++) {
 		const struct orel *r = &l->rels[i];
 

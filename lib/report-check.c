@@ -68,8 +68,7 @@ check_line_wants(const struct view_line *l)
 	struct line_qty q;
 
 	view_line_qty(l, &q);
-	return !(line_open(&q) >= 0 && q.returned <= q.shipped &&
-	    (q.backordered <= 0 || q.backordered <= line_open(&q)));
+	return line_counts_broken(&q) != 0;
 }
 
 static int
@@ -78,21 +77,23 @@ check_line(void *p, const struct view_line *l)
 	struct view_ctx *c = p;
 	struct line_qty q;
 	char subject[256];
+	unsigned broken;
 
 	if (!check_line_wants(l))
 		return 0;	/* the common case: nothing to say */
 	view_line_qty(l, &q);
+	broken = line_counts_broken(&q);
 	snprintf(subject, sizeof subject, "%s/%lld", l->order_id, (long long)l->line_no);
-	if (line_open(&q) < 0)
-		violation(c, "line_buckets", subject, "allocated %lld + routed %lld + released %lld "
+	if (broken & LINE_BUCKETS)
+		violation(c, line_rule_name(LINE_BUCKETS), subject, "allocated %lld + routed %lld + released %lld "
 		    "+ shipped %lld + cancelled %lld exceed qty %lld", (long long)q.allocated,
 		    (long long)q.routed, (long long)q.released, (long long)q.shipped,
 		    (long long)q.cancelled, (long long)q.qty);
-	if (q.returned > q.shipped)
-		violation(c, "line_returned", subject, "returned %lld exceeds shipped %lld",
+	if (broken & LINE_RETURNED)
+		violation(c, line_rule_name(LINE_RETURNED), subject, "returned %lld exceeds shipped %lld",
 		    (long long)q.returned, (long long)q.shipped);
-	if (q.backordered > 0 && q.backordered > line_open(&q))
-		violation(c, "line_backordered", subject, "backordered %lld exceeds open %lld",
+	if (broken & LINE_BACKORDERED)
+		violation(c, line_rule_name(LINE_BACKORDERED), subject, "backordered %lld exceeds open %lld",
 		    (long long)q.backordered, (long long)line_open(&q));
 	return 0;
 }

@@ -244,8 +244,56 @@ enum {
 	W_EVENTS = 8
 };
 
+/*
+ * The routed quantity of line l at the node of assignment a after this
+ * run (kept work plus this run's), and before it (*old).
+ */
+static int64_t
+routed_now(const struct rline *l, const struct assignment *a, int64_t *old)
+{
+	int64_t kept = 0;
+	int k;
+
+	*old = 0;
+	for (k = 0; k < l->nwork; k++)
+		if (l->work[k].node == a->node) {
+			*old = l->work[k].qty;
+			kept = l->work[k].qty - l->work[k].inplay;
+		}
+	return kept + a->qty;
+}
+
+/*
+ * The line_node rows of line l that this run raises (with the cost and
+ * transit days their line.routed events give): how many, or -1.
+ * write_line writes them last, after what the line gives back (work
+ * lowered or moved off a node, allocated lowered), then has the store
+ * check the line's counts (store_line_check).
+ */
 static int
-write_line(struct run *r, struct writer *w, int what, struct rline *l,
+write_raised_nodes(struct run *r, const struct rline *l, const struct plan *const *plans,
+    const struct share *const *shares)
+{
+	const struct rorder *o = &r->net.orders[l->order];
+	int li = (int)(l - r->net.lines), p, i, n = 0;
+
+	for (p = 0; p < 2; p++)
+		for (i = 0; i < plans[p]->n; i++) {
+			const struct assignment *a = &plans[p]->a[i];
+			int64_t old, now;
+
+			if (a->line != li || (now = routed_now(l, a, &old)) <= old)
+				continue;
+			if (store_line_node_route(r->st, o->id, l->line_no, r->net.nodes[a->node].id,
+			    now, cost_cents(shares[p][i].money), shares[p][i].transit) != 0)
+				return -1;
+			n++;
+		}
+	return n;
+}
+
+static int
+write_line_lowered(struct run *r, struct writer *w, int what, struct rline *l,
     const struct plan *const *plans, const struct share *const *shares, struct buf *payload)
 {
 	const struct rorder *o = &r->net.orders[l->order];
@@ -257,24 +305,19 @@ write_line(struct run *r, struct writer *w, int what, struct rline *l,
 	for (p = 0; p < 2; p++)
 		for (i = 0; i < plans[p]->n; i++) {
 			const struct assignment *a = &plans[p]->a[i];
-			int64_t kept = 0, old = 0, now;
+			int64_t old, now;
 			const char *row[8];
 			char cost[32];
 
 			if (a->line != li)
 				continue;
 			assigned += a->qty;
-			for (k = 0; k < l->nwork; k++)
-				if (l->work[k].node == a->node) {
-					old = l->work[k].qty;
-					kept = l->work[k].qty - l->work[k].inplay;
-				}
-			now = kept + a->qty;
+			now = routed_now(l, a, &old);
 			if (now == old)
 				continue;
-			/* with the cost and transit days its line.routed event gives */
-			if ((what & W_NODES) && store_line_node_route(r->st, o->id, l->line_no,
-			    r->net.nodes[a->node].id, now, cost_cents(shares[p][i].money),
+			/* lowered here; raised by write_raised_nodes */
+			if ((what & W_NODES) && now < old && store_line_node_route(r->st, o->id,
+			    l->line_no, r->net.nodes[a->node].id, now, cost_cents(shares[p][i].money),
 			    shares[p][i].transit) != 0)
 				return -1;
 			if (!(what & (W_ROWS | W_EVENTS)))
@@ -375,6 +418,27 @@ write_line(struct run *r, struct writer *w, int what, struct rline *l,
 		return store_route_line(r->st, o->id, l->line_no, waiting, l->backordered, l->old_reason,
 		    0);
 	return 0;
+}
+
+/*
+ * One pass of write_all over line l: with W_NODES (and W_LINES), what the
+ * line gives back first, then what it takes, and the check of the line's
+ * counts when it took anything.
+ */
+static int
+write_line(struct run *r, struct writer *w, int what, struct rline *l,
+    const struct plan *const *plans, const struct share *const *shares, struct buf *payload)
+{
+	int raised;
+
+	if (write_line_lowered(r, w, what, l, plans, shares, payload) != 0)
+		return -1;
+	if (!(what & W_NODES))
+		return 0;
+	if ((raised = write_raised_nodes(r, l, plans, shares)) < 0)
+		return -1;
+	return raised > 0 ? store_line_check(r->st, r->net.orders[l->order].id, l->line_no,
+	    "routing a line") : 0;
 }
 
 static const struct run *id_run;	/* for id_cmp */

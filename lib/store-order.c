@@ -115,7 +115,9 @@ store_line_set(struct store *st, const char *order_id, int64_t line_no, int64_t 
 	bind_int(s, 5, backordered);
 	bind_text(s, 6, reason);
 	bind_int(s, 7, cancelled);
-	return store_done(st, s, "writing an order line");
+	if (store_done(st, s, "writing an order line") != 0)
+		return -1;
+	return store_line_check(st, order_id, line_no, "writing an order line");
 }
 
 /*

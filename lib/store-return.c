@@ -307,7 +307,9 @@ store_receipt_add(struct store *st, const char *rma_id, const char *order_id,
 	bind_text(s, 1, order_id);
 	bind_int(s, 2, line_no);
 	bind_int(s, 3, qty);
-	return store_done(st, s, "writing a receipt");
+	if (store_done(st, s, "writing a receipt") != 0)
+		return -1;
+	return store_line_check(st, order_id, line_no, "writing a receipt");
 }
 
 static const char SQL_REFUND_ADD[] =

@@ -436,6 +436,52 @@ store_done(struct store *st, sqlite3_stmt *s, const char *what)
 	return run(st, s, what);
 }
 
+/* A line's counts, routed and released summed over its nodes. */
+static const char sql_line_counts[] =
+    "SELECT l.qty, l.allocated, COALESCE(SUM(ln.routed), 0), COALESCE(SUM(ln.released), 0), "
+    "l.shipped, l.cancelled, l.returned, l.backordered FROM order_line l "
+    "LEFT JOIN line_node ln ON ln.order_id = l.order_id AND ln.line_no = l.line_no "
+    "WHERE l.order_id = ?1 AND l.line_no = ?2";
+
+int
+store_line_check(struct store *st, const char *order_id, int64_t line_no, const char *what)
+{
+	sqlite3_stmt *s = store_sql(st, sql_line_counts);
+	struct line_qty q;
+	unsigned broken;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_int(s, 2, line_no);
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return fail(st, rc, what);
+	}
+	q.qty = sqlite3_column_int64(s, 0);
+	q.allocated = sqlite3_column_int64(s, 1);
+	q.routed = sqlite3_column_int64(s, 2);
+	q.released = sqlite3_column_int64(s, 3);
+	q.shipped = sqlite3_column_int64(s, 4);
+	q.cancelled = sqlite3_column_int64(s, 5);
+	q.returned = sqlite3_column_int64(s, 6);
+	q.backordered = sqlite3_column_int64(s, 7);
+	/* no such line: nothing to check */
+	broken = sqlite3_column_type(s, 0) == SQLITE_NULL ? 0 : line_counts_broken(&q);
+	sqlite3_reset(s);
+	if (broken == 0)
+		return 0;
+	diag_error("%s: %s: order \"%s\" line %lld: refused: it would break %s: qty %lld, "
+	    "allocated %lld, routed %lld, released %lld, shipped %lld, cancelled %lld, "
+	    "returned %lld, backordered %lld (oms(7), \"Line counts\")", st->path, what,
+	    order_id, (long long)line_no, line_rule_name(broken & -broken), (long long)q.qty, (long long)q.allocated,
+	    (long long)q.routed, (long long)q.released, (long long)q.shipped,
+	    (long long)q.cancelled, (long long)q.returned, (long long)q.backordered);
+	st->status = EX_SOFTWARE;
+	return -1;
+}
+
 int
 store_exec(struct store *st, const char *text, const char *what)
 {

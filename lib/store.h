@@ -377,7 +377,8 @@ int store_rma_line_get(struct store *st, const char *rma_id, int64_t line_no,
 
 /*
  * Record a receipt of qty units of an RMA line: the receipt row, the
- * line's received count and the order line's returned count.  The caller
+ * line's received count and the order line's returned count (then
+ * store_line_check).  The caller
  * restocks (store_inventory_put) when the disposition says so.
  */
 int store_receipt_add(struct store *st, const char *rma_id, const char *order_id,
@@ -391,6 +392,25 @@ struct refund {
 };
 /* Write it: its refund_id (> 0), or -1. */
 int64_t store_refund_add(struct store *st, const struct refund *r);
+
+/*
+ * The check of a line's counts as they are written (oms(7), "Line
+ * counts"): order_id's line line_no as the store now has it, by the rules
+ * of line_counts_broken (model.h).  0 when it keeps them (or there is no such
+ * line); else -1 after a diagnostic that names the line, the rule and the
+ * counts, with store_status EX_SOFTWARE (oms made the write, and oms is
+ * wrong, or the store was edited by other means), and the caller's run
+ * rolls back as on any failed write.  A writer that can raise what a line
+ * holds calls it once the line's writes are all done: store_line_set and
+ * store_receipt_add do, and oms-route after each line it places.  A
+ * release (routed to released) and a confirmation (released to shipped,
+ * short or cancelled) move units and cannot raise them (line_node's
+ * released and routed are never below 0); oms-allocate's write-back sets
+ * allocated + backordered to the open quantity it read (an assert in
+ * alloc.c's decide).
+ */
+int store_line_check(struct store *st, const char *order_id, int64_t line_no,
+	const char *what);
 
 /* --- order --- */
 
@@ -426,7 +446,11 @@ int store_order_line_nodes(struct store *st, const char *order_id, store_typed_f
 int store_order_release_lines(struct store *st, const char *order_id,
 	store_typed_fn fn, void *ctx);
 
-/* Set a line's qty, allocated, backordered (+ reason, NULL: none) and cancelled. */
+/*
+ * Set a line's qty, allocated, backordered (+ reason, NULL: none) and
+ * cancelled, then store_line_check it: the caller writes its line_node
+ * rows first.
+ */
 int store_line_set(struct store *st, const char *order_id, int64_t line_no,
 	int64_t qty, int64_t allocated, int64_t backordered, const char *reason,
 	int64_t cancelled);
