@@ -65,7 +65,8 @@ $(BUILD)/lib/%.o: lib/%.c lib/*.h | $(BUILD)/lib
 
 # The schema and its migrations live in share/schema as plain SQL; they are
 # compiled into the binaries so a store can always be created or upgraded.
-$(BUILD)/lib/schema_sql.c: $(SCHEMA) share/sql2c.sh | $(BUILD)/lib
+# The folder is a prerequisite too: a migration removed changes its time.
+$(BUILD)/lib/schema_sql.c: $(SCHEMA) share/schema share/sql2c.sh | $(BUILD)/lib
 	sh share/sql2c.sh $(SCHEMA) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/lib/schema_sql.o: $(BUILD)/lib/schema_sql.c
