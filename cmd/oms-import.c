@@ -21,6 +21,29 @@ usage(FILE *fp)
 	    "kind: items, nodes, inventory, customers, orders, postal, rates\n");
 }
 
+struct job {
+	const struct import_opts *o;
+	struct import_counts n;
+	int nfiles;
+	char **files;
+};
+
+static int
+run(void *arg, struct store *st, FILE *out)
+{
+	struct job *j = arg;
+
+	return import_files(st, j->o, j->nfiles, j->files, &j->n);
+}
+
+static void
+summary(void *arg, struct buf *counts, struct buf *line)
+{
+	const struct job *j = arg;
+
+	import_summary(j->o, &j->n, line, counts);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -35,11 +58,10 @@ main(int argc, char **argv)
 	};
 	static char *stdin_only[] = { "-" };
 	struct import_opts o = { .max_rejects = -1 };
-	struct import_counts counts;
-	struct buf line = BUF_INIT, json = BUF_INIT;
-	struct store *st;
+	struct job j = { .o = &o };
+	struct cli_job job = { .run = run, .summary = summary, .arg = &j };
 	struct cli c;
-	int ch, status;
+	int ch;
 
 	cli_init(&c, argc, argv);
 	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
@@ -102,17 +124,7 @@ main(int argc, char **argv)
 	}
 	o.input_format = c.input_format;
 
-	if ((status = cli_begin(&c, &st)) != 0)
-		return status;
-	status = import_files(st, &o, argc > 1 ? argc - 1 : 1,
-	    argc > 1 ? argv + 1 : stdin_only, &counts);
-	import_summary(&o, &counts, &line, &json);
-	status = cli_end(&c, st, status, json.s);
-	if (status == 0)
-		diag_note("%s%s", c.dry_run ? "dry run, nothing written: " : "", line.s);
-	buf_release(&line);
-	buf_release(&json);
-	if (cli_close_stdout() != 0 && status == 0)
-		status = EX_IOERR;
-	return status;
+	j.nfiles = argc > 1 ? argc - 1 : 1;
+	j.files = argc > 1 ? argv + 1 : stdin_only;
+	return cli_run(&c, &job);
 }
