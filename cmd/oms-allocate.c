@@ -22,45 +22,37 @@ usage(FILE *fp)
 	    "       oms-allocate --version\n");
 }
 
-struct job {
-	struct alloc_opts *o;
-	struct alloc_counts n;
-};
-
+/* Allocate; counts for the run log, line for the note (cli_run). */
 static int
-run(void *arg, struct store *st, FILE *out)
+run(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line)
 {
-	struct job *j = arg;
+	struct alloc_counts n;
+	int status;
 
-	return alloc_run(st, j->o, out, &j->n);
-}
-
-static void
-summary(void *arg, struct buf *counts, struct buf *line)
-{
-	const struct alloc_counts *n = &((struct job *)arg)->n;
-
+	memset(&n, 0, sizeof n);
+	status = alloc_run(st, arg, out, &n);
 	buf_addf(counts, "{\"lines\":%ld,\"full\":%ld,\"partly\":%ld,\"backordered\":%ld,"
 	    "\"units\":%lld,\"units_backordered\":%lld,\"units_taken_back\":%lld,"
-	    "\"units_unrouted\":%lld,\"units_routed_taken\":%lld}", n->lines, n->full, n->partly,
-	    n->backordered, (long long)n->units, (long long)n->units_backordered,
-	    (long long)n->units_taken_back, (long long)n->units_unrouted,
-	    (long long)n->units_routed_taken);
+	    "\"units_unrouted\":%lld,\"units_routed_taken\":%lld}", n.lines, n.full, n.partly,
+	    n.backordered, (long long)n.units, (long long)n.units_backordered,
+	    (long long)n.units_taken_back, (long long)n.units_unrouted,
+	    (long long)n.units_routed_taken);
 	buf_addf(line, "%ld %s changed: %ld allocated in full, %ld partly, %ld backordered; "
-	    "%lld %s allocated, %lld %s backordered; %lld %s taken back", n->lines,
-	    plural(n->lines, "line", "lines"), n->full, n->partly, n->backordered,
-	    (long long)n->units, plural(n->units, "unit", "units"),
-	    (long long)n->units_backordered, plural(n->units_backordered, "unit", "units"),
-	    (long long)n->units_taken_back, plural(n->units_taken_back, "unit", "units"));
-	if (n->units_unrouted > 0)
+	    "%lld %s allocated, %lld %s backordered; %lld %s taken back", n.lines,
+	    plural(n.lines, "line", "lines"), n.full, n.partly, n.backordered,
+	    (long long)n.units, plural(n.units, "unit", "units"),
+	    (long long)n.units_backordered, plural(n.units_backordered, "unit", "units"),
+	    (long long)n.units_taken_back, plural(n.units_taken_back, "unit", "units"));
+	if (n.units_unrouted > 0)
 		buf_addf(line, "; %lld routed %s taken back from nodes whose stock fell under %s",
-		    (long long)n->units_unrouted, plural(n->units_unrouted, "unit", "units"),
-		    plural(n->units_unrouted, "it", "them"));
-	if (n->units_routed_taken > 0)
+		    (long long)n.units_unrouted, plural(n.units_unrouted, "unit", "units"),
+		    plural(n.units_unrouted, "it", "them"));
+	if (n.units_routed_taken > 0)
 		buf_addf(line, "; %lld routed %s taken back for more urgent orders",
-		    (long long)n->units_routed_taken, plural(n->units_routed_taken, "unit", "units"));
-	if (n->lines == 0)
+		    (long long)n.units_routed_taken, plural(n.units_routed_taken, "unit", "units"));
+	if (n.lines == 0)
 		buf_adds(line, "; nothing changed");
+	return status;
 }
 
 int
@@ -73,10 +65,9 @@ main(int argc, char **argv)
 	};
 	struct scope scope = { NULL, 0, 0 };
 	struct alloc_opts o;
-	struct job j = { .o = &o };
-	struct cli_job job = { .run = run, .summary = summary, .output = 1, .arg = &j };
+	struct cli_job job = { .run = run, .output = 1, .arg = &o };
 	struct cli c;
-	int ch, i, status = 0, named = 0;
+	int ch, status, named = 0;
 
 	memset(&o, 0, sizeof o);
 	cli_init(&c, argc, argv);
@@ -93,11 +84,9 @@ main(int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
-	for (i = optind; i < argc && status == 0; i++, named = 1)
-		status = scope_read(&scope, argv[i], c.input_format);
-	if (status != 0)
+	if ((status = cli_scope(&c, &scope, argc - optind, argv + optind)) != 0)
 		return status;
-	o.scoped = named;
+	o.scoped = named || optind < argc;
 	o.scope = scope.v;
 	o.nscope = scope.n;
 	o.format = c.format;

@@ -3,6 +3,7 @@
  * codes or rates from CSV or JSON into the store.  See oms-import(1).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "diag.h"
@@ -23,25 +24,22 @@ usage(FILE *fp)
 
 struct job {
 	const struct import_opts *o;
-	struct import_counts n;
 	int nfiles;
 	char **files;
 };
 
+/* Import; counts for the run log, line for the note (cli_run). */
 static int
-run(void *arg, struct store *st, FILE *out)
-{
-	struct job *j = arg;
-
-	return import_files(st, j->o, j->nfiles, j->files, &j->n);
-}
-
-static void
-summary(void *arg, struct buf *counts, struct buf *line)
+run(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line)
 {
 	const struct job *j = arg;
+	struct import_counts n;
+	int status;
 
-	import_summary(j->o, &j->n, line, counts);
+	memset(&n, 0, sizeof n);
+	status = import_files(st, j->o, j->nfiles, j->files, &n);
+	import_summary(j->o, &n, line, counts);
+	return status;
 }
 
 int
@@ -59,7 +57,7 @@ main(int argc, char **argv)
 	static char *stdin_only[] = { "-" };
 	struct import_opts o = { .max_rejects = -1 };
 	struct job j = { .o = &o };
-	struct cli_job job = { .run = run, .summary = summary, .arg = &j };
+	struct cli_job job = { .run = run, .arg = &j };
 	struct cli c;
 	int ch;
 

@@ -66,26 +66,26 @@ static const struct {
 /* A change: one from the command line (vals), or a stream of them (files). */
 struct job {
 	const struct order_opts *o;
-	struct order_counts n;
 	const char *const *vals;	/* NULL: a stream */
 	int nfiles;
 	char **files;
 };
 
+/* The changes; counts for the run log, line for the note (cli_run). */
 static int
-run(void *arg, struct store *st, FILE *out)
+run(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line)
 {
-	struct job *j = arg;
+	const struct job *j = arg;
+	struct order_counts n;
+	int status;
 
+	memset(&n, 0, sizeof n);
 	if (j->vals != NULL)
-		return order_change(st, j->o, j->vals, &j->n);
-	return order_change_files(st, j->o, j->nfiles, j->files, &j->n);
-}
-
-static void
-summary(void *arg, struct buf *counts, struct buf *line)
-{
-	order_summary(&((struct job *)arg)->n, line, counts);
+		status = order_change(st, j->o, j->vals, &n);
+	else
+		status = order_change_files(st, j->o, j->nfiles, j->files, &n);
+	order_summary(&n, line, counts);
+	return status;
 }
 
 int
@@ -110,7 +110,7 @@ main(int argc, char **argv)
 	const char *vals[OC_COUNT];
 	struct order_opts o = { .action = -1, .reason = "" };
 	struct job j = { .o = &o };
-	struct cli_job job = { .run = run, .summary = summary, .arg = &j };
+	struct cli_job job = { .run = run, .arg = &j };
 	struct outfile out;
 	struct store *st;
 	struct cli c;

@@ -47,44 +47,41 @@ usage_error(const char *msg)
 struct job {
 	const struct release_opts *o;
 	struct release_files *files;
-	struct release_counts n;
 	const char *const *ids;	/* --resend: nids ids, or run_id */
 	int nids;
 	int64_t run_id;
-	struct confirm_counts confirmed;	/* --confirm: the files */
-	char **argv;
+	char **argv;		/* --confirm: the files */
 	int argc, input_format;
 };
 
+/* Release; counts for the run log, line for the note (cli_run). */
 static int
-run_release(void *arg, struct store *st, FILE *out)
+run_release(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line)
 {
 	struct job *j = arg;
+	struct release_counts n;
+	long waiting;
+	int status;
 
-	return release_run(st, j->o, out, &j->files, &j->n);
-}
-
-static void
-release_summary(void *arg, struct buf *counts, struct buf *line)
-{
-	const struct release_counts *n = &((struct job *)arg)->n;
-	long waiting = n->held + n->incomplete + n->over_capacity + n->over_max;
-
+	memset(&n, 0, sizeof n);
+	status = release_run(st, j->o, out, &j->files, &n);
+	waiting = n.held + n.incomplete + n.over_capacity + n.over_max;
 	buf_addf(counts, "{\"releases\":%ld,\"lines\":%ld,\"units\":%lld,\"nodes\":%ld,"
 	    "\"held\":%ld,\"incomplete\":%ld,\"over_capacity\":%ld,\"over_max\":%ld}",
-	    n->releases, n->lines, (long long)n->units, n->nodes, n->held, n->incomplete,
-	    n->over_capacity, n->over_max);
+	    n.releases, n.lines, (long long)n.units, n.nodes, n.held, n.incomplete,
+	    n.over_capacity, n.over_max);
 	buf_addf(line, "%ld %s (%ld %s, %lld %s) to %ld %s; %ld waiting: "
 	    "%ld held, %ld ship-complete not all routed, %ld over capacity, %ld past --max",
-	    n->releases, plural(n->releases, "release", "releases"), n->lines,
-	    plural(n->lines, "line", "lines"), (long long)n->units,
-	    plural(n->units, "unit", "units"), n->nodes, plural(n->nodes, "node", "nodes"),
-	    waiting, n->held, n->incomplete, n->over_capacity, n->over_max);
+	    n.releases, plural(n.releases, "release", "releases"), n.lines,
+	    plural(n.lines, "line", "lines"), (long long)n.units,
+	    plural(n.units, "unit", "units"), n.nodes, plural(n.nodes, "node", "nodes"),
+	    waiting, n.held, n.incomplete, n.over_capacity, n.over_max);
+	return status;
 }
 
-/* A re-send records nothing: run it again when its output was lost. */
+/* A re-send records no counts: run it again when its output was lost. */
 static int
-run_resend(void *arg, struct store *st, FILE *out)
+run_resend(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line)
 {
 	struct job *j = arg;
 
@@ -113,29 +110,26 @@ unwritten(void *arg, long long run_id)
 	    "oms-release --resend-run %lld writes them again", run_id, run_id);
 }
 
+/* Take confirmations; counts for the run log, line for the note. */
 static int
-run_confirm(void *arg, struct store *st, FILE *out)
+run_confirm(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line)
 {
 	static char *stdin_only[] = { "-" };
-	struct job *j = arg;
+	const struct job *j = arg;
+	struct confirm_counts n;
+	int status;
 
-	return release_confirm(st, j->argc > 0 ? j->argv : stdin_only, j->argc > 0 ? j->argc : 1,
-	    j->input_format, &j->confirmed);
-}
-
-static void
-confirm_summary(void *arg, struct buf *counts, struct buf *line)
-{
-	const struct confirm_counts *n = &((struct job *)arg)->confirmed;
-
+	memset(&n, 0, sizeof n);
+	status = release_confirm(st, j->argc > 0 ? j->argv : stdin_only,
+	    j->argc > 0 ? j->argc : 1, j->input_format, &n);
 	buf_addf(counts, "{\"confirmations\":%ld,\"shipped\":%lld,\"picked_up\":%lld,"
-	    "\"short\":%lld,\"cancelled\":%lld}", n->rows, (long long)n->shipped,
-	    (long long)n->picked_up, (long long)n->shorted, (long long)n->cancelled);
-	buf_addf(line, "%ld %s taken: %lld %s shipped, %lld picked up, "
-	    "%lld short, %lld cancelled", n->rows,
-	    plural(n->rows, "confirmation", "confirmations"), (long long)n->shipped,
-	    plural(n->shipped, "unit", "units"), (long long)n->picked_up, (long long)n->shorted,
-	    (long long)n->cancelled);
+	    "\"short\":%lld,\"cancelled\":%lld}", n.rows, (long long)n.shipped,
+	    (long long)n.picked_up, (long long)n.shorted, (long long)n.cancelled);
+	buf_addf(line, "%ld %s taken: %lld %s shipped, %lld picked up, %lld short, "
+	    "%lld cancelled", n.rows, plural(n.rows, "confirmation", "confirmations"),
+	    (long long)n.shipped, plural(n.shipped, "unit", "units"), (long long)n.picked_up,
+	    (long long)n.shorted, (long long)n.cancelled);
+	return status;
 }
 
 int
@@ -226,13 +220,11 @@ main(int argc, char **argv)
 
 	if (confirming) {
 		job.run = run_confirm;
-		job.summary = confirm_summary;
 		j.argc = argc;
 		j.argv = argv;
 		j.input_format = c.input_format;
 	} else {
 		job.run = resending ? run_resend : run_release;
-		job.summary = resending ? NULL : release_summary;
 		job.ready = files_ready;
 		job.close = files_close;
 		job.unwritten = unwritten;

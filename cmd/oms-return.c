@@ -47,50 +47,46 @@ percent_option(const char *opt, const char *arg)
 
 struct job {
 	struct returns_opts *o;
-	struct returns_counts n;
 	int nfiles;
 	char **files;
 };
 
+/* The step; counts for the run log, line for the note (cli_run). */
 static int
-run(void *arg, struct store *st, FILE *out)
-{
-	struct job *j = arg;
-
-	return returns_run(st, j->o, j->nfiles, j->files, out, &j->n);
-}
-
-static void
-summary(void *arg, struct buf *counts, struct buf *line)
+run(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line)
 {
 	const struct job *j = arg;
-	const struct returns_counts *n = &j->n;
+	struct returns_counts n;
 	char amount[24];
+	int status;
 
-	money_format(n->amount, amount);
+	memset(&n, 0, sizeof n);
+	status = returns_run(st, j->o, j->nfiles, j->files, out, &n);
+	money_format(n.amount, amount);
 	buf_addf(counts, "{\"records\":%ld,\"rejected\":%ld,\"lines\":%ld,\"rmas\":%ld,"
 	    "\"units\":%lld,\"restocked\":%lld,\"damaged\":%lld,\"refunds\":%ld,\"amount\":%s}",
-	    n->records, n->rejected, n->lines, n->rmas, (long long)n->units,
-	    (long long)n->restocked, (long long)n->damaged, n->refunds, amount);
+	    n.records, n.rejected, n.lines, n.rmas, (long long)n.units,
+	    (long long)n.restocked, (long long)n.damaged, n.refunds, amount);
 	switch (j->o->cmd) {
 	case RETURNS_AUTHORIZE:
-		buf_addf(line, "%ld %s authorised (%lld %s) in %ld %s, %ld rejected", n->lines,
-		    plural(n->lines, "line", "lines"), (long long)n->units,
-		    plural(n->units, "unit", "units"), n->rmas, plural(n->rmas, "RMA", "RMAs"),
-		    n->rejected);
+		buf_addf(line, "%ld %s authorised (%lld %s) in %ld %s, %ld rejected", n.lines,
+		    plural(n.lines, "line", "lines"), (long long)n.units,
+		    plural(n.units, "unit", "units"), n.rmas, plural(n.rmas, "RMA", "RMAs"),
+		    n.rejected);
 		break;
 	case RETURNS_RECEIVE:
 		buf_addf(line, "%ld %s received (%lld %s: %lld restocked, %lld damaged); "
-		    "%ld %s, %s in all; %ld rejected", n->lines, plural(n->lines, "line", "lines"),
-		    (long long)n->units, plural(n->units, "unit", "units"),
-		    (long long)n->restocked, (long long)n->damaged, n->refunds,
-		    plural(n->refunds, "refund", "refunds"), amount, n->rejected);
+		    "%ld %s, %s in all; %ld rejected", n.lines, plural(n.lines, "line", "lines"),
+		    (long long)n.units, plural(n.units, "unit", "units"),
+		    (long long)n.restocked, (long long)n.damaged, n.refunds,
+		    plural(n.refunds, "refund", "refunds"), amount, n.rejected);
 		break;
 	case RETURNS_APPEASE:
-		buf_addf(line, "%ld %s, %s in all; %ld rejected", n->refunds,
-		    plural(n->refunds, "appeasement", "appeasements"), amount, n->rejected);
+		buf_addf(line, "%ld %s, %s in all; %ld rejected", n.refunds,
+		    plural(n.refunds, "appeasement", "appeasements"), amount, n.rejected);
 		break;
 	}
+	return status;
 }
 
 int
@@ -110,7 +106,7 @@ main(int argc, char **argv)
 	static char *stdin_only[] = { "-" };
 	struct returns_opts o;
 	struct job j = { .o = &o };
-	struct cli_job job = { .run = run, .summary = summary, .output = 1, .arg = &j };
+	struct cli_job job = { .run = run, .output = 1, .arg = &j };
 	struct cli c;
 	char at[21];
 	int ch, cmd, fees_given = 0, window_given = 0;

@@ -45,42 +45,39 @@ amount(const char *opt, const char *arg)
 
 struct job {
 	struct route_opts *o;
-	struct route_counts n;
 	char day[21];		/* --day, or "": the run's day */
 };
 
+/* Route; counts for the run log, line for the note (cli_run). */
 static int
-run(void *arg, struct store *st, FILE *out)
+run(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line)
 {
 	struct job *j = arg;
+	struct route_counts n;
+	int status;
 
 	if (j->day[0] == '\0')
 		memcpy(j->day, store_run_time(st), sizeof j->day);
 	j->day[10] = '\0';
 	j->o->day = j->day;
-	return route_run(st, j->o, out, &j->n);
-}
-
-static void
-summary(void *arg, struct buf *counts, struct buf *line)
-{
-	const struct route_counts *n = &((struct job *)arg)->n;
-
+	memset(&n, 0, sizeof n);
+	status = route_run(st, j->o, out, &n);
 	buf_addf(counts, "{\"orders\":%ld,\"rows\":%ld,\"shipments\":%ld,\"splits\":%ld,"
 	    "\"late\":%ld,\"cost\":%.2f,\"objective\":%.2f,\"units\":%lld,"
 	    "\"units_backordered\":%lld,\"units_waiting\":%lld,\"unplaced_orders\":%ld}",
-	    n->orders, n->rows, n->shipments, n->splits, n->late, n->cost, n->objective,
-	    (long long)n->units, (long long)n->units_backordered, (long long)n->units_waiting,
-	    n->unplaced);
+	    n.orders, n.rows, n.shipments, n.splits, n.late, n.cost, n.objective,
+	    (long long)n.units, (long long)n.units_backordered, (long long)n.units_waiting,
+	    n.unplaced);
 	buf_addf(line, "%ld %s routed: %ld %s, %ld %s, %ld late; "
 	    "cost %.2f (objective %.2f with penalties); %lld %s routed, "
-	    "%lld backordered, %lld waiting; %ld %s unplaced%s", n->orders,
-	    plural(n->orders, "order", "orders"), n->shipments,
-	    plural(n->shipments, "shipment", "shipments"), n->splits,
-	    plural(n->splits, "split", "splits"), n->late, n->cost, n->objective,
-	    (long long)n->units, plural(n->units, "unit", "units"),
-	    (long long)n->units_backordered, (long long)n->units_waiting, n->unplaced,
-	    plural(n->unplaced, "order", "orders"), n->changes == 0 ? "; nothing changed" : "");
+	    "%lld backordered, %lld waiting; %ld %s unplaced%s", n.orders,
+	    plural(n.orders, "order", "orders"), n.shipments,
+	    plural(n.shipments, "shipment", "shipments"), n.splits,
+	    plural(n.splits, "split", "splits"), n.late, n.cost, n.objective,
+	    (long long)n.units, plural(n.units, "unit", "units"),
+	    (long long)n.units_backordered, (long long)n.units_waiting, n.unplaced,
+	    plural(n.unplaced, "order", "orders"), n.changes == 0 ? "; nothing changed" : "");
+	return status;
 }
 
 int
@@ -105,9 +102,9 @@ main(int argc, char **argv)
 	struct route_opts o;
 	struct cli c;
 	struct job j = { .o = &o };
-	struct cli_job job = { .run = run, .summary = summary, .output = 1, .arg = &j };
+	struct cli_job job = { .run = run, .output = 1, .arg = &j };
 	double split = -1, late = -1, daycost = -1;
-	int ch, i, status = 0, named = 0;
+	int ch, status, named = 0;
 
 	memset(&o, 0, sizeof o);
 	route_policy(&o, "balanced");
@@ -177,11 +174,9 @@ main(int argc, char **argv)
 		o.late_penalty = late;
 	if (daycost >= 0)
 		o.day_cost = daycost;
-	for (i = optind; i < argc && status == 0; i++, named = 1)
-		status = scope_read(&scope, argv[i], c.input_format);
-	if (status != 0)
+	if ((status = cli_scope(&c, &scope, argc - optind, argv + optind)) != 0)
 		return status;
-	o.scoped = named;
+	o.scoped = named || optind < argc;
 	o.scope = scope.v;
 	o.nscope = scope.n;
 	o.format = c.format;

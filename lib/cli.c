@@ -7,6 +7,7 @@
 #include "input.h"
 #include "output.h"
 #include "parse.h"
+#include "scope.h"
 #include "util.h"
 
 static int cli_close_stdout(void);
@@ -96,6 +97,16 @@ cli_option(struct cli *c, int opt, const char *arg, void (*usage)(FILE *))
 	return 0;
 }
 
+int
+cli_scope(const struct cli *c, struct scope *s, int n, char *const *files)
+{
+	int i, status = 0;
+
+	for (i = 0; i < n && status == 0; i++)
+		status = scope_read(s, files[i], c->input_format);
+	return status;
+}
+
 /*
  * Open the store, log the run's start, begin its one transaction: 0, or
  * the exit status after a diagnostic.
@@ -181,21 +192,19 @@ cli_run(struct cli *c, const struct cli_job *job)
 		outfile_close(&out, 0);
 		return status;
 	}
-	status = job->run(job->arg, st, out.fp);
+	status = job->run(job->arg, st, out.fp, &counts, &line);
 	/* every byte written before the commit: a full disk fails the run */
 	if (status == 0)
 		status = outfile_ready(&out);
 	if (status == 0 && job->ready != NULL)
 		status = job->ready(job->arg);
-	if (job->summary != NULL)
-		job->summary(job->arg, &counts, &line);
-	status = cli_end(c, st, status, job->summary != NULL ? counts.s : NULL);
+	status = cli_end(c, st, status, counts.s);
 	/* in place, or on standard output, only after the commit */
 	s = outfile_close(&out, status == 0);
 	if (job->close != NULL && (t = job->close(job->arg, status == 0)) != 0 && s == 0)
 		s = t;
 	if (status == 0 && s != 0) {
-		if (c->run_id > 0 && job->summary != NULL) {
+		if (c->run_id > 0 && counts.s != NULL) {
 			if (job->unwritten != NULL)
 				job->unwritten(job->arg, c->run_id);
 			else
@@ -204,7 +213,7 @@ cli_run(struct cli *c, const struct cli_job *job)
 		}
 		status = s;
 	}
-	if (status == 0 && job->summary != NULL)
+	if (status == 0 && counts.s != NULL)
 		diag_note("%s%s", c->dry_run ? "dry run, nothing written: " : "", buf_str(&line));
 	if (cli_close_stdout() != 0 && status == 0)
 		status = EX_IOERR;

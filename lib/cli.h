@@ -56,27 +56,34 @@ int cli_option(struct cli *c, int opt, const char *arg, void (*usage)(FILE *));
 /* Parse a count option ("--max-rejects 3"); exits 64 when not one. */
 long cli_count(const char *opt, const char *arg);
 
+/*
+ * The operands of a command limited to orders (oms-allocate, oms-route):
+ * the n files of order ids (scope_read), added to s after the orders of
+ * --order, up to the first that fails.  Returns 0, or an exit status
+ * after diagnostics.
+ */
+struct scope;
+int cli_scope(const struct cli *c, struct scope *s, int n, char *const *files);
+
 struct buf;
 
 /*
- * What a command that changes the store runs: its decision, its counts
- * and its summary, and what it writes.  arg is the command's own, given
- * back to every callback.
+ * What a command that changes the store runs, and what it writes.  arg
+ * is the command's own, given back to every callback.
  */
 struct cli_job {
 	/*
 	 * The run, inside the one transaction: 0, or an exit status after a
 	 * diagnostic.  out is the -o output (standard output without it),
 	 * held until the commit, when the job has output; else NULL.
+	 * Whatever it returns, it puts the run's counts in counts (a JSON
+	 * object, for the run log) and its summary in line (for the note,
+	 * without the dry-run words: cli_run adds them).  A run that leaves
+	 * counts empty records no counts and says nothing (oms-release
+	 * --resend).
 	 */
-	int (*run)(void *arg, struct store *st, FILE *out);
-	/*
-	 * After run, whatever it returned: the run's counts, a JSON object,
-	 * for the run log, and its summary line for the note (without the
-	 * dry-run words: cli_run adds them).  NULL: a run that records no
-	 * counts and says nothing (oms-release --resend).
-	 */
-	void (*summary)(void *arg, struct buf *counts_json, struct buf *line);
+	int (*run)(void *arg, struct store *st, FILE *out, struct buf *counts,
+		struct buf *line);
 	/*
 	 * Files the run writes itself, in place of out (oms-release
 	 * --split-by-node): ready finishes and flushes them before the
