@@ -54,7 +54,6 @@ main(int argc, char **argv)
 		{ "strict-refs", no_argument, NULL, OPT_STRICTREFS },
 		{ NULL, 0, NULL, 0 }
 	};
-	static char *stdin_only[] = { "-" };
 	struct import_opts o = { .max_rejects = -1 };
 	struct job j = { .o = &o };
 	struct cli_job job = { .run = run, .arg = &j };
@@ -122,7 +121,6 @@ main(int argc, char **argv)
 	}
 	o.input_format = c.input_format;
 
-	j.nfiles = argc > 1 ? argc - 1 : 1;
-	j.files = argc > 1 ? argv + 1 : stdin_only;
+	j.files = cli_files(argc - 1, argv + 1, &j.nfiles);
 	return cli_run(&c, &job);
 }

@@ -106,7 +106,6 @@ main(int argc, char **argv)
 		{ "ship-region", required_argument, NULL, OPT_SHIP + OC_SREGION - OC_SNAME },
 		{ NULL, 0, NULL, 0 }
 	};
-	static char *stdin_only[] = { "-" };
 	const char *vals[OC_COUNT];
 	struct order_opts o = { .action = -1, .reason = "" };
 	struct job j = { .o = &o };
@@ -211,11 +210,9 @@ main(int argc, char **argv)
 		o.by = order_login_name();
 	o.input_format = c.input_format;
 
-	if (!stream) {
+	if (!stream)
 		j.vals = vals;
-	} else {
-		j.nfiles = o.action < 0 && nops > 0 ? nops : 1;
-		j.files = o.action < 0 && nops > 0 ? argv + 1 : stdin_only;
-	}
+	else
+		j.files = cli_files(o.action < 0 ? nops : 0, argv + 1, &j.nfiles);
 	return cli_run(&c, &job);
 }

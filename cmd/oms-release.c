@@ -50,8 +50,8 @@ struct job {
 	const char *const *ids;	/* --resend: nids ids, or run_id */
 	int nids;
 	int64_t run_id;
-	char **argv;		/* --confirm: the files */
-	int argc, input_format;
+	char **confirmations;	/* --confirm: the files */
+	int nconfirmations, input_format;
 };
 
 /* Release; counts for the run log, line for the note (cli_run). */
@@ -114,14 +114,12 @@ unwritten(void *arg, long long run_id)
 static int
 run_confirm(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line)
 {
-	static char *stdin_only[] = { "-" };
 	const struct job *j = arg;
 	struct confirm_counts n;
 	int status;
 
 	memset(&n, 0, sizeof n);
-	status = release_confirm(st, j->argc > 0 ? j->argv : stdin_only,
-	    j->argc > 0 ? j->argc : 1, j->input_format, &n);
+	status = release_confirm(st, j->confirmations, j->nconfirmations, j->input_format, &n);
 	buf_addf(counts, "{\"confirmations\":%ld,\"shipped\":%lld,\"picked_up\":%lld,"
 	    "\"short\":%lld,\"cancelled\":%lld}", n.rows, (long long)n.shipped,
 	    (long long)n.picked_up, (long long)n.shorted, (long long)n.cancelled);
@@ -220,8 +218,7 @@ main(int argc, char **argv)
 
 	if (confirming) {
 		job.run = run_confirm;
-		j.argc = argc;
-		j.argv = argv;
+		j.confirmations = cli_files(argc, argv, &j.nconfirmations);
 		j.input_format = c.input_format;
 	} else {
 		job.run = resending ? run_resend : run_release;

@@ -46,7 +46,7 @@ percent_option(const char *opt, const char *arg)
 }
 
 struct job {
-	struct returns_opts *o;
+	const struct returns_opts *o;
 	int nfiles;
 	char **files;
 };
@@ -103,7 +103,6 @@ main(int argc, char **argv)
 		{ "window", required_argument, NULL, OPT_WINDOW },
 		{ NULL, 0, NULL, 0 }
 	};
-	static char *stdin_only[] = { "-" };
 	struct returns_opts o;
 	struct job j = { .o = &o };
 	struct cli_job job = { .run = run, .output = 1, .arg = &j };
@@ -190,7 +189,6 @@ main(int argc, char **argv)
 	o.format = c.format;
 	o.safe_csv = c.safe_csv;
 
-	j.nfiles = argc > 1 ? argc - 1 : 1;
-	j.files = argc > 1 ? argv + 1 : stdin_only;
+	j.files = cli_files(argc - 1, argv + 1, &j.nfiles);
 	return cli_run(&c, &job);
 }

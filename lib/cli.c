@@ -97,6 +97,15 @@ cli_option(struct cli *c, int opt, const char *arg, void (*usage)(FILE *))
 	return 0;
 }
 
+char **
+cli_files(int n, char **operands, int *nfiles)
+{
+	static char *stdin_only[] = { "-" };
+
+	*nfiles = n > 0 ? n : 1;
+	return n > 0 ? operands : stdin_only;
+}
+
 int
 cli_scope(const struct cli *c, struct scope *s, int n, char *const *files)
 {

@@ -57,6 +57,12 @@ int cli_option(struct cli *c, int opt, const char *arg, void (*usage)(FILE *));
 long cli_count(const char *opt, const char *arg);
 
 /*
+ * The files a command reads: the n operands, or standard input ("-")
+ * when there are none.  Sets *nfiles to their number.
+ */
+char **cli_files(int n, char **operands, int *nfiles);
+
+/*
  * The operands of a command limited to orders (oms-allocate, oms-route):
  * the n files of order ids (scope_read), added to s after the orders of
  * --order, up to the first that fails.  Returns 0, or an exit status
