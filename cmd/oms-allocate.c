@@ -22,6 +22,39 @@ usage(FILE *fp)
 	    "       oms-allocate --version\n");
 }
 
+/* Allocate; counts for the run log, line for the note (cli_run). */
+static int
+run(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line)
+{
+	struct alloc_counts n;
+	int status;
+
+	memset(&n, 0, sizeof n);
+	status = alloc_run(st, arg, out, &n);
+	buf_addf(counts, "{\"lines\":%ld,\"full\":%ld,\"partly\":%ld,\"backordered\":%ld,"
+	    "\"units\":%lld,\"units_backordered\":%lld,\"units_taken_back\":%lld,"
+	    "\"units_unrouted\":%lld,\"units_routed_taken\":%lld}", n.lines, n.full, n.partly,
+	    n.backordered, (long long)n.units, (long long)n.units_backordered,
+	    (long long)n.units_taken_back, (long long)n.units_unrouted,
+	    (long long)n.units_routed_taken);
+	buf_addf(line, "%ld %s changed: %ld allocated in full, %ld partly, %ld backordered; "
+	    "%lld %s allocated, %lld %s backordered; %lld %s taken back", n.lines,
+	    plural(n.lines, "line", "lines"), n.full, n.partly, n.backordered,
+	    (long long)n.units, plural(n.units, "unit", "units"),
+	    (long long)n.units_backordered, plural(n.units_backordered, "unit", "units"),
+	    (long long)n.units_taken_back, plural(n.units_taken_back, "unit", "units"));
+	if (n.units_unrouted > 0)
+		buf_addf(line, "; %lld routed %s taken back from nodes whose stock fell under %s",
+		    (long long)n.units_unrouted, plural(n.units_unrouted, "unit", "units"),
+		    plural(n.units_unrouted, "it", "them"));
+	if (n.units_routed_taken > 0)
+		buf_addf(line, "; %lld routed %s taken back for more urgent orders",
+		    (long long)n.units_routed_taken, plural(n.units_routed_taken, "unit", "units"));
+	if (n.lines == 0)
+		buf_adds(line, "; nothing changed");
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -32,13 +65,9 @@ main(int argc, char **argv)
 	};
 	struct scope scope = { NULL, 0, 0 };
 	struct alloc_opts o;
-	struct alloc_counts n;
-	struct outfile out;
-	struct store *st;
-	struct buf counts = BUF_INIT;
+	struct cli_job job = { .run = run, .output = 1, .arg = &o };
 	struct cli c;
-	int ch, i, status = 0, named = 0;
-	char unrouted[96] = "", routed_taken[96] = "";
+	int ch, status, named = 0;
 
 	memset(&o, 0, sizeof o);
 	cli_init(&c, argc, argv);
@@ -55,56 +84,14 @@ main(int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
-	for (i = optind; i < argc && status == 0; i++, named = 1)
-		status = scope_read(&scope, argv[i], c.input_format);
-	if (status != 0)
+	if ((status = cli_scope(&c, &scope, argc - optind, argv + optind)) != 0)
 		return status;
-	o.scoped = named;
+	o.scoped = named || optind < argc;
 	o.scope = scope.v;
 	o.nscope = scope.n;
 	o.format = c.format;
 	o.safe_csv = c.safe_csv;
-
-	if ((status = outfile_open_held(&out, c.output)) != 0)
-		return status;
-	if ((status = cli_begin(&c, &st)) != 0) {
-		outfile_close(&out, 0);
-		return status;
-	}
-	status = alloc_run(st, &o, out.fp, &n);
-	/*
-	 * Every row written (a full disk fails the run) before the commit; in
-	 * place, or on standard output, only after it (cli_close_output).
-	 */
-	if (status == 0)
-		status = outfile_ready(&out);
-	buf_addf(&counts, "{\"lines\":%ld,\"full\":%ld,\"partly\":%ld,\"backordered\":%ld,"
-	    "\"units\":%lld,\"units_backordered\":%lld,\"units_taken_back\":%lld,"
-	    "\"units_unrouted\":%lld,\"units_routed_taken\":%lld}", n.lines, n.full, n.partly,
-	    n.backordered, (long long)n.units, (long long)n.units_backordered,
-	    (long long)n.units_taken_back, (long long)n.units_unrouted,
-	    (long long)n.units_routed_taken);
-	status = cli_end(&c, st, status, counts.s);
-	status = cli_close_output(&c, &out, status);
-	if (n.units_unrouted > 0)
-		snprintf(unrouted, sizeof unrouted, "; %lld routed %s taken back from nodes "
-		    "whose stock fell under %s", (long long)n.units_unrouted,
-		    plural(n.units_unrouted, "unit", "units"),
-		    plural(n.units_unrouted, "it", "them"));
-	if (n.units_routed_taken > 0)
-		snprintf(routed_taken, sizeof routed_taken, "; %lld routed %s taken back for "
-		    "more urgent orders", (long long)n.units_routed_taken,
-		    plural(n.units_routed_taken, "unit", "units"));
-	if (status == 0)
-		diag_note("%s%ld %s changed: %ld allocated in full, %ld partly, %ld backordered; "
-		    "%lld %s allocated, %lld %s backordered; %lld %s taken back%s%s%s",
-		    c.dry_run ? "dry run, nothing written: " : "", n.lines,
-		    plural(n.lines, "line", "lines"), n.full, n.partly, n.backordered,
-		    (long long)n.units, plural(n.units, "unit", "units"),
-		    (long long)n.units_backordered, plural(n.units_backordered, "unit", "units"),
-		    (long long)n.units_taken_back, plural(n.units_taken_back, "unit", "units"),
-		    unrouted, routed_taken, n.lines == 0 ? "; nothing changed" : "");
+	status = cli_run(&c, &job);
 	scope_free(&scope);
-	buf_release(&counts);
 	return status;
 }

@@ -3,6 +3,7 @@
  * codes or rates from CSV or JSON into the store.  See oms-import(1).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "diag.h"
@@ -21,6 +22,26 @@ usage(FILE *fp)
 	    "kind: items, nodes, inventory, customers, orders, postal, rates\n");
 }
 
+struct job {
+	const struct import_opts *o;
+	int nfiles;
+	char **files;
+};
+
+/* Import; counts for the run log, line for the note (cli_run). */
+static int
+run(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line)
+{
+	const struct job *j = arg;
+	struct import_counts n;
+	int status;
+
+	memset(&n, 0, sizeof n);
+	status = import_files(st, j->o, j->nfiles, j->files, &n);
+	import_summary(j->o, &n, line, counts);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -33,13 +54,11 @@ main(int argc, char **argv)
 		{ "strict-refs", no_argument, NULL, OPT_STRICTREFS },
 		{ NULL, 0, NULL, 0 }
 	};
-	static char *stdin_only[] = { "-" };
 	struct import_opts o = { .max_rejects = -1 };
-	struct import_counts counts;
-	struct buf line = BUF_INIT, json = BUF_INIT;
-	struct store *st;
+	struct job j = { .o = &o };
+	struct cli_job job = { .run = run, .arg = &j };
 	struct cli c;
-	int ch, status;
+	int ch;
 
 	cli_init(&c, argc, argv);
 	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
@@ -102,17 +121,6 @@ main(int argc, char **argv)
 	}
 	o.input_format = c.input_format;
 
-	if ((status = cli_begin(&c, &st)) != 0)
-		return status;
-	status = import_files(st, &o, argc > 1 ? argc - 1 : 1,
-	    argc > 1 ? argv + 1 : stdin_only, &counts);
-	import_summary(&o, &counts, &line, &json);
-	status = cli_end(&c, st, status, json.s);
-	if (status == 0)
-		diag_note("%s%s", c.dry_run ? "dry run, nothing written: " : "", line.s);
-	buf_release(&line);
-	buf_release(&json);
-	if (cli_close_stdout() != 0 && status == 0)
-		status = EX_IOERR;
-	return status;
+	j.files = cli_files(argc - 1, argv + 1, &j.nfiles);
+	return cli_run(&c, &job);
 }

@@ -63,6 +63,31 @@ static const struct {
 	[ACT_PRIORITY] = { 1, 1, { OC_PRIORITY } },
 };
 
+/* A change: one from the command line (vals), or a stream of them (files). */
+struct job {
+	const struct order_opts *o;
+	const char *const *vals;	/* NULL: a stream */
+	int nfiles;
+	char **files;
+};
+
+/* The changes; counts for the run log, line for the note (cli_run). */
+static int
+run(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line)
+{
+	const struct job *j = arg;
+	struct order_counts n;
+	int status;
+
+	memset(&n, 0, sizeof n);
+	if (j->vals != NULL)
+		status = order_change(st, j->o, j->vals, &n);
+	else
+		status = order_change_files(st, j->o, j->nfiles, j->files, &n);
+	order_summary(&n, line, counts);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -81,11 +106,10 @@ main(int argc, char **argv)
 		{ "ship-region", required_argument, NULL, OPT_SHIP + OC_SREGION - OC_SNAME },
 		{ NULL, 0, NULL, 0 }
 	};
-	static char *stdin_only[] = { "-" };
 	const char *vals[OC_COUNT];
 	struct order_opts o = { .action = -1, .reason = "" };
-	struct order_counts n;
-	struct buf line = BUF_INIT, json = BUF_INIT;
+	struct job j = { .o = &o };
+	struct cli_job job = { .run = run, .arg = &j };
 	struct outfile out;
 	struct store *st;
 	struct cli c;
@@ -186,20 +210,9 @@ main(int argc, char **argv)
 		o.by = order_login_name();
 	o.input_format = c.input_format;
 
-	if ((status = cli_begin(&c, &st)) != 0)
-		return status;
 	if (!stream)
-		status = order_change(st, &o, vals, &n);
+		j.vals = vals;
 	else
-		status = order_change_files(st, &o, o.action < 0 && nops > 0 ? nops : 1,
-		    o.action < 0 && nops > 0 ? argv + 1 : stdin_only, &n);
-	order_summary(&n, &line, &json);
-	status = cli_end(&c, st, status, json.s);
-	if (status == 0)
-		diag_note("%s%s", c.dry_run ? "dry run, nothing written: " : "", line.s);
-	buf_release(&line);
-	buf_release(&json);
-	if (cli_close_stdout() != 0 && status == 0)
-		status = EX_IOERR;
-	return status;
+		j.files = cli_files(o.action < 0 ? nops : 0, argv + 1, &j.nfiles);
+	return cli_run(&c, &job);
 }

@@ -39,115 +39,94 @@ usage_error(const char *msg)
 	exit(EX_USAGE);
 }
 
-static int
-confirm(struct cli *c, int argc, char **argv)
-{
-	static char *stdin_only[] = { "-" };
-	struct confirm_counts n;
-	struct store *st;
-	struct buf counts = BUF_INIT;
-	int status;
-
-	if ((status = cli_begin(c, &st)) != 0)
-		return status;
-	status = release_confirm(st, argc > 0 ? argv : stdin_only, argc > 0 ? argc : 1,
-	    c->input_format, &n);
-	buf_addf(&counts, "{\"confirmations\":%ld,\"shipped\":%lld,\"picked_up\":%lld,"
-	    "\"short\":%lld,\"cancelled\":%lld}", n.rows, (long long)n.shipped,
-	    (long long)n.picked_up, (long long)n.shorted, (long long)n.cancelled);
-	status = cli_end(c, st, status, counts.s);
-	if (status == 0)
-		diag_note("%s%ld %s taken: %lld %s shipped, %lld picked up, "
-		    "%lld short, %lld cancelled", c->dry_run ? "dry run, nothing written: " : "",
-		    n.rows, plural(n.rows, "confirmation", "confirmations"),
-		    (long long)n.shipped, plural(n.shipped, "unit", "units"),
-		    (long long)n.picked_up, (long long)n.shorted, (long long)n.cancelled);
-	buf_release(&counts);
-	if (cli_close_stdout() != 0 && status == 0)
-		status = EX_IOERR;
-	return status;
-}
-
 /*
- * End a run that wrote releases, to out or to node files (files, when
- * --split-by-node): every byte written before the commit, so that a full
- * disk fails the run, and in place only after it, so that no one sees a
- * release the store did not record (a dry run leaves no node file).
- * counts_json NULL: a re-send, which records nothing (run it again).
+ * One run: releasing, re-sending or taking confirmations.  Releases go to
+ * out, or with --split-by-node to files, one per node, which are put in
+ * place after the commit like out (a dry run leaves no node file).
  */
+struct job {
+	const struct release_opts *o;
+	struct release_files *files;
+	const char *const *ids;	/* --resend: nids ids, or run_id */
+	int nids;
+	int64_t run_id;
+	char **confirmations;	/* --confirm: the files */
+	int nconfirmations, input_format;
+};
+
+/* Release; counts for the run log, line for the note (cli_run). */
 static int
-end_run(struct cli *c, struct store *st, int status, const char *counts_json,
-    struct outfile *out, struct release_files *files)
+run_release(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line)
 {
-	int s;
-
-	if (status == 0)
-		status = files ? release_files_ready(files) : outfile_ready(out);
-	status = cli_end(c, st, status, counts_json);
-	s = files ? release_files_close(files, status == 0 && !c->dry_run) :
-	    outfile_close(out, status == 0);
-	if (status != 0 || s == 0)
-		return status;
-	if (c->run_id > 0 && counts_json != NULL)
-		diag_error("run %lld is committed, but its releases were not all written: "
-		    "oms-release --resend-run %lld writes them again", c->run_id, c->run_id);
-	return s;
-}
-
-static int
-resend(struct cli *c, const struct release_opts *o, const char *const *ids, int nids,
-    int64_t run_id)
-{
-	struct release_files *files = NULL;
-	struct outfile out;
-	struct store *st;
-	int status;
-
-	memset(&out, 0, sizeof out);
-	if (o->split_dir == NULL && (status = outfile_open_held(&out, c->output)) != 0)
-		return status;
-	if ((status = cli_begin(c, &st)) != 0) {
-		outfile_close(&out, 0);
-		return status;
-	}
-	status = release_resend(st, o, nids > 0 ? ids : NULL, nids, run_id, out.fp, &files);
-	return end_run(c, st, status, NULL, &out, files);
-}
-
-static int
-release(struct cli *c, const struct release_opts *o)
-{
+	struct job *j = arg;
 	struct release_counts n;
-	struct release_files *files = NULL;
-	struct outfile out;
-	struct store *st;
-	struct buf counts = BUF_INIT;
 	long waiting;
 	int status;
 
-	memset(&out, 0, sizeof out);
-	if (o->split_dir == NULL && (status = outfile_open_held(&out, c->output)) != 0)
-		return status;
-	if ((status = cli_begin(c, &st)) != 0) {
-		outfile_close(&out, 0);
-		return status;
-	}
-	status = release_run(st, o, out.fp, &files, &n);
-	buf_addf(&counts, "{\"releases\":%ld,\"lines\":%ld,\"units\":%lld,\"nodes\":%ld,"
+	memset(&n, 0, sizeof n);
+	status = release_run(st, j->o, out, &j->files, &n);
+	waiting = n.held + n.incomplete + n.over_capacity + n.over_max;
+	buf_addf(counts, "{\"releases\":%ld,\"lines\":%ld,\"units\":%lld,\"nodes\":%ld,"
 	    "\"held\":%ld,\"incomplete\":%ld,\"over_capacity\":%ld,\"over_max\":%ld}",
 	    n.releases, n.lines, (long long)n.units, n.nodes, n.held, n.incomplete,
 	    n.over_capacity, n.over_max);
-	status = end_run(c, st, status, counts.s, &out, files);
-	waiting = n.held + n.incomplete + n.over_capacity + n.over_max;
-	if (status == 0)
-		diag_note("%s%ld %s (%ld %s, %lld %s) to %ld %s; %ld waiting: "
-		    "%ld held, %ld ship-complete not all routed, %ld over capacity, %ld past --max",
-		    c->dry_run ? "dry run, nothing written: " : "", n.releases,
-		    plural(n.releases, "release", "releases"), n.lines,
-		    plural(n.lines, "line", "lines"), (long long)n.units,
-		    plural(n.units, "unit", "units"), n.nodes, plural(n.nodes, "node", "nodes"),
-		    waiting, n.held, n.incomplete, n.over_capacity, n.over_max);
-	buf_release(&counts);
+	buf_addf(line, "%ld %s (%ld %s, %lld %s) to %ld %s; %ld waiting: "
+	    "%ld held, %ld ship-complete not all routed, %ld over capacity, %ld past --max",
+	    n.releases, plural(n.releases, "release", "releases"), n.lines,
+	    plural(n.lines, "line", "lines"), (long long)n.units,
+	    plural(n.units, "unit", "units"), n.nodes, plural(n.nodes, "node", "nodes"),
+	    waiting, n.held, n.incomplete, n.over_capacity, n.over_max);
+	return status;
+}
+
+/* A re-send records no counts: run it again when its output was lost. */
+static int
+run_resend(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line)
+{
+	struct job *j = arg;
+
+	return release_resend(st, j->o, j->nids > 0 ? j->ids : NULL, j->nids, j->run_id, out,
+	    &j->files);
+}
+
+static int
+files_ready(void *arg)
+{
+	return release_files_ready(((struct job *)arg)->files);
+}
+
+static int
+files_close(void *arg, int commit)
+{
+	struct job *j = arg;
+
+	return release_files_close(j->files, commit && !j->o->dry_run);
+}
+
+static void
+unwritten(void *arg, long long run_id)
+{
+	diag_error("run %lld is committed, but its releases were not all written: "
+	    "oms-release --resend-run %lld writes them again", run_id, run_id);
+}
+
+/* Take confirmations; counts for the run log, line for the note. */
+static int
+run_confirm(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line)
+{
+	const struct job *j = arg;
+	struct confirm_counts n;
+	int status;
+
+	memset(&n, 0, sizeof n);
+	status = release_confirm(st, j->confirmations, j->nconfirmations, j->input_format, &n);
+	buf_addf(counts, "{\"confirmations\":%ld,\"shipped\":%lld,\"picked_up\":%lld,"
+	    "\"short\":%lld,\"cancelled\":%lld}", n.rows, (long long)n.shipped,
+	    (long long)n.picked_up, (long long)n.shorted, (long long)n.cancelled);
+	buf_addf(line, "%ld %s taken: %lld %s shipped, %lld picked up, %lld short, "
+	    "%lld cancelled", n.rows, plural(n.rows, "confirmation", "confirmations"),
+	    (long long)n.shipped, plural(n.shipped, "unit", "units"), (long long)n.picked_up,
+	    (long long)n.shorted, (long long)n.cancelled);
 	return status;
 }
 
@@ -166,6 +145,8 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct release_opts o = { .max = -1 };
+	struct job j = { .o = &o };
+	struct cli_job job = { .arg = &j };
 	static const char **ids;	/* static: still reachable after an early return */
 	char day[21];
 	struct cli c;
@@ -235,12 +216,21 @@ main(int argc, char **argv)
 	o.safe_csv = c.safe_csv;
 	o.dry_run = c.dry_run;
 
-	if (confirming)
-		status = confirm(&c, argc, argv);
-	else if (resending)
-		status = resend(&c, &o, ids, nids, run_id);
-	else
-		status = release(&c, &o);
+	if (confirming) {
+		job.run = run_confirm;
+		j.confirmations = cli_files(argc, argv, &j.nconfirmations);
+		j.input_format = c.input_format;
+	} else {
+		job.run = resending ? run_resend : run_release;
+		job.ready = files_ready;
+		job.close = files_close;
+		job.unwritten = unwritten;
+		job.output = o.split_dir == NULL;
+		j.ids = ids;
+		j.nids = nids;
+		j.run_id = run_id;
+	}
+	status = cli_run(&c, &job);
 	free(ids);
 	return status;
 }

@@ -45,6 +45,50 @@ percent_option(const char *opt, const char *arg)
 	return v;
 }
 
+struct job {
+	const struct returns_opts *o;
+	int nfiles;
+	char **files;
+};
+
+/* The step; counts for the run log, line for the note (cli_run). */
+static int
+run(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line)
+{
+	const struct job *j = arg;
+	struct returns_counts n;
+	char amount[24];
+	int status;
+
+	memset(&n, 0, sizeof n);
+	status = returns_run(st, j->o, j->nfiles, j->files, out, &n);
+	money_format(n.amount, amount);
+	buf_addf(counts, "{\"records\":%ld,\"rejected\":%ld,\"lines\":%ld,\"rmas\":%ld,"
+	    "\"units\":%lld,\"restocked\":%lld,\"damaged\":%lld,\"refunds\":%ld,\"amount\":%s}",
+	    n.records, n.rejected, n.lines, n.rmas, (long long)n.units,
+	    (long long)n.restocked, (long long)n.damaged, n.refunds, amount);
+	switch (j->o->cmd) {
+	case RETURNS_AUTHORIZE:
+		buf_addf(line, "%ld %s authorised (%lld %s) in %ld %s, %ld rejected", n.lines,
+		    plural(n.lines, "line", "lines"), (long long)n.units,
+		    plural(n.units, "unit", "units"), n.rmas, plural(n.rmas, "RMA", "RMAs"),
+		    n.rejected);
+		break;
+	case RETURNS_RECEIVE:
+		buf_addf(line, "%ld %s received (%lld %s: %lld restocked, %lld damaged); "
+		    "%ld %s, %s in all; %ld rejected", n.lines, plural(n.lines, "line", "lines"),
+		    (long long)n.units, plural(n.units, "unit", "units"),
+		    (long long)n.restocked, (long long)n.damaged, n.refunds,
+		    plural(n.refunds, "refund", "refunds"), amount, n.rejected);
+		break;
+	case RETURNS_APPEASE:
+		buf_addf(line, "%ld %s, %s in all; %ld rejected", n.refunds,
+		    plural(n.refunds, "appeasement", "appeasements"), amount, n.rejected);
+		break;
+	}
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -59,15 +103,12 @@ main(int argc, char **argv)
 		{ "window", required_argument, NULL, OPT_WINDOW },
 		{ NULL, 0, NULL, 0 }
 	};
-	static char *stdin_only[] = { "-" };
 	struct returns_opts o;
-	struct returns_counts n;
-	struct outfile out;
-	struct store *st;
-	struct buf counts = BUF_INIT;
+	struct job j = { .o = &o };
+	struct cli_job job = { .run = run, .output = 1, .arg = &j };
 	struct cli c;
-	char at[21], amount[24];
-	int ch, cmd, status, fees_given = 0, window_given = 0;
+	char at[21];
+	int ch, cmd, fees_given = 0, window_given = 0;
 
 	memset(&o, 0, sizeof o);
 	o.max_rejects = -1;
@@ -148,51 +189,6 @@ main(int argc, char **argv)
 	o.format = c.format;
 	o.safe_csv = c.safe_csv;
 
-	if ((status = outfile_open_held(&out, c.output)) != 0)
-		return status;
-	if ((status = cli_begin(&c, &st)) != 0) {
-		outfile_close(&out, 0);
-		return status;
-	}
-	status = returns_run(st, &o, argc > 1 ? argc - 1 : 1, argc > 1 ? argv + 1 : stdin_only,
-	    out.fp, &n);
-	/*
-	 * Every row written (a full disk fails the run) before the commit; in
-	 * place, or on standard output, only after it (cli_close_output).
-	 */
-	if (status == 0)
-		status = outfile_ready(&out);
-	money_format(n.amount, amount);
-	buf_addf(&counts, "{\"records\":%ld,\"rejected\":%ld,\"lines\":%ld,\"rmas\":%ld,"
-	    "\"units\":%lld,\"restocked\":%lld,\"damaged\":%lld,\"refunds\":%ld,\"amount\":%s}",
-	    n.records, n.rejected, n.lines, n.rmas, (long long)n.units, (long long)n.restocked,
-	    (long long)n.damaged, n.refunds, amount);
-	status = cli_end(&c, st, status, counts.s);
-	status = cli_close_output(&c, &out, status);
-	if (status == 0) {
-		const char *dry = c.dry_run ? "dry run, nothing written: " : "";
-
-		switch (o.cmd) {
-		case RETURNS_AUTHORIZE:
-			diag_note("%s%ld %s authorised (%lld %s) in %ld %s, %ld rejected",
-			    dry, n.lines, plural(n.lines, "line", "lines"), (long long)n.units,
-			    plural(n.units, "unit", "units"), n.rmas,
-			    plural(n.rmas, "RMA", "RMAs"), n.rejected);
-			break;
-		case RETURNS_RECEIVE:
-			diag_note("%s%ld %s received (%lld %s: %lld restocked, %lld damaged); "
-			    "%ld %s, %s in all; %ld rejected", dry, n.lines,
-			    plural(n.lines, "line", "lines"), (long long)n.units,
-			    plural(n.units, "unit", "units"), (long long)n.restocked,
-			    (long long)n.damaged, n.refunds,
-			    plural(n.refunds, "refund", "refunds"), amount, n.rejected);
-			break;
-		case RETURNS_APPEASE:
-			diag_note("%s%ld %s, %s in all; %ld rejected", dry, n.refunds,
-			    plural(n.refunds, "appeasement", "appeasements"), amount, n.rejected);
-			break;
-		}
-	}
-	buf_release(&counts);
-	return status;
+	j.files = cli_files(argc - 1, argv + 1, &j.nfiles);
+	return cli_run(&c, &job);
 }

@@ -43,6 +43,43 @@ amount(const char *opt, const char *arg)
 	return v;
 }
 
+struct job {
+	struct route_opts *o;
+	char day[21];		/* --day, or "": the run's day */
+};
+
+/* Route; counts for the run log, line for the note (cli_run). */
+static int
+run(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line)
+{
+	struct job *j = arg;
+	struct route_counts n;
+	int status;
+
+	if (j->day[0] == '\0')
+		memcpy(j->day, store_run_time(st), sizeof j->day);
+	j->day[10] = '\0';
+	j->o->day = j->day;
+	memset(&n, 0, sizeof n);
+	status = route_run(st, j->o, out, &n);
+	buf_addf(counts, "{\"orders\":%ld,\"rows\":%ld,\"shipments\":%ld,\"splits\":%ld,"
+	    "\"late\":%ld,\"cost\":%.2f,\"objective\":%.2f,\"units\":%lld,"
+	    "\"units_backordered\":%lld,\"units_waiting\":%lld,\"unplaced_orders\":%ld}",
+	    n.orders, n.rows, n.shipments, n.splits, n.late, n.cost, n.objective,
+	    (long long)n.units, (long long)n.units_backordered, (long long)n.units_waiting,
+	    n.unplaced);
+	buf_addf(line, "%ld %s routed: %ld %s, %ld %s, %ld late; "
+	    "cost %.2f (objective %.2f with penalties); %lld %s routed, "
+	    "%lld backordered, %lld waiting; %ld %s unplaced%s", n.orders,
+	    plural(n.orders, "order", "orders"), n.shipments,
+	    plural(n.shipments, "shipment", "shipments"), n.splits,
+	    plural(n.splits, "split", "splits"), n.late, n.cost, n.objective,
+	    (long long)n.units, plural(n.units, "unit", "units"),
+	    (long long)n.units_backordered, (long long)n.units_waiting, n.unplaced,
+	    plural(n.unplaced, "order", "orders"), n.changes == 0 ? "; nothing changed" : "");
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -63,19 +100,15 @@ main(int argc, char **argv)
 	};
 	struct scope scope = { NULL, 0, 0 };
 	struct route_opts o;
-	struct route_counts n;
-	struct outfile out;
-	struct store *st;
-	struct buf counts = BUF_INIT;
 	struct cli c;
-	char day[21];
+	struct job j = { .o = &o };
+	struct cli_job job = { .run = run, .output = 1, .arg = &j };
 	double split = -1, late = -1, daycost = -1;
-	int ch, i, status = 0, named = 0;
+	int ch, status, named = 0;
 
 	memset(&o, 0, sizeof o);
 	route_policy(&o, "balanced");
 	o.max_splits = -1;
-	day[0] = '\0';
 	cli_init(&c, argc, argv);
 	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
 		if (cli_option(&c, ch, optarg, usage))
@@ -122,7 +155,7 @@ main(int argc, char **argv)
 			o.lp_file = optarg;
 			break;
 		case OPT_DAY:
-			if (parse_time(optarg, day) != PARSE_OK) {
+			if (parse_time(optarg, j.day) != PARSE_OK) {
 				diag_error("--day must be a date (YYYY-MM-DD), got \"%s\"",
 				    quote_value(optarg));
 				usage(stderr);
@@ -141,54 +174,15 @@ main(int argc, char **argv)
 		o.late_penalty = late;
 	if (daycost >= 0)
 		o.day_cost = daycost;
-	for (i = optind; i < argc && status == 0; i++, named = 1)
-		status = scope_read(&scope, argv[i], c.input_format);
-	if (status != 0)
+	if ((status = cli_scope(&c, &scope, argc - optind, argv + optind)) != 0)
 		return status;
-	o.scoped = named;
+	o.scoped = named || optind < argc;
 	o.scope = scope.v;
 	o.nscope = scope.n;
 	o.format = c.format;
 	o.safe_csv = c.safe_csv;
 
-	if ((status = outfile_open_held(&out, c.output)) != 0)
-		return status;
-	if ((status = cli_begin(&c, &st)) != 0) {
-		outfile_close(&out, 0);
-		return status;
-	}
-	if (day[0] == '\0')
-		memcpy(day, store_run_time(st), sizeof day);
-	day[10] = '\0';
-	o.day = day;
-	status = route_run(st, &o, out.fp, &n);
-	/*
-	 * Every row written (a full disk fails the run) before the commit; in
-	 * place, or on standard output, only after it (cli_close_output).
-	 */
-	if (status == 0)
-		status = outfile_ready(&out);
-	buf_addf(&counts, "{\"orders\":%ld,\"rows\":%ld,\"shipments\":%ld,\"splits\":%ld,"
-	    "\"late\":%ld,\"cost\":%.2f,\"objective\":%.2f,\"units\":%lld,"
-	    "\"units_backordered\":%lld,\"units_waiting\":%lld,\"unplaced_orders\":%ld}",
-	    n.orders, n.rows, n.shipments, n.splits, n.late, n.cost, n.objective,
-	    (long long)n.units, (long long)n.units_backordered, (long long)n.units_waiting,
-	    n.unplaced);
-	status = cli_end(&c, st, status, counts.s);
-	status = cli_close_output(&c, &out, status);
-	if (status == 0)
-		diag_note("%s%ld %s routed: %ld %s, %ld %s, %ld late; "
-		    "cost %.2f (objective %.2f with penalties); %lld %s routed, "
-		    "%lld backordered, %lld waiting; %ld %s unplaced%s",
-		    c.dry_run ? "dry run, nothing written: " : "", n.orders,
-		    plural(n.orders, "order", "orders"), n.shipments,
-		    plural(n.shipments, "shipment", "shipments"), n.splits,
-		    plural(n.splits, "split", "splits"), n.late, n.cost, n.objective,
-		    (long long)n.units, plural(n.units, "unit", "units"),
-		    (long long)n.units_backordered, (long long)n.units_waiting, n.unplaced,
-		    plural(n.unplaced, "order", "orders"),
-		    n.changes == 0 ? "; nothing changed" : "");
+	status = cli_run(&c, &job);
 	scope_free(&scope);
-	buf_release(&counts);
 	return status;
 }

@@ -7,6 +7,10 @@
 #include "input.h"
 #include "output.h"
 #include "parse.h"
+#include "scope.h"
+#include "util.h"
+
+static int cli_close_stdout(void);
 
 void
 cli_init(struct cli *c, int argc, char **argv)
@@ -93,7 +97,30 @@ cli_option(struct cli *c, int opt, const char *arg, void (*usage)(FILE *))
 	return 0;
 }
 
+char **
+cli_files(int n, char **operands, int *nfiles)
+{
+	static char *stdin_only[] = { "-" };
+
+	*nfiles = n > 0 ? n : 1;
+	return n > 0 ? operands : stdin_only;
+}
+
 int
+cli_scope(const struct cli *c, struct scope *s, int n, char *const *files)
+{
+	int i, status = 0;
+
+	for (i = 0; i < n && status == 0; i++)
+		status = scope_read(s, files[i], c->input_format);
+	return status;
+}
+
+/*
+ * Open the store, log the run's start, begin its one transaction: 0, or
+ * the exit status after a diagnostic.
+ */
+static int
 cli_begin(struct cli *c, struct store **st)
 {
 	int status;
@@ -111,7 +138,12 @@ cli_begin(struct cli *c, struct store **st)
 	return 0;
 }
 
-int
+/*
+ * Commit when status is 0 (roll back under --dry-run or on failure), log
+ * the run's end with its counts, close the store.  Returns the final exit
+ * status.
+ */
+static int
 cli_end(struct cli *c, struct store *st, int status, const char *counts_json)
 {
 	if (c->dry_run || status != 0) {
@@ -142,19 +174,8 @@ cli_end(struct cli *c, struct store *st, int status, const char *counts_json)
 	return status;
 }
 
-int
-cli_close_output(struct cli *c, struct outfile *out, int status)
-{
-	int s = outfile_close(out, status == 0);
-
-	if (status != 0 || s == 0)
-		return status;
-	if (c->run_id > 0)
-		diag_error("run %lld is committed, but its output was not all written", c->run_id);
-	return s;
-}
-
-int
+/* Flush and check standard output: 0, or 74 after a diagnostic. */
+static int
 cli_close_stdout(void)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -162,4 +183,50 @@ cli_close_stdout(void)
 		return EX_IOERR;
 	}
 	return 0;
+}
+
+int
+cli_run(struct cli *c, const struct cli_job *job)
+{
+	struct buf counts = BUF_INIT, line = BUF_INIT;
+	struct outfile out;
+	struct store *st;
+	int status, s, t;
+
+	memset(&out, 0, sizeof out);
+	out.to = -1;
+	if (job->output && (status = outfile_open_held(&out, c->output)) != 0)
+		return status;
+	if ((status = cli_begin(c, &st)) != 0) {
+		outfile_close(&out, 0);
+		return status;
+	}
+	status = job->run(job->arg, st, out.fp, &counts, &line);
+	/* every byte written before the commit: a full disk fails the run */
+	if (status == 0)
+		status = outfile_ready(&out);
+	if (status == 0 && job->ready != NULL)
+		status = job->ready(job->arg);
+	status = cli_end(c, st, status, counts.s);
+	/* in place, or on standard output, only after the commit */
+	s = outfile_close(&out, status == 0);
+	if (job->close != NULL && (t = job->close(job->arg, status == 0)) != 0 && s == 0)
+		s = t;
+	if (status == 0 && s != 0) {
+		if (c->run_id > 0 && counts.s != NULL) {
+			if (job->unwritten != NULL)
+				job->unwritten(job->arg, c->run_id);
+			else
+				diag_error("run %lld is committed, but its output was not all written",
+				    c->run_id);
+		}
+		status = s;
+	}
+	if (status == 0 && counts.s != NULL)
+		diag_note("%s%s", c->dry_run ? "dry run, nothing written: " : "", buf_str(&line));
+	if (cli_close_stdout() != 0 && status == 0)
+		status = EX_IOERR;
+	buf_release(&counts);
+	buf_release(&line);
+	return status;
 }
