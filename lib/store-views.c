@@ -461,3 +461,166 @@ store_events_range(struct store *st, int64_t after, int64_t upto,
 		return stop < 0 ? -1 : 0;
 	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "reading the event log");
 }
+/* --- the views of store_view ---------------------------------------------- */
+
+/* Reserved quantity per node and sku: routed or released there, not shipped. */
+#define RESERVED_CTE "WITH r AS MATERIALIZED (SELECT ln.node_id, l.sku, " \
+	"SUM(ln.routed + ln.released) AS q FROM line_node ln " \
+	"JOIN order_line l USING (order_id, line_no) GROUP BY ln.node_id, l.sku) "
+/*
+ * The same for the views: the line_node rows with work first (a plain
+ * scan), then their skus, so that a line long shipped costs no lookup.
+ */
+#define VIEW_RESERVED_CTE "WITH w AS MATERIALIZED (SELECT order_id, line_no, node_id, " \
+	"routed + released AS q, routed FROM line_node WHERE routed + released > 0), " \
+	"r AS MATERIALIZED (SELECT w.node_id, l.sku, SUM(w.q) AS q, SUM(w.routed) AS rt " \
+	"FROM w JOIN order_line l USING (order_id, line_no) GROUP BY w.node_id, l.sku) "
+/*
+ * node, sku, on_hand, safety, reserved, active, the routed part of
+ * reserved, and who may draw on the stock: the node's type and methods,
+ * the item's vendor, whether the node can be located
+ */
+#define INVENTORY_SELECT "SELECT i.node_id, i.sku, i.on_hand, " \
+	"COALESCE(i.safety_stock, n.safety_stock), COALESCE(r.q, 0), n.active, " \
+	"COALESCE(r.rt, 0), n.type, n.can_ship, n.can_pickup, n.can_curbside, " \
+	"it.vendor_node, " NODE_LOCATED " " \
+	"FROM inventory i JOIN node n USING (node_id) " NODE_PLACE_JOIN \
+	"LEFT JOIN item it ON it.sku = i.sku " \
+	"LEFT JOIN r ON r.node_id = i.node_id AND r.sku = i.sku "
+
+static const char sql_inventory[] =
+    VIEW_RESERVED_CTE INVENTORY_SELECT
+    "WHERE " IN_LIST("i.node_id", "?1") " AND " IN_LIST("i.sku", "?2") " "
+    "ORDER BY i.node_id, i.sku";
+static const char sql_inventory_by_sku[] =
+    VIEW_RESERVED_CTE INVENTORY_SELECT
+    "WHERE " IN_LIST("i.sku", "?1") " ORDER BY i.sku, i.node_id";
+static const char sql_allocated_by_sku[] =
+    "SELECT sku, SUM(allocated) FROM order_line WHERE allocated > 0 "
+    "AND " IN_LIST("sku", "?1") " GROUP BY sku ORDER BY sku";
+static const char sql_lines[] =
+    "SELECT l.order_id, l.line_no, l.sku, l.qty, l.allocated, l.shipped, l.cancelled, "
+    "l.returned, l.backordered, l.backorder_reason, COALESCE(SUM(ln.routed), 0), "
+    "COALESCE(SUM(ln.released), 0), group_concat(ln.node_id, ';') "
+    "FROM order_line l LEFT JOIN line_node ln USING (order_id, line_no) "
+    "WHERE (?1 IS NULL OR l.order_id = ?1) AND (?2 IS NULL OR l.sku = ?2) "
+    "AND (?3 IS NULL AND ?5 IS NULL AND ?6 IS NULL OR EXISTS (SELECT 1 FROM orders o "
+    "WHERE o.order_id = l.order_id AND (?3 IS NULL OR o.channel = ?3) "
+    "AND (?5 IS NULL OR o.created_at >= ?5) AND (?6 IS NULL OR o.created_at < ?6))) "
+    "AND (?4 IS NULL OR EXISTS (SELECT 1 FROM line_node x WHERE x.order_id = l.order_id "
+    "AND x.line_no = l.line_no AND x.node_id = ?4)) "
+    "GROUP BY l.order_id, l.line_no ORDER BY l.order_id, l.line_no";
+static const char sql_runs[] =
+    "SELECT run_id, command, argv, user, started_at, ended_at, exit_status, counts "
+    "FROM run WHERE (?1 IS NULL OR started_at >= ?1) AND (?2 IS NULL OR started_at < ?2) "
+    "ORDER BY run_id";
+static const char sql_foreign_keys[] =
+    "SELECT \"table\", rowid, parent, fkid FROM pragma_foreign_key_check";
+static const char sql_orders_without_lines[] =
+    "SELECT order_id FROM orders o WHERE NOT EXISTS "
+    "(SELECT 1 FROM order_line l WHERE l.order_id = o.order_id) ORDER BY order_id";
+static const char sql_integrity[] =
+    "SELECT integrity_check FROM pragma_integrity_check";
+static const char sql_node_caps[] =
+    "SELECT n.node_id, n.type, n.active, n.can_ship, n.can_pickup, "
+    "n.can_curbside, " NODE_PLACE_CODE ", " NODE_PLACE_COUNTRY " "
+    "FROM node n " NODE_PLACE_JOIN "ORDER BY n.node_id";
+static const char sql_stock_reserved[] =
+    RESERVED_CTE "SELECT i.sku, it.vendor_node, i.node_id, i.on_hand, "
+    "COALESCE(i.safety_stock, n.safety_stock), COALESCE(r.q, 0) "
+    "FROM inventory i JOIN node n USING (node_id) JOIN item it USING (sku) "
+    "LEFT JOIN r ON r.node_id = i.node_id AND r.sku = i.sku";
+/* held orders keep what they hold and get nothing new */
+static const char sql_allocations_kept[] =
+    "SELECT sku, method, pickup_node, allocated FROM order_line "
+    "WHERE allocated > 0 AND ((?1 IS NOT NULL AND order_id NOT IN "
+    "(SELECT order_id FROM temp.scope)) OR order_id IN (SELECT order_id FROM order_hold))";
+/*
+ * In key order, a plain scan: alloc.c sorts the orders by the order of
+ * service itself, cheaper than a sort of every line here.
+ */
+static const char sql_orders_not_held[] =
+    "SELECT o.order_id, o.priority, o.promise_date, o.created_at, o.ship_complete, "
+    SHIP_TO_CODE ", " SHIP_TO_COUNTRY " FROM orders o " SHIP_TO_JOIN
+    "WHERE (?1 IS NULL OR o.order_id IN (SELECT order_id FROM temp.scope)) "
+    "AND NOT EXISTS (SELECT 1 FROM order_hold h WHERE h.order_id = o.order_id) "
+    "ORDER BY o.order_id";
+
+static const char *const view_sql[] = {
+	[VIEW_INVENTORY] = sql_inventory,
+	[VIEW_INVENTORY_BY_SKU] = sql_inventory_by_sku,
+	[VIEW_ALLOCATED_BY_SKU] = sql_allocated_by_sku,
+	[VIEW_LINES] = sql_lines,
+	[VIEW_RUNS] = sql_runs,
+	[VIEW_FOREIGN_KEYS] = sql_foreign_keys,
+	[VIEW_ORDERS_WITHOUT_LINES] = sql_orders_without_lines,
+	[VIEW_INTEGRITY] = sql_integrity,
+	[VIEW_NODE_CAPS] = sql_node_caps,
+	[VIEW_STOCK_RESERVED] = sql_stock_reserved,
+	[VIEW_ALLOCATIONS_KEPT] = sql_allocations_kept,
+	[VIEW_ORDERS_NOT_HELD] = sql_orders_not_held,
+};
+
+int
+store_view(struct store *st, enum store_view v, const char *const *params,
+    int nparams, store_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, view_sql[v]);
+	const char **vals = NULL;
+	int rc, i, n, stop = 0;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < nparams; i++)
+		bind_text(s, i + 1, params[i]);
+	n = sqlite3_column_count(s);
+	vals = xcalloc((size_t)n, sizeof *vals);
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		for (i = 0; i < n; i++)
+			vals[i] = (const char *)sqlite3_column_text(s, i);
+		stop = fn(ctx, n, vals);
+	}
+	free(vals);
+	sqlite3_reset(s);
+	if (stop)
+		return stop < 0 ? -1 : 0;
+	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "reading a report");
+}
+
+const char *
+store_col_text(const struct store_row *row, int col)
+{
+	return (const char *)sqlite3_column_text(row->s, col);
+}
+
+int64_t
+store_col_int(const struct store_row *row, int col)
+{
+	return sqlite3_column_int64(row->s, col);
+}
+
+double
+store_col_real(const struct store_row *row, int col)
+{
+	return sqlite3_column_double(row->s, col);
+}
+
+int
+store_col_null(const struct store_row *row, int col)
+{
+	return sqlite3_column_type(row->s, col) == SQLITE_NULL;
+}
+
+int
+store_view_typed(struct store *st, enum store_view v, const char *const *params,
+    int nparams, store_typed_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, view_sql[v]);
+	int i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < nparams; i++)
+		bind_text(s, i + 1, params[i]);
+	return store_each(st, s, fn, ctx, "reading");
+}

@@ -123,10 +123,13 @@ int store_line_probe(struct store *st, const struct order_line *l, struct order_
 int store_new_orders(struct store *st, const struct order *orders, int norders,
 	const struct order_line *lines, int nlines, const char *const *payloads);
 
-/* A savepoint inside the run's transaction, to undo one order's writes. */
-int store_savepoint(struct store *st);
-int store_release(struct store *st);
-int store_rollback_to(struct store *st);
+/*
+ * A savepoint inside the run's transaction, to undo one order's writes:
+ * begun, then ended (its writes kept), or undone (and ended).  0 or -1.
+ */
+int store_savepoint_begin(struct store *st);
+int store_savepoint_end(struct store *st);
+int store_savepoint_undo(struct store *st);
 
 /* Inventory at node/sku: 1 and *inv filled, 0 none, -1 error. */
 int store_inventory_get(struct store *st, const char *node_id, const char *sku,
@@ -199,20 +202,20 @@ enum store_view {
 	 * can_pickup, can_curbside, and when it cannot be located the keys
 	 * of its postal code and country looked up in vain (NULL both when
 	 * it can) */
-	VIEW_ALLOC_NODES,
+	VIEW_NODE_CAPS,
 	/* allocation: sku, the item's vendor_node, node_id, on_hand,
 	 * safety_stock, reserved (routed + released there) */
-	VIEW_ALLOC_STOCK,
+	VIEW_STOCK_RESERVED,
 	/* allocation: lines outside the scope (store_scope_add; ?1 NULL: no
 	 * scope) or of held orders, that hold an allocation: sku, method,
 	 * pickup_node, allocated */
-	VIEW_ALLOC_KEPT,
+	VIEW_ALLOCATIONS_KEPT,
 	/* allocation: the orders to decide, by order_id: order_id, priority,
 	 * promise_date, created_at, ship_complete, and when its ship-to
 	 * cannot be placed the keys of its postal code and country looked up
 	 * in vain (NULL both when it can); ?1 NULL: every order, else only
 	 * the scope; never a held order */
-	VIEW_ALLOC_ORDERS
+	VIEW_ORDERS_NOT_HELD
 };
 int store_view(struct store *st, enum store_view v, const char *const *params,
 	int nparams, store_row_fn fn, void *ctx);
@@ -245,7 +248,7 @@ struct alloc_work {
 };
 /*
  * The lines to allocate, by order_id and line_no (scoped: only the scope;
- * the lines of held orders too, which are not in VIEW_ALLOC_ORDERS):
+ * the lines of held orders too, which are not in VIEW_ORDERS_NOT_HELD):
  * order_id, line_no, sku, qty, method, pickup_node, allocated,
  * backordered, backorder_reason, qty less shipped and cancelled; with
  * the line's work at each node where it has any, by node_id (nwork 0:
