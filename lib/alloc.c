@@ -9,6 +9,9 @@
 #include "model.h"
 #include "parse.h"
 #include "util.h"
+#include "store-alloc.h"
+#include "store-order.h"
+#include "store-views.h"
 
 struct anode {
 	struct alloc_node_caps caps;

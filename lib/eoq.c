@@ -12,6 +12,7 @@
 #include "eoq.h"
 #include "parse.h"
 #include "util.h"
+#include "store-scan.h"
 
 const struct outcol eoq_cols[EOQ_NCOLS] = {
 	{ "sku", COL_TEXT }, { "days", COL_NUM }, { "mean_daily", COL_NUM },
@@ -213,7 +214,7 @@ eoq_demand_items(struct store *st, struct eoq_demand *d,
 {
 	d->c.fn = fn;
 	d->c.ctx = ctx;
-	return store_eoq_items(st, d->c.o->skus, item_row, &d->c);
+	return store_item_costs(st, d->c.o->skus, item_row, &d->c);
 }
 
 void
@@ -233,7 +234,7 @@ eoq_compute(struct store *st, const struct eoq_opts *o,
 	struct eoq_demand *d = eoq_demand_new(o);
 	int ret;
 
-	ret = store_eoq_demand(st, d->from, d->to, o->skus, demand_row, &d->c);
+	ret = store_demand(st, d->from, d->to, o->skus, demand_row, &d->c);
 	if (ret == 0)
 		ret = eoq_demand_items(st, d, fn, ctx);
 	eoq_demand_free(d);

@@ -8,6 +8,8 @@
 #include "parse.h"
 #include "rows.h"
 #include "util.h"
+#include "store-import.h"
+#include "store-route.h"
 
 #define MAX_QTY INT64_C(1000000000)
 #define MAX_STOCK INT64_C(1000000000000)

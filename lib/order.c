@@ -12,6 +12,7 @@
 #include "parse.h"
 #include "rows.h"
 #include "util.h"
+#include "store-order.h"
 
 static const char *const action_names[ACT_COUNT] = {
 	[ACT_CANCEL] = "cancel", [ACT_HOLD] = "hold", [ACT_UNHOLD] = "unhold",

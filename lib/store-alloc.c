@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store-int.h"
+#include "store-alloc.h"
 
 static const char sql_scope_has[] = "SELECT 1 FROM orders WHERE order_id = ?1";
 static const char sql_scope_add[] = "INSERT OR IGNORE INTO temp.scope (order_id) VALUES (?1)";

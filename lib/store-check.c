@@ -47,6 +47,8 @@
 #include "model.h"
 #include "store-int.h"
 #include "workers.h"
+#include "store-views.h"
+#include "store-check.h"
 
 /*
  * Tables whose foreign keys are checked here, and how many key columns

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "store-int.h"
+#include "store-import.h"
 
 #define ITEM_COLS "description, unit_price, unit_cost, weight_kg, ship_alone, " \
 	"vendor_node, ordering_cost, holding_rate, lead_time_days, active"

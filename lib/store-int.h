@@ -6,7 +6,7 @@
  * migrate, the statement cache, transactions, the run log, events),
  * store-read.c read snapshots, store-import.c, store-alloc.c,
  * store-route.c, store-release.c, store-order.c, store-return.c,
- * store-views.c, store-check.c and store-report.c the rest.  Each file
+ * store-views.c, store-check.c and store-scan.c the rest.  Each file
  * keeps its SQL as static strings next to the functions that run it, and
  * prepares them through store_sql, the one statement mechanism, which
  * caches one statement per string; the bind helpers below are the one

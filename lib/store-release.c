@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store-int.h"
+#include "store-release.h"
 
 /* The order of service (SERVICE_ORDER), then node and line. */
 static const char sql_work[] =

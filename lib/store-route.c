@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "store-int.h"
+#include "store-route.h"
 
 /*
  * Nodes with a place: their own lat/lon, else their postal code's (by the

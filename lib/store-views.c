@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store-int.h"
+#include "store-views.h"
 
 /*
  * The lines and orders views: order_line, line_node, orders and

@@ -826,7 +826,7 @@ store_open_again(const struct store *st, struct store **again)
 	assert(threads);
 	if ((status = open_store(again, st->path, st->busy_ms, 1, st)) != 0)
 		return status;
-	/* st's mapping of the file (store_report_begin), an integer SQLite gave */
+	/* st's mapping of the file (store_scan_begin), an integer SQLite gave */
 	if (sqlite3_prepare_v2(st->db, "PRAGMA mmap_size", -1, &s, NULL) == SQLITE_OK &&
 	    sqlite3_step(s) == SQLITE_ROW)
 		mm = sqlite3_column_int64(s, 0);
