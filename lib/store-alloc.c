@@ -13,7 +13,8 @@ static const char sql_scope_has[] = "SELECT 1 FROM orders WHERE order_id = ?1";
 static const char sql_scope_add[] = "INSERT OR IGNORE INTO temp.scope (order_id) VALUES (?1)";
 /*
  * One row a statement: a 32-row UPDATE ... FROM (VALUES ...) costs more.
- * ?6: the run's time, its events' (SET_BACKORDERED).
+ * ?6: the time of the event written with the change (SET_BACKORDERED),
+ * NULL when none.
  */
 static const char sql_line_alloc[] = "UPDATE order_line SET allocated = ?3, "
     "backorder_reason = ?5, " SET_BACKORDERED("?4", "?6") " WHERE order_id = ?1 AND line_no = ?2";
@@ -216,8 +217,9 @@ store_alloc_write(struct store *st, store_alloc_find_fn fn, void *ctx, long n)
 }
 
 int
-store_line_alloc(struct store *st, const char *order_id, int64_t line_no,
-    int64_t allocated, int64_t backordered, const char *reason)
+store_line_unrouted(struct store *st, const char *order_id, int64_t line_no,
+    int64_t allocated, int64_t backordered, const char *reason, const char *at,
+    const char *what)
 {
 	sqlite3_stmt *s = store_sql(st, sql_line_alloc);
 
@@ -228,6 +230,14 @@ store_line_alloc(struct store *st, const char *order_id, int64_t line_no,
 	bind_int(s, 3, allocated);
 	bind_int(s, 4, backordered);
 	bind_text(s, 5, reason);
-	bind_text(s, 6, st->run_time);
-	return store_done(st, s, "writing an allocation");
+	bind_text(s, 6, at);
+	return store_done(st, s, what);
+}
+
+int
+store_line_alloc(struct store *st, const char *order_id, int64_t line_no,
+    int64_t allocated, int64_t backordered, const char *reason)
+{
+	return store_line_unrouted(st, order_id, line_no, allocated, backordered, reason,
+	    st->run_time, "writing an allocation");
 }

@@ -134,6 +134,25 @@ int64_t store_int(struct store *st, sqlite3_stmt *s, const char *what);
 /* Hand every row of s to fn (typed access); 0, or -1 (fn's -1 or error). */
 int store_each(struct store *st, sqlite3_stmt *s, store_typed_fn fn, void *ctx,
 	const char *what);
+/*
+ * The integer of a one-row statement run once, not cached (a PRAGMA):
+ * 0 and *v, or -1 after a diagnostic.
+ */
+int store_once_int(struct store *st, const char *text, int64_t *v, const char *what);
+/*
+ * The text in the first column of the one row s returns: 1 and *text
+ * (malloc'd, the caller frees), 0 when no row (*text NULL), -1 error.
+ */
+int store_text(struct store *st, sqlite3_stmt *s, char **text, const char *what);
+/*
+ * Set a line's unrouted allocation, backorder and reason (NULL: none), at
+ * the time of the event written with the change (NULL: none; see
+ * SET_BACKORDERED): store_line_alloc's and store_route_line's one
+ * statement (store-alloc.c).  0, or -1 after a diagnostic saying what.
+ */
+int store_line_unrouted(struct store *st, const char *order_id, int64_t line_no,
+	int64_t allocated, int64_t backordered, const char *reason, const char *at,
+	const char *what);
 /* Rows changed by the last statement. */
 int store_changes(struct store *st);
 

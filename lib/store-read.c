@@ -7,21 +7,6 @@
 #include "diag.h"
 #include "store-int.h"
 
-/* The integer a one-row statement (a PRAGMA) returns: 0, or -1 after a diagnostic. */
-static int
-read_int(struct store *st, const char *text, int64_t *v, const char *what)
-{
-	sqlite3_stmt *s;
-	int rc;
-
-	if ((rc = sqlite3_prepare_v2(st->db, text, -1, &s, NULL)) != SQLITE_OK)
-		return store_fail(st, rc, what);
-	rc = sqlite3_step(s);
-	*v = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? 0 : store_fail(st, rc, what);
-}
-
 static const char read_what[] = "starting to read the store";
 
 int
@@ -38,7 +23,7 @@ store_read_begin(struct store *st)
 	if (store_exec(st, "BEGIN", read_what) != 0)
 		return -1;
 	st->in_read = 1;
-	if (read_int(st, "PRAGMA schema_version", &v, read_what) != 0) {
+	if (store_once_int(st, "PRAGMA schema_version", &v, read_what) != 0) {
 		store_read_end(st);
 		return -1;
 	}
@@ -131,7 +116,7 @@ store_read_together(struct store *st, struct store **others, int n)
 		store_read_end(st);
 		for (i = 0; i < n; i++)
 			store_read_end(others[i]);
-		if (read_int(p, "PRAGMA data_version", &dv0, read_what) != 0) {
+		if (store_once_int(p, "PRAGMA data_version", &dv0, read_what) != 0) {
 			status = store_status(p);
 			goto fail;
 		}
@@ -150,7 +135,7 @@ store_read_together(struct store *st, struct store **others, int n)
 			goto fail;
 		}
 		p->in_read = 1;
-		if (read_int(p, "PRAGMA data_version", &dv1, read_what) != 0) {
+		if (store_once_int(p, "PRAGMA data_version", &dv1, read_what) != 0) {
 			status = store_status(p);
 			goto fail;
 		}

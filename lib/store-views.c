@@ -1,11 +1,12 @@
 /*
  * store-views: what the orders, backorders and releases views of
- * oms-report read.  See store.h.
+ * oms-report read.  See store-views.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonw.h"
 #include "store-int.h"
 #include "store-views.h"
 
@@ -16,42 +17,39 @@
  * which costs several times more on a large store.  One order: the same
  * statements bounded by its key.
  */
+#define WALK_LINES "SELECT order_id, line_no, sku, qty, allocated, shipped, cancelled, " \
+    "returned, backordered, backorder_reason FROM order_line "
+#define WALK_NODES "SELECT order_id, line_no, node_id, routed, released FROM line_node "
+#define WALK_ORDERS "SELECT order_id, customer_id, channel, created_at, promise_date, " \
+    "priority FROM orders "
 static const char sql_walk_lines[] =
-    "SELECT order_id, line_no, sku, qty, allocated, shipped, cancelled, returned, "
-    "backordered, backorder_reason FROM order_line WHERE " IN_LIST("sku", "?2") " "
+    WALK_LINES "WHERE " IN_LIST("sku", "?2") " "
     "AND order_id >= ?5 AND order_id < ?6 ORDER BY order_id, line_no";
 static const char sql_walk_lines_of[] =
-    "SELECT order_id, line_no, sku, qty, allocated, shipped, cancelled, returned, "
-    "backordered, backorder_reason FROM order_line WHERE order_id = ?1 "
+    WALK_LINES "WHERE order_id = ?1 "
     "AND " IN_LIST("sku", "?2") " ORDER BY order_id, line_no";
 /* a line's nodes: where it has work now, or shipped from (see struct view_line) */
 static const char sql_walk_nodes[] =
-    "SELECT order_id, line_no, node_id, routed, released FROM line_node "
+    WALK_NODES
     "WHERE order_id >= ?5 AND order_id < ?6 AND (routed > 0 OR released > 0 OR shipped > 0) "
     "ORDER BY order_id, line_no, node_id";
 static const char sql_walk_nodes_of[] =
-    "SELECT order_id, line_no, node_id, routed, released FROM line_node "
+    WALK_NODES
     "WHERE order_id = ?1 AND (routed > 0 OR released > 0 OR shipped > 0) "
     "ORDER BY order_id, line_no, node_id";
 static const char sql_walk_orders[] =
-    "SELECT order_id, customer_id, channel, created_at, promise_date, priority FROM orders "
+    WALK_ORDERS
     "WHERE " IN_LIST("channel", "?2") " AND (?3 IS NULL OR created_at >= ?3) "
     "AND (?4 IS NULL OR created_at < ?4) AND order_id >= ?5 AND order_id < ?6 "
     "ORDER BY order_id";
 static const char sql_walk_orders_of[] =
-    "SELECT order_id, customer_id, channel, created_at, promise_date, priority FROM orders "
+    WALK_ORDERS
     "WHERE order_id = ?1 AND " IN_LIST("channel", "?2") " AND (?3 IS NULL OR "
     "created_at >= ?3) AND (?4 IS NULL OR created_at < ?4) ORDER BY order_id";
 static const char sql_walk_holds[] =
     "SELECT order_id, hold_type FROM order_hold WHERE order_id >= ?5 AND order_id < ?6 "
     "ORDER BY order_id, hold_type";
 
-/*
- * f's range of order ids as ?5 and ?6 of the statements of every order:
- * from '' (below every text) when it has no start, below an empty blob
- * (SQLite sorts every text before any blob) when it has no end.  Each
- * stays one range of the primary key, which SQLite seeks to.
- */
 /* The values of l as a JSON array into b (NULL when l has none). */
 const char *
 store_list_json(struct buf *b, const struct strv *l)
@@ -59,13 +57,10 @@ store_list_json(struct buf *b, const struct strv *l)
 	buf_reset(b);
 	if (l == NULL || l->n == 0)
 		return NULL;
-	buf_addc(b, '[');
-	for (size_t i = 0; i < l->n; i++) {
-		if (i > 0)
-			buf_addc(b, ',');
-		buf_add_json_string(b, l->v[i], strlen(l->v[i]));
-	}
-	buf_addc(b, ']');
+	jsonw_array(b, NULL);
+	for (size_t i = 0; i < l->n; i++)
+		jsonw_str(b, NULL, l->v[i]);
+	jsonw_array_end(b);
 	return b->s;
 }
 
@@ -81,14 +76,20 @@ bind_list(sqlite3_stmt *s, int i, const struct strv *l)
 	buf_release(&b);
 }
 
+/*
+ * f's range of order ids as ?5 and ?6 of the statements of every order:
+ * from '' (below every text) when it has no start, below an empty blob
+ * (SQLite sorts every text before any blob) when it has no end.  Each
+ * stays one range of the primary key, which SQLite seeks to.
+ */
 static void
 bind_range(sqlite3_stmt *s, const struct view_filter *f)
 {
 	if (s == NULL)
 		return;
-	sqlite3_bind_text(s, 5, f->order_from ? f->order_from : "", -1, SQLITE_STATIC);
+	bind_text(s, 5, f->order_from ? f->order_from : "");
 	if (f->order_below)
-		sqlite3_bind_text(s, 6, f->order_below, -1, SQLITE_STATIC);
+		bind_text(s, 6, f->order_below);
 	else
 		sqlite3_bind_zeroblob(s, 6, 0);
 }
@@ -413,8 +414,9 @@ store_event_last(struct store *st)
 	return s == NULL ? -1 : store_int(st, s, "reading the event log");
 }
 
+#define EVENTS "SELECT seq, at, order_id, type, payload FROM event "
 static const char sql_events_range[] =
-    "SELECT seq, at, order_id, type, payload FROM event "
+    EVENTS
     "WHERE seq > ?1 AND seq <= ?2 ORDER BY seq";
 /*
  * not "?3 IS NULL OR type = ?3": SQLite would plan it without the index;
@@ -422,10 +424,10 @@ static const char sql_events_range[] =
  * there and sorted
  */
 static const char sql_events_range_of_type[] =
-    "SELECT seq, at, order_id, type, payload FROM event "
+    EVENTS
     "WHERE type = ?3 AND seq > ?1 AND seq <= ?2 ORDER BY seq";
 static const char sql_events_range_of_types[] =
-    "SELECT seq, at, order_id, type, payload FROM event "
+    EVENTS
     "WHERE type IN (SELECT value FROM json_each(?3)) AND seq > ?1 AND seq <= ?2 "
     "ORDER BY seq";
 
@@ -441,8 +443,8 @@ store_events_range(struct store *st, int64_t after, int64_t upto,
 
 	if (s == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, after);
-	sqlite3_bind_int64(s, 2, upto);
+	bind_int(s, 1, after);
+	bind_int(s, 2, upto);
 	if (ntypes == 1)
 		bind_text(s, 3, types->v[0]);
 	else if (ntypes > 1)

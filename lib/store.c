@@ -293,6 +293,18 @@ store_each(struct store *st, sqlite3_stmt *s, store_typed_fn fn, void *ctx,
 }
 
 int
+store_text(struct store *st, sqlite3_stmt *s, char **text, const char *what)
+{
+	int rc = sqlite3_step(s);
+
+	*text = rc == SQLITE_ROW ? xstrdup((const char *)sqlite3_column_text(s, 0)) : NULL;
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, what);
+}
+
+int
 store_changes(struct store *st)
 {
 	return sqlite3_changes(st->db);
@@ -320,38 +332,38 @@ store_run_id(const struct store *st)
 	return st->run_id;
 }
 
-static int
-user_version(struct store *st, int *v)
+int
+store_once_int(struct store *st, const char *text, int64_t *v, const char *what)
 {
 	sqlite3_stmt *s;
 	int rc;
 
-	rc = sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL);
-	if (rc != SQLITE_OK)
-		return store_fail(st, rc, "reading the schema version");
+	if ((rc = sqlite3_prepare_v2(st->db, text, -1, &s, NULL)) != SQLITE_OK)
+		return store_fail(st, rc, what);
 	rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(s);
-		return store_fail(st, rc, "reading the schema version");
-	}
-	*v = sqlite3_column_int(s, 0);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_finalize(s);
-	return 0;
+	return rc == SQLITE_ROW ? 0 : store_fail(st, rc, what);
+}
+
+static int
+user_version(struct store *st, int *v)
+{
+	int64_t n;
+	int r = store_once_int(st, "PRAGMA user_version", &n, "reading the schema version");
+
+	*v = (int)n;
+	return r;
 }
 
 static int
 count_tables(struct store *st, int *n)
 {
-	sqlite3_stmt *s;
-	int rc;
+	int64_t c;
+	int r = store_once_int(st, "SELECT count(*) FROM sqlite_schema", &c, "reading the schema");
 
-	rc = sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_schema", -1, &s, NULL);
-	if (rc != SQLITE_OK)
-		return store_fail(st, rc, "reading the schema");
-	rc = sqlite3_step(s);
-	*n = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? 0 : store_fail(st, rc, "reading the schema");
+	*n = (int)c;
+	return r;
 }
 
 /*
