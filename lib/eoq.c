@@ -134,7 +134,7 @@ demand_row(void *p, const char *sku, const char *created_at, int64_t qty)
 }
 
 static int
-item_row(void *p, const struct store_row *row)
+item_row(void *p, const struct item_cost *ic)
 {
 	struct ectx *c = p;
 	const struct eoq_opts *o = c->o;
@@ -144,7 +144,7 @@ item_row(void *p, const struct store_row *row)
 	void *v;
 
 	memset(&r, 0, sizeof r);
-	r.sku = store_col_text(row, 0);
+	r.sku = ic->sku;
 	r.days = o->days;
 	if (strmap_get(&c->hist, r.sku, &v))
 		d = v;
@@ -159,20 +159,20 @@ item_row(void *p, const struct store_row *row)
 	else if (o->days > 1)
 		r.sd_daily = sqrt(ss / (o->days - 1));
 	r.annual_demand = r.mean_daily * 365;
-	r.ordering_cost = store_col_real(row, 2);
-	r.holding_cost = store_col_real(row, 3) * store_col_real(row, 1);
+	r.ordering_cost = ic->ordering_cost;
+	r.holding_cost = ic->holding_rate * ic->unit_cost;
 	/* nothing to order for an item nobody asked for in the window */
 	r.eoq = r.holding_cost > 0 && sum > 0 ?
 	    sqrt(2 * r.annual_demand * r.ordering_cost / r.holding_cost) : NAN;
 	r.forecast_daily = d ? eoq_smooth(d, o->days, o->alpha) : 0;
-	r.lead_time_days = store_col_real(row, 4);
+	r.lead_time_days = ic->lead_time_days;
 	r.lead_time_demand = r.forecast_daily * r.lead_time_days;
 	r.z = eoq_z(o->service);
 	r.safety_stock = r.z * r.sd_daily * sqrt(r.lead_time_days);
 	if (r.safety_stock < 0)
 		r.safety_stock = 0;	/* a service level under 0.5 keeps no safety stock */
 	r.reorder_point = r.lead_time_demand + r.safety_stock;
-	r.on_hand = store_col_int(row, 5);
+	r.on_hand = ic->on_hand;
 	r.reorder_now = sum > 0 && (double)r.on_hand <= r.reorder_point;
 	return c->fn(c->ctx, &r);
 }

@@ -155,15 +155,38 @@ static const char sql_item_costs[] =
     "WHERE n.active AND " IN_LIST("v.sku", "?1") " GROUP BY v.sku) t ON t.sku = i.sku "
     "WHERE i.active AND " IN_LIST("i.sku", "?1") " ORDER BY i.sku";
 
+struct item_costs {
+	int (*fn)(void *ctx, const struct item_cost *c);
+	void *ctx;
+};
+
+/* A row of sql_item_costs as a struct item_cost, to the caller's fn. */
+static int
+item_cost_row(void *p, const struct store_row *row)
+{
+	const struct item_costs *w = p;
+	struct item_cost c;
+
+	c.sku = store_col_text(row, 0);
+	c.unit_cost = store_col_real(row, 1);
+	c.ordering_cost = store_col_real(row, 2);
+	c.holding_rate = store_col_real(row, 3);
+	c.lead_time_days = store_col_real(row, 4);
+	c.on_hand = store_col_int(row, 5);
+	return w->fn(w->ctx, &c);
+}
+
 int
-store_item_costs(struct store *st, const struct strv *skus, store_typed_fn fn, void *ctx)
+store_item_costs(struct store *st, const struct strv *skus,
+    int (*fn)(void *ctx, const struct item_cost *c), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, sql_item_costs);
+	struct item_costs w = { fn, ctx };
 
 	if (s == NULL)
 		return -1;
 	bind_list(s, 1, skus);
-	return store_each(st, s, fn, ctx, "reading items for EOQ");
+	return store_each(st, s, item_cost_row, &w, "reading items for EOQ");
 }
 
 /*

@@ -47,12 +47,17 @@ int store_demand(struct store *st, const char *from, const char *to,
 	const struct strv *skus, int (*fn)(void *ctx, const char *sku, const char *created_at,
 	int64_t qty), void *ctx);
 /*
- * Active items (only the skus when not NULL or empty), by sku: sku,
- * unit_cost, ordering_cost, holding_rate, lead_time_days, on_hand over
- * active nodes.
+ * Active items (only the skus when not NULL or empty), by sku, each as
+ * a struct item_cost (its strings live until fn returns); fn returns 0
+ * to go on.  0 or -1.
  */
-int store_item_costs(struct store *st, const struct strv *skus, store_typed_fn fn,
-	void *ctx);
+struct item_cost {
+	const char *sku;
+	double unit_cost, ordering_cost, holding_rate, lead_time_days;
+	int64_t on_hand;	/* over active nodes */
+};
+int store_item_costs(struct store *st, const struct strv *skus,
+	int (*fn)(void *ctx, const struct item_cost *c), void *ctx);
 /*
  * An order line and its order's created_at (NULL: no such order) and
  * promise_date (NULL: none, or no such order).

@@ -33,19 +33,19 @@ enum store_view {
 	VIEW_ORDERS_WITHOUT_LINES,
 	/* SQLite's integrity check: "ok" or the problems */
 	VIEW_INTEGRITY,
-	/* allocation, by node_id: node_id, type, active, can_ship,
+	/* every node, by node_id: node_id, type, active, can_ship,
 	 * can_pickup, can_curbside, and when it cannot be located the keys
 	 * of its postal code and country looked up in vain (NULL both when
 	 * it can) */
 	VIEW_NODE_CAPS,
-	/* allocation: sku, the item's vendor_node, node_id, on_hand,
+	/* stock of items: sku, the item's vendor_node, node_id, on_hand,
 	 * safety_stock, reserved (routed + released there) */
 	VIEW_STOCK_RESERVED,
-	/* allocation: lines outside the scope (store_scope_add; ?1 NULL: no
+	/* lines outside the scope (store_scope_add; ?1 NULL: no
 	 * scope) or of held orders, that hold an allocation: sku, method,
 	 * pickup_node, allocated */
 	VIEW_ALLOCATIONS_KEPT,
-	/* allocation: the orders to decide, by order_id: order_id, priority,
+	/* the orders not on hold, by order_id: order_id, priority,
 	 * promise_date, created_at, ship_complete, and when its ship-to
 	 * cannot be placed the keys of its postal code and country looked up
 	 * in vain (NULL both when it can); ?1 NULL: every order, else only
