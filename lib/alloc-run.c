@@ -13,6 +13,9 @@
 #include "jsonw.h"
 #include "model.h"
 #include "parse.h"
+#include "store-alloc.h"
+#include "store-order.h"
+#include "store-views.h"
 #include "util.h"
 
 /*
@@ -287,9 +290,9 @@ static int
 load_network(struct run *r, const char *const *scoped)
 {
 	r->a = alloc_new();
-	if (store_view(r->st, VIEW_ALLOC_NODES, NULL, 0, node_row, r->a) != 0 ||
-	    store_view_typed(r->st, VIEW_ALLOC_STOCK, NULL, 0, stock_row, r) != 0 ||
-	    store_view(r->st, VIEW_ALLOC_KEPT, scoped, 1, kept_row, r->a) != 0)
+	if (store_view(r->st, VIEW_NODE_CAPS, NULL, 0, node_row, r->a) != 0 ||
+	    store_view_typed(r->st, VIEW_STOCK_RESERVED, NULL, 0, stock_row, r) != 0 ||
+	    store_view(r->st, VIEW_ALLOCATIONS_KEPT, scoped, 1, kept_row, r->a) != 0)
 		return -1;
 	return 0;
 }
@@ -649,7 +652,7 @@ decide_all(struct run *r, const char *const *scoped)
 	int ret = 0;
 
 	phase(NULL, 0);
-	if (store_view_typed(r->st, VIEW_ALLOC_ORDERS, scoped, 1, order_row, r) != 0)
+	if (store_view_typed(r->st, VIEW_ORDERS_NOT_HELD, scoped, 1, order_row, r) != 0)
 		return -1;
 	phase("orders read", r->norders);
 	if (store_alloc_lines(r->st, scoped[0] != NULL, line_row, r) != 0)

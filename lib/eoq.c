@@ -12,6 +12,7 @@
 #include "eoq.h"
 #include "parse.h"
 #include "util.h"
+#include "store-scan.h"
 
 const struct outcol eoq_cols[EOQ_NCOLS] = {
 	{ "sku", COL_TEXT }, { "days", COL_NUM }, { "mean_daily", COL_NUM },
@@ -133,7 +134,7 @@ demand_row(void *p, const char *sku, const char *created_at, int64_t qty)
 }
 
 static int
-item_row(void *p, const struct store_row *row)
+item_row(void *p, const struct item_cost *ic)
 {
 	struct ectx *c = p;
 	const struct eoq_opts *o = c->o;
@@ -143,7 +144,7 @@ item_row(void *p, const struct store_row *row)
 	void *v;
 
 	memset(&r, 0, sizeof r);
-	r.sku = store_col_text(row, 0);
+	r.sku = ic->sku;
 	r.days = o->days;
 	if (strmap_get(&c->hist, r.sku, &v))
 		d = v;
@@ -158,20 +159,20 @@ item_row(void *p, const struct store_row *row)
 	else if (o->days > 1)
 		r.sd_daily = sqrt(ss / (o->days - 1));
 	r.annual_demand = r.mean_daily * 365;
-	r.ordering_cost = store_col_real(row, 2);
-	r.holding_cost = store_col_real(row, 3) * store_col_real(row, 1);
+	r.ordering_cost = ic->ordering_cost;
+	r.holding_cost = ic->holding_rate * ic->unit_cost;
 	/* nothing to order for an item nobody asked for in the window */
 	r.eoq = r.holding_cost > 0 && sum > 0 ?
 	    sqrt(2 * r.annual_demand * r.ordering_cost / r.holding_cost) : NAN;
 	r.forecast_daily = d ? eoq_smooth(d, o->days, o->alpha) : 0;
-	r.lead_time_days = store_col_real(row, 4);
+	r.lead_time_days = ic->lead_time_days;
 	r.lead_time_demand = r.forecast_daily * r.lead_time_days;
 	r.z = eoq_z(o->service);
 	r.safety_stock = r.z * r.sd_daily * sqrt(r.lead_time_days);
 	if (r.safety_stock < 0)
 		r.safety_stock = 0;	/* a service level under 0.5 keeps no safety stock */
 	r.reorder_point = r.lead_time_demand + r.safety_stock;
-	r.on_hand = store_col_int(row, 5);
+	r.on_hand = ic->on_hand;
 	r.reorder_now = sum > 0 && (double)r.on_hand <= r.reorder_point;
 	return c->fn(c->ctx, &r);
 }
@@ -213,7 +214,7 @@ eoq_demand_items(struct store *st, struct eoq_demand *d,
 {
 	d->c.fn = fn;
 	d->c.ctx = ctx;
-	return store_eoq_items(st, d->c.o->skus, item_row, &d->c);
+	return store_item_costs(st, d->c.o->skus, item_row, &d->c);
 }
 
 void
@@ -233,7 +234,7 @@ eoq_compute(struct store *st, const struct eoq_opts *o,
 	struct eoq_demand *d = eoq_demand_new(o);
 	int ret;
 
-	ret = store_eoq_demand(st, d->from, d->to, o->skus, demand_row, &d->c);
+	ret = store_demand(st, d->from, d->to, o->skus, demand_row, &d->c);
 	if (ret == 0)
 		ret = eoq_demand_items(st, d, fn, ctx);
 	eoq_demand_free(d);

@@ -17,6 +17,8 @@
 #include "parse.h"
 #include "util.h"
 #include "workers.h"
+#include "store-release.h"
+#include "store-scan.h"
 
 #define MAX_BARS 40		/* nodes per chart; the rest are counted */
 #define MAX_SKUS 50		/* rows of the reorder table */
@@ -680,13 +682,13 @@ page_release(struct page *pg)
 static int
 page_side(struct store *st, struct page *pg)
 {
-	if (store_html_reserved(st, resv_row, pg) != 0 ||
-	    store_html_lines(st, line_row, pg) != 0 ||
-	    store_html_last_day(st, pg->day) != 0 ||
+	if (store_reserved_work(st, resv_row, pg) != 0 ||
+	    store_lines_dated(st, line_row, pg) != 0 ||
+	    store_release_last_day(st, pg->day) != 0 ||
 	    (pg->day[0] && store_release_capacity(st, pg->day, capacity_row, pg) != 0))
 		return -1;
 	resv_sort(pg);
-	if (store_html_inventory(st, inventory_row, pg) != 0 ||
+	if (store_inventory_rows(st, inventory_row, pg) != 0 ||
 	    eoq_demand_items(st, pg->demand, eoq_row, pg) != 0)
 		return -1;
 	return 0;

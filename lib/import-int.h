@@ -15,7 +15,7 @@
 #include "import.h"
 #include "input.h"
 #include "rows.h"
-#include "store.h"
+#include "store-import.h"
 #include "util.h"
 
 #define MAX_QTY INT64_C(1000000000)

@@ -9,6 +9,8 @@
 #include "parse.h"
 #include "rows.h"
 #include "util.h"
+#include "store-import.h"
+#include "store-route.h"
 
 
 static const char *const kind_names[] = {

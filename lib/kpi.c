@@ -17,6 +17,7 @@
 #include "parse.h"
 #include "returns.h"
 #include "util.h"
+#include "store-scan.h"
 
 const struct outcol kpi_cols[KPI_NCOLS] = {
 	{ "channel", COL_TEXT }, { "orders", COL_NUM }, { "lines", COL_NUM },
@@ -451,11 +452,11 @@ kpi_compute(struct store *st, const char *from, const char *to,
 	c.first = from ? first : NULL;
 	c.last = to ? last : NULL;
 	c.channels = channels;
-	if (store_kpi_orders(st, order_row, &c) != 0 ||
-	    store_kpi_lines(st, line_row, &c) != 0 ||
-	    store_kpi_routes(st, route_row, &c) != 0 ||
-	    store_kpi_shipments(st, shipment_row, &c) != 0 ||
-	    store_kpi_refunds(st, refund_row, &c) != 0)
+	if (store_orders_scan(st, order_row, &c) != 0 ||
+	    store_lines_scan(st, line_row, &c) != 0 ||
+	    store_route_costs(st, route_row, &c) != 0 ||
+	    store_shipped_releases(st, shipment_row, &c) != 0 ||
+	    store_refund_totals(st, refund_row, &c) != 0)
 		goto out;
 
 	t->n = c.nchans + 1;

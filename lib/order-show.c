@@ -11,6 +11,7 @@
 #include "output.h"
 #include "parse.h"
 #include "util.h"
+#include "store-order.h"
 
 enum vtype { V_TEXT, V_INT, V_REAL, V_MONEY, V_BOOL, V_JSON };
 

@@ -12,6 +12,7 @@
 #include "parse.h"
 #include "rows.h"
 #include "util.h"
+#include "store-order.h"
 
 static const char *const action_names[ACT_COUNT] = {
 	[ACT_CANCEL] = "cancel", [ACT_HOLD] = "hold", [ACT_UNHOLD] = "unhold",
@@ -1029,12 +1030,12 @@ order_change_files(struct store *st, const struct order_opts *o, int nfiles,
 				rows_bad(&c.rows, "%s", rec.error);
 			r = c.rows.err.len > 0 ? -1 : parse_change(&c, rec.val, &ch);
 			if (r == 0) {
-				if (store_savepoint(st) != 0) {
+				if (store_savepoint_begin(st) != 0) {
 					status = store_status(st);
 					break;
 				}
 				r = apply(&c, &ch);
-				if (r == -2 || (r == -1 ? store_rollback_to(st) : store_release(st)) != 0) {
+				if (r == -2 || (r == -1 ? store_savepoint_undo(st) : store_savepoint_end(st)) != 0) {
 					status = store_status(st);
 					break;
 				}

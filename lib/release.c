@@ -13,6 +13,7 @@
 #include "release.h"
 #include "rows.h"
 #include "util.h"
+#include "store-release.h"
 
 /* --- a release in memory, and its renderings ----------------------------- */
 

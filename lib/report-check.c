@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "report-int.h"
+#include "store-views.h"
+#include "store-check.h"
 
 /* --- check ------------------------------------------------------------ */
 

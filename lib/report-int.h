@@ -17,6 +17,7 @@
 #include "report.h"
 #include "store.h"
 #include "workers.h"
+#include "store-views.h"
 
 static inline int64_t
 num(const char *s)

@@ -11,6 +11,7 @@
 
 #include "parse.h"
 #include "report-int.h"
+#include "store-views.h"
 
 /* --- lines and the line checks ---------------------------------------- */
 

@@ -8,6 +8,7 @@
 
 #include "alloc.h"
 #include "report-int.h"
+#include "store-views.h"
 
 /* --- inventory -------------------------------------------------------- */
 

@@ -18,6 +18,8 @@
 #include "output.h"
 #include "parse.h"
 #include "report-int.h"
+#include "store-views.h"
+#include "store-scan.h"
 
 void
 report_opts_release(struct report_opts *o)
@@ -456,7 +458,7 @@ report_events(struct view_ctx *c)
 	for (n = 0; n < FEED_WORKERS; n++) {
 		if ((status = store_open_again(c->st, &w[n])) != 0)
 			break;
-		store_report_begin(w[n]);
+		store_scan_begin(w[n]);
 	}
 	if (status == 0)
 		status = feed_run(&f, w);
@@ -616,7 +618,7 @@ report_run(struct store *st, const struct report_view *v, const struct report_op
 	int r;
 
 	/* every view reads much of the store: mapped, its pages are not copied */
-	store_report_begin(st);
+	store_scan_begin(st);
 	if (store_read_begin(st) != 0)
 		return store_status(st);
 	r = report_view(st, v, o, fp);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "store.h"
+#include "store-views.h"
 
 /*
  * The options of a view.  The filters that are lists (each option may be

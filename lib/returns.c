@@ -11,6 +11,8 @@
 #include "returns.h"
 #include "rows.h"
 #include "util.h"
+#include "store-import.h"
+#include "store-return.h"
 
 #define MAX_REASON 500		/* bytes in a reason */
 #define MAX_QTY INT64_C(1000000000)

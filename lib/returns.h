@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "store.h"
+#include "store-return.h"
 
 enum returns_cmd { RETURNS_AUTHORIZE, RETURNS_RECEIVE, RETURNS_APPEASE };
 

@@ -14,6 +14,8 @@
 #include "output.h"
 #include "parse.h"
 #include "route-int.h"
+#include "store-route.h"
+#include "store-order.h"
 
 /* --- what each line leaves ----------------------------------------------------- */
 

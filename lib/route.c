@@ -46,6 +46,8 @@
 #include "model.h"
 #include "parse.h"
 #include "route-int.h"
+#include "store-import.h"
+#include "store-route.h"
 
 #define PASSES 1		/* improvement passes over the batch */
 #define LNS_MIN 1000		/* no search when the budget allows fewer rounds */

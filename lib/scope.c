@@ -6,6 +6,7 @@
 #include "parse.h"
 #include "scope.h"
 #include "util.h"
+#include "store-alloc.h"
 
 void
 scope_add(struct scope *s, const char *order_id, const char *file, long line)

@@ -2,22 +2,70 @@
 #define OMS_STORE_INT_H
 /*
  * store-int: what the store's own files share, and nothing else may
- * include.  The store is split by domain (store.c: the core, import,
- * reports and allocation; store-route.c, store-release.c, store-order.c,
- * store-return.c: the rest); each file keeps its SQL as static strings
- * next to the functions that run it, and prepares them through store_sql,
- * which caches one statement per string.
+ * include.  The store is split by subject: store.c the core (open,
+ * migrate, the statement cache, transactions, the run log, events),
+ * store-read.c read snapshots, store-import.c, store-alloc.c,
+ * store-route.c, store-release.c, store-order.c, store-return.c,
+ * store-views.c, store-check.c and store-scan.c the rest.  Each file
+ * keeps its SQL as static strings next to the functions that run it, and
+ * prepares them through store_sql, the one statement mechanism, which
+ * caches one statement per string; the bind helpers below are the one
+ * set.
  */
 #include <sqlite3.h>
 
 #include "store.h"
 
+struct store {
+	sqlite3 *db;
+	char *path;
+	int status;
+	int in_tx;
+	int in_read;	/* in a read transaction of store_read_begin */
+	int in_work;	/* inside the savepoint that follows the run row */
+	int seen_ready;
+	int created;	/* store_open made the file (store_discard_new) */
+	int immutable;	/* read as it is: see reader_files */
+	int64_t run_id;
+	int busy_ms;
+	char run_time[21];
+	/* the statement cache: open addressing on a key's address (store.c) */
+	struct sql_slot { const void *key; sqlite3_stmt *s; } *cache;
+	size_t ncache, capcache;
+};
+
 /*
  * The prepared statement for sql, which must be a string with static
- * storage: statements are cached by its address and reset before reuse.
- * NULL after a diagnostic.
+ * storage: statements are cached by its address and reset, their
+ * bindings cleared, before reuse.  NULL after a diagnostic.
  */
 sqlite3_stmt *store_sql(struct store *st, const char *sql);
+/* Finalize sql's statement: the next store_sql prepares it again. */
+void store_sql_forget(struct store *st, const char *sql);
+
+/*
+ * Many rows to one INSERT (store_write_rows): head, then a group of
+ * nparams parameters per row, then tail; cached like store_sql's, by
+ * the address of the struct (static storage).
+ */
+struct store_rows {
+	const char *head, *tail;
+	int nparams;
+};
+/* Bind row i of rows to the parameters after base. */
+typedef void (*store_row_bind)(struct store *st, const void *rows, int i, sqlite3_stmt *s,
+	int base);
+/* Write n rows, many to a statement: how many rows changed, or -1. */
+long store_write_rows(struct store *st, const struct store_rows *m, store_row_bind bind,
+	const void *rows, int n);
+/*
+ * An event of the run (the event table): at (the run's time), order_id,
+ * type, payload and run_id (none in a dry run) bound to base+1 ..
+ * base+5; store_event_rows writes them many to a statement.
+ */
+void store_bind_event(const struct store *st, sqlite3_stmt *s, int base,
+	const char *order_id, const char *type, const char *payload);
+extern const struct store_rows store_event_rows;
 
 /*
  * The backorder of a line, in the SET of an UPDATE of order_line: its
@@ -85,6 +133,25 @@ int store_exec(struct store *st, const char *text, const char *what);
 int64_t store_int(struct store *st, sqlite3_stmt *s, const char *what);
 /* Hand every row of s to fn (typed access); 0, or -1 (fn's -1 or error). */
 int store_each(struct store *st, sqlite3_stmt *s, store_typed_fn fn, void *ctx,
+	const char *what);
+/*
+ * The integer of a one-row statement run once, not cached (a PRAGMA):
+ * 0 and *v, or -1 after a diagnostic.
+ */
+int store_once_int(struct store *st, const char *text, int64_t *v, const char *what);
+/*
+ * The text in the first column of the one row s returns: 1 and *text
+ * (malloc'd, the caller frees), 0 when no row (*text NULL), -1 error.
+ */
+int store_text(struct store *st, sqlite3_stmt *s, char **text, const char *what);
+/*
+ * Set a line's unrouted allocation, backorder and reason (NULL: none), at
+ * the time of the event written with the change (NULL: none; see
+ * SET_BACKORDERED): store_line_alloc's and store_route_line's one
+ * statement (store-alloc.c).  0, or -1 after a diagnostic saying what.
+ */
+int store_line_unrouted(struct store *st, const char *order_id, int64_t line_no,
+	int64_t allocated, int64_t backordered, const char *reason, const char *at,
 	const char *what);
 /* Rows changed by the last statement. */
 int store_changes(struct store *st);

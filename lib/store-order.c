@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "store-int.h"
+#include "store-order.h"
 
 /* Run s (its parameters bound) and hand its rows to fn: 1 if any, 0 none, -1. */
 static int

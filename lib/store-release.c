@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store-int.h"
+#include "store-release.h"
 
 /* The order of service (SERVICE_ORDER), then node and line. */
 static const char sql_work[] =
@@ -112,34 +113,16 @@ store_releases_write(struct store *st, const char *day, const struct release_row
 
 static const char sql_document[] = "SELECT document FROM release WHERE release_id = ?1";
 
-/* The text of the first row's first column. */
-struct text_ctx {
-	char *text;
-};
-
-static int
-text_row(void *p, const struct store_row *row)
-{
-	struct text_ctx *d = p;
-
-	d->text = xstrdup(store_col_text(row, 0));
-	return 1;
-}
-
 int
 store_release_document(struct store *st, const char *release_id, char **doc)
 {
 	sqlite3_stmt *s = store_sql(st, sql_document);
-	struct text_ctx d = { NULL };
 
 	*doc = NULL;
 	if (s == NULL)
 		return -1;
 	bind_text(s, 1, release_id);
-	if (store_each(st, s, text_row, &d, "reading a release") != 0)
-		return -1;
-	*doc = d.text;
-	return d.text != NULL;
+	return store_text(st, s, doc, "reading a release");
 }
 
 static const char sql_run_documents[] =
@@ -165,16 +148,12 @@ int
 store_run_command(struct store *st, int64_t run_id, char **command)
 {
 	sqlite3_stmt *s = store_sql(st, sql_run_command);
-	struct text_ctx d = { NULL };
 
 	*command = NULL;
 	if (s == NULL)
 		return -1;
 	bind_int(s, 1, run_id);
-	if (store_each(st, s, text_row, &d, "reading the run log") != 0)
-		return -1;
-	*command = d.text;
-	return d.text != NULL;
+	return store_text(st, s, command, "reading the run log");
 }
 
 static const char sql_rline_get[] =

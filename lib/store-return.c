@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "store-int.h"
+#include "store-return.h"
 
 /* Bind this run's id, or NULL under --dry-run. */
 static void

@@ -1,10 +1,11 @@
 /*
- * store-route: what oms-route reads and writes.  See store.h.
+ * store-route: what oms-route reads and writes.  See store-route.h.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "store-int.h"
+#include "store-route.h"
 
 /*
  * Nodes with a place: their own lat/lon, else their postal code's (by the
@@ -47,7 +48,7 @@ static const char sql_stock[] =
  * hold (only the scope when scoped).  The destination is the ship-to
  * lat/lon, else its postal code's; when it has none, the keys looked up.
  */
-#define ROUTE_LINES \
+#define LINES_IN_PLAY \
     "SELECT l.order_id, l.line_no, l.sku, l.qty, l.allocated, l.method, l.pickup_node, " \
     "o.priority, o.promise_date, o.created_at, " PLACE_LAT("o.ship_lat", "p") ", " \
     PLACE_LON("o.ship_lon", "p") ", l.backordered, l.backorder_reason, " \
@@ -56,67 +57,44 @@ static const char sql_stock[] =
     "WHERE NOT EXISTS (SELECT 1 FROM order_hold h WHERE h.order_id = o.order_id) " \
     "AND (l.allocated > 0 OR EXISTS (SELECT 1 FROM line_node ln WHERE ln.order_id = " \
     "l.order_id AND ln.line_no = l.line_no AND ln.routed > 0)) "
-static const char sql_lines_all[] = ROUTE_LINES
-    "ORDER BY l.order_id, l.line_no";
-static const char sql_lines_scope[] = ROUTE_LINES
-    "AND o.order_id IN (SELECT order_id FROM temp.scope) "
-    "ORDER BY l.order_id, l.line_no";
 
 /* Routed work of the orders in play: order_id, line_no, node_id, routed. */
-#define ROUTE_WORK \
+#define WORK_IN_PLAY \
     "SELECT ln.order_id, ln.line_no, ln.node_id, ln.routed FROM line_node ln " \
     "WHERE ln.routed > 0 AND NOT EXISTS (SELECT 1 FROM order_hold h " \
     "WHERE h.order_id = ln.order_id) "
-static const char sql_work_all[] = ROUTE_WORK;
-static const char sql_work_scope[] = ROUTE_WORK
-    "AND ln.order_id IN (SELECT order_id FROM temp.scope)";
 
 /*
  * Where orders have been released to and shipped from, their shipping
  * lines' (not pickup or curbside): order_id, node_id, method,
  * pickup_node, sku.
  */
-#define ROUTE_USED \
+#define WORK_RELEASED \
     "SELECT ln.order_id, ln.node_id, l.method, l.pickup_node, l.sku FROM line_node ln " \
     "JOIN order_line l USING (order_id, line_no) " \
     "WHERE (ln.released > 0 OR ln.shipped > 0) AND l.method IN ('ship', 'locker') "
-static const char sql_used_all[] = ROUTE_USED;
-static const char sql_used_scope[] = ROUTE_USED
-    "AND ln.order_id IN (SELECT order_id FROM temp.scope)";
 
-/* ?6: the time of the event written with the change, NULL when none. */
-static const char sql_set_line[] =
-    "UPDATE order_line SET allocated = ?3, backorder_reason = ?5, "
-    SET_BACKORDERED("?4", "?6") " WHERE order_id = ?1 AND line_no = ?2";
+/* The orders of the scope only, for the [1] of route_sql: the column C. */
+#define IN_SCOPE(C) "AND " C " IN (SELECT order_id FROM temp.scope) "
+
+/* Each view's statement: [0] every order, [1] the scope's. */
+static const char *const route_sql[][2] = {
+	[ROUTE_NODES] = { sql_nodes, sql_nodes },
+	[ROUTE_RATES] = { sql_rates, sql_rates },
+	[ROUTE_ITEMS] = { sql_items, sql_items },
+	[ROUTE_STOCK] = { sql_stock, sql_stock },
+	[ROUTE_LINES] = { LINES_IN_PLAY "ORDER BY l.order_id, l.line_no",
+	    LINES_IN_PLAY IN_SCOPE("o.order_id") "ORDER BY l.order_id, l.line_no" },
+	[ROUTE_WORK_ROWS] = { WORK_IN_PLAY, WORK_IN_PLAY IN_SCOPE("ln.order_id") },
+	[ROUTE_USED_ROWS] = { WORK_RELEASED, WORK_RELEASED IN_SCOPE("ln.order_id") },
+};
 
 int
 store_route_read(struct store *st, enum store_route_view v, const char *day, int scoped,
     store_typed_fn fn, void *ctx)
 {
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = store_sql(st, route_sql[v][scoped != 0]);
 
-	switch (v) {
-	case ROUTE_NODES:
-		s = store_sql(st, sql_nodes);
-		break;
-	case ROUTE_RATES:
-		s = store_sql(st, sql_rates);
-		break;
-	case ROUTE_ITEMS:
-		s = store_sql(st, sql_items);
-		break;
-	case ROUTE_STOCK:
-		s = store_sql(st, sql_stock);
-		break;
-	case ROUTE_WORK_ROWS:
-		s = store_sql(st, scoped ? sql_work_scope : sql_work_all);
-		break;
-	case ROUTE_USED_ROWS:
-		s = store_sql(st, scoped ? sql_used_scope : sql_used_all);
-		break;
-	default:
-		s = store_sql(st, scoped ? sql_lines_scope : sql_lines_all);
-	}
 	if (s == NULL)
 		return -1;
 	if (v == ROUTE_NODES)
@@ -150,15 +128,6 @@ int
 store_route_line(struct store *st, const char *order_id, int64_t line_no,
     int64_t allocated, int64_t backordered, const char *reason, int event)
 {
-	sqlite3_stmt *s = store_sql(st, sql_set_line);
-
-	if (s == NULL)
-		return -1;
-	bind_text(s, 1, order_id);
-	bind_int(s, 2, line_no);
-	bind_int(s, 3, allocated);
-	bind_int(s, 4, backordered);
-	bind_text(s, 5, reason);
-	bind_text(s, 6, event ? store_run_time(st) : NULL);
-	return store_done(st, s, "writing a line");
+	return store_line_unrouted(st, order_id, line_no, allocated, backordered, reason,
+	    event ? st->run_time : NULL, "writing a line");
 }

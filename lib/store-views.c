@@ -1,12 +1,14 @@
 /*
  * store-views: what the orders, backorders and releases views of
- * oms-report read.  See store.h.
+ * oms-report read.  See store-views.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonw.h"
 #include "store-int.h"
+#include "store-views.h"
 
 /*
  * The lines and orders views: order_line, line_node, orders and
@@ -15,42 +17,39 @@
  * which costs several times more on a large store.  One order: the same
  * statements bounded by its key.
  */
+#define WALK_LINES "SELECT order_id, line_no, sku, qty, allocated, shipped, cancelled, " \
+    "returned, backordered, backorder_reason FROM order_line "
+#define WALK_NODES "SELECT order_id, line_no, node_id, routed, released FROM line_node "
+#define WALK_ORDERS "SELECT order_id, customer_id, channel, created_at, promise_date, " \
+    "priority FROM orders "
 static const char sql_walk_lines[] =
-    "SELECT order_id, line_no, sku, qty, allocated, shipped, cancelled, returned, "
-    "backordered, backorder_reason FROM order_line WHERE " IN_LIST("sku", "?2") " "
+    WALK_LINES "WHERE " IN_LIST("sku", "?2") " "
     "AND order_id >= ?5 AND order_id < ?6 ORDER BY order_id, line_no";
 static const char sql_walk_lines_of[] =
-    "SELECT order_id, line_no, sku, qty, allocated, shipped, cancelled, returned, "
-    "backordered, backorder_reason FROM order_line WHERE order_id = ?1 "
+    WALK_LINES "WHERE order_id = ?1 "
     "AND " IN_LIST("sku", "?2") " ORDER BY order_id, line_no";
 /* a line's nodes: where it has work now, or shipped from (see struct view_line) */
 static const char sql_walk_nodes[] =
-    "SELECT order_id, line_no, node_id, routed, released FROM line_node "
+    WALK_NODES
     "WHERE order_id >= ?5 AND order_id < ?6 AND (routed > 0 OR released > 0 OR shipped > 0) "
     "ORDER BY order_id, line_no, node_id";
 static const char sql_walk_nodes_of[] =
-    "SELECT order_id, line_no, node_id, routed, released FROM line_node "
+    WALK_NODES
     "WHERE order_id = ?1 AND (routed > 0 OR released > 0 OR shipped > 0) "
     "ORDER BY order_id, line_no, node_id";
 static const char sql_walk_orders[] =
-    "SELECT order_id, customer_id, channel, created_at, promise_date, priority FROM orders "
+    WALK_ORDERS
     "WHERE " IN_LIST("channel", "?2") " AND (?3 IS NULL OR created_at >= ?3) "
     "AND (?4 IS NULL OR created_at < ?4) AND order_id >= ?5 AND order_id < ?6 "
     "ORDER BY order_id";
 static const char sql_walk_orders_of[] =
-    "SELECT order_id, customer_id, channel, created_at, promise_date, priority FROM orders "
+    WALK_ORDERS
     "WHERE order_id = ?1 AND " IN_LIST("channel", "?2") " AND (?3 IS NULL OR "
     "created_at >= ?3) AND (?4 IS NULL OR created_at < ?4) ORDER BY order_id";
 static const char sql_walk_holds[] =
     "SELECT order_id, hold_type FROM order_hold WHERE order_id >= ?5 AND order_id < ?6 "
     "ORDER BY order_id, hold_type";
 
-/*
- * f's range of order ids as ?5 and ?6 of the statements of every order:
- * from '' (below every text) when it has no start, below an empty blob
- * (SQLite sorts every text before any blob) when it has no end.  Each
- * stays one range of the primary key, which SQLite seeks to.
- */
 /* The values of l as a JSON array into b (NULL when l has none). */
 const char *
 store_list_json(struct buf *b, const struct strv *l)
@@ -58,13 +57,10 @@ store_list_json(struct buf *b, const struct strv *l)
 	buf_reset(b);
 	if (l == NULL || l->n == 0)
 		return NULL;
-	buf_addc(b, '[');
-	for (size_t i = 0; i < l->n; i++) {
-		if (i > 0)
-			buf_addc(b, ',');
-		buf_add_json_string(b, l->v[i], strlen(l->v[i]));
-	}
-	buf_addc(b, ']');
+	jsonw_array(b, NULL);
+	for (size_t i = 0; i < l->n; i++)
+		jsonw_str(b, NULL, l->v[i]);
+	jsonw_array_end(b);
 	return b->s;
 }
 
@@ -80,14 +76,20 @@ bind_list(sqlite3_stmt *s, int i, const struct strv *l)
 	buf_release(&b);
 }
 
+/*
+ * f's range of order ids as ?5 and ?6 of the statements of every order:
+ * from '' (below every text) when it has no start, below an empty blob
+ * (SQLite sorts every text before any blob) when it has no end.  Each
+ * stays one range of the primary key, which SQLite seeks to.
+ */
 static void
 bind_range(sqlite3_stmt *s, const struct view_filter *f)
 {
 	if (s == NULL)
 		return;
-	sqlite3_bind_text(s, 5, f->order_from ? f->order_from : "", -1, SQLITE_STATIC);
+	bind_text(s, 5, f->order_from ? f->order_from : "");
 	if (f->order_below)
-		sqlite3_bind_text(s, 6, f->order_below, -1, SQLITE_STATIC);
+		bind_text(s, 6, f->order_below);
 	else
 		sqlite3_bind_zeroblob(s, 6, 0);
 }
@@ -412,8 +414,9 @@ store_event_last(struct store *st)
 	return s == NULL ? -1 : store_int(st, s, "reading the event log");
 }
 
+#define EVENTS "SELECT seq, at, order_id, type, payload FROM event "
 static const char sql_events_range[] =
-    "SELECT seq, at, order_id, type, payload FROM event "
+    EVENTS
     "WHERE seq > ?1 AND seq <= ?2 ORDER BY seq";
 /*
  * not "?3 IS NULL OR type = ?3": SQLite would plan it without the index;
@@ -421,10 +424,10 @@ static const char sql_events_range[] =
  * there and sorted
  */
 static const char sql_events_range_of_type[] =
-    "SELECT seq, at, order_id, type, payload FROM event "
+    EVENTS
     "WHERE type = ?3 AND seq > ?1 AND seq <= ?2 ORDER BY seq";
 static const char sql_events_range_of_types[] =
-    "SELECT seq, at, order_id, type, payload FROM event "
+    EVENTS
     "WHERE type IN (SELECT value FROM json_each(?3)) AND seq > ?1 AND seq <= ?2 "
     "ORDER BY seq";
 
@@ -440,8 +443,8 @@ store_events_range(struct store *st, int64_t after, int64_t upto,
 
 	if (s == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, after);
-	sqlite3_bind_int64(s, 2, upto);
+	bind_int(s, 1, after);
+	bind_int(s, 2, upto);
 	if (ntypes == 1)
 		bind_text(s, 3, types->v[0]);
 	else if (ntypes > 1)
@@ -460,4 +463,167 @@ store_events_range(struct store *st, int64_t after, int64_t upto,
 	if (stop)
 		return stop < 0 ? -1 : 0;
 	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "reading the event log");
+}
+/* --- the views of store_view ---------------------------------------------- */
+
+/* Reserved quantity per node and sku: routed or released there, not shipped. */
+#define RESERVED_CTE "WITH r AS MATERIALIZED (SELECT ln.node_id, l.sku, " \
+	"SUM(ln.routed + ln.released) AS q FROM line_node ln " \
+	"JOIN order_line l USING (order_id, line_no) GROUP BY ln.node_id, l.sku) "
+/*
+ * The same for the views: the line_node rows with work first (a plain
+ * scan), then their skus, so that a line long shipped costs no lookup.
+ */
+#define VIEW_RESERVED_CTE "WITH w AS MATERIALIZED (SELECT order_id, line_no, node_id, " \
+	"routed + released AS q, routed FROM line_node WHERE routed + released > 0), " \
+	"r AS MATERIALIZED (SELECT w.node_id, l.sku, SUM(w.q) AS q, SUM(w.routed) AS rt " \
+	"FROM w JOIN order_line l USING (order_id, line_no) GROUP BY w.node_id, l.sku) "
+/*
+ * node, sku, on_hand, safety, reserved, active, the routed part of
+ * reserved, and who may draw on the stock: the node's type and methods,
+ * the item's vendor, whether the node can be located
+ */
+#define INVENTORY_SELECT "SELECT i.node_id, i.sku, i.on_hand, " \
+	"COALESCE(i.safety_stock, n.safety_stock), COALESCE(r.q, 0), n.active, " \
+	"COALESCE(r.rt, 0), n.type, n.can_ship, n.can_pickup, n.can_curbside, " \
+	"it.vendor_node, " NODE_LOCATED " " \
+	"FROM inventory i JOIN node n USING (node_id) " NODE_PLACE_JOIN \
+	"LEFT JOIN item it ON it.sku = i.sku " \
+	"LEFT JOIN r ON r.node_id = i.node_id AND r.sku = i.sku "
+
+static const char sql_inventory[] =
+    VIEW_RESERVED_CTE INVENTORY_SELECT
+    "WHERE " IN_LIST("i.node_id", "?1") " AND " IN_LIST("i.sku", "?2") " "
+    "ORDER BY i.node_id, i.sku";
+static const char sql_inventory_by_sku[] =
+    VIEW_RESERVED_CTE INVENTORY_SELECT
+    "WHERE " IN_LIST("i.sku", "?1") " ORDER BY i.sku, i.node_id";
+static const char sql_allocated_by_sku[] =
+    "SELECT sku, SUM(allocated) FROM order_line WHERE allocated > 0 "
+    "AND " IN_LIST("sku", "?1") " GROUP BY sku ORDER BY sku";
+static const char sql_lines[] =
+    "SELECT l.order_id, l.line_no, l.sku, l.qty, l.allocated, l.shipped, l.cancelled, "
+    "l.returned, l.backordered, l.backorder_reason, COALESCE(SUM(ln.routed), 0), "
+    "COALESCE(SUM(ln.released), 0), group_concat(ln.node_id, ';') "
+    "FROM order_line l LEFT JOIN line_node ln USING (order_id, line_no) "
+    "WHERE (?1 IS NULL OR l.order_id = ?1) AND (?2 IS NULL OR l.sku = ?2) "
+    "AND (?3 IS NULL AND ?5 IS NULL AND ?6 IS NULL OR EXISTS (SELECT 1 FROM orders o "
+    "WHERE o.order_id = l.order_id AND (?3 IS NULL OR o.channel = ?3) "
+    "AND (?5 IS NULL OR o.created_at >= ?5) AND (?6 IS NULL OR o.created_at < ?6))) "
+    "AND (?4 IS NULL OR EXISTS (SELECT 1 FROM line_node x WHERE x.order_id = l.order_id "
+    "AND x.line_no = l.line_no AND x.node_id = ?4)) "
+    "GROUP BY l.order_id, l.line_no ORDER BY l.order_id, l.line_no";
+static const char sql_runs[] =
+    "SELECT run_id, command, argv, user, started_at, ended_at, exit_status, counts "
+    "FROM run WHERE (?1 IS NULL OR started_at >= ?1) AND (?2 IS NULL OR started_at < ?2) "
+    "ORDER BY run_id";
+static const char sql_foreign_keys[] =
+    "SELECT \"table\", rowid, parent, fkid FROM pragma_foreign_key_check";
+static const char sql_orders_without_lines[] =
+    "SELECT order_id FROM orders o WHERE NOT EXISTS "
+    "(SELECT 1 FROM order_line l WHERE l.order_id = o.order_id) ORDER BY order_id";
+static const char sql_integrity[] =
+    "SELECT integrity_check FROM pragma_integrity_check";
+static const char sql_node_caps[] =
+    "SELECT n.node_id, n.type, n.active, n.can_ship, n.can_pickup, "
+    "n.can_curbside, " NODE_PLACE_CODE ", " NODE_PLACE_COUNTRY " "
+    "FROM node n " NODE_PLACE_JOIN "ORDER BY n.node_id";
+static const char sql_stock_reserved[] =
+    RESERVED_CTE "SELECT i.sku, it.vendor_node, i.node_id, i.on_hand, "
+    "COALESCE(i.safety_stock, n.safety_stock), COALESCE(r.q, 0) "
+    "FROM inventory i JOIN node n USING (node_id) JOIN item it USING (sku) "
+    "LEFT JOIN r ON r.node_id = i.node_id AND r.sku = i.sku";
+/* held orders keep what they hold and get nothing new */
+static const char sql_allocations_kept[] =
+    "SELECT sku, method, pickup_node, allocated FROM order_line "
+    "WHERE allocated > 0 AND ((?1 IS NOT NULL AND order_id NOT IN "
+    "(SELECT order_id FROM temp.scope)) OR order_id IN (SELECT order_id FROM order_hold))";
+/*
+ * In key order, a plain scan: alloc.c sorts the orders by the order of
+ * service itself, cheaper than a sort of every line here.
+ */
+static const char sql_orders_not_held[] =
+    "SELECT o.order_id, o.priority, o.promise_date, o.created_at, o.ship_complete, "
+    SHIP_TO_CODE ", " SHIP_TO_COUNTRY " FROM orders o " SHIP_TO_JOIN
+    "WHERE (?1 IS NULL OR o.order_id IN (SELECT order_id FROM temp.scope)) "
+    "AND NOT EXISTS (SELECT 1 FROM order_hold h WHERE h.order_id = o.order_id) "
+    "ORDER BY o.order_id";
+
+static const char *const view_sql[] = {
+	[VIEW_INVENTORY] = sql_inventory,
+	[VIEW_INVENTORY_BY_SKU] = sql_inventory_by_sku,
+	[VIEW_ALLOCATED_BY_SKU] = sql_allocated_by_sku,
+	[VIEW_LINES] = sql_lines,
+	[VIEW_RUNS] = sql_runs,
+	[VIEW_FOREIGN_KEYS] = sql_foreign_keys,
+	[VIEW_ORDERS_WITHOUT_LINES] = sql_orders_without_lines,
+	[VIEW_INTEGRITY] = sql_integrity,
+	[VIEW_NODE_CAPS] = sql_node_caps,
+	[VIEW_STOCK_RESERVED] = sql_stock_reserved,
+	[VIEW_ALLOCATIONS_KEPT] = sql_allocations_kept,
+	[VIEW_ORDERS_NOT_HELD] = sql_orders_not_held,
+};
+
+int
+store_view(struct store *st, enum store_view v, const char *const *params,
+    int nparams, store_row_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, view_sql[v]);
+	const char **vals = NULL;
+	int rc, i, n, stop = 0;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < nparams; i++)
+		bind_text(s, i + 1, params[i]);
+	n = sqlite3_column_count(s);
+	vals = xcalloc((size_t)n, sizeof *vals);
+	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		for (i = 0; i < n; i++)
+			vals[i] = (const char *)sqlite3_column_text(s, i);
+		stop = fn(ctx, n, vals);
+	}
+	free(vals);
+	sqlite3_reset(s);
+	if (stop)
+		return stop < 0 ? -1 : 0;
+	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "reading a report");
+}
+
+const char *
+store_col_text(const struct store_row *row, int col)
+{
+	return (const char *)sqlite3_column_text(row->s, col);
+}
+
+int64_t
+store_col_int(const struct store_row *row, int col)
+{
+	return sqlite3_column_int64(row->s, col);
+}
+
+double
+store_col_real(const struct store_row *row, int col)
+{
+	return sqlite3_column_double(row->s, col);
+}
+
+int
+store_col_null(const struct store_row *row, int col)
+{
+	return sqlite3_column_type(row->s, col) == SQLITE_NULL;
+}
+
+int
+store_view_typed(struct store *st, enum store_view v, const char *const *params,
+    int nparams, store_typed_fn fn, void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, view_sql[v]);
+	int i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < nparams; i++)
+		bind_text(s, i + 1, params[i]);
+	return store_each(st, s, fn, ctx, "reading");
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "returns.h"
+#include "store-return.h"
 
 static int failures, count;
 

@@ -1,16 +1,18 @@
 /*
- * store-report: the SQL of the KPI, EOQ and HTML reports (lib/kpi.c,
- * lib/eoq.c, lib/html.c).  Each query reads one table set in one pass;
- * the reports join the streams in memory, which is far faster on a large
- * store than correlated subqueries per order.
+ * store-scan: whole tables read in key order (store-scan.h), what the
+ * KPIs, order quantities and the HTML page (lib/kpi.c, lib/eoq.c,
+ * lib/html.c) are computed from.  Each query reads one table set in one
+ * pass; the callers join the streams in memory, which is far faster on a
+ * large store than correlated subqueries per order.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "store-int.h"
+#include "store-scan.h"
 
 int
-store_report_begin(struct store *st)
+store_scan_begin(struct store *st)
 {
 	/*
 	 * The reports read most of a large store once: mapping the file
@@ -25,14 +27,14 @@ store_report_begin(struct store *st)
  * Every order: the range is kept by the caller, as the lines and events
  * of every order are read anyway (and the HTML page needs them all).
  */
-static const char sql_kpi_orders[] =
+static const char sql_orders_scan[] =
     "SELECT order_id, channel, promise_date, shipping_charge, created_at FROM orders "
     "ORDER BY order_id";
 
 int
-store_kpi_orders(struct store *st, store_typed_fn fn, void *ctx)
+store_orders_scan(struct store *st, store_typed_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = store_sql(st, sql_kpi_orders);
+	sqlite3_stmt *s = store_sql(st, sql_orders_scan);
 
 	if (s == NULL)
 		return -1;
@@ -40,14 +42,14 @@ store_kpi_orders(struct store *st, store_typed_fn fn, void *ctx)
 }
 
 /* Every line in key order: one pass over the table, no join. */
-static const char sql_kpi_lines[] =
+static const char sql_lines_scan[] =
     "SELECT order_id, line_no, qty, shipped, cancelled, returned, backordered, "
     "unit_price, discount, ever_backordered FROM order_line ORDER BY order_id, line_no";
 
 int
-store_kpi_lines(struct store *st, store_typed_fn fn, void *ctx)
+store_lines_scan(struct store *st, store_typed_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = store_sql(st, sql_kpi_lines);
+	sqlite3_stmt *s = store_sql(st, sql_lines_scan);
 
 	if (s == NULL)
 		return -1;
@@ -58,14 +60,14 @@ store_kpi_lines(struct store *st, store_typed_fn fn, void *ctx)
  * The routing costs (schema version 5) of the lines at the nodes they
  * shipped from, in key order: a scan of line_node.
  */
-static const char sql_kpi_routes[] =
+static const char sql_route_costs[] =
     "SELECT order_id, cost_cents FROM line_node WHERE shipped > 0 "
     "ORDER BY order_id, line_no, node_id";
 
 int
-store_kpi_routes(struct store *st, store_typed_fn fn, void *ctx)
+store_route_costs(struct store *st, store_typed_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = store_sql(st, sql_kpi_routes);
+	sqlite3_stmt *s = store_sql(st, sql_route_costs);
 
 	if (s == NULL)
 		return -1;
@@ -76,27 +78,27 @@ store_kpi_routes(struct store *st, store_typed_fn fn, void *ctx)
  * The releases that shipped (schema version 5) and the transit days of
  * their band (008-transit-days.sql), by order: a scan of shipment.
  */
-static const char sql_kpi_shipments[] =
+static const char sql_shipped_releases[] =
     "SELECT order_id, shipped_at, transit_days FROM shipment ORDER BY order_id, release_id";
 
 int
-store_kpi_shipments(struct store *st, store_typed_fn fn, void *ctx)
+store_shipped_releases(struct store *st, store_typed_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = store_sql(st, sql_kpi_shipments);
+	sqlite3_stmt *s = store_sql(st, sql_shipped_releases);
 
 	if (s == NULL)
 		return -1;
 	return store_each(st, s, fn, ctx, "reading shipments for the KPIs");
 }
 
-static const char sql_kpi_refunds[] =
+static const char sql_refund_totals[] =
     "SELECT order_id, kind = 'appeasement', sum(amount) FROM refund "
     "GROUP BY order_id, kind";
 
 int
-store_kpi_refunds(struct store *st, store_typed_fn fn, void *ctx)
+store_refund_totals(struct store *st, store_typed_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = store_sql(st, sql_kpi_refunds);
+	sqlite3_stmt *s = store_sql(st, sql_refund_totals);
 
 	if (s == NULL)
 		return -1;
@@ -104,18 +106,18 @@ store_kpi_refunds(struct store *st, store_typed_fn fn, void *ctx)
 }
 
 /* Orders created in [?1, ?2), and lines of the skus ?1 (NULL: any), both by order_id. */
-static const char sql_eoq_orders[] =
+static const char sql_demand_orders[] =
     "SELECT order_id, created_at FROM orders WHERE created_at >= ?1 AND created_at < ?2 "
     "ORDER BY order_id";
-static const char sql_eoq_lines[] =
+static const char sql_demand_lines[] =
     "SELECT order_id, sku, qty - cancelled FROM order_line WHERE " IN_LIST("sku", "?1") " "
     "ORDER BY order_id, line_no";
 
 int
-store_eoq_demand(struct store *st, const char *from, const char *to, const struct strv *skus,
+store_demand(struct store *st, const char *from, const char *to, const struct strv *skus,
     int (*fn)(void *ctx, const char *sku, const char *created_at, int64_t qty), void *ctx)
 {
-	sqlite3_stmt *o = store_sql(st, sql_eoq_orders), *l = store_sql(st, sql_eoq_lines);
+	sqlite3_stmt *o = store_sql(st, sql_demand_orders), *l = store_sql(st, sql_demand_lines);
 	int orc = SQLITE_DONE, lrc = SQLITE_DONE, r = 1, stop = 0;
 
 	if (o == NULL || l == NULL)
@@ -146,39 +148,62 @@ store_eoq_demand(struct store *st, const char *from, const char *to, const struc
 }
 
 /* inventory is keyed by node first: sum it once per sku, not once per item */
-static const char sql_eoq_items[] =
+static const char sql_item_costs[] =
     "SELECT i.sku, i.unit_cost, i.ordering_cost, i.holding_rate, i.lead_time_days, "
     "coalesce(t.on_hand, 0) FROM item i LEFT JOIN (SELECT v.sku AS sku, "
     "sum(v.on_hand) AS on_hand FROM inventory v JOIN node n ON n.node_id = v.node_id "
     "WHERE n.active AND " IN_LIST("v.sku", "?1") " GROUP BY v.sku) t ON t.sku = i.sku "
     "WHERE i.active AND " IN_LIST("i.sku", "?1") " ORDER BY i.sku";
 
-int
-store_eoq_items(struct store *st, const struct strv *skus, store_typed_fn fn, void *ctx)
+struct item_costs {
+	int (*fn)(void *ctx, const struct item_cost *c);
+	void *ctx;
+};
+
+/* A row of sql_item_costs as a struct item_cost, to the caller's fn. */
+static int
+item_cost_row(void *p, const struct store_row *row)
 {
-	sqlite3_stmt *s = store_sql(st, sql_eoq_items);
+	const struct item_costs *w = p;
+	struct item_cost c;
+
+	c.sku = store_col_text(row, 0);
+	c.unit_cost = store_col_real(row, 1);
+	c.ordering_cost = store_col_real(row, 2);
+	c.holding_rate = store_col_real(row, 3);
+	c.lead_time_days = store_col_real(row, 4);
+	c.on_hand = store_col_int(row, 5);
+	return w->fn(w->ctx, &c);
+}
+
+int
+store_item_costs(struct store *st, const struct strv *skus,
+    int (*fn)(void *ctx, const struct item_cost *c), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_item_costs);
+	struct item_costs w = { fn, ctx };
 
 	if (s == NULL)
 		return -1;
 	bind_list(s, 1, skus);
-	return store_each(st, s, fn, ctx, "reading items for EOQ");
+	return store_each(st, s, item_cost_row, &w, "reading items for EOQ");
 }
 
 /*
  * Every order line with its order's created_at: the two tables merged in
- * key order, as store_eoq_demand does (a join would look every order up).
+ * key order, as store_demand does (a join would look every order up).
  */
-static const char sql_html_orders[] =
+static const char sql_dated_orders[] =
     "SELECT order_id, created_at, promise_date FROM orders ORDER BY order_id";
-static const char sql_html_lines[] =
+static const char sql_dated_lines[] =
     "SELECT order_id, line_no, sku, qty, cancelled, backordered, backordered_at "
     "FROM order_line ORDER BY order_id, line_no";
 
 int
-store_html_lines(struct store *st, int (*fn)(void *ctx, const struct store_order_line *l),
+store_lines_dated(struct store *st, int (*fn)(void *ctx, const struct store_order_line *l),
     void *ctx)
 {
-	sqlite3_stmt *o = store_sql(st, sql_html_orders), *l = store_sql(st, sql_html_lines);
+	sqlite3_stmt *o = store_sql(st, sql_dated_orders), *l = store_sql(st, sql_dated_lines);
 	struct store_order_line x;
 	int orc = SQLITE_DONE, lrc = SQLITE_DONE, r = 1, stop = 0;
 
@@ -212,40 +237,40 @@ store_html_lines(struct store *st, int (*fn)(void *ctx, const struct store_order
 	return lrc == SQLITE_DONE ? 0 : store_fail(st, lrc, "reading order lines");
 }
 
-static const char sql_html_reserved[] =
+static const char sql_reserved_work[] =
     "SELECT order_id, line_no, node_id, routed + released FROM line_node "
     "WHERE routed + released > 0 ORDER BY order_id, line_no, node_id";
 
 int
-store_html_reserved(struct store *st, store_typed_fn fn, void *ctx)
+store_reserved_work(struct store *st, store_typed_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = store_sql(st, sql_html_reserved);
+	sqlite3_stmt *s = store_sql(st, sql_reserved_work);
 
 	if (s == NULL)
 		return -1;
 	return store_each(st, s, fn, ctx, "reading reservations");
 }
 
-static const char sql_html_inventory[] =
+static const char sql_inventory_rows[] =
     "SELECT i.node_id, i.sku, i.on_hand, COALESCE(i.safety_stock, n.safety_stock), "
     "n.active FROM inventory i JOIN node n USING (node_id) ORDER BY i.node_id, i.sku";
 
 int
-store_html_inventory(struct store *st, store_typed_fn fn, void *ctx)
+store_inventory_rows(struct store *st, store_typed_fn fn, void *ctx)
 {
-	sqlite3_stmt *s = store_sql(st, sql_html_inventory);
+	sqlite3_stmt *s = store_sql(st, sql_inventory_rows);
 
 	if (s == NULL)
 		return -1;
 	return store_each(st, s, fn, ctx, "reading inventory");
 }
 
-static const char sql_html_last_day[] = "SELECT max(business_day) FROM release";
+static const char sql_release_last_day[] = "SELECT max(business_day) FROM release";
 
 int
-store_html_last_day(struct store *st, char day[11])
+store_release_last_day(struct store *st, char day[11])
 {
-	sqlite3_stmt *s = store_sql(st, sql_html_last_day);
+	sqlite3_stmt *s = store_sql(st, sql_release_last_day);
 	int rc;
 
 	day[0] = '\0';

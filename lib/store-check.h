@@ -1,0 +1,78 @@
+#ifndef OMS_STORE_CHECK_H
+#define OMS_STORE_CHECK_H
+/*
+ * store-check: what oms-report check reads, the large tables each once
+ * (lib/store-check.c).
+ */
+#include "store-views.h"
+
+/*
+ * What oms-report check reads (lib/store-check.c): the large tables each
+ * once, in key order.  store_check_begin makes the passes: it hands every
+ * order line to fn, by order_id and line_no, with routed and released
+ * summed over its line_node rows (the order's columns and the nodes are
+ * not set; fn returns 0, or -1 to fail), and keeps the rest for the
+ * functions below, which report it in their own order.  NULL after a
+ * diagnostic.  want says whether fn has anything to say of a line; it
+ * may be called from any thread: a store of many orders is read in two
+ * threads (on a second connection that sees st's snapshot, see
+ * store_read_together), which keep the lines want wants and hand them to
+ * fn after, in the same order.  st must be in a read transaction (it
+ * is begun again, before anything is read, for the second connection).
+ */
+struct store_check;
+typedef int (*store_line_test_fn)(const struct view_line *l);
+struct store_check *store_check_begin(struct store *st, store_line_fn fn,
+	store_line_test_fn want, void *ctx);
+/*
+ * Every inventory row at a node that exists, by node_id and sku, in
+ * VIEW_INVENTORY's columns: node_id, sku, on_hand, safety_stock (the
+ * row's, else the node's), reserved (routed + released there of lines of
+ * the sku), active, the routed part of reserved, and who may draw on the
+ * stock.  fn returns 0 to go on; 0 or -1.
+ */
+int store_check_stock(struct store *st, struct store_check *k, store_row_fn fn, void *ctx);
+/*
+ * Add atp to the network's atp of sku (nothing when the sku has no line):
+ * the caller's fn of store_check_stock says which stock some line may use.
+ */
+void store_check_atp(struct store_check *k, const char *sku, int64_t atp);
+/*
+ * How many rows seem to break a foreign key (0: none does); the caller
+ * then lists them with VIEW_FOREIGN_KEYS.
+ */
+int64_t store_check_suspect(const struct store_check *k);
+/* The orders that have no line, by order_id; fn returns 0 to go on.  0 or -1. */
+int store_check_no_lines(const struct store_check *k,
+	int (*fn)(void *ctx, const char *order_id), void *ctx);
+/*
+ * A line's units at a node by its line_node row (released) and by its
+ * release lines there (outstanding: qty less shipped, short, cancelled;
+ * cancel_requested), as store_check_released finds them disagreeing.
+ */
+struct check_released {
+	const char *order_id;
+	int64_t line_no;
+	const char *node_id;
+	int64_t released, outstanding, cancel_requested;
+};
+/*
+ * Every line and node with release lines whose line_node.released is not
+ * what those lines still have out, or whose cancel requests exceed that,
+ * by order_id, line_no, node_id.  Units released where the line has no
+ * release line at all (stores from before schema 2, test fixtures) are
+ * not compared.  fn returns 0 to go on; 0 or -1.
+ */
+int store_check_released(struct store *st, struct store_check *k,
+	int (*fn)(void *ctx, const struct check_released *r), void *ctx);
+/*
+ * Every sku with allocated units, by sku: what is allocated, the part of
+ * it allocated to orders on hold, and the network's atp (as
+ * store_check_atp summed it, during store_check_stock).  fn returns 0 to
+ * go on; 0 or -1.
+ */
+int store_check_skus(struct store_check *k, int (*fn)(void *ctx, const char *sku,
+	int64_t allocated, int64_t held, int64_t atp), void *ctx);
+void store_check_end(struct store_check *k);
+
+#endif

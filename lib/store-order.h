@@ -1,0 +1,94 @@
+#ifndef OMS_STORE_ORDER_H
+#define OMS_STORE_ORDER_H
+/*
+ * store-order: one order's head, lines, work and holds, the changes
+ * customer care makes to them, and the sections of the 360-degree view
+ * (lib/store-order.c).
+ */
+#include "store.h"
+
+/*
+ * Customer care on one order (lib/order.c): reading what a change needs,
+ * writing it, and the 360-degree view.  Functions taking an order_id and
+ * a callback hand it typed rows (store_col_text/int) in the column order
+ * given, and return 0, or -1 after a diagnostic (or the callback's -1).
+ */
+
+/*
+ * The order's head: priority, ship_name, ship_address1, ship_city,
+ * ship_region, ship_postal_code, ship_country, ship_lat, ship_lon (NULL
+ * when not known).  1 when the order exists (fn called once), 0 not, -1.
+ */
+int store_order_head(struct store *st, const char *order_id, store_typed_fn fn,
+	void *ctx);
+/*
+ * Its lines (every line when line_no is 0), by line_no: line_no, sku,
+ * method, qty, allocated, backordered, backorder_reason, shipped,
+ * cancelled.
+ */
+int store_order_lines(struct store *st, const char *order_id, int64_t line_no,
+	store_typed_fn fn, void *ctx);
+/* Its work at nodes, by line_no then node_id: line_no, node_id, routed, released. */
+int store_order_line_nodes(struct store *st, const char *order_id, store_typed_fn fn,
+	void *ctx);
+/*
+ * Its release lines with units still out at the node (qty less shipped,
+ * short and cancelled), oldest release first: line_no, release_id,
+ * node_id, outstanding, cancel_requested.
+ */
+int store_order_release_lines(struct store *st, const char *order_id,
+	store_typed_fn fn, void *ctx);
+
+/*
+ * Set a line's qty, allocated, backordered (+ reason, NULL: none) and
+ * cancelled, then store_line_check it: the caller writes its line_node
+ * rows first.
+ */
+int store_line_set(struct store *st, const char *order_id, int64_t line_no,
+	int64_t qty, int64_t allocated, int64_t backordered, const char *reason,
+	int64_t cancelled);
+/*
+ * Set the units routed to a node; the row goes when nothing is left there
+ * (routed, released or shipped from there).  store_line_node_route also
+ * adds the cost, in cents, of the routing that put them there, and sets
+ * the transit days of its rate band (see share/schema/008-transit-days.sql;
+ * below 0: keeps what the row has).
+ */
+int store_line_node_routed(struct store *st, const char *order_id, int64_t line_no,
+	const char *node_id, int64_t routed);
+int store_line_node_route(struct store *st, const char *order_id, int64_t line_no,
+	const char *node_id, int64_t routed, int64_t cost_cents, int64_t transit_days);
+/* Ask the node for n more units of a release line back (cancel_requested += n). */
+int store_release_cancel_request(struct store *st, const char *release_id,
+	int64_t line_no, int64_t n);
+
+/*
+ * A hold of one type: store_hold_get gives 1 and fn a row (held_by,
+ * held_at, reason) when the order has it, 0 when not; store_hold_add
+ * puts it (at the run's time), store_hold_remove takes it away.
+ */
+int store_hold_get(struct store *st, const char *order_id, const char *hold_type,
+	store_typed_fn fn, void *ctx);
+int store_hold_add(struct store *st, const char *order_id, const char *hold_type,
+	const char *reason, const char *by);
+int store_hold_remove(struct store *st, const char *order_id, const char *hold_type);
+
+int store_order_priority_set(struct store *st, const char *order_id, int64_t priority);
+/* Write o's ship_* fields (and ship_lat/ship_lon, NULL unless has_latlon). */
+int store_order_address_set(struct store *st, const struct order *o);
+
+/*
+ * The sections of the 360-degree view, each a query on one key (the
+ * order id, or for CUSTOMER and CUSTOMER_ORDERS the customer id); the
+ * columns of each are listed in lib/order.c next to their names, in this
+ * order, and each section is sorted oldest first.
+ */
+enum order_section {
+	OS_ORDER, OS_LINES, OS_ALLOCATIONS, OS_ROUTING, OS_RELEASES, OS_SHIPMENTS,
+	OS_RETURNS, OS_RECEIPTS, OS_REFUNDS, OS_APPEASEMENTS, OS_HOLDS, OS_EVENTS,
+	OS_CUSTOMER, OS_CUSTOMER_ORDERS, OS_COUNT
+};
+int store_order_section(struct store *st, enum order_section s, const char *key,
+	store_typed_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,97 @@
+#ifndef OMS_STORE_RELEASE_H
+#define OMS_STORE_RELEASE_H
+/*
+ * store-release: routed work to release, node capacity, releases and
+ * their documents, confirmations (lib/store-release.c).
+ */
+#include "store.h"
+
+/*
+ * Routed work to release, one row per line and node with routed > 0, in
+ * the order of service of its orders (service_cmp, model.h), then
+ * node_id, line_no: order_id, line_no,
+ * node_id, routed, sku, method, promise_date, ship_complete, held (1 when
+ * the order has a hold), unrouted (for ship-complete orders: units of
+ * its lines not yet routed, released, shipped or cancelled; else 0),
+ * ship_name, ship_address1, ship_city, ship_region, ship_postal_code,
+ * ship_country, pickup_node (NULL: none).
+ */
+int store_release_work(struct store *st, store_typed_fn fn, void *ctx);
+/*
+ * Every node with its capacity_per_day (-1: unlimited), how many
+ * releases it has for business day day, and its address: node_id,
+ * capacity, used, address1, city, region, postal_code, country.
+ */
+int store_release_capacity(struct store *st, const char *day, store_typed_fn fn,
+	void *ctx);
+/* A release as sent, with its "release.created" event (payload). */
+struct release_row {
+	const char *release_id, *order_id, *node_id, *document, *payload;
+	int nlines;		/* its lines: the next nlines of the lines given */
+};
+/* A line of a release: qty moves from routed to released at its node. */
+struct release_line_row {
+	int64_t line_no, qty;
+};
+/*
+ * Write n releases of business day day, their lines (the lines of r[0],
+ * then of r[1], ...) and their events, one row to a statement.
+ */
+int store_releases_write(struct store *st, const char *day, const struct release_row *r,
+	int n, const struct release_line_row *lines);
+/*
+ * The document of release_id as first emitted: 1 and *doc (malloc'd, the
+ * caller frees), 0 when there is no such release, -1 error.
+ */
+int store_release_document(struct store *st, const char *release_id, char **doc);
+/*
+ * The releases run run_id made, in the order it made them (the order of
+ * their "release.created" events): release_id, document.
+ */
+int store_release_documents_of_run(struct store *st, int64_t run_id, store_typed_fn fn,
+	void *ctx);
+/*
+ * The command of run run_id in the run log: 1 and *command (malloc'd, the
+ * caller frees), 0 when there is no such run, -1 error.
+ */
+int store_run_command(struct store *st, int64_t run_id, char **command);
+
+/* A released line as the node must answer for it. */
+struct release_line_state {
+	char order_id[256], node_id[256], sku[256], method[16];
+	int64_t qty, shipped, shorted, cancelled, cancel_requested;
+	int64_t on_hand;	/* the node's of the sku; -1: no inventory row */
+	int seen;		/* already took this confirmation (see below) */
+};
+/*
+ * Line line_no of release_id, asked about a confirmation of status, qty,
+ * tracking and time at: 1 and *s filled, 0 when the release has no such
+ * line (*release_known: whether the release exists), -1 error.  s->seen
+ * is 1 when the line already took a confirmation of the same status, qty,
+ * tracking and time (at NULL: at any time).
+ */
+int store_release_line_get(struct store *st, const char *release_id, int64_t line_no,
+	const char *status, const char *tracking, int64_t qty, const char *at,
+	struct release_line_state *s, int *release_known);
+
+/* One confirmation to apply, as decided by lib/release.c. */
+struct confirmation {
+	const char *release_id, *order_id, *node_id, *sku, *status, *carrier,
+	    *tracking, *at;
+	int64_t line_no, qty;
+	int64_t shipped, shorted, cancelled;	/* added to the release line */
+	int64_t cancel_requested;		/* the release line's, afterwards */
+	int64_t line_cancelled;			/* added to order_line.cancelled */
+	int64_t on_hand;			/* the node's, afterwards; -1: no row */
+	int shipment;				/* record the shipment: at is its latest */
+	const char *event_type, *payload;
+};
+/*
+ * Apply it: the release line, line_node's released and shipped, the
+ * order line's shipped and cancelled, the shipment (when c->shipment;
+ * else, for units shipped, its transit days only), the node's on_hand,
+ * the confirmation row and its event.
+ */
+int store_confirmation_apply(struct store *st, const struct confirmation *c);
+
+#endif

@@ -1,0 +1,78 @@
+#ifndef OMS_STORE_RETURN_H
+#define OMS_STORE_RETURN_H
+/*
+ * store-return: an order's lines and refunds, RMAs, receipts and
+ * refunds (lib/store-return.c).
+ */
+#include "store.h"
+
+/*
+ * What a return or refund decision needs about one order: every line
+ * with its buckets and what was refunded on it, the shipping charge, and
+ * the refunds of the whole order.  Filled by store_return_order; the
+ * caller frees it with store_return_order_release.
+ */
+struct return_line {
+	int64_t line_no, qty, unit_price, discount, shipped, returned, cancelled;
+	int64_t authorized;	/* authorised and not yet received */
+	int64_t refunded;	/* refunds on this line, cents */
+	int64_t appeased;	/* the appeasements among them, cents */
+	char sku[256];
+	char shipped_at[21];	/* latest shipped or picked-up confirmation; "" none */
+};
+struct return_order {
+	int64_t shipping_charge;	/* cents */
+	int64_t refunded;		/* every refund of the order, cents */
+	int64_t appeased;		/* the appeasements among them, on lines or not */
+	struct return_line *lines;	/* by line_no */
+	int nlines;
+};
+/* 1 and *o filled, 0 no such order, -1 error. */
+int store_return_order(struct store *st, const char *order_id, struct return_order *o);
+void store_return_order_release(struct return_order *o);
+
+/* A node that may receive returns: 1 and the fields, 0 none, -1 error. */
+struct return_node {
+	char type[16];
+	int active, accepts_returns;
+};
+int store_return_node(struct store *st, const char *node_id, struct return_node *n);
+
+/*
+ * A new RMA of order_id: its id ("RMA-<order_id>-<n>", n one more than
+ * the order's RMAs so far) into *id (malloc'd, the caller frees), and the
+ * row written.  node_id NULL: none yet.  0 or -1.
+ */
+int store_rma_add(struct store *st, const char *order_id, const char *channel,
+	const char *node_id, const char *at, char **id);
+int store_rma_line_add(struct store *st, const char *rma_id, const char *order_id,
+	int64_t line_no, int64_t qty, const char *reason);
+
+/* An RMA line as authorised, and what came back of it so far. */
+struct rma_line_info {
+	char order_id[256], channel[16], node_id[256];	/* node_id "" none */
+	int64_t qty, received;
+	char reason[512];
+};
+/* 1 and *l filled, 0 no such line (*rma_known: whether the RMA exists), -1. */
+int store_rma_line_get(struct store *st, const char *rma_id, int64_t line_no,
+	struct rma_line_info *l, int *rma_known);
+
+/*
+ * Record a receipt of qty units of an RMA line: the receipt row, the
+ * line's received count and the order line's returned count (then
+ * store_line_check).  The caller restocks (store_inventory_put) when the disposition says so.
+ */
+int store_receipt_add(struct store *st, const char *rma_id, const char *order_id,
+	int64_t line_no, int64_t qty, const char *condition, const char *disposition,
+	const char *node_id, const char *at);
+
+/* A refund instruction; line_no 0: the whole order; rma_id NULL: none. */
+struct refund {
+	const char *order_id, *rma_id, *kind, *reason, *at;
+	int64_t line_no, amount, merchandise, restocking_fee, shipping;
+};
+/* Write it: its refund_id (> 0), or -1. */
+int64_t store_refund_add(struct store *st, const struct refund *r);
+
+#endif

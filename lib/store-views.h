@@ -1,0 +1,147 @@
+#ifndef OMS_STORE_VIEWS_H
+#define OMS_STORE_VIEWS_H
+/*
+ * store-views: the read-only views of the store, by filters: inventory,
+ * lines, orders, backorders, releases per day, runs, and the checks'
+ * plain views (lib/store-views.c).
+ */
+#include "store.h"
+
+enum store_view {
+	/* node_id, sku, on_hand, safety_stock, reserved, node active, the
+	 * routed part of reserved, node type, can_ship, can_pickup,
+	 * can_curbside, the item's vendor_node, 1 when the node can be
+	 * located (else 0); ?1 node ids, ?2 skus, each a JSON array of
+	 * strings or NULL (see store_inventory_view); by node then sku */
+	VIEW_INVENTORY,
+	/* the same columns by sku then node; ?1 skus or NULL */
+	VIEW_INVENTORY_BY_SKU,
+	/* sku, allocated (unrouted) quantity; ?1 skus or NULL; by sku */
+	VIEW_ALLOCATED_BY_SKU,
+	/* order_id, line_no, sku, qty, allocated, shipped, cancelled,
+	 * returned, backordered, backorder_reason, routed, released, nodes;
+	 * ?1 order or NULL, ?2 sku or NULL, ?3 channel or NULL, ?4 node (a
+	 * line_node row there) or NULL, ?5 created at or after, ?6 created
+	 * before (times or dates) or NULL */
+	VIEW_LINES,
+	/* run_id, command, argv, user, started_at, ended_at, exit_status,
+	 * counts; ?1 started at or after, ?2 started before, or NULL */
+	VIEW_RUNS,
+	/* table, rowid, parent, fkid: foreign keys that do not hold */
+	VIEW_FOREIGN_KEYS,
+	/* order_id of orders with no line */
+	VIEW_ORDERS_WITHOUT_LINES,
+	/* SQLite's integrity check: "ok" or the problems */
+	VIEW_INTEGRITY,
+	/* every node, by node_id: node_id, type, active, can_ship,
+	 * can_pickup, can_curbside, and when it cannot be located the keys
+	 * of its postal code and country looked up in vain (NULL both when
+	 * it can) */
+	VIEW_NODE_CAPS,
+	/* stock of items: sku, the item's vendor_node, node_id, on_hand,
+	 * safety_stock, reserved (routed + released there) */
+	VIEW_STOCK_RESERVED,
+	/* lines outside the scope (store_scope_add; ?1 NULL: no
+	 * scope) or of held orders, that hold an allocation: sku, method,
+	 * pickup_node, allocated */
+	VIEW_ALLOCATIONS_KEPT,
+	/* the orders not on hold, by order_id: order_id, priority,
+	 * promise_date, created_at, ship_complete, and when its ship-to
+	 * cannot be placed the keys of its postal code and country looked up
+	 * in vain (NULL both when it can); ?1 NULL: every order, else only
+	 * the scope; never a held order */
+	VIEW_ORDERS_NOT_HELD
+};
+int store_view(struct store *st, enum store_view v, const char *const *params,
+	int nparams, store_row_fn fn, void *ctx);
+
+/* The same views row by row with typed access (store_col_*). */
+int store_view_typed(struct store *st, enum store_view v, const char *const *params,
+	int nparams, store_typed_fn fn, void *ctx);
+
+/* --- views --- */
+
+/*
+ * The filters of oms-report's views.  channel, node and sku are lists: a
+ * row with any of their values passes; NULL or an empty list: no filter.
+ * from and to are dates (YYYY-MM-DD), to_before the day after to, for
+ * comparing with times; NULL: no filter.  Each function hands fn rows in
+ * the column order given, and returns 0 or -1 after a diagnostic.
+ */
+struct view_filter {
+	const struct strv *channel, *node, *sku;
+	const char *from, *to, *to_before;
+	/* the lines and orders views: order ids from order_from below order_below (NULL: no bound) */
+	const char *order_from, *order_below;
+};
+/*
+ * One order line as the lines and orders views walk them, with its work
+ * at nodes summed (routed, released) and the nodes' ids, sorted (none:
+ * nnodes 0): the nodes where it has work, routed or released there now,
+ * or from which it shipped units.  A line_node row with none of these
+ * (the line was shorted there, or its work moved on) is not one of its
+ * nodes.  The order's columns are set by store_orders_view only (else
+ * NULL and 0).  Strings live until fn returns.
+ */
+struct view_line {
+	const char *order_id, *sku, *backorder_reason;
+	int64_t line_no, qty, allocated, shipped, cancelled, returned, backordered;
+	int64_t routed, released;
+	const char *const *nodes;
+	int nnodes;
+	int at_node;		/* one of its nodes is in the node filter (1: none) */
+	/* the order */
+	const char *customer_id, *channel, *created_at, *promise_date, *holds;
+	int64_t priority;
+};
+typedef int (*store_line_fn)(void *ctx, const struct view_line *l);
+/*
+ * Order lines by order_id, line_no; fn returns 0 to go on, else stops.
+ * Filters: order (one order, NULL: any), sku, and of the line's order
+ * channel, from/to_before on created_at; the node filter is left to the
+ * caller (at_node).  Each table is read once in key order and merged, which is
+ * several times faster than SQLite's GROUP BY over the join.
+ */
+int store_lines_view(struct store *st, const char *order, const struct view_filter *f,
+	store_line_fn fn, void *ctx);
+/*
+ * The lines of orders, by order_id, line_no, with the order's columns
+ * (holds: hold types joined by ';', NULL none).  Filters: channel,
+ * from/to_before on created_at; the node filter is the caller's
+ * (at_node of any line of the order).  Orders without lines are not seen.
+ */
+int store_orders_view(struct store *st, const struct view_filter *f, store_line_fn fn,
+	void *ctx);
+/*
+ * Every `every`th order id in key order, from the first, in *ids (*n of
+ * them, each and the array the caller's to free): where to cut the
+ * orders into ranges of about `every` orders.  0, or -1 after a
+ * diagnostic.
+ */
+int store_order_sample(struct store *st, int64_t every, char ***ids, size_t *n);
+/*
+ * Lines with backordered units, by order_id and line_no: order_id,
+ * line_no, sku, backordered, backorder_reason, created_at, priority,
+ * promise_date, channel, customer_id, backordered_at (NULL when not
+ * known).  Filters: channel, sku, from/to_before on the order's
+ * created_at.
+ */
+int store_backorders_view(struct store *st, const struct view_filter *f,
+	store_row_fn fn, void *ctx);
+/*
+ * The inventory views of store_view (VIEW_INVENTORY, VIEW_INVENTORY_BY_SKU,
+ * VIEW_ALLOCATED_BY_SKU) with their parameters from f: node and sku
+ * (VIEW_INVENTORY), sku (the other two).
+ */
+int store_inventory_view(struct store *st, enum store_view v, const struct view_filter *f,
+	store_row_fn fn, void *ctx);
+/*
+ * Releases per node and business day, by node_id then day: node_id,
+ * business_day, releases, lines, units, shipped, outstanding (units
+ * still out at the node), capacity_per_day (NULL: unlimited).  Filters:
+ * node, from/to on the business day.
+ */
+int store_releases_view(struct store *st, const struct view_filter *f,
+	store_typed_fn fn, void *ctx);
+
+#endif
