@@ -64,6 +64,25 @@ static const struct outcol rel_cols[] = {
 };
 #define NRELCOLS ((int)(sizeof rel_cols / sizeof *rel_cols))
 
+/* The release's "lines" array, each line's method too when with_method. */
+static void
+rel_lines(const struct rel *r, struct buf *b, int with_method)
+{
+	int i;
+
+	jsonw_array(b, "lines");
+	for (i = 0; i < r->nlines; i++) {
+		jsonw_object(b, NULL);
+		jsonw_int(b, "line_no", r->lines[i].line_no);
+		jsonw_str(b, "sku", r->lines[i].sku);
+		jsonw_int(b, "qty", r->lines[i].qty);
+		if (with_method)
+			jsonw_str(b, "method", r->lines[i].method);
+		jsonw_object_end(b);
+	}
+	jsonw_array_end(b);
+}
+
 /* The release as its JSON document: one compact object, lines nested. */
 static void
 rel_document(const struct rel *r, struct buf *b)
@@ -82,16 +101,7 @@ rel_document(const struct rel *r, struct buf *b)
 	jsonw_str(b, "ship_to_node", r->ship_to_node);
 	for (i = 0; i < 5; i++)
 		jsonw_str(b, customer_keys[i], r->customer[i]);
-	jsonw_array(b, "lines");
-	for (i = 0; i < r->nlines; i++) {
-		jsonw_object(b, NULL);
-		jsonw_int(b, "line_no", r->lines[i].line_no);
-		jsonw_str(b, "sku", r->lines[i].sku);
-		jsonw_int(b, "qty", r->lines[i].qty);
-		jsonw_str(b, "method", r->lines[i].method);
-		jsonw_object_end(b);
-	}
-	jsonw_array_end(b);
+	rel_lines(r, b, 1);
 	jsonw_end(b);
 }
 
@@ -99,22 +109,12 @@ rel_document(const struct rel *r, struct buf *b)
 static void
 rel_payload(const struct rel *r, struct buf *b)
 {
-	int i;
-
 	jsonw_start(b);
 	jsonw_str(b, "release_id", r->release_id);
 	jsonw_str(b, "node_id", r->node_id);
 	jsonw_str(b, "ship_to_node", r->ship_to_node);
 	jsonw_str(b, "business_day", r->business_day);
-	jsonw_array(b, "lines");
-	for (i = 0; i < r->nlines; i++) {
-		jsonw_object(b, NULL);
-		jsonw_int(b, "line_no", r->lines[i].line_no);
-		jsonw_str(b, "sku", r->lines[i].sku);
-		jsonw_int(b, "qty", r->lines[i].qty);
-		jsonw_object_end(b);
-	}
-	jsonw_array_end(b);
+	rel_lines(r, b, 0);
 	jsonw_end(b);
 }
 
