@@ -63,11 +63,11 @@ main(int argc, char **argv)
 		{ "order", required_argument, NULL, OPT_ORDER },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct scope scope = { NULL, 0, 0 };
+	struct scope scope = { NULL, 0, 0, 0 };
 	struct alloc_opts o;
 	struct cli_job job = { .run = run, .output = 1, .arg = &o };
 	struct cli c;
-	int ch, status, named = 0;
+	int ch, status;
 
 	memset(&o, 0, sizeof o);
 	cli_init(&c, argc, argv);
@@ -77,7 +77,6 @@ main(int argc, char **argv)
 		switch (ch) {
 		case OPT_ORDER:
 			scope_add(&scope, optarg, NULL, 0);
-			named = 1;
 			break;
 		default:
 			usage(stderr);
@@ -86,9 +85,7 @@ main(int argc, char **argv)
 	}
 	if ((status = cli_scope(&c, &scope, argc - optind, argv + optind)) != 0)
 		return status;
-	o.scoped = named || optind < argc;
-	o.scope = scope.v;
-	o.nscope = scope.n;
+	o.scope = &scope;
 	o.format = c.format;
 	o.safe_csv = c.safe_csv;
 	status = cli_run(&c, &job);

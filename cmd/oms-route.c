@@ -98,13 +98,13 @@ main(int argc, char **argv)
 		{ "day", required_argument, NULL, OPT_DAY },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct scope scope = { NULL, 0, 0 };
+	struct scope scope = { NULL, 0, 0, 0 };
 	struct route_opts o;
 	struct cli c;
 	struct job j = { .o = &o };
 	struct cli_job job = { .run = run, .output = 1, .arg = &j };
 	double split = -1, late = -1, daycost = -1;
-	int ch, status, named = 0;
+	int ch, status;
 
 	memset(&o, 0, sizeof o);
 	route_policy(&o, "balanced");
@@ -116,7 +116,6 @@ main(int argc, char **argv)
 		switch (ch) {
 		case OPT_ORDER:
 			scope_add(&scope, optarg, NULL, 0);
-			named = 1;
 			break;
 		case OPT_REROUTE:
 			o.reroute = 1;
@@ -176,9 +175,7 @@ main(int argc, char **argv)
 		o.day_cost = daycost;
 	if ((status = cli_scope(&c, &scope, argc - optind, argv + optind)) != 0)
 		return status;
-	o.scoped = named || optind < argc;
-	o.scope = scope.v;
-	o.nscope = scope.n;
+	o.scope = &scope;
 	o.format = c.format;
 	o.safe_csv = c.safe_csv;
 

@@ -728,9 +728,9 @@ alloc_run(struct store *st, const struct alloc_opts *o, FILE *out,
 	r.st = st;
 	events_init(&r.events, st);
 	r.n = counts;
-	if ((status = scope_load(st, o->scope, o->scoped ? o->nscope : 0)) != 0)
+	if ((status = scope_load(st, o->scope)) != 0)
 		return status;
-	if (o->scoped)
+	if (scope_on(o->scope))
 		scoped[0] = "1";
 	if (load_network(&r, scoped) != 0) {
 		status = store_status(st);

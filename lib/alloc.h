@@ -147,9 +147,7 @@ const struct alloc_take *alloc_taken(const struct allocator *a, int *n);
 void alloc_warn_nodes(const struct allocator *a, struct place_warn *w);
 
 struct alloc_opts {
-	int scoped;				/* 0: every order */
-	const struct scope_order *scope;	/* else only these (maybe none) */
-	int nscope;
+	const struct scope *scope;	/* the orders of the run; NULL: every order */
 	int format;			/* enum outfmt */
 	int safe_csv;
 };

@@ -111,6 +111,8 @@ cli_scope(const struct cli *c, struct scope *s, int n, char *const *files)
 {
 	int i, status = 0;
 
+	if (n > 0)
+		s->on = 1;
 	for (i = 0; i < n && status == 0; i++)
 		status = scope_read(s, files[i], c->input_format);
 	return status;

@@ -65,8 +65,8 @@ char **cli_files(int n, char **operands, int *nfiles);
 /*
  * The operands of a command limited to orders (oms-allocate, oms-route):
  * the n files of order ids (scope_read), added to s after the orders of
- * --order, up to the first that fails.  Returns 0, or an exit status
- * after diagnostics.
+ * --order, up to the first that fails; s is on when any is named.
+ * Returns 0, or an exit status after diagnostics.
  */
 struct scope;
 int cli_scope(const struct cli *c, struct scope *s, int n, char *const *files);

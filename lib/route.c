@@ -904,7 +904,7 @@ route_run(struct store *st, const struct route_opts *o, FILE *out,
     struct route_counts *counts)
 {
 	struct run r;
-	int i, status = 0;
+	int i, status = 0, scoped = scope_on(o->scope);
 
 	memset(&r, 0, sizeof r);
 	memset(counts, 0, sizeof *counts);
@@ -913,7 +913,7 @@ route_run(struct store *st, const struct route_opts *o, FILE *out,
 	r.opts = o;
 	r.counts = counts;
 	r.net.day = date_days(o->day);
-	if ((status = scope_load(st, o->scope, o->scoped ? o->nscope : 0)) != 0)
+	if ((status = scope_load(st, o->scope)) != 0)
 		return status;
 	if (o->evacuate != NULL) {
 		struct node_ref *ref;
@@ -933,9 +933,9 @@ route_run(struct store *st, const struct route_opts *o, FILE *out,
 	    store_route_read(st, ROUTE_RATES, NULL, 0, rate_row, &r) != 0 ||
 	    store_route_read(st, ROUTE_ITEMS, NULL, 0, item_row, &r) != 0 ||
 	    store_route_read(st, ROUTE_STOCK, NULL, 0, stock_row, &r) != 0 ||
-	    store_route_read(st, ROUTE_LINES, NULL, o->scoped, line_row, &r) != 0 ||
-	    store_route_read(st, ROUTE_WORK_ROWS, NULL, o->scoped, work_row, &r) != 0 ||
-	    store_route_read(st, ROUTE_USED_ROWS, NULL, o->scoped, used_row, &r) != 0) {
+	    store_route_read(st, ROUTE_LINES, NULL, scoped, line_row, &r) != 0 ||
+	    store_route_read(st, ROUTE_WORK_ROWS, NULL, scoped, work_row, &r) != 0 ||
+	    store_route_read(st, ROUTE_USED_ROWS, NULL, scoped, used_row, &r) != 0) {
 		status = store_status(st);
 		goto out;
 	}

@@ -16,9 +16,7 @@ enum route_algo {
 };
 
 struct route_opts {
-	int scoped;				/* 0: every order */
-	const struct scope_order *scope;	/* else only these */
-	int nscope;
+	const struct scope *scope;	/* the orders of the run; NULL: every order */
 	int reroute;			/* re-plan routed, unreleased work too */
 	const char *evacuate;		/* move routed work off this node */
 	double split_penalty;		/* per shipment of an order beyond its first */

@@ -19,6 +19,7 @@ scope_add(struct scope *s, const char *order_id, const char *file, long line)
 	s->v[s->n].file = file;
 	s->v[s->n].line = line;
 	s->n++;
+	s->on = 1;
 }
 
 int
@@ -61,9 +62,16 @@ scope_free(struct scope *s)
 }
 
 int
-scope_load(struct store *st, const struct scope_order *v, int n)
+scope_on(const struct scope *s)
 {
-	int i, unknown = 0;
+	return s != NULL && s->on;
+}
+
+int
+scope_load(struct store *st, const struct scope *s)
+{
+	const struct scope_order *v = s ? s->v : NULL;
+	int i, n = scope_on(s) ? s->n : 0, unknown = 0;
 
 	if (store_scope_reset(st) != 0)
 		return store_status(st);
