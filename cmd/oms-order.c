@@ -10,6 +10,7 @@
 #include "diag.h"
 #include "input.h"
 #include "order.h"
+#include "outfile.h"
 #include "output.h"
 
 enum {

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "diag.h"
 #include "input.h"
+#include "outfile.h"
 #include "output.h"
 #include "parse.h"
 #include "report.h"

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "diag.h"
 #include "input.h"
+#include "outfile.h"
 #include "output.h"
 #include "parse.h"
 #include "scope.h"

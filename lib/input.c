@@ -10,6 +10,7 @@
 
 #include "diag.h"
 #include "input.h"
+#include "outfile.h"
 #include "parse.h"
 #include "util.h"
 

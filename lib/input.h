@@ -12,12 +12,6 @@
  */
 #include <stdio.h>
 
-/*
- * outfile.h is here for the commands that include input.h for their
- * output file (struct outfile moved out of input: it is an output type).
- */
-#include "outfile.h"
-
 enum infmt { INFMT_AUTO, INFMT_CSV, INFMT_JSON, INFMT_JSONL };
 
 /* Parse "csv", "json" or "jsonl"; returns -1 for anything else. */

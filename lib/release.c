@@ -8,6 +8,7 @@
 #include "input.h"
 #include "jsonw.h"
 #include "model.h"
+#include "outfile.h"
 #include "output.h"
 #include "parse.h"
 #include "release.h"
