@@ -255,14 +255,13 @@ line_row(void *p, const struct store_order_line *l)
 }
 
 static int
-capacity_row(void *p, const struct store_row *r)
+capacity_row(void *p, const struct node_day_capacity *r)
 {
 	struct page *pg = p;
 
 	/* a node with no release that day and no limit says nothing */
-	if (store_col_int(r, 2) > 0 || store_col_int(r, 1) >= 0)
-		bars_add(&pg->capacity, store_col_text(r, 0), store_col_int(r, 2),
-		    store_col_int(r, 1));
+	if (r->used > 0 || r->capacity >= 0)
+		bars_add(&pg->capacity, r->node_id, r->used, r->capacity);
 	return 0;
 }
 
