@@ -444,17 +444,26 @@ static const struct outcol release_cols[] = {
 #define RELEASE_NCOLS ((int)(sizeof release_cols / sizeof *release_cols))
 
 static int
-release_row(void *p, const struct store_row *r)
+release_row(void *p, const struct node_day_releases *r)
 {
+	const int64_t n[] = { r->releases, r->lines, r->units, r->shipped, r->outstanding,
+	    r->capacity_per_day };
+	char num[6][24];
 	const char *out[RELEASE_NCOLS];
 	char u[32] = "";
 	int i;
 
-	for (i = 0; i < 8; i++)
-		out[i] = store_col_text(r, i);
-	if (!store_col_null(r, 7) && store_col_int(r, 7) > 0)
-		snprintf(u, sizeof u, "%.3f", (double)store_col_int(r, 2) /
-		    (double)store_col_int(r, 7));
+	out[0] = r->node_id;
+	out[1] = r->business_day;
+	for (i = 0; i < 6; i++) {
+		snprintf(num[i], sizeof num[i], "%lld", (long long)n[i]);
+		out[2 + i] = num[i];
+	}
+	if (r->unlimited)
+		out[7] = NULL;
+	if (!r->unlimited && r->capacity_per_day > 0)
+		snprintf(u, sizeof u, "%.3f", (double)r->releases /
+		    (double)r->capacity_per_day);
 	out[8] = u;
 	row(p, out);
 	return 0;

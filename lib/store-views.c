@@ -369,18 +369,42 @@ static const char sql_releases[] =
     "AND (?3 IS NULL OR r.business_day <= ?3) "
     "GROUP BY r.node_id, r.business_day ORDER BY r.node_id, r.business_day";
 
+struct node_days_releases {
+	int (*fn)(void *ctx, const struct node_day_releases *x);
+	void *ctx;
+};
+
+static int
+node_days_releases_row(void *p, const struct store_row *row)
+{
+	const struct node_days_releases *w = p;
+	struct node_day_releases x;
+
+	x.node_id = store_col_text(row, 0);
+	x.business_day = store_col_text(row, 1);
+	x.releases = store_col_int(row, 2);
+	x.lines = store_col_int(row, 3);
+	x.units = store_col_int(row, 4);
+	x.shipped = store_col_int(row, 5);
+	x.outstanding = store_col_int(row, 6);
+	x.unlimited = store_col_null(row, 7);
+	x.capacity_per_day = store_col_int(row, 7);
+	return w->fn(w->ctx, &x);
+}
+
 int
-store_releases_view(struct store *st, const struct view_filter *f, store_typed_fn fn,
-    void *ctx)
+store_releases_view(struct store *st, const struct view_filter *f,
+    int (*fn)(void *ctx, const struct node_day_releases *r), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, sql_releases);
+	struct node_days_releases w = { fn, ctx };
 
 	if (s == NULL)
 		return -1;
 	bind_list(s, 1, f->node);
 	bind_text(s, 2, f->from);
 	bind_text(s, 3, f->to);
-	return store_each(st, s, fn, ctx, "reading the releases");
+	return store_each(st, s, node_days_releases_row, &w, "reading the releases");
 }
 
 int

@@ -136,12 +136,17 @@ int store_backorders_view(struct store *st, const struct view_filter *f,
 int store_inventory_view(struct store *st, enum store_view v, const struct view_filter *f,
 	store_row_fn fn, void *ctx);
 /*
- * Releases per node and business day, by node_id then day: node_id,
- * business_day, releases, lines, units, shipped, outstanding (units
- * still out at the node), capacity_per_day (NULL: unlimited).  Filters:
- * node, from/to on the business day.
+ * Releases per node and business day, by node_id then day.  Filters:
+ * node, from/to on the business day.  Strings live until fn returns.
  */
+struct node_day_releases {
+	const char *node_id, *business_day;
+	int64_t releases, lines, units, shipped;
+	int64_t outstanding;		/* units still out at the node */
+	int64_t capacity_per_day;
+	int unlimited;			/* 1: capacity_per_day NULL */
+};
 int store_releases_view(struct store *st, const struct view_filter *f,
-	store_typed_fn fn, void *ctx);
+	int (*fn)(void *ctx, const struct node_day_releases *r), void *ctx);
 
 #endif
