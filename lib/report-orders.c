@@ -446,24 +446,12 @@ static const struct outcol release_cols[] = {
 static int
 release_row(void *p, const struct node_day_releases *r)
 {
-	const int64_t n[] = { r->releases, r->lines, r->units, r->shipped, r->outstanding,
-	    r->capacity_per_day };
-	char num[6][24];
-	const char *out[RELEASE_NCOLS];
+	const char *out[RELEASE_NCOLS] = { r->node_id, r->business_day, r->releases,
+	    r->lines, r->units, r->shipped, r->outstanding, r->capacity_per_day };
 	char u[32] = "";
-	int i;
 
-	out[0] = r->node_id;
-	out[1] = r->business_day;
-	for (i = 0; i < 6; i++) {
-		snprintf(num[i], sizeof num[i], "%lld", (long long)n[i]);
-		out[2 + i] = num[i];
-	}
-	if (r->unlimited)
-		out[7] = NULL;
-	if (!r->unlimited && r->capacity_per_day > 0)
-		snprintf(u, sizeof u, "%.3f", (double)r->releases /
-		    (double)r->capacity_per_day);
+	if (r->capacity_per_day != NULL && r->capacity > 0)
+		snprintf(u, sizeof u, "%.3f", (double)r->nreleases / (double)r->capacity);
 	out[8] = u;
 	row(p, out);
 	return 0;

@@ -382,13 +382,14 @@ node_days_releases_row(void *p, const struct store_row *row)
 
 	x.node_id = store_col_text(row, 0);
 	x.business_day = store_col_text(row, 1);
-	x.releases = store_col_int(row, 2);
-	x.lines = store_col_int(row, 3);
-	x.units = store_col_int(row, 4);
-	x.shipped = store_col_int(row, 5);
-	x.outstanding = store_col_int(row, 6);
-	x.unlimited = store_col_null(row, 7);
-	x.capacity_per_day = store_col_int(row, 7);
+	x.releases = store_col_text(row, 2);
+	x.lines = store_col_text(row, 3);
+	x.units = store_col_text(row, 4);
+	x.shipped = store_col_text(row, 5);
+	x.outstanding = store_col_text(row, 6);
+	x.capacity_per_day = store_col_text(row, 7);
+	x.nreleases = store_col_int(row, 2);
+	x.capacity = store_col_int(row, 7);
 	return w->fn(w->ctx, &x);
 }
 

@@ -137,14 +137,16 @@ int store_inventory_view(struct store *st, enum store_view v, const struct view_
 	store_row_fn fn, void *ctx);
 /*
  * Releases per node and business day, by node_id then day.  Filters:
- * node, from/to on the business day.  Strings live until fn returns.
+ * node, from/to on the business day.  The counts are also given as the
+ * store has them, as text (what the view prints, even of a store edited
+ * by hand); strings live until fn returns.
  */
 struct node_day_releases {
 	const char *node_id, *business_day;
-	int64_t releases, lines, units, shipped;
-	int64_t outstanding;		/* units still out at the node */
-	int64_t capacity_per_day;
-	int unlimited;			/* 1: capacity_per_day NULL */
+	const char *releases, *lines, *units, *shipped;
+	const char *outstanding;	/* units still out at the node */
+	const char *capacity_per_day;	/* NULL: unlimited */
+	int64_t nreleases, capacity;	/* capacity 0 when unlimited */
 };
 int store_releases_view(struct store *st, const struct view_filter *f,
 	int (*fn)(void *ctx, const struct node_day_releases *r), void *ctx);
