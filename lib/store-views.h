@@ -120,14 +120,19 @@ int store_orders_view(struct store *st, const struct view_filter *f, store_line_
  */
 int store_order_sample(struct store *st, int64_t every, char ***ids, size_t *n);
 /*
- * Lines with backordered units, by order_id and line_no: order_id,
- * line_no, sku, backordered, backorder_reason, created_at, priority,
- * promise_date, channel, customer_id, backordered_at (NULL when not
- * known).  Filters: channel, sku, from/to_before on the order's
- * created_at.
+ * Lines with backordered units, by order_id and line_no, with their
+ * order's columns, each as the store has it, as text (what the view
+ * prints); strings live until fn returns.  Filters: channel, sku,
+ * from/to_before on the order's created_at.
  */
+struct backordered_line {
+	const char *order_id, *line_no, *sku, *backordered, *backorder_reason;
+	const char *backordered_at;	/* NULL when not known */
+	/* the order */
+	const char *created_at, *priority, *promise_date, *channel, *customer_id;
+};
 int store_backorders_view(struct store *st, const struct view_filter *f,
-	store_row_fn fn, void *ctx);
+	int (*fn)(void *ctx, const struct backordered_line *l), void *ctx);
 /*
  * The inventory views of store_view (VIEW_INVENTORY, VIEW_INVENTORY_BY_SKU,
  * VIEW_ALLOCATED_BY_SKU) with their parameters from f: node and sku
