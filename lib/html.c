@@ -144,7 +144,7 @@ struct resv {
 };
 
 static int
-resv_row(void *p, const struct store_row *r)
+resv_row(void *p, const struct line_reservation *r)
 {
 	struct page *pg = p;
 	struct resv *v;
@@ -154,10 +154,10 @@ resv_row(void *p, const struct store_row *r)
 		pg->resv = xrealloc(pg->resv, pg->cresv * sizeof *pg->resv);
 	}
 	v = &pg->resv[pg->nresv++];
-	v->order_id = xstrdup(store_col_text(r, 0));
-	v->line_no = store_col_int(r, 1);
-	v->node = xstrdup(store_col_text(r, 2));
-	v->q = store_col_int(r, 3);
+	v->order_id = xstrdup(r->order_id);
+	v->line_no = r->line_no;
+	v->node = xstrdup(r->node_id);
+	v->q = r->reserved;
 	v->sku = NULL;
 	return 0;
 }
@@ -255,24 +255,23 @@ line_row(void *p, const struct store_order_line *l)
 }
 
 static int
-capacity_row(void *p, const struct store_row *r)
+capacity_row(void *p, const struct node_day_capacity *r)
 {
 	struct page *pg = p;
 
 	/* a node with no release that day and no limit says nothing */
-	if (store_col_int(r, 2) > 0 || store_col_int(r, 1) >= 0)
-		bars_add(&pg->capacity, store_col_text(r, 0), store_col_int(r, 2),
-		    store_col_int(r, 1));
+	if (r->used > 0 || r->capacity >= 0)
+		bars_add(&pg->capacity, r->node_id, r->used, r->capacity);
 	return 0;
 }
 
 /* ATP and on hand per active node: its stock rows, by node and sku. */
 static int
-inventory_row(void *p, const struct store_row *r)
+inventory_row(void *p, const struct stock_fact *r)
 {
 	struct page *pg = p;
-	const char *node = store_col_text(r, 0), *sku = store_col_text(r, 1);
-	int64_t on_hand = store_col_int(r, 2), reserved = 0;
+	const char *node = r->node_id, *sku = r->sku;
+	int64_t on_hand = r->on_hand, reserved = 0;
 	struct bar *b;
 
 	while (pg->at_resv < pg->nresv && resv_cmp_item(&pg->resv[pg->at_resv], node, sku) < 0)
@@ -280,12 +279,12 @@ inventory_row(void *p, const struct store_row *r)
 	for (; pg->at_resv < pg->nresv &&
 	    resv_cmp_item(&pg->resv[pg->at_resv], node, sku) == 0; pg->at_resv++)
 		reserved += pg->resv[pg->at_resv].q;
-	if (store_col_int(r, 4) == 0)
+	if (!r->node_active)
 		return 0;	/* an inactive node */
 	if (pg->atp.n == 0 || strcmp(pg->atp.v[pg->atp.n - 1].label, node) != 0)
 		bars_add(&pg->atp, node, 0, 0);
 	b = &pg->atp.v[pg->atp.n - 1];
-	b->value += node_atp(on_hand, store_col_int(r, 3), reserved);
+	b->value += node_atp(on_hand, r->safety_stock, reserved);
 	b->limit += on_hand;
 	return 0;
 }

@@ -676,12 +676,12 @@ free_ref(void *p)
 }
 
 static int
-unplaced_row(void *ctx, const struct store_row *row)
+unplaced_row(void *ctx, const struct unplaced_node *n)
 {
 	struct importer *im = ctx;
 
-	place_list_add(&im->key, &im->unplaced, store_col_text(row, 0), store_col_text(row, 1),
-	    store_col_text(row, 2), "lat/lon");
+	place_list_add(&im->key, &im->unplaced, n->node_id, n->postal_key, n->country_key,
+	    "lat/lon");
 	return 0;
 }
 

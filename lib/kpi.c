@@ -190,11 +190,11 @@ counted(const struct kctx *c, size_t oi)
 
 /* Every order, by id: those created outside the range are kept but marked. */
 static int
-order_row(void *p, const struct store_row *row)
+order_row(void *p, const struct order_fact *row)
 {
 	struct kctx *c = p;
-	const char *chan = store_col_text(row, 1), *promise = store_col_text(row, 2);
-	const char *created = store_col_text(row, 4);
+	const char *chan = row->channel, *promise = row->promise_date;
+	const char *created = row->created_at;
 	struct korder *o;
 
 	GROW(c->o, c->no, c->co);
@@ -208,8 +208,8 @@ order_row(void *p, const struct store_row *row)
 	else
 		o->chan = -1;
 	copy_cut(o->promise, sizeof o->promise, promise);
-	o->shipping_charge = store_col_int(row, 3);
-	ids_add(&c->order_ix, store_col_text(row, 0));
+	o->shipping_charge = row->shipping_charge;
+	ids_add(&c->order_ix, row->order_id);
 	return 0;
 }
 
@@ -218,10 +218,10 @@ order_row(void *p, const struct store_row *row)
  * the orders in the range are kept.
  */
 static int
-line_row(void *p, const struct store_row *row)
+line_row(void *p, const struct line_fact *row)
 {
 	struct kctx *c = p;
-	const char *id = store_col_text(row, 0);
+	const char *id = row->order_id;
 	struct korder *o;
 	struct kline *l;
 
@@ -237,14 +237,14 @@ line_row(void *p, const struct store_row *row)
 	GROW(c->l, c->nl, c->cl);
 	l = &c->l[c->nl++];
 	o->nlines++;
-	l->line_no = store_col_int(row, 1);
-	l->qty = store_col_int(row, 2);
-	l->shipped = store_col_int(row, 3);
-	l->cancelled = store_col_int(row, 4);
-	l->returned = store_col_int(row, 5);
-	l->backordered = store_col_int(row, 6) > 0 || store_col_int(row, 9) != 0;
-	l->unit_price = store_col_int(row, 7);
-	l->discount = store_col_int(row, 8);
+	l->line_no = row->line_no;
+	l->qty = row->qty;
+	l->shipped = row->shipped;
+	l->cancelled = row->cancelled;
+	l->returned = row->returned;
+	l->backordered = row->backordered > 0 || row->ever_backordered != 0;
+	l->unit_price = row->unit_price;
+	l->discount = row->discount;
 	return 0;
 }
 
@@ -311,13 +311,13 @@ json_fields(const char *s, const char *const *keys, int n, struct span *out)
  * (line_node), by order_id, line_no, node_id.
  */
 static int
-route_row(void *p, const struct store_row *row)
+route_row(void *p, const struct route_cost *row)
 {
 	struct kctx *c = p;
-	size_t oi = counted(c, ids_seek(&c->order_ix, &c->at_route, store_col_text(row, 0)));
+	size_t oi = counted(c, ids_seek(&c->order_ix, &c->at_route, row->order_id));
 
 	if (oi != 0)
-		c->o[oi - 1].cost += store_col_int(row, 1);
+		c->o[oi - 1].cost += row->cost_cents;
 	return 0;
 }
 
@@ -329,11 +329,11 @@ route_row(void *p, const struct store_row *row)
  * is not counted either way.
  */
 static int
-shipment_row(void *p, const struct store_row *row)
+shipment_row(void *p, const struct shipped_release *row)
 {
 	struct kctx *c = p;
-	size_t oi = counted(c, ids_seek(&c->order_ix, &c->at_rel, store_col_text(row, 0)));
-	const char *at = store_col_text(row, 1);
+	size_t oi = counted(c, ids_seek(&c->order_ix, &c->at_rel, row->order_id));
+	const char *at = row->shipped_at;
 	struct korder *o;
 	int64_t shipped, promise;
 
@@ -341,30 +341,30 @@ shipment_row(void *p, const struct store_row *row)
 		return 0;
 	o = &c->o[oi - 1];
 	o->shipments++;
-	if (!o->promise[0] || store_col_null(row, 2))
+	if (!o->promise[0] || !row->transit_known)
 		return 0;
 	shipped = date_days(at);
 	promise = date_days(o->promise);
 	if (shipped == INT64_MAX || promise == INT64_MAX)
 		return 0;	/* not dates: edited by hand */
 	o->promised++;
-	if (store_col_int(row, 2) <= promise - shipped)
+	if (row->transit_days <= promise - shipped)
 		o->on_time++;
 	return 0;
 }
 
 static int
-refund_row(void *p, const struct store_row *row)
+refund_row(void *p, const struct refund_total *row)
 {
 	struct kctx *c = p;
-	size_t oi = counted(c, ids_seek(&c->order_ix, &c->at_refund, store_col_text(row, 0)));
+	size_t oi = counted(c, ids_seek(&c->order_ix, &c->at_refund, row->order_id));
 
 	if (oi == 0)
 		return 0;
-	if (store_col_int(row, 1))
-		c->o[oi - 1].appeasements += store_col_int(row, 2);
+	if (row->appeasement)
+		c->o[oi - 1].appeasements += row->amount;
 	else
-		c->o[oi - 1].refunds += store_col_int(row, 2);
+		c->o[oi - 1].refunds += row->amount;
 	return 0;
 }
 

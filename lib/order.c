@@ -286,30 +286,28 @@ lines_clear(struct ctx *c)
 }
 
 static char *
-dup_text(const struct store_row *row, int col)
+dup_text(const char *v)
 {
-	const char *v = store_col_text(row, col);
-
 	return v ? xstrdup(v) : NULL;
 }
 
 static int
-head_row(void *p, const struct store_row *row)
+head_row(void *p, const struct order_head *row)
 {
 	struct ctx *c = p;
 	int i;
 
-	c->priority = store_col_int(row, 0);
+	c->priority = row->priority;
 	for (i = 0; i < SHIP_N; i++)
-		c->ship[i] = dup_text(row, 1 + i);
-	c->has_latlon = store_col_text(row, 7) != NULL && store_col_text(row, 8) != NULL;
-	c->lat = c->has_latlon ? strtod(store_col_text(row, 7), NULL) : 0;
-	c->lon = c->has_latlon ? strtod(store_col_text(row, 8), NULL) : 0;
+		c->ship[i] = dup_text(row->ship[i]);
+	c->has_latlon = row->ship_lat != NULL && row->ship_lon != NULL;
+	c->lat = c->has_latlon ? strtod(row->ship_lat, NULL) : 0;
+	c->lon = c->has_latlon ? strtod(row->ship_lon, NULL) : 0;
 	return 0;
 }
 
 static int
-line_row(void *p, const struct store_row *row)
+line_row(void *p, const struct order_line_state *row)
 {
 	struct ctx *c = p;
 	struct oline *l;
@@ -320,15 +318,15 @@ line_row(void *p, const struct store_row *row)
 	}
 	l = &c->lines[c->nlines++];
 	memset(l, 0, sizeof *l);
-	l->line_no = store_col_int(row, 0);
-	l->sku = dup_text(row, 1);
-	l->method = dup_text(row, 2);
-	l->qty = store_col_int(row, 3);
-	l->allocated = store_col_int(row, 4);
-	l->backordered = store_col_int(row, 5);
-	l->reason = dup_text(row, 6);
-	l->shipped = store_col_int(row, 7);
-	l->cancelled = store_col_int(row, 8);
+	l->line_no = row->line_no;
+	l->sku = dup_text(row->sku);
+	l->method = dup_text(row->method);
+	l->qty = row->qty;
+	l->allocated = row->allocated;
+	l->backordered = row->backordered;
+	l->reason = dup_text(row->backorder_reason);
+	l->shipped = row->shipped;
+	l->cancelled = row->cancelled;
 	return 0;
 }
 
@@ -344,36 +342,36 @@ find_line(struct ctx *c, int64_t line_no)
 }
 
 static int
-node_row(void *p, const struct store_row *row)
+node_row(void *p, const struct line_node_work *row)
 {
-	struct oline *l = find_line(p, store_col_int(row, 0));
+	struct oline *l = find_line(p, row->line_no);
 	struct onode *n;
 
 	if (l == NULL)
 		return 0;	/* a line this change does not touch */
 	l->nodes = xrealloc(l->nodes, (size_t)(l->nnodes + 1) * sizeof *l->nodes);
 	n = &l->nodes[l->nnodes++];
-	n->node_id = dup_text(row, 1);
-	n->routed = store_col_int(row, 2);
-	n->released = store_col_int(row, 3);
+	n->node_id = dup_text(row->node_id);
+	n->routed = row->routed;
+	n->released = row->released;
 	n->taken = 0;
 	return 0;
 }
 
 static int
-rel_row(void *p, const struct store_row *row)
+rel_row(void *p, const struct release_line_out *row)
 {
-	struct oline *l = find_line(p, store_col_int(row, 0));
+	struct oline *l = find_line(p, row->line_no);
 	struct orel *r;
 
 	if (l == NULL)
 		return 0;
 	l->rels = xrealloc(l->rels, (size_t)(l->nrels + 1) * sizeof *l->rels);
 	r = &l->rels[l->nrels++];
-	r->release_id = dup_text(row, 1);
-	r->node_id = dup_text(row, 2);
-	r->outstanding = store_col_int(row, 3);
-	r->requested = store_col_int(row, 4);
+	r->release_id = dup_text(row->release_id);
+	r->node_id = dup_text(row->node_id);
+	r->outstanding = row->outstanding;
+	r->requested = row->cancel_requested;
 	r->asked = 0;
 	return 0;
 }
@@ -756,12 +754,12 @@ struct held_by {
 };
 
 static int
-hold_row(void *p, const struct store_row *row)
+hold_row(void *p, const struct order_hold *row)
 {
 	struct held_by *h = p;
 
-	snprintf(h->by, sizeof h->by, "%s", store_col_text(row, 0));
-	snprintf(h->at, sizeof h->at, "%s", store_col_text(row, 1));
+	snprintf(h->by, sizeof h->by, "%s", row->held_by);
+	snprintf(h->at, sizeof h->at, "%s", row->held_at);
 	return 0;
 }
 

@@ -662,10 +662,10 @@ dup_or_null(const char *s)
 }
 
 static int
-work_row(void *p, const struct store_row *row)
+work_row(void *p, const struct routed_work *row)
 {
 	struct run *r = p;
-	const char *order_id = store_col_text(row, 0);
+	const char *order_id = row->order_id;
 	struct work *w;
 	int i;
 
@@ -674,12 +674,12 @@ work_row(void *p, const struct store_row *row)
 		return -1;
 	if (r->order_id == NULL) {
 		r->order_id = xstrdup(order_id);
-		r->promise_date = dup_or_null(store_col_text(row, 6));
-		r->ship_complete = (int)store_col_int(row, 7);
-		r->held = (int)store_col_int(row, 8);
-		r->unrouted = store_col_int(row, 9);
+		r->promise_date = dup_or_null(row->promise_date);
+		r->ship_complete = row->ship_complete;
+		r->held = row->held;
+		r->unrouted = row->unrouted;
 		for (i = 0; i < 6; i++)
-			r->ship[i] = xstrdup(store_col_text(row, 10 + i));
+			r->ship[i] = xstrdup(row->ship[i]);
 	}
 	if (r->nwork == r->capwork) {
 		r->capwork = r->capwork ? 2 * r->capwork : 16;
@@ -688,27 +688,27 @@ work_row(void *p, const struct store_row *row)
 		r->rows = xrealloc(r->rows, (size_t)r->capwork * sizeof *r->rows);
 	}
 	w = &r->work[r->nwork++];
-	w->line_no = store_col_int(row, 1);
-	w->node_id = xstrdup(store_col_text(row, 2));
-	w->qty = store_col_int(row, 3);
-	w->sku = xstrdup(store_col_text(row, 4));
-	w->method = xstrdup(store_col_text(row, 5));
-	w->ship_to_node = dup_or_null(line_ship_to_node(w->method, store_col_text(row, 16)));
+	w->line_no = row->line_no;
+	w->node_id = xstrdup(row->node_id);
+	w->qty = row->routed;
+	w->sku = xstrdup(row->sku);
+	w->method = xstrdup(row->method);
+	w->ship_to_node = dup_or_null(line_ship_to_node(w->method, row->pickup_node));
 	return 0;
 }
 
 static int
-cap_row(void *p, const struct store_row *row)
+cap_row(void *p, const struct node_day_capacity *row)
 {
 	struct run *r = p;
 	struct node_cap *c = xcalloc(1, sizeof *c);
 	int i;
 
-	c->capacity = store_col_int(row, 1);
-	c->used = store_col_int(row, 2);
+	c->capacity = row->capacity;
+	c->used = row->used;
 	for (i = 0; i < 5; i++)
-		c->addr[i] = xstrdup(store_col_text(row, 3 + i));
-	strmap_put(&r->nodes, store_col_text(row, 0), c);
+		c->addr[i] = xstrdup(row->addr[i]);
+	strmap_put(&r->nodes, row->node_id, c);
 	return 0;
 }
 
@@ -788,12 +788,11 @@ struct resend {
 };
 
 static int
-run_document_row(void *p, const struct store_row *row)
+run_document_row(void *p, const struct release_document *row)
 {
 	struct resend *x = p;
 
-	x->status = resend_one(&x->out, x->files, store_col_text(row, 0),
-	    store_col_text(row, 1));
+	x->status = resend_one(&x->out, x->files, row->release_id, row->document);
 	return x->status ? -1 : 0;
 }
 

@@ -336,30 +336,27 @@ struct backorder_walk {
 	size_t nrows, caprows;
 };
 
-/* Columns of store_backorders_view for each column of the view (-1: computed). */
-static const int bo_from[BACKORDER_NCOLS] = { 0, 1, 2, 3, 4, -1, -1, 6, 7, 5, 8, 9, -1 };
-
 /*
  * A line's backorder began at its backordered_at (see
  * share/schema/006-backordered-at.sql), else, when nothing tells, at its
  * order's created_at (never NULL).
  */
 static int
-backorder_row(void *p, int n, const char *const *v)
+backorder_row(void *p, const struct backordered_line *l)
 {
 	struct backorder_walk *w = p;
-	const char *val[BACKORDER_NCOLS];
+	/* the view's columns; since, age and days past promise computed */
+	const char *val[BACKORDER_NCOLS] = { l->order_id, l->line_no, l->sku, l->backordered,
+	    l->backorder_reason, NULL, NULL, l->priority, l->promise_date, l->created_at,
+	    l->channel, l->customer_id, NULL };
 	struct bo_row *row;
 	size_t len = 0;
 	int64_t age;
 	char *q;
 	int i;
 
-	(void)n;
-	for (i = 0; i < BACKORDER_NCOLS; i++) {
-		val[i] = bo_from[i] >= 0 ? v[bo_from[i]] : NULL;
+	for (i = 0; i < BACKORDER_NCOLS; i++)
 		len += val[i] ? strlen(val[i]) + 1 : 0;
-	}
 	if (w->nrows == w->caprows) {
 		w->caprows = w->caprows ? w->caprows * 2 : 1024;
 		w->rows = xrealloc(w->rows, w->caprows * sizeof *w->rows);
@@ -374,10 +371,11 @@ backorder_row(void *p, int n, const char *const *v)
 		row->v[i] = q;
 		q = stpcpy(q, val[i]) + 1;
 	}
-	snprintf(row->since, sizeof row->since, "%s", v[10] != NULL ? v[10] : v[5]);
+	snprintf(row->since, sizeof row->since, "%s",
+	    l->backordered_at != NULL ? l->backordered_at : l->created_at);
 	age = w->today - date_days(row->since);
 	int_text(row->age, age > 0 ? age : 0);
-	if ((age = line_days_past_promise(v[7], w->today)) > 0)
+	if ((age = line_days_past_promise(l->promise_date, w->today)) > 0)
 		int_text(row->past, age);
 	else
 		row->past[0] = '\0';
@@ -444,17 +442,14 @@ static const struct outcol release_cols[] = {
 #define RELEASE_NCOLS ((int)(sizeof release_cols / sizeof *release_cols))
 
 static int
-release_row(void *p, const struct store_row *r)
+release_row(void *p, const struct node_day_releases *r)
 {
-	const char *out[RELEASE_NCOLS];
+	const char *out[RELEASE_NCOLS] = { r->node_id, r->business_day, r->releases,
+	    r->lines, r->units, r->shipped, r->outstanding, r->capacity_per_day };
 	char u[32] = "";
-	int i;
 
-	for (i = 0; i < 8; i++)
-		out[i] = store_col_text(r, i);
-	if (!store_col_null(r, 7) && store_col_int(r, 7) > 0)
-		snprintf(u, sizeof u, "%.3f", (double)store_col_int(r, 2) /
-		    (double)store_col_int(r, 7));
+	if (r->capacity_per_day != NULL && r->capacity > 0)
+		snprintf(u, sizeof u, "%.3f", (double)r->nreleases / (double)r->capacity);
 	out[8] = u;
 	row(p, out);
 	return 0;

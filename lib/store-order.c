@@ -28,15 +28,37 @@ static const char ORDER_HEAD[] =
     "SELECT priority, ship_name, ship_address1, ship_city, ship_region, "
     "ship_postal_code, ship_country, ship_lat, ship_lon FROM orders WHERE order_id = ?1";
 
+struct order_heads {
+	int (*fn)(void *ctx, const struct order_head *x);
+	void *ctx;
+};
+
+static int
+order_heads_row(void *p, const struct store_row *row)
+{
+	const struct order_heads *w = p;
+	struct order_head x;
+	int i;
+
+	x.priority = store_col_int(row, 0);
+	for (i = 0; i < 6; i++)
+		x.ship[i] = store_col_text(row, 1 + i);
+	x.ship_lat = store_col_text(row, 7);
+	x.ship_lon = store_col_text(row, 8);
+	return w->fn(w->ctx, &x);
+}
+
 int
-store_order_head(struct store *st, const char *order_id, store_typed_fn fn, void *ctx)
+store_order_head(struct store *st, const char *order_id,
+    int (*fn)(void *ctx, const struct order_head *h), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, ORDER_HEAD);
+	struct order_heads w = { fn, ctx };
 
 	if (s == NULL)
 		return -1;
 	bind_text(s, 1, order_id);
-	return rows(st, s, fn, ctx, "reading an order");
+	return rows(st, s, order_heads_row, &w, "reading an order");
 }
 
 static const char ORDER_LINES[] =
@@ -44,33 +66,76 @@ static const char ORDER_LINES[] =
     "shipped, cancelled FROM order_line WHERE order_id = ?1 AND (?2 = 0 OR line_no = ?2) "
     "ORDER BY line_no";
 
+struct order_line_states {
+	int (*fn)(void *ctx, const struct order_line_state *x);
+	void *ctx;
+};
+
+static int
+order_line_states_row(void *p, const struct store_row *row)
+{
+	const struct order_line_states *w = p;
+	struct order_line_state x;
+
+	x.line_no = store_col_int(row, 0);
+	x.sku = store_col_text(row, 1);
+	x.method = store_col_text(row, 2);
+	x.qty = store_col_int(row, 3);
+	x.allocated = store_col_int(row, 4);
+	x.backordered = store_col_int(row, 5);
+	x.backorder_reason = store_col_text(row, 6);
+	x.shipped = store_col_int(row, 7);
+	x.cancelled = store_col_int(row, 8);
+	return w->fn(w->ctx, &x);
+}
+
 int
 store_order_lines(struct store *st, const char *order_id, int64_t line_no,
-    store_typed_fn fn, void *ctx)
+    int (*fn)(void *ctx, const struct order_line_state *l), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, ORDER_LINES);
+	struct order_line_states w = { fn, ctx };
 
 	if (s == NULL)
 		return -1;
 	bind_text(s, 1, order_id);
 	bind_int(s, 2, line_no);
-	return rows(st, s, fn, ctx, "reading order lines") < 0 ? -1 : 0;
+	return rows(st, s, order_line_states_row, &w, "reading order lines") < 0 ? -1 : 0;
 }
 
 static const char ORDER_LINE_NODES[] =
     "SELECT line_no, node_id, routed, released FROM line_node WHERE order_id = ?1 "
     "ORDER BY line_no, node_id";
 
+struct line_node_works {
+	int (*fn)(void *ctx, const struct line_node_work *x);
+	void *ctx;
+};
+
+static int
+line_node_works_row(void *p, const struct store_row *row)
+{
+	const struct line_node_works *w = p;
+	struct line_node_work x;
+
+	x.line_no = store_col_int(row, 0);
+	x.node_id = store_col_text(row, 1);
+	x.routed = store_col_int(row, 2);
+	x.released = store_col_int(row, 3);
+	return w->fn(w->ctx, &x);
+}
+
 int
-store_order_line_nodes(struct store *st, const char *order_id, store_typed_fn fn,
-    void *ctx)
+store_order_line_nodes(struct store *st, const char *order_id,
+    int (*fn)(void *ctx, const struct line_node_work *n), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, ORDER_LINE_NODES);
+	struct line_node_works w = { fn, ctx };
 
 	if (s == NULL)
 		return -1;
 	bind_text(s, 1, order_id);
-	return rows(st, s, fn, ctx, "reading routed lines") < 0 ? -1 : 0;
+	return rows(st, s, line_node_works_row, &w, "reading routed lines") < 0 ? -1 : 0;
 }
 
 static const char ORDER_RELEASE_LINES[] =
@@ -80,16 +145,36 @@ static const char ORDER_RELEASE_LINES[] =
     "WHERE rl.order_id = ?1 AND rl.qty - rl.shipped - rl.short - rl.cancelled > 0 "
     "ORDER BY rl.line_no, r.released_at, rl.release_id";
 
+struct release_lines_out {
+	int (*fn)(void *ctx, const struct release_line_out *x);
+	void *ctx;
+};
+
+static int
+release_lines_out_row(void *p, const struct store_row *row)
+{
+	const struct release_lines_out *w = p;
+	struct release_line_out x;
+
+	x.line_no = store_col_int(row, 0);
+	x.release_id = store_col_text(row, 1);
+	x.node_id = store_col_text(row, 2);
+	x.outstanding = store_col_int(row, 3);
+	x.cancel_requested = store_col_int(row, 4);
+	return w->fn(w->ctx, &x);
+}
+
 int
-store_order_release_lines(struct store *st, const char *order_id, store_typed_fn fn,
-    void *ctx)
+store_order_release_lines(struct store *st, const char *order_id,
+    int (*fn)(void *ctx, const struct release_line_out *r), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, ORDER_RELEASE_LINES);
+	struct release_lines_out w = { fn, ctx };
 
 	if (s == NULL)
 		return -1;
 	bind_text(s, 1, order_id);
-	return rows(st, s, fn, ctx, "reading released lines") < 0 ? -1 : 0;
+	return rows(st, s, release_lines_out_row, &w, "reading released lines") < 0 ? -1 : 0;
 }
 
 /*
@@ -199,17 +284,35 @@ static const char HOLD_ADD[] =
 static const char HOLD_REMOVE[] =
     "DELETE FROM order_hold WHERE order_id = ?1 AND hold_type = ?2";
 
+struct order_holds {
+	int (*fn)(void *ctx, const struct order_hold *x);
+	void *ctx;
+};
+
+static int
+order_holds_row(void *p, const struct store_row *row)
+{
+	const struct order_holds *w = p;
+	struct order_hold x;
+
+	x.held_by = store_col_text(row, 0);
+	x.held_at = store_col_text(row, 1);
+	x.reason = store_col_text(row, 2);
+	return w->fn(w->ctx, &x);
+}
+
 int
 store_hold_get(struct store *st, const char *order_id, const char *hold_type,
-    store_typed_fn fn, void *ctx)
+    int (*fn)(void *ctx, const struct order_hold *h), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, HOLD_GET);
+	struct order_holds w = { fn, ctx };
 
 	if (s == NULL)
 		return -1;
 	bind_text(s, 1, order_id);
 	bind_text(s, 2, hold_type);
-	return rows(st, s, fn, ctx, "reading holds");
+	return rows(st, s, order_holds_row, &w, "reading holds");
 }
 
 int

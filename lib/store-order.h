@@ -10,34 +10,45 @@
 /*
  * Customer care on one order (lib/order.c): reading what a change needs,
  * writing it, and the 360-degree view.  Functions taking an order_id and
- * a callback hand it typed rows (store_col_text/int) in the column order
- * given, and return 0, or -1 after a diagnostic (or the callback's -1).
+ * a callback hand it one struct per row (its strings live until fn
+ * returns; NULL for SQL NULL), and return 0, or -1 after a diagnostic (or
+ * the callback's -1).
  */
 
-/*
- * The order's head: priority, ship_name, ship_address1, ship_city,
- * ship_region, ship_postal_code, ship_country, ship_lat, ship_lon (NULL
- * when not known).  1 when the order exists (fn called once), 0 not, -1.
- */
-int store_order_head(struct store *st, const char *order_id, store_typed_fn fn,
-	void *ctx);
-/*
- * Its lines (every line when line_no is 0), by line_no: line_no, sku,
- * method, qty, allocated, backordered, backorder_reason, shipped,
- * cancelled.
- */
+/* The order's head.  1 when the order exists (fn called once), 0 not, -1. */
+struct order_head {
+	int64_t priority;
+	/* ship_name, ship_address1, ship_city, ship_region,
+	   ship_postal_code, ship_country */
+	const char *ship[6];
+	const char *ship_lat, *ship_lon;	/* as text; NULL when not known */
+};
+int store_order_head(struct store *st, const char *order_id,
+	int (*fn)(void *ctx, const struct order_head *h), void *ctx);
+/* Its lines (every line when line_no is 0), by line_no. */
+struct order_line_state {
+	int64_t line_no, qty, allocated, backordered, shipped, cancelled;
+	const char *sku, *method, *backorder_reason;
+};
 int store_order_lines(struct store *st, const char *order_id, int64_t line_no,
-	store_typed_fn fn, void *ctx);
-/* Its work at nodes, by line_no then node_id: line_no, node_id, routed, released. */
-int store_order_line_nodes(struct store *st, const char *order_id, store_typed_fn fn,
-	void *ctx);
+	int (*fn)(void *ctx, const struct order_line_state *l), void *ctx);
+/* Its work at nodes, by line_no then node_id. */
+struct line_node_work {
+	int64_t line_no, routed, released;
+	const char *node_id;
+};
+int store_order_line_nodes(struct store *st, const char *order_id,
+	int (*fn)(void *ctx, const struct line_node_work *n), void *ctx);
 /*
  * Its release lines with units still out at the node (qty less shipped,
- * short and cancelled), oldest release first: line_no, release_id,
- * node_id, outstanding, cancel_requested.
+ * short and cancelled), oldest release first.
  */
+struct release_line_out {
+	int64_t line_no, outstanding, cancel_requested;
+	const char *release_id, *node_id;
+};
 int store_order_release_lines(struct store *st, const char *order_id,
-	store_typed_fn fn, void *ctx);
+	int (*fn)(void *ctx, const struct release_line_out *r), void *ctx);
 
 /*
  * Set a line's qty, allocated, backordered (+ reason, NULL: none) and
@@ -63,12 +74,15 @@ int store_release_cancel_request(struct store *st, const char *release_id,
 	int64_t line_no, int64_t n);
 
 /*
- * A hold of one type: store_hold_get gives 1 and fn a row (held_by,
- * held_at, reason) when the order has it, 0 when not; store_hold_add
- * puts it (at the run's time), store_hold_remove takes it away.
+ * A hold of one type: store_hold_get gives 1 and fn the hold when the
+ * order has it, 0 when not; store_hold_add puts it (at the run's time),
+ * store_hold_remove takes it away.
  */
+struct order_hold {
+	const char *held_by, *held_at, *reason;
+};
 int store_hold_get(struct store *st, const char *order_id, const char *hold_type,
-	store_typed_fn fn, void *ctx);
+	int (*fn)(void *ctx, const struct order_hold *h), void *ctx);
 int store_hold_add(struct store *st, const char *order_id, const char *hold_type,
 	const char *reason, const char *by);
 int store_hold_remove(struct store *st, const char *order_id, const char *hold_type);

@@ -25,14 +25,44 @@ static const char sql_work[] =
     "JOIN orders o USING (order_id) WHERE ln.routed > 0 "
     "ORDER BY " SERVICE_ORDER("o") ", ln.node_id, ln.line_no";
 
+struct routed_works {
+	int (*fn)(void *ctx, const struct routed_work *x);
+	void *ctx;
+};
+
+static int
+routed_works_row(void *p, const struct store_row *row)
+{
+	const struct routed_works *w = p;
+	struct routed_work x;
+	int i;
+
+	x.order_id = store_col_text(row, 0);
+	x.line_no = store_col_int(row, 1);
+	x.node_id = store_col_text(row, 2);
+	x.routed = store_col_int(row, 3);
+	x.sku = store_col_text(row, 4);
+	x.method = store_col_text(row, 5);
+	x.promise_date = store_col_text(row, 6);
+	x.ship_complete = (int)store_col_int(row, 7);
+	x.held = (int)store_col_int(row, 8);
+	x.unrouted = store_col_int(row, 9);
+	for (i = 0; i < 6; i++)
+		x.ship[i] = store_col_text(row, 10 + i);
+	x.pickup_node = store_col_text(row, 16);
+	return w->fn(w->ctx, &x);
+}
+
 int
-store_release_work(struct store *st, store_typed_fn fn, void *ctx)
+store_release_work(struct store *st, int (*fn)(void *ctx, const struct routed_work *w),
+    void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, sql_work);
+	struct routed_works w = { fn, ctx };
 
 	if (s == NULL)
 		return -1;
-	return store_each(st, s, fn, ctx, "reading routed lines");
+	return store_each(st, s, routed_works_row, &w, "reading routed lines");
 }
 
 static const char sql_capacity[] =
@@ -41,15 +71,37 @@ static const char sql_capacity[] =
     "n.address1, n.city, n.region, n.postal_code, n.country "
     "FROM node n";
 
+struct node_day_capacities {
+	int (*fn)(void *ctx, const struct node_day_capacity *x);
+	void *ctx;
+};
+
+static int
+node_day_capacities_row(void *p, const struct store_row *row)
+{
+	const struct node_day_capacities *w = p;
+	struct node_day_capacity x;
+	int i;
+
+	x.node_id = store_col_text(row, 0);
+	x.capacity = store_col_int(row, 1);
+	x.used = store_col_int(row, 2);
+	for (i = 0; i < 5; i++)
+		x.addr[i] = store_col_text(row, 3 + i);
+	return w->fn(w->ctx, &x);
+}
+
 int
-store_release_capacity(struct store *st, const char *day, store_typed_fn fn, void *ctx)
+store_release_capacity(struct store *st, const char *day,
+    int (*fn)(void *ctx, const struct node_day_capacity *c), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, sql_capacity);
+	struct node_day_capacities w = { fn, ctx };
 
 	if (s == NULL)
 		return -1;
 	bind_text(s, 1, day);
-	return store_each(st, s, fn, ctx, "reading node capacity");
+	return store_each(st, s, node_day_capacities_row, &w, "reading node capacity");
 }
 
 /*
@@ -130,16 +182,33 @@ static const char sql_run_documents[] =
     "JOIN release r ON r.release_id = json_extract(e.payload, '$.release_id') "
     "WHERE e.type = 'release.created' AND e.run_id = ?1 ORDER BY e.seq";
 
+struct release_documents {
+	int (*fn)(void *ctx, const struct release_document *x);
+	void *ctx;
+};
+
+static int
+release_documents_row(void *p, const struct store_row *row)
+{
+	const struct release_documents *w = p;
+	struct release_document x;
+
+	x.release_id = store_col_text(row, 0);
+	x.document = store_col_text(row, 1);
+	return w->fn(w->ctx, &x);
+}
+
 int
-store_release_documents_of_run(struct store *st, int64_t run_id, store_typed_fn fn,
-    void *ctx)
+store_release_documents_of_run(struct store *st, int64_t run_id,
+    int (*fn)(void *ctx, const struct release_document *d), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, sql_run_documents);
+	struct release_documents w = { fn, ctx };
 
 	if (s == NULL)
 		return -1;
 	bind_int(s, 1, run_id);
-	return store_each(st, s, fn, ctx, "reading the releases of a run");
+	return store_each(st, s, release_documents_row, &w, "reading the releases of a run");
 }
 
 static const char sql_run_command[] = "SELECT command FROM run WHERE run_id = ?1";

@@ -7,23 +7,37 @@
 #include "store.h"
 
 /*
- * Routed work to release, one row per line and node with routed > 0, in
- * the order of service of its orders (service_cmp, model.h), then
- * node_id, line_no: order_id, line_no,
- * node_id, routed, sku, method, promise_date, ship_complete, held (1 when
- * the order has a hold), unrouted (for ship-complete orders: units of
- * its lines not yet routed, released, shipped or cancelled; else 0),
- * ship_name, ship_address1, ship_city, ship_region, ship_postal_code,
- * ship_country, pickup_node (NULL: none).
+ * Routed work to release, one per line and node with routed > 0, in the
+ * order of service of its orders (service_cmp, model.h), then node_id,
+ * line_no.
  */
-int store_release_work(struct store *st, store_typed_fn fn, void *ctx);
-/*
- * Every node with its capacity_per_day (-1: unlimited), how many
- * releases it has for business day day, and its address: node_id,
- * capacity, used, address1, city, region, postal_code, country.
- */
-int store_release_capacity(struct store *st, const char *day, store_typed_fn fn,
+struct routed_work {
+	const char *order_id, *node_id, *sku, *method, *promise_date;
+	int64_t line_no, routed;
+	int ship_complete;
+	int held;		/* 1 when the order has a hold */
+	/* for ship-complete orders: units of its lines not yet routed,
+	   released, shipped or cancelled; else 0 */
+	int64_t unrouted;
+	/* ship_name, ship_address1, ship_city, ship_region,
+	   ship_postal_code, ship_country */
+	const char *ship[6];
+	const char *pickup_node;	/* NULL: none */
+};
+int store_release_work(struct store *st, int (*fn)(void *ctx, const struct routed_work *w),
 	void *ctx);
+/*
+ * Every node with its capacity_per_day, how many releases it has for
+ * business day day, and its address.
+ */
+struct node_day_capacity {
+	const char *node_id;
+	int64_t capacity;	/* -1: unlimited */
+	int64_t used;		/* releases that day */
+	const char *addr[5];	/* address1, city, region, postal_code, country */
+};
+int store_release_capacity(struct store *st, const char *day,
+	int (*fn)(void *ctx, const struct node_day_capacity *c), void *ctx);
 /* A release as sent, with its "release.created" event (payload). */
 struct release_row {
 	const char *release_id, *order_id, *node_id, *document, *payload;
@@ -46,10 +60,13 @@ int store_releases_write(struct store *st, const char *day, const struct release
 int store_release_document(struct store *st, const char *release_id, char **doc);
 /*
  * The releases run run_id made, in the order it made them (the order of
- * their "release.created" events): release_id, document.
+ * their "release.created" events).
  */
-int store_release_documents_of_run(struct store *st, int64_t run_id, store_typed_fn fn,
-	void *ctx);
+struct release_document {
+	const char *release_id, *document;
+};
+int store_release_documents_of_run(struct store *st, int64_t run_id,
+	int (*fn)(void *ctx, const struct release_document *d), void *ctx);
 /*
  * The command of run run_id in the run log: 1 and *command (malloc'd, the
  * caller frees), 0 when there is no such run, -1 error.

@@ -114,14 +114,33 @@ static const char sql_unplaced[] =
     "WHERE n.active AND (n.can_ship OR n.type IN ('vendor', 'locker')) "
     "AND NOT " NODE_LOCATED " ORDER BY n.node_id";
 
+struct unplaced_nodes {
+	int (*fn)(void *ctx, const struct unplaced_node *x);
+	void *ctx;
+};
+
+static int
+unplaced_nodes_row(void *p, const struct store_row *row)
+{
+	const struct unplaced_nodes *w = p;
+	struct unplaced_node x;
+
+	x.node_id = store_col_text(row, 0);
+	x.postal_key = store_col_text(row, 1);
+	x.country_key = store_col_text(row, 2);
+	return w->fn(w->ctx, &x);
+}
+
 int
-store_unplaced_nodes(struct store *st, store_typed_fn fn, void *ctx)
+store_unplaced_nodes(struct store *st,
+    int (*fn)(void *ctx, const struct unplaced_node *n), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, sql_unplaced);
+	struct unplaced_nodes w = { fn, ctx };
 
 	if (s == NULL)
 		return -1;
-	return store_each(st, s, fn, ctx, "reading the nodes without a place");
+	return store_each(st, s, unplaced_nodes_row, &w, "reading the nodes without a place");
 }
 
 int

@@ -38,10 +38,14 @@ int store_route_read(struct store *st, enum store_route_view v, const char *day,
 /*
  * The active nodes oms-route must place (shipping nodes, vendors,
  * lockers) that have no lat/lon and whose postal code is not in the
- * postal table: typed rows node_id, postal key, country key (model.h),
- * by node_id.  0 or -1.
+ * postal table, by node_id, each with the keys (model.h) looked up in
+ * vain (its strings live until fn returns).  0 or -1.
  */
-int store_unplaced_nodes(struct store *st, store_typed_fn fn, void *ctx);
+struct unplaced_node {
+	const char *node_id, *postal_key, *country_key;
+};
+int store_unplaced_nodes(struct store *st,
+	int (*fn)(void *ctx, const struct unplaced_node *n), void *ctx);
 /* (store_line_node_routed sets the routed quantity of a line at a node.) */
 /*
  * Set a line's unrouted allocation and backorder; event: 1 when the run

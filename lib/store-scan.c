@@ -31,14 +31,34 @@ static const char sql_orders_scan[] =
     "SELECT order_id, channel, promise_date, shipping_charge, created_at FROM orders "
     "ORDER BY order_id";
 
+struct order_facts {
+	int (*fn)(void *ctx, const struct order_fact *x);
+	void *ctx;
+};
+
+static int
+order_fact_row(void *p, const struct store_row *row)
+{
+	const struct order_facts *w = p;
+	struct order_fact x;
+
+	x.order_id = store_col_text(row, 0);
+	x.channel = store_col_text(row, 1);
+	x.promise_date = store_col_text(row, 2);
+	x.shipping_charge = store_col_int(row, 3);
+	x.created_at = store_col_text(row, 4);
+	return w->fn(w->ctx, &x);
+}
+
 int
-store_orders_scan(struct store *st, store_typed_fn fn, void *ctx)
+store_orders_scan(struct store *st, int (*fn)(void *ctx, const struct order_fact *x), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, sql_orders_scan);
+	struct order_facts w = { fn, ctx };
 
 	if (s == NULL)
 		return -1;
-	return store_each(st, s, fn, ctx, "reading orders for the KPIs");
+	return store_each(st, s, order_fact_row, &w, "reading orders for the KPIs");
 }
 
 /* Every line in key order: one pass over the table, no join. */
@@ -46,14 +66,39 @@ static const char sql_lines_scan[] =
     "SELECT order_id, line_no, qty, shipped, cancelled, returned, backordered, "
     "unit_price, discount, ever_backordered FROM order_line ORDER BY order_id, line_no";
 
+struct line_facts {
+	int (*fn)(void *ctx, const struct line_fact *x);
+	void *ctx;
+};
+
+static int
+line_fact_row(void *p, const struct store_row *row)
+{
+	const struct line_facts *w = p;
+	struct line_fact x;
+
+	x.order_id = store_col_text(row, 0);
+	x.line_no = store_col_int(row, 1);
+	x.qty = store_col_int(row, 2);
+	x.shipped = store_col_int(row, 3);
+	x.cancelled = store_col_int(row, 4);
+	x.returned = store_col_int(row, 5);
+	x.backordered = store_col_int(row, 6);
+	x.unit_price = store_col_int(row, 7);
+	x.discount = store_col_int(row, 8);
+	x.ever_backordered = store_col_int(row, 9);
+	return w->fn(w->ctx, &x);
+}
+
 int
-store_lines_scan(struct store *st, store_typed_fn fn, void *ctx)
+store_lines_scan(struct store *st, int (*fn)(void *ctx, const struct line_fact *x), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, sql_lines_scan);
+	struct line_facts w = { fn, ctx };
 
 	if (s == NULL)
 		return -1;
-	return store_each(st, s, fn, ctx, "reading order lines for the KPIs");
+	return store_each(st, s, line_fact_row, &w, "reading order lines for the KPIs");
 }
 
 /*
@@ -64,14 +109,31 @@ static const char sql_route_costs[] =
     "SELECT order_id, cost_cents FROM line_node WHERE shipped > 0 "
     "ORDER BY order_id, line_no, node_id";
 
+struct route_costs {
+	int (*fn)(void *ctx, const struct route_cost *x);
+	void *ctx;
+};
+
+static int
+route_cost_row(void *p, const struct store_row *row)
+{
+	const struct route_costs *w = p;
+	struct route_cost x;
+
+	x.order_id = store_col_text(row, 0);
+	x.cost_cents = store_col_int(row, 1);
+	return w->fn(w->ctx, &x);
+}
+
 int
-store_route_costs(struct store *st, store_typed_fn fn, void *ctx)
+store_route_costs(struct store *st, int (*fn)(void *ctx, const struct route_cost *x), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, sql_route_costs);
+	struct route_costs w = { fn, ctx };
 
 	if (s == NULL)
 		return -1;
-	return store_each(st, s, fn, ctx, "reading routing costs for the KPIs");
+	return store_each(st, s, route_cost_row, &w, "reading routing costs for the KPIs");
 }
 
 /*
@@ -81,28 +143,65 @@ store_route_costs(struct store *st, store_typed_fn fn, void *ctx)
 static const char sql_shipped_releases[] =
     "SELECT order_id, shipped_at, transit_days FROM shipment ORDER BY order_id, release_id";
 
+struct shipped_releases {
+	int (*fn)(void *ctx, const struct shipped_release *x);
+	void *ctx;
+};
+
+static int
+shipped_release_row(void *p, const struct store_row *row)
+{
+	const struct shipped_releases *w = p;
+	struct shipped_release x;
+
+	x.order_id = store_col_text(row, 0);
+	x.shipped_at = store_col_text(row, 1);
+	x.transit_known = !store_col_null(row, 2);
+	x.transit_days = store_col_int(row, 2);
+	return w->fn(w->ctx, &x);
+}
+
 int
-store_shipped_releases(struct store *st, store_typed_fn fn, void *ctx)
+store_shipped_releases(struct store *st, int (*fn)(void *ctx, const struct shipped_release *x), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, sql_shipped_releases);
+	struct shipped_releases w = { fn, ctx };
 
 	if (s == NULL)
 		return -1;
-	return store_each(st, s, fn, ctx, "reading shipments for the KPIs");
+	return store_each(st, s, shipped_release_row, &w, "reading shipments for the KPIs");
 }
 
 static const char sql_refund_totals[] =
     "SELECT order_id, kind = 'appeasement', sum(amount) FROM refund "
     "GROUP BY order_id, kind";
 
+struct refund_totals {
+	int (*fn)(void *ctx, const struct refund_total *x);
+	void *ctx;
+};
+
+static int
+refund_total_row(void *p, const struct store_row *row)
+{
+	const struct refund_totals *w = p;
+	struct refund_total x;
+
+	x.order_id = store_col_text(row, 0);
+	x.appeasement = store_col_int(row, 1) != 0;
+	x.amount = store_col_int(row, 2);
+	return w->fn(w->ctx, &x);
+}
+
 int
-store_refund_totals(struct store *st, store_typed_fn fn, void *ctx)
+store_refund_totals(struct store *st, int (*fn)(void *ctx, const struct refund_total *x), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, sql_refund_totals);
+	struct refund_totals w = { fn, ctx };
 
 	if (s == NULL)
 		return -1;
-	return store_each(st, s, fn, ctx, "reading refunds for the KPIs");
+	return store_each(st, s, refund_total_row, &w, "reading refunds for the KPIs");
 }
 
 /* Orders created in [?1, ?2), and lines of the skus ?1 (NULL: any), both by order_id. */
@@ -241,28 +340,67 @@ static const char sql_reserved_work[] =
     "SELECT order_id, line_no, node_id, routed + released FROM line_node "
     "WHERE routed + released > 0 ORDER BY order_id, line_no, node_id";
 
+struct line_reservations {
+	int (*fn)(void *ctx, const struct line_reservation *x);
+	void *ctx;
+};
+
+static int
+line_reservation_row(void *p, const struct store_row *row)
+{
+	const struct line_reservations *w = p;
+	struct line_reservation x;
+
+	x.order_id = store_col_text(row, 0);
+	x.line_no = store_col_int(row, 1);
+	x.node_id = store_col_text(row, 2);
+	x.reserved = store_col_int(row, 3);
+	return w->fn(w->ctx, &x);
+}
+
 int
-store_reserved_work(struct store *st, store_typed_fn fn, void *ctx)
+store_reserved_work(struct store *st, int (*fn)(void *ctx, const struct line_reservation *x), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, sql_reserved_work);
+	struct line_reservations w = { fn, ctx };
 
 	if (s == NULL)
 		return -1;
-	return store_each(st, s, fn, ctx, "reading reservations");
+	return store_each(st, s, line_reservation_row, &w, "reading reservations");
 }
 
 static const char sql_inventory_rows[] =
     "SELECT i.node_id, i.sku, i.on_hand, COALESCE(i.safety_stock, n.safety_stock), "
     "n.active FROM inventory i JOIN node n USING (node_id) ORDER BY i.node_id, i.sku";
 
+struct stock_facts {
+	int (*fn)(void *ctx, const struct stock_fact *x);
+	void *ctx;
+};
+
+static int
+stock_fact_row(void *p, const struct store_row *row)
+{
+	const struct stock_facts *w = p;
+	struct stock_fact x;
+
+	x.node_id = store_col_text(row, 0);
+	x.sku = store_col_text(row, 1);
+	x.on_hand = store_col_int(row, 2);
+	x.safety_stock = store_col_int(row, 3);
+	x.node_active = store_col_int(row, 4) != 0;
+	return w->fn(w->ctx, &x);
+}
+
 int
-store_inventory_rows(struct store *st, store_typed_fn fn, void *ctx)
+store_inventory_rows(struct store *st, int (*fn)(void *ctx, const struct stock_fact *x), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, sql_inventory_rows);
+	struct stock_facts w = { fn, ctx };
 
 	if (s == NULL)
 		return -1;
-	return store_each(st, s, fn, ctx, "reading inventory");
+	return store_each(st, s, stock_fact_row, &w, "reading inventory");
 }
 
 static const char sql_release_last_day[] = "SELECT max(business_day) FROM release";

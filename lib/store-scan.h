@@ -8,34 +8,54 @@
 #include "store.h"
 
 /*
- * Each function hands fn typed rows (store_col_*) in the column order
- * given; 0 or -1.
+ * Each function hands fn one struct per row, named by its data (its
+ * strings live until fn returns; NULL for SQL NULL); fn returns 0 to go
+ * on, -1 to stop (the function then returns -1).  0 or -1.
  */
 
 /* Before reading a large part of the store (memory-maps it); 0. */
 int store_scan_begin(struct store *st);
-/*
- * Every order, by order_id: order_id, channel, promise_date,
- * shipping_charge, created_at.
- */
-int store_orders_scan(struct store *st, store_typed_fn fn, void *ctx);
-/*
- * Every order line, by order_id, line_no: order_id, line_no, qty, shipped,
- * cancelled, returned, backordered, unit_price, discount, ever_backordered.
- */
-int store_lines_scan(struct store *st, store_typed_fn fn, void *ctx);
+/* Every order, by order_id. */
+struct order_fact {
+	const char *order_id, *channel, *promise_date, *created_at;
+	int64_t shipping_charge;
+};
+int store_orders_scan(struct store *st, int (*fn)(void *ctx, const struct order_fact *o),
+	void *ctx);
+/* Every order line, by order_id, line_no. */
+struct line_fact {
+	const char *order_id;
+	int64_t line_no, qty, shipped, cancelled, returned, backordered;
+	int64_t unit_price, discount, ever_backordered;
+};
+int store_lines_scan(struct store *st, int (*fn)(void *ctx, const struct line_fact *l),
+	void *ctx);
 /*
  * What routing each line to a node it shipped from cost (line_node), by
- * order_id, line_no, node_id: order_id, cost_cents.
+ * order_id, line_no, node_id.
  */
-int store_route_costs(struct store *st, store_typed_fn fn, void *ctx);
-/*
- * The releases that shipped, by order_id: order_id, shipped_at,
- * transit_days (NULL: not known).
- */
-int store_shipped_releases(struct store *st, store_typed_fn fn, void *ctx);
-/* Refunds per order and kind: order_id, is_appeasement, amount (cents). */
-int store_refund_totals(struct store *st, store_typed_fn fn, void *ctx);
+struct route_cost {
+	const char *order_id;
+	int64_t cost_cents;
+};
+int store_route_costs(struct store *st, int (*fn)(void *ctx, const struct route_cost *c),
+	void *ctx);
+/* The releases that shipped, by order_id. */
+struct shipped_release {
+	const char *order_id, *shipped_at;
+	int64_t transit_days;
+	int transit_known;	/* 0: transit_days not known (NULL) */
+};
+int store_shipped_releases(struct store *st,
+	int (*fn)(void *ctx, const struct shipped_release *r), void *ctx);
+/* Refunds per order and kind. */
+struct refund_total {
+	const char *order_id;
+	int appeasement;	/* 1: appeasements, 0: refunds */
+	int64_t amount;		/* cents */
+};
+int store_refund_totals(struct store *st, int (*fn)(void *ctx, const struct refund_total *t),
+	void *ctx);
 /*
  * Demand history: fn for each line of the orders created in [from, to) of
  * the skus (NULL or empty: any), by order: sku, created_at, qty less
@@ -75,15 +95,22 @@ int store_lines_dated(struct store *st,
 	int (*fn)(void *ctx, const struct store_order_line *l), void *ctx);
 /*
  * What the inventory view reserves, per line and node: line_node rows
- * with routed + released > 0, by order_id, line_no, node_id: order_id,
- * line_no, node_id, routed + released.
+ * with routed + released > 0, by order_id, line_no, node_id.
  */
-int store_reserved_work(struct store *st, store_typed_fn fn, void *ctx);
-/*
- * Inventory rows of existing nodes, by node_id, sku: node_id, sku,
- * on_hand, safety stock (the row's, else the node's), the node's active.
- */
-int store_inventory_rows(struct store *st, store_typed_fn fn, void *ctx);
+struct line_reservation {
+	const char *order_id, *node_id;
+	int64_t line_no, reserved;	/* routed + released */
+};
+int store_reserved_work(struct store *st,
+	int (*fn)(void *ctx, const struct line_reservation *r), void *ctx);
+/* Inventory rows of existing nodes, by node_id, sku. */
+struct stock_fact {
+	const char *node_id, *sku;
+	int64_t on_hand, safety_stock;	/* the row's safety stock, else the node's */
+	int node_active;
+};
+int store_inventory_rows(struct store *st, int (*fn)(void *ctx, const struct stock_fact *f),
+	void *ctx);
 /* The latest business day of any release into day ("" when none); 0 or -1. */
 int store_release_last_day(struct store *st, char day[11]);
 

@@ -311,11 +311,11 @@ static const char sql_backorder_lines[] =
     "ORDER BY order_id, line_no";
 
 int
-store_backorders_view(struct store *st, const struct view_filter *f, store_row_fn fn,
-    void *ctx)
+store_backorders_view(struct store *st, const struct view_filter *f,
+    int (*fn)(void *ctx, const struct backordered_line *l), void *ctx)
 {
 	struct store_cur l = { .two = 1 }, o = { .two = 0 };
-	const char *v[11];
+	struct backordered_line v;
 	int ret = -1, stop = 0, r;
 
 	if ((l.s = store_sql(st, sql_backorder_lines)) == NULL ||
@@ -335,13 +335,19 @@ store_backorders_view(struct store *st, const struct view_filter *f, store_row_f
 				goto out;
 			continue;
 		}
-		/* as SELECT l.order_id, l.line_no, l.sku, ... o.customer_id, l.backordered_at */
 		if (r == 0) {
-			for (int i = 0; i < 5; i++)
-				v[i] = ctext(&l, i);
-			v[5] = ctext(&o, 3), v[6] = ctext(&o, 5), v[7] = ctext(&o, 4);
-			v[8] = ctext(&o, 2), v[9] = ctext(&o, 1), v[10] = ctext(&l, 5);
-			if ((stop = fn(ctx, 11, v)) < 0)
+			v.order_id = ctext(&l, 0);
+			v.line_no = ctext(&l, 1);
+			v.sku = ctext(&l, 2);
+			v.backordered = ctext(&l, 3);
+			v.backorder_reason = ctext(&l, 4);
+			v.backordered_at = ctext(&l, 5);
+			v.created_at = ctext(&o, 3);
+			v.priority = ctext(&o, 5);
+			v.promise_date = ctext(&o, 4);
+			v.channel = ctext(&o, 2);
+			v.customer_id = ctext(&o, 1);
+			if ((stop = fn(ctx, &v)) < 0)
 				goto out;
 		}
 		/* else the line's order is not in the filter (or not there) */
@@ -369,18 +375,43 @@ static const char sql_releases[] =
     "AND (?3 IS NULL OR r.business_day <= ?3) "
     "GROUP BY r.node_id, r.business_day ORDER BY r.node_id, r.business_day";
 
+struct node_days_releases {
+	int (*fn)(void *ctx, const struct node_day_releases *x);
+	void *ctx;
+};
+
+static int
+node_days_releases_row(void *p, const struct store_row *row)
+{
+	const struct node_days_releases *w = p;
+	struct node_day_releases x;
+
+	x.node_id = store_col_text(row, 0);
+	x.business_day = store_col_text(row, 1);
+	x.releases = store_col_text(row, 2);
+	x.lines = store_col_text(row, 3);
+	x.units = store_col_text(row, 4);
+	x.shipped = store_col_text(row, 5);
+	x.outstanding = store_col_text(row, 6);
+	x.capacity_per_day = store_col_text(row, 7);
+	x.nreleases = store_col_int(row, 2);
+	x.capacity = store_col_int(row, 7);
+	return w->fn(w->ctx, &x);
+}
+
 int
-store_releases_view(struct store *st, const struct view_filter *f, store_typed_fn fn,
-    void *ctx)
+store_releases_view(struct store *st, const struct view_filter *f,
+    int (*fn)(void *ctx, const struct node_day_releases *r), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, sql_releases);
+	struct node_days_releases w = { fn, ctx };
 
 	if (s == NULL)
 		return -1;
 	bind_list(s, 1, f->node);
 	bind_text(s, 2, f->from);
 	bind_text(s, 3, f->to);
-	return store_each(st, s, fn, ctx, "reading the releases");
+	return store_each(st, s, node_days_releases_row, &w, "reading the releases");
 }
 
 int

@@ -120,14 +120,19 @@ int store_orders_view(struct store *st, const struct view_filter *f, store_line_
  */
 int store_order_sample(struct store *st, int64_t every, char ***ids, size_t *n);
 /*
- * Lines with backordered units, by order_id and line_no: order_id,
- * line_no, sku, backordered, backorder_reason, created_at, priority,
- * promise_date, channel, customer_id, backordered_at (NULL when not
- * known).  Filters: channel, sku, from/to_before on the order's
- * created_at.
+ * Lines with backordered units, by order_id and line_no, with their
+ * order's columns, each as the store has it, as text (what the view
+ * prints); strings live until fn returns.  Filters: channel, sku,
+ * from/to_before on the order's created_at.
  */
+struct backordered_line {
+	const char *order_id, *line_no, *sku, *backordered, *backorder_reason;
+	const char *backordered_at;	/* NULL when not known */
+	/* the order */
+	const char *created_at, *priority, *promise_date, *channel, *customer_id;
+};
 int store_backorders_view(struct store *st, const struct view_filter *f,
-	store_row_fn fn, void *ctx);
+	int (*fn)(void *ctx, const struct backordered_line *l), void *ctx);
 /*
  * The inventory views of store_view (VIEW_INVENTORY, VIEW_INVENTORY_BY_SKU,
  * VIEW_ALLOCATED_BY_SKU) with their parameters from f: node and sku
@@ -136,12 +141,19 @@ int store_backorders_view(struct store *st, const struct view_filter *f,
 int store_inventory_view(struct store *st, enum store_view v, const struct view_filter *f,
 	store_row_fn fn, void *ctx);
 /*
- * Releases per node and business day, by node_id then day: node_id,
- * business_day, releases, lines, units, shipped, outstanding (units
- * still out at the node), capacity_per_day (NULL: unlimited).  Filters:
- * node, from/to on the business day.
+ * Releases per node and business day, by node_id then day.  Filters:
+ * node, from/to on the business day.  The counts are also given as the
+ * store has them, as text (what the view prints, even of a store edited
+ * by hand); strings live until fn returns.
  */
+struct node_day_releases {
+	const char *node_id, *business_day;
+	const char *releases, *lines, *units, *shipped;
+	const char *outstanding;	/* units still out at the node */
+	const char *capacity_per_day;	/* NULL: unlimited */
+	int64_t nreleases, capacity;	/* capacity 0 when unlimited */
+};
 int store_releases_view(struct store *st, const struct view_filter *f,
-	store_typed_fn fn, void *ctx);
+	int (*fn)(void *ctx, const struct node_day_releases *r), void *ctx);
 
 #endif
