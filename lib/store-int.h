@@ -25,6 +25,7 @@ struct store {
 	int in_work;	/* inside the savepoint that follows the run row */
 	int seen_ready;
 	int created;	/* store_open made the file (store_discard_new) */
+	int opening;	/* in open_store, for a writer: see removed() */
 	int immutable;	/* read as it is: see reader_files */
 	int64_t run_id;
 	int busy_ms;

@@ -106,11 +106,35 @@ store_status(const struct store *st)
 	return st->status ? st->status : EX_SOFTWARE;
 }
 
+/*
+ * The file st has open is no longer at its path: a run that created the
+ * store failed and removed it (store_discard_new) while this one waited
+ * for its lock.  Writing there would be lost: say so, exit 75.
+ */
+static int
+removed(struct store *st)
+{
+	int gone = 0;
+
+	if (sqlite3_file_control(st->db, "main", SQLITE_FCNTL_HAS_MOVED, &gone) != SQLITE_OK ||
+	    !gone)
+		return 0;
+	diag_error("%s: the store was removed while this command waited for it (the run "
+	    "that made it failed); try again", st->path);
+	st->status = EX_TEMPFAIL;
+	return 1;
+}
+
 /* Map a SQLite failure to an exit status and say what happened. */
 static int
 fail(struct store *st, int rc, const char *what)
 {
 	int ext = sqlite3_extended_errcode(st->db);
+
+	/* an I/O error of a writer opening a store another run just removed */
+	if (st->opening && ((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN) &&
+	    removed(st))
+		return -1;
 
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
@@ -817,6 +841,7 @@ open_store(struct store **stp, const char *path, int busy_ms, int readonly,
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
+	st->opening = !readonly;
 	kill_setup(st->db);
 	if ((rc = place_keys(st->db)) != SQLITE_OK) {
 		store_fail(st, rc, "opening the store");
@@ -859,6 +884,7 @@ open_store(struct store **stp, const char *path, int busy_ms, int readonly,
 	 * load 1M order lines in the same time (BENCHMARKS.md).
 	 */
 	store_exec(st, "PRAGMA cache_size = -16384", "opening the store");	/* 16 MiB */
+	st->opening = 0;
 	*stp = st;
 	return 0;
 fail:
@@ -914,32 +940,13 @@ store_close(struct store *st)
 	free(st);
 }
 
-/*
- * The file st has open is no longer at its path: a run that created the
- * store failed and removed it (store_discard_new) while this one waited
- * for its lock.  Writing there would be lost: say so, exit 75.
- */
-static int
-moved(struct store *st)
-{
-	int gone = 0;
-
-	if (sqlite3_file_control(st->db, "main", SQLITE_FCNTL_HAS_MOVED, &gone) != SQLITE_OK ||
-	    !gone)
-		return 0;
-	diag_error("%s: the store was removed while this command waited for it (the run "
-	    "that made it failed); try again", st->path);
-	st->status = EX_TEMPFAIL;
-	return 1;
-}
-
 int
 store_begin(struct store *st)
 {
 	if (store_exec(st, "BEGIN IMMEDIATE", "starting a transaction") != 0)
 		return -1;
 	st->in_tx = 1;
-	if (moved(st)) {
+	if (removed(st)) {
 		store_rollback(st);
 		return -1;
 	}
