@@ -115,41 +115,41 @@ struct check_stock {
 };
 
 static int
-check_node(void *p, int n, const char *const *v)
+check_node(void *p, const struct node_stock *x)
 {
 	struct check_stock *cs = p;
 	struct view_ctx *c = cs->c;
 	char subject[512];
-	int64_t on_hand = num(v[2]), reserved = num(v[4]), routed = num(v[6]);
-	int64_t over = node_over(on_hand, num(v[3]), reserved), released = reserved - routed;
+	int64_t on_hand = num(x->on_hand), safety = num(x->safety_stock);
+	int64_t reserved = num(x->reserved), routed = x->routed;
+	int64_t over = node_over(on_hand, safety, reserved), released = reserved - routed;
 
-	(void)n;
 	/* the network's atp of the sku: the stock some line may use */
-	if (report_stock_usable(v))
-		store_check_atp(cs->k, v[1], node_atp(on_hand, num(v[3]), reserved));
+	if (report_stock_usable(x))
+		store_check_atp(cs->k, x->sku, node_atp(on_hand, safety, reserved));
 	if (over == 0)
 		return 0;
-	snprintf(subject, sizeof subject, "%s/%s", v[0], v[1]);
+	snprintf(subject, sizeof subject, "%s/%s", x->node_id, x->sku);
 	if (routed > 0)
 		pending(c, "pending_node_oversold", subject, "reserved %s exceeds on_hand %s "
-		    "less safety_stock %s: the next oms-allocate takes back %lld routed", v[4],
-		    v[2], v[3], (long long)(routed < over ? routed : over));
+		    "less safety_stock %s: the next oms-allocate takes back %lld routed",
+		    x->reserved, x->on_hand, x->safety_stock,
+		    (long long)(routed < over ? routed : over));
 	if (released > on_hand)
 		violation(c, "node_short", subject, "released %lld exceeds on_hand %s: the node "
-		    "will confirm %lld short", (long long)released, v[2],
+		    "will confirm %lld short", (long long)released, x->on_hand,
 		    (long long)(released - on_hand));
 	return 0;
 }
 
 static int
-check_fk(void *p, int n, const char *const *v)
+check_fk(void *p, const char *table, const char *rowid, const char *parent)
 {
 	struct view_ctx *c = p;
 	char subject[256];
 
-	(void)n;
-	snprintf(subject, sizeof subject, "%s row %s", v[0], v[1] ? v[1] : "?");
-	violation(c, "foreign_key", subject, "refers to a missing %s", v[2]);
+	snprintf(subject, sizeof subject, "%s row %s", table, rowid ? rowid : "?");
+	violation(c, "foreign_key", subject, "refers to a missing %s", parent);
 	return 0;
 }
 
@@ -166,17 +166,15 @@ check_keys(struct view_ctx *c, const struct store_check *k)
 {
 	/* something is wrong: SQLite's own check says what, row by row */
 	if (store_check_suspect(k) > 0 &&
-	    store_view(c->st, VIEW_FOREIGN_KEYS, NULL, 0, check_fk, c) != 0)
+	    store_check_foreign_keys(c->st, check_fk, c) != 0)
 		return -1;
 	return store_check_no_lines(k, check_no_lines, c);
 }
 
 static int
-check_integrity(void *p, int n, const char *const *v)
+check_integrity(void *p, const char *problem)
 {
-	(void)n;
-	if (v[0] && strcmp(v[0], "ok") != 0)
-		violation(p, "integrity", "store", "%s", v[0]);
+	violation(p, "integrity", "store", "%s", problem);
 	return 0;
 }
 
@@ -243,7 +241,7 @@ report_check(struct view_ctx *c, const struct view_filter *f)
 	r = store_check_stock(c->st, k, check_node, &cs) != 0 ||
 	    check_keys(c, k) != 0 ||
 	    store_check_released(c->st, k, check_release, c) != 0 ||
-	    (c->o->deep && store_view(c->st, VIEW_INTEGRITY, NULL, 0, check_integrity, c) != 0) ||
+	    (c->o->deep && store_check_integrity(c->st, check_integrity, c) != 0) ||
 	    store_check_skus(k, check_sku, c) != 0 ? -1 : 0;
 	store_check_end(k);
 	return r;

@@ -96,11 +96,8 @@ const char *report_day_text(int64_t days, char out[11]);
 
 /* A line of the store's views as the quantities model.h's rules take. */
 void view_line_qty(const struct view_line *l, struct line_qty *q);
-/*
- * Whether some line may draw on a node's stock of a sku (an inventory
- * view's row, VIEW_INVENTORY's columns), by allocation's rule.
- */
-int report_stock_usable(const char *const *v);
+/* Whether some line may draw on a node's stock of a sku, by allocation's rule. */
+int report_stock_usable(const struct node_stock *x);
 
 /*
  * The table views (report_views): each writes its rows to c (c->cols

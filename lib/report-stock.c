@@ -18,15 +18,14 @@ static const struct outcol inv_cols[] = {
 };
 
 static int
-inv_row(void *p, int n, const char *const *v)
+inv_row(void *p, const struct node_stock *x)
 {
 	struct view_ctx *c = p;
 	char atp[24];
-	const char *out[6];
+	const char *out[6] = { x->node_id, x->sku, x->on_hand, x->safety_stock, x->reserved,
+		atp };
 
-	(void)n;
-	int_text(atp, node_atp(num(v[2]), num(v[3]), num(v[4])));
-	out[0] = v[0], out[1] = v[1], out[2] = v[2], out[3] = v[3], out[4] = v[4], out[5] = atp;
+	int_text(atp, node_atp(num(x->on_hand), num(x->safety_stock), num(x->reserved)));
 	row(c, out);
 	return 0;
 }
@@ -68,36 +67,37 @@ sku_push(struct sku_list *l, const char *sku)
 }
 
 /*
- * Whether some line may draw on a node's stock of a sku (an inventory
- * view's row, VIEW_INVENTORY's columns), by allocation's rule: not an
- * inactive node's, nor a node's that may neither ship the sku (a vendor
- * that is not the sku's, a node that cannot be located) nor hand it over.
+ * Whether some line may draw on a node's stock of a sku, by allocation's
+ * rule: not an inactive node's, nor a node's that may neither ship the
+ * sku (a vendor that is not the sku's, a node that cannot be located) nor
+ * hand it over.
  */
 int
-report_stock_usable(const char *const *v)
+report_stock_usable(const struct node_stock *x)
 {
-	struct alloc_node_caps caps = { v[7] != NULL && strcmp(v[7], "vendor") == 0,
-		(int)num(v[5]), (int)num(v[8]), (int)num(v[9]), (int)num(v[10]),
-		(int)num(v[12]) };
+	struct alloc_node_caps caps = { x->type != NULL && strcmp(x->type, "vendor") == 0,
+		x->active, x->can_ship, x->can_pickup, x->can_curbside, x->located };
 
-	return alloc_serves(&caps, v[11] != NULL && strcmp(v[11], v[0]) == 0) != 0;
+	return alloc_serves(&caps, x->vendor_node != NULL &&
+	    strcmp(x->vendor_node, x->node_id) == 0) != 0;
 }
 
-/* A node's stock of the sku (VIEW_INVENTORY_BY_SKU's columns). */
+/* A node's stock of the sku, the rows by sku. */
 static int
-sku_node_row(void *p, int n, const char *const *v)
+sku_node_row(void *p, const struct node_stock *x)
 {
-	struct sku_total *t = sku_push(p, v[1]);
+	struct sku_total *t = sku_push(p, x->sku);
+	int64_t on_hand = num(x->on_hand), safety = num(x->safety_stock);
+	int64_t reserved = num(x->reserved);
 
-	(void)n;
-	if (!report_stock_usable(v)) {
-		t->unusable += num(v[2]);
+	if (!report_stock_usable(x)) {
+		t->unusable += on_hand;
 		return 0;
 	}
-	t->on_hand += num(v[2]);
-	t->safety += num(v[3]);
-	t->reserved += num(v[4]);
-	t->atp += node_atp(num(v[2]), num(v[3]), num(v[4]));
+	t->on_hand += on_hand;
+	t->safety += safety;
+	t->reserved += reserved;
+	t->atp += node_atp(on_hand, safety, reserved);
 	return 0;
 }
 
@@ -113,17 +113,16 @@ struct alloc_merge {
 };
 
 static int
-sku_alloc_row(void *p, int n, const char *const *v)
+sku_alloc_row(void *p, const char *sku, int64_t allocated)
 {
 	struct alloc_merge *m = p;
-	struct sku_total key = { .sku = (char *)v[0] }, *t;
+	struct sku_total key = { .sku = (char *)sku }, *t;
 
-	(void)n;
 	/* bsearch and qsort must not be handed the NULL of an empty list */
 	t = m->sorted ? bsearch(&key, m->l->v, m->sorted, sizeof key, cmp_sku) : NULL;
 	if (t == NULL)
-		t = sku_push(m->l, v[0]);	/* allocated, but stocked nowhere */
-	t->allocated = num(v[1]);
+		t = sku_push(m->l, sku);	/* allocated, but stocked nowhere */
+	t->allocated = allocated;
 	return 0;
 }
 
@@ -133,10 +132,10 @@ sku_totals(struct store *st, const struct view_filter *f, struct sku_list *l)
 {
 	struct alloc_merge m = { l, 0 };
 
-	if (store_inventory_view(st, VIEW_INVENTORY_BY_SKU, f, sku_node_row, l) != 0)
+	if (store_stock_view(st, f, 1, sku_node_row, l) != 0)
 		return -1;
 	m.sorted = l->n;
-	if (store_inventory_view(st, VIEW_ALLOCATED_BY_SKU, f, sku_alloc_row, &m) != 0)
+	if (store_allocated_view(st, f, sku_alloc_row, &m) != 0)
 		return -1;
 	if (l->n > 1)
 		qsort(l->v, l->n, sizeof *l->v, cmp_sku);
@@ -165,7 +164,7 @@ report_inventory(struct view_ctx *c, const struct view_filter *f)
 	if (!c->o->by_sku) {
 		c->cols = inv_cols;
 		c->ncols = 6;
-		return store_inventory_view(c->st, VIEW_INVENTORY, f, inv_row, c);
+		return store_stock_view(c->st, f, 0, inv_row, c);
 	}
 	c->cols = sku_cols;
 	c->ncols = SKU_NCOLS;

@@ -394,9 +394,11 @@ static const struct outcol run_cols[] = {
 };
 
 static int
-plain_row(void *p, int n, const char *const *v)
+run_row(void *p, const struct run_row *r)
 {
-	(void)n;
+	const char *v[8] = { r->run_id, r->command, r->argv, r->user, r->started_at,
+		r->ended_at, r->exit_status, r->counts };
+
 	row(p, v);
 	return 0;
 }
@@ -513,11 +515,9 @@ rows_events(struct view_ctx *c, const struct view_filter *f)
 static int
 rows_runs(struct view_ctx *c, const struct view_filter *f)
 {
-	const char *p[2] = { f->from, f->to_before };
-
 	c->cols = run_cols;
 	c->ncols = 8;
-	return store_view(c->st, VIEW_RUNS, p, 2, plain_row, c);
+	return store_runs_view(c->st, f, run_row, c);
 }
 
 #define EOQ_OPTIONS (RO_ALPHA | RO_DAYS | RO_SERVICE | RO_SKU | RO_TODAY)

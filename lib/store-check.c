@@ -1215,7 +1215,8 @@ int_str(char buf[24], int64_t v)
 }
 
 int
-store_check_stock(struct store *st, struct store_check *k, store_row_fn fn, void *ctx)
+store_check_stock(struct store *st, struct store_check *k,
+    int (*fn)(void *ctx, const struct node_stock *x), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, sql_stock);
 	int rc, stop = 0;
@@ -1223,30 +1224,97 @@ store_check_stock(struct store *st, struct store_check *k, store_row_fn fn, void
 	if (s == NULL)
 		return -1;
 	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *v[13];
-		char q[24], routed[24];
+		struct node_stock x;
+		char q[24];
 		struct reserve r = { 0, 0 };
 		void *m, *p;
-		int i;
 
-		/*
-		 * VIEW_INVENTORY's columns: reserved (4) and its routed part (6)
-		 * from the pass by order, between the row's
-		 */
-		for (i = 0; i < 11; i++)
-			v[i < 4 ? i : i == 4 ? 5 : i + 2] = (const char *)sqlite3_column_text(s, i);
-		if (v[0] && v[1] && strmap_get(&k->reserved, v[0], &m) && strmap_get(m, v[1], &p))
+		x.node_id = (const char *)sqlite3_column_text(s, 0);
+		x.sku = (const char *)sqlite3_column_text(s, 1);
+		x.on_hand = (const char *)sqlite3_column_text(s, 2);
+		x.safety_stock = (const char *)sqlite3_column_text(s, 3);
+		x.active = sqlite3_column_int(s, 4);
+		x.type = (const char *)sqlite3_column_text(s, 5);
+		x.can_ship = sqlite3_column_int(s, 6);
+		x.can_pickup = sqlite3_column_int(s, 7);
+		x.can_curbside = sqlite3_column_int(s, 8);
+		x.vendor_node = (const char *)sqlite3_column_text(s, 9);
+		x.located = sqlite3_column_int(s, 10);
+		/* reserved and its routed part from the pass by order */
+		if (x.node_id && x.sku && strmap_get(&k->reserved, x.node_id, &m) &&
+		    strmap_get(m, x.sku, &p))
 			r = *(struct reserve *)p;
 		int_str(q, r.q);
-		int_str(routed, r.routed);
-		v[4] = q;
-		v[6] = routed;
-		stop = fn(ctx, 13, v);
+		x.reserved = q;
+		x.routed = r.routed;
+		stop = fn(ctx, &x);
 	}
 	sqlite3_reset(s);
 	if (stop)
 		return stop < 0 ? -1 : 0;
 	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, what);
+}
+
+/*
+ * SQLite's own checks: the rows whose foreign key does not hold, and
+ * (deep) the store's integrity.
+ */
+static const char sql_foreign_keys[] =
+    "SELECT \"table\", rowid, parent FROM pragma_foreign_key_check";
+static const char sql_integrity[] =
+    "SELECT integrity_check FROM pragma_integrity_check";
+
+struct fk_walk {
+	int (*fn)(void *ctx, const char *table, const char *rowid, const char *parent);
+	void *ctx;
+};
+
+static int
+fk_row(void *p, const struct store_row *row)
+{
+	const struct fk_walk *w = p;
+
+	return w->fn(w->ctx, store_col_text(row, 0), store_col_text(row, 1),
+	    store_col_text(row, 2));
+}
+
+int
+store_check_foreign_keys(struct store *st,
+    int (*fn)(void *ctx, const char *table, const char *rowid, const char *parent),
+    void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_foreign_keys);
+	struct fk_walk w = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	return store_each(st, s, fk_row, &w, what);
+}
+
+struct integrity_walk {
+	int (*fn)(void *ctx, const char *problem);
+	void *ctx;
+};
+
+static int
+integrity_row(void *p, const struct store_row *row)
+{
+	const struct integrity_walk *w = p;
+	const char *v = store_col_text(row, 0);
+
+	return v != NULL && strcmp(v, "ok") != 0 ? w->fn(w->ctx, v) : 0;
+}
+
+int
+store_check_integrity(struct store *st, int (*fn)(void *ctx, const char *problem),
+    void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_integrity);
+	struct integrity_walk w = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	return store_each(st, s, integrity_row, &w, what);
 }
 
 void

@@ -25,13 +25,12 @@ typedef int (*store_line_test_fn)(const struct view_line *l);
 struct store_check *store_check_begin(struct store *st, store_line_fn fn,
 	store_line_test_fn want, void *ctx);
 /*
- * Every inventory row at a node that exists, by node_id and sku, in
- * VIEW_INVENTORY's columns: node_id, sku, on_hand, safety_stock (the
- * row's, else the node's), reserved (routed + released there of lines of
- * the sku), active, the routed part of reserved, and who may draw on the
- * stock.  fn returns 0 to go on; 0 or -1.
+ * Every inventory row at a node that exists, by node_id and sku, with
+ * reserved and its routed part from the check's pass over the lines.  fn
+ * returns 0 to go on; 0 or -1.
  */
-int store_check_stock(struct store *st, struct store_check *k, store_row_fn fn, void *ctx);
+int store_check_stock(struct store *st, struct store_check *k,
+	int (*fn)(void *ctx, const struct node_stock *x), void *ctx);
 /*
  * Add atp to the network's atp of sku (nothing when the sku has no line):
  * the caller's fn of store_check_stock says which stock some line may use.
@@ -39,9 +38,20 @@ int store_check_stock(struct store *st, struct store_check *k, store_row_fn fn, 
 void store_check_atp(struct store_check *k, const char *sku, int64_t atp);
 /*
  * How many rows seem to break a foreign key (0: none does); the caller
- * then lists them with VIEW_FOREIGN_KEYS.
+ * then lists them with store_check_foreign_keys.
  */
 int64_t store_check_suspect(const struct store_check *k);
+/*
+ * SQLite's list of the rows whose foreign key does not hold: the table,
+ * the row's rowid (NULL for a table without one) and the table it refers
+ * to.  fn returns 0 to go on; 0 or -1.
+ */
+int store_check_foreign_keys(struct store *st,
+	int (*fn)(void *ctx, const char *table, const char *rowid, const char *parent),
+	void *ctx);
+/* SQLite's integrity check: each problem it finds (none: fn not called).  0 or -1. */
+int store_check_integrity(struct store *st, int (*fn)(void *ctx, const char *problem),
+	void *ctx);
 /* The orders that have no line, by order_id; fn returns 0 to go on.  0 or -1. */
 int store_check_no_lines(const struct store_check *k,
 	int (*fn)(void *ctx, const char *order_id), void *ctx);

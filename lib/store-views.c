@@ -414,25 +414,152 @@ store_releases_view(struct store *st, const struct view_filter *f,
 	return store_each(st, s, node_days_releases_row, &w, "reading the releases");
 }
 
-int
-store_inventory_view(struct store *st, enum store_view v, const struct view_filter *f,
-    store_row_fn fn, void *ctx)
-{
-	struct buf nodes = BUF_INIT, skus = BUF_INIT;
-	const char *p[2];
-	int r;
+/* Reserved quantity per node and sku: routed or released there, not shipped. */
+#define RESERVED_CTE "WITH r AS MATERIALIZED (SELECT ln.node_id, l.sku, " \
+	"SUM(ln.routed + ln.released) AS q FROM line_node ln " \
+	"JOIN order_line l USING (order_id, line_no) GROUP BY ln.node_id, l.sku) "
+/*
+ * The same for the views: the line_node rows with work first (a plain
+ * scan), then their skus, so that a line long shipped costs no lookup.
+ */
+#define VIEW_RESERVED_CTE "WITH w AS MATERIALIZED (SELECT order_id, line_no, node_id, " \
+	"routed + released AS q, routed FROM line_node WHERE routed + released > 0), " \
+	"r AS MATERIALIZED (SELECT w.node_id, l.sku, SUM(w.q) AS q, SUM(w.routed) AS rt " \
+	"FROM w JOIN order_line l USING (order_id, line_no) GROUP BY w.node_id, l.sku) "
+/*
+ * node, sku, on_hand, safety, reserved, active, the routed part of
+ * reserved, and who may draw on the stock: the node's type and methods,
+ * the item's vendor, whether the node can be located
+ */
+#define INVENTORY_SELECT "SELECT i.node_id, i.sku, i.on_hand, " \
+	"COALESCE(i.safety_stock, n.safety_stock), COALESCE(r.q, 0), n.active, " \
+	"COALESCE(r.rt, 0), n.type, n.can_ship, n.can_pickup, n.can_curbside, " \
+	"it.vendor_node, " NODE_LOCATED " " \
+	"FROM inventory i JOIN node n USING (node_id) " NODE_PLACE_JOIN \
+	"LEFT JOIN item it ON it.sku = i.sku " \
+	"LEFT JOIN r ON r.node_id = i.node_id AND r.sku = i.sku "
 
-	if (v == VIEW_INVENTORY) {
-		p[0] = store_list_json(&nodes, f->node);
-		p[1] = store_list_json(&skus, f->sku);
+static const char sql_inventory[] =
+    VIEW_RESERVED_CTE INVENTORY_SELECT
+    "WHERE " IN_LIST("i.node_id", "?1") " AND " IN_LIST("i.sku", "?2") " "
+    "ORDER BY i.node_id, i.sku";
+static const char sql_inventory_by_sku[] =
+    VIEW_RESERVED_CTE INVENTORY_SELECT
+    "WHERE " IN_LIST("i.sku", "?1") " ORDER BY i.sku, i.node_id";
+static const char sql_allocated_by_sku[] =
+    "SELECT sku, SUM(allocated) FROM order_line WHERE allocated > 0 "
+    "AND " IN_LIST("sku", "?1") " GROUP BY sku ORDER BY sku";
+static const char sql_runs[] =
+    "SELECT run_id, command, argv, user, started_at, ended_at, exit_status, counts "
+    "FROM run WHERE (?1 IS NULL OR started_at >= ?1) AND (?2 IS NULL OR started_at < ?2) "
+    "ORDER BY run_id";
+
+struct node_stocks {
+	int (*fn)(void *ctx, const struct node_stock *x);
+	void *ctx;
+};
+
+/* An inventory view's row (INVENTORY_SELECT below) as a struct node_stock. */
+static int
+node_stock_row(void *p, const struct store_row *row)
+{
+	const struct node_stocks *w = p;
+	struct node_stock x;
+
+	x.node_id = store_col_text(row, 0);
+	x.sku = store_col_text(row, 1);
+	x.on_hand = store_col_text(row, 2);
+	x.safety_stock = store_col_text(row, 3);
+	x.reserved = store_col_text(row, 4);
+	x.active = (int)store_col_int(row, 5);
+	x.routed = store_col_int(row, 6);
+	x.type = store_col_text(row, 7);
+	x.can_ship = (int)store_col_int(row, 8);
+	x.can_pickup = (int)store_col_int(row, 9);
+	x.can_curbside = (int)store_col_int(row, 10);
+	x.vendor_node = store_col_text(row, 11);
+	x.located = (int)store_col_int(row, 12);
+	return w->fn(w->ctx, &x);
+}
+
+int
+store_stock_view(struct store *st, const struct view_filter *f, int by_sku,
+    int (*fn)(void *ctx, const struct node_stock *x), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, by_sku ? sql_inventory_by_sku : sql_inventory);
+	struct node_stocks w = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	if (by_sku) {
+		bind_list(s, 1, f->sku);
 	} else {
-		p[0] = store_list_json(&skus, f->sku);
-		p[1] = NULL;
+		bind_list(s, 1, f->node);
+		bind_list(s, 2, f->sku);
 	}
-	r = store_view(st, v, p, v == VIEW_INVENTORY ? 2 : 1, fn, ctx);
-	buf_release(&nodes);
-	buf_release(&skus);
-	return r;
+	return store_each(st, s, node_stock_row, &w, "reading the stock");
+}
+
+struct sku_allocations {
+	int (*fn)(void *ctx, const char *sku, int64_t allocated);
+	void *ctx;
+};
+
+static int
+sku_allocated_row(void *p, const struct store_row *row)
+{
+	const struct sku_allocations *w = p;
+
+	return w->fn(w->ctx, store_col_text(row, 0), store_col_int(row, 1));
+}
+
+int
+store_allocated_view(struct store *st, const struct view_filter *f,
+    int (*fn)(void *ctx, const char *sku, int64_t allocated), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_allocated_by_sku);
+	struct sku_allocations w = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	bind_list(s, 1, f->sku);
+	return store_each(st, s, sku_allocated_row, &w, "reading the allocations");
+}
+
+struct runs {
+	int (*fn)(void *ctx, const struct run_row *r);
+	void *ctx;
+};
+
+static int
+run_row(void *p, const struct store_row *row)
+{
+	const struct runs *w = p;
+	struct run_row r;
+
+	r.run_id = store_col_text(row, 0);
+	r.command = store_col_text(row, 1);
+	r.argv = store_col_text(row, 2);
+	r.user = store_col_text(row, 3);
+	r.started_at = store_col_text(row, 4);
+	r.ended_at = store_col_text(row, 5);
+	r.exit_status = store_col_text(row, 6);
+	r.counts = store_col_text(row, 7);
+	return w->fn(w->ctx, &r);
+}
+
+int
+store_runs_view(struct store *st, const struct view_filter *f,
+    int (*fn)(void *ctx, const struct run_row *r), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_runs);
+	struct runs w = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, f->from);
+	bind_text(s, 2, f->to_before);
+	return store_each(st, s, run_row, &w, "reading the runs");
 }
 
 static const char sql_event_last[] = "SELECT COALESCE(max(seq), 0) FROM event";
@@ -497,64 +624,6 @@ store_events_range(struct store *st, int64_t after, int64_t upto,
 }
 /* --- the views of store_view ---------------------------------------------- */
 
-/* Reserved quantity per node and sku: routed or released there, not shipped. */
-#define RESERVED_CTE "WITH r AS MATERIALIZED (SELECT ln.node_id, l.sku, " \
-	"SUM(ln.routed + ln.released) AS q FROM line_node ln " \
-	"JOIN order_line l USING (order_id, line_no) GROUP BY ln.node_id, l.sku) "
-/*
- * The same for the views: the line_node rows with work first (a plain
- * scan), then their skus, so that a line long shipped costs no lookup.
- */
-#define VIEW_RESERVED_CTE "WITH w AS MATERIALIZED (SELECT order_id, line_no, node_id, " \
-	"routed + released AS q, routed FROM line_node WHERE routed + released > 0), " \
-	"r AS MATERIALIZED (SELECT w.node_id, l.sku, SUM(w.q) AS q, SUM(w.routed) AS rt " \
-	"FROM w JOIN order_line l USING (order_id, line_no) GROUP BY w.node_id, l.sku) "
-/*
- * node, sku, on_hand, safety, reserved, active, the routed part of
- * reserved, and who may draw on the stock: the node's type and methods,
- * the item's vendor, whether the node can be located
- */
-#define INVENTORY_SELECT "SELECT i.node_id, i.sku, i.on_hand, " \
-	"COALESCE(i.safety_stock, n.safety_stock), COALESCE(r.q, 0), n.active, " \
-	"COALESCE(r.rt, 0), n.type, n.can_ship, n.can_pickup, n.can_curbside, " \
-	"it.vendor_node, " NODE_LOCATED " " \
-	"FROM inventory i JOIN node n USING (node_id) " NODE_PLACE_JOIN \
-	"LEFT JOIN item it ON it.sku = i.sku " \
-	"LEFT JOIN r ON r.node_id = i.node_id AND r.sku = i.sku "
-
-static const char sql_inventory[] =
-    VIEW_RESERVED_CTE INVENTORY_SELECT
-    "WHERE " IN_LIST("i.node_id", "?1") " AND " IN_LIST("i.sku", "?2") " "
-    "ORDER BY i.node_id, i.sku";
-static const char sql_inventory_by_sku[] =
-    VIEW_RESERVED_CTE INVENTORY_SELECT
-    "WHERE " IN_LIST("i.sku", "?1") " ORDER BY i.sku, i.node_id";
-static const char sql_allocated_by_sku[] =
-    "SELECT sku, SUM(allocated) FROM order_line WHERE allocated > 0 "
-    "AND " IN_LIST("sku", "?1") " GROUP BY sku ORDER BY sku";
-static const char sql_lines[] =
-    "SELECT l.order_id, l.line_no, l.sku, l.qty, l.allocated, l.shipped, l.cancelled, "
-    "l.returned, l.backordered, l.backorder_reason, COALESCE(SUM(ln.routed), 0), "
-    "COALESCE(SUM(ln.released), 0), group_concat(ln.node_id, ';') "
-    "FROM order_line l LEFT JOIN line_node ln USING (order_id, line_no) "
-    "WHERE (?1 IS NULL OR l.order_id = ?1) AND (?2 IS NULL OR l.sku = ?2) "
-    "AND (?3 IS NULL AND ?5 IS NULL AND ?6 IS NULL OR EXISTS (SELECT 1 FROM orders o "
-    "WHERE o.order_id = l.order_id AND (?3 IS NULL OR o.channel = ?3) "
-    "AND (?5 IS NULL OR o.created_at >= ?5) AND (?6 IS NULL OR o.created_at < ?6))) "
-    "AND (?4 IS NULL OR EXISTS (SELECT 1 FROM line_node x WHERE x.order_id = l.order_id "
-    "AND x.line_no = l.line_no AND x.node_id = ?4)) "
-    "GROUP BY l.order_id, l.line_no ORDER BY l.order_id, l.line_no";
-static const char sql_runs[] =
-    "SELECT run_id, command, argv, user, started_at, ended_at, exit_status, counts "
-    "FROM run WHERE (?1 IS NULL OR started_at >= ?1) AND (?2 IS NULL OR started_at < ?2) "
-    "ORDER BY run_id";
-static const char sql_foreign_keys[] =
-    "SELECT \"table\", rowid, parent, fkid FROM pragma_foreign_key_check";
-static const char sql_orders_without_lines[] =
-    "SELECT order_id FROM orders o WHERE NOT EXISTS "
-    "(SELECT 1 FROM order_line l WHERE l.order_id = o.order_id) ORDER BY order_id";
-static const char sql_integrity[] =
-    "SELECT integrity_check FROM pragma_integrity_check";
 static const char sql_node_caps[] =
     "SELECT n.node_id, n.type, n.active, n.can_ship, n.can_pickup, "
     "n.can_curbside, " NODE_PLACE_CODE ", " NODE_PLACE_COUNTRY " "
@@ -581,14 +650,6 @@ static const char sql_orders_not_held[] =
     "ORDER BY o.order_id";
 
 static const char *const view_sql[] = {
-	[VIEW_INVENTORY] = sql_inventory,
-	[VIEW_INVENTORY_BY_SKU] = sql_inventory_by_sku,
-	[VIEW_ALLOCATED_BY_SKU] = sql_allocated_by_sku,
-	[VIEW_LINES] = sql_lines,
-	[VIEW_RUNS] = sql_runs,
-	[VIEW_FOREIGN_KEYS] = sql_foreign_keys,
-	[VIEW_ORDERS_WITHOUT_LINES] = sql_orders_without_lines,
-	[VIEW_INTEGRITY] = sql_integrity,
 	[VIEW_NODE_CAPS] = sql_node_caps,
 	[VIEW_STOCK_RESERVED] = sql_stock_reserved,
 	[VIEW_ALLOCATIONS_KEPT] = sql_allocations_kept,

@@ -1,38 +1,16 @@
 #ifndef OMS_STORE_VIEWS_H
 #define OMS_STORE_VIEWS_H
 /*
- * store-views: the read-only views of the store, by filters: inventory,
- * lines, orders, backorders, releases per day, runs, and the checks'
- * plain views (lib/store-views.c).
+ * store-views: the read-only views of the store, by filters: stock,
+ * lines, orders, backorders, releases per day, runs (lib/store-views.c).
  */
 #include "store.h"
 
+/*
+ * The loads of oms-allocate not yet given their own struct (lib/alloc-run.c),
+ * read with store_view (text values) or store_view_typed.
+ */
 enum store_view {
-	/* node_id, sku, on_hand, safety_stock, reserved, node active, the
-	 * routed part of reserved, node type, can_ship, can_pickup,
-	 * can_curbside, the item's vendor_node, 1 when the node can be
-	 * located (else 0); ?1 node ids, ?2 skus, each a JSON array of
-	 * strings or NULL (see store_inventory_view); by node then sku */
-	VIEW_INVENTORY,
-	/* the same columns by sku then node; ?1 skus or NULL */
-	VIEW_INVENTORY_BY_SKU,
-	/* sku, allocated (unrouted) quantity; ?1 skus or NULL; by sku */
-	VIEW_ALLOCATED_BY_SKU,
-	/* order_id, line_no, sku, qty, allocated, shipped, cancelled,
-	 * returned, backordered, backorder_reason, routed, released, nodes;
-	 * ?1 order or NULL, ?2 sku or NULL, ?3 channel or NULL, ?4 node (a
-	 * line_node row there) or NULL, ?5 created at or after, ?6 created
-	 * before (times or dates) or NULL */
-	VIEW_LINES,
-	/* run_id, command, argv, user, started_at, ended_at, exit_status,
-	 * counts; ?1 started at or after, ?2 started before, or NULL */
-	VIEW_RUNS,
-	/* table, rowid, parent, fkid: foreign keys that do not hold */
-	VIEW_FOREIGN_KEYS,
-	/* order_id of orders with no line */
-	VIEW_ORDERS_WITHOUT_LINES,
-	/* SQLite's integrity check: "ok" or the problems */
-	VIEW_INTEGRITY,
 	/* every node, by node_id: node_id, type, active, can_ship,
 	 * can_pickup, can_curbside, and when it cannot be located the keys
 	 * of its postal code and country looked up in vain (NULL both when
@@ -134,12 +112,40 @@ struct backordered_line {
 int store_backorders_view(struct store *st, const struct view_filter *f,
 	int (*fn)(void *ctx, const struct backordered_line *l), void *ctx);
 /*
- * The inventory views of store_view (VIEW_INVENTORY, VIEW_INVENTORY_BY_SKU,
- * VIEW_ALLOCATED_BY_SKU) with their parameters from f: node and sku
- * (VIEW_INVENTORY), sku (the other two).
+ * A node's stock of a sku: on_hand, safety_stock (the row's, else the
+ * node's) and reserved (routed + released there, not shipped) as the
+ * store has them, as text (what the views print; num() reads them);
+ * routed, the part of reserved routed there; and who may draw on the
+ * stock: the node's type, active and methods, the item's vendor_node, and
+ * whether the node can be located.  Strings live until fn returns.
  */
-int store_inventory_view(struct store *st, enum store_view v, const struct view_filter *f,
-	store_row_fn fn, void *ctx);
+struct node_stock {
+	const char *node_id, *sku;
+	const char *on_hand, *safety_stock, *reserved;
+	int64_t routed;
+	const char *type, *vendor_node;
+	int active, can_ship, can_pickup, can_curbside, located;
+};
+/*
+ * Every inventory row, by node_id then sku (by_sku: by sku then node_id).
+ * Filters: node (not by_sku) and sku.  0 or -1.
+ */
+int store_stock_view(struct store *st, const struct view_filter *f, int by_sku,
+	int (*fn)(void *ctx, const struct node_stock *x), void *ctx);
+/* The unrouted allocations per sku, by sku.  Filter: sku.  0 or -1. */
+int store_allocated_view(struct store *st, const struct view_filter *f,
+	int (*fn)(void *ctx, const char *sku, int64_t allocated), void *ctx);
+/*
+ * The run log, by run_id, each column as the store has it, as text (what
+ * the view prints).  Filter: from/to_before on started_at.  0 or -1.
+ */
+struct run_row {
+	const char *run_id, *command, *argv, *user, *started_at, *ended_at;
+	const char *exit_status;	/* NULL: still running, or killed */
+	const char *counts;		/* a JSON object */
+};
+int store_runs_view(struct store *st, const struct view_filter *f,
+	int (*fn)(void *ctx, const struct run_row *r), void *ctx);
 /*
  * Releases per node and business day, by node_id then day.  Filters:
  * node, from/to on the business day.  The counts are also given as the
