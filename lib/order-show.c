@@ -2,6 +2,7 @@
  * order-show: the 360-degree view of an order or of a customer's orders
  * (oms-order show, oms-order customer); the changes are in order.c.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +21,7 @@ struct vcol {
 	enum vtype type;
 };
 
-/* Each section's columns, as the store gives them (lines and order: see below). */
+/* Each section's fields in the order shown, by the names the store gives them. */
 static const struct vcol order_vcols[] = {
 	{ "order_id", V_TEXT }, { "channel", V_TEXT }, { "customer_id", V_TEXT },
 	{ "created_at", V_TEXT }, { "priority", V_INT }, { "promise_date", V_TEXT },
@@ -28,12 +29,12 @@ static const struct vcol order_vcols[] = {
 	{ "ship_region", V_TEXT }, { "ship_postal_code", V_TEXT }, { "ship_country", V_TEXT },
 	{ "ship_lat", V_REAL }, { "ship_lon", V_REAL }, { "ship_complete", V_BOOL },
 	{ "shipping_charge", V_MONEY }, { "held", V_BOOL },
-	{ "status", V_TEXT },	/* of its lines taken together; not from the store */
+	{ "status", V_TEXT },	/* of its lines taken together (view_row) */
 };
 static const struct vcol line_vcols[] = {
 	{ "line_no", V_INT }, { "sku", V_TEXT }, { "qty", V_INT }, { "unit_price", V_MONEY },
 	{ "discount", V_MONEY }, { "method", V_TEXT }, { "pickup_node", V_TEXT },
-	{ "status", V_TEXT }, { "open", V_INT },	/* computed, not from the store */
+	{ "status", V_TEXT }, { "open", V_INT },	/* of its counts (view_row) */
 	{ "backordered", V_INT }, { "backorder_reason", V_TEXT }, { "allocated", V_INT },
 	{ "routed", V_INT }, { "released", V_INT }, { "shipped", V_INT },
 	{ "cancelled", V_INT }, { "returned", V_INT }, { "cancel_requested", V_INT },
@@ -212,25 +213,49 @@ emit(struct view *v, const char *const *vals)
 	v->n++;
 }
 
-static void
-row_qty(const struct store_row *row, struct line_qty *q)
+/*
+ * The value of the record's field name: the store names each field as the
+ * view prints it (store-order.h), so a field of a section's table that
+ * the store does not give is a mistake in this file or the store's.
+ */
+static const char *
+field(const struct order_record *r, const char *name)
 {
-	q->qty = store_col_int(row, 2);
-	q->backordered = store_col_int(row, 7);
-	q->allocated = store_col_int(row, 9);
-	q->routed = store_col_int(row, 10);
-	q->released = store_col_int(row, 11);
-	q->shipped = store_col_int(row, 12);
-	q->cancelled = store_col_int(row, 13);
-	q->returned = store_col_int(row, 14);
+	for (int i = 0; i < r->n; i++)
+		if (strcmp(r->name[i], name) == 0)
+			return r->value[i];
+	assert(!"a field of the view is not in the store's record");
+	return NULL;
+}
+
+static int64_t
+field_int(const struct order_record *r, const char *name)
+{
+	const char *v = field(r, name);
+
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+/* A line's counts (a record of OS_LINES). */
+static void
+record_qty(const struct order_record *r, struct line_qty *q)
+{
+	q->qty = field_int(r, "qty");
+	q->backordered = field_int(r, "backordered");
+	q->allocated = field_int(r, "allocated");
+	q->routed = field_int(r, "routed");
+	q->released = field_int(r, "released");
+	q->shipped = field_int(r, "shipped");
+	q->cancelled = field_int(r, "cancelled");
+	q->returned = field_int(r, "returned");
 }
 
 static int
-sum_row(void *p, const struct store_row *row)
+sum_row(void *p, const struct order_record *r)
 {
 	struct line_qty q, *t = p;
 
-	row_qty(row, &q);
+	record_qty(r, &q);
 	t->qty += q.qty;
 	t->backordered += q.backordered;
 	t->allocated += q.allocated;
@@ -242,30 +267,35 @@ sum_row(void *p, const struct store_row *row)
 	return 0;
 }
 
+/*
+ * A record in the order of the section's table: the order's status is of
+ * its lines taken together, a line's status and open of its counts; the
+ * rest is the store's.
+ */
 static int
-view_row(void *p, const struct store_row *row)
+view_row(void *p, const struct order_record *r)
 {
 	struct view *v = p;
+	const struct section *s = v->sec;
 	const char *vals[32];
 	char open[24];
-	int i, n = v->sec->ncols;
+	struct line_qty q;
 
-	if (v->sec->id == OS_LINES) {
-		struct line_qty q;
-
-		row_qty(row, &q);
-		for (i = 0; i < 7; i++)
-			vals[i] = store_col_text(row, i);
-		vals[7] = line_status(&q);
+	if (s->id == OS_LINES) {
+		record_qty(r, &q);
 		snprintf(open, sizeof open, "%lld", (long long)line_open(&q));
-		vals[8] = open;
-		for (i = 9; i < n; i++)
-			vals[i] = store_col_text(row, i - 2);
-	} else {
-		for (i = 0; i < n; i++)
-			vals[i] = store_col_text(row, i);
-		if (v->sec->id == OS_ORDER)
-			vals[n - 1] = line_status(&v->total);
+	}
+	for (int i = 0; i < s->ncols; i++) {
+		const char *name = s->cols[i].name;
+
+		if (s->id == OS_ORDER && strcmp(name, "status") == 0)
+			vals[i] = line_status(&v->total);
+		else if (s->id == OS_LINES && strcmp(name, "status") == 0)
+			vals[i] = line_status(&q);
+		else if (s->id == OS_LINES && strcmp(name, "open") == 0)
+			vals[i] = open;
+		else
+			vals[i] = field(r, name);
 	}
 	emit(v, vals);
 	return 0;
@@ -323,9 +353,9 @@ view_finish(struct view *v)
 }
 
 static int
-exists_row(void *p, const struct store_row *row)
+exists_row(void *p, const struct order_record *r)
 {
-	(void)row;
+	(void)r;
 	*(int *)p = 1;
 	return 0;
 }
@@ -357,12 +387,12 @@ struct id_list {
 };
 
 static int
-id_row(void *p, const struct store_row *row)
+id_row(void *p, const struct order_record *r)
 {
 	struct id_list *l = p;
 
 	l->v = xrealloc(l->v, (size_t)(l->n + 1) * sizeof *l->v);
-	l->v[l->n++] = xstrdup(store_col_text(row, 0));
+	l->v[l->n++] = xstrdup(field(r, "order_id"));
 	return 0;
 }
 

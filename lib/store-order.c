@@ -2,6 +2,7 @@
  * store-order: the SQL of customer care on orders (oms-order): what a
  * change reads and writes, and the sections of the 360-degree view.
  */
+#include <assert.h>
 #include <string.h>
 
 #include "store-int.h"
@@ -393,14 +394,15 @@ static const char *const section_sql[OS_COUNT] = {
 	    "SELECT order_id, channel, customer_id, created_at, priority, promise_date, "
 	    "ship_name, ship_address1, ship_city, ship_region, ship_postal_code, "
 	    "ship_country, ship_lat, ship_lon, ship_complete, shipping_charge, "
-	    "EXISTS (SELECT 1 FROM order_hold h WHERE h.order_id = o.order_id) "
+	    "EXISTS (SELECT 1 FROM order_hold h WHERE h.order_id = o.order_id) AS held "
 	    "FROM orders o WHERE order_id = ?1",
 	[OS_LINES] =
 	    "SELECT l.line_no, l.sku, l.qty, l.unit_price, l.discount, l.method, "
 	    "l.pickup_node, l.backordered, l.backorder_reason, l.allocated, "
-	    ROUTED_SUM("routed") ", " ROUTED_SUM("released") ", l.shipped, l.cancelled, "
-	    "l.returned, COALESCE((SELECT SUM(rl.cancel_requested) FROM release_line rl "
-	    "WHERE rl.order_id = l.order_id AND rl.line_no = l.line_no), 0) "
+	    ROUTED_SUM("routed") " AS routed, " ROUTED_SUM("released") " AS released, "
+	    "l.shipped, l.cancelled, l.returned, COALESCE((SELECT SUM(rl.cancel_requested) "
+	    "FROM release_line rl WHERE rl.order_id = l.order_id AND rl.line_no = l.line_no), 0) "
+	    "AS cancel_requested "
 	    "FROM order_line l WHERE l.order_id = ?1 ORDER BY l.line_no",
 	[OS_ALLOCATIONS] =
 	    "SELECT line_no, sku, allocated, backordered, backorder_reason FROM order_line "
@@ -444,14 +446,41 @@ static const char *const section_sql[OS_COUNT] = {
 	    "SELECT order_id FROM orders WHERE customer_id = ?1 ORDER BY created_at, order_id",
 };
 
+struct order_records {
+	int (*fn)(void *ctx, const struct order_record *r);
+	void *ctx;
+	struct order_record r;
+	const char *name[32], *value[32];
+};
+
+static int
+order_record_row(void *p, const struct store_row *row)
+{
+	struct order_records *w = p;
+
+	/* the names too: a statement re-prepared as it steps frees the old ones */
+	for (int i = 0; i < w->r.n; i++) {
+		w->name[i] = sqlite3_column_name(row->s, i);
+		w->value[i] = store_col_text(row, i);
+	}
+	return w->fn(w->ctx, &w->r);
+}
+
 int
 store_order_section(struct store *st, enum order_section sec, const char *key,
-    store_typed_fn fn, void *ctx)
+    int (*fn)(void *ctx, const struct order_record *r), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, section_sql[sec]);
+	struct order_records w;
 
 	if (s == NULL)
 		return -1;
+	w.fn = fn;
+	w.ctx = ctx;
+	w.r.n = sqlite3_column_count(s);
+	w.r.name = w.name;
+	w.r.value = w.value;
+	assert(w.r.n <= 32);
 	bind_text(s, 1, key);
-	return rows(st, s, fn, ctx, "reading an order") < 0 ? -1 : 0;
+	return rows(st, s, order_record_row, &w, "reading an order") < 0 ? -1 : 0;
 }

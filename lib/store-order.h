@@ -93,16 +93,23 @@ int store_order_address_set(struct store *st, const struct order *o);
 
 /*
  * The sections of the 360-degree view, each a query on one key (the
- * order id, or for CUSTOMER and CUSTOMER_ORDERS the customer id); the
- * columns of each are listed in lib/order.c next to their names, in this
- * order, and each section is sorted oldest first.
+ * order id, or for CUSTOMER and CUSTOMER_ORDERS the customer id), each
+ * sorted oldest first.  A section's records are handed to fn by the
+ * names of their fields, the names the view prints (lib/order-show.c
+ * says which each section has), with their values as the store has them,
+ * as text (NULL for SQL NULL); valid until fn returns.  fn returns 0 to
+ * go on.  0 or -1.
  */
 enum order_section {
 	OS_ORDER, OS_LINES, OS_ALLOCATIONS, OS_ROUTING, OS_RELEASES, OS_SHIPMENTS,
 	OS_RETURNS, OS_RECEIPTS, OS_REFUNDS, OS_APPEASEMENTS, OS_HOLDS, OS_EVENTS,
 	OS_CUSTOMER, OS_CUSTOMER_ORDERS, OS_COUNT
 };
+struct order_record {
+	int n;
+	const char *const *name, *const *value;
+};
 int store_order_section(struct store *st, enum order_section s, const char *key,
-	store_typed_fn fn, void *ctx);
+	int (*fn)(void *ctx, const struct order_record *r), void *ctx);
 
 #endif
