@@ -121,12 +121,26 @@ run_confirm(void *arg, struct store *st, FILE *out, struct buf *counts, struct b
 	memset(&n, 0, sizeof n);
 	status = release_confirm(st, j->confirmations, j->nconfirmations, j->input_format, &n);
 	buf_addf(counts, "{\"confirmations\":%ld,\"shipped\":%lld,\"picked_up\":%lld,"
-	    "\"short\":%lld,\"cancelled\":%lld}", n.rows, (long long)n.shipped,
+	    "\"short\":%lld,\"cancelled\":%lld", n.rows, (long long)n.shipped,
 	    (long long)n.picked_up, (long long)n.shorted, (long long)n.cancelled);
 	buf_addf(line, "%ld %s taken: %lld %s shipped, %lld picked up, %lld short, "
 	    "%lld cancelled", n.rows, plural(n.rows, "confirmation", "confirmations"),
 	    (long long)n.shipped, plural(n.shipped, "unit", "units"), (long long)n.picked_up,
 	    (long long)n.shorted, (long long)n.cancelled);
+	/* the last mile's counts, when it had any */
+	if (n.ready + n.delivered + n.arrived + n.tracking > 0) {
+		buf_addf(counts, ",\"ready\":%lld,\"delivered\":%lld,\"arrived\":%ld,"
+		    "\"tracking\":%ld,\"orders_ready\":%ld,\"orders_collected\":%ld,"
+		    "\"orders_shipped\":%ld,\"orders_delivered\":%ld", (long long)n.ready,
+		    (long long)n.delivered, n.arrived, n.tracking, n.orders_ready,
+		    n.orders_collected, n.orders_shipped, n.orders_delivered);
+		buf_addf(line, ", %lld ready, %lld delivered, %ld %s, %ld tracking %s; "
+		    "%ld %s ready to collect", (long long)n.ready, (long long)n.delivered,
+		    n.arrived, plural(n.arrived, "arrival", "arrivals"), n.tracking,
+		    plural(n.tracking, "update", "updates"), n.orders_ready,
+		    plural(n.orders_ready, "order", "orders"));
+	}
+	buf_addc(counts, '}');
 	return status;
 }
 

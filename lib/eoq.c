@@ -72,27 +72,6 @@ eoq_smooth(const double *d, int n, double alpha)
 	return f;
 }
 
-/* The date of days since 1970-01-01, "YYYY-MM-DD" (Hinnant's civil_from_days). */
-static void
-days_date(int64_t z, char out[11])
-{
-	int64_t era, doe, yoe, y, doy, mp, d, m;
-	char buf[64];
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = doy - (153 * mp + 2) / 5 + 1;
-	m = mp < 10 ? mp + 3 : mp - 9;
-	snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", (long long)(y + (m <= 2)),
-	    (long long)m, (long long)d);
-	snprintf(out, 11, "%.10s", buf);
-}
-
 struct ectx {
 	const struct eoq_opts *o;
 	int64_t first;			/* days of the window's first day */

@@ -27,6 +27,8 @@ struct node {
 	int64_t capacity_per_day;	/* -1: unlimited */
 	double handling_cost;
 	int64_t processing_days, safety_stock;
+	int64_t pickup_hold_days;	/* what waits for collection is kept this long */
+	int ship_to_store;		/* pickups here may be shipped in from elsewhere */
 };
 
 struct inventory {

@@ -414,6 +414,17 @@ quote_value(const char *s)
 	return out;
 }
 
+void
+days_date(int64_t days, char out[11])
+{
+	char buf[48];
+	int y, m, d;
+
+	civil_from_days(days, &y, &m, &d);
+	snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+	snprintf(out, 11, "%.10s", buf);
+}
+
 int64_t
 date_days(const char *s)
 {

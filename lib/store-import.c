@@ -16,9 +16,10 @@
 #define ITEM_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11"
 #define NODE_COLS "type, name, postal_code, country, lat, lon, can_ship, " \
 	"can_pickup, can_curbside, accepts_returns, capacity_per_day, " \
-	"handling_cost, processing_days, safety_stock, active, address1, city, region"
+	"handling_cost, processing_days, safety_stock, active, address1, city, region, " \
+	"pickup_hold_days, ship_to_store"
 #define NODE_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, " \
-	"?17, ?18, ?19"
+	"?17, ?18, ?19, ?20, ?21"
 #define ORDER_COLS "channel, customer_id, created_at, priority, promise_date, " \
 	"ship_name, ship_address1, ship_city, ship_region, ship_postal_code, " \
 	"ship_country, ship_lat, ship_lon, ship_complete, shipping_charge"
@@ -155,6 +156,8 @@ bind_node(sqlite3_stmt *s, const void *p)
 	bind_text(s, 17, n->address1);
 	bind_text(s, 18, n->city);
 	bind_text(s, 19, n->region);
+	bind_int(s, 20, n->pickup_hold_days);
+	bind_int(s, 21, n->ship_to_store);
 }
 
 int

@@ -229,7 +229,8 @@ static const char sql_rline_get[] =
     "SELECT rl.order_id, r.node_id, l.sku, l.method, rl.qty, rl.shipped, rl.short, "
     "rl.cancelled, rl.cancel_requested, i.on_hand, EXISTS (SELECT 1 FROM confirmation c "
     "WHERE c.release_id = rl.release_id AND c.line_no = rl.line_no AND c.status = ?3 "
-    "AND c.tracking = ?4 AND c.qty = ?5 AND (?6 IS NULL OR c.at = ?6)) "
+    "AND c.tracking = ?4 AND c.qty = ?5 AND (?6 IS NULL OR c.at = ?6)), "
+    "l.pickup_node, rl.ready, rl.delivered, rl.collected "
     "FROM release_line rl "
     "JOIN release r USING (release_id) "
     "JOIN order_line l ON l.order_id = rl.order_id AND l.line_no = rl.line_no "
@@ -265,6 +266,10 @@ rline_row(void *p, const struct store_row *row)
 	s->cancel_requested = store_col_int(row, 8);
 	s->on_hand = store_col_text(row, 9) ? store_col_int(row, 9) : -1;
 	s->seen = (int)store_col_int(row, 10);
+	copy(s->pickup_node, sizeof s->pickup_node, store_col_text(row, 11));
+	s->ready = store_col_int(row, 12);
+	s->delivered = store_col_int(row, 13);
+	s->collected = store_col_int(row, 14);
 	c->found = 1;
 	return 1;
 }
@@ -304,7 +309,9 @@ store_release_line_get(struct store *st, const char *release_id, int64_t line_no
 
 static const char sql_rline_upd[] =
     "UPDATE release_line SET shipped = shipped + ?3, short = short + ?4, "
-    "cancelled = cancelled + ?5, cancel_requested = ?6 "
+    "cancelled = cancelled + ?5, cancel_requested = ?6, ready = ready + ?7, "
+    "delivered = delivered + ?8, collected = collected + ?9, "
+    "location = CASE WHEN ?10 = '' THEN location ELSE ?10 END "
     "WHERE release_id = ?1 AND line_no = ?2";
 static const char sql_ln_upd[] =
     "UPDATE line_node SET released = released - ?4, shipped = shipped + ?5 "
@@ -335,7 +342,17 @@ static const char sql_inv_upd[] =
     "UPDATE inventory SET on_hand = ?3 WHERE node_id = ?1 AND sku = ?2";
 static const char sql_conf_ins[] =
     "INSERT INTO confirmation (release_id, line_no, status, qty, carrier, tracking, at, "
-    "run_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    "run_id, location, code, bay, vehicle) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+/* where something waits for its customer, or the customer for it */
+static const char sql_collection_put[] =
+    "INSERT INTO collection (order_id, node_id, code, arrived_at, bay, vehicle) "
+    "VALUES (?1, ?2, ?3, CASE WHEN ?4 THEN ?5 END, ?6, ?7) "
+    "ON CONFLICT DO UPDATE SET code = CASE WHEN excluded.code = '' THEN code "
+    "ELSE excluded.code END, "
+    "arrived_at = coalesce(excluded.arrived_at, arrived_at), "
+    "bay = CASE WHEN ?4 THEN excluded.bay ELSE bay END, "
+    "vehicle = CASE WHEN ?4 THEN excluded.vehicle ELSE vehicle END";
 
 int
 store_confirmation_apply(struct store *st, const struct confirmation *c)
@@ -350,17 +367,24 @@ store_confirmation_apply(struct store *st, const struct confirmation *c)
 	bind_int(s, 4, c->shorted);
 	bind_int(s, 5, c->cancelled);
 	bind_int(s, 6, c->cancel_requested);
+	bind_int(s, 7, c->ready);
+	bind_int(s, 8, c->delivered);
+	bind_int(s, 9, c->collected);
+	bind_text(s, 10, c->location ? c->location : "");
 	if (store_done(st, s, "confirming a release line") != 0)
 		return -1;
-	if ((s = store_sql(st, sql_ln_upd)) == NULL)
-		return -1;
-	bind_text(s, 1, c->order_id);
-	bind_int(s, 2, c->line_no);
-	bind_text(s, 3, c->node_id);
-	bind_int(s, 4, c->shipped + c->shorted + c->cancelled);
-	bind_int(s, 5, c->shipped);
-	if (store_done(st, s, "confirming a release line") != 0)
-		return -1;
+	/* units that leave the node's hands (the last mile's only move between counts) */
+	if (c->shipped + c->shorted + c->cancelled > 0) {
+		if ((s = store_sql(st, sql_ln_upd)) == NULL)
+			return -1;
+		bind_text(s, 1, c->order_id);
+		bind_int(s, 2, c->line_no);
+		bind_text(s, 3, c->node_id);
+		bind_int(s, 4, c->shipped + c->shorted + c->cancelled);
+		bind_int(s, 5, c->shipped);
+		if (store_done(st, s, "confirming a release line") != 0)
+			return -1;
+	}
 	if (c->shipped > 0 || c->line_cancelled > 0) {
 		if ((s = store_sql(st, sql_line_upd)) == NULL)
 			return -1;
@@ -403,7 +427,24 @@ store_confirmation_apply(struct store *st, const struct confirmation *c)
 	bind_text(s, 7, c->at);
 	if (store_run_id(st))
 		bind_int(s, 8, store_run_id(st));
+	bind_text(s, 9, c->location ? c->location : "");
+	bind_text(s, 10, c->code ? c->code : "");
+	bind_text(s, 11, c->bay ? c->bay : "");
+	bind_text(s, 12, c->vehicle ? c->vehicle : "");
 	if (store_done(st, s, "recording a confirmation") != 0)
 		return -1;
+	if (c->collect_node != NULL) {
+		if ((s = store_sql(st, sql_collection_put)) == NULL)
+			return -1;
+		bind_text(s, 1, c->order_id);
+		bind_text(s, 2, c->collect_node);
+		bind_text(s, 3, c->code ? c->code : "");
+		bind_int(s, 4, c->arrived);
+		bind_text(s, 5, c->at);
+		bind_text(s, 6, c->bay ? c->bay : "");
+		bind_text(s, 7, c->vehicle ? c->vehicle : "");
+		if (store_done(st, s, "recording a collection") != 0)
+			return -1;
+	}
 	return store_event(st, c->order_id, c->event_type, c->payload);
 }

@@ -76,7 +76,9 @@ int store_run_command(struct store *st, int64_t run_id, char **command);
 /* A released line as the node must answer for it. */
 struct release_line_state {
 	char order_id[256], node_id[256], sku[256], method[16];
+	char pickup_node[256];	/* the line's store or locker ("": none) */
 	int64_t qty, shipped, shorted, cancelled, cancel_requested;
+	int64_t ready, delivered, collected;	/* the last mile (schema 009) */
 	int64_t on_hand;	/* the node's of the sku; -1: no inventory row */
 	int seen;		/* already took this confirmation (see below) */
 };
@@ -100,6 +102,11 @@ struct confirmation {
 	int64_t cancel_requested;		/* the release line's, afterwards */
 	int64_t line_cancelled;			/* added to order_line.cancelled */
 	int64_t on_hand;			/* the node's, afterwards; -1: no row */
+	int64_t ready, delivered, collected;	/* added to the release line */
+	const char *location;			/* the ready units' place ("": as was) */
+	const char *code, *bay, *vehicle;	/* as the row gave them, or "" */
+	const char *collect_node;		/* keep its collection; NULL: none */
+	int arrived;				/* the customer checked in there */
 	int shipment;				/* record the shipment: at is its latest */
 	const char *event_type, *payload;
 };
@@ -110,5 +117,67 @@ struct confirmation {
  * the confirmation row and its event.
  */
 int store_confirmation_apply(struct store *st, const struct confirmation *c);
+
+/*
+ * What one order has to collect at one node (its pickup and curbside
+ * lines at their store, its locker lines at their locker): lines with
+ * units still to collect (not cancelled, not handed over or taken from
+ * the locker), of which lines_waiting are not all ready; the collection's
+ * code, whether it was announced ready and collected, and the node's
+ * type and pickup_hold_days.
+ */
+struct collection_state {
+	int64_t lines_to_collect, lines_waiting, hold_days;
+	int ready_at, collected;	/* 1: announced */
+	char code[1024], node_type[16];
+};
+int store_collection_state(struct store *st, const char *order_id, const char *node_id,
+	struct collection_state *c);
+/* Announce it ready at time at, with its code and last day to collect. */
+int store_collection_ready(struct store *st, const char *order_id, const char *node_id,
+	const char *at, const char *code, const char *last_day);
+/* Announce it collected at time at. */
+int store_collection_collected(struct store *st, const char *order_id, const char *node_id,
+	const char *at);
+/* Its ready lines, by line_no, summed over their releases; strings live until fn returns. */
+struct collection_line {
+	int64_t line_no, ready;
+	const char *sku, *location;
+};
+int store_collection_lines(struct store *st, const char *order_id, const char *node_id,
+	int (*fn)(void *ctx, const struct collection_line *l), void *ctx);
+
+/*
+ * An order's shipping (ship and locker) lines together: units to ship
+ * (not cancelled), shipped and delivered (to the door or into the
+ * locker), and whether order.shipped and order.delivered went out.
+ */
+struct order_progress {
+	int64_t to_ship, shipped, delivered;
+	int shipped_announced, delivered_announced;
+};
+int store_order_progress(struct store *st, const char *order_id, struct order_progress *o);
+
+/*
+ * Keep a carrier's update on a parcel; *seen: 1 (and nothing kept) when
+ * the same update was taken before (same carrier, tracking, status and,
+ * when timed, time).  0 or -1.
+ */
+int store_tracking_add(struct store *st, const char *carrier, const char *tracking,
+	const char *status, const char *detail, const char *at, int timed, int *seen);
+/*
+ * The release lines a parcel carried (shipped with that carrier and
+ * tracking), each with the units of it not yet delivered; strings live
+ * until fn returns.
+ */
+struct tracked_line {
+	const char *release_id;
+	int64_t line_no, undelivered;
+};
+int store_tracked_lines(struct store *st, const char *carrier, const char *tracking,
+	int (*fn)(void *ctx, const struct tracked_line *l), void *ctx);
+/* The orders a parcel carried, by order_id. */
+int store_tracked_orders(struct store *st, const char *carrier, const char *tracking,
+	int (*fn)(void *ctx, const char *order_id), void *ctx);
 
 #endif

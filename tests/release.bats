@@ -4,105 +4,7 @@
 # which node gets each line), and checks the exact output and the store
 # afterwards; oms-report check passes after every successful run.
 load helper
-
-# Import KIND from the CSV on standard input.
-given() {
-	oms-import -q "$@" -
-}
-
-# oms-route, the real one: every allocated line to the nearest node that
-# has its stock (see shop).
-routed() {
-	oms-route -q "$@" > /dev/null
-}
-
-# Two warehouses and a pickup store; two items.  DC1 is in New Jersey, by
-# New York and nearer to Chicago than DC2, in Los Angeles; ST1 is a New
-# York store for pickups only.  The rate card grows with distance, 1.00 a
-# 250 km band up to 5000 km, so oms-route ships from the nearest node that
-# has the stock: DC1 for New York and Chicago.
-shop() {
-	given nodes <<'EOF'
-node_id,type,can_ship,can_pickup,capacity_per_day,lat,lon
-DC1,warehouse,1,0,,40.52,-74.39
-DC2,warehouse,1,0,,34.05,-118.24
-ST1,store,0,1,,40.75,-73.99
-EOF
-	awk 'BEGIN { print "max_km,base_cost,per_kg,transit_days"
-	    for (km = 250; km <= 5000; km += 250) print km "," km / 250 ".00,0,2" }' |
-	    given rates
-	oms-import -q postal "$DATA/postal.csv"
-	given items <<'EOF'
-sku
-A1
-B2
-EOF
-	given inventory <<'EOF'
-node_id,sku,on_hand,as_of
-DC1,A1,10,2026-11-26T22:00:00Z
-DC1,B2,10,2026-11-26T22:00:00Z
-DC2,A1,5,2026-11-26T22:00:00Z
-ST1,A1,3,2026-11-26T22:00:00Z
-EOF
-}
-
-# The orders on standard input (after the shop), allocated.
-orders() {
-	given orders && oms-allocate -q > /dev/null
-}
-
-consistent() {
-	run -0 oms-report check
-	assert_output "$CHECK_HEAD"
-}
-
-# oms-release "$@" exits 0 and prints exactly standard input; the store
-# passes oms-report check.  The summary is left in $stderr.
-releases() {
-	local expected
-
-	expected=$(cat)
-	run -0 --separate-stderr oms-release "$@"
-	assert_output "$expected"
-	consistent
-}
-
-# oms-release --confirm of the CSV on standard input exits 0.
-confirms() {
-	run -0 --separate-stderr oms-release --confirm "$@" -
-	consistent
-}
-
-# oms-release --confirm of the CSV on standard input is rejected with
-# exit 65, the messages in $1 (then the closing line), and no change.
-rejects() {
-	local before
-	before=$(state)
-	run -65 --separate-stderr oms-release --confirm -
-	assert_output ""
-	assert_equal "$stderr" "$1"
-	assert_equal "$(state)" "$before"
-}
-
-lines_are() {
-	run -0 oms-report lines
-	assert_output -
-}
-
-stock_is() {
-	run -0 oms-report inventory
-	assert_output -
-}
-
-events_of() {
-	sqlite3 "$OMS_DB" "SELECT order_id, type, payload FROM event
-	    WHERE type LIKE '$1' ORDER BY seq"
-}
-
-REL=release_id,node_id,order_id,line_no,sku,qty,method,ship_name,ship_address1,ship_city,ship_region,ship_postal_code,ship_country,promise_date,ship_to_node,customer_address1,customer_city,customer_region,customer_postal_code,customer_country
-LINES=order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
-INV=node_id,sku,on_hand,safety_stock,reserved,atp
-DAY=--day=2026-11-27
+load release-fixtures
 
 # Two orders released to DC1 and confirmed below.
 two_orders() {
@@ -1354,40 +1256,12 @@ EOF
 # ---------------------------------------------------------------------
 # rejected confirmations: each says why, and nothing changes
 
-# A pickup (P1, 2 units) and a curbside line (C1) at ST1, a locker line
-# (L1, shipped by DC1 to the locker LK1) and a ship line (S1), released:
-# 20261127-ST1-000001 P1, -000002 C1; 20261127-DC1-000001 L1, -000002 S1.
-every_method() {
-	shop
-	given nodes <<'EOF'
-node_id,type,can_ship,can_pickup,can_curbside,capacity_per_day,lat,lon
-ST1,store,0,1,1,,40.75,-73.99
-LK1,locker,0,0,0,,40.70,-74.00
-EOF
-	orders <<'EOF'
-order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
-P1,1,A1,2,2026-11-25T10:00:00Z,pickup,ST1,40.75,-73.99
-C1,1,A1,1,2026-11-25T10:30:00Z,curbside,ST1,40.75,-73.99
-L1,1,B2,1,2026-11-25T11:00:00Z,locker,LK1,40.75,-73.99
-S1,1,B2,1,2026-11-25T12:00:00Z,ship,,40.75,-73.99
-EOF
-	routed
-	run -0 oms-release -q $DAY --format jsonl
-	run -0 jq -r '"\(.release_id) \(.order_id) \(.lines[0].method)"' <<<"$output"
-	assert_output - <<'EOF'
-20261127-ST1-000001 P1 pickup
-20261127-ST1-000002 C1 curbside
-20261127-DC1-000001 L1 locker
-20261127-DC1-000002 S1 ship
-EOF
-}
-
-@test "shipped on a pickup or curbside line, picked_up on a ship or locker line: each refused" {
+@test "shipped on a pickup or curbside line, picked_up on a ship line or of a locker line not delivered: each refused" {
 	every_method
 	rejects 'oms-release: -:2: status shipped is for ship and locker lines; line 1 of release "20261127-ST1-000001" is a pickup line
 oms-release: -:3: status shipped is for ship and locker lines; line 1 of release "20261127-ST1-000002" is a curbside line
-oms-release: -:4: status picked_up is for pickup and curbside lines; line 1 of release "20261127-DC1-000001" is a locker line
-oms-release: -:5: status picked_up is for pickup and curbside lines; line 1 of release "20261127-DC1-000002" is a ship line
+oms-release: -:4: line 1 of release "20261127-DC1-000001": 1 confirmed picked_up from the locker, but only 0 were delivered into it and not collected
+oms-release: -:5: status picked_up is for pickup, curbside and locker lines; line 1 of release "20261127-DC1-000002" is a ship line
 oms-release: 4 bad confirmations: nothing applied' <<'EOF'
 release_id,line_no,status,qty
 20261127-ST1-000001,1,shipped,1
@@ -1579,7 +1453,7 @@ EOF
 @test "picked_up of a ship line, and a cancel nobody asked for, are rejected" {
 	two_orders
 	run -0 oms-release -q $DAY
-	rejects 'oms-release: -:2: status picked_up is for pickup and curbside lines; line 1 of release "20261127-DC1-000001" is a ship line
+	rejects 'oms-release: -:2: status picked_up is for pickup, curbside and locker lines; line 1 of release "20261127-DC1-000001" is a ship line
 oms-release: -:3: line 2 of release "20261127-DC1-000001": 1 confirmed cancelled, but only 0 were asked to be cancelled
 oms-release: 2 bad confirmations: nothing applied' <<'EOF'
 release_id,line_no,status,qty
@@ -1593,7 +1467,7 @@ EOF
 	run -0 oms-release -q $DAY
 	rejects 'oms-release: -:2: release_id is empty
 oms-release: -:3: line_no must be a positive integer, got "0"
-oms-release: -:4: status must be one of shipped, picked_up, short, cancelled, got "lost"
+oms-release: -:4: status must be one of shipped, picked_up, short, cancelled, ready, arrived, received, delivered (and in a tracking update in_transit, out_for_delivery, exception), got "lost"
 oms-release: -:5: qty must be a positive integer, got "-1"
 oms-release: -:6: at must be an ISO 8601 date or time like 2026-11-27 or 2026-11-27T14:30:00Z, got "yesterday"
 oms-release: -:7: qty must be a positive integer, got "1.5"

@@ -1,0 +1,286 @@
+/*
+ * store-collect: the last mile as oms-release --confirm keeps it: what
+ * waits for collection at a node, an order's shipping lines together,
+ * and carriers' tracking updates (share/schema/009-last-mile.sql).  See
+ * store-release.h.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store-int.h"
+#include "store-release.h"
+
+/*
+ * A line's units still to collect: not cancelled, not handed over (a
+ * pickup or curbside line's shipped) or taken from the locker (a locker
+ * line's collected); and its ready units, over its releases.
+ */
+#define RL_SUM(col) "coalesce((SELECT sum(rl." col ") FROM release_line rl " \
+	"WHERE rl.order_id = l.order_id AND rl.line_no = l.line_no), 0)"
+#define TO_COLLECT "l.qty - l.cancelled - CASE WHEN l.method = 'locker' THEN " \
+	RL_SUM("collected") " ELSE l.shipped END"
+
+static const char sql_state[] =
+    "WITH l AS (SELECT " TO_COLLECT " AS left, " RL_SUM("ready") " AS ready "
+    "FROM order_line l WHERE l.order_id = ?1 AND l.pickup_node = ?2 "
+    "AND l.method <> 'ship') "
+    "SELECT (SELECT count(*) FROM l WHERE left > 0), "
+    "(SELECT count(*) FROM l WHERE left > 0 AND ready < left), "
+    "c.code, c.ready_at IS NOT NULL, c.collected_at IS NOT NULL, n.type, "
+    "n.pickup_hold_days "
+    "FROM node n LEFT JOIN collection c ON c.order_id = ?1 AND c.node_id = n.node_id "
+    "WHERE n.node_id = ?2";
+
+static int
+state_row(void *p, const struct store_row *row)
+{
+	struct collection_state *c = p;
+	const char *code = store_col_text(row, 2), *type = store_col_text(row, 5);
+
+	c->lines_to_collect = store_col_int(row, 0);
+	c->lines_waiting = store_col_int(row, 1);
+	snprintf(c->code, sizeof c->code, "%s", code ? code : "");
+	c->ready_at = (int)store_col_int(row, 3);
+	c->collected = (int)store_col_int(row, 4);
+	snprintf(c->node_type, sizeof c->node_type, "%s", type ? type : "");
+	c->hold_days = store_col_int(row, 6);
+	return 0;
+}
+
+int
+store_collection_state(struct store *st, const char *order_id, const char *node_id,
+    struct collection_state *c)
+{
+	sqlite3_stmt *s = store_sql(st, sql_state);
+
+	memset(c, 0, sizeof *c);
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_text(s, 2, node_id);
+	return store_each(st, s, state_row, c, "reading a collection");
+}
+
+static const char sql_ready[] =
+    "INSERT INTO collection (order_id, node_id, code, ready_at, last_day) "
+    "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO UPDATE SET code = excluded.code, "
+    "ready_at = excluded.ready_at, last_day = excluded.last_day";
+
+int
+store_collection_ready(struct store *st, const char *order_id, const char *node_id,
+    const char *at, const char *code, const char *last_day)
+{
+	sqlite3_stmt *s = store_sql(st, sql_ready);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_text(s, 2, node_id);
+	bind_text(s, 3, code);
+	bind_text(s, 4, at);
+	bind_text(s, 5, last_day);
+	return store_done(st, s, "recording a collection");
+}
+
+static const char sql_collected[] =
+    "INSERT INTO collection (order_id, node_id, collected_at) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT DO UPDATE SET collected_at = excluded.collected_at";
+
+int
+store_collection_collected(struct store *st, const char *order_id, const char *node_id,
+    const char *at)
+{
+	sqlite3_stmt *s = store_sql(st, sql_collected);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_text(s, 2, node_id);
+	bind_text(s, 3, at);
+	return store_done(st, s, "recording a collection");
+}
+
+/* a line is ready at one release as a rule: where, that release's place */
+static const char sql_lines[] =
+    "SELECT l.line_no, l.sku, sum(rl.ready), max(nullif(rl.location, '')) "
+    "FROM order_line l JOIN release_line rl ON rl.order_id = l.order_id "
+    "AND rl.line_no = l.line_no "
+    "WHERE l.order_id = ?1 AND l.pickup_node = ?2 AND l.method <> 'ship' "
+    "GROUP BY l.line_no HAVING sum(rl.ready) > 0 ORDER BY l.line_no";
+
+struct collection_lines {
+	int (*fn)(void *ctx, const struct collection_line *l);
+	void *ctx;
+};
+
+static int
+line_row(void *p, const struct store_row *row)
+{
+	const struct collection_lines *w = p;
+	struct collection_line l;
+	const char *loc = store_col_text(row, 3);
+
+	l.line_no = store_col_int(row, 0);
+	l.sku = store_col_text(row, 1);
+	l.ready = store_col_int(row, 2);
+	l.location = loc ? loc : "";
+	return w->fn(w->ctx, &l);
+}
+
+int
+store_collection_lines(struct store *st, const char *order_id, const char *node_id,
+    int (*fn)(void *ctx, const struct collection_line *l), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_lines);
+	struct collection_lines w = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_text(s, 2, node_id);
+	return store_each(st, s, line_row, &w, "reading a collection");
+}
+
+static const char sql_progress[] =
+    "SELECT coalesce(sum(l.qty - l.cancelled), 0), coalesce(sum(l.shipped), 0), "
+    "coalesce(sum(" RL_SUM("delivered") "), 0), "
+    "EXISTS (SELECT 1 FROM event e WHERE e.order_id = ?1 AND e.type = 'order.shipped'), "
+    "EXISTS (SELECT 1 FROM event e WHERE e.order_id = ?1 AND e.type = 'order.delivered') "
+    "FROM order_line l WHERE l.order_id = ?1 AND l.method IN ('ship', 'locker')";
+
+static int
+progress_row(void *p, const struct store_row *row)
+{
+	struct order_progress *o = p;
+
+	o->to_ship = store_col_int(row, 0);
+	o->shipped = store_col_int(row, 1);
+	o->delivered = store_col_int(row, 2);
+	o->shipped_announced = (int)store_col_int(row, 3);
+	o->delivered_announced = (int)store_col_int(row, 4);
+	return 0;
+}
+
+int
+store_order_progress(struct store *st, const char *order_id, struct order_progress *o)
+{
+	sqlite3_stmt *s = store_sql(st, sql_progress);
+
+	memset(o, 0, sizeof *o);
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	return store_each(st, s, progress_row, o, "reading an order");
+}
+
+static const char sql_tracking_seen[] =
+    "SELECT EXISTS (SELECT 1 FROM tracking_update WHERE carrier = ?1 AND tracking = ?2 "
+    "AND status = ?3 AND (?4 IS NULL OR at = ?4))";
+static const char sql_tracking_add[] =
+    "INSERT INTO tracking_update (carrier, tracking, status, detail, at, run_id) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+int
+store_tracking_add(struct store *st, const char *carrier, const char *tracking,
+    const char *status, const char *detail, const char *at, int timed, int *seen)
+{
+	sqlite3_stmt *s = store_sql(st, sql_tracking_seen);
+	int64_t n;
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, carrier);
+	bind_text(s, 2, tracking);
+	bind_text(s, 3, status);
+	if (timed)
+		bind_text(s, 4, at);
+	if ((n = store_int(st, s, "reading the tracking updates")) < 0)
+		return -1;
+	if ((*seen = n > 0))
+		return 0;
+	if ((s = store_sql(st, sql_tracking_add)) == NULL)
+		return -1;
+	bind_text(s, 1, carrier);
+	bind_text(s, 2, tracking);
+	bind_text(s, 3, status);
+	bind_text(s, 4, detail);
+	bind_text(s, 5, at);
+	if (store_run_id(st))
+		bind_int(s, 6, store_run_id(st));
+	return store_done(st, s, "recording a tracking update");
+}
+
+/*
+ * A parcel's lines: what was shipped with its tracking number, less what
+ * was delivered with it.
+ */
+static const char sql_tracked_lines[] =
+    "SELECT release_id, line_no, sum(CASE status WHEN 'shipped' THEN qty ELSE 0 END) - "
+    "sum(CASE status WHEN 'delivered' THEN qty ELSE 0 END) FROM confirmation "
+    "WHERE carrier = ?1 AND tracking = ?2 AND tracking <> '' "
+    "AND (status = 'shipped' OR status = 'delivered') "
+    "GROUP BY release_id, line_no HAVING sum(status = 'shipped') > 0 "
+    "ORDER BY release_id, line_no";
+
+struct tracked_lines {
+	int (*fn)(void *ctx, const struct tracked_line *l);
+	void *ctx;
+};
+
+static int
+tracked_row(void *p, const struct store_row *row)
+{
+	const struct tracked_lines *w = p;
+	struct tracked_line l;
+
+	l.release_id = store_col_text(row, 0);
+	l.line_no = store_col_int(row, 1);
+	l.undelivered = store_col_int(row, 2);
+	return w->fn(w->ctx, &l);
+}
+
+int
+store_tracked_lines(struct store *st, const char *carrier, const char *tracking,
+    int (*fn)(void *ctx, const struct tracked_line *l), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_tracked_lines);
+	struct tracked_lines w = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, carrier);
+	bind_text(s, 2, tracking);
+	return store_each(st, s, tracked_row, &w, "reading a parcel's lines");
+}
+
+static const char sql_tracked_orders[] =
+    "SELECT DISTINCT r.order_id FROM confirmation c JOIN release r USING (release_id) "
+    "WHERE c.carrier = ?1 AND c.tracking = ?2 AND c.tracking <> '' "
+    "AND c.status = 'shipped' ORDER BY r.order_id";
+
+struct tracked_orders {
+	int (*fn)(void *ctx, const char *order_id);
+	void *ctx;
+};
+
+static int
+order_row(void *p, const struct store_row *row)
+{
+	const struct tracked_orders *w = p;
+
+	return w->fn(w->ctx, store_col_text(row, 0));
+}
+
+int
+store_tracked_orders(struct store *st, const char *carrier, const char *tracking,
+    int (*fn)(void *ctx, const char *order_id), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_tracked_orders);
+	struct tracked_orders w = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, carrier);
+	bind_text(s, 2, tracking);
+	return store_each(st, s, order_row, &w, "reading a parcel's orders");
+}

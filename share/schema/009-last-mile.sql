@@ -1,0 +1,98 @@
+-- Schema version 9: the last mile.  A release no longer ends at "shipped"
+-- or "picked_up": a pickup or curbside line is made ready and waits at
+-- its store, a curbside customer checks in, a locker parcel is delivered
+-- into a compartment and collected, a parcel is delivered by its carrier.
+-- See oms(7), "The last mile".
+
+-- How many days a node keeps what waits for collection before
+-- oms-release --expire cancels it (stores, lockers).
+ALTER TABLE node ADD COLUMN pickup_hold_days INTEGER NOT NULL DEFAULT 7
+	CHECK (pickup_hold_days >= 1);
+-- Whether a pickup at this store may be sourced from another node and
+-- shipped to it (off: the line waits for the store's own stock).
+ALTER TABLE node ADD COLUMN ship_to_store INTEGER NOT NULL DEFAULT 0;
+
+-- A release line's last-mile units.  ready: units waiting for collection
+-- (a pickup or curbside line: staged at its store, still out at the node;
+-- a locker line: delivered into the locker, shipped); delivered: units
+-- the carrier (or the locker) delivered, of those shipped; collected:
+-- units of a locker line the customer took from the locker.  location:
+-- where the ready units are staged (a shelf, a bay, a compartment).
+ALTER TABLE release_line ADD COLUMN ready INTEGER NOT NULL DEFAULT 0
+	CHECK (ready >= 0);
+ALTER TABLE release_line ADD COLUMN delivered INTEGER NOT NULL DEFAULT 0
+	CHECK (delivered >= 0);
+ALTER TABLE release_line ADD COLUMN collected INTEGER NOT NULL DEFAULT 0
+	CHECK (collected >= 0);
+ALTER TABLE release_line ADD COLUMN location TEXT NOT NULL DEFAULT '';
+
+-- What waits for one order at one node to be collected (a store for
+-- pickup and curbside lines, a locker for locker lines).  code: the
+-- pickup code; ready_at: when every line to collect there was ready
+-- (order.ready_for_pickup), NULL until then; last_day: the last day to
+-- collect (ready day + the node's pickup_hold_days); arrived_at, bay,
+-- vehicle: the curbside customer's check-in; reminded_at, expired_at,
+-- collected_at: when pickup.reminder, pickup.expired and order.collected
+-- went out, each once.
+CREATE TABLE collection (
+	order_id         TEXT NOT NULL REFERENCES orders (order_id),
+	node_id          TEXT NOT NULL REFERENCES node (node_id),
+	code             TEXT NOT NULL DEFAULT '',
+	ready_at         TEXT,
+	last_day         TEXT,
+	arrived_at       TEXT,
+	bay              TEXT NOT NULL DEFAULT '',
+	vehicle          TEXT NOT NULL DEFAULT '',
+	reminded_at      TEXT,
+	expired_at       TEXT,
+	collected_at     TEXT,
+	PRIMARY KEY (order_id, node_id)
+) WITHOUT ROWID;
+CREATE INDEX collection_by_node ON collection (node_id);
+
+-- The confirmations, with the last mile's statuses and columns (the
+-- table is rebuilt: SQLite cannot change a check in place).
+CREATE TABLE confirmation_v9 (
+	seq              INTEGER PRIMARY KEY,
+	release_id       TEXT NOT NULL,
+	line_no          INTEGER NOT NULL,
+	status           TEXT NOT NULL CHECK (status = 'shipped' OR
+	                   status = 'picked_up' OR status = 'short' OR
+	                   status = 'cancelled' OR status = 'ready' OR
+	                   status = 'arrived' OR status = 'received' OR
+	                   status = 'delivered'),
+	qty              INTEGER NOT NULL CHECK (qty >= 0),
+	carrier          TEXT NOT NULL DEFAULT '',
+	tracking         TEXT NOT NULL DEFAULT '',
+	at               TEXT NOT NULL,
+	run_id           INTEGER,
+	location         TEXT NOT NULL DEFAULT '',
+	code             TEXT NOT NULL DEFAULT '',
+	bay              TEXT NOT NULL DEFAULT '',
+	vehicle          TEXT NOT NULL DEFAULT '',
+	FOREIGN KEY (release_id, line_no) REFERENCES release_line (release_id, line_no)
+);
+INSERT INTO confirmation_v9 (seq, release_id, line_no, status, qty, carrier,
+    tracking, at, run_id)
+SELECT seq, release_id, line_no, status, qty, carrier, tracking, at, run_id
+FROM confirmation;
+DROP TABLE confirmation;
+ALTER TABLE confirmation_v9 RENAME TO confirmation;
+CREATE INDEX confirmation_by_release ON confirmation (release_id, line_no);
+CREATE INDEX confirmation_by_tracking ON confirmation (carrier, tracking)
+	WHERE tracking <> '';
+
+-- Carrier tracking updates as taken, keyed by carrier and tracking
+-- number: in_transit, out_for_delivery, delivered or exception.
+CREATE TABLE tracking_update (
+	seq              INTEGER PRIMARY KEY,
+	carrier          TEXT NOT NULL,
+	tracking         TEXT NOT NULL,
+	status           TEXT NOT NULL CHECK (status = 'in_transit' OR
+	                   status = 'out_for_delivery' OR status = 'delivered' OR
+	                   status = 'exception'),
+	detail           TEXT NOT NULL DEFAULT '',
+	at               TEXT NOT NULL,
+	run_id           INTEGER
+);
+CREATE INDEX tracking_update_by_number ON tracking_update (carrier, tracking);

@@ -1,0 +1,339 @@
+# The last mile (oms(7), "The last mile"): pickup and curbside lines made
+# ready and collected, a curbside customer's arrival, a locker parcel
+# delivered into its locker and collected, parcels delivered by their
+# carrier, and the order-level events each sends once.  Every case runs
+# the real commands on a tiny shop (release-fixtures.bash): P1, a pickup
+# of 2 at ST1; C1, a curbside of 1 at ST1; L1, a locker line shipped by
+# DC1 to LK1; S1, a ship line from DC1.
+load helper
+load release-fixtures
+
+P1=20261127-ST1-000001
+C1=20261127-ST1-000002
+L1=20261127-DC1-000001
+S1=20261127-DC1-000002
+
+collection() {
+	sqlite3 "$OMS_DB" "SELECT order_id, node_id, code, ready_at, last_day, arrived_at, bay,
+	    vehicle, collected_at FROM collection ORDER BY order_id, node_id"
+}
+
+release_line() {
+	sqlite3 "$OMS_DB" "SELECT qty, shipped, ready, delivered, collected, location
+	    FROM release_line WHERE release_id = '$1' AND line_no = ${2:-1}"
+}
+
+@test "a pickup made ready in two parts: announced once, when the whole order is ready" {
+	every_method
+	confirms <<EOF
+release_id,line_no,status,qty,location,code,at
+$P1,1,ready,1,shelf 4,PX123,2026-11-28T09:00:00Z
+EOF
+	assert_equal "$stderr" "oms-release: 1 confirmation taken: 0 units shipped, 0 picked up, 0 short, 0 cancelled, 1 ready, 0 delivered, 0 arrivals, 0 tracking updates; 0 orders ready to collect"
+	# partly ready: visible, not announced
+	run -0 release_line $P1
+	assert_output "2|0|1|0|0|shelf 4"
+	run -0 events_of 'order.ready%'
+	assert_output ""
+	confirms <<EOF
+release_id,line_no,status,qty,location,at
+$P1,1,ready,1,shelf 5,2026-11-28T09:30:00Z
+EOF
+	run -0 events_of 'order.ready_for_pickup'
+	assert_output 'P1|order.ready_for_pickup|{"order_id":"P1","node_id":"ST1","node_type":"store","code":"PX123","last_day":"2026-12-05","lines":[{"line_no":1,"sku":"A1","qty":2,"location":"shelf 5"}],"at":"2026-11-28T09:30:00Z"}'
+	run -0 collection
+	assert_output "P1|ST1|PX123|2026-11-28T09:30:00Z|2026-12-05||||"
+	run -0 events_of 'line.ready'
+	assert_output - <<'EOF'
+P1|line.ready|{"release_id":"20261127-ST1-000001","line_no":1,"node_id":"ST1","sku":"A1","qty":1,"location":"shelf 4","at":"2026-11-28T09:00:00Z"}
+P1|line.ready|{"release_id":"20261127-ST1-000001","line_no":1,"node_id":"ST1","sku":"A1","qty":1,"location":"shelf 5","at":"2026-11-28T09:30:00Z"}
+EOF
+	# still released: the stock stays reserved at the store until collected
+	run -0 oms-report lines --order P1
+	assert_output "$LINES
+P1,1,A1,2,released,0,0,0,0,2,0,0,0,ST1"
+}
+
+@test "the hold period is the node's; without a code the order gets six digits" {
+	every_method
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup,can_curbside,lat,lon,pickup_hold_days
+ST1,store,0,1,1,40.75,-73.99,3
+EOF
+	confirms <<EOF
+release_id,line_no,status,qty,at
+$C1,1,ready,1,2026-11-28T18:00:00Z
+EOF
+	run -0 collection
+	assert_output --regexp '^C1\|ST1\|[0-9]{6}\|2026-11-28T18:00:00Z\|2026-12-01\|\|\|\|$'
+	code=$(sqlite3 "$OMS_DB" "SELECT code FROM collection")
+	run -0 events_of 'order.ready_for_pickup'
+	assert_output "C1|order.ready_for_pickup|{\"order_id\":\"C1\",\"node_id\":\"ST1\",\"node_type\":\"store\",\"code\":\"$code\",\"last_day\":\"2026-12-01\",\"lines\":[{\"line_no\":1,\"sku\":\"A1\",\"qty\":1,\"location\":\"\"}],\"at\":\"2026-11-28T18:00:00Z\"}"
+}
+
+@test "a node's pickup_hold_days out of range is refused by oms-import" {
+	every_method
+	run -65 --separate-stderr oms-import nodes - <<'EOF'
+node_id,type,pickup_hold_days
+ST9,store,0
+EOF
+	assert_equal "$stderr" 'oms-import: -:2: pickup_hold_days must be a number of days (1 to 365), got "0"
+oms-import: 1 bad record; nothing imported (use --rejects FILE to import the good ones)'
+}
+
+@test "curbside: the customer checks in with a bay and a vehicle, then collects" {
+	every_method
+	confirms <<EOF
+release_id,line_no,status,qty,location,code,at
+$C1,1,ready,1,bay 2,CB777,2026-11-28T10:00:00Z
+EOF
+	confirms <<EOF
+release_id,line_no,status,bay,vehicle,at
+$C1,1,arrived,3,blue Volvo estate,2026-11-28T17:05:00Z
+EOF
+	assert_equal "$stderr" "oms-release: 1 confirmation taken: 0 units shipped, 0 picked up, 0 short, 0 cancelled, 0 ready, 0 delivered, 1 arrival, 0 tracking updates; 0 orders ready to collect"
+	run -0 collection
+	assert_output "C1|ST1|CB777|2026-11-28T10:00:00Z|2026-12-05|2026-11-28T17:05:00Z|3|blue Volvo estate|"
+	run -0 events_of 'order.arrived'
+	assert_output 'C1|order.arrived|{"release_id":"20261127-ST1-000002","line_no":1,"node_id":"ST1","sku":"A1","bay":"3","vehicle":"blue Volvo estate","at":"2026-11-28T17:05:00Z"}'
+	confirms <<EOF
+release_id,line_no,status,qty,at
+$C1,1,picked_up,1,2026-11-28T17:09:00Z
+EOF
+	run -0 release_line $C1
+	assert_output "1|1|0|0|0|bay 2"
+	run -0 collection
+	assert_output "C1|ST1|CB777|2026-11-28T10:00:00Z|2026-12-05|2026-11-28T17:05:00Z|3|blue Volvo estate|2026-11-28T17:09:00Z"
+	run -0 events_of 'order.collected'
+	assert_output 'C1|order.collected|{"order_id":"C1","node_id":"ST1","at":"2026-11-28T17:09:00Z"}'
+	# nothing is left to collect: a late check-in is refused
+	rejects "oms-release: -:2: line 1 of release \"$C1\": a customer arrived, but nothing of it is left to collect
+oms-release: 1 bad confirmation: nothing applied" <<EOF
+release_id,line_no,status,at
+$C1,1,arrived,2026-11-28T18:00:00Z
+EOF
+}
+
+@test "a pickup handed over without being made ready is collected all the same" {
+	every_method
+	confirms <<EOF
+release_id,line_no,status,qty,at
+$P1,1,picked_up,2,2026-11-28T12:00:00Z
+EOF
+	run -0 events_of 'order.collected'
+	assert_output 'P1|order.collected|{"order_id":"P1","node_id":"ST1","at":"2026-11-28T12:00:00Z"}'
+	run -0 release_line $P1
+	assert_output "2|2|0|0|0|"
+}
+
+@test "picked up in part: the ready units go first, the order is not yet collected" {
+	every_method
+	confirms <<EOF
+release_id,line_no,status,qty,at
+$P1,1,ready,2,2026-11-28T09:00:00Z
+$P1,1,picked_up,1,2026-11-28T12:00:00Z
+EOF
+	run -0 release_line $P1
+	assert_output "2|1|1|0|0|"
+	run -0 events_of 'order.collected'
+	assert_output ""
+	# a short of the other unit leaves nothing ready, nothing to collect
+	confirms <<EOF
+release_id,line_no,status,qty,at
+$P1,1,short,1,2026-11-28T13:00:00Z
+EOF
+	run -0 release_line $P1
+	assert_output "2|1|0|0|0|"
+}
+
+@test "a locker parcel: shipped, delivered into the locker (ready there), collected" {
+	every_method
+	confirms <<EOF
+release_id,line_no,status,qty,carrier,tracking,at
+$L1,1,shipped,1,UPS,1ZL1,2026-11-28T08:00:00Z
+EOF
+	run -0 events_of 'order.shipped'
+	assert_output 'L1|order.shipped|{"order_id":"L1","units":1,"at":"2026-11-28T08:00:00Z"}'
+	confirms <<EOF
+release_id,line_no,status,qty,location,code,at
+$L1,1,delivered,1,compartment 12,LK-4411,2026-11-29T11:00:00Z
+EOF
+	run -0 release_line $L1
+	assert_output "1|1|1|1|0|compartment 12"
+	run -0 events_of 'order.ready_for_pickup'
+	assert_output 'L1|order.ready_for_pickup|{"order_id":"L1","node_id":"LK1","node_type":"locker","code":"LK-4411","last_day":"2026-12-06","lines":[{"line_no":1,"sku":"B2","qty":1,"location":"compartment 12"}],"at":"2026-11-29T11:00:00Z"}'
+	run -0 events_of 'order.delivered'
+	assert_output 'L1|order.delivered|{"order_id":"L1","units":1,"at":"2026-11-29T11:00:00Z"}'
+	# more than is in the locker cannot be collected
+	rejects "oms-release: -:2: line 1 of release \"$L1\": 2 confirmed picked_up from the locker, but only 1 was delivered into it and not collected
+oms-release: 1 bad confirmation: nothing applied" <<EOF
+release_id,line_no,status,qty
+$L1,1,picked_up,2
+EOF
+	confirms <<EOF
+release_id,line_no,status,qty,at
+$L1,1,picked_up,1,2026-11-30T19:00:00Z
+EOF
+	run -0 release_line $L1
+	assert_output "1|1|0|1|1|compartment 12"
+	run -0 events_of 'order.collected'
+	assert_output 'L1|order.collected|{"order_id":"L1","node_id":"LK1","at":"2026-11-30T19:00:00Z"}'
+	# collected from the locker: the line counts are the shipment's, once
+	run -0 oms-report lines --order L1
+	assert_output "$LINES
+L1,1,B2,1,shipped,0,0,0,0,0,1,0,0,DC1"
+}
+
+@test "a carrier's tracking updates: in transit, delivered to the door, each order once" {
+	every_method
+	confirms <<EOF
+release_id,line_no,status,qty,carrier,tracking,at
+$S1,1,shipped,1,UPS,1ZS1,2026-11-28T08:00:00Z
+EOF
+	confirms <<'EOF'
+carrier,tracking,status,at
+UPS,1ZS1,in_transit,2026-11-28T20:00:00Z
+UPS,1ZS1,out_for_delivery,2026-11-30T07:00:00Z
+EOF
+	assert_equal "$stderr" "oms-release: 2 confirmations taken: 0 units shipped, 0 picked up, 0 short, 0 cancelled, 0 ready, 0 delivered, 0 arrivals, 2 tracking updates; 0 orders ready to collect"
+	run -0 events_of 'order.delivered'
+	assert_output ""
+	confirms <<'EOF'
+carrier,tracking,status,at
+UPS,1ZS1,delivered,2026-11-30T14:12:00Z
+EOF
+	run -0 release_line $S1
+	assert_output "1|1|0|1|0|"
+	run -0 events_of '%delivered'
+	assert_output - <<'EOF'
+S1|line.delivered|{"release_id":"20261127-DC1-000002","line_no":1,"node_id":"DC1","sku":"B2","qty":1,"carrier":"UPS","tracking":"1ZS1","at":"2026-11-30T14:12:00Z"}
+S1|order.delivered|{"order_id":"S1","units":1,"at":"2026-11-30T14:12:00Z"}
+EOF
+	run -0 sqlite3 "$OMS_DB" "SELECT carrier, tracking, status, at FROM tracking_update ORDER BY seq"
+	assert_output - <<'EOF'
+UPS|1ZS1|in_transit|2026-11-28T20:00:00Z
+UPS|1ZS1|out_for_delivery|2026-11-30T07:00:00Z
+UPS|1ZS1|delivered|2026-11-30T14:12:00Z
+EOF
+	# the same update again: a file sent twice, refused
+	rejects 'oms-release: -:2: parcel "1ZS1" of carrier "UPS" was already confirmed delivered at 2026-11-30T14:12:00Z (a file sent twice?)
+oms-release: 1 bad confirmation: nothing applied' <<'EOF'
+carrier,tracking,status,at
+UPS,1ZS1,delivered,2026-11-30T14:12:00Z
+EOF
+}
+
+@test "a carrier's exception is an event of each order the parcel carried" {
+	every_method
+	confirms <<EOF
+release_id,line_no,status,qty,carrier,tracking,at
+$S1,1,shipped,1,UPS,1ZS1,2026-11-28T08:00:00Z
+EOF
+	confirms <<'EOF'
+carrier,tracking,status,detail,at
+UPS,1ZS1,exception,address not found,2026-11-29T15:00:00Z
+EOF
+	run -0 events_of 'shipment.exception'
+	assert_output 'S1|shipment.exception|{"order_id":"S1","carrier":"UPS","tracking":"1ZS1","detail":"address not found","at":"2026-11-29T15:00:00Z"}'
+}
+
+@test "tracking updates that fit nothing are refused, and nothing changes" {
+	every_method
+	confirms <<EOF
+release_id,line_no,status,qty,carrier,tracking,at
+$S1,1,shipped,1,UPS,1ZS1,2026-11-28T08:00:00Z
+EOF
+	rejects 'oms-release: -:2: no shipment has tracking "1ZXX" of carrier "UPS"
+oms-release: -:3: status in_transit without a release_id is a carrier'"'"'s tracking update: it needs carrier and tracking
+oms-release: -:4: a tracking update (no release_id) is of the whole parcel: line_no and qty must be empty
+oms-release: 3 bad confirmations: nothing applied' <<'EOF'
+carrier,tracking,status,line_no,qty
+UPS,1ZXX,delivered,,
+UPS,,in_transit,,
+UPS,1ZS1,delivered,1,1
+EOF
+}
+
+@test "each status only on the lines and in the order it fits: refused with the reason, nothing changed" {
+	every_method
+	rejects "oms-release: -:2: status ready is for pickup and curbside lines; line 1 of release \"$S1\" is a ship line
+oms-release: -:3: status ready is for pickup and curbside lines; line 1 of release \"$L1\" is a locker line
+oms-release: -:4: status delivered is for ship and locker lines; line 1 of release \"$P1\" is a pickup line
+oms-release: -:5: line 1 of release \"$S1\": 1 confirmed delivered, but only 0 of the 0 shipped are not delivered yet
+oms-release: -:6: line 1 of release \"$P1\": 3 confirmed ready, but only 2 of the 2 still out at the node are not ready yet
+oms-release: -:7: status arrived is for pickup and curbside lines; line 1 of release \"$S1\" is a ship line
+oms-release: -:8: status received is for pickup and curbside lines shipped to their store; line 1 of release \"$P1\" is a pickup line released to the store itself
+oms-release: 7 bad confirmations: nothing applied" <<EOF
+release_id,line_no,status,qty
+$S1,1,ready,1
+$L1,1,ready,1
+$P1,1,delivered,1
+$S1,1,delivered,1
+$P1,1,ready,3
+$S1,1,arrived,
+$P1,1,received,1
+EOF
+}
+
+@test "ready confirmations sent twice: the second file is refused, the order announced once" {
+	every_method
+	cat > ready.csv <<EOF
+release_id,line_no,status,qty,code,at
+$P1,1,ready,2,PX1,2026-11-28T09:00:00Z
+EOF
+	run -0 oms-release -q --confirm ready.csv
+	before=$(state)
+	run -65 --separate-stderr oms-release --confirm ready.csv
+	assert_equal "$stderr" "oms-release: ready.csv:2: line 1 of release \"$P1\" was already confirmed ready 2 at 2026-11-28T09:00:00Z (a file sent twice?)
+oms-release: 1 bad confirmation: nothing applied"
+	assert_equal "$(state)" "$before"
+	run -0 events_of 'order.ready_for_pickup'
+	assert_line --index 0 --partial 'P1|order.ready_for_pickup|'
+	assert_equal "${#lines[@]}" 1
+}
+
+@test "a dry run of last-mile confirmations writes nothing" {
+	every_method
+	before=$(state)
+	run -0 --separate-stderr oms-release --confirm --dry-run - <<EOF
+release_id,line_no,status,qty,at
+$P1,1,ready,2,2026-11-28T09:00:00Z
+EOF
+	assert_equal "$stderr" "oms-release: dry run, nothing written: 1 confirmation taken: 0 units shipped, 0 picked up, 0 short, 0 cancelled, 2 ready, 0 delivered, 0 arrivals, 0 tracking updates; 1 order ready to collect"
+	assert_equal "$(state)" "$before"
+}
+
+@test "an order of two ship lines is shipped when its last line ships, and delivered with its last parcel" {
+	shop
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,1,2026-11-25T10:00:00Z,40.75,-73.99
+O1,2,B2,1,2026-11-25T10:00:00Z,40.75,-73.99
+EOF
+	routed
+	run -0 oms-release -q $DAY
+	confirms <<'EOF'
+release_id,line_no,status,qty,carrier,tracking,at
+20261127-DC1-000001,1,shipped,1,UPS,1ZA,2026-11-28T08:00:00Z
+EOF
+	run -0 events_of 'order.shipped'
+	assert_output ""
+	confirms <<'EOF'
+release_id,line_no,status,qty,carrier,tracking,at
+20261127-DC1-000001,2,shipped,1,UPS,1ZB,2026-11-28T09:00:00Z
+EOF
+	run -0 events_of 'order.shipped'
+	assert_output 'O1|order.shipped|{"order_id":"O1","units":2,"at":"2026-11-28T09:00:00Z"}'
+	confirms <<'EOF'
+carrier,tracking,status,at
+UPS,1ZA,delivered,2026-11-29T10:00:00Z
+EOF
+	run -0 events_of 'order.delivered'
+	assert_output ""
+	confirms <<'EOF'
+carrier,tracking,status,at
+UPS,1ZB,delivered,2026-11-30T10:00:00Z
+EOF
+	run -0 events_of 'order.delivered'
+	assert_output 'O1|order.delivered|{"order_id":"O1","units":2,"at":"2026-11-30T10:00:00Z"}'
+}
