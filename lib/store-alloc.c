@@ -1,7 +1,8 @@
 /*
- * store-alloc: what oms-allocate reads and writes beyond the views it
- * shares (store-alloc.h): the scope of a run, the lines to allocate with
- * their work, the routed work at a node, and the write-back.
+ * store-alloc: what oms-allocate reads and writes (store-alloc.h): the
+ * scope of a run, the network (nodes, stock, kept allocations), the
+ * orders and lines to allocate with their work, the routed work at a
+ * node, and the write-back.  Each load hands its caller a struct a row.
  */
 #include <stdlib.h>
 #include <string.h>
