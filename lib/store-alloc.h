@@ -29,7 +29,8 @@ struct line_to_allocate {
 	int64_t line_no;
 	const char *sku;
 	int64_t qty;
-	const char *method, *pickup_node;	/* NULL: none */
+	const char *method;
+	const char *pickup_node;	/* NULL: none */
 	int64_t allocated, backordered;
 	const char *backorder_reason;
 	int64_t open_qty;	/* qty - shipped - cancelled */
