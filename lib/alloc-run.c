@@ -15,7 +15,6 @@
 #include "parse.h"
 #include "store-alloc.h"
 #include "store-order.h"
-#include "store-views.h"
 #include "util.h"
 
 /*
@@ -129,39 +128,31 @@ struct run {
 	int wk;			/* ... and its line that comes next in key order */
 };
 
-static int64_t
-num(const char *s)
-{
-	return s ? strtoll(s, NULL, 10) : 0;
-}
-
 static int
-node_row(void *p, int n, const char *const *v)
+node_row(void *p, const struct network_node *n)
 {
-	struct alloc_node_caps caps = { 0, (int)num(v[2]), (int)num(v[3]), (int)num(v[4]),
-		(int)num(v[5]), v[6] == NULL };
+	struct alloc_node_caps caps = { 0, (int)n->active, (int)n->can_ship,
+		(int)n->can_pickup, (int)n->can_curbside, n->postal_key == NULL };
 
-	(void)n;
-	alloc_add_node(p, v[0], v[1], &caps, v[6], v[7]);
+	alloc_add_node(p, n->node_id, n->type, &caps, n->postal_key, n->country_key);
 	return 0;
 }
 
 static int
-stock_row(void *p, const struct store_row *row)
+stock_row(void *p, const struct node_stock *s)
 {
 	struct run *r = p;
-	int64_t on_hand = store_col_int(row, 3), safety = store_col_int(row, 4);
-	int64_t reserved = store_col_int(row, 5), over = node_over(on_hand, safety, reserved);
+	int64_t over = node_over(s->on_hand, s->safety_stock, s->reserved);
 
-	alloc_add_stock(r->a, store_col_text(row, 0), store_col_text(row, 1),
-	    store_col_text(row, 2), node_atp(on_hand, safety, reserved));
+	alloc_add_stock(r->a, s->sku, s->vendor_node, s->node_id,
+	    node_atp(s->on_hand, s->safety_stock, s->reserved));
 	if (over > 0) {
 		struct shortage *sh;
 
 		r->short_v = xrealloc(r->short_v, (size_t)(r->nshort + 1) * sizeof *r->short_v);
 		sh = &r->short_v[r->nshort++];
-		sh->node_id = xstrdup(store_col_text(row, 2));
-		sh->sku = xstrdup(store_col_text(row, 0));
+		sh->node_id = xstrdup(s->node_id);
+		sh->sku = xstrdup(s->sku);
 		sh->over = over;
 	}
 	return 0;
@@ -183,17 +174,17 @@ dup_or_null(const char *s)
 }
 
 static int
-routed_row(void *p, const struct store_row *row)
+routed_row(void *p, const struct routed_line *l)
 {
 	struct routed_work *w = p;
 	struct routed_row *v = xmalloc(sizeof *v);
 
-	v->svc.order_id = xstrdup(store_col_text(row, 0));
-	v->svc.line_no = store_col_int(row, 1);
-	v->routed = store_col_int(row, 2);
-	v->svc.priority = store_col_int(row, 3);
-	v->svc.promise_date = dup_or_null(store_col_text(row, 4));
-	v->svc.created_at = dup_or_null(store_col_text(row, 5));
+	v->svc.order_id = xstrdup(l->order_id);
+	v->svc.line_no = l->line_no;
+	v->routed = l->routed;
+	v->svc.priority = l->priority;
+	v->svc.promise_date = dup_or_null(l->promise_date);
+	v->svc.created_at = dup_or_null(l->created_at);
 	w->v = xrealloc(w->v, (size_t)(w->n + 1) * sizeof *w->v);
 	w->v[w->n++] = v;
 	return 0;
@@ -276,12 +267,11 @@ clear_shortages(struct run *r)
 }
 
 static int
-kept_row(void *p, int n, const char *const *v)
+kept_row(void *p, const struct kept_allocation *k)
 {
-	struct alloc_line l = { v[0], v[1], v[2], 0, 0, BO_NONE, NULL, NULL, -1 };
+	struct alloc_line l = { k->sku, k->method, k->pickup_node, 0, 0, BO_NONE, NULL, NULL, -1 };
 
-	(void)n;
-	alloc_keep(p, &l, num(v[3]));
+	alloc_keep(p, &l, k->allocated);
 	return 0;
 }
 
@@ -290,9 +280,9 @@ static int
 load_network(struct run *r, const char *const *scoped)
 {
 	r->a = alloc_new();
-	if (store_view(r->st, VIEW_NODE_CAPS, NULL, 0, node_row, r->a) != 0 ||
-	    store_view_typed(r->st, VIEW_STOCK_RESERVED, NULL, 0, stock_row, r) != 0 ||
-	    store_view(r->st, VIEW_ALLOCATIONS_KEPT, scoped, 1, kept_row, r->a) != 0)
+	if (store_alloc_nodes(r->st, node_row, r->a) != 0 ||
+	    store_alloc_stock(r->st, stock_row, r) != 0 ||
+	    store_alloc_kept(r->st, scoped[0] != NULL, kept_row, r->a) != 0)
 		return -1;
 	return 0;
 }
@@ -326,7 +316,7 @@ intern(struct run *r, const char *s)
 }
 
 static int
-order_row(void *p, const struct store_row *row)
+order_row(void *p, const struct order_to_allocate *x)
 {
 	struct run *r = p;
 	struct aorder *o;
@@ -336,19 +326,19 @@ order_row(void *p, const struct store_row *row)
 		r->orders = xrealloc(r->orders, (size_t)r->capo * sizeof *r->orders);
 	}
 	o = &r->orders[r->norders++];
-	o->svc.order_id = arena_dup(&r->strings, store_col_text(row, 0));
-	o->svc.priority = store_col_int(row, 1);
-	o->svc.promise_date = arena_dup(&r->strings, store_col_text(row, 2));
-	o->svc.created_at = arena_dup(&r->strings, store_col_text(row, 3));
+	o->svc.order_id = arena_dup(&r->strings, x->order_id);
+	o->svc.priority = x->priority;
+	o->svc.promise_date = arena_dup(&r->strings, x->promise_date);
+	o->svc.created_at = arena_dup(&r->strings, x->created_at);
 	o->svc.line_no = 0;
-	o->ship_complete = (int)store_col_int(row, 4);
+	o->ship_complete = (int)x->ship_complete;
 	o->first = 0;
 	o->n = 0;
 	o->wfirst = 0;
 	o->wn = 0;
 	o->nowhere = 0;
-	o->code = arena_dup(&r->strings, store_col_text(row, 5));
-	o->country = arena_dup(&r->strings, store_col_text(row, 6));
+	o->code = arena_dup(&r->strings, x->postal_key);
+	o->country = arena_dup(&r->strings, x->country_key);
 	return 0;
 }
 
@@ -358,15 +348,16 @@ order_row(void *p, const struct store_row *row)
  * of it may take the work back, and then it has.
  */
 static int
-line_row(void *p, const struct store_row *row, const struct alloc_work *work, int nwork)
+line_row(void *p, const struct line_to_allocate *l, const struct alloc_work *work,
+    int nwork)
 {
 	struct run *r = p;
 	struct aorder *o;
 	struct aline *a;
-	const char *order_id = store_col_text(row, 0);
-	int64_t demand = store_col_int(row, 9), routed = 0;
-	const char *old_reason = store_col_text(row, 8);
-	const char *method = store_col_text(row, 4);
+	const char *order_id = l->order_id;
+	int64_t demand = l->open_qty, routed = 0;
+	const char *old_reason = l->backorder_reason;
+	const char *method = l->method;
 	int c = 1, i;
 
 	progress_tick(++r->seen);
@@ -380,8 +371,8 @@ line_row(void *p, const struct store_row *row, const struct alloc_work *work, in
 	if (c != 0)
 		return 0;	/* held, or outside the scope */
 	o = &r->orders[r->cur];
-	if (demand <= 0 && routed == 0 && store_col_int(row, 6) == 0 &&
-	    store_col_int(row, 7) == 0 && old_reason == NULL)
+	if (demand <= 0 && routed == 0 && l->allocated == 0 &&
+	    l->backordered == 0 && old_reason == NULL)
 		return 0;	/* nothing to decide, to undo or to take back */
 	if (demand < 0)
 		demand = 0;
@@ -393,16 +384,16 @@ line_row(void *p, const struct store_row *row, const struct alloc_work *work, in
 		o->first = r->nrows;
 	o->n++;
 	a = &r->rows[r->nrows++];
-	a->line_no = store_col_int(row, 1);
+	a->line_no = l->line_no;
 	/* most lines are ship lines of the sku of the line before */
-	a->sku = r->nrows > 1 && strcmp(r->texts[a[-1].sku], store_col_text(row, 2)) == 0 ?
-	    a[-1].sku : intern(r, store_col_text(row, 2));
-	a->qty = store_col_int(row, 3);
+	a->sku = r->nrows > 1 && strcmp(r->texts[a[-1].sku], l->sku) == 0 ?
+	    a[-1].sku : intern(r, l->sku);
+	a->qty = l->qty;
 	a->method = r->nrows > 1 && method != NULL && r->texts[a[-1].method] != NULL &&
 	    strcmp(r->texts[a[-1].method], method) == 0 ? a[-1].method : intern(r, method);
-	a->pickup_node = intern(r, store_col_text(row, 5));
-	a->old_allocated = store_col_int(row, 6);
-	a->old_backordered = store_col_int(row, 7);
+	a->pickup_node = intern(r, l->pickup_node);
+	a->old_allocated = l->allocated;
+	a->old_backordered = l->backordered;
 	a->old_reason = intern(r, old_reason);
 	a->demand = demand;
 	a->allocated = 0;
@@ -652,7 +643,7 @@ decide_all(struct run *r, const char *const *scoped)
 	int ret = 0;
 
 	phase(NULL, 0);
-	if (store_view_typed(r->st, VIEW_ORDERS_NOT_HELD, scoped, 1, order_row, r) != 0)
+	if (store_alloc_orders(r->st, scoped[0] != NULL, order_row, r) != 0)
 		return -1;
 	phase("orders read", r->norders);
 	if (store_alloc_lines(r->st, scoped[0] != NULL, line_row, r) != 0)

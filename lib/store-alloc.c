@@ -1,7 +1,8 @@
 /*
- * store-alloc: what oms-allocate reads and writes beyond the views it
- * shares (store-alloc.h): the scope of a run, the lines to allocate with
- * their work, the routed work at a node, and the write-back.
+ * store-alloc: what oms-allocate reads and writes (store-alloc.h): the
+ * scope of a run, the network (nodes, stock, kept allocations), the
+ * orders and lines to allocate with their work, the routed work at a
+ * node, and the write-back.  Each load hands its caller a struct a row.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,172 @@ store_scope_add(struct store *st, const char *order_id)
 }
 
 /*
+ * The network as allocation reads it, and the orders.  The words of a
+ * failure ("reading a report", "reading") are those of the generic views
+ * these statements were read through before (store_view,
+ * store_view_typed).
+ */
+static const char sql_node_caps[] =
+    "SELECT n.node_id, n.type, n.active, n.can_ship, n.can_pickup, "
+    "n.can_curbside, " NODE_PLACE_CODE ", " NODE_PLACE_COUNTRY " "
+    "FROM node n " NODE_PLACE_JOIN "ORDER BY n.node_id";
+/* reserved: routed or released at the node, not shipped, per node and sku */
+static const char sql_stock_reserved[] =
+    "WITH r AS MATERIALIZED (SELECT ln.node_id, l.sku, "
+    "SUM(ln.routed + ln.released) AS q FROM line_node ln "
+    "JOIN order_line l USING (order_id, line_no) GROUP BY ln.node_id, l.sku) "
+    "SELECT i.sku, it.vendor_node, i.node_id, i.on_hand, "
+    "COALESCE(i.safety_stock, n.safety_stock), COALESCE(r.q, 0) "
+    "FROM inventory i JOIN node n USING (node_id) JOIN item it USING (sku) "
+    "LEFT JOIN r ON r.node_id = i.node_id AND r.sku = i.sku";
+/* held orders keep what they hold and get nothing new */
+static const char sql_allocations_kept[] =
+    "SELECT sku, method, pickup_node, allocated FROM order_line "
+    "WHERE allocated > 0 AND ((?1 IS NOT NULL AND order_id NOT IN "
+    "(SELECT order_id FROM temp.scope)) OR order_id IN (SELECT order_id FROM order_hold))";
+/*
+ * In key order, a plain scan: alloc.c sorts the orders by the order of
+ * service itself, cheaper than a sort of every line here.
+ */
+static const char sql_orders_not_held[] =
+    "SELECT o.order_id, o.priority, o.promise_date, o.created_at, o.ship_complete, "
+    SHIP_TO_CODE ", " SHIP_TO_COUNTRY " FROM orders o " SHIP_TO_JOIN
+    "WHERE (?1 IS NULL OR o.order_id IN (SELECT order_id FROM temp.scope)) "
+    "AND NOT EXISTS (SELECT 1 FROM order_hold h WHERE h.order_id = o.order_id) "
+    "ORDER BY o.order_id";
+
+struct network_nodes {
+	int (*fn)(void *ctx, const struct network_node *n);
+	void *ctx;
+};
+
+static int
+network_node_row(void *p, const struct store_row *row)
+{
+	const struct network_nodes *w = p;
+	struct network_node x;
+
+	x.node_id = store_col_text(row, 0);
+	x.type = store_col_text(row, 1);
+	x.active = store_col_int(row, 2);
+	x.can_ship = store_col_int(row, 3);
+	x.can_pickup = store_col_int(row, 4);
+	x.can_curbside = store_col_int(row, 5);
+	x.postal_key = store_col_text(row, 6);
+	x.country_key = store_col_text(row, 7);
+	return w->fn(w->ctx, &x);
+}
+
+int
+store_alloc_nodes(struct store *st,
+    int (*fn)(void *ctx, const struct network_node *n), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_node_caps);
+	struct network_nodes w = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	return store_each(st, s, network_node_row, &w, "reading a report");
+}
+
+struct node_stocks {
+	int (*fn)(void *ctx, const struct node_stock *s);
+	void *ctx;
+};
+
+static int
+node_stock_row(void *p, const struct store_row *row)
+{
+	const struct node_stocks *w = p;
+	struct node_stock x;
+
+	x.sku = store_col_text(row, 0);
+	x.vendor_node = store_col_text(row, 1);
+	x.node_id = store_col_text(row, 2);
+	x.on_hand = store_col_int(row, 3);
+	x.safety_stock = store_col_int(row, 4);
+	x.reserved = store_col_int(row, 5);
+	return w->fn(w->ctx, &x);
+}
+
+int
+store_alloc_stock(struct store *st,
+    int (*fn)(void *ctx, const struct node_stock *s), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_stock_reserved);
+	struct node_stocks w = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	return store_each(st, s, node_stock_row, &w, "reading");
+}
+
+struct kept_allocations {
+	int (*fn)(void *ctx, const struct kept_allocation *k);
+	void *ctx;
+};
+
+static int
+kept_allocation_row(void *p, const struct store_row *row)
+{
+	const struct kept_allocations *w = p;
+	struct kept_allocation x;
+
+	x.sku = store_col_text(row, 0);
+	x.method = store_col_text(row, 1);
+	x.pickup_node = store_col_text(row, 2);
+	x.allocated = store_col_int(row, 3);
+	return w->fn(w->ctx, &x);
+}
+
+int
+store_alloc_kept(struct store *st, int scoped,
+    int (*fn)(void *ctx, const struct kept_allocation *k), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_allocations_kept);
+	struct kept_allocations w = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, scoped ? "1" : NULL);
+	return store_each(st, s, kept_allocation_row, &w, "reading a report");
+}
+
+struct orders_to_allocate {
+	int (*fn)(void *ctx, const struct order_to_allocate *o);
+	void *ctx;
+};
+
+static int
+order_to_allocate_row(void *p, const struct store_row *row)
+{
+	const struct orders_to_allocate *w = p;
+	struct order_to_allocate x;
+
+	x.order_id = store_col_text(row, 0);
+	x.priority = store_col_int(row, 1);
+	x.promise_date = store_col_text(row, 2);
+	x.created_at = store_col_text(row, 3);
+	x.ship_complete = store_col_int(row, 4);
+	x.postal_key = store_col_text(row, 5);
+	x.country_key = store_col_text(row, 6);
+	return w->fn(w->ctx, &x);
+}
+
+int
+store_alloc_orders(struct store *st, int scoped,
+    int (*fn)(void *ctx, const struct order_to_allocate *o), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_orders_not_held);
+	struct orders_to_allocate w = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, scoped ? "1" : NULL);
+	return store_each(st, s, order_to_allocate_row, &w, "reading");
+}
+
+/*
  * line_node_by_node finds the node's work; the sku is the line's.  The
  * order of service is alloc.c's to apply (service_cmp), not stated again
  * here.
@@ -55,20 +222,42 @@ static const char sql_routed_at[] =
     "JOIN orders o ON o.order_id = ln.order_id "
     "WHERE ln.node_id = ?1 AND l.sku = ?2 AND ln.routed > 0";
 
+struct routed_lines {
+	int (*fn)(void *ctx, const struct routed_line *l);
+	void *ctx;
+};
+
+static int
+routed_line_row(void *p, const struct store_row *row)
+{
+	const struct routed_lines *w = p;
+	struct routed_line x;
+
+	x.order_id = store_col_text(row, 0);
+	x.line_no = store_col_int(row, 1);
+	x.routed = store_col_int(row, 2);
+	x.priority = store_col_int(row, 3);
+	x.promise_date = store_col_text(row, 4);
+	x.created_at = store_col_text(row, 5);
+	return w->fn(w->ctx, &x);
+}
+
 int
 store_alloc_routed_at(struct store *st, const char *node_id, const char *sku,
-    store_typed_fn fn, void *ctx)
+    int (*fn)(void *ctx, const struct routed_line *l), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, sql_routed_at);
+	struct routed_lines w = { fn, ctx };
 
 	if (s == NULL)
 		return -1;
 	bind_text(s, 1, node_id);
 	bind_text(s, 2, sku);
-	return store_each(st, s, fn, ctx, "reading the routed work of a node short of stock");
+	return store_each(st, s, routed_line_row, &w,
+	    "reading the routed work of a node short of stock");
 }
 
-/* (held orders are missing from VIEW_ORDERS_NOT_HELD, which is enough) */
+/* (held orders are missing from sql_orders_not_held, which is enough) */
 static const char sql_alloc_lines[] =
     "SELECT order_id, line_no, sku, qty, method, pickup_node, allocated, backordered, "
     "backorder_reason, qty - shipped - cancelled FROM order_line "
@@ -90,7 +279,7 @@ store_alloc_lines(struct store *st, int scoped, store_alloc_line_fn fn, void *ct
 {
 	sqlite3_stmt *l = store_sql(st, sql_alloc_lines);
 	sqlite3_stmt *w = store_sql(st, sql_alloc_work);
-	struct store_row row;
+	struct line_to_allocate x;
 	struct alloc_work *work = NULL;
 	struct buf nodes = BUF_INIT;	/* the node ids of work, each with its NUL */
 	int rc, wrc, stop = 0, nwork, capwork = 0, i;
@@ -99,7 +288,6 @@ store_alloc_lines(struct store *st, int scoped, store_alloc_line_fn fn, void *ct
 		return -1;
 	bind_text(l, 1, scoped ? "1" : NULL);
 	bind_text(w, 1, scoped ? "1" : NULL);
-	row.s = l;
 	wrc = sqlite3_step(w);
 	while (!stop && (wrc == SQLITE_ROW || wrc == SQLITE_DONE) &&
 	    (rc = sqlite3_step(l)) == SQLITE_ROW) {
@@ -133,7 +321,17 @@ store_alloc_lines(struct store *st, int scoped, store_alloc_line_fn fn, void *ct
 		}
 		for (i = 0; i < nwork; i++)
 			work[i].node_id = nodes.s + (uintptr_t)work[i].node_id;
-		stop = fn(ctx, &row, work, nwork);
+		x.order_id = order_id;
+		x.line_no = line_no;
+		x.sku = (const char *)sqlite3_column_text(l, 2);
+		x.qty = sqlite3_column_int64(l, 3);
+		x.method = (const char *)sqlite3_column_text(l, 4);
+		x.pickup_node = (const char *)sqlite3_column_text(l, 5);
+		x.allocated = sqlite3_column_int64(l, 6);
+		x.backordered = sqlite3_column_int64(l, 7);
+		x.backorder_reason = (const char *)sqlite3_column_text(l, 8);
+		x.open_qty = sqlite3_column_int64(l, 9);
+		stop = fn(ctx, &x, work, nwork);
 	}
 	if (wrc != SQLITE_ROW && wrc != SQLITE_DONE)
 		rc = wrc;

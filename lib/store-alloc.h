@@ -1,9 +1,10 @@
 #ifndef OMS_STORE_ALLOC_H
 #define OMS_STORE_ALLOC_H
 /*
- * store-alloc: the scope of a run, the lines to allocate with their
- * work at nodes, the routed work at a node, and the write-back of
- * allocations (lib/store-alloc.c).
+ * store-alloc: the scope of a run, the network as allocation reads it
+ * (nodes, stock, kept allocations), the orders and lines to allocate
+ * with their work at nodes, the routed work at a node, and the
+ * write-back of allocations (lib/store-alloc.c).
  */
 #include "store.h"
 
@@ -19,14 +20,28 @@ struct alloc_work {
 	int64_t routed, released;
 };
 /*
- * The lines to allocate, by order_id and line_no (scoped: only the scope;
- * the lines of held orders too, which are not in VIEW_ORDERS_NOT_HELD):
- * order_id, line_no, sku, qty, method, pickup_node, allocated,
- * backordered, backorder_reason, qty less shipped and cancelled; with
- * the line's work at each node where it has any, by node_id (nwork 0:
- * none; valid during the call only).  0 or -1.
+ * A line to allocate: its key, what it asks for, its unrouted allocation,
+ * backorder and reason (NULL: none), and its qty less shipped and
+ * cancelled (the strings valid during the call only).
  */
-typedef int (*store_alloc_line_fn)(void *ctx, const struct store_row *row,
+struct line_to_allocate {
+	const char *order_id;
+	int64_t line_no;
+	const char *sku;
+	int64_t qty;
+	const char *method;
+	const char *pickup_node;	/* NULL: none */
+	int64_t allocated, backordered;
+	const char *backorder_reason;
+	int64_t open_qty;	/* qty - shipped - cancelled */
+};
+/*
+ * The lines to allocate, by order_id and line_no (scoped: only the scope;
+ * the lines of held orders too, which are not among store_alloc_orders'),
+ * each with the line's work at each node where it has any, by node_id
+ * (nwork 0: none; valid during the call only).  0 or -1.
+ */
+typedef int (*store_alloc_line_fn)(void *ctx, const struct line_to_allocate *l,
 	const struct alloc_work *work, int nwork);
 int store_alloc_lines(struct store *st, int scoped, store_alloc_line_fn fn, void *ctx);
 /*
@@ -42,12 +57,76 @@ int store_alloc_write(struct store *st, store_alloc_find_fn fn, void *ctx, long 
 int store_line_alloc(struct store *st, const char *order_id, int64_t line_no,
 	int64_t allocated, int64_t backordered, const char *reason);
 /*
- * The routed (not released) work on sku at node, of every order (held or
- * not), in no particular order: typed rows order_id, line_no, routed, and
- * the order's priority, promise_date and created_at, for the caller to
- * put in the order of service.  0 or -1.
+ * A line's routed (not released) work at a node, with its order's place
+ * in the order of service: priority, promise_date and created_at (NULL:
+ * none); the strings valid during the call only.
+ */
+struct routed_line {
+	const char *order_id;
+	int64_t line_no, routed, priority;
+	const char *promise_date, *created_at;
+};
+/*
+ * The routed work on sku at node, of every order (held or not), in no
+ * particular order, for the caller to put in the order of service.  0 or
+ * -1.
  */
 int store_alloc_routed_at(struct store *st, const char *node_id, const char *sku,
-	store_typed_fn fn, void *ctx);
+	int (*fn)(void *ctx, const struct routed_line *l), void *ctx);
+
+/*
+ * The network as allocation reads it.  Each function hands fn one struct
+ * a row, on the stack, its strings valid during the call only; fn's
+ * non-zero stops the reading (-1: an error).  0 or -1.
+ *
+ * Every node, by node_id: what it may do, and, when it cannot be located,
+ * the keys of its postal code and country looked up in vain (NULL both
+ * when it can).
+ */
+struct network_node {
+	const char *node_id, *type;
+	int64_t active, can_ship, can_pickup, can_curbside;
+	const char *postal_key, *country_key;
+};
+int store_alloc_nodes(struct store *st,
+	int (*fn)(void *ctx, const struct network_node *n), void *ctx);
+/*
+ * The stock of every item at every node, in no particular order: the
+ * item's vendor_node (NULL: none), on_hand, safety_stock (the node's when
+ * the row has none) and reserved (routed + released there, not shipped).
+ */
+struct node_stock {
+	const char *sku, *vendor_node, *node_id;
+	int64_t on_hand, safety_stock, reserved;
+};
+int store_alloc_stock(struct store *st,
+	int (*fn)(void *ctx, const struct node_stock *s), void *ctx);
+/*
+ * What lines keep that a run does not decide: those of held orders, and
+ * (scoped) those outside the scope, that hold an allocation; in no
+ * particular order.
+ */
+struct kept_allocation {
+	const char *sku, *method, *pickup_node;
+	int64_t allocated;
+};
+int store_alloc_kept(struct store *st, int scoped,
+	int (*fn)(void *ctx, const struct kept_allocation *k), void *ctx);
+/*
+ * The orders to allocate, by order_id: every order not on hold (scoped:
+ * only those of the scope), with its place in the order of service
+ * (promise_date, created_at NULL: none), whether it ships complete, and,
+ * when its ship-to cannot be placed, the keys of its postal code and
+ * country looked up in vain (NULL both when it can).
+ */
+struct order_to_allocate {
+	const char *order_id;
+	int64_t priority;
+	const char *promise_date, *created_at;
+	int64_t ship_complete;
+	const char *postal_key, *country_key;
+};
+int store_alloc_orders(struct store *st, int scoped,
+	int (*fn)(void *ctx, const struct order_to_allocate *o), void *ctx);
 
 #endif
