@@ -139,7 +139,7 @@ node_row(void *p, const struct network_node *n)
 }
 
 static int
-stock_row(void *p, const struct node_stock *s)
+stock_row(void *p, const struct stock_reserved *s)
 {
 	struct run *r = p;
 	int64_t over = node_over(s->on_hand, s->safety_stock, s->reserved);

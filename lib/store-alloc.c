@@ -44,12 +44,7 @@ store_scope_add(struct store *st, const char *order_id)
 	return store_done(st, s, "remembering an order") == 0 ? 1 : -1;
 }
 
-/*
- * The network as allocation reads it, and the orders.  The words of a
- * failure ("reading a report", "reading") are those of the generic views
- * these statements were read through before (store_view,
- * store_view_typed).
- */
+/* The network as allocation reads it, and the orders. */
 static const char sql_node_caps[] =
     "SELECT n.node_id, n.type, n.active, n.can_ship, n.can_pickup, "
     "n.can_curbside, " NODE_PLACE_CODE ", " NODE_PLACE_COUNTRY " "
@@ -110,19 +105,19 @@ store_alloc_nodes(struct store *st,
 
 	if (s == NULL)
 		return -1;
-	return store_each(st, s, network_node_row, &w, "reading a report");
+	return store_each(st, s, network_node_row, &w, "reading the nodes");
 }
 
-struct node_stocks {
-	int (*fn)(void *ctx, const struct node_stock *s);
+struct stock_reserveds {
+	int (*fn)(void *ctx, const struct stock_reserved *s);
 	void *ctx;
 };
 
 static int
-node_stock_row(void *p, const struct store_row *row)
+stock_reserved_row(void *p, const struct store_row *row)
 {
-	const struct node_stocks *w = p;
-	struct node_stock x;
+	const struct stock_reserveds *w = p;
+	struct stock_reserved x;
 
 	x.sku = store_col_text(row, 0);
 	x.vendor_node = store_col_text(row, 1);
@@ -135,14 +130,14 @@ node_stock_row(void *p, const struct store_row *row)
 
 int
 store_alloc_stock(struct store *st,
-    int (*fn)(void *ctx, const struct node_stock *s), void *ctx)
+    int (*fn)(void *ctx, const struct stock_reserved *s), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, sql_stock_reserved);
-	struct node_stocks w = { fn, ctx };
+	struct stock_reserveds w = { fn, ctx };
 
 	if (s == NULL)
 		return -1;
-	return store_each(st, s, node_stock_row, &w, "reading");
+	return store_each(st, s, stock_reserved_row, &w, "reading the stock");
 }
 
 struct kept_allocations {
@@ -173,7 +168,7 @@ store_alloc_kept(struct store *st, int scoped,
 	if (s == NULL)
 		return -1;
 	bind_text(s, 1, scoped ? "1" : NULL);
-	return store_each(st, s, kept_allocation_row, &w, "reading a report");
+	return store_each(st, s, kept_allocation_row, &w, "reading the allocations kept");
 }
 
 struct orders_to_allocate {
@@ -207,7 +202,7 @@ store_alloc_orders(struct store *st, int scoped,
 	if (s == NULL)
 		return -1;
 	bind_text(s, 1, scoped ? "1" : NULL);
-	return store_each(st, s, order_to_allocate_row, &w, "reading");
+	return store_each(st, s, order_to_allocate_row, &w, "reading the orders");
 }
 
 /*

@@ -95,12 +95,12 @@ int store_alloc_nodes(struct store *st,
  * item's vendor_node (NULL: none), on_hand, safety_stock (the node's when
  * the row has none) and reserved (routed + released there, not shipped).
  */
-struct node_stock {
+struct stock_reserved {
 	const char *sku, *vendor_node, *node_id;
 	int64_t on_hand, safety_stock, reserved;
 };
 int store_alloc_stock(struct store *st,
-	int (*fn)(void *ctx, const struct node_stock *s), void *ctx);
+	int (*fn)(void *ctx, const struct stock_reserved *s), void *ctx);
 /*
  * What lines keep that a run does not decide: those of held orders, and
  * (scoped) those outside the scope, that hold an allocation; in no

@@ -165,7 +165,8 @@ static const char sql_released_any[] =
 /*
  * The stock of every node (the reserved part comes from the pass by
  * order): each node's range of inventory, not a lookup of the node (or
- * of its place) per row; and who may draw on it, as VIEW_INVENTORY says.
+ * of its place) per row; and who may draw on it (struct node_stock,
+ * store-views.h).
  */
 static const char sql_stock[] =
     "SELECT i.node_id, i.sku, i.on_hand, COALESCE(i.safety_stock, n.safety_stock), "

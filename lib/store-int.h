@@ -190,12 +190,10 @@ bind_text(sqlite3_stmt *s, int i, const char *v)
  * A list filter (struct strv, see struct view_filter) is one parameter:
  * NULL when the list is empty (no filter), else its values as a JSON
  * array of strings, which IN_LIST(column, parameter) matches.  bind_list
- * binds it; store_list_json writes it into b and returns it (NULL for an
- * empty list), for store_view's parameters.
+ * binds it.
  */
 #define IN_LIST(col, p) "(" p " IS NULL OR " col " IN (SELECT value FROM json_each(" p ")))"
 void bind_list(sqlite3_stmt *s, int i, const struct strv *l);
-const char *store_list_json(struct buf *b, const struct strv *l);
 
 static inline void
 bind_int(sqlite3_stmt *s, int i, int64_t v)

@@ -51,7 +51,7 @@ static const char sql_walk_holds[] =
     "ORDER BY order_id, hold_type";
 
 /* The values of l as a JSON array into b (NULL when l has none). */
-const char *
+static const char *
 store_list_json(struct buf *b, const struct strv *l)
 {
 	buf_reset(b);
@@ -414,13 +414,11 @@ store_releases_view(struct store *st, const struct view_filter *f,
 	return store_each(st, s, node_days_releases_row, &w, "reading the releases");
 }
 
-/* Reserved quantity per node and sku: routed or released there, not shipped. */
-#define RESERVED_CTE "WITH r AS MATERIALIZED (SELECT ln.node_id, l.sku, " \
-	"SUM(ln.routed + ln.released) AS q FROM line_node ln " \
-	"JOIN order_line l USING (order_id, line_no) GROUP BY ln.node_id, l.sku) "
 /*
- * The same for the views: the line_node rows with work first (a plain
- * scan), then their skus, so that a line long shipped costs no lookup.
+ * Reserved quantity per node and sku (routed or released there, not
+ * shipped) and its routed part: the line_node rows with work first (a
+ * plain scan), then their skus, so that a line long shipped costs no
+ * lookup.
  */
 #define VIEW_RESERVED_CTE "WITH w AS MATERIALIZED (SELECT order_id, line_no, node_id, " \
 	"routed + released AS q, routed FROM line_node WHERE routed + released > 0), " \
@@ -622,100 +620,4 @@ store_events_range(struct store *st, int64_t after, int64_t upto,
 		return stop < 0 ? -1 : 0;
 	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "reading the event log");
 }
-/* --- the views of store_view ---------------------------------------------- */
 
-static const char sql_node_caps[] =
-    "SELECT n.node_id, n.type, n.active, n.can_ship, n.can_pickup, "
-    "n.can_curbside, " NODE_PLACE_CODE ", " NODE_PLACE_COUNTRY " "
-    "FROM node n " NODE_PLACE_JOIN "ORDER BY n.node_id";
-static const char sql_stock_reserved[] =
-    RESERVED_CTE "SELECT i.sku, it.vendor_node, i.node_id, i.on_hand, "
-    "COALESCE(i.safety_stock, n.safety_stock), COALESCE(r.q, 0) "
-    "FROM inventory i JOIN node n USING (node_id) JOIN item it USING (sku) "
-    "LEFT JOIN r ON r.node_id = i.node_id AND r.sku = i.sku";
-/* held orders keep what they hold and get nothing new */
-static const char sql_allocations_kept[] =
-    "SELECT sku, method, pickup_node, allocated FROM order_line "
-    "WHERE allocated > 0 AND ((?1 IS NOT NULL AND order_id NOT IN "
-    "(SELECT order_id FROM temp.scope)) OR order_id IN (SELECT order_id FROM order_hold))";
-/*
- * In key order, a plain scan: alloc.c sorts the orders by the order of
- * service itself, cheaper than a sort of every line here.
- */
-static const char sql_orders_not_held[] =
-    "SELECT o.order_id, o.priority, o.promise_date, o.created_at, o.ship_complete, "
-    SHIP_TO_CODE ", " SHIP_TO_COUNTRY " FROM orders o " SHIP_TO_JOIN
-    "WHERE (?1 IS NULL OR o.order_id IN (SELECT order_id FROM temp.scope)) "
-    "AND NOT EXISTS (SELECT 1 FROM order_hold h WHERE h.order_id = o.order_id) "
-    "ORDER BY o.order_id";
-
-static const char *const view_sql[] = {
-	[VIEW_NODE_CAPS] = sql_node_caps,
-	[VIEW_STOCK_RESERVED] = sql_stock_reserved,
-	[VIEW_ALLOCATIONS_KEPT] = sql_allocations_kept,
-	[VIEW_ORDERS_NOT_HELD] = sql_orders_not_held,
-};
-
-int
-store_view(struct store *st, enum store_view v, const char *const *params,
-    int nparams, store_row_fn fn, void *ctx)
-{
-	sqlite3_stmt *s = store_sql(st, view_sql[v]);
-	const char **vals = NULL;
-	int rc, i, n, stop = 0;
-
-	if (s == NULL)
-		return -1;
-	for (i = 0; i < nparams; i++)
-		bind_text(s, i + 1, params[i]);
-	n = sqlite3_column_count(s);
-	vals = xcalloc((size_t)n, sizeof *vals);
-	while (!stop && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		for (i = 0; i < n; i++)
-			vals[i] = (const char *)sqlite3_column_text(s, i);
-		stop = fn(ctx, n, vals);
-	}
-	free(vals);
-	sqlite3_reset(s);
-	if (stop)
-		return stop < 0 ? -1 : 0;
-	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "reading a report");
-}
-
-const char *
-store_col_text(const struct store_row *row, int col)
-{
-	return (const char *)sqlite3_column_text(row->s, col);
-}
-
-int64_t
-store_col_int(const struct store_row *row, int col)
-{
-	return sqlite3_column_int64(row->s, col);
-}
-
-double
-store_col_real(const struct store_row *row, int col)
-{
-	return sqlite3_column_double(row->s, col);
-}
-
-int
-store_col_null(const struct store_row *row, int col)
-{
-	return sqlite3_column_type(row->s, col) == SQLITE_NULL;
-}
-
-int
-store_view_typed(struct store *st, enum store_view v, const char *const *params,
-    int nparams, store_typed_fn fn, void *ctx)
-{
-	sqlite3_stmt *s = store_sql(st, view_sql[v]);
-	int i;
-
-	if (s == NULL)
-		return -1;
-	for (i = 0; i < nparams; i++)
-		bind_text(s, i + 1, params[i]);
-	return store_each(st, s, fn, ctx, "reading");
-}

@@ -6,37 +6,6 @@
  */
 #include "store.h"
 
-/*
- * The loads of oms-allocate not yet given their own struct (lib/alloc-run.c),
- * read with store_view (text values) or store_view_typed.
- */
-enum store_view {
-	/* every node, by node_id: node_id, type, active, can_ship,
-	 * can_pickup, can_curbside, and when it cannot be located the keys
-	 * of its postal code and country looked up in vain (NULL both when
-	 * it can) */
-	VIEW_NODE_CAPS,
-	/* stock of items: sku, the item's vendor_node, node_id, on_hand,
-	 * safety_stock, reserved (routed + released there) */
-	VIEW_STOCK_RESERVED,
-	/* lines outside the scope (store_scope_add; ?1 NULL: no
-	 * scope) or of held orders, that hold an allocation: sku, method,
-	 * pickup_node, allocated */
-	VIEW_ALLOCATIONS_KEPT,
-	/* the orders not on hold, by order_id: order_id, priority,
-	 * promise_date, created_at, ship_complete, and when its ship-to
-	 * cannot be placed the keys of its postal code and country looked up
-	 * in vain (NULL both when it can); ?1 NULL: every order, else only
-	 * the scope; never a held order */
-	VIEW_ORDERS_NOT_HELD
-};
-int store_view(struct store *st, enum store_view v, const char *const *params,
-	int nparams, store_row_fn fn, void *ctx);
-
-/* The same views row by row with typed access (store_col_*). */
-int store_view_typed(struct store *st, enum store_view v, const char *const *params,
-	int nparams, store_typed_fn fn, void *ctx);
-
 /* --- views --- */
 
 /*
