@@ -89,52 +89,40 @@ used_add(struct rorder *o, int n, int dest, int regular)
 
 /* --- reading ------------------------------------------------------------------- */
 
-static const char *
-text_or_empty(const struct store_row *row, int col)
-{
-	const char *v = store_col_text(row, col);
-
-	return v ? v : "";
-}
-
 /*
- * A node's or an order's place in row: lat and lon in columns clat and
- * clat + 1, their xyz; when the two are not both there, the keys of its
- * postal code (model.h) from columns ccode and ccode + 1.  1 if placed.
+ * A node's or an order's place p: its lat and lon, their xyz; when it is
+ * not located, the keys of its postal code (model.h).  1 if placed.
  */
 static int
-read_place(const struct store_row *row, int clat, int ccode, char **code, char **country,
+read_place(const struct place_lookup *p, char **code, char **country,
     double *lat, double *lon, double xyz[3])
 {
-	int placed = !store_col_null(row, clat) && !store_col_null(row, clat + 1);
-
-	if (!placed) {
-		*code = xstrdup(text_or_empty(row, ccode));
-		*country = xstrdup(text_or_empty(row, ccode + 1));
+	if (!p->located) {
+		*code = xstrdup(p->postal_key ? p->postal_key : "");
+		*country = xstrdup(p->country_key ? p->country_key : "");
 	}
-	*lat = store_col_real(row, clat);
-	*lon = store_col_real(row, clat + 1);
+	*lat = p->lat;
+	*lon = p->lon;
 	place_xyz(*lat, *lon, xyz);
-	return placed;
+	return p->located;
 }
 
 static int
-node_row(void *ctx, const struct store_row *row)
+node_row(void *ctx, const struct network_node *x)
 {
 	struct run *r = ctx;
 	struct rnode *n = PUSH(r->net.nodes, r->net.nnodes, r->net.capnodes);
-	const char *type = store_col_text(row, 1);
 
 	memset(n, 0, sizeof *n);
-	n->id = xstrdup(store_col_text(row, 0));
-	n->vendor = strcmp(type, "vendor") == 0;
-	n->active = (int)store_col_int(row, 2);
-	n->ship = (int)store_col_int(row, 3);
-	n->placed = read_place(row, 6, 12, &n->code, &n->country, &n->lat, &n->lon, n->xyz);
-	n->handling = store_col_real(row, 8);
-	n->proc_days = (int)store_col_int(row, 9);
-	n->cap = store_col_null(row, 10) ? NOCAP : store_col_int(row, 10) - store_col_int(row, 11);
-	n->closed = !store_col_null(row, 10) && store_col_int(row, 10) == 0;
+	n->id = xstrdup(x->node_id);
+	n->vendor = strcmp(x->type, "vendor") == 0;
+	n->active = (int)x->active;
+	n->ship = (int)x->can_ship;
+	n->placed = read_place(&x->place, &n->code, &n->country, &n->lat, &n->lon, n->xyz);
+	n->handling = x->handling_cost;
+	n->proc_days = (int)x->processing_days;
+	n->cap = x->capacity_limited ? x->capacity_per_day - x->released_today : NOCAP;
+	n->closed = x->capacity_limited && x->capacity_per_day == 0;
 	if (n->cap < 0)
 		n->cap = 0;
 	if (r->opts->evacuate != NULL && strcmp(r->opts->evacuate, n->id) == 0)
@@ -144,39 +132,39 @@ node_row(void *ctx, const struct store_row *row)
 }
 
 static int
-rate_row(void *ctx, const struct store_row *row)
+rate_row(void *ctx, const struct rate_card_band *x)
 {
 	struct run *r = ctx;
 	struct rrate *t = PUSH(r->net.rates, r->net.nrates, r->net.caprates);
 
-	t->max_km = store_col_real(row, 0);
-	t->base = store_col_real(row, 1);
-	t->per_kg = store_col_real(row, 2);
-	t->transit = (int)store_col_int(row, 3);
+	t->max_km = x->max_km;
+	t->base = x->base_cost;
+	t->per_kg = x->per_kg;
+	t->transit = (int)x->transit_days;
 	rate_band_init(t);
 	return 0;
 }
 
 static int
-item_row(void *ctx, const struct store_row *row)
+item_row(void *ctx, const struct item_shipping *x)
 {
 	struct run *r = ctx;
 	struct ritem *it = PUSH(r->net.items, r->net.nitems, r->net.capitems);
 
 	memset(it, 0, sizeof *it);
-	it->w = store_col_real(row, 1);
-	it->alone = (int)store_col_int(row, 2);
-	it->vendor = lookup(&r->net.node_ix, store_col_text(row, 3));
-	strmap_put(&r->net.item_ix, store_col_text(row, 0), (void *)(intptr_t)r->net.nitems);
+	it->w = x->weight_kg;
+	it->alone = (int)x->ship_alone;
+	it->vendor = lookup(&r->net.node_ix, x->vendor_node);
+	strmap_put(&r->net.item_ix, x->sku, (void *)(intptr_t)r->net.nitems);
 	return 0;
 }
 
 static int
-stock_row(void *ctx, const struct store_row *row)
+stock_row(void *ctx, const struct node_stock *x)
 {
 	struct run *r = ctx;
-	int n = lookup(&r->net.node_ix, store_col_text(row, 0));
-	int i = lookup(&r->net.item_ix, store_col_text(row, 1));
+	int n = lookup(&r->net.node_ix, x->node_id);
+	int i = lookup(&r->net.item_ix, x->sku);
 	struct rstock *s;
 	struct stock_count *q;
 
@@ -188,10 +176,10 @@ stock_row(void *ctx, const struct store_row *row)
 	s->item = i;
 	q = PUSH(r->net.stock_count, r->net.ncount, r->net.capcount);
 	memset(q, 0, sizeof *q);
-	q->on_hand = store_col_int(row, 2);
-	q->safety = store_col_int(row, 3);
-	q->routed = store_col_int(row, 4);
-	q->released = store_col_int(row, 5);
+	q->on_hand = x->on_hand;
+	q->safety = x->safety_stock;
+	q->routed = x->routed;
+	q->released = x->released;
 	return 0;
 }
 
@@ -207,26 +195,23 @@ struct okey {
 };
 
 static int
-line_row(void *ctx, const struct store_row *row)
+line_row(void *ctx, const struct line_in_play *x)
 {
 	struct run *r = ctx;
-	const char *oid = store_col_text(row, 0), *method = store_col_text(row, 5);
-	const char *reason = store_col_text(row, 13);
 	struct rorder *o = r->net.norders ? &r->net.orders[r->net.norders - 1] : NULL;
 	struct rline *l;
-	int pickup = method_handed_over(method);
+	int pickup = method_handed_over(x->method);
 
-	if (o == NULL || strcmp(o->id, oid) != 0) {
-		const char *promise = store_col_text(row, 8);
+	if (o == NULL || strcmp(o->id, x->order_id) != 0) {
+		const char *promise = x->promise_date;
 		struct okey *k;
 		int64_t pd;
 
 		o = PUSH(r->net.orders, r->net.norders, r->net.caporders);
 		memset(o, 0, sizeof *o);
-		o->id = xstrdup(oid);
+		o->id = xstrdup(x->order_id);
 		o->first = r->net.nlines;
-		o->placed = read_place(row, 10, 14, &o->code, &o->country, &o->lat, &o->lon,
-		    o->xyz);
+		o->placed = read_place(&x->dest, &o->code, &o->country, &o->lat, &o->lon, o->xyz);
 		pd = date_days(promise);
 		o->slack = pd == INT64_MAX ? INT_MAX : (int)(pd - r->net.day);
 		plan_clear(&o->plan);
@@ -239,7 +224,7 @@ line_row(void *ctx, const struct store_row *row)
 		}
 		k = &r->scratch.okeys[r->net.norders - 1];
 		k->order = r->net.norders - 1;
-		k->priority = store_col_int(row, 7);
+		k->priority = x->priority;
 		if (r->scratch.okeytext.len == 0)
 			buf_addc(&r->scratch.okeytext, '\0');	/* offset 0: no promise date */
 		k->promise = 0;
@@ -249,25 +234,25 @@ line_row(void *ctx, const struct store_row *row)
 			buf_addc(&r->scratch.okeytext, '\0');
 		}
 		k->created = r->scratch.okeytext.len;
-		buf_adds(&r->scratch.okeytext, store_col_text(row, 9));
+		buf_adds(&r->scratch.okeytext, x->created_at);
 		buf_addc(&r->scratch.okeytext, '\0');
 	}
 	l = PUSH(r->net.lines, r->net.nlines, r->net.caplines);
 	memset(l, 0, sizeof *l);
 	o->n++;
 	l->order = r->net.norders - 1;
-	l->line_no = store_col_int(row, 1);
-	l->sku = xstrdup(store_col_text(row, 2));
+	l->line_no = x->line_no;
+	l->sku = xstrdup(x->sku);
 	l->item = lookup(&r->net.item_ix, l->sku);
-	l->qty = store_col_int(row, 3);
-	l->allocated = store_col_int(row, 4);
-	l->backordered = store_col_int(row, 12);
-	l->old_reason = reason ? xstrdup(reason) : NULL;
-	l->pin = pickup ? lookup(&r->net.node_ix, store_col_text(row, 6)) : -1;
+	l->qty = x->qty;
+	l->allocated = x->allocated;
+	l->backordered = x->backordered;
+	l->old_reason = x->backorder_reason ? xstrdup(x->backorder_reason) : NULL;
+	l->pin = pickup ? lookup(&r->net.node_ix, x->pickup_node) : -1;
 	if (pickup && l->pin < 0)
 		l->pin = -2;	/* no such store: nothing can serve it */
-	l->locker = strcmp(method, "locker") == 0 ?
-	    lookup(&r->net.node_ix, store_col_text(row, 6)) : -1;
+	l->locker = strcmp(x->method, "locker") == 0 ?
+	    lookup(&r->net.node_ix, x->pickup_node) : -1;
 	l->want = l->allocated;
 	return 0;
 }
@@ -315,37 +300,37 @@ line_find(struct run *r, const char *order_id, int64_t line_no)
 }
 
 static int
-work_row(void *ctx, const struct store_row *row)
+work_row(void *ctx, const struct work_in_play *x)
 {
 	struct run *r = ctx;
 	struct rwork *w;
 	struct rline *l;
 	int li;
 
-	li = line_find(r, store_col_text(row, 0), store_col_int(row, 1));
+	li = line_find(r, x->order_id, x->line_no);
 	if (li < 0)
 		return 0;
 	l = &r->net.lines[li];
 	w = PUSH(l->work, l->nwork, l->capwork);
-	w->node = lookup(&r->net.node_ix, store_col_text(row, 2));
-	w->qty = store_col_int(row, 3);
+	w->node = lookup(&r->net.node_ix, x->node_id);
+	w->qty = x->routed;
 	w->inplay = 0;
 	return 0;
 }
 
 /* Work of an order in play released to a node or shipped from it. */
 static int
-used_row(void *ctx, const struct store_row *row)
+used_row(void *ctx, const struct work_released *x)
 {
 	struct run *r = ctx;
-	int oi = order_find(r, store_col_text(row, 0));
-	int n = lookup(&r->net.node_ix, store_col_text(row, 1));
-	int item = lookup(&r->net.item_ix, store_col_text(row, 4)), dest = 0;
+	int oi = order_find(r, x->order_id);
+	int n = lookup(&r->net.node_ix, x->node_id);
+	int item = lookup(&r->net.item_ix, x->sku), dest = 0;
 
 	if (oi < 0 || n < 0)
 		return 0;
-	if (strcmp(store_col_text(row, 2), "locker") == 0)
-		dest = lookup(&r->net.node_ix, store_col_text(row, 3)) + 1;
+	if (strcmp(x->method, "locker") == 0)
+		dest = lookup(&r->net.node_ix, x->pickup_node) + 1;
 	used_add(&r->net.orders[oi], n, dest, item < 0 || !r->net.items[item].alone);
 	return 0;
 }
@@ -929,13 +914,13 @@ route_run(struct store *st, const struct route_opts *o, FILE *out,
 			return EX_DATAERR;
 		}
 	}
-	if (store_route_read(st, ROUTE_NODES, o->day, 0, node_row, &r) != 0 ||
-	    store_route_read(st, ROUTE_RATES, NULL, 0, rate_row, &r) != 0 ||
-	    store_route_read(st, ROUTE_ITEMS, NULL, 0, item_row, &r) != 0 ||
-	    store_route_read(st, ROUTE_STOCK, NULL, 0, stock_row, &r) != 0 ||
-	    store_route_read(st, ROUTE_LINES, NULL, scoped, line_row, &r) != 0 ||
-	    store_route_read(st, ROUTE_WORK_ROWS, NULL, scoped, work_row, &r) != 0 ||
-	    store_route_read(st, ROUTE_USED_ROWS, NULL, scoped, used_row, &r) != 0) {
+	if (store_route_nodes(st, o->day, node_row, &r) != 0 ||
+	    store_route_rates(st, rate_row, &r) != 0 ||
+	    store_route_items(st, item_row, &r) != 0 ||
+	    store_route_stock(st, stock_row, &r) != 0 ||
+	    store_route_lines(st, scoped, line_row, &r) != 0 ||
+	    store_route_work(st, scoped, work_row, &r) != 0 ||
+	    store_route_released(st, scoped, used_row, &r) != 0) {
 		status = store_status(st);
 		goto out;
 	}

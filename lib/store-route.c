@@ -13,7 +13,7 @@
  * (?1) count against the day's capacity.
  */
 static const char sql_nodes[] =
-    "SELECT n.node_id, n.type, n.active, n.can_ship, n.can_pickup, n.can_curbside, "
+    "SELECT n.node_id, n.type, n.active, n.can_ship, "
     PLACE_LAT("n.lat", "p") ", " PLACE_LON("n.lon", "p") ", n.handling_cost, "
     "n.processing_days, n.capacity_per_day, (SELECT count(*) FROM release r "
     "WHERE r.node_id = n.node_id AND r.business_day = ?1), "
@@ -74,32 +74,258 @@ static const char sql_stock[] =
     "JOIN order_line l USING (order_id, line_no) " \
     "WHERE (ln.released > 0 OR ln.shipped > 0) AND l.method IN ('ship', 'locker') "
 
-/* The orders of the scope only, for the [1] of route_sql: the column C. */
+/* The orders of the scope only: the column C. */
 #define IN_SCOPE(C) "AND " C " IN (SELECT order_id FROM temp.scope) "
 
-/* Each view's statement: [0] every order, [1] the scope's. */
-static const char *const route_sql[][2] = {
-	[ROUTE_NODES] = { sql_nodes, sql_nodes },
-	[ROUTE_RATES] = { sql_rates, sql_rates },
-	[ROUTE_ITEMS] = { sql_items, sql_items },
-	[ROUTE_STOCK] = { sql_stock, sql_stock },
-	[ROUTE_LINES] = { LINES_IN_PLAY "ORDER BY l.order_id, l.line_no",
-	    LINES_IN_PLAY IN_SCOPE("o.order_id") "ORDER BY l.order_id, l.line_no" },
-	[ROUTE_WORK_ROWS] = { WORK_IN_PLAY, WORK_IN_PLAY IN_SCOPE("ln.order_id") },
-	[ROUTE_USED_ROWS] = { WORK_RELEASED, WORK_RELEASED IN_SCOPE("ln.order_id") },
+static const char sql_lines[] = LINES_IN_PLAY "ORDER BY l.order_id, l.line_no";
+static const char sql_lines_scoped[] =
+    LINES_IN_PLAY IN_SCOPE("o.order_id") "ORDER BY l.order_id, l.line_no";
+static const char sql_work[] = WORK_IN_PLAY;
+static const char sql_work_scoped[] = WORK_IN_PLAY IN_SCOPE("ln.order_id");
+static const char sql_released[] = WORK_RELEASED;
+static const char sql_released_scoped[] = WORK_RELEASED IN_SCOPE("ln.order_id");
+
+/*
+ * A place from row: lat and lon in columns clat and clat + 1, the keys
+ * looked up in columns ckey and ckey + 1.
+ */
+static void
+place_fill(struct place_lookup *x, const struct store_row *row, int clat, int ckey)
+{
+	x->located = !store_col_null(row, clat) && !store_col_null(row, clat + 1);
+	x->lat = store_col_real(row, clat);
+	x->lon = store_col_real(row, clat + 1);
+	x->postal_key = store_col_text(row, ckey);
+	x->country_key = store_col_text(row, ckey + 1);
+}
+
+struct network_nodes {
+	int (*fn)(void *ctx, const struct network_node *x);
+	void *ctx;
 };
 
-int
-store_route_read(struct store *st, enum store_route_view v, const char *day, int scoped,
-    store_typed_fn fn, void *ctx)
+static int
+network_node_row(void *p, const struct store_row *row)
 {
-	sqlite3_stmt *s = store_sql(st, route_sql[v][scoped != 0]);
+	const struct network_nodes *w = p;
+	struct network_node x;
+
+	x.node_id = store_col_text(row, 0);
+	x.type = store_col_text(row, 1);
+	x.active = store_col_int(row, 2);
+	x.can_ship = store_col_int(row, 3);
+	place_fill(&x.place, row, 4, 10);
+	x.handling_cost = store_col_real(row, 6);
+	x.processing_days = store_col_int(row, 7);
+	x.capacity_limited = !store_col_null(row, 8);
+	x.capacity_per_day = store_col_int(row, 8);
+	x.released_today = store_col_int(row, 9);
+	return w->fn(w->ctx, &x);
+}
+
+int
+store_route_nodes(struct store *st, const char *day,
+    int (*fn)(void *ctx, const struct network_node *n), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_nodes);
+	struct network_nodes w = { fn, ctx };
 
 	if (s == NULL)
 		return -1;
-	if (v == ROUTE_NODES)
-		bind_text(s, 1, day);
-	return store_each(st, s, fn, ctx, "reading what to route");
+	bind_text(s, 1, day);
+	return store_each(st, s, network_node_row, &w, "reading what to route");
+}
+
+struct rate_card_bands {
+	int (*fn)(void *ctx, const struct rate_card_band *x);
+	void *ctx;
+};
+
+static int
+rate_card_band_row(void *p, const struct store_row *row)
+{
+	const struct rate_card_bands *w = p;
+	struct rate_card_band x;
+
+	x.max_km = store_col_real(row, 0);
+	x.base_cost = store_col_real(row, 1);
+	x.per_kg = store_col_real(row, 2);
+	x.transit_days = store_col_int(row, 3);
+	return w->fn(w->ctx, &x);
+}
+
+int
+store_route_rates(struct store *st,
+    int (*fn)(void *ctx, const struct rate_card_band *b), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_rates);
+	struct rate_card_bands w = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	return store_each(st, s, rate_card_band_row, &w, "reading what to route");
+}
+
+struct items_shipping {
+	int (*fn)(void *ctx, const struct item_shipping *x);
+	void *ctx;
+};
+
+static int
+item_shipping_row(void *p, const struct store_row *row)
+{
+	const struct items_shipping *w = p;
+	struct item_shipping x;
+
+	x.sku = store_col_text(row, 0);
+	x.weight_kg = store_col_real(row, 1);
+	x.ship_alone = store_col_int(row, 2);
+	x.vendor_node = store_col_text(row, 3);
+	return w->fn(w->ctx, &x);
+}
+
+int
+store_route_items(struct store *st,
+    int (*fn)(void *ctx, const struct item_shipping *it), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_items);
+	struct items_shipping w = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	return store_each(st, s, item_shipping_row, &w, "reading what to route");
+}
+
+struct node_stocks {
+	int (*fn)(void *ctx, const struct node_stock *x);
+	void *ctx;
+};
+
+static int
+node_stock_row(void *p, const struct store_row *row)
+{
+	const struct node_stocks *w = p;
+	struct node_stock x;
+
+	x.node_id = store_col_text(row, 0);
+	x.sku = store_col_text(row, 1);
+	x.on_hand = store_col_int(row, 2);
+	x.safety_stock = store_col_int(row, 3);
+	x.routed = store_col_int(row, 4);
+	x.released = store_col_int(row, 5);
+	return w->fn(w->ctx, &x);
+}
+
+int
+store_route_stock(struct store *st,
+    int (*fn)(void *ctx, const struct node_stock *s), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_stock);
+	struct node_stocks w = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	return store_each(st, s, node_stock_row, &w, "reading what to route");
+}
+
+struct lines_in_play {
+	int (*fn)(void *ctx, const struct line_in_play *x);
+	void *ctx;
+};
+
+static int
+line_in_play_row(void *p, const struct store_row *row)
+{
+	const struct lines_in_play *w = p;
+	struct line_in_play x;
+
+	x.order_id = store_col_text(row, 0);
+	x.line_no = store_col_int(row, 1);
+	x.sku = store_col_text(row, 2);
+	x.qty = store_col_int(row, 3);
+	x.allocated = store_col_int(row, 4);
+	x.method = store_col_text(row, 5);
+	x.pickup_node = store_col_text(row, 6);
+	x.priority = store_col_int(row, 7);
+	x.promise_date = store_col_text(row, 8);
+	x.created_at = store_col_text(row, 9);
+	place_fill(&x.dest, row, 10, 14);
+	x.backordered = store_col_int(row, 12);
+	x.backorder_reason = store_col_text(row, 13);
+	return w->fn(w->ctx, &x);
+}
+
+int
+store_route_lines(struct store *st, int scoped,
+    int (*fn)(void *ctx, const struct line_in_play *l), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, scoped ? sql_lines_scoped : sql_lines);
+	struct lines_in_play w = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	return store_each(st, s, line_in_play_row, &w, "reading what to route");
+}
+
+struct works_in_play {
+	int (*fn)(void *ctx, const struct work_in_play *x);
+	void *ctx;
+};
+
+static int
+work_in_play_row(void *p, const struct store_row *row)
+{
+	const struct works_in_play *w = p;
+	struct work_in_play x;
+
+	x.order_id = store_col_text(row, 0);
+	x.line_no = store_col_int(row, 1);
+	x.node_id = store_col_text(row, 2);
+	x.routed = store_col_int(row, 3);
+	return w->fn(w->ctx, &x);
+}
+
+int
+store_route_work(struct store *st, int scoped,
+    int (*fn)(void *ctx, const struct work_in_play *w), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, scoped ? sql_work_scoped : sql_work);
+	struct works_in_play w = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	return store_each(st, s, work_in_play_row, &w, "reading what to route");
+}
+
+struct works_released {
+	int (*fn)(void *ctx, const struct work_released *x);
+	void *ctx;
+};
+
+static int
+work_released_row(void *p, const struct store_row *row)
+{
+	const struct works_released *w = p;
+	struct work_released x;
+
+	x.order_id = store_col_text(row, 0);
+	x.node_id = store_col_text(row, 1);
+	x.method = store_col_text(row, 2);
+	x.pickup_node = store_col_text(row, 3);
+	x.sku = store_col_text(row, 4);
+	return w->fn(w->ctx, &x);
+}
+
+int
+store_route_released(struct store *st, int scoped,
+    int (*fn)(void *ctx, const struct work_released *w), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, scoped ? sql_released_scoped : sql_released);
+	struct works_released w = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	return store_each(st, s, work_released_row, &w, "reading what to route");
 }
 
 /*

@@ -6,35 +6,114 @@
  */
 #include "store.h"
 
-enum store_route_view {
-	/* node_id, type, active, can_ship, can_pickup, can_curbside, lat, lon
-	 * (the node's, else its postal code's; NULL: unplaced), handling_cost,
-	 * processing_days, capacity_per_day (NULL: unlimited), releases on the
-	 * business day given, the postal key and country key of its postal
-	 * code (model.h) */
-	ROUTE_NODES,
-	/* max_km, base_cost, per_kg, transit_days; by max_km */
-	ROUTE_RATES,
-	/* sku, weight_kg, ship_alone, vendor_node */
-	ROUTE_ITEMS,
-	/* node_id, sku, on_hand, safety_stock, routed, released */
-	ROUTE_STOCK,
-	/* order_id, line_no, sku, qty, allocated, method, pickup_node,
-	 * priority, promise_date, created_at, dest lat, dest lon, backordered,
-	 * backorder_reason, and when the destination has no place, the postal
-	 * key and country key looked up (else NULL); lines of orders not on
-	 * hold with an allocation or routed work, in the order of their keys,
-	 * order_id and line_no (scoped: only the orders in the scope table) */
-	ROUTE_LINES,
-	/* order_id, line_no, node_id, routed: the routed work of the same */
-	ROUTE_WORK_ROWS,
-	/* order_id, node_id, method, pickup_node, sku: the ship and locker
-	 * lines' work released to a node or shipped from it (scoped: of the
-	 * orders in the scope table), in no order */
-	ROUTE_USED_ROWS
+/*
+ * The loads of oms-route, each a statement whose rows are handed to fn as
+ * a struct named by its data, filled on the stack: its strings point into
+ * the statement's current row and live until fn returns.  fn returns 0 to
+ * go on.  Scoped: only the orders in the scope table (temp.scope).  Each
+ * returns 0, or -1 after a diagnostic saying what.
+ */
+
+/*
+ * Where a node or a ship-to is: its own lat and lon, else its postal
+ * code's.  lat and lon are 0 where NULL.
+ */
+struct place_lookup {
+	int located;		/* 1: lat and lon both there */
+	double lat, lon;
+	/* not located: the postal key and country key of its postal code
+	 * looked up in vain (model.h; "" when none); located: NULL */
+	const char *postal_key, *country_key;
 };
-int store_route_read(struct store *st, enum store_route_view v, const char *day,
-	int scoped, store_typed_fn fn, void *ctx);
+
+/* A node, by node_id. */
+struct network_node {
+	const char *node_id, *type;
+	int64_t active, can_ship;
+	struct place_lookup place;
+	double handling_cost;
+	int64_t processing_days;
+	int capacity_limited;		/* 0: capacity_per_day NULL, unlimited */
+	int64_t capacity_per_day;	/* 0 when NULL */
+	int64_t released_today;		/* releases on the business day given */
+};
+int store_route_nodes(struct store *st, const char *day,
+	int (*fn)(void *ctx, const struct network_node *n), void *ctx);
+
+/* A band of the rate card, by max_km. */
+struct rate_card_band {
+	double max_km, base_cost, per_kg;
+	int64_t transit_days;
+};
+int store_route_rates(struct store *st,
+	int (*fn)(void *ctx, const struct rate_card_band *b), void *ctx);
+
+/* An item, in no order. */
+struct item_shipping {
+	const char *sku;
+	double weight_kg;
+	int64_t ship_alone;
+	const char *vendor_node;	/* NULL: none */
+};
+int store_route_items(struct store *st,
+	int (*fn)(void *ctx, const struct item_shipping *it), void *ctx);
+
+/*
+ * The stock of a sku at a node, with what is routed and released there
+ * (a pair with routed or released work and no inventory row: on_hand and
+ * safety_stock 0), in no order.
+ */
+struct node_stock {
+	const char *node_id, *sku;
+	int64_t on_hand;
+	int64_t safety_stock;	/* the inventory row's, else the node's */
+	int64_t routed, released;
+};
+int store_route_stock(struct store *st,
+	int (*fn)(void *ctx, const struct node_stock *s), void *ctx);
+
+/*
+ * A line in play: of an order not on hold, with an allocation or routed
+ * work; in the order of their keys, order_id and line_no.
+ */
+struct line_in_play {
+	const char *order_id;
+	int64_t line_no;
+	const char *sku;
+	int64_t qty, allocated;
+	const char *method, *pickup_node;	/* pickup_node NULL: none */
+	int64_t priority;
+	const char *promise_date;		/* NULL: none */
+	const char *created_at;
+	struct place_lookup dest;		/* the order's ship-to */
+	int64_t backordered;
+	const char *backorder_reason;		/* NULL: none */
+};
+int store_route_lines(struct store *st, int scoped,
+	int (*fn)(void *ctx, const struct line_in_play *l), void *ctx);
+
+/* The routed work (routed > 0) of the lines in play, in no order. */
+struct work_in_play {
+	const char *order_id;
+	int64_t line_no;
+	const char *node_id;
+	int64_t routed;
+};
+int store_route_work(struct store *st, int scoped,
+	int (*fn)(void *ctx, const struct work_in_play *w), void *ctx);
+
+/*
+ * The ship and locker lines' work released to a node or shipped from it
+ * (of every order, on hold or not), in no order.
+ */
+struct work_released {
+	const char *order_id, *node_id, *method;
+	const char *pickup_node;	/* NULL: none */
+	const char *sku;
+};
+int store_route_released(struct store *st, int scoped,
+	int (*fn)(void *ctx, const struct work_released *w), void *ctx);
+
 /*
  * The active nodes oms-route must place (shipping nodes, vendors,
  * lockers) that have no lat/lon and whose postal code is not in the

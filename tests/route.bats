@@ -389,6 +389,39 @@ O4,1,A,1,routed,0,0,0,1,0,0,0,0,N1
 EOF
 }
 
+@test "a release already made on the business day takes a capacity-limited store's slot of that day only" {
+	network
+	# ST takes one release a day.  O1 is routed to ST and released on
+	# 2026-11-27: that release, not routed work, holds the day's slot, so
+	# O2 like it ships from N1 at 11.50 that day and from ST the next
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+ST,A,5,2026-11-26T22:00:00Z
+N1,A,5,2026-11-26T22:00:00Z
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A,1,2026-11-26T10:00:00Z,0,-0.3
+EOF
+	routes --day 2026-11-27 <<EOF
+$HEADER
+O1,1,A,1,ST,5,1,0
+EOF
+	oms-release -q --day 2026-11-27 -o /dev/null
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O2,1,A,1,2026-11-26T11:00:00Z,0,-0.3
+EOF
+	routes --dry-run --day 2026-11-28 <<EOF
+$HEADER
+O2,1,A,1,ST,5,1,0
+EOF
+	routes --day 2026-11-27 <<EOF
+$HEADER
+O2,1,A,1,N1,11.5,2,0
+EOF
+}
+
 @test "two orders want one node's last unit: the batch beats first come, first served" {
 	last_unit
 	routes --dry-run --greedy <<EOF
