@@ -108,7 +108,7 @@ read_place(const struct place_lookup *p, char **code, char **country,
 }
 
 static int
-node_row(void *ctx, const struct network_node *x)
+node_row(void *ctx, const struct shipping_node *x)
 {
 	struct run *r = ctx;
 	struct rnode *n = PUSH(r->net.nodes, r->net.nnodes, r->net.capnodes);
@@ -160,7 +160,7 @@ item_row(void *ctx, const struct item_shipping *x)
 }
 
 static int
-stock_row(void *ctx, const struct node_stock *x)
+stock_row(void *ctx, const struct stock_routed *x)
 {
 	struct run *r = ctx;
 	int n = lookup(&r->net.node_ix, x->node_id);

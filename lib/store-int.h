@@ -132,6 +132,14 @@ int store_done(struct store *st, sqlite3_stmt *s, const char *what);
 int store_exec(struct store *st, const char *text, const char *what);
 /* A one-row, one-integer query: the value, 0 when no row, -1 error. */
 int64_t store_int(struct store *st, sqlite3_stmt *s, const char *what);
+/*
+ * A row of a statement as the store files read it, handed to a
+ * callback: valid during the callback only.  The callers outside the
+ * store get structs named by their data, filled from it.
+ */
+struct store_row;
+typedef int (*store_typed_fn)(void *ctx, const struct store_row *row);
+
 /* Hand every row of s to fn (typed access); 0, or -1 (fn's -1 or error). */
 int store_each(struct store *st, sqlite3_stmt *s, store_typed_fn fn, void *ctx,
 	const char *what);
@@ -160,6 +168,31 @@ int store_changes(struct store *st);
 struct store_row {
 	sqlite3_stmt *s;
 };
+
+/* Its columns: text (NULL for SQL NULL), integer, real, whether NULL. */
+static inline const char *
+store_col_text(const struct store_row *row, int col)
+{
+	return (const char *)sqlite3_column_text(row->s, col);
+}
+
+static inline int64_t
+store_col_int(const struct store_row *row, int col)
+{
+	return sqlite3_column_int64(row->s, col);
+}
+
+static inline double
+store_col_real(const struct store_row *row, int col)
+{
+	return sqlite3_column_double(row->s, col);
+}
+
+static inline int
+store_col_null(const struct store_row *row, int col)
+{
+	return sqlite3_column_type(row->s, col) == SQLITE_NULL;
+}
 
 /*
  * A statement read alongside others, merged in key order: row is 1 while

@@ -100,7 +100,7 @@ place_fill(struct place_lookup *x, const struct store_row *row, int clat, int ck
 }
 
 struct network_nodes {
-	int (*fn)(void *ctx, const struct network_node *x);
+	int (*fn)(void *ctx, const struct shipping_node *x);
 	void *ctx;
 };
 
@@ -108,7 +108,7 @@ static int
 network_node_row(void *p, const struct store_row *row)
 {
 	const struct network_nodes *w = p;
-	struct network_node x;
+	struct shipping_node x;
 
 	x.node_id = store_col_text(row, 0);
 	x.type = store_col_text(row, 1);
@@ -125,7 +125,7 @@ network_node_row(void *p, const struct store_row *row)
 
 int
 store_route_nodes(struct store *st, const char *day,
-    int (*fn)(void *ctx, const struct network_node *n), void *ctx)
+    int (*fn)(void *ctx, const struct shipping_node *n), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, sql_nodes);
 	struct network_nodes w = { fn, ctx };
@@ -197,7 +197,7 @@ store_route_items(struct store *st,
 }
 
 struct node_stocks {
-	int (*fn)(void *ctx, const struct node_stock *x);
+	int (*fn)(void *ctx, const struct stock_routed *x);
 	void *ctx;
 };
 
@@ -205,7 +205,7 @@ static int
 node_stock_row(void *p, const struct store_row *row)
 {
 	const struct node_stocks *w = p;
-	struct node_stock x;
+	struct stock_routed x;
 
 	x.node_id = store_col_text(row, 0);
 	x.sku = store_col_text(row, 1);
@@ -218,7 +218,7 @@ node_stock_row(void *p, const struct store_row *row)
 
 int
 store_route_stock(struct store *st,
-    int (*fn)(void *ctx, const struct node_stock *s), void *ctx)
+    int (*fn)(void *ctx, const struct stock_routed *s), void *ctx)
 {
 	sqlite3_stmt *s = store_sql(st, sql_stock);
 	struct node_stocks w = { fn, ctx };

@@ -27,7 +27,7 @@ struct place_lookup {
 };
 
 /* A node, by node_id. */
-struct network_node {
+struct shipping_node {
 	const char *node_id, *type;
 	int64_t active, can_ship;
 	struct place_lookup place;
@@ -38,7 +38,7 @@ struct network_node {
 	int64_t released_today;		/* releases on the business day given */
 };
 int store_route_nodes(struct store *st, const char *day,
-	int (*fn)(void *ctx, const struct network_node *n), void *ctx);
+	int (*fn)(void *ctx, const struct shipping_node *n), void *ctx);
 
 /* A band of the rate card, by max_km. */
 struct rate_card_band {
@@ -63,14 +63,14 @@ int store_route_items(struct store *st,
  * (a pair with routed or released work and no inventory row: on_hand and
  * safety_stock 0), in no order.
  */
-struct node_stock {
+struct stock_routed {
 	const char *node_id, *sku;
 	int64_t on_hand;
 	int64_t safety_stock;	/* the inventory row's, else the node's */
 	int64_t routed, released;
 };
 int store_route_stock(struct store *st,
-	int (*fn)(void *ctx, const struct node_stock *s), void *ctx);
+	int (*fn)(void *ctx, const struct stock_routed *s), void *ctx);
 
 /*
  * A line in play: of an order not on hold, with an allocation or routed

@@ -346,30 +346,6 @@ store_int(struct store *st, sqlite3_stmt *s, const char *what)
 	return v;
 }
 
-const char *
-store_col_text(const struct store_row *row, int col)
-{
-	return (const char *)sqlite3_column_text(row->s, col);
-}
-
-int64_t
-store_col_int(const struct store_row *row, int col)
-{
-	return sqlite3_column_int64(row->s, col);
-}
-
-double
-store_col_real(const struct store_row *row, int col)
-{
-	return sqlite3_column_double(row->s, col);
-}
-
-int
-store_col_null(const struct store_row *row, int col)
-{
-	return sqlite3_column_type(row->s, col) == SQLITE_NULL;
-}
-
 int
 store_each(struct store *st, sqlite3_stmt *s, store_typed_fn fn, void *ctx,
     const char *what)

@@ -89,26 +89,6 @@ int store_savepoint_begin(struct store *st);
 int store_savepoint_end(struct store *st);
 int store_savepoint_undo(struct store *st);
 
-/* --- rows ------------------------------------------------------------ */
-
-/*
- * Rows handed to a callback as text values (NULL for SQL NULL), in the
- * column order documented.  fn returns 0 to go on.
- */
-typedef int (*store_row_fn)(void *ctx, int ncols, const char *const *vals);
-
-/*
- * Rows handed to a callback with typed access, for the hot paths: a row
- * is valid during the callback only; store_col_text returns NULL for SQL
- * NULL.  fn returns 0 to go on.
- */
-struct store_row;
-typedef int (*store_typed_fn)(void *ctx, const struct store_row *row);
-const char *store_col_text(const struct store_row *row, int col);
-int64_t store_col_int(const struct store_row *row, int col);
-double store_col_real(const struct store_row *row, int col);
-int store_col_null(const struct store_row *row, int col);
-
 /*
  * The check of a line's counts as they are written (oms(7), "Line
  * counts"): order_id's line line_no as the store now has it, by the rules
