@@ -12,7 +12,8 @@
 #include "release.h"
 
 enum {
-	OPT_CONFIRM = OPT_CMD, OPT_DAY, OPT_MAX, OPT_NODE, OPT_RESEND, OPT_RESEND_RUN, OPT_SPLIT
+	OPT_CONFIRM = OPT_CMD, OPT_DAY, OPT_MAX, OPT_NODE, OPT_RESEND, OPT_RESEND_RUN, OPT_SPLIT,
+	OPT_EXPIRE, OPT_REMIND_DAYS
 };
 
 static void
@@ -28,6 +29,8 @@ usage(FILE *fp)
 	    "                   [--format format] [-o file | --split-by-node dir] [--safe-csv]\n"
 	    "       oms-release --confirm [-hqv] [--busy-timeout ms] [--db path] [--dry-run]\n"
 	    "                   [--input-format format] [file ...]\n"
+	    "       oms-release --expire [-hqv] [--busy-timeout ms] [--day yyyy-mm-dd] [--db path]\n"
+	    "                   [--dry-run] [--remind-days n]\n"
 	    "       oms-release --version\n");
 }
 
@@ -52,6 +55,7 @@ struct job {
 	int64_t run_id;
 	char **confirmations;	/* --confirm: the files */
 	int nconfirmations, input_format;
+	struct expire_opts expire;	/* --expire */
 };
 
 /* Release; counts for the run log, line for the note (cli_run). */
@@ -144,6 +148,30 @@ run_confirm(void *arg, struct store *st, FILE *out, struct buf *counts, struct b
 	return status;
 }
 
+/* Expire and remind; counts for the run log, line for the note. */
+static int
+run_expire(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line)
+{
+	const struct job *j = arg;
+	struct expire_counts n;
+	char money[32];
+	int status;
+
+	(void)out;
+	status = release_expire(st, &j->expire, &n);
+	money_format(n.refunded, money);
+	buf_addf(counts, "{\"expired\":%ld,\"reminders\":%ld,\"units_cancelled\":%lld,"
+	    "\"units_returned\":%lld,\"refunds\":%s}", n.expired, n.reminders,
+	    (long long)n.units_cancelled, (long long)n.units_returned, money);
+	buf_addf(line, "%ld %s expired on %s (%lld %s back in stock, %lld to return to "
+	    "their nodes, %s in refunds due); %ld %s", n.expired,
+	    plural(n.expired, "collection", "collections"), j->expire.today,
+	    (long long)n.units_cancelled, plural(n.units_cancelled, "unit", "units"),
+	    (long long)n.units_returned, money, n.reminders,
+	    plural(n.reminders, "reminder", "reminders"));
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -151,6 +179,8 @@ main(int argc, char **argv)
 		CLI_LONGOPTS,
 		{ "confirm", no_argument, NULL, OPT_CONFIRM },
 		{ "day", required_argument, NULL, OPT_DAY },
+		{ "expire", no_argument, NULL, OPT_EXPIRE },
+		{ "remind-days", required_argument, NULL, OPT_REMIND_DAYS },
 		{ "max", required_argument, NULL, OPT_MAX },
 		{ "node", required_argument, NULL, OPT_NODE },
 		{ "resend", required_argument, NULL, OPT_RESEND },
@@ -165,7 +195,8 @@ main(int argc, char **argv)
 	char day[21];
 	struct cli c;
 	long run_id = -1;
-	int ch, nids = 0, confirming = 0, resending, status;
+	int ch, nids = 0, confirming = 0, expiring = 0, resending, status;
+	int64_t remind_days = -1;
 
 	cli_init(&c, argc, argv);
 	ids = xcalloc((size_t)argc + 1, sizeof *ids);
@@ -175,6 +206,14 @@ main(int argc, char **argv)
 		switch (ch) {
 		case OPT_CONFIRM:
 			confirming = 1;
+			break;
+		case OPT_EXPIRE:
+			expiring = 1;
+			break;
+		case OPT_REMIND_DAYS:
+			remind_days = cli_count("--remind-days", optarg);
+			if (remind_days > 365)
+				usage_error("--remind-days must be 0 to 365");
 			break;
 		case OPT_DAY:
 			if (strlen(optarg) != 10 || parse_time(optarg, day) != PARSE_OK) {
@@ -212,6 +251,14 @@ main(int argc, char **argv)
 		usage_error("--resend and --resend-run do not go together");
 	if (confirming && resending)
 		usage_error("--confirm and --resend do not go together");
+	if (expiring && (confirming || resending))
+		usage_error("--expire goes with neither --confirm nor --resend");
+	if (expiring && (o.max >= 0 || o.node || o.split_dir || c.format_given || c.output ||
+	    c.safe_csv))
+		usage_error("--expire writes no records and takes no --max, --node, "
+		    "--split-by-node, --format, -o or --safe-csv");
+	if (remind_days >= 0 && !expiring)
+		usage_error("--remind-days goes with --expire");
 	if (confirming && (o.day || o.max >= 0 || o.node || o.split_dir))
 		usage_error("--day, --max, --node and --split-by-node are for releasing, not "
 		    "with --confirm");
@@ -230,7 +277,16 @@ main(int argc, char **argv)
 	o.safe_csv = c.safe_csv;
 	o.dry_run = c.dry_run;
 
-	if (confirming) {
+	if (expiring) {
+		if (o.day == NULL) {
+			now_iso(day);
+			day[10] = '\0';
+			o.day = day;
+		}
+		j.expire.today = o.day;
+		j.expire.remind_days = remind_days >= 0 ? remind_days : 2;
+		job.run = run_expire;
+	} else if (confirming) {
 		job.run = run_confirm;
 		j.confirmations = cli_files(argc, argv, &j.nconfirmations);
 		j.input_format = c.input_format;

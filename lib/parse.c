@@ -414,7 +414,7 @@ quote_value(const char *s)
 	return out;
 }
 
-void
+const char *
 days_date(int64_t days, char out[11])
 {
 	char buf[48];
@@ -423,6 +423,7 @@ days_date(int64_t days, char out[11])
 	civil_from_days(days, &y, &m, &d);
 	snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
 	snprintf(out, 11, "%.10s", buf);
+	return out;
 }
 
 int64_t

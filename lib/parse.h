@@ -38,8 +38,8 @@ int parse_time(const char *s, char out[21]);
 /* Days since 1970-01-01 of the date that starts s ("YYYY-MM-DD..."), as
  * parse_time writes it; INT64_MAX when s is NULL or not one. */
 int64_t date_days(const char *s);
-/* The date days after 1970-01-01, "YYYY-MM-DD", into out. */
-void days_date(int64_t days, char out[11]);
+/* The date days after 1970-01-01, "YYYY-MM-DD", into out; returns out. */
+const char *days_date(int64_t days, char out[11]);
 
 /* 1 when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
 int utf8_valid(const char *s, size_t n);

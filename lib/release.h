@@ -88,4 +88,21 @@ struct confirm_counts {
 int release_confirm(struct store *st, char *const *files, int nfiles, int infmt,
 	struct confirm_counts *counts);
 
+/*
+ * The collection window on the day today (YYYY-MM-DD): what was ready
+ * for collection and is past its last day expires, and a reminder goes
+ * out for what has at most remind_days left (lib/expire.c).  0, or an
+ * exit status after a diagnostic.
+ */
+struct expire_opts {
+	const char *today;
+	int64_t remind_days;
+};
+struct expire_counts {
+	long expired, reminders;		/* collections */
+	int64_t units_cancelled, units_returned;
+	int64_t refunded;			/* cents due */
+};
+int release_expire(struct store *st, const struct expire_opts *o, struct expire_counts *n);
+
 #endif

@@ -91,9 +91,6 @@ struct feed {
 int report_walk(struct view_ctx *c, const struct view_filter *vf,
 	int (*fill)(struct feed *f, struct view_ctx *wc, int64_t k));
 
-/* The date days after 1970-01-01, "YYYY-MM-DD", into out. */
-const char *report_day_text(int64_t days, char out[11]);
-
 /* A line of the store's views as the quantities model.h's rules take. */
 void view_line_qty(const struct view_line *l, struct line_qty *q);
 /* Whether some line may draw on a node's stock of a sku, by allocation's rule. */

@@ -407,7 +407,7 @@ report_backorders(struct view_ctx *c, const struct view_filter *f)
 
 	memset(&w, 0, sizeof w);
 	if (c->o->today == NULL)
-		report_day_text((int64_t)(time(NULL) / 86400), today);
+		days_date((int64_t)(time(NULL) / 86400), today);
 	else
 		snprintf(today, sizeof today, "%s", c->o->today);
 	w.today = date_days(today);

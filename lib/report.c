@@ -274,22 +274,11 @@ report_date_valid(const char *s)
 	return strlen(s) == 10 && parse_time(s, t) == PARSE_OK;
 }
 
-const char *
-report_day_text(int64_t days, char out[11])
-{
-	time_t t = (time_t)(days * 86400);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-	return out;
-}
-
 /* The day after date (NULL for NULL), to compare times with "before". */
 static const char *
 day_after(const char *date, char out[11])
 {
-	return date ? report_day_text(date_days(date) + 1, out) : NULL;
+	return date ? days_date(date_days(date) + 1, out) : NULL;
 }
 
 /* --- events --follow ---------------------------------------------------- */

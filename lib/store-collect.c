@@ -284,3 +284,183 @@ store_tracked_orders(struct store *st, const char *carrier, const char *tracking
 	bind_text(s, 2, tracking);
 	return store_each(st, s, order_row, &w, "reading a parcel's orders");
 }
+
+/* --- expiry and reminders -------------------------------------------------- */
+
+static const char sql_due[] =
+    "SELECT c.order_id, c.node_id, n.type, c.code, c.last_day, c.last_day < ?1 "
+    "FROM collection c INDEXED BY collection_open JOIN node n ON n.node_id = c.node_id "
+    "WHERE c.ready_at IS NOT NULL AND c.collected_at IS NULL AND c.expired_at IS NULL "
+    "AND (c.last_day < ?1 OR (c.reminded_at IS NULL "
+    "AND date(c.last_day, '-' || ?2 || ' days') <= ?1)) "
+    "ORDER BY c.node_id, c.order_id";
+
+struct collections_due {
+	int (*fn)(void *ctx, const struct collection_due *c);
+	void *ctx;
+};
+
+static int
+due_row(void *p, const struct store_row *row)
+{
+	const struct collections_due *w = p;
+	struct collection_due c;
+
+	c.order_id = store_col_text(row, 0);
+	c.node_id = store_col_text(row, 1);
+	c.node_type = store_col_text(row, 2);
+	c.code = store_col_text(row, 3);
+	c.last_day = store_col_text(row, 4);
+	c.expire = (int)store_col_int(row, 5);
+	return w->fn(w->ctx, &c);
+}
+
+int
+store_collections_due(struct store *st, const char *today, int64_t remind_days,
+    int (*fn)(void *ctx, const struct collection_due *c), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_due);
+	struct collections_due w = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, today);
+	bind_int(s, 2, remind_days);
+	return store_each(st, s, due_row, &w, "reading the collections due");
+}
+
+static const char sql_units[] =
+    "SELECT rl.release_id, r.node_id, l.method, l.sku, rl.line_no, "
+    "rl.qty - rl.shipped - rl.short - rl.cancelled, rl.ready, l.qty, l.unit_price, "
+    "l.discount, l.cancelled "
+    "FROM order_line l JOIN release_line rl ON rl.order_id = l.order_id "
+    "AND rl.line_no = l.line_no JOIN release r ON r.release_id = rl.release_id "
+    "WHERE l.order_id = ?1 AND l.pickup_node = ?2 AND l.method <> 'ship' "
+    "ORDER BY rl.line_no, rl.release_id";
+
+struct collection_units {
+	int (*fn)(void *ctx, const struct collection_unit *u);
+	void *ctx;
+};
+
+static int
+unit_row(void *p, const struct store_row *row)
+{
+	const struct collection_units *w = p;
+	struct collection_unit u;
+
+	u.release_id = store_col_text(row, 0);
+	u.node_id = store_col_text(row, 1);
+	u.method = store_col_text(row, 2);
+	u.sku = store_col_text(row, 3);
+	u.line_no = store_col_int(row, 4);
+	u.out = store_col_int(row, 5);
+	u.ready = store_col_int(row, 6);
+	u.qty = store_col_int(row, 7);
+	u.unit_price = store_col_int(row, 8);
+	u.discount = store_col_int(row, 9);
+	u.cancelled = store_col_int(row, 10);
+	return w->fn(w->ctx, &u);
+}
+
+int
+store_collection_units(struct store *st, const char *order_id, const char *node_id,
+    int (*fn)(void *ctx, const struct collection_unit *u), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_units);
+	struct collection_units w = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_text(s, 2, node_id);
+	return store_each(st, s, unit_row, &w, "reading a collection");
+}
+
+static const char sql_rl_expire[] =
+    "UPDATE release_line SET cancelled = cancelled + ?3, ready = 0, cancel_requested = 0 "
+    "WHERE release_id = ?1 AND line_no = ?2";
+static const char sql_ln_expire[] =
+    "UPDATE line_node SET released = released - ?4 "
+    "WHERE order_id = ?1 AND line_no = ?2 AND node_id = ?3";
+static const char sql_line_expire[] =
+    "UPDATE order_line SET cancelled = cancelled + ?3 WHERE order_id = ?1 AND line_no = ?2";
+
+int
+store_release_line_expire(struct store *st, const char *release_id, const char *order_id,
+    int64_t line_no, const char *node_id, int64_t n)
+{
+	sqlite3_stmt *s;
+
+	if ((s = store_sql(st, sql_rl_expire)) == NULL)
+		return -1;
+	bind_text(s, 1, release_id);
+	bind_int(s, 2, line_no);
+	bind_int(s, 3, n);
+	if (store_done(st, s, "expiring a release line") != 0)
+		return -1;
+	if ((s = store_sql(st, sql_ln_expire)) == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_int(s, 2, line_no);
+	bind_text(s, 3, node_id);
+	bind_int(s, 4, n);
+	if (store_done(st, s, "expiring a release line") != 0)
+		return -1;
+	if ((s = store_sql(st, sql_line_expire)) == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_int(s, 2, line_no);
+	bind_int(s, 3, n);
+	return store_done(st, s, "expiring an order line");
+}
+
+static const char sql_rl_unready[] =
+    "UPDATE release_line SET ready = ready - ?3 WHERE release_id = ?1 AND line_no = ?2";
+
+int
+store_release_line_unready(struct store *st, const char *release_id, int64_t line_no,
+    int64_t n)
+{
+	sqlite3_stmt *s = store_sql(st, sql_rl_unready);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, release_id);
+	bind_int(s, 2, line_no);
+	bind_int(s, 3, n);
+	return store_done(st, s, "expiring a locker line");
+}
+
+static const char sql_expired[] =
+    "UPDATE collection SET expired_at = ?3 WHERE order_id = ?1 AND node_id = ?2";
+static const char sql_reminded[] =
+    "UPDATE collection SET reminded_at = ?3 WHERE order_id = ?1 AND node_id = ?2";
+
+static int
+collection_mark(struct store *st, const char *sql, const char *order_id, const char *node_id,
+    const char *at)
+{
+	sqlite3_stmt *s = store_sql(st, sql);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_text(s, 2, node_id);
+	bind_text(s, 3, at);
+	return store_done(st, s, "recording a collection");
+}
+
+int
+store_collection_expired(struct store *st, const char *order_id, const char *node_id,
+    const char *at)
+{
+	return collection_mark(st, sql_expired, order_id, node_id, at);
+}
+
+int
+store_collection_reminded(struct store *st, const char *order_id, const char *node_id,
+    const char *at)
+{
+	return collection_mark(st, sql_reminded, order_id, node_id, at);
+}

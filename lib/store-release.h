@@ -148,6 +148,48 @@ int store_collection_lines(struct store *st, const char *order_id, const char *n
 	int (*fn)(void *ctx, const struct collection_line *l), void *ctx);
 
 /*
+ * The collections announced ready and neither collected nor expired
+ * that are due on the day today: to expire (their last day is past) or
+ * to remind of (their last day is at most remind_days away, and no
+ * reminder went out); by node_id, order_id.  Strings live until fn
+ * returns.
+ */
+struct collection_due {
+	const char *order_id, *node_id, *node_type, *code, *last_day;
+	int expire;
+};
+int store_collections_due(struct store *st, const char *today, int64_t remind_days,
+	int (*fn)(void *ctx, const struct collection_due *c), void *ctx);
+/*
+ * The release lines an order has to collect at a node (its pickup and
+ * curbside lines at their store, its locker lines at their locker): the
+ * release's node, units out there and ready, and the order line's
+ * quantity, price, discount and cancelled units; by line_no.
+ */
+struct collection_unit {
+	const char *release_id, *node_id, *method, *sku;
+	int64_t line_no, out, ready;
+	int64_t qty, unit_price, discount, cancelled;	/* the order line's */
+};
+int store_collection_units(struct store *st, const char *order_id, const char *node_id,
+	int (*fn)(void *ctx, const struct collection_unit *u), void *ctx);
+/*
+ * Cancel what a release line still has out at its node (n units: out of
+ * the release, out of line_node's released, into the order line's
+ * cancelled; nothing ready or asked to be cancelled is left), or take n
+ * ready units out of a locker line (unready).  0 or -1.
+ */
+int store_release_line_expire(struct store *st, const char *release_id,
+	const char *order_id, int64_t line_no, const char *node_id, int64_t n);
+int store_release_line_unready(struct store *st, const char *release_id, int64_t line_no,
+	int64_t n);
+/* Mark a collection expired, or reminded, at time at. */
+int store_collection_expired(struct store *st, const char *order_id, const char *node_id,
+	const char *at);
+int store_collection_reminded(struct store *st, const char *order_id, const char *node_id,
+	const char *at);
+
+/*
  * An order's shipping (ship and locker) lines together: units to ship
  * (not cancelled), shipped and delivered (to the door or into the
  * locker), and whether order.shipped and order.delivered went out.

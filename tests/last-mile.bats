@@ -337,3 +337,133 @@ EOF
 	run -0 events_of 'order.delivered'
 	assert_output 'O1|order.delivered|{"order_id":"O1","units":2,"at":"2026-11-30T10:00:00Z"}'
 }
+
+# ---------------------------------------------------------------------
+# the collection window: oms-release --expire
+
+# A pickup of 2 A1 at 12.50 less 1.00 off the line at ST1 (held 7 days),
+# released and made ready on 2026-11-28: its last day is 2026-12-05.
+ready_pickup() {
+	shop
+	orders <<'EOF'
+order_id,line_no,sku,qty,unit_price,discount,created_at,method,pickup_node,ship_lat,ship_lon
+P9,1,A1,2,12.50,1.00,2026-11-25T10:00:00Z,pickup,ST1,40.75,-73.99
+EOF
+	routed
+	run -0 oms-release -q $DAY
+	confirms <<'EOF'
+release_id,line_no,status,qty,code,at
+20261127-ST1-000001,1,ready,2,PX9,2026-11-28T09:00:00Z
+EOF
+}
+
+expires() {
+	run -0 --separate-stderr oms-release --expire "$@"
+	consistent
+}
+
+@test "--expire: a reminder when the last day is near, once; expiry after it, once" {
+	ready_pickup
+	expires --day 2026-12-02
+	assert_equal "$stderr" "oms-release: 0 collections expired on 2026-12-02 (0 units back in stock, 0 to return to their nodes, 0.00 in refunds due); 0 reminders"
+	expires --day 2026-12-03
+	assert_equal "$stderr" "oms-release: 0 collections expired on 2026-12-03 (0 units back in stock, 0 to return to their nodes, 0.00 in refunds due); 1 reminder"
+	run -0 events_of 'pickup.%'
+	assert_output 'P9|pickup.reminder|{"order_id":"P9","node_id":"ST1","node_type":"store","code":"PX9","last_day":"2026-12-05","days_left":2}'
+	# run again, and on the last day: nothing more
+	before=$(state)
+	expires --day 2026-12-03
+	expires --day 2026-12-05
+	assert_equal "$stderr" "oms-release: 0 collections expired on 2026-12-05 (0 units back in stock, 0 to return to their nodes, 0.00 in refunds due); 0 reminders"
+	assert_equal "$(state)" "$before"
+	# the day after: cancelled at the store, its stock free again, the refund due
+	expires --day 2026-12-06
+	assert_equal "$stderr" "oms-release: 1 collection expired on 2026-12-06 (2 units back in stock, 0 to return to their nodes, 24.00 in refunds due); 0 reminders"
+	run -0 events_of 'pickup.expired'
+	assert_output --regexp '^P9\|pickup.expired\|\{"order_id":"P9","node_id":"ST1","node_type":"store","last_day":"2026-12-05","lines":\[\{"line_no":1,"sku":"A1","qty":2,"refund":24.00\}\],"refund":24.00,"at":"[0-9T:-]+Z"\}$'
+	run -0 oms-report lines --order P9
+	assert_output "$LINES
+P9,1,A1,2,cancelled,0,0,0,0,0,0,2,0,"
+	run -0 oms-report inventory --node ST1
+	assert_output "$INV
+ST1,A1,3,0,0,3"
+	run -0 sqlite3 "$OMS_DB" "SELECT order_id, line_no, kind, amount, reason FROM refund"
+	assert_output "P9|1|cancel|2400|uncollected"
+	run -0 release_line 20261127-ST1-000001
+	assert_output "2|0|0|0|0|"
+	# and again: nothing
+	before=$(state)
+	expires --day 2026-12-07
+	assert_equal "$stderr" "oms-release: 0 collections expired on 2026-12-07 (0 units back in stock, 0 to return to their nodes, 0.00 in refunds due); 0 reminders"
+	assert_equal "$(state)" "$before"
+}
+
+@test "--expire: a refund of a cancel stays outside the return caps" {
+	ready_pickup
+	# one unit picked up, the other expires
+	confirms <<'EOF'
+release_id,line_no,status,qty,at
+20261127-ST1-000001,1,picked_up,1,2026-11-29T10:00:00Z
+EOF
+	expires --day 2026-12-06 --remind-days 0
+	run -0 sqlite3 "$OMS_DB" "SELECT kind, amount FROM refund"
+	assert_output "cancel|1200"
+	# the unit collected can still be returned for what was paid for it
+	run -0 --separate-stderr oms-return authorize - <<'EOF'
+order_id,line_no,qty,reason,channel,node_id
+P9,1,1,changed_mind,store,ST1
+EOF
+	run -0 --separate-stderr oms-return receive - <<'EOF'
+rma_id,line_no,qty,condition
+RMA-P9-1,1,1,new
+EOF
+	run -0 sqlite3 "$OMS_DB" "SELECT kind, amount FROM refund ORDER BY refund_id"
+	assert_output "cancel|1200
+return|1200"
+}
+
+@test "--expire: a locker parcel not collected goes back to the node that shipped it" {
+	every_method
+	confirms <<EOF
+release_id,line_no,status,qty,carrier,tracking,at
+$L1,1,shipped,1,UPS,1ZL1,2026-11-28T08:00:00Z
+$L1,1,delivered,1,,,2026-11-29T11:00:00Z
+EOF
+	expires --day 2026-12-07
+	assert_equal "$stderr" "oms-release: 1 collection expired on 2026-12-07 (0 units back in stock, 1 to return to their nodes, 0.00 in refunds due); 0 reminders"
+	run -0 events_of 'pickup.expired'
+	assert_output --regexp '^L1\|pickup.expired\|\{"order_id":"L1","node_id":"LK1","node_type":"locker","last_day":"2026-12-06","lines":\[\{"line_no":1,"sku":"B2","qty":1,"rma_id":"RMA-L1-1","return_to":"DC1"\}\],"refund":0.00,"at":"[0-9T:-]+Z"\}$'
+	run -0 sqlite3 "$OMS_DB" "SELECT m.rma_id, m.channel, m.node_id, l.line_no, l.qty, l.reason
+	    FROM rma m JOIN rma_line l USING (rma_id)"
+	assert_output "RMA-L1-1|locker|DC1|1|1|uncollected"
+	run -0 release_line $L1
+	assert_output "1|1|0|1|0|"
+	# not restocked at the locker: DC1 restocks it when it comes back (9
+	# after it shipped, 10 again; S1's unit is still reserved there)
+	run -0 oms-report inventory --node DC1 --sku B2
+	assert_output "$INV
+DC1,B2,9,0,1,8"
+	run -0 --separate-stderr oms-return receive - <<'EOF'
+rma_id,line_no,qty,condition
+RMA-L1-1,1,1,new
+EOF
+	run -0 oms-report inventory --node DC1 --sku B2
+	assert_output "$INV
+DC1,B2,10,0,1,9"
+}
+
+@test "--expire --dry-run changes nothing; its options are checked" {
+	ready_pickup
+	before=$(state)
+	run -0 --separate-stderr oms-release --expire --dry-run --day 2026-12-06
+	assert_equal "$stderr" "oms-release: dry run, nothing written: 1 collection expired on 2026-12-06 (2 units back in stock, 0 to return to their nodes, 24.00 in refunds due); 0 reminders"
+	assert_equal "$(state)" "$before"
+	run -64 oms-release --expire --confirm
+	assert_line --index 0 "oms-release: --expire goes with neither --confirm nor --resend"
+	run -64 oms-release --remind-days 3
+	assert_line --index 0 "oms-release: --remind-days goes with --expire"
+	run -64 oms-release --expire --node ST1
+	assert_line --index 0 "oms-release: --expire writes no records and takes no --max, --node, --split-by-node, --format, -o or --safe-csv"
+	run -64 oms-release --expire --remind-days 400
+	assert_line --index 0 "oms-release: --remind-days must be 0 to 365"
+}

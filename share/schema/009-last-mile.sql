@@ -96,3 +96,32 @@ CREATE TABLE tracking_update (
 	run_id           INTEGER
 );
 CREATE INDEX tracking_update_by_number ON tracking_update (carrier, tracking);
+
+-- Refunds of a third kind: 'cancel', money owed for units cancelled
+-- after they were paid for (what oms-release --expire cancels of a pickup
+-- nobody collected).  The table is rebuilt for its check, as above.
+CREATE TABLE refund_v9 (
+	refund_id        INTEGER PRIMARY KEY,
+	order_id         TEXT NOT NULL REFERENCES orders (order_id),
+	line_no          INTEGER,
+	rma_id           TEXT REFERENCES rma (rma_id),
+	kind             TEXT NOT NULL CHECK (kind = 'return' OR kind = 'appeasement' OR
+	                   kind = 'cancel'),
+	amount           INTEGER NOT NULL CHECK (amount >= 0),
+	merchandise      INTEGER NOT NULL DEFAULT 0,
+	restocking_fee   INTEGER NOT NULL DEFAULT 0,
+	shipping         INTEGER NOT NULL DEFAULT 0,
+	reason           TEXT NOT NULL DEFAULT '',
+	at               TEXT NOT NULL,
+	run_id           INTEGER
+);
+INSERT INTO refund_v9 SELECT refund_id, order_id, line_no, rma_id, kind, amount,
+    merchandise, restocking_fee, shipping, reason, at, run_id FROM refund;
+DROP TABLE refund;
+ALTER TABLE refund_v9 RENAME TO refund;
+CREATE INDEX refund_by_order ON refund (order_id);
+
+-- The collections oms-release --expire looks at: announced ready, not yet
+-- collected or expired.
+CREATE INDEX collection_open ON collection (last_day)
+	WHERE ready_at IS NOT NULL AND collected_at IS NULL AND expired_at IS NULL;

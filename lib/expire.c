@@ -1,0 +1,252 @@
+/*
+ * expire: the collection window (oms-release --expire).  What waits for
+ * collection past its last day is cancelled at its store (the stock
+ * stays, its reservation ends, the refund due is recorded) or, out of a
+ * locker, sent back to the node that shipped it (a return authorised
+ * there); a reminder goes out some days before.  Each once: a collection
+ * expired or reminded is marked so.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonw.h"
+#include "parse.h"
+#include "release.h"
+#include "returns.h"
+#include "util.h"
+#include "store-release.h"
+#include "store-return.h"
+
+/* A collection due, copied: the walk over them is done before any is acted on. */
+struct due {
+	char *order_id, *node_id, *node_type, *code, *last_day;
+	int expire;
+};
+
+struct dues {
+	struct due *v;
+	size_t n;
+};
+
+static int
+due_add(void *p, const struct collection_due *c)
+{
+	struct dues *d = p;
+	struct due *x;
+
+	d->v = xrealloc(d->v, (d->n + 1) * sizeof *d->v);
+	x = &d->v[d->n++];
+	x->order_id = xstrdup(c->order_id);
+	x->node_id = xstrdup(c->node_id);
+	x->node_type = xstrdup(c->node_type ? c->node_type : "");
+	x->code = xstrdup(c->code ? c->code : "");
+	x->last_day = xstrdup(c->last_day ? c->last_day : "");
+	x->expire = c->expire;
+	return 0;
+}
+
+static void
+dues_free(struct dues *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->v[i].order_id);
+		free(d->v[i].node_id);
+		free(d->v[i].node_type);
+		free(d->v[i].code);
+		free(d->v[i].last_day);
+	}
+	free(d->v);
+}
+
+/* A release line of the collection, copied likewise. */
+struct unit {
+	struct collection_unit u;
+	char *release_id, *node_id, *method, *sku;
+};
+
+struct units {
+	struct unit *v;
+	size_t n;
+};
+
+static int
+unit_add(void *p, const struct collection_unit *u)
+{
+	struct units *l = p;
+	struct unit *x;
+
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+	x = &l->v[l->n++];
+	x->u = *u;
+	x->release_id = xstrdup(u->release_id);
+	x->node_id = xstrdup(u->node_id);
+	x->method = xstrdup(u->method);
+	x->sku = xstrdup(u->sku);
+	return 0;
+}
+
+static void
+units_free(struct units *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].release_id);
+		free(l->v[i].node_id);
+		free(l->v[i].method);
+		free(l->v[i].sku);
+	}
+	free(l->v);
+}
+
+struct expire_run {
+	struct store *st;
+	const struct expire_opts *o;
+	struct expire_counts *n;
+	struct buf payload;
+	const char *at;		/* the run's time */
+};
+
+static int
+remind(struct expire_run *x, const struct due *d)
+{
+	struct buf *b = &x->payload;
+
+	jsonw_start(b);
+	jsonw_str(b, "order_id", d->order_id);
+	jsonw_str(b, "node_id", d->node_id);
+	jsonw_str(b, "node_type", d->node_type);
+	jsonw_str(b, "code", d->code);
+	jsonw_str(b, "last_day", d->last_day);
+	jsonw_int(b, "days_left", date_days(d->last_day) - date_days(x->o->today));
+	jsonw_end(b);
+	if (store_collection_reminded(x->st, d->order_id, d->node_id, x->at) != 0 ||
+	    store_event(x->st, d->order_id, "pickup.reminder", b->s) != 0)
+		return -1;
+	x->n->reminders++;
+	return 0;
+}
+
+/*
+ * A store's pickup or curbside line: what is still out there is
+ * cancelled, and what was paid for it is owed back (those units counted
+ * last of the line's, as cancelled units are: returns_merchandise).
+ */
+static int
+expire_at_store(struct expire_run *x, const struct due *d, const struct unit *t,
+    int64_t *refund)
+{
+	const struct collection_unit *u = &t->u;
+	struct refund r;
+	int64_t amount;
+
+	if (u->out <= 0)
+		return 0;
+	amount = returns_merchandise(u->qty, u->unit_price, u->discount,
+	    u->qty - u->cancelled - u->out, u->out);
+	if (store_release_line_expire(x->st, t->release_id, d->order_id, u->line_no, t->node_id,
+	    u->out) != 0)
+		return -1;
+	if (amount > 0) {
+		memset(&r, 0, sizeof r);
+		r.order_id = d->order_id;
+		r.kind = "cancel";
+		r.reason = "uncollected";
+		r.at = x->at;
+		r.line_no = u->line_no;
+		r.amount = r.merchandise = amount;
+		if (store_refund_add(x->st, &r) < 0)
+			return -1;
+	}
+	jsonw_object(&x->payload, NULL);
+	jsonw_int(&x->payload, "line_no", u->line_no);
+	jsonw_str(&x->payload, "sku", t->sku);
+	jsonw_int(&x->payload, "qty", u->out);
+	jsonw_money(&x->payload, "refund", amount);
+	jsonw_object_end(&x->payload);
+	x->n->units_cancelled += u->out;
+	x->n->refunded += amount;
+	*refund += amount;
+	return 0;
+}
+
+/*
+ * A locker line: what waits in the locker goes back to the node that
+ * shipped it, a return authorised there (its refund comes with its
+ * receipt, as any return's).  rma: the collection's one RMA, made with
+ * the first line that needs it.
+ */
+static int
+expire_at_locker(struct expire_run *x, const struct due *d, const struct unit *t, char **rma)
+{
+	const struct collection_unit *u = &t->u;
+
+	if (u->ready <= 0)
+		return 0;
+	if (*rma == NULL &&
+	    store_rma_add(x->st, d->order_id, "locker", t->node_id, x->at, rma) != 0)
+		return -1;
+	if (store_release_line_unready(x->st, t->release_id, u->line_no, u->ready) != 0 ||
+	    store_rma_line_add(x->st, *rma, d->order_id, u->line_no, u->ready,
+	    "uncollected") != 0)
+		return -1;
+	jsonw_object(&x->payload, NULL);
+	jsonw_int(&x->payload, "line_no", u->line_no);
+	jsonw_str(&x->payload, "sku", t->sku);
+	jsonw_int(&x->payload, "qty", u->ready);
+	jsonw_str(&x->payload, "rma_id", *rma);
+	jsonw_str(&x->payload, "return_to", t->node_id);
+	jsonw_object_end(&x->payload);
+	x->n->units_returned += u->ready;
+	return 0;
+}
+
+static int
+expire(struct expire_run *x, const struct due *d)
+{
+	struct units l = { NULL, 0 };
+	struct buf *b = &x->payload;
+	char *rma = NULL;
+	int64_t refund = 0;
+	int r = 0;
+
+	if (store_collection_units(x->st, d->order_id, d->node_id, unit_add, &l) != 0) {
+		units_free(&l);
+		return -1;
+	}
+	jsonw_start(b);
+	jsonw_str(b, "order_id", d->order_id);
+	jsonw_str(b, "node_id", d->node_id);
+	jsonw_str(b, "node_type", d->node_type);
+	jsonw_str(b, "last_day", d->last_day);
+	jsonw_array(b, "lines");
+	for (size_t i = 0; r == 0 && i < l.n; i++)
+		r = strcmp(l.v[i].method, "locker") == 0 ?
+		    expire_at_locker(x, d, &l.v[i], &rma) : expire_at_store(x, d, &l.v[i], &refund);
+	jsonw_array_end(b);
+	jsonw_money(b, "refund", refund);
+	jsonw_str(b, "at", x->at);
+	jsonw_end(b);
+	if (r == 0 && (store_collection_expired(x->st, d->order_id, d->node_id, x->at) != 0 ||
+	    store_event(x->st, d->order_id, "pickup.expired", b->s) != 0))
+		r = -1;
+	if (r == 0)
+		x->n->expired++;
+	free(rma);
+	units_free(&l);
+	return r;
+}
+
+int
+release_expire(struct store *st, const struct expire_opts *o, struct expire_counts *n)
+{
+	struct expire_run x = { st, o, n, BUF_INIT, store_run_time(st) };
+	struct dues d = { NULL, 0 };
+	int r;
+
+	memset(n, 0, sizeof *n);
+	r = store_collections_due(st, o->today, o->remind_days, due_add, &d);
+	for (size_t i = 0; r == 0 && i < d.n; i++)
+		r = d.v[i].expire ? expire(&x, &d.v[i]) : remind(&x, &d.v[i]);
+	dues_free(&d);
+	buf_release(&x.payload);
+	return r == 0 ? 0 : store_status(st);
+}
