@@ -535,6 +535,14 @@ decide(struct run *r, struct aorder *o, long rank)
 		jsonw_int(&r->payload, "previous", a->old_allocated);
 		if (events_add(&r->events, o->svc.order_id, type, jsonw_end(&r->payload)) != 0)
 			return -1;
+		/*
+		 * A backorder that starts or grows is always told as one: a
+		 * notifier reads "line.backordered" alone (oms(7), "Events").
+		 */
+		if (back > a->old_backordered && strcmp(type, "line.backordered") != 0 &&
+		    events_add(&r->events, o->svc.order_id, "line.backordered",
+		    r->payload.s) != 0)
+			return -1;
 		writer_row(&r->w, row);
 		r->n->lines++;
 		if (l->allocated > a->old_allocated)

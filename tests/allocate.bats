@@ -709,8 +709,11 @@ EOF
 	assert_output - <<'EOF'
 PK|line.allocated|{"line_no":1,"sku":"A1","allocated":2,"backordered":0,"reason":null,"previous":0}
 PK2|line.allocated|{"line_no":1,"sku":"A1","allocated":3,"backordered":6,"reason":"no stock at the pickup store","previous":0}
+PK2|line.backordered|{"line_no":1,"sku":"A1","allocated":3,"backordered":6,"reason":"no stock at the pickup store","previous":0}
 PK|line.deallocated|{"line_no":1,"sku":"A1","allocated":0,"backordered":2,"reason":"node does not offer the method","previous":2}
+PK|line.backordered|{"line_no":1,"sku":"A1","allocated":0,"backordered":2,"reason":"node does not offer the method","previous":2}
 PK2|line.deallocated|{"line_no":1,"sku":"A1","allocated":0,"backordered":9,"reason":"node does not offer the method","previous":3}
+PK2|line.backordered|{"line_no":1,"sku":"A1","allocated":0,"backordered":9,"reason":"node does not offer the method","previous":3}
 EOF
 }
 
@@ -751,7 +754,9 @@ EOF
 	run -0 line_events
 	assert_output - <<'EOF'
 CB|line.allocated|{"line_no":1,"sku":"A1","allocated":1,"backordered":1,"reason":"no stock at the pickup store","previous":0}
+CB|line.backordered|{"line_no":1,"sku":"A1","allocated":1,"backordered":1,"reason":"no stock at the pickup store","previous":0}
 CB|line.deallocated|{"line_no":1,"sku":"A1","allocated":0,"backordered":2,"reason":"node does not offer the method","previous":1}
+CB|line.backordered|{"line_no":1,"sku":"A1","allocated":0,"backordered":2,"reason":"node does not offer the method","previous":1}
 EOF
 }
 
@@ -1067,7 +1072,9 @@ L1|line.allocated|{"line_no":1,"sku":"A1","allocated":4,"backordered":0,"reason"
 L3|line.allocated|{"line_no":1,"sku":"A1","allocated":3,"backordered":0,"reason":null,"previous":0}
 L5|line.allocated|{"line_no":1,"sku":"A1","allocated":3,"backordered":0,"reason":null,"previous":0}
 L3|line.deallocated|{"line_no":1,"sku":"A1","allocated":1,"backordered":2,"reason":"no stock in the network","previous":3}
+L3|line.backordered|{"line_no":1,"sku":"A1","allocated":1,"backordered":2,"reason":"no stock in the network","previous":3}
 L5|line.deallocated|{"line_no":1,"sku":"A1","allocated":0,"backordered":3,"reason":"no stock in the network","previous":3}
+L5|line.backordered|{"line_no":1,"sku":"A1","allocated":0,"backordered":3,"reason":"no stock in the network","previous":3}
 EOF
 	run -0 sqlite3 "$OMS_DB" "select order_id, backordered, quote(backorder_reason) from order_line order by order_id"
 	assert_output - <<'EOF'
@@ -1645,12 +1652,14 @@ EOF
 	assert_output - <<'EOF'
 O1|line.allocated|{"line_no":1,"sku":"A1","allocated":2,"backordered":0,"reason":null,"previous":0}
 O1|line.allocated|{"line_no":2,"sku":"A1","allocated":1,"backordered":1,"reason":"no stock in the network","previous":0}
+O1|line.backordered|{"line_no":2,"sku":"A1","allocated":1,"backordered":1,"reason":"no stock in the network","previous":0}
 O2|line.backordered|{"line_no":1,"sku":"A1","allocated":0,"backordered":1,"reason":"no stock in the network","previous":0}
 EOF
 	# the feed shows them as oms-report events does every event
 	run -0 oms-report events --type line.backordered --format csv
 	assert_line --index 0 "seq,at,order_id,type,payload"
-	assert_line --index 1 --partial ',O2,line.backordered,"{""line_no"":1,""sku"":""A1"",'
+	assert_line --index 1 --partial ',O1,line.backordered,"{""line_no"":2,""sku"":""A1"",'
+	assert_line --index 2 --partial ',O2,line.backordered,"{""line_no"":1,""sku"":""A1"",'
 	# the run log has the run and its counts
 	run -0 sqlite3 "$OMS_DB" "select command, argv, exit_status from run where command = 'oms-allocate'"
 	assert_output "oms-allocate|oms-allocate -q|0"

@@ -191,6 +191,7 @@ O1,1,A,1,no stock in the network,2026-11-04T09:00:00Z,6,5,,2026-10-30T08:00:00Z,
 O1,2,B,1,no stock left at an eligible node when routed,2026-11-07T09:00:00Z,3,5,,2026-10-30T08:00:00Z,web,,"
 	# back to version 5; one payload edited by hand into something not JSON
 	# is skipped (read, it would end the backorder of line 1 of O1)
+	sqlite3 "$OMS_DB" "$UNDO_LAST_MILE"
 	sqlite3 "$OMS_DB" "ALTER TABLE order_line DROP COLUMN backordered_at;
 	    ALTER TABLE line_node DROP COLUMN transit_days; ALTER TABLE shipment DROP COLUMN transit_days;
 	    ALTER TABLE node DROP COLUMN address1; ALTER TABLE node DROP COLUMN city;

@@ -794,8 +794,9 @@ fixed_times() {
   "events": [
     {"seq":10,"at":"TIME","type":"order.created","payload":{"order_id":"O3","channel":"web","lines":1,"units":8}},
     {"seq":14,"at":"TIME","type":"line.allocated","payload":{"line_no":1,"sku":"A1","allocated":5,"backordered":3,"reason":"no stock in the network","previous":0}},
-    {"seq":15,"at":"TIME","type":"line.cancelled","payload":{"line_no":1,"sku":"A1","cancelled":2,"from_open":2,"from_allocated":0,"from_routed":0,"cancel_requested":0,"by":"ann","reason":null}},
-    {"seq":16,"at":"TIME","type":"order.held","payload":{"hold_type":"fraud","by":"ann","reason":"card flagged"}}
+    {"seq":15,"at":"TIME","type":"line.backordered","payload":{"line_no":1,"sku":"A1","allocated":5,"backordered":3,"reason":"no stock in the network","previous":0}},
+    {"seq":16,"at":"TIME","type":"line.cancelled","payload":{"line_no":1,"sku":"A1","cancelled":2,"from_open":2,"from_allocated":0,"from_routed":0,"cancel_requested":0,"by":"ann","reason":null}},
+    {"seq":17,"at":"TIME","type":"order.held","payload":{"hold_type":"fraud","by":"ann","reason":"card flagged"}}
   ]
 }
 EOF

@@ -271,6 +271,7 @@ EOF
 	# backorders written by hand, with their events, into a store as
 	# version 5 had it (without order_line.backordered_at, nor node's
 	# address of version 7)
+	sqlite3 "$OMS_DB" "$UNDO_LAST_MILE"
 	sqlite3 "$OMS_DB" <<'EOF'
 ALTER TABLE order_line DROP COLUMN backordered_at;
 ALTER TABLE node DROP COLUMN address1;
