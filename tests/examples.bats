@@ -100,8 +100,8 @@ OUT
 	shipped=$(sqlite3 "$OMS_DB" "select count(distinct r.order_id) from confirmation c
 	    join release r using (release_id) where c.status = 'shipped'")
 	[ "$shipped" -gt 0 ]
-	mails=$(grep -c '^To: ' <<<"$output")
-	notes=$(grep -c 'has no e-mail address; not notified$' <<<"$stderr")
+	mails=$(grep -c '^Subject: Your order .* has shipped$' <<<"$output")
+	notes=$(grep -c 'has no e-mail address; not notified of line.shipped$' <<<"$stderr")
 	[ "$mails" -gt 0 ]
 	[ $((mails + notes)) -eq "$shipped" ]
 	[ "$(cat cursor)" -ge "$(sqlite3 "$OMS_DB" "select max(seq) from event where type = 'line.shipped'")" ]

@@ -467,3 +467,96 @@ DC1,B2,10,0,1,9"
 	run -64 oms-release --expire --remind-days 400
 	assert_line --index 0 "oms-release: --remind-days must be 0 to 365"
 }
+
+# ---------------------------------------------------------------------
+# examples/notify.sh: each news told once
+
+@test "examples/notify.sh tells ready, reminder, shipped, delivered and backordered, each once" {
+	shop
+	given customers <<'EOF'
+customer_id,name,email
+C1,Ann Lee,ann@example.com
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon,customer_id
+P1,1,A1,2,2026-11-25T10:00:00Z,pickup,ST1,40.75,-73.99,C1
+S1,1,B2,1,2026-11-25T11:00:00Z,ship,,40.75,-73.99,C1
+B1,1,A1,20,2026-11-25T12:00:00Z,ship,,40.75,-73.99,C1
+EOF
+	routed
+	run -0 oms-release -q $DAY --format jsonl
+	s1=$(jq -r 'select(.order_id == "S1") | .release_id' <<<"$output")
+	confirms <<EOF
+release_id,line_no,status,qty,carrier,tracking,code,at
+20261127-ST1-000001,1,ready,2,,,PX1,2026-11-28T09:00:00Z
+$s1,1,shipped,1,UPS,1ZS1,,2026-11-28T10:00:00Z
+EOF
+	confirms <<'EOF'
+carrier,tracking,status,at
+UPS,1ZS1,delivered,2026-11-29T15:00:00Z
+EOF
+	expires --day 2026-12-04
+	run -0 --separate-stderr env OMS_BIN="$OMS_BIN" sh "$TESTS/../examples/notify.sh" cursor
+	assert_output - <<'EOF'
+To: ann@example.com
+Subject: Part of your order B1 is delayed
+
+Hello Ann Lee,
+
+part of your order B1 is not in stock yet; it will ship when it is:
+
+  5 x A1
+
+Thank you for shopping with us.
+.
+To: ann@example.com
+Subject: Your order P1 is ready to collect
+
+Hello Ann Lee,
+
+your order P1 is ready at ST1:
+
+  2 x A1
+
+Show the code PX1 when you collect it, by 2026-12-05.
+
+Thank you for shopping with us.
+.
+To: ann@example.com
+Subject: Your order S1 has shipped
+
+Hello Ann Lee,
+
+your order S1 is on its way:
+
+  1 x B2
+
+UPS tracking number 1ZS1
+
+Thank you for shopping with us.
+.
+To: ann@example.com
+Subject: Your order S1 was delivered
+
+Hello Ann Lee,
+
+your order S1 was delivered.
+
+Thank you for shopping with us.
+.
+To: ann@example.com
+Subject: Your order P1 is waiting for you
+
+Hello Ann Lee,
+
+your order P1 waits at ST1: 1 day(s) left, until 2026-12-05.
+Your code is PX1.
+
+Thank you for shopping with us.
+.
+EOF
+	assert_equal "$stderr" ""
+	# again: nothing new, nothing told
+	run -0 env OMS_BIN="$OMS_BIN" sh "$TESTS/../examples/notify.sh" cursor
+	assert_output ""
+}
