@@ -15,8 +15,8 @@ SCHEMA_VERSION=$(ls "$TESTS"/../share/schema/[0-9]*.sql | wc -l)
 # the tests that make a store of an older version out of a new one.
 UNDO_LAST_MILE="DROP INDEX collection_open; DROP TABLE collection; DROP TABLE tracking_update;
 ALTER TABLE node DROP COLUMN pickup_hold_days; ALTER TABLE node DROP COLUMN ship_to_store;
-ALTER TABLE release_line DROP COLUMN ready; ALTER TABLE release_line DROP COLUMN delivered;
-ALTER TABLE release_line DROP COLUMN collected; ALTER TABLE release_line DROP COLUMN location;
+ALTER TABLE release_line DROP COLUMN collected; ALTER TABLE release_line DROP COLUMN delivered;
+ALTER TABLE release_line DROP COLUMN ready; ALTER TABLE release_line DROP COLUMN location;
 CREATE TABLE c8 (seq INTEGER PRIMARY KEY, release_id TEXT NOT NULL, line_no INTEGER NOT NULL,
 	status TEXT NOT NULL CHECK (status = 'shipped' OR status = 'picked_up' OR
 	status = 'short' OR status = 'cancelled'), qty INTEGER NOT NULL CHECK (qty >= 1),

@@ -571,7 +571,7 @@ FedEx tracking number 7700
 Thank you for shopping with us.
 .
 MAIL
-	assert_equal "$stderr" 'notify: order O9: customer "C9" has no e-mail address; not notified'
+	assert_equal "$stderr" 'notify: order O9: customer "C9" has no e-mail address; not notified of line.shipped'
 	run -0 --separate-stderr "$TESTS/../examples/notify.sh" cursor
 	assert_output ""
 }

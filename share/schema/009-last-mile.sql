@@ -18,12 +18,14 @@ ALTER TABLE node ADD COLUMN ship_to_store INTEGER NOT NULL DEFAULT 0;
 -- the carrier (or the locker) delivered, of those shipped; collected:
 -- units of a locker line the customer took from the locker.  location:
 -- where the ready units are staged (a shelf, a bay, a compartment).
+-- (A line's ready units are never more than it has; what was delivered
+-- was shipped, what was collected from a locker was delivered.)
 ALTER TABLE release_line ADD COLUMN ready INTEGER NOT NULL DEFAULT 0
-	CHECK (ready >= 0);
+	CHECK (ready >= 0 AND ready <= qty);
 ALTER TABLE release_line ADD COLUMN delivered INTEGER NOT NULL DEFAULT 0
-	CHECK (delivered >= 0);
+	CHECK (delivered >= 0 AND delivered <= shipped);
 ALTER TABLE release_line ADD COLUMN collected INTEGER NOT NULL DEFAULT 0
-	CHECK (collected >= 0);
+	CHECK (collected >= 0 AND collected <= delivered);
 ALTER TABLE release_line ADD COLUMN location TEXT NOT NULL DEFAULT '';
 
 -- What waits for one order at one node to be collected (a store for
