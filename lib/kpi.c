@@ -323,10 +323,11 @@ route_row(void *p, const struct route_cost *row)
 
 /*
  * A shipment: a release that shipped something, its ship time and the
- * transit days of its band.  On time when it is delivered by the promise
- * day: the day it shipped plus the transit days, against the promise
- * (a delivery date).  One whose ship time or transit days are not known
- * is not counted either way.
+ * transit days of its band, and when it was delivered.  On time when it
+ * is delivered by the promise day: the day it was delivered where that
+ * is known, else the day it shipped plus the transit days, against the
+ * promise (a delivery date).  One whose delivery day cannot be told is
+ * not counted either way.
  */
 static int
 shipment_row(void *p, const struct shipped_release *row)
@@ -335,20 +336,25 @@ shipment_row(void *p, const struct shipped_release *row)
 	size_t oi = counted(c, ids_seek(&c->order_ix, &c->at_rel, row->order_id));
 	const char *at = row->shipped_at;
 	struct korder *o;
-	int64_t shipped, promise;
+	int64_t shipped, delivered, promise;
 
 	if (oi == 0)
 		return 0;
 	o = &c->o[oi - 1];
 	o->shipments++;
-	if (!o->promise[0] || !row->transit_known)
+	if (!o->promise[0] || (!row->transit_known && row->delivered_at == NULL))
 		return 0;
-	shipped = date_days(at);
 	promise = date_days(o->promise);
-	if (shipped == INT64_MAX || promise == INT64_MAX)
+	if (row->delivered_at != NULL) {
+		delivered = date_days(row->delivered_at);
+	} else {
+		shipped = date_days(at);
+		delivered = shipped == INT64_MAX ? INT64_MAX : shipped + row->transit_days;
+	}
+	if (delivered == INT64_MAX || promise == INT64_MAX)
 		return 0;	/* not dates: edited by hand */
 	o->promised++;
-	if (row->transit_days <= promise - shipped)
+	if (delivered <= promise)
 		o->on_time++;
 	return 0;
 }

@@ -344,6 +344,14 @@ static const char sql_conf_ins[] =
     "INSERT INTO confirmation (release_id, line_no, status, qty, carrier, tracking, at, "
     "run_id, location, code, bay, vehicle) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+/*
+ * the release's shipment delivered: at its latest delivery, once every
+ * unit it shipped is (after the release line took this delivery)
+ */
+static const char sql_delivered[] =
+    "UPDATE shipment SET delivered_at = CASE WHEN delivered_at > ?3 THEN delivered_at "
+    "ELSE ?3 END WHERE order_id = ?1 AND release_id = ?2 AND (SELECT sum(delivered) >= "
+    "sum(shipped) FROM release_line WHERE release_id = ?2)";
 /* where something waits for its customer, or the customer for it */
 static const char sql_collection_put[] =
     "INSERT INTO collection (order_id, node_id, code, arrived_at, bay, vehicle) "
@@ -433,6 +441,15 @@ store_confirmation_apply(struct store *st, const struct confirmation *c)
 	bind_text(s, 12, c->vehicle ? c->vehicle : "");
 	if (store_done(st, s, "recording a confirmation") != 0)
 		return -1;
+	if (c->delivered > 0) {
+		if ((s = store_sql(st, sql_delivered)) == NULL)
+			return -1;
+		bind_text(s, 1, c->order_id);
+		bind_text(s, 2, c->release_id);
+		bind_text(s, 3, c->at);
+		if (store_done(st, s, "recording a delivery") != 0)
+			return -1;
+	}
 	if (c->collect_node != NULL) {
 		if ((s = store_sql(st, sql_collection_put)) == NULL)
 			return -1;

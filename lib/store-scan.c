@@ -141,7 +141,8 @@ store_route_costs(struct store *st, int (*fn)(void *ctx, const struct route_cost
  * their band (008-transit-days.sql), by order: a scan of shipment.
  */
 static const char sql_shipped_releases[] =
-    "SELECT order_id, shipped_at, transit_days FROM shipment ORDER BY order_id, release_id";
+    "SELECT order_id, shipped_at, transit_days, delivered_at FROM shipment "
+    "ORDER BY order_id, release_id";
 
 struct shipped_releases {
 	int (*fn)(void *ctx, const struct shipped_release *x);
@@ -158,6 +159,7 @@ shipped_release_row(void *p, const struct store_row *row)
 	x.shipped_at = store_col_text(row, 1);
 	x.transit_known = !store_col_null(row, 2);
 	x.transit_days = store_col_int(row, 2);
+	x.delivered_at = store_col_text(row, 3);
 	return w->fn(w->ctx, &x);
 }
 

@@ -43,6 +43,7 @@ int store_route_costs(struct store *st, int (*fn)(void *ctx, const struct route_
 /* The releases that shipped, by order_id. */
 struct shipped_release {
 	const char *order_id, *shipped_at;
+	const char *delivered_at;	/* NULL: not (all) delivered, or not known */
 	int64_t transit_days;
 	int transit_known;	/* 0: transit_days not known (NULL) */
 };

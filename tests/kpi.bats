@@ -561,3 +561,33 @@ EOF
 	assert_line --index 1 --partial '"on_time_rate":1.0000,'
 }
 
+@test "kpi: a shipment delivered is on time by its delivery day, not its estimate" {
+	{
+		echo order_id,line_no,sku,qty,ship_postal_code,promise_date
+		echo T1,1,A1,1,10001,2026-11-28
+		echo T2,1,A1,1,10001,2026-11-28
+	} > t.csv
+	allocated t.csv
+	oms-route -q --day 2026-11-25 > /dev/null
+	oms-release -q --day 2026-11-25 -o rel.csv
+	# both shipped on the 27th with 1 day in transit: on time, estimated
+	{
+		echo release_id,line_no,status,qty,carrier,tracking,at
+		awk -F, '$3 == "T1" { print $1 ",1,shipped,1,UPS,1ZT1,2026-11-27T10:00:00Z" }
+		    $3 == "T2" { print $1 ",1,shipped,1,UPS,1ZT2,2026-11-27T10:00:00Z" }' rel.csv
+	} > c.csv
+	oms-release -q --confirm c.csv
+	run -0 oms-report kpi --format jsonl
+	assert_line --index 1 --partial '"on_time_rate":1.0000,'
+	# T2's parcel arrived on the 30th: late; T1's on the 28th: on time
+	printf 'carrier,tracking,status,at\nUPS,1ZT1,delivered,2026-11-28T15:00:00Z\nUPS,1ZT2,delivered,2026-11-30T12:00:00Z\n' |
+	    oms-release -q --confirm -
+	run -0 sqlite3 "$OMS_DB" "select order_id, delivered_at from shipment order by 1"
+	assert_output - <<'EOF'
+T1|2026-11-28T15:00:00Z
+T2|2026-11-30T12:00:00Z
+EOF
+	run -0 oms-report kpi --format jsonl
+	assert_line --index 1 --partial '"on_time_rate":0.5000,'
+}
+

@@ -12,6 +12,11 @@ ALTER TABLE node ADD COLUMN pickup_hold_days INTEGER NOT NULL DEFAULT 7
 -- shipped to it (off: the line waits for the store's own stock).
 ALTER TABLE node ADD COLUMN ship_to_store INTEGER NOT NULL DEFAULT 0;
 
+-- When a shipment was delivered: the time its last shipped unit was
+-- (NULL until every unit it shipped is), which the on-time KPI compares
+-- with the promise where it is known.
+ALTER TABLE shipment ADD COLUMN delivered_at TEXT;
+
 -- A release line's last-mile units.  ready: units waiting for collection
 -- (a pickup or curbside line: staged at its store, still out at the node;
 -- a locker line: delivered into the locker, shipped); delivered: units
