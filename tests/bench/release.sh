@@ -70,6 +70,21 @@ while [ $i -lt "$reps" ]; do
 	      print $1 "," $4 "," st "," $6 "," (st == "shipped" ? "UPS,1Z" NR : ",") }' \
 	    "$dir/releases.csv" >"$dir/confirmations.csv"
 	t "$dir/confirm.times" oms-release -q --db "$dir/oms.db" --confirm "$dir/confirmations.csv"
+	# the last mile: every shipped line delivered, by a row of its own;
+	# then on the store as released, the pickups made ready, the curbside
+	# customers arrived, and every one picked up
+	awk -F, '$3 == "shipped" { print $1 "," $2 ",delivered," $4 }' "$dir/confirmations.csv" |
+	    (echo release_id,line_no,status,qty; cat) >"$dir/delivered.csv"
+	t "$dir/delivered.times" oms-release -q --db "$dir/oms.db" --confirm "$dir/delivered.csv"
+	cp "$dir/routed.db" "$dir/oms.db"
+	rm -f "$dir/oms.db-wal" "$dir/oms.db-shm"
+	oms-release -q --db "$dir/oms.db" --day 2026-12-01 -o /dev/null
+	for st in ready arrived picked_up; do
+		awk -F, -v st="$st" 'NR > 1 && ($7 == "pickup" || $7 == "curbside") &&
+		    (st != "arrived" || $7 == "curbside") { print $1 "," $4 "," st "," $6 }' \
+		    "$dir/releases.csv" | (echo release_id,line_no,status,qty; cat) >"$dir/$st.csv"
+		t "$dir/$st.times" oms-release -q --db "$dir/oms.db" --confirm "$dir/$st.csv"
+	done
 	i=$((i + 1))
 done
 rel=$(sqlite3 "$dir/oms.db" "SELECT count(*) FROM release")
@@ -82,4 +97,12 @@ printf 'release %s orders: %s releases, %s lines  oms-release %6.2f s (CPU %6.2f
 printf 'confirm %s lines: oms-release --confirm %6.2f s (CPU %6.2f s)  peak RSS %6.1f MB\n' \
     "$conf" "$(median "$dir/confirm.times" 1)" "$(median "$dir/confirm.times" 3)" \
     "$(median "$dir/confirm.times" 2 | awk '{ printf "%.1f", $1 / 1024 }')"
+# per row, against the confirmations above (mostly shipped)
+for st in delivered ready arrived picked_up; do
+	n=$(($(wc -l <"$dir/$st.csv") - 1))
+	printf 'confirm %-9s %7s rows: %6.2f s  %5.1f us a row (the confirmations above: %5.1f us a row)\n' \
+	    "$st" "$n" "$(median "$dir/$st.times" 1)" \
+	    "$(median "$dir/$st.times" 1 | awk -v n="$n" '{ printf "%.1f", n ? $1 * 1e6 / n : 0 }')" \
+	    "$(median "$dir/confirm.times" 1 | awk -v n="$conf" '{ printf "%.1f", $1 * 1e6 / n }')"
+done
 echo "(load average during the run: $(cut -d' ' -f1-3 /proc/loadavg))"
