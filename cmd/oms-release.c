@@ -284,7 +284,7 @@ main(int argc, char **argv)
 			o.day = day;
 		}
 		j.expire.today = o.day;
-		j.expire.remind_days = remind_days >= 0 ? remind_days : 2;
+		j.expire.remind_days = remind_days >= 0 ? remind_days : PICKUP_REMIND_DAYS;
 		job.run = run_expire;
 	} else if (confirming) {
 		job.run = run_confirm;

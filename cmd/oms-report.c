@@ -64,7 +64,8 @@ usage(FILE *fp)
 	    "       kpi [--channel c]... [--from date] [--to date]\n"
 	    "           [--format html [--today date] [eoq options]]\n"
 	    "       eoq [--alpha factor] [--days n] [--service level] [--sku sku]...\n"
-	    "           [--today date]\n");
+	    "           [--today date]\n"
+	    "       alerts [--node id]... [--today date]\n");
 }
 
 /* Each view option: its name and its bit (enum report_option), by getopt value. */

@@ -18,6 +18,12 @@ struct item {
 	int ship_alone, active;
 };
 
+/*
+ * How many days before its last day a collection is reminded of
+ * (oms-release --expire, unless --remind-days) and shown among the alerts.
+ */
+#define PICKUP_REMIND_DAYS 2
+
 struct node {
 	const char *node_id, *type, *name, *postal_code, *country;
 	const char *address1, *city, *region;	/* the street address */

@@ -102,6 +102,7 @@ int report_stock_usable(const struct node_stock *x);
  * exit status of its own.
  */
 int report_inventory(struct view_ctx *c, const struct view_filter *f);	/* report-stock.c */
+int report_alerts(struct view_ctx *c, const struct view_filter *f);	/* report-alerts.c */
 int report_orders(struct view_ctx *c, const struct view_filter *f);	/* report-orders.c */
 int report_lines(struct view_ctx *c, const struct view_filter *f);
 int report_backorders(struct view_ctx *c, const struct view_filter *f);

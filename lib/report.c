@@ -536,6 +536,7 @@ const struct report_view report_views[] = {
 	{ "kpi", RV_HTML, " --format html", RO_CHANNEL | RO_FROM | RO_TO | EOQ_OPTIONS, NULL,
 	    write_html },
 	{ "eoq", RV_PLAIN, "", EOQ_OPTIONS, NULL, write_eoq },
+	{ "alerts", RV_PLAIN, "", RO_NODE | RO_TODAY, report_alerts, NULL },
 };
 
 const size_t report_nviews = sizeof report_views / sizeof *report_views;

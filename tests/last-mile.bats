@@ -560,3 +560,51 @@ EOF
 	run -0 env OMS_BIN="$OMS_BIN" sh "$TESTS/../examples/notify.sh" cursor
 	assert_output ""
 }
+
+# ---------------------------------------------------------------------
+# oms-report alerts
+
+ALERTS=alert,node_id,order_id,release_id,line_no,since,detail
+
+@test "alerts: releases not confirmed in time, promises at risk, pickups near their last day, full nodes" {
+	shop
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,promise_date,ship_postal_code,method,pickup_node
+O1,1,A1,2,2026-11-25T10:00:00Z,2026-11-30,10001,ship,
+O2,1,A1,3,2026-11-25T11:00:00Z,,60601,ship,
+P1,1,A1,1,2026-11-25T12:00:00Z,,,pickup,ST1
+EOF
+	routed
+	run -0 oms-release -q $DAY
+	confirms <<'EOF'
+release_id,line_no,status,qty,code,at
+20261127-ST1-000001,1,ready,1,PX1,2026-11-28T09:00:00Z
+EOF
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup,capacity_per_day,lat,lon
+DC1,warehouse,1,0,2,40.52,-74.39
+EOF
+	# the releases were made now: nothing is overdue at the end of 2026-11-27;
+	# DC1 made its 2 releases of the day; O1 still arrives in time
+	run -0 oms-report alerts --today 2026-11-27
+	assert_output "$ALERTS
+node_full,DC1,,,,2026-11-27,2 releases of a capacity of 2"
+	# two days later O1's parcel, not yet shipped, cannot arrive by the
+	# 30th (2 days in transit); P1 has 2 days left to its last day
+	run -0 oms-report alerts --today 2026-12-03
+	assert_output "$ALERTS
+at_risk,DC1,O1,,1,2026-11-30T00:00:00Z,\"released: at the earliest 2026-12-05, promised 2026-11-30\"
+pickup_expiring,ST1,P1,,,2026-12-05,\"2 days left, code PX1\""
+	# far later, every release still out is overdue
+	run -0 oms-report alerts --today 2030-01-01 --node DC1 --format csv
+	assert_line --index 1 --regexp '^release_overdue,DC1,O1,20261127-DC1-000001,,[0-9T:-]+Z,2 units not confirmed within 24 hours$'
+	assert_line --index 2 --regexp '^release_overdue,DC1,O2,20261127-DC1-000002,,[0-9T:-]+Z,3 units not confirmed within 24 hours$'
+	# once shipped, O1 is neither overdue nor at risk
+	confirms <<'EOF'
+release_id,line_no,status,qty
+20261127-DC1-000001,1,shipped,2
+EOF
+	run -0 oms-report alerts --today 2026-12-03 --node DC1
+	assert_output "$ALERTS"
+	run -64 oms-report alerts --sku A1
+}

@@ -18,6 +18,7 @@ VIEWS=(
 	"kpi|--channel --from --to"
 	"kpi --format html|--alpha --channel --days --from --service --sku --to --today"
 	"eoq|--alpha --days --service --sku --today"
+	"alerts|--node --today"
 )
 
 # Every view option, and a value that view would take ("" for a flag).
@@ -85,8 +86,8 @@ not_taken() {
 			n=$((n + 1))
 		done
 	done
-	# 17 options by 12 views, less the 48 the views take
-	[ "$n" -eq 156 ]
+	# 17 options by 13 views, less the 50 the views take
+	[ "$n" -eq 171 ]
 }
 
 @test "inventory takes --node, --sku and --by; inventory --by sku takes --sku" {
@@ -150,5 +151,5 @@ not_taken() {
 
 @test "usage() lists the views in the table's order" {
 	run -64 --separate-stderr oms-report
-	assert_equal "${stderr_lines[0]}" 'oms-report: which view? (inventory, orders, lines, backorders, releases, check, events, runs, kpi, eoq)'
+	assert_equal "${stderr_lines[0]}" 'oms-report: which view? (inventory, orders, lines, backorders, releases, check, events, runs, kpi, eoq, alerts)'
 }

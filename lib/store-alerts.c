@@ -1,0 +1,89 @@
+/*
+ * store-alerts: what needs someone's attention now.  See store-alerts.h.
+ */
+#include "store-int.h"
+#include "store-alerts.h"
+
+/* The hours a node has to confirm a release: 4 for a hand-over, else 24. */
+#define CONFIRM_HOURS(pickup) "CASE WHEN " pickup " THEN 4 ELSE 24 END"
+
+static const char sql_alerts[] =
+    "SELECT kind, node_id, order_id, release_id, line_no, since, detail FROM ("
+    /* releases not confirmed in time: units out, not made ready */
+    "SELECT 1 AS k, 'release_overdue' AS kind, r.node_id, r.order_id, r.release_id, "
+    "0 AS line_no, r.released_at AS since, "
+    "sum(rl.qty - rl.shipped - rl.short - rl.cancelled - CASE WHEN l.method IN "
+    "('pickup', 'curbside') THEN rl.ready ELSE 0 END) || ' units not confirmed within ' || "
+    CONFIRM_HOURS("max(l.method IN ('pickup', 'curbside'))") " || ' hours' AS detail "
+    "FROM release r JOIN release_line rl ON rl.release_id = r.release_id "
+    "JOIN order_line l ON l.order_id = rl.order_id AND l.line_no = rl.line_no "
+    "WHERE " IN_LIST("r.node_id", "?4") " "
+    "GROUP BY r.release_id HAVING sum(rl.qty - rl.shipped - rl.short - rl.cancelled - "
+    "CASE WHEN l.method IN ('pickup', 'curbside') THEN rl.ready ELSE 0 END) > 0 "
+    "AND r.released_at < strftime('%Y-%m-%dT%H:%M:%SZ', ?1, '-' || "
+    CONFIRM_HOURS("max(l.method IN ('pickup', 'curbside'))") " || ' hours') "
+    "UNION ALL "
+    /* work whose promise can no longer be met by its plan */
+    "SELECT 2, 'at_risk', ln.node_id, ln.order_id, NULL, ln.line_no, o.promise_date, "
+    "CASE WHEN ln.routed > 0 THEN 'routed' ELSE 'released' END || ': at the earliest ' || "
+    "date(?2, '+' || ((CASE WHEN ln.routed > 0 THEN n.processing_days ELSE 0 END) + "
+    "coalesce(ln.transit_days, 0)) || ' days') || ', promised ' || date(o.promise_date) "
+    "FROM line_node ln JOIN orders o ON o.order_id = ln.order_id "
+    "JOIN node n ON n.node_id = ln.node_id "
+    "WHERE (ln.routed > 0 OR ln.released > 0) AND o.promise_date IS NOT NULL "
+    "AND " IN_LIST("ln.node_id", "?4") " "
+    "AND date(?2, '+' || ((CASE WHEN ln.routed > 0 THEN n.processing_days ELSE 0 END) + "
+    "coalesce(ln.transit_days, 0)) || ' days') > date(o.promise_date) "
+    "UNION ALL "
+    /* what waits for collection near its last day */
+    "SELECT 3, 'pickup_expiring', c.node_id, c.order_id, NULL, 0, c.last_day, "
+    "CAST(julianday(c.last_day) - julianday(?2) AS INTEGER) || ' days left, code ' || c.code "
+    "FROM collection c INDEXED BY collection_open "
+    "WHERE c.ready_at IS NOT NULL AND c.collected_at IS NULL AND c.expired_at IS NULL "
+    "AND date(c.last_day, '-' || ?3 || ' days') <= ?2 AND " IN_LIST("c.node_id", "?4") " "
+    "UNION ALL "
+    /* nodes full today */
+    "SELECT 4, 'node_full', n.node_id, NULL, NULL, 0, ?2, "
+    "(SELECT count(*) FROM release r WHERE r.node_id = n.node_id AND r.business_day = ?2) "
+    "|| ' releases of a capacity of ' || n.capacity_per_day "
+    "FROM node n WHERE n.capacity_per_day IS NOT NULL AND " IN_LIST("n.node_id", "?4") " "
+    "AND (SELECT count(*) FROM release r WHERE r.node_id = n.node_id "
+    "AND r.business_day = ?2) >= n.capacity_per_day"
+    ") ORDER BY k, node_id, order_id, line_no, release_id";
+
+struct alerts {
+	int (*fn)(void *ctx, const struct alert *a);
+	void *ctx;
+};
+
+static int
+alert_row(void *p, const struct store_row *row)
+{
+	const struct alerts *w = p;
+	struct alert a;
+
+	a.kind = store_col_text(row, 0);
+	a.node_id = store_col_text(row, 1);
+	a.order_id = store_col_text(row, 2);
+	a.release_id = store_col_text(row, 3);
+	a.line_no = store_col_int(row, 4);
+	a.since = store_col_text(row, 5);
+	a.detail = store_col_text(row, 6);
+	return w->fn(w->ctx, &a);
+}
+
+int
+store_alerts(struct store *st, const char *now, const char *today, int64_t remind_days,
+    const struct strv *node, int (*fn)(void *ctx, const struct alert *a), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_alerts);
+	struct alerts w = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, now);
+	bind_text(s, 2, today);
+	bind_int(s, 3, remind_days);
+	bind_list(s, 4, node);
+	return store_each(st, s, alert_row, &w, "reading the alerts");
+}
