@@ -161,14 +161,15 @@ run_expire(void *arg, struct store *st, FILE *out, struct buf *counts, struct bu
 	status = release_expire(st, &j->expire, &n);
 	money_format(n.refunded, money);
 	buf_addf(counts, "{\"expired\":%ld,\"reminders\":%ld,\"units_cancelled\":%lld,"
-	    "\"units_returned\":%lld,\"refunds\":%s}", n.expired, n.reminders,
-	    (long long)n.units_cancelled, (long long)n.units_returned, money);
+	    "\"units_returned\":%lld,\"refunds\":%s,\"alerts\":%ld}", n.expired, n.reminders,
+	    (long long)n.units_cancelled, (long long)n.units_returned, money, n.alerts);
 	buf_addf(line, "%ld %s expired on %s (%lld %s back in stock, %lld to return to "
-	    "their nodes, %s in refunds due); %ld %s", n.expired,
+	    "their nodes, %s in refunds due); %ld %s; %ld %s sent", n.expired,
 	    plural(n.expired, "collection", "collections"), j->expire.today,
 	    (long long)n.units_cancelled, plural(n.units_cancelled, "unit", "units"),
 	    (long long)n.units_returned, money, n.reminders,
-	    plural(n.reminders, "reminder", "reminders"));
+	    plural(n.reminders, "reminder", "reminders"), n.alerts,
+	    plural(n.alerts, "alert", "alerts"));
 	return status;
 }
 

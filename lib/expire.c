@@ -4,7 +4,8 @@
  * stays, its reservation ends, the refund due is recorded) or, out of a
  * locker, sent back to the node that shipped it (a return authorised
  * there); a reminder goes out some days before.  Each once: a collection
- * expired or reminded is marked so.
+ * expired or reminded is marked so.  Then the alerts of oms-report alerts
+ * go out as events, each once (store_alert_sent).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "release.h"
 #include "returns.h"
 #include "util.h"
+#include "store-alerts.h"
 #include "store-release.h"
 #include "store-return.h"
 
@@ -235,11 +237,108 @@ expire(struct expire_run *x, const struct due *d)
 	return r;
 }
 
+/* An alert of store_alerts, copied (the walk is done before any is sent). */
+struct alert_copy {
+	char *kind, *node_id, *order_id, *release_id, *since, *detail;
+	int64_t line_no;
+};
+
+struct alert_list {
+	struct alert_copy *v;
+	size_t n;
+};
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+static int
+alert_add(void *p, const struct alert *a)
+{
+	struct alert_list *l = p;
+	struct alert_copy *x;
+
+	/* what waits for collection is reminded of above, not alerted */
+	if (strcmp(a->kind, "pickup_expiring") == 0)
+		return 0;
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+	x = &l->v[l->n++];
+	x->kind = xstrdup(a->kind);
+	x->node_id = dup_or_null(a->node_id);
+	x->order_id = dup_or_null(a->order_id);
+	x->release_id = dup_or_null(a->release_id);
+	x->since = dup_or_null(a->since);
+	x->detail = dup_or_null(a->detail);
+	x->line_no = a->line_no;
+	return 0;
+}
+
+static void
+alerts_free(struct alert_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].kind);
+		free(l->v[i].node_id);
+		free(l->v[i].order_id);
+		free(l->v[i].release_id);
+		free(l->v[i].since);
+		free(l->v[i].detail);
+	}
+	free(l->v);
+}
+
+/*
+ * One alert as an event, once: a release overdue once, a line at risk
+ * once per plan (its detail says the plan's earliest day), a node full
+ * once a day.
+ */
+static int
+alert_send(struct expire_run *x, const struct alert_copy *a)
+{
+	struct buf subject = BUF_INIT, *b = &x->payload;
+	const char *type, *plan = "";
+	int r;
+
+	if (strcmp(a->kind, "release_overdue") == 0) {
+		type = "release.overdue";
+		buf_adds(&subject, a->release_id);
+	} else if (strcmp(a->kind, "at_risk") == 0) {
+		type = "order.at_risk";
+		buf_addf(&subject, "%s/%lld@%s", a->order_id, (long long)a->line_no, a->node_id);
+		plan = a->detail;
+	} else {
+		type = "node.capacity_filled";
+		buf_addf(&subject, "%s/%s", a->node_id, x->o->today);
+	}
+	r = store_alert_sent(x->st, type, subject.s, plan, x->at);
+	buf_release(&subject);
+	if (r <= 0)
+		return r;
+	jsonw_start(b);
+	if (a->order_id != NULL)
+		jsonw_str(b, "order_id", a->order_id);
+	jsonw_str(b, "node_id", a->node_id);
+	if (a->release_id != NULL)
+		jsonw_str(b, "release_id", a->release_id);
+	if (a->line_no > 0)
+		jsonw_int(b, "line_no", a->line_no);
+	jsonw_str(b, "since", a->since);
+	jsonw_str(b, "reason", a->detail);
+	jsonw_end(b);
+	if (store_event(x->st, a->order_id, type, b->s) != 0)
+		return -1;
+	x->n->alerts++;
+	return 0;
+}
+
 int
 release_expire(struct store *st, const struct expire_opts *o, struct expire_counts *n)
 {
 	struct expire_run x = { st, o, n, BUF_INIT, store_run_time(st) };
 	struct dues d = { NULL, 0 };
+	struct alert_list al = { NULL, 0 };
 	int r;
 
 	memset(n, 0, sizeof *n);
@@ -247,6 +346,11 @@ release_expire(struct store *st, const struct expire_opts *o, struct expire_coun
 	for (size_t i = 0; r == 0 && i < d.n; i++)
 		r = d.v[i].expire ? expire(&x, &d.v[i]) : remind(&x, &d.v[i]);
 	dues_free(&d);
+	if (r == 0)
+		r = store_alerts(st, x.at, o->today, o->remind_days, NULL, alert_add, &al);
+	for (size_t i = 0; r == 0 && i < al.n; i++)
+		r = alert_send(&x, &al.v[i]);
+	alerts_free(&al);
 	buf_release(&x.payload);
 	return r == 0 ? 0 : store_status(st);
 }

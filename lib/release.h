@@ -102,6 +102,7 @@ struct expire_counts {
 	long expired, reminders;		/* collections */
 	int64_t units_cancelled, units_returned;
 	int64_t refunded;			/* cents due */
+	long alerts;				/* alert events sent */
 };
 int release_expire(struct store *st, const struct expire_opts *o, struct expire_counts *n);
 

@@ -365,20 +365,20 @@ expires() {
 @test "--expire: a reminder when the last day is near, once; expiry after it, once" {
 	ready_pickup
 	expires --day 2026-12-02
-	assert_equal "$stderr" "oms-release: 0 collections expired on 2026-12-02 (0 units back in stock, 0 to return to their nodes, 0.00 in refunds due); 0 reminders"
+	assert_equal "$stderr" "oms-release: 0 collections expired on 2026-12-02 (0 units back in stock, 0 to return to their nodes, 0.00 in refunds due); 0 reminders; 0 alerts sent"
 	expires --day 2026-12-03
-	assert_equal "$stderr" "oms-release: 0 collections expired on 2026-12-03 (0 units back in stock, 0 to return to their nodes, 0.00 in refunds due); 1 reminder"
+	assert_equal "$stderr" "oms-release: 0 collections expired on 2026-12-03 (0 units back in stock, 0 to return to their nodes, 0.00 in refunds due); 1 reminder; 0 alerts sent"
 	run -0 events_of 'pickup.%'
 	assert_output 'P9|pickup.reminder|{"order_id":"P9","node_id":"ST1","node_type":"store","code":"PX9","last_day":"2026-12-05","days_left":2}'
 	# run again, and on the last day: nothing more
 	before=$(state)
 	expires --day 2026-12-03
 	expires --day 2026-12-05
-	assert_equal "$stderr" "oms-release: 0 collections expired on 2026-12-05 (0 units back in stock, 0 to return to their nodes, 0.00 in refunds due); 0 reminders"
+	assert_equal "$stderr" "oms-release: 0 collections expired on 2026-12-05 (0 units back in stock, 0 to return to their nodes, 0.00 in refunds due); 0 reminders; 0 alerts sent"
 	assert_equal "$(state)" "$before"
 	# the day after: cancelled at the store, its stock free again, the refund due
 	expires --day 2026-12-06
-	assert_equal "$stderr" "oms-release: 1 collection expired on 2026-12-06 (2 units back in stock, 0 to return to their nodes, 24.00 in refunds due); 0 reminders"
+	assert_equal "$stderr" "oms-release: 1 collection expired on 2026-12-06 (2 units back in stock, 0 to return to their nodes, 24.00 in refunds due); 0 reminders; 0 alerts sent"
 	run -0 events_of 'pickup.expired'
 	assert_output --regexp '^P9\|pickup.expired\|\{"order_id":"P9","node_id":"ST1","node_type":"store","last_day":"2026-12-05","lines":\[\{"line_no":1,"sku":"A1","qty":2,"refund":24.00\}\],"refund":24.00,"at":"[0-9T:-]+Z"\}$'
 	run -0 oms-report lines --order P9
@@ -394,7 +394,7 @@ ST1,A1,3,0,0,3"
 	# and again: nothing
 	before=$(state)
 	expires --day 2026-12-07
-	assert_equal "$stderr" "oms-release: 0 collections expired on 2026-12-07 (0 units back in stock, 0 to return to their nodes, 0.00 in refunds due); 0 reminders"
+	assert_equal "$stderr" "oms-release: 0 collections expired on 2026-12-07 (0 units back in stock, 0 to return to their nodes, 0.00 in refunds due); 0 reminders; 0 alerts sent"
 	assert_equal "$(state)" "$before"
 }
 
@@ -430,7 +430,7 @@ $L1,1,shipped,1,UPS,1ZL1,2026-11-28T08:00:00Z
 $L1,1,delivered,1,,,2026-11-29T11:00:00Z
 EOF
 	expires --day 2026-12-07
-	assert_equal "$stderr" "oms-release: 1 collection expired on 2026-12-07 (0 units back in stock, 1 to return to their nodes, 0.00 in refunds due); 0 reminders"
+	assert_equal "$stderr" "oms-release: 1 collection expired on 2026-12-07 (0 units back in stock, 1 to return to their nodes, 0.00 in refunds due); 0 reminders; 0 alerts sent"
 	run -0 events_of 'pickup.expired'
 	assert_output --regexp '^L1\|pickup.expired\|\{"order_id":"L1","node_id":"LK1","node_type":"locker","last_day":"2026-12-06","lines":\[\{"line_no":1,"sku":"B2","qty":1,"rma_id":"RMA-L1-1","return_to":"DC1"\}\],"refund":0.00,"at":"[0-9T:-]+Z"\}$'
 	run -0 sqlite3 "$OMS_DB" "SELECT m.rma_id, m.channel, m.node_id, l.line_no, l.qty, l.reason
@@ -456,7 +456,7 @@ DC1,B2,10,0,1,9"
 	ready_pickup
 	before=$(state)
 	run -0 --separate-stderr oms-release --expire --dry-run --day 2026-12-06
-	assert_equal "$stderr" "oms-release: dry run, nothing written: 1 collection expired on 2026-12-06 (2 units back in stock, 0 to return to their nodes, 24.00 in refunds due); 0 reminders"
+	assert_equal "$stderr" "oms-release: dry run, nothing written: 1 collection expired on 2026-12-06 (2 units back in stock, 0 to return to their nodes, 24.00 in refunds due); 0 reminders; 0 alerts sent"
 	assert_equal "$(state)" "$before"
 	run -64 oms-release --expire --confirm
 	assert_line --index 0 "oms-release: --expire goes with neither --confirm nor --resend"
@@ -607,4 +607,36 @@ EOF
 	run -0 oms-report alerts --today 2026-12-03 --node DC1
 	assert_output "$ALERTS"
 	run -64 oms-report alerts --sku A1
+}
+
+@test "--expire sends the alerts as events, each once: overdue, at risk, a full node" {
+	shop
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,promise_date,ship_postal_code
+O1,1,A1,2,2026-11-25T10:00:00Z,2026-11-30,10001
+O2,1,A1,3,2026-11-25T11:00:00Z,,60601
+EOF
+	routed
+	run -0 oms-release -q --day 2026-12-03
+	# released long ago, as the store says
+	sqlite3 "$OMS_DB" "update release set released_at = '2026-12-02T08:00:00Z'"
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup,capacity_per_day,lat,lon
+DC1,warehouse,1,0,2,40.52,-74.39
+EOF
+	expires --day 2026-12-03
+	assert_equal "$stderr" "oms-release: 0 collections expired on 2026-12-03 (0 units back in stock, 0 to return to their nodes, 0.00 in refunds due); 0 reminders; 4 alerts sent"
+	run -0 sqlite3 "$OMS_DB" "select order_id, type, payload from event
+	    where type in ('release.overdue', 'order.at_risk', 'node.capacity_filled') order by seq"
+	assert_output - <<'EOF'
+O1|release.overdue|{"order_id":"O1","node_id":"DC1","release_id":"20261203-DC1-000001","since":"2026-12-02T08:00:00Z","reason":"2 units not confirmed within 24 hours"}
+O2|release.overdue|{"order_id":"O2","node_id":"DC1","release_id":"20261203-DC1-000002","since":"2026-12-02T08:00:00Z","reason":"3 units not confirmed within 24 hours"}
+O1|order.at_risk|{"order_id":"O1","node_id":"DC1","line_no":1,"since":"2026-11-30T00:00:00Z","reason":"released: at the earliest 2026-12-05, promised 2026-11-30"}
+|node.capacity_filled|{"node_id":"DC1","since":"2026-12-03","reason":"2 releases of a capacity of 2"}
+EOF
+	# again: each was told once
+	before=$(state)
+	expires --day 2026-12-03
+	assert_equal "$stderr" "oms-release: 0 collections expired on 2026-12-03 (0 units back in stock, 0 to return to their nodes, 0.00 in refunds due); 0 reminders; 0 alerts sent"
+	assert_equal "$(state)" "$before"
 }

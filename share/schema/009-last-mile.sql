@@ -132,3 +132,15 @@ CREATE INDEX refund_by_order ON refund (order_id);
 -- collected or expired.
 CREATE INDEX collection_open ON collection (last_day)
 	WHERE ready_at IS NOT NULL AND collected_at IS NULL AND expired_at IS NULL;
+
+-- The alerts oms-release --expire has sent, each once: its kind
+-- (release.overdue, order.at_risk, node.capacity_filled), what it is of
+-- (a release, an order line at a node, a node's day) and, for a line at
+-- risk, the plan it was at risk with (a new plan at risk is told again).
+CREATE TABLE alert_sent (
+	kind             TEXT NOT NULL,
+	subject          TEXT NOT NULL,
+	plan             TEXT NOT NULL DEFAULT '',
+	at               TEXT NOT NULL,
+	PRIMARY KEY (kind, subject, plan)
+) WITHOUT ROWID;
