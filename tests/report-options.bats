@@ -92,7 +92,7 @@ not_taken() {
 @test "inventory takes --node, --sku and --by; inventory --by sku takes --sku" {
 	orders_store
 	run -0 oms-report inventory --by node --node DC1 --sku A1
-	assert_line --index 0 'node_id,sku,on_hand,safety_stock,reserved,atp'
+	assert_line --index 0 'node_id,sku,on_hand,safety_stock,reserved,atp,reserved_pickup,reserved_ship'
 	run -0 oms-report inventory --by sku --sku A1
 	assert_line --index 0 'sku,on_hand,safety_stock,allocated,reserved,atp,unusable'
 	run -64 oms-report inventory --by sku --order O1
