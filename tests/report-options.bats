@@ -12,6 +12,8 @@ VIEWS=(
 	"lines|--channel --from --node --order --sku --status --to"
 	"backorders|--channel --from --sku --to --today"
 	"releases|--from --node --to"
+	"picklist|--node"
+	"collections|--node --today"
 	"check|--deep"
 	"events|--follow --interval --since --type"
 	"runs|--from --to"
@@ -85,8 +87,8 @@ not_taken() {
 			n=$((n + 1))
 		done
 	done
-	# 17 options by 12 views, less the 48 the views take
-	[ "$n" -eq 156 ]
+	# 17 options by 14 views, less the 51 the views take
+	[ "$n" -eq 187 ]
 }
 
 @test "inventory takes --node, --sku and --by; inventory --by sku takes --sku" {
@@ -114,6 +116,16 @@ not_taken() {
 	assert_line --index 0 --partial 'node_id,day,releases,'
 	run -64 oms-report releases --sku A1
 	assert_output 'oms-report: --sku does not apply to releases'
+}
+
+@test "picklist takes --node; collections --node and --today" {
+	orders_store
+	run -0 oms-report picklist --node DC1 --node ST1
+	assert_output 'node_id,method,release_id,order_id,line_no,sku,description,qty,customer,promise_date,released_at'
+	run -0 oms-report collections --node DC1 --today 2026-11-27
+	assert_output 'node_id,order_id,customer,code,lines,units,location,ready_at,last_day,days_left,arrived_at,waiting_minutes,bay,vehicle'
+	run -64 oms-report picklist --today 2026-11-27
+	assert_output 'oms-report: --today does not apply to picklist'
 }
 
 @test "check takes --deep; events --since, --type, --follow and --interval; runs --from and --to" {
@@ -150,5 +162,5 @@ not_taken() {
 
 @test "usage() lists the views in the table's order" {
 	run -64 --separate-stderr oms-report
-	assert_equal "${stderr_lines[0]}" 'oms-report: which view? (inventory, orders, lines, backorders, releases, check, events, runs, kpi, eoq)'
+	assert_equal "${stderr_lines[0]}" 'oms-report: which view? (inventory, orders, lines, backorders, releases, picklist, collections, check, events, runs, kpi, eoq)'
 }
