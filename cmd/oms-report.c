@@ -1,7 +1,8 @@
 /*
  * oms-report: read-only views of the store: inventory, orders and their
- * lines, backorders, releases against capacity, the invariant check, the
- * event feed and the run log.  See oms-report(1).
+ * lines, backorders, releases against capacity, a node's pick list and
+ * collections, the invariant check, the event feed and the run log.  See
+ * oms-report(1).
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -58,6 +59,8 @@ usage(FILE *fp)
 	    "       backorders [--channel c]... [--from date] [--sku sku]... [--to date]\n"
 	    "                  [--today date]\n"
 	    "       releases [--from date] [--node id]... [--to date]\n"
+	    "       picklist [--node id]...\n"
+	    "       collections [--node id]... [--today date]\n"
 	    "       check [--deep]\n"
 	    "       events [--follow [--interval seconds]] [--since seq] [--type type]...\n"
 	    "       runs [--from date] [--to date]\n"

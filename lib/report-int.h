@@ -5,7 +5,8 @@
  * table of views, the dispatch, the reading of a long view in two
  * threads (report_walk) and the event feed; report-stock.c inventory;
  * report-orders.c the orders, lines, backorders and releases views;
- * report-check.c the invariant check.  Each view writes its rows through
+ * report-check.c the invariant check; report-node.c a node's picklist
+ * and collections.  Each view writes its rows through
  * a view_ctx; report_run ends the table.
  */
 #include <stdint.h>
@@ -108,5 +109,7 @@ int report_lines(struct view_ctx *c, const struct view_filter *f);
 int report_backorders(struct view_ctx *c, const struct view_filter *f);
 int report_releases(struct view_ctx *c, const struct view_filter *f);
 int report_check(struct view_ctx *c, const struct view_filter *f);	/* report-check.c */
+int report_picklist(struct view_ctx *c, const struct view_filter *f);	/* report-node.c */
+int report_collections(struct view_ctx *c, const struct view_filter *f);
 
 #endif

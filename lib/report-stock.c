@@ -1,6 +1,7 @@
 /*
- * oms-report inventory: stock per node and sku, and the network totals
- * per sku (--by sku).
+ * oms-report inventory: stock per node and sku (with the part reserved
+ * for the node's own pickups), and the network totals per sku (--by
+ * sku).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,21 +13,27 @@
 
 /* --- inventory -------------------------------------------------------- */
 
+/* the last two after atp: scripts read the first six by position */
 static const struct outcol inv_cols[] = {
 	{ "node_id", COL_TEXT }, { "sku", COL_TEXT }, { "on_hand", COL_NUM },
 	{ "safety_stock", COL_NUM }, { "reserved", COL_NUM }, { "atp", COL_NUM },
+	{ "reserved_pickup", COL_NUM }, { "reserved_ship", COL_NUM },
 };
+#define INV_NCOLS ((int)(sizeof inv_cols / sizeof *inv_cols))
 
+/* reserved split: for the node's own pickup and curbside lines, and the rest */
 static int
 inv_row(void *p, const struct node_stock *x)
 {
 	struct view_ctx *c = p;
-	char atp[24];
-	const char *out[6] = { x->node_id, x->sku, x->on_hand, x->safety_stock, x->reserved,
-		atp };
+	int64_t reserved = num(x->reserved);
+	const char *out[INV_NCOLS] = { x->node_id, x->sku, x->on_hand, x->safety_stock,
+		x->reserved, writer_int, writer_int, writer_int };
+	int64_t ints[INV_NCOLS] = { 0, 0, 0, 0, 0,
+		node_atp(num(x->on_hand), num(x->safety_stock), reserved),
+		x->reserved_pickup, reserved - x->reserved_pickup };
 
-	int_text(atp, node_atp(num(x->on_hand), num(x->safety_stock), num(x->reserved)));
-	row(c, out);
+	row_ints(c, out, ints);
 	return 0;
 }
 
@@ -163,7 +170,7 @@ report_inventory(struct view_ctx *c, const struct view_filter *f)
 
 	if (!c->o->by_sku) {
 		c->cols = inv_cols;
-		c->ncols = 6;
+		c->ncols = INV_NCOLS;
 		return store_stock_view(c->st, f, 0, inv_row, c);
 	}
 	c->cols = sku_cols;

@@ -2,7 +2,8 @@
  * report: the table of oms-report's views and the dispatch by it; the
  * reading of a long view in two threads (report_walk, events); the
  * events view and its --follow, the run log.  The other views are in
- * report-stock.c, report-orders.c and report-check.c (report-int.h).
+ * report-stock.c, report-orders.c, report-check.c and report-node.c
+ * (report-int.h).
  */
 #include <errno.h>
 #include <poll.h>
@@ -528,6 +529,8 @@ const struct report_view report_views[] = {
 	{ "backorders", RV_PLAIN, "", RO_CHANNEL | RO_FROM | RO_SKU | RO_TO | RO_TODAY,
 	    report_backorders, NULL },
 	{ "releases", RV_PLAIN, "", RO_FROM | RO_NODE | RO_TO, report_releases, NULL },
+	{ "picklist", RV_PLAIN, "", RO_NODE, report_picklist, NULL },
+	{ "collections", RV_PLAIN, "", RO_NODE | RO_TODAY, report_collections, NULL },
 	{ "check", RV_PLAIN, "", RO_DEEP, report_check, NULL },
 	{ "events", RV_PLAIN, "", RO_FOLLOW | RO_INTERVAL | RO_SINCE | RO_TYPE, rows_events,
 	    NULL },

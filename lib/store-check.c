@@ -1248,6 +1248,7 @@ store_check_stock(struct store *st, struct store_check *k,
 		int_str(q, r.q);
 		x.reserved = q;
 		x.routed = r.routed;
+		x.reserved_pickup = 0;	/* not the check's: it reads reserved and routed */
 		stop = fn(ctx, &x);
 	}
 	sqlite3_reset(s);

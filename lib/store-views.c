@@ -416,30 +416,49 @@ store_releases_view(struct store *st, const struct view_filter *f,
 
 /*
  * Reserved quantity per node and sku (routed or released there, not
- * shipped) and its routed part: the line_node rows with work first (a
- * plain scan), then their skus, so that a line long shipped costs no
- * lookup.
+ * shipped), its routed part and its part for the node's own pickup and
+ * curbside lines (method_handed_over's, model.h, collected there): the
+ * line_node rows with work first (a plain scan), then their lines, so
+ * that a line long shipped costs no lookup.
  */
-#define VIEW_RESERVED_CTE "WITH w AS MATERIALIZED (SELECT order_id, line_no, node_id, " \
-	"routed + released AS q, routed FROM line_node WHERE routed + released > 0), " \
-	"r AS MATERIALIZED (SELECT w.node_id, l.sku, SUM(w.q) AS q, SUM(w.routed) AS rt " \
+#define VIEW_RESERVED_CTE VIEW_RESERVED_CTE_OF("")
+/*
+ * The same of some nodes, NODES a condition on node_id followed by AND:
+ * their line_node rows only (line_node_by_node).
+ */
+#define VIEW_RESERVED_CTE_OF(NODES) "WITH w AS MATERIALIZED (SELECT order_id, line_no, " \
+	"node_id, routed + released AS q, routed FROM line_node WHERE " NODES \
+	"routed + released > 0), " \
+	"r AS MATERIALIZED (SELECT w.node_id, l.sku, SUM(w.q) AS q, SUM(w.routed) AS rt, " \
+	"SUM(CASE WHEN l.method IN ('pickup', 'curbside') AND l.pickup_node = w.node_id " \
+	"THEN w.q ELSE 0 END) AS pk " \
 	"FROM w JOIN order_line l USING (order_id, line_no) GROUP BY w.node_id, l.sku) "
 /*
  * node, sku, on_hand, safety, reserved, active, the routed part of
  * reserved, and who may draw on the stock: the node's type and methods,
- * the item's vendor, whether the node can be located
+ * the item's vendor, whether the node can be located; the pickup part of
+ * reserved
  */
 #define INVENTORY_SELECT "SELECT i.node_id, i.sku, i.on_hand, " \
 	"COALESCE(i.safety_stock, n.safety_stock), COALESCE(r.q, 0), n.active, " \
 	"COALESCE(r.rt, 0), n.type, n.can_ship, n.can_pickup, n.can_curbside, " \
-	"it.vendor_node, " NODE_LOCATED " " \
+	"it.vendor_node, " NODE_LOCATED ", COALESCE(r.pk, 0) " \
 	"FROM inventory i JOIN node n USING (node_id) " NODE_PLACE_JOIN \
 	"LEFT JOIN item it ON it.sku = i.sku " \
 	"LEFT JOIN r ON r.node_id = i.node_id AND r.sku = i.sku "
 
 static const char sql_inventory[] =
     VIEW_RESERVED_CTE INVENTORY_SELECT
-    "WHERE " IN_LIST("i.node_id", "?1") " AND " IN_LIST("i.sku", "?2") " "
+    "WHERE " IN_LIST("i.sku", "?2") " ORDER BY i.node_id, i.sku";
+/*
+ * Of some nodes (an associate's store): their reservations and stock
+ * alone.  SQLite seeks an index for "IN (...)" alone, not with "?1 IS
+ * NULL OR" before it.
+ */
+#define OF_NODES(COL) COL " IN (SELECT value FROM json_each(?1))"
+static const char sql_inventory_of_nodes[] =
+    VIEW_RESERVED_CTE_OF(OF_NODES("node_id") " AND ") INVENTORY_SELECT
+    "WHERE " OF_NODES("i.node_id") " AND " IN_LIST("i.sku", "?2") " "
     "ORDER BY i.node_id, i.sku";
 static const char sql_inventory_by_sku[] =
     VIEW_RESERVED_CTE INVENTORY_SELECT
@@ -477,6 +496,7 @@ node_stock_row(void *p, const struct store_row *row)
 	x.can_curbside = (int)store_col_int(row, 10);
 	x.vendor_node = store_col_text(row, 11);
 	x.located = (int)store_col_int(row, 12);
+	x.reserved_pickup = store_col_int(row, 13);
 	return w->fn(w->ctx, &x);
 }
 
@@ -484,7 +504,9 @@ int
 store_stock_view(struct store *st, const struct view_filter *f, int by_sku,
     int (*fn)(void *ctx, const struct node_stock *x), void *ctx)
 {
-	sqlite3_stmt *s = store_sql(st, by_sku ? sql_inventory_by_sku : sql_inventory);
+	int some = !by_sku && f->node != NULL && f->node->n > 0;
+	sqlite3_stmt *s = store_sql(st, by_sku ? sql_inventory_by_sku : some ?
+	    sql_inventory_of_nodes : sql_inventory);
 	struct node_stocks w = { fn, ctx };
 
 	if (s == NULL)

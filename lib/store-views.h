@@ -84,14 +84,16 @@ int store_backorders_view(struct store *st, const struct view_filter *f,
  * A node's stock of a sku: on_hand, safety_stock (the row's, else the
  * node's) and reserved (routed + released there, not shipped) as the
  * store has them, as text (what the views print; num() reads them);
- * routed, the part of reserved routed there; and who may draw on the
- * stock: the node's type, active and methods, the item's vendor_node, and
- * whether the node can be located.  Strings live until fn returns.
+ * routed, the part of reserved routed there; reserved_pickup, the part
+ * of reserved for the node's own pickup and curbside lines (those it
+ * hands over: store_stock_view's; store_check_stock gives 0); and who may draw on the stock: the node's
+ * type, active and methods, the item's vendor_node, and whether the node
+ * can be located.  Strings live until fn returns.
  */
 struct node_stock {
 	const char *node_id, *sku;
 	const char *on_hand, *safety_stock, *reserved;
-	int64_t routed;
+	int64_t routed, reserved_pickup;
 	const char *type, *vendor_node;
 	int active, can_ship, can_pickup, can_curbside, located;
 };

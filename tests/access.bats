@@ -195,8 +195,8 @@ EOF
 	assert_equal "$before" "$(printf '%s\n' "oms.db $OWNER $grp 644" "oms.db-wal $OWNER $grp 644" "oms.db-shm $OWNER $grp 644")"
 	run -0 stranger oms-report inventory --node DC1 --sku A1
 	assert_output - <<'EOF'
-node_id,sku,on_hand,safety_stock,reserved,atp
-DC1,A1,100,0,0,100
+node_id,sku,on_hand,safety_stock,reserved,atp,reserved_pickup,reserved_ship
+DC1,A1,100,0,0,100,0,0
 EOF
 	assert_equal "$(files)" "$before"
 	run -0 owner oms-route -q

@@ -909,9 +909,9 @@ X1,1,A1,3,backordered,1,1,0,0,0,0,2,0,
 EOF
 	run -0 oms-report inventory
 	assert_output - <<'EOF'
-node_id,sku,on_hand,safety_stock,reserved,atp
-DC1,A1,5,0,2,3
-ST1,A1,2,0,2,0
+node_id,sku,on_hand,safety_stock,reserved,atp,reserved_pickup,reserved_ship
+DC1,A1,5,0,2,3,0,2
+ST1,A1,2,0,2,0,2,0
 EOF
 	run -0 sqlite3 "$OMS_DB" "select order_id, line_no, node_id, routed, released from line_node order by order_id"
 	assert_output - <<'EOF'

@@ -389,9 +389,9 @@ csvq() {
 	assert_equal "$(tail -n +2 <<< "$output" | LC_ALL=C sort)" "$(for i in "${!nasty[@]}"; do
 	    k=$(csvq "K$i:${nasty[$i]}"); echo "$k,1,$k,1,open,1,0,0,0,0,0,0,0,"; done | LC_ALL=C sort)"
 	run -0 oms-report inventory
-	assert_line --index 0 node_id,sku,on_hand,safety_stock,reserved,atp
+	assert_line --index 0 node_id,sku,on_hand,safety_stock,reserved,atp,reserved_pickup,reserved_ship
 	assert_equal "$(tail -n +2 <<< "$output" | LC_ALL=C sort)" "$(for i in "${!nasty[@]}"; do
-	    k=$(csvq "K$i:${nasty[$i]}"); echo "$k,$k,$((i + 1)),0,0,$((i + 1))"; done | LC_ALL=C sort)"
+	    k=$(csvq "K$i:${nasty[$i]}"); echo "$k,$k,$((i + 1)),0,0,$((i + 1)),0,0"; done | LC_ALL=C sort)"
 	run -0 oms-report check
 }
 

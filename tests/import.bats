@@ -95,12 +95,12 @@ EOF
 	assert_output "oms-import: inventory: 5 records, 5 inserted, 0 updated, 0 unchanged, 0 stale, 0 rejected"
 	run -0 oms-report inventory
 	assert_output - <<'EOF'
-node_id,sku,on_hand,safety_stock,reserved,atp
-DC1,A1,100,0,0,100
-DC1,B2,50,0,0,50
-ST1,A1,5,1,0,4
-ST1,B2,3,2,0,1
-V1,C3,10,0,0,10
+node_id,sku,on_hand,safety_stock,reserved,atp,reserved_pickup,reserved_ship
+DC1,A1,100,0,0,100,0,0
+DC1,B2,50,0,0,50,0,0
+ST1,A1,5,1,0,4,0,0
+ST1,B2,3,2,0,1,0,0
+V1,C3,10,0,0,10,0,0
 EOF
 	run -0 sqlite3 "$OMS_DB" "select node_id, sku, quote(safety_stock), as_of from inventory
 	    where node_id = 'ST1' order by sku"
@@ -116,13 +116,13 @@ EOF
 	assert_output "oms-import: inventory (deltas): 3 records, 1 inserted, 2 updated, 0 unchanged, 0 rejected"
 	run -0 oms-report inventory
 	assert_output - <<'EOF'
-node_id,sku,on_hand,safety_stock,reserved,atp
-DC1,A1,95,0,0,95
-DC1,B2,50,0,0,50
-ST1,A1,5,1,0,4
-ST1,B2,5,2,0,3
-ST2,A1,4,0,0,4
-V1,C3,10,0,0,10
+node_id,sku,on_hand,safety_stock,reserved,atp,reserved_pickup,reserved_ship
+DC1,A1,95,0,0,95,0,0
+DC1,B2,50,0,0,50,0,0
+ST1,A1,5,1,0,4,0,0
+ST1,B2,5,2,0,3,0,0
+ST2,A1,4,0,0,4,0,0
+V1,C3,10,0,0,10,0,0
 EOF
 	run -0 events --type inventory.delta
 	assert_output - <<'EOF'
@@ -429,9 +429,9 @@ EOF
 	assert_output "oms-import: inventory: 2 records, 0 inserted, 1 updated, 0 unchanged, 1 stale, 0 rejected"
 	run -0 oms-report inventory --node DC1
 	assert_output - <<'EOF'
-node_id,sku,on_hand,safety_stock,reserved,atp
-DC1,A1,100,0,0,100
-DC1,B2,49,0,0,49
+node_id,sku,on_hand,safety_stock,reserved,atp,reserved_pickup,reserved_ship
+DC1,A1,100,0,0,100,0,0
+DC1,B2,49,0,0,49,0,0
 EOF
 	run -0 oms-import -v inventory inv.csv
 	assert_line --index 0 "oms-import: inv.csv:2: A1 at DC1: as_of 2026-11-26T21:59:59Z is older than the stored 2026-11-26T22:00:00Z; skipped"
@@ -448,10 +448,10 @@ EOF
 	run -0 oms-import inventory --delta --force "$DATA/deltas.csv"
 	run -0 oms-report inventory --sku A1
 	assert_output - <<'EOF'
-node_id,sku,on_hand,safety_stock,reserved,atp
-DC1,A1,90,0,0,90
-ST1,A1,5,1,0,4
-ST2,A1,8,0,0,8
+node_id,sku,on_hand,safety_stock,reserved,atp,reserved_pickup,reserved_ship
+DC1,A1,90,0,0,90,0,0
+ST1,A1,5,1,0,4,0,0
+ST2,A1,8,0,0,8,0,0
 EOF
 }
 

@@ -386,7 +386,7 @@ expires() {
 P9,1,A1,2,cancelled,0,0,0,0,0,0,2,0,"
 	run -0 oms-report inventory --node ST1
 	assert_output "$INV
-ST1,A1,3,0,0,3"
+ST1,A1,3,0,0,3,0,0"
 	run -0 sqlite3 "$OMS_DB" "SELECT order_id, line_no, kind, amount, reason FROM refund"
 	assert_output "P9|1|cancel|2400|uncollected"
 	run -0 release_line 20261127-ST1-000001
@@ -442,14 +442,14 @@ EOF
 	# after it shipped, 10 again; S1's unit is still reserved there)
 	run -0 oms-report inventory --node DC1 --sku B2
 	assert_output "$INV
-DC1,B2,9,0,1,8"
+DC1,B2,9,0,1,8,0,1"
 	run -0 --separate-stderr oms-return receive - <<'EOF'
 rma_id,line_no,qty,condition
 RMA-L1-1,1,1,new
 EOF
 	run -0 oms-report inventory --node DC1 --sku B2
 	assert_output "$INV
-DC1,B2,10,0,1,9"
+DC1,B2,10,0,1,9,0,1"
 }
 
 @test "--expire --dry-run changes nothing; its options are checked" {

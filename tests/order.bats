@@ -220,13 +220,13 @@ EOF
 	orders_store
 	routed --order O1
 	run -0 oms-report inventory --node DC1 --sku A1
-	assert_line --index 1 "DC1,A1,10,0,4,6"
+	assert_line --index 1 "DC1,A1,10,0,4,6,0,4"
 	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 3 units cancelled" \
 	    cancel O1 1 3
 	run -0 oms-report lines --order O1
 	assert_line --index 1 "O1,1,A1,4,routed,0,0,0,1,0,0,3,0,DC1"
 	run -0 oms-report inventory --node DC1 --sku A1
-	assert_line --index 1 "DC1,A1,10,0,1,9"
+	assert_line --index 1 "DC1,A1,10,0,1,9,0,1"
 	# the last routed unit: the line has nothing left at the node
 	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 unit cancelled" \
 	    cancel O1 1
@@ -258,7 +258,7 @@ EOF
 EOF
 	# still reserved at the node until it answers
 	run -0 oms-report inventory --node DC1 --sku A1
-	assert_line --index 1 "DC1,A1,10,0,2,8"
+	assert_line --index 1 "DC1,A1,10,0,2,8,0,2"
 	run -0 order_events
 	assert_output - <<'EOF'
 O1|line.cancelled|{"line_no":1,"sku":"A1","cancelled":2,"from_open":0,"from_allocated":0,"from_routed":2,"cancel_requested":2,"by":"ann","reason":"wrong size"}

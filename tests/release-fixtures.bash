@@ -98,7 +98,7 @@ events_of() {
 
 REL=release_id,node_id,order_id,line_no,sku,qty,method,ship_name,ship_address1,ship_city,ship_region,ship_postal_code,ship_country,promise_date,ship_to_node,customer_address1,customer_city,customer_region,customer_postal_code,customer_country
 LINES=order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
-INV=node_id,sku,on_hand,safety_stock,reserved,atp
+INV=node_id,sku,on_hand,safety_stock,reserved,atp,reserved_pickup,reserved_ship
 DAY=--day=2026-11-27
 
 # A pickup (P1, 2 units) and a curbside line (C1) at ST1, a locker line

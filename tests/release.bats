@@ -39,10 +39,10 @@ EOF
 	# released stock stays reserved at the node
 	stock_is <<EOF
 $INV
-DC1,A1,10,0,5,5
-DC1,B2,10,0,1,9
-DC2,A1,5,0,0,5
-ST1,A1,3,0,0,3
+DC1,A1,10,0,5,5,0,5
+DC1,B2,10,0,1,9,0,1
+DC2,A1,5,0,0,5,0,0
+ST1,A1,3,0,0,3,0,0
 EOF
 	run -0 events_of 'release.%'
 	assert_output - <<'EOF'
@@ -1028,10 +1028,10 @@ O2,1,A1,3,released,0,0,0,0,3,0,0,0,DC1
 EOF
 	stock_is <<EOF
 $INV
-DC1,A1,8,0,3,5
-DC1,B2,10,0,1,9
-DC2,A1,5,0,0,5
-ST1,A1,3,0,0,3
+DC1,A1,8,0,3,5,0,3
+DC1,B2,10,0,1,9,0,1
+DC2,A1,5,0,0,5,0,0
+ST1,A1,3,0,0,3,0,0
 EOF
 	run -0 events_of 'line.shipped'
 	assert_output 'O1|line.shipped|{"release_id":"20261127-DC1-000001","line_no":1,"node_id":"DC1","sku":"A1","qty":2,"carrier":"UPS","tracking":"1Z999","at":"2026-11-27T15:00:00Z"}'
@@ -1058,10 +1058,10 @@ O2,1,A1,3,shipped,0,0,0,0,0,3,0,0,DC1
 EOF
 	stock_is <<EOF
 $INV
-DC1,A1,7,0,2,5
-DC1,B2,10,0,1,9
-DC2,A1,5,0,0,5
-ST1,A1,3,0,0,3
+DC1,A1,7,0,2,5,0,2
+DC1,B2,10,0,1,9,0,1
+DC2,A1,5,0,0,5,0,0
+ST1,A1,3,0,0,3,0,0
 EOF
 }
 
@@ -1084,10 +1084,10 @@ O1,1,A1,2,shipped,0,0,0,0,0,2,0,0,ST1
 EOF
 	stock_is <<EOF
 $INV
-DC1,A1,10,0,0,10
-DC1,B2,10,0,0,10
-DC2,A1,5,0,0,5
-ST1,A1,1,0,0,1
+DC1,A1,10,0,0,10,0,0
+DC1,B2,10,0,0,10,0,0
+DC2,A1,5,0,0,5,0,0
+ST1,A1,1,0,0,1,0,0
 EOF
 	run -0 events_of 'line.picked_up'
 	assert_output --partial 'O1|line.picked_up|{"release_id":"20261127-ST1-000001","line_no":1,"node_id":"ST1","sku":"A1","qty":2,"carrier":"","tracking":"","at":"'
@@ -1111,10 +1111,10 @@ EOF
 	# on_hand 10 less 1 shipped less 2 not there
 	stock_is <<EOF
 $INV
-DC1,A1,7,0,2,5
-DC1,B2,10,0,1,9
-DC2,A1,5,0,0,5
-ST1,A1,3,0,0,3
+DC1,A1,7,0,2,5,0,2
+DC1,B2,10,0,1,9,0,1
+DC2,A1,5,0,0,5,0,0
+ST1,A1,3,0,0,3,0,0
 EOF
 	run -0 events_of 'line.short'
 	assert_output --partial 'O2|line.short|{"release_id":"20261127-DC1-000002","line_no":1,"node_id":"DC1","sku":"A1","qty":2,"reopened":2,"cancelled":0,'
@@ -1205,10 +1205,10 @@ O2,1,A1,3,shipped,0,0,0,0,0,1,2,0,DC1
 EOF
 	stock_is <<EOF
 $INV
-DC1,A1,9,0,2,7
-DC1,B2,10,0,1,9
-DC2,A1,5,0,0,5
-ST1,A1,3,0,0,3
+DC1,A1,9,0,2,7,0,2
+DC1,B2,10,0,1,9,0,1
+DC2,A1,5,0,0,5,0,0
+ST1,A1,3,0,0,3,0,0
 EOF
 	run -0 sqlite3 "$OMS_DB" "SELECT qty, shipped, short, cancelled, cancel_requested FROM release_line WHERE release_id = '20261127-DC1-000002'"
 	assert_output "3|1|0|2|0"
@@ -1674,8 +1674,8 @@ EOF
 	run -0 oms-report inventory --node DC1
 	assert_output - <<EOF
 $INV
-DC1,A1,98,0,1,97
-DC1,B2,49,0,0,49
+DC1,A1,98,0,1,97,0,1
+DC1,B2,49,0,0,49,0,0
 EOF
 }
 

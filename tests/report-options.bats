@@ -12,6 +12,8 @@ VIEWS=(
 	"lines|--channel --from --node --order --sku --status --to"
 	"backorders|--channel --from --sku --to --today"
 	"releases|--from --node --to"
+	"picklist|--node"
+	"collections|--node --today"
 	"check|--deep"
 	"events|--follow --interval --since --type"
 	"runs|--from --to"
@@ -86,14 +88,14 @@ not_taken() {
 			n=$((n + 1))
 		done
 	done
-	# 17 options by 13 views, less the 50 the views take
-	[ "$n" -eq 171 ]
+	# 17 options by 15 views, less the 53 the views take
+	[ "$n" -eq 202 ]
 }
 
 @test "inventory takes --node, --sku and --by; inventory --by sku takes --sku" {
 	orders_store
 	run -0 oms-report inventory --by node --node DC1 --sku A1
-	assert_line --index 0 'node_id,sku,on_hand,safety_stock,reserved,atp'
+	assert_line --index 0 'node_id,sku,on_hand,safety_stock,reserved,atp,reserved_pickup,reserved_ship'
 	run -0 oms-report inventory --by sku --sku A1
 	assert_line --index 0 'sku,on_hand,safety_stock,allocated,reserved,atp,unusable'
 	run -64 oms-report inventory --by sku --order O1
@@ -115,6 +117,16 @@ not_taken() {
 	assert_line --index 0 --partial 'node_id,day,releases,'
 	run -64 oms-report releases --sku A1
 	assert_output 'oms-report: --sku does not apply to releases'
+}
+
+@test "picklist takes --node; collections --node and --today" {
+	orders_store
+	run -0 oms-report picklist --node DC1 --node ST1
+	assert_output 'node_id,method,release_id,order_id,line_no,sku,description,qty,customer,promise_date,released_at'
+	run -0 oms-report collections --node DC1 --today 2026-11-27
+	assert_output 'node_id,order_id,customer,code,lines,units,location,ready_at,last_day,days_left,arrived_at,waiting_minutes,bay,vehicle'
+	run -64 oms-report picklist --today 2026-11-27
+	assert_output 'oms-report: --today does not apply to picklist'
 }
 
 @test "check takes --deep; events --since, --type, --follow and --interval; runs --from and --to" {
@@ -151,5 +163,5 @@ not_taken() {
 
 @test "usage() lists the views in the table's order" {
 	run -64 --separate-stderr oms-report
-	assert_equal "${stderr_lines[0]}" 'oms-report: which view? (inventory, orders, lines, backorders, releases, check, events, runs, kpi, eoq, alerts)'
+	assert_equal "${stderr_lines[0]}" 'oms-report: which view? (inventory, orders, lines, backorders, releases, picklist, collections, check, events, runs, kpi, eoq, alerts)'
 }

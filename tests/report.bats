@@ -29,12 +29,12 @@ masked() {
 	book
 	run -0 oms-report inventory
 	assert_output - <<'EOF'
-node_id,sku,on_hand,safety_stock,reserved,atp
-DC1,A1,100,0,2,98
-DC1,B2,50,0,0,50
-ST1,A1,5,1,1,3
-ST1,B2,3,2,0,1
-V1,C3,10,0,0,10
+node_id,sku,on_hand,safety_stock,reserved,atp,reserved_pickup,reserved_ship
+DC1,A1,100,0,2,98,0,2
+DC1,B2,50,0,0,50,0,0
+ST1,A1,5,1,1,3,1,0
+ST1,B2,3,2,0,1,0,0
+V1,C3,10,0,0,10,0,0
 EOF
 }
 
@@ -45,9 +45,9 @@ EOF
 	oms-import -q nodes nodes.csv
 	run -0 oms-report inventory --node ST1
 	assert_output - <<'EOF'
-node_id,sku,on_hand,safety_stock,reserved,atp
-ST1,A1,5,3,1,1
-ST1,B2,3,2,0,1
+node_id,sku,on_hand,safety_stock,reserved,atp,reserved_pickup,reserved_ship
+ST1,A1,5,3,1,1,1,0
+ST1,B2,3,2,0,1,0,0
 EOF
 }
 
@@ -56,8 +56,8 @@ EOF
 	sqlite3 "$OMS_DB" "update inventory set on_hand = 2 where node_id = 'DC1' and sku = 'A1'"
 	run -0 oms-report inventory --node DC1 --sku A1
 	assert_output - <<'EOF'
-node_id,sku,on_hand,safety_stock,reserved,atp
-DC1,A1,2,0,2,0
+node_id,sku,on_hand,safety_stock,reserved,atp,reserved_pickup,reserved_ship
+DC1,A1,2,0,2,0,0,2
 EOF
 }
 
@@ -65,30 +65,30 @@ EOF
 	book
 	sqlite3 "$OMS_DB" "update line_node set released = 2, routed = 0 where order_id = 'O1' and line_no = 1"
 	run -0 oms-report inventory --node DC1 --sku A1
-	assert_line --index 1 "DC1,A1,100,0,2,98"
+	assert_line --index 1 "DC1,A1,100,0,2,98,0,2"
 	sqlite3 "$OMS_DB" "update line_node set released = 0 where order_id = 'O1' and line_no = 1;
 	    update order_line set shipped = 2 where order_id = 'O1' and line_no = 1;
 	    update inventory set on_hand = 98 where node_id = 'DC1' and sku = 'A1'"
 	run -0 oms-report inventory --node DC1 --sku A1
-	assert_line --index 1 "DC1,A1,98,0,0,98"
+	assert_line --index 1 "DC1,A1,98,0,0,98,0,0"
 }
 
 @test "inventory --node, --sku keep one node's or one sku's rows" {
 	book
 	run -0 oms-report inventory --node ST1
 	assert_output - <<'EOF'
-node_id,sku,on_hand,safety_stock,reserved,atp
-ST1,A1,5,1,1,3
-ST1,B2,3,2,0,1
+node_id,sku,on_hand,safety_stock,reserved,atp,reserved_pickup,reserved_ship
+ST1,A1,5,1,1,3,1,0
+ST1,B2,3,2,0,1,0,0
 EOF
 	run -0 oms-report inventory --sku A1
 	assert_output - <<'EOF'
-node_id,sku,on_hand,safety_stock,reserved,atp
-DC1,A1,100,0,2,98
-ST1,A1,5,1,1,3
+node_id,sku,on_hand,safety_stock,reserved,atp,reserved_pickup,reserved_ship
+DC1,A1,100,0,2,98,0,2
+ST1,A1,5,1,1,3,1,0
 EOF
 	run -0 oms-report inventory --node NOPE
-	assert_output "node_id,sku,on_hand,safety_stock,reserved,atp"
+	assert_output "node_id,sku,on_hand,safety_stock,reserved,atp,reserved_pickup,reserved_ship"
 }
 
 @test "inventory --by sku: network totals, allocated, atp less allocations" {
@@ -714,7 +714,7 @@ EOF
 @test "usage: no view, an unknown view, two views (64)" {
 	book
 	run -64 oms-report
-	assert_line --index 0 "oms-report: which view? (inventory, orders, lines, backorders, releases, check, events, runs, kpi, eoq)"
+	assert_line --index 0 "oms-report: which view? (inventory, orders, lines, backorders, releases, picklist, collections, check, events, runs, kpi, eoq, alerts)"
 	assert_line --index 1 --partial "usage: oms-report "
 	run -64 oms-report ordres
 	assert_line --index 0 'oms-report: unknown view "ordres"'

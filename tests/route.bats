@@ -150,9 +150,9 @@ EOF
 	assert_output 'O1|line.routed|{"line_no":1,"sku":"A","node_id":"N1","qty":1,"previous":0,"cost":5.5,"transit_days":1,"late":0}'
 	run -0 oms-report inventory --sku A
 	assert_output - <<'EOF'
-node_id,sku,on_hand,safety_stock,reserved,atp
-M1,A,5,0,0,5
-N1,A,5,0,1,4
+node_id,sku,on_hand,safety_stock,reserved,atp,reserved_pickup,reserved_ship
+M1,A,5,0,0,5,0,0
+N1,A,5,0,1,4,0,1
 EOF
 }
 
@@ -700,9 +700,9 @@ O1|line.unrouted|{"line_no":1,"node_id":"N1","qty":1}
 EOF
 	run -0 oms-report inventory --sku A
 	assert_output - <<'EOF'
-node_id,sku,on_hand,safety_stock,reserved,atp
-M1,A,5,0,1,4
-N1,A,5,0,0,5
+node_id,sku,on_hand,safety_stock,reserved,atp,reserved_pickup,reserved_ship
+M1,A,5,0,1,4,0,1
+N1,A,5,0,0,5,0,0
 EOF
 	# N1 is cheaper again, but routed work stays put without --reroute
 	before=$(state)
