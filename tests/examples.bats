@@ -108,3 +108,33 @@ OUT
 	run -0 env OMS_BIN="$OMS_BIN" sh "$TESTS/../examples/notify.sh" cursor
 	assert_output ""
 }
+
+@test "examples/store-day.sh runs a store's day: pick list, ready, a curbside arrival, a locker parcel, expiry" {
+	env OMS_BIN="$OMS_BIN" sh "$TESTS/../examples/nightly.sh" "$EXAMPLES" out > /dev/null 2>&1
+	run -0 --separate-stderr env OMS_BIN="$OMS_BIN" sh "$TESTS/../examples/store-day.sh" ST-PHL out
+	day=$(date -u +%Y-%m-%d)
+	[ -s "out/picklist-ST-PHL-$day.csv" ]
+	assert_equal "$(head -n 1 "out/picklist-ST-PHL-$day.csv")" "node_id,method,release_id,order_id,line_no,sku,description,qty,customer,promise_date,released_at"
+	[[ "$stderr" == *"orders ready to collect"* ]]
+	[[ "$stderr" == *" 1 arrival, "* ]]
+	[[ "$stderr" == *"collections expired on "* ]]
+	# each step left its event: orders ready, one arrival, collected (the
+	# curbside customer, the locker parcel), what nobody collected expired
+	run -0 sqlite3 "$OMS_DB" "select type, count(*) > 0 from event where type in
+	    ('order.ready_for_pickup', 'order.arrived', 'order.collected', 'pickup.expired',
+	    'order.delivered') group by type order by type"
+	assert_output - <<'OUT'
+order.arrived|1
+order.collected|1
+order.delivered|1
+order.ready_for_pickup|1
+pickup.expired|1
+OUT
+	# the locker parcel was collected at the locker
+	run -0 sqlite3 "$OMS_DB" "select count(*) from collection c join node n using (node_id)
+	    where n.type = 'locker' and c.collected_at is not null"
+	assert_output 1
+	run -0 oms-report check
+	assert_output "$CHECK_HEAD"
+}
+
