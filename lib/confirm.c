@@ -437,8 +437,11 @@ decide(struct confirmation *c, int status, const struct release_line_state *s,
 			c->ready = qty;
 		break;
 	}
-	/* short or cancelled: no more ready than is left at the node */
-	if (status == ST_SHORT || status == ST_CANCELLED) {
+	/*
+	 * short or cancelled: no more ready at the store than is left there
+	 * (a locker line's ready units are in the locker, shipped already)
+	 */
+	if ((status == ST_SHORT || status == ST_CANCELLED) && !is_locker(s)) {
 		left = out - qty;
 		if (s->ready > left)
 			c->ready = left - s->ready;

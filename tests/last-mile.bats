@@ -184,6 +184,29 @@ EOF
 L1,1,B2,1,shipped,0,0,0,0,0,1,0,0,DC1"
 }
 
+@test "a locker line short of what is still out keeps what waits in the locker" {
+	shop
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup,can_curbside,lat,lon
+LK1,locker,0,0,0,40.70,-74.00
+EOF
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_lat,ship_lon
+L2,1,B2,2,2026-11-25T11:00:00Z,locker,LK1,40.75,-73.99
+EOF
+	routed
+	run -0 oms-release -q $DAY
+	confirms <<'EOF'
+release_id,line_no,status,qty,carrier,tracking,at
+20261127-DC1-000001,1,shipped,1,UPS,1ZL2,2026-11-28T08:00:00Z
+20261127-DC1-000001,1,delivered,1,,,2026-11-29T11:00:00Z
+20261127-DC1-000001,1,short,1,,,2026-11-29T12:00:00Z
+EOF
+	# one in the locker, ready; the other short at DC1, back to open
+	run -0 release_line 20261127-DC1-000001
+	assert_output "2|1|1|1|0|"
+}
+
 @test "a carrier's tracking updates: in transit, delivered to the door, each order once" {
 	every_method
 	confirms <<EOF
