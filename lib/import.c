@@ -42,7 +42,7 @@ static const struct colspec item_cols[] = {
 
 enum { N_ID, N_TYPE, N_NAME, N_POSTAL, N_COUNTRY, N_LAT, N_LON, N_SHIP, N_PICKUP,
 	N_CURB, N_RETURNS, N_CAP, N_HANDLING, N_PROC, N_SAFETY, N_ACTIVE, N_ADDRESS1,
-	N_CITY, N_REGION, N_HOLD, N_S2S, N_N };
+	N_CITY, N_REGION, N_HOLD, N_S2S, N_CONFIRM, N_N };
 static const struct colspec node_cols[] = {
 	{ "node_id", 1 }, { "type", 1 }, { "name", 0 }, { "postal_code", 0 },
 	{ "country", 0 }, { "lat", 0 }, { "lon", 0 }, { "can_ship", 0 },
@@ -50,6 +50,7 @@ static const struct colspec node_cols[] = {
 	{ "capacity_per_day", 0 }, { "handling_cost", 0 }, { "processing_days", 0 },
 	{ "safety_stock", 0 }, { "active", 0 }, { "address1", 0 }, { "city", 0 },
 	{ "region", 0 }, { "pickup_hold_days", 0 }, { "ship_to_store", 0 },
+	{ "confirm_hours", 0 },
 };
 
 enum { V_NODE, V_SKU, V_ONHAND, V_SAFETY, V_ASOF, V_N };
@@ -357,6 +358,8 @@ row_node(struct importer *im, const struct record *r)
 	f_bool(im, r, N_ACTIVE, 1, &n.active);
 	f_int(im, r, N_HOLD, 1, 365, 7, "a number of days (1 to 365)", &n.pickup_hold_days);
 	f_bool(im, r, N_S2S, 0, &n.ship_to_store);
+	f_int(im, r, N_CONFIRM, 1, 720, -1, "a number of hours (1 to 720; empty: the default)",
+	    &n.confirm_hours);
 	if (im->rows.err.len == 0)
 		seen(im, 'K', "node_id", n.node_id, NULL, NULL, digest(r->val, 0, N_N), r->line);
 	if (im->status || rejected(im, r, &ret))

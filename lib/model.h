@@ -35,6 +35,7 @@ struct node {
 	int64_t processing_days, safety_stock;
 	int64_t pickup_hold_days;	/* what waits for collection is kept this long */
 	int ship_to_store;		/* pickups here may be shipped in from elsewhere */
+	int64_t confirm_hours;		/* to confirm a release; -1: the default */
 };
 
 struct inventory {

@@ -4,8 +4,12 @@
 #include "store-int.h"
 #include "store-alerts.h"
 
-/* The hours a node has to confirm a release: 4 for a hand-over, else 24. */
-#define CONFIRM_HOURS(pickup) "CASE WHEN " pickup " THEN 4 ELSE 24 END"
+/*
+ * The hours a node has to confirm a release: its confirm_hours, else 4
+ * for a hand-over, else 24.
+ */
+#define CONFIRM_HOURS(pickup) "coalesce(n.confirm_hours, CASE WHEN " pickup \
+	" THEN 4 ELSE 24 END)"
 
 static const char sql_alerts[] =
     "SELECT kind, node_id, order_id, release_id, line_no, since, detail FROM ("
@@ -15,7 +19,8 @@ static const char sql_alerts[] =
     "sum(rl.qty - rl.shipped - rl.short - rl.cancelled - CASE WHEN l.method IN "
     "('pickup', 'curbside') THEN rl.ready ELSE 0 END) || ' units not confirmed within ' || "
     CONFIRM_HOURS("max(l.method IN ('pickup', 'curbside'))") " || ' hours' AS detail "
-    "FROM release r JOIN release_line rl ON rl.release_id = r.release_id "
+    "FROM release r JOIN node n ON n.node_id = r.node_id "
+    "JOIN release_line rl ON rl.release_id = r.release_id "
     "JOIN order_line l ON l.order_id = rl.order_id AND l.line_no = rl.line_no "
     "WHERE " IN_LIST("r.node_id", "?4") " "
     "GROUP BY r.release_id HAVING sum(rl.qty - rl.shipped - rl.short - rl.cancelled - "

@@ -17,9 +17,9 @@
 #define NODE_COLS "type, name, postal_code, country, lat, lon, can_ship, " \
 	"can_pickup, can_curbside, accepts_returns, capacity_per_day, " \
 	"handling_cost, processing_days, safety_stock, active, address1, city, region, " \
-	"pickup_hold_days, ship_to_store"
+	"pickup_hold_days, ship_to_store, confirm_hours"
 #define NODE_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, " \
-	"?17, ?18, ?19, ?20, ?21"
+	"?17, ?18, ?19, ?20, ?21, ?22"
 #define ORDER_COLS "channel, customer_id, created_at, priority, promise_date, " \
 	"ship_name, ship_address1, ship_city, ship_region, ship_postal_code, " \
 	"ship_country, ship_lat, ship_lon, ship_complete, shipping_charge"
@@ -158,6 +158,8 @@ bind_node(sqlite3_stmt *s, const void *p)
 	bind_text(s, 19, n->region);
 	bind_int(s, 20, n->pickup_hold_days);
 	bind_int(s, 21, n->ship_to_store);
+	if (n->confirm_hours > 0)
+		bind_int(s, 22, n->confirm_hours);
 }
 
 int

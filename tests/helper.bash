@@ -17,6 +17,7 @@ UNDO_LAST_MILE="DROP INDEX collection_open; DROP TABLE collection; DROP TABLE tr
 DROP TABLE alert_sent;
 ALTER TABLE shipment DROP COLUMN delivered_at;
 ALTER TABLE node DROP COLUMN pickup_hold_days; ALTER TABLE node DROP COLUMN ship_to_store;
+ALTER TABLE node DROP COLUMN confirm_hours;
 ALTER TABLE release_line DROP COLUMN collected; ALTER TABLE release_line DROP COLUMN delivered;
 ALTER TABLE release_line DROP COLUMN ready; ALTER TABLE release_line DROP COLUMN location;
 CREATE TABLE c8 (seq INTEGER PRIMARY KEY, release_id TEXT NOT NULL, line_no INTEGER NOT NULL,

@@ -71,14 +71,16 @@ EOF
 	assert_output "C1|order.ready_for_pickup|{\"order_id\":\"C1\",\"node_id\":\"ST1\",\"node_type\":\"store\",\"code\":\"$code\",\"last_day\":\"2026-12-01\",\"lines\":[{\"line_no\":1,\"sku\":\"A1\",\"qty\":1,\"location\":\"\"}],\"at\":\"2026-11-28T18:00:00Z\"}"
 }
 
-@test "a node's pickup_hold_days out of range is refused by oms-import" {
+@test "a node's pickup_hold_days or confirm_hours out of range is refused by oms-import" {
 	every_method
 	run -65 --separate-stderr oms-import nodes - <<'EOF'
-node_id,type,pickup_hold_days
-ST9,store,0
+node_id,type,pickup_hold_days,confirm_hours
+ST9,store,0,
+ST8,store,7,0
 EOF
 	assert_equal "$stderr" 'oms-import: -:2: pickup_hold_days must be a number of days (1 to 365), got "0"
-oms-import: 1 bad record; nothing imported (use --rejects FILE to import the good ones)'
+oms-import: -:3: confirm_hours must be a number of hours (1 to 720; empty: the default), got "0"
+oms-import: 2 bad records; nothing imported (use --rejects FILE to import the good ones)'
 }
 
 @test "curbside: the customer checks in with a bay and a vehicle, then collects" {
@@ -603,9 +605,10 @@ EOF
 release_id,line_no,status,qty,code,at
 20261127-ST1-000001,1,ready,1,PX1,2026-11-28T09:00:00Z
 EOF
+	# DC1 has 30 days to confirm (720 hours) instead of 24 hours
 	given nodes <<'EOF'
-node_id,type,can_ship,can_pickup,capacity_per_day,lat,lon
-DC1,warehouse,1,0,2,40.52,-74.39
+node_id,type,can_ship,can_pickup,capacity_per_day,lat,lon,confirm_hours
+DC1,warehouse,1,0,2,40.52,-74.39,720
 EOF
 	# the releases were made now: nothing is overdue at the end of 2026-11-27;
 	# DC1 made its 2 releases of the day; O1 still arrives in time
@@ -620,8 +623,8 @@ at_risk,DC1,O1,,1,2026-11-30T00:00:00Z,\"released: at the earliest 2026-12-05, p
 pickup_expiring,ST1,P1,,,2026-12-05,\"2 days left, code PX1\""
 	# far later, every release still out is overdue
 	run -0 oms-report alerts --today 2030-01-01 --node DC1 --format csv
-	assert_line --index 1 --regexp '^release_overdue,DC1,O1,20261127-DC1-000001,,[0-9T:-]+Z,2 units not confirmed within 24 hours$'
-	assert_line --index 2 --regexp '^release_overdue,DC1,O2,20261127-DC1-000002,,[0-9T:-]+Z,3 units not confirmed within 24 hours$'
+	assert_line --index 1 --regexp '^release_overdue,DC1,O1,20261127-DC1-000001,,[0-9T:-]+Z,2 units not confirmed within 720 hours$'
+	assert_line --index 2 --regexp '^release_overdue,DC1,O2,20261127-DC1-000002,,[0-9T:-]+Z,3 units not confirmed within 720 hours$'
 	# once shipped, O1 is neither overdue nor at risk
 	confirms <<'EOF'
 release_id,line_no,status,qty

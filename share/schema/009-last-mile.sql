@@ -11,6 +11,9 @@ ALTER TABLE node ADD COLUMN pickup_hold_days INTEGER NOT NULL DEFAULT 7
 -- Whether a pickup at this store may be sourced from another node and
 -- shipped to it (off: the line waits for the store's own stock).
 ALTER TABLE node ADD COLUMN ship_to_store INTEGER NOT NULL DEFAULT 0;
+-- How many hours a node has to confirm a release before it is overdue;
+-- NULL: 4 for a release of pickup or curbside lines, else 24.
+ALTER TABLE node ADD COLUMN confirm_hours INTEGER CHECK (confirm_hours >= 1);
 
 -- When a shipment was delivered: the time its last shipped unit was
 -- (NULL until every unit it shipped is), which the on-time KPI compares
