@@ -192,37 +192,43 @@ collection_events(struct confirm_run *cr, const struct order_mark *m)
 	return 0;
 }
 
+/* One order-level event of m's order, once (store_sent_once): 0 or -1. */
+static int
+order_event(struct confirm_run *cr, const struct order_mark *m, const char *type,
+    int64_t units)
+{
+	struct buf *b = &cr->payload;
+	const char *order_id = m->order_id.s;
+	int r = store_sent_once(cr->st, type, order_id, "", m->at);
+
+	if (r <= 0)
+		return r;
+	jsonw_start(b);
+	jsonw_str(b, "order_id", order_id);
+	jsonw_int(b, "units", units);
+	jsonw_str(b, "at", m->at);
+	jsonw_end(b);
+	return store_event(cr->st, order_id, type, b->s) != 0 ? -1 : 1;
+}
+
 /* order.shipped when its last shipping line ships; order.delivered likewise. */
 static int
 order_events(struct confirm_run *cr, const struct order_mark *m)
 {
-	struct store *st = cr->st;
-	struct buf *b = &cr->payload;
 	struct order_progress o;
-	const char *order_id = m->order_id.s;
+	int r;
 
-	if (store_order_progress(st, order_id, &o) != 0)
+	if (store_order_progress(cr->st, m->order_id.s, m->delivered, &o) != 0)
 		return -1;
-	if (m->shipped && o.to_ship > 0 && o.shipped == o.to_ship && !o.shipped_announced) {
-		jsonw_start(b);
-		jsonw_str(b, "order_id", order_id);
-		jsonw_int(b, "units", o.shipped);
-		jsonw_str(b, "at", m->at);
-		jsonw_end(b);
-		if (store_event(st, order_id, "order.shipped", b->s) != 0)
+	if (m->shipped && o.to_ship > 0 && o.shipped == o.to_ship) {
+		if ((r = order_event(cr, m, "order.shipped", o.shipped)) < 0)
 			return -1;
-		cr->n->orders_shipped++;
+		cr->n->orders_shipped += r;
 	}
-	if (m->delivered && o.to_ship > 0 && o.delivered == o.to_ship &&
-	    !o.delivered_announced) {
-		jsonw_start(b);
-		jsonw_str(b, "order_id", order_id);
-		jsonw_int(b, "units", o.delivered);
-		jsonw_str(b, "at", m->at);
-		jsonw_end(b);
-		if (store_event(st, order_id, "order.delivered", b->s) != 0)
+	if (m->delivered && o.to_ship > 0 && o.delivered == o.to_ship) {
+		if ((r = order_event(cr, m, "order.delivered", o.delivered)) < 0)
 			return -1;
-		cr->n->orders_delivered++;
+		cr->n->orders_delivered += r;
 	}
 	return 0;
 }

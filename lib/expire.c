@@ -5,7 +5,7 @@
  * locker, sent back to the node that shipped it (a return authorised
  * there); a reminder goes out some days before.  Each once: a collection
  * expired or reminded is marked so.  Then the alerts of oms-report alerts
- * go out as events, each once (store_alert_sent).
+ * go out as events, each once (store_sent_once).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -312,7 +312,7 @@ alert_send(struct expire_run *x, const struct alert_copy *a)
 		type = "node.capacity_filled";
 		buf_addf(&subject, "%s/%s", a->node_id, x->o->today);
 	}
-	r = store_alert_sent(x->st, type, subject.s, plan, x->at);
+	r = store_sent_once(x->st, type, subject.s, plan, x->at);
 	buf_release(&subject);
 	if (r <= 0)
 		return r;

@@ -77,27 +77,6 @@ alert_row(void *p, const struct store_row *row)
 	return w->fn(w->ctx, &a);
 }
 
-static const char sql_sent[] =
-    "INSERT INTO alert_sent (kind, subject, plan, at) VALUES (?1, ?2, ?3, ?4) "
-    "ON CONFLICT DO NOTHING";
-
-int
-store_alert_sent(struct store *st, const char *kind, const char *subject, const char *plan,
-    const char *at)
-{
-	sqlite3_stmt *s = store_sql(st, sql_sent);
-
-	if (s == NULL)
-		return -1;
-	bind_text(s, 1, kind);
-	bind_text(s, 2, subject);
-	bind_text(s, 3, plan);
-	bind_text(s, 4, at);
-	if (store_done(st, s, "recording an alert") != 0)
-		return -1;
-	return store_changes(st) > 0;
-}
-
 int
 store_alerts(struct store *st, const char *now, const char *today, int64_t remind_days,
     const struct strv *node, int (*fn)(void *ctx, const struct alert *a), void *ctx)

@@ -30,11 +30,6 @@ struct alert {
  */
 int store_alerts(struct store *st, const char *now, const char *today, int64_t remind_days,
 	const struct strv *node, int (*fn)(void *ctx, const struct alert *a), void *ctx);
-/*
- * Record that the alert of kind on subject (with plan, "" none) was sent
- * at time at: 1 when it is new, 0 when it was sent before, -1 error.
- */
-int store_alert_sent(struct store *st, const char *kind, const char *subject,
-	const char *plan, const char *at);
+
 
 #endif

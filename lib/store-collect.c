@@ -141,11 +141,10 @@ store_collection_lines(struct store *st, const char *order_id, const char *node_
 	return store_each(st, s, line_row, &w, "reading a collection");
 }
 
+/* the delivered units only when asked: a sum over the release lines of each line */
 static const char sql_progress[] =
     "SELECT coalesce(sum(l.qty - l.cancelled), 0), coalesce(sum(l.shipped), 0), "
-    "coalesce(sum(" RL_SUM("delivered") "), 0), "
-    "EXISTS (SELECT 1 FROM event e WHERE e.order_id = ?1 AND e.type = 'order.shipped'), "
-    "EXISTS (SELECT 1 FROM event e WHERE e.order_id = ?1 AND e.type = 'order.delivered') "
+    "CASE WHEN ?2 THEN coalesce(sum(" RL_SUM("delivered") "), 0) ELSE 0 END "
     "FROM order_line l WHERE l.order_id = ?1 AND l.method IN ('ship', 'locker')";
 
 static int
@@ -156,13 +155,12 @@ progress_row(void *p, const struct store_row *row)
 	o->to_ship = store_col_int(row, 0);
 	o->shipped = store_col_int(row, 1);
 	o->delivered = store_col_int(row, 2);
-	o->shipped_announced = (int)store_col_int(row, 3);
-	o->delivered_announced = (int)store_col_int(row, 4);
 	return 0;
 }
 
 int
-store_order_progress(struct store *st, const char *order_id, struct order_progress *o)
+store_order_progress(struct store *st, const char *order_id, int with_delivered,
+    struct order_progress *o)
 {
 	sqlite3_stmt *s = store_sql(st, sql_progress);
 
@@ -170,7 +168,29 @@ store_order_progress(struct store *st, const char *order_id, struct order_progre
 	if (s == NULL)
 		return -1;
 	bind_text(s, 1, order_id);
+	bind_int(s, 2, with_delivered != 0);
 	return store_each(st, s, progress_row, o, "reading an order");
+}
+
+static const char sql_sent_once[] =
+    "INSERT INTO sent_once (kind, subject, plan, at) VALUES (?1, ?2, ?3, ?4) "
+    "ON CONFLICT DO NOTHING";
+
+int
+store_sent_once(struct store *st, const char *type, const char *subject, const char *plan,
+    const char *at)
+{
+	sqlite3_stmt *s = store_sql(st, sql_sent_once);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, type);
+	bind_text(s, 2, subject);
+	bind_text(s, 3, plan);
+	bind_text(s, 4, at);
+	if (store_done(st, s, "recording an event sent once") != 0)
+		return -1;
+	return store_changes(st) > 0;
 }
 
 static const char sql_tracking_seen[] =

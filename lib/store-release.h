@@ -191,14 +191,21 @@ int store_collection_reminded(struct store *st, const char *order_id, const char
 
 /*
  * An order's shipping (ship and locker) lines together: units to ship
- * (not cancelled), shipped and delivered (to the door or into the
- * locker), and whether order.shipped and order.delivered went out.
+ * (not cancelled), shipped, and (with_delivered) delivered, to the door
+ * or into the locker.
  */
 struct order_progress {
 	int64_t to_ship, shipped, delivered;
-	int shipped_announced, delivered_announced;
 };
-int store_order_progress(struct store *st, const char *order_id, struct order_progress *o);
+int store_order_progress(struct store *st, const char *order_id, int with_delivered,
+	struct order_progress *o);
+/*
+ * Record that the event of type on subject (with plan, "" none) is sent
+ * at time at, once: 1 when it was not sent before (the caller sends it),
+ * 0 when it was, -1 error.
+ */
+int store_sent_once(struct store *st, const char *type, const char *subject,
+	const char *plan, const char *at);
 
 /*
  * Keep a carrier's update on a parcel; *seen: 1 (and nothing kept) when

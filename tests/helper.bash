@@ -14,7 +14,7 @@ SCHEMA_VERSION=$(ls "$TESTS"/../share/schema/[0-9]*.sql | wc -l)
 # undone, its refund table left as it is, which 009 rebuilds alike), for
 # the tests that make a store of an older version out of a new one.
 UNDO_LAST_MILE="DROP INDEX collection_open; DROP TABLE collection; DROP TABLE tracking_update;
-DROP TABLE alert_sent;
+DROP TABLE sent_once;
 ALTER TABLE shipment DROP COLUMN delivered_at;
 ALTER TABLE node DROP COLUMN pickup_hold_days; ALTER TABLE node DROP COLUMN ship_to_store;
 ALTER TABLE node DROP COLUMN confirm_hours;

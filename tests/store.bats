@@ -14,7 +14,6 @@ wal
 EOF
 	run -0 sqlite3 "$OMS_DB" "select name from sqlite_schema where type = 'table' order by name"
 	assert_output - <<'EOF'
-alert_sent
 collection
 confirmation
 customer
@@ -36,6 +35,7 @@ release_line
 rma
 rma_line
 run
+sent_once
 shipment
 tracking_update
 EOF

@@ -136,11 +136,12 @@ CREATE INDEX refund_by_order ON refund (order_id);
 CREATE INDEX collection_open ON collection (last_day)
 	WHERE ready_at IS NOT NULL AND collected_at IS NULL AND expired_at IS NULL;
 
--- The alerts oms-release --expire has sent, each once: its kind
--- (release.overdue, order.at_risk, node.capacity_filled), what it is of
--- (a release, an order line at a node, a node's day) and, for a line at
--- risk, the plan it was at risk with (a new plan at risk is told again).
-CREATE TABLE alert_sent (
+-- The events sent once, and so never again: their type (order.shipped,
+-- order.delivered, and the alerts release.overdue, order.at_risk,
+-- node.capacity_filled), what each is of (an order, a release, an order
+-- line at a node, a node's day) and, for a line at risk, the plan it was
+-- at risk with (a new plan at risk is told again).
+CREATE TABLE sent_once (
 	kind             TEXT NOT NULL,
 	subject          TEXT NOT NULL,
 	plan             TEXT NOT NULL DEFAULT '',
