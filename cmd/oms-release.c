@@ -132,7 +132,7 @@ run_confirm(void *arg, struct store *st, FILE *out, struct buf *counts, struct b
 	    (long long)n.shipped, plural(n.shipped, "unit", "units"), (long long)n.picked_up,
 	    (long long)n.shorted, (long long)n.cancelled);
 	/* the last mile's counts, when it had any */
-	if (n.ready + n.delivered + n.arrived + n.tracking > 0) {
+	if (n.ready + n.delivered + n.received + n.arrived + n.tracking > 0) {
 		buf_addf(counts, ",\"ready\":%lld,\"delivered\":%lld,\"arrived\":%ld,"
 		    "\"tracking\":%ld,\"orders_ready\":%ld,\"orders_collected\":%ld,"
 		    "\"orders_shipped\":%ld,\"orders_delivered\":%ld", (long long)n.ready,
@@ -143,6 +143,12 @@ run_confirm(void *arg, struct store *st, FILE *out, struct buf *counts, struct b
 		    n.arrived, plural(n.arrived, "arrival", "arrivals"), n.tracking,
 		    plural(n.tracking, "update", "updates"), n.orders_ready,
 		    plural(n.orders_ready, "order", "orders"));
+	}
+	/* units a store received, shipped to it for a pickup */
+	if (n.received > 0) {
+		buf_addf(counts, ",\"received\":%lld", (long long)n.received);
+		buf_addf(line, "; %lld %s received at stores", (long long)n.received,
+		    plural(n.received, "unit", "units"));
 	}
 	buf_addc(counts, '}');
 	return status;

@@ -92,6 +92,11 @@ struct aline {
 	uint32_t sku, method, pickup_node, old_reason;	/* r->texts, 0: NULL */
 	uint32_t reason;	/* decided: r->texts */
 	signed char changed;	/* decided, and not as stored */
+	/*
+	 * Shipped to its store: as stored; must stay so (it has units
+	 * routed, released or shipped so); may become so; decided.
+	 */
+	unsigned old_to_store : 1, keep_to_store : 1, may_transfer : 1, to_store : 1;
 };
 
 struct run {
@@ -132,7 +137,8 @@ static int
 node_row(void *p, const struct network_node *n)
 {
 	struct alloc_node_caps caps = { 0, (int)n->active, (int)n->can_ship,
-		(int)n->can_pickup, (int)n->can_curbside, n->postal_key == NULL };
+		(int)n->can_pickup, (int)n->can_curbside, n->postal_key == NULL,
+		n->ship_to_store != 0 };
 
 	alloc_add_node(p, n->node_id, n->type, &caps, n->postal_key, n->country_key);
 	return 0;
@@ -269,7 +275,8 @@ clear_shortages(struct run *r)
 static int
 kept_row(void *p, const struct kept_allocation *k)
 {
-	struct alloc_line l = { k->sku, k->method, k->pickup_node, 0, 0, BO_NONE, NULL, NULL, -1 };
+	struct alloc_line l = { k->sku, k->method, k->pickup_node, 0, 0, BO_NONE, NULL, NULL, -1,
+		k->ship_to_store != 0, 0 };
 
 	alloc_keep(p, &l, k->allocated);
 	return 0;
@@ -399,6 +406,9 @@ line_row(void *p, const struct line_to_allocate *l, const struct alloc_work *wor
 	a->allocated = 0;
 	a->reason = 0;
 	a->changed = 0;
+	a->old_to_store = a->to_store = l->ship_to_store != 0;
+	a->keep_to_store = a->old_to_store && (l->shipped > 0 || nwork > 0);
+	a->may_transfer = l->item_ship_to_store != 0;
 	for (i = 0; i < nwork; i++) {
 		struct rwork *w;
 
@@ -482,6 +492,8 @@ decide(struct run *r, struct aorder *o, long rank)
 		l->ship_to_code = o->code;
 		l->ship_to_country = o->country;
 		l->node = -1;
+		l->transfer = a->keep_to_store;
+		l->may_transfer = a->may_transfer;
 	}
 	alloc_order(r->a, r->lines, o->n, o->ship_complete, rank);
 	if (taken_back(r, o) != 0)
@@ -505,10 +517,20 @@ decide(struct run *r, struct aorder *o, long rank)
 		progress_tick(++r->seen);
 		if (back > 0 && l->reason == BO_DEST)
 			o->nowhere++;
+		/* shipped to its store while it has something to ship there */
+		a->to_store = l->transfer && (l->allocated > 0 || a->keep_to_store);
 		if (l->allocated == a->old_allocated && back == a->old_backordered &&
 		    (reason == NULL ? old_reason == NULL :
-		    old_reason != NULL && strcmp(reason, old_reason) == 0))
+		    old_reason != NULL && strcmp(reason, old_reason) == 0)) {
+			/* its source alone changed: written back, nothing to tell */
+			if (a->to_store != a->old_to_store) {
+				a->allocated = l->allocated;
+				a->reason = a->old_reason;
+				a->changed = 1;
+				r->n->to_store_changed++;
+			}
 			continue;
+		}
 		a->allocated = l->allocated;
 		a->reason = intern(r, reason);
 		a->changed = 1;
@@ -563,7 +585,7 @@ decide(struct run *r, struct aorder *o, long rank)
 /* For store_alloc_write: is this line changed, and to what? */
 static int
 find_changed(void *p, const char *order_id, int64_t line_no, int64_t *allocated,
-    int64_t *backordered, const char **reason)
+    int64_t *backordered, const char **reason, int *to_store)
 {
 	struct run *r = p;
 
@@ -591,6 +613,7 @@ find_changed(void *p, const char *order_id, int64_t line_no, int64_t *allocated,
 		*allocated = a->allocated;
 		*backordered = a->demand - a->allocated;
 		*reason = r->texts[a->reason];
+		*to_store = a->to_store;
 		return 1;
 	}
 	return 0;
@@ -607,7 +630,8 @@ write_back(struct run *r, int scoped)
 	int k;
 
 	if (!scoped)
-		return r->n->lines > 0 ? store_alloc_write(r->st, find_changed, r, r->n->lines) : 0;
+		return r->n->lines + r->n->to_store_changed > 0 ? store_alloc_write(r->st,
+		    find_changed, r, r->n->lines + r->n->to_store_changed) : 0;
 	for (i = 0; i < r->norders; i++) {
 		const struct aorder *o = &r->orders[i];
 
@@ -616,7 +640,8 @@ write_back(struct run *r, int scoped)
 
 			progress_tick(++r->seen);
 			if (a->changed && store_line_alloc(r->st, o->svc.order_id, a->line_no,
-			    a->allocated, a->demand - a->allocated, r->texts[a->reason]) != 0)
+			    a->allocated, a->demand - a->allocated, r->texts[a->reason],
+			    a->to_store) != 0)
 				return -1;
 		}
 	}

@@ -213,10 +213,15 @@ stock_at(struct sku *s, int node)
 	return NULL;
 }
 
+/*
+ * Whether line l draws on its store's stock: a pickup or curbside line,
+ * unless it is shipped to its store (l->transfer), which draws on the
+ * network's pool as a ship line does.
+ */
 static int
-is_pickup(const char *method)
+from_store(const struct alloc_line *l)
 {
-	return method_handed_over(method);
+	return method_handed_over(l->method) && !l->transfer;
 }
 
 /* What the pool can still give ship lines without breaking a pickup. */
@@ -240,7 +245,7 @@ available(struct allocator *a, const struct alloc_line *l, struct sku **sp,
 
 	*sp = s;
 	*at = NULL;
-	if (!is_pickup(l->method)) {
+	if (!from_store(l)) {
 		*why = BO_NETWORK;
 		return pool_free(s);
 	}
@@ -287,7 +292,7 @@ alloc_keep(struct allocator *a, const struct alloc_line *l, int64_t qty)
 	 * whose stock serves nobody (closed), it still counts against the
 	 * network, so that no one else is promised the same units.
 	 */
-	if (is_pickup(l->method))
+	if (from_store(l))
 		at = stock_at(s, node_index(a, l->pickup_node));
 	take(s, at, qty);
 }
@@ -434,7 +439,7 @@ take_routed(struct allocator *a, const struct alloc_line *l, long rank)
 		struct routed_list *list = &s->pool_routed;
 
 		want = l->demand - avail;
-		if (is_pickup(l->method)) {
+		if (from_store(l)) {
 			int64_t store = at == NULL ? 0 : at->atp - at->pickup;
 
 			if (at == NULL)
@@ -488,16 +493,16 @@ alloc_taken(const struct allocator *a, int *n)
 
 /*
  * Whether line l is shipped to a destination that cannot be placed:
- * BO_LOCKER (its locker, then l->node) or BO_DEST (its order's
- * ship-to), else BO_NONE.  A line handed over at its store needs no
- * place.
+ * BO_LOCKER (its locker, or the store it is shipped to, then l->node) or
+ * BO_DEST (its order's ship-to), else BO_NONE.  A line handed over at
+ * its store from the store's stock needs no place.
  */
 static enum backorder_why
 unplaced(const struct allocator *a, struct alloc_line *l)
 {
 	int locker;
 
-	if (is_pickup(l->method))
+	if (from_store(l))
 		return BO_NONE;
 	locker = node_index(a, line_ship_to_node(l->method, l->pickup_node));
 	if (locker >= 0) {
@@ -548,6 +553,35 @@ alloc_line_reason(const struct allocator *a, const struct alloc_line *l, struct 
 	return backorder_reason(b, l->reason, NULL, l->ship_to_code, l->ship_to_country);
 }
 
+/*
+ * Whether pickup or curbside line l is shipped to its store: it stays so
+ * when it is (l->transfer in); else when its store takes such shipments
+ * and can be located, its item may be shipped there, the store's own
+ * stock cannot cover the line, and the network's pool can give more.
+ */
+static void
+choose_source(struct allocator *a, struct alloc_line *l)
+{
+	struct sku *s;
+	struct stock *at;
+	enum backorder_why why;
+	int64_t store, pool;
+	int ni;
+
+	if (!method_handed_over(l->method) || l->transfer || !l->may_transfer ||
+	    l->demand <= 0)
+		return;
+	ni = node_index(a, l->pickup_node);
+	if (ni < 0 || !a->nodes[ni].caps.ship_to_store || !a->nodes[ni].caps.located)
+		return;
+	if ((store = available(a, l, &s, &at, &why)) >= l->demand)
+		return;
+	l->transfer = 1;
+	pool = available(a, l, &s, &at, &why);
+	if (pool <= (store > 0 ? store : 0))
+		l->transfer = 0;
+}
+
 void
 alloc_order(struct allocator *a, struct alloc_line *lines, int n, int ship_complete,
     long rank)
@@ -561,9 +595,11 @@ alloc_order(struct allocator *a, struct alloc_line *lines, int n, int ship_compl
 	a->ntaken = 0;
 	for (i = 0; i < n; i++) {
 		struct alloc_line *l = &lines[i];
-		enum backorder_why away = unplaced(a, l);
+		enum backorder_why away;
 		int64_t avail;
 
+		choose_source(a, l);
+		away = unplaced(a, l);
 		if (away != BO_NONE) {
 			l->allocated = 0;
 			l->reason = l->demand > 0 ? away : BO_NONE;

@@ -44,6 +44,7 @@ struct alloc_node_caps {
 	int vendor;		/* its type is vendor */
 	int active, can_ship, can_pickup, can_curbside;
 	int located;		/* it has a place: its lat/lon, or its postal code's */
+	int ship_to_store;	/* a store whose pickups may be shipped to it */
 };
 /* The lines a node's stock of an item may serve, as bits. */
 enum alloc_serves {
@@ -91,6 +92,13 @@ struct alloc_line {
 	 */
 	const char *ship_to_code, *ship_to_country;
 	int node;		/* out: the node of BO_LOCKER, BO_NODE */
+	/*
+	 * A pickup or curbside line shipped to its store: in, 1 when it
+	 * must stay so (it has units routed, released or shipped that way),
+	 * and may_transfer when it may become so (its item may be shipped
+	 * to a store); out, whether it is (see alloc_order).
+	 */
+	int transfer, may_transfer;
 };
 
 /*
@@ -157,6 +165,7 @@ struct alloc_counts {
 	int64_t units, units_backordered, units_taken_back;
 	int64_t units_unrouted;	/* routed work taken back from nodes short of stock */
 	int64_t units_routed_taken;	/* routed work taken back for more urgent orders */
+	long to_store_changed;	/* lines whose allocation alone did not change: their source did */
 };
 
 /*

@@ -293,10 +293,29 @@ is_locker(const struct release_line_state *s)
 	return strcmp(s->method, "locker") == 0;
 }
 
+/* A pickup or curbside line released to another node, which ships it to its store. */
+static int
+is_to_store(const struct release_line_state *s)
+{
+	return method_handed_over(s->method) && s->pickup_node[0] != '\0' &&
+	    strcmp(s->node_id, s->pickup_node) != 0;
+}
+
+/*
+ * A line shipped to where its customer collects it (a locker, a store
+ * that receives it): its ready units wait there, of those shipped.
+ */
+static int
+shipped_there(const struct release_line_state *s)
+{
+	return is_locker(s) || is_to_store(s);
+}
+
 /*
  * Whether status fits the line: 0, or 1 with the row's problem said.  A
- * line is shipped (ship, locker) or handed over at its store (pickup,
- * curbside); made ready and met by its customer at the store; delivered
+ * line is shipped (ship, locker, a pickup shipped to its store) or handed
+ * over at its store (pickup, curbside); received by the store it is
+ * shipped to; made ready and met by its customer at the store; delivered
  * to the door, or into the locker and then picked up from it.
  */
 static int
@@ -307,7 +326,24 @@ refused_for_method(struct confirm_run *cr, int status, const struct release_line
 
 	switch (status) {
 	case ST_SHIPPED:
+		if (method_handed_over(s->method) && !is_to_store(s)) {
+			rows_bad(&cr->rows, "status shipped is for ship and locker lines, and "
+			    "pickup and curbside lines shipped to their store; line %lld of "
+			    "release \"%s\" is a %s line released to the store itself (handed "
+			    "over there: picked_up)", (long long)line_no, quote_value(id),
+			    s->method);
+			return 1;
+		}
+		fits = NULL;
+		break;
 	case ST_DELIVERED:
+		if (is_to_store(s)) {
+			rows_bad(&cr->rows, "status delivered is for ship and locker lines; "
+			    "line %lld of release \"%s\" is a %s line shipped to its store, "
+			    "which confirms it received", (long long)line_no, quote_value(id),
+			    s->method);
+			return 1;
+		}
 		fits = method_handed_over(s->method) ? "ship and locker" : NULL;
 		break;
 	case ST_PICKED_UP:
@@ -318,7 +354,7 @@ refused_for_method(struct confirm_run *cr, int status, const struct release_line
 		fits = method_handed_over(s->method) ? NULL : "pickup and curbside";
 		break;
 	case ST_RECEIVED:
-		fits = "pickup and curbside lines shipped to their store";
+		fits = is_to_store(s) ? NULL : "pickup and curbside lines shipped to their store";
 		break;
 	default:
 		fits = NULL;
@@ -327,8 +363,8 @@ refused_for_method(struct confirm_run *cr, int status, const struct release_line
 		return 0;
 	if (status == ST_RECEIVED)
 		rows_bad(&cr->rows, "status received is for %s; line %lld of release \"%s\" "
-		    "is a %s line released to the store itself", fits, (long long)line_no,
-		    quote_value(id), s->method);
+		    "is a %s line%s", fits, (long long)line_no, quote_value(id), s->method,
+		    method_handed_over(s->method) ? " released to the store itself" : "");
 	else
 		rows_bad(&cr->rows, "status %s is for %s lines; line %lld of release \"%s\" "
 		    "is a %s line", statuses[status], fits, (long long)line_no, quote_value(id),
@@ -353,7 +389,29 @@ refused_for_qty(struct confirm_run *cr, int status, const struct release_line_st
 		    "nothing of it is left to collect", (long long)line_no, quote_value(id));
 		return 1;
 	}
-	if (status == ST_DELIVERED || (status == ST_PICKED_UP && is_locker(s))) {
+	if (status == ST_RECEIVED) {
+		int64_t can = s->shipped - s->delivered;
+
+		if (qty <= can)
+			return 0;
+		rows_bad(&cr->rows, "line %lld of release \"%s\": %lld confirmed received, "
+		    "but only %lld of the %lld shipped to the store %s not received yet",
+		    (long long)line_no, quote_value(id), (long long)qty, (long long)can,
+		    (long long)s->shipped, plural(can, "is", "are"));
+		return 1;
+	}
+	if (status == ST_READY && is_to_store(s)) {
+		int64_t can = s->delivered - s->collected - s->ready;
+
+		if (qty <= can)
+			return 0;
+		rows_bad(&cr->rows, "line %lld of release \"%s\": %lld confirmed ready, but "
+		    "only %lld of the %lld received at the store %s not ready or collected yet",
+		    (long long)line_no, quote_value(id), (long long)qty, (long long)can,
+		    (long long)s->delivered, plural(can, "is", "are"));
+		return 1;
+	}
+	if (status == ST_DELIVERED || (status == ST_PICKED_UP && shipped_there(s))) {
 		int64_t can = status == ST_DELIVERED ? s->shipped - s->delivered : s->ready;
 
 		if (qty <= can)
@@ -363,11 +421,16 @@ refused_for_qty(struct confirm_run *cr, int status, const struct release_line_st
 			    "but only %lld of the %lld shipped %s not delivered yet",
 			    (long long)line_no, quote_value(id), (long long)qty, (long long)can,
 			    (long long)s->shipped, plural(can, "is", "are"));
-		else
+		else if (is_locker(s))
 			rows_bad(&cr->rows, "line %lld of release \"%s\": %lld confirmed picked_up "
 			    "from the locker, but only %lld %s delivered into it and not collected",
 			    (long long)line_no, quote_value(id), (long long)qty, (long long)can,
 			    plural(can, "was", "were"));
+		else
+			rows_bad(&cr->rows, "line %lld of release \"%s\": %lld confirmed picked_up, "
+			    "but only %lld shipped to the store %s ready and not collected",
+			    (long long)line_no, quote_value(id), (long long)qty, (long long)can,
+			    plural(can, "is", "are"));
 		return 1;
 	}
 	if (status == ST_READY) {
@@ -412,8 +475,8 @@ decide(struct confirmation *c, int status, const struct release_line_state *s,
 		c->cancel_requested = min64(s->cancel_requested, out - qty);
 		break;
 	case ST_PICKED_UP:
-		if (is_locker(s)) {
-			/* shipped already: out of the locker, into the customer's hands */
+		if (shipped_there(s)) {
+			/* shipped already: out of the locker or store, into the customer's hands */
 			c->collected = qty;
 			c->ready = -qty;
 			break;
@@ -436,6 +499,10 @@ decide(struct confirmation *c, int status, const struct release_line_state *s,
 	case ST_READY:
 		c->ready = qty;
 		break;
+	case ST_RECEIVED:
+		/* at the store: there it is made ready */
+		c->delivered = qty;
+		break;
 	case ST_DELIVERED:
 		c->delivered = qty;
 		/* into the locker: there it waits for its customer */
@@ -445,9 +512,10 @@ decide(struct confirmation *c, int status, const struct release_line_state *s,
 	}
 	/*
 	 * short or cancelled: no more ready at the store than is left there
-	 * (a locker line's ready units are in the locker, shipped already)
+	 * (the ready units of a line shipped to its locker or store are
+	 * there, shipped already)
 	 */
-	if ((status == ST_SHORT || status == ST_CANCELLED) && !is_locker(s)) {
+	if ((status == ST_SHORT || status == ST_CANCELLED) && !shipped_there(s)) {
 		left = out - qty;
 		if (s->ready > left)
 			c->ready = left - s->ready;
@@ -490,6 +558,7 @@ count(struct confirm_counts *n, int status, int64_t qty)
 	case ST_READY: n->ready += qty; break;
 	case ST_ARRIVED: n->arrived++; break;
 	case ST_DELIVERED: n->delivered += qty; break;
+	case ST_RECEIVED: n->received += qty; break;
 	}
 }
 
@@ -565,7 +634,7 @@ confirm_line(struct confirm_run *cr, const struct record *r, const char *id, int
 	where = collect_node(&s);
 	/* a collection is kept where something waits or a customer comes */
 	if (where != NULL && (status == ST_READY || status == ST_ARRIVED ||
-	    (status == ST_DELIVERED && is_locker(&s))))
+	    status == ST_RECEIVED || (status == ST_DELIVERED && is_locker(&s))))
 		c.collect_node = where;
 	c.arrived = status == ST_ARRIVED;
 	/* the stock leaves the node when it ships or is handed over */
@@ -598,7 +667,7 @@ confirm_line(struct confirm_run *cr, const struct record *r, const char *id, int
 		jsonw_int(payload, "reopened", qty - c.line_cancelled);
 		jsonw_int(payload, "cancelled", c.line_cancelled);
 	}
-	if (status <= ST_CANCELLED || status == ST_DELIVERED) {
+	if (status <= ST_CANCELLED || status == ST_DELIVERED || status == ST_RECEIVED) {
 		jsonw_str(payload, "carrier", c.carrier);
 		jsonw_str(payload, "tracking", c.tracking);
 	}
@@ -657,7 +726,8 @@ tracked_line(void *p, const struct tracked_line *l)
 	struct tracked *t = p;
 
 	t->lines++;
-	if (l->undelivered <= 0)
+	/* at the store the parcel is received by the store, not delivered */
+	if (l->undelivered <= 0 || l->to_store)
 		return 0;
 	t->v = xrealloc(t->v, (t->n + 1) * sizeof *t->v);
 	t->v[t->n] = *l;

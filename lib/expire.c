@@ -2,8 +2,8 @@
  * expire: the collection window (oms-release --expire).  What waits for
  * collection past its last day is cancelled at its store (the stock
  * stays, its reservation ends, the refund due is recorded) or, out of a
- * locker, sent back to the node that shipped it (a return authorised
- * there); a reminder goes out some days before.  Each once: a collection
+ * locker or a store it was shipped to, sent back to the node that shipped
+ * it (a return authorised there); a reminder goes out some days before.  Each once: a collection
  * expired or reminded is marked so.  Then the alerts of oms-report alerts
  * go out as events, each once (store_sent_once).
  */
@@ -171,20 +171,23 @@ expire_at_store(struct expire_run *x, const struct due *d, const struct unit *t,
 }
 
 /*
- * A locker line: what waits in the locker goes back to the node that
- * shipped it, a return authorised there (its refund comes with its
- * receipt, as any return's).  rma: the collection's one RMA, made with
- * the first line that needs it.
+ * A line shipped to where it waits (a locker, or a store it was shipped
+ * to for a pickup): what waits there goes back to the node that shipped
+ * it, a return authorised there, of the channel "locker" or "store" (its
+ * refund comes with its receipt, as any return's).  rma: the
+ * collection's one RMA, made with the first line that needs it.
  */
 static int
-expire_at_locker(struct expire_run *x, const struct due *d, const struct unit *t, char **rma)
+expire_shipped_there(struct expire_run *x, const struct due *d, const struct unit *t,
+    char **rma)
 {
 	const struct collection_unit *u = &t->u;
 
 	if (u->ready <= 0)
 		return 0;
-	if (*rma == NULL &&
-	    store_rma_add(x->st, d->order_id, "locker", t->node_id, x->at, rma) != 0)
+	if (*rma == NULL && store_rma_add(x->st, d->order_id,
+	    strcmp(d->node_type, "locker") == 0 ? "locker" : "store", t->node_id, x->at,
+	    rma) != 0)
 		return -1;
 	if (store_release_line_unready(x->st, t->release_id, u->line_no, u->ready) != 0 ||
 	    store_rma_line_add(x->st, *rma, d->order_id, u->line_no, u->ready,
@@ -220,9 +223,11 @@ expire(struct expire_run *x, const struct due *d)
 	jsonw_str(b, "node_type", d->node_type);
 	jsonw_str(b, "last_day", d->last_day);
 	jsonw_array(b, "lines");
+	/* released to another node: shipped here (a locker's, a pickup's shipped to its store) */
 	for (size_t i = 0; r == 0 && i < l.n; i++)
-		r = strcmp(l.v[i].method, "locker") == 0 ?
-		    expire_at_locker(x, d, &l.v[i], &rma) : expire_at_store(x, d, &l.v[i], &refund);
+		r = strcmp(l.v[i].node_id, d->node_id) != 0 ?
+		    expire_shipped_there(x, d, &l.v[i], &rma) :
+		    expire_at_store(x, d, &l.v[i], &refund);
 	jsonw_array_end(b);
 	jsonw_money(b, "refund", refund);
 	jsonw_str(b, "at", x->at);

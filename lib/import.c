@@ -32,12 +32,12 @@ import_kind_name(int kind)
 /* --- columns of each kind (SPEC "File formats") ----------------------- */
 
 enum { I_SKU, I_DESC, I_PRICE, I_COST, I_WEIGHT, I_ALONE, I_VENDOR, I_ORDCOST,
-	I_HOLD, I_LEAD, I_ACTIVE, I_N };
+	I_HOLD, I_LEAD, I_ACTIVE, I_S2S, I_N };
 static const struct colspec item_cols[] = {
 	{ "sku", 1 }, { "description", 0 }, { "unit_price", 0 }, { "unit_cost", 0 },
 	{ "weight_kg", 0 }, { "ship_alone", 0 }, { "vendor_node", 0 },
 	{ "ordering_cost", 0 }, { "holding_rate", 0 }, { "lead_time_days", 0 },
-	{ "active", 0 },
+	{ "active", 0 }, { "ship_to_store", 0 },
 };
 
 enum { N_ID, N_TYPE, N_NAME, N_POSTAL, N_COUNTRY, N_LAT, N_LON, N_SHIP, N_PICKUP,
@@ -309,6 +309,7 @@ row_item(struct importer *im, const struct record *r)
 	f_real(im, r, I_HOLD, 0, 100, 0, "a non-negative yearly rate like 0.25", &it.holding_rate);
 	f_real(im, r, I_LEAD, 0, 3650, 0, "a number of days (0 to 3650)", &it.lead_time_days);
 	f_bool(im, r, I_ACTIVE, 1, &it.active);
+	f_bool(im, r, I_S2S, 1, &it.ship_to_store);
 	if (im->rows.err.len == 0 && it.sku != NULL)
 		seen(im, 'K', "sku", it.sku, NULL, NULL, digest(r->val, 0, I_N), r->line);
 	if (im->status || rejected(im, r, &ret))

@@ -16,6 +16,7 @@ struct item {
 	int64_t unit_price;
 	double unit_cost, weight_kg, ordering_cost, holding_rate, lead_time_days;
 	int ship_alone, active;
+	int ship_to_store;	/* may be shipped to a store for a pickup there */
 };
 
 /*

@@ -75,7 +75,7 @@ int release_resend(struct store *st, const struct release_opts *o, const char *c
 struct confirm_counts {
 	long rows;
 	int64_t shipped, picked_up, shorted, cancelled;	/* units */
-	int64_t ready, delivered;			/* units */
+	int64_t ready, delivered, received;		/* units */
 	long arrived, tracking;				/* rows */
 	long orders_ready, orders_collected, orders_shipped, orders_delivered;
 };

@@ -23,17 +23,19 @@ static const struct outcol pick_cols[] = {
 #define PICK_NCOLS ((int)(sizeof pick_cols / sizeof *pick_cols))
 
 /*
- * The units of a release line still to pick: those out at the node, less
- * those customer care asked back and, where the line is handed over at
- * the node, those already staged ready (a locker line's ready units are
- * in its locker, of those it shipped).  0 when nothing is left to pick.
+ * The units of a release line still to pick: those out at the node (at
+ * a store, or received there for a pickup shipped to it), less those
+ * customer care asked back and, where the line is handed over at the
+ * node, those already staged ready (the ready units of a line shipped to
+ * a locker or store are there, of those shipped).  0 when nothing is
+ * left to pick.
  */
 static int64_t
 units_to_pick(const struct line_to_pick *l)
 {
 	int64_t q = l->out - l->cancel_requested;
 
-	if (method_handed_over(l->method))
+	if (l->handed_here)
 		q -= l->ready;
 	return q > 0 ? q : 0;
 }
@@ -183,8 +185,8 @@ waiting_row(void *p, const struct ready_line *l)
 		w->last_line = 0;
 		w->open = 1;
 	}
-	/* a line ready at two of its releases is one line */
-	if (l->line_no != w->last_line)
+	/* a line ready at two of its releases is one line; an early arrival none */
+	if (l->ready > 0 && l->line_no != w->last_line)
 		w->lines++;
 	w->last_line = l->line_no;
 	w->units += l->ready;

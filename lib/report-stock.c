@@ -83,7 +83,7 @@ int
 report_stock_usable(const struct node_stock *x)
 {
 	struct alloc_node_caps caps = { x->type != NULL && strcmp(x->type, "vendor") == 0,
-		x->active, x->can_ship, x->can_pickup, x->can_curbside, x->located };
+		x->active, x->can_ship, x->can_pickup, x->can_curbside, x->located, 0 };
 
 	return alloc_serves(&caps, x->vendor_node != NULL &&
 	    strcmp(x->vendor_node, x->node_id) == 0) != 0;

@@ -90,7 +90,7 @@ unsigned
 node_serves(const struct run *r, int n, int own_item, int placed)
 {
 	const struct rnode *nd = &r->net.nodes[n];
-	struct alloc_node_caps caps = { nd->vendor, nd->active, nd->ship, 0, 0, placed };
+	struct alloc_node_caps caps = { nd->vendor, nd->active, nd->ship, 0, 0, placed, 0 };
 
 	return alloc_serves(&caps, own_item) & ALLOC_SERVES_SHIP;
 }

@@ -200,7 +200,8 @@ line_row(void *ctx, const struct line_in_play *x)
 	struct run *r = ctx;
 	struct rorder *o = r->net.norders ? &r->net.orders[r->net.norders - 1] : NULL;
 	struct rline *l;
-	int pickup = method_handed_over(x->method);
+	/* a line shipped to its store goes there as a locker line does */
+	int pickup = method_handed_over(x->method) && !x->ship_to_store;
 
 	if (o == NULL || strcmp(o->id, x->order_id) != 0) {
 		const char *promise = x->promise_date;
@@ -251,8 +252,8 @@ line_row(void *ctx, const struct line_in_play *x)
 	l->pin = pickup ? lookup(&r->net.node_ix, x->pickup_node) : -1;
 	if (pickup && l->pin < 0)
 		l->pin = -2;	/* no such store: nothing can serve it */
-	l->locker = strcmp(x->method, "locker") == 0 ?
-	    lookup(&r->net.node_ix, x->pickup_node) : -1;
+	l->locker = strcmp(x->method, "locker") == 0 || (x->ship_to_store &&
+	    method_handed_over(x->method)) ? lookup(&r->net.node_ix, x->pickup_node) : -1;
 	l->want = l->allocated;
 	return 0;
 }
@@ -329,7 +330,8 @@ used_row(void *ctx, const struct work_released *x)
 
 	if (oi < 0 || n < 0)
 		return 0;
-	if (strcmp(x->method, "locker") == 0)
+	/* a locker's, or the store's a pickup is shipped to */
+	if (strcmp(x->method, "ship") != 0)
 		dest = lookup(&r->net.node_ix, x->pickup_node) + 1;
 	used_add(&r->net.orders[oi], n, dest, item < 0 || !r->net.items[item].alone);
 	return 0;

@@ -8,6 +8,12 @@
  * The hours a node has to confirm a release: its confirm_hours, else 4
  * for a hand-over, else 24.
  */
+/*
+ * A release line of l handed over at r's node: a pickup or curbside line
+ * released to its store (not to a node that ships it to the store).
+ */
+#define HANDED_HERE "(l.method IN ('pickup', 'curbside') AND l.pickup_node = r.node_id)"
+
 #define CONFIRM_HOURS(pickup) "coalesce(n.confirm_hours, CASE WHEN " pickup \
 	" THEN 4 ELSE 24 END)"
 
@@ -16,17 +22,17 @@ static const char sql_alerts[] =
     /* releases not confirmed in time: units out, not made ready */
     "SELECT 1 AS k, 'release_overdue' AS kind, r.node_id, r.order_id, r.release_id, "
     "0 AS line_no, r.released_at AS since, "
-    "sum(rl.qty - rl.shipped - rl.short - rl.cancelled - CASE WHEN l.method IN "
-    "('pickup', 'curbside') THEN rl.ready ELSE 0 END) || ' units not confirmed within ' || "
-    CONFIRM_HOURS("max(l.method IN ('pickup', 'curbside'))") " || ' hours' AS detail "
+    "sum(rl.qty - rl.shipped - rl.short - rl.cancelled - CASE WHEN " HANDED_HERE " "
+    "THEN rl.ready ELSE 0 END) || ' units not confirmed within ' || "
+    CONFIRM_HOURS("max(" HANDED_HERE ")") " || ' hours' AS detail "
     "FROM release r JOIN node n ON n.node_id = r.node_id "
     "JOIN release_line rl ON rl.release_id = r.release_id "
     "JOIN order_line l ON l.order_id = rl.order_id AND l.line_no = rl.line_no "
     "WHERE " IN_LIST("r.node_id", "?4") " "
     "GROUP BY r.release_id HAVING sum(rl.qty - rl.shipped - rl.short - rl.cancelled - "
-    "CASE WHEN l.method IN ('pickup', 'curbside') THEN rl.ready ELSE 0 END) > 0 "
+    "CASE WHEN " HANDED_HERE " THEN rl.ready ELSE 0 END) > 0 "
     "AND r.released_at < strftime('%Y-%m-%dT%H:%M:%SZ', ?1, '-' || "
-    CONFIRM_HOURS("max(l.method IN ('pickup', 'curbside'))") " || ' hours') "
+    CONFIRM_HOURS("max(" HANDED_HERE ")") " || ' hours') "
     "UNION ALL "
     /* work whose promise can no longer be met by its plan */
     "SELECT 2, 'at_risk', ln.node_id, ln.order_id, NULL, ln.line_no, o.promise_date, "
@@ -39,6 +45,12 @@ static const char sql_alerts[] =
     "AND " IN_LIST("ln.node_id", "?4") " "
     "AND date(?2, '+' || ((CASE WHEN ln.routed > 0 THEN n.processing_days ELSE 0 END) + "
     "coalesce(ln.transit_days, 0)) || ' days') > date(o.promise_date) "
+    /* (what waits ready at its store has met its promise) */
+    "AND (ln.routed > 0 OR ln.released > (SELECT coalesce(sum(rl.ready), 0) "
+    "FROM release_line rl JOIN release r ON r.release_id = rl.release_id "
+    "JOIN order_line l ON l.order_id = rl.order_id AND l.line_no = rl.line_no "
+    "WHERE rl.order_id = ln.order_id AND rl.line_no = ln.line_no "
+    "AND r.node_id = ln.node_id AND " HANDED_HERE ")) "
     "UNION ALL "
     /* what waits for collection near its last day */
     "SELECT 3, 'pickup_expiring', c.node_id, c.order_id, NULL, 0, c.last_day, "

@@ -20,6 +20,9 @@ static const char sql_scope_add[] = "INSERT OR IGNORE INTO temp.scope (order_id)
 static const char sql_line_alloc[] = "UPDATE order_line SET allocated = ?3, "
     "backorder_reason = ?5, " SET_BACKORDERED("?4", "?6") " WHERE order_id = ?1 AND line_no = ?2";
 
+static const char sql_line_to_store[] = "UPDATE order_line SET ship_to_store = ?3 "
+    "WHERE order_id = ?1 AND line_no = ?2 AND ship_to_store <> ?3";
+
 int
 store_scope_reset(struct store *st)
 {
@@ -47,7 +50,7 @@ store_scope_add(struct store *st, const char *order_id)
 /* The network as allocation reads it, and the orders. */
 static const char sql_node_caps[] =
     "SELECT n.node_id, n.type, n.active, n.can_ship, n.can_pickup, "
-    "n.can_curbside, " NODE_PLACE_CODE ", " NODE_PLACE_COUNTRY " "
+    "n.can_curbside, " NODE_PLACE_CODE ", " NODE_PLACE_COUNTRY ", n.ship_to_store "
     "FROM node n " NODE_PLACE_JOIN "ORDER BY n.node_id";
 /* reserved: routed or released at the node, not shipped, per node and sku */
 static const char sql_stock_reserved[] =
@@ -60,7 +63,7 @@ static const char sql_stock_reserved[] =
     "LEFT JOIN r ON r.node_id = i.node_id AND r.sku = i.sku";
 /* held orders keep what they hold and get nothing new */
 static const char sql_allocations_kept[] =
-    "SELECT sku, method, pickup_node, allocated FROM order_line "
+    "SELECT sku, method, pickup_node, allocated, ship_to_store FROM order_line "
     "WHERE allocated > 0 AND ((?1 IS NOT NULL AND order_id NOT IN "
     "(SELECT order_id FROM temp.scope)) OR order_id IN (SELECT order_id FROM order_hold))";
 /*
@@ -93,6 +96,7 @@ network_node_row(void *p, const struct store_row *row)
 	x.can_curbside = store_col_int(row, 5);
 	x.postal_key = store_col_text(row, 6);
 	x.country_key = store_col_text(row, 7);
+	x.ship_to_store = store_col_int(row, 8);
 	return w->fn(w->ctx, &x);
 }
 
@@ -155,6 +159,7 @@ kept_allocation_row(void *p, const struct store_row *row)
 	x.method = store_col_text(row, 1);
 	x.pickup_node = store_col_text(row, 2);
 	x.allocated = store_col_int(row, 3);
+	x.ship_to_store = store_col_int(row, 4);
 	return w->fn(w->ctx, &x);
 }
 
@@ -255,7 +260,10 @@ store_alloc_routed_at(struct store *st, const char *node_id, const char *sku,
 /* (held orders are missing from sql_orders_not_held, which is enough) */
 static const char sql_alloc_lines[] =
     "SELECT order_id, line_no, sku, qty, method, pickup_node, allocated, backordered, "
-    "backorder_reason, qty - shipped - cancelled FROM order_line "
+    "backorder_reason, qty - shipped - cancelled, shipped, ship_to_store, "
+    "CASE WHEN method IN ('pickup', 'curbside') THEN "
+    "(SELECT it.ship_to_store FROM item it WHERE it.sku = order_line.sku) ELSE 0 END "
+    "FROM order_line "
     "WHERE (?1 IS NULL OR order_id IN (SELECT order_id FROM temp.scope)) "
     "ORDER BY order_id, line_no";
 
@@ -326,6 +334,9 @@ store_alloc_lines(struct store *st, int scoped, store_alloc_line_fn fn, void *ct
 		x.backordered = sqlite3_column_int64(l, 7);
 		x.backorder_reason = (const char *)sqlite3_column_text(l, 8);
 		x.open_qty = sqlite3_column_int64(l, 9);
+		x.shipped = sqlite3_column_int64(l, 10);
+		x.ship_to_store = sqlite3_column_int64(l, 11);
+		x.item_ship_to_store = sqlite3_column_int64(l, 12);
 		stop = fn(ctx, &x, work, nwork);
 	}
 	if (wrc != SQLITE_ROW && wrc != SQLITE_DONE)
@@ -349,6 +360,7 @@ store_alloc_lines(struct store *st, int scoped, store_alloc_line_fn fn, void *ct
 static const char sql_alloc_write[] =
     "UPDATE order_line SET allocated = oms_alloc(order_id, line_no, 0), "
     "backorder_reason = oms_alloc(order_id, line_no, 2), "
+    "ship_to_store = oms_alloc(order_id, line_no, 3), "
     SET_BACKORDERED("oms_alloc(order_id, line_no, 1)", "?1") " "
     "WHERE oms_alloc(order_id, line_no, -1)";
 
@@ -365,10 +377,11 @@ alloc_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
 	int what = sqlite3_value_int(argv[2]);
 	int64_t allocated, backordered;
 	const char *reason;
+	int to_store;
 
 	(void)argc;
 	if (order_id == NULL || !w->fn(w->ctx, order_id, sqlite3_value_int64(argv[1]),
-	    &allocated, &backordered, &reason)) {
+	    &allocated, &backordered, &reason, &to_store)) {
 		if (what < 0)
 			sqlite3_result_int(cx, 0);
 		else	/* never: only the lines found above are updated */
@@ -381,6 +394,8 @@ alloc_fn(sqlite3_context *cx, int argc, sqlite3_value **argv)
 		sqlite3_result_int64(cx, allocated);
 	else if (what == 1)
 		sqlite3_result_int64(cx, backordered);
+	else if (what == 3)
+		sqlite3_result_int(cx, to_store);
 	else if (reason != NULL)
 		sqlite3_result_text(cx, reason, -1, SQLITE_STATIC);
 	else
@@ -429,8 +444,17 @@ store_line_unrouted(struct store *st, const char *order_id, int64_t line_no,
 
 int
 store_line_alloc(struct store *st, const char *order_id, int64_t line_no,
-    int64_t allocated, int64_t backordered, const char *reason)
+    int64_t allocated, int64_t backordered, const char *reason, int ship_to_store)
 {
-	return store_line_unrouted(st, order_id, line_no, allocated, backordered, reason,
-	    st->run_time, "writing an allocation");
+	sqlite3_stmt *s;
+
+	if (store_line_unrouted(st, order_id, line_no, allocated, backordered, reason,
+	    st->run_time, "writing an allocation") != 0)
+		return -1;
+	if ((s = store_sql(st, sql_line_to_store)) == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_int(s, 2, line_no);
+	bind_int(s, 3, ship_to_store);
+	return store_done(st, s, "writing an allocation");
 }

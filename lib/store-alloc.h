@@ -34,6 +34,12 @@ struct line_to_allocate {
 	int64_t allocated, backordered;
 	const char *backorder_reason;
 	int64_t open_qty;	/* qty - shipped - cancelled */
+	int64_t shipped;
+	/*
+	 * A pickup or curbside line's: whether it is shipped to its store,
+	 * and whether its item may be (0 for other lines)
+	 */
+	int64_t ship_to_store, item_ship_to_store;
 };
 /*
  * The lines to allocate, by order_id and line_no (scoped: only the scope;
@@ -51,11 +57,14 @@ int store_alloc_lines(struct store *st, int scoped, store_alloc_line_fn fn, void
  * after a diagnostic (also when other than n lines were found).
  */
 typedef int (*store_alloc_find_fn)(void *ctx, const char *order_id, int64_t line_no,
-	int64_t *allocated, int64_t *backordered, const char **reason);
+	int64_t *allocated, int64_t *backordered, const char **reason, int *ship_to_store);
 int store_alloc_write(struct store *st, store_alloc_find_fn fn, void *ctx, long n);
-/* Set a line's unrouted allocation, backorder and reason (NULL: none). */
+/*
+ * Set a line's unrouted allocation, backorder and reason (NULL: none),
+ * and whether it is shipped to its store.
+ */
 int store_line_alloc(struct store *st, const char *order_id, int64_t line_no,
-	int64_t allocated, int64_t backordered, const char *reason);
+	int64_t allocated, int64_t backordered, const char *reason, int ship_to_store);
 /*
  * A line's routed (not released) work at a node, with its order's place
  * in the order of service: priority, promise_date and created_at (NULL:
@@ -87,6 +96,7 @@ struct network_node {
 	const char *node_id, *type;
 	int64_t active, can_ship, can_pickup, can_curbside;
 	const char *postal_key, *country_key;
+	int64_t ship_to_store;
 };
 int store_alloc_nodes(struct store *st,
 	int (*fn)(void *ctx, const struct network_node *n), void *ctx);
@@ -108,7 +118,7 @@ int store_alloc_stock(struct store *st,
  */
 struct kept_allocation {
 	const char *sku, *method, *pickup_node;
-	int64_t allocated;
+	int64_t allocated, ship_to_store;
 };
 int store_alloc_kept(struct store *st, int scoped,
 	int (*fn)(void *ctx, const struct kept_allocation *k), void *ctx);

@@ -11,14 +11,17 @@
 #include "store-release.h"
 
 /*
- * A line's units still to collect: not cancelled, not handed over (a
- * pickup or curbside line's shipped) or taken from the locker (a locker
- * line's collected); and its ready units, over its releases.
+ * A line's units still to collect: not cancelled, not handed over (at
+ * its store, a release there shipped) or taken from where it was
+ * shipped to (a locker, or a store it was shipped to: the release
+ * elsewhere collected); and its ready units, over its releases.
  */
 #define RL_SUM(col) "coalesce((SELECT sum(rl." col ") FROM release_line rl " \
 	"WHERE rl.order_id = l.order_id AND rl.line_no = l.line_no), 0)"
-#define TO_COLLECT "l.qty - l.cancelled - CASE WHEN l.method = 'locker' THEN " \
-	RL_SUM("collected") " ELSE l.shipped END"
+#define TO_COLLECT "l.qty - l.cancelled - coalesce((SELECT sum(CASE WHEN " \
+	"r.node_id = l.pickup_node THEN rl.shipped ELSE rl.collected END) " \
+	"FROM release_line rl JOIN release r ON r.release_id = rl.release_id " \
+	"WHERE rl.order_id = l.order_id AND rl.line_no = l.line_no), 0)"
 
 static const char sql_state[] =
     "WITH l AS (SELECT " TO_COLLECT " AS left, " RL_SUM("ready") " AS ready "
@@ -232,11 +235,15 @@ store_tracking_add(struct store *st, const char *carrier, const char *tracking,
 
 /*
  * A parcel's lines: what was shipped with its tracking number, less what
- * was delivered with it.
+ * was delivered with it; and whether the line is a pickup or curbside
+ * line (shipped to its store, which receives it).
  */
 static const char sql_tracked_lines[] =
     "SELECT release_id, line_no, sum(CASE status WHEN 'shipped' THEN qty ELSE 0 END) - "
-    "sum(CASE status WHEN 'delivered' THEN qty ELSE 0 END) FROM confirmation "
+    "sum(CASE status WHEN 'delivered' THEN qty ELSE 0 END), "
+    "(SELECT l.method IN ('pickup', 'curbside') FROM release r JOIN order_line l "
+    "ON l.order_id = r.order_id AND l.line_no = c.line_no "
+    "WHERE r.release_id = c.release_id) FROM confirmation c "
     "WHERE carrier = ?1 AND tracking = ?2 AND tracking <> '' "
     "AND (status = 'shipped' OR status = 'delivered') "
     "GROUP BY release_id, line_no HAVING sum(status = 'shipped') > 0 "
@@ -256,6 +263,7 @@ tracked_row(void *p, const struct store_row *row)
 	l.release_id = store_col_text(row, 0);
 	l.line_no = store_col_int(row, 1);
 	l.undelivered = store_col_int(row, 2);
+	l.to_store = store_col_int(row, 3);
 	return w->fn(w->ctx, &l);
 }
 

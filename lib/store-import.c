@@ -12,8 +12,9 @@
 #include "store-import.h"
 
 #define ITEM_COLS "description, unit_price, unit_cost, weight_kg, ship_alone, " \
-	"vendor_node, ordering_cost, holding_rate, lead_time_days, active"
-#define ITEM_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11"
+	"vendor_node, ordering_cost, holding_rate, lead_time_days, active, " \
+	"ship_to_store"
+#define ITEM_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12"
 #define NODE_COLS "type, name, postal_code, country, lat, lon, can_ship, " \
 	"can_pickup, can_curbside, accepts_returns, capacity_per_day, " \
 	"handling_cost, processing_days, safety_stock, active, address1, city, region, " \
@@ -121,6 +122,7 @@ bind_item(sqlite3_stmt *s, const void *p)
 	bind_real(s, 9, it->holding_rate);
 	bind_real(s, 10, it->lead_time_days);
 	bind_int(s, 11, it->active);
+	bind_int(s, 12, it->ship_to_store);
 }
 
 int

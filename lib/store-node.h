@@ -29,6 +29,11 @@ struct line_to_pick {
 	const char *customer;		/* the customer's name, else the order's ship_name */
 	const char *promise_date;	/* NULL: none */
 	const char *released_at;
+	/*
+	 * Handed over at this node (a pickup or curbside line at its store):
+	 * its ready units are staged here, of those out
+	 */
+	int64_t handed_here;
 };
 /*
  * By node_id; at a node the pickup and curbside lines first, then the
@@ -55,6 +60,11 @@ struct ready_line {
 	int64_t line_no, ready;		/* ready above 0 */
 	const char *location;		/* where its ready units are; "" unknown */
 };
+/*
+ * A customer who checked in before anything of the order was ready
+ * there comes as one row of no line: release_id and location NULL,
+ * line_no and ready 0.
+ */
 /*
  * The ready lines of each order at each node, an order's together: by
  * node_id; at a node the orders whose customer arrived first, longest

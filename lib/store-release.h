@@ -222,6 +222,7 @@ int store_tracking_add(struct store *st, const char *carrier, const char *tracki
 struct tracked_line {
 	const char *release_id;
 	int64_t line_no, undelivered;
+	int64_t to_store;	/* shipped to its store, which confirms it received */
 };
 int store_tracked_lines(struct store *st, const char *carrier, const char *tracking,
 	int (*fn)(void *ctx, const struct tracked_line *l), void *ctx);

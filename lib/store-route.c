@@ -52,7 +52,7 @@ static const char sql_stock[] =
     "SELECT l.order_id, l.line_no, l.sku, l.qty, l.allocated, l.method, l.pickup_node, " \
     "o.priority, o.promise_date, o.created_at, " PLACE_LAT("o.ship_lat", "p") ", " \
     PLACE_LON("o.ship_lon", "p") ", l.backordered, l.backorder_reason, " \
-    SHIP_TO_CODE ", " SHIP_TO_COUNTRY " " \
+    SHIP_TO_CODE ", " SHIP_TO_COUNTRY ", l.ship_to_store " \
     "FROM orders o JOIN order_line l USING (order_id) " SHIP_TO_JOIN \
     "WHERE NOT EXISTS (SELECT 1 FROM order_hold h WHERE h.order_id = o.order_id) " \
     "AND (l.allocated > 0 OR EXISTS (SELECT 1 FROM line_node ln WHERE ln.order_id = " \
@@ -66,13 +66,14 @@ static const char sql_stock[] =
 
 /*
  * Where orders have been released to and shipped from, their shipping
- * lines' (not pickup or curbside): order_id, node_id, method,
- * pickup_node, sku.
+ * lines' (not pickup or curbside handed over at the node itself):
+ * order_id, node_id, method, pickup_node, sku.
  */
 #define WORK_RELEASED \
     "SELECT ln.order_id, ln.node_id, l.method, l.pickup_node, l.sku FROM line_node ln " \
     "JOIN order_line l USING (order_id, line_no) " \
-    "WHERE (ln.released > 0 OR ln.shipped > 0) AND l.method IN ('ship', 'locker') "
+    "WHERE (ln.released > 0 OR ln.shipped > 0) AND (l.method IN ('ship', 'locker') " \
+    "OR ln.node_id <> l.pickup_node) "
 
 /* The orders of the scope only: the column C. */
 #define IN_SCOPE(C) "AND " C " IN (SELECT order_id FROM temp.scope) "
@@ -252,6 +253,7 @@ line_in_play_row(void *p, const struct store_row *row)
 	place_fill(&x.dest, row, 10, 14);
 	x.backordered = store_col_int(row, 12);
 	x.backorder_reason = store_col_text(row, 13);
+	x.ship_to_store = store_col_int(row, 16);
 	return w->fn(w->ctx, &x);
 }
 

@@ -88,6 +88,7 @@ struct line_in_play {
 	struct place_lookup dest;		/* the order's ship-to */
 	int64_t backordered;
 	const char *backorder_reason;		/* NULL: none */
+	int64_t ship_to_store;	/* a pickup or curbside line shipped to its store */
 };
 int store_route_lines(struct store *st, int scoped,
 	int (*fn)(void *ctx, const struct line_in_play *l), void *ctx);

@@ -254,6 +254,35 @@ ST1,P2,Ada Lovelace,PX-2,3,3,shelf 7;shelf 2,2026-11-29T09:30:00Z,2026-12-06,1,,
 EOF
 }
 
+@test "collections: a curbside customer who arrives before anything is ready is shown first, with nothing staged" {
+	store_day
+	confirms <<EOF
+release_id,line_no,status,qty,bay,vehicle,at
+20261128-ST1-000001,1,arrived,,5,red van,2026-11-28T16:00:00Z
+EOF
+	collections 2026-11-28T16:00:00Z --node ST1 --today 2026-11-28
+	assert_output - <<EOF
+$COLLECT
+ST1,C2,Grace Hopper,,0,0,,,,,2026-11-28T16:00:00Z,W,5,red van
+EOF
+	# once staged, the same row with what is ready; handed over, gone
+	confirms <<EOF
+release_id,line_no,status,qty,location,code,at
+20261128-ST1-000001,1,ready,2,bay 5,CB-9,2026-11-28T16:10:00Z
+EOF
+	collections 2026-11-28T16:00:00Z --node ST1 --today 2026-11-28
+	assert_output - <<EOF
+$COLLECT
+ST1,C2,Grace Hopper,CB-9,1,2,bay 5,2026-11-28T16:10:00Z,2026-12-05,7,2026-11-28T16:00:00Z,W,5,red van
+EOF
+	confirms <<EOF
+release_id,line_no,status,qty,at
+20261128-ST1-000001,1,picked_up,2,2026-11-28T16:12:00Z
+EOF
+	run -0 oms-report collections --node ST1
+	assert_output "$COLLECT"
+}
+
 # ---------------------------------------------------------------------
 # the store's stock
 

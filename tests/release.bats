@@ -1258,8 +1258,8 @@ EOF
 
 @test "shipped on a pickup or curbside line, picked_up on a ship line or of a locker line not delivered: each refused" {
 	every_method
-	rejects 'oms-release: -:2: status shipped is for ship and locker lines; line 1 of release "20261127-ST1-000001" is a pickup line
-oms-release: -:3: status shipped is for ship and locker lines; line 1 of release "20261127-ST1-000002" is a curbside line
+	rejects 'oms-release: -:2: status shipped is for ship and locker lines, and pickup and curbside lines shipped to their store; line 1 of release "20261127-ST1-000001" is a pickup line released to the store itself (handed over there: picked_up)
+oms-release: -:3: status shipped is for ship and locker lines, and pickup and curbside lines shipped to their store; line 1 of release "20261127-ST1-000002" is a curbside line released to the store itself (handed over there: picked_up)
 oms-release: -:4: line 1 of release "20261127-DC1-000001": 1 confirmed picked_up from the locker, but only 0 were delivered into it and not collected
 oms-release: -:5: status picked_up is for pickup, curbside and locker lines; line 1 of release "20261127-DC1-000002" is a ship line
 oms-release: 4 bad confirmations: nothing applied' <<'EOF'

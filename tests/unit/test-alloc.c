@@ -35,24 +35,24 @@ static void
 serves_cases(void)
 {
 	static const struct {
-		struct alloc_node_caps caps;	/* vendor, active, ship, pickup, curbside, located */
+		struct alloc_node_caps caps;	/* vendor, active, ship, pickup, curbside, located, s2s */
 		int own_item;
 		unsigned want;
 		const char *why;
 	} t[] = {
-		{ { 0, 0, 1, 1, 1, 1 }, 0, 0, "an inactive node serves no line" },
-		{ { 0, 1, 1, 0, 0, 1 }, 0, ALLOC_SERVES_SHIP, "a located node that ships: the pool" },
-		{ { 0, 1, 0, 0, 0, 1 }, 0, 0, "a node that neither ships nor hands over: nothing" },
-		{ { 0, 1, 1, 0, 0, 0 }, 0, 0, "a node that cannot be located ships nothing" },
-		{ { 0, 1, 1, 1, 0, 0 }, 0, ALLOC_SERVES_PICKUP,
+		{ { 0, 0, 1, 1, 1, 1, 0 }, 0, 0, "an inactive node serves no line" },
+		{ { 0, 1, 1, 0, 0, 1, 0 }, 0, ALLOC_SERVES_SHIP, "a located node that ships: the pool" },
+		{ { 0, 1, 0, 0, 0, 1, 0 }, 0, 0, "a node that neither ships nor hands over: nothing" },
+		{ { 0, 1, 1, 0, 0, 0, 0 }, 0, 0, "a node that cannot be located ships nothing" },
+		{ { 0, 1, 1, 1, 0, 0, 0 }, 0, ALLOC_SERVES_PICKUP,
 		    "a store that cannot be located still hands over pickups" },
-		{ { 0, 1, 1, 1, 1, 1 }, 0,
+		{ { 0, 1, 1, 1, 1, 1, 0 }, 0,
 		    ALLOC_SERVES_SHIP | ALLOC_SERVES_PICKUP | ALLOC_SERVES_CURBSIDE,
 		    "a store that ships and offers pickup and curbside: all three" },
-		{ { 1, 1, 0, 0, 0, 1 }, 1, ALLOC_SERVES_SHIP,
+		{ { 1, 1, 0, 0, 0, 1, 0 }, 1, ALLOC_SERVES_SHIP,
 		    "a vendor ships its own items, can_ship or not" },
-		{ { 1, 1, 1, 0, 0, 1 }, 0, 0, "a vendor ships no one else's items, can_ship or not" },
-		{ { 1, 1, 0, 0, 0, 0 }, 1, 0, "a vendor that cannot be located ships nothing" },
+		{ { 1, 1, 1, 0, 0, 1, 0 }, 0, 0, "a vendor ships no one else's items, can_ship or not" },
+		{ { 1, 1, 0, 0, 0, 0, 0 }, 1, 0, "a vendor that cannot be located ships nothing" },
 	};
 	char what[160];
 	size_t i;
@@ -75,24 +75,27 @@ serves_cases(void)
  *             99999, country US unknown)
  *   L1        a locker that cannot be located (no lat/lon, no postal code)
  *   L2        a locker that can
+ *   ST3       a store, pickup and curbside only, that takes pickups
+ *             shipped to it (ship_to_store)
  */
 static struct allocator *
 network(void)
 {
 	static const struct {
 		const char *id, *type;
-		struct alloc_node_caps caps;	/* vendor, active, ship, pickup, curbside, located */
+		struct alloc_node_caps caps;	/* vendor, active, ship, pickup, curbside, located, s2s */
 		const char *code, *country;
 	} nodes[] = {
-		{ "DC1", "warehouse", { 0, 1, 1, 0, 0, 1 }, NULL, NULL },
-		{ "DC2", "warehouse", { 0, 1, 1, 0, 0, 1 }, NULL, NULL },
-		{ "ST1", "store", { 0, 1, 0, 1, 0, 1 }, NULL, NULL },
-		{ "ST2", "store", { 0, 1, 1, 1, 1, 1 }, NULL, NULL },
-		{ "V1", "vendor", { 0, 1, 0, 0, 0, 1 }, NULL, NULL },
-		{ "X1", "warehouse", { 0, 0, 1, 0, 0, 1 }, NULL, NULL },
-		{ "U1", "warehouse", { 0, 1, 1, 0, 0, 0 }, "99999", "US" },
-		{ "L1", "locker", { 0, 1, 0, 0, 0, 0 }, "", "" },
-		{ "L2", "locker", { 0, 1, 0, 0, 0, 1 }, NULL, NULL },
+		{ "DC1", "warehouse", { 0, 1, 1, 0, 0, 1, 0 }, NULL, NULL },
+		{ "DC2", "warehouse", { 0, 1, 1, 0, 0, 1, 0 }, NULL, NULL },
+		{ "ST1", "store", { 0, 1, 0, 1, 0, 1, 0 }, NULL, NULL },
+		{ "ST2", "store", { 0, 1, 1, 1, 1, 1, 0 }, NULL, NULL },
+		{ "V1", "vendor", { 0, 1, 0, 0, 0, 1, 0 }, NULL, NULL },
+		{ "X1", "warehouse", { 0, 0, 1, 0, 0, 1, 0 }, NULL, NULL },
+		{ "U1", "warehouse", { 0, 1, 1, 0, 0, 0, 0 }, "99999", "US" },
+		{ "L1", "locker", { 0, 1, 0, 0, 0, 0, 0 }, "", "" },
+		{ "L2", "locker", { 0, 1, 0, 0, 0, 1, 0 }, NULL, NULL },
+		{ "ST3", "store", { 0, 1, 0, 1, 1, 1, 1 }, NULL, NULL },
 	};
 	struct allocator *a = alloc_new();
 	size_t i;
@@ -497,6 +500,110 @@ place_cases(void)
 	alloc_free(a);
 }
 
+/* --- ship-to-store: a pickup served from the network ------------------- */
+
+static struct alloc_line
+pickup(const char *store, int64_t demand, int may_transfer)
+{
+	struct alloc_line l = line("A", "pickup", store, demand);
+
+	l.may_transfer = may_transfer;
+	return l;
+}
+
+static void
+to_store_cases(void)
+{
+	struct allocator *a;
+	struct alloc_line l, s;
+
+	/* the store has 1 of 3, the network 5: shipped to the store, all 3 */
+	a = network();
+	alloc_add_stock(a, "A", NULL, "ST3", 1);
+	alloc_add_stock(a, "A", NULL, "DC1", 5);
+	l = pickup("ST3", 3, 1);
+	one(a, &l, 0);
+	check(is(&l, 3, BO_NONE) && l.transfer == 1,
+	    "to store: short at the store, served from the network");
+	/* what it took is the pool's: a ship line after it has the 2 left */
+	s = line("A", "ship", NULL, 5);
+	one(a, &s, 1);
+	check(is(&s, 2, BO_NETWORK), "to store: its units are the pool's");
+	/* and the store's own unit is still there for a pickup */
+	l = pickup("ST3", 1, 1);
+	one(a, &l, 2);
+	check(is(&l, 1, BO_NONE) && l.transfer == 0, "to store: the store's stock untouched");
+	alloc_free(a);
+
+	/* the item may not be shipped to a store: the store's 1, as before */
+	a = network();
+	alloc_add_stock(a, "A", NULL, "ST3", 1);
+	alloc_add_stock(a, "A", NULL, "DC1", 5);
+	l = pickup("ST3", 3, 0);
+	one(a, &l, 0);
+	check(is(&l, 1, BO_STORE) && l.transfer == 0, "to store: not for this item");
+	alloc_free(a);
+
+	/* a store without ship_to_store waits for its own stock */
+	a = network();
+	alloc_add_stock(a, "A", NULL, "DC1", 5);
+	l = pickup("ST1", 2, 1);
+	one(a, &l, 0);
+	check(is(&l, 0, BO_STORE) && l.transfer == 0, "to store: not at this store");
+	alloc_free(a);
+
+	/* the store covers the line: no shipment, whatever the network has */
+	a = network();
+	alloc_add_stock(a, "A", NULL, "ST3", 3);
+	alloc_add_stock(a, "A", NULL, "DC1", 5);
+	l = pickup("ST3", 3, 1);
+	one(a, &l, 0);
+	check(is(&l, 3, BO_NONE) && l.transfer == 0, "to store: the store's stock first");
+	alloc_free(a);
+
+	/* the network has no more than the store: the store's, partly */
+	a = network();
+	alloc_add_stock(a, "A", NULL, "ST3", 2);
+	alloc_add_stock(a, "A", NULL, "DC1", 1);
+	l = pickup("ST3", 3, 1);
+	one(a, &l, 0);
+	check(is(&l, 2, BO_STORE) && l.transfer == 0,
+	    "to store: only when the network gives more");
+	/* the network gives more, not all: shipped, and short of the network */
+	alloc_free(a);
+	a = network();
+	alloc_add_stock(a, "A", NULL, "ST3", 1);
+	alloc_add_stock(a, "A", NULL, "DC1", 2);
+	l = pickup("ST3", 3, 1);
+	one(a, &l, 0);
+	check(is(&l, 2, BO_NETWORK) && l.transfer == 1, "to store: the network's 2 of 3");
+	alloc_free(a);
+
+	/* a line shipped to its store already stays so, though the store has it now */
+	a = network();
+	alloc_add_stock(a, "A", NULL, "ST3", 5);
+	alloc_add_stock(a, "A", NULL, "DC1", 5);
+	l = pickup("ST3", 2, 1);
+	l.transfer = 1;
+	one(a, &l, 0);
+	check(is(&l, 2, BO_NONE) && l.transfer == 1, "to store: kept so once under way");
+	s = line("A", "ship", NULL, 5);
+	one(a, &s, 1);
+	check(is(&s, 3, BO_NETWORK), "to store: kept so, from the pool");
+	alloc_free(a);
+
+	/* an allocation kept for a line shipped to its store holds the pool */
+	a = network();
+	alloc_add_stock(a, "A", NULL, "DC1", 5);
+	l = pickup("ST3", 0, 1);
+	l.transfer = 1;
+	alloc_keep(a, &l, 4);
+	s = line("A", "ship", NULL, 3);
+	one(a, &s, 0);
+	check(is(&s, 1, BO_NETWORK), "to store: a kept allocation holds the pool");
+	alloc_free(a);
+}
+
 int
 main(void)
 {
@@ -507,6 +614,7 @@ main(void)
 	vendor_cases();
 	routed_cases();
 	place_cases();
+	to_store_cases();
 	printf("1..%d\n", count);
 	return failures != 0;
 }
