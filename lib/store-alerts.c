@@ -49,11 +49,10 @@ static const char sql_alerts[] =
     "UNION ALL "
     /* nodes full today */
     "SELECT 4, 'node_full', n.node_id, NULL, NULL, 0, ?2, "
-    "(SELECT count(*) FROM release r WHERE r.node_id = n.node_id AND r.business_day = ?2) "
-    "|| ' releases of a capacity of ' || n.capacity_per_day "
-    "FROM node n WHERE n.capacity_per_day IS NOT NULL AND " IN_LIST("n.node_id", "?4") " "
-    "AND (SELECT count(*) FROM release r WHERE r.node_id = n.node_id "
-    "AND r.business_day = ?2) >= n.capacity_per_day"
+    "n.used || ' releases of a capacity of ' || n.capacity_per_day "
+    "FROM (SELECT m.node_id, m.capacity_per_day, " DAY_RELEASES("m.node_id", "?2") " AS used "
+    "FROM node m WHERE m.capacity_per_day IS NOT NULL AND " IN_LIST("m.node_id", "?4") ") n "
+    "WHERE n.used >= n.capacity_per_day"
     ") ORDER BY k, node_id, order_id, line_no, release_id";
 
 struct alerts {

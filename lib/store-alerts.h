@@ -25,8 +25,9 @@ struct alert {
  * (today plus the node's processing days, unless released, plus the
  * transit days of its routing, after the promise day); collections
  * announced ready with at most remind_days left to their last day; nodes
- * whose releases of today reach their capacity.  By kind in that order,
- * then node, order, line.  Filter: node.
+ * whose releases of today that count against capacity (not those whose
+ * every unit came back short or cancelled) reach it.  By kind in that
+ * order, then node, order, line.  Filter: node.
  */
 int store_alerts(struct store *st, const char *now, const char *today, int64_t remind_days,
 	const struct strv *node, int (*fn)(void *ctx, const struct alert *a), void *ctx);
