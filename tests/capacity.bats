@@ -57,6 +57,31 @@ DC1,2026-11-27,2,2,3,0,1,1,1.000
 EOF
 }
 
+@test "oms-release: a release cancelled in part and short for the rest gives its capacity back" {
+	shop
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,2,2026-11-25T10:00:00Z,40.75,-73.99
+O2,1,B2,1,2026-11-25T11:00:00Z,40.75,-73.99
+EOF
+	routed
+	one_a_day
+	run -0 oms-release -q $DAY
+	# the customer cancels one unit; the node answers it, and has not the other
+	oms-order -q cancel O1 1 1
+	consistent
+	confirms <<EOF
+release_id,line_no,status,qty
+$R1,1,cancelled,1
+$R1,1,short,1
+EOF
+	assert_equal "$stderr" "oms-release: 2 confirmations taken: 0 units shipped, 0 picked up, 1 short, 1 cancelled"
+	releases $DAY <<EOF
+$REL
+20261127-DC1-000002,DC1,O2,1,B2,1,ship,,,,,,US,,,,,,,US
+EOF
+}
+
 @test "oms-release: a release shipped in part and short for the rest still counts" {
 	shop
 	orders <<'EOF'
