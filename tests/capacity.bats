@@ -1,8 +1,10 @@
 # A node's daily capacity (oms(7), "The model"): what counts against it is
 # its releases of the business day less those whose every unit came back
 # short or cancelled; oms-route and oms-release use the room so given
-# back.  Every case runs the real commands on the tiny shop of
-# release-fixtures.bash, with DC1 taking one release a day.
+# back, and oms-release --expire tells each change, node.capacity_filled
+# and node.capacity_freed, once.  Every case runs the real commands on
+# the tiny shop of release-fixtures.bash, with DC1 taking one release a
+# day.
 load helper
 load release-fixtures
 
@@ -22,6 +24,20 @@ confirm_one() {
 release_id,line_no,status,qty,at
 $1,1,$2,$3,$4
 EOF
+}
+
+expires() {
+	run -0 --separate-stderr oms-release --expire "$@"
+	consistent
+}
+
+# The summary of oms-release --expire on 2026-11-27 that sent $1 alerts.
+expired() {
+	assert_equal "$stderr" "oms-release: 0 collections expired on 2026-11-27 (0 units back in stock, 0 to return to their nodes, 0.00 in refunds due); 0 reminders; $1 sent"
+}
+
+capacity_events() {
+	events_of 'node.capacity_%'
 }
 
 @test "oms-release: a release whose every unit came back short gives its capacity back; one with a unit out does not" {
@@ -141,3 +157,114 @@ $REL
 EOF
 }
 
+@test "--expire: a node filled, freed by shorts, filled again: each change told once" {
+	shop
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,2,2026-11-25T10:00:00Z,40.75,-73.99
+O2,1,B2,1,2026-11-25T11:00:00Z,40.75,-73.99
+EOF
+	routed
+	one_a_day
+	run -0 oms-release -q $DAY
+	expires $DAY
+	expired "1 alert"
+	run -0 capacity_events
+	assert_output '|node.capacity_filled|{"node_id":"DC1","since":"2026-11-27","reason":"1 releases of a capacity of 1"}'
+	run -0 oms-report alerts --today 2026-11-27
+	assert_output - <<'EOF'
+alert,node_id,order_id,release_id,line_no,since,detail
+node_full,DC1,,,,2026-11-27,1 releases of a capacity of 1
+EOF
+	# a unit short, one still out: still full, nothing to tell
+	confirm_one $R1 short 1 2026-11-27T10:00:00Z
+	expires $DAY
+	expired "0 alerts"
+	# the last unit short: freed, once
+	confirm_one $R1 short 1 2026-11-27T11:00:00Z
+	# the view lists what is open: nothing
+	run -0 oms-report alerts --today 2026-11-27
+	assert_output "alert,node_id,order_id,release_id,line_no,since,detail"
+	expires $DAY
+	expired "1 alert"
+	run -0 capacity_events
+	assert_output - <<'EOF'
+|node.capacity_filled|{"node_id":"DC1","since":"2026-11-27","reason":"1 releases of a capacity of 1"}
+|node.capacity_freed|{"node_id":"DC1","since":"2026-11-27","reason":"0 releases of a capacity of 1"}
+EOF
+	before=$(state)
+	expires $DAY
+	expired "0 alerts"
+	assert_equal "$(state)" "$before"
+	# O2 takes the room: full again, told again, once
+	run -0 oms-release -q $DAY
+	expires $DAY
+	expired "1 alert"
+	before=$(state)
+	expires $DAY
+	expired "0 alerts"
+	assert_equal "$(state)" "$before"
+	run -0 capacity_events
+	assert_output - <<'EOF'
+|node.capacity_filled|{"node_id":"DC1","since":"2026-11-27","reason":"1 releases of a capacity of 1"}
+|node.capacity_freed|{"node_id":"DC1","since":"2026-11-27","reason":"0 releases of a capacity of 1"}
+|node.capacity_filled|{"node_id":"DC1","since":"2026-11-27","reason":"1 releases of a capacity of 1"}
+EOF
+	run -0 sqlite3 "$OMS_DB" "SELECT kind, subject, plan FROM sent_once ORDER BY kind, plan"
+	assert_output - <<'EOF'
+node.capacity_filled|DC1/2026-11-27|
+node.capacity_filled|DC1/2026-11-27|2
+node.capacity_freed|DC1/2026-11-27|
+EOF
+	# another day: DC1 is not full, and nothing was told of it
+	expires --day 2026-11-28
+	assert_equal "$stderr" "oms-release: 0 collections expired on 2026-11-28 (0 units back in stock, 0 to return to their nodes, 0.00 in refunds due); 0 reminders; 0 alerts sent"
+}
+
+@test "--expire: a node told full whose capacity is raised or removed is freed; one never told full is not" {
+	shop
+	one_a_day
+	orders <<'EOF'
+order_id,line_no,sku,qty,created_at,ship_lat,ship_lon
+O1,1,A1,2,2026-11-25T10:00:00Z,40.75,-73.99
+EOF
+	routed
+	run -0 oms-release -q $DAY
+	# DC2's capacity of 5 was never reached: nothing to tell of it
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup,capacity_per_day,lat,lon
+DC2,warehouse,1,0,5,34.05,-118.24
+EOF
+	expires $DAY
+	expired "1 alert"
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup,capacity_per_day,lat,lon
+DC1,warehouse,1,0,2,40.52,-74.39
+EOF
+	expires $DAY
+	expired "1 alert"
+	# back to 1: full again; then no capacity at all: room again
+	one_a_day
+	expires $DAY
+	expired "1 alert"
+	given nodes <<'EOF'
+node_id,type,can_ship,can_pickup,capacity_per_day,lat,lon
+DC1,warehouse,1,0,,40.52,-74.39
+EOF
+	expires $DAY
+	expired "1 alert"
+	run -0 capacity_events
+	assert_output - <<'EOF'
+|node.capacity_filled|{"node_id":"DC1","since":"2026-11-27","reason":"1 releases of a capacity of 1"}
+|node.capacity_freed|{"node_id":"DC1","since":"2026-11-27","reason":"1 releases of a capacity of 2"}
+|node.capacity_filled|{"node_id":"DC1","since":"2026-11-27","reason":"1 releases of a capacity of 1"}
+|node.capacity_freed|{"node_id":"DC1","since":"2026-11-27","reason":"1 releases, no capacity set"}
+EOF
+	run -0 sqlite3 "$OMS_DB" "SELECT kind, plan FROM sent_once ORDER BY kind, plan"
+	assert_output - <<'EOF'
+node.capacity_filled|
+node.capacity_filled|2
+node.capacity_freed|
+node.capacity_freed|2
+EOF
+}
