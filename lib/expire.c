@@ -5,8 +5,11 @@
  * locker or a store it was shipped to, sent back to the node that shipped
  * it (a return authorised there); a reminder goes out some days before.  Each once: a collection
  * expired or reminded is marked so.  Then the alerts of oms-report alerts
- * go out as events, each once (store_sent_once).
+ * go out as events, each once (store_sent_once), a node's capacity as it
+ * fills and is freed.
  */
+#include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -265,8 +268,11 @@ alert_add(void *p, const struct alert *a)
 	struct alert_list *l = p;
 	struct alert_copy *x;
 
-	/* what waits for collection is reminded of above, not alerted */
-	if (strcmp(a->kind, "pickup_expiring") == 0)
+	/*
+	 * what waits for collection is reminded of above, not alerted; a
+	 * full node is told with its changes (capacity_send)
+	 */
+	if (strcmp(a->kind, "pickup_expiring") == 0 || strcmp(a->kind, "node_full") == 0)
 		return 0;
 	l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
 	x = &l->v[l->n++];
@@ -296,8 +302,7 @@ alerts_free(struct alert_list *l)
 
 /*
  * One alert as an event, once: a release overdue once, a line at risk
- * once per plan (its detail says the plan's earliest day), a node full
- * once a day.
+ * once per plan (its detail says the plan's earliest day).
  */
 static int
 alert_send(struct expire_run *x, const struct alert_copy *a)
@@ -309,13 +314,11 @@ alert_send(struct expire_run *x, const struct alert_copy *a)
 	if (strcmp(a->kind, "release_overdue") == 0) {
 		type = "release.overdue";
 		buf_adds(&subject, a->release_id);
-	} else if (strcmp(a->kind, "at_risk") == 0) {
+	} else {
+		assert(strcmp(a->kind, "at_risk") == 0);
 		type = "order.at_risk";
 		buf_addf(&subject, "%s/%lld@%s", a->order_id, (long long)a->line_no, a->node_id);
 		plan = a->detail;
-	} else {
-		type = "node.capacity_filled";
-		buf_addf(&subject, "%s/%s", a->node_id, x->o->today);
 	}
 	r = store_sent_once(x->st, type, subject.s, plan, x->at);
 	buf_release(&subject);
@@ -338,12 +341,90 @@ alert_send(struct expire_run *x, const struct alert_copy *a)
 	return 0;
 }
 
+/* A node's day of store_capacity_told, copied (the walk is done before any is sent). */
+struct told_copy {
+	char *node_id, *subject, *detail;
+	int64_t used, capacity, filled, freed;
+};
+
+struct told_list {
+	struct told_copy *v;
+	size_t n;
+};
+
+static int
+told_add(void *p, const struct node_capacity_told *t)
+{
+	struct told_list *l = p;
+	struct told_copy *x;
+
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+	x = &l->v[l->n++];
+	x->node_id = xstrdup(t->node_id);
+	x->subject = xstrdup(t->subject);
+	x->detail = xstrdup(t->detail);
+	x->used = t->used;
+	x->capacity = t->capacity;
+	x->filled = t->filled;
+	x->freed = t->freed;
+	return 0;
+}
+
+static void
+told_free(struct told_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].node_id);
+		free(l->v[i].subject);
+		free(l->v[i].detail);
+	}
+	free(l->v);
+}
+
+/*
+ * A node's day as an event when it changed since it was last told:
+ * node.capacity_filled when its releases that count reach its capacity
+ * and it was not told so (or was told freed since), node.capacity_freed
+ * when it was told filled and is full no more (cancels or shorts gave
+ * some back, or its capacity was raised or removed).  Each change once: the n-th of a
+ * kind on the node's day is recorded with plan n, the first with ""
+ * (as stores before node.capacity_freed have their filled).
+ */
+static int
+capacity_send(struct expire_run *x, const struct told_copy *t)
+{
+	struct buf *b = &x->payload;
+	int full = t->capacity >= 0 && t->used >= t->capacity;
+	int64_t nth = (full ? t->filled : t->freed) + 1;
+	const char *type = full ? "node.capacity_filled" : "node.capacity_freed";
+	char plan[24] = "";
+	int r;
+
+	/* told filled more often than freed: told full */
+	if (full == (t->filled > t->freed))
+		return 0;
+	if (nth > 1)
+		snprintf(plan, sizeof plan, "%lld", (long long)nth);
+	if ((r = store_sent_once(x->st, type, t->subject, plan, x->at)) <= 0)
+		return r;
+	jsonw_start(b);
+	jsonw_str(b, "node_id", t->node_id);
+	jsonw_str(b, "since", x->o->today);
+	jsonw_str(b, "reason", t->detail);
+	jsonw_end(b);
+	if (store_event(x->st, NULL, type, b->s) != 0)
+		return -1;
+	x->n->alerts++;
+	return 0;
+}
+
 int
 release_expire(struct store *st, const struct expire_opts *o, struct expire_counts *n)
 {
 	struct expire_run x = { st, o, n, BUF_INIT, store_run_time(st) };
 	struct dues d = { NULL, 0 };
 	struct alert_list al = { NULL, 0 };
+	struct told_list tl = { NULL, 0 };
 	int r;
 
 	memset(n, 0, sizeof *n);
@@ -356,6 +437,11 @@ release_expire(struct store *st, const struct expire_opts *o, struct expire_coun
 	for (size_t i = 0; r == 0 && i < al.n; i++)
 		r = alert_send(&x, &al.v[i]);
 	alerts_free(&al);
+	if (r == 0)
+		r = store_capacity_told(st, o->today, told_add, &tl);
+	for (size_t i = 0; r == 0 && i < tl.n; i++)
+		r = capacity_send(&x, &tl.v[i]);
+	told_free(&tl);
 	buf_release(&x.payload);
 	return r == 0 ? 0 : store_status(st);
 }

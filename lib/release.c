@@ -366,7 +366,8 @@ release_files_close(struct release_files *f, int commit)
 
 struct node_cap {
 	int64_t capacity;	/* -1: unlimited */
-	int64_t used;		/* releases this business day */
+	int64_t used;		/* releases this business day that count against capacity */
+	int64_t made;		/* releases this business day: the last one's number */
 	long released;		/* by this run */
 	char *addr[5];		/* address1, city, region, postal_code, country */
 	int unaddressed;	/* warned: goods go to it and it has no address1 */
@@ -494,6 +495,7 @@ make_release(struct run *r, int from, int to)
 	int i;
 
 	c->used++;
+	c->made++;
 	c->released++;
 	if (c->released == 1)
 		r->n->nodes++;
@@ -507,7 +509,7 @@ make_release(struct run *r, int from, int to)
 		buf_addc(&r->id, '-');
 		buf_adds(&r->id, w0->node_id);
 		buf_addc(&r->id, '-');
-		buf_add(&r->id, seq, (size_t)int_format(c->used, 6, seq));
+		buf_add(&r->id, seq, (size_t)int_format(c->made, 6, seq));
 	}
 	memset(&rel, 0, sizeof rel);
 	rel.release_id = r->id.s;
@@ -706,6 +708,7 @@ cap_row(void *p, const struct node_day_capacity *row)
 
 	c->capacity = row->capacity;
 	c->used = row->used;
+	c->made = row->made;
 	for (i = 0; i < 5; i++)
 		c->addr[i] = xstrdup(row->addr[i]);
 	strmap_put(&r->nodes, row->node_id, c);

@@ -17,6 +17,13 @@
 #define CONFIRM_HOURS(pickup) "coalesce(n.confirm_hours, CASE WHEN " pickup \
 	" THEN 4 ELSE 24 END)"
 
+/*
+ * Why a node is full, or no longer: its releases counted against its
+ * capacity (USED) and the capacity (CAP, NULL: none), in words.
+ */
+#define NODE_DAY_DETAIL(USED, CAP) USED " || CASE WHEN " CAP " IS NULL " \
+	"THEN ' releases, no capacity set' ELSE ' releases of a capacity of ' || " CAP " END"
+
 static const char sql_alerts[] =
     "SELECT kind, node_id, order_id, release_id, line_no, since, detail FROM ("
     /* releases not confirmed in time: units out, not made ready */
@@ -61,11 +68,10 @@ static const char sql_alerts[] =
     "UNION ALL "
     /* nodes full today */
     "SELECT 4, 'node_full', n.node_id, NULL, NULL, 0, ?2, "
-    "(SELECT count(*) FROM release r WHERE r.node_id = n.node_id AND r.business_day = ?2) "
-    "|| ' releases of a capacity of ' || n.capacity_per_day "
-    "FROM node n WHERE n.capacity_per_day IS NOT NULL AND " IN_LIST("n.node_id", "?4") " "
-    "AND (SELECT count(*) FROM release r WHERE r.node_id = n.node_id "
-    "AND r.business_day = ?2) >= n.capacity_per_day"
+    NODE_DAY_DETAIL("n.used", "n.capacity_per_day") " "
+    "FROM (SELECT m.node_id, m.capacity_per_day, " DAY_RELEASES("m.node_id", "?2") " AS used "
+    "FROM node m WHERE m.capacity_per_day IS NOT NULL AND " IN_LIST("m.node_id", "?4") ") n "
+    "WHERE n.used >= n.capacity_per_day"
     ") ORDER BY k, node_id, order_id, line_no, release_id";
 
 struct alerts {
@@ -103,4 +109,55 @@ store_alerts(struct store *st, const char *now, const char *today, int64_t remin
 	bind_int(s, 3, remind_days);
 	bind_list(s, 4, node);
 	return store_each(st, s, alert_row, &w, "reading the alerts");
+}
+
+/*
+ * The nodes full on day ?1, and those told node.capacity_filled that day
+ * more often than node.capacity_freed: the sent_once rows of the node's
+ * day, whose subject is NODE/DAY (each found by the table's key).
+ */
+static const char sql_capacity_told[] =
+    "SELECT node_id, subject, used, coalesce(capacity_per_day, -1), "
+    NODE_DAY_DETAIL("used", "capacity_per_day") ", filled, freed FROM ("
+    "SELECT n.node_id, n.capacity_per_day, n.node_id || '/' || ?1 AS subject, "
+    DAY_RELEASES("n.node_id", "?1") " AS used, "
+    "(SELECT count(*) FROM sent_once s WHERE s.kind = 'node.capacity_filled' "
+    "AND s.subject = n.node_id || '/' || ?1) AS filled, "
+    "(SELECT count(*) FROM sent_once s WHERE s.kind = 'node.capacity_freed' "
+    "AND s.subject = n.node_id || '/' || ?1) AS freed "
+    "FROM node n) "
+    "WHERE used >= capacity_per_day OR filled > freed ORDER BY node_id";
+
+struct capacities_told {
+	int (*fn)(void *ctx, const struct node_capacity_told *t);
+	void *ctx;
+};
+
+static int
+capacity_told_row(void *p, const struct store_row *row)
+{
+	const struct capacities_told *w = p;
+	struct node_capacity_told t;
+
+	t.node_id = store_col_text(row, 0);
+	t.subject = store_col_text(row, 1);
+	t.used = store_col_int(row, 2);
+	t.capacity = store_col_int(row, 3);
+	t.detail = store_col_text(row, 4);
+	t.filled = store_col_int(row, 5);
+	t.freed = store_col_int(row, 6);
+	return w->fn(w->ctx, &t);
+}
+
+int
+store_capacity_told(struct store *st, const char *day,
+    int (*fn)(void *ctx, const struct node_capacity_told *t), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_capacity_told);
+	struct capacities_told w = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, day);
+	return store_each(st, s, capacity_told_row, &w, "reading the nodes' capacity");
 }

@@ -93,6 +93,21 @@ extern const struct store_rows store_event_rows;
     O ".created_at, " O ".order_id"
 
 /*
+ * What counts against a node's capacity_per_day on a business day, the
+ * one statement of it (oms-route, oms-release, the alerts and the
+ * releases view all count so): the node's releases of that day, less
+ * those whose every unit came back short or cancelled (a release with a
+ * line of which something was shipped, or is still out, counts).  NODE
+ * and DAY are SQL expressions of the outer query (a column qualified by
+ * its table: a bare node_id would be the subquery's own).  A scalar
+ * subquery: it walks release_by_node_day and, per release, release_line's
+ * primary key (which starts with release_id).
+ */
+#define DAY_RELEASES(NODE, DAY) "(SELECT count(*) FROM release dr WHERE dr.node_id = " \
+    NODE " AND dr.business_day = " DAY " AND EXISTS (SELECT 1 FROM release_line drl " \
+    "WHERE drl.release_id = dr.release_id AND drl.qty > drl.short + drl.cancelled))"
+
+/*
  * Where a node or an order's ship-to is, the one statement of it in SQL
  * (oms-allocate, oms-route, oms-import and oms-report all read it so): its
  * own lat and lon, else those of its country and postal code in the

@@ -67,8 +67,9 @@ store_release_work(struct store *st, int (*fn)(void *ctx, const struct routed_wo
 
 static const char sql_capacity[] =
     "SELECT n.node_id, COALESCE(n.capacity_per_day, -1), "
-    "(SELECT count(*) FROM release r WHERE r.node_id = n.node_id AND r.business_day = ?1), "
-    "n.address1, n.city, n.region, n.postal_code, n.country "
+    DAY_RELEASES("n.node_id", "?1") ", "
+    "n.address1, n.city, n.region, n.postal_code, n.country, "
+    "(SELECT count(*) FROM release r WHERE r.node_id = n.node_id AND r.business_day = ?1) "
     "FROM node n";
 
 struct node_day_capacities {
@@ -88,6 +89,7 @@ node_day_capacities_row(void *p, const struct store_row *row)
 	x.used = store_col_int(row, 2);
 	for (i = 0; i < 5; i++)
 		x.addr[i] = store_col_text(row, 3 + i);
+	x.made = store_col_int(row, 8);
 	return w->fn(w->ctx, &x);
 }
 

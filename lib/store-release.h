@@ -28,12 +28,15 @@ int store_release_work(struct store *st, int (*fn)(void *ctx, const struct route
 	void *ctx);
 /*
  * Every node with its capacity_per_day, how many releases it has for
- * business day day, and its address.
+ * business day day (made, all of them: the last one's number) and how
+ * many of those count against its capacity (used; not those whose every
+ * unit came back short or cancelled), and its address.
  */
 struct node_day_capacity {
 	const char *node_id;
 	int64_t capacity;	/* -1: unlimited */
-	int64_t used;		/* releases that day */
+	int64_t used;		/* releases that day that count against capacity */
+	int64_t made;		/* releases that day */
 	const char *addr[5];	/* address1, city, region, postal_code, country */
 };
 int store_release_capacity(struct store *st, const char *day,

@@ -10,13 +10,12 @@
 /*
  * Nodes with a place: their own lat/lon, else their postal code's (by the
  * keys of the postal table, model.h); the releases already made today
- * (?1) count against the day's capacity.
+ * (?1) count against the day's capacity (DAY_RELEASES).
  */
 static const char sql_nodes[] =
     "SELECT n.node_id, n.type, n.active, n.can_ship, "
     PLACE_LAT("n.lat", "p") ", " PLACE_LON("n.lon", "p") ", n.handling_cost, "
-    "n.processing_days, n.capacity_per_day, (SELECT count(*) FROM release r "
-    "WHERE r.node_id = n.node_id AND r.business_day = ?1), "
+    "n.processing_days, n.capacity_per_day, " DAY_RELEASES("n.node_id", "?1") ", "
     NODE_PLACE_CODE ", " NODE_PLACE_COUNTRY " "
     "FROM node n " NODE_PLACE_JOIN
     "ORDER BY n.node_id";

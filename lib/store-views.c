@@ -363,12 +363,13 @@ out:
 
 /*
  * Releases per node and business day: release_by_node_day gives them in
- * the order of the groups, each release's lines are found by its key.
+ * the order of the groups, each release's lines are found by its key;
+ * then, per group, those of them that count against capacity.
  */
 static const char sql_releases[] =
     "SELECT r.node_id, r.business_day, count(DISTINCT r.release_id), count(*), "
     "sum(rl.qty), sum(rl.shipped), sum(rl.qty - rl.shipped - rl.short - rl.cancelled), "
-    "n.capacity_per_day "
+    "n.capacity_per_day, " DAY_RELEASES("r.node_id", "r.business_day") " "
     "FROM release r JOIN release_line rl ON rl.release_id = r.release_id "
     "JOIN node n ON n.node_id = r.node_id "
     "WHERE " IN_LIST("r.node_id", "?1") " AND (?2 IS NULL OR r.business_day >= ?2) "
@@ -394,7 +395,7 @@ node_days_releases_row(void *p, const struct store_row *row)
 	x.shipped = store_col_text(row, 5);
 	x.outstanding = store_col_text(row, 6);
 	x.capacity_per_day = store_col_text(row, 7);
-	x.nreleases = store_col_int(row, 2);
+	x.nreleases = store_col_int(row, 8);
 	x.capacity = store_col_int(row, 7);
 	return w->fn(w->ctx, &x);
 }

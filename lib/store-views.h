@@ -128,7 +128,8 @@ struct node_day_releases {
 	const char *releases, *lines, *units, *shipped;
 	const char *outstanding;	/* units still out at the node */
 	const char *capacity_per_day;	/* NULL: unlimited */
-	int64_t nreleases, capacity;	/* capacity 0 when unlimited */
+	int64_t nreleases;	/* of releases, those counted against capacity */
+	int64_t capacity;	/* 0 when unlimited */
 };
 int store_releases_view(struct store *st, const struct view_filter *f,
 	int (*fn)(void *ctx, const struct node_day_releases *r), void *ctx);
