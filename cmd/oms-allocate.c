@@ -33,10 +33,13 @@ run(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line
 	status = alloc_run(st, arg, out, &n);
 	buf_addf(counts, "{\"lines\":%ld,\"full\":%ld,\"partly\":%ld,\"backordered\":%ld,"
 	    "\"units\":%lld,\"units_backordered\":%lld,\"units_taken_back\":%lld,"
-	    "\"units_unrouted\":%lld,\"units_routed_taken\":%lld}", n.lines, n.full, n.partly,
+	    "\"units_unrouted\":%lld,\"units_routed_taken\":%lld", n.lines, n.full, n.partly,
 	    n.backordered, (long long)n.units, (long long)n.units_backordered,
 	    (long long)n.units_taken_back, (long long)n.units_unrouted,
 	    (long long)n.units_routed_taken);
+	if (n.to_store_changed > 0)
+		buf_addf(counts, ",\"to_store_changed\":%ld", n.to_store_changed);
+	buf_addc(counts, '}');
 	buf_addf(line, "%ld %s changed: %ld allocated in full, %ld partly, %ld backordered; "
 	    "%lld %s allocated, %lld %s backordered; %lld %s taken back", n.lines,
 	    plural(n.lines, "line", "lines"), n.full, n.partly, n.backordered,
@@ -50,7 +53,11 @@ run(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line
 	if (n.units_routed_taken > 0)
 		buf_addf(line, "; %lld routed %s taken back for more urgent orders",
 		    (long long)n.units_routed_taken, plural(n.units_routed_taken, "unit", "units"));
-	if (n.lines == 0)
+	/* a pickup that alone changed where its units come from */
+	if (n.to_store_changed > 0)
+		buf_addf(line, "; %ld pickup %s changed source (its store's own stock, or shipped "
+		    "to the store)", n.to_store_changed, plural(n.to_store_changed, "line", "lines"));
+	if (n.lines == 0 && n.to_store_changed == 0)
 		buf_adds(line, "; nothing changed");
 	return status;
 }

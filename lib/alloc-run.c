@@ -555,6 +555,9 @@ decide(struct run *r, struct aorder *o, long rank)
 		jsonw_int(&r->payload, "backordered", back);
 		jsonw_str(&r->payload, "reason", reason);
 		jsonw_int(&r->payload, "previous", a->old_allocated);
+		/* a pickup served from the network: its store is ready later */
+		if (a->to_store)
+			jsonw_int(&r->payload, "ship_to_store", 1);
 		if (events_add(&r->events, o->svc.order_id, type, jsonw_end(&r->payload)) != 0)
 			return -1;
 		/*

@@ -51,6 +51,11 @@ t1_released() {
 T1|1|2|0||1
 T1|2|1|0||0
 EOF
+	run -0 events_of 'line.allocated'
+	assert_output - <<'EOF'
+T1|line.allocated|{"line_no":1,"sku":"B2","allocated":2,"backordered":0,"reason":null,"previous":0,"ship_to_store":1}
+T1|line.allocated|{"line_no":2,"sku":"A1","allocated":1,"backordered":0,"reason":null,"previous":0}
+EOF
 	# priced as a parcel to the store's address: DC1, the nearest, 2 days away
 	run -0 --separate-stderr oms-route --day 2026-11-26
 	assert_output - <<'EOF'
@@ -252,7 +257,12 @@ oms-import: 1 bad record; nothing imported (use --rejects FILE to import the goo
 node_id,sku,on_hand,as_of
 ST1,B2,2,2026-11-27T08:00:00Z
 EOF
-	run -0 oms-allocate -q
+	run -0 --separate-stderr oms-allocate
+	# the allocation is the same, its source is not: no row, but said
+	assert_output "order_id,line_no,sku,qty,allocated,backordered,reason"
+	assert_equal "$stderr" "oms-allocate: 0 lines changed: 0 allocated in full, 0 partly, 0 backordered; 0 units allocated, 0 units backordered; 0 units taken back; 1 pickup line changed source (its store's own stock, or shipped to the store)"
+	run -0 sqlite3 "$OMS_DB" "SELECT counts FROM run WHERE command = 'oms-allocate' ORDER BY run_id DESC LIMIT 1"
+	assert_output '{"lines":0,"full":0,"partly":0,"backordered":0,"units":0,"units_backordered":0,"units_taken_back":0,"units_unrouted":0,"units_routed_taken":0,"to_store_changed":1}'
 	run -0 to_store
 	assert_output - <<'EOF'
 T1|1|2|0||0

@@ -92,5 +92,8 @@ printf 'allocate 1m lines: oms-allocate %6.2f s  re-run %6.2f s  naive window SQ
 sh "$here/route.sh"
 # oms-release: 200,000 routed orders released, then confirmed
 sh "$here/release.sh"
+# the last mile: a store's day of pickups, shipped to stores, received,
+# made ready and collected, and one store's associate views
+sh "$here/last-mile.sh"
 # oms-report: every view on a 1M-line store after the whole flow
 sh "$here/report.sh"
