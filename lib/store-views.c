@@ -118,7 +118,7 @@ key_cmp(const char *a, int64_t an, const char *b, int64_t bn)
 }
 
 static int
-walk(struct store *st, const char *order, const struct view_filter *f, int orders,
+walk_range(struct store *st, const char *order, const struct view_filter *f, int orders,
     store_line_fn fn, void *ctx)
 {
 	struct store_cur l = { .two = 1 }, n = { .two = 1 }, o = { .two = 0 }, h = { .two = 0 };
@@ -252,6 +252,63 @@ out:
 	buf_release(&holds);
 	buf_release(&ids);
 	return ret;
+}
+
+/*
+ * The orders with work at some nodes (now, or shipped from there), as
+ * the nodes of struct view_line count it: found from line_node_by_node,
+ * not by a walk over every order.
+ */
+static const char sql_node_orders[] =
+    "SELECT DISTINCT order_id FROM line_node "
+    "WHERE node_id IN (SELECT value FROM json_each(?1)) "
+    "AND (routed > 0 OR released > 0 OR shipped > 0) "
+    "AND order_id >= ?5 AND order_id < ?6 ORDER BY order_id";
+
+/*
+ * The walk of walk_range over f's range; of a node filter (an
+ * associate's store), only the orders with work at its nodes, each
+ * walked alone (its holds' range bounded by its id: no id has a
+ * character below a space).  The lines and orders seen are those of the
+ * whole walk that the filter keeps.
+ */
+static int
+walk(struct store *st, const char *order, const struct view_filter *f, int orders,
+    store_line_fn fn, void *ctx)
+{
+	sqlite3_stmt *s;
+	struct view_filter g;
+	struct strv ids = STRV_INIT;	/* the ids are copies, freed here */
+	struct buf below = BUF_INIT;
+	int rc;
+
+	if (order != NULL || f->node == NULL || f->node->n == 0)
+		return walk_range(st, order, f, orders, fn, ctx);
+	if ((s = store_sql(st, sql_node_orders)) == NULL)
+		return -1;
+	bind_list(s, 1, f->node);
+	bind_range(s, f);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		strv_push(&ids, xstrdup((const char *)sqlite3_column_text(s, 0)));
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		rc = store_fail(st, rc, "reading the orders");
+	else
+		rc = 0;
+	g = *f;
+	for (size_t i = 0; rc == 0 && i < ids.n; i++) {
+		buf_reset(&below);
+		buf_adds(&below, ids.v[i]);
+		buf_addc(&below, '\x01');
+		g.order_from = ids.v[i];
+		g.order_below = buf_str(&below);
+		rc = walk_range(st, ids.v[i], &g, orders, fn, ctx);
+	}
+	buf_release(&below);
+	for (size_t i = 0; i < ids.n; i++)
+		free((char *)ids.v[i]);
+	strv_release(&ids);
+	return rc;
 }
 
 static const char sql_order_ids[] = "SELECT order_id FROM orders ORDER BY order_id";
