@@ -383,7 +383,8 @@ refused_for_qty(struct confirm_run *cr, int status, const struct release_line_st
 	const char *st = statuses[status];
 
 	if (status == ST_ARRIVED) {
-		if (out > 0 || s->ready > 0)
+		/* at the node still, or (shipped to its store) there and not collected */
+		if (out > 0 || s->ready > 0 || (is_to_store(s) && s->shipped > s->collected))
 			return 0;
 		rows_bad(&cr->rows, "line %lld of release \"%s\": a customer arrived, but "
 		    "nothing of it is left to collect", (long long)line_no, quote_value(id));

@@ -325,3 +325,47 @@ EOF
 	assert_equal "$stderr" "oms-release: 0 collections expired on 2026-12-06 (0 units back in stock, 0 to return to their nodes, 0.00 in refunds due); 0 reminders; 0 alerts sent"
 	assert_equal "$(state)" "$before"
 }
+
+@test "a curbside line shipped to its store: its customer arrives, part cancelled, the rest received, made ready and handed over" {
+	shop
+	store_ships_to 1
+	orders <<'EOF2'
+order_id,line_no,sku,qty,created_at,method,pickup_node,ship_name
+C1,1,B2,3,2026-11-25T10:00:00Z,curbside,ST1,Bo Diaz
+EOF2
+	routed
+	run -0 oms-release -q --day 2026-11-27
+	run -0 --separate-stderr oms-order cancel C1 1 1 --reason "changed mind"
+	confirms <<EOF2
+release_id,line_no,status,qty,carrier,tracking,at
+$TD,1,cancelled,1,,,2026-11-27T14:00:00Z
+$TD,1,shipped,2,UPS,1Z1,2026-11-27T15:00:00Z
+EOF2
+	# on its way, or at the store not made ready: the customer may arrive
+	confirms <<EOF2
+release_id,line_no,status,qty,bay,vehicle,at
+$TD,1,arrived,,3,blue car,2026-11-28T10:00:00Z
+$TD,1,received,2,,,2026-11-28T10:01:00Z
+$TD,1,ready,2,,,2026-11-28T10:05:00Z
+EOF2
+	run -0 oms-report collections --node ST1 --today 2026-11-28 --format jsonl
+	assert_output --regexp '^\{"node_id":"ST1","order_id":"C1","customer":"Bo Diaz","code":"[0-9]{6}","lines":1,"units":2,"location":"","ready_at":"2026-11-28T10:05:00Z","last_day":"2026-12-05","days_left":7,"arrived_at":"2026-11-28T10:00:00Z","waiting_minutes":[0-9]+,"bay":"3","vehicle":"blue car"\}$'
+	confirms <<EOF2
+release_id,line_no,status,qty,at
+$TD,1,picked_up,2,2026-11-28T10:10:00Z
+EOF2
+	run -0 events_of 'order.%'
+	assert_line --index 1 --regexp '^C1\|order.arrived\|'
+	assert_line --index 2 --regexp '^C1\|order.ready_for_pickup\|'
+	assert_line --index 3 'C1|order.collected|{"order_id":"C1","node_id":"ST1","at":"2026-11-28T10:10:00Z"}'
+	lines_are <<EOF2
+$LINES
+C1,1,B2,3,shipped,0,0,0,0,0,2,1,0,DC1
+EOF2
+	# and once collected, the customer has nothing left to come for
+	rejects "oms-release: -:2: line 1 of release \"$TD\": a customer arrived, but nothing of it is left to collect
+oms-release: 1 bad confirmation: nothing applied" <<EOF2
+release_id,line_no,status,qty,at
+$TD,1,arrived,,2026-11-28T11:00:00Z
+EOF2
+}
