@@ -1,7 +1,7 @@
 /*
  * oms-order: customer care on orders: show one order or one customer's
- * orders, and cancel, hold, unhold, re-address, reduce or re-prioritise,
- * one change from the command line or a stream of them.  See oms-order(1).
+ * orders, and cancel, hold, unhold, re-address, reduce, re-prioritise, add a
+ * line or raise a quantity, one change from the command line or a stream of them.  See oms-order(1).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +14,7 @@
 #include "output.h"
 
 enum {
-	OPT_BY = OPT_CMD, OPT_REASON, OPT_REJECTS,
+	OPT_BY = OPT_CMD, OPT_REASON, OPT_REJECTS, OPT_PRICE, OPT_DISCOUNT,
 	OPT_SHIP		/* OPT_SHIP + i: the ship_* column OC_SNAME + i */
 };
 
@@ -34,8 +34,9 @@ usage(FILE *fp)
 	    "       oms-order --version\n"
 	    "change: cancel order [line [qty]]\n"
 	    "        hold order type | unhold order type\n"
-	    "        reduce order line qty\n"
+	    "        reduce order line qty | raise order line qty\n"
 	    "        priority order n\n"
+	    "        add order sku qty [--price price] [--discount amount]\n"
 	    "        address order [--ship-name text] [--ship-address1 text]\n"
 	    "                [--ship-city text] [--ship-region text]\n"
 	    "                [--ship-postal-code code] [--ship-country code]\n"
@@ -62,6 +63,8 @@ static const struct {
 	[ACT_ADDRESS] = { 0, 0, { 0 } },
 	[ACT_REDUCE] = { 2, 2, { OC_LINE, OC_QTY } },
 	[ACT_PRIORITY] = { 1, 1, { OC_PRIORITY } },
+	[ACT_ADD] = { 2, 2, { OC_SKU, OC_QTY } },
+	[ACT_RAISE] = { 2, 2, { OC_LINE, OC_QTY } },
 };
 
 /* A change: one from the command line (vals), or a stream of them (files). */
@@ -95,6 +98,8 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		CLI_LONGOPTS,
 		{ "by", required_argument, NULL, OPT_BY },
+		{ "discount", required_argument, NULL, OPT_DISCOUNT },
+		{ "price", required_argument, NULL, OPT_PRICE },
 		{ "reason", required_argument, NULL, OPT_REASON },
 		{ "rejects", required_argument, NULL, OPT_REJECTS },
 		{ "ship-address1", required_argument, NULL, OPT_SHIP + OC_SADDR - OC_SNAME },
@@ -115,7 +120,7 @@ main(int argc, char **argv)
 	struct store *st;
 	struct cli c;
 	const char *cmd;
-	int ch, i, status, nops, ship_given = 0, change_opts = 0, view, stream;
+	int ch, i, status, nops, ship_given = 0, money_given = 0, change_opts = 0, view, stream;
 
 	for (i = 0; i < OC_COUNT; i++)
 		vals[i] = "";
@@ -135,6 +140,14 @@ main(int argc, char **argv)
 		case OPT_REJECTS:
 			o.rejects = optarg;
 			break;
+		case OPT_PRICE:
+			vals[OC_PRICE] = optarg;
+			money_given = 1;
+			break;
+		case OPT_DISCOUNT:
+			vals[OC_DISCOUNT] = optarg;
+			money_given = 1;
+			break;
 		default:
 			if (ch >= OPT_SHIP && ch < OPT_SHIP + OC_COUNT - OC_SNAME) {
 				vals[OC_SNAME + ch - OPT_SHIP] = optarg;
@@ -149,7 +162,7 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc < 1)
 		return usage_error("what to do? (show, customer, cancel, hold, unhold, address, "
-		    "reduce, priority, apply)");
+		    "reduce, priority, add, raise, apply)");
 	cmd = argv[0];
 	nops = argc - 1;
 	view = strcmp(cmd, "show") == 0 || strcmp(cmd, "customer") == 0;
@@ -164,9 +177,9 @@ main(int argc, char **argv)
 			return usage_error(nops ? "one order or customer at a time" :
 			    "which one? (an order id, or a customer id)");
 		if (c.dry_run || c.input_format != INFMT_AUTO || o.rejects || change_opts ||
-		    ship_given)
+		    ship_given || money_given)
 			return usage_error("show and customer only read: --dry-run, --input-format, "
-			    "--rejects, --by, --reason and --ship-* do not apply");
+			    "--rejects, --by, --reason, --ship-*, --price and --discount do not apply");
 		if ((status = store_open(&st, c.db, c.busy_ms, 1)) != 0)
 			return status;
 		if ((status = outfile_open(&out, c.output)) != 0) {
@@ -189,12 +202,16 @@ main(int argc, char **argv)
 	if (stream && ship_given)
 		return usage_error("--ship-* are for one address change on the command line; "
 		    "a stream gives ship_* columns");
+	if (stream && money_given)
+		return usage_error("--price and --discount are for one add on the command line; "
+		    "a stream gives unit_price and discount columns");
 	if (!stream && (o.rejects || c.input_format != INFMT_AUTO))
 		return usage_error("--rejects and --input-format are for a stream of changes");
 	if (!stream) {
 		if (nops - 1 < operands[o.action].min || nops - 1 > operands[o.action].max) {
 			diag_error("%s takes %s", cmd, o.action == ACT_CANCEL ? "order [line [qty]]" :
-			    o.action == ACT_REDUCE ? "order line qty" :
+			    o.action == ACT_REDUCE || o.action == ACT_RAISE ? "order line qty" :
+			    o.action == ACT_ADD ? "order sku qty" :
 			    o.action == ACT_PRIORITY ? "order priority" :
 			    o.action == ACT_ADDRESS ? "order and --ship-* options" : "order type");
 			usage(stderr);
@@ -202,6 +219,8 @@ main(int argc, char **argv)
 		}
 		if (ship_given && o.action != ACT_ADDRESS)
 			return usage_error("--ship-* are for address");
+		if (money_given && o.action != ACT_ADD)
+			return usage_error("--price and --discount are for add");
 		vals[OC_ORDER] = argv[1];
 		vals[OC_ACTION] = cmd;
 		for (i = 2; i < argc; i++)

@@ -116,10 +116,8 @@ parse_line(struct importer *im, const struct record *r, struct held *h, const ch
 		rows_bad(&im->rows, "node \"%s\" is a %s, not a locker",
 		    quote_value(l->pickup_node), pn->type);
 	f_money(im, r, O_PRICE, price ? *price : 0, &l->unit_price);
-	f_money(im, r, O_DISCOUNT, 0, &l->discount);
-	if (im->rows.err.len == 0 && l->discount > l->unit_price * l->qty)
-		rows_bad(&im->rows, "discount %s is more than the line's %lld x unit_price",
-		    quote_value(r->val[O_DISCOUNT]), (long long)l->qty);
+	rows_discount(&im->rows, NAME(O_DISCOUNT), r->val[O_DISCOUNT], l->qty, l->unit_price,
+	    &l->discount);
 	held_take_error(im, h);
 }
 

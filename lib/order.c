@@ -12,18 +12,21 @@
 #include "parse.h"
 #include "rows.h"
 #include "util.h"
+#include "store-import.h"
 #include "store-order.h"
 
 static const char *const action_names[ACT_COUNT] = {
 	[ACT_CANCEL] = "cancel", [ACT_HOLD] = "hold", [ACT_UNHOLD] = "unhold",
 	[ACT_ADDRESS] = "address", [ACT_REDUCE] = "reduce", [ACT_PRIORITY] = "priority",
+	[ACT_ADD] = "add", [ACT_RAISE] = "raise",
 };
 
 static const char *const hold_types[] = { "fraud", "payment", "address", "customer" };
 
 const struct colspec order_change_cols[OC_COUNT] = {
 	{ "order_id", 1 }, { "line_no", 0 }, { "action", 1 }, { "qty", 0 },
-	{ "hold_type", 0 }, { "priority", 0 }, { "reason", 0 }, { "ship_name", 0 },
+	{ "hold_type", 0 }, { "priority", 0 }, { "reason", 0 }, { "sku", 0 },
+	{ "unit_price", 0 }, { "discount", 0 }, { "ship_name", 0 },
 	{ "ship_address1", 0 }, { "ship_city", 0 }, { "ship_region", 0 },
 	{ "ship_postal_code", 0 }, { "ship_country", 0 }, { "ship_lat", 0 },
 	{ "ship_lon", 0 },
@@ -71,6 +74,9 @@ struct change {
 	int64_t qty;		/* -1: not given */
 	const char *hold_type;	/* NULL: not given */
 	int64_t priority;	/* 0: not given */
+	const char *sku;	/* NULL: not given */
+	int64_t price;		/* cents; -1: not given */
+	const char *discount;	/* as given, checked as an amount; NULL: not given */
 	const char *reason;	/* "" none */
 	const char *ship[SHIP_N];	/* NULL: keep what the order has */
 	int has_latlon;
@@ -93,7 +99,7 @@ struct orel {
 
 struct oline {
 	int64_t line_no, qty, allocated, backordered, shipped, cancelled;
-	char *sku, *method, *reason;
+	char *sku, *method, *pickup_node, *reason;
 	struct onode *nodes;
 	int nnodes;
 	struct orel *rels;
@@ -170,7 +176,10 @@ takes(int action, int col)
 	case ACT_ADDRESS:
 		return col >= OC_SNAME;
 	case ACT_REDUCE:
+	case ACT_RAISE:
 		return col == OC_LINE || col == OC_QTY;
+	case ACT_ADD:
+		return col == OC_SKU || col == OC_QTY || col == OC_PRICE || col == OC_DISCOUNT;
 	default:
 		return col == OC_PRIORITY;
 	}
@@ -195,8 +204,7 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 		return rows_bad(&c->rows, "action is empty");
 	else if ((ch->action = parse_word(act, action_names, ACT_COUNT)) < 0)
 		return rows_bad(&c->rows, "action must be cancel, hold, unhold, address, "
-		    "reduce or priority, "
-		    "got \"%s\"", quote_value(act));
+		    "reduce, priority, add or raise, got \"%s\"", quote_value(act));
 	check_count(c, vals, OC_LINE, 0, "a positive integer", &ch->line_no);
 	check_count(c, vals, OC_QTY, -1, "a positive integer", &ch->qty);
 	check_count(c, vals, OC_PRIORITY, 0, "a positive integer (1 is most urgent)",
@@ -209,6 +217,16 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 			    quote_value(ch->hold_type));
 		else
 			ch->hold_type = hold_types[i];
+	}
+	rows_key(&c->rows, COL(OC_SKU), vals[OC_SKU], 0, &ch->sku);
+	ch->price = -1;
+	if (vals[OC_PRICE][0] != '\0')
+		rows_money(&c->rows, COL(OC_PRICE), vals[OC_PRICE], 0, &ch->price);
+	if (vals[OC_DISCOUNT][0] != '\0') {
+		int64_t cents;
+
+		ch->discount = vals[OC_DISCOUNT];
+		rows_money(&c->rows, COL(OC_DISCOUNT), ch->discount, 0, &cents);
 	}
 	check_text(c, vals, OC_REASON, &ch->reason);
 	if (ch->reason == NULL)
@@ -223,7 +241,8 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 		if (i != OC_ACTION && i != OC_REASON && vals[i][0] != '\0' && !takes(ch->action, i))
 			return rows_bad(&c->rows, "%s does not apply to %s, got \"%s\"%s", COL(i),
 			    action_names[ch->action], quote_value(vals[i]),
-			    i == OC_LINE ? " (it is on the whole order)" : "");
+			    i != OC_LINE ? "" : ch->action == ACT_ADD ?
+			    " (add takes the order's next line number)" : " (it is on the whole order)");
 	switch (ch->action) {
 	case ACT_CANCEL:
 		if (ch->qty > 0 && ch->line_no == 0)
@@ -248,6 +267,18 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 			return rows_bad(&c->rows, "reduce needs a line_no");
 		if (ch->qty < 0)
 			return rows_bad(&c->rows, "reduce needs qty, the line's new quantity");
+		break;
+	case ACT_RAISE:
+		if (ch->line_no == 0)
+			return rows_bad(&c->rows, "raise needs a line_no");
+		if (ch->qty < 0)
+			return rows_bad(&c->rows, "raise needs qty, the line's new quantity");
+		break;
+	case ACT_ADD:
+		if (ch->sku == NULL)
+			return rows_bad(&c->rows, "add needs a sku");
+		if (ch->qty < 0)
+			return rows_bad(&c->rows, "add needs qty, the units of the new line");
 		break;
 	default:
 		if (ch->priority == 0)
@@ -276,6 +307,7 @@ lines_clear(struct ctx *c)
 		free(l->rels);
 		free(l->sku);
 		free(l->method);
+		free(l->pickup_node);
 		free(l->reason);
 	}
 	c->nlines = 0;
@@ -321,6 +353,7 @@ line_row(void *p, const struct order_line_state *row)
 	l->line_no = row->line_no;
 	l->sku = dup_text(row->sku);
 	l->method = dup_text(row->method);
+	l->pickup_node = dup_text(row->pickup_node);
 	l->qty = row->qty;
 	l->allocated = row->allocated;
 	l->backordered = row->backordered;
@@ -749,6 +782,155 @@ do_reduce(struct ctx *c, const struct change *ch)
 	return 0;
 }
 
+/*
+ * What the order loaded in c has become when it can take no more units
+ * (add, raise): "cancelled", every unit cancelled; "complete", every unit
+ * shipped or cancelled.  NULL while any unit is open, allocated, routed
+ * or released (asked back or not).
+ */
+static const char *
+order_done(const struct ctx *c)
+{
+	int64_t qty = 0, shipped = 0, cancelled = 0;
+
+	for (int i = 0; i < c->nlines; i++) {
+		qty += c->lines[i].qty;
+		shipped += c->lines[i].shipped;
+		cancelled += c->lines[i].cancelled;
+	}
+	if (cancelled == qty)
+		return "cancelled";
+	return shipped + cancelled == qty ? "complete" : NULL;
+}
+
+/*
+ * A new line: the order's next line number, the method and pickup_node
+ * of its first line, the item's unit_price unless one is given; open.
+ */
+static int
+do_add(struct ctx *c, const struct change *ch)
+{
+	const struct oline *first;
+	struct order_line nl;
+	const char *done;
+	char what[200];
+	int64_t price;
+	int active, i, k, r;
+
+	if ((r = load(c, ch->order_id, 0)) != 0)
+		return r;
+	if ((done = order_done(c)) != NULL)
+		return rows_bad(&c->rows, "cannot add to order \"%s\": it is %s (%s): create a "
+		    "new order", quote_value(ch->order_id), done, describe(c, NULL, what,
+		    sizeof what));
+	if ((k = store_order_item(c->st, ch->sku, &price, &active)) < 0)
+		return -2;
+	if (k == 0)
+		return rows_bad(&c->rows, "unknown sku \"%s\"", quote_value(ch->sku));
+	if (!active) {
+		snprintf(what, sizeof what, "%s", quote_value(ch->sku));
+		return rows_bad(&c->rows, "cannot add sku \"%s\" to order \"%s\": the item is "
+		    "inactive", what, quote_value(ch->order_id));
+	}
+	first = &c->lines[0];
+	memset(&nl, 0, sizeof nl);
+	nl.order_id = ch->order_id;
+	nl.line_no = 1;
+	for (i = 0; i < c->nlines; i++)
+		if (c->lines[i].line_no >= nl.line_no)
+			nl.line_no = c->lines[i].line_no + 1;
+	nl.sku = ch->sku;
+	nl.qty = ch->qty;
+	nl.method = first->method;
+	nl.pickup_node = first->pickup_node;
+	nl.unit_price = ch->price >= 0 ? ch->price : price;
+	if (rows_discount(&c->rows, COL(OC_DISCOUNT), ch->discount ? ch->discount : "", nl.qty,
+	    nl.unit_price, &nl.discount) != 0)
+		return -1;
+	if ((k = store_line_insert(c->st, &nl)) < 0)
+		return -2;
+	if (k == 0) {
+		diag_error("order \"%s\" has a line %lld already", quote_value(ch->order_id),
+		    (long long)nl.line_no);
+		return -2;
+	}
+	if (store_line_check(c->st, ch->order_id, nl.line_no, "adding an order line") != 0)
+		return -2;
+	jsonw_start(&c->pl);
+	jsonw_str(&c->pl, "order_id", ch->order_id);
+	jsonw_int(&c->pl, "line_no", nl.line_no);
+	jsonw_str(&c->pl, "sku", nl.sku);
+	jsonw_int(&c->pl, "qty", nl.qty);
+	jsonw_money(&c->pl, "unit_price", nl.unit_price);
+	jsonw_money(&c->pl, "discount", nl.discount);
+	jsonw_str(&c->pl, "method", nl.method);
+	jsonw_str_or_null(&c->pl, "pickup_node", nl.pickup_node);
+	if (store_event(c->st, ch->order_id, "line.added", payload_end(c, ch)) != 0)
+		return -2;
+	diag_info("order \"%s\" line %lld added: %lld of %s, open", quote_value(ch->order_id),
+	    (long long)nl.line_no, (long long)nl.qty, nl.sku);
+	c->n->added++;
+	return 0;
+}
+
+/* More units on a line: the new ones are open. */
+static int
+do_raise(struct ctx *c, const struct change *ch)
+{
+	struct oline *l;
+	const char *done;
+	char what[200];
+	int64_t old, price;
+	int active, k, r;
+
+	if ((r = load(c, ch->order_id, 0)) != 0)
+		return r;
+	if ((l = find_line(c, ch->line_no)) == NULL)
+		return rows_bad(&c->rows, "order \"%s\" has no line %lld",
+		    quote_value(ch->order_id), (long long)ch->line_no);
+	old = l->qty;
+	if (ch->qty == old) {
+		unchanged(c, "order \"%s\" line %lld already has qty %lld",
+		    quote_value(ch->order_id), (long long)l->line_no, (long long)old);
+		return 1;
+	}
+	if (ch->qty < old)
+		return rows_bad(&c->rows, "cannot raise order \"%s\" line %lld to %lld: that is "
+		    "less than its qty %lld (use reduce)", quote_value(ch->order_id),
+		    (long long)l->line_no, (long long)ch->qty, (long long)old);
+	if (l->cancelled == l->qty)
+		return rows_bad(&c->rows, "cannot raise order \"%s\" line %lld: it is cancelled "
+		    "(%s): add a line", quote_value(ch->order_id), (long long)l->line_no,
+		    describe(c, l, what, sizeof what));
+	if ((done = order_done(c)) != NULL)
+		return rows_bad(&c->rows, "cannot raise order \"%s\" line %lld: the order is %s "
+		    "(%s): create a new order", quote_value(ch->order_id), (long long)l->line_no,
+		    done, describe(c, NULL, what, sizeof what));
+	if ((k = store_order_item(c->st, l->sku, &price, &active)) < 0)
+		return -2;
+	if (k == 1 && !active) {
+		snprintf(what, sizeof what, "%s", quote_value(ch->order_id));
+		return rows_bad(&c->rows, "cannot raise order \"%s\" line %lld: its item \"%s\" "
+		    "is inactive", what, (long long)l->line_no, quote_value(l->sku));
+	}
+	l->qty = ch->qty;
+	if (store_line_set(c->st, ch->order_id, l->line_no, l->qty, l->allocated, l->backordered,
+	    l->reason, l->cancelled) != 0)
+		return -2;
+	jsonw_start(&c->pl);
+	jsonw_int(&c->pl, "line_no", l->line_no);
+	jsonw_str_or_null(&c->pl, "sku", l->sku);
+	jsonw_int(&c->pl, "qty", ch->qty);
+	jsonw_int(&c->pl, "previous", old);
+	if (store_event(c->st, ch->order_id, "line.raised", payload_end(c, ch)) != 0)
+		return -2;
+	diag_info("order \"%s\" line %lld: qty %lld raised to %lld, %lld more open",
+	    quote_value(ch->order_id), (long long)l->line_no, (long long)old, (long long)ch->qty,
+	    (long long)(ch->qty - old));
+	c->n->raised += ch->qty - old;
+	return 0;
+}
+
 struct held_by {
 	char by[64], at[21];
 };
@@ -946,6 +1128,10 @@ apply(struct ctx *c, const struct change *ch)
 		return do_hold(c, ch);
 	case ACT_ADDRESS:
 		return do_address(c, ch);
+	case ACT_ADD:
+		return do_add(c, ch);
+	case ACT_RAISE:
+		return do_raise(c, ch);
 	default:
 		return do_priority(c, ch);
 	}
@@ -1076,6 +1262,12 @@ order_summary(const struct order_counts *n, struct buf *line, struct buf *json)
 	if (n->unrouted)
 		buf_addf(line, "; %lld %s to route again", (long long)n->unrouted,
 		    plural(n->unrouted, "unit", "units"));
+	if (n->added)
+		buf_addf(line, "; %lld %s added", (long long)n->added,
+		    plural(n->added, "line", "lines"));
+	if (n->raised)
+		buf_addf(line, "; %lld %s raised", (long long)n->raised,
+		    plural(n->raised, "unit", "units"));
 	if (n->applied == 0)
 		buf_adds(line, "; nothing changed");
 	jsonw_start(json);
@@ -1087,5 +1279,7 @@ order_summary(const struct order_counts *n, struct buf *line, struct buf *json)
 	jsonw_int(json, "cancel_requested", n->requested);
 	jsonw_int(json, "reduced", n->reduced);
 	jsonw_int(json, "unrouted", n->unrouted);
+	jsonw_int(json, "added", n->added);
+	jsonw_int(json, "raised", n->raised);
 	jsonw_end(json);
 }

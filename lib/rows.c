@@ -189,6 +189,23 @@ rows_money(struct rows *rw, const char *name, const char *v, int positive, int64
 }
 
 int
+rows_discount(struct rows *rw, const char *name, const char *v, int64_t qty,
+    int64_t unit_price, int64_t *out)
+{
+	*out = 0;
+	if (v[0] == '\0')
+		return 0;
+	if (rows_money(rw, name, v, 0, out) != 0)
+		return -1;
+	/* a product past int64 is past any discount too */
+	if (rw->err.len == 0 && (unit_price == 0 || qty <= INT64_MAX / unit_price) &&
+	    *out > unit_price * qty)
+		return rows_bad(rw, "%s %s is more than the line's %lld x unit_price", name,
+		    quote_value(v), (long long)qty);
+	return 0;
+}
+
+int
 rows_bool(struct rows *rw, const char *name, const char *v, int *out)
 {
 	if (parse_bool(v, out) != PARSE_OK)

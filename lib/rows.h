@@ -89,6 +89,13 @@ int rows_real(struct rows *rw, const char *name, const char *v, double min, doub
 /* An amount in cents (positive: above 0 as well). */
 int rows_money(struct rows *rw, const char *name, const char *v, int positive,
     int64_t *out);
+/*
+ * The discount of an order line of qty units at unit_price, in cents: an
+ * amount (0 when v is empty) of at most qty x unit_price, the one
+ * statement of that rule (oms-import orders, oms-order add).
+ */
+int rows_discount(struct rows *rw, const char *name, const char *v, int64_t qty,
+    int64_t unit_price, int64_t *out);
 /* 0/1, true/false, yes/no. */
 int rows_bool(struct rows *rw, const char *name, const char *v, int *out);
 /* An ISO 8601 date or time, normalised (out[0] '\0' on a problem). */

@@ -26,6 +26,8 @@ int store_rates_keep(struct store *st, const double *km, int n, int remove, long
  * new (1) or does nothing (0); for a key already there, *_probe tells what
  * is stored and *_update changes it (PUT_UPDATED or PUT_UNCHANGED).  Rows
  * written by this run are marked, so a key met twice in one run is known.
+ * store_line_insert is also how oms-order add writes its new line (marked
+ * with the oms-order run: the run that brought the line in).
  */
 int store_order_insert(struct store *st, const struct order *o);
 int store_order_update(struct store *st, const struct order *o);

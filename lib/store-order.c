@@ -64,7 +64,7 @@ store_order_head(struct store *st, const char *order_id,
 
 static const char ORDER_LINES[] =
     "SELECT line_no, sku, method, qty, allocated, backordered, backorder_reason, "
-    "shipped, cancelled FROM order_line WHERE order_id = ?1 AND (?2 = 0 OR line_no = ?2) "
+    "shipped, cancelled, pickup_node FROM order_line WHERE order_id = ?1 AND (?2 = 0 OR line_no = ?2) "
     "ORDER BY line_no";
 
 struct order_line_states {
@@ -87,6 +87,7 @@ order_line_states_row(void *p, const struct store_row *row)
 	x.backorder_reason = store_col_text(row, 6);
 	x.shipped = store_col_int(row, 7);
 	x.cancelled = store_col_int(row, 8);
+	x.pickup_node = store_col_text(row, 9);
 	return w->fn(w->ctx, &x);
 }
 
@@ -102,6 +103,27 @@ store_order_lines(struct store *st, const char *order_id, int64_t line_no,
 	bind_text(s, 1, order_id);
 	bind_int(s, 2, line_no);
 	return rows(st, s, order_line_states_row, &w, "reading order lines") < 0 ? -1 : 0;
+}
+
+static const char ORDER_ITEM[] = "SELECT unit_price, active FROM item WHERE sku = ?1";
+
+int
+store_order_item(struct store *st, const char *sku, int64_t *price, int *active)
+{
+	sqlite3_stmt *s = store_sql(st, ORDER_ITEM);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, sku);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*price = sqlite3_column_int64(s, 0);
+		*active = sqlite3_column_int(s, 1) != 0;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, rc, "reading an item");
+	return rc == SQLITE_ROW;
 }
 
 static const char ORDER_LINE_NODES[] =

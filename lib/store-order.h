@@ -28,10 +28,15 @@ int store_order_head(struct store *st, const char *order_id,
 /* Its lines (every line when line_no is 0), by line_no. */
 struct order_line_state {
 	int64_t line_no, qty, allocated, backordered, shipped, cancelled;
-	const char *sku, *method, *backorder_reason;
+	const char *sku, *method, *pickup_node, *backorder_reason;
 };
 int store_order_lines(struct store *st, const char *order_id, int64_t line_no,
 	int (*fn)(void *ctx, const struct order_line_state *l), void *ctx);
+/*
+ * The item a change puts on a line: 1 and *price (cents), *active filled
+ * when sku is an item, 0 when not, -1 after a diagnostic.
+ */
+int store_order_item(struct store *st, const char *sku, int64_t *price, int *active);
 /* Its work at nodes, by line_no then node_id. */
 struct line_node_work {
 	int64_t line_no, routed, released;

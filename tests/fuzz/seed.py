@@ -94,6 +94,9 @@ hand = {
         'ship_country,ship_lat,ship_lon\nO1,address,A B,1 X St,Newark,NJ,07102,US,40.7,-74.1\n'
         'O2,address,,,,,,,,\n',
         'order_id,line_no,action,qty\nO1,1,cancel,\nO2,1,cancel,1\nS2,,cancel,\nZZ,,cancel,\n',
+        'order_id,line_no,action,qty,sku,unit_price,discount,reason\nO1,,add,2,B2,,,gift\n'
+        'O1,,add,1,A1,4.00,1.00,\nO1,1,raise,5,,,,\nO1,3,raise,9,,,,\nS1,,add,1,NOPE,,,\n'
+        'O1,,add,1,B2,,999.99,\nO2,1,raise,1,,,,\n',
     ],
     'return-authorize': [
         'order_id,line_no,qty,reason,channel,node_id\nO1,1,1,changed_mind,mail,DC1\n'
