@@ -28,25 +28,10 @@ dir=${BENCH_DIR:-/tmp/oms-bench}/last-mile-$lines
 [ -x /usr/bin/time ] || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 1; }
 mkdir -p "$dir"
 
-# t OUT CMD...: run CMD, append "seconds maxrss_kb cpu_seconds" to OUT
-t() {
-	out=$1
-	shift
-	/usr/bin/time -f '%e %M %U %S' -o "$dir/time.tmp" "$@" >/dev/null 2>"$dir/err.tmp" || {
-		cat "$dir/err.tmp" >&2
-		exit 1
-	}
-	awk '{ print $1, $2, $3 + $4 }' "$dir/time.tmp" >>"$out"
-}
-
-median() {	# median FILE COLUMN
-	sort -n -k"$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END {
-		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
+. "$here/lib.sh"
 
 if [ ! -s "$dir/released.db" ]; then
-	[ -s "$dir/orders.csv" ] ||
-	    oms-gen -n "$lines" -p "$top/share/postal-us.csv" -d "$dir" >&2
+	gen "$lines" "$dir"
 	rm -f "$dir/build.db" "$dir/build.db-wal" "$dir/build.db-shm"
 	# no capacity, and every store takes pickups shipped to it (oms-gen's
 	# CSV has no quoted fields)
@@ -95,14 +80,14 @@ while [ $i -lt "$reps" ]; do
 	cp "$dir/released.db" "$dir/oms.db"
 	rm -f "$dir/oms.db-wal" "$dir/oms.db-shm"
 	for v in picklist inventory orders; do
-		t "$dir/$v.times" oms-report -q --db "$dir/oms.db" "$v" --node "$store"
+		tcpu "$dir/$v.times" oms-report -q --db "$dir/oms.db" "$v" --node "$store"
 	done
-	t "$dir/alerts.times" oms-report -q --db "$dir/oms.db" alerts --node "$store" \
+	tcpu "$dir/alerts.times" oms-report -q --db "$dir/oms.db" alerts --node "$store" \
 	    --today 2026-12-02
 	for st in shipped received ready picked_up; do
-		t "$dir/$st.times" oms-release -q --db "$dir/oms.db" --confirm "$dir/$st.csv"
+		tcpu "$dir/$st.times" oms-release -q --db "$dir/oms.db" --confirm "$dir/$st.csv"
 		[ "$st" != ready ] ||
-		    t "$dir/collections.times" oms-report -q --db "$dir/oms.db" collections \
+		    tcpu "$dir/collections.times" oms-report -q --db "$dir/oms.db" collections \
 		    --node "$store" --today 2026-12-02
 	done
 	i=$((i + 1))

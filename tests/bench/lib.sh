@@ -20,6 +20,19 @@ t() {
 	cat "$dir/time.tmp" >>"$out"
 }
 
+# tcpu OUT CMD...: run CMD, append "seconds maxrss_kb cpu_seconds" to OUT
+# (CPU: user + system, which other load on the machine does not inflate
+# as it does the elapsed time)
+tcpu() {
+	out=$1
+	shift
+	/usr/bin/time -f '%e %M %U %S' -o "$dir/time.tmp" "$@" >/dev/null 2>"$dir/err.tmp" || {
+		cat "$dir/err.tmp" >&2
+		exit 1
+	}
+	awk '{ print $1, $2, $3 + $4 }' "$dir/time.tmp" >>"$out"
+}
+
 median() {	# median FILE COLUMN
 	sort -n -k"$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END {
 		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'

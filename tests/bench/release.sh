@@ -21,21 +21,7 @@ dir=${BENCH_DIR:-/tmp/oms-bench}/release-$lines
 [ -x /usr/bin/time ] || { echo "bench: needs GNU time (apt-get install time)" >&2; exit 1; }
 mkdir -p "$dir"
 
-# t OUT CMD...: run CMD, append "seconds maxrss_kb cpu_seconds" to OUT
-t() {
-	out=$1
-	shift
-	/usr/bin/time -f '%e %M %U %S' -o "$dir/time.tmp" "$@" >/dev/null 2>"$dir/err.tmp" || {
-		cat "$dir/err.tmp" >&2
-		exit 1
-	}
-	awk '{ print $1, $2, $3 + $4 }' "$dir/time.tmp" >>"$out"
-}
-
-median() {	# median FILE COLUMN
-	sort -n -k"$2" "$1" | awk -v c="$2" '{ v[NR] = $c } END {
-		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
+. "$here/lib.sh"
 
 if [ ! -s "$dir/routed.db" ]; then
 	[ -s "$dir/orders.csv" ] ||
@@ -61,21 +47,21 @@ i=0
 while [ $i -lt "$reps" ]; do
 	cp "$dir/routed.db" "$dir/oms.db"
 	rm -f "$dir/oms.db-wal" "$dir/oms.db-shm"
-	t "$dir/release.times" oms-release -q --db "$dir/oms.db" --day 2026-12-01 \
+	tcpu "$dir/release.times" oms-release -q --db "$dir/oms.db" --day 2026-12-01 \
 	    -o "$dir/releases.csv"
-	t "$dir/rerun.times" oms-release -q --db "$dir/oms.db" --day 2026-12-01 -o /dev/null
+	tcpu "$dir/rerun.times" oms-release -q --db "$dir/oms.db" --day 2026-12-01 -o /dev/null
 	# what the nodes send back: every line, one in 50 short
 	awk -F, 'NR == 1 { print "release_id,line_no,status,qty,carrier,tracking"; next }
 	    { st = ($7 == "pickup" || $7 == "curbside") ? "picked_up" : (NR % 50 ? "shipped" : "short")
 	      print $1 "," $4 "," st "," $6 "," (st == "shipped" ? "UPS,1Z" NR : ",") }' \
 	    "$dir/releases.csv" >"$dir/confirmations.csv"
-	t "$dir/confirm.times" oms-release -q --db "$dir/oms.db" --confirm "$dir/confirmations.csv"
+	tcpu "$dir/confirm.times" oms-release -q --db "$dir/oms.db" --confirm "$dir/confirmations.csv"
 	# the last mile: every shipped line delivered, by a row of its own;
 	# then on the store as released, the pickups made ready, the curbside
 	# customers arrived, and every one picked up
 	awk -F, '$3 == "shipped" { print $1 "," $2 ",delivered," $4 }' "$dir/confirmations.csv" |
 	    (echo release_id,line_no,status,qty; cat) >"$dir/delivered.csv"
-	t "$dir/delivered.times" oms-release -q --db "$dir/oms.db" --confirm "$dir/delivered.csv"
+	tcpu "$dir/delivered.times" oms-release -q --db "$dir/oms.db" --confirm "$dir/delivered.csv"
 	cp "$dir/routed.db" "$dir/oms.db"
 	rm -f "$dir/oms.db-wal" "$dir/oms.db-shm"
 	oms-release -q --db "$dir/oms.db" --day 2026-12-01 -o /dev/null
@@ -83,7 +69,7 @@ while [ $i -lt "$reps" ]; do
 		awk -F, -v st="$st" 'NR > 1 && ($7 == "pickup" || $7 == "curbside") &&
 		    (st != "arrived" || $7 == "curbside") { print $1 "," $4 "," st "," $6 }' \
 		    "$dir/releases.csv" | (echo release_id,line_no,status,qty; cat) >"$dir/$st.csv"
-		t "$dir/$st.times" oms-release -q --db "$dir/oms.db" --confirm "$dir/$st.csv"
+		tcpu "$dir/$st.times" oms-release -q --db "$dir/oms.db" --confirm "$dir/$st.csv"
 	done
 	i=$((i + 1))
 done
