@@ -26,14 +26,10 @@ copy_text(char *dst, size_t n, const char *src)
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
-/*
- * refunded: of returns and appeasements; a cancel's refund (kind cancel)
- * is for units cancelled, which are not paid for as the caps count
- * (returns_line_paid), so it stays outside them
- */
+/* refunded: every refund, of any kind (the one cap, returns_refundable) */
 static const char SQL_ORDER[] =
     "SELECT shipping_charge, (SELECT COALESCE(SUM(amount), 0) FROM refund f "
-    "WHERE f.order_id = o.order_id AND f.kind <> 'cancel'), (SELECT COALESCE(SUM(amount), 0) FROM refund f "
+    "WHERE f.order_id = o.order_id), (SELECT COALESCE(SUM(amount), 0) FROM refund f "
     "WHERE f.order_id = o.order_id AND f.kind = 'appeasement') "
     "FROM orders o WHERE order_id = ?1";
 
@@ -43,7 +39,7 @@ static const char SQL_ORDER_LINES[] =
     "COALESCE((SELECT SUM(rl.qty - rl.received) FROM rma_line rl "
     "WHERE rl.order_id = l.order_id AND rl.line_no = l.line_no), 0), "
     "COALESCE((SELECT SUM(f.amount) FROM refund f "
-    "WHERE f.order_id = l.order_id AND f.line_no = l.line_no AND f.kind <> 'cancel'), 0), "
+    "WHERE f.order_id = l.order_id AND f.line_no = l.line_no), 0), "
     "(SELECT MAX(c.at) FROM release_line r JOIN confirmation c "
     "ON c.release_id = r.release_id AND c.line_no = r.line_no "
     "WHERE r.order_id = l.order_id AND r.line_no = l.line_no "
