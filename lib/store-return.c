@@ -340,3 +340,30 @@ store_refund_add(struct store *st, const struct refund *r)
 	bind_run(st, s, 11);
 	return store_int(st, s, "writing a refund");
 }
+
+static const char SQL_REFUND_ORDERS[] =
+    "SELECT DISTINCT order_id FROM refund ORDER BY order_id";
+
+struct refund_orders {
+	int (*fn)(void *ctx, const char *order_id);
+	void *ctx;
+};
+
+static int
+refund_order_row(void *p, const struct store_row *row)
+{
+	const struct refund_orders *w = p;
+
+	return w->fn(w->ctx, store_col_text(row, 0));
+}
+
+int
+store_refund_orders(struct store *st, int (*fn)(void *ctx, const char *order_id), void *ctx)
+{
+	struct refund_orders w = { fn, ctx };
+	sqlite3_stmt *s;
+
+	if ((s = store_sql(st, SQL_REFUND_ORDERS)) == NULL)
+		return -1;
+	return store_each(st, s, refund_order_row, &w, "reading the orders with refunds");
+}

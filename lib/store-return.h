@@ -75,4 +75,8 @@ struct refund {
 /* Write it: its refund_id (> 0), or -1. */
 int64_t store_refund_add(struct store *st, const struct refund *r);
 
+/* fn for each order with a refund, by order_id, until it returns non-zero: 0, or -1. */
+int store_refund_orders(struct store *st, int (*fn)(void *ctx, const char *order_id),
+	void *ctx);
+
 #endif

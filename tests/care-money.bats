@@ -225,3 +225,19 @@ EOF
 	run -0 sqlite3 "$OMS_DB" "select count(*) from refund"
 	assert_output 0
 }
+
+@test "oms-report check: a line or an order refunded more than was paid for it" {
+	money_store
+	oms-order -q cancel M2 --reason duplicate
+	consistent
+	# M2 paid 14.00, all on its one line (10.00 and the 4.00 shipping
+	# over its one unit), all refunded: 10.00 on the line, 4.00 on the
+	# order.  4.01 more on the line: 14.01 there, a cent over; 18.01 in all
+	sqlite3 "$OMS_DB" "update refund set amount = amount + 401 where order_id = 'M2' and line_no = 1"
+	run -1 oms-report check
+	assert_output - <<'EOF'
+check,subject,detail
+refund_cap,M2/1,"refunded 14.01, more than the 14.00 paid for the line"
+refund_cap,M2,"refunded 18.01, more than the 14.00 paid for the order"
+EOF
+}
