@@ -17,6 +17,7 @@
 #include "model.h"
 #include "parse.h"
 #include "release.h"
+#include "returns.h"
 #include "rows.h"
 #include "util.h"
 #include "store-release.h"
@@ -580,7 +581,7 @@ confirm_line(struct confirm_run *cr, const struct record *r, const char *id, int
 	struct release_line_state s;
 	struct confirmation c;
 	const char *where;
-	int64_t out, on_hand;
+	int64_t out, on_hand, refund;
 	int known, rc;
 
 	if (qty < 0)
@@ -695,6 +696,13 @@ confirm_line(struct confirm_run *cr, const struct record *r, const char *id, int
 			memcpy(last->at, at, sizeof last->at);
 	}
 	if (store_confirmation_apply(st, &c) != 0)
+		return -1;
+	/*
+	 * units asked back and now cancelled are owed back at this moment;
+	 * the cancel request keeps no reason, so the refund's is "cancelled"
+	 */
+	if (c.line_cancelled > 0 && returns_cancel_refund(st, s.order_id, line_no,
+	    c.line_cancelled, NULL, at, payload, &refund) != 0)
 		return -1;
 	if (status == ST_READY || (status == ST_DELIVERED && is_locker(&s)))
 		cr->mark.ready = 1;

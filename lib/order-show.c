@@ -67,7 +67,7 @@ static const struct vcol receipt_vcols[] = {
 	{ "disposition", V_TEXT }, { "node_id", V_TEXT }, { "at", V_TEXT },
 };
 static const struct vcol refund_vcols[] = {
-	{ "refund_id", V_INT }, { "line_no", V_INT }, { "rma_id", V_TEXT },
+	{ "refund_id", V_INT }, { "kind", V_TEXT }, { "line_no", V_INT }, { "rma_id", V_TEXT },
 	{ "amount", V_MONEY }, { "merchandise", V_MONEY }, { "restocking_fee", V_MONEY },
 	{ "shipping", V_MONEY }, { "reason", V_TEXT }, { "at", V_TEXT },
 };

@@ -10,6 +10,7 @@
 #include "order.h"
 #include "output.h"
 #include "parse.h"
+#include "returns.h"
 #include "rows.h"
 #include "util.h"
 #include "store-import.h"
@@ -604,6 +605,19 @@ payload_line(struct ctx *c, const struct oline *l, int cancel)
 		jsonw_int(&c->pl, "cancel_requested", l->asked);
 }
 
+/* The refund owed for what this change cancelled of l (returns_cancel_refund). */
+static int
+write_cancel_refund(struct ctx *c, const char *order_id, const struct oline *l,
+    const struct change *ch)
+{
+	int64_t n = l->from_open + l->from_allocated + l->from_routed, amount;
+
+	if (n == 0)
+		return 0;
+	return returns_cancel_refund(c->st, order_id, l->line_no, n, ch->reason,
+	    store_run_time(c->st), &c->pl, &amount);
+}
+
 /*
  * Write l as it now stands in memory (cancel: what was taken is cancelled),
  * its routes, and its cancel requests with an event each.  0 or -2.
@@ -627,6 +641,8 @@ write_line(struct ctx *c, const char *order_id, struct oline *l, int cancel,
 			return -2;
 	if (store_line_set(c->st, order_id, l->line_no, l->qty, l->allocated, l->backordered,
 	    l->reason, l->cancelled) != 0)
+		return -2;
+	if (cancel && write_cancel_refund(c, order_id, l, ch) != 0)
 		return -2;
 	for (i = 0; i < l->nrels; i++) {
 		const struct orel *r = &l->rels[i];

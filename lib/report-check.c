@@ -7,9 +7,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "parse.h"
 #include "report-int.h"
+#include "returns.h"
 #include "store-views.h"
 #include "store-check.h"
+#include "store-return.h"
 
 /* --- check ------------------------------------------------------------ */
 
@@ -197,6 +200,40 @@ check_release(void *p, const struct check_released *r)
 }
 
 /*
+ * The one cap (returns_refundable): no line, and no order, has more
+ * refunded on it, of every kind, than was paid for it.
+ */
+static int
+check_refunds(void *p, const char *order_id)
+{
+	struct view_ctx *c = p;
+	struct return_order o;
+	char subject[300], got[32], paid[32];
+	int i, found;
+
+	/* an order gone is the foreign-key check's to report */
+	if ((found = store_return_order(c->st, order_id, &o)) <= 0)
+		return found;
+	for (i = 0; i < o.nlines; i++) {
+		if (o.lines[i].refunded <= returns_line_paid(&o, i))
+			continue;
+		snprintf(subject, sizeof subject, "%s/%lld", order_id, (long long)o.lines[i].line_no);
+		money_format(o.lines[i].refunded, got);
+		money_format(returns_line_paid(&o, i), paid);
+		violation(c, "refund_cap", subject, "refunded %s, more than the %s paid for the "
+		    "line", got, paid);
+	}
+	if (o.refunded > returns_order_paid(&o)) {
+		money_format(o.refunded, got);
+		money_format(returns_order_paid(&o), paid);
+		violation(c, "refund_cap", order_id, "refunded %s, more than the %s paid for the "
+		    "order", got, paid);
+	}
+	store_return_order_release(&o);
+	return 0;
+}
+
+/*
  * A sku with nothing allocated is never oversold: atp is never below 0.
  * Allocated past the atp is pending, re-planned by the next oms-allocate,
  * unless orders on hold keep more than the atp: it leaves them what they
@@ -221,8 +258,8 @@ check_sku(void *p, const char *sku, int64_t allocated, int64_t held, int64_t atp
 /*
  * Every invariant, each kind in its turn: the lines (as the store is
  * read), the stock at each node, the foreign keys and the orders without
- * lines, the released units, the store's integrity (--deep), the stock
- * of the network per sku.
+ * lines, the released units, the refunds within what was paid, the
+ * store's integrity (--deep), the stock of the network per sku.
  */
 int
 report_check(struct view_ctx *c, const struct view_filter *f)
@@ -241,6 +278,7 @@ report_check(struct view_ctx *c, const struct view_filter *f)
 	r = store_check_stock(c->st, k, check_node, &cs) != 0 ||
 	    check_keys(c, k) != 0 ||
 	    store_check_released(c->st, k, check_release, c) != 0 ||
+	    store_refund_orders(c->st, check_refunds, c) != 0 ||
 	    (c->o->deep && store_check_integrity(c->st, check_integrity, c) != 0) ||
 	    store_check_skus(k, check_sku, c) != 0 ? -1 : 0;
 	store_check_end(k);

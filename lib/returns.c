@@ -150,7 +150,7 @@ returns_line_paid(const struct return_order *o, int i)
 {
 	const struct return_line *l = &o->lines[i];
 
-	return units_paid(o, i, 0, l->qty - l->cancelled);
+	return units_paid(o, i, 0, l->qty);
 }
 
 int64_t
@@ -172,6 +172,28 @@ returns_refundable(const struct return_order *o, int i)
 	if (i >= 0 && returns_line_paid(o, i) - o->lines[i].refunded < left)
 		left = returns_line_paid(o, i) - o->lines[i].refunded;
 	return left > 0 ? left : 0;
+}
+
+int64_t
+returns_cancel_units(const struct return_order *o, int i, int64_t n)
+{
+	const struct return_line *l = &o->lines[i];
+	int64_t amount = returns_merchandise(l->qty, l->unit_price, l->discount,
+	    l->qty - l->cancelled, n), cap = returns_refundable(o, i);
+
+	return amount < cap ? amount : cap;
+}
+
+int64_t
+returns_cancel_shipping(const struct return_order *o)
+{
+	int64_t cap = returns_refundable(o, -1);
+	int k;
+
+	for (k = 0; k < o->nlines; k++)
+		if (o->lines[k].cancelled < o->lines[k].qty || o->lines[k].shipped > 0)
+			return 0;
+	return o->shipping_charge < cap ? o->shipping_charge : cap;
 }
 
 /* Units of line i kept (shipped, not returned, not on their way back): from, n. */
@@ -242,6 +264,85 @@ returns_refund_units(const struct return_order *o, int i, int64_t n, int64_t fee
 		out->amount = cap;
 		out->capped = 1;
 	}
+}
+
+int
+returns_refund_write(struct store *st, const struct refund *f, int capped, struct buf *b,
+    int64_t *id)
+{
+	if ((*id = store_refund_add(st, f)) < 0)
+		return -1;
+	jsonw_start(b);
+	jsonw_int(b, "refund_id", *id);
+	jsonw_str(b, "kind", f->kind);
+	jsonw_str(b, "rma_id", f->rma_id);
+	if (f->line_no > 0)
+		jsonw_int(b, "line_no", f->line_no);
+	else
+		jsonw_null(b, "line_no");
+	jsonw_money(b, "amount", f->amount);
+	if (strcmp(f->kind, "appeasement") != 0) {
+		jsonw_money(b, "merchandise", f->merchandise);
+		jsonw_money(b, "restocking_fee", f->restocking_fee);
+		jsonw_money(b, "shipping", f->shipping);
+		if (capped)
+			jsonw_bool(b, "capped", 1);
+	}
+	jsonw_str(b, "reason", f->reason);
+	return store_event(st, f->order_id, "refund.issued", jsonw_end(b));
+}
+
+/*
+ * Refund n units of line line_no just cancelled (line_no 0: the shipping
+ * charge, when the order is now wholly cancelled).  0 or -1.
+ */
+static int
+cancel_refund(struct store *st, const char *order_id, int64_t line_no, int64_t n,
+    const char *reason, const char *at, struct buf *b, int64_t *amount)
+{
+	struct return_order o;
+	struct refund f;
+	int64_t id;
+	int i, got, ret = 0;
+
+	*amount = 0;
+	if ((got = store_return_order(st, order_id, &o)) <= 0)
+		return got;
+	memset(&f, 0, sizeof f);
+	f.order_id = order_id;
+	f.kind = "cancel";
+	f.reason = reason != NULL && *reason ? reason : "cancelled";
+	f.at = at;
+	f.line_no = line_no;
+	if (line_no > 0) {
+		for (i = 0; i < o.nlines && o.lines[i].line_no != line_no; i++)
+			;
+		if (i < o.nlines) {
+			f.merchandise = returns_merchandise(o.lines[i].qty, o.lines[i].unit_price,
+			    o.lines[i].discount, o.lines[i].qty - o.lines[i].cancelled, n);
+			f.amount = returns_cancel_units(&o, i, n);
+		}
+	} else {
+		f.amount = f.shipping = returns_cancel_shipping(&o);
+	}
+	if (f.amount > 0)
+		ret = returns_refund_write(st, &f, f.amount < f.merchandise, b, &id);
+	*amount = ret == 0 ? f.amount : 0;
+	store_return_order_release(&o);
+	return ret;
+}
+
+int
+returns_cancel_refund(struct store *st, const char *order_id, int64_t line_no, int64_t n,
+    const char *reason, const char *at, struct buf *b, int64_t *amount)
+{
+	int64_t shipping;
+
+	if (cancel_refund(st, order_id, line_no, n, reason, at, b, amount) != 0 ||
+	    cancel_refund(st, order_id, 0, 0, reason, at, b, &shipping) != 0)
+		return -1;
+	*amount += shipping;
+	return 0;
 }
 
 /* --- times ------------------------------------------------------------- */
@@ -647,28 +748,11 @@ out:
 static int
 refund(struct run *r, const struct refund *f, int capped, int64_t *id)
 {
-	if ((*id = store_refund_add(r->st, f)) < 0)
+	if (returns_refund_write(r->st, f, capped, &r->payload, id) != 0)
 		return store_failed(r);
-	jsonw_start(&r->payload);
-	jsonw_int(&r->payload, "refund_id", *id);
-	jsonw_str(&r->payload, "kind", f->kind);
-	jsonw_str(&r->payload, "rma_id", f->rma_id);
-	if (f->line_no > 0)
-		jsonw_int(&r->payload, "line_no", f->line_no);
-	else
-		jsonw_null(&r->payload, "line_no");
-	jsonw_money(&r->payload, "amount", f->amount);
-	if (f->rma_id != NULL) {
-		jsonw_money(&r->payload, "merchandise", f->merchandise);
-		jsonw_money(&r->payload, "restocking_fee", f->restocking_fee);
-		jsonw_money(&r->payload, "shipping", f->shipping);
-		if (capped)
-			jsonw_bool(&r->payload, "capped", 1);
-	}
-	jsonw_str(&r->payload, "reason", f->reason);
 	r->n->refunds++;
 	r->n->amount += f->amount;
-	return event(r, f->order_id, "refund.issued");
+	return 0;
 }
 
 /* Add qty of sku to node's on_hand, with an inventory.delta event. */

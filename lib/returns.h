@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "util.h"
 #include "store.h"
 #include "store-return.h"
 
@@ -86,11 +87,20 @@ int64_t returns_merchandise(int64_t qty, int64_t unit_price, int64_t discount,
 	int64_t from, int64_t n);
 
 /*
- * What was paid for line i of o: its units not cancelled (cancelled units
- * are never paid for), at unit_price less their share of the discount,
- * plus their share of the shipping charge (spread over the units of the
- * order in line order).  returns_order_paid() is the sum over the lines:
- * with the whole shipping charge when nothing is cancelled.
+ * What was paid for line i of o: every unit of it, cancelled ones too
+ * (every order is taken as paid when imported; a cancelled unit was paid
+ * for, then refunded by a refund of kind cancel), at unit_price less
+ * their share of the discount, plus their share of the shipping charge
+ * (spread over the units of the order in line order).
+ * returns_order_paid() is the sum over the lines, with the whole
+ * shipping charge.
+ *
+ * The one cap: what can be refunded or appeased on a line (or the
+ * order) is what was paid for it less every refund on it, of any kind
+ * (returns_refundable); every money path (a return's refund, an
+ * appeasement, a cancel's refund) stays within it.  A unit is refunded
+ * once: the units of a line are counted returned first and cancelled
+ * last, and no unit is both (a line's returned + cancelled <= qty).
  */
 int64_t returns_line_paid(const struct return_order *o, int i);
 int64_t returns_order_paid(const struct return_order *o);
@@ -116,6 +126,39 @@ void returns_refund_units(const struct return_order *o, int i, int64_t n, int64_
 int64_t returns_refundable(const struct return_order *o, int i);
 
 /*
+ * The refund due for n units of line i just cancelled, already counted
+ * in its cancelled (they are the last n of its units not cancelled
+ * before): their returns_merchandise(), within returns_refundable().
+ */
+int64_t returns_cancel_units(const struct return_order *o, int i, int64_t n);
+
+/*
+ * The shipping charge owed back when every unit of o is cancelled and
+ * none ever shipped, within returns_refundable(o, -1); else 0.  Once
+ * refunded, the cap leaves nothing for a second time.
+ */
+int64_t returns_cancel_shipping(const struct return_order *o);
+
+/*
+ * Write refund f and its refund.issued event (its payload built in b):
+ * one form for every kind.  *id its refund_id.  0 or -1 (diagnosed).
+ */
+int returns_refund_write(struct store *st, const struct refund *f, int capped,
+	struct buf *b, int64_t *id);
+
+/*
+ * Record what is owed for n units of line line_no of order_id just
+ * cancelled (already counted in the store's cancelled): a refund of kind
+ * cancel with reason (NULL or "": "cancelled") at at, and, when that
+ * leaves the whole order cancelled with nothing ever shipped, a second
+ * one for the shipping charge (line_no NULL); each with its
+ * refund.issued event.  Nothing is written for an amount of 0.  *amount:
+ * the sum.  0 or -1 (diagnosed).
+ */
+int returns_cancel_refund(struct store *st, const char *order_id, int64_t line_no,
+	int64_t n, const char *reason, const char *at, struct buf *b, int64_t *amount);
+
+/*
  * What goodwill may still be credited on line i of o (i < 0: on the
  * order), the one rule of oms-return appease: what was paid for the units
  * the customer has and keeps (shipped, less those returned and those
@@ -123,7 +166,7 @@ int64_t returns_refundable(const struct return_order *o, int i);
  * already given on them; never more than returns_refundable() (so the
  * refunds of returns count too), and for a line never more than what is
  * left on its order.  Cancelled units and units not yet shipped are not
- * appeasable: they are not paid for, or not yet.
+ * appeasable: they are refunded, or not yet with the customer.
  */
 struct returns_goodwill {
 	int64_t units;		/* kept: shipped - returned - authorised */

@@ -451,8 +451,8 @@ static const char *const section_sql[OS_COUNT] = {
 	    "rc.at FROM receipt rc JOIN rma m ON m.rma_id = rc.rma_id WHERE m.order_id = ?1 "
 	    "ORDER BY rc.at, rc.seq",
 	[OS_REFUNDS] =
-	    "SELECT refund_id, line_no, rma_id, amount, merchandise, restocking_fee, shipping, "
-	    "reason, at FROM refund WHERE order_id = ?1 AND kind = 'return' "
+	    "SELECT refund_id, kind, line_no, rma_id, amount, merchandise, restocking_fee, "
+	    "shipping, reason, at FROM refund WHERE order_id = ?1 AND kind <> 'appeasement' "
 	    "ORDER BY at, refund_id",
 	[OS_APPEASEMENTS] =
 	    "SELECT refund_id, line_no, amount, reason, at FROM refund "

@@ -26,14 +26,10 @@ copy_text(char *dst, size_t n, const char *src)
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
-/*
- * refunded: of returns and appeasements; a cancel's refund (kind cancel)
- * is for units cancelled, which are not paid for as the caps count
- * (returns_line_paid), so it stays outside them
- */
+/* refunded: every refund, of any kind (the one cap, returns_refundable) */
 static const char SQL_ORDER[] =
     "SELECT shipping_charge, (SELECT COALESCE(SUM(amount), 0) FROM refund f "
-    "WHERE f.order_id = o.order_id AND f.kind <> 'cancel'), (SELECT COALESCE(SUM(amount), 0) FROM refund f "
+    "WHERE f.order_id = o.order_id), (SELECT COALESCE(SUM(amount), 0) FROM refund f "
     "WHERE f.order_id = o.order_id AND f.kind = 'appeasement') "
     "FROM orders o WHERE order_id = ?1";
 
@@ -43,7 +39,7 @@ static const char SQL_ORDER_LINES[] =
     "COALESCE((SELECT SUM(rl.qty - rl.received) FROM rma_line rl "
     "WHERE rl.order_id = l.order_id AND rl.line_no = l.line_no), 0), "
     "COALESCE((SELECT SUM(f.amount) FROM refund f "
-    "WHERE f.order_id = l.order_id AND f.line_no = l.line_no AND f.kind <> 'cancel'), 0), "
+    "WHERE f.order_id = l.order_id AND f.line_no = l.line_no), 0), "
     "(SELECT MAX(c.at) FROM release_line r JOIN confirmation c "
     "ON c.release_id = r.release_id AND c.line_no = r.line_no "
     "WHERE r.order_id = l.order_id AND r.line_no = l.line_no "
@@ -343,4 +339,31 @@ store_refund_add(struct store *st, const struct refund *r)
 	bind_text(s, 10, r->at);
 	bind_run(st, s, 11);
 	return store_int(st, s, "writing a refund");
+}
+
+static const char SQL_REFUND_ORDERS[] =
+    "SELECT DISTINCT order_id FROM refund ORDER BY order_id";
+
+struct refund_orders {
+	int (*fn)(void *ctx, const char *order_id);
+	void *ctx;
+};
+
+static int
+refund_order_row(void *p, const struct store_row *row)
+{
+	const struct refund_orders *w = p;
+
+	return w->fn(w->ctx, store_col_text(row, 0));
+}
+
+int
+store_refund_orders(struct store *st, int (*fn)(void *ctx, const char *order_id), void *ctx)
+{
+	struct refund_orders w = { fn, ctx };
+	sqlite3_stmt *s;
+
+	if ((s = store_sql(st, SQL_REFUND_ORDERS)) == NULL)
+		return -1;
+	return store_each(st, s, refund_order_row, &w, "reading the orders with refunds");
 }

@@ -15,14 +15,14 @@
 struct return_line {
 	int64_t line_no, qty, unit_price, discount, shipped, returned, cancelled;
 	int64_t authorized;	/* authorised and not yet received */
-	int64_t refunded;	/* refunds on this line, cents (not a cancel's) */
+	int64_t refunded;	/* refunds on this line, cents, of every kind */
 	int64_t appeased;	/* the appeasements among them, cents */
 	char sku[256];
 	char shipped_at[21];	/* latest shipped or picked-up confirmation; "" none */
 };
 struct return_order {
 	int64_t shipping_charge;	/* cents */
-	int64_t refunded;		/* every refund of the order but a cancel's, cents */
+	int64_t refunded;		/* every refund of the order, cents */
 	int64_t appeased;		/* the appeasements among them, on lines or not */
 	struct return_line *lines;	/* by line_no */
 	int nlines;
@@ -74,5 +74,9 @@ struct refund {
 };
 /* Write it: its refund_id (> 0), or -1. */
 int64_t store_refund_add(struct store *st, const struct refund *r);
+
+/* fn for each order with a refund, by order_id, until it returns non-zero: 0, or -1. */
+int store_refund_orders(struct store *st, int (*fn)(void *ctx, const char *order_id),
+	void *ctx);
 
 #endif

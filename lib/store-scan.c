@@ -176,7 +176,7 @@ store_shipped_releases(struct store *st, int (*fn)(void *ctx, const struct shipp
 
 static const char sql_refund_totals[] =
     "SELECT order_id, kind = 'appeasement', sum(amount) FROM refund "
-    "GROUP BY order_id, kind";
+    "WHERE kind <> 'cancel' GROUP BY order_id, kind";
 
 struct refund_totals {
 	int (*fn)(void *ctx, const struct refund_total *x);

@@ -423,9 +423,11 @@ ST1,A1,3,0,0,3,0,0"
 	assert_equal "$(state)" "$before"
 }
 
-@test "--expire: a refund of a cancel stays outside the return caps" {
+@test "--expire: a refund of a cancel counts in the one cap; the unit kept can still be returned" {
 	ready_pickup
-	# one unit picked up, the other expires
+	# one unit picked up, the other expires: its refund (kind cancel) is
+	# one more refund on the line, whose paid counts both units, so the
+	# unit collected can still be refunded in full
 	confirms <<'EOF'
 release_id,line_no,status,qty,at
 20261127-ST1-000001,1,picked_up,1,2026-11-29T10:00:00Z

@@ -178,8 +178,14 @@ $SKUS
 A1,12,0,8,0,4
 B2,5,0,0,0,5
 EOF
+	# what was paid comes back, line by line: 4 x 19.99 = 79.96 and
+	# 2 x 5.00 = 10.00 (no discount, no shipping charge to refund)
 	run -0 order_events
-	assert_output 'O1|order.cancelled|{"lines":[{"line_no":1,"sku":"A1","cancelled":4,"from_open":0,"from_allocated":4,"from_routed":0,"cancel_requested":0},{"line_no":2,"sku":"B2","cancelled":2,"from_open":0,"from_allocated":2,"from_routed":0,"cancel_requested":0}],"cancelled":6,"cancel_requested":0,"shipped":0,"by":"ann","reason":"customer changed her mind"}'
+	assert_output - <<'EOF'
+O1|order.cancelled|{"lines":[{"line_no":1,"sku":"A1","cancelled":4,"from_open":0,"from_allocated":4,"from_routed":0,"cancel_requested":0},{"line_no":2,"sku":"B2","cancelled":2,"from_open":0,"from_allocated":2,"from_routed":0,"cancel_requested":0}],"cancelled":6,"cancel_requested":0,"shipped":0,"by":"ann","reason":"customer changed her mind"}
+O1|refund.issued|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":1,"amount":79.96,"merchandise":79.96,"restocking_fee":0.00,"shipping":0.00,"reason":"customer changed her mind"}
+O1|refund.issued|{"refund_id":2,"kind":"cancel","rma_id":null,"line_no":2,"amount":10.00,"merchandise":10.00,"restocking_fee":0.00,"shipping":0.00,"reason":"customer changed her mind"}
+EOF
 	# the freed units go to the backordered order
 	run -0 oms-allocate -q
 	assert_output - <<'EOF'
@@ -207,8 +213,12 @@ B2,5,0,2,0,3
 EOF
 	run -0 sqlite3 "$OMS_DB" "select backorder_reason is null from order_line where order_id = 'O3'"
 	assert_output 1
+	# 4 x 19.99 = 79.96 owed back; no --reason: "cancelled"
 	run -0 order_events
-	assert_output 'O3|line.cancelled|{"line_no":1,"sku":"A1","cancelled":4,"from_open":3,"from_allocated":1,"from_routed":0,"cancel_requested":0,"by":"ann","reason":null}'
+	assert_output - <<'EOF'
+O3|line.cancelled|{"line_no":1,"sku":"A1","cancelled":4,"from_open":3,"from_allocated":1,"from_routed":0,"cancel_requested":0,"by":"ann","reason":null}
+O3|refund.issued|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":1,"amount":79.96,"merchandise":79.96,"restocking_fee":0.00,"shipping":0.00,"reason":"cancelled"}
+EOF
 	# a line with no qty: the rest of it
 	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 4 units cancelled" \
 	    cancel O3 1
@@ -262,6 +272,7 @@ EOF
 	run -0 order_events
 	assert_output - <<'EOF'
 O1|line.cancelled|{"line_no":1,"sku":"A1","cancelled":2,"from_open":0,"from_allocated":0,"from_routed":2,"cancel_requested":2,"by":"ann","reason":"wrong size"}
+O1|refund.issued|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":1,"amount":39.98,"merchandise":39.98,"restocking_fee":0.00,"shipping":0.00,"reason":"wrong size"}
 O1|release.cancel_requested|{"release_id":"20261127-DC1-000001","node_id":"DC1","line_no":1,"sku":"A1","qty":2,"by":"ann","reason":"wrong size"}
 EOF
 	# asked already: the line is cancelled as far as it can be
@@ -293,6 +304,7 @@ EOF
 	run -0 order_events
 	assert_output - <<'EOF'
 O3|line.cancelled|{"line_no":1,"sku":"A1","cancelled":6,"from_open":1,"from_allocated":2,"from_routed":3,"cancel_requested":2,"by":"ann","reason":null}
+O3|refund.issued|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":1,"amount":119.94,"merchandise":119.94,"restocking_fee":0.00,"shipping":0.00,"reason":"cancelled"}
 O3|release.cancel_requested|{"release_id":"20261127-DC2-000001","node_id":"DC2","line_no":1,"sku":"A1","qty":2,"by":"ann","reason":null}
 EOF
 }
@@ -333,6 +345,7 @@ EOF
 O1|order.cancelled|{"lines":[{"line_no":2,"sku":"B2","cancelled":0,"from_open":0,"from_allocated":0,"from_routed":0,"cancel_requested":2}],"cancelled":0,"cancel_requested":2,"shipped":4,"by":"ann","reason":null}
 O1|release.cancel_requested|{"release_id":"20261127-DC1-000001","node_id":"DC1","line_no":2,"sku":"B2","qty":2,"by":"ann","reason":null}
 O1|line.cancelled|{"release_id":"20261127-DC1-000001","line_no":2,"node_id":"DC1","sku":"B2","qty":2,"carrier":"","tracking":"","at":"2026-11-27T16:00:00Z"}
+O1|refund.issued|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":2,"amount":10.00,"merchandise":10.00,"restocking_fee":0.00,"shipping":0.00,"reason":"cancelled"}
 EOF
 	# a second run finds nothing to do
 	before=$(state)
@@ -620,6 +633,7 @@ EOF
 	assert_output - <<'EOF'
 O1|order.held|{"hold_type":"payment","by":"ann","reason":"card declined"}
 O1|line.cancelled|{"line_no":2,"sku":"B2","cancelled":1,"from_open":0,"from_allocated":1,"from_routed":0,"cancel_requested":0,"by":"ann","reason":"ticket 42"}
+O1|refund.issued|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":2,"amount":5.00,"merchandise":5.00,"restocking_fee":0.00,"shipping":0.00,"reason":"ticket 42"}
 O2|order.priority_changed|{"priority":2,"previous":5,"by":"ann","reason":"ticket 42"}
 O3|line.reduced|{"line_no":1,"sku":"A1","from_open":1,"from_allocated":0,"from_routed":0,"qty":7,"previous":8,"by":"ann","reason":"ticket 42"}
 EOF
@@ -668,6 +682,7 @@ order.held
 order.unheld
 line.reduced
 line.cancelled
+refund.issued
 order.priority_changed
 EOF
 }
@@ -786,7 +801,9 @@ fixed_times() {
   "shipments": [],
   "returns": [],
   "receipts": [],
-  "refunds": [],
+  "refunds": [
+    {"refund_id":1,"kind":"cancel","line_no":1,"rma_id":null,"amount":39.98,"merchandise":39.98,"restocking_fee":0.00,"shipping":0.00,"reason":"cancelled","at":"TIME"}
+  ],
   "appeasements": [],
   "holds": [
     {"hold_type":"fraud","reason":"card flagged","held_by":"ann","held_at":"TIME"}
@@ -796,7 +813,8 @@ fixed_times() {
     {"seq":14,"at":"TIME","type":"line.allocated","payload":{"line_no":1,"sku":"A1","allocated":5,"backordered":3,"reason":"no stock in the network","previous":0}},
     {"seq":15,"at":"TIME","type":"line.backordered","payload":{"line_no":1,"sku":"A1","allocated":5,"backordered":3,"reason":"no stock in the network","previous":0}},
     {"seq":16,"at":"TIME","type":"line.cancelled","payload":{"line_no":1,"sku":"A1","cancelled":2,"from_open":2,"from_allocated":0,"from_routed":0,"cancel_requested":0,"by":"ann","reason":null}},
-    {"seq":17,"at":"TIME","type":"order.held","payload":{"hold_type":"fraud","by":"ann","reason":"card flagged"}}
+    {"seq":17,"at":"TIME","type":"refund.issued","payload":{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":1,"amount":39.98,"merchandise":39.98,"restocking_fee":0.00,"shipping":0.00,"reason":"cancelled"}},
+    {"seq":18,"at":"TIME","type":"order.held","payload":{"hold_type":"fraud","by":"ann","reason":"card flagged"}}
   ]
 }
 EOF
@@ -848,7 +866,7 @@ EOF
 [{"release_id":"20261127-DC1-000001","node_id":"DC1","line_no":1,"status":"shipped","qty":3,"carrier":"UPS","tracking":"1Z999","at":"2026-11-27T15:00:00Z"}]
 [{"rma_id":"RMA-O1-1","channel":"mail","node_id":"DC1","authorized_at":"2026-11-28T09:00:00Z","line_no":1,"qty":1,"received":1,"reason":"too small"}]
 [{"rma_id":"RMA-O1-1","line_no":1,"qty":1,"condition":"new","disposition":"restock","node_id":"DC1","at":"2026-11-29T10:00:00Z"}]
-[{"refund_id":1,"line_no":1,"rma_id":"RMA-O1-1","amount":19.99,"merchandise":19.99,"restocking_fee":0,"shipping":0,"reason":"too small","at":"2026-11-29T10:00:00Z"}]
+[{"refund_id":1,"kind":"return","line_no":1,"rma_id":"RMA-O1-1","amount":19.99,"merchandise":19.99,"restocking_fee":0,"shipping":0,"reason":"too small","at":"2026-11-29T10:00:00Z"}]
 [{"refund_id":2,"line_no":null,"amount":5,"reason":"late delivery","at":"2026-11-29T11:00:00Z"}]
 [{"line_no":1,"node_id":"DC1","routed":0,"released":1},{"line_no":2,"node_id":"DC1","routed":0,"released":2}]
 EOF

@@ -657,8 +657,11 @@ EOF
 	# with --rejects the good records are done: there are none
 	run -0 --separate-stderr oms-return -q appease --rejects rejected.csv app.csv
 	assert_output "$HDR"
-	run -0 sqlite3 "$OMS_DB" "select count(*) from refund"
-	assert_output 0
+	# the only refund is the cancel's: R2's unit, 5.00 less its 0.50
+	# discount, 4.50 (R2 has no shipping charge)
+	refunds_are <<'EOF'
+R2|1|NULL|cancel|450|450|0|0|customer asked
+EOF
 	consistent
 }
 
@@ -673,8 +676,15 @@ release_id,line_no,status,qty,carrier,tracking,at
 20261001-DC1-000001,2,shipped,2,UPS,1Z1,2026-11-05T10:00:00Z
 EOF
 	oms-release -q --confirm conf.csv
+	# the node's cancel refunds the unit (the last of line 1's): 20.00
+	# less its 0.34 of the 1.00 discount (1.00 - floor(1.00 x 2 / 3)),
+	# 19.66, refund 1; the shipping is not refunded, the order is not
+	# cancelled whole
+	refunds_are <<'EOF'
+R1|1|NULL|cancel|1966|1966|0|0|cancelled
+EOF
 	# line 1 kept 2 units: 40.00 less 0.66 of the 1.00 discount, plus 2.79
-	# of the 6.99 shipping (the cancelled unit's 1.40 is not paid); line 2
+	# of the 6.99 shipping (the cancelled unit's 1.40 is not kept); line 2
 	# 10.00 and 2.80: the order 54.93, where 75.99 was first ordered
 	appease_refused 'oms-return: app.csv:2: appeasement 42.14 is more than the 42.13 that can still be appeased on line 1 of order "R1" (paid 42.13 for the 2 units shipped and kept, appeased 0.00)
 oms-return: app.csv:3: appeasement 54.94 is more than the 54.93 that can still be appeased on order "R1" (paid 54.93 for the 4 units shipped and kept, appeased 0.00)
@@ -687,7 +697,7 @@ EOF
 R1,1,,100,late delivery
 EOF
 	assert_equal "$(cat appeased.out)" "$HDR
-,R1,1,A1,,42.13,late delivery,,,,,,,,1"
+,R1,1,A1,,42.13,late delivery,,,,,,,,2"
 	appease_refused 'oms-return: app.csv:2: appeasement 54.93 is more than the 12.80 that can still be appeased on order "R1" (paid 54.93 for the 4 units shipped and kept, appeased 42.13)
 oms-return: app.csv:3: appeasement 0.01 is more than the 0.00 that can still be appeased on line 1 of order "R1" (paid 42.13 for the 2 units shipped and kept, appeased 42.13)
 oms-return: 2 bad records; nothing done (use --rejects FILE to apply the good ones)' <<'EOF'
@@ -702,7 +712,10 @@ EOF
 oms-return: 1 bad record; nothing done (use --rejects FILE to apply the good ones)' <<'EOF'
 R1,2,0.01,,late delivery
 EOF
+	# in all 19.66 + 42.13 + 12.80 = 74.59 of the 75.99 paid: the 1.40
+	# left is the cancelled unit's shipping share, kept by the seller
 	refunds_are <<'EOF'
+R1|1|NULL|cancel|1966|1966|0|0|cancelled
 R1|1|NULL|appeasement|4213|0|0|0|late delivery
 R1|NULL|NULL|appeasement|1280|0|0|0|late delivery
 EOF
@@ -769,8 +782,13 @@ EOF
 	printf 'order_id,percent,reason\nR3,100,late delivery\n' | oms-return -q appease - > /dev/null
 	run -0 oms-report kpi --format jsonl
 	assert_line --index 0 --partial '"revenue":85.66,"refund_share":0.0000,"appeasement_share":1.0000}'
-	run -0 sqlite3 "$OMS_DB" "select sum(amount) from refund"
-	assert_output 8566
+	# R2's cancel refund (5.00 less 0.50) is not revenue and stays out of
+	# the shares
+	run -0 sqlite3 "$OMS_DB" "select kind, sum(amount) from refund group by kind order by kind"
+	assert_output - <<'EOF'
+appeasement|8566
+cancel|450
+EOF
 }
 
 # ---------------------------------------------------------------------

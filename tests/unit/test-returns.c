@@ -4,7 +4,8 @@
  * (returns_percent), what units were paid for (returns_merchandise,
  * returns_line_paid, returns_order_paid), what is still refundable
  * (returns_refundable), the refund of units coming back
- * (returns_refund_units) and the goodwill cap (returns_appeasable).
+ * (returns_refund_units), the goodwill cap (returns_appeasable) and the
+ * refunds of cancels (returns_cancel_units, returns_cancel_shipping).
  * Every figure is in cents; each expected figure is worked out by hand
  * in its row's comment.  Prints TAP-style "ok"/"not ok" lines.
  */
@@ -144,12 +145,13 @@ merchandise_cases(void)
 /*
  * The order of these cases: shipping 10.00 over its 5 units (cancelled
  * ones included: 200 a unit), line 0 two units at 25.00 both shipped,
- * line 1 three at 10.00 less 3.00 (100 a unit), one cancelled, two
- * shipped.
+ * line 1 three at 10.00 less 3.00 (100 a unit), one cancelled (its
+ * refund of kind cancel, 1000 - 100 = 900, counted in refunded), two
+ * shipped.  Every unit was paid, cancelled ones too:
  *   line 0 paid: 2 x 2500 + shipping units [0, 2) = 5000 + 400 = 5400
- *   line 1 paid: units [0, 2) of 3: 2000 - share(300, 3, 0, 2) = 2000 - 200
- *                = 1800, + shipping units [2, 4) of 5 = 800 - 400 = 400: 2200
- *   order paid: 7600 (the cancelled unit's 200 of shipping is not paid)
+ *   line 1 paid: 3 x 1000 - 300 = 2700, + shipping units [2, 5) of 5 =
+ *                1000 - 400 = 600: 3300
+ *   order paid: 8700, the whole shipping charge; refunded 900 already
  */
 static struct return_line lines[2];
 static struct return_order order;
@@ -167,9 +169,11 @@ fresh_order(void)
 	lines[1].unit_price = 1000;
 	lines[1].discount = 300;
 	lines[1].cancelled = 1;
+	lines[1].refunded = 900;
 	lines[1].shipped = 2;
 	memset(&order, 0, sizeof order);
 	order.shipping_charge = 1000;
+	order.refunded = 900;
 	order.lines = lines;
 	order.nlines = 2;
 }
@@ -179,9 +183,10 @@ paid_cases(void)
 {
 	fresh_order();
 	check_int(returns_line_paid(&order, 0), 5400, "line 0 paid: 5000 + 400 of shipping");
-	check_int(returns_line_paid(&order, 1), 2200, "line 1 paid: 1800 + 400 of shipping");
-	check_int(returns_order_paid(&order), 7600, "order paid: 5400 + 2200");
-	/* nothing cancelled: the whole shipping charge, 5000 + 3000 - 300 + 1000 */
+	check_int(returns_line_paid(&order, 1), 3300,
+	    "line 1 paid, its cancelled unit too: 2700 + 600 of shipping");
+	check_int(returns_order_paid(&order), 8700, "order paid: 5400 + 3300");
+	/* a cancel changes nothing of what was paid: 5000 + 3000 - 300 + 1000 */
 	lines[1].cancelled = 0;
 	check_int(returns_order_paid(&order), 8700, "order paid, nothing cancelled: 7700 + 1000");
 }
@@ -190,15 +195,18 @@ static void
 refundable_cases(void)
 {
 	fresh_order();
-	check_int(returns_refundable(&order, -1), 7600, "refundable, order, nothing refunded: 7600");
+	check_int(returns_refundable(&order, -1), 7800,
+	    "refundable, order, the cancel refunded: 8700 - 900");
 	check_int(returns_refundable(&order, 0), 5400, "refundable, line 0, nothing refunded: 5400");
-	/* 70.00 refunded, 50.00 of it on line 0: the order has 600 left, line 0 400 */
-	order.refunded = 7000;
+	check_int(returns_refundable(&order, 1), 2400, "refundable, line 1: 3300 - 900");
+	/* 70.00 more refunded, 50.00 of it on line 0: the order has 800 left, line 0 400 */
+	order.refunded = 900 + 7000;
 	lines[0].refunded = 5000;
-	check_int(returns_refundable(&order, -1), 600, "refundable, order: 7600 - 7000");
-	check_int(returns_refundable(&order, 0), 400, "refundable, line 0: 5400 - 5000 < 600");
-	check_int(returns_refundable(&order, 1), 600, "refundable, line 1: 2200 - 0, but the order's 600");
-	order.refunded = 8000;
+	check_int(returns_refundable(&order, -1), 800, "refundable, order: 8700 - 7900");
+	check_int(returns_refundable(&order, 0), 400, "refundable, line 0: 5400 - 5000 < 800");
+	check_int(returns_refundable(&order, 1), 800,
+	    "refundable, line 1: 3300 - 900 = 2400, but the order's 800");
+	order.refunded = 9000;
 	check_int(returns_refundable(&order, -1), 0, "refundable, order over-refunded: never negative");
 }
 
@@ -225,16 +233,16 @@ refund_cases(void)
 	returns_refund_units(&order, 1, 1, 2500, 0, &r);
 	check(r.merchandise == 900 && r.restocking_fee == 225 && r.amount == 675 && !r.capped,
 	    "refund the second unit of line 1, damaged: 900 - 225 (225.0 of 900 x 25%) = 675");
-	/* capped: 70.00 refunded, 50.00 on line 0: line 0 has 400 left of its 2250 */
+	/* capped: 70.00 more refunded, 50.00 on line 0: line 0 has 400 left of its 2250 */
 	fresh_order();
-	order.refunded = 7000;
+	order.refunded = 900 + 7000;
 	lines[0].refunded = 5000;
 	returns_refund_units(&order, 0, 1, 1000, 0, &r);
 	check(r.merchandise == 2500 && r.restocking_fee == 250 && r.amount == 400 && r.capped,
 	    "refund capped by what is left on the line: 2250 -> 400");
-	/* the order's cap is lower than line 1's: 2200 left on the line, 600 on the order */
+	/* the order's cap is lower than line 1's: 2400 left on the line, 800 on the order */
 	returns_refund_units(&order, 1, 1, 1000, 1, &r);
-	check(r.amount == 600 && r.capped, "refund capped by what is left on the order: 1100 -> 600");
+	check(r.amount == 800 && r.capped, "refund capped by what is left on the order: 1100 -> 800");
 }
 
 static void
@@ -258,7 +266,8 @@ goodwill_cases(void)
 	 */
 	lines[0].authorized = 1;
 	lines[0].appeased = lines[0].refunded = 300;
-	order.appeased = order.refunded = 300;
+	order.appeased = 300;
+	order.refunded = 900 + 300;
 	returns_appeasable(&order, 0, &g);
 	check(g.units == 1 && g.kept == 2700 && g.left == 2400 && g.scope == 0 && !g.by_refunds,
 	    "appeasable, line 0 with a unit on its way back and 300 given: 2700 - 300");
@@ -268,13 +277,18 @@ goodwill_cases(void)
 	 */
 	fresh_order();
 	lines[0].returned = 1;
-	lines[0].refunded = order.refunded = 3000;
+	lines[0].refunded = 3000;
+	order.refunded = 900 + 3000;
 	returns_appeasable(&order, 0, &g);
 	check(g.kept == 2700 && g.left == 2400 && g.scope == 0 && g.by_refunds,
 	    "appeasable, line 0 bound by its refunds: 5400 - 3000 = 2400 < 2700");
-	/* 70.00 given on the order as a whole: line 0 may have the order's 600 only */
+	/*
+	 * 70.00 given on the order as a whole: line 0 may have the order's
+	 * 600 only (kept 7600 - 7000; refundable 8700 - 7900 = 800 is more)
+	 */
 	fresh_order();
-	order.appeased = order.refunded = 7000;
+	order.appeased = 7000;
+	order.refunded = 900 + 7000;
 	returns_appeasable(&order, 0, &g);
 	check(g.left == 600 && g.scope == -1 && !g.by_refunds && g.scope_units == 4 &&
 	    g.scope_kept == 7600 && g.scope_appeased == 7000,
@@ -284,6 +298,108 @@ goodwill_cases(void)
 	lines[1].shipped = 0;
 	returns_appeasable(&order, 1, &g);
 	check(g.units == 0 && g.kept == 0 && g.left == 0, "appeasable, line 1 not shipped: 0");
+}
+
+/*
+ * Cancels: one line of 3 units at 10.00 less 1.00 (discount shares 33,
+ * 33, 34 by unit), shipping 6.99; a cancelled unit is counted last of
+ * the line's, the refund of a cancel is its returns_merchandise().
+ */
+static struct return_line cline;
+static struct return_order corder;
+
+static void
+fresh_cancel(void)
+{
+	memset(&cline, 0, sizeof cline);
+	cline.line_no = 1;
+	cline.qty = 3;
+	cline.unit_price = 1000;
+	cline.discount = 100;
+	memset(&corder, 0, sizeof corder);
+	corder.shipping_charge = 699;
+	corder.lines = &cline;
+	corder.nlines = 1;
+}
+
+/* Cancel n more units of the line and record their refund; the refund. */
+static int64_t
+cancel(int64_t n)
+{
+	int64_t r;
+
+	cline.cancelled += n;
+	r = returns_cancel_units(&corder, 0, n);
+	cline.refunded += r;
+	corder.refunded += r;
+	return r;
+}
+
+static void
+cancel_cases(void)
+{
+	struct returns_goodwill g;
+	struct returns_refund r;
+	int64_t a, b, c;
+
+	/* three cancels of one unit each: units 3, 2, 1 in turn, 966 + 967 + 967 */
+	fresh_cancel();
+	a = cancel(1);
+	b = cancel(1);
+	c = cancel(1);
+	check_int(a, 966, "cancel unit 3 of 3: 1000 - 34");
+	check_int(b, 967, "cancel unit 2 of 3: 1000 - 33");
+	check_int(c, 967, "cancel unit 1 of 3: 1000 - 33");
+	check_int(a + b + c, 2900, "three cancels of one unit: the line's 3000 - 100 exactly");
+	/* every unit cancelled, none shipped: the shipping charge is owed too */
+	check_int(returns_cancel_shipping(&corder), 699, "whole cancel before shipping: 699");
+	corder.refunded += 699;
+	check_int(returns_refundable(&corder, -1), 0, "whole cancel: 2900 + 699 paid, all back");
+	check_int(returns_cancel_shipping(&corder), 0, "the shipping charge comes back once");
+	/* a unit shipped: no shipping charge back, even with the rest cancelled */
+	fresh_cancel();
+	cline.shipped = 1;
+	cancel(2);
+	check_int(returns_cancel_shipping(&corder), 0, "whole cancel after a unit shipped: 0");
+	/* not every unit cancelled: no shipping charge back */
+	fresh_cancel();
+	cancel(2);
+	check_int(returns_cancel_shipping(&corder), 0, "2 of 3 cancelled: no shipping back");
+	/*
+	 * cancel then appease: 2 cancelled (units [1, 3): 2000 - 67 = 1933),
+	 * 1 shipped and kept: 1000 - 33 + shipping unit 0 of 3 (233) = 1200;
+	 * the line's cap 2900 + 699 - 1933 = 1666 is more
+	 */
+	fresh_cancel();
+	cline.shipped = 1;
+	check_int(cancel(2), 1933, "cancel 2 of 3: 2000 - (100 - 33)");
+	returns_appeasable(&corder, 0, &g);
+	check(g.units == 1 && g.kept == 1200 && g.left == 1200 && !g.by_refunds,
+	    "appeasable after a cancel: the kept unit's 967 + 233");
+	cline.appeased = cline.refunded += 1200;
+	corder.appeased = 1200;
+	corder.refunded += 1200;
+	returns_appeasable(&corder, 0, &g);
+	check_int(g.left, 0, "appeased whole after a cancel: nothing left");
+	check_int(returns_refundable(&corder, 0), 466,
+	    "left on the line: 3599 - 1933 - 1200, the cancelled units' shipping share");
+	/*
+	 * return then cancel of the rest: unit 1 back, opened, 967 - 97 = 870;
+	 * then units 2 and 3 cancelled: 1933; 870 + 1933 = 2803 <= 3599
+	 */
+	fresh_cancel();
+	cline.shipped = 1;
+	returns_refund_units(&corder, 0, 1, 1000, 0, &r);
+	check(r.merchandise == 967 && r.amount == 870 && !r.capped,
+	    "return unit 1 of 3, opened: 967 - 97");
+	cline.returned = 1;
+	cline.refunded = corder.refunded = 870;
+	check_int(cancel(2), 1933, "then cancel the other 2: units [1, 3), 1933");
+	check_int(returns_refundable(&corder, 0), 796, "left: 3599 - 870 - 1933");
+	/* a cap already used up: a cancel refunds no more than is left */
+	fresh_cancel();
+	corder.refunded = cline.refunded = 3000;
+	check_int(cancel(1), 599, "cancel capped: 966 due, 3599 - 3000 left");
 }
 
 static void
@@ -306,6 +422,7 @@ main(void)
 	refundable_cases();
 	refund_cases();
 	goodwill_cases();
+	cancel_cases();
 	fault_cases();
 	printf("1..%d\n", count);
 	return failures != 0;
