@@ -1,7 +1,7 @@
 /*
  * oms-order: customer care on orders: show one order or one customer's
  * orders, and cancel, hold, unhold, re-address, reduce, re-prioritise, add a
- * line or raise a quantity, one change from the command line or a stream of them.  See oms-order(1).
+ * line, raise a quantity or swap a line's item, one change from the command line or a stream of them.  See oms-order(1).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +37,7 @@ usage(FILE *fp)
 	    "        reduce order line qty | raise order line qty\n"
 	    "        priority order n\n"
 	    "        add order sku qty [--price price] [--discount amount]\n"
+	    "        swap order line sku [--price price]\n"
 	    "        address order [--ship-name text] [--ship-address1 text]\n"
 	    "                [--ship-city text] [--ship-region text]\n"
 	    "                [--ship-postal-code code] [--ship-country code]\n"
@@ -65,6 +66,7 @@ static const struct {
 	[ACT_PRIORITY] = { 1, 1, { OC_PRIORITY } },
 	[ACT_ADD] = { 2, 2, { OC_SKU, OC_QTY } },
 	[ACT_RAISE] = { 2, 2, { OC_LINE, OC_QTY } },
+	[ACT_SWAP] = { 2, 2, { OC_LINE, OC_SKU } },
 };
 
 /* A change: one from the command line (vals), or a stream of them (files). */
@@ -162,7 +164,7 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc < 1)
 		return usage_error("what to do? (show, customer, cancel, hold, unhold, address, "
-		    "reduce, priority, add, raise, apply)");
+		    "reduce, priority, add, raise, swap, apply)");
 	cmd = argv[0];
 	nops = argc - 1;
 	view = strcmp(cmd, "show") == 0 || strcmp(cmd, "customer") == 0;
@@ -203,8 +205,8 @@ main(int argc, char **argv)
 		return usage_error("--ship-* are for one address change on the command line; "
 		    "a stream gives ship_* columns");
 	if (stream && money_given)
-		return usage_error("--price and --discount are for one add on the command line; "
-		    "a stream gives unit_price and discount columns");
+		return usage_error("--price and --discount are for one add or swap on the command "
+		    "line; a stream gives unit_price and discount columns");
 	if (!stream && (o.rejects || c.input_format != INFMT_AUTO))
 		return usage_error("--rejects and --input-format are for a stream of changes");
 	if (!stream) {
@@ -212,6 +214,7 @@ main(int argc, char **argv)
 			diag_error("%s takes %s", cmd, o.action == ACT_CANCEL ? "order [line [qty]]" :
 			    o.action == ACT_REDUCE || o.action == ACT_RAISE ? "order line qty" :
 			    o.action == ACT_ADD ? "order sku qty" :
+			    o.action == ACT_SWAP ? "order line sku" :
 			    o.action == ACT_PRIORITY ? "order priority" :
 			    o.action == ACT_ADDRESS ? "order and --ship-* options" : "order type");
 			usage(stderr);
@@ -219,8 +222,10 @@ main(int argc, char **argv)
 		}
 		if (ship_given && o.action != ACT_ADDRESS)
 			return usage_error("--ship-* are for address");
-		if (money_given && o.action != ACT_ADD)
-			return usage_error("--price and --discount are for add");
+		if (vals[OC_PRICE][0] != '\0' && o.action != ACT_ADD && o.action != ACT_SWAP)
+			return usage_error("--price is for add and swap");
+		if (vals[OC_DISCOUNT][0] != '\0' && o.action != ACT_ADD)
+			return usage_error("--discount is for add");
 		vals[OC_ORDER] = argv[1];
 		vals[OC_ACTION] = cmd;
 		for (i = 2; i < argc; i++)

@@ -18,7 +18,7 @@
 static const char *const action_names[ACT_COUNT] = {
 	[ACT_CANCEL] = "cancel", [ACT_HOLD] = "hold", [ACT_UNHOLD] = "unhold",
 	[ACT_ADDRESS] = "address", [ACT_REDUCE] = "reduce", [ACT_PRIORITY] = "priority",
-	[ACT_ADD] = "add", [ACT_RAISE] = "raise",
+	[ACT_ADD] = "add", [ACT_RAISE] = "raise", [ACT_SWAP] = "swap",
 };
 
 static const char *const hold_types[] = { "fraud", "payment", "address", "customer" };
@@ -99,6 +99,7 @@ struct orel {
 
 struct oline {
 	int64_t line_no, qty, allocated, backordered, shipped, cancelled;
+	int64_t unit_price, discount;	/* cents */
 	char *sku, *method, *pickup_node, *reason;
 	struct onode *nodes;
 	int nnodes;
@@ -180,6 +181,8 @@ takes(int action, int col)
 		return col == OC_LINE || col == OC_QTY;
 	case ACT_ADD:
 		return col == OC_SKU || col == OC_QTY || col == OC_PRICE || col == OC_DISCOUNT;
+	case ACT_SWAP:
+		return col == OC_LINE || col == OC_SKU || col == OC_PRICE;
 	default:
 		return col == OC_PRIORITY;
 	}
@@ -204,7 +207,7 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 		return rows_bad(&c->rows, "action is empty");
 	else if ((ch->action = parse_word(act, action_names, ACT_COUNT)) < 0)
 		return rows_bad(&c->rows, "action must be cancel, hold, unhold, address, "
-		    "reduce, priority, add or raise, got \"%s\"", quote_value(act));
+		    "reduce, priority, add, raise or swap, got \"%s\"", quote_value(act));
 	check_count(c, vals, OC_LINE, 0, "a positive integer", &ch->line_no);
 	check_count(c, vals, OC_QTY, -1, "a positive integer", &ch->qty);
 	check_count(c, vals, OC_PRIORITY, 0, "a positive integer (1 is most urgent)",
@@ -279,6 +282,12 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 			return rows_bad(&c->rows, "add needs a sku");
 		if (ch->qty < 0)
 			return rows_bad(&c->rows, "add needs qty, the units of the new line");
+		break;
+	case ACT_SWAP:
+		if (ch->line_no == 0)
+			return rows_bad(&c->rows, "swap needs a line_no");
+		if (ch->sku == NULL)
+			return rows_bad(&c->rows, "swap needs a sku, the line's new item");
 		break;
 	default:
 		if (ch->priority == 0)
@@ -360,6 +369,8 @@ line_row(void *p, const struct order_line_state *row)
 	l->reason = dup_text(row->backorder_reason);
 	l->shipped = row->shipped;
 	l->cancelled = row->cancelled;
+	l->unit_price = row->unit_price;
+	l->discount = row->discount;
 	return 0;
 }
 
@@ -604,6 +615,23 @@ payload_line(struct ctx *c, const struct oline *l, int cancel)
 		jsonw_int(&c->pl, "cancel_requested", l->asked);
 }
 
+/* Write l's counts and the routed units of the nodes taken from.  0 or -2. */
+static int
+write_counts(struct ctx *c, const char *order_id, const struct oline *l)
+{
+	/*
+	 * The nodes first: store_line_set checks the line's counts, which
+	 * its new cancelled (or lower qty) would break beside the routed
+	 * units not yet taken off its nodes.
+	 */
+	for (int i = 0; i < l->nnodes; i++)
+		if (l->nodes[i].taken > 0 && store_line_node_routed(c->st, order_id, l->line_no,
+		    l->nodes[i].node_id, l->nodes[i].routed) != 0)
+			return -2;
+	return store_line_set(c->st, order_id, l->line_no, l->qty, l->allocated, l->backordered,
+	    l->reason, l->cancelled) != 0 ? -2 : 0;
+}
+
 /*
  * Write l as it now stands in memory (cancel: what was taken is cancelled),
  * its routes, and its cancel requests with an event each.  0 or -2.
@@ -616,17 +644,7 @@ write_line(struct ctx *c, const char *order_id, struct oline *l, int cancel,
 
 	if (cancel)
 		l->cancelled += l->from_open + l->from_allocated + l->from_routed;
-	/*
-	 * The nodes first: store_line_set checks the line's counts, which
-	 * its new cancelled (or lower qty) would break beside the routed
-	 * units not yet taken off its nodes.
-	 */
-	for (i = 0; i < l->nnodes; i++)
-		if (l->nodes[i].taken > 0 && store_line_node_routed(c->st, order_id, l->line_no,
-		    l->nodes[i].node_id, l->nodes[i].routed) != 0)
-			return -2;
-	if (store_line_set(c->st, order_id, l->line_no, l->qty, l->allocated, l->backordered,
-	    l->reason, l->cancelled) != 0)
+	if (write_counts(c, order_id, l) != 0)
 		return -2;
 	for (i = 0; i < l->nrels; i++) {
 		const struct orel *r = &l->rels[i];
@@ -931,6 +949,92 @@ do_raise(struct ctx *c, const struct change *ch)
 	return 0;
 }
 
+/*
+ * The units of l at nodes, "4 units released to DC1, 1 to DC2"; "" when
+ * none are released.
+ */
+static const char *
+released_to(const struct oline *l, char *out, size_t size)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < l->nnodes && n < size; i++)
+		if (l->nodes[i].released > 0)
+			n += (size_t)snprintf(out + n, size - n, n ? ", %lld to %s" :
+			    "%lld %s released to %s", (long long)l->nodes[i].released,
+			    n ? l->nodes[i].node_id : plural(l->nodes[i].released, "unit", "units"),
+			    l->nodes[i].node_id);
+	return out;
+}
+
+/*
+ * Another item on a line nothing of which is released or shipped: its
+ * allocated and routed units go back to open, for the next runs to serve
+ * with the new item; the unit price stays unless one is given.
+ */
+static int
+do_swap(struct ctx *c, const struct change *ch)
+{
+	struct oline *l;
+	char what[200], at[200], price_text[24], discount_text[24];
+	int64_t price, old_price, diff;
+	int active, k, r;
+
+	if ((r = load(c, ch->order_id, ch->line_no)) != 0)
+		return r;
+	l = &c->lines[0];
+	snprintf(at, sizeof at, "order \"%s\" line %lld", quote_value(ch->order_id),
+	    (long long)l->line_no);
+	if (strcmp(l->sku, ch->sku) == 0)
+		return rows_bad(&c->rows, "cannot swap %s to sku \"%s\": it is the line's sku "
+		    "already", at, quote_value(ch->sku));
+	if ((k = store_order_item(c->st, ch->sku, &price, &active)) < 0)
+		return -2;
+	if (k == 0)
+		return rows_bad(&c->rows, "unknown sku \"%s\"", quote_value(ch->sku));
+	if (!active)
+		return rows_bad(&c->rows, "cannot swap %s to sku \"%s\": the item is inactive",
+		    at, quote_value(ch->sku));
+	if (l->cancelled == l->qty)
+		return rows_bad(&c->rows, "cannot swap %s: it is cancelled (%s): add a line", at,
+		    describe(c, l, what, sizeof what));
+	if (l->shipped > 0)
+		return rows_bad(&c->rows, "cannot swap %s: units shipped are never swapped (%s): "
+		    "add a line", at, describe(c, l, what, sizeof what));
+	if (released(l) > 0)
+		return rows_bad(&c->rows, "cannot swap order \"%s\": line %lld has %s: cancel "
+		    "them and add a line", quote_value(ch->order_id), (long long)l->line_no,
+		    released_to(l, what, sizeof what));
+	old_price = l->unit_price;
+	price = ch->price >= 0 ? ch->price : old_price;
+	money_format(l->discount, discount_text);
+	if (rows_discount(&c->rows, "discount", discount_text, l->qty, price, &l->discount) != 0)
+		return -1;
+	diff = (price - old_price) * l->qty;
+	take(l, open_qty(l) + l->allocated + routed(l), 0);
+	if (write_counts(c, ch->order_id, l) != 0 ||
+	    store_line_item_set(c->st, ch->order_id, l->line_no, ch->sku, price) != 0)
+		return -2;
+	jsonw_start(&c->pl);
+	jsonw_int(&c->pl, "line_no", l->line_no);
+	jsonw_str(&c->pl, "sku", ch->sku);
+	jsonw_str(&c->pl, "previous_sku", l->sku);
+	jsonw_int(&c->pl, "qty", l->qty);
+	jsonw_money(&c->pl, "unit_price", price);
+	jsonw_money(&c->pl, "previous_unit_price", old_price);
+	jsonw_money(&c->pl, "price_difference", diff);
+	if (store_event(c->st, ch->order_id, "line.swapped", payload_end(c, ch)) != 0)
+		return -2;
+	money_format(diff, price_text);
+	diag_info("%s: %s swapped for %s, price difference %s; %lld back to open (%lld "
+	    "allocated, %lld routed)", at, l->sku, ch->sku, price_text,
+	    (long long)(l->from_allocated + l->from_routed), (long long)l->from_allocated,
+	    (long long)l->from_routed);
+	c->n->swapped++;
+	return 0;
+}
+
 struct held_by {
 	char by[64], at[21];
 };
@@ -1132,6 +1236,8 @@ apply(struct ctx *c, const struct change *ch)
 		return do_add(c, ch);
 	case ACT_RAISE:
 		return do_raise(c, ch);
+	case ACT_SWAP:
+		return do_swap(c, ch);
 	default:
 		return do_priority(c, ch);
 	}
@@ -1268,6 +1374,9 @@ order_summary(const struct order_counts *n, struct buf *line, struct buf *json)
 	if (n->raised)
 		buf_addf(line, "; %lld %s raised", (long long)n->raised,
 		    plural(n->raised, "unit", "units"));
+	if (n->swapped)
+		buf_addf(line, "; %lld %s swapped", (long long)n->swapped,
+		    plural(n->swapped, "line", "lines"));
 	if (n->applied == 0)
 		buf_adds(line, "; nothing changed");
 	jsonw_start(json);
@@ -1281,5 +1390,6 @@ order_summary(const struct order_counts *n, struct buf *line, struct buf *json)
 	jsonw_int(json, "unrouted", n->unrouted);
 	jsonw_int(json, "added", n->added);
 	jsonw_int(json, "raised", n->raised);
+	jsonw_int(json, "swapped", n->swapped);
 	jsonw_end(json);
 }

@@ -64,7 +64,7 @@ store_order_head(struct store *st, const char *order_id,
 
 static const char ORDER_LINES[] =
     "SELECT line_no, sku, method, qty, allocated, backordered, backorder_reason, "
-    "shipped, cancelled, pickup_node FROM order_line WHERE order_id = ?1 AND (?2 = 0 OR line_no = ?2) "
+    "shipped, cancelled, pickup_node, unit_price, discount FROM order_line WHERE order_id = ?1 AND (?2 = 0 OR line_no = ?2) "
     "ORDER BY line_no";
 
 struct order_line_states {
@@ -88,6 +88,8 @@ order_line_states_row(void *p, const struct store_row *row)
 	x.shipped = store_col_int(row, 7);
 	x.cancelled = store_col_int(row, 8);
 	x.pickup_node = store_col_text(row, 9);
+	x.unit_price = store_col_int(row, 10);
+	x.discount = store_col_int(row, 11);
 	return w->fn(w->ctx, &x);
 }
 
@@ -279,6 +281,29 @@ store_line_node_routed(struct store *st, const char *order_id, int64_t line_no,
     const char *node_id, int64_t routed)
 {
 	return store_line_node_route(st, order_id, line_no, node_id, routed, 0, -1);
+}
+
+/*
+ * Nothing of the line is allocated, routed, released or shipped any more
+ * (the caller took it back first), so it is not shipped to its store.
+ */
+static const char LINE_ITEM_SET[] =
+    "UPDATE order_line SET sku = ?3, unit_price = ?4, ship_to_store = 0 "
+    "WHERE order_id = ?1 AND line_no = ?2";
+
+int
+store_line_item_set(struct store *st, const char *order_id, int64_t line_no, const char *sku,
+    int64_t unit_price)
+{
+	sqlite3_stmt *s = store_sql(st, LINE_ITEM_SET);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_int(s, 2, line_no);
+	bind_text(s, 3, sku);
+	bind_int(s, 4, unit_price);
+	return store_done(st, s, "writing an order line's item");
 }
 
 static const char RELEASE_CANCEL_REQUEST[] =

@@ -689,7 +689,7 @@ EOF
 	before=$(state)
 	run -65 --separate-stderr oms-order apply bad.csv
 	assert_equal "$stderr" 'oms-order: bad.csv:2: order_id is empty
-oms-order: bad.csv:3: action must be cancel, hold, unhold, address, reduce, priority, add or raise, got "refund"
+oms-order: bad.csv:3: action must be cancel, hold, unhold, address, reduce, priority, add, raise or swap, got "refund"
 oms-order: bad.csv:4: qty needs a line_no: an order is cancelled whole
 oms-order: bad.csv:5: hold_type is empty (fraud, payment, address or customer)
 oms-order: bad.csv:6: priority is empty (1 is most urgent)
@@ -933,7 +933,7 @@ EOF
 @test "usage errors exit 64 and change nothing" {
 	orders_store
 	before=$(state)
-	usage_fails "oms-order: what to do? (show, customer, cancel, hold, unhold, address, reduce, priority, add, raise, apply)"
+	usage_fails "oms-order: what to do? (show, customer, cancel, hold, unhold, address, reduce, priority, add, raise, swap, apply)"
 	usage_fails 'oms-order: unknown command "refund"' refund O1
 	usage_fails "oms-order: cancel takes order [line [qty]]" cancel O1 1 2 3
 	usage_fails "oms-order: reduce takes order line qty" reduce O1 1
