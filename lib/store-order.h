@@ -81,6 +81,19 @@ int store_line_node_route(struct store *st, const char *order_id, int64_t line_n
  */
 int store_line_item_set(struct store *st, const char *order_id, int64_t line_no,
 	const char *sku, int64_t unit_price);
+/*
+ * Hand a line over another way (method, and pickup_node, NULL for ship),
+ * no longer shipped to its store: the caller has taken every unit back to
+ * open first.
+ */
+int store_line_method_set(struct store *st, const char *order_id, int64_t line_no,
+	const char *method, const char *pickup_node);
+/*
+ * A node a line may be handed over at: 1 and *n filled when node_id is a
+ * node, 0 when not, -1 after a diagnostic.
+ */
+struct node_ref;
+int store_order_node(struct store *st, const char *node_id, struct node_ref *n);
 /* Ask the node for n more units of a release line back (cancel_requested += n). */
 int store_release_cancel_request(struct store *st, const char *release_id,
 	int64_t line_no, int64_t n);

@@ -478,7 +478,7 @@ O1|line.added|{"order_id":"O1","line_no":4,"sku":"B2","qty":2,"unit_price":4.00,
 O1|line.raised|{"line_no":4,"sku":"B2","qty":3,"previous":2,"by":"ann","reason":"ticket 7"}
 EOF
 	run -0 sqlite3 "$OMS_DB" "select counts from run where command = 'oms-order'"
-	assert_output '{"changes":6,"applied":3,"unchanged":0,"rejected":3,"cancelled":0,"cancel_requested":0,"reduced":0,"unrouted":0,"added":2,"raised":1,"swapped":0}'
+	assert_output '{"changes":6,"applied":3,"unchanged":0,"rejected":3,"cancelled":0,"cancel_requested":0,"reduced":0,"unrouted":0,"added":2,"raised":1,"swapped":0,"method_changed":0}'
 	consistent
 }
 
@@ -533,7 +533,7 @@ EOF
 	run -64 --separate-stderr oms-order add --discount 1.00 - < /dev/null
 	assert_equal "${stderr_lines[0]}" "oms-order: --price and --discount are for one add or swap on the command line; a stream gives unit_price and discount columns"
 	run -64 --separate-stderr oms-order show O1 --price 1.00
-	assert_equal "${stderr_lines[0]}" "oms-order: show and customer only read: --dry-run, --input-format, --rejects, --by, --reason, --ship-*, --price and --discount do not apply"
+	assert_equal "${stderr_lines[0]}" "oms-order: show and customer only read: --dry-run, --input-format, --rejects, --by, --reason, --ship-*, --price, --discount and --node do not apply"
 	assert_equal "$(state)" "$before"
 }
 
@@ -715,7 +715,7 @@ oms-order: 5 bad changes; nothing applied (use --rejects FILE to apply the good 
 EOF
 	run -0 sqlite3 "$OMS_DB" "select counts from run where command = 'oms-order'
 	    and exit_status = 0"
-	assert_output '{"changes":7,"applied":2,"unchanged":0,"rejected":5,"cancelled":0,"cancel_requested":0,"reduced":0,"unrouted":0,"added":0,"raised":0,"swapped":2}'
+	assert_output '{"changes":7,"applied":2,"unchanged":0,"rejected":5,"cancelled":0,"cancel_requested":0,"reduced":0,"unrouted":0,"added":0,"raised":0,"swapped":2,"method_changed":0}'
 	consistent
 	# a JSON stream under oms-order swap
 	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 line swapped" swap - <<'EOF'
@@ -742,5 +742,169 @@ EOF
 	assert_equal "${stderr_lines[0]}" "oms-order: --discount is for add"
 	run -64 --separate-stderr oms-order raise O1 1 5 --price 1.00
 	assert_equal "${stderr_lines[0]}" "oms-order: --price is for add and swap"
+	assert_equal "$(state)" "$before"
+}
+
+# ---------------------------------------------------------------------
+# method
+
+# ST2, a store offering pickup and curbside that takes shipments for
+# them, with no stock; LK1, a locker.
+more_places() {
+	given nodes <<'EOF'
+node_id,type,postal_code,lat,lon,can_pickup,can_curbside,ship_to_store
+ST2,store,10001,40.75,-73.99,1,1,1
+LK1,locker,10001,40.75,-73.99,0,0,0
+EOF
+}
+
+method_events() {
+	sqlite3 "$OMS_DB" "select order_id, type, payload from event
+	    where type = 'line.method_changed' order by seq"
+}
+
+@test "method ship to pickup at a store: its routed units back to open, then served from the store's stock" {
+	care_store
+	oms-route -q --order O1 > /dev/null
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 line handed over another way" \
+	    method O1 2 pickup --node ST1 --by ann --reason "collects in town"
+	lines_of O1 <<EOF
+$LINES
+O1,1,A1,4,routed,0,0,0,4,0,0,0,0,DC1
+O1,2,B2,2,open,2,0,0,0,0,0,0,0,
+EOF
+	run -0 method_events
+	assert_output 'O1|line.method_changed|{"line_no":2,"method":"pickup","pickup_node":"ST1","previous_method":"ship","previous_pickup_node":null,"by":"ann","reason":"collects in town"}'
+	# ST1 has 3 of B2, 1 of them O2's
+	run -0 oms-allocate -q
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,allocated,backordered,reason
+O1,2,B2,2,2,0,
+EOF
+	run -0 oms-route -q --order O1
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,node_id,cost,transit_days,late
+O1,2,B2,2,ST1,0,0,0
+EOF
+	consistent
+	# and back to ship: the store's reservation goes, the network serves it
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 line handed over another way" \
+	    method O1 2 ship --by ann
+	run -0 sqlite3 "$OMS_DB" "select method, pickup_node, allocated from order_line
+	    where order_id = 'O1' and line_no = 2"
+	assert_output "ship||0"
+	run -0 method_events
+	assert_line --index 1 'O1|line.method_changed|{"line_no":2,"method":"ship","pickup_node":null,"previous_method":"pickup","previous_pickup_node":"ST1","by":"ann","reason":null}'
+	run -0 oms-allocate -q
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,allocated,backordered,reason
+O1,2,B2,2,2,0,
+EOF
+	run -0 oms-route -q --order O1
+	assert_line --index 1 --partial "O1,2,B2,2,DC1,"
+	consistent
+}
+
+@test "method curbside at a store without the stock: shipped to the store; back to ship clears it" {
+	care_store
+	more_places
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 line handed over another way" \
+	    method O1 1 curbside --node ST2
+	run -0 oms-allocate -q
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,allocated,backordered,reason
+O1,1,A1,4,4,0,
+EOF
+	run -0 sqlite3 "$OMS_DB" "select method, pickup_node, ship_to_store from order_line
+	    where order_id = 'O1' and line_no = 1"
+	assert_output "curbside|ST2|1"
+	consistent
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 line handed over another way" \
+	    method O1 1 ship
+	run -0 sqlite3 "$OMS_DB" "select method, pickup_node, ship_to_store, allocated from order_line
+	    where order_id = 'O1' and line_no = 1"
+	assert_output "ship||0|0"
+	# a locker
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 line handed over another way" \
+	    method O1 2 locker --node LK1
+	run -0 sqlite3 "$OMS_DB" "select method, pickup_node from order_line
+	    where order_id = 'O1' and line_no = 2"
+	assert_output "locker|LK1"
+}
+
+@test "method is refused, exit 65, nothing changed: a node that cannot take it, --node missing or for ship, the same method, a released line" {
+	care_store
+	more_places
+	before=$(state)
+	refused 'oms-order: node "DC2" does not offer pickup' method O1 1 pickup --node DC2
+	refused 'oms-order: node "ST1" does not offer curbside pickup' method O1 1 curbside --node ST1
+	refused 'oms-order: node "DC1" is a warehouse, not a locker' method O1 1 locker --node DC1
+	refused 'oms-order: node "ST2" is a store, not a locker' method O1 1 locker --node ST2
+	refused 'oms-order: unknown node "ZZ"' method O1 1 pickup --node ZZ
+	refused 'oms-order: a pickup line needs a pickup_node' method O1 1 pickup
+	refused 'oms-order: pickup_node is only for pickup, curbside and locker lines' \
+	    method O1 1 ship --node ST1
+	refused 'oms-order: method must be one of ship, pickup, curbside, locker, got "drone"' \
+	    method O1 1 drone
+	refused 'oms-order: cannot change the method of order "O1" line 1: it is ship already' \
+	    method O1 1 ship
+	refused 'oms-order: cannot change the method of order "O2" line 1: it is pickup at ST1 already' \
+	    method O2 1 pickup --node ST1
+	refused 'oms-order: order "O1" has no line 7' method O1 7 ship
+	assert_equal "$(state)" "$before"
+	given nodes <<'EOF'
+node_id,type,postal_code,lat,lon,can_pickup,active
+ST2,store,10001,40.75,-73.99,1,0
+EOF
+	before=$(state)
+	refused 'oms-order: node "ST2" is inactive' method O1 1 pickup --node ST2
+	oms-route -q --order O1 > /dev/null
+	released
+	before=$(state)
+	refused 'oms-order: cannot change the method of order "O1": line 1 has 4 units released to DC1: cancel them and add a line' \
+	    method O1 1 pickup --node ST1
+	assert_equal "$(state)" "$before"
+}
+
+@test "method as stream rows (method, pickup_node), --dry-run, and usage errors" {
+	care_store
+	more_places
+	cat > changes.csv <<'EOF'
+order_id,line_no,action,method,pickup_node,sku
+O1,1,method,pickup,ST2,
+O1,2,method,ship,ST1,
+O1,2,method,,,
+O1,2,method,curbside,ST2,B2
+O1,,method,ship,,
+EOF
+	before=$(state)
+	run -65 --separate-stderr oms-order apply changes.csv
+	assert_equal "$stderr" 'oms-order: changes.csv:3: pickup_node is only for pickup, curbside and locker lines
+oms-order: changes.csv:4: method needs a method (ship, pickup, curbside or locker)
+oms-order: changes.csv:5: sku does not apply to method, got "B2"
+oms-order: changes.csv:6: method needs a line_no
+oms-order: 4 bad changes; nothing applied (use --rejects FILE to apply the good ones)'
+	assert_equal "$(state)" "$before"
+	run -0 --separate-stderr oms-order apply --rejects rejects.csv changes.csv
+	assert_equal "${stderr_lines[4]}" "oms-order: 1 change applied, 0 unchanged, 4 rejected; 1 line handed over another way"
+	run -0 sqlite3 "$OMS_DB" "select counts from run where command = 'oms-order' and exit_status = 0"
+	assert_output '{"changes":5,"applied":1,"unchanged":0,"rejected":4,"cancelled":0,"cancel_requested":0,"reduced":0,"unrouted":0,"added":0,"raised":0,"swapped":0,"method_changed":1}'
+	consistent
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 line handed over another way" method - <<'EOF'
+{"order_id": "O1", "line_no": 2, "method": "locker", "pickup_node": "LK1"}
+EOF
+	before=$(state)
+	run -0 oms-order --dry-run -v method O1 1 ship
+	assert_output - <<'EOF'
+oms-order: order "O1" line 1: ship, was pickup at ST2; 0 back to open (0 allocated, 0 routed)
+oms-order: dry run, nothing written: 1 change applied, 0 unchanged, 0 rejected; 1 line handed over another way
+EOF
+	assert_equal "$(state)" "$before"
+	run -64 --separate-stderr oms-order method O1 1
+	assert_equal "${stderr_lines[0]}" "oms-order: method takes order line method"
+	run -64 --separate-stderr oms-order swap O1 1 A1 --node ST1
+	assert_equal "${stderr_lines[0]}" "oms-order: --node is for method"
+	run -64 --separate-stderr oms-order method --node ST1 - < /dev/null
+	assert_equal "${stderr_lines[0]}" "oms-order: --node is for one method change on the command line; a stream gives a pickup_node column"
 	assert_equal "$(state)" "$before"
 }
