@@ -1,7 +1,7 @@
 /*
  * oms-order: customer care on orders: show one order or one customer's
  * orders, and cancel, hold, unhold, re-address, reduce, re-prioritise, add a
- * line or raise a quantity, one change from the command line or a stream of them.  See oms-order(1).
+ * line, raise a quantity, swap a line's item or change its method, one change from the command line or a stream of them.  See oms-order(1).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +14,7 @@
 #include "output.h"
 
 enum {
-	OPT_BY = OPT_CMD, OPT_REASON, OPT_REJECTS, OPT_PRICE, OPT_DISCOUNT,
+	OPT_BY = OPT_CMD, OPT_REASON, OPT_REJECTS, OPT_PRICE, OPT_DISCOUNT, OPT_NODE,
 	OPT_SHIP		/* OPT_SHIP + i: the ship_* column OC_SNAME + i */
 };
 
@@ -37,11 +37,14 @@ usage(FILE *fp)
 	    "        reduce order line qty | raise order line qty\n"
 	    "        priority order n\n"
 	    "        add order sku qty [--price price] [--discount amount]\n"
+	    "        swap order line sku [--price price]\n"
+	    "        method order line method [--node node]\n"
 	    "        address order [--ship-name text] [--ship-address1 text]\n"
 	    "                [--ship-city text] [--ship-region text]\n"
 	    "                [--ship-postal-code code] [--ship-country code]\n"
 	    "                [--ship-lat lat --ship-lon lon]\n"
-	    "type: fraud, payment, address, customer\n");
+	    "type: fraud, payment, address, customer\n"
+	    "method: ship, pickup, curbside, locker\n");
 }
 
 static int
@@ -65,6 +68,8 @@ static const struct {
 	[ACT_PRIORITY] = { 1, 1, { OC_PRIORITY } },
 	[ACT_ADD] = { 2, 2, { OC_SKU, OC_QTY } },
 	[ACT_RAISE] = { 2, 2, { OC_LINE, OC_QTY } },
+	[ACT_SWAP] = { 2, 2, { OC_LINE, OC_SKU } },
+	[ACT_METHOD] = { 2, 2, { OC_LINE, OC_METHOD } },
 };
 
 /* A change: one from the command line (vals), or a stream of them (files). */
@@ -99,6 +104,7 @@ main(int argc, char **argv)
 		CLI_LONGOPTS,
 		{ "by", required_argument, NULL, OPT_BY },
 		{ "discount", required_argument, NULL, OPT_DISCOUNT },
+		{ "node", required_argument, NULL, OPT_NODE },
 		{ "price", required_argument, NULL, OPT_PRICE },
 		{ "reason", required_argument, NULL, OPT_REASON },
 		{ "rejects", required_argument, NULL, OPT_REJECTS },
@@ -148,8 +154,11 @@ main(int argc, char **argv)
 			vals[OC_DISCOUNT] = optarg;
 			money_given = 1;
 			break;
+		case OPT_NODE:
+			vals[OC_PICKUP] = optarg;
+			break;
 		default:
-			if (ch >= OPT_SHIP && ch < OPT_SHIP + OC_COUNT - OC_SNAME) {
+			if (ch >= OPT_SHIP && ch <= OPT_SHIP + OC_SLON - OC_SNAME) {
 				vals[OC_SNAME + ch - OPT_SHIP] = optarg;
 				ship_given = 1;
 				break;
@@ -162,7 +171,7 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc < 1)
 		return usage_error("what to do? (show, customer, cancel, hold, unhold, address, "
-		    "reduce, priority, add, raise, apply)");
+		    "reduce, priority, add, raise, swap, method, apply)");
 	cmd = argv[0];
 	nops = argc - 1;
 	view = strcmp(cmd, "show") == 0 || strcmp(cmd, "customer") == 0;
@@ -177,9 +186,10 @@ main(int argc, char **argv)
 			return usage_error(nops ? "one order or customer at a time" :
 			    "which one? (an order id, or a customer id)");
 		if (c.dry_run || c.input_format != INFMT_AUTO || o.rejects || change_opts ||
-		    ship_given || money_given)
+		    ship_given || money_given || vals[OC_PICKUP][0] != '\0')
 			return usage_error("show and customer only read: --dry-run, --input-format, "
-			    "--rejects, --by, --reason, --ship-*, --price and --discount do not apply");
+			    "--rejects, --by, --reason, --ship-*, --price, --discount and --node do "
+			    "not apply");
 		if ((status = store_open(&st, c.db, c.busy_ms, 1)) != 0)
 			return status;
 		if ((status = outfile_open(&out, c.output)) != 0) {
@@ -203,8 +213,11 @@ main(int argc, char **argv)
 		return usage_error("--ship-* are for one address change on the command line; "
 		    "a stream gives ship_* columns");
 	if (stream && money_given)
-		return usage_error("--price and --discount are for one add on the command line; "
-		    "a stream gives unit_price and discount columns");
+		return usage_error("--price and --discount are for one add or swap on the command "
+		    "line; a stream gives unit_price and discount columns");
+	if (stream && vals[OC_PICKUP][0] != '\0')
+		return usage_error("--node is for one method change on the command line; a "
+		    "stream gives a pickup_node column");
 	if (!stream && (o.rejects || c.input_format != INFMT_AUTO))
 		return usage_error("--rejects and --input-format are for a stream of changes");
 	if (!stream) {
@@ -212,6 +225,8 @@ main(int argc, char **argv)
 			diag_error("%s takes %s", cmd, o.action == ACT_CANCEL ? "order [line [qty]]" :
 			    o.action == ACT_REDUCE || o.action == ACT_RAISE ? "order line qty" :
 			    o.action == ACT_ADD ? "order sku qty" :
+			    o.action == ACT_SWAP ? "order line sku" :
+			    o.action == ACT_METHOD ? "order line method" :
 			    o.action == ACT_PRIORITY ? "order priority" :
 			    o.action == ACT_ADDRESS ? "order and --ship-* options" : "order type");
 			usage(stderr);
@@ -219,8 +234,12 @@ main(int argc, char **argv)
 		}
 		if (ship_given && o.action != ACT_ADDRESS)
 			return usage_error("--ship-* are for address");
-		if (money_given && o.action != ACT_ADD)
-			return usage_error("--price and --discount are for add");
+		if (vals[OC_PRICE][0] != '\0' && o.action != ACT_ADD && o.action != ACT_SWAP)
+			return usage_error("--price is for add and swap");
+		if (vals[OC_DISCOUNT][0] != '\0' && o.action != ACT_ADD)
+			return usage_error("--discount is for add");
+		if (vals[OC_PICKUP][0] != '\0' && o.action != ACT_METHOD)
+			return usage_error("--node is for method");
 		vals[OC_ORDER] = argv[1];
 		vals[OC_ACTION] = cmd;
 		for (i = 2; i < argc; i++)

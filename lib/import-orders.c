@@ -82,11 +82,9 @@ parse_order(struct importer *im, const struct record *r, struct order *o)
 static void
 parse_line(struct importer *im, const struct record *r, struct held *h, const char *order_id)
 {
-	static const char *const methods[] = { "ship", "pickup", "curbside", "locker" };
 	struct order_line *l = &h->l;
 	const struct node_ref *pn;
 	const int64_t *price;
-	int m;
 
 	memset(l, 0, sizeof *l);
 	l->order_id = order_id;
@@ -94,27 +92,13 @@ parse_line(struct importer *im, const struct record *r, struct held *h, const ch
 	f_key(im, r, O_SKU, &l->sku);
 	price = sku_ref(im, O_SKU, l->sku);
 	f_int(im, r, O_QTY, 1, MAX_QTY, 0, "a positive integer", &l->qty);
-	l->method = r->val[O_METHOD][0] ? r->val[O_METHOD] : "ship";
-	if ((m = parse_word(l->method, methods, sizeof methods / sizeof *methods)) < 0)
-		rows_bad(&im->rows, "method must be one of ship, pickup, curbside, locker, "
-		    "got \"%s\"", quote_value(l->method));
-	else
-		l->method = methods[m];
+	l->method = "ship";
+	if (r->val[O_METHOD][0] != '\0')
+		rows_method(&im->rows, r->val[O_METHOD], &l->method);
 	f_key(im, r, O_PICKUP, &l->pickup_node);
 	pn = node_ref(im, O_PICKUP, l->pickup_node);
-	if (strcmp(l->method, "ship") == 0 && l->pickup_node != NULL)
-		rows_bad(&im->rows, "pickup_node is only for pickup, curbside and locker lines");
-	else if (strcmp(l->method, "ship") != 0 && l->pickup_node == NULL)
-		rows_bad(&im->rows, "a %s line needs a pickup_node", l->method);
-	else if (pn != NULL && strcmp(l->method, "pickup") == 0 && !pn->can_pickup)
-		rows_bad(&im->rows, "node \"%s\" does not offer pickup",
-		    quote_value(l->pickup_node));
-	else if (pn != NULL && strcmp(l->method, "curbside") == 0 && !pn->can_curbside)
-		rows_bad(&im->rows, "node \"%s\" does not offer curbside pickup",
-		    quote_value(l->pickup_node));
-	else if (pn != NULL && strcmp(l->method, "locker") == 0 && strcmp(pn->type, "locker") != 0)
-		rows_bad(&im->rows, "node \"%s\" is a %s, not a locker",
-		    quote_value(l->pickup_node), pn->type);
+	rows_handover(&im->rows, l->method, l->pickup_node, pn ? pn->type : NULL,
+	    pn && pn->can_pickup, pn && pn->can_curbside);
 	f_money(im, r, O_PRICE, price ? *price : 0, &l->unit_price);
 	rows_discount(&im->rows, NAME(O_DISCOUNT), r->val[O_DISCOUNT], l->qty, l->unit_price,
 	    &l->discount);

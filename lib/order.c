@@ -19,7 +19,8 @@
 static const char *const action_names[ACT_COUNT] = {
 	[ACT_CANCEL] = "cancel", [ACT_HOLD] = "hold", [ACT_UNHOLD] = "unhold",
 	[ACT_ADDRESS] = "address", [ACT_REDUCE] = "reduce", [ACT_PRIORITY] = "priority",
-	[ACT_ADD] = "add", [ACT_RAISE] = "raise",
+	[ACT_ADD] = "add", [ACT_RAISE] = "raise", [ACT_SWAP] = "swap",
+	[ACT_METHOD] = "method",
 };
 
 static const char *const hold_types[] = { "fraud", "payment", "address", "customer" };
@@ -30,7 +31,7 @@ const struct colspec order_change_cols[OC_COUNT] = {
 	{ "unit_price", 0 }, { "discount", 0 }, { "ship_name", 0 },
 	{ "ship_address1", 0 }, { "ship_city", 0 }, { "ship_region", 0 },
 	{ "ship_postal_code", 0 }, { "ship_country", 0 }, { "ship_lat", 0 },
-	{ "ship_lon", 0 },
+	{ "ship_lon", 0 }, { "method", 0 }, { "pickup_node", 0 },
 };
 
 /* The ship_* text columns, in the order of struct change's ship[]. */
@@ -79,6 +80,8 @@ struct change {
 	int64_t price;		/* cents; -1: not given */
 	const char *discount;	/* as given, checked as an amount; NULL: not given */
 	const char *reason;	/* "" none */
+	const char *method;	/* NULL: not given */
+	const char *pickup_node;	/* NULL: not given */
 	const char *ship[SHIP_N];	/* NULL: keep what the order has */
 	int has_latlon;
 	double lat, lon;
@@ -100,6 +103,7 @@ struct orel {
 
 struct oline {
 	int64_t line_no, qty, allocated, backordered, shipped, cancelled;
+	int64_t unit_price, discount;	/* cents */
 	char *sku, *method, *pickup_node, *reason;
 	struct onode *nodes;
 	int nnodes;
@@ -175,12 +179,16 @@ takes(int action, int col)
 	case ACT_UNHOLD:
 		return col == OC_HOLD;
 	case ACT_ADDRESS:
-		return col >= OC_SNAME;
+		return col >= OC_SNAME && col <= OC_SLON;
 	case ACT_REDUCE:
 	case ACT_RAISE:
 		return col == OC_LINE || col == OC_QTY;
 	case ACT_ADD:
 		return col == OC_SKU || col == OC_QTY || col == OC_PRICE || col == OC_DISCOUNT;
+	case ACT_SWAP:
+		return col == OC_LINE || col == OC_SKU || col == OC_PRICE;
+	case ACT_METHOD:
+		return col == OC_LINE || col == OC_METHOD || col == OC_PICKUP;
 	default:
 		return col == OC_PRIORITY;
 	}
@@ -205,7 +213,7 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 		return rows_bad(&c->rows, "action is empty");
 	else if ((ch->action = parse_word(act, action_names, ACT_COUNT)) < 0)
 		return rows_bad(&c->rows, "action must be cancel, hold, unhold, address, "
-		    "reduce, priority, add or raise, got \"%s\"", quote_value(act));
+		    "reduce, priority, add, raise, swap or method, got \"%s\"", quote_value(act));
 	check_count(c, vals, OC_LINE, 0, "a positive integer", &ch->line_no);
 	check_count(c, vals, OC_QTY, -1, "a positive integer", &ch->qty);
 	check_count(c, vals, OC_PRIORITY, 0, "a positive integer (1 is most urgent)",
@@ -234,6 +242,9 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 		ch->reason = c->o->reason ? c->o->reason : "";
 	for (i = 0; i < SHIP_N; i++)
 		check_text(c, vals, OC_SNAME + i, &ch->ship[i]);
+	if (vals[OC_METHOD][0] != '\0')
+		rows_method(&c->rows, vals[OC_METHOD], &ch->method);
+	rows_key(&c->rows, COL(OC_PICKUP), vals[OC_PICKUP], 0, &ch->pickup_node);
 	rows_latlon(&c->rows, COL(OC_SLAT), vals[OC_SLAT], COL(OC_SLON), vals[OC_SLON],
 	    &ch->has_latlon, &ch->lat, &ch->lon);
 	if (c->rows.err.len > 0)
@@ -280,6 +291,21 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 			return rows_bad(&c->rows, "add needs a sku");
 		if (ch->qty < 0)
 			return rows_bad(&c->rows, "add needs qty, the units of the new line");
+		break;
+	case ACT_SWAP:
+		if (ch->line_no == 0)
+			return rows_bad(&c->rows, "swap needs a line_no");
+		if (ch->sku == NULL)
+			return rows_bad(&c->rows, "swap needs a sku, the line's new item");
+		break;
+	case ACT_METHOD:
+		if (ch->line_no == 0)
+			return rows_bad(&c->rows, "method needs a line_no");
+		if (ch->method == NULL)
+			return rows_bad(&c->rows, "method needs a method (ship, pickup, curbside "
+			    "or locker)");
+		if (rows_handover(&c->rows, ch->method, ch->pickup_node, NULL, 0, 0) != 0)
+			return -1;
 		break;
 	default:
 		if (ch->priority == 0)
@@ -361,6 +387,8 @@ line_row(void *p, const struct order_line_state *row)
 	l->reason = dup_text(row->backorder_reason);
 	l->shipped = row->shipped;
 	l->cancelled = row->cancelled;
+	l->unit_price = row->unit_price;
+	l->discount = row->discount;
 	return 0;
 }
 
@@ -618,6 +646,23 @@ write_cancel_refund(struct ctx *c, const char *order_id, const struct oline *l,
 	    store_run_time(c->st), &c->pl, &amount);
 }
 
+/* Write l's counts and the routed units of the nodes taken from.  0 or -2. */
+static int
+write_counts(struct ctx *c, const char *order_id, const struct oline *l)
+{
+	/*
+	 * The nodes first: store_line_set checks the line's counts, which
+	 * its new cancelled (or lower qty) would break beside the routed
+	 * units not yet taken off its nodes.
+	 */
+	for (int i = 0; i < l->nnodes; i++)
+		if (l->nodes[i].taken > 0 && store_line_node_routed(c->st, order_id, l->line_no,
+		    l->nodes[i].node_id, l->nodes[i].routed) != 0)
+			return -2;
+	return store_line_set(c->st, order_id, l->line_no, l->qty, l->allocated, l->backordered,
+	    l->reason, l->cancelled) != 0 ? -2 : 0;
+}
+
 /*
  * Write l as it now stands in memory (cancel: what was taken is cancelled),
  * its routes, and its cancel requests with an event each.  0 or -2.
@@ -630,17 +675,7 @@ write_line(struct ctx *c, const char *order_id, struct oline *l, int cancel,
 
 	if (cancel)
 		l->cancelled += l->from_open + l->from_allocated + l->from_routed;
-	/*
-	 * The nodes first: store_line_set checks the line's counts, which
-	 * its new cancelled (or lower qty) would break beside the routed
-	 * units not yet taken off its nodes.
-	 */
-	for (i = 0; i < l->nnodes; i++)
-		if (l->nodes[i].taken > 0 && store_line_node_routed(c->st, order_id, l->line_no,
-		    l->nodes[i].node_id, l->nodes[i].routed) != 0)
-			return -2;
-	if (store_line_set(c->st, order_id, l->line_no, l->qty, l->allocated, l->backordered,
-	    l->reason, l->cancelled) != 0)
+	if (write_counts(c, order_id, l) != 0)
 		return -2;
 	if (cancel && write_cancel_refund(c, order_id, l, ch) != 0)
 		return -2;
@@ -947,6 +982,180 @@ do_raise(struct ctx *c, const struct change *ch)
 	return 0;
 }
 
+/*
+ * The units of l at nodes, "4 units released to DC1, 1 to DC2"; "" when
+ * none are released.
+ */
+static const char *
+released_to(const struct oline *l, char *out, size_t size)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < l->nnodes && n < size; i++)
+		if (l->nodes[i].released > 0)
+			n += (size_t)snprintf(out + n, size - n, n ? ", %lld to %s" :
+			    "%lld %s released to %s", (long long)l->nodes[i].released,
+			    n ? l->nodes[i].node_id : plural(l->nodes[i].released, "unit", "units"),
+			    l->nodes[i].node_id);
+	return out;
+}
+
+/*
+ * A line may be changed (verb, "swap"; done, "swapped") only while nothing
+ * of it is released or shipped, and some of it is not cancelled.  0, or -1
+ * with c->rows.err set.
+ */
+static int
+unreleased(struct ctx *c, const struct change *ch, const struct oline *l, const char *verb,
+    const char *done)
+{
+	char what[200];
+
+	if (l->cancelled == l->qty)
+		return rows_bad(&c->rows, "cannot %s order \"%s\" line %lld: it is cancelled "
+		    "(%s): add a line", verb, quote_value(ch->order_id), (long long)l->line_no,
+		    describe(c, l, what, sizeof what));
+	if (l->shipped > 0)
+		return rows_bad(&c->rows, "cannot %s order \"%s\" line %lld: units shipped are "
+		    "never %s (%s): add a line", verb, quote_value(ch->order_id),
+		    (long long)l->line_no, done, describe(c, l, what, sizeof what));
+	if (released(l) > 0)
+		return rows_bad(&c->rows, "cannot %s order \"%s\": line %lld has %s: cancel "
+		    "them and add a line", verb, quote_value(ch->order_id), (long long)l->line_no,
+		    released_to(l, what, sizeof what));
+	return 0;
+}
+
+/* Every unit of l not released, shipped or cancelled back to open, written.  0 or -2. */
+static int
+all_to_open(struct ctx *c, const char *order_id, struct oline *l)
+{
+	take(l, open_qty(l) + l->allocated + routed(l), 0);
+	return write_counts(c, order_id, l);
+}
+
+/*
+ * Another item on a line nothing of which is released or shipped: its
+ * allocated and routed units go back to open, for the next runs to serve
+ * with the new item; the unit price stays unless one is given.
+ */
+static int
+do_swap(struct ctx *c, const struct change *ch)
+{
+	struct oline *l;
+	char at[200], price_text[24], discount_text[24];
+	int64_t price, old_price, diff;
+	int active, k, r;
+
+	if ((r = load(c, ch->order_id, ch->line_no)) != 0)
+		return r;
+	l = &c->lines[0];
+	snprintf(at, sizeof at, "order \"%s\" line %lld", quote_value(ch->order_id),
+	    (long long)l->line_no);
+	if (strcmp(l->sku, ch->sku) == 0)
+		return rows_bad(&c->rows, "cannot swap %s to sku \"%s\": it is the line's sku "
+		    "already", at, quote_value(ch->sku));
+	if ((k = store_order_item(c->st, ch->sku, &price, &active)) < 0)
+		return -2;
+	if (k == 0)
+		return rows_bad(&c->rows, "unknown sku \"%s\"", quote_value(ch->sku));
+	if (!active)
+		return rows_bad(&c->rows, "cannot swap %s to sku \"%s\": the item is inactive",
+		    at, quote_value(ch->sku));
+	if (unreleased(c, ch, l, "swap", "swapped") != 0)
+		return -1;
+	old_price = l->unit_price;
+	price = ch->price >= 0 ? ch->price : old_price;
+	money_format(l->discount, discount_text);
+	if (rows_discount(&c->rows, "discount", discount_text, l->qty, price, &l->discount) != 0)
+		return -1;
+	diff = (price - old_price) * l->qty;
+	if (all_to_open(c, ch->order_id, l) != 0 ||
+	    store_line_item_set(c->st, ch->order_id, l->line_no, ch->sku, price) != 0)
+		return -2;
+	jsonw_start(&c->pl);
+	jsonw_int(&c->pl, "line_no", l->line_no);
+	jsonw_str(&c->pl, "sku", ch->sku);
+	jsonw_str(&c->pl, "previous_sku", l->sku);
+	jsonw_int(&c->pl, "qty", l->qty);
+	jsonw_money(&c->pl, "unit_price", price);
+	jsonw_money(&c->pl, "previous_unit_price", old_price);
+	jsonw_money(&c->pl, "price_difference", diff);
+	if (store_event(c->st, ch->order_id, "line.swapped", payload_end(c, ch)) != 0)
+		return -2;
+	money_format(diff, price_text);
+	diag_info("%s: %s swapped for %s, price difference %s; %lld back to open (%lld "
+	    "allocated, %lld routed)", at, l->sku, ch->sku, price_text,
+	    (long long)(l->from_allocated + l->from_routed), (long long)l->from_allocated,
+	    (long long)l->from_routed);
+	c->n->swapped++;
+	return 0;
+}
+
+static int
+same_text(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/*
+ * Hand a line nothing of which is released or shipped over another way
+ * (ship, or pickup, curbside or locker at a node that offers it): its
+ * allocated and routed units go back to open, for the next runs.
+ */
+static int
+do_method(struct ctx *c, const struct change *ch)
+{
+	struct oline *l;
+	struct node_ref n;
+	int k, r;
+
+	if ((r = load(c, ch->order_id, ch->line_no)) != 0)
+		return r;
+	l = &c->lines[0];
+	if (strcmp(l->method, ch->method) == 0 && same_text(l->pickup_node, ch->pickup_node))
+		return rows_bad(&c->rows, "cannot change the method of order \"%s\" line %lld: "
+		    "it is %s%s%s already", quote_value(ch->order_id), (long long)l->line_no,
+		    ch->method, ch->pickup_node ? " at " : "",
+		    ch->pickup_node ? ch->pickup_node : "");
+	if (ch->pickup_node != NULL) {
+		if ((k = store_order_node(c->st, ch->pickup_node, &n)) < 0)
+			return -2;
+		if (k == 0)
+			return rows_bad(&c->rows, "unknown node \"%s\"",
+			    quote_value(ch->pickup_node));
+		if (!n.active)
+			return rows_bad(&c->rows, "node \"%s\" is inactive",
+			    quote_value(ch->pickup_node));
+		if (rows_handover(&c->rows, ch->method, ch->pickup_node, n.type, n.can_pickup,
+		    n.can_curbside) != 0)
+			return -1;
+	}
+	if (unreleased(c, ch, l, "change the method of", "changed") != 0)
+		return -1;
+	if (all_to_open(c, ch->order_id, l) != 0 ||
+	    store_line_method_set(c->st, ch->order_id, l->line_no, ch->method,
+	    ch->pickup_node) != 0)
+		return -2;
+	jsonw_start(&c->pl);
+	jsonw_int(&c->pl, "line_no", l->line_no);
+	jsonw_str(&c->pl, "method", ch->method);
+	jsonw_str_or_null(&c->pl, "pickup_node", ch->pickup_node);
+	jsonw_str(&c->pl, "previous_method", l->method);
+	jsonw_str_or_null(&c->pl, "previous_pickup_node", l->pickup_node);
+	if (store_event(c->st, ch->order_id, "line.method_changed", payload_end(c, ch)) != 0)
+		return -2;
+	diag_info("order \"%s\" line %lld: %s%s%s, was %s%s%s; %lld back to open (%lld "
+	    "allocated, %lld routed)", quote_value(ch->order_id), (long long)l->line_no,
+	    ch->method, ch->pickup_node ? " at " : "", ch->pickup_node ? ch->pickup_node : "",
+	    l->method, l->pickup_node ? " at " : "", l->pickup_node ? l->pickup_node : "",
+	    (long long)(l->from_allocated + l->from_routed), (long long)l->from_allocated,
+	    (long long)l->from_routed);
+	c->n->methods++;
+	return 0;
+}
+
 struct held_by {
 	char by[64], at[21];
 };
@@ -1148,6 +1357,10 @@ apply(struct ctx *c, const struct change *ch)
 		return do_add(c, ch);
 	case ACT_RAISE:
 		return do_raise(c, ch);
+	case ACT_SWAP:
+		return do_swap(c, ch);
+	case ACT_METHOD:
+		return do_method(c, ch);
 	default:
 		return do_priority(c, ch);
 	}
@@ -1284,6 +1497,12 @@ order_summary(const struct order_counts *n, struct buf *line, struct buf *json)
 	if (n->raised)
 		buf_addf(line, "; %lld %s raised", (long long)n->raised,
 		    plural(n->raised, "unit", "units"));
+	if (n->swapped)
+		buf_addf(line, "; %lld %s swapped", (long long)n->swapped,
+		    plural(n->swapped, "line", "lines"));
+	if (n->methods)
+		buf_addf(line, "; %lld %s handed over another way", (long long)n->methods,
+		    plural(n->methods, "line", "lines"));
 	if (n->applied == 0)
 		buf_adds(line, "; nothing changed");
 	jsonw_start(json);
@@ -1297,5 +1516,7 @@ order_summary(const struct order_counts *n, struct buf *line, struct buf *json)
 	jsonw_int(json, "unrouted", n->unrouted);
 	jsonw_int(json, "added", n->added);
 	jsonw_int(json, "raised", n->raised);
+	jsonw_int(json, "swapped", n->swapped);
+	jsonw_int(json, "method_changed", n->methods);
 	jsonw_end(json);
 }

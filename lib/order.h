@@ -2,7 +2,7 @@
 #define OMS_ORDER_H
 /*
  * order: customer care on orders (oms-order).  Changes (cancel, hold,
- * unhold, address, reduce, priority, add, raise) come as rows of the "order changes"
+ * unhold, address, reduce, priority, add, raise, swap, method) come as rows of the "order changes"
  * format (oms-formats(5)), from a file or built from the command line, and
  * go through one path: check the row, then apply it to the store in the
  * caller's transaction with one event (and one more per cancel request
@@ -15,7 +15,10 @@
  * units, which are not cancelled but asked back from their node
  * (release_line.cancel_requested) and stay released until it answers.
  * Shipped units are never taken.  Units add and raise put on an order
- * are open, for the next oms-allocate and oms-route.
+ * are open, for the next oms-allocate and oms-route.  A line swapped to
+ * another item has nothing released or shipped: its allocated and routed
+ * units go back to open, for the next runs to serve with the new item;
+ * so do those of a line handed over another way (method).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -25,17 +28,17 @@
 
 enum order_action {
 	ACT_CANCEL, ACT_HOLD, ACT_UNHOLD, ACT_ADDRESS, ACT_REDUCE, ACT_PRIORITY, ACT_ADD,
-	ACT_RAISE, ACT_COUNT
+	ACT_RAISE, ACT_SWAP, ACT_METHOD, ACT_COUNT
 };
 /* Parse an action word; -1 when unknown. */
 int order_action_parse(const char *s);
 const char *order_action_name(int action);
 
-/* The columns of a change row, in this order (order_change_cols); the ship_* last. */
+/* The columns of a change row, in this order (order_change_cols). */
 enum {
 	OC_ORDER, OC_LINE, OC_ACTION, OC_QTY, OC_HOLD, OC_PRIORITY, OC_REASON,
 	OC_SKU, OC_PRICE, OC_DISCOUNT, OC_SNAME, OC_SADDR, OC_SCITY, OC_SREGION, OC_SPOSTAL, OC_SCOUNTRY, OC_SLAT,
-	OC_SLON, OC_COUNT
+	OC_SLON, OC_METHOD, OC_PICKUP, OC_COUNT
 };
 extern const struct colspec order_change_cols[OC_COUNT];
 
@@ -51,6 +54,8 @@ struct order_counts {
 	long changes, applied, unchanged, rejected;
 	int64_t cancelled, requested, reduced, unrouted;
 	int64_t added, raised;	/* lines added; units raised */
+	int64_t swapped;	/* lines given another item */
+	int64_t methods;	/* lines handed over another way */
 };
 
 /*

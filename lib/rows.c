@@ -206,6 +206,40 @@ rows_discount(struct rows *rw, const char *name, const char *v, int64_t qty,
 }
 
 int
+rows_method(struct rows *rw, const char *v, const char **out)
+{
+	static const char *const methods[] = { "ship", "pickup", "curbside", "locker" };
+	int m;
+
+	if ((m = parse_word(v, methods, sizeof methods / sizeof *methods)) < 0)
+		return rows_bad(rw, "method must be one of ship, pickup, curbside, locker, "
+		    "got \"%s\"", quote_value(v));
+	*out = methods[m];
+	return 0;
+}
+
+int
+rows_handover(struct rows *rw, const char *method, const char *pickup_node,
+    const char *node_type, int can_pickup, int can_curbside)
+{
+	if (strcmp(method, "ship") == 0 && pickup_node != NULL)
+		return rows_bad(rw, "pickup_node is only for pickup, curbside and locker lines");
+	if (strcmp(method, "ship") != 0 && pickup_node == NULL)
+		return rows_bad(rw, "a %s line needs a pickup_node", method);
+	if (node_type == NULL)
+		return 0;
+	if (strcmp(method, "pickup") == 0 && !can_pickup)
+		return rows_bad(rw, "node \"%s\" does not offer pickup", quote_value(pickup_node));
+	if (strcmp(method, "curbside") == 0 && !can_curbside)
+		return rows_bad(rw, "node \"%s\" does not offer curbside pickup",
+		    quote_value(pickup_node));
+	if (strcmp(method, "locker") == 0 && strcmp(node_type, "locker") != 0)
+		return rows_bad(rw, "node \"%s\" is a %s, not a locker", quote_value(pickup_node),
+		    node_type);
+	return 0;
+}
+
+int
 rows_bool(struct rows *rw, const char *name, const char *v, int *out)
 {
 	if (parse_bool(v, out) != PARSE_OK)

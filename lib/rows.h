@@ -94,6 +94,17 @@ int rows_money(struct rows *rw, const char *name, const char *v, int positive,
  * amount (0 when v is empty) of at most qty x unit_price, the one
  * statement of that rule (oms-import orders, oms-order add).
  */
+/*
+ * How an order line is handed over, the one statement of that rule
+ * (oms-import orders, oms-order method).  rows_method: v is ship, pickup,
+ * curbside or locker (*out: that word as the store spells it).
+ * rows_handover: method and pickup_node agree (a pickup_node for all but
+ * ship), and the node, of node_type (NULL: not known, said elsewhere)
+ * with can_pickup and can_curbside, offers the method.
+ */
+int rows_method(struct rows *rw, const char *v, const char **out);
+int rows_handover(struct rows *rw, const char *method, const char *pickup_node,
+    const char *node_type, int can_pickup, int can_curbside);
 int rows_discount(struct rows *rw, const char *name, const char *v, int64_t qty,
     int64_t unit_price, int64_t *out);
 /* 0/1, true/false, yes/no. */

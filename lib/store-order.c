@@ -3,9 +3,11 @@
  * change reads and writes, and the sections of the 360-degree view.
  */
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "store-int.h"
+#include "store-import.h"
 #include "store-order.h"
 
 /* Run s (its parameters bound) and hand its rows to fn: 1 if any, 0 none, -1. */
@@ -64,7 +66,7 @@ store_order_head(struct store *st, const char *order_id,
 
 static const char ORDER_LINES[] =
     "SELECT line_no, sku, method, qty, allocated, backordered, backorder_reason, "
-    "shipped, cancelled, pickup_node FROM order_line WHERE order_id = ?1 AND (?2 = 0 OR line_no = ?2) "
+    "shipped, cancelled, pickup_node, unit_price, discount FROM order_line WHERE order_id = ?1 AND (?2 = 0 OR line_no = ?2) "
     "ORDER BY line_no";
 
 struct order_line_states {
@@ -88,6 +90,8 @@ order_line_states_row(void *p, const struct store_row *row)
 	x.shipped = store_col_int(row, 7);
 	x.cancelled = store_col_int(row, 8);
 	x.pickup_node = store_col_text(row, 9);
+	x.unit_price = store_col_int(row, 10);
+	x.discount = store_col_int(row, 11);
 	return w->fn(w->ctx, &x);
 }
 
@@ -279,6 +283,75 @@ store_line_node_routed(struct store *st, const char *order_id, int64_t line_no,
     const char *node_id, int64_t routed)
 {
 	return store_line_node_route(st, order_id, line_no, node_id, routed, 0, -1);
+}
+
+/*
+ * Nothing of the line is allocated, routed, released or shipped any more
+ * (the caller took it back first), so it is not shipped to its store.
+ */
+static const char LINE_ITEM_SET[] =
+    "UPDATE order_line SET sku = ?3, unit_price = ?4, ship_to_store = 0 "
+    "WHERE order_id = ?1 AND line_no = ?2";
+
+int
+store_line_item_set(struct store *st, const char *order_id, int64_t line_no, const char *sku,
+    int64_t unit_price)
+{
+	sqlite3_stmt *s = store_sql(st, LINE_ITEM_SET);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_int(s, 2, line_no);
+	bind_text(s, 3, sku);
+	bind_int(s, 4, unit_price);
+	return store_done(st, s, "writing an order line's item");
+}
+
+static const char LINE_METHOD_SET[] =
+    "UPDATE order_line SET method = ?3, pickup_node = ?4, ship_to_store = 0 "
+    "WHERE order_id = ?1 AND line_no = ?2";
+
+int
+store_line_method_set(struct store *st, const char *order_id, int64_t line_no,
+    const char *method, const char *pickup_node)
+{
+	sqlite3_stmt *s = store_sql(st, LINE_METHOD_SET);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_int(s, 2, line_no);
+	bind_text(s, 3, method);
+	bind_text(s, 4, pickup_node);
+	return store_done(st, s, "writing an order line's method");
+}
+
+static const char ORDER_NODE[] =
+    "SELECT type, can_ship, can_pickup, can_curbside, active FROM node WHERE node_id = ?1";
+
+int
+store_order_node(struct store *st, const char *node_id, struct node_ref *n)
+{
+	sqlite3_stmt *s = store_sql(st, ORDER_NODE);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, node_id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const unsigned char *type = sqlite3_column_text(s, 0);
+
+		snprintf(n->type, sizeof n->type, "%s", type ? (const char *)type : "");
+		n->can_ship = sqlite3_column_int(s, 1) != 0;
+		n->can_pickup = sqlite3_column_int(s, 2) != 0;
+		n->can_curbside = sqlite3_column_int(s, 3) != 0;
+		n->active = sqlite3_column_int(s, 4) != 0;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, rc, "reading a node");
+	return rc == SQLITE_ROW;
 }
 
 static const char RELEASE_CANCEL_REQUEST[] =

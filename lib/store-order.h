@@ -28,6 +28,7 @@ int store_order_head(struct store *st, const char *order_id,
 /* Its lines (every line when line_no is 0), by line_no. */
 struct order_line_state {
 	int64_t line_no, qty, allocated, backordered, shipped, cancelled;
+	int64_t unit_price, discount;	/* cents */
 	const char *sku, *method, *pickup_node, *backorder_reason;
 };
 int store_order_lines(struct store *st, const char *order_id, int64_t line_no,
@@ -74,6 +75,25 @@ int store_line_node_routed(struct store *st, const char *order_id, int64_t line_
 	const char *node_id, int64_t routed);
 int store_line_node_route(struct store *st, const char *order_id, int64_t line_no,
 	const char *node_id, int64_t routed, int64_t cost_cents, int64_t transit_days);
+/*
+ * Put another item on a line, at unit_price (cents), no longer shipped to
+ * its store: the caller has taken every unit back to open first.
+ */
+int store_line_item_set(struct store *st, const char *order_id, int64_t line_no,
+	const char *sku, int64_t unit_price);
+/*
+ * Hand a line over another way (method, and pickup_node, NULL for ship),
+ * no longer shipped to its store: the caller has taken every unit back to
+ * open first.
+ */
+int store_line_method_set(struct store *st, const char *order_id, int64_t line_no,
+	const char *method, const char *pickup_node);
+/*
+ * A node a line may be handed over at: 1 and *n filled when node_id is a
+ * node, 0 when not, -1 after a diagnostic.
+ */
+struct node_ref;
+int store_order_node(struct store *st, const char *node_id, struct node_ref *n);
 /* Ask the node for n more units of a release line back (cancel_requested += n). */
 int store_release_cancel_request(struct store *st, const char *release_id,
 	int64_t line_no, int64_t n);

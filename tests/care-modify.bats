@@ -90,7 +90,7 @@ lines_of() {
 # The events of the changes under test: type and payload.
 care_events() {
 	sqlite3 "$OMS_DB" "select order_id, type, payload from event
-	    where type in ('line.added', 'line.raised') order by seq"
+	    where type in ('line.added', 'line.raised', 'line.swapped') order by seq"
 }
 
 # Run oms-order: exit 0, no standard output, the summary on standard error.
@@ -478,7 +478,7 @@ O1|line.added|{"order_id":"O1","line_no":4,"sku":"B2","qty":2,"unit_price":4.00,
 O1|line.raised|{"line_no":4,"sku":"B2","qty":3,"previous":2,"by":"ann","reason":"ticket 7"}
 EOF
 	run -0 sqlite3 "$OMS_DB" "select counts from run where command = 'oms-order'"
-	assert_output '{"changes":6,"applied":3,"unchanged":0,"rejected":3,"cancelled":0,"cancel_requested":0,"reduced":0,"unrouted":0,"added":2,"raised":1}'
+	assert_output '{"changes":6,"applied":3,"unchanged":0,"rejected":3,"cancelled":0,"cancel_requested":0,"reduced":0,"unrouted":0,"added":2,"raised":1,"swapped":0,"method_changed":0}'
 	consistent
 }
 
@@ -529,10 +529,382 @@ EOF
 	run -64 --separate-stderr oms-order raise O1 1
 	assert_equal "${stderr_lines[0]}" "oms-order: raise takes order line qty"
 	run -64 --separate-stderr oms-order cancel O1 --price 1.00
-	assert_equal "${stderr_lines[0]}" "oms-order: --price and --discount are for add"
+	assert_equal "${stderr_lines[0]}" "oms-order: --price is for add and swap"
 	run -64 --separate-stderr oms-order add --discount 1.00 - < /dev/null
-	assert_equal "${stderr_lines[0]}" "oms-order: --price and --discount are for one add on the command line; a stream gives unit_price and discount columns"
+	assert_equal "${stderr_lines[0]}" "oms-order: --price and --discount are for one add or swap on the command line; a stream gives unit_price and discount columns"
 	run -64 --separate-stderr oms-order show O1 --price 1.00
-	assert_equal "${stderr_lines[0]}" "oms-order: show and customer only read: --dry-run, --input-format, --rejects, --by, --reason, --ship-*, --price and --discount do not apply"
+	assert_equal "${stderr_lines[0]}" "oms-order: show and customer only read: --dry-run, --input-format, --rejects, --by, --reason, --ship-*, --price, --discount and --node do not apply"
+	assert_equal "$(state)" "$before"
+}
+
+# ---------------------------------------------------------------------
+# swap
+
+# A2, another size of A1 at another price, in stock at DC2 only.
+another_size() {
+	given items <<'EOF'
+sku,unit_price,active
+A2,21.50,1
+EOF
+	given inventory <<'EOF'
+node_id,sku,on_hand,as_of
+DC2,A2,5,2026-11-26T22:00:00Z
+EOF
+}
+
+@test "swap a routed line: its units back to open, the old stock free, the new item allocated and routed by the next runs" {
+	care_store
+	another_size
+	oms-route -q --order O1 > /dev/null
+	run -0 oms-report inventory --by sku
+	assert_line --index 1 "A1,12,0,2,4,6,0"
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 line swapped" \
+	    swap O1 1 A2 --by ann --reason "wrong size"
+	lines_of O1 <<EOF
+$LINES
+O1,1,A2,4,open,4,0,0,0,0,0,0,0,
+O1,2,B2,2,routed,0,0,0,2,0,0,0,0,DC1
+EOF
+	# an even swap: the line keeps its price
+	run -0 care_events
+	assert_output 'O1|line.swapped|{"line_no":1,"sku":"A2","previous_sku":"A1","qty":4,"unit_price":19.99,"previous_unit_price":19.99,"price_difference":0.00,"by":"ann","reason":"wrong size"}'
+	run -0 sqlite3 "$OMS_DB" "select sku, unit_price from order_line where order_id = 'O1' and line_no = 1"
+	assert_output "A2|1999"
+	# A1's 4 routed units are free again; only O3's 2 stay allocated
+	run -0 oms-report inventory --by sku
+	assert_line --index 1 "A1,12,0,2,0,10,0"
+	run -0 oms-allocate -q
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,allocated,backordered,reason
+O1,1,A2,4,4,0,
+EOF
+	consistent
+	run -0 oms-route -q --order O1
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,node_id,cost,transit_days,late
+O1,1,A2,4,DC2,12.5,5,0
+EOF
+	lines_of O1 <<EOF
+$LINES
+O1,1,A2,4,routed,0,0,0,4,0,0,0,0,DC2
+O1,2,B2,2,routed,0,0,0,2,0,0,0,0,DC1
+EOF
+	consistent
+}
+
+@test "swap with --price: the new unit price, the difference over the line's qty in the event, up or down" {
+	care_store
+	another_size
+	# 2 x (21.50 - 19.99) = 3.02 more
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 line swapped" \
+	    swap O3 1 A2 --price 21.50 --by bob
+	# 2 x (4.25 - 5.00) = 1.50 less
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 line swapped" \
+	    swap O1 2 A2 --price 4.25 --by bob --reason "price match"
+	run -0 care_events
+	assert_output - <<'EOF'
+O3|line.swapped|{"line_no":1,"sku":"A2","previous_sku":"A1","qty":2,"unit_price":21.50,"previous_unit_price":19.99,"price_difference":3.02,"by":"bob","reason":null}
+O1|line.swapped|{"line_no":2,"sku":"A2","previous_sku":"B2","qty":2,"unit_price":4.25,"previous_unit_price":5.00,"price_difference":-1.50,"by":"bob","reason":"price match"}
+EOF
+	run -0 sqlite3 "$OMS_DB" "select order_id, line_no, sku, unit_price, allocated from order_line
+	    where sku = 'A2' order by order_id"
+	assert_output - <<'EOF'
+O1|2|A2|425|0
+O3|1|A2|2150|0
+EOF
+	# DC2 has 5 of A2: O1 gets 2, O3 its 2
+	run -0 oms-allocate -q
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,allocated,backordered,reason
+O1,2,A2,2,2,0,
+O3,1,A2,2,2,0,
+EOF
+	consistent
+}
+
+@test "swap of a pickup line: the new item is for the same store, served there or backordered" {
+	care_store
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 line swapped" \
+	    swap O2 1 A1
+	run -0 sqlite3 "$OMS_DB" "select sku, method, pickup_node, allocated, ship_to_store
+	    from order_line where order_id = 'O2'"
+	assert_output "A1|pickup|ST1|0|0"
+	# ST1 has no A1 and takes no shipments to store
+	run -0 oms-allocate -q
+	assert_output --partial "O2,1,A1,1,0,1,"
+	consistent
+}
+
+@test "swap is refused, exit 65, nothing changed: unknown order, line or sku, inactive item, the same sku, a discount past the new price" {
+	care_store
+	another_size
+	oms-order -q add O1 B2 2 --discount 9.00
+	before=$(state)
+	refused 'oms-order: unknown order "O9"' swap O9 1 A2
+	refused 'oms-order: order "O1" has no line 7' swap O1 7 A2
+	refused 'oms-order: unknown sku "Z9"' swap O1 1 Z9
+	refused 'oms-order: cannot swap order "O1" line 1 to sku "C3": the item is inactive' swap O1 1 C3
+	refused 'oms-order: cannot swap order "O1" line 1 to sku "A1": it is the line'"'"'s sku already' \
+	    swap O1 1 A1
+	refused 'oms-order: cannot swap order "O1" line 1 to sku "A1": it is the line'"'"'s sku already' \
+	    swap O1 1 A1 --price 1.00
+	refused 'oms-order: unit_price must be an amount like 12.34 (at most 2 decimals), got "-1"' \
+	    swap O1 1 A2 --price=-1
+	# line 3's discount 9.00 is within 2 x 5.00, not within 2 x 4.00
+	refused "oms-order: discount 9.00 is more than the line's 2 x unit_price" \
+	    swap O1 3 A2 --price 4.00
+	assert_equal "$(state)" "$before"
+}
+
+@test "swap is refused on a cancelled line, a line with units released or shipped: cancel them and add a line" {
+	care_store
+	another_size
+	oms-order -q cancel O1 2
+	oms-route -q --order O1 --order O3 > /dev/null
+	released
+	before=$(state)
+	refused 'oms-order: cannot swap order "O1" line 2: it is cancelled (qty 2, 2 cancelled): add a line' \
+	    swap O1 2 A2
+	refused 'oms-order: cannot swap order "O1": line 1 has 4 units released to DC1: cancel them and add a line' \
+	    swap O1 1 A2
+	assert_equal "$(state)" "$before"
+	# asked back, still out at the node until it answers
+	oms-order -q cancel O1 1 1
+	before=$(state)
+	refused 'oms-order: cannot swap order "O1": line 1 has 4 units released to DC1: cancel them and add a line' \
+	    swap O1 1 A2
+	assert_equal "$(state)" "$before"
+	shipped_whole O3
+	before=$(state)
+	refused 'oms-order: cannot swap order "O3" line 1: units shipped are never swapped (qty 2, 2 shipped): add a line' \
+	    swap O3 1 A2
+	assert_equal "$(state)" "$before"
+	consistent
+}
+
+@test "swap as stream rows: all or nothing, every bad row named; with --rejects each row sees the ones before" {
+	care_store
+	another_size
+	cat > changes.csv <<'EOF'
+order_id,line_no,action,qty,sku,unit_price,discount,reason
+O1,1,swap,,A2,,,
+O1,2,swap,,A2,4.00,,match
+O1,,swap,,A2,,,
+O1,1,swap,,,,,
+O1,1,swap,2,A2,,,
+O1,1,swap,,B2,,1.00,
+O1,1,swap,,A2,,,
+EOF
+	before=$(state)
+	run -65 --separate-stderr oms-order apply changes.csv --by ann
+	assert_output ""
+	assert_equal "$stderr" 'oms-order: changes.csv:4: swap needs a line_no
+oms-order: changes.csv:5: swap needs a sku, the line'"'"'s new item
+oms-order: changes.csv:6: qty does not apply to swap, got "2"
+oms-order: changes.csv:7: discount does not apply to swap, got "1.00"
+oms-order: changes.csv:8: cannot swap order "O1" line 1 to sku "A2": it is the line'"'"'s sku already
+oms-order: 5 bad changes; nothing applied (use --rejects FILE to apply the good ones)'
+	assert_equal "$(state)" "$before"
+	run -0 --separate-stderr oms-order apply --rejects rejects.csv --by ann changes.csv
+	assert_equal "${stderr_lines[5]}" "oms-order: 2 changes applied, 0 unchanged, 5 rejected; 2 lines swapped"
+	run -0 sqlite3 "$OMS_DB" "select line_no, sku, unit_price from order_line where order_id = 'O1'
+	    order by line_no"
+	assert_output - <<'EOF'
+1|A2|1999
+2|A2|400
+EOF
+	run -0 sqlite3 "$OMS_DB" "select counts from run where command = 'oms-order'
+	    and exit_status = 0"
+	assert_output '{"changes":7,"applied":2,"unchanged":0,"rejected":5,"cancelled":0,"cancel_requested":0,"reduced":0,"unrouted":0,"added":0,"raised":0,"swapped":2,"method_changed":0}'
+	consistent
+	# a JSON stream under oms-order swap
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 line swapped" swap - <<'EOF'
+{"order_id": "O3", "line_no": 2, "sku": "A2", "unit_price": "5.50"}
+EOF
+	run -0 sqlite3 "$OMS_DB" "select sku, unit_price from order_line where order_id = 'O3' and line_no = 2"
+	assert_output "A2|550"
+}
+
+@test "--dry-run swaps nothing; -v says what it did; usage errors exit 64" {
+	care_store
+	another_size
+	oms-route -q --order O1 > /dev/null
+	before=$(state)
+	run -0 oms-order --dry-run -v swap O1 1 A2 --price 20.99
+	assert_output - <<'EOF'
+oms-order: order "O1" line 1: A1 swapped for A2, price difference 4.00; 4 back to open (0 allocated, 4 routed)
+oms-order: dry run, nothing written: 1 change applied, 0 unchanged, 0 rejected; 1 line swapped
+EOF
+	assert_equal "$(state)" "$before"
+	run -64 --separate-stderr oms-order swap O1 1
+	assert_equal "${stderr_lines[0]}" "oms-order: swap takes order line sku"
+	run -64 --separate-stderr oms-order swap O1 1 A2 --discount 1.00
+	assert_equal "${stderr_lines[0]}" "oms-order: --discount is for add"
+	run -64 --separate-stderr oms-order raise O1 1 5 --price 1.00
+	assert_equal "${stderr_lines[0]}" "oms-order: --price is for add and swap"
+	assert_equal "$(state)" "$before"
+}
+
+# ---------------------------------------------------------------------
+# method
+
+# ST2, a store offering pickup and curbside that takes shipments for
+# them, with no stock; LK1, a locker.
+more_places() {
+	given nodes <<'EOF'
+node_id,type,postal_code,lat,lon,can_pickup,can_curbside,ship_to_store
+ST2,store,10001,40.75,-73.99,1,1,1
+LK1,locker,10001,40.75,-73.99,0,0,0
+EOF
+}
+
+method_events() {
+	sqlite3 "$OMS_DB" "select order_id, type, payload from event
+	    where type = 'line.method_changed' order by seq"
+}
+
+@test "method ship to pickup at a store: its routed units back to open, then served from the store's stock" {
+	care_store
+	oms-route -q --order O1 > /dev/null
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 line handed over another way" \
+	    method O1 2 pickup --node ST1 --by ann --reason "collects in town"
+	lines_of O1 <<EOF
+$LINES
+O1,1,A1,4,routed,0,0,0,4,0,0,0,0,DC1
+O1,2,B2,2,open,2,0,0,0,0,0,0,0,
+EOF
+	run -0 method_events
+	assert_output 'O1|line.method_changed|{"line_no":2,"method":"pickup","pickup_node":"ST1","previous_method":"ship","previous_pickup_node":null,"by":"ann","reason":"collects in town"}'
+	# ST1 has 3 of B2, 1 of them O2's
+	run -0 oms-allocate -q
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,allocated,backordered,reason
+O1,2,B2,2,2,0,
+EOF
+	run -0 oms-route -q --order O1
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,node_id,cost,transit_days,late
+O1,2,B2,2,ST1,0,0,0
+EOF
+	consistent
+	# and back to ship: the store's reservation goes, the network serves it
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 line handed over another way" \
+	    method O1 2 ship --by ann
+	run -0 sqlite3 "$OMS_DB" "select method, pickup_node, allocated from order_line
+	    where order_id = 'O1' and line_no = 2"
+	assert_output "ship||0"
+	run -0 method_events
+	assert_line --index 1 'O1|line.method_changed|{"line_no":2,"method":"ship","pickup_node":null,"previous_method":"pickup","previous_pickup_node":"ST1","by":"ann","reason":null}'
+	run -0 oms-allocate -q
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,allocated,backordered,reason
+O1,2,B2,2,2,0,
+EOF
+	run -0 oms-route -q --order O1
+	assert_line --index 1 --partial "O1,2,B2,2,DC1,"
+	consistent
+}
+
+@test "method curbside at a store without the stock: shipped to the store; back to ship clears it" {
+	care_store
+	more_places
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 line handed over another way" \
+	    method O1 1 curbside --node ST2
+	run -0 oms-allocate -q
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,allocated,backordered,reason
+O1,1,A1,4,4,0,
+EOF
+	run -0 sqlite3 "$OMS_DB" "select method, pickup_node, ship_to_store from order_line
+	    where order_id = 'O1' and line_no = 1"
+	assert_output "curbside|ST2|1"
+	consistent
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 line handed over another way" \
+	    method O1 1 ship
+	run -0 sqlite3 "$OMS_DB" "select method, pickup_node, ship_to_store, allocated from order_line
+	    where order_id = 'O1' and line_no = 1"
+	assert_output "ship||0|0"
+	# a locker
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 line handed over another way" \
+	    method O1 2 locker --node LK1
+	run -0 sqlite3 "$OMS_DB" "select method, pickup_node from order_line
+	    where order_id = 'O1' and line_no = 2"
+	assert_output "locker|LK1"
+}
+
+@test "method is refused, exit 65, nothing changed: a node that cannot take it, --node missing or for ship, the same method, a released line" {
+	care_store
+	more_places
+	before=$(state)
+	refused 'oms-order: node "DC2" does not offer pickup' method O1 1 pickup --node DC2
+	refused 'oms-order: node "ST1" does not offer curbside pickup' method O1 1 curbside --node ST1
+	refused 'oms-order: node "DC1" is a warehouse, not a locker' method O1 1 locker --node DC1
+	refused 'oms-order: node "ST2" is a store, not a locker' method O1 1 locker --node ST2
+	refused 'oms-order: unknown node "ZZ"' method O1 1 pickup --node ZZ
+	refused 'oms-order: a pickup line needs a pickup_node' method O1 1 pickup
+	refused 'oms-order: pickup_node is only for pickup, curbside and locker lines' \
+	    method O1 1 ship --node ST1
+	refused 'oms-order: method must be one of ship, pickup, curbside, locker, got "drone"' \
+	    method O1 1 drone
+	refused 'oms-order: cannot change the method of order "O1" line 1: it is ship already' \
+	    method O1 1 ship
+	refused 'oms-order: cannot change the method of order "O2" line 1: it is pickup at ST1 already' \
+	    method O2 1 pickup --node ST1
+	refused 'oms-order: order "O1" has no line 7' method O1 7 ship
+	assert_equal "$(state)" "$before"
+	given nodes <<'EOF'
+node_id,type,postal_code,lat,lon,can_pickup,active
+ST2,store,10001,40.75,-73.99,1,0
+EOF
+	before=$(state)
+	refused 'oms-order: node "ST2" is inactive' method O1 1 pickup --node ST2
+	oms-route -q --order O1 > /dev/null
+	released
+	before=$(state)
+	refused 'oms-order: cannot change the method of order "O1": line 1 has 4 units released to DC1: cancel them and add a line' \
+	    method O1 1 pickup --node ST1
+	assert_equal "$(state)" "$before"
+}
+
+@test "method as stream rows (method, pickup_node), --dry-run, and usage errors" {
+	care_store
+	more_places
+	cat > changes.csv <<'EOF'
+order_id,line_no,action,method,pickup_node,sku
+O1,1,method,pickup,ST2,
+O1,2,method,ship,ST1,
+O1,2,method,,,
+O1,2,method,curbside,ST2,B2
+O1,,method,ship,,
+EOF
+	before=$(state)
+	run -65 --separate-stderr oms-order apply changes.csv
+	assert_equal "$stderr" 'oms-order: changes.csv:3: pickup_node is only for pickup, curbside and locker lines
+oms-order: changes.csv:4: method needs a method (ship, pickup, curbside or locker)
+oms-order: changes.csv:5: sku does not apply to method, got "B2"
+oms-order: changes.csv:6: method needs a line_no
+oms-order: 4 bad changes; nothing applied (use --rejects FILE to apply the good ones)'
+	assert_equal "$(state)" "$before"
+	run -0 --separate-stderr oms-order apply --rejects rejects.csv changes.csv
+	assert_equal "${stderr_lines[4]}" "oms-order: 1 change applied, 0 unchanged, 4 rejected; 1 line handed over another way"
+	run -0 sqlite3 "$OMS_DB" "select counts from run where command = 'oms-order' and exit_status = 0"
+	assert_output '{"changes":5,"applied":1,"unchanged":0,"rejected":4,"cancelled":0,"cancel_requested":0,"reduced":0,"unrouted":0,"added":0,"raised":0,"swapped":0,"method_changed":1}'
+	consistent
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 line handed over another way" method - <<'EOF'
+{"order_id": "O1", "line_no": 2, "method": "locker", "pickup_node": "LK1"}
+EOF
+	before=$(state)
+	run -0 oms-order --dry-run -v method O1 1 ship
+	assert_output - <<'EOF'
+oms-order: order "O1" line 1: ship, was pickup at ST2; 0 back to open (0 allocated, 0 routed)
+oms-order: dry run, nothing written: 1 change applied, 0 unchanged, 0 rejected; 1 line handed over another way
+EOF
+	assert_equal "$(state)" "$before"
+	run -64 --separate-stderr oms-order method O1 1
+	assert_equal "${stderr_lines[0]}" "oms-order: method takes order line method"
+	run -64 --separate-stderr oms-order swap O1 1 A1 --node ST1
+	assert_equal "${stderr_lines[0]}" "oms-order: --node is for method"
+	run -64 --separate-stderr oms-order method --node ST1 - < /dev/null
+	assert_equal "${stderr_lines[0]}" "oms-order: --node is for one method change on the command line; a stream gives a pickup_node column"
 	assert_equal "$(state)" "$before"
 }

@@ -704,7 +704,7 @@ EOF
 	before=$(state)
 	run -65 --separate-stderr oms-order apply bad.csv
 	assert_equal "$stderr" 'oms-order: bad.csv:2: order_id is empty
-oms-order: bad.csv:3: action must be cancel, hold, unhold, address, reduce, priority, add or raise, got "refund"
+oms-order: bad.csv:3: action must be cancel, hold, unhold, address, reduce, priority, add, raise, swap or method, got "refund"
 oms-order: bad.csv:4: qty needs a line_no: an order is cancelled whole
 oms-order: bad.csv:5: hold_type is empty (fraud, payment, address or customer)
 oms-order: bad.csv:6: priority is empty (1 is most urgent)
@@ -951,12 +951,12 @@ EOF
 @test "usage errors exit 64 and change nothing" {
 	orders_store
 	before=$(state)
-	usage_fails "oms-order: what to do? (show, customer, cancel, hold, unhold, address, reduce, priority, add, raise, apply)"
+	usage_fails "oms-order: what to do? (show, customer, cancel, hold, unhold, address, reduce, priority, add, raise, swap, method, apply)"
 	usage_fails 'oms-order: unknown command "refund"' refund O1
 	usage_fails "oms-order: cancel takes order [line [qty]]" cancel O1 1 2 3
 	usage_fails "oms-order: reduce takes order line qty" reduce O1 1
 	usage_fails "oms-order: which one? (an order id, or a customer id)" show
-	usage_fails "oms-order: show and customer only read: --dry-run, --input-format, --rejects, --by, --reason, --ship-*, --price and --discount do not apply" show O1 --dry-run
+	usage_fails "oms-order: show and customer only read: --dry-run, --input-format, --rejects, --by, --reason, --ship-*, --price, --discount and --node do not apply" show O1 --dry-run
 	usage_fails "oms-order: changes write no records: --format, -o and --safe-csv do not apply (see oms-order show)" cancel O1 --format csv
 	usage_fails "oms-order: --rejects and --input-format are for a stream of changes" cancel O1 --rejects r.csv
 	usage_fails "oms-order: --ship-* are for address" hold O1 fraud --ship-city X
