@@ -107,6 +107,7 @@ struct expire_run {
 	const struct expire_opts *o;
 	struct expire_counts *n;
 	struct buf payload;
+	struct buf refund_pl;	/* the refunds' events, made while payload is open */
 	const char *at;		/* the run's time */
 };
 
@@ -132,35 +133,25 @@ remind(struct expire_run *x, const struct due *d)
 
 /*
  * A store's pickup or curbside line: what is still out there is
- * cancelled, and what was paid for it is owed back (those units counted
- * last of the line's, as cancelled units are: returns_merchandise).
+ * cancelled, and what was paid for it is owed back as any cancel's is
+ * (returns_cancel_refund: those units counted last of the line's, and
+ * the order's shipping charge when that leaves it all cancelled with
+ * nothing shipped).
  */
 static int
 expire_at_store(struct expire_run *x, const struct due *d, const struct unit *t,
     int64_t *refund)
 {
 	const struct collection_unit *u = &t->u;
-	struct refund r;
 	int64_t amount;
 
 	if (u->out <= 0)
 		return 0;
-	amount = returns_merchandise(u->qty, u->unit_price, u->discount,
-	    u->qty - u->cancelled - u->out, u->out);
 	if (store_release_line_expire(x->st, t->release_id, d->order_id, u->line_no, t->node_id,
-	    u->out) != 0)
+	    u->out) != 0 ||
+	    returns_cancel_refund(x->st, d->order_id, u->line_no, u->out, "uncollected", x->at,
+	    &x->refund_pl, &amount) != 0)
 		return -1;
-	if (amount > 0) {
-		memset(&r, 0, sizeof r);
-		r.order_id = d->order_id;
-		r.kind = "cancel";
-		r.reason = "uncollected";
-		r.at = x->at;
-		r.line_no = u->line_no;
-		r.amount = r.merchandise = amount;
-		if (store_refund_add(x->st, &r) < 0)
-			return -1;
-	}
 	jsonw_object(&x->payload, NULL);
 	jsonw_int(&x->payload, "line_no", u->line_no);
 	jsonw_str(&x->payload, "sku", t->sku);
@@ -421,7 +412,7 @@ capacity_send(struct expire_run *x, const struct told_copy *t)
 int
 release_expire(struct store *st, const struct expire_opts *o, struct expire_counts *n)
 {
-	struct expire_run x = { st, o, n, BUF_INIT, store_run_time(st) };
+	struct expire_run x = { st, o, n, BUF_INIT, BUF_INIT, store_run_time(st) };
 	struct dues d = { NULL, 0 };
 	struct alert_list al = { NULL, 0 };
 	struct told_list tl = { NULL, 0 };
@@ -443,5 +434,6 @@ release_expire(struct store *st, const struct expire_opts *o, struct expire_coun
 		r = capacity_send(&x, &tl.v[i]);
 	told_free(&tl);
 	buf_release(&x.payload);
+	buf_release(&x.refund_pl);
 	return r == 0 ? 0 : store_status(st);
 }
