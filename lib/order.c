@@ -1473,36 +1473,30 @@ out:
 	return status;
 }
 
+/* "; N units cancelled": a count of the summary, when there is one. */
+static void
+summary_part(struct buf *line, int64_t n, const char *one, const char *many, const char *what)
+{
+	if (n)
+		buf_addf(line, "; %lld %s %s", (long long)n, plural(n, one, many), what);
+}
+
 void
 order_summary(const struct order_counts *n, struct buf *line, struct buf *json)
 {
 	buf_addf(line, "%ld %s applied, %ld unchanged, %ld rejected", n->applied,
 	    plural(n->applied, "change", "changes"), n->unchanged, n->rejected);
-	if (n->cancelled)
-		buf_addf(line, "; %lld %s cancelled", (long long)n->cancelled,
-		    plural(n->cancelled, "unit", "units"));
+	summary_part(line, n->cancelled, "unit", "units", "cancelled");
 	if (n->requested)
 		buf_addf(line, "; %lld released %s asked back from the %s",
 		    (long long)n->requested, plural(n->requested, "unit", "units"),
 		    plural(n->requested, "node", "nodes"));
-	if (n->reduced)
-		buf_addf(line, "; %lld %s reduced", (long long)n->reduced,
-		    plural(n->reduced, "unit", "units"));
-	if (n->unrouted)
-		buf_addf(line, "; %lld %s to route again", (long long)n->unrouted,
-		    plural(n->unrouted, "unit", "units"));
-	if (n->added)
-		buf_addf(line, "; %lld %s added", (long long)n->added,
-		    plural(n->added, "line", "lines"));
-	if (n->raised)
-		buf_addf(line, "; %lld %s raised", (long long)n->raised,
-		    plural(n->raised, "unit", "units"));
-	if (n->swapped)
-		buf_addf(line, "; %lld %s swapped", (long long)n->swapped,
-		    plural(n->swapped, "line", "lines"));
-	if (n->methods)
-		buf_addf(line, "; %lld %s handed over another way", (long long)n->methods,
-		    plural(n->methods, "line", "lines"));
+	summary_part(line, n->reduced, "unit", "units", "reduced");
+	summary_part(line, n->unrouted, "unit", "units", "to route again");
+	summary_part(line, n->added, "line", "lines", "added");
+	summary_part(line, n->raised, "unit", "units", "raised");
+	summary_part(line, n->swapped, "line", "lines", "swapped");
+	summary_part(line, n->methods, "line", "lines", "handed over another way");
 	if (n->applied == 0)
 		buf_adds(line, "; nothing changed");
 	jsonw_start(json);
