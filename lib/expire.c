@@ -149,7 +149,7 @@ expire_at_store(struct expire_run *x, const struct due *d, const struct unit *t,
 		return 0;
 	if (store_release_line_expire(x->st, t->release_id, d->order_id, u->line_no, t->node_id,
 	    u->out) != 0 ||
-	    returns_cancel_refund(x->st, d->order_id, u->line_no, u->out, "uncollected", x->at,
+	    returns_cancel_refund(x->st, d->order_id, u->line_no, u->out, "uncollected", NULL, x->at,
 	    &x->refund_pl, &amount) != 0)
 		return -1;
 	jsonw_object(&x->payload, NULL);

@@ -642,7 +642,7 @@ write_cancel_refund(struct ctx *c, const char *order_id, const struct oline *l,
 
 	if (n == 0)
 		return 0;
-	return returns_cancel_refund(c->st, order_id, l->line_no, n, ch->reason,
+	return returns_cancel_refund(c->st, order_id, l->line_no, n, ch->reason, NULL,
 	    store_run_time(c->st), &c->pl, &amount);
 }
 

@@ -140,8 +140,27 @@ int64_t returns_cancel_units(const struct return_order *o, int i, int64_t n);
 int64_t returns_cancel_shipping(const struct return_order *o);
 
 /*
+ * Where a refund goes: back to the original payment, or to the
+ * customer's store credit (the store_credit ledger; the customer of the
+ * order).  returns_tender_parse: "" or "original", "store_credit"; -1
+ * else.
+ */
+enum returns_tender { TENDER_ORIGINAL, TENDER_STORE_CREDIT, TENDER_N };
+extern const char *const returns_tender_names[TENDER_N];
+int returns_tender_parse(const char *s);
+/*
+ * Whether a refund of order_id may go to tender: 0 yes, 1 no with the
+ * reason added to why (store credit for an order with no customer), -1
+ * store error.
+ */
+int returns_tender_check(struct store *st, const char *order_id, int tender, struct buf *why);
+
+/*
  * Write refund f and its refund.issued event (its payload built in b):
- * one form for every kind.  *id its refund_id.  0 or -1 (diagnosed).
+ * one form for every kind.  A refund in tender store_credit credits the
+ * order's customer's balance by its amount (checked first with
+ * returns_tender_check) and its event says the customer and the new
+ * balance.  *id its refund_id.  0 or -1 (diagnosed).
  */
 int returns_refund_write(struct store *st, const struct refund *f, int capped,
 	struct buf *b, int64_t *id);
@@ -152,11 +171,13 @@ int returns_refund_write(struct store *st, const struct refund *f, int capped,
  * cancel with reason (NULL or "": "cancelled") at at, and, when that
  * leaves the whole order cancelled with nothing ever shipped, a second
  * one for the shipping charge (line_no NULL); each with its
- * refund.issued event.  Nothing is written for an amount of 0.  *amount:
+ * refund.issued event, in tender (NULL: original; store_credit checked
+ * first with returns_tender_check).  Nothing is written for an amount of 0.  *amount:
  * the sum.  0 or -1 (diagnosed).
  */
 int returns_cancel_refund(struct store *st, const char *order_id, int64_t line_no,
-	int64_t n, const char *reason, const char *at, struct buf *b, int64_t *amount);
+	int64_t n, const char *reason, const char *tender, const char *at, struct buf *b,
+	int64_t *amount);
 
 /*
  * What goodwill may still be credited on line i of o (i < 0: on the

@@ -30,7 +30,7 @@ copy_text(char *dst, size_t n, const char *src)
 static const char SQL_ORDER[] =
     "SELECT shipping_charge, (SELECT COALESCE(SUM(amount), 0) FROM refund f "
     "WHERE f.order_id = o.order_id), (SELECT COALESCE(SUM(amount), 0) FROM refund f "
-    "WHERE f.order_id = o.order_id AND f.kind = 'appeasement') "
+    "WHERE f.order_id = o.order_id AND f.kind IN ('appeasement', 'adjustment')) "
     "FROM orders o WHERE order_id = ?1";
 
 /* authorized: authorised, not yet received; shipped_at: the latest shipment */
@@ -45,7 +45,7 @@ static const char SQL_ORDER_LINES[] =
     "WHERE r.order_id = l.order_id AND r.line_no = l.line_no "
     "AND c.status IN ('shipped', 'picked_up')), l.cancelled, "
     "COALESCE((SELECT SUM(f.amount) FROM refund f WHERE f.order_id = l.order_id "
-    "AND f.line_no = l.line_no AND f.kind = 'appeasement'), 0) "
+    "AND f.line_no = l.line_no AND f.kind IN ('appeasement', 'adjustment')), 0) "
     "FROM order_line l WHERE l.order_id = ?1 ORDER BY l.line_no";
 
 struct lines_ctx {
@@ -316,8 +316,8 @@ store_receipt_add(struct store *st, const char *rma_id, const char *order_id,
 
 static const char SQL_REFUND_ADD[] =
     "INSERT INTO refund (order_id, line_no, rma_id, kind, amount, merchandise, "
-    "restocking_fee, shipping, reason, at, run_id) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING refund_id";
+    "restocking_fee, shipping, reason, at, run_id, code, tender) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) RETURNING refund_id";
 
 int64_t
 store_refund_add(struct store *st, const struct refund *r)
@@ -338,7 +338,105 @@ store_refund_add(struct store *st, const struct refund *r)
 	bind_text(s, 9, r->reason);
 	bind_text(s, 10, r->at);
 	bind_run(st, s, 11);
+	bind_text(s, 12, r->code ? r->code : "");
+	bind_text(s, 13, r->tender ? r->tender : "original");
 	return store_int(st, s, "writing a refund");
+}
+
+static const char SQL_ORDER_CUSTOMER[] =
+    "SELECT customer_id FROM orders WHERE order_id = ?1";
+
+int
+store_order_customer(struct store *st, const char *order_id, char **customer)
+{
+	sqlite3_stmt *s = store_sql(st, SQL_ORDER_CUSTOMER);
+
+	*customer = NULL;
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	return store_text(st, s, customer, "reading an order's customer");
+}
+
+static const char SQL_CREDIT_BALANCE[] =
+    "SELECT COALESCE(SUM(amount), 0) FROM store_credit WHERE customer_id = ?1";
+
+int
+store_credit_balance(struct store *st, const char *customer_id, int64_t *balance)
+{
+	sqlite3_stmt *s = store_sql(st, SQL_CREDIT_BALANCE);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, customer_id);
+	/* a balance is never below zero: -1 is an error */
+	return (*balance = store_int(st, s, "reading a store credit balance")) < 0 ? -1 : 0;
+}
+
+static const char SQL_CREDIT_ADD[] =
+    "INSERT INTO store_credit (customer_id, amount, refund_id, order_ref, reason, by, at, "
+    "run_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING entry_id";
+
+int64_t
+store_credit_add(struct store *st, const char *customer_id, int64_t amount, int64_t refund_id,
+    const char *order_ref, const char *reason, const char *by, const char *at)
+{
+	sqlite3_stmt *s = store_sql(st, SQL_CREDIT_ADD);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, customer_id);
+	bind_int(s, 2, amount);
+	if (refund_id > 0)
+		bind_int(s, 3, refund_id);
+	bind_text(s, 4, order_ref ? order_ref : "");
+	bind_text(s, 5, reason ? reason : "");
+	bind_text(s, 6, by ? by : "");
+	bind_text(s, 7, at);
+	bind_run(st, s, 8);
+	return store_int(st, s, "writing a store credit entry");
+}
+
+static const char SQL_CREDIT_ENTRIES[] =
+    "SELECT c.entry_id, c.amount, SUM(c.amount) OVER (ORDER BY c.entry_id), "
+    "COALESCE(c.refund_id, 0), c.order_ref, c.reason, c.by, c.at, f.order_id "
+    "FROM store_credit c LEFT JOIN refund f ON f.refund_id = c.refund_id "
+    "WHERE c.customer_id = ?1 ORDER BY c.entry_id";
+
+struct credit_ctx {
+	int (*fn)(void *ctx, const struct credit_entry *e);
+	void *ctx;
+};
+
+static int
+credit_row(void *p, const struct store_row *row)
+{
+	struct credit_ctx *c = p;
+	struct credit_entry e;
+
+	e.entry_id = store_col_int(row, 0);
+	e.amount = store_col_int(row, 1);
+	e.balance = store_col_int(row, 2);
+	e.refund_id = store_col_int(row, 3);
+	e.order_ref = store_col_text(row, 4);
+	e.reason = store_col_text(row, 5);
+	e.by = store_col_text(row, 6);
+	e.at = store_col_text(row, 7);
+	e.order_id = store_col_null(row, 8) ? "" : store_col_text(row, 8);
+	return c->fn(c->ctx, &e);
+}
+
+int
+store_credit_entries(struct store *st, const char *customer_id,
+    int (*fn)(void *ctx, const struct credit_entry *e), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, SQL_CREDIT_ENTRIES);
+	struct credit_ctx c = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, customer_id);
+	return store_each(st, s, credit_row, &c, "reading a store credit ledger");
 }
 
 static const char SQL_REFUND_ORDERS[] =

@@ -67,13 +67,44 @@ int store_receipt_add(struct store *st, const char *rma_id, const char *order_id
 	int64_t line_no, int64_t qty, const char *condition, const char *disposition,
 	const char *node_id, const char *at);
 
-/* A refund instruction; line_no 0: the whole order; rma_id NULL: none. */
+/*
+ * A refund instruction; line_no 0: the whole order; rma_id NULL: none;
+ * code NULL: none (an adjustment's reason code); tender NULL: "original"
+ * (else "store_credit", see store_credit_add).
+ */
 struct refund {
-	const char *order_id, *rma_id, *kind, *reason, *at;
+	const char *order_id, *rma_id, *kind, *reason, *at, *code, *tender;
 	int64_t line_no, amount, merchandise, restocking_fee, shipping;
 };
 /* Write it: its refund_id (> 0), or -1. */
 int64_t store_refund_add(struct store *st, const struct refund *r);
+
+/*
+ * The customer of order_id into *customer (malloc'd, the caller frees;
+ * "" for an order with none): 1, 0 no such order, -1 error.
+ */
+int store_order_customer(struct store *st, const char *order_id, char **customer);
+
+/*
+ * Store credit (the store_credit ledger): a customer's balance, the sum
+ * of the entries, into *balance (0 for a customer with none): 0 or -1.
+ */
+int store_credit_balance(struct store *st, const char *customer_id, int64_t *balance);
+/*
+ * Write an entry: amount > 0 credited by refund refund_id, or < 0 spent
+ * on order_ref (refund_id 0).  Its entry_id (> 0), or -1.
+ */
+int64_t store_credit_add(struct store *st, const char *customer_id, int64_t amount,
+	int64_t refund_id, const char *order_ref, const char *reason, const char *by,
+	const char *at);
+/* A ledger entry as read back, valid during the callback. */
+struct credit_entry {
+	int64_t entry_id, amount, balance, refund_id;	/* refund_id 0: a spend */
+	const char *order_ref, *reason, *by, *at, *order_id;	/* order_id: the refund's */
+};
+/* fn for each entry of customer_id, oldest first, with the running balance: 0 or -1. */
+int store_credit_entries(struct store *st, const char *customer_id,
+	int (*fn)(void *ctx, const struct credit_entry *e), void *ctx);
 
 /* fn for each order with a refund, by order_id, until it returns non-zero: 0, or -1. */
 int store_refund_orders(struct store *st, int (*fn)(void *ctx, const char *order_id),

@@ -75,7 +75,7 @@ EOF
 	    from event where type = 'line.allocated') order by seq"
 	assert_output - <<'EOF'
 line.cancelled|{"line_no":2,"sku":"B2","cancelled":1,"from_open":0,"from_allocated":1,"from_routed":0,"cancel_requested":0,"by":"ann","reason":"changed mind"}
-refund.issued|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":2,"amount":5.00,"merchandise":5.00,"restocking_fee":0.00,"shipping":0.00,"reason":"changed mind"}
+refund.issued|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":2,"amount":5.00,"merchandise":5.00,"restocking_fee":0.00,"shipping":0.00,"reason":"changed mind","tender":"original"}
 EOF
 	consistent
 }
@@ -119,8 +119,8 @@ M2|1|cancel|1000|1000|0|0|duplicate
 M2|NULL|cancel|400|0|0|400|duplicate
 EOF
 	refund_events <<'EOF'
-M2|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":1,"amount":10.00,"merchandise":10.00,"restocking_fee":0.00,"shipping":0.00,"reason":"duplicate"}
-M2|{"refund_id":2,"kind":"cancel","rma_id":null,"line_no":null,"amount":4.00,"merchandise":0.00,"restocking_fee":0.00,"shipping":4.00,"reason":"duplicate"}
+M2|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":1,"amount":10.00,"merchandise":10.00,"restocking_fee":0.00,"shipping":0.00,"reason":"duplicate","tender":"original"}
+M2|{"refund_id":2,"kind":"cancel","rma_id":null,"line_no":null,"amount":4.00,"merchandise":0.00,"restocking_fee":0.00,"shipping":4.00,"reason":"duplicate","tender":"original"}
 EOF
 	# the 360-degree view lists them with their kind
 	run -0 bash -c 'oms-order show M2 --format json | jq -c "[.refunds[] | {kind, line_no, amount}]"'
@@ -147,7 +147,7 @@ EOF
 	    shipping, reason, at from refund"
 	assert_output "M1|2|cancel|1000|1000|0|cancelled|2026-11-06T10:00:00Z"
 	refund_events <<'EOF'
-M1|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":2,"amount":10.00,"merchandise":10.00,"restocking_fee":0.00,"shipping":0.00,"reason":"cancelled"}
+M1|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":2,"amount":10.00,"merchandise":10.00,"restocking_fee":0.00,"shipping":0.00,"reason":"cancelled","tender":"original"}
 EOF
 	consistent
 }

@@ -416,7 +416,7 @@ ST1,A1,3,0,0,3,0,0"
 	assert_output "P9|1|cancel|2400|uncollected"
 	# told as any cancel's refund is, for the payment system's one feed
 	run -0 events_of 'refund.issued'
-	assert_output 'P9|refund.issued|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":1,"amount":24.00,"merchandise":24.00,"restocking_fee":0.00,"shipping":0.00,"reason":"uncollected"}'
+	assert_output 'P9|refund.issued|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":1,"amount":24.00,"merchandise":24.00,"restocking_fee":0.00,"shipping":0.00,"reason":"uncollected","tender":"original"}'
 	run -0 release_line 20261127-ST1-000001
 	assert_output "2|0|0|0|0|"
 	# and again: nothing

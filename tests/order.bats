@@ -183,8 +183,8 @@ EOF
 	run -0 order_events
 	assert_output - <<'EOF'
 O1|order.cancelled|{"lines":[{"line_no":1,"sku":"A1","cancelled":4,"from_open":0,"from_allocated":4,"from_routed":0,"cancel_requested":0},{"line_no":2,"sku":"B2","cancelled":2,"from_open":0,"from_allocated":2,"from_routed":0,"cancel_requested":0}],"cancelled":6,"cancel_requested":0,"shipped":0,"by":"ann","reason":"customer changed her mind"}
-O1|refund.issued|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":1,"amount":79.96,"merchandise":79.96,"restocking_fee":0.00,"shipping":0.00,"reason":"customer changed her mind"}
-O1|refund.issued|{"refund_id":2,"kind":"cancel","rma_id":null,"line_no":2,"amount":10.00,"merchandise":10.00,"restocking_fee":0.00,"shipping":0.00,"reason":"customer changed her mind"}
+O1|refund.issued|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":1,"amount":79.96,"merchandise":79.96,"restocking_fee":0.00,"shipping":0.00,"reason":"customer changed her mind","tender":"original"}
+O1|refund.issued|{"refund_id":2,"kind":"cancel","rma_id":null,"line_no":2,"amount":10.00,"merchandise":10.00,"restocking_fee":0.00,"shipping":0.00,"reason":"customer changed her mind","tender":"original"}
 EOF
 	# the freed units go to the backordered order
 	run -0 oms-allocate -q
@@ -217,7 +217,7 @@ EOF
 	run -0 order_events
 	assert_output - <<'EOF'
 O3|line.cancelled|{"line_no":1,"sku":"A1","cancelled":4,"from_open":3,"from_allocated":1,"from_routed":0,"cancel_requested":0,"by":"ann","reason":null}
-O3|refund.issued|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":1,"amount":79.96,"merchandise":79.96,"restocking_fee":0.00,"shipping":0.00,"reason":"cancelled"}
+O3|refund.issued|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":1,"amount":79.96,"merchandise":79.96,"restocking_fee":0.00,"shipping":0.00,"reason":"cancelled","tender":"original"}
 EOF
 	# a line with no qty: the rest of it
 	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 4 units cancelled" \
@@ -272,7 +272,7 @@ EOF
 	run -0 order_events
 	assert_output - <<'EOF'
 O1|line.cancelled|{"line_no":1,"sku":"A1","cancelled":2,"from_open":0,"from_allocated":0,"from_routed":2,"cancel_requested":2,"by":"ann","reason":"wrong size"}
-O1|refund.issued|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":1,"amount":39.98,"merchandise":39.98,"restocking_fee":0.00,"shipping":0.00,"reason":"wrong size"}
+O1|refund.issued|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":1,"amount":39.98,"merchandise":39.98,"restocking_fee":0.00,"shipping":0.00,"reason":"wrong size","tender":"original"}
 O1|release.cancel_requested|{"release_id":"20261127-DC1-000001","node_id":"DC1","line_no":1,"sku":"A1","qty":2,"by":"ann","reason":"wrong size"}
 EOF
 	# asked already: the line is cancelled as far as it can be
@@ -304,7 +304,7 @@ EOF
 	run -0 order_events
 	assert_output - <<'EOF'
 O3|line.cancelled|{"line_no":1,"sku":"A1","cancelled":6,"from_open":1,"from_allocated":2,"from_routed":3,"cancel_requested":2,"by":"ann","reason":null}
-O3|refund.issued|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":1,"amount":119.94,"merchandise":119.94,"restocking_fee":0.00,"shipping":0.00,"reason":"cancelled"}
+O3|refund.issued|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":1,"amount":119.94,"merchandise":119.94,"restocking_fee":0.00,"shipping":0.00,"reason":"cancelled","tender":"original"}
 O3|release.cancel_requested|{"release_id":"20261127-DC2-000001","node_id":"DC2","line_no":1,"sku":"A1","qty":2,"by":"ann","reason":null}
 EOF
 }
@@ -345,7 +345,7 @@ EOF
 O1|order.cancelled|{"lines":[{"line_no":2,"sku":"B2","cancelled":0,"from_open":0,"from_allocated":0,"from_routed":0,"cancel_requested":2}],"cancelled":0,"cancel_requested":2,"shipped":4,"by":"ann","reason":null}
 O1|release.cancel_requested|{"release_id":"20261127-DC1-000001","node_id":"DC1","line_no":2,"sku":"B2","qty":2,"by":"ann","reason":null}
 O1|line.cancelled|{"release_id":"20261127-DC1-000001","line_no":2,"node_id":"DC1","sku":"B2","qty":2,"carrier":"","tracking":"","at":"2026-11-27T16:00:00Z"}
-O1|refund.issued|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":2,"amount":10.00,"merchandise":10.00,"restocking_fee":0.00,"shipping":0.00,"reason":"cancelled"}
+O1|refund.issued|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":2,"amount":10.00,"merchandise":10.00,"restocking_fee":0.00,"shipping":0.00,"reason":"cancelled","tender":"original"}
 EOF
 	# a second run finds nothing to do
 	before=$(state)
@@ -633,7 +633,7 @@ EOF
 	assert_output - <<'EOF'
 O1|order.held|{"hold_type":"payment","by":"ann","reason":"card declined"}
 O1|line.cancelled|{"line_no":2,"sku":"B2","cancelled":1,"from_open":0,"from_allocated":1,"from_routed":0,"cancel_requested":0,"by":"ann","reason":"ticket 42"}
-O1|refund.issued|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":2,"amount":5.00,"merchandise":5.00,"restocking_fee":0.00,"shipping":0.00,"reason":"ticket 42"}
+O1|refund.issued|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":2,"amount":5.00,"merchandise":5.00,"restocking_fee":0.00,"shipping":0.00,"reason":"ticket 42","tender":"original"}
 O2|order.priority_changed|{"priority":2,"previous":5,"by":"ann","reason":"ticket 42"}
 O3|line.reduced|{"line_no":1,"sku":"A1","from_open":1,"from_allocated":0,"from_routed":0,"qty":7,"previous":8,"by":"ann","reason":"ticket 42"}
 EOF
@@ -813,7 +813,7 @@ fixed_times() {
     {"seq":14,"at":"TIME","type":"line.allocated","payload":{"line_no":1,"sku":"A1","allocated":5,"backordered":3,"reason":"no stock in the network","previous":0}},
     {"seq":15,"at":"TIME","type":"line.backordered","payload":{"line_no":1,"sku":"A1","allocated":5,"backordered":3,"reason":"no stock in the network","previous":0}},
     {"seq":16,"at":"TIME","type":"line.cancelled","payload":{"line_no":1,"sku":"A1","cancelled":2,"from_open":2,"from_allocated":0,"from_routed":0,"cancel_requested":0,"by":"ann","reason":null}},
-    {"seq":17,"at":"TIME","type":"refund.issued","payload":{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":1,"amount":39.98,"merchandise":39.98,"restocking_fee":0.00,"shipping":0.00,"reason":"cancelled"}},
+    {"seq":17,"at":"TIME","type":"refund.issued","payload":{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":1,"amount":39.98,"merchandise":39.98,"restocking_fee":0.00,"shipping":0.00,"reason":"cancelled","tender":"original"}},
     {"seq":18,"at":"TIME","type":"order.held","payload":{"hold_type":"fraud","by":"ann","reason":"card flagged"}}
   ]
 }

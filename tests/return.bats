@@ -296,7 +296,7 @@ EOF
 R1|rma.authorized|{"rma_id":"RMA-R1-1","channel":"store","node_id":"ST1","lines":[{"line_no":1,"sku":"A1","qty":1,"reason":"defective"}]}
 R1|line.returned|{"rma_id":"RMA-R1-1","line_no":1,"sku":"A1","qty":1,"condition":"new","disposition":"restock","node_id":"ST1"}
 |inventory.delta|{"node_id":"ST1","sku":"A1","delta":1,"on_hand":1,"reason":"return","rma_id":"RMA-R1-1"}
-R1|refund.issued|{"refund_id":1,"kind":"return","rma_id":"RMA-R1-1","line_no":1,"amount":21.06,"merchandise":19.67,"restocking_fee":0.00,"shipping":1.39,"reason":"defective"}
+R1|refund.issued|{"refund_id":1,"kind":"return","rma_id":"RMA-R1-1","line_no":1,"amount":21.06,"merchandise":19.67,"restocking_fee":0.00,"shipping":1.39,"reason":"defective","tender":"original"}
 EOF
 	consistent
 	# the returned unit is the store's again: the backorder fills
@@ -555,9 +555,9 @@ R1|2|NULL|appeasement|1280|0|0|0|sorry
 EOF
 	run -0 return_events
 	assert_output - <<'EOF'
-R1|refund.issued|{"refund_id":1,"kind":"appeasement","rma_id":null,"line_no":1,"amount":6.32,"reason":"late delivery"}
-R1|refund.issued|{"refund_id":2,"kind":"appeasement","rma_id":null,"line_no":null,"amount":5.00,"reason":"goodwill"}
-R1|refund.issued|{"refund_id":3,"kind":"appeasement","rma_id":null,"line_no":2,"amount":12.80,"reason":"sorry"}
+R1|refund.issued|{"refund_id":1,"kind":"appeasement","rma_id":null,"line_no":1,"amount":6.32,"reason":"late delivery","tender":"original"}
+R1|refund.issued|{"refund_id":2,"kind":"appeasement","rma_id":null,"line_no":null,"amount":5.00,"reason":"goodwill","tender":"original"}
+R1|refund.issued|{"refund_id":3,"kind":"appeasement","rma_id":null,"line_no":2,"amount":12.80,"reason":"sorry","tender":"original"}
 EOF
 	consistent
 }
@@ -613,7 +613,7 @@ RMA-R1-1,R1,2,B2,2,3.80,changed_mind,mail,DC1,new,restock,10.00,0.00,0.00,2
 EOF
 	assert_equal "${stderr_lines[0]}" 'oms-return: -:2: refund cut to 3.80, what is left to refund on line 2 of order "R1"'
 	run -0 sqlite3 "$OMS_DB" "select payload from event where type = 'refund.issued' order by seq desc limit 1"
-	assert_output '{"refund_id":2,"kind":"return","rma_id":"RMA-R1-1","line_no":2,"amount":3.80,"merchandise":10.00,"restocking_fee":0.00,"shipping":0.00,"capped":true,"reason":"changed_mind"}'
+	assert_output '{"refund_id":2,"kind":"return","rma_id":"RMA-R1-1","line_no":2,"amount":3.80,"merchandise":10.00,"restocking_fee":0.00,"shipping":0.00,"capped":true,"reason":"changed_mind","tender":"original"}'
 	run -0 sqlite3 "$OMS_DB" "select sum(amount) from refund where line_no = 2"
 	assert_output 1280
 	consistent
