@@ -37,6 +37,7 @@ rma_line
 run
 sent_once
 shipment
+store_credit
 tracking_update
 EOF
 }
