@@ -1,7 +1,9 @@
 /*
  * oms-order: customer care on orders: show one order or one customer's
- * orders, and cancel, hold, unhold, re-address, reduce, re-prioritise, add a
- * line, raise a quantity, swap a line's item or change its method, one change from the command line or a stream of them.  See oms-order(1).
+ * orders, and a customer's store credit; cancel, hold, unhold, re-address,
+ * reduce, re-prioritise, add a line, raise a quantity, swap a line's item
+ * or change its method, adjust a price, spend store credit: one change
+ * from the command line or a stream of them.  See oms-order(1).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 
 enum {
 	OPT_BY = OPT_CMD, OPT_REASON, OPT_REJECTS, OPT_PRICE, OPT_DISCOUNT, OPT_NODE,
+	OPT_CODE, OPT_TENDER,
 	OPT_SHIP		/* OPT_SHIP + i: the ship_* column OC_SNAME + i */
 };
 
@@ -26,25 +29,30 @@ usage(FILE *fp)
 	    "                 [-o file] [--safe-csv] show order\n"
 	    "       oms-order [-hqv] [--busy-timeout ms] [--db path] [--format format]\n"
 	    "                 [-o file] [--safe-csv] customer customer\n"
+	    "       oms-order [-hqv] [--busy-timeout ms] [--db path] [--format format]\n"
+	    "                 [-o file] [--safe-csv] credit customer\n"
 	    "       oms-order [-hqv] [--busy-timeout ms] [--by name] [--db path] [--dry-run]\n"
 	    "                 [--reason text] change order ...\n"
 	    "       oms-order [-hqv] [--busy-timeout ms] [--by name] [--db path] [--dry-run]\n"
 	    "                 [--input-format format] [--reason text] [--rejects file]\n"
 	    "                 change [-] | apply [file ...]\n"
 	    "       oms-order --version\n"
-	    "change: cancel order [line [qty]]\n"
+	    "change: cancel order [line [qty]] [--tender tender]\n"
 	    "        hold order type | unhold order type\n"
 	    "        reduce order line qty | raise order line qty\n"
 	    "        priority order n\n"
 	    "        add order sku qty [--price price] [--discount amount]\n"
 	    "        swap order line sku [--price price]\n"
 	    "        method order line method [--node node]\n"
+	    "        adjust order [line] amount|pct%% --code code [--tender tender]\n"
+	    "        spend customer amount order\n"
 	    "        address order [--ship-name text] [--ship-address1 text]\n"
 	    "                [--ship-city text] [--ship-region text]\n"
 	    "                [--ship-postal-code code] [--ship-country code]\n"
 	    "                [--ship-lat lat --ship-lon lon]\n"
 	    "type: fraud, payment, address, customer\n"
-	    "method: ship, pickup, curbside, locker\n");
+	    "method: ship, pickup, curbside, locker\n"
+	    "tender: original (the default), store_credit\n");
 }
 
 static int
@@ -70,6 +78,8 @@ static const struct {
 	[ACT_RAISE] = { 2, 2, { OC_LINE, OC_QTY } },
 	[ACT_SWAP] = { 2, 2, { OC_LINE, OC_SKU } },
 	[ACT_METHOD] = { 2, 2, { OC_LINE, OC_METHOD } },
+	[ACT_ADJUST] = { 1, 2, { OC_LINE, OC_AMOUNT } },	/* one: the amount */
+	[ACT_SPEND] = { 2, 2, { OC_AMOUNT, OC_ORDER } },	/* after the customer */
 };
 
 /* A change: one from the command line (vals), or a stream of them (files). */
@@ -103,6 +113,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		CLI_LONGOPTS,
 		{ "by", required_argument, NULL, OPT_BY },
+		{ "code", required_argument, NULL, OPT_CODE },
 		{ "discount", required_argument, NULL, OPT_DISCOUNT },
 		{ "node", required_argument, NULL, OPT_NODE },
 		{ "price", required_argument, NULL, OPT_PRICE },
@@ -116,6 +127,7 @@ main(int argc, char **argv)
 		{ "ship-name", required_argument, NULL, OPT_SHIP },
 		{ "ship-postal-code", required_argument, NULL, OPT_SHIP + OC_SPOSTAL - OC_SNAME },
 		{ "ship-region", required_argument, NULL, OPT_SHIP + OC_SREGION - OC_SNAME },
+		{ "tender", required_argument, NULL, OPT_TENDER },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *vals[OC_COUNT];
@@ -157,6 +169,13 @@ main(int argc, char **argv)
 		case OPT_NODE:
 			vals[OC_PICKUP] = optarg;
 			break;
+		case OPT_CODE:
+			vals[OC_CODE] = optarg;
+			break;
+		case OPT_TENDER:
+			o.tender = optarg;
+			change_opts = 1;
+			break;
 		default:
 			if (ch >= OPT_SHIP && ch <= OPT_SHIP + OC_SLON - OC_SNAME) {
 				vals[OC_SNAME + ch - OPT_SHIP] = optarg;
@@ -170,11 +189,12 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)
-		return usage_error("what to do? (show, customer, cancel, hold, unhold, address, "
-		    "reduce, priority, add, raise, swap, method, apply)");
+		return usage_error("what to do? (show, customer, credit, cancel, hold, unhold, "
+		    "address, reduce, priority, add, raise, swap, method, adjust, spend, apply)");
 	cmd = argv[0];
 	nops = argc - 1;
-	view = strcmp(cmd, "show") == 0 || strcmp(cmd, "customer") == 0;
+	view = strcmp(cmd, "show") == 0 || strcmp(cmd, "customer") == 0 ||
+	    strcmp(cmd, "credit") == 0;
 	if (!view && strcmp(cmd, "apply") != 0 && (o.action = order_action_parse(cmd)) < 0) {
 		diag_error("unknown command \"%s\"", cmd);
 		usage(stderr);
@@ -186,10 +206,11 @@ main(int argc, char **argv)
 			return usage_error(nops ? "one order or customer at a time" :
 			    "which one? (an order id, or a customer id)");
 		if (c.dry_run || c.input_format != INFMT_AUTO || o.rejects || change_opts ||
-		    ship_given || money_given || vals[OC_PICKUP][0] != '\0')
-			return usage_error("show and customer only read: --dry-run, --input-format, "
-			    "--rejects, --by, --reason, --ship-*, --price, --discount and --node do "
-			    "not apply");
+		    ship_given || money_given || vals[OC_PICKUP][0] != '\0' ||
+		    vals[OC_CODE][0] != '\0')
+			return usage_error("show, customer and credit only read: --dry-run, "
+			    "--input-format, --rejects, --by, --reason, --tender, --code, --ship-*, "
+			    "--price, --discount and --node do not apply");
 		if ((status = store_open(&st, c.db, c.busy_ms, 1)) != 0)
 			return status;
 		if ((status = outfile_open(&out, c.output)) != 0) {
@@ -198,7 +219,8 @@ main(int argc, char **argv)
 		}
 		i = !c.format_given || c.format == OUTFMT_JSON;
 		status = cmd[0] == 's' ? order_show(st, argv[1], i, c.format, c.safe_csv, out.fp) :
-		    order_customer(st, argv[1], i, c.format, c.safe_csv, out.fp);
+		    cmd[1] == 'u' ? order_customer(st, argv[1], i, c.format, c.safe_csv, out.fp) :
+		    order_credit(st, argv[1], c.format, c.safe_csv, out.fp);
 		store_close(st);
 		ch = outfile_close(&out, status == 0);
 		return status ? status : ch;
@@ -218,6 +240,12 @@ main(int argc, char **argv)
 	if (stream && vals[OC_PICKUP][0] != '\0')
 		return usage_error("--node is for one method change on the command line; a "
 		    "stream gives a pickup_node column");
+	if (stream && vals[OC_CODE][0] != '\0')
+		return usage_error("--code is for one adjust on the command line; a stream gives "
+		    "a code column");
+	if (o.tender != NULL && o.action >= 0 && o.action != ACT_CANCEL &&
+	    o.action != ACT_ADJUST)
+		return usage_error("--tender is for cancel and adjust (and a stream of changes)");
 	if (!stream && (o.rejects || c.input_format != INFMT_AUTO))
 		return usage_error("--rejects and --input-format are for a stream of changes");
 	if (!stream) {
@@ -227,6 +255,8 @@ main(int argc, char **argv)
 			    o.action == ACT_ADD ? "order sku qty" :
 			    o.action == ACT_SWAP ? "order line sku" :
 			    o.action == ACT_METHOD ? "order line method" :
+			    o.action == ACT_ADJUST ? "order [line] amount|pct% --code code" :
+			    o.action == ACT_SPEND ? "customer amount order" :
 			    o.action == ACT_PRIORITY ? "order priority" :
 			    o.action == ACT_ADDRESS ? "order and --ship-* options" : "order type");
 			usage(stderr);
@@ -240,10 +270,17 @@ main(int argc, char **argv)
 			return usage_error("--discount is for add");
 		if (vals[OC_PICKUP][0] != '\0' && o.action != ACT_METHOD)
 			return usage_error("--node is for method");
-		vals[OC_ORDER] = argv[1];
+		if (vals[OC_CODE][0] != '\0' && o.action != ACT_ADJUST)
+			return usage_error("--code is for adjust");
+		/* spend names the customer first; the order it paid for is last */
+		vals[o.action == ACT_SPEND ? OC_CUSTOMER : OC_ORDER] = argv[1];
 		vals[OC_ACTION] = cmd;
 		for (i = 2; i < argc; i++)
 			vals[operands[o.action].cols[i - 2]] = argv[i];
+		if (o.action == ACT_ADJUST && argc == 3) {	/* adjust order amount */
+			vals[OC_AMOUNT] = vals[OC_LINE];
+			vals[OC_LINE] = "";
+		}
 	}
 	if (o.by == NULL)
 		o.by = order_login_name();

@@ -364,7 +364,7 @@ static const char css[] =
     "p.note{color:#57606a;font-size:13px;margin:4px 0 10px}"
     "div.table{overflow-x:auto}"
     "table{border-collapse:collapse;font-size:13px;width:100%}"
-    "th,td{padding:5px 6px;border-bottom:1px solid #e3e7eb;text-align:right;"
+    "th,td{padding:5px 4px;border-bottom:1px solid #e3e7eb;text-align:right;"
     "white-space:nowrap}"
     "th{background:#eef2f6;font-weight:600;white-space:normal;vertical-align:bottom}th:first-child,td:first-child{text-align:left}"
     "tr.all td{font-weight:700;border-top:2px solid #8c959f}"
@@ -395,9 +395,10 @@ kpi_section(FILE *fp, const struct page *pg)
 		"Channel", "Orders", "Lines", "Units", "Shipped units", "Order fill",
 		"Line fill", "Ship&shy;ments per order", "Ship cost per order", "On time",
 		"Back&shy;ordered", "Re&shy;turned", "Revenue", "Refunds", "Appease&shy;ments",
+		"Adjust&shy;ments",
 	};
 	static const int pct[KPI_NCOLS] = { [5] = 1, [6] = 1, [9] = 1, [10] = 1, [11] = 1,
-		[13] = 1, [14] = 1 };
+		[13] = 1, [14] = 1, [15] = 1 };
 
 	fputs("<h2>Key figures</h2>\n<p class=\"note\">", fp);
 	if (pg->k->from || pg->k->to) {

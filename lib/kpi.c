@@ -26,6 +26,7 @@ const struct outcol kpi_cols[KPI_NCOLS] = {
 	{ "avg_ship_cost", COL_NUM }, { "on_time_rate", COL_NUM },
 	{ "backorder_rate", COL_NUM }, { "return_rate", COL_NUM }, { "revenue", COL_NUM },
 	{ "refund_share", COL_NUM }, { "appeasement_share", COL_NUM },
+	{ "adjustment_share", COL_NUM },
 };
 
 struct kline {
@@ -40,7 +41,7 @@ struct korder {
 	size_t line0, nlines;
 	int64_t shipments, promised, on_time;
 	int64_t cost;			/* cents: routing to where it shipped from */
-	int64_t refunds, appeasements;
+	int64_t refunds, appeasements, adjustments;
 };
 
 /* Strings kept one after another in one buffer, string i at ids.s + off[i]. */
@@ -367,8 +368,10 @@ refund_row(void *p, const struct refund_total *row)
 
 	if (oi == 0)
 		return 0;
-	if (row->appeasement)
+	if (row->kind == 1)
 		c->o[oi - 1].appeasements += row->amount;
+	else if (row->kind == 2)
+		c->o[oi - 1].adjustments += row->amount;
 	else
 		c->o[oi - 1].refunds += row->amount;
 	return 0;
@@ -420,6 +423,7 @@ tally(struct kctx *c, const struct korder *o, struct kpi_row *t)
 	t->on_time_shipments += o->on_time;
 	t->refunds += o->refunds;
 	t->appeasements += o->appeasements;
+	t->adjustments += o->adjustments;
 }
 
 static int
@@ -534,6 +538,7 @@ kpi_format(const struct kpi_row *r, char f[KPI_NCOLS][32], const char *vals[KPI_
 	vals[12] = f[12];
 	vals[13] = rate(f[13], (double)r->refunds, revenue);
 	vals[14] = rate(f[14], (double)r->appeasements, revenue);
+	vals[15] = rate(f[15], (double)r->adjustments, revenue);
 }
 
 int

@@ -24,7 +24,7 @@ struct kpi_row {
 	int64_t promised_shipments, on_time_shipments;
 	int64_t ship_cost;		/* routing cost of what shipped, cents */
 	double revenue;			/* cents */
-	int64_t refunds, appeasements;	/* cents */
+	int64_t refunds, appeasements, adjustments;	/* cents */
 };
 
 struct kpi_table {
@@ -54,7 +54,7 @@ int kpi_compute(struct store *st, const char *from, const char *to,
 void kpi_table_release(struct kpi_table *t);
 
 /* The columns of the kpi view. */
-#define KPI_NCOLS 15
+#define KPI_NCOLS 16
 extern const struct outcol kpi_cols[KPI_NCOLS];
 
 /*

@@ -13,6 +13,7 @@
 #include "parse.h"
 #include "util.h"
 #include "store-order.h"
+#include "store-return.h"
 
 enum vtype { V_TEXT, V_INT, V_REAL, V_MONEY, V_BOOL, V_JSON };
 
@@ -69,11 +70,15 @@ static const struct vcol receipt_vcols[] = {
 static const struct vcol refund_vcols[] = {
 	{ "refund_id", V_INT }, { "kind", V_TEXT }, { "line_no", V_INT }, { "rma_id", V_TEXT },
 	{ "amount", V_MONEY }, { "merchandise", V_MONEY }, { "restocking_fee", V_MONEY },
-	{ "shipping", V_MONEY }, { "reason", V_TEXT }, { "at", V_TEXT },
+	{ "shipping", V_MONEY }, { "reason", V_TEXT }, { "tender", V_TEXT }, { "at", V_TEXT },
 };
 static const struct vcol appease_vcols[] = {
 	{ "refund_id", V_INT }, { "line_no", V_INT }, { "amount", V_MONEY },
-	{ "reason", V_TEXT }, { "at", V_TEXT },
+	{ "reason", V_TEXT }, { "tender", V_TEXT }, { "at", V_TEXT },
+};
+static const struct vcol adjust_vcols[] = {
+	{ "refund_id", V_INT }, { "line_no", V_INT }, { "amount", V_MONEY },
+	{ "code", V_TEXT }, { "reason", V_TEXT }, { "tender", V_TEXT }, { "at", V_TEXT },
 };
 static const struct vcol hold_vcols[] = {
 	{ "hold_type", V_TEXT }, { "reason", V_TEXT }, { "held_by", V_TEXT },
@@ -85,6 +90,7 @@ static const struct vcol event_vcols[] = {
 static const struct vcol customer_vcols[] = {
 	{ "customer_id", V_TEXT }, { "name", V_TEXT }, { "email", V_TEXT },
 	{ "phone", V_TEXT }, { "tier", V_TEXT },
+	{ "store_credit", V_MONEY },	/* the balance of the store_credit ledger */
 };
 
 #define VCOLS(t) t, (int)(sizeof t / sizeof *t)
@@ -116,6 +122,8 @@ static const struct section {
 	{ OS_REFUNDS, "refunds", "refund", VCOLS(refund_vcols), NULL, "refund_id", NULL, "at" },
 	{ OS_APPEASEMENTS, "appeasements", "appeasement", VCOLS(appease_vcols), NULL,
 	    "refund_id", NULL, "at" },
+	{ OS_ADJUSTMENTS, "adjustments", "adjustment", VCOLS(adjust_vcols), NULL,
+	    "refund_id", "code", "at" },
 	{ OS_HOLDS, "holds", "hold", VCOLS(hold_vcols), NULL, "hold_type", NULL, "held_at" },
 	{ OS_EVENTS, "events", "event", VCOLS(event_vcols), NULL, "seq", "type", "at" },
 };
@@ -422,9 +430,15 @@ order_customer(struct store *st, const char *customer_id, int nested, int fmt,
 		r = store_order_section(st, OS_CUSTOMER, customer_id, view_row, &v);
 	} else {
 		/* orders name a customer the store has no record of */
-		const char *vals[5] = { customer_id, NULL, NULL, NULL, NULL };
+		const char *vals[6] = { customer_id, NULL, NULL, NULL, NULL, NULL };
+		char balance[24];
+		int64_t cents;
 
-		emit(&v, vals);
+		if ((r = store_credit_balance(st, customer_id, &cents)) == 0) {
+			snprintf(balance, sizeof balance, "%lld", (long long)cents);
+			vals[5] = balance;
+			emit(&v, vals);
+		}
 	}
 	if (nested)
 		fprintf(out, ",\n  \"orders\": [%s", orders.n ? "\n" : "");
@@ -440,6 +454,76 @@ order_customer(struct store *st, const char *customer_id, int nested, int fmt,
 	if (r != 0)
 		r = store_status(st);
 out:
+	for (i = 0; i < orders.n; i++)
+		free(orders.v[i]);
+	free(orders.v);
+	return r;
+}
+
+/* --- store credit --------------------------------------------------------- */
+
+static const struct outcol credit_cols[] = {
+	{ "entry_id", COL_NUM }, { "at", COL_TEXT }, { "customer_id", COL_TEXT },
+	{ "kind", COL_TEXT }, { "amount", COL_NUM }, { "balance", COL_NUM },
+	{ "refund_id", COL_NUM }, { "order_id", COL_TEXT }, { "reason", COL_TEXT },
+	{ "by", COL_TEXT },
+};
+
+struct credit_view {
+	struct writer w;
+	const char *customer_id;
+	long n;
+};
+
+static int
+credit_row(void *p, const struct credit_entry *e)
+{
+	struct credit_view *v = p;
+	char id[24], amount[24], balance[24], refund[24];
+	const char *row[10];
+
+	snprintf(id, sizeof id, "%lld", (long long)e->entry_id);
+	money_format(e->amount, amount);
+	money_format(e->balance, balance);
+	snprintf(refund, sizeof refund, "%lld", (long long)e->refund_id);
+	row[0] = id;
+	row[1] = e->at;
+	row[2] = v->customer_id;
+	row[3] = e->refund_id > 0 ? "credit" : "spend";
+	row[4] = amount;
+	row[5] = balance;
+	row[6] = e->refund_id > 0 ? refund : NULL;
+	row[7] = e->refund_id > 0 ? e->order_id : e->order_ref;
+	row[8] = e->reason;
+	row[9] = e->by;
+	writer_row(&v->w, row);
+	v->n++;
+	return 0;
+}
+
+int
+order_credit(struct store *st, const char *customer_id, int fmt, int safe_csv, FILE *out)
+{
+	struct credit_view v;
+	struct id_list orders = { NULL, 0 };
+	int found = 0, r = 0, i;
+
+	memset(&v, 0, sizeof v);
+	v.customer_id = customer_id;
+	writer_init(&v.w, out, fmt, credit_cols, 10);
+	v.w.safe_csv = safe_csv;
+	if (store_credit_entries(st, customer_id, credit_row, &v) != 0)
+		r = store_status(st);
+	else if (v.n == 0 &&
+	    (store_order_section(st, OS_CUSTOMER, customer_id, exists_row, &found) != 0 ||
+	    store_order_section(st, OS_CUSTOMER_ORDERS, customer_id, id_row, &orders) != 0))
+		r = store_status(st);
+	else if (v.n == 0 && !found && orders.n == 0) {
+		diag_error("unknown customer \"%s\"", quote_value(customer_id));
+		r = EX_DATAERR;
+	}
+	if (r == 0)
+		writer_finish(&v.w);
 	for (i = 0; i < orders.n; i++)
 		free(orders.v[i]);
 	free(orders.v);

@@ -20,7 +20,7 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_CANCEL] = "cancel", [ACT_HOLD] = "hold", [ACT_UNHOLD] = "unhold",
 	[ACT_ADDRESS] = "address", [ACT_REDUCE] = "reduce", [ACT_PRIORITY] = "priority",
 	[ACT_ADD] = "add", [ACT_RAISE] = "raise", [ACT_SWAP] = "swap",
-	[ACT_METHOD] = "method",
+	[ACT_METHOD] = "method", [ACT_ADJUST] = "adjust", [ACT_SPEND] = "spend",
 };
 
 static const char *const hold_types[] = { "fraud", "payment", "address", "customer" };
@@ -31,7 +31,8 @@ const struct colspec order_change_cols[OC_COUNT] = {
 	{ "unit_price", 0 }, { "discount", 0 }, { "ship_name", 0 },
 	{ "ship_address1", 0 }, { "ship_city", 0 }, { "ship_region", 0 },
 	{ "ship_postal_code", 0 }, { "ship_country", 0 }, { "ship_lat", 0 },
-	{ "ship_lon", 0 }, { "method", 0 }, { "pickup_node", 0 },
+	{ "ship_lon", 0 }, { "method", 0 }, { "pickup_node", 0 }, { "amount", 0 },
+	{ "code", 0 }, { "tender", 0 }, { "customer_id", 0 },
 };
 
 /* The ship_* text columns, in the order of struct change's ship[]. */
@@ -82,6 +83,10 @@ struct change {
 	const char *reason;	/* "" none */
 	const char *method;	/* NULL: not given */
 	const char *pickup_node;	/* NULL: not given */
+	int64_t amount, pct;	/* cents, hundredths of a percent; -1: not given */
+	const char *code;	/* an adjustment's reason code; NULL: not given */
+	const char *tender;	/* where money owed goes: "original" or "store_credit" */
+	const char *customer;	/* spend: whose store credit; NULL: not given */
 	const char *ship[SHIP_N];	/* NULL: keep what the order has */
 	int has_latlon;
 	double lat, lon;
@@ -168,13 +173,29 @@ check_count(struct ctx *c, const char *const *vals, int col, int64_t def, const 
 		rows_int(&c->rows, COL(col), vals[col], 1, 1000000000, what, out);
 }
 
+/*
+ * An adjustment's reason code: a word of lowercase letters, digits and
+ * underscores, at most 32 (price_match, damaged_box, promotion_missed, or
+ * the merchant's own).
+ */
+static void
+rows_code(struct ctx *c, const char *v, const char **out)
+{
+	size_t n = strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789_");
+
+	*out = v;
+	if (n != strlen(v) || n > 32)
+		rows_bad(&c->rows, "code must be a word of lowercase letters, digits and "
+		    "underscores, at most 32 (like price_match), got \"%s\"", quote_value(v));
+}
+
 /* Which columns each action takes besides order_id, action and reason. */
 static int
 takes(int action, int col)
 {
 	switch (action) {
 	case ACT_CANCEL:
-		return col == OC_LINE || col == OC_QTY;
+		return col == OC_LINE || col == OC_QTY || col == OC_TENDER;
 	case ACT_HOLD:
 	case ACT_UNHOLD:
 		return col == OC_HOLD;
@@ -189,6 +210,10 @@ takes(int action, int col)
 		return col == OC_LINE || col == OC_SKU || col == OC_PRICE;
 	case ACT_METHOD:
 		return col == OC_LINE || col == OC_METHOD || col == OC_PICKUP;
+	case ACT_ADJUST:
+		return col == OC_LINE || col == OC_AMOUNT || col == OC_CODE || col == OC_TENDER;
+	case ACT_SPEND:
+		return col == OC_CUSTOMER || col == OC_AMOUNT;
 	default:
 		return col == OC_PRIORITY;
 	}
@@ -213,7 +238,8 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 		return rows_bad(&c->rows, "action is empty");
 	else if ((ch->action = parse_word(act, action_names, ACT_COUNT)) < 0)
 		return rows_bad(&c->rows, "action must be cancel, hold, unhold, address, "
-		    "reduce, priority, add, raise, swap or method, got \"%s\"", quote_value(act));
+		    "reduce, priority, add, raise, swap, method, adjust or spend, got \"%s\"",
+		    quote_value(act));
 	check_count(c, vals, OC_LINE, 0, "a positive integer", &ch->line_no);
 	check_count(c, vals, OC_QTY, -1, "a positive integer", &ch->qty);
 	check_count(c, vals, OC_PRIORITY, 0, "a positive integer (1 is most urgent)",
@@ -245,6 +271,20 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 	if (vals[OC_METHOD][0] != '\0')
 		rows_method(&c->rows, vals[OC_METHOD], &ch->method);
 	rows_key(&c->rows, COL(OC_PICKUP), vals[OC_PICKUP], 0, &ch->pickup_node);
+	ch->amount = ch->pct = -1;
+	if (vals[OC_AMOUNT][0] != '\0')
+		rows_amount_or_pct(&c->rows, COL(OC_AMOUNT), vals[OC_AMOUNT], &ch->amount,
+		    &ch->pct);
+	if (vals[OC_CODE][0] != '\0')
+		rows_code(c, vals[OC_CODE], &ch->code);
+	ch->tender = vals[OC_TENDER][0] != '\0' ? vals[OC_TENDER] :
+	    c->o->tender ? c->o->tender : "original";
+	if ((i = returns_tender_parse(ch->tender)) < 0)
+		rows_bad(&c->rows, "tender must be original or store_credit, got \"%s\"",
+		    quote_value(ch->tender));
+	else
+		ch->tender = returns_tender_names[i];
+	rows_key(&c->rows, COL(OC_CUSTOMER), vals[OC_CUSTOMER], 0, &ch->customer);
 	rows_latlon(&c->rows, COL(OC_SLAT), vals[OC_SLAT], COL(OC_SLON), vals[OC_SLON],
 	    &ch->has_latlon, &ch->lat, &ch->lon);
 	if (c->rows.err.len > 0)
@@ -306,6 +346,23 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 			    "or locker)");
 		if (rows_handover(&c->rows, ch->method, ch->pickup_node, NULL, 0, 0) != 0)
 			return -1;
+		break;
+	case ACT_ADJUST:
+		if (ch->amount < 0 && ch->pct < 0)
+			return rows_bad(&c->rows, "adjust needs an amount (like 5.00, or a percent "
+			    "like 10%%)");
+		if (ch->code == NULL)
+			return rows_bad(&c->rows, "adjust needs a code, the reason code (like "
+			    "price_match, damaged_box, promotion_missed)");
+		break;
+	case ACT_SPEND:
+		if (ch->customer == NULL)
+			return rows_bad(&c->rows, "spend needs a customer_id, whose store credit");
+		if (ch->pct >= 0)
+			return rows_bad(&c->rows, "spend takes an amount, not a percent, got \"%s\"",
+			    quote_value(vals[OC_AMOUNT]));
+		if (ch->amount < 0)
+			return rows_bad(&c->rows, "spend needs an amount");
 		break;
 	default:
 		if (ch->priority == 0)
@@ -642,8 +699,11 @@ write_cancel_refund(struct ctx *c, const char *order_id, const struct oline *l,
 
 	if (n == 0)
 		return 0;
-	return returns_cancel_refund(c->st, order_id, l->line_no, n, ch->reason, NULL,
-	    store_run_time(c->st), &c->pl, &amount);
+	if (returns_cancel_refund(c->st, order_id, l->line_no, n, ch->reason, ch->tender,
+	    store_run_time(c->st), &c->pl, &amount) != 0)
+		return -1;
+	c->n->refunded += amount;
+	return 0;
 }
 
 /* Write l's counts and the routed units of the nodes taken from.  0 or -2. */
@@ -710,6 +770,22 @@ write_line(struct ctx *c, const char *order_id, struct oline *l, int cancel,
 	return 0;
 }
 
+/*
+ * Whether money owed on the order may go to the change's tender
+ * (returns_tender_check): 0, -1 (c->rows.err set) or -2.
+ */
+static int
+tender_ok(struct ctx *c, const struct change *ch)
+{
+	struct buf why = { 0 };
+	int k = returns_tender_check(c->st, ch->order_id, returns_tender_parse(ch->tender), &why);
+
+	if (k == 1)
+		rows_bad(&c->rows, "%s", why.s);
+	buf_release(&why);
+	return k == 0 ? 0 : k == 1 ? -1 : -2;
+}
+
 static int
 do_cancel(struct ctx *c, const struct change *ch)
 {
@@ -717,7 +793,7 @@ do_cancel(struct ctx *c, const struct change *ch)
 	int64_t total = 0, asked = 0, shipped = 0, gone = 0;
 	int i, r;
 
-	if ((r = load(c, ch->order_id, ch->line_no)) != 0)
+	if ((r = load(c, ch->order_id, ch->line_no)) != 0 || (r = tender_ok(c, ch)) != 0)
 		return r;
 	if (ch->line_no > 0) {
 		struct oline *l = &c->lines[0];
@@ -1339,6 +1415,138 @@ do_address(struct ctx *c, const struct change *ch)
 	return 0;
 }
 
+/*
+ * A price adjustment: amount (or pct of what was paid for the merchandise
+ * the customer has or will have) back to the customer as a refund of kind
+ * adjustment with its code, on a line or spread over the order's lines
+ * (returns_adjustable, returns_adjust_share: within the one cap).  Every
+ * order is taken as paid, so an adjustment is always a refund.
+ */
+static int
+do_adjust(struct ctx *c, const struct change *ch)
+{
+	struct return_order o;
+	struct returns_adjust a;
+	struct refund f;
+	char at[200], amount_text[24], left_text[24], base_text[24], given_text[24];
+	int64_t amount, id;
+	int i, k, idx = -1, r = 0;
+
+	if ((r = load(c, ch->order_id, ch->line_no)) != 0 || (r = tender_ok(c, ch)) != 0)
+		return r;
+	if ((k = store_return_order(c->st, ch->order_id, &o)) <= 0)
+		return -2;
+	for (i = 0; ch->line_no > 0 && i < o.nlines; i++)
+		if (o.lines[i].line_no == ch->line_no)
+			idx = i;
+	returns_adjustable(&o, idx, &a);
+	amount = ch->pct >= 0 ? returns_percent(a.base, ch->pct) : ch->amount;
+	if (ch->line_no > 0)
+		snprintf(at, sizeof at, "order \"%s\" line %lld", quote_value(ch->order_id),
+		    (long long)ch->line_no);
+	else
+		snprintf(at, sizeof at, "order \"%s\"", quote_value(ch->order_id));
+	money_format(amount, amount_text);
+	money_format(a.left, left_text);
+	money_format(a.base, base_text);
+	money_format(a.given, given_text);
+	if (amount == 0 || amount > a.left) {
+		r = rows_bad(&c->rows, "cannot adjust %s by %s: %s%s (%s paid for the %lld "
+		    "%s kept or coming, %s appeased or adjusted already, within what is left to "
+		    "refund)", at, amount_text, a.left ? "at most " : "nothing is left to give",
+		    a.left ? left_text : "", base_text, (long long)a.units,
+		    plural(a.units, "unit", "units"), given_text);
+		goto out;
+	}
+	jsonw_start(&c->pl);
+	if (ch->line_no > 0)
+		jsonw_int(&c->pl, "line_no", ch->line_no);
+	else
+		jsonw_null(&c->pl, "line_no");
+	jsonw_money(&c->pl, "amount", amount);
+	if (ch->pct >= 0) {
+		jsonw_money(&c->pl, "percent", ch->pct);
+		jsonw_money(&c->pl, "of", a.base);
+	}
+	jsonw_str(&c->pl, "code", ch->code);
+	jsonw_str(&c->pl, "tender", ch->tender);
+	if (store_event(c->st, ch->order_id, "order.adjusted", payload_end(c, ch)) != 0) {
+		r = -2;
+		goto out;
+	}
+	memset(&f, 0, sizeof f);
+	f.order_id = ch->order_id;
+	f.kind = "adjustment";
+	f.code = ch->code;
+	f.tender = ch->tender;
+	f.reason = ch->reason[0] ? ch->reason : ch->code;
+	f.at = store_run_time(c->st);
+	for (i = 0; i < o.nlines; i++) {
+		if (idx >= 0 && i != idx)
+			continue;
+		f.line_no = o.lines[i].line_no;
+		f.amount = f.merchandise = idx >= 0 ? amount : returns_adjust_share(&o, amount, i);
+		if (f.amount > 0 && returns_refund_write(c->st, &f, 0, &c->pl, &id) != 0) {
+			r = -2;
+			goto out;
+		}
+	}
+	diag_info("%s: %s adjusted (%s), to %s", at, amount_text, ch->code, ch->tender);
+	c->n->adjusted += amount;
+out:
+	store_return_order_release(&o);
+	return r;
+}
+
+/*
+ * Store credit spent on an order (order_ref, which need not be in the
+ * store; when it is, it must be the customer's): the balance goes down,
+ * never below zero.
+ */
+static int
+do_spend(struct ctx *c, const struct change *ch)
+{
+	char *owner = NULL, who[200], amount_text[24], balance_text[24];
+	int64_t balance;
+	int k;
+
+	if ((k = store_order_customer(c->st, ch->order_id, &owner)) < 0)
+		return -2;
+	snprintf(who, sizeof who, "%s", quote_value(ch->customer));
+	if (k == 1 && strcmp(owner, ch->customer) != 0) {
+		char theirs[200];
+
+		snprintf(theirs, sizeof theirs, "%s", quote_value(owner));
+		free(owner);
+		return rows_bad(&c->rows, "cannot spend customer \"%s\"'s store credit on order "
+		    "\"%s\": it is %s%s%s's order", who, quote_value(ch->order_id),
+		    theirs[0] ? "customer \"" : "a guest", theirs, theirs[0] ? "\"" : "");
+	}
+	free(owner);
+	if (store_credit_balance(c->st, ch->customer, &balance) != 0)
+		return -2;
+	money_format(ch->amount, amount_text);
+	money_format(balance, balance_text);
+	if (ch->amount > balance)
+		return rows_bad(&c->rows, "cannot spend %s of customer \"%s\"'s store credit: "
+		    "the balance is %s (it never goes below zero)", amount_text, who,
+		    balance_text);
+	if (store_credit_add(c->st, ch->customer, -ch->amount, 0, ch->order_id, ch->reason,
+	    c->o->by, store_run_time(c->st)) < 0)
+		return -2;
+	jsonw_start(&c->pl);
+	jsonw_str(&c->pl, "customer_id", ch->customer);
+	jsonw_money(&c->pl, "amount", ch->amount);
+	jsonw_money(&c->pl, "credit_balance", balance - ch->amount);
+	if (store_event(c->st, ch->order_id, "credit.spent", payload_end(c, ch)) != 0)
+		return -2;
+	money_format(balance - ch->amount, balance_text);
+	diag_info("customer \"%s\": %s of store credit spent on order \"%s\", %s left", who,
+	    amount_text, quote_value(ch->order_id), balance_text);
+	c->n->spent += ch->amount;
+	return 0;
+}
+
 /* Apply a checked change: 0 applied, 1 nothing to do, -1 bad (c->rows.err), -2 store. */
 static int
 apply(struct ctx *c, const struct change *ch)
@@ -1361,6 +1569,10 @@ apply(struct ctx *c, const struct change *ch)
 		return do_swap(c, ch);
 	case ACT_METHOD:
 		return do_method(c, ch);
+	case ACT_ADJUST:
+		return do_adjust(c, ch);
+	case ACT_SPEND:
+		return do_spend(c, ch);
 	default:
 		return do_priority(c, ch);
 	}
@@ -1481,6 +1693,18 @@ summary_part(struct buf *line, int64_t n, const char *one, const char *many, con
 		buf_addf(line, "; %lld %s %s", (long long)n, plural(n, one, many), what);
 }
 
+/* "; 12.50 adjusted": an amount of the summary, when there is one. */
+static void
+summary_money(struct buf *line, int64_t cents, const char *what)
+{
+	char m[24];
+
+	if (cents) {
+		money_format(cents, m);
+		buf_addf(line, "; %s %s", m, what);
+	}
+}
+
 void
 order_summary(const struct order_counts *n, struct buf *line, struct buf *json)
 {
@@ -1497,6 +1721,9 @@ order_summary(const struct order_counts *n, struct buf *line, struct buf *json)
 	summary_part(line, n->raised, "unit", "units", "raised");
 	summary_part(line, n->swapped, "line", "lines", "swapped");
 	summary_part(line, n->methods, "line", "lines", "handed over another way");
+	summary_money(line, n->refunded, "owed back for cancelled units");
+	summary_money(line, n->adjusted, "adjusted");
+	summary_money(line, n->spent, "of store credit spent");
 	if (n->applied == 0)
 		buf_adds(line, "; nothing changed");
 	jsonw_start(json);
@@ -1512,5 +1739,8 @@ order_summary(const struct order_counts *n, struct buf *line, struct buf *json)
 	jsonw_int(json, "raised", n->raised);
 	jsonw_int(json, "swapped", n->swapped);
 	jsonw_int(json, "method_changed", n->methods);
+	jsonw_money(json, "refunded", n->refunded);
+	jsonw_money(json, "adjusted", n->adjusted);
+	jsonw_money(json, "spent", n->spent);
 	jsonw_end(json);
 }

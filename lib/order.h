@@ -2,7 +2,8 @@
 #define OMS_ORDER_H
 /*
  * order: customer care on orders (oms-order).  Changes (cancel, hold,
- * unhold, address, reduce, priority, add, raise, swap, method) come as rows of the "order changes"
+ * unhold, address, reduce, priority, add, raise, swap, method, adjust,
+ * spend) come as rows of the "order changes"
  * format (oms-formats(5)), from a file or built from the command line, and
  * go through one path: check the row, then apply it to the store in the
  * caller's transaction with one event (and one more per cancel request
@@ -28,7 +29,7 @@
 
 enum order_action {
 	ACT_CANCEL, ACT_HOLD, ACT_UNHOLD, ACT_ADDRESS, ACT_REDUCE, ACT_PRIORITY, ACT_ADD,
-	ACT_RAISE, ACT_SWAP, ACT_METHOD, ACT_COUNT
+	ACT_RAISE, ACT_SWAP, ACT_METHOD, ACT_ADJUST, ACT_SPEND, ACT_COUNT
 };
 /* Parse an action word; -1 when unknown. */
 int order_action_parse(const char *s);
@@ -38,7 +39,7 @@ const char *order_action_name(int action);
 enum {
 	OC_ORDER, OC_LINE, OC_ACTION, OC_QTY, OC_HOLD, OC_PRIORITY, OC_REASON,
 	OC_SKU, OC_PRICE, OC_DISCOUNT, OC_SNAME, OC_SADDR, OC_SCITY, OC_SREGION, OC_SPOSTAL, OC_SCOUNTRY, OC_SLAT,
-	OC_SLON, OC_METHOD, OC_PICKUP, OC_COUNT
+	OC_SLON, OC_METHOD, OC_PICKUP, OC_AMOUNT, OC_CODE, OC_TENDER, OC_CUSTOMER, OC_COUNT
 };
 extern const struct colspec order_change_cols[OC_COUNT];
 
@@ -46,6 +47,7 @@ struct order_opts {
 	int action;		/* every row is this action (-1: each row says) */
 	const char *by;		/* who runs the changes */
 	const char *reason;	/* for rows that give none ("" none) */
+	const char *tender;	/* for rows that give none (NULL: original) */
 	int input_format;	/* enum infmt */
 	const char *rejects;	/* NULL: a stream is all or nothing */
 };
@@ -56,6 +58,9 @@ struct order_counts {
 	int64_t added, raised;	/* lines added; units raised */
 	int64_t swapped;	/* lines given another item */
 	int64_t methods;	/* lines handed over another way */
+	int64_t refunded;	/* cents owed back for units cancelled */
+	int64_t adjusted;	/* cents of price adjustments */
+	int64_t spent;		/* cents of store credit spent */
 };
 
 /*
@@ -91,6 +96,15 @@ int order_show(struct store *st, const char *order_id, int nested, int fmt, int 
 	FILE *out);
 int order_customer(struct store *st, const char *customer_id, int nested, int fmt,
 	int safe_csv, FILE *out);
+
+/*
+ * A customer's store credit ledger, oldest first, as rows (enum outfmt
+ * fmt) with the columns entry_id, at, customer_id, kind (credit or
+ * spend), amount, balance (after the entry), refund_id, order_id (the
+ * refund's order, or the order a spend paid for), reason, by.  Returns 0,
+ * 65 for a customer the store knows nothing of, or the store's status.
+ */
+int order_credit(struct store *st, const char *customer_id, int fmt, int safe_csv, FILE *out);
 
 /* Who runs the change when --by is not given: the login name, else "". */
 const char *order_login_name(void);

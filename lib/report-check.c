@@ -233,6 +233,38 @@ check_refunds(void *p, const char *order_id)
 	return 0;
 }
 
+/* The store credit ledger: never below zero, one entry per refund to it, alike. */
+static int
+check_credit(void *p, const struct credit_fault *f)
+{
+	char subject[300], a[32], b[32];
+
+	money_format(f->amount, a);
+	money_format(f->expected, b);
+	switch (f->kind) {
+	case CREDIT_NEGATIVE:
+		violation(p, "credit_balance", f->customer_id, "store credit went down to %s, "
+		    "below zero", a);
+		break;
+	case CREDIT_ENTRY:
+		snprintf(subject, sizeof subject, "%s#%lld", f->customer_id,
+		    (long long)f->entry_id);
+		violation(p, "credit_ledger", subject, "credited %s for refund %lld, %s%s", a,
+		    (long long)f->refund_id, f->entries == 0 ? "which is not in the store" :
+		    f->entries == 1 ? "which is not to store credit" : f->entries == 2 ?
+		    "which is of " : "which is of another customer's order",
+		    f->entries == 2 ? b : "");
+		break;
+	default:
+		snprintf(subject, sizeof subject, "%s/refund %lld", f->customer_id,
+		    (long long)f->refund_id);
+		violation(p, "credit_ledger", subject, "refund of %s to store credit has %lld "
+		    "ledger %s (%s), not one", b, (long long)f->entries,
+		    plural(f->entries, "entry", "entries"), a);
+	}
+	return 0;
+}
+
 /*
  * A sku with nothing allocated is never oversold: atp is never below 0.
  * Allocated past the atp is pending, re-planned by the next oms-allocate,
@@ -279,6 +311,7 @@ report_check(struct view_ctx *c, const struct view_filter *f)
 	    check_keys(c, k) != 0 ||
 	    store_check_released(c->st, k, check_release, c) != 0 ||
 	    store_refund_orders(c->st, check_refunds, c) != 0 ||
+	    store_check_credit(c->st, check_credit, c) != 0 ||
 	    (c->o->deep && store_check_integrity(c->st, check_integrity, c) != 0) ||
 	    store_check_skus(k, check_sku, c) != 0 ? -1 : 0;
 	store_check_end(k);

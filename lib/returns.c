@@ -246,6 +246,77 @@ returns_appeasable(const struct return_order *o, int i, struct returns_goodwill 
 	}
 }
 
+/* The units of line k the customer has or will have: from, n (units counted as returns_merchandise does). */
+static void
+adjust_units(const struct return_line *l, int64_t *from, int64_t *n)
+{
+	*from = l->returned + l->authorized;
+	*n = l->qty - l->cancelled - *from;
+	if (*n < 0)
+		*n = 0;
+}
+
+/* Line k's own left: base - given, within what is refundable on it. */
+static int64_t
+adjust_line_left(const struct return_order *o, int k, struct returns_adjust *a)
+{
+	const struct return_line *l = &o->lines[k];
+	int64_t from, n, left, refundable = returns_line_paid(o, k) - l->refunded;
+
+	adjust_units(l, &from, &n);
+	a->units = n;
+	a->base = returns_merchandise(l->qty, l->unit_price, l->discount, from, n);
+	a->given = l->appeased;
+	left = a->base > a->given ? a->base - a->given : 0;
+	return left < refundable ? left : refundable > 0 ? refundable : 0;
+}
+
+void
+returns_adjustable(const struct return_order *o, int i, struct returns_adjust *a)
+{
+	struct returns_adjust x;
+	int64_t sum = 0, left, refundable = returns_refundable(o, -1);
+	int k;
+
+	memset(a, 0, sizeof *a);
+	if (i >= 0) {
+		a->left = adjust_line_left(o, i, a);
+		returns_adjustable(o, -1, &x);
+		if (x.left < a->left)
+			a->left = x.left;
+		return;
+	}
+	for (k = 0; k < o->nlines; k++) {
+		sum += adjust_line_left(o, k, &x);
+		a->units += x.units;
+		a->base += x.base;
+	}
+	a->given = o->appeased;
+	left = a->base > a->given ? a->base - a->given : 0;
+	if (sum < left)
+		left = sum;
+	a->left = left < refundable ? left : refundable;
+}
+
+int64_t
+returns_adjust_share(const struct return_order *o, int64_t amount, int i)
+{
+	struct returns_adjust x;
+	int64_t sum = 0, from = 0, mine = 0;
+	int k;
+
+	for (k = 0; k < o->nlines; k++) {
+		int64_t left = adjust_line_left(o, k, &x);
+
+		if (k < i)
+			from += left;
+		else if (k == i)
+			mine = left;
+		sum += left;
+	}
+	return returns_share(amount, sum, from, mine);
+}
+
 void
 returns_refund_units(const struct return_order *o, int i, int64_t n, int64_t fee,
     int seller_fault, struct returns_refund *out)

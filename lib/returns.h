@@ -203,4 +203,29 @@ struct returns_goodwill {
 };
 void returns_appeasable(const struct return_order *o, int i, struct returns_goodwill *g);
 
+/*
+ * What a price adjustment (oms-order adjust) may still give on line i of
+ * o, or (i < 0) over the order: base is what was paid for the
+ * merchandise the customer has or will have (the units not cancelled,
+ * not returned and not authorised for return; a percentage is of it);
+ * given, the appeasements and adjustments already on it; left, what may
+ * still be given: base - given, never more than returns_refundable() of
+ * the line and of the order, and for a line never more than the order's
+ * left.  For the order, left is also at most the sum of its lines' left
+ * (an adjustment over an order is spread over its lines,
+ * returns_adjust_share).
+ */
+struct returns_adjust {
+	int64_t units, base, given, left;
+};
+void returns_adjustable(const struct return_order *o, int i, struct returns_adjust *a);
+
+/*
+ * The part of amount (at most the order's left, returns_adjustable) that
+ * falls to line i when it is spread over the order's lines in proportion
+ * to what each may still be given: exact (the parts add up to amount) and
+ * never more than the line's left.
+ */
+int64_t returns_adjust_share(const struct return_order *o, int64_t amount, int i);
+
 #endif

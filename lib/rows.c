@@ -189,6 +189,32 @@ rows_money(struct rows *rw, const char *name, const char *v, int positive, int64
 }
 
 int
+rows_amount_or_pct(struct rows *rw, const char *name, const char *v, int64_t *cents,
+    int64_t *pct)
+{
+	size_t n = strlen(v);
+	char num[32];
+
+	*cents = *pct = -1;
+	if (n > 1 && n < sizeof num && v[n - 1] == '%') {
+		memcpy(num, v, n - 1);
+		num[n - 1] = '\0';
+		if (parse_money(num, pct) != PARSE_OK || *pct == 0 || *pct > 10000) {
+			*pct = -1;
+			return rows_bad(rw, "%s must be a percent above 0 and at most 100 like "
+			    "12.5%% (at most 2 decimals), got \"%s\"", name, quote_value(v));
+		}
+		return 0;
+	}
+	if (parse_money(v, cents) != PARSE_OK || *cents == 0) {
+		*cents = -1;
+		return rows_bad(rw, "%s must be a positive amount like 12.34 or a percent like "
+		    "10%%, got \"%s\"", name, quote_value(v));
+	}
+	return 0;
+}
+
+int
 rows_discount(struct rows *rw, const char *name, const char *v, int64_t qty,
     int64_t unit_price, int64_t *out)
 {

@@ -105,6 +105,13 @@ int rows_money(struct rows *rw, const char *name, const char *v, int positive,
 int rows_method(struct rows *rw, const char *v, const char **out);
 int rows_handover(struct rows *rw, const char *method, const char *pickup_node,
     const char *node_type, int can_pickup, int can_curbside);
+/*
+ * An amount ("12.34": *cents) or a percentage ("12.5%": *pct in
+ * hundredths of a percent, above 0 and at most 100), positive: 0 and the
+ * one set (the other -1), or -1 with the row rejected.
+ */
+int rows_amount_or_pct(struct rows *rw, const char *name, const char *v, int64_t *cents,
+	int64_t *pct);
 int rows_discount(struct rows *rw, const char *name, const char *v, int64_t qty,
     int64_t unit_price, int64_t *out);
 /* 0/1, true/false, yes/no. */

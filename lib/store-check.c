@@ -1437,3 +1437,59 @@ store_check_end(struct store_check *k)
 	strmap_release(&k->names, free);	/* last: the others point into it */
 	free(k);
 }
+
+/* --- store credit ---------------------------------------------------------- */
+
+static const char sql_credit_faults[] =
+    "SELECT 0, customer_id, 0, 0, MIN(balance), 0, 0 FROM (SELECT customer_id, "
+    "SUM(amount) OVER (PARTITION BY customer_id ORDER BY entry_id) AS balance "
+    "FROM store_credit) GROUP BY customer_id HAVING MIN(balance) < 0 "
+    "UNION ALL "
+    "SELECT 1, c.customer_id, c.entry_id, c.refund_id, c.amount, COALESCE(f.amount, 0), "
+    "CASE WHEN f.refund_id IS NULL THEN 0 WHEN f.tender <> 'store_credit' THEN 1 "
+    "WHEN f.amount <> c.amount THEN 2 ELSE 3 END "
+    "FROM store_credit c LEFT JOIN refund f ON f.refund_id = c.refund_id "
+    "LEFT JOIN orders o ON o.order_id = f.order_id WHERE c.refund_id IS NOT NULL AND "
+    "(f.refund_id IS NULL OR f.amount <> c.amount OR f.tender <> 'store_credit' OR "
+    "o.customer_id IS NOT c.customer_id) "
+    "UNION ALL "
+    "SELECT 2, COALESCE(o.customer_id, ''), 0, f.refund_id, "
+    "COALESCE(SUM(c.amount), 0), f.amount, COUNT(c.entry_id) "
+    "FROM refund f LEFT JOIN store_credit c ON c.refund_id = f.refund_id "
+    "LEFT JOIN orders o ON o.order_id = f.order_id "
+    "WHERE f.tender = 'store_credit' AND f.amount > 0 GROUP BY f.refund_id "
+    "HAVING COUNT(c.entry_id) <> 1 "
+    "ORDER BY 2, 1, 3, 4";
+
+struct credit_ctx {
+	int (*fn)(void *ctx, const struct credit_fault *f);
+	void *ctx;
+};
+
+static int
+credit_fault_row(void *p, const struct store_row *row)
+{
+	struct credit_ctx *c = p;
+	struct credit_fault f;
+
+	f.kind = (enum credit_fault_kind)store_col_int(row, 0);
+	f.customer_id = store_col_text(row, 1);
+	f.entry_id = store_col_int(row, 2);
+	f.refund_id = store_col_int(row, 3);
+	f.amount = store_col_int(row, 4);
+	f.expected = store_col_int(row, 5);
+	f.entries = store_col_int(row, 6);
+	return c->fn(c->ctx, &f);
+}
+
+int
+store_check_credit(struct store *st, int (*fn)(void *ctx, const struct credit_fault *f),
+    void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_credit_faults);
+	struct credit_ctx c = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	return store_each(st, s, credit_fault_row, &c, "checking the store credit ledger");
+}

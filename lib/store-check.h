@@ -85,4 +85,23 @@ int store_check_skus(struct store_check *k, int (*fn)(void *ctx, const char *sku
 	int64_t allocated, int64_t held, int64_t atp), void *ctx);
 void store_check_end(struct store_check *k);
 
+/*
+ * The store credit ledger against the refunds (oms-report check): fn for
+ * each fault, by customer then entry or refund.  CREDIT_NEGATIVE: the
+ * customer's balance went below zero (amount: the lowest it reached);
+ * CREDIT_ENTRY: a credit entry whose refund is missing (why 0), is not in
+ * tender store_credit (1), is of another amount (2, expected) or of another
+ * customer's order (3); CREDIT_REFUND: a refund in store_credit with not exactly one
+ * entry (entries of it, amount: theirs, expected: the refund's).  0 or -1.
+ */
+enum credit_fault_kind { CREDIT_NEGATIVE, CREDIT_ENTRY, CREDIT_REFUND };
+struct credit_fault {
+	enum credit_fault_kind kind;
+	const char *customer_id;
+	int64_t entry_id, refund_id, amount, expected;
+	int64_t entries;	/* CREDIT_REFUND: its entries; CREDIT_ENTRY: why */
+};
+int store_check_credit(struct store *st, int (*fn)(void *ctx, const struct credit_fault *f),
+	void *ctx);
+
 #endif

@@ -525,18 +525,23 @@ static const char *const section_sql[OS_COUNT] = {
 	    "ORDER BY rc.at, rc.seq",
 	[OS_REFUNDS] =
 	    "SELECT refund_id, kind, line_no, rma_id, amount, merchandise, restocking_fee, "
-	    "shipping, reason, at FROM refund WHERE order_id = ?1 AND kind <> 'appeasement' "
-	    "ORDER BY at, refund_id",
+	    "shipping, reason, tender, at FROM refund WHERE order_id = ?1 "
+	    "AND kind NOT IN ('appeasement', 'adjustment') ORDER BY at, refund_id",
 	[OS_APPEASEMENTS] =
-	    "SELECT refund_id, line_no, amount, reason, at FROM refund "
+	    "SELECT refund_id, line_no, amount, reason, tender, at FROM refund "
 	    "WHERE order_id = ?1 AND kind = 'appeasement' ORDER BY at, refund_id",
+	[OS_ADJUSTMENTS] =
+	    "SELECT refund_id, line_no, amount, code, reason, tender, at FROM refund "
+	    "WHERE order_id = ?1 AND kind = 'adjustment' ORDER BY at, refund_id",
 	[OS_HOLDS] =
 	    "SELECT hold_type, reason, held_by, held_at FROM order_hold WHERE order_id = ?1 "
 	    "ORDER BY held_at, hold_type",
 	[OS_EVENTS] =
 	    "SELECT seq, at, type, payload FROM event WHERE order_id = ?1 ORDER BY seq",
 	[OS_CUSTOMER] =
-	    "SELECT customer_id, name, email, phone, tier FROM customer WHERE customer_id = ?1",
+	    "SELECT customer_id, name, email, phone, tier, (SELECT COALESCE(SUM(amount), 0) "
+	    "FROM store_credit c WHERE c.customer_id = ?1) AS store_credit "
+	    "FROM customer WHERE customer_id = ?1",
 	[OS_CUSTOMER_ORDERS] =
 	    "SELECT order_id FROM orders WHERE customer_id = ?1 ORDER BY created_at, order_id",
 };

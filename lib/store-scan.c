@@ -175,8 +175,8 @@ store_shipped_releases(struct store *st, int (*fn)(void *ctx, const struct shipp
 }
 
 static const char sql_refund_totals[] =
-    "SELECT order_id, kind = 'appeasement', sum(amount) FROM refund "
-    "WHERE kind <> 'cancel' GROUP BY order_id, kind";
+    "SELECT order_id, CASE kind WHEN 'appeasement' THEN 1 WHEN 'adjustment' THEN 2 "
+    "ELSE 0 END, sum(amount) FROM refund WHERE kind <> 'cancel' GROUP BY order_id, kind";
 
 struct refund_totals {
 	int (*fn)(void *ctx, const struct refund_total *x);
@@ -190,7 +190,7 @@ refund_total_row(void *p, const struct store_row *row)
 	struct refund_total x;
 
 	x.order_id = store_col_text(row, 0);
-	x.appeasement = store_col_int(row, 1) != 0;
+	x.kind = (int)store_col_int(row, 1);
 	x.amount = store_col_int(row, 2);
 	return w->fn(w->ctx, &x);
 }

@@ -52,8 +52,11 @@ int store_shipped_releases(struct store *st,
 /* Refunds per order and kind. */
 struct refund_total {
 	const char *order_id;
-	/* 1: appeasements, 0: refunds of returns (a cancel's are left out: never revenue) */
-	int appeasement;
+	/*
+	 * 1: appeasements, 2: care's price adjustments, 0: refunds of returns
+	 * and of uneven exchanges (a cancel's are left out: never revenue)
+	 */
+	int kind;
 	int64_t amount;		/* cents */
 };
 int store_refund_totals(struct store *st, int (*fn)(void *ctx, const struct refund_total *t),

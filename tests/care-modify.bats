@@ -478,7 +478,7 @@ O1|line.added|{"order_id":"O1","line_no":4,"sku":"B2","qty":2,"unit_price":4.00,
 O1|line.raised|{"line_no":4,"sku":"B2","qty":3,"previous":2,"by":"ann","reason":"ticket 7"}
 EOF
 	run -0 sqlite3 "$OMS_DB" "select counts from run where command = 'oms-order'"
-	assert_output '{"changes":6,"applied":3,"unchanged":0,"rejected":3,"cancelled":0,"cancel_requested":0,"reduced":0,"unrouted":0,"added":2,"raised":1,"swapped":0,"method_changed":0}'
+	assert_output '{"changes":6,"applied":3,"unchanged":0,"rejected":3,"cancelled":0,"cancel_requested":0,"reduced":0,"unrouted":0,"added":2,"raised":1,"swapped":0,"method_changed":0,"refunded":0.00,"adjusted":0.00,"spent":0.00}'
 	consistent
 }
 
@@ -533,7 +533,7 @@ EOF
 	run -64 --separate-stderr oms-order add --discount 1.00 - < /dev/null
 	assert_equal "${stderr_lines[0]}" "oms-order: --price and --discount are for one add or swap on the command line; a stream gives unit_price and discount columns"
 	run -64 --separate-stderr oms-order show O1 --price 1.00
-	assert_equal "${stderr_lines[0]}" "oms-order: show and customer only read: --dry-run, --input-format, --rejects, --by, --reason, --ship-*, --price, --discount and --node do not apply"
+	assert_equal "${stderr_lines[0]}" "oms-order: show, customer and credit only read: --dry-run, --input-format, --rejects, --by, --reason, --tender, --code, --ship-*, --price, --discount and --node do not apply"
 	assert_equal "$(state)" "$before"
 }
 
@@ -715,7 +715,7 @@ oms-order: 5 bad changes; nothing applied (use --rejects FILE to apply the good 
 EOF
 	run -0 sqlite3 "$OMS_DB" "select counts from run where command = 'oms-order'
 	    and exit_status = 0"
-	assert_output '{"changes":7,"applied":2,"unchanged":0,"rejected":5,"cancelled":0,"cancel_requested":0,"reduced":0,"unrouted":0,"added":0,"raised":0,"swapped":2,"method_changed":0}'
+	assert_output '{"changes":7,"applied":2,"unchanged":0,"rejected":5,"cancelled":0,"cancel_requested":0,"reduced":0,"unrouted":0,"added":0,"raised":0,"swapped":2,"method_changed":0,"refunded":0.00,"adjusted":0.00,"spent":0.00}'
 	consistent
 	# a JSON stream under oms-order swap
 	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 line swapped" swap - <<'EOF'
@@ -888,7 +888,7 @@ oms-order: 4 bad changes; nothing applied (use --rejects FILE to apply the good 
 	run -0 --separate-stderr oms-order apply --rejects rejects.csv changes.csv
 	assert_equal "${stderr_lines[4]}" "oms-order: 1 change applied, 0 unchanged, 4 rejected; 1 line handed over another way"
 	run -0 sqlite3 "$OMS_DB" "select counts from run where command = 'oms-order' and exit_status = 0"
-	assert_output '{"changes":5,"applied":1,"unchanged":0,"rejected":4,"cancelled":0,"cancel_requested":0,"reduced":0,"unrouted":0,"added":0,"raised":0,"swapped":0,"method_changed":1}'
+	assert_output '{"changes":5,"applied":1,"unchanged":0,"rejected":4,"cancelled":0,"cancel_requested":0,"reduced":0,"unrouted":0,"added":0,"raised":0,"swapped":0,"method_changed":1,"refunded":0.00,"adjusted":0.00,"spent":0.00}'
 	consistent
 	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 line handed over another way" method - <<'EOF'
 {"order_id": "O1", "line_no": 2, "method": "locker", "pickup_node": "LK1"}

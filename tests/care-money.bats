@@ -66,7 +66,7 @@ refund_events() {
 @test "cancel open units of a paid line: the refund of what was paid, to the cent, and its event" {
 	money_store
 	run -0 --separate-stderr oms-order cancel M1 2 1 --by ann --reason "changed mind"
-	assert_equal "$stderr" "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 unit cancelled"
+	assert_equal "$stderr" "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 unit cancelled; 5.00 owed back for cancelled units"
 	# one B2 at 5.00, no discount; the order is not cancelled whole: no shipping
 	refunds_are <<'EOF'
 M1|2|cancel|500|500|0|0|changed mind
@@ -220,7 +220,7 @@ EOF
 	money_store
 	before=$(state)
 	run -0 --separate-stderr oms-order --dry-run cancel M2
-	assert_equal "$stderr" "oms-order: dry run, nothing written: 1 change applied, 0 unchanged, 0 rejected; 1 unit cancelled"
+	assert_equal "$stderr" "oms-order: dry run, nothing written: 1 change applied, 0 unchanged, 0 rejected; 1 unit cancelled; 14.00 owed back for cancelled units"
 	assert_equal "$(state)" "$before"
 	run -0 sqlite3 "$OMS_DB" "select count(*) from refund"
 	assert_output 0

@@ -2,7 +2,7 @@
 # against a small store computed by hand.
 load helper
 
-KPI_HEAD=channel,orders,lines,units,shipped_units,order_fill_rate,line_fill_rate,shipments_per_order,avg_ship_cost,on_time_rate,backorder_rate,return_rate,revenue,refund_share,appeasement_share
+KPI_HEAD=channel,orders,lines,units,shipped_units,order_fill_rate,line_fill_rate,shipments_per_order,avg_ship_cost,on_time_rate,backorder_rate,return_rate,revenue,refund_share,appeasement_share,adjustment_share
 EOQ_HEAD=sku,days,mean_daily,sd_daily,annual_demand,ordering_cost,holding_cost,eoq,forecast_daily,lead_time_days,lead_time_demand,z,safety_stock,reorder_point,on_hand,reorder_now
 
 # The base store with tests/data/kpi: orders K1..K6 and what the other
@@ -56,9 +56,9 @@ kpi_store() {
 	run -0 oms-report kpi --from 2026-11-10 --to 2026-11-15
 	assert_output - <<EOF
 $KPI_HEAD
-store,2,2,5,4,0.5000,0.5000,1.0000,3.00,,0.5000,0.0000,18.00,0.0000,0.1667
-web,3,4,7,6,0.5000,0.6667,1.5000,8.50,0.3333,0.3333,0.1667,59.00,0.1695,0.0000
-all,5,6,12,10,0.5000,0.6000,1.3333,6.67,0.3333,0.4000,0.1000,77.00,0.1299,0.0390
+store,2,2,5,4,0.5000,0.5000,1.0000,3.00,,0.5000,0.0000,18.00,0.0000,0.1667,0.0000
+web,3,4,7,6,0.5000,0.6667,1.5000,8.50,0.3333,0.3333,0.1667,59.00,0.1695,0.0000,0.0000
+all,5,6,12,10,0.5000,0.6000,1.3333,6.67,0.3333,0.4000,0.1000,77.00,0.1299,0.0390,0.0000
 EOF
 }
 
@@ -70,13 +70,13 @@ EOF
 @test "kpi: without a range every order counts; --to a date takes the whole day" {
 	kpi_store
 	run -0 oms-report kpi --format jsonl
-	assert_line --index 1 '{"channel":"web","orders":4,"lines":5,"units":8,"shipped_units":7,"order_fill_rate":0.6667,"line_fill_rate":0.7500,"shipments_per_order":1.3333,"avg_ship_cost":8.00,"on_time_rate":0.5000,"backorder_rate":0.2500,"return_rate":0.1429,"revenue":69.00,"refund_share":0.1449,"appeasement_share":0.0145}'
+	assert_line --index 1 '{"channel":"web","orders":4,"lines":5,"units":8,"shipped_units":7,"order_fill_rate":0.6667,"line_fill_rate":0.7500,"shipments_per_order":1.3333,"avg_ship_cost":8.00,"on_time_rate":0.5000,"backorder_rate":0.2500,"return_rate":0.1429,"revenue":69.00,"refund_share":0.1449,"appeasement_share":0.0145,"adjustment_share":0.0000}'
 	run -0 oms-report kpi --from 2026-11-20 --to 2026-11-20
-	assert_line --index 1 'web,1,1,1,1,1.0000,1.0000,1.0000,7.00,1.0000,0.0000,0.0000,10.00,0.0000,0.1000'
+	assert_line --index 1 'web,1,1,1,1,1.0000,1.0000,1.0000,7.00,1.0000,0.0000,0.0000,10.00,0.0000,0.1000,0.0000'
 	run -0 oms-report kpi --from 2026-11-21
 	assert_output - <<EOF
 $KPI_HEAD
-all,0,0,0,0,,,,,,,,0.00,,
+all,0,0,0,0,,,,,,,,0.00,,,
 EOF
 }
 
@@ -85,8 +85,8 @@ EOF
 	run -0 oms-report kpi --channel store --to 2026-11-15
 	assert_output - <<EOF
 $KPI_HEAD
-store,2,2,5,4,0.5000,0.5000,1.0000,3.00,,0.5000,0.0000,18.00,0.0000,0.1667
-all,2,2,5,4,0.5000,0.5000,1.0000,3.00,,0.5000,0.0000,18.00,0.0000,0.1667
+store,2,2,5,4,0.5000,0.5000,1.0000,3.00,,0.5000,0.0000,18.00,0.0000,0.1667,0.0000
+all,2,2,5,4,0.5000,0.5000,1.0000,3.00,,0.5000,0.0000,18.00,0.0000,0.1667,0.0000
 EOF
 }
 
@@ -241,7 +241,7 @@ EOF
 	assert_output 3
 	# the KPI table's all row, rates as percentages
 	run -0 grep -o '<tr class="all">.*</tr>' report.html
-	assert_output '<tr class="all"><td>All channels</td><td>5</td><td>10</td><td>50.0%</td><td>60.0%</td><td>1.3333</td><td>6.67</td><td>33.3%</td><td>40.0%</td><td>10.0%</td><td>77.00</td><td>13.0%</td><td>3.9%</td></tr>'
+	assert_output '<tr class="all"><td>All channels</td><td>5</td><td>10</td><td>50.0%</td><td>60.0%</td><td>1.3333</td><td>6.67</td><td>33.3%</td><td>40.0%</td><td>10.0%</td><td>77.00</td><td>13.0%</td><td>3.9%</td><td>0.0%</td></tr>'
 	# K5's backordered unit, 2 days old on 2026-11-15
 	run -0 grep -c '<title>1 unit, 1 line</title>' report.html
 	# the latest business day with releases, 2026-11-20: DC1 1 of 1000

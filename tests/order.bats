@@ -164,7 +164,7 @@ EOF
 
 @test "cancel a whole allocated order: its stock goes back and the next allocation uses it" {
 	orders_store
-	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 6 units cancelled" \
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 6 units cancelled; 89.96 owed back for cancelled units" \
 	    cancel O1 --by ann --reason "customer changed her mind"
 	lines_are <<EOF
 $LINES
@@ -197,7 +197,7 @@ EOF
 
 @test "cancel part of a line: open (backordered) units first, then allocated ones" {
 	orders_store
-	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 4 units cancelled" \
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 4 units cancelled; 79.96 owed back for cancelled units" \
 	    cancel O3 1 4 --by ann
 	lines_are <<EOF
 $LINES
@@ -220,7 +220,7 @@ O3|line.cancelled|{"line_no":1,"sku":"A1","cancelled":4,"from_open":3,"from_allo
 O3|refund.issued|{"refund_id":1,"kind":"cancel","rma_id":null,"line_no":1,"amount":79.96,"merchandise":79.96,"restocking_fee":0.00,"shipping":0.00,"reason":"cancelled","tender":"original"}
 EOF
 	# a line with no qty: the rest of it
-	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 4 units cancelled" \
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 4 units cancelled; 79.96 owed back for cancelled units" \
 	    cancel O3 1
 	run -0 oms-report lines --order O3
 	assert_line --index 1 "O3,1,A1,8,cancelled,0,0,0,0,0,0,8,0,"
@@ -231,14 +231,14 @@ EOF
 	routed --order O1
 	run -0 oms-report inventory --node DC1 --sku A1
 	assert_line --index 1 "DC1,A1,10,0,4,6,0,4"
-	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 3 units cancelled" \
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 3 units cancelled; 59.97 owed back for cancelled units" \
 	    cancel O1 1 3
 	run -0 oms-report lines --order O1
 	assert_line --index 1 "O1,1,A1,4,routed,0,0,0,1,0,0,3,0,DC1"
 	run -0 oms-report inventory --node DC1 --sku A1
 	assert_line --index 1 "DC1,A1,10,0,1,9,0,1"
 	# the last routed unit: the line has nothing left at the node
-	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 unit cancelled" \
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 unit cancelled; 19.99 owed back for cancelled units" \
 	    cancel O1 1
 	run -0 oms-report lines --order O1
 	assert_line --index 1 "O1,1,A1,4,cancelled,0,0,0,0,0,0,4,0,"
@@ -257,7 +257,7 @@ EOF
 	routed --order O1
 	run -0 oms-report lines --order O1
 	assert_line --index 1 "O1,1,A1,4,routed,0,0,0,2,2,0,0,0,DC1"
-	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 2 units cancelled; 2 released units asked back from the nodes" \
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 2 units cancelled; 2 released units asked back from the nodes; 39.98 owed back for cancelled units" \
 	    cancel O1 1 --by ann --reason "wrong size"
 	run -0 oms-report lines --order O1
 	assert_line --index 1 "O1,1,A1,4,released,0,0,0,0,2,0,2,0,DC1"
@@ -297,7 +297,7 @@ EOF
 	restocked DC1 A1 2
 	run -0 oms-report lines --order O3
 	assert_line --index 1 "O3,1,A1,8,backordered,1,1,2,3,2,0,0,0,DC1;DC2"
-	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 6 units cancelled; 2 released units asked back from the nodes" \
+	changes "oms-order: 1 change applied, 0 unchanged, 0 rejected; 6 units cancelled; 2 released units asked back from the nodes; 119.94 owed back for cancelled units" \
 	    cancel O3 1 8 --by ann
 	run -0 oms-report lines --order O3
 	assert_line --index 1 "O3,1,A1,8,released,0,0,0,0,2,0,6,0,DC2"
@@ -621,7 +621,7 @@ EOF
 	assert_equal "$stderr" 'oms-order: changes.csv:4: cannot cancel 2 of order "O1" line 2: only 1 can be (qty 2, 1 cancelled)
 oms-order: changes.csv:7: unknown order "O9"
 oms-order: changes.csv:8: line_no does not apply to hold, got "1" (it is on the whole order)
-oms-order: 4 changes applied, 0 unchanged, 3 rejected; 1 unit cancelled; 1 unit reduced'
+oms-order: 4 changes applied, 0 unchanged, 3 rejected; 1 unit cancelled; 1 unit reduced; 5.00 owed back for cancelled units'
 	run -0 cat rejects.csv
 	assert_output - <<'EOF'
 order_id,line_no,action,qty,hold_type,priority,reason,error
@@ -669,7 +669,7 @@ oms-order: 1 bad change; nothing applied (use --rejects FILE to apply the good o
 {"order_id": "O2", "line_no": 1, "action": "cancel", "qty": 1}
 {"order_id": "O2", "action": "priority", "priority": 3}
 EOF
-	changes "oms-order: 6 changes applied, 0 unchanged, 0 rejected; 1 unit cancelled; 1 unit reduced" \
+	changes "oms-order: 6 changes applied, 0 unchanged, 0 rejected; 1 unit cancelled; 1 unit reduced; 19.99 owed back for cancelled units" \
 	    apply --by ann changes.jsonl
 	run -0 oms-report lines --order O2
 	assert_line --index 1 "O2,1,A1,2,allocated,0,0,1,0,0,0,1,0,"
@@ -704,7 +704,7 @@ EOF
 	before=$(state)
 	run -65 --separate-stderr oms-order apply bad.csv
 	assert_equal "$stderr" 'oms-order: bad.csv:2: order_id is empty
-oms-order: bad.csv:3: action must be cancel, hold, unhold, address, reduce, priority, add, raise, swap or method, got "refund"
+oms-order: bad.csv:3: action must be cancel, hold, unhold, address, reduce, priority, add, raise, swap, method, adjust or spend, got "refund"
 oms-order: bad.csv:4: qty needs a line_no: an order is cancelled whole
 oms-order: bad.csv:5: hold_type is empty (fraud, payment, address or customer)
 oms-order: bad.csv:6: priority is empty (1 is most urgent)
@@ -753,7 +753,7 @@ oms-order: 2 bad changes; nothing applied (use --rejects FILE to apply the good 
 	orders_store
 	before=$(state)
 	run -0 oms-order --dry-run cancel O1
-	assert_output "oms-order: dry run, nothing written: 1 change applied, 0 unchanged, 0 rejected; 6 units cancelled"
+	assert_output "oms-order: dry run, nothing written: 1 change applied, 0 unchanged, 0 rejected; 6 units cancelled; 89.96 owed back for cancelled units"
 	# -v: what each line gave, stage by stage
 	# O3/1: 3 open, 3 routed from DC1, 2 released from DC2
 	routed
@@ -763,7 +763,7 @@ oms-order: 2 bad changes; nothing applied (use --rejects FILE to apply the good 
 	assert_output - <<'EOF'
 oms-order: order "O3" line 1: 2 asked back from DC2 (release 20261127-DC2-000001)
 oms-order: order "O3" line 1: 6 cancelled (3 open, 0 allocated, 3 routed), the rest asked back
-oms-order: dry run, nothing written: 1 change applied, 0 unchanged, 0 rejected; 6 units cancelled; 2 released units asked back from the nodes
+oms-order: dry run, nothing written: 1 change applied, 0 unchanged, 0 rejected; 6 units cancelled; 2 released units asked back from the nodes; 119.94 owed back for cancelled units
 EOF
 	assert_equal "$(state)" "$before"
 	LOGNAME=carol oms-order -q hold O1 customer
@@ -802,9 +802,10 @@ fixed_times() {
   "returns": [],
   "receipts": [],
   "refunds": [
-    {"refund_id":1,"kind":"cancel","line_no":1,"rma_id":null,"amount":39.98,"merchandise":39.98,"restocking_fee":0.00,"shipping":0.00,"reason":"cancelled","at":"TIME"}
+    {"refund_id":1,"kind":"cancel","line_no":1,"rma_id":null,"amount":39.98,"merchandise":39.98,"restocking_fee":0.00,"shipping":0.00,"reason":"cancelled","tender":"original","at":"TIME"}
   ],
   "appeasements": [],
+  "adjustments": [],
   "holds": [
     {"hold_type":"fraud","reason":"card flagged","held_by":"ann","held_at":"TIME"}
   ],
@@ -866,8 +867,8 @@ EOF
 [{"release_id":"20261127-DC1-000001","node_id":"DC1","line_no":1,"status":"shipped","qty":3,"carrier":"UPS","tracking":"1Z999","at":"2026-11-27T15:00:00Z"}]
 [{"rma_id":"RMA-O1-1","channel":"mail","node_id":"DC1","authorized_at":"2026-11-28T09:00:00Z","line_no":1,"qty":1,"received":1,"reason":"too small"}]
 [{"rma_id":"RMA-O1-1","line_no":1,"qty":1,"condition":"new","disposition":"restock","node_id":"DC1","at":"2026-11-29T10:00:00Z"}]
-[{"refund_id":1,"kind":"return","line_no":1,"rma_id":"RMA-O1-1","amount":19.99,"merchandise":19.99,"restocking_fee":0,"shipping":0,"reason":"too small","at":"2026-11-29T10:00:00Z"}]
-[{"refund_id":2,"line_no":null,"amount":5,"reason":"late delivery","at":"2026-11-29T11:00:00Z"}]
+[{"refund_id":1,"kind":"return","line_no":1,"rma_id":"RMA-O1-1","amount":19.99,"merchandise":19.99,"restocking_fee":0,"shipping":0,"reason":"too small","tender":"original","at":"2026-11-29T10:00:00Z"}]
+[{"refund_id":2,"line_no":null,"amount":5,"reason":"late delivery","tender":"original","at":"2026-11-29T11:00:00Z"}]
 [{"line_no":1,"node_id":"DC1","routed":0,"released":1},{"line_no":2,"node_id":"DC1","routed":0,"released":2}]
 EOF
 	run -0 jq -c '.lines[] | [.status, .released, .shipped, .returned]' <<<"$(oms-order show O1)"
@@ -928,7 +929,7 @@ order_id,line_no,sku,qty,customer_id,created_at
 O4,1,B2,1,C9,2026-11-20T08:00:00Z
 EOF
 	run -0 jq -c '[.customer, [.orders[].order.order_id]]' <<<"$(oms-order customer C9)"
-	assert_output '[{"customer_id":"C9","name":null,"email":null,"phone":null,"tier":null},["O4"]]'
+	assert_output '[{"customer_id":"C9","name":null,"email":null,"phone":null,"tier":null,"store_credit":0},["O4"]]'
 	run -65 oms-order customer C404
 	assert_output 'oms-order: unknown customer "C404"'
 	# a customer with no orders has an empty list
@@ -939,7 +940,7 @@ EOF
 	run -0 oms-order customer C5
 	assert_output - <<'EOF'
 {
-  "customer": {"customer_id":"C5","name":"New Person","email":"","phone":"","tier":""},
+  "customer": {"customer_id":"C5","name":"New Person","email":"","phone":"","tier":"","store_credit":0.00},
   "orders": []
 }
 EOF
@@ -951,12 +952,12 @@ EOF
 @test "usage errors exit 64 and change nothing" {
 	orders_store
 	before=$(state)
-	usage_fails "oms-order: what to do? (show, customer, cancel, hold, unhold, address, reduce, priority, add, raise, swap, method, apply)"
+	usage_fails "oms-order: what to do? (show, customer, credit, cancel, hold, unhold, address, reduce, priority, add, raise, swap, method, adjust, spend, apply)"
 	usage_fails 'oms-order: unknown command "refund"' refund O1
 	usage_fails "oms-order: cancel takes order [line [qty]]" cancel O1 1 2 3
 	usage_fails "oms-order: reduce takes order line qty" reduce O1 1
 	usage_fails "oms-order: which one? (an order id, or a customer id)" show
-	usage_fails "oms-order: show and customer only read: --dry-run, --input-format, --rejects, --by, --reason, --ship-*, --price, --discount and --node do not apply" show O1 --dry-run
+	usage_fails "oms-order: show, customer and credit only read: --dry-run, --input-format, --rejects, --by, --reason, --tender, --code, --ship-*, --price, --discount and --node do not apply" show O1 --dry-run
 	usage_fails "oms-order: changes write no records: --format, -o and --safe-csv do not apply (see oms-order show)" cancel O1 --format csv
 	usage_fails "oms-order: --rejects and --input-format are for a stream of changes" cancel O1 --rejects r.csv
 	usage_fails "oms-order: --ship-* are for address" hold O1 fraud --ship-city X
