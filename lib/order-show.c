@@ -501,29 +501,44 @@ credit_row(void *p, const struct credit_entry *e)
 	return 0;
 }
 
+static int
+count_entry(void *p, const struct credit_entry *e)
+{
+	(void)e;
+	(*(long *)p)++;
+	return 0;
+}
+
 int
 order_credit(struct store *st, const char *customer_id, int fmt, int safe_csv, FILE *out)
 {
 	struct credit_view v;
 	struct id_list orders = { NULL, 0 };
+	long entries = 0;
 	int found = 0, r = 0, i;
 
+	/* a customer the store knows of: a record, orders, or a ledger */
+	if (store_order_section(st, OS_CUSTOMER, customer_id, exists_row, &found) != 0 ||
+	    store_order_section(st, OS_CUSTOMER_ORDERS, customer_id, id_row, &orders) != 0 ||
+	    (!found && orders.n == 0 &&
+	    store_credit_entries(st, customer_id, count_entry, &entries) != 0)) {
+		r = store_status(st);
+		goto out;
+	}
+	if (!found && orders.n == 0 && entries == 0) {
+		diag_error("unknown customer \"%s\"", quote_value(customer_id));
+		r = EX_DATAERR;
+		goto out;
+	}
 	memset(&v, 0, sizeof v);
 	v.customer_id = customer_id;
 	writer_init(&v.w, out, fmt, credit_cols, 10);
 	v.w.safe_csv = safe_csv;
 	if (store_credit_entries(st, customer_id, credit_row, &v) != 0)
 		r = store_status(st);
-	else if (v.n == 0 &&
-	    (store_order_section(st, OS_CUSTOMER, customer_id, exists_row, &found) != 0 ||
-	    store_order_section(st, OS_CUSTOMER_ORDERS, customer_id, id_row, &orders) != 0))
-		r = store_status(st);
-	else if (v.n == 0 && !found && orders.n == 0) {
-		diag_error("unknown customer \"%s\"", quote_value(customer_id));
-		r = EX_DATAERR;
-	}
-	if (r == 0)
+	else
 		writer_finish(&v.w);
+out:
 	for (i = 0; i < orders.n; i++)
 		free(orders.v[i]);
 	free(orders.v);
