@@ -14,6 +14,7 @@ wal
 EOF
 	run -0 sqlite3 "$OMS_DB" "select name from sqlite_schema where type = 'table' order by name"
 	assert_output - <<'EOF'
+channel_policy
 collection
 confirmation
 customer
@@ -37,6 +38,7 @@ rma_line
 run
 sent_once
 shipment
+store_credit
 tracking_update
 EOF
 }
