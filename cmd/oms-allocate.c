@@ -39,6 +39,9 @@ run(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line
 	    (long long)n.units_routed_taken);
 	if (n.to_store_changed > 0)
 		buf_addf(counts, ",\"to_store_changed\":%ld", n.to_store_changed);
+	if (n.held_orders_freed > 0)
+		buf_addf(counts, ",\"held_orders_freed\":%ld,\"held_units_freed\":%lld",
+		    n.held_orders_freed, (long long)n.held_units_freed);
 	buf_addc(counts, '}');
 	buf_addf(line, "%ld %s changed: %ld allocated in full, %ld partly, %ld backordered; "
 	    "%lld %s allocated, %lld %s backordered; %lld %s taken back", n.lines,
@@ -57,7 +60,12 @@ run(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line
 	if (n.to_store_changed > 0)
 		buf_addf(line, "; %ld pickup %s changed source (its store's own stock, or shipped "
 		    "to the store)", n.to_store_changed, plural(n.to_store_changed, "line", "lines"));
-	if (n.lines == 0 && n.to_store_changed == 0)
+	/* held orders past their channel's time, their stock freed before the run */
+	if (n.held_orders_freed > 0)
+		buf_addf(line, "; %lld %s of %ld held %s freed", (long long)n.held_units_freed,
+		    plural(n.held_units_freed, "unit", "units"), n.held_orders_freed,
+		    plural(n.held_orders_freed, "order", "orders"));
+	if (n.lines == 0 && n.to_store_changed == 0 && n.held_orders_freed == 0)
 		buf_adds(line, "; nothing changed");
 	return status;
 }

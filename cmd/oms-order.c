@@ -3,7 +3,8 @@
  * orders, and a customer's store credit; cancel, hold, unhold, re-address,
  * reduce, re-prioritise, add a line, raise a quantity, swap a line's item
  * or change its method, adjust a price, spend store credit: one change
- * from the command line or a stream of them.  See oms-order(1).
+ * from the command line or a stream of them; and expire-backorders, the
+ * stale-backorder policy of each channel.  See oms-order(1).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +15,10 @@
 #include "order.h"
 #include "outfile.h"
 #include "output.h"
+#include "parse.h"
 
 enum {
-	OPT_BY = OPT_CMD, OPT_REASON, OPT_REJECTS, OPT_PRICE, OPT_DISCOUNT, OPT_NODE,
+	OPT_BY = OPT_CMD, OPT_REASON, OPT_REJECTS, OPT_PRICE, OPT_DISCOUNT, OPT_NODE, OPT_NOW,
 	OPT_CODE, OPT_TENDER,
 	OPT_SHIP		/* OPT_SHIP + i: the ship_* column OC_SNAME + i */
 };
@@ -36,6 +38,8 @@ usage(FILE *fp)
 	    "       oms-order [-hqv] [--busy-timeout ms] [--by name] [--db path] [--dry-run]\n"
 	    "                 [--input-format format] [--reason text] [--rejects file]\n"
 	    "                 change [-] | apply [file ...]\n"
+	    "       oms-order [-hqv] [--busy-timeout ms] [--by name] [--db path] [--dry-run]\n"
+	    "                 [--now time] [--reason text] expire-backorders\n"
 	    "       oms-order --version\n"
 	    "change: cancel order [line [qty]] [--tender tender]\n"
 	    "        hold order type | unhold order type\n"
@@ -82,12 +86,17 @@ static const struct {
 	[ACT_SPEND] = { 2, 2, { OC_AMOUNT, OC_ORDER } },	/* after the customer */
 };
 
-/* A change: one from the command line (vals), or a stream of them (files). */
+/*
+ * A change: one from the command line (vals), or a stream of them
+ * (files); or the stale-backorder policy (expire).
+ */
 struct job {
 	const struct order_opts *o;
 	const char *const *vals;	/* NULL: a stream */
 	int nfiles;
 	char **files;
+	int expire;
+	const char *now;	/* expire: as of this time (NULL: the run's) */
 };
 
 /* The changes; counts for the run log, line for the note (cli_run). */
@@ -99,7 +108,10 @@ run(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line
 	int status;
 
 	memset(&n, 0, sizeof n);
-	if (j->vals != NULL)
+	if (j->expire)
+		status = order_expire_backorders(st, j->o, j->now ? j->now : store_run_time(st),
+		    &n);
+	else if (j->vals != NULL)
 		status = order_change(st, j->o, j->vals, &n);
 	else
 		status = order_change_files(st, j->o, j->nfiles, j->files, &n);
@@ -116,6 +128,7 @@ main(int argc, char **argv)
 		{ "code", required_argument, NULL, OPT_CODE },
 		{ "discount", required_argument, NULL, OPT_DISCOUNT },
 		{ "node", required_argument, NULL, OPT_NODE },
+		{ "now", required_argument, NULL, OPT_NOW },
 		{ "price", required_argument, NULL, OPT_PRICE },
 		{ "reason", required_argument, NULL, OPT_REASON },
 		{ "rejects", required_argument, NULL, OPT_REJECTS },
@@ -138,6 +151,7 @@ main(int argc, char **argv)
 	struct store *st;
 	struct cli c;
 	const char *cmd;
+	char now[21];
 	int ch, i, status, nops, ship_given = 0, money_given = 0, change_opts = 0, view, stream;
 
 	for (i = 0; i < OC_COUNT; i++)
@@ -176,6 +190,15 @@ main(int argc, char **argv)
 			o.tender = optarg;
 			change_opts = 1;
 			break;
+		case OPT_NOW:
+			if (parse_time(optarg, now) != PARSE_OK) {
+				diag_error("--now must be an ISO 8601 date or time like 2026-11-27 or "
+				    "2026-11-27T14:30:00Z, got \"%s\"", quote_value(optarg));
+				usage(stderr);
+				return EX_USAGE;
+			}
+			j.now = now;
+			break;
 		default:
 			if (ch >= OPT_SHIP && ch <= OPT_SHIP + OC_SLON - OC_SNAME) {
 				vals[OC_SNAME + ch - OPT_SHIP] = optarg;
@@ -190,9 +213,28 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc < 1)
 		return usage_error("what to do? (show, customer, credit, cancel, hold, unhold, "
-		    "address, reduce, priority, add, raise, swap, method, adjust, spend, apply)");
+		    "address, reduce, priority, add, raise, swap, method, adjust, spend, apply, "
+		    "expire-backorders)");
 	cmd = argv[0];
 	nops = argc - 1;
+	if (strcmp(cmd, "expire-backorders") == 0) {
+		if (nops > 0)
+			return usage_error("expire-backorders takes no operand: it looks at every "
+			    "backordered line");
+		if (c.format_given || c.output || c.safe_csv || c.input_format != INFMT_AUTO ||
+		    o.rejects || ship_given || money_given || vals[OC_PICKUP][0] != '\0' ||
+		    vals[OC_CODE][0] != '\0' || o.tender != NULL)
+			return usage_error("expire-backorders takes --by, --reason, --now and "
+			    "--dry-run only");
+		j.expire = 1;
+		if (o.reason[0] == '\0')
+			o.reason = "backorder expired";
+		if (o.by == NULL)
+			o.by = order_login_name();
+		return cli_run(&c, &job);
+	}
+	if (j.now != NULL)
+		return usage_error("--now is for expire-backorders");
 	view = strcmp(cmd, "show") == 0 || strcmp(cmd, "customer") == 0 ||
 	    strcmp(cmd, "credit") == 0;
 	if (!view && strcmp(cmd, "apply") != 0 && (o.action = order_action_parse(cmd)) < 0) {

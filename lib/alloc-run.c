@@ -294,6 +294,160 @@ load_network(struct run *r, const char *const *scoped)
 	return 0;
 }
 
+/*
+ * Held orders free their stock (oms-allocate(1), "Held orders"): an order
+ * held longer than its channel's hold_release_hours gives up its
+ * allocated and routed (not released) units, back to open, once per hold,
+ * with one "order.stock_freed" event; done before the network is read, so
+ * that the stock serves the orders of this very run.  The order itself
+ * stays held: it gets nothing until care lifts every hold.
+ */
+struct held {
+	struct hold_row { char *order_id, *hold_type, *held_at; int64_t hours; } *h;
+	int nh, caph;
+	struct stock_row { int64_t line_no, allocated, routed; char *sku, *node_id; } *s;
+	int ns, caps;
+};
+
+static int
+hold_row(void *p, const struct hold_due *d)
+{
+	struct held *x = p;
+	struct hold_row *h;
+
+	if (x->nh == x->caph) {
+		x->caph = x->caph ? 2 * x->caph : 16;
+		x->h = xrealloc(x->h, (size_t)x->caph * sizeof *x->h);
+	}
+	h = &x->h[x->nh++];
+	h->order_id = xstrdup(d->order_id);
+	h->hold_type = xstrdup(d->hold_type);
+	h->held_at = xstrdup(d->held_at);
+	h->hours = d->hours;
+	return 0;
+}
+
+static int
+stock_held_row(void *p, const struct held_stock *d)
+{
+	struct held *x = p;
+	struct stock_row *s;
+
+	if (x->ns == x->caps) {
+		x->caps = x->caps ? 2 * x->caps : 16;
+		x->s = xrealloc(x->s, (size_t)x->caps * sizeof *x->s);
+	}
+	s = &x->s[x->ns++];
+	s->line_no = d->line_no;
+	s->allocated = d->allocated;
+	s->routed = d->routed;
+	s->sku = xstrdup(d->sku);
+	s->node_id = dup_or_null(d->node_id);
+	return 0;
+}
+
+static void
+held_stock_clear(struct held *x)
+{
+	for (int i = 0; i < x->ns; i++) {
+		free(x->s[i].sku);
+		free(x->s[i].node_id);
+	}
+	x->ns = 0;
+}
+
+/*
+ * Free the stock of the order of holds x->h[first .. first + n - 1] (its
+ * holds due): 0 or -1.
+ */
+static int
+free_order(struct run *r, struct held *x, int first, int n)
+{
+	const char *order_id = x->h[first].order_id, *at = store_run_time(r->st);
+	int64_t units = 0, from_allocated = 0, from_routed = 0;
+	int i, k;
+
+	held_stock_clear(x);
+	if (store_alloc_held_stock(r->st, order_id, stock_held_row, x) != 0)
+		return -1;
+	jsonw_start(&r->payload);
+	jsonw_array(&r->payload, "hold_types");
+	for (i = first; i < first + n; i++)
+		jsonw_str(&r->payload, NULL, x->h[i].hold_type);
+	jsonw_array_end(&r->payload);
+	jsonw_int(&r->payload, "hold_release_hours", x->h[first].hours);
+	jsonw_array(&r->payload, "lines");
+	/* a line's rows: its allocated on each, its routed at each node */
+	for (i = 0; i < x->ns; i = k) {
+		int64_t routed = 0;
+
+		for (k = i; k < x->ns && x->s[k].line_no == x->s[i].line_no; k++) {
+			if (x->s[k].routed > 0 && store_line_node_routed(r->st, order_id,
+			    x->s[k].line_no, x->s[k].node_id, 0) != 0)
+				return -1;
+			routed += x->s[k].routed;
+		}
+		jsonw_object(&r->payload, NULL);
+		jsonw_int(&r->payload, "line_no", x->s[i].line_no);
+		jsonw_str(&r->payload, "sku", x->s[i].sku);
+		jsonw_int(&r->payload, "freed", x->s[i].allocated + routed);
+		jsonw_int(&r->payload, "from_allocated", x->s[i].allocated);
+		jsonw_int(&r->payload, "from_routed", routed);
+		jsonw_object_end(&r->payload);
+		from_allocated += x->s[i].allocated;
+		from_routed += routed;
+	}
+	jsonw_array_end(&r->payload);
+	units = from_allocated + from_routed;
+	jsonw_int(&r->payload, "units", units);
+	for (i = first; i < first + n; i++)
+		if (store_alloc_hold_freed(r->st, order_id, x->h[i].hold_type, at) != 0)
+			return -1;
+	if (units == 0)
+		return 0;	/* nothing held: the hold is done with, nothing to tell */
+	if ((from_allocated > 0 && store_alloc_unallocate(r->st, order_id) != 0) ||
+	    store_event(r->st, order_id, "order.stock_freed", jsonw_end(&r->payload)) != 0)
+		return -1;
+	buf_reset(&r->why);
+	for (i = first; i < first + n; i++)
+		buf_addf(&r->why, "%s%s", i > first ? ", " : "", x->h[i].hold_type);
+	diag_info("order \"%s\": on %s hold since %s, longer than its channel's %lld %s: "
+	    "%lld %s freed (%lld allocated, %lld routed)", quote_value(order_id),
+	    r->why.s, x->h[first].held_at,
+	    (long long)x->h[first].hours, plural(x->h[first].hours, "hour", "hours"),
+	    (long long)units, plural(units, "unit", "units"), (long long)from_allocated,
+	    (long long)from_routed);
+	r->n->held_orders_freed++;
+	r->n->held_units_freed += units;
+	return 0;
+}
+
+/* Free the stock of every order held past its channel's time: 0 or -1. */
+static int
+free_held(struct run *r, int scoped)
+{
+	struct held x;
+	int i, k, ret = 0;
+
+	memset(&x, 0, sizeof x);
+	if (store_alloc_holds_due(r->st, scoped, store_run_time(r->st), hold_row, &x) != 0)
+		ret = -1;
+	for (i = 0; i < x.nh && ret == 0; i = k) {
+		for (k = i; k < x.nh && strcmp(x.h[k].order_id, x.h[i].order_id) == 0; k++)
+			;
+		ret = free_order(r, &x, i, k - i);
+	}
+	held_stock_clear(&x);
+	for (i = 0; i < x.nh; i++) {
+		free(x.h[i].order_id);
+		free(x.h[i].hold_type);
+		free(x.h[i].held_at);
+	}
+	free(x.h);
+	free(x.s);
+	return ret;
+}
+
 static const struct outcol alloc_cols[] = {
 	{ "order_id", COL_TEXT }, { "line_no", COL_NUM }, { "sku", COL_TEXT },
 	{ "qty", COL_NUM }, { "allocated", COL_NUM }, { "backordered", COL_NUM },
@@ -759,6 +913,10 @@ alloc_run(struct store *st, const struct alloc_opts *o, FILE *out,
 		return status;
 	if (scope_on(o->scope))
 		scoped[0] = "1";
+	if (free_held(&r, scoped[0] != NULL) != 0) {
+		status = store_status(st);
+		goto out;
+	}
 	if (load_network(&r, scoped) != 0) {
 		status = store_status(st);
 		goto out;

@@ -166,6 +166,8 @@ struct alloc_counts {
 	int64_t units_unrouted;	/* routed work taken back from nodes short of stock */
 	int64_t units_routed_taken;	/* routed work taken back for more urgent orders */
 	long to_store_changed;	/* lines whose allocation alone did not change: their source did */
+	long held_orders_freed;	/* held orders past their channel's time, stock freed */
+	int64_t held_units_freed;	/* their allocated and routed units, back to open */
 };
 
 /*

@@ -14,7 +14,8 @@
 
 
 static const char *const kind_names[] = {
-	"items", "nodes", "inventory", "customers", "orders", "postal", "rates"
+	"items", "nodes", "inventory", "customers", "orders", "postal", "rates",
+	[KIND_CHANNELS] = "channels",
 };
 
 int
@@ -87,6 +88,12 @@ static const struct colspec postal_cols[] = {
 enum { R_MAXKM, R_BASE, R_PERKG, R_TRANSIT, R_N };
 static const struct colspec rate_cols[] = {
 	{ "max_km", 1 }, { "base_cost", 1 }, { "per_kg", 0 }, { "transit_days", 1 },
+};
+
+/* a channel's policy; blank: none */
+enum { H_CHANNEL, H_BODAYS, H_HOLDHOURS, H_N };
+static const struct colspec channel_cols[] = {
+	{ "channel", 1 }, { "backorder_days", 0 }, { "hold_release_hours", 0 },
 };
 
 /* --- the importer --------------------------------------------------- */
@@ -514,6 +521,35 @@ rates_done(struct importer *im)
 	return 0;
 }
 
+/*
+ * A channel's policy (oms-import(1), "Channel policy"): the days a line
+ * may stay backordered and the hours a held order keeps its stock, each
+ * blank for none.
+ */
+static int
+row_channel(struct importer *im, const struct record *r)
+{
+	struct channel_policy p;
+	int ret = 0, put;
+
+	memset(&p, 0, sizeof p);
+	f_key(im, r, H_CHANNEL, &p.channel);
+	f_int(im, r, H_BODAYS, 1, 3650, -1, "a number of days (1 to 3650; empty: none)",
+	    &p.backorder_days);
+	f_int(im, r, H_HOLDHOURS, 1, 87600, -1, "a number of hours (1 to 87600; empty: "
+	    "never)", &p.hold_release_hours);
+	if (im->rows.err.len == 0)
+		seen(im, 'K', "channel", p.channel, NULL, NULL, digest(r->val, 0, H_N), r->line);
+	if (im->status || rejected(im, r, &ret))
+		return im->status ? -1 : ret;
+	if (im->rows.failed)
+		return 0;
+	if ((put = store_channel_policy_put(im->st, &p)) < 0)
+		return store_failed(im);
+	count_put(im, put);
+	return 0;
+}
+
 /* --- inventory -------------------------------------------------------- */
 
 static int
@@ -673,6 +709,7 @@ static const struct {
 	[KIND_ORDERS] = { order_cols, O_N, row_order },
 	[KIND_POSTAL] = { postal_cols, P_N, row_postal },
 	[KIND_RATES] = { rate_cols, R_N, row_rate },
+	[KIND_CHANNELS] = { channel_cols, H_N, row_channel },
 };
 
 static void

@@ -11,7 +11,8 @@
 
 enum import_kind {
 	KIND_ITEMS, KIND_NODES, KIND_INVENTORY, KIND_CUSTOMERS, KIND_ORDERS,
-	KIND_POSTAL, KIND_RATES
+	KIND_POSTAL, KIND_RATES,
+	KIND_CHANNELS		/* each channel's policy (channel_policy) */
 };
 
 /* Parse a KIND word; -1 when unknown. */

@@ -90,6 +90,7 @@ struct change {
 	const char *ship[SHIP_N];	/* NULL: keep what the order has */
 	int has_latlon;
 	double lat, lon;
+	int backordered;	/* cancel: the units are the line's backordered ones */
 };
 
 /* A line of the order being changed, with its work at nodes. */
@@ -798,6 +799,7 @@ do_cancel(struct ctx *c, const struct change *ch)
 	if (ch->line_no > 0) {
 		struct oline *l = &c->lines[0];
 		int64_t can = cancellable(l), want = ch->qty > 0 ? ch->qty : can;
+		int64_t bo = l->backordered;
 
 		if (can == 0 && ch->qty < 0 && l->cancelled + pending(l) > 0) {
 			unchanged(c, "order \"%s\" line %lld is already cancelled (%s)",
@@ -818,6 +820,18 @@ do_cancel(struct ctx *c, const struct change *ch)
 			    (long long)l->line_no, (long long)can, describe(c, l, what, sizeof what),
 			    l->shipped ? "; shipped units cannot be cancelled" : "");
 		take(l, want, 1);
+		if (ch->backordered) {
+			/*
+			 * Open units (backordered is at most open), and the
+			 * backordered ones first: not the open units beside
+			 * them that no run has decided yet.
+			 */
+			l->backordered = bo > want ? bo - want : 0;
+			if (l->backordered == 0) {
+				free(l->reason);
+				l->reason = NULL;
+			}
+		}
 		jsonw_start(&c->pl);
 		payload_line(c, l, 1);
 		if (store_event(c->st, ch->order_id, "line.cancelled", payload_end(c, ch)) != 0 ||
@@ -1598,29 +1612,61 @@ count(struct ctx *c, int r)
 		c->n->unchanged++;
 }
 
+/*
+ * One change of its own (not of a stream): apply ch unless r says it is
+ * bad already, count it, release c.  An exit status, as order_change's.
+ */
+static int
+change_one(struct ctx *c, const struct change *ch, int r)
+{
+	if (r == 0)
+		r = apply(c, ch);
+	count(c, r);
+	if (r == -1) {
+		c->n->rejected++;
+		diag_error("%s", c->rows.err.s);
+	}
+	ctx_release(c);
+	return r == -2 ? store_status(c->st) : r == -1 ? EX_DATAERR : 0;
+}
+
 int
 order_change(struct store *st, const struct order_opts *o, const char *const *vals,
     struct order_counts *n)
 {
 	struct ctx c;
 	struct change ch;
-	int r;
 
 	memset(&c, 0, sizeof c);
 	memset(n, 0, sizeof *n);
 	c.st = st;
 	c.o = o;
 	c.n = n;
-	r = parse_change(&c, vals, &ch);
-	if (r == 0)
-		r = apply(&c, &ch);
-	count(&c, r);
-	if (r == -1) {
-		n->rejected++;
-		diag_error("%s", c.rows.err.s);
-	}
-	ctx_release(&c);
-	return r == -2 ? store_status(st) : r == -1 ? EX_DATAERR : 0;
+	return change_one(&c, &ch, parse_change(&c, vals, &ch));
+}
+
+int
+order_cancel(struct store *st, const struct order_opts *o, const char *order_id,
+    int64_t line_no, int64_t qty, int backordered, struct order_counts *n)
+{
+	struct ctx c;
+	struct change ch;
+
+	memset(&c, 0, sizeof c);
+	c.st = st;
+	c.o = o;
+	c.n = n;
+	/* the change "cancel order_id line_no qty" as parse_change makes it */
+	memset(&ch, 0, sizeof ch);
+	ch.action = ACT_CANCEL;
+	ch.order_id = order_id;
+	ch.line_no = line_no;
+	ch.qty = qty;
+	ch.price = ch.amount = ch.pct = -1;
+	ch.tender = "original";	/* the policy pays back the way the customer paid */
+	ch.reason = o->reason ? o->reason : "";
+	ch.backordered = backordered;
+	return change_one(&c, &ch, 0);
 }
 
 int

@@ -81,6 +81,28 @@ int order_change(struct store *st, const struct order_opts *o, const char *const
 int order_change_files(struct store *st, const struct order_opts *o, int nfiles,
 	char *const *files, struct order_counts *n);
 
+/*
+ * Cancel qty (>= 1) units of one line by the path of "oms-order cancel
+ * order line qty" (the same checks, counts, events and refund due), by
+ * o->by for o->reason, counted into n (not cleared first).  With
+ * backordered, the units are the line's backordered ones: its backorder
+ * goes down by qty (qty is at most its backordered).  Returns as
+ * order_change does.
+ */
+int order_cancel(struct store *st, const struct order_opts *o, const char *order_id,
+	int64_t line_no, int64_t qty, int backordered, struct order_counts *n);
+
+/*
+ * The stale-backorder policy (order-expire.c, oms-order expire-backorders):
+ * every line backordered for longer than its order's channel's
+ * backorder_days (channel_policy; a channel without one: never) as of
+ * now ("YYYY-MM-DDTHH:MM:SSZ"), has its backordered units cancelled by
+ * order_cancel, with o->by and o->reason.  n as order_change's (one
+ * change per line).  0 or an exit status after a diagnostic.
+ */
+int order_expire_backorders(struct store *st, const struct order_opts *o, const char *now,
+	struct order_counts *n);
+
 /* The summary line and the run-log counts (a JSON object). */
 void order_summary(const struct order_counts *n, struct buf *line, struct buf *json);
 

@@ -458,3 +458,127 @@ store_line_alloc(struct store *st, const char *order_id, int64_t line_no,
 	bind_int(s, 3, ship_to_store);
 	return store_done(st, s, "writing an allocation");
 }
+
+/*
+ * Held orders' stock.  Nothing is read when no channel frees it (the
+ * common case); else the holds not yet freed, through their partial index
+ * (share/schema/013-channel-policy.sql), a few rows however large the
+ * store, each order and channel found by its key (CROSS JOIN keeps that
+ * order: never a scan of the orders for a channel).  "Longer than": the
+ * limit passed, not reached.
+ */
+static const char sql_hold_policy_any[] =
+    "SELECT EXISTS (SELECT 1 FROM channel_policy WHERE hold_release_hours IS NOT NULL)";
+static const char sql_holds_due[] =
+    "SELECT h.order_id, h.hold_type, h.held_at, p.hold_release_hours "
+    "FROM order_hold h CROSS JOIN orders o ON o.order_id = h.order_id "
+    "CROSS JOIN channel_policy p ON p.channel = o.channel "
+    "WHERE h.stock_freed_at IS NULL AND p.hold_release_hours IS NOT NULL "
+    "AND strftime('%Y-%m-%dT%H:%M:%SZ', h.held_at, '+' || p.hold_release_hours || "
+    "' hours') < ?1 AND (?2 IS NULL OR h.order_id IN (SELECT order_id FROM temp.scope)) "
+    "ORDER BY h.order_id, h.hold_type";
+static const char sql_held_stock[] =
+    "SELECT l.line_no, l.sku, l.allocated, n.node_id, coalesce(n.routed, 0) "
+    "FROM order_line l LEFT JOIN line_node n ON n.order_id = l.order_id "
+    "AND n.line_no = l.line_no AND n.routed > 0 "
+    "WHERE l.order_id = ?1 AND (l.allocated > 0 OR n.routed > 0) "
+    "ORDER BY l.line_no, n.node_id";
+static const char sql_unallocate[] =
+    "UPDATE order_line SET allocated = 0 WHERE order_id = ?1 AND allocated > 0";
+static const char sql_hold_freed[] =
+    "UPDATE order_hold SET stock_freed_at = ?3 WHERE order_id = ?1 AND hold_type = ?2";
+
+struct holds_due {
+	int (*fn)(void *ctx, const struct hold_due *h);
+	void *ctx;
+};
+
+static int
+hold_due_row(void *p, const struct store_row *row)
+{
+	const struct holds_due *w = p;
+	struct hold_due x;
+
+	x.order_id = store_col_text(row, 0);
+	x.hold_type = store_col_text(row, 1);
+	x.held_at = store_col_text(row, 2);
+	x.hours = store_col_int(row, 3);
+	return w->fn(w->ctx, &x);
+}
+
+int
+store_alloc_holds_due(struct store *st, int scoped, const char *now,
+    int (*fn)(void *ctx, const struct hold_due *h), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_hold_policy_any);
+	struct holds_due w = { fn, ctx };
+	int64_t any;
+
+	if (s == NULL || (any = store_int(st, s, "reading the channel policies")) < 0)
+		return -1;
+	if (any == 0)
+		return 0;
+	if ((s = store_sql(st, sql_holds_due)) == NULL)
+		return -1;
+	bind_text(s, 1, now);
+	if (scoped)
+		bind_int(s, 2, 1);
+	return store_each(st, s, hold_due_row, &w, "reading held orders");
+}
+
+struct helds_stock {
+	int (*fn)(void *ctx, const struct held_stock *h);
+	void *ctx;
+};
+
+static int
+held_stock_row(void *p, const struct store_row *row)
+{
+	const struct helds_stock *w = p;
+	struct held_stock x;
+
+	x.line_no = store_col_int(row, 0);
+	x.sku = store_col_text(row, 1);
+	x.allocated = store_col_int(row, 2);
+	x.node_id = store_col_text(row, 3);
+	x.routed = store_col_int(row, 4);
+	return w->fn(w->ctx, &x);
+}
+
+int
+store_alloc_held_stock(struct store *st, const char *order_id,
+    int (*fn)(void *ctx, const struct held_stock *h), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_held_stock);
+	struct helds_stock w = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	return store_each(st, s, held_stock_row, &w, "reading a held order's stock");
+}
+
+int
+store_alloc_unallocate(struct store *st, const char *order_id)
+{
+	sqlite3_stmt *s = store_sql(st, sql_unallocate);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	return store_done(st, s, "freeing a held order's stock");
+}
+
+int
+store_alloc_hold_freed(struct store *st, const char *order_id, const char *hold_type,
+    const char *at)
+{
+	sqlite3_stmt *s = store_sql(st, sql_hold_freed);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_text(s, 2, hold_type);
+	bind_text(s, 3, at);
+	return store_done(st, s, "recording a hold's stock freed");
+}

@@ -84,6 +84,38 @@ int store_alloc_routed_at(struct store *st, const char *node_id, const char *sku
 	int (*fn)(void *ctx, const struct routed_line *l), void *ctx);
 
 /*
+ * Held orders' stock (oms-allocate(1), "Held orders"), freed at the start
+ * of a run.  store_alloc_holds_due: the holds not yet freed
+ * (order_hold.stock_freed_at) of orders held longer than their channel's
+ * hold_release_hours (channel_policy) at now, "YYYY-MM-DDTHH:MM:SSZ"
+ * (scoped: the scope's orders only), by order_id and hold_type; nothing
+ * is read when no channel has hold_release_hours.  store_alloc_held_stock:
+ * an order's stock that may be freed, by line_no and node_id: each line's
+ * allocated units (node_id NULL, routed 0) and its routed units at each
+ * node (the line's allocated repeated on each of its rows).
+ * store_alloc_unallocate sets the allocated of every line of the order to
+ * 0 (the caller sets their routed units, by store_line_node_routed);
+ * store_alloc_hold_freed records that the hold's stock was freed at at.
+ * Each 0 or -1.
+ */
+struct hold_due {
+	const char *order_id, *hold_type, *held_at;
+	int64_t hours;
+};
+int store_alloc_holds_due(struct store *st, int scoped, const char *now,
+	int (*fn)(void *ctx, const struct hold_due *h), void *ctx);
+struct held_stock {
+	int64_t line_no;
+	const char *sku, *node_id;
+	int64_t allocated, routed;
+};
+int store_alloc_held_stock(struct store *st, const char *order_id,
+	int (*fn)(void *ctx, const struct held_stock *h), void *ctx);
+int store_alloc_unallocate(struct store *st, const char *order_id);
+int store_alloc_hold_freed(struct store *st, const char *order_id, const char *hold_type,
+	const char *at);
+
+/*
  * The network as allocation reads it.  Each function hands fn one struct
  * a row, on the stack, its strings valid during the call only; fn's
  * non-zero stops the reading (-1: an error).  0 or -1.

@@ -58,6 +58,8 @@ static put_sql postal_put = PUT("postal", "country, postal_code", "?1, ?2", "lat
     "?3, ?4");
 static put_sql rate_put = PUT("rate", "max_km", "?1", "base_cost, per_kg, transit_days",
     "?2, ?3, ?4");
+static put_sql channel_policy_put = PUT("channel_policy", "channel", "?1",
+    "backorder_days, hold_release_hours", "?2, ?3");
 /* ?17 / ?9: this run's mark */
 static put_sql order_put = PUT_MARKED("orders", "order_id", "?1", ORDER_COLS, ORDER_VALS,
     "import_run", "?17");
@@ -186,6 +188,24 @@ int
 store_customer_put(struct store *st, const struct customer *c)
 {
 	return put(st, customer_put, bind_customer, c);
+}
+
+static void
+bind_channel_policy(sqlite3_stmt *s, const void *v)
+{
+	const struct channel_policy *p = v;
+
+	bind_text(s, 1, p->channel);
+	if (p->backorder_days > 0)
+		bind_int(s, 2, p->backorder_days);
+	if (p->hold_release_hours > 0)
+		bind_int(s, 3, p->hold_release_hours);
+}
+
+int
+store_channel_policy_put(struct store *st, const struct channel_policy *p)
+{
+	return put(st, channel_policy_put, bind_channel_policy, p);
 }
 
 static void

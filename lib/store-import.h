@@ -14,6 +14,12 @@ int store_node_put(struct store *st, const struct node *n);
 int store_customer_put(struct store *st, const struct customer *c);
 int store_postal_put(struct store *st, const struct postal *p);
 int store_rate_put(struct store *st, const struct rate *r);
+/* A channel's policy (channel_policy); -1 in a limit: none (NULL). */
+struct channel_policy {
+	const char *channel;
+	int64_t backorder_days, hold_release_hours;
+};
+int store_channel_policy_put(struct store *st, const struct channel_policy *p);
 /*
  * The rate card is the n bands of km[] (a rates import is the whole
  * card): *others is set to the number of stored bands not among them,

@@ -327,6 +327,61 @@ store_line_method_set(struct store *st, const char *order_id, int64_t line_no,
 	return store_done(st, s, "writing an order line's method");
 }
 
+/*
+ * Nothing to read when no channel has a backorder_days (the common case);
+ * else one scan of the lines, each backordered one's order and channel
+ * found by their keys.  "Older than": the limit passed, not reached.
+ */
+static const char BACKORDER_POLICY_ANY[] =
+    "SELECT EXISTS (SELECT 1 FROM channel_policy WHERE backorder_days IS NOT NULL)";
+static const char BACKORDERS_DUE[] =
+    "SELECT l.order_id, l.line_no, l.backordered, o.channel, "
+    "coalesce(l.backordered_at, o.created_at), p.backorder_days "
+    "FROM order_line l JOIN orders o ON o.order_id = l.order_id "
+    "JOIN channel_policy p ON p.channel = o.channel "
+    "WHERE l.backordered > 0 AND p.backorder_days IS NOT NULL "
+    "AND strftime('%Y-%m-%dT%H:%M:%SZ', coalesce(l.backordered_at, o.created_at), "
+    "'+' || p.backorder_days || ' days') < ?1 "
+    "ORDER BY l.order_id, l.line_no";
+
+struct backorders_due {
+	int (*fn)(void *ctx, const struct backorder_due *x);
+	void *ctx;
+};
+
+static int
+backorders_due_row(void *p, const struct store_row *row)
+{
+	const struct backorders_due *w = p;
+	struct backorder_due x;
+
+	x.order_id = store_col_text(row, 0);
+	x.line_no = store_col_int(row, 1);
+	x.backordered = store_col_int(row, 2);
+	x.channel = store_col_text(row, 3);
+	x.since = store_col_text(row, 4);
+	x.days = store_col_int(row, 5);
+	return w->fn(w->ctx, &x);
+}
+
+int
+store_backorders_due(struct store *st, const char *now,
+    int (*fn)(void *ctx, const struct backorder_due *b), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, BACKORDER_POLICY_ANY);
+	struct backorders_due w = { fn, ctx };
+	int64_t any;
+
+	if (s == NULL || (any = store_int(st, s, "reading the channel policies")) < 0)
+		return -1;
+	if (any == 0)
+		return 0;
+	if ((s = store_sql(st, BACKORDERS_DUE)) == NULL)
+		return -1;
+	bind_text(s, 1, now);
+	return rows(st, s, backorders_due_row, &w, "reading stale backorders") < 0 ? -1 : 0;
+}
+
 static const char ORDER_NODE[] =
     "SELECT type, can_ship, can_pickup, can_curbside, active FROM node WHERE node_id = ?1";
 

@@ -112,6 +112,21 @@ int store_hold_add(struct store *st, const char *order_id, const char *hold_type
 	const char *reason, const char *by);
 int store_hold_remove(struct store *st, const char *order_id, const char *hold_type);
 
+/*
+ * The stale-backorder policy (oms-order expire-backorders): every line
+ * still backordered whose backorder began (backordered_at; not known: its
+ * order's created_at) more than its order's channel's backorder_days
+ * (channel_policy) before now, "YYYY-MM-DDTHH:MM:SSZ"; by order_id and
+ * line_no.  A channel without a policy, or without backorder_days, has
+ * none due.  0 or -1.
+ */
+struct backorder_due {
+	const char *order_id, *channel, *since;
+	int64_t line_no, backordered, days;
+};
+int store_backorders_due(struct store *st, const char *now,
+	int (*fn)(void *ctx, const struct backorder_due *b), void *ctx);
+
 int store_order_priority_set(struct store *st, const char *order_id, int64_t priority);
 /* Write o's ship_* fields (and ship_lat/ship_lon, NULL unless has_latlon). */
 int store_order_address_set(struct store *st, const struct order *o);

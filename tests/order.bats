@@ -952,7 +952,7 @@ EOF
 @test "usage errors exit 64 and change nothing" {
 	orders_store
 	before=$(state)
-	usage_fails "oms-order: what to do? (show, customer, credit, cancel, hold, unhold, address, reduce, priority, add, raise, swap, method, adjust, spend, apply)"
+	usage_fails "oms-order: what to do? (show, customer, credit, cancel, hold, unhold, address, reduce, priority, add, raise, swap, method, adjust, spend, apply, expire-backorders)"
 	usage_fails 'oms-order: unknown command "refund"' refund O1
 	usage_fails "oms-order: cancel takes order [line [qty]]" cancel O1 1 2 3
 	usage_fails "oms-order: reduce takes order line qty" reduce O1 1
