@@ -174,12 +174,36 @@ returns_refundable(const struct return_order *o, int i)
 	return left > 0 ? left : 0;
 }
 
+/* What was paid for line k's merchandise less the merchandise refunded on it. */
+static int64_t
+line_merchandise_left(const struct return_line *l)
+{
+	return returns_merchandise(l->qty, l->unit_price, l->discount, 0, l->qty) -
+	    (l->refunded - l->refunded_shipping);
+}
+
+int64_t
+returns_merchandise_left(const struct return_order *o, int i)
+{
+	int64_t left = -(o->refunded - o->refunded_shipping);
+	int k;
+
+	for (k = 0; k < o->nlines; k++)
+		left += returns_merchandise(o->lines[k].qty, o->lines[k].unit_price,
+		    o->lines[k].discount, 0, o->lines[k].qty);
+	if (i >= 0 && line_merchandise_left(&o->lines[i]) < left)
+		left = line_merchandise_left(&o->lines[i]);
+	if (left > returns_refundable(o, i))
+		left = returns_refundable(o, i);
+	return left > 0 ? left : 0;
+}
+
 int64_t
 returns_cancel_units(const struct return_order *o, int i, int64_t n)
 {
 	const struct return_line *l = &o->lines[i];
 	int64_t amount = returns_merchandise(l->qty, l->unit_price, l->discount,
-	    l->qty - l->cancelled, n), cap = returns_refundable(o, i);
+	    l->qty - l->cancelled, n), cap = returns_merchandise_left(o, i);
 
 	return amount < cap ? amount : cap;
 }
@@ -263,6 +287,8 @@ adjust_line_left(const struct return_order *o, int k, struct returns_adjust *a)
 	const struct return_line *l = &o->lines[k];
 	int64_t from, n, left, refundable = returns_line_paid(o, k) - l->refunded;
 
+	if (line_merchandise_left(l) < refundable)
+		refundable = line_merchandise_left(l);
 	adjust_units(l, &from, &n);
 	a->units = n;
 	a->base = returns_merchandise(l->qty, l->unit_price, l->discount, from, n);
@@ -275,7 +301,7 @@ void
 returns_adjustable(const struct return_order *o, int i, struct returns_adjust *a)
 {
 	struct returns_adjust x;
-	int64_t sum = 0, left, refundable = returns_refundable(o, -1);
+	int64_t sum = 0, left, refundable = returns_merchandise_left(o, -1);
 	int k;
 
 	memset(a, 0, sizeof *a);
@@ -324,13 +350,20 @@ returns_refund_units(const struct return_order *o, int i, int64_t n, int64_t fee
 	const struct return_line *l = &o->lines[i];
 	int64_t cap = returns_refundable(o, i);
 
+	int64_t goods, goods_cap = returns_merchandise_left(o, i);
+
 	memset(out, 0, sizeof *out);
 	out->merchandise = returns_merchandise(l->qty, l->unit_price, l->discount, l->returned, n);
 	if (seller_fault)
 		out->shipping = shipping_share(o, i, l->returned, n);
 	else
 		out->restocking_fee = returns_percent(out->merchandise, fee);
-	out->amount = out->merchandise - out->restocking_fee + out->shipping;
+	goods = out->merchandise - out->restocking_fee;
+	if (goods > goods_cap) {
+		goods = goods_cap;
+		out->capped = 1;
+	}
+	out->amount = goods + out->shipping;
 	if (out->amount > cap) {
 		out->amount = cap;
 		out->capped = 1;

@@ -122,8 +122,18 @@ struct returns_refund {
 void returns_refund_units(const struct return_order *o, int i, int64_t n, int64_t fee,
 	int seller_fault, struct returns_refund *out);
 
-/* What can still be refunded on line i of o (i < 0: on the order); >= 0. */
+/*
+ * What can still be refunded on line i of o (i < 0: on the order); >= 0.
+ * returns_merchandise_left: of it, what can still be refunded for
+ * merchandise (a refund's amount less its shipping part: a return's
+ * merchandise less its fee, a cancel's, an appeasement, an adjustment):
+ * what was paid for the line's (the order's) merchandise less those
+ * already refunded, so that goodwill given on units that later come back
+ * or are cancelled is not paid out again from their shipping share.
+ * Every money path keeps within both.
+ */
 int64_t returns_refundable(const struct return_order *o, int i);
+int64_t returns_merchandise_left(const struct return_order *o, int i);
 
 /*
  * The refund due for n units of line i just cancelled, already counted

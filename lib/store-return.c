@@ -30,7 +30,8 @@ copy_text(char *dst, size_t n, const char *src)
 static const char SQL_ORDER[] =
     "SELECT shipping_charge, (SELECT COALESCE(SUM(amount), 0) FROM refund f "
     "WHERE f.order_id = o.order_id), (SELECT COALESCE(SUM(amount), 0) FROM refund f "
-    "WHERE f.order_id = o.order_id AND f.kind IN ('appeasement', 'adjustment')) "
+    "WHERE f.order_id = o.order_id AND f.kind IN ('appeasement', 'adjustment')), "
+    "(SELECT COALESCE(SUM(shipping), 0) FROM refund f WHERE f.order_id = o.order_id) "
     "FROM orders o WHERE order_id = ?1";
 
 /* authorized: authorised, not yet received; shipped_at: the latest shipment */
@@ -45,7 +46,9 @@ static const char SQL_ORDER_LINES[] =
     "WHERE r.order_id = l.order_id AND r.line_no = l.line_no "
     "AND c.status IN ('shipped', 'picked_up')), l.cancelled, "
     "COALESCE((SELECT SUM(f.amount) FROM refund f WHERE f.order_id = l.order_id "
-    "AND f.line_no = l.line_no AND f.kind IN ('appeasement', 'adjustment')), 0) "
+    "AND f.line_no = l.line_no AND f.kind IN ('appeasement', 'adjustment')), 0), "
+    "COALESCE((SELECT SUM(f.shipping) FROM refund f WHERE f.order_id = l.order_id "
+    "AND f.line_no = l.line_no), 0) "
     "FROM order_line l WHERE l.order_id = ?1 ORDER BY l.line_no";
 
 struct lines_ctx {
@@ -78,6 +81,7 @@ line_row(void *p, const struct store_row *row)
 	copy_text(l->shipped_at, sizeof l->shipped_at, store_col_text(row, 9));
 	l->cancelled = store_col_int(row, 10);
 	l->appeased = store_col_int(row, 11);
+	l->refunded_shipping = store_col_int(row, 12);
 	return 0;
 }
 
@@ -89,6 +93,7 @@ order_row(void *p, const struct store_row *row)
 	c->o->shipping_charge = store_col_int(row, 0);
 	c->o->refunded = store_col_int(row, 1);
 	c->o->appeased = store_col_int(row, 2);
+	c->o->refunded_shipping = store_col_int(row, 3);
 	c->found = 1;
 	return 0;
 }

@@ -16,6 +16,7 @@ struct return_line {
 	int64_t line_no, qty, unit_price, discount, shipped, returned, cancelled;
 	int64_t authorized;	/* authorised and not yet received */
 	int64_t refunded;	/* refunds on this line, cents, of every kind */
+	int64_t refunded_shipping;	/* the shipping parts of them */
 	int64_t appeased;	/* the appeasements among them, cents */
 	char sku[256];
 	char shipped_at[21];	/* latest shipped or picked-up confirmation; "" none */
@@ -23,6 +24,7 @@ struct return_line {
 struct return_order {
 	int64_t shipping_charge;	/* cents */
 	int64_t refunded;		/* every refund of the order, cents */
+	int64_t refunded_shipping;	/* the shipping parts of them */
 	int64_t appeased;		/* the appeasements among them, on lines or not */
 	struct return_line *lines;	/* by line_no */
 	int nlines;

@@ -123,16 +123,14 @@ EOF
 	# 50% of the 2 units kept: 20.00 less their 0.66 = 19.34, half 9.67
 	run -0 --separate-stderr oms-order adjust M1 1 50% --code price_match
 	assert_equal "$stderr" "oms-order: 1 change applied, 0 unchanged, 0 rejected; 9.67 adjusted"
-	# cancel the other two: their 19.34 less what is left of the one cap, the
-	# line's 29.00 and its shipping share (floor(699 x 3 / 5) = 4.19) less the
-	# 9.66 + 9.67 refunded: 13.86.  A known gap: the adjustment is not taken
-	# back from the units it was given on when they are cancelled (nor, as for
-	# an appeasement, when they are returned); the cap alone bounds it.
+	# cancel the other two: their 19.34, within what is left of the line's
+	# merchandise: 29.00 less the 9.66 and 9.67 refunded, 9.67 (the line's
+	# shipping share, 4.19, is not merchandise: the adjustment does not eat it)
 	run -0 oms-order -q cancel M1 1
 	refunds_are <<'EOF'
 M1|1|cancel|966||original|cancelled
 M1|1|adjustment|967|price_match|original|price_match
-M1|1|cancel|1386||original|cancelled
+M1|1|cancel|967||original|cancelled
 EOF
 	consistent
 }
@@ -219,13 +217,12 @@ EOF
 	assert_equal "$(snapshot)" "$before"
 	run -0 oms-order apply --by desk --rejects rejects.csv changes.csv
 	# 4.00 adjusted to credit; 3.00 spent; 1.01 refused (1.00 left); the cancel
-	# of line 2 (2 x 5.00 = 10.00) within the one cap: the line's 10.00 and its
-	# shipping share (699 - floor(699 x 3 / 5) = 2.80) less the 4.00 given: 8.80
-	# (the known gap of the test above: the adjustment is not taken back)
+	# of line 2 (2 x 5.00 = 10.00), within what is left of its merchandise,
+	# 10.00 less the 4.00 given: 6.00 to credit
 	ledger_is <<'EOF'
 C1|400|1|M1|box crushed|
 C1|-300|NULL|W7||desk
-C1|880|2|M1|cancelled|
+C1|600|2|M1|cancelled|
 EOF
 	run -0 cut -d, -f1-4 rejects.csv
 	assert_output - <<'EOF'

@@ -181,15 +181,17 @@ EOF
 	    oms-return -q receive --at 2026-11-21 - > /dev/null
 	# line 1 paid 29.00 + its 3 units' shipping 4.19 = 33.19 (the cancelled
 	# unit was paid too).  Cancel 9.66; goodwill 10.00; the return of
-	# units 1 and 2, defective: 20.00 - 0.66 + shipping 2.79 = 22.13, cut
-	# to what is left, 33.19 - 9.66 - 10.00 = 13.53
+	# units 1 and 2, defective: 20.00 - 0.66 + shipping 2.79 = 22.13; its
+	# merchandise cut to what is left of the line's, 29.00 - 9.66 - 10.00 =
+	# 9.34, plus the shipping 2.79: 12.13.  In all 31.79: everything but the
+	# cancelled unit's shipping share (1.40), which a partial cancel keeps
 	refunds_are <<'EOF'
 M1|1|cancel|966|966|0|0|cancelled
 M1|1|appeasement|1000|0|0|0|late delivery
-M1|1|return|1353|1934|0|279|defective
+M1|1|return|1213|1934|0|279|defective
 EOF
 	run -0 sqlite3 "$OMS_DB" "select sum(amount) from refund where line_no = 1"
-	assert_output 3319
+	assert_output 3179
 	consistent
 }
 

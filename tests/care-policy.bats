@@ -164,7 +164,7 @@ EOF
 	seq=$(sqlite3 "$OMS_DB" "select max(seq) from event")
 	# a second past it: web's X1 and X2; Y1 (no policy) and Z1 (no days) kept
 	run -0 --separate-stderr oms-order expire-backorders --now 2026-11-17T09:00:01Z --by cron
-	assert_equal "$stderr" "oms-order: 2 changes applied, 0 unchanged, 0 rejected; 3 units cancelled"
+	assert_equal "$stderr" "oms-order: 2 changes applied, 0 unchanged, 0 rejected; 3 units cancelled; 44.79 owed back for cancelled units"
 	# X1 line 1: 2 of 12 at 10.00 less 0.10 each: 2 x 9.90 = 19.80; its
 	# allocated 10 stay, the order is not cancelled whole: no shipping.
 	# X2: 20.00, and the whole order cancelled with nothing shipped: its
@@ -203,7 +203,7 @@ EOF
 	channels
 	before=$(state)
 	run -0 --separate-stderr oms-order expire-backorders --dry-run --now 2026-12-01
-	assert_equal "$stderr" "oms-order: dry run, nothing written: 2 changes applied, 0 unchanged, 0 rejected; 3 units cancelled"
+	assert_equal "$stderr" "oms-order: dry run, nothing written: 2 changes applied, 0 unchanged, 0 rejected; 3 units cancelled; 44.79 owed back for cancelled units"
 	assert_equal "$(state)" "$before"
 	run -0 --separate-stderr oms-order -v expire-backorders --now 2026-12-01 --by ann \
 	    --reason "out of stock for good"
@@ -211,7 +211,7 @@ EOF
 oms-order: order \"X1\" line 1: 2 cancelled (2 open, 0 allocated, 0 routed)
 oms-order: order \"X2\" line 1: 1 backordered since 2026-11-10T09:00:00Z, past the 7 days of channel \"web\"
 oms-order: order \"X2\" line 1: 1 cancelled (1 open, 0 allocated, 0 routed)
-oms-order: 2 changes applied, 0 unchanged, 0 rejected; 3 units cancelled"
+oms-order: 2 changes applied, 0 unchanged, 0 rejected; 3 units cancelled; 44.79 owed back for cancelled units"
 	run -0 sqlite3 "$OMS_DB" "select distinct reason from refund"
 	assert_output "out of stock for good"
 	run -0 sqlite3 "$OMS_DB" "select distinct json_extract(payload, '$.by') || '|' ||
@@ -233,7 +233,7 @@ oms-order: 2 changes applied, 0 unchanged, 0 rejected; 3 units cancelled"
 	run -0 --separate-stderr oms-order expire-backorders --now 2026-11-06T00:00:00Z
 	assert_equal "$stderr" "oms-order: 0 changes applied, 0 unchanged, 0 rejected; nothing changed"
 	run -0 --separate-stderr oms-order expire-backorders --now 2026-11-06T00:00:01Z
-	assert_equal "$stderr" "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 unit cancelled"
+	assert_equal "$stderr" "oms-order: 1 change applied, 0 unchanged, 0 rejected; 1 unit cancelled; 20.00 owed back for cancelled units"
 	refunds_are <<'EOF'
 Y1|1|cancel|2000|2000|0|0|backorder expired
 EOF
@@ -247,7 +247,7 @@ EOF
 	oms-order -q raise X1 1 15
 	oms-order -q hold X1 payment
 	run -0 --separate-stderr oms-order expire-backorders --now 2026-12-01
-	assert_equal "$stderr" "oms-order: 2 changes applied, 0 unchanged, 0 rejected; 3 units cancelled"
+	assert_equal "$stderr" "oms-order: 2 changes applied, 0 unchanged, 0 rejected; 3 units cancelled; 44.83 owed back for cancelled units"
 	lines_are <<'EOF'
 X1|1|15|10|0|NULL|NULL|2
 X1|2|1|1|0|NULL|NULL|0

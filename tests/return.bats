@@ -609,13 +609,15 @@ RMA-R1-1,2,2,new
 EOF
 	assert_output - <<EOF
 $HDR
-RMA-R1-1,R1,2,B2,2,3.80,changed_mind,mail,DC1,new,restock,10.00,0.00,0.00,2
+RMA-R1-1,R1,2,B2,2,1.00,changed_mind,mail,DC1,new,restock,10.00,0.00,0.00,2
 EOF
-	assert_equal "${stderr_lines[0]}" 'oms-return: -:2: refund cut to 3.80, what is left to refund on line 2 of order "R1"'
+	assert_equal "${stderr_lines[0]}" 'oms-return: -:2: refund cut to 1.00, what is left to refund on line 2 of order "R1"'
 	run -0 sqlite3 "$OMS_DB" "select payload from event where type = 'refund.issued' order by seq desc limit 1"
-	assert_output '{"refund_id":2,"kind":"return","rma_id":"RMA-R1-1","line_no":2,"amount":3.80,"merchandise":10.00,"restocking_fee":0.00,"shipping":0.00,"capped":true,"reason":"changed_mind","tender":"original"}'
+	assert_output '{"refund_id":2,"kind":"return","rma_id":"RMA-R1-1","line_no":2,"amount":1.00,"merchandise":10.00,"restocking_fee":0.00,"shipping":0.00,"capped":true,"reason":"changed_mind","tender":"original"}'
+	# what was paid for its merchandise, 10.00: the goodwill does not reach
+	# the line's shipping share (2.80) on a return of the customer's choice
 	run -0 sqlite3 "$OMS_DB" "select sum(amount) from refund where line_no = 2"
-	assert_output 1280
+	assert_output 1000
 	consistent
 }
 
@@ -768,7 +770,7 @@ EOF
 	assert_equal "$stderr" 'oms-return: app.csv:3: nothing to appease on order "R2": none of its units shipped and kept (ordered 1, cancelled 1, shipped 0, returned 0)
 oms-return: 1 appeasement, 75.99 in all; 1 rejected'
 	run -0 oms-report kpi --format jsonl
-	assert_line --index 0 --partial '"revenue":75.99,"refund_share":0.0000,"appeasement_share":1.0000}'
+	assert_line --index 0 --partial '"revenue":75.99,"refund_share":0.0000,"appeasement_share":1.0000,"adjustment_share":0.0000}'
 	# a discount that does not divide: 1 of 3 units at 10.00 less 1.00
 	# shipped and wholly appeased is 9.67, revenue and appeasement alike
 	oms-import -q orders - <<'EOF'
@@ -781,7 +783,7 @@ EOF
 	ship R3 1 1 2026-11-05T10:00:00Z
 	printf 'order_id,percent,reason\nR3,100,late delivery\n' | oms-return -q appease - > /dev/null
 	run -0 oms-report kpi --format jsonl
-	assert_line --index 0 --partial '"revenue":85.66,"refund_share":0.0000,"appeasement_share":1.0000}'
+	assert_line --index 0 --partial '"revenue":85.66,"refund_share":0.0000,"appeasement_share":1.0000,"adjustment_share":0.0000}'
 	# R2's cancel refund (5.00 less 0.50) is not revenue and stays out of
 	# the shares
 	run -0 sqlite3 "$OMS_DB" "select kind, sum(amount) from refund group by kind order by kind"
