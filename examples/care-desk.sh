@@ -1,0 +1,64 @@
+#!/bin/sh
+# care-desk.sh: a day at the customer-care desk on the example store, after
+# examples/nightly.sh: a customer looked up, a price matched, a damaged box
+# made good in store credit, a backordered line cancelled with its money
+# owed back, the credit spent on a new order, and the policies cron runs
+# at night (stale backorders).  Each step is a command an agent's screen
+# or a script would run; copy the ones you need.
+#
+# Usage: care-desk.sh [OUT_DIR]  (default ./out); the store is $OMS_DB,
+# else ./oms.db.  Needs jq.
+set -eu
+out=${1:-./out}
+[ -n "${OMS_BIN:-}" ] && PATH=$OMS_BIN:$PATH
+export OMS_DB=${OMS_DB:-./oms.db}
+day=$(date -u +%Y-%m-%d)
+mkdir -p "$out"
+
+step() { printf '%s care-desk: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+# A customer calls about an order on its way: the agent finds it, and the
+# customer's other orders, by the customer's id.
+order=$(oms-report lines | awk -F, '$5 == "released" { print $1; exit }')
+customer=$(oms-order show "$order" | jq -r '.order.customer_id')
+step "looking up $order of customer $customer"
+oms-order customer "$customer" >"$out/customer-$customer.json"
+
+# A competitor sells the first item for less: a 10% price match on the
+# line, back to the card it was paid with.  The refund is recorded with
+# its reason code; the payment system reads it from the event feed.
+step "a price match on $order line 1"
+oms-order adjust "$order" 1 10% --code price_match --by desk --reason "competitor ad"
+
+# The box arrived crushed: 5.00 over the whole order, as store credit.
+step "a damaged box on $order, in store credit"
+oms-order adjust "$order" 5.00 --code damaged_box --tender store_credit --by desk
+
+# Another customer gives up on a backordered line: it is cancelled, and
+# what was paid for it goes to store credit (a guest has none: the card).
+line=$(oms-report lines --status backordered | awk -F, 'NR > 1 { print $1 "," $2; exit }')
+if [ -n "$line" ]; then
+	bo=${line%,*}
+	tender=original
+	[ "$(oms-order show "$bo" | jq -r '.order.customer_id')" != "" ] && tender=store_credit
+	step "cancelling the backordered line $line ($tender)"
+	oms-order cancel "$bo" "${line#*,}" --tender "$tender" --by desk --reason "waited too long"
+fi
+
+# The first customer spends part of the credit on a new web order (the
+# web shop's own order id); a spend beyond the balance is refused.
+step "spending store credit of $customer"
+oms-order spend "$customer" 2.00 "W-$day-1" --by web --reason "checkout"
+oms-order credit "$customer" >"$out/credit-$customer.csv"
+cat "$out/credit-$customer.csv"
+
+# The night's policy: a web line may stay backordered 30 days, a
+# marketplace line 14; what is older is cancelled and refunded by
+# oms-order expire-backorders from cron.  Here, as it would run a month
+# from now, without writing.
+step "the stale-backorder policy, a month ahead, as a dry run"
+printf 'channel,backorder_days,hold_release_hours\nweb,30,72\nmarketplace,14,48\n' >"$out/channels.csv"
+oms-import -q channels "$out/channels.csv"
+oms-order --dry-run expire-backorders --now "$(date -u -d '+31 days' +%Y-%m-%d)" --by cron
+
+oms-report check
