@@ -1,6 +1,6 @@
 /*
  * oms-import: load items, nodes, inventory, customers, orders, postal
- * codes or rates from CSV or JSON into the store.  See oms-import(1).
+ * codes, rates or hold rules from CSV or JSON into the store.  See oms-import(1).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +19,7 @@ usage(FILE *fp)
 	    "                  [--force] [--input-format format] [--max-rejects n]\n"
 	    "                  [--rejects file] [--strict-refs] kind [file ...]\n"
 	    "       oms-import --version\n"
-	    "kind: items, nodes, inventory, customers, orders, postal, rates\n");
+	    "kind: items, nodes, inventory, customers, orders, postal, rates, holdrules\n");
 }
 
 struct job {
@@ -89,7 +89,7 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc < 1) {
 		diag_error("which kind of data? (items, nodes, inventory, customers, orders, "
-		    "postal, rates)");
+		    "postal, rates, holdrules)");
 		usage(stderr);
 		return EX_USAGE;
 	}
