@@ -19,6 +19,7 @@ confirmation
 customer
 delta_file
 event
+hold_rule
 inventory
 item
 line_node
@@ -37,6 +38,7 @@ rma_line
 run
 sent_once
 shipment
+store_credit
 tracking_update
 EOF
 }
