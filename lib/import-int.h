@@ -5,10 +5,11 @@
  * other module:
  *
  *	import.c	the columns of each kind, the checks of a field, the
- *			rows of items, nodes, customers, postal codes, rates and
- *			inventory, and the run over the files
+ *			rows of items, nodes, customers, postal codes, rates,
+ *			hold rules and inventory, and the run over the files
  *	import-orders.c	orders: an order's rows held until it is complete,
- *			checked whole, written in batches
+ *			checked whole, written in batches; the hold rules
+ *			applied to each new order as it is written
  */
 #include <stdint.h>
 
