@@ -1,7 +1,7 @@
 /*
  * oms-import: load items, nodes, inventory, customers, orders, postal
- * codes, rates or channel policies from CSV or JSON into the store.  See
- * oms-import(1).
+ * codes, rates, channel policies or hold rules from CSV or JSON into the store.
+ * See oms-import(1).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +20,8 @@ usage(FILE *fp)
 	    "                  [--force] [--input-format format] [--max-rejects n]\n"
 	    "                  [--rejects file] [--strict-refs] kind [file ...]\n"
 	    "       oms-import --version\n"
-	    "kind: items, nodes, inventory, customers, orders, postal, rates, channels\n");
+	    "kind: items, nodes, inventory, customers, orders, postal, rates, channels,\n"
+	    "      holdrules\n");
 }
 
 struct job {
@@ -90,7 +91,7 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc < 1) {
 		diag_error("which kind of data? (items, nodes, inventory, customers, orders, "
-		    "postal, rates, channels)");
+		    "postal, rates, channels, holdrules)");
 		usage(stderr);
 		return EX_USAGE;
 	}

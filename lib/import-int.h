@@ -5,10 +5,11 @@
  * other module:
  *
  *	import.c	the columns of each kind, the checks of a field, the
- *			rows of items, nodes, customers, postal codes, rates and
- *			inventory, and the run over the files
+ *			rows of items, nodes, customers, postal codes, rates,
+ *			hold rules and inventory, and the run over the files
  *	import-orders.c	orders: an order's rows held until it is complete,
- *			checked whole, written in batches
+ *			checked whole, written in batches; the hold rules
+ *			applied to each new order as it is written
  */
 #include <stdint.h>
 
@@ -24,7 +25,7 @@
 /* order-level columns first (O_ORDER .. O_COMPLETE), then line columns */
 enum { O_ORDER, O_CHANNEL, O_CUSTOMER, O_CREATED, O_PRIORITY, O_PROMISE,
 	O_SNAME, O_SADDR, O_SCITY, O_SREGION, O_SPOSTAL, O_SCOUNTRY, O_SLAT, O_SLON,
-	O_SHIPPING, O_COMPLETE, O_LINE, O_SKU, O_QTY, O_METHOD, O_PICKUP, O_PRICE, O_DISCOUNT, O_N };
+	O_SHIPPING, O_BCOUNTRY, O_COMPLETE, O_LINE, O_SKU, O_QTY, O_METHOD, O_PICKUP, O_PRICE, O_DISCOUNT, O_N };
 /* A row of the order being read, kept until the order is complete. */
 struct held {
 	long line;
@@ -38,6 +39,16 @@ struct held {
 };
 
 enum { LINE_NEW, LINE_SAME, LINE_CHANGED, LINE_THIS_RUN };
+
+/* The tests of a hold rule (oms-formats(5), "Hold rules"), as hold_tests[] spells them. */
+enum { HT_VALUE_OVER, HT_UNPLACEABLE, HT_FLAGGED, HT_COUNTRY, HT_N };
+extern const char *const hold_tests[HT_N];
+/* An active hold rule, loaded once per orders run (load_hold_rules). */
+struct rule {
+	char *rule_id, *hold_type, *channel;	/* channel "": every channel */
+	int test;		/* HT_* */
+	int64_t value;		/* order_value_over: cents */
+};
 
 struct importer {
 	struct store *st;
@@ -63,6 +74,10 @@ struct importer {
 	long unplaced;		/* warn_unplaced: nodes without a place */
 	double *bands;		/* rates: the max_km of every band read */
 	int nbands, capbands;
+	struct rule *rules;	/* orders: the active hold rules, by rule_id */
+	int nrules;
+	struct strmap flagged;	/* orders: the flagged customers, when a rule asks */
+	struct buf reason;	/* a hold's reason */
 };
 
 #define NAME(c) (im->cols[c].name)
@@ -104,6 +119,12 @@ int row_order(struct importer *im, const struct record *r);
 int flush_order(struct importer *im);
 /* Write the queued orders; 0 or -1. */
 int flush_batch(struct importer *im);
+/*
+ * The active hold rules, read once before an orders run (and the flagged
+ * customers when a rule tests them); 0 or -1.  Let go of them at the end.
+ */
+int load_hold_rules(struct importer *im);
+void free_hold_rules(struct importer *im);
 /* Let go of the rows held, and of the queued orders (after a fatal error). */
 void group_clear(struct importer *im);
 void drop_batch(struct importer *im);

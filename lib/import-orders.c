@@ -4,6 +4,7 @@
  * whole, and written in batches of new orders (one by one once orders turn
  * out to be in the store: a re-import).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "diag.h"
 #include "import-int.h"
 #include "jsonw.h"
+#include "model.h"
 #include "parse.h"
 
 /* An order read and checked, waiting to be written with others. */
@@ -75,6 +77,7 @@ parse_order(struct importer *im, const struct record *r, struct order *o)
 	f_text(im, r, O_SCOUNTRY, "US", &o->ship_country);
 	f_latlon(im, r, O_SLAT, O_SLON, &o->has_latlon, &o->ship_lat, &o->ship_lon);
 	f_money(im, r, O_SHIPPING, 0, &o->shipping_charge);
+	f_text(im, r, O_BCOUNTRY, "", &o->bill_country);
 	f_bool(im, r, O_COMPLETE, 0, &o->ship_complete);
 }
 
@@ -311,6 +314,8 @@ update_order(struct importer *im, struct order *o)
 
 static int enqueue(struct importer *im, const struct order *o);
 static int write_order(struct importer *im, struct order *o);
+static int rule_holds(struct importer *im, const struct order *o, const struct held *rows,
+    int nrows);
 
 /*
  * An order that is being imported names a customer_id no customer has
@@ -422,7 +427,9 @@ write_order(struct importer *im, struct order *o)
 		lines++;
 	}
 	im->n->orders_inserted++;
-	return order_event(im, o, "order.created", lines, units);
+	if (order_event(im, o, "order.created", lines, units) != 0)
+		return -1;
+	return rule_holds(im, o, g, im->ngroup);
 }
 
 void
@@ -513,6 +520,8 @@ flush_batch(struct importer *im)
 		im->n->orders += im->nbatch;
 		im->n->orders_inserted += im->nbatch;
 		im->n->inserted += n;
+		for (i = 0; i < im->nbatch && ret == 0; i++)
+			ret = rule_holds(im, &im->batch[i].o, im->batch[i].rows, im->batch[i].nrows);
 	} else {
 		im->one_by_one = 1;
 	}
@@ -576,4 +585,197 @@ row_order(struct importer *im, const struct record *r)
 		h->raw = input_raw(im->in);
 	h->error = error;
 	return 0;
+}
+
+/* --- hold rules: the orders they hold as they arrive (oms(7)) ----------- */
+
+static int
+rule_loaded(void *ctx, const struct hold_rule *r)
+{
+	struct importer *im = ctx;
+	struct rule *k;
+
+	im->rules = xrealloc(im->rules, (size_t)(im->nrules + 1) * sizeof *im->rules);
+	k = &im->rules[im->nrules++];
+	k->rule_id = xstrdup(r->rule_id);
+	k->hold_type = xstrdup(r->hold_type);
+	k->channel = xstrdup(r->channel);
+	/* the schema takes only these tests */
+	k->test = parse_word(r->test, hold_tests, HT_N);
+	k->value = r->value;
+	return 0;
+}
+
+int
+load_hold_rules(struct importer *im)
+{
+	int i;
+
+	if (store_load_hold_rules(im->st, rule_loaded, im) != 0)
+		return store_failed(im);
+	for (i = 0; i < im->nrules; i++)
+		if (im->rules[i].test == HT_FLAGGED)
+			return store_load_flagged(im->st, &im->flagged) != 0 ? store_failed(im) : 0;
+	return 0;
+}
+
+void
+free_hold_rules(struct importer *im)
+{
+	int i;
+
+	for (i = 0; i < im->nrules; i++) {
+		free(im->rules[i].rule_id);
+		free(im->rules[i].hold_type);
+		free(im->rules[i].channel);
+	}
+	free(im->rules);
+	im->rules = NULL;
+	im->nrules = 0;
+	strmap_release(&im->flagged, NULL);
+	buf_release(&im->reason);
+}
+
+/*
+ * What the order is worth for order_value_over: its merchandise less its
+ * discounts, plus its shipping charge (cents; INT64_MAX past it).
+ */
+static int64_t
+order_value(const struct order *o, const struct held *rows, int nrows)
+{
+	int64_t v = o->shipping_charge, m;
+	int i;
+
+	for (i = 0; i < nrows; i++) {
+		if (rows[i].dup)
+			continue;
+		if (__builtin_mul_overflow(rows[i].l.qty, rows[i].l.unit_price, &m) ||
+		    __builtin_add_overflow(v, m - rows[i].l.discount, &v))
+			return INT64_MAX;
+	}
+	return v;
+}
+
+/*
+ * Whether a ship line of the order goes to a ship-to that cannot be
+ * placed (the place rule of oms-allocate and oms-route: the order's
+ * lat/lon, else the postal table): 1 with its words in im->reason, 0 not,
+ * -1 error.  Lines handed over at a store and locker lines (they go to
+ * the locker) need no ship-to.
+ */
+static int
+unplaceable(struct importer *im, const struct order *o, const struct held *rows, int nrows)
+{
+	char *code, *country;
+	int i, r;
+
+	for (i = 0; i < nrows; i++)
+		if (!rows[i].dup && line_ship_to_node(rows[i].l.method, rows[i].l.pickup_node) ==
+		    NULL && !method_handed_over(rows[i].l.method))
+			break;
+	if (i == nrows || o->has_latlon)
+		return 0;
+	if ((r = store_ship_to_place(im->st, o, &code, &country)) < 0)
+		return store_failed(im);
+	if (r == 0)
+		place_reason(&im->reason, NULL, NULL, code, country);
+	free(code);
+	free(country);
+	return r == 0;
+}
+
+/* Rule k holds order o: 1 with its words in im->reason, 0 not, -1 error. */
+static int
+rule_holds_order(struct importer *im, const struct rule *k, const struct order *o,
+    const struct held *rows, int nrows)
+{
+	char a[24], b[24], *ship, *bill;
+	int64_t v;
+	int differ;
+
+	buf_reset(&im->reason);
+	switch (k->test) {
+	case HT_VALUE_OVER:
+		if ((v = order_value(o, rows, nrows)) <= k->value)
+			return 0;
+		money_format(v, a);
+		money_format(k->value, b);
+		buf_addf(&im->reason, "order value %s over %s", a, b);
+		return 1;
+	case HT_UNPLACEABLE:
+		return unplaceable(im, o, rows, nrows);
+	case HT_FLAGGED:
+		if (o->customer_id[0] == '\0' || !strmap_get(&im->flagged, o->customer_id, NULL))
+			return 0;
+		buf_addf(&im->reason, "customer \"%s\" is flagged", quote_value(o->customer_id));
+		return 1;
+	case HT_COUNTRY:
+		if (o->bill_country[0] == '\0')
+			return 0;
+		/* countries compare by their keys: " us" is US */
+		bill = xmalloc(strlen(o->bill_country) + 1);
+		ship = xmalloc(strlen(o->ship_country) + 1);
+		country_key(o->bill_country, bill);
+		country_key(o->ship_country, ship);
+		if ((differ = strcmp(bill, ship) != 0)) {
+			buf_addf(&im->reason, "bill_country \"%s\"", quote_value(bill));
+			buf_addf(&im->reason, " is not ship_country \"%s\"", quote_value(ship));
+		}
+		free(bill);
+		free(ship);
+		return differ;
+	}
+	return 0;
+}
+
+/*
+ * A new order has arrived: every active rule of its channel (or of every
+ * channel) that matches holds it, one hold a type (the first rule by
+ * rule_id), each with an order.held event as care's hold has, and the
+ * rule_id.  Nothing to do, and no query, when the store has no rules.
+ */
+static int
+rule_holds(struct importer *im, const struct order *o, const struct held *rows, int nrows)
+{
+	const char *placed[8];	/* the hold types placed so far (order_hold has 4) */
+	struct buf by = BUF_INIT;
+	int i, j, r, nplaced = 0;
+
+	for (i = 0; i < im->nrules; i++) {
+		const struct rule *k = &im->rules[i];
+
+		if (k->channel[0] != '\0' && strcmp(k->channel, o->channel) != 0)
+			continue;
+		for (j = 0; j < nplaced && strcmp(placed[j], k->hold_type) != 0; j++)
+			;
+		if (j < nplaced || nplaced == (int)(sizeof placed / sizeof *placed))
+			continue;	/* an earlier rule placed this type */
+		if ((r = rule_holds_order(im, k, o, rows, nrows)) < 0)
+			goto fail;
+		if (r == 0)
+			continue;
+		if (store_rule_hold_add(im->st, o->order_id, k->hold_type, im->reason.s,
+		    k->rule_id) != 0) {
+			store_failed(im);
+			goto fail;
+		}
+		buf_reset(&by);
+		buf_addf(&by, "rule:%s", k->rule_id);
+		jsonw_start(&im->payload);
+		jsonw_str(&im->payload, "hold_type", k->hold_type);
+		jsonw_str(&im->payload, "by", by.s);
+		jsonw_str(&im->payload, "reason", im->reason.s);
+		jsonw_str(&im->payload, "rule_id", k->rule_id);
+		if (store_event(im->st, o->order_id, "order.held", jsonw_end(&im->payload)) != 0) {
+			store_failed(im);
+			goto fail;
+		}
+		placed[nplaced++] = k->hold_type;
+	}
+	buf_release(&by);
+	im->n->orders_held += nplaced > 0;
+	return 0;
+fail:
+	buf_release(&by);
+	return -1;
 }

@@ -15,7 +15,7 @@
 
 static const char *const kind_names[] = {
 	"items", "nodes", "inventory", "customers", "orders", "postal", "rates",
-	[KIND_CHANNELS] = "channels",
+	[KIND_CHANNELS] = "channels", [KIND_HOLDRULES] = "holdrules",
 };
 
 int
@@ -65,9 +65,10 @@ static const struct colspec delta_cols[] = {
 	{ "node_id", 1 }, { "sku", 1 }, { "delta", 1 }, { "reason", 0 },
 };
 
-enum { C_ID, C_NAME, C_EMAIL, C_PHONE, C_TIER, C_N };
+enum { C_ID, C_NAME, C_EMAIL, C_PHONE, C_TIER, C_FLAGGED, C_N };
 static const struct colspec cust_cols[] = {
 	{ "customer_id", 1 }, { "name", 0 }, { "email", 0 }, { "phone", 0 }, { "tier", 0 },
+	{ "flagged", 0 },
 };
 
 static const struct colspec order_cols[] = {
@@ -75,7 +76,8 @@ static const struct colspec order_cols[] = {
 	{ "priority", 0 }, { "promise_date", 0 }, { "ship_name", 0 },
 	{ "ship_address1", 0 }, { "ship_city", 0 }, { "ship_region", 0 },
 	{ "ship_postal_code", 0 }, { "ship_country", 0 }, { "ship_lat", 0 },
-	{ "ship_lon", 0 }, { "shipping_charge", 0 }, { "ship_complete", 0 }, { "line_no", 1 }, { "sku", 1 },
+	{ "ship_lon", 0 }, { "shipping_charge", 0 }, { "bill_country", 0 }, { "ship_complete", 0 },
+	{ "line_no", 1 }, { "sku", 1 },
 	{ "qty", 1 }, { "method", 0 }, { "pickup_node", 0 }, { "unit_price", 0 },
 	{ "discount", 0 },
 };
@@ -91,9 +93,15 @@ static const struct colspec rate_cols[] = {
 };
 
 /* a channel's policy; blank: none */
-enum { H_CHANNEL, H_BODAYS, H_HOLDHOURS, H_N };
+enum { CP_CHANNEL, CP_BODAYS, CP_HOLDHOURS, CP_N };
 static const struct colspec channel_cols[] = {
 	{ "channel", 1 }, { "backorder_days", 0 }, { "hold_release_hours", 0 },
+};
+
+enum { H_RULE, H_TEST, H_VALUE, H_HOLD, H_CHANNEL, H_ACTIVE, H_N };
+static const struct colspec holdrule_cols[] = {
+	{ "rule_id", 1 }, { "test", 1 }, { "value", 0 }, { "hold_type", 1 }, { "channel", 0 },
+	{ "active", 0 },
 };
 
 /* --- the importer --------------------------------------------------- */
@@ -392,6 +400,7 @@ row_customer(struct importer *im, const struct record *r)
 	f_text(im, r, C_EMAIL, "", &c.email);
 	f_text(im, r, C_PHONE, "", &c.phone);
 	f_text(im, r, C_TIER, "", &c.tier);
+	f_bool(im, r, C_FLAGGED, 0, &c.flagged);
 	if (im->rows.err.len == 0)
 		seen(im, 'K', "customer_id", c.customer_id, NULL, NULL, digest(r->val, 0, C_N),
 		    r->line);
@@ -400,6 +409,59 @@ row_customer(struct importer *im, const struct record *r)
 	if (im->rows.failed)
 		return 0;
 	if ((put = store_customer_put(im->st, &c)) < 0)
+		return store_failed(im);
+	count_put(im, put);
+	return 0;
+}
+
+/* --- hold rules -------------------------------------------------------- */
+
+const char *const hold_tests[HT_N] = {
+	[HT_VALUE_OVER] = "order_value_over", [HT_UNPLACEABLE] = "unplaceable",
+	[HT_FLAGGED] = "customer_flagged", [HT_COUNTRY] = "country_mismatch",
+};
+/* order_hold's types (share/schema/002-fulfilment.sql), as oms-order hold takes them */
+static const char *const hold_types[] = { "fraud", "payment", "address", "customer" };
+
+/* A hold rule, applied by oms-import orders to the orders it brings (oms(7)). */
+static int
+row_holdrule(struct importer *im, const struct record *r)
+{
+	struct hold_rule h;
+	int ret = 0, put, t = -1, i;
+
+	memset(&h, 0, sizeof h);
+	h.value = -1;
+	f_key(im, r, H_RULE, &h.rule_id);
+	h.test = r->val[H_TEST];
+	if (empty_required(im, r, H_TEST))
+		;
+	else if ((t = parse_word(h.test, hold_tests, HT_N)) < 0)
+		rows_bad(&im->rows, "test must be one of order_value_over, unplaceable, "
+		    "customer_flagged, country_mismatch, got \"%s\"", quote_value(h.test));
+	else
+		h.test = hold_tests[t];
+	if (t == HT_VALUE_OVER && !rows_empty(&im->rows, NAME(H_VALUE), r->val[H_VALUE], 1))
+		rows_money(&im->rows, NAME(H_VALUE), r->val[H_VALUE], 0, &h.value);
+	else if (t >= 0 && r->val[H_VALUE][0] != '\0')
+		rows_bad(&im->rows, "value is only for order_value_over");
+	h.hold_type = r->val[H_HOLD];
+	if (empty_required(im, r, H_HOLD))
+		;
+	else if ((i = parse_word(h.hold_type, hold_types, 4)) < 0)
+		rows_bad(&im->rows, "hold_type must be fraud, payment, address or customer, got "
+		    "\"%s\"", quote_value(h.hold_type));
+	else
+		h.hold_type = hold_types[i];
+	f_key(im, r, H_CHANNEL, &h.channel);
+	f_bool(im, r, H_ACTIVE, 1, &h.active);
+	if (im->rows.err.len == 0)
+		seen(im, 'K', "rule_id", h.rule_id, NULL, NULL, digest(r->val, 0, H_N), r->line);
+	if (im->status || rejected(im, r, &ret))
+		return im->status ? -1 : ret;
+	if (im->rows.failed)
+		return 0;
+	if ((put = store_hold_rule_put(im->st, &h)) < 0)
 		return store_failed(im);
 	count_put(im, put);
 	return 0;
@@ -533,13 +595,13 @@ row_channel(struct importer *im, const struct record *r)
 	int ret = 0, put;
 
 	memset(&p, 0, sizeof p);
-	f_key(im, r, H_CHANNEL, &p.channel);
-	f_int(im, r, H_BODAYS, 1, 3650, -1, "a number of days (1 to 3650; empty: none)",
+	f_key(im, r, CP_CHANNEL, &p.channel);
+	f_int(im, r, CP_BODAYS, 1, 3650, -1, "a number of days (1 to 3650; empty: none)",
 	    &p.backorder_days);
-	f_int(im, r, H_HOLDHOURS, 1, 87600, -1, "a number of hours (1 to 87600; empty: "
+	f_int(im, r, CP_HOLDHOURS, 1, 87600, -1, "a number of hours (1 to 87600; empty: "
 	    "never)", &p.hold_release_hours);
 	if (im->rows.err.len == 0)
-		seen(im, 'K', "channel", p.channel, NULL, NULL, digest(r->val, 0, H_N), r->line);
+		seen(im, 'K', "channel", p.channel, NULL, NULL, digest(r->val, 0, CP_N), r->line);
 	if (im->status || rejected(im, r, &ret))
 		return im->status ? -1 : ret;
 	if (im->rows.failed)
@@ -709,7 +771,8 @@ static const struct {
 	[KIND_ORDERS] = { order_cols, O_N, row_order },
 	[KIND_POSTAL] = { postal_cols, P_N, row_postal },
 	[KIND_RATES] = { rate_cols, R_N, row_rate },
-	[KIND_CHANNELS] = { channel_cols, H_N, row_channel },
+	[KIND_CHANNELS] = { channel_cols, CP_N, row_channel },
+	[KIND_HOLDRULES] = { holdrule_cols, H_N, row_holdrule },
 };
 
 static void
@@ -821,6 +884,8 @@ import_files(struct store *st, const struct import_opts *o, int nfiles,
 		im.status = store_status(st);
 		goto out;
 	}
+	if (o->kind == KIND_ORDERS && load_hold_rules(&im) != 0)
+		goto out;
 	if (rows_open(&im.rows, o->rejects, o->max_rejects, &counts->rejected,
 	    "nothing imported", &im.status) != 0)
 		goto out;
@@ -863,6 +928,7 @@ out:
 	strmap_release(&im.nodes, free_ref);
 	strmap_release(&im.skus, free_ref);
 	strmap_release(&im.customers, NULL);
+	free_hold_rules(&im);
 	buf_release(&im.unknown_first);
 	buf_release(&im.key);
 	buf_release(&im.payload);
@@ -894,6 +960,9 @@ import_summary(const struct import_opts *o, const struct import_counts *c,
 	if (o->kind == KIND_RATES)
 		buf_addf(line, ", %ld removed", c->removed);
 	buf_addf(line, ", %ld rejected", c->rejected);
+	if (c->orders_held > 0)
+		buf_addf(line, "; %ld %s by hold rules", c->orders_held,
+		    plural(c->orders_held, "order held", "orders held"));
 	if (c->inserted + c->updated + c->removed == 0 &&
 	    c->orders_inserted + c->orders_updated == 0)
 		buf_adds(line, "; nothing changed");
@@ -911,6 +980,7 @@ import_summary(const struct import_opts *o, const struct import_counts *c,
 		jsonw_int(json, "orders", c->orders);
 		jsonw_int(json, "orders_inserted", c->orders_inserted);
 		jsonw_int(json, "orders_updated", c->orders_updated);
+		jsonw_int(json, "orders_held", c->orders_held);
 	}
 	jsonw_end(json);
 }

@@ -12,7 +12,8 @@
 enum import_kind {
 	KIND_ITEMS, KIND_NODES, KIND_INVENTORY, KIND_CUSTOMERS, KIND_ORDERS,
 	KIND_POSTAL, KIND_RATES,
-	KIND_CHANNELS		/* each channel's policy (channel_policy) */
+	KIND_CHANNELS,		/* each channel's policy (channel_policy) */
+	KIND_HOLDRULES
 };
 
 /* Parse a KIND word; -1 when unknown. */
@@ -33,6 +34,7 @@ struct import_counts {
 	long records, inserted, updated, unchanged, rejected, stale, blank;
 	long removed;		/* rates: bands the input no longer has */
 	long orders, orders_inserted, orders_updated, orders_unchanged;
+	long orders_held;	/* new orders held by hold rules */
 };
 
 /*

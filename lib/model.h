@@ -48,6 +48,7 @@ struct inventory {
 
 struct customer {
 	const char *customer_id, *name, *email, *phone, *tier;
+	int flagged;		/* watched by care: customer_flagged hold rules */
 };
 
 struct order {
@@ -60,6 +61,7 @@ struct order {
 	double ship_lat, ship_lon;
 	int64_t shipping_charge;	/* cents, for the whole order */
 	int ship_complete;
+	const char *bill_country;	/* "": not given (oms-import orders) */
 };
 
 struct order_line {

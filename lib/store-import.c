@@ -23,8 +23,8 @@
 	"?17, ?18, ?19, ?20, ?21, ?22"
 #define ORDER_COLS "channel, customer_id, created_at, priority, promise_date, " \
 	"ship_name, ship_address1, ship_city, ship_region, ship_postal_code, " \
-	"ship_country, ship_lat, ship_lon, ship_complete, shipping_charge"
-#define ORDER_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16"
+	"ship_country, ship_lat, ship_lon, ship_complete, shipping_charge, bill_country"
+#define ORDER_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17"
 #define LINE_COLS "sku, qty, unit_price, discount, method, pickup_node"
 #define LINE_VALS "?3, ?4, ?5, ?6, ?7, ?8"
 
@@ -53,21 +53,21 @@ typedef const char *const put_sql[2];
 static put_sql item_put = PUT("item", "sku", "?1", ITEM_COLS, ITEM_VALS);
 static put_sql node_put = PUT("node", "node_id", "?1", NODE_COLS, NODE_VALS);
 static put_sql customer_put = PUT("customer", "customer_id", "?1",
-    "name, email, phone, tier", "?2, ?3, ?4, ?5");
+    "name, email, phone, tier, flagged", "?2, ?3, ?4, ?5, ?6");
 static put_sql postal_put = PUT("postal", "country, postal_code", "?1, ?2", "lat, lon",
     "?3, ?4");
 static put_sql rate_put = PUT("rate", "max_km", "?1", "base_cost, per_kg, transit_days",
     "?2, ?3, ?4");
 static put_sql channel_policy_put = PUT("channel_policy", "channel", "?1",
     "backorder_days, hold_release_hours", "?2, ?3");
-/* ?17 / ?9: this run's mark */
+/* ?18 / ?9: this run's mark */
 static put_sql order_put = PUT_MARKED("orders", "order_id", "?1", ORDER_COLS, ORDER_VALS,
-    "import_run", "?17");
+    "import_run", "?18");
 static put_sql line_put = PUT_MARKED("order_line", "order_id, line_no", "?1, ?2",
     LINE_COLS, LINE_VALS, "import_run", "?9");
 
 static const char sql_order_probe[] =
-    "SELECT import_run IS ?17, (" ORDER_COLS ") IS (" ORDER_VALS "), created_at, "
+    "SELECT import_run IS ?18, (" ORDER_COLS ") IS (" ORDER_VALS "), created_at, "
     "EXISTS (SELECT 1 FROM order_line l WHERE l.order_id = ?1 AND "
     "(l.allocated > 0 OR l.shipped > 0 OR l.cancelled > 0)) "
     "OR EXISTS (SELECT 1 FROM line_node ln WHERE ln.order_id = ?1) "
@@ -182,6 +182,7 @@ bind_customer(sqlite3_stmt *s, const void *p)
 	bind_text(s, 3, c->email);
 	bind_text(s, 4, c->phone);
 	bind_text(s, 5, c->tier);
+	bind_int(s, 6, c->flagged);
 }
 
 int
@@ -288,7 +289,7 @@ store_rates_keep(struct store *st, const double *km, int n, int remove, long *ot
 	return 0;
 }
 
-/* Bind an order to parameters base+1 .. base+16. */
+/* Bind an order to parameters base+1 .. base+17. */
 static void
 bind_order_at(sqlite3_stmt *s, const struct order *o, int base)
 {
@@ -310,6 +311,7 @@ bind_order_at(sqlite3_stmt *s, const struct order *o, int base)
 	}
 	bind_int(s, base + 15, o->ship_complete);
 	bind_int(s, base + 16, o->shipping_charge);
+	bind_text(s, base + 17, o->bill_country ? o->bill_country : "");
 }
 
 static void
@@ -352,13 +354,13 @@ update_only(struct store *st, put_sql sql, void (*bind)(sqlite3_stmt *, const vo
 int
 store_order_insert(struct store *st, const struct order *o)
 {
-	return insert_only(st, order_put, bind_order, o, 17);
+	return insert_only(st, order_put, bind_order, o, 18);
 }
 
 int
 store_order_update(struct store *st, const struct order *o)
 {
-	return update_only(st, order_put, bind_order, o, 17);
+	return update_only(st, order_put, bind_order, o, 18);
 }
 
 /*
@@ -396,7 +398,7 @@ probe(struct store *st, const char *sql, void (*bind)(sqlite3_stmt *, const void
 int
 store_order_probe(struct store *st, const struct order *o, struct order_probe *p)
 {
-	return probe(st, sql_order_probe, bind_order, o, 17, p);
+	return probe(st, sql_order_probe, bind_order, o, 18, p);
 }
 
 /* Bind a line to parameters base+1 .. base+8. */
@@ -445,7 +447,7 @@ store_line_probe(struct store *st, const struct order_line *l, struct order_prob
 /* Bulk loading new orders (store_write_rows): orders, lines, their events. */
 static const struct store_rows new_order_rows = {
 	"INSERT INTO orders (order_id, " ORDER_COLS ", import_run) VALUES ",
-	" ON CONFLICT DO NOTHING", 17
+	" ON CONFLICT DO NOTHING", 18
 };
 static const struct store_rows new_line_rows = {
 	"INSERT INTO order_line (order_id, line_no, " LINE_COLS ", import_run) VALUES ",
@@ -464,7 +466,7 @@ bind_new_order(struct store *st, const void *rows, int i, sqlite3_stmt *s, int b
 	const struct new_orders *no = rows;
 
 	bind_order_at(s, &no->orders[i], base);
-	bind_int(s, base + 17, import_mark(st));
+	bind_int(s, base + 18, import_mark(st));
 }
 
 static void
@@ -710,4 +712,127 @@ store_seen_has(struct store *st, const char *key, size_t keylen)
 	if (rc == SQLITE_ROW)
 		return 1;
 	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "reading a key");
+}
+
+/* --- hold rules (oms-import holdrules; applied by oms-import orders) --- */
+
+static put_sql hold_rule_put = PUT("hold_rule", "rule_id", "?1",
+    "test, value, hold_type, channel, active", "?2, ?3, ?4, ?5, ?6");
+static const char sql_hold_rules[] =
+    "SELECT rule_id, test, value, hold_type, channel FROM hold_rule WHERE active "
+    "ORDER BY rule_id";
+static const char sql_flagged[] = "SELECT customer_id FROM customer WHERE flagged";
+/*
+ * Where an order's ship-to is, by the one statement of it (SHIP_TO_CODE
+ * and SHIP_TO_COUNTRY, store-int.h) over the values given: the keys looked
+ * up in vain, NULL when it is placed.
+ */
+static const char sql_ship_to_place[] =
+    "SELECT " SHIP_TO_CODE ", " SHIP_TO_COUNTRY " FROM (SELECT ?1 AS ship_country, "
+    "?2 AS ship_postal_code, ?3 AS ship_lat, ?4 AS ship_lon) o " SHIP_TO_JOIN;
+static const char sql_rule_hold[] =
+    "INSERT INTO order_hold (order_id, hold_type, reason, held_by, held_at, rule_id) "
+    "VALUES (?1, ?2, ?3, 'rule:' || ?4, ?5, ?4)";
+
+static void
+bind_hold_rule(sqlite3_stmt *s, const void *p)
+{
+	const struct hold_rule *r = p;
+
+	bind_text(s, 1, r->rule_id);
+	bind_text(s, 2, r->test);
+	if (r->value >= 0)
+		bind_int(s, 3, r->value);
+	bind_text(s, 4, r->hold_type);
+	bind_text(s, 5, r->channel ? r->channel : "");
+	bind_int(s, 6, r->active);
+}
+
+int
+store_hold_rule_put(struct store *st, const struct hold_rule *r)
+{
+	return put(st, hold_rule_put, bind_hold_rule, r);
+}
+
+int
+store_load_hold_rules(struct store *st, int (*fn)(void *ctx, const struct hold_rule *r),
+    void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_hold_rules);
+	struct hold_rule r;
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		r.rule_id = (const char *)sqlite3_column_text(s, 0);
+		r.test = (const char *)sqlite3_column_text(s, 1);
+		r.value = sqlite3_column_type(s, 2) == SQLITE_NULL ? -1 :
+		    sqlite3_column_int64(s, 2);
+		r.hold_type = (const char *)sqlite3_column_text(s, 3);
+		r.channel = (const char *)sqlite3_column_text(s, 4);
+		r.active = 1;
+		if (fn(ctx, &r) != 0) {
+			sqlite3_reset(s);
+			return -1;
+		}
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "reading hold rules");
+}
+
+int
+store_load_flagged(struct store *st, struct strmap *customers)
+{
+	sqlite3_stmt *s = store_sql(st, sql_flagged);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		strmap_put(customers, (const char *)sqlite3_column_text(s, 0), NULL);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "reading customers");
+}
+
+int
+store_ship_to_place(struct store *st, const struct order *o, char **code, char **country)
+{
+	sqlite3_stmt *s = store_sql(st, sql_ship_to_place);
+	int rc, placed = 1;
+
+	*code = *country = NULL;
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, o->ship_country);
+	bind_text(s, 2, o->ship_postal_code);
+	if (o->has_latlon) {
+		bind_real(s, 3, o->ship_lat);
+		bind_real(s, 4, o->ship_lon);
+	}
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		placed = 0;
+		*code = xstrdup((const char *)sqlite3_column_text(s, 0));
+		*country = xstrdup((const char *)sqlite3_column_text(s, 1));
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? placed : store_fail(st, rc == SQLITE_DONE ? SQLITE_ERROR : rc,
+	    "placing an order's ship-to");
+}
+
+int
+store_rule_hold_add(struct store *st, const char *order_id, const char *hold_type,
+    const char *reason, const char *rule_id)
+{
+	sqlite3_stmt *s = store_sql(st, sql_rule_hold);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_text(s, 2, hold_type);
+	bind_text(s, 3, reason);
+	bind_text(s, 4, rule_id);
+	bind_text(s, 5, store_run_time(st));
+	return store_done(st, s, "writing a hold");
 }

@@ -94,4 +94,35 @@ int store_seen(struct store *st, const char *key, size_t keylen, int64_t digest,
 /* 1 when key was seen in this run (without remembering it), 0 not, -1 error. */
 int store_seen_has(struct store *st, const char *key, size_t keylen);
 
+/*
+ * Hold rules (oms-import holdrules; oms(7), "Automatic holds"): put by
+ * rule_id (value -1: none, the tests but order_value_over); the active
+ * ones handed to fn in rule_id order (valid during the call; fn's -1 stops);
+ * the flagged customers (value: NULL).
+ */
+struct hold_rule {
+	const char *rule_id, *test, *hold_type, *channel;	/* channel "": every one */
+	int64_t value;		/* cents; -1: none */
+	int active;
+};
+int store_hold_rule_put(struct store *st, const struct hold_rule *r);
+int store_load_hold_rules(struct store *st, int (*fn)(void *ctx, const struct hold_rule *r),
+	void *ctx);
+int store_load_flagged(struct store *st, struct strmap *customers);
+/*
+ * Whether order o's ship-to can be placed, by the one statement of where
+ * it is (SHIP_TO_CODE, store-int.h; its lat/lon, else the postal table):
+ * 1 placed; 0 not, with *code and *country the keys looked up in vain
+ * (malloc'd; code "" when there was none), as place_reason (model.h)
+ * takes them; -1 error.
+ */
+int store_ship_to_place(struct store *st, const struct order *o, char **code,
+	char **country);
+/*
+ * A hold a rule placed on a new order: held_by "rule:RULE_ID", the rule
+ * recorded, at the run's time.  The caller writes its event.
+ */
+int store_rule_hold_add(struct store *st, const char *order_id, const char *hold_type,
+	const char *reason, const char *rule_id);
+
 #endif

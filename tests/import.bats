@@ -149,10 +149,10 @@ EOF
 	assert_output "oms-import: customers: 4 records, 4 inserted, 0 updated, 0 unchanged, 0 rejected"
 	run -0 sqlite3 "$OMS_DB" "select * from customer order by customer_id"
 	assert_output - <<'EOF'
-C1|Ann Lee|ann@example.com|+1 212 555 0100|gold
-C2|Diaz, Bo|bo@example.com||
-C3|Cy "The Couch" Ng||312-555-0199|silver
-C4|Zoë Ødegård|zoe@example.no||
+C1|Ann Lee|ann@example.com|+1 212 555 0100|gold|0
+C2|Diaz, Bo|bo@example.com|||0
+C3|Cy "The Couch" Ng||312-555-0199|silver|0
+C4|Zoë Ødegård|zoe@example.no|||0
 EOF
 }
 
@@ -1182,7 +1182,7 @@ EOF
 
 @test "usage: no kind (64)" {
 	run -64 oms-import
-	assert_line --index 0 "oms-import: which kind of data? (items, nodes, inventory, customers, orders, postal, rates, channels)"
+	assert_line --index 0 "oms-import: which kind of data? (items, nodes, inventory, customers, orders, postal, rates, channels, holdrules)"
 	assert_line --index 1 --partial "usage: oms-import "
 	[ ! -e "$OMS_DB" ]
 }
@@ -1227,7 +1227,8 @@ usage: oms-import [-hqv] [--busy-timeout ms] [--db path] [--delta] [--dry-run]
                   [--force] [--input-format format] [--max-rejects n]
                   [--rejects file] [--strict-refs] kind [file ...]
        oms-import --version
-kind: items, nodes, inventory, customers, orders, postal, rates, channels
+kind: items, nodes, inventory, customers, orders, postal, rates, channels,
+      holdrules
 EOF
 	assert_equal "$stderr" ""
 	run -0 oms-import -h

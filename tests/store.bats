@@ -20,6 +20,7 @@ confirmation
 customer
 delta_file
 event
+hold_rule
 inventory
 item
 line_node
