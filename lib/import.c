@@ -421,7 +421,6 @@ const char *const hold_tests[HT_N] = {
 	[HT_FLAGGED] = "customer_flagged", [HT_COUNTRY] = "country_mismatch",
 };
 /* order_hold's types (share/schema/002-fulfilment.sql), as oms-order hold takes them */
-static const char *const hold_types[] = { "fraud", "payment", "address", "customer" };
 
 /* A hold rule, applied by oms-import orders to the orders it brings (oms(7)). */
 static int
@@ -448,7 +447,7 @@ row_holdrule(struct importer *im, const struct record *r)
 	h.hold_type = r->val[H_HOLD];
 	if (empty_required(im, r, H_HOLD))
 		;
-	else if ((i = parse_word(h.hold_type, hold_types, 4)) < 0)
+	else if ((i = parse_word(h.hold_type, hold_types, HOLD_TYPES_N)) < 0)
 		rows_bad(&im->rows, "hold_type must be fraud, payment, address or customer, got "
 		    "\"%s\"", quote_value(h.hold_type));
 	else

@@ -79,6 +79,8 @@ line_rule_name(enum line_rule rule)
 	    "line_backordered";
 }
 
+const char *const hold_types[HOLD_TYPES_N] = { "fraud", "payment", "address", "customer" };
+
 static const char *const statuses[] = {
 	"backordered", "open", "allocated", "routed", "released", "shipped", "cancelled"
 };

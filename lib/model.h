@@ -102,6 +102,13 @@ void place_list_add(struct buf *b, long *n, const char *id, const char *code,
 void place_list_end(struct buf *b, long n);
 
 /*
+ * The kinds of hold an order can be on (order_hold.hold_type, the
+ * schema's CHECK): care's and the hold rules' one list.
+ */
+#define HOLD_TYPES_N 4
+extern const char *const hold_types[HOLD_TYPES_N];
+
+/*
  * Why a line's units wait on backorder: its backorder_reason, in one
  * table of words for oms-allocate and oms-route (their man pages'
  * "Reasons").  The place kinds are made by place_reason.

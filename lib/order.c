@@ -23,7 +23,6 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_METHOD] = "method", [ACT_ADJUST] = "adjust", [ACT_SPEND] = "spend",
 };
 
-static const char *const hold_types[] = { "fraud", "payment", "address", "customer" };
 
 const struct colspec order_change_cols[OC_COUNT] = {
 	{ "order_id", 1 }, { "line_no", 0 }, { "action", 1 }, { "qty", 0 },
@@ -247,7 +246,7 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 	    &ch->priority);
 	if (vals[OC_HOLD][0] != '\0') {
 		ch->hold_type = vals[OC_HOLD];
-		if ((i = parse_word(ch->hold_type, hold_types, 4)) < 0)
+		if ((i = parse_word(ch->hold_type, hold_types, HOLD_TYPES_N)) < 0)
 			rows_bad(&c->rows, "hold_type must be fraud, payment, address or "
 			    "customer, got \"%s\"",
 			    quote_value(ch->hold_type));
@@ -945,6 +944,43 @@ order_done(const struct ctx *c)
 }
 
 /*
+ * Write nl, all open, as the order's next line (its line_no set here; c
+ * holds every line of the order), with its line.added event (replacing:
+ * the line it takes the units of, 0 none).  0 or -2.
+ */
+static int
+insert_line(struct ctx *c, const struct change *ch, struct order_line *nl, int64_t replacing)
+{
+	int i, k;
+
+	nl->line_no = 1;
+	for (i = 0; i < c->nlines; i++)
+		if (c->lines[i].line_no >= nl->line_no)
+			nl->line_no = c->lines[i].line_no + 1;
+	if ((k = store_line_insert(c->st, nl)) < 0)
+		return -2;
+	if (k == 0) {
+		diag_error("order \"%s\" has a line %lld already", quote_value(ch->order_id),
+		    (long long)nl->line_no);
+		return -2;
+	}
+	if (store_line_check(c->st, ch->order_id, nl->line_no, "adding an order line") != 0)
+		return -2;
+	jsonw_start(&c->pl);
+	jsonw_str(&c->pl, "order_id", ch->order_id);
+	jsonw_int(&c->pl, "line_no", nl->line_no);
+	jsonw_str(&c->pl, "sku", nl->sku);
+	jsonw_int(&c->pl, "qty", nl->qty);
+	jsonw_money(&c->pl, "unit_price", nl->unit_price);
+	jsonw_money(&c->pl, "discount", nl->discount);
+	jsonw_str(&c->pl, "method", nl->method);
+	jsonw_str_or_null(&c->pl, "pickup_node", nl->pickup_node);
+	if (replacing > 0)
+		jsonw_int(&c->pl, "replaces_line", replacing);
+	return store_event(c->st, ch->order_id, "line.added", payload_end(c, ch)) != 0 ? -2 : 0;
+}
+
+/*
  * A new line: the order's next line number, the method and pickup_node
  * of its first line, the item's unit_price unless one is given; open.
  */
@@ -956,7 +992,7 @@ do_add(struct ctx *c, const struct change *ch)
 	const char *done;
 	char what[200];
 	int64_t price;
-	int active, i, k, r;
+	int active, k, r;
 
 	if ((r = load(c, ch->order_id, 0)) != 0)
 		return r;
@@ -976,10 +1012,6 @@ do_add(struct ctx *c, const struct change *ch)
 	first = &c->lines[0];
 	memset(&nl, 0, sizeof nl);
 	nl.order_id = ch->order_id;
-	nl.line_no = 1;
-	for (i = 0; i < c->nlines; i++)
-		if (c->lines[i].line_no >= nl.line_no)
-			nl.line_no = c->lines[i].line_no + 1;
 	nl.sku = ch->sku;
 	nl.qty = ch->qty;
 	nl.method = first->method;
@@ -988,25 +1020,7 @@ do_add(struct ctx *c, const struct change *ch)
 	if (rows_discount(&c->rows, COL(OC_DISCOUNT), ch->discount ? ch->discount : "", nl.qty,
 	    nl.unit_price, &nl.discount) != 0)
 		return -1;
-	if ((k = store_line_insert(c->st, &nl)) < 0)
-		return -2;
-	if (k == 0) {
-		diag_error("order \"%s\" has a line %lld already", quote_value(ch->order_id),
-		    (long long)nl.line_no);
-		return -2;
-	}
-	if (store_line_check(c->st, ch->order_id, nl.line_no, "adding an order line") != 0)
-		return -2;
-	jsonw_start(&c->pl);
-	jsonw_str(&c->pl, "order_id", ch->order_id);
-	jsonw_int(&c->pl, "line_no", nl.line_no);
-	jsonw_str(&c->pl, "sku", nl.sku);
-	jsonw_int(&c->pl, "qty", nl.qty);
-	jsonw_money(&c->pl, "unit_price", nl.unit_price);
-	jsonw_money(&c->pl, "discount", nl.discount);
-	jsonw_str(&c->pl, "method", nl.method);
-	jsonw_str_or_null(&c->pl, "pickup_node", nl.pickup_node);
-	if (store_event(c->st, ch->order_id, "line.added", payload_end(c, ch)) != 0)
+	if (insert_line(c, ch, &nl, 0) != 0)
 		return -2;
 	diag_info("order \"%s\" line %lld added: %lld of %s, open", quote_value(ch->order_id),
 	    (long long)nl.line_no, (long long)nl.qty, nl.sku);
@@ -1073,32 +1087,13 @@ do_raise(struct ctx *c, const struct change *ch)
 }
 
 /*
- * The units of l at nodes, "4 units released to DC1, 1 to DC2"; "" when
- * none are released.
- */
-static const char *
-released_to(const struct oline *l, char *out, size_t size)
-{
-	size_t n = 0;
-
-	out[0] = '\0';
-	for (int i = 0; i < l->nnodes && n < size; i++)
-		if (l->nodes[i].released > 0)
-			n += (size_t)snprintf(out + n, size - n, n ? ", %lld to %s" :
-			    "%lld %s released to %s", (long long)l->nodes[i].released,
-			    n ? l->nodes[i].node_id : plural(l->nodes[i].released, "unit", "units"),
-			    l->nodes[i].node_id);
-	return out;
-}
-
-/*
- * A line may be changed (verb, "swap"; done, "swapped") only while nothing
- * of it is released or shipped, and some of it is not cancelled.  0, or -1
- * with c->rows.err set.
+ * How a line is changed (verb, "swap"): in place (0) while nothing of it
+ * is released or shipped; else (1) its units still to come move to a new
+ * line (move_line); -1 with c->rows.err set when none of it is left to
+ * change (all cancelled, shipped or asked back).
  */
 static int
-unreleased(struct ctx *c, const struct change *ch, const struct oline *l, const char *verb,
-    const char *done)
+change_how(struct ctx *c, const struct change *ch, const struct oline *l, const char *verb)
 {
 	char what[200];
 
@@ -1106,15 +1101,43 @@ unreleased(struct ctx *c, const struct change *ch, const struct oline *l, const 
 		return rows_bad(&c->rows, "cannot %s order \"%s\" line %lld: it is cancelled "
 		    "(%s): add a line", verb, quote_value(ch->order_id), (long long)l->line_no,
 		    describe(c, l, what, sizeof what));
-	if (l->shipped > 0)
-		return rows_bad(&c->rows, "cannot %s order \"%s\" line %lld: units shipped are "
-		    "never %s (%s): add a line", verb, quote_value(ch->order_id),
-		    (long long)l->line_no, done, describe(c, l, what, sizeof what));
-	if (released(l) > 0)
-		return rows_bad(&c->rows, "cannot %s order \"%s\": line %lld has %s: cancel "
-		    "them and add a line", verb, quote_value(ch->order_id), (long long)l->line_no,
-		    released_to(l, what, sizeof what));
-	return 0;
+	if (l->shipped == 0 && released(l) == 0)
+		return 0;
+	if (cancellable(l) == 0)
+		return rows_bad(&c->rows, "cannot %s order \"%s\" line %lld: nothing of it is "
+		    "left to change (%s): add a line", verb, quote_value(ch->order_id),
+		    (long long)l->line_no, describe(c, l, what, sizeof what));
+	return 1;
+}
+
+/*
+ * A line with units released or shipped cannot change in place: its units
+ * still to come move to a new line nl (filled but for qty, discount and
+ * line_no), the new work.  Those not released are cancelled, those
+ * released asked back from their node, as cancel does (with the refund
+ * each owes, now or at the node's answer); the new line takes them all,
+ * open, with their share of the old line's discount (within the new
+ * price).  *moved: how many.  0 or -2.
+ */
+static int
+move_line(struct ctx *c, const struct change *ch, struct oline *l, struct order_line *nl,
+    int64_t *moved)
+{
+	int64_t n = cancellable(l);
+
+	*moved = n;
+	nl->qty = n;
+	/* cancelled units are counted last: these are the last n not cancelled */
+	nl->discount = returns_share(l->discount, l->qty, l->qty - l->cancelled - n, n);
+	if (nl->discount > nl->unit_price * n)
+		nl->discount = nl->unit_price * n;
+	take(l, n, 1);
+	jsonw_start(&c->pl);
+	payload_line(c, l, 1);
+	if (store_event(c->st, ch->order_id, "line.cancelled", payload_end(c, ch)) != 0 ||
+	    write_line(c, ch->order_id, l, 1, ch) != 0)
+		return -2;
+	return insert_line(c, ch, nl, l->line_no);
 }
 
 /* Every unit of l not released, shipped or cancelled back to open, written.  0 or -2. */
@@ -1134,13 +1157,16 @@ static int
 do_swap(struct ctx *c, const struct change *ch)
 {
 	struct oline *l;
+	struct order_line nl;
 	char at[200], price_text[24], discount_text[24];
-	int64_t price, old_price, diff;
-	int active, k, r;
+	int64_t price, old_price, diff, moved;
+	int active, how, k, r;
 
-	if ((r = load(c, ch->order_id, ch->line_no)) != 0)
+	if ((r = load(c, ch->order_id, 0)) != 0)
 		return r;
-	l = &c->lines[0];
+	if ((l = find_line(c, ch->line_no)) == NULL)
+		return rows_bad(&c->rows, "order \"%s\" has no line %lld",
+		    quote_value(ch->order_id), (long long)ch->line_no);
 	snprintf(at, sizeof at, "order \"%s\" line %lld", quote_value(ch->order_id),
 	    (long long)l->line_no);
 	if (strcmp(l->sku, ch->sku) == 0)
@@ -1153,10 +1179,40 @@ do_swap(struct ctx *c, const struct change *ch)
 	if (!active)
 		return rows_bad(&c->rows, "cannot swap %s to sku \"%s\": the item is inactive",
 		    at, quote_value(ch->sku));
-	if (unreleased(c, ch, l, "swap", "swapped") != 0)
+	if ((how = change_how(c, ch, l, "swap")) < 0)
 		return -1;
 	old_price = l->unit_price;
 	price = ch->price >= 0 ? ch->price : old_price;
+	if (how == 1) {
+		memset(&nl, 0, sizeof nl);
+		nl.order_id = ch->order_id;
+		nl.sku = ch->sku;
+		nl.method = l->method;
+		nl.pickup_node = l->pickup_node;
+		nl.unit_price = price;
+		if (move_line(c, ch, l, &nl, &moved) != 0)
+			return -2;
+		/*
+		 * no price_difference: the old units are refunded as cancelled
+		 * units are, and the new line is charged as an added one
+		 */
+		jsonw_start(&c->pl);
+		jsonw_int(&c->pl, "line_no", l->line_no);
+		jsonw_int(&c->pl, "new_line_no", nl.line_no);
+		jsonw_str(&c->pl, "sku", ch->sku);
+		jsonw_str(&c->pl, "previous_sku", l->sku);
+		jsonw_int(&c->pl, "qty", moved);
+		jsonw_money(&c->pl, "unit_price", price);
+		jsonw_money(&c->pl, "previous_unit_price", old_price);
+		jsonw_int(&c->pl, "cancel_requested", l->asked);
+		if (store_event(c->st, ch->order_id, "line.swapped", payload_end(c, ch)) != 0)
+			return -2;
+		diag_info("%s: %lld %s moved to line %lld as %s (%lld asked back from the node)",
+		    at, (long long)moved, l->sku, (long long)nl.line_no, ch->sku,
+		    (long long)l->asked);
+		c->n->swapped++;
+		return 0;
+	}
 	money_format(l->discount, discount_text);
 	if (rows_discount(&c->rows, "discount", discount_text, l->qty, price, &l->discount) != 0)
 		return -1;
@@ -1199,11 +1255,15 @@ do_method(struct ctx *c, const struct change *ch)
 {
 	struct oline *l;
 	struct node_ref n;
-	int k, r;
+	struct order_line nl;
+	int64_t moved;
+	int how, k, r;
 
-	if ((r = load(c, ch->order_id, ch->line_no)) != 0)
+	if ((r = load(c, ch->order_id, 0)) != 0)
 		return r;
-	l = &c->lines[0];
+	if ((l = find_line(c, ch->line_no)) == NULL)
+		return rows_bad(&c->rows, "order \"%s\" has no line %lld",
+		    quote_value(ch->order_id), (long long)ch->line_no);
 	if (strcmp(l->method, ch->method) == 0 && same_text(l->pickup_node, ch->pickup_node))
 		return rows_bad(&c->rows, "cannot change the method of order \"%s\" line %lld: "
 		    "it is %s%s%s already", quote_value(ch->order_id), (long long)l->line_no,
@@ -1222,8 +1282,37 @@ do_method(struct ctx *c, const struct change *ch)
 		    n.can_curbside) != 0)
 			return -1;
 	}
-	if (unreleased(c, ch, l, "change the method of", "changed") != 0)
+	if ((how = change_how(c, ch, l, "change the method of")) < 0)
 		return -1;
+	if (how == 1) {
+		memset(&nl, 0, sizeof nl);
+		nl.order_id = ch->order_id;
+		nl.sku = l->sku;
+		nl.method = ch->method;
+		nl.pickup_node = ch->pickup_node;
+		nl.unit_price = l->unit_price;
+		if (move_line(c, ch, l, &nl, &moved) != 0)
+			return -2;
+		jsonw_start(&c->pl);
+		jsonw_int(&c->pl, "line_no", l->line_no);
+		jsonw_int(&c->pl, "new_line_no", nl.line_no);
+		jsonw_int(&c->pl, "qty", moved);
+		jsonw_str(&c->pl, "method", ch->method);
+		jsonw_str_or_null(&c->pl, "pickup_node", ch->pickup_node);
+		jsonw_str(&c->pl, "previous_method", l->method);
+		jsonw_str_or_null(&c->pl, "previous_pickup_node", l->pickup_node);
+		jsonw_int(&c->pl, "cancel_requested", l->asked);
+		if (store_event(c->st, ch->order_id, "line.method_changed",
+		    payload_end(c, ch)) != 0)
+			return -2;
+		diag_info("order \"%s\" line %lld: %lld moved to line %lld, %s%s%s (%lld asked "
+		    "back from the node)", quote_value(ch->order_id), (long long)l->line_no,
+		    (long long)moved, (long long)nl.line_no, ch->method,
+		    ch->pickup_node ? " at " : "", ch->pickup_node ? ch->pickup_node : "",
+		    (long long)l->asked);
+		c->n->methods++;
+		return 0;
+	}
 	if (all_to_open(c, ch->order_id, l) != 0 ||
 	    store_line_method_set(c->st, ch->order_id, l->line_no, ch->method,
 	    ch->pickup_node) != 0)

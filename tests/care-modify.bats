@@ -656,7 +656,7 @@ EOF
 	assert_equal "$(state)" "$before"
 }
 
-@test "swap is refused on a cancelled line, a line with units released or shipped: cancel them and add a line" {
+@test "swap after release: the released units asked back, a new line for the new item; refused on a line cancelled or all shipped" {
 	care_store
 	another_size
 	oms-order -q cancel O1 2
@@ -665,18 +665,45 @@ EOF
 	before=$(state)
 	refused 'oms-order: cannot swap order "O1" line 2: it is cancelled (qty 2, 2 cancelled): add a line' \
 	    swap O1 2 A2
-	refused 'oms-order: cannot swap order "O1": line 1 has 4 units released to DC1: cancel them and add a line' \
-	    swap O1 1 A2
 	assert_equal "$(state)" "$before"
-	# asked back, still out at the node until it answers
-	oms-order -q cancel O1 1 1
+	# line 1's 4 units are out at DC1: asked back (the old work), and a new
+	# line 3 of 4 A2 open (the new work), at the line's price
+	run -0 --separate-stderr oms-order swap O1 1 A2 --by ann
+	assert_equal "$stderr" "oms-order: 1 change applied, 0 unchanged, 0 rejected; 4 released units asked back from the nodes; 1 line swapped"
+	run -0 sqlite3 "$OMS_DB" "select type, payload from event where seq > (select max(seq)
+	    from event where type = 'release.created') order by seq"
+	assert_output - <<'EOF'
+line.cancelled|{"line_no":1,"sku":"A1","cancelled":0,"from_open":0,"from_allocated":0,"from_routed":0,"cancel_requested":4,"by":"ann","reason":null}
+release.cancel_requested|{"release_id":"20261127-DC1-000001","node_id":"DC1","line_no":1,"sku":"A1","qty":4,"by":"ann","reason":null}
+line.added|{"order_id":"O1","line_no":3,"sku":"A2","qty":4,"unit_price":19.99,"discount":0.00,"method":"ship","pickup_node":null,"replaces_line":1,"by":"ann","reason":null}
+line.swapped|{"line_no":1,"new_line_no":3,"sku":"A2","previous_sku":"A1","qty":4,"unit_price":19.99,"previous_unit_price":19.99,"cancel_requested":4,"by":"ann","reason":null}
+EOF
+	# the next runs serve the new line from DC2's A2; the node's answer
+	# cancels the old units and owes back what was paid for them (4 x 19.99)
+	oms-allocate -q > /dev/null
+	oms-route -q > /dev/null
+	confirmed <<'EOF'
+O1,DC1,1,cancelled,4
+EOF
+	run -0 oms-report lines --order O1
+	assert_output - <<'EOF'
+order_id,line_no,sku,qty,status,open,backordered,allocated,routed,released,shipped,cancelled,returned,nodes
+O1,1,A1,4,cancelled,0,0,0,0,0,0,4,0,
+O1,2,B2,2,cancelled,0,0,0,0,0,0,2,0,
+O1,3,A2,4,routed,0,0,0,4,0,0,0,0,DC2
+EOF
+	run -0 sqlite3 "$OMS_DB" "select line_no, kind, amount from refund where order_id = 'O1' order by refund_id"
+	assert_output - <<'EOF'
+2|cancel|1000
+1|cancel|7996
+EOF
+	# asked back already: nothing of line 1 is left to change
 	before=$(state)
-	refused 'oms-order: cannot swap order "O1": line 1 has 4 units released to DC1: cancel them and add a line' \
-	    swap O1 1 A2
-	assert_equal "$(state)" "$before"
+	refused 'oms-order: cannot swap order "O1" line 1: it is cancelled (qty 4, 4 cancelled): add a line' \
+	    swap O1 1 B2
 	shipped_whole O3
 	before=$(state)
-	refused 'oms-order: cannot swap order "O3" line 1: units shipped are never swapped (qty 2, 2 shipped): add a line' \
+	refused 'oms-order: cannot swap order "O3" line 1: nothing of it is left to change (qty 2, 2 shipped): add a line' \
 	    swap O3 1 A2
 	assert_equal "$(state)" "$before"
 	consistent
@@ -860,10 +887,16 @@ EOF
 	refused 'oms-order: node "ST2" is inactive' method O1 1 pickup --node ST2
 	oms-route -q --order O1 > /dev/null
 	released
-	before=$(state)
-	refused 'oms-order: cannot change the method of order "O1": line 1 has 4 units released to DC1: cancel them and add a line' \
-	    method O1 1 pickup --node ST1
-	assert_equal "$(state)" "$before"
+	# released: the units asked back from DC1, a new line for the pickup
+	run -0 --separate-stderr oms-order method O1 1 pickup --node ST1 --by ann
+	assert_equal "$stderr" "oms-order: 1 change applied, 0 unchanged, 0 rejected; 4 released units asked back from the nodes; 1 line handed over another way"
+	run -0 sqlite3 "$OMS_DB" "select type, payload from event where type in
+	    ('line.added', 'line.method_changed') order by seq"
+	assert_output - <<'EOF'
+line.added|{"order_id":"O1","line_no":3,"sku":"A1","qty":4,"unit_price":19.99,"discount":0.00,"method":"pickup","pickup_node":"ST1","replaces_line":1,"by":"ann","reason":null}
+line.method_changed|{"line_no":1,"new_line_no":3,"qty":4,"method":"pickup","pickup_node":"ST1","previous_method":"ship","previous_pickup_node":null,"cancel_requested":4,"by":"ann","reason":null}
+EOF
+	consistent
 }
 
 @test "method as stream rows (method, pickup_node), --dry-run, and usage errors" {
