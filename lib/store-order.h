@@ -128,7 +128,7 @@ int store_order_address_set(struct store *st, const struct order *o);
 enum order_section {
 	OS_ORDER, OS_LINES, OS_ALLOCATIONS, OS_ROUTING, OS_RELEASES, OS_SHIPMENTS,
 	OS_RETURNS, OS_RECEIPTS, OS_REFUNDS, OS_APPEASEMENTS, OS_HOLDS, OS_EVENTS,
-	OS_CUSTOMER, OS_CUSTOMER_ORDERS, OS_COUNT
+	OS_CUSTOMER, OS_CUSTOMER_ORDERS, OS_EXCHANGES, OS_COUNT
 };
 struct order_record {
 	int n;

@@ -10,10 +10,12 @@ EXAMPLES=$TESTS/../examples/data
 CHECK_HEAD=check,subject,detail
 # The schema version this oms writes: one migration per file of share/schema.
 SCHEMA_VERSION=$(ls "$TESTS"/../share/schema/[0-9]*.sql | wc -l)
-# SQL that takes a store of version 10 back to 8 (share/schema/010-ship-to-store.sql
-# and 009-last-mile.sql undone, its refund table left as it is, which 009 rebuilds alike), for
-# the tests that make a store of an older version out of a new one.
-UNDO_LAST_MILE="ALTER TABLE item DROP COLUMN ship_to_store;
+# SQL that takes a store of version 12 back to 8 (share/schema/012-exchanges.sql,
+# 011-care-money.sql, 010-ship-to-store.sql and 009-last-mile.sql undone, the
+# refund and receipt tables left as they are, which 009, 011 and 012 rebuild
+# alike), for the tests that make a store of an older version out of a new one.
+UNDO_LAST_MILE="DROP TABLE charge; DROP TABLE exchange; DROP TABLE store_credit;
+ALTER TABLE item DROP COLUMN ship_to_store;
 ALTER TABLE order_line DROP COLUMN ship_to_store;
 DROP INDEX collection_open; DROP TABLE collection; DROP TABLE tracking_update;
 DROP TABLE sent_once;

@@ -805,6 +805,7 @@ fixed_times() {
     {"refund_id":1,"kind":"cancel","line_no":1,"rma_id":null,"amount":39.98,"merchandise":39.98,"restocking_fee":0.00,"shipping":0.00,"reason":"cancelled","at":"TIME"}
   ],
   "appeasements": [],
+  "exchanges": [],
   "holds": [
     {"hold_type":"fraud","reason":"card flagged","held_by":"ann","held_at":"TIME"}
   ],

@@ -14,11 +14,13 @@ wal
 EOF
 	run -0 sqlite3 "$OMS_DB" "select name from sqlite_schema where type = 'table' order by name"
 	assert_output - <<'EOF'
+charge
 collection
 confirmation
 customer
 delta_file
 event
+exchange
 inventory
 item
 line_node
@@ -37,6 +39,7 @@ rma_line
 run
 sent_once
 shipment
+store_credit
 tracking_update
 EOF
 }
