@@ -995,18 +995,20 @@ charge(struct run *r, const struct exchange_row *x, const char *kind, int64_t un
  * before this record): k x its unit_price less their share of what was
  * paid for its units; more is a charge (kind exchange_difference), less a
  * refund of kind exchange within the cap (returns_refundable) in tender.
- * *amount: the charge (> 0) or the refund (< 0), 0 none; *charge_id,
- * *refund_id what was written.  0 or -1.
+ * *amount: the charge (> 0) or the refund (< 0), 0 none; *owed: the
+ * refund before the cap; *charge_id, *refund_id what was written.  0 or
+ * -1.
  */
 static int
 settle(struct run *r, const struct exchange_row *x, const struct return_order *o, int i,
-    int64_t k, int tender, int64_t *amount, int64_t *charge_id, int64_t *refund_id)
+    int64_t k, int tender, int64_t *amount, int64_t *owed, int64_t *charge_id,
+    int64_t *refund_id)
 {
 	int64_t diff = k * x->unit_price - returns_share(x->merchandise, x->qty, 0, k), cap;
 	char reason[300];
 	struct refund f;
 
-	*amount = *charge_id = *refund_id = 0;
+	*amount = *owed = *charge_id = *refund_id = 0;
 	snprintf(reason, sizeof reason, "exchange for %s", x->new_sku);
 	if (diff > 0) {
 		*amount = diff;
@@ -1021,7 +1023,7 @@ settle(struct run *r, const struct exchange_row *x, const struct return_order *o
 	f.reason = reason;
 	f.at = r->now;
 	f.line_no = x->line_no;
-	f.merchandise = -diff;
+	f.merchandise = *owed = -diff;
 	f.amount = -diff < cap ? -diff : cap;
 	f.tender = tender == TENDER_STORE_CREDIT ? "store_credit" : NULL;
 	*amount = -f.amount;
@@ -1043,7 +1045,7 @@ row_exchange(struct run *r, const struct record *rec)
 	const char *new_sku;
 	const char *row[E_N];
 	char nums[11][24];
-	int64_t price = 0, all, replaced, amount = 0, charge_id = 0, refund_id = 0;
+	int64_t price = 0, all, replaced, amount = 0, owed, charge_id = 0, refund_id = 0;
 	int advance = 0, tender, active = 0, k, ret = 0;
 
 	if (auth_check(r, rec, cols, &x) != 0)
@@ -1128,7 +1130,7 @@ row_exchange(struct run *r, const struct record *rec)
 	jsonw_str(&r->payload, "tender", ex.tender);
 	if (event(r, ex.order_id, "exchange.created") != 0)
 		goto fail;
-	if (advance && settle(r, &ex, &x.o, x.i, x.qty, tender, &amount, &charge_id,
+	if (advance && settle(r, &ex, &x.o, x.i, x.qty, tender, &amount, &owed, &charge_id,
 	    &refund_id) != 0)
 		goto fail;
 	r->n->exchanges++;
@@ -1441,8 +1443,10 @@ row_receive(struct run *r, const struct record *rec)
 	/* the RMA line now complete: the replacement of the units accepted, once */
 	if (has_ex && !ex.advance && rl.received + qty == rl.qty &&
 	    (accepted = ex.accepted + (rejected ? 0 : qty)) > 0) {
+		memset(&m, 0, sizeof m);
 		if (replace(r, &ex, accepted) != 0 ||
-		    settle(r, &ex, &o, i, accepted, tender, &amount, &charge_id, &refund_id) != 0) {
+		    settle(r, &ex, &o, i, accepted, tender, &amount, &m.merchandise, &charge_id,
+		    &refund_id) != 0) {
 			ret = -1;
 			goto out;
 		}
