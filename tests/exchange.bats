@@ -290,3 +290,307 @@ EOF
 	assert_line --index 1 "RMA-X1-1,X1,2,A1,1,20.67,defective,mail,DC1,new,restock,19.67,0.00,1.00,1"
 	consistent
 }
+
+@test "advance exchange returned in time: nothing charged, however often expire-exchanges runs" {
+	exchange_store
+	# X1 line 1: one A1 (20.00) for an A2 (20.00), in advance, 30 days: even
+	run -0 exchange --at 2026-11-10 <<'EOF2'
+X1,1,1,wrong colour,A2,true,
+EOF2
+	assert_line --index 1 "1,RMA-X1-1,X1,1,A1,1,A2,1,X1-X1,20.00,20.00,0.00,0.00,2026-12-10T00:00:00Z,,,original,wrong colour,mail,"
+	run -0 receive --at 2026-12-01 <<'EOF2'
+RMA-X1-1,1,1,new,DC1,,
+EOF2
+	before=$(state)
+	for at in 2026-12-11 2027-01-15; do
+		run -0 --separate-stderr oms-return expire-exchanges --at $at
+		assert_output "$XHDR"
+		assert_equal "$stderr" "oms-return: 0 advance exchanges past due (0 units not returned): 0 charges, 0.00 in all"
+	done
+	assert_equal "$(state)" "$before"
+	run -0 sqlite3 "$OMS_DB" "select count(*) from charge union all select count(*) from refund
+	    union all select count(*) from orders where order_id like 'X1-X%'"
+	assert_output - <<'EOF2'
+0
+0
+1
+EOF2
+	consistent
+}
+
+@test "rejected receipts: wrong_item, and each disposition: received, not restocked, not refunded, not returned" {
+	exchange_store
+	oms-return -q authorize --at 2026-11-10 - <<'EOF2'
+order_id,line_no,qty,reason
+X1,1,2,changed mind
+X1,2,3,changed mind
+EOF2
+	stock=$(sqlite3 "$OMS_DB" "select on_hand from inventory where node_id = 'DC1' and sku = 'A1'")
+	seq0=$(last_seq)
+	run -0 --separate-stderr receive --at 2026-11-12 <<'EOF2'
+RMA-X1-1,1,1,wrong_item,DC1,,
+RMA-X1-1,1,1,new,DC1,dispose,
+RMA-X1-1,2,1,damaged,DC1,vendor_return,
+RMA-X1-1,2,1,opened,DC1,return_to_customer,
+EOF2
+	assert_output - <<EOF2
+$HDR
+RMA-X1-1,X1,1,A1,1,,changed mind,mail,DC1,wrong_item,return_to_customer,,,,
+RMA-X1-1,X1,1,A1,1,,changed mind,mail,DC1,new,dispose,,,,
+RMA-X1-1,X1,2,A1,1,,changed mind,mail,DC1,damaged,vendor_return,,,,
+RMA-X1-1,X1,2,A1,1,,changed mind,mail,DC1,opened,return_to_customer,,,,
+EOF2
+	assert_equal "$stderr" "oms-return: 4 lines received (4 units: 0 restocked, 0 damaged, 4 turned back); 0 refunds, 0.00 in all; 0 rejected"
+	run -0 events_since "$seq0"
+	assert_output - <<'EOF2'
+X1|line.return_rejected|{"rma_id":"RMA-X1-1","line_no":1,"sku":"A1","qty":1,"condition":"wrong_item","disposition":"return_to_customer","node_id":"DC1"}
+X1|line.return_rejected|{"rma_id":"RMA-X1-1","line_no":1,"sku":"A1","qty":1,"condition":"new","disposition":"dispose","node_id":"DC1"}
+X1|line.return_rejected|{"rma_id":"RMA-X1-1","line_no":2,"sku":"A1","qty":1,"condition":"damaged","disposition":"vendor_return","node_id":"DC1"}
+X1|line.return_rejected|{"rma_id":"RMA-X1-1","line_no":2,"sku":"A1","qty":1,"condition":"opened","disposition":"return_to_customer","node_id":"DC1"}
+EOF2
+	# received on the RMA, not returned on the order; no stock, no refund
+	run -0 sqlite3 "$OMS_DB" "select line_no, qty, received from rma_line order by line_no;
+	    select line_no, returned from order_line where order_id = 'X1' order by line_no;
+	    select condition, disposition, rejected from receipt order by seq;
+	    select count(*) from refund"
+	assert_output - <<'EOF2'
+1|2|2
+2|3|2
+1|0
+2|0
+wrong_item|return_to_customer|1
+new|dispose|1
+damaged|vendor_return|1
+opened|return_to_customer|1
+0
+EOF2
+	assert_equal "$(sqlite3 "$OMS_DB" "select on_hand from inventory where node_id = 'DC1' and sku = 'A1'")" "$stock"
+	consistent
+	# the rejected units count as the customer's, kept: line 1 may be
+	# appeased all it was paid, its 2 units' 40.00 and their 2.00 of the
+	# shipping (5.00 over X1's 5 units), and not a cent more
+	run -0 oms-return -q appease --at 2026-11-13 - <<'EOF2'
+order_id,line_no,amount,reason
+X1,1,42.00,goodwill
+EOF2
+	run -65 oms-return -q appease --at 2026-11-13 - <<'EOF2'
+order_id,line_no,amount,reason
+X1,1,0.01,goodwill
+EOF2
+	consistent
+}
+
+@test "a rejected exchange unit: no replacement for it (none at all when every unit is rejected); an advance one is charged" {
+	exchange_store
+	run -0 exchange --at 2026-11-10 --window 10 <<'EOF2'
+X1,1,2,wrong size,A2,,
+X1,2,1,wrong size,A3,1,
+EOF2
+	# line 1: one unit rejected, one accepted: a replacement of 1 when the
+	# line is complete, the difference for that unit (20.00 - 20.00) nil
+	run -0 --separate-stderr receive --at 2026-11-12 <<'EOF2'
+RMA-X1-1,1,1,wrong_item,DC1,,
+RMA-X1-1,1,1,new,DC1,,
+RMA-X1-1,2,1,new,DC1,dispose,
+EOF2
+	assert_equal "$stderr" "oms-return: 3 lines received (3 units: 1 restocked, 0 damaged, 2 turned back); 0 refunds, 0.00 in all; 1 replacement order; 0 rejected"
+	run -0 sqlite3 "$OMS_DB" "select o.order_id, l.sku, l.qty from orders o join order_line l
+	    using (order_id) where o.channel = 'care' order by 1"
+	# X1-X1: line 2's advance replacement (made first); X1-X2: line 1's
+	assert_output - <<'EOF2'
+X1-X1|A3|1
+X1-X2|A2|1
+EOF2
+	consistent
+	# line 2's one unit, rejected, is charged at its due date: the first unit
+	# of the line, 20.00 - 0.33 = 19.67 (its 5.33 difference was charged at once)
+	run -0 --separate-stderr oms-return expire-exchanges --at 2026-11-21
+	assert_equal "$stderr" "oms-return: 1 advance exchange past due (1 unit not returned): 1 charge, 19.67 in all"
+	run -0 sqlite3 "$OMS_DB" "select exchange_id, kind, amount from charge order by charge_id"
+	assert_output - <<'EOF2'
+2|exchange_difference|533
+2|exchange_unreturned|1967
+EOF2
+	consistent
+	# a non-advance exchange whose every unit is rejected gets no replacement
+	run -0 exchange --at 2026-11-22 <<'EOF2'
+X2,1,1,broken,A1,,
+EOF2
+	run -0 receive --at 2026-11-23 <<'EOF2'
+RMA-X2-1,1,1,wrong_item,DC1,,
+EOF2
+	run -0 sqlite3 "$OMS_DB" "select count(*) from orders where order_id like 'X2-%'"
+	assert_output 0
+	run -0 jq -r '.exchanges[] | [.exchange_id, .status, .received, .accepted] | @csv' <<<"$(oms-order show X2)"
+	assert_output '3,"rejected",1,0'
+	consistent
+}
+
+@test "refused: an unknown new_sku, the store unchanged" {
+	exchange_store
+	echo 'X1,1,1,wrong size,B9,,' | refused 'oms-return: exchange.csv:2: unknown sku "B9": new_sku must be an item'
+}
+
+@test "refused: an inactive new_sku, the store unchanged" {
+	exchange_store
+	echo 'X1,1,1,wrong size,Z9,,' | refused 'oms-return: exchange.csv:2: item "Z9" is not active: it cannot be sent as a replacement'
+}
+
+@test "refused: a second exchange of the same unit, the store unchanged" {
+	exchange_store
+	oms-return -q exchange --at 2026-11-10 - <<'EOF2'
+order_id,line_no,qty,reason,new_sku
+X2,1,1,wrong size,A2
+EOF2
+	echo 'X2,1,1,wrong size,A3,,' | refused 'oms-return: exchange.csv:2: qty 1 is more than the 0 units of line 1 of order "X2" that can still be returned (shipped 1, returned 0, authorised and not yet received 1)'
+	# nor once it came back
+	oms-return -q receive --at 2026-11-11 - <<'EOF2'
+rma_id,line_no,qty,condition,node_id
+RMA-X2-1,1,1,new,DC1
+EOF2
+	echo 'X2,1,1,wrong size,A3,,' | refused 'oms-return: exchange.csv:2: qty 1 is more than the 0 units of line 1 of order "X2" that can still be returned (shipped 1, returned 1, authorised and not yet received 0)'
+}
+
+@test "refused: more than can be returned, the store unchanged" {
+	exchange_store
+	echo 'X1,1,3,wrong size,A2,,' | refused 'oms-return: exchange.csv:2: qty 3 is more than the 2 units of line 1 of order "X1" that can still be returned (shipped 2, returned 0, authorised and not yet received 0)'
+}
+
+@test "refused: store credit for an order with no customer, the store unchanged" {
+	exchange_store
+	echo 'X2,1,1,too big,A4,,store_credit' | refused 'oms-return: exchange.csv:2: order X2 has no customer: store credit is kept per customer (refund it with --tender original)'
+	# --tender too
+	before=$(state)
+	echo 'X2,1,1,too big,A4,,' > rows.csv
+	run -65 oms-return exchange --tender store_credit --at 2026-11-10 - < <(echo order_id,line_no,qty,reason,new_sku,advance,tender; cat rows.csv)
+	assert_line --index 0 'oms-return: -:2: order X2 has no customer: store credit is kept per customer (refund it with --tender original)'
+	assert_equal "$(state)" "$before"
+}
+
+@test "refused: an order id too long for its replacement's id, the store unchanged" {
+	exchange_store
+	echo "$LONG,1,1,wrong size,A2,," | refused "oms-return: exchange.csv:2: order id \"${LONG:0:40}...\" is too long to exchange: its replacement's id (the order id and \"-X1\") would be over 200 bytes"
+}
+
+@test "--dry-run: the rows and the summary, nothing written" {
+	exchange_store
+	before=$(state)
+	run -0 --separate-stderr exchange --at 2026-11-10 --dry-run <<'EOF2'
+X1,2,1,defective,A4,1,store_credit
+EOF2
+	# the first unit of line 2, 19.67, for an A4 at 15.00: 4.67 back
+	assert_output - <<EOF2
+$XHDR
+1,RMA-X1-1,X1,2,A1,1,A4,1,X1-X1,15.00,19.67,-4.67,-4.67,2026-12-10T00:00:00Z,,1,store_credit,defective,mail,
+EOF2
+	assert_equal "$stderr" "oms-return: dry run, nothing written: 1 exchange (1 unit) in 1 RMA, 1 replacement order; 0 charges, 0.00; 1 refund, 4.67; 0 rejected"
+	assert_equal "$(state)" "$before"
+	run -0 --separate-stderr oms-return expire-exchanges --dry-run --at 2027-01-01
+	assert_equal "$(state)" "$before"
+}
+
+@test "--tender on receive and appease: store credit, the record's column winning over the option; refused for an order with no customer" {
+	exchange_store
+	before=$(state)
+	run -65 oms-return appease --at 2026-11-12 --tender store_credit - <<'EOF2'
+order_id,amount,reason
+X2,1.00,late
+EOF2
+	assert_line --index 0 'oms-return: -:2: order X2 has no customer: store credit is kept per customer (refund it with --tender original)'
+	assert_equal "$(state)" "$before"
+	oms-return -q authorize --at 2026-11-10 - <<'EOF2'
+order_id,line_no,qty,reason
+X1,1,2,changed mind
+X2,1,1,changed mind
+EOF2
+	# X1 line 1: 20.00 a unit, new: no fee; one to store credit (--tender),
+	# one back to the card (its column)
+	run -0 receive --at 2026-11-12 --tender store_credit <<'EOF2'
+RMA-X1-1,1,1,new,DC1,,
+RMA-X1-1,1,1,new,DC1,,original
+EOF2
+	run -0 oms-return -q appease --tender store_credit --at 2026-11-12 - <<'EOF2'
+order_id,amount,reason
+X1,2.50,late
+EOF2
+	run -0 sqlite3 "$OMS_DB" "select refund_id, kind, amount, tender from refund order by refund_id;
+	    select * from store_credit"
+	assert_output - <<'EOF2'
+1|return|2000|store_credit
+2|return|2000|original
+3|appeasement|250|store_credit
+1|C1|2000|1|X1|changed mind||2026-11-12T00:00:00Z|13
+2|C1|250|3|X1|late||2026-11-12T00:00:00Z|14
+EOF2
+	before=$(state)
+	run -65 receive --at 2026-11-12 <<'EOF2'
+RMA-X2-1,1,1,new,DC1,,store_credit
+EOF2
+	assert_line --index 0 'oms-return: receive.csv:2: order X2 has no customer: store credit is kept per customer (refund it with --tender original)'
+	run -65 receive --at 2026-11-12 <<'EOF2'
+RMA-X2-1,1,1,new,DC1,,cash
+EOF2
+	assert_line --index 0 'oms-return: receive.csv:2: tender must be original or store_credit, got "cash"'
+	assert_equal "$(state)" "$before"
+	consistent
+}
+
+@test "the 360 view: each exchange with its pair, on the order and on its replacement" {
+	exchange_store
+	oms-return -q exchange --at 2026-11-10 - <<'EOF2'
+order_id,line_no,qty,reason,new_sku,advance
+X1,1,1,wrong size,A2,0
+X1,2,1,wrong size,A3,1
+EOF2
+	run -0 jq -c '.exchanges[]' <<<"$(oms-order show X1)"
+	assert_output - <<'EOF2'
+{"exchange_id":1,"order_id":"X1","rma_id":"RMA-X1-1","line_no":1,"sku":"A1","qty":1,"received":0,"accepted":0,"new_sku":"A2","advance":false,"replacement_order":null,"replacement_line":null,"status":"pending","unit_price":20,"merchandise":20,"difference":0,"tender":"original","due_by":null,"charged_at":null,"at":"2026-11-10T00:00:00Z"}
+{"exchange_id":2,"order_id":"X1","rma_id":"RMA-X1-1","line_no":2,"sku":"A1","qty":1,"received":0,"accepted":0,"new_sku":"A3","advance":true,"replacement_order":"X1-X1","replacement_line":1,"status":"advanced","unit_price":25,"merchandise":19.67,"difference":5.33,"tender":"original","due_by":"2026-12-10T00:00:00Z","charged_at":null,"at":"2026-11-10T00:00:00Z"}
+EOF2
+	oms-return -q receive --at 2026-11-12 - <<'EOF2'
+rma_id,line_no,qty,condition,node_id
+RMA-X1-1,1,1,new,DC1
+EOF2
+	run -0 oms-order show X1-X2 --format csv
+	assert_line --index 0 "order_id,record,line_no,ref,node_id,qty,status,at,data"
+	assert_line --partial 'X1-X2,exchange,1,RMA-X1-1,,1,replaced,2026-11-10T00:00:00Z,'
+	run -0 jq -r '.orders[] | .order.order_id + ": " + ([.exchanges[] | "\(.exchange_id) \(.status) \(.replacement_order)"] | join(", "))' <<<"$(oms-order customer C1)"
+	assert_output - <<EOF2
+$LONG: 
+X1: 1 replaced X1-X2, 2 advanced X1-X1
+X1-X1: 2 advanced X1-X1
+X1-X2: 1 replaced X1-X2
+EOF2
+}
+
+@test "oms-report check: an exchange without its pair, a charge without its exchange" {
+	exchange_store
+	oms-return -q exchange --at 2026-11-10 - <<'EOF2'
+order_id,line_no,qty,reason,new_sku,advance
+X1,1,1,wrong size,A2,0
+X1,2,1,wrong size,A3,1
+EOF2
+	consistent
+	sqlite3 "$OMS_DB" "update order_line set qty = 2 where order_id = 'X1-X1';
+	    update exchange set replacement_order = 'X2' where exchange_id = 1;
+	    insert into charge (order_id, kind, amount, at) values ('X1', 'exchange_difference', 1, 'x')"
+	run -1 oms-report check
+	assert_output - <<'EOF2'
+check,subject,detail
+exchange_pair,exchange 1,"replacement order X2 made, but its return is not received"
+exchange_pair,exchange 2,"replacement order X1-X1 has 2 of A3, not 1"
+exchange_pair,charge 2,a charge of order X1 whose exchange 0 is not in the store
+EOF2
+}
+
+@test "usage: expire-exchanges reads no file; --tender is original or store_credit, for receive, appease and exchange" {
+	run -64 oms-return expire-exchanges x.csv
+	assert_line --index 0 "oms-return: expire-exchanges reads no file: it charges what the store holds"
+	run -64 oms-return exchange --tender cash
+	assert_line --index 0 'oms-return: --tender must be original or store_credit, got "cash"'
+	run -64 oms-return authorize --tender original
+	assert_output "oms-return: --tender is for receive, appease and exchange"
+	run -64 oms-return expire-exchanges --window 3
+	assert_output "oms-return: --window is for authorize and exchange"
+	[ ! -e "$OMS_DB" ]
+}
