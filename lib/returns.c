@@ -451,9 +451,14 @@ static const struct colspec receive_cols[] = {
 };
 enum { R_RMA, R_LINE, R_QTY, R_COND, R_NODE, R_DISP, R_TENDER, R_N };
 
-/* The dispositions of a rejected receipt (the disposition column). */
-static const char *const reject_dispositions[] = { "return_to_customer", "dispose",
-	"vendor_return" };
+/*
+ * The disposition column: those of a receipt taken back (restock, for new
+ * and opened units; damaged, put aside unsold), as receive writes them,
+ * then those of a rejected receipt (REJECT_FIRST on).
+ */
+static const char *const receipt_dispositions[] = { "restock", "damaged",
+	"return_to_customer", "dispose", "vendor_return" };
+#define REJECT_FIRST 2
 
 static const struct colspec appease_cols[] = {
 	{ "order_id", 1 }, { "line_no", 0 }, { "amount", 0 }, { "percent", 0 },
@@ -1285,7 +1290,7 @@ row_receive(struct run *r, const struct record *rec)
 	static const char *const dispositions[COND_N] = { "restock", "restock", "damaged",
 		"return_to_customer" };
 	const struct colspec *cols = receive_cols;
-	const char *rma_id, *condition, *node_id, *disposition, *rejection;
+	const char *rma_id, *condition, *node_id, *disposition, *rejection, *kept;
 	struct rma_line_info rl;
 	struct return_order o;
 	struct return_node node;
@@ -1303,7 +1308,7 @@ row_receive(struct run *r, const struct record *rec)
 	qty = f_count(r, rec, cols, R_QTY);
 	condition = f_word(r, rec, cols, R_COND, returns_condition_names, COND_N, NULL);
 	node_id = f_key(r, rec, cols, R_NODE);
-	rejection = f_word(r, rec, cols, R_DISP, reject_dispositions, 3, NULL);
+	rejection = f_word(r, rec, cols, R_DISP, receipt_dispositions, 5, NULL);
 	if (rec->val[R_TENDER][0] != '\0')
 		tender = f_tender(r, rec, cols, R_TENDER, -1);
 	memset(&o, 0, sizeof o);
@@ -1330,6 +1335,18 @@ row_receive(struct run *r, const struct record *rec)
 			    plural(rl.qty - rl.received, "unit", "units"), (long long)line_no,
 			    quote_value(rma_id),
 			    (long long)rl.qty, (long long)rl.received);
+	}
+	/* a disposition of a receipt taken back: as the condition says, or damaged */
+	kept = rejection != NULL && strtab_find(receipt_dispositions, REJECT_FIRST,
+	    rejection) >= 0 ? rejection : NULL;
+	if (kept != NULL) {
+		rejection = NULL;
+		if (r->rows.err.len == 0 && (cond == COND_WRONG_ITEM ||
+		    (strcmp(kept, "restock") == 0 && cond == COND_DAMAGED)))
+			rows_bad(&r->rows, "disposition %s does not go with condition %s (%s)",
+			    kept, condition, cond == COND_WRONG_ITEM ? "the wrong item is "
+			    "rejected: return_to_customer, dispose or vendor_return" :
+			    "damaged units are not restocked");
 	}
 	rejected = cond == COND_WRONG_ITEM || rejection != NULL;
 	if (r->rows.err.len == 0 && node_id == NULL) {
@@ -1374,7 +1391,7 @@ row_receive(struct run *r, const struct record *rec)
 		ret = reject(r, rec);
 		goto out;
 	}
-	disposition = rejection != NULL ? rejection : dispositions[cond];
+	disposition = rejection != NULL ? rejection : kept != NULL ? kept : dispositions[cond];
 	memset(&m, 0, sizeof m);
 	if (rejected) {
 		/* received, not taken back: not returned, restocked nor refunded */

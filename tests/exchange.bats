@@ -594,3 +594,32 @@ EOF2
 	assert_output "oms-return: --window is for authorize and exchange"
 	[ ! -e "$OMS_DB" ]
 }
+
+@test "the disposition column takes receive's own words too: damaged puts aside a unit in any condition, restock only new or opened ones" {
+	exchange_store
+	oms-return -q authorize --at 2026-11-10 - <<'EOF2'
+order_id,line_no,qty,reason
+X1,1,2,changed mind
+EOF2
+	before=$(state)
+	run -65 receive --at 2026-11-12 <<'EOF2'
+RMA-X1-1,1,1,damaged,DC1,restock,
+RMA-X1-1,1,1,wrong_item,DC1,damaged,
+EOF2
+	assert_output - <<'EOF2'
+oms-return: receive.csv:2: disposition restock does not go with condition damaged (damaged units are not restocked)
+oms-return: receive.csv:3: disposition damaged does not go with condition wrong_item (the wrong item is rejected: return_to_customer, dispose or vendor_return)
+oms-return: 2 bad records; nothing done (use --rejects FILE to apply the good ones)
+EOF2
+	assert_equal "$(state)" "$before"
+	# opened, put aside: 20.00 less the 10% fee of an opened unit, 18.00; no stock
+	run -0 --separate-stderr receive --at 2026-11-12 <<'EOF2'
+RMA-X1-1,1,1,opened,DC1,damaged,
+EOF2
+	assert_output - <<EOF2
+$HDR
+RMA-X1-1,X1,1,A1,1,18.00,changed mind,mail,DC1,opened,damaged,20.00,2.00,0.00,1
+EOF2
+	assert_equal "$stderr" "oms-return: 1 line received (1 unit: 0 restocked, 1 damaged); 1 refund, 18.00 in all; 0 rejected"
+	consistent
+}
