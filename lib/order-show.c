@@ -80,6 +80,15 @@ static const struct vcol adjust_vcols[] = {
 	{ "refund_id", V_INT }, { "line_no", V_INT }, { "amount", V_MONEY },
 	{ "code", V_TEXT }, { "reason", V_TEXT }, { "tender", V_TEXT }, { "at", V_TEXT },
 };
+static const struct vcol exchange_vcols[] = {
+	{ "exchange_id", V_INT }, { "order_id", V_TEXT }, { "rma_id", V_TEXT },
+	{ "line_no", V_INT }, { "sku", V_TEXT },
+	{ "qty", V_INT }, { "received", V_INT }, { "accepted", V_INT }, { "new_sku", V_TEXT },
+	{ "advance", V_BOOL }, { "replacement_order", V_TEXT }, { "replacement_line", V_INT },
+	{ "status", V_TEXT }, { "unit_price", V_MONEY }, { "merchandise", V_MONEY },
+	{ "difference", V_MONEY }, { "tender", V_TEXT }, { "due_by", V_TEXT },
+	{ "charged_at", V_TEXT }, { "at", V_TEXT },
+};
 static const struct vcol hold_vcols[] = {
 	{ "hold_type", V_TEXT }, { "reason", V_TEXT }, { "held_by", V_TEXT },
 	{ "held_at", V_TEXT },
@@ -124,6 +133,8 @@ static const struct section {
 	    "refund_id", NULL, "at" },
 	{ OS_ADJUSTMENTS, "adjustments", "adjustment", VCOLS(adjust_vcols), NULL,
 	    "refund_id", "code", "at" },
+	{ OS_EXCHANGES, "exchanges", "exchange", VCOLS(exchange_vcols), "qty", "rma_id",
+	    "status", "at" },
 	{ OS_HOLDS, "holds", "hold", VCOLS(hold_vcols), NULL, "hold_type", NULL, "held_at" },
 	{ OS_EVENTS, "events", "event", VCOLS(event_vcols), NULL, "seq", "type", "at" },
 };

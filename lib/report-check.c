@@ -266,6 +266,43 @@ check_credit(void *p, const struct credit_fault *f)
 }
 
 /*
+ * Every exchange has its pair: a replacement order with the units of
+ * new_sku it is owed (an advance exchange: qty; else, once its RMA line
+ * is received in full, the units accepted, none when all were
+ * rejected), and none before; every charge's exchange exists.
+ */
+static int
+check_exchange(void *p, const struct check_exchange *x)
+{
+	struct view_ctx *c = p;
+	char subject[64];
+	int64_t owed;
+
+	if (x->charge_id > 0) {
+		snprintf(subject, sizeof subject, "charge %lld", (long long)x->charge_id);
+		violation(c, "exchange_pair", subject, "a charge of order %s whose exchange %lld "
+		    "is not in the store", x->order_id, (long long)x->exchange_id);
+		return 0;
+	}
+	snprintf(subject, sizeof subject, "exchange %lld", (long long)x->exchange_id);
+	owed = x->advance ? x->qty : x->received == x->rma_qty ? x->accepted : 0;
+	if (owed == 0 && x->replacement != NULL)
+		violation(c, "exchange_pair", subject, "replacement order %s made, but %s",
+		    x->replacement, x->received < x->rma_qty ? "its return is not received" :
+		    "no unit of its return was accepted");
+	else if (owed > 0 && x->replacement == NULL)
+		violation(c, "exchange_pair", subject, "no replacement order for %lld of %s",
+		    (long long)owed, x->new_sku);
+	else if (owed > 0 && !x->found)
+		violation(c, "exchange_pair", subject, "replacement order %s is not in the store",
+		    x->replacement);
+	else if (owed > 0 && x->units != owed)
+		violation(c, "exchange_pair", subject, "replacement order %s has %lld of %s, "
+		    "not %lld", x->replacement, (long long)x->units, x->new_sku, (long long)owed);
+	return 0;
+}
+
+/*
  * A sku with nothing allocated is never oversold: atp is never below 0.
  * Allocated past the atp is pending, re-planned by the next oms-allocate,
  * unless orders on hold keep more than the atp: it leaves them what they
@@ -290,8 +327,8 @@ check_sku(void *p, const char *sku, int64_t allocated, int64_t held, int64_t atp
 /*
  * Every invariant, each kind in its turn: the lines (as the store is
  * read), the stock at each node, the foreign keys and the orders without
- * lines, the released units, the refunds within what was paid, the
- * store's integrity (--deep), the stock of the network per sku.
+ * lines, the released units, the refunds within what was paid, every
+ * exchange's pair, the store's integrity (--deep), the stock of the network per sku.
  */
 int
 report_check(struct view_ctx *c, const struct view_filter *f)
@@ -312,6 +349,7 @@ report_check(struct view_ctx *c, const struct view_filter *f)
 	    store_check_released(c->st, k, check_release, c) != 0 ||
 	    store_refund_orders(c->st, check_refunds, c) != 0 ||
 	    store_check_credit(c->st, check_credit, c) != 0 ||
+	    store_check_exchanges(c->st, check_exchange, c) != 0 ||
 	    (c->o->deep && store_check_integrity(c->st, check_integrity, c) != 0) ||
 	    store_check_skus(k, check_sku, c) != 0 ? -1 : 0;
 	store_check_end(k);

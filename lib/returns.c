@@ -12,15 +12,17 @@
 #include "rows.h"
 #include "util.h"
 #include "store-import.h"
+#include "store-order.h"
 #include "store-return.h"
 
 #define MAX_REASON 500		/* bytes in a reason */
 #define MAX_QTY INT64_C(1000000000)
 
-const char *const returns_condition_names[COND_N] = { "new", "opened", "damaged" };
+const char *const returns_condition_names[COND_N] = { "new", "opened", "damaged",
+	"wrong_item" };
 
-/* new 0%, opened 10%, damaged 25% (hundredths of a percent) */
-const int64_t returns_default_fee[COND_N] = { 0, 1000, 2500 };
+/* new 0%, opened 10%, damaged 25% (hundredths of a percent); wrong_item: no refund */
+const int64_t returns_default_fee[COND_N] = { 0, 1000, 2500, 0 };
 
 /* --- the arithmetic ---------------------------------------------------- */
 
@@ -539,17 +541,34 @@ static const struct colspec authorize_cols[] = {
 };
 enum { A_ORDER, A_LINE, A_QTY, A_REASON, A_CHANNEL, A_NODE, A_N };
 
+/* an exchange's record: authorize's columns (the same indexes), then its own */
+static const struct colspec exchange_cols[] = {
+	{ "order_id", 1 }, { "line_no", 1 }, { "qty", 1 }, { "reason", 1 },
+	{ "channel", 0 }, { "node_id", 0 }, { "new_sku", 1 }, { "advance", 0 },
+	{ "tender", 0 },
+};
+enum { X_SKU = A_N, X_ADVANCE, X_TENDER, X_N };
+
 static const struct colspec receive_cols[] = {
 	{ "rma_id", 1 }, { "line_no", 1 }, { "qty", 1 }, { "condition", 1 },
-	{ "node_id", 0 },
+	{ "node_id", 0 }, { "disposition", 0 }, { "tender", 0 },
 };
-enum { R_RMA, R_LINE, R_QTY, R_COND, R_NODE, R_N };
+enum { R_RMA, R_LINE, R_QTY, R_COND, R_NODE, R_DISP, R_TENDER, R_N };
+
+/*
+ * The disposition column: those of a receipt taken back (restock, for new
+ * and opened units; damaged, put aside unsold), as receive writes them,
+ * then those of a rejected receipt (REJECT_FIRST on).
+ */
+static const char *const receipt_dispositions[] = { "restock", "damaged",
+	"return_to_customer", "dispose", "vendor_return" };
+#define REJECT_FIRST 2
 
 static const struct colspec appease_cols[] = {
 	{ "order_id", 1 }, { "line_no", 0 }, { "amount", 0 }, { "percent", 0 },
-	{ "reason", 1 },
+	{ "reason", 1 }, { "tender", 0 },
 };
-enum { P_ORDER, P_LINE, P_AMOUNT, P_PERCENT, P_REASON, P_N };
+enum { P_ORDER, P_LINE, P_AMOUNT, P_PERCENT, P_REASON, P_TENDER, P_N };
 
 static const char *const channels[] = { "store", "mail", "locker", "dropoff" };
 
@@ -564,6 +583,20 @@ static const struct outcol out_cols[] = {
 };
 enum { O_RMA, O_ORDER, O_LINE, O_SKU, O_QTY, O_AMOUNT, O_REASON, O_CHANNEL, O_NODE,
 	O_COND, O_DISP, O_MERCH, O_FEE, O_SHIP, O_REFUND, O_N };
+
+/* What exchange and expire-exchanges write, one row per exchange. */
+static const struct outcol exchange_out_cols[] = {
+	{ "exchange_id", COL_NUM }, { "rma_id", COL_TEXT }, { "order_id", COL_TEXT },
+	{ "line_no", COL_NUM }, { "sku", COL_TEXT }, { "qty", COL_NUM },
+	{ "new_sku", COL_TEXT }, { "advance", COL_NUM }, { "replacement_order", COL_TEXT },
+	{ "unit_price", COL_NUM }, { "merchandise", COL_NUM }, { "difference", COL_NUM },
+	{ "amount", COL_NUM }, { "due_by", COL_TEXT }, { "charge_id", COL_NUM },
+	{ "refund_id", COL_NUM }, { "tender", COL_TEXT }, { "reason", COL_TEXT },
+	{ "channel", COL_TEXT }, { "node_id", COL_TEXT },
+};
+enum { E_ID, E_RMA, E_ORDER, E_LINE, E_SKU, E_QTY, E_NEW_SKU, E_ADVANCE, E_REPLACEMENT,
+	E_PRICE, E_MERCH, E_DIFF, E_AMOUNT, E_DUE, E_CHARGE, E_REFUND, E_TENDER, E_REASON,
+	E_CHANNEL, E_NODE, E_N };
 
 /* An RMA opened by this run: its lines go into one rma.authorized event. */
 struct rma_acc {
@@ -680,7 +713,41 @@ f_money(struct run *r, const struct record *rec, const struct colspec *cols, int
 	return v;
 }
 
+/*
+ * The tender of a record's refunds: its tender column, else dflt (the
+ * exchange's, or --tender).  -1 when bad (a problem noted).
+ */
+static int
+f_tender(struct run *r, const struct record *rec, const struct colspec *cols, int c, int dflt)
+{
+	const char *v;
+
+	if (rec->val[c][0] == '\0')
+		return dflt;
+	if ((v = f_word(r, rec, cols, c, returns_tender_names, TENDER_N, NULL)) == NULL)
+		return -1;
+	return returns_tender_parse(v);
+}
+
 /* --- shared checks ------------------------------------------------------ */
+
+/*
+ * Whether refunds of order_id may go to tender (returns_tender_check):
+ * 0, or -1 with the problem noted or a store failure (r->status).
+ */
+static int
+tender_check(struct run *r, const char *order_id, int tender)
+{
+	struct buf why = BUF_INIT;
+	int k = returns_tender_check(r->st, order_id, tender, &why);
+
+	if (k > 0)
+		rows_bad(&r->rows, "%s", why.s);
+	buf_release(&why);
+	if (k < 0)
+		return store_failed(r);
+	return k > 0 ? -1 : 0;
+}
 
 /* The index of line_no in o, or -1. */
 static int
@@ -787,122 +854,494 @@ rma_events(struct run *r)
 	return 0;
 }
 
-static int
-row_authorize(struct run *r, const struct record *rec)
-{
-	const struct colspec *cols = authorize_cols;
+/*
+ * An authorisation, checked and then written: authorize's records, and
+ * the returns of exchange's, which are authorised the same way.
+ */
+struct auth {
 	const char *order_id, *reason, *channel, *node_id;
-	struct return_order o;
-	struct return_node node;
-	struct rma_acc *a;
-	struct buf key = BUF_INIT;
-	int64_t line_no, qty, can;
-	char deadline[21], f[2][24];
-	const char *row[O_N];
-	void *v;
-	int k, i = -1, ret = 0;
+	int64_t line_no, qty;
+	struct return_order o;	/* the order before the authorisation */
+	int i;			/* the line's index in o */
+	struct buf key;		/* order and line: seen */
+	struct rma_acc *a;	/* its RMA, once written */
+};
 
-	order_id = f_key(r, rec, cols, A_ORDER);
-	line_no = f_count(r, rec, cols, A_LINE);
-	qty = f_count(r, rec, cols, A_QTY);
-	reason = f_reason(r, rec, cols, A_REASON);
-	channel = f_word(r, rec, cols, A_CHANNEL, channels, 4, "mail");
-	node_id = f_key(r, rec, cols, A_NODE);
-	if (r->rows.err.len == 0 && node_id == NULL && strcmp(channel, "store") == 0)
+static void
+auth_release(struct auth *x)
+{
+	store_return_order_release(&x->o);
+	buf_release(&x->key);
+}
+
+/*
+ * Read and check the authorize columns of rec (the first A_N of cols),
+ * problems noted in r->rows.  0, or -1 when the run must stop.
+ */
+static int
+auth_check(struct run *r, const struct record *rec, const struct colspec *cols,
+    struct auth *x)
+{
+	int64_t can;
+	struct return_node node;
+	char deadline[21];
+	void *v;
+	int k;
+
+	memset(x, 0, sizeof *x);
+	x->i = -1;
+	x->order_id = f_key(r, rec, cols, A_ORDER);
+	x->line_no = f_count(r, rec, cols, A_LINE);
+	x->qty = f_count(r, rec, cols, A_QTY);
+	x->reason = f_reason(r, rec, cols, A_REASON);
+	x->channel = f_word(r, rec, cols, A_CHANNEL, channels, 4, "mail");
+	x->node_id = f_key(r, rec, cols, A_NODE);
+	if (r->rows.err.len == 0 && x->node_id == NULL && strcmp(x->channel, "store") == 0)
 		rows_bad(&r->rows, "a return in store needs node_id: the store that takes it back");
-	if (r->rows.err.len == 0 && node_id == NULL && strcmp(channel, "locker") == 0)
+	if (r->rows.err.len == 0 && x->node_id == NULL && strcmp(x->channel, "locker") == 0)
 		rows_bad(&r->rows, "a return by locker needs node_id: the locker");
-	if (r->rows.err.len == 0 && node_id != NULL && check_node(r, node_id, 1, &node) == 0) {
-		if (strcmp(channel, "store") == 0 && strcmp(node.type, "store") != 0)
+	if (r->rows.err.len == 0 && x->node_id != NULL &&
+	    check_node(r, x->node_id, 1, &node) == 0) {
+		if (strcmp(x->channel, "store") == 0 && strcmp(node.type, "store") != 0)
 			rows_bad(&r->rows, "node \"%s\" is a %s, not a "
-			    "store", quote_value(node_id), node.type);
-		else if (strcmp(channel, "locker") == 0 && strcmp(node.type, "locker") != 0)
+			    "store", quote_value(x->node_id), node.type);
+		else if (strcmp(x->channel, "locker") == 0 && strcmp(node.type, "locker") != 0)
 			rows_bad(&r->rows, "node \"%s\" is a %s, not a "
-			    "locker", quote_value(node_id), node.type);
+			    "locker", quote_value(x->node_id), node.type);
 	}
 	if (r->status)
 		return -1;
 	if (r->rows.err.len == 0) {
-		buf_addf(&key, "%s%c%lld", order_id, 0x1f, (long long)line_no);
-		if (strmap_get(&r->seen, key.s, &v))
+		buf_addf(&x->key, "%s%c%lld", x->order_id, 0x1f, (long long)x->line_no);
+		if (strmap_get(&r->seen, x->key.s, &v))
 			rows_bad(&r->rows, "order \"%s\" line %lld appears twice in this input "
 			    "(first at line %ld)",
-			    quote_value(order_id), (long long)line_no, (long)(intptr_t)v);
+			    quote_value(x->order_id), (long long)x->line_no, (long)(intptr_t)v);
 	}
-	memset(&o, 0, sizeof o);
 	if (r->rows.err.len == 0) {
-		if ((k = store_return_order(r->st, order_id, &o)) < 0) {
-			buf_release(&key);
+		if ((k = store_return_order(r->st, x->order_id, &x->o)) < 0)
 			return store_failed(r);
-		}
 		if (k == 0)
-			rows_bad(&r->rows, "unknown order \"%s\"", quote_value(order_id));
-		else if ((i = line_index(&o, line_no)) < 0)
-			rows_bad(&r->rows, "order \"%s\" has no line %lld", quote_value(order_id),
-			    (long long)line_no);
+			rows_bad(&r->rows, "unknown order \"%s\"", quote_value(x->order_id));
+		else if ((x->i = line_index(&x->o, x->line_no)) < 0)
+			rows_bad(&r->rows, "order \"%s\" has no line %lld",
+			    quote_value(x->order_id), (long long)x->line_no);
 	}
 	if (r->rows.err.len == 0) {
-		const struct return_line *l = &o.lines[i];
+		const struct return_line *l = &x->o.lines[x->i];
 
 		can = l->shipped - l->returned - l->authorized;
 		if (l->shipped == 0)
 			rows_bad(&r->rows, "line %lld of order \"%s\" has not shipped: nothing "
 			    "to return",
-			    (long long)line_no, quote_value(order_id));
-		else if (qty > can)
+			    (long long)x->line_no, quote_value(x->order_id));
+		else if (x->qty > can)
 			rows_bad(&r->rows, "qty %lld is more than the %lld %s of line %lld of "
 			    "order \"%s\" "
 			    "that can still be returned (shipped %lld, returned %lld, authorised "
-			    "and not yet received %lld)", (long long)qty, (long long)(can > 0 ? can : 0),
-			    plural(can, "unit", "units"), (long long)line_no, quote_value(order_id),
+			    "and not yet received %lld)", (long long)x->qty,
+			    (long long)(can > 0 ? can : 0), plural(can, "unit", "units"),
+			    (long long)x->line_no, quote_value(x->order_id),
 			    (long long)l->shipped, (long long)l->returned, (long long)l->authorized);
 		else if (l->shipped_at[0] == '\0')
 			rows_bad(&r->rows, "line %lld of order \"%s\" has no shipment "
 			    "confirmation to count the "
-			    "return window from", (long long)line_no, quote_value(order_id));
+			    "return window from", (long long)x->line_no, quote_value(x->order_id));
 		else if (add_days(l->shipped_at, r->o->window_days, deadline) != 0)
 			rows_bad(&r->rows, "line %lld of order \"%s\" has a shipment time that "
 			    "is not a time: "
-			    "\"%s\"", (long long)line_no, quote_value(order_id), l->shipped_at);
+			    "\"%s\"", (long long)x->line_no, quote_value(x->order_id), l->shipped_at);
 		else if (strcmp(r->now, deadline) > 0)
 			rows_bad(&r->rows, "line %lld of order \"%s\" shipped %s: past the "
 			    "%lld-day return "
-			    "window, which closed %s", (long long)line_no, quote_value(order_id),
-			    l->shipped_at, (long long)r->o->window_days, deadline);
+			    "window, which closed %s", (long long)x->line_no,
+			    quote_value(x->order_id), l->shipped_at, (long long)r->o->window_days,
+			    deadline);
+	}
+	return 0;
+}
+
+/* Write the authorisation x checked: its RMA line, counted.  0 or -1. */
+static int
+auth_write(struct run *r, const struct record *rec, struct auth *x)
+{
+	strmap_put(&r->seen, x->key.s, (void *)(intptr_t)rec->line);
+	if ((x->a = rma_for(r, x->order_id, x->channel, x->node_id)) == NULL ||
+	    store_rma_line_add(r->st, x->a->rma_id, x->order_id, x->line_no, x->qty,
+	    x->reason) != 0)
+		return store_failed(r);
+	jsonw_object(&x->a->lines, NULL);
+	jsonw_int(&x->a->lines, "line_no", x->line_no);
+	jsonw_str(&x->a->lines, "sku", x->o.lines[x->i].sku);
+	jsonw_int(&x->a->lines, "qty", x->qty);
+	jsonw_str(&x->a->lines, "reason", x->reason);
+	jsonw_object_end(&x->a->lines);
+	r->n->lines++;
+	r->n->units += x->qty;
+	return 0;
+}
+
+static int
+row_authorize(struct run *r, const struct record *rec)
+{
+	struct auth x;
+	char f[2][24];
+	const char *row[O_N];
+	int ret = 0;
+
+	if (auth_check(r, rec, authorize_cols, &x) != 0) {
+		auth_release(&x);
+		return -1;
 	}
 	if (r->rows.err.len > 0) {
 		ret = reject(r, rec);
 		goto out;
 	}
-	strmap_put(&r->seen, key.s, (void *)(intptr_t)rec->line);
-	if ((a = rma_for(r, order_id, channel, node_id)) == NULL ||
-	    store_rma_line_add(r->st, a->rma_id, order_id, line_no, qty, reason) != 0) {
-		ret = store_failed(r);
+	if (auth_write(r, rec, &x) != 0) {
+		ret = -1;
 		goto out;
 	}
-	jsonw_object(&a->lines, NULL);
-	jsonw_int(&a->lines, "line_no", line_no);
-	jsonw_str(&a->lines, "sku", o.lines[i].sku);
-	jsonw_int(&a->lines, "qty", qty);
-	jsonw_str(&a->lines, "reason", reason);
-	jsonw_object_end(&a->lines);
 	memset(row, 0, sizeof row);
-	snprintf(f[0], sizeof f[0], "%lld", (long long)line_no);
-	snprintf(f[1], sizeof f[1], "%lld", (long long)qty);
-	row[O_RMA] = a->rma_id;
-	row[O_ORDER] = order_id;
+	snprintf(f[0], sizeof f[0], "%lld", (long long)x.line_no);
+	snprintf(f[1], sizeof f[1], "%lld", (long long)x.qty);
+	row[O_RMA] = x.a->rma_id;
+	row[O_ORDER] = x.order_id;
 	row[O_LINE] = f[0];
-	row[O_SKU] = o.lines[i].sku;
+	row[O_SKU] = x.o.lines[x.i].sku;
 	row[O_QTY] = f[1];
-	row[O_REASON] = reason;
-	row[O_CHANNEL] = channel;
-	row[O_NODE] = node_id;
+	row[O_REASON] = x.reason;
+	row[O_CHANNEL] = x.channel;
+	row[O_NODE] = x.node_id;
 	writer_row(&r->w, row);
-	r->n->lines++;
-	r->n->units += qty;
 out:
-	store_return_order_release(&o);
-	buf_release(&key);
+	auth_release(&x);
+	return ret;
+}
+
+/* --- exchanges ---------------------------------------------------------- */
+
+/* The default tender of this run's refunds (--tender). */
+static int
+run_tender(const struct run *r)
+{
+	return r->o->tender;
+}
+
+/*
+ * The replacement of exchange x: k units of its new_sku on a new care
+ * order "<order_id>-X<n>", n one more than the order's replacements so
+ * far (an id taken is skipped), with its order.created event; the
+ * exchange now names it (x->replacement too).  0 or -1.
+ */
+static int
+replace(struct run *r, struct exchange_row *x, int64_t k)
+{
+	struct buf id = BUF_INIT;
+	int64_t all, n;
+	int taken;
+
+	if (store_exchange_count(r->st, x->order_id, &all, &n) != 0)
+		return store_failed(r);
+	do {
+		buf_reset(&id);
+		buf_addf(&id, "%s-X%lld", x->order_id, (long long)++n);
+		if ((taken = store_order_exists(r->st, id.s)) < 0) {
+			buf_release(&id);
+			return store_failed(r);
+		}
+	} while (taken);
+	if (id.len > ROWS_MAX_KEY) {
+		/* exchange's check allows for every exchange the order has */
+		diag_error("order \"%s\": the id of its replacement order, \"%s\", is longer "
+		    "than %d bytes", quote_value(x->order_id), quote_value(id.s), ROWS_MAX_KEY);
+		buf_release(&id);
+		r->status = EX_DATAERR;
+		return -1;
+	}
+	if (store_replacement_add(r->st, x->order_id, id.s, x->new_sku, k, r->now) != 0 ||
+	    store_exchange_replaced(r->st, x->exchange_id, id.s) != 0) {
+		buf_release(&id);
+		return store_failed(r);
+	}
+	snprintf(x->replacement, sizeof x->replacement, "%s", id.s);
+	buf_release(&id);
+	jsonw_start(&r->payload);
+	jsonw_str(&r->payload, "order_id", x->replacement);
+	jsonw_str(&r->payload, "channel", "care");
+	jsonw_int(&r->payload, "lines", 1);
+	jsonw_int(&r->payload, "units", k);
+	jsonw_int(&r->payload, "exchange_id", x->exchange_id);
+	jsonw_str(&r->payload, "replaces", x->order_id);
+	r->n->replacements++;
+	return event(r, x->replacement, "order.created");
+}
+
+/* Write a charge of exchange x with its exchange.charged event: *id.  0 or -1. */
+static int
+charge(struct run *r, const struct exchange_row *x, const char *kind, int64_t units,
+    int64_t amount, const char *reason, int64_t *id)
+{
+	if ((*id = store_charge_add(r->st, x->order_id, x->line_no, x->exchange_id, kind,
+	    amount, reason, r->now)) < 0)
+		return store_failed(r);
+	jsonw_start(&r->payload);
+	jsonw_int(&r->payload, "charge_id", *id);
+	jsonw_str(&r->payload, "kind", kind);
+	jsonw_int(&r->payload, "exchange_id", x->exchange_id);
+	jsonw_str(&r->payload, "rma_id", x->rma_id);
+	jsonw_int(&r->payload, "line_no", x->line_no);
+	jsonw_int(&r->payload, "qty", units);
+	jsonw_str(&r->payload, "new_sku", x->new_sku);
+	jsonw_money(&r->payload, "amount", amount);
+	jsonw_str(&r->payload, "reason", reason);
+	r->n->charges++;
+	r->n->charged += amount;
+	return event(r, x->order_id, "exchange.charged");
+}
+
+/*
+ * Settle the price difference of k units of exchange x (line i of o, as
+ * before this record): k x its unit_price less their share of what was
+ * paid for its units; more is a charge (kind exchange_difference), less a
+ * refund of kind exchange within the cap (returns_refundable) in tender.
+ * *amount: the charge (> 0) or the refund (< 0), 0 none; *owed: the
+ * refund before the cap; *charge_id, *refund_id what was written.  0 or
+ * -1.
+ */
+static int
+settle(struct run *r, const struct exchange_row *x, const struct return_order *o, int i,
+    int64_t k, int tender, int64_t *amount, int64_t *owed, int64_t *charge_id,
+    int64_t *refund_id)
+{
+	int64_t diff = k * x->unit_price - returns_share(x->merchandise, x->qty, 0, k), cap;
+	char reason[300];
+	struct refund f;
+
+	*amount = *owed = *charge_id = *refund_id = 0;
+	snprintf(reason, sizeof reason, "exchange for %s", x->new_sku);
+	if (diff > 0) {
+		*amount = diff;
+		return charge(r, x, "exchange_difference", k, diff, reason, charge_id);
+	}
+	if (diff == 0 || (cap = returns_refundable(o, i)) == 0)
+		return 0;
+	memset(&f, 0, sizeof f);
+	f.order_id = x->order_id;
+	f.rma_id = x->rma_id;
+	f.kind = "exchange";
+	f.reason = reason;
+	f.at = r->now;
+	f.line_no = x->line_no;
+	f.merchandise = *owed = -diff;
+	f.amount = -diff < cap ? -diff : cap;
+	f.tender = tender == TENDER_STORE_CREDIT ? "store_credit" : NULL;
+	*amount = -f.amount;
+	if (returns_refund_write(r->st, &f, f.amount < f.merchandise, &r->payload,
+	    refund_id) != 0)
+		return store_failed(r);
+	r->n->refunds++;
+	r->n->amount += f.amount;
+	return 0;
+}
+
+static int
+row_exchange(struct run *r, const struct record *rec)
+{
+	const struct colspec *cols = exchange_cols;
+	struct auth x;
+	struct exchange_row ex;
+	const struct return_line *l;
+	const char *new_sku;
+	const char *row[E_N];
+	char nums[11][24];
+	int64_t price = 0, all, replaced, amount = 0, owed, charge_id = 0, refund_id = 0;
+	int advance = 0, tender, active = 0, k, ret = 0;
+
+	if (auth_check(r, rec, cols, &x) != 0)
+		goto fail;
+	new_sku = f_key(r, rec, cols, X_SKU);
+	if (rec->val[X_ADVANCE][0] != '\0')
+		rows_bool(&r->rows, cols[X_ADVANCE].name, rec->val[X_ADVANCE], &advance);
+	tender = f_tender(r, rec, cols, X_TENDER, run_tender(r));
+	if (r->rows.err.len == 0) {
+		if ((k = store_order_item(r->st, new_sku, &price, &active)) < 0) {
+			store_failed(r);
+			goto fail;
+		}
+		if (k == 0)
+			rows_bad(&r->rows, "unknown sku \"%s\": new_sku must be an item",
+			    quote_value(new_sku));
+		else if (!active)
+			rows_bad(&r->rows, "item \"%s\" is not active: it cannot be sent as a "
+			    "replacement", quote_value(new_sku));
+	}
+	if (r->rows.err.len == 0 && tender_check(r, x.order_id, tender) != 0 && r->status)
+		goto fail;
+	if (r->rows.err.len == 0) {
+		if (store_exchange_count(r->st, x.order_id, &all, &replaced) != 0) {
+			store_failed(r);
+			goto fail;
+		}
+		snprintf(nums[0], sizeof nums[0], "-X%lld", (long long)(all + 1));
+		if (strlen(x.order_id) + strlen(nums[0]) > ROWS_MAX_KEY)
+			rows_bad(&r->rows, "order id \"%s\" is too long to exchange: its "
+			    "replacement's id (the order id and \"%s\") would be over %d bytes",
+			    quote_value(x.order_id), nums[0], ROWS_MAX_KEY);
+	}
+	if (r->status)
+		goto fail;
+	if (r->rows.err.len > 0) {
+		ret = reject(r, rec);
+		goto out;
+	}
+	if (auth_write(r, rec, &x) != 0)
+		goto fail;
+	l = &x.o.lines[x.i];
+	memset(&ex, 0, sizeof ex);
+	snprintf(ex.rma_id, sizeof ex.rma_id, "%s", x.a->rma_id);
+	snprintf(ex.order_id, sizeof ex.order_id, "%s", x.order_id);
+	snprintf(ex.new_sku, sizeof ex.new_sku, "%s", new_sku);
+	snprintf(ex.tender, sizeof ex.tender, "%s", returns_tender_names[tender]);
+	ex.line_no = x.line_no;
+	ex.qty = x.qty;
+	ex.advance = advance;
+	ex.unit_price = price;
+	/* what was paid for these units: the next ones to come back */
+	ex.merchandise = returns_merchandise(l->qty, l->unit_price, l->discount,
+	    l->returned + l->authorized, x.qty);
+	ex.difference = x.qty * price - ex.merchandise;
+	if (advance && add_days(r->now, r->o->window_days, ex.due_by) != 0) {
+		diag_error("the run's time is not a time: \"%s\"", r->now);
+		r->status = EX_SOFTWARE;
+		goto fail;
+	}
+	if (store_exchange_add(r->st, &ex, r->now, &ex.exchange_id) != 0) {
+		store_failed(r);
+		goto fail;
+	}
+	/* an advance exchange: the replacement at once, the difference with it */
+	if (advance && replace(r, &ex, x.qty) != 0)
+		goto fail;
+	jsonw_start(&r->payload);
+	jsonw_int(&r->payload, "exchange_id", ex.exchange_id);
+	jsonw_str(&r->payload, "rma_id", ex.rma_id);
+	jsonw_int(&r->payload, "line_no", ex.line_no);
+	jsonw_str(&r->payload, "sku", l->sku);
+	jsonw_int(&r->payload, "qty", ex.qty);
+	jsonw_str(&r->payload, "new_sku", ex.new_sku);
+	jsonw_bool(&r->payload, "advance", advance);
+	jsonw_str_or_null(&r->payload, "replacement_order",
+	    ex.replacement[0] ? ex.replacement : NULL);
+	jsonw_money(&r->payload, "unit_price", ex.unit_price);
+	jsonw_money(&r->payload, "merchandise", ex.merchandise);
+	jsonw_money(&r->payload, "difference", ex.difference);
+	jsonw_str_or_null(&r->payload, "due_by", advance ? ex.due_by : NULL);
+	jsonw_str(&r->payload, "tender", ex.tender);
+	if (event(r, ex.order_id, "exchange.created") != 0)
+		goto fail;
+	if (advance && settle(r, &ex, &x.o, x.i, x.qty, tender, &amount, &owed, &charge_id,
+	    &refund_id) != 0)
+		goto fail;
+	r->n->exchanges++;
+	memset(row, 0, sizeof row);
+	snprintf(nums[0], sizeof nums[0], "%lld", (long long)ex.exchange_id);
+	snprintf(nums[1], sizeof nums[1], "%lld", (long long)ex.line_no);
+	snprintf(nums[2], sizeof nums[2], "%lld", (long long)ex.qty);
+	snprintf(nums[3], sizeof nums[3], "%d", advance);
+	money_format(ex.unit_price, nums[4]);
+	money_format(ex.merchandise, nums[5]);
+	money_format(ex.difference, nums[6]);
+	money_format(amount, nums[7]);
+	snprintf(nums[8], sizeof nums[8], "%lld", (long long)charge_id);
+	snprintf(nums[9], sizeof nums[9], "%lld", (long long)refund_id);
+	row[E_ID] = nums[0];
+	row[E_RMA] = ex.rma_id;
+	row[E_ORDER] = ex.order_id;
+	row[E_LINE] = nums[1];
+	row[E_SKU] = l->sku;
+	row[E_QTY] = nums[2];
+	row[E_NEW_SKU] = ex.new_sku;
+	row[E_ADVANCE] = nums[3];
+	row[E_REPLACEMENT] = ex.replacement[0] ? ex.replacement : NULL;
+	row[E_PRICE] = nums[4];
+	row[E_MERCH] = nums[5];
+	row[E_DIFF] = nums[6];
+	row[E_AMOUNT] = advance ? nums[7] : NULL;
+	row[E_DUE] = advance ? ex.due_by : NULL;
+	row[E_CHARGE] = charge_id ? nums[8] : NULL;
+	row[E_REFUND] = refund_id ? nums[9] : NULL;
+	row[E_TENDER] = ex.tender;
+	row[E_REASON] = x.reason;
+	row[E_CHANNEL] = x.channel;
+	row[E_NODE] = x.node_id;
+	writer_row(&r->w, row);
+out:
+	auth_release(&x);
+	return ret;
+fail:
+	auth_release(&x);
+	return -1;
+}
+
+/*
+ * expire-exchanges: every advance exchange past its due_by, not charged
+ * yet, whose return has not all arrived (accepted) is charged what was
+ * paid for the units missing (kind exchange_unreturned), and marked
+ * charged: a second run finds nothing.
+ */
+static int
+expire_exchanges(struct run *r)
+{
+	struct exchange_row *xs;
+	const char *row[E_N];
+	char nums[6][24], reason[300];
+	int64_t units, amount, charge_id;
+	int i, n, ret = 0;
+
+	if (store_exchanges_due(r->st, r->now, &xs, &n) != 0)
+		return store_failed(r);
+	for (i = 0; i < n && ret == 0; i++) {
+		struct exchange_row *x = &xs[i];
+
+		r->n->records++;
+		units = x->qty - x->accepted;
+		amount = returns_share(x->merchandise, x->qty, x->accepted, units);
+		charge_id = 0;
+		snprintf(reason, sizeof reason, "advance exchange: %lld of %lld %s not returned "
+		    "by %s", (long long)units, (long long)x->qty, plural(x->qty, "unit", "units"),
+		    x->due_by);
+		if (amount > 0 && charge(r, x, "exchange_unreturned", units, amount, reason,
+		    &charge_id) != 0) {
+			ret = -1;
+			break;
+		}
+		if (store_exchange_charged(r->st, x->exchange_id, r->now) != 0) {
+			ret = store_failed(r);
+			break;
+		}
+		r->n->lines++;
+		r->n->units += units;
+		memset(row, 0, sizeof row);
+		snprintf(nums[0], sizeof nums[0], "%lld", (long long)x->exchange_id);
+		snprintf(nums[1], sizeof nums[1], "%lld", (long long)x->line_no);
+		snprintf(nums[2], sizeof nums[2], "%lld", (long long)units);
+		money_format(amount, nums[3]);
+		snprintf(nums[4], sizeof nums[4], "%lld", (long long)charge_id);
+		row[E_ID] = nums[0];
+		row[E_RMA] = x->rma_id;
+		row[E_ORDER] = x->order_id;
+		row[E_LINE] = nums[1];
+		row[E_QTY] = nums[2];
+		row[E_NEW_SKU] = x->new_sku;
+		row[E_ADVANCE] = "1";
+		row[E_REPLACEMENT] = x->replacement[0] ? x->replacement : NULL;
+		row[E_AMOUNT] = nums[3];
+		row[E_DUE] = x->due_by;
+		row[E_CHARGE] = charge_id ? nums[4] : NULL;
+		row[E_REASON] = reason;
+		writer_row(&r->w, row);
+	}
+	free(xs);
 	return ret;
 }
 
@@ -952,25 +1391,32 @@ restock(struct run *r, const char *node_id, const char *sku, int64_t qty,
 static int
 row_receive(struct run *r, const struct record *rec)
 {
-	static const char *const dispositions[COND_N] = { "restock", "restock", "damaged" };
+	static const char *const dispositions[COND_N] = { "restock", "restock", "damaged",
+		"return_to_customer" };
 	const struct colspec *cols = receive_cols;
-	const char *rma_id, *condition, *node_id, *disposition;
+	const char *rma_id, *condition, *node_id, *disposition, *rejection, *kept;
 	struct rma_line_info rl;
 	struct return_order o;
 	struct return_node node;
 	struct returns_refund m;
+	struct exchange_row ex;
 	struct refund f;
-	int64_t line_no, qty, refund_id = 0;
+	int64_t line_no, qty, refund_id = 0, amount = 0, charge_id = 0, accepted;
 	char nums[7][24];
 	const char *row[O_N];
-	int k, cond = -1, known, i = -1, ret = 0;
+	int k, cond = -1, known, i = -1, ret = 0, rejected, has_ex = 0, refunded = 0;
+	int tender = -1, ex_tender;
 
 	rma_id = f_rma_id(r, rec, cols, R_RMA);
 	line_no = f_count(r, rec, cols, R_LINE);
 	qty = f_count(r, rec, cols, R_QTY);
 	condition = f_word(r, rec, cols, R_COND, returns_condition_names, COND_N, NULL);
 	node_id = f_key(r, rec, cols, R_NODE);
+	rejection = f_word(r, rec, cols, R_DISP, receipt_dispositions, 5, NULL);
+	if (rec->val[R_TENDER][0] != '\0')
+		tender = f_tender(r, rec, cols, R_TENDER, -1);
 	memset(&o, 0, sizeof o);
+	memset(&ex, 0, sizeof ex);
 	if (r->rows.err.len == 0) {
 		cond = strtab_find(returns_condition_names, COND_N, condition);
 		if ((k = store_rma_line_get(r->st, rma_id, line_no, &rl, &known)) < 0)
@@ -994,6 +1440,19 @@ row_receive(struct run *r, const struct record *rec)
 			    quote_value(rma_id),
 			    (long long)rl.qty, (long long)rl.received);
 	}
+	/* a disposition of a receipt taken back: as the condition says, or damaged */
+	kept = rejection != NULL && strtab_find(receipt_dispositions, REJECT_FIRST,
+	    rejection) >= 0 ? rejection : NULL;
+	if (kept != NULL) {
+		rejection = NULL;
+		if (r->rows.err.len == 0 && (cond == COND_WRONG_ITEM ||
+		    (strcmp(kept, "restock") == 0 && cond == COND_DAMAGED)))
+			rows_bad(&r->rows, "disposition %s does not go with condition %s (%s)",
+			    kept, condition, cond == COND_WRONG_ITEM ? "the wrong item is "
+			    "rejected: return_to_customer, dispose or vendor_return" :
+			    "damaged units are not restocked");
+	}
+	rejected = cond == COND_WRONG_ITEM || rejection != NULL;
 	if (r->rows.err.len == 0 && node_id == NULL) {
 		if (rl.node_id[0] == '\0')
 			rows_bad(&r->rows, "node_id is empty and RMA \"%s\" names no receiving "
@@ -1009,6 +1468,16 @@ row_receive(struct run *r, const struct record *rec)
 		    "node that "
 		    "received the goods in node_id", quote_value(node_id));
 	if (r->status)
+		return -1;
+	if (r->rows.err.len == 0 && (has_ex = store_exchange_get(r->st, rma_id, line_no,
+	    &ex)) < 0)
+		return store_failed(r);
+	/* the refund's tender: the record's, else the exchange's, else --tender */
+	ex_tender = has_ex ? returns_tender_parse(ex.tender) : run_tender(r);
+	if (tender < 0 && rec->val[R_TENDER][0] == '\0')
+		tender = ex_tender;
+	if (r->rows.err.len == 0 && !rejected && tender_check(r, rl.order_id, tender) != 0 &&
+	    r->status)
 		return -1;
 	if (r->rows.err.len == 0) {
 		if ((k = store_return_order(r->st, rl.order_id, &o)) < 0)
@@ -1026,13 +1495,24 @@ row_receive(struct run *r, const struct record *rec)
 		ret = reject(r, rec);
 		goto out;
 	}
-	disposition = dispositions[cond];
-	/* the refund counts the units returned before these */
-	returns_refund_units(&o, i, qty, r->o->fee[cond], returns_seller_fault(rl.reason), &m);
-	if (store_receipt_add(r->st, rma_id, rl.order_id, line_no, qty, condition, disposition,
-	    node_id, r->now) != 0) {
-		ret = store_failed(r);
-		goto out;
+	disposition = rejection != NULL ? rejection : kept != NULL ? kept : dispositions[cond];
+	memset(&m, 0, sizeof m);
+	if (rejected) {
+		/* received, not taken back: not returned, restocked nor refunded */
+		if (store_receipt_reject(r->st, rma_id, line_no, qty, condition, disposition,
+		    node_id, r->now) != 0) {
+			ret = store_failed(r);
+			goto out;
+		}
+	} else {
+		/* the refund counts the units returned before these */
+		returns_refund_units(&o, i, qty, r->o->fee[cond], returns_seller_fault(rl.reason),
+		    &m);
+		if (store_receipt_add(r->st, rma_id, rl.order_id, line_no, qty, condition,
+		    disposition, node_id, r->now) != 0) {
+			ret = store_failed(r);
+			goto out;
+		}
 	}
 	jsonw_start(&r->payload);
 	jsonw_str(&r->payload, "rma_id", rma_id);
@@ -1042,41 +1522,71 @@ row_receive(struct run *r, const struct record *rec)
 	jsonw_str(&r->payload, "condition", condition);
 	jsonw_str(&r->payload, "disposition", disposition);
 	jsonw_str(&r->payload, "node_id", node_id);
-	if (event(r, rl.order_id, "line.returned") != 0 ||
+	if (has_ex)
+		jsonw_int(&r->payload, "exchange_id", ex.exchange_id);
+	if (event(r, rl.order_id, rejected ? "line.return_rejected" : "line.returned") != 0 ||
 	    (strcmp(disposition, "restock") == 0 &&
 	    restock(r, node_id, o.lines[i].sku, qty, rma_id) != 0)) {
 		ret = -1;
 		goto out;
 	}
-	memset(&f, 0, sizeof f);
-	f.order_id = rl.order_id;
-	f.rma_id = rma_id;
-	f.kind = "return";
-	f.reason = rl.reason;
-	f.at = r->now;
-	f.line_no = line_no;
-	f.amount = m.amount;
-	f.merchandise = m.merchandise;
-	f.restocking_fee = m.restocking_fee;
-	f.shipping = m.shipping;
-	if (refund(r, &f, m.capped, &refund_id) != 0) {
-		ret = -1;
-		goto out;
+	/*
+	 * A unit exchanged earns its replacement, not a refund; an advance
+	 * exchange already charged for its units missing is refunded as a
+	 * plain return when they come after all.
+	 */
+	if (!rejected && (!has_ex || (ex.advance && ex.charged_at[0] != '\0'))) {
+		memset(&f, 0, sizeof f);
+		f.order_id = rl.order_id;
+		f.rma_id = rma_id;
+		f.kind = "return";
+		f.reason = rl.reason;
+		f.at = r->now;
+		f.line_no = line_no;
+		f.amount = m.amount;
+		f.merchandise = m.merchandise;
+		f.restocking_fee = m.restocking_fee;
+		f.shipping = m.shipping;
+		f.tender = tender == TENDER_STORE_CREDIT ? "store_credit" : NULL;
+		if (refund(r, &f, m.capped, &refund_id) != 0) {
+			ret = -1;
+			goto out;
+		}
+		refunded = 1;
+		amount = m.amount;
+		if (m.capped) {
+			money_format(m.amount, nums[0]);
+			diag_info("%s:%ld: refund cut to %s, what is left to refund on line %lld "
+			    "of order \"%s\"", rec->file, rec->line, nums[0], (long long)line_no,
+			    quote_value(rl.order_id));
+		}
 	}
-	if (m.capped) {
-		money_format(m.amount, nums[0]);
-		diag_info("%s:%ld: refund cut to %s, what is left to refund on line %lld of "
-		    "order \"%s\"", rec->file, rec->line, nums[0], (long long)line_no,
-		    quote_value(rl.order_id));
+	/* the RMA line now complete: the replacement of the units accepted, once */
+	if (has_ex && !ex.advance && rl.received + qty == rl.qty &&
+	    (accepted = ex.accepted + (rejected ? 0 : qty)) > 0) {
+		memset(&m, 0, sizeof m);
+		if (replace(r, &ex, accepted) != 0 ||
+		    settle(r, &ex, &o, i, accepted, tender, &amount, &m.merchandise, &charge_id,
+		    &refund_id) != 0) {
+			ret = -1;
+			goto out;
+		}
+		refunded = refund_id > 0;
+		if (amount > 0)
+			amount = 0;	/* a charge: not money refunded */
+		else
+			amount = -amount;
 	}
-	if (strcmp(disposition, "restock") == 0)
+	if (rejected)
+		r->n->turned_back += qty;
+	else if (strcmp(disposition, "restock") == 0)
 		r->n->restocked += qty;
 	else
 		r->n->damaged += qty;
 	memset(row, 0, sizeof row);
 	snprintf(nums[0], sizeof nums[0], "%lld", (long long)line_no);
 	snprintf(nums[1], sizeof nums[1], "%lld", (long long)qty);
-	money_format(m.amount, nums[2]);
+	money_format(amount, nums[2]);
 	money_format(m.merchandise, nums[3]);
 	money_format(m.restocking_fee, nums[4]);
 	money_format(m.shipping, nums[5]);
@@ -1086,16 +1596,16 @@ row_receive(struct run *r, const struct record *rec)
 	row[O_LINE] = nums[0];
 	row[O_SKU] = o.lines[i].sku;
 	row[O_QTY] = nums[1];
-	row[O_AMOUNT] = nums[2];
+	row[O_AMOUNT] = refunded ? nums[2] : NULL;
 	row[O_REASON] = rl.reason;
 	row[O_CHANNEL] = rl.channel;
 	row[O_NODE] = node_id;
 	row[O_COND] = condition;
 	row[O_DISP] = disposition;
-	row[O_MERCH] = nums[3];
-	row[O_FEE] = nums[4];
-	row[O_SHIP] = nums[5];
-	row[O_REFUND] = nums[6];
+	row[O_MERCH] = refunded ? nums[3] : NULL;
+	row[O_FEE] = refunded ? nums[4] : NULL;
+	row[O_SHIP] = refunded ? nums[5] : NULL;
+	row[O_REFUND] = refunded ? nums[6] : NULL;
 	writer_row(&r->w, row);
 	r->n->lines++;
 	r->n->units += qty;
@@ -1194,7 +1704,7 @@ row_appease(struct run *r, const struct record *rec)
 	int64_t line_no, amount, rate = 0, refund_id;
 	char nums[3][24];
 	const char *row[O_N];
-	int k, i = -1, ret = 0;
+	int k, i = -1, ret = 0, tender;
 
 	order_id = f_key(r, rec, cols, P_ORDER);
 	line_no = f_count(r, rec, cols, P_LINE);
@@ -1208,6 +1718,7 @@ row_appease(struct run *r, const struct record *rec)
 		rows_bad(&r->rows, "give amount or percent: "
 		    "%s", amount > 0 ? "not both" : "neither is set");
 	reason = f_reason(r, rec, cols, P_REASON);
+	tender = f_tender(r, rec, cols, P_TENDER, run_tender(r));
 	memset(&o, 0, sizeof o);
 	if (r->rows.err.len == 0) {
 		if ((k = store_return_order(r->st, order_id, &o)) < 0)
@@ -1220,6 +1731,10 @@ row_appease(struct run *r, const struct record *rec)
 	}
 	if (r->rows.err.len == 0)
 		amount = appeasement(r, &o, i, order_id, amount, rate, rec->val[P_PERCENT]);
+	if (r->rows.err.len == 0 && tender_check(r, order_id, tender) != 0 && r->status) {
+		store_return_order_release(&o);
+		return -1;
+	}
 	if (r->rows.err.len > 0) {
 		ret = reject(r, rec);
 		goto out;
@@ -1227,6 +1742,7 @@ row_appease(struct run *r, const struct record *rec)
 	memset(&f, 0, sizeof f);
 	f.order_id = order_id;
 	f.kind = "appeasement";
+	f.tender = tender == TENDER_STORE_CREDIT ? "store_credit" : NULL;
 	f.reason = reason;
 	f.at = r->now;
 	f.line_no = line_no;
@@ -1262,6 +1778,8 @@ static const struct {
 	[RETURNS_AUTHORIZE] = { authorize_cols, A_N, row_authorize },
 	[RETURNS_RECEIVE] = { receive_cols, R_N, row_receive },
 	[RETURNS_APPEASE] = { appease_cols, P_N, row_appease },
+	[RETURNS_EXCHANGE] = { exchange_cols, X_N, row_exchange },
+	[RETURNS_EXPIRE_EXCHANGES] = { NULL, 0, NULL },	/* no records: expire_exchanges */
 };
 
 static int
@@ -1320,14 +1838,22 @@ returns_run(struct store *st, const struct returns_opts *o, int nfiles,
 		diag_error("out of memory");
 		return EX_SOFTWARE;
 	}
-	writer_init(&r.w, mem, o->format, out_cols, O_N);
+	if (o->cmd == RETURNS_EXCHANGE || o->cmd == RETURNS_EXPIRE_EXCHANGES)
+		writer_init(&r.w, mem, o->format, exchange_out_cols, E_N);
+	else
+		writer_init(&r.w, mem, o->format, out_cols, O_N);
 	r.w.safe_csv = o->safe_csv;
 	if (rows_open(&r.rows, o->rejects, o->max_rejects, &counts->rejected, "nothing done",
 	    &r.status) != 0)
 		goto out;
-	for (i = 0; i < nfiles; i++)
-		if (run_file(&r, files[i]) != 0)
-			break;
+	if (o->cmd == RETURNS_EXPIRE_EXCHANGES) {
+		if (expire_exchanges(&r) != 0 && !r.status)
+			r.status = EX_SOFTWARE;
+	} else {
+		for (i = 0; i < nfiles; i++)
+			if (run_file(&r, files[i]) != 0)
+				break;
+	}
 	if (!r.status && r.rows.failed)
 		r.status = rows_strict_end(&r.rows, "record", "records", "apply");
 	if (!r.status && rma_events(&r) != 0 && !r.status)

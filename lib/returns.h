@@ -21,10 +21,15 @@
 #include "store.h"
 #include "store-return.h"
 
-enum returns_cmd { RETURNS_AUTHORIZE, RETURNS_RECEIVE, RETURNS_APPEASE };
+enum returns_cmd { RETURNS_AUTHORIZE, RETURNS_RECEIVE, RETURNS_APPEASE, RETURNS_EXCHANGE,
+	RETURNS_EXPIRE_EXCHANGES };
 
-/* Conditions of returned goods, in the order of their names. */
-enum returns_condition { COND_NEW, COND_OPENED, COND_DAMAGED, COND_N };
+/*
+ * Conditions of returned goods, in the order of their names.  wrong_item
+ * (not what was sold) is always a rejection: received, not restocked,
+ * not refunded (oms-return(1), "Rejected receipts").
+ */
+enum returns_condition { COND_NEW, COND_OPENED, COND_DAMAGED, COND_WRONG_ITEM, COND_N };
 extern const char *const returns_condition_names[COND_N];
 
 /* Policy defaults, documented in oms-return(1). */
@@ -42,11 +47,17 @@ struct returns_opts {
 	int64_t fee[COND_N];	/* hundredths of a percent of the merchandise */
 	int format;		/* enum outfmt */
 	int safe_csv;
+	int tender;		/* --tender: enum returns_tender; a record's column wins */
 };
 
 struct returns_counts {
 	long records, rejected, lines, rmas, refunds;
 	int64_t units, restocked, damaged, amount;
+	/* receipts rejected (units); exchanges made, replacement orders
+	   created, charges written and their sum (cents) */
+	int64_t turned_back;
+	long exchanges, replacements, charges;
+	int64_t charged;
 };
 
 /*

@@ -1493,3 +1493,74 @@ store_check_credit(struct store *st, int (*fn)(void *ctx, const struct credit_fa
 		return -1;
 	return store_each(st, s, credit_fault_row, &c, "checking the store credit ledger");
 }
+
+/* --- exchanges and charges ---------------------------------------------- */
+
+static const char sql_check_exchanges[] =
+    "SELECT x.exchange_id, x.order_id, x.qty, x.advance, x.new_sku, x.replacement_order, "
+    "COALESCE(ml.qty, 0), COALESCE(ml.received, 0), "
+    "COALESCE((SELECT SUM(rc.qty) FROM receipt rc WHERE rc.rma_id = x.rma_id "
+    "AND rc.line_no = x.line_no AND rc.rejected = 0), 0), "
+    "EXISTS (SELECT 1 FROM orders o WHERE o.order_id = x.replacement_order), "
+    "COALESCE((SELECT SUM(l.qty) FROM order_line l WHERE l.order_id = x.replacement_order "
+    "AND l.sku = x.new_sku), 0) "
+    "FROM exchange x LEFT JOIN rma_line ml ON ml.rma_id = x.rma_id AND ml.line_no = x.line_no "
+    "ORDER BY x.exchange_id";
+static const char sql_check_charges[] =
+    "SELECT c.charge_id, COALESCE(c.exchange_id, 0), c.order_id FROM charge c "
+    "WHERE c.exchange_id IS NULL OR NOT EXISTS (SELECT 1 FROM exchange x "
+    "WHERE x.exchange_id = c.exchange_id) ORDER BY c.charge_id";
+
+struct exchanges_ctx {
+	int (*fn)(void *ctx, const struct check_exchange *x);
+	void *ctx;
+};
+
+static int
+check_exchange_row(void *p, const struct store_row *row)
+{
+	struct exchanges_ctx *w = p;
+	struct check_exchange x;
+
+	memset(&x, 0, sizeof x);
+	x.exchange_id = store_col_int(row, 0);
+	x.order_id = store_col_text(row, 1);
+	x.qty = store_col_int(row, 2);
+	x.advance = (int)store_col_int(row, 3);
+	x.new_sku = store_col_text(row, 4);
+	x.replacement = store_col_text(row, 5);
+	x.rma_qty = store_col_int(row, 6);
+	x.received = store_col_int(row, 7);
+	x.accepted = store_col_int(row, 8);
+	x.found = (int)store_col_int(row, 9);
+	x.units = store_col_int(row, 10);
+	return w->fn(w->ctx, &x);
+}
+
+static int
+check_charge_row(void *p, const struct store_row *row)
+{
+	struct exchanges_ctx *w = p;
+	struct check_exchange x;
+
+	memset(&x, 0, sizeof x);
+	x.charge_id = store_col_int(row, 0);
+	x.exchange_id = store_col_int(row, 1);
+	x.order_id = store_col_text(row, 2);
+	return w->fn(w->ctx, &x);
+}
+
+int
+store_check_exchanges(struct store *st,
+    int (*fn)(void *ctx, const struct check_exchange *x), void *ctx)
+{
+	struct exchanges_ctx w = { fn, ctx };
+	sqlite3_stmt *s;
+
+	if ((s = store_sql(st, sql_check_exchanges)) == NULL ||
+	    store_each(st, s, check_exchange_row, &w, "reading the exchanges") != 0 ||
+	    (s = store_sql(st, sql_check_charges)) == NULL ||
+	    store_each(st, s, check_charge_row, &w, "reading the charges") != 0)
+		return -1;
+	return 0;
+}

@@ -104,4 +104,21 @@ struct credit_fault {
 int store_check_credit(struct store *st, int (*fn)(void *ctx, const struct credit_fault *f),
 	void *ctx);
 
+/*
+ * An exchange and its pair as the store holds them (schema 012): its RMA
+ * line's units (rma_qty, received, accepted: received and not
+ * rejected), and its replacement order (replacement NULL: none named;
+ * found: the order exists; units: the qty of its lines of new_sku).
+ * charge_id > 0: instead, a charge of an exchange whose exchange_id
+ * (0: none) names no exchange.
+ */
+struct check_exchange {
+	int64_t exchange_id, qty, rma_qty, received, accepted, units, charge_id;
+	int advance, found;
+	const char *order_id, *new_sku, *replacement;
+};
+/* Every exchange by exchange_id, then every charge without its exchange.  0 or -1. */
+int store_check_exchanges(struct store *st,
+	int (*fn)(void *ctx, const struct check_exchange *x), void *ctx);
+
 #endif

@@ -599,6 +599,25 @@ static const char *const section_sql[OS_COUNT] = {
 	    "FROM customer WHERE customer_id = ?1",
 	[OS_CUSTOMER_ORDERS] =
 	    "SELECT order_id FROM orders WHERE customer_id = ?1 ORDER BY created_at, order_id",
+	/*
+	 * An order's exchanges, and the one its replacement order comes from:
+	 * each a pair, the RMA line and the replacement (pending until made)
+	 */
+	[OS_EXCHANGES] =
+	    "SELECT exchange_id, order_id, rma_id, line_no, sku, qty, received, accepted, new_sku, "
+	    "advance, replacement_order, CASE WHEN replacement_order IS NULL THEN NULL "
+	    "ELSE 1 END AS replacement_line, CASE WHEN charged_at IS NOT NULL THEN 'charged' "
+	    "WHEN advance AND accepted = qty THEN 'returned' WHEN advance THEN 'advanced' "
+	    "WHEN replacement_order IS NOT NULL THEN 'replaced' WHEN received = qty "
+	    "THEN 'rejected' ELSE 'pending' END AS status, unit_price, merchandise, "
+	    "difference, tender, due_by, charged_at, at FROM (SELECT x.*, "
+	    "(SELECT l.sku FROM order_line l WHERE l.order_id = x.order_id "
+	    "AND l.line_no = x.line_no) AS sku, (SELECT ml.received FROM rma_line ml "
+	    "WHERE ml.rma_id = x.rma_id AND ml.line_no = x.line_no) AS received, "
+	    "COALESCE((SELECT SUM(rc.qty) FROM receipt rc WHERE rc.rma_id = x.rma_id "
+	    "AND rc.line_no = x.line_no AND rc.rejected = 0), 0) AS accepted "
+	    "FROM exchange x WHERE x.order_id = ?1 OR x.replacement_order = ?1) "
+	    "ORDER BY at, exchange_id",
 };
 
 struct order_records {

@@ -470,3 +470,290 @@ store_refund_orders(struct store *st, int (*fn)(void *ctx, const char *order_id)
 		return -1;
 	return store_each(st, s, refund_order_row, &w, "reading the orders with refunds");
 }
+
+/* --- exchanges, charges, rejected receipts ----------------------------- */
+
+static const char SQL_RECEIPT_REJECT[] =
+    "INSERT INTO receipt (rma_id, line_no, qty, condition, disposition, rejected, node_id, "
+    "at, run_id) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8)";
+
+int
+store_receipt_reject(struct store *st, const char *rma_id, int64_t line_no, int64_t qty,
+    const char *condition, const char *disposition, const char *node_id, const char *at)
+{
+	sqlite3_stmt *s;
+
+	if ((s = store_sql(st, SQL_RECEIPT_REJECT)) == NULL)
+		return -1;
+	bind_text(s, 1, rma_id);
+	bind_int(s, 2, line_no);
+	bind_int(s, 3, qty);
+	bind_text(s, 4, condition);
+	bind_text(s, 5, disposition);
+	bind_text(s, 6, node_id);
+	bind_text(s, 7, at);
+	bind_run(st, s, 8);
+	if (store_done(st, s, "writing a receipt") != 0)
+		return -1;
+	if ((s = store_sql(st, SQL_RMA_RECEIVED)) == NULL)
+		return -1;
+	bind_text(s, 1, rma_id);
+	bind_int(s, 2, line_no);
+	bind_int(s, 3, qty);
+	return store_done(st, s, "writing a receipt");
+}
+
+static const char SQL_EXCHANGE_ADD[] =
+    "INSERT INTO exchange (rma_id, line_no, order_id, qty, new_sku, advance, "
+    "replacement_order, unit_price, merchandise, difference, tender, due_by, at, run_id) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+    "RETURNING exchange_id";
+
+int
+store_exchange_add(struct store *st, const struct exchange_row *x, const char *at,
+    int64_t *id)
+{
+	sqlite3_stmt *s = store_sql(st, SQL_EXCHANGE_ADD);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, x->rma_id);
+	bind_int(s, 2, x->line_no);
+	bind_text(s, 3, x->order_id);
+	bind_int(s, 4, x->qty);
+	bind_text(s, 5, x->new_sku);
+	bind_int(s, 6, x->advance);
+	if (x->replacement[0] != '\0')
+		bind_text(s, 7, x->replacement);
+	bind_int(s, 8, x->unit_price);
+	bind_int(s, 9, x->merchandise);
+	bind_int(s, 10, x->difference);
+	bind_text(s, 11, x->tender[0] ? x->tender : "original");
+	if (x->due_by[0] != '\0')
+		bind_text(s, 12, x->due_by);
+	bind_text(s, 13, at);
+	bind_run(st, s, 14);
+	return (*id = store_int(st, s, "writing an exchange")) > 0 ? 0 : -1;
+}
+
+#define EXCHANGE_COLS \
+    "x.exchange_id, x.rma_id, x.line_no, x.order_id, x.qty, x.new_sku, x.advance, " \
+    "x.replacement_order, x.unit_price, x.merchandise, x.difference, x.tender, x.due_by, " \
+    "x.charged_at, COALESCE((SELECT SUM(rc.qty) FROM receipt rc WHERE rc.rma_id = x.rma_id " \
+    "AND rc.line_no = x.line_no AND rc.rejected = 0), 0) "
+
+static const char SQL_EXCHANGE_GET[] =
+    "SELECT " EXCHANGE_COLS "FROM exchange x WHERE x.rma_id = ?1 AND x.line_no = ?2";
+static const char SQL_EXCHANGES_DUE[] =
+    "SELECT * FROM (SELECT " EXCHANGE_COLS "AS accepted FROM exchange x "
+    "WHERE x.charged_at IS NULL AND x.due_by < ?1 AND x.advance = 1) "
+    "WHERE accepted < qty ORDER BY exchange_id";
+
+struct exchange_rows {
+	struct exchange_row *x;
+	int n, cap;
+};
+
+static int
+exchange_row(void *p, const struct store_row *row)
+{
+	struct exchange_rows *w = p;
+	struct exchange_row *x;
+
+	if (w->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 16;
+		w->x = xrealloc(w->x, (size_t)w->cap * sizeof *w->x);
+	}
+	x = &w->x[w->n++];
+	memset(x, 0, sizeof *x);
+	x->exchange_id = store_col_int(row, 0);
+	copy_text(x->rma_id, sizeof x->rma_id, store_col_text(row, 1));
+	x->line_no = store_col_int(row, 2);
+	copy_text(x->order_id, sizeof x->order_id, store_col_text(row, 3));
+	x->qty = store_col_int(row, 4);
+	copy_text(x->new_sku, sizeof x->new_sku, store_col_text(row, 5));
+	x->advance = (int)store_col_int(row, 6);
+	copy_text(x->replacement, sizeof x->replacement, store_col_text(row, 7));
+	x->unit_price = store_col_int(row, 8);
+	x->merchandise = store_col_int(row, 9);
+	x->difference = store_col_int(row, 10);
+	copy_text(x->tender, sizeof x->tender, store_col_text(row, 11));
+	copy_text(x->due_by, sizeof x->due_by, store_col_text(row, 12));
+	copy_text(x->charged_at, sizeof x->charged_at, store_col_text(row, 13));
+	x->accepted = store_col_int(row, 14);
+	return 0;
+}
+
+int
+store_exchange_get(struct store *st, const char *rma_id, int64_t line_no,
+    struct exchange_row *x)
+{
+	struct exchange_rows w = { NULL, 0, 0 };
+	sqlite3_stmt *s = store_sql(st, SQL_EXCHANGE_GET);
+	int found;
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, rma_id);
+	bind_int(s, 2, line_no);
+	if (store_each(st, s, exchange_row, &w, "reading an exchange") != 0) {
+		free(w.x);
+		return -1;
+	}
+	if ((found = w.n > 0))
+		*x = w.x[0];
+	free(w.x);
+	return found;
+}
+
+int
+store_exchanges_due(struct store *st, const char *now, struct exchange_row **xs, int *n)
+{
+	struct exchange_rows w = { NULL, 0, 0 };
+	sqlite3_stmt *s = store_sql(st, SQL_EXCHANGES_DUE);
+
+	*xs = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, now);
+	if (store_each(st, s, exchange_row, &w, "reading the exchanges due") != 0) {
+		free(w.x);
+		return -1;
+	}
+	*xs = w.x;
+	*n = w.n;
+	return 0;
+}
+
+static const char SQL_EXCHANGE_COUNT[] =
+    "SELECT count(*), count(replacement_order) FROM exchange WHERE order_id = ?1";
+
+static int
+count_row(void *p, const struct store_row *row)
+{
+	int64_t *v = p;
+
+	v[0] = store_col_int(row, 0);
+	v[1] = store_col_int(row, 1);
+	return 0;
+}
+
+int
+store_exchange_count(struct store *st, const char *order_id, int64_t *all, int64_t *replaced)
+{
+	sqlite3_stmt *s = store_sql(st, SQL_EXCHANGE_COUNT);
+	int64_t v[2] = { 0, 0 };
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	if (store_each(st, s, count_row, v, "counting exchanges") != 0)
+		return -1;
+	*all = v[0];
+	*replaced = v[1];
+	return 0;
+}
+
+static const char SQL_EXCHANGE_REPLACED[] =
+    "UPDATE exchange SET replacement_order = ?2 WHERE exchange_id = ?1";
+static const char SQL_EXCHANGE_CHARGED[] =
+    "UPDATE exchange SET charged_at = ?2 WHERE exchange_id = ?1";
+
+static int
+exchange_set(struct store *st, const char *sql, int64_t exchange_id, const char *v)
+{
+	sqlite3_stmt *s = store_sql(st, sql);
+
+	if (s == NULL)
+		return -1;
+	bind_int(s, 1, exchange_id);
+	bind_text(s, 2, v);
+	return store_done(st, s, "writing an exchange");
+}
+
+int
+store_exchange_replaced(struct store *st, int64_t exchange_id, const char *order_id)
+{
+	return exchange_set(st, SQL_EXCHANGE_REPLACED, exchange_id, order_id);
+}
+
+int
+store_exchange_charged(struct store *st, int64_t exchange_id, const char *at)
+{
+	return exchange_set(st, SQL_EXCHANGE_CHARGED, exchange_id, at);
+}
+
+static const char SQL_CHARGE_ADD[] =
+    "INSERT INTO charge (order_id, line_no, exchange_id, kind, amount, reason, at, run_id) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING charge_id";
+
+int64_t
+store_charge_add(struct store *st, const char *order_id, int64_t line_no, int64_t exchange_id,
+    const char *kind, int64_t amount, const char *reason, const char *at)
+{
+	sqlite3_stmt *s = store_sql(st, SQL_CHARGE_ADD);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	if (line_no > 0)
+		bind_int(s, 2, line_no);
+	if (exchange_id > 0)
+		bind_int(s, 3, exchange_id);
+	bind_text(s, 4, kind);
+	bind_int(s, 5, amount);
+	bind_text(s, 6, reason ? reason : "");
+	bind_text(s, 7, at);
+	bind_run(st, s, 8);
+	return store_int(st, s, "writing a charge");
+}
+
+static const char SQL_ORDER_EXISTS[] = "SELECT 1 FROM orders WHERE order_id = ?1";
+
+int
+store_order_exists(struct store *st, const char *order_id)
+{
+	sqlite3_stmt *s = store_sql(st, SQL_ORDER_EXISTS);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	return (int)store_int(st, s, "reading an order");
+}
+
+static const char SQL_REPLACEMENT_ORDER[] =
+    "INSERT INTO orders (order_id, channel, customer_id, created_at, priority, promise_date, "
+    "ship_name, ship_address1, ship_city, ship_region, ship_postal_code, ship_country, "
+    "ship_lat, ship_lon, ship_complete, shipping_charge, import_run) "
+    "SELECT ?2, 'care', customer_id, ?3, 1, NULL, ship_name, ship_address1, ship_city, "
+    "ship_region, ship_postal_code, ship_country, ship_lat, ship_lon, 0, 0, ?4 "
+    "FROM orders WHERE order_id = ?1";
+static const char SQL_REPLACEMENT_LINE[] =
+    "INSERT INTO order_line (order_id, line_no, sku, qty, unit_price, discount, method, "
+    "import_run) VALUES (?1, 1, ?2, ?3, 0, 0, 'ship', ?4)";
+
+int
+store_replacement_add(struct store *st, const char *order_id, const char *new_id,
+    const char *sku, int64_t qty, const char *at)
+{
+	sqlite3_stmt *s;
+
+	if ((s = store_sql(st, SQL_REPLACEMENT_ORDER)) == NULL)
+		return -1;
+	bind_text(s, 1, order_id);
+	bind_text(s, 2, new_id);
+	bind_text(s, 3, at);
+	bind_run(st, s, 4);
+	if (store_done(st, s, "writing a replacement order") != 0)
+		return -1;
+	if ((s = store_sql(st, SQL_REPLACEMENT_LINE)) == NULL)
+		return -1;
+	bind_text(s, 1, new_id);
+	bind_text(s, 2, sku);
+	bind_int(s, 3, qty);
+	bind_run(st, s, 4);
+	if (store_done(st, s, "writing a replacement order") != 0)
+		return -1;
+	return store_line_check(st, new_id, 1, "writing a replacement order");
+}

@@ -112,4 +112,60 @@ int store_credit_entries(struct store *st, const char *customer_id,
 int store_refund_orders(struct store *st, int (*fn)(void *ctx, const char *order_id),
 	void *ctx);
 
+/* --- exchanges, charges, rejected receipts (schema 012) ----------------- */
+
+/*
+ * Record a rejected receipt of qty units of an RMA line: the receipt row
+ * (rejected 1) and the RMA line's received count; the order line's
+ * returned count is not touched (the unit is not taken back).  0 or -1.
+ */
+int store_receipt_reject(struct store *st, const char *rma_id, int64_t line_no,
+	int64_t qty, const char *condition, const char *disposition, const char *node_id,
+	const char *at);
+
+/*
+ * An exchange: an RMA line paired with a replacement (see
+ * share/schema/012-exchanges.sql for the columns).  accepted: the units
+ * of its RMA line received and not rejected (read only); replacement ""
+ * and due_by, charged_at "" when NULL.
+ */
+struct exchange_row {
+	int64_t exchange_id, line_no, qty, unit_price, merchandise, difference, accepted;
+	int advance;
+	char rma_id[256], order_id[256], new_sku[256], replacement[256];
+	char tender[16], due_by[21], charged_at[21];
+};
+/* Write x (its exchange_id ignored): *id its exchange_id.  0 or -1. */
+int store_exchange_add(struct store *st, const struct exchange_row *x, const char *at,
+	int64_t *id);
+/* The exchange of an RMA line: 1 and *x, 0 none, -1 error. */
+int store_exchange_get(struct store *st, const char *rma_id, int64_t line_no,
+	struct exchange_row *x);
+/* How many exchanges order_id has, and how many of them have a replacement. */
+int store_exchange_count(struct store *st, const char *order_id, int64_t *all,
+	int64_t *replaced);
+int store_exchange_replaced(struct store *st, int64_t exchange_id, const char *order_id);
+int store_exchange_charged(struct store *st, int64_t exchange_id, const char *at);
+/*
+ * The advance exchanges not charged whose due_by is before now and that
+ * still miss units (accepted < qty), by exchange_id: *xs (malloc'd, the
+ * caller frees) and *n.  0 or -1.
+ */
+int store_exchanges_due(struct store *st, const char *now, struct exchange_row **xs,
+	int *n);
+/* Write an amount due: its charge_id (> 0), or -1. */
+int64_t store_charge_add(struct store *st, const char *order_id, int64_t line_no,
+	int64_t exchange_id, const char *kind, int64_t amount, const char *reason,
+	const char *at);
+/* 1 when order_id is an order, 0 not, -1 error. */
+int store_order_exists(struct store *st, const char *order_id);
+/*
+ * The replacement of an exchange: order new_id, a copy of order_id's
+ * customer and ship-to, channel care, priority 1, no shipping charge,
+ * one line (line 1) of qty of sku at unit_price 0, method ship; created
+ * at at.  0 or -1.
+ */
+int store_replacement_add(struct store *st, const char *order_id, const char *new_id,
+	const char *sku, int64_t qty, const char *at);
+
 #endif

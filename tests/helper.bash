@@ -11,10 +11,11 @@ CHECK_HEAD=check,subject,detail
 # The schema version this oms writes: one migration per file of share/schema.
 SCHEMA_VERSION=$(ls "$TESTS"/../share/schema/[0-9]*.sql | wc -l)
 # SQL that takes a store of the latest version back to 8 (share/schema/014-hold-rules.sql,
-# 013-channel-policy.sql, 011-care-money.sql, 010-ship-to-store.sql and 009-last-mile.sql
-# undone, the refund table left as it is, which 009 and 011 rebuild alike), for
+# 013-channel-policy.sql, 012-exchanges.sql, 011-care-money.sql, 010-ship-to-store.sql and 009-last-mile.sql
+# undone, the refund and receipt tables left as they are, which 009, 011 and 012 rebuild
+# alike), for
 # the tests that make a store of an older version out of a new one.
-UNDO_LAST_MILE="DROP TABLE hold_rule; ALTER TABLE customer DROP COLUMN flagged;
+UNDO_LAST_MILE="DROP TABLE charge; DROP TABLE exchange; DROP TABLE hold_rule; ALTER TABLE customer DROP COLUMN flagged;
 ALTER TABLE orders DROP COLUMN bill_country; ALTER TABLE order_hold DROP COLUMN rule_id;
 DROP TABLE channel_policy; DROP INDEX order_hold_not_freed;
 ALTER TABLE order_hold DROP COLUMN stock_freed_at;

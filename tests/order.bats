@@ -806,6 +806,7 @@ fixed_times() {
   ],
   "appeasements": [],
   "adjustments": [],
+  "exchanges": [],
   "holds": [
     {"hold_type":"fraud","reason":"card flagged","held_by":"ann","held_at":"TIME"}
   ],

@@ -462,7 +462,7 @@ EOF
 	assert_output - <<'EOF'
 oms-return: bad.csv:2: unknown RMA "RMA-R9-1"
 oms-return: bad.csv:3: RMA "RMA-R1-1" has no line 2
-oms-return: bad.csv:4: condition must be new, opened or damaged, got "mint"
+oms-return: bad.csv:4: condition must be new, opened, damaged or wrong_item, got "mint"
 oms-return: 3 bad records; nothing done (use --rejects FILE to apply the good ones)
 EOF
 	assert_equal "$(state)" "$before"
@@ -933,12 +933,12 @@ EOF
 
 @test "usage: a step is needed, options belong to their step (64)" {
 	run -64 oms-return
-	assert_line --index 0 "oms-return: which step? (authorize, receive, appease)"
+	assert_line --index 0 "oms-return: which step? (authorize, receive, appease, exchange, expire-exchanges)"
 	assert_line --index 1 --partial "usage: oms-return authorize"
 	run -64 oms-return refund x.csv
-	assert_line --index 0 'oms-return: unknown step "refund" (authorize, receive, appease)'
+	assert_line --index 0 'oms-return: unknown step "refund" (authorize, receive, appease, exchange, expire-exchanges)'
 	run -64 oms-return receive --window 10
-	assert_output "oms-return: --window is for authorize"
+	assert_output "oms-return: --window is for authorize and exchange"
 	run -64 oms-return authorize --fee-opened 5
 	assert_output "oms-return: --fee-new, --fee-opened and --fee-damaged are for receive"
 	run -64 oms-return receive --fee-opened 101
@@ -958,7 +958,7 @@ EOF
 	run -0 --separate-stderr oms-return --help
 	assert_equal "$stderr" ""
 	# the same words as the man page's SYNOPSIS, however the lines wrap
-	assert_equal "$(echo $output)" "usage: oms-return authorize [options] [--window days] [file ...] oms-return receive [options] [--fee-damaged pct] [--fee-new pct] [--fee-opened pct] [file ...] oms-return appease [options] [file ...] oms-return --version options: [-hqv] [--at time] [--busy-timeout ms] [--db path] [--dry-run] [--format format] [--input-format format] [--max-rejects n] [-o file] [--rejects file] [--safe-csv]"
+	assert_equal "$(echo $output)" "usage: oms-return authorize [options] [--window days] [file ...] oms-return receive [options] [--fee-damaged pct] [--fee-new pct] [--fee-opened pct] [--tender tender] [file ...] oms-return appease [options] [--tender tender] [file ...] oms-return exchange [options] [--tender tender] [--window days] [file ...] oms-return expire-exchanges [options] oms-return --version options: [-hqv] [--at time] [--busy-timeout ms] [--db path] [--dry-run] [--format format] [--input-format format] [--max-rejects n] [-o file] [--rejects file] [--safe-csv]"
 	run -0 oms-return --version
 	assert_output "oms-return (oms) 0.1.0"
 }

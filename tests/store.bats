@@ -15,11 +15,13 @@ EOF
 	run -0 sqlite3 "$OMS_DB" "select name from sqlite_schema where type = 'table' order by name"
 	assert_output - <<'EOF'
 channel_policy
+charge
 collection
 confirmation
 customer
 delta_file
 event
+exchange
 hold_rule
 inventory
 item
