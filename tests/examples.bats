@@ -139,23 +139,32 @@ OUT
 }
 
 
-@test "examples/care-desk.sh runs a day at the care desk: adjustments, a cancel to store credit, a spend, the backorder policy" {
+@test "examples/care-desk.sh runs a day at the care desk: adjustments, store credit, an exchange, hold rules, the backorder policy" {
 	env OMS_BIN="$OMS_BIN" sh "$TESTS/../examples/nightly.sh" "$EXAMPLES" out > /dev/null 2>&1
+	env OMS_BIN="$OMS_BIN" sh "$TESTS/../examples/daytime.sh" out > /dev/null 2>&1
 	run -0 --separate-stderr env OMS_BIN="$OMS_BIN" sh "$TESTS/../examples/care-desk.sh" out
 	[[ "$stderr" == *"; 5.00 adjusted"* ]]
 	[[ "$stderr" == *"; 2.00 of store credit spent"* ]]
+	[[ "$stderr" == *"1 exchange (1 unit) in 1 RMA, 1 replacement order"* ]]
+	[[ "$stderr" == *"1 order held by hold rules"* ]]
 	[[ "$stderr" == *"dry run, nothing written: "*" units cancelled; "*" owed back for cancelled units"* ]]
 	assert_line --index 0 "entry_id,at,customer_id,kind,amount,balance,refund_id,order_id,reason,by"
 	assert_line --index 2 --regexp '^[0-9]+,[^,]+,C[0-9]+,spend,-2.00,3.00,,W-[0-9-]+-1,checkout,web$'
-	assert_line --index 3 "check,subject,detail"
-	# the two adjustments (one spread over the order's lines), the cancel;
-	# the dry run of the policy wrote nothing
+	assert_line --partial '"held_by":"rule:big-order"'
+	assert_line "check,subject,detail"
+	# the two adjustments (one spread over the order's lines), the cancel,
+	# daytime.sh's return; the exchange and its replacement order; the
+	# policy's dry run wrote nothing
 	run -0 sqlite3 "$OMS_DB" "select kind, tender, count(*) > 0 from refund group by kind, tender
-	    order by kind, tender; select count(*) from channel_policy"
+	    order by kind, tender; select count(*) from channel_policy;
+	    select count(*) from exchange x join orders o on o.order_id = x.replacement_order
+	    where o.channel = 'care' and o.priority = 1"
 	assert_output - <<'OUT'
 adjustment|original|1
 adjustment|store_credit|1
 cancel|store_credit|1
+return|original|1
 2
+1
 OUT
 }
