@@ -19,7 +19,7 @@
 
 enum {
 	OPT_BY = OPT_CMD, OPT_REASON, OPT_REJECTS, OPT_PRICE, OPT_DISCOUNT, OPT_NODE, OPT_NOW,
-	OPT_CODE, OPT_TENDER,
+	OPT_CODE, OPT_TENDER, OPT_REF,
 	OPT_SHIP		/* OPT_SHIP + i: the ship_* column OC_SNAME + i */
 };
 
@@ -34,7 +34,7 @@ usage(FILE *fp)
 	    "       oms-order [-hqv] [--busy-timeout ms] [--db path] [--format format]\n"
 	    "                 [-o file] [--safe-csv] credit customer\n"
 	    "       oms-order [-hqv] [--busy-timeout ms] [--by name] [--db path] [--dry-run]\n"
-	    "                 [--reason text] change order ...\n"
+	    "                 [--reason text] [--ref ref] change order ...\n"
 	    "       oms-order [-hqv] [--busy-timeout ms] [--by name] [--db path] [--dry-run]\n"
 	    "                 [--input-format format] [--reason text] [--rejects file]\n"
 	    "                 change [-] | apply [file ...]\n"
@@ -131,6 +131,7 @@ main(int argc, char **argv)
 		{ "now", required_argument, NULL, OPT_NOW },
 		{ "price", required_argument, NULL, OPT_PRICE },
 		{ "reason", required_argument, NULL, OPT_REASON },
+		{ "ref", required_argument, NULL, OPT_REF },
 		{ "rejects", required_argument, NULL, OPT_REJECTS },
 		{ "ship-address1", required_argument, NULL, OPT_SHIP + OC_SADDR - OC_SNAME },
 		{ "ship-city", required_argument, NULL, OPT_SHIP + OC_SCITY - OC_SNAME },
@@ -186,6 +187,9 @@ main(int argc, char **argv)
 		case OPT_CODE:
 			vals[OC_CODE] = optarg;
 			break;
+		case OPT_REF:
+			vals[OC_REF] = optarg;
+			break;
 		case OPT_TENDER:
 			o.tender = optarg;
 			change_opts = 1;
@@ -223,7 +227,7 @@ main(int argc, char **argv)
 			    "backordered line");
 		if (c.format_given || c.output || c.safe_csv || c.input_format != INFMT_AUTO ||
 		    o.rejects || ship_given || money_given || vals[OC_PICKUP][0] != '\0' ||
-		    vals[OC_CODE][0] != '\0' || o.tender != NULL)
+		    vals[OC_CODE][0] != '\0' || o.tender != NULL || vals[OC_REF][0] != '\0')
 			return usage_error("expire-backorders takes --by, --reason, --now and "
 			    "--dry-run only");
 		j.expire = 1;
@@ -249,10 +253,10 @@ main(int argc, char **argv)
 			    "which one? (an order id, or a customer id)");
 		if (c.dry_run || c.input_format != INFMT_AUTO || o.rejects || change_opts ||
 		    ship_given || money_given || vals[OC_PICKUP][0] != '\0' ||
-		    vals[OC_CODE][0] != '\0')
+		    vals[OC_CODE][0] != '\0' || vals[OC_REF][0] != '\0')
 			return usage_error("show, customer and credit only read: --dry-run, "
-			    "--input-format, --rejects, --by, --reason, --tender, --code, --ship-*, "
-			    "--price, --discount and --node do not apply");
+			    "--input-format, --rejects, --by, --reason, --tender, --code, --ref, "
+			    "--ship-*, --price, --discount and --node do not apply");
 		if ((status = store_open(&st, c.db, c.busy_ms, 1)) != 0)
 			return status;
 		if ((status = outfile_open(&out, c.output)) != 0) {
@@ -285,6 +289,9 @@ main(int argc, char **argv)
 	if (stream && vals[OC_CODE][0] != '\0')
 		return usage_error("--code is for one adjust on the command line; a stream gives "
 		    "a code column");
+	if (stream && vals[OC_REF][0] != '\0')
+		return usage_error("--ref is for one change on the command line; a stream gives "
+		    "a ref column");
 	if (o.tender != NULL && o.action >= 0 && o.action != ACT_CANCEL &&
 	    o.action != ACT_ADJUST)
 		return usage_error("--tender is for cancel and adjust (and a stream of changes)");

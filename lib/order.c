@@ -31,7 +31,7 @@ const struct colspec order_change_cols[OC_COUNT] = {
 	{ "ship_address1", 0 }, { "ship_city", 0 }, { "ship_region", 0 },
 	{ "ship_postal_code", 0 }, { "ship_country", 0 }, { "ship_lat", 0 },
 	{ "ship_lon", 0 }, { "method", 0 }, { "pickup_node", 0 }, { "amount", 0 },
-	{ "code", 0 }, { "tender", 0 }, { "customer_id", 0 },
+	{ "code", 0 }, { "tender", 0 }, { "customer_id", 0 }, { "ref", 0 },
 };
 
 /* The ship_* text columns, in the order of struct change's ship[]. */
@@ -86,6 +86,7 @@ struct change {
 	const char *code;	/* an adjustment's reason code; NULL: not given */
 	const char *tender;	/* where money owed goes: "original" or "store_credit" */
 	const char *customer;	/* spend: whose store credit; NULL: not given */
+	const char *ref;	/* applied once under this reference; NULL: none */
 	const char *ship[SHIP_N];	/* NULL: keep what the order has */
 	int has_latlon;
 	double lat, lon;
@@ -285,12 +286,14 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 	else
 		ch->tender = returns_tender_names[i];
 	rows_key(&c->rows, COL(OC_CUSTOMER), vals[OC_CUSTOMER], 0, &ch->customer);
+	rows_key(&c->rows, COL(OC_REF), vals[OC_REF], 0, &ch->ref);
 	rows_latlon(&c->rows, COL(OC_SLAT), vals[OC_SLAT], COL(OC_SLON), vals[OC_SLON],
 	    &ch->has_latlon, &ch->lat, &ch->lon);
 	if (c->rows.err.len > 0)
 		return -1;
 	for (i = OC_LINE; i < OC_COUNT; i++)
-		if (i != OC_ACTION && i != OC_REASON && vals[i][0] != '\0' && !takes(ch->action, i))
+		if (i != OC_ACTION && i != OC_REASON && i != OC_REF && vals[i][0] != '\0' &&
+		    !takes(ch->action, i))
 			return rows_bad(&c->rows, "%s does not apply to %s, got \"%s\"%s", COL(i),
 			    action_names[ch->action], quote_value(vals[i]),
 			    i != OC_LINE ? "" : ch->action == ACT_ADD ?
@@ -1650,9 +1653,42 @@ do_spend(struct ctx *c, const struct change *ch)
 	return 0;
 }
 
-/* Apply a checked change: 0 applied, 1 nothing to do, -1 bad (c->rows.err), -2 store. */
+static int apply_change(struct ctx *c, const struct change *ch);
+
+/*
+ * Apply a checked change: 0 applied, 1 nothing to do, -1 bad
+ * (c->rows.err), -2 store.  A change with a reference is applied once:
+ * sent again (a script run twice, a file applied again), it is told and
+ * changes nothing.
+ */
 static int
 apply(struct ctx *c, const struct change *ch)
+{
+	struct change_ref_seen seen;
+	int k, r;
+
+	if (ch->ref != NULL) {
+		if ((k = store_change_ref_get(c->st, ch->ref, &seen)) < 0)
+			return -2;
+		if (k == 1) {
+			char ref[300];
+
+			snprintf(ref, sizeof ref, "%s", quote_value(ch->ref));
+			unchanged(c, "change \"%s\" was applied already (%s of order \"%s\" at %s%s%s)",
+			    ref, seen.action, quote_value(seen.order_id), seen.at,
+			    seen.by[0] ? " by " : "", seen.by);
+			return 1;
+		}
+	}
+	r = apply_change(c, ch);
+	if (r == 0 && ch->ref != NULL && store_change_ref_add(c->st, ch->ref,
+	    action_names[ch->action], ch->order_id, c->o->by) != 0)
+		return -2;
+	return r;
+}
+
+static int
+apply_change(struct ctx *c, const struct change *ch)
 {
 	switch (ch->action) {
 	case ACT_CANCEL:

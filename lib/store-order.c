@@ -658,3 +658,57 @@ store_order_section(struct store *st, enum order_section sec, const char *key,
 	bind_text(s, 1, key);
 	return rows(st, s, order_record_row, &w, "reading an order") < 0 ? -1 : 0;
 }
+
+static const char SQL_REF_GET[] =
+    "SELECT action, order_id, by, at FROM change_ref WHERE ref = ?1";
+
+static int
+ref_row(void *p, const struct store_row *row)
+{
+	struct change_ref_seen *seen = p;
+
+	snprintf(seen->action, sizeof seen->action, "%s", store_col_text(row, 0));
+	snprintf(seen->order_id, sizeof seen->order_id, "%s", store_col_text(row, 1));
+	snprintf(seen->by, sizeof seen->by, "%s", store_col_text(row, 2));
+	snprintf(seen->at, sizeof seen->at, "%s", store_col_text(row, 3));
+	return 0;
+}
+
+int
+store_change_ref_get(struct store *st, const char *ref, struct change_ref_seen *seen)
+{
+	sqlite3_stmt *s = store_sql(st, SQL_REF_GET);
+	int r;
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, ref);
+	seen->action[0] = '\0';	/* never empty once recorded */
+	if ((r = store_each(st, s, ref_row, seen, "reading a change reference")) < 0)
+		return -1;
+	return seen->action[0] != '\0';
+}
+
+static const char SQL_REF_ADD[] =
+    "INSERT INTO change_ref (ref, action, order_id, by, at, run_id) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+int
+store_change_ref_add(struct store *st, const char *ref, const char *action,
+    const char *order_id, const char *by)
+{
+	sqlite3_stmt *s = store_sql(st, SQL_REF_ADD);
+
+	if (s == NULL)
+		return -1;
+	bind_text(s, 1, ref);
+	bind_text(s, 2, action);
+	bind_text(s, 3, order_id);
+	bind_text(s, 4, by ? by : "");
+	bind_text(s, 5, store_run_time(st));
+	if (store_run_id(st) > 0)
+		bind_int(s, 6, store_run_id(st));
+	else
+		sqlite3_bind_null(s, 6);
+	return store_done(st, s, "recording a change reference");
+}

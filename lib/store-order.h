@@ -152,4 +152,17 @@ struct order_record {
 int store_order_section(struct store *st, enum order_section s, const char *key,
 	int (*fn)(void *ctx, const struct order_record *r), void *ctx);
 
+/*
+ * A care change applied under a reference (the change_ref table): 1 and
+ * its action, order_id, by and at copied into seen (each at most its
+ * size), 0 when the reference is new, -1 error.
+ */
+struct change_ref_seen {
+	char action[32], order_id[256], by[64], at[21];
+};
+int store_change_ref_get(struct store *st, const char *ref, struct change_ref_seen *seen);
+/* Record that ref was applied (action, order_id, by, now): 0 or -1. */
+int store_change_ref_add(struct store *st, const char *ref, const char *action,
+	const char *order_id, const char *by);
+
 #endif

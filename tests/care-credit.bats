@@ -251,7 +251,7 @@ EOF
 	run -64 oms-order hold M1 fraud --tender store_credit
 	assert_line --index 0 "oms-order: --tender is for cancel and adjust (and a stream of changes)"
 	run -64 oms-order credit C1 --tender original
-	assert_line --index 0 "oms-order: show, customer and credit only read: --dry-run, --input-format, --rejects, --by, --reason, --tender, --code, --ship-*, --price, --discount and --node do not apply"
+	assert_line --index 0 "oms-order: show, customer and credit only read: --dry-run, --input-format, --rejects, --by, --reason, --tender, --code, --ref, --ship-*, --price, --discount and --node do not apply"
 	run -64 oms-order spend C1 2.00
 	assert_line --index 0 "oms-order: spend takes customer amount order"
 	run -65 oms-order adjust M1 1 1.00
@@ -281,4 +281,37 @@ check,subject,detail
 credit_balance,C1,"store credit went down to -2.99, below zero"
 credit_ledger,C1#1,"credited 2.01 for refund 1, which is of 2.00"
 EOF
+}
+
+@test "a change with a ref is applied once: sent twice, or its file applied again, it is told and changes nothing" {
+	credit_store
+	run -0 oms-order -q adjust M1 1 2.00 --code price_match --ref desk-0001 --by ann
+	before=$(snapshot)
+	run -0 --separate-stderr oms-order adjust M1 1 2.00 --code price_match --ref desk-0001 --by bob
+	assert_equal "$stderr" "oms-order: warning: change \"desk-0001\" was applied already (adjust of order \"M1\" at $(sqlite3 "$OMS_DB" "select at from change_ref") by ann); nothing changed
+oms-order: 0 changes applied, 1 unchanged, 0 rejected; nothing changed"
+	assert_equal "$(snapshot)" "$before"
+	cat > changes.csv <<'EOF'
+order_id,line_no,action,amount,code,customer_id,ref
+M1,2,adjust,1.00,damaged_box,,desk-0002
+M1,2,adjust,1.00,damaged_box,,desk-0002
+W5,,spend,0.50,,C1,web-77
+EOF
+	oms-order -q adjust M2 1 3.00 --code damaged_box --tender store_credit
+	run -0 --separate-stderr oms-order apply changes.csv --by ann
+	[[ "$stderr" == *"changes.csv:3: change \"desk-0002\" was applied already (adjust of order \"M1\" at "*" by ann); nothing changed"* ]]
+	[[ "$stderr" == *"2 changes applied, 1 unchanged, 0 rejected; 1.00 adjusted; 0.50 of store credit spent" ]]
+	before=$(snapshot)
+	run -0 --separate-stderr oms-order apply changes.csv --by ann
+	[[ "$stderr" == *"0 changes applied, 3 unchanged, 0 rejected; nothing changed" ]]
+	assert_equal "$(snapshot)" "$before"
+	run -0 sqlite3 "$OMS_DB" "select ref, action, order_id, by from change_ref order by ref"
+	assert_output - <<'EOF'
+desk-0001|adjust|M1|ann
+desk-0002|adjust|M1|ann
+web-77|spend|W5|ann
+EOF
+	run -64 oms-order apply changes.csv --ref x
+	assert_line --index 0 "oms-order: --ref is for one change on the command line; a stream gives a ref column"
+	consistent
 }

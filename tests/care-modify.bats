@@ -533,7 +533,7 @@ EOF
 	run -64 --separate-stderr oms-order add --discount 1.00 - < /dev/null
 	assert_equal "${stderr_lines[0]}" "oms-order: --price and --discount are for one add or swap on the command line; a stream gives unit_price and discount columns"
 	run -64 --separate-stderr oms-order show O1 --price 1.00
-	assert_equal "${stderr_lines[0]}" "oms-order: show, customer and credit only read: --dry-run, --input-format, --rejects, --by, --reason, --tender, --code, --ship-*, --price, --discount and --node do not apply"
+	assert_equal "${stderr_lines[0]}" "oms-order: show, customer and credit only read: --dry-run, --input-format, --rejects, --by, --reason, --tender, --code, --ref, --ship-*, --price, --discount and --node do not apply"
 	assert_equal "$(state)" "$before"
 }
 

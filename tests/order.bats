@@ -958,7 +958,7 @@ EOF
 	usage_fails "oms-order: cancel takes order [line [qty]]" cancel O1 1 2 3
 	usage_fails "oms-order: reduce takes order line qty" reduce O1 1
 	usage_fails "oms-order: which one? (an order id, or a customer id)" show
-	usage_fails "oms-order: show, customer and credit only read: --dry-run, --input-format, --rejects, --by, --reason, --tender, --code, --ship-*, --price, --discount and --node do not apply" show O1 --dry-run
+	usage_fails "oms-order: show, customer and credit only read: --dry-run, --input-format, --rejects, --by, --reason, --tender, --code, --ref, --ship-*, --price, --discount and --node do not apply" show O1 --dry-run
 	usage_fails "oms-order: changes write no records: --format, -o and --safe-csv do not apply (see oms-order show)" cancel O1 --format csv
 	usage_fails "oms-order: --rejects and --input-format are for a stream of changes" cancel O1 --rejects r.csv
 	usage_fails "oms-order: --ship-* are for address" hold O1 fraud --ship-city X

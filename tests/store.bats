@@ -14,6 +14,7 @@ wal
 EOF
 	run -0 sqlite3 "$OMS_DB" "select name from sqlite_schema where type = 'table' order by name"
 	assert_output - <<'EOF'
+change_ref
 channel_policy
 charge
 collection

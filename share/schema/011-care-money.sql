@@ -50,3 +50,15 @@ CREATE TABLE store_credit (
 	CHECK ((amount > 0) = (refund_id IS NOT NULL))
 );
 CREATE INDEX store_credit_by_customer ON store_credit (customer_id);
+
+-- The care changes applied under a reference (oms-order's ref column or
+-- --ref), so that a change sent twice, a script run again, a file applied
+-- again, is applied once: the second is told and changes nothing.
+CREATE TABLE change_ref (
+	ref              TEXT PRIMARY KEY NOT NULL,
+	action           TEXT NOT NULL,
+	order_id         TEXT NOT NULL,
+	by               TEXT NOT NULL DEFAULT '',
+	at               TEXT NOT NULL,
+	run_id           INTEGER
+) WITHOUT ROWID;
