@@ -124,6 +124,8 @@ run(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line
 	case RETURNS_APPEASE:
 		buf_addf(line, "%ld %s, %s in all; %ld rejected", n.refunds,
 		    plural(n.refunds, "appeasement", "appeasements"), amount, n.rejected);
+		if (n.skipped)
+			buf_addf(line, "; %ld given already", n.skipped);
 		break;
 	}
 	return status;

@@ -566,9 +566,9 @@ static const char *const receipt_dispositions[] = { "restock", "damaged",
 
 static const struct colspec appease_cols[] = {
 	{ "order_id", 1 }, { "line_no", 0 }, { "amount", 0 }, { "percent", 0 },
-	{ "reason", 1 }, { "tender", 0 },
+	{ "reason", 1 }, { "tender", 0 }, { "ref", 0 },
 };
-enum { P_ORDER, P_LINE, P_AMOUNT, P_PERCENT, P_REASON, P_TENDER, P_N };
+enum { P_ORDER, P_LINE, P_AMOUNT, P_PERCENT, P_REASON, P_TENDER, P_REF, P_N };
 
 static const char *const channels[] = { "store", "mail", "locker", "dropoff" };
 
@@ -1698,7 +1698,8 @@ static int
 row_appease(struct run *r, const struct record *rec)
 {
 	const struct colspec *cols = appease_cols;
-	const char *order_id, *reason;
+	const char *order_id, *reason, *ref;
+	struct change_ref_seen seen;
 	struct return_order o;
 	struct refund f;
 	int64_t line_no, amount, rate = 0, refund_id;
@@ -1719,7 +1720,23 @@ row_appease(struct run *r, const struct record *rec)
 		    "%s", amount > 0 ? "not both" : "neither is set");
 	reason = f_reason(r, rec, cols, P_REASON);
 	tender = f_tender(r, rec, cols, P_TENDER, run_tender(r));
+	ref = f_key(r, rec, cols, P_REF);
 	memset(&o, 0, sizeof o);
+	/* given once under its reference: sent again, told and skipped */
+	if (r->rows.err.len == 0 && ref != NULL) {
+		if ((k = store_change_ref_get(r->st, ref, &seen)) < 0)
+			return store_failed(r);
+		if (k == 1) {
+			char what[300];
+
+			snprintf(what, sizeof what, "%s", quote_value(ref));
+			diag_warn("%s:%ld: appeasement \"%s\" was given already (%s of order \"%s\" "
+			    "at %s); skipped", rec->file, rec->line, what, seen.action,
+			    quote_value(seen.order_id), seen.at);
+			r->n->skipped++;
+			return 0;
+		}
+	}
 	if (r->rows.err.len == 0) {
 		if ((k = store_return_order(r->st, order_id, &o)) < 0)
 			return store_failed(r);
@@ -1747,7 +1764,8 @@ row_appease(struct run *r, const struct record *rec)
 	f.at = r->now;
 	f.line_no = line_no;
 	f.amount = amount;
-	if (refund(r, &f, 0, &refund_id) != 0) {
+	if (refund(r, &f, 0, &refund_id) != 0 ||
+	    (ref != NULL && store_change_ref_add(r->st, ref, "appease", order_id, "") != 0)) {
 		ret = -1;
 		goto out;
 	}

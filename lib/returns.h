@@ -58,6 +58,7 @@ struct returns_counts {
 	int64_t turned_back;
 	long exchanges, replacements, charges;
 	int64_t charged;
+	long skipped;		/* appeasements given already under their ref */
 };
 
 /*

@@ -243,3 +243,19 @@ refund_cap,M2/1,"refunded 14.01, more than the 14.00 paid for the line"
 refund_cap,M2,"refunded 18.01, more than the 14.00 paid for the order"
 EOF
 }
+
+@test "an appeasement with a ref is given once: the same file again is told and skipped, nothing paid twice" {
+	money_store
+	release_m1
+	confirm_m1 1 shipped 3 2026-11-05T10:00:00Z
+	printf 'order_id,line_no,amount,reason,ref\nM1,1,4.00,late delivery,care-9\nM1,1,4.00,late delivery,care-9\n' > app.csv
+	run -0 --separate-stderr oms-return appease app.csv
+	assert_equal "$stderr" 'oms-return: warning: app.csv:3: appeasement "care-9" was given already (appease of order "M1" at '"$(sqlite3 "$OMS_DB" "select at from change_ref")"'); skipped
+oms-return: 1 appeasement, 4.00 in all; 0 rejected; 1 given already'
+	run -0 --separate-stderr oms-return appease app.csv
+	[[ "$stderr" == *"0 appeasements, 0.00 in all; 0 rejected; 2 given already" ]]
+	refunds_are <<'EOF2'
+M1|1|appeasement|400|0|0|0|late delivery
+EOF2
+	consistent
+}
