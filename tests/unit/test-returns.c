@@ -233,16 +233,35 @@ refund_cases(void)
 	returns_refund_units(&order, 1, 1, 2500, 0, &r);
 	check(r.merchandise == 900 && r.restocking_fee == 225 && r.amount == 675 && !r.capped,
 	    "refund the second unit of line 1, damaged: 900 - 225 (225.0 of 900 x 25%) = 675");
-	/* capped: 70.00 more refunded, 50.00 on line 0: line 0 has 400 left of its 2250 */
+	/*
+	 * capped: 70.00 more refunded, 50.00 on line 0, 4.00 of it its
+	 * shipping: line 0 has 400 left of its 5400, 400 of its 5000 of
+	 * merchandise, but the order only 200 of its 7700 (7900 - 400 refunded)
+	 */
 	fresh_order();
 	order.refunded = 900 + 7000;
+	order.refunded_shipping = 400;
 	lines[0].refunded = 5000;
+	lines[0].refunded_shipping = 400;
 	returns_refund_units(&order, 0, 1, 1000, 0, &r);
-	check(r.merchandise == 2500 && r.restocking_fee == 250 && r.amount == 400 && r.capped,
-	    "refund capped by what is left on the line: 2250 -> 400");
-	/* the order's cap is lower than line 1's: 2400 left on the line, 800 on the order */
+	check(r.merchandise == 2500 && r.restocking_fee == 250 && r.amount == 200 && r.capped,
+	    "refund capped by the merchandise left on the order: 2250 -> 200");
+	/*
+	 * the order's cap is lower than line 1's: 2400 left on the line, 800 on
+	 * the order, of which 200 for merchandise (7700 paid, 7500 refunded):
+	 * the seller's fault, 900 of merchandise cut to 200, + 200 of shipping
+	 */
 	returns_refund_units(&order, 1, 1, 1000, 1, &r);
-	check(r.amount == 800 && r.capped, "refund capped by what is left on the order: 1100 -> 800");
+	check(r.amount == 400 && r.capped,
+	    "refund capped by what is left on the order's merchandise: 900 + 200 -> 200 + 200");
+	/* the same, with no shipping refunded before: no merchandise left on line 0 */
+	order.refunded_shipping = lines[0].refunded_shipping = 0;
+	returns_refund_units(&order, 0, 1, 1000, 0, &r);
+	check(r.amount == 0 && r.capped,
+	    "refund of merchandise when all of the line's was refunded: 2250 -> 0");
+	check_int(returns_merchandise_left(&order, 0), 0, "merchandise left, line 0: 5000 - 5000");
+	check_int(returns_merchandise_left(&order, 1), 0,
+	    "merchandise left, line 1: 2700 - 900, but the order's 7700 - 7900, none");
 }
 
 static void
@@ -399,7 +418,16 @@ cancel_cases(void)
 	/* a cap already used up: a cancel refunds no more than is left */
 	fresh_cancel();
 	corder.refunded = cline.refunded = 3000;
+	corder.refunded_shipping = cline.refunded_shipping = 699;
 	check_int(cancel(1), 599, "cancel capped: 966 due, 3599 - 3000 left");
+	/*
+	 * goodwill before a cancel comes off its merchandise, not its shipping
+	 * share: 10.00 appeased, then all 3 cancelled: 2900 - 1000, not 2599
+	 */
+	fresh_cancel();
+	corder.refunded = cline.refunded = 1000;
+	corder.appeased = cline.appeased = 1000;
+	check_int(cancel(3), 1900, "cancel after goodwill: 2900 of merchandise - 1000 given");
 }
 
 static void
