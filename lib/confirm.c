@@ -702,7 +702,7 @@ confirm_line(struct confirm_run *cr, const struct record *r, const char *id, int
 	 * the cancel request keeps no reason, so the refund's is "cancelled"
 	 */
 	if (c.line_cancelled > 0 && returns_cancel_refund(st, s.order_id, line_no,
-	    c.line_cancelled, NULL, NULL, at, payload, &refund) != 0)
+	    c.line_cancelled, NULL, s.cancel_tender, at, payload, &refund) != 0)
 		return -1;
 	if (status == ST_READY || (status == ST_DELIVERED && is_locker(&s)))
 		cr->mark.ready = 1;

@@ -747,7 +747,8 @@ write_line(struct ctx *c, const char *order_id, struct oline *l, int cancel,
 
 		if (r->asked == 0)
 			continue;
-		if (store_release_cancel_request(c->st, r->release_id, l->line_no, r->asked) != 0)
+		if (store_release_cancel_request(c->st, r->release_id, l->line_no, r->asked,
+		    ch->tender) != 0)
 			return -2;
 		jsonw_start(&c->pl);
 		jsonw_str_or_null(&c->pl, "release_id", r->release_id);

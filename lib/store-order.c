@@ -410,12 +410,12 @@ store_order_node(struct store *st, const char *node_id, struct node_ref *n)
 }
 
 static const char RELEASE_CANCEL_REQUEST[] =
-    "UPDATE release_line SET cancel_requested = cancel_requested + ?3 "
-    "WHERE release_id = ?1 AND line_no = ?2";
+    "UPDATE release_line SET cancel_requested = cancel_requested + ?3, "
+    "cancel_tender = ?4 WHERE release_id = ?1 AND line_no = ?2";
 
 int
 store_release_cancel_request(struct store *st, const char *release_id, int64_t line_no,
-    int64_t n)
+    int64_t n, const char *tender)
 {
 	sqlite3_stmt *s = store_sql(st, RELEASE_CANCEL_REQUEST);
 
@@ -424,6 +424,7 @@ store_release_cancel_request(struct store *st, const char *release_id, int64_t l
 	bind_text(s, 1, release_id);
 	bind_int(s, 2, line_no);
 	bind_int(s, 3, n);
+	bind_text(s, 4, tender ? tender : "original");
 	return store_done(st, s, "writing a cancel request");
 }
 

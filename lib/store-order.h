@@ -94,9 +94,12 @@ int store_line_method_set(struct store *st, const char *order_id, int64_t line_n
  */
 struct node_ref;
 int store_order_node(struct store *st, const char *node_id, struct node_ref *n);
-/* Ask the node for n more units of a release line back (cancel_requested += n). */
+/*
+ * Ask the node for n more units of a release line back (cancel_requested
+ * += n), their refund, when the node answers, to tender (NULL: original).
+ */
 int store_release_cancel_request(struct store *st, const char *release_id,
-	int64_t line_no, int64_t n);
+	int64_t line_no, int64_t n, const char *tender);
 
 /*
  * A hold of one type: store_hold_get gives 1 and fn the hold when the

@@ -232,7 +232,7 @@ static const char sql_rline_get[] =
     "rl.cancelled, rl.cancel_requested, i.on_hand, EXISTS (SELECT 1 FROM confirmation c "
     "WHERE c.release_id = rl.release_id AND c.line_no = rl.line_no AND c.status = ?3 "
     "AND c.tracking = ?4 AND c.qty = ?5 AND (?6 IS NULL OR c.at = ?6)), "
-    "l.pickup_node, rl.ready, rl.delivered, rl.collected "
+    "l.pickup_node, rl.ready, rl.delivered, rl.collected, rl.cancel_tender "
     "FROM release_line rl "
     "JOIN release r USING (release_id) "
     "JOIN order_line l ON l.order_id = rl.order_id AND l.line_no = rl.line_no "
@@ -272,6 +272,7 @@ rline_row(void *p, const struct store_row *row)
 	s->ready = store_col_int(row, 12);
 	s->delivered = store_col_int(row, 13);
 	s->collected = store_col_int(row, 14);
+	copy(s->cancel_tender, sizeof s->cancel_tender, store_col_text(row, 15));
 	c->found = 1;
 	return 1;
 }

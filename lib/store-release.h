@@ -84,6 +84,7 @@ struct release_line_state {
 	int64_t ready, delivered, collected;	/* the last mile (schema 009) */
 	int64_t on_hand;	/* the node's of the sku; -1: no inventory row */
 	int seen;		/* already took this confirmation (see below) */
+	char cancel_tender[16];	/* where the refund of units asked back goes */
 };
 /*
  * Line line_no of release_id, asked about a confirmation of status, qty,

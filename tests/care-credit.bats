@@ -315,3 +315,28 @@ EOF
 	assert_line --index 0 "oms-order: --ref is for one change on the command line; a stream gives a ref column"
 	consistent
 }
+
+@test "released units asked back with --tender store_credit: their refund, when the node answers, goes to store credit" {
+	credit_store
+	oms-import -q rates "$DATA/rates.csv"
+	oms-route -q --order M1 > /dev/null
+	oms-release -q --day 2026-11-04 > /dev/null
+	release=$(sqlite3 "$OMS_DB" "select release_id from release where order_id = 'M1'")
+	# both B2 of line 2 are out at the node: asked back, nothing refunded yet
+	run -0 --separate-stderr oms-order cancel M1 2 --tender store_credit --by ann
+	assert_equal "$stderr" "oms-order: 1 change applied, 0 unchanged, 0 rejected; 2 released units asked back from the nodes"
+	run -0 sqlite3 "$OMS_DB" "select count(*) from refund; select cancel_tender from release_line where line_no = 2"
+	assert_output - <<'EOF'
+0
+store_credit
+EOF
+	printf 'release_id,line_no,status,qty\n%s,2,cancelled,2\n' "$release" | oms-release -q --confirm -
+	# 2 x 5.00, to the customer's store credit
+	refunds_are <<'EOF'
+M1|2|cancel|1000||store_credit|cancelled
+EOF
+	ledger_is <<'EOF'
+C1|1000|1|M1|cancelled|
+EOF
+	consistent
+}

@@ -20,6 +20,7 @@ ALTER TABLE orders DROP COLUMN bill_country; ALTER TABLE order_hold DROP COLUMN 
 DROP TABLE channel_policy; DROP INDEX order_hold_not_freed;
 ALTER TABLE order_hold DROP COLUMN stock_freed_at;
 DROP TABLE store_credit; DROP TABLE change_ref;
+ALTER TABLE release_line DROP COLUMN cancel_tender;
 ALTER TABLE item DROP COLUMN ship_to_store;
 ALTER TABLE order_line DROP COLUMN ship_to_store;
 DROP INDEX collection_open; DROP TABLE collection; DROP TABLE tracking_update;

@@ -32,6 +32,11 @@ DROP TABLE refund;
 ALTER TABLE refund_v11 RENAME TO refund;
 CREATE INDEX refund_by_order ON refund (order_id);
 
+-- Where the refund of units asked back from a node goes when the node
+-- answers (oms-order cancel --tender): the tender of the latest request.
+ALTER TABLE release_line ADD COLUMN cancel_tender TEXT NOT NULL DEFAULT 'original'
+	CHECK (cancel_tender IN ('original','store_credit'));
+
 -- Store credit: one row per movement of a customer's balance.  A refund
 -- in tender store_credit credits it (amount > 0, refund_id set); a spend
 -- debits it (amount < 0) with the order it paid for (order_ref, which
