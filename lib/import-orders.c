@@ -14,6 +14,7 @@
 #include "jsonw.h"
 #include "model.h"
 #include "parse.h"
+#include "store-order.h"
 
 /* An order read and checked, waiting to be written with others. */
 struct pending {
@@ -754,13 +755,13 @@ rule_holds(struct importer *im, const struct order *o, const struct held *rows, 
 			goto fail;
 		if (r == 0)
 			continue;
-		if (store_rule_hold_add(im->st, o->order_id, k->hold_type, im->reason.s,
+		buf_reset(&by);
+		buf_addf(&by, "rule:%s", k->rule_id);
+		if (store_hold_add(im->st, o->order_id, k->hold_type, im->reason.s, by.s,
 		    k->rule_id) != 0) {
 			store_failed(im);
 			goto fail;
 		}
-		buf_reset(&by);
-		buf_addf(&by, "rule:%s", k->rule_id);
 		jsonw_start(&im->payload);
 		jsonw_str(&im->payload, "hold_type", k->hold_type);
 		jsonw_str(&im->payload, "by", by.s);

@@ -1373,7 +1373,8 @@ do_hold(struct ctx *c, const struct change *ch)
 		    ch->hold_type);
 		return 1;
 	}
-	if ((hold ? store_hold_add(c->st, ch->order_id, ch->hold_type, ch->reason, c->o->by) :
+	if ((hold ? store_hold_add(c->st, ch->order_id, ch->hold_type, ch->reason, c->o->by,
+	    NULL) :
 	    store_hold_remove(c->st, ch->order_id, ch->hold_type)) != 0)
 		return -2;
 	jsonw_start(&c->pl);

@@ -642,10 +642,11 @@ store_load_skus(struct store *st, struct strmap *skus)
 
 static const char sql_customers[] = "SELECT customer_id FROM customer";
 
-int
-store_load_customers(struct store *st, struct strmap *customers)
+/* The first column of every row of sql into the set customers: 0 or -1. */
+static int
+load_customer_set(struct store *st, const char *sql, struct strmap *customers)
 {
-	sqlite3_stmt *s = store_sql(st, sql_customers);
+	sqlite3_stmt *s = store_sql(st, sql);
 	int rc;
 
 	if (s == NULL)
@@ -654,6 +655,12 @@ store_load_customers(struct store *st, struct strmap *customers)
 		strmap_put(customers, (const char *)sqlite3_column_text(s, 0), NULL);
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "reading customers");
+}
+
+int
+store_load_customers(struct store *st, struct strmap *customers)
+{
+	return load_customer_set(st, sql_customers, customers);
 }
 
 int
@@ -730,10 +737,6 @@ static const char sql_flagged[] = "SELECT customer_id FROM customer WHERE flagge
 static const char sql_ship_to_place[] =
     "SELECT " SHIP_TO_CODE ", " SHIP_TO_COUNTRY " FROM (SELECT ?1 AS ship_country, "
     "?2 AS ship_postal_code, ?3 AS ship_lat, ?4 AS ship_lon) o " SHIP_TO_JOIN;
-static const char sql_rule_hold[] =
-    "INSERT INTO order_hold (order_id, hold_type, reason, held_by, held_at, rule_id) "
-    "VALUES (?1, ?2, ?3, 'rule:' || ?4, ?5, ?4)";
-
 static void
 bind_hold_rule(sqlite3_stmt *s, const void *p)
 {
@@ -784,15 +787,7 @@ store_load_hold_rules(struct store *st, int (*fn)(void *ctx, const struct hold_r
 int
 store_load_flagged(struct store *st, struct strmap *customers)
 {
-	sqlite3_stmt *s = store_sql(st, sql_flagged);
-	int rc;
-
-	if (s == NULL)
-		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		strmap_put(customers, (const char *)sqlite3_column_text(s, 0), NULL);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : store_fail(st, rc, "reading customers");
+	return load_customer_set(st, sql_flagged, customers);
 }
 
 int
@@ -821,18 +816,3 @@ store_ship_to_place(struct store *st, const struct order *o, char **code, char *
 	    "placing an order's ship-to");
 }
 
-int
-store_rule_hold_add(struct store *st, const char *order_id, const char *hold_type,
-    const char *reason, const char *rule_id)
-{
-	sqlite3_stmt *s = store_sql(st, sql_rule_hold);
-
-	if (s == NULL)
-		return -1;
-	bind_text(s, 1, order_id);
-	bind_text(s, 2, hold_type);
-	bind_text(s, 3, reason);
-	bind_text(s, 4, rule_id);
-	bind_text(s, 5, store_run_time(st));
-	return store_done(st, s, "writing a hold");
-}

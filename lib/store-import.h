@@ -118,11 +118,5 @@ int store_load_flagged(struct store *st, struct strmap *customers);
  */
 int store_ship_to_place(struct store *st, const struct order *o, char **code,
 	char **country);
-/*
- * A hold a rule placed on a new order: held_by "rule:RULE_ID", the rule
- * recorded, at the run's time.  The caller writes its event.
- */
-int store_rule_hold_add(struct store *st, const char *order_id, const char *hold_type,
-	const char *reason, const char *rule_id);
 
 #endif

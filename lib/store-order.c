@@ -431,8 +431,8 @@ store_release_cancel_request(struct store *st, const char *release_id, int64_t l
 static const char HOLD_GET[] =
     "SELECT held_by, held_at, reason FROM order_hold WHERE order_id = ?1 AND hold_type = ?2";
 static const char HOLD_ADD[] =
-    "INSERT INTO order_hold (order_id, hold_type, reason, held_by, held_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5)";
+    "INSERT INTO order_hold (order_id, hold_type, reason, held_by, held_at, rule_id) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 static const char HOLD_REMOVE[] =
     "DELETE FROM order_hold WHERE order_id = ?1 AND hold_type = ?2";
 
@@ -469,7 +469,7 @@ store_hold_get(struct store *st, const char *order_id, const char *hold_type,
 
 int
 store_hold_add(struct store *st, const char *order_id, const char *hold_type,
-    const char *reason, const char *by)
+    const char *reason, const char *by, const char *rule_id)
 {
 	sqlite3_stmt *s = store_sql(st, HOLD_ADD);
 
@@ -480,6 +480,7 @@ store_hold_add(struct store *st, const char *order_id, const char *hold_type,
 	bind_text(s, 3, reason);
 	bind_text(s, 4, by);
 	bind_text(s, 5, store_run_time(st));
+	bind_text(s, 6, rule_id);
 	return store_done(st, s, "writing a hold");
 }
 

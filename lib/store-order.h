@@ -103,8 +103,9 @@ int store_release_cancel_request(struct store *st, const char *release_id,
 
 /*
  * A hold of one type: store_hold_get gives 1 and fn the hold when the
- * order has it, 0 when not; store_hold_add puts it (at the run's time),
- * store_hold_remove takes it away.
+ * order has it, 0 when not; store_hold_add puts it (at the run's time;
+ * rule_id: the hold rule that placed it, NULL for care's), store_hold_remove
+ * takes it away.
  */
 struct order_hold {
 	const char *held_by, *held_at, *reason;
@@ -112,7 +113,7 @@ struct order_hold {
 int store_hold_get(struct store *st, const char *order_id, const char *hold_type,
 	int (*fn)(void *ctx, const struct order_hold *h), void *ctx);
 int store_hold_add(struct store *st, const char *order_id, const char *hold_type,
-	const char *reason, const char *by);
+	const char *reason, const char *by, const char *rule_id);
 int store_hold_remove(struct store *st, const char *order_id, const char *hold_type);
 
 /*

@@ -276,17 +276,18 @@ store_rma_line_get(struct store *st, const char *rma_id, int64_t line_no,
 }
 
 static const char SQL_RECEIPT_ADD[] =
-    "INSERT INTO receipt (rma_id, line_no, qty, condition, disposition, node_id, at, run_id) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    "INSERT INTO receipt (rma_id, line_no, qty, condition, disposition, rejected, node_id, "
+    "at, run_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 static const char SQL_RMA_RECEIVED[] =
     "UPDATE rma_line SET received = received + ?3 WHERE rma_id = ?1 AND line_no = ?2";
 static const char SQL_LINE_RETURNED[] =
     "UPDATE order_line SET returned = returned + ?3 WHERE order_id = ?1 AND line_no = ?2";
 
-int
-store_receipt_add(struct store *st, const char *rma_id, const char *order_id,
-    int64_t line_no, int64_t qty, const char *condition, const char *disposition,
-    const char *node_id, const char *at)
+/* The receipt row and the RMA line's received count: 0 or -1. */
+static int
+receipt_write(struct store *st, const char *rma_id, int64_t line_no, int64_t qty,
+    const char *condition, const char *disposition, int rejected, const char *node_id,
+    const char *at)
 {
 	sqlite3_stmt *s;
 
@@ -297,9 +298,10 @@ store_receipt_add(struct store *st, const char *rma_id, const char *order_id,
 	bind_int(s, 3, qty);
 	bind_text(s, 4, condition);
 	bind_text(s, 5, disposition);
-	bind_text(s, 6, node_id);
-	bind_text(s, 7, at);
-	bind_run(st, s, 8);
+	bind_int(s, 6, rejected);
+	bind_text(s, 7, node_id);
+	bind_text(s, 8, at);
+	bind_run(st, s, 9);
 	if (store_done(st, s, "writing a receipt") != 0)
 		return -1;
 	if ((s = store_sql(st, SQL_RMA_RECEIVED)) == NULL)
@@ -307,9 +309,18 @@ store_receipt_add(struct store *st, const char *rma_id, const char *order_id,
 	bind_text(s, 1, rma_id);
 	bind_int(s, 2, line_no);
 	bind_int(s, 3, qty);
-	if (store_done(st, s, "writing a receipt") != 0)
-		return -1;
-	if ((s = store_sql(st, SQL_LINE_RETURNED)) == NULL)
+	return store_done(st, s, "writing a receipt");
+}
+
+int
+store_receipt_add(struct store *st, const char *rma_id, const char *order_id,
+    int64_t line_no, int64_t qty, const char *condition, const char *disposition,
+    const char *node_id, const char *at)
+{
+	sqlite3_stmt *s;
+
+	if (receipt_write(st, rma_id, line_no, qty, condition, disposition, 0, node_id, at) != 0 ||
+	    (s = store_sql(st, SQL_LINE_RETURNED)) == NULL)
 		return -1;
 	bind_text(s, 1, order_id);
 	bind_int(s, 2, line_no);
@@ -473,34 +484,11 @@ store_refund_orders(struct store *st, int (*fn)(void *ctx, const char *order_id)
 
 /* --- exchanges, charges, rejected receipts ----------------------------- */
 
-static const char SQL_RECEIPT_REJECT[] =
-    "INSERT INTO receipt (rma_id, line_no, qty, condition, disposition, rejected, node_id, "
-    "at, run_id) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8)";
-
 int
 store_receipt_reject(struct store *st, const char *rma_id, int64_t line_no, int64_t qty,
     const char *condition, const char *disposition, const char *node_id, const char *at)
 {
-	sqlite3_stmt *s;
-
-	if ((s = store_sql(st, SQL_RECEIPT_REJECT)) == NULL)
-		return -1;
-	bind_text(s, 1, rma_id);
-	bind_int(s, 2, line_no);
-	bind_int(s, 3, qty);
-	bind_text(s, 4, condition);
-	bind_text(s, 5, disposition);
-	bind_text(s, 6, node_id);
-	bind_text(s, 7, at);
-	bind_run(st, s, 8);
-	if (store_done(st, s, "writing a receipt") != 0)
-		return -1;
-	if ((s = store_sql(st, SQL_RMA_RECEIVED)) == NULL)
-		return -1;
-	bind_text(s, 1, rma_id);
-	bind_int(s, 2, line_no);
-	bind_int(s, 3, qty);
-	return store_done(st, s, "writing a receipt");
+	return receipt_write(st, rma_id, line_no, qty, condition, disposition, 1, node_id, at);
 }
 
 static const char SQL_EXCHANGE_ADD[] =
