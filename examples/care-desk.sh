@@ -27,14 +27,18 @@ step "looking up $order of customer $customer"
 oms-order customer "$customer" >"$out/customer-$customer.json"
 
 # A competitor sells the first item for less: a 10% price match on the
-# line, back to the card it was paid with (after shipment: a refund).  The refund is recorded with
+# line, back to the card it was paid with (after shipment: a refund).
+# Each money change carries a reference (--ref): run this script again and
+# it is told, not paid twice.  The refund is recorded with
 # its reason code; the payment system reads it from the event feed.
 step "a price match on $order line 1"
-oms-order adjust "$order" 1 10% --code price_match --by desk --reason "competitor ad"
+oms-order adjust "$order" 1 10% --code price_match --by desk --reason "competitor ad" \
+    --ref "desk-$day-$order-match"
 
 # The box arrived crushed: 5.00 over the whole order, as store credit.
 step "a damaged box on $order, in store credit"
-oms-order adjust "$order" 5.00 --code damaged_box --tender store_credit --by desk
+oms-order adjust "$order" 5.00 --code damaged_box --tender store_credit --by desk \
+    --ref "desk-$day-$order-box"
 
 # Another customer gives up on a backordered line: it is cancelled, and
 # what was paid for it goes to store credit (a guest has none: the card).
@@ -50,7 +54,7 @@ fi
 # The first customer spends part of the credit on a new web order (the
 # web shop's own order id); a spend beyond the balance is refused.
 step "spending store credit of $customer"
-oms-order spend "$customer" 2.00 "W-$day-1" --by web --reason "checkout"
+oms-order spend "$customer" 2.00 "W-$day-1" --by web --reason "checkout" --ref "W-$day-1"
 oms-order credit "$customer" >"$out/credit-$customer.csv"
 cat "$out/credit-$customer.csv"
 
@@ -63,7 +67,8 @@ line=$(oms-report lines | awk -F, 'NR > 1 && $11 > 0 { print $1 "," $2 "," $3; e
 data=$(cd "$(dirname "$0")" && pwd)/data
 node=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 	$c["accepts_returns"] == 1 && $c["type"] == "warehouse" { print $1; exit }' "$data/nodes.csv")
-if [ -n "$line" ] && [ -n "$node" ]; then
+# (once a day: a rerun finds today's exchange made and leaves it)
+if [ -n "$line" ] && [ -n "$node" ] && [ ! -s "$out/exchanges-$day.csv" ]; then
 	step "exchanging a defective unit of ${line%,*} ahead of its return"
 	printf 'order_id,line_no,qty,reason,channel,node_id,new_sku,advance\n%s,1,defective,mail,%s,%s,yes\n' \
 	    "${line%,*}" "$node" "${line##*,}" | oms-return exchange -o "$out/exchanges-$day.csv" -
