@@ -445,6 +445,7 @@ static int
 migrate(struct store *st)
 {
 	int v, ntables, i;
+	int64_t nbroken;
 	char pragma[64];
 
 	if (user_version(st, &v) != 0)
@@ -457,8 +458,16 @@ migrate(struct store *st)
 		st->status = EX_SOFTWARE;
 		return -1;
 	}
-	if (store_exec(st, "BEGIN IMMEDIATE", "locking the store to create its schema") != 0)
+	/*
+	 * Foreign keys off while the schema changes (a migration may make a
+	 * table again, as SQLite's ALTER TABLE cannot change a constraint),
+	 * checked whole before the commit; the pragma is a no-op inside a
+	 * transaction, so it is set around it.
+	 */
+	if (store_exec(st, "PRAGMA foreign_keys = OFF", "migrating the schema") != 0)
 		return -1;
+	if (store_exec(st, "BEGIN IMMEDIATE", "locking the store to create its schema") != 0)
+		goto fk_on;
 	if (user_version(st, &v) != 0 || count_tables(st, &ntables) != 0)
 		goto fail;
 	if (v == 0 && ntables > 0) {
@@ -474,14 +483,27 @@ migrate(struct store *st)
 		if (store_exec(st, pragma, "migrating the schema") != 0)
 			goto fail;
 	}
+	if (store_once_int(st, "SELECT count(*) FROM pragma_foreign_key_check", &nbroken,
+	    "checking the migrated schema") != 0)
+		goto fail;
+	if (nbroken != 0) {
+		diag_error("%s: migrating the schema would break %lld foreign keys; nothing changed",
+		    st->path, (long long)nbroken);
+		st->status = EX_SOFTWARE;
+		goto fail;
+	}
 	if (store_exec(st, "COMMIT", "migrating the schema") != 0)
 		goto fail;
+	if (store_exec(st, "PRAGMA foreign_keys = ON", "migrating the schema") != 0)
+		return -1;
 	if (v > 0)
 		diag_info("%s: schema migrated from version %d to %d", st->path, v,
 		    schema_version);
 	return 0;
 fail:
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+fk_on:
+	sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	return -1;
 }
 

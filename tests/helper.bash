@@ -15,7 +15,29 @@ SCHEMA_VERSION=$(ls "$TESTS"/../share/schema/[0-9]*.sql | wc -l)
 # undone, the refund and receipt tables left as they are, which 009, 011 and 012 rebuild
 # alike), for
 # the tests that make a store of an older version out of a new one.
-UNDO_LAST_MILE="DROP TABLE charge; DROP TABLE exchange; DROP TABLE hold_rule; ALTER TABLE customer DROP COLUMN flagged;
+UNDO_LAST_MILE="DROP TABLE sourcing_rule; DROP TABLE node_group; DROP TABLE rule_version;
+ALTER TABLE item DROP COLUMN item_class;
+CREATE TABLE n14 (node_id TEXT PRIMARY KEY NOT NULL, type TEXT NOT NULL CHECK (type IN
+	('warehouse','store','dark_store','3pl','vendor','locker')),
+	name TEXT NOT NULL DEFAULT '', postal_code TEXT NOT NULL DEFAULT '',
+	country TEXT NOT NULL DEFAULT 'US', lat REAL, lon REAL,
+	can_ship INTEGER NOT NULL DEFAULT 1, can_pickup INTEGER NOT NULL DEFAULT 0,
+	can_curbside INTEGER NOT NULL DEFAULT 0, accepts_returns INTEGER NOT NULL DEFAULT 0,
+	capacity_per_day INTEGER CHECK (capacity_per_day >= 0),
+	handling_cost REAL NOT NULL DEFAULT 0,
+	processing_days INTEGER NOT NULL DEFAULT 1 CHECK (processing_days >= 0),
+	safety_stock INTEGER NOT NULL DEFAULT 0 CHECK (safety_stock >= 0),
+	active INTEGER NOT NULL DEFAULT 1, address1 TEXT NOT NULL DEFAULT '',
+	city TEXT NOT NULL DEFAULT '', region TEXT NOT NULL DEFAULT '',
+	pickup_hold_days INTEGER NOT NULL DEFAULT 7 CHECK (pickup_hold_days >= 1),
+	ship_to_store INTEGER NOT NULL DEFAULT 0, confirm_hours INTEGER CHECK (confirm_hours >= 1))
+	WITHOUT ROWID;
+INSERT INTO n14 SELECT node_id, type, name, postal_code, country, lat, lon, can_ship,
+	can_pickup, can_curbside, accepts_returns, capacity_per_day, handling_cost,
+	processing_days, safety_stock, active, address1, city, region, pickup_hold_days,
+	ship_to_store, confirm_hours FROM node;
+DROP TABLE node; ALTER TABLE n14 RENAME TO node;
+DROP TABLE charge; DROP TABLE exchange; DROP TABLE hold_rule; ALTER TABLE customer DROP COLUMN flagged;
 ALTER TABLE orders DROP COLUMN bill_country; ALTER TABLE order_hold DROP COLUMN rule_id;
 DROP TABLE channel_policy; DROP INDEX order_hold_not_freed;
 ALTER TABLE order_hold DROP COLUMN stock_freed_at;

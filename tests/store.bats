@@ -28,6 +28,7 @@ inventory
 item
 line_node
 node
+node_group
 order_hold
 order_line
 orders
@@ -39,9 +40,11 @@ release
 release_line
 rma
 rma_line
+rule_version
 run
 sent_once
 shipment
+sourcing_rule
 store_credit
 tracking_update
 EOF
