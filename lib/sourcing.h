@@ -76,6 +76,17 @@ struct sourcing_line {
  */
 int sourcing_load(struct store *st, struct sourcing **out);
 void sourcing_free(struct sourcing *s);
+/*
+ * What sourcing_load does, in steps (and the table tests' way to make
+ * one): a version, its nodes, then each group member, then the rules in
+ * seq order (-1 after a diagnostic when a rule's safety cannot be read).
+ */
+struct sourcing_rule_row;
+struct sourcing *sourcing_new(long version);
+void sourcing_add_node(struct sourcing *s, const char *node_id, const char *type,
+	const char *channel);
+void sourcing_add_member(struct sourcing *s, const char *group_id, const char *node_id);
+int sourcing_add_rule(struct sourcing *s, const struct sourcing_rule_row *r);
 
 /* The version read (0: none), for the run log's counts ("rules_version"). */
 long sourcing_version(const struct sourcing *s);
