@@ -42,6 +42,10 @@ run(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line
 	if (n.held_orders_freed > 0)
 		buf_addf(counts, ",\"held_orders_freed\":%ld,\"held_units_freed\":%lld",
 		    n.held_orders_freed, (long long)n.held_units_freed);
+	if (n.rules_version > 0)
+		buf_addf(counts, ",\"rules_version\":%ld", n.rules_version);
+	if (n.orders_held > 0)
+		buf_addf(counts, ",\"orders_held\":%ld", n.orders_held);
 	buf_addc(counts, '}');
 	buf_addf(line, "%ld %s changed: %ld allocated in full, %ld partly, %ld backordered; "
 	    "%lld %s allocated, %lld %s backordered; %lld %s taken back", n.lines,

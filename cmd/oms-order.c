@@ -54,7 +54,7 @@ usage(FILE *fp)
 	    "                [--ship-city text] [--ship-region text]\n"
 	    "                [--ship-postal-code code] [--ship-country code]\n"
 	    "                [--ship-lat lat --ship-lon lon]\n"
-	    "type: fraud, payment, address, customer\n"
+	    "type: fraud, payment, address, customer, sourcing\n"
 	    "method: ship, pickup, curbside, locker\n"
 	    "tender: original (the default), store_credit\n");
 }

@@ -13,6 +13,7 @@
 #include "jsonw.h"
 #include "model.h"
 #include "parse.h"
+#include "sourcing.h"
 #include "store-alloc.h"
 #include "store-order.h"
 #include "util.h"
@@ -75,6 +76,9 @@ struct aorder {
 	int wn;
 	int nowhere;		/* lines of it backordered for want of its ship-to's place */
 	const char *code, *country;	/* its ship-to cannot be placed: the keys; else NULL */
+	/* with sourcing rules, what they match on (sourcing.h); else NULL */
+	const char *channel, *ship_country, *ship_region, *ship_postal_code;
+	int64_t value;		/* its merchandise, cents */
 };
 
 /* The order of service (service_cmp, model.h), for qsort of key pointers. */
@@ -97,11 +101,14 @@ struct aline {
 	 * routed, released or shipped so); may become so; decided.
 	 */
 	unsigned old_to_store : 1, keep_to_store : 1, may_transfer : 1, to_store : 1;
+	short rule;		/* the sourcing rule it matched, -1 none */
+	unsigned short cls;	/* its sourcing class (alloc_line.cls) */
 };
 
 struct run {
 	struct store *st;
 	struct allocator *a;
+	struct sourcing *src;	/* the rules; NULL when plain (sourcing_plain) */
 	struct alloc_counts *n;
 	struct writer w;
 	struct buf payload;
@@ -275,8 +282,9 @@ clear_shortages(struct run *r)
 static int
 kept_row(void *p, const struct kept_allocation *k)
 {
+	/* (of class 0: what held and unscoped lines keep is not matched to rules) */
 	struct alloc_line l = { k->sku, k->method, k->pickup_node, 0, 0, BO_NONE, NULL, NULL, -1,
-		k->ship_to_store != 0, 0 };
+		k->ship_to_store != 0, 0, 0 };
 
 	alloc_keep(p, &l, k->allocated);
 	return 0;
@@ -287,8 +295,10 @@ static int
 load_network(struct run *r, const char *const *scoped)
 {
 	r->a = alloc_new();
-	if (store_alloc_nodes(r->st, node_row, r->a) != 0 ||
-	    store_alloc_stock(r->st, stock_row, r) != 0 ||
+	if (store_alloc_nodes(r->st, node_row, r->a) != 0)
+		return -1;
+	alloc_set_sourcing(r->a, r->src);
+	if (store_alloc_stock(r->st, stock_row, r) != 0 ||
 	    store_alloc_kept(r->st, scoped[0] != NULL, kept_row, r->a) != 0)
 		return -1;
 	return 0;
@@ -500,6 +510,14 @@ order_row(void *p, const struct order_to_allocate *x)
 	o->nowhere = 0;
 	o->code = arena_dup(&r->strings, x->postal_key);
 	o->country = arena_dup(&r->strings, x->country_key);
+	o->value = 0;
+	o->channel = o->ship_country = o->ship_region = o->ship_postal_code = NULL;
+	if (r->src != NULL) {
+		o->channel = arena_dup(&r->strings, x->channel);
+		o->ship_country = arena_dup(&r->strings, x->ship_country);
+		o->ship_region = arena_dup(&r->strings, x->ship_region);
+		o->ship_postal_code = arena_dup(&r->strings, x->ship_postal_code);
+	}
 	return 0;
 }
 
@@ -532,6 +550,7 @@ line_row(void *p, const struct line_to_allocate *l, const struct alloc_work *wor
 	if (c != 0)
 		return 0;	/* held, or outside the scope */
 	o = &r->orders[r->cur];
+	o->value += l->qty * l->unit_price - l->discount;
 	if (demand <= 0 && routed == 0 && l->allocated == 0 &&
 	    l->backordered == 0 && old_reason == NULL)
 		return 0;	/* nothing to decide, to undo or to take back */
@@ -563,6 +582,8 @@ line_row(void *p, const struct line_to_allocate *l, const struct alloc_work *wor
 	a->old_to_store = a->to_store = l->ship_to_store != 0;
 	a->keep_to_store = a->old_to_store && (l->shipped > 0 || nwork > 0);
 	a->may_transfer = l->item_ship_to_store != 0;
+	a->rule = -1;
+	a->cls = 0;
 	for (i = 0; i < nwork; i++) {
 		struct rwork *w;
 
@@ -623,6 +644,74 @@ taken_back(struct run *r, const struct aorder *o)
 }
 
 /*
+ * The sourcing rule each line of order o matches and its class; the
+ * order ships complete when one of its lines' rules says so.
+ */
+static void
+classify(struct run *r, struct aorder *o)
+{
+	struct sourcing_order so;
+	int i;
+
+	so.channel = o->channel;
+	so.ship_country = o->ship_country;
+	so.ship_region = o->ship_region;
+	so.ship_postal_code = o->ship_postal_code;
+	so.priority = o->svc.priority;
+	so.value = o->value;
+	for (i = 0; i < o->n; i++) {
+		struct aline *a = &r->rows[o->first + i];
+		struct sourcing_line sl;
+		const struct sourcing_rule *rule;
+		int cls;
+
+		sl.sku = r->texts[a->sku];
+		sl.method = r->texts[a->method];
+		sl.item_class = NULL;
+		a->rule = (short)sourcing_match(r->src, &so, &sl);
+		cls = sourcing_class(r->src, a->rule, o->channel);
+		a->cls = (unsigned short)cls;
+		if ((rule = sourcing_rule_at(r->src, a->rule)) != NULL && rule->ship_complete)
+			o->ship_complete = 1;
+	}
+}
+
+/*
+ * A line whose rule sends it to care when nothing fits (on_short hold)
+ * got nothing: its order is held, a sourcing hold, with the rule.  The
+ * order keeps what its other lines got, as a held order does.
+ */
+static int
+hold_short(struct run *r, struct aorder *o)
+{
+	const struct sourcing_rule *rule = NULL;
+	int i;
+
+	for (i = 0; i < o->n && rule == NULL; i++) {
+		const struct aline *a = &r->rows[o->first + i];
+		const struct alloc_line *l = &r->lines[i];
+		const struct sourcing_rule *x = sourcing_rule_at(r->src, a->rule);
+
+		if (x != NULL && x->on_short == SHORT_HOLD && l->demand > 0 && l->allocated == 0)
+			rule = x;
+	}
+	if (rule == NULL)
+		return 0;
+	buf_reset(&r->why);
+	buf_addf(&r->why, "sourcing rule %s: no node it allows has the stock", rule->rule_id);
+	if (store_hold_add(r->st, o->svc.order_id, "sourcing", r->why.s, "oms-allocate",
+	    rule->rule_id) != 0)
+		return -1;
+	jsonw_start(&r->payload);
+	jsonw_str(&r->payload, "hold_type", "sourcing");
+	jsonw_str(&r->payload, "by", "oms-allocate");
+	jsonw_str(&r->payload, "reason", r->why.s);
+	jsonw_str(&r->payload, "rule_id", rule->rule_id);
+	r->n->orders_held++;
+	return events_add(&r->events, o->svc.order_id, "order.held", jsonw_end(&r->payload));
+}
+
+/*
  * Decide order o, at rank in the order of service: report and queue an
  * event for each line that changed.
  */
@@ -648,9 +737,12 @@ decide(struct run *r, struct aorder *o, long rank)
 		l->node = -1;
 		l->transfer = a->keep_to_store;
 		l->may_transfer = a->may_transfer;
+		l->cls = a->cls;
 	}
 	alloc_order(r->a, r->lines, o->n, o->ship_complete, rank);
 	if (taken_back(r, o) != 0)
+		return -1;
+	if (r->src != NULL && hold_short(r, o) != 0)
 		return -1;
 	for (i = 0; i < o->n; i++) {
 		struct aline *a = &r->rows[o->first + i];
@@ -848,6 +940,9 @@ decide_all(struct run *r, const char *const *scoped)
 		by_service[k++] = &o->svc;
 	}
 	qsort(by_service, (size_t)k, sizeof *by_service, cmp_service);
+	if (r->src != NULL)
+		for (i = 0; i < k; i++)
+			classify(r, (struct aorder *)by_service[i]);
 	/* the routed work a line ahead may take back, in the order of service */
 	for (i = 0; i < k; i++) {
 		const struct aorder *o = (const struct aorder *)by_service[i];
@@ -913,6 +1008,15 @@ alloc_run(struct store *st, const struct alloc_opts *o, FILE *out,
 		return status;
 	if (scope_on(o->scope))
 		scoped[0] = "1";
+	if (sourcing_load(st, &r.src) != 0) {
+		status = store_status(st);
+		goto out;
+	}
+	counts->rules_version = sourcing_version(r.src);
+	if (sourcing_plain(r.src)) {
+		sourcing_free(r.src);
+		r.src = NULL;
+	}
 	if (free_held(&r, scoped[0] != NULL) != 0) {
 		status = store_status(st);
 		goto out;
@@ -957,5 +1061,6 @@ out:
 	arena_free(&r.strings);
 	clear_shortages(&r);
 	alloc_free(r.a);
+	sourcing_free(r.src);
 	return status;
 }

@@ -8,6 +8,7 @@
 
 #include "alloc.h"
 #include "model.h"
+#include "sourcing.h"
 #include "util.h"
 
 struct anode {
@@ -37,9 +38,23 @@ struct stock {
 	struct routed_list routed;	/* the routed work here */
 };
 
+/*
+ * The stock entries of a sku that the lines of some sourcing classes may
+ * draw on (in: by entry, 1 or 0), and what those lines hold (S).
+ */
+struct eset {
+	unsigned char *in;
+	int64_t S;
+};
+#define MAXSETS 12	/* sets of a sku whose every family is checked */
+
 struct sku {
 	struct stock *stock;
 	int n, cap;
+	struct eset *sets;	/* with sourcing: the sets of its lines so far */
+	int nsets;
+	int *set_of;		/* by class: set index + 1, 0 not yet known */
+	int nset_of;
 	int nlost;		/* stock entries that are lost */
 	int64_t pool;		/* sum of atp over the pool */
 	int64_t pool_pickup;	/* sum of pickup over the pool */
@@ -67,6 +82,10 @@ struct allocator {
 	/* what the order being decided took back, in the order taken */
 	struct alloc_take *journal, *taken;
 	int njournal, capjournal, ntaken, captaken;
+	struct sourcing *src;	/* NULL, or not plain: alloc_set_sourcing */
+	int *src_node;		/* by node: its index in src */
+	unsigned char *scratch;	/* a union of sets, by stock entry */
+	int capscratch;
 };
 
 unsigned
@@ -100,6 +119,10 @@ free_sku(void *p)
 	for (i = 0; i < s->n; i++)
 		free(s->stock[i].routed.v);
 	free(s->stock);
+	for (i = 0; i < s->nsets; i++)
+		free(s->sets[i].in);
+	free(s->sets);
+	free(s->set_of);
 	free(s->pool_routed.v);
 	free(s);
 }
@@ -122,7 +145,22 @@ alloc_free(struct allocator *a)
 	free(a->routed);
 	free(a->journal);
 	free(a->taken);
+	free(a->src_node);
+	free(a->scratch);
 	free(a);
+}
+
+void
+alloc_set_sourcing(struct allocator *a, struct sourcing *s)
+{
+	int i;
+
+	if (s == NULL || sourcing_plain(s))
+		return;
+	a->src = s;
+	a->src_node = xcalloc(a->nnodes > 0 ? (size_t)a->nnodes : 1, sizeof *a->src_node);
+	for (i = 0; i < a->nnodes; i++)
+		a->src_node[i] = sourcing_node(s, a->nodes[i].id);
 }
 
 void
@@ -181,6 +219,7 @@ alloc_add_stock(struct allocator *a, const char *sku, const char *vendor,
 	unsigned serves;
 	int own;
 
+	assert(s->nsets == 0);	/* every stock before the first line */
 	if (ni < 0 || !a->nodes[ni].caps.active)
 		return;		/* an inactive node's stock serves nobody */
 	own = vendor != NULL && strcmp(vendor, node_id) == 0;
@@ -232,6 +271,129 @@ pool_free(const struct sku *s)
 }
 
 /*
+ * With sourcing: the set of the sku's stock entries the lines of class
+ * cls may draw on (the pool's, where the class has a tier), made the
+ * first time it is asked for.  The sku's stock is all added by then.
+ */
+static int
+set_for(struct allocator *a, struct sku *s, int cls)
+{
+	const unsigned char *tier = sourcing_class_tiers(a->src, cls);
+	unsigned char *in = xmalloc(s->n > 0 ? (size_t)s->n : 1);
+	int i, k;
+
+	if (cls < s->nset_of && s->set_of[cls] > 0) {
+		free(in);
+		return s->set_of[cls] - 1;
+	}
+	for (i = 0; i < s->n; i++) {
+		int sn = a->src_node[s->stock[i].node];
+
+		in[i] = s->stock[i].in_pool && sn >= 0 && tier[sn] > 0;
+	}
+	for (k = 0; k < s->nsets; k++)
+		if (memcmp(s->sets[k].in, in, (size_t)s->n) == 0)
+			break;
+	if (k == s->nsets) {
+		s->sets = xrealloc(s->sets, (size_t)(k + 1) * sizeof *s->sets);
+		s->sets[k].in = in;
+		s->sets[k].S = 0;
+		s->nsets++;
+	} else
+		free(in);
+	if (cls >= s->nset_of) {
+		s->set_of = xrealloc(s->set_of, (size_t)(cls + 1) * sizeof *s->set_of);
+		memset(s->set_of + s->nset_of, 0, (size_t)(cls + 1 - s->nset_of) * sizeof *s->set_of);
+		s->nset_of = cls + 1;
+	}
+	s->set_of[cls] = k + 1;
+	return k;
+}
+
+/*
+ * With sourcing: the least, over the families of the sku's sets that
+ * hold set e (e < 0: any family whose union holds stock entry pick), of
+ * what the union's nodes still have past what the family's lines hold
+ * (alloc_set_sourcing: Hall's condition), each node's less the units it
+ * holds back from class cls (cls < 0: none).  The sets inside a union
+ * count with it.  A sku with more than MAXSETS sets is checked for e's
+ * set alone and for all of them together.
+ */
+static int64_t
+family_free(struct allocator *a, struct sku *s, int cls, int e, int pick)
+{
+	const int64_t *held = cls >= 0 ? sourcing_class_held(a->src, cls) : NULL;
+	int64_t best = INT64_MAX;
+	unsigned long mask, end;
+	int all = s->nsets <= MAXSETS, i, f;
+
+	if (a->capscratch < s->n) {
+		a->capscratch = s->n;
+		a->scratch = xrealloc(a->scratch, (size_t)a->capscratch);
+	}
+	end = all ? 1UL << s->nsets : 3;
+	for (mask = 1; mask < end; mask++) {
+		unsigned char *u = a->scratch;
+		int64_t cap = 0, held_by = 0;
+
+		if (all ? e >= 0 && !(mask & (1UL << e)) : mask == 1 && e < 0)
+			continue;
+		memset(u, 0, (size_t)s->n);
+		for (f = 0; f < s->nsets; f++)
+			if (all ? (mask & (1UL << f)) != 0 : mask == 2 || f == e)
+				for (i = 0; i < s->n; i++)
+					u[i] |= s->sets[f].in[i];
+		if (pick >= 0 && !u[pick])
+			continue;
+		for (i = 0; i < s->n; i++)
+			if (u[i]) {
+				const struct stock *st = &s->stock[i];
+				int64_t left = st->atp - st->pickup;
+
+				if (held != NULL && a->src_node[st->node] >= 0)
+					left -= held[a->src_node[st->node]];
+				cap += left > 0 ? left : 0;
+			}
+		for (f = 0; f < s->nsets; f++) {
+			for (i = 0; i < s->n && (!s->sets[f].in[i] || u[i]); i++)
+				continue;
+			if (i == s->n)
+				held_by += s->sets[f].S;
+		}
+		if (cap - held_by < best)
+			best = cap - held_by;
+	}
+	return best;	/* INT64_MAX: no family binds */
+}
+
+/*
+ * Whether the pool holds units of the sku, free or routed, at nodes a
+ * line of class cls may not draw on, or held back from it: then a short
+ * line of a rule is short for its rule, not for the network.
+ */
+static int
+outside_rule(struct allocator *a, struct sku *s, int cls)
+{
+	const unsigned char *in = s->sets[set_for(a, s, cls)].in;
+	const int64_t *held = sourcing_class_held(a->src, cls);
+	int i, k;
+
+	for (i = 0; i < s->n; i++) {
+		const struct stock *st = &s->stock[i];
+		int sn = a->src_node[st->node];
+		int64_t units = st->atp - st->pickup;
+
+		if (!st->in_pool)
+			continue;
+		for (k = 0; k < st->routed.n; k++)
+			units += a->routed[st->routed.v[k]].qty;
+		if (units > 0 && (!in[i] || (sn >= 0 && held[sn] > 0)))
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * How much line l may have now, and where it would come from (*at: the
  * pickup store's stock, NULL for ship lines).  Sets *why when that is
  * less than the demand.
@@ -247,7 +409,13 @@ available(struct allocator *a, const struct alloc_line *l, struct sku **sp,
 	*at = NULL;
 	if (!from_store(l)) {
 		*why = BO_NETWORK;
-		return pool_free(s);
+		if (a->src == NULL)
+			return pool_free(s);
+		avail = family_free(a, s, l->cls, set_for(a, s, l->cls), -1);
+		if (avail < l->demand && sourcing_class_rule(a->src, l->cls) >= 0 &&
+		    outside_rule(a, s, l->cls))
+			*why = BO_RULE;
+		return avail;
 	}
 	{
 		int ni = node_index(a, l->pickup_node);
@@ -263,17 +431,25 @@ available(struct allocator *a, const struct alloc_line *l, struct sku **sp,
 			return 0;
 		avail = (*at)->atp - (*at)->pickup;
 		/* a store that ships also backs the pool's ship lines */
-		if ((*at)->in_pool && pool_free(s) < avail)
-			avail = pool_free(s);
+		if ((*at)->in_pool) {
+			int64_t f = a->src == NULL ? pool_free(s) :
+			    family_free(a, s, -1, -1, (int)(*at - s->stock));
+
+			if (f < avail)
+				avail = f;
+		}
 		return avail;
 	}
 }
 
 static void
-take(struct sku *s, struct stock *at, int64_t qty)
+take(struct allocator *a, const struct alloc_line *l, struct sku *s, struct stock *at,
+    int64_t qty)
 {
 	if (at == NULL) {
 		s->ship += qty;
+		if (a->src != NULL)
+			s->sets[set_for(a, s, l->cls)].S += qty;
 		return;
 	}
 	at->pickup += qty;
@@ -294,7 +470,7 @@ alloc_keep(struct allocator *a, const struct alloc_line *l, int64_t qty)
 	 */
 	if (from_store(l))
 		at = stock_at(s, node_index(a, l->pickup_node));
-	take(s, at, qty);
+	take(a, l, s, at, qty);
 }
 
 /* --- routed work taken back --------------------------------------------- */
@@ -397,6 +573,35 @@ journal_undo(struct allocator *a)
 	}
 }
 
+/*
+ * With sourcing, the last routed work in the pool list that an order at
+ * rank may take and that lifts what binds a line of class cls: at a node
+ * of its set with units past what the node holds back from it.  -1: none.
+ */
+static long
+last_routed_for(struct allocator *a, struct sku *s, int cls, long rank)
+{
+	struct routed_list *l = &s->pool_routed;
+	const int64_t *held = sourcing_class_held(a->src, cls);
+	const unsigned char *in = s->sets[set_for(a, s, cls)].in;
+	int k;
+
+	while (l->top > 0 && a->routed[l->v[l->top - 1]].qty == 0)
+		l->top--;
+	for (k = l->top - 1; k >= 0; k--) {
+		const struct routed *w = &a->routed[l->v[k]];
+		const struct stock *st = &s->stock[w->stock];
+		int sn = a->src_node[st->node];
+
+		if (w->rank <= rank)
+			return -1;
+		if (w->qty > 0 && in[w->stock] &&
+		    st->atp - st->pickup + w->qty > (sn >= 0 ? held[sn] : 0))
+			return l->v[k];
+	}
+	return -1;
+}
+
 /* The last routed work in list that an order at rank may take, or -1. */
 static long
 last_routed(struct allocator *a, struct routed_list *l, long rank)
@@ -449,8 +654,20 @@ take_routed(struct allocator *a, const struct alloc_line *l, long rank)
 			else if (store < l->demand)
 				want = store - avail;	/* the pool, up to the store's */
 		}
-		if ((ix = last_routed(a, list, rank)) < 0)
+		ix = a->src != NULL && !from_store(l) ? last_routed_for(a, s, l->cls, rank) :
+		    last_routed(a, list, rank);
+		if (ix < 0)
 			return;
+		if (a->src != NULL && !from_store(l)) {
+			/* the units a node holds back from l lift nothing: take them too */
+			const struct stock *st = &s->stock[a->routed[ix].stock];
+			int sn = a->src_node[st->node];
+			int64_t under = (sn >= 0 ? sourcing_class_held(a->src, l->cls)[sn] : 0) -
+			    (st->atp - st->pickup);
+
+			if (under > 0)
+				want += under;
+		}
 		if (a->routed[ix].whole)
 			unroute_order(a, ix);
 		else
@@ -529,6 +746,9 @@ blame_lost(struct allocator *a, struct alloc_line *l)
 	for (i = 0; i < s->n && s->nlost > 0; i++) {
 		struct stock *st = &s->stock[i];
 
+		if (a->src != NULL && (a->src_node[st->node] < 0 ||
+		    sourcing_tier(a->src, l->cls, a->src_node[st->node], NULL) == 0))
+			continue;	/* its rule would not draw there anyway */
 		if (st->lost && st->atp - st->pickup - st->blamed > 0 && (first == NULL ||
 		    strcmp(a->nodes[st->node].id, a->nodes[first->node].id) < 0))
 			first = st;
@@ -615,7 +835,7 @@ alloc_order(struct allocator *a, struct alloc_line *lines, int n, int ship_compl
 			break;
 		}
 		if (away == BO_NONE)
-			take(s, at, l->allocated);
+			take(a, l, s, at, l->allocated);
 	}
 	if (short_line < 0) {
 		journal_keep(a);
@@ -627,7 +847,7 @@ alloc_order(struct allocator *a, struct alloc_line *lines, int n, int ship_compl
 		journal_undo(a);
 		for (i = 0; i < short_line; i++) {
 			available(a, &lines[i], &s, &at, &why);
-			take(s, at, -lines[i].allocated);
+			take(a, &lines[i], s, at, -lines[i].allocated);
 		}
 		for (i = 0; i < n; i++) {
 			why = unplaced(a, &lines[i]);

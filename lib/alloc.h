@@ -34,10 +34,29 @@
 
 struct allocator;
 struct buf;
+struct sourcing;
 
 /* An empty allocator; alloc_free() releases it and all it holds. */
 struct allocator *alloc_new(void);
 void alloc_free(struct allocator *a);
+
+/*
+ * The merchant's sourcing rules (sourcing.h), set after the nodes are
+ * added and before any stock: a line of class cls (alloc_line.cls) that
+ * draws on the network (ship, locker, a pickup shipped to its store)
+ * draws only on the nodes of the pool its class may use, and not on the
+ * units a node holds back from it.  Availability stays exact: with E_c
+ * the pool's nodes class c may use and S_c what its lines hold, a plan
+ * is feasible iff P_n <= atp_n at every node and, for every family J of
+ * classes, the sum of S_j over J is at most the sum over the union of
+ * their E_j of (atp_n - P_n) (Hall's condition for the transport of
+ * units from nodes to classes); a class's line also leaves at each node
+ * the units held back from it.  Classes whose nodes are the same share
+ * one set.  Without it (or with sourcing_plain), every line is of the
+ * pool.  Pickup and curbside lines served from their store's own stock
+ * draw on it whatever the rules say: the customer comes to the store.
+ */
+void alloc_set_sourcing(struct allocator *a, struct sourcing *s);
 
 /* What a node may do, as the node table says. */
 struct alloc_node_caps {
@@ -99,6 +118,7 @@ struct alloc_line {
 	 * to a store); out, whether it is (see alloc_order).
 	 */
 	int transfer, may_transfer;
+	int cls;		/* its sourcing class (0: none; see alloc_set_sourcing) */
 };
 
 /*
@@ -168,6 +188,8 @@ struct alloc_counts {
 	long to_store_changed;	/* lines whose allocation alone did not change: their source did */
 	long held_orders_freed;	/* held orders past their channel's time, stock freed */
 	int64_t held_units_freed;	/* their allocated and routed units, back to open */
+	long rules_version;	/* the sourcing rules' version used (0: none) */
+	long orders_held;	/* held by a rule whose on_short is hold */
 };
 
 /*

@@ -447,7 +447,7 @@ row_holdrule(struct importer *im, const struct record *r)
 	h.hold_type = r->val[H_HOLD];
 	if (empty_required(im, r, H_HOLD))
 		;
-	else if ((i = parse_word(h.hold_type, hold_types, HOLD_TYPES_N)) < 0)
+	else if ((i = parse_word(h.hold_type, hold_types, HOLD_RULE_TYPES_N)) < 0)
 		rows_bad(&im->rows, "hold_type must be fraud, payment, address or customer, got "
 		    "\"%s\"", quote_value(h.hold_type));
 	else

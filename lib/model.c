@@ -79,7 +79,8 @@ line_rule_name(enum line_rule rule)
 	    "line_backordered";
 }
 
-const char *const hold_types[HOLD_TYPES_N] = { "fraud", "payment", "address", "customer" };
+const char *const hold_types[HOLD_TYPES_N] = { "fraud", "payment", "address", "customer",
+	"sourcing" };
 
 static const char *const statuses[] = {
 	"backordered", "open", "allocated", "routed", "released", "shipped", "cancelled"
@@ -231,6 +232,7 @@ static const char *const backorder_words[] = {
 	[BO_SHIP_COMPLETE] = "ship-complete order short",
 	[BO_ROUTE_STOCK] = "no stock left at an eligible node when routed",
 	[BO_ROUTE_STORE] = "no stock at the pickup store when routed",
+	[BO_RULE] = "no stock where its sourcing rule allows",
 };
 
 const char *

@@ -105,7 +105,9 @@ void place_list_end(struct buf *b, long n);
  * The kinds of hold an order can be on (order_hold.hold_type, the
  * schema's CHECK): care's and the hold rules' one list.
  */
-#define HOLD_TYPES_N 4
+#define HOLD_TYPES_N 5
+/* the hold rules place the first HOLD_RULE_TYPES_N; sourcing is allocation's */
+#define HOLD_RULE_TYPES_N 4
 extern const char *const hold_types[HOLD_TYPES_N];
 
 /*
@@ -121,6 +123,7 @@ enum backorder_why {
 	BO_SHIP_COMPLETE,	/* "ship-complete order short" */
 	BO_ROUTE_STOCK,		/* "no stock left at an eligible node when routed" */
 	BO_ROUTE_STORE,		/* "no stock at the pickup store when routed" */
+	BO_RULE,		/* "no stock where its sourcing rule allows" */
 	/* for want of a place, in place_reason's words: */
 	BO_DEST,		/* the order's ship-to cannot be placed */
 	BO_LOCKER,		/* the line's locker cannot be located */

@@ -248,8 +248,8 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 	if (vals[OC_HOLD][0] != '\0') {
 		ch->hold_type = vals[OC_HOLD];
 		if ((i = parse_word(ch->hold_type, hold_types, HOLD_TYPES_N)) < 0)
-			rows_bad(&c->rows, "hold_type must be fraud, payment, address or "
-			    "customer, got \"%s\"",
+			rows_bad(&c->rows, "hold_type must be fraud, payment, address, "
+			    "customer or sourcing, got \"%s\"",
 			    quote_value(ch->hold_type));
 		else
 			ch->hold_type = hold_types[i];
@@ -307,8 +307,8 @@ parse_change(struct ctx *c, const char *const *vals, struct change *ch)
 	case ACT_HOLD:
 	case ACT_UNHOLD:
 		if (ch->hold_type == NULL)
-			return rows_bad(&c->rows, "hold_type is empty (fraud, payment, address "
-			    "or customer)");
+			return rows_bad(&c->rows, "hold_type is empty (fraud, payment, address, "
+			    "customer or sourcing)");
 		break;
 	case ACT_ADDRESS:
 		for (i = 0; i < SHIP_N && ch->ship[i] == NULL; i++)

@@ -54,6 +54,7 @@ struct sourcing {
 	struct sclass *classes;
 	int nclasses, capclasses;
 	int marketplaces;	/* marketplace nodes */
+	struct strmap item_class;	/* sku -> its class (malloc'd), when a rule asks */
 };
 
 static const char *const why_text[] = {
@@ -278,6 +279,35 @@ load_rule(void *ctx, const struct sourcing_rule_row *r)
 	return sourcing_add_rule(ctx, r);
 }
 
+void
+sourcing_add_item_class(struct sourcing *s, const char *sku, const char *item_class)
+{
+	void *old;
+
+	if (strmap_get(&s->item_class, sku, &old))
+		free(old);
+	strmap_put(&s->item_class, sku, xstrdup(item_class));
+}
+
+static int
+load_class(void *ctx, const char *sku, const char *item_class)
+{
+	sourcing_add_item_class(ctx, sku, item_class);
+	return 0;
+}
+
+/* Whether some rule matches on the item's class. */
+static int
+uses_class(const struct sourcing *s)
+{
+	int i;
+
+	for (i = 0; i < s->nrules; i++)
+		if (s->rules[i].item_class.n > 0)
+			return 1;
+	return 0;
+}
+
 int
 sourcing_load(struct store *st, struct sourcing **out)
 {
@@ -290,7 +320,8 @@ sourcing_load(struct store *st, struct sourcing **out)
 	s = sourcing_new(version);
 	if (store_sourcing_nodes(st, load_node, s) != 0 ||
 	    (version > 0 && (store_sourcing_groups(st, version, load_member, s) != 0 ||
-	    store_sourcing_rules(st, version, load_rule, s) != 0))) {
+	    store_sourcing_rules(st, version, load_rule, s) != 0 ||
+	    (uses_class(s) && store_sourcing_item_classes(st, load_class, s) != 0)))) {
 		sourcing_free(s);
 		return -1;
 	}
@@ -341,6 +372,7 @@ sourcing_free(struct sourcing *s)
 		free(s->classes[i].held);
 	}
 	free(s->classes);
+	strmap_release(&s->item_class, free);
 	free(s);
 }
 
@@ -400,8 +432,12 @@ int
 sourcing_match(const struct sourcing *s, const struct sourcing_order *o,
     const struct sourcing_line *l)
 {
+	const char *item_class = l->item_class;
+	void *v;
 	int i;
 
+	if (item_class == NULL)
+		item_class = strmap_get(&s->item_class, l->sku, &v) ? v : "";
 	for (i = 0; i < s->nrules; i++) {
 		const struct srule *x = &s->rules[i];
 
@@ -411,7 +447,7 @@ sourcing_match(const struct sourcing *s, const struct sourcing_order *o,
 		    alts_match(&x->region, o->ship_region, 1) &&
 		    postal_match(&x->postal, o->ship_postal_code) &&
 		    alts_match(&x->sku, l->sku, 0) &&
-		    alts_match(&x->item_class, l->item_class, 0) &&
+		    alts_match(&x->item_class, item_class, 0) &&
 		    band(o->value, x->value_min, x->value_max) &&
 		    band(o->priority, x->priority_min, x->priority_max))
 			return i;

@@ -66,7 +66,8 @@ struct sourcing_order {
 	int64_t value;		/* merchandise, cents: sum of qty x unit_price - discount */
 };
 struct sourcing_line {
-	const char *sku, *item_class, *method;
+	const char *sku, *method;
+	const char *item_class;	/* NULL: the item's, as the store has it */
 };
 
 /*
@@ -87,6 +88,7 @@ void sourcing_add_node(struct sourcing *s, const char *node_id, const char *type
 	const char *channel);
 void sourcing_add_member(struct sourcing *s, const char *group_id, const char *node_id);
 int sourcing_add_rule(struct sourcing *s, const struct sourcing_rule_row *r);
+void sourcing_add_item_class(struct sourcing *s, const char *sku, const char *item_class);
 
 /* The version read (0: none), for the run log's counts ("rules_version"). */
 long sourcing_version(const struct sourcing *s);

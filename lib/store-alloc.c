@@ -72,7 +72,8 @@ static const char sql_allocations_kept[] =
  */
 static const char sql_orders_not_held[] =
     "SELECT o.order_id, o.priority, o.promise_date, o.created_at, o.ship_complete, "
-    SHIP_TO_CODE ", " SHIP_TO_COUNTRY " FROM orders o " SHIP_TO_JOIN
+    SHIP_TO_CODE ", " SHIP_TO_COUNTRY ", o.channel, o.ship_country, o.ship_region, "
+    "o.ship_postal_code FROM orders o " SHIP_TO_JOIN
     "WHERE (?1 IS NULL OR o.order_id IN (SELECT order_id FROM temp.scope)) "
     "AND NOT EXISTS (SELECT 1 FROM order_hold h WHERE h.order_id = o.order_id) "
     "ORDER BY o.order_id";
@@ -194,6 +195,10 @@ order_to_allocate_row(void *p, const struct store_row *row)
 	x.ship_complete = store_col_int(row, 4);
 	x.postal_key = store_col_text(row, 5);
 	x.country_key = store_col_text(row, 6);
+	x.channel = store_col_text(row, 7);
+	x.ship_country = store_col_text(row, 8);
+	x.ship_region = store_col_text(row, 9);
+	x.ship_postal_code = store_col_text(row, 10);
 	return w->fn(w->ctx, &x);
 }
 
@@ -262,8 +267,8 @@ static const char sql_alloc_lines[] =
     "SELECT order_id, line_no, sku, qty, method, pickup_node, allocated, backordered, "
     "backorder_reason, qty - shipped - cancelled, shipped, ship_to_store, "
     "CASE WHEN method IN ('pickup', 'curbside') THEN "
-    "(SELECT it.ship_to_store FROM item it WHERE it.sku = order_line.sku) ELSE 0 END "
-    "FROM order_line "
+    "(SELECT it.ship_to_store FROM item it WHERE it.sku = order_line.sku) ELSE 0 END, "
+    "unit_price, discount FROM order_line "
     "WHERE (?1 IS NULL OR order_id IN (SELECT order_id FROM temp.scope)) "
     "ORDER BY order_id, line_no";
 
@@ -337,6 +342,8 @@ store_alloc_lines(struct store *st, int scoped, store_alloc_line_fn fn, void *ct
 		x.shipped = sqlite3_column_int64(l, 10);
 		x.ship_to_store = sqlite3_column_int64(l, 11);
 		x.item_ship_to_store = sqlite3_column_int64(l, 12);
+		x.unit_price = sqlite3_column_int64(l, 13);
+		x.discount = sqlite3_column_int64(l, 14);
 		stop = fn(ctx, &x, work, nwork);
 	}
 	if (wrc != SQLITE_ROW && wrc != SQLITE_DONE)

@@ -40,6 +40,7 @@ struct line_to_allocate {
 	 * and whether its item may be (0 for other lines)
 	 */
 	int64_t ship_to_store, item_ship_to_store;
+	int64_t unit_price, discount;	/* cents: its order's value, for sourcing rules */
 };
 /*
  * The lines to allocate, by order_id and line_no (scoped: only the scope;
@@ -167,6 +168,8 @@ struct order_to_allocate {
 	const char *promise_date, *created_at;
 	int64_t ship_complete;
 	const char *postal_key, *country_key;
+	/* what sourcing rules match on (sourcing.h) */
+	const char *channel, *ship_country, *ship_region, *ship_postal_code;
 };
 int store_alloc_orders(struct store *st, int scoped,
 	int (*fn)(void *ctx, const struct order_to_allocate *o), void *ctx);

@@ -130,3 +130,16 @@ store_sourcing_nodes(struct store *st,
 		return -1;
 	return store_each(st, s, node_row, &w, "reading the nodes");
 }
+
+int
+store_sourcing_item_classes(struct store *st,
+    int (*fn)(void *ctx, const char *sku, const char *item_class), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, "SELECT sku, item_class FROM item "
+	    "WHERE item_class <> '' ORDER BY sku");
+	struct pair_rows w = { fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	return store_each(st, s, pair_row, &w, "reading the item classes");
+}

@@ -33,4 +33,8 @@ int store_sourcing_nodes(struct store *st,
 	int (*fn)(void *ctx, const char *node_id, const char *type, const char *channel),
 	void *ctx);
 
+/* Every item with a class ('' classes left out): sku and item_class. */
+int store_sourcing_item_classes(struct store *st,
+	int (*fn)(void *ctx, const char *sku, const char *item_class), void *ctx);
+
 #endif

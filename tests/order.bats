@@ -435,7 +435,7 @@ oms-order: 0 changes applied, 1 unchanged, 0 rejected; nothing changed" hold O2 
 oms-order: 0 changes applied, 1 unchanged, 0 rejected; nothing changed' unhold O2 customer
 	assert_equal "$(state)" "$before"
 	run -65 oms-order hold O2 vip
-	assert_output 'oms-order: hold_type must be fraud, payment, address or customer, got "vip"'
+	assert_output 'oms-order: hold_type must be fraud, payment, address, customer or sourcing, got "vip"'
 	usage_fails "oms-order: hold takes order type" hold O2
 	assert_equal "$(state)" "$before"
 }
@@ -706,7 +706,7 @@ EOF
 	assert_equal "$stderr" 'oms-order: bad.csv:2: order_id is empty
 oms-order: bad.csv:3: action must be cancel, hold, unhold, address, reduce, priority, add, raise, swap, method, adjust or spend, got "refund"
 oms-order: bad.csv:4: qty needs a line_no: an order is cancelled whole
-oms-order: bad.csv:5: hold_type is empty (fraud, payment, address or customer)
+oms-order: bad.csv:5: hold_type is empty (fraud, payment, address, customer or sourcing)
 oms-order: bad.csv:6: priority is empty (1 is most urgent)
 oms-order: bad.csv:7: reduce needs a line_no
 oms-order: bad.csv:8: reduce needs qty, the line'"'"'s new quantity

@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "sourcing.h"
+#include "store-sourcing.h"
 #include "util.h"
 
 static int failures, count;
@@ -604,6 +606,178 @@ to_store_cases(void)
 	alloc_free(a);
 }
 
+/* --- sourcing rules ------------------------------------------------------ */
+
+/*
+ * DC1 and DC2 warehouses, MP1 a marketplace of channel amazon; the group
+ * east holds DC1.  Rules: east_only (tiers "east"), keep3 (every node,
+ * 3 units of east held back), as seq 1 and 2; classes are asked for by
+ * rule and channel.
+ */
+static struct allocator *
+src_network(struct sourcing **sp)
+{
+	static const struct alloc_node_caps ship = { 0, 1, 1, 0, 0, 1, 0 };
+	struct allocator *a = alloc_new();
+	struct sourcing *s = sourcing_new(1);
+	struct sourcing_rule_row r;
+
+	alloc_add_node(a, "DC1", "warehouse", &ship, NULL, NULL);
+	alloc_add_node(a, "DC2", "warehouse", &ship, NULL, NULL);
+	alloc_add_node(a, "MP1", "marketplace", &ship, NULL, NULL);
+	sourcing_add_node(s, "DC1", "warehouse", "");
+	sourcing_add_node(s, "DC2", "warehouse", "");
+	sourcing_add_node(s, "MP1", "marketplace", "amazon");
+	sourcing_add_member(s, "east", "DC1");
+	memset(&r, 0, sizeof r);
+	r.channel = r.method = r.country = r.region = r.postal_prefix = r.sku = "";
+	r.item_class = r.exclude_nodes = r.exclude_types = r.safety = "";
+	r.on_short = "backorder";
+	r.value_min = r.value_max = r.priority_min = r.priority_max = -1;
+	r.max_splits = r.min_store_value = -1;
+	r.seq = 1;
+	r.rule_id = "east_only";
+	r.tiers = "east";
+	sourcing_add_rule(s, &r);
+	r.seq = 2;
+	r.rule_id = "keep3";
+	r.tiers = "";
+	r.safety = "east=3";
+	sourcing_add_rule(s, &r);
+	sourcing_class(s, -1, "");
+	alloc_set_sourcing(a, s);
+	*sp = s;
+	return a;
+}
+
+static struct alloc_line
+cline(struct sourcing *s, int rule, const char *channel, int64_t demand)
+{
+	struct alloc_line l = line("A", "ship", NULL, demand);
+
+	l.cls = sourcing_class(s, rule, channel);
+	return l;
+}
+
+static void
+sourcing_cases(void)
+{
+	struct sourcing *s;
+	struct allocator *a = src_network(&s);
+	struct alloc_line l1, l2, l3;
+
+	/*
+	 * 5 at DC1, 5 at DC2.  A plain line of 5 first, then an east_only
+	 * line of 5: the plain one can be served from DC2, so both are
+	 * (Hall: {east} 5 - 0, {east, plain} 10 - 5); a third plain line
+	 * gets nothing.
+	 */
+	alloc_add_stock(a, "A", NULL, "DC1", 5);
+	alloc_add_stock(a, "A", NULL, "DC2", 5);
+	l1 = cline(s, -1, "", 5);
+	l2 = cline(s, 0, "", 5);
+	l3 = cline(s, -1, "", 1);
+	one(a, &l1, 0);
+	one(a, &l2, 1);
+	one(a, &l3, 2);
+	check(is(&l1, 5, BO_NONE), "sourcing: a plain line takes 5 of 10");
+	check(is(&l2, 5, BO_NONE), "sourcing: an east-only line still gets DC1's 5");
+	check(is(&l3, 0, BO_NETWORK), "sourcing: then nothing is left for anyone");
+	alloc_free(a);
+	sourcing_free(s);
+
+	/* the other way round: east-only takes 5, a plain line of 6 gets the 5 of DC2 */
+	a = src_network(&s);
+	alloc_add_stock(a, "A", NULL, "DC1", 5);
+	alloc_add_stock(a, "A", NULL, "DC2", 5);
+	l1 = cline(s, 0, "", 5);
+	l2 = cline(s, -1, "", 6);
+	one(a, &l1, 0);
+	one(a, &l2, 1);
+	check(is(&l1, 5, BO_NONE), "sourcing: east-only first takes DC1's 5");
+	check(is(&l2, 5, BO_NETWORK), "sourcing: a plain line of 6 then gets DC2's 5");
+	alloc_free(a);
+	sourcing_free(s);
+
+	/*
+	 * Only DC2 has stock: an east-only line gets nothing, for its rule
+	 * (the network has the units); a plain line gets them.
+	 */
+	a = src_network(&s);
+	alloc_add_stock(a, "A", NULL, "DC2", 4);
+	l1 = cline(s, 0, "", 2);
+	l2 = cline(s, -1, "", 4);
+	one(a, &l1, 0);
+	one(a, &l2, 1);
+	check(is(&l1, 0, BO_RULE), "sourcing: east-only, stock only at DC2: short for its rule");
+	check(says(a, &l1, "no stock where its sourcing rule allows"),
+	    "sourcing: the rule's reason, in words");
+	check(is(&l2, 4, BO_NONE), "sourcing: the plain line gets DC2's 4");
+	alloc_free(a);
+	sourcing_free(s);
+
+	/*
+	 * Held back: 5 at DC1 (east), keep3 holds 3 there.  A keep3 line of
+	 * 5 gets 2; a plain line then gets the 3 held back.  The other way:
+	 * a plain line takes 3 first, and a keep3 line gets nothing (DC1
+	 * has 2 left, under the 3 it must leave).
+	 */
+	a = src_network(&s);
+	alloc_add_stock(a, "A", NULL, "DC1", 5);
+	l1 = cline(s, 1, "", 5);
+	l2 = cline(s, -1, "", 5);
+	one(a, &l1, 0);
+	one(a, &l2, 1);
+	check(is(&l1, 2, BO_RULE), "sourcing: a rule leaves its 3 held back: 2 of 5");
+	check(is(&l2, 3, BO_NETWORK), "sourcing: a plain line gets the 3 held back");
+	alloc_free(a);
+	sourcing_free(s);
+	a = src_network(&s);
+	alloc_add_stock(a, "A", NULL, "DC1", 5);
+	l1 = cline(s, -1, "", 3);
+	l2 = cline(s, 1, "", 1);
+	one(a, &l1, 0);
+	one(a, &l2, 1);
+	check(is(&l1, 3, BO_NONE), "sourcing: a plain line takes 3 of 5");
+	check(is(&l2, 0, BO_RULE), "sourcing: a rule holding 3 back gets nothing of the 2 left");
+	alloc_free(a);
+	sourcing_free(s);
+
+	/* a marketplace's stock: its channel's lines only */
+	a = src_network(&s);
+	alloc_add_stock(a, "A", NULL, "MP1", 4);
+	l1 = cline(s, -1, "web", 2);
+	l2 = cline(s, -1, "amazon", 3);
+	one(a, &l1, 0);
+	one(a, &l2, 1);
+	check(is(&l1, 0, BO_NETWORK), "sourcing: a web line gets nothing of a marketplace's stock");
+	check(is(&l2, 3, BO_NONE), "sourcing: the marketplace's own channel gets it");
+	alloc_free(a);
+	sourcing_free(s);
+
+	/*
+	 * Routed work taken back only where the rule may draw: 2 at DC1 and
+	 * 2 at DC2, all routed for an order ranked after; an east-only line
+	 * of 3 takes back DC1's 2 only.
+	 */
+	a = src_network(&s);
+	alloc_add_stock(a, "A", NULL, "DC1", 0);
+	alloc_add_stock(a, "A", NULL, "DC2", 0);
+	alloc_add_routed(a, "A", "DC1", 5, 0, 2, 100);
+	alloc_add_routed(a, "A", "DC2", 5, 0, 2, 101);
+	l1 = cline(s, 0, "", 3);
+	one(a, &l1, 0);
+	{
+		int n;
+		const struct alloc_take *t = alloc_taken(a, &n);
+
+		check(is(&l1, 2, BO_RULE) && n == 1 && t[0].ref == 100 && t[0].qty == 2,
+		    "sourcing: routed work is taken back only at the rule's nodes");
+	}
+	alloc_free(a);
+	sourcing_free(s);
+}
+
 int
 main(void)
 {
@@ -615,6 +789,7 @@ main(void)
 	routed_cases();
 	place_cases();
 	to_store_cases();
+	sourcing_cases();
 	printf("1..%d\n", count);
 	return failures != 0;
 }
