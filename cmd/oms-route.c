@@ -64,10 +64,13 @@ run(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line
 	status = route_run(st, j->o, out, &n);
 	buf_addf(counts, "{\"orders\":%ld,\"rows\":%ld,\"shipments\":%ld,\"splits\":%ld,"
 	    "\"late\":%ld,\"cost\":%.2f,\"objective\":%.2f,\"units\":%lld,"
-	    "\"units_backordered\":%lld,\"units_waiting\":%lld,\"unplaced_orders\":%ld}",
+	    "\"units_backordered\":%lld,\"units_waiting\":%lld,\"unplaced_orders\":%ld",
 	    n.orders, n.rows, n.shipments, n.splits, n.late, n.cost, n.objective,
 	    (long long)n.units, (long long)n.units_backordered, (long long)n.units_waiting,
 	    n.unplaced);
+	if (n.rules_version > 0)
+		buf_addf(counts, ",\"rules_version\":%ld", n.rules_version);
+	buf_addc(counts, '}');
 	buf_addf(line, "%ld %s routed: %ld %s, %ld %s, %ld late; "
 	    "cost %.2f (objective %.2f with penalties); %lld %s routed, "
 	    "%lld backordered, %lld waiting; %ld %s unplaced%s", n.orders,

@@ -101,6 +101,38 @@ splits_of(const struct rorder *o, int fresh)
  * work that stays, released or shipped work) when it has one.  INF when
  * some part cannot be shipped.
  */
+/*
+ * What the sourcing rules add to plan p of o: each unit's tier penalty;
+ * INF when a store's shipment carries less than the order's
+ * min_store_value (HotWax's and others' minimum for store shipments).
+ */
+static double
+rules_cost(struct run *r, const struct rorder *o, const struct plan *p)
+{
+	double cost = 0;
+	int i, j;
+
+	for (i = 0; i < p->n; i++) {
+		const struct rline *l = &r->net.lines[p->a[i].line];
+		int n = p->a[i].node, seen = 0;
+		int64_t value = 0;
+
+		cost += (double)p->a[i].qty * tier_cost(r, l, n);
+		if (o->min_store_value < 0 || !r->net.nodes[n].store || p->a[i].qty == 0)
+			continue;
+		for (j = 0; j < i && !seen; j++)
+			seen = p->a[j].node == n && p->a[j].qty > 0;
+		if (seen)
+			continue;
+		for (j = i; j < p->n; j++)
+			if (p->a[j].node == n)
+				value += p->a[j].qty * r->net.lines[p->a[j].line].unit_value;
+		if (value < o->min_store_value)
+			return INF;
+	}
+	return cost;
+}
+
 double
 plan_cost(struct run *r, const struct rorder *o, const struct plan *p, int *nregular)
 {
@@ -145,6 +177,8 @@ plan_cost(struct run *r, const struct rorder *o, const struct plan *p, int *nreg
 		fresh += o->nused_regular == 0 || fresh_shipment(o, p->a[i].node, d);
 	}
 	cost += r->opts->split_penalty * splits_of(o, fresh);
+	if (r->tier != NULL && (cost += rules_cost(r, o, p)) >= INF)
+		return INF;
 	if (nregular)
 		*nregular = nreg;
 	return cost;

@@ -496,7 +496,9 @@ tp_chunk(struct run *r, struct tp *t, int item, int base, int m)
 				*c = o->plan.cost;
 				continue;
 			}
-			if (!eligible(r, l, n) || band(r, o, n, line_dest(l), l) == NULL ||
+			/* (a move onto units a rule holds back is left to respond) */
+			if (!eligible(r, l, n) || held_back(r, l, n) > 0 ||
+			    band(r, o, n, line_dest(l), l) == NULL ||
 			    (!plan_uses(&o->plan, n) && !has_room(r, o, n))) {
 				*c = INF;
 				continue;

@@ -48,6 +48,7 @@ struct rnode {
 	char *code, *country;	/* unplaced: the keys of its postal code (model.h) */
 	long lost;		/* lines backordered this run for want of its place */
 	int active, ship, vendor, placed, excluded;
+	int store;		/* its type is store: min_store_value applies */
 	int closed;		/* capacity_per_day 0: takes no release, ever */
 	double lat, lon, handling;
 	double xyz[3];		/* place_xyz of lat, lon */
@@ -113,6 +114,9 @@ struct rline {
 	int64_t to_backorder;	/* settle_lines(): units sent back to backorder */
 	enum backorder_why why;	/* settle_lines(): for to_backorder (model.h) */
 	int why_node;		/* BO_NODE, BO_LOCKER: the node */
+	short rule;		/* the sourcing rule it matched, -1 none */
+	unsigned short cls;	/* its sourcing class (run.tier, run.held) */
+	int64_t unit_value;	/* cents a unit: unit_price less its share of discount */
 };
 
 /* Whose place is missing (rorder.nowhere). */
@@ -160,6 +164,8 @@ struct rorder {
 	 * already uses, for --max-splits and the split penalty */
 	struct used_shipment *used;
 	int nused, capused, nused_regular;
+	int max_splits;		/* --max-splits, or less when its lines' rules say; -1 none */
+	int64_t min_store_value;	/* a store's shipment of it carries this much; -1 none */
 };
 
 /* The network and the work, as read (then indexed: stock_index). */
@@ -246,7 +252,37 @@ struct run {
 	struct events events;
 	int ideal;		/* evaluate against the untouched network */
 	long responses;		/* best responses computed, for -v */
+	/*
+	 * The sourcing rules (sourcing.h), NULL when plain: by class, by
+	 * node, the node's tier for the class's lines (0: not a candidate)
+	 * and the units it holds back from them
+	 */
+	struct sourcing *src;
+	unsigned char **tier;
+	int64_t **held;
+	int nclasses;
 };
+
+/*
+ * What a unit from a node of a later tier costs in the objective (never
+ * in money): tiers are a hard order (oms(7), "Sourcing rules"), cost
+ * decides within one.
+ */
+#define TIER_PENALTY 1e7
+
+/* The tier penalty of a unit of line l from node n (0 without rules). */
+static inline double
+tier_cost(const struct run *r, const struct rline *l, int n)
+{
+	return r->tier == NULL ? 0 : TIER_PENALTY * (r->tier[l->cls][n] - 1);
+}
+
+/* The units node n holds back from line l (0 without rules). */
+static inline int64_t
+held_back(const struct run *r, const struct rline *l, int n)
+{
+	return r->held == NULL ? 0 : r->held[l->cls][n];
+}
 
 /* --- small things --------------------------------------------------------- */
 
@@ -332,6 +368,8 @@ eligible(struct run *r, const struct rline *l, int n)
 {
 	unsigned char f = r->cache.node_flags[n];
 
+	if (r->tier != NULL && r->tier[l->cls][n] == 0)
+		return 0;	/* its sourcing rule does not allow the node */
 	return (f & NF_SHIP) || ((f & NF_VENDOR) && r->net.items[l->item].vendor == n);
 }
 

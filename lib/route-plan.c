@@ -72,13 +72,13 @@ within_limit(const struct run *r, const struct rorder *o, const struct plan *p,
 {
 	int total = o->nused + (p ? p->n : 0) + nextra, count = 0, k, j, node;
 
-	if (r->opts->max_splits < 0)
+	if (o->max_splits < 0)
 		return 1;
 	for (k = 0; k < total; k++) {
 		node = limit_node(o, p, extra, k);
 		for (j = 0; j < k && limit_node(o, p, extra, j) != node; j++)
 			;
-		if (j == k && count++ > r->opts->max_splits)
+		if (j == k && count++ > o->max_splits)
 			return 0;
 	}
 	return 1;
@@ -153,7 +153,7 @@ candidates(struct run *r, const struct rorder *o)
 			/* a node without room is no candidate: none of its entries count */
 			if (!eligible(r, l, s->node) || !has_room(r, o, s->node))
 				continue;
-			atp = r->ideal ? s->atp_start : s->atp;
+			atp = (r->ideal ? s->atp_start : s->atp) - held_back(r, l, s->node);
 			if (atp <= 0) {
 				/* counts only if another line makes its node a candidate:
 				 * its cost then, when the band is known */
@@ -170,7 +170,8 @@ candidates(struct run *r, const struct rorder *o)
 			e->line = j;
 			e->node = s->node;
 			e->atp = atp;
-			e->unit = it->alone ? ship_cost(r, o, s->node, b, it->w, NULL) : b->per_kg * it->w;
+			e->unit = (it->alone ? ship_cost(r, o, s->node, b, it->w, NULL) :
+			    b->per_kg * it->w) + tier_cost(r, l, s->node);
 			if (sc->cand_seen[s->node] == sc->cand_stamp)
 				continue;
 			sc->cand_seen[s->node] = sc->cand_stamp;
@@ -215,8 +216,8 @@ candidates(struct run *r, const struct rorder *o)
 
 			if (b == NULL)
 				continue;
-			sc->cand_unit[x] = it->alone ? ship_cost(r, o, e->node, b, it->w, NULL) :
-			    b->per_kg * it->w;
+			sc->cand_unit[x] = (it->alone ? ship_cost(r, o, e->node, b, it->w, NULL) :
+			    b->per_kg * it->w) + tier_cost(r, l, e->node);
 		} else
 			sc->cand_unit[x] = e->unit;
 		sc->cand_atp[x] = e->atp;
@@ -325,9 +326,9 @@ plan_better(const struct plan *a, const struct plan *b)
 
 /* A set of nset nodes is not over --max-splits by its size alone. */
 static int
-set_ok(struct run *r, int nset)
+set_ok(const struct rorder *o, int nset)
 {
-	return r->opts->max_splits < 0 || nset - 1 <= r->opts->max_splits;
+	return o->max_splits < 0 || nset - 1 <= o->max_splits;
 }
 
 /* The candidates set[0 .. nset) keep o within --max-splits. */
@@ -337,7 +338,7 @@ set_within(struct run *r, const struct rorder *o, const int *set, int nset)
 	int nodes[MAXSET + 1], i;
 
 	assert(nset <= MAXSET + 1);
-	if (r->opts->max_splits < 0)
+	if (o->max_splits < 0)
 		return 1;
 	for (i = 0; i < nset; i++)
 		nodes[i] = r->scratch.cand_node[set[i]];
@@ -391,7 +392,7 @@ respond(struct run *r, const struct rorder *o, struct plan *out)
 	 * pairs, unless no split can win: two shipments cost at least the two
 	 * cheapest fixed costs and the split penalty
 	 */
-	if (!set_ok(r, 2) || r->scratch.ncand < 2 || (out->covered == o->need &&
+	if (!set_ok(o, 2) || r->scratch.ncand < 2 || (out->covered == o->need &&
 	    out->cost <= r->scratch.cand_fixed[0] + r->scratch.cand_fixed[1] + r->opts->split_penalty))
 		goto done;
 	top = r->scratch.ncand < TOPK ? r->scratch.ncand : TOPK;
@@ -420,7 +421,7 @@ respond(struct run *r, const struct rorder *o, struct plan *out)
 
 			rem[j] = l->pin == -1 ? l->want : 0;
 		}
-		for (nset = 0; nset < MAXSET && set_ok(r, nset + 1); nset++) {
+		for (nset = 0; nset < MAXSET && set_ok(o, nset + 1); nset++) {
 			int64_t gain, bestgain = 0;
 			int pick = -1;
 

@@ -491,8 +491,14 @@ write_passes(struct run *r, struct writer *w)
 				for (k = 0; k < plans[p]->n; k++)
 					n->cost += sh[p][k].money;
 			}
-			if (o->plan.n > 0 && o->plan.cost < INF)
+			if (o->plan.n > 0 && o->plan.cost < INF) {
 				n->objective += o->plan.cost;
+				/* a tier's order is a rule, not money: not in the objective shown */
+				for (k = 0; k < o->plan.n && r->tier != NULL; k++)
+					n->objective -= (double)o->plan.a[k].qty *
+					    tier_cost(r, &r->net.lines[o->plan.a[k].line],
+					    o->plan.a[k].node);
+			}
 			for (k = 0; k < o->pins.n; k++)
 				n->objective += sh[1][k].money;
 			for (k = o->first; k < o->first + o->n && ret == 0; k++)

@@ -46,6 +46,7 @@
 #include "model.h"
 #include "parse.h"
 #include "route-int.h"
+#include "sourcing.h"
 #include "store-import.h"
 #include "store-route.h"
 
@@ -116,6 +117,7 @@ node_row(void *ctx, const struct shipping_node *x)
 	memset(n, 0, sizeof *n);
 	n->id = xstrdup(x->node_id);
 	n->vendor = strcmp(x->type, "vendor") == 0;
+	n->store = strcmp(x->type, "store") == 0;
 	n->active = (int)x->active;
 	n->ship = (int)x->can_ship;
 	n->placed = read_place(&x->place, &n->code, &n->country, &n->lat, &n->lon, n->xyz);
@@ -194,6 +196,29 @@ struct okey {
 	int order;
 };
 
+/*
+ * The sourcing rule line l of order o matches and its class; the order's
+ * max splits is the least of --max-splits and its lines' rules', its
+ * min_store_value the most of theirs.
+ */
+static void
+classify(struct run *r, struct rorder *o, struct rline *l, const struct line_in_play *x)
+{
+	struct sourcing_order so = { x->channel, x->ship_country, x->ship_region,
+		x->ship_postal_code, x->priority, x->order_value };
+	struct sourcing_line sl = { x->sku, x->method, NULL };
+	const struct sourcing_rule *rule;
+
+	l->rule = (short)sourcing_match(r->src, &so, &sl);
+	l->cls = (unsigned short)sourcing_class(r->src, l->rule, x->channel);
+	if ((rule = sourcing_rule_at(r->src, l->rule)) == NULL)
+		return;
+	if (rule->max_splits >= 0 && (o->max_splits < 0 || rule->max_splits < o->max_splits))
+		o->max_splits = rule->max_splits;
+	if (rule->min_store_value > o->min_store_value)
+		o->min_store_value = rule->min_store_value;
+}
+
 static int
 line_row(void *ctx, const struct line_in_play *x)
 {
@@ -255,6 +280,14 @@ line_row(void *ctx, const struct line_in_play *x)
 	l->locker = strcmp(x->method, "locker") == 0 || (x->ship_to_store &&
 	    method_handed_over(x->method)) ? lookup(&r->net.node_ix, x->pickup_node) : -1;
 	l->want = l->allocated;
+	l->unit_value = x->qty > 0 ? x->unit_price - x->discount / x->qty : 0;
+	l->rule = -1;
+	if (o->n == 1) {
+		o->max_splits = r->opts->max_splits;
+		o->min_store_value = -1;
+	}
+	if (r->src != NULL)
+		classify(r, o, l, x);
 	return 0;
 }
 
@@ -857,6 +890,13 @@ free_run(struct run *r)
 	free(r->scratch.okeys);
 	buf_release(&r->scratch.okeytext);
 	buf_release(&r->scratch.why_text);
+	for (i = 0; i < r->nclasses; i++) {
+		free(r->tier[i]);
+		free(r->held[i]);
+	}
+	free(r->tier);
+	free(r->held);
+	sourcing_free(r->src);
 }
 
 /*
@@ -884,6 +924,29 @@ warn_places(struct run *r)
 			place_warn_node(&w, nd->id, nd->code, nd->country, nd->lost);
 	}
 	place_warn_end(&w);
+}
+
+/* Each class's tier and units held back, by the run's node index. */
+static void
+class_tables(struct run *r)
+{
+	int c, n;
+
+	r->nclasses = sourcing_nclasses(r->src);
+	r->tier = xcalloc((size_t)r->nclasses, sizeof *r->tier);
+	r->held = xcalloc((size_t)r->nclasses, sizeof *r->held);
+	for (c = 0; c < r->nclasses; c++) {
+		r->tier[c] = xcalloc((size_t)r->net.nnodes + 1, 1);
+		r->held[c] = xcalloc((size_t)r->net.nnodes + 1, sizeof **r->held);
+		for (n = 0; n < r->net.nnodes; n++) {
+			int sn = sourcing_node(r->src, r->net.nodes[n].id);
+
+			if (sn < 0)
+				continue;
+			r->tier[c][n] = (unsigned char)sourcing_tier(r->src, c, sn, NULL);
+			r->held[c][n] = sourcing_held_back(r->src, c, sn);
+		}
+	}
 }
 
 int
@@ -916,17 +979,28 @@ route_run(struct store *st, const struct route_opts *o, FILE *out,
 			return EX_DATAERR;
 		}
 	}
+	if (sourcing_load(st, &r.src) != 0) {
+		status = store_status(st);
+		goto out;
+	}
+	counts->rules_version = sourcing_version(r.src);
+	if (sourcing_plain(r.src)) {
+		sourcing_free(r.src);
+		r.src = NULL;
+	}
 	if (store_route_nodes(st, o->day, node_row, &r) != 0 ||
 	    store_route_rates(st, rate_row, &r) != 0 ||
 	    store_route_items(st, item_row, &r) != 0 ||
 	    store_route_stock(st, stock_row, &r) != 0 ||
-	    store_route_lines(st, scoped, line_row, &r) != 0 ||
+	    store_route_lines(st, scoped, r.src != NULL, line_row, &r) != 0 ||
 	    store_route_work(st, scoped, work_row, &r) != 0 ||
 	    store_route_released(st, scoped, used_row, &r) != 0) {
 		status = store_status(st);
 		goto out;
 	}
 	service_order(&r);
+	if (r.src != NULL)
+		class_tables(&r);
 	if (r.net.nlines > 0 && r.net.nrates == 0) {
 		diag_error("no rate card in the store: import one first (oms-import rates)");
 		status = EX_DATAERR;

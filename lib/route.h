@@ -39,6 +39,7 @@ struct route_counts {
 	long unplaced, backordered_lines, waiting_lines;
 	int64_t units, units_backordered, units_waiting;
 	double cost, objective;		/* cost: shipping and handling */
+	long rules_version;		/* the sourcing rules' version used (0: none) */
 };
 
 /* One run: read, decide, write rows to out and the store. */

@@ -47,11 +47,12 @@ static const char sql_stock[] =
  * hold (only the scope when scoped).  The destination is the ship-to
  * lat/lon, else its postal code's; when it has none, the keys looked up.
  */
-#define LINES_IN_PLAY \
+#define LINES_IN_PLAY_V(VALUE) \
     "SELECT l.order_id, l.line_no, l.sku, l.qty, l.allocated, l.method, l.pickup_node, " \
     "o.priority, o.promise_date, o.created_at, " PLACE_LAT("o.ship_lat", "p") ", " \
     PLACE_LON("o.ship_lon", "p") ", l.backordered, l.backorder_reason, " \
-    SHIP_TO_CODE ", " SHIP_TO_COUNTRY ", l.ship_to_store " \
+    SHIP_TO_CODE ", " SHIP_TO_COUNTRY ", l.ship_to_store, o.channel, o.ship_country, " \
+    "o.ship_region, o.ship_postal_code, l.unit_price, l.discount, " VALUE " " \
     "FROM orders o JOIN order_line l USING (order_id) " SHIP_TO_JOIN \
     "WHERE NOT EXISTS (SELECT 1 FROM order_hold h WHERE h.order_id = o.order_id) " \
     "AND (l.allocated > 0 OR EXISTS (SELECT 1 FROM line_node ln WHERE ln.order_id = " \
@@ -77,9 +78,16 @@ static const char sql_stock[] =
 /* The orders of the scope only: the column C. */
 #define IN_SCOPE(C) "AND " C " IN (SELECT order_id FROM temp.scope) "
 
+#define LINES_IN_PLAY LINES_IN_PLAY_V("0")
+/* the order's merchandise, for sourcing rules: only read when there are rules */
+#define LINES_VALUED LINES_IN_PLAY_V("(SELECT sum(v.qty * v.unit_price - v.discount) " \
+    "FROM order_line v WHERE v.order_id = o.order_id)")
 static const char sql_lines[] = LINES_IN_PLAY "ORDER BY l.order_id, l.line_no";
 static const char sql_lines_scoped[] =
     LINES_IN_PLAY IN_SCOPE("o.order_id") "ORDER BY l.order_id, l.line_no";
+static const char sql_lines_valued[] = LINES_VALUED "ORDER BY l.order_id, l.line_no";
+static const char sql_lines_valued_scoped[] =
+    LINES_VALUED IN_SCOPE("o.order_id") "ORDER BY l.order_id, l.line_no";
 static const char sql_work[] = WORK_IN_PLAY;
 static const char sql_work_scoped[] = WORK_IN_PLAY IN_SCOPE("ln.order_id");
 static const char sql_released[] = WORK_RELEASED;
@@ -253,14 +261,22 @@ line_in_play_row(void *p, const struct store_row *row)
 	x.backordered = store_col_int(row, 12);
 	x.backorder_reason = store_col_text(row, 13);
 	x.ship_to_store = store_col_int(row, 16);
+	x.channel = store_col_text(row, 17);
+	x.ship_country = store_col_text(row, 18);
+	x.ship_region = store_col_text(row, 19);
+	x.ship_postal_code = store_col_text(row, 20);
+	x.unit_price = store_col_int(row, 21);
+	x.discount = store_col_int(row, 22);
+	x.order_value = store_col_int(row, 23);
 	return w->fn(w->ctx, &x);
 }
 
 int
-store_route_lines(struct store *st, int scoped,
+store_route_lines(struct store *st, int scoped, int valued,
     int (*fn)(void *ctx, const struct line_in_play *l), void *ctx)
 {
-	sqlite3_stmt *s = store_sql(st, scoped ? sql_lines_scoped : sql_lines);
+	sqlite3_stmt *s = store_sql(st, valued ? (scoped ? sql_lines_valued_scoped :
+	    sql_lines_valued) : scoped ? sql_lines_scoped : sql_lines);
 	struct lines_in_play w = { fn, ctx };
 
 	if (s == NULL)

@@ -89,8 +89,13 @@ struct line_in_play {
 	int64_t backordered;
 	const char *backorder_reason;		/* NULL: none */
 	int64_t ship_to_store;	/* a pickup or curbside line shipped to its store */
+	/* what sourcing rules match on (sourcing.h) */
+	const char *channel, *ship_country, *ship_region, *ship_postal_code;
+	int64_t unit_price, discount;	/* cents */
+	int64_t order_value;	/* the order's merchandise, cents; 0 unless valued */
 };
-int store_route_lines(struct store *st, int scoped,
+/* valued: with each line its order's value (for sourcing rules) */
+int store_route_lines(struct store *st, int scoped, int valued,
 	int (*fn)(void *ctx, const struct line_in_play *l), void *ctx);
 
 /* The routed work (routed > 0) of the lines in play, in no order. */
