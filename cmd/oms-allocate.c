@@ -10,14 +10,15 @@
 #include "diag.h"
 #include "input.h"
 
-enum { OPT_ORDER = OPT_CMD };
+enum { OPT_ORDER = OPT_CMD, OPT_EXPLAIN };
 
 static void
 usage(FILE *fp)
 {
 	fprintf(fp,
 	    "usage: oms-allocate [-hqv] [--busy-timeout ms] [--db path] [--dry-run]\n"
-	    "                    [--format format] [--input-format format] [-o file]\n"
+	    "                    [--explain order] [--format format]\n"
+	    "                    [--input-format format] [-o file]\n"
 	    "                    [--order id]... [--safe-csv] [file ...]\n"
 	    "       oms-allocate --version\n");
 }
@@ -31,6 +32,12 @@ run(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line
 
 	memset(&n, 0, sizeof n);
 	status = alloc_run(st, arg, out, &n);
+	if (((const struct alloc_opts *)arg)->explain != NULL) {
+		buf_addf(counts, "{\"explained\":1,\"rules_version\":%ld}", n.rules_version);
+		buf_addf(line, "%s explained; nothing changed",
+		    ((const struct alloc_opts *)arg)->explain);
+		return status;
+	}
 	buf_addf(counts, "{\"lines\":%ld,\"full\":%ld,\"partly\":%ld,\"backordered\":%ld,"
 	    "\"units\":%lld,\"units_backordered\":%lld,\"units_taken_back\":%lld,"
 	    "\"units_unrouted\":%lld,\"units_routed_taken\":%lld", n.lines, n.full, n.partly,
@@ -80,6 +87,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		CLI_LONGOPTS,
 		{ "order", required_argument, NULL, OPT_ORDER },
+		{ "explain", required_argument, NULL, OPT_EXPLAIN },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct scope scope = { NULL, 0, 0, 0 };
@@ -95,6 +103,12 @@ main(int argc, char **argv)
 			continue;
 		switch (ch) {
 		case OPT_ORDER:
+			scope_add(&scope, optarg, NULL, 0);
+			break;
+		case OPT_EXPLAIN:
+			/* the one order, decided as it would be now, nothing written */
+			o.explain = optarg;
+			c.dry_run = 1;
 			scope_add(&scope, optarg, NULL, 0);
 			break;
 		default:

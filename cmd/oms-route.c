@@ -14,7 +14,7 @@
 
 enum {
 	OPT_ORDER = OPT_CMD, OPT_REROUTE, OPT_EVACUATE, OPT_POLICY, OPT_SPLIT,
-	OPT_LATE, OPT_DAYCOST, OPT_MAXSPLITS, OPT_GREEDY, OPT_LP, OPT_DAY
+	OPT_LATE, OPT_DAYCOST, OPT_MAXSPLITS, OPT_GREEDY, OPT_LP, OPT_DAY, OPT_EXPLAIN
 };
 
 static void
@@ -22,7 +22,8 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 	    "usage: oms-route [-hqv] [--busy-timeout ms] [--day date] [--day-cost amount]\n"
-	    "                 [--db path] [--dry-run] [--evacuate node] [--format format]\n"
+	    "                 [--db path] [--dry-run] [--evacuate node] [--explain order]\n"
+	    "                 [--format format]\n"
 	    "                 [--greedy] [--input-format format] [--late-penalty amount]\n"
 	    "                 [--max-splits n] [-o file] [--order id]... [--policy policy]\n"
 	    "                 [--reroute] [--safe-csv] [--split-penalty amount]\n"
@@ -62,6 +63,11 @@ run(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line
 	j->o->day = j->day;
 	memset(&n, 0, sizeof n);
 	status = route_run(st, j->o, out, &n);
+	if (j->o->explain != NULL) {
+		buf_addf(counts, "{\"explained\":1,\"rules_version\":%ld}", n.rules_version);
+		buf_addf(line, "%s explained; nothing changed", j->o->explain);
+		return status;
+	}
 	buf_addf(counts, "{\"orders\":%ld,\"rows\":%ld,\"shipments\":%ld,\"splits\":%ld,"
 	    "\"late\":%ld,\"cost\":%.2f,\"objective\":%.2f,\"units\":%lld,"
 	    "\"units_backordered\":%lld,\"units_waiting\":%lld,\"unplaced_orders\":%ld",
@@ -99,6 +105,7 @@ main(int argc, char **argv)
 		{ "greedy", no_argument, NULL, OPT_GREEDY },
 		{ "write-lp", required_argument, NULL, OPT_LP },
 		{ "day", required_argument, NULL, OPT_DAY },
+		{ "explain", required_argument, NULL, OPT_EXPLAIN },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct scope scope = { NULL, 0, 0, 0 };
@@ -122,6 +129,13 @@ main(int argc, char **argv)
 			break;
 		case OPT_REROUTE:
 			o.reroute = 1;
+			break;
+		case OPT_EXPLAIN:
+			/* the one order, re-planned as it would be now, nothing written */
+			o.explain = optarg;
+			o.reroute = 1;
+			c.dry_run = 1;
+			scope_add(&scope, optarg, NULL, 0);
 			break;
 		case OPT_EVACUATE:
 			o.evacuate = optarg;

@@ -107,6 +107,8 @@ struct aline {
 
 struct run {
 	struct store *st;
+	const char *explain;	/* --explain: the order whose rows are written */
+	long version;		/* the sourcing rules' */
 	struct allocator *a;
 	struct sourcing *src;	/* the rules; NULL when plain (sourcing_plain) */
 	struct alloc_counts *n;
@@ -458,6 +460,16 @@ free_held(struct run *r, int scoped)
 	return ret;
 }
 
+static const struct outcol explain_cols[] = {
+	{ "order_id", COL_TEXT }, { "line_no", COL_NUM }, { "sku", COL_TEXT },
+	{ "qty", COL_NUM }, { "rules_version", COL_NUM }, { "rule_id", COL_TEXT },
+	{ "node_id", COL_TEXT }, { "tier", COL_NUM }, { "atp", COL_NUM },
+	{ "held_back", COL_NUM }, { "verdict", COL_TEXT }, { "reason", COL_TEXT },
+	{ "allocated", COL_NUM },
+};
+enum { X_ORDER, X_LINE, X_SKU, X_QTY, X_VERSION, X_RULE, X_NODE, X_TIER, X_ATP, X_HELD,
+	X_VERDICT, X_REASON, X_ALLOCATED, X_N };
+
 static const struct outcol alloc_cols[] = {
 	{ "order_id", COL_TEXT }, { "line_no", COL_NUM }, { "sku", COL_TEXT },
 	{ "qty", COL_NUM }, { "allocated", COL_NUM }, { "backordered", COL_NUM },
@@ -711,6 +723,76 @@ hold_short(struct run *r, struct aorder *o)
 	return events_add(&r->events, o->svc.order_id, "order.held", jsonw_end(&r->payload));
 }
 
+/* --explain: a line's row for each node holding its sku. */
+struct xsource {
+	struct run *r;
+	const char *v[X_N];
+	char num[X_N][24];
+};
+
+static void
+explain_source(void *p, const struct alloc_source *s)
+{
+	struct xsource *x = p;
+
+	x->v[X_NODE] = s->node_id;
+	int_format(s->tier, 1, x->num[X_TIER]);
+	x->v[X_TIER] = x->num[X_TIER];
+	int_format(s->free, 1, x->num[X_ATP]);
+	x->v[X_ATP] = x->num[X_ATP];
+	int_format(s->held, 1, x->num[X_HELD]);
+	x->v[X_HELD] = x->num[X_HELD];
+	x->v[X_VERDICT] = s->tier > 0 ? "may draw" : "excluded";
+	x->v[X_REASON] = s->why;
+	if (s->tier > 0 && s->held > 0)
+		x->v[X_REASON] = s->free > s->held ? "part held back from its rule" :
+		    "all held back from its rule";
+	x->v[X_ALLOCATED] = NULL;
+	writer_row(&x->r->w, x->v);
+}
+
+/*
+ * --explain: each line of o as decided, with each node holding its sku,
+ * after a row for the line: its rule, what it got, and why not more.
+ */
+static void
+explain_order(struct run *r, const struct aorder *o)
+{
+	struct xsource x;
+	int i;
+
+	memset(&x, 0, sizeof x);
+	x.r = r;
+	for (i = 0; i < o->n; i++) {
+		const struct aline *a = &r->rows[o->first + i];
+		const struct alloc_line *l = &r->lines[i];
+		const struct sourcing_rule *rule = r->src ? sourcing_rule_at(r->src, a->rule) : NULL;
+		const char *reason = l->allocated < l->demand ?
+		    alloc_line_reason(r->a, l, &r->why) : NULL;
+
+		memset(x.v, 0, sizeof x.v);
+		x.v[X_ORDER] = o->svc.order_id;
+		int_format(a->line_no, 1, x.num[X_LINE]);
+		x.v[X_LINE] = x.num[X_LINE];
+		x.v[X_SKU] = l->sku;
+		int_format(l->demand, 1, x.num[X_QTY]);
+		x.v[X_QTY] = x.num[X_QTY];
+		int_format(r->version, 1, x.num[X_VERSION]);
+		x.v[X_VERSION] = x.num[X_VERSION];
+		x.v[X_RULE] = rule ? rule->rule_id : NULL;
+		x.v[X_VERDICT] = l->demand == 0 ? "nothing open" : l->allocated == l->demand ?
+		    "allocated" : l->allocated > 0 ? "partly allocated" : "backordered";
+		if (l->demand == 0)
+			reason = "its units are routed, released or shipped";
+		x.v[X_REASON] = reason;
+		int_format(l->allocated, 1, x.num[X_ALLOCATED]);
+		x.v[X_ALLOCATED] = x.num[X_ALLOCATED];
+		writer_row(&r->w, x.v);
+		x.v[X_ALLOCATED] = NULL;
+		alloc_explain(r->a, l, explain_source, &x);
+	}
+}
+
 /*
  * Decide order o, at rank in the order of service: report and queue an
  * event for each line that changed.
@@ -744,6 +826,8 @@ decide(struct run *r, struct aorder *o, long rank)
 		return -1;
 	if (r->src != NULL && hold_short(r, o) != 0)
 		return -1;
+	if (r->explain != NULL && strcmp(r->explain, o->svc.order_id) == 0)
+		explain_order(r, o);
 	for (i = 0; i < o->n; i++) {
 		struct aline *a = &r->rows[o->first + i];
 		const struct alloc_line *l = &r->lines[i];
@@ -814,7 +898,8 @@ decide(struct run *r, struct aorder *o, long rank)
 		    events_add(&r->events, o->svc.order_id, "line.backordered",
 		    r->payload.s) != 0)
 			return -1;
-		writer_row(&r->w, row);
+		if (r->explain == NULL)
+			writer_row(&r->w, row);
 		r->n->lines++;
 		if (l->allocated > a->old_allocated)
 			r->n->units += l->allocated - a->old_allocated;
@@ -1012,7 +1097,8 @@ alloc_run(struct store *st, const struct alloc_opts *o, FILE *out,
 		status = store_status(st);
 		goto out;
 	}
-	counts->rules_version = sourcing_version(r.src);
+	counts->rules_version = r.version = sourcing_version(r.src);
+	r.explain = o->explain;
 	if (sourcing_plain(r.src)) {
 		sourcing_free(r.src);
 		r.src = NULL;
@@ -1039,12 +1125,20 @@ alloc_run(struct store *st, const struct alloc_opts *o, FILE *out,
 		}
 		clear_shortages(&r);	/* what is left is released work: the node's */
 	}
-	writer_init(&r.w, out, o->format, alloc_cols, 7);
+	if (o->explain != NULL)
+		writer_init(&r.w, out, o->format, explain_cols, X_N);
+	else
+		writer_init(&r.w, out, o->format, alloc_cols, 7);
 	r.w.safe_csv = o->safe_csv;
 	progress_start("lines read");
 	if (decide_all(&r, scoped) != 0)
 		status = store_status(st);
 	progress_end();
+	if (status == 0 && o->explain != NULL && r.w.rows == 0) {
+		diag_error("%s: nothing to allocate: its units are released, shipped or "
+		    "cancelled, or the order is held", o->explain);
+		status = EX_DATAERR;
+	}
 	if (status == 0)
 		warn_places(&r);
 	writer_finish(&r.w);

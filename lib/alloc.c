@@ -862,6 +862,42 @@ alloc_order(struct allocator *a, struct alloc_line *lines, int n, int ship_compl
 }
 
 void
+alloc_explain(struct allocator *a, const struct alloc_line *l,
+    void (*fn)(void *ctx, const struct alloc_source *s), void *ctx)
+{
+	struct sku *s = sku_get(a, l->sku);
+	int i, store = from_store(l) ? node_index(a, l->pickup_node) : -1;
+
+	for (i = 0; i < s->n; i++) {
+		const struct stock *st = &s->stock[i];
+		const struct anode *n = &a->nodes[st->node];
+		struct alloc_source x;
+		int sn = a->src != NULL ? a->src_node[st->node] : -1;
+		enum sourcing_why w = SW_OK;
+
+		x.node_id = n->id;
+		x.free = st->atp - st->pickup;
+		x.held = 0;
+		x.tier = 1;
+		x.why = NULL;
+		if (from_store(l)) {
+			if (st->node != store)
+				continue;	/* a pickup draws on its store alone */
+		} else if (!st->in_pool) {
+			x.tier = 0;
+			x.why = st->lost ? "node cannot be located" : n->caps.vendor ?
+			    "a vendor ships only its own items" : "node does not ship";
+		} else if (sn >= 0) {
+			x.tier = sourcing_tier(a->src, l->cls, sn, &w);
+			x.held = sourcing_held_back(a->src, l->cls, sn);
+			if (x.tier == 0)
+				x.why = sourcing_why_text(w);
+		}
+		fn(ctx, &x);
+	}
+}
+
+void
 alloc_warn_nodes(const struct allocator *a, struct place_warn *w)
 {
 	int i;

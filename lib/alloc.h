@@ -164,6 +164,21 @@ void alloc_add_routed(struct allocator *a, const char *sku, const char *node_id,
 void alloc_order(struct allocator *a, struct alloc_line *lines, int n, int ship_complete,
 	long rank);
 
+/*
+ * For oms-allocate --explain: each node holding line l's sku, as l may
+ * draw on it now (after alloc_order): its units free (atp less what
+ * pickups hold there), the units held back from l's class, whether l
+ * may draw there, and why not (a fixed text; NULL when it may).
+ */
+struct alloc_source {
+	const char *node_id;
+	int64_t free, held;
+	int tier;		/* 1 without rules; 0 when l may not draw there */
+	const char *why;
+};
+void alloc_explain(struct allocator *a, const struct alloc_line *l,
+	void (*fn)(void *ctx, const struct alloc_source *s), void *ctx);
+
 /* Routed work the last alloc_order took back: ref as added, and units. */
 struct alloc_take {
 	long ref;
@@ -178,6 +193,7 @@ struct alloc_opts {
 	const struct scope *scope;	/* the orders of the run; NULL: every order */
 	int format;			/* enum outfmt */
 	int safe_csv;
+	const char *explain;		/* --explain ORDER: its rows instead (a dry run) */
 };
 
 struct alloc_counts {

@@ -16,6 +16,7 @@
  *	route-write.c	what each line leaves, output rows, store rows and
  *			events
  *	route-lp.c	the LP relaxation (--write-lp, the bench's bound)
+ *	route-explain.c	--explain: why an order ships from where it does
  *
  * Calls go from route.c to the others, and from each to the ones above
  * it in this list (route-net.c and route-cost.c call no other); the small
@@ -507,6 +508,14 @@ int eject(struct run *r, int oi);
 void lns(struct run *r, int parts, uint64_t *rng);
 /* The chains of one sku, every sku in turn, passes times. */
 void tp_all(struct run *r, int passes);
+
+/* The plan of o on candidate c alone (after candidates()). */
+void plan_single(struct run *r, const struct rorder *o, int c, struct plan *p);
+
+/* --- route-explain.c: --explain ---------------------------------------------- */
+
+/* Why the one order of the run ships from where it does, as rows to out. */
+int route_explain(struct run *r, FILE *out);
 
 /* --- route-write.c: what each line leaves, and writing it ------------------ */
 

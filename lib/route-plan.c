@@ -315,6 +315,12 @@ assign(struct run *r, const struct rorder *o, const int *set, int nset, struct p
 	p->cost = plan_cost(r, o, p, NULL);
 }
 
+void
+plan_single(struct run *r, const struct rorder *o, int c, struct plan *p)
+{
+	assign(r, o, &c, 1, p);
+}
+
 /* a better than b: covers more, else costs less */
 int
 plan_better(const struct plan *a, const struct plan *b)

@@ -1024,6 +1024,10 @@ route_run(struct store *st, const struct route_opts *o, FILE *out,
 	decide(&r);
 	progress_end();
 	settle_lines(&r);
+	if (o->explain != NULL) {
+		status = route_explain(&r, out);
+		goto out;
+	}
 	warn_places(&r);
 	if (write_results(&r, out) != 0)
 		status = store_status(st);

@@ -26,6 +26,7 @@ struct route_opts {
 	enum route_algo algo;
 	const char *lp_file;		/* write the LP relaxation here (bench) */
 	const char *day;		/* business day YYYY-MM-DD (run date) */
+	const char *explain;		/* --explain ORDER: its rows instead; writes nothing */
 	int format;			/* enum outfmt */
 	int safe_csv;
 };
