@@ -1196,9 +1196,9 @@ EOF
 
 @test "usage: --delta with a kind other than inventory (64)" {
 	run -64 oms-import --delta items "$DATA/items.csv"
-	assert_output "oms-import: --delta and --force are for inventory"
+	assert_output "oms-import: --delta is for inventory"
 	run -64 oms-import --force inventory "$DATA/inventory.csv"
-	assert_output "oms-import: --force only makes sense with --delta"
+	assert_output "oms-import: --force only makes sense with --delta or --received"
 	[ ! -e "$OMS_DB" ]
 }
 
