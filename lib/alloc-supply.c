@@ -254,6 +254,11 @@ trim(struct step *w, int scoped)
 		    first->allocated, first->backordered,
 		    backorder_reason(NULL, BO_NETWORK, NULL, NULL, NULL)) != 0)
 			return -1;
+		/* still waiting for some: allocation gave its backorder a reason anew */
+		if (left == 1 && !alloc_supply_waiting(first->reason) &&
+		    store_line_supply_set(w->st, first->order_id, first->line_no,
+		    first->allocated, first->backordered, supply_words()) != 0)
+			return -1;
 		/* the latest first: the line's date before */
 		if (tell_expected(w->st, &w->payload, first->order_id, first->line_no,
 		    first->expected_at, 0) != 0)

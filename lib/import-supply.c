@@ -326,7 +326,7 @@ row_received(struct importer *im, const struct record *r)
 	f_key(im, r, RC_ID, &id);
 	f_int(im, r, RC_QTY, 1, MAX_QTY, 0, "a positive integer", &qty);
 	f_time(im, r, RC_AT, at);
-	if (im->rows.err.len == 0 && !im->rows.failed) {
+	if (im->rows.err.len == 0) {
 		if ((got = store_supply_get(im->st, id, &s)) < 0)
 			return store_failed(im);
 		if (!got)

@@ -726,9 +726,9 @@ row_delta(struct importer *im, const struct record *r)
 }
 
 /*
- * A delta file, once applied, is remembered by its name and content, so
- * that re-running a failed cron job does not apply it twice; standard
- * input has no name and is never refused.
+ * A delta file (or a receipts file), once applied, is remembered by its
+ * name and content, so that re-running a failed cron job does not apply
+ * it twice; standard input has no name and is never refused.
  */
 int
 delta_file_done(struct importer *im, const char *file)
@@ -737,7 +737,8 @@ delta_file_done(struct importer *im, const char *file)
 	char dig[80];
 	int64_t run;
 
-	if (strcmp(file, "-") == 0 || im->rows.failed || im->status)
+	/* a receipts file applied before has rows over what is open: say why */
+	if (strcmp(file, "-") == 0 || im->status || (im->rows.failed && !im->o->received))
 		return 0;
 	base = base ? base + 1 : file;
 	snprintf(dig, sizeof dig, "%016llx",
@@ -752,6 +753,8 @@ delta_file_done(struct importer *im, const char *file)
 			return -1;
 		}
 	}
+	if (im->rows.failed)
+		return 0;
 	if (store_delta_file_add(im->st, dig, base) != 0)
 		return store_failed(im);
 	return 0;
