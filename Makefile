@@ -49,7 +49,7 @@ TOOLS   = $(BUILD)/bin/oms-gen
 # tools the bats suites call
 TESTBINS = $(BUILD)/bin/test-parse $(BUILD)/bin/test-route-cost $(BUILD)/bin/test-alloc \
 	$(BUILD)/bin/test-returns $(BUILD)/bin/test-eoq $(BUILD)/bin/test-service \
-	$(BUILD)/bin/test-events $(BUILD)/bin/test-line-counts \
+	$(BUILD)/bin/test-events $(BUILD)/bin/test-line-counts $(BUILD)/bin/test-supply \
 	$(BUILD)/bin/input-dump
 # The test build: the commands again, from the same sources compiled with
 # OMS_TEST_HOOKS, which adds the test hooks (OMS_KILL_*, OMS_READ_RACE,

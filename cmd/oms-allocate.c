@@ -53,6 +53,10 @@ run(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line
 		buf_addf(counts, ",\"rules_version\":%ld", n.rules_version);
 	if (n.orders_held > 0)
 		buf_addf(counts, ",\"orders_held\":%ld", n.orders_held);
+	if (n.units_pegged + n.units_unpegged > 0)
+		buf_addf(counts, ",\"lines_pegged\":%ld,\"units_pegged\":%lld,"
+		    "\"units_unpegged\":%lld", n.lines_pegged, (long long)n.units_pegged,
+		    (long long)n.units_unpegged);
 	buf_addc(counts, '}');
 	buf_addf(line, "%ld %s changed: %ld allocated in full, %ld partly, %ld backordered; "
 	    "%lld %s allocated, %lld %s backordered; %lld %s taken back", n.lines,
@@ -76,7 +80,16 @@ run(void *arg, struct store *st, FILE *out, struct buf *counts, struct buf *line
 		buf_addf(line, "; %lld %s of %ld held %s freed", (long long)n.held_units_freed,
 		    plural(n.held_units_freed, "unit", "units"), n.held_orders_freed,
 		    plural(n.held_orders_freed, "order", "orders"));
-	if (n.lines == 0 && n.to_store_changed == 0 && n.held_orders_freed == 0)
+	/* backordered lines that took stock on its way */
+	if (n.units_pegged > 0)
+		buf_addf(line, "; %lld %s of %ld %s pegged to supply on its way",
+		    (long long)n.units_pegged, plural(n.units_pegged, "unit", "units"),
+		    n.lines_pegged, plural(n.lines_pegged, "line", "lines"));
+	if (n.units_unpegged > 0)
+		buf_addf(line, "; %lld pegged %s let go", (long long)n.units_unpegged,
+		    plural(n.units_unpegged, "unit", "units"));
+	if (n.lines == 0 && n.to_store_changed == 0 && n.held_orders_freed == 0 &&
+	    n.units_pegged + n.units_unpegged == 0)
 		buf_adds(line, "; nothing changed");
 	return status;
 }

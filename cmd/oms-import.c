@@ -1,6 +1,6 @@
 /*
  * oms-import: load items, nodes, inventory, customers, orders, postal
- * codes, rates, channel policies or hold rules from CSV or JSON into the store.
+ * codes, rates, channel policies, hold rules or supply from CSV or JSON into the store.
  * See oms-import(1).
  */
 #include <stdlib.h>
@@ -10,7 +10,8 @@
 #include "diag.h"
 #include "import.h"
 
-enum { OPT_DELTA = OPT_CMD, OPT_FORCE, OPT_REJECTS, OPT_MAXREJ, OPT_STRICTREFS };
+enum { OPT_DELTA = OPT_CMD, OPT_FORCE, OPT_REJECTS, OPT_MAXREJ, OPT_STRICTREFS,
+	OPT_RECEIVED };
 
 static void
 usage(FILE *fp)
@@ -18,10 +19,11 @@ usage(FILE *fp)
 	fprintf(fp,
 	    "usage: oms-import [-hqv] [--busy-timeout ms] [--db path] [--delta] [--dry-run]\n"
 	    "                  [--force] [--input-format format] [--max-rejects n]\n"
-	    "                  [--rejects file] [--strict-refs] kind [file ...]\n"
+	    "                  [--received] [--rejects file] [--strict-refs]\n"
+	    "                  kind [file ...]\n"
 	    "       oms-import --version\n"
 	    "kind: items, nodes, inventory, customers, orders, postal, rates, channels,\n"
-	    "      holdrules\n");
+	    "      holdrules, supply\n");
 }
 
 struct job {
@@ -52,6 +54,7 @@ main(int argc, char **argv)
 		{ "delta", no_argument, NULL, OPT_DELTA },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "max-rejects", required_argument, NULL, OPT_MAXREJ },
+		{ "received", no_argument, NULL, OPT_RECEIVED },
 		{ "rejects", required_argument, NULL, OPT_REJECTS },
 		{ "strict-refs", no_argument, NULL, OPT_STRICTREFS },
 		{ NULL, 0, NULL, 0 }
@@ -79,6 +82,9 @@ main(int argc, char **argv)
 		case OPT_REJECTS:
 			o.rejects = optarg;
 			break;
+		case OPT_RECEIVED:
+			o.received = 1;
+			break;
 		case OPT_STRICTREFS:
 			o.strict_refs = 1;
 			break;
@@ -91,7 +97,7 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc < 1) {
 		diag_error("which kind of data? (items, nodes, inventory, customers, orders, "
-		    "postal, rates, channels, holdrules)");
+		    "postal, rates, channels, holdrules, supply)");
 		usage(stderr);
 		return EX_USAGE;
 	}
@@ -100,16 +106,20 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EX_USAGE;
 	}
-	if ((o.delta || o.force) && o.kind != KIND_INVENTORY) {
-		diag_error("--delta and --force are for inventory");
+	if (o.received && o.kind != KIND_SUPPLY) {
+		diag_error("--received is for supply");
+		return EX_USAGE;
+	}
+	if (o.delta && o.kind != KIND_INVENTORY) {
+		diag_error("--delta is for inventory");
+		return EX_USAGE;
+	}
+	if (o.force && !o.delta && !o.received) {
+		diag_error("--force only makes sense with --delta or --received");
 		return EX_USAGE;
 	}
 	if (o.strict_refs && o.kind != KIND_ORDERS) {
 		diag_error("--strict-refs is for orders");
-		return EX_USAGE;
-	}
-	if (o.force && !o.delta) {
-		diag_error("--force only makes sense with --delta");
 		return EX_USAGE;
 	}
 	if (o.max_rejects >= 0 && o.rejects == NULL) {

@@ -9,6 +9,7 @@
 
 #include "alloc.h"
 #include "diag.h"
+#include "alloc-supply.h"
 #include "events.h"
 #include "jsonw.h"
 #include "model.h"
@@ -850,8 +851,8 @@ decide(struct run *r, struct aorder *o, long rank)
 		/* shipped to its store while it has something to ship there */
 		a->to_store = l->transfer && (l->allocated > 0 || a->keep_to_store);
 		if (l->allocated == a->old_allocated && back == a->old_backordered &&
-		    (reason == NULL ? old_reason == NULL :
-		    old_reason != NULL && strcmp(reason, old_reason) == 0)) {
+		    (alloc_supply_waiting(old_reason) || (reason == NULL ? old_reason == NULL :
+		    old_reason != NULL && strcmp(reason, old_reason) == 0))) {
 			/* its source alone changed: written back, nothing to tell */
 			if (a->to_store != a->old_to_store) {
 				a->allocated = l->allocated;
@@ -1138,6 +1139,16 @@ alloc_run(struct store *st, const struct alloc_opts *o, FILE *out,
 		diag_error("%s: nothing to allocate: its units are released, shipped or "
 		    "cancelled, or the order is held", o->explain);
 		status = EX_DATAERR;
+	}
+	/* the lines still short take stock on its way (alloc-supply.h) */
+	if (status == 0 && o->explain == NULL) {
+		struct alloc_supply_counts sn;
+
+		if (alloc_supply(st, r.src, scoped[0] != NULL, &sn) != 0)
+			status = store_status(st);
+		counts->lines_pegged = sn.lines_pegged;
+		counts->units_pegged = sn.units_pegged;
+		counts->units_unpegged = sn.units_unpegged;
 	}
 	if (status == 0)
 		warn_places(&r);

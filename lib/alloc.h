@@ -206,6 +206,8 @@ struct alloc_counts {
 	int64_t held_units_freed;	/* their allocated and routed units, back to open */
 	long rules_version;	/* the sourcing rules' version used (0: none) */
 	long orders_held;	/* held by a rule whose on_short is hold */
+	long lines_pegged;	/* lines that took stock on its way (alloc-supply.h) */
+	int64_t units_pegged, units_unpegged;
 };
 
 /*

@@ -20,7 +20,7 @@ const struct outcol eoq_cols[EOQ_NCOLS] = {
 	{ "holding_cost", COL_NUM }, { "eoq", COL_NUM }, { "forecast_daily", COL_NUM },
 	{ "lead_time_days", COL_NUM }, { "lead_time_demand", COL_NUM }, { "z", COL_NUM },
 	{ "safety_stock", COL_NUM }, { "reorder_point", COL_NUM }, { "on_hand", COL_NUM },
-	{ "reorder_now", COL_NUM },
+	{ "reorder_now", COL_NUM }, { "on_order", COL_NUM }, { "position", COL_NUM },
 };
 
 double
@@ -152,7 +152,10 @@ item_row(void *p, const struct item_cost *ic)
 		r.safety_stock = 0;	/* a service level under 0.5 keeps no safety stock */
 	r.reorder_point = r.lead_time_demand + r.safety_stock;
 	r.on_hand = ic->on_hand;
-	r.reorder_now = sum > 0 && (double)r.on_hand <= r.reorder_point;
+	r.on_order = ic->on_order;
+	/* what is on hand and on its way, less what lines already wait for */
+	r.position = ic->on_hand + ic->on_order - ic->backordered;
+	r.reorder_now = sum > 0 && (double)r.position <= r.reorder_point;
 	return c->fn(c->ctx, &r);
 }
 
@@ -250,6 +253,10 @@ eoq_format(const struct eoq_row *r, char f[EOQ_NCOLS][32], const char *vals[EOQ_
 	snprintf(f[14], 32, "%lld", (long long)r->on_hand);
 	vals[14] = f[14];
 	vals[15] = r->reorder_now ? "1" : "0";
+	snprintf(f[16], 32, "%lld", (long long)r->on_order);
+	vals[16] = f[16];
+	snprintf(f[17], 32, "%lld", (long long)r->position);
+	vals[17] = f[17];
 }
 
 static int

@@ -28,7 +28,9 @@ struct eoq_row {
 	double forecast_daily, lead_time_days, lead_time_demand, z, safety_stock;
 	double reorder_point;
 	int64_t on_hand;
-	int reorder_now;	/* some demand, and on_hand <= reorder_point */
+	int reorder_now;	/* some demand, and position <= reorder_point */
+	int64_t on_order;	/* open supply: qty less received */
+	int64_t position;	/* the inventory position: on_hand + on_order - backordered */
 };
 
 /*
@@ -63,7 +65,7 @@ double eoq_z(double p);
 /* Simple exponential smoothing of d[0..n): the forecast for day n. */
 double eoq_smooth(const double *d, int n, double alpha);
 
-#define EOQ_NCOLS 16
+#define EOQ_NCOLS 18
 extern const struct outcol eoq_cols[EOQ_NCOLS];
 /* Format r as the EOQ_NCOLS values of eoq_cols. */
 void eoq_format(const struct eoq_row *r, char f[EOQ_NCOLS][32], const char *vals[EOQ_NCOLS]);

@@ -309,13 +309,13 @@ eoq_row(void *p, const struct eoq_row *r)
 	return 0;
 }
 
-/* The most short first: reorder point less on hand, then sku. */
+/* The most short first: reorder point less the inventory position, then sku. */
 static int
 cmp_low(const void *a, const void *b)
 {
 	const struct eoq_row *x = a, *y = b;
-	double dx = x->reorder_point - (double)x->on_hand;
-	double dy = y->reorder_point - (double)y->on_hand;
+	double dx = x->reorder_point - (double)x->position;
+	double dy = y->reorder_point - (double)y->position;
 
 	if (dx != dy)
 		return dx > dy ? -1 : 1;

@@ -1,12 +1,13 @@
 #ifndef OMS_IMPORT_INT_H
 #define OMS_IMPORT_INT_H
 /*
- * import-int: oms-import's private header, shared by its two files and no
+ * import-int: oms-import's private header, shared by its files and no
  * other module:
  *
  *	import.c	the columns of each kind, the checks of a field, the
  *			rows of items, nodes, customers, postal codes, rates,
  *			hold rules and inventory, and the run over the files
+ *	import-supply.c	supply, late and cut, and its receipts (--received)
  *	import-orders.c	orders: an order's rows held until it is complete,
  *			checked whole, written in batches; the hold rules
  *			applied to each new order as it is written
@@ -110,6 +111,19 @@ int64_t digest(const char *const *vals, int from, int to);
 int seen(struct importer *im, char tag, const char *n1, const char *k1, const char *n2,
     const char *k2, int64_t dig, long line);
 void count_put(struct importer *im, int put);
+
+/*
+ * A delta or receipts file read whole (its content in file_digest):
+ * refused when applied before (unless --force), else remembered.
+ */
+int delta_file_done(struct importer *im, const char *file);
+
+/* --- import-supply.c: supply and its receipts ----------------------------- */
+
+extern const struct colspec supply_cols[], received_cols[];
+extern const int supply_ncols, received_ncols;
+int row_supply(struct importer *im, const struct record *r);
+int row_received(struct importer *im, const struct record *r);
 
 /* --- import-orders.c ----------------------------------------------------- */
 

@@ -16,6 +16,7 @@
 static const char *const kind_names[] = {
 	"items", "nodes", "inventory", "customers", "orders", "postal", "rates",
 	[KIND_CHANNELS] = "channels", [KIND_HOLDRULES] = "holdrules",
+	[KIND_SUPPLY] = "supply",
 };
 
 int
@@ -725,18 +726,19 @@ row_delta(struct importer *im, const struct record *r)
 }
 
 /*
- * A delta file, once applied, is remembered by its name and content, so
- * that re-running a failed cron job does not apply it twice; standard
- * input has no name and is never refused.
+ * A delta file (or a receipts file), once applied, is remembered by its
+ * name and content, so that re-running a failed cron job does not apply
+ * it twice; standard input has no name and is never refused.
  */
-static int
+int
 delta_file_done(struct importer *im, const char *file)
 {
 	const char *base = strrchr(file, '/');
 	char dig[80];
 	int64_t run;
 
-	if (strcmp(file, "-") == 0 || im->rows.failed || im->status)
+	/* a receipts file applied before has rows over what is open: say why */
+	if (strcmp(file, "-") == 0 || im->status || (im->rows.failed && !im->o->received))
 		return 0;
 	base = base ? base + 1 : file;
 	snprintf(dig, sizeof dig, "%016llx",
@@ -751,6 +753,8 @@ delta_file_done(struct importer *im, const char *file)
 			return -1;
 		}
 	}
+	if (im->rows.failed)
+		return 0;
 	if (store_delta_file_add(im->st, dig, base) != 0)
 		return store_failed(im);
 	return 0;
@@ -772,6 +776,7 @@ static const struct {
 	[KIND_RATES] = { rate_cols, R_N, row_rate },
 	[KIND_CHANNELS] = { channel_cols, CP_N, row_channel },
 	[KIND_HOLDRULES] = { holdrule_cols, H_N, row_holdrule },
+	[KIND_SUPPLY] = { supply_cols, 6, row_supply },
 };
 
 static void
@@ -843,7 +848,8 @@ import_file(struct importer *im, const char *file, int (*row)(struct importer *,
 			im->status = EX_SOFTWARE;
 	}
 	group_clear(im);
-	if (!im->status && im->o->kind == KIND_INVENTORY && im->o->delta)
+	if (!im->status && ((im->o->kind == KIND_INVENTORY && im->o->delta) ||
+	    (im->o->kind == KIND_SUPPLY && im->o->received)))
 		delta_file_done(im, file);
 	im->n->blank += input_blank_rows(im->in);
 	if (input_blank_rows(im->in) > 0)
@@ -868,13 +874,19 @@ import_files(struct store *st, const struct import_opts *o, int nfiles,
 	im.n = counts;
 	im.cols = o->kind == KIND_INVENTORY && o->delta ? delta_cols : kinds[o->kind].cols;
 	im.ncols = o->kind == KIND_INVENTORY && o->delta ? D_N : kinds[o->kind].ncols;
+	if (o->kind == KIND_SUPPLY && o->received) {
+		im.cols = received_cols;
+		im.ncols = received_ncols;
+	}
 	/* the references the kind can hold: vendor and pickup nodes, skus */
-	if ((o->kind == KIND_ITEMS || o->kind == KIND_INVENTORY || o->kind == KIND_ORDERS) &&
+	if ((o->kind == KIND_ITEMS || o->kind == KIND_INVENTORY || o->kind == KIND_ORDERS ||
+	    (o->kind == KIND_SUPPLY && !o->received)) &&
 	    store_load_nodes(st, &im.nodes) != 0) {
 		im.status = store_status(st);
 		goto out;
 	}
-	if ((o->kind == KIND_INVENTORY || o->kind == KIND_ORDERS) &&
+	if ((o->kind == KIND_INVENTORY || o->kind == KIND_ORDERS ||
+	    (o->kind == KIND_SUPPLY && !o->received)) &&
 	    store_load_skus(st, &im.skus) != 0) {
 		im.status = store_status(st);
 		goto out;
@@ -890,7 +902,8 @@ import_files(struct store *st, const struct import_opts *o, int nfiles,
 		goto out;
 	for (i = 0; i < nfiles; i++)
 		if (import_file(&im, files[i], o->kind == KIND_INVENTORY && o->delta ?
-		    row_delta : kinds[o->kind].row) != 0)
+		    row_delta : o->kind == KIND_SUPPLY && o->received ? row_received :
+		    kinds[o->kind].row) != 0)
 			break;
 	if (!im.status && !im.rows.failed && im.unknown_customers > 0) {
 		if (im.unknown_customers > UNKNOWN_SHOWN)
@@ -944,7 +957,8 @@ import_summary(const struct import_opts *o, const struct import_counts *c,
 {
 	const char *kind = kind_names[o->kind];
 
-	buf_addf(line, "%s%s: %ld %s", kind, o->delta ? " (deltas)" : "", c->records,
+	buf_addf(line, "%s%s: %ld %s", kind, o->delta ? " (deltas)" : o->received ?
+	    " (receipts)" : "", c->records,
 	    plural(c->records, "record", "records"));
 	if (o->kind == KIND_ORDERS)
 		buf_addf(line, ", %ld %s (%ld inserted, %ld updated, %ld unchanged); lines:",

@@ -13,7 +13,8 @@ enum import_kind {
 	KIND_ITEMS, KIND_NODES, KIND_INVENTORY, KIND_CUSTOMERS, KIND_ORDERS,
 	KIND_POSTAL, KIND_RATES,
 	KIND_CHANNELS,		/* each channel's policy (channel_policy) */
-	KIND_HOLDRULES
+	KIND_HOLDRULES,
+	KIND_SUPPLY		/* stock on its way; --received: its receipts */
 };
 
 /* Parse a KIND word; -1 when unknown. */
@@ -23,7 +24,8 @@ const char *import_kind_name(int kind);
 struct import_opts {
 	int kind;
 	int delta;		/* inventory: rows are adjustments */
-	int force;		/* delta: apply a file already applied */
+	int force;		/* delta, received: apply a file already applied */
+	int received;		/* supply: rows are receipts */
 	int strict_refs;	/* orders: refuse an unknown customer_id (else warn) */
 	int input_format;	/* enum infmt */
 	const char *rejects;	/* NULL: strict */

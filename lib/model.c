@@ -233,6 +233,7 @@ static const char *const backorder_words[] = {
 	[BO_ROUTE_STOCK] = "no stock left at an eligible node when routed",
 	[BO_ROUTE_STORE] = "no stock at the pickup store when routed",
 	[BO_RULE] = "no stock where its sourcing rule allows",
+	[BO_SUPPLY] = "awaiting supply",
 };
 
 const char *

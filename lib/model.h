@@ -124,6 +124,7 @@ enum backorder_why {
 	BO_ROUTE_STOCK,		/* "no stock left at an eligible node when routed" */
 	BO_ROUTE_STORE,		/* "no stock at the pickup store when routed" */
 	BO_RULE,		/* "no stock where its sourcing rule allows" */
+	BO_SUPPLY,		/* "awaiting supply": pegged to stock on its way */
 	/* for want of a place, in place_reason's words: */
 	BO_DEST,		/* the order's ship-to cannot be placed */
 	BO_LOCKER,		/* the line's locker cannot be located */

@@ -319,7 +319,8 @@ static const struct outcol backorder_cols[] = {
 	{ "backordered", COL_NUM }, { "reason", COL_TEXT }, { "backordered_at", COL_TEXT },
 	{ "age_days", COL_NUM }, { "priority", COL_NUM }, { "promise_date", COL_TEXT },
 	{ "created_at", COL_TEXT }, { "channel", COL_TEXT }, { "customer_id", COL_TEXT },
-	{ "days_past_promise", COL_NUM },
+	{ "days_past_promise", COL_NUM }, { "expected_at", COL_TEXT },
+	{ "supply_id", COL_TEXT },
 };
 #define BACKORDER_NCOLS ((int)(sizeof backorder_cols / sizeof *backorder_cols))
 
@@ -348,7 +349,7 @@ backorder_row(void *p, const struct backordered_line *l)
 	/* the view's columns; since, age and days past promise computed */
 	const char *val[BACKORDER_NCOLS] = { l->order_id, l->line_no, l->sku, l->backordered,
 	    l->backorder_reason, NULL, NULL, l->priority, l->promise_date, l->created_at,
-	    l->channel, l->customer_id, NULL };
+	    l->channel, l->customer_id, NULL, l->expected_at, l->supply_id };
 	struct bo_row *row;
 	size_t len = 0;
 	int64_t age;

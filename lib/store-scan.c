@@ -249,11 +249,22 @@ store_demand(struct store *st, const char *from, const char *to, const struct st
 }
 
 /* inventory is keyed by node first: sum it once per sku, not once per item */
+/*
+ * on_order: the open supply at active nodes (qty - received); backordered:
+ * the units the item's lines wait for (pegged to supply or not).
+ */
 static const char sql_item_costs[] =
     "SELECT i.sku, i.unit_cost, i.ordering_cost, i.holding_rate, i.lead_time_days, "
-    "coalesce(t.on_hand, 0) FROM item i LEFT JOIN (SELECT v.sku AS sku, "
+    "coalesce(t.on_hand, 0), coalesce(u.on_order, 0), coalesce(b.backordered, 0) "
+    "FROM item i LEFT JOIN (SELECT v.sku AS sku, "
     "sum(v.on_hand) AS on_hand FROM inventory v JOIN node n ON n.node_id = v.node_id "
     "WHERE n.active AND " IN_LIST("v.sku", "?1") " GROUP BY v.sku) t ON t.sku = i.sku "
+    "LEFT JOIN (SELECT s.sku AS sku, sum(s.qty - s.received) AS on_order FROM supply s "
+    "JOIN node n ON n.node_id = s.node_id WHERE n.active AND s.status = 'open' AND "
+    IN_LIST("s.sku", "?1") " GROUP BY s.sku) u ON u.sku = i.sku "
+    "LEFT JOIN (SELECT l.sku AS sku, sum(l.backordered) AS backordered FROM order_line l "
+    "WHERE l.backordered > 0 AND " IN_LIST("l.sku", "?1") " GROUP BY l.sku) b "
+    "ON b.sku = i.sku "
     "WHERE i.active AND " IN_LIST("i.sku", "?1") " ORDER BY i.sku";
 
 struct item_costs {
@@ -274,6 +285,8 @@ item_cost_row(void *p, const struct store_row *row)
 	c.holding_rate = store_col_real(row, 3);
 	c.lead_time_days = store_col_real(row, 4);
 	c.on_hand = store_col_int(row, 5);
+	c.on_order = store_col_int(row, 6);
+	c.backordered = store_col_int(row, 7);
 	return w->fn(w->ctx, &c);
 }
 

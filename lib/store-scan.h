@@ -80,6 +80,8 @@ struct item_cost {
 	const char *sku;
 	double unit_cost, ordering_cost, holding_rate, lead_time_days;
 	int64_t on_hand;	/* over active nodes */
+	int64_t on_order;	/* open supply at active nodes: qty less received */
+	int64_t backordered;	/* the units its lines wait for */
 };
 int store_item_costs(struct store *st, const struct strv *skus,
 	int (*fn)(void *ctx, const struct item_cost *c), void *ctx);

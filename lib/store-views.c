@@ -362,9 +362,14 @@ store_orders_view(struct store *st, const struct view_filter *f, store_line_fn f
  * read in key order) rather than joined by SQLite, which looks up each
  * line's order in the orders table.
  */
+/* a line pegged to supply: the peg expected last, when all its pegged units are there */
+#define LINE_PEG(COL) "(SELECT " COL " FROM supply_peg g JOIN supply s ON s.supply_id = " \
+    "g.supply_id WHERE g.order_id = l.order_id AND g.line_no = l.line_no " \
+    "ORDER BY s.expected_at DESC, s.supply_id DESC LIMIT 1)"
 static const char sql_backorder_lines[] =
-    "SELECT order_id, line_no, sku, backordered, backorder_reason, backordered_at "
-    "FROM order_line WHERE backordered > 0 AND " IN_LIST("sku", "?1") " "
+    "SELECT order_id, line_no, sku, backordered, backorder_reason, backordered_at, "
+    LINE_PEG("s.expected_at") ", " LINE_PEG("s.supply_id") " "
+    "FROM order_line l WHERE backordered > 0 AND " IN_LIST("sku", "?1") " "
     "ORDER BY order_id, line_no";
 
 int
@@ -399,6 +404,8 @@ store_backorders_view(struct store *st, const struct view_filter *f,
 			v.backordered = ctext(&l, 3);
 			v.backorder_reason = ctext(&l, 4);
 			v.backordered_at = ctext(&l, 5);
+			v.expected_at = ctext(&l, 6);
+			v.supply_id = ctext(&l, 7);
 			v.created_at = ctext(&o, 3);
 			v.priority = ctext(&o, 5);
 			v.promise_date = ctext(&o, 4);

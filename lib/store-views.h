@@ -75,6 +75,8 @@ int store_order_sample(struct store *st, int64_t every, char ***ids, size_t *n);
 struct backordered_line {
 	const char *order_id, *line_no, *sku, *backordered, *backorder_reason;
 	const char *backordered_at;	/* NULL when not known */
+	/* pegged to supply: the latest expected of its pegs and its supply; NULL: none */
+	const char *expected_at, *supply_id;
 	/* the order */
 	const char *created_at, *priority, *promise_date, *channel, *customer_id;
 };

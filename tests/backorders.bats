@@ -7,7 +7,7 @@
 load helper
 
 ROUTE=$DATA/route
-BACKORDERS=order_id,line_no,sku,backordered,reason,backordered_at,age_days,priority,promise_date,created_at,channel,customer_id,days_past_promise
+BACKORDERS=order_id,line_no,sku,backordered,reason,backordered_at,age_days,priority,promise_date,created_at,channel,customer_id,days_past_promise,expected_at,supply_id
 
 setup_network() {
 	oms-import -q nodes "$ROUTE/nodes.csv" &&
@@ -77,8 +77,8 @@ from_log() {
 	assert_output $'O1|1|1|1\nO1|2|1|1'
 	at 2026-11-02T09:00:00Z
 	backorders_are 2026-11-05 <<'EOF'
-O1,1,A,1,no stock in the network,2026-11-02T09:00:00Z,3,5,,2026-10-30T08:00:00Z,web,,
-O1,2,B,1,no stock in the network,2026-11-02T09:00:00Z,3,5,,2026-10-30T08:00:00Z,web,,
+O1,1,A,1,no stock in the network,2026-11-02T09:00:00Z,3,5,,2026-10-30T08:00:00Z,web,,,,
+O1,2,B,1,no stock in the network,2026-11-02T09:00:00Z,3,5,,2026-10-30T08:00:00Z,web,,,,
 EOF
 
 	# stock arrives: line 1 served, no longer backordered; line 2 untouched
@@ -88,7 +88,7 @@ EOF
 	run -0 sqlite3 "$OMS_DB" "select line_no, backordered, quote(backordered_at) from order_line order by 1"
 	assert_output $'1|0|NULL\n2|1|\'2026-11-02T09:00:00Z\''
 	backorders_are 2026-11-05 <<'EOF'
-O1,2,B,1,no stock in the network,2026-11-02T09:00:00Z,3,5,,2026-10-30T08:00:00Z,web,,
+O1,2,B,1,no stock in the network,2026-11-02T09:00:00Z,3,5,,2026-10-30T08:00:00Z,web,,,,
 EOF
 
 	# stock counted lower: line 1 backordered again, from this run on (an
@@ -97,8 +97,8 @@ EOF
 	oms-allocate -q --order O1 -o /dev/null
 	at 2026-11-04T09:00:00Z
 	backorders_are 2026-11-05 <<'EOF'
-O1,2,B,1,no stock in the network,2026-11-02T09:00:00Z,3,5,,2026-10-30T08:00:00Z,web,,
-O1,1,A,2,no stock in the network,2026-11-04T09:00:00Z,1,5,,2026-10-30T08:00:00Z,web,,
+O1,2,B,1,no stock in the network,2026-11-02T09:00:00Z,3,5,,2026-10-30T08:00:00Z,web,,,,
+O1,1,A,2,no stock in the network,2026-11-04T09:00:00Z,1,5,,2026-10-30T08:00:00Z,web,,,,
 EOF
 
 	# one more arrives: less backordered, the same backorder
@@ -106,8 +106,8 @@ EOF
 	oms-allocate -q -o /dev/null
 	at 2026-11-05T09:00:00Z
 	backorders_are 2026-11-05 <<'EOF'
-O1,2,B,1,no stock in the network,2026-11-02T09:00:00Z,3,5,,2026-10-30T08:00:00Z,web,,
-O1,1,A,1,no stock in the network,2026-11-04T09:00:00Z,1,5,,2026-10-30T08:00:00Z,web,,
+O1,2,B,1,no stock in the network,2026-11-02T09:00:00Z,3,5,,2026-10-30T08:00:00Z,web,,,,
+O1,1,A,1,no stock in the network,2026-11-04T09:00:00Z,1,5,,2026-10-30T08:00:00Z,web,,,,
 EOF
 	# so far the column and the event log agree, line by line
 	run -0 from_log
@@ -119,7 +119,7 @@ EOF
 	run -0 sqlite3 "$OMS_DB" "select qty, backordered, quote(backordered_at) from order_line where line_no = 1"
 	assert_output '2|0|NULL'
 	backorders_are 2026-11-06 <<'EOF'
-O1,2,B,1,no stock in the network,2026-11-02T09:00:00Z,4,5,,2026-10-30T08:00:00Z,web,,
+O1,2,B,1,no stock in the network,2026-11-02T09:00:00Z,4,5,,2026-10-30T08:00:00Z,web,,,,
 EOF
 
 	# and one backordered later is a new backorder, from then on.  (The
@@ -129,8 +129,8 @@ EOF
 	oms-allocate -q -o /dev/null
 	at 2026-11-07T09:00:00Z
 	backorders_are 2026-11-08 <<'EOF'
-O1,2,B,1,no stock in the network,2026-11-02T09:00:00Z,6,5,,2026-10-30T08:00:00Z,web,,
-O1,1,A,1,no stock in the network,2026-11-07T09:00:00Z,1,5,,2026-10-30T08:00:00Z,web,,
+O1,2,B,1,no stock in the network,2026-11-02T09:00:00Z,6,5,,2026-10-30T08:00:00Z,web,,,,
+O1,1,A,1,no stock in the network,2026-11-07T09:00:00Z,1,5,,2026-10-30T08:00:00Z,web,,,,
 EOF
 	run -0 from_log
 	assert_output $'O1|1|2026-11-07T09:00:00Z|2026-11-04T09:00:00Z\nO1|2|2026-11-02T09:00:00Z|2026-11-02T09:00:00Z'
@@ -140,7 +140,7 @@ EOF
 	oms-allocate -q -o /dev/null
 	at 2026-11-08T09:00:00Z
 	backorders_are 2026-11-08 <<'EOF'
-O1,1,A,1,no stock in the network,2026-11-07T09:00:00Z,1,5,,2026-10-30T08:00:00Z,web,,
+O1,1,A,1,no stock in the network,2026-11-07T09:00:00Z,1,5,,2026-10-30T08:00:00Z,web,,,,
 EOF
 
 	# and gone again before routing: oms-route backorders line 2 (a new
@@ -153,8 +153,8 @@ EOF
 	assert_output $'1|0|1|0\n2|0|1|1'
 	at 2026-11-09T09:00:00Z
 	backorders_are 2026-11-10 <<'EOF'
-O1,1,A,1,no stock in the network,2026-11-07T09:00:00Z,3,5,,2026-10-30T08:00:00Z,web,,
-O1,2,B,1,no stock left at an eligible node when routed,2026-11-09T09:00:00Z,1,5,,2026-10-30T08:00:00Z,web,,
+O1,1,A,1,no stock in the network,2026-11-07T09:00:00Z,3,5,,2026-10-30T08:00:00Z,web,,,,
+O1,2,B,1,no stock left at an eligible node when routed,2026-11-09T09:00:00Z,1,5,,2026-10-30T08:00:00Z,web,,,,
 EOF
 	run -0 sqlite3 "$OMS_DB" "select type, payload ->> 'backordered' from event where seq = (select max(seq) from event where order_id = 'O1' and payload ->> 'line_no' = 2)"
 	assert_output 'line.backordered|1'
@@ -186,9 +186,9 @@ EOF
 	# some of each, or this test proves nothing: one line backordered
 	# twice, one by routing, one since its first allocation
 	assert_equal "$written" "$BACKORDERS
-O2,1,A,1,no stock in the network,2026-11-02T09:00:00Z,8,5,,2026-10-31T08:00:00Z,web,,
-O1,1,A,1,no stock in the network,2026-11-04T09:00:00Z,6,5,,2026-10-30T08:00:00Z,web,,
-O1,2,B,1,no stock left at an eligible node when routed,2026-11-07T09:00:00Z,3,5,,2026-10-30T08:00:00Z,web,,"
+O2,1,A,1,no stock in the network,2026-11-02T09:00:00Z,8,5,,2026-10-31T08:00:00Z,web,,,,
+O1,1,A,1,no stock in the network,2026-11-04T09:00:00Z,6,5,,2026-10-30T08:00:00Z,web,,,,
+O1,2,B,1,no stock left at an eligible node when routed,2026-11-07T09:00:00Z,3,5,,2026-10-30T08:00:00Z,web,,",,
 	# back to version 5; one payload edited by hand into something not JSON
 	# is skipped (read, it would end the backorder of line 1 of O1)
 	sqlite3 "$OMS_DB" "$UNDO_LAST_MILE"

@@ -1182,7 +1182,7 @@ EOF
 
 @test "usage: no kind (64)" {
 	run -64 oms-import
-	assert_line --index 0 "oms-import: which kind of data? (items, nodes, inventory, customers, orders, postal, rates, channels, holdrules)"
+	assert_line --index 0 "oms-import: which kind of data? (items, nodes, inventory, customers, orders, postal, rates, channels, holdrules, supply)"
 	assert_line --index 1 --partial "usage: oms-import "
 	[ ! -e "$OMS_DB" ]
 }
@@ -1196,9 +1196,9 @@ EOF
 
 @test "usage: --delta with a kind other than inventory (64)" {
 	run -64 oms-import --delta items "$DATA/items.csv"
-	assert_output "oms-import: --delta and --force are for inventory"
+	assert_output "oms-import: --delta is for inventory"
 	run -64 oms-import --force inventory "$DATA/inventory.csv"
-	assert_output "oms-import: --force only makes sense with --delta"
+	assert_output "oms-import: --force only makes sense with --delta or --received"
 	[ ! -e "$OMS_DB" ]
 }
 
@@ -1225,10 +1225,11 @@ EOF
 	assert_output - <<'EOF'
 usage: oms-import [-hqv] [--busy-timeout ms] [--db path] [--delta] [--dry-run]
                   [--force] [--input-format format] [--max-rejects n]
-                  [--rejects file] [--strict-refs] kind [file ...]
+                  [--received] [--rejects file] [--strict-refs]
+                  kind [file ...]
        oms-import --version
 kind: items, nodes, inventory, customers, orders, postal, rates, channels,
-      holdrules
+      holdrules, supply
 EOF
 	assert_equal "$stderr" ""
 	run -0 oms-import -h

@@ -3,7 +3,7 @@
 load helper
 
 KPI_HEAD=channel,orders,lines,units,shipped_units,order_fill_rate,line_fill_rate,shipments_per_order,avg_ship_cost,on_time_rate,backorder_rate,return_rate,revenue,refund_share,appeasement_share,adjustment_share
-EOQ_HEAD=sku,days,mean_daily,sd_daily,annual_demand,ordering_cost,holding_cost,eoq,forecast_daily,lead_time_days,lead_time_demand,z,safety_stock,reorder_point,on_hand,reorder_now
+EOQ_HEAD=sku,days,mean_daily,sd_daily,annual_demand,ordering_cost,holding_cost,eoq,forecast_daily,lead_time_days,lead_time_demand,z,safety_stock,reorder_point,on_hand,reorder_now,on_order,position
 
 # The base store with tests/data/kpi: orders K1..K6 and what the other
 # commands recorded for them (tests/data/kpi/work.sql).
@@ -142,7 +142,7 @@ eoq_store() {
 	run -0 oms-report eoq --sku E1 --days 365 --today 2026-11-01
 	assert_output - <<EOF
 $EOQ_HEAD
-E1,365,2.7397,52.3424,1000.00,10,0.5000,200.00,0.0000,0,0.00,1.6449,0.00,0.00,500,0
+E1,365,2.7397,52.3424,1000.00,10,0.5000,200.00,0.0000,0,0.00,1.6449,0.00,0.00,500,0,0,500
 EOF
 }
 
@@ -162,7 +162,7 @@ EOF
 	run -0 oms-report eoq --sku H1 --days 3 --today 2026-11-04 --alpha 1
 	assert_output - <<EOF
 $EOQ_HEAD
-H1,3,5.0000,2.0000,1825.00,20,1.0000,270.19,5.0000,3,15.00,1.6449,5.70,20.70,20,1
+H1,3,5.0000,2.0000,1825.00,20,1.0000,270.19,5.0000,3,15.00,1.6449,5.70,20.70,20,1,0,20
 EOF
 }
 
@@ -173,7 +173,7 @@ EOF
 @test "eoq: the default smoothing factor 0.3" {
 	eoq_store
 	run -0 oms-report eoq --sku H1 --days 3 --today 2026-11-04 --format jsonl
-	assert_output '{"sku":"H1","days":3,"mean_daily":5.0000,"sd_daily":2.0000,"annual_demand":1825.00,"ordering_cost":20,"holding_cost":1.0000,"eoq":270.19,"forecast_daily":4.4400,"lead_time_days":3,"lead_time_demand":13.32,"z":1.6449,"safety_stock":5.70,"reorder_point":19.02,"on_hand":20,"reorder_now":0}'
+	assert_output '{"sku":"H1","days":3,"mean_daily":5.0000,"sd_daily":2.0000,"annual_demand":1825.00,"ordering_cost":20,"holding_cost":1.0000,"eoq":270.19,"forecast_daily":4.4400,"lead_time_days":3,"lead_time_demand":13.32,"z":1.6449,"safety_stock":5.70,"reorder_point":19.02,"on_hand":20,"reorder_now":0,"on_order":0,"position":20}'
 }
 
 # z of the standard normal (tables): 1.6449 (95%), 2.3263 (99%), 1.2816
@@ -196,18 +196,18 @@ EOF
 	run -0 oms-report eoq --days 3 --today 2026-11-04
 	assert_output - <<EOF
 $EOQ_HEAD
-E1,3,0.0000,0.0000,0.00,10,0.5000,,0.0000,0,0.00,1.6449,0.00,0.00,500,0
-H1,3,5.0000,2.0000,1825.00,20,1.0000,270.19,4.4400,3,13.32,1.6449,5.70,19.02,20,0
-Z9,3,0.0000,0.0000,0.00,0,0.0000,,0.0000,0,0.00,1.6449,0.00,0.00,0,0
+E1,3,0.0000,0.0000,0.00,10,0.5000,,0.0000,0,0.00,1.6449,0.00,0.00,500,0,0,500
+H1,3,5.0000,2.0000,1825.00,20,1.0000,270.19,4.4400,3,13.32,1.6449,5.70,19.02,20,0,0,20
+Z9,3,0.0000,0.0000,0.00,0,0.0000,,0.0000,0,0.00,1.6449,0.00,0.00,0,0,0,0
 EOF
 	run -0 oms-report eoq --sku Z9 --days 3 --today 2026-11-04 --format jsonl
 	assert_output --partial '"eoq":null,'
-	assert_output --partial '"on_hand":0,"reorder_now":0}'
+	assert_output --partial '"on_hand":0,"reorder_now":0,"on_order":0,"position":0}'
 	# with holding cost and no stock, still nothing to order without demand
 	sqlite3 "$OMS_DB" "update item set unit_cost = 4, holding_rate = 0.25, ordering_cost = 20
 	    where sku = 'Z9'"
 	run -0 oms-report eoq --sku Z9 --days 3 --today 2026-11-04
-	assert_line --index 1 "Z9,3,0.0000,0.0000,0.00,20,1.0000,,0.0000,0,0.00,1.6449,0.00,0.00,0,0"
+	assert_line --index 1 "Z9,3,0.0000,0.0000,0.00,20,1.0000,,0.0000,0,0.00,1.6449,0.00,0.00,0,0,0,0"
 	# and the page does not list it below its reorder point
 	run -0 oms-report kpi --format html --days 3 --today 2026-11-04
 	assert_output --partial '>0 of 3 active skus have network on-hand stock at or below'
@@ -284,7 +284,7 @@ EOF
 	assert_output 3
 	run -0 oms-report backorders --today 2026-11-25 --format jsonl
 	assert_output --partial '"age_days":12,'
-	assert_output --partial '"days_past_promise":5}'
+	assert_output --partial '"days_past_promise":5,"expected_at":null,"supply_id":null}'
 	run -0 oms-report kpi --format html --to 2026-11-15 --today 2026-11-25
 	assert_output --partial 'by days past it (1 line; 0 more have no promise date or are not yet due).</p>'
 	# the age chart's 8-14 bar (x 340), and the second chart's 4-7 bar

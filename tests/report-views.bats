@@ -300,14 +300,14 @@ EOF
 	assert_output "$SCHEMA_VERSION"
 	run -0 oms-report backorders --today 2026-11-27
 	assert_output - <<'EOF'
-order_id,line_no,sku,backordered,reason,backordered_at,age_days,priority,promise_date,created_at,channel,customer_id,days_past_promise
-P1,2,B2,1,no stock,2026-11-22T09:00:00Z,5,5,2026-11-25T00:00:00Z,2026-11-20T08:00:00Z,web,C1,2
-P5,1,B2,1,no stock,2026-11-24T12:00:00Z,3,2,2026-11-28T00:00:00Z,2026-11-24T12:00:00Z,phone,C2,
-P8,1,B2,1,store has none,2026-11-26T22:00:00Z,1,5,,2026-11-26T11:00:00Z,web,C1,
+order_id,line_no,sku,backordered,reason,backordered_at,age_days,priority,promise_date,created_at,channel,customer_id,days_past_promise,expected_at,supply_id
+P1,2,B2,1,no stock,2026-11-22T09:00:00Z,5,5,2026-11-25T00:00:00Z,2026-11-20T08:00:00Z,web,C1,2,,
+P5,1,B2,1,no stock,2026-11-24T12:00:00Z,3,2,2026-11-28T00:00:00Z,2026-11-24T12:00:00Z,phone,C2,,,
+P8,1,B2,1,store has none,2026-11-26T22:00:00Z,1,5,,2026-11-26T11:00:00Z,web,C1,,,
 EOF
 	# never below 0; the filters
 	run -0 oms-report backorders --today 2026-11-01 --channel web --from 2026-11-26 --format jsonl
-	assert_output '{"order_id":"P8","line_no":1,"sku":"B2","backordered":1,"reason":"store has none","backordered_at":"2026-11-26T22:00:00Z","age_days":0,"priority":5,"promise_date":null,"created_at":"2026-11-26T11:00:00Z","channel":"web","customer_id":"C1","days_past_promise":null}'
+	assert_output '{"order_id":"P8","line_no":1,"sku":"B2","backordered":1,"reason":"store has none","backordered_at":"2026-11-26T22:00:00Z","age_days":0,"priority":5,"promise_date":null,"created_at":"2026-11-26T11:00:00Z","channel":"web","customer_id":"C1","days_past_promise":null,"expected_at":null,"supply_id":null}'
 	oms-report backorders --sku B2 --to 2026-11-24 | cut -d, -f1 > got
 	printf 'order_id\nP1\nP5\n' | diff -u - got
 }
@@ -332,12 +332,12 @@ EOF
 	sqlite3 "$OMS_DB" "update order_line set backordered_at = '2026-11-26T23:00:00Z'"
 	run -0 oms-report backorders --today 2026-11-27
 	assert_output - <<'EOF'
-order_id,line_no,sku,backordered,reason,backordered_at,age_days,priority,promise_date,created_at,channel,customer_id,days_past_promise
-B1,1,C3,20,no stock in the network,2026-11-26T23:00:00Z,1,5,2026-11-16T00:00:00Z,2026-11-10T08:00:00Z,web,,11
-B2,1,C3,20,no stock in the network,2026-11-26T23:00:00Z,1,5,2026-11-27T00:00:00Z,2026-11-10T09:00:00Z,web,,
-B3,1,C3,20,no stock in the network,2026-11-26T23:00:00Z,1,5,2026-11-30T00:00:00Z,2026-11-10T10:00:00Z,web,,
-B4,1,C3,20,no stock in the network,2026-11-26T23:00:00Z,1,5,,2026-11-10T11:00:00Z,web,,
-B5,1,C3,10,no stock in the network,2026-11-26T23:00:00Z,1,5,2026-10-02T00:00:00Z,2026-11-10T12:00:00Z,web,,56
+order_id,line_no,sku,backordered,reason,backordered_at,age_days,priority,promise_date,created_at,channel,customer_id,days_past_promise,expected_at,supply_id
+B1,1,C3,20,no stock in the network,2026-11-26T23:00:00Z,1,5,2026-11-16T00:00:00Z,2026-11-10T08:00:00Z,web,,11,,
+B2,1,C3,20,no stock in the network,2026-11-26T23:00:00Z,1,5,2026-11-27T00:00:00Z,2026-11-10T09:00:00Z,web,,,,
+B3,1,C3,20,no stock in the network,2026-11-26T23:00:00Z,1,5,2026-11-30T00:00:00Z,2026-11-10T10:00:00Z,web,,,,
+B4,1,C3,20,no stock in the network,2026-11-26T23:00:00Z,1,5,,2026-11-10T11:00:00Z,web,,,,
+B5,1,C3,10,no stock in the network,2026-11-26T23:00:00Z,1,5,2026-10-02T00:00:00Z,2026-11-10T12:00:00Z,web,,56,,
 EOF
 	run -0 oms-report backorders --today 2026-11-28 --format json
 	run -0 jq -c 'map([.order_id, .age_days, .days_past_promise])' <<< "$output"
@@ -352,8 +352,8 @@ EOF
 	[ -n "$at" ]
 	run -0 oms-report backorders
 	assert_output - <<EOF
-order_id,line_no,sku,backordered,reason,backordered_at,age_days,priority,promise_date,created_at,channel,customer_id,days_past_promise
-Q1,1,C3,40,$(sqlite3 "$OMS_DB" "select backorder_reason from order_line"),$at,0,5,,2026-01-02T00:00:00Z,web,,
+order_id,line_no,sku,backordered,reason,backordered_at,age_days,priority,promise_date,created_at,channel,customer_id,days_past_promise,expected_at,supply_id
+Q1,1,C3,40,$(sqlite3 "$OMS_DB" "select backorder_reason from order_line"),$at,0,5,,2026-01-02T00:00:00Z,web,,,,
 EOF
 }
 

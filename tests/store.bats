@@ -46,6 +46,8 @@ sent_once
 shipment
 sourcing_rule
 store_credit
+supply
+supply_peg
 tracking_update
 EOF
 }
