@@ -1,6 +1,6 @@
 /*
  * oms-import: load items, nodes, inventory, customers, orders, postal
- * codes, rates, channel policies or hold rules from CSV or JSON into the store.
+ * codes, rates, channel policies, hold rules, node groups or sourcing rules from CSV or JSON into the store.
  * See oms-import(1).
  */
 #include <stdlib.h>
@@ -21,7 +21,7 @@ usage(FILE *fp)
 	    "                  [--rejects file] [--strict-refs] kind [file ...]\n"
 	    "       oms-import --version\n"
 	    "kind: items, nodes, inventory, customers, orders, postal, rates, channels,\n"
-	    "      holdrules\n");
+	    "      holdrules, groups, rules\n");
 }
 
 struct job {
@@ -91,7 +91,7 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc < 1) {
 		diag_error("which kind of data? (items, nodes, inventory, customers, orders, "
-		    "postal, rates, channels, holdrules)");
+		    "postal, rates, channels, holdrules, groups, rules)");
 		usage(stderr);
 		return EX_USAGE;
 	}
