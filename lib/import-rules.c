@@ -543,7 +543,7 @@ rules_done(struct importer *im)
 	if (x->latest > 0)
 		jsonw_int(&im->payload, "previous", x->latest);
 	jsonw_int(&im->payload, "rules", x->nrules);
-	jsonw_int(&im->payload, "groups", x->ngroups);
+	jsonw_int(&im->payload, "groups", im->n->groups);
 	jsonw_str(&im->payload, "digest", dig);
 	if (store_event(im->st, NULL, im->o->kind == KIND_RULES ? "import.rules" :
 	    "import.groups", jsonw_end(&im->payload)) != 0)

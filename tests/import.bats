@@ -1182,7 +1182,7 @@ EOF
 
 @test "usage: no kind (64)" {
 	run -64 oms-import
-	assert_line --index 0 "oms-import: which kind of data? (items, nodes, inventory, customers, orders, postal, rates, channels, holdrules)"
+	assert_line --index 0 "oms-import: which kind of data? (items, nodes, inventory, customers, orders, postal, rates, channels, holdrules, groups, rules)"
 	assert_line --index 1 --partial "usage: oms-import "
 	[ ! -e "$OMS_DB" ]
 }
@@ -1228,7 +1228,7 @@ usage: oms-import [-hqv] [--busy-timeout ms] [--db path] [--delta] [--dry-run]
                   [--rejects file] [--strict-refs] kind [file ...]
        oms-import --version
 kind: items, nodes, inventory, customers, orders, postal, rates, channels,
-      holdrules
+      holdrules, groups, rules
 EOF
 	assert_equal "$stderr" ""
 	run -0 oms-import -h
