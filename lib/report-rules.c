@@ -33,7 +33,7 @@ struct version_ctx {
 
 /*
  * The version to show: --version N when it exists, else the latest (0:
- * none, an empty table).  0, -1, or 65 after a diagnostic.
+ * none, an empty table).  0, -1, or 64 after a diagnostic (no such version).
  */
 static int
 which_version(struct view_ctx *c, long *version)
@@ -47,7 +47,7 @@ which_version(struct view_ctx *c, long *version)
 		if (c->o->rules_version > latest) {
 			diag_error("no version %ld of the rules and groups (the latest is %ld)",
 			    c->o->rules_version, latest);
-			return EX_DATAERR;
+			return EX_USAGE;
 		}
 		*version = c->o->rules_version;
 	}

@@ -347,3 +347,17 @@ EOF2
 	bad_rule 'r,dcs,dcs=-2' tiers,safety 'safety: units for "dcs" must be a non-negative integer, got "-2"'
 	bad_rule 'r,never' on_short 'on_short must be backorder, supply or hold, got "never"'
 }
+
+@test "oms-report rules and groups: --version must name a version; only they take it" {
+	net
+	groups
+	run -64 --separate-stderr oms-report rules --version 2
+	assert_output ""
+	assert_equal "$stderr" "oms-report: no version 2 of the rules and groups (the latest is 1)"
+	run -64 --separate-stderr oms-report inventory --version 1
+	assert_equal "$stderr" "oms-report: --version N does not apply to inventory"
+	run -0 oms-report --version=1 groups --format jsonl
+	assert_line --index 0 '{"version":1,"group_id":"dcs","node_id":"DC1"}'
+	run -0 oms-report --version
+	assert_output "oms-report (oms) 0.1.0"
+}
