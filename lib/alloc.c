@@ -376,9 +376,9 @@ family_free(struct allocator *a, struct sku *s, int cls, int e, int pick)
 static int
 outside_rule(struct allocator *a, struct sku *s, int cls)
 {
-	const unsigned char *in = s->sets[set_for(a, s, cls)].in;
+	int e = set_for(a, s, cls), i, k;	/* (before s->sets: it may grow them) */
+	const unsigned char *in = s->sets[e].in;
 	const int64_t *held = sourcing_class_held(a->src, cls);
-	int i, k;
 
 	for (i = 0; i < s->n; i++) {
 		const struct stock *st = &s->stock[i];
@@ -450,8 +450,11 @@ take(struct allocator *a, const struct alloc_line *l, struct sku *s, struct stoc
 {
 	if (at == NULL) {
 		s->ship += qty;
-		if (a->src != NULL)
-			s->sets[set_for(a, s, l->cls)].S += qty;
+		if (a->src != NULL) {
+			int e = set_for(a, s, l->cls);	/* (before s->sets: it may grow them) */
+
+			s->sets[e].S += qty;
+		}
 		return;
 	}
 	at->pickup += qty;
@@ -585,8 +588,8 @@ last_routed_for(struct allocator *a, struct sku *s, int cls, long rank)
 {
 	struct routed_list *l = &s->pool_routed;
 	const int64_t *held = sourcing_class_held(a->src, cls);
-	const unsigned char *in = s->sets[set_for(a, s, cls)].in;
-	int k;
+	int e = set_for(a, s, cls), k;	/* (before s->sets: it may grow them) */
+	const unsigned char *in = s->sets[e].in;
 
 	while (l->top > 0 && a->routed[l->v[l->top - 1]].qty == 0)
 		l->top--;
