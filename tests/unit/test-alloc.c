@@ -743,6 +743,26 @@ sourcing_cases(void)
 	alloc_free(a);
 	sourcing_free(s);
 
+	/*
+	 * A pickup line at a store with no stock of the sku gets nothing, for
+	 * its store, and leaves the sets alone (it once read them unmade)
+	 */
+	{
+		static const struct alloc_node_caps store = { 0, 1, 0, 1, 0, 1, 0 };
+
+		a = alloc_new();
+		s = sourcing_new(1);
+		alloc_add_node(a, "ST9", "store", &store, NULL, NULL);
+		sourcing_add_node(s, "ST9", "store", "");
+		sourcing_class(s, -1, "");
+		alloc_set_sourcing(a, s);
+		l1 = line("A", "pickup", "ST9", 2);
+		one(a, &l1, 0);
+		check(is(&l1, 0, BO_STORE), "sourcing: a pickup where its store has none");
+		alloc_free(a);
+		sourcing_free(s);
+	}
+
 	/* a marketplace's stock: its channel's lines only */
 	a = src_network(&s);
 	alloc_add_stock(a, "A", NULL, "MP1", 4);
