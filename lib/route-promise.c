@@ -373,7 +373,7 @@ read_carts(struct prun *p)
 	strmap_release(&carts, NULL);
 	strmap_release(&seen, NULL);
 	if (status == 0 && rw.failed)
-		status = rows_strict_end(&rw, "bad cart line", "bad cart lines", "promised");
+		status = rows_strict_end(&rw, "cart line", "cart lines", "promise");
 	status = rows_close(&rw, status);
 	if (status == 0 && p->nlines > 1)
 		qsort(p->lines, (size_t)p->nlines, sizeof *p->lines, cmp_line);
@@ -554,8 +554,15 @@ choose_ship(struct prun *p, struct rorder *o, struct cart_line *cl, int nl)
 
 			if (units[i] == 0)
 				continue;
+			int64_t same = 0;
+			int j;
+
+			/* the cart's units of the sku, its other lines' too */
+			for (j = 0; j < nl; j++)
+				if (cl[j].k == cl[i].k)
+					same += units[j];
 			t = ship_tier(p, cl[i].k, cl[i].al.cls, n);
-			if (t == 0 || free_at(p, cl[i].k, cl[i].al.cls, n) < units[i])
+			if (t == 0 || free_at(p, cl[i].k, cl[i].al.cls, n) < same)
 				ok = 0;
 			else if (t > tier)
 				tier = t;
