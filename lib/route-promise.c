@@ -31,6 +31,10 @@
 #include "rows.h"
 #include "sourcing.h"
 #include "store-promise.h"
+#include "store-scan.h"
+
+/* More skus than this in the carts: the tables are read by plain scans. */
+#define PROMISE_FEW_SKUS 500
 
 /* A cart line as read. */
 struct pline {
@@ -187,9 +191,11 @@ stock_row(void *ctx, const struct stock_reserved *s)
 	struct psku *k = sku_of(p, s->sku);
 	int n = lookup_node(p, s->node_id);
 
+	if (k == NULL)
+		return 0;	/* not in the carts (a plain scan) */
 	alloc_add_stock(p->a, s->sku, s->vendor_node, s->node_id,
 	    node_atp(s->on_hand, s->safety_stock, s->reserved));
-	if (k != NULL && n >= 0)
+	if (n >= 0)
 		k->atp[n] = node_atp(s->on_hand, s->safety_stock, s->reserved);
 	return 0;
 }
@@ -197,7 +203,11 @@ stock_row(void *ctx, const struct stock_reserved *s)
 static int
 kept_row(void *ctx, const struct kept_allocation *k)
 {
+	struct prun *p = ctx;
 	struct alloc_line l;
+
+	if (sku_of(p, k->sku) == NULL)
+		return 0;	/* not in the carts (a plain scan) */
 
 	memset(&l, 0, sizeof l);
 	l.sku = k->sku;
@@ -206,7 +216,7 @@ kept_row(void *ctx, const struct kept_allocation *k)
 	l.reason = BO_NONE;
 	l.node = -1;
 	l.transfer = k->ship_to_store != 0;
-	alloc_keep(ctx, &l, k->allocated);
+	alloc_keep(p->a, &l, k->allocated);
 	return 0;
 }
 
@@ -249,7 +259,7 @@ static int
 parse_record(struct rows *rw, const struct record *rec, struct pline *l)
 {
 	const char **v = rec->val;
-	const char *cart = NULL, *sku = NULL, *method = "ship", *pickup = NULL;
+	const char *cart = NULL, *sku = NULL, *method = "ship", *pickup = NULL, *channel = NULL;
 	int64_t line_no = 0, qty = 0, prio = 5;
 	double lat = 0, lon = 0;
 	int sc = 0, bad = 0;
@@ -259,7 +269,7 @@ parse_record(struct rows *rw, const struct record *rec, struct pline *l)
 	bad |= rows_key(rw, "sku", v[C_SKU], 1, &sku);
 	bad |= rows_int(rw, "qty", v[C_QTY], 1, INT32_MAX, "a quantity", &qty);
 	if (v[C_CHANNEL][0])
-		bad |= rows_key(rw, "channel", v[C_CHANNEL], 0, NULL);
+		bad |= rows_key(rw, "channel", v[C_CHANNEL], 0, &channel);
 	if (v[C_METHOD][0])
 		bad |= rows_method(rw, v[C_METHOD], &method);
 	if (v[C_PICKUP][0])
@@ -905,6 +915,7 @@ promise_run(struct store *st, const struct promise_opts *o, FILE *out,
     struct promise_counts *n)
 {
 	struct prun p;
+	const struct strv *few;
 	long i, first;
 	int status = 0, nn;
 
@@ -939,6 +950,7 @@ promise_run(struct store *st, const struct promise_opts *o, FILE *out,
 		}
 	}
 	p.a = alloc_new();
+	store_scan_begin(st);	/* a hot sku's lines are many reads: mapped, not copied */
 	if (store_route_nodes(st, o->today, route_node_row, &p) != 0 ||
 	    store_alloc_nodes(st, alloc_node_row, &p) != 0 ||
 	    store_route_rates(st, rate_row, &p) != 0)
@@ -966,9 +978,11 @@ promise_run(struct store *st, const struct promise_opts *o, FILE *out,
 
 		k->atp = xcalloc((size_t)nn + 1, sizeof *k->atp);
 	}
-	if (store_promise_items(st, &p.sku_list, item_row, &p) != 0 ||
-	    store_promise_stock(st, &p.sku_list, o->now, stock_row, &p) != 0 ||
-	    store_promise_kept(st, &p.sku_list, kept_row, p.a) != 0 ||
+	/* a few skus by their indexes; many, by plain scans of the tables */
+	few = p.sku_list.n <= PROMISE_FEW_SKUS ? &p.sku_list : NULL;
+	if (store_promise_items(st, few, item_row, &p) != 0 ||
+	    store_promise_stock(st, few, o->now, stock_row, &p) != 0 ||
+	    store_promise_kept(st, few, kept_row, &p) != 0 ||
 	    store_promise_supply(st, &p.sku_list, supply_row, &p) != 0)
 		goto fail;
 	writer_init(&p.w, out, o->format, out_cols, 11);

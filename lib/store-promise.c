@@ -6,12 +6,17 @@
 #include "store-int.h"
 #include "store-promise.h"
 
-/* As store-alloc.c's stock, for the skus only (inventory_by_sku). */
+/*
+ * As store-alloc.c's stock, for the skus only (inventory_by_sku); what is
+ * routed or released there, from their open lines (order_line_open_by_sku:
+ * a line shipped and cancelled in full holds nothing at a node).
+ */
 static const char sql_stock[] =
     "WITH s AS MATERIALIZED (SELECT value AS sku FROM json_each(?1)), "
     "r AS MATERIALIZED (SELECT ln.node_id, l.sku, SUM(ln.routed + ln.released) AS q "
     "FROM order_line l JOIN line_node ln USING (order_id, line_no) "
-    "WHERE l.sku IN (SELECT sku FROM s) GROUP BY ln.node_id, l.sku), "
+    "WHERE l.sku IN (SELECT sku FROM s) AND l.qty > l.shipped + l.cancelled "
+    "GROUP BY ln.node_id, l.sku), "
     "rv AS MATERIALIZED (SELECT node_id, sku, SUM(qty) AS q FROM reservation "
     "WHERE expires_at > ?2 AND sku IN (SELECT sku FROM s) GROUP BY node_id, sku) "
     "SELECT i.sku, it.vendor_node, i.node_id, i.on_hand, "
@@ -23,7 +28,13 @@ static const char sql_stock[] =
 
 static const char sql_kept[] =
     "SELECT sku, method, pickup_node, allocated, ship_to_store FROM order_line "
-    "WHERE allocated > 0 AND sku IN (SELECT value FROM json_each(?1))";
+    "WHERE sku IN (SELECT value FROM json_each(?1)) AND qty > shipped + cancelled "
+    "AND allocated > 0";
+
+/* every allocation, a plain scan: for many skus, cheaper than the index */
+static const char sql_kept_all[] =
+    "SELECT sku, method, pickup_node, allocated, ship_to_store FROM order_line "
+    "WHERE allocated > 0";
 
 static const char sql_items[] =
     "SELECT sku, weight_kg, ship_alone, vendor_node FROM item "
@@ -73,10 +84,12 @@ int
 store_promise_stock(struct store *st, const struct strv *skus, const char *now,
     int (*fn)(void *ctx, const struct stock_reserved *s), void *ctx)
 {
-	sqlite3_stmt *s = store_sql(st, sql_stock);
+	sqlite3_stmt *s;
 	struct rows_ctx w = { (void *)fn, ctx };
 
-	if (s == NULL)
+	if (skus == NULL)
+		return store_alloc_stock(st, fn, ctx);
+	if ((s = store_sql(st, sql_stock)) == NULL)
 		return -1;
 	bind_list(s, 1, skus);
 	bind_text(s, 2, now);
@@ -101,12 +114,13 @@ int
 store_promise_kept(struct store *st, const struct strv *skus,
     int (*fn)(void *ctx, const struct kept_allocation *k), void *ctx)
 {
-	sqlite3_stmt *s = store_sql(st, sql_kept);
+	sqlite3_stmt *s = store_sql(st, skus ? sql_kept : sql_kept_all);
 	struct rows_ctx w = { (void *)fn, ctx };
 
 	if (s == NULL)
 		return -1;
-	bind_list(s, 1, skus);
+	if (skus)
+		bind_list(s, 1, skus);
 	return store_each(st, s, kept_row, &w, "reading the allocations");
 }
 
@@ -127,10 +141,12 @@ int
 store_promise_items(struct store *st, const struct strv *skus,
     int (*fn)(void *ctx, const struct item_shipping *it), void *ctx)
 {
-	sqlite3_stmt *s = store_sql(st, sql_items);
+	sqlite3_stmt *s;
 	struct rows_ctx w = { (void *)fn, ctx };
 
-	if (s == NULL)
+	if (skus == NULL)
+		return store_route_items(st, fn, ctx);
+	if ((s = store_sql(st, sql_items)) == NULL)
 		return -1;
 	bind_list(s, 1, skus);
 	return store_each(st, s, item_row, &w, "reading the items");

@@ -5,7 +5,9 @@
  * the reservations it writes (lib/store-promise.c; schema 017).  Each
  * reader hands fn one struct a row, on the stack, its strings valid
  * during the call only; 0, or -1 after a diagnostic.  skus: the carts'
- * skus (a list filter, store-int.h's IN_LIST).
+ * skus (a list filter, store-int.h's IN_LIST), or NULL: every sku, read
+ * by a plain scan (cheaper when the carts name many; the caller skips
+ * the rows of other skus).
  */
 #include <stdint.h>
 
