@@ -38,6 +38,9 @@ say(const struct promise_counts *n, struct buf *line)
 	    plural(n->lines, "line", "lines"), n->carts_whole,
 	    (long long)n->units_available, (long long)n->units,
 	    plural(n->units, "unit", "units"), (long long)n->units_supply);
+	if (n->rejected > 0)
+		buf_addf(line, "; %ld %s rejected", n->rejected,
+		    plural(n->rejected, "line", "lines"));
 }
 
 static void

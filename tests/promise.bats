@@ -266,3 +266,29 @@ c1,1,A,1
 c1,1,A,1
 EOF
 }
+
+@test "--rejects answers the good lines and keeps the bad ones" {
+	network
+	run -0 --separate-stderr oms-promise --today 2026-12-08 --rejects rej.csv <<EOF
+$CART
+c1,1,A,0,0,0
+c2,1,A,1,0,0
+EOF
+	assert_output - <<EOF
+$HEAD
+c2,1,A,1,0,,,,,,0
+EOF
+	assert_equal "${stderr##*$'\n'}" "oms-promise: 1 cart, 1 line promised: 0 whole now; 0 of 1 unit available, 0 from supply; 1 line rejected"
+	run -0 cat rej.csv
+	assert_output - <<'EOF'
+cart_id,line_no,sku,qty,lat,lon,error
+c1,1,A,0,0,0,"qty must be a quantity, got ""0"""
+EOF
+}
+
+@test "--help prints usage; a bad --reserve is a usage error" {
+	run -0 oms-promise --help
+	assert_line --index 0 'usage: oms-promise [-hqv] [--busy-timeout ms] [--db path] [--dry-run]'
+	run -64 oms-promise --reserve 0
+	run -64 oms-promise --now yesterday
+}
