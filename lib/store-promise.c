@@ -8,8 +8,10 @@
 
 /*
  * As store-alloc.c's stock, for the skus only (inventory_by_sku); what is
- * routed or released there, from their open lines (order_line_open_by_sku:
- * a line shipped and cancelled in full holds nothing at a node).
+ * routed or released there, from their open lines (a line shipped and
+ * cancelled in full holds nothing at a node).  order_line has no index by
+ * sku (one would double the CPU of importing orders): its lines are a
+ * scan.
  */
 static const char sql_stock[] =
     "WITH s AS MATERIALIZED (SELECT value AS sku FROM json_each(?1)), "

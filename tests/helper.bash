@@ -15,7 +15,7 @@ SCHEMA_VERSION=$(ls "$TESTS"/../share/schema/[0-9]*.sql | wc -l)
 # undone, the refund and receipt tables left as they are, which 009, 011 and 012 rebuild
 # alike), for
 # the tests that make a store of an older version out of a new one.
-UNDO_LAST_MILE="DROP TABLE reservation; DROP INDEX inventory_by_sku; DROP INDEX order_line_open_by_sku;
+UNDO_LAST_MILE="DROP TABLE reservation; DROP INDEX inventory_by_sku;
 DROP TABLE supply_peg; DROP TABLE supply;
 DROP TABLE sourcing_rule; DROP TABLE node_group; DROP TABLE rule_version;
 ALTER TABLE item DROP COLUMN item_class;

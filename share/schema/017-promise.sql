@@ -25,6 +25,3 @@ CREATE INDEX reservation_by_sku ON reservation (sku, node_id);
 
 -- oms-promise reads only the skus of its carts: their stock by sku.
 CREATE INDEX inventory_by_sku ON inventory (sku);
--- and the lines of those skus that may hold stock (allocated, routed or
--- released units: the lines not yet shipped or cancelled in full), by sku.
-CREATE INDEX order_line_open_by_sku ON order_line (sku) WHERE qty > shipped + cancelled;
