@@ -1,6 +1,7 @@
 /*
  * oms-import: load items, nodes, inventory, customers, orders, postal
- * codes, rates, channel policies, hold rules or supply from CSV or JSON into the store.
+ * codes, rates, channel policies, hold rules, supply, node groups or sourcing
+ * rules from CSV or JSON into the store.
  * See oms-import(1).
  */
 #include <stdlib.h>
@@ -23,7 +24,7 @@ usage(FILE *fp)
 	    "                  kind [file ...]\n"
 	    "       oms-import --version\n"
 	    "kind: items, nodes, inventory, customers, orders, postal, rates, channels,\n"
-	    "      holdrules, supply\n");
+	    "      holdrules, supply, groups, rules\n");
 }
 
 struct job {
@@ -97,7 +98,7 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc < 1) {
 		diag_error("which kind of data? (items, nodes, inventory, customers, orders, "
-		    "postal, rates, channels, holdrules, supply)");
+		    "postal, rates, channels, holdrules, supply, groups, rules)");
 		usage(stderr);
 		return EX_USAGE;
 	}

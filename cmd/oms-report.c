@@ -68,7 +68,41 @@ usage(FILE *fp)
 	    "           [--format html [--today date] [eoq options]]\n"
 	    "       eoq [--alpha factor] [--days n] [--service level] [--sku sku]...\n"
 	    "           [--today date]\n"
-	    "       alerts [--node id]... [--today date]\n");
+	    "       alerts [--node id]... [--today date]\n"
+	    "       rules [--version n]\n"
+	    "       groups [--version n]\n");
+}
+
+/*
+ * rules, groups --version N: the version to show.  Not the program's
+ * --version, which takes no value: taken out of argv before getopt, when
+ * a number follows it (or --version=N).  0, or -1 after a diagnostic.
+ */
+static int
+version_arg(int *argc, char **argv, long *version)
+{
+	int64_t v;
+	int i, n;
+
+	for (i = 1; i < *argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strncmp(argv[i], "--version=", 10) == 0) {
+			if (parse_int(argv[i] + 10, 1, INT32_MAX, &v) != PARSE_OK) {
+				diag_error("--version takes a version number of the rules, got \"%s\"",
+				    quote_value(argv[i] + 10));
+				return -1;
+			}
+			n = 1;
+		} else if (strcmp(argv[i], "--version") == 0 && i + 1 < *argc &&
+		    parse_int(argv[i + 1], 1, INT32_MAX, &v) == PARSE_OK)
+			n = 2;
+		else
+			continue;
+		*version = (long)v;
+		memmove(argv + i, argv + i + n, (size_t)(*argc - i - n + 1) * sizeof *argv);
+		*argc -= n;
+		i--;
+	}
+	return 0;
 }
 
 /* Each view option: its name and its bit (enum report_option), by getopt value. */
@@ -131,6 +165,8 @@ report_main(int argc, char **argv, struct report_opts *op)
 	op->days = 90;
 	op->service = 0.95;
 	op->alpha = 0.3;
+	if (version_arg(&argc, argv, &op->rules_version) != 0)
+		return EX_USAGE;
 	cli_init(&c, argc, argv);
 	while ((ch = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) != -1) {
 		/* the page the nightly job mails: kpi only, not a table format */
@@ -277,6 +313,10 @@ report_main(int argc, char **argv, struct report_opts *op)
 			    v->variant_text);
 			return EX_USAGE;
 		}
+	if (op->rules_version > 0 && !(v->takes & RO_VERSION)) {
+		diag_error("--version N does not apply to %s%s", v->name, v->variant_text);
+		return EX_USAGE;
+	}
 	if (op->today == NULL) {
 		now_iso(today);
 		today[10] = '\0';

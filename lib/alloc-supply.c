@@ -267,9 +267,12 @@ trim(struct step *w, int scoped)
 	return 0;
 }
 
-/* The class of line l (0 without rules). */
+/*
+ * The class of line l (0 without rules), and in *rule the sourcing rule
+ * it matches (-1: none).
+ */
 static int
-line_class(struct step *w, const struct waiting_line *l)
+line_class(struct step *w, const struct waiting_line *l, int *rule)
 {
 	struct sourcing_order so;
 	struct sourcing_line sl;
@@ -283,7 +286,8 @@ line_class(struct step *w, const struct waiting_line *l)
 	sl.sku = l->sku;
 	sl.method = l->method;
 	sl.item_class = NULL;
-	return sourcing_class(w->src, sourcing_match(w->src, &so, &sl), l->channel);
+	*rule = sourcing_match(w->src, &so, &sl);
+	return sourcing_class(w->src, *rule, l->channel);
 }
 
 /* May a line of class cls use supply s's node, as its rule says? */
@@ -310,13 +314,18 @@ peg_line(struct step *w, const struct waiting_line *l)
 	void *v;
 	long k;
 	int64_t need = l->backordered - l->pegged, took = 0;
-	int cls = 0, had;
+	int cls = 0, had, rule = -1;
+	const struct sourcing_rule *x;
 
 	before[0] = '\0';
 	if (!strmap_get(&w->by_sku, l->sku, &v))
 		return 0;
-	if (w->src != NULL && (cls = line_class(w, l)) < 0)
+	if (w->src != NULL && (cls = line_class(w, l, &rule)) < 0)
 		return -1;
+	/* a rule whose on_short is not supply keeps its lines off stock on its way */
+	if (w->src != NULL && (x = sourcing_rule_at(w->src, rule)) != NULL &&
+	    x->on_short != SHORT_SUPPLY)
+		return 0;
 	for (k = (long)(uintptr_t)v - 1; k < w->nsup && need > 0 &&
 	    strcmp(w->sup[k].s.sku, l->sku) == 0; k++) {
 		struct open_supply *s = &w->sup[k].s;

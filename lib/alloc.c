@@ -367,9 +367,11 @@ family_free(struct allocator *a, struct sku *s, int cls, int e, int pick)
 }
 
 /*
- * Whether the pool holds units of the sku, free or routed, at nodes a
- * line of class cls may not draw on, or held back from it: then a short
- * line of a rule is short for its rule, not for the network.
+ * Whether the pool holds routed units of the sku that a line without a
+ * rule could take back, at nodes a line of class cls may not draw on or
+ * held back from it.  With what the pool has free past what the class
+ * may have, it says a short line of a rule is short for its rule, not
+ * for the network.
  */
 static int
 outside_rule(struct allocator *a, struct sku *s, int cls)
@@ -381,7 +383,7 @@ outside_rule(struct allocator *a, struct sku *s, int cls)
 	for (i = 0; i < s->n; i++) {
 		const struct stock *st = &s->stock[i];
 		int sn = a->src_node[st->node];
-		int64_t units = st->atp - st->pickup;
+		int64_t units = 0;
 
 		if (!st->in_pool)
 			continue;
@@ -413,7 +415,7 @@ available(struct allocator *a, const struct alloc_line *l, struct sku **sp,
 			return pool_free(s);
 		avail = family_free(a, s, l->cls, set_for(a, s, l->cls), -1);
 		if (avail < l->demand && sourcing_class_rule(a->src, l->cls) >= 0 &&
-		    outside_rule(a, s, l->cls))
+		    (pool_free(s) > (avail > 0 ? avail : 0) || outside_rule(a, s, l->cls)))
 			*why = BO_RULE;
 		return avail;
 	}

@@ -79,6 +79,7 @@ struct importer {
 	int nrules;
 	struct strmap flagged;	/* orders: the flagged customers, when a rule asks */
 	struct buf reason;	/* a hold's reason */
+	struct sourcing_import *src;	/* groups, rules: the version being made */
 };
 
 #define NAME(c) (im->cols[c].name)
@@ -107,6 +108,8 @@ int f_latlon(struct importer *im, const struct record *r, int clat, int clon, in
 /* The node or item id names, as loaded; NULL (a problem noted) when unknown. */
 const struct node_ref *node_ref(struct importer *im, int c, const char *id);
 const int64_t *sku_ref(struct importer *im, int c, const char *sku);
+/* A value rules match as one of alternatives: no '|' in it (a problem noted). */
+int no_bar(struct importer *im, int c, const char *v);
 int64_t digest(const char *const *vals, int from, int to);
 int seen(struct importer *im, char tag, const char *n1, const char *k1, const char *n2,
     const char *k2, int64_t dig, long line);
@@ -124,6 +127,20 @@ extern const struct colspec supply_cols[], received_cols[];
 extern const int supply_ncols, received_ncols;
 int row_supply(struct importer *im, const struct record *r);
 int row_received(struct importer *im, const struct record *r);
+
+/* --- import-rules.c: groups and rules ---------------------------------- */
+
+extern const struct colspec group_cols[], rule_cols[];
+extern const int group_ncols, rule_ncols;
+/* Before the files: the nodes and the latest version; 0 or -1. */
+int rules_start(struct importer *im);
+int row_group(struct importer *im, const struct record *r);
+int row_rule(struct importer *im, const struct record *r);
+/* After the files, none refused: make the new version unless unchanged; 0 or -1. */
+int rules_done(struct importer *im);
+void rules_end(struct importer *im);
+/* The summary's words for a groups or rules import: ", version N made (...)". */
+void rules_summary(const struct import_counts *c, struct buf *line);
 
 /* --- import-orders.c ----------------------------------------------------- */
 

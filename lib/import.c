@@ -17,6 +17,7 @@ static const char *const kind_names[] = {
 	"items", "nodes", "inventory", "customers", "orders", "postal", "rates",
 	[KIND_CHANNELS] = "channels", [KIND_HOLDRULES] = "holdrules",
 	[KIND_SUPPLY] = "supply",
+	[KIND_GROUPS] = "groups", [KIND_RULES] = "rules",
 };
 
 int
@@ -34,17 +35,17 @@ import_kind_name(int kind)
 /* --- columns of each kind (SPEC "File formats") ----------------------- */
 
 enum { I_SKU, I_DESC, I_PRICE, I_COST, I_WEIGHT, I_ALONE, I_VENDOR, I_ORDCOST,
-	I_HOLD, I_LEAD, I_ACTIVE, I_S2S, I_N };
+	I_HOLD, I_LEAD, I_ACTIVE, I_S2S, I_CLASS, I_N };
 static const struct colspec item_cols[] = {
 	{ "sku", 1 }, { "description", 0 }, { "unit_price", 0 }, { "unit_cost", 0 },
 	{ "weight_kg", 0 }, { "ship_alone", 0 }, { "vendor_node", 0 },
 	{ "ordering_cost", 0 }, { "holding_rate", 0 }, { "lead_time_days", 0 },
-	{ "active", 0 }, { "ship_to_store", 0 },
+	{ "active", 0 }, { "ship_to_store", 0 }, { "item_class", 0 },
 };
 
 enum { N_ID, N_TYPE, N_NAME, N_POSTAL, N_COUNTRY, N_LAT, N_LON, N_SHIP, N_PICKUP,
 	N_CURB, N_RETURNS, N_CAP, N_HANDLING, N_PROC, N_SAFETY, N_ACTIVE, N_ADDRESS1,
-	N_CITY, N_REGION, N_HOLD, N_S2S, N_CONFIRM, N_N };
+	N_CITY, N_REGION, N_HOLD, N_S2S, N_CONFIRM, N_CHANNEL, N_N };
 static const struct colspec node_cols[] = {
 	{ "node_id", 1 }, { "type", 1 }, { "name", 0 }, { "postal_code", 0 },
 	{ "country", 0 }, { "lat", 0 }, { "lon", 0 }, { "can_ship", 0 },
@@ -52,7 +53,7 @@ static const struct colspec node_cols[] = {
 	{ "capacity_per_day", 0 }, { "handling_cost", 0 }, { "processing_days", 0 },
 	{ "safety_stock", 0 }, { "active", 0 }, { "address1", 0 }, { "city", 0 },
 	{ "region", 0 }, { "pickup_hold_days", 0 }, { "ship_to_store", 0 },
-	{ "confirm_hours", 0 },
+	{ "confirm_hours", 0 }, { "channel", 0 },
 };
 
 enum { V_NODE, V_SKU, V_ONHAND, V_SAFETY, V_ASOF, V_N };
@@ -303,6 +304,19 @@ count_put(struct importer *im, int put)
 
 /* --- items, nodes, customers, postal, rates --------------------------- */
 
+/*
+ * A value sourcing rules match with alternatives ("a|b": oms-formats(5),
+ * "Sourcing rules") cannot hold a '|' itself.
+ */
+int
+no_bar(struct importer *im, int c, const char *v)
+{
+	if (v != NULL && strchr(v, '|') != NULL)
+		return rows_bad(&im->rows, "%s \"%s\" must not hold a '|'", NAME(c),
+		    quote_value(v));
+	return 0;
+}
+
 static int
 row_item(struct importer *im, const struct record *r)
 {
@@ -326,6 +340,8 @@ row_item(struct importer *im, const struct record *r)
 	f_real(im, r, I_LEAD, 0, 3650, 0, "a number of days (0 to 3650)", &it.lead_time_days);
 	f_bool(im, r, I_ACTIVE, 1, &it.active);
 	f_bool(im, r, I_S2S, 1, &it.ship_to_store);
+	f_key(im, r, I_CLASS, &it.item_class);
+	no_bar(im, I_CLASS, it.item_class);
 	if (im->rows.err.len == 0 && it.sku != NULL)
 		seen(im, 'K', "sku", it.sku, NULL, NULL, digest(r->val, 0, I_N), r->line);
 	if (im->status || rejected(im, r, &ret))
@@ -342,7 +358,7 @@ static int
 row_node(struct importer *im, const struct record *r)
 {
 	static const char *const types[] = {
-		"warehouse", "store", "dark_store", "3pl", "vendor", "locker"
+		"warehouse", "store", "dark_store", "3pl", "vendor", "locker", "marketplace"
 	};
 	struct node n;
 	int ret = 0, put, is_store, i;
@@ -352,7 +368,7 @@ row_node(struct importer *im, const struct record *r)
 	n.type = r->val[N_TYPE];
 	if ((i = parse_word(n.type, types, sizeof types / sizeof *types)) < 0)
 		rows_bad(&im->rows, "type must be one of warehouse, store, dark_store, 3pl, vendor, "
-		    "locker, got \"%s\"", quote_value(n.type));
+		    "locker, marketplace, got \"%s\"", quote_value(n.type));
 	else
 		n.type = types[i];
 	is_store = strcmp(n.type, "store") == 0;
@@ -377,6 +393,14 @@ row_node(struct importer *im, const struct record *r)
 	f_bool(im, r, N_S2S, 0, &n.ship_to_store);
 	f_int(im, r, N_CONFIRM, 1, 720, -1, "a number of hours (1 to 720; empty: the default)",
 	    &n.confirm_hours);
+	/* a marketplace's stock serves its channel's orders only (oms(7)) */
+	f_key(im, r, N_CHANNEL, &n.channel);
+	no_bar(im, N_CHANNEL, n.channel);
+	if (i >= 0 && strcmp(n.type, "marketplace") == 0 && n.channel == NULL)
+		rows_bad(&im->rows, "channel is empty: a marketplace node needs the channel it "
+		    "sells on");
+	else if (i >= 0 && strcmp(n.type, "marketplace") != 0 && n.channel != NULL)
+		rows_bad(&im->rows, "channel is only for a marketplace node, not a %s", n.type);
 	if (im->rows.err.len == 0)
 		seen(im, 'K', "node_id", n.node_id, NULL, NULL, digest(r->val, 0, N_N), r->line);
 	if (im->status || rejected(im, r, &ret))
@@ -777,6 +801,8 @@ static const struct {
 	[KIND_CHANNELS] = { channel_cols, CP_N, row_channel },
 	[KIND_HOLDRULES] = { holdrule_cols, H_N, row_holdrule },
 	[KIND_SUPPLY] = { supply_cols, 6, row_supply },
+	[KIND_GROUPS] = { group_cols, 0, row_group },
+	[KIND_RULES] = { rule_cols, 0, row_rule },
 };
 
 static void
@@ -878,6 +904,11 @@ import_files(struct store *st, const struct import_opts *o, int nfiles,
 		im.cols = received_cols;
 		im.ncols = received_ncols;
 	}
+	if (o->kind == KIND_GROUPS || o->kind == KIND_RULES) {
+		im.ncols = o->kind == KIND_GROUPS ? group_ncols : rule_ncols;
+		if (rules_start(&im) != 0)
+			goto out;
+	}
 	/* the references the kind can hold: vendor and pickup nodes, skus */
 	if ((o->kind == KIND_ITEMS || o->kind == KIND_INVENTORY || o->kind == KIND_ORDERS ||
 	    (o->kind == KIND_SUPPLY && !o->received)) &&
@@ -917,6 +948,8 @@ import_files(struct store *st, const struct import_opts *o, int nfiles,
 	}
 	if (!im.status && !im.rows.failed && o->kind == KIND_RATES)
 		rates_done(&im);
+	if (!im.status && !im.rows.failed && (o->kind == KIND_GROUPS || o->kind == KIND_RULES))
+		rules_done(&im);
 	if (!im.status && im.rows.failed)
 		im.status = rows_strict_end(&im.rows, "record", "records", "import");
 	if (!im.status && (o->kind == KIND_NODES || o->kind == KIND_POSTAL))
@@ -941,6 +974,7 @@ out:
 	strmap_release(&im.skus, free_ref);
 	strmap_release(&im.customers, NULL);
 	free_hold_rules(&im);
+	rules_end(&im);
 	buf_release(&im.unknown_first);
 	buf_release(&im.key);
 	buf_release(&im.payload);
@@ -960,14 +994,17 @@ import_summary(const struct import_opts *o, const struct import_counts *c,
 	buf_addf(line, "%s%s: %ld %s", kind, o->delta ? " (deltas)" : o->received ?
 	    " (receipts)" : "", c->records,
 	    plural(c->records, "record", "records"));
-	if (o->kind == KIND_ORDERS)
+	if (o->kind == KIND_GROUPS || o->kind == KIND_RULES)
+		rules_summary(c, line);
+	else if (o->kind == KIND_ORDERS)
 		buf_addf(line, ", %ld %s (%ld inserted, %ld updated, %ld unchanged); lines:",
 		    c->orders, plural(c->orders, "order", "orders"), c->orders_inserted,
 		    c->orders_updated, c->orders_unchanged);
 	else
 		buf_addc(line, ',');
-	buf_addf(line, " %ld inserted, %ld updated, %ld unchanged", c->inserted, c->updated,
-	    c->unchanged);
+	if (o->kind != KIND_GROUPS && o->kind != KIND_RULES)
+		buf_addf(line, " %ld inserted, %ld updated, %ld unchanged", c->inserted,
+		    c->updated, c->unchanged);
 	if (o->kind == KIND_INVENTORY && !o->delta)
 		buf_addf(line, ", %ld stale", c->stale);
 	if (o->kind == KIND_RATES)
@@ -977,7 +1014,7 @@ import_summary(const struct import_opts *o, const struct import_counts *c,
 		buf_addf(line, "; %ld %s by hold rules", c->orders_held,
 		    plural(c->orders_held, "order held", "orders held"));
 	if (c->inserted + c->updated + c->removed == 0 &&
-	    c->orders_inserted + c->orders_updated == 0)
+	    c->orders_inserted + c->orders_updated == 0 && !c->version_made)
 		buf_adds(line, "; nothing changed");
 	jsonw_start(json);
 	jsonw_str(json, "kind", kind);
@@ -994,6 +1031,12 @@ import_summary(const struct import_opts *o, const struct import_counts *c,
 		jsonw_int(json, "orders_inserted", c->orders_inserted);
 		jsonw_int(json, "orders_updated", c->orders_updated);
 		jsonw_int(json, "orders_held", c->orders_held);
+	}
+	if (o->kind == KIND_GROUPS || o->kind == KIND_RULES) {
+		jsonw_int(json, "rules_version", c->rules_version);
+		jsonw_int(json, "version_made", c->version_made);
+		jsonw_int(json, "rules", c->rules);
+		jsonw_int(json, "groups", c->groups);
 	}
 	jsonw_end(json);
 }

@@ -14,7 +14,8 @@ enum import_kind {
 	KIND_POSTAL, KIND_RATES,
 	KIND_CHANNELS,		/* each channel's policy (channel_policy) */
 	KIND_HOLDRULES,
-	KIND_SUPPLY		/* stock on its way; --received: its receipts */
+	KIND_SUPPLY,		/* stock on its way; --received: its receipts */
+	KIND_GROUPS, KIND_RULES	/* node groups, sourcing rules: versioned together */
 };
 
 /* Parse a KIND word; -1 when unknown. */
@@ -37,6 +38,9 @@ struct import_counts {
 	long removed;		/* rates: bands the input no longer has */
 	long orders, orders_inserted, orders_updated, orders_unchanged;
 	long orders_held;	/* new orders held by hold rules */
+	/* groups, rules: the version after the run, whether the run made it,
+	 * and what it holds: rules, groups */
+	long rules_version, version_made, rules, groups;
 };
 
 /*

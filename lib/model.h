@@ -17,6 +17,7 @@ struct item {
 	double unit_cost, weight_kg, ordering_cost, holding_rate, lead_time_days;
 	int ship_alone, active;
 	int ship_to_store;	/* may be shipped to a store for a pickup there */
+	const char *item_class;	/* what sourcing rules match on; NULL or "": none */
 };
 
 /*
@@ -37,6 +38,7 @@ struct node {
 	int64_t pickup_hold_days;	/* what waits for collection is kept this long */
 	int ship_to_store;		/* pickups here may be shipped in from elsewhere */
 	int64_t confirm_hours;		/* to confirm a release; -1: the default */
+	const char *channel;		/* a marketplace's channel; NULL or "": none */
 };
 
 struct inventory {

@@ -6,7 +6,7 @@
  * threads (report_walk) and the event feed; report-stock.c inventory;
  * report-orders.c the orders, lines, backorders and releases views;
  * report-check.c the invariant check; report-node.c a node's picklist
- * and collections.  Each view writes its rows through
+ * and collections; report-rules.c the sourcing rules and node groups.  Each view writes its rows through
  * a view_ctx; report_run ends the table.
  */
 #include <stdint.h>
@@ -111,5 +111,7 @@ int report_releases(struct view_ctx *c, const struct view_filter *f);
 int report_check(struct view_ctx *c, const struct view_filter *f);	/* report-check.c */
 int report_picklist(struct view_ctx *c, const struct view_filter *f);	/* report-node.c */
 int report_collections(struct view_ctx *c, const struct view_filter *f);
+int report_rules(struct view_ctx *c, const struct view_filter *f);	/* report-rules.c */
+int report_groups(struct view_ctx *c, const struct view_filter *f);
 
 #endif

@@ -540,6 +540,8 @@ const struct report_view report_views[] = {
 	    write_html },
 	{ "eoq", RV_PLAIN, "", EOQ_OPTIONS, NULL, write_eoq },
 	{ "alerts", RV_PLAIN, "", RO_NODE | RO_TODAY, report_alerts, NULL },
+	{ "rules", RV_PLAIN, "", RO_VERSION, report_rules, NULL },
+	{ "groups", RV_PLAIN, "", RO_VERSION, report_groups, NULL },
 };
 
 const size_t report_nviews = sizeof report_views / sizeof *report_views;

@@ -29,6 +29,7 @@ struct report_opts {
 	int days;		/* eoq: days of demand history */
 	double service, alpha;	/* eoq: service level, smoothing factor */
 	int html;		/* kpi --format html */
+	long rules_version;	/* rules, groups: --version N; 0: the latest */
 };
 
 /* Free the lists of o (not their strings). */
@@ -40,7 +41,7 @@ enum report_option {
 	RO_DEEP = 1 << 4, RO_FOLLOW = 1 << 5, RO_FROM = 1 << 6, RO_INTERVAL = 1 << 7,
 	RO_NODE = 1 << 8, RO_ORDER = 1 << 9, RO_SERVICE = 1 << 10, RO_SINCE = 1 << 11,
 	RO_SKU = 1 << 12, RO_STATUS = 1 << 13, RO_TO = 1 << 14, RO_TODAY = 1 << 15,
-	RO_TYPE = 1 << 16
+	RO_TYPE = 1 << 16, RO_VERSION = 1 << 17
 };
 
 /* A view that an option makes another. */

@@ -220,10 +220,16 @@ route_explain(struct run *r, FILE *out)
 				const struct rrate *b = band(r, o, n, line_dest(l), l);
 
 				/* its units from there, as a shipment of their own */
-				if (b != NULL)
-					xcost(&x, it->alone ? (double)l->want *
-					    ship_cost(r, o, n, b, it->w, NULL) :
-					    ship_cost(r, o, n, b, it->w * (double)l->want, NULL));
+				if (b != NULL) {
+					double m;
+
+					if (it->alone) {
+						ship_cost(r, o, n, b, it->w, &m);
+						m *= (double)l->want;
+					} else
+						ship_cost(r, o, n, b, it->w * (double)l->want, &m);
+					xcost(&x, m);
+				}
 				x.v[X_VERDICT] = q > 0 ? "chosen" : "candidate";
 				x.v[X_REASON] = q > 0 ? NULL : passed_over(r, o, l, n, best_tier);
 			}

@@ -183,11 +183,11 @@ sourcing_add_member(struct sourcing *s, const char *group_id, const char *node_i
 static enum sourcing_short
 short_word(const char *w)
 {
-	if (w != NULL && strcmp(w, "supply") == 0)
-		return SHORT_SUPPLY;
+	if (w != NULL && strcmp(w, "backorder") == 0)
+		return SHORT_BACKORDER;
 	if (w != NULL && strcmp(w, "hold") == 0)
 		return SHORT_HOLD;
-	return SHORT_BACKORDER;
+	return SHORT_SUPPLY;
 }
 
 int

@@ -32,8 +32,8 @@ struct sourcing;
 
 /* What to do with a line that gets nothing where its rule allows. */
 enum sourcing_short {
-	SHORT_BACKORDER,	/* backorder it, as without rules */
-	SHORT_SUPPLY,		/* it waits for stock on its way (supply) */
+	SHORT_SUPPLY,		/* it waits for stock on its way, as without rules */
+	SHORT_BACKORDER,	/* a plain backorder: it waits for stock on hand only */
 	SHORT_HOLD		/* its order goes to the care queue: a sourcing hold */
 };
 

@@ -13,14 +13,14 @@
 
 #define ITEM_COLS "description, unit_price, unit_cost, weight_kg, ship_alone, " \
 	"vendor_node, ordering_cost, holding_rate, lead_time_days, active, " \
-	"ship_to_store"
-#define ITEM_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12"
+	"ship_to_store, item_class"
+#define ITEM_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13"
 #define NODE_COLS "type, name, postal_code, country, lat, lon, can_ship, " \
 	"can_pickup, can_curbside, accepts_returns, capacity_per_day, " \
 	"handling_cost, processing_days, safety_stock, active, address1, city, region, " \
-	"pickup_hold_days, ship_to_store, confirm_hours"
+	"pickup_hold_days, ship_to_store, confirm_hours, channel"
 #define NODE_VALS "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, " \
-	"?17, ?18, ?19, ?20, ?21, ?22"
+	"?17, ?18, ?19, ?20, ?21, ?22, ?23"
 #define ORDER_COLS "channel, customer_id, created_at, priority, promise_date, " \
 	"ship_name, ship_address1, ship_city, ship_region, ship_postal_code, " \
 	"ship_country, ship_lat, ship_lon, ship_complete, shipping_charge, bill_country"
@@ -125,6 +125,7 @@ bind_item(sqlite3_stmt *s, const void *p)
 	bind_real(s, 10, it->lead_time_days);
 	bind_int(s, 11, it->active);
 	bind_int(s, 12, it->ship_to_store);
+	bind_text(s, 13, it->item_class != NULL ? it->item_class : "");
 }
 
 int
@@ -164,6 +165,7 @@ bind_node(sqlite3_stmt *s, const void *p)
 	bind_int(s, 21, n->ship_to_store);
 	if (n->confirm_hours > 0)
 		bind_int(s, 22, n->confirm_hours);
+	bind_text(s, 23, n->channel != NULL ? n->channel : "");
 }
 
 int

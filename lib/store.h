@@ -12,8 +12,9 @@
  * This header is the core: opening, transactions and savepoints, the run
  * log, events, rows, read snapshots.  Each subject has its own header:
  * store-import.h, store-alloc.h, store-route.h, store-release.h,
- * store-order.h, store-return.h, store-views.h, store-check.h and
- * store-scan.h; a caller includes those it uses.
+ * store-order.h, store-return.h, store-views.h, store-check.h,
+ * store-scan.h, store-supply.h and store-sourcing.h; a caller includes
+ * those it uses.
  */
 #include <stdint.h>
 

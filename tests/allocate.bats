@@ -1856,7 +1856,7 @@ EOF
 	assert_equal "$stderr" ""
 	assert_line --index 0 --partial "usage: oms-allocate "
 	# the same words as the man page's SYNOPSIS, however the lines wrap
-	assert_equal "$(echo $output)" "usage: oms-allocate [-hqv] [--busy-timeout ms] [--db path] [--dry-run] [--format format] [--input-format format] [-o file] [--order id]... [--safe-csv] [file ...] oms-allocate --version"
+	assert_equal "$(echo $output)" "usage: oms-allocate [-hqv] [--busy-timeout ms] [--db path] [--dry-run] [--explain order] [--format format] [--input-format format] [-o file] [--order id]... [--safe-csv] [file ...] oms-allocate --version"
 	run -0 oms-allocate -h
 	assert_line --index 0 --partial "usage: oms-allocate "
 	run -0 oms-allocate --version

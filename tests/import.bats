@@ -1182,7 +1182,7 @@ EOF
 
 @test "usage: no kind (64)" {
 	run -64 oms-import
-	assert_line --index 0 "oms-import: which kind of data? (items, nodes, inventory, customers, orders, postal, rates, channels, holdrules, supply)"
+	assert_line --index 0 "oms-import: which kind of data? (items, nodes, inventory, customers, orders, postal, rates, channels, holdrules, supply, groups, rules)"
 	assert_line --index 1 --partial "usage: oms-import "
 	[ ! -e "$OMS_DB" ]
 }
@@ -1229,7 +1229,7 @@ usage: oms-import [-hqv] [--busy-timeout ms] [--db path] [--delta] [--dry-run]
                   kind [file ...]
        oms-import --version
 kind: items, nodes, inventory, customers, orders, postal, rates, channels,
-      holdrules, supply
+      holdrules, supply, groups, rules
 EOF
 	assert_equal "$stderr" ""
 	run -0 oms-import -h

@@ -163,5 +163,5 @@ not_taken() {
 
 @test "usage() lists the views in the table's order" {
 	run -64 --separate-stderr oms-report
-	assert_equal "${stderr_lines[0]}" 'oms-report: which view? (inventory, orders, lines, backorders, releases, picklist, collections, check, events, runs, kpi, eoq, alerts)'
+	assert_equal "${stderr_lines[0]}" 'oms-report: which view? (inventory, orders, lines, backorders, releases, picklist, collections, check, events, runs, kpi, eoq, alerts, rules, groups)'
 }

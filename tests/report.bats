@@ -714,7 +714,7 @@ EOF
 @test "usage: no view, an unknown view, two views (64)" {
 	book
 	run -64 oms-report
-	assert_line --index 0 "oms-report: which view? (inventory, orders, lines, backorders, releases, picklist, collections, check, events, runs, kpi, eoq, alerts)"
+	assert_line --index 0 "oms-report: which view? (inventory, orders, lines, backorders, releases, picklist, collections, check, events, runs, kpi, eoq, alerts, rules, groups)"
 	assert_line --index 1 --partial "usage: oms-report "
 	run -64 oms-report ordres
 	assert_line --index 0 'oms-report: unknown view "ordres"'

@@ -405,3 +405,25 @@ sku,reorder_point,on_hand,reorder_now,on_order,position
 A1,30.62,0,0,40,34
 EOF
 }
+
+@test "supply: not at a node the line's sourcing rule does not allow" {
+	network
+	given supply <<EOF
+$SUPPLY
+PO1,DC1,A1,10,2026-12-01,purchase_order
+T1,DC2,A1,10,2026-12-20,transfer
+EOF
+	# a rule for every line: group G2 (DC2) only (the rules' tables as
+	# oms-import rules writes them)
+	sqlite3 "$OMS_DB" "INSERT INTO rule_version VALUES (1, '2026-11-27T00:00:00Z', NULL, 'x');
+	    INSERT INTO node_group VALUES (1, 'G2', 'DC2');
+	    INSERT INTO sourcing_rule (version, seq, rule_id, tiers) VALUES (1, 1, 'R1', 'G2')"
+	two_orders
+	run -0 --separate-stderr oms-allocate
+	# PO1 comes earlier, but at DC1: both wait for T1
+	pegs_are <<'EOF'
+T1|O1|1|3
+T1|O2|1|3
+EOF
+	consistent
+}

@@ -77,8 +77,9 @@ CREATE TABLE node_group (
 -- separated by '|'.  value_min, value_max: the order's merchandise, cents,
 -- inclusive.  tiers: group ids, '|' within a tier, '>' between tiers ('':
 -- every node, one tier).  safety: 'group=units|...'.  on_short: what a
--- line gets when nothing fits: backorder, supply (it waits for stock on
--- its way), hold (its order goes to the care queue).
+-- line gets when nothing fits: supply (it waits for stock on its way, as a
+-- line without a rule does), backorder (a plain backorder: it waits for
+-- stock on hand only), hold (its order goes to the care queue).
 CREATE TABLE sourcing_rule (
 	version          INTEGER NOT NULL REFERENCES rule_version (version),
 	seq              INTEGER NOT NULL CHECK (seq >= 1),
@@ -101,7 +102,7 @@ CREATE TABLE sourcing_rule (
 	ship_complete    INTEGER NOT NULL DEFAULT 0 CHECK (ship_complete IN (0, 1)),
 	min_store_value  INTEGER CHECK (min_store_value >= 0),
 	safety           TEXT NOT NULL DEFAULT '',
-	on_short         TEXT NOT NULL DEFAULT 'backorder' CHECK (on_short IN
+	on_short         TEXT NOT NULL DEFAULT 'supply' CHECK (on_short IN
 	                   ('backorder','supply','hold')),
 	PRIMARY KEY (version, seq),
 	UNIQUE (version, rule_id)

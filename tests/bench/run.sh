@@ -92,6 +92,8 @@ printf 'allocate 1m lines: oms-allocate %6.2f s  re-run %6.2f s  naive window SQ
 sh "$here/promise.sh"
 # oms-route: quality against a greedy baseline and an LP bound, and speed
 sh "$here/route.sh"
+# allocation and routing with 20 sourcing rules against none
+sh "$here/rules.sh"
 # oms-release: 200,000 routed orders released, then confirmed
 sh "$here/release.sh"
 # the last mile: a store's day of pickups, shipped to stores, received,
