@@ -52,6 +52,7 @@ struct psupply {
 	int64_t open;
 };
 struct psku {
+	const char *sku;
 	int known;		/* an item */
 	double w;
 	int alone, vendor;	/* vendor: node index or -1 */
@@ -89,6 +90,12 @@ struct prun {
 	int64_t day;
 	struct writer w;
 	struct buf payload;
+	struct srow *srows;	/* the stock read */
+	int nsrows, capsrows;
+	struct krow *krows;	/* the allocations kept */
+	int nkrows, capkrows;
+	struct buf prev_order;	/* line_row: the line before */
+	int64_t prev_line;
 };
 
 static int
@@ -184,40 +191,127 @@ item_row(void *ctx, const struct item_shipping *x)
 	return 0;
 }
 
+/*
+ * The stock and the allocations kept, as read, applied to the allocator
+ * once every line's work is known (apply_stock).
+ */
+struct srow {
+	struct psku *k;
+	int node;
+	int64_t on_hand, safety, reserved;
+};
+struct krow {
+	struct psku *k;
+	char *method, *pickup_node;
+	int64_t allocated;
+	int transfer;
+};
+
 static int
 stock_row(void *ctx, const struct stock_reserved *s)
 {
 	struct prun *p = ctx;
 	struct psku *k = sku_of(p, s->sku);
 	int n = lookup_node(p, s->node_id);
+	struct srow *x;
 
-	if (k == NULL)
+	if (k == NULL || n < 0)
 		return 0;	/* not in the carts (a plain scan) */
-	alloc_add_stock(p->a, s->sku, s->vendor_node, s->node_id,
-	    node_atp(s->on_hand, s->safety_stock, s->reserved));
-	if (n >= 0)
-		k->atp[n] = node_atp(s->on_hand, s->safety_stock, s->reserved);
+	x = PUSH(p->srows, p->nsrows, p->capsrows);
+	x->k = k;
+	x->node = n;
+	x->on_hand = s->on_hand;
+	x->safety = s->safety_stock;
+	x->reserved = s->reserved;
 	return 0;
+}
+
+static void
+keep(struct prun *p, struct psku *k, const char *method, const char *pickup_node,
+    int64_t allocated, int transfer)
+{
+	struct krow *x = PUSH(p->krows, p->nkrows, p->capkrows);
+
+	x->k = k;
+	x->method = xstrdup(method);
+	x->pickup_node = pickup_node ? xstrdup(pickup_node) : NULL;
+	x->allocated = allocated;
+	x->transfer = transfer;
 }
 
 static int
 kept_row(void *ctx, const struct kept_allocation *k)
 {
 	struct prun *p = ctx;
-	struct alloc_line l;
+	struct psku *sk = sku_of(p, k->sku);
 
-	if (sku_of(p, k->sku) == NULL)
-		return 0;	/* not in the carts (a plain scan) */
-
-	memset(&l, 0, sizeof l);
-	l.sku = k->sku;
-	l.method = k->method;
-	l.pickup_node = k->pickup_node;
-	l.reason = BO_NONE;
-	l.node = -1;
-	l.transfer = k->ship_to_store != 0;
-	alloc_keep(p->a, &l, k->allocated);
+	if (sk != NULL)		/* else not in the carts (a plain scan) */
+		keep(p, sk, k->method, k->pickup_node, k->allocated, k->ship_to_store != 0);
 	return 0;
+}
+
+/* A line's row: its allocation kept (once a line), its work reserved at the node. */
+static int
+line_row(void *ctx, const struct open_line *l)
+{
+	struct prun *p = ctx;
+	struct psku *k = sku_of(p, l->sku);
+	int n;
+
+	if (k == NULL)
+		return 0;
+	if (l->line_no != p->prev_line || strcmp(l->order_id, p->prev_order.s ? p->prev_order.s : "") != 0) {
+		buf_reset(&p->prev_order);
+		buf_adds(&p->prev_order, l->order_id);
+		p->prev_line = l->line_no;
+		if (l->allocated > 0)
+			keep(p, k, l->method, l->pickup_node, l->allocated, l->ship_to_store != 0);
+	}
+	if (l->node_id != NULL && (n = lookup_node(p, l->node_id)) >= 0)
+		k->atp[n] += l->work;	/* the work, until apply_stock */
+	return 0;
+}
+
+/* The stock read, net of every reservation, to the allocator; then what lines keep. */
+static void
+apply_stock(struct prun *p)
+{
+	long i;
+
+	for (i = 0; i < p->nsrows; i++) {
+		struct srow *x = &p->srows[i];
+
+		x->reserved += x->k->atp[x->node];
+	}
+	for (i = 0; i < (long)p->sku_list.n; i++) {
+		struct psku *k = sku_of(p, p->sku_list.v[i]);
+
+		memset(k->atp, 0, (size_t)p->r.net.nnodes * sizeof *k->atp);
+	}
+	for (i = 0; i < p->nsrows; i++) {
+		struct srow *x = &p->srows[i];
+		int64_t atp = node_atp(x->on_hand, x->safety, x->reserved);
+
+		x->k->atp[x->node] = atp;
+		alloc_add_stock(p->a, x->k->sku, x->k->vendor >= 0 ?
+		    p->r.net.nodes[x->k->vendor].id : NULL, p->r.net.nodes[x->node].id, atp);
+	}
+	for (i = 0; i < p->nkrows; i++) {
+		struct krow *x = &p->krows[i];
+		struct alloc_line l;
+
+		memset(&l, 0, sizeof l);
+		l.sku = x->k->sku;
+		l.method = x->method;
+		l.pickup_node = x->pickup_node;
+		l.reason = BO_NONE;
+		l.node = -1;
+		l.transfer = x->transfer;
+		alloc_keep(p->a, &l, x->allocated);
+		free(x->method);
+		free(x->pickup_node);
+	}
+	p->nkrows = 0;
 }
 
 static int
@@ -372,6 +466,7 @@ read_carts(struct prun *p)
 				struct psku *k = xcalloc(1, sizeof *k);
 
 				k->vendor = -1;
+				k->sku = l.sku;
 				strmap_put(&p->skus, l.sku, k);
 				strv_push(&p->sku_list, l.sku);
 			}
@@ -982,9 +1077,11 @@ promise_run(struct store *st, const struct promise_opts *o, FILE *out,
 	few = p.sku_list.n <= PROMISE_FEW_SKUS ? &p.sku_list : NULL;
 	if (store_promise_items(st, few, item_row, &p) != 0 ||
 	    store_promise_stock(st, few, o->now, stock_row, &p) != 0 ||
-	    store_promise_kept(st, few, kept_row, &p) != 0 ||
+	    (few ? store_promise_lines(st, few, line_row, &p) :
+	    store_promise_kept(st, kept_row, &p)) != 0 ||
 	    store_promise_supply(st, &p.sku_list, supply_row, &p) != 0)
 		goto fail;
+	apply_stock(&p);
 	writer_init(&p.w, out, o->format, out_cols, 11);
 	p.w.safe_csv = o->safe_csv;
 	for (first = 0; first < p.nlines; first = i) {
@@ -1007,6 +1104,13 @@ out:
 		free(l->pickup_node); free(l->postal); free(l->country);
 	}
 	free(p.lines);
+	for (i = 0; i < p.nkrows; i++) {
+		free(p.krows[i].method);
+		free(p.krows[i].pickup_node);
+	}
+	free(p.krows);
+	free(p.srows);
+	buf_release(&p.prev_order);
 	for (i = 0; i < p.r.net.nnodes; i++)
 		free(p.r.net.nodes[i].id);
 	free(p.r.net.nodes);

@@ -15,25 +15,26 @@
  */
 static const char sql_stock[] =
     "WITH s AS MATERIALIZED (SELECT value AS sku FROM json_each(?1)), "
-    "r AS MATERIALIZED (SELECT ln.node_id, l.sku, SUM(ln.routed + ln.released) AS q "
-    "FROM order_line l JOIN line_node ln USING (order_id, line_no) "
-    "WHERE l.sku IN (SELECT sku FROM s) AND l.qty > l.shipped + l.cancelled "
-    "GROUP BY ln.node_id, l.sku), "
     "rv AS MATERIALIZED (SELECT node_id, sku, SUM(qty) AS q FROM reservation "
     "WHERE expires_at > ?2 AND sku IN (SELECT sku FROM s) GROUP BY node_id, sku) "
     "SELECT i.sku, it.vendor_node, i.node_id, i.on_hand, "
-    "COALESCE(i.safety_stock, n.safety_stock), COALESCE(r.q, 0) + COALESCE(rv.q, 0) "
+    "COALESCE(i.safety_stock, n.safety_stock), COALESCE(rv.q, 0) "
     "FROM inventory i JOIN node n USING (node_id) JOIN item it USING (sku) "
-    "LEFT JOIN r ON r.node_id = i.node_id AND r.sku = i.sku "
     "LEFT JOIN rv ON rv.node_id = i.node_id AND rv.sku = i.sku "
     "WHERE i.sku IN (SELECT sku FROM s)";
 
-static const char sql_kept[] =
-    "SELECT sku, method, pickup_node, allocated, ship_to_store FROM order_line "
-    "WHERE sku IN (SELECT value FROM json_each(?1)) AND qty > shipped + cancelled "
-    "AND allocated > 0";
+/*
+ * The open lines of the skus, one scan: each with its work at each node
+ * (adjacent rows; a line without work once, node_id NULL)
+ */
+static const char sql_lines[] =
+    "SELECT l.order_id, l.line_no, l.sku, l.method, l.pickup_node, l.allocated, "
+    "l.ship_to_store, ln.node_id, COALESCE(ln.routed + ln.released, 0) "
+    "FROM order_line l LEFT JOIN line_node ln ON ln.order_id = l.order_id "
+    "AND ln.line_no = l.line_no AND ln.routed + ln.released > 0 "
+    "WHERE l.sku IN (SELECT value FROM json_each(?1)) AND l.qty > l.shipped + l.cancelled";
 
-/* every allocation, a plain scan: for many skus, cheaper than the index */
+/* every allocation, a plain scan */
 static const char sql_kept_all[] =
     "SELECT sku, method, pickup_node, allocated, ship_to_store FROM order_line "
     "WHERE allocated > 0";
@@ -113,17 +114,46 @@ kept_row(void *p, const struct store_row *row)
 }
 
 int
-store_promise_kept(struct store *st, const struct strv *skus,
+store_promise_kept(struct store *st,
     int (*fn)(void *ctx, const struct kept_allocation *k), void *ctx)
 {
-	sqlite3_stmt *s = store_sql(st, skus ? sql_kept : sql_kept_all);
+	sqlite3_stmt *s = store_sql(st, sql_kept_all);
 	struct rows_ctx w = { (void *)fn, ctx };
 
 	if (s == NULL)
 		return -1;
-	if (skus)
-		bind_list(s, 1, skus);
 	return store_each(st, s, kept_row, &w, "reading the allocations");
+}
+
+static int
+line_row(void *p, const struct store_row *row)
+{
+	const struct rows_ctx *w = p;
+	struct open_line x;
+
+	x.order_id = store_col_text(row, 0);
+	x.line_no = store_col_int(row, 1);
+	x.sku = store_col_text(row, 2);
+	x.method = store_col_text(row, 3);
+	x.pickup_node = store_col_text(row, 4);
+	x.allocated = store_col_int(row, 5);
+	x.ship_to_store = store_col_int(row, 6);
+	x.node_id = store_col_text(row, 7);
+	x.work = store_col_int(row, 8);
+	return ((int (*)(void *, const struct open_line *))w->fn)(w->ctx, &x);
+}
+
+int
+store_promise_lines(struct store *st, const struct strv *skus,
+    int (*fn)(void *ctx, const struct open_line *l), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_lines);
+	struct rows_ctx w = { (void *)fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	bind_list(s, 1, skus);
+	return store_each(st, s, line_row, &w, "reading the lines");
 }
 
 static int

@@ -16,14 +16,30 @@
 #include "store-route.h"
 
 /*
- * The stock of the skus at every node, as store_alloc_stock hands it
- * (reserved: routed + released there, not shipped, and the live
- * reservations at now); in no order.
+ * The stock of the skus at every node, as store_alloc_stock hands it,
+ * but for reserved: with skus, the live reservations at now only (the
+ * caller adds the lines' work, store_promise_lines); NULL, every sku's,
+ * reserved whole (routed + released, not shipped, and live reservations).
  */
 int store_promise_stock(struct store *st, const struct strv *skus, const char *now,
 	int (*fn)(void *ctx, const struct stock_reserved *s), void *ctx);
-/* Every allocation lines of the skus hold today (held orders' too). */
-int store_promise_kept(struct store *st, const struct strv *skus,
+/*
+ * The open lines of the skus (not shipped and cancelled in full), in one
+ * scan of the table: a row for each node where a line has work (routed +
+ * released), its rows adjacent, or one row with node_id NULL and work 0.
+ */
+struct open_line {
+	const char *order_id;
+	int64_t line_no;
+	const char *sku, *method, *pickup_node;
+	int64_t allocated, ship_to_store;
+	const char *node_id;
+	int64_t work;
+};
+int store_promise_lines(struct store *st, const struct strv *skus,
+	int (*fn)(void *ctx, const struct open_line *l), void *ctx);
+/* Every allocation lines hold today (held orders' too), a plain scan. */
+int store_promise_kept(struct store *st,
 	int (*fn)(void *ctx, const struct kept_allocation *k), void *ctx);
 /* The items among the skus, as store_route_items hands them. */
 int store_promise_items(struct store *st, const struct strv *skus,
