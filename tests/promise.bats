@@ -292,3 +292,39 @@ EOF
 	run -64 oms-promise --reserve 0
 	run -64 oms-promise --now yesterday
 }
+
+@test "many skus (the tables scanned) answer as a few (their lines read by sku)" {
+	network
+	{
+		echo sku,weight_kg
+		for i in $(seq 1 600); do echo "S$i,1"; done
+	} | oms-import -q items -
+	{
+		echo node_id,sku,on_hand
+		for i in $(seq 1 600); do echo "N1,S$i,$((i % 4 + 1))"; echo "M1,S$i,2"; done
+	} | stock
+	# stock held: orders allocated, some routed
+	{
+		echo order_id,line_no,sku,qty,ship_lat,ship_lon
+		for i in $(seq 1 7 600); do echo "O$i,1,S$i,2,0,0"; done
+	} | oms-import -q orders -
+	oms-allocate -q > /dev/null
+	oms-route -q --order O1 --order O8 > /dev/null
+	{
+		echo "$CART"
+		for i in $(seq 1 600); do echo "c$i,1,S$i,3,0,0"; done
+	} > carts.csv
+	run -0 promise carts.csv
+	all=$output
+	head -n 301 carts.csv > a.csv
+	{ head -n 1 carts.csv; tail -n 300 carts.csv; } > b.csv
+	run -0 promise a.csv
+	first=$output
+	run -0 promise b.csv
+	assert_equal "$all" "$first"$'\n'"$(tail -n +2 <<<"$output")"
+	# O1's 2 of S1 routed to N1, O8's 2 of S8 to M1
+	assert_line 'c1,1,S1,2,2,M1,2026-12-09,2026-12-11,12.00,stock,0'
+	assert_line 'c1,1,S1,1,0,,,,,,0'
+	assert_line 'c8,1,S8,1,1,N1,2026-12-09,2026-12-10,5.50,stock,0'
+	assert_line 'c8,1,S8,2,0,,,,,,0'
+}
