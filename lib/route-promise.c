@@ -272,6 +272,22 @@ line_row(void *ctx, const struct open_line *l)
 	return 0;
 }
 
+/*
+ * Without --reserve, what the carts answered hold already is theirs: not
+ * reserved against them (with --reserve it was dropped before the read).
+ */
+static int
+own_row(void *ctx, const char *sku, const char *node_id, int64_t qty)
+{
+	struct prun *p = ctx;
+	struct psku *k = sku_of(p, sku);
+	int n = lookup_node(p, node_id);
+
+	if (k != NULL && n >= 0)
+		k->atp[n] -= qty;	/* the work, until apply_stock */
+	return 0;
+}
+
 /* The stock read, net of every reservation, to the allocator; then what lines keep. */
 static void
 apply_stock(struct prun *p)
@@ -282,6 +298,8 @@ apply_stock(struct prun *p)
 		struct srow *x = &p->srows[i];
 
 		x->reserved += x->k->atp[x->node];
+		if (x->reserved < 0)
+			x->reserved = 0;
 	}
 	for (i = 0; i < (long)p->sku_list.n; i++) {
 		struct psku *k = sku_of(p, p->sku_list.v[i]);
@@ -1081,6 +1099,18 @@ promise_run(struct store *st, const struct promise_opts *o, FILE *out,
 	    store_promise_kept(st, kept_row, &p)) != 0 ||
 	    store_promise_supply(st, &p.sku_list, supply_row, &p) != 0)
 		goto fail;
+	if (o->reserve == 0) {
+		struct strv carts = STRV_INIT;
+
+		for (i = 0; i < p.nlines; i++)
+			if (i == 0 || p.lines[i].cart != p.lines[i - 1].cart)
+				strv_push(&carts, p.lines[i].cart_id);
+		if (store_promise_cart_held(st, &carts, o->now, own_row, &p) != 0) {
+			strv_release(&carts);
+			goto fail;
+		}
+		strv_release(&carts);
+	}
 	apply_stock(&p);
 	writer_init(&p.w, out, o->format, out_cols, 11);
 	p.w.safe_csv = o->safe_csv;

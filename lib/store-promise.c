@@ -23,6 +23,16 @@ static const char sql_stock[] =
     "LEFT JOIN rv ON rv.node_id = i.node_id AND rv.sku = i.sku "
     "WHERE i.sku IN (SELECT sku FROM s)";
 
+/* Every sku's: as store-alloc.c's, live reservations at ?1 (not the clock) */
+static const char sql_stock_all[] =
+    "WITH r AS MATERIALIZED (SELECT ln.node_id, l.sku, "
+    "SUM(ln.routed + ln.released) AS q FROM line_node ln "
+    "JOIN order_line l USING (order_id, line_no) GROUP BY ln.node_id, l.sku) "
+    "SELECT i.sku, it.vendor_node, i.node_id, i.on_hand, "
+    "COALESCE(i.safety_stock, n.safety_stock), COALESCE(r.q, 0) + " LIVE_RESERVED("i") " "
+    "FROM inventory i JOIN node n USING (node_id) JOIN item it USING (sku) "
+    "LEFT JOIN r ON r.node_id = i.node_id AND r.sku = i.sku";
+
 /*
  * The open lines of the skus, one scan: each with its work at each node
  * (adjacent rows; a line without work once, node_id NULL)
@@ -52,6 +62,10 @@ static const char sql_supply[] =
     "COALESCE((SELECT SUM(p.qty) FROM supply_peg p WHERE p.supply_id = s.supply_id), 0) AS open "
     "FROM supply s WHERE s.status = 'open' AND s.sku IN (SELECT value FROM json_each(?1)) "
     "AND open > 0 ORDER BY s.sku, s.expected_at, s.supply_id";
+
+static const char sql_cart_held[] =
+    "SELECT sku, node_id, SUM(qty) FROM reservation WHERE expires_at > ?2 AND cart_id IN "
+    "(SELECT value FROM json_each(?1)) GROUP BY sku, node_id";
 
 static const char sql_expire[] = "DELETE FROM reservation WHERE expires_at <= ?1";
 static const char sql_cart_units[] =
@@ -90,10 +104,12 @@ store_promise_stock(struct store *st, const struct strv *skus, const char *now,
 	sqlite3_stmt *s;
 	struct rows_ctx w = { (void *)fn, ctx };
 
-	if (skus == NULL)
-		return store_alloc_stock(st, fn, ctx);
-	if ((s = store_sql(st, sql_stock)) == NULL)
+	if ((s = store_sql(st, skus ? sql_stock : sql_stock_all)) == NULL)
 		return -1;
+	if (skus == NULL) {
+		bind_text(s, 1, now);
+		return store_each(st, s, stock_row, &w, "reading the stock");
+	}
 	bind_list(s, 1, skus);
 	bind_text(s, 2, now);
 	return store_each(st, s, stock_row, &w, "reading the stock");
@@ -299,4 +315,27 @@ store_reservations_any(struct store *st)
 	if (s == NULL)
 		return -1;
 	return (int)store_int(st, s, "reading the reservations");
+}
+
+static int
+held_row(void *p, const struct store_row *row)
+{
+	const struct rows_ctx *w = p;
+
+	return ((int (*)(void *, const char *, const char *, int64_t))w->fn)(w->ctx,
+	    store_col_text(row, 0), store_col_text(row, 1), store_col_int(row, 2));
+}
+
+int
+store_promise_cart_held(struct store *st, const struct strv *carts, const char *now,
+    int (*fn)(void *ctx, const char *sku, const char *node_id, int64_t qty), void *ctx)
+{
+	sqlite3_stmt *s = store_sql(st, sql_cart_held);
+	struct rows_ctx w = { (void *)fn, ctx };
+
+	if (s == NULL)
+		return -1;
+	bind_list(s, 1, carts);
+	bind_text(s, 2, now);
+	return store_each(st, s, held_row, &w, "reading the carts' reservations");
 }

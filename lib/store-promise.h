@@ -59,6 +59,9 @@ struct open_supply {
 int store_promise_supply(struct store *st, const struct strv *skus,
 	int (*fn)(void *ctx, const struct open_supply *s), void *ctx);
 
+/* The units the carts hold, live at now, per sku and node. */
+int store_promise_cart_held(struct store *st, const struct strv *carts, const char *now,
+	int (*fn)(void *ctx, const char *sku, const char *node_id, int64_t qty), void *ctx);
 /* Delete the reservations expired at now: how many, or -1. */
 long store_reservations_expire(struct store *st, const char *now);
 /* Delete the reservations of cart_id: the units they held, or -1. */

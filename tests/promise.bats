@@ -155,6 +155,12 @@ $CART
 c2,1,A,3,0,0
 EOF
 	assert_line 'c2,1,A,1,1,N1,2026-12-09,2026-12-10,5.50,stock,0'
+	# the cart itself, asked again without --reserve: what it holds is its own
+	run -0 promise --now 2026-12-08T10:29:00Z <<EOF
+$CART
+c1,1,A,3,0,0
+EOF
+	assert_line 'c1,1,A,3,3,N1,2026-12-09,2026-12-10,6.50,stock,1'
 	# once it expired: all 3
 	run -0 promise --now 2026-12-08T10:30:00Z <<EOF
 $CART
