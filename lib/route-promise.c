@@ -9,9 +9,10 @@
  * cost and the dates are routing's: the cart is an order of the route
  * wing's network (route-int.h), priced by band_of and ship_cost; a cart
  * ships from the one node that holds all it gets when one does (the
- * cheapest, within the first tier that has it), else each line from the
- * cheapest node that holds it (its units split over nodes, cheapest
- * first, when none does), whichever costs less with the split penalty.
+ * cheapest, within the first tier that has it), else line by line, each
+ * line's units where they add the least to the cart's cost (a node the
+ * cart uses already: their weight; a new one: a shipment and the split
+ * penalty), a node holding all of the line first.
  * Carts are answered in the order they come, each seeing the stock the
  * carts before it were promised.
  */
@@ -589,6 +590,18 @@ add_part(struct cart_line *c, int node, int64_t qty, int64_t available)
 	return x;
 }
 
+/* The last part of line c at node n (there is one). */
+static struct part *
+part_at(struct cart_line *c, int n)
+{
+	int j;
+
+	for (j = c->nparts - 1; j > 0; j--)
+		if (c->parts[j].node == n)
+			break;
+	return &c->parts[j];
+}
+
 /*
  * Price the ship units[] at node n of the cart's lines, as route-write
  * prices a plan: each destination's regular units one shipment (its
@@ -616,7 +629,7 @@ price_node(struct prun *p, struct rorder *o, struct cart_line *cl, int nl, int n
 			ship_cost(&p->r, o, n, b, cl[i].k->w, &m);
 			total += m * (double)units[i];
 			if (price_parts)
-				cl[i].parts[cl[i].nparts - 1].money += m * (double)units[i];
+				part_at(&cl[i], n)->money += m * (double)units[i];
 			continue;
 		}
 		for (j = 0; j < nl; j++) {
@@ -631,7 +644,7 @@ price_node(struct prun *p, struct rorder *o, struct cart_line *cl, int nl, int n
 		if (first)
 			total += m;
 		if (price_parts)
-			cl[i].parts[cl[i].nparts - 1].money += w > 0 ?
+			part_at(&cl[i], n)->money += w > 0 ?
 			    m * (double)units[i] * cl[i].k->w / w : m * (double)units[i] / uu;
 	}
 	return total;
@@ -654,8 +667,8 @@ transit(struct prun *p, struct rorder *o, int n, const struct cart_line *c)
 static void
 choose_ship(struct prun *p, struct rorder *o, struct cart_line *cl, int nl)
 {
-	int64_t *units = xcalloc((size_t)nl, sizeof *units);
-	int i, n, best = -1, besttier = 0, any = 0;
+	int64_t *units = xcalloc((size_t)nl, sizeof *units), *at, *u;
+	int i, n, nn, nused = 0, best = -1, besttier = 0, any = 0;
 	double bestcost = INF, cost;
 
 	for (i = 0; i < nl; i++) {
@@ -718,7 +731,15 @@ choose_ship(struct prun *p, struct rorder *o, struct cart_line *cl, int nl)
 		free(units);
 		return;
 	}
-	/* line by line: each line's units from the cheapest nodes of its first tier */
+	/*
+	 * line by line: each line's units from its first tier, a node holding
+	 * all of it first, then the least each unit adds to the cart's cost
+	 * (a node the cart ships from already adds its weight; a new one, a
+	 * shipment and the split penalty)
+	 */
+	nn = p->r.net.nnodes;
+	at = xcalloc((size_t)nl * (size_t)nn + 1, sizeof *at);
+	u = xcalloc((size_t)nl + 1, sizeof *u);
 	for (i = 0; i < nl; i++) {
 		int64_t left = units[i];
 
@@ -726,22 +747,29 @@ choose_ship(struct prun *p, struct rorder *o, struct cart_line *cl, int nl)
 			int bn = -1, bt = 0, bfull = 0;
 			double bc = INF;
 			int64_t take;
-			int64_t *one = xcalloc((size_t)nl, sizeof *one);
 
-			/* the first tier, a node holding all of it, the cheapest per unit */
-			for (n = 0; n < p->r.net.nnodes; n++) {
-				int t = ship_tier(p, cl[i].k, cl[i].al.cls, n), full;
-				int64_t f = free_at(p, cl[i].k, cl[i].al.cls, n);
-				double unit;
+			for (n = 0; n < nn; n++) {
+				int t = ship_tier(p, cl[i].k, cl[i].al.cls, n), full, j, fresh = 1;
+				int64_t f = free_at(p, cl[i].k, cl[i].al.cls, n), q;
+				double base = 0, unit;
 
 				if (t == 0 || f == 0)
 					continue;
-				one[i] = f < left ? f : left;
+				for (j = 0; j < nl; j++) {
+					u[j] = at[(size_t)j * (size_t)nn + (size_t)n];
+					if (u[j] > 0)
+						fresh = 0;
+				}
+				if (!fresh)
+					base = price_node(p, o, cl, nl, n, u, 0);
+				q = f < left ? f : left;
+				u[i] += q;
 				full = f >= left;
-				cost = price_node(p, o, cl, nl, n, one, 0);
+				cost = price_node(p, o, cl, nl, n, u, 0);
 				if (cost >= INF)
 					continue;
-				unit = cost / (double)one[i];
+				unit = (cost - base + (fresh && nused > 0 ? p->ropts.split_penalty : 0)) /
+				    (double)q;
 				if (bn < 0 || t < bt || (t == bt && (full > bfull ||
 				    (full == bfull && unit < bc - EPS)))) {
 					bn = n;
@@ -750,27 +778,47 @@ choose_ship(struct prun *p, struct rorder *o, struct cart_line *cl, int nl)
 					bc = unit;
 				}
 			}
-			free(one);
 			if (bn < 0)
 				break;	/* cannot happen: the allocator found the units */
 			take = free_at(p, cl[i].k, cl[i].al.cls, bn);
 			if (take > left)
 				take = left;
 			{
-				int64_t *one = xcalloc((size_t)nl, sizeof *one);
-				struct part *x = add_part(&cl[i], bn, take, take);
-				int64_t sd = ship_day(p, bn, 1);
+				int j, fresh = 1;
 
-				x->ship = sd;
-				x->deliver = sd + transit(p, o, bn, &cl[i]);
-				one[i] = take;
-				price_node(p, o, cl, nl, bn, one, 1);
-				free(one);
+				for (j = 0; j < nl; j++)
+					if (at[(size_t)j * (size_t)nn + (size_t)bn] > 0)
+						fresh = 0;
+				nused += fresh;
 			}
+			add_part(&cl[i], bn, take, take);
+			at[(size_t)i * (size_t)nn + (size_t)bn] += take;
 			cl[i].k->atp[bn] -= take;
 			left -= take;
 		}
 	}
+	/* each node used: one release (its day), one shipment priced */
+	for (n = 0; n < nn; n++) {
+		int j, k, any = 0;
+		int64_t sd;
+
+		for (j = 0; j < nl; j++) {
+			u[j] = at[(size_t)j * (size_t)nn + (size_t)n];
+			any |= u[j] > 0;
+		}
+		if (!any)
+			continue;
+		sd = ship_day(p, n, 1);
+		for (j = 0; j < nl; j++)
+			for (k = 0; k < cl[j].nparts; k++)
+				if (cl[j].parts[k].node == n) {
+					cl[j].parts[k].ship = sd;
+					cl[j].parts[k].deliver = sd + transit(p, o, n, &cl[j]);
+				}
+		price_node(p, o, cl, nl, n, u, 1);
+	}
+	free(at);
+	free(u);
 	free(units);
 }
 
