@@ -340,3 +340,16 @@ EOF
 	grep -qx 'c8,1,S8,1,1,N1,2026-12-09,2026-12-10,5.50,stock,0' <<<"$all"
 	grep -qx 'c8,1,S8,2,0,,,,,,0' <<<"$all"
 }
+
+@test "a file that is not there, or a directory: 66, nothing written" {
+	network
+	before=$(state)
+	mkdir adir
+	for reserve in "" "--reserve 5"; do
+		run -66 oms-promise $reserve nothere.csv
+		assert_output "oms-promise: nothere.csv: cannot open: No such file or directory"
+		run -66 oms-promise $reserve adir
+		assert_output "oms-promise: adir: is a directory, not a file"
+	done
+	assert_equal "$(state)" "$before"
+}
