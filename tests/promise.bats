@@ -353,3 +353,21 @@ EOF
 	done
 	assert_equal "$(state)" "$before"
 }
+
+@test "JSON Lines in, JSON out; a locker line priced to its locker" {
+	network
+	stock <<'EOF'
+node_id,sku,on_hand
+N1,A,5
+SL,A,5
+EOF
+	# the locker LK at 0,-3: SL (0,-0.2) 311 km, 10 + 0.5 + 0; N1 355 km, 10 + 0.5 + 1
+	run -0 promise --format json <<'EOF'
+{"cart_id":"j1","line_no":1,"sku":"A","qty":1,"method":"locker","pickup_node":"LK"}
+EOF
+	assert_output - <<'EOF'
+[
+{"cart_id":"j1","line_no":1,"sku":"A","qty":1,"available":1,"node_id":"SL","ship_date":"2026-12-11","delivery_date":"2026-12-13","cost":10.50,"source":"stock","cart_available":1}
+]
+EOF
+}
