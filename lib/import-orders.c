@@ -15,6 +15,7 @@
 #include "model.h"
 #include "parse.h"
 #include "store-order.h"
+#include "store-promise.h"
 
 /* An order read and checked, waiting to be written with others. */
 struct pending {
@@ -735,6 +736,37 @@ rule_holds_order(struct importer *im, const struct rule *k, const struct order *
  * rule_id), each with an order.held event as care's hold has, and the
  * rule_id.  Nothing to do, and no query, when the store has no rules.
  */
+/*
+ * A checkout's order arrives (oms-promise(1), --reserve): the
+ * reservations of the cart whose cart_id is its order_id are dropped,
+ * with one "stock.reservation_released" event.  No query per order when
+ * the store held none as the run began.
+ */
+static int
+release_cart(struct importer *im, const struct order *o)
+{
+	static const struct store *checked;
+	static int any;
+	int64_t units;
+	char payload[64];
+
+	if (checked != im->st) {
+		checked = im->st;
+		if ((any = store_reservations_any(im->st)) < 0)
+			return store_failed(im);
+	}
+	if (!any)
+		return 0;
+	if ((units = store_reservations_drop(im->st, o->order_id)) < 0)
+		return store_failed(im);
+	if (units == 0)
+		return 0;
+	snprintf(payload, sizeof payload, "{\"units\":%lld}", (long long)units);
+	if (store_event(im->st, o->order_id, "stock.reservation_released", payload) != 0)
+		return store_failed(im);
+	return 0;
+}
+
 static int
 rule_holds(struct importer *im, const struct order *o, const struct held *rows, int nrows)
 {
@@ -742,6 +774,8 @@ rule_holds(struct importer *im, const struct order *o, const struct held *rows, 
 	struct buf by = BUF_INIT;
 	int i, j, r, nplaced = 0;
 
+	if (release_cart(im, o) != 0)
+		return -1;
 	for (i = 0; i < im->nrules; i++) {
 		const struct rule *k = &im->rules[i];
 

@@ -16,6 +16,7 @@
  *	route-write.c	what each line leaves, output rows, store rows and
  *			events
  *	route-lp.c	the LP relaxation (--write-lp, the bench's bound)
+ *	route-promise.c	oms-promise: a cart priced on the network (promise.h)
  *	route-explain.c	--explain: why an order ships from where it does
  *
  * Calls go from route.c to the others, and from each to the ones above

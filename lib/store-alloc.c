@@ -52,13 +52,13 @@ static const char sql_node_caps[] =
     "SELECT n.node_id, n.type, n.active, n.can_ship, n.can_pickup, "
     "n.can_curbside, " NODE_PLACE_CODE ", " NODE_PLACE_COUNTRY ", n.ship_to_store "
     "FROM node n " NODE_PLACE_JOIN "ORDER BY n.node_id";
-/* reserved: routed or released at the node, not shipped, per node and sku */
+/* reserved: routed or released at the node, not shipped, and live reservations */
 static const char sql_stock_reserved[] =
     "WITH r AS MATERIALIZED (SELECT ln.node_id, l.sku, "
     "SUM(ln.routed + ln.released) AS q FROM line_node ln "
     "JOIN order_line l USING (order_id, line_no) GROUP BY ln.node_id, l.sku) "
     "SELECT i.sku, it.vendor_node, i.node_id, i.on_hand, "
-    "COALESCE(i.safety_stock, n.safety_stock), COALESCE(r.q, 0) "
+    "COALESCE(i.safety_stock, n.safety_stock), COALESCE(r.q, 0) + " LIVE_RESERVED("i") " "
     "FROM inventory i JOIN node n USING (node_id) JOIN item it USING (sku) "
     "LEFT JOIN r ON r.node_id = i.node_id AND r.sku = i.sku";
 /* held orders keep what they hold and get nothing new */
@@ -142,6 +142,7 @@ store_alloc_stock(struct store *st,
 
 	if (s == NULL)
 		return -1;
+	bind_text(s, 1, store_run_time(st));
 	return store_each(st, s, stock_reserved_row, &w, "reading the stock");
 }
 

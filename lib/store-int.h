@@ -139,6 +139,14 @@ extern const struct store_rows store_event_rows;
     "o.ship_postal_code")
 #define SHIP_TO_COUNTRY PLACE_COUNTRY("o.ship_lat", "o.ship_lon", "p", "o.ship_country")
 
+/*
+ * The units live reservations (share/schema/017-promise.sql) hold of the
+ * sku at the node of inventory row I, at the run's time bound to ?1:
+ * reserved like routed and released units (oms-promise(1)).
+ */
+#define LIVE_RESERVED(I) "(SELECT COALESCE(SUM(rv.qty), 0) FROM reservation rv " \
+    "WHERE rv.sku = " I ".sku AND rv.node_id = " I ".node_id AND rv.expires_at > ?1)"
+
 /* Map a SQLite result code to a diagnostic and an exit status; -1. */
 int store_fail(struct store *st, int rc, const char *what);
 /* Step a statement that returns no rows: 0, or -1 after store_fail. */

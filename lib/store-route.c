@@ -26,13 +26,13 @@ static const char sql_rates[] =
 static const char sql_items[] =
     "SELECT sku, weight_kg, ship_alone, vendor_node FROM item";
 
-/* Stock with what is routed and released there. */
+/* Stock with what is routed and released there (live reservations as released). */
 static const char sql_stock[] =
     "WITH r AS MATERIALIZED (SELECT ln.node_id, l.sku, SUM(ln.routed) AS routed, "
     "SUM(ln.released) AS released FROM line_node ln "
     "JOIN order_line l USING (order_id, line_no) GROUP BY ln.node_id, l.sku) "
     "SELECT i.node_id, i.sku, i.on_hand, COALESCE(i.safety_stock, n.safety_stock), "
-    "COALESCE(r.routed, 0), COALESCE(r.released, 0) "
+    "COALESCE(r.routed, 0), COALESCE(r.released, 0) + " LIVE_RESERVED("i") " "
     "FROM inventory i JOIN node n USING (node_id) "
     "LEFT JOIN r ON r.node_id = i.node_id AND r.sku = i.sku "
     "UNION ALL "
@@ -233,6 +233,7 @@ store_route_stock(struct store *st,
 
 	if (s == NULL)
 		return -1;
+	bind_text(s, 1, store_run_time(st));
 	return store_each(st, s, node_stock_row, &w, "reading what to route");
 }
 

@@ -15,7 +15,8 @@ SCHEMA_VERSION=$(ls "$TESTS"/../share/schema/[0-9]*.sql | wc -l)
 # undone, the refund and receipt tables left as they are, which 009, 011 and 012 rebuild
 # alike), for
 # the tests that make a store of an older version out of a new one.
-UNDO_LAST_MILE="DROP TABLE supply_peg; DROP TABLE supply;
+UNDO_LAST_MILE="DROP TABLE reservation; DROP INDEX inventory_by_sku;
+DROP TABLE supply_peg; DROP TABLE supply;
 DROP TABLE sourcing_rule; DROP TABLE node_group; DROP TABLE rule_version;
 ALTER TABLE item DROP COLUMN item_class;
 CREATE TABLE n14 (node_id TEXT PRIMARY KEY NOT NULL, type TEXT NOT NULL CHECK (type IN

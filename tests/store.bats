@@ -38,6 +38,7 @@ receipt
 refund
 release
 release_line
+reservation
 rma
 rma_line
 rule_version

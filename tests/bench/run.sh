@@ -88,6 +88,8 @@ printf 'allocate 1m lines: oms-allocate %6.2f s  re-run %6.2f s  naive window SQ
     "$al" "$re" "$nv" "$(echo "$al $nv" | awk '{ printf "%.2f", $1 / $2 }')" \
     "$(median "$d/alloc.times" 2 | awk '{ printf "%.1f", $1 / 1024 }')"
 
+# oms-promise: 100,000 cart lines, and one cart, on the allocated store
+sh "$here/promise.sh"
 # oms-route: quality against a greedy baseline and an LP bound, and speed
 sh "$here/route.sh"
 # allocation and routing with 20 sourcing rules against none
