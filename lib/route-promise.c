@@ -57,6 +57,7 @@ struct psku {
 	int known;		/* an item */
 	double w;
 	int alone, vendor;	/* vendor: node index or -1 */
+	int64_t price;		/* the item's unit_price, cents: a cart's value */
 	int64_t *atp;		/* per node: free for routing (node_atp) */
 	struct psupply *sup;	/* by expected_at, supply_id */
 	int nsup, capsup;
@@ -189,6 +190,7 @@ item_row(void *ctx, const struct item_shipping *x)
 	k->w = x->weight_kg;
 	k->alone = (int)x->ship_alone;
 	k->vendor = lookup_node(p, x->vendor_node);
+	k->price = x->unit_price;
 	return 0;
 }
 
@@ -893,6 +895,7 @@ one_cart(struct prun *p, struct pline *l, int nl, long rank)
 	struct rorder o;
 	int i, j, sc = 0, whole = 1, ret = 0;
 	char expires[21] = "";
+	int64_t value = 0;
 
 	memset(&o, 0, sizeof o);
 	o.slack = INT_MAX;
@@ -912,6 +915,13 @@ one_cart(struct prun *p, struct pline *l, int nl, long rank)
 	}
 	if (o.placed)
 		place_xyz(o.lat, o.lon, o.xyz);
+	/* the cart's value at the items' prices, for the rules' value bands */
+	for (i = 0; i < nl; i++) {
+		const struct psku *k = sku_of(p, l[i].sku);
+
+		if (k != NULL)
+			value += l[i].qty * k->price;
+	}
 	for (i = 0; i < nl; i++) {
 		struct cart_line *c = &cl[i];
 
@@ -933,9 +943,12 @@ one_cart(struct prun *p, struct pline *l, int nl, long rank)
 			c->al.ship_to_country = "";
 		}
 		if (p->src != NULL) {
-			struct sourcing_order so = { l[i].channel, l[i].country, NULL, l[i].postal,
-				l[i].priority, 0 };
-			struct sourcing_line sl = { l[i].sku, NULL, l[i].method };
+			struct sourcing_order so = { .channel = l[i].channel,
+				.ship_country = l[i].country, .ship_region = NULL,
+				.ship_postal_code = l[i].postal, .priority = l[i].priority,
+				.value = value };
+			struct sourcing_line sl = { .sku = l[i].sku, .method = l[i].method,
+				.item_class = NULL };
 			int rule = sourcing_match(p->src, &so, &sl);
 			const struct sourcing_rule *ru = sourcing_rule_at(p->src, rule);
 

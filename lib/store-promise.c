@@ -50,7 +50,7 @@ static const char sql_kept_all[] =
     "WHERE allocated > 0";
 
 static const char sql_items[] =
-    "SELECT sku, weight_kg, ship_alone, vendor_node FROM item "
+    "SELECT sku, weight_kg, ship_alone, vendor_node, unit_price FROM item "
     "WHERE sku IN (SELECT value FROM json_each(?1))";
 
 static const char sql_place[] =
@@ -182,6 +182,7 @@ item_row(void *p, const struct store_row *row)
 	x.weight_kg = store_col_real(row, 1);
 	x.ship_alone = store_col_int(row, 2);
 	x.vendor_node = store_col_text(row, 3);
+	x.unit_price = store_col_int(row, 4);
 	return ((int (*)(void *, const struct item_shipping *))w->fn)(w->ctx, &x);
 }
 

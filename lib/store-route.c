@@ -189,6 +189,7 @@ item_shipping_row(void *p, const struct store_row *row)
 	x.weight_kg = store_col_real(row, 1);
 	x.ship_alone = store_col_int(row, 2);
 	x.vendor_node = store_col_text(row, 3);
+	x.unit_price = 0;
 	return w->fn(w->ctx, &x);
 }
 

@@ -54,6 +54,7 @@ struct item_shipping {
 	double weight_kg;
 	int64_t ship_alone;
 	const char *vendor_node;	/* NULL: none */
+	int64_t unit_price;	/* cents (oms-promise's; 0 for oms-route) */
 };
 int store_route_items(struct store *st,
 	int (*fn)(void *ctx, const struct item_shipping *it), void *ctx);

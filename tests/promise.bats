@@ -371,3 +371,39 @@ EOF
 ]
 EOF
 }
+
+@test "sourcing rules: the cart's method, value and channel pick its rule, and its tiers the node" {
+	network
+	oms-import -q items - <<'EOF'
+sku,unit_price,weight_kg
+A,20.00,1
+EOF
+	oms-import -q groups - <<'EOF'
+group_id,node_id
+far,M1
+near,N1
+EOF
+	oms-import -q rules - <<'EOF'
+rule_id,channel,method,value_min,tiers
+big_web,web,ship,50.00,far>near
+EOF
+	stock <<'EOF'
+node_id,sku,on_hand
+N1,A,5
+M1,A,5
+EOF
+	# a web cart of 3 (60.00): its rule sends it to M1 first; of 1 (20.00)
+	# no rule matches: N1, the cheaper; a phone cart of 3: no rule either
+	run -0 promise <<EOF
+cart_id,line_no,sku,qty,channel,lat,lon
+w3,1,A,3,web,0,0
+w1,1,A,1,web,0,0
+p3,1,A,3,phone,0,0
+EOF
+	assert_output - <<EOF
+$HEAD
+w3,1,A,3,3,M1,2026-12-09,2026-12-11,12.50,stock,1
+w1,1,A,1,1,N1,2026-12-09,2026-12-10,5.50,stock,1
+p3,1,A,3,3,N1,2026-12-09,2026-12-10,6.50,stock,1
+EOF
+}
