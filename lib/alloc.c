@@ -44,6 +44,7 @@ struct stock {
  */
 struct eset {
 	unsigned char *in;
+	uint64_t *bits;		/* in, as bits: (n + 63) / 64 words */
 	int64_t S;
 };
 #define MAXSETS 12	/* sets of a sku whose every family is checked */
@@ -55,6 +56,21 @@ struct sku {
 	int nsets;
 	int *set_of;		/* by class: set index + 1, 0 not yet known */
 	int nset_of;
+	/*
+	 * family_free's caps, by class: each family's (by its mask of sets)
+	 * units past pickups and what the class holds back, and the sets
+	 * inside its union; valid while ver and nsets are as they were made
+	 * (ver counts the changes of atp and pickup: ship lines' takes change
+	 * neither)
+	 */
+	struct capcache {
+		int cls, nsets;
+		unsigned ver;
+		int64_t *cap;
+		uint32_t *inside;
+	} *caps;
+	int ncaps;
+	unsigned ver;
 	int nlost;		/* stock entries that are lost */
 	int64_t pool;		/* sum of atp over the pool */
 	int64_t pool_pickup;	/* sum of pickup over the pool */
@@ -84,7 +100,8 @@ struct allocator {
 	int njournal, capjournal, ntaken, captaken;
 	struct sourcing *src;	/* NULL, or not plain: alloc_set_sourcing */
 	int *src_node;		/* by node: its index in src */
-	unsigned char *scratch;	/* a union of sets, by stock entry */
+	int64_t *left;		/* family_free's: units past what is held, by entry */
+	uint64_t *ubits;	/* family_free's: a union of sets, as bits */
 	int capscratch;
 };
 
@@ -119,9 +136,16 @@ free_sku(void *p)
 	for (i = 0; i < s->n; i++)
 		free(s->stock[i].routed.v);
 	free(s->stock);
-	for (i = 0; i < s->nsets; i++)
+	for (i = 0; i < s->nsets; i++) {
 		free(s->sets[i].in);
+		free(s->sets[i].bits);
+	}
 	free(s->sets);
+	for (i = 0; i < s->ncaps; i++) {
+		free(s->caps[i].cap);
+		free(s->caps[i].inside);
+	}
+	free(s->caps);
 	free(s->set_of);
 	free(s->pool_routed.v);
 	free(s);
@@ -146,7 +170,8 @@ alloc_free(struct allocator *a)
 	free(a->journal);
 	free(a->taken);
 	free(a->src_node);
-	free(a->scratch);
+	free(a->left);
+	free(a->ubits);
 	free(a);
 }
 
@@ -297,6 +322,9 @@ set_for(struct allocator *a, struct sku *s, int cls)
 	if (k == s->nsets) {
 		s->sets = xrealloc(s->sets, (size_t)(k + 1) * sizeof *s->sets);
 		s->sets[k].in = in;
+		s->sets[k].bits = xcalloc((size_t)(s->n + 63) / 64 + 1, sizeof(uint64_t));
+		for (i = 0; i < s->n; i++)
+			s->sets[k].bits[i / 64] |= (uint64_t)in[i] << (i % 64);
 		s->sets[k].S = 0;
 		s->nsets++;
 	} else
@@ -319,45 +347,145 @@ set_for(struct allocator *a, struct sku *s, int cls)
  * count with it.  A sku with more than MAXSETS sets is checked for e's
  * set alone and for all of them together.
  */
+/*
+ * family_free when every family is checked (as family_free's arguments
+ * say), for a ship line of class cls in set e or a pickup at entry pick:
+ * each family's cap
+ * made once while the sku's atp and pickups stand (s->ver), then only
+ * what the families' lines hold is summed, a line at a time.
+ */
+static int64_t
+family_free_cached(struct allocator *a, struct sku *s, int cls, const int64_t *held, int e,
+    int pick)
+{
+	uint32_t with_pick = 0;		/* pick >= 0: the sets that hold it */
+	struct capcache *c = NULL;
+	unsigned long mask, end = 1UL << s->nsets;
+	int64_t best = INT64_MAX, *left = a->left;
+	uint64_t *u = a->ubits;
+	int nw = (s->n + 63) / 64, i, f, w;
+
+	for (i = 0; i < s->ncaps; i++)
+		if (s->caps[i].cls == cls) {
+			c = &s->caps[i];
+			break;
+		}
+	if (c == NULL) {
+		s->caps = xrealloc(s->caps, (size_t)(s->ncaps + 1) * sizeof *s->caps);
+		c = &s->caps[s->ncaps++];
+		memset(c, 0, sizeof *c);
+		c->cls = cls;
+		c->nsets = -1;
+	}
+	if (c->nsets != s->nsets || c->ver != s->ver) {
+		if (c->nsets != s->nsets) {
+			c->cap = xrealloc(c->cap, end * sizeof *c->cap);
+			c->inside = xrealloc(c->inside, end * sizeof *c->inside);
+		}
+		for (i = 0; i < s->n; i++) {
+			const struct stock *st = &s->stock[i];
+
+			left[i] = st->atp - st->pickup;
+			if (held != NULL && a->src_node[st->node] >= 0)
+				left[i] -= held[a->src_node[st->node]];
+			if (left[i] < 0)
+				left[i] = 0;
+		}
+		for (mask = 1; mask < end; mask++) {
+			int64_t cap = 0;
+			uint32_t in = 0;
+
+			memset(u, 0, (size_t)nw * sizeof *u);
+			for (f = 0; f < s->nsets; f++)
+				if (mask & (1UL << f))
+					for (w = 0; w < nw; w++)
+						u[w] |= s->sets[f].bits[w];
+			for (w = 0; w < nw; w++) {
+				uint64_t b;
+
+				for (b = u[w]; b != 0; b &= b - 1)
+					cap += left[w * 64 + __builtin_ctzll(b)];
+			}
+			for (f = 0; f < s->nsets; f++) {
+				for (w = 0; w < nw && (s->sets[f].bits[w] & ~u[w]) == 0; w++)
+					continue;
+				if (w == nw)
+					in |= 1u << f;
+			}
+			c->cap[mask] = cap;
+			c->inside[mask] = in;
+		}
+		c->nsets = s->nsets;
+		c->ver = s->ver;
+	}
+	for (f = 0; f < s->nsets && pick >= 0; f++)
+		if (s->sets[f].in[pick])
+			with_pick |= 1u << f;
+	for (mask = 1; mask < end; mask++) {
+		int64_t held_by = 0;
+		uint32_t in;
+
+		if (e >= 0 ? !(mask & (1UL << e)) : pick >= 0 && !(mask & with_pick))
+			continue;
+		for (in = c->inside[mask]; in != 0; in &= in - 1)
+			held_by += s->sets[__builtin_ctz(in)].S;
+		if (c->cap[mask] - held_by < best)
+			best = c->cap[mask] - held_by;
+	}
+	return best;
+}
+
 static int64_t
 family_free(struct allocator *a, struct sku *s, int cls, int e, int pick)
 {
 	const int64_t *held = cls >= 0 ? sourcing_class_held(a->src, cls) : NULL;
-	int64_t best = INT64_MAX;
+	int64_t best = INT64_MAX, *left;
+	uint64_t *u;
 	unsigned long mask, end;
-	int all = s->nsets <= MAXSETS, i, f;
+	int all = s->nsets <= MAXSETS, nw = (s->n + 63) / 64, i, f, w;
 
-	if (a->capscratch < s->n) {
-		a->capscratch = s->n;
-		a->scratch = xrealloc(a->scratch, (size_t)a->capscratch);
+	if (a->capscratch < s->n + 1) {
+		a->capscratch = s->n + 1;
+		a->left = xrealloc(a->left, (size_t)a->capscratch * sizeof *a->left);
+		a->ubits = xrealloc(a->ubits, ((size_t)a->capscratch + 63) / 64 * sizeof *a->ubits);
+	}
+	left = a->left;
+	u = a->ubits;
+	if (all)
+		return family_free_cached(a, s, cls, held, e, pick);
+	/* each entry's units past pickups and what it holds back, counted once */
+	for (i = 0; i < s->n; i++) {
+		const struct stock *st = &s->stock[i];
+
+		left[i] = st->atp - st->pickup;
+		if (held != NULL && a->src_node[st->node] >= 0)
+			left[i] -= held[a->src_node[st->node]];
+		if (left[i] < 0)
+			left[i] = 0;
 	}
 	end = all ? 1UL << s->nsets : 3;
 	for (mask = 1; mask < end; mask++) {
-		unsigned char *u = a->scratch;
 		int64_t cap = 0, held_by = 0;
 
 		if (all ? e >= 0 && !(mask & (1UL << e)) : mask == 1 && e < 0)
 			continue;
-		memset(u, 0, (size_t)s->n);
+		memset(u, 0, (size_t)nw * sizeof *u);
 		for (f = 0; f < s->nsets; f++)
 			if (all ? (mask & (1UL << f)) != 0 : mask == 2 || f == e)
-				for (i = 0; i < s->n; i++)
-					u[i] |= s->sets[f].in[i];
-		if (pick >= 0 && !u[pick])
+				for (w = 0; w < nw; w++)
+					u[w] |= s->sets[f].bits[w];
+		if (pick >= 0 && !(u[pick / 64] >> (pick % 64) & 1))
 			continue;
-		for (i = 0; i < s->n; i++)
-			if (u[i]) {
-				const struct stock *st = &s->stock[i];
-				int64_t left = st->atp - st->pickup;
+		for (w = 0; w < nw; w++) {
+			uint64_t b;
 
-				if (held != NULL && a->src_node[st->node] >= 0)
-					left -= held[a->src_node[st->node]];
-				cap += left > 0 ? left : 0;
-			}
+			for (b = u[w]; b != 0; b &= b - 1)
+				cap += left[w * 64 + __builtin_ctzll(b)];
+		}
 		for (f = 0; f < s->nsets; f++) {
-			for (i = 0; i < s->n && (!s->sets[f].in[i] || u[i]); i++)
+			for (w = 0; w < nw && (s->sets[f].bits[w] & ~u[w]) == 0; w++)
 				continue;
-			if (i == s->n)
+			if (w == nw)
 				held_by += s->sets[f].S;
 		}
 		if (cap - held_by < best)
@@ -458,6 +586,7 @@ take(struct allocator *a, const struct alloc_line *l, struct sku *s, struct stoc
 		return;
 	}
 	at->pickup += qty;
+	s->ver++;
 	if (at->in_pool)
 		s->pool_pickup += qty;
 }
@@ -540,6 +669,7 @@ unroute(struct allocator *a, long ix, int64_t qty)
 
 	w->qty -= qty;
 	st->atp += qty;
+	w->s->ver++;
 	if (st->in_pool)
 		w->s->pool += qty;
 	journal_add(a, ix, qty);
@@ -569,6 +699,7 @@ journal_undo(struct allocator *a)
 
 		w->qty += j->qty;
 		st->atp -= j->qty;
+		w->s->ver++;
 		if (st->in_pool)
 			w->s->pool -= j->qty;
 		if (st->routed.top <= w->at_pos)

@@ -509,15 +509,17 @@ sourcing_class(struct sourcing *s, int rule, const char *channel)
 	struct sclass *c;
 	int i, n;
 
-	/* a channel matters only when a marketplace is its */
-	if (channel == NULL)
+	/* a channel matters only when a marketplace is its (asked once a line) */
+	if (channel == NULL || s->marketplaces == 0)
 		channel = "";
-	for (n = 0; n < s->nnodes; n++)
-		if (strcmp(s->nodes[n].type, "marketplace") == 0 &&
-		    strcmp(s->nodes[n].channel, channel) == 0)
-			break;
-	if (n == s->nnodes)
-		channel = "";
+	else {
+		for (n = 0; n < s->nnodes; n++)
+			if (s->nodes[n].channel[0] != '\0' &&
+			    strcmp(s->nodes[n].channel, channel) == 0)
+				break;
+		if (n == s->nnodes)
+			channel = "";
+	}
 	for (i = 0; i < s->nclasses; i++)
 		if (s->classes[i].rule == rule && strcmp(s->classes[i].channel, channel) == 0)
 			return i;
