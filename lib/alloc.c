@@ -59,18 +59,16 @@ struct sku {
 	/*
 	 * family_free's caps, by class: each family's (by its mask of sets)
 	 * units past pickups and what the class holds back, and the sets
-	 * inside its union; valid while ver and nsets are as they were made
-	 * (ver counts the changes of atp and pickup: ship lines' takes change
-	 * neither)
+	 * inside its union; made again when a set is added, and kept as atp
+	 * and pickups change (caps_touch; ship lines' takes change neither)
 	 */
 	struct capcache {
 		int cls, nsets;
-		unsigned ver;
 		int64_t *cap;
 		uint32_t *inside;
+		int64_t *left;	/* by entry: its units past pickups and held back */
 	} *caps;
 	int ncaps;
-	unsigned ver;
 	int nlost;		/* stock entries that are lost */
 	int64_t pool;		/* sum of atp over the pool */
 	int64_t pool_pickup;	/* sum of pickup over the pool */
@@ -144,6 +142,7 @@ free_sku(void *p)
 	for (i = 0; i < s->ncaps; i++) {
 		free(s->caps[i].cap);
 		free(s->caps[i].inside);
+		free(s->caps[i].left);
 	}
 	free(s->caps);
 	free(s->set_of);
@@ -347,6 +346,49 @@ set_for(struct allocator *a, struct sku *s, int cls)
  * count with it.  A sku with more than MAXSETS sets is checked for e's
  * set alone and for all of them together.
  */
+/* An entry's units past pickups and what it holds back (held NULL: none). */
+static int64_t
+entry_left(const struct allocator *a, const struct stock *st, const int64_t *held)
+{
+	int64_t left = st->atp - st->pickup;
+
+	if (held != NULL && a->src_node[st->node] >= 0)
+		left -= held[a->src_node[st->node]];
+	return left > 0 ? left : 0;
+}
+
+/*
+ * Entry i of sku s changed its atp or pickups: each cache of family_free
+ * moves the caps of the families whose union holds it.
+ */
+static void
+caps_touch(struct allocator *a, struct sku *s, int i)
+{
+	int k, f;
+
+	for (k = 0; k < s->ncaps; k++) {
+		struct capcache *c = &s->caps[k];
+		int64_t left, d;
+		uint32_t with = 0;
+		unsigned long mask, end;
+
+		if (c->nsets != s->nsets)
+			continue;	/* made again when next asked */
+		left = entry_left(a, &s->stock[i], c->cls >= 0 ?
+		    sourcing_class_held(a->src, c->cls) : NULL);
+		if ((d = left - c->left[i]) == 0)
+			continue;
+		c->left[i] = left;
+		for (f = 0; f < s->nsets; f++)
+			if (s->sets[f].in[i])
+				with |= 1u << f;
+		end = 1UL << s->nsets;
+		for (mask = 1; mask < end; mask++)
+			if (mask & with)
+				c->cap[mask] += d;
+	}
+}
+
 /*
  * family_free when every family is checked (as family_free's arguments
  * say), for a ship line of class cls in set e or a pickup at entry pick:
@@ -377,20 +419,14 @@ family_free_cached(struct allocator *a, struct sku *s, int cls, const int64_t *h
 		c->cls = cls;
 		c->nsets = -1;
 	}
-	if (c->nsets != s->nsets || c->ver != s->ver) {
-		if (c->nsets != s->nsets) {
-			c->cap = xrealloc(c->cap, end * sizeof *c->cap);
-			c->inside = xrealloc(c->inside, end * sizeof *c->inside);
-		}
-		for (i = 0; i < s->n; i++) {
-			const struct stock *st = &s->stock[i];
-
-			left[i] = st->atp - st->pickup;
-			if (held != NULL && a->src_node[st->node] >= 0)
-				left[i] -= held[a->src_node[st->node]];
-			if (left[i] < 0)
-				left[i] = 0;
-		}
+	if (c->nsets != s->nsets) {
+		c->cap = xrealloc(c->cap, end * sizeof *c->cap);
+		c->inside = xrealloc(c->inside, end * sizeof *c->inside);
+		if (c->left == NULL)
+			c->left = xmalloc((size_t)(s->n > 0 ? s->n : 1) * sizeof *c->left);
+		left = c->left;
+		for (i = 0; i < s->n; i++)
+			left[i] = entry_left(a, &s->stock[i], held);
 		for (mask = 1; mask < end; mask++) {
 			int64_t cap = 0;
 			uint32_t in = 0;
@@ -416,7 +452,6 @@ family_free_cached(struct allocator *a, struct sku *s, int cls, const int64_t *h
 			c->inside[mask] = in;
 		}
 		c->nsets = s->nsets;
-		c->ver = s->ver;
 	}
 	for (f = 0; f < s->nsets && pick >= 0; f++)
 		if (s->sets[f].in[pick])
@@ -586,7 +621,7 @@ take(struct allocator *a, const struct alloc_line *l, struct sku *s, struct stoc
 		return;
 	}
 	at->pickup += qty;
-	s->ver++;
+	caps_touch(a, s, (int)(at - s->stock));
 	if (at->in_pool)
 		s->pool_pickup += qty;
 }
@@ -669,7 +704,7 @@ unroute(struct allocator *a, long ix, int64_t qty)
 
 	w->qty -= qty;
 	st->atp += qty;
-	w->s->ver++;
+	caps_touch(a, w->s, w->stock);
 	if (st->in_pool)
 		w->s->pool += qty;
 	journal_add(a, ix, qty);
@@ -699,7 +734,7 @@ journal_undo(struct allocator *a)
 
 		w->qty += j->qty;
 		st->atp -= j->qty;
-		w->s->ver++;
+		caps_touch(a, w->s, w->stock);
 		if (st->in_pool)
 			w->s->pool -= j->qty;
 		if (st->routed.top <= w->at_pos)
