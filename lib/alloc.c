@@ -302,14 +302,14 @@ pool_free(const struct sku *s)
 static int
 set_for(struct allocator *a, struct sku *s, int cls)
 {
-	const unsigned char *tier = sourcing_class_tiers(a->src, cls);
-	unsigned char *in = xmalloc(s->n > 0 ? (size_t)s->n : 1);
+	const unsigned char *tier;
+	unsigned char *in;
 	int i, k;
 
-	if (cls < s->nset_of && s->set_of[cls] > 0) {
-		free(in);
+	if (cls < s->nset_of && s->set_of[cls] > 0)
 		return s->set_of[cls] - 1;
-	}
+	tier = sourcing_class_tiers(a->src, cls);
+	in = xmalloc(s->n > 0 ? (size_t)s->n : 1);
 	for (i = 0; i < s->n; i++) {
 		int sn = a->src_node[s->stock[i].node];
 
