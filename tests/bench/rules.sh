@@ -1,9 +1,10 @@
 #!/bin/sh
 # Sourcing rules in the bench (called by run.sh, or alone with OMS_BIN
 # set): oms-allocate and oms-route on the same allocated store with no
-# rules and with 20 (bench/rules.csv over the groups of bench/groups.sh),
-# $REPS times each, interleaved; medians, and the ratio with rules over
-# without.  The issue's target: within 10%.  LINES (default 600000) order
+# rules and with 20 (bench/rules.csv over groups made from the node ids),
+# $REPS times each, interleaved; medians of the elapsed time and of the CPU
+# time (which other load on the machine inflates less), and the ratios
+# with rules over without.  The issue's target: within 10%.  LINES (default 600000) order
 # lines, the route bench's data set.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,16 +42,19 @@ while [ $i -lt "$reps" ]; do
 	for s in imported rules; do
 		cp "$d/$s.db" "$d/oms.db"
 		rm -f "$d/oms.db-wal" "$d/oms.db-shm"
-		t "$d/rules-alloc-$s.times" oms-allocate -q --db "$d/oms.db" -o /dev/null
-		t "$d/rules-route-$s.times" oms-route -q --db "$d/oms.db" --day $day -o /dev/null
+		tcpu "$d/rules-alloc-$s.times" oms-allocate -q --db "$d/oms.db" -o /dev/null
+		tcpu "$d/rules-route-$s.times" oms-route -q --db "$d/oms.db" --day $day -o /dev/null
 	done
 	i=$((i + 1))
 done
 for step in alloc route; do
 	a=$(median "$d/rules-$step-imported.times" 1)
 	b=$(median "$d/rules-$step-rules.times" 1)
-	printf 'rules %-5s %s lines: no rules %6.2f s  20 rules %6.2f s  ratio %4.2f  peak RSS %6.1f / %6.1f MB\n' \
+	ac=$(median "$d/rules-$step-imported.times" 3)
+	bc=$(median "$d/rules-$step-rules.times" 3)
+	printf 'rules %-5s %s lines: no rules %6.2f s  20 rules %6.2f s  ratio %4.2f  (CPU %5.2f s / %5.2f s, ratio %4.2f)  peak RSS %6.1f / %6.1f MB\n' \
 	    "$step" "$lines" "$a" "$b" "$(echo "$a $b" | awk '{ printf "%.2f", $2 / $1 }')" \
+	    "$ac" "$bc" "$(echo "$ac $bc" | awk '{ printf "%.2f", $2 / $1 }')" \
 	    "$(median "$d/rules-$step-imported.times" 2 | awk '{ printf "%.1f", $1 / 1024 }')" \
 	    "$(median "$d/rules-$step-rules.times" 2 | awk '{ printf "%.1f", $1 / 1024 }')"
 done
