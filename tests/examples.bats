@@ -168,3 +168,25 @@ return|original|1
 1
 OUT
 }
+
+@test "examples/sourcing.sh: groups and rules (a second import makes no version), a purchase order, the morning's orders under the rules, --explain, a cart promised and held" {
+	env OMS_BIN="$OMS_BIN" sh "$TESTS/../examples/nightly.sh" "$EXAMPLES" out > /dev/null 2>&1
+	run -0 --separate-stderr env OMS_BIN="$OMS_BIN" sh "$TESTS/../examples/sourcing.sh" out
+	[[ "$stderr" == *"rules: 2 records, version 2 made (2 rules, 4 groups)"* ]]
+	[[ "$stderr" == *"version 2 unchanged"* ]]
+	[[ "$stderr" == *"supply: 1 record, 1 inserted"* ]]
+	[[ "$stderr" == *"oms-route: 3 orders routed"* ]]
+	[[ "$stderr" == *" reserved for 1 cart until 15 minutes from now"* ]]
+	run -0 cat out/explain-route.csv
+	assert_line --index 0 "order_id,line_no,sku,qty,rules_version,rule_id,node_id,tier,atp,held_back,verdict,reason,cost,planned"
+	assert_line --regexp '^M-W1-[0-9]+,1,[^,]+,2,2,web,[^,]+,1,[0-9]+,0,chosen,,'
+	assert_line --regexp ',chosen plan,,'
+	run -0 sqlite3 "$OMS_DB" "select count(distinct cart_id) from reservation; select count(*) from order_line
+	    where order_id like 'M-%' and allocated + backordered = 0"
+	assert_output - <<'OUT'
+1
+4
+OUT
+	run -0 oms-report check
+	assert_output "check,subject,detail"
+}
