@@ -402,7 +402,7 @@ row_rule(struct importer *im, const struct record *r)
 	s.safety = r->val[S_SAFETY];
 	if (rows_plain(&im->rows, NAME(S_SAFETY), s.safety, ROWS_MAX_TEXT) == 0 && s.safety[0])
 		each_part(im, S_SAFETY, s.safety, '|', safety_ok, (void *)s.tiers);
-	s.on_short = "backorder";
+	s.on_short = "supply";
 	if (r->val[S_SHORT][0] != '\0') {
 		if ((i = parse_word(r->val[S_SHORT], shorts, 3)) < 0)
 			rows_bad(&im->rows, "on_short must be backorder, supply or hold, got \"%s\"",

@@ -224,7 +224,7 @@ EOF2
 $RULES
 2,1,vip,web|app,ship|locker,US,NY|NJ,100|101,A|B,bulky,10.00,500.50,1-2,dcs>stores,DC2,marketplace|locker,2,1,25.00,dcs=3|stores=1,hold
 2,2,amazon,amazon,,,,,,,,,3,,,,,0,,,supply
-2,3,rest,,,,,,,,,,,,,,,0,,,backorder
+2,3,rest,,,,,,,,,,,,,,,0,,,supply
 EOF2
 	run -0 oms-report rules --format jsonl
 	assert_line --index 1 '{"version":2,"seq":2,"rule_id":"amazon","channel":"amazon","method":"","country":"","region":"","postal_prefix":"","sku":"","item_class":"","value_min":null,"value_max":null,"priority":"3","tiers":"","exclude_nodes":"","exclude_types":"","max_splits":null,"ship_complete":0,"min_store_value":null,"safety":"","on_short":"supply"}'
@@ -258,11 +258,11 @@ EOF2
 	run -0 oms-report rules
 	assert_output - <<EOF2
 $RULES
-4,1,r2,,,,,,,,,,,stores,,,,0,,,backorder
-4,2,r1,,,,,,,,,,,dcs,,,,0,,,backorder
+4,1,r2,,,,,,,,,,,stores,,,,0,,,supply
+4,2,r1,,,,,,,,,,,dcs,,,,0,,,supply
 EOF2
 	run -0 oms-report rules --version 2
-	assert_line --index 1 "2,1,r1,,,,,,,,,,,dcs,,,,0,,,backorder"
+	assert_line --index 1 "2,1,r1,,,,,,,,,,,dcs,,,,0,,,supply"
 	run -0 sqlite3 "$OMS_DB" "SELECT version, (SELECT count(*) FROM sourcing_rule r WHERE r.version = v.version), (SELECT count(*) FROM node_group g WHERE g.version = v.version) FROM rule_version v"
 	assert_output - <<'EOF2'
 1|0|3
