@@ -563,7 +563,7 @@ line_row(void *p, const struct line_to_allocate *l, const struct alloc_work *wor
 	if (c != 0)
 		return 0;	/* held, or outside the scope */
 	o = &r->orders[r->cur];
-	o->value += l->qty * l->unit_price - l->discount;
+	o->value += l->qty * l->unit_price - l->discount;	/* ORDER_MERCHANDISE's sum */
 	if (demand <= 0 && routed == 0 && l->allocated == 0 &&
 	    l->backordered == 0 && old_reason == NULL)
 		return 0;	/* nothing to decide, to undo or to take back */

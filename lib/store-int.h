@@ -84,6 +84,15 @@ extern const struct store_rows store_event_rows;
     "backordered > 0 THEN backordered_at END, " AT ") END"
 
 /*
+ * An order's merchandise, cents, as sourcing rules' value bands read it
+ * (sourcing.h: sourcing_order.value): the sum over its lines of qty x
+ * unit_price - discount; O an expression of its order_id.  alloc-run.c
+ * sums the same from the lines it reads.
+ */
+#define ORDER_MERCHANDISE(O) "(SELECT sum(v.qty * v.unit_price - v.discount) " \
+    "FROM order_line v WHERE v.order_id = " O ")"
+
+/*
  * The order of service of the orders O (an alias of the orders table), for
  * an ORDER BY: priority, promise_date with none last, created_at,
  * order_id.  It is service_cmp's (model.h, oms-allocate(1) "Order of

@@ -80,8 +80,7 @@ static const char sql_stock[] =
 
 #define LINES_IN_PLAY LINES_IN_PLAY_V("0")
 /* the order's merchandise, for sourcing rules: only read when there are rules */
-#define LINES_VALUED LINES_IN_PLAY_V("(SELECT sum(v.qty * v.unit_price - v.discount) " \
-    "FROM order_line v WHERE v.order_id = o.order_id)")
+#define LINES_VALUED LINES_IN_PLAY_V(ORDER_MERCHANDISE("o.order_id"))
 static const char sql_lines[] = LINES_IN_PLAY "ORDER BY l.order_id, l.line_no";
 static const char sql_lines_scoped[] =
     LINES_IN_PLAY IN_SCOPE("o.order_id") "ORDER BY l.order_id, l.line_no";
