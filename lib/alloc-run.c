@@ -676,13 +676,13 @@ classify(struct run *r, struct aorder *o)
 		struct aline *a = &r->rows[o->first + i];
 		struct sourcing_line sl;
 		const struct sourcing_rule *rule;
-		int cls;
+		int cls, rule_ix;
 
 		sl.sku = r->texts[a->sku];
 		sl.method = r->texts[a->method];
 		sl.item_class = NULL;
-		a->rule = (short)sourcing_match(r->src, &so, &sl);
-		cls = sourcing_class(r->src, a->rule, o->channel);
+		cls = sourcing_line_class(r->src, &so, &sl, &rule_ix);
+		a->rule = (short)rule_ix;
 		a->cls = (unsigned short)cls;
 		if ((rule = sourcing_rule_at(r->src, a->rule)) != NULL && rule->ship_complete)
 			o->ship_complete = 1;

@@ -286,8 +286,7 @@ line_class(struct step *w, const struct waiting_line *l, int *rule)
 	sl.sku = l->sku;
 	sl.method = l->method;
 	sl.item_class = NULL;
-	*rule = sourcing_match(w->src, &so, &sl);
-	return sourcing_class(w->src, *rule, l->channel);
+	return sourcing_line_class(w->src, &so, &sl, rule);
 }
 
 /* May a line of class cls use supply s's node, as its rule says? */

@@ -949,10 +949,10 @@ one_cart(struct prun *p, struct pline *l, int nl, long rank)
 				.value = value };
 			struct sourcing_line sl = { .sku = l[i].sku, .method = l[i].method,
 				.item_class = NULL };
-			int rule = sourcing_match(p->src, &so, &sl);
+			int rule, cls = sourcing_line_class(p->src, &so, &sl, &rule);
 			const struct sourcing_rule *ru = sourcing_rule_at(p->src, rule);
 
-			c->al.cls = sourcing_class(p->src, rule, l[i].channel);
+			c->al.cls = cls;
 			if (ru != NULL && ru->ship_complete)
 				sc = 1;
 		}

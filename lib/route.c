@@ -208,9 +208,10 @@ classify(struct run *r, struct rorder *o, struct rline *l, const struct line_in_
 		x->ship_postal_code, x->priority, x->order_value };
 	struct sourcing_line sl = { x->sku, x->method, NULL };
 	const struct sourcing_rule *rule;
+	int rule_ix;
 
-	l->rule = (short)sourcing_match(r->src, &so, &sl);
-	l->cls = (unsigned short)sourcing_class(r->src, l->rule, x->channel);
+	l->cls = (unsigned short)sourcing_line_class(r->src, &so, &sl, &rule_ix);
+	l->rule = (short)rule_ix;
 	if ((rule = sourcing_rule_at(r->src, l->rule)) == NULL)
 		return;
 	if (rule->max_splits >= 0 && (o->max_splits < 0 || rule->max_splits < o->max_splits))

@@ -400,23 +400,26 @@ sourcing_rule_at(const struct sourcing *s, int rule)
 	return rule >= 0 && rule < s->nrules ? &s->rules[rule].pub : NULL;
 }
 
-/* Whether the order's postal code starts with one of the rule's prefixes (as keys). */
+/*
+ * Whether the order's postal code starts with one of the rule's prefixes
+ * (as keys): key is the code's key, made here the first time a rule asks
+ * (*n -1 until then; -2 when the code has none).
+ */
 static int
-postal_match(const struct alts *a, const char *code)
+postal_match(const struct alts *a, const char *code, char key[64], long *n)
 {
-	char key[64];
-	size_t n;
 	int i;
 
 	if (a->n == 0)
 		return 1;
-	if (code == NULL || strlen(code) >= sizeof key)
+	if (*n == -1)
+		*n = code == NULL || strlen(code) >= 64 ? -2 : (long)postal_key("", code, key);
+	if (*n < 0)
 		return 0;
-	n = postal_key("", code, key);
 	for (i = 0; i < a->n; i++) {
 		size_t k = strlen(a->v[i]);
 
-		if (k <= n && memcmp(key, a->v[i], k) == 0)
+		if ((long)k <= *n && memcmp(key, a->v[i], k) == 0)
 			return 1;
 	}
 	return 0;
@@ -433,11 +436,14 @@ sourcing_match(const struct sourcing *s, const struct sourcing_order *o,
     const struct sourcing_line *l)
 {
 	const char *item_class = l->item_class;
+	char key[64];
+	long nkey = -1;
 	void *v;
 	int i;
 
 	if (item_class == NULL)
-		item_class = strmap_get(&s->item_class, l->sku, &v) ? v : "";
+		item_class = s->item_class.len > 0 && strmap_get(&s->item_class, l->sku, &v) ?
+		    v : "";
 	for (i = 0; i < s->nrules; i++) {
 		const struct srule *x = &s->rules[i];
 
@@ -445,7 +451,7 @@ sourcing_match(const struct sourcing *s, const struct sourcing_order *o,
 		    alts_match(&x->method, l->method, 0) &&
 		    alts_match(&x->country, o->ship_country, 1) &&
 		    alts_match(&x->region, o->ship_region, 1) &&
-		    postal_match(&x->postal, o->ship_postal_code) &&
+		    postal_match(&x->postal, o->ship_postal_code, key, &nkey) &&
 		    alts_match(&x->sku, l->sku, 0) &&
 		    alts_match(&x->item_class, item_class, 0) &&
 		    band(o->value, x->value_min, x->value_max) &&
@@ -541,6 +547,14 @@ sourcing_class(struct sourcing *s, int rule, const char *channel)
 		c->why[n] = (unsigned char)w;
 	}
 	return s->nclasses++;
+}
+
+int
+sourcing_line_class(struct sourcing *s, const struct sourcing_order *o,
+    const struct sourcing_line *l, int *rule)
+{
+	*rule = sourcing_match(s, o, l);
+	return sourcing_class(s, *rule, o->channel);
 }
 
 int

@@ -109,6 +109,14 @@ int sourcing_nrules(const struct sourcing *s);
  */
 int sourcing_class(struct sourcing *s, int rule, const char *channel);
 int sourcing_nclasses(const struct sourcing *s);
+/*
+ * A line's class in one call: the rule it matches (into *rule, -1 none,
+ * sourcing_match) and the class of that rule in its order's channel
+ * (sourcing_class); what allocation, routing, supply and oms-promise each
+ * ask of a line.
+ */
+int sourcing_line_class(struct sourcing *s, const struct sourcing_order *o,
+	const struct sourcing_line *l, int *rule);
 /* The rule of a class (-1: none). */
 int sourcing_class_rule(const struct sourcing *s, int cls);
 
