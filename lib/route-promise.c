@@ -63,6 +63,8 @@ struct psku {
 	int nsup, capsup;
 };
 
+static void name_one(struct buf *b, long *n, const char *name);
+
 /* One row of the answer: a part of a line. */
 struct part {
 	int node;		/* -1: none */
@@ -76,6 +78,9 @@ struct prun {
 	struct store *st;
 	const struct promise_opts *o;
 	struct promise_counts *n;
+	/* what a warning names: skus the store does not have, ship-tos it cannot place */
+	struct buf unknown, unplaced;
+	long nunknown, nunplaced;
 	struct run r;		/* the route wing's network: nodes, rates */
 	struct route_opts ropts;
 	struct allocator *a;
@@ -933,6 +938,10 @@ one_cart(struct prun *p, struct pline *l, int nl, long rank)
 		c->al.method = l[i].method;
 		c->al.pickup_node = l[i].pickup_node;
 		c->al.demand = c->k->known ? l[i].qty : 0;
+		if (!c->k->known)
+			name_one(&p->unknown, &p->nunknown, l[i].sku);
+		if (!o.placed && c->ship && c->dest < 0 && i == 0)
+			name_one(&p->unplaced, &p->nunplaced, l[i].cart_id);
 		c->al.reason = BO_NONE;
 		c->al.node = -1;
 		c->al.may_transfer = 0;
@@ -1084,6 +1093,27 @@ free_sku(void *v)
 	free(k);
 }
 
+/* Count name in *n, and add it to the list b while it has fewer than three. */
+static void
+name_one(struct buf *b, long *n, const char *name)
+{
+	if (*n < 3) {
+		if (*n > 0)
+			buf_adds(b, ", ");
+		buf_addf(b, "\"%s\"", quote_value(name));
+	}
+	(*n)++;
+}
+
+/* The list b of n names, " and N more" past the three it names. */
+static const char *
+names_end(struct buf *b, long n)
+{
+	if (n > 3)
+		buf_addf(b, " and %ld more", n - 3);
+	return buf_str(b);
+}
+
 int
 promise_run(struct store *st, const struct promise_opts *o, FILE *out,
     struct promise_counts *n)
@@ -1182,6 +1212,15 @@ promise_run(struct store *st, const struct promise_opts *o, FILE *out,
 			goto fail;
 	}
 	writer_finish(&p.w);
+	/* data to fix, as oms-allocate and oms-route warn of it */
+	if (p.nunknown > 0)
+		diag_warn("%ld cart %s name%s items the store does not have (not available): %s",
+		    p.nunknown, p.nunknown == 1 ? "line" : "lines", p.nunknown == 1 ? "s" : "",
+		    names_end(&p.unknown, p.nunknown));
+	if (p.nunplaced > 0)
+		diag_warn("%ld %s a destination that cannot be placed (not available to ship): %s",
+		    p.nunplaced, p.nunplaced == 1 ? "cart has" : "carts have",
+		    names_end(&p.unplaced, p.nunplaced));
 	goto out;
 fail:
 	status = store_status(st);
@@ -1218,6 +1257,8 @@ out:
 	if (p.a)
 		alloc_free(p.a);
 	buf_release(&p.payload);
+	buf_release(&p.unknown);
+	buf_release(&p.unplaced);
 	buf_release(&p.w.line);
 	free(p.w.keys);
 	free(p.w.key);

@@ -420,3 +420,31 @@ w1,1,A,1,1,N1,2026-12-09,2026-12-10,5.50,stock,1
 p3,1,A,3,3,N1,2026-12-09,2026-12-10,6.50,stock,1
 EOF
 }
+
+@test "a real invoice as a cart: items the store lacks and a ship-to it cannot place are warned of, not available" {
+	network
+	stock <<'EOF'
+node_id,sku,on_hand
+N1,A,5
+EOF
+	# Online Retail's invoice 536365 (UCI, CC BY 4.0): its stock codes
+	run -0 --separate-stderr oms-promise --today 2026-12-08 - <<'EOF'
+cart_id,line_no,sku,qty,postal_code,country
+536365,1,85123A,6,SW1A 1AA,GB
+536365,2,71053,6,SW1A 1AA,GB
+536365,3,84406B,8,SW1A 1AA,GB
+536365,4,84029G,6,SW1A 1AA,GB
+536365,5,A,6,SW1A 1AA,GB
+EOF
+	assert_output - <<EOF
+$HEAD
+536365,1,85123A,6,0,,,,,,0
+536365,2,71053,6,0,,,,,,0
+536365,3,84406B,8,0,,,,,,0
+536365,4,84029G,6,0,,,,,,0
+536365,5,A,6,0,,,,,,0
+EOF
+	assert_equal "$stderr" 'oms-promise: warning: 4 cart lines name items the store does not have (not available): "85123A", "71053", "84406B" and 1 more
+oms-promise: warning: 1 cart has a destination that cannot be placed (not available to ship): "536365"
+oms-promise: 1 cart, 5 lines promised: 0 whole now; 0 of 32 units available, 0 from supply'
+}
